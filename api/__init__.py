@@ -1,0 +1,1 @@
+"""The REST API: FastAPI routers, schemas, problem documents, authentication."""

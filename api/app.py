@@ -1,0 +1,49 @@
+"""The app factory. Nothing connects to a database until the app starts."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+
+from api import problems
+from api.routers import agreements, commitments, meetings, parties
+from infrastructure.bootstrap import Services, build
+from infrastructure.settings import Settings
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """An app on the given services (tests), or on services built from settings at start-up."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.services = services or build(settings or Settings.from_env())
+        try:
+            yield
+        finally:
+            if services is None:
+                app.state.services.close()
+
+    app = FastAPI(
+        title="Commitment tracker",
+        summary="What was agreed, by whom, by when, and what became of it.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    for module in (parties, meetings, agreements, commitments):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def limit_body_size(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return problems.problem(
+                413, "payload-too-large", "The request body is too large",
+                f"send at most {MAX_BODY_BYTES} bytes", request.url.path,
+            )
+        response: Response = await call_next(request)
+        return response
+
+    return app

@@ -1,0 +1,110 @@
+"""The ``commitments`` command."""
+
+import argparse
+import sys
+
+from domain.access import Role
+from infrastructure.database import UnsupportedDatabase
+from infrastructure.settings import DEFAULT_DATABASE_URL, Settings
+
+DATABASE_HELP = f"where to store everything (default: $COMMITMENTS_DATABASE_URL or {DEFAULT_DATABASE_URL})"
+
+
+def _services(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from infrastructure.bootstrap import build
+
+    return build(Settings.from_env(database_url=args.database_url))
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = Settings.from_env(database_url=args.database_url, host=args.host, port=args.port)
+    services = _services(args)
+    if services.keys.count_active() == 0:
+        principal, key = services.keys.create(Role.ADMIN, "first admin")
+        print("No API key existed, so an admin key was created. It is shown only this once:")
+        print(f"\n    {key}\n")
+        print("Send it as 'Authorization: Bearer <key>'. Make more with 'commitments keys create --role ...'.")
+        sys.stdout.flush()
+    uvicorn.run(create_app(settings, services), host=settings.host, port=settings.port, log_level=args.log_level)
+    services.close()
+    return 0
+
+
+def keys_create(args: argparse.Namespace) -> int:
+    services = _services(args)
+    principal, key = services.keys.create(Role(args.role), args.name or f"{args.role} key")
+    print(f"Created {principal.id} ({principal.role.value}, {principal.name!r}). The key, shown only this once:")
+    print(key)
+    services.close()
+    return 0
+
+
+def keys_list(args: argparse.Namespace) -> int:
+    services = _services(args)
+    for info in services.keys.list():
+        state = f"revoked {info.revoked_at:%Y-%m-%d %H:%M}Z" if info.revoked_at else "active"
+        print(f"{info.id}\t{info.role.value}\t{state}\t{info.name}")
+    services.close()
+    return 0
+
+
+def keys_revoke(args: argparse.Namespace) -> int:
+    services = _services(args)
+    revoked = services.keys.revoke(args.key_id)
+    services.close()
+    if not revoked:
+        print(f"no active key {args.key_id}", file=sys.stderr)
+        return 1
+    print(f"revoked {args.key_id}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="commitments",
+        description="Record meetings, agreements and the commitments made in them; follow them up; audit them.",
+    )
+    commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = commands.add_parser("serve", help="run the REST API", description="Run the REST API (uvicorn). "
+                              "With no API key yet, an admin key is created and printed once.")
+    run.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1; 0.0.0.0 in Docker)")
+    run.add_argument("--port", type=int, default=None, help="port to listen on (default 8000)")
+    run.add_argument("--database-url", default=None, help=DATABASE_HELP)
+    run.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    run.set_defaults(handler=serve)
+
+    keys = commands.add_parser("keys", help="manage API keys", description="Manage API keys. Keys are stored "
+                               "hashed: a key is printed once, when created.")
+    key_commands = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    create = key_commands.add_parser("create", help="create a key and print it once")
+    create.add_argument("--role", required=True, choices=[role.value for role in Role],
+                        help="admin: everything; coordinator: records and changes; auditor: reads only")
+    create.add_argument("--name", default=None, help="who or what the key is for")
+    create.add_argument("--database-url", default=None, help=DATABASE_HELP)
+    create.set_defaults(handler=keys_create)
+    listing = key_commands.add_parser("list", help="list keys (never the keys themselves)")
+    listing.add_argument("--database-url", default=None, help=DATABASE_HELP)
+    listing.set_defaults(handler=keys_list)
+    revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("key_id", help="the key's id, as listed (key_...)")
+    revoke.add_argument("--database-url", default=None, help=DATABASE_HELP)
+    revoke.set_defaults(handler=keys_revoke)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except UnsupportedDatabase as error:
+        print(f"commitments: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

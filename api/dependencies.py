@@ -1,0 +1,70 @@
+"""Typed dependencies of the routes: services, the caller, and request headers."""
+
+import re
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from api.problems import Forbidden, MalformedHeader, Unauthenticated
+from application.tracker import Tracker
+from infrastructure.bootstrap import Services
+from infrastructure.keys import Principal
+
+_ETAG = re.compile(r'^(?:W/)?"?(\d{1,18})"?$')
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_tracker(services: ServicesDep) -> Tracker:
+    return services.tracker
+
+
+TrackerDep = Annotated[Tracker, Depends(get_tracker)]
+
+
+def authenticate(request: Request, services: ServicesDep) -> Principal:
+    """Every request needs a key: ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``."""
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise Unauthenticated("send the key as 'Authorization: Bearer <key>'")
+        key = value.strip()
+    else:
+        key = request.headers.get("x-api-key", "").strip()
+    if not key:
+        raise Unauthenticated("this request needs an API key: send 'Authorization: Bearer <key>'")
+    principal = services.keys.authenticate(key)
+    if principal is None:
+        raise Unauthenticated("the API key is unknown or revoked")
+    return principal
+
+
+ReaderDep = Annotated[Principal, Depends(authenticate)]
+
+
+def require_writer(principal: ReaderDep) -> Principal:
+    if not principal.role.can_write:
+        raise Forbidden(f"a key with the {principal.role.value} role can read but not change anything")
+    return principal
+
+
+WriterDep = Annotated[Principal, Depends(require_writer)]
+
+
+def if_match(if_match: Annotated[str | None, Header(description='the ETag you read, e.g. "3"')] = None) -> int | None:
+    """The version the client expects to change; ``None`` when it did not say."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    match = _ETAG.match(if_match.strip())
+    if match is None:
+        raise MalformedHeader('If-Match must be an ETag such as "3"', "If-Match")
+    return int(match.group(1))
+
+
+IfMatchDep = Annotated[int | None, Depends(if_match)]

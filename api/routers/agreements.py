@@ -1,0 +1,48 @@
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from api.dependencies import IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
+from api.responses import created, page, resource
+from api.routers.common import CursorQuery, LimitQuery, VersionQuery, history
+from api.schemas import AgreementCreate, RowIn
+from application.views import AgreementView
+from domain.agreement import Agreement
+
+router = APIRouter(prefix="/agreements", tags=["agreements"])
+
+
+@router.post("", status_code=201, response_model=AgreementView)
+def adopt_agreement(
+    body: AgreementCreate, request: Request, services: ServicesDep, principal: WriterDep
+) -> JSONResponse:
+    tracker = services.tracker
+    return created(
+        request, services, principal, body,
+        lambda chosen: tracker.adopt_agreement(principal.id, agreement_id=chosen, **body.inputs()),  # type: ignore[arg-type]
+        lambda chosen: tracker.get_agreement(chosen, version=1),
+    )
+
+
+@router.get("")
+def list_agreements(tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None, limit: LimitQuery = 50) -> JSONResponse:
+    return page(tracker.list_agreements(cursor, limit))
+
+
+@router.get("/{agreement_id}", response_model=AgreementView)
+def get_agreement(agreement_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None) -> JSONResponse:
+    return resource(tracker.get_agreement(agreement_id, version))
+
+
+@router.get("/{agreement_id}/history")
+def agreement_history(agreement_id: UUID, tracker: TrackerDep, _: ReaderDep) -> JSONResponse:
+    return history(agreement_id, tracker.history(Agreement, agreement_id))
+
+
+@router.post("/{agreement_id}/rows", response_model=AgreementView)
+def add_matrix_row(
+    agreement_id: UUID, body: RowIn, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
+) -> JSONResponse:
+    """Add a row (activity, lead party, partners, timeframe) to an action matrix."""
+    return resource(tracker.add_matrix_row(agreement_id, principal.id, body.input(), version))

@@ -1,0 +1,177 @@
+"""Commitments: record, read, list, history, and one endpoint per lifecycle action.
+
+Every action answers with the commitment as it now stands and its new ``ETag``;
+send that ETag back as ``If-Match`` to be sure nobody changed it in between.
+"""
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from api.dependencies import IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
+from api.responses import created, page, resource
+from api.routers.common import CursorQuery, LimitQuery, VersionQuery, history
+from api.schemas import (
+    Assessment,
+    CommitmentCreate,
+    Delivery,
+    DueRevision,
+    ProgressReport,
+    Reasoned,
+    Supersession,
+    Suspension,
+    evidence_inputs,
+)
+from application.views import CommitmentView
+from domain.commitment import Commitment
+
+router = APIRouter(prefix="/commitments", tags=["commitments"])
+
+
+def _reason(body: Reasoned | None) -> str | None:
+    return None if body is None else body.reason
+
+
+@router.post("", status_code=201, response_model=CommitmentView)
+def record_commitment(
+    body: CommitmentCreate, request: Request, services: ServicesDep, principal: WriterDep
+) -> JSONResponse:
+    tracker = services.tracker
+    return created(
+        request, services, principal, body,
+        lambda chosen: tracker.record_commitment(principal.id, commitment_id=chosen, **body.inputs()),  # type: ignore[arg-type]
+        lambda chosen: tracker.get_commitment(chosen, version=1),
+    )
+
+
+@router.get("")
+def list_commitments(
+    tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> JSONResponse:
+    return page(tracker.list_commitments(cursor, limit))
+
+
+@router.get("/{commitment_id}", response_model=CommitmentView)
+def get_commitment(
+    commitment_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None
+) -> JSONResponse:
+    return resource(tracker.get_commitment(commitment_id, version))
+
+
+@router.get("/{commitment_id}/history")
+def commitment_history(commitment_id: UUID, tracker: TrackerDep, _: ReaderDep) -> JSONResponse:
+    """Every event of the commitment in order: type, version, recorded time, actor, payload."""
+    return history(commitment_id, tracker.history(Commitment, commitment_id))
+
+
+@router.post("/{commitment_id}/agree", response_model=CommitmentView)
+def agree(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
+          body: Reasoned | None = None) -> JSONResponse:
+    """draft → agreed; noted → agreed needs a reason."""
+    return resource(tracker.agree_commitment(commitment_id, principal.id, _reason(body), version))
+
+
+@router.post("/{commitment_id}/note", response_model=CommitmentView)
+def note(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
+         body: Reasoned | None = None) -> JSONResponse:
+    """draft → noted; agreed → noted needs a reason."""
+    return resource(tracker.note_commitment(commitment_id, principal.id, _reason(body), version))
+
+
+@router.post("/{commitment_id}/start", response_model=CommitmentView)
+def start(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
+          body: Reasoned | None = None) -> JSONResponse:
+    """agreed → in_progress."""
+    return resource(tracker.start_commitment(commitment_id, principal.id, _reason(body), version))
+
+
+@router.post("/{commitment_id}/stall", response_model=CommitmentView)
+def stall(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
+          body: Reasoned | None = None) -> JSONResponse:
+    """agreed or in_progress → stalled."""
+    return resource(tracker.stall_commitment(commitment_id, principal.id, _reason(body), version))
+
+
+@router.post("/{commitment_id}/suspend", response_model=CommitmentView)
+def suspend(commitment_id: UUID, body: Suspension, tracker: TrackerDep, principal: WriterDep,
+            version: IfMatchDep) -> JSONResponse:
+    """agreed or in_progress → suspended; needs the decision's reference."""
+    return resource(
+        tracker.suspend_commitment(commitment_id, principal.id, body.decision_reference, body.reason, version)
+    )
+
+
+@router.post("/{commitment_id}/resume", response_model=CommitmentView)
+def resume(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
+           body: Reasoned | None = None) -> JSONResponse:
+    """stalled or suspended → in_progress."""
+    return resource(tracker.resume_commitment(commitment_id, principal.id, _reason(body), version))
+
+
+@router.post("/{commitment_id}/deliver", response_model=CommitmentView)
+def deliver(commitment_id: UUID, body: Delivery, tracker: TrackerDep, principal: WriterDep,
+            version: IfMatchDep) -> JSONResponse:
+    """agreed or in_progress → delivered; needs evidence."""
+    return resource(
+        tracker.deliver_commitment(
+            commitment_id, principal.id, evidence_inputs(body.evidence), body.delivered_on, body.note, version
+        )
+    )
+
+
+@router.post("/{commitment_id}/reject-delivery", response_model=CommitmentView)
+def reject_delivery(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
+                    body: Reasoned | None = None) -> JSONResponse:
+    """delivered → in_progress, the evidence rejected; needs a reason."""
+    return resource(tracker.reject_delivery(commitment_id, principal.id, _reason(body), version))
+
+
+@router.post("/{commitment_id}/assess", response_model=CommitmentView)
+def assess(commitment_id: UUID, body: Assessment, tracker: TrackerDep, principal: WriterDep,
+           version: IfMatchDep) -> JSONResponse:
+    """any open state → fulfilled, partially_fulfilled or not_fulfilled."""
+    return resource(tracker.assess_commitment(commitment_id, principal.id, body.outcome, body.reason, version))
+
+
+@router.post("/{commitment_id}/reopen", response_model=CommitmentView)
+def reopen(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
+           body: Reasoned | None = None) -> JSONResponse:
+    """an assessed state → in_progress; needs a reason."""
+    return resource(tracker.reopen_commitment(commitment_id, principal.id, _reason(body), version))
+
+
+@router.post("/{commitment_id}/cancel", response_model=CommitmentView)
+def cancel(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
+           body: Reasoned | None = None) -> JSONResponse:
+    """any open state → cancelled."""
+    return resource(tracker.cancel_commitment(commitment_id, principal.id, _reason(body), version))
+
+
+@router.post("/{commitment_id}/supersede", response_model=CommitmentView)
+def supersede(commitment_id: UUID, body: Supersession, tracker: TrackerDep, principal: WriterDep,
+              version: IfMatchDep) -> JSONResponse:
+    """any open state → superseded by a commitment of a later meeting."""
+    return resource(
+        tracker.supersede_commitment(
+            commitment_id, principal.id, body.new_commitment_id, body.meeting_id, body.reason, version
+        )
+    )
+
+
+@router.post("/{commitment_id}/progress", response_model=CommitmentView)
+def report_progress(commitment_id: UUID, body: ProgressReport, tracker: TrackerDep, principal: WriterDep,
+                    version: IfMatchDep) -> JSONResponse:
+    """Report progress (0–100 %, a note, evidence) in any open state."""
+    return resource(
+        tracker.report_progress(
+            commitment_id, principal.id, body.percent, body.note, evidence_inputs(body.evidence), version
+        )
+    )
+
+
+@router.post("/{commitment_id}/due", response_model=CommitmentView)
+def revise_due(commitment_id: UUID, body: DueRevision, tracker: TrackerDep, principal: WriterDep,
+               version: IfMatchDep) -> JSONResponse:
+    """Revise the due; needs a reason."""
+    return resource(tracker.revise_due(commitment_id, principal.id, body.due.input(), body.reason, version))

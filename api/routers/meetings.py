@@ -1,0 +1,67 @@
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from api.dependencies import IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
+from api.responses import created, page, resource
+from api.routers.common import CursorQuery, LimitQuery, VersionQuery, history
+from api.schemas import DocumentIn, MeetingCreate, MeetingPostponement, PeriodIn, Reasoned
+from application.views import MeetingView
+from domain.meeting import Meeting
+
+router = APIRouter(prefix="/meetings", tags=["meetings"])
+
+
+@router.post("", status_code=201, response_model=MeetingView)
+def record_meeting(body: MeetingCreate, request: Request, services: ServicesDep, principal: WriterDep) -> JSONResponse:
+    tracker = services.tracker
+    return created(
+        request, services, principal, body,
+        lambda chosen: tracker.record_meeting(principal.id, meeting_id=chosen, **body.inputs()),  # type: ignore[arg-type]
+        lambda chosen: tracker.get_meeting(chosen, version=1),
+    )
+
+
+@router.get("")
+def list_meetings(tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None, limit: LimitQuery = 50) -> JSONResponse:
+    return page(tracker.list_meetings(cursor, limit))
+
+
+@router.get("/{meeting_id}", response_model=MeetingView)
+def get_meeting(meeting_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None) -> JSONResponse:
+    return resource(tracker.get_meeting(meeting_id, version))
+
+
+@router.get("/{meeting_id}/history")
+def meeting_history(meeting_id: UUID, tracker: TrackerDep, _: ReaderDep) -> JSONResponse:
+    return history(meeting_id, tracker.history(Meeting, meeting_id))
+
+
+@router.post("/{meeting_id}/held", response_model=MeetingView)
+def hold_meeting(
+    meeting_id: UUID, body: PeriodIn, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
+) -> JSONResponse:
+    """Record the meeting as held on these dates; follow-up sessions it meets become fulfilled."""
+    return resource(tracker.hold_meeting(meeting_id, principal.id, body.input(), version))
+
+
+@router.post("/{meeting_id}/postponed", response_model=MeetingView)
+def postpone_meeting(
+    meeting_id: UUID, body: MeetingPostponement, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
+) -> JSONResponse:
+    return resource(tracker.postpone_meeting(meeting_id, principal.id, body.scheduled.input(), body.reason, version))
+
+
+@router.post("/{meeting_id}/cancelled", response_model=MeetingView)
+def cancel_meeting(
+    meeting_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep, body: Reasoned | None = None
+) -> JSONResponse:
+    return resource(tracker.cancel_meeting(meeting_id, principal.id, body.reason if body else None, version))
+
+
+@router.post("/{meeting_id}/documents", response_model=MeetingView)
+def add_document(
+    meeting_id: UUID, body: DocumentIn, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
+) -> JSONResponse:
+    return resource(tracker.add_meeting_document(meeting_id, principal.id, body.input(), version))

@@ -1,0 +1,1 @@
+"""Use cases of the commitment tracker: verb-named methods on one Application."""

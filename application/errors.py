@@ -1,0 +1,44 @@
+"""Errors of the application layer (the domain's own are in ``domain.errors``)."""
+
+from uuid import UUID
+
+
+class ApplicationError(Exception):
+    def __init__(self, detail: str, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+
+
+class NotFound(ApplicationError):
+    """The resource named in the path does not exist."""
+
+    def __init__(self, kind: str, identifier: UUID | str) -> None:
+        super().__init__(f"no {kind} with id {identifier}")
+        self.kind = kind
+
+
+class UnknownReference(ApplicationError):
+    """A field of the request names something that does not exist."""
+
+    def __init__(self, kind: str, identifier: UUID | str | int, field: str) -> None:
+        super().__init__(f"no {kind} with id {identifier}", field)
+
+
+class AlreadyExists(ApplicationError):
+    """Something that must be unique is already recorded."""
+
+
+class VersionMismatch(ApplicationError):
+    """The client's copy (``If-Match``) is older than the stored one."""
+
+    def __init__(self, expected: int, actual: int) -> None:
+        super().__init__(f"the resource is at version {actual}, not {expected}; fetch it again")
+        self.actual = actual
+
+
+class ConcurrentUpdate(ApplicationError):
+    """Another request changed the same resource at the same moment."""
+
+    def __init__(self) -> None:
+        super().__init__("another request changed this resource at the same time; fetch it and try again")

@@ -1,0 +1,547 @@
+"""The tracker: every use case of recording and following up commitments.
+
+Each method reads the injected clock once, checks references, lets the domain
+decide, and saves all changed aggregates in one transaction.
+"""
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timezone
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.utils import get_topic
+
+from application import transcodings
+from application.errors import AlreadyExists, ConcurrentUpdate, NotFound, UnknownReference, VersionMismatch
+from application.inputs import DocumentInput, DueInput, EvidenceInput, ParticipantInput, PeriodInput, RowInput, TextInput, VenueInput
+from application.views import AgreementView, CommitmentView, EventView, MeetingView, Page, PartyView, plain
+from domain.agreement import Agreement, AgreementKind
+from domain.choices import choice
+from domain.commitment import Commitment, CommitmentKind, Evidence, FollowUp, Provenance, reason_text
+from domain.due import Due
+from domain.errors import InvalidValue
+from domain.identifiers import series_slug
+from domain.lifecycle import Status
+from domain.meeting import (
+    DateRange,
+    Meeting,
+    MeetingKind,
+    Participant,
+    ParticipantRole,
+    SourceDocument,
+    Venue,
+    check_participants,
+    session_number,
+)
+from domain.party import Party, PartyKind, acronym as clean_acronym, party_id
+from domain.series import MeetingSeries, series_id
+from domain.text import SHORT_TEXT_MAX, MultilingualText, optional_text
+
+A = TypeVar("A", bound=Aggregate)
+Clock = Callable[[], datetime]
+MAX_PAGE = 200
+_EVENT_BOOKKEEPING = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
+
+
+def system_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Tracker(Application[UUID]):
+    name = "Tracker"
+
+    def __init__(self, env: dict[str, str] | None = None, clock: Clock = system_clock) -> None:
+        self.clock = clock
+        super().__init__(env)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcodings.register(transcoder)
+
+    # -- plumbing --------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        instant = self.clock()
+        if instant.tzinfo is None:
+            raise ValueError("the clock must return time-zone aware instants")
+        return instant.astimezone(timezone.utc)
+
+    def _load(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, cls) else None
+
+    def _get(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
+        aggregate = self._load(cls, aggregate_id)
+        if aggregate is None:
+            raise NotFound(cls.__name__.lower(), aggregate_id)
+        if version is not None and version != aggregate.version:
+            aggregate = self.repository.get(aggregate_id, version=version)
+        return aggregate
+
+    def _ref(self, cls: type[A], aggregate_id: UUID, field: str) -> A:
+        aggregate = self._load(cls, aggregate_id)
+        if aggregate is None:
+            raise UnknownReference(cls.__name__.lower(), aggregate_id, field)
+        return aggregate
+
+    def _save(self, *aggregates: Aggregate | None) -> None:
+        try:
+            self.save(*aggregates)
+        except IntegrityError:
+            raise ConcurrentUpdate() from None
+
+    @staticmethod
+    def _new(cls: type[A], created: type, aggregate_id: UUID | None, **kwargs: Any) -> A:
+        """A new aggregate; under ``aggregate_id`` when the caller chose one (idempotent retries)."""
+        if aggregate_id is None:
+            return cls(**kwargs)
+        return cls._create(created, id=aggregate_id, **kwargs)  # the library's way to impose an id
+
+    def _create(self, aggregate: A, *others: Aggregate) -> A:
+        try:
+            self.save(aggregate, *others)
+        except IntegrityError:
+            if self._load(Aggregate, aggregate.id) is not None:
+                raise AlreadyExists(f"{type(aggregate).__name__.lower()} {aggregate.id} already exists") from None
+            raise ConcurrentUpdate() from None
+        return aggregate
+
+    def _change(self, cls: type[A], aggregate_id: UUID, expected_version: int | None, change: Callable[[A, datetime], Any]) -> A:
+        aggregate = self._get(cls, aggregate_id)
+        if expected_version is not None and expected_version != aggregate.version:
+            raise VersionMismatch(expected_version, aggregate.version)
+        change(aggregate, self.now())
+        self._save(aggregate)
+        return aggregate
+
+    def _list(self, cls: type[A], created_event: type, cursor: str | None, limit: int) -> tuple[list[A], str | None]:
+        if cursor is None:
+            start = 1
+        elif cursor.isdigit() and len(cursor) < 19:
+            start = int(cursor) + 1
+        else:
+            raise InvalidValue("this cursor was not given by a previous page", "cursor")
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidValue(f"limit is from 1 to {MAX_PAGE}", "limit")
+        notifications = self.recorder.select_notifications(start, limit + 1, topics=[get_topic(created_event)])
+        page = notifications[:limit]
+        items = [self.repository.get(n.originator_id) for n in page]
+        more = len(notifications) > limit
+        return items, (str(page[-1].id) if more else None)
+
+    @staticmethod
+    def _text(value: TextInput, field: str, max_length: int | None = None) -> MultilingualText:
+        if max_length is None:
+            return MultilingualText.of(value.texts, value.authentic, field)
+        return MultilingualText.of(value.texts, value.authentic, field, max_length)
+
+    @staticmethod
+    def _due(value: DueInput, default_time_zone: str, field: str) -> Due:
+        return Due.of(value.precision, value.time_zone or default_time_zone, value.value, value.amount, value.unit, field)
+
+    def _parties(self, ids: Sequence[UUID], field: str) -> tuple[UUID, ...]:
+        for index, identifier in enumerate(ids):
+            self._ref(Party, identifier, f"{field}[{index}]")
+        return tuple(ids)
+
+    # -- parties ---------------------------------------------------------------------
+
+    def register_party(
+        self, actor: str, names: TextInput, acronym: str, kind: str, parent_id: UUID | None = None
+    ) -> PartyView:
+        text = self._text(names, "names", SHORT_TEXT_MAX)
+        short = clean_acronym(acronym)
+        party_kind = choice(PartyKind, kind, "kind")
+        if parent_id is not None:
+            self._ref(Party, parent_id, "parent_id")
+        if self._load(Party, party_id(short)) is not None:
+            raise AlreadyExists(f"a party with the acronym {short!r} is already registered", "acronym")
+        party = Party(names=text, acronym=short, kind=party_kind, parent_id=parent_id, actor=actor, timestamp=self.now())
+        try:
+            return PartyView.of(self._create(party))
+        except AlreadyExists:
+            raise AlreadyExists(f"a party with the acronym {short!r} is already registered", "acronym") from None
+
+    def get_party(self, party_id_: UUID, version: int | None = None) -> PartyView:
+        return PartyView.of(self._get(Party, party_id_, version))
+
+    def list_parties(self, cursor: str | None = None, limit: int = 50) -> Page[PartyView]:
+        items, next_cursor = self._list(Party, Party.Registered, cursor, limit)  # type: ignore[attr-defined]
+        return Page([PartyView.of(p) for p in items], next_cursor)
+
+    # -- meetings --------------------------------------------------------------------
+
+    def record_meeting(
+        self,
+        actor: str,
+        title: TextInput,
+        kind: str,
+        scheduled: PeriodInput,
+        venue: VenueInput,
+        series: str | None = None,
+        session_number: int | None = None,
+        participants: Sequence[ParticipantInput] = (),
+        documents: Sequence[DocumentInput] = (),
+        meeting_id: UUID | None = None,
+    ) -> MeetingView:
+        slug, number = Meeting.check_series(series, session_number)
+        people = tuple(
+            Participant(
+                party_id=self._ref(Party, p.party_id, f"participants[{i}].party_id").id,
+                role=choice(ParticipantRole, p.role, f"participants[{i}].role"),
+                person=optional_text(p.person, f"participants[{i}].person", SHORT_TEXT_MAX),
+            )
+            for i, p in enumerate(participants)
+        )
+        check_participants(people)
+        meeting = self._new(
+            Meeting,
+            Meeting.Scheduled,  # type: ignore[attr-defined]
+            meeting_id,
+            title=self._text(title, "title", SHORT_TEXT_MAX),
+            kind=choice(MeetingKind, kind, "kind"),
+            series=slug,
+            session_number=number,
+            dates=DateRange.of(scheduled.starts_on, scheduled.ends_on, "scheduled"),
+            venue=Venue.of(venue.name, venue.time_zone, venue.city, venue.country),
+            participants=people,
+            documents=tuple(
+                SourceDocument.of(d.text, d.language, d.url, d.title, f"documents[{i}]") for i, d in enumerate(documents)
+            ),
+            actor=actor,
+            timestamp=self.now(),
+        )
+        return MeetingView.of(self._create(meeting))
+
+    def get_meeting(self, meeting_id: UUID, version: int | None = None) -> MeetingView:
+        return MeetingView.of(self._get(Meeting, meeting_id, version))
+
+    def list_meetings(self, cursor: str | None = None, limit: int = 50) -> Page[MeetingView]:
+        items, next_cursor = self._list(Meeting, Meeting.Scheduled, cursor, limit)  # type: ignore[attr-defined]
+        return Page([MeetingView.of(m) for m in items], next_cursor)
+
+    def hold_meeting(
+        self, meeting_id: UUID, actor: str, held: PeriodInput, expected_version: int | None = None
+    ) -> MeetingView:
+        """Record a meeting as held, and fulfil the follow-up sessions it meets."""
+        meeting = self._get(Meeting, meeting_id)
+        if expected_version is not None and expected_version != meeting.version:
+            raise VersionMismatch(expected_version, meeting.version)
+        when = self.now()
+        meeting.hold(DateRange.of(held.starts_on, held.ends_on, "held"), actor, when)
+        changed: list[Aggregate] = [meeting]
+        series = self._load(MeetingSeries, series_id(meeting.series)) if meeting.series else None
+        if series is not None:
+            for commitment_id in series.awaiting:
+                commitment = self.repository.get(commitment_id)
+                if not commitment.is_open:
+                    series.stop_awaiting(commitment_id, None, actor, when)
+                elif commitment.is_met_by(meeting.id, meeting.series, meeting.session_number):
+                    commitment.fulfil_by_meeting(meeting.id, actor, when)
+                    series.stop_awaiting(commitment_id, meeting.id, actor, when)
+                    changed.append(commitment)
+            changed.append(series)
+        self._save(*changed)
+        return MeetingView.of(meeting)
+
+    def postpone_meeting(
+        self, meeting_id: UUID, actor: str, scheduled: PeriodInput, reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> MeetingView:
+        dates = DateRange.of(scheduled.starts_on, scheduled.ends_on, "scheduled")
+        why = reason_text(reason)
+        return MeetingView.of(
+            self._change(Meeting, meeting_id, expected_version, lambda m, when: m.postpone(dates, why, actor, when))
+        )
+
+    def cancel_meeting(
+        self, meeting_id: UUID, actor: str, reason: str | None = None, expected_version: int | None = None
+    ) -> MeetingView:
+        why = reason_text(reason)
+        return MeetingView.of(
+            self._change(Meeting, meeting_id, expected_version, lambda m, when: m.cancel(why, actor, when))
+        )
+
+    def add_meeting_document(
+        self, meeting_id: UUID, actor: str, document: DocumentInput, expected_version: int | None = None
+    ) -> MeetingView:
+        doc = SourceDocument.of(document.text, document.language, document.url, document.title, "document")
+        return MeetingView.of(
+            self._change(Meeting, meeting_id, expected_version, lambda m, when: m.add_document(doc, actor, when))
+        )
+
+    # -- agreements ------------------------------------------------------------------
+
+    def adopt_agreement(
+        self,
+        actor: str,
+        meeting_id: UUID,
+        title: TextInput,
+        kind: str,
+        adopted_by: Sequence[UUID],
+        text: TextInput | None = None,
+        validity: PeriodInput | None = None,
+        rows: Sequence[RowInput] = (),
+        agreement_id: UUID | None = None,
+    ) -> AgreementView:
+        meeting = self._ref(Meeting, meeting_id, "meeting_id")
+        agreement_kind = choice(AgreementKind, kind, "kind")
+        parties = self._parties(adopted_by, "adopted_by")
+        period = None if validity is None else DateRange.of(validity.starts_on, validity.ends_on, "validity")
+        Agreement.check_adoption(agreement_kind, parties, period)
+        when = self.now()
+        agreement = self._new(
+            Agreement,
+            Agreement.Adopted,  # type: ignore[attr-defined]
+            agreement_id,
+            meeting_id=meeting.id,
+            title=self._text(title, "title", SHORT_TEXT_MAX),
+            kind=agreement_kind,
+            adopted_by=parties,
+            text=None if text is None else self._text(text, "text"),
+            validity=period,
+            actor=actor,
+            timestamp=when,
+        )
+        for index, row in enumerate(rows):
+            self._add_row(agreement, meeting, row, actor, when, f"rows[{index}]")
+        return AgreementView.of(self._create(agreement))
+
+    def _add_row(self, agreement: Agreement, meeting: Meeting, row: RowInput, actor: str, when: datetime, field: str) -> None:
+        agreement.add_row(
+            activity=self._text(row.activity, f"{field}.activity"),
+            lead_party_id=self._ref(Party, row.lead_party_id, f"{field}.lead_party_id").id,
+            partner_party_ids=self._parties(row.partner_party_ids, f"{field}.partner_party_ids"),
+            timeframe=None if row.timeframe is None else self._due(row.timeframe, meeting.venue.time_zone, f"{field}.timeframe"),
+            actor=actor,
+            when=when,
+        )
+
+    def add_matrix_row(
+        self, agreement_id: UUID, actor: str, row: RowInput, expected_version: int | None = None
+    ) -> AgreementView:
+        agreement = self._get(Agreement, agreement_id)
+        meeting = self._get(Meeting, agreement.meeting_id)
+        return AgreementView.of(
+            self._change(
+                Agreement, agreement_id, expected_version,
+                lambda a, when: self._add_row(a, meeting, row, actor, when, "row"),
+            )
+        )
+
+    def get_agreement(self, agreement_id: UUID, version: int | None = None) -> AgreementView:
+        return AgreementView.of(self._get(Agreement, agreement_id, version))
+
+    def list_agreements(self, cursor: str | None = None, limit: int = 50) -> Page[AgreementView]:
+        items, next_cursor = self._list(Agreement, Agreement.Adopted, cursor, limit)  # type: ignore[attr-defined]
+        return Page([AgreementView.of(a) for a in items], next_cursor)
+
+    # -- commitments -----------------------------------------------------------------
+
+    def record_commitment(
+        self,
+        actor: str,
+        text: TextInput,
+        lead_party_id: UUID,
+        meeting_id: UUID,
+        kind: str = "action",
+        supporting_party_ids: Sequence[UUID] = (),
+        agreement_id: UUID | None = None,
+        row_number: int | None = None,
+        clause: str | None = None,
+        quote: TextInput | None = None,
+        due: DueInput | None = None,
+        follow_up_series: str | None = None,
+        follow_up_session_number: int | None = None,
+        status: str = "draft",
+        commitment_id: UUID | None = None,
+    ) -> CommitmentView:
+        commitment_kind = choice(CommitmentKind, kind, "kind")
+        initial = choice(Status, status, "status")
+        statement = self._text(text, "text")
+        meeting = self._ref(Meeting, meeting_id, "meeting_id")
+        lead = self._ref(Party, lead_party_id, "lead_party_id")
+        supporting = self._parties(supporting_party_ids, "supporting_party_ids")
+        agreement = None if agreement_id is None else self._ref(Agreement, agreement_id, "agreement_id")
+        if agreement is not None and agreement.meeting_id != meeting.id:
+            raise InvalidValue("the agreement was adopted at another meeting", "agreement_id")
+        row = None
+        if row_number is not None:
+            if agreement is None:
+                raise InvalidValue("a matrix row needs its agreement", "agreement_id")
+            row = agreement.row(row_number)
+            if row is None:
+                raise UnknownReference("matrix row", row_number, "row_number")
+        if due is not None:
+            deadline = self._due(due, meeting.venue.time_zone, "due")
+        elif row is not None and row.timeframe is not None:
+            deadline = row.timeframe
+        else:
+            raise InvalidValue("a commitment needs a due (or a matrix row with a timeframe)", "due")
+        follow_up = None
+        if commitment_kind is CommitmentKind.FOLLOW_UP_SESSION:
+            follow_up = FollowUp(
+                series=series_slug(follow_up_series or meeting.series or "", "follow_up.series"),
+                session_number=session_number(follow_up_session_number, "follow_up.session_number"),
+            )
+        Commitment.check_new(commitment_kind, lead.id, supporting, follow_up, initial)
+        when = self.now()
+        commitment = self._new(
+            Commitment,
+            Commitment.Recorded,  # type: ignore[attr-defined]
+            commitment_id,
+            kind=commitment_kind,
+            text=statement,
+            lead_party_id=lead.id,
+            supporting_party_ids=supporting,
+            provenance=Provenance(
+                meeting_id=meeting.id,
+                agreement_id=None if agreement is None else agreement.id,
+                row_number=row_number,
+                clause=optional_text(clause, "clause", SHORT_TEXT_MAX),
+                quote=None if quote is None else self._text(quote, "quote"),
+            ),
+            due=deadline,
+            due_at=deadline.resolve(meeting.dates.ends_on),
+            follow_up=follow_up,
+            status=initial,
+            actor=actor,
+            timestamp=when,
+        )
+        others: list[Aggregate] = []
+        if follow_up is not None:
+            series = self._load(MeetingSeries, series_id(follow_up.series))
+            if series is None:
+                series = MeetingSeries(slug=follow_up.series, actor=actor, timestamp=when)
+            series.await_session(commitment.id, actor, when)
+            others.append(series)
+        return CommitmentView.of(self._create(commitment, *others))
+
+    def get_commitment(self, commitment_id: UUID, version: int | None = None) -> CommitmentView:
+        return CommitmentView.of(self._get(Commitment, commitment_id, version))
+
+    def list_commitments(self, cursor: str | None = None, limit: int = 50) -> Page[CommitmentView]:
+        items, next_cursor = self._list(Commitment, Commitment.Recorded, cursor, limit)  # type: ignore[attr-defined]
+        return Page([CommitmentView.of(c) for c in items], next_cursor)
+
+    def _commitment(self, commitment_id: UUID, expected_version: int | None, change: Callable[[Commitment, datetime], Any]) -> CommitmentView:
+        return CommitmentView.of(self._change(Commitment, commitment_id, expected_version, change))
+
+    def agree_commitment(self, commitment_id: UUID, actor: str, reason: str | None = None, expected_version: int | None = None) -> CommitmentView:
+        why = reason_text(reason)
+        return self._commitment(commitment_id, expected_version, lambda c, when: c.agree(why, actor, when))
+
+    def note_commitment(self, commitment_id: UUID, actor: str, reason: str | None = None, expected_version: int | None = None) -> CommitmentView:
+        why = reason_text(reason)
+        return self._commitment(commitment_id, expected_version, lambda c, when: c.note(why, actor, when))
+
+    def start_commitment(self, commitment_id: UUID, actor: str, reason: str | None = None, expected_version: int | None = None) -> CommitmentView:
+        why = reason_text(reason)
+        return self._commitment(commitment_id, expected_version, lambda c, when: c.start(why, actor, when))
+
+    def stall_commitment(self, commitment_id: UUID, actor: str, reason: str | None = None, expected_version: int | None = None) -> CommitmentView:
+        why = reason_text(reason)
+        return self._commitment(commitment_id, expected_version, lambda c, when: c.stall(why, actor, when))
+
+    def suspend_commitment(
+        self, commitment_id: UUID, actor: str, decision_reference: str | None, reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommitmentView:
+        why = reason_text(reason)
+        ref = optional_text(decision_reference, "decision_reference", SHORT_TEXT_MAX)
+        return self._commitment(commitment_id, expected_version, lambda c, when: c.suspend(ref, why, actor, when))
+
+    def resume_commitment(self, commitment_id: UUID, actor: str, reason: str | None = None, expected_version: int | None = None) -> CommitmentView:
+        why = reason_text(reason)
+        return self._commitment(commitment_id, expected_version, lambda c, when: c.resume(why, actor, when))
+
+    def deliver_commitment(
+        self, commitment_id: UUID, actor: str, evidence: Sequence[EvidenceInput], delivered_on: date | None = None,
+        note: str | None = None, expected_version: int | None = None,
+    ) -> CommitmentView:
+        proofs = self._evidence(evidence)
+        remark = reason_text(note, "note")
+        return self._commitment(
+            commitment_id, expected_version, lambda c, when: c.deliver(proofs, delivered_on, remark, actor, when)
+        )
+
+    def reject_delivery(self, commitment_id: UUID, actor: str, reason: str | None = None, expected_version: int | None = None) -> CommitmentView:
+        why = reason_text(reason)
+        return self._commitment(commitment_id, expected_version, lambda c, when: c.reject_delivery(why, actor, when))
+
+    def assess_commitment(
+        self, commitment_id: UUID, actor: str, outcome: str, reason: str | None = None, expected_version: int | None = None
+    ) -> CommitmentView:
+        result = choice(Status, outcome, "outcome")
+        why = reason_text(reason)
+        return self._commitment(commitment_id, expected_version, lambda c, when: c.assess(result, why, actor, when))
+
+    def reopen_commitment(self, commitment_id: UUID, actor: str, reason: str | None = None, expected_version: int | None = None) -> CommitmentView:
+        why = reason_text(reason)
+        return self._commitment(commitment_id, expected_version, lambda c, when: c.reopen(why, actor, when))
+
+    def cancel_commitment(self, commitment_id: UUID, actor: str, reason: str | None = None, expected_version: int | None = None) -> CommitmentView:
+        why = reason_text(reason)
+        return self._commitment(commitment_id, expected_version, lambda c, when: c.cancel(why, actor, when))
+
+    def supersede_commitment(
+        self, commitment_id: UUID, actor: str, new_commitment_id: UUID, meeting_id: UUID, reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommitmentView:
+        why = reason_text(reason)
+        successor = self._ref(Commitment, new_commitment_id, "new_commitment_id")
+        meeting = self._ref(Meeting, meeting_id, "meeting_id")
+
+        def supersede(commitment: Commitment, when: datetime) -> None:
+            original = self._get(Meeting, commitment.provenance.meeting_id)
+            Commitment.check_successor(successor, meeting.id, meeting.dates.starts_on, original.dates.starts_on)
+            commitment.supersede(successor.id, meeting.id, why, actor, when)
+
+        return self._commitment(commitment_id, expected_version, supersede)
+
+    def report_progress(
+        self, commitment_id: UUID, actor: str, percent: int, note: str | None = None,
+        evidence: Sequence[EvidenceInput] = (), expected_version: int | None = None,
+    ) -> CommitmentView:
+        proofs = self._evidence(evidence)
+        remark = reason_text(note, "note")
+        return self._commitment(
+            commitment_id, expected_version, lambda c, when: c.report_progress(percent, remark, proofs, actor, when)
+        )
+
+    def revise_due(
+        self, commitment_id: UUID, actor: str, due: DueInput, reason: str | None = None, expected_version: int | None = None
+    ) -> CommitmentView:
+        why = reason_text(reason)
+
+        def revise(commitment: Commitment, when: datetime) -> None:
+            meeting = self._get(Meeting, commitment.provenance.meeting_id)
+            deadline = self._due(due, meeting.venue.time_zone, "due")
+            commitment.revise_due(deadline, deadline.resolve(meeting.dates.ends_on), why, actor, when)
+
+        return self._commitment(commitment_id, expected_version, revise)
+
+    @staticmethod
+    def _evidence(items: Sequence[EvidenceInput]) -> tuple[Evidence, ...]:
+        return tuple(Evidence.of(e.title, e.url, e.note, f"evidence[{i}]") for i, e in enumerate(items))
+
+    # -- history ---------------------------------------------------------------------
+
+    def history(self, cls: type[Aggregate], aggregate_id: UUID) -> list[EventView]:
+        self._get(cls, aggregate_id)
+        return [
+            EventView(
+                type=type(event).__name__,
+                version=event.originator_version,
+                recorded_at=plain(event.timestamp),
+                actor=getattr(event, "actor", None),
+                payload={k: plain(v) for k, v in vars(event).items() if k not in _EVENT_BOOKKEEPING},
+            )
+            for event in self.events.get(aggregate_id)
+        ]

@@ -1,0 +1,96 @@
+"""How custom types inside events are written to and read from the event store.
+
+Every value object, enum and date that an event carries has a named transcoding
+here. The names are part of the stored format: never rename one.
+"""
+
+import dataclasses
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+from domain.agreement import AgreementKind, MatrixRow
+from domain.commitment import CommitmentKind, Evidence, FollowUp, Progress, Provenance
+from domain.due import Due, Precision, RelativeUnit
+from domain.lifecycle import Status
+from domain.meeting import DateRange, MeetingKind, MeetingStatus, Participant, ParticipantRole, SourceDocument, Venue
+from domain.party import PartyKind
+from domain.text import MultilingualText
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class EnumAsValue(Transcoding):
+    """An enum member by its value, under the name ``enum:<name>``."""
+
+    def __init__(self, enum_class: type[Enum], name: str) -> None:
+        self.type = enum_class
+        self.name = f"enum:{name}"
+
+    def encode(self, obj: Enum) -> Any:
+        return obj.value
+
+    def decode(self, data: Any) -> Enum:
+        return self.type(data)
+
+
+class DataclassAsDict(Transcoding):
+    """A frozen dataclass by its fields; nested custom values are transcoded in turn."""
+
+    def __init__(self, cls: type, name: str) -> None:
+        self.type = cls
+        self.name = name
+        self.fields = [f.name for f in dataclasses.fields(cls)]
+
+    def encode(self, obj: Any) -> dict[str, Any]:
+        return {name: getattr(obj, name) for name in self.fields}
+
+    def decode(self, data: dict[str, Any]) -> Any:
+        known = {key: value for key, value in data.items() if key in self.fields}
+        return self.type(**known)
+
+
+ENUMS: dict[str, type[Enum]] = {
+    "status": Status,
+    "commitment_kind": CommitmentKind,
+    "precision": Precision,
+    "relative_unit": RelativeUnit,
+    "party_kind": PartyKind,
+    "meeting_kind": MeetingKind,
+    "meeting_status": MeetingStatus,
+    "participant_role": ParticipantRole,
+    "agreement_kind": AgreementKind,
+}
+
+VALUE_OBJECTS: dict[str, type] = {
+    "multilingual_text": MultilingualText,
+    "due": Due,
+    "date_range": DateRange,
+    "venue": Venue,
+    "participant": Participant,
+    "source_document": SourceDocument,
+    "matrix_row": MatrixRow,
+    "provenance": Provenance,
+    "follow_up": FollowUp,
+    "evidence": Evidence,
+    "progress": Progress,
+}
+
+
+def register(transcoder: JSONTranscoder) -> None:
+    transcoder.register(DateAsISO())
+    for name, enum_class in ENUMS.items():
+        transcoder.register(EnumAsValue(enum_class, name))
+    for name, cls in VALUE_OBJECTS.items():
+        transcoder.register(DataclassAsDict(cls, name))

@@ -1,0 +1,198 @@
+"""What queries return: plain objects of strings, numbers, lists and dicts."""
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from enum import Enum
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from domain.agreement import Agreement
+from domain.commitment import Commitment
+from domain.lifecycle import allowed_actions
+from domain.meeting import Meeting
+from domain.party import Party
+from domain.text import MultilingualText
+
+
+def plain(value: Any) -> Any:
+    """Turn domain values into JSON-ready values (instants in UTC, ISO strings)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, MultilingualText):
+        return {"texts": dict(value.texts), "authentic": value.authentic}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(plain(k)): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+@dataclass
+class PartyView:
+    id: str
+    version: int
+    names: dict[str, Any]
+    acronym: str
+    kind: str
+    parent_id: str | None
+    created_at: str
+    modified_at: str
+
+    @classmethod
+    def of(cls, party: Party) -> "PartyView":
+        return cls(
+            id=plain(party.id),
+            version=party.version,
+            names=plain(party.names),
+            acronym=party.acronym,
+            kind=plain(party.kind),
+            parent_id=plain(party.parent_id),
+            created_at=plain(party.created_on),
+            modified_at=plain(party.modified_on),
+        )
+
+
+@dataclass
+class MeetingView:
+    id: str
+    version: int
+    title: dict[str, Any]
+    kind: str
+    series: str | None
+    session_number: int | None
+    status: str
+    scheduled: dict[str, str]
+    held: dict[str, str] | None
+    venue: dict[str, Any]
+    participants: list[dict[str, Any]]
+    documents: list[dict[str, Any]]
+    reason: str | None
+    created_at: str
+    modified_at: str
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> "MeetingView":
+        return cls(
+            id=plain(meeting.id),
+            version=meeting.version,
+            title=plain(meeting.title),
+            kind=plain(meeting.kind),
+            series=meeting.series,
+            session_number=meeting.session_number,
+            status=plain(meeting.status),
+            scheduled=plain(meeting.scheduled),
+            held=plain(meeting.held_dates),
+            venue=plain(meeting.venue),
+            participants=plain(meeting.participants),
+            documents=plain(meeting.documents),
+            reason=meeting.reason,
+            created_at=plain(meeting.created_on),
+            modified_at=plain(meeting.modified_on),
+        )
+
+
+@dataclass
+class AgreementView:
+    id: str
+    version: int
+    meeting_id: str
+    title: dict[str, Any]
+    kind: str
+    adopted_by: list[str]
+    text: dict[str, Any] | None
+    validity: dict[str, str] | None
+    rows: list[dict[str, Any]]
+    created_at: str
+    modified_at: str
+
+    @classmethod
+    def of(cls, agreement: Agreement) -> "AgreementView":
+        return cls(
+            id=plain(agreement.id),
+            version=agreement.version,
+            meeting_id=plain(agreement.meeting_id),
+            title=plain(agreement.title),
+            kind=plain(agreement.kind),
+            adopted_by=plain(agreement.adopted_by),
+            text=plain(agreement.text),
+            validity=plain(agreement.validity),
+            rows=plain(agreement.rows),
+            created_at=plain(agreement.created_on),
+            modified_at=plain(agreement.modified_on),
+        )
+
+
+@dataclass
+class CommitmentView:
+    id: str
+    version: int
+    kind: str
+    status: str
+    text: dict[str, Any]
+    lead_party_id: str
+    supporting_party_ids: list[str]
+    provenance: dict[str, Any]
+    due: dict[str, Any]
+    due_at: str
+    follow_up: dict[str, Any] | None
+    progress: dict[str, Any] | None
+    evidence: list[dict[str, Any]]
+    decision_reference: str | None
+    superseded_by: str | None
+    fulfilled_by_meeting: str | None
+    allowed_actions: list[str]
+    created_at: str
+    modified_at: str
+
+    @classmethod
+    def of(cls, commitment: Commitment) -> "CommitmentView":
+        return cls(
+            id=plain(commitment.id),
+            version=commitment.version,
+            kind=plain(commitment.kind),
+            status=plain(commitment.status),
+            text=plain(commitment.text),
+            lead_party_id=plain(commitment.lead_party_id),
+            supporting_party_ids=plain(commitment.supporting_party_ids),
+            provenance=plain(commitment.provenance),
+            due=plain(commitment.due),
+            due_at=plain(commitment.due_at),
+            follow_up=plain(commitment.follow_up),
+            progress=plain(commitment.progress),
+            evidence=plain(commitment.evidence),
+            decision_reference=commitment.decision_reference,
+            superseded_by=plain(commitment.superseded_by),
+            fulfilled_by_meeting=plain(commitment.fulfilled_by_meeting),
+            allowed_actions=[action.value for action in allowed_actions(commitment.status)],
+            created_at=plain(commitment.created_on),
+            modified_at=plain(commitment.modified_on),
+        )
+
+
+@dataclass
+class EventView:
+    """One stored event, as an auditor reads it."""
+
+    type: str
+    version: int
+    recorded_at: str
+    actor: str | None
+    payload: dict[str, Any]
+
+
+V = TypeVar("V")
+
+
+@dataclass
+class Page(Generic[V]):
+    items: list[V]
+    next_cursor: str | None

@@ -1,0 +1,112 @@
+"""Agreements: outcomes adopted at a meeting, including action matrices."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.due import Due
+from domain.errors import DomainError, InvalidValue
+from domain.meeting import DateRange
+from domain.text import MultilingualText
+
+MAX_MATRIX_ROWS = 1_000
+
+
+class AgreementKind(Enum):
+    JOINT_STATEMENT = "joint_statement"
+    MOU = "mou"
+    RECOMMENDATIONS = "recommendations"
+    FRAMEWORK = "framework"
+    ACTION_MATRIX = "action_matrix"
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One activity of an action matrix: what, led by whom, with whom, by when."""
+
+    number: int
+    activity: MultilingualText
+    lead_party_id: UUID
+    partner_party_ids: tuple[UUID, ...]
+    timeframe: Due | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "partner_party_ids", tuple(self.partner_party_ids))
+
+
+class NotAnActionMatrix(DomainError):
+    def __init__(self) -> None:
+        super().__init__("only an action matrix has rows", "kind")
+
+
+def check_parties(lead: UUID | None, others: tuple[UUID, ...], field_name: str) -> None:
+    """A party is named once: not twice among the others, and not as lead and other."""
+    seen = {lead} if lead is not None else set()
+    for index, party in enumerate(others):
+        if party in seen:
+            raise InvalidValue("a party is named twice", f"{field_name}[{index}]")
+        seen.add(party)
+
+
+class Agreement(Aggregate):
+    @event("Adopted")
+    def __init__(
+        self,
+        meeting_id: UUID,
+        title: MultilingualText,
+        kind: AgreementKind,
+        adopted_by: tuple[UUID, ...],
+        text: MultilingualText | None,
+        validity: DateRange | None,
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
+        self.meeting_id = meeting_id
+        self.title = title
+        self.kind = kind
+        self.adopted_by = tuple(adopted_by)
+        self.text = text
+        self.validity = validity
+        self.rows: tuple[MatrixRow, ...] = ()
+
+    @staticmethod
+    def check_adoption(kind: AgreementKind, adopted_by: tuple[UUID, ...], validity: DateRange | None) -> None:
+        if not adopted_by:
+            raise InvalidValue("an agreement is adopted by at least one party", "adopted_by")
+        check_parties(None, adopted_by, "adopted_by")
+        if kind is AgreementKind.FRAMEWORK and validity is None:
+            raise InvalidValue("a framework needs its validity period", "validity")
+
+    def row(self, number: int) -> MatrixRow | None:
+        return next((row for row in self.rows if row.number == number), None)
+
+    def add_row(
+        self,
+        activity: MultilingualText,
+        lead_party_id: UUID,
+        partner_party_ids: tuple[UUID, ...],
+        timeframe: Due | None,
+        actor: str,
+        when: datetime,
+    ) -> MatrixRow:
+        if self.kind is not AgreementKind.ACTION_MATRIX:
+            raise NotAnActionMatrix()
+        if len(self.rows) >= MAX_MATRIX_ROWS:
+            raise InvalidValue(f"an action matrix has at most {MAX_MATRIX_ROWS} rows", "rows")
+        check_parties(lead_party_id, partner_party_ids, "partner_party_ids")
+        row = MatrixRow(
+            number=len(self.rows) + 1,
+            activity=activity,
+            lead_party_id=lead_party_id,
+            partner_party_ids=partner_party_ids,
+            timeframe=timeframe,
+        )
+        self._row_added(row=row, actor=actor, timestamp=when)
+        return row
+
+    @event("RowAdded")
+    def _row_added(self, row: MatrixRow, actor: str, timestamp: datetime) -> None:
+        self.rows = (*self.rows, row)

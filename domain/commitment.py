@@ -1,0 +1,347 @@
+"""Commitments: one promise each, with a responsible party, a due and a lifecycle.
+
+Each public method first checks the rules (the guards below, and the table in
+``domain.lifecycle``), then calls an ``@event`` method with the outcome. Event
+bodies only assign: they run again on every replay.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.agreement import check_parties
+from domain.due import Due
+from domain.errors import (
+    DecisionReferenceRequired,
+    DomainError,
+    EvidenceRequired,
+    IllegalTransition,
+    InvalidValue,
+    ReasonRequired,
+)
+from domain.lifecycle import ALLOWED_FROM, ASSESSED, INITIAL, OPEN, REASON_NEEDED_FROM, Action, Status
+from domain.meeting import web_address
+from domain.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, MultilingualText, clean_text, optional_text
+
+MAX_EVIDENCE = 50
+
+
+class CommitmentKind(Enum):
+    ACTION = "action"  # an activity, often a row of an action matrix
+    CLAUSE = "clause"  # a clause of an agreement
+    FOLLOW_UP_SESSION = "follow_up_session"  # holding the next meeting of a series
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where the promise was made, and the words of the source."""
+
+    meeting_id: UUID
+    agreement_id: UUID | None = None
+    row_number: int | None = None
+    clause: str | None = None
+    quote: MultilingualText | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The session of a series that a follow-up commitment promises to hold."""
+
+    series: str
+    session_number: int | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    title: str
+    url: str | None = None
+    note: str | None = None
+
+    @classmethod
+    def of(cls, title: str, url: str | None, note: str | None, field_name: str) -> "Evidence":
+        return cls(
+            title=clean_text(title, f"{field_name}.title", SHORT_TEXT_MAX),
+            url=None if url is None else web_address(url, f"{field_name}.url"),
+            note=optional_text(note, f"{field_name}.note"),
+        )
+
+
+@dataclass(frozen=True)
+class Progress:
+    percent: int
+    note: str | None
+    evidence: tuple[Evidence, ...]
+    reported_at: datetime
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "evidence", tuple(self.evidence))
+
+
+def reason_text(value: str | None, field_name: str = "reason") -> str | None:
+    return optional_text(value, field_name, LONG_TEXT_MAX)
+
+
+def evidence_list(items: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+    if len(items) > MAX_EVIDENCE:
+        raise InvalidValue(f"at most {MAX_EVIDENCE} pieces of evidence at once", "evidence")
+    return tuple(items)
+
+
+class NotAFollowUp(DomainError):
+    def __init__(self) -> None:
+        super().__init__("only a follow-up session is fulfilled by holding a meeting", "kind")
+
+
+class CannotSupersedeItself(DomainError):
+    def __init__(self) -> None:
+        super().__init__("a commitment cannot supersede itself", "new_commitment_id")
+
+
+class Commitment(Aggregate):
+    @event("Recorded")
+    def __init__(
+        self,
+        kind: CommitmentKind,
+        text: MultilingualText,
+        lead_party_id: UUID,
+        supporting_party_ids: tuple[UUID, ...],
+        provenance: Provenance,
+        due: Due,
+        due_at: datetime,
+        follow_up: FollowUp | None,
+        status: Status,
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
+        self.kind = kind
+        self.text = text
+        self.lead_party_id = lead_party_id
+        self.supporting_party_ids = tuple(supporting_party_ids)
+        self.provenance = provenance
+        self.due = due
+        self.due_at = due_at
+        self.follow_up = follow_up
+        self.status = status
+        self.progress: Progress | None = None
+        self.evidence: tuple[Evidence, ...] = ()
+        self.decision_reference: str | None = None
+        self.superseded_by: UUID | None = None
+        self.fulfilled_by_meeting: UUID | None = None
+
+    # -- rules checked before recording ---------------------------------------------
+
+    @staticmethod
+    def check_new(
+        kind: CommitmentKind,
+        lead_party_id: UUID,
+        supporting_party_ids: tuple[UUID, ...],
+        follow_up: FollowUp | None,
+        status: Status,
+    ) -> None:
+        check_parties(lead_party_id, supporting_party_ids, "supporting_party_ids")
+        if (kind is CommitmentKind.FOLLOW_UP_SESSION) != (follow_up is not None):
+            raise InvalidValue("a follow-up session, and only a follow-up session, names a series", "follow_up")
+        if status not in INITIAL:
+            choices = ", ".join(sorted(s.value for s in INITIAL))
+            raise InvalidValue(f"a commitment is recorded as one of {choices}", "status")
+
+    def _ensure_allowed(self, action: Action, reason: str | None = None) -> None:
+        if self.status not in ALLOWED_FROM[action]:
+            raise IllegalTransition(self.status.value, action.value.replace("_", " "))
+        if reason is None and self.status in REASON_NEEDED_FROM.get(action, frozenset()):
+            raise ReasonRequired(action.value.replace("_", " "))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    def agree(self, reason: str | None, actor: str, when: datetime) -> None:
+        self._ensure_allowed(Action.AGREE, reason)
+        self._agreed(reason=reason, actor=actor, timestamp=when)
+
+    @event("Agreed")
+    def _agreed(self, reason: str | None, actor: str, timestamp: datetime) -> None:
+        self.status = Status.AGREED
+
+    def note(self, reason: str | None, actor: str, when: datetime) -> None:
+        self._ensure_allowed(Action.NOTE, reason)
+        self._noted(reason=reason, actor=actor, timestamp=when)
+
+    @event("Noted")
+    def _noted(self, reason: str | None, actor: str, timestamp: datetime) -> None:
+        self.status = Status.NOTED
+
+    def start(self, reason: str | None, actor: str, when: datetime) -> None:
+        self._ensure_allowed(Action.START, reason)
+        self._started(reason=reason, actor=actor, timestamp=when)
+
+    @event("Started")
+    def _started(self, reason: str | None, actor: str, timestamp: datetime) -> None:
+        self.status = Status.IN_PROGRESS
+
+    def stall(self, reason: str | None, actor: str, when: datetime) -> None:
+        self._ensure_allowed(Action.STALL, reason)
+        self._stalled(reason=reason, actor=actor, timestamp=when)
+
+    @event("Stalled")
+    def _stalled(self, reason: str | None, actor: str, timestamp: datetime) -> None:
+        self.status = Status.STALLED
+
+    def suspend(self, decision_reference: str | None, reason: str | None, actor: str, when: datetime) -> None:
+        self._ensure_allowed(Action.SUSPEND, reason)
+        if decision_reference is None:
+            raise DecisionReferenceRequired()
+        self._suspended(decision_reference=decision_reference, reason=reason, actor=actor, timestamp=when)
+
+    @event("Suspended")
+    def _suspended(self, decision_reference: str, reason: str | None, actor: str, timestamp: datetime) -> None:
+        self.status = Status.SUSPENDED
+        self.decision_reference = decision_reference
+
+    def resume(self, reason: str | None, actor: str, when: datetime) -> None:
+        self._ensure_allowed(Action.RESUME, reason)
+        self._resumed(reason=reason, actor=actor, timestamp=when)
+
+    @event("Resumed")
+    def _resumed(self, reason: str | None, actor: str, timestamp: datetime) -> None:
+        self.status = Status.IN_PROGRESS
+        self.decision_reference = None
+
+    def deliver(
+        self, evidence: tuple[Evidence, ...], delivered_on: date | None, note: str | None, actor: str, when: datetime
+    ) -> None:
+        self._ensure_allowed(Action.DELIVER)
+        if not evidence:
+            raise EvidenceRequired()
+        if delivered_on is not None and delivered_on > when.date():
+            raise InvalidValue("a delivery cannot be dated in the future", "delivered_on")
+        self._delivered(
+            evidence=evidence_list(evidence), delivered_on=delivered_on, note=note, actor=actor, timestamp=when
+        )
+
+    @event("Delivered")
+    def _delivered(
+        self, evidence: tuple[Evidence, ...], delivered_on: date | None, note: str | None, actor: str, timestamp: datetime
+    ) -> None:
+        self.status = Status.DELIVERED
+        self.evidence = (*self.evidence, *evidence)
+
+    def reject_delivery(self, reason: str | None, actor: str, when: datetime) -> None:
+        self._ensure_allowed(Action.REJECT_DELIVERY, reason)
+        self._delivery_rejected(reason=reason, actor=actor, timestamp=when)
+
+    @event("DeliveryRejected")
+    def _delivery_rejected(self, reason: str, actor: str, timestamp: datetime) -> None:
+        self.status = Status.IN_PROGRESS
+
+    def assess(self, outcome: Status, reason: str | None, actor: str, when: datetime) -> None:
+        if outcome not in ASSESSED:
+            choices = ", ".join(sorted(s.value for s in ASSESSED))
+            raise InvalidValue(f"an assessment is one of {choices}", "outcome")
+        self._ensure_allowed(Action.ASSESS, reason)
+        self._assessed(outcome=outcome, reason=reason, actor=actor, timestamp=when)
+
+    @event("Assessed")
+    def _assessed(self, outcome: Status, reason: str | None, actor: str, timestamp: datetime) -> None:
+        self.status = outcome
+
+    def reopen(self, reason: str | None, actor: str, when: datetime) -> None:
+        self._ensure_allowed(Action.REOPEN, reason)
+        self._reopened(reason=reason, actor=actor, timestamp=when)
+
+    @event("Reopened")
+    def _reopened(self, reason: str, actor: str, timestamp: datetime) -> None:
+        self.status = Status.IN_PROGRESS
+        self.fulfilled_by_meeting = None
+
+    def cancel(self, reason: str | None, actor: str, when: datetime) -> None:
+        self._ensure_allowed(Action.CANCEL, reason)
+        self._cancelled(reason=reason, actor=actor, timestamp=when)
+
+    @event("Cancelled")
+    def _cancelled(self, reason: str | None, actor: str, timestamp: datetime) -> None:
+        self.status = Status.CANCELLED
+
+    def supersede(
+        self, new_commitment_id: UUID, meeting_id: UUID, reason: str | None, actor: str, when: datetime
+    ) -> None:
+        self._ensure_allowed(Action.SUPERSEDE, reason)
+        if new_commitment_id == self.id:
+            raise CannotSupersedeItself()
+        self._superseded(
+            new_commitment_id=new_commitment_id, meeting_id=meeting_id, reason=reason, actor=actor, timestamp=when
+        )
+
+    @event("Superseded")
+    def _superseded(
+        self, new_commitment_id: UUID, meeting_id: UUID, reason: str | None, actor: str, timestamp: datetime
+    ) -> None:
+        self.status = Status.SUPERSEDED
+        self.superseded_by = new_commitment_id
+
+    def is_met_by(self, meeting_id: UUID, series: str | None, session_number: int | None) -> bool:
+        """Whether holding this meeting is the session this follow-up promised.
+
+        The meeting where the promise was made never fulfils it; a follow-up that
+        names a session number is met only by that session.
+        """
+        if self.follow_up is None or series != self.follow_up.series:
+            return False
+        if meeting_id == self.provenance.meeting_id:
+            return False
+        return self.follow_up.session_number in (None, session_number)
+
+    @staticmethod
+    def check_successor(successor: "Commitment", meeting_id: UUID, meeting_starts_on: date, original_starts_on: date) -> None:
+        """A commitment is superseded by one made at a later meeting."""
+        if successor.provenance.meeting_id != meeting_id:
+            raise InvalidValue("the new commitment was not made at that meeting", "new_commitment_id")
+        if meeting_starts_on <= original_starts_on:
+            raise InvalidValue("the follow-up meeting must be later than the original one", "meeting_id")
+
+    def fulfil_by_meeting(self, meeting_id: UUID, actor: str, when: datetime) -> None:
+        """A follow-up session is fulfilled when a meeting of its series is held."""
+        if self.kind is not CommitmentKind.FOLLOW_UP_SESSION:
+            raise NotAFollowUp()
+        self._ensure_allowed(Action.ASSESS)
+        self._session_held(meeting_id=meeting_id, actor=actor, timestamp=when)
+
+    @event("SessionHeld")
+    def _session_held(self, meeting_id: UUID, actor: str, timestamp: datetime) -> None:
+        self.status = Status.FULFILLED
+        self.fulfilled_by_meeting = meeting_id
+
+    # -- progress and dues ----------------------------------------------------------
+
+    def report_progress(
+        self, percent: int, note: str | None, evidence: tuple[Evidence, ...], actor: str, when: datetime
+    ) -> None:
+        self._ensure_allowed(Action.REPORT_PROGRESS)
+        if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+            raise InvalidValue("progress is a whole percentage from 0 to 100", "percent")
+        self._progress_reported(
+            percent=percent, note=note, evidence=evidence_list(evidence), actor=actor, timestamp=when
+        )
+
+    @event("ProgressReported")
+    def _progress_reported(
+        self, percent: int, note: str | None, evidence: tuple[Evidence, ...], actor: str, timestamp: datetime
+    ) -> None:
+        self.progress = Progress(percent=percent, note=note, evidence=evidence, reported_at=timestamp)
+        self.evidence = (*self.evidence, *evidence)
+
+    def revise_due(self, due: Due, due_at: datetime, reason: str | None, actor: str, when: datetime) -> None:
+        self._ensure_allowed(Action.REVISE_DUE, reason)
+        if due == self.due and due_at == self.due_at:
+            raise InvalidValue("the new due is the same as the current one", "due")
+        self._due_revised(due=due, due_at=due_at, reason=reason, actor=actor, timestamp=when)
+
+    @event("DueRevised")
+    def _due_revised(self, due: Due, due_at: datetime, reason: str, actor: str, timestamp: datetime) -> None:
+        self.due = due
+        self.due_at = due_at

@@ -1,0 +1,183 @@
+"""Dues: deadlines with a precision, resolved once to one UTC instant.
+
+"In 2024" is due at the end of 2024, "in the third quarter of 2025" at the end of
+September 2025, "within two years" at the end of the day two years after the
+meeting ended. The end of a period is the first instant after it, at local
+midnight in the due's time zone, so a commitment due "on 10 June" is overdue
+from 11 June 00:00 where it was agreed. Days of 23 or 25 hours (daylight saving
+changes) are handled by the time zone database, never by adding 24 hours.
+"""
+
+import re
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from enum import Enum
+from zoneinfo import ZoneInfo
+
+from domain.errors import InvalidValue
+
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+
+
+class Precision(Enum):
+    DAY = "day"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+    RELATIVE = "relative"  # a span after the meeting's last day
+
+
+class RelativeUnit(Enum):
+    DAYS = "days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+    YEARS = "years"
+
+
+_PATTERNS = {
+    Precision.DAY: re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
+    Precision.MONTH: re.compile(r"^(\d{4})-(\d{2})$"),
+    Precision.QUARTER: re.compile(r"^(\d{4})-Q([1-4])$"),
+    Precision.YEAR: re.compile(r"^(\d{4})$"),
+}
+_EXAMPLES = {
+    Precision.DAY: "2024-06-10",
+    Precision.MONTH: "2024-06",
+    Precision.QUARTER: "2024-Q2",
+    Precision.YEAR: "2024",
+}
+
+
+# Cities people often write as zones although the IANA database names them otherwise.
+_ZONE_HINTS = {
+    "Europe/Geneva": "Europe/Zurich",
+    "Asia/Astana": "Asia/Almaty",
+    "Asia/Nur-Sultan": "Asia/Almaty",
+    "Africa/Rabat": "Africa/Casablanca",
+    "Asia/Mecca": "Asia/Riyadh",
+    "Asia/Jeddah": "Asia/Riyadh",
+    "Asia/Ankara": "Europe/Istanbul",
+    "Europe/Ankara": "Europe/Istanbul",
+}
+
+
+def time_zone(key: str, field_name: str = "time_zone") -> str:
+    """Return ``key`` when it names an IANA time zone, such as ``Asia/Riyadh``."""
+    if not isinstance(key, str) or not key or len(key) > 64:
+        raise InvalidValue("an IANA time zone is required, e.g. 'Europe/Geneva'", field_name)
+    try:
+        ZoneInfo(key)
+    except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        hint = _ZONE_HINTS.get(key)
+        advice = f"that city keeps {hint!r} time" if hint else "use an IANA name such as 'Asia/Riyadh'"
+        raise InvalidValue(f"unknown time zone {key!r}; {advice}", field_name) from None
+    return key
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clamped to the end of a shorter month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def end_of_day(day: date, zone: str) -> datetime:
+    """The first instant after ``day`` in ``zone``, in UTC."""
+    following = day + timedelta(days=1)
+    local_midnight = datetime(following.year, following.month, following.day, tzinfo=ZoneInfo(zone))
+    return local_midnight.astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A deadline as the coordinator stated it.
+
+    Calendar precisions carry ``value`` (``2024``, ``2024-Q2``, ``2024-06``,
+    ``2024-06-10``); the relative precision carries ``amount`` and ``unit``.
+    """
+
+    precision: Precision
+    time_zone: str
+    value: str | None = None
+    amount: int | None = None
+    unit: RelativeUnit | None = None
+
+    @classmethod
+    def of(
+        cls,
+        precision: str,
+        time_zone_key: str,
+        value: str | None = None,
+        amount: int | None = None,
+        unit: str | None = None,
+        field_name: str = "due",
+    ) -> "Due":
+        try:
+            kind = Precision(precision)
+        except ValueError:
+            choices = ", ".join(p.value for p in Precision)
+            raise InvalidValue(f"unknown precision {precision!r}; use one of {choices}", f"{field_name}.precision") from None
+        zone = time_zone(time_zone_key, f"{field_name}.time_zone")
+        if kind is Precision.RELATIVE:
+            if value is not None:
+                raise InvalidValue("a relative due takes amount and unit, not value", f"{field_name}.value")
+            if not isinstance(amount, int) or isinstance(amount, bool) or not 1 <= amount <= 100:
+                raise InvalidValue("amount must be a whole number from 1 to 100", f"{field_name}.amount")
+            try:
+                span = RelativeUnit(unit)
+            except ValueError:
+                choices = ", ".join(u.value for u in RelativeUnit)
+                raise InvalidValue(f"unknown unit {unit!r}; use one of {choices}", f"{field_name}.unit") from None
+            return cls(precision=kind, time_zone=zone, amount=amount, unit=span)
+        if amount is not None or unit is not None:
+            raise InvalidValue(f"a {kind.value} due takes a value, not amount and unit", f"{field_name}.amount")
+        due = cls(precision=kind, time_zone=zone, value=value)
+        due.last_day(None, field_name)  # refuses malformed and impossible dates
+        return due
+
+    def last_day(self, meeting_ends_on: date | None, field_name: str = "due") -> date:
+        """The last local day on which the commitment is still on time."""
+        if self.precision is Precision.RELATIVE:
+            if meeting_ends_on is None:
+                raise InvalidValue("a relative due needs the meeting's last day", f"{field_name}.precision")
+            amount, unit = self.amount or 0, self.unit
+            if unit is RelativeUnit.DAYS:
+                return meeting_ends_on + timedelta(days=amount)
+            if unit is RelativeUnit.WEEKS:
+                return meeting_ends_on + timedelta(weeks=amount)
+            if unit is RelativeUnit.MONTHS:
+                return add_months(meeting_ends_on, amount)
+            return add_months(meeting_ends_on, 12 * amount)
+        match = _PATTERNS[self.precision].match(self.value or "")
+        if match is None:
+            example = _EXAMPLES[self.precision]
+            raise InvalidValue(
+                f"{self.value!r} is not a {self.precision.value}; write it like {example!r}", f"{field_name}.value"
+            )
+        numbers = [int(group) for group in match.groups()]
+        year = numbers[0]
+        if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+            raise InvalidValue(f"the year must be between {EARLIEST_YEAR} and {LATEST_YEAR}", f"{field_name}.value")
+        try:
+            if self.precision is Precision.YEAR:
+                return date(year, 12, 31)
+            if self.precision is Precision.QUARTER:
+                month = numbers[1] * 3
+                return date(year, month, monthrange(year, month)[1])
+            if self.precision is Precision.MONTH:
+                return date(year, numbers[1], monthrange(year, numbers[1])[1])
+            return date(year, numbers[1], numbers[2])
+        except ValueError:  # includes calendar.IllegalMonthError
+            raise InvalidValue(f"{self.value!r} is not a real date", f"{field_name}.value") from None
+
+    def resolve(self, meeting_ends_on: date | None = None, field_name: str = "due") -> datetime:
+        """The UTC instant from which the commitment is late."""
+        return end_of_day(self.last_day(meeting_ends_on, field_name), self.time_zone)
+
+    def describe(self) -> str:
+        if self.precision is Precision.RELATIVE:
+            return f"within {self.amount} {self.unit.value if self.unit else ''} of the meeting"
+        return f"{self.precision.value} {self.value} ({self.time_zone})"

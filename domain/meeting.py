@@ -1,0 +1,209 @@
+"""Meetings: who met, where, when, and what the record of it says."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.due import time_zone
+from domain.errors import DomainError, InvalidValue
+from domain.identifiers import series_slug
+from domain.text import DOCUMENT_TEXT_MAX, SHORT_TEXT_MAX, MultilingualText, clean_text, language_code, optional_text
+
+MAX_SESSION_NUMBER = 10_000
+
+
+class MeetingKind(Enum):
+    BILATERAL_TALK = "bilateral_talk"
+    GENERAL_MEETING = "general_meeting"
+    ASSEMBLY = "assembly"
+    WORKING_GROUP = "working_group"
+    FORUM = "forum"
+    OTHER = "other"
+
+
+class MeetingStatus(Enum):
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    POSTPONED = "postponed"
+    CANCELLED = "cancelled"
+
+
+class ParticipantRole(Enum):
+    HOST = "host"
+    CHAIR = "chair"
+    CO_CHAIR = "co_chair"
+    HEAD_OF_DELEGATION = "head_of_delegation"
+    PARTICIPANT = "participant"
+
+
+def web_address(value: str, field_name: str) -> str:
+    text = clean_text(value, field_name, 2_000).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+        raise InvalidValue("a web address starts with http:// or https:// and names a host", field_name)
+    return text
+
+
+def session_number(value: int | None, field_name: str = "session_number") -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SESSION_NUMBER:
+        raise InvalidValue(f"a session number is a whole number from 1 to {MAX_SESSION_NUMBER}", field_name)
+    return value
+
+
+@dataclass(frozen=True)
+class DateRange:
+    starts_on: date
+    ends_on: date
+
+    @classmethod
+    def of(cls, starts_on: date, ends_on: date | None, field_name: str) -> "DateRange":
+        ends = ends_on or starts_on
+        if ends < starts_on:
+            raise InvalidValue("the end date is before the start date", f"{field_name}.ends_on")
+        return cls(starts_on=starts_on, ends_on=ends)
+
+
+@dataclass(frozen=True)
+class Venue:
+    name: str
+    time_zone: str
+    city: str | None = None
+    country: str | None = None
+
+    @classmethod
+    def of(cls, name: str, time_zone_key: str, city: str | None, country: str | None, field_name: str = "venue") -> "Venue":
+        return cls(
+            name=clean_text(name, f"{field_name}.name", SHORT_TEXT_MAX),
+            time_zone=time_zone(time_zone_key, f"{field_name}.time_zone"),
+            city=optional_text(city, f"{field_name}.city", SHORT_TEXT_MAX),
+            country=optional_text(country, f"{field_name}.country", SHORT_TEXT_MAX),
+        )
+
+
+@dataclass(frozen=True)
+class Participant:
+    party_id: UUID
+    role: ParticipantRole
+    person: str | None = None  # e.g. the head of delegation's name and title
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    text: str
+    language: str
+    url: str | None = None
+    title: str | None = None
+
+    @classmethod
+    def of(cls, text: str, language: str, url: str | None, title: str | None, field_name: str) -> "SourceDocument":
+        return cls(
+            text=clean_text(text, f"{field_name}.text", DOCUMENT_TEXT_MAX),
+            language=language_code(language, f"{field_name}.language"),
+            url=None if url is None else web_address(url, f"{field_name}.url"),
+            title=optional_text(title, f"{field_name}.title", SHORT_TEXT_MAX),
+        )
+
+
+def check_participants(participants: tuple[Participant, ...], field_name: str = "participants") -> None:
+    seen: set[UUID] = set()
+    for index, participant in enumerate(participants):
+        if participant.party_id in seen:
+            raise InvalidValue("a party is listed twice", f"{field_name}[{index}].party_id")
+        seen.add(participant.party_id)
+
+
+class MeetingNotOpen(DomainError):
+    """Only a scheduled or postponed meeting can be held, postponed or cancelled."""
+
+    def __init__(self, status: "MeetingStatus", action: str) -> None:
+        super().__init__(f"cannot {action} a meeting that is {status.value}", "status")
+
+
+class Meeting(Aggregate):
+    @event("Scheduled")
+    def __init__(
+        self,
+        title: MultilingualText,
+        kind: MeetingKind,
+        series: str | None,
+        session_number: int | None,
+        dates: DateRange,
+        venue: Venue,
+        participants: tuple[Participant, ...],
+        documents: tuple[SourceDocument, ...],
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
+        self.title = title
+        self.kind = kind
+        self.series = series
+        self.session_number = session_number
+        self.scheduled = dates
+        self.held_dates: DateRange | None = None
+        self.venue = venue
+        self.participants = tuple(participants)
+        self.documents = tuple(documents)
+        self.status = MeetingStatus.SCHEDULED
+        self.reason: str | None = None
+
+    @staticmethod
+    def check_series(series: str | None, number: int | None) -> tuple[str | None, int | None]:
+        slug = None if series is None else series_slug(series)
+        number = session_number(number)
+        if number is not None and slug is None:
+            raise InvalidValue("a session number needs a series", "session_number")
+        return slug, number
+
+    @property
+    def dates(self) -> DateRange:
+        """When it was held, or else when it is scheduled."""
+        return self.held_dates or self.scheduled
+
+    def _ensure_open(self, action: str) -> None:
+        if self.status not in (MeetingStatus.SCHEDULED, MeetingStatus.POSTPONED):
+            raise MeetingNotOpen(self.status, action)
+
+    def hold(self, dates: DateRange, actor: str, when: datetime) -> None:
+        self._ensure_open("record as held")
+        # A meeting cannot have been held after the moment it is recorded (a day of
+        # slack covers the time zones east of UTC).
+        if dates.ends_on > when.date() + timedelta(days=1):
+            raise InvalidValue("a meeting cannot be recorded as held before it ends", "ends_on")
+        self._held(dates=dates, actor=actor, timestamp=when)
+
+    @event("Held")
+    def _held(self, dates: DateRange, actor: str, timestamp: datetime) -> None:
+        self.held_dates = dates
+        self.status = MeetingStatus.HELD
+
+    def postpone(self, dates: DateRange, reason: str | None, actor: str, when: datetime) -> None:
+        self._ensure_open("postpone")
+        self._postponed(dates=dates, reason=reason, actor=actor, timestamp=when)
+
+    @event("Postponed")
+    def _postponed(self, dates: DateRange, reason: str | None, actor: str, timestamp: datetime) -> None:
+        self.scheduled = dates
+        self.status = MeetingStatus.POSTPONED
+        self.reason = reason
+
+    def cancel(self, reason: str | None, actor: str, when: datetime) -> None:
+        self._ensure_open("cancel")
+        self._cancelled(reason=reason, actor=actor, timestamp=when)
+
+    @event("Cancelled")
+    def _cancelled(self, reason: str | None, actor: str, timestamp: datetime) -> None:
+        self.status = MeetingStatus.CANCELLED
+        self.reason = reason
+
+    def add_document(self, document: SourceDocument, actor: str, when: datetime) -> None:
+        self._document_added(document=document, actor=actor, timestamp=when)
+
+    @event("DocumentAdded")
+    def _document_added(self, document: SourceDocument, actor: str, timestamp: datetime) -> None:
+        self.documents = (*self.documents, document)

@@ -1,0 +1,109 @@
+"""Multilingual text: a map from language code to text, one language authentic.
+
+Texts are stored exactly as given after Unicode NFC normalisation, so an Arabic
+text comes back byte for byte as the coordinator composed it.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Mapping
+
+from domain.errors import InvalidValue
+
+# ISO 639-1 codes: the primary subtag of a language tag must be one of these.
+ISO_639_1 = frozenset(
+    """aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr
+    cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv
+    ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km
+    kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na
+    nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc
+    sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt
+    tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu""".split()
+)
+_SUBTAG = re.compile(r"^[A-Za-z0-9]{2,8}$")
+
+SHORT_TEXT_MAX = 500  # names, titles, acronyms' long forms
+LONG_TEXT_MAX = 20_000  # commitment texts, quotes, notes, reasons
+DOCUMENT_TEXT_MAX = 200_000  # a whole source document
+
+
+def language_code(value: str, field_name: str = "language") -> str:
+    """Return the canonical form of a language tag (``ar``, ``en``, ``pt-BR``)."""
+    if not isinstance(value, str) or not value:
+        raise InvalidValue("a language code is required", field_name)
+    primary, *subtags = value.split("-")
+    if primary.lower() not in ISO_639_1 or not all(_SUBTAG.match(s) for s in subtags):
+        raise InvalidValue(f"unknown language code {value!r} (use ISO 639-1, e.g. 'ar', 'en')", field_name)
+    canonical = [primary.lower()]
+    for subtag in subtags:
+        canonical.append(subtag.upper() if len(subtag) == 2 else subtag)
+    return "-".join(canonical)
+
+
+def clean_text(value: str, field_name: str, max_length: int = LONG_TEXT_MAX) -> str:
+    """NFC-normalise a text and refuse it when empty, blank or too long."""
+    if not isinstance(value, str):
+        raise InvalidValue("a text is required", field_name)
+    text = unicodedata.normalize("NFC", value)
+    if not text.strip():
+        raise InvalidValue("the text is empty", field_name)
+    if len(text) > max_length:
+        raise InvalidValue(f"the text is longer than {max_length} characters", field_name)
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text):
+        raise InvalidValue("the text contains control characters", field_name)
+    return text
+
+
+def optional_text(value: str | None, field_name: str, max_length: int = LONG_TEXT_MAX) -> str | None:
+    return None if value is None else clean_text(value, field_name, max_length)
+
+
+@dataclass(frozen=True)
+class MultilingualText:
+    """The same text in several languages; ``authentic`` names the one that governs.
+
+    Build it with ``of`` (which validates); the plain constructor is for decoding
+    stored events, whose content was validated when first recorded.
+    """
+
+    texts: Mapping[str, str]
+    authentic: str
+
+    @classmethod
+    def of(
+        cls,
+        texts: Mapping[str, str],
+        authentic: str | None,
+        field_name: str,
+        max_length: int = LONG_TEXT_MAX,
+    ) -> "MultilingualText":
+        if not isinstance(texts, Mapping) or not texts:
+            raise InvalidValue("at least one language is required", f"{field_name}.texts")
+        cleaned: dict[str, str] = {}
+        for language, text in texts.items():
+            code = language_code(language, f"{field_name}.texts.{language}")
+            if code in cleaned:
+                raise InvalidValue(f"language {code!r} is given twice", f"{field_name}.texts.{language}")
+            cleaned[code] = clean_text(text, f"{field_name}.texts.{language}", max_length)
+        if authentic is None:
+            if len(cleaned) > 1:
+                raise InvalidValue(
+                    "name the authentic language when a text is given in several languages",
+                    f"{field_name}.authentic",
+                )
+            authentic_code = next(iter(cleaned))
+        else:
+            authentic_code = language_code(authentic, f"{field_name}.authentic")
+            if authentic_code not in cleaned:
+                raise InvalidValue(
+                    f"the authentic language {authentic_code!r} has no text", f"{field_name}.authentic"
+                )
+        return cls(texts=cleaned, authentic=authentic_code)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "texts", dict(self.texts))
+
+    @property
+    def authentic_text(self) -> str:
+        return self.texts[self.authentic]

@@ -1,0 +1,1 @@
+"""Settings, persistence wiring, key and idempotency stores, and the composition root."""

@@ -1,0 +1,39 @@
+"""The composition root: builds every part of the service from its settings."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from application.tracker import Clock, Tracker, system_clock
+from infrastructure.database import create_table_engine, event_store_env
+from infrastructure.idempotency import IdempotencyStore
+from infrastructure.keys import KeyStore
+from infrastructure.settings import Settings
+from infrastructure.tables import metadata
+
+
+@dataclass
+class Services:
+    settings: Settings
+    tracker: Tracker
+    keys: KeyStore
+    idempotency: IdempotencyStore
+    engine: Engine
+
+    def close(self) -> None:
+        self.tracker.close()
+        self.engine.dispose()
+
+
+def build(settings: Settings, clock: Clock = system_clock) -> Services:
+    """Connect to the database the settings name, creating what is missing."""
+    engine = create_table_engine(settings.database_url)
+    metadata.create_all(engine)
+    tracker = Tracker(env=event_store_env(settings.database_url), clock=clock)
+    return Services(
+        settings=settings,
+        tracker=tracker,
+        keys=KeyStore(engine, clock),
+        idempotency=IdempotencyStore(engine, clock),
+        engine=engine,
+    )

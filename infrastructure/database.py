@@ -1,0 +1,57 @@
+"""One database URL, two clients: the event store (eventsourcing) and tables (SQLAlchemy)."""
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+
+
+class UnsupportedDatabase(ValueError):
+    pass
+
+
+def parse(database_url: str) -> URL:
+    try:
+        url = make_url(database_url)
+    except Exception as error:  # SQLAlchemy raises ArgumentError with a clear message
+        raise UnsupportedDatabase(f"cannot read the database URL {database_url!r}: {error}") from None
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise UnsupportedDatabase("SQLite needs a file, e.g. sqlite:///var/commitments.db")
+        return url
+    if url.get_backend_name() == "postgresql":
+        return url.set(drivername="postgresql+psycopg")
+    raise UnsupportedDatabase(f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql")
+
+
+def event_store_env(database_url: str) -> dict[str, str]:
+    """The eventsourcing settings that store events in the database the URL names."""
+    url = parse(database_url)
+    if url.get_backend_name() == "sqlite":
+        path = Path(url.database or "")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30"}
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": url.database or "postgres",
+        "POSTGRES_HOST": url.host or "127.0.0.1",
+        "POSTGRES_PORT": str(url.port or 5432),
+        "POSTGRES_USER": url.username or "postgres",
+        "POSTGRES_PASSWORD": url.password or "",
+    }
+    return env
+
+
+def create_table_engine(database_url: str) -> Engine:
+    url = parse(database_url)
+    if url.get_backend_name() == "sqlite":
+        Path(url.database or "").parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _wal(connection, _record):  # type: ignore[no-untyped-def]
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA busy_timeout=30000")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)

@@ -1,0 +1,89 @@
+"""API keys: stored as SHA-256 hashes, shown in clear only once, when created.
+
+Keys are 256-bit random tokens, so a fast hash is enough to make a stolen table
+useless; no salt or slow hash is needed as it would be for passwords.
+"""
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, func, insert, select, update
+
+from domain.access import Role
+from infrastructure.tables import api_keys
+
+KEY_PREFIX = "cmk_"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the key's id is the actor recorded on every event it causes."""
+
+    id: str
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    id: str
+    name: str
+    role: Role
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class KeyStore:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime]) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    def create(self, role: Role, name: str) -> tuple[Principal, str]:
+        """Make a key; returns it in clear, the only time it can be read."""
+        key = KEY_PREFIX + secrets.token_urlsafe(32)
+        key_id = "key_" + secrets.token_hex(6)
+        with self.engine.begin() as connection:
+            connection.execute(
+                insert(api_keys).values(
+                    id=key_id, name=name, role=role.value, key_hash=_hash(key), created_at=self.clock()
+                )
+            )
+        return Principal(id=key_id, name=name, role=role), key
+
+    def authenticate(self, key: str) -> Principal | None:
+        if not key.startswith(KEY_PREFIX) or len(key) > 200:
+            return None
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(api_keys.c.id, api_keys.c.name, api_keys.c.role).where(
+                    api_keys.c.key_hash == _hash(key), api_keys.c.revoked_at.is_(None)
+                )
+            ).first()
+        return None if row is None else Principal(id=row.id, name=row.name, role=Role(row.role))
+
+    def count_active(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(
+                select(func.count()).select_from(api_keys).where(api_keys.c.revoked_at.is_(None))
+            ).scalar_one()
+
+    def list(self) -> list[KeyInfo]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(api_keys).order_by(api_keys.c.created_at, api_keys.c.id)).all()
+        return [KeyInfo(r.id, r.name, Role(r.role), r.created_at, r.revoked_at) for r in rows]
+
+    def revoke(self, key_id: str) -> bool:
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                update(api_keys)
+                .where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
+                .values(revoked_at=self.clock())
+            )
+        return result.rowcount == 1
