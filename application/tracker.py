@@ -69,7 +69,12 @@ class Tracker(Application[UUID]):
             raise ValueError("the clock must return time-zone aware instants")
         return instant.astimezone(timezone.utc)
 
-    def _load(self, cls: type[A], aggregate_id: UUID) -> A | None:
+    def _load(self, cls: type[A], aggregate_id: UUID | str) -> A | None:
+        if not isinstance(aggregate_id, UUID):
+            try:
+                aggregate_id = UUID(aggregate_id)
+            except ValueError:
+                return None
         try:
             aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
@@ -81,7 +86,9 @@ class Tracker(Application[UUID]):
         if aggregate is None:
             raise NotFound(cls.__name__.lower(), aggregate_id)
         if version is not None and version != aggregate.version:
-            aggregate = self.repository.get(aggregate_id, version=version)
+            if version > aggregate.version:
+                raise NotFound(f"version {version} of {cls.__name__.lower()}", aggregate_id)
+            aggregate = self.repository.get(aggregate.id, version=version)
         return aggregate
 
     def _ref(self, cls: type[A], aggregate_id: UUID, field: str) -> A:
@@ -146,9 +153,7 @@ class Tracker(Application[UUID]):
         return Due.of(value.precision, value.time_zone or default_time_zone, value.value, value.amount, value.unit, field)
 
     def _parties(self, ids: Sequence[UUID], field: str) -> tuple[UUID, ...]:
-        for index, identifier in enumerate(ids):
-            self._ref(Party, identifier, f"{field}[{index}]")
-        return tuple(ids)
+        return tuple(self._ref(Party, identifier, f"{field}[{index}]").id for index, identifier in enumerate(ids))
 
     # -- parties ---------------------------------------------------------------------
 

@@ -1,0 +1,63 @@
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from domain.access import Role
+from infrastructure.bootstrap import Services, build
+from infrastructure.settings import Settings
+from tests.fakes import FrozenClock
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'commitments.db'}"
+
+
+@pytest.fixture
+def services(database_url: str, clock: FrozenClock) -> Iterator[Services]:
+    built = build(Settings(database_url=database_url), clock=clock)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def tracker(services: Services):  # type: ignore[no-untyped-def]
+    return services.tracker
+
+
+@dataclass
+class Api:
+    """An HTTP client of the app, with one key of each role."""
+
+    client: TestClient
+    keys: dict[Role, str]
+
+    def headers(self, role: Role = Role.COORDINATOR, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[role]}", **extra}
+
+    def post(self, path: str, json: object = None, role: Role = Role.COORDINATOR, **headers: str):  # type: ignore[no-untyped-def]
+        return self.client.post(path, json=json, headers=self.headers(role, **headers))
+
+    def get(self, path: str, role: Role = Role.AUDITOR, **params: object):  # type: ignore[no-untyped-def]
+        return self.client.get(path, params=params, headers=self.headers(role))
+
+    def created(self, path: str, json: object) -> dict:  # type: ignore[type-arg]
+        response = self.post(path, json)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+
+@pytest.fixture
+def api(services: Services) -> Iterator[Api]:
+    keys = {role: services.keys.create(role, f"{role.value} key")[1] for role in Role}
+    with TestClient(create_app(services=services)) as client:
+        yield Api(client, keys)
