@@ -539,7 +539,8 @@ class Tracker(Application[UUID]):
     # -- history ---------------------------------------------------------------------
 
     def history(self, cls: type[Aggregate], aggregate_id: UUID) -> list[EventView]:
-        self._get(cls, aggregate_id)
+        """Every stored event of one aggregate, oldest first."""
+        aggregate = self._get(cls, aggregate_id)
         return [
             EventView(
                 type=type(event).__name__,
@@ -548,5 +549,5 @@ class Tracker(Application[UUID]):
                 actor=getattr(event, "actor", None),
                 payload={k: plain(v) for k, v in vars(event).items() if k not in _EVENT_BOOKKEEPING},
             )
-            for event in self.events.get(aggregate_id)
+            for event in self.events.get(aggregate.id)
         ]

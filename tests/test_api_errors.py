@@ -1,0 +1,204 @@
+"""Bad input gets a clear problem document that names the field, and stores nothing."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from domain.access import Role
+from infrastructure.bootstrap import Services
+from tests.conftest import Api
+from tests.records import commitment, meeting
+from tests.world import World, build_world
+
+MISSING = "00000000-0000-4000-8000-000000000000"
+
+
+@pytest.fixture
+def world(api: Api) -> World:
+    return build_world(api)
+
+
+@pytest.fixture
+def nothing_stored(services: Services) -> Iterator[None]:
+    before = services.tracker.recorder.max_notification_id()
+    yield
+    assert services.tracker.recorder.max_notification_id() == before
+
+
+def assert_problem(response: Any, status: int, slug: str, field: str | None = None) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["type"] == f"/problems/{slug}"
+    assert body["status"] == status
+    assert body["title"] and body["detail"]
+    if field is not None:
+        assert body["field"] == field, body
+    return body
+
+
+CASES = [
+    # (description, path template, body maker, status, slug, field)
+    ("impossible date", "/meetings", lambda w: meeting([w.un], scheduled={"starts_on": "2022-02-30"}),
+     422, "invalid-value", "scheduled.starts_on"),
+    ("malformed date", "/meetings", lambda w: meeting([w.un], scheduled={"starts_on": "18 July 2022"}),
+     422, "invalid-value", "scheduled.starts_on"),
+    ("end before start", "/meetings",
+     lambda w: meeting([w.un], scheduled={"starts_on": "2022-07-20", "ends_on": "2022-07-18"}),
+     422, "invalid-value", "scheduled.ends_on"),
+    ("malformed time zone", "/meetings",
+     lambda w: meeting([w.un], venue={"name": "Palais", "time_zone": "GMT+2"}), 422, "invalid-value",
+     "venue.time_zone"),
+    ("unknown party in participants", "/meetings",
+     lambda w: meeting([w.un, MISSING]), 422, "unknown-reference", "participants[1].party_id"),
+    ("unknown language", "/meetings",
+     lambda w: meeting([w.un], title={"texts": {"arabic": "اجتماع"}}), 422, "invalid-value", "title.texts.arabic"),
+    ("authentic language without text", "/meetings",
+     lambda w: meeting([w.un], title={"texts": {"en": "Meeting"}, "authentic": "ar"}), 422, "invalid-value",
+     "title.authentic"),
+    ("empty text", "/commitments",
+     lambda w: commitment(w.meeting, w.oic, text={"texts": {"ar": "   "}}), 422, "invalid-value", "text.texts.ar"),
+    ("no language at all", "/commitments",
+     lambda w: commitment(w.meeting, w.oic, text={"texts": {}}), 422, "invalid-value", "text.texts"),
+    ("oversized text", "/commitments",
+     lambda w: commitment(w.meeting, w.oic, text={"texts": {"en": "x" * 20_001}}), 422, "invalid-value",
+     "text.texts.en"),
+    ("unknown meeting", "/commitments", lambda w: commitment(MISSING, w.oic), 422, "unknown-reference",
+     "meeting_id"),
+    ("unknown lead party", "/commitments", lambda w: commitment(w.meeting, MISSING), 422, "unknown-reference",
+     "lead_party_id"),
+    ("a meeting id given as party", "/commitments", lambda w: commitment(w.meeting, w.meeting), 422,
+     "unknown-reference", "lead_party_id"),
+    ("malformed id", "/commitments", lambda w: commitment(w.meeting, "SESRIC"), 422, "invalid-value",
+     "lead_party_id"),
+    ("impossible due", "/commitments",
+     lambda w: commitment(w.meeting, w.oic, due={"precision": "day", "value": "2024-02-30"}), 422,
+     "invalid-value", "due.value"),
+    ("due time zone", "/commitments",
+     lambda w: commitment(w.meeting, w.oic, due={"precision": "year", "value": "2024", "time_zone": "Riyadh"}),
+     422, "invalid-value", "due.time_zone"),
+    ("no due", "/commitments", lambda w: commitment(w.meeting, w.oic, due=None), 422, "invalid-value", "due"),
+    ("lead also supporting", "/commitments",
+     lambda w: commitment(w.meeting, w.oic, supporting_party_ids=[w.oic]), 422, "invalid-value",
+     "supporting_party_ids[0]"),
+    ("unknown status", "/commitments", lambda w: commitment(w.meeting, w.oic, status="promised"), 422,
+     "invalid-value", "status"),
+    ("recorded as delivered", "/commitments", lambda w: commitment(w.meeting, w.oic, status="delivered"), 422,
+     "invalid-value", "status"),
+    ("misspelt field", "/commitments", lambda w: commitment(w.meeting, w.oic, lead_party=w.oic), 422,
+     "invalid-value", "lead_party"),
+    ("wrong type", "/commitments", lambda w: commitment(w.meeting, w.oic, supporting_party_ids="UN"), 422,
+     "invalid-value", "supporting_party_ids"),
+    ("row without agreement", "/commitments", lambda w: commitment(w.meeting, w.oic, row_number=1), 422,
+     "invalid-value", "agreement_id"),
+    ("follow-up without series", "/commitments",
+     lambda w: commitment(w.meeting, w.oic, kind="follow_up_session", follow_up={"series": "Geneva Meeting"}),
+     422, "invalid-value", "follow_up.series"),
+    ("unknown party kind", "/parties",
+     lambda w: {"names": {"texts": {"en": "X"}}, "acronym": "X", "kind": "club"}, 422, "invalid-value", "kind"),
+    ("acronym taken", "/parties",
+     lambda w: {"names": {"texts": {"en": "Other"}}, "acronym": "oic", "kind": "ngo"}, 409, "already-exists",
+     "acronym"),
+    ("framework without validity", "/agreements",
+     lambda w: {"meeting_id": w.meeting, "title": {"texts": {"en": "Framework"}}, "kind": "framework",
+                "adopted_by": [w.un]}, 422, "invalid-value", "validity"),
+    ("agreement adopted by nobody", "/agreements",
+     lambda w: {"meeting_id": w.meeting, "title": {"texts": {"en": "Joint statement"}}, "kind": "joint_statement",
+                "adopted_by": []}, 422, "invalid-value", "adopted_by"),
+    ("rows on a joint statement", "/agreements",
+     lambda w: {"meeting_id": w.meeting, "title": {"texts": {"en": "Statement"}}, "kind": "joint_statement",
+                "adopted_by": [w.un], "rows": [{"activity": {"texts": {"en": "x"}}, "lead_party_id": w.un}]},
+     422, "rule-violated", "kind"),
+    ("missing reason", "/commitments/{c}/due", lambda w: {"due": {"precision": "year", "value": "2030"}}, 422,
+     "reason-required", "reason"),
+    ("missing evidence", "/commitments/{c}/deliver", lambda w: {"evidence": []}, 422, "evidence-required",
+     "evidence"),
+    ("evidence link not a web address", "/commitments/{c}/deliver",
+     lambda w: {"evidence": [{"title": "Report", "url": "file:///etc/passwd"}]}, 422, "invalid-value",
+     "evidence[0].url"),
+    ("missing decision reference", "/commitments/{c}/suspend", lambda w: {"reason": "frozen"}, 422,
+     "decision-reference-required", "decision_reference"),
+    ("illegal transition", "/commitments/{c}/reopen", lambda w: {"reason": "why not"}, 409,
+     "illegal-transition", "status"),
+    ("unknown assessment", "/commitments/{c}/assess", lambda w: {"outcome": "great"}, 422, "invalid-value",
+     "outcome"),
+    ("progress over 100", "/commitments/{c}/progress", lambda w: {"percent": 150}, 422, "invalid-value",
+     "percent"),
+    ("progress not a number", "/commitments/{c}/progress", lambda w: {"percent": "half"}, 422, "invalid-value",
+     "percent"),
+    ("supersede by an unknown commitment", "/commitments/{c}/supersede",
+     lambda w: {"new_commitment_id": MISSING, "meeting_id": w.meeting}, 422, "unknown-reference",
+     "new_commitment_id"),
+    ("supersede by itself at the same meeting", "/commitments/{c}/supersede",
+     lambda w: {"new_commitment_id": w.commitment, "meeting_id": w.meeting}, 422, "invalid-value", "meeting_id"),
+    ("hold a meeting in the future", "/meetings/{m}/held", lambda w: {"starts_on": "2030-01-01"}, 422,
+     "invalid-value", "ends_on"),
+]
+
+
+@pytest.mark.parametrize(("description", "path", "make", "status", "slug", "field"), CASES,
+                         ids=[case[0] for case in CASES])
+def test_bad_input_is_a_problem_naming_the_field_and_stores_nothing(
+    api: Api, world: World, nothing_stored: None, description: str, path: str, make: Any, status: int, slug: str,
+    field: str,
+) -> None:
+    url = path.format(c=world.commitment, m=world.meeting)
+    assert_problem(api.post(url, make(world)), status, slug, field)
+
+
+def test_malformed_json_is_a_400(api: Api, world: World, nothing_stored: None) -> None:
+    response = api.client.post("/commitments", content=b'{"text": ', headers=api.headers(
+        **{"content-type": "application/json"}))
+    assert_problem(response, 400, "malformed-json")
+
+
+def test_a_body_that_is_not_an_object_is_a_422(api: Api, world: World, nothing_stored: None) -> None:
+    assert_problem(api.post("/commitments", ["not", "an", "object"]), 422, "invalid-value")
+
+
+def test_an_unknown_commitment_is_a_404(api: Api, world: World, nothing_stored: None) -> None:
+    assert_problem(api.get(f"/commitments/{MISSING}"), 404, "not-found")
+    assert_problem(api.post(f"/commitments/{MISSING}/start"), 404, "not-found")
+    assert_problem(api.get(f"/commitments/{world.meeting}"), 404, "not-found")  # a meeting's id
+    assert_problem(api.get("/commitments/not-a-uuid"), 422, "invalid-value", "commitment_id")
+
+
+def test_unknown_routes_and_methods_are_problems_too(api: Api, world: World) -> None:
+    assert_problem(api.get("/nowhere"), 404, "not-found")
+    assert_problem(api.client.delete(f"/commitments/{world.commitment}", headers=api.headers()), 405,
+                   "method-not-allowed")
+
+
+def test_an_oversized_body_is_a_413(api: Api, world: World, nothing_stored: None) -> None:
+    huge = commitment(world.meeting, world.oic, text={"texts": {"en": "x" * 3_000_000}})
+    assert_problem(api.post("/commitments", huge), 413, "payload-too-large")
+
+
+def test_a_bad_cursor_or_limit_is_a_422(api: Api, world: World) -> None:
+    assert_problem(api.get("/commitments", cursor="abc"), 422, "invalid-value", "cursor")
+    assert_problem(api.get("/commitments", limit=0), 422, "invalid-value", "limit")
+
+
+def test_odd_strings_never_cause_a_500(api: Api, world: World) -> None:
+    odd = ["\x00", "\u202e", "' OR 1=1 --", "../../etc/passwd", "🙂" * 10, "ـــــ", "\n"]
+    for text in odd:
+        for body in (
+            commitment(world.meeting, world.oic, text={"texts": {"ar": text}}),
+            commitment(world.meeting, world.oic, due={"precision": "year", "value": text}),
+            commitment(world.meeting, world.oic, due={"precision": "day", "value": "2024-01-01", "time_zone": text}),
+            {"names": {"texts": {text: "x"}}, "acronym": text, "kind": "ngo"},
+        ):
+            path = "/parties" if "acronym" in body else "/commitments"
+            response = api.post(path, body)
+            assert response.status_code < 500, (text, response.text)
+
+
+def test_a_control_character_in_a_text_is_refused(api: Api, world: World, nothing_stored: None) -> None:
+    body = commitment(world.meeting, world.oic, text={"texts": {"en": "null\x00byte"}})
+    assert_problem(api.post("/commitments", body), 422, "invalid-value", "text.texts.en")
+
+
+def test_auditors_read_but_a_write_is_a_403(api: Api, world: World, nothing_stored: None) -> None:
+    assert api.get(f"/commitments/{world.commitment}", role=Role.AUDITOR).status_code == 200
+    assert_problem(api.post(f"/commitments/{world.commitment}/start", role=Role.AUDITOR), 403, "forbidden")

@@ -1,0 +1,85 @@
+"""The ``commitments`` command: help, keys, and a real server started the way a newcomer starts it."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.server import COMMAND, ROOT, Server
+
+KEY = re.compile(r"cmk_[A-Za-z0-9_-]{20,}")
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*COMMAND, *args], capture_output=True, text=True, cwd=cwd, timeout=60,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+
+
+def test_help_explains_every_command() -> None:
+    main = run("--help")
+    assert main.returncode == 0
+    for command in ("serve", "keys"):
+        assert command in main.stdout
+    for args in (["serve", "--help"], ["keys", "--help"], ["keys", "create", "--help"], ["keys", "list", "--help"],
+                 ["keys", "revoke", "--help"]):
+        result = run(*args)
+        assert result.returncode == 0, result.stderr
+        assert "usage: commitments" in result.stdout
+
+
+def test_the_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "commitments"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert "serve" in result.stdout
+
+
+def test_serve_creates_the_first_admin_key_once_and_the_database_under_var(tmp_path: Path) -> None:
+    server = Server("sqlite:///var/commitments.db", cwd=tmp_path)
+    try:
+        key = KEY.search(server.printed())
+        assert key, server.printed()
+        assert (tmp_path / "var" / "commitments.db").exists()
+        headers = {"Authorization": f"Bearer {key.group(0)}"}
+        created = httpx.post(f"{server.url}/parties", headers=headers, timeout=10, json={
+            "names": {"texts": {"ar": "المنظمة الإسلامية للأمن الغذائي", "en": "Islamic Organization for Food Security"},
+                      "authentic": "ar"}, "acronym": "IOFS", "kind": "specialised_institution"})
+        assert created.status_code == 201, created.text
+        assert created.json()["names"]["texts"]["ar"] == "المنظمة الإسلامية للأمن الغذائي"
+    finally:
+        server.stop()
+    again = Server("sqlite:///var/commitments.db", cwd=tmp_path)
+    try:
+        assert not KEY.search(again.printed())
+        assert httpx.get(f"{again.url}/parties", headers=headers, timeout=10).json()["items"][0]["acronym"] == "IOFS"
+    finally:
+        again.stop()
+
+
+def test_keys_create_prints_a_key_that_works_with_its_role(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    created = run("keys", "create", "--role", "auditor", "--name", "donor audit", "--database-url", url)
+    assert created.returncode == 0, created.stderr
+    key = KEY.search(created.stdout)
+    assert key
+    listed = run("keys", "list", "--database-url", url)
+    assert "auditor" in listed.stdout and "donor audit" in listed.stdout
+    assert key.group(0) not in listed.stdout
+    server = Server(url, cwd=tmp_path)
+    try:
+        assert not KEY.search(server.printed())  # a key exists already: no admin key is made
+        headers = {"Authorization": f"Bearer {key.group(0)}"}
+        assert httpx.get(f"{server.url}/commitments", headers=headers, timeout=10).status_code == 200
+        refused = httpx.post(f"{server.url}/parties", headers=headers, timeout=10, json={})
+        assert refused.status_code == 403
+    finally:
+        server.stop()
+
+
+def test_a_bad_role_or_database_url_is_a_clear_error(tmp_path: Path) -> None:
+    bad_role = run("keys", "create", "--role", "owner")
+    assert bad_role.returncode == 2 and "invalid choice" in bad_role.stderr
+    bad_url = run("keys", "list", "--database-url", "mysql://localhost/x")
+    assert bad_url.returncode == 2 and "unsupported database" in bad_url.stderr

@@ -1,0 +1,58 @@
+"""The same code stores events and tables in PostgreSQL when the URL says so."""
+
+import uuid
+from collections.abc import Iterator
+from datetime import date
+
+import psycopg
+import pytest
+
+from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from domain.access import Role
+from domain.commitment import Commitment
+from infrastructure.bootstrap import build
+from infrastructure.settings import Settings
+from tests.fakes import FrozenClock
+
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    name = f"commitments_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_commitments_are_recorded_and_read_back_from_postgresql(postgres_url: str) -> None:
+    clock = FrozenClock()
+    services = build(Settings(database_url=postgres_url), clock=clock)
+    try:
+        principal, key = services.keys.create(Role.COORDINATOR, "pg")
+        assert services.keys.authenticate(key) == principal
+        tracker = services.tracker
+        oic = tracker.register_party(principal.id, TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC",
+                                     "international_organisation")
+        meeting = tracker.record_meeting(principal.id, TextInput({"en": "Talks"}), "bilateral_talk",
+                                         PeriodInput(date(2024, 5, 12)), VenueInput("Cairo", "Africa/Cairo"))
+        recorded = tracker.record_commitment(principal.id, TextInput({"ar": "متابعة المشاريع المشتركة"}), oic.id,
+                                             meeting.id, due=DueInput("quarter", "2024-Q4"), status="agreed")
+        tracker.start_commitment(recorded.id, principal.id)
+    finally:
+        services.close()
+    reopened = build(Settings(database_url=postgres_url), clock=clock)
+    try:
+        again = reopened.tracker.get_commitment(recorded.id)
+        assert again.status == "in_progress"
+        assert again.text["texts"]["ar"] == "متابعة المشاريع المشتركة"
+        assert again.due_at == "2024-12-31T22:00:00Z"
+        assert [e.type for e in reopened.tracker.history(Commitment, again.id)] == ["Recorded", "Started"]
+        keys = reopened.keys.list()
+        assert keys[0].created_at.tzinfo is not None
+    finally:
+        reopened.close()

@@ -1,0 +1,82 @@
+"""Every request needs a key; auditors read everything and write nothing; the key is the actor."""
+
+import pytest
+
+from api.app import create_app
+from domain.access import Role
+from infrastructure.bootstrap import Services
+from tests.conftest import Api
+from tests.test_api_errors import assert_problem
+from tests.world import build_world
+
+PATHS = create_app().openapi()["paths"]
+WRITES = [(method.upper(), path) for path, operations in PATHS.items() for method in operations if method != "get"]
+READS = [path for path, operations in PATHS.items() if "get" in operations]
+
+
+def concrete(path: str, ids: dict[str, str]) -> str:
+    for name, value in ids.items():
+        path = path.replace("{" + name + "}", value)
+    return path
+
+
+@pytest.fixture
+def ids(api: Api) -> dict[str, str]:
+    world = build_world(api)
+    return {"party_id": world.oic, "meeting_id": world.meeting, "commitment_id": world.commitment,
+            "agreement_id": world.commitment}
+
+
+def test_there_are_write_routes_to_check() -> None:
+    assert len(WRITES) >= 20
+
+
+@pytest.mark.parametrize(("method", "path"), WRITES)
+def test_an_auditor_cannot_write_anything(api: Api, ids: dict[str, str], services: Services, method: str,
+                                          path: str) -> None:
+    before = services.tracker.recorder.max_notification_id()
+    response = api.client.request(method, concrete(path, ids), json={}, headers=api.headers(Role.AUDITOR))
+    assert_problem(response, 403, "forbidden")
+    assert services.tracker.recorder.max_notification_id() == before
+
+
+@pytest.mark.parametrize("path", READS)
+def test_every_read_needs_a_key(api: Api, ids: dict[str, str], path: str) -> None:
+    assert_problem(api.client.get(concrete(path, ids)), 401, "unauthenticated")
+
+
+@pytest.mark.parametrize(("method", "path"), WRITES)
+def test_every_write_needs_a_key(api: Api, ids: dict[str, str], method: str, path: str) -> None:
+    response = api.client.request(method, concrete(path, ids), json={})
+    assert_problem(response, 401, "unauthenticated")
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_an_unknown_or_revoked_key_is_refused(api: Api, services: Services) -> None:
+    principal, key = services.keys.create(Role.COORDINATOR, "temporary")
+    assert api.client.get("/parties", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    assert services.keys.revoke(principal.id)
+    assert_problem(api.client.get("/parties", headers={"Authorization": f"Bearer {key}"}), 401, "unauthenticated")
+    assert_problem(api.client.get("/parties", headers={"Authorization": "Bearer cmk_guess"}), 401, "unauthenticated")
+    assert_problem(api.client.get("/parties", headers={"Authorization": f"Basic {key}"}), 401, "unauthenticated")
+
+
+def test_the_key_can_also_be_sent_as_x_api_key(api: Api) -> None:
+    assert api.client.get("/parties", headers={"X-API-Key": api.keys[Role.AUDITOR]}).status_code == 200
+
+
+def test_coordinators_and_admins_write_and_are_recorded_as_the_actor(api: Api, services: Services) -> None:
+    world = build_world(api)
+    admin = services.keys.authenticate(api.keys[Role.ADMIN])
+    coordinator = services.keys.authenticate(api.keys[Role.COORDINATOR])
+    assert admin and coordinator
+    api.post(f"/commitments/{world.commitment}/start", role=Role.ADMIN)
+    history = api.get(f"/commitments/{world.commitment}/history").json()["events"]
+    assert [e["actor"] for e in history] == [coordinator.id, admin.id]
+
+
+def test_keys_are_stored_hashed(api: Api, services: Services) -> None:
+    with services.engine.connect() as connection:
+        stored = " ".join(str(value) for row in connection.exec_driver_sql("SELECT * FROM api_keys") for value in row)
+    for key in api.keys.values():
+        assert key not in stored
