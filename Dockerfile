@@ -1,0 +1,21 @@
+FROM python:3.11-slim
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY domain domain
+COPY application application
+COPY infrastructure infrastructure
+COPY api api
+RUN pip install --no-cache-dir .
+
+# The event store and tables live on a volume.
+ENV COMMITMENTS_DATABASE_URL=sqlite:////data/commitments.db \
+    COMMITMENTS_HOST=0.0.0.0 \
+    COMMITMENTS_PORT=8000 \
+    PYTHONUNBUFFERED=1
+RUN useradd --system --create-home commitments && mkdir -p /data && chown commitments /data
+USER commitments
+VOLUME /data
+EXPOSE 8000
+
+CMD ["commitments", "serve"]
