@@ -4,6 +4,7 @@ Every action answers with the commitment as it now stands and its new ``ETag``;
 send that ETag back as ``If-Match`` to be sure nobody changed it in between.
 """
 
+from collections.abc import Callable
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -23,14 +24,11 @@ from api.schemas import (
     Suspension,
     evidence_inputs,
 )
+from application.tracker import Tracker
 from application.views import CommitmentView
 from domain.commitment import Commitment
 
 router = APIRouter(prefix="/commitments", tags=["commitments"])
-
-
-def _reason(body: Reasoned | None) -> str | None:
-    return None if body is None else body.reason
 
 
 @router.post("", status_code=201, response_model=CommitmentView)
@@ -65,32 +63,8 @@ def commitment_history(commitment_id: UUID, tracker: TrackerDep, _: ReaderDep) -
     return history(commitment_id, tracker.history(Commitment, commitment_id))
 
 
-@router.post("/{commitment_id}/agree", response_model=CommitmentView)
-def agree(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
-          body: Reasoned | None = None) -> JSONResponse:
-    """draft → agreed; noted → agreed needs a reason."""
-    return resource(tracker.agree_commitment(commitment_id, principal.id, _reason(body), version))
 
 
-@router.post("/{commitment_id}/note", response_model=CommitmentView)
-def note(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
-         body: Reasoned | None = None) -> JSONResponse:
-    """draft → noted; agreed → noted needs a reason."""
-    return resource(tracker.note_commitment(commitment_id, principal.id, _reason(body), version))
-
-
-@router.post("/{commitment_id}/start", response_model=CommitmentView)
-def start(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
-          body: Reasoned | None = None) -> JSONResponse:
-    """agreed → in_progress."""
-    return resource(tracker.start_commitment(commitment_id, principal.id, _reason(body), version))
-
-
-@router.post("/{commitment_id}/stall", response_model=CommitmentView)
-def stall(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
-          body: Reasoned | None = None) -> JSONResponse:
-    """agreed or in_progress → stalled."""
-    return resource(tracker.stall_commitment(commitment_id, principal.id, _reason(body), version))
 
 
 @router.post("/{commitment_id}/suspend", response_model=CommitmentView)
@@ -101,12 +75,6 @@ def suspend(commitment_id: UUID, body: Suspension, tracker: TrackerDep, principa
         tracker.suspend_commitment(commitment_id, principal.id, body.decision_reference, body.reason, version)
     )
 
-
-@router.post("/{commitment_id}/resume", response_model=CommitmentView)
-def resume(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
-           body: Reasoned | None = None) -> JSONResponse:
-    """stalled or suspended → in_progress."""
-    return resource(tracker.resume_commitment(commitment_id, principal.id, _reason(body), version))
 
 
 @router.post("/{commitment_id}/deliver", response_model=CommitmentView)
@@ -120,12 +88,6 @@ def deliver(commitment_id: UUID, body: Delivery, tracker: TrackerDep, principal:
     )
 
 
-@router.post("/{commitment_id}/reject-delivery", response_model=CommitmentView)
-def reject_delivery(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
-                    body: Reasoned | None = None) -> JSONResponse:
-    """delivered → in_progress, the evidence rejected; needs a reason."""
-    return resource(tracker.reject_delivery(commitment_id, principal.id, _reason(body), version))
-
 
 @router.post("/{commitment_id}/assess", response_model=CommitmentView)
 def assess(commitment_id: UUID, body: Assessment, tracker: TrackerDep, principal: WriterDep,
@@ -134,18 +96,6 @@ def assess(commitment_id: UUID, body: Assessment, tracker: TrackerDep, principal
     return resource(tracker.assess_commitment(commitment_id, principal.id, body.outcome, body.reason, version))
 
 
-@router.post("/{commitment_id}/reopen", response_model=CommitmentView)
-def reopen(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
-           body: Reasoned | None = None) -> JSONResponse:
-    """an assessed state → in_progress; needs a reason."""
-    return resource(tracker.reopen_commitment(commitment_id, principal.id, _reason(body), version))
-
-
-@router.post("/{commitment_id}/cancel", response_model=CommitmentView)
-def cancel(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
-           body: Reasoned | None = None) -> JSONResponse:
-    """any open state → cancelled."""
-    return resource(tracker.cancel_commitment(commitment_id, principal.id, _reason(body), version))
 
 
 @router.post("/{commitment_id}/supersede", response_model=CommitmentView)
@@ -175,3 +125,31 @@ def revise_due(commitment_id: UUID, body: DueRevision, tracker: TrackerDep, prin
                version: IfMatchDep) -> JSONResponse:
     """Revise the due; needs a reason."""
     return resource(tracker.revise_due(commitment_id, principal.id, body.due.input(), body.reason, version))
+
+
+# Actions whose only input is an optional reason (required where the lifecycle says so).
+REASONED_ACTIONS: list[tuple[str, Callable[..., CommitmentView], str]] = [
+    ("agree", Tracker.agree_commitment, "draft → agreed; noted → agreed needs a reason."),
+    ("note", Tracker.note_commitment, "draft → noted; agreed → noted needs a reason."),
+    ("start", Tracker.start_commitment, "agreed → in_progress."),
+    ("stall", Tracker.stall_commitment, "agreed or in_progress → stalled."),
+    ("resume", Tracker.resume_commitment, "stalled or suspended → in_progress."),
+    ("reject-delivery", Tracker.reject_delivery, "delivered → in_progress, the evidence rejected; needs a reason."),
+    ("reopen", Tracker.reopen_commitment, "an assessed state → in_progress; needs a reason."),
+    ("cancel", Tracker.cancel_commitment, "any open state → cancelled."),
+]
+
+
+def _reasoned_route(use_case: Callable[..., CommitmentView]) -> Callable[..., JSONResponse]:
+    def route(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
+              body: Reasoned | None = None) -> JSONResponse:
+        return resource(use_case(tracker, commitment_id, principal.id, None if body is None else body.reason, version))
+
+    return route
+
+
+for _path, _use_case, _summary in REASONED_ACTIONS:
+    router.add_api_route(
+        f"/{{commitment_id}}/{_path}", _reasoned_route(_use_case), methods=["POST"], response_model=CommitmentView,
+        name=_use_case.__name__, description=_summary,
+    )
