@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from api import problems
-from api.routers import agreements, commitments, meetings, parties
+from api.routers import agreements, commitments, meetings, parties, search
 from infrastructure.bootstrap import Services, build
 from infrastructure.settings import Settings
 
@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     problems.install(app)
-    for module in (parties, meetings, agreements, commitments):
+    for module in (parties, meetings, agreements, commitments, search):
         app.include_router(module.router)
 
     @app.middleware("http")

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from api.problems import Forbidden, MalformedHeader, Unauthenticated
+from application.queries import Catalogue
 from application.tracker import Tracker
 from infrastructure.bootstrap import Services
 from infrastructure.keys import Principal
@@ -25,6 +26,13 @@ def get_tracker(services: ServicesDep) -> Tracker:
 
 
 TrackerDep = Annotated[Tracker, Depends(get_tracker)]
+
+
+def get_catalogue(services: ServicesDep) -> Catalogue:
+    return services.catalogue
+
+
+CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
 
 
 def authenticate(request: Request, services: ServicesDep) -> Principal:

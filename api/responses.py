@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from api.problems import IdempotencyKeyReused, MalformedHeader
 from application.errors import AlreadyExists, NotFound
-from application.views import Page
+from application.queries import Results
 from domain.identifiers import derived_id
 from infrastructure.bootstrap import Services
 from infrastructure.keys import Principal
@@ -31,10 +31,8 @@ def resource(view: Any, status_code: int = 200, location: str | None = None) -> 
     return JSONResponse(body, status_code=status_code, headers=_headers(body, location))
 
 
-def page(result: Page[Any]) -> JSONResponse:
-    return JSONResponse(
-        {"items": [dataclasses.asdict(item) for item in result.items], "next_cursor": result.next_cursor}
-    )
+def page(result: Results) -> JSONResponse:
+    return JSONResponse({"items": result.items, "next_cursor": result.next_cursor, "total": result.total})
 
 
 def _idempotency_key(request: Request) -> str | None:

@@ -12,12 +12,11 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
-from eventsourcing.utils import get_topic
 
 from application import transcodings
 from application.errors import AlreadyExists, ConcurrentUpdate, NotFound, UnknownReference, VersionMismatch
 from application.inputs import DocumentInput, DueInput, EvidenceInput, ParticipantInput, PeriodInput, RowInput, TextInput, VenueInput
-from application.views import AgreementView, CommitmentView, EventView, MeetingView, Page, PartyView, plain
+from application.views import AgreementView, CommitmentView, EventView, MeetingView, PartyView, plain
 from domain.agreement import Agreement, AgreementKind
 from domain.choices import choice
 from domain.commitment import Commitment, CommitmentKind, Evidence, FollowUp, Provenance, reason_text
@@ -42,7 +41,6 @@ from domain.text import SHORT_TEXT_MAX, MultilingualText, optional_text
 
 A = TypeVar("A", bound=Aggregate)
 Clock = Callable[[], datetime]
-MAX_PAGE = 200
 _EVENT_BOOKKEEPING = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
 
 
@@ -55,6 +53,9 @@ class Tracker(Application[UUID]):
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock = system_clock) -> None:
         self.clock = clock
+        # Called with the position of the last event saved by each command, before the
+        # command returns: the read model catches up, so a client reads its own writes.
+        self.after_save: Callable[[int], Any] | None = None
         super().__init__(env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -99,9 +100,14 @@ class Tracker(Application[UUID]):
 
     def _save(self, *aggregates: Aggregate | None) -> None:
         try:
-            self.save(*aggregates)
+            recordings = self.save(*aggregates)
         except IntegrityError:
             raise ConcurrentUpdate() from None
+        self._saved(recordings)
+
+    def _saved(self, recordings: Sequence[Any]) -> None:
+        if self.after_save is not None and recordings:
+            self.after_save(max(recording.notification.id for recording in recordings))
 
     @staticmethod
     def _new(cls: type[A], created: type, aggregate_id: UUID | None, **kwargs: Any) -> A:
@@ -112,11 +118,12 @@ class Tracker(Application[UUID]):
 
     def _create(self, aggregate: A, *others: Aggregate) -> A:
         try:
-            self.save(aggregate, *others)
+            recordings = self.save(aggregate, *others)
         except IntegrityError:
             if self._load(Aggregate, aggregate.id) is not None:
                 raise AlreadyExists(f"{type(aggregate).__name__.lower()} {aggregate.id} already exists") from None
             raise ConcurrentUpdate() from None
+        self._saved(recordings)
         return aggregate
 
     def _change(self, cls: type[A], aggregate_id: UUID, expected_version: int | None, change: Callable[[A, datetime], Any]) -> A:
@@ -126,21 +133,6 @@ class Tracker(Application[UUID]):
         change(aggregate, self.now())
         self._save(aggregate)
         return aggregate
-
-    def _list(self, cls: type[A], created_event: type, cursor: str | None, limit: int) -> tuple[list[A], str | None]:
-        if cursor is None:
-            start = 1
-        elif cursor.isdigit() and len(cursor) < 19:
-            start = int(cursor) + 1
-        else:
-            raise InvalidValue("this cursor was not given by a previous page", "cursor")
-        if not 1 <= limit <= MAX_PAGE:
-            raise InvalidValue(f"limit is from 1 to {MAX_PAGE}", "limit")
-        notifications = self.recorder.select_notifications(start, limit + 1, topics=[get_topic(created_event)])
-        page = notifications[:limit]
-        items = [self.repository.get(n.originator_id) for n in page]
-        more = len(notifications) > limit
-        return items, (str(page[-1].id) if more else None)
 
     @staticmethod
     def _text(value: TextInput, field: str, max_length: int | None = None) -> MultilingualText:
@@ -176,9 +168,6 @@ class Tracker(Application[UUID]):
     def get_party(self, party_id_: UUID, version: int | None = None) -> PartyView:
         return PartyView.of(self._get(Party, party_id_, version))
 
-    def list_parties(self, cursor: str | None = None, limit: int = 50) -> Page[PartyView]:
-        items, next_cursor = self._list(Party, Party.Registered, cursor, limit)  # type: ignore[attr-defined]
-        return Page([PartyView.of(p) for p in items], next_cursor)
 
     # -- meetings --------------------------------------------------------------------
 
@@ -227,9 +216,6 @@ class Tracker(Application[UUID]):
     def get_meeting(self, meeting_id: UUID, version: int | None = None) -> MeetingView:
         return MeetingView.of(self._get(Meeting, meeting_id, version))
 
-    def list_meetings(self, cursor: str | None = None, limit: int = 50) -> Page[MeetingView]:
-        items, next_cursor = self._list(Meeting, Meeting.Scheduled, cursor, limit)  # type: ignore[attr-defined]
-        return Page([MeetingView.of(m) for m in items], next_cursor)
 
     def hold_meeting(
         self, meeting_id: UUID, actor: str, held: PeriodInput, expected_version: int | None = None
@@ -343,9 +329,6 @@ class Tracker(Application[UUID]):
     def get_agreement(self, agreement_id: UUID, version: int | None = None) -> AgreementView:
         return AgreementView.of(self._get(Agreement, agreement_id, version))
 
-    def list_agreements(self, cursor: str | None = None, limit: int = 50) -> Page[AgreementView]:
-        items, next_cursor = self._list(Agreement, Agreement.Adopted, cursor, limit)  # type: ignore[attr-defined]
-        return Page([AgreementView.of(a) for a in items], next_cursor)
 
     # -- commitments -----------------------------------------------------------------
 
@@ -431,9 +414,6 @@ class Tracker(Application[UUID]):
     def get_commitment(self, commitment_id: UUID, version: int | None = None) -> CommitmentView:
         return CommitmentView.of(self._get(Commitment, commitment_id, version))
 
-    def list_commitments(self, cursor: str | None = None, limit: int = 50) -> Page[CommitmentView]:
-        items, next_cursor = self._list(Commitment, Commitment.Recorded, cursor, limit)  # type: ignore[attr-defined]
-        return Page([CommitmentView.of(c) for c in items], next_cursor)
 
     def _commitment(self, commitment_id: UUID, expected_version: int | None, change: Callable[[Commitment, datetime], Any]) -> CommitmentView:
         return CommitmentView.of(self._change(Commitment, commitment_id, expected_version, change))

@@ -4,7 +4,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any
 from uuid import UUID
 
 from domain.agreement import Agreement
@@ -187,12 +187,3 @@ class EventView:
     recorded_at: str
     actor: str | None
     payload: dict[str, Any]
-
-
-V = TypeVar("V")
-
-
-@dataclass
-class Page(Generic[V]):
-    items: list[V]
-    next_cursor: str | None

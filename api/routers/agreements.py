@@ -3,10 +3,11 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.dependencies import IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
+from api.dependencies import CatalogueDep, IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
 from api.responses import created, page, resource
-from api.routers.common import CursorQuery, LimitQuery, VersionQuery, history
+from api.routers.common import CursorQuery, LimitQuery, ManyQuery, SearchQuery, VersionQuery, history, many
 from api.schemas import AgreementCreate, RowIn
+from application.queries import AgreementFilter
 from application.views import AgreementView
 from domain.agreement import Agreement
 
@@ -26,8 +27,13 @@ def adopt_agreement(
 
 
 @router.get("")
-def list_agreements(tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None, limit: LimitQuery = 50) -> JSONResponse:
-    return page(tracker.list_agreements(cursor, limit))
+def list_agreements(
+    catalogue: CatalogueDep, _: ReaderDep, kind: ManyQuery = [], meeting: UUID | None = None,  # noqa: B006
+    party: UUID | None = None, q: SearchQuery = None, cursor: CursorQuery = None, limit: LimitQuery = 50,
+) -> JSONResponse:
+    """Agreements in the order they were adopted; filter by kind, meeting, adopting party or words."""
+    return page(catalogue.find_agreements(AgreementFilter.of(
+        many(kind), q, limit, meeting=meeting, party=party, cursor=cursor)))
 
 
 @router.get("/{agreement_id}", response_model=AgreementView)

@@ -5,14 +5,15 @@ send that ETag back as ``If-Match`` to be sure nobody changed it in between.
 """
 
 from collections.abc import Callable
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.dependencies import IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
+from api.dependencies import CatalogueDep, IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
 from api.responses import created, page, resource
-from api.routers.common import CursorQuery, LimitQuery, VersionQuery, history
+from api.routers.common import CursorQuery, LimitQuery, ManyQuery, SearchQuery, VersionQuery, history, many
 from api.schemas import (
     Assessment,
     CommitmentCreate,
@@ -24,6 +25,7 @@ from api.schemas import (
     Suspension,
     evidence_inputs,
 )
+from application.queries import CommitmentFilter
 from application.tracker import Tracker
 from application.views import CommitmentView
 from domain.commitment import Commitment
@@ -45,9 +47,30 @@ def record_commitment(
 
 @router.get("")
 def list_commitments(
-    tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+    catalogue: CatalogueDep, _: ReaderDep,
+    status: ManyQuery = [],  # noqa: B006
+    kind: ManyQuery = [],  # noqa: B006
+    party: Annotated[UUID | None, Query(description="leads or supports")] = None,
+    lead_party: UUID | None = None,
+    supporting_party: UUID | None = None,
+    meeting: UUID | None = None,
+    agreement: UUID | None = None,
+    due_before: Annotated[str | None, Query(max_length=40, description="instant or date (UTC)")] = None,
+    due_after: Annotated[str | None, Query(max_length=40, description="instant or date (UTC)")] = None,
+    overdue: bool | None = None,
+    due_soon: bool | None = None,
+    q: SearchQuery = None,
+    sort: Annotated[str, Query(description="recorded, due or -due")] = "recorded",
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
 ) -> JSONResponse:
-    return page(tracker.list_commitments(cursor, limit))
+    """Commitments matching every filter given, with their total count, a page at a time."""
+    query = CommitmentFilter.of(
+        many(status), many(kind), due_before, due_after, q, sort, limit, party=party, lead_party=lead_party,
+        supporting_party=supporting_party, meeting=meeting, agreement=agreement, overdue=overdue,
+        due_soon=due_soon, cursor=cursor,
+    )
+    return page(catalogue.find_commitments(query))
 
 
 @router.get("/{commitment_id}", response_model=CommitmentView)

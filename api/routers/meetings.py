@@ -1,12 +1,14 @@
+from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.dependencies import IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
+from api.dependencies import CatalogueDep, IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
 from api.responses import created, page, resource
-from api.routers.common import CursorQuery, LimitQuery, VersionQuery, history
+from api.routers.common import CursorQuery, LimitQuery, ManyQuery, SearchQuery, VersionQuery, history, many
 from api.schemas import DocumentIn, MeetingCreate, MeetingPostponement, PeriodIn, Reasoned
+from application.queries import MeetingFilter
 from application.views import MeetingView
 from domain.meeting import Meeting
 
@@ -24,8 +26,15 @@ def record_meeting(body: MeetingCreate, request: Request, services: ServicesDep,
 
 
 @router.get("")
-def list_meetings(tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None, limit: LimitQuery = 50) -> JSONResponse:
-    return page(tracker.list_meetings(cursor, limit))
+def list_meetings(
+    catalogue: CatalogueDep, _: ReaderDep, status: ManyQuery = [], kind: ManyQuery = [],  # noqa: B006
+    series: str | None = None, party: UUID | None = None, starts_after: date | None = None,
+    starts_before: date | None = None, q: SearchQuery = None, cursor: CursorQuery = None, limit: LimitQuery = 50,
+) -> JSONResponse:
+    """Meetings in the order they were recorded; filter by status, kind, series, participant, dates or words."""
+    return page(catalogue.find_meetings(MeetingFilter.of(
+        many(status), many(kind), q, limit, series=series, party=party, starts_after=starts_after,
+        starts_before=starts_before, cursor=cursor)))
 
 
 @router.get("/{meeting_id}", response_model=MeetingView)

@@ -3,10 +3,11 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.dependencies import ReaderDep, ServicesDep, TrackerDep, WriterDep
+from api.dependencies import CatalogueDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
 from api.responses import created, page, resource
-from api.routers.common import CursorQuery, LimitQuery, VersionQuery, history
+from api.routers.common import CursorQuery, LimitQuery, ManyQuery, SearchQuery, VersionQuery, history, many
 from api.schemas import PartyCreate
+from application.queries import PartyFilter
 from application.views import PartyView
 from domain.party import Party
 
@@ -26,8 +27,12 @@ def register_party(
 
 
 @router.get("")
-def list_parties(tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None, limit: LimitQuery = 50) -> JSONResponse:
-    return page(tracker.list_parties(cursor, limit))
+def list_parties(
+    catalogue: CatalogueDep, _: ReaderDep, kind: ManyQuery = [], parent: UUID | None = None,  # noqa: B006
+    q: SearchQuery = None, cursor: CursorQuery = None, limit: LimitQuery = 50,
+) -> JSONResponse:
+    """Parties in the order they were registered; filter by kind, parent, or words of their names."""
+    return page(catalogue.find_parties(PartyFilter.of(many(kind), q, limit, parent=parent, cursor=cursor)))
 
 
 @router.get("/{party_id}", response_model=PartyView)

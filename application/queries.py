@@ -1,0 +1,184 @@
+"""Questions asked across many records, answered by the read model.
+
+The filters are plain data; ``Catalogue`` is what answers them (implemented with
+SQLAlchemy tables in ``infrastructure.catalogue``).
+"""
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from typing import Any, Protocol
+from uuid import UUID
+
+from domain.agreement import AgreementKind
+from domain.choices import choice
+from domain.commitment import CommitmentKind
+from domain.errors import InvalidValue
+from domain.lifecycle import Status
+from domain.meeting import MeetingKind, MeetingStatus
+from domain.party import PartyKind
+from domain.search import MAX_QUERY_TERMS, search_terms
+
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Results:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+    total: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    id: str
+    label: dict[str, Any]
+
+
+def instant(value: str | None, field_name: str) -> datetime | None:
+    """An ISO instant with a time zone, or a date (meaning 00:00 UTC that day)."""
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), time(), timezone.utc)
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidValue("write an instant like 2024-07-01T00:00:00Z, or a date like 2024-07-01", field_name) from None
+    if parsed.tzinfo is None:
+        raise InvalidValue("an instant needs a time zone, e.g. 2024-07-01T00:00:00Z", field_name)
+    return parsed.astimezone(timezone.utc)
+
+
+def terms(query: str | None) -> list[str] | None:
+    if query is None:
+        return None
+    words = search_terms(query)
+    if not words:
+        raise InvalidValue("the search has no words", "q")
+    if len(words) > MAX_QUERY_TERMS:
+        raise InvalidValue(f"search with at most {MAX_QUERY_TERMS} words", "q")
+    return words
+
+
+def check_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidValue(f"limit is from 1 to {MAX_LIMIT}", "limit")
+    return limit
+
+
+def encode_cursor(*values: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, size: int) -> list[Any] | None:
+    if cursor is None:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != size:
+        raise InvalidValue("this cursor was not given by a previous page of the same query", "cursor")
+    return values
+
+
+def _choices(enum_class: Any, values: Sequence[str], field_name: str) -> list[str]:
+    return [choice(enum_class, value, field_name).value for value in values]
+
+
+@dataclass(frozen=True)
+class CommitmentFilter:
+    statuses: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    party: UUID | None = None  # leads or supports
+    lead_party: UUID | None = None
+    supporting_party: UUID | None = None
+    meeting: UUID | None = None
+    agreement: UUID | None = None
+    due_before: datetime | None = None
+    due_after: datetime | None = None
+    overdue: bool | None = None
+    due_soon: bool | None = None
+    words: list[str] | None = None
+    sort: str = "recorded"  # recorded | due | -due
+    cursor: str | None = None
+    limit: int = 50
+
+    @classmethod
+    def of(cls, statuses: Sequence[str] = (), kinds: Sequence[str] = (), due_before: str | None = None,
+           due_after: str | None = None, q: str | None = None, sort: str = "recorded", limit: int = 50,
+           **others: Any) -> "CommitmentFilter":
+        if sort not in ("recorded", "due", "-due"):
+            raise InvalidValue("sort by recorded, due or -due", "sort")
+        return cls(
+            statuses=_choices(Status, statuses, "status"),
+            kinds=_choices(CommitmentKind, kinds, "kind"),
+            due_before=instant(due_before, "due_before"),
+            due_after=instant(due_after, "due_after"),
+            words=terms(q),
+            sort=sort,
+            limit=check_limit(limit),
+            **others,
+        )
+
+
+@dataclass(frozen=True)
+class MeetingFilter:
+    statuses: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    series: str | None = None
+    party: UUID | None = None
+    starts_after: date | None = None
+    starts_before: date | None = None
+    words: list[str] | None = None
+    cursor: str | None = None
+    limit: int = 50
+
+    @classmethod
+    def of(cls, statuses: Sequence[str] = (), kinds: Sequence[str] = (), q: str | None = None, limit: int = 50,
+           **others: Any) -> "MeetingFilter":
+        return cls(statuses=_choices(MeetingStatus, statuses, "status"), kinds=_choices(MeetingKind, kinds, "kind"),
+                   words=terms(q), limit=check_limit(limit), **others)
+
+
+@dataclass(frozen=True)
+class AgreementFilter:
+    kinds: list[str] = field(default_factory=list)
+    meeting: UUID | None = None
+    party: UUID | None = None
+    words: list[str] | None = None
+    cursor: str | None = None
+    limit: int = 50
+
+    @classmethod
+    def of(cls, kinds: Sequence[str] = (), q: str | None = None, limit: int = 50, **others: Any) -> "AgreementFilter":
+        return cls(kinds=_choices(AgreementKind, kinds, "kind"), words=terms(q), limit=check_limit(limit), **others)
+
+
+@dataclass(frozen=True)
+class PartyFilter:
+    kinds: list[str] = field(default_factory=list)
+    parent: UUID | None = None
+    words: list[str] | None = None
+    cursor: str | None = None
+    limit: int = 50
+
+    @classmethod
+    def of(cls, kinds: Sequence[str] = (), q: str | None = None, limit: int = 50, **others: Any) -> "PartyFilter":
+        return cls(kinds=_choices(PartyKind, kinds, "kind"), words=terms(q), limit=check_limit(limit), **others)
+
+
+class Catalogue(Protocol):
+    def find_commitments(self, query: CommitmentFilter) -> Results: ...
+
+    def find_meetings(self, query: MeetingFilter) -> Results: ...
+
+    def find_agreements(self, query: AgreementFilter) -> Results: ...
+
+    def find_parties(self, query: PartyFilter) -> Results: ...
+
+    def search(self, words: list[str], limit: int) -> list[SearchHit]: ...

@@ -1,0 +1,165 @@
+"""Answers the catalogue's questions (``application.queries``) from the read-model tables."""
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import ColumnElement, Engine, Select, String, Table, and_, func, or_, select, text
+
+from application.queries import (
+    AgreementFilter,
+    CommitmentFilter,
+    MeetingFilter,
+    PartyFilter,
+    Results,
+    SearchHit,
+    decode_cursor,
+    encode_cursor,
+)
+from domain.errors import InvalidValue
+from infrastructure import search_index
+from infrastructure.read_tables import (
+    agreement_parties,
+    agreements_view,
+    commitment_parties,
+    commitments_view,
+    meeting_participants,
+    meetings_view,
+    parties_view,
+)
+
+_LABELS = {"commitment": ("text", commitments_view), "meeting": ("title", meetings_view),
+           "agreement": ("title", agreements_view), "party": ("names", parties_view)}
+
+
+class SqlCatalogue:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _page(self, statement: Select[Any], table: Table, conditions: list[ColumnElement[bool]], cursor: str | None,
+              limit: int, order: str = "recorded") -> Results:
+        with self.engine.connect() as connection:
+            total = connection.execute(
+                select(func.count()).select_from(table).where(*conditions)
+            ).scalar_one()
+            keyset: list[ColumnElement[bool]] = []
+            if order == "recorded":
+                after = decode_cursor(cursor, 1)
+                if after is not None:
+                    keyset.append(table.c.seq > int(after[0]))
+                ordering = [table.c.seq]
+            else:
+                after = decode_cursor(cursor, 2)
+                due, seq = table.c.due_at, table.c.seq
+                if after is not None:
+                    at = _parse(after[0])
+                    if order == "due":
+                        keyset.append(or_(due > at, and_(due == at, seq > int(after[1]))))
+                    else:
+                        keyset.append(or_(due < at, and_(due == at, seq < int(after[1]))))
+                ordering = [due, seq] if order == "due" else [due.desc(), seq.desc()]
+            rows = connection.execute(
+                statement.where(*conditions, *keyset).order_by(*ordering).limit(limit + 1)
+            ).all()
+        items = [json.loads(row.document) for row in rows[:limit]]
+        next_cursor = None
+        if len(rows) > limit:
+            last = rows[limit - 1]
+            next_cursor = (encode_cursor(last.seq) if order == "recorded"
+                           else encode_cursor(last.due_at.isoformat(), last.seq))
+        return Results(items=items, next_cursor=next_cursor, total=total)
+
+    def _search(self, table: Table, kind: str, words: list[str] | None) -> list[ColumnElement[bool]]:
+        if words is None:
+            return []
+        sql, parameters = search_index.matching(self.engine.dialect.name, kind, words)
+        return [table.c.id.in_(text(sql).bindparams(**parameters).columns(entity_id=String))]
+
+    def find_commitments(self, query: CommitmentFilter) -> Results:
+        table = commitments_view
+        conditions = self._search(table, "commitment", query.words)
+        if query.statuses:
+            conditions.append(table.c.status.in_(query.statuses))
+        if query.kinds:
+            conditions.append(table.c.kind.in_(query.kinds))
+        if query.lead_party is not None:
+            conditions.append(table.c.lead_party_id == str(query.lead_party))
+        for party, role in ((query.party, None), (query.supporting_party, "supporting")):
+            if party is not None:
+                link = select(commitment_parties.c.commitment_id).where(commitment_parties.c.party_id == str(party))
+                if role is not None:
+                    link = link.where(commitment_parties.c.role == role)
+                conditions.append(table.c.id.in_(link))
+        if query.meeting is not None:
+            conditions.append(table.c.meeting_id == str(query.meeting))
+        if query.agreement is not None:
+            conditions.append(table.c.agreement_id == str(query.agreement))
+        if query.due_before is not None:
+            conditions.append(table.c.due_at < query.due_before)
+        if query.due_after is not None:
+            conditions.append(table.c.due_at >= query.due_after)
+        if query.overdue is not None:
+            conditions.append(table.c.overdue == query.overdue)
+        if query.due_soon is not None:
+            conditions.append(table.c.due_soon == query.due_soon)
+        statement = select(table.c.document, table.c.seq, table.c.due_at)
+        return self._page(statement, table, conditions, query.cursor, query.limit, query.sort)
+
+    def find_meetings(self, query: MeetingFilter) -> Results:
+        table = meetings_view
+        conditions = self._search(table, "meeting", query.words)
+        if query.statuses:
+            conditions.append(table.c.status.in_(query.statuses))
+        if query.kinds:
+            conditions.append(table.c.kind.in_(query.kinds))
+        if query.series is not None:
+            conditions.append(table.c.series == query.series)
+        if query.party is not None:
+            conditions.append(table.c.id.in_(
+                select(meeting_participants.c.meeting_id).where(meeting_participants.c.party_id == str(query.party))))
+        if query.starts_after is not None:
+            conditions.append(table.c.starts_on >= query.starts_after)
+        if query.starts_before is not None:
+            conditions.append(table.c.starts_on < query.starts_before)
+        return self._page(select(table.c.document, table.c.seq), table, conditions, query.cursor, query.limit)
+
+    def find_agreements(self, query: AgreementFilter) -> Results:
+        table = agreements_view
+        conditions = self._search(table, "agreement", query.words)
+        if query.kinds:
+            conditions.append(table.c.kind.in_(query.kinds))
+        if query.meeting is not None:
+            conditions.append(table.c.meeting_id == str(query.meeting))
+        if query.party is not None:
+            conditions.append(table.c.id.in_(
+                select(agreement_parties.c.agreement_id).where(agreement_parties.c.party_id == str(query.party))))
+        return self._page(select(table.c.document, table.c.seq), table, conditions, query.cursor, query.limit)
+
+    def find_parties(self, query: PartyFilter) -> Results:
+        table = parties_view
+        conditions = self._search(table, "party", query.words)
+        if query.kinds:
+            conditions.append(table.c.kind.in_(query.kinds))
+        if query.parent is not None:
+            conditions.append(table.c.parent_id == str(query.parent))
+        return self._page(select(table.c.document, table.c.seq), table, conditions, query.cursor, query.limit)
+
+    def search(self, words: list[str], limit: int) -> list[SearchHit]:
+        """Everything whose texts hold all the words, newest first within each kind."""
+        hits: list[SearchHit] = []
+        for kind, (label, table) in _LABELS.items():
+            conditions = self._search(table, kind, words)
+            with self.engine.connect() as connection:
+                rows = connection.execute(
+                    select(table.c.id, table.c.document).where(*conditions).order_by(table.c.seq.desc()).limit(limit)
+                ).all()
+            hits += [SearchHit(kind=kind, id=row.id, label=json.loads(row.document)[label]) for row in rows]
+        return hits[:limit]
+
+
+
+def _parse(value: object) -> datetime:
+    try:
+        return datetime.fromisoformat(str(value)).astimezone(timezone.utc)
+    except ValueError:
+        raise InvalidValue("this cursor was not given by a previous page of the same query", "cursor") from None

@@ -1,0 +1,127 @@
+"""Read-model tables: projected from the events, dropped and rebuilt at will.
+
+``READ_MODEL_VERSION`` names the shape of these tables. When the code's version
+differs from the one recorded in the database, the tables are dropped and
+rebuilt from the event log at start-up: no migration is ever written by hand.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from infrastructure.tables import UTCDateTime
+
+READ_MODEL_VERSION = 1
+
+read_metadata = MetaData()
+ID = String(36)
+
+projection_state = Table(
+    "projection_state",
+    read_metadata,
+    Column("name", String(50), primary_key=True),
+    Column("position", BigInteger, nullable=False),  # notification id of the last event applied
+    Column("schema_version", Integer, nullable=False),
+)
+
+parties_view = Table(
+    "parties_view",
+    read_metadata,
+    Column("id", ID, primary_key=True),
+    Column("seq", BigInteger, nullable=False, unique=True),  # notification id of its creation
+    Column("version", Integer, nullable=False),
+    Column("acronym", String(64), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("parent_id", ID, nullable=True, index=True),
+    Column("document", Text, nullable=False),  # the party as the API shows it (JSON)
+)
+
+meetings_view = Table(
+    "meetings_view",
+    read_metadata,
+    Column("id", ID, primary_key=True),
+    Column("seq", BigInteger, nullable=False, unique=True),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("series", String(100), nullable=True, index=True),
+    Column("session_number", Integer, nullable=True),
+    Column("starts_on", Date, nullable=False, index=True),
+    Column("ends_on", Date, nullable=False),
+    Column("document", Text, nullable=False),
+)
+
+meeting_participants = Table(
+    "meeting_participants",
+    read_metadata,
+    Column("meeting_id", ID, primary_key=True),
+    Column("party_id", ID, primary_key=True, index=True),
+    Column("role", String(30), nullable=False),
+)
+
+agreements_view = Table(
+    "agreements_view",
+    read_metadata,
+    Column("id", ID, primary_key=True),
+    Column("seq", BigInteger, nullable=False, unique=True),
+    Column("version", Integer, nullable=False),
+    Column("meeting_id", ID, nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("document", Text, nullable=False),
+)
+
+agreement_parties = Table(
+    "agreement_parties",
+    read_metadata,
+    Column("agreement_id", ID, primary_key=True),
+    Column("party_id", ID, primary_key=True, index=True),
+)
+
+matrix_rows_view = Table(
+    "matrix_rows_view",
+    read_metadata,
+    Column("agreement_id", ID, primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("lead_party_id", ID, nullable=False, index=True),
+    Column("document", Text, nullable=False),
+)
+
+commitments_view = Table(
+    "commitments_view",
+    read_metadata,
+    Column("id", ID, primary_key=True),
+    Column("seq", BigInteger, nullable=False, unique=True),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("lead_party_id", ID, nullable=False, index=True),
+    Column("meeting_id", ID, nullable=False, index=True),
+    Column("agreement_id", ID, nullable=True, index=True),
+    Column("row_number", Integer, nullable=True),
+    Column("due_at", UTCDateTime(), nullable=False),
+    Column("overdue", Boolean, nullable=False, default=False),
+    Column("due_soon", Boolean, nullable=False, default=False),
+    Column("document", Text, nullable=False),
+    Index("ix_commitments_view_status_due", "status", "due_at"),
+    Index("ix_commitments_view_due_seq", "due_at", "seq"),
+)
+
+commitment_parties = Table(
+    "commitment_parties",
+    read_metadata,
+    Column("commitment_id", ID, primary_key=True),
+    Column("party_id", ID, primary_key=True, index=True),
+    Column("role", String(20), nullable=False),  # lead | supporting
+)
+
+# The search index is engine-specific (SQLite FTS5, PostgreSQL tsvector + GIN):
+# see infrastructure.search_index.
