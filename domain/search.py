@@ -5,6 +5,10 @@ dropped; alef forms (أ إ آ ٱ) become ا; hamza on waw and yaa become و and 
 marbuta becomes ه; alef maqsura becomes ي. Latin and other scripts: case folded
 and stripped of accents ("Genève" finds "geneve"). Stored texts are never changed;
 only their search form is.
+
+Arabic writes some particles and the article as part of the word (لمكافحة is
+"for combating", الإطار "the framework"). Indexed words are therefore also
+indexed without them, so that مكافحة and إطار find those texts.
 """
 
 import re
@@ -24,6 +28,9 @@ _ARABIC_LETTERS = str.maketrans(
     }
 )
 _WORD = re.compile(r"\w+")
+_ARABIC_WORD = re.compile("^[\u0621-\u064a]+$")
+_ARTICLES = ("وال", "فال", "بال", "كال", "لل", "ال")
+_PARTICLES = ("و", "ف", "ب", "ل", "ك")
 MAX_QUERY_TERMS = 12
 
 
@@ -38,3 +45,26 @@ def search_form(text: str) -> str:
 def search_terms(text: str) -> list[str]:
     """The words of ``text`` in search form, in order."""
     return _WORD.findall(search_form(text))
+
+
+def _without_prefixes(word: str) -> set[str]:
+    stems: set[str] = set()
+    for particle in ("", *_PARTICLES):
+        if particle and not (word.startswith(particle) and len(word) - len(particle) >= 3):
+            continue
+        rest = word[len(particle):]
+        if particle:
+            stems.add(rest)
+        for article in _ARTICLES:
+            if rest.startswith(article) and len(rest) - len(article) >= 2:
+                stems.add(rest[len(article):])
+                break
+    stems.discard(word)
+    return stems
+
+
+def index_terms(text: str) -> list[str]:
+    """The words under which ``text`` is found: its search terms, and Arabic words without their prefixes."""
+    words = search_terms(text)
+    extra = [stem for word in words if _ARABIC_WORD.match(word) for stem in sorted(_without_prefixes(word))]
+    return words + extra

@@ -25,7 +25,7 @@ from domain.agreement import Agreement
 from domain.commitment import Commitment
 from domain.meeting import Meeting
 from domain.party import Party
-from domain.search import search_terms
+from domain.search import index_terms
 from domain.text import MultilingualText
 from infrastructure import search_index
 from infrastructure.read_tables import (
@@ -55,9 +55,9 @@ def _words(*texts: MultilingualText | str | None) -> list[str]:
     for value in texts:
         if isinstance(value, MultilingualText):
             for language_text in value.texts.values():
-                words += search_terms(language_text)
+                words += index_terms(language_text)
         elif value:
-            words += search_terms(value)
+            words += index_terms(value)
     return words
 
 

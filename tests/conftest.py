@@ -10,6 +10,9 @@ from domain.access import Role
 from infrastructure.bootstrap import Services, build
 from infrastructure.settings import Settings
 from tests.fakes import FrozenClock
+from tests.postgres import postgres_database
+
+ENGINES = ["sqlite", "postgresql"]
 
 
 @pytest.fixture
@@ -17,9 +20,14 @@ def clock() -> FrozenClock:
     return FrozenClock()
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'commitments.db'}"
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Every test that stores anything runs on a SQLite file and on a PostgreSQL database of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'commitments.db'}"
+    else:
+        with postgres_database() as url:
+            yield url
 
 
 @pytest.fixture

@@ -1,10 +1,8 @@
 """The same code stores events and tables in PostgreSQL when the URL says so."""
 
-import uuid
 from collections.abc import Iterator
 from datetime import date
 
-import psycopg
 import pytest
 
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
@@ -13,20 +11,12 @@ from domain.commitment import Commitment
 from infrastructure.bootstrap import build
 from infrastructure.settings import Settings
 from tests.fakes import FrozenClock
-
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-
+from tests.postgres import postgres_database
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    name = f"commitments_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database() as url:
+        yield url
 
 
 def test_commitments_are_recorded_and_read_back_from_postgresql(postgres_url: str) -> None:

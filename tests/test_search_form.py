@@ -2,7 +2,7 @@
 
 import pytest
 
-from domain.search import search_form, search_terms
+from domain.search import index_terms, search_form, search_terms
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,16 @@ def test_a_word_has_one_search_form(written: str, plain: str) -> None:
 
 def test_search_terms_are_the_words_in_search_form() -> None:
     assert search_terms("منظمة التعاون الإسلامي (OIC), 2024!") == ["منظمه", "التعاون", "الاسلامي", "oic", "2024"]
+
+
+@pytest.mark.parametrize(
+    ("word", "also_found_as"),
+    [("لمكافحة", "مكافحه"), ("الإطار", "اطار"), ("والتعاون", "تعاون"), ("بالمنظمة", "منظمه"), ("للسنتين", "سنتين"),
+     ("وتمكين", "تمكين")],
+)
+def test_an_arabic_word_is_also_indexed_without_its_prefixes(word: str, also_found_as: str) -> None:
+    assert also_found_as in index_terms(word)
+
+
+def test_short_words_are_not_cut_down() -> None:
+    assert index_terms("الى ولد") == ["الي", "ولد"]

@@ -1,0 +1,146 @@
+"""Coordinators ask questions across many commitments: filters, sorting, pages, counts and search."""
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import Api
+from tests.records import commitment, meeting
+from tests.test_api_errors import assert_problem
+from tests.world import World, build_world
+
+
+@pytest.fixture
+def world(api: Api) -> World:
+    return build_world(api)
+
+
+def ids(response: Any) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [item["id"] for item in response.json()["items"]]
+
+
+def add(api: Api, world: World, lead: str, due: str, **extra: Any) -> str:
+    body = commitment(world.meeting, lead, due={"precision": "day", "value": due}, **extra)
+    return api.created("/commitments", body)["id"]
+
+
+def test_filters_combine(api: Api, world: World) -> None:
+    early = add(api, world, world.sesric, "2024-03-01")
+    late = add(api, world, world.sesric, "2024-09-01", supporting_party_ids=[world.iofs])
+    other = add(api, world, world.oic, "2024-01-01", supporting_party_ids=[world.sesric])
+    api.post(f"/commitments/{late}/start")
+    # "everything SESRIC leads that is due before July"
+    assert ids(api.get("/commitments", lead_party=world.sesric, due_before="2024-07-01")) == [early]
+    assert set(ids(api.get("/commitments", party=world.sesric))) == {world.commitment, early, late, other}
+    assert ids(api.get("/commitments", supporting_party=world.sesric)) == [other]
+    assert ids(api.get("/commitments", supporting_party=world.iofs)) == [late]
+    assert ids(api.get("/commitments", status="in_progress")) == [late]
+    assert set(ids(api.get("/commitments", status=["in_progress", "agreed"]))) == {world.commitment, early, late,
+                                                                                  other}
+    assert set(ids(api.get("/commitments", status="in_progress,draft"))) == {late}
+    assert ids(api.get("/commitments", due_after="2024-08-31T22:00:00Z", due_before="2025-01-01")) == [late]
+    assert ids(api.get("/commitments", kind="follow_up_session")) == []
+    assert len(ids(api.get("/commitments", meeting=world.meeting))) == 4
+    assert ids(api.get("/commitments", overdue="false", lead_party=world.oic)) == [other]
+
+
+def test_sorting_by_due_pages_in_a_stable_order(api: Api, world: World) -> None:
+    made = [add(api, world, world.oic, day) for day in
+            ["2024-05-01", "2024-01-01", "2024-05-01", "2023-12-31", "2024-05-01", "2025-01-01"]]
+    by_due = ["2023-12-31", "2024-01-01", "2024-05-01", "2024-05-01", "2024-05-01", "2025-01-01"]
+    seen: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"lead_party": world.oic, "sort": "due", "limit": 2}
+        if cursor:
+            params["cursor"] = cursor
+        body = api.get("/commitments", **params).json()
+        assert body["total"] == 6
+        seen += body["items"]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert [item["due"]["value"] for item in seen] == by_due
+    assert [item["id"] for item in seen if item["due"]["value"] == "2024-05-01"] == [made[0], made[2], made[4]]
+    descending = ids(api.get("/commitments", lead_party=world.oic, sort="-due", limit=200))
+    assert descending == [item["id"] for item in reversed(seen)]
+
+
+def test_counts_ignore_the_page(api: Api, world: World) -> None:
+    for _ in range(3):
+        add(api, world, world.oic, "2024-01-01")
+    body = api.get("/commitments", limit=1).json()
+    assert body["total"] == 4
+    assert len(body["items"]) == 1
+    assert body["next_cursor"]
+
+
+def test_a_change_is_visible_to_queries_as_soon_as_it_is_answered(api: Api, world: World) -> None:
+    api.post(f"/commitments/{world.commitment}/stall", {"reason": "no budget"})
+    assert ids(api.get("/commitments", status="stalled")) == [world.commitment]
+    assert api.get("/commitments", status="stalled").json()["items"][0]["version"] == 2
+
+
+@pytest.mark.parametrize("query", ["الأنشطة المشتركة", "الانشطه المشتركه", "الأَنْشِطَةِ", "مصفوف", "MATRIX of Joint"])
+def test_a_search_finds_the_commitment_with_or_without_diacritics(api: Api, world: World, query: str) -> None:
+    add(api, world, world.oic, "2024-01-01", text={"texts": {"en": "Regional framework on food security"}},
+        quote=None)
+    assert ids(api.get("/commitments", q=query)) == [world.commitment]
+
+
+def test_a_search_looks_in_every_language_and_in_quotes(api: Api, world: World) -> None:
+    regional = add(api, world, world.oic, "2024-01-01",
+                   text={"texts": {"en": "Adopt the regional framework", "fr": "Adopter le cadre régional"},
+                         "authentic": "en"},
+                   quote={"texts": {"ar": "اعتماد الإطار الإقليمي لمكافحة الفساد"}})
+    for query in ("regional framework", "cadre regional", "الاطار الاقليمي", "إطار", "مكافحة الفساد"):
+        assert ids(api.get("/commitments", q=query)) == [regional], query
+    assert ids(api.get("/commitments", q="framework", lead_party=world.sesric)) == []
+
+
+def test_meetings_parties_and_agreements_are_searchable_too(api: Api, world: World) -> None:
+    assert ids(api.get("/meetings", q="الاجتماع العام الخامس عشر")) == [world.meeting]
+    assert ids(api.get("/meetings", q="geneva")) == [world.meeting]
+    assert ids(api.get("/parties", q="sesric")) == [world.sesric]
+    assert ids(api.get("/parties", q="مركز الابحاث الاحصائيه")) == [world.sesric]
+    hits = api.get("/search", q="منظمة التعاون الإسلامي").json()["items"]
+    assert {(hit["kind"], hit["id"]) for hit in hits} >= {("party", world.oic), ("meeting", world.meeting)}
+    labels = [hit["label"] for hit in hits if hit["id"] == world.oic]
+    assert labels[0]["texts"]["ar"] == "منظمة التعاون الإسلامي"
+
+
+def test_meetings_agreements_and_parties_filter(api: Api, world: World) -> None:
+    other = api.created("/meetings", meeting([world.iofs], kind="working_group", series=None, session_number=None))
+    assert ids(api.get("/meetings", party=world.iofs)) == [other["id"]]
+    assert ids(api.get("/meetings", kind="general_meeting")) == [world.meeting]
+    assert ids(api.get("/meetings", series="un-oic-general-meeting")) == [world.meeting]
+    api.post(f"/meetings/{world.meeting}/held", {"starts_on": "2022-07-18", "ends_on": "2022-07-20"})
+    assert ids(api.get("/meetings", status="held")) == [world.meeting]
+    assert ids(api.get("/meetings", starts_after="2022-07-18", starts_before="2022-07-19")) == [world.meeting,
+                                                                                                  other["id"]]
+    statement = api.created("/agreements", {"meeting_id": world.meeting, "kind": "joint_statement",
+                                            "title": {"texts": {"en": "Joint statement"}}, "adopted_by": [world.un]})
+    assert ids(api.get("/agreements", party=world.un)) == [statement["id"]]
+    assert ids(api.get("/agreements", party=world.iofs)) == []
+    assert ids(api.get("/agreements", meeting=world.meeting, kind="joint_statement")) == [statement["id"]]
+    assert ids(api.get("/parties", parent=world.oic)) == [world.sesric, world.iofs]
+    assert ids(api.get("/parties", kind="international_organisation")) == [world.un, world.oic]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"status": "promised"}, "status"), ({"kind": "wish"}, "kind"), ({"due_before": "next year"}, "due_before"),
+     ({"due_after": "2024-07-01T00:00:00"}, "due_after"), ({"sort": "priority"}, "sort"),
+     ({"cursor": "bm90IGEgY3Vyc29y"}, "cursor"), ({"q": "!!!"}, "q"), ({"party": "SESRIC"}, "party"),
+     ({"limit": 500}, "limit"), ({"overdue": "perhaps"}, "overdue")],
+)
+def test_bad_filters_are_problems_naming_the_field(api: Api, world: World, params: dict[str, Any],
+                                                   field: str) -> None:
+    assert_problem(api.get("/commitments", **params), 422, "invalid-value", field)
+
+
+def test_a_cursor_from_another_sort_is_refused(api: Api, world: World) -> None:
+    add(api, world, world.oic, "2024-01-01")
+    cursor = api.get("/commitments", limit=1).json()["next_cursor"]
+    assert_problem(api.get("/commitments", limit=1, sort="due", cursor=cursor), 422, "invalid-value", "cursor")
