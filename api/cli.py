@@ -63,6 +63,25 @@ def keys_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def projections_rebuild(args: argparse.Namespace) -> int:
+    from infrastructure.bootstrap import build
+
+    services = build(Settings.from_env(database_url=args.database_url), catch_up=False)
+    position = services.projector.rebuild()
+    print(f"rebuilt the read model from {position} events")
+    services.close()
+    return 0
+
+
+def projections_status(args: argparse.Namespace) -> int:
+    services = _services(args)
+    position = services.projector.position()
+    latest = services.tracker.recorder.max_notification_id() or 0
+    print(f"read model at event {position} of {latest}")
+    services.close()
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="commitments",
@@ -94,6 +113,19 @@ def parser() -> argparse.ArgumentParser:
     revoke.add_argument("key_id", help="the key's id, as listed (key_...)")
     revoke.add_argument("--database-url", default=None, help=DATABASE_HELP)
     revoke.set_defaults(handler=keys_revoke)
+
+    projections = commands.add_parser(
+        "projections", help="manage the read model",
+        description="The read model (the tables behind lists, filters and search) is projected from the events. "
+                    "It is created and kept up to date automatically; rebuild it after restoring events from a backup.",
+    )
+    projection_commands = projections.add_subparsers(dest="projections_command", metavar="ACTION", required=True)
+    rebuild = projection_commands.add_parser("rebuild", help="drop the read model and replay every event into it")
+    rebuild.add_argument("--database-url", default=None, help=DATABASE_HELP)
+    rebuild.set_defaults(handler=projections_rebuild)
+    status = projection_commands.add_parser("status", help="show how far the read model has caught up")
+    status.add_argument("--database-url", default=None, help=DATABASE_HELP)
+    status.set_defaults(handler=projections_status)
     return main
 
 

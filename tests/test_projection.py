@@ -1,0 +1,77 @@
+"""The read model is the event log projected exactly once: rebuilt, it is the same."""
+
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+
+from infrastructure.bootstrap import Services
+from infrastructure.read_tables import read_metadata
+from tests.fakes import FrozenClock
+from tests.history import PATHS, record_history
+
+
+def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    tables = {}
+    with engine.connect() as connection:
+        for table in read_metadata.sorted_tables:
+            tables[table.name] = sorted(tuple(row) for row in connection.execute(table.select()))
+        tables["search_index"] = sorted(tuple(row) for row in connection.execute(
+            text("SELECT entity_kind, entity_id, body FROM search_index")))
+    return tables
+
+
+def test_a_rebuild_equals_the_read_model_built_as_events_came(services: Services, clock: FrozenClock) -> None:
+    history = record_history(services.tracker, clock)
+    incremental = dump(services.engine)
+    assert len(incremental["commitments_view"]) == len(history["commitments"]) > 200
+    statuses = {row[4] for row in incremental["commitments_view"]}
+    assert statuses == {"draft", "noted", "agreed", "in_progress", "stalled", "suspended", "delivered", "fulfilled",
+                        "partially_fulfilled", "not_fulfilled", "cancelled", "superseded"} - {"not_fulfilled"}
+    assert len(PATHS) >= 15
+    position = services.projector.rebuild()
+    assert position == services.tracker.recorder.max_notification_id()
+    assert dump(services.engine) == incremental
+
+
+def test_the_follow_up_of_the_history_was_fulfilled(services: Services, clock: FrozenClock) -> None:
+    history = record_history(services.tracker, clock, commitments=5)
+    assert services.tracker.get_commitment(history["commitments"][0]).status == "fulfilled"
+
+
+def test_catching_up_again_applies_nothing_twice(services: Services, clock: FrozenClock) -> None:
+    record_history(services.tracker, clock, commitments=12)
+    before = dump(services.engine)
+    position = services.projector.position()
+    assert services.projector.catch_up() == position
+    assert dump(services.engine) == before
+
+
+def test_a_crash_before_commit_leaves_the_position_and_the_tables_unchanged(
+    services: Services, clock: FrozenClock
+) -> None:
+    history = record_history(services.tracker, clock, commitments=12)
+    services.tracker.after_save = None  # an event is written while no projector runs
+    commitment_id = history["commitments"][2]  # a noted commitment
+    services.tracker.cancel_commitment(commitment_id, "key_x", "dropped")
+    before = dump(services.engine)
+    position = services.projector.position()
+
+    class Crash(Exception):
+        pass
+
+    def crash_after_writing(*args: Any) -> None:
+        raise Crash()
+
+    write = services.projector._write
+    services.projector._write = lambda *args: (write(*args), crash_after_writing())  # type: ignore[method-assign]
+    with pytest.raises(Crash):
+        services.projector.catch_up()
+    services.projector._write = write  # type: ignore[method-assign]
+    assert services.projector.position() == position
+    assert dump(services.engine) == before
+
+    services.projector.catch_up()
+    assert services.projector.position() == services.tracker.recorder.max_notification_id()
+    status = {row[0]: row[4] for row in dump(services.engine)["commitments_view"]}
+    assert status[commitment_id] == "cancelled"
