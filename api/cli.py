@@ -1,6 +1,7 @@
 """The ``commitments`` command."""
 
 import argparse
+import os
 import sys
 
 from domain.access import Role
@@ -29,8 +30,15 @@ def serve(args: argparse.Namespace) -> int:
         print(f"\n    {key}\n")
         print("Send it as 'Authorization: Bearer <key>'. Make more with 'commitments keys create --role ...'.")
         sys.stdout.flush()
-    uvicorn.run(create_app(settings, services), host=settings.host, port=settings.port, log_level=args.log_level)
+    if args.workers == 1:
+        uvicorn.run(create_app(settings, services), host=settings.host, port=settings.port, log_level=args.log_level)
+        services.close()
+        return 0
+    # Several worker processes: each builds its own services from the environment.
     services.close()
+    os.environ["COMMITMENTS_DATABASE_URL"] = settings.database_url
+    uvicorn.run("api.app:create_app", factory=True, workers=args.workers, host=settings.host, port=settings.port,
+                log_level=args.log_level)
     return 0
 
 
@@ -94,6 +102,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1; 0.0.0.0 in Docker)")
     run.add_argument("--port", type=int, default=None, help="port to listen on (default 8000)")
     run.add_argument("--database-url", default=None, help=DATABASE_HELP)
+    run.add_argument("--workers", type=int, default=1,
+                     help="worker processes (default 1); use PostgreSQL when running more than one")
     run.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     run.set_defaults(handler=serve)
 

@@ -185,6 +185,8 @@ class CommitmentCreate(Schema):
     due: DueIn | None = Field(default=None, description="defaults to the matrix row's timeframe")
     follow_up: FollowUpIn | None = None
     status: str = Field(default="draft", description="draft, agreed or noted")
+    reminder_days: list[int] | None = Field(default=None, max_length=20,
+                                            description="days before the due to tell subscribers (default 30 and 7)")
 
     def inputs(self) -> dict[str, object]:
         return {
@@ -201,6 +203,7 @@ class CommitmentCreate(Schema):
             "follow_up_series": None if self.follow_up is None else self.follow_up.series,
             "follow_up_session_number": None if self.follow_up is None else self.follow_up.session_number,
             "status": self.status,
+            "reminder_days": self.reminder_days,
         }
 
 

@@ -20,6 +20,7 @@ from application.views import AgreementView, CommitmentView, EventView, MeetingV
 from domain.agreement import Agreement, AgreementKind
 from domain.choices import choice
 from domain.commitment import Commitment, CommitmentKind, Evidence, FollowUp, Provenance, reason_text
+from domain.commitment import reminder_days as reminder_days_of
 from domain.due import Due
 from domain.errors import InvalidValue
 from domain.identifiers import series_slug
@@ -51,8 +52,16 @@ def system_clock() -> datetime:
 class Tracker(Application[UUID]):
     name = "Tracker"
 
-    def __init__(self, env: dict[str, str] | None = None, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, env: dict[str, str] | None = None, clock: Clock = system_clock, snapshot_interval: int = 0
+    ) -> None:
+        """``snapshot_interval``: snapshot every aggregate each time it has that many more events (0: never)."""
         self.clock = clock
+        if snapshot_interval > 0:
+            env = {**(env or {}), "IS_SNAPSHOTTING_ENABLED": "y"}
+            self.snapshotting_intervals = {
+                cls: snapshot_interval for cls in (Party, Meeting, Agreement, Commitment, MeetingSeries)
+            }
         # Called with the position of the last event saved by each command, before the
         # command returns: the read model catches up, so a client reads its own writes.
         self.after_save: Callable[[int], Any] | None = None
@@ -348,6 +357,7 @@ class Tracker(Application[UUID]):
         follow_up_series: str | None = None,
         follow_up_session_number: int | None = None,
         status: str = "draft",
+        reminder_days: Sequence[int] | None = None,
         commitment_id: UUID | None = None,
     ) -> CommitmentView:
         commitment_kind = choice(CommitmentKind, kind, "kind")
@@ -379,6 +389,7 @@ class Tracker(Application[UUID]):
                 session_number=session_number(follow_up_session_number, "follow_up.session_number"),
             )
         Commitment.check_new(commitment_kind, lead.id, supporting, follow_up, initial)
+        reminders = reminder_days_of(None if reminder_days is None else list(reminder_days))
         when = self.now()
         commitment = self._new(
             Commitment,
@@ -399,6 +410,7 @@ class Tracker(Application[UUID]):
             due_at=deadline.resolve(meeting.dates.ends_on),
             follow_up=follow_up,
             status=initial,
+            reminder_days=reminders,
             actor=actor,
             timestamp=when,
         )

@@ -144,6 +144,7 @@ class CommitmentView:
     due: dict[str, Any]
     due_at: str
     follow_up: dict[str, Any] | None
+    reminder_days: list[int]
     progress: dict[str, Any] | None
     evidence: list[dict[str, Any]]
     decision_reference: str | None
@@ -167,6 +168,7 @@ class CommitmentView:
             due=plain(commitment.due),
             due_at=plain(commitment.due_at),
             follow_up=plain(commitment.follow_up),
+            reminder_days=list(commitment.reminder_days),
             progress=plain(commitment.progress),
             evidence=plain(commitment.evidence),
             decision_reference=commitment.decision_reference,

@@ -27,6 +27,8 @@ from domain.meeting import web_address
 from domain.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, MultilingualText, clean_text, optional_text
 
 MAX_EVIDENCE = 50
+DEFAULT_REMINDER_DAYS = (30, 7)  # tell subscribers a month and a week before the due
+MAX_REMINDERS = 5
 
 
 class CommitmentKind(Enum):
@@ -84,6 +86,20 @@ def reason_text(value: str | None, field_name: str = "reason") -> str | None:
     return optional_text(value, field_name, LONG_TEXT_MAX)
 
 
+def reminder_days(values: tuple[int, ...] | list[int] | None) -> tuple[int, ...]:
+    """Lead times, in days before the due, at which the commitment is due soon (longest first)."""
+    if values is None:
+        return DEFAULT_REMINDER_DAYS
+    if len(values) > MAX_REMINDERS:
+        raise InvalidValue(f"at most {MAX_REMINDERS} reminders", "reminder_days")
+    for index, days in enumerate(values):
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
+            raise InvalidValue("a reminder is a whole number of days from 1 to 365", f"reminder_days[{index}]")
+    if len(set(values)) != len(values):
+        raise InvalidValue("a reminder is given twice", "reminder_days")
+    return tuple(sorted(values, reverse=True))
+
+
 def evidence_list(items: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
     if len(items) > MAX_EVIDENCE:
         raise InvalidValue(f"at most {MAX_EVIDENCE} pieces of evidence at once", "evidence")
@@ -101,7 +117,27 @@ class CannotSupersedeItself(DomainError):
 
 
 class Commitment(Aggregate):
-    @event("Recorded")
+    class Recorded(Aggregate.Created):
+        """Version 2 added ``reminder_days``; commitments recorded before remind at the defaults."""
+
+        class_version = 2
+        kind: CommitmentKind
+        text: MultilingualText
+        lead_party_id: UUID
+        supporting_party_ids: tuple[UUID, ...]
+        provenance: Provenance
+        due: Due
+        due_at: datetime
+        follow_up: FollowUp | None
+        status: Status
+        reminder_days: tuple[int, ...]
+        actor: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["reminder_days"] = list(DEFAULT_REMINDER_DAYS)
+
+    @event(Recorded)
     def __init__(
         self,
         kind: CommitmentKind,
@@ -113,6 +149,7 @@ class Commitment(Aggregate):
         due_at: datetime,
         follow_up: FollowUp | None,
         status: Status,
+        reminder_days: tuple[int, ...],
         actor: str,
         timestamp: datetime,
     ) -> None:
@@ -125,6 +162,7 @@ class Commitment(Aggregate):
         self.due_at = due_at
         self.follow_up = follow_up
         self.status = status
+        self.reminder_days = tuple(reminder_days)
         self.progress: Progress | None = None
         self.evidence: tuple[Evidence, ...] = ()
         self.decision_reference: str | None = None

@@ -37,7 +37,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     """
     engine = create_table_engine(settings.database_url)
     metadata.create_all(engine)
-    tracker = Tracker(env=event_store_env(settings.database_url), clock=clock)
+    tracker = Tracker(event_store_env(settings.database_url), clock, settings.snapshot_interval)
     projector = Projector(engine, tracker)
     projector.prepare()
     if catch_up:

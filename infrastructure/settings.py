@@ -14,6 +14,8 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     host: str = "127.0.0.1"
     port: int = 8000
+    # Snapshot an aggregate every this many events, so long histories load fast (0: never).
+    snapshot_interval: int = 100
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -21,6 +23,7 @@ class Settings:
             "database_url": os.environ.get("COMMITMENTS_DATABASE_URL", DEFAULT_DATABASE_URL),
             "host": os.environ.get("COMMITMENTS_HOST", "127.0.0.1"),
             "port": int(os.environ.get("COMMITMENTS_PORT", "8000")),
+            "snapshot_interval": int(os.environ.get("COMMITMENTS_SNAPSHOT_INTERVAL", "100")),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]

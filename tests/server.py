@@ -33,13 +33,14 @@ def wait_for(condition: Callable[[], object], deadline_seconds: float = 20.0, wh
 
 
 class Server:
-    def __init__(self, database_url: str, cwd: Path) -> None:
+    def __init__(self, database_url: str, cwd: Path, workers: int = 1) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.lines: queue.Queue[str] = queue.Queue()
         self.output: list[str] = []
         self.process = subprocess.Popen(
-            [*COMMAND, "serve", "--port", str(self.port), "--database-url", database_url, "--log-level", "warning"],
+            [*COMMAND, "serve", "--port", str(self.port), "--database-url", database_url, "--log-level", "warning",
+             "--workers", str(workers)],
             cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"},
         )

@@ -82,6 +82,7 @@ def new_commitment() -> Commitment:
         due_at=due.resolve(),
         follow_up=None,
         status=Status.DRAFT,
+        reminder_days=(30, 7),
         actor="key_test",
         timestamp=WHEN,
     )

@@ -1,0 +1,97 @@
+"""Stored events outlive the code: old event versions load, old read models rebuild, long histories load fast."""
+
+import json
+from datetime import date
+from uuid import UUID, uuid4
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import get_topic
+from sqlalchemy import update
+
+from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from application.queries import CommitmentFilter
+from application.tracker import Tracker
+from domain.commitment import Commitment
+from infrastructure import read_tables
+from infrastructure.bootstrap import Services, build
+from infrastructure.database import event_store_env
+from infrastructure.read_tables import projection_state
+from infrastructure.settings import Settings
+from tests.fakes import FrozenClock
+
+
+def seed(tracker: Tracker) -> tuple[str, str]:
+    party = tracker.register_party("key_a", TextInput({"en": "IsDB"}), "IsDB", "international_organisation")
+    meeting = tracker.record_meeting("key_a", TextInput({"en": "Annual meeting"}), "assembly",
+                                     PeriodInput(date(2023, 5, 10)), VenueInput("Jeddah", "Asia/Riyadh"))
+    return party.id, meeting.id
+
+
+def test_a_commitment_recorded_before_reminders_existed_reminds_at_the_defaults(services: Services) -> None:
+    tracker = services.tracker
+    party_id, meeting_id = seed(tracker)
+    current = tracker.record_commitment("key_a", TextInput({"en": "Now"}), party_id, meeting_id,
+                                        due=DueInput("year", "2024"), reminder_days=[14, 60])
+    assert current.reminder_days == [60, 14]
+    # The first version of the event, as it was stored before reminders existed.
+    state = json.loads(tracker.recorder.select_events(UUID(current.id))[0].state)
+    assert state.pop("class_version") == 2
+    del state["reminder_days"]
+    old_id = uuid4()
+    tracker.recorder.insert_events([StoredEvent(
+        originator_id=old_id, originator_version=1, topic=get_topic(Commitment.Recorded),
+        state=json.dumps(state).encode(),
+    )])
+    old = tracker.get_commitment(old_id)
+    assert old.reminder_days == [30, 7]
+    assert old.due_at == current.due_at
+    services.projector.catch_up()
+    projected = {item["id"]: item for item in services.catalogue.find_commitments(CommitmentFilter()).items}
+    assert projected[str(old_id)]["reminder_days"] == [30, 7]
+
+
+def test_a_read_model_of_another_version_is_rebuilt_at_start(database_url: str, clock: FrozenClock) -> None:
+    services = build(Settings(database_url=database_url), clock=clock)
+    party_id, meeting_id = seed(services.tracker)
+    services.tracker.record_commitment("key_a", TextInput({"en": "Kept"}), party_id, meeting_id,
+                                       due=DueInput("year", "2024"))
+    with services.engine.begin() as connection:
+        connection.execute(update(projection_state).values(schema_version=read_tables.READ_MODEL_VERSION - 1))
+        connection.execute(read_tables.commitments_view.delete())
+    services.close()
+    restarted = build(Settings(database_url=database_url), clock=clock)
+    try:
+        assert restarted.catalogue.find_commitments(CommitmentFilter()).total == 1
+        assert restarted.projector.position() == restarted.tracker.recorder.max_notification_id()
+    finally:
+        restarted.close()
+
+
+def test_a_long_history_loads_from_its_snapshot_to_the_same_state(database_url: str, clock: FrozenClock) -> None:
+    events = 3000
+    services = build(Settings(database_url=database_url, snapshot_interval=500), clock=clock)
+    try:
+        tracker = services.tracker
+        party_id, meeting_id = seed(tracker)
+        view = tracker.record_commitment("key_a", TextInput({"en": "Busy"}), party_id, meeting_id,
+                                         due=DueInput("year", "2024"), status="agreed")
+        commitment = tracker.repository.get(UUID(view.id))
+        while commitment.version < events:
+            for _ in range(min(250, events - commitment.version)):
+                clock.advance(minutes=1)
+                commitment.report_progress(commitment.version % 101, f"report {commitment.version}", (), "key_a",
+                                           clock())
+            tracker.save(commitment)
+        snapshots = list(tracker.snapshots.get(commitment.id, desc=True, limit=1))  # type: ignore[union-attr]
+        assert snapshots and snapshots[0].originator_version == events
+        from_snapshot = tracker.get_commitment(view.id)
+        full_replay = Tracker(event_store_env(database_url), clock)  # snapshots not used
+        try:
+            assert full_replay.snapshots is None
+            assert full_replay.get_commitment(view.id) == from_snapshot
+            assert from_snapshot.version == events
+            assert from_snapshot.progress is not None and from_snapshot.progress["note"] == f"report {events - 1}"
+        finally:
+            full_replay.close()
+    finally:
+        services.close()

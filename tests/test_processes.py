@@ -1,0 +1,77 @@
+"""Several server processes write to one PostgreSQL database at once: no event is lost, the read model holds."""
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from uuid import UUID
+
+import httpx
+
+from application.queries import CommitmentFilter
+from domain.access import Role
+from domain.commitment import Commitment
+from infrastructure.bootstrap import build
+from infrastructure.settings import Settings
+from tests.postgres import postgres_database
+from tests.records import OIC, UN, commitment, meeting
+from tests.server import Server
+from tests.test_projection import dump
+
+WRITES_PER_CLIENT = 30
+
+
+def test_two_servers_write_concurrently_without_losing_an_event(tmp_path: Path) -> None:
+    with postgres_database() as url:
+        setup = build(Settings(database_url=url))
+        _, key = setup.keys.create(Role.COORDINATOR, "load")
+        setup.close()
+        servers = [Server(url, cwd=tmp_path), Server(url, cwd=tmp_path, workers=2)]
+        try:
+            headers = {"Authorization": f"Bearer {key}"}
+            first = httpx.Client(base_url=servers[0].url, headers=headers, timeout=30)
+            un = first.post("/parties", json=UN).json()["id"]
+            oic = first.post("/parties", json=OIC).json()["id"]
+            meeting_id = first.post("/meetings", json=meeting([un, oic])).json()["id"]
+            shared = first.post("/commitments", json=commitment(meeting_id, oic)).json()["id"]
+
+            def client_writes(index: int) -> tuple[list[str], int, int]:
+                server = servers[index % 2]
+                created: list[str] = []
+                changed = conflicts = 0
+                with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
+                    for n in range(WRITES_PER_CLIENT):
+                        response = client.post("/commitments", json=commitment(meeting_id, un if n % 2 else oic))
+                        assert response.status_code == 201, response.text
+                        created.append(response.json()["id"])
+                        # everybody reports progress on one shared commitment: some lose the race
+                        progress = client.post(f"/commitments/{shared}/progress", json={"percent": n})
+                        assert progress.status_code in (200, 409), progress.text
+                        changed += progress.status_code == 200
+                        conflicts += progress.status_code == 409
+                        listed = client.get("/commitments", params={"limit": 1, "lead_party": oic})
+                        assert listed.status_code == 200
+                return created, changed, conflicts
+
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                results = list(pool.map(client_writes, range(4)))
+        finally:
+            for server in servers:
+                server.stop()
+
+        created = [cid for ids, _, _ in results for cid in ids]
+        progress_reports = sum(changed for _, changed, _ in results)
+        assert len(set(created)) == 4 * WRITES_PER_CLIENT
+        services = build(Settings(database_url=url))
+        try:
+            tracker = services.tracker
+            for cid in created:
+                assert tracker.get_commitment(cid).version == 1
+            shared_history = tracker.history(Commitment, UUID(shared))
+            assert len(shared_history) == 1 + progress_reports
+            listed = services.catalogue.find_commitments(CommitmentFilter(limit=200))
+            assert listed.total == 1 + len(created)
+            assert services.projector.position() == tracker.recorder.max_notification_id()
+            incremental = dump(services.engine)
+            services.projector.rebuild()
+            assert dump(services.engine) == incremental
+        finally:
+            services.close()
