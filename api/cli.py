@@ -82,7 +82,9 @@ def projections_rebuild(args: argparse.Namespace) -> int:
 
 
 def projections_status(args: argparse.Namespace) -> int:
-    services = _services(args)
+    from infrastructure.bootstrap import build
+
+    services = build(Settings.from_env(database_url=args.database_url), catch_up=False)
     position = services.projector.position()
     latest = services.tracker.recorder.max_notification_id() or 0
     print(f"read model at event {position} of {latest}")

@@ -83,3 +83,21 @@ def test_a_bad_role_or_database_url_is_a_clear_error(tmp_path: Path) -> None:
     assert bad_role.returncode == 2 and "invalid choice" in bad_role.stderr
     bad_url = run("keys", "list", "--database-url", "mysql://localhost/x")
     assert bad_url.returncode == 2 and "unsupported database" in bad_url.stderr
+
+
+def test_projections_rebuild_replays_every_event(tmp_path: Path) -> None:
+    from application.inputs import TextInput
+    from infrastructure.bootstrap import build
+    from infrastructure.settings import Settings
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    services = build(Settings(database_url=url))
+    services.tracker.register_party("key_cli", TextInput({"en": "United Nations"}), "UN", "international_organisation")
+    services.tracker.after_save = None
+    services.tracker.register_party("key_cli", TextInput({"en": "Not yet projected"}), "NYP", "ngo")
+    services.close()
+    assert "read model at event 1 of 2" in run("projections", "status", "--database-url", url).stdout
+    rebuilt = run("projections", "rebuild", "--database-url", url)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "rebuilt the read model from 2 events" in rebuilt.stdout
+    assert "read model at event 2 of 2" in run("projections", "status", "--database-url", url).stdout
