@@ -1,5 +1,7 @@
 """The composition root: builds every part of the service from its settings."""
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -12,6 +14,22 @@ from infrastructure.keys import KeyStore
 from infrastructure.projection import Projector
 from infrastructure.settings import Settings
 from infrastructure.tables import metadata
+
+
+log = logging.getLogger("commitments.projection")
+
+
+def _logging_failures(catch_up: Callable[[int], object]) -> Callable[[int], None]:
+    """The command's events are saved whatever happens here: a projection failure is logged, not
+    reported as the command's failure, and the next command (or a rebuild) catches up."""
+
+    def after_save(position: int) -> None:
+        try:
+            catch_up(position)
+        except Exception:
+            log.exception("the read model could not catch up to event %s", position)
+
+    return after_save
 
 
 @dataclass
@@ -42,7 +60,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     projector.prepare()
     if catch_up:
         projector.catch_up()
-    tracker.after_save = projector.catch_up
+    tracker.after_save = _logging_failures(projector.catch_up)
     return Services(
         settings=settings,
         tracker=tracker,

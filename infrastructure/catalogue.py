@@ -28,8 +28,9 @@ from infrastructure.read_tables import (
     parties_view,
 )
 
-_LABELS = {"commitment": ("text", commitments_view), "meeting": ("title", meetings_view),
-           "agreement": ("title", agreements_view), "party": ("names", parties_view)}
+# Searched in this order: the few parties and meetings come before the many commitments.
+_LABELS = {"party": ("names", parties_view), "meeting": ("title", meetings_view),
+           "agreement": ("title", agreements_view), "commitment": ("text", commitments_view)}
 
 
 class SqlCatalogue:
@@ -145,7 +146,7 @@ class SqlCatalogue:
         return self._page(select(table.c.document, table.c.seq), table, conditions, query.cursor, query.limit)
 
     def search(self, words: list[str], limit: int) -> list[SearchHit]:
-        """Everything whose texts hold all the words, newest first within each kind."""
+        """Everything whose texts hold all the words: parties, meetings, agreements, then commitments."""
         hits: list[SearchHit] = []
         for kind, (label, table) in _LABELS.items():
             conditions = self._search(table, kind, words)

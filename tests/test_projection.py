@@ -75,3 +75,22 @@ def test_a_crash_before_commit_leaves_the_position_and_the_tables_unchanged(
     assert services.projector.position() == services.tracker.recorder.max_notification_id()
     status = {row[0]: row[4] for row in dump(services.engine)["commitments_view"]}
     assert status[commitment_id] == "cancelled"
+
+
+def test_a_failing_projection_does_not_fail_the_command_and_is_caught_up_later(
+    services: Services, clock: FrozenClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    history = record_history(services.tracker, clock, commitments=3)
+    write = services.projector._write
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("disk full")
+
+    services.projector._write = broken  # type: ignore[method-assign]
+    view = services.tracker.cancel_commitment(history["commitments"][2], "key_x", "dropped")
+    assert view.status == "cancelled"
+    assert "could not catch up" in caplog.text
+    services.projector._write = write  # type: ignore[method-assign]
+    services.tracker.start_commitment(history["commitments"][3], "key_x")
+    status = {row[0]: row[4] for row in dump(services.engine)["commitments_view"]}
+    assert status[history["commitments"][2]] == "cancelled"
