@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from api import problems
+from infrastructure import ticks
 from api.routers import agreements, commitments, meetings, parties, search
 from infrastructure.bootstrap import Services, build
 from infrastructure.settings import Settings
@@ -18,12 +19,17 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.services = services or build(settings or Settings.from_env())
+        running = services or build(settings or Settings.from_env())
+        app.state.services = running
+        interval = running.settings.scan_interval
+        scheduler = ticks.start(running.background_jobs(), interval) if interval > 0 else None
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=True)
             if services is None:
-                app.state.services.close()
+                running.close()
 
     app = FastAPI(
         title="Commitment tracker",

@@ -42,6 +42,25 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def worker(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from infrastructure import ticks
+
+    services = _services(args)
+    interval = args.interval or services.settings.scan_interval or 60.0
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    scheduler = ticks.start(services.background_jobs(), interval)
+    print(f"worker running every {interval:g} s: {', '.join(services.background_jobs())}", flush=True)
+    stop.wait()
+    scheduler.shutdown(wait=True)
+    services.close()
+    return 0
+
+
 def keys_create(args: argparse.Namespace) -> int:
     services = _services(args)
     principal, key = services.keys.create(Role(args.role), args.name or f"{args.role} key")
@@ -108,6 +127,16 @@ def parser() -> argparse.ArgumentParser:
                      help="worker processes (default 1); use PostgreSQL when running more than one")
     run.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     run.set_defaults(handler=serve)
+
+    work = commands.add_parser(
+        "worker", help="find overdue and due-soon commitments and send webhooks, without the API",
+        description="Run the scanner (and the webhook dispatcher) at an interval, without serving the API. "
+                    "Run it beside 'commitments serve --workers N' or on another machine; several may run at once.",
+    )
+    work.add_argument("--interval", type=float, default=None,
+                      help="seconds between ticks (default: $COMMITMENTS_SCAN_INTERVAL or 60)")
+    work.add_argument("--database-url", default=None, help=DATABASE_HELP)
+    work.set_defaults(handler=worker)
 
     keys = commands.add_parser("keys", help="manage API keys", description="Manage API keys. Keys are stored "
                                "hashed: a key is printed once, when created.")

@@ -42,6 +42,7 @@ from domain.text import SHORT_TEXT_MAX, MultilingualText, optional_text
 
 A = TypeVar("A", bound=Aggregate)
 Clock = Callable[[], datetime]
+SCHEDULER = "scheduler"  # the actor of facts recorded by the scanner
 _EVENT_BOOKKEEPING = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
 
 
@@ -91,7 +92,7 @@ class Tracker(Application[UUID]):
             return None
         return aggregate if isinstance(aggregate, cls) else None
 
-    def _get(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
+    def _get(self, cls: type[A], aggregate_id: UUID | str, version: int | None = None) -> A:
         aggregate = self._load(cls, aggregate_id)
         if aggregate is None:
             raise NotFound(cls.__name__.lower(), aggregate_id)
@@ -523,6 +524,30 @@ class Tracker(Application[UUID]):
             commitment.revise_due(deadline, deadline.resolve(meeting.dates.ends_on), why, actor, when)
 
         return self._commitment(commitment_id, expected_version, revise)
+
+    # -- facts the clock brings -----------------------------------------------------------
+
+    def mark_overdue(self, commitment_id: UUID | str, actor: str = SCHEDULER) -> bool:
+        """Record that the commitment's due has passed; True if this call recorded it."""
+        return self._mark(commitment_id, lambda c, now: c.mark_overdue(now, actor, now))
+
+    def mark_due_soon(self, commitment_id: UUID | str, actor: str = SCHEDULER) -> bool:
+        """Record that a reminder lead time was reached; True if this call recorded it."""
+        return self._mark(commitment_id, lambda c, now: c.mark_due_soon(now, actor, now))
+
+    def _mark(self, commitment_id: UUID | str, mark: Callable[[Commitment, datetime], bool], attempts: int = 5) -> bool:
+        """Optimistic concurrency is the deduplicator: when another process changed the
+        commitment first, it is read again and the rule decides anew (often: nothing to do)."""
+        for _ in range(attempts):
+            commitment = self._get(Commitment, commitment_id)
+            if not mark(commitment, self.now()):
+                return False
+            try:
+                self._save(commitment)
+            except ConcurrentUpdate:
+                continue
+            return True
+        raise ConcurrentUpdate()
 
     @staticmethod
     def _evidence(items: Sequence[EvidenceInput]) -> tuple[Evidence, ...]:

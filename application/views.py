@@ -145,6 +145,9 @@ class CommitmentView:
     due_at: str
     follow_up: dict[str, Any] | None
     reminder_days: list[int]
+    overdue: bool
+    due_soon: bool
+    reminders_sent: list[int]
     progress: dict[str, Any] | None
     evidence: list[dict[str, Any]]
     decision_reference: str | None
@@ -169,6 +172,9 @@ class CommitmentView:
             due_at=plain(commitment.due_at),
             follow_up=plain(commitment.follow_up),
             reminder_days=list(commitment.reminder_days),
+            overdue=commitment.overdue,
+            due_soon=commitment.due_soon,
+            reminders_sent=list(commitment.reminded),
             progress=plain(commitment.progress),
             evidence=plain(commitment.evidence),
             decision_reference=commitment.decision_reference,

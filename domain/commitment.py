@@ -6,7 +6,7 @@ bodies only assign: they run again on every replay.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from uuid import UUID
 
@@ -22,7 +22,7 @@ from domain.errors import (
     InvalidValue,
     ReasonRequired,
 )
-from domain.lifecycle import ALLOWED_FROM, ASSESSED, INITIAL, OPEN, REASON_NEEDED_FROM, Action, Status
+from domain.lifecycle import ALLOWED_FROM, ASSESSED, CAN_BE_LATE, INITIAL, OPEN, REASON_NEEDED_FROM, Action, Status
 from domain.meeting import web_address
 from domain.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, MultilingualText, clean_text, optional_text
 
@@ -168,6 +168,8 @@ class Commitment(Aggregate):
         self.decision_reference: str | None = None
         self.superseded_by: UUID | None = None
         self.fulfilled_by_meeting: UUID | None = None
+        self.overdue_for: datetime | None = None  # the due instant found passed
+        self.reminded: tuple[int, ...] = ()  # reminder lead times already told, for the current due
 
     # -- rules checked before recording ---------------------------------------------
 
@@ -261,6 +263,7 @@ class Commitment(Aggregate):
         self._delivered(
             evidence=evidence_list(evidence), delivered_on=delivered_on, note=note, actor=actor, timestamp=when
         )
+        self._clear_overdue("delivered", actor, when)
 
     @event("Delivered")
     def _delivered(
@@ -378,8 +381,67 @@ class Commitment(Aggregate):
         if due == self.due and due_at == self.due_at:
             raise InvalidValue("the new due is the same as the current one", "due")
         self._due_revised(due=due, due_at=due_at, reason=reason, actor=actor, timestamp=when)
+        self._clear_overdue("due revised", actor, when)
 
     @event("DueRevised")
     def _due_revised(self, due: Due, due_at: datetime, reason: str, actor: str, timestamp: datetime) -> None:
         self.due = due
         self.due_at = due_at
+        self.reminded = ()  # a new due is reminded of afresh
+
+    # -- lateness: facts recorded when the clock passes them -------------------------
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_for is not None and self.overdue_for == self.due_at and self.status in CAN_BE_LATE
+
+    @property
+    def due_soon(self) -> bool:
+        return bool(self.reminded) and not self.overdue and self.status in CAN_BE_LATE
+
+    @property
+    def next_reminder_at(self) -> datetime | None:
+        """When the next reminder not yet told falls due (None: none left, or the commitment cannot be late)."""
+        pending = [days for days in self.reminder_days if days not in self.reminded]
+        if not pending or self.status not in CAN_BE_LATE:
+            return None
+        return self.due_at - timedelta(days=max(pending))
+
+    def mark_overdue(self, now: datetime, actor: str, when: datetime) -> bool:
+        """Record that the due instant has passed. Idempotent: stores nothing if already
+        recorded for this due, if the due has not passed, or if the commitment cannot be late."""
+        if self.status not in CAN_BE_LATE or now < self.due_at or self.overdue_for == self.due_at:
+            return False
+        self._marked_overdue(due_at=self.due_at, actor=actor, timestamp=when)
+        return True
+
+    @event("MarkedOverdue")
+    def _marked_overdue(self, due_at: datetime, actor: str, timestamp: datetime) -> None:
+        self.overdue_for = due_at
+
+    def mark_due_soon(self, now: datetime, actor: str, when: datetime) -> bool:
+        """Record that a reminder lead time was reached, once per lead time and due.
+
+        When the scanner was away and several lead times passed, one event names the
+        nearest (the others count as told)."""
+        if self.status not in CAN_BE_LATE or now >= self.due_at:
+            return False
+        reached = [days for days in self.reminder_days if now >= self.due_at - timedelta(days=days)]
+        new = [days for days in reached if days not in self.reminded]
+        if not new:
+            return False
+        self._due_soon(lead_days=min(new), due_at=self.due_at, actor=actor, timestamp=when)
+        return True
+
+    @event("DueSoon")
+    def _due_soon(self, lead_days: int, due_at: datetime, actor: str, timestamp: datetime) -> None:
+        self.reminded = tuple(sorted({*self.reminded, *(d for d in self.reminder_days if d >= lead_days)},
+                                     reverse=True))
+
+    def _clear_overdue(self, reason: str, actor: str, when: datetime) -> None:
+        if self.overdue_for is not None:
+            self._overdue_cleared(reason=reason, actor=actor, timestamp=when)
+
+    @event("OverdueCleared")
+    def _overdue_cleared(self, reason: str, actor: str, timestamp: datetime) -> None:
+        self.overdue_for = None

@@ -35,6 +35,8 @@ OPEN = frozenset(
 )
 ASSESSED = frozenset({Status.FULFILLED, Status.PARTIALLY_FULFILLED, Status.NOT_FULFILLED})
 INITIAL = frozenset({Status.DRAFT, Status.AGREED, Status.NOTED})
+# States in which a commitment can be late: open, and not yet claimed as delivered.
+CAN_BE_LATE = OPEN - {Status.DELIVERED}
 
 
 class Action(Enum):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from application.scanner import Scanner
 from application.tracker import Clock, Tracker, system_clock
 from infrastructure.catalogue import SqlCatalogue
 from infrastructure.database import create_table_engine, event_store_env
@@ -40,7 +41,12 @@ class Services:
     idempotency: IdempotencyStore
     projector: Projector
     catalogue: SqlCatalogue
+    scanner: Scanner
     engine: Engine
+
+    def background_jobs(self) -> dict[str, Callable[[], object]]:
+        """What the scheduler runs at each tick."""
+        return {"scanner": self.scanner.tick}
 
     def close(self) -> None:
         self.tracker.close()
@@ -61,12 +67,14 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     if catch_up:
         projector.catch_up()
     tracker.after_save = _logging_failures(projector.catch_up)
+    catalogue = SqlCatalogue(engine)
     return Services(
         settings=settings,
         tracker=tracker,
         keys=KeyStore(engine, clock),
         idempotency=IdempotencyStore(engine, clock),
         projector=projector,
-        catalogue=SqlCatalogue(engine),
+        catalogue=catalogue,
+        scanner=Scanner(tracker, catalogue),
         engine=engine,
     )

@@ -145,6 +145,24 @@ class SqlCatalogue:
             conditions.append(table.c.parent_id == str(query.parent))
         return self._page(select(table.c.document, table.c.seq), table, conditions, query.cursor, query.limit)
 
+    def overdue_candidates(self, now: datetime, limit: int) -> list[str]:
+        table = commitments_view
+        with self.engine.connect() as connection:
+            return list(connection.execute(
+                select(table.c.id)
+                .where(table.c.can_be_late.is_(True), table.c.overdue.is_(False), table.c.due_at <= now)
+                .order_by(table.c.due_at, table.c.seq).limit(limit)
+            ).scalars())
+
+    def due_soon_candidates(self, now: datetime, limit: int) -> list[str]:
+        table = commitments_view
+        with self.engine.connect() as connection:
+            return list(connection.execute(
+                select(table.c.id)
+                .where(table.c.next_reminder_at <= now, table.c.due_at > now)
+                .order_by(table.c.next_reminder_at, table.c.seq).limit(limit)
+            ).scalars())
+
     def search(self, words: list[str], limit: int) -> list[SearchHit]:
         """Everything whose texts hold all the words: parties, meetings, agreements, then commitments."""
         hits: list[SearchHit] = []

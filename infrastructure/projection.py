@@ -23,6 +23,7 @@ from application.tracker import Tracker
 from application.views import AgreementView, CommitmentView, MeetingView, PartyView
 from domain.agreement import Agreement
 from domain.commitment import Commitment
+from domain.lifecycle import CAN_BE_LATE
 from domain.meeting import Meeting
 from domain.party import Party
 from domain.search import index_terms
@@ -195,7 +196,9 @@ class Projector:
                 "id": key, "version": aggregate.version, "kind": view.kind, "status": view.status,
                 "lead_party_id": view.lead_party_id, "meeting_id": str(aggregate.provenance.meeting_id),
                 "agreement_id": view.provenance["agreement_id"], "row_number": aggregate.provenance.row_number,
-                "due_at": aggregate.due_at, "document": _json(view),
+                "due_at": aggregate.due_at, "overdue": aggregate.overdue, "due_soon": aggregate.due_soon,
+                "can_be_late": aggregate.status in CAN_BE_LATE, "next_reminder_at": aggregate.next_reminder_at,
+                "document": _json(view),
             }, created_at)
             _replace_children(connection, commitment_parties, "commitment_id", key, [
                 {"commitment_id": key, "party_id": str(aggregate.lead_party_id), "role": "lead"},

@@ -20,7 +20,7 @@ from sqlalchemy import (
 
 from infrastructure.tables import UTCDateTime
 
-READ_MODEL_VERSION = 1
+READ_MODEL_VERSION = 2
 
 read_metadata = MetaData()
 ID = String(36)
@@ -110,8 +110,11 @@ commitments_view = Table(
     Column("due_at", UTCDateTime(), nullable=False),
     Column("overdue", Boolean, nullable=False, default=False),
     Column("due_soon", Boolean, nullable=False, default=False),
+    Column("can_be_late", Boolean, nullable=False),
+    Column("next_reminder_at", UTCDateTime(), nullable=True, index=True),
     Column("document", Text, nullable=False),
     Index("ix_commitments_view_status_due", "status", "due_at"),
+    Index("ix_commitments_view_lateness", "can_be_late", "overdue", "due_at"),
     Index("ix_commitments_view_due_seq", "due_at", "seq"),
 )
 

@@ -16,6 +16,9 @@ class Settings:
     port: int = 8000
     # Snapshot an aggregate every this many events, so long histories load fast (0: never).
     snapshot_interval: int = 100
+    # Seconds between two looks for overdue and due-soon commitments (0: the API does not look;
+    # run 'commitments worker' instead, or nothing is ever found late).
+    scan_interval: float = 60.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -24,6 +27,7 @@ class Settings:
             "host": os.environ.get("COMMITMENTS_HOST", "127.0.0.1"),
             "port": int(os.environ.get("COMMITMENTS_PORT", "8000")),
             "snapshot_interval": int(os.environ.get("COMMITMENTS_SNAPSHOT_INTERVAL", "100")),
+            "scan_interval": float(os.environ.get("COMMITMENTS_SCAN_INTERVAL", "60")),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]

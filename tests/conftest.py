@@ -32,7 +32,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def services(database_url: str, clock: FrozenClock) -> Iterator[Services]:
-    built = build(Settings(database_url=database_url), clock=clock)
+    built = build(Settings(database_url=database_url, scan_interval=0), clock=clock)
     yield built
     built.close()
 

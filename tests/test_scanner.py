@@ -1,0 +1,168 @@
+"""The scanner records each overdue and due-soon fact exactly once, however many scanners race."""
+
+import os
+import subprocess
+import threading
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from application.inputs import DueInput, EvidenceInput, PeriodInput, TextInput, VenueInput
+from application.queries import CommitmentFilter, MeetingFilter, PartyFilter
+from domain.commitment import Commitment
+from infrastructure.bootstrap import Services, build
+from infrastructure.settings import Settings
+from tests.fakes import FrozenClock
+from tests.server import COMMAND, ROOT, wait_for
+
+UTC = timezone.utc
+
+
+def seed(services: Services, count: int, due: str = "2024", **extra: object) -> list[str]:
+    tracker = services.tracker
+    party = tracker.register_party("key_a", TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ")
+    meeting = tracker.record_meeting("key_a", TextInput({"en": "15th general meeting"}), "general_meeting",
+                                     PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
+                                     VenueInput("Palais des Nations", "Europe/Zurich"),
+                                     series="un-oic-general-meeting", session_number=15)
+    return [tracker.record_commitment("key_a", TextInput({"en": f"Activity {n}"}), party.id, meeting.id,
+                                      due=DueInput("year", due), status="agreed", **extra).id  # type: ignore[arg-type]
+            for n in range(count)]
+
+
+def facts(services: Services, commitment_id: str, kind: str) -> int:
+    return sum(1 for e in services.tracker.history(Commitment, commitment_id) if e.type == kind)
+
+
+def test_a_tick_marks_what_the_clock_has_passed_once(services: Services, clock: FrozenClock) -> None:
+    ids = seed(services, 3)
+    services.tracker.deliver_commitment(ids[2], "key_a", [EvidenceInput("Report")])
+    clock.set(datetime(2024, 12, 2, tzinfo=UTC))  # 30 days before the end of 2024 in Geneva (23:00 UTC)
+    assert services.scanner.tick().due_soon == 2
+    clock.set(datetime(2025, 1, 2, tzinfo=UTC))
+    result = services.scanner.tick()
+    assert (result.overdue, result.due_soon) == (2, 0)
+    assert services.scanner.tick().overdue == 0
+    for commitment_id in ids[:2]:
+        assert facts(services, commitment_id, "MarkedOverdue") == 1
+        assert facts(services, commitment_id, "DueSoon") == 1
+    assert facts(services, ids[2], "MarkedOverdue") == 0
+    found = services.catalogue.find_commitments(CommitmentFilter(overdue=True))
+    assert sorted(item["id"] for item in found.items) == sorted(ids[:2])
+    assert all(item["overdue"] for item in found.items)
+
+
+def test_a_due_soon_reminder_follows_each_lead_time(services: Services, clock: FrozenClock) -> None:
+    [commitment_id] = seed(services, 1, reminder_days=[60, 14])
+    for day, expected in [(datetime(2024, 10, 1, tzinfo=UTC), 0), (datetime(2024, 11, 2, tzinfo=UTC), 1),
+                          (datetime(2024, 12, 1, tzinfo=UTC), 0), (datetime(2024, 12, 18, tzinfo=UTC), 1),
+                          (datetime(2024, 12, 20, tzinfo=UTC), 0)]:
+        clock.set(day)
+        assert services.scanner.tick().due_soon == expected, day
+    history = services.tracker.history(Commitment, commitment_id)
+    assert [e.payload["lead_days"] for e in history if e.type == "DueSoon"] == [60, 14]
+    assert services.catalogue.find_commitments(CommitmentFilter(due_soon=True)).total == 1
+
+
+def test_revising_the_due_clears_overdue_and_watches_the_new_due(services: Services, clock: FrozenClock) -> None:
+    [commitment_id] = seed(services, 1)
+    clock.set(datetime(2025, 1, 2, tzinfo=UTC))
+    services.scanner.tick()
+    services.tracker.revise_due(commitment_id, "key_a", DueInput("year", "2025"), "extended by the plenary")
+    assert services.catalogue.find_commitments(CommitmentFilter(overdue=True)).total == 0
+    assert services.scanner.tick().overdue == 0
+    clock.set(datetime(2026, 1, 2, tzinfo=UTC))
+    assert services.scanner.tick().overdue == 1
+    assert facts(services, commitment_id, "MarkedOverdue") == 2
+    assert facts(services, commitment_id, "OverdueCleared") == 1
+
+
+def test_a_follow_up_session_is_overdue_when_its_window_closes_without_the_session(
+    services: Services, clock: FrozenClock
+) -> None:
+    seed(services, 0)
+    tracker = services.tracker
+    meeting = services.catalogue.find_meetings(MeetingFilter()).items[0]
+    party = services.catalogue.find_parties(PartyFilter()).items[0]
+    waiting = tracker.record_commitment("key_a", TextInput({"en": "Hold the 16th session"}), party["id"],
+                                        meeting["id"], kind="follow_up_session", due=DueInput("year", "2024"),
+                                        follow_up_session_number=16, status="agreed")
+    held = tracker.record_commitment("key_a", TextInput({"en": "Hold a working group"}), party["id"], meeting["id"],
+                                     kind="follow_up_session", due=DueInput("year", "2024"),
+                                     follow_up_series="un-oic-working-group", status="agreed")
+    clock.set(datetime(2024, 6, 1, tzinfo=UTC))
+    group = tracker.record_meeting("key_a", TextInput({"en": "Working group"}), "working_group",
+                                   PeriodInput(date(2024, 5, 20)), VenueInput("Jeddah", "Asia/Riyadh"),
+                                   series="un-oic-working-group", session_number=1)
+    tracker.hold_meeting(group.id, "key_a", PeriodInput(date(2024, 5, 20)))
+    clock.set(datetime(2025, 1, 1, tzinfo=UTC))
+    assert services.scanner.tick().overdue == 1
+    assert tracker.get_commitment(waiting.id).overdue
+    assert tracker.get_commitment(held.id).status == "fulfilled"
+
+
+def test_racing_scanner_threads_record_one_fact_per_commitment(database_url: str, clock: FrozenClock) -> None:
+    scanners = [build(Settings(database_url=database_url, scan_interval=0), clock=clock) for _ in range(3)]
+    try:
+        ids = seed(scanners[0], 25)
+        clock.set(datetime(2025, 1, 2, tzinfo=UTC))
+        start = threading.Barrier(len(scanners))
+        totals: list[int] = []
+
+        def scan(services: Services) -> None:
+            start.wait()
+            totals.append(services.scanner.tick().overdue)
+
+        threads = [threading.Thread(target=scan, args=(s,)) for s in scanners]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert sum(totals) == len(ids)
+        for commitment_id in ids:
+            assert facts(scanners[0], commitment_id, "MarkedOverdue") == 1
+    finally:
+        for services in scanners:
+            services.close()
+
+
+def test_racing_worker_processes_record_one_fact_per_commitment(database_url: str, tmp_path: Path) -> None:
+    services = build(Settings(database_url=database_url, scan_interval=0),
+                     clock=FrozenClock(datetime(2023, 1, 1, tzinfo=UTC)))
+    ids = seed(services, 20, due="2024")  # long past by the real clock the workers read
+    workers = [subprocess.Popen([*COMMAND, "worker", "--interval", "0.2", "--database-url", database_url],
+                                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+               for _ in range(3)]
+    started: list[str] = []
+    for worker in workers:
+        threading.Thread(target=lambda w=worker: started.append(w.stdout.readline()), daemon=True).start()
+    try:
+        wait_for(lambda: len(started) == len(workers), 60, "every worker to start")
+        assert all(line.startswith("worker running") for line in started), started
+        wait_for(lambda: all(facts(services, i, "MarkedOverdue") for i in ids), 60, "every commitment marked")
+        wait_for(lambda: services.catalogue.find_commitments(CommitmentFilter(overdue=True)).total == len(ids), 30,
+                 "the read model to show them")
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+    try:
+        for commitment_id in ids:
+            assert facts(services, commitment_id, "MarkedOverdue") == 1
+        assert all(worker.returncode == 0 for worker in workers), [w.stderr.read() for w in workers if w.stderr]
+    finally:
+        services.close()
+
+
+def test_the_api_runs_the_scanner_at_its_interval(database_url: str) -> None:
+    clock = FrozenClock(datetime(2023, 1, 1, tzinfo=UTC))
+    services = build(Settings(database_url=database_url, scan_interval=0.1), clock=clock)
+    [commitment_id] = seed(services, 1)
+    clock.set(datetime(2025, 1, 2, tzinfo=UTC))
+    with TestClient(create_app(services=services)):
+        wait_for(lambda: services.tracker.get_commitment(commitment_id).overdue, 20, "the scheduler's tick")
+    services.close()
