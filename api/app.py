@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request, Response
 
 from api import problems
 from infrastructure import ticks
-from api.routers import agreements, commitments, meetings, parties, search
+from api.routers import agreements, commitments, meetings, parties, search, subscriptions
 from infrastructure.bootstrap import Services, build
 from infrastructure.settings import Settings
 
@@ -21,8 +21,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         running = services or build(settings or Settings.from_env())
         app.state.services = running
-        interval = running.settings.scan_interval
-        scheduler = ticks.start(running.background_jobs(), interval) if interval > 0 else None
+        jobs = running.background_jobs()
+        scheduler = ticks.start(jobs) if jobs else None
         try:
             yield
         finally:
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     problems.install(app)
-    for module in (parties, meetings, agreements, commitments, search):
+    for module in (parties, meetings, agreements, commitments, search, subscriptions):
         app.include_router(module.router)
 
     @app.middleware("http")

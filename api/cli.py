@@ -47,14 +47,17 @@ def worker(args: argparse.Namespace) -> int:
     import threading
 
     from infrastructure import ticks
+    from infrastructure.bootstrap import build as build_services
 
-    services = _services(args)
-    interval = args.interval or services.settings.scan_interval or 60.0
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    scheduler = ticks.start(services.background_jobs(), interval)
-    print(f"worker running every {interval:g} s: {', '.join(services.background_jobs())}", flush=True)
+    overrides = {} if args.interval is None else {"scan_interval": args.interval, "dispatch_interval": args.interval}
+    services = build_services(Settings.from_env(database_url=args.database_url, **overrides))
+    jobs = services.background_jobs()
+    scheduler = ticks.start(jobs)
+    print("worker running: " + ", ".join(f"{name} every {interval:g} s" for name, (_, interval) in jobs.items()),
+          flush=True)
     stop.wait()
     scheduler.shutdown(wait=True)
     services.close()
@@ -134,7 +137,8 @@ def parser() -> argparse.ArgumentParser:
                     "Run it beside 'commitments serve --workers N' or on another machine; several may run at once.",
     )
     work.add_argument("--interval", type=float, default=None,
-                      help="seconds between ticks (default: $COMMITMENTS_SCAN_INTERVAL or 60)")
+                      help="seconds between ticks of the scanner and the dispatcher "
+                           "(default: $COMMITMENTS_SCAN_INTERVAL or 60, $COMMITMENTS_DISPATCH_INTERVAL or 2)")
     work.add_argument("--database-url", default=None, help=DATABASE_HELP)
     work.set_defaults(handler=worker)
 

@@ -65,6 +65,15 @@ def require_writer(principal: ReaderDep) -> Principal:
 WriterDep = Annotated[Principal, Depends(require_writer)]
 
 
+def require_admin(principal: ReaderDep) -> Principal:
+    if not principal.role.can_administer:
+        raise Forbidden(f"only an admin key may do this; this key has the {principal.role.value} role")
+    return principal
+
+
+AdminDep = Annotated[Principal, Depends(require_admin)]
+
+
 def if_match(if_match: Annotated[str | None, Header(description='the ETag you read, e.g. "3"')] = None) -> int | None:
     """The version the client expects to change; ``None`` when it did not say."""
     if if_match is None or if_match.strip() == "*":

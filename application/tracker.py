@@ -154,6 +154,10 @@ class Tracker(Application[UUID]):
     def _due(value: DueInput, default_time_zone: str, field: str) -> Due:
         return Due.of(value.precision, value.time_zone or default_time_zone, value.value, value.amount, value.unit, field)
 
+    def check_parties(self, ids: Sequence[UUID], field: str) -> tuple[UUID, ...]:
+        """The ids, if each names a party; else the first unknown one is refused."""
+        return self._parties(ids, field)
+
     def _parties(self, ids: Sequence[UUID], field: str) -> tuple[UUID, ...]:
         return tuple(self._ref(Party, identifier, f"{field}[{index}]").id for index, identifier in enumerate(ids))
 

@@ -1,6 +1,7 @@
 """The composition root: builds every part of the service from its settings."""
 
 import logging
+from datetime import timedelta
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -8,11 +9,17 @@ from sqlalchemy import Engine
 
 from application.scanner import Scanner
 from application.tracker import Clock, Tracker, system_clock
+from domain.webhooks import retry_schedule
 from infrastructure.catalogue import SqlCatalogue
 from infrastructure.database import create_table_engine, event_store_env
 from infrastructure.idempotency import IdempotencyStore
 from infrastructure.keys import KeyStore
+from infrastructure.delivery_log import DeliveryLog
+from infrastructure.dispatcher import Dispatcher, DispatchSettings
+from infrastructure.outbox import Outbox
 from infrastructure.projection import Projector
+from infrastructure.subscriptions import SubscriptionStore
+from infrastructure.url_safety import UrlPolicy
 from infrastructure.settings import Settings
 from infrastructure.tables import metadata
 
@@ -20,15 +27,17 @@ from infrastructure.tables import metadata
 log = logging.getLogger("commitments.projection")
 
 
-def _logging_failures(catch_up: Callable[[int], object]) -> Callable[[int], None]:
-    """The command's events are saved whatever happens here: a projection failure is logged, not
-    reported as the command's failure, and the next command (or a rebuild) catches up."""
+def _logging_failures(*followers: Callable[[int], object]) -> Callable[[int], None]:
+    """The command's events are saved whatever happens here: a failure to follow them (read
+    model, webhook outbox) is logged, not reported as the command's failure, and the next
+    command (or a rebuild) catches up."""
 
     def after_save(position: int) -> None:
-        try:
-            catch_up(position)
-        except Exception:
-            log.exception("the read model could not catch up to event %s", position)
+        for catch_up in followers:
+            try:
+                catch_up(position)
+            except Exception:
+                log.exception("could not catch up to event %s", position)
 
     return after_save
 
@@ -42,13 +51,23 @@ class Services:
     projector: Projector
     catalogue: SqlCatalogue
     scanner: Scanner
+    subscriptions: SubscriptionStore
+    outbox: Outbox
+    dispatcher: Dispatcher
+    delivery_log: DeliveryLog
     engine: Engine
 
-    def background_jobs(self) -> dict[str, Callable[[], object]]:
-        """What the scheduler runs at each tick."""
-        return {"scanner": self.scanner.tick}
+    def background_jobs(self) -> dict[str, tuple[Callable[[], object], float]]:
+        """What the scheduler runs, and every how many seconds."""
+        jobs: dict[str, tuple[Callable[[], object], float]] = {}
+        if self.settings.scan_interval > 0:
+            jobs["scanner"] = (self.scanner.tick, self.settings.scan_interval)
+        if self.settings.dispatch_interval > 0:
+            jobs["dispatcher"] = (self.dispatcher.tick, self.settings.dispatch_interval)
+        return jobs
 
     def close(self) -> None:
+        self.dispatcher.close()
         self.tracker.close()
         self.engine.dispose()
 
@@ -66,7 +85,14 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     projector.prepare()
     if catch_up:
         projector.catch_up()
-    tracker.after_save = _logging_failures(projector.catch_up)
+    policy = UrlPolicy(allow_http=settings.webhook_allow_http, allow_loopback=settings.webhook_allow_loopback,
+                       allow_private=settings.webhook_allow_private)
+    subscriptions = SubscriptionStore(engine, clock, policy)
+    outbox = Outbox(engine, tracker, subscriptions, clock, settings.public_url)
+    outbox.start_at_the_end()
+    if catch_up:
+        outbox.catch_up()
+    tracker.after_save = _logging_failures(projector.catch_up, outbox.catch_up)
     catalogue = SqlCatalogue(engine)
     return Services(
         settings=settings,
@@ -76,5 +102,12 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         projector=projector,
         catalogue=catalogue,
         scanner=Scanner(tracker, catalogue),
+        subscriptions=subscriptions,
+        outbox=outbox,
+        dispatcher=Dispatcher(engine, outbox, clock, DispatchSettings(
+            retry_schedule=retry_schedule(list(settings.webhook_retry_schedule)), timeout=settings.webhook_timeout,
+            failure_window=timedelta(seconds=settings.webhook_failure_window),
+            lease=timedelta(seconds=max(settings.webhook_lease, settings.webhook_timeout + 1)), policy=policy)),
+        delivery_log=DeliveryLog(engine, clock),
         engine=engine,
     )

@@ -25,9 +25,10 @@ def _logged(name: str, job: Callable[[], object]) -> Callable[[], None]:
     return run
 
 
-def start(jobs: dict[str, Callable[[], object]], interval_seconds: float) -> BackgroundScheduler:
+def start(jobs: dict[str, tuple[Callable[[], object], float]]) -> BackgroundScheduler:
+    """Run each job every so many seconds, the first time now."""
     scheduler = BackgroundScheduler(timezone=timezone.utc)
-    for name, job in jobs.items():
+    for name, (job, interval_seconds) in jobs.items():
         scheduler.add_job(
             _logged(name, job), "interval", seconds=interval_seconds, id=name, max_instances=1, coalesce=True,
             next_run_time=datetime.now(timezone.utc),

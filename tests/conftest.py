@@ -32,7 +32,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def services(database_url: str, clock: FrozenClock) -> Iterator[Services]:
-    built = build(Settings(database_url=database_url, scan_interval=0), clock=clock)
+    built = build(Settings(database_url=database_url, scan_interval=0, dispatch_interval=0,
+                           webhook_retry_schedule=(0.01, 0.02), webhook_allow_http=True, webhook_allow_loopback=True),
+                  clock=clock)
     yield built
     built.close()
 

@@ -1,0 +1,103 @@
+"""Webhooks: what subscribers can ask for, and what each answer of theirs means.
+
+Event types are ``commitment.<event>`` (``commitment.overdue``, ``commitment.due_soon``,
+``commitment.delivered`` …) and two operational ones, ``subscription.disabled`` and
+``delivery.exhausted``. A subscription asks for kinds: ``overdue``, ``due_soon``,
+``lifecycle`` (every other commitment event), ``operations`` (the operational ones) or ``all``.
+"""
+
+import random
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from domain.errors import InvalidValue
+
+KINDS = ("overdue", "due_soon", "lifecycle", "operations", "all")
+OVERDUE = "commitment.overdue"
+DUE_SOON = "commitment.due_soon"
+SUBSCRIPTION_DISABLED = "subscription.disabled"
+DELIVERY_EXHAUSTED = "delivery.exhausted"
+OPERATIONAL = (SUBSCRIPTION_DISABLED, DELIVERY_EXHAUSTED)
+_EVENT_NAMES = {"MarkedOverdue": "overdue", "DueSoon": "due_soon"}
+RETRY_AFTER_STATUSES = frozenset({429, 502, 503, 504})
+MAX_RETRY_AFTER = timedelta(days=1)
+
+
+def commitment_event_type(event_name: str) -> str:
+    """``MarkedOverdue`` -> ``commitment.overdue``; ``DeliveryRejected`` -> ``commitment.delivery_rejected``."""
+    name = _EVENT_NAMES.get(event_name) or re.sub(r"(?<!^)(?=[A-Z])", "_", event_name).lower()
+    return f"commitment.{name}"
+
+
+def kinds(values: list[str], field_name: str = "kinds") -> tuple[str, ...]:
+    if not values:
+        raise InvalidValue(f"ask for at least one kind: {', '.join(KINDS)}", field_name)
+    for index, value in enumerate(values):
+        if value not in KINDS:
+            raise InvalidValue(f"unknown kind {value!r}; use {', '.join(KINDS)}", f"{field_name}[{index}]")
+    return tuple(sorted(set(values)))
+
+
+def wants(subscribed: tuple[str, ...] | list[str], event_type: str) -> bool:
+    if "all" in subscribed:
+        return True
+    if event_type in OPERATIONAL:
+        return "operations" in subscribed
+    if event_type == OVERDUE:
+        return "overdue" in subscribed
+    if event_type == DUE_SOON:
+        return "due_soon" in subscribed
+    return "lifecycle" in subscribed and event_type.startswith("commitment.")
+
+
+def concerns(party_filter: list[str] | tuple[str, ...], parties: list[str] | tuple[str, ...]) -> bool:
+    """A subscription limited to some parties hears of commitments they lead or support."""
+    return not party_filter or bool(set(party_filter) & set(parties))
+
+
+def retry_schedule(values: list[float], field_name: str = "retry_schedule") -> tuple[float, ...]:
+    if not values or any(v <= 0 for v in values) or len(values) > 30:
+        raise InvalidValue("the retry schedule is 1 to 30 positive delays in seconds", field_name)
+    return tuple(values)
+
+
+class Outcome(Enum):
+    SUCCEEDED = "succeeded"
+    RETRY = "retry"
+    FAILED = "failed"  # no attempt left: exhausted
+    GONE = "gone"  # the endpoint said 410: the subscription is disabled
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: Outcome
+    next_attempt_at: datetime | None = None
+
+
+def decide(
+    status_code: int | None,
+    retry_after: timedelta | None,
+    attempts_made: int,
+    schedule: tuple[float, ...],
+    now: datetime,
+    jitter: random.Random | None = None,
+) -> Decision:
+    """What to do after an attempt. ``status_code`` is None when no answer came (timeout, refused).
+
+    Only 2xx is success; a redirect is an answer like any other failure. After attempt n
+    (1-based) the next waits ``schedule[n-1]`` seconds, up to a fifth longer at random so
+    that many deliveries do not retry in step, or as long as the endpoint's ``Retry-After``
+    asks on 429, 502, 503 and 504. With the schedule used up, the delivery has failed.
+    """
+    if status_code is not None and 200 <= status_code < 300:
+        return Decision(Outcome.SUCCEEDED)
+    if status_code == 410:
+        return Decision(Outcome.GONE)
+    if attempts_made > len(schedule):
+        return Decision(Outcome.FAILED)
+    delay = timedelta(seconds=schedule[attempts_made - 1] * (1 + (jitter or random).random() * 0.2))
+    if status_code in RETRY_AFTER_STATUSES and retry_after is not None:
+        delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
+    return Decision(Outcome.RETRY, now + delay)

@@ -1,0 +1,141 @@
+"""Deliveries are created from the event log exactly once.
+
+Like the read model, the outbox follows the notification log and records its position in
+the same transaction as the deliveries it creates; a delivery is also unique per
+subscription and event, so neither a crash nor a second process can create one twice.
+Sending is the dispatcher's work.
+"""
+
+import json
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from application.tracker import Tracker
+from application.views import plain
+from domain.commitment import Commitment
+from domain.webhooks import commitment_event_type, concerns, wants
+from infrastructure.subscriptions import SubscriptionStore
+from infrastructure.tables import deliveries, outbox_position
+
+NAME = "webhooks"
+SCHEMA_VERSION = 1
+
+
+def new_delivery_id() -> str:
+    return "msg_" + secrets.token_hex(12)
+
+
+def envelope(event_type: str, occurred_at: datetime, data: dict[str, Any]) -> str:
+    """The payload, in the Standard Webhooks shape: type, timestamp, data."""
+    return json.dumps({"type": event_type, "timestamp": plain(occurred_at), "data": {"schema_version": SCHEMA_VERSION,
+                                                                                      **data}},
+                      ensure_ascii=False, sort_keys=True)
+
+
+def commitment_data(commitment: Commitment, event: Any, position: int, base_url: str) -> dict[str, Any]:
+    link = f"{base_url}/commitments/{commitment.id}"
+    payload = {key: plain(value) for key, value in vars(event).items()
+               if key not in ("originator_id", "originator_version", "originator_topic", "timestamp", "actor")}
+    return {
+        "event": {"name": type(event).__name__, "version": event.originator_version, "position": position,
+                  "actor": getattr(event, "actor", None), "recorded_at": plain(event.timestamp), "payload": payload},
+        "commitment": {
+            "id": str(commitment.id), "kind": commitment.kind.value, "status": commitment.status.value,
+            "text": plain(commitment.text), "lead_party_id": str(commitment.lead_party_id),
+            "supporting_party_ids": [str(p) for p in commitment.supporting_party_ids],
+            "meeting_id": str(commitment.provenance.meeting_id), "due": plain(commitment.due),
+            "due_at": plain(commitment.due_at), "overdue": commitment.overdue, "due_soon": commitment.due_soon,
+        },
+        "links": {"commitment": link, "history": f"{link}/history"},
+    }
+
+
+class Outbox:
+    def __init__(self, engine: Engine, tracker: Tracker, subscriptions: SubscriptionStore,
+                 clock: Callable[[], datetime], base_url: str = "", batch_size: int = 500) -> None:
+        self.engine = engine
+        self.tracker = tracker
+        self.subscriptions = subscriptions
+        self.clock = clock
+        self.base_url = base_url.rstrip("/")
+        self.batch_size = batch_size
+
+    def start_at_the_end(self) -> None:
+        """A new outbox starts after the events already stored: they are not news to anyone."""
+        with self.engine.begin() as connection:
+            if connection.execute(select(outbox_position.c.position).where(outbox_position.c.name == NAME)).first():
+                return
+            latest = self.tracker.recorder.max_notification_id() or 0
+            connection.execute(insert(outbox_position).values(name=NAME, position=latest))
+
+    def position(self) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.execute(
+                select(outbox_position.c.position).where(outbox_position.c.name == NAME)).scalar_one())
+
+    def catch_up(self, until: int | None = None) -> int:
+        while True:
+            with self.engine.begin() as connection:
+                position = self._claim(connection)
+                if until is not None and position >= until:
+                    return position
+                notifications = self.tracker.recorder.select_notifications(position + 1, self.batch_size)
+                if not notifications:
+                    return position
+                receivers = self.subscriptions.receiving(connection)
+                if receivers:
+                    for notification in notifications:
+                        self._deliveries_for(connection, notification, receivers)
+                connection.execute(update(outbox_position).where(outbox_position.c.name == NAME)
+                                   .values(position=notifications[-1].id))
+
+    def _claim(self, connection: Connection) -> int:
+        query = select(outbox_position.c.position).where(outbox_position.c.name == NAME)
+        if connection.dialect.name == "sqlite":
+            connection.execute(update(outbox_position).where(outbox_position.c.name == NAME)
+                               .values(position=outbox_position.c.position))
+        else:
+            query = query.with_for_update()
+        return int(connection.execute(query).scalar_one())
+
+    def _deliveries_for(self, connection: Connection, notification: Any, receivers: list[Any]) -> None:
+        if not notification.topic.startswith(Commitment.__module__ + ":Commitment."):
+            return
+        event_name = notification.topic.rsplit(".", 1)[1]
+        event_type = commitment_event_type(event_name)
+        wanting = [row for row in receivers if wants(json.loads(row.kinds), event_type)]
+        if not wanting:
+            return
+        event = self.tracker.mapper.to_domain_event(notification)
+        commitment = self.tracker.repository.get(event.originator_id, version=event.originator_version)
+        parties = [str(commitment.lead_party_id), *(str(p) for p in commitment.supporting_party_ids)]
+        wanting = [row for row in wanting if concerns(json.loads(row.party_ids), parties)]
+        if not wanting:
+            return
+        body = envelope(event_type, event.timestamp, commitment_data(commitment, event, notification.id,
+                                                                     self.base_url))
+        now = self.clock()
+        connection.execute(insert(deliveries), [
+            {"id": new_delivery_id(), "subscription_id": row.id, "position": notification.id,
+             "event_type": event_type, "commitment_id": str(commitment.id), "payload": body, "status": "pending",
+             "attempts": 0, "attempt_count": 0, "next_attempt_at": now, "created_at": now, "updated_at": now}
+            for row in wanting
+        ])
+
+    def emit(self, connection: Connection, event_type: str, data: dict[str, Any], about: str | None) -> None:
+        """An operational event (a subscription disabled, a delivery exhausted), for those who want them."""
+        now = self.clock()
+        body = envelope(event_type, now, data)
+        rows = [row for row in self.subscriptions.receiving(connection)
+                if row.id != about and row.status == "active" and wants(json.loads(row.kinds), event_type)]
+        if rows:
+            connection.execute(insert(deliveries), [
+                {"id": new_delivery_id(), "subscription_id": row.id, "position": None, "event_type": event_type,
+                 "commitment_id": None, "payload": body, "status": "pending", "attempts": 0, "attempt_count": 0,
+                 "next_attempt_at": now, "created_at": now, "updated_at": now}
+                for row in rows
+            ])

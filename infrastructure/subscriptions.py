@@ -1,0 +1,130 @@
+"""Webhook subscriptions: where to send which events, and the secrets that sign them."""
+
+import json
+import secrets as random_tokens
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from application.errors import NotFound
+from domain.webhooks import kinds as check_kinds
+from infrastructure.signing import new_secret
+from infrastructure.tables import subscriptions
+from infrastructure.url_safety import UrlPolicy, check
+
+ACTIVE, PAUSED, DISABLED, DELETED = "active", "paused", "disabled", "deleted"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: str
+    url: str
+    kinds: list[str]
+    party_ids: list[str]
+    description: str | None
+    status: str
+    failing_since: str | None
+    disabled_reason: str | None
+    previous_secret_until: str | None
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def of(cls, row: Any) -> "Subscription":
+        def instant(value: datetime | None) -> str | None:
+            return None if value is None else value.isoformat().replace("+00:00", "Z")
+
+        return cls(
+            id=row.id, url=row.url, kinds=json.loads(row.kinds), party_ids=json.loads(row.party_ids),
+            description=row.description, status=row.status, failing_since=instant(row.failing_since),
+            disabled_reason=row.disabled_reason, previous_secret_until=instant(row.previous_secret_until),
+            created_at=instant(row.created_at) or "", updated_at=instant(row.updated_at) or "",
+        )
+
+
+class SubscriptionStore:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime], policy: UrlPolicy) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.policy = policy
+
+    def _row(self, connection: Connection, subscription_id: str) -> Any:
+        row = connection.execute(select(subscriptions).where(
+            subscriptions.c.id == subscription_id, subscriptions.c.status != DELETED)).first()
+        if row is None:
+            raise NotFound("subscription", subscription_id)
+        return row
+
+    def create(self, url: str, kinds: list[str], party_ids: list[str], description: str | None) -> tuple[Subscription, str]:
+        """A new subscription and its secret, which is shown only now."""
+        now = self.clock()
+        values = {
+            "id": "sub_" + random_tokens.token_hex(8), "url": check(url, self.policy), "status": ACTIVE,
+            "kinds": json.dumps(list(check_kinds(kinds))), "party_ids": json.dumps(sorted(set(party_ids))),
+            "description": description, "secret": new_secret(), "created_at": now, "updated_at": now,
+        }
+        with self.engine.begin() as connection:
+            connection.execute(insert(subscriptions).values(**values))
+            return Subscription.of(self._row(connection, values["id"])), values["secret"]
+
+    def get(self, subscription_id: str) -> Subscription:
+        with self.engine.connect() as connection:
+            return Subscription.of(self._row(connection, subscription_id))
+
+    def all(self) -> list[Subscription]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(subscriptions).where(subscriptions.c.status != DELETED)
+                                      .order_by(subscriptions.c.created_at, subscriptions.c.id)).all()
+        return [Subscription.of(row) for row in rows]
+
+    def _change(self, subscription_id: str, **values: Any) -> Subscription:
+        with self.engine.begin() as connection:
+            self._row(connection, subscription_id)
+            connection.execute(update(subscriptions).where(subscriptions.c.id == subscription_id)
+                               .values(updated_at=self.clock(), **values))
+            return Subscription.of(self._row(connection, subscription_id))
+
+    def update(self, subscription_id: str, url: str | None = None, kinds: list[str] | None = None,
+               party_ids: list[str] | None = None, description: str | None = None) -> Subscription:
+        values: dict[str, Any] = {}
+        if url is not None:
+            values["url"] = check(url, self.policy)
+        if kinds is not None:
+            values["kinds"] = json.dumps(list(check_kinds(kinds)))
+        if party_ids is not None:
+            values["party_ids"] = json.dumps(sorted(set(party_ids)))
+        if description is not None:
+            values["description"] = description
+        return self._change(subscription_id, **values)
+
+    def pause(self, subscription_id: str) -> Subscription:
+        return self._change(subscription_id, status=PAUSED)
+
+    def resume(self, subscription_id: str) -> Subscription:
+        """Active again (also after being disabled); deliveries held meanwhile are sent."""
+        return self._change(subscription_id, status=ACTIVE, failing_since=None, disabled_reason=None)
+
+    def delete(self, subscription_id: str) -> None:
+        """Gone from the list and sent nothing more; its delivery log stays readable."""
+        with self.engine.begin() as connection:
+            self._row(connection, subscription_id)
+            connection.execute(update(subscriptions).where(subscriptions.c.id == subscription_id)
+                               .values(status=DELETED, updated_at=self.clock()))
+
+    def rotate(self, subscription_id: str, overlap: timedelta) -> tuple[Subscription, str]:
+        """A new secret; the old one keeps signing beside it for ``overlap``."""
+        with self.engine.connect() as connection:
+            old = self._row(connection, subscription_id).secret
+        secret = new_secret()
+        changed = self._change(subscription_id, secret=secret, previous_secret=old,
+                               previous_secret_until=self.clock() + overlap)
+        return changed, secret
+
+    # -- used by the outbox and the dispatcher -----------------------------------------------
+
+    def receiving(self, connection: Connection) -> list[Any]:
+        """Subscriptions that get new deliveries: active ones, and paused ones (held until resumed)."""
+        return connection.execute(select(subscriptions).where(subscriptions.c.status.in_([ACTIVE, PAUSED]))).all()
