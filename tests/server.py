@@ -33,7 +33,7 @@ def wait_for(condition: Callable[[], object], deadline_seconds: float = 20.0, wh
 
 
 class Server:
-    def __init__(self, database_url: str, cwd: Path, workers: int = 1) -> None:
+    def __init__(self, database_url: str, cwd: Path, workers: int = 1, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.lines: queue.Queue[str] = queue.Queue()
@@ -42,7 +42,7 @@ class Server:
             [*COMMAND, "serve", "--port", str(self.port), "--database-url", database_url, "--log-level", "warning",
              "--workers", str(workers)],
             cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", **(env or {})},
         )
         threading.Thread(target=self._read, daemon=True).start()
         wait_for(self._answers, what=f"the server on port {self.port}")

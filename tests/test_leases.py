@@ -1,0 +1,100 @@
+"""Dispatchers share the work through leases: no attempt is sent twice at once, none is lost in a crash."""
+
+import json
+import os
+import signal
+import subprocess
+import threading
+from datetime import datetime, timezone
+
+from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from infrastructure.bootstrap import Services, build
+from infrastructure.dispatcher import Dispatcher, DispatchSettings
+from infrastructure.settings import Settings
+from infrastructure.url_safety import UrlPolicy
+from tests.fakes import FrozenClock
+from tests.receiver import Receiver
+from tests.server import COMMAND, ROOT, wait_for
+
+UTC = timezone.utc
+LOOPBACK = UrlPolicy(allow_http=True, allow_loopback=True)
+
+
+def seed(services: Services, count: int) -> list[str]:
+    tracker = services.tracker
+    party = tracker.register_party("key_a", TextInput({"en": "IOFS"}), "IOFS", "specialised_institution")
+    meeting = tracker.record_meeting("key_a", TextInput({"en": "General assembly"}), "assembly",
+                                     PeriodInput(datetime(2023, 1, 10).date()), VenueInput("Astana", "Asia/Almaty"))
+    return [tracker.record_commitment("key_a", TextInput({"en": f"Activity {n}"}), party.id, meeting.id,
+                                      due=DueInput("year", "2024"), status="agreed").id for n in range(count)]
+
+
+def test_two_dispatchers_never_send_the_same_delivery_at_once(database_url: str) -> None:
+    clock = FrozenClock(datetime(2023, 1, 11, tzinfo=UTC))
+    services = build(Settings(database_url=database_url, scan_interval=0, dispatch_interval=0,
+                              webhook_allow_http=True, webhook_allow_loopback=True), clock=clock)
+    with Receiver() as receiver:
+        services.subscriptions.create(receiver.url, ["overdue"], [], None)
+        seed(services, 30)
+        clock.set(datetime(2025, 1, 2, tzinfo=UTC))
+        services.scanner.tick()
+        dispatchers = [Dispatcher(services.engine, services.outbox, clock, DispatchSettings(policy=LOOPBACK))
+                       for _ in range(3)]
+        start = threading.Barrier(len(dispatchers))
+
+        def run(dispatcher: Dispatcher) -> None:
+            start.wait()
+            dispatcher.tick(limit=5)
+
+        threads = [threading.Thread(target=run, args=(d,)) for d in dispatchers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        ids = [r.headers["webhook-id"] for r in receiver.received]
+        assert len(ids) == 30
+        assert len(set(ids)) == 30
+        for dispatcher in dispatchers:
+            dispatcher.close()
+    services.close()
+
+
+def test_a_dispatcher_killed_between_sending_and_recording_is_followed_by_a_resend_with_the_same_id(
+    database_url: str,
+) -> None:
+    services = build(Settings(database_url=database_url, scan_interval=0, dispatch_interval=0,
+                              webhook_allow_http=True, webhook_allow_loopback=True),
+                     clock=FrozenClock(datetime(2023, 1, 11, tzinfo=UTC)))
+    worker: subprocess.Popen[str] | None = None
+
+    def kill_the_sender(_: object) -> None:
+        if worker is not None and worker.poll() is None:
+            worker.send_signal(signal.SIGKILL)  # it sent, and dies before it can record anything
+            worker.wait()
+
+    with Receiver(before_answer=kill_the_sender) as receiver:
+        services.subscriptions.create(receiver.url, ["overdue"], [], None)
+        [commitment_id] = seed(services, 1)  # due in 2024: long past by the real clock the worker reads
+        worker = subprocess.Popen(
+            [*COMMAND, "worker", "--interval", "0.2", "--database-url", database_url], cwd=ROOT, text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "COMMITMENTS_WEBHOOK_LEASE": "1",
+                 "COMMITMENTS_WEBHOOK_ALLOW_HTTP": "1", "COMMITMENTS_WEBHOOK_ALLOW_LOOPBACK": "1"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_for(lambda: receiver.received and worker.poll() is not None, 60, "the worker to send and be killed")
+        assert worker.returncode == -signal.SIGKILL
+        first = receiver.received[0]
+        delivery = services.delivery_log.get(first.headers["webhook-id"])
+        assert delivery["status"] == "pending" and delivery["attempt_log"] == []  # nothing was recorded
+
+        receiver.before_answer = None
+        survivor = Dispatcher(services.engine, services.outbox, lambda: datetime.now(UTC),
+                              DispatchSettings(policy=LOOPBACK))
+        wait_for(lambda: survivor.tick() and len(receiver.received) > 1, 30, "the lease to run out and a resend")
+        survivor.close()
+        again = receiver.received[1]
+        assert again.headers["webhook-id"] == first.headers["webhook-id"]
+        assert json.loads(again.body) == json.loads(first.body)
+        assert services.delivery_log.get(first.headers["webhook-id"])["status"] == "succeeded"
+        assert json.loads(first.body)["data"]["commitment"]["id"] == commitment_id
+    services.close()
