@@ -12,12 +12,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select
 
 from application.tracker import Tracker
 from application.views import plain
 from domain.commitment import Commitment
 from domain.webhooks import commitment_event_type, concerns, wants
+from infrastructure import log_follower
 from infrastructure.subscriptions import SubscriptionStore
 from infrastructure.tables import deliveries, outbox_position
 
@@ -73,34 +74,17 @@ class Outbox:
             connection.execute(insert(outbox_position).values(name=NAME, position=latest))
 
     def position(self) -> int:
-        with self.engine.connect() as connection:
-            return int(connection.execute(
-                select(outbox_position.c.position).where(outbox_position.c.name == NAME)).scalar_one())
+        return log_follower.position(self.engine, outbox_position, NAME)
 
     def catch_up(self, until: int | None = None) -> int:
-        while True:
-            with self.engine.begin() as connection:
-                position = self._claim(connection)
-                if until is not None and position >= until:
-                    return position
-                notifications = self.tracker.recorder.select_notifications(position + 1, self.batch_size)
-                if not notifications:
-                    return position
-                receivers = self.subscriptions.receiving(connection)
-                if receivers:
-                    for notification in notifications:
-                        self._deliveries_for(connection, notification, receivers)
-                connection.execute(update(outbox_position).where(outbox_position.c.name == NAME)
-                                   .values(position=notifications[-1].id))
+        return log_follower.follow(self.engine, self.tracker.recorder, outbox_position, NAME, self.batch_size, until,
+                                   self._deliveries)
 
-    def _claim(self, connection: Connection) -> int:
-        query = select(outbox_position.c.position).where(outbox_position.c.name == NAME)
-        if connection.dialect.name == "sqlite":
-            connection.execute(update(outbox_position).where(outbox_position.c.name == NAME)
-                               .values(position=outbox_position.c.position))
-        else:
-            query = query.with_for_update()
-        return int(connection.execute(query).scalar_one())
+    def _deliveries(self, connection: Connection, notifications: list[Any]) -> None:
+        receivers = self.subscriptions.receiving(connection)
+        if receivers:
+            for notification in notifications:
+                self._deliveries_for(connection, notification, receivers)
 
     def _deliveries_for(self, connection: Connection, notification: Any, receivers: list[Any]) -> None:
         if not notification.topic.startswith(Commitment.__module__ + ":Commitment."):

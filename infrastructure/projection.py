@@ -1,9 +1,7 @@
 """Projects the event log into the read-model tables, exactly once per event.
 
-The projector follows the notification log in order. Each batch is applied in
-one database transaction that also moves the recorded position, so after a
-crash the next run starts exactly after the last applied event. Concurrent
-projectors (threads, processes) serialise on the position row.
+The projector follows the notification log in order (``infrastructure.log_follower``):
+each batch is applied in one transaction that also moves the recorded position.
 
 Rows are written from the aggregate's state after the event, using the same
 view the API shows, so a read-model row can never disagree with the aggregate.
@@ -28,7 +26,7 @@ from domain.meeting import Meeting
 from domain.party import Party
 from domain.search import index_terms
 from domain.text import MultilingualText
-from infrastructure import search_index
+from infrastructure import log_follower, search_index
 from infrastructure.read_tables import (
     READ_MODEL_VERSION,
     agreement_parties,
@@ -117,44 +115,14 @@ class Projector:
         return self.catch_up()
 
     def position(self) -> int:
-        with self.engine.connect() as connection:
-            return int(connection.execute(
-                select(projection_state.c.position).where(projection_state.c.name == NAME)
-            ).scalar_one())
+        return log_follower.position(self.engine, projection_state, NAME)
 
     # -- following the log --------------------------------------------------------------
 
     def catch_up(self, until: int | None = None) -> int:
         """Apply new events, at least up to notification ``until`` (all of them if None)."""
-        while True:
-            with self.engine.begin() as connection:
-                position = self._claim(connection)
-                if until is not None and position >= until:
-                    return position
-                notifications = self.tracker.recorder.select_notifications(
-                    position + 1, self.batch_size, inclusive_of_start=True
-                )
-                if not notifications:
-                    return position
-                self._apply(connection, notifications)
-                connection.execute(
-                    update(projection_state)
-                    .where(projection_state.c.name == NAME)
-                    .values(position=notifications[-1].id)
-                )
-
-    def _claim(self, connection: Connection) -> int:
-        """Read the position, holding the lock that keeps other projectors out until commit."""
-        if connection.dialect.name == "sqlite":
-            # A write takes SQLite's write lock now rather than at the first row change.
-            connection.execute(update(projection_state).where(projection_state.c.name == NAME)
-                               .values(position=projection_state.c.position))
-            return int(connection.execute(
-                select(projection_state.c.position).where(projection_state.c.name == NAME)
-            ).scalar_one())
-        return int(connection.execute(
-            select(projection_state.c.position).where(projection_state.c.name == NAME).with_for_update()
-        ).scalar_one())
+        return log_follower.follow(self.engine, self.tracker.recorder, projection_state, NAME, self.batch_size,
+                                   until, self._apply)
 
     def _aggregate_before(self, aggregate_id: UUID, version: int) -> Aggregate:
         cached = self._cache.get(aggregate_id)

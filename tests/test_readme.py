@@ -46,7 +46,9 @@ def test_the_walkthrough_records_the_geneva_meeting(tmp_path: Path) -> None:
         assert commitment["follow_up"] == {"series": "un-oic-general-meeting", "session_number": 16}
         assert commitment["due_at"] == "2024-12-31T19:00:00Z"
         assert commitment["progress"]["percent"] == 40
-        assert [e["type"] for e in history["events"]] == ["Recorded", "ProgressReported"]
+        types = [e["type"] for e in history["events"]]
+        assert types[:2] == ["Recorded", "ProgressReported"]
+        assert set(types[2:]) <= {"MarkedOverdue"}  # 2024 is past: the scanner may already have found it late
         assert "أستانا" in commitment["text"]["texts"]["ar"]
     finally:
         server.stop()
