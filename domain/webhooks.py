@@ -21,7 +21,7 @@ SUBSCRIPTION_DISABLED = "subscription.disabled"
 DELIVERY_EXHAUSTED = "delivery.exhausted"
 OPERATIONAL = (SUBSCRIPTION_DISABLED, DELIVERY_EXHAUSTED)
 _EVENT_NAMES = {"MarkedOverdue": "overdue", "DueSoon": "due_soon"}
-RETRY_AFTER_STATUSES = frozenset({429, 502, 503, 504})
+RETRY_AFTER_STATUSES = frozenset({429, *range(500, 600)})  # "slow down" and server errors
 MAX_RETRY_AFTER = timedelta(days=1)
 
 
@@ -89,7 +89,7 @@ def decide(
     Only 2xx is success; a redirect is an answer like any other failure. After attempt n
     (1-based) the next waits ``schedule[n-1]`` seconds, up to a fifth longer at random so
     that many deliveries do not retry in step, or as long as the endpoint's ``Retry-After``
-    asks on 429, 502, 503 and 504. With the schedule used up, the delivery has failed.
+    asks on 429 and 5xx (up to a day). With the schedule used up, the delivery has failed.
     """
     if status_code is not None and 200 <= status_code < 300:
         return Decision(Outcome.SUCCEEDED)

@@ -70,13 +70,13 @@ def test_410_gone_disables_the_subscription() -> None:
     assert decide(410, None, 1, SCHEDULE, NOW).outcome is Outcome.GONE
 
 
-@pytest.mark.parametrize("status", [429, 502, 503, 504])
-def test_retry_after_is_honoured(status: int) -> None:
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504, 599])
+def test_retry_after_is_honoured_on_429_and_5xx(status: int) -> None:
     decision = decide(status, timedelta(minutes=5), 1, SCHEDULE, NOW)
     assert decision.next_attempt_at == NOW + timedelta(minutes=5)
 
 
 def test_retry_after_is_not_honoured_for_other_failures_nor_beyond_a_day() -> None:
-    assert decide(500, timedelta(minutes=5), 1, SCHEDULE, NOW, random.Random(1)).next_attempt_at < NOW + timedelta(
+    assert decide(404, timedelta(minutes=5), 1, SCHEDULE, NOW, random.Random(1)).next_attempt_at < NOW + timedelta(
         seconds=2)
     assert decide(503, timedelta(days=30), 1, SCHEDULE, NOW).next_attempt_at == NOW + timedelta(days=1)
