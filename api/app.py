@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request, Response
 
 from api import problems
 from infrastructure import ticks
-from api.routers import agreements, commitments, meetings, parties, search, subscriptions
+from api.routers import agreements, audit, commitments, meetings, parties, search, subscriptions
 from infrastructure.bootstrap import Services, build
 from infrastructure.settings import Settings
 
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     problems.install(app)
-    for module in (parties, meetings, agreements, commitments, search, subscriptions):
+    for module in (parties, meetings, agreements, commitments, search, subscriptions, audit):
         app.include_router(module.router)
 
     @app.middleware("http")

@@ -114,6 +114,39 @@ def projections_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def audit_verify(args: argparse.Namespace) -> int:
+    services = _services(args)
+    result = services.audit.verify()
+    services.close()
+    if result.intact:
+        print(f"intact: {result.checked} events, chain ends at position {result.position}, link {result.link}")
+        return 0
+    print(f"NOT INTACT at position {result.first_broken}: {result.problem}")
+    return 1
+
+
+def audit_head(args: argparse.Namespace) -> int:
+    import json
+
+    services = _services(args)
+    print(json.dumps(services.audit.head(), indent=2))
+    services.close()
+    return 0
+
+
+def audit_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from infrastructure import audit_export as bundle
+
+    services = _services(args)
+    head = bundle.write_directory(services.audit, services.tracker, Path(args.output))
+    services.close()
+    print(f"wrote {args.output}: events up to position {head['position']}; check it with "
+          f"'python3 {Path(args.output) / 'verify.py'} {args.output}'")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="commitments",
@@ -171,6 +204,20 @@ def parser() -> argparse.ArgumentParser:
     status = projection_commands.add_parser("status", help="show how far the read model has caught up")
     status.add_argument("--database-url", default=None, help=DATABASE_HELP)
     status.set_defaults(handler=projections_status)
+
+    audit = commands.add_parser("audit", help="verify and export the tamper-evident record",
+                                description="Every stored event is chained by SHA-256 links; the head is signed.")
+    audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    check = audit_commands.add_parser("verify", help="recompute the chain from the stored events")
+    check.add_argument("--database-url", default=None, help=DATABASE_HELP)
+    check.set_defaults(handler=audit_verify)
+    show = audit_commands.add_parser("head", help="print the signed head of the chain (save it)")
+    show.add_argument("--database-url", default=None, help=DATABASE_HELP)
+    show.set_defaults(handler=audit_head)
+    export = audit_commands.add_parser("export", help="write a bundle that verifies offline")
+    export.add_argument("--output", required=True, help="folder to write events.jsonl, head.json and verify.py to")
+    export.add_argument("--database-url", default=None, help=DATABASE_HELP)
+    export.set_defaults(handler=audit_export)
     return main
 
 

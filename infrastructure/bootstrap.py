@@ -10,12 +10,14 @@ from sqlalchemy import Engine
 from application.scanner import Scanner
 from application.tracker import Clock, Tracker, system_clock
 from domain.webhooks import retry_schedule
+from infrastructure.audit_chain import AuditChain
 from infrastructure.catalogue import SqlCatalogue
 from infrastructure.database import create_table_engine, event_store_env
 from infrastructure.idempotency import IdempotencyStore
 from infrastructure.keys import KeyStore
 from infrastructure.delivery_log import DeliveryLog
 from infrastructure.dispatcher import Dispatcher, DispatchSettings
+from infrastructure.head_signing import HeadSigner
 from infrastructure.outbox import Outbox
 from infrastructure.projection import Projector
 from infrastructure.subscriptions import SubscriptionStore
@@ -55,6 +57,7 @@ class Services:
     outbox: Outbox
     dispatcher: Dispatcher
     delivery_log: DeliveryLog
+    audit: AuditChain
     engine: Engine
 
     def background_jobs(self) -> dict[str, tuple[Callable[[], object], float]]:
@@ -92,7 +95,11 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     outbox.start_at_the_end()
     if catch_up:
         outbox.catch_up()
-    tracker.after_save = _logging_failures(projector.catch_up, outbox.catch_up)
+    audit = AuditChain(engine, tracker.recorder, HeadSigner(engine, clock, settings.signing_key_file or None), clock)
+    audit.start()
+    if catch_up:
+        audit.catch_up()
+    tracker.after_save = _logging_failures(projector.catch_up, outbox.catch_up, audit.catch_up)
     catalogue = SqlCatalogue(engine)
     return Services(
         settings=settings,
@@ -109,5 +116,6 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
             failure_window=timedelta(seconds=settings.webhook_failure_window),
             lease=timedelta(seconds=max(settings.webhook_lease, settings.webhook_timeout + 1)), policy=policy)),
         delivery_log=DeliveryLog(engine, clock),
+        audit=audit,
         engine=engine,
     )

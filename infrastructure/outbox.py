@@ -20,7 +20,7 @@ from domain.commitment import Commitment
 from domain.webhooks import commitment_event_type, concerns, wants
 from infrastructure import log_follower
 from infrastructure.subscriptions import SubscriptionStore
-from infrastructure.tables import deliveries, outbox_position
+from infrastructure.tables import deliveries, follower_positions
 
 NAME = "webhooks"
 SCHEMA_VERSION = 1
@@ -68,16 +68,16 @@ class Outbox:
     def start_at_the_end(self) -> None:
         """A new outbox starts after the events already stored: they are not news to anyone."""
         with self.engine.begin() as connection:
-            if connection.execute(select(outbox_position.c.position).where(outbox_position.c.name == NAME)).first():
+            if connection.execute(select(follower_positions.c.position).where(follower_positions.c.name == NAME)).first():
                 return
             latest = self.tracker.recorder.max_notification_id() or 0
-            connection.execute(insert(outbox_position).values(name=NAME, position=latest))
+            connection.execute(insert(follower_positions).values(name=NAME, position=latest))
 
     def position(self) -> int:
-        return log_follower.position(self.engine, outbox_position, NAME)
+        return log_follower.position(self.engine, follower_positions, NAME)
 
     def catch_up(self, until: int | None = None) -> int:
-        return log_follower.follow(self.engine, self.tracker.recorder, outbox_position, NAME, self.batch_size, until,
+        return log_follower.follow(self.engine, self.tracker.recorder, follower_positions, NAME, self.batch_size, until,
                                    self._deliveries)
 
     def _deliveries(self, connection: Connection, notifications: list[Any]) -> None:

@@ -29,6 +29,7 @@ class Settings:
     webhook_allow_http: bool = False
     webhook_allow_loopback: bool = False
     webhook_allow_private: bool = False
+    signing_key_file: str = ""  # Ed25519 PEM signing the audit head; empty: a key kept in the database
     public_url: str = ""  # prefix of the links in webhook payloads, e.g. https://commitments.example.org
 
     @classmethod
@@ -48,6 +49,7 @@ class Settings:
             "webhook_allow_loopback": _flag("COMMITMENTS_WEBHOOK_ALLOW_LOOPBACK"),
             "webhook_allow_private": _flag("COMMITMENTS_WEBHOOK_ALLOW_PRIVATE"),
             "public_url": os.environ.get("COMMITMENTS_PUBLIC_URL", ""),
+            "signing_key_file": os.environ.get("COMMITMENTS_SIGNING_KEY_FILE", ""),
         }
         schedule = os.environ.get("COMMITMENTS_WEBHOOK_RETRY_SCHEDULE")
         if schedule:

@@ -113,9 +113,26 @@ delivery_attempts = Table(
     Column("response_body", Text, nullable=True),  # the first 20 kB
 )
 
-outbox_position = Table(
-    "outbox_position",
+follower_positions = Table(
+    "follower_positions",  # how far each follower of the event log (outbox, audit chain) has come
     metadata,
     Column("name", String(40), primary_key=True),
     Column("position", BigInteger, nullable=False),
+)
+
+# -- audit ---------------------------------------------------------------------------------------
+
+audit_chain = Table(
+    "audit_chain",
+    metadata,
+    Column("position", BigInteger, primary_key=True),  # the event's notification id
+    Column("link", String(64), nullable=False),
+)
+
+service_keys = Table(
+    "service_keys",
+    metadata,
+    Column("purpose", String(40), primary_key=True),
+    Column("private_key", Text, nullable=False),  # PEM
+    Column("created_at", UTCDateTime(), nullable=False),
 )

@@ -101,3 +101,31 @@ def test_projections_rebuild_replays_every_event(tmp_path: Path) -> None:
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "rebuilt the read model from 2 events" in rebuilt.stdout
     assert "read model at event 2 of 2" in run("projections", "status", "--database-url", url).stdout
+
+
+def test_audit_verify_and_export_from_the_command_line(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from application.inputs import TextInput
+    from infrastructure.bootstrap import build
+    from infrastructure.settings import Settings
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    services = build(Settings(database_url=url))
+    party = services.tracker.register_party("key_cli", TextInput({"en": "United Nations"}), "UN",
+                                            "international_organisation")
+    services.close()
+    verified = run("audit", "verify", "--database-url", url)
+    assert verified.returncode == 0 and "intact: 1 events" in verified.stdout
+    exported = run("audit", "export", "--output", str(tmp_path / "bundle"), "--database-url", url)
+    assert exported.returncode == 0, exported.stderr
+    offline = subprocess.run([sys.executable, "-I", str(tmp_path / "bundle" / "verify.py"), str(tmp_path / "bundle")],
+                             capture_output=True, text=True, timeout=60)
+    assert offline.returncode == 0 and "INTACT" in offline.stdout
+    services = build(Settings(database_url=url))
+    with services.engine.begin() as connection:
+        connection.execute(text("UPDATE stored_events SET state = replace(state, 'United', 'Divided')"))
+    services.close()
+    tampered = run("audit", "verify", "--database-url", url)
+    assert tampered.returncode == 1 and "NOT INTACT at position 1" in tampered.stdout
+    assert party.acronym == "UN"

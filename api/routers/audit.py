@@ -1,0 +1,45 @@
+"""Audit: verify the tamper-evident chain, read its signed head, export a bundle."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, Response
+
+from api.dependencies import ReaderDep, ServicesDep
+from infrastructure import audit_export
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+@router.get("/head")
+def head(services: ServicesDep, _: ReaderDep) -> JSONResponse:
+    """The last link of the chain, signed with the service's key. Save it: it proves the history up to it."""
+    services.audit.catch_up()
+    return JSONResponse(services.audit.head())
+
+
+@router.get("/verify")
+def verify(
+    services: ServicesDep, _: ReaderDep,
+    position: Annotated[int | None, Query(ge=0, description="the position of a head you saved")] = None,
+    link: Annotated[str | None, Query(pattern="^[0-9a-f]{64}$", description="the link of that head")] = None,
+) -> JSONResponse:
+    """Recompute the chain from the stored events; with a saved head, check the history up to it."""
+    services.audit.catch_up()
+    result = services.audit.verify(up_to=position)
+    body = {"intact": result.intact, "checked": result.checked, "position": result.position, "link": result.link,
+            "first_broken_position": result.first_broken, "problem": result.problem}
+    if position is not None and link is not None and result.intact:
+        matches = result.position == position and result.link == link
+        body["saved_head_matches"] = matches
+        if not matches:
+            body["intact"] = False
+            body["problem"] = "the history up to the saved head has changed"
+    return JSONResponse(body)
+
+
+@router.get("/export")
+def export(services: ServicesDep, _: ReaderDep) -> Response:
+    """A zip of every event with its chain link, the signed head, and a standard-library verifier."""
+    return Response(audit_export.zipped(services.audit, services.tracker), media_type="application/zip",
+                    headers={"Content-Disposition": 'attachment; filename="audit-bundle.zip"'})

@@ -1,0 +1,20 @@
+"""Tamper evidence: every stored event is chained to all before it by a SHA-256 link.
+
+link(n) = SHA-256 of the JSON array
+  [link(n-1), n, originator id, originator version, topic, base64 of the stored state],
+written without spaces, in the global order of the event log; link(0) is 64 zeros. Changing,
+removing or inserting any stored event changes every link after it, so an auditor who kept
+a link (the "head") at some position can prove that nothing up to it has changed since.
+The offline verifier shipped in export bundles computes exactly this, with the standard library.
+"""
+
+import base64
+import hashlib
+import json
+
+GENESIS = "0" * 64
+
+
+def chain_link(previous: str, position: int, originator_id: str, version: int, topic: str, state: bytes) -> str:
+    material = [previous, position, originator_id, version, topic, base64.b64encode(state).decode("ascii")]
+    return hashlib.sha256(json.dumps(material, separators=(",", ":")).encode("utf-8")).hexdigest()

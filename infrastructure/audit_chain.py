@@ -1,0 +1,119 @@
+"""The audit chain: a SHA-256 link per stored event (``domain.audit``), kept beside the log.
+
+The chain follows the event log like the read model, each batch of links written in the
+same transaction as its position. Verifying recomputes every link from the stored events,
+so a row changed, removed or inserted behind the service's back is found.
+"""
+
+import base64
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, insert, select
+
+from application.views import plain
+from domain.audit import GENESIS, chain_link
+from infrastructure import log_follower
+from infrastructure.head_signing import HeadSigner
+from infrastructure.tables import audit_chain, follower_positions
+
+NAME = "audit_chain"
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Verification:
+    checked: int  # events whose links were recomputed
+    position: int  # the last position checked
+    link: str  # the link recomputed there
+    first_broken: int | None  # the first position where the stored record disagrees
+    problem: str | None
+
+    @property
+    def intact(self) -> bool:
+        return self.first_broken is None
+
+
+class AuditChain:
+    def __init__(self, engine: Engine, recorder: Any, signer: HeadSigner, clock: Callable[[], datetime]) -> None:
+        self.engine = engine
+        self.recorder = recorder
+        self.signer = signer
+        self.clock = clock
+
+    def start(self) -> None:
+        """The chain covers the whole log, from its first event."""
+        with self.engine.begin() as connection:
+            if not connection.execute(select(follower_positions.c.name).where(follower_positions.c.name == NAME)).first():
+                connection.execute(insert(follower_positions).values(name=NAME, position=0))
+
+    def catch_up(self, until: int | None = None) -> int:
+        return log_follower.follow(self.engine, self.recorder, follower_positions, NAME, BATCH, until, self._extend)
+
+    def _extend(self, connection: Connection, notifications: list[Any]) -> None:
+        previous = connection.execute(
+            select(audit_chain.c.link).order_by(audit_chain.c.position.desc()).limit(1)).scalar() or GENESIS
+        rows = []
+        for n in notifications:
+            previous = chain_link(previous, n.id, str(n.originator_id), n.originator_version, n.topic, n.state)
+            rows.append({"position": n.id, "link": previous})
+        connection.execute(insert(audit_chain), rows)
+
+    def head(self) -> dict[str, Any]:
+        """The last link, signed by the service: keep it to prove later that nothing up to it changed."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(audit_chain).order_by(audit_chain.c.position.desc()).limit(1)).first()
+        position, link = (row.position, row.link) if row else (0, GENESIS)
+        return {"position": position, "link": link, "signed_at": plain(self.clock()), **self.signer.sign(position, link)}
+
+    def events(self, up_to: int | None = None) -> Iterator[tuple[Any, str | None]]:
+        """Every stored event in log order, with the link stored for it (None if it has none)."""
+        start = 1
+        while True:
+            batch = list(self.recorder.select_notifications(start, BATCH, stop=up_to))
+            if not batch:
+                return
+            with self.engine.connect() as connection:
+                links = dict(connection.execute(select(audit_chain.c.position, audit_chain.c.link).where(
+                    audit_chain.c.position.between(batch[0].id, batch[-1].id))).all())
+            for notification in batch:
+                yield notification, links.get(notification.id)
+            start = batch[-1].id + 1
+
+    def verify(self, up_to: int | None = None) -> Verification:
+        """Recompute the chain from the stored events (up to a position) and compare."""
+        with self.engine.connect() as connection:
+            chained_to = connection.execute(select(func.max(audit_chain.c.position))).scalar() or 0
+        limit = chained_to if up_to is None else min(up_to, chained_to)
+        previous, checked, position = GENESIS, 0, 0
+        seen: set[int] = set()
+        for notification, stored in self.events(limit):
+            previous = chain_link(previous, notification.id, str(notification.originator_id),
+                                  notification.originator_version, notification.topic, notification.state)
+            checked, position = checked + 1, notification.id
+            seen.add(notification.id)
+            if stored is None:
+                return Verification(checked, position, previous, position, "an event was inserted that the chain never saw")
+            if stored != previous:
+                return Verification(checked, position, previous, position,
+                                    "the stored event, or one before it, differs from what was chained")
+        with self.engine.connect() as connection:
+            chained = connection.execute(select(audit_chain.c.position).where(audit_chain.c.position <= limit)
+                                         .order_by(audit_chain.c.position)).scalars().all()
+        missing = [p for p in chained if p not in seen]
+        if missing:
+            return Verification(checked, position, previous, missing[0], "a chained event is missing from the log")
+        return Verification(checked, position, previous, None, None)
+
+    def export_lines(self, decode: Callable[[Any], dict[str, Any]], up_to: int) -> Iterator[str]:
+        """The bundle's events.jsonl: each stored event, readable, with what the chain needs."""
+        for notification, link in self.events(up_to):
+            yield json.dumps({
+                "position": notification.id, "originator_id": str(notification.originator_id),
+                "originator_version": notification.originator_version, "topic": notification.topic,
+                "state": base64.b64encode(notification.state).decode("ascii"), "link": link,
+                "event": decode(notification),
+            }, ensure_ascii=False, sort_keys=True)

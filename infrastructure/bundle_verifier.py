@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Verify an audit bundle of the commitment tracker, offline, with the Python standard library.
+
+    python3 verify.py BUNDLE_DIR [--head SAVED_HEAD.json]
+
+Recomputes the SHA-256 chain over every event in BUNDLE_DIR/events.jsonl and checks that
+it ends at the head in BUNDLE_DIR/head.json. With --head, also checks that the history up
+to a head you saved earlier (from GET /audit/head) is unchanged. If the 'cryptography'
+package happens to be installed, the service's Ed25519 signature on the head is checked too.
+
+Each link is SHA-256 of the JSON array [previous link, position, originator id, originator
+version, topic, base64 of the stored state] written without spaces; the first previous link
+is 64 zeros. Exit status: 0 intact, 1 not intact, 2 unreadable.
+"""
+
+import argparse
+import base64
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+GENESIS = "0" * 64
+
+
+def link(previous: str, position: int, originator_id: str, version: int, topic: str, state: str) -> str:
+    material = [previous, position, originator_id, version, topic, state]
+    return hashlib.sha256(json.dumps(material, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def signature_note(head: dict) -> str:
+    try:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    except ImportError:
+        return "signature not checked (install 'cryptography' to check it)"
+    message = f"commitments-audit-head:{head['position']}:{head['link']}".encode("ascii")
+    try:
+        Ed25519PublicKey.from_public_bytes(base64.b64decode(head["public_key"])).verify(
+            base64.b64decode(head["signature"]), message)
+    except Exception:
+        return "SIGNATURE INVALID"
+    return "signature valid"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("bundle", type=Path)
+    parser.add_argument("--head", type=Path, help="a head saved earlier, to prove the history up to it unchanged")
+    args = parser.parse_args(argv)
+    try:
+        head = json.loads((args.bundle / "head.json").read_text(encoding="utf-8"))
+        saved = json.loads(args.head.read_text(encoding="utf-8")) if args.head else None
+        lines = (args.bundle / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError) as error:
+        print(f"cannot read the bundle: {error}")
+        return 2
+    previous, position, saved_matched = GENESIS, 0, saved is None or saved["position"] == 0
+    for number, line in enumerate(lines, 1):
+        event = json.loads(line)
+        previous = link(previous, event["position"], event["originator_id"], event["originator_version"],
+                        event["topic"], event["state"])
+        position = event["position"]
+        if event.get("link") != previous:
+            print(f"NOT INTACT: the event at position {position} (line {number}), or one before it, was changed")
+            return 1
+        if saved is not None and position == saved["position"]:
+            if previous != saved["link"]:
+                print(f"NOT INTACT: the history up to your saved head at position {position} has changed")
+                return 1
+            saved_matched = True
+    if (position, previous) != (head["position"], head["link"]):
+        print(f"NOT INTACT: the events end at position {position} with link {previous}, "
+              f"but the head is position {head['position']} with link {head['link']}")
+        return 1
+    if not saved_matched:
+        print(f"NOT INTACT: your saved head's position {saved['position']} is not in the history")
+        return 1
+    print(f"INTACT: {len(lines)} events, chain ends at position {position}, link {previous}; "
+          f"{signature_note(head)}" + ("; your saved head matches" if saved else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""The service's Ed25519 key, which signs the audit chain's head.
+
+Kept in the database by default (created on first use), or read from a PEM file named by
+``COMMITMENTS_SIGNING_KEY_FILE``, which operators may prefer to keep apart from the data.
+"""
+
+import base64
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from infrastructure.tables import service_keys
+
+PURPOSE = "audit-head"
+
+
+def head_message(position: int, link: str) -> bytes:
+    return f"commitments-audit-head:{position}:{link}".encode("ascii")
+
+
+def public_key_text(key: Ed25519PublicKey) -> str:
+    return base64.b64encode(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
+
+
+def check_signature(public_key: str, signature: str, position: int, link: str) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key)).verify(
+            base64.b64decode(signature), head_message(position, link))
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+class HeadSigner:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime], key_file: str | None = None) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.key_file = key_file
+        self._key: Ed25519PrivateKey | None = None
+
+    def key(self) -> Ed25519PrivateKey:
+        if self._key is None:
+            pem = Path(self.key_file).read_bytes() if self.key_file else self._stored_pem()
+            key = serialization.load_pem_private_key(pem, password=None)
+            if not isinstance(key, Ed25519PrivateKey):
+                raise ValueError("the signing key must be an Ed25519 private key")
+            self._key = key
+        return self._key
+
+    def _stored_pem(self) -> bytes:
+        with self.engine.connect() as connection:
+            pem = connection.execute(select(service_keys.c.private_key).where(service_keys.c.purpose == PURPOSE)).scalar()
+        if pem is None:
+            new = Ed25519PrivateKey.generate().private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(insert(service_keys).values(purpose=PURPOSE, private_key=new,
+                                                                   created_at=self.clock()))
+            except IntegrityError:
+                pass  # another process made it first: use theirs
+            with self.engine.connect() as connection:
+                pem = connection.execute(select(service_keys.c.private_key)
+                                         .where(service_keys.c.purpose == PURPOSE)).scalar_one()
+        return pem.encode()
+
+    def sign(self, position: int, link: str) -> dict[str, str]:
+        key = self.key()
+        return {"algorithm": "Ed25519", "public_key": public_key_text(key.public_key()),
+                "signature": base64.b64encode(key.sign(head_message(position, link))).decode()}

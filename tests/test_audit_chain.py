@@ -1,0 +1,147 @@
+"""Auditors can prove the record was not altered: tampering in the database is found, online and offline."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import text
+
+from domain.access import Role
+from infrastructure import audit_export
+from infrastructure.bootstrap import Services
+from infrastructure.head_signing import check_signature
+from tests.conftest import Api
+from tests.world import build_world
+
+
+def stored_event(services: Services, aggregate_id: str, version: int) -> tuple[int, bytes]:
+    """The notification id and stored state of one event."""
+    for notification in services.tracker.recorder.select_notifications(1, 10_000):
+        if str(notification.originator_id) == aggregate_id and notification.originator_version == version:
+            return notification.id, notification.state
+    raise AssertionError("no such event")
+
+
+def where_event(services: Services, aggregate_id: str) -> tuple[str, str]:
+    """The SQL condition on the aggregate's id, and the id as the engine stores it."""
+    if services.engine.dialect.name == "postgresql":
+        return "originator_id = CAST(:id AS uuid)", aggregate_id
+    return "originator_id = :id", UUID(aggregate_id).hex
+
+
+def tamper(services: Services, aggregate_id: str, version: int, change: Any) -> int:
+    """Rewrite a stored event's state behind the service's back, as someone with database access could."""
+    position, state = stored_event(services, aggregate_id, version)
+    table = services.tracker.recorder.events_table_name
+    condition, stored_id = where_event(services, aggregate_id)
+    with services.engine.begin() as connection:
+        changed = connection.execute(
+            text(f"UPDATE {table} SET state = :state WHERE {condition} AND originator_version = :v"),
+            {"state": change(state), "id": stored_id, "v": version}).rowcount
+    assert changed == 1
+    return position
+
+
+def test_an_untouched_record_verifies(api: Api, services: Services) -> None:
+    build_world(api)
+    result = api.get("/audit/verify").json()
+    assert result["intact"] is True
+    assert result["checked"] == services.tracker.recorder.max_notification_id()
+    assert result["first_broken_position"] is None
+
+
+def test_an_event_altered_in_the_database_is_found(api: Api, services: Services) -> None:
+    world = build_world(api)
+    api.post(f"/commitments/{world.commitment}/start")
+    position = tamper(services, world.commitment, 1,
+                      lambda state: state.replace("تنفيذ".encode(), "إلغاء".encode()))
+    result = api.get("/audit/verify").json()
+    assert result["intact"] is False
+    assert result["first_broken_position"] == position
+    assert "differs" in result["problem"]
+
+
+def test_an_event_deleted_from_the_database_is_found(api: Api, services: Services) -> None:
+    world = build_world(api)
+    api.post(f"/commitments/{world.commitment}/start")
+    position, _ = stored_event(services, world.commitment, 2)
+    condition, stored_id = where_event(services, world.commitment)
+    with services.engine.begin() as connection:
+        deleted = connection.execute(text(f"DELETE FROM {services.tracker.recorder.events_table_name} "
+                                          f"WHERE {condition} AND originator_version = 2"), {"id": stored_id}).rowcount
+    assert deleted == 1
+    result = services.audit.verify()
+    assert not result.intact
+    assert result.first_broken == position
+
+
+def test_a_saved_head_proves_the_history_up_to_it(api: Api, services: Services) -> None:
+    world = build_world(api)
+    saved = api.get("/audit/head").json()
+    assert check_signature(saved["public_key"], saved["signature"], saved["position"], saved["link"])
+    api.post(f"/commitments/{world.commitment}/start")  # history goes on after the head was saved
+    check = api.get("/audit/verify", position=saved["position"], link=saved["link"]).json()
+    assert check["intact"] and check["saved_head_matches"]
+    tamper(services, world.oic, 1, lambda state: state.replace(b"OIC", b"XYZ"))
+    check = api.get("/audit/verify", position=saved["position"], link=saved["link"]).json()
+    assert check["intact"] is False
+
+
+def test_a_forged_head_signature_is_refused(api: Api) -> None:
+    build_world(api)
+    head = api.get("/audit/head").json()
+    assert not check_signature(head["public_key"], head["signature"], head["position"], "0" * 64)
+
+
+def run_verifier(bundle: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # -I: isolated mode, nothing from the project or its environment is importable beyond the standard library
+    return subprocess.run([sys.executable, "-I", str(bundle / "verify.py"), str(bundle), *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_an_exported_bundle_verifies_offline_with_the_standard_library(
+    api: Api, services: Services, tmp_path: Path
+) -> None:
+    world = build_world(api)
+    saved = api.get("/audit/head").json()
+    (tmp_path / "saved-head.json").write_text(json.dumps(saved))
+    api.post(f"/commitments/{world.commitment}/start")
+    bundle = tmp_path / "bundle"
+    head = audit_export.write_directory(services.audit, services.tracker, bundle)
+    lines = (bundle / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == head["position"] == services.tracker.recorder.max_notification_id()
+    assert json.loads(lines[0])["event"]["type"] == "Registered"
+    intact = run_verifier(bundle, "--head", str(tmp_path / "saved-head.json"))
+    assert intact.returncode == 0, intact.stdout + intact.stderr
+    assert "INTACT" in intact.stdout and "your saved head matches" in intact.stdout
+
+    edited = json.loads(lines[3])
+    edited["originator_version"] += 1
+    lines[3] = json.dumps(edited)
+    (bundle / "events.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    broken = run_verifier(bundle)
+    assert broken.returncode == 1
+    assert f"position {edited['position']}" in broken.stdout
+
+
+def test_a_bundle_exported_after_tampering_does_not_verify(api: Api, services: Services, tmp_path: Path) -> None:
+    world = build_world(api)
+    tamper(services, world.commitment, 1, lambda state: state.replace("تنفيذ".encode(), "إلغاء".encode()))
+    audit_export.write_directory(services.audit, services.tracker, tmp_path)
+    assert run_verifier(tmp_path).returncode == 1
+
+
+def test_the_export_endpoint_gives_a_zip_for_auditors(api: Api) -> None:
+    import io
+    import zipfile
+
+    build_world(api)
+    response = api.client.get("/audit/export", headers=api.headers(Role.AUDITOR))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert sorted(names) == ["audit-bundle/README.txt", "audit-bundle/events.jsonl", "audit-bundle/head.json",
+                             "audit-bundle/verify.py"]
