@@ -24,6 +24,11 @@ NAME = "audit_chain"
 BATCH = 1000
 
 
+def _stored(state: Any) -> bytes:
+    """The stored state as bytes, even if someone rewrote the column with another type."""
+    return state if isinstance(state, bytes) else str(state).encode("utf-8")
+
+
 @dataclass(frozen=True)
 class Verification:
     checked: int  # events whose links were recomputed
@@ -58,7 +63,7 @@ class AuditChain:
             select(audit_chain.c.link).order_by(audit_chain.c.position.desc()).limit(1)).scalar() or GENESIS
         rows = []
         for n in notifications:
-            previous = chain_link(previous, n.id, str(n.originator_id), n.originator_version, n.topic, n.state)
+            previous = chain_link(previous, n.id, str(n.originator_id), n.originator_version, n.topic, _stored(n.state))
             rows.append({"position": n.id, "link": previous})
         connection.execute(insert(audit_chain), rows)
 
@@ -92,7 +97,7 @@ class AuditChain:
         seen: set[int] = set()
         for notification, stored in self.events(limit):
             previous = chain_link(previous, notification.id, str(notification.originator_id),
-                                  notification.originator_version, notification.topic, notification.state)
+                                  notification.originator_version, notification.topic, _stored(notification.state))
             checked, position = checked + 1, notification.id
             seen.add(notification.id)
             if stored is None:
@@ -114,6 +119,6 @@ class AuditChain:
             yield json.dumps({
                 "position": notification.id, "originator_id": str(notification.originator_id),
                 "originator_version": notification.originator_version, "topic": notification.topic,
-                "state": base64.b64encode(notification.state).decode("ascii"), "link": link,
+                "state": base64.b64encode(_stored(notification.state)).decode("ascii"), "link": link,
                 "event": decode(notification),
             }, ensure_ascii=False, sort_keys=True)
