@@ -183,6 +183,14 @@ class Catalogue(Protocol):
 
     def search(self, words: list[str], limit: int) -> list[SearchHit]: ...
 
+    def touched_by_party(self, party_id: str) -> list[str]:
+        """The party, and the meetings it took part in, agreements it adopted, commitments it leads or supports."""
+        ...
+
+    def touched_by_meeting(self, meeting_id: str) -> list[str]:
+        """The meeting, and the agreements adopted and commitments made at it."""
+        ...
+
     def overdue_candidates(self, now: datetime, limit: int) -> list[str]:
         """Commitments that can be late, whose due has passed, not yet recorded as overdue."""
         ...

@@ -559,16 +559,34 @@ class Tracker(Application[UUID]):
 
     # -- history ---------------------------------------------------------------------
 
-    def history(self, cls: type[Aggregate], aggregate_id: UUID) -> list[EventView]:
-        """Every stored event of one aggregate, oldest first."""
+    def history(
+        self, cls: type[Aggregate], aggregate_id: UUID | str, after_version: int = 0, limit: int | None = None
+    ) -> list[EventView]:
+        """The stored events of one aggregate, oldest first, after a version."""
         aggregate = self._get(cls, aggregate_id)
-        return [
-            EventView(
-                type=type(event).__name__,
-                version=event.originator_version,
-                recorded_at=plain(event.timestamp),
-                actor=getattr(event, "actor", None),
-                payload={k: plain(v) for k, v in vars(event).items() if k not in _EVENT_BOOKKEEPING},
-            )
-            for event in self.events.get(aggregate.id)
-        ]
+        return [_event_view(event) for event in self.events.get(aggregate.id, gt=after_version, limit=limit)]
+
+    def timeline(self, aggregate_ids: Sequence[str], offset: int = 0, limit: int = 50) -> tuple[list[EventView], int]:
+        """The events of several aggregates merged in the order they were recorded; and how many in all.
+
+        Give the aggregates in the order they were created: events recorded at the same instant
+        keep that order (the sort is stable)."""
+        merged = sorted(
+            (event for aggregate_id in aggregate_ids for event in self.events.get(UUID(aggregate_id))),
+            key=lambda event: event.timestamp,
+        )
+        return [_event_view(event) for event in merged[offset:offset + limit]], len(merged)
+
+
+def _event_view(event: Any) -> EventView:
+    payload = {k: plain(v) for k, v in vars(event).items() if k not in _EVENT_BOOKKEEPING}
+    return EventView(
+        aggregate_type=type(event).__qualname__.split(".")[0],  # Commitment.Agreed -> Commitment
+        aggregate_id=str(event.originator_id),
+        type=type(event).__name__,
+        version=event.originator_version,
+        recorded_at=plain(event.timestamp),
+        actor=getattr(event, "actor", None),
+        reason=payload.get("reason"),
+        payload=payload,
+    )

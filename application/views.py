@@ -190,8 +190,11 @@ class CommitmentView:
 class EventView:
     """One stored event, as an auditor reads it."""
 
+    aggregate_type: str
+    aggregate_id: str
     type: str
     version: int
     recorded_at: str
     actor: str | None
+    reason: str | None
     payload: dict[str, Any]

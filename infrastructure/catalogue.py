@@ -145,6 +145,32 @@ class SqlCatalogue:
             conditions.append(table.c.parent_id == str(query.parent))
         return self._page(select(table.c.document, table.c.seq), table, conditions, query.cursor, query.limit)
 
+    def touched_by_party(self, party_id: str) -> list[str]:
+        return self._in_creation_order(
+            select(parties_view.c.id, parties_view.c.seq).where(parties_view.c.id == party_id),
+            select(meetings_view.c.id, meetings_view.c.seq).join(
+                meeting_participants, meeting_participants.c.meeting_id == meetings_view.c.id)
+            .where(meeting_participants.c.party_id == party_id),
+            select(agreements_view.c.id, agreements_view.c.seq).join(
+                agreement_parties, agreement_parties.c.agreement_id == agreements_view.c.id)
+            .where(agreement_parties.c.party_id == party_id),
+            select(commitments_view.c.id, commitments_view.c.seq).join(
+                commitment_parties, commitment_parties.c.commitment_id == commitments_view.c.id)
+            .where(commitment_parties.c.party_id == party_id),
+        )
+
+    def touched_by_meeting(self, meeting_id: str) -> list[str]:
+        return self._in_creation_order(
+            select(meetings_view.c.id, meetings_view.c.seq).where(meetings_view.c.id == meeting_id),
+            select(agreements_view.c.id, agreements_view.c.seq).where(agreements_view.c.meeting_id == meeting_id),
+            select(commitments_view.c.id, commitments_view.c.seq).where(commitments_view.c.meeting_id == meeting_id),
+        )
+
+    def _in_creation_order(self, *queries: Select[Any]) -> list[str]:
+        with self.engine.connect() as connection:
+            found = {row.id: row.seq for query in queries for row in connection.execute(query)}
+        return sorted(found, key=found.__getitem__)
+
     def overdue_candidates(self, now: datetime, limit: int) -> list[str]:
         table = commitments_view
         with self.engine.connect() as connection:

@@ -137,3 +137,38 @@ def test_the_full_lifecycle_through_the_api(api: Api) -> None:
         response = api.post(f"/commitments/{cid}/{action}", body)
         assert response.status_code == 200, (action, response.text)
         assert response.json()["status"] == status
+
+
+def test_the_history_is_paged_and_names_each_reason(api: Api) -> None:
+    world = build_world(api)
+    cid = world.commitment
+    for reason in ("no budget", "budget found", "host changed"):
+        api.post(f"/commitments/{cid}/stall", {"reason": reason})
+        api.post(f"/commitments/{cid}/resume", {"reason": f"after: {reason}"})
+    first = api.get(f"/commitments/{cid}/history", limit=3).json()
+    assert [e["version"] for e in first["events"]] == [1, 2, 3]
+    assert first["events"][1]["reason"] == "no budget"
+    assert first["events"][0]["aggregate_type"] == "Commitment"
+    rest = api.get(f"/commitments/{cid}/history", limit=10, cursor=first["next_cursor"]).json()
+    assert [e["version"] for e in rest["events"]] == [4, 5, 6, 7]
+    assert rest["next_cursor"] is None
+    assert [e["reason"] for e in rest["events"]] == ["budget found", "after: budget found", "host changed",
+                                                     "after: host changed"]
+
+
+def test_a_party_and_a_meeting_show_the_merged_history_of_what_they_touch(api: Api, clock: FrozenClock) -> None:
+    world = build_world(api)
+    clock.advance(days=1)
+    api.post(f"/commitments/{world.commitment}/start", role=Role.ADMIN)
+    other_meeting = api.created("/meetings", meeting([world.iofs], series=None, session_number=None))
+    api.created("/commitments", commitment(other_meeting["id"], world.iofs))
+    sesric = api.get(f"/parties/{world.sesric}/timeline").json()
+    assert [(e["aggregate_type"], e["type"]) for e in sesric["events"]] == [
+        ("Party", "Registered"), ("Commitment", "Recorded"), ("Commitment", "Started")]
+    geneva = api.get(f"/meetings/{world.meeting}/timeline", limit=2).json()
+    assert geneva["total"] == 3
+    assert [e["type"] for e in geneva["events"]] == ["Scheduled", "Recorded"]
+    rest = api.get(f"/meetings/{world.meeting}/timeline", cursor=geneva["next_cursor"]).json()
+    assert [e["type"] for e in rest["events"]] == ["Started"] and rest["next_cursor"] is None
+    un = api.get(f"/parties/{world.un}/timeline").json()  # co-chaired the meeting, supports the commitment
+    assert {e["aggregate_id"] for e in un["events"]} == {world.un, world.meeting, world.commitment}

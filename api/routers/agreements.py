@@ -5,7 +5,17 @@ from fastapi.responses import JSONResponse
 
 from api.dependencies import CatalogueDep, IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
 from api.responses import created, page, resource
-from api.routers.common import CursorQuery, LimitQuery, ManyQuery, SearchQuery, VersionQuery, history, many
+from api.routers.common import (
+    CursorQuery,
+    HistoryCursor,
+    HistoryLimit,
+    LimitQuery,
+    ManyQuery,
+    SearchQuery,
+    VersionQuery,
+    history,
+    many,
+)
 from api.schemas import AgreementCreate, RowIn
 from application.queries import AgreementFilter
 from application.views import AgreementView
@@ -42,8 +52,9 @@ def get_agreement(agreement_id: UUID, tracker: TrackerDep, _: ReaderDep, version
 
 
 @router.get("/{agreement_id}/history")
-def agreement_history(agreement_id: UUID, tracker: TrackerDep, _: ReaderDep) -> JSONResponse:
-    return history(agreement_id, tracker.history(Agreement, agreement_id))
+def agreement_history(agreement_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: HistoryCursor = None,
+                      limit: HistoryLimit = 100) -> JSONResponse:
+    return history(agreement_id, lambda after, n: tracker.history(Agreement, agreement_id, after, n), cursor, limit)
 
 
 @router.post("/{agreement_id}/rows", response_model=AgreementView)

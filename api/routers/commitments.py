@@ -13,7 +13,17 @@ from fastapi.responses import JSONResponse
 
 from api.dependencies import CatalogueDep, IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
 from api.responses import created, page, resource
-from api.routers.common import CursorQuery, LimitQuery, ManyQuery, SearchQuery, VersionQuery, history, many
+from api.routers.common import (
+    CursorQuery,
+    HistoryCursor,
+    HistoryLimit,
+    LimitQuery,
+    ManyQuery,
+    SearchQuery,
+    VersionQuery,
+    history,
+    many,
+)
 from api.schemas import (
     Assessment,
     CommitmentCreate,
@@ -81,9 +91,10 @@ def get_commitment(
 
 
 @router.get("/{commitment_id}/history")
-def commitment_history(commitment_id: UUID, tracker: TrackerDep, _: ReaderDep) -> JSONResponse:
+def commitment_history(commitment_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: HistoryCursor = None,
+                       limit: HistoryLimit = 100) -> JSONResponse:
     """Every event of the commitment in order: type, version, recorded time, actor, payload."""
-    return history(commitment_id, tracker.history(Commitment, commitment_id))
+    return history(commitment_id, lambda after, n: tracker.history(Commitment, commitment_id, after, n), cursor, limit)
 
 
 

@@ -1,6 +1,7 @@
 """Query parameters shared by the routers."""
 
 import dataclasses
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Query
@@ -13,8 +14,29 @@ LimitQuery = Annotated[int, Query(ge=1, le=200)]
 VersionQuery = Annotated[int | None, Query(ge=1, description="read the resource as it was at this version")]
 
 
-def history(aggregate_id: object, events: list[EventView]) -> JSONResponse:
-    return JSONResponse({"id": str(aggregate_id), "events": [dataclasses.asdict(e) for e in events]})
+HistoryCursor = Annotated[str | None, Query(max_length=20, pattern="^[0-9]+$",
+                                           description="next_cursor of the previous page")]
+HistoryLimit = Annotated[int, Query(ge=1, le=1000)]
+
+
+def history(aggregate_id: object, read: Callable[[int, int], list[EventView]], cursor: str | None,
+            limit: int) -> JSONResponse:
+    """A page of an aggregate's events: ``read(after_version, limit)``."""
+    after = int(cursor) if cursor else 0
+    events = read(after, limit + 1)
+    more = len(events) > limit
+    return JSONResponse({"id": str(aggregate_id), "events": [dataclasses.asdict(e) for e in events[:limit]],
+                         "next_cursor": str(events[limit - 1].version) if more else None})
+
+
+def timeline(aggregate_id: object, read: Callable[[int, int], tuple[list[EventView], int]], cursor: str | None,
+             limit: int) -> JSONResponse:
+    """A page of the merged events of everything an aggregate touches: ``read(offset, limit)``."""
+    offset = int(cursor) if cursor else 0
+    events, total = read(offset, limit)
+    following = offset + len(events)
+    return JSONResponse({"id": str(aggregate_id), "events": [dataclasses.asdict(e) for e in events],
+                         "total": total, "next_cursor": str(following) if following < total else None})
 SearchQuery = Annotated[str | None, Query(min_length=1, max_length=200,
                                           description="words to find in every language, with or without diacritics")]
 ManyQuery = Annotated[list[str], Query(description="repeat, or separate with commas")]

@@ -6,7 +6,18 @@ from fastapi.responses import JSONResponse
 
 from api.dependencies import CatalogueDep, IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
 from api.responses import created, page, resource
-from api.routers.common import CursorQuery, LimitQuery, ManyQuery, SearchQuery, VersionQuery, history, many
+from api.routers.common import (
+    CursorQuery,
+    HistoryCursor,
+    HistoryLimit,
+    LimitQuery,
+    ManyQuery,
+    SearchQuery,
+    VersionQuery,
+    history,
+    many,
+    timeline,
+)
 from api.schemas import DocumentIn, MeetingCreate, MeetingPostponement, PeriodIn, Reasoned
 from application.queries import MeetingFilter
 from application.views import MeetingView
@@ -43,8 +54,9 @@ def get_meeting(meeting_id: UUID, tracker: TrackerDep, _: ReaderDep, version: Ve
 
 
 @router.get("/{meeting_id}/history")
-def meeting_history(meeting_id: UUID, tracker: TrackerDep, _: ReaderDep) -> JSONResponse:
-    return history(meeting_id, tracker.history(Meeting, meeting_id))
+def meeting_history(meeting_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: HistoryCursor = None,
+                    limit: HistoryLimit = 100) -> JSONResponse:
+    return history(meeting_id, lambda after, n: tracker.history(Meeting, meeting_id, after, n), cursor, limit)
 
 
 @router.post("/{meeting_id}/held", response_model=MeetingView)
@@ -74,3 +86,13 @@ def add_document(
     meeting_id: UUID, body: DocumentIn, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
 ) -> JSONResponse:
     return resource(tracker.add_meeting_document(meeting_id, principal.id, body.input(), version))
+
+
+@router.get("/{meeting_id}/timeline")
+def meeting_timeline(meeting_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep, _: ReaderDep,
+                  cursor: HistoryCursor = None, limit: HistoryLimit = 100) -> JSONResponse:
+    """Merged history, in the order recorded: the meeting's own events, and those of the agreements
+    adopted and the commitments made at it."""
+    tracker.history(Meeting, meeting_id, 0, 1)  # 404 when it does not exist
+    touched = catalogue.touched_by_meeting(str(meeting_id))
+    return timeline(meeting_id, lambda offset, n: tracker.timeline(touched, offset, n), cursor, limit)

@@ -5,7 +5,18 @@ from fastapi.responses import JSONResponse
 
 from api.dependencies import CatalogueDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
 from api.responses import created, page, resource
-from api.routers.common import CursorQuery, LimitQuery, ManyQuery, SearchQuery, VersionQuery, history, many
+from api.routers.common import (
+    CursorQuery,
+    HistoryCursor,
+    HistoryLimit,
+    LimitQuery,
+    ManyQuery,
+    SearchQuery,
+    VersionQuery,
+    history,
+    many,
+    timeline,
+)
 from api.schemas import PartyCreate
 from application.queries import PartyFilter
 from application.views import PartyView
@@ -41,5 +52,16 @@ def get_party(party_id: UUID, tracker: TrackerDep, _: ReaderDep, version: Versio
 
 
 @router.get("/{party_id}/history")
-def party_history(party_id: UUID, tracker: TrackerDep, _: ReaderDep) -> JSONResponse:
-    return history(party_id, tracker.history(Party, party_id))
+def party_history(party_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: HistoryCursor = None,
+                  limit: HistoryLimit = 100) -> JSONResponse:
+    return history(party_id, lambda after, n: tracker.history(Party, party_id, after, n), cursor, limit)
+
+
+@router.get("/{party_id}/timeline")
+def party_timeline(party_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep, _: ReaderDep,
+                  cursor: HistoryCursor = None, limit: HistoryLimit = 100) -> JSONResponse:
+    """Merged history, in the order recorded: the party's own events, and those of the meetings it
+    took part in, the agreements it adopted and the commitments it leads or supports."""
+    tracker.history(Party, party_id, 0, 1)  # 404 when it does not exist
+    touched = catalogue.touched_by_party(str(party_id))
+    return timeline(party_id, lambda offset, n: tracker.timeline(touched, offset, n), cursor, limit)
