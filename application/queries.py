@@ -104,6 +104,7 @@ class CommitmentFilter:
     overdue: bool | None = None
     due_soon: bool | None = None
     words: list[str] | None = None
+    as_of: datetime | None = None  # answer as the record stood at this instant
     sort: str = "recorded"  # recorded | due | -due
     cursor: str | None = None
     limit: int = 50
@@ -111,7 +112,7 @@ class CommitmentFilter:
     @classmethod
     def of(cls, statuses: Sequence[str] = (), kinds: Sequence[str] = (), due_before: str | None = None,
            due_after: str | None = None, q: str | None = None, sort: str = "recorded", limit: int = 50,
-           **others: Any) -> "CommitmentFilter":
+           as_of: str | None = None, **others: Any) -> "CommitmentFilter":
         if sort not in ("recorded", "due", "-due"):
             raise InvalidValue("sort by recorded, due or -due", "sort")
         return cls(
@@ -120,6 +121,7 @@ class CommitmentFilter:
             due_before=instant(due_before, "due_before"),
             due_after=instant(due_after, "due_after"),
             words=terms(q),
+            as_of=instant(as_of, "as_of"),
             sort=sort,
             limit=check_limit(limit),
             **others,

@@ -428,7 +428,16 @@ class Tracker(Application[UUID]):
             others.append(series)
         return CommitmentView.of(self._create(commitment, *others))
 
-    def get_commitment(self, commitment_id: UUID, version: int | None = None) -> CommitmentView:
+    def get_commitment(
+        self, commitment_id: UUID | str, version: int | None = None, as_of: datetime | None = None
+    ) -> CommitmentView:
+        """The commitment now, at a version, or as it stood at an instant (replayed up to it)."""
+        if as_of is not None:
+            current = self._get(Commitment, commitment_id)
+            versions = [e.originator_version for e in self.events.get(current.id) if e.timestamp <= as_of]
+            if not versions:
+                raise NotFound(f"commitment as of {as_of.isoformat()}", commitment_id)
+            version = versions[-1]
         return CommitmentView.of(self._get(Commitment, commitment_id, version))
 
 

@@ -22,6 +22,7 @@ from infrastructure.read_tables import (
     agreement_parties,
     agreements_view,
     commitment_parties,
+    commitment_versions,
     commitments_view,
     meeting_participants,
     meetings_view,
@@ -77,7 +78,7 @@ class SqlCatalogue:
         return [table.c.id.in_(text(sql).bindparams(**parameters).columns(entity_id=String))]
 
     def find_commitments(self, query: CommitmentFilter) -> Results:
-        table = commitments_view
+        table: Any = commitments_view if query.as_of is None else self._versions_as_of(query.as_of)
         conditions = self._search(table, "commitment", query.words)
         if query.statuses:
             conditions.append(table.c.status.in_(query.statuses))
@@ -105,6 +106,18 @@ class SqlCatalogue:
             conditions.append(table.c.due_soon == query.due_soon)
         statement = select(table.c.document, table.c.seq, table.c.due_at)
         return self._page(statement, table, conditions, query.cursor, query.limit, query.sort)
+
+    @staticmethod
+    def _versions_as_of(at: datetime) -> Any:
+        """Every commitment as it stood at ``at`` (those not yet recorded are left out)."""
+        versions = commitment_versions
+        return (
+            select(*(c for c in versions.c if c.name not in ("recorded_from", "recorded_until")), commitments_view.c.seq)
+            .join(commitments_view, commitments_view.c.id == versions.c.id)
+            .where(versions.c.recorded_from <= at,
+                   or_(versions.c.recorded_until.is_(None), versions.c.recorded_until > at))
+            .subquery("as_of")
+        )
 
     def find_meetings(self, query: MeetingFilter) -> Results:
         table = meetings_view

@@ -32,6 +32,7 @@ from infrastructure.read_tables import (
     agreement_parties,
     agreements_view,
     commitment_parties,
+    commitment_versions,
     commitments_view,
     matrix_rows_view,
     meeting_participants,
@@ -66,6 +67,17 @@ def _store(connection: Connection, table: Table, row: dict[str, Any], created_at
         connection.execute(insert(table).values(seq=created_at, **row))
     else:
         connection.execute(update(table).where(table.c.id == row["id"]).values(**row))
+
+
+def _version_row(commitment: Commitment, recorded_at: Any) -> dict[str, Any]:
+    view = CommitmentView.of(commitment)
+    return {
+        "id": view.id, "version": commitment.version, "recorded_from": recorded_at, "recorded_until": None,
+        "kind": view.kind, "status": view.status, "lead_party_id": view.lead_party_id,
+        "meeting_id": str(commitment.provenance.meeting_id), "agreement_id": view.provenance["agreement_id"],
+        "due_at": commitment.due_at, "overdue": commitment.overdue, "due_soon": commitment.due_soon,
+        "document": _json(view),
+    }
 
 
 def _replace_children(connection: Connection, table: Table, key: str, owner: str, rows: list[dict[str, Any]]) -> None:
@@ -132,6 +144,7 @@ class Projector:
 
     def _apply(self, connection: Connection, notifications: list[Any]) -> None:
         changed: dict[UUID, tuple[Aggregate, int | None]] = {}
+        versions: list[dict[str, Any]] = []
         for notification in notifications:
             event = self.tracker.mapper.to_domain_event(notification)
             aggregate_id = event.originator_id
@@ -144,9 +157,16 @@ class Projector:
                 event.mutate(aggregate)
                 created_at = previous[1] if previous else None
             changed[aggregate_id] = (aggregate, created_at)
+            if isinstance(aggregate, Commitment):
+                versions.append(_version_row(aggregate, event.timestamp))
         for aggregate, created_at in changed.values():
             self._write(connection, aggregate, created_at)
             self._remember(aggregate)
+        for row in versions:
+            connection.execute(update(commitment_versions).where(
+                commitment_versions.c.id == row["id"], commitment_versions.c.recorded_until.is_(None)
+            ).values(recorded_until=row["recorded_from"]))
+            connection.execute(insert(commitment_versions).values(**row))
 
     def _remember(self, aggregate: Aggregate) -> None:
         self._cache[aggregate.id] = aggregate

@@ -20,7 +20,7 @@ from sqlalchemy import (
 
 from infrastructure.tables import UTCDateTime
 
-READ_MODEL_VERSION = 2
+READ_MODEL_VERSION = 3
 
 read_metadata = MetaData()
 ID = String(36)
@@ -116,6 +116,25 @@ commitments_view = Table(
     Index("ix_commitments_view_status_due", "status", "due_at"),
     Index("ix_commitments_view_lateness", "can_be_late", "overdue", "due_at"),
     Index("ix_commitments_view_due_seq", "due_at", "seq"),
+)
+
+commitment_versions = Table(
+    "commitment_versions",  # each commitment as it stood from one event to the next, for "as of" questions
+    read_metadata,
+    Column("id", ID, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("recorded_from", UTCDateTime(), nullable=False),
+    Column("recorded_until", UTCDateTime(), nullable=True),  # None: still the current version
+    Column("kind", String(30), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("lead_party_id", ID, nullable=False),
+    Column("meeting_id", ID, nullable=False),
+    Column("agreement_id", ID, nullable=True),
+    Column("due_at", UTCDateTime(), nullable=False),
+    Column("overdue", Boolean, nullable=False),
+    Column("due_soon", Boolean, nullable=False),
+    Column("document", Text, nullable=False),
+    Index("ix_commitment_versions_period", "recorded_from", "recorded_until"),
 )
 
 commitment_parties = Table(

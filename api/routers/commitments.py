@@ -35,12 +35,14 @@ from api.schemas import (
     Suspension,
     evidence_inputs,
 )
-from application.queries import CommitmentFilter
+from application.queries import CommitmentFilter, instant
 from application.tracker import Tracker
 from application.views import CommitmentView
 from domain.commitment import Commitment
+from domain.errors import InvalidValue
 
 router = APIRouter(prefix="/commitments", tags=["commitments"])
+AsOfQuery = Annotated[str | None, Query(max_length=40, description="an instant (or a date, 00:00 UTC): the record as it stood then")]
 
 
 @router.post("", status_code=201, response_model=CommitmentView)
@@ -70,13 +72,14 @@ def list_commitments(
     overdue: bool | None = None,
     due_soon: bool | None = None,
     q: SearchQuery = None,
+    as_of: AsOfQuery = None,
     sort: Annotated[str, Query(description="recorded, due or -due")] = "recorded",
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> JSONResponse:
     """Commitments matching every filter given, with their total count, a page at a time."""
     query = CommitmentFilter.of(
-        many(status), many(kind), due_before, due_after, q, sort, limit, party=party, lead_party=lead_party,
+        many(status), many(kind), due_before, due_after, q, sort, limit, as_of, party=party, lead_party=lead_party,
         supporting_party=supporting_party, meeting=meeting, agreement=agreement, overdue=overdue,
         due_soon=due_soon, cursor=cursor,
     )
@@ -85,9 +88,12 @@ def list_commitments(
 
 @router.get("/{commitment_id}", response_model=CommitmentView)
 def get_commitment(
-    commitment_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None
+    commitment_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None, as_of: AsOfQuery = None,
 ) -> JSONResponse:
-    return resource(tracker.get_commitment(commitment_id, version))
+    """The commitment now; or at a ``version``; or ``as_of`` an instant, exactly as it stood then."""
+    if version is not None and as_of is not None:
+        raise InvalidValue("ask for a version or an instant, not both", "as_of")
+    return resource(tracker.get_commitment(commitment_id, version, instant(as_of, "as_of")))
 
 
 @router.get("/{commitment_id}/history")

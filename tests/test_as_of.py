@@ -1,0 +1,85 @@
+"""Auditors see the record exactly as it stood at any past instant, checked against a plain replay."""
+
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from domain.access import Role
+from infrastructure.bootstrap import Services
+from tests.conftest import Api
+from tests.fakes import FrozenClock
+from tests.history import record_history
+from tests.test_api_errors import assert_problem
+
+
+def replayed(services: Services, commitment_id: str, at: datetime) -> Any:
+    """The commitment rebuilt from its events recorded up to ``at``, by hand."""
+    aggregate = None
+    for event in services.tracker.events.get(UUID(commitment_id)):
+        if event.timestamp <= at:
+            aggregate = event.mutate(aggregate)
+    return aggregate
+
+
+def listed(api: Api, **params: Any) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    cursor = None
+    while True:
+        body = api.get("/commitments", limit=200, **params, **({"cursor": cursor} if cursor else {})).json()
+        found.update({item["id"]: item for item in body["items"]})
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return found
+
+
+@pytest.fixture
+def history(services: Services, clock: FrozenClock) -> dict[str, Any]:
+    start = clock.now
+    recorded = record_history(services.tracker, clock, commitments=45)
+    recorded["start"], recorded["end"] = start, clock.now
+    return recorded
+
+
+def test_the_portfolio_as_of_any_instant_matches_a_replay(api: Api, services: Services,
+                                                          history: dict[str, Any]) -> None:
+    span = history["end"] - history["start"]
+    for fraction in (0.0, 0.1, 0.35, 0.6, 0.99, 1.0):
+        at = history["start"] + span * fraction
+        expected = {}
+        for commitment_id in history["commitments"]:
+            aggregate = replayed(services, commitment_id, at)
+            if aggregate is not None:
+                expected[commitment_id] = (aggregate.status.value, aggregate.version, aggregate.overdue)
+        found = listed(api, as_of=at.isoformat())
+        assert {i: (c["status"], c["version"], c["overdue"]) for i, c in found.items()} == expected, at
+        in_progress = listed(api, as_of=at.isoformat(), status="in_progress")
+        assert set(in_progress) == {i for i, state in expected.items() if state[0] == "in_progress"}
+
+
+def test_one_commitment_as_of_an_instant_is_exactly_as_it_stood(api: Api, services: Services,
+                                                               history: dict[str, Any]) -> None:
+    for commitment_id in history["commitments"][::7]:
+        events = list(services.tracker.events.get(UUID(commitment_id)))
+        for event in events:
+            at = event.timestamp + timedelta(microseconds=1)
+            shown = api.get(f"/commitments/{commitment_id}", as_of=at.isoformat()).json()
+            expected = replayed(services, commitment_id, at)
+            assert (shown["status"], shown["version"], shown["due_at"]) == (
+                expected.status.value, expected.version, expected.due_at.isoformat().replace("+00:00", "Z"))
+
+
+def test_before_a_commitment_was_recorded_it_did_not_exist(api: Api, history: dict[str, Any]) -> None:
+    first = history["commitments"][0]
+    before = (history["start"] - timedelta(days=1)).isoformat()
+    assert_problem(api.get(f"/commitments/{first}", as_of=before), 404, "not-found")
+    assert listed(api, as_of=before) == {}
+
+
+def test_as_of_is_an_instant_and_excludes_version(api: Api, history: dict[str, Any]) -> None:
+    first = history["commitments"][0]
+    assert_problem(api.get(f"/commitments/{first}", as_of="last spring"), 422, "invalid-value", "as_of")
+    assert_problem(api.get(f"/commitments/{first}", as_of="2023-01-01", version=1), 422, "invalid-value", "as_of")
+    assert_problem(api.get("/commitments", as_of="2023-01-01T00:00:00"), 422, "invalid-value", "as_of")
+    assert api.get(f"/commitments/{first}", as_of="2030-01-01", role=Role.AUDITOR).status_code == 200
