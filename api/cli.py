@@ -65,9 +65,24 @@ def worker(args: argparse.Namespace) -> int:
 
 
 def keys_create(args: argparse.Namespace) -> int:
+    from application.errors import ApplicationError
+    from domain.party import party_id
+
     services = _services(args)
-    principal, key = services.keys.create(Role(args.role), args.name or f"{args.role} key")
-    print(f"Created {principal.id} ({principal.role.value}, {principal.name!r}). The key, shown only this once:")
+    scope = None
+    if args.party:
+        if args.role != Role.COORDINATOR.value:
+            print("commitments: only coordinator keys are limited to parties", file=sys.stderr)
+            return 2
+        try:  # each --party is an acronym or an id
+            scope = [services.tracker.get_party(party_id(p) if len(p) != 36 else p).id for p in args.party]
+        except ApplicationError as error:
+            print(f"commitments: {error.detail}", file=sys.stderr)
+            return 2
+    principal, key = services.keys.create(Role(args.role), args.name or f"{args.role} key", scope)
+    limited = f", limited to {len(scope)} part{'y' if len(scope) == 1 else 'ies'}" if scope else ""
+    print(f"Created {principal.id} ({principal.role.value}{limited}, {principal.name!r}). "
+          "The key, shown only this once:")
     print(key)
     services.close()
     return 0
@@ -182,6 +197,8 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--role", required=True, choices=[role.value for role in Role],
                         help="admin: everything; coordinator: records and changes; auditor: reads only")
     create.add_argument("--name", default=None, help="who or what the key is for")
+    create.add_argument("--party", action="append", default=[], metavar="ACRONYM_OR_ID",
+                        help="limit a coordinator key to the commitments this party leads or supports (repeatable)")
     create.add_argument("--database-url", default=None, help=DATABASE_HELP)
     create.set_defaults(handler=keys_create)
     listing = key_commands.add_parser("list", help="list keys (never the keys themselves)")

@@ -2,12 +2,14 @@
 
 import re
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import Depends, Header, Request
 
 from api.problems import Forbidden, MalformedHeader, Unauthenticated
 from application.queries import Catalogue
 from application.tracker import Tracker
+from domain.access import Role, may_change_commitment, may_change_other_records
 from infrastructure.bootstrap import Services
 from infrastructure.keys import Principal
 
@@ -50,6 +52,7 @@ def authenticate(request: Request, services: ServicesDep) -> Principal:
     principal = services.keys.authenticate(key)
     if principal is None:
         raise Unauthenticated("the API key is unknown or revoked")
+    request.state.principal = principal  # named in the denial log if a later check refuses it
     return principal
 
 
@@ -62,7 +65,38 @@ def require_writer(principal: ReaderDep) -> Principal:
     return principal
 
 
-WriterDep = Annotated[Principal, Depends(require_writer)]
+AnyWriterDep = Annotated[Principal, Depends(require_writer)]
+
+
+def require_unlimited_writer(principal: AnyWriterDep) -> Principal:
+    if not may_change_other_records(principal.party_scope):
+        raise Forbidden("this key is limited to the commitments of some parties")
+    return principal
+
+
+WriterDep = Annotated[Principal, Depends(require_unlimited_writer)]
+
+
+def require_commitment_writer(commitment_id: UUID, principal: AnyWriterDep, tracker: TrackerDep) -> Principal:
+    """A key limited to some parties changes only the commitments they lead or support."""
+    if principal.party_scope is not None:
+        commitment = tracker.get_commitment(commitment_id)
+        if not may_change_commitment(principal.party_scope,
+                                     [commitment.lead_party_id, *commitment.supporting_party_ids]):
+            raise Forbidden("this key may change only commitments its parties lead or support")
+    return principal
+
+
+CommitmentWriterDep = Annotated[Principal, Depends(require_commitment_writer)]
+
+
+def require_auditor(principal: ReaderDep) -> Principal:
+    if principal.role not in (Role.ADMIN, Role.AUDITOR):
+        raise Forbidden("only admin and auditor keys read this")
+    return principal
+
+
+AuditorDep = Annotated[Principal, Depends(require_auditor)]
 
 
 def require_admin(principal: ReaderDep) -> Principal:

@@ -91,9 +91,23 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def _log_denial(request: Request, status: int, reason: str) -> None:
+    services = getattr(request.app.state, "services", None)
+    if services is None:
+        return
+    principal = getattr(request.state, "principal", None)
+    try:
+        services.denials.record(None if principal is None else principal.id, request.method, request.url.path, status,
+                                reason)
+    except Exception:
+        log.exception("could not log a denied request")
+
+
 def _from_error(request: Request, error: Exception) -> JSONResponse:
     for cls, status, slug, title in PROBLEMS:
         if isinstance(error, cls):
+            if status in (401, 403):
+                _log_denial(request, status, getattr(error, "detail", str(error)))
             extra: dict[str, Any] = {"field": getattr(error, "field", None)}
             if isinstance(error, VersionMismatch):
                 extra["current_version"] = error.actual

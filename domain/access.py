@@ -1,5 +1,6 @@
-"""Who may do what: the roles an API key can hold."""
+"""Who may do what: the roles an API key can hold, and the parties a key may be limited to."""
 
+from collections.abc import Collection, Iterable
 from enum import Enum
 
 
@@ -15,3 +16,13 @@ class Role(Enum):
     @property
     def can_administer(self) -> bool:
         return self is Role.ADMIN
+
+
+def may_change_commitment(scope: Collection[str] | None, parties: Iterable[str]) -> bool:
+    """A key limited to some parties changes only the commitments they lead or support."""
+    return scope is None or any(party in scope for party in parties)
+
+
+def may_change_other_records(scope: Collection[str] | None) -> bool:
+    """Parties, meetings, agreements and subscriptions are changed only by keys not limited to parties."""
+    return scope is None

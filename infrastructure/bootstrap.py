@@ -10,12 +10,14 @@ from sqlalchemy import Engine
 from application.scanner import Scanner
 from application.tracker import Clock, Tracker, system_clock
 from domain.webhooks import retry_schedule
+from infrastructure import schema
 from infrastructure.audit_chain import AuditChain
 from infrastructure.catalogue import SqlCatalogue
 from infrastructure.database import create_table_engine, event_store_env
 from infrastructure.idempotency import IdempotencyStore
 from infrastructure.keys import KeyStore
 from infrastructure.delivery_log import DeliveryLog
+from infrastructure.denials import DenialLog
 from infrastructure.dispatcher import Dispatcher, DispatchSettings
 from infrastructure.head_signing import HeadSigner
 from infrastructure.outbox import Outbox
@@ -58,6 +60,7 @@ class Services:
     dispatcher: Dispatcher
     delivery_log: DeliveryLog
     audit: AuditChain
+    denials: DenialLog
     engine: Engine
 
     def background_jobs(self) -> dict[str, tuple[Callable[[], object], float]]:
@@ -82,7 +85,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     date with the event log, then kept up to date by every command.
     """
     engine = create_table_engine(settings.database_url)
-    metadata.create_all(engine)
+    schema.upgrade(engine, metadata)
     tracker = Tracker(event_store_env(settings.database_url), clock, settings.snapshot_interval)
     projector = Projector(engine, tracker)
     projector.prepare()
@@ -117,5 +120,6 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
             lease=timedelta(seconds=max(settings.webhook_lease, settings.webhook_timeout + 1)), policy=policy)),
         delivery_log=DeliveryLog(engine, clock),
         audit=audit,
+        denials=DenialLog(engine, clock),
         engine=engine,
     )

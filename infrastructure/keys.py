@@ -5,6 +5,7 @@ useless; no salt or slow hash is needed as it would be for passwords.
 """
 
 import hashlib
+import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ class Principal:
     id: str
     name: str
     role: Role
+    party_scope: frozenset[str] | None = None  # the parties whose commitments it may change; None: all
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class KeyInfo:
     id: str
     name: str
     role: Role
+    party_scope: list[str] | None
     created_at: datetime
     revoked_at: datetime | None
 
@@ -45,28 +48,35 @@ class KeyStore:
         self.engine = engine
         self.clock = clock
 
-    def create(self, role: Role, name: str) -> tuple[Principal, str]:
+    def create(self, role: Role, name: str, party_scope: list[str] | None = None) -> tuple[Principal, str]:
         """Make a key; returns it in clear, the only time it can be read."""
+        if party_scope is not None and role is not Role.COORDINATOR:
+            raise ValueError("only coordinator keys are limited to parties")
         key = KEY_PREFIX + secrets.token_urlsafe(32)
         key_id = "key_" + secrets.token_hex(6)
+        scope = None if party_scope is None else sorted(set(party_scope))
         with self.engine.begin() as connection:
             connection.execute(
                 insert(api_keys).values(
-                    id=key_id, name=name, role=role.value, key_hash=_hash(key), created_at=self.clock()
+                    id=key_id, name=name, role=role.value, key_hash=_hash(key), created_at=self.clock(),
+                    party_scope=None if scope is None else json.dumps(scope),
                 )
             )
-        return Principal(id=key_id, name=name, role=role), key
+        return Principal(id=key_id, name=name, role=role, party_scope=None if scope is None else frozenset(scope)), key
 
     def authenticate(self, key: str) -> Principal | None:
         if not key.startswith(KEY_PREFIX) or len(key) > 200:
             return None
         with self.engine.connect() as connection:
             row = connection.execute(
-                select(api_keys.c.id, api_keys.c.name, api_keys.c.role).where(
+                select(api_keys.c.id, api_keys.c.name, api_keys.c.role, api_keys.c.party_scope).where(
                     api_keys.c.key_hash == _hash(key), api_keys.c.revoked_at.is_(None)
                 )
             ).first()
-        return None if row is None else Principal(id=row.id, name=row.name, role=Role(row.role))
+        if row is None:
+            return None
+        scope = None if row.party_scope is None else frozenset(json.loads(row.party_scope))
+        return Principal(id=row.id, name=row.name, role=Role(row.role), party_scope=scope)
 
     def count_active(self) -> int:
         with self.engine.connect() as connection:
@@ -77,7 +87,8 @@ class KeyStore:
     def list(self) -> list[KeyInfo]:
         with self.engine.connect() as connection:
             rows = connection.execute(select(api_keys).order_by(api_keys.c.created_at, api_keys.c.id)).all()
-        return [KeyInfo(r.id, r.name, Role(r.role), r.created_at, r.revoked_at) for r in rows]
+        return [KeyInfo(r.id, r.name, Role(r.role), None if r.party_scope is None else json.loads(r.party_scope),
+                        r.created_at, r.revoked_at) for r in rows]
 
     def revoke(self, key_id: str) -> bool:
         with self.engine.begin() as connection:

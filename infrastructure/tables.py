@@ -45,8 +45,21 @@ api_keys = Table(
     Column("name", String(200), nullable=False),
     Column("role", String(20), nullable=False),
     Column("key_hash", String(64), nullable=False, unique=True),
+    Column("party_scope", Text, nullable=True),  # JSON list of party ids; None: every party
     Column("created_at", UTCDateTime(), nullable=False),
     Column("revoked_at", UTCDateTime(), nullable=True),
+)
+
+access_denials = Table(
+    "access_denials",  # every refused request, for audit
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime(), nullable=False, index=True),
+    Column("principal", String(64), nullable=True),  # None: no valid key was given
+    Column("method", String(10), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
 )
 
 idempotency_records = Table(

@@ -11,6 +11,7 @@ from sqlalchemy import update
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 from application.queries import CommitmentFilter
 from application.tracker import Tracker
+from domain.access import Role
 from domain.commitment import Commitment
 from infrastructure import read_tables
 from infrastructure.bootstrap import Services, build
@@ -95,3 +96,19 @@ def test_a_long_history_loads_from_its_snapshot_to_the_same_state(database_url: 
             full_replay.close()
     finally:
         services.close()
+
+
+def test_a_database_from_before_a_new_column_is_upgraded_at_start(database_url: str) -> None:
+    from sqlalchemy import text
+
+    services = build(Settings(database_url=database_url))
+    services.keys.create(Role.AUDITOR, "old key")
+    with services.engine.begin() as connection:
+        connection.execute(text("ALTER TABLE api_keys DROP COLUMN party_scope"))  # as it was before scopes
+    services.close()
+    upgraded = build(Settings(database_url=database_url))
+    try:
+        assert [k.name for k in upgraded.keys.list()] == ["old key"]
+        assert upgraded.keys.list()[0].party_scope is None
+    finally:
+        upgraded.close()

@@ -29,10 +29,15 @@ def test_two_servers_write_concurrently_without_losing_an_event(tmp_path: Path) 
         try:
             headers = {"Authorization": f"Bearer {key}"}
             first = httpx.Client(base_url=servers[0].url, headers=headers, timeout=30)
-            un = first.post("/parties", json=UN).json()["id"]
-            oic = first.post("/parties", json=OIC).json()["id"]
-            meeting_id = first.post("/meetings", json=meeting([un, oic])).json()["id"]
-            shared = first.post("/commitments", json=commitment(meeting_id, oic)).json()["id"]
+            def create(path: str, body: object) -> str:
+                response = first.post(path, json=body)
+                assert response.status_code == 201, response.text
+                return str(response.json()["id"])
+
+            un = create("/parties", UN)
+            oic = create("/parties", OIC)
+            meeting_id = create("/meetings", meeting([un, oic]))
+            shared = create("/commitments", commitment(meeting_id, oic))
 
             def client_writes(index: int) -> tuple[list[str], int, int]:
                 server = servers[index % 2]

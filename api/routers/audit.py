@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
-from api.dependencies import ReaderDep, ServicesDep
+from api.dependencies import AuditorDep, ReaderDep, ServicesDep
 from infrastructure import audit_export
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -43,3 +43,12 @@ def export(services: ServicesDep, _: ReaderDep) -> Response:
     """A zip of every event with its chain link, the signed head, and a standard-library verifier."""
     return Response(audit_export.zipped(services.audit, services.tracker), media_type="application/zip",
                     headers={"Content-Disposition": 'attachment; filename="audit-bundle.zip"'})
+
+
+@router.get("/denials")
+def denials(services: ServicesDep, _: AuditorDep,
+            cursor: Annotated[str | None, Query(max_length=20, pattern="^[0-9]+$")] = None,
+            limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> JSONResponse:
+    """Every refused request (no key, unknown key, or not allowed), newest first."""
+    items, next_cursor = services.denials.recent(int(cursor) if cursor else None, limit)
+    return JSONResponse({"items": items, "next_cursor": next_cursor})

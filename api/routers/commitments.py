@@ -11,7 +11,16 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.dependencies import CatalogueDep, IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
+from api.dependencies import (
+    AnyWriterDep,
+    CatalogueDep,
+    CommitmentWriterDep,
+    IfMatchDep,
+    ReaderDep,
+    ServicesDep,
+    TrackerDep,
+)
+from api.problems import Forbidden
 from api.responses import created, page, resource
 from api.routers.common import (
     CursorQuery,
@@ -39,6 +48,7 @@ from application.queries import CommitmentFilter, instant
 from application.tracker import Tracker
 from application.views import CommitmentView
 from domain.commitment import Commitment
+from domain.access import may_change_commitment
 from domain.errors import InvalidValue
 
 router = APIRouter(prefix="/commitments", tags=["commitments"])
@@ -47,9 +57,12 @@ AsOfQuery = Annotated[str | None, Query(max_length=40, description="an instant (
 
 @router.post("", status_code=201, response_model=CommitmentView)
 def record_commitment(
-    body: CommitmentCreate, request: Request, services: ServicesDep, principal: WriterDep
+    body: CommitmentCreate, request: Request, services: ServicesDep, principal: AnyWriterDep
 ) -> JSONResponse:
     tracker = services.tracker
+    if not may_change_commitment(principal.party_scope, [str(body.lead_party_id),
+                                                         *(str(p) for p in body.supporting_party_ids)]):
+        raise Forbidden("this key may record only commitments its parties lead or support")
     return created(
         request, services, principal, body,
         lambda chosen: tracker.record_commitment(principal.id, commitment_id=chosen, **body.inputs()),  # type: ignore[arg-type]
@@ -108,7 +121,7 @@ def commitment_history(commitment_id: UUID, tracker: TrackerDep, _: ReaderDep, c
 
 
 @router.post("/{commitment_id}/suspend", response_model=CommitmentView)
-def suspend(commitment_id: UUID, body: Suspension, tracker: TrackerDep, principal: WriterDep,
+def suspend(commitment_id: UUID, body: Suspension, tracker: TrackerDep, principal: CommitmentWriterDep,
             version: IfMatchDep) -> JSONResponse:
     """agreed or in_progress → suspended; needs the decision's reference."""
     return resource(
@@ -118,7 +131,7 @@ def suspend(commitment_id: UUID, body: Suspension, tracker: TrackerDep, principa
 
 
 @router.post("/{commitment_id}/deliver", response_model=CommitmentView)
-def deliver(commitment_id: UUID, body: Delivery, tracker: TrackerDep, principal: WriterDep,
+def deliver(commitment_id: UUID, body: Delivery, tracker: TrackerDep, principal: CommitmentWriterDep,
             version: IfMatchDep) -> JSONResponse:
     """agreed or in_progress → delivered; needs evidence."""
     return resource(
@@ -130,7 +143,7 @@ def deliver(commitment_id: UUID, body: Delivery, tracker: TrackerDep, principal:
 
 
 @router.post("/{commitment_id}/assess", response_model=CommitmentView)
-def assess(commitment_id: UUID, body: Assessment, tracker: TrackerDep, principal: WriterDep,
+def assess(commitment_id: UUID, body: Assessment, tracker: TrackerDep, principal: CommitmentWriterDep,
            version: IfMatchDep) -> JSONResponse:
     """any open state → fulfilled, partially_fulfilled or not_fulfilled."""
     return resource(tracker.assess_commitment(commitment_id, principal.id, body.outcome, body.reason, version))
@@ -139,7 +152,7 @@ def assess(commitment_id: UUID, body: Assessment, tracker: TrackerDep, principal
 
 
 @router.post("/{commitment_id}/supersede", response_model=CommitmentView)
-def supersede(commitment_id: UUID, body: Supersession, tracker: TrackerDep, principal: WriterDep,
+def supersede(commitment_id: UUID, body: Supersession, tracker: TrackerDep, principal: CommitmentWriterDep,
               version: IfMatchDep) -> JSONResponse:
     """any open state → superseded by a commitment of a later meeting."""
     return resource(
@@ -150,7 +163,7 @@ def supersede(commitment_id: UUID, body: Supersession, tracker: TrackerDep, prin
 
 
 @router.post("/{commitment_id}/progress", response_model=CommitmentView)
-def report_progress(commitment_id: UUID, body: ProgressReport, tracker: TrackerDep, principal: WriterDep,
+def report_progress(commitment_id: UUID, body: ProgressReport, tracker: TrackerDep, principal: CommitmentWriterDep,
                     version: IfMatchDep) -> JSONResponse:
     """Report progress (0–100 %, a note, evidence) in any open state."""
     return resource(
@@ -161,7 +174,7 @@ def report_progress(commitment_id: UUID, body: ProgressReport, tracker: TrackerD
 
 
 @router.post("/{commitment_id}/due", response_model=CommitmentView)
-def revise_due(commitment_id: UUID, body: DueRevision, tracker: TrackerDep, principal: WriterDep,
+def revise_due(commitment_id: UUID, body: DueRevision, tracker: TrackerDep, principal: CommitmentWriterDep,
                version: IfMatchDep) -> JSONResponse:
     """Revise the due; needs a reason."""
     return resource(tracker.revise_due(commitment_id, principal.id, body.due.input(), body.reason, version))
@@ -181,7 +194,7 @@ REASONED_ACTIONS: list[tuple[str, Callable[..., CommitmentView], str]] = [
 
 
 def _reasoned_route(use_case: Callable[..., CommitmentView]) -> Callable[..., JSONResponse]:
-    def route(commitment_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep,
+    def route(commitment_id: UUID, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep,
               body: Reasoned | None = None) -> JSONResponse:
         return resource(use_case(tracker, commitment_id, principal.id, None if body is None else body.reason, version))
 
