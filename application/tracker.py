@@ -22,6 +22,7 @@ from domain.choices import choice
 from domain.commitment import Commitment, CommitmentKind, Evidence, FollowUp, Provenance, reason_text
 from domain.commitment import reminder_days as reminder_days_of
 from domain.due import Due
+from domain.effective import effective_on, is_late, replay_as_happened
 from domain.errors import InvalidValue
 from domain.identifiers import series_slug
 from domain.lifecycle import Status
@@ -429,9 +430,17 @@ class Tracker(Application[UUID]):
         return CommitmentView.of(self._create(commitment, *others))
 
     def get_commitment(
-        self, commitment_id: UUID | str, version: int | None = None, as_of: datetime | None = None
+        self, commitment_id: UUID | str, version: int | None = None, as_of: datetime | None = None,
+        axis: str = "recorded",
     ) -> CommitmentView:
-        """The commitment now, at a version, or as it stood at an instant (replayed up to it)."""
+        """The commitment now, at a version, or as it stood at an instant: as recorded by then
+        (``axis="recorded"``), or with the facts that had happened by then (``axis="effective"``)."""
+        if as_of is not None and axis == "effective":
+            current = self._get(Commitment, commitment_id)
+            aggregate = replay_as_happened(self.events.get(current.id), as_of)
+            if aggregate is None:
+                raise NotFound(f"commitment as of {as_of.isoformat()}", commitment_id)
+            return CommitmentView.of(aggregate)
         if as_of is not None:
             current = self._get(Commitment, commitment_id)
             versions = [e.originator_version for e in self.events.get(current.id) if e.timestamp <= as_of]
@@ -595,6 +604,8 @@ def _event_view(event: Any) -> EventView:
         type=type(event).__name__,
         version=event.originator_version,
         recorded_at=plain(event.timestamp),
+        effective_on=plain(effective_on(event)),
+        late=is_late(event),
         actor=getattr(event, "actor", None),
         reason=payload.get("reason"),
         payload=payload,

@@ -195,6 +195,8 @@ class EventView:
     type: str
     version: int
     recorded_at: str
+    effective_on: str | None  # the date a fact happened in the world, when the event states one
+    late: bool  # recorded after the day it states
     actor: str | None
     reason: str | None
     payload: dict[str, Any]

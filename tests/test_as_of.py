@@ -83,3 +83,36 @@ def test_as_of_is_an_instant_and_excludes_version(api: Api, history: dict[str, A
     assert_problem(api.get(f"/commitments/{first}", as_of="2023-01-01", version=1), 422, "invalid-value", "as_of")
     assert_problem(api.get("/commitments", as_of="2023-01-01T00:00:00"), 422, "invalid-value", "as_of")
     assert api.get(f"/commitments/{first}", as_of="2030-01-01", role=Role.AUDITOR).status_code == 200
+
+
+def test_a_late_entry_shows_both_times_and_counts_on_the_effective_axis(api: Api, clock: Any) -> None:
+    from tests.world import build_world
+
+    world = build_world(api)
+    clock.set(datetime(2024, 6, 1, 9, tzinfo=clock.now.tzinfo))
+    api.post(f"/commitments/{world.commitment}/start")
+    clock.set(datetime(2024, 7, 1, 9, tzinfo=clock.now.tzinfo))  # recorded on 1 July ...
+    api.post(f"/commitments/{world.commitment}/deliver",
+             {"evidence": [{"title": "Workshop report"}], "delivered_on": "2024-06-10"})  # ... done on 10 June
+    events = api.get(f"/commitments/{world.commitment}/history").json()["events"]
+    delivered = [e for e in events if e["type"] == "Delivered"][0]
+    assert (delivered["recorded_at"], delivered["effective_on"], delivered["late"]) == (
+        "2024-07-01T09:00:00Z", "2024-06-10", True)
+    assert not [e for e in events if e["type"] == "Started"][0]["late"]
+    june_15 = "2024-06-15T12:00:00Z"
+    assert api.get(f"/commitments/{world.commitment}", as_of=june_15).json()["status"] == "in_progress"
+    assert api.get(f"/commitments/{world.commitment}", as_of=june_15, axis="effective").json()["status"] == "delivered"
+    assert api.get(f"/commitments/{world.commitment}", as_of="2024-06-05", axis="effective").json()[
+        "status"] == "in_progress"
+    assert_problem(api.get(f"/commitments/{world.commitment}", as_of=june_15, axis="sideways"), 422, "invalid-value",
+                   "axis")
+
+
+def test_a_meeting_recorded_as_held_late_is_visible_as_late(api: Api, clock: Any) -> None:
+    from tests.world import build_world
+
+    world = build_world(api)
+    clock.set(datetime(2022, 8, 1, 9, tzinfo=clock.now.tzinfo))
+    api.post(f"/meetings/{world.meeting}/held", {"starts_on": "2022-07-18", "ends_on": "2022-07-20"})
+    held = api.get(f"/meetings/{world.meeting}/history").json()["events"][-1]
+    assert (held["type"], held["effective_on"], held["late"]) == ("Held", "2022-07-20", True)

@@ -102,11 +102,14 @@ def list_commitments(
 @router.get("/{commitment_id}", response_model=CommitmentView)
 def get_commitment(
     commitment_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None, as_of: AsOfQuery = None,
+    axis: Annotated[str, Query(pattern="^(recorded|effective)$",
+                               description="recorded: as the record stood then; effective: the facts that had "
+                                           "happened by then, including those recorded later")] = "recorded",
 ) -> JSONResponse:
     """The commitment now; or at a ``version``; or ``as_of`` an instant, exactly as it stood then."""
     if version is not None and as_of is not None:
         raise InvalidValue("ask for a version or an instant, not both", "as_of")
-    return resource(tracker.get_commitment(commitment_id, version, instant(as_of, "as_of")))
+    return resource(tracker.get_commitment(commitment_id, version, instant(as_of, "as_of"), axis))
 
 
 @router.get("/{commitment_id}/history")
