@@ -105,6 +105,7 @@ class CommitmentFilter:
     due_soon: bool | None = None
     words: list[str] | None = None
     as_of: datetime | None = None  # answer as the record stood at this instant
+    axis: str = "recorded"  # with as_of: recorded (as the record stood) or effective (facts that had happened)
     sort: str = "recorded"  # recorded | due | -due
     cursor: str | None = None
     limit: int = 50
@@ -112,9 +113,11 @@ class CommitmentFilter:
     @classmethod
     def of(cls, statuses: Sequence[str] = (), kinds: Sequence[str] = (), due_before: str | None = None,
            due_after: str | None = None, q: str | None = None, sort: str = "recorded", limit: int = 50,
-           as_of: str | None = None, **others: Any) -> "CommitmentFilter":
+           as_of: str | None = None, axis: str = "recorded", **others: Any) -> "CommitmentFilter":
         if sort not in ("recorded", "due", "-due"):
             raise InvalidValue("sort by recorded, due or -due", "sort")
+        if axis not in ("recorded", "effective"):
+            raise InvalidValue("the axis is recorded or effective", "axis")
         return cls(
             statuses=_choices(Status, statuses, "status"),
             kinds=_choices(CommitmentKind, kinds, "kind"),
@@ -122,6 +125,7 @@ class CommitmentFilter:
             due_after=instant(due_after, "due_after"),
             words=terms(q),
             as_of=instant(as_of, "as_of"),
+            axis=axis,
             sort=sort,
             limit=check_limit(limit),
             **others,
@@ -184,6 +188,11 @@ class Catalogue(Protocol):
     def find_parties(self, query: PartyFilter) -> Results: ...
 
     def search(self, words: list[str], limit: int) -> list[SearchHit]: ...
+
+    def commitment_ids(self, query: CommitmentFilter) -> list[str]:
+        """Every commitment matching the filters on what never changes (kind, parties, meeting,
+        agreement, words), in the order recorded; the filters on state are left to the caller."""
+        ...
 
     def touched_by_party(self, party_id: str) -> list[str]:
         """The party, and the meetings it took part in, agreements it adopted, commitments it leads or supports."""

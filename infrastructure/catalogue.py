@@ -79,9 +79,29 @@ class SqlCatalogue:
 
     def find_commitments(self, query: CommitmentFilter) -> Results:
         table: Any = commitments_view if query.as_of is None else self._versions_as_of(query.as_of)
-        conditions = self._search(table, "commitment", query.words)
+        conditions = self._fixed_conditions(table, query)
         if query.statuses:
             conditions.append(table.c.status.in_(query.statuses))
+        if query.due_before is not None:
+            conditions.append(table.c.due_at < query.due_before)
+        if query.due_after is not None:
+            conditions.append(table.c.due_at >= query.due_after)
+        if query.overdue is not None:
+            conditions.append(table.c.overdue == query.overdue)
+        if query.due_soon is not None:
+            conditions.append(table.c.due_soon == query.due_soon)
+        statement = select(table.c.document, table.c.seq, table.c.due_at)
+        return self._page(statement, table, conditions, query.cursor, query.limit, query.sort)
+
+    def commitment_ids(self, query: CommitmentFilter) -> list[str]:
+        table = commitments_view
+        with self.engine.connect() as connection:
+            return list(connection.execute(select(table.c.id).where(*self._fixed_conditions(table, query))
+                                           .order_by(table.c.seq)).scalars())
+
+    def _fixed_conditions(self, table: Any, query: CommitmentFilter) -> list[ColumnElement[bool]]:
+        """Conditions on what a commitment never changes."""
+        conditions = self._search(table, "commitment", query.words)
         if query.kinds:
             conditions.append(table.c.kind.in_(query.kinds))
         if query.lead_party is not None:
@@ -96,16 +116,7 @@ class SqlCatalogue:
             conditions.append(table.c.meeting_id == str(query.meeting))
         if query.agreement is not None:
             conditions.append(table.c.agreement_id == str(query.agreement))
-        if query.due_before is not None:
-            conditions.append(table.c.due_at < query.due_before)
-        if query.due_after is not None:
-            conditions.append(table.c.due_at >= query.due_after)
-        if query.overdue is not None:
-            conditions.append(table.c.overdue == query.overdue)
-        if query.due_soon is not None:
-            conditions.append(table.c.due_soon == query.due_soon)
-        statement = select(table.c.document, table.c.seq, table.c.due_at)
-        return self._page(statement, table, conditions, query.cursor, query.limit, query.sort)
+        return conditions
 
     @staticmethod
     def _versions_as_of(at: datetime) -> Any:

@@ -116,3 +116,24 @@ def test_a_meeting_recorded_as_held_late_is_visible_as_late(api: Api, clock: Any
     api.post(f"/meetings/{world.meeting}/held", {"starts_on": "2022-07-18", "ends_on": "2022-07-20"})
     held = api.get(f"/meetings/{world.meeting}/history").json()["events"][-1]
     assert (held["type"], held["effective_on"], held["late"]) == ("Held", "2022-07-20", True)
+
+
+def test_the_portfolio_on_the_effective_axis_counts_facts_recorded_late(api: Api, clock: Any) -> None:
+    from tests.world import build_world
+
+    world = build_world(api)
+    clock.set(datetime(2024, 7, 1, 9, tzinfo=clock.now.tzinfo))
+    api.post(f"/commitments/{world.commitment}/deliver",
+             {"evidence": [{"title": "Workshop report"}], "delivered_on": "2024-06-10"})
+    june_15 = "2024-06-15T12:00:00Z"
+    assert listed(api, as_of=june_15, status="delivered") == {}
+    assert set(listed(api, as_of=june_15, status="delivered", axis="effective")) == {world.commitment}
+    assert listed(api, as_of="2024-06-01", status="delivered", axis="effective") == {}
+    assert_problem(api.get("/commitments", as_of=june_15, axis="both"), 422, "invalid-value", "axis")
+
+
+def test_without_late_facts_both_axes_agree(api: Api, history: dict[str, Any]) -> None:
+    at = (history["start"] + (history["end"] - history["start"]) * 0.5).isoformat()
+    recorded = {i: (c["status"], c["version"]) for i, c in listed(api, as_of=at).items()}
+    effective = {i: (c["status"], c["version"]) for i, c in listed(api, as_of=at, axis="effective").items()}
+    assert effective == recorded

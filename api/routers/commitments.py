@@ -44,6 +44,7 @@ from api.schemas import (
     Suspension,
     evidence_inputs,
 )
+from application.portfolio import as_happened
 from application.queries import CommitmentFilter, instant
 from application.tracker import Tracker
 from application.views import CommitmentView
@@ -72,7 +73,7 @@ def record_commitment(
 
 @router.get("")
 def list_commitments(
-    catalogue: CatalogueDep, _: ReaderDep,
+    catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep,
     status: ManyQuery = [],  # noqa: B006
     kind: ManyQuery = [],  # noqa: B006
     party: Annotated[UUID | None, Query(description="leads or supports")] = None,
@@ -86,16 +87,19 @@ def list_commitments(
     due_soon: bool | None = None,
     q: SearchQuery = None,
     as_of: AsOfQuery = None,
+    axis: Annotated[str, Query(description="with as_of: recorded (default) or effective")] = "recorded",
     sort: Annotated[str, Query(description="recorded, due or -due")] = "recorded",
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> JSONResponse:
     """Commitments matching every filter given, with their total count, a page at a time."""
     query = CommitmentFilter.of(
-        many(status), many(kind), due_before, due_after, q, sort, limit, as_of, party=party, lead_party=lead_party,
-        supporting_party=supporting_party, meeting=meeting, agreement=agreement, overdue=overdue,
-        due_soon=due_soon, cursor=cursor,
+        many(status), many(kind), due_before, due_after, q, sort, limit, as_of, axis, party=party,
+        lead_party=lead_party, supporting_party=supporting_party, meeting=meeting, agreement=agreement,
+        overdue=overdue, due_soon=due_soon, cursor=cursor,
     )
+    if query.as_of is not None and query.axis == "effective":
+        return page(as_happened(tracker, catalogue, query, query.as_of))
     return page(catalogue.find_commitments(query))
 
 
