@@ -40,4 +40,7 @@ def follow(engine: Engine, recorder: ApplicationRecorder, table: Table, name: st
             if not notifications:
                 return reached
             handle(connection, notifications)
-            connection.execute(update(table).where(table.c.name == name).values(position=notifications[-1].id))
+            reached = notifications[-1].id
+            connection.execute(update(table).where(table.c.name == name).values(position=reached))
+        if until is not None and reached >= until:
+            return reached  # what was asked for is done; later events are the next caller's

@@ -1,0 +1,1 @@
+"""Benchmarks: each scenario measured beside a baseline run in the same process (see BENCHMARKS.md)."""

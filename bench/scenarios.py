@@ -1,0 +1,212 @@
+"""The benchmark scenarios. Each returns Figures: a measured value beside a baseline from the same run."""
+
+import json
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import psycopg
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+from sqlalchemy import insert, text
+
+from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from application.queries import CommitmentFilter, terms
+from application.scanner import BATCH
+from bench.measure import Figure, rate, seconds, summary
+from domain.party import Party, PartyKind
+from domain.search import index_terms
+from domain.text import MultilingualText
+from infrastructure.bootstrap import Services, build
+from infrastructure.database import event_store_env
+from infrastructure.read_tables import commitments_view
+from infrastructure.settings import Settings
+
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+UTC = timezone.utc
+
+
+class Note(Aggregate):
+    """The baseline's plain aggregate: one event with a text, as a commitment's first event has."""
+
+    @event("Written")
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+@contextmanager
+def database(engine: str) -> Iterator[str]:
+    """A fresh, empty database for one measurement."""
+    if engine == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{Path(folder) / 'bench.db'}"
+        return
+    name = f"commitments_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def services(url: str, **settings: object) -> Services:
+    return build(Settings(database_url=url, scan_interval=0, dispatch_interval=0, **settings))  # type: ignore[arg-type]
+
+
+def seed_meeting(s: Services) -> tuple[str, str]:
+    party = s.tracker.register_party("bench", TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ")
+    meeting = s.tracker.record_meeting("bench", TextInput({"en": "General meeting"}), "general_meeting",
+                                       PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
+                                       VenueInput("Palais des Nations", "Europe/Zurich"))
+    return party.id, meeting.id
+
+
+def record_commitments(engine: str, count: int, runs: int) -> list[Figure]:
+    ours, baseline = [], []
+    for _ in range(runs):
+        with database(engine) as url:
+            s = services(url)
+            party_id, meeting_id = seed_meeting(s)
+            text_in = TextInput({"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"}, "ar")
+            ours.append(rate(count, lambda: [s.tracker.record_commitment(
+                "bench", text_in, party_id, meeting_id, due=DueInput("year", "2030")) for _ in range(count)]))
+            s.close()
+        with database(engine) as url:
+            app = Application(env=event_store_env(url))
+            baseline.append(rate(count, lambda: [app.save(Note(text="تنفيذ مصفوفة الأنشطة المشتركة"))
+                                                 for _ in range(count)]))
+            app.close()
+    value, low, high = summary(ours)
+    return [Figure("record commitments (application layer)", engine, "events/s", value, low, high,
+                   "eventsourcing Application saving plain aggregates", summary(baseline)[0], "≥ 0.6 × baseline")]
+
+
+def _seed_commitment_rows(s: Services, count: int, overdue_share: float, now: datetime) -> None:
+    """Read-model rows only: the scan reads nothing else."""
+    late_every = max(1, round(1 / overdue_share))
+    rows = []
+    for n in range(count):
+        due = now - timedelta(days=1) if n % late_every == 0 else now + timedelta(days=30 + n % 300)
+        rows.append({"id": str(uuid.uuid4()), "seq": n + 1_000_000, "version": 1, "kind": "action", "status": "agreed",
+                     "lead_party_id": "p", "meeting_id": "m", "agreement_id": None, "row_number": None,
+                     "due_at": due, "overdue": False, "due_soon": False, "can_be_late": True,
+                     "next_reminder_at": due - timedelta(days=30), "document": "{}"})
+        if len(rows) == 20_000 or n == count - 1:
+            with s.engine.begin() as connection:
+                connection.execute(insert(commitments_view), rows)
+            rows = []
+
+
+def find_overdue(engine: str, sizes: list[int], runs: int) -> list[Figure]:
+    figures = []
+    timings: dict[int, float] = {}
+    now = datetime.now(UTC)
+    for size in sizes:
+        with database(engine) as url:
+            s = services(url)
+            _seed_commitment_rows(s, size, 0.01, now)
+            if engine == "postgresql":
+                with s.engine.begin() as connection:
+                    connection.execute(text("ANALYZE commitments_view"))
+            # The scanner asks for one batch at a time (application.scanner.BATCH); a tick repeats it
+            # until no candidate is left, so a tick's cost is batches × this.
+            measured = [seconds(lambda: s.catalogue.overdue_candidates(now, BATCH)) for _ in range(runs * 5)]
+            everything = seconds(lambda: s.catalogue.overdue_candidates(now, size))
+            found = len(s.catalogue.overdue_candidates(now, size))
+            s.close()
+        timings[size] = summary(measured)[0]
+        figures.append(Figure(f"find the overdue among {size:,} (1% overdue), one scanner batch", engine, "ms",
+                              timings[size] * 1000, min(measured) * 1000, max(measured) * 1000,
+                              f"the same batch at {sizes[0]:,}", timings[sizes[0]] * 1000,
+                              f"at the largest ≤ 2 × the time at {sizes[0]:,}",
+                              {"found": found, "all_candidates_ms": everything * 1000}))
+    return figures
+
+
+def verify_chain(engine: str, events: int, runs: int) -> list[Figure]:
+    with database(engine) as url:
+        s = services(url)
+        batch = []
+        names = MultilingualText.of({"en": "Party"}, None, "names")
+        for n in range(events):
+            batch.append(Party(names=names, acronym=f"P{n}", kind=PartyKind.NGO, parent_id=None, actor="bench",
+                               timestamp=datetime.now(UTC)))
+            if len(batch) == 500 or n == events - 1:
+                s.tracker.save(*batch)
+                batch = []
+        s.audit.catch_up()
+        ours = [rate(events, lambda: s.audit.verify()) for _ in range(runs)]
+        baseline = [rate(events, lambda: [None for _ in s.audit.events()]) for _ in range(runs)]
+        intact = s.audit.verify().intact
+        s.close()
+    value, low, high = summary(ours)
+    return [Figure(f"verify the hash chain over {events:,} events", engine, "events/s", value, low, high,
+                   "reading the same rows without hashing", summary(baseline)[0], "≥ 0.5 × baseline",
+                   {"intact": float(intact)})]
+
+
+def load_long_history(engine: str, events: int, runs: int) -> list[Figure]:
+    with database(engine) as url:
+        s = services(url, snapshot_interval=100)
+        party_id, meeting_id = seed_meeting(s)
+        short = s.tracker.record_commitment("bench", TextInput({"en": "Short"}), party_id, meeting_id,
+                                            due=DueInput("year", "2030"), status="agreed")
+        long = s.tracker.record_commitment("bench", TextInput({"en": "Long"}), party_id, meeting_id,
+                                           due=DueInput("year", "2030"), status="agreed")
+        for commitment_id, target in ((short.id, 10), (long.id, events)):
+            aggregate = s.tracker.repository.get(uuid.UUID(commitment_id))
+            while aggregate.version < target:
+                for _ in range(min(250, target - aggregate.version)):
+                    aggregate.report_progress(aggregate.version % 101, None, (), "bench", datetime.now(UTC))
+                s.tracker.save(aggregate)
+        ours = [seconds(lambda: s.tracker.get_commitment(long.id)) for _ in range(runs * 5)]
+        baseline = [seconds(lambda: s.tracker.get_commitment(short.id)) for _ in range(runs * 5)]
+        s.close()
+    value, low, high = summary(ours)
+    return [Figure(f"load a commitment with {events:,} events (snapshots every 100)", engine, "ms", value * 1000,
+                   low * 1000, high * 1000, "loading one with 10 events", summary(baseline)[0] * 1000, "≤ 3 × baseline")]
+
+
+QUERIES = ["مصفوفة الأنشطة", "الانشطه المشتركه", "الأمن الغذائي", "regional framework", "capacity building",
+           "statistical training"]
+TEXTS = ["تنفيذ مصفوفة الأنشطة المشتركة رقم {n}", "Regional framework on food security, item {n}",
+         "بناء القدرات الإحصائية في الدولة {n}", "Statistical capacity building programme {n}",
+         "الأمن الغذائي والتنمية الزراعية {n}", "Joint training on data {n}"]
+
+
+def search(engine: str, size: int, runs: int) -> list[Figure]:
+    with database(engine) as url:
+        s = services(url)
+        now = datetime.now(UTC)
+        _seed_commitment_rows(s, size, 0.01, now)
+        with s.engine.connect() as connection:
+            ids = connection.execute(text("SELECT id FROM commitments_view ORDER BY seq")).scalars().all()
+        insert_sql = text("INSERT INTO search_index (entity_kind, entity_id, body) VALUES ('commitment', :id, :body)")
+        with s.engine.begin() as connection:
+            connection.execute(insert_sql, [{"id": cid, "body": " ".join(index_terms(TEXTS[n % len(TEXTS)].format(n=n)))}
+                                            for n, cid in enumerate(ids)])
+            if engine == "postgresql":
+                connection.execute(text("ANALYZE search_index"))
+        latencies = []
+        for _ in range(runs * 10):
+            for query in QUERIES:
+                started = time.perf_counter()
+                s.catalogue.find_commitments(CommitmentFilter(words=terms(query), limit=20))
+                latencies.append(time.perf_counter() - started)
+        s.close()
+    latencies.sort()
+    p95 = latencies[int(len(latencies) * 0.95) - 1]
+    median = latencies[len(latencies) // 2]
+    return [Figure(f"search {size:,} commitments (Arabic and English), p95", engine, "ms", p95 * 1000,
+                   latencies[0] * 1000, latencies[-1] * 1000, None, None, "p95 ≤ 50 ms",
+                   {"median_ms": median * 1000})]
+
+
+def to_json(figures: list[Figure]) -> str:
+    return json.dumps([{**f.__dict__, "ratio": f.ratio} for f in figures], indent=2, ensure_ascii=False)
