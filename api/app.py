@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from api import problems
+from api.dependencies import ReaderDep
 from infrastructure import ticks
 from api.routers import agreements, audit, commitments, meetings, parties, search, subscriptions
 from infrastructure.bootstrap import Services, build
@@ -40,6 +41,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     problems.install(app)
     for module in (parties, meetings, agreements, commitments, search, subscriptions, audit):
         app.include_router(module.router)
+
+    @app.get("/health", tags=["service"])
+    def health(_: ReaderDep) -> dict[str, str]:
+        """A trivial answer (any key): the service is up. Also the benchmarks' baseline."""
+        return {"status": "ok"}
 
     @app.middleware("http")
     async def limit_body_size(request: Request, call_next):  # type: ignore[no-untyped-def]

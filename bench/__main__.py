@@ -7,10 +7,12 @@ from bench import scenarios
 from bench.measure import Figure
 
 SCALES = {
-    "tiny": {"record": 30, "scan": [1_000, 5_000], "chain": 1_000, "history": 300, "search": 2_000},
-    "small": {"record": 500, "scan": [10_000, 100_000], "chain": 20_000, "history": 10_000, "search": 20_000},
+    "tiny": {"record": 30, "scan": [1_000, 5_000], "chain": 1_000, "history": 300, "search": 2_000, "mark": 50,
+             "http": 640},
+    "small": {"record": 500, "scan": [10_000, 100_000], "chain": 20_000, "history": 10_000, "search": 20_000,
+              "mark": 1_000, "http": 6_400},
     "full": {"record": 2_000, "scan": [10_000, 100_000, 1_000_000], "chain": 1_000_000, "history": 10_000,
-             "search": 100_000},
+             "search": 100_000, "mark": 10_000, "http": 32_000},
 }
 
 
@@ -23,6 +25,8 @@ def run(scale: str, engines: list[str], runs: int) -> list[Figure]:
         figures += scenarios.verify_chain(engine, sizes["chain"], runs)
         figures += scenarios.load_long_history(engine, sizes["history"], runs)
         figures += scenarios.search(engine, sizes["search"], runs)
+        figures += scenarios.mark_overdue(engine, sizes["mark"], runs)
+        figures += scenarios.read_via_api(engine, sizes["http"], runs)
     return figures
 
 

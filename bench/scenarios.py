@@ -210,3 +210,37 @@ def search(engine: str, size: int, runs: int) -> list[Figure]:
 
 def to_json(figures: list[Figure]) -> str:
     return json.dumps([{**f.__dict__, "ratio": f.ratio} for f in figures], indent=2, ensure_ascii=False)
+
+
+def mark_overdue(engine: str, count: int, runs: int) -> list[Figure]:
+    """The scanner marking ``count`` commitments overdue, each creating a delivery for one subscriber."""
+    rates = []
+    for _ in range(runs):
+        with database(engine) as url:
+            s = services(url, webhook_allow_http=True, webhook_allow_loopback=True)
+            s.subscriptions.create("http://127.0.0.1:9/hooks", ["overdue"], [], "bench (never sent)")
+            party_id, meeting_id = seed_meeting(s)
+            for _ in range(count):
+                s.tracker.record_commitment("bench", TextInput({"en": "Due long ago"}), party_id, meeting_id,
+                                            due=DueInput("year", "2024"), status="agreed")
+            rates.append(rate(count, s.scanner.tick))
+            deliveries = s.delivery_log.count(event_type="commitment.overdue")
+            s.close()
+            if deliveries != count:
+                raise AssertionError(f"{deliveries} deliveries for {count} overdue commitments")
+    value, low, high = summary(rates)
+    return [Figure(f"mark {count:,} commitments overdue and create their deliveries", engine, "commitments/s",
+                   value, low, high, None, None, "≥ 2,000/s")]
+
+
+def read_via_api(engine: str, total: int, runs: int) -> list[Figure]:
+    from bench.http_load import read_one
+
+    figures = []
+    for _ in range(runs):
+        with database(engine) as url:
+            figures += read_one(engine, url, total)
+    values = sorted(f.value for f in figures)
+    middle = figures[[f.value for f in figures].index(values[len(values) // 2])]
+    middle.low, middle.high = values[0], values[-1]
+    return [middle]
