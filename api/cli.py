@@ -11,10 +11,11 @@ from infrastructure.settings import DEFAULT_DATABASE_URL, Settings
 DATABASE_HELP = f"where to store everything (default: $COMMITMENTS_DATABASE_URL or {DEFAULT_DATABASE_URL})"
 
 
-def _services(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _services(args: argparse.Namespace, catch_up: bool = True):  # type: ignore[no-untyped-def]
+    """Services on the database the command names; ``catch_up=False`` leaves the followers of the log as they are."""
     from infrastructure.bootstrap import build
 
-    return build(Settings.from_env(database_url=args.database_url))
+    return build(Settings.from_env(database_url=args.database_url), catch_up=catch_up)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -109,9 +110,7 @@ def keys_revoke(args: argparse.Namespace) -> int:
 
 
 def projections_rebuild(args: argparse.Namespace) -> int:
-    from infrastructure.bootstrap import build
-
-    services = build(Settings.from_env(database_url=args.database_url), catch_up=False)
+    services = _services(args, catch_up=False)
     position = services.projector.rebuild()
     print(f"rebuilt the read model from {position} events")
     services.close()
@@ -119,9 +118,7 @@ def projections_rebuild(args: argparse.Namespace) -> int:
 
 
 def projections_status(args: argparse.Namespace) -> int:
-    from infrastructure.bootstrap import build
-
-    services = build(Settings.from_env(database_url=args.database_url), catch_up=False)
+    services = _services(args, catch_up=False)
     position = services.projector.position()
     latest = services.tracker.recorder.max_notification_id() or 0
     print(f"read model at event {position} of {latest}")

@@ -176,8 +176,3 @@ class Due:
     def resolve(self, meeting_ends_on: date | None = None, field_name: str = "due") -> datetime:
         """The UTC instant from which the commitment is late."""
         return end_of_day(self.last_day(meeting_ends_on, field_name), self.time_zone)
-
-    def describe(self) -> str:
-        if self.precision is Precision.RELATIVE:
-            return f"within {self.amount} {self.unit.value if self.unit else ''} of the meeting"
-        return f"{self.precision.value} {self.value} ({self.time_zone})"

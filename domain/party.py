@@ -62,12 +62,3 @@ class Party(Aggregate):
         self.acronym = acronym
         self.kind = kind
         self.parent_id = parent_id
-
-    def rename(self, names: MultilingualText, actor: str, when: datetime) -> None:
-        if names == self.names:
-            return
-        self._renamed(names=names, actor=actor, timestamp=when)
-
-    @event("Renamed")
-    def _renamed(self, names: MultilingualText, actor: str, timestamp: datetime) -> None:
-        self.names = names
