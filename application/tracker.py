@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Recording
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
@@ -64,9 +64,9 @@ class Tracker(Application[UUID]):
             self.snapshotting_intervals = {
                 cls: snapshot_interval for cls in (Party, Meeting, Agreement, Commitment, MeetingSeries)
             }
-        # Called with the position of the last event saved by each command, before the
-        # command returns: the read model catches up, so a client reads its own writes.
-        self.after_save: Callable[[int], Any] | None = None
+        # Called with the recordings of each command's events (each with its notification),
+        # before the command returns: the read model catches up, so a client reads its own writes.
+        self.after_save: Callable[[Sequence[Recording]], Any] | None = None
         super().__init__(env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -116,9 +116,9 @@ class Tracker(Application[UUID]):
             raise ConcurrentUpdate() from None
         self._saved(recordings)
 
-    def _saved(self, recordings: Sequence[Any]) -> None:
+    def _saved(self, recordings: Sequence[Recording]) -> None:
         if self.after_save is not None and recordings:
-            self.after_save(max(recording.notification.id for recording in recordings))
+            self.after_save(recordings)
 
     @staticmethod
     def _new(cls: type[A], created: type, aggregate_id: UUID | None, **kwargs: Any) -> A:

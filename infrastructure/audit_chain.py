@@ -55,6 +55,13 @@ class AuditChain:
             if not connection.execute(select(follower_positions.c.name).where(follower_positions.c.name == NAME)).first():
                 connection.execute(insert(follower_positions).values(name=NAME, position=0))
 
+    def position(self) -> int:
+        return log_follower.position(self.engine, follower_positions, NAME)
+
+    @property
+    def follower(self) -> log_follower.Follower:
+        return log_follower.Follower(follower_positions, NAME, self._extend)
+
     def catch_up(self, until: int | None = None) -> int:
         return log_follower.follow(self.engine, self.recorder, follower_positions, NAME, BATCH, until, self._extend)
 

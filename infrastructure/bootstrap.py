@@ -2,15 +2,16 @@
 
 import logging
 from datetime import timedelta
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from eventsourcing.persistence import ApplicationRecorder, Recording
 from sqlalchemy import Engine
 
 from application.scanner import Scanner
 from application.tracker import Clock, Tracker, system_clock
 from domain.webhooks import retry_schedule
-from infrastructure import schema
+from infrastructure import log_follower, schema
 from infrastructure.audit_chain import AuditChain
 from infrastructure.catalogue import SqlCatalogue
 from infrastructure.database import create_table_engine, event_store_env
@@ -31,17 +32,30 @@ from infrastructure.tables import metadata
 log = logging.getLogger("commitments.projection")
 
 
-def _logging_failures(*followers: Callable[[int], object]) -> Callable[[int], None]:
-    """The command's events are saved whatever happens here: a failure to follow them (read
-    model, webhook outbox) is logged, not reported as the command's failure, and the next
-    command (or a rebuild) catches up."""
+def _following(engine: Engine, recorder: ApplicationRecorder,
+               followers: Sequence[tuple[log_follower.Follower, Callable[[int], object]]]) -> Callable[[Sequence[Recording]], None]:
+    """What runs after each command: every follower of the log (read model, webhook outbox, audit
+    chain) catches up to the command's events, together in one transaction (decision 0011).
 
-    def after_save(position: int) -> None:
-        for catch_up in followers:
+    The command's events are saved whatever happens here. If following them together fails, or
+    a follower is far behind, each follower tries on its own, so one failing follower does not
+    hold back the others; a failure is logged, not reported as the command's failure, and the
+    next command (or a rebuild) catches up.
+    """
+
+    def after_save(recordings: Sequence[Recording]) -> None:
+        saved = [recording.notification for recording in recordings]
+        try:
+            if log_follower.follow_together(engine, recorder, [follower for follower, _ in followers], saved):
+                return
+        except Exception:
+            log.exception("could not follow events up to %s together; each follower tries alone",
+                          saved[-1].id)
+        for _, catch_up in followers:
             try:
-                catch_up(position)
+                catch_up(max(n.id for n in saved))
             except Exception:
-                log.exception("could not catch up to event %s", position)
+                log.exception("could not catch up to event %s", saved[-1].id)
 
     return after_save
 
@@ -102,7 +116,8 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     audit.start()
     if catch_up:
         audit.catch_up()
-    tracker.after_save = _logging_failures(projector.catch_up, outbox.catch_up, audit.catch_up)
+    tracker.after_save = _following(engine, tracker.recorder, [
+        (projector.follower, projector.catch_up), (outbox.follower, outbox.catch_up), (audit.follower, audit.catch_up)])
     catalogue = SqlCatalogue(engine)
     return Services(
         settings=settings,

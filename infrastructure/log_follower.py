@@ -1,15 +1,32 @@
-"""Following the event log exactly once: the loop the read model and the webhook outbox share.
+"""Following the event log exactly once: the loop the read model, the webhook outbox and the
+audit chain share.
 
 Each batch of notifications is handled in one transaction that also moves the follower's
 recorded position, so after a crash the next run starts right after the last handled event.
 Followers of the same name in other threads or processes wait on the position row.
+
+After a command, ``follow_together`` brings every follower up to the command's events in one
+transaction, usually without reading the log at all: the command's own notifications are the
+next ones (decision 0011).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder
-from sqlalchemy import Connection, Engine, Table, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, select, update
+
+Handler = Callable[[Connection, list[Any]], None]
+
+
+@dataclass(frozen=True)
+class Follower:
+    """One follower of the log: the row holding its position, and what it does with new notifications."""
+    table: Table
+    name: str
+    handle: Handler
 
 
 def claim(connection: Connection, table: Table, name: str) -> int:
@@ -23,13 +40,18 @@ def claim(connection: Connection, table: Table, name: str) -> int:
     return int(connection.execute(query).scalar_one())
 
 
+def _move(connection: Connection, table: Table, name: str, reached: int) -> None:
+    connection.execute(update(table).where(table.c.name == bindparam("follower")), {"follower": name,
+                                                                                     "position": reached})
+
+
 def position(engine: Engine, table: Table, name: str) -> int:
     with engine.connect() as connection:
         return int(connection.execute(select(table.c.position).where(table.c.name == name)).scalar_one())
 
 
 def follow(engine: Engine, recorder: ApplicationRecorder, table: Table, name: str, batch_size: int,
-           until: int | None, handle: Callable[[Connection, list[Any]], None]) -> int:
+           until: int | None, handle: Handler) -> int:
     """Handle new notifications, at least up to ``until`` (all of them if None); returns the position."""
     while True:
         with engine.begin() as connection:
@@ -41,6 +63,73 @@ def follow(engine: Engine, recorder: ApplicationRecorder, table: Table, name: st
                 return reached
             handle(connection, notifications)
             reached = notifications[-1].id
-            connection.execute(update(table).where(table.c.name == name).values(position=reached))
+            _move(connection, table, name, reached)
         if until is not None and reached >= until:
             return reached  # what was asked for is done; later events are the next caller's
+
+
+def follow_together(engine: Engine, recorder: ApplicationRecorder, followers: Sequence[Follower],
+                    saved: Sequence[Any], limit: int = 500) -> bool:
+    """Bring every follower up to the last of ``saved`` (a command's notifications) in one transaction.
+
+    When no other event came in between, the saved notifications are exactly what the followers
+    need and the log is not read. False, with nothing done, when a follower is more than ``limit``
+    events behind: catching up that far is each follower's own work, in batches (``follow``).
+    Positions are claimed in the order given, which every caller keeps, so two commands never
+    wait on each other in a cycle.
+    """
+    until = max(n.id for n in saved)
+    with engine.begin() as connection:
+        reached = _claim_all(connection, followers)
+        start = min(reached.values())
+        if start >= until:
+            return True
+        if until - start > limit:
+            return False
+        ours = sorted(saved, key=lambda n: n.id)
+        if [n.id for n in ours] == list(range(start + 1, until + 1)):
+            notifications = ours
+        else:
+            notifications = list(recorder.select_notifications(start + 1, until - start, stop=until))
+        moved: dict[Table, list[str]] = {}
+        for follower in followers:
+            new = [n for n in notifications if n.id > reached[follower.name]]
+            if new:
+                follower.handle(connection, new)
+                moved.setdefault(follower.table, []).append(follower.name)
+        for table, names in moved.items():
+            connection.execute(_statements(table).move, {"names": names, "reached": until})
+    return True
+
+
+def _claim_all(connection: Connection, followers: Sequence[Follower]) -> dict[str, int]:
+    """Every follower's position, locked: one statement per table (SQLite: one lock for all)."""
+    tables: dict[Table, list[str]] = {}
+    for follower in followers:
+        tables.setdefault(follower.table, []).append(follower.name)
+    reached: dict[str, int] = {}
+    for number, (table, names) in enumerate(tables.items()):
+        if connection.dialect.name == "sqlite" and number == 0:
+            # A write takes SQLite's write lock (for the whole database) now rather than later.
+            connection.execute(_statements(table).touch, {"names": names})
+        query = _statements(table).read if connection.dialect.name == "sqlite" else _statements(table).lock
+        reached.update({name: int(position) for name, position in connection.execute(query, {"names": names}).all()})
+    return reached
+
+
+@dataclass(frozen=True)
+class _PositionStatements:
+    touch: Any
+    read: Any
+    lock: Any
+    move: Any
+
+
+@cache
+def _statements(table: Table) -> _PositionStatements:
+    """Built once per table: a command runs them every time."""
+    names = table.c.name.in_(bindparam("names", expanding=True))
+    read = select(table.c.name, table.c.position).where(names).order_by(table.c.name)
+    return _PositionStatements(
+        touch=update(table).where(names).values(position=table.c.position), read=read, lock=read.with_for_update(),
+        move=update(table).where(names).values(position=bindparam("reached")))

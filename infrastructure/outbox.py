@@ -76,6 +76,10 @@ class Outbox:
     def position(self) -> int:
         return log_follower.position(self.engine, follower_positions, NAME)
 
+    @property
+    def follower(self) -> log_follower.Follower:
+        return log_follower.Follower(follower_positions, NAME, self._deliveries)
+
     def catch_up(self, until: int | None = None) -> int:
         return log_follower.follow(self.engine, self.tracker.recorder, follower_positions, NAME, self.batch_size, until,
                                    self._deliveries)

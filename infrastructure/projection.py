@@ -7,15 +7,15 @@ Rows are written from the aggregate's state after the event, using the same
 view the API shows, so a read-model row can never disagree with the aggregate.
 """
 
-import dataclasses
 import json
 import logging
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
-from sqlalchemy import Connection, Engine, Table, delete, insert, inspect, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, inspect, select, update
 
 from application.tracker import Tracker
 from application.views import AgreementView, CommitmentView, MeetingView, PartyView
@@ -46,8 +46,12 @@ NAME = "read_model"
 log = logging.getLogger("commitments.projection")
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def _json(view: Any) -> str:
-    return json.dumps(dataclasses.asdict(view), ensure_ascii=False, sort_keys=True)
+    """The view as the API shows it; its fields are plain values already (``application.views.plain``)."""
+    return _encode(vars(view))
 
 
 def _words(*texts: MultilingualText | str | None) -> list[str]:
@@ -61,29 +65,84 @@ def _words(*texts: MultilingualText | str | None) -> list[str]:
     return words
 
 
-def _store(connection: Connection, table: Table, row: dict[str, Any], created_at: int | None) -> None:
-    """Insert a new row (its ``seq`` is the position of its creation), or update an existing one."""
-    if created_at is not None:
-        connection.execute(insert(table).values(seq=created_at, **row))
-    else:
-        connection.execute(update(table).where(table.c.id == row["id"]).values(**row))
+@dataclass
+class Rows:
+    """What one aggregate's state puts in the read model: its row, the rows of its child tables,
+    and its words for the search index."""
+    table: Table
+    row: dict[str, Any]
+    children: list[tuple[Table, str, list[dict[str, Any]]]]  # table, key column, rows
+    search_kind: str
+    words: list[str]
 
 
-def _version_row(commitment: Commitment, recorded_at: Any) -> dict[str, Any]:
-    view = CommitmentView.of(commitment)
-    return {
-        "id": view.id, "version": commitment.version, "recorded_from": recorded_at, "recorded_until": None,
-        "kind": view.kind, "status": view.status, "lead_party_id": view.lead_party_id,
-        "meeting_id": str(commitment.provenance.meeting_id), "agreement_id": view.provenance["agreement_id"],
-        "due_at": commitment.due_at, "overdue": commitment.overdue, "due_soon": commitment.due_soon,
-        "document": _json(view),
-    }
+def _commitment_columns(commitment: Commitment, view: CommitmentView) -> dict[str, Any]:
+    return {"id": view.id, "version": commitment.version, "kind": view.kind, "status": view.status,
+            "lead_party_id": view.lead_party_id, "meeting_id": str(commitment.provenance.meeting_id),
+            "agreement_id": view.provenance["agreement_id"], "due_at": commitment.due_at,
+            "overdue": commitment.overdue, "due_soon": commitment.due_soon}
 
 
-def _replace_children(connection: Connection, table: Table, key: str, owner: str, rows: list[dict[str, Any]]) -> None:
-    connection.execute(delete(table).where(table.c[key] == owner))
-    if rows:
-        connection.execute(insert(table), rows)
+def _version_row(commitment: Commitment, view: CommitmentView, recorded_at: Any) -> dict[str, Any]:
+    return {**_commitment_columns(commitment, view), "recorded_from": recorded_at, "recorded_until": None,
+            "document": _json(view)}
+
+
+def rows_of(aggregate: Aggregate, known: tuple[CommitmentView, str] | None = None) -> Rows | None:
+    """The read-model rows of an aggregate as it stands (``known``: a commitment's view and its JSON)."""
+    key = str(aggregate.id)
+    if isinstance(aggregate, Commitment):
+        view, document = known or (CommitmentView.of(aggregate), None)
+        quote = aggregate.provenance.quote
+        return Rows(commitments_view, {
+            **_commitment_columns(aggregate, view), "row_number": aggregate.provenance.row_number,
+            "can_be_late": aggregate.status in CAN_BE_LATE, "next_reminder_at": aggregate.next_reminder_at,
+            "document": document or _json(view),
+        }, [(commitment_parties, "commitment_id", [
+            {"commitment_id": key, "party_id": str(aggregate.lead_party_id), "role": "lead"},
+            *({"commitment_id": key, "party_id": str(p), "role": "supporting"} for p in aggregate.supporting_party_ids),
+        ])], "commitment", _words(aggregate.text, quote, aggregate.provenance.clause))
+    if isinstance(aggregate, Meeting):
+        meeting = MeetingView.of(aggregate)
+        return Rows(meetings_view, {
+            "id": key, "version": aggregate.version, "kind": meeting.kind, "status": meeting.status,
+            "series": aggregate.series, "session_number": aggregate.session_number,
+            "starts_on": aggregate.dates.starts_on, "ends_on": aggregate.dates.ends_on, "document": _json(meeting),
+        }, [(meeting_participants, "meeting_id", [
+            {"meeting_id": key, "party_id": str(p.party_id), "role": p.role.value} for p in aggregate.participants
+        ])], "meeting", _words(aggregate.title, aggregate.series, aggregate.venue.name, aggregate.venue.city))
+    if isinstance(aggregate, Agreement):
+        agreement = AgreementView.of(aggregate)
+        return Rows(agreements_view, {
+            "id": key, "version": aggregate.version, "meeting_id": str(aggregate.meeting_id),
+            "kind": agreement.kind, "document": _json(agreement),
+        }, [
+            (agreement_parties, "agreement_id", [{"agreement_id": key, "party_id": str(p)} for p in aggregate.adopted_by]),
+            (matrix_rows_view, "agreement_id", [
+                {"agreement_id": key, "number": row.number, "lead_party_id": str(row.lead_party_id),
+                 "document": json.dumps(document, ensure_ascii=False, sort_keys=True)}
+                for row, document in zip(aggregate.rows, agreement.rows)
+            ]),
+        ], "agreement", _words(aggregate.title, aggregate.text, *(row.activity for row in aggregate.rows)))
+    if isinstance(aggregate, Party):
+        party = PartyView.of(aggregate)
+        return Rows(parties_view, {
+            "id": key, "version": aggregate.version, "acronym": aggregate.acronym, "kind": party.kind,
+            "parent_id": party.parent_id, "document": _json(party),
+        }, [], "party", _words(aggregate.names, aggregate.acronym))
+    return None  # a meeting series: bookkeeping for follow-up sessions, nothing to show
+
+
+# Each statement is built once, at import: SQLAlchemy then skips building and keying it for every event.
+INSERT = {table: insert(table) for table in read_metadata.sorted_tables}
+UPDATE_BY_ID = {table: update(table).where(table.c.id == bindparam("key"))
+                for table in (parties_view, meetings_view, agreements_view, commitments_view)}
+DELETE_CHILDREN = {(table, column): delete(table).where(table.c[column] == bindparam("owner")) for table, column in (
+    (commitment_parties, "commitment_id"), (meeting_participants, "meeting_id"), (agreement_parties, "agreement_id"),
+    (matrix_rows_view, "agreement_id"))}
+CLOSE_VERSION = update(commitment_versions).where(
+    commitment_versions.c.id == bindparam("key"), commitment_versions.c.recorded_until.is_(None)
+).values(recorded_until=bindparam("until"))
 
 
 class Projector:
@@ -131,6 +190,10 @@ class Projector:
 
     # -- following the log --------------------------------------------------------------
 
+    @property
+    def follower(self) -> log_follower.Follower:
+        return log_follower.Follower(projection_state, NAME, self._apply)
+
     def catch_up(self, until: int | None = None) -> int:
         """Apply new events, at least up to notification ``until`` (all of them if None)."""
         return log_follower.follow(self.engine, self.tracker.recorder, projection_state, NAME, self.batch_size,
@@ -143,8 +206,11 @@ class Projector:
         return self.tracker.repository.get(aggregate_id, version=version)
 
     def _apply(self, connection: Connection, notifications: list[Any]) -> None:
-        changed: dict[UUID, tuple[Aggregate, int | None]] = {}
+        """Project a batch: each changed aggregate's rows once, as it stands after the batch, and a
+        version row per commitment event; the writes of the batch go together, statement by statement."""
+        changed: dict[UUID, tuple[Aggregate, int | None]] = {}  # the aggregate, and its creation's position
         versions: list[dict[str, Any]] = []
+        current: dict[UUID, tuple[CommitmentView, str]] = {}  # each commitment's view after its last event
         for notification in notifications:
             event = self.tracker.mapper.to_domain_event(notification)
             aggregate_id = event.originator_id
@@ -158,77 +224,57 @@ class Projector:
                 created_at = previous[1] if previous else None
             changed[aggregate_id] = (aggregate, created_at)
             if isinstance(aggregate, Commitment):
-                versions.append(_version_row(aggregate, event.timestamp))
+                view = CommitmentView.of(aggregate)
+                versions.append(_version_row(aggregate, view, event.timestamp))
+                current[aggregate_id] = (view, versions[-1]["document"])
+        new: dict[Table, list[dict[str, Any]]] = {}
+        existing: dict[Table, list[dict[str, Any]]] = {}
+        children_of_existing: dict[tuple[Table, str], list[dict[str, str]]] = {}
+        children: dict[Table, list[dict[str, Any]]] = {}
         for aggregate, created_at in changed.values():
-            self._write(connection, aggregate, created_at)
             self._remember(aggregate)
+            rows = rows_of(aggregate, current.get(aggregate.id))
+            if rows is None:
+                continue
+            if created_at is not None:
+                new.setdefault(rows.table, []).append({"seq": created_at, **rows.row})
+            else:
+                existing.setdefault(rows.table, []).append({"key": rows.row["id"], **rows.row})
+            for table, column, child_rows in rows.children:
+                if created_at is None:
+                    children_of_existing.setdefault((table, column), []).append({"owner": rows.row["id"]})
+                children.setdefault(table, []).extend(child_rows)
+            search_index.put(connection, rows.search_kind, rows.row["id"], rows.words, created_at is not None)
+        for table, row_list in existing.items():
+            connection.execute(UPDATE_BY_ID[table], row_list)
+        for table, row_list in new.items():
+            connection.execute(INSERT[table], row_list)
+        for (table, column), owners in children_of_existing.items():
+            connection.execute(DELETE_CHILDREN[table, column], owners)
+        for table, row_list in children.items():
+            if row_list:
+                connection.execute(INSERT[table], row_list)
+        self._write_versions(connection, versions)
+
+    def _write_versions(self, connection: Connection, versions: list[dict[str, Any]]) -> None:
+        """Each version is current until the next one was recorded; the first of an existing
+        commitment in this batch closes the one stored before."""
+        closing: list[dict[str, Any]] = []
+        last: dict[str, dict[str, Any]] = {}
         for row in versions:
-            connection.execute(update(commitment_versions).where(
-                commitment_versions.c.id == row["id"], commitment_versions.c.recorded_until.is_(None)
-            ).values(recorded_until=row["recorded_from"]))
-            connection.execute(insert(commitment_versions).values(**row))
+            before = last.get(row["id"])
+            if before is not None:
+                before["recorded_until"] = row["recorded_from"]
+            elif row["version"] > 1:
+                closing.append({"key": row["id"], "until": row["recorded_from"]})
+            last[row["id"]] = row
+        if closing:
+            connection.execute(CLOSE_VERSION, closing)
+        if versions:
+            connection.execute(INSERT[commitment_versions], versions)
 
     def _remember(self, aggregate: Aggregate) -> None:
         self._cache[aggregate.id] = aggregate
         self._cache.move_to_end(aggregate.id)
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
-
-    # -- rows ---------------------------------------------------------------------------
-
-    def _write(self, connection: Connection, aggregate: Aggregate, created_at: int | None) -> None:
-        key = str(aggregate.id)
-        if isinstance(aggregate, Commitment):
-            view = CommitmentView.of(aggregate)
-            _store(connection, commitments_view, {
-                "id": key, "version": aggregate.version, "kind": view.kind, "status": view.status,
-                "lead_party_id": view.lead_party_id, "meeting_id": str(aggregate.provenance.meeting_id),
-                "agreement_id": view.provenance["agreement_id"], "row_number": aggregate.provenance.row_number,
-                "due_at": aggregate.due_at, "overdue": aggregate.overdue, "due_soon": aggregate.due_soon,
-                "can_be_late": aggregate.status in CAN_BE_LATE, "next_reminder_at": aggregate.next_reminder_at,
-                "document": _json(view),
-            }, created_at)
-            _replace_children(connection, commitment_parties, "commitment_id", key, [
-                {"commitment_id": key, "party_id": str(aggregate.lead_party_id), "role": "lead"},
-                *({"commitment_id": key, "party_id": str(p), "role": "supporting"}
-                  for p in aggregate.supporting_party_ids),
-            ])
-            quote = aggregate.provenance.quote
-            search_index.put(connection, "commitment", key,
-                             _words(aggregate.text, quote, aggregate.provenance.clause))
-        elif isinstance(aggregate, Meeting):
-            view = MeetingView.of(aggregate)
-            _store(connection, meetings_view, {
-                "id": key, "version": aggregate.version, "kind": view.kind, "status": view.status,
-                "series": aggregate.series, "session_number": aggregate.session_number,
-                "starts_on": aggregate.dates.starts_on, "ends_on": aggregate.dates.ends_on, "document": _json(view),
-            }, created_at)
-            _replace_children(connection, meeting_participants, "meeting_id", key, [
-                {"meeting_id": key, "party_id": str(p.party_id), "role": p.role.value}
-                for p in aggregate.participants
-            ])
-            search_index.put(connection, "meeting", key,
-                             _words(aggregate.title, aggregate.series, aggregate.venue.name, aggregate.venue.city))
-        elif isinstance(aggregate, Agreement):
-            view = AgreementView.of(aggregate)
-            _store(connection, agreements_view, {
-                "id": key, "version": aggregate.version, "meeting_id": str(aggregate.meeting_id),
-                "kind": view.kind, "document": _json(view),
-            }, created_at)
-            _replace_children(connection, agreement_parties, "agreement_id", key, [
-                {"agreement_id": key, "party_id": str(p)} for p in aggregate.adopted_by
-            ])
-            _replace_children(connection, matrix_rows_view, "agreement_id", key, [
-                {"agreement_id": key, "number": row.number, "lead_party_id": str(row.lead_party_id),
-                 "document": json.dumps(document, ensure_ascii=False, sort_keys=True)}
-                for row, document in zip(aggregate.rows, view.rows)
-            ])
-            search_index.put(connection, "agreement", key,
-                             _words(aggregate.title, aggregate.text, *(row.activity for row in aggregate.rows)))
-        elif isinstance(aggregate, Party):
-            view = PartyView.of(aggregate)
-            _store(connection, parties_view, {
-                "id": key, "version": aggregate.version, "acronym": aggregate.acronym, "kind": view.kind,
-                "parent_id": view.parent_id, "document": _json(view),
-            }, created_at)
-            search_index.put(connection, "party", key, _words(aggregate.names, aggregate.acronym))

@@ -2,8 +2,10 @@
 
 Texts are put in search form (``domain.search``) before indexing and before
 querying, so both engines only ever see normalised words separated by spaces.
-SQLite: an FTS5 table. PostgreSQL: a ``tsvector`` column with a GIN index,
+SQLite: an FTS5 table, with ``search_rows`` finding an entity's FTS row by key (FTS5 would
+otherwise scan the whole index to find it). PostgreSQL: a ``tsvector`` column with a GIN index,
 using the ``simple`` configuration (no stemming: the index serves every language).
+An entity whose words did not change is not written again.
 """
 
 from sqlalchemy import Connection, text
@@ -11,6 +13,8 @@ from sqlalchemy import Connection, text
 SQLITE_DDL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
     "entity_kind UNINDEXED, entity_id UNINDEXED, body, tokenize='unicode61 remove_diacritics 0')",
+    "CREATE TABLE IF NOT EXISTS search_rows (entity_kind varchar(20) NOT NULL, entity_id varchar(36) NOT NULL, "
+    "fts_rowid integer NOT NULL, PRIMARY KEY (entity_kind, entity_id))",
 ]
 POSTGRES_DDL = [
     "CREATE TABLE IF NOT EXISTS search_index (entity_kind varchar(20) NOT NULL, entity_id varchar(36) NOT NULL, "
@@ -27,17 +31,42 @@ def create(connection: Connection) -> None:
 
 def drop(connection: Connection) -> None:
     connection.execute(text("DROP TABLE IF EXISTS search_index"))
+    connection.execute(text("DROP TABLE IF EXISTS search_rows"))
 
 
-def put(connection: Connection, kind: str, entity_id: str, words: list[str]) -> None:
-    connection.execute(
-        text("DELETE FROM search_index WHERE entity_kind = :kind AND entity_id = :id"), {"kind": kind, "id": entity_id}
-    )
+SQLITE_FIND = text("SELECT r.fts_rowid, s.body FROM search_rows r JOIN search_index s ON s.rowid = r.fts_rowid "
+                   "WHERE r.entity_kind = :kind AND r.entity_id = :id")
+SQLITE_REMOVE = [text("DELETE FROM search_index WHERE rowid = :row"),
+                 text("DELETE FROM search_rows WHERE entity_kind = :kind AND entity_id = :id")]
+SQLITE_ADD = text("INSERT INTO search_index (entity_kind, entity_id, body) VALUES (:kind, :id, :body)")
+SQLITE_KEY = text("INSERT INTO search_rows (entity_kind, entity_id, fts_rowid) VALUES (:kind, :id, :row)")
+POSTGRES_ADD = text("INSERT INTO search_index (entity_kind, entity_id, body) VALUES (:kind, :id, :body)")
+POSTGRES_PUT = text("INSERT INTO search_index (entity_kind, entity_id, body) VALUES (:kind, :id, :body) "
+                    "ON CONFLICT (entity_kind, entity_id) DO UPDATE SET body = excluded.body "
+                    "WHERE search_index.body IS DISTINCT FROM excluded.body")
+POSTGRES_REMOVE = text("DELETE FROM search_index WHERE entity_kind = :kind AND entity_id = :id")
+
+
+def put(connection: Connection, kind: str, entity_id: str, words: list[str], new: bool = False) -> None:
+    """Index an entity's words (``new``: it was never indexed, so there is nothing to replace)."""
+    body = " ".join(words)
+    key = {"kind": kind, "id": entity_id}
+    if connection.dialect.name != "sqlite":
+        if words:
+            connection.execute(POSTGRES_ADD if new else POSTGRES_PUT, {**key, "body": body})
+        elif not new:
+            connection.execute(POSTGRES_REMOVE, key)
+        return
+    if not new:
+        found = connection.execute(SQLITE_FIND, key).first()
+        if found is not None and found.body == body:
+            return
+        if found is not None:
+            for statement in SQLITE_REMOVE:
+                connection.execute(statement, {**key, "row": found.fts_rowid})
     if words:
-        connection.execute(
-            text("INSERT INTO search_index (entity_kind, entity_id, body) VALUES (:kind, :id, :body)"),
-            {"kind": kind, "id": entity_id, "body": " ".join(words)},
-        )
+        row = connection.execute(SQLITE_ADD, {**key, "body": body}).lastrowid
+        connection.execute(SQLITE_KEY, {**key, "row": row})
 
 
 def matching(dialect: str, kind: str | None, words: list[str]) -> tuple[str, dict[str, str]]:

@@ -5,6 +5,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
+from application.inputs import TextInput
+from infrastructure import log_follower
 from infrastructure.bootstrap import Services
 from infrastructure.read_tables import read_metadata
 from tests.fakes import FrozenClock
@@ -63,11 +65,11 @@ def test_a_crash_before_commit_leaves_the_position_and_the_tables_unchanged(
     def crash_after_writing(*args: Any) -> None:
         raise Crash()
 
-    write = services.projector._write
-    services.projector._write = lambda *args: (write(*args), crash_after_writing())  # type: ignore[method-assign]
+    write = services.projector._write_versions  # the batch's last writes
+    services.projector._write_versions = lambda *args: (write(*args), crash_after_writing())  # type: ignore[method-assign]
     with pytest.raises(Crash):
         services.projector.catch_up()
-    services.projector._write = write  # type: ignore[method-assign]
+    services.projector._write_versions = write  # type: ignore[method-assign]
     assert services.projector.position() == position
     assert dump(services.engine) == before
 
@@ -81,16 +83,49 @@ def test_a_failing_projection_does_not_fail_the_command_and_is_caught_up_later(
     services: Services, clock: FrozenClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     history = record_history(services.tracker, clock, commitments=3)
-    write = services.projector._write
+    write = services.projector._write_versions
 
     def broken(*args: Any) -> None:
         raise RuntimeError("disk full")
 
-    services.projector._write = broken  # type: ignore[method-assign]
+    services.projector._write_versions = broken  # type: ignore[method-assign]
     view = services.tracker.cancel_commitment(history["commitments"][2], "key_x", "dropped")
     assert view.status == "cancelled"
     assert "could not catch up" in caplog.text
-    services.projector._write = write  # type: ignore[method-assign]
+    # The other followers of the log are not held back by the failing one.
+    latest = services.tracker.recorder.max_notification_id()
+    assert services.outbox.position() == services.audit.position() == latest > services.projector.position()
+    services.projector._write_versions = write  # type: ignore[method-assign]
     services.tracker.start_commitment(history["commitments"][3], "key_x")
     status = {row[0]: row[4] for row in dump(services.engine)["commitments_view"]}
     assert status[history["commitments"][2]] == "cancelled"
+
+
+def test_events_no_follower_saw_are_read_from_the_log_by_the_next_command(services: Services, clock: FrozenClock) -> None:
+    """A command's own events are usually the next ones; when others came first, the followers
+    read those from the log too (and when far behind, each catches up batch by batch)."""
+    record_history(services.tracker, clock, commitments=3)
+    following = services.tracker.after_save
+    services.tracker.after_save = None
+
+    def register(acronym: str) -> str:
+        return services.tracker.register_party("key_x", TextInput({"en": f"Party {acronym}"}), acronym, "ngo").id
+
+    unseen_ids = [register("UNSEEN1"), register("UNSEEN2")]
+    unseen = list(services.tracker.recorder.select_notifications(services.projector.position() + 1, 10))
+    assert len(unseen) == 2
+    followers = [services.projector.follower, services.outbox.follower, services.audit.follower]
+    before = dump(services.engine)
+    assert not log_follower.follow_together(services.engine, services.tracker.recorder, followers, unseen[1:], limit=1)
+    assert dump(services.engine) == before
+
+    services.tracker.after_save = following
+    last_id = register("LAST")
+    latest = services.tracker.recorder.max_notification_id()
+    assert services.projector.position() == services.outbox.position() == services.audit.position() == latest
+    parties = {row[0] for row in dump(services.engine)["parties_view"]}
+    assert {*unseen_ids, last_id} <= parties
+    assert services.audit.verify().intact
+    incremental = dump(services.engine)
+    services.projector.rebuild()
+    assert dump(services.engine) == incremental
