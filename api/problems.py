@@ -8,6 +8,7 @@ classes come before their bases.
 import logging
 from typing import Any
 
+from eventsourcing.persistence import ConnectionUnavailableError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -78,6 +79,7 @@ PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (DecisionReferenceRequired, 422, "decision-reference-required", "A decision reference is required"),
     (InvalidValue, 422, "invalid-value", "A value is not valid"),
     (DomainError, 422, "rule-violated", "A business rule refused the request"),
+    (ConnectionUnavailableError, 503, "busy", "The service is busy"),
 ]
 HANDLED = tuple(row[0] for row in PROBLEMS)
 
@@ -111,10 +113,12 @@ def _from_error(request: Request, error: Exception) -> JSONResponse:
             extra: dict[str, Any] = {"field": getattr(error, "field", None)}
             if isinstance(error, VersionMismatch):
                 extra["current_version"] = error.actual
-            return problem(
-                status, slug, title, getattr(error, "detail", str(error)), request.url.path,
-                getattr(error, "headers", None), **extra,
-            )
+            headers = getattr(error, "headers", None)
+            detail = getattr(error, "detail", str(error))
+            if status == 503:
+                log.warning("busy on %s %s: %s", request.method, request.url.path, error)
+                headers, detail = {"Retry-After": "1"}, "too many requests at once: nothing was stored; retry shortly"
+            return problem(status, slug, title, detail, request.url.path, headers, **extra)
     raise error  # pragma: no cover - only registered for HANDLED classes
 
 

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from application.errors import ConcurrentUpdate, NotFound
 from application.queries import Catalogue
 from application.tracker import Tracker
 
@@ -31,22 +30,19 @@ class Scanner:
     def tick(self) -> ScanResult:
         result = ScanResult()
         now = self.tracker.now()
-        result.overdue = self._each(self.catalogue.overdue_candidates, now, self.tracker.mark_overdue)
-        result.due_soon = self._each(self.catalogue.due_soon_candidates, now, self.tracker.mark_due_soon)
+        result.overdue = self._each(self.catalogue.overdue_candidates, now, self.tracker.mark_many_overdue)
+        result.due_soon = self._each(self.catalogue.due_soon_candidates, now, self.tracker.mark_many_due_soon)
         return result
 
     def _each(
-        self, candidates: Callable[[datetime, int], list[str]], now: datetime, mark: Callable[[str], bool]
+        self, candidates: Callable[[datetime, int], list[str]], now: datetime, mark: Callable[[list[str]], int]
     ) -> int:
+        """Each batch of candidates is marked together (one transaction for the batch's events)."""
         recorded = 0
         seen: set[str] = set()
         while True:
             ids = [i for i in candidates(now, self.batch) if i not in seen]
             if not ids:
                 return recorded
-            for commitment_id in ids:
-                seen.add(commitment_id)
-                try:
-                    recorded += mark(commitment_id)
-                except (ConcurrentUpdate, NotFound):
-                    continue  # the next tick looks again
+            seen.update(ids)
+            recorded += mark(ids)

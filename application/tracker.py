@@ -5,6 +5,7 @@ decide, and saves all changed aggregates in one transaction.
 """
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 from uuid import UUID
@@ -67,6 +68,7 @@ class Tracker(Application[UUID]):
         # Called with the recordings of each command's events (each with its notification),
         # before the command returns: the read model catches up, so a client reads its own writes.
         self.after_save: Callable[[Sequence[Recording]], Any] | None = None
+        self.one_writer: AbstractContextManager[Any] = nullcontext()
         super().__init__(env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -109,16 +111,21 @@ class Tracker(Application[UUID]):
             raise UnknownReference(cls.__name__.lower(), aggregate_id, field)
         return aggregate
 
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording]:
+        """Store the events, then let ``after_save`` follow them, one command at a time per
+        process when ``one_writer`` says so (SQLite: threads queue here, in order, instead of
+        polling the database's single write lock)."""
+        with self.one_writer:
+            recordings = super().save(*objs, **kwargs)
+            if self.after_save is not None and recordings:
+                self.after_save(recordings)
+        return recordings
+
     def _save(self, *aggregates: Aggregate | None) -> None:
         try:
-            recordings = self.save(*aggregates)
+            self.save(*aggregates)
         except IntegrityError:
             raise ConcurrentUpdate() from None
-        self._saved(recordings)
-
-    def _saved(self, recordings: Sequence[Recording]) -> None:
-        if self.after_save is not None and recordings:
-            self.after_save(recordings)
 
     @staticmethod
     def _new(cls: type[A], created: type, aggregate_id: UUID | None, **kwargs: Any) -> A:
@@ -129,12 +136,11 @@ class Tracker(Application[UUID]):
 
     def _create(self, aggregate: A, *others: Aggregate) -> A:
         try:
-            recordings = self.save(aggregate, *others)
+            self.save(aggregate, *others)
         except IntegrityError:
             if self._load(Aggregate, aggregate.id) is not None:
                 raise AlreadyExists(f"{type(aggregate).__name__.lower()} {aggregate.id} already exists") from None
             raise ConcurrentUpdate() from None
-        self._saved(recordings)
         return aggregate
 
     def _change(self, cls: type[A], aggregate_id: UUID, expected_version: int | None, change: Callable[[A, datetime], Any]) -> A:
@@ -556,6 +562,37 @@ class Tracker(Application[UUID]):
     def mark_due_soon(self, commitment_id: UUID | str, actor: str = SCHEDULER) -> bool:
         """Record that a reminder lead time was reached; True if this call recorded it."""
         return self._mark(commitment_id, lambda c, now: c.mark_due_soon(now, actor, now))
+
+    def mark_many_overdue(self, commitment_ids: Sequence[str], actor: str = SCHEDULER) -> int:
+        """``mark_overdue`` for a batch of commitments, saved together; how many were recorded."""
+        return self._mark_many(commitment_ids, lambda c, now: c.mark_overdue(now, actor, now))
+
+    def mark_many_due_soon(self, commitment_ids: Sequence[str], actor: str = SCHEDULER) -> int:
+        """``mark_due_soon`` for a batch of commitments, saved together; how many were recorded."""
+        return self._mark_many(commitment_ids, lambda c, now: c.mark_due_soon(now, actor, now))
+
+    def _mark_many(self, commitment_ids: Sequence[str], mark: Callable[[Commitment, datetime], bool]) -> int:
+        """One save (one transaction) for the whole batch. If another process changed one of them
+        first, the batch stores nothing and each is marked on its own, as ``_mark`` does."""
+        now = self.now()
+        changed = []
+        for commitment_id in commitment_ids:
+            commitment = self._load(Commitment, commitment_id)
+            if commitment is not None and mark(commitment, now):
+                changed.append(commitment)
+        if not changed:
+            return 0
+        try:
+            self._save(*changed)
+            return len(changed)
+        except ConcurrentUpdate:
+            recorded = 0
+            for commitment in changed:
+                try:
+                    recorded += self._mark(commitment.id, mark)
+                except ConcurrentUpdate:
+                    continue  # the next tick looks again
+            return recorded
 
     def _mark(self, commitment_id: UUID | str, mark: Callable[[Commitment, datetime], bool], attempts: int = 5) -> bool:
         """Optimistic concurrency is the deduplicator: when another process changed the

@@ -1,32 +1,46 @@
-"""python -m bench [--scale tiny|small|full] [--engine sqlite|postgresql|both] [--runs N] [--json]"""
+"""python -m bench [--scale tiny|small|full] [--engine sqlite|postgresql|both] [--runs N] [--only WORD] [--json]"""
 
 import argparse
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from bench import scenarios
 from bench.measure import Figure
 
 SCALES = {
     "tiny": {"record": 30, "scan": [1_000, 5_000], "chain": 1_000, "history": 300, "search": 2_000, "mark": 50,
-             "http": 640},
+             "http": 640, "deliver": 100, "rebuild": 1_000, "memory": 1_000},
     "small": {"record": 500, "scan": [10_000, 100_000], "chain": 20_000, "history": 10_000, "search": 20_000,
-              "mark": 1_000, "http": 6_400},
+              "mark": 1_000, "http": 6_400, "deliver": 2_000, "rebuild": 50_000, "memory": 100_000},
     "full": {"record": 2_000, "scan": [10_000, 100_000, 1_000_000], "chain": 1_000_000, "history": 10_000,
-             "search": 100_000, "mark": 10_000, "http": 32_000},
+             "search": 100_000, "mark": 10_000, "http": 32_000, "deliver": 10_000, "rebuild": 1_000_000,
+             "memory": 1_000_000},
 }
 
 
-def run(scale: str, engines: list[str], runs: int) -> list[Figure]:
-    sizes = SCALES[scale]
+# name: (what it measures, how to run it at a scale)
+SCENARIOS: dict[str, Callable[[str, dict[str, Any], int], list[Figure]]] = {
+    "record": lambda engine, sizes, runs: scenarios.record_commitments(engine, sizes["record"], runs),
+    "scan": lambda engine, sizes, runs: scenarios.find_overdue(engine, sizes["scan"], runs),
+    "chain": lambda engine, sizes, runs: scenarios.verify_chain(engine, sizes["chain"], runs),
+    "history": lambda engine, sizes, runs: scenarios.load_long_history(engine, sizes["history"], runs),
+    "search": lambda engine, sizes, runs: scenarios.search(engine, sizes["search"], runs),
+    "mark": lambda engine, sizes, runs: scenarios.mark_overdue(engine, sizes["mark"], runs),
+    "read-api": lambda engine, sizes, runs: scenarios.read_via_api(engine, sizes["http"], runs),
+    "record-api": lambda engine, sizes, runs: scenarios.record_via_api(engine, sizes["http"], runs),
+    "deliver": lambda engine, sizes, runs: scenarios.deliver_webhooks(engine, sizes["deliver"], runs),
+    "rebuild": lambda engine, sizes, runs: scenarios.rebuild_read_model(engine, sizes["rebuild"], runs),
+    "memory": lambda engine, sizes, runs: scenarios.api_memory(engine, sizes["memory"], runs),
+}
+
+
+def run(scale: str, engines: list[str], runs: int, only: list[str] | None = None) -> list[Figure]:
     figures: list[Figure] = []
     for engine in engines:
-        figures += scenarios.record_commitments(engine, sizes["record"], runs)
-        figures += scenarios.find_overdue(engine, sizes["scan"], runs)
-        figures += scenarios.verify_chain(engine, sizes["chain"], runs)
-        figures += scenarios.load_long_history(engine, sizes["history"], runs)
-        figures += scenarios.search(engine, sizes["search"], runs)
-        figures += scenarios.mark_overdue(engine, sizes["mark"], runs)
-        figures += scenarios.read_via_api(engine, sizes["http"], runs)
+        for name, scenario in SCENARIOS.items():
+            if not only or name in only:
+                figures += scenario(engine, SCALES[scale], runs)
     return figures
 
 
@@ -45,10 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=sorted(SCALES), default="small")
     parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported")
+    parser.add_argument("--only", action="append", choices=sorted(SCENARIOS), help="run only these scenarios")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
     engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
-    figures = run(args.scale, engines, args.runs)
+    figures = run(args.scale, engines, args.runs, args.only)
     print(scenarios.to_json(figures) if args.json else table(figures))
     return 0
 

@@ -1,6 +1,7 @@
 """The composition root: builds every part of the service from its settings."""
 
 import logging
+import threading
 from datetime import timedelta
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -116,6 +117,8 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     audit.start()
     if catch_up:
         audit.catch_up()
+    if engine.dialect.name == "sqlite":
+        tracker.one_writer = threading.RLock()  # decision 0011
     tracker.after_save = _following(engine, tracker.recorder, [
         (projector.follower, projector.catch_up), (outbox.follower, outbox.catch_up), (audit.follower, audit.catch_up)])
     catalogue = SqlCatalogue(engine)

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from eventsourcing.persistence import ConnectionUnavailableError
 
 from domain.access import Role
 from infrastructure.bootstrap import Services
@@ -202,3 +203,19 @@ def test_a_control_character_in_a_text_is_refused(api: Api, world: World, nothin
 def test_auditors_read_but_a_write_is_a_403(api: Api, world: World, nothing_stored: None) -> None:
     assert api.get(f"/commitments/{world.commitment}", role=Role.AUDITOR).status_code == 200
     assert_problem(api.post(f"/commitments/{world.commitment}/start", role=Role.AUDITOR), 403, "forbidden")
+
+
+def test_an_event_store_too_busy_to_answer_is_a_503_to_retry_not_a_500(
+    api: Api, world: World, services: Services, monkeypatch: pytest.MonkeyPatch, nothing_stored: None
+) -> None:
+    """Under a burst of writes the event store's connection pool can time out: the client is told
+    to retry, and nothing was stored."""
+
+    def pool_timed_out(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionUnavailableError("Timed out waiting for return of writer")
+
+    monkeypatch.setattr(services.tracker.recorder, "insert_events", pool_timed_out)
+    response = api.post("/commitments", json=commitment(world.meeting, world.oic))
+    body = assert_problem(response, 503, "busy")
+    assert response.headers["retry-after"] == "1"
+    assert "retry" in body["detail"]
