@@ -13,10 +13,8 @@ from pathlib import Path
 import httpx
 
 from bench.measure import Figure
-from bench.scenarios import seed_meeting
+from bench.scenarios import seed_meeting, services as bench_services
 from domain.access import Role
-from infrastructure.bootstrap import build
-from infrastructure.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,7 +95,7 @@ def load(base: str, key: str, request: Callable[[httpx.Client, int], httpx.Respo
 
 def _prepared(url: str) -> tuple[str, str, str]:
     """A coordinator's key, a party and a meeting."""
-    services = build(Settings(database_url=url, scan_interval=0, dispatch_interval=0))
+    services = bench_services(url)
     _, key = services.keys.create(Role.COORDINATOR, "bench")
     party_id, meeting_id = seed_meeting(services)
     services.close()

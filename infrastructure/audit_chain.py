@@ -60,10 +60,10 @@ class AuditChain:
 
     @property
     def follower(self) -> log_follower.Follower:
-        return log_follower.Follower(follower_positions, NAME, self._extend)
+        return log_follower.Follower(follower_positions, NAME, self._extend, BATCH)
 
     def catch_up(self, until: int | None = None) -> int:
-        return log_follower.follow(self.engine, self.recorder, follower_positions, NAME, BATCH, until, self._extend)
+        return log_follower.follow(self.engine, self.recorder, self.follower, until)
 
     def _extend(self, connection: Connection, notifications: list[Any]) -> None:
         previous = connection.execute(

@@ -34,7 +34,7 @@ log = logging.getLogger("commitments.projection")
 
 
 def _following(engine: Engine, recorder: ApplicationRecorder,
-               followers: Sequence[tuple[log_follower.Follower, Callable[[int], object]]]) -> Callable[[Sequence[Recording]], None]:
+               followers: Sequence[log_follower.Follower]) -> Callable[[Sequence[Recording]], None]:
     """What runs after each command: every follower of the log (read model, webhook outbox, audit
     chain) catches up to the command's events, together in one transaction (decision 0011).
 
@@ -46,17 +46,17 @@ def _following(engine: Engine, recorder: ApplicationRecorder,
 
     def after_save(recordings: Sequence[Recording]) -> None:
         saved = [recording.notification for recording in recordings]
+        until = max(n.id for n in saved)
         try:
-            if log_follower.follow_together(engine, recorder, [follower for follower, _ in followers], saved):
+            if log_follower.follow_together(engine, recorder, followers, saved):
                 return
         except Exception:
-            log.exception("could not follow events up to %s together; each follower tries alone",
-                          saved[-1].id)
-        for _, catch_up in followers:
+            log.exception("could not follow events up to %s together; each follower tries alone", until)
+        for follower in followers:
             try:
-                catch_up(max(n.id for n in saved))
+                log_follower.follow(engine, recorder, follower, until)
             except Exception:
-                log.exception("could not catch up to event %s", saved[-1].id)
+                log.exception("could not catch up to event %s", until)
 
     return after_save
 
@@ -119,8 +119,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         audit.catch_up()
     if engine.dialect.name == "sqlite":
         tracker.one_writer = threading.RLock()  # decision 0011
-    tracker.after_save = _following(engine, tracker.recorder, [
-        (projector.follower, projector.catch_up), (outbox.follower, outbox.catch_up), (audit.follower, audit.catch_up)])
+    tracker.after_save = _following(engine, tracker.recorder, [projector.follower, outbox.follower, audit.follower])
     catalogue = SqlCatalogue(engine)
     return Services(
         settings=settings,

@@ -23,10 +23,12 @@ Handler = Callable[[Connection, list[Any]], None]
 
 @dataclass(frozen=True)
 class Follower:
-    """One follower of the log: the row holding its position, and what it does with new notifications."""
+    """One follower of the log: the row holding its position, what it does with new notifications,
+    and how many it takes at a time when catching up on its own."""
     table: Table
     name: str
     handle: Handler
+    batch_size: int
 
 
 def claim(connection: Connection, table: Table, name: str) -> int:
@@ -50,20 +52,19 @@ def position(engine: Engine, table: Table, name: str) -> int:
         return int(connection.execute(select(table.c.position).where(table.c.name == name)).scalar_one())
 
 
-def follow(engine: Engine, recorder: ApplicationRecorder, table: Table, name: str, batch_size: int,
-           until: int | None, handle: Handler) -> int:
+def follow(engine: Engine, recorder: ApplicationRecorder, follower: Follower, until: int | None = None) -> int:
     """Handle new notifications, at least up to ``until`` (all of them if None); returns the position."""
     while True:
         with engine.begin() as connection:
-            reached = claim(connection, table, name)
+            reached = claim(connection, follower.table, follower.name)
             if until is not None and reached >= until:
                 return reached
-            notifications = list(recorder.select_notifications(reached + 1, batch_size))
+            notifications = list(recorder.select_notifications(reached + 1, follower.batch_size))
             if not notifications:
                 return reached
-            handle(connection, notifications)
+            follower.handle(connection, notifications)
             reached = notifications[-1].id
-            _move(connection, table, name, reached)
+            _move(connection, follower.table, follower.name, reached)
         if until is not None and reached >= until:
             return reached  # what was asked for is done; later events are the next caller's
 

@@ -78,11 +78,10 @@ class Outbox:
 
     @property
     def follower(self) -> log_follower.Follower:
-        return log_follower.Follower(follower_positions, NAME, self._deliveries)
+        return log_follower.Follower(follower_positions, NAME, self._deliveries, self.batch_size)
 
     def catch_up(self, until: int | None = None) -> int:
-        return log_follower.follow(self.engine, self.tracker.recorder, follower_positions, NAME, self.batch_size, until,
-                                   self._deliveries)
+        return log_follower.follow(self.engine, self.tracker.recorder, self.follower, until)
 
     def _deliveries(self, connection: Connection, notifications: list[Any]) -> None:
         receivers = self.subscriptions.receiving(connection)

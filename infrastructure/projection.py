@@ -192,12 +192,11 @@ class Projector:
 
     @property
     def follower(self) -> log_follower.Follower:
-        return log_follower.Follower(projection_state, NAME, self._apply)
+        return log_follower.Follower(projection_state, NAME, self._apply, self.batch_size)
 
     def catch_up(self, until: int | None = None) -> int:
         """Apply new events, at least up to notification ``until`` (all of them if None)."""
-        return log_follower.follow(self.engine, self.tracker.recorder, projection_state, NAME, self.batch_size,
-                                   until, self._apply)
+        return log_follower.follow(self.engine, self.tracker.recorder, self.follower, until)
 
     def _aggregate_before(self, aggregate_id: UUID, version: int) -> Aggregate:
         cached = self._cache.get(aggregate_id)
