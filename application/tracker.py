@@ -4,6 +4,7 @@ Each method reads the injected clock once, checks references, lets the domain
 decide, and saves all changed aggregates in one transaction.
 """
 
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime, timezone
@@ -69,6 +70,7 @@ class Tracker(Application[UUID]):
         # before the command returns: the read model catches up, so a client reads its own writes.
         self.after_save: Callable[[Sequence[Recording]], Any] | None = None
         self.one_writer: AbstractContextManager[Any] = nullcontext()
+        self._saving = threading.local()  # the aggregates of the command whose events are being followed
         super().__init__(env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -118,8 +120,20 @@ class Tracker(Application[UUID]):
         with self.one_writer:
             recordings = super().save(*objs, **kwargs)
             if self.after_save is not None and recordings:
-                self.after_save(recordings)
+                self._saving.aggregates = {o.id: o for o in objs if isinstance(o, Aggregate)}
+                try:
+                    self.after_save(recordings)
+                finally:
+                    self._saving.aggregates = {}
         return recordings
+
+    def state_at(self, aggregate_id: UUID, version: int) -> Aggregate:
+        """An aggregate as it stood at ``version``: while its command's events are being followed,
+        the aggregate just saved, if that is the version asked for; otherwise replayed from the store."""
+        saved = getattr(self._saving, "aggregates", {}).get(aggregate_id)
+        if saved is not None and saved.version == version:
+            return saved
+        return self.repository.get(aggregate_id, version=version)
 
     def _save(self, *aggregates: Aggregate | None) -> None:
         try:

@@ -35,23 +35,31 @@ SCENARIOS: dict[str, Callable[[str, dict[str, Any], int], list[Figure]]] = {
 }
 
 
-def run(scale: str, engines: list[str], runs: int, only: list[str] | None = None) -> list[Figure]:
+def run(scale: str, engines: list[str], runs: int, only: list[str] | None = None,
+        measured: Callable[[Figure], object] = lambda figure: None) -> list[Figure]:
+    """Every chosen scenario on every engine; ``measured`` is told of each figure as soon as it is known."""
     figures: list[Figure] = []
     for engine in engines:
         for name, scenario in SCENARIOS.items():
             if not only or name in only:
-                figures += scenario(engine, SCALES[scale], runs)
+                for figure in scenario(engine, SCALES[scale], runs):
+                    measured(figure)
+                    figures.append(figure)
     return figures
 
 
+HEADER = "| scenario | engine | median (min–max) | baseline | ratio | target |\n|---|---|---|---|---|---|"
+
+
+def row(f: Figure) -> str:
+    baseline = "" if f.baseline is None else f"{f.baseline:,.1f} {f.unit} ({f.baseline_name})"
+    ratio = "" if f.ratio is None else f"{f.ratio:.2f}"
+    return (f"| {f.scenario} | {f.engine} | {f.value:,.1f} {f.unit} ({f.low:,.1f}–{f.high:,.1f}) | "
+            f"{baseline} | {ratio} | {f.target} |")
+
+
 def table(figures: list[Figure]) -> str:
-    lines = ["| scenario | engine | median (min–max) | baseline | ratio | target |", "|---|---|---|---|---|---|"]
-    for f in figures:
-        baseline = "" if f.baseline is None else f"{f.baseline:,.1f} {f.unit} ({f.baseline_name})"
-        ratio = "" if f.ratio is None else f"{f.ratio:.2f}"
-        lines.append(f"| {f.scenario} | {f.engine} | {f.value:,.1f} {f.unit} ({f.low:,.1f}–{f.high:,.1f}) | "
-                     f"{baseline} | {ratio} | {f.target} |")
-    return "\n".join(lines)
+    return "\n".join([HEADER, *(row(f) for f in figures)])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,8 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
     engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
-    figures = run(args.scale, engines, args.runs, args.only)
-    print(scenarios.to_json(figures) if args.json else table(figures))
+    if args.json:
+        print(scenarios.to_json(run(args.scale, engines, args.runs, args.only)))
+        return 0
+    print(HEADER, flush=True)  # then each row as soon as it is measured: a long run shows its progress
+    run(args.scale, engines, args.runs, args.only, lambda figure: print(row(figure), flush=True))
     return 0
 
 

@@ -13,8 +13,12 @@ import hashlib
 import json
 
 GENESIS = "0" * 64
+_quote = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]  # what json.dumps uses for a str
 
 
 def chain_link(previous: str, position: int, originator_id: str, version: int, topic: str, state: bytes) -> str:
-    material = [previous, position, originator_id, version, topic, base64.b64encode(state).decode("ascii")]
-    return hashlib.sha256(json.dumps(material, separators=(",", ":")).encode("utf-8")).hexdigest()
+    """The JSON array written by hand, exactly as ``json.dumps(material, separators=(",", ":"))`` writes it
+    (tests/test_audit_chain compares the two): building an encoder per event costs more than the hashing."""
+    material = (f"[{_quote(previous)},{int(position)},{_quote(originator_id)},{int(version)},{_quote(topic)},"
+                f"{_quote(base64.b64encode(state).decode('ascii'))}]")
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()

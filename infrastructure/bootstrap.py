@@ -15,7 +15,7 @@ from domain.webhooks import retry_schedule
 from infrastructure import log_follower, schema
 from infrastructure.audit_chain import AuditChain
 from infrastructure.catalogue import SqlCatalogue
-from infrastructure.database import create_table_engine, event_store_env
+from infrastructure.database import create_table_engine, event_store_env, one_at_a_time
 from infrastructure.idempotency import IdempotencyStore
 from infrastructure.keys import KeyStore
 from infrastructure.delivery_log import DeliveryLog
@@ -100,22 +100,22 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     date with the event log, then kept up to date by every command.
     """
     engine = create_table_engine(settings.database_url)
-    schema.upgrade(engine, metadata)
-    tracker = Tracker(event_store_env(settings.database_url), clock, settings.snapshot_interval)
-    projector = Projector(engine, tracker)
-    projector.prepare()
-    if catch_up:
-        projector.catch_up()
     policy = UrlPolicy(allow_http=settings.webhook_allow_http, allow_loopback=settings.webhook_allow_loopback,
                        allow_private=settings.webhook_allow_private)
-    subscriptions = SubscriptionStore(engine, clock, policy)
-    outbox = Outbox(engine, tracker, subscriptions, clock, settings.public_url)
-    outbox.start_at_the_end()
+    with one_at_a_time(engine):
+        schema.upgrade(engine, metadata)
+        tracker = Tracker(event_store_env(settings.database_url), clock, settings.snapshot_interval)
+        projector = Projector(engine, tracker)
+        projector.prepare()
+        subscriptions = SubscriptionStore(engine, clock, policy)
+        outbox = Outbox(engine, tracker, subscriptions, clock, settings.public_url)
+        outbox.start_at_the_end()
+        audit = AuditChain(engine, tracker.recorder, HeadSigner(engine, clock, settings.signing_key_file or None),
+                           clock)
+        audit.start()
     if catch_up:
+        projector.catch_up()
         outbox.catch_up()
-    audit = AuditChain(engine, tracker.recorder, HeadSigner(engine, clock, settings.signing_key_file or None), clock)
-    audit.start()
-    if catch_up:
         audit.catch_up()
     if engine.dialect.name == "sqlite":
         tracker.one_writer = threading.RLock()  # decision 0011

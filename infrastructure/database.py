@@ -1,8 +1,11 @@
 """One database URL, two clients: the event store (eventsourcing) and tables (SQLAlchemy)."""
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 
 
@@ -58,3 +61,29 @@ def create_table_engine(database_url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+STARTUP_LOCK = 7_316_120  # any number, the same in every process
+
+
+@contextmanager
+def one_at_a_time(engine: Engine) -> Iterator[None]:
+    """Processes starting together create and check the schema one after another. Otherwise two
+    at once fail: on SQLite, both see a table missing and the second to create it fails; on
+    PostgreSQL, eventsourcing's ``CREATE OR REPLACE FUNCTION`` fails with "tuple concurrently updated".
+    SQLite: an exclusive lock on a file beside the database; PostgreSQL: an advisory lock."""
+    if engine.dialect.name == "sqlite":
+        with open(f"{engine.url.database}.startup-lock", "a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK})
+            connection.commit()

@@ -1,9 +1,11 @@
 """Sends pending deliveries: claimed with expiring leases, signed, retried, logged.
 
-A dispatcher claims a delivery by writing its name and a lease expiry on the row, only if
-nobody holds an unexpired lease, so two dispatchers never send the same attempt at once.
-If a dispatcher dies between sending and recording, the lease runs out and another sends
-again, with the same ``webhook-id``: receivers deduplicate on it.
+A dispatcher claims a batch of deliveries by writing its name and a lease expiry on the rows,
+only where nobody holds an unexpired lease, so two dispatchers never send the same attempt at
+once. It never starts an attempt that could outlast its lease, and records the outcomes of a
+batch together, at least once a second (decision 0012). If a dispatcher dies between sending
+and recording, the lease runs out and another sends again, with the same ``webhook-id``:
+receivers deduplicate on it.
 """
 
 import json
@@ -18,7 +20,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import Connection, Engine, and_, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, insert, or_, select, update
 
 from domain.webhooks import DELIVERY_EXHAUSTED, SUBSCRIPTION_DISABLED, Outcome, decide
 from infrastructure import signing
@@ -56,6 +58,53 @@ def retry_after(value: str | None, now: datetime) -> timedelta | None:
     return max(when - now, timedelta(0))
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """What one try to send a delivery gave."""
+    started_at: datetime
+    status_code: int | None
+    error: str | None
+    response_body: str | None
+    wait: timedelta | None  # the receiver's Retry-After
+    duration_ms: int
+
+
+# The statements of the hot path, built once (SQLAlchemy would otherwise build and key them per delivery).
+_FREE = or_(deliveries.c.lease_expires_at.is_(None), deliveries.c.lease_expires_at < bindparam("now"))
+_DUE = (select(deliveries.c.id).join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
+        .where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= bindparam("now"), _FREE,
+               subscriptions.c.status == ACTIVE)
+        .order_by(deliveries.c.next_attempt_at, deliveries.c.id).limit(bindparam("limit")))
+_LEASE = (update(deliveries).where(deliveries.c.id.in_(bindparam("ids", expanding=True)),
+                                   deliveries.c.status == "pending", _FREE)
+          .values(lease_owner=bindparam("owner"), lease_expires_at=bindparam("expires")))
+_CLAIMED = (select(deliveries, subscriptions.c.url, subscriptions.c.secret, subscriptions.c.previous_secret,
+                   subscriptions.c.previous_secret_until)
+            .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
+            .where(deliveries.c.id.in_(bindparam("ids", expanding=True)), deliveries.c.lease_owner == bindparam("owner"),
+                   deliveries.c.lease_expires_at == bindparam("expires")))
+_MINE = and_(deliveries.c.id == bindparam("key"), deliveries.c.lease_owner == bindparam("owner"),
+             deliveries.c.status == "pending")
+_RECORD = update(deliveries).where(_MINE).values(
+    lease_owner=None, lease_expires_at=None, attempts=bindparam("attempts"), attempt_count=bindparam("attempt_count"),
+    updated_at=bindparam("now"), status=bindparam("status"), next_attempt_at=bindparam("next_attempt_at"))
+_SUCCEEDED = (update(deliveries).where(deliveries.c.id.in_(bindparam("ids", expanding=True)),
+                                       deliveries.c.lease_owner == bindparam("owner"), deliveries.c.status == "pending")
+              .values(lease_owner=None, lease_expires_at=None, attempts=deliveries.c.attempts + 1,
+                      attempt_count=deliveries.c.attempt_count + 1, updated_at=bindparam("now"), status="succeeded")
+              .returning(deliveries.c.id))
+_RELEASE = update(deliveries).where(_MINE).values(lease_owner=None, lease_expires_at=None)
+_ATTEMPT = insert(delivery_attempts)
+_NOT_FAILING = (update(subscriptions).where(subscriptions.c.id == bindparam("key"), subscriptions.c.failing_since.isnot(None))
+                .values(failing_since=None))
+
+
+def _attempt_row(row: Any, attempt: Attempt) -> dict[str, Any]:
+    return {"delivery_id": row.id, "number": row.attempt_count + 1, "started_at": attempt.started_at,
+            "duration_ms": attempt.duration_ms, "status_code": attempt.status_code, "error": attempt.error,
+            "response_body": attempt.response_body}
+
+
 class Dispatcher:
     def __init__(self, engine: Engine, outbox: Outbox, clock: Callable[[], datetime],
                  settings: DispatchSettings, name: str | None = None) -> None:
@@ -78,36 +127,44 @@ class Dispatcher:
             claimed = self.claim(limit)
             if not claimed:
                 return made
-            for row in claimed:
-                self.attempt(row)
-                made += 1
+            sent = self._send(claimed)
+            if not sent:  # the lease is too short for even one attempt: the next tick tries again
+                return made
+            made += sent
 
     def claim(self, limit: int) -> list[Any]:
+        """Lease up to ``limit`` due deliveries in one transaction; those another dispatcher won are left out."""
         now = self.clock()
-        free = or_(deliveries.c.lease_expires_at.is_(None), deliveries.c.lease_expires_at < now)
-        due = and_(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now, free,
-                   subscriptions.c.status == ACTIVE)
+        expires = now + self.settings.lease
         with self.engine.connect() as connection:
-            candidates = connection.execute(
-                select(deliveries.c.id).join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
-                .where(due).order_by(deliveries.c.next_attempt_at).limit(limit)
-            ).scalars().all()
-        claimed = []
-        for delivery_id in candidates:
-            with self.engine.begin() as connection:
-                won = connection.execute(
-                    update(deliveries).where(deliveries.c.id == delivery_id, deliveries.c.status == "pending", free)
-                    .values(lease_owner=self.name, lease_expires_at=now + self.settings.lease)
-                ).rowcount == 1
-                if won:
-                    claimed.append(connection.execute(
-                        select(deliveries, subscriptions.c.url, subscriptions.c.secret, subscriptions.c.previous_secret,
-                               subscriptions.c.previous_secret_until)
-                        .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
-                        .where(deliveries.c.id == delivery_id)).first())
-        return claimed
+            candidates = connection.execute(_DUE, {"now": now, "limit": limit}).scalars().all()
+        if not candidates:
+            return []
+        with self.engine.begin() as connection:
+            connection.execute(_LEASE, {"ids": candidates, "now": now, "owner": self.name, "expires": expires})
+            claimed = connection.execute(_CLAIMED, {"ids": candidates, "owner": self.name, "expires": expires}).all()
+        return sorted(claimed, key=lambda row: (row.next_attempt_at, row.id))
 
-    def attempt(self, row: Any) -> None:
+    def _send(self, claimed: list[Any]) -> int:
+        """Attempt each claimed delivery, recording the outcomes together (at least once a second). An
+        attempt is not started if the lease could run out before it ends: those are handed back."""
+        outcomes: list[tuple[Any, Attempt]] = []
+        flushed = time.monotonic()
+        made = 0
+        for n, row in enumerate(claimed):
+            if self.clock() + timedelta(seconds=self.settings.timeout) >= row.lease_expires_at:
+                self._release(claimed[n:])
+                break
+            outcomes.append((row, self.attempt(row)))
+            made += 1
+            if time.monotonic() - flushed >= 1.0:
+                self._record_all(outcomes)
+                outcomes, flushed = [], time.monotonic()
+        self._record_all(outcomes)
+        return made
+
+    def attempt(self, row: Any) -> Attempt:
+        """Send one delivery, signed; nothing is written here."""
         now = self.clock()
         body = row.payload.encode("utf-8")
         in_use = signing.in_use(row.secret, row.previous_secret, row.previous_secret_until, now)
@@ -129,38 +186,52 @@ class Dispatcher:
             error = f"timed out after {self.settings.timeout:g} s"
         except httpx.HTTPError as failure:
             error = f"{type(failure).__name__}: {failure}"
-        duration_ms = int((time.monotonic() - started) * 1000)
-        self.record(row, now, status_code, error, response_body, wait, duration_ms)
+        return Attempt(now, status_code, error, response_body, wait, int((time.monotonic() - started) * 1000))
 
-    def record(self, row: Any, started_at: datetime, status_code: int | None, error: str | None,
-               response_body: str | None, wait: timedelta | None, duration_ms: int) -> None:
-        now = self.clock()
-        decision = decide(status_code, wait, row.attempts + 1, self.settings.retry_schedule, now, self.jitter)
+    def _release(self, rows: list[Any]) -> None:
         with self.engine.begin() as connection:
-            still_mine = connection.execute(
-                update(deliveries).where(deliveries.c.id == row.id, deliveries.c.lease_owner == self.name,
-                                         deliveries.c.status == "pending")
-                .values(lease_owner=None, lease_expires_at=None, attempts=row.attempts + 1,
-                        attempt_count=row.attempt_count + 1, updated_at=now,
-                        status={Outcome.SUCCEEDED: "succeeded", Outcome.RETRY: "pending"}.get(decision.outcome,
-                                                                                             "failed"),
-                        next_attempt_at=decision.next_attempt_at)
-            ).rowcount == 1
-            if not still_mine:
-                log.warning("lease on %s lost before recording; another dispatcher resends it", row.id)
+            connection.execute(_RELEASE, [{"key": row.id, "owner": self.name} for row in rows])
+
+    def _record_all(self, outcomes: list[tuple[Any, Attempt]]) -> None:
+        """The outcomes of several attempts, in one transaction: an attempt whose lease was lost
+        meanwhile is not recorded (the dispatcher that took it over sends it again). Successes,
+        the usual case, are written together; any success clears its subscription's failing streak."""
+        if not outcomes:
+            return
+        now = self.clock()
+        succeeded: dict[str, tuple[Any, Attempt]] = {}
+        with self.engine.begin() as connection:
+            for row, attempt in outcomes:
+                decision = decide(attempt.status_code, attempt.wait, row.attempts + 1, self.settings.retry_schedule,
+                                  now, self.jitter)
+                if decision.outcome is Outcome.SUCCEEDED:
+                    succeeded[row.id] = (row, attempt)
+                    continue
+                still_mine = connection.execute(_RECORD, {
+                    "key": row.id, "owner": self.name, "attempts": row.attempts + 1,
+                    "attempt_count": row.attempt_count + 1, "now": now,
+                    "status": "pending" if decision.outcome is Outcome.RETRY else "failed",
+                    "next_attempt_at": decision.next_attempt_at}).rowcount == 1
+                if still_mine:
+                    connection.execute(_ATTEMPT, _attempt_row(row, attempt))
+                    self._follow_up(connection, row, decision.outcome, now)
+                else:
+                    log.warning("lease on %s lost before recording; another dispatcher resends it", row.id)
+            if not succeeded:
                 return
-            connection.execute(insert(delivery_attempts).values(
-                delivery_id=row.id, number=row.attempt_count + 1, started_at=started_at, duration_ms=duration_ms,
-                status_code=status_code, error=error, response_body=response_body))
-            self._follow_up(connection, row, decision.outcome, now)
+            recorded = set(connection.execute(_SUCCEEDED, {"ids": list(succeeded), "owner": self.name, "now": now})
+                           .scalars())
+            for lost in succeeded.keys() - recorded:
+                log.warning("lease on %s lost before recording; another dispatcher resends it", lost)
+            if recorded:
+                connection.execute(_ATTEMPT, [_attempt_row(*succeeded[key]) for key in recorded])
+                connection.execute(_NOT_FAILING, [{"key": key} for key in
+                                                  {succeeded[key][0].subscription_id for key in recorded}])
 
     def _follow_up(self, connection: Connection, row: Any, outcome: Outcome, now: datetime) -> None:
+        """After a failed attempt: the subscription's failing streak, and what ends it."""
         subscription = connection.execute(select(subscriptions).where(
             subscriptions.c.id == row.subscription_id)).first()
-        if outcome is Outcome.SUCCEEDED:
-            connection.execute(update(subscriptions).where(subscriptions.c.id == row.subscription_id)
-                               .values(failing_since=None))
-            return
         failing_since = subscription.failing_since or now
         if subscription.failing_since is None:
             connection.execute(update(subscriptions).where(subscriptions.c.id == row.subscription_id)

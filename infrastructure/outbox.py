@@ -98,7 +98,7 @@ class Outbox:
         if not wanting:
             return
         event = self.tracker.mapper.to_domain_event(notification)
-        commitment = self.tracker.repository.get(event.originator_id, version=event.originator_version)
+        commitment = self.tracker.state_at(event.originator_id, event.originator_version)
         parties = [str(commitment.lead_party_id), *(str(p) for p in commitment.supporting_party_ids)]
         wanting = [row for row in wanting if concerns(json.loads(row.party_ids), parties)]
         if not wanting:

@@ -65,15 +65,32 @@ def _words(*texts: MultilingualText | str | None) -> list[str]:
     return words
 
 
+def search_texts(aggregate: Aggregate) -> tuple[Any, ...]:
+    """The texts an aggregate is found by: its search words are made of these alone."""
+    if isinstance(aggregate, Commitment):
+        return aggregate.text, aggregate.provenance.quote, aggregate.provenance.clause
+    if isinstance(aggregate, Meeting):
+        return aggregate.title, aggregate.series, aggregate.venue.name, aggregate.venue.city
+    if isinstance(aggregate, Agreement):
+        return (aggregate.title, aggregate.text, *(row.activity for row in aggregate.rows))
+    if isinstance(aggregate, Party):
+        return aggregate.names, aggregate.acronym
+    return ()
+
+
 @dataclass
 class Rows:
     """What one aggregate's state puts in the read model: its row, the rows of its child tables,
-    and its words for the search index."""
+    and the texts it is found by."""
     table: Table
     row: dict[str, Any]
     children: list[tuple[Table, str, list[dict[str, Any]]]]  # table, key column, rows
     search_kind: str
-    words: list[str]
+    texts: tuple[Any, ...]
+
+    @property
+    def words(self) -> list[str]:
+        return _words(*self.texts)
 
 
 def _commitment_columns(commitment: Commitment, view: CommitmentView) -> dict[str, Any]:
@@ -93,7 +110,6 @@ def rows_of(aggregate: Aggregate, known: tuple[CommitmentView, str] | None = Non
     key = str(aggregate.id)
     if isinstance(aggregate, Commitment):
         view, document = known or (CommitmentView.of(aggregate), None)
-        quote = aggregate.provenance.quote
         return Rows(commitments_view, {
             **_commitment_columns(aggregate, view), "row_number": aggregate.provenance.row_number,
             "can_be_late": aggregate.status in CAN_BE_LATE, "next_reminder_at": aggregate.next_reminder_at,
@@ -101,7 +117,7 @@ def rows_of(aggregate: Aggregate, known: tuple[CommitmentView, str] | None = Non
         }, [(commitment_parties, "commitment_id", [
             {"commitment_id": key, "party_id": str(aggregate.lead_party_id), "role": "lead"},
             *({"commitment_id": key, "party_id": str(p), "role": "supporting"} for p in aggregate.supporting_party_ids),
-        ])], "commitment", _words(aggregate.text, quote, aggregate.provenance.clause))
+        ])], "commitment", search_texts(aggregate))
     if isinstance(aggregate, Meeting):
         meeting = MeetingView.of(aggregate)
         return Rows(meetings_view, {
@@ -110,7 +126,7 @@ def rows_of(aggregate: Aggregate, known: tuple[CommitmentView, str] | None = Non
             "starts_on": aggregate.dates.starts_on, "ends_on": aggregate.dates.ends_on, "document": _json(meeting),
         }, [(meeting_participants, "meeting_id", [
             {"meeting_id": key, "party_id": str(p.party_id), "role": p.role.value} for p in aggregate.participants
-        ])], "meeting", _words(aggregate.title, aggregate.series, aggregate.venue.name, aggregate.venue.city))
+        ])], "meeting", search_texts(aggregate))
     if isinstance(aggregate, Agreement):
         agreement = AgreementView.of(aggregate)
         return Rows(agreements_view, {
@@ -123,13 +139,13 @@ def rows_of(aggregate: Aggregate, known: tuple[CommitmentView, str] | None = Non
                  "document": json.dumps(document, ensure_ascii=False, sort_keys=True)}
                 for row, document in zip(aggregate.rows, agreement.rows)
             ]),
-        ], "agreement", _words(aggregate.title, aggregate.text, *(row.activity for row in aggregate.rows)))
+        ], "agreement", search_texts(aggregate))
     if isinstance(aggregate, Party):
         party = PartyView.of(aggregate)
         return Rows(parties_view, {
             "id": key, "version": aggregate.version, "acronym": aggregate.acronym, "kind": party.kind,
             "parent_id": party.parent_id, "document": _json(party),
-        }, [], "party", _words(aggregate.names, aggregate.acronym))
+        }, [], "party", search_texts(aggregate))
     return None  # a meeting series: bookkeeping for follow-up sessions, nothing to show
 
 
@@ -206,8 +222,10 @@ class Projector:
 
     def _apply(self, connection: Connection, notifications: list[Any]) -> None:
         """Project a batch: each changed aggregate's rows once, as it stands after the batch, and a
-        version row per commitment event; the writes of the batch go together, statement by statement."""
+        version row per commitment event; the writes of the batch go together, statement by statement.
+        An aggregate's search words are written again only if the texts it is found by changed."""
         changed: dict[UUID, tuple[Aggregate, int | None]] = {}  # the aggregate, and its creation's position
+        found_by: dict[UUID, tuple[Any, ...]] = {}  # the texts of those that existed before the batch
         versions: list[dict[str, Any]] = []
         current: dict[UUID, tuple[CommitmentView, str]] = {}  # each commitment's view after its last event
         for notification in notifications:
@@ -218,7 +236,11 @@ class Projector:
                 created_at: int | None = notification.id
             else:
                 previous = changed.get(aggregate_id)
-                aggregate = previous[0] if previous else self._aggregate_before(aggregate_id, event.originator_version - 1)
+                if previous:
+                    aggregate = previous[0]
+                else:
+                    aggregate = self._aggregate_before(aggregate_id, event.originator_version - 1)
+                    found_by[aggregate_id] = search_texts(aggregate)
                 event.mutate(aggregate)
                 created_at = previous[1] if previous else None
             changed[aggregate_id] = (aggregate, created_at)
@@ -230,6 +252,7 @@ class Projector:
         existing: dict[Table, list[dict[str, Any]]] = {}
         children_of_existing: dict[tuple[Table, str], list[dict[str, str]]] = {}
         children: dict[Table, list[dict[str, Any]]] = {}
+        new_entries: list[tuple[str, str, list[str]]] = []
         for aggregate, created_at in changed.values():
             self._remember(aggregate)
             rows = rows_of(aggregate, current.get(aggregate.id))
@@ -243,7 +266,11 @@ class Projector:
                 if created_at is None:
                     children_of_existing.setdefault((table, column), []).append({"owner": rows.row["id"]})
                 children.setdefault(table, []).extend(child_rows)
-            search_index.put(connection, rows.search_kind, rows.row["id"], rows.words, created_at is not None)
+            if created_at is not None:
+                new_entries.append((rows.search_kind, rows.row["id"], rows.words))
+            elif rows.texts != found_by.get(aggregate.id):
+                search_index.put(connection, rows.search_kind, rows.row["id"], rows.words)
+        search_index.add(connection, new_entries)
         for table, row_list in existing.items():
             connection.execute(UPDATE_BY_ID[table], row_list)
         for table, row_list in new.items():

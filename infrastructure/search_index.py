@@ -39,6 +39,8 @@ SQLITE_FIND = text("SELECT r.fts_rowid, s.body FROM search_rows r JOIN search_in
 SQLITE_REMOVE = [text("DELETE FROM search_index WHERE rowid = :row"),
                  text("DELETE FROM search_rows WHERE entity_kind = :kind AND entity_id = :id")]
 SQLITE_ADD = text("INSERT INTO search_index (entity_kind, entity_id, body) VALUES (:kind, :id, :body)")
+SQLITE_ADD_AT = text("INSERT INTO search_index (rowid, entity_kind, entity_id, body) VALUES (:row, :kind, :id, :body)")
+SQLITE_LAST_ROW = text("SELECT rowid FROM search_index ORDER BY rowid DESC LIMIT 1")
 SQLITE_KEY = text("INSERT INTO search_rows (entity_kind, entity_id, fts_rowid) VALUES (:kind, :id, :row)")
 POSTGRES_ADD = text("INSERT INTO search_index (entity_kind, entity_id, body) VALUES (:kind, :id, :body)")
 POSTGRES_PUT = text("INSERT INTO search_index (entity_kind, entity_id, body) VALUES (:kind, :id, :body) "
@@ -47,23 +49,37 @@ POSTGRES_PUT = text("INSERT INTO search_index (entity_kind, entity_id, body) VAL
 POSTGRES_REMOVE = text("DELETE FROM search_index WHERE entity_kind = :kind AND entity_id = :id")
 
 
-def put(connection: Connection, kind: str, entity_id: str, words: list[str], new: bool = False) -> None:
-    """Index an entity's words (``new``: it was never indexed, so there is nothing to replace)."""
+def add(connection: Connection, entries: list[tuple[str, str, list[str]]]) -> None:
+    """Index entities never indexed before, all at once: (kind, id, words) each."""
+    rows = [{"kind": kind, "id": entity_id, "body": " ".join(words)} for kind, entity_id, words in entries if words]
+    if not rows:
+        return
+    if connection.dialect.name != "sqlite":
+        connection.execute(POSTGRES_ADD, rows)
+        return
+    last = connection.execute(SQLITE_LAST_ROW).scalar() or 0  # the writer holds the lock: nobody else adds
+    for n, row in enumerate(rows, start=last + 1):
+        row["row"] = n
+    connection.execute(SQLITE_ADD_AT, rows)
+    connection.execute(SQLITE_KEY, rows)
+
+
+def put(connection: Connection, kind: str, entity_id: str, words: list[str]) -> None:
+    """Index an entity's words in place of those it had (if the body is the same, nothing is written)."""
     body = " ".join(words)
     key = {"kind": kind, "id": entity_id}
     if connection.dialect.name != "sqlite":
         if words:
-            connection.execute(POSTGRES_ADD if new else POSTGRES_PUT, {**key, "body": body})
-        elif not new:
+            connection.execute(POSTGRES_PUT, {**key, "body": body})
+        else:
             connection.execute(POSTGRES_REMOVE, key)
         return
-    if not new:
-        found = connection.execute(SQLITE_FIND, key).first()
-        if found is not None and found.body == body:
-            return
-        if found is not None:
-            for statement in SQLITE_REMOVE:
-                connection.execute(statement, {**key, "row": found.fts_rowid})
+    found = connection.execute(SQLITE_FIND, key).first()
+    if found is not None and found.body == body:
+        return
+    if found is not None:
+        for statement in SQLITE_REMOVE:
+            connection.execute(statement, {**key, "row": found.fts_rowid})
     if words:
         row = connection.execute(SQLITE_ADD, {**key, "body": body}).lastrowid
         connection.execute(SQLITE_KEY, {**key, "row": row})

@@ -10,6 +10,7 @@ from uuid import UUID
 from sqlalchemy import text
 
 from domain.access import Role
+from domain.audit import GENESIS, chain_link
 from infrastructure import audit_export
 from infrastructure.bootstrap import Services
 from infrastructure.head_signing import check_signature
@@ -43,6 +44,20 @@ def tamper(services: Services, aggregate_id: str, version: int, change: Any) -> 
             {"state": change(state), "id": stored_id, "v": version}).rowcount
     assert changed == 1
     return position
+
+
+def test_a_link_is_the_hash_of_the_documented_json_array() -> None:
+    """The offline verifier recomputes links with json.dumps; the service writes the same bytes faster."""
+    import base64
+    import hashlib
+
+    for previous, position, originator, version, topic, state in [
+        (GENESIS, 1, "6f1c0d3e-0000-4000-8000-000000000001", 1, "domain.party:Party.Registered", b'{"a":1}'),
+        ("ab" * 32, 2**40, "x\"y\\z", 12, "domain.commitment:Commitment.Noted\u00e9\u062a", "تنفيذ".encode()),
+    ]:
+        material = [previous, position, originator, version, topic, base64.b64encode(state).decode("ascii")]
+        expected = hashlib.sha256(json.dumps(material, separators=(",", ":")).encode("utf-8")).hexdigest()
+        assert chain_link(previous, position, originator, version, topic, state) == expected
 
 
 def test_an_untouched_record_verifies(api: Api, services: Services) -> None:

@@ -5,12 +5,17 @@ import os
 import signal
 import subprocess
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+
+from typing import Any
+
+from sqlalchemy import select
 
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 from infrastructure.bootstrap import Services, build
 from infrastructure.dispatcher import Dispatcher, DispatchSettings
 from infrastructure.settings import Settings
+from infrastructure.tables import deliveries
 from infrastructure.url_safety import UrlPolicy
 from tests.fakes import FrozenClock
 from tests.receiver import Receiver
@@ -97,4 +102,38 @@ def test_a_dispatcher_killed_between_sending_and_recording_is_followed_by_a_rese
         assert json.loads(again.body) == json.loads(first.body)
         assert services.delivery_log.get(first.headers["webhook-id"])["status"] == "succeeded"
         assert json.loads(first.body)["data"]["commitment"]["id"] == commitment_id
+    services.close()
+
+
+def test_a_slow_endpoint_never_outlives_a_lease_the_rest_are_handed_back_and_sent_once(database_url: str) -> None:
+    clock = FrozenClock(datetime(2023, 1, 11, tzinfo=UTC))
+    services = build(Settings(database_url=database_url, scan_interval=0, dispatch_interval=0,
+                              webhook_allow_http=True, webhook_allow_loopback=True), clock=clock)
+    # Each answer takes 4 s by the clock; a lease lasts 11 s and an attempt may take 10 s, so after
+    # the first attempt of a claimed batch the dispatcher must not start another on the same lease.
+    sent_without_a_lease = []
+
+    def answer_slowly(request: Any) -> None:
+        with services.engine.connect() as connection:
+            expires = connection.execute(select(deliveries.c.lease_expires_at).where(
+                deliveries.c.id == request.headers["webhook-id"])).scalar_one()
+        if expires is None or expires <= clock.now:
+            sent_without_a_lease.append(request.headers["webhook-id"])
+        clock.advance(seconds=4)
+
+    with Receiver(before_answer=answer_slowly) as slow:
+        services.subscriptions.create(slow.url, ["overdue"], [], None)
+        seed(services, 6)
+        clock.set(datetime(2025, 1, 2, tzinfo=UTC))
+        services.scanner.tick()
+        dispatcher = Dispatcher(services.engine, services.outbox, clock, DispatchSettings(
+            timeout=10, lease=timedelta(seconds=11), policy=LOOPBACK))
+        assert dispatcher.tick(limit=6) == 6
+        assert sent_without_a_lease == []
+        dispatcher.close()
+        ids = [r.headers["webhook-id"] for r in slow.received]
+        assert sorted(ids) == sorted(set(ids)) and len(ids) == 6
+        for webhook_id in ids:
+            delivery = services.delivery_log.get(webhook_id)
+            assert delivery["status"] == "succeeded" and len(delivery["attempt_log"]) == 1
     services.close()

@@ -1,15 +1,19 @@
 """Several server processes write to one database at once: no event is lost, the read model holds."""
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from uuid import UUID
 
 import httpx
+from sqlalchemy import create_engine, text
 
+from application.inputs import TextInput
 from application.queries import CommitmentFilter
 from domain.access import Role
 from domain.commitment import Commitment
 from infrastructure.bootstrap import build
+from infrastructure.database import parse
 from infrastructure.settings import Settings
 from tests.postgres import postgres_database
 from tests.records import OIC, UN, commitment, meeting
@@ -113,3 +117,36 @@ def test_two_servers_write_concurrently_without_losing_an_event(tmp_path: Path) 
             assert dump(services.engine) == incremental
         finally:
             services.close()
+
+
+def test_services_starting_together_on_a_new_database_all_start(database_url: str) -> None:
+    """Two API workers and a scanner process, say, started at the same moment on an empty database."""
+    start = threading.Barrier(4)
+
+    def start_one(_: int) -> str:
+        start.wait()
+        services = build(Settings(database_url=database_url, scan_interval=0, dispatch_interval=0))
+        try:
+            return services.tracker.register_party("key_a", TextInput({"en": f"Party {_}"}), f"P{_}", "ngo").id
+        finally:
+            services.close()
+
+    for _ in range(3):  # the race is narrow: give it a few chances on a fresh schema each time
+        with ThreadPoolExecutor(4) as pool:
+            parties = list(pool.map(start_one, range(4)))
+        assert len(set(parties)) == 4
+        reset(database_url)
+
+
+def reset(database_url: str) -> None:
+    """Drop everything the services created, so the next start finds an empty database again."""
+    url = parse(database_url)
+    if url.get_backend_name() == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{url.database}{suffix}").unlink(missing_ok=True)
+        return
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()

@@ -110,6 +110,18 @@ def test_meetings_parties_and_agreements_are_searchable_too(api: Api, world: Wor
     assert labels[0]["texts"]["ar"] == "منظمة التعاون الإسلامي"
 
 
+def test_a_row_added_to_a_matrix_later_makes_the_agreement_found_by_its_activity(api: Api, world: World) -> None:
+    matrix = api.created("/agreements", {"meeting_id": world.meeting, "kind": "action_matrix",
+                                         "title": {"texts": {"en": "Matrix of joint activities"}}, "adopted_by": [world.un]})
+    assert ids(api.get("/agreements", q="سلاسل الإمداد")) == []
+    response = api.post(f"/agreements/{matrix['id']}/rows", {
+        "activity": {"texts": {"ar": "تعزيز سلاسل الإمداد الغذائي", "en": "Strengthen food supply chains"}, "authentic": "ar"},
+        "lead_party_id": world.sesric})
+    assert response.status_code == 200, response.text
+    for query in ("سلاسل الإمداد", "supply chains", "matrix"):
+        assert ids(api.get("/agreements", q=query)) == [matrix["id"]], query
+
+
 def test_meetings_agreements_and_parties_filter(api: Api, world: World) -> None:
     other = api.created("/meetings", meeting([world.iofs], kind="working_group", series=None, session_number=None))
     assert ids(api.get("/meetings", party=world.iofs)) == [other["id"]]

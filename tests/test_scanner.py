@@ -141,7 +141,8 @@ def test_racing_worker_processes_record_one_fact_per_commitment(database_url: st
         threading.Thread(target=lambda w=worker: started.append(w.stdout.readline()), daemon=True).start()
     try:
         wait_for(lambda: len(started) == len(workers), 60, "every worker to start")
-        assert all(line.startswith("worker running") for line in started), started
+        assert all(line.startswith("worker running") for line in started), [
+            w.stderr.read() for w in workers if w.poll() is not None and w.stderr]
         wait_for(lambda: all(facts(services, i, "MarkedOverdue") for i in ids), 60, "every commitment marked")
         wait_for(lambda: services.catalogue.find_commitments(CommitmentFilter(overdue=True)).total == len(ids), 30,
                  "the read model to show them")
