@@ -4,6 +4,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from enum import Enum
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -15,8 +16,18 @@ from domain.party import Party
 from domain.text import MultilingualText
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None)})  # exactly these types: an Enum may subclass str
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def plain(value: Any) -> Any:
     """Turn domain values into JSON-ready values (instants in UTC, ISO strings)."""
+    if type(value) in _LEAVES:
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, UUID):
@@ -28,7 +39,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, MultilingualText):
         return {"texts": dict(value.texts), "authentic": value.authentic}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: plain(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, dict):
         return {str(plain(k)): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
