@@ -52,9 +52,12 @@ HEADER = "| scenario | engine | median (min–max) | baseline | ratio | target |
 
 
 def row(f: Figure) -> str:
-    baseline = "" if f.baseline is None else f"{f.baseline:,.1f} {f.unit} ({f.baseline_name})"
+    """One table row; the latencies of the HTTP scenarios (p99) beside their rates."""
+    p99 = f", p99 {f.notes['p99_ms']:,.0f} ms" if "p99_ms" in f.notes else ""
+    baseline_p99 = f", p99 {f.notes['baseline_p99_ms']:,.0f} ms" if "baseline_p99_ms" in f.notes else ""
+    baseline = "" if f.baseline is None else f"{f.baseline:,.1f} {f.unit}{baseline_p99} ({f.baseline_name})"
     ratio = "" if f.ratio is None else f"{f.ratio:.2f}"
-    return (f"| {f.scenario} | {f.engine} | {f.value:,.1f} {f.unit} ({f.low:,.1f}–{f.high:,.1f}) | "
+    return (f"| {f.scenario} | {f.engine} | {f.value:,.1f} {f.unit} ({f.low:,.1f}–{f.high:,.1f}){p99} | "
             f"{baseline} | {ratio} | {f.target} |")
 
 
