@@ -1,5 +1,7 @@
 """Auditors can prove the record was not altered: tampering in the database is found, online and offline."""
 
+import base64
+import hashlib
 import json
 import subprocess
 import sys
@@ -48,9 +50,6 @@ def tamper(services: Services, aggregate_id: str, version: int, change: Any) -> 
 
 def test_a_link_is_the_hash_of_the_documented_json_array() -> None:
     """The offline verifier recomputes links with json.dumps; the service writes the same bytes faster."""
-    import base64
-    import hashlib
-
     for previous, position, originator, version, topic, state in [
         (GENESIS, 1, "6f1c0d3e-0000-4000-8000-000000000001", 1, "domain.party:Party.Registered", b'{"a":1}'),
         ("ab" * 32, 2**40, "x\"y\\z", 12, "domain.commitment:Commitment.Noted\u00e9\u062a", "تنفيذ".encode()),

@@ -6,7 +6,6 @@ import signal
 import subprocess
 import threading
 from datetime import datetime, timedelta, timezone
-
 from typing import Any
 
 from sqlalchemy import select

@@ -123,11 +123,11 @@ def test_services_starting_together_on_a_new_database_all_start(database_url: st
     """Two API workers and a scanner process, say, started at the same moment on an empty database."""
     start = threading.Barrier(4)
 
-    def start_one(_: int) -> str:
+    def start_one(n: int) -> str:
         start.wait()
         services = build(Settings(database_url=database_url, scan_interval=0, dispatch_interval=0))
         try:
-            return services.tracker.register_party("key_a", TextInput({"en": f"Party {_}"}), f"P{_}", "ngo").id
+            return services.tracker.register_party("key_a", TextInput({"en": f"Party {n}"}), f"P{n}", "ngo").id
         finally:
             services.close()
 
