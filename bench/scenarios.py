@@ -22,6 +22,7 @@ from application.scanner import BATCH
 from bench.measure import Figure, rate, seconds, summary
 from domain.access import Role
 from domain.search import index_terms
+from infrastructure import search_index
 from infrastructure.bootstrap import Services, build
 from infrastructure.database import event_store_env
 from infrastructure.read_tables import commitments_view
@@ -184,12 +185,10 @@ def search(engine: str, size: int, runs: int) -> list[Figure]:
         s = services(url)
         now = datetime.now(UTC)
         _seed_commitment_rows(s, size, 0.01, now)
-        with s.engine.connect() as connection:
-            ids = connection.execute(text("SELECT id FROM commitments_view ORDER BY seq")).scalars().all()
-        insert_sql = text("INSERT INTO search_index (entity_kind, entity_id, body) VALUES ('commitment', :id, :body)")
         with s.engine.begin() as connection:
-            connection.execute(insert_sql, [{"id": cid, "body": " ".join(index_terms(TEXTS[n % len(TEXTS)].format(n=n)))}
-                                            for n, cid in enumerate(ids)])
+            rows = connection.execute(text("SELECT id, seq FROM commitments_view ORDER BY seq")).all()
+            search_index.add(connection, [("commitment", row.id, row.seq, index_terms(TEXTS[n % len(TEXTS)].format(n=n)))
+                                          for n, row in enumerate(rows)])
             if engine == "postgresql":
                 connection.execute(text("ANALYZE search_index"))
         latencies = []

@@ -1,10 +1,11 @@
 """Answers the catalogue's questions (``application.queries``) from the read-model tables."""
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, String, Table, and_, func, or_, select, text
+from sqlalchemy import BigInteger, ColumnElement, Engine, Row, Select, Subquery, Table, and_, func, or_, select, text
 
 from application.queries import (
     AgreementFilter,
@@ -38,44 +39,57 @@ class SqlCatalogue:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def _page(self, statement: Select[Any], table: Table, conditions: list[ColumnElement[bool]], cursor: str | None,
-              limit: int, order: str = "recorded") -> Results:
+    def _page(self, statement: Select[Any], table: Any, conditions: list[ColumnElement[bool]], cursor: str | None,
+              limit: int, order: str = "recorded", search: tuple[str, list[str] | None] = ("", None)) -> Results:
+        """One page of ``statement``'s rows meeting ``conditions`` (and having the words of
+        ``search``: a kind and its words, if any), in ``order``, after ``cursor``; and how many
+        there are in all."""
+        kind, words = search
+        if words is not None and not conditions and order == "recorded" and isinstance(table, Table):
+            return self._search_page(statement, table, kind, words, cursor, limit)
+        seq = table.c.seq
+        matches = None
+        if words is not None:
+            matches = self._found(kind, words)
+            statement = statement.join_from(matches, table, table.c.seq == matches.c.seq)
+            seq = matches.c.seq  # the same, in the order the search gives
+        keyset: list[ColumnElement[bool]] = []
+        if order == "recorded":
+            after = decode_cursor(cursor, 1)
+            if after is not None:
+                keyset.append(seq > int(after[0]))
+            ordering = [seq]
+        else:
+            after = decode_cursor(cursor, 2)
+            due = table.c.due_at
+            if after is not None:
+                at = _parse(after[0])
+                if order == "due":
+                    keyset.append(or_(due > at, and_(due == at, seq > int(after[1]))))
+                else:
+                    keyset.append(or_(due < at, and_(due == at, seq < int(after[1]))))
+            ordering = [due, seq] if order == "due" else [due.desc(), seq.desc()]
         with self.engine.connect() as connection:
-            total = connection.execute(
-                select(func.count()).select_from(table).where(*conditions)
-            ).scalar_one()
-            keyset: list[ColumnElement[bool]] = []
-            if order == "recorded":
-                after = decode_cursor(cursor, 1)
-                if after is not None:
-                    keyset.append(table.c.seq > int(after[0]))
-                ordering = [table.c.seq]
-            else:
-                after = decode_cursor(cursor, 2)
-                due, seq = table.c.due_at, table.c.seq
-                if after is not None:
-                    at = _parse(after[0])
-                    if order == "due":
-                        keyset.append(or_(due > at, and_(due == at, seq > int(after[1]))))
-                    else:
-                        keyset.append(or_(due < at, and_(due == at, seq < int(after[1]))))
-                ordering = [due, seq] if order == "due" else [due.desc(), seq.desc()]
+            total = connection.execute(_count(table, conditions, matches)).scalar_one()
             rows = connection.execute(
                 statement.where(*conditions, *keyset).order_by(*ordering).limit(limit + 1)
             ).all()
-        items = [json.loads(row.document) for row in rows[:limit]]
-        next_cursor = None
-        if len(rows) > limit:
-            last = rows[limit - 1]
-            next_cursor = (encode_cursor(last.seq) if order == "recorded"
-                           else encode_cursor(last.due_at.isoformat(), last.seq))
-        return Results(items=items, next_cursor=next_cursor, total=total)
+        return _results(rows, limit, total, order)
 
-    def _search(self, table: Table, kind: str, words: list[str] | None) -> list[ColumnElement[bool]]:
-        if words is None:
-            return []
-        sql, parameters = search_index.matching(self.engine.dialect.name, kind, words)
-        return [table.c.id.in_(text(sql).bindparams(**parameters).columns(entity_id=String))]
+    def _search_page(self, statement: Select[Any], table: Table, kind: str, words: list[str], cursor: str | None,
+                     limit: int) -> Results:
+        """A search with no other filter, in recorded order: the index gives the page's entities
+        and the total by itself, and only the page's rows are read."""
+        after = decode_cursor(cursor, 1)
+        with self.engine.connect() as connection:
+            seqs, total = search_index.first_matches(connection, kind, words, int(after[0]) if after else 0, limit + 1)
+            rows = connection.execute(statement.where(table.c.seq.in_(seqs)).order_by(table.c.seq)).all()
+        return _results(rows, limit, total, "recorded")
+
+    def _found(self, kind: str, words: list[str], newest_first: bool = False) -> Subquery:
+        """The entities of ``kind`` having the words, by ``seq`` in recorded order (or newest first)."""
+        sql, parameters = search_index.matches(self.engine.dialect.name, kind, words, newest_first)
+        return text(sql).bindparams(**parameters).columns(seq=BigInteger).subquery("matches")
 
     def find_commitments(self, query: CommitmentFilter) -> Results:
         table: Any = commitments_view if query.as_of is None else self._versions_as_of(query.as_of)
@@ -91,17 +105,21 @@ class SqlCatalogue:
         if query.due_soon is not None:
             conditions.append(table.c.due_soon == query.due_soon)
         statement = select(table.c.document, table.c.seq, table.c.due_at)
-        return self._page(statement, table, conditions, query.cursor, query.limit, query.sort)
+        return self._page(statement, table, conditions, query.cursor, query.limit, query.sort,
+                          ("commitment", query.words))
 
     def commitment_ids(self, query: CommitmentFilter) -> list[str]:
         table = commitments_view
+        statement = select(table.c.id).where(*self._fixed_conditions(table, query)).order_by(table.c.seq)
+        if query.words is not None:
+            matches = self._found("commitment", query.words)
+            statement = statement.join_from(matches, table, table.c.seq == matches.c.seq)
         with self.engine.connect() as connection:
-            return list(connection.execute(select(table.c.id).where(*self._fixed_conditions(table, query))
-                                           .order_by(table.c.seq)).scalars())
+            return list(connection.execute(statement).scalars())
 
     def _fixed_conditions(self, table: Any, query: CommitmentFilter) -> list[ColumnElement[bool]]:
-        """Conditions on what a commitment never changes."""
-        conditions = self._search(table, "commitment", query.words)
+        """Conditions on what a commitment never changes (besides its words: see ``_found``)."""
+        conditions: list[ColumnElement[bool]] = []
         if query.kinds:
             conditions.append(table.c.kind.in_(query.kinds))
         if query.lead_party is not None:
@@ -132,7 +150,7 @@ class SqlCatalogue:
 
     def find_meetings(self, query: MeetingFilter) -> Results:
         table = meetings_view
-        conditions = self._search(table, "meeting", query.words)
+        conditions: list[ColumnElement[bool]] = []
         if query.statuses:
             conditions.append(table.c.status.in_(query.statuses))
         if query.kinds:
@@ -146,11 +164,12 @@ class SqlCatalogue:
             conditions.append(table.c.starts_on >= query.starts_after)
         if query.starts_before is not None:
             conditions.append(table.c.starts_on < query.starts_before)
-        return self._page(select(table.c.document, table.c.seq), table, conditions, query.cursor, query.limit)
+        return self._page(select(table.c.document, table.c.seq), table, conditions, query.cursor, query.limit,
+                          search=("meeting", query.words))
 
     def find_agreements(self, query: AgreementFilter) -> Results:
         table = agreements_view
-        conditions = self._search(table, "agreement", query.words)
+        conditions: list[ColumnElement[bool]] = []
         if query.kinds:
             conditions.append(table.c.kind.in_(query.kinds))
         if query.meeting is not None:
@@ -158,16 +177,18 @@ class SqlCatalogue:
         if query.party is not None:
             conditions.append(table.c.id.in_(
                 select(agreement_parties.c.agreement_id).where(agreement_parties.c.party_id == str(query.party))))
-        return self._page(select(table.c.document, table.c.seq), table, conditions, query.cursor, query.limit)
+        return self._page(select(table.c.document, table.c.seq), table, conditions, query.cursor, query.limit,
+                          search=("agreement", query.words))
 
     def find_parties(self, query: PartyFilter) -> Results:
         table = parties_view
-        conditions = self._search(table, "party", query.words)
+        conditions: list[ColumnElement[bool]] = []
         if query.kinds:
             conditions.append(table.c.kind.in_(query.kinds))
         if query.parent is not None:
             conditions.append(table.c.parent_id == str(query.parent))
-        return self._page(select(table.c.document, table.c.seq), table, conditions, query.cursor, query.limit)
+        return self._page(select(table.c.document, table.c.seq), table, conditions, query.cursor, query.limit,
+                          search=("party", query.words))
 
     def touched_by_party(self, party_id: str) -> list[str]:
         return self._in_creation_order(
@@ -217,14 +238,34 @@ class SqlCatalogue:
         """Everything whose texts hold all the words: parties, meetings, agreements, then commitments."""
         hits: list[SearchHit] = []
         for kind, (label, table) in _LABELS.items():
-            conditions = self._search(table, kind, words)
+            matches = self._found(kind, words, newest_first=True)
             with self.engine.connect() as connection:
                 rows = connection.execute(
-                    select(table.c.id, table.c.document).where(*conditions).order_by(table.c.seq.desc()).limit(limit)
+                    select(table.c.id, table.c.document).join_from(matches, table, table.c.seq == matches.c.seq)
+                    .order_by(matches.c.seq.desc()).limit(limit)
                 ).all()
             hits += [SearchHit(kind=kind, id=row.id, label=json.loads(row.document)[label]) for row in rows]
         return hits[:limit]
 
+
+def _results(rows: Sequence[Row[Any]], limit: int, total: int, order: str) -> Results:
+    """The page out of ``limit + 1`` rows: the one past the page says there is a next one."""
+    items = [json.loads(row.document) for row in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = (encode_cursor(last.seq) if order == "recorded"
+                       else encode_cursor(last.due_at.isoformat(), last.seq))
+    return Results(items=items, next_cursor=next_cursor, total=total)
+
+
+def _count(table: Any, conditions: list[ColumnElement[bool]], matches: Subquery | None) -> Select[Any]:
+    if matches is None:
+        return select(func.count()).select_from(table).where(*conditions)
+    if not conditions and isinstance(table, Table):
+        # A view table has a row for every entity of its kind the index holds: the matches are the total.
+        return select(func.count()).select_from(matches)
+    return select(func.count()).select_from(matches.join(table, table.c.seq == matches.c.seq)).where(*conditions)
 
 
 def _parse(value: object) -> datetime:

@@ -252,7 +252,7 @@ class Projector:
         existing: dict[Table, list[dict[str, Any]]] = {}
         children_of_existing: dict[tuple[Table, str], list[dict[str, str]]] = {}
         children: dict[Table, list[dict[str, Any]]] = {}
-        new_entries: list[tuple[str, str, list[str]]] = []
+        new_entries: list[tuple[str, str, int, list[str]]] = []
         for aggregate, created_at in changed.values():
             self._remember(aggregate)
             rows = rows_of(aggregate, current.get(aggregate.id))
@@ -267,7 +267,7 @@ class Projector:
                     children_of_existing.setdefault((table, column), []).append({"owner": rows.row["id"]})
                 children.setdefault(table, []).extend(child_rows)
             if created_at is not None:
-                new_entries.append((rows.search_kind, rows.row["id"], rows.words))
+                new_entries.append((rows.search_kind, rows.row["id"], created_at, rows.words))
             elif rows.texts != found_by.get(aggregate.id):
                 search_index.put(connection, rows.search_kind, rows.row["id"], rows.words)
         search_index.add(connection, new_entries)

@@ -20,7 +20,7 @@ from sqlalchemy import (
 
 from infrastructure.tables import UTCDateTime
 
-READ_MODEL_VERSION = 5
+READ_MODEL_VERSION = 6
 
 read_metadata = MetaData()
 ID = String(36)

@@ -99,6 +99,41 @@ def test_a_search_looks_in_every_language_and_in_quotes(api: Api, world: World) 
     assert ids(api.get("/commitments", q="framework", lead_party=world.sesric)) == []
 
 
+def pages(api: Api, path: str, **params: Any) -> tuple[list[str], set[int]]:
+    """Every id a list gives, page after page, and the totals its pages gave."""
+    seen: list[str] = []
+    totals: set[int] = set()
+    cursor = None
+    while True:
+        body = api.get(path, **params, **({"cursor": cursor} if cursor else {})).json()
+        seen += [item["id"] for item in body["items"]]
+        totals.add(body["total"])
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return seen, totals
+
+
+def test_a_search_pages_through_all_it_finds_in_recorded_order(api: Api, world: World) -> None:
+    found = [add(api, world, lead, due, text={"texts": {"ar": f"تعزيز الأمن الغذائي {n}", "en": f"Food security {n}"},
+                                         "authentic": "ar"})
+             for n, (lead, due) in enumerate([(world.oic, "2024-05-01"), (world.sesric, "2024-01-01"),
+                                               (world.oic, "2023-12-31"), (world.oic, "2024-03-01"),
+                                               (world.sesric, "2025-01-01")])]
+    add(api, world, world.oic, "2024-02-01", text={"texts": {"en": "Security council briefing"}})
+    api.created("/meetings", meeting([world.oic], title={"texts": {"ar": "اجتماع الأمن الغذائي"}}))
+    assert pages(api, "/commitments", q="الأمن الغذائي", limit=2) == (found, {5})
+    assert pages(api, "/commitments", q="food secur", limit=1) == (found, {5})
+    assert pages(api, "/commitments", q="الأمن الغذائي", lead_party=world.oic, limit=2) == (
+        [found[0], found[2], found[3]], {3})
+    by_due = [found[2], found[1], found[3], found[0], found[4]]
+    assert pages(api, "/commitments", q="food security", sort="due", limit=2) == (by_due, {5})
+    assert pages(api, "/commitments", q="food security", sort="-due", limit=3) == (by_due[::-1], {5})
+    assert pages(api, "/commitments", q="food security", as_of="2100-01-01", limit=2) == (found, {5})
+    assert pages(api, "/commitments", q="food security nowhere", limit=2) == ([], {0})
+    hits = api.get("/search", q="الأمن الغذائي", limit=50).json()["items"]
+    assert [hit["id"] for hit in hits if hit["kind"] == "commitment"] == found[::-1]  # newest first
+
+
 def test_meetings_parties_and_agreements_are_searchable_too(api: Api, world: World) -> None:
     assert ids(api.get("/meetings", q="الاجتماع العام الخامس عشر")) == [world.meeting]
     assert ids(api.get("/meetings", q="geneva")) == [world.meeting]
