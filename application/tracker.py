@@ -70,6 +70,9 @@ class Tracker(Application[UUID]):
         # before the command returns: the read model catches up, so a client reads its own writes.
         self.after_save: Callable[[Sequence[Recording]], Any] | None = None
         self.one_writer: AbstractContextManager[Any] = nullcontext()
+        # Reads several aggregates as they stand now (those not found are left out); the
+        # infrastructure may read them together instead of one by one.
+        self.read_many: Callable[[Sequence[UUID]], dict[UUID, Aggregate]] = self._read_each
         self._saving = threading.local()  # the aggregates of the command whose events are being followed
         super().__init__(env)
 
@@ -96,6 +99,15 @@ class Tracker(Application[UUID]):
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, cls) else None
+
+    def _read_each(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, Aggregate]:
+        found = {}
+        for aggregate_id in aggregate_ids:
+            try:
+                found[aggregate_id] = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                continue
+        return found
 
     def _get(self, cls: type[A], aggregate_id: UUID | str, version: int | None = None) -> A:
         aggregate = self._load(cls, aggregate_id)
@@ -589,11 +601,10 @@ class Tracker(Application[UUID]):
         """One save (one transaction) for the whole batch. If another process changed one of them
         first, the batch stores nothing and each is marked on its own, as ``_mark`` does."""
         now = self.now()
-        changed = []
-        for commitment_id in commitment_ids:
-            commitment = self._load(Commitment, commitment_id)
-            if commitment is not None and mark(commitment, now):
-                changed.append(commitment)
+        ids = [UUID(commitment_id) for commitment_id in commitment_ids]
+        found = self.read_many(ids)
+        changed = [commitment for commitment in (found.get(i) for i in ids)
+                   if isinstance(commitment, Commitment) and mark(commitment, now)]
         if not changed:
             return 0
         try:

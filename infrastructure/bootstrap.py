@@ -1,5 +1,6 @@
 """The composition root: builds every part of the service from its settings."""
 
+import functools
 import logging
 import threading
 from datetime import timedelta
@@ -12,7 +13,7 @@ from sqlalchemy import Engine
 from application.scanner import Scanner
 from application.tracker import Clock, Tracker, system_clock
 from domain.webhooks import retry_schedule
-from infrastructure import log_follower, schema
+from infrastructure import aggregate_batches, log_follower, schema
 from infrastructure.audit_chain import AuditChain
 from infrastructure.catalogue import SqlCatalogue
 from infrastructure.database import create_table_engine, event_store_env, one_at_a_time
@@ -119,6 +120,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         audit.catch_up()
     if engine.dialect.name == "sqlite":
         tracker.one_writer = threading.RLock()  # decision 0011
+    tracker.read_many = functools.partial(aggregate_batches.read_many, tracker)
     tracker.after_save = _following(engine, tracker.recorder, [projector.follower, outbox.follower, audit.follower])
     catalogue = SqlCatalogue(engine)
     return Services(

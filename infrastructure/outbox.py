@@ -9,6 +9,7 @@ Sending is the dispatcher's work.
 import json
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -55,6 +56,18 @@ def commitment_data(commitment: Commitment, event: Any, position: int, base_url:
     }
 
 
+COMMITMENT_TOPIC = Commitment.__module__ + ":Commitment."
+INSERT_DELIVERIES = insert(deliveries)
+
+
+@dataclass(frozen=True)
+class Receiver:
+    """A subscription that gets new deliveries, with its filters read once per batch."""
+    id: str
+    kinds: list[str]
+    party_ids: list[str]
+
+
 class Outbox:
     def __init__(self, engine: Engine, tracker: Tracker, subscriptions: SubscriptionStore,
                  clock: Callable[[], datetime], base_url: str = "", batch_size: int = 500) -> None:
@@ -84,34 +97,35 @@ class Outbox:
         return log_follower.follow(self.engine, self.tracker.recorder, self.follower, until)
 
     def _deliveries(self, connection: Connection, notifications: list[Any]) -> None:
-        receivers = self.subscriptions.receiving(connection)
-        if receivers:
-            for notification in notifications:
-                self._deliveries_for(connection, notification, receivers)
+        """The deliveries of a batch of events, written together."""
+        receivers = [Receiver(row.id, json.loads(row.kinds), json.loads(row.party_ids))
+                     for row in self.subscriptions.receiving(connection)]
+        if not receivers:
+            return
+        now = self.clock()
+        rows = [row for notification in notifications for row in self._deliveries_for(notification, receivers, now)]
+        if rows:
+            connection.execute(INSERT_DELIVERIES, rows)
 
-    def _deliveries_for(self, connection: Connection, notification: Any, receivers: list[Any]) -> None:
-        if not notification.topic.startswith(Commitment.__module__ + ":Commitment."):
-            return
-        event_name = notification.topic.rsplit(".", 1)[1]
-        event_type = commitment_event_type(event_name)
-        wanting = [row for row in receivers if wants(json.loads(row.kinds), event_type)]
+    def _deliveries_for(self, notification: Any, receivers: list[Receiver], now: datetime) -> list[dict[str, Any]]:
+        if not notification.topic.startswith(COMMITMENT_TOPIC):
+            return []
+        event_type = commitment_event_type(notification.topic.rsplit(".", 1)[1])
+        wanting = [receiver for receiver in receivers if wants(receiver.kinds, event_type)]
         if not wanting:
-            return
+            return []
         event = self.tracker.mapper.to_domain_event(notification)
         commitment = self.tracker.state_at(event.originator_id, event.originator_version)
         parties = [str(commitment.lead_party_id), *(str(p) for p in commitment.supporting_party_ids)]
-        wanting = [row for row in wanting if concerns(json.loads(row.party_ids), parties)]
+        wanting = [receiver for receiver in wanting if concerns(receiver.party_ids, parties)]
         if not wanting:
-            return
+            return []
         body = envelope(event_type, event.timestamp, commitment_data(commitment, event, notification.id,
                                                                      self.base_url))
-        now = self.clock()
-        connection.execute(insert(deliveries), [
-            {"id": new_delivery_id(), "subscription_id": row.id, "position": notification.id,
-             "event_type": event_type, "commitment_id": str(commitment.id), "payload": body, "status": "pending",
-             "attempts": 0, "attempt_count": 0, "next_attempt_at": now, "created_at": now, "updated_at": now}
-            for row in wanting
-        ])
+        return [{"id": new_delivery_id(), "subscription_id": receiver.id, "position": notification.id,
+                 "event_type": event_type, "commitment_id": str(commitment.id), "payload": body, "status": "pending",
+                 "attempts": 0, "attempt_count": 0, "next_attempt_at": now, "created_at": now, "updated_at": now}
+                for receiver in wanting]
 
     def emit(self, connection: Connection, event_type: str, data: dict[str, Any], about: str | None) -> None:
         """An operational event (a subscription disabled, a delivery exhausted), for those who want them."""
@@ -120,7 +134,7 @@ class Outbox:
         rows = [row for row in self.subscriptions.receiving(connection)
                 if row.id != about and row.status == "active" and wants(json.loads(row.kinds), event_type)]
         if rows:
-            connection.execute(insert(deliveries), [
+            connection.execute(INSERT_DELIVERIES, [
                 {"id": new_delivery_id(), "subscription_id": row.id, "position": None, "event_type": event_type,
                  "commitment_id": None, "payload": body, "status": "pending", "attempts": 0, "attempt_count": 0,
                  "next_attempt_at": now, "created_at": now, "updated_at": now}

@@ -4,6 +4,8 @@ import json
 from datetime import date
 from uuid import UUID, uuid4
 
+import pytest
+
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 from sqlalchemy import update
@@ -13,7 +15,7 @@ from application.queries import CommitmentFilter
 from application.tracker import Tracker
 from domain.access import Role
 from domain.commitment import Commitment
-from infrastructure import read_tables
+from infrastructure import aggregate_batches, read_tables
 from infrastructure.bootstrap import Services, build
 from infrastructure.database import event_store_env
 from infrastructure.read_tables import projection_state
@@ -112,3 +114,35 @@ def test_a_database_from_before_a_new_column_is_upgraded_at_start(database_url: 
         assert upgraded.keys.list()[0].party_scope is None
     finally:
         upgraded.close()
+
+
+@pytest.mark.parametrize("snapshot_interval", [0, 4])
+def test_aggregates_read_together_are_those_read_one_by_one(database_url: str, clock: FrozenClock,
+                                                            snapshot_interval: int,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scanner reads a batch of commitments at once: each must be exactly what the event
+    store's repository gives, whether it has no snapshot, a snapshot, or events after one."""
+    services = build(Settings(database_url=database_url, snapshot_interval=snapshot_interval), clock=clock)
+    try:
+        tracker = services.tracker
+        party_id, meeting_id = seed(tracker)
+        ids = []
+        for reports in (0, 3, 4, 9):
+            view = tracker.record_commitment("key_a", TextInput({"en": f"{reports} reports"}), party_id, meeting_id,
+                                             due=DueInput("year", "2024"), status="agreed")
+            for n in range(reports):
+                clock.advance(minutes=1)
+                tracker.report_progress(UUID(view.id), "key_a", n * 10, f"report {n}")
+            ids.append(UUID(view.id))
+        ids += [UUID(party_id), uuid4()]  # another kind of aggregate, and one never recorded
+        monkeypatch.setattr(aggregate_batches, "CHUNK", 4)  # more than one query's worth
+        together = aggregate_batches.read_many(tracker, ids)
+        one_by_one = tracker._read_each(ids)
+        assert set(together) == set(one_by_one) == set(ids[:-1])
+        assert [together[i].version for i in ids[:-1]] == [1, 4, 5, 10, 1]  # snapshots at 4 and 8
+        for aggregate_id, aggregate in one_by_one.items():
+            assert vars(together[aggregate_id]) == vars(aggregate)
+        if snapshot_interval:
+            assert list(tracker.snapshots.get(ids[3], desc=True, limit=1))[0].originator_version == 8  # type: ignore[union-attr]
+    finally:
+        services.close()
