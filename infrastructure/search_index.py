@@ -94,8 +94,8 @@ def matches(dialect: str, kind: str, words: list[str], newest_first: bool = Fals
         return f"SELECT rowid AS seq FROM search_index WHERE {condition}", parameters
     # Sorted here, and kept apart by OFFSET 0: the planner would otherwise join every match
     # before sorting, where sorting the matches first lets a page stop after its rows.
-    return f"SELECT seq FROM search_index WHERE {condition} ORDER BY seq{' DESC' if newest_first else ''} OFFSET 0", \
-        parameters
+    order = "DESC" if newest_first else "ASC"
+    return f"SELECT seq FROM search_index WHERE {condition} ORDER BY seq {order} OFFSET 0", parameters
 
 
 def first_matches(connection: Connection, kind: str, words: list[str], after: int, count: int) -> tuple[list[int], int]:

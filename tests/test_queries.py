@@ -129,6 +129,8 @@ def test_a_search_pages_through_all_it_finds_in_recorded_order(api: Api, world: 
     assert pages(api, "/commitments", q="food security", sort="due", limit=2) == (by_due, {5})
     assert pages(api, "/commitments", q="food security", sort="-due", limit=3) == (by_due[::-1], {5})
     assert pages(api, "/commitments", q="food security", as_of="2100-01-01", limit=2) == (found, {5})
+    effective = api.get("/commitments", q="food security", as_of="2100-01-01", axis="effective", limit=200).json()
+    assert [item["id"] for item in effective["items"]] == found
     assert pages(api, "/commitments", q="food security nowhere", limit=2) == ([], {0})
     hits = api.get("/search", q="الأمن الغذائي", limit=50).json()["items"]
     assert [hit["id"] for hit in hits if hit["kind"] == "commitment"] == found[::-1]  # newest first
