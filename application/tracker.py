@@ -101,13 +101,8 @@ class Tracker(Application[UUID]):
         return aggregate if isinstance(aggregate, cls) else None
 
     def _read_each(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, Aggregate]:
-        found = {}
-        for aggregate_id in aggregate_ids:
-            try:
-                found[aggregate_id] = self.repository.get(aggregate_id)
-            except AggregateNotFoundError:
-                continue
-        return found
+        loaded = {aggregate_id: self._load(Aggregate, aggregate_id) for aggregate_id in aggregate_ids}
+        return {aggregate_id: aggregate for aggregate_id, aggregate in loaded.items() if aggregate is not None}
 
     def _get(self, cls: type[A], aggregate_id: UUID | str, version: int | None = None) -> A:
         aggregate = self._load(cls, aggregate_id)

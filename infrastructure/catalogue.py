@@ -45,7 +45,10 @@ class SqlCatalogue:
         ``search``: a kind and its words, if any), in ``order``, after ``cursor``; and how many
         there are in all."""
         kind, words = search
-        if words is not None and not conditions and order == "recorded" and isinstance(table, Table):
+        # A view table has a row for every entity of its kind the index holds: when the search is
+        # the only filter, the index alone knows which rows and how many.
+        search_alone = words is not None and not conditions and isinstance(table, Table)
+        if search_alone and order == "recorded":
             return self._search_page(statement, table, kind, words, cursor, limit)
         seq = table.c.seq
         matches = None
@@ -70,7 +73,7 @@ class SqlCatalogue:
                     keyset.append(or_(due < at, and_(due == at, seq < int(after[1]))))
             ordering = [due, seq] if order == "due" else [due.desc(), seq.desc()]
         with self.engine.connect() as connection:
-            total = connection.execute(_count(table, conditions, matches)).scalar_one()
+            total = connection.execute(_count(table, conditions, matches, search_alone)).scalar_one()
             rows = connection.execute(
                 statement.where(*conditions, *keyset).order_by(*ordering).limit(limit + 1)
             ).all()
@@ -259,11 +262,11 @@ def _results(rows: Sequence[Row[Any]], limit: int, total: int, order: str) -> Re
     return Results(items=items, next_cursor=next_cursor, total=total)
 
 
-def _count(table: Any, conditions: list[ColumnElement[bool]], matches: Subquery | None) -> Select[Any]:
+def _count(table: Any, conditions: list[ColumnElement[bool]], matches: Subquery | None,
+           search_alone: bool) -> Select[Any]:
     if matches is None:
         return select(func.count()).select_from(table).where(*conditions)
-    if not conditions and isinstance(table, Table):
-        # A view table has a row for every entity of its kind the index holds: the matches are the total.
+    if search_alone:
         return select(func.count()).select_from(matches)
     return select(func.count()).select_from(matches.join(table, table.c.seq == matches.c.seq)).where(*conditions)
 
