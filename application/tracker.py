@@ -5,7 +5,7 @@ decide, and saves all changed aggregates in one transaction.
 """
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime, timezone
 from typing import Any, TypeVar
@@ -70,9 +70,9 @@ class Tracker(Application[UUID]):
         # before the command returns: the read model catches up, so a client reads its own writes.
         self.after_save: Callable[[Sequence[Recording]], Any] | None = None
         self.one_writer: AbstractContextManager[Any] = nullcontext()
-        # Reads several aggregates as they stand now (those not found are left out); the
-        # infrastructure may read them together instead of one by one.
-        self.read_many: Callable[[Sequence[UUID]], dict[UUID, Aggregate]] = self._read_each
+        # Reads several aggregates as they stand now, or at the version given for each (those not
+        # found are left out); the infrastructure may read them together instead of one by one.
+        self.read_many: Callable[..., dict[UUID, Aggregate]] = self._read_each
         self._saving = threading.local()  # the aggregates of the command whose events are being followed
         super().__init__(env)
 
@@ -100,9 +100,14 @@ class Tracker(Application[UUID]):
             return None
         return aggregate if isinstance(aggregate, cls) else None
 
-    def _read_each(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, Aggregate]:
-        loaded = {aggregate_id: self._load(Aggregate, aggregate_id) for aggregate_id in aggregate_ids}
-        return {aggregate_id: aggregate for aggregate_id, aggregate in loaded.items() if aggregate is not None}
+    def _read_each(self, aggregate_ids: Sequence[UUID], until: Mapping[UUID, int] | None = None) -> dict[UUID, Aggregate]:
+        found = {}
+        for aggregate_id in aggregate_ids:
+            try:
+                found[aggregate_id] = self.repository.get(aggregate_id, version=(until or {}).get(aggregate_id))
+            except AggregateNotFoundError:
+                continue
+        return found
 
     def _get(self, cls: type[A], aggregate_id: UUID | str, version: int | None = None) -> A:
         aggregate = self._load(cls, aggregate_id)
@@ -128,11 +133,19 @@ class Tracker(Application[UUID]):
             recordings = super().save(*objs, **kwargs)
             if self.after_save is not None and recordings:
                 self._saving.aggregates = {o.id: o for o in objs if isinstance(o, Aggregate)}
+                self._saving.events = {r.notification.id: r.domain_event for r in recordings}
                 try:
                     self.after_save(recordings)
                 finally:
                     self._saving.aggregates = {}
+                    self._saving.events = {}
         return recordings
+
+    def event_of(self, notification: Any) -> Any:
+        """The domain event a notification of the log holds: while its command's events are being
+        followed, the event the command saved (not decoded again); otherwise decoded."""
+        saved = getattr(self._saving, "events", {}).get(notification.id)
+        return saved if saved is not None else self.mapper.to_domain_event(notification)
 
     def state_at(self, aggregate_id: UUID, version: int) -> Aggregate:
         """An aggregate as it stood at ``version``: while its command's events are being followed,

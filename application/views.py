@@ -1,10 +1,10 @@
 """What queries return: plain objects of strings, numbers, lists and dicts."""
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from enum import Enum
-from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -16,35 +16,48 @@ from domain.party import Party
 from domain.text import MultilingualText
 
 
-_LEAVES = frozenset({str, int, float, bool, type(None)})  # exactly these types: an Enum may subclass str
+def _instant(value: datetime) -> str:
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-@cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+def _conversion(cls: type) -> Callable[[Any], Any]:
+    """How ``plain`` turns a value of this type into a JSON-ready value (decided once per type)."""
+    if cls in (str, int, float, bool, type(None)):  # exactly these: an Enum may subclass str
+        return _same
+    if issubclass(cls, Enum):
+        return lambda value: value.value
+    if issubclass(cls, UUID):
+        return str
+    if issubclass(cls, datetime):
+        return _instant
+    if issubclass(cls, date):
+        return date.isoformat
+    if issubclass(cls, MultilingualText):
+        return lambda value: {"texts": dict(value.texts), "authentic": value.authentic}
+    if dataclasses.is_dataclass(cls):
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        return lambda value: {name: plain(getattr(value, name)) for name in names}
+    if issubclass(cls, dict):
+        return lambda value: {str(plain(k)): plain(v) for k, v in value.items()}
+    if issubclass(cls, (list, tuple)):
+        return lambda value: [plain(item) for item in value]
+    return _same
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+_CONVERSIONS: dict[type, Callable[[Any], Any]] = {}
 
 
 def plain(value: Any) -> Any:
     """Turn domain values into JSON-ready values (instants in UTC, ISO strings)."""
-    if type(value) in _LEAVES:
-        return value
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, MultilingualText):
-        return {"texts": dict(value.texts), "authentic": value.authentic}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {name: plain(getattr(value, name)) for name in _field_names(type(value))}
-    if isinstance(value, dict):
-        return {str(plain(k)): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    return value
+    cls = type(value)
+    convert = _CONVERSIONS.get(cls)
+    if convert is None:
+        convert = _CONVERSIONS[cls] = _conversion(cls)
+    return convert(value)
 
 
 @dataclass

@@ -211,7 +211,8 @@ def to_json(figures: list[Figure]) -> str:
 
 
 def mark_overdue(engine: str, count: int, runs: int) -> list[Figure]:
-    """The scanner marking ``count`` commitments overdue, each creating a delivery for one subscriber."""
+    """The scanner marking ``count`` commitments overdue, each creating a delivery for one subscriber, in a
+    fresh process state, as a worker that did not record them."""
     rates = []
     for _ in range(runs):
         with database(engine) as url:
@@ -221,6 +222,9 @@ def mark_overdue(engine: str, count: int, runs: int) -> list[Figure]:
             for _ in range(count):
                 s.tracker.record_commitment("bench", TextInput({"en": "Due long ago"}), party_id, meeting_id,
                                             due=DueInput("year", "2024"), status="agreed")
+            # The scanner runs in a worker that did not record them (and holds none of them in memory).
+            s.close()
+            s = services(url, webhook_allow_http=True, webhook_allow_loopback=True)
             rates.append(rate(count, s.scanner.tick))
             deliveries = s.delivery_log.count(event_type="commitment.overdue")
             s.close()

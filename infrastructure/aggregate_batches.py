@@ -1,12 +1,14 @@
 """Many aggregates read at once, from the event store's own tables.
 
 The event store's repository reads an aggregate with two queries: its latest snapshot, then the
-events after it. The scanner marks hundreds of commitments at a time; here their latest
+events after it. The scanner marks hundreds of commitments at a time, and the read model needs
+each changed aggregate as it stood before a batch of events (decision 0015); here their latest
 snapshots are read in one query and the events after them in another, and each aggregate is
-rebuilt from them exactly as the repository rebuilds it.
+rebuilt from them exactly as the repository rebuilds it (at an earlier version, the events after
+it are left out; the rare aggregate whose latest snapshot is later is read by the repository).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -21,11 +23,13 @@ from application.tracker import Tracker
 CHUNK = 500
 
 
-def read_many(tracker: Tracker, aggregate_ids: Sequence[UUID]) -> dict[UUID, Aggregate]:
-    """The current state of each aggregate found (those not found are left out)."""
+def read_many(tracker: Tracker, aggregate_ids: Sequence[UUID],
+              until: Mapping[UUID, int] | None = None) -> dict[UUID, Aggregate]:
+    """The state of each aggregate found (those not found are left out): as it stands now, or as
+    it stood at the version ``until`` gives for it."""
     found: dict[UUID, Aggregate] = {}
     for start in range(0, len(aggregate_ids), CHUNK):
-        found.update(_read(tracker, aggregate_ids[start:start + CHUNK]))
+        found.update(_read(tracker, aggregate_ids[start:start + CHUNK], until or {}))
     return found
 
 
@@ -39,7 +43,7 @@ EVENTS_AFTER_SNAPSHOTS = (
     "ORDER BY originator_id, originator_version")
 
 
-def _read(tracker: Tracker, aggregate_ids: Sequence[UUID]) -> dict[UUID, Aggregate]:
+def _read(tracker: Tracker, aggregate_ids: Sequence[UUID], until: Mapping[UUID, int]) -> dict[UUID, Aggregate]:
     events_table = tracker.recorder.events_table_name  # type: ignore[attr-defined]
     if tracker.snapshots is None:
         snapshots: list[StoredEvent] = []
@@ -49,8 +53,16 @@ def _read(tracker: Tracker, aggregate_ids: Sequence[UUID]) -> dict[UUID, Aggrega
         snapshots = _select(tracker, aggregate_ids, LATEST_SNAPSHOTS, events_table, snapshots_table)
         events = _select(tracker, aggregate_ids, EVENTS_AFTER_SNAPSHOTS, events_table, snapshots_table)
     history: dict[UUID, list[Any]] = {}
-    for stored in (*snapshots, *events):  # a snapshot comes before the events after it
-        history.setdefault(stored.originator_id, []).append(tracker.mapper.to_domain_event(stored))
+    too_new: set[UUID] = set()  # its latest snapshot is later than the version asked for
+    for stored in snapshots:  # a snapshot comes before the events after it
+        if stored.originator_version > until.get(stored.originator_id, stored.originator_version):
+            too_new.add(stored.originator_id)
+        else:
+            history[stored.originator_id] = [tracker.mapper.to_domain_event(stored)]
+    for stored in events:
+        if stored.originator_id not in too_new and stored.originator_version <= until.get(
+                stored.originator_id, stored.originator_version):
+            history.setdefault(stored.originator_id, []).append(tracker.mapper.to_domain_event(stored))
     found = {}
     for aggregate_id, domain_events in history.items():
         aggregate = None
@@ -58,6 +70,8 @@ def _read(tracker: Tracker, aggregate_ids: Sequence[UUID]) -> dict[UUID, Aggrega
             aggregate = event.mutate(aggregate)
         if aggregate is not None:
             found[aggregate_id] = aggregate
+    if too_new:  # the repository finds an earlier snapshot, or replays from the first event
+        found.update({i: tracker.repository.get(i, version=until[i]) for i in too_new})
     return found
 
 
@@ -76,7 +90,7 @@ def _select(tracker: Tracker, aggregate_ids: Sequence[UUID], template: str, even
         events=Identifier(datastore.schema, events_table),
         snapshots=Identifier(datastore.schema, snapshots_table))
     with datastore.get_connection() as connection, connection.cursor() as cursor:
-        cursor.execute(query, [list(aggregate_ids)])
+        cursor.execute(query, [list(aggregate_ids)], binary=True)
         rows = cursor.fetchall()
     return [StoredEvent(row["originator_id"], row["originator_version"], row["topic"], bytes(row["state"]))
             for row in rows]

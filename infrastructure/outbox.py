@@ -114,7 +114,7 @@ class Outbox:
         wanting = [receiver for receiver in receivers if wants(receiver.kinds, event_type)]
         if not wanting:
             return []
-        event = self.tracker.mapper.to_domain_event(notification)
+        event = self.tracker.event_of(notification)
         commitment = self.tracker.state_at(event.originator_id, event.originator_version)
         parties = [str(commitment.lead_party_id), *(str(p) for p in commitment.supporting_party_ids)]
         wanting = [receiver for receiver in wanting if concerns(receiver.party_ids, parties)]

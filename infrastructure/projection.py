@@ -78,6 +78,17 @@ def search_texts(aggregate: Aggregate) -> tuple[Any, ...]:
     return ()
 
 
+def child_sources(aggregate: Aggregate) -> tuple[Any, ...]:
+    """What an aggregate's child rows (its parties, participants, matrix rows) are made of."""
+    if isinstance(aggregate, Commitment):
+        return aggregate.lead_party_id, aggregate.supporting_party_ids
+    if isinstance(aggregate, Meeting):
+        return (aggregate.participants,)
+    if isinstance(aggregate, Agreement):
+        return aggregate.adopted_by, aggregate.rows
+    return ()
+
+
 @dataclass
 class Rows:
     """What one aggregate's state puts in the read model: its row, the rows of its child tables,
@@ -214,22 +225,37 @@ class Projector:
         """Apply new events, at least up to notification ``until`` (all of them if None)."""
         return log_follower.follow(self.engine, self.tracker.recorder, self.follower, until)
 
-    def _aggregate_before(self, aggregate_id: UUID, version: int) -> Aggregate:
-        cached = self._cache.get(aggregate_id)
-        if cached is not None and cached.version == version:
-            return cached
-        return self.tracker.repository.get(aggregate_id, version=version)
+    def _states_before(self, events: list[Any]) -> dict[UUID, Aggregate]:
+        """Each aggregate that existed before this batch, as it stood just before its first event
+        in the batch: from the cache if it is there, else all of them read together."""
+        first: dict[UUID, int] = {}
+        for event in events:
+            first.setdefault(event.originator_id, event.originator_version)
+        states: dict[UUID, Aggregate] = {}
+        missing: dict[UUID, int] = {}
+        for aggregate_id, version in first.items():
+            cached = self._cache.get(aggregate_id)
+            if cached is not None and cached.version == version - 1:
+                states[aggregate_id] = cached
+            elif version > 1:
+                missing[aggregate_id] = version - 1
+        if missing:
+            states.update(self.tracker.read_many(list(missing), missing))
+        return states
 
     def _apply(self, connection: Connection, notifications: list[Any]) -> None:
         """Project a batch: each changed aggregate's rows once, as it stands after the batch, and a
         version row per commitment event; the writes of the batch go together, statement by statement.
-        An aggregate's search words are written again only if the texts it is found by changed."""
+        An aggregate's search words and child rows are written again only if what they are made of
+        changed."""
         changed: dict[UUID, tuple[Aggregate, int | None]] = {}  # the aggregate, and its creation's position
         found_by: dict[UUID, tuple[Any, ...]] = {}  # the texts of those that existed before the batch
+        had_children: dict[UUID, tuple[Any, ...]] = {}  # and what their child rows were made of
         versions: list[dict[str, Any]] = []
         current: dict[UUID, tuple[CommitmentView, str]] = {}  # each commitment's view after its last event
-        for notification in notifications:
-            event = self.tracker.mapper.to_domain_event(notification)
+        events = [self.tracker.event_of(notification) for notification in notifications]
+        before = self._states_before(events)
+        for notification, event in zip(notifications, events):
             aggregate_id = event.originator_id
             if event.originator_version == 1:
                 aggregate = event.mutate(None)
@@ -239,8 +265,9 @@ class Projector:
                 if previous:
                     aggregate = previous[0]
                 else:
-                    aggregate = self._aggregate_before(aggregate_id, event.originator_version - 1)
+                    aggregate = before[aggregate_id]
                     found_by[aggregate_id] = search_texts(aggregate)
+                    had_children[aggregate_id] = child_sources(aggregate)
                 event.mutate(aggregate)
                 created_at = previous[1] if previous else None
             changed[aggregate_id] = (aggregate, created_at)
@@ -262,10 +289,11 @@ class Projector:
                 new.setdefault(rows.table, []).append({"seq": created_at, **rows.row})
             else:
                 existing.setdefault(rows.table, []).append({"key": rows.row["id"], **rows.row})
-            for table, column, child_rows in rows.children:
-                if created_at is None:
-                    children_of_existing.setdefault((table, column), []).append({"owner": rows.row["id"]})
-                children.setdefault(table, []).extend(child_rows)
+            if created_at is not None or child_sources(aggregate) != had_children[aggregate.id]:
+                for table, column, child_rows in rows.children:
+                    if created_at is None:
+                        children_of_existing.setdefault((table, column), []).append({"owner": rows.row["id"]})
+                    children.setdefault(table, []).extend(child_rows)
             if created_at is not None:
                 new_entries.append((rows.search_kind, rows.row["id"], created_at, rows.words))
             elif rows.texts != found_by.get(aggregate.id):

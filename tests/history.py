@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
 from application.inputs import (
     DueInput,
@@ -107,6 +108,9 @@ def record_history(tracker: Tracker, clock: FrozenClock, commitments: int = 240,
         recorded.append(view.id)
         for action, options in PATHS[n % len(PATHS)]:
             _act(tracker, view.id, action, options)
+    # A child row of an aggregate recorded long before: the read model writes it again only then.
+    tracker.add_matrix_row(UUID(matrix.id), actor, RowInput(TextInput({"en": "Activity added later"}), parties[7],
+                                                            [parties[0]]))
     clock.advance(days=200)
     tracker.hold_meeting(meeting_ids[1], actor, PeriodInput(date(2022, 10, 16), date(2022, 10, 18)))
     successor = tracker.record_commitment(actor, TextInput({"en": "Renewed activity"}), parties[1], meeting_ids[1],

@@ -144,5 +144,12 @@ def test_aggregates_read_together_are_those_read_one_by_one(database_url: str, c
             assert vars(together[aggregate_id]) == vars(aggregate)
         if snapshot_interval:
             assert list(tracker.snapshots.get(ids[3], desc=True, limit=1))[0].originator_version == 8  # type: ignore[union-attr]
+        # As they stood at earlier versions (the projector's states before a batch): before, at and
+        # after a snapshot, and the first version.
+        until = {ids[1]: 2, ids[2]: 4, ids[3]: 9, ids[4]: 1}
+        earlier = aggregate_batches.read_many(tracker, list(until), until)
+        assert {aggregate_id: aggregate.version for aggregate_id, aggregate in earlier.items()} == until
+        for aggregate_id, aggregate in tracker._read_each(list(until), until).items():
+            assert vars(earlier[aggregate_id]) == vars(aggregate)
     finally:
         services.close()
