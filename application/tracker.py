@@ -139,6 +139,7 @@ class Tracker(Application[UUID]):
                 finally:
                     self._saving.aggregates = {}
                     self._saving.events = {}
+            self._saving.before = {}
         return recordings
 
     def event_of(self, notification: Any) -> Any:
@@ -146,6 +147,21 @@ class Tracker(Application[UUID]):
         followed, the event the command saved (not decoded again); otherwise decoded."""
         saved = getattr(self._saving, "events", {}).get(notification.id)
         return saved if saved is not None else self.mapper.to_domain_event(notification)
+
+    def _about_to_change(self, *aggregates: Aggregate) -> None:
+        """Keep each aggregate as read, before the command changes it: the followers of the
+        command's events start from it instead of reading it again. A shallow copy is the state:
+        aggregates replace their attributes with new immutable values, never change them in place."""
+        before = {}
+        for aggregate in aggregates:
+            kept = object.__new__(type(aggregate))
+            kept.__dict__.update(vars(aggregate), _pending_events=[])
+            before[aggregate.id, aggregate.version] = kept
+        self._saving.before = before
+
+    def state_before(self, aggregate_id: UUID, version: int) -> Aggregate | None:
+        """The aggregate at ``version`` as the command being saved read it, if it read it."""
+        return getattr(self._saving, "before", {}).get((aggregate_id, version))
 
     def state_at(self, aggregate_id: UUID, version: int) -> Aggregate:
         """An aggregate as it stood at ``version``: while its command's events are being followed,
@@ -181,6 +197,7 @@ class Tracker(Application[UUID]):
         aggregate = self._get(cls, aggregate_id)
         if expected_version is not None and expected_version != aggregate.version:
             raise VersionMismatch(expected_version, aggregate.version)
+        self._about_to_change(aggregate)
         change(aggregate, self.now())
         self._save(aggregate)
         return aggregate
@@ -611,6 +628,7 @@ class Tracker(Application[UUID]):
         now = self.now()
         ids = [UUID(commitment_id) for commitment_id in commitment_ids]
         found = self.read_many(ids)
+        self._about_to_change(*found.values())
         changed = [commitment for commitment in (found.get(i) for i in ids)
                    if isinstance(commitment, Commitment) and mark(commitment, now)]
         if not changed:
@@ -632,6 +650,7 @@ class Tracker(Application[UUID]):
         commitment first, it is read again and the rule decides anew (often: nothing to do)."""
         for _ in range(attempts):
             commitment = self._get(Commitment, commitment_id)
+            self._about_to_change(commitment)
             if not mark(commitment, self.now()):
                 return False
             try:

@@ -89,7 +89,10 @@ def _select(tracker: Tracker, aggregate_ids: Sequence[UUID], template: str, even
     query = SQL(template.replace("IN ({ids})", "= ANY(%s)")).format(
         events=Identifier(datastore.schema, events_table),
         snapshots=Identifier(datastore.schema, snapshots_table))
-    with datastore.get_connection() as connection, connection.cursor() as cursor:
+    with datastore.get_connection() as connection, connection.transaction(), connection.cursor() as cursor:
+        # Planned on a batch of ids, the query's estimated cost can pass PostgreSQL's threshold for
+        # compiling it (JIT), which took 5 to 70 ms each time for a query that runs in 5 ms.
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(query, [list(aggregate_ids)], binary=True)
         rows = cursor.fetchall()
     return [StoredEvent(row["originator_id"], row["originator_version"], row["topic"], bytes(row["state"]))

@@ -227,7 +227,7 @@ class Projector:
 
     def _states_before(self, events: list[Any]) -> dict[UUID, Aggregate]:
         """Each aggregate that existed before this batch, as it stood just before its first event
-        in the batch: from the cache if it is there, else all of them read together."""
+        in the batch: from the cache, or as the command read it, else all the others read together."""
         first: dict[UUID, int] = {}
         for event in events:
             first.setdefault(event.originator_id, event.originator_version)
@@ -235,7 +235,9 @@ class Projector:
         missing: dict[UUID, int] = {}
         for aggregate_id, version in first.items():
             cached = self._cache.get(aggregate_id)
-            if cached is not None and cached.version == version - 1:
+            if cached is None or cached.version != version - 1:
+                cached = self.tracker.state_before(aggregate_id, version - 1)
+            if cached is not None:
                 states[aggregate_id] = cached
             elif version > 1:
                 missing[aggregate_id] = version - 1
