@@ -167,8 +167,10 @@ UPDATE_BY_ID = {table: update(table).where(table.c.id == bindparam("key"))
 DELETE_CHILDREN = {(table, column): delete(table).where(table.c[column] == bindparam("owner")) for table, column in (
     (commitment_parties, "commitment_id"), (meeting_participants, "meeting_id"), (agreement_parties, "agreement_id"),
     (matrix_rows_view, "agreement_id"))}
+# The version a new event ends is the one before it, found by its whole key: a plan that does not
+# depend on the table's statistics (PostgreSQL, with none yet, chose to scan every current version).
 CLOSE_VERSION = update(commitment_versions).where(
-    commitment_versions.c.id == bindparam("key"), commitment_versions.c.recorded_until.is_(None)
+    commitment_versions.c.id == bindparam("key"), commitment_versions.c.version == bindparam("previous")
 ).values(recorded_until=bindparam("until"))
 
 
@@ -322,7 +324,7 @@ class Projector:
             if before is not None:
                 before["recorded_until"] = row["recorded_from"]
             elif row["version"] > 1:
-                closing.append({"key": row["id"], "until": row["recorded_from"]})
+                closing.append({"key": row["id"], "previous": row["version"] - 1, "until": row["recorded_from"]})
             last[row["id"]] = row
         if closing:
             connection.execute(CLOSE_VERSION, closing)
