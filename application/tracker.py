@@ -73,7 +73,9 @@ class Tracker(Application[UUID]):
         # Reads several aggregates as they stand now, or at the version given for each (those not
         # found are left out); the infrastructure may read them together instead of one by one.
         self.read_many: Callable[..., dict[UUID, Aggregate]] = self._read_each
-        self._saving = threading.local()  # the aggregates of the command whose events are being followed
+        # Per thread, for the command being saved: the aggregates as it read them, and while its events
+        # are followed, the aggregates and events it saved.
+        self._saving = threading.local()
         super().__init__(env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
