@@ -162,8 +162,10 @@ class Tracker(Application[UUID]):
         self._saving.before = before
 
     def state_before(self, aggregate_id: UUID, version: int) -> Aggregate | None:
-        """The aggregate at ``version`` as the command being saved read it, if it read it."""
-        return getattr(self._saving, "before", {}).get((aggregate_id, version))
+        """The aggregate at ``version`` as the command being saved read it, if it read it (and no
+        follower that failed half-way has moved it on since)."""
+        kept = getattr(self._saving, "before", {}).get((aggregate_id, version))
+        return kept if kept is not None and kept.version == version else None
 
     def state_at(self, aggregate_id: UUID, version: int) -> Aggregate:
         """An aggregate as it stood at ``version``: while its command's events are being followed,

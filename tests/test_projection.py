@@ -102,6 +102,31 @@ def test_a_failing_projection_does_not_fail_the_command_and_is_caught_up_later(
     assert status[history["commitments"][2]] == "cancelled"
 
 
+def test_when_following_together_fails_after_the_read_model_the_read_model_still_catches_up_alone(
+    services: Services, clock: FrozenClock
+) -> None:
+    """The read model starts from the commitment as the command read it; if a later follower
+    fails, the transaction is undone and the read model tries again alone: it must not start
+    from the state the failed attempt had already moved on."""
+    history = record_history(services.tracker, clock, commitments=3)
+    receiving = services.subscriptions.receiving  # the outbox asks it, after the read model's turn
+    calls = []
+
+    def fails_once(*args: Any) -> Any:
+        calls.append(args)
+        if len(calls) == 1:
+            raise RuntimeError("connection lost")
+        return receiving(*args)
+
+    services.subscriptions.receiving = fails_once  # type: ignore[method-assign]
+    services.projector._cache.clear()  # as in a worker that did not project the commitment
+    services.tracker.cancel_commitment(history["commitments"][2], "key_x", "dropped")
+    latest = services.tracker.recorder.max_notification_id()
+    assert services.projector.position() == services.outbox.position() == latest
+    status = {row[0]: row[4] for row in dump(services.engine)["commitments_view"]}
+    assert status[history["commitments"][2]] == "cancelled"
+
+
 def test_events_no_follower_saw_are_read_from_the_log_by_the_next_command(services: Services, clock: FrozenClock) -> None:
     """A command's own events are usually the next ones; when others came first, the followers
     read those from the log too (and when far behind, each catches up batch by batch)."""
