@@ -90,26 +90,21 @@ class Tracker(Application[UUID]):
             raise ValueError("the clock must return time-zone aware instants")
         return instant.astimezone(timezone.utc)
 
-    def _load(self, cls: type[A], aggregate_id: UUID | str) -> A | None:
+    def _load(self, cls: type[A], aggregate_id: UUID | str, version: int | None = None) -> A | None:
         if not isinstance(aggregate_id, UUID):
             try:
                 aggregate_id = UUID(aggregate_id)
             except ValueError:
                 return None
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, cls) else None
 
     def _read_each(self, aggregate_ids: Sequence[UUID], until: Mapping[UUID, int] | None = None) -> dict[UUID, Aggregate]:
-        found = {}
-        for aggregate_id in aggregate_ids:
-            try:
-                found[aggregate_id] = self.repository.get(aggregate_id, version=(until or {}).get(aggregate_id))
-            except AggregateNotFoundError:
-                continue
-        return found
+        loaded = {i: self._load(Aggregate, i, (until or {}).get(i)) for i in aggregate_ids}
+        return {aggregate_id: aggregate for aggregate_id, aggregate in loaded.items() if aggregate is not None}
 
     def _get(self, cls: type[A], aggregate_id: UUID | str, version: int | None = None) -> A:
         aggregate = self._load(cls, aggregate_id)
@@ -132,16 +127,14 @@ class Tracker(Application[UUID]):
         process when ``one_writer`` says so (SQLite: threads queue here, in order, instead of
         polling the database's single write lock)."""
         with self.one_writer:
-            recordings = super().save(*objs, **kwargs)
-            if self.after_save is not None and recordings:
-                self._saving.aggregates = {o.id: o for o in objs if isinstance(o, Aggregate)}
-                self._saving.events = {r.notification.id: r.domain_event for r in recordings}
-                try:
+            try:
+                recordings = super().save(*objs, **kwargs)
+                if self.after_save is not None and recordings:
+                    self._saving.aggregates = {o.id: o for o in objs if isinstance(o, Aggregate)}
+                    self._saving.events = {r.notification.id: r.domain_event for r in recordings}
                     self.after_save(recordings)
-                finally:
-                    self._saving.aggregates = {}
-                    self._saving.events = {}
-            self._saving.before = {}
+            finally:
+                self._saving.aggregates, self._saving.events, self._saving.before = {}, {}, {}
         return recordings
 
     def event_of(self, notification: Any) -> Any:
