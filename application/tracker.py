@@ -6,7 +6,6 @@ decide, and saves all changed aggregates in one transaction.
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 from uuid import UUID
@@ -18,6 +17,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from application import transcodings
 from application.errors import AlreadyExists, ConcurrentUpdate, NotFound, UnknownReference, VersionMismatch
 from application.inputs import DocumentInput, DueInput, EvidenceInput, ParticipantInput, PeriodInput, RowInput, TextInput, VenueInput
+from application.turns import Saved, Turns
 from application.views import AgreementView, CommitmentView, EventView, MeetingView, PartyView, plain
 from domain.agreement import Agreement, AgreementKind
 from domain.choices import choice
@@ -66,15 +66,17 @@ class Tracker(Application[UUID]):
             self.snapshotting_intervals = {
                 cls: snapshot_interval for cls in (Party, Meeting, Agreement, Commitment, MeetingSeries)
             }
-        # Called with the recordings of each command's events (each with its notification),
-        # before the command returns: the read model catches up, so a client reads its own writes.
+        # Called with the recordings of each command's events (each with its notification), or of a
+        # group of commands' (decision 0016), before they return: the read model catches up, so a
+        # client reads its own writes.
         self.after_save: Callable[[Sequence[Recording]], Any] | None = None
-        self.one_writer: AbstractContextManager[Any] = nullcontext()
+        # Where the database has one writer, commands of this process save in turn (decision 0016).
+        self.turns: Turns | None = None
         # Reads several aggregates as they stand now, or at the version given for each (those not
         # found are left out); the infrastructure may read them together instead of one by one.
         self.read_many: Callable[..., dict[UUID, Aggregate]] = self._read_each
-        # Per thread, for the command being saved: the aggregates as it read them, and while its events
-        # are followed, the aggregates and events it saved.
+        # Per thread: the aggregates the command read before changing them, and while events are
+        # followed, what the commands being followed saved.
         self._saving = threading.local()
         super().__init__(env)
 
@@ -123,24 +125,43 @@ class Tracker(Application[UUID]):
         return aggregate
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording]:
-        """Store the events, then let ``after_save`` follow them, one command at a time per
-        process when ``one_writer`` says so (SQLite: threads queue here, in order, instead of
-        polling the database's single write lock)."""
-        with self.one_writer:
-            try:
-                recordings = super().save(*objs, **kwargs)
-                if self.after_save is not None and recordings:
-                    self._saving.aggregates = {o.id: o for o in objs if isinstance(o, Aggregate)}
-                    self._saving.events = {r.notification.id: r.domain_event for r in recordings}
-                    self.after_save(recordings)
-            finally:
-                self._saving.aggregates, self._saving.events, self._saving.before = {}, {}, {}
-        return recordings
+        """Store the events, then let ``after_save`` follow them before the command returns; where
+        the database has one writer, in ``turns`` (commands saved while others waited are followed
+        together, decision 0016)."""
+
+        def store() -> Saved:
+            recordings = Application.save(self, *objs, **kwargs)
+            return Saved(recordings, getattr(self._saving, "before", {}),
+                         {o.id: o for o in objs if isinstance(o, Aggregate)},
+                         {r.notification.id: r.domain_event for r in recordings})
+
+        try:
+            if self.turns is not None:
+                return self.turns.save(store, self._follow)
+            saved = store()
+            if saved.recordings:
+                self._follow(saved)
+            return saved.recordings
+        finally:
+            self._saving.before = {}
+
+    def _follow(self, saved: Saved) -> None:
+        if self.after_save is None:
+            return
+        self._saving.followed = saved
+        try:
+            self.after_save(saved.recordings)
+        finally:
+            self._saving.followed = Saved()
+
+    def _followed(self) -> Saved:
+        """What the commands whose events this thread is following saved (nothing if it is not)."""
+        return getattr(self._saving, "followed", None) or Saved()
 
     def event_of(self, notification: Any) -> Any:
         """The domain event a notification of the log holds: while its command's events are being
         followed, the event the command saved (not decoded again); otherwise decoded."""
-        saved = getattr(self._saving, "events", {}).get(notification.id)
+        saved = self._followed().events.get(notification.id)
         return saved if saved is not None else self.mapper.to_domain_event(notification)
 
     def _about_to_change(self, *aggregates: Aggregate) -> None:
@@ -155,15 +176,15 @@ class Tracker(Application[UUID]):
         self._saving.before = before
 
     def state_before(self, aggregate_id: UUID, version: int) -> Aggregate | None:
-        """The aggregate at ``version`` as the command being saved read it, if it read it (and no
+        """The aggregate at ``version`` as the command being followed read it, if it read it (and no
         follower that failed half-way has moved it on since)."""
-        kept = getattr(self._saving, "before", {}).get((aggregate_id, version))
+        kept = self._followed().before.get((aggregate_id, version))
         return kept if kept is not None and kept.version == version else None
 
     def state_at(self, aggregate_id: UUID, version: int) -> Aggregate:
         """An aggregate as it stood at ``version``: while its command's events are being followed,
         the aggregate just saved, if that is the version asked for; otherwise replayed from the store."""
-        saved = getattr(self._saving, "aggregates", {}).get(aggregate_id)
+        saved = self._followed().aggregates.get(aggregate_id)
         if saved is not None and saved.version == version:
             return saved
         return self.repository.get(aggregate_id, version=version)

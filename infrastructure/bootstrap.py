@@ -2,7 +2,6 @@
 
 import functools
 import logging
-import threading
 from datetime import timedelta
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from sqlalchemy import Engine
 
 from application.scanner import Scanner
 from application.tracker import Clock, Tracker, system_clock
+from application.turns import Turns
 from domain.webhooks import retry_schedule
 from infrastructure import aggregate_batches, log_follower, schema
 from infrastructure.audit_chain import AuditChain
@@ -119,7 +119,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         outbox.catch_up()
         audit.catch_up()
     if engine.dialect.name == "sqlite":
-        tracker.one_writer = threading.RLock()  # decision 0011
+        tracker.turns = Turns()  # decisions 0011, 0016
     tracker.read_many = functools.partial(aggregate_batches.read_many, tracker)
     tracker.after_save = _following(engine, tracker.recorder, [projector.follower, outbox.follower, audit.follower])
     catalogue = SqlCatalogue(engine)
