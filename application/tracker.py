@@ -70,7 +70,7 @@ class Tracker(Application[UUID]):
         # group of commands' (decision 0016), before they return: the read model catches up, so a
         # client reads its own writes.
         self.after_save: Callable[[Sequence[Recording]], Any] | None = None
-        # Where the database has one writer, commands of this process save in turn (decision 0016).
+        # Commands of this process save in turn, and are followed in groups (decision 0016).
         self.turns: Turns | None = None
         # Reads several aggregates as they stand now, or at the version given for each (those not
         # found are left out); the infrastructure may read them together instead of one by one.
@@ -125,9 +125,9 @@ class Tracker(Application[UUID]):
         return aggregate
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording]:
-        """Store the events, then let ``after_save`` follow them before the command returns; where
-        the database has one writer, in ``turns`` (commands saved while others waited are followed
-        together, decision 0016)."""
+        """Store the events, then let ``after_save`` follow them before the command returns; with
+        ``turns``, in this command's turn (commands saved while others waited are followed together,
+        decision 0016)."""
 
         def store() -> Saved:
             recordings = Application.save(self, *objs, **kwargs)

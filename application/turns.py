@@ -1,12 +1,12 @@
 """Commands in turn, their events followed in groups (decision 0016).
 
-Where the database has a single writer (SQLite), a process lets one command save at a time:
-threads wait their turn here, in order, instead of polling the database's write lock. A command
-that saved while others were already waiting does not follow its events itself: it hands them
-on and waits. The last command of the queue follows the events of all of them in one go, so the
-followers' fixed cost (a transaction, a position lock, a statement per table) is paid once per
-group instead of once per command, and every command still returns only after the read model
-holds its events.
+A process lets one command save at a time: threads wait their turn here, in order, instead of
+polling SQLite's single write lock, or queueing in PostgreSQL for the followers' position locks
+(which let one command's followers run at a time anyway). A command that saved while others
+were already waiting does not follow its events itself: it hands them on and waits. The last
+command of the queue follows the events of all of them in one go, so the followers' fixed cost
+(a transaction, a position lock, a statement per table) is paid once per group instead of once
+per command, and every command still returns only after the read model holds its events.
 """
 
 import threading

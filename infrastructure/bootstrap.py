@@ -118,8 +118,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         projector.catch_up()
         outbox.catch_up()
         audit.catch_up()
-    if engine.dialect.name == "sqlite":
-        tracker.turns = Turns()  # decisions 0011, 0016
+    tracker.turns = Turns()  # decisions 0011, 0016
     tracker.read_many = functools.partial(aggregate_batches.read_many, tracker)
     tracker.after_save = _following(engine, tracker.recorder, [projector.follower, outbox.follower, audit.follower])
     catalogue = SqlCatalogue(engine)
