@@ -71,7 +71,7 @@ class Tracker(Application[UUID]):
         # client reads its own writes.
         self.after_save: Callable[[Sequence[Recording]], Any] | None = None
         # Commands of this process save in turn, and are followed in groups (decision 0016).
-        self.turns: Turns | None = None
+        self.turns = Turns()
         # Reads several aggregates as they stand now, or at the version given for each (those not
         # found are left out); the infrastructure may read them together instead of one by one.
         self.read_many: Callable[..., dict[UUID, Aggregate]] = self._read_each
@@ -125,9 +125,8 @@ class Tracker(Application[UUID]):
         return aggregate
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording]:
-        """Store the events, then let ``after_save`` follow them before the command returns; with
-        ``turns``, in this command's turn (commands saved while others waited are followed together,
-        decision 0016)."""
+        """Store the events in this command's turn, then let ``after_save`` follow them before the
+        command returns (commands saved while others waited are followed together, decision 0016)."""
 
         def store() -> Saved:
             recordings = Application.save(self, *objs, **kwargs)
@@ -136,12 +135,7 @@ class Tracker(Application[UUID]):
                          {r.notification.id: r.domain_event for r in recordings})
 
         try:
-            if self.turns is not None:
-                return self.turns.save(store, self._follow)
-            saved = store()
-            if saved.recordings:
-                self._follow(saved)
-            return saved.recordings
+            return self.turns.save(store, self._follow)
         finally:
             self._saving.before = {}
 

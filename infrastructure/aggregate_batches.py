@@ -52,16 +52,20 @@ def _read(tracker: Tracker, aggregate_ids: Sequence[UUID], until: Mapping[UUID, 
         snapshots_table = tracker.snapshots.recorder.events_table_name  # type: ignore[attr-defined]
         snapshots = _select(tracker, aggregate_ids, LATEST_SNAPSHOTS, events_table, snapshots_table)
         events = _select(tracker, aggregate_ids, EVENTS_AFTER_SNAPSHOTS, events_table, snapshots_table)
+
+    def wanted(stored: StoredEvent) -> bool:
+        """Not later than the version asked for (if one was)."""
+        return stored.originator_version <= until.get(stored.originator_id, stored.originator_version)
+
     history: dict[UUID, list[Any]] = {}
     too_new: set[UUID] = set()  # its latest snapshot is later than the version asked for
     for stored in snapshots:  # a snapshot comes before the events after it
-        if stored.originator_version > until.get(stored.originator_id, stored.originator_version):
-            too_new.add(stored.originator_id)
-        else:
+        if wanted(stored):
             history[stored.originator_id] = [tracker.mapper.to_domain_event(stored)]
+        else:
+            too_new.add(stored.originator_id)
     for stored in events:
-        if stored.originator_id not in too_new and stored.originator_version <= until.get(
-                stored.originator_id, stored.originator_version):
+        if stored.originator_id not in too_new and wanted(stored):
             history.setdefault(stored.originator_id, []).append(tracker.mapper.to_domain_event(stored))
     found = {}
     for aggregate_id, domain_events in history.items():

@@ -11,7 +11,6 @@ from sqlalchemy import Engine
 
 from application.scanner import Scanner
 from application.tracker import Clock, Tracker, system_clock
-from application.turns import Turns
 from domain.webhooks import retry_schedule
 from infrastructure import aggregate_batches, log_follower, schema
 from infrastructure.audit_chain import AuditChain
@@ -118,7 +117,6 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         projector.catch_up()
         outbox.catch_up()
         audit.catch_up()
-    tracker.turns = Turns()  # decisions 0011, 0016
     tracker.read_many = functools.partial(aggregate_batches.read_many, tracker)
     tracker.after_save = _following(engine, tracker.recorder, [projector.follower, outbox.follower, audit.follower])
     catalogue = SqlCatalogue(engine)

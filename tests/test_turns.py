@@ -1,4 +1,4 @@
-"""Commands in turn on a single-writer database: those saved while others wait are followed
+"""Commands in turn: those saved while others wait are followed
 together, and every command returns only once its events have been followed."""
 
 import threading
