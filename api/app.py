@@ -3,10 +3,10 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 
 from api import problems
-from api.dependencies import ReaderDep
+from api.dependencies import ReaderDep, known_query_parameters
 from infrastructure import ticks
 from api.routers import agreements, audit, commitments, meetings, parties, search, subscriptions
 from infrastructure.bootstrap import Services, build
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         summary="What was agreed, by whom, by when, and what became of it.",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(known_query_parameters)],
     )
     problems.install(app)
     for module in (parties, meetings, agreements, commitments, search, subscriptions, audit):

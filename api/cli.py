@@ -128,7 +128,7 @@ def projections_status(args: argparse.Namespace) -> int:
 
 def audit_verify(args: argparse.Namespace) -> int:
     services = _services(args)
-    result = services.audit.verify()
+    result = services.audit_watch.verify()
     services.close()
     if result.intact:
         print(f"intact: {result.checked} events, chain ends at position {result.position}, link {result.link}")
@@ -152,7 +152,7 @@ def audit_export(args: argparse.Namespace) -> int:
     from infrastructure import audit_export as bundle
 
     services = _services(args)
-    head = bundle.write_directory(services.audit, services.tracker, Path(args.output))
+    head = bundle.write_directory(services.audit, Path(args.output))
     services.close()
     print(f"wrote {args.output}: events up to position {head['position']}; check it with "
           f"'python3 {Path(args.output) / 'verify.py'} {args.output}'")

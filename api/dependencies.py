@@ -5,8 +5,10 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, Header, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
-from api.problems import Forbidden, MalformedHeader, Unauthenticated
+from api.problems import Forbidden, MalformedHeader, Unauthenticated, UnknownParameter
 from application.queries import Catalogue
 from application.tracker import Tracker
 from domain.access import Role, may_change_commitment, may_change_other_records
@@ -14,6 +16,37 @@ from infrastructure.bootstrap import Services
 from infrastructure.keys import Principal
 
 _ETAG = re.compile(r'^(?:W/)?"?(\d{1,18})"?$')
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for dependency in dependant.dependencies:
+        names |= _query_names(dependency)
+    return names
+
+
+_DECLARED: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
+
+
+def _query_parameters(route: APIRoute) -> frozenset[str]:
+    """The query parameters an operation declares, its dependencies' included (worked out once per operation)."""
+    key = (route.path, frozenset(route.methods))
+    if key not in _DECLARED:
+        _DECLARED[key] = frozenset(_query_names(route.dependant))
+    return _DECLARED[key]
+
+
+def known_query_parameters(request: Request) -> None:
+    """A query parameter the operation does not know is refused, never silently ignored (a misspelt
+    ``as_of`` would otherwise answer about today)."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    known = _query_parameters(route)
+    for name in request.query_params:
+        if name not in known:
+            accepted = ", ".join(sorted(known)) or "none"
+            raise UnknownParameter(f"unknown query parameter {name!r}; this operation takes: {accepted}", name)
 
 
 def get_services(request: Request) -> Services:

@@ -60,11 +60,16 @@ class PayloadTooLarge(ApiProblem):
     pass
 
 
+class UnknownParameter(ApiProblem):
+    pass
+
+
 # error class -> (status, problem type slug, title)
 PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (Unauthenticated, 401, "unauthenticated", "An API key is required"),
     (Forbidden, 403, "forbidden", "This key may not do that"),
     (MalformedHeader, 400, "malformed-header", "A request header is malformed"),
+    (UnknownParameter, 400, "unknown-parameter", "A query parameter is not known"),
     (PayloadTooLarge, 413, "payload-too-large", "The request body is too large"),
     (IdempotencyKeyReused, 422, "idempotency-key-reused", "The Idempotency-Key was used for another request"),
     (NotFound, 404, "not-found", "Not found"),

@@ -154,6 +154,8 @@ class AgreementCreate(Schema):
     text: TextIn | None = None
     validity: PeriodIn | None = None
     rows: list[RowIn] = Field(default_factory=list, max_length=MANY)
+    adopted_on: date | None = Field(default=None, description="the day it was adopted; defaults to the "
+                                    "meeting's last day (or the day recorded, if the meeting has not ended)")
 
     def inputs(self) -> dict[str, object]:
         return {
@@ -164,6 +166,7 @@ class AgreementCreate(Schema):
             "text": text_input(self.text),
             "validity": None if self.validity is None else self.validity.input(),
             "rows": [row.input() for row in self.rows],
+            "adopted_on": self.adopted_on,
         }
 
 
@@ -182,11 +185,16 @@ class CommitmentCreate(Schema):
     row_number: int | None = None
     clause: str | None = None
     quote: TextIn | None = Field(default=None, description="the verbatim words of the source")
-    due: DueIn | None = Field(default=None, description="defaults to the matrix row's timeframe")
+    due: DueIn | None = Field(default=None, description="defaults to the matrix row's timeframe; without either, "
+                              "the commitment is open-ended: never due soon or overdue")
     follow_up: FollowUpIn | None = None
     status: str = Field(default="draft", description="draft, agreed or noted")
     reminder_days: list[int] | None = Field(default=None, max_length=20,
                                             description="days before the due to tell subscribers (default 30 and 7)")
+    made_on: date | None = Field(default=None, description="the day the promise was made; defaults to the "
+                                 "meeting's last day (or the day recorded, if the meeting has not ended)")
+    review_on: date | None = Field(default=None, description="the day the lead party wants to look at it again: "
+                                   "a commitment.review_due fact and webhook then")
 
     def inputs(self) -> dict[str, object]:
         return {
@@ -204,6 +212,8 @@ class CommitmentCreate(Schema):
             "follow_up_session_number": None if self.follow_up is None else self.follow_up.session_number,
             "status": self.status,
             "reminder_days": self.reminder_days,
+            "made_on": self.made_on,
+            "review_on": self.review_on,
         }
 
 
@@ -240,5 +250,11 @@ class ProgressReport(Schema):
 
 
 class DueRevision(Schema):
-    due: DueIn
+    due: DueIn | None = Field(description="the new due; null leaves the commitment open-ended")
+    reason: str | None = Field(default=None, description="needed, except to give an open-ended commitment its "
+                               "first due")
+
+
+class ReviewSchedule(Schema):
+    review_on: date | None = Field(description="the day to look at the commitment again; null: no review")
     reason: str | None = None

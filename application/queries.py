@@ -19,7 +19,7 @@ from domain.errors import InvalidValue
 from domain.lifecycle import Status
 from domain.meeting import MeetingKind, MeetingStatus
 from domain.party import PartyKind
-from domain.search import MAX_QUERY_TERMS, search_terms
+from domain.search import MAX_QUERY_TERMS, query_words
 
 MAX_LIMIT = 200
 
@@ -53,15 +53,22 @@ def instant(value: str | None, field_name: str) -> datetime | None:
     return parsed.astimezone(timezone.utc)
 
 
-def terms(query: str | None) -> list[str] | None:
+def terms(query: str | None) -> list[tuple[str, ...]] | None:
+    """The query's words, each as its search keys (``domain.search.query_words``)."""
     if query is None:
         return None
-    words = search_terms(query)
+    words = query_words(query)
     if not words:
         raise InvalidValue("the search has no words", "q")
     if len(words) > MAX_QUERY_TERMS:
         raise InvalidValue(f"search with at most {MAX_QUERY_TERMS} words", "q")
     return words
+
+
+def check_axis(axis: str) -> str:
+    if axis not in ("recorded", "effective"):
+        raise InvalidValue("the axis is recorded or effective", "axis")
+    return axis
 
 
 def check_limit(limit: int) -> int:
@@ -103,10 +110,12 @@ class CommitmentFilter:
     due_after: datetime | None = None
     overdue: bool | None = None
     due_soon: bool | None = None
-    words: list[str] | None = None
+    has_due: bool | None = None  # False: the open-ended ones
+    review_due: bool | None = None
+    words: list[tuple[str, ...]] | None = None
     as_of: datetime | None = None  # answer as the record stood at this instant
     axis: str = "recorded"  # with as_of: recorded (as the record stood) or effective (facts that had happened)
-    sort: str = "recorded"  # recorded | due | -due
+    sort: str = "recorded"  # recorded | due | -due (open-ended ones after every due, or before with -due)
     cursor: str | None = None
     limit: int = 50
 
@@ -116,8 +125,6 @@ class CommitmentFilter:
            as_of: str | None = None, axis: str = "recorded", **others: Any) -> "CommitmentFilter":
         if sort not in ("recorded", "due", "-due"):
             raise InvalidValue("sort by recorded, due or -due", "sort")
-        if axis not in ("recorded", "effective"):
-            raise InvalidValue("the axis is recorded or effective", "axis")
         return cls(
             statuses=_choices(Status, statuses, "status"),
             kinds=_choices(CommitmentKind, kinds, "kind"),
@@ -125,11 +132,15 @@ class CommitmentFilter:
             due_after=instant(due_after, "due_after"),
             words=terms(q),
             as_of=instant(as_of, "as_of"),
-            axis=axis,
+            axis=check_axis(axis),
             sort=sort,
             limit=check_limit(limit),
             **others,
         )
+
+
+def _as_of(as_of: str | None, axis: str) -> dict[str, Any]:
+    return {"as_of": instant(as_of, "as_of"), "axis": check_axis(axis)}
 
 
 @dataclass(frozen=True)
@@ -140,15 +151,17 @@ class MeetingFilter:
     party: UUID | None = None
     starts_after: date | None = None
     starts_before: date | None = None
-    words: list[str] | None = None
+    words: list[tuple[str, ...]] | None = None
+    as_of: datetime | None = None
+    axis: str = "recorded"
     cursor: str | None = None
     limit: int = 50
 
     @classmethod
     def of(cls, statuses: Sequence[str] = (), kinds: Sequence[str] = (), q: str | None = None, limit: int = 50,
-           **others: Any) -> "MeetingFilter":
+           as_of: str | None = None, axis: str = "recorded", **others: Any) -> "MeetingFilter":
         return cls(statuses=_choices(MeetingStatus, statuses, "status"), kinds=_choices(MeetingKind, kinds, "kind"),
-                   words=terms(q), limit=check_limit(limit), **others)
+                   words=terms(q), limit=check_limit(limit), **_as_of(as_of, axis), **others)
 
 
 @dataclass(frozen=True)
@@ -156,26 +169,37 @@ class AgreementFilter:
     kinds: list[str] = field(default_factory=list)
     meeting: UUID | None = None
     party: UUID | None = None
-    words: list[str] | None = None
+    words: list[tuple[str, ...]] | None = None
+    as_of: datetime | None = None
+    axis: str = "recorded"
     cursor: str | None = None
     limit: int = 50
 
     @classmethod
-    def of(cls, kinds: Sequence[str] = (), q: str | None = None, limit: int = 50, **others: Any) -> "AgreementFilter":
-        return cls(kinds=_choices(AgreementKind, kinds, "kind"), words=terms(q), limit=check_limit(limit), **others)
+    def of(cls, kinds: Sequence[str] = (), q: str | None = None, limit: int = 50, as_of: str | None = None,
+           axis: str = "recorded", **others: Any) -> "AgreementFilter":
+        return cls(kinds=_choices(AgreementKind, kinds, "kind"), words=terms(q), limit=check_limit(limit),
+                   **_as_of(as_of, axis), **others)
 
 
 @dataclass(frozen=True)
 class PartyFilter:
     kinds: list[str] = field(default_factory=list)
     parent: UUID | None = None
-    words: list[str] | None = None
+    words: list[tuple[str, ...]] | None = None
+    as_of: datetime | None = None
+    axis: str = "recorded"
     cursor: str | None = None
     limit: int = 50
 
     @classmethod
-    def of(cls, kinds: Sequence[str] = (), q: str | None = None, limit: int = 50, **others: Any) -> "PartyFilter":
-        return cls(kinds=_choices(PartyKind, kinds, "kind"), words=terms(q), limit=check_limit(limit), **others)
+    def of(cls, kinds: Sequence[str] = (), q: str | None = None, limit: int = 50, as_of: str | None = None,
+           axis: str = "recorded", **others: Any) -> "PartyFilter":
+        return cls(kinds=_choices(PartyKind, kinds, "kind"), words=terms(q), limit=check_limit(limit),
+                   **_as_of(as_of, axis), **others)
+
+
+Filter = CommitmentFilter | MeetingFilter | AgreementFilter | PartyFilter
 
 
 class Catalogue(Protocol):
@@ -187,11 +211,13 @@ class Catalogue(Protocol):
 
     def find_parties(self, query: PartyFilter) -> Results: ...
 
-    def search(self, words: list[str], limit: int) -> list[SearchHit]: ...
+    def search(self, words: list[tuple[str, ...]], limit: int) -> list[SearchHit]: ...
 
-    def commitment_ids(self, query: CommitmentFilter) -> list[str]:
-        """Every commitment matching the filters on what never changes (kind, parties, meeting,
-        agreement, words), in the order recorded; the filters on state are left to the caller."""
+    def ids(self, query: Filter) -> list[str]:
+        """Every record of the filter's kind matching its filters on what never changes (kinds,
+        parties, meeting, series, parent) and its words as they stand (which only grow: documents
+        and matrix rows are added, never removed), in the order recorded; the filters on state
+        are left to the caller."""
         ...
 
     def touched_by_party(self, party_id: str) -> list[str]:
@@ -208,4 +234,8 @@ class Catalogue(Protocol):
 
     def due_soon_candidates(self, now: datetime, limit: int) -> list[str]:
         """Commitments with a reminder that has fallen due and not yet been told."""
+        ...
+
+    def review_candidates(self, now: datetime, limit: int) -> list[str]:
+        """Open commitments whose review day has come and not yet been told."""
         ...

@@ -1,4 +1,4 @@
-"""The scanner: on each tick, records the overdue and due-soon facts the clock has brought.
+"""The scanner: on each tick, records the overdue, due-soon and review-due facts the clock has brought.
 
 It asks the read model which commitments need a look (so its cost follows the work, not the
 archive), and lets each commitment's own rules decide. Several scanners may run at once, in
@@ -19,6 +19,7 @@ BATCH = 500
 class ScanResult:
     overdue: int = 0
     due_soon: int = 0
+    review_due: int = 0
 
 
 class Scanner:
@@ -32,6 +33,7 @@ class Scanner:
         now = self.tracker.now()
         result.overdue = self._each(self.catalogue.overdue_candidates, now, self.tracker.mark_many_overdue)
         result.due_soon = self._each(self.catalogue.due_soon_candidates, now, self.tracker.mark_many_due_soon)
+        result.review_due = self._each(self.catalogue.review_candidates, now, self.tracker.mark_many_review_due)
         return result
 
     def _each(

@@ -21,12 +21,19 @@ from application.turns import Saved, Turns
 from application.views import AgreementView, CommitmentView, EventView, MeetingView, PartyView, plain
 from domain.agreement import Agreement, AgreementKind
 from domain.choices import choice
-from domain.commitment import Commitment, CommitmentKind, Evidence, FollowUp, Provenance, reason_text
+from domain.commitment import (
+    Commitment,
+    CommitmentKind,
+    Evidence,
+    FollowUp,
+    Provenance,
+    assessment_outcome,
+    reason_text,
+)
 from domain.commitment import reminder_days as reminder_days_of
-from domain.due import Due
+from domain.due import Due, calendar_day, start_of_day
 from domain.effective import effective_on, is_late, replay_as_happened
 from domain.errors import InvalidValue
-from domain.identifiers import series_slug
 from domain.lifecycle import Status
 from domain.meeting import (
     DateRange,
@@ -37,10 +44,9 @@ from domain.meeting import (
     SourceDocument,
     Venue,
     check_participants,
-    session_number,
 )
 from domain.party import Party, PartyKind, acronym as clean_acronym, party_id
-from domain.series import MeetingSeries, series_id
+from domain.series import HeldSession, MeetingSeries, series_id
 from domain.text import SHORT_TEXT_MAX, MultilingualText, optional_text
 
 A = TypeVar("A", bound=Aggregate)
@@ -117,6 +123,28 @@ class Tracker(Application[UUID]):
                 raise NotFound(f"version {version} of {cls.__name__.lower()}", aggregate_id)
             aggregate = self.repository.get(aggregate.id, version=version)
         return aggregate
+
+    def _read(self, cls: type[A], aggregate_id: UUID | str, version: int | None = None,
+              as_of: datetime | None = None, axis: str = "recorded") -> A:
+        """An aggregate now, at a version, or as it stood at an instant: as recorded by then
+        (``axis="recorded"``), or with the facts that had happened by then (``axis="effective"``)."""
+        if as_of is None:
+            return self._get(cls, aggregate_id, version)
+        if version is not None:
+            raise InvalidValue("ask for a version or an instant, not both", "as_of")
+        aggregate = self.as_of(cls, self._get(cls, aggregate_id).id, as_of, axis)
+        if aggregate is None:
+            raise NotFound(f"{cls.__name__.lower()} as of {as_of.isoformat()}", aggregate_id)
+        return aggregate
+
+    def as_of(self, cls: type[A], aggregate_id: UUID | str, at: datetime, axis: str = "recorded") -> A | None:
+        """The aggregate as it stood at ``at`` on the axis given (None: it did not exist yet, or at all)."""
+        events = self.events.get(UUID(str(aggregate_id)))
+        if axis == "effective":
+            replayed = replay_as_happened(events, at)
+            return replayed if isinstance(replayed, cls) else None
+        versions = [event.originator_version for event in events if event.timestamp <= at]
+        return self._load(cls, aggregate_id, versions[-1]) if versions else None
 
     def _ref(self, cls: type[A], aggregate_id: UUID, field: str) -> A:
         aggregate = self._load(cls, aggregate_id)
@@ -249,8 +277,9 @@ class Tracker(Application[UUID]):
         except AlreadyExists:
             raise AlreadyExists(f"a party with the acronym {short!r} is already registered", "acronym") from None
 
-    def get_party(self, party_id_: UUID, version: int | None = None) -> PartyView:
-        return PartyView.of(self._get(Party, party_id_, version))
+    def get_party(self, party_id_: UUID | str, version: int | None = None, as_of: datetime | None = None,
+                  axis: str = "recorded") -> PartyView:
+        return PartyView.of(self._read(Party, party_id_, version, as_of, axis))
 
 
     # -- meetings --------------------------------------------------------------------
@@ -297,8 +326,9 @@ class Tracker(Application[UUID]):
         )
         return MeetingView.of(self._create(meeting))
 
-    def get_meeting(self, meeting_id: UUID, version: int | None = None) -> MeetingView:
-        return MeetingView.of(self._get(Meeting, meeting_id, version))
+    def get_meeting(self, meeting_id: UUID | str, version: int | None = None, as_of: datetime | None = None,
+                    axis: str = "recorded") -> MeetingView:
+        return MeetingView.of(self._read(Meeting, meeting_id, version, as_of, axis))
 
 
     def hold_meeting(
@@ -311,19 +341,24 @@ class Tracker(Application[UUID]):
         when = self.now()
         meeting.hold(DateRange.of(held.starts_on, held.ends_on, "held"), actor, when)
         changed: list[Aggregate] = [meeting]
-        series = self._load(MeetingSeries, series_id(meeting.series)) if meeting.series else None
-        if series is not None:
+        if meeting.series is not None:
+            series = self._series(meeting.series, actor, when)
+            session = HeldSession(meeting.id, meeting.session_number, meeting.dates.ends_on)
+            series.session_held(session, actor, when)
             for commitment_id in series.awaiting:
                 commitment = self.repository.get(commitment_id)
                 if not commitment.is_open:
                     series.stop_awaiting(commitment_id, None, actor, when)
-                elif commitment.is_met_by(meeting.id, meeting.series, meeting.session_number):
-                    commitment.fulfil_by_meeting(meeting.id, actor, when)
+                elif commitment.is_met_by(meeting.id, meeting.series, meeting.session_number, session.held_on):
+                    commitment.fulfil_by_meeting(meeting.id, session.held_on, actor, when)
                     series.stop_awaiting(commitment_id, meeting.id, actor, when)
                     changed.append(commitment)
             changed.append(series)
         self._save(*changed)
         return MeetingView.of(meeting)
+
+    def _series(self, slug: str, actor: str, when: datetime) -> MeetingSeries:
+        return self._load(MeetingSeries, series_id(slug)) or MeetingSeries(slug=slug, actor=actor, timestamp=when)
 
     def postpone_meeting(
         self, meeting_id: UUID, actor: str, scheduled: PeriodInput, reason: str | None = None,
@@ -363,6 +398,7 @@ class Tracker(Application[UUID]):
         text: TextInput | None = None,
         validity: PeriodInput | None = None,
         rows: Sequence[RowInput] = (),
+        adopted_on: date | None = None,
         agreement_id: UUID | None = None,
     ) -> AgreementView:
         meeting = self._ref(Meeting, meeting_id, "meeting_id")
@@ -371,6 +407,7 @@ class Tracker(Application[UUID]):
         period = None if validity is None else DateRange.of(validity.starts_on, validity.ends_on, "validity")
         Agreement.check_adoption(agreement_kind, parties, period)
         when = self.now()
+        day = meeting.dates.outcome_day(adopted_on, when.date(), "adopted_on")
         agreement = self._new(
             Agreement,
             Agreement.Adopted,  # type: ignore[attr-defined]
@@ -381,6 +418,7 @@ class Tracker(Application[UUID]):
             adopted_by=parties,
             text=None if text is None else self._text(text, "text"),
             validity=period,
+            adopted_on=day,
             actor=actor,
             timestamp=when,
         )
@@ -410,8 +448,9 @@ class Tracker(Application[UUID]):
             )
         )
 
-    def get_agreement(self, agreement_id: UUID, version: int | None = None) -> AgreementView:
-        return AgreementView.of(self._get(Agreement, agreement_id, version))
+    def get_agreement(self, agreement_id: UUID | str, version: int | None = None, as_of: datetime | None = None,
+                      axis: str = "recorded") -> AgreementView:
+        return AgreementView.of(self._read(Agreement, agreement_id, version, as_of, axis))
 
 
     # -- commitments -----------------------------------------------------------------
@@ -433,8 +472,12 @@ class Tracker(Application[UUID]):
         follow_up_session_number: int | None = None,
         status: str = "draft",
         reminder_days: Sequence[int] | None = None,
+        made_on: date | None = None,
+        review_on: date | None = None,
         commitment_id: UUID | None = None,
     ) -> CommitmentView:
+        """Record a promise made at a meeting. With no due (and no matrix row with a timeframe) it is
+        open-ended: never due soon or overdue; ``review_on`` reminds its lead party to look at it again."""
         commitment_kind = choice(CommitmentKind, kind, "kind")
         initial = choice(Status, status, "status")
         statement = self._text(text, "text")
@@ -451,21 +494,18 @@ class Tracker(Application[UUID]):
             row = agreement.row(row_number)
             if row is None:
                 raise UnknownReference("matrix row", row_number, "row_number")
+        deadline: Due | None = None
         if due is not None:
             deadline = self._due(due, meeting.venue.time_zone, "due")
-        elif row is not None and row.timeframe is not None:
+        elif row is not None:
             deadline = row.timeframe
-        else:
-            raise InvalidValue("a commitment needs a due (or a matrix row with a timeframe)", "due")
         follow_up = None
         if commitment_kind is CommitmentKind.FOLLOW_UP_SESSION:
-            follow_up = FollowUp(
-                series=series_slug(follow_up_series or meeting.series or "", "follow_up.series"),
-                session_number=session_number(follow_up_session_number, "follow_up.session_number"),
-            )
+            follow_up = FollowUp.of(follow_up_series, meeting.series, follow_up_session_number)
         Commitment.check_new(commitment_kind, lead.id, supporting, follow_up, initial)
         reminders = reminder_days_of(None if reminder_days is None else list(reminder_days))
         when = self.now()
+        review_day = None if review_on is None else calendar_day(review_on, "review_on")
         commitment = self._new(
             Commitment,
             Commitment.Recorded,  # type: ignore[attr-defined]
@@ -482,41 +522,39 @@ class Tracker(Application[UUID]):
                 quote=None if quote is None else self._text(quote, "quote"),
             ),
             due=deadline,
-            due_at=deadline.resolve(meeting.dates.ends_on),
+            due_at=None if deadline is None else deadline.resolve(meeting.dates.ends_on),
             follow_up=follow_up,
             status=initial,
             reminder_days=reminders,
+            made_on=meeting.dates.outcome_day(made_on, when.date(), "made_on"),
+            review_on=review_day,
+            review_at=self._review_at(review_day, deadline, meeting),
             actor=actor,
             timestamp=when,
         )
         others: list[Aggregate] = []
         if follow_up is not None:
-            series = self._load(MeetingSeries, series_id(follow_up.series))
-            if series is None:
-                series = MeetingSeries(slug=follow_up.series, actor=actor, timestamp=when)
-            series.await_session(commitment.id, actor, when)
+            series = self._series(follow_up.series, actor, when)
+            held = next((session for session in series.held if commitment.is_met_by(
+                session.meeting_id, follow_up.series, session.session_number, session.held_on)), None)
+            if held is not None:  # recorded after its session was recorded as held
+                commitment.fulfil_by_meeting(held.meeting_id, held.held_on, actor, when)
+            else:
+                series.await_session(commitment.id, actor, when)
             others.append(series)
         return CommitmentView.of(self._create(commitment, *others))
+
+    @staticmethod
+    def _review_at(day: date | None, due: Due | None, meeting: Meeting) -> datetime | None:
+        """A review falls due at the start of its day where the commitment's due is kept (or its meeting was held)."""
+        return None if day is None else start_of_day(day, due.time_zone if due else meeting.venue.time_zone)
 
     def get_commitment(
         self, commitment_id: UUID | str, version: int | None = None, as_of: datetime | None = None,
         axis: str = "recorded",
     ) -> CommitmentView:
-        """The commitment now, at a version, or as it stood at an instant: as recorded by then
-        (``axis="recorded"``), or with the facts that had happened by then (``axis="effective"``)."""
-        if as_of is not None and axis == "effective":
-            current = self._get(Commitment, commitment_id)
-            aggregate = replay_as_happened(self.events.get(current.id), as_of)
-            if aggregate is None:
-                raise NotFound(f"commitment as of {as_of.isoformat()}", commitment_id)
-            return CommitmentView.of(aggregate)
-        if as_of is not None:
-            current = self._get(Commitment, commitment_id)
-            versions = [e.originator_version for e in self.events.get(current.id) if e.timestamp <= as_of]
-            if not versions:
-                raise NotFound(f"commitment as of {as_of.isoformat()}", commitment_id)
-            version = versions[-1]
-        return CommitmentView.of(self._get(Commitment, commitment_id, version))
+        """The commitment now, at a version, or as it stood at an instant (``_read``)."""
+        return CommitmentView.of(self._read(Commitment, commitment_id, version, as_of, axis))
 
 
     def _commitment(self, commitment_id: UUID, expected_version: int | None, change: Callable[[Commitment, datetime], Any]) -> CommitmentView:
@@ -567,7 +605,7 @@ class Tracker(Application[UUID]):
     def assess_commitment(
         self, commitment_id: UUID, actor: str, outcome: str, reason: str | None = None, expected_version: int | None = None
     ) -> CommitmentView:
-        result = choice(Status, outcome, "outcome")
+        result = assessment_outcome(outcome)
         why = reason_text(reason)
         return self._commitment(commitment_id, expected_version, lambda c, when: c.assess(result, why, actor, when))
 
@@ -605,16 +643,33 @@ class Tracker(Application[UUID]):
         )
 
     def revise_due(
-        self, commitment_id: UUID, actor: str, due: DueInput, reason: str | None = None, expected_version: int | None = None
+        self, commitment_id: UUID, actor: str, due: DueInput | None, reason: str | None = None,
+        expected_version: int | None = None,
     ) -> CommitmentView:
+        """A new due; the first due of an open-ended commitment needs no reason; ``None`` leaves it open-ended."""
         why = reason_text(reason)
 
         def revise(commitment: Commitment, when: datetime) -> None:
             meeting = self._get(Meeting, commitment.provenance.meeting_id)
-            deadline = self._due(due, meeting.venue.time_zone, "due")
-            commitment.revise_due(deadline, deadline.resolve(meeting.dates.ends_on), why, actor, when)
+            deadline = None if due is None else self._due(due, meeting.venue.time_zone, "due")
+            due_at = None if deadline is None else deadline.resolve(meeting.dates.ends_on)
+            commitment.revise_due(deadline, due_at, why, actor, when)
 
         return self._commitment(commitment_id, expected_version, revise)
+
+    def schedule_review(
+        self, commitment_id: UUID, actor: str, review_on: date | None, reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommitmentView:
+        """The day the lead party wants to look at the commitment again (``None``: no review)."""
+        why = reason_text(reason)
+        day = None if review_on is None else calendar_day(review_on, "review_on")
+
+        def schedule(commitment: Commitment, when: datetime) -> None:
+            meeting = self._get(Meeting, commitment.provenance.meeting_id)
+            commitment.schedule_review(day, self._review_at(day, commitment.due, meeting), why, actor, when)
+
+        return self._commitment(commitment_id, expected_version, schedule)
 
     # -- facts the clock brings -----------------------------------------------------------
 
@@ -633,6 +688,10 @@ class Tracker(Application[UUID]):
     def mark_many_due_soon(self, commitment_ids: Sequence[str], actor: str = SCHEDULER) -> int:
         """``mark_due_soon`` for a batch of commitments, saved together; how many were recorded."""
         return self._mark_many(commitment_ids, lambda c, now: c.mark_due_soon(now, actor, now))
+
+    def mark_many_review_due(self, commitment_ids: Sequence[str], actor: str = SCHEDULER) -> int:
+        """Record that the review day of each commitment has come, saved together; how many were recorded."""
+        return self._mark_many(commitment_ids, lambda c, now: c.mark_review_due(now, actor, now))
 
     def _mark_many(self, commitment_ids: Sequence[str], mark: Callable[[Commitment, datetime], bool]) -> int:
         """One save (one transaction) for the whole batch. If another process changed one of them

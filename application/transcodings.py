@@ -17,6 +17,7 @@ from domain.due import Due, Precision, RelativeUnit
 from domain.lifecycle import Status
 from domain.meeting import DateRange, MeetingKind, MeetingStatus, Participant, ParticipantRole, SourceDocument, Venue
 from domain.party import PartyKind
+from domain.series import HeldSession
 from domain.text import MultilingualText
 
 
@@ -85,6 +86,7 @@ VALUE_OBJECTS: dict[str, type] = {
     "follow_up": FollowUp,
     "evidence": Evidence,
     "progress": Progress,
+    "held_session": HeldSession,
 }
 
 

@@ -134,6 +134,7 @@ class AgreementView:
     adopted_by: list[str]
     text: dict[str, Any] | None
     validity: dict[str, str] | None
+    adopted_on: str | None  # the day it was adopted (None in records older than the field)
     rows: list[dict[str, Any]]
     created_at: str
     modified_at: str
@@ -149,6 +150,7 @@ class AgreementView:
             adopted_by=plain(agreement.adopted_by),
             text=plain(agreement.text),
             validity=plain(agreement.validity),
+            adopted_on=plain(agreement.adopted_on),
             rows=plain(agreement.rows),
             created_at=plain(agreement.created_on),
             modified_at=plain(agreement.modified_on),
@@ -165,13 +167,17 @@ class CommitmentView:
     lead_party_id: str
     supporting_party_ids: list[str]
     provenance: dict[str, Any]
-    due: dict[str, Any]
-    due_at: str
+    made_on: str | None  # the day the promise was made (None in records older than the field)
+    due: dict[str, Any] | None  # None: open-ended, never due soon or overdue
+    due_at: str | None
     follow_up: dict[str, Any] | None
     reminder_days: list[int]
     overdue: bool
     due_soon: bool
     reminders_sent: list[int]
+    review_on: str | None  # the day the lead party wants to look at it again
+    review_at: str | None
+    review_due: bool
     progress: dict[str, Any] | None
     evidence: list[dict[str, Any]]
     decision_reference: str | None
@@ -192,6 +198,7 @@ class CommitmentView:
             lead_party_id=plain(commitment.lead_party_id),
             supporting_party_ids=plain(commitment.supporting_party_ids),
             provenance=plain(commitment.provenance),
+            made_on=plain(commitment.made_on),
             due=plain(commitment.due),
             due_at=plain(commitment.due_at),
             follow_up=plain(commitment.follow_up),
@@ -199,6 +206,9 @@ class CommitmentView:
             overdue=commitment.overdue,
             due_soon=commitment.due_soon,
             reminders_sent=list(commitment.reminded),
+            review_on=plain(commitment.review_on),
+            review_at=plain(commitment.review_at),
+            review_due=commitment.review_due,
             progress=plain(commitment.progress),
             evidence=plain(commitment.evidence),
             decision_reference=commitment.decision_reference,

@@ -98,7 +98,8 @@ def _seed_commitment_rows(s: Services, count: int, overdue_share: float, now: da
         due = now - timedelta(days=1) if n % late_every == 0 else now + timedelta(days=30 + n % 300)
         rows.append({"id": str(uuid.uuid4()), "seq": n + 1_000_000, "version": 1, "kind": "action", "status": "agreed",
                      "lead_party_id": "p", "meeting_id": "m", "agreement_id": None, "row_number": None,
-                     "due_at": due, "overdue": False, "due_soon": False, "can_be_late": True,
+                     "due_at": due, "due_order": due, "overdue": False, "due_soon": False, "review_due": False,
+                     "can_be_late": True,
                      "next_reminder_at": due - timedelta(days=30), "document": "{}"})
         if len(rows) == 20_000 or n == count - 1:
             with s.engine.begin() as connection:

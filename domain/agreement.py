@@ -1,7 +1,7 @@
 """Agreements: outcomes adopted at a meeting, including action matrices."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from uuid import UUID
 
@@ -52,7 +52,32 @@ def check_parties(lead: UUID | None, others: tuple[UUID, ...], field_name: str) 
 
 
 class Agreement(Aggregate):
-    @event("Adopted")
+    """Version 2 of the aggregate (in snapshots) added ``adopted_on``."""
+
+    class_version = 2
+
+    class Adopted(Aggregate.Created):
+        """Version 2 added ``adopted_on``; agreements adopted before count from when they were recorded."""
+
+        class_version = 2
+        meeting_id: UUID
+        title: MultilingualText
+        kind: AgreementKind
+        adopted_by: tuple[UUID, ...]
+        text: MultilingualText | None
+        validity: DateRange | None
+        adopted_on: date | None
+        actor: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["adopted_on"] = None
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, object]) -> None:
+        state["adopted_on"] = None
+
+    @event(Adopted)
     def __init__(
         self,
         meeting_id: UUID,
@@ -61,6 +86,7 @@ class Agreement(Aggregate):
         adopted_by: tuple[UUID, ...],
         text: MultilingualText | None,
         validity: DateRange | None,
+        adopted_on: date | None,
         actor: str,
         timestamp: datetime,
     ) -> None:
@@ -70,6 +96,7 @@ class Agreement(Aggregate):
         self.adopted_by = tuple(adopted_by)
         self.text = text
         self.validity = validity
+        self.adopted_on = adopted_on  # the day it was adopted (None in records older than the field)
         self.rows: tuple[MatrixRow, ...] = ()
 
     @staticmethod
@@ -104,9 +131,21 @@ class Agreement(Aggregate):
             partner_party_ids=partner_party_ids,
             timeframe=timeframe,
         )
-        self._row_added(row=row, actor=actor, timestamp=when)
+        self._row_added(row=row, agreed_on=self.adopted_on, actor=actor, timestamp=when)
         return row
 
-    @event("RowAdded")
-    def _row_added(self, row: MatrixRow, actor: str, timestamp: datetime) -> None:
+    class RowAdded(Aggregate.Event):
+        """Version 2 added ``agreed_on``: a row is part of the matrix as adopted, on its day."""
+
+        class_version = 2
+        row: MatrixRow
+        agreed_on: date | None
+        actor: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["agreed_on"] = None
+
+    @event(RowAdded)
+    def _row_added(self, row: MatrixRow, agreed_on: date | None, actor: str, timestamp: datetime) -> None:
         self.rows = (*self.rows, row)

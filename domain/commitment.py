@@ -23,7 +23,8 @@ from domain.errors import (
     ReasonRequired,
 )
 from domain.lifecycle import ALLOWED_FROM, ASSESSED, CAN_BE_LATE, INITIAL, OPEN, REASON_NEEDED_FROM, Action, Status
-from domain.meeting import web_address
+from domain.identifiers import series_slug
+from domain.meeting import session_number, web_address
 from domain.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, MultilingualText, clean_text, optional_text
 
 MAX_EVIDENCE = 50
@@ -55,6 +56,15 @@ class FollowUp:
     series: str
     session_number: int | None = None
 
+    @classmethod
+    def of(cls, series: str | None, meeting_series: str | None, number: int | None) -> "FollowUp":
+        """The session to hold: of the series named, or else of the meeting's own series."""
+        if series is None and meeting_series is None:
+            raise InvalidValue("the meeting has no series: name the series whose session is to be held "
+                               "in follow_up.series", "follow_up.series")
+        return cls(series=series_slug(series or meeting_series or "", "follow_up.series"),
+                   session_number=session_number(number, "follow_up.session_number"))
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -84,6 +94,17 @@ class Progress:
 
 def reason_text(value: str | None, field_name: str = "reason") -> str | None:
     return optional_text(value, field_name, LONG_TEXT_MAX)
+
+
+def assessment_outcome(value: object) -> Status:
+    """How an assessment ends: one of the three assessed states."""
+    choices = ", ".join(sorted(status.value for status in ASSESSED))
+    if isinstance(value, Status) and value in ASSESSED:
+        return value
+    outcome = next((status for status in ASSESSED if status.value == value), None)
+    if outcome is None:
+        raise InvalidValue(f"unknown outcome {value!r}; an assessment is one of {choices}", "outcome")
+    return outcome
 
 
 def reminder_days(values: tuple[int, ...] | list[int] | None) -> tuple[int, ...]:
@@ -117,25 +138,42 @@ class CannotSupersedeItself(DomainError):
 
 
 class Commitment(Aggregate):
-    class Recorded(Aggregate.Created):
-        """Version 2 added ``reminder_days``; commitments recorded before remind at the defaults."""
+    """Version 2 of the aggregate (in snapshots) added ``made_on`` and the review date."""
 
-        class_version = 2
+    class_version = 2
+
+    class Recorded(Aggregate.Created):
+        """Version 2 added ``reminder_days``; commitments recorded before remind at the defaults.
+        Version 3 made the due optional and added ``made_on`` and the review date; commitments
+        recorded before state no day they were made (they count from when they were recorded)."""
+
+        class_version = 3
         kind: CommitmentKind
         text: MultilingualText
         lead_party_id: UUID
         supporting_party_ids: tuple[UUID, ...]
         provenance: Provenance
-        due: Due
-        due_at: datetime
+        due: Due | None
+        due_at: datetime | None
         follow_up: FollowUp | None
         status: Status
         reminder_days: tuple[int, ...]
+        made_on: date | None
+        review_on: date | None
+        review_at: datetime | None
         actor: str
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, object]) -> None:
             state["reminder_days"] = list(DEFAULT_REMINDER_DAYS)
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, object]) -> None:
+            state.update(made_on=None, review_on=None, review_at=None)
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, object]) -> None:
+        state.update(made_on=None, review_on=None, review_at=None, reviewed_for=None)
 
     @event(Recorded)
     def __init__(
@@ -145,11 +183,14 @@ class Commitment(Aggregate):
         lead_party_id: UUID,
         supporting_party_ids: tuple[UUID, ...],
         provenance: Provenance,
-        due: Due,
-        due_at: datetime,
+        due: Due | None,
+        due_at: datetime | None,
         follow_up: FollowUp | None,
         status: Status,
         reminder_days: tuple[int, ...],
+        made_on: date | None,
+        review_on: date | None,
+        review_at: datetime | None,
         actor: str,
         timestamp: datetime,
     ) -> None:
@@ -158,11 +199,14 @@ class Commitment(Aggregate):
         self.lead_party_id = lead_party_id
         self.supporting_party_ids = tuple(supporting_party_ids)
         self.provenance = provenance
-        self.due = due
+        self.due = due  # None: open-ended, never due soon or overdue
         self.due_at = due_at
         self.follow_up = follow_up
         self.status = status
         self.reminder_days = tuple(reminder_days)
+        self.made_on = made_on  # the day the promise was made (None in records older than the field)
+        self.review_on = review_on  # the day its lead party wants to look at it again
+        self.review_at = review_at
         self.progress: Progress | None = None
         self.evidence: tuple[Evidence, ...] = ()
         self.decision_reference: str | None = None
@@ -170,6 +214,7 @@ class Commitment(Aggregate):
         self.fulfilled_by_meeting: UUID | None = None
         self.overdue_for: datetime | None = None  # the due instant found passed
         self.reminded: tuple[int, ...] = ()  # reminder lead times already told, for the current due
+        self.reviewed_for: datetime | None = None  # the review instant found reached
 
     # -- rules checked before recording ---------------------------------------------
 
@@ -188,10 +233,11 @@ class Commitment(Aggregate):
             choices = ", ".join(sorted(s.value for s in INITIAL))
             raise InvalidValue(f"a commitment is recorded as one of {choices}", "status")
 
-    def _ensure_allowed(self, action: Action, reason: str | None = None) -> None:
+    def _ensure_allowed(self, action: Action, reason: str | None = None, explained: bool = True) -> None:
+        """``explained=False``: this change needs no reason, whatever the state."""
         if self.status not in ALLOWED_FROM[action]:
             raise IllegalTransition(self.status.value, action.value.replace("_", " "))
-        if reason is None and self.status in REASON_NEEDED_FROM.get(action, frozenset()):
+        if explained and reason is None and self.status in REASON_NEEDED_FROM.get(action, frozenset()):
             raise ReasonRequired(action.value.replace("_", " "))
 
     @property
@@ -260,6 +306,9 @@ class Commitment(Aggregate):
             raise EvidenceRequired()
         if delivered_on is not None and delivered_on > when.date():
             raise InvalidValue("a delivery cannot be dated in the future", "delivered_on")
+        if delivered_on is not None and self.made_on is not None and delivered_on < self.made_on:
+            raise InvalidValue(f"a delivery cannot be dated before the commitment was made ({self.made_on})",
+                               "delivered_on")
         self._delivered(
             evidence=evidence_list(evidence), delivered_on=delivered_on, note=note, actor=actor, timestamp=when
         )
@@ -281,9 +330,7 @@ class Commitment(Aggregate):
         self.status = Status.IN_PROGRESS
 
     def assess(self, outcome: Status, reason: str | None, actor: str, when: datetime) -> None:
-        if outcome not in ASSESSED:
-            choices = ", ".join(sorted(s.value for s in ASSESSED))
-            raise InvalidValue(f"an assessment is one of {choices}", "outcome")
+        outcome = assessment_outcome(outcome)
         self._ensure_allowed(Action.ASSESS, reason)
         self._assessed(outcome=outcome, reason=reason, actor=actor, timestamp=when)
 
@@ -325,17 +372,20 @@ class Commitment(Aggregate):
         self.status = Status.SUPERSEDED
         self.superseded_by = new_commitment_id
 
-    def is_met_by(self, meeting_id: UUID, series: str | None, session_number: int | None) -> bool:
-        """Whether holding this meeting is the session this follow-up promised.
+    def is_met_by(self, meeting_id: UUID, series: str | None, session_number: int | None, held_on: date) -> bool:
+        """Whether holding this meeting (its last day ``held_on``) is the session this follow-up promised.
 
-        The meeting where the promise was made never fulfils it; a follow-up that
-        names a session number is met only by that session.
+        The meeting where the promise was made never fulfils it; a follow-up that names a session
+        number is met only by that session; one that names none ("the next session") is met by a
+        session of the series that ended after the promise was made.
         """
         if self.follow_up is None or series != self.follow_up.series:
             return False
         if meeting_id == self.provenance.meeting_id:
             return False
-        return self.follow_up.session_number in (None, session_number)
+        if self.follow_up.session_number is not None:
+            return self.follow_up.session_number == session_number
+        return self.made_on is None or held_on > self.made_on
 
     @staticmethod
     def check_successor(successor: "Commitment", meeting_id: UUID, meeting_starts_on: date, original_starts_on: date) -> None:
@@ -345,15 +395,28 @@ class Commitment(Aggregate):
         if meeting_starts_on <= original_starts_on:
             raise InvalidValue("the follow-up meeting must be later than the original one", "meeting_id")
 
-    def fulfil_by_meeting(self, meeting_id: UUID, actor: str, when: datetime) -> None:
-        """A follow-up session is fulfilled when a meeting of its series is held."""
+    def fulfil_by_meeting(self, meeting_id: UUID, held_on: date, actor: str, when: datetime) -> None:
+        """A follow-up session is fulfilled when a meeting of its series is held: on the session's
+        last day, ``held_on``, whenever that is recorded."""
         if self.kind is not CommitmentKind.FOLLOW_UP_SESSION:
             raise NotAFollowUp()
         self._ensure_allowed(Action.ASSESS)
-        self._session_held(meeting_id=meeting_id, actor=actor, timestamp=when)
+        self._session_held(meeting_id=meeting_id, held_on=held_on, actor=actor, timestamp=when)
 
-    @event("SessionHeld")
-    def _session_held(self, meeting_id: UUID, actor: str, timestamp: datetime) -> None:
+    class SessionHeld(Aggregate.Event):
+        """Version 2 added ``held_on``; sessions held before count from when they were recorded."""
+
+        class_version = 2
+        meeting_id: UUID
+        held_on: date | None
+        actor: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["held_on"] = None
+
+    @event(SessionHeld)
+    def _session_held(self, meeting_id: UUID, held_on: date | None, actor: str, timestamp: datetime) -> None:
         self.status = Status.FULFILLED
         self.fulfilled_by_meeting = meeting_id
 
@@ -376,24 +439,45 @@ class Commitment(Aggregate):
         self.progress = Progress(percent=percent, note=note, evidence=evidence, reported_at=timestamp)
         self.evidence = (*self.evidence, *evidence)
 
-    def revise_due(self, due: Due, due_at: datetime, reason: str | None, actor: str, when: datetime) -> None:
-        self._ensure_allowed(Action.REVISE_DUE, reason)
+    def revise_due(self, due: Due | None, due_at: datetime | None, reason: str | None, actor: str,
+                   when: datetime) -> None:
+        """A new due (a reason is needed, except to give an open-ended commitment its first due);
+        ``None`` leaves the commitment open-ended from now on."""
+        self._ensure_allowed(Action.REVISE_DUE, reason, explained=self.due is not None)
         if due == self.due and due_at == self.due_at:
-            raise InvalidValue("the new due is the same as the current one", "due")
+            raise InvalidValue("the new due is the same as the current one" if due else
+                               "the commitment has no due already", "due")
         self._due_revised(due=due, due_at=due_at, reason=reason, actor=actor, timestamp=when)
         self._clear_overdue("due revised", actor, when)
 
     @event("DueRevised")
-    def _due_revised(self, due: Due, due_at: datetime, reason: str, actor: str, timestamp: datetime) -> None:
+    def _due_revised(self, due: Due | None, due_at: datetime | None, reason: str | None, actor: str,
+                     timestamp: datetime) -> None:
         self.due = due
         self.due_at = due_at
         self.reminded = ()  # a new due is reminded of afresh
+
+    def schedule_review(self, review_on: date | None, review_at: datetime | None, reason: str | None, actor: str,
+                        when: datetime) -> None:
+        """The day the lead party wants to look at the commitment again (``None``: no review)."""
+        self._ensure_allowed(Action.SCHEDULE_REVIEW, reason)
+        if review_on == self.review_on:
+            raise InvalidValue("the commitment is to be reviewed on that day already" if review_on else
+                               "the commitment has no review date already", "review_on")
+        self._review_scheduled(review_on=review_on, review_at=review_at, reason=reason, actor=actor, timestamp=when)
+
+    @event("ReviewScheduled")
+    def _review_scheduled(self, review_on: date | None, review_at: datetime | None, reason: str | None, actor: str,
+                          timestamp: datetime) -> None:
+        self.review_on = review_on
+        self.review_at = review_at
 
     # -- lateness: facts recorded when the clock passes them -------------------------
 
     @property
     def overdue(self) -> bool:
-        return self.overdue_for is not None and self.overdue_for == self.due_at and self.status in CAN_BE_LATE
+        return (self.due_at is not None and self.overdue_for == self.due_at
+                and self.status in CAN_BE_LATE)
 
     @property
     def due_soon(self) -> bool:
@@ -403,14 +487,16 @@ class Commitment(Aggregate):
     def next_reminder_at(self) -> datetime | None:
         """When the next reminder not yet told falls due (None: none left, or the commitment cannot be late)."""
         pending = [days for days in self.reminder_days if days not in self.reminded]
-        if not pending or self.status not in CAN_BE_LATE:
+        if not pending or self.status not in CAN_BE_LATE or self.due_at is None:
             return None
         return self.due_at - timedelta(days=max(pending))
 
     def mark_overdue(self, now: datetime, actor: str, when: datetime) -> bool:
         """Record that the due instant has passed. Idempotent: stores nothing if already
         recorded for this due, if the due has not passed, or if the commitment cannot be late."""
-        if self.status not in CAN_BE_LATE or now < self.due_at or self.overdue_for == self.due_at:
+        if self.status not in CAN_BE_LATE or self.due_at is None or now < self.due_at:
+            return False
+        if self.overdue_for == self.due_at:
             return False
         self._marked_overdue(due_at=self.due_at, actor=actor, timestamp=when)
         return True
@@ -424,7 +510,7 @@ class Commitment(Aggregate):
 
         When the scanner was away and several lead times passed, one event names the
         nearest (the others count as told)."""
-        if self.status not in CAN_BE_LATE or now >= self.due_at:
+        if self.status not in CAN_BE_LATE or self.due_at is None or now >= self.due_at:
             return False
         reached = [days for days in self.reminder_days if now >= self.due_at - timedelta(days=days)]
         new = [days for days in reached if days not in self.reminded]
@@ -437,6 +523,40 @@ class Commitment(Aggregate):
     def _due_soon(self, lead_days: int, due_at: datetime, actor: str, timestamp: datetime) -> None:
         self.reminded = tuple(sorted({*self.reminded, *(d for d in self.reminder_days if d >= lead_days)},
                                      reverse=True))
+
+    @property
+    def review_due(self) -> bool:
+        """The review day has come (and been recorded) while the commitment is open."""
+        return self.review_at is not None and self.reviewed_for == self.review_at and self.is_open
+
+    @property
+    def next_review_at(self) -> datetime | None:
+        """When the review not yet told falls due (None: no review, already told, or closed)."""
+        if self.review_at is None or self.reviewed_for == self.review_at or not self.is_open:
+            return None
+        return self.review_at
+
+    def mark_review_due(self, now: datetime, actor: str, when: datetime) -> bool:
+        """Record that the review day has come, once per review date, while the commitment is open."""
+        if self.next_review_at is None or now < self.next_review_at:
+            return False
+        self._review_due(review_on=self.review_on, review_at=self.review_at, actor=actor, timestamp=when)
+        return True
+
+    @event("ReviewDue")
+    def _review_due(self, review_on: date, review_at: datetime, actor: str, timestamp: datetime) -> None:
+        self.reviewed_for = review_at
+
+    def as_the_clock_had_it(self, at: datetime) -> None:
+        """For a replay on the effective axis only (``domain.effective``): the clock's facts as a
+        scanner that never missed a tick would have found them at ``at``, from the facts that had
+        happened by then, whatever the scanner recorded later. A stored aggregate is never changed so."""
+        can_be_late = self.status in CAN_BE_LATE and self.due_at is not None
+        due_at = self.due_at or at
+        self.overdue_for = self.due_at if can_be_late and at >= due_at else None
+        self.reminded = tuple(days for days in self.reminder_days
+                              if can_be_late and at >= due_at - timedelta(days=days))
+        self.reviewed_for = self.review_at if self.review_at is not None and at >= self.review_at else None
 
     def _clear_overdue(self, reason: str, actor: str, when: datetime) -> None:
         if self.overdue_for is not None:

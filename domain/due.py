@@ -84,11 +84,21 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
+def start_of_day(day: date, zone: str) -> datetime:
+    """The first instant of ``day`` in ``zone``, in UTC."""
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+
+
 def end_of_day(day: date, zone: str) -> datetime:
     """The first instant after ``day`` in ``zone``, in UTC."""
-    following = day + timedelta(days=1)
-    local_midnight = datetime(following.year, following.month, following.day, tzinfo=ZoneInfo(zone))
-    return local_midnight.astimezone(timezone.utc)
+    return start_of_day(day + timedelta(days=1), zone)
+
+
+def calendar_day(value: date, field_name: str) -> date:
+    """A day of the years dues may fall in (1900 to 2200)."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise InvalidValue(f"the year must be between {EARLIEST_YEAR} and {LATEST_YEAR}", field_name)
+    return value
 
 
 @dataclass(frozen=True)

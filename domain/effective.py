@@ -1,32 +1,73 @@
 """Two times: when something was recorded, and when it happened in the world.
 
-Events that record facts of the world carry the date the coordinator states: a meeting
-held (its last day) and a delivery made (``delivered_on``). Every other event is its own
-fact: it happened when it was recorded. An entry recorded after the day it states is late.
+A report of a meeting held in 2023 is often typed in years later, so every fact that happened
+on a day of its own states that day, and the effective axis answers from those days:
+
+| event | happened on |
+|---|---|
+| a commitment recorded | the day it was made (``made_on``: its meeting's last day, or the day the coordinator gave) |
+| an agreement adopted, and each row of its matrix | the day it was adopted (``adopted_on``) |
+| a meeting held | its last day |
+| a meeting scheduled, recorded after it began | its first day (it was scheduled by then) |
+| a follow-up session fulfilled | the last day of the session that fulfilled it (``held_on``) |
+| a delivery | ``delivered_on``, when given |
+| a party registered | always: an organisation is there before anything is recorded about it |
+
+Every other event is its own fact: it happened when it was recorded. An entry recorded after the
+day it states is late. The clock's facts (overdue, due soon, review due) are not replayed on the
+effective axis: they are what the facts that had happened imply at that instant.
 """
 
 from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from typing import Any
 
+from domain.agreement import Agreement
+from domain.commitment import Commitment
 from domain.meeting import Meeting
+from domain.party import Party
+
+# Recorded by the scanner when the clock passed a due or a review day; implied, not replayed.
+CLOCK_FACTS: tuple[type, ...] = (
+    Commitment.MarkedOverdue,  # type: ignore[attr-defined]
+    Commitment.DueSoon,  # type: ignore[attr-defined]
+    Commitment.OverdueCleared,  # type: ignore[attr-defined]
+    Commitment.ReviewDue,  # type: ignore[attr-defined]
+)
 
 
 def effective_on(event: Any) -> date | None:
     """The date the fact happened, as stated; None when the event happened as it was recorded."""
+    if isinstance(event, Commitment.Recorded):
+        return event.made_on
+    if isinstance(event, Commitment.SessionHeld):
+        return event.held_on
+    if isinstance(event, Agreement.Adopted):
+        return event.adopted_on
+    if isinstance(event, Agreement.RowAdded):
+        return event.agreed_on
     if isinstance(event, Meeting.Held):  # type: ignore[attr-defined]
         return event.dates.ends_on
+    if isinstance(event, Meeting.Scheduled):  # type: ignore[attr-defined]
+        starts_on: date = event.dates.starts_on
+        return starts_on if starts_on < _recorded_on(event) else None
     delivered_on = getattr(event, "delivered_on", None)
     return delivered_on if isinstance(delivered_on, date) else None
 
 
+def _recorded_on(event: Any) -> date:
+    return event.timestamp.astimezone(timezone.utc).date()
+
+
 def is_late(event: Any) -> bool:
     stated = effective_on(event)
-    return stated is not None and stated < event.timestamp.astimezone(timezone.utc).date()
+    return stated is not None and stated < _recorded_on(event)
 
 
 def happened_by(event: Any, at: datetime) -> bool:
     """Whether the fact had happened by ``at`` (a stated date counts from its start, in UTC)."""
+    if isinstance(event, Party.Registered):  # type: ignore[attr-defined]
+        return True
     stated = effective_on(event)
     if stated is None:
         return bool(event.timestamp <= at)
@@ -35,14 +76,17 @@ def happened_by(event: Any, at: datetime) -> bool:
 
 def replay_as_happened(events: Iterable[Any], at: datetime) -> Any:
     """The aggregate as things stood in the world at ``at``: only the facts that had happened
-    by then are applied, in their recorded order (None if it did not exist yet)."""
+    by then are applied, in their recorded order (None if it did not exist yet); a commitment's
+    clock facts are those the facts imply at ``at``."""
     aggregate = None
     for event in events:
-        if not happened_by(event, at):
+        if isinstance(event, CLOCK_FACTS) or not happened_by(event, at):
             continue
         if aggregate is None and event.originator_version != 1:
             return None
         if aggregate is not None:
             aggregate.version = event.originator_version - 1  # facts in between had not happened yet
         aggregate = event.mutate(aggregate)
+    if isinstance(aggregate, Commitment):
+        aggregate.as_the_clock_had_it(at)
     return aggregate

@@ -54,6 +54,7 @@ class Action(Enum):
     SUPERSEDE = "supersede"
     REPORT_PROGRESS = "report_progress"
     REVISE_DUE = "revise_due"
+    SCHEDULE_REVIEW = "schedule_review"
 
 
 ALLOWED_FROM: dict[Action, frozenset[Status]] = {
@@ -71,6 +72,7 @@ ALLOWED_FROM: dict[Action, frozenset[Status]] = {
     Action.SUPERSEDE: OPEN,
     Action.REPORT_PROGRESS: OPEN,
     Action.REVISE_DUE: OPEN,
+    Action.SCHEDULE_REVIEW: OPEN,
 }
 
 # Moves between these two states must be explained in both directions.

@@ -68,6 +68,18 @@ class DateRange:
             raise InvalidValue("the end date is before the start date", f"{field_name}.ends_on")
         return cls(starts_on=starts_on, ends_on=ends)
 
+    def outcome_day(self, stated: date | None, today: date, field_name: str) -> date:
+        """The day an outcome of the meeting (an agreement, a commitment) was made: the day stated,
+        or else the meeting's last day. A report typed in years later keeps the meeting's day; an
+        outcome recorded before its meeting ends was made no later than the day it is recorded."""
+        if stated is None:
+            return min(self.ends_on, today)
+        if stated < self.starts_on:
+            raise InvalidValue("it cannot have been made before its meeting began", field_name)
+        if stated > today + timedelta(days=1):  # a day of slack covers the time zones east of UTC
+            raise InvalidValue("it cannot be dated in the future", field_name)
+        return stated
+
 
 @dataclass(frozen=True)
 class Venue:

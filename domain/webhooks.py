@@ -1,9 +1,10 @@
 """Webhooks: what subscribers can ask for, and what each answer of theirs means.
 
 Event types are ``commitment.<event>`` (``commitment.overdue``, ``commitment.due_soon``,
-``commitment.delivered`` …) and two operational ones, ``subscription.disabled`` and
-``delivery.exhausted``. A subscription asks for kinds: ``overdue``, ``due_soon``,
-``lifecycle`` (every other commitment event), ``operations`` (the operational ones) or ``all``.
+``commitment.review_due``, ``commitment.delivered`` …) and operational ones,
+``subscription.disabled``, ``delivery.exhausted`` and ``audit.chain_broken``. A subscription asks
+for kinds: ``overdue``, ``due_soon``, ``review_due``, ``lifecycle`` (every other commitment event),
+``operations`` (the operational ones) or ``all``.
 """
 
 import random
@@ -14,13 +15,16 @@ from enum import Enum
 
 from domain.errors import InvalidValue
 
-KINDS = ("overdue", "due_soon", "lifecycle", "operations", "all")
+KINDS = ("overdue", "due_soon", "review_due", "lifecycle", "operations", "all")
 OVERDUE = "commitment.overdue"
 DUE_SOON = "commitment.due_soon"
+REVIEW_DUE = "commitment.review_due"
 SUBSCRIPTION_DISABLED = "subscription.disabled"
 DELIVERY_EXHAUSTED = "delivery.exhausted"
-OPERATIONAL = (SUBSCRIPTION_DISABLED, DELIVERY_EXHAUSTED)
-_EVENT_NAMES = {"MarkedOverdue": "overdue", "DueSoon": "due_soon"}
+CHAIN_BROKEN = "audit.chain_broken"
+OPERATIONAL = (SUBSCRIPTION_DISABLED, DELIVERY_EXHAUSTED, CHAIN_BROKEN)
+_CLOCK_TYPES = {OVERDUE: "overdue", DUE_SOON: "due_soon", REVIEW_DUE: "review_due"}  # each its own kind
+_EVENT_NAMES = {"MarkedOverdue": "overdue", "DueSoon": "due_soon", "ReviewDue": "review_due"}
 RETRY_AFTER_STATUSES = frozenset({429, *range(500, 600)})  # "slow down" and server errors
 MAX_RETRY_AFTER = timedelta(days=1)
 
@@ -45,10 +49,8 @@ def wants(subscribed: tuple[str, ...] | list[str], event_type: str) -> bool:
         return True
     if event_type in OPERATIONAL:
         return "operations" in subscribed
-    if event_type == OVERDUE:
-        return "overdue" in subscribed
-    if event_type == DUE_SOON:
-        return "due_soon" in subscribed
+    if event_type in _CLOCK_TYPES:
+        return _CLOCK_TYPES[event_type] in subscribed
     return "lifecycle" in subscribed and event_type.startswith("commitment.")
 
 

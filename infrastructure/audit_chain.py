@@ -81,9 +81,9 @@ class AuditChain:
         position, link = (row.position, row.link) if row else (0, GENESIS)
         return {"position": position, "link": link, "signed_at": plain(self.clock()), **self.signer.sign(position, link)}
 
-    def events(self, up_to: int | None = None) -> Iterator[tuple[Any, str | None]]:
-        """Every stored event in log order, with the link stored for it (None if it has none)."""
-        start = 1
+    def events(self, up_to: int | None = None, start: int = 1) -> Iterator[tuple[Any, str | None]]:
+        """Every stored event in log order (from position ``start``), with the link stored for it
+        (None if it has none)."""
         while True:
             batch = list(self.recorder.select_notifications(start, BATCH, stop=up_to))
             if not batch:
@@ -95,13 +95,14 @@ class AuditChain:
                 yield notification, links.get(notification.id)
             start = batch[-1].id + 1
 
-    def verify(self, up_to: int | None = None) -> Verification:
-        """Recompute the chain from the stored events (up to a position) and compare."""
+    def verify(self, up_to: int | None = None, after: tuple[int, str] = (0, GENESIS)) -> Verification:
+        """Recompute the chain from the stored events (up to a position) and compare; ``after``: a
+        position and its link already verified, to check only the links after it."""
         with self.engine.connect() as connection:
             chained_to = connection.execute(select(func.max(audit_chain.c.position))).scalar() or 0
         limit = chained_to if up_to is None else min(up_to, chained_to)
-        previous, checked, position = GENESIS, 0, 0
-        for notification, stored in self.events(limit):
+        (position, previous), checked = after, 0
+        for notification, stored in self.events(limit, position + 1):
             previous = chain_link(previous, notification.id, str(notification.originator_id),
                                   notification.originator_version, notification.topic, _stored(notification.state))
             checked, position = checked + 1, notification.id
@@ -112,15 +113,15 @@ class AuditChain:
                                     "the stored event, or one before it, differs from what was chained")
         # Every event checked had its own link; a link left over belongs to an event that is gone.
         with self.engine.connect() as connection:
-            links = connection.execute(select(func.count()).where(audit_chain.c.position <= limit)).scalar_one()
+            links = connection.execute(select(func.count()).where(
+                audit_chain.c.position > after[0], audit_chain.c.position <= limit)).scalar_one()
             if links != checked:
-                missing = self._first_missing(connection, limit)
+                missing = self._first_missing(connection, limit, after[0] + 1)
                 return Verification(checked, position, previous, missing, "a chained event is missing from the log")
         return Verification(checked, position, previous, None, None)
 
-    def _first_missing(self, connection: Connection, limit: int) -> int:
-        """The first chained position whose event is no longer in the log."""
-        start = 1
+    def _first_missing(self, connection: Connection, limit: int, start: int = 1) -> int:
+        """The first chained position (from ``start``) whose event is no longer in the log."""
         while start <= limit:
             chained = connection.execute(select(audit_chain.c.position).where(
                 audit_chain.c.position.between(start, min(limit, start + BATCH * 10 - 1)))).scalars().all()
@@ -131,12 +132,14 @@ class AuditChain:
             start += BATCH * 10
         return limit  # not reached: the count said a link is left over
 
-    def export_lines(self, decode: Callable[[Any], dict[str, Any]], up_to: int) -> Iterator[str]:
-        """The bundle's events.jsonl: each stored event, readable, with what the chain needs."""
+    def export_lines(self, decode: Callable[[str, bytes], dict[str, Any]], up_to: int) -> Iterator[str]:
+        """The bundle's events.jsonl: each stored event, readable (``decode(topic, state)``), with
+        what the chain needs."""
         for notification, link in self.events(up_to):
+            state = _stored(notification.state)
             yield json.dumps({
                 "position": notification.id, "originator_id": str(notification.originator_id),
                 "originator_version": notification.originator_version, "topic": notification.topic,
-                "state": base64.b64encode(_stored(notification.state)).decode("ascii"), "link": link,
-                "event": decode(notification),
+                "state": base64.b64encode(state).decode("ascii"), "link": link,
+                "event": decode(notification.topic, state),
             }, ensure_ascii=False, sort_keys=True)

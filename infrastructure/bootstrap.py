@@ -14,6 +14,7 @@ from application.tracker import Clock, Tracker, system_clock
 from domain.webhooks import retry_schedule
 from infrastructure import aggregate_batches, log_follower, schema
 from infrastructure.audit_chain import AuditChain
+from infrastructure.audit_watch import ChainWatch
 from infrastructure.catalogue import SqlCatalogue
 from infrastructure.database import create_table_engine, event_store_env, one_at_a_time
 from infrastructure.idempotency import IdempotencyStore
@@ -75,6 +76,7 @@ class Services:
     dispatcher: Dispatcher
     delivery_log: DeliveryLog
     audit: AuditChain
+    audit_watch: ChainWatch
     denials: DenialLog
     engine: Engine
 
@@ -85,6 +87,8 @@ class Services:
             jobs["scanner"] = (self.scanner.tick, self.settings.scan_interval)
         if self.settings.dispatch_interval > 0:
             jobs["dispatcher"] = (self.dispatcher.tick, self.settings.dispatch_interval)
+        if self.settings.audit_check_interval > 0:
+            jobs["audit"] = (self.audit_watch.tick, self.settings.audit_check_interval)
         return jobs
 
     def close(self) -> None:
@@ -113,6 +117,8 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         audit = AuditChain(engine, tracker.recorder, HeadSigner(engine, clock, settings.signing_key_file or None),
                            clock)
         audit.start()
+        audit_watch = ChainWatch(engine, audit, outbox, clock, settings.audit_full_check_interval)
+        audit_watch.start()
     if catch_up:
         projector.catch_up()
         outbox.catch_up()
@@ -136,6 +142,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
             lease=timedelta(seconds=max(settings.webhook_lease, settings.webhook_timeout + 1)), policy=policy)),
         delivery_log=DeliveryLog(engine, clock),
         audit=audit,
+        audit_watch=audit_watch,
         denials=DenialLog(engine, clock),
         engine=engine,
     )

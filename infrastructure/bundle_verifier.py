@@ -4,13 +4,18 @@
     python3 verify.py BUNDLE_DIR [--head SAVED_HEAD.json]
 
 Recomputes the SHA-256 chain over every event in BUNDLE_DIR/events.jsonl and checks that
-it ends at the head in BUNDLE_DIR/head.json. With --head, also checks that the history up
-to a head you saved earlier (from GET /audit/head) is unchanged. If the 'cryptography'
-package happens to be installed, the service's Ed25519 signature on the head is checked too.
+it ends at the head in BUNDLE_DIR/head.json, and that each event's decoded copy (the "event"
+field, the one people read) is exactly the decoding of its stored state. With --head, also
+checks that the history up to a head you saved earlier (from GET /audit/head) is unchanged.
+If the 'cryptography' package happens to be installed, the service's Ed25519 signature on the
+head is checked too.
 
 Each link is SHA-256 of the JSON array [previous link, position, originator id, originator
 version, topic, base64 of the stored state] written without spaces; the first previous link
-is 64 zeros. Exit status: 0 intact, 1 not intact, 2 unreadable.
+is 64 zeros. The decoded copy is the stored state (JSON) with each typed value
+{"_type_": ..., "_data_": ...} replaced by its data (ids in their usual form, instants in UTC
+with Z), the time it was recorded as "recorded_at", and the event's name as "type".
+Exit status: 0 intact, 1 not intact, 2 unreadable.
 """
 
 import argparse
@@ -21,6 +26,32 @@ import sys
 from pathlib import Path
 
 GENESIS = "0" * 64
+
+
+def _plain(value: dict) -> object:
+    """A typed value of the stored state as people read it."""
+    if set(value) != {"_type_", "_data_"}:
+        return value
+    kind, data = value["_type_"], value["_data_"]
+    if kind == "uuid_hex":
+        return f"{data[:8]}-{data[8:12]}-{data[12:16]}-{data[16:20]}-{data[20:]}"
+    if kind == "datetime_iso" and isinstance(data, str) and data.endswith("+00:00"):
+        return data[:-len("+00:00")] + "Z"
+    return data
+
+
+def decoded(topic: str, state: bytes) -> dict:
+    """The decoded copy of a stored event, which the bundle holds for reading. The service writes
+    the bundle with this very function, and the verifier checks each copy with it."""
+    try:
+        fields = json.loads(state.decode("utf-8"), object_hook=_plain)
+    except ValueError as error:  # not JSON: compressed, encrypted or damaged beyond reading
+        return {"type": "unreadable", "error": f"{type(error).__name__}: {error}"}
+    if not isinstance(fields, dict):
+        return {"type": "unreadable", "error": "the stored state is not a JSON object"}
+    if "timestamp" in fields:
+        fields["recorded_at"] = fields.pop("timestamp")
+    return {"type": topic.rsplit(".", 1)[-1], **fields}
 
 
 def link(previous: str, position: int, originator_id: str, version: int, topic: str, state: str) -> str:
@@ -62,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         position = event["position"]
         if event.get("link") != previous:
             print(f"NOT INTACT: the event at position {position} (line {number}), or one before it, was changed")
+            return 1
+        if event.get("event") != decoded(event["topic"], base64.b64decode(event["state"])):
+            print(f"NOT INTACT: the decoded copy of the event at position {position} (line {number}) "
+                  "is not what its stored state says")
             return 1
         if saved is not None and position == saved["position"]:
             if previous != saved["link"]:

@@ -10,6 +10,7 @@ from sqlalchemy import BigInteger, ColumnElement, Engine, Row, Select, Subquery,
 from application.queries import (
     AgreementFilter,
     CommitmentFilter,
+    Filter,
     MeetingFilter,
     PartyFilter,
     Results,
@@ -30,6 +31,8 @@ from infrastructure.read_tables import (
     parties_view,
 )
 
+Words = list[tuple[str, ...]]  # a query's words, each as its search keys (domain.search.query_words)
+
 # Searched in this order: the few parties and meetings come before the many commitments.
 _LABELS = {"party": ("names", parties_view), "meeting": ("title", meetings_view),
            "agreement": ("title", agreements_view), "commitment": ("text", commitments_view)}
@@ -40,7 +43,7 @@ class SqlCatalogue:
         self.engine = engine
 
     def _page(self, statement: Select[Any], table: Any, conditions: list[ColumnElement[bool]], cursor: str | None,
-              limit: int, order: str = "recorded", search: tuple[str, list[str] | None] = ("", None)) -> Results:
+              limit: int, order: str = "recorded", search: tuple[str, Words | None] = ("", None)) -> Results:
         """One page of ``statement``'s rows meeting ``conditions`` (and having the words of
         ``search``: a kind and its words, if any), in ``order``, after ``cursor``; and how many
         there are in all."""
@@ -64,7 +67,7 @@ class SqlCatalogue:
             ordering = [seq]
         else:
             after = decode_cursor(cursor, 2)
-            due = table.c.due_at
+            due = table.c.due_order
             if after is not None:
                 at = _parse(after[0])
                 if order == "due":
@@ -79,7 +82,7 @@ class SqlCatalogue:
             ).all()
         return _results(rows, limit, total, order)
 
-    def _search_page(self, statement: Select[Any], table: Table, kind: str, words: list[str], cursor: str | None,
+    def _search_page(self, statement: Select[Any], table: Table, kind: str, words: Words, cursor: str | None,
                      limit: int) -> Results:
         """A search with no other filter, in recorded order: the index gives the page's entities
         and the total by itself, and only the page's rows are read."""
@@ -89,7 +92,7 @@ class SqlCatalogue:
             rows = connection.execute(statement.where(table.c.seq.in_(seqs)).order_by(table.c.seq)).all()
         return _results(rows, limit, total, "recorded")
 
-    def _found(self, kind: str, words: list[str], newest_first: bool = False) -> Subquery:
+    def _found(self, kind: str, words: Words, newest_first: bool = False) -> Subquery:
         """The entities of ``kind`` having the words, by ``seq`` in recorded order (or newest first)."""
         sql, parameters = search_index.matches(self.engine.dialect.name, kind, words, newest_first)
         return text(sql).bindparams(**parameters).columns(seq=BigInteger).subquery("matches")
@@ -107,18 +110,32 @@ class SqlCatalogue:
             conditions.append(table.c.overdue == query.overdue)
         if query.due_soon is not None:
             conditions.append(table.c.due_soon == query.due_soon)
-        statement = select(table.c.document, table.c.seq, table.c.due_at)
+        if query.has_due is not None:
+            conditions.append(table.c.due_at.isnot(None) if query.has_due else table.c.due_at.is_(None))
+        if query.review_due is not None:
+            conditions.append(table.c.review_due == query.review_due)
+        statement = select(table.c.document, table.c.seq, table.c.due_order)
         return self._page(statement, table, conditions, query.cursor, query.limit, query.sort,
                           ("commitment", query.words))
 
-    def commitment_ids(self, query: CommitmentFilter) -> list[str]:
-        table = commitments_view
-        statement = select(table.c.id).where(*self._fixed_conditions(table, query)).order_by(table.c.seq)
+    def ids(self, query: Filter) -> list[str]:
+        kind, table, conditions = self._fixed(query)
+        statement = select(table.c.id).where(*conditions).order_by(table.c.seq)
         if query.words is not None:
-            matches = self._found("commitment", query.words)
+            matches = self._found(kind, query.words)
             statement = statement.join_from(matches, table, table.c.seq == matches.c.seq)
         with self.engine.connect() as connection:
             return list(connection.execute(statement).scalars())
+
+    def _fixed(self, query: Filter) -> tuple[str, Table, list[ColumnElement[bool]]]:
+        """The search kind, the table and the conditions on what a record never changes."""
+        if isinstance(query, CommitmentFilter):
+            return "commitment", commitments_view, self._fixed_conditions(commitments_view, query)
+        if isinstance(query, MeetingFilter):
+            return "meeting", meetings_view, self._meeting_conditions(query, fixed_only=True)
+        if isinstance(query, AgreementFilter):
+            return "agreement", agreements_view, self._agreement_conditions(query)
+        return "party", parties_view, self._party_conditions(query)
 
     def _fixed_conditions(self, table: Any, query: CommitmentFilter) -> list[ColumnElement[bool]]:
         """Conditions on what a commitment never changes (besides its words: see ``_found``)."""
@@ -153,9 +170,14 @@ class SqlCatalogue:
 
     def find_meetings(self, query: MeetingFilter) -> Results:
         table = meetings_view
+        return self._page(select(table.c.document, table.c.seq), table, self._meeting_conditions(query), query.cursor,
+                          query.limit, search=("meeting", query.words))
+
+    @staticmethod
+    def _meeting_conditions(query: MeetingFilter, fixed_only: bool = False) -> list[ColumnElement[bool]]:
+        """``fixed_only``: only those on what a meeting never changes (not its status or dates)."""
+        table = meetings_view
         conditions: list[ColumnElement[bool]] = []
-        if query.statuses:
-            conditions.append(table.c.status.in_(query.statuses))
         if query.kinds:
             conditions.append(table.c.kind.in_(query.kinds))
         if query.series is not None:
@@ -163,14 +185,23 @@ class SqlCatalogue:
         if query.party is not None:
             conditions.append(table.c.id.in_(
                 select(meeting_participants.c.meeting_id).where(meeting_participants.c.party_id == str(query.party))))
+        if fixed_only:
+            return conditions
+        if query.statuses:
+            conditions.append(table.c.status.in_(query.statuses))
         if query.starts_after is not None:
             conditions.append(table.c.starts_on >= query.starts_after)
         if query.starts_before is not None:
             conditions.append(table.c.starts_on < query.starts_before)
-        return self._page(select(table.c.document, table.c.seq), table, conditions, query.cursor, query.limit,
-                          search=("meeting", query.words))
+        return conditions
 
     def find_agreements(self, query: AgreementFilter) -> Results:
+        table = agreements_view
+        return self._page(select(table.c.document, table.c.seq), table, self._agreement_conditions(query),
+                          query.cursor, query.limit, search=("agreement", query.words))
+
+    @staticmethod
+    def _agreement_conditions(query: AgreementFilter) -> list[ColumnElement[bool]]:
         table = agreements_view
         conditions: list[ColumnElement[bool]] = []
         if query.kinds:
@@ -180,18 +211,22 @@ class SqlCatalogue:
         if query.party is not None:
             conditions.append(table.c.id.in_(
                 select(agreement_parties.c.agreement_id).where(agreement_parties.c.party_id == str(query.party))))
-        return self._page(select(table.c.document, table.c.seq), table, conditions, query.cursor, query.limit,
-                          search=("agreement", query.words))
+        return conditions
 
     def find_parties(self, query: PartyFilter) -> Results:
+        table = parties_view
+        return self._page(select(table.c.document, table.c.seq), table, self._party_conditions(query), query.cursor,
+                          query.limit, search=("party", query.words))
+
+    @staticmethod
+    def _party_conditions(query: PartyFilter) -> list[ColumnElement[bool]]:
         table = parties_view
         conditions: list[ColumnElement[bool]] = []
         if query.kinds:
             conditions.append(table.c.kind.in_(query.kinds))
         if query.parent is not None:
             conditions.append(table.c.parent_id == str(query.parent))
-        return self._page(select(table.c.document, table.c.seq), table, conditions, query.cursor, query.limit,
-                          search=("party", query.words))
+        return conditions
 
     def touched_by_party(self, party_id: str) -> list[str]:
         return self._in_creation_order(
@@ -237,7 +272,15 @@ class SqlCatalogue:
                 .order_by(table.c.next_reminder_at, table.c.seq).limit(limit)
             ).scalars())
 
-    def search(self, words: list[str], limit: int) -> list[SearchHit]:
+    def review_candidates(self, now: datetime, limit: int) -> list[str]:
+        table = commitments_view
+        with self.engine.connect() as connection:
+            return list(connection.execute(
+                select(table.c.id).where(table.c.next_review_at <= now)
+                .order_by(table.c.next_review_at, table.c.seq).limit(limit)
+            ).scalars())
+
+    def search(self, words: Words, limit: int) -> list[SearchHit]:
         """Everything whose texts hold all the words: parties, meetings, agreements, then commitments."""
         hits: list[SearchHit] = []
         for kind, (label, table) in _LABELS.items():
@@ -258,7 +301,7 @@ def _results(rows: Sequence[Row[Any]], limit: int, total: int, order: str) -> Re
     if len(rows) > limit:
         last = rows[limit - 1]
         next_cursor = (encode_cursor(last.seq) if order == "recorded"
-                       else encode_cursor(last.due_at.isoformat(), last.seq))
+                       else encode_cursor(last.due_order.isoformat(), last.seq))
     return Results(items=items, next_cursor=next_cursor, total=total)
 
 

@@ -51,6 +51,7 @@ def commitment_data(commitment: Commitment, event: Any, position: int, base_url:
             "supporting_party_ids": [str(p) for p in commitment.supporting_party_ids],
             "meeting_id": str(commitment.provenance.meeting_id), "due": plain(commitment.due),
             "due_at": plain(commitment.due_at), "overdue": commitment.overdue, "due_soon": commitment.due_soon,
+            "review_on": plain(commitment.review_on), "review_due": commitment.review_due,
         },
         "links": {"commitment": link, "history": f"{link}/history"},
     }

@@ -24,10 +24,10 @@ from domain.commitment import Commitment
 from domain.lifecycle import CAN_BE_LATE
 from domain.meeting import Meeting
 from domain.party import Party
-from domain.search import index_terms
-from domain.text import MultilingualText
+from domain.search import index_terms, searched_texts
 from infrastructure import log_follower, search_index
 from infrastructure.read_tables import (
+    OPEN_ENDED_ORDER,
     READ_MODEL_VERSION,
     agreement_parties,
     agreements_view,
@@ -54,30 +54,6 @@ def _json(view: Any) -> str:
     return _encode(vars(view))
 
 
-def _words(*texts: MultilingualText | str | None) -> list[str]:
-    words: list[str] = []
-    for value in texts:
-        if isinstance(value, MultilingualText):
-            for language_text in value.texts.values():
-                words += index_terms(language_text)
-        elif value:
-            words += index_terms(value)
-    return words
-
-
-def search_texts(aggregate: Aggregate) -> tuple[Any, ...]:
-    """The texts an aggregate is found by: its search words are made of these alone."""
-    if isinstance(aggregate, Commitment):
-        return aggregate.text, aggregate.provenance.quote, aggregate.provenance.clause
-    if isinstance(aggregate, Meeting):
-        return aggregate.title, aggregate.series, aggregate.venue.name, aggregate.venue.city
-    if isinstance(aggregate, Agreement):
-        return (aggregate.title, aggregate.text, *(row.activity for row in aggregate.rows))
-    if isinstance(aggregate, Party):
-        return aggregate.names, aggregate.acronym
-    return ()
-
-
 def child_sources(aggregate: Aggregate) -> tuple[Any, ...]:
     """What an aggregate's child rows (its parties, participants, matrix rows) are made of."""
     if isinstance(aggregate, Commitment):
@@ -97,18 +73,19 @@ class Rows:
     row: dict[str, Any]
     children: list[tuple[Table, str, list[dict[str, Any]]]]  # table, key column, rows
     search_kind: str
-    texts: tuple[Any, ...]
+    texts: tuple[str, ...]
 
     @property
     def words(self) -> list[str]:
-        return _words(*self.texts)
+        return index_terms(*self.texts)
 
 
 def _commitment_columns(commitment: Commitment, view: CommitmentView) -> dict[str, Any]:
     return {"id": view.id, "version": commitment.version, "kind": view.kind, "status": view.status,
             "lead_party_id": view.lead_party_id, "meeting_id": str(commitment.provenance.meeting_id),
             "agreement_id": view.provenance["agreement_id"], "due_at": commitment.due_at,
-            "overdue": commitment.overdue, "due_soon": commitment.due_soon}
+            "due_order": commitment.due_at or OPEN_ENDED_ORDER, "overdue": commitment.overdue,
+            "due_soon": commitment.due_soon, "review_due": commitment.review_due}
 
 
 def _version_row(commitment: Commitment, view: CommitmentView, recorded_at: Any) -> dict[str, Any]:
@@ -124,11 +101,12 @@ def rows_of(aggregate: Aggregate, known: tuple[CommitmentView, str] | None = Non
         return Rows(commitments_view, {
             **_commitment_columns(aggregate, view), "row_number": aggregate.provenance.row_number,
             "can_be_late": aggregate.status in CAN_BE_LATE, "next_reminder_at": aggregate.next_reminder_at,
+            "next_review_at": aggregate.next_review_at,
             "document": document or _json(view),
         }, [(commitment_parties, "commitment_id", [
             {"commitment_id": key, "party_id": str(aggregate.lead_party_id), "role": "lead"},
             *({"commitment_id": key, "party_id": str(p), "role": "supporting"} for p in aggregate.supporting_party_ids),
-        ])], "commitment", search_texts(aggregate))
+        ])], "commitment", searched_texts(aggregate))
     if isinstance(aggregate, Meeting):
         meeting = MeetingView.of(aggregate)
         return Rows(meetings_view, {
@@ -137,7 +115,7 @@ def rows_of(aggregate: Aggregate, known: tuple[CommitmentView, str] | None = Non
             "starts_on": aggregate.dates.starts_on, "ends_on": aggregate.dates.ends_on, "document": _json(meeting),
         }, [(meeting_participants, "meeting_id", [
             {"meeting_id": key, "party_id": str(p.party_id), "role": p.role.value} for p in aggregate.participants
-        ])], "meeting", search_texts(aggregate))
+        ])], "meeting", searched_texts(aggregate))
     if isinstance(aggregate, Agreement):
         agreement = AgreementView.of(aggregate)
         return Rows(agreements_view, {
@@ -150,13 +128,13 @@ def rows_of(aggregate: Aggregate, known: tuple[CommitmentView, str] | None = Non
                  "document": json.dumps(document, ensure_ascii=False, sort_keys=True)}
                 for row, document in zip(aggregate.rows, agreement.rows)
             ]),
-        ], "agreement", search_texts(aggregate))
+        ], "agreement", searched_texts(aggregate))
     if isinstance(aggregate, Party):
         party = PartyView.of(aggregate)
         return Rows(parties_view, {
             "id": key, "version": aggregate.version, "acronym": aggregate.acronym, "kind": party.kind,
             "parent_id": party.parent_id, "document": _json(party),
-        }, [], "party", search_texts(aggregate))
+        }, [], "party", searched_texts(aggregate))
     return None  # a meeting series: bookkeeping for follow-up sessions, nothing to show
 
 
@@ -270,7 +248,7 @@ class Projector:
                     aggregate = previous[0]
                 else:
                     aggregate = before[aggregate_id]
-                    found_by[aggregate_id] = search_texts(aggregate)
+                    found_by[aggregate_id] = searched_texts(aggregate)
                     had_children[aggregate_id] = child_sources(aggregate)
                 event.mutate(aggregate)
                 created_at = previous[1] if previous else None

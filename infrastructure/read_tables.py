@@ -5,6 +5,8 @@ differs from the one recorded in the database, the tables are dropped and
 rebuilt from the event log at start-up: no migration is ever written by hand.
 """
 
+from datetime import datetime, timezone
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -20,7 +22,10 @@ from sqlalchemy import (
 
 from infrastructure.tables import UTCDateTime
 
-READ_MODEL_VERSION = 6
+READ_MODEL_VERSION = 7
+
+# Where an open-ended commitment (no due) sorts among dues: after every due.
+OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=timezone.utc)
 
 read_metadata = MetaData()
 ID = String(36)
@@ -107,16 +112,19 @@ commitments_view = Table(
     Column("meeting_id", ID, nullable=False, index=True),
     Column("agreement_id", ID, nullable=True, index=True),
     Column("row_number", Integer, nullable=True),
-    Column("due_at", UTCDateTime(), nullable=False),
+    Column("due_at", UTCDateTime(), nullable=True),  # None: open-ended
+    Column("due_order", UTCDateTime(), nullable=False),  # due_at, or OPEN_ENDED_ORDER: what lists sort by
     Column("overdue", Boolean, nullable=False, default=False),
     Column("due_soon", Boolean, nullable=False, default=False),
+    Column("review_due", Boolean, nullable=False, default=False),
     Column("can_be_late", Boolean, nullable=False),
     Column("next_reminder_at", UTCDateTime(), nullable=True, index=True),
+    Column("next_review_at", UTCDateTime(), nullable=True, index=True),
     Column("document", Text, nullable=False),
     Index("ix_commitments_view_status_due", "status", "due_at"),
     # In the scanner's order, so that one batch of candidates is read without sorting them all.
     Index("ix_commitments_view_lateness", "can_be_late", "overdue", "due_at", "seq"),
-    Index("ix_commitments_view_due_seq", "due_at", "seq"),
+    Index("ix_commitments_view_due_seq", "due_order", "seq"),
 )
 
 commitment_versions = Table(
@@ -131,9 +139,11 @@ commitment_versions = Table(
     Column("lead_party_id", ID, nullable=False),
     Column("meeting_id", ID, nullable=False),
     Column("agreement_id", ID, nullable=True),
-    Column("due_at", UTCDateTime(), nullable=False),
+    Column("due_at", UTCDateTime(), nullable=True),
+    Column("due_order", UTCDateTime(), nullable=False),
     Column("overdue", Boolean, nullable=False),
     Column("due_soon", Boolean, nullable=False),
+    Column("review_due", Boolean, nullable=False),
     Column("document", Text, nullable=False),
     Index("ix_commitment_versions_period", "recorded_from", "recorded_until"),
 )

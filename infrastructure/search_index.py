@@ -75,17 +75,21 @@ def put(connection: Connection, kind: str, entity_id: str, words: list[str]) -> 
         connection.execute(SQLITE_PUT, {"row": found.fts_rowid, "body": body})
 
 
-def _having(dialect: str, kind: str, words: list[str]) -> tuple[str, dict[str, str]]:
-    """The condition on ``search_index`` of having every word, each as a word or a word's beginning."""
+Words = list[tuple[str, ...]]  # a query's words, each as its keys: one of them must match
+
+
+def _having(dialect: str, kind: str, words: Words) -> tuple[str, dict[str, str]]:
+    """The condition on ``search_index`` of having every word: one of its keys, as a word or a
+    word's beginning (``domain.search.finds`` states the same rule)."""
     if dialect == "sqlite":
-        expression = " AND ".join(f'"{word}"*' for word in words)
+        expression = " AND ".join("(" + " OR ".join(f'"{key}"*' for key in keys) + ")" for keys in words)
         return "search_index MATCH :search", {"search": f'entity_kind : "{kind}" AND body : ({expression})'}
-    expression = " & ".join(f"{word}:*" for word in words)
+    expression = " & ".join("(" + " | ".join(f"{key}:*" for key in keys) + ")" for keys in words)
     return "tsv @@ to_tsquery('simple', :search) AND entity_kind = :search_kind", {"search": expression,
                                                                                   "search_kind": kind}
 
 
-def matches(dialect: str, kind: str, words: list[str], newest_first: bool = False) -> tuple[str, dict[str, str]]:
+def matches(dialect: str, kind: str, words: Words, newest_first: bool = False) -> tuple[str, dict[str, str]]:
     """SQL selecting the ``seq`` of the entities of ``kind`` having every word, in recorded order
     (or newest first)."""
     condition, parameters = _having(dialect, kind, words)
@@ -98,7 +102,7 @@ def matches(dialect: str, kind: str, words: list[str], newest_first: bool = Fals
     return f"SELECT seq FROM search_index WHERE {condition} ORDER BY seq {order} OFFSET 0", parameters
 
 
-def first_matches(connection: Connection, kind: str, words: list[str], after: int, count: int) -> tuple[list[int], int]:
+def first_matches(connection: Connection, kind: str, words: Words, after: int, count: int) -> tuple[list[int], int]:
     """The ``seq`` of the first ``count`` entities of ``kind`` having every word recorded after
     ``after``, and how many have them in all."""
     condition, parameters = _having(connection.dialect.name, kind, words)

@@ -30,6 +30,10 @@ class Settings:
     webhook_allow_loopback: bool = False
     webhook_allow_private: bool = False
     signing_key_file: str = ""  # Ed25519 PEM signing the audit head; empty: a key kept in the database
+    # The audit chain is checked without anyone asking: its new links every this many seconds (0: not in
+    # this process), and the whole chain again every audit_full_check_interval seconds.
+    audit_check_interval: float = 60.0
+    audit_full_check_interval: float = 24 * 3600.0
     public_url: str = ""  # prefix of the links in webhook payloads, e.g. https://commitments.example.org
 
     @classmethod
@@ -50,6 +54,9 @@ class Settings:
             "webhook_allow_private": _flag("COMMITMENTS_WEBHOOK_ALLOW_PRIVATE"),
             "public_url": os.environ.get("COMMITMENTS_PUBLIC_URL", ""),
             "signing_key_file": os.environ.get("COMMITMENTS_SIGNING_KEY_FILE", ""),
+            "audit_check_interval": float(os.environ.get("COMMITMENTS_AUDIT_CHECK_INTERVAL", "60")),
+            "audit_full_check_interval": float(os.environ.get("COMMITMENTS_AUDIT_FULL_CHECK_INTERVAL",
+                                                              str(24 * 3600))),
         }
         schedule = os.environ.get("COMMITMENTS_WEBHOOK_RETRY_SCHEDULE")
         if schedule:

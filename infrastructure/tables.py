@@ -142,6 +142,25 @@ audit_chain = Table(
     Column("link", String(64), nullable=False),
 )
 
+audit_watch = Table(
+    "audit_watch",  # how far the chain has been checked without anyone asking (one row)
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("verified_position", BigInteger, nullable=False),  # every link up to here was recomputed and matched
+    Column("verified_link", String(64), nullable=False),
+    Column("last_check_at", UTCDateTime(), nullable=True),
+    Column("last_full_check_at", UTCDateTime(), nullable=True),
+)
+
+audit_breaks = Table(
+    "audit_breaks",  # every break of the chain found, told to operations subscribers once
+    metadata,
+    Column("position", BigInteger, primary_key=True),  # the first position that did not match
+    Column("problem", Text, nullable=False),
+    Column("detected_at", UTCDateTime(), nullable=False),
+    Column("resolved_at", UTCDateTime(), nullable=True),  # a later check of the whole chain found it intact
+)
+
 service_keys = Table(
     "service_keys",
     metadata,

@@ -30,7 +30,8 @@ def check(url: str, policy: UrlPolicy, field_name: str = "url") -> str:
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise UnsafeUrl("a webhook URL starts with https:// and names a host", field_name)
     if parts.scheme == "http" and not policy.allow_http:
-        raise UnsafeUrl("webhooks are sent over HTTPS only", field_name)
+        raise UnsafeUrl("webhooks are sent over HTTPS only; on a closed network, "
+                        "COMMITMENTS_WEBHOOK_ALLOW_HTTP=1 allows http:// addresses", field_name)
     if parts.username or parts.password:
         raise UnsafeUrl("put no credentials in a webhook URL; verify the signature instead", field_name)
     try:
@@ -42,7 +43,9 @@ def check(url: str, policy: UrlPolicy, field_name: str = "url") -> str:
         ip = ipaddress.ip_address(address.split("%")[0])
         if ip.is_loopback:
             if not policy.allow_loopback:
-                raise UnsafeUrl("webhooks are not sent to loopback addresses", field_name)
+                raise UnsafeUrl(f"webhooks are not sent to loopback addresses ({ip}); "
+                                "COMMITMENTS_WEBHOOK_ALLOW_LOOPBACK=1 allows them", field_name)
         elif not ip.is_global and not policy.allow_private:
-            raise UnsafeUrl("webhooks are not sent to private, link-local or reserved addresses", field_name)
+            raise UnsafeUrl(f"webhooks are not sent to private, link-local or reserved addresses ({ip}); on a "
+                            "closed network, COMMITMENTS_WEBHOOK_ALLOW_PRIVATE=1 allows them", field_name)
     return url

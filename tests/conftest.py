@@ -11,6 +11,7 @@ from infrastructure.bootstrap import Services, build
 from infrastructure.settings import Settings
 from tests.fakes import FrozenClock
 from tests.postgres import postgres_database
+from tests.receiver import Receiver
 
 ENGINES = ["sqlite", "postgresql"]
 
@@ -32,7 +33,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def services(database_url: str, clock: FrozenClock) -> Iterator[Services]:
-    built = build(Settings(database_url=database_url, scan_interval=0, dispatch_interval=0,
+    built = build(Settings(database_url=database_url, scan_interval=0, dispatch_interval=0, audit_check_interval=0,
                            webhook_retry_schedule=(0.01, 0.02), webhook_allow_http=True, webhook_allow_loopback=True),
                   clock=clock)
     yield built
@@ -71,3 +72,18 @@ def api(services: Services) -> Iterator[Api]:
     keys = {role: services.keys.create(role, f"{role.value} key")[1] for role in Role}
     with TestClient(create_app(services=services)) as client:
         yield Api(client, keys)
+
+
+@pytest.fixture
+def world(api: Api):  # type: ignore[no-untyped-def]
+    """The 15th UN–OIC general meeting, its parties and one commitment, recorded through the API."""
+    from tests.world import build_world  # tests.world builds on this module's Api
+
+    return build_world(api)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A real webhook receiver on loopback that answers 200."""
+    with Receiver() as running:
+        yield running

@@ -10,14 +10,9 @@ from domain.access import Role
 from infrastructure.bootstrap import Services
 from tests.conftest import Api
 from tests.records import commitment, meeting
-from tests.world import World, build_world
+from tests.world import World
 
 MISSING = "00000000-0000-4000-8000-000000000000"
-
-
-@pytest.fixture
-def world(api: Api) -> World:
-    return build_world(api)
 
 
 @pytest.fixture
@@ -79,7 +74,12 @@ CASES = [
     ("due time zone", "/commitments",
      lambda w: commitment(w.meeting, w.oic, due={"precision": "year", "value": "2024", "time_zone": "Riyadh"}),
      422, "invalid-value", "due.time_zone"),
-    ("no due", "/commitments", lambda w: commitment(w.meeting, w.oic, due=None), 422, "invalid-value", "due"),
+    ("made before its meeting began", "/commitments",
+     lambda w: commitment(w.meeting, w.oic, made_on="2022-07-17"), 422, "invalid-value", "made_on"),
+    ("made in the future", "/commitments",
+     lambda w: commitment(w.meeting, w.oic, made_on="2031-01-01"), 422, "invalid-value", "made_on"),
+    ("review in year 9999", "/commitments",
+     lambda w: commitment(w.meeting, w.oic, review_on="9999-01-01"), 422, "invalid-value", "review_on"),
     ("lead also supporting", "/commitments",
      lambda w: commitment(w.meeting, w.oic, supporting_party_ids=[w.oic]), 422, "invalid-value",
      "supporting_party_ids[0]"),
@@ -219,3 +219,18 @@ def test_an_event_store_too_busy_to_answer_is_a_503_to_retry_not_a_500(
     body = assert_problem(response, 503, "busy")
     assert response.headers["retry-after"] == "1"
     assert "retry" in body["detail"]
+
+
+def test_a_follow_up_at_a_meeting_with_no_series_says_so(api: Api, world: World) -> None:
+    lone = api.created("/meetings", meeting([world.un], series=None, session_number=None))
+    body = assert_problem(api.post("/commitments", commitment(lone["id"], world.oic, kind="follow_up_session")),
+                          422, "invalid-value", "follow_up.series")
+    assert "the meeting has no series" in body["detail"]
+    assert "slug" not in body["detail"]
+
+
+def test_an_unknown_assessment_outcome_lists_the_three_outcomes(api: Api, world: World) -> None:
+    body = assert_problem(api.post(f"/commitments/{world.commitment}/assess", {"outcome": "cancelled"}),
+                          422, "invalid-value", "outcome")
+    assert "fulfilled, not_fulfilled, partially_fulfilled" in body["detail"]
+    assert "draft" not in body["detail"] and "superseded" not in body["detail"]

@@ -17,6 +17,7 @@ from infrastructure import audit_export
 from infrastructure.bootstrap import Services
 from infrastructure.head_signing import check_signature
 from tests.conftest import Api
+from tests.receiver import Receiver
 from tests.world import build_world
 
 
@@ -110,6 +111,12 @@ def test_a_forged_head_signature_is_refused(api: Api) -> None:
     assert not check_signature(head["public_key"], head["signature"], head["position"], "0" * 64)
 
 
+def rewritten(bundle: Path, lines: list[str]) -> Path:
+    """The bundle with its events.jsonl replaced by these lines, as someone editing it by hand would."""
+    (bundle / "events.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return bundle
+
+
 def run_verifier(bundle: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # -I: isolated mode, nothing from the project or its environment is importable beyond the standard library
     return subprocess.run([sys.executable, "-I", str(bundle / "verify.py"), str(bundle), *args],
@@ -124,7 +131,7 @@ def test_an_exported_bundle_verifies_offline_with_the_standard_library(
     (tmp_path / "saved-head.json").write_text(json.dumps(saved))
     api.post(f"/commitments/{world.commitment}/start")
     bundle = tmp_path / "bundle"
-    head = audit_export.write_directory(services.audit, services.tracker, bundle)
+    head = audit_export.write_directory(services.audit, bundle)
     lines = (bundle / "events.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == head["position"] == services.tracker.recorder.max_notification_id()
     assert json.loads(lines[0])["event"]["type"] == "Registered"
@@ -135,8 +142,7 @@ def test_an_exported_bundle_verifies_offline_with_the_standard_library(
     edited = json.loads(lines[3])
     edited["originator_version"] += 1
     lines[3] = json.dumps(edited)
-    (bundle / "events.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    broken = run_verifier(bundle)
+    broken = run_verifier(rewritten(bundle, lines))
     assert broken.returncode == 1
     assert f"position {edited['position']}" in broken.stdout
 
@@ -144,7 +150,7 @@ def test_an_exported_bundle_verifies_offline_with_the_standard_library(
 def test_a_bundle_exported_after_tampering_does_not_verify(api: Api, services: Services, tmp_path: Path) -> None:
     world = build_world(api)
     tamper(services, world.commitment, 1, lambda state: state.replace("تنفيذ".encode(), "إلغاء".encode()))
-    audit_export.write_directory(services.audit, services.tracker, tmp_path)
+    audit_export.write_directory(services.audit, tmp_path)
     assert run_verifier(tmp_path).returncode == 1
 
 
@@ -159,3 +165,60 @@ def test_the_export_endpoint_gives_a_zip_for_auditors(api: Api) -> None:
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert sorted(names) == ["audit-bundle/README.txt", "audit-bundle/events.jsonl", "audit-bundle/head.json",
                              "audit-bundle/verify.py"]
+
+
+def test_an_edited_decoded_copy_in_a_bundle_is_not_intact(api: Api, services: Services, tmp_path: Path) -> None:
+    """The bug: verify.py proved the chain over the stored state only, so a reader's copy could lie."""
+    world = build_world(api)
+    audit_export.write_directory(services.audit, tmp_path)
+    lines = (tmp_path / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    number, line = next((n, json.loads(text)) for n, text in enumerate(lines)
+                        if json.loads(text)["originator_id"] == world.commitment)
+    assert line["event"]["type"] == "Recorded"
+    assert line["event"]["text"]["texts"]["ar"] == "تنفيذ مصفوفة الأنشطة المشتركة"
+    assert line["event"]["lead_party_id"] == world.sesric
+    assert line["event"]["recorded_at"] == "2022-07-21T09:00:00Z"
+    line["event"]["text"]["texts"]["ar"] = "إلغاء مصفوفة الأنشطة المشتركة"
+    lines[number] = json.dumps(line, ensure_ascii=False)
+    broken = run_verifier(rewritten(tmp_path, lines))
+    assert broken.returncode == 1
+    assert f"decoded copy of the event at position {line['position']}" in broken.stdout
+
+
+def test_a_broken_chain_is_noticed_without_anyone_asking(api: Api, services: Services, clock: Any,
+                                                          receiver: Receiver) -> None:
+    world = build_world(api)
+    subscription = api.post("/subscriptions", {"url": receiver.url, "kinds": ["operations"]}, role=Role.ADMIN)
+    assert subscription.status_code == 201, subscription.text
+    first = services.audit_watch.tick()
+    assert first.intact and first.checked == services.tracker.recorder.max_notification_id()
+    api.post(f"/commitments/{world.commitment}/start")
+    clock.advance(minutes=1)
+    assert services.audit_watch.tick().checked == 1  # only the link added since
+    position = tamper(services, world.commitment, 2, lambda state: state.replace(b"key_", b"kez_"))
+    clock.advance(minutes=1)
+    assert services.audit_watch.tick().intact  # the edited event was checked already: the next full check finds it
+    clock.advance(days=1)
+    found = services.audit_watch.tick()
+    assert (found.intact, found.first_broken) == (False, position)
+    clock.advance(days=1)
+    services.audit_watch.tick()  # found again: told once
+    services.dispatcher.tick()
+    told = [json.loads(r.body) for r in receiver.received]
+    assert [t["type"] for t in told] == ["audit.chain_broken"]
+    assert told[0]["data"]["audit"]["first_broken_position"] == position
+    chain = api.get("/audit/head").json()["chain"]
+    assert (chain["intact"], chain["first_broken_position"]) == (False, position)
+    assert chain["broken_since"] == "2022-07-22T09:02:00Z"  # the first time it was found
+
+    tamper(services, world.commitment, 2, lambda state: state.replace(b"kez_", b"key_"))  # restored
+    clock.advance(days=1)
+    assert services.audit_watch.tick().intact
+    assert api.get("/audit/head").json()["chain"]["intact"] is True
+
+
+def test_a_break_an_auditor_finds_is_recorded_too(api: Api, services: Services) -> None:
+    world = build_world(api)
+    position = tamper(services, world.oic, 1, lambda state: state.replace(b"OIC", b"XYZ"))
+    assert api.get("/audit/verify").json()["first_broken_position"] == position
+    assert api.get("/audit/head").json()["chain"]["first_broken_position"] == position

@@ -1,7 +1,7 @@
 """Stored events outlive the code: old event versions load, old read models rebuild, long histories load fast."""
 
 import json
-from datetime import date
+from datetime import date, datetime, timezone
 from uuid import UUID, uuid4
 
 import pytest
@@ -10,7 +10,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 from sqlalchemy import update
 
-from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from application.inputs import DueInput, PeriodInput, RowInput, TextInput, VenueInput
 from application.queries import CommitmentFilter
 from application.tracker import Tracker
 from domain.access import Role
@@ -38,8 +38,9 @@ def test_a_commitment_recorded_before_reminders_existed_reminds_at_the_defaults(
     assert current.reminder_days == [60, 14]
     # The first version of the event, as it was stored before reminders existed.
     state = json.loads(tracker.recorder.select_events(UUID(current.id))[0].state)
-    assert state.pop("class_version") == 2
-    del state["reminder_days"]
+    assert state.pop("class_version") == 3
+    for added in ("reminder_days", "made_on", "review_on", "review_at"):  # in versions 2 and 3
+        del state[added]
     old_id = uuid4()
     tracker.recorder.insert_events([StoredEvent(
         originator_id=old_id, originator_version=1, topic=get_topic(Commitment.Recorded),
@@ -151,5 +152,88 @@ def test_aggregates_read_together_are_those_read_one_by_one(database_url: str, c
         assert {aggregate_id: aggregate.version for aggregate_id, aggregate in earlier.items()} == until
         for aggregate_id, aggregate in tracker._read_each(list(until), until).items():
             assert vars(earlier[aggregate_id]) == vars(aggregate)
+    finally:
+        services.close()
+
+
+def _stored_as_before(tracker: Tracker, aggregate_id: UUID, version: int, remove: tuple[str, ...]) -> dict:  # type: ignore[type-arg]
+    """An event's stored state as the previous version of its class wrote it (the fields it lacked removed)."""
+    state = json.loads(next(e for e in tracker.recorder.select_events(aggregate_id)
+                            if e.originator_version == version).state)
+    state["class_version"] = state.pop("class_version") - 1
+    if state["class_version"] == 1:
+        del state["class_version"]
+    for name in remove:
+        del state[name]
+    return state
+
+
+def test_records_stored_before_they_stated_their_days_count_from_when_they_were_recorded(
+    services: Services, clock: FrozenClock
+) -> None:
+    from domain.agreement import Agreement
+    from domain.commitment import Commitment as CommitmentAggregate
+    from domain.effective import effective_on
+
+    tracker = services.tracker
+    party_id, meeting_id = seed(tracker)
+    clock.advance(days=30)
+    matrix = tracker.adopt_agreement("key_a", UUID(meeting_id), TextInput({"en": "Matrix"}), "action_matrix",
+                                     [UUID(party_id)], rows=[RowInput(TextInput({"en": "Activity"}), UUID(party_id))])
+    follow_up = tracker.record_commitment("key_a", TextInput({"en": "Hold the next"}), party_id, meeting_id,
+                                          kind="follow_up_session", follow_up_series="annual-meeting",
+                                          due=DueInput("year", "2024"))
+    clock.set(datetime(2023, 7, 1, tzinfo=timezone.utc))
+    next_one = tracker.record_meeting("key_a", TextInput({"en": "Next"}), "assembly", PeriodInput(date(2023, 6, 1)),
+                                      VenueInput("Jeddah", "Asia/Riyadh"), series="annual-meeting")
+    tracker.hold_meeting(UUID(next_one.id), "key_a", PeriodInput(date(2023, 6, 1)))
+    old = {
+        (Agreement.Adopted, 1): _stored_as_before(tracker, UUID(matrix.id), 1, ("adopted_on",)),
+        (Agreement.RowAdded, 2): _stored_as_before(tracker, UUID(matrix.id), 2, ("agreed_on",)),
+        (CommitmentAggregate.Recorded, 1): _stored_as_before(tracker, UUID(follow_up.id), 1,
+                                                            ("made_on", "review_on", "review_at")),
+        (CommitmentAggregate.SessionHeld, 2): _stored_as_before(tracker, UUID(follow_up.id), 2, ("held_on",)),
+    }
+    ids = {Agreement: uuid4(), CommitmentAggregate: uuid4()}
+    tracker.recorder.insert_events([
+        StoredEvent(originator_id=ids[Agreement if cls.__qualname__.startswith("Agreement") else CommitmentAggregate],
+                    originator_version=version, topic=get_topic(cls), state=json.dumps(state).encode())
+        for (cls, version), state in old.items()])
+    agreement = tracker.get_agreement(ids[Agreement])
+    assert (agreement.adopted_on, len(agreement.rows)) == (None, 1)
+    commitment = tracker.get_commitment(ids[CommitmentAggregate])
+    assert (commitment.made_on, commitment.review_on, commitment.status) == (None, None, "fulfilled")
+    assert [effective_on(e) for e in tracker.events.get(ids[CommitmentAggregate])] == [None, None]
+    assert tracker.get_commitment(ids[CommitmentAggregate], as_of=clock.now, axis="effective").status == "fulfilled"
+    assert effective_on(next(iter(tracker.events.get(ids[Agreement])))) is None
+
+
+def test_snapshots_taken_before_a_new_attribute_load(database_url: str, clock: FrozenClock) -> None:
+    from eventsourcing.domain import Snapshot
+
+    from domain.commitment import Commitment as CommitmentAggregate
+    from domain.series import MeetingSeries, series_id
+
+    services = build(Settings(database_url=database_url, snapshot_interval=100), clock=clock)
+    try:
+        tracker = services.tracker
+        party_id, meeting_id = seed(tracker)
+        view = tracker.record_commitment("key_a", TextInput({"en": "Follow up"}), party_id, meeting_id,
+                                         kind="follow_up_session", follow_up_series="annual-meeting", status="agreed")
+        tracker.report_progress(UUID(view.id), "key_a", 10)
+        for aggregate_id, attributes in ((UUID(view.id), ("made_on", "review_on", "review_at", "reviewed_for")),
+                                         (series_id("annual-meeting"), ("held",))):
+            snapshot = Snapshot.take(tracker.repository.get(aggregate_id))
+            state = dict(snapshot.state)
+            del state["class_version"]
+            for name in attributes:
+                del state[name]
+            old = Snapshot(originator_id=aggregate_id, originator_version=snapshot.originator_version,
+                           timestamp=snapshot.timestamp, topic=snapshot.topic, state=state)
+            tracker.snapshots.put([old])  # type: ignore[union-attr]
+        loaded = tracker.repository.get(UUID(view.id))
+        assert isinstance(loaded, CommitmentAggregate) and loaded.made_on is None and loaded.review_due is False
+        series = tracker.repository.get(series_id("annual-meeting"))
+        assert isinstance(series, MeetingSeries) and series.held == ()
     finally:
         services.close()

@@ -38,6 +38,7 @@ EXPECTED_FROM = {
     "supersede": OPEN,
     "report_progress": OPEN,
     "revise_due": OPEN,
+    "schedule_review": OPEN,
 }
 EXPECTED_TO = {
     "agree": "agreed",
@@ -83,6 +84,9 @@ def new_commitment() -> Commitment:
         follow_up=None,
         status=Status.DRAFT,
         reminder_days=(30, 7),
+        made_on=date(2023, 1, 5),
+        review_on=None,
+        review_at=None,
         actor="key_test",
         timestamp=WHEN,
     )
@@ -120,6 +124,10 @@ def perform(commitment: Commitment, step: object) -> None:
     elif action == "revise_due":
         due = Due.of("year", "Asia/Riyadh", "2025")
         commitment.revise_due(due, due.resolve(), reason, "key_test", WHEN)
+    elif action == "schedule_review":
+        review_on = date(2023, 6, 1) if commitment.review_on is None else None
+        review_at = None if review_on is None else datetime(2023, 5, 31, 21, tzinfo=timezone.utc)
+        commitment.schedule_review(review_on, review_at, None, "key_test", WHEN)
     else:  # pragma: no cover
         raise AssertionError(action)
 

@@ -7,12 +7,7 @@ import pytest
 from tests.conftest import Api
 from tests.records import commitment, meeting
 from tests.test_api_errors import assert_problem
-from tests.world import World, build_world
-
-
-@pytest.fixture
-def world(api: Api) -> World:
-    return build_world(api)
+from tests.world import World
 
 
 def ids(response: Any) -> list[str]:

@@ -12,6 +12,7 @@ import pytest
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 from application.queries import CommitmentFilter
 from application.turns import Saved, Turns
+from domain.search import query_words
 from infrastructure.bootstrap import Services
 from tests.server import wait_for
 
@@ -147,7 +148,7 @@ def test_commands_from_many_threads_each_read_their_own_write(services: Services
             word = f"item{letters(index * 10 + n)}"
             services.tracker.record_commitment("load", TextInput({"en": f"Follow up {word}"}), party.id, meeting.id,
                                                due=DueInput("year", "2030"))
-            found.append(services.catalogue.find_commitments(CommitmentFilter(words=[word])).total)
+            found.append(services.catalogue.find_commitments(CommitmentFilter(words=query_words(word))).total)
         return found
 
     with ThreadPoolExecutor(max_workers=threads) as pool:

@@ -1,7 +1,6 @@
 """Subscribers hear of overdue and due-soon commitments through signed webhooks they can trust."""
 
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from typing import Any
@@ -18,7 +17,7 @@ from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.receiver import Answer, Received, Receiver
 from tests.test_api_errors import assert_problem
-from tests.world import World, build_world
+from tests.world import World
 
 UTC = timezone.utc
 PAST_DUE = datetime(2024, 7, 21, tzinfo=UTC)  # the world's commitment is due 20 July 2024, Geneva time
@@ -34,17 +33,6 @@ def verified_by(secret: str, request: Received) -> bool:
     timestamp = datetime.fromtimestamp(int(request.headers["webhook-timestamp"]), tz=UTC)
     expected = Webhook(secret).sign(request.headers["webhook-id"], timestamp, request.body.decode())
     return expected in request.headers["webhook-signature"].split(" ")
-
-
-@pytest.fixture
-def world(api: Api) -> World:
-    return build_world(api)
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with Receiver() as r:
-        yield r
 
 
 def subscribe(api: Api, url: str, kinds: list[str] | None = None, **extra: Any) -> dict[str, Any]:
@@ -338,3 +326,13 @@ def test_deliveries_are_created_once_per_event_and_subscription(
     services.outbox.catch_up()
     services.outbox.catch_up()
     assert services.delivery_log.count(commitment_id=world.commitment) == 1
+
+
+def test_a_refused_address_names_the_setting_that_allows_it() -> None:
+    strict = UrlPolicy()
+    for url, setting in [("http://example.org/hooks", "COMMITMENTS_WEBHOOK_ALLOW_HTTP"),
+                         ("https://127.0.0.1/hooks", "COMMITMENTS_WEBHOOK_ALLOW_LOOPBACK"),
+                         ("https://10.0.0.8/hooks", "COMMITMENTS_WEBHOOK_ALLOW_PRIVATE")]:
+        with pytest.raises(UnsafeUrl) as refused:
+            check(url, strict)
+        assert setting in refused.value.detail, url

@@ -6,6 +6,8 @@ from fastapi.responses import JSONResponse
 from api.dependencies import CatalogueDep, IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
 from api.responses import created, page, resource
 from api.routers.common import (
+    AsOfQuery,
+    AxisQuery,
     CursorQuery,
     HistoryCursor,
     HistoryLimit,
@@ -17,7 +19,8 @@ from api.routers.common import (
     many,
 )
 from api.schemas import AgreementCreate, RowIn
-from application.queries import AgreementFilter
+from application import lists
+from application.queries import AgreementFilter, check_axis, instant
 from application.views import AgreementView
 from domain.agreement import Agreement
 
@@ -38,17 +41,21 @@ def adopt_agreement(
 
 @router.get("")
 def list_agreements(
-    catalogue: CatalogueDep, _: ReaderDep, kind: ManyQuery = [], meeting: UUID | None = None,  # noqa: B006
-    party: UUID | None = None, q: SearchQuery = None, cursor: CursorQuery = None, limit: LimitQuery = 50,
+    catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep, kind: ManyQuery = [],  # noqa: B006
+    meeting: UUID | None = None, party: UUID | None = None, q: SearchQuery = None, as_of: AsOfQuery = None,
+    axis: AxisQuery = "recorded", cursor: CursorQuery = None, limit: LimitQuery = 50,
 ) -> JSONResponse:
-    """Agreements in the order they were adopted; filter by kind, meeting, adopting party or words."""
-    return page(catalogue.find_agreements(AgreementFilter.of(
-        many(kind), q, limit, meeting=meeting, party=party, cursor=cursor)))
+    """Agreements in the order they were recorded; filter by kind, meeting, adopting party or words;
+    ``as_of`` an instant, as they stood then."""
+    return page(lists.agreements(tracker, catalogue, AgreementFilter.of(
+        many(kind), q, limit, as_of, axis, meeting=meeting, party=party, cursor=cursor)))
 
 
 @router.get("/{agreement_id}", response_model=AgreementView)
-def get_agreement(agreement_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None) -> JSONResponse:
-    return resource(tracker.get_agreement(agreement_id, version))
+def get_agreement(agreement_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None,
+                  as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> JSONResponse:
+    """The agreement now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
+    return resource(tracker.get_agreement(agreement_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
 @router.get("/{agreement_id}/history")

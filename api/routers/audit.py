@@ -13,9 +13,11 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 
 @router.get("/head")
 def head(services: ServicesDep, _: ReaderDep) -> JSONResponse:
-    """The last link of the chain, signed with the service's key. Save it: it proves the history up to it."""
+    """The last link of the chain, signed with the service's key. Save it: it proves the history up to it.
+    ``chain`` says what the checks made without anyone asking found: whether it is intact, up to where,
+    and since when a break is known."""
     services.audit.catch_up()
-    return JSONResponse(services.audit.head())
+    return JSONResponse({**services.audit.head(), "chain": services.audit_watch.state().shown()})
 
 
 @router.get("/verify")
@@ -25,8 +27,7 @@ def verify(
     link: Annotated[str | None, Query(pattern="^[0-9a-f]{64}$", description="the link of that head")] = None,
 ) -> JSONResponse:
     """Recompute the chain from the stored events; with a saved head, check the history up to it."""
-    services.audit.catch_up()
-    result = services.audit.verify(up_to=position)
+    result = services.audit_watch.verify(up_to=position)
     body = {"intact": result.intact, "checked": result.checked, "position": result.position, "link": result.link,
             "first_broken_position": result.first_broken, "problem": result.problem}
     if position is not None and link is not None and result.intact:
@@ -41,7 +42,7 @@ def verify(
 @router.get("/export")
 def export(services: ServicesDep, _: ReaderDep) -> Response:
     """A zip of every event with its chain link, the signed head, and a standard-library verifier."""
-    return Response(audit_export.zipped(services.audit, services.tracker), media_type="application/zip",
+    return Response(audit_export.zipped(services.audit), media_type="application/zip",
                     headers={"Content-Disposition": 'attachment; filename="audit-bundle.zip"'})
 
 

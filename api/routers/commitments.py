@@ -23,6 +23,8 @@ from api.dependencies import (
 from api.problems import Forbidden
 from api.responses import created, page, resource
 from api.routers.common import (
+    AsOfQuery,
+    AxisQuery,
     CursorQuery,
     HistoryCursor,
     HistoryLimit,
@@ -40,20 +42,19 @@ from api.schemas import (
     DueRevision,
     ProgressReport,
     Reasoned,
+    ReviewSchedule,
     Supersession,
     Suspension,
     evidence_inputs,
 )
-from application.portfolio import as_happened
-from application.queries import CommitmentFilter, instant
+from application import lists
+from application.queries import CommitmentFilter, check_axis, instant
 from application.tracker import Tracker
 from application.views import CommitmentView
 from domain.commitment import Commitment
 from domain.access import may_change_commitment
-from domain.errors import InvalidValue
 
 router = APIRouter(prefix="/commitments", tags=["commitments"])
-AsOfQuery = Annotated[str | None, Query(max_length=40, description="an instant (or a date, 00:00 UTC): the record as it stood then")]
 
 
 @router.post("", status_code=201, response_model=CommitmentView)
@@ -85,10 +86,13 @@ def list_commitments(
     due_after: Annotated[str | None, Query(max_length=40, description="instant or date (UTC)")] = None,
     overdue: bool | None = None,
     due_soon: bool | None = None,
+    has_due: Annotated[bool | None, Query(description="false: the open-ended commitments (no due)")] = None,
+    review_due: Annotated[bool | None, Query(description="whose review day has come")] = None,
     q: SearchQuery = None,
     as_of: AsOfQuery = None,
-    axis: Annotated[str, Query(description="with as_of: recorded (default) or effective")] = "recorded",
-    sort: Annotated[str, Query(description="recorded, due or -due")] = "recorded",
+    axis: AxisQuery = "recorded",
+    sort: Annotated[str, Query(description="recorded, due or -due (open-ended commitments come after every "
+                                           "due, or first with -due)")] = "recorded",
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> JSONResponse:
@@ -96,24 +100,18 @@ def list_commitments(
     query = CommitmentFilter.of(
         many(status), many(kind), due_before, due_after, q, sort, limit, as_of, axis, party=party,
         lead_party=lead_party, supporting_party=supporting_party, meeting=meeting, agreement=agreement,
-        overdue=overdue, due_soon=due_soon, cursor=cursor,
+        overdue=overdue, due_soon=due_soon, has_due=has_due, review_due=review_due, cursor=cursor,
     )
-    if query.as_of is not None and query.axis == "effective":
-        return page(as_happened(tracker, catalogue, query, query.as_of))
-    return page(catalogue.find_commitments(query))
+    return page(lists.commitments(tracker, catalogue, query))
 
 
 @router.get("/{commitment_id}", response_model=CommitmentView)
 def get_commitment(
     commitment_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None, as_of: AsOfQuery = None,
-    axis: Annotated[str, Query(pattern="^(recorded|effective)$",
-                               description="recorded: as the record stood then; effective: the facts that had "
-                                           "happened by then, including those recorded later")] = "recorded",
+    axis: AxisQuery = "recorded",
 ) -> JSONResponse:
     """The commitment now; or at a ``version``; or ``as_of`` an instant, exactly as it stood then."""
-    if version is not None and as_of is not None:
-        raise InvalidValue("ask for a version or an instant, not both", "as_of")
-    return resource(tracker.get_commitment(commitment_id, version, instant(as_of, "as_of"), axis))
+    return resource(tracker.get_commitment(commitment_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
 @router.get("/{commitment_id}/history")
@@ -183,8 +181,17 @@ def report_progress(commitment_id: UUID, body: ProgressReport, tracker: TrackerD
 @router.post("/{commitment_id}/due", response_model=CommitmentView)
 def revise_due(commitment_id: UUID, body: DueRevision, tracker: TrackerDep, principal: CommitmentWriterDep,
                version: IfMatchDep) -> JSONResponse:
-    """Revise the due; needs a reason."""
-    return resource(tracker.revise_due(commitment_id, principal.id, body.due.input(), body.reason, version))
+    """Revise the due (needs a reason), give an open-ended commitment its first due, or (``null``)
+    leave it open-ended."""
+    due = None if body.due is None else body.due.input()
+    return resource(tracker.revise_due(commitment_id, principal.id, due, body.reason, version))
+
+
+@router.post("/{commitment_id}/review", response_model=CommitmentView)
+def schedule_review(commitment_id: UUID, body: ReviewSchedule, tracker: TrackerDep, principal: CommitmentWriterDep,
+                    version: IfMatchDep) -> JSONResponse:
+    """Set (or, with ``null``, remove) the day the lead party wants to look at the commitment again."""
+    return resource(tracker.schedule_review(commitment_id, principal.id, body.review_on, body.reason, version))
 
 
 # Actions whose only input is an optional reason (required where the lifecycle says so).

@@ -12,6 +12,11 @@ from application.views import EventView
 CursorQuery = Annotated[str | None, Query(max_length=200, description="next_cursor of the previous page")]
 LimitQuery = Annotated[int, Query(ge=1, le=200)]
 VersionQuery = Annotated[int | None, Query(ge=1, description="read the resource as it was at this version")]
+AsOfQuery = Annotated[str | None, Query(max_length=40, description="an instant (or a date, 00:00 UTC): the record "
+                                                                 "as it stood then")]
+AxisQuery = Annotated[str, Query(description="with as_of: recorded (default), as the record stood then; or "
+                                             "effective, the facts that had happened by then, including those "
+                                             "recorded later")]
 
 
 HistoryCursor = Annotated[str | None, Query(max_length=20, pattern="^[0-9]+$",

@@ -7,6 +7,8 @@ from fastapi.responses import JSONResponse
 from api.dependencies import CatalogueDep, IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
 from api.responses import created, page, resource
 from api.routers.common import (
+    AsOfQuery,
+    AxisQuery,
     CursorQuery,
     HistoryCursor,
     HistoryLimit,
@@ -19,7 +21,8 @@ from api.routers.common import (
     timeline,
 )
 from api.schemas import DocumentIn, MeetingCreate, MeetingPostponement, PeriodIn, Reasoned
-from application.queries import MeetingFilter
+from application import lists
+from application.queries import MeetingFilter, check_axis, instant
 from application.views import MeetingView
 from domain.meeting import Meeting
 
@@ -38,19 +41,24 @@ def record_meeting(body: MeetingCreate, request: Request, services: ServicesDep,
 
 @router.get("")
 def list_meetings(
-    catalogue: CatalogueDep, _: ReaderDep, status: ManyQuery = [], kind: ManyQuery = [],  # noqa: B006
+    catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep,
+    status: ManyQuery = [], kind: ManyQuery = [],  # noqa: B006
     series: str | None = None, party: UUID | None = None, starts_after: date | None = None,
-    starts_before: date | None = None, q: SearchQuery = None, cursor: CursorQuery = None, limit: LimitQuery = 50,
+    starts_before: date | None = None, q: SearchQuery = None, as_of: AsOfQuery = None, axis: AxisQuery = "recorded",
+    cursor: CursorQuery = None, limit: LimitQuery = 50,
 ) -> JSONResponse:
-    """Meetings in the order they were recorded; filter by status, kind, series, participant, dates or words."""
-    return page(catalogue.find_meetings(MeetingFilter.of(
-        many(status), many(kind), q, limit, series=series, party=party, starts_after=starts_after,
+    """Meetings in the order they were recorded; filter by status, kind, series, participant, dates or words
+    (words of the title, series, venue and documents); ``as_of`` an instant, as they stood then."""
+    return page(lists.meetings(tracker, catalogue, MeetingFilter.of(
+        many(status), many(kind), q, limit, as_of, axis, series=series, party=party, starts_after=starts_after,
         starts_before=starts_before, cursor=cursor)))
 
 
 @router.get("/{meeting_id}", response_model=MeetingView)
-def get_meeting(meeting_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None) -> JSONResponse:
-    return resource(tracker.get_meeting(meeting_id, version))
+def get_meeting(meeting_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None,
+                as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> JSONResponse:
+    """The meeting now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
+    return resource(tracker.get_meeting(meeting_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
 @router.get("/{meeting_id}/history")

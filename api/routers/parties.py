@@ -6,6 +6,8 @@ from fastapi.responses import JSONResponse
 from api.dependencies import CatalogueDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
 from api.responses import created, page, resource
 from api.routers.common import (
+    AsOfQuery,
+    AxisQuery,
     CursorQuery,
     HistoryCursor,
     HistoryLimit,
@@ -18,7 +20,8 @@ from api.routers.common import (
     timeline,
 )
 from api.schemas import PartyCreate
-from application.queries import PartyFilter
+from application import lists
+from application.queries import PartyFilter, check_axis, instant
 from application.views import PartyView
 from domain.party import Party
 
@@ -39,16 +42,21 @@ def register_party(
 
 @router.get("")
 def list_parties(
-    catalogue: CatalogueDep, _: ReaderDep, kind: ManyQuery = [], parent: UUID | None = None,  # noqa: B006
-    q: SearchQuery = None, cursor: CursorQuery = None, limit: LimitQuery = 50,
+    catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep, kind: ManyQuery = [],  # noqa: B006
+    parent: UUID | None = None, q: SearchQuery = None, as_of: AsOfQuery = None, axis: AxisQuery = "recorded",
+    cursor: CursorQuery = None, limit: LimitQuery = 50,
 ) -> JSONResponse:
-    """Parties in the order they were registered; filter by kind, parent, or words of their names."""
-    return page(catalogue.find_parties(PartyFilter.of(many(kind), q, limit, parent=parent, cursor=cursor)))
+    """Parties in the order they were registered; filter by kind, parent, or words of their names;
+    ``as_of`` an instant, as they stood then (on the effective axis a party is there from the start)."""
+    return page(lists.parties(tracker, catalogue, PartyFilter.of(many(kind), q, limit, as_of, axis, parent=parent,
+                                                                 cursor=cursor)))
 
 
 @router.get("/{party_id}", response_model=PartyView)
-def get_party(party_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None) -> JSONResponse:
-    return resource(tracker.get_party(party_id, version))
+def get_party(party_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None,
+              as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> JSONResponse:
+    """The party now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
+    return resource(tracker.get_party(party_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
 @router.get("/{party_id}/history")

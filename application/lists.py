@@ -1,0 +1,111 @@
+"""Lists of records, now or as they stood at an instant.
+
+Lists of today are the read model's (``Catalogue``). As of an instant: the read model keeps
+every version of every commitment (``commitment_versions``), so the commitments as recorded at
+an instant are a query there. Everything else is replayed: facts
+recorded late (a delivery made on 10 June, recorded on 1 July; a 2023 meeting typed in in 2026)
+change what had happened by a date without a version of the record ever having shown it, and
+meetings, agreements and parties keep no versions in the read model. The catalogue gives the
+records matching the filters on what never changes, each is replayed as of the instant on the
+axis asked for, and the filters on state (and the words, which documents and matrix rows add to)
+are applied to the result. The cost grows with the records matching the fixed filters.
+"""
+
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any, TypeVar
+
+from eventsourcing.domain import Aggregate
+
+from application.queries import (
+    AgreementFilter,
+    Catalogue,
+    CommitmentFilter,
+    Filter,
+    MeetingFilter,
+    PartyFilter,
+    Results,
+    decode_cursor,
+    encode_cursor,
+)
+from application.tracker import Tracker
+from application.views import AgreementView, CommitmentView, MeetingView, PartyView
+from domain.agreement import Agreement
+from domain.commitment import Commitment
+from domain.meeting import Meeting
+from domain.party import Party
+from domain.search import finds, index_terms, searched_texts
+
+A = TypeVar("A", bound=Aggregate)
+OPEN_ENDED_LAST = datetime.max.replace(tzinfo=None).isoformat()  # sorts after any due
+
+
+def _found(query: Filter, record: Aggregate) -> bool:
+    """The query's words, held against the texts the record had then."""
+    return query.words is None or finds(query.words, index_terms(*searched_texts(record)))
+
+
+def _commitment_wanted(query: CommitmentFilter, c: Commitment) -> bool:
+    return ((not query.statuses or c.status.value in query.statuses)
+            and (query.due_before is None or (c.due_at is not None and c.due_at < query.due_before))
+            and (query.due_after is None or (c.due_at is not None and c.due_at >= query.due_after))
+            and (query.overdue is None or c.overdue == query.overdue)
+            and (query.due_soon is None or c.due_soon == query.due_soon)
+            and (query.has_due is None or (c.due_at is not None) == query.has_due)
+            and (query.review_due is None or c.review_due == query.review_due))
+
+
+def _meeting_wanted(query: MeetingFilter, m: Meeting) -> bool:
+    return ((not query.statuses or m.status.value in query.statuses)
+            and (query.starts_after is None or m.dates.starts_on >= query.starts_after)
+            and (query.starts_before is None or m.dates.starts_on < query.starts_before)
+            and _found(query, m))
+
+
+def _replayed(tracker: Tracker, catalogue: Catalogue, cls: type[A], query: Filter, at: datetime,
+              wanted: Callable[[A], bool]) -> list[A]:
+    """The records matching the query as they stood at ``at``, in the order recorded."""
+    found = (tracker.as_of(cls, record_id, at, query.axis) for record_id in catalogue.ids(query))
+    return [record for record in found if record is not None and wanted(record)]
+
+
+def _page(query: Filter, records: list[A], view: Callable[[A], Any]) -> Results:
+    after = decode_cursor(query.cursor, 2)
+    offset = int(after[1]) if after is not None and after[0] == "as_of" else 0
+    page = records[offset:offset + query.limit]
+    following = offset + len(page)
+    return Results(items=[asdict(view(record)) for record in page], total=len(records),
+                   next_cursor=encode_cursor("as_of", following) if following < len(records) else None)
+
+
+def commitments(tracker: Tracker, catalogue: Catalogue, query: CommitmentFilter) -> Results:
+    """As recorded at an instant, the read model's versions answer; on the effective axis each is
+    replayed. A commitment's texts never change: the catalogue's words are its words at any instant."""
+    if query.as_of is None or query.axis == "recorded":
+        return catalogue.find_commitments(query)
+    found = _replayed(tracker, catalogue, Commitment, query, query.as_of, lambda c: _commitment_wanted(query, c))
+    if query.sort != "recorded":
+        found.sort(key=lambda c: c.due_at.isoformat() if c.due_at else OPEN_ENDED_LAST, reverse=query.sort == "-due")
+    return _page(query, found, CommitmentView.of)
+
+
+def meetings(tracker: Tracker, catalogue: Catalogue, query: MeetingFilter) -> Results:
+    if query.as_of is None:
+        return catalogue.find_meetings(query)
+    return _page(query, _replayed(tracker, catalogue, Meeting, query, query.as_of,
+                                  lambda m: _meeting_wanted(query, m)), MeetingView.of)
+
+
+def agreements(tracker: Tracker, catalogue: Catalogue, query: AgreementFilter) -> Results:
+    if query.as_of is None:
+        return catalogue.find_agreements(query)
+    return _page(query, _replayed(tracker, catalogue, Agreement, query, query.as_of, lambda a: _found(query, a)),
+                 AgreementView.of)
+
+
+def parties(tracker: Tracker, catalogue: Catalogue, query: PartyFilter) -> Results:
+    """A party's names never change: the catalogue's words are its words at any instant."""
+    if query.as_of is None:
+        return catalogue.find_parties(query)
+    return _page(query, _replayed(tracker, catalogue, Party, query, query.as_of, lambda p: True), PartyView.of)

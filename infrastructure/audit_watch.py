@@ -1,0 +1,128 @@
+"""A broken chain is noticed without anyone asking.
+
+At each tick of the worker the links added since the last check are recomputed from the stored
+events (starting from the last link that matched), and the whole chain again at a longer interval,
+since an old event can be edited too. A break found (by a tick, or by anyone's verification) is
+recorded once, logged, and told once to ``operations`` subscribers as ``audit.chain_broken``;
+``GET /audit/head`` and the readiness check report it. A later check of the whole chain that finds
+it intact again (the rows restored from a backup) marks the break resolved.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from application.views import plain
+from domain.audit import GENESIS
+from domain.webhooks import CHAIN_BROKEN
+from infrastructure.audit_chain import AuditChain, Verification
+from infrastructure.outbox import Outbox
+from infrastructure.tables import audit_breaks, audit_watch
+
+NAME = "audit_chain"
+log = logging.getLogger("commitments.audit")
+
+
+@dataclass(frozen=True)
+class ChainState:
+    """What the checks found so far."""
+    intact: bool
+    verified_up_to: int
+    last_check_at: datetime | None
+    last_full_check_at: datetime | None
+    first_broken_position: int | None
+    problem: str | None
+    broken_since: datetime | None
+
+    def shown(self) -> dict[str, Any]:
+        return {"intact": self.intact, "verified_up_to": self.verified_up_to,
+                "last_check_at": plain(self.last_check_at), "last_full_check_at": plain(self.last_full_check_at),
+                "first_broken_position": self.first_broken_position, "problem": self.problem,
+                "broken_since": plain(self.broken_since)}
+
+
+class ChainWatch:
+    def __init__(self, engine: Engine, chain: AuditChain, outbox: Outbox, clock: Callable[[], datetime],
+                 full_check_interval: float) -> None:
+        self.engine = engine
+        self.chain = chain
+        self.outbox = outbox
+        self.clock = clock
+        self.full_check_interval = timedelta(seconds=full_check_interval)
+
+    def start(self) -> None:
+        """Nothing is checked yet: the first tick checks the whole chain."""
+        with self.engine.begin() as connection:
+            if self._row(connection) is None:
+                connection.execute(insert(audit_watch).values(name=NAME, verified_position=0, verified_link=GENESIS))
+
+    def tick(self) -> Verification:
+        """Check the links added since the last check, or the whole chain when its time has come."""
+        self.chain.catch_up()
+        with self.engine.connect() as connection:
+            row = self._row(connection)
+        now = self.clock()
+        full = row.last_full_check_at is None or now - row.last_full_check_at >= self.full_check_interval
+        after = (0, GENESIS) if full else (row.verified_position, row.verified_link)
+        result = self.chain.verify(after=after)
+        self.record(result, full, now)
+        return result
+
+    def verify(self, up_to: int | None = None) -> Verification:
+        """Check the whole chain (up to a position) now, as an auditor asks; a break found is recorded too."""
+        self.chain.catch_up()
+        result = self.chain.verify(up_to)
+        self.record(result, full=up_to is None, now=self.clock())
+        return result
+
+    def record(self, result: Verification, full: bool, now: datetime) -> None:
+        with self.engine.begin() as connection:
+            row = self._row(connection)
+            values: dict[str, Any] = {"last_check_at": now}
+            if full:
+                values["last_full_check_at"] = now
+            if result.intact and (full or result.position >= row.verified_position):
+                values.update(verified_position=result.position, verified_link=result.link)
+            connection.execute(update(audit_watch).where(audit_watch.c.name == NAME).values(**values))
+            if result.intact and full:
+                connection.execute(update(audit_breaks).where(audit_breaks.c.resolved_at.is_(None))
+                                   .values(resolved_at=now))
+        if not result.intact:
+            self._broken(result, now)
+
+    def _broken(self, result: Verification, now: datetime) -> None:
+        """Recorded and told once per break, however many processes find it."""
+        try:
+            with self.engine.begin() as connection:
+                open_break = connection.execute(select(audit_breaks.c.position).where(
+                    audit_breaks.c.position == result.first_broken, audit_breaks.c.resolved_at.is_(None))).first()
+                if open_break is not None:
+                    return
+                connection.execute(audit_breaks.delete().where(audit_breaks.c.position == result.first_broken))
+                connection.execute(insert(audit_breaks).values(position=result.first_broken, problem=result.problem,
+                                                               detected_at=now))
+                log.error("the audit chain is broken at position %s: %s", result.first_broken, result.problem)
+                self.outbox.emit(connection, CHAIN_BROKEN, {"audit": {
+                    "first_broken_position": result.first_broken, "problem": result.problem,
+                    "detected_at": plain(now), "checked": result.checked}}, about=None)
+        except IntegrityError:
+            pass  # another process recorded the same break at the same moment, and told it
+
+    def state(self) -> ChainState:
+        with self.engine.connect() as connection:
+            row = self._row(connection)
+            broken = connection.execute(select(audit_breaks).where(audit_breaks.c.resolved_at.is_(None))
+                                        .order_by(audit_breaks.c.position).limit(1)).first()
+        return ChainState(
+            intact=broken is None, verified_up_to=row.verified_position, last_check_at=row.last_check_at,
+            last_full_check_at=row.last_full_check_at, first_broken_position=broken.position if broken else None,
+            problem=broken.problem if broken else None, broken_since=broken.detected_at if broken else None)
+
+    @staticmethod
+    def _row(connection: Connection) -> Any:
+        return connection.execute(select(audit_watch).where(audit_watch.c.name == NAME)).first()
