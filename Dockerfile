@@ -17,5 +17,8 @@ RUN useradd --system --create-home commitments && mkdir -p /data && chown commit
 USER commitments
 VOLUME /data
 EXPOSE 8000
+# Ready: the database answers, the read model keeps up, the scanner and dispatcher tick, the audit chain is intact.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD python -c "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/ready', timeout=4).status != 200)"
 
 CMD ["commitments", "serve"]

@@ -3,16 +3,44 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI, Request, Response
+from typing import Any
 
-from api import problems
-from api.dependencies import ReaderDep, known_query_parameters
+from fastapi import Depends, FastAPI
+from fastapi.routing import APIRoute
+
+from api import openapi, problems
+from api.dependencies import known_query_parameters
+from api.guards import RequestGuard
 from infrastructure import ticks
-from api.routers import agreements, audit, commitments, meetings, parties, search, subscriptions
+from api.routers import agreements, audit, commitments, meetings, parties, search, service, subscriptions
 from infrastructure.bootstrap import Services, build
 from infrastructure.settings import Settings
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+ROUTERS = tuple(module.router for module in (
+    service, parties, meetings, agreements, commitments, search, subscriptions, audit))
+
+
+def operations() -> list[APIRoute]:
+    """Every operation of the API."""
+    return [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]
+
+
+def allowed_methods(path: str) -> list[str]:
+    """Every method some operation answers at this path (Starlette's 405 names only the first route's)."""
+    methods = {method for route in operations() if route.path_regex.match(path) for method in route.methods}
+    return sorted(methods | {"OPTIONS"})
+
+
+class CommitmentsApi(FastAPI):
+    """The service's FastAPI app; its OpenAPI document says what the service really answers (``api.openapi``)."""
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            self.openapi_schema = openapi.document(self, operations())
+        return self.openapi_schema
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -32,31 +60,17 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             if services is None:
                 running.close()
 
-    app = FastAPI(
+    app = CommitmentsApi(
         title="Commitment tracker",
         summary="What was agreed, by whom, by when, and what became of it.",
         version="0.1.0",
         lifespan=lifespan,
         dependencies=[Depends(known_query_parameters)],
     )
-    problems.install(app)
-    for module in (parties, meetings, agreements, commitments, search, subscriptions, audit):
-        app.include_router(module.router)
+    problems.install(app, allowed_methods)
+    for router in ROUTERS:
+        app.include_router(router)
 
-    @app.get("/health", tags=["service"])
-    def health(_: ReaderDep) -> dict[str, str]:
-        """A trivial answer (any key): the service is up. Also the benchmarks' baseline."""
-        return {"status": "ok"}
 
-    @app.middleware("http")
-    async def limit_body_size(request: Request, call_next):  # type: ignore[no-untyped-def]
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return problems.problem(
-                413, "payload-too-large", "The request body is too large",
-                f"send at most {MAX_BODY_BYTES} bytes", request.url.path,
-            )
-        response: Response = await call_next(request)
-        return response
-
+    app.add_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES)
     return app

@@ -6,7 +6,8 @@ import sys
 
 from domain.access import Role
 from infrastructure.database import UnsupportedDatabase
-from infrastructure.settings import DEFAULT_DATABASE_URL, Settings
+from infrastructure import settings as configuration
+from infrastructure.settings import DEFAULT_DATABASE_URL, BadSetting
 
 DATABASE_HELP = f"where to store everything (default: $COMMITMENTS_DATABASE_URL or {DEFAULT_DATABASE_URL})"
 
@@ -15,7 +16,7 @@ def _services(args: argparse.Namespace, catch_up: bool = True):  # type: ignore[
     """Services on the database the command names; ``catch_up=False`` leaves the followers of the log as they are."""
     from infrastructure.bootstrap import build
 
-    return build(Settings.from_env(database_url=args.database_url), catch_up=catch_up)
+    return build(configuration.read(database_url=args.database_url), catch_up=catch_up)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -23,7 +24,7 @@ def serve(args: argparse.Namespace) -> int:
 
     from api.app import create_app
 
-    settings = Settings.from_env(database_url=args.database_url, host=args.host, port=args.port)
+    settings = configuration.read(database_url=args.database_url, host=args.host, port=args.port)
     services = _services(args)
     if services.keys.count_active() == 0:
         principal, key = services.keys.create(Role.ADMIN, "first admin")
@@ -54,7 +55,7 @@ def worker(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     overrides = {} if args.interval is None else {"scan_interval": args.interval, "dispatch_interval": args.interval}
-    services = build_services(Settings.from_env(database_url=args.database_url, **overrides))
+    services = build_services(configuration.read(database_url=args.database_url, **overrides))
     jobs = services.background_jobs()
     scheduler = ticks.start(jobs)
     print("worker running: " + ", ".join(f"{name} every {interval:g} s" for name, (_, interval) in jobs.items()),
@@ -239,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.handler(args))
-    except UnsupportedDatabase as error:
+    except (UnsupportedDatabase, BadSetting) as error:
         print(f"commitments: {error}", file=sys.stderr)
         return 2
 

@@ -1,6 +1,6 @@
 """Typed dependencies of the routes: services, the caller, and request headers."""
 
-import re
+import math
 from typing import Annotated
 from uuid import UUID
 
@@ -8,14 +8,13 @@ from fastapi import Depends, Header, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from api.problems import Forbidden, MalformedHeader, Unauthenticated, UnknownParameter
+from api.problems import Forbidden, TooManyAttempts, Unauthenticated, UnknownParameter
 from application.queries import Catalogue
 from application.tracker import Tracker
 from domain.access import Role, may_change_commitment, may_change_other_records
 from infrastructure.bootstrap import Services
 from infrastructure.keys import Principal
 
-_ETAG = re.compile(r'^(?:W/)?"?(\d{1,18})"?$')
 
 
 def _query_names(dependant: Dependant) -> set[str]:
@@ -80,11 +79,13 @@ def authenticate(request: Request, services: ServicesDep) -> Principal:
         key = value.strip()
     else:
         key = request.headers.get("x-api-key", "").strip()
-    if not key:
-        raise Unauthenticated("this request needs an API key: send 'Authorization: Bearer <key>'")
-    principal = services.keys.authenticate(key)
+    principal = services.keys.authenticate(key) if key else None
     if principal is None:
-        raise Unauthenticated("the API key is unknown or revoked")
+        wait = services.denials.too_many(request.client.host if request.client else "unknown")
+        if wait is not None:
+            raise TooManyAttempts(max(1, math.ceil(wait.total_seconds())))
+        raise Unauthenticated("the API key is unknown or revoked" if key else
+                              "this request needs an API key: send 'Authorization: Bearer <key>'")
     request.state.principal = principal  # named in the denial log if a later check refuses it
     return principal
 
@@ -141,14 +142,27 @@ def require_admin(principal: ReaderDep) -> Principal:
 AdminDep = Annotated[Principal, Depends(require_admin)]
 
 
-def if_match(if_match: Annotated[str | None, Header(description='the ETag you read, e.g. "3"')] = None) -> int | None:
-    """The version the client expects to change; ``None`` when it did not say."""
-    if if_match is None or if_match.strip() == "*":
-        return None
-    match = _ETAG.match(if_match.strip())
-    if match is None:
-        raise MalformedHeader('If-Match must be an ETag such as "3"', "If-Match")
-    return int(match.group(1))
+ETAG_FORM = r'^\s*(\*|(W/)?"?[0-9]{1,18}"?)\s*$'  # what If-Match may hold (checked before the route runs)
+KEY_FORM = r"^\s*[!-~]([ -~]{0,253}[!-~])?\s*$"  # and Idempotency-Key: 1 to 255 printable ASCII characters
+
+
+def if_match(if_match: Annotated[str, Header(alias="If-Match", pattern=ETAG_FORM,  # a string, if sent at all
+                                             description='the ETag you read, e.g. "3"')] = None) -> int | None:  # type: ignore[assignment]
+    """The version the client expects to change; ``None`` when it did not say (or said ``*``)."""
+    digits = "".join(ch for ch in if_match or "" if ch.isdigit())
+    return int(digits) if digits else None
 
 
 IfMatchDep = Annotated[int | None, Depends(if_match)]
+
+
+def idempotency_key(
+    idempotency_key: Annotated[str, Header(  # a string, if sent at all
+        alias="Idempotency-Key", pattern=KEY_FORM,
+        description="any unique string: a retry with the same key and body gets the first response")] = None,  # type: ignore[assignment]
+) -> str | None:
+    """The client's key for retrying a creation safely (``None``: not given)."""
+    return None if idempotency_key is None else idempotency_key.strip().strip('"') or None
+
+
+IdempotencyKeyDep = Annotated[str | None, Depends(idempotency_key)]

@@ -5,15 +5,18 @@ and is answered here. The first row whose class matches wins, so specific
 classes come before their bases.
 """
 
+import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.persistence import ConnectionUnavailableError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from application.cursors import InvalidCursor
 from application.errors import AlreadyExists, ConcurrentUpdate, NotFound, UnknownReference, VersionMismatch
 from domain.errors import (
     DecisionReferenceRequired,
@@ -24,6 +27,7 @@ from domain.errors import (
     ReasonRequired,
 )
 from domain.meeting import MeetingNotOpen
+from infrastructure.idempotency import StillInProgress
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("commitments.api")
@@ -64,12 +68,20 @@ class UnknownParameter(ApiProblem):
     pass
 
 
+class TooManyAttempts(ApiProblem):
+    def __init__(self, wait_seconds: int) -> None:
+        super().__init__(f"too many requests with bad keys from this address: retry in {wait_seconds} s",
+                         headers={"Retry-After": str(wait_seconds)})
+
+
 # error class -> (status, problem type slug, title)
 PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (Unauthenticated, 401, "unauthenticated", "An API key is required"),
+    (TooManyAttempts, 429, "too-many-requests", "Too many requests"),
     (Forbidden, 403, "forbidden", "This key may not do that"),
     (MalformedHeader, 400, "malformed-header", "A request header is malformed"),
     (UnknownParameter, 400, "unknown-parameter", "A query parameter is not known"),
+    (InvalidCursor, 400, "invalid-cursor", "The cursor was not given by this list"),
     (PayloadTooLarge, 413, "payload-too-large", "The request body is too large"),
     (IdempotencyKeyReused, 422, "idempotency-key-reused", "The Idempotency-Key was used for another request"),
     (NotFound, 404, "not-found", "Not found"),
@@ -85,8 +97,22 @@ PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (InvalidValue, 422, "invalid-value", "A value is not valid"),
     (DomainError, 422, "rule-violated", "A business rule refused the request"),
     (ConnectionUnavailableError, 503, "busy", "The service is busy"),
+    (StillInProgress, 503, "in-progress", "The request with this Idempotency-Key is still being carried out"),
 ]
 HANDLED = tuple(row[0] for row in PROBLEMS)
+HEADER_FORMS = {"If-Match": 'If-Match must be an ETag such as "3"',
+                "Idempotency-Key": "Idempotency-Key is 1 to 255 printable ASCII characters"}
+
+
+class ProblemResponse(JSONResponse):
+    """A problem document, whatever it quotes of the request: a lone surrogate (which UTF-8 cannot
+    hold) in a field name is written as its JSON escape, ``\\ud800``."""
+
+    media_type = PROBLEM_JSON
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode(
+            "utf-8", "backslashreplace")
 
 
 def problem(
@@ -95,7 +121,7 @@ def problem(
 ) -> JSONResponse:
     body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail, "instance": instance}
     body.update({key: value for key, value in extra.items() if value is not None})
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return ProblemResponse(body, status_code=status, headers=headers)
 
 
 def _log_denial(request: Request, status: int, reason: str) -> None:
@@ -105,7 +131,7 @@ def _log_denial(request: Request, status: int, reason: str) -> None:
     principal = getattr(request.state, "principal", None)
     try:
         services.denials.record(None if principal is None else principal.id, request.method, request.url.path, status,
-                                reason)
+                                reason, request.client.host if request.client else None)
     except Exception:
         log.exception("could not log a denied request")
 
@@ -120,7 +146,9 @@ def _from_error(request: Request, error: Exception) -> JSONResponse:
                 extra["current_version"] = error.actual
             headers = getattr(error, "headers", None)
             detail = getattr(error, "detail", str(error))
-            if status == 503:
+            if isinstance(error, StillInProgress):
+                headers, detail = {"Retry-After": "5"}, "retry with the same key shortly: you will get its response"
+            elif status == 503:
                 log.warning("busy on %s %s: %s", request.method, request.url.path, error)
                 headers, detail = {"Retry-After": "1"}, "too many requests at once: nothing was stored; retry shortly"
             return problem(status, slug, title, detail, request.url.path, headers, **extra)
@@ -140,14 +168,25 @@ def _validation(request: Request, error: RequestValidationError) -> JSONResponse
     if any(e.get("type") == "json_invalid" for e in error.errors()):
         return problem(400, "malformed-json", "The body is not valid JSON", "the request body is not valid JSON",
                        request.url.path, errors=errors)
+    if error.errors() and all(tuple(e.get("loc", ()))[:1] == ("header",) for e in error.errors()):
+        first = errors[0]
+        detail = HEADER_FORMS.get(first["field"], f"{first['field']}: {first['message']}")
+        return problem(400, "malformed-header", "A request header is malformed", detail, request.url.path,
+                       field=first["field"], errors=errors)
     first = errors[0] if errors else {"field": "body", "message": "invalid"}
     return problem(422, "invalid-value", "A value is not valid", f"{first['field']}: {first['message']}",
                    request.url.path, field=first["field"], errors=errors)
 
 
-def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
-    titles = {404: "Not found", 405: "Method not allowed"}
-    slug = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http-error")
+def _http(request: Request, error: StarletteHTTPException, allowed_methods: Callable[[str], list[str]]) -> Response:
+    if error.status_code == 405:
+        allow = {"Allow": ", ".join(allowed_methods(request.url.path))}
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=allow)
+        return problem(405, "method-not-allowed", "Method not allowed",
+                       f"{request.method} is not answered here; use {allow['Allow']}", request.url.path, allow)
+    titles = {404: "Not found"}
+    slug = {404: "not-found"}.get(error.status_code, "http-error")
     return problem(error.status_code, slug, titles.get(error.status_code, "HTTP error"), str(error.detail),
                    request.url.path, getattr(error, "headers", None))
 
@@ -158,9 +197,11 @@ def _unexpected(request: Request, error: Exception) -> JSONResponse:
                    request.url.path)
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, allowed_methods: Callable[[str], list[str]]) -> None:
+    """Answer every error with a problem document; ``allowed_methods(path)`` for 405 and OPTIONS."""
     for cls in HANDLED:
         app.add_exception_handler(cls, _from_error)
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
-    app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException,  # type: ignore[arg-type]
+                              lambda request, error: _http(request, error, allowed_methods))
     app.add_exception_handler(Exception, _unexpected)

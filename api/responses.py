@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.problems import IdempotencyKeyReused, MalformedHeader
+from api.problems import IdempotencyKeyReused
 from application.errors import AlreadyExists, NotFound
 from application.queries import Results
 from domain.identifiers import derived_id
@@ -35,57 +35,52 @@ def page(result: Results) -> JSONResponse:
     return JSONResponse({"items": result.items, "next_cursor": result.next_cursor, "total": result.total})
 
 
-def _idempotency_key(request: Request) -> str | None:
-    key = request.headers.get("idempotency-key")
-    if key is None:
-        return None
-    key = key.strip().strip('"')
-    if not 1 <= len(key) <= 255 or not key.isprintable() or not key.isascii():
-        raise MalformedHeader("Idempotency-Key is 1 to 255 printable ASCII characters", "Idempotency-Key")
-    return key
-
-
 def created(
     request: Request,
     services: Services,
     principal: Principal,
     body: BaseModel,
+    key: str | None,
     make: Callable[[UUID | None], Any],
     first_version: Callable[[UUID], Any],
 ) -> JSONResponse:
-    """Create a resource; with an ``Idempotency-Key``, a retry returns the first response.
+    """Create a resource; with an ``Idempotency-Key``, one request per key is carried out and its
+    retries (also those racing it) get the first response.
 
-    The new resource's id is derived from the caller and the key, so even two
-    retries racing each other, or a retry after a crash that lost the remembered
-    response, cannot create it twice.
+    The key is reserved before anything is done (``IdempotencyStore.reserve``): a twin with the same
+    body waits for the first response and replays it, one with another body is refused. The new
+    resource's id is also derived from the caller and the key, so a retry after a crash that lost
+    the response finds what the first attempt created instead of creating it again.
     """
-    key = _idempotency_key(request)
     base = str(request.url.path).rstrip("/")
     if key is None:
         view = make(None)
         return resource(view, 201, f"{base}/{view.id}")
     canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     fingerprint = hashlib.sha256(f"{request.method} {base}\n{canonical}".encode()).hexdigest()
-    remembered = services.idempotency.find(principal.id, key)
-    if remembered is not None:
-        if remembered.fingerprint != fingerprint:
+    held = services.idempotency.reserve(principal.id, key, fingerprint)
+    if held is not None:
+        if held.fingerprint != fingerprint:
             raise IdempotencyKeyReused(
                 "this Idempotency-Key was already used for a different request; use a new key", "Idempotency-Key"
             )
-        first = json.loads(remembered.body)
+        first = json.loads(held.body)
         headers = _headers(first, f"{base}/{first['id']}")
         headers["Idempotent-Replayed"] = "true"
-        return JSONResponse(first, status_code=remembered.status_code, headers=headers)
+        return JSONResponse(first, status_code=held.status_code, headers=headers)
     chosen = derived_id("request", f"{principal.id}:{base}:{key}")
     try:
-        view = make(chosen)
-    except AlreadyExists as conflict:
-        # Either a twin of this request won the race, or the first attempt saved
-        # its events but not its response: both are answered with what it created.
         try:
-            view = first_version(chosen)
-        except NotFound:
-            raise conflict from None  # the conflict is about something else (an acronym)
+            view = make(chosen)
+        except AlreadyExists as conflict:
+            # The first attempt saved its events but died before its response was kept.
+            try:
+                view = first_version(chosen)
+            except NotFound:
+                raise conflict from None  # the conflict is about something else (an acronym)
+    except BaseException:
+        services.idempotency.release(principal.id, key)
+        raise
     response = resource(view, 201, f"{base}/{view.id}")
-    services.idempotency.remember(principal.id, key, fingerprint, 201, response.body.decode())
+    services.idempotency.remember(principal.id, key, 201, response.body.decode())
     return response

@@ -5,9 +5,10 @@ clear 422 rather than a silently ignored value.
 """
 
 from datetime import date
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from application.inputs import (
     DocumentInput,
@@ -19,8 +20,45 @@ from application.inputs import (
     TextInput,
     VenueInput,
 )
+from application.views import (
+    AgreementKindName,
+    AgreementView,
+    CommitmentKindName,
+    CommitmentView,
+    EventView,
+    MeetingKindName,
+    MeetingView,
+    PartyKindName,
+    PartyView,
+    one_of,
+)
+from domain.due import Precision, RelativeUnit
+from domain.meeting import ParticipantRole
+from domain.text import DOCUMENT_TEXT_MAX, ISO_639_1, LONG_TEXT_MAX, SHORT_TEXT_MAX, refused_characters
 
 MANY = 500  # the most items of any list in one request
+PrecisionName = one_of(Precision)
+RelativeUnitName = one_of(RelativeUnit)
+RoleName = one_of(ParticipantRole)
+
+
+def _text_form(in_names: bool, max_length: int) -> dict[str, Any]:
+    """A text as the domain accepts it (``domain.text.clean_text``): the document states the rule, the
+    domain checks it (with a message that says what to change)."""
+    refused = refused_characters(in_names)
+    return {"type": "string", "minLength": 1, "maxLength": max_length,
+            "pattern": f"^[^{refused}]*[^{refused}\\s][^{refused}]*$"}
+
+
+# Names and titles; longer texts (which keep the joiners some languages need); whole documents.
+Name = Annotated[str, WithJsonSchema(_text_form(True, SHORT_TEXT_MAX))]
+Words = Annotated[str, WithJsonSchema(_text_form(False, LONG_TEXT_MAX))]
+Document = Annotated[str, WithJsonSchema(_text_form(False, DOCUMENT_TEXT_MAX))]
+LANGUAGE_FORM = "^(" + "|".join(sorted(ISO_639_1)) + ")(-[A-Za-z0-9]{2,8})*$"
+Language = Annotated[str, WithJsonSchema({"type": "string", "pattern": LANGUAGE_FORM})]
+# A day of the years dues may fall in (domain.due.calendar_day).
+Day = Annotated[date, WithJsonSchema({"type": "string", "format": "date",
+                                      "pattern": "^(19[0-9][0-9]|2[01][0-9][0-9]|2200)-[0-9]{2}-[0-9]{2}$"})]
 
 
 class Schema(BaseModel):
@@ -30,11 +68,17 @@ class Schema(BaseModel):
 class TextIn(Schema):
     """The same text in one or more languages, e.g. {"texts": {"ar": "...", "en": "..."}, "authentic": "ar"}."""
 
-    texts: dict[str, str] = Field(max_length=50)
-    authentic: str | None = None
+    texts: dict[Language, Words] = Field(min_length=1, max_length=50)
+    authentic: Language | None = Field(default=None, description="needed when there are several languages")
 
     def input(self) -> TextInput:
         return TextInput(texts=dict(self.texts), authentic=self.authentic)
+
+
+class NameIn(TextIn):
+    """A name or title in one or more languages (at most 500 characters, nothing invisible)."""
+
+    texts: dict[Language, Name] = Field(min_length=1, max_length=50)
 
 
 def text_input(value: TextIn | None) -> TextInput | None:
@@ -45,10 +89,10 @@ class DueIn(Schema):
     """precision: day|month|quarter|year with value (2024-06-10, 2024-06, 2024-Q2, 2024),
     or relative with amount and unit (days|weeks|months|years) after the meeting's last day."""
 
-    precision: str
+    precision: PrecisionName
     value: str | None = None
     amount: int | None = None
-    unit: str | None = None
+    unit: RelativeUnitName | None = None
     time_zone: str | None = Field(default=None, description="IANA zone; defaults to the meeting venue's")
 
     def input(self) -> DueInput:
@@ -56,40 +100,40 @@ class DueIn(Schema):
 
 
 class PeriodIn(Schema):
-    starts_on: date
-    ends_on: date | None = None
+    starts_on: Day
+    ends_on: Day | None = None
 
     def input(self) -> PeriodInput:
         return PeriodInput(**self.model_dump())
 
 
 class VenueIn(Schema):
-    name: str
-    time_zone: str
-    city: str | None = None
-    country: str | None = None
+    name: Name
+    time_zone: str = Field(description="an IANA time zone, e.g. Asia/Riyadh")
+    city: Name | None = None
+    country: Name | None = None
 
 
 class ParticipantIn(Schema):
     party_id: UUID
-    role: str = "participant"
-    person: str | None = None
+    role: RoleName = "participant"
+    person: Name | None = None
 
 
 class DocumentIn(Schema):
-    text: str
-    language: str
+    text: Document
+    language: Language
     url: str | None = None
-    title: str | None = None
+    title: Name | None = None
 
     def input(self) -> DocumentInput:
         return DocumentInput(**self.model_dump())
 
 
 class EvidenceIn(Schema):
-    title: str
+    title: Name
     url: str | None = None
-    note: str | None = None
+    note: Words | None = None
 
 
 def evidence_inputs(items: list[EvidenceIn]) -> list[EvidenceInput]:
@@ -112,15 +156,15 @@ class RowIn(Schema):
 
 
 class PartyCreate(Schema):
-    names: TextIn
+    names: NameIn
     acronym: str
-    kind: str
+    kind: PartyKindName
     parent_id: UUID | None = None
 
 
 class MeetingCreate(Schema):
-    title: TextIn
-    kind: str
+    title: NameIn
+    kind: MeetingKindName
     scheduled: PeriodIn
     venue: VenueIn
     series: str | None = None
@@ -143,18 +187,18 @@ class MeetingCreate(Schema):
 
 class MeetingPostponement(Schema):
     scheduled: PeriodIn
-    reason: str | None = None
+    reason: Words | None = None
 
 
 class AgreementCreate(Schema):
     meeting_id: UUID
-    title: TextIn
-    kind: str
+    title: NameIn
+    kind: AgreementKindName
     adopted_by: list[UUID] = Field(max_length=MANY)
     text: TextIn | None = None
     validity: PeriodIn | None = None
     rows: list[RowIn] = Field(default_factory=list, max_length=MANY)
-    adopted_on: date | None = Field(default=None, description="the day it was adopted; defaults to the "
+    adopted_on: Day | None = Field(default=None, description="the day it was adopted; defaults to the "
                                     "meeting's last day (or the day recorded, if the meeting has not ended)")
 
     def inputs(self) -> dict[str, object]:
@@ -179,21 +223,21 @@ class CommitmentCreate(Schema):
     text: TextIn
     lead_party_id: UUID
     meeting_id: UUID
-    kind: str = "action"
+    kind: CommitmentKindName = "action"
     supporting_party_ids: list[UUID] = Field(default_factory=list, max_length=MANY)
     agreement_id: UUID | None = None
     row_number: int | None = None
-    clause: str | None = None
+    clause: Name | None = None
     quote: TextIn | None = Field(default=None, description="the verbatim words of the source")
     due: DueIn | None = Field(default=None, description="defaults to the matrix row's timeframe; without either, "
                               "the commitment is open-ended: never due soon or overdue")
     follow_up: FollowUpIn | None = None
-    status: str = Field(default="draft", description="draft, agreed or noted")
+    status: Literal["draft", "agreed", "noted"] = Field(default="draft", description="how it was recorded")
     reminder_days: list[int] | None = Field(default=None, max_length=20,
                                             description="days before the due to tell subscribers (default 30 and 7)")
-    made_on: date | None = Field(default=None, description="the day the promise was made; defaults to the "
+    made_on: Day | None = Field(default=None, description="the day the promise was made; defaults to the "
                                  "meeting's last day (or the day recorded, if the meeting has not ended)")
-    review_on: date | None = Field(default=None, description="the day the lead party wants to look at it again: "
+    review_on: Day | None = Field(default=None, description="the day the lead party wants to look at it again: "
                                    "a commitment.review_due fact and webhook then")
 
     def inputs(self) -> dict[str, object]:
@@ -218,43 +262,205 @@ class CommitmentCreate(Schema):
 
 
 class Reasoned(Schema):
-    reason: str | None = None
+    reason: Words | None = None
 
 
 class Suspension(Schema):
-    decision_reference: str | None = None
-    reason: str | None = None
+    decision_reference: Name | None = None
+    reason: Words | None = None
 
 
 class Delivery(Schema):
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=MANY)
     delivered_on: date | None = None
-    note: str | None = None
+    note: Words | None = None
 
 
 class Assessment(Schema):
-    outcome: str = Field(description="fulfilled, partially_fulfilled or not_fulfilled")
-    reason: str | None = None
+    outcome: Literal["fulfilled", "partially_fulfilled", "not_fulfilled"]
+    reason: Words | None = None
 
 
 class Supersession(Schema):
     new_commitment_id: UUID
     meeting_id: UUID
-    reason: str | None = None
+    reason: Words | None = None
 
 
 class ProgressReport(Schema):
-    percent: int
-    note: str | None = None
+    percent: int = Field(ge=0, le=100)
+    note: Words | None = None
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=MANY)
 
 
 class DueRevision(Schema):
     due: DueIn | None = Field(description="the new due; null leaves the commitment open-ended")
-    reason: str | None = Field(default=None, description="needed, except to give an open-ended commitment its "
-                               "first due")
+    reason: Words | None = Field(default=None, description="needed, except to give an open-ended commitment its "
+                                 "first due")
 
 
 class ReviewSchedule(Schema):
-    review_on: date | None = Field(description="the day to look at the commitment again; null: no review")
-    reason: str | None = None
+    review_on: Day | None = Field(description="the day to look at the commitment again; null: no review")
+    reason: Words | None = None
+
+
+# -- what the API answers: the documented shapes of its responses ------------------------------------
+
+
+class Answer(BaseModel):
+    """A response body (documentation only: the routes answer with the views themselves)."""
+
+
+class PartyPage(Answer):
+    items: list[PartyView]
+    next_cursor: str | None = Field(description="pass as cursor for the next page; null on the last")
+    total: int = Field(description="every item matching the filters")
+
+
+class MeetingPage(Answer):
+    items: list[MeetingView]
+    next_cursor: str | None
+    total: int
+
+
+class AgreementPage(Answer):
+    items: list[AgreementView]
+    next_cursor: str | None
+    total: int
+
+
+class CommitmentPage(Answer):
+    items: list[CommitmentView]
+    next_cursor: str | None
+    total: int
+
+
+class History(Answer):
+    id: str
+    events: list[EventView]
+    next_cursor: str | None
+
+
+class Timeline(Answer):
+    id: str
+    events: list[EventView]
+    total: int
+    next_cursor: str | None
+
+
+class Hit(Answer):
+    kind: Literal["party", "meeting", "agreement", "commitment"]
+    id: str
+    label: dict[str, Any] = Field(description="the record's name or title, in every language")
+
+
+class Hits(Answer):
+    items: list[Hit]
+
+
+class DeliveryRecord(Answer):
+    id: str = Field(description="the webhook-id, the same on every attempt")
+    subscription_id: str
+    event_type: str
+    commitment_id: str | None
+    status: Literal["pending", "succeeded", "failed"]
+    attempts: int
+    next_attempt_at: str | None
+    created_at: str
+    updated_at: str
+
+
+class DeliveryPage(Answer):
+    items: list[DeliveryRecord]
+    next_cursor: str | None
+
+
+class Attempt(Answer):
+    number: int
+    started_at: str
+    duration_ms: int
+    status_code: int | None
+    error: str | None
+    response_body: str | None = Field(description="the first 20 kB of the answer")
+
+
+class DeliveryDetail(DeliveryRecord):
+    payload: dict[str, Any]
+    attempt_log: list[Attempt]
+
+
+class Resent(Answer):
+    resent: int
+
+
+class ChainState(Answer):
+    intact: bool
+    verified_up_to: int
+    last_check_at: str | None
+    last_full_check_at: str | None
+    first_broken_position: int | None
+    problem: str | None
+    broken_since: str | None
+
+
+class Head(Answer):
+    position: int
+    link: str
+    signed_at: str
+    algorithm: Literal["Ed25519"]
+    public_key: str
+    signature: str
+    chain: ChainState
+
+
+class Verification(Answer):
+    intact: bool
+    checked: int
+    position: int
+    link: str
+    first_broken_position: int | None
+    problem: str | None
+    saved_head_matches: bool | None = None
+
+
+class Denial(Answer):
+    at: str
+    principal: str | None = Field(description="the key's id; null: no valid key was given")
+    method: str
+    path: str
+    status: int
+    reason: str
+    client: str | None = Field(description="the client's address, for refusals without a valid key")
+    repeats: int = Field(description="refusals of the same client in the same minute counted here, not kept as rows")
+
+
+class DenialPage(Answer):
+    items: list[Denial]
+    next_cursor: str | None
+
+
+class Health(Answer):
+    status: Literal["ok"]
+
+
+class Readiness(Answer):
+    status: Literal["up", "down"]
+    parts: dict[str, Literal["up", "down"]]
+
+
+class FieldError(Answer):
+    field: str
+    message: str
+
+
+class Problem(Answer):
+    """An RFC 9457 problem document (``application/problem+json``)."""
+
+    type: str = Field(description="/problems/<slug>: what went wrong, e.g. /problems/invalid-value")
+    title: str
+    status: int
+    detail: str = Field(description="what to change, in words")
+    instance: str = Field(description="the path of the request")
+    field: str | None = Field(default=None, description="the input concerned, e.g. due.value")
+    errors: list[FieldError] | None = None
+    current_version: int | None = Field(default=None, description="with 412: the version now stored")

@@ -26,9 +26,8 @@ from application.queries import (
     MeetingFilter,
     PartyFilter,
     Results,
-    decode_cursor,
-    encode_cursor,
 )
+from application import cursors
 from application.tracker import Tracker
 from application.views import AgreementView, CommitmentView, MeetingView, PartyView
 from domain.agreement import Agreement
@@ -71,12 +70,13 @@ def _replayed(tracker: Tracker, catalogue: Catalogue, cls: type[A], query: Filte
 
 
 def _page(query: Filter, records: list[A], view: Callable[[A], Any]) -> Results:
-    after = decode_cursor(query.cursor, 2)
-    offset = int(after[1]) if after is not None and after[0] == "as_of" else 0
+    name = f"{type(query).__name__} as of"  # a cursor of one list as of an instant is no other list's
+    after = cursors.decode(query.cursor, name, cursors.OFFSET)
+    offset = after[0] if after else 0
     page = records[offset:offset + query.limit]
     following = offset + len(page)
     return Results(items=[asdict(view(record)) for record in page], total=len(records),
-                   next_cursor=encode_cursor("as_of", following) if following < len(records) else None)
+                   next_cursor=cursors.encode(name, following) if following < len(records) else None)
 
 
 def commitments(tracker: Tracker, catalogue: Catalogue, query: CommitmentFilter) -> Results:

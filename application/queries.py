@@ -4,8 +4,6 @@ The filters are plain data; ``Catalogue`` is what answers them (implemented with
 SQLAlchemy tables in ``infrastructure.catalogue``).
 """
 
-import base64
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
@@ -75,22 +73,6 @@ def check_limit(limit: int) -> int:
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidValue(f"limit is from 1 to {MAX_LIMIT}", "limit")
     return limit
-
-
-def encode_cursor(*values: Any) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None, size: int) -> list[Any] | None:
-    if cursor is None:
-        return None
-    try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, UnicodeDecodeError):
-        values = None
-    if not isinstance(values, list) or len(values) != size:
-        raise InvalidValue("this cursor was not given by a previous page of the same query", "cursor")
-    return values
 
 
 def _choices(enum_class: Any, values: Sequence[str], field_name: str) -> list[str]:

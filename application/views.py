@@ -5,15 +5,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
-from domain.agreement import Agreement
-from domain.commitment import Commitment
-from domain.lifecycle import allowed_actions
-from domain.meeting import Meeting
-from domain.party import Party
+from domain.agreement import Agreement, AgreementKind
+from domain.commitment import Commitment, CommitmentKind
+from domain.lifecycle import Action, Status, allowed_actions
+from domain.meeting import Meeting, MeetingKind, MeetingStatus
+from domain.party import Party, PartyKind
 from domain.text import MultilingualText
+
+
+def one_of(enum_class: type[Enum]) -> Any:
+    """The values of an enum as a type: the API document lists them."""
+    return Literal[tuple(member.value for member in enum_class)]  # type: ignore[valid-type]
+
+
+PartyKindName = one_of(PartyKind)
+MeetingKindName = one_of(MeetingKind)
+MeetingStatusName = one_of(MeetingStatus)
+AgreementKindName = one_of(AgreementKind)
+CommitmentKindName = one_of(CommitmentKind)
+StatusName = one_of(Status)
+ActionName = one_of(Action)
 
 
 def _instant(value: datetime) -> str:
@@ -66,7 +80,7 @@ class PartyView:
     version: int
     names: dict[str, Any]
     acronym: str
-    kind: str
+    kind: PartyKindName
     parent_id: str | None
     created_at: str
     modified_at: str
@@ -90,10 +104,10 @@ class MeetingView:
     id: str
     version: int
     title: dict[str, Any]
-    kind: str
+    kind: MeetingKindName
     series: str | None
     session_number: int | None
-    status: str
+    status: MeetingStatusName
     scheduled: dict[str, str]
     held: dict[str, str] | None
     venue: dict[str, Any]
@@ -130,7 +144,7 @@ class AgreementView:
     version: int
     meeting_id: str
     title: dict[str, Any]
-    kind: str
+    kind: AgreementKindName
     adopted_by: list[str]
     text: dict[str, Any] | None
     validity: dict[str, str] | None
@@ -161,8 +175,8 @@ class AgreementView:
 class CommitmentView:
     id: str
     version: int
-    kind: str
-    status: str
+    kind: CommitmentKindName
+    status: StatusName
     text: dict[str, Any]
     lead_party_id: str
     supporting_party_ids: list[str]
@@ -183,7 +197,7 @@ class CommitmentView:
     decision_reference: str | None
     superseded_by: str | None
     fulfilled_by_meeting: str | None
-    allowed_actions: list[str]
+    allowed_actions: list[ActionName]
     created_at: str
     modified_at: str
 

@@ -307,7 +307,7 @@ def deliver_webhooks(engine: str, count: int, runs: int) -> list[Figure]:
     for _ in range(runs):
         with database(engine) as url, receiver() as hook_url:
             s = services(url, webhook_allow_http=True, webhook_allow_loopback=True)
-            subscription, _ = s.subscriptions.create(hook_url, ["overdue"], [], "bench")
+            subscription = s.subscriptions.create(hook_url, ["overdue"], [], "bench")
             now = datetime.now(UTC)
             body = json.dumps({"type": "commitment.overdue", "timestamp": now.isoformat(), "data": {
                 "commitment": {"text": {"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"}},

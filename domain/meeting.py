@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.due import time_zone
+from domain.due import calendar_day, time_zone
 from domain.errors import DomainError, InvalidValue
 from domain.identifiers import series_slug
 from domain.text import DOCUMENT_TEXT_MAX, SHORT_TEXT_MAX, MultilingualText, clean_text, language_code, optional_text
@@ -63,7 +63,9 @@ class DateRange:
 
     @classmethod
     def of(cls, starts_on: date, ends_on: date | None, field_name: str) -> "DateRange":
-        ends = ends_on or starts_on
+        """Days of the years dues may fall in (a relative due counts from the last day)."""
+        calendar_day(starts_on, f"{field_name}.starts_on")
+        ends = calendar_day(ends_on or starts_on, f"{field_name}.ends_on")
         if ends < starts_on:
             raise InvalidValue("the end date is before the start date", f"{field_name}.ends_on")
         return cls(starts_on=starts_on, ends_on=ends)

@@ -41,10 +41,37 @@ def language_code(value: str, field_name: str = "language") -> str:
     return "-".join(canonical)
 
 
+# Characters that change how a text reads without being seen: a name holding them can pass for
+# another (a right-to-left override turns "gepj.exe" into "exe.jpeg"). Names, acronyms and titles
+# (texts of at most SHORT_TEXT_MAX characters) hold none; longer texts keep only the joiners some
+# languages need (ZWNJ in Persian, ZWJ in Indic scripts and emoji).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_JOINERS = frozenset("\u200c\u200d")
+_INVISIBLE = frozenset("\u200b\u2060\ufeff") | _JOINERS  # zero-width space, word joiner, byte-order mark
+
+
+def refused_characters(in_names: bool) -> str:
+    """The characters a text refuses (a name or title: ``in_names``), as the ranges of a regular
+    expression's character class, for documents that describe the rules (the API's)."""
+    controls = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"  # Cc, but for \\t \\n \\r
+    hidden = _INVISIBLE if in_names else _INVISIBLE - _JOINERS
+    singles = "".join(f"\\u{ord(ch):04x}" for ch in sorted(_BIDI_CONTROLS | hidden))
+    return controls + "\\ud800-\\udfff" + singles
+
+
+def _code(ch: str) -> str:
+    return f"U+{ord(ch):04X}"
+
+
 def clean_text(value: str, field_name: str, max_length: int = LONG_TEXT_MAX) -> str:
-    """NFC-normalise a text and refuse it when empty, blank or too long."""
+    """NFC-normalise a text and refuse it when empty, blank, too long, not valid Unicode, or holding
+    characters that could make it read as something else."""
     if not isinstance(value, str):
         raise InvalidValue("a text is required", field_name)
+    surrogate = next((ch for ch in value if "\ud800" <= ch <= "\udfff"), None)
+    if surrogate is not None:
+        raise InvalidValue(f"the text is not valid Unicode: it holds a lone surrogate ({_code(surrogate)})",
+                           field_name)
     text = unicodedata.normalize("NFC", value)
     if not text.strip():
         raise InvalidValue("the text is empty", field_name)
@@ -52,6 +79,16 @@ def clean_text(value: str, field_name: str, max_length: int = LONG_TEXT_MAX) -> 
         raise InvalidValue(f"the text is longer than {max_length} characters", field_name)
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text):
         raise InvalidValue("the text contains control characters", field_name)
+    spoofing = next((ch for ch in text if ch in _BIDI_CONTROLS), None)
+    if spoofing is not None:
+        raise InvalidValue(f"the text holds a direction override ({_code(spoofing)}), which can make it read as "
+                           "another; write it without", field_name)
+    hidden = _INVISIBLE if max_length <= SHORT_TEXT_MAX else _INVISIBLE - _JOINERS
+    invisible = next((ch for ch in text if ch in hidden), None)
+    if invisible is not None:
+        where = "a name or title" if max_length <= SHORT_TEXT_MAX else "a text"
+        raise InvalidValue(f"{where} cannot hold invisible characters ({_code(invisible)}); write it without",
+                           field_name)
     return text
 
 

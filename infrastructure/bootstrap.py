@@ -25,8 +25,9 @@ from infrastructure.dispatcher import Dispatcher, DispatchSettings
 from infrastructure.head_signing import HeadSigner
 from infrastructure.outbox import Outbox
 from infrastructure.projection import Projector
+from infrastructure.readiness import Heartbeats, Readiness
 from infrastructure.subscriptions import SubscriptionStore
-from infrastructure.url_safety import UrlPolicy
+from infrastructure.url_safety import UrlPolicy, system_resolve
 from infrastructure.settings import Settings
 from infrastructure.tables import metadata
 
@@ -78,34 +79,42 @@ class Services:
     audit: AuditChain
     audit_watch: ChainWatch
     denials: DenialLog
+    heartbeats: Heartbeats
+    readiness: Readiness
     engine: Engine
 
     def background_jobs(self) -> dict[str, tuple[Callable[[], object], float]]:
-        """What the scheduler runs, and every how many seconds."""
+        """What the scheduler runs, and every how many seconds; each run leaves a heartbeat."""
         jobs: dict[str, tuple[Callable[[], object], float]] = {}
-        if self.settings.scan_interval > 0:
-            jobs["scanner"] = (self.scanner.tick, self.settings.scan_interval)
-        if self.settings.dispatch_interval > 0:
-            jobs["dispatcher"] = (self.dispatcher.tick, self.settings.dispatch_interval)
-        if self.settings.audit_check_interval > 0:
-            jobs["audit"] = (self.audit_watch.tick, self.settings.audit_check_interval)
+        for name, job, interval in (("scanner", self.scanner.tick, self.settings.scan_interval),
+                                    ("dispatcher", self.dispatcher.tick, self.settings.dispatch_interval),
+                                    ("audit", self.audit_watch.tick, self.settings.audit_check_interval)):
+            if interval > 0:
+                jobs[name] = (functools.partial(self._beating, name, job), interval)
         return jobs
 
+    def _beating(self, name: str, job: Callable[[], object]) -> None:
+        job()
+        self.heartbeats.beat(name)
+
     def close(self) -> None:
+        self.denials.flush()
         self.dispatcher.close()
         self.tracker.close()
         self.engine.dispose()
 
 
-def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True) -> Services:
-    """Connect to the database the settings name, creating what is missing.
+def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True,
+          resolve: Callable[[str, int], list[str]] = system_resolve) -> Services:
+    """Connect to the database the settings name, creating what is missing. ``resolve`` looks up the
+    addresses of a webhook's host (the machine's resolver; DNS is outside the machine).
 
     The read model is created (or rebuilt, if its shape changed) and brought up to
     date with the event log, then kept up to date by every command.
     """
     engine = create_table_engine(settings.database_url)
     policy = UrlPolicy(allow_http=settings.webhook_allow_http, allow_loopback=settings.webhook_allow_loopback,
-                       allow_private=settings.webhook_allow_private)
+                       allow_private=settings.webhook_allow_private, resolve=resolve)
     with one_at_a_time(engine):
         schema.upgrade(engine, metadata)
         tracker = Tracker(event_store_env(settings.database_url), clock, settings.snapshot_interval)
@@ -126,6 +135,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     tracker.read_many = functools.partial(aggregate_batches.read_many, tracker)
     tracker.after_save = _following(engine, tracker.recorder, [projector.follower, outbox.follower, audit.follower])
     catalogue = SqlCatalogue(engine)
+    beats = Heartbeats(engine, clock)
     return Services(
         settings=settings,
         tracker=tracker,
@@ -139,10 +149,16 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         dispatcher=Dispatcher(engine, outbox, clock, DispatchSettings(
             retry_schedule=retry_schedule(list(settings.webhook_retry_schedule)), timeout=settings.webhook_timeout,
             failure_window=timedelta(seconds=settings.webhook_failure_window),
-            lease=timedelta(seconds=max(settings.webhook_lease, settings.webhook_timeout + 1)), policy=policy)),
+            lease=timedelta(seconds=max(settings.webhook_lease, settings.webhook_timeout + 1)), policy=policy,
+            ca_file=settings.webhook_ca_file)),
         delivery_log=DeliveryLog(engine, clock),
         audit=audit,
         audit_watch=audit_watch,
-        denials=DenialLog(engine, clock),
+        denials=DenialLog(engine, clock, limit=settings.denial_limit,
+                          retention=timedelta(days=settings.denial_retention_days)),
+        heartbeats=beats,
+        readiness=Readiness(engine, clock, beats, lambda: (tracker.recorder.max_notification_id() or 0)
+                            - projector.position(), audit_watch,
+                            {"scanner": settings.scan_interval or 60.0, "dispatcher": settings.dispatch_interval or 2.0}),
         engine=engine,
     )

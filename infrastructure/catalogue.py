@@ -2,11 +2,12 @@
 
 import json
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, Engine, Row, Select, Subquery, Table, and_, func, or_, select, text
 
+from application import cursors
 from application.queries import (
     AgreementFilter,
     CommitmentFilter,
@@ -15,10 +16,7 @@ from application.queries import (
     PartyFilter,
     Results,
     SearchHit,
-    decode_cursor,
-    encode_cursor,
 )
-from domain.errors import InvalidValue
 from infrastructure import search_index
 from infrastructure.read_tables import (
     agreement_parties,
@@ -60,37 +58,39 @@ class SqlCatalogue:
             statement = statement.join_from(matches, table, table.c.seq == matches.c.seq)
             seq = matches.c.seq  # the same, in the order the search gives
         keyset: list[ColumnElement[bool]] = []
+        name = f"{kind}:{order}"  # each list and order has cursors of its own
         if order == "recorded":
-            after = decode_cursor(cursor, 1)
+            after = cursors.decode(cursor, name, cursors.POSITION)
             if after is not None:
-                keyset.append(seq > int(after[0]))
+                keyset.append(seq > after[0])
             ordering = [seq]
         else:
-            after = decode_cursor(cursor, 2)
+            after = cursors.decode(cursor, name, cursors.INSTANT, cursors.POSITION)
             due = table.c.due_order
             if after is not None:
-                at = _parse(after[0])
+                at, position = after
                 if order == "due":
-                    keyset.append(or_(due > at, and_(due == at, seq > int(after[1]))))
+                    keyset.append(or_(due > at, and_(due == at, seq > position)))
                 else:
-                    keyset.append(or_(due < at, and_(due == at, seq < int(after[1]))))
+                    keyset.append(or_(due < at, and_(due == at, seq < position)))
             ordering = [due, seq] if order == "due" else [due.desc(), seq.desc()]
         with self.engine.connect() as connection:
             total = connection.execute(_count(table, conditions, matches, search_alone)).scalar_one()
             rows = connection.execute(
                 statement.where(*conditions, *keyset).order_by(*ordering).limit(limit + 1)
             ).all()
-        return _results(rows, limit, total, order)
+        return _results(rows, limit, total, name)
 
     def _search_page(self, statement: Select[Any], table: Table, kind: str, words: Words, cursor: str | None,
                      limit: int) -> Results:
         """A search with no other filter, in recorded order: the index gives the page's entities
         and the total by itself, and only the page's rows are read."""
-        after = decode_cursor(cursor, 1)
+        name = f"{kind}:recorded"
+        after = cursors.decode(cursor, name, cursors.POSITION)
         with self.engine.connect() as connection:
-            seqs, total = search_index.first_matches(connection, kind, words, int(after[0]) if after else 0, limit + 1)
+            seqs, total = search_index.first_matches(connection, kind, words, after[0] if after else 0, limit + 1)
             rows = connection.execute(statement.where(table.c.seq.in_(seqs)).order_by(table.c.seq)).all()
-        return _results(rows, limit, total, "recorded")
+        return _results(rows, limit, total, name)
 
     def _found(self, kind: str, words: Words, newest_first: bool = False) -> Subquery:
         """The entities of ``kind`` having the words, by ``seq`` in recorded order (or newest first)."""
@@ -294,14 +294,14 @@ class SqlCatalogue:
         return hits[:limit]
 
 
-def _results(rows: Sequence[Row[Any]], limit: int, total: int, order: str) -> Results:
+def _results(rows: Sequence[Row[Any]], limit: int, total: int, name: str) -> Results:
     """The page out of ``limit + 1`` rows: the one past the page says there is a next one."""
     items = [json.loads(row.document) for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        next_cursor = (encode_cursor(last.seq) if order == "recorded"
-                       else encode_cursor(last.due_order.isoformat(), last.seq))
+        next_cursor = (cursors.encode(name, last.seq) if name.endswith(":recorded")
+                       else cursors.encode(name, last.due_order.isoformat(), last.seq))
     return Results(items=items, next_cursor=next_cursor, total=total)
 
 
@@ -312,10 +312,3 @@ def _count(table: Any, conditions: list[ColumnElement[bool]], matches: Subquery 
     if search_alone:
         return select(func.count()).select_from(matches)
     return select(func.count()).select_from(matches.join(table, table.c.seq == matches.c.seq)).where(*conditions)
-
-
-def _parse(value: object) -> datetime:
-    try:
-        return datetime.fromisoformat(str(value)).astimezone(timezone.utc)
-    except ValueError:
-        raise InvalidValue("this cursor was not given by a previous page of the same query", "cursor") from None

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, func, or_, select, update
 
 from application.errors import NotFound
-from application.queries import decode_cursor, encode_cursor
+from application import cursors
 from application.views import plain
 from infrastructure.tables import deliveries, delivery_attempts
 
@@ -41,17 +41,18 @@ class DeliveryLog:
             conditions.append(deliveries.c.commitment_id == commitment_id)
         if status is not None:
             conditions.append(deliveries.c.status == status)
-        after = decode_cursor(cursor, 2)
+        after = cursors.decode(cursor, "deliveries", cursors.INSTANT, cursors.DELIVERY_ID)
         if after is not None:
-            at = datetime.fromisoformat(str(after[0]))
+            at, last_id = after
             conditions.append(or_(deliveries.c.created_at > at,
-                                  and_(deliveries.c.created_at == at, deliveries.c.id > str(after[1]))))
+                                  and_(deliveries.c.created_at == at, deliveries.c.id > last_id)))
         with self.engine.connect() as connection:
             rows = connection.execute(select(deliveries).where(*conditions)
                                       .order_by(deliveries.c.created_at, deliveries.c.id).limit(limit + 1)).all()
         items = [_delivery(row) for row in rows[:limit]]
         more = len(rows) > limit
-        return items, (encode_cursor(rows[limit - 1].created_at.isoformat(), rows[limit - 1].id) if more else None)
+        last = rows[limit - 1] if more else None
+        return items, (None if last is None else cursors.encode("deliveries", last.created_at.isoformat(), last.id))
 
     def get(self, delivery_id: str) -> dict[str, Any]:
         with self.engine.connect() as connection:

@@ -12,6 +12,7 @@ import json
 import logging
 import random
 import secrets
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,14 +21,14 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import Connection, Engine, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, or_, select, update
 
 from domain.webhooks import DELIVERY_EXHAUSTED, SUBSCRIPTION_DISABLED, Outcome, decide
 from infrastructure import signing
 from infrastructure.outbox import Outbox
 from infrastructure.subscriptions import ACTIVE, DISABLED
 from infrastructure.tables import deliveries, delivery_attempts, subscriptions
-from infrastructure.url_safety import UnsafeUrl, UrlPolicy, check
+from infrastructure.url_safety import UnsafeUrl, UrlPolicy, pinned
 
 BODY_KEPT = 20 * 1024
 log = logging.getLogger("commitments.webhooks")
@@ -40,6 +41,7 @@ class DispatchSettings:
     failure_window: timedelta = timedelta(days=3)  # failing this long disables the subscription
     lease: timedelta = timedelta(seconds=60)
     policy: UrlPolicy = UrlPolicy()
+    ca_file: str = ""  # certificate authorities to trust instead of the system's (a closed network's own CA)
 
 
 def retry_after(value: str | None, now: datetime) -> timedelta | None:
@@ -114,7 +116,11 @@ class Dispatcher:
         self.settings = settings
         self.name = name or "dispatcher_" + secrets.token_hex(6)
         self.jitter = random.Random()
-        self.http = httpx.Client(timeout=httpx.Timeout(settings.timeout), follow_redirects=False,
+        # No proxy from the environment: a proxy would resolve the name again, past the address check.
+        verify: ssl.SSLContext | bool = True if not settings.ca_file else ssl.create_default_context(
+            cafile=settings.ca_file)
+        self.http = httpx.Client(timeout=httpx.Timeout(settings.timeout), follow_redirects=False, trust_env=False,
+                                 verify=verify,
                                  headers={"user-agent": "commitments-webhooks/1", "content-type": "application/json"})
 
     def close(self) -> None:
@@ -175,8 +181,10 @@ class Dispatcher:
         wait: timedelta | None = None
         started = time.monotonic()
         try:
-            check(row.url, self.settings.policy)
-            response = self.http.post(row.url, content=body, headers=headers)
+            target = pinned(row.url, self.settings.policy)  # resolved once: the request goes where was checked
+            extensions = {} if target.server_name is None else {"sni_hostname": target.server_name}
+            response = self.http.post(target.url, content=body, headers={**headers, "host": target.host},
+                                      extensions=extensions)
             status_code = response.status_code
             response_body = response.content[:BODY_KEPT].decode("utf-8", errors="replace")
             wait = retry_after(response.headers.get("retry-after"), now)
@@ -250,7 +258,8 @@ class Dispatcher:
         if subscription.status == DISABLED:
             return
         connection.execute(update(subscriptions).where(subscriptions.c.id == subscription.id)
-                           .values(status=DISABLED, disabled_reason=reason, updated_at=now))
+                           .values(status=DISABLED, disabled_reason=reason, updated_at=now,
+                                   version=func.coalesce(subscriptions.c.version, 1) + 1))
         log.warning("subscription %s disabled: %s", subscription.id, reason)
         self.outbox.emit(connection, SUBSCRIPTION_DISABLED, {
             "subscription": {"id": subscription.id, "url": subscription.url, "reason": reason,

@@ -1,69 +1,78 @@
-"""Settings, read from the environment (``COMMITMENTS_*``) or given explicitly."""
+"""Settings, declared once: each is read from ``COMMITMENTS_<NAME>`` (or given explicitly), checked,
+and refused with a one-line message naming it (``commitments: COMMITMENTS_PORT: …``)."""
 
-import os
-from dataclasses import dataclass, field
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///var/commitments.db"
+ENV_PREFIX = "COMMITMENTS_"
+Seconds = Annotated[float, Field(ge=0)]  # 0: not in this process, where it is an interval
+Positive = Annotated[float, Field(gt=0)]
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid")
+
     # One URL decides where everything is stored: the event store and every table.
     # sqlite:///var/commitments.db (relative to the working directory), sqlite:////abs/path.db,
     # or postgresql+psycopg://user:password@host:5432/dbname
     database_url: str = DEFAULT_DATABASE_URL
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: Annotated[int, Field(ge=1, le=65535)] = 8000
     # Snapshot an aggregate every this many events, so long histories load fast (0: never).
-    snapshot_interval: int = 100
-    # Seconds between two looks for overdue and due-soon commitments (0: the API does not look;
-    # run 'commitments worker' instead, or nothing is ever found late).
-    scan_interval: float = 60.0
+    snapshot_interval: Annotated[int, Field(ge=0)] = 100
+    # Seconds between two looks for overdue, due-soon and review-due commitments (0: the API does not
+    # look; run 'commitments worker' instead, or nothing is ever found late).
+    scan_interval: Seconds = 60.0
     # Webhooks
-    dispatch_interval: float = 2.0  # seconds between two looks for deliveries to send (0: none)
-    webhook_retry_schedule: tuple[float, ...] = field(default=(5, 30, 120, 600, 3600, 10800, 21600, 43200))
-    webhook_timeout: float = 10.0  # seconds for connecting, and again for the answer
-    webhook_failure_window: float = 3 * 24 * 3600.0  # failing this many seconds disables a subscription
-    webhook_secret_overlap: float = 24 * 3600.0  # seconds the old secret keeps signing after a rotation
-    webhook_lease: float = 60.0  # seconds a dispatcher holds a delivery it is sending
+    dispatch_interval: Seconds = 2.0  # seconds between two looks for deliveries to send (0: none)
+    webhook_retry_schedule: Annotated[tuple[Positive, ...], NoDecode, Field(min_length=1, max_length=30)] = (
+        5, 30, 120, 600, 3600, 10800, 21600, 43200)  # seconds before each retry, separated by commas
+    webhook_timeout: Positive = 10.0  # seconds for connecting, and again for the answer
+    webhook_failure_window: Positive = 3 * 24 * 3600.0  # failing this many seconds disables a subscription
+    webhook_secret_overlap: Seconds = 24 * 3600.0  # seconds the old secret keeps signing after a rotation
+    webhook_lease: Positive = 60.0  # seconds a dispatcher holds a delivery it is sending
     webhook_allow_http: bool = False
     webhook_allow_loopback: bool = False
     webhook_allow_private: bool = False
+    webhook_ca_file: str = ""  # a PEM file of certificate authorities to trust instead of the system's
     signing_key_file: str = ""  # Ed25519 PEM signing the audit head; empty: a key kept in the database
+    public_url: str = ""  # prefix of the links in webhook payloads, e.g. https://commitments.example.org
     # The audit chain is checked without anyone asking: its new links every this many seconds (0: not in
     # this process), and the whole chain again every audit_full_check_interval seconds.
-    audit_check_interval: float = 60.0
-    audit_full_check_interval: float = 24 * 3600.0
-    public_url: str = ""  # prefix of the links in webhook payloads, e.g. https://commitments.example.org
+    audit_check_interval: Seconds = 60.0
+    audit_full_check_interval: Positive = 24 * 3600.0
+    # Refused requests are kept this many days for auditors; a client refused for bad keys more
+    # than denial_limit times in a minute is answered 429 until the minute is over.
+    denial_retention_days: Positive = 90.0
+    denial_limit: Annotated[int, Field(ge=1)] = 30
+
+    @field_validator("webhook_retry_schedule", mode="before")
+    @classmethod
+    def _seconds_separated_by_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
-        values: dict[str, object] = {
-            "database_url": os.environ.get("COMMITMENTS_DATABASE_URL", DEFAULT_DATABASE_URL),
-            "host": os.environ.get("COMMITMENTS_HOST", "127.0.0.1"),
-            "port": int(os.environ.get("COMMITMENTS_PORT", "8000")),
-            "snapshot_interval": int(os.environ.get("COMMITMENTS_SNAPSHOT_INTERVAL", "100")),
-            "scan_interval": float(os.environ.get("COMMITMENTS_SCAN_INTERVAL", "60")),
-            "dispatch_interval": float(os.environ.get("COMMITMENTS_DISPATCH_INTERVAL", "2")),
-            "webhook_timeout": float(os.environ.get("COMMITMENTS_WEBHOOK_TIMEOUT", "10")),
-            "webhook_failure_window": float(os.environ.get("COMMITMENTS_WEBHOOK_FAILURE_WINDOW", str(3 * 24 * 3600))),
-            "webhook_secret_overlap": float(os.environ.get("COMMITMENTS_WEBHOOK_SECRET_OVERLAP", str(24 * 3600))),
-            "webhook_lease": float(os.environ.get("COMMITMENTS_WEBHOOK_LEASE", "60")),
-            "webhook_allow_http": _flag("COMMITMENTS_WEBHOOK_ALLOW_HTTP"),
-            "webhook_allow_loopback": _flag("COMMITMENTS_WEBHOOK_ALLOW_LOOPBACK"),
-            "webhook_allow_private": _flag("COMMITMENTS_WEBHOOK_ALLOW_PRIVATE"),
-            "public_url": os.environ.get("COMMITMENTS_PUBLIC_URL", ""),
-            "signing_key_file": os.environ.get("COMMITMENTS_SIGNING_KEY_FILE", ""),
-            "audit_check_interval": float(os.environ.get("COMMITMENTS_AUDIT_CHECK_INTERVAL", "60")),
-            "audit_full_check_interval": float(os.environ.get("COMMITMENTS_AUDIT_FULL_CHECK_INTERVAL",
-                                                              str(24 * 3600))),
-        }
-        schedule = os.environ.get("COMMITMENTS_WEBHOOK_RETRY_SCHEDULE")
-        if schedule:
-            values["webhook_retry_schedule"] = tuple(float(part) for part in schedule.split(","))
-        values.update({key: value for key, value in overrides.items() if value is not None})
-        return cls(**values)  # type: ignore[arg-type]
+        """The settings of the environment, with the overrides given (None: not given)."""
+        return cls(**{key: value for key, value in overrides.items() if value is not None})
 
 
-def _flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+class BadSetting(ValueError):
+    """A setting's value cannot be used; the message names the setting, in one line."""
+
+
+def read(**overrides: object) -> Settings:
+    """``Settings.from_env``, with a refusal that names the setting instead of a traceback."""
+    try:
+        return Settings.from_env(**overrides)
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = ENV_PREFIX + str(first["loc"][0]).upper() if first.get("loc") else "a setting"
+        value = first.get("input")
+        shown = "" if isinstance(value, (dict, type(None))) else f" (got {value!r})"
+        raise BadSetting(f"{name}: {first['msg'].lower()}{shown}") from None

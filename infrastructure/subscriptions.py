@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
-from application.errors import NotFound
+from application.errors import AlreadyExists, ConcurrentUpdate, NotFound, VersionMismatch
+from domain.text import SHORT_TEXT_MAX, optional_text
 from domain.webhooks import kinds as check_kinds
 from infrastructure.signing import new_secret
 from infrastructure.tables import subscriptions
@@ -21,6 +23,7 @@ ACTIVE, PAUSED, DISABLED, DELETED = "active", "paused", "disabled", "deleted"
 @dataclass(frozen=True)
 class Subscription:
     id: str
+    version: int  # every change adds one; send it back as If-Match
     url: str
     kinds: list[str]
     party_ids: list[str]
@@ -38,11 +41,16 @@ class Subscription:
             return None if value is None else value.isoformat().replace("+00:00", "Z")
 
         return cls(
-            id=row.id, url=row.url, kinds=json.loads(row.kinds), party_ids=json.loads(row.party_ids),
+            id=row.id, version=row.version or 1, url=row.url, kinds=json.loads(row.kinds), party_ids=json.loads(row.party_ids),
             description=row.description, status=row.status, failing_since=instant(row.failing_since),
             disabled_reason=row.disabled_reason, previous_secret_until=instant(row.previous_secret_until),
             created_at=instant(row.created_at) or "", updated_at=instant(row.updated_at) or "",
         )
+
+
+@dataclass(frozen=True)
+class CreatedSubscription(Subscription):
+    secret: str  # shown only in the answer to the request that made it
 
 
 class SubscriptionStore:
@@ -58,17 +66,30 @@ class SubscriptionStore:
             raise NotFound("subscription", subscription_id)
         return row
 
-    def create(self, url: str, kinds: list[str], party_ids: list[str], description: str | None) -> tuple[Subscription, str]:
-        """A new subscription and its secret, which is shown only now."""
+    def create(self, url: str, kinds: list[str], party_ids: list[str], description: str | None,
+               subscription_id: str | None = None) -> "CreatedSubscription":
+        """A new subscription and its secret, which is shown only now (``subscription_id``: chosen by
+        the caller, for idempotent retries)."""
         now = self.clock()
         values = {
-            "id": "sub_" + random_tokens.token_hex(8), "url": check(url, self.policy), "status": ACTIVE,
+            "id": subscription_id or "sub_" + random_tokens.token_hex(8), "url": check(url, self.policy),
+            "status": ACTIVE, "version": 1,
             "kinds": json.dumps(list(check_kinds(kinds))), "party_ids": json.dumps(sorted(set(party_ids))),
-            "description": description, "secret": new_secret(), "created_at": now, "updated_at": now,
+            "description": optional_text(description, "description", SHORT_TEXT_MAX), "secret": new_secret(),
+            "created_at": now, "updated_at": now,
         }
-        with self.engine.begin() as connection:
-            connection.execute(insert(subscriptions).values(**values))
-            return Subscription.of(self._row(connection, values["id"])), values["secret"]
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(subscriptions).values(**values))
+        except IntegrityError:
+            raise AlreadyExists(f"subscription {values['id']} already exists") from None
+        return self.with_secret(values["id"])
+
+    def with_secret(self, subscription_id: str) -> "CreatedSubscription":
+        """The subscription and its current secret: only for the answer to the request that made it."""
+        with self.engine.connect() as connection:
+            row = self._row(connection, subscription_id)
+        return CreatedSubscription(**vars(Subscription.of(row)), secret=row.secret)
 
     def get(self, subscription_id: str) -> Subscription:
         with self.engine.connect() as connection:
@@ -80,15 +101,23 @@ class SubscriptionStore:
                                       .order_by(subscriptions.c.created_at, subscriptions.c.id)).all()
         return [Subscription.of(row) for row in rows]
 
-    def _change(self, subscription_id: str, **values: Any) -> Subscription:
+    def _change(self, subscription_id: str, expected_version: int | None = None, **values: Any) -> Subscription:
+        """Change a subscription at the version it was read at (``If-Match``), adding one to it."""
         with self.engine.begin() as connection:
-            self._row(connection, subscription_id)
-            connection.execute(update(subscriptions).where(subscriptions.c.id == subscription_id)
-                               .values(updated_at=self.clock(), **values))
+            current = self._row(connection, subscription_id).version or 1
+            if expected_version is not None and expected_version != current:
+                raise VersionMismatch(expected_version, current)
+            changed = connection.execute(update(subscriptions).where(
+                subscriptions.c.id == subscription_id,
+                or_(subscriptions.c.version == current, subscriptions.c.version.is_(None)),
+            ).values(updated_at=self.clock(), version=current + 1, **values)).rowcount
+            if changed != 1:
+                raise ConcurrentUpdate()
             return Subscription.of(self._row(connection, subscription_id))
 
     def update(self, subscription_id: str, url: str | None = None, kinds: list[str] | None = None,
-               party_ids: list[str] | None = None, description: str | None = None) -> Subscription:
+               party_ids: list[str] | None = None, description: str | None = None,
+               expected_version: int | None = None) -> Subscription:
         values: dict[str, Any] = {}
         if url is not None:
             values["url"] = check(url, self.policy)
@@ -97,8 +126,8 @@ class SubscriptionStore:
         if party_ids is not None:
             values["party_ids"] = json.dumps(sorted(set(party_ids)))
         if description is not None:
-            values["description"] = description
-        return self._change(subscription_id, **values)
+            values["description"] = optional_text(description, "description", SHORT_TEXT_MAX)
+        return self._change(subscription_id, expected_version, **values)
 
     def pause(self, subscription_id: str) -> Subscription:
         return self._change(subscription_id, status=PAUSED)

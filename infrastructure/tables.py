@@ -60,6 +60,8 @@ access_denials = Table(
     Column("path", Text, nullable=False),
     Column("status", Integer, nullable=False),
     Column("reason", Text, nullable=False),
+    Column("client", String(64), nullable=True),  # the client's address (requests without a valid key)
+    Column("repeats", Integer, nullable=True),  # refusals like this one in the same minute, not written as rows
 )
 
 idempotency_records = Table(
@@ -84,6 +86,7 @@ subscriptions = Table(
     Column("party_ids", Text, nullable=False),  # JSON list; empty: every party
     Column("description", Text, nullable=True),
     Column("status", String(20), nullable=False),  # active | paused | disabled
+    Column("version", Integer, nullable=True),  # every change adds one (None: made before versions, 1)
     Column("secret", String(100), nullable=False),
     Column("previous_secret", String(100), nullable=True),  # still signs until previous_secret_until
     Column("previous_secret_until", UTCDateTime(), nullable=True),
@@ -140,6 +143,13 @@ audit_chain = Table(
     metadata,
     Column("position", BigInteger, primary_key=True),  # the event's notification id
     Column("link", String(64), nullable=False),
+)
+
+heartbeats = Table(
+    "heartbeats",  # when each background job last ran, in any process
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("at", UTCDateTime(), nullable=False),
 )
 
 audit_watch = Table(

@@ -87,3 +87,11 @@ def receiver() -> Iterator[Receiver]:
     """A real webhook receiver on loopback that answers 200."""
     with Receiver() as running:
         yield running
+
+
+@pytest.fixture
+def nothing_stored(services: Services) -> Iterator[None]:
+    """The test's requests are refused: no event is stored by them."""
+    before = services.tracker.recorder.max_notification_id()
+    yield
+    assert services.tracker.recorder.max_notification_id() == before

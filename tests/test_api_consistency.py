@@ -1,11 +1,15 @@
 """Retries, stale copies and races: nothing is recorded twice and nothing is overwritten blindly."""
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 from uuid import UUID
 
 from domain.access import Role
 from infrastructure.bootstrap import Services
 from tests.conftest import Api
-from tests.records import commitment
+from tests.records import commitment, party
 from tests.test_api_errors import assert_problem
 from tests.world import build_world
 
@@ -137,3 +141,67 @@ def test_a_lost_race_is_a_409_and_the_winner_is_kept(api: Api, services: Service
     kept = api.get(f"/commitments/{cid}").json()
     assert kept["status"] == "in_progress"
     assert kept["version"] == 2
+
+
+def racing(count: int, send: Callable[[int], Any]) -> list[Any]:
+    """``send(n)`` from ``count`` threads released together."""
+    start = threading.Barrier(count)
+
+    def go(n: int) -> Any:
+        start.wait(30)
+        return send(n)
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(go, range(count)))
+
+
+def test_two_racing_requests_with_one_key_and_different_bodies_carry_out_one(api: Api, services: Services) -> None:
+    """The bug: both got 201, and the loser was handed the winner's commitment."""
+    world = build_world(api)
+    events = count_events(services)
+    bodies = [commitment(world.meeting, world.oic, text={"texts": {"en": f"Version {n}"}}) for n in range(2)]
+    answers = racing(2, lambda n: api.post("/commitments", bodies[n], **{"Idempotency-Key": "race"}))
+    assert sorted(a.status_code for a in answers) == [201, 422]
+    refused = next(a for a in answers if a.status_code == 422)
+    assert_problem(refused, 422, "idempotency-key-reused", "Idempotency-Key")
+    assert count_events(services) == events + 1
+
+
+def test_racing_identical_retries_get_the_replay_never_a_409(api: Api, services: Services) -> None:
+    world = build_world(api)
+    events = count_events(services)
+    body = commitment(world.meeting, world.oic)
+    answers = racing(6, lambda _: api.post("/commitments", body, **{"Idempotency-Key": "retry"}))
+    assert [a.status_code for a in answers] == [201] * 6
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert sum(a.headers.get("idempotent-replayed") == "true" for a in answers) == 5
+    assert count_events(services) == events + 1
+
+
+def test_a_key_on_parties_is_honoured_too(api: Api, services: Services) -> None:
+    """The bug: the party's id comes from its acronym, so the key was ignored (36 parties for 20 keys)."""
+    answers = racing(8, lambda n: api.post("/parties", party(f"P{n}"), **{"Idempotency-Key": f"key-{n // 2}"}))
+    assert sorted(a.status_code for a in answers) == [201] * 4 + [422] * 4
+    assert api.get("/parties").json()["total"] == 4
+
+
+def test_a_subscription_is_created_once_per_key_with_one_secret(api: Api) -> None:
+    body = {"url": "https://93.184.215.14/hooks", "kinds": ["overdue"]}
+    first = api.post("/subscriptions", body, role=Role.ADMIN, **{"Idempotency-Key": "subscribe"})
+    again = api.post("/subscriptions", body, role=Role.ADMIN, **{"Idempotency-Key": "subscribe"})
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json()["secret"] == first.json()["secret"]
+    assert len(api.get("/subscriptions").json()["items"]) == 1
+
+
+def test_a_subscription_has_an_etag_and_a_stale_if_match_changes_nothing(api: Api) -> None:
+    made = api.post("/subscriptions", {"url": "https://93.184.215.14/hooks", "kinds": ["overdue"]}, role=Role.ADMIN)
+    url = f"/subscriptions/{made.json()['id']}"
+    assert api.client.get(url, headers=api.headers()).headers["etag"] == '"1"'
+    headers = api.headers(Role.ADMIN, **{"If-Match": '"1"'})
+    changed = api.client.patch(url, json={"description": "ticketing"}, headers=headers)
+    assert (changed.status_code, changed.headers["etag"]) == (200, '"2"')
+    stale = api.client.patch(url, json={"description": "overwritten"}, headers=headers)
+    assert_problem(stale, 412, "stale-version")
+    assert api.client.get(url, headers=api.headers()).json()["description"] == "ticketing"

@@ -176,7 +176,7 @@ def test_meetings_agreements_and_parties_filter(api: Api, world: World) -> None:
     ("params", "field"),
     [({"status": "promised"}, "status"), ({"kind": "wish"}, "kind"), ({"due_before": "next year"}, "due_before"),
      ({"due_after": "2024-07-01T00:00:00"}, "due_after"), ({"sort": "priority"}, "sort"),
-     ({"cursor": "bm90IGEgY3Vyc29y"}, "cursor"), ({"q": "!!!"}, "q"), ({"party": "SESRIC"}, "party"),
+     ({"q": "!!!"}, "q"), ({"party": "SESRIC"}, "party"),
      ({"limit": 500}, "limit"), ({"overdue": "perhaps"}, "overdue")],
 )
 def test_bad_filters_are_problems_naming_the_field(api: Api, world: World, params: dict[str, Any],
@@ -187,4 +187,4 @@ def test_bad_filters_are_problems_naming_the_field(api: Api, world: World, param
 def test_a_cursor_from_another_sort_is_refused(api: Api, world: World) -> None:
     add(api, world, world.oic, "2024-01-01")
     cursor = api.get("/commitments", limit=1).json()["next_cursor"]
-    assert_problem(api.get("/commitments", limit=1, sort="due", cursor=cursor), 422, "invalid-value", "cursor")
+    assert_problem(api.get("/commitments", limit=1, sort="due", cursor=cursor), 400, "invalid-cursor", "cursor")

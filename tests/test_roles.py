@@ -11,7 +11,8 @@ from tests.world import build_world
 
 PATHS = create_app().openapi()["paths"]
 WRITES = [(method.upper(), path) for path, operations in PATHS.items() for method in operations if method != "get"]
-READS = [path for path, operations in PATHS.items() if "get" in operations]
+READS = [path for path, operations in PATHS.items() if "security" in operations.get("get", {})]
+OPEN = [path for path, operations in PATHS.items() if "get" in operations and path not in READS]
 
 
 def concrete(path: str, ids: dict[str, str]) -> str:
@@ -43,6 +44,12 @@ def test_an_auditor_cannot_write_anything(api: Api, ids: dict[str, str], service
 @pytest.mark.parametrize("path", READS)
 def test_every_read_needs_a_key(api: Api, ids: dict[str, str], path: str) -> None:
     assert_problem(api.client.get(concrete(path, ids)), 401, "unauthenticated")
+
+
+def test_only_the_service_checks_answer_without_a_key(api: Api) -> None:
+    assert set(OPEN) <= {"/health", "/ready"}
+    for path in OPEN:
+        assert api.client.get(path).status_code in (200, 503)
 
 
 @pytest.mark.parametrize(("method", "path"), WRITES)

@@ -3,13 +3,20 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.dependencies import CatalogueDep, IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
+from api.dependencies import (
+    CatalogueDep,
+    IdempotencyKeyDep,
+    IfMatchDep,
+    ReaderDep,
+    ServicesDep,
+    TrackerDep,
+    WriterDep,
+)
 from api.responses import created, page, resource
 from api.routers.common import (
     AsOfQuery,
     AxisQuery,
     CursorQuery,
-    HistoryCursor,
     HistoryLimit,
     LimitQuery,
     ManyQuery,
@@ -18,7 +25,7 @@ from api.routers.common import (
     history,
     many,
 )
-from api.schemas import AgreementCreate, RowIn
+from api.schemas import AgreementCreate, AgreementPage, History, RowIn
 from application import lists
 from application.queries import AgreementFilter, check_axis, instant
 from application.views import AgreementView
@@ -29,17 +36,17 @@ router = APIRouter(prefix="/agreements", tags=["agreements"])
 
 @router.post("", status_code=201, response_model=AgreementView)
 def adopt_agreement(
-    body: AgreementCreate, request: Request, services: ServicesDep, principal: WriterDep
+    body: AgreementCreate, request: Request, services: ServicesDep, principal: WriterDep, key: IdempotencyKeyDep
 ) -> JSONResponse:
     tracker = services.tracker
     return created(
-        request, services, principal, body,
+        request, services, principal, body, key,
         lambda chosen: tracker.adopt_agreement(principal.id, agreement_id=chosen, **body.inputs()),  # type: ignore[arg-type]
         lambda chosen: tracker.get_agreement(chosen, version=1),
     )
 
 
-@router.get("")
+@router.get("", response_model=AgreementPage)
 def list_agreements(
     catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep, kind: ManyQuery = [],  # noqa: B006
     meeting: UUID | None = None, party: UUID | None = None, q: SearchQuery = None, as_of: AsOfQuery = None,
@@ -58,8 +65,8 @@ def get_agreement(agreement_id: UUID, tracker: TrackerDep, _: ReaderDep, version
     return resource(tracker.get_agreement(agreement_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
-@router.get("/{agreement_id}/history")
-def agreement_history(agreement_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: HistoryCursor = None,
+@router.get("/{agreement_id}/history", response_model=History)
+def agreement_history(agreement_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
                       limit: HistoryLimit = 100) -> JSONResponse:
     return history(agreement_id, lambda after, n: tracker.history(Agreement, agreement_id, after, n), cursor, limit)
 

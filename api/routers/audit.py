@@ -6,12 +6,15 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from api.dependencies import AuditorDep, ReaderDep, ServicesDep
+from api.routers.common import CursorQuery
+from api.schemas import DenialPage, Head, Verification
+from application import cursors
 from infrastructure import audit_export
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
 
-@router.get("/head")
+@router.get("/head", response_model=Head)
 def head(services: ServicesDep, _: ReaderDep) -> JSONResponse:
     """The last link of the chain, signed with the service's key. Save it: it proves the history up to it.
     ``chain`` says what the checks made without anyone asking found: whether it is intact, up to where,
@@ -20,7 +23,7 @@ def head(services: ServicesDep, _: ReaderDep) -> JSONResponse:
     return JSONResponse({**services.audit.head(), "chain": services.audit_watch.state().shown()})
 
 
-@router.get("/verify")
+@router.get("/verify", response_model=Verification)
 def verify(
     services: ServicesDep, _: ReaderDep,
     position: Annotated[int | None, Query(ge=0, description="the position of a head you saved")] = None,
@@ -39,17 +42,17 @@ def verify(
     return JSONResponse(body)
 
 
-@router.get("/export")
+@router.get("/export", response_class=Response, responses={200: {"content": {"application/zip": {}}, "description": "the bundle"}})
 def export(services: ServicesDep, _: ReaderDep) -> Response:
     """A zip of every event with its chain link, the signed head, and a standard-library verifier."""
     return Response(audit_export.zipped(services.audit), media_type="application/zip",
                     headers={"Content-Disposition": 'attachment; filename="audit-bundle.zip"'})
 
 
-@router.get("/denials")
-def denials(services: ServicesDep, _: AuditorDep,
-            cursor: Annotated[str | None, Query(max_length=20, pattern="^[0-9]+$")] = None,
+@router.get("/denials", response_model=DenialPage)
+def denials(services: ServicesDep, _: AuditorDep, cursor: CursorQuery = None,
             limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> JSONResponse:
     """Every refused request (no key, unknown key, or not allowed), newest first."""
-    items, next_cursor = services.denials.recent(int(cursor) if cursor else None, limit)
-    return JSONResponse({"items": items, "next_cursor": next_cursor})
+    after = cursors.decode(cursor, "denials", cursors.VERSION)
+    items, last = services.denials.recent(after[0] if after else None, limit)
+    return JSONResponse({"items": items, "next_cursor": None if last is None else cursors.encode("denials", last)})

@@ -15,6 +15,7 @@ from api.dependencies import (
     AnyWriterDep,
     CatalogueDep,
     CommitmentWriterDep,
+    IdempotencyKeyDep,
     IfMatchDep,
     ReaderDep,
     ServicesDep,
@@ -26,8 +27,8 @@ from api.routers.common import (
     AsOfQuery,
     AxisQuery,
     CursorQuery,
-    HistoryCursor,
     HistoryLimit,
+    InstantQuery,
     LimitQuery,
     ManyQuery,
     SearchQuery,
@@ -38,7 +39,9 @@ from api.routers.common import (
 from api.schemas import (
     Assessment,
     CommitmentCreate,
+    CommitmentPage,
     Delivery,
+    History,
     DueRevision,
     ProgressReport,
     Reasoned,
@@ -59,20 +62,20 @@ router = APIRouter(prefix="/commitments", tags=["commitments"])
 
 @router.post("", status_code=201, response_model=CommitmentView)
 def record_commitment(
-    body: CommitmentCreate, request: Request, services: ServicesDep, principal: AnyWriterDep
+    body: CommitmentCreate, request: Request, services: ServicesDep, principal: AnyWriterDep, key: IdempotencyKeyDep
 ) -> JSONResponse:
     tracker = services.tracker
     if not may_change_commitment(principal.party_scope, [str(body.lead_party_id),
                                                          *(str(p) for p in body.supporting_party_ids)]):
         raise Forbidden("this key may record only commitments its parties lead or support")
     return created(
-        request, services, principal, body,
+        request, services, principal, body, key,
         lambda chosen: tracker.record_commitment(principal.id, commitment_id=chosen, **body.inputs()),  # type: ignore[arg-type]
         lambda chosen: tracker.get_commitment(chosen, version=1),
     )
 
 
-@router.get("")
+@router.get("", response_model=CommitmentPage)
 def list_commitments(
     catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep,
     status: ManyQuery = [],  # noqa: B006
@@ -82,8 +85,8 @@ def list_commitments(
     supporting_party: UUID | None = None,
     meeting: UUID | None = None,
     agreement: UUID | None = None,
-    due_before: Annotated[str | None, Query(max_length=40, description="instant or date (UTC)")] = None,
-    due_after: Annotated[str | None, Query(max_length=40, description="instant or date (UTC)")] = None,
+    due_before: InstantQuery = None,
+    due_after: InstantQuery = None,
     overdue: bool | None = None,
     due_soon: bool | None = None,
     has_due: Annotated[bool | None, Query(description="false: the open-ended commitments (no due)")] = None,
@@ -114,8 +117,8 @@ def get_commitment(
     return resource(tracker.get_commitment(commitment_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
-@router.get("/{commitment_id}/history")
-def commitment_history(commitment_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: HistoryCursor = None,
+@router.get("/{commitment_id}/history", response_model=History)
+def commitment_history(commitment_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
                        limit: HistoryLimit = 100) -> JSONResponse:
     """Every event of the commitment in order: type, version, recorded time, actor, payload."""
     return history(commitment_id, lambda after, n: tracker.history(Commitment, commitment_id, after, n), cursor, limit)

@@ -4,13 +4,20 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.dependencies import CatalogueDep, IfMatchDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
+from api.dependencies import (
+    CatalogueDep,
+    IdempotencyKeyDep,
+    IfMatchDep,
+    ReaderDep,
+    ServicesDep,
+    TrackerDep,
+    WriterDep,
+)
 from api.responses import created, page, resource
 from api.routers.common import (
     AsOfQuery,
     AxisQuery,
     CursorQuery,
-    HistoryCursor,
     HistoryLimit,
     LimitQuery,
     ManyQuery,
@@ -20,7 +27,7 @@ from api.routers.common import (
     many,
     timeline,
 )
-from api.schemas import DocumentIn, MeetingCreate, MeetingPostponement, PeriodIn, Reasoned
+from api.schemas import DocumentIn, History, MeetingCreate, MeetingPage, MeetingPostponement, PeriodIn, Reasoned, Timeline
 from application import lists
 from application.queries import MeetingFilter, check_axis, instant
 from application.views import MeetingView
@@ -30,16 +37,17 @@ router = APIRouter(prefix="/meetings", tags=["meetings"])
 
 
 @router.post("", status_code=201, response_model=MeetingView)
-def record_meeting(body: MeetingCreate, request: Request, services: ServicesDep, principal: WriterDep) -> JSONResponse:
+def record_meeting(body: MeetingCreate, request: Request, services: ServicesDep, principal: WriterDep,
+                   key: IdempotencyKeyDep) -> JSONResponse:
     tracker = services.tracker
     return created(
-        request, services, principal, body,
+        request, services, principal, body, key,
         lambda chosen: tracker.record_meeting(principal.id, meeting_id=chosen, **body.inputs()),  # type: ignore[arg-type]
         lambda chosen: tracker.get_meeting(chosen, version=1),
     )
 
 
-@router.get("")
+@router.get("", response_model=MeetingPage)
 def list_meetings(
     catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep,
     status: ManyQuery = [], kind: ManyQuery = [],  # noqa: B006
@@ -61,8 +69,8 @@ def get_meeting(meeting_id: UUID, tracker: TrackerDep, _: ReaderDep, version: Ve
     return resource(tracker.get_meeting(meeting_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
-@router.get("/{meeting_id}/history")
-def meeting_history(meeting_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: HistoryCursor = None,
+@router.get("/{meeting_id}/history", response_model=History)
+def meeting_history(meeting_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
                     limit: HistoryLimit = 100) -> JSONResponse:
     return history(meeting_id, lambda after, n: tracker.history(Meeting, meeting_id, after, n), cursor, limit)
 
@@ -96,9 +104,9 @@ def add_document(
     return resource(tracker.add_meeting_document(meeting_id, principal.id, body.input(), version))
 
 
-@router.get("/{meeting_id}/timeline")
+@router.get("/{meeting_id}/timeline", response_model=Timeline)
 def meeting_timeline(meeting_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep, _: ReaderDep,
-                  cursor: HistoryCursor = None, limit: HistoryLimit = 100) -> JSONResponse:
+                  cursor: CursorQuery = None, limit: HistoryLimit = 100) -> JSONResponse:
     """Merged history, in the order recorded: the meeting's own events, and those of the agreements
     adopted and the commitments made at it."""
     tracker.history(Meeting, meeting_id, 0, 1)  # 404 when it does not exist

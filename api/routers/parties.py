@@ -3,13 +3,12 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.dependencies import CatalogueDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
+from api.dependencies import CatalogueDep, IdempotencyKeyDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
 from api.responses import created, page, resource
 from api.routers.common import (
     AsOfQuery,
     AxisQuery,
     CursorQuery,
-    HistoryCursor,
     HistoryLimit,
     LimitQuery,
     ManyQuery,
@@ -19,7 +18,7 @@ from api.routers.common import (
     many,
     timeline,
 )
-from api.schemas import PartyCreate
+from api.schemas import History, PartyCreate, PartyPage, Timeline
 from application import lists
 from application.queries import PartyFilter, check_axis, instant
 from application.views import PartyView
@@ -30,17 +29,17 @@ router = APIRouter(prefix="/parties", tags=["parties"])
 
 @router.post("", status_code=201, response_model=PartyView)
 def register_party(
-    body: PartyCreate, request: Request, services: ServicesDep, principal: WriterDep
+    body: PartyCreate, request: Request, services: ServicesDep, principal: WriterDep, key: IdempotencyKeyDep
 ) -> JSONResponse:
     tracker = services.tracker
     return created(
-        request, services, principal, body,
+        request, services, principal, body, key,
         lambda _: tracker.register_party(principal.id, body.names.input(), body.acronym, body.kind, body.parent_id),
         lambda chosen: tracker.get_party(chosen, version=1),
     )
 
 
-@router.get("")
+@router.get("", response_model=PartyPage)
 def list_parties(
     catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep, kind: ManyQuery = [],  # noqa: B006
     parent: UUID | None = None, q: SearchQuery = None, as_of: AsOfQuery = None, axis: AxisQuery = "recorded",
@@ -59,15 +58,15 @@ def get_party(party_id: UUID, tracker: TrackerDep, _: ReaderDep, version: Versio
     return resource(tracker.get_party(party_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
-@router.get("/{party_id}/history")
-def party_history(party_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: HistoryCursor = None,
+@router.get("/{party_id}/history", response_model=History)
+def party_history(party_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
                   limit: HistoryLimit = 100) -> JSONResponse:
     return history(party_id, lambda after, n: tracker.history(Party, party_id, after, n), cursor, limit)
 
 
-@router.get("/{party_id}/timeline")
+@router.get("/{party_id}/timeline", response_model=Timeline)
 def party_timeline(party_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep, _: ReaderDep,
-                  cursor: HistoryCursor = None, limit: HistoryLimit = 100) -> JSONResponse:
+                  cursor: CursorQuery = None, limit: HistoryLimit = 100) -> JSONResponse:
     """Merged history, in the order recorded: the party's own events, and those of the meetings it
     took part in, the agreements it adopted and the commitments it leads or supports."""
     tracker.history(Party, party_id, 0, 1)  # 404 when it does not exist

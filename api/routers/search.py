@@ -4,12 +4,13 @@ from typing import Annotated
 
 from api.dependencies import CatalogueDep, ReaderDep
 from api.routers.common import LimitQuery
+from api.schemas import Hits
 from application.queries import terms
 
 router = APIRouter(prefix="/search", tags=["search"])
 
 
-@router.get("")
+@router.get("", response_model=Hits)
 def search(
     catalogue: CatalogueDep, _: ReaderDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="words, in any language")],

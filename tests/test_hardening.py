@@ -1,0 +1,180 @@
+"""Nothing a client sends can crash the service or slip past its limits; and nothing is stored then."""
+
+import base64
+import json
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from domain.access import Role
+from infrastructure.bootstrap import Services
+from tests.conftest import Api
+from tests.records import commitment, meeting, party
+from tests.server import Server
+from tests.test_api_errors import assert_problem
+from tests.world import World
+
+SURROGATE = "\ud800 x"
+
+
+def encoded(body: Any) -> bytes:
+    """JSON as a client library writes it: a lone surrogate escaped as \\ud800, which parsers accept."""
+    return json.dumps(body).encode()
+
+
+def post_raw(api: Api, path: str, body: Any) -> httpx.Response:
+    return api.client.post(path, content=encoded(body), headers=api.headers(**{"content-type": "application/json"}))
+
+
+@pytest.mark.parametrize("where", ["party name", "progress note", "reason", "evidence title", "document text",
+                                   "acronym", "language code", "subscription description", "venue city"])
+def test_a_lone_surrogate_anywhere_is_invalid_text_and_stores_nothing(
+    api: Api, world: World, nothing_stored: None, where: str
+) -> None:
+    cases: dict[str, tuple[str, Any]] = {
+        "party name": ("/parties", {"names": {"texts": {"ar": SURROGATE}}, "acronym": "NEW", "kind": "ngo"}),
+        "progress note": (f"/commitments/{world.commitment}/progress", {"percent": 10, "note": SURROGATE}),
+        "reason": (f"/commitments/{world.commitment}/cancel", {"reason": SURROGATE}),
+        "evidence title": (f"/commitments/{world.commitment}/deliver", {"evidence": [{"title": SURROGATE}]}),
+        "document text": (f"/meetings/{world.meeting}/documents", {"language": "ar", "text": SURROGATE}),
+        "acronym": ("/parties", {"names": {"texts": {"en": "New"}}, "acronym": f"N{SURROGATE}", "kind": "ngo"}),
+        "language code": ("/parties", {"names": {"texts": {SURROGATE: "x"}}, "acronym": "NEW", "kind": "ngo"}),
+        "subscription description": ("/subscriptions", {"url": "https://127.0.0.1/h", "kinds": ["all"],
+                                                       "description": SURROGATE}),
+        "venue city": ("/meetings", meeting([world.un], venue={"name": "Hall", "city": SURROGATE,
+                                                               "time_zone": "Asia/Riyadh"})),
+    }
+    path, body = cases[where]
+    response = api.client.post(path, content=encoded(body), headers=api.headers(
+        Role.ADMIN, **{"content-type": "application/json"}))
+    problem = assert_problem(response, 422, "invalid-value")
+    assert any(word in problem["detail"] for word in ("surrogate", "unicode", "language")), problem
+
+
+def crafted(*values: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+
+
+CURSOR_LISTS = [
+    "/audit/denials", "/commitments/{c}/history", "/parties/{p}/history", "/meetings/{m}/timeline",
+    "/commitments/{c}/deliveries", "/commitments", "/commitments?sort=due", "/meetings", "/parties?q=oic",
+    "/commitments?as_of=2024-01-01&axis=effective", "/subscriptions/{s}/deliveries",
+]
+CRAFTED_CURSORS = [
+    "99999999999999999999", "2147483648", crafted("x", "y"), crafted(None), crafted("commitment:due", None, 3),
+    crafted("commitment:recorded", 2**63), crafted("commitment:recorded", -1), crafted("history", 1.5),
+    crafted("deliveries", "2024-01-01", "x'; --"), "%%%", "a" * 500, crafted("timeline", True),
+    crafted("history", 2**31),
+]
+
+
+def test_a_cursor_the_service_did_not_issue_is_a_400_in_every_list(api: Api, world: World) -> None:
+    subscription = api.post("/subscriptions", {"url": "https://127.0.0.1/hooks", "kinds": ["all"]},
+                            role=Role.ADMIN).json()["id"]
+    for path in CURSOR_LISTS:
+        url = path.format(c=world.commitment, p=world.un, m=world.meeting, s=subscription)
+        separator = "&" if "?" in url else "?"
+        for cursor in CRAFTED_CURSORS:
+            response = api.client.get(f"{url}{separator}cursor={cursor}", headers=api.headers(Role.ADMIN))
+            assert response.status_code == 400, (url, cursor, response.text)
+            assert_problem(response, 400, "invalid-cursor", "cursor")
+
+
+def test_the_cursors_the_service_issues_still_work(api: Api, world: World) -> None:
+    for n in range(3):
+        api.created("/commitments", commitment(world.meeting, world.oic, text={"texts": {"en": f"Activity {n}"}}))
+    for path in ("/commitments", "/commitments?sort=-due", f"/commitments/{world.commitment}/history",
+                 "/commitments?as_of=2030-01-01&axis=effective"):
+        seen, cursor = [], None
+        while True:
+            params = {"limit": "1", **({"cursor": cursor} if cursor else {})}
+            body = api.client.get(path, params=params, headers=api.headers(Role.AUDITOR)).json()
+            seen += [item.get("id") or item.get("version") for item in body.get("items", body.get("events", []))]
+            cursor = body["next_cursor"]
+            if cursor is None:
+                break
+        assert len(seen) == len(set(seen)) >= 1, path
+
+
+def test_a_nul_in_a_path_or_query_is_a_400_on_both_engines(api: Api, world: World) -> None:
+    for path in ["/deliveries/a%00b", "/subscriptions/sub_%00", "/meetings?series=a%00b", "/commitments?q=x%00",
+                 "/parties/%00", "/commitments?cursor=%00", "/subscriptions/x%00/deliveries", "/deliveries/%00/resend",
+                 "/meetings?series=%00&limit=5"]:
+        method = api.client.post if path.endswith("resend") else api.client.get
+        assert_problem(method(path, headers=api.headers(Role.ADMIN)), 400, "invalid-character")
+
+
+def test_a_meeting_beyond_the_years_of_dues_is_refused(api: Api, world: World, nothing_stored: None) -> None:
+    far = meeting([world.un], scheduled={"starts_on": "9999-12-31"})
+    assert_problem(api.post("/meetings", far), 422, "invalid-value", "scheduled.starts_on")
+    later = meeting([world.un], scheduled={"starts_on": "2200-12-30", "ends_on": "2201-01-02"})
+    assert_problem(api.post("/meetings", later), 422, "invalid-value", "scheduled.ends_on")
+
+
+@pytest.mark.parametrize(("content_type", "status"), [(None, 415), ("text/plain", 415),
+                                                       ("application/x-www-form-urlencoded", 415),
+                                                       ("application/json; charset=utf-8", 201)])
+def test_a_body_must_be_json(api: Api, world: World, content_type: str | None, status: int) -> None:
+    headers = api.headers()
+    if content_type:
+        headers["content-type"] = content_type
+    response = api.client.post("/parties", content=json.dumps(party("NEW")).encode(), headers=headers)
+    assert response.status_code == status, response.text
+    if status == 415:
+        assert_problem(response, 415, "unsupported-media-type")
+
+
+def test_an_action_without_a_body_needs_no_content_type(api: Api, world: World) -> None:
+    assert api.client.post(f"/commitments/{world.commitment}/start", headers=api.headers()).status_code == 200
+
+
+def chunked(size: int, piece: int = 64 * 1024) -> Iterator[bytes]:
+    sent = 0
+    while sent < size:
+        chunk = b" " * min(piece, size - sent)
+        sent += len(chunk)
+        yield chunk
+
+
+def test_a_chunked_body_over_the_limit_is_refused_when_the_limit_is_reached(
+    api: Api, world: World, services: Services, nothing_stored: None
+) -> None:
+    body = json.dumps(party("BIG")).encode()
+    padded = (body[:-1] + b" " * (8_500_000) + b"}")  # 8.5 MB of valid JSON, announced by no length
+    response = api.client.post("/parties", content=iter([padded[i:i + 65536] for i in range(0, len(padded), 65536)]),
+                               headers=api.headers(**{"content-type": "application/json"}))
+    assert_problem(response, 413, "payload-too-large")
+
+
+def test_a_server_stops_reading_a_huge_chunked_body_at_the_limit(database_url: str, tmp_path: Path) -> None:
+    server = Server(database_url, cwd=tmp_path)
+    try:
+        key = server.printed().split("cmk_", 1)[1].split()[0]
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+            sock.sendall(b"POST /parties HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                         b"Authorization: Bearer cmk_" + key.encode() + b"\r\nTransfer-Encoding: chunked\r\n\r\n")
+            sent = 0
+            sock.settimeout(0.0)
+            answer = b""
+            deadline = time.monotonic() + 60
+            for chunk in chunked(100 * 1024 * 1024):
+                try:
+                    sock.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+                    sent += len(chunk)
+                except (BlockingIOError, BrokenPipeError, ConnectionResetError):
+                    pass
+                try:
+                    answer += sock.recv(65536)
+                except BlockingIOError:
+                    pass
+                if b"\r\n\r\n" in answer or time.monotonic() > deadline:
+                    break
+        assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+        assert sent < 10 * 1024 * 1024  # answered long before the 100 MB were sent
+    finally:
+        server.stop()
