@@ -178,3 +178,33 @@ def test_a_server_stops_reading_a_huge_chunked_body_at_the_limit(database_url: s
         assert sent < 10 * 1024 * 1024  # answered long before the 100 MB were sent
     finally:
         server.stop()
+
+
+def test_a_method_the_path_does_not_answer_lists_every_method_it_does(api: Api, world: World) -> None:
+    refused = api.client.put("/commitments", json={}, headers=api.headers())
+    assert_problem(refused, 405, "method-not-allowed")
+    assert refused.headers["allow"] == "GET, OPTIONS, POST"
+    options = api.client.options(f"/commitments/{world.commitment}", headers=api.headers())
+    assert (options.status_code, options.headers["allow"]) == (204, "GET, OPTIONS")
+
+
+def test_the_openapi_document_says_what_the_service_answers(api: Api) -> None:
+    document = api.client.get("/openapi.json").json()
+    assert set(document["components"]["securitySchemes"]) == {"bearer", "apiKey"}
+    operations = [(path, method, op) for path, ops in document["paths"].items() for method, op in ops.items()]
+    assert len(operations) >= 56
+    for path, method, operation in operations:
+        success = next(answer for status, answer in operation["responses"].items() if status.startswith("2"))
+        assert method == "delete" or success.get("content"), (method, path)
+        for status, answer in operation["responses"].items():
+            if status in {"400", "401", "403", "404", "409", "412", "413", "415", "422"}:
+                assert "application/problem+json" in answer["content"], (method, path, status)
+    record = document["paths"]["/commitments"]["post"]
+    assert {"201", "400", "401", "403", "409", "413", "415", "422", "503"} <= set(record["responses"])
+    assert "Idempotency-Key" in [p["name"] for p in record["parameters"]]
+    assert "ETag" in record["responses"]["201"]["headers"]
+    change = document["paths"]["/commitments/{commitment_id}/start"]["post"]
+    assert "If-Match" in [p["name"] for p in change["parameters"]] and "412" in change["responses"]
+    status = document["components"]["schemas"]["CommitmentView"]["properties"]["status"]
+    assert "fulfilled" in status["enum"]
+    assert "HTTPValidationError" not in document["components"]["schemas"]
