@@ -2,7 +2,6 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-
 from typing import Any
 
 from fastapi import Depends, FastAPI
@@ -11,9 +10,18 @@ from fastapi.routing import APIRoute
 from api import openapi, problems
 from api.dependencies import known_query_parameters
 from api.guards import RequestGuard
-from infrastructure import ticks
-from api.routers import agreements, audit, commitments, meetings, parties, search, service, subscriptions
+from api.routers import (
+    agreements,
+    audit,
+    commitments,
+    meetings,
+    parties,
+    search,
+    service,
+    subscriptions,
+)
 from infrastructure.bootstrap import Services, build
+from infrastructure.operations import ticks
 from infrastructure.settings import Settings
 
 MAX_BODY_BYTES = 2 * 1024 * 1024

@@ -1,22 +1,35 @@
-"""The ``commitments`` command."""
+"""The ``commitments`` command: serve the API, run the background worker, manage keys, the read
+model and the audit record. Every command builds the services once and closes them when done."""
 
 import argparse
+import json
 import os
 import sys
+from collections.abc import Callable
+from importlib import metadata
+from typing import Any
 
 from domain.access import Role
-from infrastructure.database import UnsupportedDatabase
 from infrastructure import settings as configuration
+from infrastructure.persistence.database import UnsupportedDatabase
 from infrastructure.settings import DEFAULT_DATABASE_URL, BadSetting
-
-DATABASE_HELP = f"where to store everything (default: $COMMITMENTS_DATABASE_URL or {DEFAULT_DATABASE_URL})"
 
 
 def _services(args: argparse.Namespace, catch_up: bool = True):  # type: ignore[no-untyped-def]
-    """Services on the database the command names; ``catch_up=False`` leaves the followers of the log as they are."""
+    """Services on the database the command names (use them in a ``with``); ``catch_up=False``
+    leaves the followers of the log as they are."""
     from infrastructure.bootstrap import build
 
     return build(configuration.read(database_url=args.database_url), catch_up=catch_up)
+
+
+def _say(args: argparse.Namespace, text: str, record: Any) -> None:
+    """Print a line for people, or (``--json``) the record for programs."""
+    print(json.dumps(record, ensure_ascii=False, indent=2, default=str) if args.json else text, flush=True)
+
+
+class Refused(Exception):
+    """A command refused: its message is printed and the exit status is 2."""
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -25,19 +38,18 @@ def serve(args: argparse.Namespace) -> int:
     from api.app import create_app
 
     settings = configuration.read(database_url=args.database_url, host=args.host, port=args.port)
-    services = _services(args)
-    if services.keys.count_active() == 0:
-        principal, key = services.keys.create(Role.ADMIN, "first admin")
-        print("No API key existed, so an admin key was created. It is shown only this once:")
-        print(f"\n    {key}\n")
-        print("Send it as 'Authorization: Bearer <key>'. Make more with 'commitments keys create --role ...'.")
-        sys.stdout.flush()
-    if args.workers == 1:
-        uvicorn.run(create_app(settings, services), host=settings.host, port=settings.port, log_level=args.log_level)
-        services.close()
-        return 0
+    with _services(args) as services:
+        if services.keys.count_active() == 0:
+            principal, key = services.keys.create(Role.ADMIN, "first admin")
+            print("No API key existed, so an admin key was created. It is shown only this once:")
+            print(f"\n    {key}\n")
+            print("Send it as 'Authorization: Bearer <key>'. Make more with 'commitments keys create --role ...'.")
+            sys.stdout.flush()
+        if args.workers == 1:
+            uvicorn.run(create_app(settings, services), host=settings.host, port=settings.port,
+                        log_level=args.log_level)
+            return 0
     # Several worker processes: each builds its own services from the environment.
-    services.close()
     os.environ["COMMITMENTS_DATABASE_URL"] = settings.database_url
     uvicorn.run("api.app:create_app", factory=True, workers=args.workers, host=settings.host, port=settings.port,
                 log_level=args.log_level)
@@ -48,164 +60,171 @@ def worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from infrastructure import ticks
-    from infrastructure.bootstrap import build as build_services
+    from infrastructure.bootstrap import build
+    from infrastructure.operations import ticks
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     overrides = {} if args.interval is None else {"scan_interval": args.interval, "dispatch_interval": args.interval}
-    services = build_services(configuration.read(database_url=args.database_url, **overrides))
-    jobs = services.background_jobs()
-    scheduler = ticks.start(jobs)
-    print("worker running: " + ", ".join(f"{name} every {interval:g} s" for name, (_, interval) in jobs.items()),
-          flush=True)
-    stop.wait()
-    scheduler.shutdown(wait=True)
-    services.close()
+    with build(configuration.read(database_url=args.database_url, **overrides)) as services:
+        jobs = services.background_jobs()
+        scheduler = ticks.start(jobs)
+        print("worker running: " + ", ".join(f"{name} every {interval:g} s" for name, (_, interval) in jobs.items()),
+              flush=True)
+        stop.wait()
+        scheduler.shutdown(wait=True)
     return 0
 
 
 def keys_create(args: argparse.Namespace) -> int:
     from application.errors import ApplicationError
-    from domain.party import party_id
+    from domain.errors import DomainError
 
-    services = _services(args)
-    scope = None
-    if args.party:
-        if args.role != Role.COORDINATOR.value:
-            print("commitments: only coordinator keys are limited to parties", file=sys.stderr)
-            return 2
-        try:  # each --party is an acronym or an id
-            scope = [services.tracker.get_party(party_id(p) if len(p) != 36 else p).id for p in args.party]
-        except ApplicationError as error:
-            print(f"commitments: {error.detail}", file=sys.stderr)
-            return 2
-    principal, key = services.keys.create(Role(args.role), args.name or f"{args.role} key", scope)
+    if (args.party or args.party_id) and args.role != Role.COORDINATOR.value:
+        raise Refused("only coordinator keys are limited to parties")
+    with _services(args) as services:
+        try:
+            scope = [services.tracker.parties.id_of(acronym) for acronym in args.party]
+            scope += [services.tracker.parties.get(identifier).id for identifier in args.party_id]
+        except (ApplicationError, DomainError) as error:
+            raise Refused(str(error)) from None
+        principal, key = services.keys.create(Role(args.role), args.name or f"{args.role} key", scope or None)
     limited = f", limited to {len(scope)} part{'y' if len(scope) == 1 else 'ies'}" if scope else ""
-    print(f"Created {principal.id} ({principal.role.value}{limited}, {principal.name!r}). "
-          "The key, shown only this once:")
-    print(key)
-    services.close()
+    _say(args, f"Created {principal.id} ({principal.role.value}{limited}, {principal.name!r}). "
+               f"The key, shown only this once:\n{key}",
+         {"id": principal.id, "role": principal.role.value, "name": principal.name, "party_scope": scope or None,
+          "key": key})
     return 0
 
 
 def keys_list(args: argparse.Namespace) -> int:
-    services = _services(args)
-    for info in services.keys.list():
+    with _services(args) as services:
+        keys = services.keys.list()
+    lines = []
+    for info in keys:
         state = f"revoked {info.revoked_at:%Y-%m-%d %H:%M}Z" if info.revoked_at else "active"
-        print(f"{info.id}\t{info.role.value}\t{state}\t{info.name}")
-    services.close()
+        lines.append(f"{info.id}\t{info.role.value}\t{state}\t{info.name}")
+    _say(args, "\n".join(lines) if lines else "no keys",
+         [{"id": info.id, "role": info.role.value, "name": info.name, "created_at": info.created_at,
+           "revoked_at": info.revoked_at} for info in keys])
     return 0
 
 
 def keys_revoke(args: argparse.Namespace) -> int:
-    services = _services(args)
-    revoked = services.keys.revoke(args.key_id)
-    services.close()
+    with _services(args) as services:
+        revoked = services.keys.revoke(args.key_id)
     if not revoked:
-        print(f"no active key {args.key_id}", file=sys.stderr)
+        print(f"commitments: no active key {args.key_id}", file=sys.stderr)
         return 1
-    print(f"revoked {args.key_id}")
+    _say(args, f"revoked {args.key_id}", {"id": args.key_id, "revoked": True})
     return 0
 
 
 def projections_rebuild(args: argparse.Namespace) -> int:
-    services = _services(args, catch_up=False)
-    position = services.projector.rebuild()
-    print(f"rebuilt the read model from {position} events")
-    services.close()
+    with _services(args, catch_up=False) as services:
+        position = services.projector.rebuild()
+    _say(args, f"rebuilt the read model from {position} events", {"position": position})
     return 0
 
 
 def projections_status(args: argparse.Namespace) -> int:
-    services = _services(args, catch_up=False)
-    position = services.projector.position()
-    latest = services.tracker.recorder.max_notification_id() or 0
-    print(f"read model at event {position} of {latest}")
-    services.close()
+    with _services(args, catch_up=False) as services:
+        position = services.projector.position()
+        latest = services.store.recorder.max_notification_id() or 0
+    _say(args, f"read model at event {position} of {latest}", {"position": position, "latest": latest})
     return 0
 
 
 def audit_verify(args: argparse.Namespace) -> int:
-    services = _services(args)
-    result = services.audit_watch.verify()
-    services.close()
+    with _services(args) as services:
+        result = services.audit_watch.verify()
     if result.intact:
-        print(f"intact: {result.checked} events, chain ends at position {result.position}, link {result.link}")
+        _say(args, f"intact: {result.checked} events, chain ends at position {result.position}, link {result.link}",
+             {"intact": True, "checked": result.checked, "position": result.position, "link": result.link})
         return 0
-    print(f"NOT INTACT at position {result.first_broken}: {result.problem}")
+    _say(args, f"NOT INTACT at position {result.first_broken}: {result.problem}",
+         {"intact": False, "first_broken": result.first_broken, "problem": result.problem})
     return 1
 
 
 def audit_head(args: argparse.Namespace) -> int:
-    import json
-
-    services = _services(args)
-    print(json.dumps(services.audit.head(), indent=2))
-    services.close()
+    with _services(args) as services:
+        head = services.audit.head()
+    print(json.dumps(head, indent=2))  # a record in any case: save it as it is
     return 0
 
 
 def audit_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from infrastructure import audit_export as bundle
+    from infrastructure.audit import export as bundle
 
-    services = _services(args)
-    head = bundle.write_directory(services.audit, Path(args.output))
-    services.close()
-    print(f"wrote {args.output}: events up to position {head['position']}; check it with "
-          f"'python3 {Path(args.output) / 'verify.py'} {args.output}'")
+    with _services(args) as services:
+        head = bundle.write_directory(services.audit, Path(args.output))
+    _say(args, f"wrote {args.output}: events up to position {head['position']}; check it with "
+               f"'python3 {Path(args.output) / 'verify.py'} {args.output}'",
+         {"output": args.output, "head": head})
     return 0
 
 
+def _version() -> str:
+    try:
+        return metadata.version("commitments")
+    except metadata.PackageNotFoundError:  # run from a checkout that was not installed
+        return "unknown (not installed)"
+
+
 def parser() -> argparse.ArgumentParser:
+    # The options every command takes, before or after its name (said once, here).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--database-url", default=argparse.SUPPRESS,
+                        help=f"where everything is stored (default: $COMMITMENTS_DATABASE_URL or {DEFAULT_DATABASE_URL})")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print what the command reports as JSON, for programs")
     main = argparse.ArgumentParser(
-        prog="commitments",
+        prog="commitments", parents=[common],
         description="Record meetings, agreements and the commitments made in them; follow them up; audit them.",
     )
+    main.add_argument("--version", action="version", version=f"commitments {_version()}")
     commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    run = commands.add_parser("serve", help="run the REST API", description="Run the REST API (uvicorn). "
-                              "With no API key yet, an admin key is created and printed once.")
+    def command(group: Any, name: str, handler: Callable[[argparse.Namespace], int], help: str,
+                description: str | None = None) -> argparse.ArgumentParser:
+        made = group.add_parser(name, help=help, description=description or help, parents=[common])
+        made.set_defaults(handler=handler)
+        return made
+
+    run = command(commands, "serve", serve, "run the REST API", "Run the REST API (uvicorn). "
+                  "With no API key yet, an admin key is created and printed once.")
     run.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1; 0.0.0.0 in Docker)")
     run.add_argument("--port", type=int, default=None, help="port to listen on (default 8000)")
-    run.add_argument("--database-url", default=None, help=DATABASE_HELP)
     run.add_argument("--workers", type=int, default=1,
                      help="worker processes (default 1); use PostgreSQL when running more than one")
     run.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
-    run.set_defaults(handler=serve)
 
-    work = commands.add_parser(
-        "worker", help="find overdue and due-soon commitments and send webhooks, without the API",
-        description="Run the scanner (and the webhook dispatcher) at an interval, without serving the API. "
-                    "Run it beside 'commitments serve --workers N' or on another machine; several may run at once.",
-    )
+    work = command(commands, "worker", worker, "find overdue and due-soon commitments and send webhooks, without the API",
+                   "Run the scanner (and the webhook dispatcher) at an interval, without serving the API. "
+                   "Run it beside 'commitments serve --workers N' or on another machine; several may run at once.")
     work.add_argument("--interval", type=float, default=None,
                       help="seconds between ticks of the scanner and the dispatcher "
                            "(default: $COMMITMENTS_SCAN_INTERVAL or 60, $COMMITMENTS_DISPATCH_INTERVAL or 2)")
-    work.add_argument("--database-url", default=None, help=DATABASE_HELP)
-    work.set_defaults(handler=worker)
 
     keys = commands.add_parser("keys", help="manage API keys", description="Manage API keys. Keys are stored "
                                "hashed: a key is printed once, when created.")
     key_commands = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
-    create = key_commands.add_parser("create", help="create a key and print it once")
+    create = command(key_commands, "create", keys_create, "create a key and print it once")
     create.add_argument("--role", required=True, choices=[role.value for role in Role],
                         help="admin: everything; coordinator: records and changes; auditor: reads only")
     create.add_argument("--name", default=None, help="who or what the key is for")
-    create.add_argument("--party", action="append", default=[], metavar="ACRONYM_OR_ID",
-                        help="limit a coordinator key to the commitments this party leads or supports (repeatable)")
-    create.add_argument("--database-url", default=None, help=DATABASE_HELP)
-    create.set_defaults(handler=keys_create)
-    listing = key_commands.add_parser("list", help="list keys (never the keys themselves)")
-    listing.add_argument("--database-url", default=None, help=DATABASE_HELP)
-    listing.set_defaults(handler=keys_list)
-    revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
+    create.add_argument("--party", action="append", default=[], metavar="ACRONYM",
+                        help="limit a coordinator key to the commitments the party with this acronym leads or "
+                             "supports (repeatable)")
+    create.add_argument("--party-id", action="append", default=[], metavar="ID",
+                        help="the same, naming the party by its id (repeatable)")
+    command(key_commands, "list", keys_list, "list keys (never the keys themselves)")
+    revoke = command(key_commands, "revoke", keys_revoke, "revoke a key by its id")
     revoke.add_argument("key_id", help="the key's id, as listed (key_...)")
-    revoke.add_argument("--database-url", default=None, help=DATABASE_HELP)
-    revoke.set_defaults(handler=keys_revoke)
 
     projections = commands.add_parser(
         "projections", help="manage the read model",
@@ -213,34 +232,27 @@ def parser() -> argparse.ArgumentParser:
                     "It is created and kept up to date automatically; rebuild it after restoring events from a backup.",
     )
     projection_commands = projections.add_subparsers(dest="projections_command", metavar="ACTION", required=True)
-    rebuild = projection_commands.add_parser("rebuild", help="drop the read model and replay every event into it")
-    rebuild.add_argument("--database-url", default=None, help=DATABASE_HELP)
-    rebuild.set_defaults(handler=projections_rebuild)
-    status = projection_commands.add_parser("status", help="show how far the read model has caught up")
-    status.add_argument("--database-url", default=None, help=DATABASE_HELP)
-    status.set_defaults(handler=projections_status)
+    command(projection_commands, "rebuild", projections_rebuild, "drop the read model and replay every event into it")
+    command(projection_commands, "status", projections_status, "show how far the read model has caught up")
 
     audit = commands.add_parser("audit", help="verify and export the tamper-evident record",
                                 description="Every stored event is chained by SHA-256 links; the head is signed.")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    check = audit_commands.add_parser("verify", help="recompute the chain from the stored events")
-    check.add_argument("--database-url", default=None, help=DATABASE_HELP)
-    check.set_defaults(handler=audit_verify)
-    show = audit_commands.add_parser("head", help="print the signed head of the chain (save it)")
-    show.add_argument("--database-url", default=None, help=DATABASE_HELP)
-    show.set_defaults(handler=audit_head)
-    export = audit_commands.add_parser("export", help="write a bundle that verifies offline")
+    command(audit_commands, "verify", audit_verify, "recompute the chain from the stored events")
+    command(audit_commands, "head", audit_head, "print the signed head of the chain (save it)")
+    export = command(audit_commands, "export", audit_export, "write a bundle that verifies offline")
     export.add_argument("--output", required=True, help="folder to write events.jsonl, head.json and verify.py to")
-    export.add_argument("--database-url", default=None, help=DATABASE_HELP)
-    export.set_defaults(handler=audit_export)
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    for option, unset in (("database_url", None), ("json", False)):  # given neither before nor after the command
+        if not hasattr(args, option):
+            setattr(args, option, unset)
     try:
         return int(args.handler(args))
-    except (UnsupportedDatabase, BadSetting) as error:
+    except (UnsupportedDatabase, BadSetting, Refused) as error:
         print(f"commitments: {error}", file=sys.stderr)
         return 2
 

@@ -9,12 +9,11 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from api.problems import Forbidden, TooManyAttempts, Unauthenticated, UnknownParameter
-from application.queries import Catalogue
+from application.ports import Catalogue
 from application.tracker import Tracker
 from domain.access import Role, may_change_commitment, may_change_other_records
 from infrastructure.bootstrap import Services
-from infrastructure.keys import Principal
-
+from infrastructure.persistence.keys import Principal
 
 
 def _query_names(dependant: Dependant) -> set[str]:
@@ -114,7 +113,7 @@ WriterDep = Annotated[Principal, Depends(require_unlimited_writer)]
 def require_commitment_writer(commitment_id: UUID, principal: AnyWriterDep, tracker: TrackerDep) -> Principal:
     """A key limited to some parties changes only the commitments they lead or support."""
     if principal.party_scope is not None:
-        commitment = tracker.get_commitment(commitment_id)
+        commitment = tracker.commitments.get(commitment_id)
         if not may_change_commitment(principal.party_scope,
                                      [commitment.lead_party_id, *commitment.supporting_party_ids]):
             raise Forbidden("this key may change only commitments its parties lead or support")

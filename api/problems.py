@@ -17,7 +17,13 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from application.cursors import InvalidCursor
-from application.errors import AlreadyExists, ConcurrentUpdate, NotFound, UnknownReference, VersionMismatch
+from application.errors import (
+    AlreadyExists,
+    ConcurrentUpdate,
+    NotFound,
+    UnknownReference,
+    VersionMismatch,
+)
 from domain.errors import (
     DecisionReferenceRequired,
     DomainError,
@@ -27,7 +33,7 @@ from domain.errors import (
     ReasonRequired,
 )
 from domain.meeting import MeetingNotOpen
-from infrastructure.idempotency import StillInProgress
+from infrastructure.persistence.idempotency import StillInProgress
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("commitments.api")

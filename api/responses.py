@@ -16,7 +16,7 @@ from application.errors import AlreadyExists, NotFound
 from application.queries import Results
 from domain.identifiers import derived_id
 from infrastructure.bootstrap import Services
-from infrastructure.keys import Principal
+from infrastructure.persistence.keys import Principal
 
 
 def _headers(body: dict[str, Any], location: str | None) -> dict[str, str]:

@@ -34,12 +34,20 @@ from application.views import (
 )
 from domain.due import Precision, RelativeUnit
 from domain.meeting import ParticipantRole
-from domain.text import DOCUMENT_TEXT_MAX, ISO_639_1, LONG_TEXT_MAX, SHORT_TEXT_MAX, refused_characters
+from domain.text import (
+    DOCUMENT_TEXT_MAX,
+    ISO_639_1,
+    LONG_TEXT_MAX,
+    SHORT_TEXT_MAX,
+    refused_characters,
+)
+from domain.webhooks import DeliveryStatus
 
 MANY = 500  # the most items of any list in one request
 PrecisionName = one_of(Precision)
 RelativeUnitName = one_of(RelativeUnit)
 RoleName = one_of(ParticipantRole)
+DeliveryStatusName = one_of(DeliveryStatus)
 
 
 def _text_form(in_names: bool, max_length: int) -> dict[str, Any]:
@@ -363,7 +371,7 @@ class DeliveryRecord(Answer):
     subscription_id: str
     event_type: str
     commitment_id: str | None
-    status: Literal["pending", "succeeded", "failed"]
+    status: DeliveryStatusName
     attempts: int
     next_attempt_at: str | None
     created_at: str

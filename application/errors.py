@@ -21,8 +21,8 @@ class NotFound(ApplicationError):
 class UnknownReference(ApplicationError):
     """A field of the request names something that does not exist."""
 
-    def __init__(self, kind: str, identifier: UUID | str | int, field: str) -> None:
-        super().__init__(f"no {kind} with id {identifier}", field)
+    def __init__(self, kind: str, identifier: UUID | str | int, field: str, by: str = "id") -> None:
+        super().__init__(f"no {kind} with {by} {identifier}", field)
 
 
 class AlreadyExists(ApplicationError):

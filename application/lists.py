@@ -18,17 +18,17 @@ from typing import Any, TypeVar
 
 from eventsourcing.domain import Aggregate
 
+from application import cursors
+from application.histories import Histories
+from application.ports import Catalogue
 from application.queries import (
     AgreementFilter,
-    Catalogue,
     CommitmentFilter,
     Filter,
     MeetingFilter,
     PartyFilter,
     Results,
 )
-from application import cursors
-from application.tracker import Tracker
 from application.views import AgreementView, CommitmentView, MeetingView, PartyView
 from domain.agreement import Agreement
 from domain.commitment import Commitment
@@ -62,10 +62,10 @@ def _meeting_wanted(query: MeetingFilter, m: Meeting) -> bool:
             and _found(query, m))
 
 
-def _replayed(tracker: Tracker, catalogue: Catalogue, cls: type[A], query: Filter, at: datetime,
+def _replayed(histories: Histories, catalogue: Catalogue, cls: type[A], query: Filter, at: datetime,
               wanted: Callable[[A], bool]) -> list[A]:
     """The records matching the query as they stood at ``at``, in the order recorded."""
-    found = (tracker.as_of(cls, record_id, at, query.axis) for record_id in catalogue.ids(query))
+    found = (histories.as_of(cls, record_id, at, query.axis) for record_id in catalogue.ids(query))
     return [record for record in found if record is not None and wanted(record)]
 
 
@@ -79,33 +79,33 @@ def _page(query: Filter, records: list[A], view: Callable[[A], Any]) -> Results:
                    next_cursor=cursors.encode(name, following) if following < len(records) else None)
 
 
-def commitments(tracker: Tracker, catalogue: Catalogue, query: CommitmentFilter) -> Results:
+def commitments(histories: Histories, catalogue: Catalogue, query: CommitmentFilter) -> Results:
     """As recorded at an instant, the read model's versions answer; on the effective axis each is
     replayed. A commitment's texts never change: the catalogue's words are its words at any instant."""
     if query.as_of is None or query.axis == "recorded":
         return catalogue.find_commitments(query)
-    found = _replayed(tracker, catalogue, Commitment, query, query.as_of, lambda c: _commitment_wanted(query, c))
+    found = _replayed(histories, catalogue, Commitment, query, query.as_of, lambda c: _commitment_wanted(query, c))
     if query.sort != "recorded":
         found.sort(key=lambda c: c.due_at.isoformat() if c.due_at else OPEN_ENDED_LAST, reverse=query.sort == "-due")
     return _page(query, found, CommitmentView.of)
 
 
-def meetings(tracker: Tracker, catalogue: Catalogue, query: MeetingFilter) -> Results:
+def meetings(histories: Histories, catalogue: Catalogue, query: MeetingFilter) -> Results:
     if query.as_of is None:
         return catalogue.find_meetings(query)
-    return _page(query, _replayed(tracker, catalogue, Meeting, query, query.as_of,
+    return _page(query, _replayed(histories, catalogue, Meeting, query, query.as_of,
                                   lambda m: _meeting_wanted(query, m)), MeetingView.of)
 
 
-def agreements(tracker: Tracker, catalogue: Catalogue, query: AgreementFilter) -> Results:
+def agreements(histories: Histories, catalogue: Catalogue, query: AgreementFilter) -> Results:
     if query.as_of is None:
         return catalogue.find_agreements(query)
-    return _page(query, _replayed(tracker, catalogue, Agreement, query, query.as_of, lambda a: _found(query, a)),
+    return _page(query, _replayed(histories, catalogue, Agreement, query, query.as_of, lambda a: _found(query, a)),
                  AgreementView.of)
 
 
-def parties(tracker: Tracker, catalogue: Catalogue, query: PartyFilter) -> Results:
+def parties(histories: Histories, catalogue: Catalogue, query: PartyFilter) -> Results:
     """A party's names never change: the catalogue's words are its words at any instant."""
     if query.as_of is None:
         return catalogue.find_parties(query)
-    return _page(query, _replayed(tracker, catalogue, Party, query, query.as_of, lambda p: True), PartyView.of)
+    return _page(query, _replayed(histories, catalogue, Party, query, query.as_of, lambda p: True), PartyView.of)

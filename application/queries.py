@@ -1,13 +1,13 @@
 """Questions asked across many records, answered by the read model.
 
-The filters are plain data; ``Catalogue`` is what answers them (implemented with
-SQLAlchemy tables in ``infrastructure.catalogue``).
+The filters are plain data; ``application.ports.Catalogue`` is what answers them (implemented
+with SQLAlchemy tables in ``infrastructure.read_model.catalogue``).
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from domain.agreement import AgreementKind
@@ -182,42 +182,3 @@ class PartyFilter:
 
 
 Filter = CommitmentFilter | MeetingFilter | AgreementFilter | PartyFilter
-
-
-class Catalogue(Protocol):
-    def find_commitments(self, query: CommitmentFilter) -> Results: ...
-
-    def find_meetings(self, query: MeetingFilter) -> Results: ...
-
-    def find_agreements(self, query: AgreementFilter) -> Results: ...
-
-    def find_parties(self, query: PartyFilter) -> Results: ...
-
-    def search(self, words: list[tuple[str, ...]], limit: int) -> list[SearchHit]: ...
-
-    def ids(self, query: Filter) -> list[str]:
-        """Every record of the filter's kind matching its filters on what never changes (kinds,
-        parties, meeting, series, parent) and its words as they stand (which only grow: documents
-        and matrix rows are added, never removed), in the order recorded; the filters on state
-        are left to the caller."""
-        ...
-
-    def touched_by_party(self, party_id: str) -> list[str]:
-        """The party, and the meetings it took part in, agreements it adopted, commitments it leads or supports."""
-        ...
-
-    def touched_by_meeting(self, meeting_id: str) -> list[str]:
-        """The meeting, and the agreements adopted and commitments made at it."""
-        ...
-
-    def overdue_candidates(self, now: datetime, limit: int) -> list[str]:
-        """Commitments that can be late, whose due has passed, not yet recorded as overdue."""
-        ...
-
-    def due_soon_candidates(self, now: datetime, limit: int) -> list[str]:
-        """Commitments with a reminder that has fallen due and not yet been told."""
-        ...
-
-    def review_candidates(self, now: datetime, limit: int) -> list[str]:
-        """Open commitments whose review day has come and not yet been told."""
-        ...

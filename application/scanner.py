@@ -5,14 +5,31 @@ archive), and lets each commitment's own rules decide. Several scanners may run 
 threads or processes: optimistic concurrency on each commitment makes every fact recorded once.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
-from application.queries import Catalogue
-from application.tracker import Tracker
+from application.errors import ConcurrentUpdate
+from application.ports import Catalogue
+from application.saving import Records, as_read
+from domain.commitment import Commitment
 
 BATCH = 500
+SCHEDULER = "scheduler"  # the actor of the facts the scanner records
+Mark = Callable[[Commitment, datetime], bool]
+
+
+def overdue(commitment: Commitment, now: datetime) -> bool:
+    return commitment.mark_overdue(now, SCHEDULER, now)
+
+
+def due_soon(commitment: Commitment, now: datetime) -> bool:
+    return commitment.mark_due_soon(now, SCHEDULER, now)
+
+
+def review_due(commitment: Commitment, now: datetime) -> bool:
+    return commitment.mark_review_due(now, SCHEDULER, now)
 
 
 @dataclass
@@ -23,22 +40,18 @@ class ScanResult:
 
 
 class Scanner:
-    def __init__(self, tracker: Tracker, catalogue: Catalogue, batch: int = BATCH) -> None:
-        self.tracker = tracker
+    def __init__(self, records: Records, catalogue: Catalogue, batch: int = BATCH) -> None:
+        self.records = records
         self.catalogue = catalogue
         self.batch = batch
 
     def tick(self) -> ScanResult:
-        result = ScanResult()
-        now = self.tracker.now()
-        result.overdue = self._each(self.catalogue.overdue_candidates, now, self.tracker.mark_many_overdue)
-        result.due_soon = self._each(self.catalogue.due_soon_candidates, now, self.tracker.mark_many_due_soon)
-        result.review_due = self._each(self.catalogue.review_candidates, now, self.tracker.mark_many_review_due)
-        return result
+        now = self.records.now()
+        return ScanResult(overdue=self._each(self.catalogue.overdue_candidates, now, overdue),
+                          due_soon=self._each(self.catalogue.due_soon_candidates, now, due_soon),
+                          review_due=self._each(self.catalogue.review_candidates, now, review_due))
 
-    def _each(
-        self, candidates: Callable[[datetime, int], list[str]], now: datetime, mark: Callable[[list[str]], int]
-    ) -> int:
+    def _each(self, candidates: Callable[[datetime, int], list[str]], now: datetime, mark: Mark) -> int:
         """Each batch of candidates is marked together (one transaction for the batch's events)."""
         recorded = 0
         seen: set[str] = set()
@@ -47,4 +60,40 @@ class Scanner:
             if not ids:
                 return recorded
             seen.update(ids)
-            recorded += mark(ids)
+            recorded += self.mark_many(ids, mark)
+
+    def mark_many(self, commitment_ids: Sequence[str], mark: Mark) -> int:
+        """Mark a batch in one save (one transaction); how many were recorded. If another process
+        changed one of them first, the batch stores nothing and each is marked on its own."""
+        now = self.records.now()
+        found = self.records.read_many([UUID(commitment_id) for commitment_id in commitment_ids])
+        read = [as_read(aggregate) for aggregate in found.values()]
+        changed = [c for c in found.values() if isinstance(c, Commitment) and mark(c, now)]
+        if not changed:
+            return 0
+        try:
+            self.records.save(*changed, read=read)
+            return len(changed)
+        except ConcurrentUpdate:
+            recorded = 0
+            for commitment in changed:
+                try:
+                    recorded += self.mark(commitment.id, mark)
+                except ConcurrentUpdate:
+                    continue  # the next tick looks again
+            return recorded
+
+    def mark(self, commitment_id: UUID | str, mark: Mark, attempts: int = 5) -> bool:
+        """Optimistic concurrency is the deduplicator: when another process changed the commitment
+        first, it is read again and the rule decides anew (often: nothing to do). True if recorded here."""
+        for _ in range(attempts):
+            commitment = self.records.get(Commitment, commitment_id)
+            read = as_read(commitment)
+            if not mark(commitment, self.records.now()):
+                return False
+            try:
+                self.records.save(commitment, read=[read])
+            except ConcurrentUpdate:
+                continue
+            return True
+        raise ConcurrentUpdate()

@@ -5,6 +5,7 @@ here. The names are part of the stored format: never rename one.
 """
 
 import dataclasses
+from collections.abc import Mapping
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -15,7 +16,15 @@ from domain.agreement import AgreementKind, MatrixRow
 from domain.commitment import CommitmentKind, Evidence, FollowUp, Progress, Provenance
 from domain.due import Due, Precision, RelativeUnit
 from domain.lifecycle import Status
-from domain.meeting import DateRange, MeetingKind, MeetingStatus, Participant, ParticipantRole, SourceDocument, Venue
+from domain.meeting import (
+    DateRange,
+    MeetingKind,
+    MeetingStatus,
+    Participant,
+    ParticipantRole,
+    SourceDocument,
+    Venue,
+)
 from domain.party import PartyKind
 from domain.series import HeldSession
 from domain.text import MultilingualText
@@ -55,11 +64,16 @@ class DataclassAsDict(Transcoding):
         self.fields = [f.name for f in dataclasses.fields(cls)]
 
     def encode(self, obj: Any) -> dict[str, Any]:
-        return {name: getattr(obj, name) for name in self.fields}
+        return {name: _plain(getattr(obj, name)) for name in self.fields}
 
     def decode(self, data: dict[str, Any]) -> Any:
         known = {key: value for key, value in data.items() if key in self.fields}
         return self.type(**known)
+
+
+def _plain(value: Any) -> Any:
+    """A read-only mapping (``MultilingualText.texts``) is stored as the JSON object it holds."""
+    return dict(value) if isinstance(value, Mapping) and not isinstance(value, dict) else value
 
 
 ENUMS: dict[str, type[Enum]] = {

@@ -11,32 +11,10 @@ per command, and every command still returns only after the read model holds its
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-from uuid import UUID
 
 from eventsourcing.application import Recording
-from eventsourcing.domain import Aggregate
 
-
-@dataclass
-class Saved:
-    """What one command saved, and what its followers may start from instead of reading again:
-    the aggregates as it read them before changing them, and as it saved them."""
-    recordings: list[Recording] = field(default_factory=list)
-    before: dict[tuple[UUID, int], Aggregate] = field(default_factory=dict)
-    aggregates: dict[UUID, Aggregate] = field(default_factory=dict)
-    events: dict[int, Any] = field(default_factory=dict)
-
-    @property
-    def until(self) -> int:
-        return max(recording.notification.id for recording in self.recordings)
-
-    def add(self, other: "Saved") -> None:
-        self.recordings += other.recordings
-        self.before.update(other.before)
-        self.aggregates.update(other.aggregates)
-        self.events.update(other.events)
+from application.ports import Saved
 
 
 class Turns:

@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 
 from bench.measure import Figure
-from bench.scenarios import seed_meeting, services as bench_services
+from bench.seeding import seed_meeting
+from bench.seeding import services as bench_services
 from domain.access import Role
 
 ROOT = Path(__file__).resolve().parent.parent

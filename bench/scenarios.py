@@ -1,35 +1,31 @@
 """The benchmark scenarios. Each returns Figures: a measured value beside a baseline from the same run."""
 
 import json
-import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 
 import httpx
-import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.persistence import StoredEvent
 from sqlalchemy import insert, text
 
-from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from application.inputs import DueInput, TextInput
 from application.queries import CommitmentFilter, terms
 from application.scanner import BATCH
+from bench.http_load import memory_under_load, read_one, receiver, record_many
 from bench.measure import Figure, rate, seconds, summary
+from bench.seeding import clone_commitments, database, seed_meeting, services
 from domain.access import Role
 from domain.search import index_terms
-from infrastructure import search_index
-from infrastructure.bootstrap import Services, build
-from infrastructure.database import event_store_env
-from infrastructure.read_tables import commitments_view
-from infrastructure.tables import deliveries
-from infrastructure.settings import Settings
+from infrastructure.bootstrap import Services
+from infrastructure.persistence.database import event_store_env
+from infrastructure.read_model import search_index
+from infrastructure.read_model.tables import commitments_view
+from infrastructure.webhooks.outbox import delivery_row
+from infrastructure.webhooks.tables import deliveries
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 UTC = timezone.utc
 
 
@@ -41,35 +37,6 @@ class Note(Aggregate):
         self.text = text
 
 
-@contextmanager
-def database(engine: str) -> Iterator[str]:
-    """A fresh, empty database for one measurement."""
-    if engine == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{Path(folder) / 'bench.db'}"
-        return
-    name = f"commitments_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def services(url: str, **settings: object) -> Services:
-    return build(Settings(database_url=url, scan_interval=0, dispatch_interval=0, **settings))  # type: ignore[arg-type]
-
-
-def seed_meeting(s: Services) -> tuple[str, str]:
-    party = s.tracker.register_party("bench", TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ")
-    meeting = s.tracker.record_meeting("bench", TextInput({"en": "General meeting"}), "general_meeting",
-                                       PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
-                                       VenueInput("Palais des Nations", "Europe/Zurich"))
-    return party.id, meeting.id
-
-
 def record_commitments(engine: str, count: int, runs: int) -> list[Figure]:
     ours, baseline = [], []
     for _ in range(runs):
@@ -77,7 +44,7 @@ def record_commitments(engine: str, count: int, runs: int) -> list[Figure]:
             s = services(url)
             party_id, meeting_id = seed_meeting(s)
             text_in = TextInput({"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"}, "ar")
-            ours.append(rate(count, lambda: [s.tracker.record_commitment(
+            ours.append(rate(count, lambda: [s.tracker.commitments.record(
                 "bench", text_in, party_id, meeting_id, due=DueInput("year", "2030")) for _ in range(count)]))
             s.close()
         with database(engine) as url:
@@ -139,7 +106,6 @@ def find_overdue(engine: str, sizes: list[int], runs: int) -> list[Figure]:
 def verify_chain(engine: str, events: int, runs: int) -> list[Figure]:
     with database(engine) as url:
         s = services(url)
-        s.tracker.after_save = None
         clone_commitments(s, events - 2)  # and a party and a meeting: ``events`` in all
         s.audit.catch_up()
         ours = [rate(events, lambda: s.audit.verify()) for _ in range(runs)]
@@ -156,18 +122,18 @@ def load_long_history(engine: str, events: int, runs: int) -> list[Figure]:
     with database(engine) as url:
         s = services(url, snapshot_interval=100)
         party_id, meeting_id = seed_meeting(s)
-        short = s.tracker.record_commitment("bench", TextInput({"en": "Short"}), party_id, meeting_id,
+        short = s.tracker.commitments.record("bench", TextInput({"en": "Short"}), party_id, meeting_id,
                                             due=DueInput("year", "2030"), status="agreed")
-        long = s.tracker.record_commitment("bench", TextInput({"en": "Long"}), party_id, meeting_id,
+        long = s.tracker.commitments.record("bench", TextInput({"en": "Long"}), party_id, meeting_id,
                                            due=DueInput("year", "2030"), status="agreed")
         for commitment_id, target in ((short.id, 10), (long.id, events)):
-            aggregate = s.tracker.repository.get(uuid.UUID(commitment_id))
+            aggregate = s.store.repository.get(uuid.UUID(commitment_id))
             while aggregate.version < target:
                 for _ in range(min(250, target - aggregate.version)):
                     aggregate.report_progress(aggregate.version % 101, None, (), "bench", datetime.now(UTC))
-                s.tracker.save(aggregate)
-        ours = [seconds(lambda: s.tracker.get_commitment(long.id)) for _ in range(runs * 5)]
-        baseline = [seconds(lambda: s.tracker.get_commitment(short.id)) for _ in range(runs * 5)]
+                s.tracker.records.save(aggregate)
+        ours = [seconds(lambda: s.tracker.commitments.get(long.id)) for _ in range(runs * 5)]
+        baseline = [seconds(lambda: s.tracker.commitments.get(short.id)) for _ in range(runs * 5)]
         s.close()
     value, low, high = summary(ours)
     return [Figure(f"load a commitment with {events:,} events (snapshots every 100)", engine, "ms", value * 1000,
@@ -221,7 +187,7 @@ def mark_overdue(engine: str, count: int, runs: int) -> list[Figure]:
             s.subscriptions.create("http://127.0.0.1:9/hooks", ["overdue"], [], "bench (never sent)")
             party_id, meeting_id = seed_meeting(s)
             for _ in range(count):
-                s.tracker.record_commitment("bench", TextInput({"en": "Due long ago"}), party_id, meeting_id,
+                s.tracker.commitments.record("bench", TextInput({"en": "Due long ago"}), party_id, meeting_id,
                                             due=DueInput("year", "2024"), status="agreed")
             # The scanner runs in a worker that did not record them (and holds none of them in memory).
             s.close()
@@ -237,14 +203,10 @@ def mark_overdue(engine: str, count: int, runs: int) -> list[Figure]:
 
 
 def read_via_api(engine: str, total: int, runs: int) -> list[Figure]:
-    from bench.http_load import read_one
-
     return _median_of_runs(read_one, engine, total, runs)
 
 
 def record_via_api(engine: str, total: int, runs: int) -> list[Figure]:
-    from bench.http_load import record_many
-
     return _median_of_runs(record_many, engine, total, runs)
 
 
@@ -261,34 +223,18 @@ def _median_of_runs(scenario: Callable[[str, str, int], list[Figure]], engine: s
     return [middle]
 
 
-def clone_commitments(s: Services, count: int) -> None:
-    """``count`` commitments in the event log, fast: the stored first event of a real one, under
-    new ids (the stored state holds no id). Followers of the log are not run."""
-    party_id, meeting_id = seed_meeting(s)
-    template = s.tracker.record_commitment(
-        "bench", TextInput({"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"}, "ar"),
-        party_id, meeting_id, due=DueInput("year", "2030"), status="agreed")
-    stored = next(iter(s.tracker.recorder.select_events(uuid.UUID(template.id))))
-    # 1,000 at a time: psycopg's pipeline, which eventsourcing uses to insert on PostgreSQL, was seen
-    # to stall for good on a single insert of 10,000 events (a command saves a handful).
-    for start in range(0, count - 1, 1_000):
-        s.tracker.recorder.insert_events([
-            StoredEvent(uuid.uuid4(), 1, stored.topic, stored.state) for _ in range(min(1_000, count - 1 - start))])
-
-
 def rebuild_read_model(engine: str, events: int, runs: int) -> list[Figure]:
     with database(engine) as url:
         s = services(url)
-        s.tracker.after_save = None
         clone_commitments(s, events)
-        total = s.tracker.recorder.max_notification_id()
+        total = s.store.recorder.max_notification_id()
         ours = [rate(total, s.projector.rebuild) for _ in range(runs)]
 
         def decode_all() -> None:
             start = 1
-            while batch := list(s.tracker.recorder.select_notifications(start, 500)):
+            while batch := list(s.store.recorder.select_notifications(start, 500)):
                 for notification in batch:
-                    s.tracker.mapper.to_domain_event(notification)
+                    s.store.mapper.to_domain_event(notification)
                 start = batch[-1].id + 1
 
         baseline = [rate(total, decode_all) for _ in range(runs)]
@@ -301,8 +247,6 @@ def rebuild_read_model(engine: str, events: int, runs: int) -> list[Figure]:
 def deliver_webhooks(engine: str, count: int, runs: int) -> list[Figure]:
     """One dispatcher sending ``count`` pending deliveries to a receiver in another process, against a
     load generator with the same concurrency (one keep-alive client) posting the same bodies to it."""
-    from bench.http_load import receiver
-
     ours, baseline = [], []
     for _ in range(runs):
         with database(engine) as url, receiver() as hook_url:
@@ -314,10 +258,7 @@ def deliver_webhooks(engine: str, count: int, runs: int) -> list[Figure]:
                 "padding": "x" * 1_000}}, ensure_ascii=False)
             with s.engine.begin() as connection:
                 connection.execute(insert(deliveries), [
-                    {"id": f"msg_bench{n:08d}", "subscription_id": subscription.id, "position": n + 1,
-                     "event_type": "commitment.overdue", "commitment_id": None, "payload": body, "status": "pending",
-                     "attempts": 0, "attempt_count": 0, "next_attempt_at": now, "created_at": now, "updated_at": now}
-                    for n in range(count)])
+                    delivery_row(subscription.id, "commitment.overdue", body, now, position=n + 1) for n in range(count)])
             with httpx.Client(headers={"content-type": "application/json"}) as client:
                 baseline.append(rate(count, lambda: [client.post(hook_url, content=body.encode()) for _ in range(count)]))
             ours.append(rate(count, s.dispatcher.tick))
@@ -334,11 +275,8 @@ def deliver_webhooks(engine: str, count: int, runs: int) -> list[Figure]:
 def api_memory(engine: str, commitments: int, runs: int) -> list[Figure]:
     """Peak resident memory of the API process (one worker) serving reads, lists and searches
     over ``commitments`` commitments."""
-    from bench.http_load import memory_under_load
-
     with database(engine) as url:
         s = services(url)
-        s.tracker.after_save = None
         clone_commitments(s, commitments)
         s.projector.catch_up()
         s.outbox.catch_up()

@@ -22,10 +22,26 @@ from domain.errors import (
     InvalidValue,
     ReasonRequired,
 )
-from domain.lifecycle import ALLOWED_FROM, ASSESSED, CAN_BE_LATE, INITIAL, OPEN, REASON_NEEDED_FROM, Action, Status
 from domain.identifiers import series_slug
+from domain.lifecycle import (
+    ALLOWED_FROM,
+    ASSESSED,
+    CAN_BE_LATE,
+    INITIAL,
+    LEADS_TO,
+    OPEN,
+    REASON_NEEDED_FROM,
+    Action,
+    Status,
+)
 from domain.meeting import session_number, web_address
-from domain.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, MultilingualText, clean_text, optional_text
+from domain.text import (
+    LONG_TEXT_MAX,
+    SHORT_TEXT_MAX,
+    MultilingualText,
+    clean_text,
+    optional_text,
+)
 
 MAX_EVIDENCE = 50
 DEFAULT_REMINDER_DAYS = (30, 7)  # tell subscribers a month and a week before the due
@@ -252,7 +268,7 @@ class Commitment(Aggregate):
 
     @event("Agreed")
     def _agreed(self, reason: str | None, actor: str, timestamp: datetime) -> None:
-        self.status = Status.AGREED
+        self.status = LEADS_TO[Action.AGREE]
 
     def note(self, reason: str | None, actor: str, when: datetime) -> None:
         self._ensure_allowed(Action.NOTE, reason)
@@ -260,7 +276,7 @@ class Commitment(Aggregate):
 
     @event("Noted")
     def _noted(self, reason: str | None, actor: str, timestamp: datetime) -> None:
-        self.status = Status.NOTED
+        self.status = LEADS_TO[Action.NOTE]
 
     def start(self, reason: str | None, actor: str, when: datetime) -> None:
         self._ensure_allowed(Action.START, reason)
@@ -268,7 +284,7 @@ class Commitment(Aggregate):
 
     @event("Started")
     def _started(self, reason: str | None, actor: str, timestamp: datetime) -> None:
-        self.status = Status.IN_PROGRESS
+        self.status = LEADS_TO[Action.START]
 
     def stall(self, reason: str | None, actor: str, when: datetime) -> None:
         self._ensure_allowed(Action.STALL, reason)
@@ -276,7 +292,7 @@ class Commitment(Aggregate):
 
     @event("Stalled")
     def _stalled(self, reason: str | None, actor: str, timestamp: datetime) -> None:
-        self.status = Status.STALLED
+        self.status = LEADS_TO[Action.STALL]
 
     def suspend(self, decision_reference: str | None, reason: str | None, actor: str, when: datetime) -> None:
         self._ensure_allowed(Action.SUSPEND, reason)
@@ -286,7 +302,7 @@ class Commitment(Aggregate):
 
     @event("Suspended")
     def _suspended(self, decision_reference: str, reason: str | None, actor: str, timestamp: datetime) -> None:
-        self.status = Status.SUSPENDED
+        self.status = LEADS_TO[Action.SUSPEND]
         self.decision_reference = decision_reference
 
     def resume(self, reason: str | None, actor: str, when: datetime) -> None:
@@ -295,7 +311,7 @@ class Commitment(Aggregate):
 
     @event("Resumed")
     def _resumed(self, reason: str | None, actor: str, timestamp: datetime) -> None:
-        self.status = Status.IN_PROGRESS
+        self.status = LEADS_TO[Action.RESUME]
         self.decision_reference = None
 
     def deliver(
@@ -318,7 +334,7 @@ class Commitment(Aggregate):
     def _delivered(
         self, evidence: tuple[Evidence, ...], delivered_on: date | None, note: str | None, actor: str, timestamp: datetime
     ) -> None:
-        self.status = Status.DELIVERED
+        self.status = LEADS_TO[Action.DELIVER]
         self.evidence = (*self.evidence, *evidence)
 
     def reject_delivery(self, reason: str | None, actor: str, when: datetime) -> None:
@@ -327,7 +343,7 @@ class Commitment(Aggregate):
 
     @event("DeliveryRejected")
     def _delivery_rejected(self, reason: str, actor: str, timestamp: datetime) -> None:
-        self.status = Status.IN_PROGRESS
+        self.status = LEADS_TO[Action.REJECT_DELIVERY]
 
     def assess(self, outcome: Status, reason: str | None, actor: str, when: datetime) -> None:
         outcome = assessment_outcome(outcome)
@@ -344,7 +360,7 @@ class Commitment(Aggregate):
 
     @event("Reopened")
     def _reopened(self, reason: str, actor: str, timestamp: datetime) -> None:
-        self.status = Status.IN_PROGRESS
+        self.status = LEADS_TO[Action.REOPEN]
         self.fulfilled_by_meeting = None
 
     def cancel(self, reason: str | None, actor: str, when: datetime) -> None:
@@ -353,7 +369,7 @@ class Commitment(Aggregate):
 
     @event("Cancelled")
     def _cancelled(self, reason: str | None, actor: str, timestamp: datetime) -> None:
-        self.status = Status.CANCELLED
+        self.status = LEADS_TO[Action.CANCEL]
 
     def supersede(
         self, new_commitment_id: UUID, meeting_id: UUID, reason: str | None, actor: str, when: datetime
@@ -369,7 +385,7 @@ class Commitment(Aggregate):
     def _superseded(
         self, new_commitment_id: UUID, meeting_id: UUID, reason: str | None, actor: str, timestamp: datetime
     ) -> None:
-        self.status = Status.SUPERSEDED
+        self.status = LEADS_TO[Action.SUPERSEDE]
         self.superseded_by = new_commitment_id
 
     def is_met_by(self, meeting_id: UUID, series: str | None, session_number: int | None, held_on: date) -> bool:

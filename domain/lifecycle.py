@@ -87,3 +87,53 @@ REASON_NEEDED_FROM: dict[Action, frozenset[Status]] = {
 
 def allowed_actions(status: Status) -> list[Action]:
     return [action for action, sources in ALLOWED_FROM.items() if status in sources]
+
+
+# Where each action leads (an assessment leads to one of the assessed states; progress and dues
+# leave the status as it is).
+LEADS_TO: dict[Action, Status] = {
+    Action.AGREE: Status.AGREED,
+    Action.NOTE: Status.NOTED,
+    Action.START: Status.IN_PROGRESS,
+    Action.STALL: Status.STALLED,
+    Action.SUSPEND: Status.SUSPENDED,
+    Action.RESUME: Status.IN_PROGRESS,
+    Action.DELIVER: Status.DELIVERED,
+    Action.REJECT_DELIVERY: Status.IN_PROGRESS,
+    Action.REOPEN: Status.IN_PROGRESS,
+    Action.CANCEL: Status.CANCELLED,
+    Action.SUPERSEDE: Status.SUPERSEDED,
+}
+
+
+def _states(statuses: frozenset[Status]) -> str:
+    if statuses == OPEN:
+        return "any open state"
+    if statuses == ASSESSED:
+        return "an assessed state"
+    return " or ".join(status.value for status in Status if status in statuses)
+
+
+# What an action needs besides the states it is allowed from, in words (``domain.commitment`` checks it).
+ALSO_NEEDS: dict[Action, str] = {
+    Action.SUSPEND: "the reference of the decision that suspends it",
+    Action.DELIVER: "evidence",
+    Action.SUPERSEDE: "the new commitment and the meeting that replaced this one",
+    Action.REPORT_PROGRESS: "a whole percentage",
+}
+
+
+def describe(action: Action) -> str:
+    """The rule of an action in words, from these tables: "draft or noted → agreed; a reason is needed from noted."."""
+    if action is Action.ASSESS:
+        rule = f"{_states(ALLOWED_FROM[action])} → {' or '.join(s.value for s in Status if s in ASSESSED)}"
+    elif action in LEADS_TO:
+        rule = f"{_states(ALLOWED_FROM[action])} → {LEADS_TO[action].value}"
+    else:
+        rule = f"allowed in {_states(ALLOWED_FROM[action])}; the status stays as it is"
+    if action in ALSO_NEEDS:
+        rule += f"; needs {ALSO_NEEDS[action]}"
+    explained = REASON_NEEDED_FROM.get(action, frozenset())
+    if explained:
+        rule += "; a reason is needed" + ("" if explained == ALLOWED_FROM[action] else f" from {_states(explained)}")
+    return rule + "."

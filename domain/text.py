@@ -7,6 +7,7 @@ text comes back byte for byte as the coordinator composed it.
 import re
 import unicodedata
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Mapping
 
 from domain.errors import InvalidValue
@@ -139,7 +140,8 @@ class MultilingualText:
         return cls(texts=cleaned, authentic=authentic_code)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "texts", dict(self.texts))
+        # Read-only: aggregates share their values with the copies kept of them (``application.saving``).
+        object.__setattr__(self, "texts", MappingProxyType(dict(self.texts)))
 
     @property
     def authentic_text(self) -> str:

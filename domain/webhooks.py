@@ -65,17 +65,38 @@ def retry_schedule(values: list[float], field_name: str = "retry_schedule") -> t
     return tuple(values)
 
 
+class DeliveryStatus(Enum):
+    PENDING = "pending"  # to be sent (again), when its next attempt is due
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # every attempt used up; it can be resent
+
+
+class SubscriptionStatus(Enum):
+    ACTIVE = "active"
+    PAUSED = "paused"  # deliveries are created and held until it is resumed
+    DISABLED = "disabled"  # gone (410) or failing too long; resuming enables it again
+    DELETED = "deleted"  # gone from the list; its delivery log stays readable
+
+
 class Outcome(Enum):
     SUCCEEDED = "succeeded"
     RETRY = "retry"
     FAILED = "failed"  # no attempt left: exhausted
-    GONE = "gone"  # the endpoint said 410: the subscription is disabled
+    GONE = "gone"  # the endpoint said 410
 
 
 @dataclass(frozen=True)
 class Decision:
     outcome: Outcome
     next_attempt_at: datetime | None = None
+    disable_because: str | None = None  # the subscription must be disabled, for this reason
+
+    @property
+    def status(self) -> DeliveryStatus:
+        """What becomes of the delivery."""
+        if self.outcome is Outcome.SUCCEEDED:
+            return DeliveryStatus.SUCCEEDED
+        return DeliveryStatus.PENDING if self.outcome is Outcome.RETRY else DeliveryStatus.FAILED
 
 
 def decide(
@@ -84,6 +105,8 @@ def decide(
     attempts_made: int,
     schedule: tuple[float, ...],
     now: datetime,
+    failing_since: datetime | None = None,
+    failure_window: timedelta | None = None,
     jitter: random.Random | None = None,
 ) -> Decision:
     """What to do after an attempt. ``status_code`` is None when no answer came (timeout, refused).
@@ -92,14 +115,19 @@ def decide(
     (1-based) the next waits ``schedule[n-1]`` seconds, up to a fifth longer at random so
     that many deliveries do not retry in step, or as long as the endpoint's ``Retry-After``
     asks on 429 and 5xx (up to a day). With the schedule used up, the delivery has failed.
+    A subscription is disabled when its endpoint answers 410 Gone, or when it has been failing
+    (since ``failing_since``, or now) for ``failure_window``.
     """
     if status_code is not None and 200 <= status_code < 300:
         return Decision(Outcome.SUCCEEDED)
     if status_code == 410:
-        return Decision(Outcome.GONE)
+        return Decision(Outcome.GONE, disable_because="the endpoint answered 410 Gone")
+    since = failing_since or now
+    disable = (f"failing since {since.isoformat()}"
+               if failure_window is not None and now - since >= failure_window else None)
     if attempts_made > len(schedule):
-        return Decision(Outcome.FAILED)
+        return Decision(Outcome.FAILED, disable_because=disable)
     delay = timedelta(seconds=schedule[attempts_made - 1] * (1 + (jitter or random).random() * 0.2))
     if status_code in RETRY_AFTER_STATUSES and retry_after is not None:
         delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
-    return Decision(Outcome.RETRY, now + delay)
+    return Decision(Outcome.RETRY, now + delay, disable)

@@ -1,71 +1,51 @@
-"""The composition root: builds every part of the service from its settings."""
+"""The composition root: builds every part of the service from its settings, once, and hands each
+part what it needs in its constructor."""
 
 import functools
-import logging
-from datetime import timedelta
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from types import TracebackType
 
-from eventsourcing.persistence import ApplicationRecorder, Recording
 from sqlalchemy import Engine
 
+from application.saving import Clock, Records, system_clock
 from application.scanner import Scanner
-from application.tracker import Clock, Tracker, system_clock
+from application.store import EventStore
+from application.tracker import Tracker
 from domain.webhooks import retry_schedule
-from infrastructure import aggregate_batches, log_follower, schema
-from infrastructure.audit_chain import AuditChain
-from infrastructure.audit_watch import ChainWatch
-from infrastructure.catalogue import SqlCatalogue
-from infrastructure.database import create_table_engine, event_store_env, one_at_a_time
-from infrastructure.idempotency import IdempotencyStore
-from infrastructure.keys import KeyStore
-from infrastructure.delivery_log import DeliveryLog
-from infrastructure.denials import DenialLog
-from infrastructure.dispatcher import Dispatcher, DispatchSettings
-from infrastructure.head_signing import HeadSigner
-from infrastructure.outbox import Outbox
-from infrastructure.projection import Projector
-from infrastructure.readiness import Heartbeats, Readiness
-from infrastructure.subscriptions import SubscriptionStore
-from infrastructure.url_safety import UrlPolicy, system_resolve
+from infrastructure.audit.chain import AuditChain
+from infrastructure.audit.denials import DenialLog
+from infrastructure.audit.head_signing import HeadSigner
+from infrastructure.audit.watch import ChainWatch
+from infrastructure.log.aggregates import BatchReader
+from infrastructure.log.followers import LogFollowers
+from infrastructure.operations.readiness import Heartbeats, Readiness
+from infrastructure.persistence import schema
+from infrastructure.persistence.database import (
+    create_table_engine,
+    event_store_env,
+    one_at_a_time,
+)
+from infrastructure.persistence.idempotency import IdempotencyStore
+from infrastructure.persistence.keys import KeyStore
+from infrastructure.persistence.tables import metadata
+from infrastructure.read_model.catalogue import SqlCatalogue
+from infrastructure.read_model.projector import Projector
 from infrastructure.settings import Settings
-from infrastructure.tables import metadata
-
-
-log = logging.getLogger("commitments.projection")
-
-
-def _following(engine: Engine, recorder: ApplicationRecorder,
-               followers: Sequence[log_follower.Follower]) -> Callable[[Sequence[Recording]], None]:
-    """What runs after each command: every follower of the log (read model, webhook outbox, audit
-    chain) catches up to the command's events, together in one transaction (decision 0011).
-
-    The command's events are saved whatever happens here. If following them together fails, or
-    a follower is far behind, each follower tries on its own, so one failing follower does not
-    hold back the others; a failure is logged, not reported as the command's failure, and the
-    next command (or a rebuild) catches up.
-    """
-
-    def after_save(recordings: Sequence[Recording]) -> None:
-        saved = [recording.notification for recording in recordings]
-        until = max(n.id for n in saved)
-        try:
-            if log_follower.follow_together(engine, recorder, followers, saved):
-                return
-        except Exception:
-            log.exception("could not follow events up to %s together; each follower tries alone", until)
-        for follower in followers:
-            try:
-                log_follower.follow(engine, recorder, follower, until)
-            except Exception:
-                log.exception("could not catch up to event %s", until)
-
-    return after_save
+from infrastructure.webhooks.delivery_log import DeliveryLog
+from infrastructure.webhooks.dispatcher import Dispatcher, DispatchSettings
+from infrastructure.webhooks.outbox import Outbox
+from infrastructure.webhooks.subscriptions import SubscriptionStore
+from infrastructure.webhooks.url_safety import UrlPolicy, system_resolve
 
 
 @dataclass
 class Services:
+    """Every part of a running service; close it (or use it in a ``with``) when done."""
+
     settings: Settings
+    store: EventStore
     tracker: Tracker
     keys: KeyStore
     idempotency: IdempotencyStore
@@ -100,8 +80,15 @@ class Services:
     def close(self) -> None:
         self.denials.flush()
         self.dispatcher.close()
-        self.tracker.close()
+        self.store.close()
         self.engine.dispose()
+
+    def __enter__(self) -> "Services":
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
 
 
 def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True,
@@ -109,41 +96,41 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     """Connect to the database the settings name, creating what is missing. ``resolve`` looks up the
     addresses of a webhook's host (the machine's resolver; DNS is outside the machine).
 
-    The read model is created (or rebuilt, if its shape changed) and brought up to
-    date with the event log, then kept up to date by every command.
+    The read model is created (or rebuilt, if its shape changed) and brought up to date with the
+    event log, then kept up to date by every command (``catch_up=False``: left as it is).
     """
     engine = create_table_engine(settings.database_url)
     policy = UrlPolicy(allow_http=settings.webhook_allow_http, allow_loopback=settings.webhook_allow_loopback,
                        allow_private=settings.webhook_allow_private, resolve=resolve)
     with one_at_a_time(engine):
         schema.upgrade(engine, metadata)
-        tracker = Tracker(event_store_env(settings.database_url), clock, settings.snapshot_interval)
-        projector = Projector(engine, tracker)
+        store = EventStore(event_store_env(settings.database_url), settings.snapshot_interval)
+        reader = BatchReader(store)
+        decode = store.mapper.to_domain_event
+        projector = Projector(engine, store.recorder, decode, reader)
         projector.prepare()
         subscriptions = SubscriptionStore(engine, clock, policy)
-        outbox = Outbox(engine, tracker, subscriptions, clock, settings.public_url)
-        outbox.start_at_the_end()
-        audit = AuditChain(engine, tracker.recorder, HeadSigner(engine, clock, settings.signing_key_file or None),
-                           clock)
+        outbox = Outbox(engine, store.recorder, decode, reader, subscriptions, clock, settings.public_url)
+        outbox.start(at_the_end=True)  # the events stored before it are not news to anyone
+        audit = AuditChain(engine, store.recorder, HeadSigner(engine, clock, settings.signing_key_file or None), clock)
         audit.start()
         audit_watch = ChainWatch(engine, audit, outbox, clock, settings.audit_full_check_interval)
         audit_watch.start()
     if catch_up:
-        projector.catch_up()
-        outbox.catch_up()
-        audit.catch_up()
-    tracker.read_many = functools.partial(aggregate_batches.read_many, tracker)
-    tracker.after_save = _following(engine, tracker.recorder, [projector.follower, outbox.follower, audit.follower])
+        for follower in (projector, outbox, audit):
+            follower.catch_up()
+    records = Records(store, clock, LogFollowers(engine, store.recorder, [projector, outbox, audit]), reader)
     catalogue = SqlCatalogue(engine)
     beats = Heartbeats(engine, clock)
     return Services(
         settings=settings,
-        tracker=tracker,
+        store=store,
+        tracker=Tracker.on(records),
         keys=KeyStore(engine, clock),
         idempotency=IdempotencyStore(engine, clock),
         projector=projector,
         catalogue=catalogue,
-        scanner=Scanner(tracker, catalogue),
+        scanner=Scanner(records, catalogue),
         subscriptions=subscriptions,
         outbox=outbox,
         dispatcher=Dispatcher(engine, outbox, clock, DispatchSettings(
@@ -157,7 +144,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         denials=DenialLog(engine, clock, limit=settings.denial_limit,
                           retention=timedelta(days=settings.denial_retention_days)),
         heartbeats=beats,
-        readiness=Readiness(engine, clock, beats, lambda: (tracker.recorder.max_notification_id() or 0)
+        readiness=Readiness(engine, clock, beats, lambda: (store.recorder.max_notification_id() or 0)
                             - projector.position(), audit_watch,
                             {"scanner": settings.scan_interval or 60.0, "dispatcher": settings.dispatch_interval or 2.0}),
         engine=engine,

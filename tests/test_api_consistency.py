@@ -9,13 +9,14 @@ from uuid import UUID
 from domain.access import Role
 from infrastructure.bootstrap import Services
 from tests.conftest import Api
+from tests.fakes import FrozenClock
 from tests.records import commitment, party
 from tests.test_api_errors import assert_problem
 from tests.world import build_world
 
 
 def count_events(services: Services) -> int:
-    return services.tracker.recorder.max_notification_id() or 0
+    return services.store.recorder.max_notification_id() or 0
 
 
 def test_a_retried_create_returns_the_first_response_and_stores_nothing_new(api: Api, services: Services) -> None:
@@ -122,20 +123,12 @@ def test_if_match_applies_to_meetings_and_agreements_too(api: Api) -> None:
                             **{"If-Match": '"7"'}), 412, "stale-version")
 
 
-def test_a_lost_race_is_a_409_and_the_winner_is_kept(api: Api, services: Services) -> None:
+def test_a_lost_race_is_a_409_and_the_winner_is_kept(api: Api, services: Services, clock: FrozenClock) -> None:
     world = build_world(api)
     cid = UUID(world.commitment)
-    tracker = services.tracker
-    original_clock = tracker.clock
-
-    def clock_that_lets_a_rival_write_first():  # type: ignore[no-untyped-def]
-        # Called after this request loaded the commitment and before it saves:
-        # a rival request (another process) starts the commitment in between.
-        tracker.clock = original_clock
-        tracker.start_commitment(cid, "key_rival")
-        return original_clock()
-
-    tracker.clock = clock_that_lets_a_rival_write_first
+    # A change reads the clock once, after it loaded the commitment and before it saves it: a rival
+    # request (another process) starts the commitment in between.
+    clock.before_next_reading(lambda: services.tracker.commitments.act("start", cid, "key_rival"))
     lost = api.post(f"/commitments/{cid}/stall", {"reason": "no budget"})
     assert_problem(lost, 409, "concurrent-update")
     kept = api.get(f"/commitments/{cid}").json()

@@ -7,7 +7,7 @@ from eventsourcing.persistence import ConnectionUnavailableError
 
 from domain.access import Role
 from infrastructure.bootstrap import Services
-from tests.conftest import Api
+from tests.conftest import Api, Standing
 from tests.records import commitment, meeting
 from tests.world import World
 
@@ -133,42 +133,48 @@ CASES = [
 @pytest.mark.parametrize(("description", "path", "make", "status", "slug", "field"), CASES,
                          ids=[case[0] for case in CASES])
 def test_bad_input_is_a_problem_naming_the_field_and_stores_nothing(
-    api: Api, world: World, nothing_stored: None, description: str, path: str, make: Any, status: int, slug: str,
-    field: str,
+    standing: Standing, standing_unchanged: None, description: str, path: str, make: Any, status: int, slug: str, field: str,
 ) -> None:
+    api, world = standing.api, standing.world
     url = path.format(c=world.commitment, m=world.meeting)
     assert_problem(api.post(url, make(world)), status, slug, field)
 
 
-def test_malformed_json_is_a_400(api: Api, world: World, nothing_stored: None) -> None:
+def test_malformed_json_is_a_400(standing: Standing, standing_unchanged: None) -> None:
+    api = standing.api
     response = api.client.post("/commitments", content=b'{"text": ', headers=api.headers(
         **{"content-type": "application/json"}))
     assert_problem(response, 400, "malformed-json")
 
 
-def test_a_body_that_is_not_an_object_is_a_422(api: Api, world: World, nothing_stored: None) -> None:
+def test_a_body_that_is_not_an_object_is_a_422(standing: Standing, standing_unchanged: None) -> None:
+    api = standing.api
     assert_problem(api.post("/commitments", ["not", "an", "object"]), 422, "invalid-value")
 
 
-def test_an_unknown_commitment_is_a_404(api: Api, world: World, nothing_stored: None) -> None:
+def test_an_unknown_commitment_is_a_404(standing: Standing, standing_unchanged: None) -> None:
+    api, world = standing.api, standing.world
     assert_problem(api.get(f"/commitments/{MISSING}"), 404, "not-found")
     assert_problem(api.post(f"/commitments/{MISSING}/start"), 404, "not-found")
     assert_problem(api.get(f"/commitments/{world.meeting}"), 404, "not-found")  # a meeting's id
     assert_problem(api.get("/commitments/not-a-uuid"), 422, "invalid-value", "commitment_id")
 
 
-def test_unknown_routes_and_methods_are_problems_too(api: Api, world: World) -> None:
+def test_unknown_routes_and_methods_are_problems_too(standing: Standing, standing_unchanged: None) -> None:
+    api, world = standing.api, standing.world
     assert_problem(api.get("/nowhere"), 404, "not-found")
     assert_problem(api.client.delete(f"/commitments/{world.commitment}", headers=api.headers()), 405,
                    "method-not-allowed")
 
 
-def test_an_oversized_body_is_a_413(api: Api, world: World, nothing_stored: None) -> None:
+def test_an_oversized_body_is_a_413(standing: Standing, standing_unchanged: None) -> None:
+    api, world = standing.api, standing.world
     huge = commitment(world.meeting, world.oic, text={"texts": {"en": "x" * 3_000_000}})
     assert_problem(api.post("/commitments", huge), 413, "payload-too-large")
 
 
-def test_a_bad_cursor_is_a_400_and_a_bad_limit_a_422(api: Api, world: World) -> None:
+def test_a_bad_cursor_is_a_400_and_a_bad_limit_a_422(standing: Standing, standing_unchanged: None) -> None:
+    api = standing.api
     assert_problem(api.get("/commitments", cursor="abc"), 400, "invalid-cursor", "cursor")
     assert_problem(api.get("/commitments", limit=0), 422, "invalid-value", "limit")
 
@@ -187,12 +193,14 @@ def test_odd_strings_never_cause_a_500(api: Api, world: World) -> None:
             assert response.status_code < 500, (text, response.text)
 
 
-def test_a_control_character_in_a_text_is_refused(api: Api, world: World, nothing_stored: None) -> None:
+def test_a_control_character_in_a_text_is_refused(standing: Standing, standing_unchanged: None) -> None:
+    api, world = standing.api, standing.world
     body = commitment(world.meeting, world.oic, text={"texts": {"en": "null\x00byte"}})
     assert_problem(api.post("/commitments", body), 422, "invalid-value", "text.texts.en")
 
 
-def test_auditors_read_but_a_write_is_a_403(api: Api, world: World, nothing_stored: None) -> None:
+def test_auditors_read_but_a_write_is_a_403(standing: Standing, standing_unchanged: None) -> None:
+    api, world = standing.api, standing.world
     assert api.get(f"/commitments/{world.commitment}", role=Role.AUDITOR).status_code == 200
     assert_problem(api.post(f"/commitments/{world.commitment}/start", role=Role.AUDITOR), 403, "forbidden")
 
@@ -206,7 +214,7 @@ def test_an_event_store_too_busy_to_answer_is_a_503_to_retry_not_a_500(
     def pool_timed_out(*args: Any, **kwargs: Any) -> None:
         raise ConnectionUnavailableError("Timed out waiting for return of writer")
 
-    monkeypatch.setattr(services.tracker.recorder, "insert_events", pool_timed_out)
+    monkeypatch.setattr(services.store.recorder, "insert_events", pool_timed_out)
     response = api.post("/commitments", json=commitment(world.meeting, world.oic))
     body = assert_problem(response, 503, "busy")
     assert response.headers["retry-after"] == "1"

@@ -18,7 +18,7 @@ from tests.test_api_errors import assert_problem
 def replayed(services: Services, commitment_id: str, at: datetime) -> Any:
     """The commitment rebuilt from its events recorded up to ``at``, by hand."""
     aggregate = None
-    for event in services.tracker.events.get(UUID(commitment_id)):
+    for event in services.store.events.get(UUID(commitment_id)):
         if event.timestamp <= at:
             aggregate = event.mutate(aggregate)
     return aggregate
@@ -62,7 +62,7 @@ def test_the_portfolio_as_of_any_instant_matches_a_replay(api: Api, services: Se
 def test_one_commitment_as_of_an_instant_is_exactly_as_it_stood(api: Api, services: Services,
                                                                history: dict[str, Any]) -> None:
     for commitment_id in history["commitments"][::7]:
-        events = list(services.tracker.events.get(UUID(commitment_id)))
+        events = list(services.store.events.get(UUID(commitment_id)))
         for event in events:
             at = event.timestamp + timedelta(microseconds=1)
             shown = api.get(f"/commitments/{commitment_id}", as_of=at.isoformat()).json()
@@ -136,7 +136,7 @@ def test_the_portfolio_on_the_effective_axis_counts_facts_recorded_late(api: Api
 def test_without_late_facts_both_axes_agree(api: Api, services: Services, history: dict[str, Any]) -> None:
     at = (history["start"] + (history["end"] - history["start"]) * 0.5).isoformat()
     on_time = {i for i in history["commitments"]
-               if not any(e.late for e in services.tracker.history(Commitment, i))}
+               if not any(e.late for e in services.tracker.histories.events(Commitment, i))}
     assert len(on_time) > 10  # and some were recorded late: the follow-up fulfilled months after its session
     assert on_time != set(history["commitments"])
     recorded = {i: (c["status"], c["version"]) for i, c in listed(api, as_of=at).items() if i in on_time}

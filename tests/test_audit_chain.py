@@ -13,9 +13,9 @@ from sqlalchemy import text
 
 from domain.access import Role
 from domain.audit import GENESIS, chain_link
-from infrastructure import audit_export
+from infrastructure.audit import export as audit_export
+from infrastructure.audit.head_signing import check_signature
 from infrastructure.bootstrap import Services
-from infrastructure.head_signing import check_signature
 from tests.conftest import Api
 from tests.receiver import Receiver
 from tests.world import build_world
@@ -23,7 +23,7 @@ from tests.world import build_world
 
 def stored_event(services: Services, aggregate_id: str, version: int) -> tuple[int, bytes]:
     """The notification id and stored state of one event."""
-    for notification in services.tracker.recorder.select_notifications(1, 10_000):
+    for notification in services.store.recorder.select_notifications(1, 10_000):
         if str(notification.originator_id) == aggregate_id and notification.originator_version == version:
             return notification.id, notification.state
     raise AssertionError("no such event")
@@ -39,7 +39,7 @@ def where_event(services: Services, aggregate_id: str) -> tuple[str, str]:
 def tamper(services: Services, aggregate_id: str, version: int, change: Any) -> int:
     """Rewrite a stored event's state behind the service's back, as someone with database access could."""
     position, state = stored_event(services, aggregate_id, version)
-    table = services.tracker.recorder.events_table_name
+    table = services.store.recorder.events_table_name
     condition, stored_id = where_event(services, aggregate_id)
     with services.engine.begin() as connection:
         changed = connection.execute(
@@ -64,7 +64,7 @@ def test_an_untouched_record_verifies(api: Api, services: Services) -> None:
     build_world(api)
     result = api.get("/audit/verify").json()
     assert result["intact"] is True
-    assert result["checked"] == services.tracker.recorder.max_notification_id()
+    assert result["checked"] == services.store.recorder.max_notification_id()
     assert result["first_broken_position"] is None
 
 
@@ -85,7 +85,7 @@ def test_an_event_deleted_from_the_database_is_found(api: Api, services: Service
     position, _ = stored_event(services, world.commitment, 2)
     condition, stored_id = where_event(services, world.commitment)
     with services.engine.begin() as connection:
-        deleted = connection.execute(text(f"DELETE FROM {services.tracker.recorder.events_table_name} "
+        deleted = connection.execute(text(f"DELETE FROM {services.store.recorder.events_table_name} "
                                           f"WHERE {condition} AND originator_version = 2"), {"id": stored_id}).rowcount
     assert deleted == 1
     result = services.audit.verify()
@@ -133,7 +133,7 @@ def test_an_exported_bundle_verifies_offline_with_the_standard_library(
     bundle = tmp_path / "bundle"
     head = audit_export.write_directory(services.audit, bundle)
     lines = (bundle / "events.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == head["position"] == services.tracker.recorder.max_notification_id()
+    assert len(lines) == head["position"] == services.store.recorder.max_notification_id()
     assert json.loads(lines[0])["event"]["type"] == "Registered"
     intact = run_verifier(bundle, "--head", str(tmp_path / "saved-head.json"))
     assert intact.returncode == 0, intact.stdout + intact.stderr
@@ -191,7 +191,7 @@ def test_a_broken_chain_is_noticed_without_anyone_asking(api: Api, services: Ser
     subscription = api.post("/subscriptions", {"url": receiver.url, "kinds": ["operations"]}, role=Role.ADMIN)
     assert subscription.status_code == 201, subscription.text
     first = services.audit_watch.tick()
-    assert first.intact and first.checked == services.tracker.recorder.max_notification_id()
+    assert first.intact and first.checked == services.store.recorder.max_notification_id()
     api.post(f"/commitments/{world.commitment}/start")
     clock.advance(minutes=1)
     assert services.audit_watch.tick().checked == 1  # only the link added since

@@ -87,14 +87,16 @@ def test_a_bad_role_or_database_url_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_projections_rebuild_replays_every_event(tmp_path: Path) -> None:
     from application.inputs import TextInput
+    from application.saving import Records
+    from application.tracker import Tracker
     from infrastructure.bootstrap import build
     from infrastructure.settings import Settings
 
     url = f"sqlite:///{tmp_path / 'c.db'}"
     services = build(Settings(database_url=url))
-    services.tracker.register_party("key_cli", TextInput({"en": "United Nations"}), "UN", "international_organisation")
-    services.tracker.after_save = None
-    services.tracker.register_party("key_cli", TextInput({"en": "Not yet projected"}), "NYP", "ngo")
+    services.tracker.parties.register("key_cli", TextInput({"en": "United Nations"}), "UN", "international_organisation")
+    unfollowed = Tracker.on(Records(services.store))  # as a process that died before following its events
+    unfollowed.parties.register("key_cli", TextInput({"en": "Not yet projected"}), "NYP", "ngo")
     services.close()
     assert "read model at event 1 of 2" in run("projections", "status", "--database-url", url).stdout
     rebuilt = run("projections", "rebuild", "--database-url", url)
@@ -112,7 +114,7 @@ def test_audit_verify_and_export_from_the_command_line(tmp_path: Path) -> None:
 
     url = f"sqlite:///{tmp_path / 'c.db'}"
     services = build(Settings(database_url=url))
-    party = services.tracker.register_party("key_cli", TextInput({"en": "United Nations"}), "UN",
+    party = services.tracker.parties.register("key_cli", TextInput({"en": "United Nations"}), "UN",
                                             "international_organisation")
     services.close()
     verified = run("audit", "verify", "--database-url", url)
@@ -129,3 +131,52 @@ def test_audit_verify_and_export_from_the_command_line(tmp_path: Path) -> None:
     tampered = run("audit", "verify", "--database-url", url)
     assert tampered.returncode == 1 and "NOT INTACT at position 1" in tampered.stdout
     assert party.acronym == "UN"
+
+
+def test_the_version_and_one_database_url_before_or_after_the_command(tmp_path: Path) -> None:
+    version = run("--version")
+    assert version.returncode == 0 and re.fullmatch(r"commitments \d+\.\d+\.\d+\n", version.stdout)
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    assert run("--database-url", url, "keys", "create", "--role", "auditor").returncode == 0
+    assert not (tmp_path / "var").exists()
+    assert "auditor" in run("keys", "list", "--database-url", url).stdout
+    assert "auditor" in run("--database-url", url, "keys", "list").stdout
+
+
+def test_json_prints_the_records_a_command_reports(tmp_path: Path) -> None:
+    import json
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    created = json.loads(run("--json", "keys", "create", "--role", "auditor", "--name", "مراجعة المانحين",
+                             "--database-url", url).stdout)
+    assert created["role"] == "auditor" and created["name"] == "مراجعة المانحين" and KEY.fullmatch(created["key"])
+    listed = json.loads(run("keys", "list", "--json", "--database-url", url).stdout)
+    assert [(key["id"], key["revoked_at"]) for key in listed] == [(created["id"], None)]
+    assert "key" not in listed[0]
+    assert json.loads(run("--json", "projections", "status", "--database-url", url).stdout) == {
+        "position": 0, "latest": 0}
+    assert json.loads(run("--json", "audit", "verify", "--database-url", url).stdout)["intact"] is True
+
+
+def test_party_takes_an_acronym_and_party_id_an_id(tmp_path: Path) -> None:
+    import json
+
+    from application.inputs import TextInput
+    from infrastructure.bootstrap import build
+    from infrastructure.settings import Settings
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    with build(Settings(database_url=url)) as services:
+        iofs = services.tracker.parties.register("key_cli", TextInput({"ar": "المنظمة الإسلامية للأمن الغذائي"}),
+                                                 "IOFS", "specialised_institution")
+        un = services.tracker.parties.register("key_cli", TextInput({"en": "United Nations"}), "UN",
+                                               "international_organisation")
+    both = json.loads(run("--json", "keys", "create", "--role", "coordinator", "--party", "iofs",
+                          "--party-id", un.id, "--database-url", url).stdout)
+    assert both["party_scope"] == [iofs.id, un.id]
+    as_acronym = run("keys", "create", "--role", "coordinator", "--party", un.id, "--database-url", url)
+    assert as_acronym.returncode == 2 and "acronym" in as_acronym.stderr  # an id is not an acronym
+    unknown = run("keys", "create", "--role", "coordinator", "--party-id", "IOFS", "--database-url", url)
+    assert unknown.returncode == 2 and "no party with id IOFS" in unknown.stderr
+    not_coordinator = run("keys", "create", "--role", "auditor", "--party", "IOFS", "--database-url", url)
+    assert not_coordinator.returncode == 2 and "only coordinator keys" in not_coordinator.stderr

@@ -6,7 +6,15 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from domain.errors import InvalidValue
-from domain.webhooks import Outcome, commitment_event_type, concerns, decide, kinds, wants
+from domain.webhooks import (
+    DeliveryStatus,
+    Outcome,
+    commitment_event_type,
+    concerns,
+    decide,
+    kinds,
+    wants,
+)
 
 NOW = datetime(2025, 1, 2, tzinfo=timezone.utc)
 SCHEDULE = (1.0, 10.0, 100.0)
@@ -67,7 +75,33 @@ def test_after_the_last_attempt_the_delivery_has_failed() -> None:
 
 
 def test_410_gone_disables_the_subscription() -> None:
-    assert decide(410, None, 1, SCHEDULE, NOW).outcome is Outcome.GONE
+    gone = decide(410, None, 1, SCHEDULE, NOW)
+    assert gone.outcome is Outcome.GONE and gone.status is DeliveryStatus.FAILED
+    assert gone.disable_because == "the endpoint answered 410 Gone"
+
+
+def test_a_subscription_failing_for_the_whole_window_is_disabled() -> None:
+    window = timedelta(days=3)
+    lately = decide(500, None, 1, SCHEDULE, NOW, failing_since=NOW - timedelta(days=2), failure_window=window)
+    assert lately.outcome is Outcome.RETRY and lately.disable_because is None
+    for_long = decide(500, None, 1, SCHEDULE, NOW, failing_since=NOW - window, failure_window=window)
+    assert for_long.outcome is Outcome.RETRY  # this delivery still retries until the subscription is resumed
+    assert for_long.disable_because is not None and (NOW - window).isoformat() in for_long.disable_because
+    exhausted = decide(None, None, 4, SCHEDULE, NOW, failing_since=NOW - timedelta(days=5), failure_window=window)
+    assert exhausted.outcome is Outcome.FAILED and exhausted.disable_because is not None
+
+
+def test_no_failure_window_never_disables_and_success_never_does() -> None:
+    assert decide(500, None, 4, SCHEDULE, NOW, failing_since=NOW - timedelta(days=365)).disable_because is None
+    assert decide(200, None, 1, SCHEDULE, NOW, failing_since=NOW - timedelta(days=365),
+                  failure_window=timedelta(days=1)).disable_because is None
+
+
+@pytest.mark.parametrize(("outcome_of", "status"), [(200, DeliveryStatus.SUCCEEDED), (500, DeliveryStatus.PENDING),
+                                                    (410, DeliveryStatus.FAILED)])
+def test_what_becomes_of_the_delivery(outcome_of: int, status: DeliveryStatus) -> None:
+    assert decide(outcome_of, None, 1, SCHEDULE, NOW).status is status
+    assert decide(500, None, 4, SCHEDULE, NOW).status is DeliveryStatus.FAILED
 
 
 @pytest.mark.parametrize("status", [429, 500, 502, 503, 504, 599])

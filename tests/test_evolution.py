@@ -5,27 +5,30 @@ from datetime import date, datetime, timezone
 from uuid import UUID, uuid4
 
 import pytest
-
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 from sqlalchemy import update
 
 from application.inputs import DueInput, PeriodInput, RowInput, TextInput, VenueInput
 from application.queries import CommitmentFilter
+from application.saving import OneByOne, Records
+from application.store import EventStore
 from application.tracker import Tracker
 from domain.access import Role
 from domain.commitment import Commitment
-from infrastructure import aggregate_batches, read_tables
 from infrastructure.bootstrap import Services, build
-from infrastructure.database import event_store_env
-from infrastructure.read_tables import projection_state
+from infrastructure.log.aggregates import BatchReader
+from infrastructure.persistence.database import event_store_env
+from infrastructure.read_model import tables as read_tables
+from infrastructure.read_model.tables import projection_state
 from infrastructure.settings import Settings
 from tests.fakes import FrozenClock
+from tests.memory import tracker_in_memory
 
 
 def seed(tracker: Tracker) -> tuple[str, str]:
-    party = tracker.register_party("key_a", TextInput({"en": "IsDB"}), "IsDB", "international_organisation")
-    meeting = tracker.record_meeting("key_a", TextInput({"en": "Annual meeting"}), "assembly",
+    party = tracker.parties.register("key_a", TextInput({"en": "IsDB"}), "IsDB", "international_organisation")
+    meeting = tracker.meetings.record("key_a", TextInput({"en": "Annual meeting"}), "assembly",
                                      PeriodInput(date(2023, 5, 10)), VenueInput("Jeddah", "Asia/Riyadh"))
     return party.id, meeting.id
 
@@ -33,20 +36,20 @@ def seed(tracker: Tracker) -> tuple[str, str]:
 def test_a_commitment_recorded_before_reminders_existed_reminds_at_the_defaults(services: Services) -> None:
     tracker = services.tracker
     party_id, meeting_id = seed(tracker)
-    current = tracker.record_commitment("key_a", TextInput({"en": "Now"}), party_id, meeting_id,
+    current = tracker.commitments.record("key_a", TextInput({"en": "Now"}), party_id, meeting_id,
                                         due=DueInput("year", "2024"), reminder_days=[14, 60])
     assert current.reminder_days == [60, 14]
     # The first version of the event, as it was stored before reminders existed.
-    state = json.loads(tracker.recorder.select_events(UUID(current.id))[0].state)
+    state = json.loads(services.store.recorder.select_events(UUID(current.id))[0].state)
     assert state.pop("class_version") == 3
     for added in ("reminder_days", "made_on", "review_on", "review_at"):  # in versions 2 and 3
         del state[added]
     old_id = uuid4()
-    tracker.recorder.insert_events([StoredEvent(
+    services.store.recorder.insert_events([StoredEvent(
         originator_id=old_id, originator_version=1, topic=get_topic(Commitment.Recorded),
         state=json.dumps(state).encode(),
     )])
-    old = tracker.get_commitment(old_id)
+    old = tracker.commitments.get(old_id)
     assert old.reminder_days == [30, 7]
     assert old.due_at == current.due_at
     services.projector.catch_up()
@@ -57,7 +60,7 @@ def test_a_commitment_recorded_before_reminders_existed_reminds_at_the_defaults(
 def test_a_read_model_of_another_version_is_rebuilt_at_start(database_url: str, clock: FrozenClock) -> None:
     services = build(Settings(database_url=database_url), clock=clock)
     party_id, meeting_id = seed(services.tracker)
-    services.tracker.record_commitment("key_a", TextInput({"en": "Kept"}), party_id, meeting_id,
+    services.tracker.commitments.record("key_a", TextInput({"en": "Kept"}), party_id, meeting_id,
                                        due=DueInput("year", "2024"))
     with services.engine.begin() as connection:
         connection.execute(update(projection_state).values(schema_version=read_tables.READ_MODEL_VERSION - 1))
@@ -66,7 +69,7 @@ def test_a_read_model_of_another_version_is_rebuilt_at_start(database_url: str, 
     restarted = build(Settings(database_url=database_url), clock=clock)
     try:
         assert restarted.catalogue.find_commitments(CommitmentFilter()).total == 1
-        assert restarted.projector.position() == restarted.tracker.recorder.max_notification_id()
+        assert restarted.projector.position() == restarted.store.recorder.max_notification_id()
     finally:
         restarted.close()
 
@@ -77,26 +80,26 @@ def test_a_long_history_loads_from_its_snapshot_to_the_same_state(database_url: 
     try:
         tracker = services.tracker
         party_id, meeting_id = seed(tracker)
-        view = tracker.record_commitment("key_a", TextInput({"en": "Busy"}), party_id, meeting_id,
+        view = tracker.commitments.record("key_a", TextInput({"en": "Busy"}), party_id, meeting_id,
                                          due=DueInput("year", "2024"), status="agreed")
-        commitment = tracker.repository.get(UUID(view.id))
+        commitment = services.store.repository.get(UUID(view.id))
         while commitment.version < events:
             for _ in range(min(250, events - commitment.version)):
                 clock.advance(minutes=1)
                 commitment.report_progress(commitment.version % 101, f"report {commitment.version}", (), "key_a",
                                            clock())
-            tracker.save(commitment)
-        snapshots = list(tracker.snapshots.get(commitment.id, desc=True, limit=1))  # type: ignore[union-attr]
+            tracker.records.save(commitment)
+        snapshots = list(services.store.snapshots.get(commitment.id, desc=True, limit=1))  # type: ignore[union-attr]
         assert snapshots and snapshots[0].originator_version == events
-        from_snapshot = tracker.get_commitment(view.id)
-        full_replay = Tracker(event_store_env(database_url), clock)  # snapshots not used
+        from_snapshot = tracker.commitments.get(view.id)
+        replayed = EventStore(event_store_env(database_url))  # snapshots not used
         try:
-            assert full_replay.snapshots is None
-            assert full_replay.get_commitment(view.id) == from_snapshot
+            assert replayed.snapshots is None
+            assert Tracker.on(Records(replayed, clock)).commitments.get(view.id) == from_snapshot
             assert from_snapshot.version == events
             assert from_snapshot.progress is not None and from_snapshot.progress["note"] == f"report {events - 1}"
         finally:
-            full_replay.close()
+            replayed.close()
     finally:
         services.close()
 
@@ -119,8 +122,7 @@ def test_a_database_from_before_a_new_column_is_upgraded_at_start(database_url: 
 
 @pytest.mark.parametrize("snapshot_interval", [0, 4])
 def test_aggregates_read_together_are_those_read_one_by_one(database_url: str, clock: FrozenClock,
-                                                            snapshot_interval: int,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+                                                            snapshot_interval: int) -> None:
     """The scanner reads a batch of commitments at once: each must be exactly what the event
     store's repository gives, whether it has no snapshot, a snapshot, or events after one."""
     services = build(Settings(database_url=database_url, snapshot_interval=snapshot_interval), clock=clock)
@@ -129,36 +131,36 @@ def test_aggregates_read_together_are_those_read_one_by_one(database_url: str, c
         party_id, meeting_id = seed(tracker)
         ids = []
         for reports in (0, 3, 4, 9):
-            view = tracker.record_commitment("key_a", TextInput({"en": f"{reports} reports"}), party_id, meeting_id,
+            view = tracker.commitments.record("key_a", TextInput({"en": f"{reports} reports"}), party_id, meeting_id,
                                              due=DueInput("year", "2024"), status="agreed")
             for n in range(reports):
                 clock.advance(minutes=1)
-                tracker.report_progress(UUID(view.id), "key_a", n * 10, f"report {n}")
+                tracker.commitments.report_progress(UUID(view.id), "key_a", n * 10, f"report {n}")
             ids.append(UUID(view.id))
         ids += [UUID(party_id), uuid4()]  # another kind of aggregate, and one never recorded
-        monkeypatch.setattr(aggregate_batches, "CHUNK", 4)  # more than one query's worth
-        together = aggregate_batches.read_many(tracker, ids)
-        one_by_one = tracker._read_each(ids)
+        batches = BatchReader(services.store, chunk=4)  # more than one query's worth
+        together = batches.read_many(ids)
+        one_by_one = OneByOne(services.store).read_many(ids)
         assert set(together) == set(one_by_one) == set(ids[:-1])
         assert [together[i].version for i in ids[:-1]] == [1, 4, 5, 10, 1]  # snapshots at 4 and 8
         for aggregate_id, aggregate in one_by_one.items():
             assert vars(together[aggregate_id]) == vars(aggregate)
         if snapshot_interval:
-            assert list(tracker.snapshots.get(ids[3], desc=True, limit=1))[0].originator_version == 8  # type: ignore[union-attr]
+            assert list(services.store.snapshots.get(ids[3], desc=True, limit=1))[0].originator_version == 8  # type: ignore[union-attr]
         # As they stood at earlier versions (the projector's states before a batch): before, at and
         # after a snapshot, and the first version.
         until = {ids[1]: 2, ids[2]: 4, ids[3]: 9, ids[4]: 1}
-        earlier = aggregate_batches.read_many(tracker, list(until), until)
+        earlier = batches.read_many(list(until), until)
         assert {aggregate_id: aggregate.version for aggregate_id, aggregate in earlier.items()} == until
-        for aggregate_id, aggregate in tracker._read_each(list(until), until).items():
+        for aggregate_id, aggregate in OneByOne(services.store).read_many(list(until), until).items():
             assert vars(earlier[aggregate_id]) == vars(aggregate)
     finally:
         services.close()
 
 
-def _stored_as_before(tracker: Tracker, aggregate_id: UUID, version: int, remove: tuple[str, ...]) -> dict:  # type: ignore[type-arg]
+def _stored_as_before(store: EventStore, aggregate_id: UUID, version: int, remove: tuple[str, ...]) -> dict:  # type: ignore[type-arg]
     """An event's stored state as the previous version of its class wrote it (the fields it lacked removed)."""
-    state = json.loads(next(e for e in tracker.recorder.select_events(aggregate_id)
+    state = json.loads(next(e for e in store.recorder.select_events(aggregate_id)
                             if e.originator_version == version).state)
     state["class_version"] = state.pop("class_version") - 1
     if state["class_version"] == 1:
@@ -169,71 +171,67 @@ def _stored_as_before(tracker: Tracker, aggregate_id: UUID, version: int, remove
 
 
 def test_records_stored_before_they_stated_their_days_count_from_when_they_were_recorded(
-    services: Services, clock: FrozenClock
+    tracker: Tracker, clock: FrozenClock
 ) -> None:
     from domain.agreement import Agreement
     from domain.commitment import Commitment as CommitmentAggregate
     from domain.effective import effective_on
 
-    tracker = services.tracker
     party_id, meeting_id = seed(tracker)
     clock.advance(days=30)
-    matrix = tracker.adopt_agreement("key_a", UUID(meeting_id), TextInput({"en": "Matrix"}), "action_matrix",
+    matrix = tracker.agreements.adopt("key_a", UUID(meeting_id), TextInput({"en": "Matrix"}), "action_matrix",
                                      [UUID(party_id)], rows=[RowInput(TextInput({"en": "Activity"}), UUID(party_id))])
-    follow_up = tracker.record_commitment("key_a", TextInput({"en": "Hold the next"}), party_id, meeting_id,
+    follow_up = tracker.commitments.record("key_a", TextInput({"en": "Hold the next"}), party_id, meeting_id,
                                           kind="follow_up_session", follow_up_series="annual-meeting",
                                           due=DueInput("year", "2024"))
     clock.set(datetime(2023, 7, 1, tzinfo=timezone.utc))
-    next_one = tracker.record_meeting("key_a", TextInput({"en": "Next"}), "assembly", PeriodInput(date(2023, 6, 1)),
+    next_one = tracker.meetings.record("key_a", TextInput({"en": "Next"}), "assembly", PeriodInput(date(2023, 6, 1)),
                                       VenueInput("Jeddah", "Asia/Riyadh"), series="annual-meeting")
-    tracker.hold_meeting(UUID(next_one.id), "key_a", PeriodInput(date(2023, 6, 1)))
+    tracker.meetings.hold(UUID(next_one.id), "key_a", PeriodInput(date(2023, 6, 1)))
     old = {
-        (Agreement.Adopted, 1): _stored_as_before(tracker, UUID(matrix.id), 1, ("adopted_on",)),
-        (Agreement.RowAdded, 2): _stored_as_before(tracker, UUID(matrix.id), 2, ("agreed_on",)),
-        (CommitmentAggregate.Recorded, 1): _stored_as_before(tracker, UUID(follow_up.id), 1,
+        (Agreement.Adopted, 1): _stored_as_before(tracker.records.store, UUID(matrix.id), 1, ("adopted_on",)),
+        (Agreement.RowAdded, 2): _stored_as_before(tracker.records.store, UUID(matrix.id), 2, ("agreed_on",)),
+        (CommitmentAggregate.Recorded, 1): _stored_as_before(tracker.records.store, UUID(follow_up.id), 1,
                                                             ("made_on", "review_on", "review_at")),
-        (CommitmentAggregate.SessionHeld, 2): _stored_as_before(tracker, UUID(follow_up.id), 2, ("held_on",)),
+        (CommitmentAggregate.SessionHeld, 2): _stored_as_before(tracker.records.store, UUID(follow_up.id), 2, ("held_on",)),
     }
     ids = {Agreement: uuid4(), CommitmentAggregate: uuid4()}
-    tracker.recorder.insert_events([
+    tracker.records.store.recorder.insert_events([
         StoredEvent(originator_id=ids[Agreement if cls.__qualname__.startswith("Agreement") else CommitmentAggregate],
                     originator_version=version, topic=get_topic(cls), state=json.dumps(state).encode())
         for (cls, version), state in old.items()])
-    agreement = tracker.get_agreement(ids[Agreement])
+    agreement = tracker.agreements.get(ids[Agreement])
     assert (agreement.adopted_on, len(agreement.rows)) == (None, 1)
-    commitment = tracker.get_commitment(ids[CommitmentAggregate])
+    commitment = tracker.commitments.get(ids[CommitmentAggregate])
     assert (commitment.made_on, commitment.review_on, commitment.status) == (None, None, "fulfilled")
-    assert [effective_on(e) for e in tracker.events.get(ids[CommitmentAggregate])] == [None, None]
-    assert tracker.get_commitment(ids[CommitmentAggregate], as_of=clock.now, axis="effective").status == "fulfilled"
-    assert effective_on(next(iter(tracker.events.get(ids[Agreement])))) is None
+    assert [effective_on(e) for e in tracker.records.events(ids[CommitmentAggregate])] == [None, None]
+    assert tracker.commitments.get(ids[CommitmentAggregate], as_of=clock.now, axis="effective").status == "fulfilled"
+    assert effective_on(next(iter(tracker.records.events(ids[Agreement])))) is None
 
 
-def test_snapshots_taken_before_a_new_attribute_load(database_url: str, clock: FrozenClock) -> None:
+def test_snapshots_taken_before_a_new_attribute_load(clock: FrozenClock) -> None:
     from eventsourcing.domain import Snapshot
 
     from domain.commitment import Commitment as CommitmentAggregate
     from domain.series import MeetingSeries, series_id
 
-    services = build(Settings(database_url=database_url, snapshot_interval=100), clock=clock)
-    try:
-        tracker = services.tracker
-        party_id, meeting_id = seed(tracker)
-        view = tracker.record_commitment("key_a", TextInput({"en": "Follow up"}), party_id, meeting_id,
-                                         kind="follow_up_session", follow_up_series="annual-meeting", status="agreed")
-        tracker.report_progress(UUID(view.id), "key_a", 10)
-        for aggregate_id, attributes in ((UUID(view.id), ("made_on", "review_on", "review_at", "reviewed_for")),
-                                         (series_id("annual-meeting"), ("held",))):
-            snapshot = Snapshot.take(tracker.repository.get(aggregate_id))
-            state = dict(snapshot.state)
-            del state["class_version"]
-            for name in attributes:
-                del state[name]
-            old = Snapshot(originator_id=aggregate_id, originator_version=snapshot.originator_version,
-                           timestamp=snapshot.timestamp, topic=snapshot.topic, state=state)
-            tracker.snapshots.put([old])  # type: ignore[union-attr]
-        loaded = tracker.repository.get(UUID(view.id))
-        assert isinstance(loaded, CommitmentAggregate) and loaded.made_on is None and loaded.review_due is False
-        series = tracker.repository.get(series_id("annual-meeting"))
-        assert isinstance(series, MeetingSeries) and series.held == ()
-    finally:
-        services.close()
+    tracker = tracker_in_memory(clock, snapshot_interval=100)
+    store = tracker.records.store
+    party_id, meeting_id = seed(tracker)
+    view = tracker.commitments.record("key_a", TextInput({"en": "Follow up"}), party_id, meeting_id,
+                                     kind="follow_up_session", follow_up_series="annual-meeting", status="agreed")
+    tracker.commitments.report_progress(UUID(view.id), "key_a", 10)
+    for aggregate_id, attributes in ((UUID(view.id), ("made_on", "review_on", "review_at", "reviewed_for")),
+                                     (series_id("annual-meeting"), ("held",))):
+        snapshot = Snapshot.take(store.repository.get(aggregate_id))
+        state = dict(snapshot.state)
+        del state["class_version"]
+        for name in attributes:
+            del state[name]
+        old = Snapshot(originator_id=aggregate_id, originator_version=snapshot.originator_version,
+                       timestamp=snapshot.timestamp, topic=snapshot.topic, state=state)
+        store.snapshots.put([old])  # type: ignore[union-attr]
+    loaded = store.repository.get(UUID(view.id))
+    assert isinstance(loaded, CommitmentAggregate) and loaded.made_on is None and loaded.review_due is False
+    series = store.repository.get(series_id("annual-meeting"))
+    assert isinstance(series, MeetingSeries) and series.held == ()

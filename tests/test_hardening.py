@@ -12,8 +12,7 @@ import httpx
 import pytest
 
 from domain.access import Role
-from infrastructure.bootstrap import Services
-from tests.conftest import Api
+from tests.conftest import Api, Standing
 from tests.records import commitment, meeting, party
 from tests.server import Server
 from tests.test_api_errors import assert_problem
@@ -33,9 +32,9 @@ def post_raw(api: Api, path: str, body: Any) -> httpx.Response:
 
 @pytest.mark.parametrize("where", ["party name", "progress note", "reason", "evidence title", "document text",
                                    "acronym", "language code", "subscription description", "venue city"])
-def test_a_lone_surrogate_anywhere_is_invalid_text_and_stores_nothing(
-    api: Api, world: World, nothing_stored: None, where: str
-) -> None:
+def test_a_lone_surrogate_anywhere_is_invalid_text_and_stores_nothing(standing: Standing, standing_unchanged: None,
+                                                                      where: str) -> None:
+    api, world = standing.api, standing.world
     cases: dict[str, tuple[str, Any]] = {
         "party name": ("/parties", {"names": {"texts": {"ar": SURROGATE}}, "acronym": "NEW", "kind": "ngo"}),
         "progress note": (f"/commitments/{world.commitment}/progress", {"percent": 10, "note": SURROGATE}),
@@ -101,7 +100,8 @@ def test_the_cursors_the_service_issues_still_work(api: Api, world: World) -> No
         assert len(seen) == len(set(seen)) >= 1, path
 
 
-def test_a_nul_in_a_path_or_query_is_a_400_on_both_engines(api: Api, world: World) -> None:
+def test_a_nul_in_a_path_or_query_is_a_400_on_both_engines(standing: Standing, standing_unchanged: None) -> None:
+    api = standing.api
     for path in ["/deliveries/a%00b", "/subscriptions/sub_%00", "/meetings?series=a%00b", "/commitments?q=x%00",
                  "/parties/%00", "/commitments?cursor=%00", "/subscriptions/x%00/deliveries", "/deliveries/%00/resend",
                  "/meetings?series=%00&limit=5"]:
@@ -109,7 +109,8 @@ def test_a_nul_in_a_path_or_query_is_a_400_on_both_engines(api: Api, world: Worl
         assert_problem(method(path, headers=api.headers(Role.ADMIN)), 400, "invalid-character")
 
 
-def test_a_meeting_beyond_the_years_of_dues_is_refused(api: Api, world: World, nothing_stored: None) -> None:
+def test_a_meeting_beyond_the_years_of_dues_is_refused(standing: Standing, standing_unchanged: None) -> None:
+    api, world = standing.api, standing.world
     far = meeting([world.un], scheduled={"starts_on": "9999-12-31"})
     assert_problem(api.post("/meetings", far), 422, "invalid-value", "scheduled.starts_on")
     later = meeting([world.un], scheduled={"starts_on": "2200-12-30", "ends_on": "2201-01-02"})
@@ -141,9 +142,9 @@ def chunked(size: int, piece: int = 64 * 1024) -> Iterator[bytes]:
         yield chunk
 
 
-def test_a_chunked_body_over_the_limit_is_refused_when_the_limit_is_reached(
-    api: Api, world: World, services: Services, nothing_stored: None
-) -> None:
+def test_a_chunked_body_over_the_limit_is_refused_when_the_limit_is_reached(standing: Standing,
+                                                                           standing_unchanged: None) -> None:
+    api = standing.api
     body = json.dumps(party("BIG")).encode()
     padded = (body[:-1] + b" " * (8_500_000) + b"}")  # 8.5 MB of valid JSON, announced by no length
     response = api.client.post("/parties", content=iter([padded[i:i + 65536] for i in range(0, len(padded), 65536)]),
@@ -180,10 +181,11 @@ def test_a_server_stops_reading_a_huge_chunked_body_at_the_limit(database_url: s
         server.stop()
 
 
-def test_a_method_the_path_does_not_answer_lists_every_method_it_does(api: Api, world: World) -> None:
-    refused = api.client.put("/commitments", json={}, headers=api.headers())
-    assert_problem(refused, 405, "method-not-allowed")
-    assert refused.headers["allow"] == "GET, OPTIONS, POST"
+def test_a_method_the_path_does_not_answer_lists_every_method_it_does(standing: Standing, standing_unchanged: None) -> None:
+    api, world = standing.api, standing.world
+    put = api.client.put("/commitments", json={}, headers=api.headers())
+    assert_problem(put, 405, "method-not-allowed")
+    assert put.headers["allow"] == "GET, OPTIONS, POST"
     options = api.client.options(f"/commitments/{world.commitment}", headers=api.headers())
     assert (options.status_code, options.headers["allow"]) == (204, "GET, OPTIONS")
 

@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 from infrastructure.bootstrap import Services, build
-from infrastructure.dispatcher import Dispatcher, DispatchSettings
 from infrastructure.settings import Settings
-from infrastructure.tables import deliveries
-from infrastructure.url_safety import UrlPolicy
+from infrastructure.webhooks.dispatcher import Dispatcher, DispatchSettings
+from infrastructure.webhooks.tables import deliveries
+from infrastructure.webhooks.url_safety import UrlPolicy
 from tests.fakes import FrozenClock
 from tests.receiver import Receiver
 from tests.server import COMMAND, ROOT, wait_for
@@ -26,10 +26,10 @@ LOOPBACK = UrlPolicy(allow_http=True, allow_loopback=True)
 
 def seed(services: Services, count: int) -> list[str]:
     tracker = services.tracker
-    party = tracker.register_party("key_a", TextInput({"en": "IOFS"}), "IOFS", "specialised_institution")
-    meeting = tracker.record_meeting("key_a", TextInput({"en": "General assembly"}), "assembly",
+    party = tracker.parties.register("key_a", TextInput({"en": "IOFS"}), "IOFS", "specialised_institution")
+    meeting = tracker.meetings.record("key_a", TextInput({"en": "General assembly"}), "assembly",
                                      PeriodInput(datetime(2023, 1, 10).date()), VenueInput("Astana", "Asia/Almaty"))
-    return [tracker.record_commitment("key_a", TextInput({"en": f"Activity {n}"}), party.id, meeting.id,
+    return [tracker.commitments.record("key_a", TextInput({"en": f"Activity {n}"}), party.id, meeting.id,
                                       due=DueInput("year", "2024"), status="agreed").id for n in range(count)]
 
 
@@ -82,6 +82,7 @@ def test_a_dispatcher_killed_between_sending_and_recording_is_followed_by_a_rese
         worker = subprocess.Popen(
             [*COMMAND, "worker", "--interval", "0.2", "--database-url", database_url], cwd=ROOT, text=True,
             env={**os.environ, "PYTHONPATH": str(ROOT), "COMMITMENTS_WEBHOOK_LEASE": "1",
+                 "COMMITMENTS_WEBHOOK_TIMEOUT": "1",  # a lease outlives the timeout: it lasts 2 s
                  "COMMITMENTS_WEBHOOK_ALLOW_HTTP": "1", "COMMITMENTS_WEBHOOK_ALLOW_LOOPBACK": "1"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )

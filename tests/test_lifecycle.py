@@ -1,4 +1,8 @@
-"""Every action from every state: allowed where the design guide says so, refused elsewhere."""
+"""Every action from every state: allowed where the design guide says so, refused elsewhere.
+
+The design guide is ``../shared/ARCHITECTURE.md`` (beside this checkout), section *Commitment
+lifecycle*; its table is written out again below, independently of ``domain/lifecycle.py``.
+"""
 
 from datetime import date, datetime, timezone
 from uuid import uuid4
@@ -14,7 +18,7 @@ from domain.errors import (
     InvalidValue,
     ReasonRequired,
 )
-from domain.lifecycle import Status
+from domain.lifecycle import ALLOWED_FROM, LEADS_TO, Action, Status, describe
 from domain.text import MultilingualText
 
 WHEN = datetime(2023, 1, 10, 8, 0, tzinfo=timezone.utc)
@@ -22,7 +26,7 @@ OPEN = {"draft", "noted", "agreed", "in_progress", "stalled", "suspended", "deli
 ASSESSED = {"fulfilled", "partially_fulfilled", "not_fulfilled"}
 ALL = OPEN | ASSESSED | {"cancelled", "superseded"}
 
-# The lifecycle of ARCHITECTURE.md, written out independently of domain/lifecycle.py.
+# The lifecycle of ../shared/ARCHITECTURE.md, written out independently of domain/lifecycle.py.
 EXPECTED_FROM = {
     "agree": {"draft", "noted"},
     "note": {"draft", "agreed"},
@@ -227,3 +231,20 @@ def test_every_event_carries_the_actor_and_the_time_passed_in() -> None:
     assert [type(e).__name__ for e in events] == ["Recorded", "Agreed", "Delivered"]
     assert {e.actor for e in events} == {"key_test"}  # type: ignore[attr-defined]
     assert {e.timestamp for e in events} == {WHEN}
+
+
+def test_the_domain_tables_say_what_the_design_guide_says() -> None:
+    """The routes describe each action from these tables (``describe``): they must be the guide's."""
+    assert {action.value: {status.value for status in sources} for action, sources in ALLOWED_FROM.items()} == \
+        EXPECTED_FROM
+    assert {action.value: status.value for action, status in LEADS_TO.items()} == \
+        {action: status for action, status in EXPECTED_TO.items() if action != "assess"}
+
+
+def test_each_action_is_described_from_the_tables() -> None:
+    assert describe(Action.AGREE) == "draft or noted → agreed; a reason is needed from noted."
+    assert describe(Action.REOPEN) == "an assessed state → in_progress; a reason is needed."
+    assert describe(Action.ASSESS) == "any open state → fulfilled or partially_fulfilled or not_fulfilled."
+    assert describe(Action.SUSPEND) == ("agreed or in_progress → suspended; needs the reference of the decision "
+                                        "that suspends it.")
+    assert describe(Action.REVISE_DUE) == "allowed in any open state; the status stays as it is; a reason is needed."

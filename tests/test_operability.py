@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from domain.access import Role
+from infrastructure.audit.tables import access_denials
 from infrastructure.bootstrap import Services
-from infrastructure.tables import access_denials
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.records import commitment, party
@@ -40,7 +40,7 @@ def test_readiness_is_up_when_every_part_is(api: Api, services: Services, clock:
 def test_a_broken_audit_chain_makes_the_service_not_ready(api: Api, services: Services, world: World) -> None:
     for name in ("scanner", "dispatcher"):
         services.heartbeats.beat(name)
-    table = services.tracker.recorder.events_table_name
+    table = services.store.recorder.events_table_name
     with services.engine.begin() as connection:
         connection.execute(text(f"UPDATE {table} SET state = :state WHERE originator_version = 1"),
                            {"state": b'{"edited": true}'})

@@ -9,13 +9,14 @@ from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 from domain.access import Role
 from domain.commitment import Commitment
 from infrastructure.bootstrap import build
+from infrastructure.persistence.scratch import scratch_database
 from infrastructure.settings import Settings
 from tests.fakes import FrozenClock
-from tests.postgres import postgres_database
+
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    with postgres_database() as url:
+    with scratch_database("postgresql", "test") as url:
         yield url
 
 
@@ -26,22 +27,22 @@ def test_commitments_are_recorded_and_read_back_from_postgresql(postgres_url: st
         principal, key = services.keys.create(Role.COORDINATOR, "pg")
         assert services.keys.authenticate(key) == principal
         tracker = services.tracker
-        oic = tracker.register_party(principal.id, TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC",
+        oic = tracker.parties.register(principal.id, TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC",
                                      "international_organisation")
-        meeting = tracker.record_meeting(principal.id, TextInput({"en": "Talks"}), "bilateral_talk",
+        meeting = tracker.meetings.record(principal.id, TextInput({"en": "Talks"}), "bilateral_talk",
                                          PeriodInput(date(2024, 5, 12)), VenueInput("Cairo", "Africa/Cairo"))
-        recorded = tracker.record_commitment(principal.id, TextInput({"ar": "متابعة المشاريع المشتركة"}), oic.id,
+        recorded = tracker.commitments.record(principal.id, TextInput({"ar": "متابعة المشاريع المشتركة"}), oic.id,
                                              meeting.id, due=DueInput("quarter", "2024-Q4"), status="agreed")
-        tracker.start_commitment(recorded.id, principal.id)
+        tracker.commitments.act("start", recorded.id, principal.id)
     finally:
         services.close()
     reopened = build(Settings(database_url=postgres_url), clock=clock)
     try:
-        again = reopened.tracker.get_commitment(recorded.id)
+        again = reopened.tracker.commitments.get(recorded.id)
         assert again.status == "in_progress"
         assert again.text["texts"]["ar"] == "متابعة المشاريع المشتركة"
         assert again.due_at == "2024-12-31T22:00:00Z"
-        assert [e.type for e in reopened.tracker.history(Commitment, again.id)] == ["Recorded", "Started"]
+        assert [e.type for e in reopened.tracker.histories.events(Commitment, again.id)] == ["Recorded", "Started"]
         keys = reopened.keys.list()
         assert keys[0].created_at.tzinfo is not None
     finally:

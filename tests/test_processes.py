@@ -13,9 +13,9 @@ from application.queries import CommitmentFilter
 from domain.access import Role
 from domain.commitment import Commitment
 from infrastructure.bootstrap import build
-from infrastructure.database import parse
+from infrastructure.persistence.database import parse
+from infrastructure.persistence.scratch import scratch_database
 from infrastructure.settings import Settings
-from tests.postgres import postgres_database
 from tests.records import OIC, UN, commitment, meeting
 from tests.server import Server
 from tests.test_projection import dump
@@ -56,7 +56,7 @@ def test_a_burst_of_writes_to_sqlite_from_32_clients_all_succeed(tmp_path: Path)
 
 
 def test_two_servers_write_concurrently_without_losing_an_event(tmp_path: Path) -> None:
-    with postgres_database() as url:
+    with scratch_database("postgresql", "test") as url:
         setup = build(Settings(database_url=url))
         _, key = setup.keys.create(Role.COORDINATOR, "load")
         setup.close()
@@ -106,12 +106,12 @@ def test_two_servers_write_concurrently_without_losing_an_event(tmp_path: Path) 
         try:
             tracker = services.tracker
             for cid in created:
-                assert tracker.get_commitment(cid).version == 1
-            shared_history = tracker.history(Commitment, UUID(shared))
+                assert tracker.commitments.get(cid).version == 1
+            shared_history = tracker.histories.events(Commitment, UUID(shared))
             assert len(shared_history) == 1 + progress_reports
             listed = services.catalogue.find_commitments(CommitmentFilter(limit=200))
             assert listed.total == 1 + len(created)
-            assert services.projector.position() == tracker.recorder.max_notification_id()
+            assert services.projector.position() == services.store.recorder.max_notification_id()
             incremental = dump(services.engine)
             services.projector.rebuild()
             assert dump(services.engine) == incremental
@@ -127,7 +127,7 @@ def test_services_starting_together_on_a_new_database_all_start(database_url: st
         start.wait()
         services = build(Settings(database_url=database_url, scan_interval=0, dispatch_interval=0))
         try:
-            return services.tracker.register_party("key_a", TextInput({"en": f"Party {n}"}), f"P{n}", "ngo").id
+            return services.tracker.parties.register("key_a", TextInput({"en": f"Party {n}"}), f"P{n}", "ngo").id
         finally:
             services.close()
 

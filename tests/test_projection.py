@@ -3,13 +3,20 @@
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from eventsourcing.application import Recording
+from sqlalchemy import Connection, Engine, text
 
 from application.inputs import TextInput
-from infrastructure import log_follower
+from application.ports import Saved
+from application.saving import Records
+from application.tracker import Tracker
 from infrastructure.bootstrap import Services
-from infrastructure.read_tables import read_metadata
-from tests.fakes import FrozenClock
+from infrastructure.log.aggregates import BatchReader
+from infrastructure.log.follower import LogFollower, follow_together
+from infrastructure.log.followers import LogFollowers
+from infrastructure.read_model.projector import Projector
+from infrastructure.read_model.tables import read_metadata
+from tests.fakes import FailingFollower, FrozenClock
 from tests.history import PATHS, record_history
 
 
@@ -33,13 +40,13 @@ def test_a_rebuild_equals_the_read_model_built_as_events_came(services: Services
     assert len(PATHS) >= 15
     assert len(incremental["matrix_rows_view"]) == 7  # six adopted with the matrix, one added later
     position = services.projector.rebuild()
-    assert position == services.tracker.recorder.max_notification_id()
+    assert position == services.store.recorder.max_notification_id()
     assert dump(services.engine) == incremental
 
 
 def test_the_follow_up_of_the_history_was_fulfilled(services: Services, clock: FrozenClock) -> None:
     history = record_history(services.tracker, clock, commitments=5)
-    assert services.tracker.get_commitment(history["commitments"][0]).status == "fulfilled"
+    assert services.tracker.commitments.get(history["commitments"][0]).status == "fulfilled"
 
 
 def test_catching_up_again_applies_nothing_twice(services: Services, clock: FrozenClock) -> None:
@@ -50,32 +57,55 @@ def test_catching_up_again_applies_nothing_twice(services: Services, clock: Froz
     assert dump(services.engine) == before
 
 
+def without_followers(services: Services, clock: FrozenClock) -> Tracker:
+    """The use cases as in a process that saves events and dies before its followers run."""
+    return Tracker.on(Records(services.store, clock))
+
+
+def projector_of(services: Services, kind: type[Projector] = Projector) -> Projector:
+    """Another projector of the same read model, as another worker builds it (with nothing in memory)."""
+    return kind(services.engine, services.store.recorder, services.store.mapper.to_domain_event,
+                BatchReader(services.store))
+
+
+def followed_by(services: Services, clock: FrozenClock, *followers: LogFollower) -> Tracker:
+    """The use cases, their saves followed by these followers."""
+    return Tracker.on(Records(services.store, clock, LogFollowers(services.engine, services.store.recorder,
+                                                                  list(followers)), BatchReader(services.store)))
+
+
+class Crash(Exception):
+    pass
+
+
+class CrashingProjector(Projector):
+    """A projector whose process dies after it wrote a batch, before the transaction commits."""
+
+    def handle(self, connection: Connection, notifications: list[Any], saved: Saved) -> None:
+        super().handle(connection, notifications, saved)
+        raise Crash()
+
+
+class BrokenProjector(Projector):
+    def handle(self, connection: Connection, notifications: list[Any], saved: Saved) -> None:
+        raise RuntimeError("disk full")
+
+
 def test_a_crash_before_commit_leaves_the_position_and_the_tables_unchanged(
     services: Services, clock: FrozenClock
 ) -> None:
     history = record_history(services.tracker, clock, commitments=12)
-    services.tracker.after_save = None  # an event is written while no projector runs
     commitment_id = history["commitments"][2]  # a noted commitment
-    services.tracker.cancel_commitment(commitment_id, "key_x", "dropped")
+    without_followers(services, clock).commitments.act("cancel", commitment_id, "key_x", "dropped")
     before = dump(services.engine)
     position = services.projector.position()
-
-    class Crash(Exception):
-        pass
-
-    def crash_after_writing(*args: Any) -> None:
-        raise Crash()
-
-    write = services.projector._write_versions  # the batch's last writes
-    services.projector._write_versions = lambda *args: (write(*args), crash_after_writing())  # type: ignore[method-assign]
     with pytest.raises(Crash):
-        services.projector.catch_up()
-    services.projector._write_versions = write  # type: ignore[method-assign]
+        projector_of(services, CrashingProjector).catch_up()
     assert services.projector.position() == position
     assert dump(services.engine) == before
 
     services.projector.catch_up()
-    assert services.projector.position() == services.tracker.recorder.max_notification_id()
+    assert services.projector.position() == services.store.recorder.max_notification_id()
     status = {row[0]: row[4] for row in dump(services.engine)["commitments_view"]}
     assert status[commitment_id] == "cancelled"
 
@@ -84,20 +114,14 @@ def test_a_failing_projection_does_not_fail_the_command_and_is_caught_up_later(
     services: Services, clock: FrozenClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     history = record_history(services.tracker, clock, commitments=3)
-    write = services.projector._write_versions
-
-    def broken(*args: Any) -> None:
-        raise RuntimeError("disk full")
-
-    services.projector._write_versions = broken  # type: ignore[method-assign]
-    view = services.tracker.cancel_commitment(history["commitments"][2], "key_x", "dropped")
+    broken = followed_by(services, clock, projector_of(services, BrokenProjector), services.outbox, services.audit)
+    view = broken.commitments.act("cancel", history["commitments"][2], "key_x", "dropped")
     assert view.status == "cancelled"
     assert "could not catch up" in caplog.text
     # The other followers of the log are not held back by the failing one.
-    latest = services.tracker.recorder.max_notification_id()
+    latest = services.store.recorder.max_notification_id()
     assert services.outbox.position() == services.audit.position() == latest > services.projector.position()
-    services.projector._write_versions = write  # type: ignore[method-assign]
-    services.tracker.start_commitment(history["commitments"][3], "key_x")
+    services.tracker.commitments.act("start", history["commitments"][3], "key_x")
     status = {row[0]: row[4] for row in dump(services.engine)["commitments_view"]}
     assert status[history["commitments"][2]] == "cancelled"
 
@@ -109,20 +133,14 @@ def test_when_following_together_fails_after_the_read_model_the_read_model_still
     fails, the transaction is undone and the read model tries again alone: it must not start
     from the state the failed attempt had already moved on."""
     history = record_history(services.tracker, clock, commitments=3)
-    receiving = services.subscriptions.receiving  # the outbox asks it, after the read model's turn
-    calls = []
-
-    def fails_once(*args: Any) -> Any:
-        calls.append(args)
-        if len(calls) == 1:
-            raise RuntimeError("connection lost")
-        return receiving(*args)
-
-    services.subscriptions.receiving = fails_once  # type: ignore[method-assign]
-    services.projector._cache.clear()  # as in a worker that did not project the commitment
-    services.tracker.cancel_commitment(history["commitments"][2], "key_x", "dropped")
-    latest = services.tracker.recorder.max_notification_id()
-    assert services.projector.position() == services.outbox.position() == latest
+    fails_once = FailingFollower(services.engine, services.store.recorder, failures=1)
+    fails_once.start(at_the_end=True)
+    projector = projector_of(services)  # as in a worker that did not project the commitment
+    followed_by(services, clock, projector, fails_once).commitments.act(
+        "cancel", history["commitments"][2], "key_x", "dropped")
+    latest = services.store.recorder.max_notification_id()
+    assert projector.position() == fails_once.position() == latest
+    assert fails_once.handled == [latest]
     status = {row[0]: row[4] for row in dump(services.engine)["commitments_view"]}
     assert status[history["commitments"][2]] == "cancelled"
 
@@ -131,23 +149,21 @@ def test_events_no_follower_saw_are_read_from_the_log_by_the_next_command(servic
     """A command's own events are usually the next ones; when others came first, the followers
     read those from the log too (and when far behind, each catches up batch by batch)."""
     record_history(services.tracker, clock, commitments=3)
-    following = services.tracker.after_save
-    services.tracker.after_save = None
 
-    def register(acronym: str) -> str:
-        return services.tracker.register_party("key_x", TextInput({"en": f"Party {acronym}"}), acronym, "ngo").id
+    def register(tracker: Tracker, acronym: str) -> str:
+        return tracker.parties.register("key_x", TextInput({"en": f"Party {acronym}"}), acronym, "ngo").id
 
-    unseen_ids = [register("UNSEEN1"), register("UNSEEN2")]
-    unseen = list(services.tracker.recorder.select_notifications(services.projector.position() + 1, 10))
+    unseen_ids = [register(without_followers(services, clock), acronym) for acronym in ("UNSEEN1", "UNSEEN2")]
+    unseen = list(services.store.recorder.select_notifications(services.projector.position() + 1, 10))
     assert len(unseen) == 2
-    followers = [services.projector.follower, services.outbox.follower, services.audit.follower]
+    followers = [services.projector, services.outbox, services.audit]
     before = dump(services.engine)
-    assert not log_follower.follow_together(services.engine, services.tracker.recorder, followers, unseen[1:], limit=1)
+    last_only = Saved(recordings=[Recording(None, unseen[1])])  # type: ignore[arg-type]
+    assert not follow_together(services.engine, services.store.recorder, followers, last_only, limit=1)
     assert dump(services.engine) == before
 
-    services.tracker.after_save = following
-    last_id = register("LAST")
-    latest = services.tracker.recorder.max_notification_id()
+    last_id = register(services.tracker, "LAST")
+    latest = services.store.recorder.max_notification_id()
     assert services.projector.position() == services.outbox.position() == services.audit.position() == latest
     parties = {row[0] for row in dump(services.engine)["parties_view"]}
     assert {*unseen_ids, last_id} <= parties

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Api
+from tests.conftest import Api, Standing
 from tests.records import commitment, meeting
 from tests.test_api_errors import assert_problem
 from tests.world import World
@@ -179,9 +179,9 @@ def test_meetings_agreements_and_parties_filter(api: Api, world: World) -> None:
      ({"q": "!!!"}, "q"), ({"party": "SESRIC"}, "party"),
      ({"limit": 500}, "limit"), ({"overdue": "perhaps"}, "overdue")],
 )
-def test_bad_filters_are_problems_naming_the_field(api: Api, world: World, params: dict[str, Any],
+def test_bad_filters_are_problems_naming_the_field(standing: Standing, standing_unchanged: None, params: dict[str, Any],
                                                    field: str) -> None:
-    assert_problem(api.get("/commitments", **params), 422, "invalid-value", field)
+    assert_problem(standing.api.get("/commitments", **params), 422, "invalid-value", field)
 
 
 def test_a_cursor_from_another_sort_is_refused(api: Api, world: World) -> None:

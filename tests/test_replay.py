@@ -4,9 +4,19 @@ from datetime import date, datetime, timezone
 from typing import Any
 from uuid import UUID
 
-from application.inputs import DueInput, EvidenceInput, ParticipantInput, PeriodInput, RowInput, TextInput, VenueInput
+from application.inputs import (
+    DueInput,
+    EvidenceInput,
+    ParticipantInput,
+    PeriodInput,
+    RowInput,
+    TextInput,
+    VenueInput,
+)
+from application.saving import Records
+from application.store import EventStore
 from application.tracker import Tracker
-from infrastructure.database import event_store_env
+from infrastructure.persistence.database import event_store_env
 from tests.fakes import FrozenClock
 
 
@@ -15,49 +25,50 @@ def state(aggregate: Any) -> dict[str, Any]:
 
 
 def record_history(tracker: Tracker, clock: FrozenClock) -> dict[str, Any]:
-    un = tracker.register_party("key_a", TextInput({"en": "United Nations", "ar": "الأمم المتحدة"}, "en"), "UN",
+    un = tracker.parties.register("key_a", TextInput({"en": "United Nations", "ar": "الأمم المتحدة"}, "en"), "UN",
                                 "international_organisation")
-    oic = tracker.register_party("key_a", TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC",
+    oic = tracker.parties.register("key_a", TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC",
                                  "international_organisation")
-    meeting = tracker.record_meeting(
+    meeting = tracker.meetings.record(
         "key_a", TextInput({"en": "15th general meeting"}), "general_meeting",
         PeriodInput(date(2022, 7, 18), date(2022, 7, 20)), VenueInput("Palais des Nations", "Europe/Zurich"),
         series="un-oic-general-meeting", session_number=15,
         participants=[ParticipantInput(un.id, "co_chair"), ParticipantInput(oic.id, "co_chair")],
     )
-    agreement = tracker.adopt_agreement(
+    agreement = tracker.agreements.adopt(
         "key_a", meeting.id, TextInput({"en": "Matrix of joint activities"}), "action_matrix", [un.id, oic.id],
         rows=[RowInput(TextInput({"en": "Joint research"}), oic.id, [un.id], DueInput("relative", amount=2, unit="years"))],
     )
-    commitment = tracker.record_commitment("key_a", TextInput({"en": "Joint research"}), oic.id, meeting.id,
+    commitment = tracker.commitments.record("key_a", TextInput({"en": "Joint research"}), oic.id, meeting.id,
                                            agreement_id=agreement.id, row_number=1, status="agreed")
     clock.advance(days=30)
-    tracker.start_commitment(commitment.id, "key_b")
-    tracker.report_progress(commitment.id, "key_b", 30, "first workshop held",
+    tracker.commitments.act("start", commitment.id, "key_b")
+    tracker.commitments.report_progress(commitment.id, "key_b", 30, "first workshop held",
                             [EvidenceInput("Workshop report", "https://example.org/w.pdf")])
     clock.advance(days=300)
-    tracker.revise_due(commitment.id, "key_b", DueInput("year", "2025"), "extended by the working group")
-    tracker.deliver_commitment(commitment.id, "key_b", [EvidenceInput("Final study")], date(2023, 5, 1))
-    tracker.assess_commitment(commitment.id, "key_c", "partially_fulfilled", "one study of two")
+    tracker.commitments.revise_due(commitment.id, "key_b", DueInput("year", "2025"), "extended by the working group")
+    tracker.commitments.deliver(commitment.id, "key_b", [EvidenceInput("Final study")], date(2023, 5, 1))
+    tracker.commitments.assess(commitment.id, "key_c", "partially_fulfilled", "one study of two")
     return {name: UUID(view.id) for name, view in [("commitment", commitment), ("meeting", meeting), ("agreement", agreement)]}
 
 
 def test_an_aggregate_rebuilt_twice_from_its_events_is_equal(tracker: Tracker, clock: FrozenClock) -> None:
     ids = record_history(tracker, clock)
     for aggregate_id in ids.values():
-        first = tracker.repository.get(aggregate_id)
-        second = tracker.repository.get(aggregate_id)
+        first = tracker.records.store.repository.get(aggregate_id)
+        second = tracker.records.store.repository.get(aggregate_id)
         assert first is not second
         assert state(first) == state(second)
 
 
 def test_a_rebuild_on_another_day_by_another_process_is_equal(database_url: str, clock: FrozenClock) -> None:
-    writer = Tracker(env=event_store_env(database_url), clock=clock)
-    ids = record_history(writer, clock)
-    later = Tracker(env=event_store_env(database_url), clock=FrozenClock(datetime(2030, 1, 1, tzinfo=timezone.utc)))
+    writer = EventStore(event_store_env(database_url))
+    ids = record_history(Tracker.on(Records(writer, clock)), clock)
+    later = EventStore(event_store_env(database_url))
     for aggregate_id in ids.values():
         assert state(writer.repository.get(aggregate_id)) == state(later.repository.get(aggregate_id))
-    rebuilt = later.get_commitment(ids["commitment"])
+    rebuilt = Tracker.on(Records(later, FrozenClock(datetime(2030, 1, 1, tzinfo=timezone.utc)))).commitments.get(
+        ids["commitment"])
     assert rebuilt.status == "partially_fulfilled"
     assert rebuilt.due_at == "2025-12-31T23:00:00Z"
     assert rebuilt.progress is not None and rebuilt.progress["reported_at"] == "2022-08-20T09:00:00Z"
@@ -66,9 +77,9 @@ def test_a_rebuild_on_another_day_by_another_process_is_equal(database_url: str,
 
 
 def test_the_state_after_saving_equals_the_state_rebuilt_from_the_store(tracker: Tracker, clock: FrozenClock) -> None:
-    un = tracker.register_party("key_a", TextInput({"en": "UN"}), "UN", "international_organisation")
-    meeting = tracker.record_meeting("key_a", TextInput({"en": "Talks"}), "bilateral_talk",
+    un = tracker.parties.register("key_a", TextInput({"en": "UN"}), "UN", "international_organisation")
+    meeting = tracker.meetings.record("key_a", TextInput({"en": "Talks"}), "bilateral_talk",
                                      PeriodInput(date(2022, 7, 18)), VenueInput("Cairo", "Africa/Cairo"))
-    view = tracker.record_commitment("key_a", TextInput({"ar": "متابعة المشاريع المشتركة"}), un.id, meeting.id,
+    view = tracker.commitments.record("key_a", TextInput({"ar": "متابعة المشاريع المشتركة"}), un.id, meeting.id,
                                      due=DueInput("quarter", "2023-Q2"))
-    assert tracker.get_commitment(view.id) == view
+    assert tracker.commitments.get(view.id) == view

@@ -9,7 +9,13 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from application.inputs import DueInput, EvidenceInput, PeriodInput, TextInput, VenueInput
+from application.inputs import (
+    DueInput,
+    EvidenceInput,
+    PeriodInput,
+    TextInput,
+    VenueInput,
+)
 from application.queries import CommitmentFilter, MeetingFilter, PartyFilter
 from domain.commitment import Commitment
 from infrastructure.bootstrap import Services, build
@@ -22,23 +28,23 @@ UTC = timezone.utc
 
 def seed(services: Services, count: int, due: str = "2024", **extra: object) -> list[str]:
     tracker = services.tracker
-    party = tracker.register_party("key_a", TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ")
-    meeting = tracker.record_meeting("key_a", TextInput({"en": "15th general meeting"}), "general_meeting",
+    party = tracker.parties.register("key_a", TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ")
+    meeting = tracker.meetings.record("key_a", TextInput({"en": "15th general meeting"}), "general_meeting",
                                      PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
                                      VenueInput("Palais des Nations", "Europe/Zurich"),
                                      series="un-oic-general-meeting", session_number=15)
-    return [tracker.record_commitment("key_a", TextInput({"en": f"Activity {n}"}), party.id, meeting.id,
+    return [tracker.commitments.record("key_a", TextInput({"en": f"Activity {n}"}), party.id, meeting.id,
                                       due=DueInput("year", due), status="agreed", **extra).id  # type: ignore[arg-type]
             for n in range(count)]
 
 
 def facts(services: Services, commitment_id: str, kind: str) -> int:
-    return sum(1 for e in services.tracker.history(Commitment, commitment_id) if e.type == kind)
+    return sum(1 for e in services.tracker.histories.events(Commitment, commitment_id) if e.type == kind)
 
 
 def test_a_tick_marks_what_the_clock_has_passed_once(services: Services, clock: FrozenClock) -> None:
     ids = seed(services, 3)
-    services.tracker.deliver_commitment(ids[2], "key_a", [EvidenceInput("Report")])
+    services.tracker.commitments.deliver(ids[2], "key_a", [EvidenceInput("Report")])
     clock.set(datetime(2024, 12, 2, tzinfo=UTC))  # 30 days before the end of 2024 in Geneva (23:00 UTC)
     assert services.scanner.tick().due_soon == 2
     clock.set(datetime(2025, 1, 2, tzinfo=UTC))
@@ -61,7 +67,7 @@ def test_a_due_soon_reminder_follows_each_lead_time(services: Services, clock: F
                           (datetime(2024, 12, 20, tzinfo=UTC), 0)]:
         clock.set(day)
         assert services.scanner.tick().due_soon == expected, day
-    history = services.tracker.history(Commitment, commitment_id)
+    history = services.tracker.histories.events(Commitment, commitment_id)
     assert [e.payload["lead_days"] for e in history if e.type == "DueSoon"] == [60, 14]
     assert services.catalogue.find_commitments(CommitmentFilter(due_soon=True)).total == 1
 
@@ -70,7 +76,7 @@ def test_revising_the_due_clears_overdue_and_watches_the_new_due(services: Servi
     [commitment_id] = seed(services, 1)
     clock.set(datetime(2025, 1, 2, tzinfo=UTC))
     services.scanner.tick()
-    services.tracker.revise_due(commitment_id, "key_a", DueInput("year", "2025"), "extended by the plenary")
+    services.tracker.commitments.revise_due(commitment_id, "key_a", DueInput("year", "2025"), "extended by the plenary")
     assert services.catalogue.find_commitments(CommitmentFilter(overdue=True)).total == 0
     assert services.scanner.tick().overdue == 0
     clock.set(datetime(2026, 1, 2, tzinfo=UTC))
@@ -86,21 +92,21 @@ def test_a_follow_up_session_is_overdue_when_its_window_closes_without_the_sessi
     tracker = services.tracker
     meeting = services.catalogue.find_meetings(MeetingFilter()).items[0]
     party = services.catalogue.find_parties(PartyFilter()).items[0]
-    waiting = tracker.record_commitment("key_a", TextInput({"en": "Hold the 16th session"}), party["id"],
+    waiting = tracker.commitments.record("key_a", TextInput({"en": "Hold the 16th session"}), party["id"],
                                         meeting["id"], kind="follow_up_session", due=DueInput("year", "2024"),
                                         follow_up_session_number=16, status="agreed")
-    held = tracker.record_commitment("key_a", TextInput({"en": "Hold a working group"}), party["id"], meeting["id"],
+    held = tracker.commitments.record("key_a", TextInput({"en": "Hold a working group"}), party["id"], meeting["id"],
                                      kind="follow_up_session", due=DueInput("year", "2024"),
                                      follow_up_series="un-oic-working-group", status="agreed")
     clock.set(datetime(2024, 6, 1, tzinfo=UTC))
-    group = tracker.record_meeting("key_a", TextInput({"en": "Working group"}), "working_group",
+    group = tracker.meetings.record("key_a", TextInput({"en": "Working group"}), "working_group",
                                    PeriodInput(date(2024, 5, 20)), VenueInput("Jeddah", "Asia/Riyadh"),
                                    series="un-oic-working-group", session_number=1)
-    tracker.hold_meeting(group.id, "key_a", PeriodInput(date(2024, 5, 20)))
+    tracker.meetings.hold(group.id, "key_a", PeriodInput(date(2024, 5, 20)))
     clock.set(datetime(2025, 1, 1, tzinfo=UTC))
     assert services.scanner.tick().overdue == 1
-    assert tracker.get_commitment(waiting.id).overdue
-    assert tracker.get_commitment(held.id).status == "fulfilled"
+    assert tracker.commitments.get(waiting.id).overdue
+    assert tracker.commitments.get(held.id).status == "fulfilled"
 
 
 def test_racing_scanner_threads_record_one_fact_per_commitment(database_url: str, clock: FrozenClock) -> None:
@@ -165,5 +171,5 @@ def test_the_api_runs_the_scanner_at_its_interval(database_url: str) -> None:
     [commitment_id] = seed(services, 1)
     clock.set(datetime(2025, 1, 2, tzinfo=UTC))
     with TestClient(create_app(services=services)):
-        wait_for(lambda: services.tracker.get_commitment(commitment_id).overdue, 20, "the scheduler's tick")
+        wait_for(lambda: services.tracker.commitments.get(commitment_id).overdue, 20, "the scheduler's tick")
     services.close()

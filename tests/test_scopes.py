@@ -29,7 +29,7 @@ def test_a_scoped_key_changes_the_commitments_its_party_leads_or_supports(
 def test_a_scoped_key_gets_403_elsewhere(api: Api, services: Services, world: World,
                                          sesric_key: dict[str, str]) -> None:
     others = api.created("/commitments", commitment(world.meeting, world.oic))
-    before = services.tracker.recorder.max_notification_id()
+    before = services.store.recorder.max_notification_id()
     for method, path, body in [
         ("POST", f"/commitments/{others['id']}/start", None),
         ("POST", "/commitments", commitment(world.meeting, world.oic)),
@@ -38,7 +38,7 @@ def test_a_scoped_key_gets_403_elsewhere(api: Api, services: Services, world: Wo
         ("POST", f"/meetings/{world.meeting}/held", {"starts_on": "2022-07-18"}),
     ]:
         assert_problem(api.client.request(method, path, json=body, headers=sesric_key), 403, "forbidden")
-    assert services.tracker.recorder.max_notification_id() == before
+    assert services.store.recorder.max_notification_id() == before
     assert api.client.get(f"/commitments/{others['id']}", headers=sesric_key).status_code == 200  # reads all
 
 

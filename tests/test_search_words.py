@@ -5,7 +5,6 @@ Run as ``python -m tests.test_search_words`` to print the figures of decision 00
 
 from collections.abc import Callable
 
-
 import snowballstemmer
 
 from domain.search import finds, index_terms, query_words, search_terms

@@ -10,8 +10,9 @@ from types import SimpleNamespace
 import pytest
 
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from application.ports import Saved
 from application.queries import CommitmentFilter
-from application.turns import Saved, Turns
+from application.turns import Turns
 from domain.search import query_words
 from infrastructure.bootstrap import Services
 from tests.server import wait_for
@@ -134,9 +135,9 @@ def letters(number: int) -> str:
 
 def test_commands_from_many_threads_each_read_their_own_write(services: Services) -> None:
     threads = 16
-    party = services.tracker.register_party("load", TextInput({"en": "Organisation of Islamic Cooperation"}), "OIC",
+    party = services.tracker.parties.register("load", TextInput({"en": "Organisation of Islamic Cooperation"}), "OIC",
                                             "international_organisation")
-    meeting = services.tracker.record_meeting("load", TextInput({"en": "Joint committee"}), "general_meeting",
+    meeting = services.tracker.meetings.record("load", TextInput({"en": "Joint committee"}), "general_meeting",
                                               PeriodInput(date(2024, 5, 1), date(2024, 5, 2)),
                                               VenueInput("Jeddah", "Asia/Riyadh"))
     start = threading.Barrier(threads)
@@ -146,7 +147,7 @@ def test_commands_from_many_threads_each_read_their_own_write(services: Services
         found = []
         for n in range(5):
             word = f"item{letters(index * 10 + n)}"
-            services.tracker.record_commitment("load", TextInput({"en": f"Follow up {word}"}), party.id, meeting.id,
+            services.tracker.commitments.record("load", TextInput({"en": f"Follow up {word}"}), party.id, meeting.id,
                                                due=DueInput("year", "2030"))
             found.append(services.catalogue.find_commitments(CommitmentFilter(words=query_words(word))).total)
         return found

@@ -18,7 +18,7 @@ from cryptography.x509.oid import NameOID
 
 from infrastructure.bootstrap import Services, build
 from infrastructure.settings import Settings
-from infrastructure.url_safety import UnsafeUrl, UrlPolicy, check, pinned
+from infrastructure.webhooks.url_safety import UnsafeUrl, UrlPolicy, check, pinned
 from tests.fakes import FrozenClock
 from tests.receiver import Receiver
 from tests.records import UN
@@ -162,10 +162,10 @@ def overdue_commitment(services: Services, clock: FrozenClock) -> None:
     from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 
     tracker = services.tracker
-    party = tracker.register_party("key_a", TextInput(UN["names"]["texts"], "en"), "UN", "international_organisation")
-    held = tracker.record_meeting("key_a", TextInput({"en": "Talks"}), "bilateral_talk",
+    party = tracker.parties.register("key_a", TextInput(UN["names"]["texts"], "en"), "UN", "international_organisation")
+    held = tracker.meetings.record("key_a", TextInput({"en": "Talks"}), "bilateral_talk",
                                   PeriodInput(dt.date(2022, 7, 18)), VenueInput("Cairo", "Africa/Cairo"))
-    tracker.record_commitment("key_a", TextInput({"en": "Report"}), party.id, held.id,
+    tracker.commitments.record("key_a", TextInput({"en": "Report"}), party.id, held.id,
                               due=DueInput("day", "2022-07-19"), status="agreed")
     services.scanner.tick()
 

@@ -10,9 +10,9 @@ from standardwebhooks.webhooks import Webhook
 
 from domain.access import Role
 from infrastructure.bootstrap import Services
-from infrastructure.dispatcher import Dispatcher, DispatchSettings
-from infrastructure.signing import signature
-from infrastructure.url_safety import UnsafeUrl, UrlPolicy, check
+from infrastructure.webhooks.dispatcher import Dispatcher, DispatchSettings
+from infrastructure.webhooks.signing import signature
+from infrastructure.webhooks.url_safety import UnsafeUrl, UrlPolicy, check
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.receiver import Answer, Received, Receiver

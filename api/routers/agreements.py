@@ -41,8 +41,8 @@ def adopt_agreement(
     tracker = services.tracker
     return created(
         request, services, principal, body, key,
-        lambda chosen: tracker.adopt_agreement(principal.id, agreement_id=chosen, **body.inputs()),  # type: ignore[arg-type]
-        lambda chosen: tracker.get_agreement(chosen, version=1),
+        lambda chosen: tracker.agreements.adopt(principal.id, agreement_id=chosen, **body.inputs()),  # type: ignore[arg-type]
+        lambda chosen: tracker.agreements.get(chosen, version=1),
     )
 
 
@@ -54,7 +54,7 @@ def list_agreements(
 ) -> JSONResponse:
     """Agreements in the order they were recorded; filter by kind, meeting, adopting party or words;
     ``as_of`` an instant, as they stood then."""
-    return page(lists.agreements(tracker, catalogue, AgreementFilter.of(
+    return page(lists.agreements(tracker.histories, catalogue, AgreementFilter.of(
         many(kind), q, limit, as_of, axis, meeting=meeting, party=party, cursor=cursor)))
 
 
@@ -62,13 +62,13 @@ def list_agreements(
 def get_agreement(agreement_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None,
                   as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> JSONResponse:
     """The agreement now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
-    return resource(tracker.get_agreement(agreement_id, version, instant(as_of, "as_of"), check_axis(axis)))
+    return resource(tracker.agreements.get(agreement_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
 @router.get("/{agreement_id}/history", response_model=History)
 def agreement_history(agreement_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
                       limit: HistoryLimit = 100) -> JSONResponse:
-    return history(agreement_id, lambda after, n: tracker.history(Agreement, agreement_id, after, n), cursor, limit)
+    return history(agreement_id, lambda after, n: tracker.histories.events(Agreement, agreement_id, after, n), cursor, limit)
 
 
 @router.post("/{agreement_id}/rows", response_model=AgreementView)
@@ -76,4 +76,4 @@ def add_matrix_row(
     agreement_id: UUID, body: RowIn, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
 ) -> JSONResponse:
     """Add a row (activity, lead party, partners, timeframe) to an action matrix."""
-    return resource(tracker.add_matrix_row(agreement_id, principal.id, body.input(), version))
+    return resource(tracker.agreements.add_row(agreement_id, principal.id, body.input(), version))

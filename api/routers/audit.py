@@ -9,7 +9,7 @@ from api.dependencies import AuditorDep, ReaderDep, ServicesDep
 from api.routers.common import CursorQuery
 from api.schemas import DenialPage, Head, Verification
 from application import cursors
-from infrastructure import audit_export
+from infrastructure.audit import export as audit_export
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 

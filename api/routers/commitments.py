@@ -41,8 +41,8 @@ from api.schemas import (
     CommitmentCreate,
     CommitmentPage,
     Delivery,
-    History,
     DueRevision,
+    History,
     ProgressReport,
     Reasoned,
     ReviewSchedule,
@@ -51,11 +51,12 @@ from api.schemas import (
     evidence_inputs,
 )
 from application import lists
+from application.commitments import REASONED
 from application.queries import CommitmentFilter, check_axis, instant
-from application.tracker import Tracker
 from application.views import CommitmentView
-from domain.commitment import Commitment
 from domain.access import may_change_commitment
+from domain.commitment import Commitment
+from domain.lifecycle import Action, describe
 
 router = APIRouter(prefix="/commitments", tags=["commitments"])
 
@@ -70,8 +71,8 @@ def record_commitment(
         raise Forbidden("this key may record only commitments its parties lead or support")
     return created(
         request, services, principal, body, key,
-        lambda chosen: tracker.record_commitment(principal.id, commitment_id=chosen, **body.inputs()),  # type: ignore[arg-type]
-        lambda chosen: tracker.get_commitment(chosen, version=1),
+        lambda chosen: tracker.commitments.record(principal.id, commitment_id=chosen, **body.inputs()),  # type: ignore[arg-type]
+        lambda chosen: tracker.commitments.get(chosen, version=1),
     )
 
 
@@ -105,7 +106,7 @@ def list_commitments(
         lead_party=lead_party, supporting_party=supporting_party, meeting=meeting, agreement=agreement,
         overdue=overdue, due_soon=due_soon, has_due=has_due, review_due=review_due, cursor=cursor,
     )
-    return page(lists.commitments(tracker, catalogue, query))
+    return page(lists.commitments(tracker.histories, catalogue, query))
 
 
 @router.get("/{commitment_id}", response_model=CommitmentView)
@@ -114,112 +115,97 @@ def get_commitment(
     axis: AxisQuery = "recorded",
 ) -> JSONResponse:
     """The commitment now; or at a ``version``; or ``as_of`` an instant, exactly as it stood then."""
-    return resource(tracker.get_commitment(commitment_id, version, instant(as_of, "as_of"), check_axis(axis)))
+    return resource(tracker.commitments.get(commitment_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
 @router.get("/{commitment_id}/history", response_model=History)
 def commitment_history(commitment_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
                        limit: HistoryLimit = 100) -> JSONResponse:
     """Every event of the commitment in order: type, version, recorded time, actor, payload."""
-    return history(commitment_id, lambda after, n: tracker.history(Commitment, commitment_id, after, n), cursor, limit)
+    return history(commitment_id, lambda after, n: tracker.histories.events(Commitment, commitment_id, after, n),
+                   cursor, limit)
 
 
-
-
-
-
-@router.post("/{commitment_id}/suspend", response_model=CommitmentView)
+@router.post("/{commitment_id}/suspend", response_model=CommitmentView, summary="Suspend it by a decision",
+             description=describe(Action.SUSPEND))
 def suspend(commitment_id: UUID, body: Suspension, tracker: TrackerDep, principal: CommitmentWriterDep,
             version: IfMatchDep) -> JSONResponse:
-    """agreed or in_progress → suspended; needs the decision's reference."""
     return resource(
-        tracker.suspend_commitment(commitment_id, principal.id, body.decision_reference, body.reason, version)
+        tracker.commitments.suspend(commitment_id, principal.id, body.decision_reference, body.reason, version)
     )
 
 
-
-@router.post("/{commitment_id}/deliver", response_model=CommitmentView)
+@router.post("/{commitment_id}/deliver", response_model=CommitmentView, summary="Claim it delivered, with evidence",
+             description=describe(Action.DELIVER))
 def deliver(commitment_id: UUID, body: Delivery, tracker: TrackerDep, principal: CommitmentWriterDep,
             version: IfMatchDep) -> JSONResponse:
-    """agreed or in_progress → delivered; needs evidence."""
     return resource(
-        tracker.deliver_commitment(
+        tracker.commitments.deliver(
             commitment_id, principal.id, evidence_inputs(body.evidence), body.delivered_on, body.note, version
         )
     )
 
 
-
-@router.post("/{commitment_id}/assess", response_model=CommitmentView)
+@router.post("/{commitment_id}/assess", response_model=CommitmentView, summary="Assess it",
+             description=describe(Action.ASSESS))
 def assess(commitment_id: UUID, body: Assessment, tracker: TrackerDep, principal: CommitmentWriterDep,
            version: IfMatchDep) -> JSONResponse:
-    """any open state → fulfilled, partially_fulfilled or not_fulfilled."""
-    return resource(tracker.assess_commitment(commitment_id, principal.id, body.outcome, body.reason, version))
+    return resource(tracker.commitments.assess(commitment_id, principal.id, body.outcome, body.reason, version))
 
 
-
-
-@router.post("/{commitment_id}/supersede", response_model=CommitmentView)
+@router.post("/{commitment_id}/supersede", response_model=CommitmentView,
+             summary="Supersede it by a commitment of a later meeting",
+             description=describe(Action.SUPERSEDE))
 def supersede(commitment_id: UUID, body: Supersession, tracker: TrackerDep, principal: CommitmentWriterDep,
               version: IfMatchDep) -> JSONResponse:
-    """any open state → superseded by a commitment of a later meeting."""
     return resource(
-        tracker.supersede_commitment(
+        tracker.commitments.supersede(
             commitment_id, principal.id, body.new_commitment_id, body.meeting_id, body.reason, version
         )
     )
 
 
-@router.post("/{commitment_id}/progress", response_model=CommitmentView)
+@router.post("/{commitment_id}/progress", response_model=CommitmentView, summary="Report progress",
+             description=describe(Action.REPORT_PROGRESS))
 def report_progress(commitment_id: UUID, body: ProgressReport, tracker: TrackerDep, principal: CommitmentWriterDep,
                     version: IfMatchDep) -> JSONResponse:
-    """Report progress (0–100 %, a note, evidence) in any open state."""
     return resource(
-        tracker.report_progress(
+        tracker.commitments.report_progress(
             commitment_id, principal.id, body.percent, body.note, evidence_inputs(body.evidence), version
         )
     )
 
 
-@router.post("/{commitment_id}/due", response_model=CommitmentView)
+@router.post("/{commitment_id}/due", response_model=CommitmentView, summary="Revise the due",
+             description=describe(Action.REVISE_DUE) + " The first due of an open-ended commitment needs none; "
+                                                       "a null due leaves it open-ended.")
 def revise_due(commitment_id: UUID, body: DueRevision, tracker: TrackerDep, principal: CommitmentWriterDep,
                version: IfMatchDep) -> JSONResponse:
-    """Revise the due (needs a reason), give an open-ended commitment its first due, or (``null``)
-    leave it open-ended."""
     due = None if body.due is None else body.due.input()
-    return resource(tracker.revise_due(commitment_id, principal.id, due, body.reason, version))
+    return resource(tracker.commitments.revise_due(commitment_id, principal.id, due, body.reason, version))
 
 
-@router.post("/{commitment_id}/review", response_model=CommitmentView)
+@router.post("/{commitment_id}/review", response_model=CommitmentView, summary="Set or remove the review day",
+             description=describe(Action.SCHEDULE_REVIEW))
 def schedule_review(commitment_id: UUID, body: ReviewSchedule, tracker: TrackerDep, principal: CommitmentWriterDep,
                     version: IfMatchDep) -> JSONResponse:
-    """Set (or, with ``null``, remove) the day the lead party wants to look at the commitment again."""
-    return resource(tracker.schedule_review(commitment_id, principal.id, body.review_on, body.reason, version))
+    return resource(tracker.commitments.schedule_review(commitment_id, principal.id, body.review_on, body.reason,
+                                                        version))
 
 
-# Actions whose only input is an optional reason (required where the lifecycle says so).
-REASONED_ACTIONS: list[tuple[str, Callable[..., CommitmentView], str]] = [
-    ("agree", Tracker.agree_commitment, "draft → agreed; noted → agreed needs a reason."),
-    ("note", Tracker.note_commitment, "draft → noted; agreed → noted needs a reason."),
-    ("start", Tracker.start_commitment, "agreed → in_progress."),
-    ("stall", Tracker.stall_commitment, "agreed or in_progress → stalled."),
-    ("resume", Tracker.resume_commitment, "stalled or suspended → in_progress."),
-    ("reject-delivery", Tracker.reject_delivery, "delivered → in_progress, the evidence rejected; needs a reason."),
-    ("reopen", Tracker.reopen_commitment, "an assessed state → in_progress; needs a reason."),
-    ("cancel", Tracker.cancel_commitment, "any open state → cancelled."),
-]
-
-
-def _reasoned_route(use_case: Callable[..., CommitmentView]) -> Callable[..., JSONResponse]:
+def _reasoned_route(action: Action) -> Callable[..., JSONResponse]:
     def route(commitment_id: UUID, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep,
               body: Reasoned | None = None) -> JSONResponse:
-        return resource(use_case(tracker, commitment_id, principal.id, None if body is None else body.reason, version))
+        reason = None if body is None else body.reason
+        return resource(tracker.commitments.act(action, commitment_id, principal.id, reason, version))
 
     return route
 
 
-for _path, _use_case, _summary in REASONED_ACTIONS:
+for _action in REASONED:  # one route each, described by the lifecycle's own table
     router.add_api_route(
-        f"/{{commitment_id}}/{_path}", _reasoned_route(_use_case), methods=["POST"], response_model=CommitmentView,
-        name=_use_case.__name__, description=_summary,
+        f"/{{commitment_id}}/{_action.value.replace('_', '-')}", _reasoned_route(_action), methods=["POST"],
+        response_model=CommitmentView, name=f"{_action.value}_commitment",
+        summary="Reject the delivery" if _action is Action.REJECT_DELIVERY else f"{_action.value.capitalize()} it",
+        description=describe(_action),
     )

@@ -27,7 +27,16 @@ from api.routers.common import (
     many,
     timeline,
 )
-from api.schemas import DocumentIn, History, MeetingCreate, MeetingPage, MeetingPostponement, PeriodIn, Reasoned, Timeline
+from api.schemas import (
+    DocumentIn,
+    History,
+    MeetingCreate,
+    MeetingPage,
+    MeetingPostponement,
+    PeriodIn,
+    Reasoned,
+    Timeline,
+)
 from application import lists
 from application.queries import MeetingFilter, check_axis, instant
 from application.views import MeetingView
@@ -42,8 +51,8 @@ def record_meeting(body: MeetingCreate, request: Request, services: ServicesDep,
     tracker = services.tracker
     return created(
         request, services, principal, body, key,
-        lambda chosen: tracker.record_meeting(principal.id, meeting_id=chosen, **body.inputs()),  # type: ignore[arg-type]
-        lambda chosen: tracker.get_meeting(chosen, version=1),
+        lambda chosen: tracker.meetings.record(principal.id, meeting_id=chosen, **body.inputs()),  # type: ignore[arg-type]
+        lambda chosen: tracker.meetings.get(chosen, version=1),
     )
 
 
@@ -57,7 +66,7 @@ def list_meetings(
 ) -> JSONResponse:
     """Meetings in the order they were recorded; filter by status, kind, series, participant, dates or words
     (words of the title, series, venue and documents); ``as_of`` an instant, as they stood then."""
-    return page(lists.meetings(tracker, catalogue, MeetingFilter.of(
+    return page(lists.meetings(tracker.histories, catalogue, MeetingFilter.of(
         many(status), many(kind), q, limit, as_of, axis, series=series, party=party, starts_after=starts_after,
         starts_before=starts_before, cursor=cursor)))
 
@@ -66,13 +75,13 @@ def list_meetings(
 def get_meeting(meeting_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None,
                 as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> JSONResponse:
     """The meeting now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
-    return resource(tracker.get_meeting(meeting_id, version, instant(as_of, "as_of"), check_axis(axis)))
+    return resource(tracker.meetings.get(meeting_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
 @router.get("/{meeting_id}/history", response_model=History)
 def meeting_history(meeting_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
                     limit: HistoryLimit = 100) -> JSONResponse:
-    return history(meeting_id, lambda after, n: tracker.history(Meeting, meeting_id, after, n), cursor, limit)
+    return history(meeting_id, lambda after, n: tracker.histories.events(Meeting, meeting_id, after, n), cursor, limit)
 
 
 @router.post("/{meeting_id}/held", response_model=MeetingView)
@@ -80,28 +89,28 @@ def hold_meeting(
     meeting_id: UUID, body: PeriodIn, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
 ) -> JSONResponse:
     """Record the meeting as held on these dates; follow-up sessions it meets become fulfilled."""
-    return resource(tracker.hold_meeting(meeting_id, principal.id, body.input(), version))
+    return resource(tracker.meetings.hold(meeting_id, principal.id, body.input(), version))
 
 
 @router.post("/{meeting_id}/postponed", response_model=MeetingView)
 def postpone_meeting(
     meeting_id: UUID, body: MeetingPostponement, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
 ) -> JSONResponse:
-    return resource(tracker.postpone_meeting(meeting_id, principal.id, body.scheduled.input(), body.reason, version))
+    return resource(tracker.meetings.postpone(meeting_id, principal.id, body.scheduled.input(), body.reason, version))
 
 
 @router.post("/{meeting_id}/cancelled", response_model=MeetingView)
 def cancel_meeting(
     meeting_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep, body: Reasoned | None = None
 ) -> JSONResponse:
-    return resource(tracker.cancel_meeting(meeting_id, principal.id, body.reason if body else None, version))
+    return resource(tracker.meetings.cancel(meeting_id, principal.id, body.reason if body else None, version))
 
 
 @router.post("/{meeting_id}/documents", response_model=MeetingView)
 def add_document(
     meeting_id: UUID, body: DocumentIn, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
 ) -> JSONResponse:
-    return resource(tracker.add_meeting_document(meeting_id, principal.id, body.input(), version))
+    return resource(tracker.meetings.add_document(meeting_id, principal.id, body.input(), version))
 
 
 @router.get("/{meeting_id}/timeline", response_model=Timeline)
@@ -109,6 +118,6 @@ def meeting_timeline(meeting_id: UUID, tracker: TrackerDep, catalogue: Catalogue
                   cursor: CursorQuery = None, limit: HistoryLimit = 100) -> JSONResponse:
     """Merged history, in the order recorded: the meeting's own events, and those of the agreements
     adopted and the commitments made at it."""
-    tracker.history(Meeting, meeting_id, 0, 1)  # 404 when it does not exist
+    tracker.histories.events(Meeting, meeting_id, 0, 1)  # 404 when it does not exist
     touched = catalogue.touched_by_meeting(str(meeting_id))
-    return timeline(meeting_id, lambda offset, n: tracker.timeline(touched, offset, n), cursor, limit)
+    return timeline(meeting_id, lambda offset, n: tracker.histories.timeline(touched, offset, n), cursor, limit)

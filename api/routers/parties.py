@@ -3,7 +3,14 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.dependencies import CatalogueDep, IdempotencyKeyDep, ReaderDep, ServicesDep, TrackerDep, WriterDep
+from api.dependencies import (
+    CatalogueDep,
+    IdempotencyKeyDep,
+    ReaderDep,
+    ServicesDep,
+    TrackerDep,
+    WriterDep,
+)
 from api.responses import created, page, resource
 from api.routers.common import (
     AsOfQuery,
@@ -34,8 +41,8 @@ def register_party(
     tracker = services.tracker
     return created(
         request, services, principal, body, key,
-        lambda _: tracker.register_party(principal.id, body.names.input(), body.acronym, body.kind, body.parent_id),
-        lambda chosen: tracker.get_party(chosen, version=1),
+        lambda _: tracker.parties.register(principal.id, body.names.input(), body.acronym, body.kind, body.parent_id),
+        lambda chosen: tracker.parties.get(chosen, version=1),
     )
 
 
@@ -47,7 +54,7 @@ def list_parties(
 ) -> JSONResponse:
     """Parties in the order they were registered; filter by kind, parent, or words of their names;
     ``as_of`` an instant, as they stood then (on the effective axis a party is there from the start)."""
-    return page(lists.parties(tracker, catalogue, PartyFilter.of(many(kind), q, limit, as_of, axis, parent=parent,
+    return page(lists.parties(tracker.histories, catalogue, PartyFilter.of(many(kind), q, limit, as_of, axis, parent=parent,
                                                                  cursor=cursor)))
 
 
@@ -55,13 +62,13 @@ def list_parties(
 def get_party(party_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None,
               as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> JSONResponse:
     """The party now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
-    return resource(tracker.get_party(party_id, version, instant(as_of, "as_of"), check_axis(axis)))
+    return resource(tracker.parties.get(party_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
 @router.get("/{party_id}/history", response_model=History)
 def party_history(party_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
                   limit: HistoryLimit = 100) -> JSONResponse:
-    return history(party_id, lambda after, n: tracker.history(Party, party_id, after, n), cursor, limit)
+    return history(party_id, lambda after, n: tracker.histories.events(Party, party_id, after, n), cursor, limit)
 
 
 @router.get("/{party_id}/timeline", response_model=Timeline)
@@ -69,6 +76,6 @@ def party_timeline(party_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep,
                   cursor: CursorQuery = None, limit: HistoryLimit = 100) -> JSONResponse:
     """Merged history, in the order recorded: the party's own events, and those of the meetings it
     took part in, the agreements it adopted and the commitments it leads or supports."""
-    tracker.history(Party, party_id, 0, 1)  # 404 when it does not exist
+    tracker.histories.events(Party, party_id, 0, 1)  # 404 when it does not exist
     touched = catalogue.touched_by_party(str(party_id))
-    return timeline(party_id, lambda offset, n: tracker.timeline(touched, offset, n), cursor, limit)
+    return timeline(party_id, lambda offset, n: tracker.histories.timeline(touched, offset, n), cursor, limit)

@@ -1,6 +1,7 @@
+from typing import Annotated
+
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from typing import Annotated
 
 from api.dependencies import CatalogueDep, ReaderDep
 from api.routers.common import LimitQuery

@@ -9,13 +9,19 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from api.dependencies import AdminDep, IdempotencyKeyDep, IfMatchDep, ReaderDep, ServicesDep
+from api.dependencies import (
+    AdminDep,
+    IdempotencyKeyDep,
+    IfMatchDep,
+    ReaderDep,
+    ServicesDep,
+)
 from api.responses import created, resource
 from api.routers.common import INSTANT_FORM, CursorQuery, LimitQuery
-from api.schemas import DeliveryDetail, DeliveryPage, Resent, Schema
+from api.schemas import DeliveryDetail, DeliveryPage, DeliveryStatusName, Resent, Schema
 from application.queries import instant
 from domain.webhooks import KINDS
-from infrastructure.subscriptions import CreatedSubscription, Subscription
+from infrastructure.webhooks.subscriptions import CreatedSubscription, Subscription
 
 router = APIRouter(tags=["webhooks"])
 Kind = Literal[KINDS]  # type: ignore[valid-type]
@@ -46,7 +52,7 @@ class SecretRotation(Schema):
 
 
 def _parties(services: ServicesDep, ids: list[UUID] | None) -> list[str] | None:
-    return None if ids is None else [str(p) for p in services.tracker.check_parties(ids, "party_ids")]
+    return None if ids is None else [str(p) for p in services.tracker.parties.check(ids, "party_ids")]
 
 
 @router.post("/subscriptions", status_code=201, response_model=CreatedSubscription)
@@ -118,7 +124,7 @@ def _page(items: list[dict[str, object]], next_cursor: str | None) -> JSONRespon
 
 @router.get("/subscriptions/{subscription_id}/deliveries", response_model=DeliveryPage)
 def subscription_deliveries(subscription_id: str, services: ServicesDep, _: ReaderDep,
-                            status: Annotated[str | None, Query(pattern="^(pending|succeeded|failed)$")] = None,
+                            status: Annotated[DeliveryStatusName | None, Query()] = None,
                             cursor: CursorQuery = None, limit: LimitQuery = 50) -> JSONResponse:
     services.subscriptions.get(subscription_id)
     return _page(*services.delivery_log.find(subscription_id=subscription_id, status=status, cursor=cursor,
@@ -128,7 +134,7 @@ def subscription_deliveries(subscription_id: str, services: ServicesDep, _: Read
 @router.get("/commitments/{commitment_id}/deliveries", response_model=DeliveryPage)
 def commitment_deliveries(commitment_id: UUID, services: ServicesDep, _: ReaderDep,
                           cursor: CursorQuery = None, limit: LimitQuery = 50) -> JSONResponse:
-    services.tracker.get_commitment(commitment_id)
+    services.tracker.commitments.get(commitment_id)
     return _page(*services.delivery_log.find(commitment_id=str(commitment_id), cursor=cursor, limit=limit))
 
 

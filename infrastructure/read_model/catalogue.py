@@ -5,7 +5,20 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Engine, Row, Select, Subquery, Table, and_, func, or_, select, text
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Engine,
+    Row,
+    Select,
+    Subquery,
+    Table,
+    and_,
+    func,
+    or_,
+    select,
+    text,
+)
 
 from application import cursors
 from application.queries import (
@@ -17,8 +30,8 @@ from application.queries import (
     Results,
     SearchHit,
 )
-from infrastructure import search_index
-from infrastructure.read_tables import (
+from infrastructure.read_model import search_index
+from infrastructure.read_model.tables import (
     agreement_parties,
     agreements_view,
     commitment_parties,

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select, update
 
 from application.views import plain
-from infrastructure.tables import access_denials
+from infrastructure.audit.tables import access_denials
 
 WINDOW = timedelta(minutes=1)
 

@@ -10,14 +10,22 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from application.errors import AlreadyExists, ConcurrentUpdate, NotFound, VersionMismatch
+from application.errors import (
+    AlreadyExists,
+    ConcurrentUpdate,
+    NotFound,
+    VersionMismatch,
+)
+from application.views import one_of
 from domain.text import SHORT_TEXT_MAX, optional_text
+from domain.webhooks import SubscriptionStatus
 from domain.webhooks import kinds as check_kinds
-from infrastructure.signing import new_secret
-from infrastructure.tables import subscriptions
-from infrastructure.url_safety import UrlPolicy, check
+from infrastructure.webhooks.signing import new_secret
+from infrastructure.webhooks.tables import subscriptions
+from infrastructure.webhooks.url_safety import UrlPolicy, check
 
-ACTIVE, PAUSED, DISABLED, DELETED = "active", "paused", "disabled", "deleted"
+ACTIVE, PAUSED, DISABLED, DELETED = (status.value for status in SubscriptionStatus)  # as the table holds them
+SubscriptionStatusName = one_of(SubscriptionStatus)
 
 
 @dataclass(frozen=True)
@@ -28,7 +36,7 @@ class Subscription:
     kinds: list[str]
     party_ids: list[str]
     description: str | None
-    status: str
+    status: SubscriptionStatusName
     failing_since: str | None
     disabled_reason: str | None
     previous_secret_until: str | None

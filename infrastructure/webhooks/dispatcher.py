@@ -21,16 +21,34 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
-from domain.webhooks import DELIVERY_EXHAUSTED, SUBSCRIPTION_DISABLED, Outcome, decide
-from infrastructure import signing
-from infrastructure.outbox import Outbox
-from infrastructure.subscriptions import ACTIVE, DISABLED
-from infrastructure.tables import deliveries, delivery_attempts, subscriptions
-from infrastructure.url_safety import UnsafeUrl, UrlPolicy, pinned
+from domain.webhooks import (
+    DELIVERY_EXHAUSTED,
+    SUBSCRIPTION_DISABLED,
+    Decision,
+    DeliveryStatus,
+    Outcome,
+    decide,
+)
+from infrastructure.webhooks import signing
+from infrastructure.webhooks.outbox import Outbox
+from infrastructure.webhooks.subscriptions import ACTIVE, DISABLED
+from infrastructure.webhooks.tables import deliveries, delivery_attempts, subscriptions
+from infrastructure.webhooks.url_safety import UnsafeUrl, UrlPolicy, pinned
 
 BODY_KEPT = 20 * 1024
+PENDING = DeliveryStatus.PENDING.value
 log = logging.getLogger("commitments.webhooks")
 
 
@@ -74,26 +92,26 @@ class Attempt:
 # The statements of the hot path, built once (SQLAlchemy would otherwise build and key them per delivery).
 _FREE = or_(deliveries.c.lease_expires_at.is_(None), deliveries.c.lease_expires_at < bindparam("now"))
 _DUE = (select(deliveries.c.id).join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
-        .where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= bindparam("now"), _FREE,
+        .where(deliveries.c.status == PENDING, deliveries.c.next_attempt_at <= bindparam("now"), _FREE,
                subscriptions.c.status == ACTIVE)
         .order_by(deliveries.c.next_attempt_at, deliveries.c.id).limit(bindparam("limit")))
 _LEASE = (update(deliveries).where(deliveries.c.id.in_(bindparam("ids", expanding=True)),
-                                   deliveries.c.status == "pending", _FREE)
+                                   deliveries.c.status == PENDING, _FREE)
           .values(lease_owner=bindparam("owner"), lease_expires_at=bindparam("expires")))
 _CLAIMED = (select(deliveries, subscriptions.c.url, subscriptions.c.secret, subscriptions.c.previous_secret,
-                   subscriptions.c.previous_secret_until)
+                   subscriptions.c.previous_secret_until, subscriptions.c.failing_since)
             .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
             .where(deliveries.c.id.in_(bindparam("ids", expanding=True)), deliveries.c.lease_owner == bindparam("owner"),
                    deliveries.c.lease_expires_at == bindparam("expires")))
 _MINE = and_(deliveries.c.id == bindparam("key"), deliveries.c.lease_owner == bindparam("owner"),
-             deliveries.c.status == "pending")
+             deliveries.c.status == PENDING)
 _RECORD = update(deliveries).where(_MINE).values(
     lease_owner=None, lease_expires_at=None, attempts=bindparam("attempts"), attempt_count=bindparam("attempt_count"),
     updated_at=bindparam("now"), status=bindparam("status"), next_attempt_at=bindparam("next_attempt_at"))
 _SUCCEEDED = (update(deliveries).where(deliveries.c.id.in_(bindparam("ids", expanding=True)),
-                                       deliveries.c.lease_owner == bindparam("owner"), deliveries.c.status == "pending")
+                                       deliveries.c.lease_owner == bindparam("owner"), deliveries.c.status == PENDING)
               .values(lease_owner=None, lease_expires_at=None, attempts=deliveries.c.attempts + 1,
-                      attempt_count=deliveries.c.attempt_count + 1, updated_at=bindparam("now"), status="succeeded")
+                      attempt_count=deliveries.c.attempt_count + 1, updated_at=bindparam("now"), status=DeliveryStatus.SUCCEEDED.value)
               .returning(deliveries.c.id))
 _RELEASE = update(deliveries).where(_MINE).values(lease_owner=None, lease_expires_at=None)
 _ATTEMPT = insert(delivery_attempts)
@@ -211,18 +229,17 @@ class Dispatcher:
         with self.engine.begin() as connection:
             for row, attempt in outcomes:
                 decision = decide(attempt.status_code, attempt.wait, row.attempts + 1, self.settings.retry_schedule,
-                                  now, self.jitter)
+                                  now, row.failing_since, self.settings.failure_window, self.jitter)
                 if decision.outcome is Outcome.SUCCEEDED:
                     succeeded[row.id] = (row, attempt)
                     continue
                 still_mine = connection.execute(_RECORD, {
                     "key": row.id, "owner": self.name, "attempts": row.attempts + 1,
-                    "attempt_count": row.attempt_count + 1, "now": now,
-                    "status": "pending" if decision.outcome is Outcome.RETRY else "failed",
+                    "attempt_count": row.attempt_count + 1, "now": now, "status": decision.status.value,
                     "next_attempt_at": decision.next_attempt_at}).rowcount == 1
                 if still_mine:
                     connection.execute(_ATTEMPT, _attempt_row(row, attempt))
-                    self._follow_up(connection, row, decision.outcome, now)
+                    self._after_failure(connection, row, decision, now)
                 else:
                     log.warning("lease on %s lost before recording; another dispatcher resends it", row.id)
             if not succeeded:
@@ -236,23 +253,21 @@ class Dispatcher:
                 connection.execute(_NOT_FAILING, [{"key": key} for key in
                                                   {succeeded[key][0].subscription_id for key in recorded}])
 
-    def _follow_up(self, connection: Connection, row: Any, outcome: Outcome, now: datetime) -> None:
-        """After a failed attempt: the subscription's failing streak, and what ends it."""
+    def _after_failure(self, connection: Connection, row: Any, decision: Decision, now: datetime) -> None:
+        """Carry out what ``decide`` said after a failed attempt: the subscription's failing streak
+        starts, an exhausted delivery is told, and a subscription to disable is disabled."""
         subscription = connection.execute(select(subscriptions).where(
             subscriptions.c.id == row.subscription_id)).first()
-        failing_since = subscription.failing_since or now
         if subscription.failing_since is None:
             connection.execute(update(subscriptions).where(subscriptions.c.id == row.subscription_id)
                                .values(failing_since=now))
-        if outcome is Outcome.FAILED:
+        if decision.outcome is Outcome.FAILED:
             self.outbox.emit(connection, DELIVERY_EXHAUSTED, {
                 "delivery": {"id": row.id, "subscription_id": row.subscription_id, "event_type": row.event_type,
                              "attempts": row.attempts + 1, "commitment_id": row.commitment_id},
             }, about=row.subscription_id)
-        if outcome is Outcome.GONE:
-            self._disable(connection, subscription, "the endpoint answered 410 Gone", now)
-        elif now - failing_since >= self.settings.failure_window:
-            self._disable(connection, subscription, f"failing since {failing_since.isoformat()}", now)
+        if decision.disable_because is not None:
+            self._disable(connection, subscription, decision.disable_because, now)
 
     def _disable(self, connection: Connection, subscription: Any, reason: str, now: datetime) -> None:
         if subscription.status == DISABLED:

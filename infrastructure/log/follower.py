@@ -7,7 +7,8 @@ Followers of the same name in other threads or processes wait on the position ro
 
 After a command, ``follow_together`` brings every follower up to the command's events in one
 transaction, usually without reading the log at all: the command's own notifications are the
-next ones (decision 0011).
+next ones (decision 0011), and what the command saved (``Saved``) spares the followers decoding
+its events and reading the aggregates it changed.
 """
 
 from collections.abc import Callable, Sequence
@@ -16,19 +17,52 @@ from functools import cache
 from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder
-from sqlalchemy import Connection, Engine, Table, bindparam, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, insert, select, update
 
-Handler = Callable[[Connection, list[Any]], None]
+from application.ports import Saved
+from infrastructure.persistence.tables import follower_positions
 
 
-@dataclass(frozen=True)
-class Follower:
-    """One follower of the log: the row holding its position, what it does with new notifications,
-    and how many it takes at a time when catching up on its own."""
-    table: Table
-    name: str
-    handle: Handler
-    batch_size: int
+class LogFollower:
+    """One follower of the log: the row holding its position (in ``table`` under ``name``), what it
+    does with new notifications (``handle``), and how many it takes at a time on its own."""
+
+    table: Table = follower_positions
+    name: str = ""
+    batch_size: int = 500
+
+    def __init__(self, engine: Engine, recorder: ApplicationRecorder,
+                 decode: Callable[[Any], Any] | None = None) -> None:
+        """``decode``: a notification's domain event (the event store's mapper), for followers that read events."""
+        self.engine = engine
+        self.recorder = recorder
+        self.decode = decode
+
+    def handle(self, connection: Connection, notifications: list[Any], saved: Saved) -> None:
+        raise NotImplementedError
+
+    def event(self, notification: Any, saved: Saved) -> Any:
+        """The domain event of a notification: the one the command saved, or else decoded."""
+        found = saved.event_of(notification.id)
+        if found is None and self.decode is not None:
+            found = self.decode(notification)
+        return found
+
+    def start(self, at_the_end: bool = False) -> None:
+        """Give the follower its position row, at the start of the log or (``at_the_end``) after the
+        events already stored, if it has none yet."""
+        with self.engine.begin() as connection:
+            if connection.execute(select(self.table.c.name).where(self.table.c.name == self.name)).first():
+                return
+            start = (self.recorder.max_notification_id() or 0) if at_the_end else 0
+            connection.execute(insert(self.table).values(name=self.name, position=start))
+
+    def position(self) -> int:
+        return position(self.engine, self.table, self.name)
+
+    def catch_up(self, until: int | None = None) -> int:
+        """Handle new notifications, at least up to ``until`` (all of them if None); returns the position."""
+        return follow(self.engine, self.recorder, self, until)
 
 
 def claim(connection: Connection, table: Table, name: str) -> int:
@@ -52,7 +86,7 @@ def position(engine: Engine, table: Table, name: str) -> int:
         return int(connection.execute(select(table.c.position).where(table.c.name == name)).scalar_one())
 
 
-def follow(engine: Engine, recorder: ApplicationRecorder, follower: Follower, until: int | None = None) -> int:
+def follow(engine: Engine, recorder: ApplicationRecorder, follower: LogFollower, until: int | None = None) -> int:
     """Handle new notifications, at least up to ``until`` (all of them if None); returns the position."""
     while True:
         with engine.begin() as connection:
@@ -62,16 +96,16 @@ def follow(engine: Engine, recorder: ApplicationRecorder, follower: Follower, un
             notifications = list(recorder.select_notifications(reached + 1, follower.batch_size))
             if not notifications:
                 return reached
-            follower.handle(connection, notifications)
+            follower.handle(connection, notifications, Saved())
             reached = notifications[-1].id
             _move(connection, follower.table, follower.name, reached)
         if until is not None and reached >= until:
             return reached  # what was asked for is done; later events are the next caller's
 
 
-def follow_together(engine: Engine, recorder: ApplicationRecorder, followers: Sequence[Follower],
-                    saved: Sequence[Any], limit: int = 500) -> bool:
-    """Bring every follower up to the last of ``saved`` (a command's notifications) in one transaction.
+def follow_together(engine: Engine, recorder: ApplicationRecorder, followers: Sequence[LogFollower],
+                    saved: Saved, limit: int = 500) -> bool:
+    """Bring every follower up to the last of what a command (or a group) saved, in one transaction.
 
     When no other event came in between, the saved notifications are exactly what the followers
     need and the log is not read. False, with nothing done, when a follower is more than ``limit``
@@ -79,7 +113,7 @@ def follow_together(engine: Engine, recorder: ApplicationRecorder, followers: Se
     Positions are claimed in the order given, which every caller keeps, so two commands never
     wait on each other in a cycle.
     """
-    until = max(n.id for n in saved)
+    until = saved.until
     with engine.begin() as connection:
         reached = _claim_all(connection, followers)
         start = min(reached.values())
@@ -87,7 +121,7 @@ def follow_together(engine: Engine, recorder: ApplicationRecorder, followers: Se
             return True
         if until - start > limit:
             return False
-        ours = sorted(saved, key=lambda n: n.id)
+        ours = sorted((recording.notification for recording in saved.recordings), key=lambda n: n.id)
         if [n.id for n in ours] == list(range(start + 1, until + 1)):
             notifications = ours
         else:
@@ -96,14 +130,14 @@ def follow_together(engine: Engine, recorder: ApplicationRecorder, followers: Se
         for follower in followers:
             new = [n for n in notifications if n.id > reached[follower.name]]
             if new:
-                follower.handle(connection, new)
+                follower.handle(connection, new, saved)
                 moved.setdefault(follower.table, []).append(follower.name)
         for table, names in moved.items():
             connection.execute(_statements(table).move, {"names": names, "reached": until})
     return True
 
 
-def _claim_all(connection: Connection, followers: Sequence[Follower]) -> dict[str, int]:
+def _claim_all(connection: Connection, followers: Sequence[LogFollower]) -> dict[str, int]:
     """Every follower's position, locked: one statement per table (SQLite: one lock for all)."""
     tables: dict[Table, list[str]] = {}
     for follower in followers:

@@ -13,17 +13,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from eventsourcing.persistence import ApplicationRecorder
+from sqlalchemy import Connection, Engine, insert
 
-from application.tracker import Tracker
+from application.ports import AggregateReader, Saved
 from application.views import plain
 from domain.commitment import Commitment
-from domain.webhooks import commitment_event_type, concerns, wants
-from infrastructure import log_follower
-from infrastructure.subscriptions import SubscriptionStore
-from infrastructure.tables import deliveries, follower_positions
+from domain.webhooks import (
+    DeliveryStatus,
+    SubscriptionStatus,
+    commitment_event_type,
+    concerns,
+    wants,
+)
+from infrastructure.log.follower import LogFollower
+from infrastructure.webhooks.subscriptions import SubscriptionStore
+from infrastructure.webhooks.tables import deliveries
 
-NAME = "webhooks"
 SCHEMA_VERSION = 1
 
 
@@ -69,63 +75,62 @@ class Receiver:
     party_ids: list[str]
 
 
-class Outbox:
-    def __init__(self, engine: Engine, tracker: Tracker, subscriptions: SubscriptionStore,
-                 clock: Callable[[], datetime], base_url: str = "", batch_size: int = 500) -> None:
-        self.engine = engine
-        self.tracker = tracker
+def delivery_row(subscription_id: str, event_type: str, body: str, now: datetime, position: int | None = None,
+                 commitment_id: str | None = None) -> dict[str, Any]:
+    """A new delivery, to be sent now; ``position``: the event's in the log (None: an operational event)."""
+    return {"id": new_delivery_id(), "subscription_id": subscription_id, "position": position,
+            "event_type": event_type, "commitment_id": commitment_id, "payload": body,
+            "status": DeliveryStatus.PENDING.value, "attempts": 0, "attempt_count": 0, "next_attempt_at": now,
+            "created_at": now, "updated_at": now}
+
+
+class Outbox(LogFollower):
+    """Follows the log from where it started (a new outbox starts after the events already stored:
+    they are not news to anyone)."""
+
+    name = "webhooks"
+
+    def __init__(self, engine: Engine, recorder: ApplicationRecorder, decode: Callable[[Any], Any],
+                 reader: AggregateReader, subscriptions: SubscriptionStore, clock: Callable[[], datetime],
+                 base_url: str = "", batch_size: int = 500) -> None:
+        super().__init__(engine, recorder, decode)
+        self.reader = reader
         self.subscriptions = subscriptions
         self.clock = clock
         self.base_url = base_url.rstrip("/")
         self.batch_size = batch_size
 
-    def start_at_the_end(self) -> None:
-        """A new outbox starts after the events already stored: they are not news to anyone."""
-        with self.engine.begin() as connection:
-            if connection.execute(select(follower_positions.c.position).where(follower_positions.c.name == NAME)).first():
-                return
-            latest = self.tracker.recorder.max_notification_id() or 0
-            connection.execute(insert(follower_positions).values(name=NAME, position=latest))
-
-    def position(self) -> int:
-        return log_follower.position(self.engine, follower_positions, NAME)
-
-    @property
-    def follower(self) -> log_follower.Follower:
-        return log_follower.Follower(follower_positions, NAME, self._deliveries, self.batch_size)
-
-    def catch_up(self, until: int | None = None) -> int:
-        return log_follower.follow(self.engine, self.tracker.recorder, self.follower, until)
-
-    def _deliveries(self, connection: Connection, notifications: list[Any]) -> None:
+    def handle(self, connection: Connection, notifications: list[Any], saved: Saved) -> None:
         """The deliveries of a batch of events, written together."""
         receivers = [Receiver(row.id, json.loads(row.kinds), json.loads(row.party_ids))
                      for row in self.subscriptions.receiving(connection)]
         if not receivers:
             return
         now = self.clock()
-        rows = [row for notification in notifications for row in self._deliveries_for(notification, receivers, now)]
+        rows = [row for notification in notifications
+                for row in self._deliveries_for(notification, receivers, now, saved)]
         if rows:
             connection.execute(INSERT_DELIVERIES, rows)
 
-    def _deliveries_for(self, notification: Any, receivers: list[Receiver], now: datetime) -> list[dict[str, Any]]:
+    def _deliveries_for(self, notification: Any, receivers: list[Receiver], now: datetime,
+                        saved: Saved) -> list[dict[str, Any]]:
         if not notification.topic.startswith(COMMITMENT_TOPIC):
             return []
         event_type = commitment_event_type(notification.topic.rsplit(".", 1)[1])
         wanting = [receiver for receiver in receivers if wants(receiver.kinds, event_type)]
         if not wanting:
             return []
-        event = self.tracker.event_of(notification)
-        commitment = self.tracker.state_at(event.originator_id, event.originator_version)
+        event = self.event(notification, saved)
+        commitment = (saved.state_at(event.originator_id, event.originator_version)
+                      or self.reader.read_many([event.originator_id], {event.originator_id: event.originator_version})
+                      [event.originator_id])
         parties = [str(commitment.lead_party_id), *(str(p) for p in commitment.supporting_party_ids)]
         wanting = [receiver for receiver in wanting if concerns(receiver.party_ids, parties)]
         if not wanting:
             return []
         body = envelope(event_type, event.timestamp, commitment_data(commitment, event, notification.id,
                                                                      self.base_url))
-        return [{"id": new_delivery_id(), "subscription_id": receiver.id, "position": notification.id,
-                 "event_type": event_type, "commitment_id": str(commitment.id), "payload": body, "status": "pending",
-                 "attempts": 0, "attempt_count": 0, "next_attempt_at": now, "created_at": now, "updated_at": now}
+        return [delivery_row(receiver.id, event_type, body, now, notification.id, str(commitment.id))
                 for receiver in wanting]
 
     def emit(self, connection: Connection, event_type: str, data: dict[str, Any], about: str | None) -> None:
@@ -133,11 +138,7 @@ class Outbox:
         now = self.clock()
         body = envelope(event_type, now, data)
         rows = [row for row in self.subscriptions.receiving(connection)
-                if row.id != about and row.status == "active" and wants(json.loads(row.kinds), event_type)]
+                if row.id != about and row.status == SubscriptionStatus.ACTIVE.value
+                and wants(json.loads(row.kinds), event_type)]
         if rows:
-            connection.execute(INSERT_DELIVERIES, [
-                {"id": new_delivery_id(), "subscription_id": row.id, "position": None, "event_type": event_type,
-                 "commitment_id": None, "payload": body, "status": "pending", "attempts": 0, "attempt_count": 0,
-                 "next_attempt_at": now, "created_at": now, "updated_at": now}
-                for row in rows
-            ])
+            connection.execute(INSERT_DELIVERIES, [delivery_row(row.id, event_type, body, now) for row in rows])

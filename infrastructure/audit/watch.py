@@ -20,9 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from application.views import plain
 from domain.audit import GENESIS
 from domain.webhooks import CHAIN_BROKEN
-from infrastructure.audit_chain import AuditChain, Verification
-from infrastructure.outbox import Outbox
-from infrastructure.tables import audit_breaks, audit_watch
+from infrastructure.audit.chain import AuditChain, Verification
+from infrastructure.audit.tables import audit_breaks, audit_watch
+from infrastructure.webhooks.outbox import Outbox
 
 NAME = "audit_chain"
 log = logging.getLogger("commitments.audit")

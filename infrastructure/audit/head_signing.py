@@ -11,11 +11,14 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from infrastructure.tables import service_keys
+from infrastructure.persistence.tables import service_keys
 
 PURPOSE = "audit-head"
 

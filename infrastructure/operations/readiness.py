@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from infrastructure.audit_watch import ChainWatch
-from infrastructure.tables import heartbeats
+from infrastructure.audit.watch import ChainWatch
+from infrastructure.persistence.tables import heartbeats
 
 MAX_READ_MODEL_LAG = 1_000  # events the read model may be behind the log
 SLACK = timedelta(seconds=30)

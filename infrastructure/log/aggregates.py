@@ -17,20 +17,27 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 from psycopg.sql import SQL, Identifier
 
-from application.tracker import Tracker
+from application.store import EventStore
 
 # One query names at most this many aggregates (SQLite allows 32,766 parameters).
 CHUNK = 500
 
 
-def read_many(tracker: Tracker, aggregate_ids: Sequence[UUID],
-              until: Mapping[UUID, int] | None = None) -> dict[UUID, Aggregate]:
-    """The state of each aggregate found (those not found are left out): as it stands now, or as
-    it stood at the version ``until`` gives for it."""
-    found: dict[UUID, Aggregate] = {}
-    for start in range(0, len(aggregate_ids), CHUNK):
-        found.update(_read(tracker, aggregate_ids[start:start + CHUNK], until or {}))
-    return found
+class BatchReader:
+    """The application's ``AggregateReader``, on the event store's own tables."""
+
+    def __init__(self, store: EventStore, chunk: int = CHUNK) -> None:
+        self.store = store
+        self.chunk = chunk
+
+    def read_many(self, aggregate_ids: Sequence[UUID],
+                  until: Mapping[UUID, int] | None = None) -> dict[UUID, Aggregate]:
+        """The state of each aggregate found (those not found are left out): as it stands now, or as
+        it stood at the version ``until`` gives for it."""
+        found: dict[UUID, Aggregate] = {}
+        for start in range(0, len(aggregate_ids), self.chunk):
+            found.update(_read(self.store, aggregate_ids[start:start + self.chunk], until or {}))
+        return found
 
 
 # {ids}: the aggregates' ids; {events}, {snapshots}: the event store's tables.
@@ -43,15 +50,15 @@ EVENTS_AFTER_SNAPSHOTS = (
     "ORDER BY originator_id, originator_version")
 
 
-def _read(tracker: Tracker, aggregate_ids: Sequence[UUID], until: Mapping[UUID, int]) -> dict[UUID, Aggregate]:
-    events_table = tracker.recorder.events_table_name  # type: ignore[attr-defined]
-    if tracker.snapshots is None:
+def _read(store: EventStore, aggregate_ids: Sequence[UUID], until: Mapping[UUID, int]) -> dict[UUID, Aggregate]:
+    events_table = store.recorder.events_table_name  # type: ignore[attr-defined]
+    if store.snapshots is None:
         snapshots: list[StoredEvent] = []
-        events = _select(tracker, aggregate_ids, EVENTS, events_table, events_table)
+        events = _select(store, aggregate_ids, EVENTS, events_table, events_table)
     else:
-        snapshots_table = tracker.snapshots.recorder.events_table_name  # type: ignore[attr-defined]
-        snapshots = _select(tracker, aggregate_ids, LATEST_SNAPSHOTS, events_table, snapshots_table)
-        events = _select(tracker, aggregate_ids, EVENTS_AFTER_SNAPSHOTS, events_table, snapshots_table)
+        snapshots_table = store.snapshots.recorder.events_table_name  # type: ignore[attr-defined]
+        snapshots = _select(store, aggregate_ids, LATEST_SNAPSHOTS, events_table, snapshots_table)
+        events = _select(store, aggregate_ids, EVENTS_AFTER_SNAPSHOTS, events_table, snapshots_table)
 
     def wanted(stored: StoredEvent) -> bool:
         """Not later than the version asked for (if one was)."""
@@ -61,12 +68,12 @@ def _read(tracker: Tracker, aggregate_ids: Sequence[UUID], until: Mapping[UUID, 
     too_new: set[UUID] = set()  # its latest snapshot is later than the version asked for
     for stored in snapshots:  # a snapshot comes before the events after it
         if wanted(stored):
-            history[stored.originator_id] = [tracker.mapper.to_domain_event(stored)]
+            history[stored.originator_id] = [store.mapper.to_domain_event(stored)]
         else:
             too_new.add(stored.originator_id)
     for stored in events:
         if stored.originator_id not in too_new and wanted(stored):
-            history.setdefault(stored.originator_id, []).append(tracker.mapper.to_domain_event(stored))
+            history.setdefault(stored.originator_id, []).append(store.mapper.to_domain_event(stored))
     found = {}
     for aggregate_id, domain_events in history.items():
         aggregate = None
@@ -75,14 +82,14 @@ def _read(tracker: Tracker, aggregate_ids: Sequence[UUID], until: Mapping[UUID, 
         if aggregate is not None:
             found[aggregate_id] = aggregate
     if too_new:  # the repository finds an earlier snapshot, or replays from the first event
-        found.update({i: tracker.repository.get(i, version=until[i]) for i in too_new})
+        found.update({i: store.repository.get(i, version=until[i]) for i in too_new})
     return found
 
 
-def _select(tracker: Tracker, aggregate_ids: Sequence[UUID], template: str, events_table: str,
+def _select(store: EventStore, aggregate_ids: Sequence[UUID], template: str, events_table: str,
             snapshots_table: str) -> list[StoredEvent]:
-    datastore: Any = tracker.recorder.datastore  # type: ignore[attr-defined]
-    if isinstance(tracker.recorder, SQLiteAggregateRecorder):
+    datastore: Any = store.recorder.datastore  # type: ignore[attr-defined]
+    if isinstance(store.recorder, SQLiteAggregateRecorder):
         ids = [i.hex for i in aggregate_ids]
         sql = template.format(events=events_table, snapshots=snapshots_table, ids=",".join("?" * len(ids)))
         with datastore.transaction(commit=False) as cursor:

@@ -1,7 +1,7 @@
 """Keeping the tables that are not derived from events (keys, subscriptions, …) up to date.
 
 New tables are created; new columns, always nullable, are added to existing tables. Read-model
-tables are never migrated: they are rebuilt (see ``infrastructure.projection``).
+tables are never migrated: they are rebuilt (see ``infrastructure.read_model.projector``).
 """
 
 from sqlalchemy import Engine, MetaData, inspect, text

@@ -20,7 +20,7 @@ from sqlalchemy import (
     Text,
 )
 
-from infrastructure.tables import UTCDateTime
+from infrastructure.persistence.tables import UTCDateTime
 
 READ_MODEL_VERSION = 7
 
@@ -157,4 +157,4 @@ commitment_parties = Table(
 )
 
 # The search index is engine-specific (SQLite FTS5, PostgreSQL tsvector + GIN):
-# see infrastructure.search_index.
+# see infrastructure.read_model.search_index.

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from eventsourcing.persistence import ApplicationRecorder
 from sqlalchemy import Connection, Engine, func, insert, select
 
+from application.ports import Saved
 from application.views import plain
 from domain.audit import GENESIS, chain_link
-from infrastructure import log_follower
-from infrastructure.head_signing import HeadSigner
-from infrastructure.tables import audit_chain, follower_positions
+from infrastructure.audit.head_signing import HeadSigner
+from infrastructure.audit.tables import audit_chain
+from infrastructure.log.follower import LogFollower
 
-NAME = "audit_chain"
 BATCH = 1000
 
 
@@ -42,30 +43,19 @@ class Verification:
         return self.first_broken is None
 
 
-class AuditChain:
-    def __init__(self, engine: Engine, recorder: Any, signer: HeadSigner, clock: Callable[[], datetime]) -> None:
-        self.engine = engine
-        self.recorder = recorder
+class AuditChain(LogFollower):
+    """Follows the whole log, from its first event."""
+
+    name, batch_size = "audit_chain", BATCH
+
+    def __init__(self, engine: Engine, recorder: ApplicationRecorder, signer: HeadSigner,
+                 clock: Callable[[], datetime]) -> None:
+        super().__init__(engine, recorder)
         self.signer = signer
         self.clock = clock
 
-    def start(self) -> None:
-        """The chain covers the whole log, from its first event."""
-        with self.engine.begin() as connection:
-            if not connection.execute(select(follower_positions.c.name).where(follower_positions.c.name == NAME)).first():
-                connection.execute(insert(follower_positions).values(name=NAME, position=0))
-
-    def position(self) -> int:
-        return log_follower.position(self.engine, follower_positions, NAME)
-
-    @property
-    def follower(self) -> log_follower.Follower:
-        return log_follower.Follower(follower_positions, NAME, self._extend, BATCH)
-
-    def catch_up(self, until: int | None = None) -> int:
-        return log_follower.follow(self.engine, self.recorder, self.follower, until)
-
-    def _extend(self, connection: Connection, notifications: list[Any]) -> None:
+    def handle(self, connection: Connection, notifications: list[Any], saved: Saved) -> None:
+        """A link for each new event, written with the follower's position."""
         previous = connection.execute(
             select(audit_chain.c.link).order_by(audit_chain.c.position.desc()).limit(1)).scalar() or GENESIS
         rows = []

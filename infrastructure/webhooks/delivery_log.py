@@ -7,17 +7,18 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, func, or_, select, update
 
-from application.errors import NotFound
 from application import cursors
+from application.errors import NotFound
 from application.views import plain
-from infrastructure.tables import deliveries, delivery_attempts
+from domain.webhooks import DeliveryStatus
+from infrastructure.webhooks.tables import deliveries, delivery_attempts
 
 
 def _delivery(row: Any) -> dict[str, Any]:
     return {
         "id": row.id, "subscription_id": row.subscription_id, "event_type": row.event_type,
         "commitment_id": row.commitment_id, "status": row.status, "attempts": row.attempt_count,
-        "next_attempt_at": plain(row.next_attempt_at) if row.status == "pending" else None,
+        "next_attempt_at": plain(row.next_attempt_at) if row.status == DeliveryStatus.PENDING.value else None,
         "created_at": plain(row.created_at), "updated_at": plain(row.updated_at),
     }
 
@@ -68,7 +69,7 @@ class DeliveryLog:
         with self.engine.begin() as connection:
             changed = connection.execute(
                 update(deliveries).where(deliveries.c.id == delivery_id)
-                .values(status="pending", attempts=0, next_attempt_at=self.clock(), lease_owner=None,
+                .values(status=DeliveryStatus.PENDING.value, attempts=0, next_attempt_at=self.clock(), lease_owner=None,
                         lease_expires_at=None, updated_at=self.clock())).rowcount
         if not changed:
             raise NotFound("delivery", delivery_id)
@@ -76,13 +77,13 @@ class DeliveryLog:
 
     def recover(self, since: datetime, subscription_id: str | None = None) -> int:
         """Send again every delivery that failed since ``since``."""
-        conditions = [deliveries.c.status == "failed", deliveries.c.updated_at >= since]
+        conditions = [deliveries.c.status == DeliveryStatus.FAILED.value, deliveries.c.updated_at >= since]
         if subscription_id is not None:
             conditions.append(deliveries.c.subscription_id == subscription_id)
         now = self.clock()
         with self.engine.begin() as connection:
             return connection.execute(update(deliveries).where(*conditions).values(
-                status="pending", attempts=0, next_attempt_at=now, lease_owner=None, lease_expires_at=None,
+                status=DeliveryStatus.PENDING.value, attempts=0, next_attempt_at=now, lease_owner=None, lease_expires_at=None,
                 updated_at=now)).rowcount
 
     def count(self, **equal: Any) -> int:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from infrastructure.tables import idempotency_records
+from infrastructure.persistence.tables import idempotency_records
 
 IN_PROGRESS = 0  # status_code of a reservation whose response is not known yet
 

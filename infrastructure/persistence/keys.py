@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import Engine, func, insert, select, update
 
 from domain.access import Role
-from infrastructure.tables import api_keys
+from infrastructure.persistence.tables import api_keys
 
 KEY_PREFIX = "cmk_"
 

@@ -5,8 +5,8 @@ import json
 import zipfile
 from pathlib import Path
 
-from infrastructure.audit_chain import AuditChain
-from infrastructure.bundle_verifier import decoded
+from infrastructure.audit.bundle_verifier import decoded
+from infrastructure.audit.chain import AuditChain
 
 VERIFIER = Path(__file__).with_name("bundle_verifier.py")
 README = """Audit bundle of the commitment tracker.

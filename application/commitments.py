@@ -1,0 +1,195 @@
+"""Commitments: recording a promise, and every change of its lifecycle, progress, due and review day."""
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from application import translation
+from application.errors import UnknownReference
+from application.histories import Histories
+from application.inputs import DueInput, EvidenceInput, TextInput
+from application.meetings import series_of
+from application.parties import Parties
+from application.saving import Records, new
+from application.views import CommitmentView
+from domain.agreement import Agreement
+from domain.choices import choice
+from domain.commitment import (
+    Commitment,
+    CommitmentKind,
+    FollowUp,
+    Provenance,
+    assessment_outcome,
+)
+from domain.commitment import reminder_days as reminder_days_of
+from domain.due import Due, start_of_day
+from domain.errors import InvalidValue
+from domain.lifecycle import Action, Status
+from domain.meeting import Meeting
+from domain.party import Party
+from domain.text import SHORT_TEXT_MAX, optional_text
+
+# The actions whose only input is a reason (needed where the lifecycle says so): one use case for all.
+REASONED: dict[Action, Callable[[Commitment, str | None, str, datetime], None]] = {
+    Action.AGREE: Commitment.agree,
+    Action.NOTE: Commitment.note,
+    Action.START: Commitment.start,
+    Action.STALL: Commitment.stall,
+    Action.RESUME: Commitment.resume,
+    Action.REJECT_DELIVERY: Commitment.reject_delivery,
+    Action.REOPEN: Commitment.reopen,
+    Action.CANCEL: Commitment.cancel,
+}
+
+
+def review_at(day: date | None, due: Due | None, meeting: Meeting) -> datetime | None:
+    """A review falls due at the start of its day where the commitment's due is kept (or its meeting was held)."""
+    return None if day is None else start_of_day(day, due.time_zone if due else meeting.venue.time_zone)
+
+
+class Commitments:
+    def __init__(self, records: Records, histories: Histories, parties: Parties) -> None:
+        self.records = records
+        self.histories = histories
+        self.parties = parties
+
+    def record(
+        self, actor: str, text: TextInput, lead_party_id: UUID, meeting_id: UUID, kind: str = "action",
+        supporting_party_ids: Sequence[UUID] = (), agreement_id: UUID | None = None, row_number: int | None = None,
+        clause: str | None = None, quote: TextInput | None = None, due: DueInput | None = None,
+        follow_up_series: str | None = None, follow_up_session_number: int | None = None, status: str = "draft",
+        reminder_days: Sequence[int] | None = None, made_on: date | None = None, review_on: date | None = None,
+        commitment_id: UUID | None = None,
+    ) -> CommitmentView:
+        """Record a promise made at a meeting. With no due (and no matrix row with a timeframe) it is
+        open-ended: never due soon or overdue; ``review_on`` reminds its lead party to look at it again."""
+        commitment_kind = choice(CommitmentKind, kind, "kind")
+        initial = choice(Status, status, "status")
+        statement = translation.text(text, "text")
+        meeting = self.records.ref(Meeting, meeting_id, "meeting_id")
+        lead = self.records.ref(Party, lead_party_id, "lead_party_id")
+        supporting = self.parties.check(supporting_party_ids, "supporting_party_ids")
+        agreement = None if agreement_id is None else self.records.ref(Agreement, agreement_id, "agreement_id")
+        if agreement is not None and agreement.meeting_id != meeting.id:
+            raise InvalidValue("the agreement was adopted at another meeting", "agreement_id")
+        row = None
+        if row_number is not None:
+            if agreement is None:
+                raise InvalidValue("a matrix row needs its agreement", "agreement_id")
+            row = agreement.row(row_number)
+            if row is None:
+                raise UnknownReference("matrix row", row_number, "row_number")
+        deadline = translation.optional_due(due, meeting.venue.time_zone, "due") or (row.timeframe if row else None)
+        follow_up = None
+        if commitment_kind is CommitmentKind.FOLLOW_UP_SESSION:
+            follow_up = FollowUp.of(follow_up_series, meeting.series, follow_up_session_number)
+        Commitment.check_new(commitment_kind, lead.id, supporting, follow_up, initial)
+        reminders = reminder_days_of(None if reminder_days is None else list(reminder_days))
+        when = self.records.now()
+        review_day = translation.day(review_on, "review_on")
+        commitment = new(
+            Commitment, Commitment.Recorded, commitment_id,  # type: ignore[attr-defined]
+            kind=commitment_kind, text=statement, lead_party_id=lead.id, supporting_party_ids=supporting,
+            provenance=Provenance(meeting_id=meeting.id, agreement_id=None if agreement is None else agreement.id,
+                                  row_number=row_number, clause=optional_text(clause, "clause", SHORT_TEXT_MAX),
+                                  quote=translation.optional_text(quote, "quote")),
+            due=deadline, due_at=None if deadline is None else deadline.resolve(meeting.dates.ends_on),
+            follow_up=follow_up, status=initial, reminder_days=reminders,
+            made_on=meeting.dates.outcome_day(made_on, when.date(), "made_on"), review_on=review_day,
+            review_at=review_at(review_day, deadline, meeting), actor=actor, timestamp=when,
+        )
+        others: list[Aggregate] = []
+        if follow_up is not None:
+            series = series_of(self.records, follow_up.series, actor, when)
+            held = next((session for session in series.held if commitment.is_met_by(
+                session.meeting_id, follow_up.series, session.session_number, session.held_on)), None)
+            if held is not None:  # recorded after its session was recorded as held
+                commitment.fulfil_by_meeting(held.meeting_id, held.held_on, actor, when)
+            else:
+                series.await_session(commitment.id, actor, when)
+            others.append(series)
+        return CommitmentView.of(self.records.create(commitment, *others))
+
+    def get(self, commitment_id: UUID | str, version: int | None = None, as_of: datetime | None = None,
+            axis: str = "recorded") -> CommitmentView:
+        """The commitment now, at a version, or as it stood at an instant (``Histories.read``)."""
+        return CommitmentView.of(self.histories.read(Commitment, commitment_id, version, as_of, axis))
+
+    def _change(self, commitment_id: UUID | str, expected_version: int | None,
+                change: Callable[[Commitment, datetime], Any]) -> CommitmentView:
+        return CommitmentView.of(self.records.change(Commitment, commitment_id, expected_version, change))
+
+    def act(self, action: Action | str, commitment_id: UUID | str, actor: str, reason: str | None = None,
+            expected_version: int | None = None) -> CommitmentView:
+        """One of the actions whose only input is a reason (``REASONED``): agree, note, start, …"""
+        move = REASONED[choice(Action, action, "action")]
+        why = translation.reason(reason)
+        return self._change(commitment_id, expected_version, lambda c, when: move(c, why, actor, when))
+
+    def suspend(self, commitment_id: UUID, actor: str, decision_reference: str | None, reason: str | None = None,
+                expected_version: int | None = None) -> CommitmentView:
+        why = translation.reason(reason)
+        ref = optional_text(decision_reference, "decision_reference", SHORT_TEXT_MAX)
+        return self._change(commitment_id, expected_version, lambda c, when: c.suspend(ref, why, actor, when))
+
+    def deliver(self, commitment_id: UUID, actor: str, evidence: Sequence[EvidenceInput],
+                delivered_on: date | None = None, note: str | None = None,
+                expected_version: int | None = None) -> CommitmentView:
+        proofs = translation.evidence(evidence)
+        remark = translation.reason(note, "note")
+        return self._change(commitment_id, expected_version,
+                            lambda c, when: c.deliver(proofs, delivered_on, remark, actor, when))
+
+    def assess(self, commitment_id: UUID, actor: str, outcome: str, reason: str | None = None,
+               expected_version: int | None = None) -> CommitmentView:
+        result = assessment_outcome(outcome)
+        why = translation.reason(reason)
+        return self._change(commitment_id, expected_version, lambda c, when: c.assess(result, why, actor, when))
+
+    def supersede(self, commitment_id: UUID, actor: str, new_commitment_id: UUID, meeting_id: UUID,
+                  reason: str | None = None, expected_version: int | None = None) -> CommitmentView:
+        why = translation.reason(reason)
+        successor = self.records.ref(Commitment, new_commitment_id, "new_commitment_id")
+        meeting = self.records.ref(Meeting, meeting_id, "meeting_id")
+
+        def supersede(commitment: Commitment, when: datetime) -> None:
+            original = self.records.get(Meeting, commitment.provenance.meeting_id)
+            Commitment.check_successor(successor, meeting.id, meeting.dates.starts_on, original.dates.starts_on)
+            commitment.supersede(successor.id, meeting.id, why, actor, when)
+
+        return self._change(commitment_id, expected_version, supersede)
+
+    def report_progress(self, commitment_id: UUID, actor: str, percent: int, note: str | None = None,
+                        evidence: Sequence[EvidenceInput] = (), expected_version: int | None = None) -> CommitmentView:
+        proofs = translation.evidence(evidence)
+        remark = translation.reason(note, "note")
+        return self._change(commitment_id, expected_version,
+                            lambda c, when: c.report_progress(percent, remark, proofs, actor, when))
+
+    def revise_due(self, commitment_id: UUID, actor: str, due: DueInput | None, reason: str | None = None,
+                   expected_version: int | None = None) -> CommitmentView:
+        """A new due; the first due of an open-ended commitment needs no reason; ``None`` leaves it open-ended."""
+        why = translation.reason(reason)
+
+        def revise(commitment: Commitment, when: datetime) -> None:
+            meeting = self.records.get(Meeting, commitment.provenance.meeting_id)
+            deadline = translation.optional_due(due, meeting.venue.time_zone, "due")
+            commitment.revise_due(deadline, None if deadline is None else deadline.resolve(meeting.dates.ends_on),
+                                  why, actor, when)
+
+        return self._change(commitment_id, expected_version, revise)
+
+    def schedule_review(self, commitment_id: UUID, actor: str, review_on: date | None, reason: str | None = None,
+                        expected_version: int | None = None) -> CommitmentView:
+        """The day the lead party wants to look at the commitment again (``None``: no review)."""
+        why = translation.reason(reason)
+        day = translation.day(review_on, "review_on")
+
+        def schedule(commitment: Commitment, when: datetime) -> None:
+            meeting = self.records.get(Meeting, commitment.provenance.meeting_id)
+            commitment.schedule_review(day, review_at(day, commitment.due, meeting), why, actor, when)
+
+        return self._change(commitment_id, expected_version, schedule)

@@ -1,0 +1,111 @@
+"""Meetings: who met, where and when; held, postponed or cancelled; and the sessions of a series
+they fulfil when held."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from application import translation
+from application.histories import Histories
+from application.inputs import (
+    DocumentInput,
+    ParticipantInput,
+    PeriodInput,
+    TextInput,
+    VenueInput,
+)
+from application.saving import Records, new
+from application.views import MeetingView
+from domain.choices import choice
+from domain.commitment import Commitment
+from domain.meeting import (
+    Meeting,
+    MeetingKind,
+    Participant,
+    ParticipantRole,
+    check_participants,
+)
+from domain.party import Party
+from domain.series import HeldSession, MeetingSeries, series_id
+from domain.text import SHORT_TEXT_MAX, optional_text
+
+
+def series_of(records: Records, slug: str, actor: str, when: datetime) -> MeetingSeries:
+    """The series named by ``slug``, opened now if it was never named before."""
+    return records.load(MeetingSeries, series_id(slug)) or MeetingSeries(slug=slug, actor=actor, timestamp=when)
+
+
+class Meetings:
+    def __init__(self, records: Records, histories: Histories) -> None:
+        self.records = records
+        self.histories = histories
+
+    def record(
+        self, actor: str, title: TextInput, kind: str, scheduled: PeriodInput, venue: VenueInput,
+        series: str | None = None, session_number: int | None = None, participants: Sequence[ParticipantInput] = (),
+        documents: Sequence[DocumentInput] = (), meeting_id: UUID | None = None,
+    ) -> MeetingView:
+        slug, number = Meeting.check_series(series, session_number)
+        people = tuple(
+            Participant(party_id=self.records.ref(Party, p.party_id, f"participants[{i}].party_id").id,
+                        role=choice(ParticipantRole, p.role, f"participants[{i}].role"),
+                        person=optional_text(p.person, f"participants[{i}].person", SHORT_TEXT_MAX))
+            for i, p in enumerate(participants)
+        )
+        check_participants(people)
+        meeting = new(
+            Meeting, Meeting.Scheduled, meeting_id,  # type: ignore[attr-defined]
+            title=translation.name(title, "title"), kind=choice(MeetingKind, kind, "kind"), series=slug,
+            session_number=number, dates=translation.period(scheduled, "scheduled"), venue=translation.venue(venue),
+            participants=people, documents=translation.documents(documents), actor=actor, timestamp=self.records.now(),
+        )
+        return MeetingView.of(self.records.create(meeting))
+
+    def get(self, meeting_id: UUID | str, version: int | None = None, as_of: datetime | None = None,
+            axis: str = "recorded") -> MeetingView:
+        return MeetingView.of(self.histories.read(Meeting, meeting_id, version, as_of, axis))
+
+    def hold(self, meeting_id: UUID, actor: str, held: PeriodInput, expected_version: int | None = None) -> MeetingView:
+        """Record a meeting as held; the follow-up sessions it meets are fulfilled on its last day."""
+        dates = translation.period(held, "held")
+        changed: list[Aggregate] = []
+
+        def hold(meeting: Meeting, when: datetime) -> None:
+            meeting.hold(dates, actor, when)
+            if meeting.series is None:
+                return
+            series = series_of(self.records, meeting.series, actor, when)
+            session = HeldSession(meeting.id, meeting.session_number, meeting.dates.ends_on)
+            series.session_held(session, actor, when)
+            for commitment_id in series.awaiting:
+                commitment = self.records.get(Commitment, commitment_id)
+                if not commitment.is_open:
+                    series.stop_awaiting(commitment_id, None, actor, when)
+                elif commitment.is_met_by(meeting.id, meeting.series, meeting.session_number, session.held_on):
+                    commitment.fulfil_by_meeting(meeting.id, session.held_on, actor, when)
+                    series.stop_awaiting(commitment_id, meeting.id, actor, when)
+                    changed.append(commitment)
+            changed.append(series)
+
+        return MeetingView.of(self.records.change(Meeting, meeting_id, expected_version, hold, also=changed))
+
+    def postpone(self, meeting_id: UUID, actor: str, scheduled: PeriodInput, reason: str | None = None,
+                 expected_version: int | None = None) -> MeetingView:
+        dates = translation.period(scheduled, "scheduled")
+        why = translation.reason(reason)
+        return MeetingView.of(self.records.change(Meeting, meeting_id, expected_version,
+                                                  lambda m, when: m.postpone(dates, why, actor, when)))
+
+    def cancel(self, meeting_id: UUID, actor: str, reason: str | None = None,
+               expected_version: int | None = None) -> MeetingView:
+        why = translation.reason(reason)
+        return MeetingView.of(self.records.change(Meeting, meeting_id, expected_version,
+                                                  lambda m, when: m.cancel(why, actor, when)))
+
+    def add_document(self, meeting_id: UUID, actor: str, document: DocumentInput,
+                     expected_version: int | None = None) -> MeetingView:
+        doc = translation.document(document)
+        return MeetingView.of(self.records.change(Meeting, meeting_id, expected_version,
+                                                  lambda m, when: m.add_document(doc, actor, when)))

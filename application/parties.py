@@ -1,0 +1,53 @@
+"""Parties: the organisations, states, agencies and offices that meet and commit."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from application import translation
+from application.errors import AlreadyExists, UnknownReference
+from application.histories import Histories
+from application.inputs import TextInput
+from application.saving import Records
+from application.views import PartyView
+from domain.choices import choice
+from domain.party import Party, PartyKind, party_id
+from domain.party import acronym as clean_acronym
+
+
+class Parties:
+    def __init__(self, records: Records, histories: Histories) -> None:
+        self.records = records
+        self.histories = histories
+
+    def register(self, actor: str, names: TextInput, acronym: str, kind: str, parent_id: UUID | None = None) -> PartyView:
+        text = translation.name(names, "names")
+        short = clean_acronym(acronym)
+        party_kind = choice(PartyKind, kind, "kind")
+        if parent_id is not None:
+            self.records.ref(Party, parent_id, "parent_id")
+        taken = f"a party with the acronym {short!r} is already registered"
+        if self.records.load(Party, party_id(short)) is not None:
+            raise AlreadyExists(taken, "acronym")
+        party = Party(names=text, acronym=short, kind=party_kind, parent_id=parent_id, actor=actor,
+                      timestamp=self.records.now())
+        try:
+            return PartyView.of(self.records.create(party))
+        except AlreadyExists:
+            raise AlreadyExists(taken, "acronym") from None
+
+    def get(self, party: UUID | str, version: int | None = None, as_of: datetime | None = None,
+            axis: str = "recorded") -> PartyView:
+        return PartyView.of(self.histories.read(Party, party, version, as_of, axis))
+
+    def id_of(self, acronym: str) -> str:
+        """The id of the party registered under this acronym (any case): ``UnknownReference`` if none is."""
+        short = clean_acronym(acronym, "acronym")
+        party = self.records.load(Party, party_id(short))
+        if party is None:
+            raise UnknownReference("party", short, "acronym", by="acronym")
+        return str(party.id)
+
+    def check(self, ids: Sequence[UUID], field: str) -> tuple[UUID, ...]:
+        """The ids, if each names a party; else the first unknown one is refused, naming its field."""
+        return tuple(self.records.ref(Party, identifier, f"{field}[{index}]").id for index, identifier in enumerate(ids))

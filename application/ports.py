@@ -1,0 +1,124 @@
+"""The small interfaces the application is given at construction, and the values it hands over.
+
+The infrastructure implements them (``infrastructure.bootstrap`` builds and hands them in); tests
+give fakes of their own.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.application import Recording
+from eventsourcing.domain import Aggregate
+
+from application.queries import (
+    AgreementFilter,
+    CommitmentFilter,
+    Filter,
+    MeetingFilter,
+    PartyFilter,
+    Results,
+    SearchHit,
+)
+
+
+@dataclass
+class Saved:
+    """What one command (or a group of commands, decision 0016) saved: the recordings of its events,
+    the aggregates as it read them before changing them and as it saved them, and its events by
+    the position of their notifications. Followers of the log start from these instead of reading
+    and decoding again."""
+
+    recordings: list[Recording] = field(default_factory=list)
+    before: dict[tuple[UUID, int], Aggregate] = field(default_factory=dict)  # by (id, version as read)
+    aggregates: dict[UUID, Aggregate] = field(default_factory=dict)
+    events: dict[int, Any] = field(default_factory=dict)
+
+    @property
+    def until(self) -> int:
+        return max(recording.notification.id for recording in self.recordings)
+
+    def add(self, other: "Saved") -> None:
+        self.recordings += other.recordings
+        self.before.update(other.before)
+        self.aggregates.update(other.aggregates)
+        self.events.update(other.events)
+
+    def event_of(self, position: int) -> Any | None:
+        """The domain event saved at this position of the log (None: not one of these)."""
+        return self.events.get(position)
+
+    def state_before(self, aggregate_id: UUID, version: int) -> Aggregate | None:
+        """The aggregate at ``version`` as the command read it, if it did (None: it did not)."""
+        kept = self.before.get((aggregate_id, version))
+        return kept if kept is not None and kept.version == version else None
+
+    def state_at(self, aggregate_id: UUID, version: int) -> Aggregate | None:
+        """The aggregate as the command saved it, if that is ``version`` (None: read it elsewhere)."""
+        saved = self.aggregates.get(aggregate_id)
+        return saved if saved is not None and saved.version == version else None
+
+
+class Followers(Protocol):
+    """Told what each command (or group of commands) saved, before the command returns: the read
+    model, the webhook outbox and the audit chain catch up, so a client reads its own writes."""
+
+    def follow(self, saved: Saved) -> None: ...
+
+
+class NoFollowers:
+    """For rules tested on the in-memory event store: nothing follows the log."""
+
+    def follow(self, saved: Saved) -> None:
+        return None
+
+
+class AggregateReader(Protocol):
+    """Reads several aggregates at once: as they stand, or at the version given for each (those
+    not found are left out)."""
+
+    def read_many(self, aggregate_ids: Sequence[UUID],
+                  until: Mapping[UUID, int] | None = None) -> dict[UUID, Aggregate]: ...
+
+
+class Catalogue(Protocol):
+    """Questions asked across many records, answered by the read model."""
+
+    def find_commitments(self, query: CommitmentFilter) -> Results: ...
+
+    def find_meetings(self, query: MeetingFilter) -> Results: ...
+
+    def find_agreements(self, query: AgreementFilter) -> Results: ...
+
+    def find_parties(self, query: PartyFilter) -> Results: ...
+
+    def search(self, words: list[tuple[str, ...]], limit: int) -> list[SearchHit]: ...
+
+    def ids(self, query: Filter) -> list[str]:
+        """Every record of the filter's kind matching its filters on what never changes (kinds,
+        parties, meeting, series, parent) and its words as they stand (which only grow: documents
+        and matrix rows are added, never removed), in the order recorded; the filters on state
+        are left to the caller."""
+        ...
+
+    def touched_by_party(self, party_id: str) -> list[str]:
+        """The party, and the meetings it took part in, agreements it adopted, commitments it leads or supports."""
+        ...
+
+    def touched_by_meeting(self, meeting_id: str) -> list[str]:
+        """The meeting, and the agreements adopted and commitments made at it."""
+        ...
+
+    def overdue_candidates(self, now: datetime, limit: int) -> list[str]:
+        """Commitments that can be late, whose due has passed, not yet recorded as overdue."""
+        ...
+
+    def due_soon_candidates(self, now: datetime, limit: int) -> list[str]:
+        """Commitments with a reminder that has fallen due and not yet been told."""
+        ...
+
+    def review_candidates(self, now: datetime, limit: int) -> list[str]:
+        """Open commitments whose review day has come and not yet been told."""
+        ...

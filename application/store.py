@@ -1,0 +1,32 @@
+"""The event store: the eventsourcing application that keeps every event, with snapshots and the
+transcodings of the domain's values. Nothing else: the use cases save through ``saving.Records``."""
+
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import JSONTranscoder
+
+from application import transcodings
+from domain.agreement import Agreement
+from domain.commitment import Commitment
+from domain.meeting import Meeting
+from domain.party import Party
+from domain.series import MeetingSeries
+
+
+class EventStore(Application[UUID]):
+    name = "Tracker"  # names the event store's tables: never change it
+
+    def __init__(self, env: dict[str, str] | None = None, snapshot_interval: int = 0) -> None:
+        """``env``: eventsourcing's persistence settings (none: in memory, for rule tests);
+        ``snapshot_interval``: snapshot every aggregate each time it has that many more events (0: never)."""
+        if snapshot_interval > 0:
+            env = {**(env or {}), "IS_SNAPSHOTTING_ENABLED": "y"}
+            self.snapshotting_intervals = {
+                cls: snapshot_interval for cls in (Party, Meeting, Agreement, Commitment, MeetingSeries)
+            }
+        super().__init__(env)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcodings.register(transcoder)

@@ -1,0 +1,71 @@
+"""From the plain values a request gives (``application.inputs``) to the domain's values, each
+checked by the domain's own rules and refused with the name of the field it came from."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from application.inputs import (
+    DocumentInput,
+    DueInput,
+    EvidenceInput,
+    PeriodInput,
+    TextInput,
+    VenueInput,
+)
+from domain.commitment import Evidence, reason_text
+from domain.due import Due, calendar_day
+from domain.meeting import DateRange, SourceDocument, Venue
+from domain.text import SHORT_TEXT_MAX, MultilingualText
+
+
+def text(value: TextInput, field: str, max_length: int | None = None) -> MultilingualText:
+    if max_length is None:
+        return MultilingualText.of(value.texts, value.authentic, field)
+    return MultilingualText.of(value.texts, value.authentic, field, max_length)
+
+
+def name(value: TextInput, field: str) -> MultilingualText:
+    """A name or title: a short text, with nothing invisible in it."""
+    return text(value, field, SHORT_TEXT_MAX)
+
+
+def optional_text(value: TextInput | None, field: str) -> MultilingualText | None:
+    return None if value is None else text(value, field)
+
+
+def due(value: DueInput, default_time_zone: str, field: str) -> Due:
+    """A due as stated, in its time zone (by default the meeting venue's)."""
+    return Due.of(value.precision, value.time_zone or default_time_zone, value.value, value.amount, value.unit, field)
+
+
+def optional_due(value: DueInput | None, default_time_zone: str, field: str) -> Due | None:
+    return None if value is None else due(value, default_time_zone, field)
+
+
+def period(value: PeriodInput, field: str) -> DateRange:
+    return DateRange.of(value.starts_on, value.ends_on, field)
+
+
+def day(value: date | None, field: str) -> date | None:
+    """A day of the years dues may fall in."""
+    return None if value is None else calendar_day(value, field)
+
+
+def venue(value: VenueInput) -> Venue:
+    return Venue.of(value.name, value.time_zone, value.city, value.country)
+
+
+def documents(values: Sequence[DocumentInput], field: str = "documents") -> tuple[SourceDocument, ...]:
+    return tuple(document(d, f"{field}[{i}]") for i, d in enumerate(values))
+
+
+def document(value: DocumentInput, field: str = "document") -> SourceDocument:
+    return SourceDocument.of(value.text, value.language, value.url, value.title, field)
+
+
+def evidence(values: Sequence[EvidenceInput]) -> tuple[Evidence, ...]:
+    return tuple(Evidence.of(e.title, e.url, e.note, f"evidence[{i}]") for i, e in enumerate(values))
+
+
+def reason(value: str | None, field: str = "reason") -> str | None:
+    return reason_text(value, field)

@@ -1,0 +1,47 @@
+"""What the scenarios start from: a fresh database, the services on it, and records seeded fast."""
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from eventsourcing.persistence import StoredEvent
+
+from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from infrastructure.bootstrap import Services, build
+from infrastructure.persistence.scratch import scratch_database
+from infrastructure.settings import Settings
+
+
+@contextmanager
+def database(engine: str) -> Iterator[str]:
+    """A fresh, empty database for one measurement (created and dropped as the tests' are)."""
+    with scratch_database(engine, "bench") as url:
+        yield url
+
+
+def services(url: str, **settings: object) -> Services:
+    return build(Settings(database_url=url, scan_interval=0, dispatch_interval=0, **settings))  # type: ignore[arg-type]
+
+
+def seed_meeting(s: Services) -> tuple[str, str]:
+    party = s.tracker.parties.register("bench", TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ")
+    meeting = s.tracker.meetings.record("bench", TextInput({"en": "General meeting"}), "general_meeting",
+                                       PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
+                                       VenueInput("Palais des Nations", "Europe/Zurich"))
+    return party.id, meeting.id
+
+
+def clone_commitments(s: Services, count: int) -> None:
+    """``count`` commitments in the event log, fast: the stored first event of a real one, under
+    new ids (the stored state holds no id). Followers of the log are not run."""
+    party_id, meeting_id = seed_meeting(s)
+    template = s.tracker.commitments.record(
+        "bench", TextInput({"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"}, "ar"),
+        party_id, meeting_id, due=DueInput("year", "2030"), status="agreed")
+    stored = next(iter(s.store.recorder.select_events(uuid.UUID(template.id))))
+    # 1,000 at a time: psycopg's pipeline, which eventsourcing uses to insert on PostgreSQL, was seen
+    # to stall for good on a single insert of 10,000 events (a command saves a handful).
+    for start in range(0, count - 1, 1_000):
+        s.store.recorder.insert_events([
+            StoredEvent(uuid.uuid4(), 1, stored.topic, stored.state) for _ in range(min(1_000, count - 1 - start))])

@@ -1,0 +1,48 @@
+"""The audit's tables: the chain's links, what its checks found, and the refused requests."""
+
+from sqlalchemy import BigInteger, Column, Integer, String, Table, Text
+
+from infrastructure.persistence.tables import UTCDateTime, metadata
+
+access_denials = Table(
+    "access_denials",  # every refused request, for audit
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime(), nullable=False, index=True),
+    Column("principal", String(64), nullable=True),  # None: no valid key was given
+    Column("method", String(10), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("client", String(64), nullable=True),  # the client's address (requests without a valid key)
+    Column("repeats", Integer, nullable=True),  # refusals like this one in the same minute, not written as rows
+)
+
+
+audit_chain = Table(
+    "audit_chain",
+    metadata,
+    Column("position", BigInteger, primary_key=True),  # the event's notification id
+    Column("link", String(64), nullable=False),
+)
+
+
+audit_watch = Table(
+    "audit_watch",  # how far the chain has been checked without anyone asking (one row)
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("verified_position", BigInteger, nullable=False),  # every link up to here was recomputed and matched
+    Column("verified_link", String(64), nullable=False),
+    Column("last_check_at", UTCDateTime(), nullable=True),
+    Column("last_full_check_at", UTCDateTime(), nullable=True),
+)
+
+
+audit_breaks = Table(
+    "audit_breaks",  # every break of the chain found, told to operations subscribers once
+    metadata,
+    Column("position", BigInteger, primary_key=True),  # the first position that did not match
+    Column("problem", Text, nullable=False),
+    Column("detected_at", UTCDateTime(), nullable=False),
+    Column("resolved_at", UTCDateTime(), nullable=True),  # a later check of the whole chain found it intact
+)

@@ -1,0 +1,88 @@
+"""Tables beside the event store (shared ``metadata``): API keys, idempotency records, the followers' positions,
+the service's own keys and the background jobs' heartbeats. The webhooks and the audit keep their tables in their rooms."""
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+metadata = MetaData()
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores instants in UTC and returns them time-zone aware on every engine."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("party_scope", Text, nullable=True),  # JSON list of party ids; None: every party
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+)
+
+
+idempotency_records = Table(
+    "idempotency_records",
+    metadata,
+    Column("principal", String(64), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+
+follower_positions = Table(
+    "follower_positions",  # how far each follower of the event log (outbox, audit chain) has come
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+
+heartbeats = Table(
+    "heartbeats",  # when each background job last ran, in any process
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("at", UTCDateTime(), nullable=False),
+)
+
+
+service_keys = Table(
+    "service_keys",
+    metadata,
+    Column("purpose", String(40), primary_key=True),
+    Column("private_key", Text, nullable=False),  # PEM
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
