@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI
+from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
 from api import openapi, problems
@@ -13,6 +14,7 @@ from api.guards import RequestGuard
 from api.routers import (
     agreements,
     audit,
+    calendars,
     commitments,
     meetings,
     parties,
@@ -20,15 +22,17 @@ from api.routers import (
     service,
     subscriptions,
 )
+from api.web.app import create_web_app
 from infrastructure.bootstrap import Services, build
 from infrastructure.operations import ticks
 from infrastructure.settings import Settings
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+WEB_PREFIX = "/app"  # where the web pages are served
 
 
 ROUTERS = tuple(module.router for module in (
-    service, parties, meetings, agreements, commitments, search, subscriptions, audit))
+    service, parties, meetings, agreements, commitments, search, subscriptions, audit, calendars))
 
 
 def operations() -> list[APIRoute]:
@@ -55,13 +59,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     """An app on the given services (tests), or on services built from settings at start-up."""
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Services]]:
         running = services or build(settings or Settings.from_env())
-        app.state.services = running
         jobs = running.background_jobs()
         scheduler = ticks.start(jobs) if jobs else None
         try:
-            yield
+            yield {"services": running}  # every request's state, the web pages' included
         finally:
             if scheduler is not None:
                 scheduler.shutdown(wait=True)
@@ -78,7 +81,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     problems.install(app, allowed_methods)
     for router in ROUTERS:
         app.include_router(router)
+    app.mount(WEB_PREFIX, create_web_app())
 
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        """People who open the service's address find the pages."""
+        return RedirectResponse(f"{WEB_PREFIX}/", status_code=303)
 
-    app.add_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES)
+    app.add_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES, forms_under=WEB_PREFIX)
     return app

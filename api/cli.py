@@ -168,6 +168,44 @@ def audit_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _secret(args: argparse.Namespace) -> tuple[bytes, bool]:
+    """The key file's 32 bytes, or the passphrase (``COMMITMENTS_BACKUP_PASSPHRASE``, else asked for)."""
+    import getpass
+    from pathlib import Path
+
+    if args.key_file:
+        return Path(args.key_file).read_bytes(), True
+    phrase = os.environ.get("COMMITMENTS_BACKUP_PASSPHRASE") or getpass.getpass("backup passphrase: ")
+    return phrase.encode("utf-8"), False
+
+
+def backup(args: argparse.Namespace) -> int:
+    from infrastructure.backup import archive, sealing
+
+    secret, from_key_file = _secret(args)
+    with _services(args) as services, open(args.output, "wb") as out:
+        head = services.audit.head()
+        sealing.seal(archive.lines(services), out, secret, from_key_file)
+    _say(args, f"wrote {args.output}: the event log up to position {head['position']} (link {head['link'][:16]}…), "
+               "keys, subscriptions and calendar feeds, encrypted", {"output": args.output, "head": head})
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    from infrastructure.backup import archive, sealing
+
+    secret, from_key_file = _secret(args)
+    with _services(args) as services, open(args.input, "rb") as source:
+        try:
+            restored = archive.restore(services, sealing.opened(source, secret, from_key_file))
+        except (archive.NotRestorable, sealing.BadBackup) as error:
+            raise Refused(str(error)) from None
+    _say(args, f"restored {restored.events} events; the audit chain ends at position {restored.position} with the "
+               f"backup's signed head (link {restored.link[:16]}…); the read model is rebuilt",
+         {"events": restored.events, "position": restored.position, "link": restored.link, "rows": restored.rows})
+    return 0
+
+
 def _version() -> str:
     try:
         return metadata.version("commitments")
@@ -242,6 +280,15 @@ def parser() -> argparse.ArgumentParser:
     command(audit_commands, "head", audit_head, "print the signed head of the chain (save it)")
     export = command(audit_commands, "export", audit_export, "write a bundle that verifies offline")
     export.add_argument("--output", required=True, help="folder to write events.jsonl, head.json and verify.py to")
+    for name, handler, what in (("backup", backup, "write the whole record to one encrypted file"),
+                                ("restore", restore, "load a backup into an empty database (either engine)")):
+        made = command(commands, name, handler, what,
+                       "A backup holds the event log (its chain is checked again on restore), the API keys, "
+                       "the service's signing key, webhook subscriptions with their secrets and calendar "
+                       "feeds, encrypted with a passphrase (COMMITMENTS_BACKUP_PASSPHRASE, else asked for) "
+                       "or a key file of 32 bytes.")
+        made.add_argument("--output" if name == "backup" else "--input", required=True, metavar="FILE")
+        made.add_argument("--key-file", default=None, help="32 random bytes instead of a passphrase")
     return main
 
 

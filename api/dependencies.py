@@ -48,7 +48,7 @@ def known_query_parameters(request: Request) -> None:
 
 
 def get_services(request: Request) -> Services:
-    return request.app.state.services
+    return request.state.services
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]

@@ -1,5 +1,6 @@
 """What every request must be before any route sees it: no NUL in its path or query, a body of at
-most so many bytes as actually received (not as announced), and a body of a type the API reads.
+most so many bytes as actually received (not as announced), and a body of a type the API reads
+(JSON; and, under the web pages' prefix, the HTML forms' ``application/x-www-form-urlencoded``).
 
 An ASGI middleware rather than a route dependency: the body is counted as it arrives and reading
 stops at the limit, so a chunked upload of 100 MB costs the limit in memory, not 100 MB.
@@ -17,6 +18,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 JSON_TYPES = ("application/json",)
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 async def _answer(scope: Scope, receive: Receive, send: Send, status: int, slug: str, title: str, detail: str) -> None:
@@ -42,9 +44,10 @@ def reads_json(media_type: str | None) -> bool:
 
 
 class RequestGuard:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, forms_under: str) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.forms_under = forms_under.rstrip("/") + "/"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -76,7 +79,8 @@ class RequestGuard:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        if body and not reads_json(_media_type(scope)):
+        media_type = _media_type(scope)
+        if body and not reads_json(media_type) and not (media_type == FORM_TYPE and path.startswith(self.forms_under)):
             await _answer(scope, receive, send, 415, "unsupported-media-type", "The body is not JSON",
                           "send the body as JSON, with 'Content-Type: application/json'")
             return

@@ -74,6 +74,10 @@ class UnknownParameter(ApiProblem):
     pass
 
 
+class NotAcceptable(ApiProblem):
+    pass
+
+
 class TooManyAttempts(ApiProblem):
     def __init__(self, wait_seconds: int) -> None:
         super().__init__(f"too many requests with bad keys from this address: retry in {wait_seconds} s",
@@ -88,6 +92,7 @@ PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (MalformedHeader, 400, "malformed-header", "A request header is malformed"),
     (UnknownParameter, 400, "unknown-parameter", "A query parameter is not known"),
     (InvalidCursor, 400, "invalid-cursor", "The cursor was not given by this list"),
+    (NotAcceptable, 406, "not-acceptable", "This format is not offered"),
     (PayloadTooLarge, 413, "payload-too-large", "The request body is too large"),
     (IdempotencyKeyReused, 422, "idempotency-key-reused", "The Idempotency-Key was used for another request"),
     (NotFound, 404, "not-found", "Not found"),
@@ -130,8 +135,9 @@ def problem(
     return ProblemResponse(body, status_code=status, headers=headers)
 
 
-def _log_denial(request: Request, status: int, reason: str) -> None:
-    services = getattr(request.app.state, "services", None)
+def log_denial(request: Request, status: int, reason: str) -> None:
+    """Keep a refused request in the denial log (the auditors read it)."""
+    services = getattr(request.state, "services", None)
     if services is None:
         return
     principal = getattr(request.state, "principal", None)
@@ -142,23 +148,32 @@ def _log_denial(request: Request, status: int, reason: str) -> None:
         log.exception("could not log a denied request")
 
 
-def _from_error(request: Request, error: Exception) -> JSONResponse:
+def classify(error: Exception) -> tuple[int, str, str] | None:
+    """The status, problem type and title of an error the service answers (``None``: not one of them)."""
     for cls, status, slug, title in PROBLEMS:
         if isinstance(error, cls):
-            if status in (401, 403):
-                _log_denial(request, status, getattr(error, "detail", str(error)))
-            extra: dict[str, Any] = {"field": getattr(error, "field", None)}
-            if isinstance(error, VersionMismatch):
-                extra["current_version"] = error.actual
-            headers = getattr(error, "headers", None)
-            detail = getattr(error, "detail", str(error))
-            if isinstance(error, StillInProgress):
-                headers, detail = {"Retry-After": "5"}, "retry with the same key shortly: you will get its response"
-            elif status == 503:
-                log.warning("busy on %s %s: %s", request.method, request.url.path, error)
-                headers, detail = {"Retry-After": "1"}, "too many requests at once: nothing was stored; retry shortly"
-            return problem(status, slug, title, detail, request.url.path, headers, **extra)
-    raise error  # pragma: no cover - only registered for HANDLED classes
+            return status, slug, title
+    return None
+
+
+def _from_error(request: Request, error: Exception) -> JSONResponse:
+    classified = classify(error)
+    if classified is None:  # pragma: no cover - only registered for HANDLED classes
+        raise error
+    status, slug, title = classified
+    if status in (401, 403):
+        log_denial(request, status, getattr(error, "detail", str(error)))
+    extra: dict[str, Any] = {"field": getattr(error, "field", None)}
+    if isinstance(error, VersionMismatch):
+        extra["current_version"] = error.actual
+    headers = getattr(error, "headers", None)
+    detail = getattr(error, "detail", str(error))
+    if isinstance(error, StillInProgress):
+        headers, detail = {"Retry-After": "5"}, "retry with the same key shortly: you will get its response"
+    elif status == 503:
+        log.warning("busy on %s %s: %s", request.method, request.url.path, error)
+        headers, detail = {"Retry-After": "1"}, "too many requests at once: nothing was stored; retry shortly"
+    return problem(status, slug, title, detail, request.url.path, headers, **extra)
 
 
 def _field(location: tuple[Any, ...]) -> str:

@@ -59,6 +59,13 @@ class Histories:
                         key=lambda event: event.timestamp)
         return [event_view(event) for event in merged[offset:offset + limit]], len(merged)
 
+    def recent(self, limit: int = 20) -> list[EventView]:
+        """The last events recorded, of every record, newest first: what changed recently."""
+        store = self.records.store
+        last = store.recorder.max_notification_id() or 0
+        notifications = store.recorder.select_notifications(start=max(1, last - 2 * limit), limit=2 * limit + 1)
+        return [event_view(store.mapper.to_domain_event(n)) for n in reversed(notifications)][:limit]
+
 
 def event_view(event: Any) -> EventView:
     payload = {k: plain(v) for k, v in vars(event).items() if k not in _EVENT_BOOKKEEPING}

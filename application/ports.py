@@ -21,6 +21,7 @@ from application.queries import (
     PartyFilter,
     Results,
     SearchHit,
+    Tally,
 )
 
 
@@ -95,6 +96,11 @@ class Catalogue(Protocol):
     def find_parties(self, query: PartyFilter) -> Results: ...
 
     def search(self, words: list[tuple[str, ...]], limit: int) -> list[SearchHit]: ...
+
+    def tally(self, parties: frozenset[str] | None = None) -> list[Tally]:
+        """The commitments counted by lead party and meeting series, by state; ``parties``: only those
+        one of these parties leads or supports."""
+        ...
 
     def ids(self, query: Filter) -> list[str]:
         """Every record of the filter's kind matching its filters on what never changes (kinds,

@@ -30,6 +30,19 @@ class Results:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """How many commitments one party leads in one meeting series (``None``: meetings of no series), by state."""
+
+    lead_party_id: str
+    series: str | None
+    total: int
+    overdue: int
+    due_soon: int
+    open: int
+    assessed: int
+
+
+@dataclass(frozen=True)
 class SearchHit:
     kind: str
     id: str
@@ -86,6 +99,7 @@ class CommitmentFilter:
     party: UUID | None = None  # leads or supports
     lead_party: UUID | None = None
     supporting_party: UUID | None = None
+    any_party: frozenset[str] | None = None  # leads or supports one of these (the parties of a key's scope)
     meeting: UUID | None = None
     agreement: UUID | None = None
     due_before: datetime | None = None

@@ -16,7 +16,7 @@ from application.queries import CommitmentFilter, terms
 from application.scanner import BATCH
 from bench.http_load import memory_under_load, read_one, receiver, record_many
 from bench.measure import Figure, rate, seconds, summary
-from bench.seeding import clone_commitments, database, seed_meeting, services
+from bench.seeding import clone_commitments, database, followed, seed_meeting, services
 from domain.access import Role
 from domain.search import index_terms
 from infrastructure.bootstrap import Services
@@ -277,10 +277,7 @@ def api_memory(engine: str, commitments: int, runs: int) -> list[Figure]:
     over ``commitments`` commitments."""
     with database(engine) as url:
         s = services(url)
-        clone_commitments(s, commitments)
-        s.projector.catch_up()
-        s.outbox.catch_up()
-        s.audit.catch_up()
+        followed(s, commitments)
         _, key = s.keys.create(Role.COORDINATOR, "bench")
         s.close()
         peaks = [memory_under_load(url, key) for _ in range(runs)]

@@ -45,3 +45,12 @@ def clone_commitments(s: Services, count: int) -> None:
     for start in range(0, count - 1, 1_000):
         s.store.recorder.insert_events([
             StoredEvent(uuid.uuid4(), 1, stored.topic, stored.state) for _ in range(min(1_000, count - 1 - start))])
+
+
+def followed(s: Services, count: int) -> None:
+    """``count`` commitments cloned (``clone_commitments``), then every follower of the log caught up:
+    the read model, the outbox and the audit chain, as a running service would have them."""
+    clone_commitments(s, count)
+    s.projector.catch_up()
+    s.outbox.catch_up()
+    s.audit.catch_up()

@@ -22,6 +22,7 @@ from infrastructure.log.aggregates import BatchReader
 from infrastructure.log.followers import LogFollowers
 from infrastructure.operations.readiness import Heartbeats, Readiness
 from infrastructure.persistence import schema
+from infrastructure.persistence.calendar_feeds import CalendarFeeds
 from infrastructure.persistence.database import (
     create_table_engine,
     event_store_env,
@@ -30,6 +31,7 @@ from infrastructure.persistence.database import (
 from infrastructure.persistence.idempotency import IdempotencyStore
 from infrastructure.persistence.keys import KeyStore
 from infrastructure.persistence.tables import metadata
+from infrastructure.persistence.web_sessions import WebSessions
 from infrastructure.read_model.catalogue import SqlCatalogue
 from infrastructure.read_model.projector import Projector
 from infrastructure.settings import Settings
@@ -48,6 +50,8 @@ class Services:
     store: EventStore
     tracker: Tracker
     keys: KeyStore
+    web_sessions: WebSessions
+    calendar_feeds: CalendarFeeds
     idempotency: IdempotencyStore
     projector: Projector
     catalogue: SqlCatalogue
@@ -122,11 +126,15 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     records = Records(store, clock, LogFollowers(engine, store.recorder, [projector, outbox, audit]), reader)
     catalogue = SqlCatalogue(engine)
     beats = Heartbeats(engine, clock)
+    keys = KeyStore(engine, clock)
     return Services(
         settings=settings,
         store=store,
         tracker=Tracker.on(records),
-        keys=KeyStore(engine, clock),
+        keys=keys,
+        web_sessions=WebSessions(engine, keys, clock, idle=timedelta(minutes=settings.web_session_idle_minutes),
+                                 lifetime=timedelta(hours=settings.web_session_hours)),
+        calendar_feeds=CalendarFeeds(engine, keys, clock),
         idempotency=IdempotencyStore(engine, clock),
         projector=projector,
         catalogue=catalogue,

@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     # than denial_limit times in a minute is answered 429 until the minute is over.
     denial_retention_days: Positive = 90.0
     denial_limit: Annotated[int, Field(ge=1)] = 30
+    # A web page session ends after this many idle minutes, and this many hours after signing in.
+    web_session_idle_minutes: Positive = 30.0
+    web_session_hours: Positive = 12.0
+    # Who reports the IATI activities exported: its IATI organisation identifier, type and name.
+    iati_reporting_org_ref: Annotated[str, Field(min_length=1, max_length=100)] = "XI-COMMITMENTS"
+    iati_reporting_org_type: Annotated[str, Field(pattern=r"^[0-9]{2}$")] = "40"
+    iati_reporting_org_name: Annotated[str, Field(min_length=1, max_length=200)] = "Commitment tracker"
 
     @field_validator("webhook_retry_schedule", mode="before")
     @classmethod

@@ -10,7 +10,9 @@ from tests.test_api_errors import assert_problem
 from tests.world import build_world
 
 PATHS = create_app().openapi()["paths"]
-WRITES = [(method.upper(), path) for path, operations in PATHS.items() for method in operations if method != "get"]
+OWN_FEEDS = {"/calendars", "/calendars/{feed_id}"}  # a key's own calendar feeds: reading, for any role (test_calendars)
+WRITES = [(method.upper(), path) for path, operations in PATHS.items() for method in operations
+          if method != "get" and path not in OWN_FEEDS]
 READS = [path for path, operations in PATHS.items() if "security" in operations.get("get", {})]
 OPEN = [path for path, operations in PATHS.items() if "get" in operations and path not in READS]
 
@@ -31,6 +33,8 @@ def ids(standing: Standing) -> dict[str, str]:
     subscription = api.client.post("/subscriptions", json={"url": "http://127.0.0.1:9/hooks", "kinds": ["all"]},
                                    headers=api.headers(Role.ADMIN)).json()
     api.post(f"/commitments/{world.commitment}/start")
+    api.created("/commitments", {"text": {"texts": {"en": "Share the statistical yearbook"}}, "meeting_id": world.meeting,
+                                 "lead_party_id": world.sesric, "agreement_id": agreement["id"], "status": "agreed"})
     delivery = api.get(f"/subscriptions/{subscription['id']}/deliveries", role=Role.ADMIN).json()["items"][0]
     return {"party_id": world.oic, "meeting_id": world.meeting, "commitment_id": world.commitment,
             "agreement_id": agreement["id"], "subscription_id": subscription["id"], "delivery_id": delivery["id"]}
@@ -61,10 +65,12 @@ def test_every_read_needs_a_key(standing: Standing, ids: dict[str, str], standin
     assert_problem(standing.api.client.get(concrete(path, ids)), 401, "unauthenticated")
 
 
-def test_only_the_service_checks_answer_without_a_key(api: Api) -> None:
-    assert set(OPEN) <= {"/health", "/ready"}
+def test_only_the_service_checks_and_calendar_feeds_answer_without_a_key(api: Api) -> None:
+    assert set(OPEN) <= {"/health", "/ready", "/feeds/{token}.ics"}  # a feed's address is its secret
     for path in OPEN:
-        assert api.client.get(path).status_code in (200, 503)
+        if "{" not in path:
+            assert api.client.get(path).status_code in (200, 503)
+    assert_problem(api.client.get("/feeds/cal_guessed.ics"), 404, "not-found")
 
 
 @pytest.mark.parametrize(("method", "path"), WRITES)

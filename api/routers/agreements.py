@@ -1,8 +1,9 @@
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
+from api import iati
 from api.dependencies import (
     CatalogueDep,
     IdempotencyKeyDep,
@@ -27,7 +28,9 @@ from api.routers.common import (
 )
 from api.schemas import AgreementCreate, AgreementPage, History, RowIn
 from application import lists
-from application.queries import AgreementFilter, check_axis, instant
+from application.errors import NotFound
+from application.exports import matching
+from application.queries import AgreementFilter, CommitmentFilter, check_axis, instant
 from application.views import AgreementView
 from domain.agreement import Agreement
 
@@ -77,3 +80,25 @@ def add_matrix_row(
 ) -> JSONResponse:
     """Add a row (activity, lead party, partners, timeframe) to an action matrix."""
     return resource(tracker.agreements.add_row(agreement_id, principal.id, body.input(), version))
+
+
+@router.get("/{agreement_id}/iati", response_class=Response, responses={
+    200: {"description": "IATI 2.03 activities, one per commitment of the agreement",
+          "content": {"application/xml": {"schema": {"type": "string"}}}}})
+def agreement_as_iati(agreement_id: UUID, services: ServicesDep, _: ReaderDep) -> Response:
+    """The agreement's commitments as IATI 2.03 activities (``iati-activities`` XML, valid against the
+    standard's schema); the mapping of parties, statuses and dates is documented in the README. An
+    agreement with no commitment yet is 404: an IATI file holds one activity at least."""
+    tracker, settings = services.tracker, services.settings
+    agreement = tracker.agreements.get(agreement_id)
+    meeting = tracker.meetings.get(agreement.meeting_id)
+    made = list(matching(tracker.histories, services.catalogue, CommitmentFilter(agreement=agreement_id)))
+    if not made:  # an IATI file holds at least one activity
+        raise NotFound("commitments of the agreement (an IATI file needs one activity at least)", agreement_id)
+    meeting_url = (f"{settings.public_url.rstrip('/')}/app/meetings/{meeting.id}" if settings.public_url
+                   else f"urn:uuid:{meeting.id}")
+    body = iati.activities(agreement, meeting, made, tracker.parties.get, {
+        "ref": settings.iati_reporting_org_ref, "type": settings.iati_reporting_org_type,
+        "name": settings.iati_reporting_org_name}, meeting_url, tracker.records.now())
+    return Response(body, media_type="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="iati-{agreement_id}.xml"'})

@@ -5,12 +5,14 @@ send that ETag back as ``If-Match`` to be sure nobody changed it in between.
 """
 
 from collections.abc import Callable
-from typing import Annotated
+from dataclasses import replace
+from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from api import exports
 from api.dependencies import (
     AnyWriterDep,
     CatalogueDep,
@@ -21,7 +23,7 @@ from api.dependencies import (
     ServicesDep,
     TrackerDep,
 )
-from api.problems import Forbidden
+from api.problems import PROBLEM_JSON, Forbidden
 from api.responses import created, page, resource
 from api.routers.common import (
     AsOfQuery,
@@ -50,6 +52,7 @@ from api.schemas import (
     Suspension,
     evidence_inputs,
 )
+from application import exports as exported
 from application import lists
 from application.commitments import REASONED
 from application.queries import CommitmentFilter, check_axis, instant
@@ -76,9 +79,7 @@ def record_commitment(
     )
 
 
-@router.get("", response_model=CommitmentPage)
-def list_commitments(
-    catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep,
+def commitment_query(
     status: ManyQuery = [],  # noqa: B006
     kind: ManyQuery = [],  # noqa: B006
     party: Annotated[UUID | None, Query(description="leads or supports")] = None,
@@ -97,16 +98,52 @@ def list_commitments(
     axis: AxisQuery = "recorded",
     sort: Annotated[str, Query(description="recorded, due or -due (open-ended commitments come after every "
                                            "due, or first with -due)")] = "recorded",
-    cursor: CursorQuery = None,
-    limit: LimitQuery = 50,
-) -> JSONResponse:
-    """Commitments matching every filter given, with their total count, a page at a time."""
-    query = CommitmentFilter.of(
-        many(status), many(kind), due_before, due_after, q, sort, limit, as_of, axis, party=party,
+) -> CommitmentFilter:
+    """The filters of a list of commitments (and of its export)."""
+    return CommitmentFilter.of(
+        many(status), many(kind), due_before, due_after, q, sort, 50, as_of, axis, party=party,
         lead_party=lead_party, supporting_party=supporting_party, meeting=meeting, agreement=agreement,
-        overdue=overdue, due_soon=due_soon, has_due=has_due, review_due=review_due, cursor=cursor,
+        overdue=overdue, due_soon=due_soon, has_due=has_due, review_due=review_due,
     )
-    return page(lists.commitments(tracker.histories, catalogue, query))
+
+
+CommitmentQuery = Annotated[CommitmentFilter, Depends(commitment_query)]
+
+
+@router.get("", response_model=CommitmentPage)
+def list_commitments(catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep, query: CommitmentQuery,
+                     cursor: CursorQuery = None, limit: LimitQuery = 50) -> JSONResponse:
+    """Commitments matching every filter given, with their total count, a page at a time."""
+    return page(lists.commitments(tracker.histories, catalogue, replace(query, cursor=cursor, limit=limit)))
+
+
+@router.get("/export", response_class=Response, responses={
+    200: {"description": "every commitment the filters match, one per row (CSV, XLSX) or line (JSON Lines)",
+          "content": {exports.CSV: {"schema": {"type": "string"}},
+                      exports.XLSX: {"schema": {"type": "string", "format": "binary"}},
+                      exports.JSONL: {"schema": {"type": "string"}}}},
+    406: {"description": "none of the formats asked for in Accept is offered",
+          "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}})
+def export_commitments(
+    request: Request, catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep, query: CommitmentQuery,
+    format: Annotated[Literal["csv", "xlsx", "jsonl"] | None, Query(  # noqa: A002 - the parameter's public name
+        description="csv, xlsx or jsonl; without it, the first of Accept offered here")] = None,
+    rtl: Annotated[bool, Query(description="XLSX: the sheet reads right to left (Arabic)")] = False,
+) -> Response:
+    """Every commitment the filters of ``GET /commitments`` match, streamed: CSV (UTF-8 with a BOM, for
+    spreadsheets), XLSX or JSON Lines (every field). The columns of CSV and XLSX are documented in the README."""
+    media = exports.chosen(format, request.headers.get("accept"))
+    found = exported.matching(tracker.histories, catalogue, query)
+    names = exported.Names(tracker.parties.get, tracker.meetings.get)
+    if media == exports.JSONL:
+        body = exports.json_lines(found)
+    elif media == exports.CSV:
+        body = exports.csv_lines(exported.COLUMNS, (exported.row(c, names) for c in found))
+    else:
+        body = exports.workbook(exported.COLUMNS, (exported.row(c, names) for c in found), rtl)
+    filename = f"commitments.{exports.EXTENSIONS[media]}"
+    return StreamingResponse(body, media_type=media + ("; charset=utf-8" if media != exports.XLSX else ""),
+                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.get("/{commitment_id}", response_model=CommitmentView)

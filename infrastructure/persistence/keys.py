@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import ColumnElement, Engine, func, insert, select, update
 
 from domain.access import Role
 from infrastructure.persistence.tables import api_keys
@@ -67,10 +67,17 @@ class KeyStore:
     def authenticate(self, key: str) -> Principal | None:
         if not key.startswith(KEY_PREFIX) or len(key) > 200:
             return None
+        return self._active(api_keys.c.key_hash == _hash(key))
+
+    def principal(self, key_id: str) -> Principal | None:
+        """Who the key with this id is, while it is not revoked (a web session asks on every request)."""
+        return self._active(api_keys.c.id == key_id)
+
+    def _active(self, condition: ColumnElement[bool]) -> Principal | None:
         with self.engine.connect() as connection:
             row = connection.execute(
                 select(api_keys.c.id, api_keys.c.name, api_keys.c.role, api_keys.c.party_scope).where(
-                    api_keys.c.key_hash == _hash(key), api_keys.c.revoked_at.is_(None)
+                    condition, api_keys.c.revoked_at.is_(None)
                 )
             ).first()
         if row is None:

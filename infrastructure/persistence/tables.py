@@ -86,3 +86,25 @@ service_keys = Table(
     Column("created_at", UTCDateTime(), nullable=False),
 )
 
+
+web_sessions = Table(
+    "web_sessions",  # people signed in to the web pages: the cookie holds a token, this table its hash
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("key_id", String(32), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("seen_at", UTCDateTime(), nullable=False),
+)
+
+
+calendar_feeds = Table(
+    "calendar_feeds",  # secret iCalendar addresses: the address holds a token, this table its hash
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("key_id", String(32), nullable=False, index=True),
+    Column("party_id", String(36), nullable=True),  # None: every commitment the key's parties (or all) have
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Subquery,
     Table,
     and_,
+    case,
     func,
     or_,
     select,
@@ -29,8 +30,12 @@ from application.queries import (
     PartyFilter,
     Results,
     SearchHit,
+    Tally,
 )
+from domain.lifecycle import ASSESSED, OPEN
+from infrastructure.log.follower import position
 from infrastructure.read_model import search_index
+from infrastructure.read_model.projector import READ_MODEL
 from infrastructure.read_model.tables import (
     agreement_parties,
     agreements_view,
@@ -40,6 +45,7 @@ from infrastructure.read_model.tables import (
     meeting_participants,
     meetings_view,
     parties_view,
+    projection_state,
 )
 
 Words = list[tuple[str, ...]]  # a query's words, each as its search keys (domain.search.query_words)
@@ -52,6 +58,7 @@ _LABELS = {"party": ("names", parties_view), "meeting": ("title", meetings_view)
 class SqlCatalogue:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._tallies: dict[frozenset[str] | None, tuple[int, list[Tally]]] = {}  # scope -> (read-model position, tally)
 
     def _page(self, statement: Select[Any], table: Any, conditions: list[ColumnElement[bool]], cursor: str | None,
               limit: int, order: str = "recorded", search: tuple[str, Words | None] = ("", None)) -> Results:
@@ -163,6 +170,9 @@ class SqlCatalogue:
                 if role is not None:
                     link = link.where(commitment_parties.c.role == role)
                 conditions.append(table.c.id.in_(link))
+        if query.any_party is not None:
+            conditions.append(table.c.id.in_(select(commitment_parties.c.commitment_id).where(
+                commitment_parties.c.party_id.in_(sorted(query.any_party)))))
         if query.meeting is not None:
             conditions.append(table.c.meeting_id == str(query.meeting))
         if query.agreement is not None:
@@ -180,6 +190,35 @@ class SqlCatalogue:
                    or_(versions.c.recorded_until.is_(None), versions.c.recorded_until > at))
             .subquery("as_of")
         )
+
+    def tally(self, parties: frozenset[str] | None = None) -> list[Tally]:
+        """Counted again only when the read model has moved since the last count for this scope: the
+        count reads every commitment of the scope, the position one row."""
+        now_at = position(self.engine, projection_state, READ_MODEL)
+        kept = self._tallies.get(parties)
+        if kept is not None and kept[0] == now_at:
+            return kept[1]
+        counted = self._count_tally(parties)
+        if len(self._tallies) > 1_000:  # one entry per scope seen: a bound, not an expected size
+            self._tallies.clear()
+        self._tallies[parties] = (now_at, counted)
+        return counted
+
+    def _count_tally(self, parties: frozenset[str] | None) -> list[Tally]:
+        c, m = commitments_view.c, meetings_view.c
+
+        def count(condition: ColumnElement[bool]) -> Any:
+            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+        statement = (
+            select(c.lead_party_id, m.series, func.count(), count(c.overdue), count(c.due_soon),
+                   count(c.status.in_([s.value for s in OPEN])), count(c.status.in_([s.value for s in ASSESSED])))
+            .join(meetings_view, m.id == c.meeting_id)
+            .where(*self._fixed_conditions(commitments_view, CommitmentFilter(any_party=parties)))
+            .group_by(c.lead_party_id, m.series)
+        )
+        with self.engine.connect() as connection:
+            return [Tally(str(row[0]), row[1], *(int(n) for n in row[2:])) for row in connection.execute(statement)]
 
     def find_meetings(self, query: MeetingFilter) -> Results:
         table = meetings_view

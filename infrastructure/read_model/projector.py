@@ -62,8 +62,11 @@ CLOSE_VERSION = update(commitment_versions).where(
 ).values(recorded_until=bindparam("until"))
 
 
+READ_MODEL = "read_model"  # its row in projection_state
+
+
 class Projector(LogFollower):
-    table, name = projection_state, "read_model"
+    table, name = projection_state, READ_MODEL
 
     def __init__(self, engine: Engine, recorder: ApplicationRecorder, decode: Callable[[Any], Any],
                  reader: AggregateReader, batch_size: int = 500, cache_size: int = 10_000) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy import (
 
 from infrastructure.persistence.tables import UTCDateTime
 
-READ_MODEL_VERSION = 7
+READ_MODEL_VERSION = 8
 
 # Where an open-ended commitment (no due) sorts among dues: after every due.
 OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=timezone.utc)
@@ -125,6 +125,9 @@ commitments_view = Table(
     # In the scanner's order, so that one batch of candidates is read without sorting them all.
     Index("ix_commitments_view_lateness", "can_be_late", "overdue", "due_at", "seq"),
     Index("ix_commitments_view_due_seq", "due_order", "seq"),
+    # The overview's lists: the overdue ones, and those due soon, in the order of their dues.
+    Index("ix_commitments_view_overdue_due", "overdue", "due_order", "seq"),
+    Index("ix_commitments_view_due_soon_due", "due_soon", "overdue", "due_order", "seq"),
 )
 
 commitment_versions = Table(

@@ -1,0 +1,66 @@
+"""An agenda as iCalendar (RFC 5545, written by the ``icalendar`` library): each open commitment's
+due as an all-day event on its last day in its own time zone, each meeting still to be held as an
+all-day event over its days. UIDs are the records' ids and SEQUENCE their versions, so calendar
+programs update the events they already show."""
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+from application.calendars import Agenda
+from application.exports import Names
+
+PRODUCT = "-//commitments//commitment tracker//EN"
+
+
+def due_day(due_at: str, zone: str | None) -> date:
+    """The last day a due allows, in its time zone (a due passes at the first instant after it)."""
+    moment = datetime.fromisoformat(due_at.replace("Z", "+00:00"))
+    return (moment.astimezone(ZoneInfo(zone or "UTC")) - timedelta(microseconds=1)).date()
+
+
+def _text(text: dict[str, Any]) -> str:
+    return text["texts"][text.get("authentic") or next(iter(text["texts"]))]
+
+
+def calendar(agenda: Agenda, names: Names, name: str, now: datetime, links: str) -> bytes:
+    """``links``: the address of the pages (``https://…/app``), or "" when the service has none set."""
+    feed = Calendar()
+    feed.add("prodid", PRODUCT)
+    feed.add("version", "2.0")
+    feed.add("calscale", "GREGORIAN")
+    feed.add("x-wr-calname", name)
+    for c in agenda.commitments:
+        day = due_day(c["due_at"], c["due"].get("time_zone"))
+        event = Event()
+        event.add("uid", f"commitment-{c['id']}@commitments")
+        event.add("summary", f"{names.acronym(c['lead_party_id'])}: {_text(c['text'])}")
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("dtstamp", now.astimezone(timezone.utc))
+        event.add("last-modified", datetime.fromisoformat(c["modified_at"].replace("Z", "+00:00")))
+        event.add("sequence", c["version"])
+        event.add("categories", ["overdue" if c["overdue"] else c["status"]])
+        event.add("description", f"Due {c['due_at']} ({c['due'].get('time_zone') or 'UTC'}); status {c['status']}"
+                                 + (f"; {c['progress']['percent']}% done" if c["progress"] else ""))
+        event.add("transp", "TRANSPARENT")
+        if links:
+            event.add("url", f"{links}/commitments/{c['id']}")
+        feed.add_component(event)
+    for m in agenda.meetings:
+        event = Event()
+        event.add("uid", f"meeting-{m['id']}@commitments")
+        event.add("summary", _text(m["title"]))
+        event.add("dtstart", date.fromisoformat(m["scheduled"]["starts_on"]))
+        event.add("dtend", date.fromisoformat(m["scheduled"]["ends_on"]) + timedelta(days=1))
+        event.add("dtstamp", now.astimezone(timezone.utc))
+        event.add("sequence", m["version"])
+        venue = m["venue"]
+        event.add("location", ", ".join(part for part in (venue["name"], venue.get("city"), venue.get("country"))
+                                        if part))
+        if links:
+            event.add("url", f"{links}/meetings/{m['id']}")
+        feed.add_component(event)
+    return feed.to_ical()

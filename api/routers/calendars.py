@@ -1,0 +1,99 @@
+"""Calendar feeds: a secret iCalendar address per key, or per party, for calendar programs."""
+
+import dataclasses
+from datetime import timezone
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from api.dependencies import ReaderDep, ServicesDep
+from api.icalendar_feed import calendar
+from api.problems import PROBLEM_JSON, Forbidden
+from api.schemas import Schema
+from application.calendars import agenda
+from application.errors import NotFound
+from application.exports import Names
+from infrastructure.persistence.calendar_feeds import Feed
+
+router = APIRouter(tags=["calendars"])
+ICS = "text/calendar"
+
+
+class FeedCreate(Schema):
+    party_id: UUID | None = Field(default=None, description="only this party's commitments and meetings "
+                                  "(none: those of the key's parties, or all)")
+
+
+class FeedAnswer(BaseModel):
+    id: str
+    key_id: str
+    party_id: str | None
+    created_at: str
+    revoked_at: str | None
+
+
+class CreatedFeed(FeedAnswer):
+    url: str = Field(description="the secret address to subscribe to: shown only in this answer")
+
+
+class Feeds(BaseModel):
+    items: list[FeedAnswer]
+
+
+def _mine(feed: Feed, principal_id: str, administers: bool) -> Feed:
+    if feed.key_id != principal_id and not administers:
+        raise Forbidden("this feed belongs to another key")
+    return feed
+
+
+@router.post("/calendars", status_code=201, response_model=CreatedFeed)
+def create_feed(request: Request, services: ServicesDep, principal: ReaderDep,
+                body: FeedCreate | None = None) -> JSONResponse:
+    """A new feed for this key. Its address is secret (anyone who has it reads the feed): it is shown
+    only now; revoke the feed (or the key) to close it."""
+    party = None
+    if body is not None and body.party_id is not None:
+        party = str(services.tracker.parties.check([body.party_id], "party_id")[0])
+    feed, token = services.calendar_feeds.create(principal, party)
+    base = services.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
+    return JSONResponse({**dataclasses.asdict(feed), "url": f"{base}/feeds/{token}.ics"}, status_code=201,
+                        headers={"Location": f"/calendars/{feed.id}"})
+
+
+@router.get("/calendars", response_model=Feeds)
+def list_feeds(services: ServicesDep, principal: ReaderDep) -> JSONResponse:
+    """This key's feeds (an admin key: every key's), without their addresses."""
+    feeds = services.calendar_feeds.of(None if principal.role.can_administer else principal.id)
+    return JSONResponse({"items": [dataclasses.asdict(f) for f in feeds]})
+
+
+@router.delete("/calendars/{feed_id}", response_model=FeedAnswer)
+def revoke_feed(feed_id: str, services: ServicesDep, principal: ReaderDep) -> JSONResponse:
+    """Close the feed: its address answers 404 from now on."""
+    _mine(services.calendar_feeds.get(feed_id[:40]), principal.id, principal.role.can_administer)
+    return JSONResponse(dataclasses.asdict(services.calendar_feeds.revoke(feed_id[:40])))
+
+
+@router.get("/feeds/{token}.ics", response_class=Response, responses={
+    200: {"description": "the feed (RFC 5545)", "content": {ICS: {"schema": {"type": "string"}}}},
+    404: {"description": "no live feed has this address (revoked, its key revoked, or never made)",
+          "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}})
+def read_feed(token: str, services: ServicesDep) -> Response:
+    """The feed itself, for calendar programs: no key, the address is the secret. Each open commitment's
+    due is an all-day event on its last day in its own time zone; each meeting still to be held, an
+    all-day event over its days. Read again, it shows the record as it stands."""
+    found = services.calendar_feeds.read(token)
+    if found is None:
+        raise NotFound("calendar feed", "this address")
+    feed, principal = found
+    parties = frozenset({feed.party_id}) if feed.party_id else principal.party_scope
+    tracker = services.tracker
+    names = Names(tracker.parties.get, tracker.meetings.get)
+    title = "Commitments" if feed.party_id is None else f"Commitments of {names.acronym(feed.party_id)}"
+    links = f"{services.settings.public_url.rstrip('/')}/app" if services.settings.public_url else ""
+    body = calendar(agenda(tracker.histories, services.catalogue, parties), names, title,
+                    tracker.records.now().astimezone(timezone.utc), links)
+    return Response(body, media_type=f"{ICS}; charset=utf-8",
+                    headers={"Content-Disposition": 'inline; filename="commitments.ics"', "Cache-Control": "no-store"})

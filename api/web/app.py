@@ -1,0 +1,90 @@
+"""The web application: pages for coordinators and auditors, mounted at ``/app`` by the app factory.
+
+It is a door to the same application layer as the JSON API: its pages read with the same queries
+and its forms call the same use cases, with the same keys, roles and party scopes. Errors are
+answered as pages, with the status the JSON API would give (``api.problems.classify``)."""
+
+import logging
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api import problems
+from api.web.page import error_page
+from api.web.pages import (
+    admin,
+    agreements,
+    audit,
+    commitments,
+    meetings,
+    overview,
+    parties,
+    recording,
+    reports,
+    signing,
+)
+from api.web.visitors import ForgedForm, SignInNeeded, visitor
+
+STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("commitments.web")
+PAGES = (signing, overview, commitments, meetings, parties, agreements, recording, reports, audit, admin)
+
+
+def _sign_in_first(request: Request, error: Exception) -> Response:
+    wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"{request.scope.get('root_path', '')}/sign-in?next={quote(wanted)}", status_code=303)
+
+
+def _answered(request: Request, error: Exception) -> Response:
+    """An error the service knows, as a page: its title in the reader's language, the rule's own words."""
+    status, _, title = problems.classify(error) or (500, "internal-error", "Internal error")
+    if status in (401, 403):
+        problems.log_denial(request, status, getattr(error, "detail", str(error)))
+    return _page_for(request, status, title, getattr(error, "detail", str(error)))
+
+
+def _forged(request: Request, error: Exception) -> Response:
+    reason = "the form was not sent by a page of this session (no valid CSRF token)"
+    problems.log_denial(request, 403, reason)
+    return _page_for(request, 403, "This form was refused", reason)
+
+
+def _invalid(request: Request, error: RequestValidationError) -> Response:
+    first = error.errors()[0] if error.errors() else {"loc": (), "msg": "invalid"}
+    field = ".".join(str(part) for part in first.get("loc", ()) if part not in ("query", "path", "body"))
+    return _page_for(request, 422, "A value is not valid", f"{field}: {first.get('msg', 'invalid')}")
+
+
+def _http(request: Request, error: StarletteHTTPException) -> Response:
+    title = {404: "Not found", 405: "Method not allowed"}.get(error.status_code, "HTTP error")
+    return _page_for(request, error.status_code, title, str(error.detail))
+
+
+def _page_for(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
+    services = request.state.services
+    return error_page(request, visitor(request, services), status, title, detail)
+
+
+def _unexpected(request: Request, error: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return _page_for(request, 500, "Internal error", "the service failed; the error is logged")
+
+
+def create_web_app() -> FastAPI:
+    web = FastAPI(title="Commitment tracker pages", docs_url=None, redoc_url=None, openapi_url=None)
+    web.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in PAGES:
+        web.include_router(module.router)
+    web.add_exception_handler(SignInNeeded, _sign_in_first)
+    web.add_exception_handler(ForgedForm, _forged)
+    for cls in problems.HANDLED:
+        web.add_exception_handler(cls, _answered)
+    web.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+    web.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
+    web.add_exception_handler(Exception, _unexpected)
+    return web

@@ -1,0 +1,108 @@
+"""Reading the values of HTML forms and query strings the way the JSON API reads its bodies: empty
+fields are ``None``, and the same request schemas (``api.schemas``) check the shapes, so a form
+refuses what the JSON API refuses."""
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel, ValidationError
+
+from domain.errors import InvalidValue
+
+S = TypeVar("S", bound=BaseModel)
+TEXT_LANGUAGES = ("ar", "en", "fr")  # a record's text may be given in each of these, side by side
+
+
+def value(form: Mapping[str, Any], name: str) -> str | None:
+    """A field's text, or ``None`` when it was left empty (or not sent)."""
+    sent = form.get(name)
+    return (sent.strip() or None) if isinstance(sent, str) else None
+
+
+def values(form: Any, name: str) -> list[str]:
+    """Every value of a field that may be sent several times (checkboxes, multiple selects), or
+    separated by commas in a link, as the JSON API reads its lists."""
+    return [item.strip() for v in form.getlist(name) if isinstance(v, str) for item in v.split(",") if item.strip()]
+
+
+def flag(form: Mapping[str, Any], name: str) -> bool | None:
+    """``true``/``false`` from a yes/no/either select (empty: either)."""
+    sent = value(form, name)
+    if sent is None:
+        return None
+    if sent not in ("true", "false"):
+        raise InvalidValue("choose yes, no, or leave it empty", name)
+    return sent == "true"
+
+
+def identifier(form: Mapping[str, Any], name: str) -> UUID | None:
+    sent = value(form, name)
+    if sent is None:
+        return None
+    try:
+        return UUID(sent)
+    except ValueError:
+        raise InvalidValue("this is not the id of a record", name) from None
+
+
+def identifiers(form: Any, name: str) -> list[UUID]:
+    """Every id a field sent several times holds (the options of a multiple select)."""
+    try:
+        return [UUID(sent) for sent in values(form, name)]
+    except ValueError:
+        raise InvalidValue("this is not the id of a record", name) from None
+
+
+def number(form: Mapping[str, Any], name: str) -> int | None:
+    sent = value(form, name)
+    if sent is None:
+        return None
+    if not sent.isdigit() or len(sent) > 9:
+        raise InvalidValue("write a whole number", name)
+    return int(sent)
+
+
+def checked(schema: type[S], fields: dict[str, Any]) -> S:
+    """The form's values as a request body; a value of the wrong shape is refused as the JSON API
+    refuses it (422, naming the field)."""
+    try:
+        return schema.model_validate({k: v for k, v in fields.items() if v is not None})
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first.get("loc", ())) or None
+        raise InvalidValue(first.get("msg", "invalid"), field) from None
+
+
+def evidence(form: Mapping[str, Any], most: int = 3) -> list[dict[str, Any]]:
+    """The evidence rows a form filled in (``evidence_title_1``, ``evidence_url_1``, …)."""
+    rows = []
+    for n in range(1, most + 1):
+        title, url = value(form, f"evidence_title_{n}"), value(form, f"evidence_url_{n}")
+        if title or url:
+            rows.append({"title": title or url, "url": url, "note": value(form, f"evidence_note_{n}")})
+    return rows
+
+
+class Kept:
+    """The values a refused form was sent with, to fill it in again (empty: a blank form)."""
+
+    def __init__(self, form: Any = None) -> None:
+        self.form = form
+
+    def get(self, name: str, default: str = "") -> str:
+        sent = None if self.form is None else self.form.get(name)
+        return sent if isinstance(sent, str) else default
+
+    def getlist(self, name: str) -> list[str]:
+        return [] if self.form is None else values(self.form, name)
+
+
+def texts(form: Any, prefix: str) -> dict[str, Any] | None:
+    """A text given in several languages (``title_ar``, ``title_en``, …) and which one is authentic."""
+    given = {language: value(form, f"{prefix}_{language}") for language in TEXT_LANGUAGES}
+    present = {language: text for language, text in given.items() if text}
+    if not present:
+        return None
+    authentic = value(form, f"{prefix}_authentic")
+    return {"texts": present, "authentic": authentic if authentic in present else next(iter(present))}

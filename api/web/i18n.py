@@ -1,0 +1,156 @@
+"""The reader's language: which one a request asks for, the interface's strings in it (gettext
+catalogues read with Babel), record texts picked for it, and dates and numbers written its way.
+
+English is the language of the templates' message ids; Arabic and French have catalogues in
+``locales/<language>/LC_MESSAGES/messages.po``. Arabic is written right to left.
+"""
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+from hijridate import Gregorian
+
+LANGUAGES = ("en", "ar", "fr")  # the interface's languages; the first is the default
+LANGUAGE_NAMES = {"en": "English", "ar": "العربية", "fr": "Français"}
+LOCALES = Path(__file__).parent / "locales"
+
+
+@cache
+def direction(language: str | None) -> str:
+    """``rtl`` for a language written right to left (Arabic, Persian, Urdu, Hebrew, …), else ``ltr``."""
+    try:
+        locale = Locale.parse((language or "en").replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return "ltr"
+    return "rtl" if locale.character_order == "right-to-left" else "ltr"
+
+
+def negotiate(accept_language: str | None, chosen: str | None = None) -> str:
+    """The interface language: the one chosen with the switch if it is offered, else the first offered
+    one in ``Accept-Language`` by quality (``ar-SA`` counts as ``ar``), else English."""
+    if chosen in LANGUAGES:
+        return chosen  # type: ignore[return-value]
+    wanted: list[tuple[float, int, str]] = []
+    for position, item in enumerate((accept_language or "")[:1000].split(",")):
+        tag, _, parameters = item.strip().partition(";")
+        quality = 1.0
+        if parameters.strip().startswith("q="):
+            try:
+                quality = float(parameters.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and quality > 0:
+            wanted.append((-quality, position, tag.split("-")[0].lower()))
+    for _, _, language in sorted(wanted):
+        if language in LANGUAGES:
+            return language
+    return LANGUAGES[0]
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    """The catalogue of a language, compiled in memory from its ``.po`` file (no build step)."""
+    po = LOCALES / language / "LC_MESSAGES" / "messages.po"
+    if not po.exists():
+        return NullTranslations()
+    with po.open("rb") as source:
+        catalogue = read_po(source, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A record's text as shown to a reader: the words, their language and their direction."""
+
+    text: str
+    lang: str
+    dir: str
+    translated: bool  # not in the authentic language
+
+
+def shown(text: dict[str, Any] | None, language: str) -> Shown | None:
+    """A multilingual text in the reader's language when it has it, else in its authentic language."""
+    if not text or not text.get("texts"):
+        return None
+    texts: dict[str, str] = text["texts"]
+    authentic = text.get("authentic") or next(iter(texts))
+    for candidate in (language, *(tag for tag in texts if tag.split("-")[0] == language), authentic):
+        if candidate in texts:
+            return Shown(texts[candidate], candidate, direction(candidate), candidate != authentic)
+    first = next(iter(texts))
+    return Shown(texts[first], first, direction(first), first != authentic)
+
+
+class Formats:
+    """Dates, instants and numbers written for one interface language (Babel's CLDR data)."""
+
+    def __init__(self, language: str, hijri: bool = False) -> None:
+        self.language = language
+        self.locale = _locale(language)
+        self.hijri = hijri
+
+    def day(self, value: date | str | None) -> str:
+        if value is None or value == "":
+            return ""
+        day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+        written = format_date(day, format="long", locale=self.locale)
+        return f"{written} ({self.hijri_day(day)})" if self.hijri and self.hijri_day(day) else written
+
+    def hijri_day(self, day: date) -> str:
+        """The day in the Hijri (Umm al-Qura) calendar, where the calendar's tables reach (1924–2077)."""
+        try:
+            hijri = Gregorian(day.year, day.month, day.day).to_hijri()
+        except (ValueError, OverflowError):
+            return ""
+        language = "ar" if self.language == "ar" else "en"
+        return f"{hijri.day} {hijri.month_name(language)} {hijri.year} {hijri.notation(language)}"
+
+    def instant(self, value: datetime | str | None, zone: str | None = None) -> str:
+        if value is None or value == "":
+            return ""
+        tz = _zone(zone)
+        return format_datetime(_moment(value).astimezone(tz), format="medium", tzinfo=tz, locale=self.locale) + (
+            "" if zone else " UTC")
+
+    def due_day(self, due_at: datetime | str | None, zone: str | None) -> str:
+        """The last day a due allows, in its time zone: a due passes at the first instant after it."""
+        if due_at is None or due_at == "":
+            return ""
+        return self.day((_moment(due_at).astimezone(_zone(zone)) - timedelta(microseconds=1)).date())
+
+    def number(self, value: int | float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def percent(self, value: int | float) -> str:
+        return format_percent(value / 100, locale=self.locale)
+
+
+def _moment(value: datetime | str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+
+
+@cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+@cache
+def _zone(zone: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(zone) if zone else ZoneInfo("UTC")
+    except (ValueError, KeyError):
+        return ZoneInfo("UTC")

@@ -1,0 +1,94 @@
+"""Rendering a page for a visitor: the context every template gets, and the names of parties."""
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+
+from api import problems
+from api.web import i18n
+from api.web.forms import TEXT_LANGUAGES, Kept
+from api.web.labels import labeller
+from api.web.rendering import render
+from api.web.visitors import Visitor
+from application.errors import NotFound
+from application.tracker import Tracker
+from domain.due import Precision
+from domain.lifecycle import Status
+
+SECURITY_HEADERS = {
+    # Pages load only their own styles, script and images; no page may be framed.
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                               "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+class PartyNames:
+    """The parties a page names, each read once per page."""
+
+    def __init__(self, tracker: Tracker, language: str) -> None:
+        self.tracker = tracker
+        self.language = language
+        self.known: dict[str, dict[str, Any] | None] = {}
+
+    def party(self, party_id: str | UUID | None) -> dict[str, Any] | None:
+        key = str(party_id)
+        if key not in self.known:
+            try:
+                view = self.tracker.parties.get(key)
+                self.known[key] = {"id": key, "acronym": view.acronym, "name": i18n.shown(view.names, self.language)}
+            except (NotFound, ValueError):
+                self.known[key] = None
+        return self.known[key]
+
+
+def context(request: Request, visitor: Visitor, **values: Any) -> dict[str, Any]:
+    language = visitor.language
+    tracker = request.state.services.tracker
+    return {
+        "request": request,
+        "base": request.scope.get("root_path", ""),
+        "path": request.url.path,
+        "query": request.url.query,
+        "visitor": visitor,
+        "lang": language,
+        "dir": i18n.direction(language),
+        "f": visitor.formats,
+        "t": lambda text: i18n.shown(text, language),
+        "parties": PartyNames(tracker, language),
+        "csrf": visitor.session.csrf if visitor.session else "",
+        "statuses": [s.value for s in Status],
+        "blank": Kept(),
+        "text_languages": TEXT_LANGUAGES,
+        "precisions": [p.value for p in Precision],
+        "label": labeller(i18n.translations(language).gettext),
+        **values,
+    }
+
+
+def page(request: Request, visitor: Visitor, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    html = render(visitor.language, template, context(request, visitor, **values))
+    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def attempt(work: Callable[[], Response], refused: Callable[[int, dict[str, Any]], Response]) -> Response:
+    """What ``work`` answers; when its use case refuses, ``refused(status, refusal)`` shows the form
+    again with the rule's own words and the status the JSON API would give. A refusal of the key
+    itself (401, 403) is answered as on any page, and logged."""
+    try:
+        return work()
+    except problems.HANDLED as error:
+        status, _, title = problems.classify(error) or (422, "invalid-value", "A value is not valid")
+        if status in (401, 403):
+            raise
+        return refused(status, {"title": title, "detail": getattr(error, "detail", str(error)),
+                                "field": getattr(error, "field", None)})
+
+
+def error_page(request: Request, visitor: Visitor, status: int, title: str, detail: str) -> HTMLResponse:
+    return page(request, visitor, "error.html", status, status_code=status, title=title, detail=detail)

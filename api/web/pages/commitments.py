@@ -1,0 +1,175 @@
+"""Commitments: the list with every filter of ``GET /commitments`` and search, one commitment with
+its provenance, history, deliveries and the actions its state allows, as of any date on both axes."""
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import (
+    HTMLResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
+
+from api import exports
+from api.dependencies import (
+    CatalogueDep,
+    ServicesDep,
+    TrackerDep,
+    require_commitment_writer,
+    require_writer,
+)
+from api.schemas import (
+    Assessment,
+    Delivery,
+    DueRevision,
+    ProgressReport,
+    Reasoned,
+    ReviewSchedule,
+    Supersession,
+    Suspension,
+    evidence_inputs,
+)
+from api.web.forms import (
+    Kept,
+    checked,
+    evidence,
+    flag,
+    identifier,
+    number,
+    value,
+    values,
+)
+from api.web.page import attempt, page
+from api.web.visitors import FormDep, SignedInDep, Visitor
+from application import exports as exported
+from application import lists
+from application.commitments import REASONED
+from application.queries import CommitmentFilter, PartyFilter, check_axis, instant
+from application.views import CommitmentView
+from domain.access import may_change_commitment
+from domain.commitment import Commitment
+from domain.lifecycle import REASON_NEEDED_FROM, Action, Status, describe
+
+router = APIRouter(prefix="/commitments")
+FILTERS = ("q", "status", "kind", "party", "lead_party", "supporting_party", "meeting", "agreement", "due_before",
+           "due_after", "overdue", "due_soon", "has_due", "review_due", "as_of", "axis", "sort", "limit")
+
+
+def commitment_filter(params: Any) -> CommitmentFilter:
+    """The filters of the list page's form, read as ``GET /commitments`` reads its query."""
+    return CommitmentFilter.of(
+        values(params, "status"), values(params, "kind"), value(params, "due_before"), value(params, "due_after"),
+        value(params, "q"), value(params, "sort") or "recorded", number(params, "limit") or 50,
+        value(params, "as_of"), value(params, "axis") or "recorded", cursor=value(params, "cursor"),
+        party=identifier(params, "party"), lead_party=identifier(params, "lead_party"),
+        supporting_party=identifier(params, "supporting_party"), meeting=identifier(params, "meeting"),
+        agreement=identifier(params, "agreement"), overdue=flag(params, "overdue"),
+        due_soon=flag(params, "due_soon"), has_due=flag(params, "has_due"), review_due=flag(params, "review_due"),
+    )
+
+
+@router.get("", response_class=HTMLResponse, name="commitments")
+def commitment_list(request: Request, visitor: SignedInDep, catalogue: CatalogueDep,
+                    tracker: TrackerDep) -> HTMLResponse:
+    params = request.query_params
+    found = lists.commitments(tracker.histories, catalogue, commitment_filter(params))
+    kept = [(name, v) for name in FILTERS for v in params.getlist(name) if v.strip()]
+    return page(request, visitor, "commitments.html", found=found, params=params, kept=kept,
+                all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items)
+
+
+@router.get("/export", name="export_commitments")
+def export(request: Request, visitor: SignedInDep, catalogue: CatalogueDep, tracker: TrackerDep) -> Response:
+    """The list's commitments, every one the filters match, as the JSON API's export gives them."""
+    params = request.query_params
+    media = exports.chosen(value(params, "format") if value(params, "format") in exports.FORMATS else "csv", None)
+    found = exported.matching(tracker.histories, catalogue, commitment_filter(params))
+    names = exported.Names(tracker.parties.get, tracker.meetings.get)
+    rows = (exported.row(c, names) for c in found)
+    body = (exports.json_lines(found) if media == exports.JSONL else exports.csv_lines(exported.COLUMNS, rows)
+            if media == exports.CSV else exports.workbook(exported.COLUMNS, rows, visitor.language == "ar"))
+    return StreamingResponse(body, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="commitments.{exports.EXTENSIONS[media]}"'})
+
+
+def _may_change(visitor: Visitor, view: CommitmentView) -> bool:
+    return visitor.can_write and may_change_commitment(
+        visitor.principal.party_scope, [view.lead_party_id, *view.supporting_party_ids])  # type: ignore[union-attr]
+
+
+def commitment_page(request: Request, visitor: Visitor, services: Any, commitment_id: UUID, status: int = 200,
+                    refusal: dict[str, Any] | None = None) -> HTMLResponse:
+    tracker = services.tracker
+    params = request.query_params
+    as_of, axis = value(params, "as_of"), check_axis(value(params, "axis") or "recorded")
+    at = instant(as_of, "as_of")
+    view = tracker.commitments.get(commitment_id, None, at, axis)
+    current = view if at is None else tracker.commitments.get(commitment_id)
+    meeting = tracker.meetings.get(view.provenance["meeting_id"])
+    agreement = (tracker.agreements.get(view.provenance["agreement_id"])
+                 if view.provenance.get("agreement_id") else None)
+    deliveries, _ = services.delivery_log.find(commitment_id=str(commitment_id), limit=50)
+    actions = [Action(a) for a in current.allowed_actions] if at is None and _may_change(visitor, current) else []
+    return page(request, visitor, "commitment.html", status, c=view, current=current, meeting=meeting,
+                agreement=agreement, as_of=as_of, axis=axis, history=tracker.histories.events(Commitment, commitment_id),
+                deliveries=deliveries, actions=actions, refusal=refusal, Action=Action, describe=describe,
+                reason_needed=lambda action: Status(current.status) in REASON_NEEDED_FROM.get(action, ()))
+
+
+@router.get("/{commitment_id}", response_class=HTMLResponse, name="commitment")
+def commitment(commitment_id: UUID, request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
+    return commitment_page(request, visitor, services, commitment_id)
+
+
+def _carry_out(action: Action, commitment_id: UUID, form: Any, actor: str, tracker: Any) -> None:
+    """The action asked for by a form, through the same use case as its JSON route."""
+    version = number(form, "version")
+    commitments = tracker.commitments
+    if action in REASONED:
+        body = checked(Reasoned, {"reason": value(form, "reason")})
+        commitments.act(action, commitment_id, actor, body.reason, version)
+    elif action is Action.SUSPEND:
+        s = checked(Suspension, {"decision_reference": value(form, "decision_reference"), "reason": value(form, "reason")})
+        commitments.suspend(commitment_id, actor, s.decision_reference, s.reason, version)
+    elif action is Action.DELIVER:
+        d = checked(Delivery, {"evidence": evidence(form), "delivered_on": value(form, "delivered_on"),
+                               "note": value(form, "note")})
+        commitments.deliver(commitment_id, actor, evidence_inputs(d.evidence), d.delivered_on, d.note, version)
+    elif action is Action.ASSESS:
+        a = checked(Assessment, {"outcome": value(form, "outcome"), "reason": value(form, "reason")})
+        commitments.assess(commitment_id, actor, a.outcome, a.reason, version)
+    elif action is Action.SUPERSEDE:
+        r = checked(Supersession, {"new_commitment_id": value(form, "new_commitment_id"),
+                                   "meeting_id": value(form, "meeting_id"), "reason": value(form, "reason")})
+        commitments.supersede(commitment_id, actor, r.new_commitment_id, r.meeting_id, r.reason, version)
+    elif action is Action.REPORT_PROGRESS:
+        p = checked(ProgressReport, {"percent": value(form, "percent"), "note": value(form, "note"),
+                                     "evidence": evidence(form)})
+        commitments.report_progress(commitment_id, actor, p.percent, p.note, evidence_inputs(p.evidence), version)
+    elif action is Action.REVISE_DUE:
+        due = ({"precision": value(form, "precision"), "value": value(form, "due")}
+               if value(form, "precision") else None)
+        r = checked(DueRevision, {"due": due, "reason": value(form, "reason")})
+        commitments.revise_due(commitment_id, actor, None if r.due is None else r.due.input(), r.reason, version)
+    else:
+        r = checked(ReviewSchedule, {"review_on": value(form, "review_on"), "reason": value(form, "reason")})
+        commitments.schedule_review(commitment_id, actor, r.review_on, r.reason, version)
+
+
+@router.post("/{commitment_id}/{action}", name="act")
+def act(commitment_id: UUID, action: Action, request: Request, visitor: SignedInDep, form: FormDep,
+        services: ServicesDep) -> Response:
+    """Carry out an action of the commitment's lifecycle; a refusal shows the commitment again with
+    the rule's own words, and the status the JSON API would answer."""
+    principal = require_commitment_writer(commitment_id, require_writer(visitor.principal),  # type: ignore[arg-type]
+                                          services.tracker)
+
+    def carried_out() -> Response:
+        _carry_out(action, commitment_id, form, principal.id, services.tracker)
+        base = request.scope.get("root_path", "")
+        return RedirectResponse(f"{base}/commitments/{commitment_id}?done={action.value}", status_code=303)
+
+    return attempt(carried_out, lambda status, refusal: commitment_page(
+        request, visitor, services, commitment_id, status, refusal | {"action": action, "form": Kept(form)}))

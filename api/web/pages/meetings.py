@@ -1,0 +1,51 @@
+"""Meetings: the list, and one meeting with its participants, documents, agreements and matrix rows,
+commitments and follow-ups, timeline, and the form that records it as held."""
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.dependencies import (
+    CatalogueDep,
+    ServicesDep,
+    TrackerDep,
+    require_unlimited_writer,
+    require_writer,
+)
+from api.schemas import PeriodIn
+from api.web.forms import checked, number, value
+from api.web.page import page
+from api.web.visitors import FormDep, SignedInDep
+from application import lists
+from application.queries import AgreementFilter, CommitmentFilter, MeetingFilter
+
+router = APIRouter(prefix="/meetings")
+
+
+@router.get("", response_class=HTMLResponse, name="meetings")
+def meeting_list(request: Request, visitor: SignedInDep, catalogue: CatalogueDep, tracker: TrackerDep) -> HTMLResponse:
+    params = request.query_params
+    found = lists.meetings(tracker.histories, catalogue, MeetingFilter.of(
+        q=value(params, "q"), series=value(params, "series"), cursor=value(params, "cursor")))
+    return page(request, visitor, "meetings.html", found=found, params=params)
+
+
+@router.get("/{meeting_id}", response_class=HTMLResponse, name="meeting")
+def meeting(meeting_id: UUID, request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
+    tracker, catalogue = services.tracker, services.catalogue
+    view = tracker.meetings.get(meeting_id)
+    agreements = catalogue.find_agreements(AgreementFilter.of(meeting=meeting_id, limit=200)).items
+    made = catalogue.find_commitments(CommitmentFilter(meeting=meeting_id, limit=200)).items
+    events, total = tracker.histories.timeline(catalogue.touched_by_meeting(str(meeting_id)), 0, 100)
+    return page(request, visitor, "meeting.html", m=view, agreements=agreements, commitments=made,
+                timeline=events, timeline_total=total)
+
+
+@router.post("/{meeting_id}/held", name="hold")
+def hold(meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, tracker: TrackerDep) -> Response:
+    """Record the meeting as held on these dates: the follow-up sessions it meets become fulfilled."""
+    principal = require_unlimited_writer(require_writer(visitor.principal))  # type: ignore[arg-type]
+    period = checked(PeriodIn, {"starts_on": value(form, "starts_on"), "ends_on": value(form, "ends_on")})
+    tracker.meetings.hold(meeting_id, principal.id, period.input(), number(form, "version"))
+    return RedirectResponse(f"{request.scope.get('root_path', '')}/meetings/{meeting_id}?done=held", status_code=303)

@@ -1,0 +1,107 @@
+"""Signing in with an API key, signing out, and the reader's choices (language, Hijri dates)."""
+
+import hmac
+import math
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.dependencies import ServicesDep
+from api.problems import TooManyAttempts, log_denial
+from api.web import i18n
+from api.web.page import page
+from api.web.visitors import (
+    HIJRI_COOKIE,
+    LANGUAGE_COOKIE,
+    SESSION_COOKIE,
+    SIGN_IN_COOKIE,
+    ForgedForm,
+    FormDep,
+    SignedInDep,
+    VisitorDep,
+)
+
+router = APIRouter()
+YEAR = 365 * 24 * 3600
+
+
+def local(target: str | None, base: str) -> str:
+    """Where to go next: a path of these pages, never another site (``//host``, ``https://…``)."""
+    if not target or not target.startswith(base + "/") or target.startswith("//") or "\\" in target:
+        return base + "/"
+    return target
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def _sign_in_form(request: Request, visitor: VisitorDep, next_page: str, status: int = 200,
+                  problem: str | None = None) -> Response:
+    token = secrets.token_urlsafe(32)
+    response = page(request, visitor, "sign_in.html", status, sign_in_token=token, next_page=next_page,
+                    problem=problem)
+    response.set_cookie(SIGN_IN_COOKIE, token, max_age=900, httponly=True, samesite="strict",
+                        secure=_secure(request), path=request.scope.get("root_path", "") + "/")
+    return response
+
+
+@router.get("/sign-in", name="sign_in")
+def sign_in_page(request: Request, visitor: VisitorDep, next: Annotated[str | None, Query(max_length=2000)] = None
+                 ) -> Response:
+    return _sign_in_form(request, visitor, local(next, request.scope.get("root_path", "")))
+
+
+@router.post("/sign-in")
+def sign_in(request: Request, services: ServicesDep, visitor: VisitorDep,
+            key: Annotated[str, Form(max_length=300)] = "", token: Annotated[str, Form(max_length=100)] = "",
+            next: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    base = request.scope.get("root_path", "")
+    expected = request.cookies.get(SIGN_IN_COOKIE, "")
+    if not expected or not hmac.compare_digest(expected, token):
+        raise ForgedForm()
+    client = request.client.host if request.client else "unknown"
+    wait = services.denials.too_many(client)
+    if wait is not None:
+        raise TooManyAttempts(max(1, math.ceil(wait.total_seconds())))
+    session = services.web_sessions.open(key.strip())
+    if session is None:
+        log_denial(request, 401, "sign-in with an unknown or revoked key")
+        return _sign_in_form(request, visitor, local(next, base), 401, "unknown-key")
+    response = RedirectResponse(local(next, base), status_code=303)
+    response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="strict", secure=_secure(request),
+                        path=base + "/")
+    response.delete_cookie(SIGN_IN_COOKIE, path=base + "/")
+    return response
+
+
+@router.post("/sign-out", name="sign_out")
+def sign_out(request: Request, services: ServicesDep, visitor: SignedInDep, _: FormDep) -> Response:
+    services.web_sessions.close(visitor.session.token)  # type: ignore[union-attr]
+    base = request.scope.get("root_path", "")
+    response = RedirectResponse(f"{base}/sign-in?signed_out=1", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path=base + "/")
+    return response
+
+
+@router.get("/language/{language}", name="language")
+def choose_language(request: Request, language: str,
+                    next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+    """The language switch: the choice stays (a cookie) until changed."""
+    response = RedirectResponse(local(next, request.scope.get("root_path", "")), status_code=303)
+    if language in i18n.LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=YEAR, samesite="lax", secure=_secure(request),
+                            path=request.scope.get("root_path", "") + "/")
+    return response
+
+
+@router.get("/calendar", name="calendar")
+def choose_calendar(request: Request, hijri: bool = False,
+                    next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+    """Show the Hijri date beside the Gregorian one, or not."""
+    response = RedirectResponse(local(next, request.scope.get("root_path", "")), status_code=303)
+    response.set_cookie(HIJRI_COOKIE, "1" if hijri else "0", max_age=YEAR, samesite="lax", secure=_secure(request),
+                        path=request.scope.get("root_path", "") + "/")
+    return response

@@ -1,0 +1,32 @@
+"""Templates: one Jinja2 environment per interface language, each with its catalogue installed, so a
+page is rendered in one language without any state shared between requests. Escaping is on for
+every template: a record's text is always shown as text."""
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from api.web import i18n
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@cache
+def environment(language: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(direction=i18n.direction, language_names=i18n.LANGUAGE_NAMES, languages=i18n.LANGUAGES)
+    return env
+
+
+def render(language: str, template: str, context: dict[str, Any]) -> str:
+    return environment(language).get_template(template).render(context)

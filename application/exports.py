@@ -1,0 +1,85 @@
+"""Exports: every commitment a list's filters match, page after page, and each as a flat row that a
+spreadsheet shows (the columns are ``COLUMNS``, in that order)."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from application import lists
+from application.errors import NotFound
+from application.histories import Histories
+from application.ports import Catalogue
+from application.queries import MAX_LIMIT, CommitmentFilter
+
+TEXT_LANGUAGES = ("ar", "en", "fr")
+COLUMNS = (
+    "id", "kind", "status", "text", "authentic_language", *(f"text_{code}" for code in TEXT_LANGUAGES),
+    "lead_party", "supporting_parties", "meeting", "meeting_id", "agreement_id", "row_number",
+    "due_precision", "due_as_given", "due_at", "overdue", "due_soon", "review_on", "progress_percent",
+    "latest_evidence", "latest_evidence_url", "made_on", "recorded_at", "changed_at",
+)
+
+
+def matching(histories: Histories, catalogue: Catalogue, query: CommitmentFilter) -> Iterator[dict[str, Any]]:
+    """Every commitment the query's filters match, in the query's order (its cursor and limit are the export's own)."""
+    cursor = None
+    while True:
+        page = lists.commitments(histories, catalogue, replace(query, cursor=cursor, limit=MAX_LIMIT))
+        yield from page.items
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+class Names:
+    """The acronyms of parties and the titles of meetings an export names, each read once."""
+
+    def __init__(self, party: Callable[[str], Any], meeting: Callable[[str], Any]) -> None:
+        self._party, self._meeting = party, meeting
+        self.acronyms: dict[str, str] = {}
+        self.titles: dict[str, str] = {}
+
+    def acronym(self, party_id: str) -> str:
+        if party_id not in self.acronyms:
+            try:
+                self.acronyms[party_id] = self._party(party_id).acronym
+            except NotFound:
+                self.acronyms[party_id] = party_id
+        return self.acronyms[party_id]
+
+    def title(self, meeting_id: str) -> str:
+        if meeting_id not in self.titles:
+            title = self._meeting(meeting_id).title
+            self.titles[meeting_id] = title["texts"][title.get("authentic") or next(iter(title["texts"]))]
+        return self.titles[meeting_id]
+
+
+def _due_as_given(due: dict[str, Any] | None) -> str:
+    if due is None:
+        return ""
+    if due["precision"] == "relative":
+        return f"{due['amount']} {due['unit']} after the meeting"
+    return str(due["value"])
+
+
+def row(commitment: dict[str, Any], names: Names) -> dict[str, Any]:
+    """A commitment as one row of ``COLUMNS``: texts side by side, parties by acronym, the latest evidence."""
+    text = commitment["text"]
+    authentic = text.get("authentic") or next(iter(text["texts"]))
+    provenance, due, progress = commitment["provenance"], commitment["due"], commitment["progress"]
+    latest = commitment["evidence"][-1] if commitment["evidence"] else {}
+    return {
+        "id": commitment["id"], "kind": commitment["kind"], "status": commitment["status"],
+        "text": text["texts"][authentic], "authentic_language": authentic,
+        **{f"text_{code}": text["texts"].get(code, "") for code in TEXT_LANGUAGES},
+        "lead_party": names.acronym(commitment["lead_party_id"]),
+        "supporting_parties": "; ".join(names.acronym(p) for p in commitment["supporting_party_ids"]),
+        "meeting": names.title(provenance["meeting_id"]), "meeting_id": provenance["meeting_id"],
+        "agreement_id": provenance.get("agreement_id") or "", "row_number": provenance.get("row_number") or "",
+        "due_precision": due["precision"] if due else "", "due_as_given": _due_as_given(due),
+        "due_at": commitment["due_at"] or "", "overdue": commitment["overdue"], "due_soon": commitment["due_soon"],
+        "review_on": commitment["review_on"] or "", "progress_percent": progress["percent"] if progress else "",
+        "latest_evidence": latest.get("title", ""), "latest_evidence_url": latest.get("url") or "",
+        "made_on": commitment["made_on"] or "", "recorded_at": commitment["created_at"],
+        "changed_at": commitment["modified_at"],
+    }

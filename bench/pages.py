@@ -1,0 +1,63 @@
+"""The web pages under load: wrk (a native load generator) against a real server holding many
+commitments, each page beside a trivial page (the sign-in form) measured in the same run. One
+connection per worker: the time a page takes to render, not the queue of a saturated server."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import text
+
+from application.queries import CommitmentFilter
+from bench.http_load import server
+from bench.measure import Figure, summary
+from bench.seeding import database, followed, services
+from domain.access import Role
+
+LUA = Path(__file__).with_name("percentiles.lua")
+
+
+def wrk(url: str, cookie: str, seconds: int = 5, connections: int = 2) -> dict[str, float]:
+    """Latency percentiles of ``url`` under ``connections`` keep-alive connections on 2 threads."""
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is not installed: the README's test command installs it (apt-get install wrk)")
+    answer = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "-s", str(LUA),
+                             "-H", f"Cookie: session={cookie}", "-H", "Accept-Language: ar", url],
+                            capture_output=True, text=True, check=True)
+    report = json.loads(answer.stdout.strip().splitlines()[-1])
+    if report["errors"]:
+        raise RuntimeError(f"{report['errors']} errors on {url}: {answer.stdout}")
+    return report
+
+
+def render_pages(engine: str, count: int, runs: int, seconds: int = 5) -> list[Figure]:
+    with database(engine) as url:
+        s = services(url)
+        followed(s, count)
+        if engine == "postgresql":  # what autovacuum does to a table after a bulk load: statistics, visibility map
+            with s.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("VACUUM ANALYZE"))
+        _, key = s.keys.create(Role.AUDITOR, "bench")
+        session = s.web_sessions.open(key)
+        assert session is not None
+        some = s.catalogue.find_commitments(CommitmentFilter(limit=1)).items[0]["id"]
+        s.close()
+        pages = {"overview": "/app/", "commitments list": "/app/commitments",
+                 "Arabic search": "/app/commitments?q=%D9%85%D8%B5%D9%81%D9%88%D9%81%D8%A9",
+                 "one commitment": f"/app/commitments/{some}"}
+        figures = []
+        with server(url) as (base, _):
+            wrk(base + "/app/sign-in", session.token, 1)  # warm up both workers
+            measured: dict[str, list[float]] = {name: [] for name in pages}
+            trivial: list[float] = []
+            for _ in range(runs):
+                trivial.append(wrk(base + "/app/sign-in", session.token, seconds)["p95_ms"])
+                for name, path in pages.items():
+                    measured[name].append(wrk(base + path, session.token, seconds)["p95_ms"])
+        for name, values in measured.items():
+            value, low, high = summary(values)
+            figures.append(Figure(f"page: {name}, p95, {count:,} commitments (wrk, a connection per worker, 2 workers)",
+                                  engine, "ms", value, low, high, "the sign-in page (no data), p95",
+                                  summary(trivial)[0], "≤ 100 ms"))
+    return figures

@@ -1,0 +1,500 @@
+"""The web pages, in-process: signing in, sessions and CSRF, roles and party scopes, languages and
+directions, and the forms, which call the same use cases as the JSON API and refuse what it refuses."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from domain.access import Role
+from infrastructure.bootstrap import Services
+from tests.conftest import Api, api_of
+from tests.fakes import FrozenClock
+from tests.records import commitment
+from tests.web import Visitor
+from tests.world import World, build_world
+
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # what is shown, not stored
+
+
+@pytest.fixture
+def recorded(services: Services) -> Iterator[tuple[Api, World]]:
+    with api_of(services) as api:
+        yield api, build_world(api)
+
+
+def visitor_of(services: Services, https: bool = False) -> Iterator[Visitor]:
+    with TestClient(create_app(services=services), base_url="https://testserver" if https else "http://testserver",
+                    follow_redirects=True) as client:
+        yield Visitor(client)
+
+
+@pytest.fixture
+def visitor(services: Services) -> Iterator[Visitor]:
+    yield from visitor_of(services)
+
+
+def key(api: Api, role: Role) -> str:
+    return api.keys[role]
+
+
+def denials(services: Services) -> list[dict]:  # type: ignore[type-arg]
+    services.denials.flush()
+    return services.denials.recent(None, 100)[0]
+
+
+# -- signing in, sessions, CSRF -----------------------------------------------------------------------
+
+def test_a_page_without_a_session_sends_the_visitor_to_sign_in_and_back_after(recorded, visitor: Visitor) -> None:
+    api, world = recorded
+    page = visitor.open(f"/commitments/{world.commitment}")
+    assert page.url.endswith(f"/app/sign-in?next=/app/commitments/{world.commitment}")
+    assert page.all("//input[@id='key'][@type='password']")
+    landed = visitor.sign_in(key(api, Role.AUDITOR), f"/commitments/{world.commitment}")
+    assert landed.url.endswith(f"/app/commitments/{world.commitment}")
+    assert "Implement the matrix of joint activities" in landed.words()
+
+
+def test_signing_in_with_an_unknown_key_is_refused_and_logged(recorded, visitor: Visitor, services: Services) -> None:
+    page = visitor.sign_in("cmk_not-a-key")
+    assert page.status == 401
+    assert "This key is unknown or revoked." in page.words()
+    assert any(d["reason"] == "sign-in with an unknown or revoked key" for d in denials(services))
+    assert visitor.open("/").url.endswith("/app/sign-in?next=/app/")
+
+
+def test_the_session_cookie_is_http_only_and_same_site_strict_and_secure_behind_https(services: Services,
+                                                                                      recorded) -> None:
+    api, _ = recorded
+    for https in (False, True):
+        for visitor in visitor_of(services, https):
+            form = visitor.client.get("/app/sign-in")
+            token = form.text.split('name="token" value="')[1].split('"')[0]
+            answer = visitor.client.post("/app/sign-in", data={"key": key(api, Role.AUDITOR), "token": token,
+                                                                "next": "/app/"}, follow_redirects=False)
+            cookie = next(v for k, v in answer.headers.multi_items() if k == "set-cookie" and v.startswith("session="))
+            assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+            assert ("Secure" in cookie) is https
+
+
+def test_the_sign_in_form_refuses_a_post_without_its_own_token(recorded, visitor: Visitor) -> None:
+    api, _ = recorded
+    answer = visitor.client.post("/app/sign-in", data={"key": key(api, Role.ADMIN), "token": "forged",
+                                                       "next": "/app/"}, follow_redirects=False)
+    assert answer.status_code == 403
+    assert "session" not in answer.cookies
+
+
+def test_a_session_ends_after_being_idle_and_after_its_lifetime(recorded, visitor: Visitor,
+                                                                clock: FrozenClock) -> None:
+    api, _ = recorded
+    visitor.sign_in(key(api, Role.AUDITOR))
+    clock.advance(minutes=29)
+    assert visitor.open("/").status == 200  # used: the idle time starts again
+    clock.advance(minutes=29)
+    assert visitor.open("/").status == 200
+    clock.advance(minutes=31)
+    assert "/app/sign-in" in visitor.open("/").url
+    visitor.sign_in(key(api, Role.AUDITOR))
+    for _ in range(25):  # used every 29 minutes, it still ends 12 hours after signing in
+        clock.advance(minutes=29)
+        page = visitor.open("/")
+    assert "/app/sign-in" in page.url
+
+
+def test_a_session_ends_when_its_key_is_revoked(recorded, visitor: Visitor, services: Services) -> None:
+    api, _ = recorded
+    principal, fresh = services.keys.create(Role.COORDINATOR, "soon revoked")
+    visitor.sign_in(fresh)
+    assert visitor.open("/").status == 200
+    services.keys.revoke(principal.id)
+    assert "/app/sign-in" in visitor.open("/").url
+
+
+def test_signing_out_ends_the_session_and_its_cookie_opens_nothing(recorded, visitor: Visitor) -> None:
+    api, _ = recorded
+    visitor.sign_in(key(api, Role.AUDITOR))
+    token = visitor.client.cookies.get("session")
+    page = visitor.post("/sign-out", {})
+    assert "You are signed out." in page.words()
+    visitor.client.cookies.set("session", token)  # a copy of the cookie kept by someone else
+    assert "/app/sign-in" in visitor.open("/").url
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused_logged_and_stores_nothing(
+        recorded, visitor: Visitor, services: Services) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.COORDINATOR))
+    before = services.store.recorder.max_notification_id()
+    for token in (None, "forged"):
+        fields = {"percent": "40", "version": "2"} | ({} if token is None else {"csrf": token})
+        page = visitor.post(f"/commitments/{world.commitment}/report_progress", fields, csrf=False)
+        assert page.status == 403
+        assert "no valid CSRF token" in page.words()
+    assert services.store.recorder.max_notification_id() == before
+    assert any("CSRF" in d["reason"] for d in denials(services))
+
+
+def test_a_next_page_elsewhere_is_never_followed(recorded, visitor: Visitor) -> None:
+    api, _ = recorded
+    for elsewhere in ("https://evil.example/", "//evil.example/", "/app\\..\\x", "/commitments"):
+        form = visitor.client.get("/app/sign-in")
+        token = form.text.split('name="token" value="')[1].split('"')[0]
+        answer = visitor.client.post("/app/sign-in", data={"key": key(api, Role.AUDITOR), "token": token,
+                                                            "next": elsewhere}, follow_redirects=False)
+        assert answer.headers["location"] == "/app/"
+    assert visitor.client.get("/app/language/ar?next=https://evil.example/",
+                              follow_redirects=False).headers["location"] == "/app/"
+
+
+# -- roles and party scopes ---------------------------------------------------------------------------
+
+def test_an_auditor_sees_no_write_button_and_a_crafted_write_is_refused_and_logged(
+        recorded, visitor: Visitor, services: Services) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.AUDITOR))
+    page = visitor.open(f"/commitments/{world.commitment}")
+    assert page.status == 200
+    assert not page.all("//form[@method='post'][contains(@action, '/commitments/')]")
+    assert not page.all("//a[@href='/app/record']")
+    before = services.store.recorder.max_notification_id()
+    refused = visitor.post(f"/commitments/{world.commitment}/report_progress", {"percent": "40"})
+    assert refused.status == 403
+    assert "can read but not change anything" in refused.words()
+    assert visitor.post(f"/meetings/{world.meeting}/held", {"starts_on": "2022-07-18"}).status == 403
+    assert visitor.open("/record").status == 403
+    assert visitor.open("/admin/keys").status == 403
+    assert services.store.recorder.max_notification_id() == before
+    assert any(d["path"] == f"/app/commitments/{world.commitment}/report_progress" and d["status"] == 403
+               for d in denials(services))
+
+
+def test_a_coordinator_limited_to_parties_changes_only_their_commitments(recorded, services: Services,
+                                                                         visitor: Visitor) -> None:
+    api, world = recorded
+    _, limited = services.keys.create(Role.COORDINATOR, "IOFS desk", [world.iofs])
+    visitor.sign_in(limited)
+    page = visitor.open(f"/commitments/{world.commitment}")
+    assert not page.all("//details[@class='action']")
+    assert visitor.post(f"/commitments/{world.commitment}/start", {}).status == 403
+    overview = visitor.open("/")
+    assert "Counted for the parties of your key" in overview.words()
+    assert overview.all("//li[contains(@class, 'open')]//span[@class='n']")[0].text == "0"
+
+
+def test_an_admin_page_is_for_admins_and_a_new_key_is_shown_once(recorded, services: Services,
+                                                                 visitor: Visitor) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.ADMIN))
+    made = visitor.post("/admin/keys", {"name": "مكتب التنسيق", "role": "coordinator",
+                                        "party_scope": [world.sesric]})
+    shown = made.all("//code[@id='new-key']")[0].text
+    assert shown.startswith("cmk_")
+    assert services.keys.authenticate(shown).party_scope == frozenset({world.sesric})  # type: ignore[union-attr]
+    assert shown not in visitor.open("/admin/keys").text
+    assert visitor.post("/admin/keys", {"name": "x", "role": "auditor", "party_scope": [world.sesric]}).status == 422
+
+
+# -- languages, directions, escaping ------------------------------------------------------------------
+
+@SQLITE_ONLY
+def test_arabic_pages_are_right_to_left_and_each_text_keeps_its_own_language_and_direction(
+        recorded, visitor: Visitor) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.AUDITOR))
+    arabic = visitor.open(f"/commitments/{world.commitment}", **{"Accept-Language": "ar-SA,ar;q=0.9,en;q=0.5"})
+    root = arabic.tree
+    assert (root.get("lang"), root.get("dir")) == ("ar", "rtl")
+    assert arabic.all("//h1[@lang='ar'][@dir='rtl']")[0].text == "تنفيذ مصفوفة الأنشطة المشتركة"
+    assert "الحالة" in arabic.words() and "متفق عليه" in arabic.words()
+    english = visitor.open(f"/commitments/{world.commitment}", **{"Accept-Language": "en-GB,en;q=0.9"})
+    assert (english.tree.get("lang"), english.tree.get("dir")) == ("en", "ltr")
+    assert english.all("//h1[@lang='en'][@dir='ltr']")[0].text == "Implement the matrix of joint activities"
+    quote = english.all("//figure[@class='quote']/blockquote")[0]  # an Arabic quote in an English page
+    assert (quote.get("lang"), quote.get("dir")) == ("ar", "rtl")
+    authentic = english.all("//ul[@class='texts-list']//span[@lang='ar']")  # the authentic text, in Arabic
+    assert [s.get("dir") for s in authentic] == ["rtl"]
+
+
+@SQLITE_ONLY
+def test_the_language_switch_stays_over_accept_language(recorded, visitor: Visitor) -> None:
+    api, _ = recorded
+    visitor.sign_in(key(api, Role.AUDITOR))
+    page = visitor.open("/language/fr?next=/app/commitments", **{"Accept-Language": "ar"})
+    assert page.tree.get("lang") == "fr" and "Engagements" in page.words()
+    assert visitor.open("/meetings", **{"Accept-Language": "ar"}).tree.get("lang") == "fr"
+    assert visitor.open("/language/xx?next=/app/meetings").tree.get("lang") == "fr"
+
+
+@SQLITE_ONLY
+def test_dates_are_written_for_the_reader_with_the_hijri_date_on_request(recorded, visitor: Visitor) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.AUDITOR))
+    visitor.open("/language/ar")
+    page = visitor.open(f"/meetings/{world.meeting}")
+    assert "18 يوليو 2022" in page.words()
+    hijri = visitor.open(f"/calendar?hijri=true&next=/app/meetings/{world.meeting}")
+    assert "18 يوليو 2022 (19 ذو الحجة 1443 هـ)" in hijri.words()
+    visitor.open("/language/en")
+    assert "July 18, 2022 (19 Dhu al-Hijjah 1443 AH)" in visitor.open(f"/meetings/{world.meeting}").words()
+
+
+def test_a_text_with_markup_is_shown_as_text(recorded, visitor: Visitor) -> None:
+    api, world = recorded
+    hostile = "<script>alert('x')</script> <b>bold</b>"
+    made = api.created("/commitments", commitment(world.meeting, world.sesric,
+                                                  text={"texts": {"en": hostile}}))
+    visitor.sign_in(key(api, Role.AUDITOR))
+    page = visitor.open(f"/commitments/{made['id']}")
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page.text
+    assert not page.all("//script[not(@src)]") and not page.all("//main//b")
+    assert "<script>alert" not in visitor.open("/commitments").text
+
+
+# -- the pages' forms: the same use cases and the same refusals as the JSON API --------------------------
+
+def test_progress_reported_through_the_form_is_what_the_api_shows(recorded, visitor: Visitor) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.COORDINATOR))
+    page = visitor.open(f"/commitments/{world.commitment}")
+    version = page.all("//form[contains(@action, '/report_progress')]//input[@name='version']")[0].get("value")
+    done = visitor.post(f"/commitments/{world.commitment}/report_progress", {
+        "version": version, "percent": "40", "note": "أُنجزت ورشتان من أربع",
+        "evidence_title_1": "تقرير الورشة الأولى", "evidence_url_1": "https://www.sesric.org/workshop-1"})
+    assert done.status == 200 and "Done: Report progress." in done.words()
+    shown = api.get(f"/commitments/{world.commitment}").json()
+    assert shown["progress"]["percent"] == 40
+    assert shown["evidence"][-1]["url"] == "https://www.sesric.org/workshop-1"
+    assert "أُنجزت ورشتان من أربع" in done.words()
+
+
+def test_a_refused_action_shows_the_rule_in_its_own_words_and_stores_nothing(
+        recorded, visitor: Visitor, services: Services) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.COORDINATOR))
+    page = visitor.open(f"/commitments/{world.commitment}")
+    read = page.all("//form[contains(@action, '/start')]//input[@name='version']")[0].get("value")
+    api.post(f"/commitments/{world.commitment}/progress", {"percent": 10})  # someone else, meanwhile
+    before = services.store.recorder.max_notification_id()
+    no_reference = visitor.post(f"/commitments/{world.commitment}/suspend", {"reason": "pending the review"})
+    assert no_reference.status == 422
+    alert = no_reference.all("//div[@role='alert']")[0].text_content()
+    assert "A decision reference is required" in alert
+    reopened = visitor.post(f"/commitments/{world.commitment}/reopen", {"reason": "x"})
+    assert reopened.status == 409 and "cannot reopen a commitment that is agreed" in reopened.words()
+    stale = visitor.post(f"/commitments/{world.commitment}/start", {"version": read})
+    assert stale.status == 412 and "The resource has changed since you read it" in stale.words()
+    assert visitor.post(f"/commitments/{world.commitment}/report_progress", {"percent": "140"}).status == 422
+    assert services.store.recorder.max_notification_id() == before
+
+
+@pytest.mark.parametrize("path", [
+    "/commitments/not-an-id", "/commitments?limit=abc", "/commitments?overdue=maybe", "/commitments?party=nope",
+    "/commitments?as_of=yesterday", "/commitments?status=lost", "/commitments/{c}?axis=sideways",
+    "/commitments/{c}?as_of=1800-01-01", "/meetings/00000000-0000-0000-0000-000000000000",
+    "/reports/agreements/{c}", "/parties/{c}", "/nothing-here",
+])
+def test_odd_addresses_get_a_page_with_a_4xx_never_a_500(recorded, visitor: Visitor, path: str) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.AUDITOR))
+    page = visitor.open(path.replace("{c}", world.commitment))
+    assert 400 <= page.status < 500, page.text
+    assert page.all("//div[@role='alert']") and page.tree.get("lang") == "en"
+
+
+def test_odd_form_values_get_a_4xx_page_and_store_nothing(recorded, visitor: Visitor, services: Services) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.ADMIN))
+    before = services.store.recorder.max_notification_id()
+    for path, fields in [
+        (f"/commitments/{world.commitment}/fly", {}),
+        (f"/commitments/{world.commitment}/deliver", {"delivered_on": "soon"}),
+        (f"/commitments/{world.commitment}/revise_due", {"precision": "fortnight", "reason": "x"}),
+        (f"/record/{world.meeting}/commitment", {"source": "x:y"}),
+        (f"/record/{world.meeting}/commitment", {"text_en": "A", "lead_party_id": "nope"}),
+        ("/record/meeting", {"title_en": "T", "starts_on": "2022-13-40"}),
+        ("/record/party", {"acronym": "UN", "name_en": "again", "kind": "state"}),
+        (f"/meetings/{world.meeting}/held", {"starts_on": "2022-07-18", "version": "x1"}),
+    ]:
+        page = visitor.post(path, fields)
+        assert 400 <= page.status < 500, (path, page.status, page.text[:500])
+    assert services.store.recorder.max_notification_id() == before
+
+
+@SQLITE_ONLY
+def test_pages_forbid_framing_and_scripts_from_elsewhere(recorded, visitor: Visitor) -> None:
+    api, _ = recorded
+    visitor.sign_in(key(api, Role.AUDITOR))
+    answer = visitor.client.get("/app/")
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+    assert "default-src 'self'" in answer.headers["content-security-policy"]
+    assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+def test_every_interface_string_has_an_arabic_and_a_french_translation() -> None:
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    from api.web import i18n, labels
+
+    web = i18n.LOCALES.parent
+    method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+    options = {"**/templates/**.html": {"trim_blocks": "True", "lstrip_blocks": "True"}}
+    used = {message if isinstance(message, str) else message[0]
+            for _, _, message, _, _ in extract_from_dir(str(web), method_map, options,
+                                                      keywords={"_": None, "N_": None, "ngettext": (1, 2)})}
+    assert "Overview" in used and "overdue" in used and "A reason is required" in labels.TITLES
+    for language in ("ar", "fr"):
+        with (i18n.LOCALES / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
+            catalogue = read_po(source)
+        translated = {(m.id if isinstance(m.id, str) else m.id[0]) for m in catalogue if m.id and m.string
+                      and all(m.string if isinstance(m.string, tuple) else [m.string])}
+        assert not used - translated, f"{language}: {sorted(used - translated)[:10]}"
+
+
+def test_every_problem_title_of_the_api_is_translated() -> None:
+    from api.problems import PROBLEMS
+    from api.web.labels import TITLES
+
+    assert {title for _, _, _, title in PROBLEMS} <= set(TITLES)
+
+
+# -- what the pages show ------------------------------------------------------------------------------
+
+def test_the_overview_counts_by_party_and_series_and_lists_the_latest_overdue_first(
+        recorded, visitor: Visitor, services: Services, clock: FrozenClock) -> None:
+    api, world = recorded
+    later = api.created("/commitments", commitment(world.meeting, world.iofs,
+                                                   due={"precision": "day", "value": "2023-06-30"}))
+    visitor.sign_in(key(api, Role.AUDITOR))
+
+    def counts() -> dict[str, str]:
+        return {li.get("class").split()[1]: li.xpath(".//span[@class='n']")[0].text
+                for li in visitor.open("/").all("//ul[@class='counts']/li")}
+
+    assert counts() == {"overdue": "0", "due-soon": "0", "open": "2", "assessed": "0"}
+    clock.set(clock.now.replace(year=2025))
+    services.scanner.tick()
+    visitor.sign_in(key(api, Role.AUDITOR))  # three years later, the session has ended
+    assert counts() == {"overdue": "2", "due-soon": "0", "open": "2", "assessed": "0"}  # counted again
+    page = visitor.open("/")
+    overdue = [a.get("href") for a in page.all("//section[@aria-labelledby='overdue-title']//td[1]/a")]
+    assert overdue == [f"/app/commitments/{later['id']}", f"/app/commitments/{world.commitment}"]
+    series = page.all("//section[@aria-labelledby='series-title']//tbody/tr/th")[0].text_content()
+    assert "un-oic-general-meeting" in series
+
+
+@SQLITE_ONLY
+def test_the_list_finds_arabic_words_with_and_without_the_article(recorded, visitor: Visitor) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.AUDITOR))
+    for words in ("المصفوفة", "مصفوفة", "مصفوفه الانشطه"):
+        found = visitor.open(f"/commitments?q={words}")
+        assert [a.get("href") for a in found.all("//table[@class='commitments']//td[1]/a")] == [
+            f"/app/commitments/{world.commitment}"], words
+    assert "No commitment matches." in visitor.open("/commitments?q=غذائي").words()
+    filtered = visitor.open(f"/commitments?status=agreed&lead_party={world.sesric}&has_due=true&sort=due")
+    assert "1 commitment" in filtered.words()
+    assert "No commitment matches." in visitor.open("/commitments?status=fulfilled,cancelled").words()
+
+
+def test_the_commitment_is_shown_as_it_stood_on_either_axis(recorded, visitor: Visitor,
+                                                            clock: FrozenClock) -> None:
+    api, world = recorded
+    clock.advance(days=30)
+    api.post(f"/commitments/{world.commitment}/progress", {"percent": 30})
+    visitor.sign_in(key(api, Role.AUDITOR))
+    then = visitor.open(f"/commitments/{world.commitment}?as_of=2022-08-01&axis=recorded")
+    assert "As of August 1, 2022, as recorded then." in then.words()
+    assert not then.all("//meter")
+    assert visitor.open(f"/commitments/{world.commitment}").all("//meter[@value='30']")
+    before_it_existed = visitor.open(f"/commitments/{world.commitment}?as_of=2022-07-01&axis=recorded")
+    assert before_it_existed.status == 404
+
+
+def test_the_status_report_lists_each_row_with_its_lead_due_status_and_progress(recorded, visitor: Visitor) -> None:
+    api, world = recorded
+    matrix = api.created("/agreements", {
+        "meeting_id": world.meeting, "kind": "action_matrix", "adopted_by": [world.un, world.oic],
+        "title": {"texts": {"ar": "مصفوفة الأنشطة المشتركة", "en": "Matrix of joint activities"}, "authentic": "ar"},
+        "rows": [{"activity": {"texts": {"en": "Statistical capacity building"}}, "lead_party_id": world.sesric},
+                 {"activity": {"texts": {"en": "Food security forum"}}, "lead_party_id": world.iofs}]})
+    made = api.created("/commitments", commitment(world.meeting, world.sesric, agreement_id=matrix["id"],
+                                                  row_number=1))
+    api.post(f"/commitments/{made['id']}/progress", {"percent": 50, "evidence": [{"title": "Workshop report"}]})
+    visitor.sign_in(key(api, Role.AUDITOR))
+    visitor.open("/language/ar")
+    report = visitor.open(f"/reports/agreements/{matrix['id']}")
+    rows = report.all("//table[@class='report-table']/tbody/tr")
+    assert len(rows) == 2
+    assert "SESRIC" in rows[0].text_content() and "Workshop report" in rows[0].text_content()
+    assert "٥٠٪" in rows[0].text_content() or "50" in rows[0].text_content()
+    assert "لم يُسجَّل التزام" in rows[1].text_content()
+    assert report.tree.get("dir") == "rtl"
+    earlier = visitor.open(f"/reports/agreements/{matrix['id']}?as_of=2022-07-21&axis=recorded")
+    assert "Workshop report" not in earlier.text
+
+
+def test_the_audit_page_verifies_the_chain_and_hands_out_its_head_and_bundle_to_auditors(
+        recorded, visitor: Visitor, services: Services) -> None:
+    api, _ = recorded
+    visitor.sign_in(key(api, Role.AUDITOR))
+    page = visitor.open("/audit?verify=1")
+    assert page.all("//div[@id='verification'][@class='notice']")
+    head = visitor.client.get("/app/audit/head.json")
+    assert head.json()["position"] >= 1 and "signature" in head.json()
+    bundle = visitor.client.get("/app/audit/bundle.zip")
+    assert bundle.headers["content-type"] == "application/zip" and bundle.content[:2] == b"PK"
+    coordinator = next(visitor_of(services))
+    coordinator.sign_in(key(api, Role.COORDINATOR))
+    assert coordinator.open("/audit").status == 403
+    assert coordinator.client.get("/app/audit/bundle.zip").status_code == 403
+
+
+# -- accessible -----------------------------------------------------------------------------------------
+
+@SQLITE_ONLY
+def test_every_field_of_every_page_has_a_label(recorded, visitor: Visitor) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.ADMIN))
+    for path in ("/", "/commitments", f"/commitments/{world.commitment}", f"/meetings/{world.meeting}", "/record",
+                 f"/record/{world.meeting}", "/admin/keys", "/admin/subscriptions", "/audit", "/parties",
+                 "/reports/series/un-oic-general-meeting"):
+        page = visitor.open(path)
+        assert page.status == 200, path
+        labelled = {label.get("for") for label in page.all("//label[@for]")}
+        for field in page.all("//input[not(@type='hidden') and not(@type='submit')] | //select | //textarea"):
+            inside_label = bool(field.xpath("ancestor::label"))
+            assert inside_label or field.get("id") in labelled, (path, field.get("name"))
+        ids = [element.get("id") for element in page.all("//*[@id]")]
+        assert len(ids) == len(set(ids)), (path, sorted({i for i in ids if ids.count(i) > 1}))
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, other: str) -> float:
+    """The WCAG contrast ratio of two colours written #rrggbb."""
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_colours_of_text_pass_wcag_aa() -> None:
+    import re
+
+    from api.web.app import STATIC
+
+    sheet = (STATIC / "style.css").read_text()
+    colour = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-f]{6})", sheet))
+    pairs = [("ink", "paper"), ("muted", "paper"), ("accent", "paper"), ("accent-ink", "accent"),
+             ("danger", "paper"), ("warn", "paper"), ("ok", "paper"), ("ink", "wash"), ("muted", "wash")]
+    for text, background in pairs:
+        assert contrast(colour[text], colour[background]) >= 4.5, (text, background)
+    for text, background in [("#ffffff", "#10243e"), ("#ffffff", colour["danger"]), ("#0a3f7a", "#e6eefb"),
+                             (colour["warn"], "#fff1d6"), (colour["ink"], "#fbe4e4"), (colour["ink"], "#e6eefb")]:
+        assert contrast(text, background) >= 4.5, (text, background)  # the header, flags and notices
+    assert contrast("#1b1f24", "#ffffff") > 15  # the measure itself: black on white is about 16
