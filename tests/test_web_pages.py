@@ -234,7 +234,7 @@ def test_dates_are_written_for_the_reader_with_the_hijri_date_on_request(recorde
     visitor.open("/language/ar")
     page = visitor.open(f"/meetings/{world.meeting}")
     assert "18 يوليو 2022" in page.words()
-    hijri = visitor.open(f"/calendar?hijri=true&next=/app/meetings/{world.meeting}")
+    hijri = visitor.open(f"/hijri?hijri=true&next=/app/meetings/{world.meeting}")
     assert "18 يوليو 2022 (19 ذو الحجة 1443 هـ)" in hijri.words()
     visitor.open("/language/en")
     assert "July 18, 2022 (19 Dhu al-Hijjah 1443 AH)" in visitor.open(f"/meetings/{world.meeting}").words()
@@ -498,3 +498,20 @@ def test_the_colours_of_text_pass_wcag_aa() -> None:
                              (colour["warn"], "#fff1d6"), (colour["ink"], "#fbe4e4"), (colour["ink"], "#e6eefb")]:
         assert contrast(text, background) >= 4.5, (text, background)  # the header, flags and notices
     assert contrast("#1b1f24", "#ffffff") > 15  # the measure itself: black on white is about 16
+
+
+def test_a_calendar_feed_made_on_its_page_is_shown_once_and_reads_without_a_session(
+        recorded, visitor: Visitor) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.AUDITOR))
+    made = visitor.post("/calendar", {"party_id": world.sesric})
+    address = made.all("//code[@id='new-feed']")[0].text
+    assert address.startswith("http://testserver/feeds/cal_")
+    path = address.split("://", 1)[1].split("/", 1)[1]
+    feed = visitor.client.get("/" + path)  # the session's cookie is for /app/ only: as a calendar program, no key
+    assert feed.status_code == 200 and f"commitment-{world.commitment}@commitments" in feed.text
+    page = visitor.open("/calendar")
+    assert address not in page.text
+    feed_id = page.all("//tbody//code")[0].text
+    visitor.post(f"/calendar/{feed_id}/close", {})
+    assert visitor.client.get("/" + path).status_code == 404

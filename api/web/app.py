@@ -20,6 +20,7 @@ from api.web.pages import (
     admin,
     agreements,
     audit,
+    calendar,
     commitments,
     meetings,
     overview,
@@ -32,7 +33,7 @@ from api.web.visitors import ForgedForm, SignInNeeded, visitor
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("commitments.web")
-PAGES = (signing, overview, commitments, meetings, parties, agreements, recording, reports, audit, admin)
+PAGES = (signing, overview, commitments, meetings, parties, agreements, recording, reports, calendar, audit, admin)
 
 
 def _sign_in_first(request: Request, error: Exception) -> Response:

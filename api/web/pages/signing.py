@@ -97,7 +97,7 @@ def choose_language(request: Request, language: str,
     return response
 
 
-@router.get("/calendar", name="calendar")
+@router.get("/hijri", name="hijri")
 def choose_calendar(request: Request, hijri: bool = False,
                     next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
     """Show the Hijri date beside the Gregorian one, or not."""

@@ -1,0 +1,46 @@
+"""The visitor's calendar feeds: make one (for all their commitments, or one party's), see its secret
+address once, close one. The same store and rules as ``/calendars`` in the JSON API."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.dependencies import ServicesDep
+from api.problems import Forbidden
+from api.web.forms import identifier
+from api.web.page import page
+from api.web.visitors import FormDep, SignedInDep, Visitor
+from application.queries import PartyFilter
+
+router = APIRouter(prefix="/calendar")
+
+
+def _page(request: Request, visitor: Visitor, services: ServicesDep, made: str | None = None) -> HTMLResponse:
+    return page(request, visitor, "calendar.html", feeds=services.calendar_feeds.of(visitor.principal.id),  # type: ignore[union-attr]
+                made=made, all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items)
+
+
+@router.get("", response_class=HTMLResponse, name="calendar_feeds")
+def feeds(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
+    return _page(request, visitor, services)
+
+
+@router.post("", response_class=HTMLResponse)
+def make_feed(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> HTMLResponse:
+    """The new feed's address is shown on this page, once."""
+    party = identifier(form, "party_id")
+    chosen = None if party is None else str(services.tracker.parties.check([party], "party_id")[0])
+    _, token = services.calendar_feeds.create(visitor.principal, chosen)  # type: ignore[arg-type]
+    base = services.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/").removesuffix(
+        request.scope.get("root_path", ""))
+    return _page(request, visitor, services, f"{base}/feeds/{token}.ics")
+
+
+@router.post("/{feed_id}/close")
+def close_feed(feed_id: str, request: Request, visitor: SignedInDep, _: FormDep, services: ServicesDep) -> Response:
+    feed = services.calendar_feeds.get(feed_id[:40])
+    if feed.key_id != visitor.principal.id:  # type: ignore[union-attr]
+        raise Forbidden("this feed belongs to another key")
+    services.calendar_feeds.revoke(feed.id)
+    return RedirectResponse(f"{request.scope.get('root_path', '')}/calendar", status_code=303)
+
+
