@@ -240,6 +240,7 @@ def test_dates_are_written_for_the_reader_with_the_hijri_date_on_request(recorde
     assert "July 18, 2022 (19 Dhu al-Hijjah 1443 AH)" in visitor.open(f"/meetings/{world.meeting}").words()
 
 
+@SQLITE_ONLY
 def test_a_text_with_markup_is_shown_as_text(recorded, visitor: Visitor) -> None:
     api, world = recorded
     hostile = "<script>alert('x')</script> <b>bold</b>"
@@ -289,6 +290,7 @@ def test_a_refused_action_shows_the_rule_in_its_own_words_and_stores_nothing(
     assert services.store.recorder.max_notification_id() == before
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize("path", [
     "/commitments/not-an-id", "/commitments?limit=abc", "/commitments?overdue=maybe", "/commitments?party=nope",
     "/commitments?as_of=yesterday", "/commitments?status=lost", "/commitments/{c}?axis=sideways",
