@@ -9,9 +9,12 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from fastapi.responses import StreamingResponse
 from openpyxl import Workbook
 
+from api.negotiation import by_preference
 from api.problems import NotAcceptable
+from application import exports as exported
 
 CSV, XLSX, JSONL = "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/jsonl"
 FORMATS = {"csv": CSV, "xlsx": XLSX, "jsonl": JSONL}
@@ -23,20 +26,7 @@ def chosen(format_name: str | None, accept: str | None) -> str:
     """The media type to answer with: the named format, or the first of ``Accept`` (by quality) offered here."""
     if format_name is not None:
         return FORMATS[format_name]
-    wanted = []
-    for position, item in enumerate((accept or "*/*")[:1000].split(",")):
-        media, _, parameters = item.strip().partition(";")
-        quality = 1.0
-        for parameter in parameters.split(";"):
-            name, _, number = parameter.strip().partition("=")
-            if name == "q":
-                try:
-                    quality = float(number)
-                except ValueError:
-                    quality = 0.0
-        if quality > 0:
-            wanted.append((-quality, position, media.strip().lower()))
-    for _, _, media in sorted(wanted):
+    for media in by_preference(accept, "*/*"):
         if media in ("*/*", "text/*"):
             return CSV
         if media == "application/*":
@@ -81,3 +71,14 @@ def workbook(columns: tuple[str, ...], rows: Iterable[dict[str, Any]], right_to_
         file.seek(0)
         while chunk := file.read(64_000):
             yield chunk
+
+
+def streamed(media: str, commitments: Iterable[dict[str, Any]], names: exported.Names, right_to_left: bool) -> StreamingResponse:
+    """The commitments in the chosen format, as a download streamed while it is written."""
+    if media == JSONL:
+        body = json_lines(commitments)
+    else:
+        rows = (exported.row(c, names) for c in commitments)
+        body = csv_lines(exported.COLUMNS, rows) if media == CSV else workbook(exported.COLUMNS, rows, right_to_left)
+    return StreamingResponse(body, media_type=media + ("" if media == XLSX else "; charset=utf-8"),
+                             headers={"Content-Disposition": f'attachment; filename="commitments.{EXTENSIONS[media]}"'})

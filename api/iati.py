@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from api.icalendar_feed import due_day
+from application.exports import due_day
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ACTIVITY_STATUS = {  # IATI ActivityStatus: 1 pipeline, 2 implementation, 3 finalisation, 4 closed, 5 cancelled, 6 suspended
@@ -72,7 +72,7 @@ def activities(agreement: Any, meeting: Any, commitments: list[dict[str, Any]], 
         etree.SubElement(activity, "activity-date", {"type": "1", "iso-date": c["made_on"] or _day(c["created_at"])})
         if c["due_at"]:
             etree.SubElement(activity, "activity-date", {
-                "type": "3", "iso-date": due_day(c["due_at"], c["due"].get("time_zone")).isoformat()})
+                "type": "3", "iso-date": due_day(c).isoformat()})  # type: ignore[union-attr]
         if c["status"] in ENDED:
             etree.SubElement(activity, "activity-date", {"type": "4", "iso-date": _day(c["modified_at"])})
         link = etree.SubElement(activity, "document-link", {"format": "text/html", "url": meeting_url})

@@ -4,25 +4,13 @@ all-day event over its days. UIDs are the records' ids and SEQUENCE their versio
 programs update the events they already show."""
 
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
 from application.calendars import Agenda
-from application.exports import Names
+from application.exports import Names, authentic_text, due_day
 
 PRODUCT = "-//commitments//commitment tracker//EN"
-
-
-def due_day(due_at: str, zone: str | None) -> date:
-    """The last day a due allows, in its time zone (a due passes at the first instant after it)."""
-    moment = datetime.fromisoformat(due_at.replace("Z", "+00:00"))
-    return (moment.astimezone(ZoneInfo(zone or "UTC")) - timedelta(microseconds=1)).date()
-
-
-def _text(text: dict[str, Any]) -> str:
-    return text["texts"][text.get("authentic") or next(iter(text["texts"]))]
 
 
 def calendar(agenda: Agenda, names: Names, name: str, now: datetime, links: str) -> bytes:
@@ -33,10 +21,10 @@ def calendar(agenda: Agenda, names: Names, name: str, now: datetime, links: str)
     feed.add("calscale", "GREGORIAN")
     feed.add("x-wr-calname", name)
     for c in agenda.commitments:
-        day = due_day(c["due_at"], c["due"].get("time_zone"))
+        day = due_day(c)
         event = Event()
         event.add("uid", f"commitment-{c['id']}@commitments")
-        event.add("summary", f"{names.acronym(c['lead_party_id'])}: {_text(c['text'])}")
+        event.add("summary", f"{names.acronym(c['lead_party_id'])}: {authentic_text(c['text'])}")
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
         event.add("dtstamp", now.astimezone(timezone.utc))
@@ -52,7 +40,7 @@ def calendar(agenda: Agenda, names: Names, name: str, now: datetime, links: str)
     for m in agenda.meetings:
         event = Event()
         event.add("uid", f"meeting-{m['id']}@commitments")
-        event.add("summary", _text(m["title"]))
+        event.add("summary", authentic_text(m["title"]))
         event.add("dtstart", date.fromisoformat(m["scheduled"]["starts_on"]))
         event.add("dtend", date.fromisoformat(m["scheduled"]["ends_on"]) + timedelta(days=1))
         event.add("dtstamp", now.astimezone(timezone.utc))

@@ -1,16 +1,15 @@
 """What a calendar feed shows: the open commitments that have a due, and the meetings still to be
 held, of some parties (leads or supports; takes part) or of all."""
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
 from application import lists
-from application.exports import matching
+from application.exports import every, matching
 from application.histories import Histories
 from application.ports import Catalogue
-from application.queries import MAX_LIMIT, CommitmentFilter, MeetingFilter, Results
+from application.queries import MAX_LIMIT, CommitmentFilter, MeetingFilter
 from domain.lifecycle import OPEN
 from domain.meeting import MeetingStatus
 
@@ -23,16 +22,6 @@ class Agenda:
     meetings: list[dict[str, Any]]
 
 
-def _every(read: Callable[[str | None], Results]) -> Iterator[dict[str, Any]]:
-    cursor = None
-    while True:
-        page = read(cursor)
-        yield from page.items
-        if page.next_cursor is None:
-            return
-        cursor = page.next_cursor
-
-
 def agenda(histories: Histories, catalogue: Catalogue, parties: frozenset[str] | None) -> Agenda:
     """``parties``: only what these parties lead, support or take part in (``None``: everything)."""
     commitments = list(matching(histories, catalogue, CommitmentFilter(
@@ -40,6 +29,6 @@ def agenda(histories: Histories, catalogue: Catalogue, parties: frozenset[str] |
     meetings: dict[str, dict[str, Any]] = {}
     for party in sorted(parties) if parties is not None else [None]:
         query = MeetingFilter(statuses=list(TO_BE_HELD), party=None if party is None else UUID(party), limit=MAX_LIMIT)
-        for meeting in _every(lambda cursor, q=query: lists.meetings(histories, catalogue, replace(q, cursor=cursor))):
+        for meeting in every(lambda cursor, q=query: lists.meetings(histories, catalogue, replace(q, cursor=cursor))):
             meetings.setdefault(meeting["id"], meeting)
     return Agenda(commitments, sorted(meetings.values(), key=lambda m: m["scheduled"]["starts_on"]))

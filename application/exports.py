@@ -3,15 +3,17 @@ spreadsheet shows (the columns are ``COLUMNS``, in that order)."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
 
 from application import lists
 from application.errors import NotFound
 from application.histories import Histories
 from application.ports import Catalogue
-from application.queries import MAX_LIMIT, CommitmentFilter
+from application.queries import MAX_LIMIT, CommitmentFilter, Results
+from domain.due import last_day_before
 
-TEXT_LANGUAGES = ("ar", "en", "fr")
+TEXT_LANGUAGES = ("ar", "en", "fr")  # the languages a record's text is given in side by side (exports, forms)
 COLUMNS = (
     "id", "kind", "status", "text", "authentic_language", *(f"text_{code}" for code in TEXT_LANGUAGES),
     "lead_party", "supporting_parties", "meeting", "meeting_id", "agreement_id", "row_number",
@@ -20,15 +22,33 @@ COLUMNS = (
 )
 
 
-def matching(histories: Histories, catalogue: Catalogue, query: CommitmentFilter) -> Iterator[dict[str, Any]]:
-    """Every commitment the query's filters match, in the query's order (its cursor and limit are the export's own)."""
+def authentic_text(text: dict[str, Any]) -> str:
+    """A multilingual text (as views give it) in its authentic language."""
+    return text["texts"][text.get("authentic") or next(iter(text["texts"]))]
+
+
+def due_day(commitment: dict[str, Any]) -> date | None:
+    """The last day a commitment's due allows, in the due's own time zone (``None``: open-ended)."""
+    if not commitment["due_at"]:
+        return None
+    moment = datetime.fromisoformat(commitment["due_at"].replace("Z", "+00:00"))
+    return last_day_before(moment, commitment["due"].get("time_zone") or "UTC")
+
+
+def every(read: Callable[[str | None], Results]) -> Iterator[dict[str, Any]]:
+    """Every item of a paged list: ``read(cursor)`` answers one page."""
     cursor = None
     while True:
-        page = lists.commitments(histories, catalogue, replace(query, cursor=cursor, limit=MAX_LIMIT))
+        page = read(cursor)
         yield from page.items
         if page.next_cursor is None:
             return
         cursor = page.next_cursor
+
+
+def matching(histories: Histories, catalogue: Catalogue, query: CommitmentFilter) -> Iterator[dict[str, Any]]:
+    """Every commitment the query's filters match, in the query's order (its cursor and limit are the export's own)."""
+    return every(lambda cursor: lists.commitments(histories, catalogue, replace(query, cursor=cursor, limit=MAX_LIMIT)))
 
 
 class Names:
@@ -49,8 +69,7 @@ class Names:
 
     def title(self, meeting_id: str) -> str:
         if meeting_id not in self.titles:
-            title = self._meeting(meeting_id).title
-            self.titles[meeting_id] = title["texts"][title.get("authentic") or next(iter(title["texts"]))]
+            self.titles[meeting_id] = authentic_text(self._meeting(meeting_id).title)
         return self.titles[meeting_id]
 
 
@@ -70,7 +89,7 @@ def row(commitment: dict[str, Any], names: Names) -> dict[str, Any]:
     latest = commitment["evidence"][-1] if commitment["evidence"] else {}
     return {
         "id": commitment["id"], "kind": commitment["kind"], "status": commitment["status"],
-        "text": text["texts"][authentic], "authentic_language": authentic,
+        "text": authentic_text(text), "authentic_language": authentic,
         **{f"text_{code}": text["texts"].get(code, "") for code in TEXT_LANGUAGES},
         "lead_party": names.acronym(commitment["lead_party_id"]),
         "supporting_parties": "; ".join(names.acronym(p) for p in commitment["supporting_party_ids"]),

@@ -94,6 +94,12 @@ def end_of_day(day: date, zone: str) -> datetime:
     return start_of_day(day + timedelta(days=1), zone)
 
 
+def last_day_before(instant: datetime, zone: str) -> date:
+    """The local day in ``zone`` that ends at ``instant`` (the inverse of ``end_of_day``): the last
+    day a due that resolved to ``instant`` allows."""
+    return (instant.astimezone(ZoneInfo(zone)) - timedelta(microseconds=1)).date()
+
+
 def calendar_day(value: date, field_name: str) -> date:
     """A day of the years dues may fall in (1900 to 2200)."""
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:

@@ -11,7 +11,14 @@ from eventsourcing.domain import Aggregate, event
 from domain.due import calendar_day, time_zone
 from domain.errors import DomainError, InvalidValue
 from domain.identifiers import series_slug
-from domain.text import DOCUMENT_TEXT_MAX, SHORT_TEXT_MAX, MultilingualText, clean_text, language_code, optional_text
+from domain.text import (
+    DOCUMENT_TEXT_MAX,
+    SHORT_TEXT_MAX,
+    MultilingualText,
+    clean_text,
+    language_code,
+    optional_text,
+)
 
 MAX_SESSION_NUMBER = 10_000
 

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response
 
 from api import exports
 from api.dependencies import (
@@ -133,17 +133,8 @@ def export_commitments(
     """Every commitment the filters of ``GET /commitments`` match, streamed: CSV (UTF-8 with a BOM, for
     spreadsheets), XLSX or JSON Lines (every field). The columns of CSV and XLSX are documented in the README."""
     media = exports.chosen(format, request.headers.get("accept"))
-    found = exported.matching(tracker.histories, catalogue, query)
-    names = exported.Names(tracker.parties.get, tracker.meetings.get)
-    if media == exports.JSONL:
-        body = exports.json_lines(found)
-    elif media == exports.CSV:
-        body = exports.csv_lines(exported.COLUMNS, (exported.row(c, names) for c in found))
-    else:
-        body = exports.workbook(exported.COLUMNS, (exported.row(c, names) for c in found), rtl)
-    filename = f"commitments.{exports.EXTENSIONS[media]}"
-    return StreamingResponse(body, media_type=media + ("; charset=utf-8" if media != exports.XLSX else ""),
-                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return exports.streamed(media, exported.matching(tracker.histories, catalogue, query),
+                            exported.Names(tracker.parties.get, tracker.meetings.get), rtl)
 
 
 @router.get("/{commitment_id}", response_model=CommitmentView)

@@ -8,10 +8,10 @@ from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
 
+from application.exports import TEXT_LANGUAGES
 from domain.errors import InvalidValue
 
 S = TypeVar("S", bound=BaseModel)
-TEXT_LANGUAGES = ("ar", "en", "fr")  # a record's text may be given in each of these, side by side
 
 
 def value(form: Mapping[str, Any], name: str) -> str | None:

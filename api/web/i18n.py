@@ -7,7 +7,7 @@ English is the language of the templates' message ids; Arabic and French have ca
 
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,9 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 from hijridate import Gregorian
+
+from api.negotiation import by_preference
+from domain.due import last_day_before
 
 LANGUAGES = ("en", "ar", "fr")  # the interface's languages; the first is the default
 LANGUAGE_NAMES = {"en": "English", "ar": "العربية", "fr": "Français"}
@@ -41,20 +44,9 @@ def negotiate(accept_language: str | None, chosen: str | None = None) -> str:
     one in ``Accept-Language`` by quality (``ar-SA`` counts as ``ar``), else English."""
     if chosen in LANGUAGES:
         return chosen  # type: ignore[return-value]
-    wanted: list[tuple[float, int, str]] = []
-    for position, item in enumerate((accept_language or "")[:1000].split(",")):
-        tag, _, parameters = item.strip().partition(";")
-        quality = 1.0
-        if parameters.strip().startswith("q="):
-            try:
-                quality = float(parameters.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        if tag and quality > 0:
-            wanted.append((-quality, position, tag.split("-")[0].lower()))
-    for _, _, language in sorted(wanted):
-        if language in LANGUAGES:
-            return language
+    for tag in by_preference(accept_language):
+        if tag.split("-")[0] in LANGUAGES:
+            return tag.split("-")[0]
     return LANGUAGES[0]
 
 
@@ -130,7 +122,7 @@ class Formats:
         """The last day a due allows, in its time zone: a due passes at the first instant after it."""
         if due_at is None or due_at == "":
             return ""
-        return self.day((_moment(due_at).astimezone(_zone(zone)) - timedelta(microseconds=1)).date())
+        return self.day(last_day_before(_moment(due_at), _zone(zone).key))
 
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.locale)

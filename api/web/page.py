@@ -9,11 +9,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from api import problems
 from api.web import i18n
-from api.web.forms import TEXT_LANGUAGES, Kept
+from api.web.forms import Kept
 from api.web.labels import labeller
 from api.web.rendering import render
 from api.web.visitors import Visitor
 from application.errors import NotFound
+from application.exports import TEXT_LANGUAGES
 from application.tracker import Tracker
 from domain.due import Precision
 from domain.lifecycle import Status

@@ -3,7 +3,6 @@
 The address holds a random token, shown once; the table keeps its SHA-256 hash. A feed answers
 while it is not revoked and its key is not revoked either."""
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from application.errors import NotFound
 from application.views import plain
-from infrastructure.persistence.keys import KeyStore, Principal
+from infrastructure.persistence.keys import KeyStore, Principal, token_hash
 from infrastructure.persistence.tables import calendar_feeds
 
 TOKEN_PREFIX = "cal_"
@@ -26,10 +25,6 @@ class Feed:
     party_id: str | None
     created_at: str
     revoked_at: str | None
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _feed(row: object) -> Feed:
@@ -49,7 +44,7 @@ class CalendarFeeds:
         feed_id = "feed_" + secrets.token_hex(6)
         with self.engine.begin() as connection:
             connection.execute(insert(calendar_feeds).values(
-                id=feed_id, token_hash=_hash(token), key_id=principal.id, party_id=party_id, created_at=self.clock()))
+                id=feed_id, token_hash=token_hash(token), key_id=principal.id, party_id=party_id, created_at=self.clock()))
         return self.get(feed_id), token
 
     def get(self, feed_id: str) -> Feed:
@@ -79,7 +74,7 @@ class CalendarFeeds:
         if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
             return None
         with self.engine.connect() as connection:
-            row = connection.execute(select(calendar_feeds).where(calendar_feeds.c.token_hash == _hash(token),
+            row = connection.execute(select(calendar_feeds).where(calendar_feeds.c.token_hash == token_hash(token),
                                                                   calendar_feeds.c.revoked_at.is_(None))).first()
         if row is None:
             return None

@@ -39,8 +39,9 @@ class KeyInfo:
     revoked_at: datetime | None
 
 
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+def token_hash(token: str) -> str:
+    """What is stored of a random token (a key, a session, a feed address): 256-bit tokens need no salt."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 class KeyStore:
@@ -58,7 +59,7 @@ class KeyStore:
         with self.engine.begin() as connection:
             connection.execute(
                 insert(api_keys).values(
-                    id=key_id, name=name, role=role.value, key_hash=_hash(key), created_at=self.clock(),
+                    id=key_id, name=name, role=role.value, key_hash=token_hash(key), created_at=self.clock(),
                     party_scope=None if scope is None else json.dumps(scope),
                 )
             )
@@ -67,7 +68,7 @@ class KeyStore:
     def authenticate(self, key: str) -> Principal | None:
         if not key.startswith(KEY_PREFIX) or len(key) > 200:
             return None
-        return self._active(api_keys.c.key_hash == _hash(key))
+        return self._active(api_keys.c.key_hash == token_hash(key))
 
     def principal(self, key_id: str) -> Principal | None:
         """Who the key with this id is, while it is not revoked (a web session asks on every request)."""

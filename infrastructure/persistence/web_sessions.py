@@ -6,7 +6,6 @@ ends when it is signed out, when it was idle too long, when it is too old, or wh
 the key is looked up again on every request.
 """
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, insert, or_, select, update
 
-from infrastructure.persistence.keys import KeyStore, Principal
+from infrastructure.persistence.keys import KeyStore, Principal, token_hash
 from infrastructure.persistence.tables import web_sessions
 
 SEEN_EVERY = timedelta(minutes=1)
@@ -25,10 +24,6 @@ class WebSession:
     token: str
     principal: Principal
     csrf: str
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 class WebSessions:
@@ -49,7 +44,7 @@ class WebSessions:
         with self.engine.begin() as connection:
             self._prune(connection, now)
             connection.execute(insert(web_sessions).values(
-                token_hash=_hash(token), key_id=principal.id, csrf=csrf, created_at=now, seen_at=now))
+                token_hash=token_hash(token), key_id=principal.id, csrf=csrf, created_at=now, seen_at=now))
         return WebSession(token, principal, csrf)
 
     def find(self, token: str) -> WebSession | None:
@@ -58,7 +53,7 @@ class WebSessions:
             return None
         now = self.clock()
         with self.engine.begin() as connection:
-            row = connection.execute(select(web_sessions).where(web_sessions.c.token_hash == _hash(token))).first()
+            row = connection.execute(select(web_sessions).where(web_sessions.c.token_hash == token_hash(token))).first()
             if row is None:
                 return None
             if now - row.seen_at > self.idle or now - row.created_at > self.lifetime:
@@ -75,7 +70,7 @@ class WebSessions:
 
     def close(self, token: str) -> None:
         with self.engine.begin() as connection:
-            connection.execute(delete(web_sessions).where(web_sessions.c.token_hash == _hash(token)))
+            connection.execute(delete(web_sessions).where(web_sessions.c.token_hash == token_hash(token)))
 
     def _prune(self, connection: object, now: datetime) -> None:
         connection.execute(delete(web_sessions).where(or_(  # type: ignore[attr-defined]

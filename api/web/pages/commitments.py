@@ -9,7 +9,6 @@ from fastapi.responses import (
     HTMLResponse,
     RedirectResponse,
     Response,
-    StreamingResponse,
 )
 
 from api import exports
@@ -85,13 +84,8 @@ def export(request: Request, visitor: SignedInDep, catalogue: CatalogueDep, trac
     """The list's commitments, every one the filters match, as the JSON API's export gives them."""
     params = request.query_params
     media = exports.chosen(value(params, "format") if value(params, "format") in exports.FORMATS else "csv", None)
-    found = exported.matching(tracker.histories, catalogue, commitment_filter(params))
-    names = exported.Names(tracker.parties.get, tracker.meetings.get)
-    rows = (exported.row(c, names) for c in found)
-    body = (exports.json_lines(found) if media == exports.JSONL else exports.csv_lines(exported.COLUMNS, rows)
-            if media == exports.CSV else exports.workbook(exported.COLUMNS, rows, visitor.language == "ar"))
-    return StreamingResponse(body, media_type=media, headers={
-        "Content-Disposition": f'attachment; filename="commitments.{exports.EXTENSIONS[media]}"'})
+    return exports.streamed(media, exported.matching(tracker.histories, catalogue, commitment_filter(params)),
+                            exported.Names(tracker.parties.get, tracker.meetings.get), visitor.language == "ar")
 
 
 def _may_change(visitor: Visitor, view: CommitmentView) -> bool:
