@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 
 from api import openapi, problems
 from api.dependencies import known_query_parameters
-from api.guards import RequestGuard
+from api.guards import MAX_UPLOAD_BYTES, RequestGuard
 from api.routers import (
     agreements,
     audit,
@@ -88,5 +88,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         """People who open the service's address find the pages."""
         return RedirectResponse(f"{WEB_PREFIX}/", status_code=303)
 
-    app.add_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES, forms_under=WEB_PREFIX)
+    app.add_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES, forms_under=WEB_PREFIX,
+                       max_upload_bytes=MAX_UPLOAD_BYTES)
     return app

@@ -206,6 +206,61 @@ def restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def import_matrix(args: argparse.Namespace) -> int:
+    """A dry run unless ``--apply``; a progress bar on the terminal (standard error) as rows are
+    checked and stored."""
+    import getpass
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from api.spreadsheets import read_table
+    from application.errors import ApplicationError
+    from domain.errors import DomainError
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise Refused(f"no file {args.file}")
+    bars: dict[str, Any] = {}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        bar = bars.get(phase)
+        if bar is None:
+            bar = bars[phase] = tqdm(total=total, desc=phase, unit="row", file=sys.stderr, disable=args.json)
+        bar.update(done - bar.n)
+
+    with _services(args) as services:
+        try:
+            report = services.imports.run(
+                f"cli:{getpass.getuser()}", args.agreement_id, read_table(path.read_bytes(), path.name),
+                dry_run=not args.apply, language=args.language, status=args.status, expected_plan=args.plan,
+                progress=progress)
+        except (ApplicationError, DomainError) as error:
+            raise Refused(str(error)) from None
+        finally:
+            for bar in bars.values():
+                bar.close()
+    from dataclasses import asdict
+
+    lines = [f"{c['column']}\t{c['header']}\t-> {c['field']}" + (f" ({c['language']})" if c["language"] else "")
+             for c in report.columns]
+    lines += [f"ignored column: {name}" for name in report.ignored_columns]
+    lines += [f"line {o.line}\t{o.key}\t{o.outcome}" + (f": {', '.join(o.changed)}" if o.changed else "")
+              + "".join(f"; {r['field']}: {r['reason']}" for r in o.refused) for o in report.rows
+              if o.outcome != "unchanged"]
+    lines += [f"no party named {u['name']!r} (lines {', '.join(map(str, u['lines']))})" for u in report.unknown_parties]
+    counts = ", ".join(f"{n} {name}" for name, n in report.counts.items())
+    if report.dry_run:
+        lines.append(f"dry run: {counts}; nothing stored. Store it with --apply --plan {report.plan}")
+    else:
+        lines.append(f"stored {report.batches_stored} of {report.batches} batches: {counts}")
+    if report.stopped:
+        lines.append(f"stopped at batch {report.stopped['batch']} (lines {report.stopped['first_line']}-"
+                     f"{report.stopped['last_line']}): {report.stopped['detail']}; {report.stopped['resume']}")
+    _say(args, "\n".join(lines), asdict(report))
+    return 0 if report.stopped is None else 1
+
+
 def _version() -> str:
     try:
         return metadata.version("commitments")
@@ -289,6 +344,17 @@ def parser() -> argparse.ArgumentParser:
                        "or a key file of 32 bytes.")
         made.add_argument("--output" if name == "backup" else "--input", required=True, metavar="FILE")
         made.add_argument("--key-file", default=None, help="32 random bytes instead of a passphrase")
+    imported = command(commands, "import", import_matrix, "import an action matrix from a CSV or XLSX file",
+                       "Import an action matrix into an agreement: one commitment per row, found again by the "
+                       "row's key. Without --apply it is a dry run: each row's outcome, nothing stored.")
+    imported.add_argument("agreement_id", help="the agreement the rows belong to")
+    imported.add_argument("file", help="a CSV (UTF-8, comma or semicolon) or XLSX file")
+    imported.add_argument("--apply", action="store_true", help="store the accepted rows (default: a dry run)")
+    imported.add_argument("--plan", default=None, help="the dry run's plan: refuse if the outcomes differ now")
+    imported.add_argument("--language", default="en", help="the language of texts in columns that name none "
+                          "(Arabic script is read as Arabic; default en)")
+    imported.add_argument("--status", default="draft", choices=["draft", "agreed", "noted"],
+                          help="how new rows are recorded (default draft)")
     return main
 
 

@@ -1,6 +1,7 @@
 """What every request must be before any route sees it: no NUL in its path or query, a body of at
 most so many bytes as actually received (not as announced), and a body of a type the API reads
-(JSON; and, under the web pages' prefix, the HTML forms' ``application/x-www-form-urlencoded``).
+(JSON; under the web pages' prefix, the HTML forms' ``application/x-www-form-urlencoded``; and a
+spreadsheet as ``multipart/form-data`` to an import, ``…/imports``, or a page, with a larger limit).
 
 An ASGI middleware rather than a route dependency: the body is counted as it arrives and reading
 stops at the limit, so a chunked upload of 100 MB costs the limit in memory, not 100 MB.
@@ -19,6 +20,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 JSON_TYPES = ("application/json",)
 FORM_TYPE = "application/x-www-form-urlencoded"
+UPLOAD_TYPE = "multipart/form-data"
+MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # a spreadsheet of 20,000 rows
 
 
 async def _answer(scope: Scope, receive: Receive, send: Send, status: int, slug: str, title: str, detail: str) -> None:
@@ -44,10 +47,14 @@ def reads_json(media_type: str | None) -> bool:
 
 
 class RequestGuard:
-    def __init__(self, app: ASGIApp, max_body_bytes: int, forms_under: str) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, forms_under: str, max_upload_bytes: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes
         self.forms_under = forms_under.rstrip("/") + "/"
+
+    def _takes_upload(self, path: str, media_type: str | None) -> bool:
+        return media_type == UPLOAD_TYPE and (path.endswith("/imports") or path.startswith(self.forms_under))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,10 +65,13 @@ class RequestGuard:
             await _answer(scope, receive, send, 400, "invalid-character", "The request holds a NUL character",
                           "a path or query parameter cannot hold a NUL character (%00)")
             return
+        media_type = _media_type(scope)
+        upload = self._takes_upload(path, media_type)
+        limit = self.max_upload_bytes if upload else self.max_body_bytes
         declared = _declared_length(scope)
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _answer(scope, receive, send, 413, "payload-too-large", "The request body is too large",
-                          f"send at most {self.max_body_bytes} bytes")
+                          f"send at most {limit} bytes")
             return
         chunks: list[bytes] = []
         received = 0
@@ -72,15 +82,15 @@ class RequestGuard:
                 return
             chunk = message.get("body", b"")
             received += len(chunk)
-            if received > self.max_body_bytes:  # stop reading: what was sent beyond is never read
+            if received > limit:  # stop reading: what was sent beyond is never read
                 await _answer(scope, receive, send, 413, "payload-too-large", "The request body is too large",
-                              f"send at most {self.max_body_bytes} bytes")
+                              f"send at most {limit} bytes")
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        media_type = _media_type(scope)
-        if body and not reads_json(media_type) and not (media_type == FORM_TYPE and path.startswith(self.forms_under)):
+        if body and not reads_json(media_type) and not upload and not (
+                media_type == FORM_TYPE and path.startswith(self.forms_under)):
             await _answer(scope, receive, send, 415, "unsupported-media-type", "The body is not JSON",
                           "send the body as JSON, with 'Content-Type: application/json'")
             return

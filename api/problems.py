@@ -21,6 +21,7 @@ from application.errors import (
     AlreadyExists,
     ConcurrentUpdate,
     NotFound,
+    PlanChanged,
     UnknownReference,
     VersionMismatch,
 )
@@ -100,6 +101,7 @@ PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (AlreadyExists, 409, "already-exists", "Already exists"),
     (VersionMismatch, 412, "stale-version", "The resource has changed since you read it"),
     (ConcurrentUpdate, 409, "concurrent-update", "Changed by another request at the same time"),
+    (PlanChanged, 412, "plan-changed", "The records changed since the dry run"),
     (IllegalTransition, 409, "illegal-transition", "Not allowed in the current state"),
     (MeetingNotOpen, 409, "illegal-transition", "Not allowed in the current state"),
     (ReasonRequired, 422, "reason-required", "A reason is required"),

@@ -247,6 +247,7 @@ class CommitmentCreate(Schema):
                                  "meeting's last day (or the day recorded, if the meeting has not ended)")
     review_on: Day | None = Field(default=None, description="the day the lead party wants to look at it again: "
                                    "a commitment.review_due fact and webhook then")
+    notes: Words | None = Field(default=None, description="the coordinator's remarks")
 
     def inputs(self) -> dict[str, object]:
         return {
@@ -266,6 +267,7 @@ class CommitmentCreate(Schema):
             "reminder_days": self.reminder_days,
             "made_on": self.made_on,
             "review_on": self.review_on,
+            "notes": self.notes,
         }
 
 
@@ -305,6 +307,18 @@ class DueRevision(Schema):
     due: DueIn | None = Field(description="the new due; null leaves the commitment open-ended")
     reason: Words | None = Field(default=None, description="needed, except to give an open-ended commitment its "
                                  "first due")
+
+
+class Correction(Schema):
+    text: TextIn | None = Field(default=None, description="the text as it should have been written")
+    lead_party_id: UUID | None = None
+    supporting_party_ids: list[UUID] | None = Field(default=None, max_length=MANY)
+    notes: str | None = Field(default=None, max_length=LONG_TEXT_MAX, description='"" removes the notes')
+    reason: Words = Field(description="why the record was wrong")
+
+    def inputs(self) -> dict[str, object]:
+        return {"text": text_input(self.text), "lead_party_id": self.lead_party_id,
+                "supporting_party_ids": self.supporting_party_ids, "notes": self.notes, "reason": self.reason}
 
 
 class ReviewSchedule(Schema):

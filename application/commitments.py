@@ -30,7 +30,7 @@ from domain.errors import InvalidValue
 from domain.lifecycle import Action, Status
 from domain.meeting import Meeting
 from domain.party import Party
-from domain.text import SHORT_TEXT_MAX, optional_text
+from domain.text import SHORT_TEXT_MAX, MultilingualText, optional_text
 
 # The actions whose only input is a reason (needed where the lifecycle says so): one use case for all.
 REASONED: dict[Action, Callable[[Commitment, str | None, str, datetime], None]] = {
@@ -50,6 +50,26 @@ def review_at(day: date | None, due: Due | None, meeting: Meeting) -> datetime |
     return None if day is None else start_of_day(day, due.time_zone if due else meeting.venue.time_zone)
 
 
+def made(
+    meeting: Meeting, agreement: Agreement | None, row_number: int | None, kind: CommitmentKind,
+    text: MultilingualText, lead_party_id: UUID, supporting: tuple[UUID, ...], due: Due | None,
+    follow_up: FollowUp | None, status: Status, reminders: tuple[int, ...], made_on: date | None,
+    review_on: date | None, clause: str | None, quote: MultilingualText | None, notes: str | None, actor: str,
+    when: datetime, commitment_id: UUID | None = None,
+) -> Commitment:
+    """A new commitment made at ``meeting`` (of ``agreement``), its inputs checked and translated."""
+    Commitment.check_new(kind, lead_party_id, supporting, follow_up, status)
+    return new(
+        Commitment, Commitment.Recorded, commitment_id,  # type: ignore[attr-defined]
+        kind=kind, text=text, lead_party_id=lead_party_id, supporting_party_ids=supporting,
+        provenance=Provenance(meeting_id=meeting.id, agreement_id=None if agreement is None else agreement.id,
+                              row_number=row_number, clause=clause, quote=quote),
+        due=due, due_at=None if due is None else due.resolve(meeting.dates.ends_on), follow_up=follow_up,
+        status=status, reminder_days=reminders, made_on=meeting.dates.outcome_day(made_on, when.date(), "made_on"),
+        review_on=review_on, review_at=review_at(review_on, due, meeting), notes=notes, actor=actor, timestamp=when,
+    )
+
+
 class Commitments:
     def __init__(self, records: Records, histories: Histories, parties: Parties) -> None:
         self.records = records
@@ -62,7 +82,7 @@ class Commitments:
         clause: str | None = None, quote: TextInput | None = None, due: DueInput | None = None,
         follow_up_series: str | None = None, follow_up_session_number: int | None = None, status: str = "draft",
         reminder_days: Sequence[int] | None = None, made_on: date | None = None, review_on: date | None = None,
-        commitment_id: UUID | None = None,
+        notes: str | None = None, commitment_id: UUID | None = None,
     ) -> CommitmentView:
         """Record a promise made at a meeting. With no due (and no matrix row with a timeframe) it is
         open-ended: never due soon or overdue; ``review_on`` reminds its lead party to look at it again."""
@@ -86,21 +106,13 @@ class Commitments:
         follow_up = None
         if commitment_kind is CommitmentKind.FOLLOW_UP_SESSION:
             follow_up = FollowUp.of(follow_up_series, meeting.series, follow_up_session_number)
-        Commitment.check_new(commitment_kind, lead.id, supporting, follow_up, initial)
-        reminders = reminder_days_of(None if reminder_days is None else list(reminder_days))
-        when = self.records.now()
-        review_day = translation.day(review_on, "review_on")
-        commitment = new(
-            Commitment, Commitment.Recorded, commitment_id,  # type: ignore[attr-defined]
-            kind=commitment_kind, text=statement, lead_party_id=lead.id, supporting_party_ids=supporting,
-            provenance=Provenance(meeting_id=meeting.id, agreement_id=None if agreement is None else agreement.id,
-                                  row_number=row_number, clause=optional_text(clause, "clause", SHORT_TEXT_MAX),
-                                  quote=translation.optional_text(quote, "quote")),
-            due=deadline, due_at=None if deadline is None else deadline.resolve(meeting.dates.ends_on),
-            follow_up=follow_up, status=initial, reminder_days=reminders,
-            made_on=meeting.dates.outcome_day(made_on, when.date(), "made_on"), review_on=review_day,
-            review_at=review_at(review_day, deadline, meeting), actor=actor, timestamp=when,
-        )
+        commitment = made(
+            meeting, agreement, row_number, commitment_kind, statement, lead.id, supporting, deadline, follow_up,
+            initial, reminder_days_of(None if reminder_days is None else list(reminder_days)), made_on,
+            translation.day(review_on, "review_on"), optional_text(clause, "clause", SHORT_TEXT_MAX),
+            translation.optional_text(quote, "quote"), optional_text(notes, "notes"), actor, self.records.now(),
+            commitment_id)
+        when = commitment.created_on
         others: list[Aggregate] = []
         if follow_up is not None:
             series = series_of(self.records, follow_up.series, actor, when)
@@ -193,3 +205,17 @@ class Commitments:
             commitment.schedule_review(day, review_at(day, commitment.due, meeting), why, actor, when)
 
         return self._change(commitment_id, expected_version, schedule)
+
+    def correct(self, commitment_id: UUID, actor: str, reason: str | None, text: TextInput | None = None,
+                lead_party_id: UUID | None = None, supporting_party_ids: Sequence[UUID] | None = None,
+                notes: str | None = None, expected_version: int | None = None) -> CommitmentView:
+        """Correct what the record says where it was written wrong (text, parties, notes; ``notes=""``
+        removes them), in any state, with a reason; what is not given stays."""
+        why = translation.reason(reason)
+        statement = None if text is None else translation.text(text, "text")
+        lead = None if lead_party_id is None else self.records.ref(Party, lead_party_id, "lead_party_id").id
+        supporting = (None if supporting_party_ids is None
+                      else self.parties.check(supporting_party_ids, "supporting_party_ids"))
+        remark = None if not notes else optional_text(notes, "notes")
+        return self._change(commitment_id, expected_version, lambda c, when: c.correct(
+            why, actor, when, statement, lead, supporting, remark, without_notes=notes == ""))

@@ -42,3 +42,11 @@ class ConcurrentUpdate(ApplicationError):
 
     def __init__(self) -> None:
         super().__init__("another request changed this resource at the same time; fetch it and try again")
+
+
+class PlanChanged(ApplicationError):
+    """An import's rows would now have other outcomes than the dry run the caller confirmed."""
+
+    def __init__(self, expected: str, actual: str) -> None:
+        super().__init__(f"the records changed since the dry run (plan {expected}, now {actual}): run the dry run "
+                         "again and confirm what it says now", "plan")

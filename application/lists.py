@@ -52,7 +52,8 @@ def _commitment_wanted(query: CommitmentFilter, c: Commitment) -> bool:
             and (query.overdue is None or c.overdue == query.overdue)
             and (query.due_soon is None or c.due_soon == query.due_soon)
             and (query.has_due is None or (c.due_at is not None) == query.has_due)
-            and (query.review_due is None or c.review_due == query.review_due))
+            and (query.review_due is None or c.review_due == query.review_due)
+            and _found(query, c))
 
 
 def _meeting_wanted(query: MeetingFilter, m: Meeting) -> bool:
@@ -81,7 +82,7 @@ def _page(query: Filter, records: list[A], view: Callable[[A], Any]) -> Results:
 
 def commitments(histories: Histories, catalogue: Catalogue, query: CommitmentFilter) -> Results:
     """As recorded at an instant, the read model's versions answer; on the effective axis each is
-    replayed. A commitment's texts never change: the catalogue's words are its words at any instant."""
+    replayed, and its words are held against its texts then as well as now (a text can be corrected)."""
     if query.as_of is None or query.axis == "recorded":
         return catalogue.find_commitments(query)
     found = _replayed(histories, catalogue, Commitment, query, query.as_of, lambda c: _commitment_wanted(query, c))

@@ -192,6 +192,7 @@ class CommitmentView:
     review_on: str | None  # the day the lead party wants to look at it again
     review_at: str | None
     review_due: bool
+    notes: str | None  # the coordinator's remarks, as a matrix's notes column gives them
     progress: dict[str, Any] | None
     evidence: list[dict[str, Any]]
     decision_reference: str | None
@@ -223,6 +224,7 @@ class CommitmentView:
             review_on=plain(commitment.review_on),
             review_at=plain(commitment.review_at),
             review_due=commitment.review_due,
+            notes=commitment.notes,
             progress=plain(commitment.progress),
             evidence=plain(commitment.evidence),
             decision_reference=commitment.decision_reference,

@@ -154,16 +154,17 @@ class CannotSupersedeItself(DomainError):
 
 
 class Commitment(Aggregate):
-    """Version 2 of the aggregate (in snapshots) added ``made_on`` and the review date."""
+    """Version 2 of the aggregate (in snapshots) added ``made_on`` and the review date; version 3 ``notes``."""
 
-    class_version = 2
+    class_version = 3
 
     class Recorded(Aggregate.Created):
         """Version 2 added ``reminder_days``; commitments recorded before remind at the defaults.
         Version 3 made the due optional and added ``made_on`` and the review date; commitments
-        recorded before state no day they were made (they count from when they were recorded)."""
+        recorded before state no day they were made (they count from when they were recorded).
+        Version 4 added ``notes``."""
 
-        class_version = 3
+        class_version = 4
         kind: CommitmentKind
         text: MultilingualText
         lead_party_id: UUID
@@ -177,6 +178,7 @@ class Commitment(Aggregate):
         made_on: date | None
         review_on: date | None
         review_at: datetime | None
+        notes: str | None
         actor: str
 
         @staticmethod
@@ -187,9 +189,17 @@ class Commitment(Aggregate):
         def upcast_v2_v3(state: dict[str, object]) -> None:
             state.update(made_on=None, review_on=None, review_at=None)
 
+        @staticmethod
+        def upcast_v3_v4(state: dict[str, object]) -> None:
+            state["notes"] = None
+
     @staticmethod
     def upcast_v1_v2(state: dict[str, object]) -> None:
         state.update(made_on=None, review_on=None, review_at=None, reviewed_for=None)
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, object]) -> None:
+        state["notes"] = None
 
     @event(Recorded)
     def __init__(
@@ -209,6 +219,7 @@ class Commitment(Aggregate):
         review_at: datetime | None,
         actor: str,
         timestamp: datetime,
+        notes: str | None = None,
     ) -> None:
         self.kind = kind
         self.text = text
@@ -223,6 +234,7 @@ class Commitment(Aggregate):
         self.made_on = made_on  # the day the promise was made (None in records older than the field)
         self.review_on = review_on  # the day its lead party wants to look at it again
         self.review_at = review_at
+        self.notes = notes  # the coordinator's remarks (a matrix's notes column)
         self.progress: Progress | None = None
         self.evidence: tuple[Evidence, ...] = ()
         self.decision_reference: str | None = None
@@ -487,6 +499,36 @@ class Commitment(Aggregate):
                           timestamp: datetime) -> None:
         self.review_on = review_on
         self.review_at = review_at
+
+    def correct(self, reason: str | None, actor: str, when: datetime, text: MultilingualText | None = None,
+                lead_party_id: UUID | None = None, supporting_party_ids: tuple[UUID, ...] | None = None,
+                notes: str | None = None, without_notes: bool = False) -> None:
+        """Correct what the record says (its text, its parties, its notes) where it was written
+        wrong: in any state, with a reason; what is not given stays. It changes the record, not the
+        promise's course: a new due is ``revise_due``."""
+        if reason is None:
+            raise ReasonRequired("correct")
+        lead = self.lead_party_id if lead_party_id is None else lead_party_id
+        supporting = self.supporting_party_ids if supporting_party_ids is None else tuple(supporting_party_ids)
+        check_parties(lead, supporting, "supporting_party_ids")
+        new_notes = None if without_notes else (self.notes if notes is None else notes)
+        changed = tuple(name for name, differs in (
+            ("text", text is not None and text != self.text), ("lead_party_id", lead != self.lead_party_id),
+            ("supporting_party_ids", supporting != self.supporting_party_ids), ("notes", new_notes != self.notes))
+            if differs)
+        if not changed:
+            raise InvalidValue("the correction changes nothing", "text")
+        self._corrected(fields=changed, text=text or self.text, lead_party_id=lead, supporting_party_ids=supporting,
+                        notes=new_notes, reason=reason, actor=actor, timestamp=when)
+
+    @event("Corrected")
+    def _corrected(self, fields: tuple[str, ...], text: MultilingualText, lead_party_id: UUID,
+                   supporting_party_ids: tuple[UUID, ...], notes: str | None, reason: str, actor: str,
+                   timestamp: datetime) -> None:
+        self.text = text
+        self.lead_party_id = lead_party_id
+        self.supporting_party_ids = tuple(supporting_party_ids)
+        self.notes = notes
 
     # -- lateness: facts recorded when the clock passes them -------------------------
 

@@ -9,6 +9,7 @@ from types import TracebackType
 
 from sqlalchemy import Engine
 
+from application.imports import MatrixImports
 from application.saving import Clock, Records, system_clock
 from application.scanner import Scanner
 from application.store import EventStore
@@ -49,6 +50,7 @@ class Services:
     settings: Settings
     store: EventStore
     tracker: Tracker
+    imports: MatrixImports
     keys: KeyStore
     web_sessions: WebSessions
     calendar_feeds: CalendarFeeds
@@ -127,10 +129,12 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     catalogue = SqlCatalogue(engine)
     beats = Heartbeats(engine, clock)
     keys = KeyStore(engine, clock)
+    tracker = Tracker.on(records)
     return Services(
         settings=settings,
         store=store,
-        tracker=Tracker.on(records),
+        tracker=tracker,
+        imports=MatrixImports(records, tracker.histories, catalogue),
         keys=keys,
         web_sessions=WebSessions(engine, keys, clock, idle=timedelta(minutes=settings.web_session_idle_minutes),
                                  lifetime=timedelta(hours=settings.web_session_hours)),

@@ -41,8 +41,8 @@ def test_a_commitment_recorded_before_reminders_existed_reminds_at_the_defaults(
     assert current.reminder_days == [60, 14]
     # The first version of the event, as it was stored before reminders existed.
     state = json.loads(services.store.recorder.select_events(UUID(current.id))[0].state)
-    assert state.pop("class_version") == 3
-    for added in ("reminder_days", "made_on", "review_on", "review_at"):  # in versions 2 and 3
+    assert state.pop("class_version") == 4
+    for added in ("reminder_days", "made_on", "review_on", "review_at", "notes"):  # in versions 2, 3 and 4
         del state[added]
     old_id = uuid4()
     services.store.recorder.insert_events([StoredEvent(
@@ -50,7 +50,7 @@ def test_a_commitment_recorded_before_reminders_existed_reminds_at_the_defaults(
         state=json.dumps(state).encode(),
     )])
     old = tracker.commitments.get(old_id)
-    assert old.reminder_days == [30, 7]
+    assert old.reminder_days == [30, 7] and old.notes is None
     assert old.due_at == current.due_at
     services.projector.catch_up()
     projected = {item["id"]: item for item in services.catalogue.find_commitments(CommitmentFilter()).items}
@@ -158,11 +158,13 @@ def test_aggregates_read_together_are_those_read_one_by_one(database_url: str, c
         services.close()
 
 
-def _stored_as_before(store: EventStore, aggregate_id: UUID, version: int, remove: tuple[str, ...]) -> dict:  # type: ignore[type-arg]
-    """An event's stored state as the previous version of its class wrote it (the fields it lacked removed)."""
+def _stored_as_before(store: EventStore, aggregate_id: UUID, version: int, remove: tuple[str, ...],
+                      back: int = 1) -> dict:  # type: ignore[type-arg]
+    """An event's stored state as the version ``back`` versions before its class's wrote it (the
+    fields it lacked removed)."""
     state = json.loads(next(e for e in store.recorder.select_events(aggregate_id)
                             if e.originator_version == version).state)
-    state["class_version"] = state.pop("class_version") - 1
+    state["class_version"] = state.pop("class_version") - back
     if state["class_version"] == 1:
         del state["class_version"]
     for name in remove:
@@ -192,7 +194,7 @@ def test_records_stored_before_they_stated_their_days_count_from_when_they_were_
         (Agreement.Adopted, 1): _stored_as_before(tracker.records.store, UUID(matrix.id), 1, ("adopted_on",)),
         (Agreement.RowAdded, 2): _stored_as_before(tracker.records.store, UUID(matrix.id), 2, ("agreed_on",)),
         (CommitmentAggregate.Recorded, 1): _stored_as_before(tracker.records.store, UUID(follow_up.id), 1,
-                                                            ("made_on", "review_on", "review_at")),
+                                                            ("made_on", "review_on", "review_at", "notes"), back=2),
         (CommitmentAggregate.SessionHeld, 2): _stored_as_before(tracker.records.store, UUID(follow_up.id), 2, ("held_on",)),
     }
     ids = {Agreement: uuid4(), CommitmentAggregate: uuid4()}
@@ -221,7 +223,7 @@ def test_snapshots_taken_before_a_new_attribute_load(clock: FrozenClock) -> None
     view = tracker.commitments.record("key_a", TextInput({"en": "Follow up"}), party_id, meeting_id,
                                      kind="follow_up_session", follow_up_series="annual-meeting", status="agreed")
     tracker.commitments.report_progress(UUID(view.id), "key_a", 10)
-    for aggregate_id, attributes in ((UUID(view.id), ("made_on", "review_on", "review_at", "reviewed_for")),
+    for aggregate_id, attributes in ((UUID(view.id), ("made_on", "review_on", "review_at", "reviewed_for", "notes")),
                                      (series_id("annual-meeting"), ("held",))):
         snapshot = Snapshot.take(store.repository.get(aggregate_id))
         state = dict(snapshot.state)
@@ -233,5 +235,6 @@ def test_snapshots_taken_before_a_new_attribute_load(clock: FrozenClock) -> None
         store.snapshots.put([old])  # type: ignore[union-attr]
     loaded = store.repository.get(UUID(view.id))
     assert isinstance(loaded, CommitmentAggregate) and loaded.made_on is None and loaded.review_due is False
+    assert loaded.notes is None
     series = store.repository.get(series_id("annual-meeting"))
     assert isinstance(series, MeetingSeries) and series.held == ()

@@ -1,6 +1,8 @@
+from dataclasses import asdict
+from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from api import iati
@@ -13,6 +15,7 @@ from api.dependencies import (
     TrackerDep,
     WriterDep,
 )
+from api.problems import PROBLEM_JSON
 from api.responses import created, page, resource
 from api.routers.common import (
     AsOfQuery,
@@ -27,9 +30,11 @@ from api.routers.common import (
     many,
 )
 from api.schemas import AgreementCreate, AgreementPage, History, RowIn
+from api.spreadsheets import read_table
 from application import lists
 from application.errors import NotFound
 from application.exports import matching
+from application.imports import ImportReport
 from application.queries import AgreementFilter, CommitmentFilter, check_axis, instant
 from application.views import AgreementView
 from domain.agreement import Agreement
@@ -102,3 +107,29 @@ def agreement_as_iati(agreement_id: UUID, services: ServicesDep, _: ReaderDep) -
         "name": settings.iati_reporting_org_name}, meeting_url, tracker.records.now())
     return Response(body, media_type="application/xml",
                     headers={"Content-Disposition": f'attachment; filename="iati-{agreement_id}.xml"'})
+
+
+@router.post("/{agreement_id}/imports", response_model=ImportReport, responses={
+    422: {"description": "the file cannot be read, lacks a column this import needs, or a value is not valid",
+          "content": {PROBLEM_JSON: {}}},
+    412: {"description": "the records changed since the dry run whose plan was given", "content": {PROBLEM_JSON: {}}}})
+def import_matrix(
+    agreement_id: UUID, services: ServicesDep, principal: WriterDep,
+    file: Annotated[UploadFile, File(description="the matrix as CSV (UTF-8, comma or semicolon) or XLSX")],
+    dry_run: Annotated[bool, Form(description="only say what the import would do (the default)")] = True,
+    language: Annotated[str, Form(max_length=35, description="the language of texts in columns that name "
+                                  "none; Arabic script is read as Arabic")] = "en",
+    status: Annotated[Literal["draft", "agreed", "noted"], Form(description="how new rows are recorded")] = "draft",
+    plan: Annotated[str | None, Form(max_length=64, description="the dry run's plan: the import is refused if "
+                                     "its outcomes differ now")] = None,
+) -> JSONResponse:
+    """Import an action matrix: one commitment per row of the agreement, its identity derived from
+    the agreement and the row's key. The headers (Arabic, English or French) are mapped by the
+    documented table and shown back; parties are matched by acronym or name, never created. A dry
+    run (the default) gives each row's outcome (new, unchanged, changed and which fields, refused
+    and why) and stores nothing; ``dry_run=false`` stores the accepted rows, in batches of 500,
+    each whole or not at all: ``stopped`` names a batch that failed, and importing again resumes."""
+    table = read_table(file.file.read(), file.filename or "upload")
+    report = services.imports.run(principal.id, agreement_id, table, dry_run=dry_run, language=language,
+                                  status=status, expected_plan=plan)
+    return JSONResponse(asdict(report), status_code=200 if report.stopped is None else 503)

@@ -41,6 +41,7 @@ from api.routers.common import (
 from api.schemas import (
     Assessment,
     CommitmentCreate,
+    Correction,
     CommitmentPage,
     Delivery,
     DueRevision,
@@ -219,6 +220,19 @@ def schedule_review(commitment_id: UUID, body: ReviewSchedule, tracker: TrackerD
                     version: IfMatchDep) -> JSONResponse:
     return resource(tracker.commitments.schedule_review(commitment_id, principal.id, body.review_on, body.reason,
                                                         version))
+
+
+@router.post("/{commitment_id}/correction", response_model=CommitmentView, summary="Correct what the record says",
+             description="Correct the text, the parties or the notes where they were written wrong, in any state, "
+                         "with a reason (a `Corrected` event naming the fields); what is not given stays. A new due "
+                         "is a revision of the due, not a correction.")
+def correct(commitment_id: UUID, body: Correction, tracker: TrackerDep, principal: CommitmentWriterDep,
+            version: IfMatchDep) -> JSONResponse:
+    named = [str(p) for p in [body.lead_party_id, *(body.supporting_party_ids or [])] if p is not None]
+    if named and not may_change_commitment(principal.party_scope, named):
+        raise Forbidden("this key may name only its own parties as the lead or supporters")
+    return resource(tracker.commitments.correct(commitment_id, principal.id, expected_version=version,
+                                                **body.inputs()))  # type: ignore[arg-type]
 
 
 def _reasoned_route(action: Action) -> Callable[..., JSONResponse]:

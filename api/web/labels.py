@@ -48,6 +48,11 @@ LABELS: dict[str, dict[str, str]] = {
     "axis": {"recorded": N_("as recorded then"), "effective": N_("as it had happened by then")},
     "delivery_status": {"pending": N_("pending"), "succeeded": N_("succeeded"), "failed": N_("failed")},
     "subscription_status": {"active": N_("active"), "paused": N_("paused"), "disabled": N_("disabled")},
+    "import_field": {"key": N_("key"), "activity": N_("activity"), "lead": N_("lead party"),
+                     "partners": N_("partners"), "due": N_("timeframe"), "notes": N_("notes"), "row": N_("row"),
+                     "file": N_("file"), "headers": N_("headers")},
+    "import_outcome": {"new": N_("new"), "unchanged": N_("unchanged"), "changed": N_("changed"),
+                       "refused": N_("refused")},
     "role_of_key": {"admin": N_("administrator"), "coordinator": N_("coordinator"), "auditor": N_("auditor")},
 }
 
@@ -71,6 +76,7 @@ TITLES = (
     N_("The Idempotency-Key was used for another request"), N_("Not found"),
     N_("A field names something that does not exist"), N_("Already exists"),
     N_("The resource has changed since you read it"), N_("Changed by another request at the same time"),
+    N_("The records changed since the dry run"),
     N_("Not allowed in the current state"), N_("A reason is required"), N_("Evidence is required"),
     N_("A decision reference is required"), N_("A value is not valid"), N_("A business rule refused the request"),
     N_("The service is busy"), N_("The request with this Idempotency-Key is still being carried out"),

@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from api.dependencies import ServicesDep
+from api.guards import MAX_UPLOAD_BYTES
 from api.web import i18n
 from domain.access import Role, may_change_other_records
 from infrastructure.persistence.keys import Principal
@@ -85,7 +86,7 @@ SignedInDep = Annotated[Visitor, Depends(signed_in)]
 
 async def checked_form(request: Request, visitor: SignedInDep) -> FormData:
     """The posted form, once its CSRF token is the session's."""
-    form = await request.form()
+    form = await request.form(max_part_size=MAX_UPLOAD_BYTES)  # a spreadsheet kept for its confirmation
     sent = form.get("csrf")
     if not isinstance(sent, str) or not hmac.compare_digest(sent, visitor.session.csrf):  # type: ignore[union-attr]
         raise ForgedForm()

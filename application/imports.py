@@ -1,0 +1,362 @@
+"""Importing an action matrix from a spreadsheet into an agreement: one commitment per row.
+
+What each column holds, how cells name parties and timeframes and what identifies a row are the
+domain's (``domain.matrix_import``). Here a file's rows become outcomes, each decided by the same
+domain rules as any other recording or change, on copies, so that a dry run stores nothing and
+says exactly what the import will do:
+
+- ``new``: no commitment stands for the row's key yet; the import records one (``Recorded``);
+- ``unchanged``: the commitment says what the row says;
+- ``changed``: the fields that differ are corrected by events (``DueRevised`` for the timeframe,
+  ``Corrected`` for the text, the parties and the notes), with the file named as the reason;
+- ``refused``: the field and why; the row stores nothing (a row is stored whole or not at all).
+
+The accepted rows are stored in batches of ``batch_size``, each in one transaction: a failure
+part-way leaves every earlier batch stored and nothing of the failing one. Importing the same file
+again resumes: what was stored is ``unchanged``, the rest is done.
+"""
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from application import lists
+from application.commitments import made
+from application.errors import ApplicationError, PlanChanged
+from application.exports import every
+from application.histories import Histories
+from application.ports import Catalogue
+from application.queries import MAX_LIMIT, PartyFilter
+from application.saving import Records, as_read
+from domain.agreement import Agreement
+from domain.choices import choice
+from domain.commitment import Commitment, CommitmentKind
+from domain.commitment import reminder_days as default_reminders
+from domain.errors import DomainError, InvalidValue
+from domain.lifecycle import Status
+from domain.matrix_import import (
+    Column,
+    Layout,
+    PartyNames,
+    layout,
+    named_parties,
+    row_commitment_id,
+    row_key,
+    written_due,
+)
+from domain.meeting import Meeting
+from domain.text import MultilingualText, language_code, optional_text
+
+MAX_ROWS = 20_000
+DEFAULT_BATCH = 500
+_ARABIC = re.compile("[\u0600-\u06ff]")
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total): "checking" the rows, then "storing" them
+
+
+def _ignore_progress(phase: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A spreadsheet as read: its name, the header row, and each data row with its line in the file."""
+
+    name: str
+    headers: tuple[str | None, ...]
+    rows: tuple[tuple[int, tuple[object, ...]], ...]
+
+
+@dataclass
+class RowOutcome:
+    line: int
+    key: str
+    commitment_id: str
+    outcome: str  # new, unchanged, changed or refused
+    changed: list[str] = field(default_factory=list)  # the fields that differ (changed)
+    refused: list[dict[str, str]] = field(default_factory=list)  # {"field", "reason"} (refused)
+    stored: bool = False
+
+
+@dataclass
+class ImportReport:
+    agreement_id: str
+    file: str
+    dry_run: bool
+    columns: list[dict[str, Any]]  # each header, the field it holds and its texts' language
+    ignored_columns: list[str]
+    unknown_parties: list[dict[str, Any]]  # {"name", "lines"}: names no registered party has
+    counts: dict[str, int]
+    plan: str  # a digest of the outcomes: give it back to store exactly what the dry run said
+    rows: list[RowOutcome]
+    batch_size: int
+    batches_stored: int = 0
+    batches: int = 0
+    stopped: dict[str, Any] | None = None  # the batch that failed, and why; nothing of it was stored
+
+
+@dataclass
+class _Planned:
+    outcome: RowOutcome
+    aggregate: Commitment | None = None  # to store: new, or changed with its corrections applied
+    read: Commitment | None = None  # the changed commitment as it was read
+
+
+def column_letter(position: int) -> str:
+    """A spreadsheet's name for the column at ``position`` (from 0): A, B, …, Z, AA, …"""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _cell(row: tuple[object, ...], column: Column) -> object:
+    value = row[column.position] if column.position < len(row) else None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() or None
+
+
+class MatrixImports:
+    def __init__(self, records: Records, histories: Histories, catalogue: Catalogue) -> None:
+        self.records = records
+        self.histories = histories
+        self.catalogue = catalogue
+
+    def run(self, actor: str, agreement_id: UUID | str, table: Table, dry_run: bool = True, language: str = "en",
+            status: str = "draft", expected_plan: str | None = None, batch_size: int = DEFAULT_BATCH,
+            progress: Progress = _ignore_progress) -> ImportReport:
+        """Each row's outcome (``dry_run``: nothing stored); else store the accepted rows in batches.
+        ``expected_plan``: the dry run's ``plan``; the import is refused if the outcomes differ now.
+        ``language``: the language of texts in columns that name none (Arabic script is Arabic)."""
+        agreement = self.records.get(Agreement, agreement_id)
+        meeting = self.records.get(Meeting, agreement.meeting_id)
+        default_language = language_code(language, "language")
+        initial = choice(Status, status, "status")
+        if not 1 <= batch_size <= 5_000:
+            raise InvalidValue("a batch holds 1 to 5000 rows", "batch_size")
+        if len(table.rows) > MAX_ROWS:
+            raise InvalidValue(f"a file holds at most {MAX_ROWS} rows; split it", "file")
+        columns = layout(table.headers)
+        planned, unknown = self._plan(actor, agreement, meeting, columns, table, default_language, initial, progress)
+        outcomes = [p.outcome for p in planned]
+        counts = {name: sum(1 for o in outcomes if o.outcome == name) for name in ("new", "unchanged", "changed",
+                                                                                    "refused")}
+        plan = hashlib.sha256(json.dumps([[o.key, o.outcome, o.changed] for o in outcomes]).encode()).hexdigest()[:16]
+        report = ImportReport(
+            agreement_id=str(agreement.id), file=table.name, dry_run=dry_run,
+            columns=[{"column": column_letter(c.position), "header": c.header, "field": c.field,
+                      "language": c.language} for c in columns.columns],
+            ignored_columns=list(columns.ignored),
+            unknown_parties=[{"name": name, "lines": lines} for name, lines in unknown.items()],
+            counts=counts, plan=plan, rows=outcomes, batch_size=batch_size)
+        if dry_run:
+            return report
+        if expected_plan is not None and expected_plan != plan:
+            raise PlanChanged(expected_plan, plan)
+        self._store([p for p in planned if p.aggregate is not None], report, progress)
+        return report
+
+    # -- deciding each row -------------------------------------------------------------
+
+    def _party_names(self) -> PartyNames[UUID]:
+        parties = every(lambda cursor: lists.parties(self.histories, self.catalogue,
+                                                     PartyFilter(cursor=cursor, limit=MAX_LIMIT)))
+        return PartyNames((UUID(p["id"]), p["acronym"], p["names"]["texts"].values()) for p in parties)
+
+    def _plan(self, actor: str, agreement: Agreement, meeting: Meeting, columns: Layout, table: Table,
+              language: str, status: Status, progress: Progress) -> tuple[list[_Planned], dict[str, list[int]]]:
+        names = self._party_names()
+        rows = [(line, cells) for line, cells in table.rows if any(_text(c) for c in cells)]
+        keys: list[tuple[int, str | None, Exception | None]] = []
+        for ordinal, (line, cells) in enumerate(rows, start=1):
+            try:
+                key = row_key(_cell(cells, columns.of("key")[0])) if columns.of("key") else str(ordinal)
+                keys.append((line, key, None if key else InvalidValue("the row has no key", "key")))
+            except InvalidValue as error:
+                keys.append((line, None, error))
+        ids = [row_commitment_id(agreement.id, key) for _, key, _ in keys if key]
+        existing: dict[UUID, Any] = {}
+        for start in range(0, len(ids), 500):
+            existing.update(self.records.read_many(ids[start:start + 500]))
+        when = self.records.now()
+        reason = f"corrected by importing {table.name}"
+        first_line: dict[str, int] = {}
+        unknown: dict[str, list[int]] = {}
+        planned: list[_Planned] = []
+        for index, ((line, cells), (_, key, key_error)) in enumerate(zip(rows, keys, strict=True)):
+            commitment_id = row_commitment_id(agreement.id, key) if key else None
+            outcome = RowOutcome(line=line, key=key or "", commitment_id=str(commitment_id or ""), outcome="refused")
+            planned.append(_Planned(outcome))
+            if index % 500 == 0:
+                progress("checking", index, len(rows))
+            if key_error is not None or key is None:
+                outcome.refused.append(_refusal(key_error or InvalidValue("the row has no key", "key"), "key"))
+                continue
+            if key in first_line:
+                outcome.refused.append({"field": "key", "reason": f"the key {key!r} is also the key of line "
+                                                                    f"{first_line[key]}"})
+                continue
+            first_line[key] = line
+            try:
+                row = _Row.read(cells, columns, names, language, meeting.venue.time_zone, unknown, line)
+                current = existing.get(commitment_id) if commitment_id else None
+                if current is None:
+                    outcome.outcome = "new"
+                    planned[-1].aggregate = made(
+                        meeting, agreement, None, CommitmentKind.ACTION, row.text, row.lead, row.partners or (),
+                        row.due, None, status, default_reminders(None), None, None, row.clause(key), None, row.notes,
+                        actor, when, commitment_id)
+                elif not isinstance(current, Commitment):
+                    raise InvalidValue("the row's key names a record that is not a commitment", "key")
+                else:
+                    read = as_read(current)
+                    outcome.changed = row.correct(current, meeting, reason, actor, when)
+                    outcome.outcome = "changed" if outcome.changed else "unchanged"
+                    if outcome.changed:
+                        planned[-1].aggregate, planned[-1].read = current, read
+            except (DomainError, ApplicationError) as error:
+                outcome.outcome = "refused"
+                outcome.changed = []
+                planned[-1].aggregate = None
+                outcome.refused.append(_refusal(error, "row"))
+        progress("checking", len(rows), len(rows))
+        return planned, unknown
+
+    # -- storing --------------------------------------------------------------------------
+
+    def _store(self, accepted: list[_Planned], report: ImportReport, progress: Progress) -> None:
+        size = report.batch_size
+        report.batches = (len(accepted) + size - 1) // size
+        for number, start in enumerate(range(0, len(accepted), size), start=1):
+            batch = accepted[start:start + size]
+            progress("storing", start, len(accepted))
+            try:
+                self.records.save(*(p.aggregate for p in batch if p.aggregate is not None),
+                                  read=[p.read for p in batch if p.read is not None])
+            except Exception as error:  # noqa: BLE001 - any failure stops the import, and is reported
+                report.stopped = {
+                    "batch": number, "first_line": batch[0].outcome.line, "last_line": batch[-1].outcome.line,
+                    "detail": f"{type(error).__name__}: {error}" if str(error) else type(error).__name__,
+                    "resume": "nothing of this batch was stored, every earlier batch was: import the same file "
+                              "again to go on (what was stored is unchanged)"}
+                return
+            for p in batch:
+                p.outcome.stored = True
+            report.batches_stored = number
+        progress("storing", len(accepted), len(accepted))
+
+
+# The fields of the domain's refusals, as the file's columns name them.
+_COLUMN_OF = {"text": "activity", "lead_party_id": "lead", "supporting_party_ids": "partners", "due": "due",
+              "notes": "notes", "key": "key"}
+
+
+def _refusal(error: Exception, default_field: str) -> dict[str, str]:
+    stated = getattr(error, "field", None) or default_field
+    return {"field": _COLUMN_OF.get(stated.split(".")[0].split("[")[0], stated), "reason": str(error)}
+
+
+@dataclass
+class _Row:
+    """What one row says, read by the domain's rules; ``None`` where the file has no such column."""
+
+    text: MultilingualText
+    lead: UUID
+    partners: tuple[UUID, ...] | None
+    due: Any
+    has_due: bool
+    notes: str | None
+    has_notes: bool
+
+    @staticmethod
+    def clause(key: str) -> str:
+        return f"row {key}"
+
+    @classmethod
+    def read(cls, cells: tuple[object, ...], columns: Layout, names: PartyNames[UUID], language: str,
+             time_zone: str, unknown: dict[str, list[int]], line: int) -> "_Row":
+        texts: dict[str, str] = {}
+        for column in columns.of("activity"):
+            value = _text(_cell(cells, column))
+            if value is not None:
+                texts.setdefault(column.language or ("ar" if _ARABIC.search(value) else language), value)
+        if not texts:
+            raise InvalidValue("the row has no activity", "activity")
+        text = MultilingualText.of(texts, next(iter(texts)), "activity")
+
+        def parties(field_name: str) -> tuple[UUID, ...]:
+            found: list[UUID] = []
+            missing: list[str] = []
+            for column in columns.of(field_name):
+                cell = _text(_cell(cells, column))
+                if cell:
+                    each, unnamed = named_parties(cell, names.find)
+                    found += [p for p in each if p not in found]
+                    missing += unnamed
+            for name in missing:
+                unknown.setdefault(name, []).append(line)
+            if missing:
+                listed = ", ".join(repr(name) for name in missing)
+                raise InvalidValue(f"no party is registered as {listed}: register it (or write its acronym) and "
+                                   "import again", field_name)
+            return tuple(found)
+
+        lead = parties("lead")
+        if len(lead) != 1:
+            raise InvalidValue("a row names one lead party" if lead else "the row names no lead party", "lead")
+        partners = parties("partners") if columns.of("partners") else None
+        due_columns = columns.of("due")
+        due = written_due(_cell(cells, due_columns[0]), time_zone, "due") if due_columns else None
+        note_columns = columns.of("notes")
+        notes = None
+        if note_columns:
+            written = [value for column in note_columns if (value := _text(_cell(cells, column)))]
+            notes = optional_text("\n".join(written), "notes") if written else None
+        return cls(text, lead[0], partners, due, bool(due_columns), notes, bool(note_columns))
+
+    def correct(self, commitment: Commitment, meeting: Meeting, reason: str, actor: str,
+                when: datetime) -> list[str]:
+        """Apply the row's corrections to ``commitment`` (the domain refuses what its state forbids);
+        the fields that differed."""
+        changed: list[str] = []
+        texts = {**commitment.text.texts, **self.text.texts}
+        authentic = commitment.text.authentic if commitment.text.authentic in texts else self.text.authentic
+        text = MultilingualText.of(texts, authentic, "activity")
+        lead = self.lead if self.lead != commitment.lead_party_id else None
+        partners = None
+        if self.partners is not None and set(self.partners) != set(commitment.supporting_party_ids):
+            partners = tuple(p for p in self.partners if p != (lead or commitment.lead_party_id))
+        notes_differ = self.has_notes and self.notes != commitment.notes
+        if text != commitment.text:
+            changed.append("activity")
+        if lead is not None:
+            changed.append("lead")
+        if partners is not None:
+            changed.append("partners")
+        if notes_differ:
+            changed.append("notes")
+        if changed:
+            commitment.correct(reason, actor, when, text if text != commitment.text else None, lead, partners,
+                               self.notes if notes_differ else None, without_notes=notes_differ and not self.notes)
+        if self.has_due and self.due != commitment.due:
+            changed.append("due")
+            commitment.revise_due(self.due, None if self.due is None else self.due.resolve(meeting.dates.ends_on),
+                                  reason, actor, when)
+        return changed
