@@ -16,6 +16,7 @@ from api.routers import (
     audit,
     calendars,
     commitments,
+    drafts,
     meetings,
     parties,
     search,
@@ -32,7 +33,7 @@ WEB_PREFIX = "/app"  # where the web pages are served
 
 
 ROUTERS = tuple(module.router for module in (
-    service, parties, meetings, agreements, commitments, search, subscriptions, audit, calendars))
+    service, parties, meetings, agreements, commitments, drafts, search, subscriptions, audit, calendars))
 
 
 def operations() -> list[APIRoute]:

@@ -261,6 +261,49 @@ def import_matrix(args: argparse.Namespace) -> int:
     return 0 if report.stopped is None else 1
 
 
+def draft(args: argparse.Namespace) -> int:
+    """Read a report into a draft (nothing stored); with ``--confirm FILE``, record a confirmation
+    (the draft's ``confirmation``, edited) instead."""
+    import getpass
+    from datetime import date
+    from pathlib import Path
+
+    from application.errors import ApplicationError
+    from domain.errors import DomainError
+
+    with _services(args) as services:
+        try:
+            if args.confirm:
+                body = json.loads(Path(args.confirm).read_text(encoding="utf-8"))
+                recorded = services.drafts.confirm(f"cli:{getpass.getuser()}", body)
+                _say(args, f"recorded meeting {recorded.meeting_id}: {len(recorded.commitments)} commitments, "
+                           f"{len(recorded.follow_ups)} follow-up sessions, {len(recorded.agreements)} agreements"
+                           + (f"; already recorded: {', '.join(recorded.already_recorded)}"
+                              if recorded.already_recorded else ""), vars(recorded))
+                return 0
+            if not args.file or not args.published_on:
+                raise Refused("give the report's file and --published-on (or --confirm FILE)")
+            text = Path(args.file).read_text(encoding="utf-8")
+            found = services.drafts.read(text, date.fromisoformat(args.published_on))
+        except (ApplicationError, DomainError, ValueError, OSError) as error:
+            raise Refused(str(error)) from None
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+        return 0
+    meeting = found["meeting"]["value"]
+    lines = [f"meeting: {meeting.get('kind')} {meeting.get('session_number') or ''} "
+             f"{meeting.get('starts_on') or '?'}–{meeting.get('ends_on') or '?'} {meeting.get('city') or ''} "
+             f"{meeting.get('time_zone') or ''}".rstrip()]
+    for name in ("parties", "participants", "agreements", "commitments", "follow_ups", "recurrences"):
+        for proposal in found[name]:
+            span = proposal["span"]
+            lines.append(f"{name[:-1] if name != 'parties' else 'party'} [{span['start']}-{span['end']}] "
+                         f"({proposal['confidence']:.2f}): {proposal['quote'][:100]}")
+    lines.append("nothing is stored: edit the confirmation (--json shows it) and record it with --confirm FILE")
+    print("\n".join(lines))
+    return 0
+
+
 def _version() -> str:
     try:
         return metadata.version("commitments")
@@ -344,6 +387,15 @@ def parser() -> argparse.ArgumentParser:
                        "or a key file of 32 bytes.")
         made.add_argument("--output" if name == "backup" else "--input", required=True, metavar="FILE")
         made.add_argument("--key-file", default=None, help="32 random bytes instead of a passphrase")
+    drafted = command(commands, "draft", draft, "read a meeting report into a draft record (nothing stored)",
+                      "Read a meeting report's text (Arabic or English) into proposals: the meeting, parties, "
+                      "participants, agreements, commitments and follow-up sessions, each with its span of the "
+                      "text. --json prints the draft, whose 'confirmation' can be edited and recorded with "
+                      "--confirm FILE.")
+    drafted.add_argument("file", nargs="?", help="the report, as UTF-8 text")
+    drafted.add_argument("--published-on", default=None, metavar="YYYY-MM-DD",
+                         help="the day it was published: relative dates count from it")
+    drafted.add_argument("--confirm", default=None, metavar="FILE", help="record this confirmation (JSON)")
     imported = command(commands, "import", import_matrix, "import an action matrix from a CSV or XLSX file",
                        "Import an action matrix into an agreement: one commitment per row, found again by the "
                        "row's key. Without --apply it is a dry run: each row's outcome, nothing stored.")

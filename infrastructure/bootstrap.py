@@ -9,6 +9,7 @@ from types import TracebackType
 
 from sqlalchemy import Engine
 
+from application.drafts import Drafts
 from application.imports import MatrixImports
 from application.saving import Clock, Records, system_clock
 from application.scanner import Scanner
@@ -51,6 +52,7 @@ class Services:
     store: EventStore
     tracker: Tracker
     imports: MatrixImports
+    drafts: Drafts
     keys: KeyStore
     web_sessions: WebSessions
     calendar_feeds: CalendarFeeds
@@ -135,6 +137,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         store=store,
         tracker=tracker,
         imports=MatrixImports(records, tracker.histories, catalogue),
+        drafts=Drafts(tracker, catalogue),
         keys=keys,
         web_sessions=WebSessions(engine, keys, clock, idle=timedelta(minutes=settings.web_session_idle_minutes),
                                  lifetime=timedelta(hours=settings.web_session_hours)),

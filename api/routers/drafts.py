@@ -1,0 +1,134 @@
+"""Drafts: a meeting report read into proposals (nothing stored), then confirmed in one call."""
+
+from dataclasses import asdict
+from datetime import date
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from api.dependencies import ServicesDep, WriterDep
+from api.problems import PROBLEM_JSON
+from api.schemas import Day, DueIn, Language, Schema
+from domain.text import DOCUMENT_TEXT_MAX, SHORT_TEXT_MAX
+
+router = APIRouter(prefix="/drafts", tags=["drafts"])
+Texts = dict[str, str]
+REFUSED = {422: {"description": "a value is not valid, or a party named is not registered",
+                 "content": {PROBLEM_JSON: {}}}}
+
+
+class Report(Schema):
+    text: str = Field(min_length=1, max_length=DOCUMENT_TEXT_MAX, description="the report as published")
+    published_on: Day = Field(description="the day it was published: relative dates count from it")
+
+
+class Proposal(Schema):
+    value: dict[str, Any]
+    span: dict[str, int] = Field(description="start and end: character offsets in the text")
+    quote: str = Field(description="the text of the span")
+    confidence: float = Field(ge=0, le=1)
+
+
+class NewParty(Schema):
+    ref: str = Field(max_length=SHORT_TEXT_MAX, description="how the draft names it: new:<acronym or name>")
+    acronym: str | None = Field(default=None, max_length=32)
+    name: str = Field(min_length=1, max_length=SHORT_TEXT_MAX)
+    kind: str = "other"
+
+
+class MeetingDraft(Schema):
+    kind: str | None = "other"
+    title: Texts = Field(description='{"ar": "…"}: the title in its languages')
+    series: str | None = None
+    session_number: int | None = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
+    venue: str | None = Field(default=None, max_length=SHORT_TEXT_MAX)
+    city: str | None = Field(default=None, max_length=SHORT_TEXT_MAX)
+    country: str | None = Field(default=None, max_length=SHORT_TEXT_MAX)
+    time_zone: str | None = Field(default=None, max_length=64)
+
+
+class ParticipantDraft(Schema):
+    party: str = Field(description="a party's id, or a new party's ref")
+    role: str = "participant"
+    person: str | None = Field(default=None, max_length=SHORT_TEXT_MAX)
+
+
+class AgreementDraft(Schema):
+    kind: str
+    title: Texts
+    validity: dict[str, Day | None] | None = None
+    adopted_by: list[str] = Field(default_factory=list, max_length=100)
+
+
+class CommitmentDraft(Schema):
+    text: Texts
+    quote: str | None = Field(default=None, max_length=DOCUMENT_TEXT_MAX, description="the words of the report")
+    lead: str | None = Field(default=None, description="a party's id, or a new party's ref")
+    partners: list[str] = Field(default_factory=list, max_length=100)
+    due: DueIn | None = None
+    agreement: int | None = Field(default=None, description="its agreement's place in `agreements`")
+    series: str | None = Field(default=None, description="a follow-up session: its series")
+    session_number: int | None = None
+
+
+class Confirmation(Schema):
+    """A draft's ``confirmation``, edited: what to record."""
+
+    text: str = Field(min_length=1, max_length=DOCUMENT_TEXT_MAX)
+    published_on: Day
+    language: Language = "en"
+    status: Literal["draft", "agreed"] = Field(default="draft", description="how the commitments are recorded")
+    document_title: str | None = Field(default=None, max_length=SHORT_TEXT_MAX)
+    parties: list[NewParty] = Field(default_factory=list, max_length=100, description="the parties to register")
+    meeting: MeetingDraft
+    participants: list[ParticipantDraft] = Field(default_factory=list, max_length=200)
+    agreements: list[AgreementDraft] = Field(default_factory=list, max_length=50)
+    commitments: list[CommitmentDraft] = Field(default_factory=list, max_length=200)
+    follow_ups: list[CommitmentDraft] = Field(default_factory=list, max_length=50)
+
+    def plain(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class Draft(Schema):
+    language: str
+    published_on: date
+    meeting: Proposal
+    parties: list[Proposal]
+    participants: list[Proposal]
+    agreements: list[Proposal]
+    commitments: list[Proposal]
+    follow_ups: list[Proposal]
+    recurrences: list[Proposal]
+    confirmation: Confirmation = Field(description="the proposals as a confirmation: edit it, then POST it to "
+                                                   "/drafts/confirm")
+
+
+class Recorded(Schema):
+    meeting_id: str
+    parties: dict[str, str]
+    agreements: list[str]
+    commitments: list[str]
+    follow_ups: list[str]
+    already_recorded: list[str] = Field(description="what an earlier confirmation of the same report recorded")
+
+
+@router.post("", response_model=Draft, responses=REFUSED)
+def read_report(body: Report, services: ServicesDep, _: WriterDep) -> JSONResponse:
+    """Read a report: the meeting, the parties (known ones by name in any language or acronym, new
+    ones as written), participants and roles, agreements, commitments with their dues and follow-up
+    sessions, each with its span of the text and a confidence. Nothing is stored."""
+    return JSONResponse(services.drafts.read(body.text, body.published_on))
+
+
+@router.post("/confirm", status_code=201, response_model=Recorded, responses=REFUSED)
+def confirm_draft(body: Confirmation, services: ServicesDep, principal: WriterDep) -> JSONResponse:
+    """Record a confirmed draft in one call: new parties, the meeting with the report as its source
+    document (held, if it ended before the report was published), agreements, commitments and
+    follow-up sessions with their quotes. A report is recorded once: confirming it again records
+    only what is missing."""
+    return JSONResponse(asdict(services.drafts.confirm(principal.id, body.plain())), status_code=201)

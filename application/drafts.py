@@ -1,0 +1,292 @@
+"""Drafting a record from a meeting report: read it (``read``: proposals, nothing stored), let the
+coordinator edit what was proposed (``proposed``: the proposals as a confirmation to edit), then
+record it all in one call (``confirm``).
+
+A confirmation names parties by id, or ``new:<key>`` for one it registers. It records, in order: the
+new parties, the meeting (the report as its source document; held, if it ended before the report
+was published), its agreements, then its commitments and follow-up sessions, each with its quote
+as provenance. What can be checked without recording (references, required fields, acronyms) is
+checked before anything is recorded; a rule that only recording checks (a framework's period, a
+due's form) may refuse part-way. Each record's id is derived from the report (its text and
+publication day), so a report is recorded once: confirming it again, corrected, records only what
+is missing.
+"""
+
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from application import lists
+from application.exports import every
+from application.histories import Histories
+from application.inputs import (
+    DocumentInput,
+    DueInput,
+    ParticipantInput,
+    PeriodInput,
+    TextInput,
+    VenueInput,
+)
+from application.ports import Catalogue
+from application.queries import MAX_LIMIT, PartyFilter
+from application.tracker import Tracker
+from domain.errors import InvalidValue
+from domain.identifiers import derived_id
+from domain.party import Party, party_id
+from domain.report_reading import KnownParty, Reading, read_report
+from domain.text import DOCUMENT_TEXT_MAX
+
+MAX_COMMITMENTS = 200
+ADOPTED = 0.7  # the confidence of an agreement the report says was agreed
+
+
+def all_parties(histories: Histories, catalogue: Catalogue) -> Iterator[dict[str, Any]]:
+    """Every registered party, as the list shows it."""
+    return every(lambda cursor: lists.parties(histories, catalogue, PartyFilter(cursor=cursor, limit=MAX_LIMIT)))
+
+
+def _proposal(reading_text: str, proposal: Any) -> dict[str, Any]:
+    return {"value": proposal.value, "span": {"start": proposal.start, "end": proposal.end},
+            "quote": reading_text[proposal.start:proposal.end], "confidence": proposal.confidence}
+
+
+@dataclass
+class Recorded:
+    """What a confirmation recorded now, and what it found recorded already (by a confirmation before)."""
+
+    meeting_id: str
+    parties: dict[str, str] = field(default_factory=dict)  # "new:<key>" -> id
+    agreements: list[str] = field(default_factory=list)
+    commitments: list[str] = field(default_factory=list)
+    follow_ups: list[str] = field(default_factory=list)
+    already_recorded: list[str] = field(default_factory=list)
+
+
+class Drafts:
+    def __init__(self, tracker: Tracker, catalogue: Catalogue) -> None:
+        self.tracker = tracker
+        self.catalogue = catalogue
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _known(self) -> list[KnownParty]:
+        return [KnownParty(p["id"], p["acronym"], tuple(p["names"]["texts"].values()))
+                for p in all_parties(self.tracker.histories, self.catalogue)]
+
+    def read(self, text: str, published_on: date) -> dict[str, Any]:
+        """Each proposal the report supports, with its span of the text and its confidence."""
+        _check_text(text)
+        reading = read_report(text, published_on, self._known())
+        kinds = {"party": "parties", "participant": "participants", "agreement": "agreements",
+                 "commitment": "commitments", "follow_up": "follow_ups", "recurrence": "recurrences"}
+        draft: dict[str, Any] = {"language": reading.language, "published_on": published_on.isoformat(),
+                                 "meeting": _proposal(text, reading.of("meeting")[0])}
+        for kind, name in kinds.items():
+            draft[name] = [_proposal(text, p) for p in reading.of(kind)]
+        draft["confirmation"] = proposed(reading, text, published_on)
+        return draft
+
+    # -- recording -------------------------------------------------------------------------
+
+    def confirm(self, actor: str, confirmation: Mapping[str, Any]) -> Recorded:
+        """Record everything the (edited) confirmation says, once; see the module's description."""
+        plan = _Plan.of(confirmation)
+        tracker = self.tracker
+        report = hashlib.sha256(f"{plan.published_on}\n{plan.text}".encode()).hexdigest()
+        ids: dict[str, UUID] = {}
+        for ref, party in plan.new_parties.items():  # checked first: an acronym taken by another name is refused
+            ids[ref] = party_id(party["acronym"])
+        for ref in sorted(plan.party_refs()):
+            try:
+                ids[ref] = tracker.records.ref(Party, UUID(ref), "parties").id
+            except ValueError:
+                raise InvalidValue(f"{ref!r} is neither a party's id nor one of the new parties", "parties") from None
+        done = Recorded(meeting_id=str(derived_id("report-meeting", report)))
+        for ref, party in plan.new_parties.items():
+            if _exists(tracker, ids[ref]):
+                done.already_recorded.append(f"party {party['acronym']}")
+            else:
+                tracker.parties.register(actor, TextInput({plan.language: party["name"]}), party["acronym"],
+                                         party.get("kind") or "other")
+            done.parties[ref] = str(ids[ref])
+        meeting_id = UUID(done.meeting_id)
+        m = plan.meeting
+        if _exists(tracker, meeting_id):
+            done.already_recorded.append("meeting")
+        else:
+            tracker.meetings.record(
+                actor, TextInput(m["title"]), m.get("kind") or "other",
+                PeriodInput(date.fromisoformat(m["starts_on"]), _day(m.get("ends_on"))),
+                VenueInput(m.get("venue") or m.get("city") or "", m["time_zone"], m.get("city"), m.get("country")),
+                series=m.get("series"), session_number=m.get("session_number"),
+                participants=[ParticipantInput(ids[p["party"]], p.get("role") or "participant", p.get("person"))
+                              for p in plan.participants],
+                documents=[DocumentInput(plan.text, plan.language, title=plan.document_title)],
+                meeting_id=meeting_id)
+            ends_on = _day(m.get("ends_on")) or date.fromisoformat(m["starts_on"])
+            if ends_on <= plan.published_on:
+                tracker.meetings.hold(meeting_id, actor, PeriodInput(date.fromisoformat(m["starts_on"]), ends_on))
+        agreement_ids: list[UUID] = []
+        for index, a in enumerate(plan.agreements):
+            agreement_id = derived_id("report-agreement", f"{report}:{index}")
+            agreement_ids.append(agreement_id)
+            if _exists(tracker, agreement_id):
+                done.already_recorded.append(f"agreements[{index}]")
+                continue
+            validity = a.get("validity")
+            tracker.agreements.adopt(
+                actor, meeting_id, TextInput(a["title"]), a["kind"], [ids[r] for r in a["adopted_by"]],
+                validity=None if not validity else PeriodInput(date.fromisoformat(validity["starts_on"]),
+                                                               _day(validity.get("ends_on"))),
+                agreement_id=agreement_id)
+            done.agreements.append(str(agreement_id))
+        for name, items in (("commitments", plan.commitments), ("follow_ups", plan.follow_ups)):
+            for index, c in enumerate(items):
+                commitment_id = derived_id("report-commitment", f"{report}:{name}:{index}")
+                if _exists(tracker, commitment_id):
+                    done.already_recorded.append(f"{name}[{index}]")
+                    continue
+                agreement = c.get("agreement")
+                follow_up = name == "follow_ups"
+                tracker.commitments.record(
+                    actor, TextInput(c["text"]), ids[c["lead"]], meeting_id,
+                    kind="follow_up_session" if follow_up else "action",
+                    supporting_party_ids=[ids[r] for r in c.get("partners", []) if r != c["lead"]],
+                    agreement_id=None if agreement is None else agreement_ids[agreement],
+                    quote=TextInput({plan.language: c["quote"]}) if c.get("quote") else None,
+                    due=_due(c.get("due")), status=plan.status,
+                    follow_up_series=c.get("series") if follow_up else None,
+                    follow_up_session_number=c.get("session_number") if follow_up else None,
+                    commitment_id=commitment_id)
+                getattr(done, name).append(str(commitment_id))
+        return done
+
+
+def _exists(tracker: Tracker, aggregate_id: UUID) -> bool:
+    return tracker.records.load(Aggregate, aggregate_id) is not None
+
+
+def _day(value: str | None) -> date | None:
+    return None if not value else date.fromisoformat(value)
+
+
+def _due(value: Mapping[str, Any] | None) -> DueInput | None:
+    if not value:
+        return None
+    return DueInput(value["precision"], value.get("value"), value.get("amount"), value.get("unit"),
+                    value.get("time_zone"))
+
+
+def _check_text(text: str) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidValue("paste the report's text", "text")
+    if len(text) > DOCUMENT_TEXT_MAX:
+        raise InvalidValue(f"a report is at most {DOCUMENT_TEXT_MAX} characters", "text")
+
+
+def proposed(reading: Reading, text: str, published_on: date) -> dict[str, Any]:
+    """The proposals as a confirmation, ready to edit: the best reading of each, new parties kept when
+    they have an acronym (a party is registered by its acronym)."""
+    meeting = reading.of("meeting")[0].value
+    language = reading.language
+    new_parties = [{"ref": p.value["ref"], "acronym": p.value.get("acronym"), "name": p.value["name"],
+                    "kind": "other"} for p in reading.of("party") if not p.value["known"] and p.value.get("acronym")]
+    usable = {p.value["ref"] for p in reading.of("party") if p.value["known"]} | {p["ref"] for p in new_parties}
+    title = meeting.get("title") or {language: text.strip().split("\n")[0][:300]}
+
+    def refs(values: Sequence[str | None]) -> list[str]:
+        return [v for v in values if v in usable]
+
+    participants = [{"party": p.value["party"], "role": p.value["role"], "person": p.value["person"]}
+                    for p in reading.of("participant") if p.value.get("party") in usable]
+    adopting = refs([p["party"] for p in participants if p["role"] in ("co_chair", "chair")]) or \
+        refs([p.value["ref"] for p in reading.of("party")])[:2]
+    adopted = [a for a in reading.of("agreement") if a.confidence >= ADOPTED]  # said to be agreed, not only named
+    agreements = [{"kind": a.value["kind"], "title": a.value["title"], "validity": a.value.get("validity"),
+                   "adopted_by": adopting} for a in adopted]
+    commitments = [{"text": c.value["text"], "quote": c.quote(text), "lead": c.value["lead"] if c.value["lead"]
+                    in usable else None, "partners": refs(c.value["partners"]), "due": c.value["due"],
+                    "agreement": next((i for i, a in enumerate(adopted) if c.start <= a.start < c.end), None)}
+                   for c in reading.of("commitment")]
+    follow_ups = [{"text": f.value["text"], "quote": f.quote(text), "lead": f.value["lead"] if f.value["lead"]
+                   in usable else None, "partners": [], "due": f.value["due"], "series": f.value["series"],
+                   "session_number": f.value["session_number"]} for f in reading.of("follow_up")]
+    return {
+        "text": text, "published_on": published_on.isoformat(), "language": language, "status": "draft",
+        "document_title": text.strip().split("\n")[0][:300],
+        "parties": new_parties,
+        "meeting": {key: meeting.get(key) for key in ("kind", "series", "session_number", "starts_on", "ends_on",
+                                                       "venue", "city", "country", "time_zone")} | {"title": title},
+        "participants": participants, "agreements": agreements, "commitments": commitments,
+        "follow_ups": follow_ups,
+    }
+
+
+@dataclass
+class _Plan:
+    """A confirmation, checked for what can be checked before anything is recorded."""
+
+    text: str
+    published_on: date
+    language: str
+    status: str
+    document_title: str | None
+    new_parties: dict[str, dict[str, Any]]
+    meeting: dict[str, Any]
+    participants: list[dict[str, Any]]
+    agreements: list[dict[str, Any]]
+    commitments: list[dict[str, Any]]
+    follow_ups: list[dict[str, Any]]
+
+    def party_refs(self) -> set[str]:
+        named = {p["party"] for p in self.participants}
+        named |= {r for a in self.agreements for r in a["adopted_by"]}
+        named |= {r for c in (*self.commitments, *self.follow_ups) for r in (c["lead"], *c.get("partners", []))}
+        return {r for r in named if r not in self.new_parties}
+
+    @classmethod
+    def of(cls, body: Mapping[str, Any]) -> "_Plan":
+        text = body.get("text")
+        _check_text(text)  # type: ignore[arg-type]
+        try:
+            published = date.fromisoformat(str(body.get("published_on")))
+        except ValueError:
+            raise InvalidValue("the day the report was published, as 2024-07-11", "published_on") from None
+        new = {}
+        for index, party in enumerate(body.get("parties") or []):
+            if not party.get("acronym"):
+                raise InvalidValue("a new party is registered under its acronym: give one, or name a registered "
+                                   "party instead", f"parties[{index}].acronym")
+            new[party.get("ref") or f"new:{party['acronym']}"] = party
+        meeting = dict(body.get("meeting") or {})
+        for required in ("title", "starts_on", "time_zone"):
+            if not meeting.get(required):
+                raise InvalidValue(f"the meeting needs its {required.replace('_', ' ')}", f"meeting.{required}")
+        if not (meeting.get("venue") or meeting.get("city")):
+            raise InvalidValue("the meeting needs its venue (or at least its city)", "meeting.venue")
+        commitments = list(body.get("commitments") or [])
+        follow_ups = list(body.get("follow_ups") or [])
+        if len(commitments) + len(follow_ups) > MAX_COMMITMENTS:
+            raise InvalidValue(f"at most {MAX_COMMITMENTS} commitments at once", "commitments")
+        agreements = list(body.get("agreements") or [])
+        for name, items in (("commitments", commitments), ("follow_ups", follow_ups)):
+            for index, item in enumerate(items):
+                if not item.get("lead"):
+                    raise InvalidValue("choose the party that leads it", f"{name}[{index}].lead")
+                if not item.get("text"):
+                    raise InvalidValue("a commitment needs its text", f"{name}[{index}].text")
+                agreement = item.get("agreement")
+                if agreement is not None and not (isinstance(agreement, int) and 0 <= agreement < len(agreements)):
+                    raise InvalidValue("the agreement is named by its place in the list", f"{name}[{index}].agreement")
+        for index, agreement in enumerate(agreements):
+            if not agreement.get("adopted_by"):
+                raise InvalidValue("name the parties that adopted it", f"agreements[{index}].adopted_by")
+        return cls(text=text, published_on=published, language=body.get("language") or "en",  # type: ignore[arg-type]
+                   status=body.get("status") or "draft", document_title=body.get("document_title"),
+                   new_parties=new, meeting=meeting, participants=list(body.get("participants") or []),
+                   agreements=agreements, commitments=commitments, follow_ups=follow_ups)

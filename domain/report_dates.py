@@ -1,0 +1,178 @@
+"""Dates in a meeting report, as they are written, each with its span of the text.
+
+Read here: days, ranges and months with month names of every spelling (``written_dates``), in
+Arabic-Indic or Latin digits («18-20 يوليو 2022», «يومي 8 و9 يوليوز», «فاتح يوليوز», «July 18, 2022»);
+days relative to the publication date («اليوم الجمعة», «28 نونبر الماضي», «28 من الشهر الجاري»,
+"today"); years («في 2024», «سنة 2025»), periods («2023-2028») and spans after the meeting
+(«للسنتين القادمتين», "for the next two years"). dateparser 1.5 read 3 of the 12 forms the shared
+samples hold (the Mashriq months only, no ranges, no relative days): rules read them all.
+"""
+
+import re
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from domain.written_dates import MONTHS, month_number
+
+_DIGITS = str.maketrans({**{chr(0x0660 + n): str(n) for n in range(10)}, **{chr(0x06F0 + n): str(n) for n in range(10)}})
+_NAMES = sorted({name for names in MONTHS.values() for name in names} | {"أغسطس", "أبريل"}, key=len, reverse=True)
+MONTH = "(?:" + "|".join(re.escape(name) for name in _NAMES) + ")"
+_B = r"(?<![\w])"  # not inside a word
+_E = r"(?![\w])"
+_DAY = r"(?:\d{1,2}|فاتح|الفاتح)"
+_YEAR = r"(?:19|20)\d{2}"
+_RELATIVE_WORDS = {"الماضي": -1, "المنصرم": -1, "الفائت": -1, "last": -1, "الجاري": 0, "الحالي": 0, "this": 0,
+                   "المقبل": 1, "القادم": 1, "next": 1}
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10, "واحدة": 1, "ثلاث": 3,
+                 "الثلاث": 3, "الثلاثة": 3, "أربع": 4, "الأربع": 4, "خمس": 5, "الخمس": 5, "عشر": 10}
+_DUAL_YEARS = r"(?:ال)?(?:سنتين|سنتان|عامين|عامان)"
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    """``kind``: day, range, month, year, period or span (after the meeting: ``amount`` ``unit``)."""
+
+    kind: str
+    start: int
+    end: int
+    first: date | None = None
+    last: date | None = None
+    year: int | None = None
+    amount: int | None = None
+    unit: str | None = None
+
+    @property
+    def text_span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+
+def plain(text: str) -> str:
+    """The text with every digit in 0-9: the same length, so offsets hold."""
+    return text.translate(_DIGITS)
+
+
+def _day(value: str) -> int:
+    return 1 if "فاتح" in value else int(value)
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    if not 1 <= month <= 12 or not 1 <= day <= monthrange(year, month)[1]:
+        return None
+    return date(year, month, day)
+
+
+def _year_for(month: int, day: int, published: date, relative: int | None) -> int:
+    """The year of a day written without one: the last such day (``الماضي``), the next, or the one
+    nearest the publication date."""
+    this_year = _safe(published.year, month, min(day, monthrange(published.year, month)[1])) or published
+    if relative == -1:
+        return published.year if this_year <= published else published.year - 1
+    if relative == 1:
+        return published.year if this_year > published else published.year + 1
+    if this_year - published > timedelta(days=183):
+        return published.year - 1
+    if published - this_year > timedelta(days=183):
+        return published.year + 1
+    return published.year
+
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("cross", re.compile(rf"{_B}(?P<d1>{_DAY})\s+(?P<m1>{MONTH})\s*(?:-|–|إلى|الى|حتى|to)\s*(?P<d2>{_DAY})\s+"
+                         rf"(?P<m2>{MONTH}),?\s*(?P<y>{_YEAR})?{_E}", re.IGNORECASE)),
+    ("range", re.compile(rf"{_B}(?P<d1>{_DAY})\s*(?:-|–|إلى|الى|حتى|و|to|and)\s*(?P<d2>\d{{1,2}})\s+(?:من\s+)?"
+                         rf"(?:شهر\s+)?(?P<m>{MONTH}),?\s*(?P<y>{_YEAR})?{_E}", re.IGNORECASE)),
+    ("range_en", re.compile(rf"{_B}(?P<m>{MONTH})\s+(?P<d1>\d{{1,2}})\s*(?:-|–|to)\s*(?P<d2>\d{{1,2}}),?\s*"
+                            rf"(?P<y>{_YEAR})?{_E}", re.IGNORECASE)),
+    ("day", re.compile(rf"{_B}(?P<d>{_DAY})(?:st|nd|rd|th)?\s+(?:of\s+|من\s+)?(?:شهر\s+)?(?P<m>{MONTH})"
+                       rf"(?:,?\s*(?P<y>{_YEAR}))?(?:\s+(?P<rel>الماضي|المنصرم|الفائت|الجاري|المقبل|القادم))?{_E}",
+                       re.IGNORECASE)),
+    ("day_en", re.compile(rf"{_B}(?P<m>{MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y>{_YEAR})?{_E}",
+                          re.IGNORECASE)),
+    ("this_month", re.compile(rf"{_B}(?P<d>\d{{1,2}})\s+من\s+(?:الشهر|شهر)\s+(?P<rel>الجاري|الحالي|الماضي|المقبل){_E}")),
+    ("month", re.compile(rf"{_B}(?:شهر\s+)?(?P<m>{MONTH})\s*,?\s*(?P<y>{_YEAR}){_E}", re.IGNORECASE)),
+    ("today", re.compile(rf"{_B}(?P<w>اليوم|أمس|الأمس|البارحة|غدا|غداً|today|yesterday|tomorrow){_E}", re.IGNORECASE)),
+    ("period", re.compile(rf"{_B}(?P<a>{_YEAR})\s*[-–/]\s*(?P<b>{_YEAR}){_E}")),
+    ("span", re.compile(rf"{_B}(?:(?:لل|ل|في\s+ال|خلال\s+ال|على\s+مدى\s+ال|ال)?(?P<dual>{_DUAL_YEARS})|"
+                        rf"(?:لل|ال|في\s+ال|خلال\s+ال)?(?:سنوات|أعوام)\s+(?P<n>\S+))\s+"
+                        rf"(?:القادمتين|المقبلتين|القادمين|المقبلين|القادمة|المقبلة){_E}")),
+    ("span_en", re.compile(r"(?<![\w])(?:for|over|in|within|during)\s+the\s+(?:next|coming|following)\s+"
+                           r"(?P<n>\w+)\s+(?P<u>years?|months?){_E}".replace("{_E}", _E), re.IGNORECASE)),
+    ("year", re.compile(rf"{_B}(?:(?:في|خلال|سنة|عام|بحلول|قبل|حتى|بنهاية|نهاية|in|by|during|until|before|end\s+of)"
+                        rf"\s+(?:(?:عام|سنة|the\s+year)\s+)?)(?P<y>{_YEAR}){_E}(?!\s*[-–/]\s*\d)", re.IGNORECASE)),
+]
+
+
+def find_dates(text: str, published: date) -> list[FoundDate]:
+    """Every date the text writes, in the order written; where two readings overlap, the longer wins."""
+    written = plain(text)
+    found: list[FoundDate] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(written):
+            start, end = match.span()
+            if any(start < b and a < end for a, b in taken):
+                continue
+            reading = _read(kind, match, published)
+            if reading is None:
+                continue
+            found.append(FoundDate(start=start, end=end, **reading))
+            taken.append((start, end))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _read(kind: str, match: re.Match[str], published: date) -> dict[str, object] | None:
+    group = match.groupdict()
+    if kind in ("cross", "range", "range_en"):
+        first_month = month_number(group.get("m1") or group["m"])
+        last_month = month_number(group.get("m2") or group["m"])
+        if first_month is None or last_month is None:
+            return None
+        d1, d2 = _day(group["d1"]), _day(group["d2"])
+        year = int(group["y"]) if group.get("y") else _year_for(first_month, d1, published, None)
+        first = _safe(year, first_month, d1)
+        last = _safe(year, last_month, d2)
+        if first is None or last is None or last < first:
+            return None
+        return {"kind": "range", "first": first, "last": last}
+    if kind in ("day", "day_en", "this_month"):
+        month = published.month if kind == "this_month" else month_number(group["m"])
+        if month is None:
+            return None
+        day = _day(group["d"])
+        relative = _RELATIVE_WORDS.get(group.get("rel") or "")
+        if kind == "this_month":
+            month = (published.month - 1 + (relative or 0)) % 12 + 1
+            year = published.year + ((published.month - 1 + (relative or 0)) // 12)
+        else:
+            year = int(group["y"]) if group.get("y") else _year_for(month, day, published, relative)
+        day_found = _safe(year, month, day)
+        return None if day_found is None else {"kind": "day", "first": day_found, "last": day_found}
+    if kind == "month":
+        month = month_number(group["m"])
+        if month is None:
+            return None
+        year = int(group["y"])
+        return {"kind": "month", "first": date(year, month, 1), "last": date(year, month, monthrange(year, month)[1])}
+    if kind == "today":
+        shift = {"اليوم": 0, "today": 0, "أمس": -1, "الأمس": -1, "البارحة": -1, "yesterday": -1}.get(
+            group["w"].lower(), 1)
+        day_found = published + timedelta(days=shift)
+        return {"kind": "day", "first": day_found, "last": day_found}
+    if kind == "period":
+        first_year, last_year = int(group["a"]), int(group["b"])
+        if last_year <= first_year:
+            return None
+        return {"kind": "period", "first": date(first_year, 1, 1), "last": date(last_year, 12, 31)}
+    if kind in ("span", "span_en"):
+        if group.get("dual"):
+            return {"kind": "span", "amount": 2, "unit": "years"}
+        word = (group.get("n") or "").strip()
+        amount = int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower())
+        if amount is None:
+            return None
+        unit = "months" if (group.get("u") or "").lower().startswith("month") else "years"
+        return {"kind": "span", "amount": amount, "unit": unit}
+    if kind == "year":
+        return {"kind": "year", "year": int(group["y"])}
+    return None

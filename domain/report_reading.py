@@ -1,0 +1,543 @@
+"""Reading a meeting report for a coordinator: what it says was held, by whom, and what was agreed.
+
+Every proposal keeps the span of the text it came from (character offsets, ``start``–``end``) and
+a confidence from 0 to 1. Nothing here is recorded: the coordinator reviews the proposals, edits
+them and confirms them (``application.drafts``). The rules are written for the genre of the shared
+samples (press releases of meetings between organisations, in Arabic and English) and measured on
+an annotated set of such reports (``tests/reports``, EXTRACTION.md).
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from domain.matrix_import import name_key
+from domain.report_dates import FoundDate, find_dates, plain
+from domain.search import search_form
+
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass
+class Proposal:
+    kind: str  # meeting, party, participant, agreement, commitment, follow_up, recurrence
+    value: dict[str, Any]
+    start: int
+    end: int
+    confidence: float
+
+    def quote(self, text: str) -> str:
+        return text[self.start:self.end]
+
+
+@dataclass(frozen=True)
+class KnownParty:
+    id: str
+    acronym: str
+    names: tuple[str, ...]
+
+
+@dataclass
+class Reading:
+    language: str
+    proposals: list[Proposal] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[Proposal]:
+        return [p for p in self.proposals if p.kind == kind]
+
+
+# -- words and their places --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Word:
+    key: str
+    start: int
+    end: int
+
+
+def _words(text: str) -> list[_Word]:
+    return [_Word(name_key(m.group()), m.start(), m.end()) for m in _WORD.finditer(text) if name_key(m.group())]
+
+
+def language_of(text: str) -> str:
+    letters = [ch for ch in text if ch.isalpha()]
+    arabic = sum(1 for ch in letters if _ARABIC.match(ch))
+    return "ar" if letters and arabic / len(letters) > 0.3 else "en"
+
+
+_ABBREVIATIONS = re.compile(r"(?:^|[\s(])(?:Mr|Ms|Mrs|Dr|Prof|H\.E|St|No|Amb|د)$")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """The sentences of the text as spans: ends at . ! ? ؟ ؛ or a line break (a full stop glued to the next
+    word, «2022.وضم», ends one too; one after Mr, Dr or د does not)."""
+    spans = []
+    start = 0
+
+    def close(end: int) -> None:
+        piece = text[start:end]
+        if piece.strip():
+            spans.append((start + len(piece) - len(piece.lstrip()), end - (len(piece) - len(piece.rstrip()))))
+
+    for match in re.finditer(r"[.!?؟؛](?!\d)|\n", text):
+        if match.group() == "." and _ABBREVIATIONS.search(text[max(0, match.start() - 6):match.start()]):
+            continue
+        close(match.start())
+        start = match.end()
+    close(len(text))
+    return spans
+
+
+# -- ordinals -----------------------------------------------------------------------------
+
+_UNITS_AR = {1: ("الأول", "الأولى", "الحادي", "الحادية"), 2: ("الثاني", "الثانية"), 3: ("الثالث", "الثالثة"),
+             4: ("الرابع", "الرابعة"), 5: ("الخامس", "الخامسة"), 6: ("السادس", "السادسة"), 7: ("السابع", "السابعة"),
+             8: ("الثامن", "الثامنة"), 9: ("التاسع", "التاسعة"), 10: ("العاشر", "العاشرة")}
+_TENS_AR = {20: ("العشرون", "العشرين"), 30: ("الثلاثون", "الثلاثين"), 40: ("الأربعون", "الأربعين"),
+            50: ("الخمسون", "الخمسين"), 60: ("الستون", "الستين"), 70: ("السبعون", "السبعين"),
+            80: ("الثمانون", "الثمانين"), 90: ("التسعون", "التسعين")}
+_EN_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+                "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+
+
+def _ordinal_table() -> dict[str, int]:
+    table: dict[str, int] = {}
+    for n, words in _UNITS_AR.items():
+        for word in words:
+            if n == 1 and word in ("الحادي", "الحادية"):
+                continue
+            table[search_form(word)] = n
+    for n in range(1, 10):
+        for unit in _UNITS_AR[n]:
+            if n == 1 and unit in ("الأول", "الأولى"):
+                continue
+            for ten in ("عشر", "عشرة"):
+                table[search_form(f"{unit} {ten}")] = 10 + n
+    for tens, words in _TENS_AR.items():
+        for word in words:
+            table[search_form(word)] = tens
+            for n in range(1, 10):
+                for unit in _UNITS_AR[n]:
+                    if n == 1 and unit in ("الأول", "الأولى"):
+                        continue
+                    table[search_form(f"{unit} و{word.removeprefix('ال')}")] = tens + n
+                    table[search_form(f"{unit} و{word}")] = tens + n
+    for n, word in enumerate(_EN_ORDINALS, start=1):
+        table[word] = n
+    return table
+
+
+_ORDINALS = _ordinal_table()
+_ORDINAL_WORDS = "|".join(sorted((re.escape(w) for w in _ORDINALS), key=len, reverse=True))
+
+
+def ordinal_at(text: str, start: int) -> tuple[int, int] | None:
+    """The number of an ordinal written at ``start`` (a word, or digits as «الدورة 93», «الـ 91», 15th),
+    and where it ends."""
+    rest = search_form(text[start:start + 60])
+    if len(rest) != len(text[start:start + 60]):  # diacritics: compare word by word instead
+        rest = text[start:start + 60]
+    digits = re.match(r"\s*(?:ال(?:ـ)?\s*)?(\d{1,3})(?:st|nd|rd|th)?(?![\d])", plain(rest))
+    if digits:
+        return int(digits.group(1)), start + digits.end()
+    word = re.match(rf"\s*({_ORDINAL_WORDS})(?![\w])", rest)
+    if word:
+        return _ORDINALS[word.group(1)], start + word.end()
+    return None
+
+
+# -- what kind of meeting ------------------------------------------------------------------
+
+_KINDS: list[tuple[str, str]] = [
+    ("general_meeting", r"(?:ال)?اجتماع(?:ات)?\s+(?:ال)?عام|general\s+meeting"),
+    ("assembly", (r"(?:ال)?جمعية\s+(?:ال)?عامة|(?:ال)?مؤتمر\s+(?:ال)?عام|general\s+assembly|\bassembly\b|"
+                  r"(?:ال)?مجلس\s+وزراء\s+(?:ال)?خارجية|council\s+of\s+foreign\s+ministers")),
+    ("forum", r"(?:ال)?منتدى|\bforum\b"),
+    ("working_group", r"(?:ال)?فريق\s+(?:ال)?عامل|(?:ال)?أفرقة\s+(?:ال)?عاملة|working\s+group"),
+    ("bilateral_talk", r"مباحثات|محادثات|يبحث|بحث\s+سبل|يستقبل|استقبل|talks|received|met\s+with"),
+]
+_SESSION = re.compile(r"(?:ال)?دورة|\bsession\b|(?:ال)?اجتماع\s+(?:ال)?عام|general\s+meeting", re.IGNORECASE)
+
+
+def _meeting_kind(text: str) -> tuple[str, int, int] | None:
+    best: tuple[str, int, int] | None = None
+    for kind, pattern in _KINDS:
+        match = re.search(pattern, text, re.IGNORECASE)
+        if match and (best is None or match.start() < best[1]):
+            best = (kind, match.start(), match.end())
+    return best
+
+
+# -- places ---------------------------------------------------------------------------------
+
+CITIES: dict[str, tuple[str, str, str]] = {  # a city as written: (city, country, IANA time zone)
+    "جنيف": ("Geneva", "Switzerland", "Europe/Zurich"), "geneva": ("Geneva", "Switzerland", "Europe/Zurich"),
+    "الرباط": ("Rabat", "Morocco", "Africa/Casablanca"), "rabat": ("Rabat", "Morocco", "Africa/Casablanca"),
+    "القاهرة": ("Cairo", "Egypt", "Africa/Cairo"), "cairo": ("Cairo", "Egypt", "Africa/Cairo"),
+    "جدة": ("Jeddah", "Saudi Arabia", "Asia/Riyadh"), "jeddah": ("Jeddah", "Saudi Arabia", "Asia/Riyadh"),
+    "الرياض": ("Riyadh", "Saudi Arabia", "Asia/Riyadh"), "riyadh": ("Riyadh", "Saudi Arabia", "Asia/Riyadh"),
+    "نيويورك": ("New York", "United States", "America/New_York"),
+    "new york": ("New York", "United States", "America/New_York"),
+    "فيينا": ("Vienna", "Austria", "Europe/Vienna"), "vienna": ("Vienna", "Austria", "Europe/Vienna"),
+    "إسطنبول": ("Istanbul", "Türkiye", "Europe/Istanbul"), "اسطنبول": ("Istanbul", "Türkiye", "Europe/Istanbul"),
+    "istanbul": ("Istanbul", "Türkiye", "Europe/Istanbul"), "أنقرة": ("Ankara", "Türkiye", "Europe/Istanbul"),
+    "ankara": ("Ankara", "Türkiye", "Europe/Istanbul"),
+    "أستانا": ("Astana", "Kazakhstan", "Asia/Almaty"), "نور سلطان": ("Astana", "Kazakhstan", "Asia/Almaty"),
+    "astana": ("Astana", "Kazakhstan", "Asia/Almaty"),
+    "باكو": ("Baku", "Azerbaijan", "Asia/Baku"), "baku": ("Baku", "Azerbaijan", "Asia/Baku"),
+    "دبي": ("Dubai", "United Arab Emirates", "Asia/Dubai"), "dubai": ("Dubai", "United Arab Emirates", "Asia/Dubai"),
+    "أبوظبي": ("Abu Dhabi", "United Arab Emirates", "Asia/Dubai"),
+    "أبو ظبي": ("Abu Dhabi", "United Arab Emirates", "Asia/Dubai"),
+    "abu dhabi": ("Abu Dhabi", "United Arab Emirates", "Asia/Dubai"),
+    "الدوحة": ("Doha", "Qatar", "Asia/Qatar"), "doha": ("Doha", "Qatar", "Asia/Qatar"),
+    "عمان": ("Amman", "Jordan", "Asia/Amman"), "amman": ("Amman", "Jordan", "Asia/Amman"),
+    "بيروت": ("Beirut", "Lebanon", "Asia/Beirut"), "beirut": ("Beirut", "Lebanon", "Asia/Beirut"),
+    "تونس": ("Tunis", "Tunisia", "Africa/Tunis"), "tunis": ("Tunis", "Tunisia", "Africa/Tunis"),
+    "الجزائر": ("Algiers", "Algeria", "Africa/Algiers"), "algiers": ("Algiers", "Algeria", "Africa/Algiers"),
+    "نواكشوط": ("Nouakchott", "Mauritania", "Africa/Nouakchott"),
+    "nouakchott": ("Nouakchott", "Mauritania", "Africa/Nouakchott"),
+    "داكار": ("Dakar", "Senegal", "Africa/Dakar"), "dakar": ("Dakar", "Senegal", "Africa/Dakar"),
+    "نيامي": ("Niamey", "Niger", "Africa/Niamey"), "niamey": ("Niamey", "Niger", "Africa/Niamey"),
+    "الخرطوم": ("Khartoum", "Sudan", "Africa/Khartoum"), "khartoum": ("Khartoum", "Sudan", "Africa/Khartoum"),
+    "طرابلس": ("Tripoli", "Libya", "Africa/Tripoli"), "بغداد": ("Baghdad", "Iraq", "Asia/Baghdad"),
+    "baghdad": ("Baghdad", "Iraq", "Asia/Baghdad"), "الكويت": ("Kuwait City", "Kuwait", "Asia/Kuwait"),
+    "مسقط": ("Muscat", "Oman", "Asia/Muscat"), "muscat": ("Muscat", "Oman", "Asia/Muscat"),
+    "المنامة": ("Manama", "Bahrain", "Asia/Bahrain"), "manama": ("Manama", "Bahrain", "Asia/Bahrain"),
+    "إسلام آباد": ("Islamabad", "Pakistan", "Asia/Karachi"), "islamabad": ("Islamabad", "Pakistan", "Asia/Karachi"),
+    "طهران": ("Tehran", "Iran", "Asia/Tehran"), "tehran": ("Tehran", "Iran", "Asia/Tehran"),
+    "كوالالمبور": ("Kuala Lumpur", "Malaysia", "Asia/Kuala_Lumpur"),
+    "kuala lumpur": ("Kuala Lumpur", "Malaysia", "Asia/Kuala_Lumpur"),
+    "جاكرتا": ("Jakarta", "Indonesia", "Asia/Jakarta"), "jakarta": ("Jakarta", "Indonesia", "Asia/Jakarta"),
+    "باريس": ("Paris", "France", "Europe/Paris"), "paris": ("Paris", "France", "Europe/Paris"),
+    "لندن": ("London", "United Kingdom", "Europe/London"), "london": ("London", "United Kingdom", "Europe/London"),
+    "بروكسل": ("Brussels", "Belgium", "Europe/Brussels"), "brussels": ("Brussels", "Belgium", "Europe/Brussels"),
+    "نيروبي": ("Nairobi", "Kenya", "Africa/Nairobi"), "nairobi": ("Nairobi", "Kenya", "Africa/Nairobi"),
+    "أديس أبابا": ("Addis Ababa", "Ethiopia", "Africa/Addis_Ababa"),
+    "addis ababa": ("Addis Ababa", "Ethiopia", "Africa/Addis_Ababa"),
+}
+_CITY = re.compile(r"(?<![\w])(?:ب|و|في\s+)?(" + "|".join(sorted((re.escape(c) for c in CITIES), key=len, reverse=True))
+                   + r")(?![\w])", re.IGNORECASE)
+_VENUE = re.compile(r"(?<![\w])(?:في|ب|at|in)\s*(?:the\s+)?((?:قصر|مقر|فندق|مركز|قاعة|Palais|headquarters|"
+                    r"Palace|Hotel|Centre|Center|Hall)[^،,.()\n]{2,60})", re.IGNORECASE)
+
+
+def _city(text: str, within: tuple[int, int] | None = None) -> tuple[str, int, int] | None:
+    start, end = within or (0, len(text))
+    match = _CITY.search(text, start, end)
+    if match is None:
+        return None
+    return match.group(1), match.start(1), match.end(1)
+
+
+def city_of(written: str) -> tuple[str, str, str] | None:
+    return CITIES.get(written) or CITIES.get(written.lower())
+
+
+# -- parties --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _PartyAt:
+    party: KnownParty | None
+    acronym: str | None
+    name: str
+    start: int
+    end: int
+
+
+def _known_parties(text: str, words: list[_Word], parties: Sequence[KnownParty]) -> list[_PartyAt]:
+    found: list[_PartyAt] = []
+    by_first: dict[str, list[tuple[tuple[str, ...], KnownParty]]] = {}
+    for party in parties:
+        for name in party.names:
+            keys = tuple(name_key(name).split())
+            if keys:
+                by_first.setdefault(keys[0], []).append((keys, party))
+    for index, word in enumerate(words):
+        for keys, party in sorted(by_first.get(word.key, []), key=lambda item: -len(item[0])):
+            window = tuple(w.key for w in words[index:index + len(keys)])
+            if window == keys:
+                end = words[index + len(keys) - 1].end
+                found.append(_PartyAt(party, party.acronym, text[word.start:end], word.start, end))
+                break
+    acronyms = {party.acronym.casefold(): party for party in parties}
+    for match in re.finditer(r"(?<![\w])([A-Z][A-Za-z]{1,9})(?![\w])", text):
+        party = acronyms.get(match.group(1).casefold())
+        if party is not None and match.group(1).isupper():
+            found.append(_PartyAt(party, party.acronym, match.group(1), match.start(1), match.end(1)))
+    found.sort(key=lambda p: (p.start, -(p.end - p.start)))
+    kept: list[_PartyAt] = []
+    for at in found:
+        if kept and at.start < kept[-1].end:  # inside a longer name already found
+            continue
+        kept.append(at)
+    return kept
+
+
+_NEW_NAME = re.compile(r"((?:ال)?(?:منظمة|مكتب|مركز|وكالة|الوكالة|اللجنة|لجنة|جامعة|المنظمة|صندوق|برنامج|وزارة|البنك|"
+                       r"بنك|المعهد|معهد|الاتحاد|اتحاد)(?:\s+[^\s()،,.]+){1,7})\s*\(([A-Z][A-Za-z]{1,9})\)")
+_NEW_NAME_EN = re.compile(r"((?:the\s+)?(?:[A-Z][a-z]+(?:\s+(?:of|for|and|on|the)\s+|\s+)){1,8}[A-Z][a-z]+)\s*"
+                          r"\(([A-Z][A-Za-z]{1,9})\)")
+_NOT_IN_NAMES = (r"(?!(?:في|من|مع|على|إلى|الى|عن|بين|بدولة|دولة|لدولة|ال?مغربية|ال?مصرية|بالخارج|التي|الذي)(?![\w]))"
+                 r"(?!و(?:منظمة|مكتب|الأمم|جامعة|الاتحاد|مركز|وكالة|برنامج|المنظمة|المكتب|البنك|اللجنة))")
+_MINISTRY = re.compile(rf"(?<![\w])((?:وزارة|وزير)(?:\s+{_NOT_IN_NAMES}(?:ال|وال|لل|و)[^\s()،,.:]+){{1,3}}|"
+                       r"Minist(?:ry|er)\s+of\s+(?:Foreign\s+Affairs|[A-Z][a-z]+))")
+
+
+def _new_parties(text: str, known: list[_PartyAt], parties: Sequence[KnownParty]) -> list[_PartyAt]:
+    """Organisations no party is registered for: a name with an unknown acronym in brackets (which
+    wins over a known name inside it: «منظمة الأغذية والزراعة للأمم المتحدة (FAO)»), and ministries."""
+    acronyms = {party.acronym.casefold() for party in parties}
+    taken: list[tuple[int, int]] = []
+    new: list[_PartyAt] = []
+    for pattern in (_NEW_NAME, _NEW_NAME_EN):
+        for match in pattern.finditer(text):
+            acronym = match.group(2)
+            if acronym.casefold() in acronyms or any(a < match.end() and match.start() < b for a, b in taken):
+                continue
+            name = re.sub(r"^(?:the\s+)", "", match.group(1).strip(), flags=re.IGNORECASE)
+            new.append(_PartyAt(None, acronym, name, match.start(1), match.end(2) + 1))
+            taken.append((match.start(), match.end()))
+    taken += [(p.start, p.end) for p in known]
+    for match in _MINISTRY.finditer(text):
+        if any(a < match.end() and match.start() < b for a, b in taken):
+            continue
+        name = match.group(1)
+        name = re.sub(r"^وزير(?![\w])", "وزارة", re.sub(r"^Minister\b", "Ministry", name))
+        same = next((i for i, p in enumerate(new) if p.acronym is None and
+                     name_key(p.name).split()[:2] == name_key(name).split()[:2]), None)
+        if same is not None:  # one ministry, named at more or less length: its shortest name
+            if len(name) < len(new[same].name):
+                new[same] = _PartyAt(None, None, name, new[same].start, new[same].end)
+            continue
+        new.append(_PartyAt(None, None, name, match.start(1), match.end(1)))
+        taken.append((match.start(), match.end()))
+    return new
+
+
+# -- the reading ----------------------------------------------------------------------------
+
+_AGREED = re.compile(
+    r"(?:ات|إت)فق(?:ا|وا|ت)?\b(?!\s+علي(?:ها|ه)\b)|تم\s+(?:ال)?اتفاق(?!\s+علي(?:ها|ه)\b)|"
+    r"(?:تأكيد|أكد|أكدا|أكدوا|جدد|تجديد)\s+(?:ال)?التزام|(?:ي|ت)لتزم|تعهد|سيواصل|ستواصل|سيتم|سوف|ستقوم|سيقوم|ستتولى|سيتولى|ستعمل|سيعمل|تتولى|"
+    r"قرر|أقر|(?:ي|ت)عتزم|agreed|will\s+(?!be\s+held)|committed|undertook|decided|pledged|resolved\s+to|shall",
+    re.IGNORECASE)
+_FOLLOW_UP = re.compile(r"(?:عقد|يعقد|تعقد|انعقاد|استضافة)\s+(?:ال)?(?:دورة|اجتماع)|(?:hold|host|convene)\s+the\s+|"
+                        r"(?:session|meeting|consultation)\s+(?:of\s+[\w\s]+?\s+)?(?:will|shall|would)\s+be\s+"
+                        r"(?:held|hosted|convened)|"
+                        r"(?:next|following)\s+(?:session|meeting)|(?:ال)?دورة\s+(?:ال)?(?:قادمة|مقبلة|المقبلة|القادمة)",
+                        re.IGNORECASE)
+_RECURRENCE = re.compile(r"مرة\s+كل\s+(?P<dual>سنتين|عامين)|كل\s+(?P<dual2>سنتين|عامين)|مرة\s+كل\s+(?P<n>\d+)\s+سنوات|"
+                         r"(?P<yearly>سنويا|سنوياً|كل\s+عام|كل\s+سنة|annually|every\s+year|each\s+year)|"
+                         r"(?P<biennial>every\s+two\s+years|biennially|every\s+other\s+year)", re.IGNORECASE)
+_AGREEMENTS: list[tuple[str, str]] = [
+    ("action_matrix", r"(?:ال)?مصفوفة|action\s+matrix|matrix\s+of"),
+    ("mou", r"مذكر(?:ة|ات)\s+(?:ال)?تفاهم|memorand(?:um|a)\s+of\s+understanding"),
+    ("joint_statement", r"(?:ال)?بيان\s+(?:ال)?مشترك|joint\s+(?:statement|communiqu[eé])"),
+    ("recommendations", r"(?:ال)?توصيات|recommendations"),
+    ("framework", r"(?:ال)?إطار\s+(?:ال)?(?:إقليمي|استراتيجي|الاستراتيجي|للتعاون|عمل)|(?:regional|strategic|cooperation)\s+framework|framework\s+for"),
+]
+_CO_CHAIRED = re.compile(r"(?:اشترك|شارك|تشارك)\s+في\s+رئاسة|co-?chaired\s+by|were\s+co-?chairs", re.IGNORECASE)
+_CHAIRED = re.compile(r"برئاسة|ترأس(?:ه|ها)?|(?<!co-)(?<!co)chaired\s+by|headed\s+by|led\s+by", re.IGNORECASE)
+_HONORIFIC = re.compile(r"(?:سعادة|معالي|فخامة|سمو)?\s*(?:السفير|السيد|السيدة|الدكتور|الدكتورة|د\.|H\.?E\.?|Ambassador|"
+                        r"Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+((?:[^\s،,.()]+\s?){2,4})")
+
+
+def _due_of(found: list[FoundDate], start: int, end: int) -> tuple[dict[str, Any], FoundDate] | None:
+    """The due a sentence states: its first year, day, month or span (None: open-ended)."""
+    for item in found:
+        if start <= item.start < end:
+            if item.kind == "year":
+                return {"precision": "year", "value": str(item.year)}, item
+            if item.kind == "span":
+                return {"precision": "relative", "amount": item.amount, "unit": item.unit}, item
+            if item.kind == "month" and item.first:
+                return {"precision": "month", "value": item.first.strftime("%Y-%m")}, item
+            if item.kind in ("day", "range") and item.last:
+                return {"precision": "day", "value": item.last.isoformat()}, item
+    return None
+
+
+def _session_number(text: str, start: int, end: int, dates: list[FoundDate]) -> int | None:
+    """The first ordinal of a sentence («الدورة السادسة عشرة», «الدورة الـ 94», "the 50th session",
+    "the fourth consultation") that is not part of a date."""
+    for word in re.finditer(r"(?<![\w])\w", text[start:end]):
+        at = start + word.start()
+        if any(d.start <= at < d.end for d in dates):
+            continue
+        found = ordinal_at(text, at)
+        if found is not None and 0 < found[0] < 1000:
+            return found[0]
+    return None
+
+
+_CLAUSE = re.compile(r"،\s*(?=كما\s)|;\s+|,\s+(?=and\s+(?:will|agreed|committed|decided)\b)")
+
+
+def clauses(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Each sentence cut where a second promise begins («…، كما تعهدت …»)."""
+    cut: list[tuple[int, int]] = []
+    for start, end in spans:
+        at = start
+        for match in _CLAUSE.finditer(text, start, end):
+            cut.append((at, match.start()))
+            at = match.end()
+        cut.append((at, end))
+    return cut
+
+
+def _parties_in(at: list[_PartyAt], start: int, end: int) -> list[_PartyAt]:
+    return [p for p in at if start <= p.start < end]
+
+
+def _ref(p: _PartyAt) -> str:
+    return p.party.id if p.party is not None else f"new:{p.acronym or p.name}"
+
+
+def read_report(text: str, published: date, parties: Iterable[KnownParty]) -> Reading:
+    """Every proposal the report's text supports, each with its span and confidence."""
+    known_parties = list(parties)
+    reading = Reading(language_of(text))
+    dates = find_dates(text, published)
+    words = _words(text)
+    known = _known_parties(text, words, known_parties)
+    new = _new_parties(text, known, known_parties)
+    at = sorted([k for k in known if not any(n.start <= k.start < n.end for n in new)] + new, key=lambda p: p.start)
+    spans = sentences(text)
+
+    # the parties, each once, where it is first named
+    seen: dict[str, _PartyAt] = {}
+    for p in at:
+        seen.setdefault(_ref(p), p)
+    for ref, p in seen.items():
+        value: dict[str, Any] = {"ref": ref, "name": p.name}
+        if p.party is not None:
+            value.update(id=p.party.id, acronym=p.party.acronym, known=True)
+        else:
+            value.update(acronym=p.acronym, known=False)
+        reading.proposals.append(Proposal("party", value, p.start, p.end, 0.95 if p.party else 0.6))
+
+    _meeting(text, reading, dates, spans, at, published)
+    _participants(text, reading, at, spans)
+    _outcomes(text, reading, dates, spans, at)
+    return reading
+
+
+def _meeting(text: str, reading: Reading, dates: list[FoundDate], spans: list[tuple[int, int]], at: list[_PartyAt],
+             published: date) -> None:
+    kind = _meeting_kind(text)
+    value: dict[str, Any] = {"kind": kind[0] if kind else "other"}
+    start, end = (kind[1], kind[2]) if kind else (0, 0)
+    confidence = 0.7 if kind else 0.3
+    if kind:
+        line_start = text.rfind("\n", 0, kind[1]) + 1
+        line_end = min([i for i in (text.find("\n", kind[1]), text.find("،", kind[1])) if i > 0] or [len(text)])
+        title_start = line_start if kind[0] == "bilateral_talk" and line_start == 0 else kind[1]
+        title_end = min(line_end, title_start + 160)
+        value["title"] = {reading.language: text[title_start:title_end].strip(" .")}
+        number = ordinal_at(text, kind[2])
+        if number is not None and number[1] - kind[2] < 30:
+            value["session_number"] = number[0]
+    held = _held(text, dates, published)
+    if held is not None:
+        value["starts_on"], value["ends_on"] = held.first.isoformat(), held.last.isoformat()  # type: ignore[union-attr]
+        start, end = (min(start, held.start), max(end, held.end)) if kind else (held.start, held.end)
+        confidence = min(0.9, confidence + 0.1)
+    city = _city(text)
+    if city is not None:
+        name, country, zone = city_of(city[0]) or (city[0], "", "UTC")
+        value.update(city=name, country=country, time_zone=zone)
+        venue = _VENUE.search(text)
+        value["venue"] = venue.group(1).strip() if venue else name
+    series_parties = [p.party.acronym.lower() for p in at if p.party is not None][:2]
+    if kind and series_parties:
+        value["series"] = "-".join(dict.fromkeys(series_parties)) + "-" + kind[0].replace("_", "-")
+    reading.proposals.append(Proposal("meeting", value, start, end, confidence))
+
+
+_HELD = re.compile(r"عقد|عُقد|انعقد|انطلق|اختتم|استقبل|وقع|held|met|took\s+place|opened|concluded|received|signed",
+                   re.IGNORECASE)
+
+
+def _held(text: str, dates: list[FoundDate], published: date) -> FoundDate | None:
+    """When the meeting was held: a day or range no later than the publication, first one written in a
+    sentence that says it was held, else the first range, else the first day after the dateline."""
+    candidates = [d for d in dates if d.kind in ("range", "day") and d.first and d.first <= published]
+    dateline_end = len("\n".join(text.split("\n")[:2]))
+    for found in candidates:
+        sentence_start = max(text.rfind(".", 0, found.start), text.rfind("\n", 0, found.start)) + 1
+        if found.start > dateline_end and _HELD.search(text, sentence_start, found.start):
+            return found
+    ranges = [d for d in candidates if d.kind == "range"]
+    later = [d for d in candidates if d.start > dateline_end]
+    return (ranges or later or candidates or [None])[0]
+
+
+def _participants(text: str, reading: Reading, at: list[_PartyAt], spans: list[tuple[int, int]]) -> None:
+    for pattern, role in ((_CO_CHAIRED, "co_chair"), (_CHAIRED, "head_of_delegation")):
+        for match in pattern.finditer(text):
+            sentence = next(((a, b) for a, b in spans if a <= match.start() < b), (match.start(), len(text)))
+            for person in _HONORIFIC.finditer(text, match.end(), sentence[1]):
+                name = person.group(1).strip(" ،,")
+                after = _parties_in(at, person.end(), min(sentence[1], person.end() + 160))
+                value: dict[str, Any] = {"person": name, "role": role}
+                if after:
+                    value["party"] = _ref(after[0])
+                if role == "head_of_delegation" and "رئاسة الاجتماع" in text[match.start() - 20:match.end() + 20]:
+                    value["role"] = "chair"
+                reading.proposals.append(Proposal("participant", value, person.start(1), person.end(1), 0.6))
+                if role == "head_of_delegation":
+                    break
+
+
+def _outcomes(text: str, reading: Reading, dates: list[FoundDate], spans: list[tuple[int, int]],
+              at: list[_PartyAt]) -> None:
+    meeting = reading.of("meeting")[0].value
+    for start, end in clauses(text, spans):
+        sentence = text[start:end]
+        for kind, pattern in _AGREEMENTS:
+            match = re.search(pattern, sentence, re.IGNORECASE)
+            if match is None:
+                continue
+            value: dict[str, Any] = {"kind": kind, "title": {reading.language: sentence[match.start():].strip()[:200]}}
+            period = next((d for d in dates if d.kind == "period" and start <= d.start < end), None)
+            if kind == "framework" and period is None:
+                continue
+            if period is not None and period.first and period.last:
+                value["validity"] = {"starts_on": period.first.isoformat(), "ends_on": period.last.isoformat()}
+            agreed = _AGREED.search(sentence) is not None
+            reading.proposals.append(Proposal("agreement", value, start + match.start(), end, 0.75 if agreed else 0.5))
+            break
+        recurrence = _RECURRENCE.search(sentence)
+        if recurrence is not None:
+            every = 1 if recurrence.group("yearly") else int(recurrence.group("n") or 2)
+            reading.proposals.append(Proposal("recurrence", {"every": every, "unit": "years",
+                                                             "series": meeting.get("series")},
+                                              start + recurrence.start(), start + recurrence.end(), 0.8))
+            continue
+        cue = _AGREED.search(sentence)
+        follow_up = _FOLLOW_UP.search(sentence)
+        if cue is None and follow_up is None:
+            continue
+        named = _parties_in(at, start, end)
+        due = _due_of(dates, start, end)
+        if follow_up is not None and (cue is not None or _SESSION.search(sentence)):
+            number = _session_number(text, start, end, dates)
+            venue = re.search(r"(?:في|ب)\s*(مقر\s+[^(،,.]+|[^\s،,.]+\s+مقر[^(،,.]*)|at\s+the\s+([^,.(]+)",
+                              sentence[follow_up.start():])
+            value = {"series": meeting.get("series"), "session_number": number,
+                     "due": due[0] if due else None,
+                     "venue": (venue.group(1) or venue.group(2)).strip() if venue else None,
+                     "lead": _ref(named[0]) if named else None,
+                     "text": {reading.language: sentence[follow_up.start():].strip()}}
+            reading.proposals.append(Proposal("follow_up", value, start, end, 0.8 if number else 0.6))
+            continue
+        if cue is None:
+            continue
+        refs = list(dict.fromkeys(_ref(p) for p in named))
+        value = {"text": {reading.language: sentence[cue.start():].strip()}, "lead": refs[0] if refs else None,
+                 "partners": refs[1:], "due": due[0] if due else None}
+        confidence = 0.5 + (0.2 if refs else 0) + (0.1 if due else 0)
+        reading.proposals.append(Proposal("commitment", value, start, end, round(confidence, 2)))

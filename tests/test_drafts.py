@@ -1,0 +1,134 @@
+"""From a meeting report to a draft record: read it (nothing stored), edit, confirm in one call,
+through the API, the CLI and the pages; a report is recorded once."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from api.cli import main as cli
+from domain.access import Role
+from infrastructure.bootstrap import Services
+from tests.conftest import Api
+from tests.world import World
+
+SAMPLES = Path(__file__).resolve().parent / "reports"
+REPORT = (SAMPLES / "un-oic-general-meeting-2022.ar.txt").read_text(encoding="utf-8")
+
+
+def events(services: Services) -> int:
+    return services.store.recorder.max_notification_id() or 0
+
+
+def test_a_report_is_read_into_proposals_with_their_spans_and_nothing_is_stored(
+        api: Api, world: World, services: Services) -> None:
+    before = events(services)
+    answer = api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"})
+    assert answer.status_code == 200, answer.text
+    draft = answer.json()
+    assert events(services) == before
+    meeting = draft["meeting"]["value"]
+    assert (meeting["kind"], meeting["session_number"], meeting["starts_on"], meeting["ends_on"]) == (
+        "general_meeting", 15, "2022-07-18", "2022-07-20")
+    assert (meeting["city"], meeting["time_zone"]) == ("Geneva", "Europe/Zurich")
+    known = {p["value"].get("id") for p in draft["parties"]}
+    assert {world.un, world.oic, world.iofs} <= known
+    [follow_up] = draft["follow_ups"]
+    assert (follow_up["value"]["session_number"], follow_up["value"]["due"]) == (16, {"precision": "year",
+                                                                                      "value": "2024"})
+    span = follow_up["span"]
+    assert REPORT[span["start"]:span["end"]] == follow_up["quote"] and "الدورة السادسة عشرة" in follow_up["quote"]
+    assert draft["recurrences"][0]["value"]["every"] == 2
+    assert all(0 <= p["confidence"] <= 1 for p in draft["commitments"])
+
+
+def test_a_confirmed_draft_is_recorded_in_one_call_once(api: Api, world: World, services: Services) -> None:
+    draft = api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"}).json()
+    confirmation = draft["confirmation"]
+    confirmation["status"] = "agreed"
+    recorded = api.post("/drafts/confirm", confirmation)
+    assert recorded.status_code == 201, recorded.text
+    done = recorded.json()
+    meeting = api.get(f"/meetings/{done['meeting_id']}").json()
+    assert meeting["status"] == "held" and meeting["session_number"] == 15
+    assert meeting["documents"][0]["text"] == REPORT and meeting["venue"]["time_zone"] == "Europe/Zurich"
+    [follow_up] = done["follow_ups"]
+    session = api.get(f"/commitments/{follow_up}").json()
+    assert session["kind"] == "follow_up_session" and session["follow_up"]["session_number"] == 16
+    assert session["lead_party_id"] == world.iofs and session["status"] == "agreed"
+    assert "الدورة السادسة عشرة" in session["provenance"]["quote"]["texts"]["ar"]
+    matrix = next(api.get(f"/commitments/{c}").json() for c in done["commitments"]
+                  if "مصفوفة" in api.get(f"/commitments/{c}").json()["provenance"]["quote"]["texts"]["ar"])
+    assert matrix["due"]["precision"] == "relative" and matrix["due"]["amount"] == 2
+    before = events(services)
+    again = api.post("/drafts/confirm", confirmation).json()
+    assert again["commitments"] == [] and "meeting" in again["already_recorded"] and events(services) == before
+
+
+def test_a_confirmation_naming_what_is_missing_is_refused_and_stores_nothing(
+        api: Api, world: World, services: Services) -> None:
+    confirmation = api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"}).json()["confirmation"]
+    before = events(services)
+    for change, field in ((lambda c: c["meeting"].update(time_zone=None), "meeting.time_zone"),
+                          (lambda c: c["commitments"][0].update(lead=None), "commitments[0].lead"),
+                          (lambda c: c["commitments"][0].update(lead="new:WHO"), "parties")):
+        body = json.loads(json.dumps(confirmation))
+        change(body)
+        refused = api.post("/drafts/confirm", body)
+        assert refused.status_code == 422 and refused.json()["field"] == field, refused.text
+    assert api.post("/drafts", {"text": " ", "published_on": "2022-07-21"}).status_code == 422
+    assert api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"}, role=Role.AUDITOR).status_code == 403
+    assert events(services) == before
+
+
+def test_the_cli_reads_a_report_and_records_its_edited_confirmation(
+        services: Services, api: Api, world: World, tmp_path: Any, capsys: Any) -> None:
+    url = services.settings.database_url
+    report = SAMPLES / "unodc-egypt-2024.ar.txt"
+    assert cli(["draft", str(report), "--published-on", "2024-07-11", "--database-url", url]) == 0
+    said = capsys.readouterr().out
+    assert "meeting: bilateral_talk" in said and "2024-07-10" in said and "nothing is stored" in said
+    assert cli(["draft", str(report), "--published-on", "2024-07-11", "--json", "--database-url", url]) == 0
+    confirmation = json.loads(capsys.readouterr().out)["confirmation"]
+    confirmation["meeting"].update(time_zone="Africa/Cairo", venue="وزارة الخارجية", city="Cairo")
+    confirmation["parties"] = [{"ref": "new:UNODC", "acronym": "UNODC", "name": "مكتب الأمم المتحدة المعني بالمخدرات والجريمة",
+                                "kind": "un_entity"}]
+    for item in confirmation["commitments"]:
+        item["lead"] = "new:UNODC"
+    edited = tmp_path / "confirmation.json"
+    edited.write_text(json.dumps(confirmation, ensure_ascii=False), encoding="utf-8")
+    assert cli(["draft", "--confirm", str(edited), "--database-url", url]) == 0
+    assert "recorded meeting" in capsys.readouterr().out
+    unodc = api.get("/parties", q="UNODC").json()["items"]
+    assert [p["acronym"] for p in unodc] == ["UNODC"]
+    assert len(api.get("/commitments", lead_party=unodc[0]["id"]).json()["items"]) == len(confirmation["commitments"])
+
+
+def test_a_coordinator_drafts_edits_and_confirms_a_report_in_the_pages(api: Api, world: World,
+                                                                       services: Services) -> None:
+    from tests.test_web_pages import visitor_of
+
+    for visitor in visitor_of(services):
+        visitor.client.headers["Accept-Language"] = "ar"
+        visitor.sign_in(api.keys[Role.COORDINATOR], "/drafts")
+        draft = visitor.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"})
+        assert draft.status == 200 and "لا يُسجَّل شيء" in draft.words()
+        fields = draft.all("//form[@id='confirmation']//*[@name]")
+        form: list[tuple[str, str]] = []
+        for element in fields:
+            name = element.get("name")
+            if name == "csrf":
+                continue
+            if element.tag == "select":
+                chosen = [o.get("value") for o in element.xpath(".//option[@selected]")]
+                form += [(name, v) for v in chosen]
+            elif element.tag == "textarea":
+                form.append((name, element.text or ""))
+            elif element.get("type") == "checkbox":
+                if element.get("checked") is not None and not name.startswith("c1"):  # drop the second commitment
+                    form.append((name, element.get("value")))
+            else:
+                form.append((name, element.get("value") or ""))
+        recorded = visitor.post("/drafts/confirm", form)
+        assert recorded.status == 200 and "/app/meetings/" in recorded.url, recorded.words()[:500]
+    made = api.get("/commitments", meeting=recorded.url.rsplit("/", 1)[-1]).json()["items"]
+    assert len(made) == 2  # one commitment (the other was unticked) and the follow-up session
