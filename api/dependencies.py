@@ -1,4 +1,8 @@
-"""Typed dependencies of the routes: services, the caller, and request headers."""
+"""Typed dependencies of the routes: services, the caller, and request headers.
+
+The ones that only read the request or what the process remembers are ``async``: FastAPI runs a
+plain function dependency in a worker thread, a hop per dependency per request that cost more
+than the work (authenticating asks the database only when a key is new to the process)."""
 
 import math
 from typing import Annotated
@@ -34,7 +38,7 @@ def _query_parameters(route: APIRoute) -> frozenset[str]:
     return _DECLARED[key]
 
 
-def known_query_parameters(request: Request) -> None:
+async def known_query_parameters(request: Request) -> None:
     """A query parameter the operation does not know is refused, never silently ignored (a misspelt
     ``as_of`` would otherwise answer about today)."""
     route = request.scope.get("route")
@@ -47,28 +51,28 @@ def known_query_parameters(request: Request) -> None:
             raise UnknownParameter(f"unknown query parameter {name!r}; this operation takes: {accepted}", name)
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     return request.state.services
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_tracker(services: ServicesDep) -> Tracker:
+async def get_tracker(services: ServicesDep) -> Tracker:
     return services.tracker
 
 
 TrackerDep = Annotated[Tracker, Depends(get_tracker)]
 
 
-def get_catalogue(services: ServicesDep) -> Catalogue:
+async def get_catalogue(services: ServicesDep) -> Catalogue:
     return services.catalogue
 
 
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
 
 
-def authenticate(request: Request, services: ServicesDep) -> Principal:
+async def authenticate(request: Request, services: ServicesDep) -> Principal:
     """Every request needs a key: ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``."""
     header = request.headers.get("authorization")
     if header is not None:
@@ -92,19 +96,29 @@ def authenticate(request: Request, services: ServicesDep) -> Principal:
 ReaderDep = Annotated[Principal, Depends(authenticate)]
 
 
-def require_writer(principal: ReaderDep) -> Principal:
+def writer(principal: Principal) -> Principal:
+    """The key, if it may change records (the pages ask it too)."""
     if not principal.role.can_write:
         raise Forbidden(f"a key with the {principal.role.value} role can read but not change anything")
     return principal
 
 
+async def require_writer(principal: ReaderDep) -> Principal:
+    return writer(principal)
+
+
 AnyWriterDep = Annotated[Principal, Depends(require_writer)]
 
 
-def require_unlimited_writer(principal: AnyWriterDep) -> Principal:
+def unlimited_writer(principal: Principal) -> Principal:
+    """The writing key, if it is not limited to some parties' commitments (the pages ask it too)."""
     if not may_change_other_records(principal.party_scope):
         raise Forbidden("this key is limited to the commitments of some parties")
     return principal
+
+
+async def require_unlimited_writer(principal: AnyWriterDep) -> Principal:
+    return unlimited_writer(principal)
 
 
 WriterDep = Annotated[Principal, Depends(require_unlimited_writer)]
@@ -123,19 +137,29 @@ def require_commitment_writer(commitment_id: UUID, principal: AnyWriterDep, trac
 CommitmentWriterDep = Annotated[Principal, Depends(require_commitment_writer)]
 
 
-def require_auditor(principal: ReaderDep) -> Principal:
+def auditor(principal: Principal) -> Principal:
+    """The key, if it may read the audit record (the pages ask it too)."""
     if principal.role not in (Role.ADMIN, Role.AUDITOR):
         raise Forbidden("only admin and auditor keys read this")
     return principal
 
 
+async def require_auditor(principal: ReaderDep) -> Principal:
+    return auditor(principal)
+
+
 AuditorDep = Annotated[Principal, Depends(require_auditor)]
 
 
-def require_admin(principal: ReaderDep) -> Principal:
+def administrator(principal: Principal) -> Principal:
+    """The key, if it is an admin's (the pages ask it too)."""
     if not principal.role.can_administer:
         raise Forbidden(f"only an admin key may do this; this key has the {principal.role.value} role")
     return principal
+
+
+async def require_admin(principal: ReaderDep) -> Principal:
+    return administrator(principal)
 
 
 AdminDep = Annotated[Principal, Depends(require_admin)]
@@ -145,7 +169,7 @@ ETAG_FORM = r'^\s*(\*|(W/)?"?[0-9]{1,18}"?)\s*$'  # what If-Match may hold (chec
 KEY_FORM = r"^\s*[!-~]([ -~]{0,253}[!-~])?\s*$"  # and Idempotency-Key: 1 to 255 printable ASCII characters
 
 
-def if_match(if_match: Annotated[str, Header(alias="If-Match", pattern=ETAG_FORM,  # a string, if sent at all
+async def if_match(if_match: Annotated[str, Header(alias="If-Match", pattern=ETAG_FORM,  # a string, if sent at all
                                              description='the ETag you read, e.g. "3"')] = None) -> int | None:  # type: ignore[assignment]
     """The version the client expects to change; ``None`` when it did not say (or said ``*``)."""
     digits = "".join(ch for ch in if_match or "" if ch.isdigit())
@@ -155,7 +179,7 @@ def if_match(if_match: Annotated[str, Header(alias="If-Match", pattern=ETAG_FORM
 IfMatchDep = Annotated[int | None, Depends(if_match)]
 
 
-def idempotency_key(
+async def idempotency_key(
     idempotency_key: Annotated[str, Header(  # a string, if sent at all
         alias="Idempotency-Key", pattern=KEY_FORM,
         description="any unique string: a retry with the same key and body gets the first response")] = None,  # type: ignore[assignment]

@@ -1,6 +1,10 @@
-"""HTTP scenarios: a real server (uvicorn, 2 workers) and concurrent keep-alive clients on loopback."""
+"""HTTP scenarios: a real server (uvicorn, 2 workers) under wrk, a native load generator (32
+keep-alive connections on 2 threads), beside a bare FastAPI app on the same stack (``bare_app``)
+measured the same way in the same run. The memory scenario drives its server with Python clients."""
 
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +22,53 @@ from bench.seeding import services as bench_services
 from domain.access import Role
 
 ROOT = Path(__file__).resolve().parent.parent
+LUA = Path(__file__).with_name("load.lua")
+GENERATOR = "wrk, 32 connections, 2 threads"
+
+
+def wrk(url: str, headers: dict[str, str], seconds: int, connections: int = 32, body: str | None = None,
+        threads: int = 2) -> dict[str, float]:
+    """wrk's report (requests, seconds, errors, p50/p95/p99 in ms) for ``url`` (a POST of ``body`` if given)."""
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is not installed: the README's test command installs it (apt-get install wrk)")
+    command = ["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s", "-s", str(LUA), url]
+    for name, value in headers.items():
+        command[1:1] = ["-H", f"{name}: {value}"]
+    environment = {**os.environ, **({"WRK_BODY": body} if body is not None else {})}
+    answer = subprocess.run(command, capture_output=True, text=True, check=True, env=environment)
+    report: dict[str, float] = json.loads(answer.stdout.strip().splitlines()[-1])
+    if report["errors"]:
+        raise RuntimeError(f"{report['errors']} errors on {url}: {answer.stdout}")
+    report["rate"] = report["requests"] / report["seconds"]
+    return report
+
+
+@contextmanager
+def bare_server(workers: int = 2) -> Iterator[str]:
+    """The baseline: ``bench.bare_app`` on uvicorn with httptools and uvloop."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port", str(port), "--workers", str(workers),
+         "--http", "httptools", "--loop", "uvloop", "--log-level", "error"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    _wait_until_up(f"{base}/")
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_until_up(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up in 60 s")
 
 
 def free_port() -> int:
@@ -50,13 +101,7 @@ def server(url: str, workers: int = 2) -> Iterator[tuple[str, int]]:
                        "COMMITMENTS_DISPATCH_INTERVAL": "0"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{base}/health", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.1)
+    _wait_until_up(f"{base}/health")
     try:
         yield base, process.pid
     finally:
@@ -103,42 +148,46 @@ def _prepared(url: str) -> tuple[str, str, str]:
     return key, party_id, meeting_id
 
 
-def _against_trivial_get(base: str, key: str, request: Callable[[httpx.Client, int], httpx.Response], total: int,
-                         clients: int) -> tuple[float, float, float, float]:
-    """The scenario's requests/s and p99, and the same for a trivial GET on the same server."""
-    load(base, key, lambda c, n: c.get("/health"), clients * 2, clients)  # warm up
-    trivial, trivial_p99 = load(base, key, lambda c, n: c.get("/health"), total, clients)
-    value, p99 = load(base, key, request, total, clients)
-    return value, p99, trivial, trivial_p99
+def _bare_rate(seconds: int) -> dict[str, float]:
+    with bare_server() as base:
+        wrk(base + "/", {}, 1)  # warm up both workers
+        return wrk(base + "/", {}, seconds)
 
 
-def read_one(engine: str, url: str, total: int, clients: int = 32) -> list[Figure]:
+def _figure(name: str, engine: str, report: dict[str, float], bare: dict[str, float], target: str) -> Figure:
+    return Figure(f"{name} ({GENERATOR}, 2 workers)", engine, "requests/s", report["rate"], report["rate"],
+                  report["rate"], "a bare FastAPI app on the same stack", bare["rate"], target,
+                  {"p99_ms": report["p99_ms"], "baseline_p99_ms": bare["p99_ms"]})
+
+
+def read_one(engine: str, url: str, total: int, seconds: int = 2) -> list[Figure]:
+    """The trivial authenticated GET (``/me``) and reading one commitment, each beside the bare app."""
     key, party_id, meeting_id = _prepared(url)
+    bare = _bare_rate(seconds)
+    headers = {"Authorization": f"Bearer {key}"}
     with server(url) as (base, _):
-        created = httpx.post(f"{base}/commitments", headers={"Authorization": f"Bearer {key}"}, json={
+        created = httpx.post(f"{base}/commitments", headers=headers, json={
             "text": {"texts": {"en": "Read me"}}, "lead_party_id": party_id, "meeting_id": meeting_id,
             "due": {"precision": "year", "value": "2030"}})
         created.raise_for_status()
-        path = f"/commitments/{created.json()['id']}"
-        reads, p99, trivial, trivial_p99 = _against_trivial_get(base, key, lambda c, n: c.get(path), total, clients)
-    return [Figure(f"read one commitment via the API ({clients} clients, 2 workers)", engine, "requests/s", reads,
-                   reads, reads, "a trivial GET on the same server", trivial, "≥ 0.5 × baseline",
-                   {"p99_ms": p99, "baseline_p99_ms": trivial_p99})]
+        wrk(base + "/me", headers, 1)  # warm up both workers
+        trivial = wrk(base + "/me", headers, seconds)
+        one = wrk(f"{base}/commitments/{created.json()['id']}", headers, seconds)
+    return [_figure("trivial authenticated GET", engine, trivial, bare, "≥ 0.35 × baseline"),
+            _figure("read one commitment via the API", engine, one, bare, "≥ 0.15 × baseline")]
 
 
-def record_many(engine: str, url: str, total: int, clients: int = 32) -> list[Figure]:
+def record_many(engine: str, url: str, total: int, seconds: int = 2) -> list[Figure]:
     key, party_id, meeting_id = _prepared(url)
-    body = {"text": {"texts": {"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"},
-                     "authentic": "ar"},
-            "lead_party_id": party_id, "meeting_id": meeting_id, "due": {"precision": "year", "value": "2030"},
-            "status": "agreed"}
+    body = json.dumps({"text": {"texts": {"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"},
+                                "authentic": "ar"},
+                       "lead_party_id": party_id, "meeting_id": meeting_id, "due": {"precision": "year", "value": "2030"},
+                       "status": "agreed"}, ensure_ascii=False)
+    bare = _bare_rate(seconds)
     with server(url) as (base, _):
-        recorded, p99, trivial, trivial_p99 = _against_trivial_get(
-            base, key, lambda c, n: c.post("/commitments", json=body), total, clients)
-    return [Figure(f"record commitments via the API ({clients} clients, 2 workers, one per request)", engine,
-                   "requests/s",
-                   recorded, recorded, recorded, "a trivial GET on the same server", trivial,
-                   "≥ 1,000/s on SQLite; p99 reported", {"p99_ms": p99, "baseline_p99_ms": trivial_p99})]
+        recorded = wrk(base + "/commitments", {"Authorization": f"Bearer {key}"}, seconds, body=body)
+    return [_figure("record commitments via the API (one per request)", engine, recorded, bare,
+                    "≥ 0.06 × baseline (SQLite), p99 ≤ 100 ms")]
 
 
 def peak_rss_mb(pid: int) -> float:

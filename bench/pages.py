@@ -2,33 +2,17 @@
 commitments, each page beside a trivial page (the sign-in form) measured in the same run. One
 connection per worker: the time a page takes to render, not the queue of a saturated server."""
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
 from sqlalchemy import text
 
 from application.queries import CommitmentFilter
-from bench.http_load import server
+from bench.http_load import server, wrk
 from bench.measure import Figure, summary
 from bench.seeding import database, followed, services
 from domain.access import Role
 
-LUA = Path(__file__).with_name("percentiles.lua")
-
-
-def wrk(url: str, cookie: str, seconds: int = 5, connections: int = 2) -> dict[str, float]:
-    """Latency percentiles of ``url`` under ``connections`` keep-alive connections on 2 threads."""
-    if shutil.which("wrk") is None:
-        raise RuntimeError("wrk is not installed: the README's test command installs it (apt-get install wrk)")
-    answer = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "-s", str(LUA),
-                             "-H", f"Cookie: session={cookie}", "-H", "Accept-Language: ar", url],
-                            capture_output=True, text=True, check=True)
-    report = json.loads(answer.stdout.strip().splitlines()[-1])
-    if report["errors"]:
-        raise RuntimeError(f"{report['errors']} errors on {url}: {answer.stdout}")
-    return report
+def page_load(url: str, cookie: str, seconds: int = 5, connections: int = 2) -> dict[str, float]:
+    """Latency percentiles of a page under ``connections`` keep-alive connections, in Arabic."""
+    return wrk(url, {"Cookie": f"session={cookie}", "Accept-Language": "ar"}, seconds, connections)
 
 
 def render_pages(engine: str, count: int, runs: int, seconds: int = 5) -> list[Figure]:
@@ -48,13 +32,13 @@ def render_pages(engine: str, count: int, runs: int, seconds: int = 5) -> list[F
                  "one commitment": f"/app/commitments/{some}"}
         figures = []
         with server(url) as (base, _):
-            wrk(base + "/app/sign-in", session.token, 1)  # warm up both workers
+            page_load(base + "/app/sign-in", session.token, 1)  # warm up both workers
             measured: dict[str, list[float]] = {name: [] for name in pages}
             trivial: list[float] = []
             for _ in range(runs):
-                trivial.append(wrk(base + "/app/sign-in", session.token, seconds)["p95_ms"])
+                trivial.append(page_load(base + "/app/sign-in", session.token, seconds)["p95_ms"])
                 for name, path in pages.items():
-                    measured[name].append(wrk(base + path, session.token, seconds)["p95_ms"])
+                    measured[name].append(page_load(base + path, session.token, seconds)["p95_ms"])
         for name, values in measured.items():
             value, low, high = summary(values)
             figures.append(Figure(f"page: {name}, p95, {count:,} commitments (wrk, a connection per worker, 2 workers)",

@@ -13,9 +13,10 @@ def test_every_scenario_runs_and_reports_on_both_engines(monkeypatch) -> None:  
     figures = bench.run("smoke", ["sqlite", "postgresql"], runs=1)
     assert {(f.scenario.split(" ")[0], f.engine) for f in figures} == {
         (word, engine) for word in ("record", "find", "verify", "load", "search", "mark", "read", "deliver", "rebuild",
-                                     "peak", "page:", "import")
+                                     "peak", "page:", "import", "trivial")
         for engine in ("sqlite", "postgresql")}
     assert len([f for f in figures if f.scenario.startswith("record")]) == 4  # application layer and API
+    assert len([f for f in figures if f.scenario.startswith("trivial")]) == 2  # one on each engine
     assert len([f for f in figures if f.scenario.startswith("page:")]) == 8  # four pages on each engine
     assert all(f.value > 0 and f.low <= f.value <= f.high for f in figures)
     assert all(f.notes.get("intact") == 1.0 for f in figures if f.scenario.startswith("verify"))

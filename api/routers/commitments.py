@@ -41,8 +41,8 @@ from api.routers.common import (
 from api.schemas import (
     Assessment,
     CommitmentCreate,
-    Correction,
     CommitmentPage,
+    Correction,
     Delivery,
     DueRevision,
     History,

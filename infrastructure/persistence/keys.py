@@ -2,11 +2,19 @@
 
 Keys are 256-bit random tokens, so a fast hash is enough to make a stolen table
 useless; no salt or slow hash is needed as it would be for passwords.
+
+A process remembers the active keys it has seen, so that authenticating a request asks nothing of
+the database. What it remembers is dropped when any key is revoked: every ``FRESHNESS`` seconds at
+most, on the first request after, one query reads how many keys are revoked and the latest
+revocation, which every process sees; a revocation in this process drops it at once. A revoked key
+is so refused everywhere within ``FRESHNESS`` seconds (decision 0028).
 """
 
 import hashlib
 import json
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +25,8 @@ from domain.access import Role
 from infrastructure.persistence.tables import api_keys
 
 KEY_PREFIX = "cmk_"
+FRESHNESS = 0.25  # seconds: how long a process trusts the keys it remembers without asking
+MAX_REMEMBERED = 10_000
 
 
 @dataclass(frozen=True)
@@ -45,9 +55,16 @@ def token_hash(token: str) -> str:
 
 
 class KeyStore:
-    def __init__(self, engine: Engine, clock: Callable[[], datetime]) -> None:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime], freshness: float = FRESHNESS,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.engine = engine
         self.clock = clock
+        self.freshness = freshness
+        self.monotonic = monotonic
+        self._remembered: dict[tuple[str, str], Principal] = {}  # ("hash" or "id", value) -> the active key
+        self._revocations: tuple[int, object] | None = None
+        self._asked_at = float("-inf")
+        self._lock = threading.Lock()
 
     def create(self, role: Role, name: str, party_scope: list[str] | None = None) -> tuple[Principal, str]:
         """Make a key; returns it in clear, the only time it can be read."""
@@ -68,11 +85,38 @@ class KeyStore:
     def authenticate(self, key: str) -> Principal | None:
         if not key.startswith(KEY_PREFIX) or len(key) > 200:
             return None
-        return self._active(api_keys.c.key_hash == token_hash(key))
+        hashed = token_hash(key)
+        return self._remembering(("hash", hashed), lambda: self._active(api_keys.c.key_hash == hashed))
 
     def principal(self, key_id: str) -> Principal | None:
         """Who the key with this id is, while it is not revoked (a web session asks on every request)."""
-        return self._active(api_keys.c.id == key_id)
+        return self._remembering(("id", key_id), lambda: self._active(api_keys.c.id == key_id))
+
+    def _remembering(self, name: tuple[str, str], ask: Callable[[], Principal | None]) -> Principal | None:
+        self._forget_if_revoked()
+        found = self._remembered.get(name)
+        if found is None:
+            found = ask()
+            if found is not None:
+                with self._lock:
+                    if len(self._remembered) >= MAX_REMEMBERED:
+                        self._remembered.clear()
+                    self._remembered[name] = found
+        return found
+
+    def _forget_if_revoked(self) -> None:
+        now = self.monotonic()
+        if now - self._asked_at < self.freshness:
+            return
+        with self.engine.connect() as connection:
+            revocations = tuple(connection.execute(
+                select(func.count(), func.max(api_keys.c.revoked_at)).where(api_keys.c.revoked_at.is_not(None))
+            ).one())
+        with self._lock:
+            if revocations != self._revocations:
+                self._remembered.clear()
+                self._revocations = revocations  # type: ignore[assignment]
+            self._asked_at = now
 
     def _active(self, condition: ColumnElement[bool]) -> Principal | None:
         with self.engine.connect() as connection:
@@ -105,4 +149,6 @@ class KeyStore:
                 .where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
                 .values(revoked_at=self.clock())
             )
+        with self._lock:
+            self._remembered.clear()
         return result.rowcount == 1

@@ -6,7 +6,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.dependencies import ServicesDep, require_admin
+from api.dependencies import ServicesDep, administrator
 from api.problems import Forbidden
 from api.routers.subscriptions import SubscriptionCreate
 from api.web.forms import checked, identifiers, value, values
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/admin")
 
 
 def _admin(visitor: Visitor) -> str:
-    return require_admin(visitor.principal).id  # type: ignore[arg-type]
+    return administrator(visitor.principal).id  # type: ignore[arg-type]
 
 
 def _back(request: Request, where: str) -> RedirectResponse:

@@ -6,7 +6,7 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.dependencies import ServicesDep, require_auditor
+from api.dependencies import ServicesDep, auditor
 from api.web.page import page
 from api.web.visitors import SignedInDep
 from infrastructure.audit import export as audit_export
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/audit")
 
 @router.get("", response_class=HTMLResponse, name="audit")
 def audit(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
-    require_auditor(visitor.principal)  # type: ignore[arg-type]
+    auditor(visitor.principal)  # type: ignore[arg-type]
     services.audit.catch_up()
     verification = services.audit_watch.verify() if request.query_params.get("verify") == "1" else None
     denials, _ = services.denials.recent(None, 100)
@@ -27,7 +27,7 @@ def audit(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTML
 @router.get("/head.json", name="audit_head")
 def head(request: Request, visitor: SignedInDep, services: ServicesDep) -> Response:
     """The signed head, as ``GET /audit/head`` answers it, to keep beside the bundle."""
-    require_auditor(visitor.principal)  # type: ignore[arg-type]
+    auditor(visitor.principal)  # type: ignore[arg-type]
     services.audit.catch_up()
     body = json.dumps({**services.audit.head(), "chain": services.audit_watch.state().shown()}, ensure_ascii=False,
                       indent=2)
@@ -37,6 +37,6 @@ def head(request: Request, visitor: SignedInDep, services: ServicesDep) -> Respo
 
 @router.get("/bundle.zip", name="audit_bundle")
 def bundle(request: Request, visitor: SignedInDep, services: ServicesDep) -> Response:
-    require_auditor(visitor.principal)  # type: ignore[arg-type]
+    auditor(visitor.principal)  # type: ignore[arg-type]
     return Response(audit_export.zipped(services.audit), media_type="application/zip",
                     headers={"Content-Disposition": 'attachment; filename="audit-bundle.zip"'})

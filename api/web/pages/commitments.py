@@ -17,7 +17,7 @@ from api.dependencies import (
     ServicesDep,
     TrackerDep,
     require_commitment_writer,
-    require_writer,
+    writer,
 )
 from api.schemas import (
     Assessment,
@@ -157,7 +157,7 @@ def act(commitment_id: UUID, action: Action, request: Request, visitor: SignedIn
         services: ServicesDep) -> Response:
     """Carry out an action of the commitment's lifecycle; a refusal shows the commitment again with
     the rule's own words, and the status the JSON API would answer."""
-    principal = require_commitment_writer(commitment_id, require_writer(visitor.principal),  # type: ignore[arg-type]
+    principal = require_commitment_writer(commitment_id, writer(visitor.principal),  # type: ignore[arg-type]
                                           services.tracker)
 
     def carried_out() -> Response:

@@ -1,4 +1,11 @@
--- wrk's report as one JSON line: requests/s and latency percentiles in milliseconds.
+-- wrk's script for the HTTP figures: a GET, or (WRK_BODY set) a POST of that JSON body; the
+-- report as one JSON line: requests/s and latency percentiles in milliseconds.
+local body = os.getenv("WRK_BODY")
+if body then
+  wrk.method = "POST"
+  wrk.body = body
+  wrk.headers["Content-Type"] = "application/json"
+end
 done = function(summary, latency, requests)
   io.write(string.format('{"requests": %d, "seconds": %.3f, "errors": %d, "p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f}\n',
     summary.requests, summary.duration / 1e6,
