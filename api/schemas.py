@@ -337,24 +337,28 @@ class PartyPage(Answer):
     items: list[PartyView]
     next_cursor: str | None = Field(description="pass as cursor for the next page; null on the last")
     total: int = Field(description="every item matching the filters")
+    total_exact: bool = Field(description="false when counting stopped at the bound (total is then that bound)")
 
 
 class MeetingPage(Answer):
     items: list[MeetingView]
     next_cursor: str | None
     total: int
+    total_exact: bool
 
 
 class AgreementPage(Answer):
     items: list[AgreementView]
     next_cursor: str | None
     total: int
+    total_exact: bool
 
 
 class CommitmentPage(Answer):
     items: list[CommitmentView]
     next_cursor: str | None
     total: int
+    total_exact: bool
 
 
 class History(Answer):

@@ -26,7 +26,8 @@ MAX_LIMIT = 200
 class Results:
     items: list[dict[str, Any]]
     next_cursor: str | None
-    total: int
+    total: int  # every match, or (``total_exact`` false) the bound counting stopped at: "10,000 or more"
+    total_exact: bool = True
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class CommitmentFilter:
     as_of: datetime | None = None  # answer as the record stood at this instant
     axis: str = "recorded"  # with as_of: recorded (as the record stood) or effective (facts that had happened)
     sort: str = "recorded"  # recorded | due | -due (open-ended ones after every due, or before with -due)
+    exact_total: bool = False  # count every match, past the bound at which lists stop counting
     cursor: str | None = None
     limit: int = 50
 

@@ -188,3 +188,24 @@ def test_a_cursor_from_another_sort_is_refused(api: Api, world: World) -> None:
     add(api, world, world.oic, "2024-01-01")
     cursor = api.get("/commitments", limit=1).json()["next_cursor"]
     assert_problem(api.get("/commitments", limit=1, sort="due", cursor=cursor), 400, "invalid-cursor", "cursor")
+
+
+
+def test_a_list_counts_its_matches_up_to_a_bound_unless_asked_for_the_exact_total(api: Api, world: World,
+                                                                                   services: Any) -> None:
+    from dataclasses import replace
+
+    from application.queries import CommitmentFilter
+    from infrastructure.read_model.catalogue import SqlCatalogue
+
+    for n in range(3):
+        api.created("/commitments", commitment(world.meeting, world.iofs, text={"texts": {"en": f"Task {n}"}}))
+    small = SqlCatalogue(services.engine, counted_up_to=3)  # a bound of 3 stands for the 10,000 of a service
+    bounded = small.find_commitments(CommitmentFilter(limit=2))
+    exact = small.find_commitments(replace(CommitmentFilter(limit=2), exact_total=True))
+    assert (bounded.total, bounded.total_exact, len(bounded.items)) == (3, False, 2)
+    assert (exact.total, exact.total_exact) == (4, True)
+    listed = api.get("/commitments", total="exact", limit=1).json()
+    assert (listed["total"], listed["total_exact"]) == (4, True)
+    assert api.get("/commitments", limit=1).json()["total_exact"] is True  # 4 is below the service's bound
+    assert api.get("/commitments", total="some").status_code == 422

@@ -112,10 +112,15 @@ CommitmentQuery = Annotated[CommitmentFilter, Depends(commitment_query)]
 
 
 @router.get("", response_model=CommitmentPage)
-def list_commitments(catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep, query: CommitmentQuery,
-                     cursor: CursorQuery = None, limit: LimitQuery = 50) -> JSONResponse:
+def list_commitments(
+    catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep, query: CommitmentQuery, cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+    total: Annotated[Literal["bounded", "exact"], Query(description="bounded (the default): matches are counted up "
+                                                        "to 10,000 (total_exact false past it); exact: all")] = "bounded",
+) -> JSONResponse:
     """Commitments matching every filter given, with their total count, a page at a time."""
-    return page(lists.commitments(tracker.histories, catalogue, replace(query, cursor=cursor, limit=limit)))
+    return page(lists.commitments(tracker.histories, catalogue, replace(
+        query, cursor=cursor, limit=limit, exact_total=total == "exact")))
 
 
 @router.get("/export", response_class=Response, responses={
@@ -139,11 +144,13 @@ def export_commitments(
 
 
 @router.get("/{commitment_id}", response_model=CommitmentView)
-def get_commitment(
+async def get_commitment(
     commitment_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None, as_of: AsOfQuery = None,
     axis: AxisQuery = "recorded",
 ) -> JSONResponse:
-    """The commitment now; or at a ``version``; or ``as_of`` an instant, exactly as it stood then."""
+    """The commitment now; or at a ``version``; or ``as_of`` an instant, exactly as it stood then.
+    ``async`` (run on the event loop, not in a worker thread): reading one commitment now is a
+    primary-key read of a few events, shorter than the thread hop (BENCHMARKS.md)."""
     return resource(tracker.commitments.get(commitment_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 

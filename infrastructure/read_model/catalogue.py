@@ -55,13 +55,18 @@ _LABELS = {"party": ("names", parties_view), "meeting": ("title", meetings_view)
            "agreement": ("title", agreements_view), "commitment": ("text", commitments_view)}
 
 
+COUNTED_UP_TO = 10_000  # lists count their matches up to this many, unless asked for the exact total
+
+
 class SqlCatalogue:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, counted_up_to: int = COUNTED_UP_TO) -> None:
         self.engine = engine
+        self.counted_up_to = counted_up_to  # lists count their matches up to this many, unless asked for all
         self._tallies: dict[frozenset[str] | None, tuple[int, list[Tally]]] = {}  # scope -> (read-model position, tally)
 
     def _page(self, statement: Select[Any], table: Any, conditions: list[ColumnElement[bool]], cursor: str | None,
-              limit: int, order: str = "recorded", search: tuple[str, Words | None] = ("", None)) -> Results:
+              limit: int, order: str = "recorded", search: tuple[str, Words | None] = ("", None),
+              exact: bool = False) -> Results:
         """One page of ``statement``'s rows meeting ``conditions`` (and having the words of
         ``search``: a kind and its words, if any), in ``order``, after ``cursor``; and how many
         there are in all."""
@@ -94,12 +99,13 @@ class SqlCatalogue:
                 else:
                     keyset.append(or_(due < at, and_(due == at, seq < position)))
             ordering = [due, seq] if order == "due" else [due.desc(), seq.desc()]
+        bound = None if exact else self.counted_up_to
         with self.engine.connect() as connection:
-            total = connection.execute(_count(table, conditions, matches, search_alone)).scalar_one()
+            total = connection.execute(_count(table, conditions, matches, search_alone, bound)).scalar_one()
             rows = connection.execute(
                 statement.where(*conditions, *keyset).order_by(*ordering).limit(limit + 1)
             ).all()
-        return _results(rows, limit, total, name)
+        return _results(rows, limit, total, name, bound)
 
     def _search_page(self, statement: Select[Any], table: Table, kind: str, words: Words, cursor: str | None,
                      limit: int) -> Results:
@@ -136,7 +142,7 @@ class SqlCatalogue:
             conditions.append(table.c.review_due == query.review_due)
         statement = select(table.c.document, table.c.seq, table.c.due_order)
         return self._page(statement, table, conditions, query.cursor, query.limit, query.sort,
-                          ("commitment", query.words))
+                          ("commitment", query.words), exact=query.exact_total)
 
     def ids(self, query: Filter) -> list[str]:
         kind, table, conditions = self._fixed(query)
@@ -346,21 +352,31 @@ class SqlCatalogue:
         return hits[:limit]
 
 
-def _results(rows: Sequence[Row[Any]], limit: int, total: int, name: str) -> Results:
-    """The page out of ``limit + 1`` rows: the one past the page says there is a next one."""
+
+def _results(rows: Sequence[Row[Any]], limit: int, total: int, name: str, bound: int | None = None) -> Results:
+    """The page out of ``limit + 1`` rows: the one past the page says there is a next one; a count
+    that passed its ``bound`` is given as that bound."""
     items = [json.loads(row.document) for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
         next_cursor = (cursors.encode(name, last.seq) if name.endswith(":recorded")
                        else cursors.encode(name, last.due_order.isoformat(), last.seq))
+    if bound is not None and total > bound:
+        return Results(items=items, next_cursor=next_cursor, total=bound, total_exact=False)
     return Results(items=items, next_cursor=next_cursor, total=total)
 
 
 def _count(table: Any, conditions: list[ColumnElement[bool]], matches: Subquery | None,
-           search_alone: bool) -> Select[Any]:
+           search_alone: bool, bound: int | None = None) -> Select[Any]:
+    """How many rows match; with a ``bound``, counting stops one past it, so that a page of a list
+    of a million costs what a page of ten thousand does."""
     if matches is None:
-        return select(func.count()).select_from(table).where(*conditions)
-    if search_alone:
-        return select(func.count()).select_from(matches)
-    return select(func.count()).select_from(matches.join(table, table.c.seq == matches.c.seq)).where(*conditions)
+        counted = select(table.c.seq).where(*conditions)
+    elif search_alone:
+        counted = select(matches.c.seq)
+    else:
+        counted = select(table.c.seq).select_from(matches.join(table, table.c.seq == matches.c.seq)).where(*conditions)
+    if bound is not None:
+        counted = counted.limit(bound + 1)
+    return select(func.count()).select_from(counted.subquery())
