@@ -102,6 +102,7 @@ def test_projections_rebuild_replays_every_event(tmp_path: Path) -> None:
     rebuilt = run("projections", "rebuild", "--database-url", url)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "rebuilt the read model from 2 events" in rebuilt.stdout
+    assert "rebuilding" in rebuilt.stderr and "2/2" in rebuilt.stderr  # the progress bar: done, rate, left
     assert "read model at event 2 of 2" in run("projections", "status", "--database-url", url).stdout
 
 

@@ -42,6 +42,11 @@ def test_a_rebuild_equals_the_read_model_built_as_events_came(services: Services
     position = services.projector.rebuild()
     assert position == services.store.recorder.max_notification_id()
     assert dump(services.engine) == incremental
+    told: list[tuple[int, int]] = []  # in steps, telling how far it has come (the CLI's progress bar)
+    assert services.projector.rebuild(lambda reached, latest: told.append((reached, latest)), step=500) == position
+    assert dump(services.engine) == incremental
+    assert told[-1] == (position, position) and len(told) >= position // 500
+    assert [reached for reached, _ in told] == sorted(reached for reached, _ in told)
 
 
 def test_the_follow_up_of_the_history_was_fulfilled(services: Services, clock: FrozenClock) -> None:

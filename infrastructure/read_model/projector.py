@@ -104,11 +104,18 @@ class Projector(LogFollower):
         connection.execute(insert(projection_state).values(name=self.name, position=0,
                                                            schema_version=READ_MODEL_VERSION))
 
-    def rebuild(self) -> int:
-        """Drop the read model and project the whole event log again."""
+    def rebuild(self, progress: Callable[[int, int], object] | None = None, step: int = 10_000) -> int:
+        """Drop the read model and project the whole event log again, ``step`` events at a time;
+        ``progress(position, latest)`` is told after each step."""
         with self.engine.begin() as connection:
             self._recreate(connection)
         self._cache.clear()
+        latest = self.recorder.max_notification_id() or 0
+        reached = 0
+        while reached < latest:
+            reached = self.catch_up(until=min(reached + step, latest))
+            if progress is not None:
+                progress(reached, latest)
         return self.catch_up()
 
     # -- following the log --------------------------------------------------------------
