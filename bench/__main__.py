@@ -10,13 +10,14 @@ from bench.measure import Figure
 
 SCALES = {
     "tiny": {"record": 30, "scan": [1_000, 5_000], "chain": 1_000, "history": 300, "search": 2_000, "mark": 50,
-             "http": 640, "deliver": 100, "rebuild": 1_000, "memory": 1_000, "pages": 1_000, "import": 200},
+             "http": 640, "deliver": 100, "rebuild": 1_000, "memory": 1_000, "pages": 1_000, "import": 200, "ids": 2_000},
     "small": {"record": 500, "scan": [10_000, 100_000], "chain": 20_000, "history": 10_000, "search": 20_000,
               "mark": 1_000, "http": 6_400, "deliver": 2_000, "rebuild": 50_000, "memory": 100_000,
-              "pages": 100_000, "import": 5_000},
+              "pages": 100_000, "import": 5_000, "ids": 100_000},
     "full": {"record": 2_000, "scan": [10_000, 100_000, 1_000_000], "chain": 1_000_000, "history": 10_000,
              "search": 100_000, "mark": 10_000, "http": 32_000, "deliver": 10_000, "rebuild": 1_000_000,
-             "memory": 1_000_000, "pages": 100_000, "import": 20_000},
+             "memory": 1_000_000, "pages": 100_000, "import": 20_000,
+             "ids": 1_000_000},
 }
 
 
@@ -33,6 +34,7 @@ SCENARIOS: dict[str, Callable[[str, dict[str, Any], int], list[Figure]]] = {
     "deliver": lambda engine, sizes, runs: scenarios.deliver_webhooks(engine, sizes["deliver"], runs),
     "rebuild": lambda engine, sizes, runs: scenarios.rebuild_read_model(engine, sizes["rebuild"], runs),
     "memory": lambda engine, sizes, runs: scenarios.api_memory(engine, sizes["memory"], runs),
+    "ids": lambda engine, sizes, runs: scenarios.new_ids(engine, sizes["ids"], runs),
     "import": lambda engine, sizes, runs: scenarios.import_matrix(engine, sizes["import"], runs),
     "pages": lambda engine, sizes, runs: pages.render_pages(engine, sizes["pages"], runs,
                                                             1 if sizes["pages"] < 10_000 else 5),

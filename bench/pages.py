@@ -10,6 +10,7 @@ from bench.measure import Figure, summary
 from bench.seeding import database, followed, services
 from domain.access import Role
 
+
 def page_load(url: str, cookie: str, seconds: int = 5, connections: int = 2) -> dict[str, float]:
     """Latency percentiles of a page under ``connections`` keep-alive connections, in Arabic."""
     return wrk(url, {"Cookie": f"session={cookie}", "Accept-Language": "ar"}, seconds, connections)

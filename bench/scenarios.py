@@ -322,3 +322,35 @@ def import_matrix(engine: str, count: int, runs: int) -> list[Figure]:
     value, low, high = summary(ours)
     return [Figure(f"import a matrix of {count:,} rows (one call, batches of 500)", engine, "rows/s", value, low, high,
                    "recording the same commitments one call each", summary(baseline)[0], "≥ 1 × baseline")]
+
+
+def time_ordered_id() -> uuid.UUID:
+    """A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits, version 7, variant 10."""
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(uuid.uuid4().bytes[6:], "big") & ((1 << 80) - 1)
+    value = (value & ~(0xF << 76)) | (0x7 << 76)
+    value = (value & ~(0x3 << 62)) | (0x2 << 62)
+    return uuid.UUID(int=value)
+
+
+def new_ids(engine: str, count: int, runs: int) -> list[Figure]:
+    """Saving ``count`` new aggregates (one small event each) under time-ordered ids (UUIDv7), beside
+    the same under random ids (UUIDv4, what the aggregates use today), each on a fresh database
+    already holding ``count`` events under random ids: index inserts that stay local, or not."""
+    def measured(make_id: Callable[[], uuid.UUID]) -> float:
+        with database(engine) as url:
+            app = Application(env=event_store_env(url))
+            for _ in range(count // 1_000):  # what is stored already, under random ids, 1,000 a save
+                app.save(*(Note._create(Note.Written, id=uuid.uuid4(), text="x")  # type: ignore[attr-defined]
+                           for _ in range(1_000)))
+            made = [Note._create(Note.Written, id=make_id(), text="تنفيذ مصفوفة الأنشطة المشتركة")  # type: ignore[attr-defined]
+                    for _ in range(count)]
+            value = rate(count, lambda: [app.save(*made[i:i + 100]) for i in range(0, count, 100)])
+            app.close()
+        return value
+
+    ordered = [measured(time_ordered_id) for _ in range(runs)]
+    random_ids = [measured(uuid.uuid4) for _ in range(runs)]
+    value, low, high = summary(ordered)
+    return [Figure(f"save {count:,} new aggregates under time-ordered ids (UUIDv7), 100 a save, beside {count:,} stored",
+                   engine, "aggregates/s", value, low, high, "the same under random ids (UUIDv4)",
+                   summary(random_ids)[0], "≥ 1 × baseline to adopt")]

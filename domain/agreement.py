@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.due import Due
 from domain.errors import DomainError, InvalidValue
+from domain.identifiers import time_ordered_id
 from domain.meeting import DateRange
 from domain.text import MultilingualText
 
@@ -55,6 +56,7 @@ class Agreement(Aggregate):
     """Version 2 of the aggregate (in snapshots) added ``adopted_on``."""
 
     class_version = 2
+    create_id = staticmethod(time_ordered_id)  # new ones are time-ordered (UUIDv7)
 
     class Adopted(Aggregate.Created):
         """Version 2 added ``adopted_on``; agreements adopted before count from when they were recorded."""

@@ -22,7 +22,7 @@ from domain.errors import (
     InvalidValue,
     ReasonRequired,
 )
-from domain.identifiers import series_slug
+from domain.identifiers import series_slug, time_ordered_id
 from domain.lifecycle import (
     ALLOWED_FROM,
     ASSESSED,
@@ -155,6 +155,8 @@ class CannotSupersedeItself(DomainError):
 
 class Commitment(Aggregate):
     """Version 2 of the aggregate (in snapshots) added ``made_on`` and the review date; version 3 ``notes``."""
+
+    create_id = staticmethod(time_ordered_id)  # new ones are time-ordered (UUIDv7)
 
     class_version = 3
 

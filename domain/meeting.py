@@ -10,7 +10,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.due import calendar_day, time_zone
 from domain.errors import DomainError, InvalidValue
-from domain.identifiers import series_slug
+from domain.identifiers import series_slug, time_ordered_id
 from domain.text import (
     DOCUMENT_TEXT_MAX,
     SHORT_TEXT_MAX,
@@ -147,6 +147,8 @@ class MeetingNotOpen(DomainError):
 
 
 class Meeting(Aggregate):
+    create_id = staticmethod(time_ordered_id)  # new ones are time-ordered (UUIDv7)
+
     @event("Scheduled")
     def __init__(
         self,
