@@ -9,11 +9,12 @@ from bench import scenarios
 def test_every_scenario_runs_and_reports_on_both_engines(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setitem(bench.SCALES, "smoke", {"record": 5, "scan": [200, 400], "chain": 100, "history": 30,
                                                 "search": 200, "mark": 10, "http": 64, "deliver": 20,
-                                                "rebuild": 100, "memory": 100, "pages": 100, "import": 20})
+                                                "rebuild": 100, "memory": 100, "pages": 100, "import": 20,
+                                                "ids": 20})
     figures = bench.run("smoke", ["sqlite", "postgresql"], runs=1)
     assert {(f.scenario.split(" ")[0], f.engine) for f in figures} == {
         (word, engine) for word in ("record", "find", "verify", "load", "search", "mark", "read", "deliver", "rebuild",
-                                     "peak", "page:", "import", "trivial")
+                                     "peak", "page:", "import", "trivial", "save")
         for engine in ("sqlite", "postgresql")}
     assert len([f for f in figures if f.scenario.startswith("record")]) == 4  # application layer and API
     assert len([f for f in figures if f.scenario.startswith("trivial")]) == 2  # one on each engine
