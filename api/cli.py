@@ -125,10 +125,10 @@ def projections_rebuild(args: argparse.Namespace) -> int:
     """A progress bar on the terminal (standard error): events projected, events/s, time left."""
     from tqdm import tqdm
 
-    with _services(args, catch_up=False) as services:
-        with tqdm(total=services.store.recorder.max_notification_id() or 0, unit="event", desc="rebuilding",
-                  file=sys.stderr, disable=args.json) as bar:
-            position = services.projector.rebuild(lambda reached, latest: bar.update(reached - bar.n))
+    with _services(args, catch_up=False) as services, tqdm(
+            total=services.store.recorder.max_notification_id() or 0, unit="event", desc="rebuilding",
+            file=sys.stderr, disable=args.json) as bar:
+        position = services.projector.rebuild(lambda reached, latest: bar.update(reached - bar.n))
     _say(args, f"rebuilt the read model from {position} events", {"position": position})
     return 0
 

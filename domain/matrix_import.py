@@ -282,7 +282,9 @@ def _calendar(text: str) -> tuple[str, str] | None:
     if named and month_number(named[2]):
         number = month_number(named[2])
         of_month = named[1] or named[3]
-        return ("day", f"{named[4]}-{number:02d}-{int(of_month):02d}") if of_month else ("month", f"{named[4]}-{number:02d}")
+        if of_month:
+            return "day", f"{named[4]}-{number:02d}-{int(of_month):02d}"
+        return "month", f"{named[4]}-{number:02d}"
     words = [_bare(word) for word in text.split()]
     if len(words) >= 3 and words[0] in _QUARTER_WORDS and words[1] in _QUARTERS and words[-1].isdigit():
         return "quarter", f"{words[-1]}-Q{_QUARTERS[words[1]]}"

@@ -321,7 +321,8 @@ def _new_parties(text: str, known: list[_PartyAt], parties: Sequence[KnownParty]
 
 _AGREED = re.compile(
     r"(?:ات|إت)فق(?:ا|وا|ت)?\b(?!\s+علي(?:ها|ه)\b)|تم\s+(?:ال)?اتفاق(?!\s+علي(?:ها|ه)\b)|"
-    r"(?:تأكيد|أكد|أكدا|أكدوا|جدد|تجديد)\s+(?:ال)?التزام|(?:ي|ت)لتزم|تعهد|سيواصل|ستواصل|سيتم|سوف|ستقوم|سيقوم|ستتولى|سيتولى|ستعمل|سيعمل|تتولى|"
+    r"(?:تأكيد|أكد|أكدا|أكدوا|جدد|تجديد)\s+(?:ال)?التزام|(?:ي|ت)لتزم|تعهد|سيواصل|ستواصل|سيتم|سوف|"
+    r"ستقوم|سيقوم|ستتولى|سيتولى|ستعمل|سيعمل|تتولى|"
     r"قرر|أقر|(?:ي|ت)عتزم|agreed|will\s+(?!be\s+held)|committed|undertook|decided|pledged|resolved\s+to|shall",
     re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"(?:عقد|يعقد|تعقد|انعقاد|استضافة)\s+(?:ال)?(?:دورة|اجتماع)|(?:hold|host|convene)\s+the\s+|"
@@ -337,7 +338,8 @@ _AGREEMENTS: list[tuple[str, str]] = [
     ("mou", r"مذكر(?:ة|ات)\s+(?:ال)?تفاهم|memorand(?:um|a)\s+of\s+understanding"),
     ("joint_statement", r"(?:ال)?بيان\s+(?:ال)?مشترك|joint\s+(?:statement|communiqu[eé])"),
     ("recommendations", r"(?:ال)?توصيات|recommendations"),
-    ("framework", r"(?:ال)?إطار\s+(?:ال)?(?:إقليمي|استراتيجي|الاستراتيجي|للتعاون|عمل)|(?:regional|strategic|cooperation)\s+framework|framework\s+for"),
+    ("framework", r"(?:ال)?إطار\s+(?:ال)?(?:إقليمي|استراتيجي|الاستراتيجي|للتعاون|عمل)|"
+                  r"(?:regional|strategic|cooperation)\s+framework|framework\s+for"),
 ]
 _CO_CHAIRED = re.compile(r"(?:اشترك|شارك|تشارك)\s+في\s+رئاسة|co-?chaired\s+by|were\s+co-?chairs", re.IGNORECASE)
 _CHAIRED = re.compile(r"برئاسة|ترأس(?:ه|ها)?|(?<!co-)(?<!co)chaired\s+by|headed\s+by|led\s+by", re.IGNORECASE)

@@ -123,7 +123,8 @@ def confirmation_of(form: Any) -> dict[str, Any]:
 def confirm(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
     actor = _writer(visitor)
     conf = confirmation_of(form)
-    options = [tuple(option.split("\t", 1)) for option in form.getlist("option") if isinstance(option, str) and "\t" in option]
+    options = [tuple(option.split("\t", 1)) for option in form.getlist("option")
+               if isinstance(option, str) and "\t" in option]  # the parties the draft's forms may name
 
     def record() -> Response:
         body = checked(Confirmation, conf)
