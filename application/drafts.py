@@ -13,7 +13,7 @@ is missing.
 """
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,9 +21,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from application import lists
-from application.exports import every
-from application.histories import Histories
+from application.exports import all_parties
 from application.inputs import (
     DocumentInput,
     DueInput,
@@ -33,7 +31,6 @@ from application.inputs import (
     VenueInput,
 )
 from application.ports import Catalogue
-from application.queries import MAX_LIMIT, PartyFilter
 from application.tracker import Tracker
 from domain.errors import InvalidValue
 from domain.identifiers import derived_id
@@ -43,11 +40,6 @@ from domain.text import DOCUMENT_TEXT_MAX
 
 MAX_COMMITMENTS = 200
 ADOPTED = 0.7  # the confidence of an agreement the report says was agreed
-
-
-def all_parties(histories: Histories, catalogue: Catalogue) -> Iterator[dict[str, Any]]:
-    """Every registered party, as the list shows it."""
-    return every(lambda cursor: lists.parties(histories, catalogue, PartyFilter(cursor=cursor, limit=MAX_LIMIT)))
 
 
 def _proposal(reading_text: str, proposal: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from application import lists
 from application.errors import NotFound
 from application.histories import Histories
 from application.ports import Catalogue
-from application.queries import MAX_LIMIT, CommitmentFilter, Results
+from application.queries import MAX_LIMIT, CommitmentFilter, PartyFilter, Results
 from domain.due import last_day_before
 
 TEXT_LANGUAGES = ("ar", "en", "fr")  # the languages a record's text is given in side by side (exports, forms)
@@ -49,6 +49,11 @@ def every(read: Callable[[str | None], Results]) -> Iterator[dict[str, Any]]:
 def matching(histories: Histories, catalogue: Catalogue, query: CommitmentFilter) -> Iterator[dict[str, Any]]:
     """Every commitment the query's filters match, in the query's order (its cursor and limit are the export's own)."""
     return every(lambda cursor: lists.commitments(histories, catalogue, replace(query, cursor=cursor, limit=MAX_LIMIT)))
+
+
+def all_parties(histories: Histories, catalogue: Catalogue) -> Iterator[dict[str, Any]]:
+    """Every registered party, as the list shows it."""
+    return every(lambda cursor: lists.parties(histories, catalogue, PartyFilter(cursor=cursor, limit=MAX_LIMIT)))
 
 
 class Names:

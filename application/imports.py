@@ -25,13 +25,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from application import lists
 from application.commitments import made
 from application.errors import ApplicationError, PlanChanged
-from application.exports import every
+from application.exports import all_parties
 from application.histories import Histories
 from application.ports import Catalogue
-from application.queries import MAX_LIMIT, PartyFilter
 from application.saving import Records, as_read
 from domain.agreement import Agreement
 from domain.choices import choice
@@ -176,9 +174,8 @@ class MatrixImports:
     # -- deciding each row -------------------------------------------------------------
 
     def _party_names(self) -> PartyNames[UUID]:
-        parties = every(lambda cursor: lists.parties(self.histories, self.catalogue,
-                                                     PartyFilter(cursor=cursor, limit=MAX_LIMIT)))
-        return PartyNames((UUID(p["id"]), p["acronym"], p["names"]["texts"].values()) for p in parties)
+        return PartyNames((UUID(p["id"]), p["acronym"], p["names"]["texts"].values())
+                          for p in all_parties(self.histories, self.catalogue))
 
     def _plan(self, actor: str, agreement: Agreement, meeting: Meeting, columns: Layout, table: Table,
               language: str, status: Status, progress: Progress) -> tuple[list[_Planned], dict[str, list[int]]]:

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from domain.written_dates import MONTHS, month_number
 
 _DIGITS = str.maketrans({**{chr(0x0660 + n): str(n) for n in range(10)}, **{chr(0x06F0 + n): str(n) for n in range(10)}})
-_NAMES = sorted({name for names in MONTHS.values() for name in names} | {"أغسطس", "أبريل"}, key=len, reverse=True)
+_NAMES = sorted({name for names in MONTHS.values() for name in names}, key=len, reverse=True)
 MONTH = "(?:" + "|".join(re.escape(name) for name in _NAMES) + ")"
 _B = r"(?<![\w])"  # not inside a word
 _E = r"(?![\w])"
@@ -41,10 +41,6 @@ class FoundDate:
     year: int | None = None
     amount: int | None = None
     unit: str | None = None
-
-    @property
-    def text_span(self) -> tuple[int, int]:
-        return self.start, self.end
 
 
 def plain(text: str) -> str:

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
-from api.dependencies import ServicesDep
+from api.dependencies import ServicesDep, unlimited_writer, writer
 from api.guards import MAX_UPLOAD_BYTES
 from api.web import i18n
 from domain.access import Role, may_change_other_records
@@ -82,6 +82,11 @@ def signed_in(visitor: VisitorDep) -> Visitor:
 
 
 SignedInDep = Annotated[Visitor, Depends(signed_in)]
+
+
+def coordinator_id(visitor: Visitor) -> str:
+    """The visitor's key, if it records and changes records of every party (as ``WriterDep`` asks)."""
+    return unlimited_writer(writer(visitor.principal)).id  # type: ignore[arg-type]
 
 
 async def checked_form(request: Request, visitor: SignedInDep) -> FormData:

@@ -11,11 +11,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.dependencies import ServicesDep, unlimited_writer, writer
+from api.dependencies import ServicesDep
 from api.routers.drafts import Confirmation
 from api.web.forms import checked, number, value, values
 from api.web.page import attempt, page
-from api.web.visitors import FormDep, SignedInDep, Visitor
+from api.web.visitors import FormDep, SignedInDep, Visitor, coordinator_id
 from domain.agreement import AgreementKind
 from domain.due import Precision, RelativeUnit
 from domain.errors import InvalidValue
@@ -24,9 +24,6 @@ from domain.party import PartyKind
 
 router = APIRouter(prefix="/drafts")
 
-
-def _writer(visitor: Visitor) -> str:
-    return unlimited_writer(writer(visitor.principal)).id  # type: ignore[arg-type]
 
 
 def _show(request: Request, visitor: Visitor, status: int = 200, **values: Any) -> HTMLResponse:
@@ -39,7 +36,7 @@ def _show(request: Request, visitor: Visitor, status: int = 200, **values: Any) 
 
 @router.get("", response_class=HTMLResponse, name="drafts")
 def start(request: Request, visitor: SignedInDep) -> HTMLResponse:
-    _writer(visitor)
+    coordinator_id(visitor)
     return _show(request, visitor)
 
 
@@ -50,7 +47,7 @@ def _options(draft: dict[str, Any]) -> list[tuple[str, str]]:
 
 @router.post("", response_class=HTMLResponse)
 def read(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
-    _writer(visitor)
+    coordinator_id(visitor)
     sent = {"text": value(form, "text") or "", "published_on": value(form, "published_on") or ""}
 
     def found() -> Response:
@@ -121,7 +118,7 @@ def confirmation_of(form: Any) -> dict[str, Any]:
 
 @router.post("/confirm", response_class=HTMLResponse)
 def confirm(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
-    actor = _writer(visitor)
+    actor = coordinator_id(visitor)
     conf = confirmation_of(form)
     options = [tuple(option.split("\t", 1)) for option in form.getlist("option")
                if isinstance(option, str) and "\t" in option]  # the parties the draft's forms may name

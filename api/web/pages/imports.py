@@ -13,19 +13,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from api.dependencies import ServicesDep, unlimited_writer, writer
+from api.dependencies import ServicesDep
 from api.spreadsheets import read_table
 from api.web.forms import value
 from api.web.page import attempt, page
-from api.web.visitors import FormDep, SignedInDep, Visitor
+from api.web.visitors import FormDep, SignedInDep, Visitor, coordinator_id
 from domain.errors import InvalidValue
 
 router = APIRouter(prefix="/agreements")
 STATUSES = ("draft", "agreed", "noted")
 
-
-def _writer(visitor: Visitor) -> str:
-    return unlimited_writer(writer(visitor.principal)).id  # type: ignore[arg-type]
 
 
 def _form(request: Request, visitor: Visitor, services: Any, agreement_id: UUID, status: int = 200,
@@ -39,7 +36,7 @@ def _form(request: Request, visitor: Visitor, services: Any, agreement_id: UUID,
 
 @router.get("/{agreement_id}/import", response_class=HTMLResponse, name="import_matrix")
 def import_form(agreement_id: UUID, request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
-    _writer(visitor)
+    coordinator_id(visitor)
     return _form(request, visitor, services, agreement_id)
 
 
@@ -60,7 +57,7 @@ def _file(form: Any) -> tuple[bytes, str]:
 @router.post("/{agreement_id}/import", response_class=HTMLResponse)
 def import_matrix(agreement_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
                   services: ServicesDep) -> Response:
-    actor = _writer(visitor)
+    actor = coordinator_id(visitor)
     choices = {"language": value(form, "language") or "en", "status": value(form, "status") or "draft"}
     confirmed = value(form, "apply") == "yes"
 

@@ -10,13 +10,11 @@ from api.dependencies import (
     CatalogueDep,
     ServicesDep,
     TrackerDep,
-    unlimited_writer,
-    writer,
 )
 from api.schemas import PeriodIn
 from api.web.forms import checked, number, value
 from api.web.page import page
-from api.web.visitors import FormDep, SignedInDep
+from api.web.visitors import FormDep, SignedInDep, coordinator_id
 from application import lists
 from application.queries import AgreementFilter, CommitmentFilter, MeetingFilter
 
@@ -45,7 +43,7 @@ def meeting(meeting_id: UUID, request: Request, visitor: SignedInDep, services: 
 @router.post("/{meeting_id}/held", name="hold")
 def hold(meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, tracker: TrackerDep) -> Response:
     """Record the meeting as held on these dates: the follow-up sessions it meets become fulfilled."""
-    principal = unlimited_writer(writer(visitor.principal))  # type: ignore[arg-type]
+    actor = coordinator_id(visitor)
     period = checked(PeriodIn, {"starts_on": value(form, "starts_on"), "ends_on": value(form, "ends_on")})
-    tracker.meetings.hold(meeting_id, principal.id, period.input(), number(form, "version"))
+    tracker.meetings.hold(meeting_id, actor, period.input(), number(form, "version"))
     return RedirectResponse(f"{request.scope.get('root_path', '')}/meetings/{meeting_id}?done=held", status_code=303)

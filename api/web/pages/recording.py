@@ -11,7 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.dependencies import ServicesDep, unlimited_writer, writer
+from api.dependencies import ServicesDep
 from api.schemas import (
     AgreementCreate,
     CommitmentCreate,
@@ -21,7 +21,7 @@ from api.schemas import (
 )
 from api.web.forms import Kept, checked, identifiers, number, texts, value, values
 from api.web.page import attempt, page
-from api.web.visitors import FormDep, SignedInDep, Visitor
+from api.web.visitors import FormDep, SignedInDep, Visitor, coordinator_id
 from application.queries import AgreementFilter, CommitmentFilter, PartyFilter
 from domain.agreement import AgreementKind
 from domain.commitment import CommitmentKind
@@ -32,9 +32,6 @@ from domain.party import PartyKind
 router = APIRouter(prefix="/record")
 ROWS = 5  # blank matrix rows offered by the agreement form
 
-
-def _writer(visitor: Visitor) -> str:
-    return unlimited_writer(writer(visitor.principal)).id  # type: ignore[arg-type]
 
 
 def _choices() -> dict[str, Any]:
@@ -63,7 +60,7 @@ def meeting_form(request: Request, visitor: Visitor, services: Any, status: int 
 @router.get("", response_class=HTMLResponse, name="record")
 def start(request: Request, visitor: SignedInDep, services: ServicesDep) -> Response:
     """The first step; ``with`` names the parties chosen so far, ``add`` an acronym to add to them."""
-    _writer(visitor)
+    coordinator_id(visitor)
     added = value(request.query_params, "add")
     if added is not None:
         def add() -> Response:
@@ -79,7 +76,7 @@ def start(request: Request, visitor: SignedInDep, services: ServicesDep) -> Resp
 @router.post("/party")
 def record_party(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
     """A party met on the way, recorded and added to those who took part."""
-    actor = _writer(visitor)
+    actor = coordinator_id(visitor)
     kept = [str(p) for p in identifiers(form, "with")]
 
     def record() -> Response:
@@ -95,7 +92,7 @@ def record_party(request: Request, visitor: SignedInDep, form: FormDep, services
 
 @router.post("/meeting")
 def record_meeting(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
-    actor = _writer(visitor)
+    actor = coordinator_id(visitor)
     participants = [{"party_id": party_id, "role": value(form, f"role_{party_id}") or "participant",
                      "person": value(form, f"person_{party_id}")} for party_id in values(form, "participant")]
     venue = {"name": value(form, "venue_name"), "time_zone": value(form, "time_zone"),
@@ -130,7 +127,7 @@ def meeting_step(request: Request, visitor: Visitor, services: Any, meeting_id: 
 
 @router.get("/{meeting_id}", response_class=HTMLResponse, name="record_meeting_step")
 def meeting_page(meeting_id: UUID, request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
-    _writer(visitor)
+    coordinator_id(visitor)
     return meeting_step(request, visitor, services, meeting_id)
 
 
@@ -165,7 +162,7 @@ def _on_meeting(request: Request, visitor: Visitor, services: Any, meeting_id: U
 @router.post("/{meeting_id}/agreement")
 def adopt_agreement(meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
                     services: ServicesDep) -> Response:
-    actor = _writer(visitor)
+    actor = coordinator_id(visitor)
 
     def adopt() -> None:
         body = checked(AgreementCreate, {
@@ -180,7 +177,7 @@ def adopt_agreement(meeting_id: UUID, request: Request, visitor: SignedInDep, fo
 @router.post("/{meeting_id}/agreements/{agreement_id}/rows")
 def add_row(meeting_id: UUID, agreement_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
             services: ServicesDep) -> Response:
-    actor = _writer(visitor)
+    actor = coordinator_id(visitor)
 
     def add() -> None:
         row = checked(RowIn, {"activity": texts(form, "row_activity"), "lead_party_id": value(form, "row_lead"),
@@ -194,7 +191,7 @@ def add_row(meeting_id: UUID, agreement_id: UUID, request: Request, visitor: Sig
 def commit_rows(meeting_id: UUID, agreement_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
                 services: ServicesDep) -> Response:
     """One agreed commitment for each matrix row that has none yet: its activity, lead, partners and timeframe."""
-    actor = _writer(visitor)
+    actor = coordinator_id(visitor)
     tracker = services.tracker
     agreement = tracker.agreements.get(agreement_id)
     made = services.catalogue.find_commitments(CommitmentFilter(agreement=agreement_id, limit=200)).items
@@ -213,7 +210,7 @@ def commit_rows(meeting_id: UUID, agreement_id: UUID, request: Request, visitor:
 @router.post("/{meeting_id}/commitment")
 def record_commitment(meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
                       services: ServicesDep) -> Response:
-    actor = _writer(visitor)
+    actor = coordinator_id(visitor)
     agreement, row = None, None
     source = value(form, "source")  # "<agreement id>" or "<agreement id>:<row number>"
     if source:
