@@ -125,10 +125,13 @@ def projections_rebuild(args: argparse.Namespace) -> int:
     """A progress bar on the terminal (standard error): events projected, events/s, time left."""
     from tqdm import tqdm
 
+    from infrastructure.read_model import rebuilding
+
     with _services(args, catch_up=False) as services, tqdm(
             total=services.store.recorder.max_notification_id() or 0, unit="event", desc="rebuilding",
             file=sys.stderr, disable=args.json) as bar:
-        position = services.projector.rebuild(lambda reached, latest: bar.update(reached - bar.n))
+        position = rebuilding.rebuild(services.settings.database_url, services.projector, args.workers,
+                                      lambda reached, latest: bar.update(reached - bar.n))
     _say(args, f"rebuilt the read model from {position} events", {"position": position})
     return 0
 
@@ -373,7 +376,10 @@ def parser() -> argparse.ArgumentParser:
                     "It is created and kept up to date automatically; rebuild it after restoring events from a backup.",
     )
     projection_commands = projections.add_subparsers(dest="projections_command", metavar="ACTION", required=True)
-    command(projection_commands, "rebuild", projections_rebuild, "drop the read model and replay every event into it")
+    rebuild = command(projection_commands, "rebuild", projections_rebuild,
+                      "drop the read model and replay every event into it")
+    rebuild.add_argument("--workers", type=int, default=1, metavar="N",
+                         help="fold disjoint shares of the records in N processes (default 1)")
     command(projection_commands, "status", projections_status, "show how far the read model has caught up")
 
     audit = commands.add_parser("audit", help="verify and export the tamper-evident record",

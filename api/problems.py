@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from application.cursors import InvalidCursor
 from application.errors import (
     AlreadyExists,
+    Busy,
     ConcurrentUpdate,
     NotFound,
     PlanChanged,
@@ -110,6 +111,7 @@ PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (InvalidValue, 422, "invalid-value", "A value is not valid"),
     (DomainError, 422, "rule-violated", "A business rule refused the request"),
     (ConnectionUnavailableError, 503, "busy", "The service is busy"),
+    (Busy, 503, "busy", "The service is busy"),
     (StillInProgress, 503, "in-progress", "The request with this Idempotency-Key is still being carried out"),
 ]
 HANDLED = tuple(row[0] for row in PROBLEMS)

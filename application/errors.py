@@ -44,6 +44,13 @@ class ConcurrentUpdate(ApplicationError):
         super().__init__("another request changed this resource at the same time; fetch it and try again")
 
 
+class Busy(ApplicationError):
+    """The database's write lock was not free within the time the service waits for it: nothing was stored."""
+
+    def __init__(self, waited: float) -> None:
+        super().__init__(f"the database was busy for {waited:g} s; nothing was stored; retry shortly")
+
+
 class PlanChanged(ApplicationError):
     """An import's rows would now have other outcomes than the dry run the caller confirmed."""
 

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.application import Recording
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, Snapshot
 
 from application.queries import (
     AgreementFilter,
@@ -57,9 +57,62 @@ class Saved:
         return kept if kept is not None and kept.version == version else None
 
     def state_at(self, aggregate_id: UUID, version: int) -> Aggregate | None:
-        """The aggregate as the command saved it, if that is ``version`` (None: read it elsewhere)."""
+        """The aggregate at ``version``, if one of these commands saved that version: as saved, or
+        replayed from the state it read (None: read it elsewhere). Followers that run in the saving
+        transaction (decision 0030) cannot read these versions from the event store yet."""
         saved = self.aggregates.get(aggregate_id)
-        return saved if saved is not None and saved.version == version else None
+        if saved is None or saved.version < version:
+            return None
+        if saved.version == version:
+            return saved
+        events = sorted((e for e in self.events.values() if e.originator_id == aggregate_id),
+                        key=lambda e: e.originator_version)
+        if not events or events[0].originator_version > version:
+            return None
+        first = events[0].originator_version
+        start = self.state_before(aggregate_id, first - 1)
+        if first > 1 and start is None:
+            return None
+        state = as_read(start) if start is not None else None
+        for event in events:
+            if event.originator_version <= version:
+                state = event.mutate(state)
+        return state
+
+
+def as_read(aggregate: Aggregate) -> Aggregate:
+    """A copy of the aggregate as it stands, that later changes of the aggregate leave as it is."""
+    return Snapshot.take(aggregate).mutate(None)  # type: ignore[return-value]
+
+
+@dataclass
+class Changes:
+    """One command's changes, waiting for their turn to be saved (decision 0030): the aggregates it
+    changed, with copies of them as it read them; then what was saved, or why nothing was."""
+
+    aggregates: Sequence[Aggregate]
+    before: dict[tuple[UUID, int], Aggregate] = field(default_factory=dict)  # by (id, version as read)
+    saved: Saved | None = None
+    error: BaseException | None = None
+    written: bool = False  # set by ``Turns`` once the writer has returned: ``saved`` or ``error`` is final
+
+    @property
+    def done(self) -> bool:
+        return self.saved is not None or self.error is not None
+
+    def stored(self, recordings: list[Recording]) -> Saved:
+        """Its events were stored as these recordings."""
+        self.saved = Saved(recordings, self.before, {a.id: a for a in self.aggregates},
+                           {r.notification.id: r.domain_event for r in recordings})
+        return self.saved
+
+
+class Writer(Protocol):
+    """Saves the changes of commands that came in turn (``turns.Turns``): each command's whole or none
+    of it, several together where it can. Sets ``saved`` or ``error`` on each; when it returns, the
+    followers of the log have been told what was saved."""
+
+    def write(self, group: Sequence[Changes]) -> None: ...
 
 
 class Followers(Protocol):

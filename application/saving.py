@@ -1,9 +1,10 @@
 """How the use cases read and save aggregates.
 
 Every use case reads the injected clock once, loads what it needs, lets the domain decide, and
-saves every changed aggregate in one transaction, in the process's turn (``turns``, decision 0016).
-What it saved, with the aggregates as it read them before changing them, goes to the followers of
-the log (``ports.Followers``) before the command returns, so that the read model holds its events.
+saves every changed aggregate at once. The changes wait their turn (``turns``) and are written by
+the injected ``ports.Writer``, together with those of commands that queued at the same time and
+with the followers of the log (read model, outbox, audit chain) in the same transaction
+(decision 0030), before the command returns, so that the read model holds its events.
 The copies kept "as read" are taken with the library's snapshot, which leaves out the
 library's own bookkeeping; they share attribute values with the aggregate, which is safe because
 the domain's event bodies only ever assign new values (``tests/test_saving.py`` checks every
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Recording
-from eventsourcing.domain import Aggregate, Snapshot
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from application.errors import (
@@ -26,7 +27,15 @@ from application.errors import (
     UnknownReference,
     VersionMismatch,
 )
-from application.ports import AggregateReader, Followers, NoFollowers, Saved
+from application.ports import (
+    AggregateReader,
+    Changes,
+    Followers,
+    NoFollowers,
+    Saved,
+    Writer,
+    as_read,
+)
 from application.store import EventStore
 from application.turns import Turns
 
@@ -36,11 +45,6 @@ Clock = Callable[[], datetime]
 
 def system_clock() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def as_read(aggregate: A) -> A:
-    """A copy of the aggregate as it stands, that later changes of the aggregate leave as it is."""
-    return Snapshot.take(aggregate).mutate(None)  # type: ignore[return-value]
 
 
 class OneByOne:
@@ -60,14 +64,42 @@ class OneByOne:
         return found
 
 
+class StoreWriter:
+    """The writer of last resort: each command's changes saved by the event store in a transaction
+    of their own, then the followers told what the group saved (rule tests on the in-memory store,
+    and a process whose followers do not run). A failing follower fails the commands it was told
+    about, whose events stay saved."""
+
+    def __init__(self, store: EventStore, followers: Followers = NoFollowers()) -> None:
+        self.store = store
+        self.followers = followers
+
+    def write(self, group: Sequence[Changes]) -> None:
+        together = Saved()
+        for changes in group:
+            try:
+                together.add(changes.stored(self.store.save(*changes.aggregates)))
+            except IntegrityError:
+                changes.error = ConcurrentUpdate()
+        if not together.recordings:
+            return
+        try:
+            self.followers.follow(together)
+        except Exception as error:
+            for changes in group:
+                if changes.saved is not None:
+                    changes.error = error
+
+
 class Records:
-    def __init__(self, store: EventStore, clock: Clock = system_clock, followers: Followers = NoFollowers(),
-                 reader: AggregateReader | None = None, turns: Turns | None = None) -> None:
+    def __init__(self, store: EventStore, clock: Clock = system_clock, writer: Writer | None = None,
+                 reader: AggregateReader | None = None, most_together: int = 64) -> None:
+        """``writer``: saves what commands changed (by default the event store itself, with nothing
+        following); ``most_together``: the most commands whose changes are written together."""
         self.store = store
         self.clock = clock
-        self.followers = followers
         self.reader = reader or OneByOne(store)
-        self.turns = turns or Turns()
+        self.turns = Turns((writer or StoreWriter(store)).write, most_together)
 
     def now(self) -> datetime:
         instant = self.clock()
@@ -119,19 +151,11 @@ class Records:
     # -- saving ------------------------------------------------------------------------
 
     def save(self, *aggregates: Aggregate, read: Iterable[Aggregate] = ()) -> list[Recording]:
-        """Store the aggregates' new events in one transaction, in this process's turn; the followers
-        are told before this returns. ``read``: copies of the aggregates as the command read them."""
-        before = {(copy.id, copy.version): copy for copy in read}
-
-        def store() -> Saved:
-            try:
-                recordings = self.store.save(*aggregates)
-            except IntegrityError:
-                raise ConcurrentUpdate() from None
-            return Saved(recordings, before, {a.id: a for a in aggregates},
-                         {r.notification.id: r.domain_event for r in recordings})
-
-        return self.turns.save(store, self.followers.follow)
+        """Store the aggregates' new events together (all or none), in this process's turn; the
+        followers have them before this returns. ``read``: copies of the aggregates as the command
+        read them. ``ConcurrentUpdate`` if another command changed one of them first."""
+        changes = Changes(aggregates, {(copy.id, copy.version): copy for copy in read})
+        return self.turns.save(changes).recordings
 
     def create(self, aggregate: A, *others: Aggregate) -> A:
         """Save a new aggregate (and the others it changed): ``AlreadyExists`` if its id is taken."""

@@ -1,78 +1,67 @@
-"""Commands in turn, their events followed in groups (decision 0016).
+"""Commands in turn, saved together (decisions 0016 and 0030).
 
-A process lets one command save at a time: threads wait their turn here, in order, instead of
-polling SQLite's single write lock, or queueing in PostgreSQL for the followers' position locks
-(which let one command's followers run at a time anyway). A command that saved while others
-were already waiting does not follow its events itself: it hands them on and waits. The last
-command of the queue follows the events of all of them in one go, so the followers' fixed cost
-(a transaction, a position lock, a statement per table) is paid once per group instead of once
-per command, and every command still returns only after the read model holds its events.
+A process writes one group of commands at a time. A command queues its changes; if no group is
+being written, it takes every change queued so far (at most ``most``) and has the writer save
+them, in one transaction with their followers; otherwise it waits, and the commands that queued
+while a group was written go together in the next. Every command returns only after its own
+changes were saved and followed (a client reads its own writes), or raises why they were not.
 """
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from eventsourcing.application import Recording
-
-from application.ports import Saved
+from application.ports import Changes, Saved
 
 
 class Turns:
-    def __init__(self, most: int = 64) -> None:
-        """``most``: the most commands followed in one group, so that a queue that never empties
-        still has its commands followed."""
+    def __init__(self, write: Callable[[Sequence[Changes]], None], most: int = 64) -> None:
+        """``write``: saves a group (``ports.Writer.write``); ``most``: the most commands in one group."""
+        self.write = write
         self.most = most
-        self._turn = threading.Lock()
         self._state = threading.Condition()
-        self._waiting = 0  # commands waiting for their turn to save
-        self._handed_on: list[Saved] = []  # saved, waiting for the last of the queue to follow them
-        self._followed = 0  # the events of every command up to this position have been followed (or tried)
+        self._queue: list[Changes] = []
+        self._writing = False
 
     @property
     def waiting(self) -> int:
-        """How many commands are waiting for their turn to save."""
+        """How many commands are waiting for their changes to be written."""
         with self._state:
-            return self._waiting
+            return len(self._queue)
 
-    def save(self, save: Callable[[], Saved], follow: Callable[[Saved], None]) -> list[Recording]:
-        """Run ``save`` in this command's turn, then ``follow`` what it and the commands that handed
-        theirs on saved, or hand it on to the next in the queue and wait until that is done."""
+    def save(self, changes: Changes) -> Saved:
+        """Have the changes written, in a group of those queued with them: what was saved, or the
+        error that kept them from being saved."""
         with self._state:
-            self._waiting += 1
-        self._turn.acquire()
-        with self._state:
-            self._waiting -= 1
-        mine = Saved()
-        try:
-            mine = save()
-        finally:
+            self._queue.append(changes)
+        while True:
+            with self._state:
+                self._state.wait_for(lambda: changes.written or not self._writing)
+                if changes.written:
+                    break
+                self._writing = True
+                group, self._queue = self._queue[:self.most], self._queue[self.most:]
             try:
-                followed_here = self._follow_if_last(mine, follow)
+                self._write(group)
             finally:
-                self._turn.release()
-        if mine.recordings and not followed_here:
-            with self._state:
-                self._state.wait_for(lambda: self._followed >= mine.until)
-        return mine.recordings
+                with self._state:
+                    for written in group:
+                        written.written = True
+                    self._writing = False
+                    self._state.notify_all()
+        if changes.error is not None:
+            raise changes.error
+        assert changes.saved is not None
+        return changes.saved
 
-    def _follow_if_last(self, mine: Saved, follow: Callable[[Saved], None]) -> bool:
-        """If no command waits for its turn (or enough were handed on), follow what this one and
-        those before it handed on."""
-        group = Saved()
-        with self._state:
-            if mine.recordings:
-                self._handed_on.append(mine)
-            if self._waiting > 0 and len(self._handed_on) < self.most:
-                return False
-            for saved in self._handed_on:
-                group.add(saved)
-            self._handed_on = []
-        if not group.recordings:
-            return False
+    def _write(self, group: list[Changes]) -> None:
+        """Every command of the group ends with what was saved or an error: what the writer did not
+        finish gets its error."""
         try:
-            follow(group)
-        finally:
-            with self._state:
-                self._followed = max(self._followed, group.until)
-                self._state.notify_all()
-        return True
+            self.write(group)
+        except BaseException as error:  # noqa: BLE001 - handed to each waiting command, which raises it
+            for changes in group:
+                if not changes.done:
+                    changes.error = error
+        for changes in group:
+            if not changes.done:
+                changes.error = RuntimeError("the writer left these changes unsaved")

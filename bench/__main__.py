@@ -24,6 +24,7 @@ SCALES = {
 # name: (what it measures, how to run it at a scale)
 SCENARIOS: dict[str, Callable[[str, dict[str, Any], int], list[Figure]]] = {
     "record": lambda engine, sizes, runs: scenarios.record_commitments(engine, sizes["record"], runs),
+    "threads": lambda engine, sizes, runs: scenarios.record_in_threads(engine, sizes["record"], runs),
     "scan": lambda engine, sizes, runs: scenarios.find_overdue(engine, sizes["scan"], runs),
     "chain": lambda engine, sizes, runs: scenarios.verify_chain(engine, sizes["chain"], runs),
     "history": lambda engine, sizes, runs: scenarios.load_long_history(engine, sizes["history"], runs),

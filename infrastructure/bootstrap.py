@@ -2,7 +2,8 @@
 part what it needs in its constructor."""
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from types import TracebackType
@@ -21,7 +22,7 @@ from infrastructure.audit.denials import DenialLog
 from infrastructure.audit.head_signing import HeadSigner
 from infrastructure.audit.watch import ChainWatch
 from infrastructure.log.aggregates import BatchReader
-from infrastructure.log.followers import LogFollowers
+from infrastructure.log.writer import SqlWriter
 from infrastructure.operations.readiness import Heartbeats, Readiness
 from infrastructure.persistence import schema
 from infrastructure.persistence.calendar_feeds import CalendarFeeds
@@ -70,6 +71,7 @@ class Services:
     heartbeats: Heartbeats
     readiness: Readiness
     engine: Engine
+    writing_engine: Engine  # the events and their followers' tables are written through it (decision 0030)
 
     def background_jobs(self) -> dict[str, tuple[Callable[[], object], float]]:
         """What the scheduler runs, and every how many seconds; each run leaves a heartbeat."""
@@ -89,6 +91,7 @@ class Services:
         self.denials.flush()
         self.dispatcher.close()
         self.store.close()
+        self.writing_engine.dispose()
         self.engine.dispose()
 
     def __enter__(self) -> "Services":
@@ -97,6 +100,20 @@ class Services:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.close()
+
+
+@contextmanager
+def read_model_of(database_url: str) -> Iterator[tuple[Projector, EventStore]]:
+    """Only the read model's projector on the database (and the event store it reads), for a
+    process that folds a share of a rebuild (``read_model.rebuilding``); closed after."""
+    engine = create_table_engine(database_url)
+    store = EventStore(event_store_env(database_url))
+    try:
+        yield Projector(engine, store.recorder, store.mapper.to_domain_event, BatchReader(store),
+                        cache_size=100_000), store
+    finally:
+        store.close()
+        engine.dispose()
 
 
 def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True,
@@ -108,6 +125,8 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     event log, then kept up to date by every command (``catch_up=False``: left as it is).
     """
     engine = create_table_engine(settings.database_url)
+    writing_engine = create_table_engine(settings.database_url, durable=True, lock_wait=settings.write_wait) \
+        if engine.dialect.name == "sqlite" else engine
     policy = UrlPolicy(allow_http=settings.webhook_allow_http, allow_loopback=settings.webhook_allow_loopback,
                        allow_private=settings.webhook_allow_private, resolve=resolve)
     with one_at_a_time(engine):
@@ -127,7 +146,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     if catch_up:
         for follower in (projector, outbox, audit):
             follower.catch_up()
-    records = Records(store, clock, LogFollowers(engine, store.recorder, [projector, outbox, audit]), reader)
+    records = Records(store, clock, SqlWriter(writing_engine, store, [projector, outbox, audit], settings.write_wait), reader)
     catalogue = SqlCatalogue(engine)
     beats = Heartbeats(engine, clock)
     keys = KeyStore(engine, clock)
@@ -163,4 +182,5 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
                             - projector.position(), audit_watch,
                             {"scanner": settings.scan_interval or 60.0, "dispatcher": settings.dispatch_interval or 2.0}),
         engine=engine,
+        writing_engine=writing_engine,
     )

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
     # Snapshot an aggregate every this many events, so long histories load fast (0: never).
     snapshot_interval: Annotated[int, Field(ge=0)] = 100
+    # Seconds a write waits for the database's write lock (another process writing) before the
+    # request is answered 503 with nothing stored.
+    write_wait: Positive = 30.0
     # Seconds between two looks for overdue, due-soon and review-due commitments (0: the API does not
     # look; run 'commitments worker' instead, or nothing is ever found late).
     scan_interval: Seconds = 60.0

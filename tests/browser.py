@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -74,7 +75,10 @@ class Browser:
         button = self.driver.find_element(By.XPATH, f"{within}//button[normalize-space()='{text}']")
         old = self.driver.find_element(By.TAG_NAME, "html")
         button.click()
-        WebDriverWait(self.driver, 20).until(expected_conditions.staleness_of(old))
+        # While the old page is being replaced, Chrome may answer that the element "does not belong
+        # to the document" instead of "stale": asked again, it says stale.
+        WebDriverWait(self.driver, 20, ignored_exceptions=[WebDriverException]).until(
+            expected_conditions.staleness_of(old))
 
     def unfold(self, summary: str) -> None:
         found = self.driver.find_element(By.XPATH, f"//summary[normalize-space()='{summary}']")

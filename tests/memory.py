@@ -2,10 +2,11 @@
 tested, fast, with nothing else running (no database, no read model)."""
 
 from application.ports import Followers, NoFollowers
-from application.saving import Clock, Records
+from application.saving import Clock, Records, StoreWriter
 from application.store import EventStore
 from application.tracker import Tracker
 
 
 def tracker_in_memory(clock: Clock, followers: Followers = NoFollowers(), snapshot_interval: int = 0) -> Tracker:
-    return Tracker.on(Records(EventStore(snapshot_interval=snapshot_interval), clock, followers))
+    return Tracker.on(Records(store := EventStore(snapshot_interval=snapshot_interval), clock,
+                               StoreWriter(store, followers)))

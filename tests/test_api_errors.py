@@ -3,13 +3,13 @@
 from typing import Any
 
 import pytest
-from eventsourcing.persistence import ConnectionUnavailableError
 
 from domain.access import Role
-from infrastructure.bootstrap import Services
-from tests.conftest import Api, Standing
+from infrastructure.bootstrap import build
+from tests.conftest import Api, Standing, api_of, settings_for_tests
+from tests.fakes import FrozenClock
 from tests.records import commitment, meeting
-from tests.world import World
+from tests.world import World, build_world
 
 MISSING = "00000000-0000-4000-8000-000000000000"
 
@@ -205,20 +205,26 @@ def test_auditors_read_but_a_write_is_a_403(standing: Standing, standing_unchang
     assert_problem(api.post(f"/commitments/{world.commitment}/start", role=Role.AUDITOR), 403, "forbidden")
 
 
-def test_an_event_store_too_busy_to_answer_is_a_503_to_retry_not_a_500(
-    api: Api, world: World, services: Services, monkeypatch: pytest.MonkeyPatch, nothing_stored: None
-) -> None:
-    """Under a burst of writes the event store's connection pool can time out: the client is told
-    to retry, and nothing was stored."""
-
-    def pool_timed_out(*args: Any, **kwargs: Any) -> None:
-        raise ConnectionUnavailableError("Timed out waiting for return of writer")
-
-    monkeypatch.setattr(services.store.recorder, "insert_events", pool_timed_out)
-    response = api.post("/commitments", json=commitment(world.meeting, world.oic))
-    body = assert_problem(response, 503, "busy")
-    assert response.headers["retry-after"] == "1"
-    assert "retry" in body["detail"]
+def test_a_database_another_process_keeps_locked_for_writes_is_a_503_to_retry_not_a_500(database_url: str) -> None:
+    """Another process holding the write lock longer than the service waits (``write_wait``): the
+    client is told to retry, nothing was stored, and once the lock is free the same request is stored."""
+    with build(settings_for_tests(database_url, write_wait=0.2), clock=FrozenClock()) as services, \
+            api_of(services) as api:
+        world = build_world(api)
+        before = services.store.recorder.max_notification_id()
+        with services.engine.connect() as other_process:
+            if other_process.dialect.name == "sqlite":
+                other_process.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                other_process.exec_driver_sql(f"LOCK TABLE {services.store.recorder.events_table_name} "
+                                              "IN EXCLUSIVE MODE")
+            response = api.post("/commitments", json=commitment(world.meeting, world.oic))
+            other_process.rollback()
+        body = assert_problem(response, 503, "busy")
+        assert response.headers["retry-after"] == "1"
+        assert "retry" in body["detail"]
+        assert services.store.recorder.max_notification_id() == before
+        assert api.post("/commitments", json=commitment(world.meeting, world.oic)).status_code == 201
 
 
 def test_a_follow_up_at_a_meeting_with_no_series_says_so(api: Api, world: World) -> None:

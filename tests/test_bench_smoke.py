@@ -16,7 +16,7 @@ def test_every_scenario_runs_and_reports_on_both_engines(monkeypatch) -> None:  
         (word, engine) for word in ("record", "find", "verify", "load", "search", "mark", "read", "deliver", "rebuild",
                                      "peak", "page:", "import", "trivial", "save")
         for engine in ("sqlite", "postgresql")}
-    assert len([f for f in figures if f.scenario.startswith("record")]) == 4  # application layer and API
+    assert len([f for f in figures if f.scenario.startswith("record")]) == 6  # one at a time, threads, API
     assert len([f for f in figures if f.scenario.startswith("trivial")]) == 2  # one on each engine
     assert len([f for f in figures if f.scenario.startswith("page:")]) == 8  # four pages on each engine
     assert all(f.value > 0 and f.low <= f.value <= f.high for f in figures)

@@ -13,7 +13,8 @@ from application.tracker import Tracker
 from infrastructure.bootstrap import Services
 from infrastructure.log.aggregates import BatchReader
 from infrastructure.log.follower import LogFollower, follow_together
-from infrastructure.log.followers import LogFollowers
+from infrastructure.log.writer import SqlWriter
+from infrastructure.read_model import rebuilding
 from infrastructure.read_model.projector import Projector
 from infrastructure.read_model.tables import read_metadata
 from tests.fakes import FailingFollower, FrozenClock
@@ -49,6 +50,18 @@ def test_a_rebuild_equals_the_read_model_built_as_events_came(services: Services
     assert [reached for reached, _ in told] == sorted(reached for reached, _ in told)
 
 
+def test_a_rebuild_in_two_processes_equals_the_read_model_built_as_events_came(
+        services: Services, clock: FrozenClock) -> None:
+    record_history(services.tracker, clock, commitments=60)
+    incremental = dump(services.engine)
+    told: list[tuple[int, int]] = []
+    position = rebuilding.rebuild(services.settings.database_url, services.projector, 2,
+                                  lambda reached, latest: told.append((reached, latest)))
+    assert position == services.store.recorder.max_notification_id() == services.projector.position()
+    assert dump(services.engine) == incremental
+    assert told[-1] == (position, position)
+
+
 def test_the_follow_up_of_the_history_was_fulfilled(services: Services, clock: FrozenClock) -> None:
     history = record_history(services.tracker, clock, commitments=5)
     assert services.tracker.commitments.get(history["commitments"][0]).status == "fulfilled"
@@ -75,8 +88,8 @@ def projector_of(services: Services, kind: type[Projector] = Projector) -> Proje
 
 def followed_by(services: Services, clock: FrozenClock, *followers: LogFollower) -> Tracker:
     """The use cases, their saves followed by these followers."""
-    return Tracker.on(Records(services.store, clock, LogFollowers(services.engine, services.store.recorder,
-                                                                  list(followers)), BatchReader(services.store)))
+    return Tracker.on(Records(services.store, clock, SqlWriter(services.writing_engine, services.store,
+                                                               list(followers)), BatchReader(services.store)))
 
 
 class Crash(Exception):
@@ -164,7 +177,8 @@ def test_events_no_follower_saw_are_read_from_the_log_by_the_next_command(servic
     followers = [services.projector, services.outbox, services.audit]
     before = dump(services.engine)
     last_only = Saved(recordings=[Recording(None, unseen[1])])  # type: ignore[arg-type]
-    assert not follow_together(services.engine, services.store.recorder, followers, last_only, limit=1)
+    with services.engine.begin() as connection:
+        assert not follow_together(connection, services.store.recorder, followers, last_only, limit=1)
     assert dump(services.engine) == before
 
     last_id = register(services.tracker, "LAST")

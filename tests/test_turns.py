@@ -1,8 +1,8 @@
-"""Commands in turn: those saved while others wait are followed
-together, and every command returns only once its events have been followed."""
+"""Commands in turn: those that queue while a group is written are written together next, and
+every command returns only once its own changes were written (and followed), or with why not."""
 
 import threading
-from collections.abc import Callable
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from types import SimpleNamespace
@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
-from application.ports import Saved
+from application.ports import Changes
 from application.queries import CommitmentFilter
 from application.turns import Turns
 from domain.search import query_words
@@ -20,112 +20,79 @@ from tests.server import wait_for
 DEADLINE = 30.0
 
 
-def saved(*positions: int) -> Saved:
-    return Saved([SimpleNamespace(notification=SimpleNamespace(id=p)) for p in positions])
+def named(name: str) -> Changes:
+    """A command's changes, told apart by a name."""
+    return Changes([SimpleNamespace(id=name)])  # type: ignore[list-item]
 
 
-class Log:
-    """What happened, in order, across the commands' threads."""
+class Writer:
+    """A writer that notes each group it is given, and keeps the first waiting until told."""
 
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self._lock = threading.Lock()
+    def __init__(self, fails: bool = False) -> None:
+        self.groups: list[list[str]] = []
+        self.fails = fails
+        self.first_started, self.go_on = threading.Event(), threading.Event()
 
-    def __call__(self, line: str) -> None:
-        with self._lock:
-            self.lines.append(line)
+    def write(self, group: Sequence[Changes]) -> None:
+        self.groups.append([changes.aggregates[0].id for changes in group])  # type: ignore[misc]
+        if len(self.groups) == 1:
+            self.first_started.set()
+            self.go_on.wait(DEADLINE)
+        if self.fails:
+            raise RuntimeError("the database is gone")
+        for changes in group:
+            changes.stored([])
 
-    def follow(self, group: Saved) -> None:
-        self(f"followed {sorted(r.notification.id for r in group.recordings)}")
 
+def while_the_first_is_written(turns: Turns, writer: Writer, others: list[str]) -> list[str | BaseException]:
+    """The first command's changes are written while the others queue, one after another."""
+    outcomes: dict[str, str | BaseException] = {}
 
-def first_holds_its_turn_until_another_waits(turns: Turns, log: Log, second_save: Callable[[], Saved]) -> list[str]:
-    """The first command saves events 1 and 2 and keeps its turn until a second command is queued."""
-    saving, queued = threading.Event(), threading.Event()
-
-    def first_save() -> Saved:
-        saving.set()
-        queued.wait(DEADLINE)
-        log("first saved")
-        return saved(1, 2)
-
-    def first() -> None:
-        turns.save(first_save, log.follow)
-        log("first returned")
-
-    def second() -> None:
+    def save(name: str) -> None:
         try:
-            turns.save(second_save, log.follow)
-        except RuntimeError:
-            log("second failed")
-        log("second returned")
+            turns.save(named(name))
+            outcomes[name] = "saved"
+        except RuntimeError as error:
+            outcomes[name] = error
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        done = [pool.submit(first)]
-        saving.wait(DEADLINE)
-        done.append(pool.submit(second))
-        wait_for(lambda: turns.waiting == 1, DEADLINE, "the second command to wait for its turn")
-        queued.set()
-        for future in done:
-            future.result(timeout=DEADLINE)
-    return log.lines
-
-
-def test_a_command_saved_while_another_waits_is_followed_with_it_and_returns_only_after() -> None:
-    log = Log()
-
-    def second_save() -> Saved:
-        log("second saved")
-        return saved(3)
-
-    lines = first_holds_its_turn_until_another_waits(Turns(), log, second_save)
-    assert lines[:3] == ["first saved", "second saved", "followed [1, 2, 3]"]
-    assert sorted(lines[3:]) == ["first returned", "second returned"]
+    threads = [threading.Thread(target=save, args=("first",))]
+    threads[0].start()
+    assert writer.first_started.wait(DEADLINE)
+    for number, name in enumerate(others, start=1):
+        threads.append(threading.Thread(target=save, args=(name,)))
+        threads[-1].start()
+        wait_for(lambda: turns.waiting == number, DEADLINE, f"{name} to queue")
+    writer.go_on.set()
+    for thread in threads:
+        thread.join(DEADLINE)
+    return [outcomes[name] for name in ["first", *others]]
 
 
-def test_when_the_next_command_fails_to_save_it_still_follows_the_one_before_it() -> None:
-    log = Log()
-
-    def second_save() -> Saved:
-        raise RuntimeError("a concurrent update")
-
-    lines = first_holds_its_turn_until_another_waits(Turns(), log, second_save)
-    assert lines[:2] == ["first saved", "followed [1, 2]"]
-    assert sorted(lines[2:]) == ["first returned", "second failed", "second returned"]
+def test_commands_that_queue_while_a_group_is_written_are_written_together_next() -> None:
+    writer = Writer()
+    outcomes = while_the_first_is_written(Turns(writer.write), writer, ["second", "third", "fourth"])
+    assert writer.groups == [["first"], ["second", "third", "fourth"]]
+    assert outcomes == ["saved"] * 4
 
 
-def test_a_group_that_reached_its_size_is_followed_even_if_others_wait() -> None:
-    log = Log()
-
-    def second_save() -> Saved:
-        log("second saved")
-        return saved(3)
-
-    lines = first_holds_its_turn_until_another_waits(Turns(most=1), log, second_save)
-    assert lines[:2] == ["first saved", "followed [1, 2]"]  # the second was waiting, but one is a full group
-    assert sorted(lines[2:]) == ["first returned", "followed [3]", "second returned", "second saved"]
+def test_a_group_holds_at_most_the_most_commands_and_the_rest_follow_in_order() -> None:
+    writer = Writer()
+    while_the_first_is_written(Turns(writer.write, most=2), writer, ["second", "third", "fourth"])
+    assert writer.groups == [["first"], ["second", "third"], ["fourth"]]
 
 
-def test_a_command_alone_follows_its_own_events_and_one_that_saved_nothing_follows_nothing() -> None:
-    log = Log()
-    turns = Turns()
-    assert [r.notification.id for r in turns.save(lambda: saved(7), log.follow)] == [7]
-    assert turns.save(lambda: saved(), log.follow) == []
-    assert log.lines == ["followed [7]"]
+def test_a_writer_that_fails_fails_every_command_of_its_group_and_the_next_group_is_written() -> None:
+    writer = Writer(fails=True)
+    outcomes = while_the_first_is_written(Turns(writer.write), writer, ["second"])
+    assert [str(outcome) for outcome in outcomes] == ["the database is gone"] * 2
+    writer.fails = False
+    assert Turns(writer.write).save(named("alone")).recordings == []
+    assert writer.groups[-1] == ["alone"]
 
 
-def test_a_failing_follower_does_not_leave_the_commands_it_was_following_for_waiting() -> None:
-    log = Log()
-
-    def failing_follow(group: Saved) -> None:
-        log.follow(group)
-        raise RuntimeError("the read model's database is gone")
-
-    turns = Turns()
-    with pytest.raises(RuntimeError):
-        turns.save(lambda: saved(1), failing_follow)
-    assert [r.notification.id for r in turns.save(lambda: saved(2), log.follow)] == [2]  # the turn was given back
-    assert log.lines == ["followed [1]", "followed [2]"]
+def test_a_command_the_writer_forgot_is_told_so_rather_than_left_waiting() -> None:
+    with pytest.raises(RuntimeError, match="left these changes unsaved"):
+        Turns(lambda group: None).save(Changes([]))
 
 
 def letters(number: int) -> str:

@@ -5,10 +5,10 @@ Each batch of notifications is handled in one transaction that also moves the fo
 recorded position, so after a crash the next run starts right after the last handled event.
 Followers of the same name in other threads or processes wait on the position row.
 
-After a command, ``follow_together`` brings every follower up to the command's events in one
-transaction, usually without reading the log at all: the command's own notifications are the
-next ones (decision 0011), and what the command saved (``Saved``) spares the followers decoding
-its events and reading the aggregates it changed.
+In the transaction that saves a group of commands, ``follow_together`` brings every follower up
+to their events, usually without reading the log at all: the group's own notifications are the
+next ones (decisions 0011, 0030), and what the commands saved (``Saved``) spares the followers
+decoding their events and reading the aggregates they changed.
 """
 
 from collections.abc import Callable, Sequence
@@ -40,6 +40,9 @@ class LogFollower:
 
     def handle(self, connection: Connection, notifications: list[Any], saved: Saved) -> None:
         raise NotImplementedError
+
+    def forget(self) -> None:
+        """A transaction it handled events in was undone: forget what it remembers of them."""
 
     def event(self, notification: Any, saved: Saved) -> Any:
         """The domain event of a notification: the one the command saved, or else decoded."""
@@ -86,14 +89,16 @@ def position(engine: Engine, table: Table, name: str) -> int:
         return int(connection.execute(select(table.c.position).where(table.c.name == name)).scalar_one())
 
 
-def follow(engine: Engine, recorder: ApplicationRecorder, follower: LogFollower, until: int | None = None) -> int:
-    """Handle new notifications, at least up to ``until`` (all of them if None); returns the position."""
+def follow(engine: Engine, recorder: ApplicationRecorder, follower: LogFollower, until: int | None = None,
+           batch_size: int | None = None) -> int:
+    """Handle new notifications, at least up to ``until`` (all of them if None), ``batch_size`` in each
+    transaction (the follower's own if None); returns the position."""
     while True:
         with engine.begin() as connection:
             reached = claim(connection, follower.table, follower.name)
             if until is not None and reached >= until:
                 return reached
-            notifications = list(recorder.select_notifications(reached + 1, follower.batch_size))
+            notifications = list(recorder.select_notifications(reached + 1, batch_size or follower.batch_size))
             if not notifications:
                 return reached
             follower.handle(connection, notifications, Saved())
@@ -103,37 +108,38 @@ def follow(engine: Engine, recorder: ApplicationRecorder, follower: LogFollower,
             return reached  # what was asked for is done; later events are the next caller's
 
 
-def follow_together(engine: Engine, recorder: ApplicationRecorder, followers: Sequence[LogFollower],
+def follow_together(connection: Connection, recorder: ApplicationRecorder, followers: Sequence[LogFollower],
                     saved: Saved, limit: int = 500) -> bool:
-    """Bring every follower up to the last of what a command (or a group) saved, in one transaction.
+    """Bring every follower up to the last of what a group of commands saved, in the transaction
+    that saved it (decision 0030).
 
-    When no other event came in between, the saved notifications are exactly what the followers
-    need and the log is not read. False, with nothing done, when a follower is more than ``limit``
-    events behind: catching up that far is each follower's own work, in batches (``follow``).
-    Positions are claimed in the order given, which every caller keeps, so two commands never
-    wait on each other in a cycle.
+    The saved notifications are usually exactly what the followers need; events stored before them
+    that a follower has not seen (a process that died before following, a follower that failed)
+    are read from the log, where they are committed: the saving transaction holds the write lock,
+    so nothing stored before it is still uncommitted. False, with nothing done, when a follower is
+    more than ``limit`` events behind: catching up that far is each follower's own work, in batches
+    (``follow``), after this transaction. Positions are claimed in the order given, which every
+    caller keeps, so two transactions never wait on each other in a cycle.
     """
     until = saved.until
-    with engine.begin() as connection:
-        reached = _claim_all(connection, followers)
-        start = min(reached.values())
-        if start >= until:
-            return True
-        if until - start > limit:
-            return False
-        ours = sorted((recording.notification for recording in saved.recordings), key=lambda n: n.id)
-        if [n.id for n in ours] == list(range(start + 1, until + 1)):
-            notifications = ours
-        else:
-            notifications = list(recorder.select_notifications(start + 1, until - start, stop=until))
-        moved: dict[Table, list[str]] = {}
-        for follower in followers:
-            new = [n for n in notifications if n.id > reached[follower.name]]
-            if new:
-                follower.handle(connection, new, saved)
-                moved.setdefault(follower.table, []).append(follower.name)
-        for table, names in moved.items():
-            connection.execute(_statements(table).move, {"names": names, "reached": until})
+    reached = _claim_all(connection, followers)
+    start = min(reached.values())
+    if start >= until:
+        return True
+    if until - start > limit:
+        return False
+    ours = sorted((recording.notification for recording in saved.recordings), key=lambda n: n.id)
+    earlier = [] if ours[0].id == start + 1 else list(
+        recorder.select_notifications(start + 1, ours[0].id - start - 1, stop=ours[0].id - 1))
+    notifications = earlier + ours
+    moved: dict[Table, list[str]] = {}
+    for follower in followers:
+        new = [n for n in notifications if n.id > reached[follower.name]]
+        if new:
+            follower.handle(connection, new, saved)
+            moved.setdefault(follower.table, []).append(follower.name)
+    for table, names in moved.items():
+        connection.execute(_statements(table).move, {"names": names, "reached": until})
     return True
 
 

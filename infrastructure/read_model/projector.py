@@ -27,7 +27,7 @@ from sqlalchemy import (
 
 from application.ports import AggregateReader, Saved
 from domain.search import searched_texts
-from infrastructure.log.follower import LogFollower
+from infrastructure.log.follower import LogFollower, follow
 from infrastructure.read_model import search_index
 from infrastructure.read_model.projections import COMMITMENTS, as_json, projection_of
 from infrastructure.read_model.tables import (
@@ -104,19 +104,51 @@ class Projector(LogFollower):
         connection.execute(insert(projection_state).values(name=self.name, position=0,
                                                            schema_version=READ_MODEL_VERSION))
 
-    def rebuild(self, progress: Callable[[int, int], object] | None = None, step: int = 10_000) -> int:
-        """Drop the read model and project the whole event log again, ``step`` events at a time;
-        ``progress(position, latest)`` is told after each step."""
-        with self.engine.begin() as connection:
-            self._recreate(connection)
+    def forget(self) -> None:
         self._cache.clear()
-        latest = self.recorder.max_notification_id() or 0
+
+    def rebuild(self, progress: Callable[[int, int], object] | None = None, step: int = 10_000) -> int:
+        """Drop the read model and project the whole event log again, ``step`` events in each
+        transaction (bulk writes); ``progress(position, latest)`` is told after each step."""
+        latest = self.recreate()
         reached = 0
         while reached < latest:
-            reached = self.catch_up(until=min(reached + step, latest))
+            reached = follow(self.engine, self.recorder, self, until=min(reached + step, latest), batch_size=step)
             if progress is not None:
                 progress(reached, latest)
         return self.catch_up()
+
+    def recreate(self) -> int:
+        """Drop the read model and create it empty, at position 0; returns the last event stored."""
+        with self.engine.begin() as connection:
+            self._recreate(connection)
+        self._cache.clear()
+        return self.recorder.max_notification_id() or 0
+
+    def fold(self, share: int, shares: int, until: int, step: int = 10_000,
+             done: Callable[[int], object] | None = None) -> None:
+        """Project the events up to ``until`` of the aggregates in one share of ``shares`` (by id),
+        ``step`` events of the log read at a time, each share's rows written in one transaction;
+        the position is left as it is (``rebuilding``: the processes that fold the other shares
+        write rows of other aggregates). ``done(count)``: told how many events of the log were read."""
+        reached = 0
+        while reached < until:
+            batch = list(self.recorder.select_notifications(reached + 1, step, stop=until))
+            if not batch:
+                return
+            mine = [n for n in batch if n.originator_id.int % shares == share]
+            if mine:
+                with self.engine.begin() as connection:
+                    self.handle(connection, mine, Saved())
+            reached = batch[-1].id
+            if done is not None:
+                done(len(batch))
+
+    def move_to(self, reached: int) -> None:
+        """Record that the read model holds every event up to ``reached`` (after ``fold``)."""
+        with self.engine.begin() as connection:
+            connection.execute(update(projection_state).where(projection_state.c.name == self.name)
+                               .values(position=reached))
 
     # -- following the log --------------------------------------------------------------
 
