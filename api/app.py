@@ -1,6 +1,6 @@
 """The app factory. Nothing connects to a database until the app starts."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -56,8 +56,11 @@ class CommitmentsApi(FastAPI):
         return self.openapi_schema
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
-    """An app on the given services (tests), or on services built from settings at start-up."""
+def create_app(settings: Settings | None = None, services: Services | None = None,
+               started: Callable[[], Awaitable[None]] | None = None) -> FastAPI:
+    """An app on the given services (tests), or on services built from settings at start-up;
+    ``started`` is awaited once they are built, before the app serves (``api.workers``: every
+    worker listens once all have started)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Services]]:
@@ -65,6 +68,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         jobs = running.background_jobs()
         scheduler = ticks.start(jobs) if jobs else None
         try:
+            if started is not None:
+                await started()
             yield {"services": running}  # every request's state, the web pages' included
         finally:
             if scheduler is not None:

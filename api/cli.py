@@ -28,6 +28,17 @@ def _say(args: argparse.Namespace, text: str, record: Any) -> None:
     print(json.dumps(record, ensure_ascii=False, indent=2, default=str) if args.json else text, flush=True)
 
 
+def at_least_one(text: str) -> int:
+    """A count of processes, as an argument: a whole number, 1 or more."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
 class Refused(Exception):
     """A command refused: its message is printed and the exit status is 2."""
 
@@ -35,6 +46,7 @@ class Refused(Exception):
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from api import workers
     from api.app import create_app
 
     settings = configuration.read(database_url=args.database_url, host=args.host, port=args.port)
@@ -49,11 +61,12 @@ def serve(args: argparse.Namespace) -> int:
             uvicorn.run(create_app(settings, services), host=settings.host, port=settings.port,
                         log_level=args.log_level)
             return 0
-    # Several worker processes: each builds its own services from the environment.
+    # Several worker processes, each on its own socket: each builds its own services from the environment.
     os.environ["COMMITMENTS_DATABASE_URL"] = settings.database_url
-    uvicorn.run("api.app:create_app", factory=True, workers=args.workers, host=settings.host, port=settings.port,
-                log_level=args.log_level)
-    return 0
+    try:
+        return workers.serve(args.workers, settings.host, settings.port, args.log_level)
+    except OSError as error:  # the address is taken, or not this machine's
+        raise Refused(f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}") from None
 
 
 def worker(args: argparse.Namespace) -> int:
@@ -343,7 +356,7 @@ def parser() -> argparse.ArgumentParser:
                   "With no API key yet, an admin key is created and printed once.")
     run.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1; 0.0.0.0 in Docker)")
     run.add_argument("--port", type=int, default=None, help="port to listen on (default 8000)")
-    run.add_argument("--workers", type=int, default=1,
+    run.add_argument("--workers", type=at_least_one, default=1,
                      help="worker processes (default 1); use PostgreSQL when running more than one")
     run.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
 
@@ -378,7 +391,7 @@ def parser() -> argparse.ArgumentParser:
     projection_commands = projections.add_subparsers(dest="projections_command", metavar="ACTION", required=True)
     rebuild = command(projection_commands, "rebuild", projections_rebuild,
                       "drop the read model and replay every event into it")
-    rebuild.add_argument("--workers", type=int, default=1, metavar="N",
+    rebuild.add_argument("--workers", type=at_least_one, default=1, metavar="N",
                          help="fold disjoint shares of the records in N processes (default 1)")
     command(projection_commands, "status", projections_status, "show how far the read model has caught up")
 

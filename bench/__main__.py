@@ -5,19 +5,21 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from bench import pages, scenarios
+from bench import growth, pages, rebuilding, scenarios
 from bench.measure import Figure
 
 SCALES = {
     "tiny": {"record": 30, "scan": [1_000, 5_000], "chain": 1_000, "history": 300, "search": 2_000, "mark": 50,
-             "http": 640, "deliver": 100, "rebuild": 1_000, "memory": 1_000, "pages": 1_000, "import": 200, "ids": 2_000},
+             "http": 640, "deliver": 100, "rebuild": 1_000, "memory": 1_000, "pages": 1_000, "import": 200, "ids": 2_000,
+             "few": 100, "many": 1_000},
     "small": {"record": 500, "scan": [10_000, 100_000], "chain": 20_000, "history": 10_000, "search": 20_000,
               "mark": 1_000, "http": 6_400, "deliver": 2_000, "rebuild": 50_000, "memory": 100_000,
-              "pages": 100_000, "import": 5_000, "ids": 100_000},
+              "pages": 100_000, "import": 5_000, "ids": 100_000,
+              "few": 10_000, "many": 100_000},
     "full": {"record": 2_000, "scan": [10_000, 100_000, 1_000_000], "chain": 1_000_000, "history": 10_000,
              "search": 100_000, "mark": 10_000, "http": 32_000, "deliver": 10_000, "rebuild": 1_000_000,
              "memory": 1_000_000, "pages": 100_000, "import": 20_000,
-             "ids": 1_000_000},
+             "ids": 1_000_000, "few": 10_000, "many": 1_000_000},
 }
 
 
@@ -33,10 +35,12 @@ SCENARIOS: dict[str, Callable[[str, dict[str, Any], int], list[Figure]]] = {
     "read-api": lambda engine, sizes, runs: scenarios.read_via_api(engine, sizes["http"], runs),
     "record-api": lambda engine, sizes, runs: scenarios.record_via_api(engine, sizes["http"], runs),
     "deliver": lambda engine, sizes, runs: scenarios.deliver_webhooks(engine, sizes["deliver"], runs),
-    "rebuild": lambda engine, sizes, runs: scenarios.rebuild_read_model(engine, sizes["rebuild"], runs),
+    "rebuild": lambda engine, sizes, runs: rebuilding.rebuild_read_model(engine, sizes["rebuild"], runs),
     "memory": lambda engine, sizes, runs: scenarios.api_memory(engine, sizes["memory"], runs),
     "ids": lambda engine, sizes, runs: scenarios.new_ids(engine, sizes["ids"], runs),
     "import": lambda engine, sizes, runs: scenarios.import_matrix(engine, sizes["import"], runs),
+    "lists": lambda engine, sizes, runs: growth.list_pages(engine, sizes["few"], sizes["many"], runs),
+    "full": lambda engine, sizes, runs: growth.recording_when_full(engine, sizes["many"], sizes["record"], runs),
     "pages": lambda engine, sizes, runs: pages.render_pages(engine, sizes["pages"], runs,
                                                             1 if sizes["pages"] < 10_000 else 5),
 }

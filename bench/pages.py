@@ -2,8 +2,6 @@
 commitments, each page beside a trivial page (the sign-in form) measured in the same run. One
 connection per worker: the time a page takes to render, not the queue of a saturated server."""
 
-from sqlalchemy import text
-
 from application.queries import CommitmentFilter
 from bench.http_load import server, wrk
 from bench.measure import Figure, summary
@@ -20,9 +18,6 @@ def render_pages(engine: str, count: int, runs: int, seconds: int = 5) -> list[F
     with database(engine) as url:
         s = services(url)
         followed(s, count)
-        if engine == "postgresql":  # what autovacuum does to a table after a bulk load: statistics, visibility map
-            with s.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.execute(text("VACUUM ANALYZE"))
         _, key = s.keys.create(Role.AUDITOR, "bench")
         session = s.web_sessions.open(key)
         assert session is not None

@@ -38,9 +38,10 @@ class Note(Aggregate):
         self.text = text
 
 
-def _recording(s: Services) -> tuple[Callable[[], object], int]:
-    """One commitment recorded through the application, and the size of its first stored event."""
-    party_id, meeting_id = seed_meeting(s)
+def recording(s: Services, acronym: str = "SESRIC") -> tuple[Callable[[], object], int]:
+    """One commitment recorded through the application (led by a new party, ``acronym``, in a new
+    meeting), and the size of its first stored event."""
+    party_id, meeting_id = seed_meeting(s, acronym)
     text_in = TextInput({"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"}, "ar")
 
     def record() -> object:
@@ -67,14 +68,22 @@ def _plain_recording(app: Application, size: int) -> Callable[[], object]:
     return record
 
 
+def recording_fresh(engine: str, count: int) -> tuple[float, int]:
+    """Commitments recorded per second one at a time into a fresh database, and the size of their
+    first stored event."""
+    with database(engine) as url:
+        s = services(url)
+        record, size = recording(s)
+        recorded = rate(count, lambda: [record() for _ in range(count)])
+        s.close()
+    return recorded, size
+
+
 def record_commitments(engine: str, count: int, runs: int) -> list[Figure]:
     ours, baseline = [], []
     for _ in range(runs):
-        with database(engine) as url:
-            s = services(url)
-            record, size = _recording(s)
-            ours.append(rate(count, lambda: [record() for _ in range(count)]))
-            s.close()
+        recorded, size = recording_fresh(engine, count)
+        ours.append(recorded)
         with database(engine) as url:
             app = Application(env=event_store_env(url))
             plain = _plain_recording(app, size)
@@ -93,7 +102,7 @@ def record_in_threads(engine: str, count: int, runs: int, threads: int = 16) -> 
     for _ in range(runs):
         with database(engine) as url:
             s = services(url)
-            record, _ = _recording(s)
+            record, _ = recording(s)
             alone.append(rate(count, lambda: [record() for _ in range(count)]))
             with ThreadPoolExecutor(max_workers=threads) as pool:
                 together.append(rate(count, lambda: list(pool.map(lambda _: record(), range(count)))))
@@ -271,27 +280,6 @@ def _median_of_runs(scenario: Callable[..., list[Figure]], engine: str, total: i
         middle.low, middle.high = values[0], values[-1]
         reported.append(middle)
     return reported
-
-
-def rebuild_read_model(engine: str, events: int, runs: int) -> list[Figure]:
-    with database(engine) as url:
-        s = services(url)
-        clone_commitments(s, events)
-        total = s.store.recorder.max_notification_id()
-        ours = [rate(total, s.projector.rebuild) for _ in range(runs)]
-
-        def decode_all() -> None:
-            start = 1
-            while batch := list(s.store.recorder.select_notifications(start, 500)):
-                for notification in batch:
-                    s.store.mapper.to_domain_event(notification)
-                start = batch[-1].id + 1
-
-        baseline = [rate(total, decode_all) for _ in range(runs)]
-        s.close()
-    value, low, high = summary(ours)
-    return [Figure(f"rebuild the read model from {total:,} events", engine, "events/s", value, low, high,
-                   "decoding the same events with no projection", summary(baseline)[0], "≥ 0.5 × baseline")]
 
 
 def deliver_webhooks(engine: str, count: int, runs: int) -> list[Figure]:

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from datetime import date
 
 from eventsourcing.persistence import StoredEvent
+from sqlalchemy import text
 
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 from infrastructure.bootstrap import Services, build
@@ -24,8 +25,8 @@ def services(url: str, **settings: object) -> Services:
     return build(Settings(database_url=url, scan_interval=0, dispatch_interval=0, **settings))  # type: ignore[arg-type]
 
 
-def seed_meeting(s: Services) -> tuple[str, str]:
-    party = s.tracker.parties.register("bench", TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ")
+def seed_meeting(s: Services, acronym: str = "SESRIC") -> tuple[str, str]:
+    party = s.tracker.parties.register("bench", TextInput({"en": acronym}), acronym, "subsidiary_organ")
     meeting = s.tracker.meetings.record("bench", TextInput({"en": "General meeting"}), "general_meeting",
                                        PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
                                        VenueInput("Palais des Nations", "Europe/Zurich"))
@@ -49,8 +50,12 @@ def clone_commitments(s: Services, count: int) -> None:
 
 def followed(s: Services, count: int) -> None:
     """``count`` commitments cloned (``clone_commitments``), then every follower of the log caught up:
-    the read model, the outbox and the audit chain, as a running service would have them."""
+    the read model, the outbox and the audit chain, as a running service would have them; on
+    PostgreSQL, with what autovacuum does to tables after a bulk load (statistics, visibility map)."""
     clone_commitments(s, count)
     s.projector.catch_up()
     s.outbox.catch_up()
     s.audit.catch_up()
+    if s.engine.dialect.name == "postgresql":
+        with s.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))

@@ -10,15 +10,17 @@ def test_every_scenario_runs_and_reports_on_both_engines(monkeypatch) -> None:  
     monkeypatch.setitem(bench.SCALES, "smoke", {"record": 5, "scan": [200, 400], "chain": 100, "history": 30,
                                                 "search": 200, "mark": 10, "http": 64, "deliver": 20,
                                                 "rebuild": 100, "memory": 100, "pages": 100, "import": 20,
-                                                "ids": 20})
+                                                "ids": 20, "few": 60, "many": 120})
     figures = bench.run("smoke", ["sqlite", "postgresql"], runs=1)
     assert {(f.scenario.split(" ")[0], f.engine) for f in figures} == {
         (word, engine) for word in ("record", "find", "verify", "load", "search", "mark", "read", "deliver", "rebuild",
-                                     "peak", "page:", "import", "trivial", "save")
+                                     "peak", "page:", "import", "trivial", "save", "list")
         for engine in ("sqlite", "postgresql")}
-    assert len([f for f in figures if f.scenario.startswith("record")]) == 6  # one at a time, threads, API
+    assert len([f for f in figures if f.scenario.startswith("record")]) == 8  # one at a time, threads, API, with many stored
     assert len([f for f in figures if f.scenario.startswith("trivial")]) == 2  # one on each engine
     assert len([f for f in figures if f.scenario.startswith("page:")]) == 8  # four pages on each engine
+    assert len([f for f in figures if f.scenario.startswith("list page")]) == 6  # three lists on each engine
+    assert len([f for f in figures if f.scenario.startswith("rebuild")]) == 6  # one process (two baselines), two
     assert all(f.value > 0 and f.low <= f.value <= f.high for f in figures)
     assert all(f.notes.get("intact") == 1.0 for f in figures if f.scenario.startswith("verify"))
     overdue = [f for f in figures if f.scenario.startswith("find") and f.engine == "sqlite"]

@@ -83,6 +83,11 @@ def test_a_bad_role_or_database_url_is_a_clear_error(tmp_path: Path) -> None:
     assert bad_role.returncode == 2 and "invalid choice" in bad_role.stderr
     bad_url = run("keys", "list", "--database-url", "mysql://localhost/x")
     assert bad_url.returncode == 2 and "unsupported database" in bad_url.stderr
+    for command in (["serve"], ["projections", "rebuild"]):  # no process at all used to mean one
+        for workers, said in (("0", "must be 1 or more"), ("two", "'two' is not a whole number")):
+            refused = run(*command, "--workers", workers, "--database-url", f"sqlite:///{tmp_path / 'x.db'}")
+            assert refused.returncode == 2 and said in refused.stderr, refused.stderr
+    assert not (tmp_path / "x.db").exists()
 
 
 def test_projections_rebuild_replays_every_event(tmp_path: Path) -> None:

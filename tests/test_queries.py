@@ -209,3 +209,23 @@ def test_a_list_counts_its_matches_up_to_a_bound_unless_asked_for_the_exact_tota
     assert (listed["total"], listed["total_exact"]) == (4, True)
     assert api.get("/commitments", limit=1).json()["total_exact"] is True  # 4 is below the service's bound
     assert api.get("/commitments", total="some").status_code == 422
+
+
+def test_a_search_counts_its_matches_up_to_the_same_bound(api: Api, world: World, services: Any) -> None:
+    """A search alone is answered by the index, which counted every match (all of a million
+    commitments with a common word) before this bound applied to it too."""
+    from dataclasses import replace
+
+    from application.queries import CommitmentFilter, terms
+    from infrastructure.read_model.catalogue import SqlCatalogue
+
+    for n in range(4):
+        api.created("/commitments", commitment(world.meeting, world.iofs, text={
+            "texts": {"ar": f"تنفيذ مصفوفة الأنشطة رقم {n}"}}))
+    small = SqlCatalogue(services.engine, counted_up_to=3)
+    search = CommitmentFilter(words=terms("مصفوفة الأنشطة"), limit=2)
+    bounded = small.find_commitments(search)
+    exact = small.find_commitments(replace(search, exact_total=True))
+    assert (bounded.total, bounded.total_exact, len(bounded.items)) == (3, False, 2)
+    assert (exact.total, exact.total_exact, len(exact.items)) == (5, True, 2)  # and the world's own
+    assert bounded.next_cursor is not None

@@ -74,8 +74,9 @@ class SqlCatalogue:
         # A view table has a row for every entity of its kind the index holds: when the search is
         # the only filter, the index alone knows which rows and how many.
         search_alone = words is not None and not conditions and isinstance(table, Table)
+        bound = None if exact else self.counted_up_to
         if search_alone and order == "recorded":
-            return self._search_page(statement, table, kind, words, cursor, limit)
+            return self._search_page(statement, table, kind, words, cursor, limit, bound)
         seq = table.c.seq
         matches = None
         if words is not None:
@@ -99,7 +100,6 @@ class SqlCatalogue:
                 else:
                     keyset.append(or_(due < at, and_(due == at, seq < position)))
             ordering = [due, seq] if order == "due" else [due.desc(), seq.desc()]
-        bound = None if exact else self.counted_up_to
         with self.engine.connect() as connection:
             total = connection.execute(_count(table, conditions, matches, search_alone, bound)).scalar_one()
             rows = connection.execute(
@@ -108,15 +108,16 @@ class SqlCatalogue:
         return _results(rows, limit, total, name, bound)
 
     def _search_page(self, statement: Select[Any], table: Table, kind: str, words: Words, cursor: str | None,
-                     limit: int) -> Results:
+                     limit: int, bound: int | None) -> Results:
         """A search with no other filter, in recorded order: the index gives the page's entities
-        and the total by itself, and only the page's rows are read."""
+        and the total (up to ``bound``) by itself, and only the page's rows are read."""
         name = f"{kind}:recorded"
         after = cursors.decode(cursor, name, cursors.POSITION)
         with self.engine.connect() as connection:
-            seqs, total = search_index.first_matches(connection, kind, words, after[0] if after else 0, limit + 1)
+            seqs, total = search_index.first_matches(connection, kind, words, after[0] if after else 0, limit + 1,
+                                                     bound)
             rows = connection.execute(statement.where(table.c.seq.in_(seqs)).order_by(table.c.seq)).all()
-        return _results(rows, limit, total, name)
+        return _results(rows, limit, total, name, bound)
 
     def _found(self, kind: str, words: Words, newest_first: bool = False) -> Subquery:
         """The entities of ``kind`` having the words, by ``seq`` in recorded order (or newest first)."""

@@ -102,20 +102,19 @@ def matches(dialect: str, kind: str, words: Words, newest_first: bool = False) -
     return f"SELECT seq FROM search_index WHERE {condition} ORDER BY seq {order} OFFSET 0", parameters
 
 
-def first_matches(connection: Connection, kind: str, words: Words, after: int, count: int) -> tuple[list[int], int]:
+def first_matches(connection: Connection, kind: str, words: Words, after: int, count: int,
+                  bound: int | None = None) -> tuple[list[int], int]:
     """The ``seq`` of the first ``count`` entities of ``kind`` having every word recorded after
-    ``after``, and how many have them in all."""
+    ``after``, and how many have them in all (with a ``bound``: counting stops one past it).
+
+    Both from the index alone. SQLite's FTS5 gives its matches in rowid order and stops after the
+    page; PostgreSQL's GIN index cannot give them in order, so those after the cursor are sorted."""
     condition, parameters = _having(connection.dialect.name, kind, words)
-    page = {**parameters, "after": after, "count": count}
-    if connection.dialect.name == "sqlite":
-        # Both from the index alone: counting its matches and reading the first few in rowid order.
-        total = connection.execute(text(f"SELECT count(*) FROM search_index WHERE {condition}"), parameters).scalar_one()
-        seqs = connection.execute(text(f"SELECT rowid FROM search_index WHERE {condition} AND rowid > :after "
-                                       "ORDER BY rowid LIMIT :count"), page).scalars().all()
-        return list(seqs), total
-    # The GIN index cannot give matches in order: they are found once, then counted and sorted.
-    row = connection.execute(text(
-        f"WITH found AS MATERIALIZED (SELECT seq FROM search_index WHERE {condition}) "
-        "SELECT (SELECT count(*) FROM found) AS total, "
-        "array(SELECT seq FROM found WHERE seq > :after ORDER BY seq LIMIT :count) AS seqs"), page).one()
-    return list(row.seqs), row.total
+    seq = "rowid" if connection.dialect.name == "sqlite" else "seq"
+    limit = "" if bound is None else f" LIMIT {int(bound) + 1}"
+    total = connection.execute(text(f"SELECT count(*) FROM (SELECT 1 FROM search_index WHERE {condition}{limit}) m"),
+                               parameters).scalar_one()
+    seqs = connection.execute(text(f"SELECT {seq} FROM search_index WHERE {condition} AND {seq} > :after "
+                                   f"ORDER BY {seq} LIMIT :count"),
+                              {**parameters, "after": after, "count": count}).scalars().all()
+    return list(seqs), total

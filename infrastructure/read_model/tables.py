@@ -22,7 +22,7 @@ from sqlalchemy import (
 
 from infrastructure.persistence.tables import UTCDateTime
 
-READ_MODEL_VERSION = 8
+READ_MODEL_VERSION = 9
 
 # Where an open-ended commitment (no due) sorts among dues: after every due.
 OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=timezone.utc)
@@ -122,6 +122,8 @@ commitments_view = Table(
     Column("next_review_at", UTCDateTime(), nullable=True, index=True),
     Column("document", Text, nullable=False),
     Index("ix_commitments_view_status_due", "status", "due_at"),
+    # A list of one status in the order of dues reads its first page from here instead of sorting every match.
+    Index("ix_commitments_view_status_due_order", "status", "due_order", "seq"),
     # In the scanner's order, so that one batch of candidates is read without sorting them all.
     Index("ix_commitments_view_lateness", "can_be_late", "overdue", "due_at", "seq"),
     Index("ix_commitments_view_due_seq", "due_order", "seq"),
