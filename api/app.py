@@ -20,6 +20,7 @@ from api.routers import (
     meetings,
     parties,
     search,
+    series,
     service,
     subscriptions,
 )
@@ -33,7 +34,7 @@ WEB_PREFIX = "/app"  # where the web pages are served
 
 
 ROUTERS = tuple(module.router for module in (
-    service, parties, meetings, agreements, commitments, drafts, search, subscriptions, audit, calendars))
+    service, parties, meetings, series, agreements, commitments, drafts, search, subscriptions, audit, calendars))
 
 
 def operations() -> list[APIRoute]:

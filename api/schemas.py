@@ -271,6 +271,15 @@ class CommitmentCreate(Schema):
         }
 
 
+class RhythmIn(Schema):
+    """How often a series meets: ``every_months``, or ``every`` as people write it
+    ("every two years", "annual", «مرة كل سنتين»); the organiser leads the follow-up expected next."""
+
+    organiser_party_id: UUID
+    every_months: int | None = Field(default=None, ge=1, le=120)
+    every: Name | None = Field(default=None, examples=["every two years", "مرة كل سنتين"])
+
+
 class Reasoned(Schema):
     reason: Words | None = None
 

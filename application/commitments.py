@@ -11,9 +11,9 @@ from application import translation
 from application.errors import UnknownReference
 from application.histories import Histories
 from application.inputs import DueInput, EvidenceInput, TextInput
-from application.meetings import series_of
 from application.parties import Parties
 from application.saving import Records, new
+from application.series import series_of
 from application.views import CommitmentView
 from domain.agreement import Agreement
 from domain.choices import choice

@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from application import translation
+from application.commitments import made
 from application.histories import Histories
 from application.inputs import (
     DocumentInput,
@@ -17,9 +18,13 @@ from application.inputs import (
     VenueInput,
 )
 from application.saving import Records, new
+from application.series import series_of
 from application.views import MeetingView
 from domain.choices import choice
-from domain.commitment import Commitment
+from domain.commitment import Commitment, CommitmentKind
+from domain.commitment import reminder_days as reminder_days_of
+from domain.identifiers import derived_id
+from domain.lifecycle import Status
 from domain.meeting import (
     Meeting,
     MeetingKind,
@@ -28,13 +33,8 @@ from domain.meeting import (
     check_participants,
 )
 from domain.party import Party
-from domain.series import HeldSession, MeetingSeries, series_id
+from domain.series import HeldSession, next_session_due, next_session_text
 from domain.text import SHORT_TEXT_MAX, optional_text
-
-
-def series_of(records: Records, slug: str, actor: str, when: datetime) -> MeetingSeries:
-    """The series named by ``slug``, opened now if it was never named before."""
-    return records.load(MeetingSeries, series_id(slug)) or MeetingSeries(slug=slug, actor=actor, timestamp=when)
 
 
 class Meetings:
@@ -87,6 +87,16 @@ class Meetings:
                     commitment.fulfil_by_meeting(meeting.id, session.held_on, actor, when)
                     series.stop_awaiting(commitment_id, meeting.id, actor, when)
                     changed.append(commitment)
+            follow_up = series.next_session_expected(session)
+            if follow_up is not None and series.rhythm is not None:
+                expected = made(
+                    meeting, None, None, CommitmentKind.FOLLOW_UP_SESSION,
+                    next_session_text(meeting.title, follow_up.session_number), series.rhythm.organiser_id, (),
+                    next_session_due(series.rhythm, meeting.venue.time_zone), follow_up, Status.AGREED,
+                    reminder_days_of(None), None, None, None, None, None, actor, when,
+                    derived_id("expected-session", f"{series.slug}:{meeting.id}"))
+                series.await_session(expected.id, actor, when)
+                changed.append(expected)
             changed.append(series)
 
         return MeetingView.of(self.records.change(Meeting, meeting_id, expected_version, hold, also=changed))

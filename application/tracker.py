@@ -1,7 +1,7 @@
 """The tracker: every use case, by subject, on one set of records.
 
 Each subject's use cases live in a module of their own (``parties``, ``meetings``, ``agreements``,
-``commitments``, ``histories``); they share the ``Records`` (``saving``) they were built with,
+``commitments``, ``series``, ``histories``); they share the ``Records`` (``saving``) they were built with,
 which the composition root builds once with its followers and reader.
 """
 
@@ -13,6 +13,7 @@ from application.histories import Histories
 from application.meetings import Meetings
 from application.parties import Parties
 from application.saving import Records
+from application.series import Series
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Tracker:
     histories: Histories
     parties: Parties
     meetings: Meetings
+    series: Series
     agreements: Agreements
     commitments: Commitments
 
@@ -30,5 +32,6 @@ class Tracker:
         histories = Histories(records)
         parties = Parties(records, histories)
         return cls(records=records, histories=histories, parties=parties, meetings=Meetings(records, histories),
+                   series=Series(records, histories),
                    agreements=Agreements(records, histories, parties),
                    commitments=Commitments(records, histories, parties))

@@ -26,7 +26,7 @@ from domain.meeting import (
     Venue,
 )
 from domain.party import PartyKind
-from domain.series import HeldSession
+from domain.series import HeldSession, Rhythm
 from domain.text import MultilingualText
 
 
@@ -101,6 +101,7 @@ VALUE_OBJECTS: dict[str, type] = {
     "evidence": Evidence,
     "progress": Progress,
     "held_session": HeldSession,
+    "rhythm": Rhythm,
 }
 
 

@@ -13,6 +13,7 @@ from domain.commitment import Commitment, CommitmentKind
 from domain.lifecycle import Action, Status, allowed_actions
 from domain.meeting import Meeting, MeetingKind, MeetingStatus
 from domain.party import Party, PartyKind
+from domain.series import MeetingSeries
 from domain.text import MultilingualText
 
 
@@ -96,6 +97,31 @@ class PartyView:
             parent_id=plain(party.parent_id),
             created_at=plain(party.created_on),
             modified_at=plain(party.modified_on),
+        )
+
+
+@dataclass
+class SeriesView:
+    id: str
+    slug: str
+    version: int
+    rhythm: dict[str, Any] | None  # every_months, organiser_party_id; None: no session is expected by itself
+    sessions_held: list[dict[str, Any]]
+    awaiting: list[str]  # the open follow-ups waiting for a session of the series
+    modified_at: str
+
+    @classmethod
+    def of(cls, series: MeetingSeries) -> "SeriesView":
+        rhythm = series.rhythm
+        return cls(
+            id=plain(series.id),
+            slug=series.slug,
+            version=series.version,
+            rhythm=None if rhythm is None else {"every_months": rhythm.months,
+                                                "organiser_party_id": plain(rhythm.organiser_id)},
+            sessions_held=[plain(session) for session in series.held],
+            awaiting=[plain(commitment_id) for commitment_id in series.awaiting],
+            modified_at=plain(series.modified_on),
         )
 
 

@@ -71,6 +71,7 @@ class FollowUp:
 
     series: str
     session_number: int | None = None
+    generated: bool = False  # expected from the series' rhythm, not promised by anyone (``series.Rhythm``)
 
     @classmethod
     def of(cls, series: str | None, meeting_series: str | None, number: int | None) -> "FollowUp":

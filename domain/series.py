@@ -1,12 +1,20 @@
-"""Meeting series: meetings that recur, and the follow-up sessions awaited in each."""
+"""Meeting series: meetings that recur, how often they meet, and the follow-up sessions awaited in each."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.commitment import FollowUp
+from domain.due import Due
+from domain.errors import InvalidValue
 from domain.identifiers import derived_id
+from domain.search import search_form
+from domain.text import MultilingualText
+
+MOST_MONTHS = 120  # a series that meets less often than every ten years states no rhythm
 
 
 def series_id(slug: str) -> UUID:
@@ -22,20 +30,83 @@ class HeldSession:
     held_on: date
 
 
+@dataclass(frozen=True)
+class Rhythm:
+    """How often a series meets: a session every ``months`` months, organised by ``organiser_id``
+    (the party that leads the follow-up expected for the next session)."""
+
+    months: int
+    organiser_id: UUID
+
+    @classmethod
+    def of(cls, months: int, organiser_id: UUID) -> "Rhythm":
+        if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MOST_MONTHS:
+            raise InvalidValue(f"a series meets every 1 to {MOST_MONTHS} months", "every_months")
+        if months > 100 and months % 12:
+            raise InvalidValue("past 100 months, a series meets every whole number of years", "every_months")
+        return cls(months, organiser_id)
+
+
+_ONCE_A_YEAR = {search_form(w) for w in ("annual", "annually", "yearly", "every year", "each year", "once a year",
+                                         "سنوي", "سنويا", "سنوياً", "كل سنة", "كل عام", "مرة كل سنة",
+                                         "مرة كل عام", "مرة في السنة", "مرة في العام", "annuel", "annuellement",
+                                         "chaque année", "tous les ans")}
+_DUALS = {search_form(w): months for w, months in (
+    ("سنتين", 24), ("سنتان", 24), ("عامين", 24), ("عامان", 24), ("شهرين", 2), ("شهران", 2))}
+_BIENNIAL = {search_form(w) for w in ("biennial", "biennially", "every other year", "every two years",
+                                      "biennal", "tous les deux ans")}
+_NUMBER_WORDS = {search_form(w): n for n, words in {
+    2: ("two", "deux", "اثنين"), 3: ("three", "trois", "ثلاث", "ثلاثة"), 4: ("four", "quatre", "أربع", "أربعة"),
+    5: ("five", "cinq", "خمس", "خمسة"), 6: ("six", "ست", "ستة"), 9: ("nine", "neuf", "تسع", "تسعة"),
+    10: ("ten", "dix", "عشر", "عشرة"), 12: ("twelve", "douze")}.items() for w in words}
+_YEARS = {search_form(w) for w in ("year", "years", "an", "ans", "année", "années", "سنة", "سنوات", "سنين",
+                                   "عام", "أعوام", "اعوام")}
+_MONTHS = {search_form(w) for w in ("month", "months", "mois", "شهر", "شهرا", "شهراً", "أشهر", "اشهر", "شهور")}
+_FILLER = {search_form(w) for w in ("every", "each", "once", "per", "tous", "les", "toutes", "chaque", "كل", "مرة",
+                                    "واحدة", "في", "held", "meets", "يعقد", "تعقد", "ينعقد", "تنعقد", "a", "une", "fois")}
+
+
+def rhythm_months(text: str) -> int:
+    """How many months apart sessions are, as people write it: "annual", "every two years",
+    "every 6 months", «مرة كل سنتين», «سنوياً», «كل ستة أشهر», «tous les deux ans»."""
+    words = search_form(text).replace("-", " ").split()
+    phrase = " ".join(words)
+    if phrase in _ONCE_A_YEAR or phrase.removeprefix("once ").removeprefix("مره ") in _ONCE_A_YEAR:
+        return 12
+    if phrase in _BIENNIAL:
+        return 24
+    meaningful = [word for word in words if word not in _FILLER]
+    for word in meaningful:
+        if word in _DUALS:
+            return _DUALS[word]
+    number = next((int(w) for w in meaningful if re.fullmatch(r"\d{1,3}", w)), None)
+    if number is None:
+        number = next((_NUMBER_WORDS[w] for w in meaningful if w in _NUMBER_WORDS), None)
+    unit = next((12 if w in _YEARS else 1 for w in meaningful if w in _YEARS or w in _MONTHS), None)
+    if unit is None:
+        raise InvalidValue("write how often the series meets, e.g. 'every two years', 'annual', "
+                           "'every 6 months', «مرة كل سنتين»", "every")
+    return (number or 1) * unit
+
+
 class MeetingSeries(Aggregate):
     """Remembers which follow-up commitments wait for a session of this series, and which
     sessions were held (so that a follow-up recorded after its session was held is fulfilled at once).
 
     Whether a held meeting meets a follow-up is the commitment's rule
     (``Commitment.is_met_by``); the series only knows whom to ask.
-    Version 2 of the aggregate (in snapshots) added ``held``.
+    Version 2 of the aggregate (in snapshots) added ``held``; version 3 ``rhythm``.
     """
 
-    class_version = 2
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, object]) -> None:
         state["held"] = ()
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, object]) -> None:
+        state["rhythm"] = None
 
     @staticmethod
     def create_id(slug: str, **_: object) -> UUID:
@@ -46,6 +117,27 @@ class MeetingSeries(Aggregate):
         self.slug = slug
         self.awaiting: tuple[UUID, ...] = ()
         self.held: tuple[HeldSession, ...] = ()  # in the order recorded
+        self.rhythm: Rhythm | None = None  # None: no session is expected by itself
+
+    def state_rhythm(self, rhythm: Rhythm | None, actor: str, when: datetime) -> None:
+        """How often the series meets from now on (None: it states no rhythm any more)."""
+        if rhythm != self.rhythm:
+            self._rhythm_stated(rhythm=rhythm, actor=actor, timestamp=when)
+
+    @event("RhythmStated")
+    def _rhythm_stated(self, rhythm: Rhythm | None, actor: str, timestamp: datetime) -> None:
+        self.rhythm = rhythm
+
+    def next_session_expected(self, session: HeldSession) -> FollowUp | None:
+        """The follow-up to generate now that ``session`` was held (after the follow-ups it met were
+        no longer awaited): the next session, if the series has a rhythm, this is its latest
+        session, and no open follow-up awaits a session of the series already."""
+        if self.rhythm is None or self.awaiting:
+            return None
+        if any(other.held_on > session.held_on for other in self.held):
+            return None  # an earlier session recorded late: the next one was held already
+        number = None if session.session_number is None else session.session_number + 1
+        return FollowUp(series=self.slug, session_number=number, generated=True)
 
     def session_held(self, session: HeldSession, actor: str, when: datetime) -> None:
         self._session_recorded(session=session, actor=actor, timestamp=when)
@@ -69,3 +161,32 @@ class MeetingSeries(Aggregate):
     @event("NoLongerAwaited")
     def _no_longer_awaited(self, commitment_id: UUID, meeting_id: UUID | None, actor: str, timestamp: datetime) -> None:
         self.awaiting = tuple(awaited for awaited in self.awaiting if awaited != commitment_id)
+
+
+# What a generated follow-up says, in the languages of the session's title (others read English).
+_NEXT_SESSION = {
+    "en": "Hold the next session of the series: {title}",
+    "fr": "Tenir la prochaine session de la série : {title}",
+    "ar": "عقد الدورة القادمة من السلسلة: {title}",
+}
+_NEXT_NUMBERED = {
+    "en": "Hold session {number} of the series: {title}",
+    "fr": "Tenir la session {number} de la série : {title}",
+    "ar": "عقد الدورة {number} من السلسلة: {title}",
+}
+
+
+def next_session_text(title: MultilingualText, number: int | None) -> MultilingualText:
+    """The text of the follow-up expected after a session titled ``title``."""
+    templates = _NEXT_SESSION if number is None else _NEXT_NUMBERED
+    return MultilingualText(
+        {language: templates.get(language, templates["en"]).format(title=text, number=number)
+         for language, text in title.texts.items()}, title.authentic)
+
+
+def next_session_due(rhythm: Rhythm, time_zone: str) -> Due:
+    """The next session is due by the end of the window: ``rhythm.months`` after the last day of
+    the session held (a relative due, resolved from that day)."""
+    if rhythm.months % 12 == 0:
+        return Due.of("relative", time_zone, amount=rhythm.months // 12, unit="years")
+    return Due.of("relative", time_zone, amount=rhythm.months, unit="months")

@@ -47,7 +47,7 @@ def test_the_matrix_and_follow_up_of_the_geneva_meeting_are_recorded(api: Api, c
                         "en": "Hold the 16th session at the IOFS headquarters in Astana"}, "authentic": "ar"},
         quote={"texts": {"ar": SESSION_QUOTE}}, due={"precision": "year", "value": "2024", "time_zone": "Asia/Almaty"},
         follow_up={"session_number": 16}))
-    assert follow_up["follow_up"] == {"series": "un-oic-general-meeting", "session_number": 16}
+    assert follow_up["follow_up"] == {"series": "un-oic-general-meeting", "session_number": 16, "generated": False}
 
     clock.set(clock.now.replace(year=2024, month=9, day=10))
     sixteenth = api.created("/meetings", meeting([world.un, world.oic], session_number=16,

@@ -46,7 +46,8 @@ def test_the_walkthrough_records_the_geneva_meeting(tmp_path: Path) -> None:
         documents = json.loads("[" + re.sub(r"\}\n\{", "},{", result.stdout.strip()) + "]")
         commitment, history = documents
         assert commitment["kind"] == "follow_up_session"
-        assert commitment["follow_up"] == {"series": "un-oic-general-meeting", "session_number": 16}
+        assert commitment["follow_up"] == {"series": "un-oic-general-meeting", "session_number": 16,
+                                           "generated": False}
         assert commitment["due_at"] == "2024-12-31T19:00:00Z"
         assert commitment["progress"]["percent"] == 40
         types = [e["type"] for e in history["events"]]

@@ -36,8 +36,12 @@ def ids(standing: Standing) -> dict[str, str]:
     api.created("/commitments", {"text": {"texts": {"en": "Share the statistical yearbook"}}, "meeting_id": world.meeting,
                                  "lead_party_id": world.sesric, "agreement_id": agreement["id"], "status": "agreed"})
     delivery = api.get(f"/subscriptions/{subscription['id']}/deliveries", role=Role.ADMIN).json()["items"][0]
+    series = "un-oic-general-meeting"  # the world's meeting's series, with a rhythm stated
+    assert api.client.put(f"/series/{series}/rhythm", json={"organiser_party_id": world.oic, "every_months": 24},
+                          headers=api.headers()).status_code == 200
     return {"party_id": world.oic, "meeting_id": world.meeting, "commitment_id": world.commitment,
-            "agreement_id": agreement["id"], "subscription_id": subscription["id"], "delivery_id": delivery["id"]}
+            "agreement_id": agreement["id"], "subscription_id": subscription["id"], "delivery_id": delivery["id"],
+            "slug": series}
 
 
 def test_every_path_names_records_that_exist(standing: Standing, ids: dict[str, str]) -> None:

@@ -517,3 +517,23 @@ def test_a_calendar_feed_made_on_its_page_is_shown_once_and_reads_without_a_sess
     feed_id = page.all("//tbody//code")[0].text
     visitor.post(f"/calendar/{feed_id}/close", {})
     assert visitor.client.get("/" + path).status_code == 404
+
+
+def test_a_coordinator_states_on_the_meeting_page_how_often_its_series_meets_and_holding_it_expects_the_next(
+        recorded, visitor: Visitor, clock: FrozenClock) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.COORDINATOR))
+    before = visitor.open(f"/meetings/{world.meeting}")
+    assert "The series states no rhythm" in before.words()
+    stated = visitor.post(f"/meetings/{world.meeting}/series-rhythm",
+                          {"every": "مرة كل سنتين", "organiser_party_id": world.oic})
+    assert stated.status == 200 and "Every 24 months, organised by OIC" in stated.words()
+    refused = visitor.post(f"/meetings/{world.meeting}/series-rhythm", {"every": "soon", "organiser_party_id": world.oic})
+    assert refused.status == 422
+    clock.set(clock.now.replace(year=2022, month=7, day=21))
+    assert api.post(f"/meetings/{world.meeting}/held", {"starts_on": "2022-07-18", "ends_on": "2022-07-20"}
+                    ).status_code == 200
+    [expected] = api.get("/series/un-oic-general-meeting").json()["awaiting"]
+    page = visitor.open(f"/commitments/{expected}", **{"Accept-Language": "ar"})
+    assert "منتظرة وفق إيقاع السلسلة" in page.words()
+    assert api.get(f"/commitments/{expected}").json()["lead_party_id"] == world.oic

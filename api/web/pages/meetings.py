@@ -11,12 +11,19 @@ from api.dependencies import (
     ServicesDep,
     TrackerDep,
 )
-from api.schemas import PeriodIn
+from api.schemas import PeriodIn, RhythmIn
 from api.web.forms import checked, number, value
 from api.web.page import page
 from api.web.visitors import FormDep, SignedInDep, coordinator_id
 from application import lists
-from application.queries import AgreementFilter, CommitmentFilter, MeetingFilter
+from application.errors import NotFound
+from application.queries import (
+    AgreementFilter,
+    CommitmentFilter,
+    MeetingFilter,
+    PartyFilter,
+)
+from domain.errors import InvalidValue
 
 router = APIRouter(prefix="/meetings")
 
@@ -36,8 +43,33 @@ def meeting(meeting_id: UUID, request: Request, visitor: SignedInDep, services: 
     agreements = catalogue.find_agreements(AgreementFilter.of(meeting=meeting_id, limit=200)).items
     made = catalogue.find_commitments(CommitmentFilter(meeting=meeting_id, limit=200)).items
     events, total = tracker.histories.timeline(catalogue.touched_by_meeting(str(meeting_id)), 0, 100)
+    series = None
+    if view.series is not None:
+        try:
+            series = tracker.series.get(view.series)
+        except NotFound:  # named by the meeting, opened when it is held or awaited
+            series = None
     return page(request, visitor, "meeting.html", m=view, agreements=agreements, commitments=made,
-                timeline=events, timeline_total=total)
+                timeline=events, timeline_total=total, series=series,
+                all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items if view.series else [])
+
+
+@router.post("/{meeting_id}/series-rhythm", name="series_rhythm")
+def series_rhythm(meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
+                  tracker: TrackerDep) -> Response:
+    """State how often the meeting's series meets (or, with ``stop``, that it states no rhythm any more)."""
+    actor = coordinator_id(visitor)
+    view = tracker.meetings.get(meeting_id)
+    if view.series is None:
+        raise InvalidValue("the meeting has no series", "series")
+    if value(form, "stop"):
+        tracker.series.stop_rhythm(view.series, actor)
+    else:
+        rhythm = checked(RhythmIn, {"organiser_party_id": value(form, "organiser_party_id"),
+                                    "every": value(form, "every")})
+        tracker.series.state_rhythm(view.series, actor, rhythm.organiser_party_id, every=rhythm.every)
+    return RedirectResponse(f"{request.scope.get('root_path', '')}/meetings/{meeting_id}?done=rhythm#series-title",
+                            status_code=303)
 
 
 @router.post("/{meeting_id}/held", name="hold")
