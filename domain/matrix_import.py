@@ -251,7 +251,13 @@ _EXAMPLES = ("a year (2024), a quarter (2024-Q3, Q3 2024), a month (2024-06, Jun
              "(مستمر) for none")
 
 
-def _relative(words: list[str]) -> tuple[int, str] | None:
+def span_words(text: str) -> list[str]:
+    """A text's words in the form spans are read in: search form, without an attached article."""
+    return [_bare(word) if re.fullmatch(r"[^\W\d_]+", word) else word for word in search_form(text).split()]
+
+
+def written_span(words: list[str]) -> tuple[int, str] | None:
+    """The span some words state ("2 years", "six months", «سنتين»): its amount and unit, or None."""
     if len(words) == 1 and words[0] in _DUALS:
         return 2, _DUALS[words[0]]
     if len(words) == 1 and words[0] in _UNIT_OF:
@@ -306,13 +312,13 @@ def written_due(value: object, time_zone: str, field: str) -> Due | None:
     if not text or text in _OPEN_ENDED:
         return None
     written = text.split()
-    words = [_bare(word) if re.fullmatch(r"[^\W\d_]+", word) else word for word in written]
+    words = span_words(text)
     start, end = 0, len(words)
     while start < end and words[start] in _LEADING:
         start += 1
     while end > start and words[end - 1] in _TRAILING:
         end -= 1
-    relative = _relative(words[start:end])
+    relative = written_span(words[start:end])
     if relative is not None:
         return Due.of("relative", time_zone, amount=relative[0], unit=relative[1], field_name=field)
     while start < end and words[start] in _YEAR_WORDS:

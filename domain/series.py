@@ -1,6 +1,5 @@
 """Meeting series: meetings that recur, how often they meet, and the follow-up sessions awaited in each."""
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
@@ -11,7 +10,7 @@ from domain.commitment import FollowUp
 from domain.due import Due
 from domain.errors import InvalidValue
 from domain.identifiers import derived_id
-from domain.search import search_form
+from domain.matrix_import import span_words, written_span
 from domain.text import MultilingualText
 
 MOST_MONTHS = 120  # a series that meets less often than every ten years states no rhythm
@@ -47,46 +46,34 @@ class Rhythm:
         return cls(months, organiser_id)
 
 
-_ONCE_A_YEAR = {search_form(w) for w in ("annual", "annually", "yearly", "every year", "each year", "once a year",
-                                         "سنوي", "سنويا", "سنوياً", "كل سنة", "كل عام", "مرة كل سنة",
-                                         "مرة كل عام", "مرة في السنة", "مرة في العام", "annuel", "annuellement",
-                                         "chaque année", "tous les ans")}
-_DUALS = {search_form(w): months for w, months in (
-    ("سنتين", 24), ("سنتان", 24), ("عامين", 24), ("عامان", 24), ("شهرين", 2), ("شهران", 2))}
-_BIENNIAL = {search_form(w) for w in ("biennial", "biennially", "every other year", "every two years",
-                                      "biennal", "tous les deux ans")}
-_NUMBER_WORDS = {search_form(w): n for n, words in {
-    2: ("two", "deux", "اثنين"), 3: ("three", "trois", "ثلاث", "ثلاثة"), 4: ("four", "quatre", "أربع", "أربعة"),
-    5: ("five", "cinq", "خمس", "خمسة"), 6: ("six", "ست", "ستة"), 9: ("nine", "neuf", "تسع", "تسعة"),
-    10: ("ten", "dix", "عشر", "عشرة"), 12: ("twelve", "douze")}.items() for w in words}
-_YEARS = {search_form(w) for w in ("year", "years", "an", "ans", "année", "années", "سنة", "سنوات", "سنين",
-                                   "عام", "أعوام", "اعوام")}
-_MONTHS = {search_form(w) for w in ("month", "months", "mois", "شهر", "شهرا", "شهراً", "أشهر", "اشهر", "شهور")}
-_FILLER = {search_form(w) for w in ("every", "each", "once", "per", "tous", "les", "toutes", "chaque", "كل", "مرة",
-                                    "واحدة", "في", "held", "meets", "يعقد", "تعقد", "ينعقد", "تنعقد", "a", "une", "fois")}
+def _phrases(*written: str) -> set[str]:
+    return {" ".join(span_words(phrase)) for phrase in written}
+
+
+_ONCE_A_YEAR = _phrases("annual", "annually", "yearly", "every year", "each year", "once a year", "سنوي", "سنويا",
+                        "سنوياً", "كل سنة", "كل عام", "مرة كل سنة", "مرة كل عام", "مرة في السنة", "مرة في العام",
+                        "annuel", "annuellement", "chaque année", "tous les ans")
+_BIENNIAL = _phrases("biennial", "biennially", "every other year", "every two years", "biennal", "tous les deux ans")
+_FILLER = _phrases(*"every each once per tous les toutes chaque كل مرة واحدة في held meets يعقد تعقد ينعقد تنعقد "
+                    "a une fois".split())
 
 
 def rhythm_months(text: str) -> int:
     """How many months apart sessions are, as people write it: "annual", "every two years",
-    "every 6 months", «مرة كل سنتين», «سنوياً», «كل ستة أشهر», «tous les deux ans»."""
-    words = search_form(text).replace("-", " ").split()
+    "every 6 months", «مرة كل سنتين», «سنوياً», «كل ستة أشهر», «tous les deux ans» (the spans
+    themselves are read as a matrix's timeframes are: ``matrix_import.written_span``)."""
+    words = span_words(text.replace("-", " "))
     phrase = " ".join(words)
-    if phrase in _ONCE_A_YEAR or phrase.removeprefix("once ").removeprefix("مره ") in _ONCE_A_YEAR:
+    if phrase in _ONCE_A_YEAR:
         return 12
     if phrase in _BIENNIAL:
         return 24
-    meaningful = [word for word in words if word not in _FILLER]
-    for word in meaningful:
-        if word in _DUALS:
-            return _DUALS[word]
-    number = next((int(w) for w in meaningful if re.fullmatch(r"\d{1,3}", w)), None)
-    if number is None:
-        number = next((_NUMBER_WORDS[w] for w in meaningful if w in _NUMBER_WORDS), None)
-    unit = next((12 if w in _YEARS else 1 for w in meaningful if w in _YEARS or w in _MONTHS), None)
-    if unit is None:
+    span = written_span([word for word in words if word not in _FILLER])
+    if span is None or span[1] not in ("months", "years"):
         raise InvalidValue("write how often the series meets, e.g. 'every two years', 'annual', "
                            "'every 6 months', «مرة كل سنتين»", "every")
-    return (number or 1) * unit
+    amount, unit = span
+    return amount * (12 if unit == "years" else 1)
 
 
 class MeetingSeries(Aggregate):
