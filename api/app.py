@@ -19,6 +19,7 @@ from api.routers import (
     drafts,
     meetings,
     parties,
+    recurrences,
     search,
     series,
     service,
@@ -34,7 +35,8 @@ WEB_PREFIX = "/app"  # where the web pages are served
 
 
 ROUTERS = tuple(module.router for module in (
-    service, parties, meetings, series, agreements, commitments, drafts, search, subscriptions, audit, calendars))
+    service, parties, meetings, series, agreements, commitments, recurrences, drafts, search, subscriptions, audit,
+    calendars))
 
 
 def operations() -> list[APIRoute]:

@@ -280,6 +280,43 @@ class RhythmIn(Schema):
     every: Name | None = Field(default=None, examples=["every two years", "مرة كل سنتين"])
 
 
+class RecurrenceCreate(Schema):
+    """A promise to do something every so many months until a day ("report every six months until
+    2028"): one commitment is generated per occurrence, due on its day, each with its own lifecycle."""
+
+    text: TextIn
+    lead_party_id: UUID
+    meeting_id: UUID
+    every_months: int | None = Field(default=None, ge=1, le=120)
+    every: Name | None = Field(default=None, examples=["every six months", "كل ستة أشهر"],
+                               description="how often, as people write it (instead of every_months)")
+    first_due: Day | None = Field(default=None, description="the last day the first occurrence allows; defaults "
+                                  "to one period after the meeting's last day")
+    until: Day = Field(description="no occurrence is due after this day")
+    kind: Literal["action", "clause"] = "action"
+    supporting_party_ids: list[UUID] = Field(default_factory=list, max_length=MANY)
+    agreement_id: UUID | None = None
+    row_number: int | None = None
+    status: Literal["draft", "agreed", "noted"] = Field(default="draft", description="how each occurrence is recorded")
+    reminder_days: list[int] | None = Field(default=None, max_length=20,
+                                            description="days before each due to tell subscribers (default 30 and 7)")
+    notes: Words | None = None
+
+    def inputs(self) -> dict[str, object]:
+        return {**self.model_dump(exclude={"text"}), "text": self.text.input(),
+                "supporting_party_ids": list(self.supporting_party_ids)}
+
+
+class ScheduleChange(Schema):
+    """A new schedule for a recurring commitment (what is not given stays), with the reason."""
+
+    reason: Words | None = None
+    every_months: int | None = Field(default=None, ge=1, le=120)
+    every: Name | None = Field(default=None, examples=["annual", "سنوياً"])
+    first_due: Day | None = None
+    until: Day | None = None
+
+
 class Reasoned(Schema):
     reason: Words | None = None
 

@@ -15,7 +15,7 @@ from application.parties import Parties
 from application.saving import Records, new
 from application.series import series_of
 from application.views import CommitmentView
-from domain.agreement import Agreement
+from domain.agreement import Agreement, MatrixRow
 from domain.choices import choice
 from domain.commitment import (
     Commitment,
@@ -55,7 +55,7 @@ def made(
     text: MultilingualText, lead_party_id: UUID, supporting: tuple[UUID, ...], due: Due | None,
     follow_up: FollowUp | None, status: Status, reminders: tuple[int, ...], made_on: date | None,
     review_on: date | None, clause: str | None, quote: MultilingualText | None, notes: str | None, actor: str,
-    when: datetime, commitment_id: UUID | None = None,
+    when: datetime, commitment_id: UUID | None = None, recurrence_id: UUID | None = None,
 ) -> Commitment:
     """A new commitment made at ``meeting`` (of ``agreement``), its inputs checked and translated."""
     Commitment.check_new(kind, lead_party_id, supporting, follow_up, status)
@@ -63,7 +63,7 @@ def made(
         Commitment, Commitment.Recorded, commitment_id,  # type: ignore[attr-defined]
         kind=kind, text=text, lead_party_id=lead_party_id, supporting_party_ids=supporting,
         provenance=Provenance(meeting_id=meeting.id, agreement_id=None if agreement is None else agreement.id,
-                              row_number=row_number, clause=clause, quote=quote),
+                              row_number=row_number, clause=clause, quote=quote, recurrence_id=recurrence_id),
         due=due, due_at=None if due is None else due.resolve(meeting.dates.ends_on), follow_up=follow_up,
         status=status, reminder_days=reminders, made_on=meeting.dates.outcome_day(made_on, when.date(), "made_on"),
         review_on=review_on, review_at=review_at(review_on, due, meeting), notes=notes, actor=actor, timestamp=when,
@@ -89,19 +89,8 @@ class Commitments:
         commitment_kind = choice(CommitmentKind, kind, "kind")
         initial = choice(Status, status, "status")
         statement = translation.text(text, "text")
-        meeting = self.records.ref(Meeting, meeting_id, "meeting_id")
-        lead = self.records.ref(Party, lead_party_id, "lead_party_id")
-        supporting = self.parties.check(supporting_party_ids, "supporting_party_ids")
-        agreement = None if agreement_id is None else self.records.ref(Agreement, agreement_id, "agreement_id")
-        if agreement is not None and agreement.meeting_id != meeting.id:
-            raise InvalidValue("the agreement was adopted at another meeting", "agreement_id")
-        row = None
-        if row_number is not None:
-            if agreement is None:
-                raise InvalidValue("a matrix row needs its agreement", "agreement_id")
-            row = agreement.row(row_number)
-            if row is None:
-                raise UnknownReference("matrix row", row_number, "row_number")
+        meeting, lead, supporting, agreement, row = self.origin(
+            meeting_id, lead_party_id, supporting_party_ids, agreement_id, row_number)
         deadline = translation.optional_due(due, meeting.venue.time_zone, "due") or (row.timeframe if row else None)
         follow_up = None
         if commitment_kind is CommitmentKind.FOLLOW_UP_SESSION:
@@ -124,6 +113,26 @@ class Commitments:
                 series.await_session(commitment.id, actor, when)
             others.append(series)
         return CommitmentView.of(self.records.create(commitment, *others))
+
+    def origin(self, meeting_id: UUID, lead_party_id: UUID, supporting_party_ids: Sequence[UUID],
+               agreement_id: UUID | None, row_number: int | None,
+               ) -> tuple[Meeting, Party, tuple[UUID, ...], Agreement | None, MatrixRow | None]:
+        """Where a promise was made and who makes it, each reference checked: the meeting, the lead
+        party, the supporting parties, the agreement (adopted at that meeting) and its matrix row."""
+        meeting = self.records.ref(Meeting, meeting_id, "meeting_id")
+        lead = self.records.ref(Party, lead_party_id, "lead_party_id")
+        supporting = self.parties.check(supporting_party_ids, "supporting_party_ids")
+        agreement = None if agreement_id is None else self.records.ref(Agreement, agreement_id, "agreement_id")
+        if agreement is not None and agreement.meeting_id != meeting.id:
+            raise InvalidValue("the agreement was adopted at another meeting", "agreement_id")
+        row = None
+        if row_number is not None:
+            if agreement is None:
+                raise InvalidValue("a matrix row needs its agreement", "agreement_id")
+            row = agreement.row(row_number)
+            if row is None:
+                raise UnknownReference("matrix row", row_number, "row_number")
+        return meeting, lead, supporting, agreement, row
 
     def get(self, commitment_id: UUID | str, version: int | None = None, as_of: datetime | None = None,
             axis: str = "recorded") -> CommitmentView:

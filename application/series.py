@@ -8,10 +8,9 @@ from application.errors import NotFound
 from application.histories import Histories
 from application.saving import Records
 from application.views import EventView, SeriesView
-from domain.errors import InvalidValue
 from domain.identifiers import series_slug
 from domain.party import Party
-from domain.series import MeetingSeries, Rhythm, rhythm_months, series_id
+from domain.series import MeetingSeries, Rhythm, series_id, stated_months
 
 
 def series_of(records: Records, slug: str, actor: str, when: datetime) -> MeetingSeries:
@@ -42,9 +41,7 @@ class Series:
                      every: str | None = None, expected_version: int | None = None) -> SeriesView:
         """The series meets every ``every_months`` months (or as ``every`` says it, «مرة كل سنتين»):
         when a session is held and no follow-up awaits the next, one is generated, led by the organiser."""
-        if (every_months is None) == (every is None):
-            raise InvalidValue("give every_months or every (not both)", "every_months")
-        months = every_months if every_months is not None else rhythm_months(every or "")
+        months = stated_months(every_months, every)
         organiser = self.records.ref(Party, organiser_party_id, "organiser_party_id")
         rhythm = Rhythm.of(months, organiser.id)
         return self._change(slug, actor, rhythm, expected_version)

@@ -1,7 +1,8 @@
 """The tracker: every use case, by subject, on one set of records.
 
 Each subject's use cases live in a module of their own (``parties``, ``meetings``, ``agreements``,
-``commitments``, ``series``, ``histories``); they share the ``Records`` (``saving``) they were built with,
+``commitments``, ``recurrences``, ``series``, ``histories``); they share the ``Records`` (``saving``) they were
+built with,
 which the composition root builds once with its followers and reader.
 """
 
@@ -12,6 +13,7 @@ from application.commitments import Commitments
 from application.histories import Histories
 from application.meetings import Meetings
 from application.parties import Parties
+from application.recurrences import Recurrences
 from application.saving import Records
 from application.series import Series
 
@@ -25,13 +27,15 @@ class Tracker:
     series: Series
     agreements: Agreements
     commitments: Commitments
+    recurrences: Recurrences
 
     @classmethod
     def on(cls, records: Records) -> "Tracker":
         """Every use case, on these records."""
         histories = Histories(records)
         parties = Parties(records, histories)
+        commitments = Commitments(records, histories, parties)
         return cls(records=records, histories=histories, parties=parties, meetings=Meetings(records, histories),
                    series=Series(records, histories),
                    agreements=Agreements(records, histories, parties),
-                   commitments=Commitments(records, histories, parties))
+                   commitments=commitments, recurrences=Recurrences(records, histories, commitments))

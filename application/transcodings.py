@@ -26,6 +26,7 @@ from domain.meeting import (
     Venue,
 )
 from domain.party import PartyKind
+from domain.recurrence import Schedule
 from domain.series import HeldSession, Rhythm
 from domain.text import MultilingualText
 
@@ -102,6 +103,7 @@ VALUE_OBJECTS: dict[str, type] = {
     "progress": Progress,
     "held_session": HeldSession,
     "rhythm": Rhythm,
+    "recurrence_schedule": Schedule,
 }
 
 

@@ -1,7 +1,7 @@
 """What queries return: plain objects of strings, numbers, lists and dicts."""
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from enum import Enum
@@ -10,9 +10,11 @@ from uuid import UUID
 
 from domain.agreement import Agreement, AgreementKind
 from domain.commitment import Commitment, CommitmentKind
+from domain.due import last_day_before
 from domain.lifecycle import Action, Status, allowed_actions
 from domain.meeting import Meeting, MeetingKind, MeetingStatus
 from domain.party import Party, PartyKind
+from domain.recurrence import Recurrence
 from domain.series import MeetingSeries
 from domain.text import MultilingualText
 
@@ -259,6 +261,69 @@ class CommitmentView:
             allowed_actions=[action.value for action in allowed_actions(commitment.status)],
             created_at=plain(commitment.created_on),
             modified_at=plain(commitment.modified_on),
+        )
+
+
+@dataclass
+class RecurrenceView:
+    """A recurring commitment's rule and its occurrences (each a commitment of its own)."""
+
+    id: str
+    version: int
+    kind: CommitmentKindName
+    text: dict[str, Any]
+    lead_party_id: str
+    supporting_party_ids: list[str]
+    meeting_id: str
+    agreement_id: str | None
+    row_number: int | None
+    schedule: dict[str, Any]  # every_months, first_due, until
+    dues: list[str]  # the last day of each occurrence the schedule gives
+    time_zone: str
+    status: StatusName  # how each occurrence is recorded
+    reminder_days: list[int]
+    notes: str | None
+    ended: bool
+    occurrences: list[dict[str, Any]]  # commitment_id, due_at, due_on, status, flags, progress, withdrawn; by due
+    created_at: str
+    modified_at: str
+
+    @classmethod
+    def of(cls, rule: Recurrence, occurrences: Mapping[UUID, Commitment]) -> "RecurrenceView":
+        listed = []
+        for commitment_id in rule.occurrences:
+            occurrence = occurrences.get(commitment_id)
+            if occurrence is None:
+                continue
+            listed.append({
+                "commitment_id": plain(commitment_id), "due_at": plain(occurrence.due_at),
+                "due_on": plain(None if occurrence.due_at is None else last_day_before(occurrence.due_at,
+                                                                                      rule.time_zone)),
+                "status": plain(occurrence.status), "overdue": occurrence.overdue, "due_soon": occurrence.due_soon,
+                "review_due": occurrence.review_due,
+                "progress": None if occurrence.progress is None else occurrence.progress.percent,
+                "withdrawn": commitment_id in rule.withdrawn})
+        listed.sort(key=lambda item: (item["due_on"] or "9999", item["commitment_id"]))
+        return cls(
+            id=plain(rule.id),
+            version=rule.version,
+            kind=plain(rule.kind),
+            text=plain(rule.text),
+            lead_party_id=plain(rule.lead_party_id),
+            supporting_party_ids=plain(rule.supporting_party_ids),
+            meeting_id=plain(rule.meeting_id),
+            agreement_id=plain(rule.agreement_id),
+            row_number=rule.row_number,
+            schedule=plain(rule.schedule),
+            dues=[day.isoformat() for day in rule.schedule.dues()],
+            time_zone=rule.time_zone,
+            status=plain(rule.status),
+            reminder_days=list(rule.reminder_days),
+            notes=rule.notes,
+            ended=rule.ended,
+            occurrences=listed,
+            created_at=plain(rule.created_on),
+            modified_at=plain(rule.modified_on),
         )
 
 

@@ -63,6 +63,7 @@ class Provenance:
     row_number: int | None = None
     clause: str | None = None
     quote: MultilingualText | None = None
+    recurrence_id: UUID | None = None  # the rule that generated it (``domain.recurrence``), if one did
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,11 @@ class Commitment(Aggregate):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
+
+    @property
+    def reported(self) -> bool:
+        """Whether anything was reported on it: progress or evidence."""
+        return self.progress is not None or bool(self.evidence)
 
     # -- lifecycle ------------------------------------------------------------------
 

@@ -100,6 +100,11 @@ def last_day_before(instant: datetime, zone: str) -> date:
     return (instant.astimezone(ZoneInfo(zone)) - timedelta(microseconds=1)).date()
 
 
+def local_day(instant: datetime, zone: str) -> date:
+    """The day it is in ``zone`` at ``instant``: the earliest day whose due has not passed."""
+    return instant.astimezone(ZoneInfo(zone)).date()
+
+
 def calendar_day(value: date, field_name: str) -> date:
     """A day of the years dues may fall in (1900 to 2200)."""
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:

@@ -76,6 +76,13 @@ def rhythm_months(text: str) -> int:
     return amount * (12 if unit == "years" else 1)
 
 
+def stated_months(every_months: int | None, every: str | None) -> int:
+    """How many months apart, given as a number or as people write it (one of the two)."""
+    if (every_months is None) == (every is None):
+        raise InvalidValue("give every_months or every (not both)", "every_months")
+    return every_months if every_months is not None else rhythm_months(every or "")
+
+
 class MeetingSeries(Aggregate):
     """Remembers which follow-up commitments wait for a session of this series, and which
     sessions were held (so that a follow-up recorded after its session was held is fulfilled at once).

@@ -39,9 +39,13 @@ def ids(standing: Standing) -> dict[str, str]:
     series = "un-oic-general-meeting"  # the world's meeting's series, with a rhythm stated
     assert api.client.put(f"/series/{series}/rhythm", json={"organiser_party_id": world.oic, "every_months": 24},
                           headers=api.headers()).status_code == 200
+    recurrence = api.created("/recurrences", {
+        "text": {"texts": {"ar": "تقرير سنوي عن التعاون الإحصائي", "en": "A yearly report on statistical cooperation"},
+                 "authentic": "ar"},
+        "meeting_id": world.meeting, "lead_party_id": world.sesric, "every": "annual", "until": "2025-12-31"})
     return {"party_id": world.oic, "meeting_id": world.meeting, "commitment_id": world.commitment,
             "agreement_id": agreement["id"], "subscription_id": subscription["id"], "delivery_id": delivery["id"],
-            "slug": series}
+            "slug": series, "recurrence_id": recurrence["id"]}
 
 
 def test_every_path_names_records_that_exist(standing: Standing, ids: dict[str, str]) -> None:

@@ -537,3 +537,27 @@ def test_a_coordinator_states_on_the_meeting_page_how_often_its_series_meets_and
     page = visitor.open(f"/commitments/{expected}", **{"Accept-Language": "ar"})
     assert "منتظرة وفق إيقاع السلسلة" in page.words()
     assert api.get(f"/commitments/{expected}").json()["lead_party_id"] == world.oic
+
+
+def test_a_coordinator_states_a_recurring_commitment_on_the_meeting_page_and_changes_its_schedule(
+        recorded, visitor: Visitor, clock: FrozenClock) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.COORDINATOR))
+    form = {"text_ar": "تقرير نصف سنوي عن تنفيذ المصفوفة", "text_authentic": "ar", "lead_party_id": world.oic,
+            "every": "كل ستة أشهر", "until": "2024-12-31", "status": "agreed"}
+    refused = visitor.post(f"/meetings/{world.meeting}/recurrences", {**form, "every": "now and then"})
+    assert refused.status == 422 and "now and then" in refused.text  # the form comes back as it was filled in
+    stated = visitor.post(f"/meetings/{world.meeting}/recurrences", form)
+    assert stated.status == 200 and "Every 6 months from" in stated.words()
+    rule_id = stated.url.rsplit("/", 1)[1]
+    rule = api.get(f"/recurrences/{rule_id}").json()
+    assert [o["due_on"] for o in rule["occurrences"]] == ["2023-01-20", "2023-07-20", "2024-01-20", "2024-07-20"]
+    occurrence = visitor.open(f"/commitments/{rule['occurrences'][0]['commitment_id']}", **{"Accept-Language": "ar"})
+    assert "مرة من التزام متكرر" in occurrence.words()
+    changed = visitor.post(f"/recurrences/{rule_id}/schedule", {"every": "annual", "reason": "yearly from now on",
+                                                                "version": "1"})
+    assert changed.status == 200 and "Every 12 months from" in changed.words()
+    assert [o["status"] for o in api.get(f"/recurrences/{rule_id}").json()["occurrences"]] == [
+        "agreed", "cancelled", "agreed", "cancelled"]
+    meeting = visitor.open(f"/meetings/{world.meeting}", **{"Accept-Language": "ar"})
+    assert "الالتزامات المتكررة" in meeting.words()

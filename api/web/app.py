@@ -28,6 +28,7 @@ from api.web.pages import (
     overview,
     parties,
     recording,
+    recurrences,
     reports,
     signing,
 )
@@ -35,8 +36,8 @@ from api.web.visitors import ForgedForm, SignInNeeded, visitor
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("commitments.web")
-PAGES = (signing, overview, commitments, meetings, parties, agreements, imports, drafting, recording, reports, calendar,
-         audit, admin)
+PAGES = (signing, overview, commitments, recurrences, meetings, parties, agreements, imports, drafting, recording,
+         reports, calendar, audit, admin)
 
 
 def _sign_in_first(request: Request, error: Exception) -> Response:

@@ -1,6 +1,7 @@
 """Meetings: the list, and one meeting with its participants, documents, agreements and matrix rows,
 commitments and follow-ups, timeline, and the form that records it as held."""
 
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -12,9 +13,10 @@ from api.dependencies import (
     TrackerDep,
 )
 from api.schemas import PeriodIn, RhythmIn
-from api.web.forms import checked, number, value
-from api.web.page import page
-from api.web.visitors import FormDep, SignedInDep, coordinator_id
+from api.web.forms import Kept, checked, number, value
+from api.web.page import attempt, page
+from api.web.pages.recurrences import state_from_meeting
+from api.web.visitors import FormDep, SignedInDep, Visitor, coordinator_id
 from application import lists
 from application.errors import NotFound
 from application.queries import (
@@ -38,6 +40,11 @@ def meeting_list(request: Request, visitor: SignedInDep, catalogue: CatalogueDep
 
 @router.get("/{meeting_id}", response_class=HTMLResponse, name="meeting")
 def meeting(meeting_id: UUID, request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
+    return meeting_page(request, visitor, services, meeting_id)
+
+
+def meeting_page(request: Request, visitor: Visitor, services: Any, meeting_id: UUID, status: int = 200,
+                 refusal: dict[str, Any] | None = None) -> HTMLResponse:
     tracker, catalogue = services.tracker, services.catalogue
     view = tracker.meetings.get(meeting_id)
     agreements = catalogue.find_agreements(AgreementFilter.of(meeting=meeting_id, limit=200)).items
@@ -49,9 +56,23 @@ def meeting(meeting_id: UUID, request: Request, visitor: SignedInDep, services: 
             series = tracker.series.get(view.series)
         except NotFound:  # named by the meeting, opened when it is held or awaited
             series = None
-    return page(request, visitor, "meeting.html", m=view, agreements=agreements, commitments=made,
+    rules = dict.fromkeys(c["provenance"]["recurrence_id"] for c in made if c["provenance"].get("recurrence_id"))
+    return page(request, visitor, "meeting.html", status, m=view, agreements=agreements, commitments=made,
                 timeline=events, timeline_total=total, series=series,
-                all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items if view.series else [])
+                recurrences=[tracker.recurrences.get(rule_id) for rule_id in rules], refusal=refusal,
+                form=Kept(refusal.get("form") if refusal else None),
+                all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items)
+
+
+@router.post("/{meeting_id}/recurrences", name="state_recurrence")
+def state_recurrence(meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
+                     services: ServicesDep) -> Response:
+    """State a recurring commitment made at the meeting: its occurrences are generated, and its page shown."""
+    def stated() -> Response:
+        return RedirectResponse(state_from_meeting(meeting_id, request, visitor, form, services), status_code=303)
+
+    return attempt(stated, lambda status, refusal: meeting_page(
+        request, visitor, services, meeting_id, status, refusal | {"form": form}))
 
 
 @router.post("/{meeting_id}/series-rhythm", name="series_rhythm")

@@ -1,0 +1,95 @@
+"""Recurring commitments: one rule with its schedule, its occurrences and its history, the forms that
+change its schedule or end it; and the form on a meeting's page that states one."""
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.dependencies import ServicesDep, writer
+from api.problems import Forbidden
+from api.schemas import Reasoned, RecurrenceCreate, ScheduleChange
+from api.web.forms import Kept, checked, identifiers, number, texts, value
+from api.web.page import attempt, page
+from api.web.visitors import FormDep, SignedInDep, Visitor
+from application.views import RecurrenceView
+from domain.access import may_change_commitment
+from domain.recurrence import Recurrence
+
+router = APIRouter(prefix="/recurrences")
+
+
+def may_change(visitor: Visitor, parties: list[str]) -> bool:
+    """The rule's parties are the visitor's to change (as ``/recurrences`` asks of a key)."""
+    scope = visitor.principal.party_scope  # type: ignore[union-attr]
+    return visitor.can_write and may_change_commitment(scope, parties)
+
+
+def _parties(rule: RecurrenceView) -> list[str]:
+    return [rule.lead_party_id, *rule.supporting_party_ids]
+
+
+def recurrence_page(request: Request, visitor: Visitor, services: Any, recurrence_id: UUID, status: int = 200,
+                    refusal: dict[str, Any] | None = None) -> HTMLResponse:
+    tracker = services.tracker
+    rule = tracker.recurrences.get(recurrence_id)
+    return page(request, visitor, "recurrence.html", status, r=rule, meeting=tracker.meetings.get(rule.meeting_id),
+                history=tracker.histories.events(Recurrence, recurrence_id),
+                can_change=not rule.ended and may_change(visitor, _parties(rule)), refusal=refusal,
+                form=Kept(refusal.get("form") if refusal else None))
+
+
+@router.get("/{recurrence_id}", response_class=HTMLResponse, name="recurrence")
+def recurrence(recurrence_id: UUID, request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
+    return recurrence_page(request, visitor, services, recurrence_id)
+
+
+def _change(request: Request, visitor: Visitor, services: Any, recurrence_id: UUID, form: Any, done: str,
+            carry_out: Any) -> Response:
+    actor = writer(visitor.principal).id  # type: ignore[arg-type]
+    if not may_change(visitor, _parties(services.tracker.recurrences.get(recurrence_id))):
+        raise Forbidden("this key may change only recurring commitments its parties lead or support")
+
+    def carried_out() -> Response:
+        carry_out(actor)
+        base = request.scope.get("root_path", "")
+        return RedirectResponse(f"{base}/recurrences/{recurrence_id}?done={done}", status_code=303)
+
+    return attempt(carried_out, lambda status, refusal: recurrence_page(
+        request, visitor, services, recurrence_id, status, refusal | {"form": form, "done": done}))
+
+
+@router.post("/{recurrence_id}/schedule", name="reschedule")
+def reschedule(recurrence_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
+               services: ServicesDep) -> Response:
+    """A new schedule, with a reason: only the occurrences due in the future with nothing reported change."""
+    def carry_out(actor: str) -> None:
+        change = checked(ScheduleChange, {name: value(form, name) for name in
+                                          ("reason", "every", "first_due", "until")})
+        services.tracker.recurrences.reschedule(recurrence_id, actor, change.reason, None, change.every,
+                                                change.first_due, change.until, number(form, "version"))
+
+    return _change(request, visitor, services, recurrence_id, form, "schedule", carry_out)
+
+
+@router.post("/{recurrence_id}/end", name="end_recurrence")
+def end(recurrence_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
+    """Nothing more is generated: the future occurrences with nothing reported are cancelled."""
+    def carry_out(actor: str) -> None:
+        body = checked(Reasoned, {"reason": value(form, "reason")})
+        services.tracker.recurrences.end(recurrence_id, actor, body.reason, number(form, "version"))
+
+    return _change(request, visitor, services, recurrence_id, form, "end", carry_out)
+
+
+def state_from_meeting(meeting_id: UUID, request: Request, visitor: Visitor, form: Any, services: Any) -> str:
+    """State a recurring commitment from the form on a meeting's page; the new rule's address."""
+    body = checked(RecurrenceCreate, {
+        "text": texts(form, "text"), "lead_party_id": value(form, "lead_party_id"), "meeting_id": str(meeting_id),
+        "every": value(form, "every"), "first_due": value(form, "first_due"), "until": value(form, "until"),
+        "status": value(form, "status"), "supporting_party_ids": [str(p) for p in identifiers(form, "supporting")]})
+    if not may_change(visitor, [str(body.lead_party_id), *(str(p) for p in body.supporting_party_ids)]):
+        raise Forbidden("this key may record only commitments its parties lead or support")
+    rule = services.tracker.recurrences.state(writer(visitor.principal).id, **body.inputs())  # type: ignore[arg-type]
+    return f"{request.scope.get('root_path', '')}/recurrences/{rule.id}"

@@ -1,0 +1,173 @@
+"""Recurring commitments: stating a rule ("report every six months until 2028"), which generates its
+occurrences as commitments; changing its schedule, which regenerates only the occurrences still open to
+it; ending it. The rules are ``domain.recurrence``'s."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from uuid import UUID
+
+from application import translation
+from application.commitments import Commitments, made
+from application.errors import NotFound
+from application.histories import Histories
+from application.inputs import TextInput
+from application.saving import Records, new
+from application.views import EventView, RecurrenceView
+from domain.agreement import Agreement
+from domain.choices import choice
+from domain.commitment import Commitment, CommitmentKind
+from domain.commitment import reminder_days as reminder_days_of
+from domain.due import Due, add_months, last_day_before, local_day
+from domain.errors import InvalidValue
+from domain.identifiers import time_ordered_id
+from domain.lifecycle import Status
+from domain.meeting import Meeting
+from domain.recurrence import Occurrence, Recurrence, Schedule, Standing, standing
+from domain.series import stated_months
+from domain.text import optional_text
+
+
+def day_due(day: date, time_zone: str) -> Due:
+    return Due.of("day", time_zone, value=day.isoformat())
+
+
+def due_day(commitment: Commitment, time_zone: str) -> date | None:
+    """The last day an occurrence allows (its due may have been revised by hand to any precision)."""
+    return None if commitment.due_at is None else last_day_before(commitment.due_at, time_zone)
+
+
+class Recurrences:
+    def __init__(self, records: Records, histories: Histories, commitments: Commitments) -> None:
+        self.records = records
+        self.histories = histories
+        self.commitments = commitments
+
+    def state(
+        self, actor: str, text: TextInput, lead_party_id: UUID, meeting_id: UUID, until: date,
+        every_months: int | None = None, every: str | None = None, first_due: date | None = None,
+        kind: str = "action", supporting_party_ids: Sequence[UUID] = (), agreement_id: UUID | None = None,
+        row_number: int | None = None, status: str = "draft", reminder_days: Sequence[int] | None = None,
+        notes: str | None = None, recurrence_id: UUID | None = None,
+    ) -> RecurrenceView:
+        """A promise made at a meeting to do something every so many months until a day: one
+        commitment per occurrence, due on its day (``first_due``, by default a period after the
+        meeting's last day, then every period), each with its own lifecycle. Occurrences already past
+        are generated too: they are overdue until someone reports on them."""
+        occurrence_kind = choice(CommitmentKind, kind, "kind")
+        if occurrence_kind is CommitmentKind.FOLLOW_UP_SESSION:
+            raise InvalidValue("a series' sessions recur by its rhythm (PUT /series/{slug}/rhythm)", "kind")
+        initial = choice(Status, status, "status")
+        statement = translation.text(text, "text")
+        months = stated_months(every_months, every)
+        meeting, lead, supporting, agreement, _ = self.commitments.origin(
+            meeting_id, lead_party_id, supporting_party_ids, agreement_id, row_number)
+        schedule = Schedule.of(months, first_due or add_months(meeting.dates.ends_on, months), until)
+        reminders = reminder_days_of(None if reminder_days is None else list(reminder_days))
+        remarks = optional_text(notes, "notes")
+        Commitment.check_new(occurrence_kind, lead.id, supporting, None, initial)
+        rule_id = recurrence_id or time_ordered_id()
+        now = self.records.now()
+        zone = meeting.venue.time_zone
+        occurrences = [
+            made(meeting, agreement, row_number, occurrence_kind, statement, lead.id, supporting, day_due(day, zone),
+                 None, initial, reminders, None, None, None, None, remarks, actor, now, commitment_id,
+                 recurrence_id=rule_id)
+            for commitment_id, day in Recurrence.first_ids(rule_id, schedule)]
+        rule = new(
+            Recurrence, Recurrence.Stated, rule_id,  # type: ignore[attr-defined]
+            text=statement, kind=occurrence_kind, lead_party_id=lead.id, supporting_party_ids=supporting,
+            meeting_id=meeting.id, agreement_id=None if agreement is None else agreement.id, row_number=row_number,
+            schedule=schedule, time_zone=zone, status=initial, reminder_days=reminders, notes=remarks,
+            occurrences=tuple(o.id for o in occurrences), actor=actor, timestamp=now)
+        self.records.create(rule, *occurrences)
+        return RecurrenceView.of(rule, {o.id: o for o in occurrences})
+
+    def get(self, recurrence_id: UUID | str, version: int | None = None) -> RecurrenceView:
+        """The rule (now or at a version) and its occurrences as they stand now."""
+        rule = self.records.get(Recurrence, recurrence_id, version)
+        return RecurrenceView.of(rule, self._occurrences(rule))
+
+    def history(self, recurrence_id: UUID | str, after_version: int = 0, limit: int | None = None) -> list[EventView]:
+        """The rule's events, oldest first: stated, each change of its schedule and what it did, ended."""
+        return self.histories.events(Recurrence, self.records.get(Recurrence, recurrence_id).id, after_version, limit)
+
+    def _occurrences(self, rule: Recurrence) -> dict[UUID, Commitment]:
+        found = self.records.read_many(list(rule.occurrences))
+        return {key: value for key, value in found.items() if isinstance(value, Commitment)}
+
+    def _standings(self, rule: Recurrence, found: dict[UUID, Commitment], today: date) -> list[Occurrence]:
+        return [Occurrence(key, day, standing(c.status, c.reported, day, today, key in rule.withdrawn))
+                for key, c in found.items() for day in [due_day(c, rule.time_zone)]]
+
+    def reschedule(
+        self, recurrence_id: UUID | str, actor: str, reason: str | None, every_months: int | None = None,
+        every: str | None = None, first_due: date | None = None, until: date | None = None,
+        expected_version: int | None = None,
+    ) -> RecurrenceView:
+        """A new schedule (what is not given stays), with a reason: the occurrences due in the future
+        with nothing reported on them move to the new days, or are cancelled if the new schedule has no
+        day for them, and new ones are generated for the days left; the others stay as they are."""
+        why = translation.reason(reason)
+        months = None if every_months is None and every is None else stated_months(every_months, every)
+        changed: list[Commitment] = []
+        found: dict[UUID, Commitment] = {}
+
+        def reschedule(rule: Recurrence, when: datetime) -> None:
+            current = rule.schedule
+            schedule = Schedule.of(months or current.every_months, first_due or current.first_due,
+                                   until or current.until)
+            found.update(self._occurrences(rule))
+            today = local_day(when, rule.time_zone)
+            plan = rule.plan(schedule, self._standings(rule, found, today), today)
+            rule.reschedule(schedule, plan, why, actor, when)
+            for commitment_id, day in plan.moved:
+                occurrence = found[commitment_id]
+                new_due = day_due(day, rule.time_zone)
+                occurrence.revise_due(new_due, new_due.resolve(), why, actor, when)
+                changed.append(occurrence)
+            self._withdraw(plan.withdrawn, found, why, actor, when, changed)
+            meeting, agreement = self._origin(rule)
+            for commitment_id, day in plan.added:
+                occurrence = made(
+                    meeting, agreement, rule.row_number, rule.kind, rule.text, rule.lead_party_id,
+                    rule.supporting_party_ids, day_due(day, rule.time_zone), None, rule.status, rule.reminder_days,
+                    None, None, None, None, rule.notes, actor, when, commitment_id, recurrence_id=rule.id)
+                found[occurrence.id] = occurrence
+                changed.append(occurrence)
+
+        rule = self.records.change(Recurrence, recurrence_id, expected_version, reschedule, also=changed)
+        return RecurrenceView.of(rule, found)
+
+    def end(self, recurrence_id: UUID | str, actor: str, reason: str | None,
+            expected_version: int | None = None) -> RecurrenceView:
+        """Nothing more is generated: the occurrences due in the future with nothing reported on them
+        are cancelled, with the reason; the others stay as they are."""
+        why = translation.reason(reason)
+        changed: list[Commitment] = []
+        found: dict[UUID, Commitment] = {}
+
+        def end(rule: Recurrence, when: datetime) -> None:
+            found.update(self._occurrences(rule))
+            today = local_day(when, rule.time_zone)
+            open_to_rule = tuple(o.commitment_id for o in self._standings(rule, found, today)
+                                 if o.standing is Standing.MOVABLE)
+            rule.end(open_to_rule, why, actor, when)
+            self._withdraw(open_to_rule, found, why, actor, when, changed)
+
+        rule = self.records.change(Recurrence, recurrence_id, expected_version, end, also=changed)
+        return RecurrenceView.of(rule, found)
+
+    @staticmethod
+    def _withdraw(ids: Sequence[UUID], found: dict[UUID, Commitment], reason: str | None, actor: str,
+                  when: datetime, changed: list[Commitment]) -> None:
+        for commitment_id in ids:
+            occurrence = found[commitment_id]
+            occurrence.cancel(reason, actor, when)
+            changed.append(occurrence)
+
+    def _origin(self, rule: Recurrence) -> tuple[Meeting, Agreement | None]:
+        meeting = self.records.load(Meeting, rule.meeting_id)
+        if meeting is None:
+            raise NotFound("meeting", rule.meeting_id)
+        agreement = None if rule.agreement_id is None else self.records.load(Agreement, rule.agreement_id)
+        return meeting, agreement
