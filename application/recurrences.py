@@ -17,7 +17,7 @@ from domain.agreement import Agreement
 from domain.choices import choice
 from domain.commitment import Commitment, CommitmentKind
 from domain.commitment import reminder_days as reminder_days_of
-from domain.due import Due, add_months, last_day_before, local_day
+from domain.due import Due, add_months, local_day
 from domain.errors import InvalidValue
 from domain.identifiers import time_ordered_id
 from domain.lifecycle import Status
@@ -29,11 +29,6 @@ from domain.text import optional_text
 
 def day_due(day: date, time_zone: str) -> Due:
     return Due.of("day", time_zone, value=day.isoformat())
-
-
-def due_day(commitment: Commitment, time_zone: str) -> date | None:
-    """The last day an occurrence allows (its due may have been revised by hand to any precision)."""
-    return None if commitment.due_at is None else last_day_before(commitment.due_at, time_zone)
 
 
 class Recurrences:
@@ -97,7 +92,7 @@ class Recurrences:
 
     def _standings(self, rule: Recurrence, found: dict[UUID, Commitment], today: date) -> list[Occurrence]:
         return [Occurrence(key, day, standing(c.status, c.reported, day, today, key in rule.withdrawn))
-                for key, c in found.items() for day in [due_day(c, rule.time_zone)]]
+                for key, c in found.items() for day in [rule.due_on(c.due_at)]]
 
     def reschedule(
         self, recurrence_id: UUID | str, actor: str, reason: str | None, every_months: int | None = None,

@@ -10,7 +10,6 @@ from uuid import UUID
 
 from domain.agreement import Agreement, AgreementKind
 from domain.commitment import Commitment, CommitmentKind
-from domain.due import last_day_before
 from domain.lifecycle import Action, Status, allowed_actions
 from domain.meeting import Meeting, MeetingKind, MeetingStatus
 from domain.party import Party, PartyKind
@@ -297,8 +296,7 @@ class RecurrenceView:
                 continue
             listed.append({
                 "commitment_id": plain(commitment_id), "due_at": plain(occurrence.due_at),
-                "due_on": plain(None if occurrence.due_at is None else last_day_before(occurrence.due_at,
-                                                                                      rule.time_zone)),
+                "due_on": plain(rule.due_on(occurrence.due_at)),
                 "status": plain(occurrence.status), "overdue": occurrence.overdue, "due_soon": occurrence.due_soon,
                 "review_due": occurrence.review_due,
                 "progress": None if occurrence.progress is None else occurrence.progress.percent,

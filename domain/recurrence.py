@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.commitment import CommitmentKind
-from domain.due import EARLIEST_YEAR, LATEST_YEAR, add_months
+from domain.due import EARLIEST_YEAR, LATEST_YEAR, add_months, last_day_before
 from domain.errors import DomainError, IllegalTransition, InvalidValue, ReasonRequired
 from domain.identifiers import derived_id, time_ordered_id
 from domain.lifecycle import INITIAL, Status
@@ -92,10 +92,6 @@ class Regeneration:
     moved: tuple[tuple[UUID, date], ...] = ()  # an occurrence open to the rule, and its new due day
     withdrawn: tuple[UUID, ...] = ()  # occurrences open to the rule that the new schedule has no day for
     added: tuple[tuple[UUID, date], ...] = ()  # new occurrences, and their due days
-
-    @property
-    def changes_anything(self) -> bool:
-        return bool(self.moved or self.withdrawn or self.added)
 
 
 def regeneration(schedule: Schedule, occurrences: list[Occurrence], first_open_day: date,
@@ -197,6 +193,11 @@ class Recurrence(Aggregate):
         """The occurrences a new rule generates: one for each of its dues, those passed too (a rule
         recorded late shows what fell due meanwhile)."""
         return regeneration(schedule, [], date.min, NextId(recurrence_id, 0)).added
+
+    def due_on(self, due_at: datetime | None) -> date | None:
+        """The last day an occurrence due at ``due_at`` allows, where the rule keeps its dues (an
+        occurrence's due may have been revised by hand to any precision)."""
+        return None if due_at is None else last_day_before(due_at, self.time_zone)
 
     def plan(self, schedule: Schedule, occurrences: list[Occurrence], first_open_day: date) -> Regeneration:
         return regeneration(schedule, occurrences, first_open_day, NextId(self.id, len(self.occurrences)))
