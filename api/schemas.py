@@ -23,6 +23,7 @@ from application.inputs import (
 from application.views import (
     AgreementKindName,
     AgreementView,
+    AudienceName,
     CommitmentKindName,
     CommitmentView,
     EventView,
@@ -33,6 +34,7 @@ from application.views import (
     one_of,
 )
 from domain.due import Precision, RelativeUnit
+from domain.escalation import MOST_DAYS, MOST_STEPS
 from domain.meeting import ParticipantRole
 from domain.text import (
     DOCUMENT_TEXT_MAX,
@@ -168,6 +170,20 @@ class PartyCreate(Schema):
     acronym: str
     kind: PartyKindName
     parent_id: UUID | None = None
+
+
+class StepIn(Schema):
+    days: int = Field(ge=0, le=MOST_DAYS, description="days overdue")
+    to: AudienceName
+
+
+class LadderChange(Schema):
+    """A party's own escalation ladder for the commitments it leads (``steps: null``: the deployment's)."""
+
+    steps: list[StepIn] | None = Field(max_length=MOST_STEPS, examples=[[
+        {"days": 0, "to": "lead_party"}, {"days": 30, "to": "parent_organisation"},
+        {"days": 90, "to": "meeting_chairs"}]])
+    reason: Words | None = None
 
 
 class MeetingCreate(Schema):

@@ -9,16 +9,23 @@ from application.errors import AlreadyExists, UnknownReference
 from application.histories import Histories
 from application.inputs import TextInput
 from application.saving import Records
-from application.views import PartyView
+from application.views import LadderView, PartyView
 from domain.choices import choice
+from domain.escalation import NO_LADDER, Ladder
 from domain.party import Party, PartyKind, party_id
 from domain.party import acronym as clean_acronym
 
 
 class Parties:
-    def __init__(self, records: Records, histories: Histories) -> None:
+    def __init__(self, records: Records, histories: Histories, ladder: Ladder = NO_LADDER) -> None:
         self.records = records
         self.histories = histories
+        self.ladder = ladder  # the deployment's escalation ladder
+
+    def ladder_of(self, party: UUID | str) -> LadderView:
+        """The escalation ladder the commitments a party leads climb: its own, or else the deployment's."""
+        found = self.records.get(Party, party)
+        return LadderView.of(self.ladder if found.ladder is None else found.ladder, own=found.ladder is not None)
 
     def register(self, actor: str, names: TextInput, acronym: str, kind: str, parent_id: UUID | None = None) -> PartyView:
         text = translation.name(names, "names")
@@ -35,6 +42,15 @@ class Parties:
             return PartyView.of(self.records.create(party))
         except AlreadyExists:
             raise AlreadyExists(taken, "acronym") from None
+
+    def keep_ladder(self, party: UUID | str, actor: str, steps: Sequence[tuple[int, str]] | None,
+                    reason: str | None = None, expected_version: int | None = None) -> PartyView:
+        """Escalate what the party leads by its own ladder of steps (days overdue, who is told);
+        ``None``: by the deployment's ladder again."""
+        ladder = None if steps is None else Ladder.of(steps)
+        why = translation.reason(reason)
+        return PartyView.of(self.records.change(
+            Party, party, expected_version, lambda found, when: found.keep_ladder(ladder, why, actor, when)))
 
     def get(self, party: UUID | str, version: int | None = None, as_of: datetime | None = None,
             axis: str = "recorded") -> PartyView:

@@ -4,7 +4,7 @@ The infrastructure implements them (``infrastructure.bootstrap`` builds and hand
 give fakes of their own.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -23,6 +23,7 @@ from application.queries import (
     SearchHit,
     Tally,
 )
+from domain.escalation import Ladder
 
 
 @dataclass
@@ -180,4 +181,14 @@ class Catalogue(Protocol):
 
     def review_candidates(self, now: datetime, limit: int) -> list[str]:
         """Open commitments whose review day has come and not yet been told."""
+        ...
+
+    def escalation_candidates(self, now: datetime, limit: int, *, ladder: Ladder, leads: Collection[str] | None,
+                              others_than: Collection[str]) -> list[str]:
+        """Overdue commitments that have reached a step of ``ladder`` above the level recorded, led
+        by one of ``leads`` (None: by any party other than ``others_than``)."""
+        ...
+
+    def own_ladders(self) -> dict[str, Ladder]:
+        """The parties that keep an escalation ladder of their own, and their ladders."""
         ...

@@ -1,19 +1,25 @@
-"""The scanner: on each tick, records the overdue, due-soon and review-due facts the clock has brought.
+"""The scanner: on each tick, records the overdue, due-soon and review-due facts the clock has brought,
+and the steps of the escalation ladder (``domain.escalation``) the overdue commitments have reached.
 
 It asks the read model which commitments need a look (so its cost follows the work, not the
 archive), and lets each commitment's own rules decide. Several scanners may run at once, in
 threads or processes: optimistic concurrency on each commitment makes every fact recorded once.
 """
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from application.errors import ConcurrentUpdate
 from application.ports import Catalogue
 from application.saving import Records, as_read
 from domain.commitment import Commitment
+from domain.escalation import NO_LADDER, Audience, Ladder, told
+from domain.meeting import Meeting
+from domain.party import Party
 
 BATCH = 500
 SCHEDULER = "scheduler"  # the actor of the facts the scanner records
@@ -37,19 +43,58 @@ class ScanResult:
     overdue: int = 0
     due_soon: int = 0
     review_due: int = 0
+    escalated: int = 0  # commitments that reached a step of their ladder
 
 
 class Scanner:
-    def __init__(self, records: Records, catalogue: Catalogue, batch: int = BATCH) -> None:
+    def __init__(self, records: Records, catalogue: Catalogue, ladder: Ladder = NO_LADDER, batch: int = BATCH) -> None:
         self.records = records
         self.catalogue = catalogue
+        self.ladder = ladder  # the deployment's; a party may keep its own for what it leads
         self.batch = batch
 
     def tick(self) -> ScanResult:
         now = self.records.now()
         return ScanResult(overdue=self._each(self.catalogue.overdue_candidates, now, overdue),
                           due_soon=self._each(self.catalogue.due_soon_candidates, now, due_soon),
-                          review_due=self._each(self.catalogue.review_candidates, now, review_due))
+                          review_due=self._each(self.catalogue.review_candidates, now, review_due),
+                          escalated=self._escalate(now))
+
+    def _escalate(self, now: datetime) -> int:
+        """Each ladder's candidates in turn: the deployment's for the parties without one of their own."""
+        own = self.catalogue.own_ladders()
+        mark = self.escalation()
+        recorded = 0
+        for leads, ladder in [(None, self.ladder), *(([party_id], kept) for party_id, kept in own.items())]:
+            if ladder.steps:
+                candidates = functools.partial(self.catalogue.escalation_candidates, ladder=ladder, leads=leads,
+                                               others_than=list(own))
+                recorded += self._each(candidates, now, mark)
+        return recorded
+
+    def escalation(self) -> Mark:
+        """Escalate a commitment by its lead party's ladder (or the deployment's), telling the parties
+        each step names; the parties and meetings read are kept for the tick."""
+        parties: dict[UUID, Party] = {}
+        meetings: dict[UUID, Meeting] = {}
+
+        def read(cls: type, cache: dict[UUID, Any], aggregate_id: UUID) -> Any:
+            if aggregate_id not in cache:
+                cache[aggregate_id] = self.records.get(cls, aggregate_id)
+            return cache[aggregate_id]
+
+        def escalate(commitment: Commitment, now: datetime) -> bool:
+            lead: Party = read(Party, parties, commitment.lead_party_id)
+            ladder = self.ladder if lead.ladder is None else lead.ladder
+
+            def audience(to: Audience) -> tuple[UUID, ...]:
+                chairs = read(Meeting, meetings, commitment.provenance.meeting_id).chairs \
+                    if to is Audience.MEETING_CHAIRS else ()
+                return told(to, lead.id, lead.parent_id, chairs)
+
+            return commitment.escalate(ladder, now, audience, SCHEDULER, now)
+
+        return escalate
 
     def _each(self, candidates: Callable[[datetime, int], list[str]], now: datetime, mark: Mark) -> int:
         """Each batch of candidates is marked together (one transaction for the batch's events)."""

@@ -16,6 +16,7 @@ from application.parties import Parties
 from application.recurrences import Recurrences
 from application.saving import Records
 from application.series import Series
+from domain.escalation import NO_LADDER, Ladder
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,10 @@ class Tracker:
     recurrences: Recurrences
 
     @classmethod
-    def on(cls, records: Records) -> "Tracker":
-        """Every use case, on these records."""
+    def on(cls, records: Records, ladder: Ladder = NO_LADDER) -> "Tracker":
+        """Every use case, on these records; ``ladder``: the deployment's escalation ladder."""
         histories = Histories(records)
-        parties = Parties(records, histories)
+        parties = Parties(records, histories, ladder)
         commitments = Commitments(records, histories, parties)
         return cls(records=records, histories=histories, parties=parties, meetings=Meetings(records, histories),
                    series=Series(records, histories),

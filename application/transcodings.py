@@ -15,6 +15,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 from domain.agreement import AgreementKind, MatrixRow
 from domain.commitment import CommitmentKind, Evidence, FollowUp, Progress, Provenance
 from domain.due import Due, Precision, RelativeUnit
+from domain.escalation import Audience, Escalation, Ladder, Step
 from domain.lifecycle import Status
 from domain.meeting import (
     DateRange,
@@ -87,6 +88,7 @@ ENUMS: dict[str, type[Enum]] = {
     "meeting_status": MeetingStatus,
     "participant_role": ParticipantRole,
     "agreement_kind": AgreementKind,
+    "escalation_audience": Audience,
 }
 
 VALUE_OBJECTS: dict[str, type] = {
@@ -104,6 +106,9 @@ VALUE_OBJECTS: dict[str, type] = {
     "held_session": HeldSession,
     "rhythm": Rhythm,
     "recurrence_schedule": Schedule,
+    "escalation_step": Step,
+    "escalation_ladder": Ladder,
+    "escalation": Escalation,
 }
 
 

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from domain.agreement import Agreement, AgreementKind
 from domain.commitment import Commitment, CommitmentKind
+from domain.escalation import Audience, Ladder
 from domain.lifecycle import Action, Status, allowed_actions
 from domain.meeting import Meeting, MeetingKind, MeetingStatus
 from domain.party import Party, PartyKind
@@ -24,6 +25,7 @@ def one_of(enum_class: type[Enum]) -> Any:
 
 
 PartyKindName = one_of(PartyKind)
+AudienceName = one_of(Audience)
 MeetingKindName = one_of(MeetingKind)
 MeetingStatusName = one_of(MeetingStatus)
 AgreementKindName = one_of(AgreementKind)
@@ -84,6 +86,7 @@ class PartyView:
     acronym: str
     kind: PartyKindName
     parent_id: str | None
+    escalation_ladder: list[dict[str, Any]] | None  # its own steps (days, to) for what it leads; None: the deployment's
     created_at: str
     modified_at: str
 
@@ -96,9 +99,20 @@ class PartyView:
             acronym=party.acronym,
             kind=plain(party.kind),
             parent_id=plain(party.parent_id),
+            escalation_ladder=None if party.ladder is None else plain(party.ladder.steps),
             created_at=plain(party.created_on),
             modified_at=plain(party.modified_on),
         )
+
+
+@dataclass
+class LadderView:
+    steps: list[dict[str, Any]]  # days overdue, and who is told (lead_party, parent_organisation, meeting_chairs)
+    own: bool  # the party's own ladder; False: the deployment's
+
+    @classmethod
+    def of(cls, ladder: Ladder, own: bool) -> "LadderView":
+        return cls(steps=plain(ladder.steps), own=own)
 
 
 @dataclass
@@ -219,6 +233,8 @@ class CommitmentView:
     review_on: str | None  # the day the lead party wants to look at it again
     review_at: str | None
     review_due: bool
+    escalation: dict[str, Any] | None  # the highest step of the ladder reached (level, days, to, party_ids, at)
+    escalations: list[dict[str, Any]]  # every step reached for the current due, lowest first
     notes: str | None  # the coordinator's remarks, as a matrix's notes column gives them
     progress: dict[str, Any] | None
     evidence: list[dict[str, Any]]
@@ -251,6 +267,8 @@ class CommitmentView:
             review_on=plain(commitment.review_on),
             review_at=plain(commitment.review_at),
             review_due=commitment.review_due,
+            escalation=plain(commitment.escalation),
+            escalations=plain(commitment.escalations) if commitment.escalation is not None else [],
             notes=commitment.notes,
             progress=plain(commitment.progress),
             evidence=plain(commitment.evidence),

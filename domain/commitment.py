@@ -5,6 +5,7 @@ Each public method first checks the rules (the guards below, and the table in
 bodies only assign: they run again on every replay.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -22,6 +23,7 @@ from domain.errors import (
     InvalidValue,
     ReasonRequired,
 )
+from domain.escalation import Audience, Escalation, Ladder
 from domain.identifiers import series_slug, time_ordered_id
 from domain.lifecycle import (
     ALLOWED_FROM,
@@ -156,11 +158,12 @@ class CannotSupersedeItself(DomainError):
 
 
 class Commitment(Aggregate):
-    """Version 2 of the aggregate (in snapshots) added ``made_on`` and the review date; version 3 ``notes``."""
+    """Version 2 of the aggregate (in snapshots) added ``made_on`` and the review date; version 3 ``notes``;
+    version 4 the escalations."""
 
     create_id = staticmethod(time_ordered_id)  # new ones are time-ordered (UUIDv7)
 
-    class_version = 3
+    class_version = 4
 
     class Recorded(Aggregate.Created):
         """Version 2 added ``reminder_days``; commitments recorded before remind at the defaults.
@@ -205,6 +208,10 @@ class Commitment(Aggregate):
     def upcast_v2_v3(state: dict[str, object]) -> None:
         state["notes"] = None
 
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, object]) -> None:
+        state.update(escalations=(), escalated_for=None)
+
     @event(Recorded)
     def __init__(
         self,
@@ -247,6 +254,8 @@ class Commitment(Aggregate):
         self.overdue_for: datetime | None = None  # the due instant found passed
         self.reminded: tuple[int, ...] = ()  # reminder lead times already told, for the current due
         self.reviewed_for: datetime | None = None  # the review instant found reached
+        self.escalations: tuple[Escalation, ...] = ()  # the steps of the ladder reached, for the due ``escalated_for``
+        self.escalated_for: datetime | None = None
 
     # -- rules checked before recording ---------------------------------------------
 
@@ -628,7 +637,46 @@ class Commitment(Aggregate):
     def _clear_overdue(self, reason: str, actor: str, when: datetime) -> None:
         if self.overdue_for is not None:
             self._overdue_cleared(reason=reason, actor=actor, timestamp=when)
+        if self.escalations:
+            self._escalation_cleared(reason=reason, actor=actor, timestamp=when)
 
     @event("OverdueCleared")
     def _overdue_cleared(self, reason: str, actor: str, timestamp: datetime) -> None:
         self.overdue_for = None
+
+    # -- escalation: the ladder's steps, recorded as the days overdue reach them -----
+
+    @property
+    def escalation(self) -> Escalation | None:
+        """The highest step reached while overdue for the current due (None: not escalated)."""
+        return self.escalations[-1] if self.overdue and self.escalated_for == self.due_at and self.escalations else None
+
+    @property
+    def escalation_level(self) -> int:
+        return 0 if self.escalation is None else self.escalation.level
+
+    def escalate(self, ladder: Ladder, now: datetime, told: Callable[[Audience], tuple[UUID, ...]], actor: str,
+                 when: datetime) -> bool:
+        """Record each step of the ladder the commitment has newly reached (once per step and due,
+        lowest first), with the parties ``told`` names for its audience. Only an overdue commitment
+        (the overdue fact recorded) is escalated; True if a step was recorded."""
+        if not self.overdue or self.due_at is None:
+            return False
+        reached = ladder.reached(self.due_at, now, self.escalation_level)
+        for level, step in reached:
+            self._escalated(level=level, days=step.days, to=step.to, party_ids=tuple(told(step.to)),
+                            due_at=self.due_at, actor=actor, timestamp=when)
+        return bool(reached)
+
+    @event("Escalated")
+    def _escalated(self, level: int, days: int, to: Audience, party_ids: tuple[UUID, ...], due_at: datetime,
+                   actor: str, timestamp: datetime) -> None:
+        if self.escalated_for != due_at:
+            self.escalations = ()
+        self.escalated_for = due_at
+        self.escalations = (*self.escalations, Escalation(level, days, to, tuple(party_ids), timestamp))
+
+    @event("EscalationCleared")
+    def _escalation_cleared(self, reason: str, actor: str, timestamp: datetime) -> None:
+        self.escalations = ()
+        self.escalated_for = None

@@ -188,6 +188,11 @@ class Meeting(Aggregate):
         """When it was held, or else when it is scheduled."""
         return self.held_dates or self.scheduled
 
+    @property
+    def chairs(self) -> tuple[UUID, ...]:
+        """The parties that chaired or co-chaired it."""
+        return tuple(p.party_id for p in self.participants if p.role in (ParticipantRole.CHAIR, ParticipantRole.CO_CHAIR))
+
     def _ensure_open(self, action: str) -> None:
         if self.status not in (MeetingStatus.SCHEDULED, MeetingStatus.POSTPONED):
             raise MeetingNotOpen(self.status, action)

@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidValue
+from domain.escalation import Ladder
 from domain.identifiers import derived_id
 from domain.text import SHORT_TEXT_MAX, MultilingualText, clean_text
 
@@ -44,6 +45,14 @@ def party_id(acronym_text: str) -> UUID:
 
 
 class Party(Aggregate):
+    """Version 2 (in snapshots) added the party's own escalation ladder."""
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, object]) -> None:
+        state["ladder"] = None
+
     @staticmethod
     def create_id(acronym: str, **_: object) -> UUID:
         return party_id(acronym)
@@ -62,3 +71,15 @@ class Party(Aggregate):
         self.acronym = acronym
         self.kind = kind
         self.parent_id = parent_id
+        self.ladder: Ladder | None = None  # its own escalation ladder for what it leads; None: the deployment's
+
+    def keep_ladder(self, ladder: Ladder | None, reason: str | None, actor: str, when: datetime) -> None:
+        """Escalate what the party leads by its own ladder (None: by the deployment's again)."""
+        if ladder == self.ladder:
+            raise InvalidValue("the party keeps this ladder already" if ladder is not None else
+                               "the party follows the deployment's ladder already", "steps")
+        self._ladder_kept(ladder=ladder, reason=reason, actor=actor, timestamp=when)
+
+    @event("LadderKept")
+    def _ladder_kept(self, ladder: Ladder | None, reason: str | None, actor: str, timestamp: datetime) -> None:
+        self.ladder = ladder

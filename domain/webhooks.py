@@ -1,10 +1,10 @@
 """Webhooks: what subscribers can ask for, and what each answer of theirs means.
 
 Event types are ``commitment.<event>`` (``commitment.overdue``, ``commitment.due_soon``,
-``commitment.review_due``, ``commitment.delivered`` …) and operational ones,
+``commitment.review_due``, ``commitment.escalated``, ``commitment.delivered`` …) and operational ones,
 ``subscription.disabled``, ``delivery.exhausted`` and ``audit.chain_broken``. A subscription asks
-for kinds: ``overdue``, ``due_soon``, ``review_due``, ``lifecycle`` (every other commitment event),
-``operations`` (the operational ones) or ``all``.
+for kinds: ``overdue``, ``due_soon``, ``review_due``, ``escalated``, ``lifecycle`` (every other
+commitment event), ``operations`` (the operational ones) or ``all``.
 """
 
 import random
@@ -15,15 +15,16 @@ from enum import Enum
 
 from domain.errors import InvalidValue
 
-KINDS = ("overdue", "due_soon", "review_due", "lifecycle", "operations", "all")
+KINDS = ("overdue", "due_soon", "review_due", "escalated", "lifecycle", "operations", "all")
 OVERDUE = "commitment.overdue"
 DUE_SOON = "commitment.due_soon"
 REVIEW_DUE = "commitment.review_due"
+ESCALATED = "commitment.escalated"
 SUBSCRIPTION_DISABLED = "subscription.disabled"
 DELIVERY_EXHAUSTED = "delivery.exhausted"
 CHAIN_BROKEN = "audit.chain_broken"
 OPERATIONAL = (SUBSCRIPTION_DISABLED, DELIVERY_EXHAUSTED, CHAIN_BROKEN)
-_CLOCK_TYPES = {OVERDUE: "overdue", DUE_SOON: "due_soon", REVIEW_DUE: "review_due"}  # each its own kind
+_CLOCK_TYPES = {OVERDUE: "overdue", DUE_SOON: "due_soon", REVIEW_DUE: "review_due", ESCALATED: "escalated"}  # each its own kind
 _EVENT_NAMES = {"MarkedOverdue": "overdue", "DueSoon": "due_soon", "ReviewDue": "review_due"}
 RETRY_AFTER_STATUSES = frozenset({429, *range(500, 600)})  # "slow down" and server errors
 MAX_RETRY_AFTER = timedelta(days=1)
@@ -55,7 +56,8 @@ def wants(subscribed: tuple[str, ...] | list[str], event_type: str) -> bool:
 
 
 def concerns(party_filter: list[str] | tuple[str, ...], parties: list[str] | tuple[str, ...]) -> bool:
-    """A subscription limited to some parties hears of commitments they lead or support."""
+    """A subscription limited to some parties hears of commitments they lead or support (and of the
+    escalations that tell them)."""
     return not party_filter or bool(set(party_filter) & set(parties))
 
 

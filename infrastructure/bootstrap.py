@@ -16,6 +16,7 @@ from application.saving import Clock, Records, system_clock
 from application.scanner import Scanner
 from application.store import EventStore
 from application.tracker import Tracker
+from domain.escalation import Ladder
 from domain.webhooks import retry_schedule
 from infrastructure.audit.chain import AuditChain
 from infrastructure.audit.denials import DenialLog
@@ -150,7 +151,8 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     catalogue = SqlCatalogue(engine)
     beats = Heartbeats(engine, clock)
     keys = KeyStore(engine, clock)
-    tracker = Tracker.on(records)
+    ladder = Ladder.parse(settings.escalation_ladder)
+    tracker = Tracker.on(records, ladder)
     return Services(
         settings=settings,
         store=store,
@@ -164,7 +166,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         idempotency=IdempotencyStore(engine, clock),
         projector=projector,
         catalogue=catalogue,
-        scanner=Scanner(records, catalogue),
+        scanner=Scanner(records, catalogue, ladder),
         subscriptions=subscriptions,
         outbox=outbox,
         dispatcher=Dispatcher(engine, outbox, clock, DispatchSettings(

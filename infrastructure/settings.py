@@ -6,6 +6,9 @@ from typing import Annotated
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from domain.errors import InvalidValue
+from domain.escalation import Ladder
+
 DEFAULT_DATABASE_URL = "sqlite:///var/commitments.db"
 ENV_PREFIX = "COMMITMENTS_"
 Seconds = Annotated[float, Field(ge=0)]  # 0: not in this process, where it is an interval
@@ -29,6 +32,10 @@ class Settings(BaseSettings):
     # Seconds between two looks for overdue, due-soon and review-due commitments (0: the API does not
     # look; run 'commitments worker' instead, or nothing is ever found late).
     scan_interval: Seconds = 60.0
+    # The deployment's escalation ladder: steps of days overdue and who is told, separated by commas, as
+    # in 0:lead_party,30:parent_organisation,90:meeting_chairs (empty: nothing is escalated; a party may
+    # keep a ladder of its own).
+    escalation_ladder: str = ""
     # Webhooks
     dispatch_interval: Seconds = 2.0  # seconds between two looks for deliveries to send (0: none)
     webhook_retry_schedule: Annotated[tuple[Positive, ...], NoDecode, Field(min_length=1, max_length=30)] = (
@@ -65,6 +72,14 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("escalation_ladder")
+    @classmethod
+    def _a_ladder(cls, value: str) -> str:
+        try:
+            return Ladder.parse(value).text()
+        except InvalidValue as error:
+            raise ValueError(error.detail) from None
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":

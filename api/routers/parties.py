@@ -6,6 +6,7 @@ from fastapi.responses import JSONResponse
 from api.dependencies import (
     CatalogueDep,
     IdempotencyKeyDep,
+    IfMatchDep,
     ReaderDep,
     ServicesDep,
     TrackerDep,
@@ -25,10 +26,10 @@ from api.routers.common import (
     many,
     timeline,
 )
-from api.schemas import History, PartyCreate, PartyPage, Timeline
+from api.schemas import History, LadderChange, PartyCreate, PartyPage, Timeline
 from application import lists
 from application.queries import PartyFilter, check_axis, instant
-from application.views import PartyView
+from application.views import LadderView, PartyView
 from domain.party import Party
 
 router = APIRouter(prefix="/parties", tags=["parties"])
@@ -63,6 +64,23 @@ def get_party(party_id: UUID, tracker: TrackerDep, _: ReaderDep, version: Versio
               as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> JSONResponse:
     """The party now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
     return resource(tracker.parties.get(party_id, version, instant(as_of, "as_of"), check_axis(axis)))
+
+
+@router.get("/{party_id}/escalation-ladder", response_model=LadderView)
+def party_ladder(party_id: UUID, tracker: TrackerDep, _: ReaderDep) -> LadderView:
+    """The escalation ladder the commitments the party leads climb: its own (``own``), or else the
+    deployment's (``COMMITMENTS_ESCALATION_LADDER``)."""
+    return tracker.parties.ladder_of(party_id)
+
+
+@router.put("/{party_id}/escalation-ladder", response_model=PartyView)
+def keep_party_ladder(party_id: UUID, body: LadderChange, tracker: TrackerDep, principal: WriterDep,
+                      version: IfMatchDep) -> JSONResponse:
+    """The party's own ladder for the commitments it leads: steps of days overdue, each later than the
+    one before, and who is told (``steps: null``: the deployment's ladder again). Only a key not
+    limited to some parties may change it: a party does not choose who is told of its own delays."""
+    steps = None if body.steps is None else [(step.days, step.to) for step in body.steps]
+    return resource(tracker.parties.keep_ladder(party_id, principal.id, steps, body.reason, version))
 
 
 @router.get("/{party_id}/history", response_model=History)

@@ -53,6 +53,8 @@ LABELS: dict[str, dict[str, str]] = {
                      "file": N_("file"), "headers": N_("headers")},
     "import_outcome": {"new": N_("new"), "unchanged": N_("unchanged"), "changed": N_("changed"),
                        "refused": N_("refused")},
+    "audience": {"lead_party": N_("the lead party"), "parent_organisation": N_("its parent organisation"),
+                 "meeting_chairs": N_("the chairs of its meeting")},
     "role_of_key": {"admin": N_("administrator"), "coordinator": N_("coordinator"), "auditor": N_("auditor")},
 }
 

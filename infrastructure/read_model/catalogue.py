@@ -1,8 +1,8 @@
 """Answers the catalogue's questions (``application.queries``) from the read-model tables."""
 
 import json
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -19,6 +19,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
 )
 
 from application import cursors
@@ -32,6 +33,7 @@ from application.queries import (
     SearchHit,
     Tally,
 )
+from domain.escalation import Ladder
 from domain.lifecycle import ASSESSED, OPEN
 from infrastructure.log.follower import position
 from infrastructure.read_model import search_index
@@ -330,6 +332,28 @@ class SqlCatalogue:
                 .where(table.c.next_reminder_at <= now, table.c.due_at > now)
                 .order_by(table.c.next_reminder_at, table.c.seq).limit(limit)
             ).scalars())
+
+    def escalation_candidates(self, now: datetime, limit: int, *, ladder: Ladder, leads: Collection[str] | None,
+                              others_than: Collection[str]) -> list[str]:
+        table = commitments_view
+        if not ladder.steps:
+            return []
+        reached = or_(*(and_(table.c.escalation_level < level, table.c.due_at <= now - timedelta(days=step.days))
+                        for level, step in enumerate(ladder.steps, start=1)))
+        led = table.c.lead_party_id.in_(list(leads)) if leads is not None else \
+            table.c.lead_party_id.not_in(list(others_than)) if others_than else true()
+        with self.engine.connect() as connection:
+            return list(connection.execute(
+                select(table.c.id)
+                .where(table.c.can_be_late.is_(True), table.c.overdue.is_(True), reached, led)
+                .order_by(table.c.due_at, table.c.seq).limit(limit)
+            ).scalars())
+
+    def own_ladders(self) -> dict[str, Ladder]:
+        table = parties_view
+        with self.engine.connect() as connection:
+            return {row.id: Ladder.parse(row.ladder) for row in connection.execute(
+                select(table.c.id, table.c.ladder).where(table.c.ladder.is_not(None)).order_by(table.c.seq))}
 
     def review_candidates(self, now: datetime, limit: int) -> list[str]:
         table = commitments_view

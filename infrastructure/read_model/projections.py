@@ -98,7 +98,8 @@ class CommitmentProjection(Projection):
     def row(self, aggregate: Commitment, view: CommitmentView, document: str) -> dict[str, Any]:
         return {**commitment_columns(aggregate, view), "row_number": aggregate.provenance.row_number,
                 "can_be_late": aggregate.status in CAN_BE_LATE, "next_reminder_at": aggregate.next_reminder_at,
-                "next_review_at": aggregate.next_review_at, "document": document}
+                "next_review_at": aggregate.next_review_at, "escalation_level": aggregate.escalation_level,
+                "document": document}
 
     def children(self, aggregate: Commitment, view: CommitmentView) -> Children:
         key = view.id
@@ -167,7 +168,8 @@ class PartyProjection(Projection):
 
     def row(self, aggregate: Party, view: PartyView, document: str) -> dict[str, Any]:
         return {"id": view.id, "version": aggregate.version, "acronym": aggregate.acronym, "kind": view.kind,
-                "parent_id": view.parent_id, "document": document}
+                "parent_id": view.parent_id, "ladder": None if aggregate.ladder is None else aggregate.ladder.text(),
+                "document": document}
 
 
 COMMITMENTS = CommitmentProjection()

@@ -22,7 +22,7 @@ from sqlalchemy import (
 
 from infrastructure.persistence.tables import UTCDateTime
 
-READ_MODEL_VERSION = 11
+READ_MODEL_VERSION = 12
 
 # Where an open-ended commitment (no due) sorts among dues: after every due.
 OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=timezone.utc)
@@ -47,6 +47,7 @@ parties_view = Table(
     Column("acronym", String(64), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("parent_id", ID, nullable=True, index=True),
+    Column("ladder", String(400), nullable=True),  # its own escalation ladder (``Ladder.text``); None: the deployment's
     Column("document", Text, nullable=False),  # the party as the API shows it (JSON)
 )
 
@@ -117,6 +118,7 @@ commitments_view = Table(
     Column("overdue", Boolean, nullable=False, default=False),
     Column("due_soon", Boolean, nullable=False, default=False),
     Column("review_due", Boolean, nullable=False, default=False),
+    Column("escalation_level", Integer, nullable=False, default=0),  # the highest step of the ladder reached
     Column("can_be_late", Boolean, nullable=False),
     Column("next_reminder_at", UTCDateTime(), nullable=True, index=True),
     Column("next_review_at", UTCDateTime(), nullable=True, index=True),

@@ -58,6 +58,7 @@ def commitment_data(commitment: Commitment, event: Any, position: int, base_url:
             "meeting_id": str(commitment.provenance.meeting_id), "due": plain(commitment.due),
             "due_at": plain(commitment.due_at), "overdue": commitment.overdue, "due_soon": commitment.due_soon,
             "review_on": plain(commitment.review_on), "review_due": commitment.review_due,
+            "escalation": plain(commitment.escalation),
         },
         "links": {"commitment": link, "history": f"{link}/history"},
     }
@@ -124,7 +125,8 @@ class Outbox(LogFollower):
         commitment = (saved.state_at(event.originator_id, event.originator_version)
                       or self.reader.read_many([event.originator_id], {event.originator_id: event.originator_version})
                       [event.originator_id])
-        parties = [str(commitment.lead_party_id), *(str(p) for p in commitment.supporting_party_ids)]
+        parties = [str(commitment.lead_party_id), *(str(p) for p in commitment.supporting_party_ids),
+                   *(str(p) for p in getattr(event, "party_ids", ()))]  # those an escalation tells
         wanting = [receiver for receiver in wanting if concerns(receiver.party_ids, parties)]
         if not wanting:
             return []

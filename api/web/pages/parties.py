@@ -1,17 +1,22 @@
-"""Parties: the list, one party (what it leads and supports, its timeline), and the type-ahead that
-finds parties by their names in every language, Arabic normalised as search normalises it."""
+"""Parties: the list, one party (what it leads and supports, its escalation ladder and the form that
+changes it, its timeline), and the type-ahead that finds parties by their names in every language,
+Arabic normalised as search normalises it."""
 
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.dependencies import CatalogueDep, ServicesDep, TrackerDep
-from api.web.forms import value
-from api.web.page import page
-from api.web.visitors import SignedInDep
+from api.dependencies import CatalogueDep, ServicesDep, TrackerDep, unlimited_writer, writer
+from api.schemas import LadderChange
+from api.web.forms import Kept, checked, number, value
+from api.web.page import attempt, page
+from api.web.visitors import FormDep, SignedInDep, Visitor
 from application import lists
 from application.queries import CommitmentFilter, PartyFilter
+from domain.access import may_change_other_records
+from domain.escalation import Audience
 
 router = APIRouter(prefix="/parties")
 
@@ -32,12 +37,45 @@ def suggest(request: Request, visitor: SignedInDep, catalogue: CatalogueDep) -> 
     return page(request, visitor, "party_options.html", found=found)
 
 
-@router.get("/{party_id}", response_class=HTMLResponse, name="party")
-def party(party_id: UUID, request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
+LADDER_ROWS = 5  # the form's rows of steps (the API takes up to ``domain.escalation.MOST_STEPS``)
+
+
+def party_page(request: Request, visitor: Visitor, services: Any, party_id: UUID, status: int = 200,
+               refusal: dict[str, Any] | None = None) -> HTMLResponse:
     tracker, catalogue = services.tracker, services.catalogue
     view = tracker.parties.get(party_id)
     leads = catalogue.find_commitments(CommitmentFilter(lead_party=party_id, sort="due", limit=200))
     supports = catalogue.find_commitments(CommitmentFilter(supporting_party=party_id, sort="due", limit=200))
     events, total = tracker.histories.timeline(catalogue.touched_by_party(str(party_id)), 0, 100)
-    return page(request, visitor, "party.html", p=view, leads=leads, supports=supports, timeline=events,
-                timeline_total=total)
+    return page(request, visitor, "party.html", status, p=view, leads=leads, supports=supports, timeline=events,
+                timeline_total=total, ladder=tracker.parties.ladder_of(party_id), audiences=[a.value for a in Audience],
+                ladder_rows=LADDER_ROWS, can_keep_ladder=visitor.can_write and may_change_other_records(
+                    visitor.principal.party_scope),  # type: ignore[union-attr]
+                refusal=refusal, form=Kept(refusal.get("form") if refusal else None))
+
+
+@router.get("/{party_id}", response_class=HTMLResponse, name="party")
+def party(party_id: UUID, request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
+    return party_page(request, visitor, services, party_id)
+
+
+@router.post("/{party_id}/escalation-ladder", name="keep_party_ladder")
+def keep_ladder(party_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
+                services: ServicesDep) -> Response:
+    """The party's own ladder from the rows filled in (days overdue, who is told), or the deployment's
+    again; only a key not limited to some parties may change it, as through the API."""
+    actor = unlimited_writer(writer(visitor.principal)).id  # type: ignore[arg-type]
+
+    def carried_out() -> Response:
+        steps = None if value(form, "common") else [
+            {"days": value(form, f"days_{row}"), "to": value(form, f"to_{row}")}
+            for row in range(1, LADDER_ROWS + 1) if value(form, f"days_{row}")]
+        change = checked(LadderChange, {"steps": steps, "reason": value(form, "reason")})
+        services.tracker.parties.keep_ladder(
+            party_id, actor, None if change.steps is None else [(s.days, s.to) for s in change.steps],
+            change.reason, number(form, "version"))
+        base = request.scope.get("root_path", "")
+        return RedirectResponse(f"{base}/parties/{party_id}?done=ladder#ladder", status_code=303)
+
+    return attempt(carried_out, lambda status, refusal: party_page(
+        request, visitor, services, party_id, status, refusal | {"form": form}))
