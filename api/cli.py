@@ -361,7 +361,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
 
     work = command(commands, "worker", worker, "find overdue and due-soon commitments and send webhooks, without the API",
-                   "Run the scanner (and the webhook dispatcher) at an interval, without serving the API. "
+                   "Run the scanner (and the webhook dispatcher, and the e-mail digests when "
+                   "COMMITMENTS_SMTP_HOST is set) at an interval, without serving the API. "
                    "Run it beside 'commitments serve --workers N' or on another machine; several may run at once.")
     work.add_argument("--interval", type=float, default=None,
                       help="seconds between ticks of the scanner and the dispatcher "

@@ -27,6 +27,7 @@ from application.views import (
     CommitmentKindName,
     CommitmentView,
     EventView,
+    FrequencyName,
     MeetingKindName,
     MeetingView,
     PartyKindName,
@@ -184,6 +185,15 @@ class LadderChange(Schema):
         {"days": 0, "to": "lead_party"}, {"days": 30, "to": "parent_organisation"},
         {"days": 90, "to": "meeting_chairs"}]])
     reason: Words | None = None
+
+
+class ContactIn(Schema):
+    """A contact of a party: who its digests are sent to (the same address again changes the contact)."""
+
+    name: Name = Field(examples=["د. أمينة الحسيني"])
+    address: str = Field(max_length=254, examples=["focal.point@sesric.org"])
+    language: str = Field(max_length=20, examples=["ar"], description="the language the digests are written in")
+    frequency: FrequencyName = "daily"
 
 
 class MeetingCreate(Schema):
@@ -421,6 +431,19 @@ class CommitmentPage(Answer):
     next_cursor: str | None
     total: int
     total_exact: bool
+
+
+class DigestSent(Answer):
+    contact_id: str
+    period: str = Field(examples=["daily:2026-12-02", "weekly:2026-11-30"])
+    party_id: str
+    address: str
+    status: Literal["sending", "sent", "empty", "failed"]
+    attempts: int
+    lease_until: str
+    updated_at: str
+    message_id: str | None
+    error: str | None
 
 
 class History(Answer):

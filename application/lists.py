@@ -53,6 +53,8 @@ def _commitment_wanted(query: CommitmentFilter, c: Commitment) -> bool:
             and (query.due_soon is None or c.due_soon == query.due_soon)
             and (query.has_due is None or (c.due_at is not None) == query.has_due)
             and (query.review_due is None or c.review_due == query.review_due)
+            and (query.escalated is None or (c.escalation is not None) == query.escalated)
+            and (query.escalated_to is None or query.escalated_to in c.escalated_to)
             and _found(query, c))
 
 
@@ -81,9 +83,10 @@ def _page(query: Filter, records: list[A], view: Callable[[A], Any]) -> Results:
 
 
 def commitments(histories: Histories, catalogue: Catalogue, query: CommitmentFilter) -> Results:
-    """As recorded at an instant, the read model's versions answer; on the effective axis each is
-    replayed, and its words are held against its texts then as well as now (a text can be corrected)."""
-    if query.as_of is None or query.axis == "recorded":
+    """As recorded at an instant, the read model's versions answer; on the effective axis (or asked
+    whom an escalation told then) each is replayed, and its words are held against its texts then as
+    well as now (a text can be corrected)."""
+    if query.as_of is None or (query.axis == "recorded" and query.escalated_to is None):
         return catalogue.find_commitments(query)
     found = _replayed(histories, catalogue, Commitment, query, query.as_of, lambda c: _commitment_wanted(query, c))
     if query.sort != "recorded":

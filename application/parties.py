@@ -5,15 +5,19 @@ from datetime import datetime
 from uuid import UUID
 
 from application import translation
-from application.errors import AlreadyExists, UnknownReference
+from application.errors import AlreadyExists, NotFound, UnknownReference
 from application.histories import Histories
 from application.inputs import TextInput
 from application.saving import Records
 from application.views import LadderView, PartyView
 from domain.choices import choice
+from domain.contact import Contact, Frequency, UnknownContact, contact_id
 from domain.escalation import NO_LADDER, Ladder
 from domain.party import Party, PartyKind, party_id
 from domain.party import acronym as clean_acronym
+from domain.text import SHORT_TEXT_MAX, clean_text, language_code
+
+UNSUBSCRIBE_LINK = "unsubscribe-link"  # the actor of a contact's own request
 
 
 class Parties:
@@ -51,6 +55,39 @@ class Parties:
         why = translation.reason(reason)
         return PartyView.of(self.records.change(
             Party, party, expected_version, lambda found, when: found.keep_ladder(ladder, why, actor, when)))
+
+    def keep_contact(self, party: UUID | str, actor: str, name: str, address: str, language: str,
+                     frequency: str = "daily", expected_version: int | None = None) -> PartyView:
+        """Add a contact to the party, or change the one with this address: who the digests are
+        sent to, in which language, how often (``daily``, ``weekly``, ``none``)."""
+        who = clean_text(name, "name", SHORT_TEXT_MAX).strip()
+        mailbox = translation.mail_address(address)
+        tongue = language_code(language)
+        how_often = choice(Frequency, frequency, "frequency")
+
+        def keep(found: Party, when: datetime) -> None:
+            found.keep_contact(Contact(contact_id(found.id, mailbox), who, mailbox, tongue, how_often), actor, when)
+
+        return PartyView.of(self.records.change(Party, party, expected_version, keep))
+
+    def remove_contact(self, party: UUID | str, contact: UUID, actor: str, reason: str | None = None,
+                       expected_version: int | None = None) -> PartyView:
+        why = translation.reason(reason)
+
+        def remove(found: Party, when: datetime) -> None:
+            try:
+                found.remove_contact(contact, why, actor, when)
+            except UnknownContact:
+                raise NotFound("contact", contact) from None
+
+        return PartyView.of(self.records.change(Party, party, expected_version, remove))
+
+    def unsubscribe(self, party: UUID | str, contact: UUID) -> bool:
+        """The contact's own request (its unsubscribe link): no more digests. False if it had none."""
+        changed: list[bool] = []
+        self.records.change(Party, party, None, lambda found, when: changed.append(
+            found.unsubscribe(contact, UNSUBSCRIBE_LINK, when)))
+        return changed[0]
 
     def get(self, party: UUID | str, version: int | None = None, as_of: datetime | None = None,
             axis: str = "recorded") -> PartyView:

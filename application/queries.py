@@ -109,6 +109,8 @@ class CommitmentFilter:
     due_soon: bool | None = None
     has_due: bool | None = None  # False: the open-ended ones
     review_due: bool | None = None
+    escalated: bool | None = None  # a step of its escalation ladder reached
+    escalated_to: UUID | None = None  # its escalation has told this party
     words: list[tuple[str, ...]] | None = None
     as_of: datetime | None = None  # answer as the record stood at this instant
     axis: str = "recorded"  # with as_of: recorded (as the record stood) or effective (facts that had happened)

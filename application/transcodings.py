@@ -14,6 +14,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.agreement import AgreementKind, MatrixRow
 from domain.commitment import CommitmentKind, Evidence, FollowUp, Progress, Provenance
+from domain.contact import Contact, Frequency
 from domain.due import Due, Precision, RelativeUnit
 from domain.escalation import Audience, Escalation, Ladder, Step
 from domain.lifecycle import Status
@@ -89,6 +90,7 @@ ENUMS: dict[str, type[Enum]] = {
     "participant_role": ParticipantRole,
     "agreement_kind": AgreementKind,
     "escalation_audience": Audience,
+    "digest_frequency": Frequency,
 }
 
 VALUE_OBJECTS: dict[str, type] = {
@@ -109,6 +111,7 @@ VALUE_OBJECTS: dict[str, type] = {
     "escalation_step": Step,
     "escalation_ladder": Ladder,
     "escalation": Escalation,
+    "contact": Contact,
 }
 
 

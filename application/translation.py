@@ -4,6 +4,8 @@ checked by the domain's own rules and refused with the name of the field it came
 from collections.abc import Sequence
 from datetime import date
 
+from email_validator import EmailNotValidError, validate_email
+
 from application.inputs import (
     DocumentInput,
     DueInput,
@@ -14,6 +16,7 @@ from application.inputs import (
 )
 from domain.commitment import Evidence, reason_text
 from domain.due import Due, calendar_day
+from domain.errors import InvalidValue
 from domain.meeting import DateRange, SourceDocument, Venue
 from domain.text import SHORT_TEXT_MAX, MultilingualText
 
@@ -69,3 +72,14 @@ def evidence(values: Sequence[EvidenceInput]) -> tuple[Evidence, ...]:
 
 def reason(value: str | None, field: str = "reason") -> str | None:
     return reason_text(value, field)
+
+
+def mail_address(value: str, field: str = "address") -> str:
+    """An e-mail address as the RFCs allow it (international domains and mailboxes too),
+    normalised; its domain is not looked up (DNS is outside the machine)."""
+    if not isinstance(value, str) or len(value) > 254:
+        raise InvalidValue("an e-mail address has at most 254 characters", field)
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise InvalidValue(f"not an e-mail address: {error}", field) from None

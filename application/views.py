@@ -10,6 +10,7 @@ from uuid import UUID
 
 from domain.agreement import Agreement, AgreementKind
 from domain.commitment import Commitment, CommitmentKind
+from domain.contact import Frequency
 from domain.escalation import Audience, Ladder
 from domain.lifecycle import Action, Status, allowed_actions
 from domain.meeting import Meeting, MeetingKind, MeetingStatus
@@ -26,6 +27,7 @@ def one_of(enum_class: type[Enum]) -> Any:
 
 PartyKindName = one_of(PartyKind)
 AudienceName = one_of(Audience)
+FrequencyName = one_of(Frequency)
 MeetingKindName = one_of(MeetingKind)
 MeetingStatusName = one_of(MeetingStatus)
 AgreementKindName = one_of(AgreementKind)
@@ -87,6 +89,7 @@ class PartyView:
     kind: PartyKindName
     parent_id: str | None
     escalation_ladder: list[dict[str, Any]] | None  # its own steps (days, to) for what it leads; None: the deployment's
+    contacts: list[dict[str, Any]]  # id, name, address, language, frequency (daily, weekly, none)
     created_at: str
     modified_at: str
 
@@ -100,6 +103,7 @@ class PartyView:
             kind=plain(party.kind),
             parent_id=plain(party.parent_id),
             escalation_ladder=None if party.ladder is None else plain(party.ladder.steps),
+            contacts=plain(party.contacts),
             created_at=plain(party.created_on),
             modified_at=plain(party.modified_on),
         )

@@ -652,6 +652,13 @@ class Commitment(Aggregate):
         return self.escalations[-1] if self.overdue and self.escalated_for == self.due_at and self.escalations else None
 
     @property
+    def escalated_to(self) -> tuple[UUID, ...]:
+        """The parties the steps reached for the current due have told (none: not escalated)."""
+        if self.escalation is None:
+            return ()
+        return tuple(dict.fromkeys(p for step in self.escalations for p in step.party_ids))
+
+    @property
     def escalation_level(self) -> int:
         return 0 if self.escalation is None else self.escalation.level
 

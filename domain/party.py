@@ -1,12 +1,14 @@
 """Parties: organisations, states, agencies and offices that meet and commit."""
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from enum import Enum
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.contact import MOST_CONTACTS, Contact, Frequency, TooManyContacts, UnknownContact
 from domain.errors import InvalidValue
 from domain.escalation import Ladder
 from domain.identifiers import derived_id
@@ -45,13 +47,17 @@ def party_id(acronym_text: str) -> UUID:
 
 
 class Party(Aggregate):
-    """Version 2 (in snapshots) added the party's own escalation ladder."""
+    """Version 2 (in snapshots) added the party's own escalation ladder; version 3 its contacts."""
 
-    class_version = 2
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, object]) -> None:
         state["ladder"] = None
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, object]) -> None:
+        state["contacts"] = ()
 
     @staticmethod
     def create_id(acronym: str, **_: object) -> UUID:
@@ -72,6 +78,7 @@ class Party(Aggregate):
         self.kind = kind
         self.parent_id = parent_id
         self.ladder: Ladder | None = None  # its own escalation ladder for what it leads; None: the deployment's
+        self.contacts: tuple[Contact, ...] = ()  # the people told by e-mail, in the order they were added
 
     def keep_ladder(self, ladder: Ladder | None, reason: str | None, actor: str, when: datetime) -> None:
         """Escalate what the party leads by its own ladder (None: by the deployment's again)."""
@@ -83,3 +90,46 @@ class Party(Aggregate):
     @event("LadderKept")
     def _ladder_kept(self, ladder: Ladder | None, reason: str | None, actor: str, timestamp: datetime) -> None:
         self.ladder = ladder
+
+    # -- contacts ---------------------------------------------------------------------
+
+    def contact(self, contact: UUID) -> Contact:
+        for kept in self.contacts:
+            if kept.id == contact:
+                return kept
+        raise UnknownContact(contact)
+
+    def keep_contact(self, contact: Contact, actor: str, when: datetime) -> None:
+        """Add a contact, or change one (the same address): its name, language or digest."""
+        known = [c for c in self.contacts if c.id == contact.id]
+        if known and known[0] == contact:
+            raise InvalidValue("the party keeps this contact already, as it is", "address")
+        if not known and len(self.contacts) >= MOST_CONTACTS:
+            raise TooManyContacts()
+        self._contact_kept(contact=contact, actor=actor, timestamp=when)
+
+    @event("ContactKept")
+    def _contact_kept(self, contact: Contact, actor: str, timestamp: datetime) -> None:
+        if any(c.id == contact.id for c in self.contacts):
+            self.contacts = tuple(contact if c.id == contact.id else c for c in self.contacts)
+        else:
+            self.contacts = (*self.contacts, contact)
+
+    def remove_contact(self, contact: UUID, reason: str | None, actor: str, when: datetime) -> None:
+        self.contact(contact)
+        self._contact_removed(contact_id=contact, reason=reason, actor=actor, timestamp=when)
+
+    @event("ContactRemoved")
+    def _contact_removed(self, contact_id: UUID, reason: str | None, actor: str, timestamp: datetime) -> None:
+        self.contacts = tuple(c for c in self.contacts if c.id != contact_id)
+
+    def unsubscribe(self, contact: UUID, actor: str, when: datetime) -> bool:
+        """The contact asked for no more digests (its unsubscribe link); False if it gets none already."""
+        if self.contact(contact).frequency is Frequency.NONE:
+            return False
+        self._unsubscribed(contact_id=contact, actor=actor, timestamp=when)
+        return True
+
+    @event("ContactUnsubscribed")
+    def _unsubscribed(self, contact_id: UUID, actor: str, timestamp: datetime) -> None:
+        self.contacts = tuple(replace(c, frequency=Frequency.NONE) if c.id == contact_id else c for c in self.contacts)

@@ -10,12 +10,15 @@ from types import TracebackType
 
 from sqlalchemy import Engine
 
+from api.web.mail import DigestWriter
+from application.digests import Digests
 from application.drafts import Drafts
 from application.imports import MatrixImports
 from application.saving import Clock, Records, system_clock
 from application.scanner import Scanner
 from application.store import EventStore
 from application.tracker import Tracker
+from domain.contact import DigestTime
 from domain.escalation import Ladder
 from domain.webhooks import retry_schedule
 from infrastructure.audit.chain import AuditChain
@@ -24,6 +27,9 @@ from infrastructure.audit.head_signing import HeadSigner
 from infrastructure.audit.watch import ChainWatch
 from infrastructure.log.aggregates import BatchReader
 from infrastructure.log.writer import SqlWriter
+from infrastructure.mail.digests import DigestMailer
+from infrastructure.mail.smtp import SmtpSender, SmtpSettings
+from infrastructure.mail.unsubscribe import UnsubscribeLinks
 from infrastructure.operations.readiness import Heartbeats, Readiness
 from infrastructure.persistence import schema
 from infrastructure.persistence.calendar_feeds import CalendarFeeds
@@ -34,6 +40,7 @@ from infrastructure.persistence.database import (
 )
 from infrastructure.persistence.idempotency import IdempotencyStore
 from infrastructure.persistence.keys import KeyStore
+from infrastructure.persistence.service_secrets import kept_secret
 from infrastructure.persistence.tables import metadata
 from infrastructure.persistence.web_sessions import WebSessions
 from infrastructure.read_model.catalogue import SqlCatalogue
@@ -62,6 +69,8 @@ class Services:
     projector: Projector
     catalogue: SqlCatalogue
     scanner: Scanner
+    mailer: DigestMailer
+    unsubscribe: UnsubscribeLinks
     subscriptions: SubscriptionStore
     outbox: Outbox
     dispatcher: Dispatcher
@@ -79,6 +88,8 @@ class Services:
         jobs: dict[str, tuple[Callable[[], object], float]] = {}
         for name, job, interval in (("scanner", self.scanner.tick, self.settings.scan_interval),
                                     ("dispatcher", self.dispatcher.tick, self.settings.dispatch_interval),
+                                    ("digests", self.mailer.tick,
+                                     self.settings.digest_interval if self.settings.smtp_host else 0),
                                     ("audit", self.audit_watch.tick, self.settings.audit_check_interval)):
             if interval > 0:
                 jobs[name] = (functools.partial(self._beating, name, job), interval)
@@ -153,6 +164,9 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     keys = KeyStore(engine, clock)
     ladder = Ladder.parse(settings.escalation_ladder)
     tracker = Tracker.on(records, ladder)
+    public_url = settings.public_url or f"http://{settings.host}:{settings.port}"
+    unsubscribe = UnsubscribeLinks(functools.partial(kept_secret, engine, clock, "unsubscribe-links",
+                                                     UnsubscribeLinks.new_secret), public_url)
     return Services(
         settings=settings,
         store=store,
@@ -167,6 +181,13 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         projector=projector,
         catalogue=catalogue,
         scanner=Scanner(records, catalogue, ladder),
+        mailer=DigestMailer(
+            engine, Digests(records, catalogue), DigestWriter(settings.mail_from, public_url),
+            SmtpSender(SmtpSettings(settings.smtp_host, settings.smtp_port, settings.smtp_security,
+                                    settings.smtp_username, settings.smtp_password, settings.smtp_timeout,
+                                    settings.smtp_ca_file)),
+            unsubscribe, clock, DigestTime(settings.digest_hour, settings.digest_weekday, settings.digest_time_zone)),
+        unsubscribe=unsubscribe,
         subscriptions=subscriptions,
         outbox=outbox,
         dispatcher=Dispatcher(engine, outbox, clock, DispatchSettings(

@@ -1,11 +1,12 @@
 """Settings, declared once: each is read from ``COMMITMENTS_<NAME>`` (or given explicitly), checked,
 and refused with a one-line message naming it (``commitments: COMMITMENTS_PORT: …``)."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from domain.due import time_zone
 from domain.errors import InvalidValue
 from domain.escalation import Ladder
 
@@ -36,6 +37,22 @@ class Settings(BaseSettings):
     # in 0:lead_party,30:parent_organisation,90:meeting_chairs (empty: nothing is escalated; a party may
     # keep a ladder of its own).
     escalation_ladder: str = ""
+    # E-mail digests to the parties' contacts, over SMTP (no host: none are sent). Security: none,
+    # starttls or tls (from the first byte); credentials when the server asks for them.
+    smtp_host: str = ""
+    smtp_port: Annotated[int, Field(ge=1, le=65535)] = 587
+    smtp_security: Literal["none", "starttls", "tls"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout: Positive = 30.0
+    smtp_ca_file: str = ""  # a PEM file of certificate authorities to trust instead of the system's
+    mail_from: str = "Commitment tracker <commitments@localhost>"  # the digests' From:
+    # Seconds between two looks for digests to send (0: not in this process); they are sent from
+    # digest_hour o'clock in digest_time_zone, the weekly ones on digest_weekday (0: Monday).
+    digest_interval: Seconds = 300.0
+    digest_hour: Annotated[int, Field(ge=0, le=23)] = 7
+    digest_weekday: Annotated[int, Field(ge=0, le=6)] = 0
+    digest_time_zone: str = "UTC"
     # Webhooks
     dispatch_interval: Seconds = 2.0  # seconds between two looks for deliveries to send (0: none)
     webhook_retry_schedule: Annotated[tuple[Positive, ...], NoDecode, Field(min_length=1, max_length=30)] = (
@@ -78,6 +95,14 @@ class Settings(BaseSettings):
     def _a_ladder(cls, value: str) -> str:
         try:
             return Ladder.parse(value).text()
+        except InvalidValue as error:
+            raise ValueError(error.detail) from None
+
+    @field_validator("digest_time_zone")
+    @classmethod
+    def _a_time_zone(cls, value: str) -> str:
+        try:
+            return time_zone(value, "digest_time_zone")
         except InvalidValue as error:
             raise ValueError(error.detail) from None
 

@@ -2,7 +2,6 @@
 is recorded once, tells the parties it names, reaches webhook subscribers and shows on the page."""
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from uuid import UUID
@@ -19,6 +18,7 @@ from infrastructure.bootstrap import Services, build
 from infrastructure.settings import BadSetting, read
 from tests.conftest import Api, api_of, settings_for_tests
 from tests.fakes import FrozenClock
+from tests.racing import race
 from tests.receiver import Receiver
 from tests.test_api_errors import assert_problem
 from tests.test_web_pages import visitor_of
@@ -168,6 +168,25 @@ def test_the_scanner_climbs_the_deployment_ladder_telling_each_audience_once(
     assert [step["level"] for step in shown["escalations"]] == [1, 2, 3]
 
 
+def test_lists_find_what_is_escalated_and_whom_it_told_now_and_as_of_a_date(
+    escalating: Services, api: Api, clock: FrozenClock, world: World
+) -> None:
+    clock.set(days_overdue(1))
+    escalating.scanner.tick()
+    clock.set(days_overdue(31))
+    escalating.scanner.tick()
+
+    def ids(**params: object) -> list[str]:
+        return [item["id"] for item in api.get("/commitments", **params).json()["items"]]
+
+    assert ids(escalated="true") == [world.commitment] and ids(escalated="false") == []
+    assert ids(escalated_to=world.oic) == [world.commitment] and ids(escalated_to=world.un) == []
+    before_the_parent_was_told = (days_overdue(10)).isoformat().replace("+00:00", "Z")
+    assert ids(escalated_to=world.oic, as_of=before_the_parent_was_told) == []
+    assert ids(escalated_to=world.sesric, as_of=before_the_parent_was_told) == [world.commitment]
+    assert ids(escalated="true", as_of=before_the_parent_was_told) == [world.commitment]
+
+
 def test_a_scanner_away_for_months_records_every_step_passed_at_once(
     escalating: Services, api: Api, clock: FrozenClock, world: World
 ) -> None:
@@ -184,19 +203,7 @@ def test_racing_scanners_record_each_step_once(database_url: str, clock: FrozenC
         party_id, meeting_id = party_and_meeting(tracker)
         ids = [recorded_at(tracker, party_id, meeting_id) for _ in range(12)]
         clock.set(days_overdue(100))
-        start = threading.Barrier(len(scanners))
-        totals: list[int] = []
-
-        def scan(services: Services) -> None:
-            start.wait()
-            totals.append(services.scanner.tick().escalated)
-
-        threads = [threading.Thread(target=scan, args=(s,)) for s in scanners]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        assert sum(totals) == len(ids)
+        assert sum(race(scanners, lambda services: services.scanner.tick().escalated)) == len(ids)
         for commitment_id in ids:
             assert [e["level"] for e in escalation_events(scanners[0], commitment_id)] == [1, 2, 3]
     finally:

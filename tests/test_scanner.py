@@ -21,6 +21,7 @@ from domain.commitment import Commitment
 from infrastructure.bootstrap import Services, build
 from infrastructure.settings import Settings
 from tests.fakes import FrozenClock
+from tests.racing import race
 from tests.server import COMMAND, ROOT, wait_for
 
 UTC = timezone.utc
@@ -114,19 +115,7 @@ def test_racing_scanner_threads_record_one_fact_per_commitment(database_url: str
     try:
         ids = seed(scanners[0], 25)
         clock.set(datetime(2025, 1, 2, tzinfo=UTC))
-        start = threading.Barrier(len(scanners))
-        totals: list[int] = []
-
-        def scan(services: Services) -> None:
-            start.wait()
-            totals.append(services.scanner.tick().overdue)
-
-        threads = [threading.Thread(target=scan, args=(s,)) for s in scanners]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        assert sum(totals) == len(ids)
+        assert sum(race(scanners, lambda services: services.scanner.tick().overdue)) == len(ids)
         for commitment_id in ids:
             assert facts(scanners[0], commitment_id, "MarkedOverdue") == 1
     finally:

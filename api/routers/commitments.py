@@ -94,6 +94,8 @@ def commitment_query(
     due_soon: bool | None = None,
     has_due: Annotated[bool | None, Query(description="false: the open-ended commitments (no due)")] = None,
     review_due: Annotated[bool | None, Query(description="whose review day has come")] = None,
+    escalated: Annotated[bool | None, Query(description="a step of its escalation ladder reached")] = None,
+    escalated_to: Annotated[UUID | None, Query(description="its escalation has told this party")] = None,
     q: SearchQuery = None,
     as_of: AsOfQuery = None,
     axis: AxisQuery = "recorded",
@@ -104,7 +106,8 @@ def commitment_query(
     return CommitmentFilter.of(
         many(status), many(kind), due_before, due_after, q, sort, 50, as_of, axis, party=party,
         lead_party=lead_party, supporting_party=supporting_party, meeting=meeting, agreement=agreement,
-        overdue=overdue, due_soon=due_soon, has_due=has_due, review_due=review_due,
+        overdue=overdue, due_soon=due_soon, has_due=has_due, review_due=review_due, escalated=escalated,
+        escalated_to=escalated_to,
     )
 
 

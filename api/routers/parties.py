@@ -1,9 +1,11 @@
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.dependencies import (
+    AnyWriterDep,
     CatalogueDep,
     IdempotencyKeyDep,
     IfMatchDep,
@@ -12,6 +14,7 @@ from api.dependencies import (
     TrackerDep,
     WriterDep,
 )
+from api.problems import Forbidden
 from api.responses import created, page, resource
 from api.routers.common import (
     AsOfQuery,
@@ -26,11 +29,13 @@ from api.routers.common import (
     many,
     timeline,
 )
-from api.schemas import History, LadderChange, PartyCreate, PartyPage, Timeline
+from api.schemas import ContactIn, DigestSent, History, LadderChange, PartyCreate, PartyPage, Timeline
 from application import lists
 from application.queries import PartyFilter, check_axis, instant
-from application.views import LadderView, PartyView
+from application.views import LadderView, PartyView, plain
+from domain.access import may_change_commitment
 from domain.party import Party
+from infrastructure.persistence.keys import Principal
 
 router = APIRouter(prefix="/parties", tags=["parties"])
 
@@ -81,6 +86,40 @@ def keep_party_ladder(party_id: UUID, body: LadderChange, tracker: TrackerDep, p
     limited to some parties may change it: a party does not choose who is told of its own delays."""
     steps = None if body.steps is None else [(step.days, step.to) for step in body.steps]
     return resource(tracker.parties.keep_ladder(party_id, principal.id, steps, body.reason, version))
+
+
+def _may_change_contacts(principal: Principal, party_id: UUID) -> None:
+    if not may_change_commitment(principal.party_scope, [str(party_id)]):
+        raise Forbidden("this key may change only the contacts of its own parties")
+
+
+@router.post("/{party_id}/contacts", response_model=PartyView)
+def keep_contact(party_id: UUID, body: ContactIn, tracker: TrackerDep, principal: AnyWriterDep,
+                 version: IfMatchDep) -> JSONResponse:
+    """Add a contact (its name, address, the language of its digests, how often: ``daily``,
+    ``weekly`` or ``none``), or change the one with this address. A key limited to some parties
+    keeps the contacts of those parties."""
+    _may_change_contacts(principal, party_id)
+    return resource(tracker.parties.keep_contact(party_id, principal.id, body.name, body.address, body.language,
+                                                 body.frequency, version))
+
+
+@router.delete("/{party_id}/contacts/{contact_id}", response_model=PartyView)
+def remove_contact(party_id: UUID, contact_id: UUID, tracker: TrackerDep, principal: AnyWriterDep,
+                   version: IfMatchDep, reason: Annotated[str | None, Query(max_length=2000)] = None) -> JSONResponse:
+    """The contact gets no more digests and is no longer listed (its history stays)."""
+    _may_change_contacts(principal, party_id)
+    return resource(tracker.parties.remove_contact(party_id, contact_id, principal.id, reason, version))
+
+
+@router.get("/{party_id}/digests", response_model=list[DigestSent])
+def party_digests(party_id: UUID, services: ServicesDep, _: ReaderDep,
+                  limit: Annotated[int, Query(ge=1, le=500)] = 100) -> JSONResponse:
+    """The digests of the party's contacts, newest first: period, address, status (``sent``,
+    ``empty``: nothing to tell, so not sent; ``failed``: tried again; ``sending``), attempts, Message-ID."""
+    services.tracker.parties.get(party_id)  # 404 when it does not exist
+    return JSONResponse([{key: plain(value) for key, value in row.items()}
+                         for row in services.mailer.sent(str(party_id), limit)])
 
 
 @router.get("/{party_id}/history", response_model=History)

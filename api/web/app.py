@@ -31,13 +31,14 @@ from api.web.pages import (
     recurrences,
     reports,
     signing,
+    unsubscribing,
 )
 from api.web.visitors import ForgedForm, SignInNeeded, visitor
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("commitments.web")
 PAGES = (signing, overview, commitments, recurrences, meetings, parties, agreements, imports, drafting, recording,
-         reports, calendar, audit, admin)
+         reports, calendar, audit, admin, unsubscribing)
 
 
 def _sign_in_first(request: Request, error: Exception) -> Response:

@@ -55,6 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
                        "refused": N_("refused")},
     "audience": {"lead_party": N_("the lead party"), "parent_organisation": N_("its parent organisation"),
                  "meeting_chairs": N_("the chairs of its meeting")},
+    "frequency": {"daily": N_("daily"), "weekly": N_("weekly"), "none": N_("none")},
     "role_of_key": {"admin": N_("administrator"), "coordinator": N_("coordinator"), "auditor": N_("auditor")},
 }
 

@@ -15,10 +15,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
-from sqlalchemy import Engine, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine
 
-from infrastructure.persistence.tables import service_keys
+from infrastructure.persistence.service_secrets import kept_secret
 
 PURPOSE = "audit-head"
 
@@ -57,21 +56,9 @@ class HeadSigner:
         return self._key
 
     def _stored_pem(self) -> bytes:
-        with self.engine.connect() as connection:
-            pem = connection.execute(select(service_keys.c.private_key).where(service_keys.c.purpose == PURPOSE)).scalar()
-        if pem is None:
-            new = Ed25519PrivateKey.generate().private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
-            try:
-                with self.engine.begin() as connection:
-                    connection.execute(insert(service_keys).values(purpose=PURPOSE, private_key=new,
-                                                                   created_at=self.clock()))
-            except IntegrityError:
-                pass  # another process made it first: use theirs
-            with self.engine.connect() as connection:
-                pem = connection.execute(select(service_keys.c.private_key)
-                                         .where(service_keys.c.purpose == PURPOSE)).scalar_one()
-        return pem.encode()
+        return kept_secret(self.engine, self.clock, PURPOSE, lambda: Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+        ).encode()
 
     def sign(self, position: int, link: str) -> dict[str, str]:
         key = self.key()

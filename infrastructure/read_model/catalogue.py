@@ -41,6 +41,7 @@ from infrastructure.read_model.projector import READ_MODEL
 from infrastructure.read_model.tables import (
     agreement_parties,
     agreements_view,
+    commitment_escalations,
     commitment_parties,
     commitment_versions,
     commitments_view,
@@ -143,6 +144,11 @@ class SqlCatalogue:
             conditions.append(table.c.due_at.isnot(None) if query.has_due else table.c.due_at.is_(None))
         if query.review_due is not None:
             conditions.append(table.c.review_due == query.review_due)
+        if query.escalated is not None:
+            conditions.append(table.c.escalation_level > 0 if query.escalated else table.c.escalation_level == 0)
+        if query.escalated_to is not None:  # (as of an instant, the records replayed answer it: ``lists``)
+            conditions.append(table.c.id.in_(select(commitment_escalations.c.commitment_id).where(
+                commitment_escalations.c.party_id == str(query.escalated_to))))
         statement = select(table.c.document, table.c.seq, table.c.due_order)
         return self._page(statement, table, conditions, query.cursor, query.limit, query.sort,
                           ("commitment", query.words), exact=query.exact_total)

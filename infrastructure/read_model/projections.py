@@ -23,12 +23,14 @@ from infrastructure.read_model.tables import (
     OPEN_ENDED_ORDER,
     agreement_parties,
     agreements_view,
+    commitment_escalations,
     commitment_parties,
     commitments_view,
     matrix_rows_view,
     meeting_participants,
     meetings_view,
     parties_view,
+    party_contacts,
 )
 
 Children = list[tuple[Table, str, list[dict[str, Any]]]]  # table, the column naming the owner, rows
@@ -86,7 +88,8 @@ def commitment_columns(commitment: Commitment, view: CommitmentView) -> dict[str
             "lead_party_id": view.lead_party_id, "meeting_id": str(commitment.provenance.meeting_id),
             "agreement_id": view.provenance["agreement_id"], "due_at": commitment.due_at,
             "due_order": commitment.due_at or OPEN_ENDED_ORDER, "overdue": commitment.overdue,
-            "due_soon": commitment.due_soon, "review_due": commitment.review_due}
+            "due_soon": commitment.due_soon, "review_due": commitment.review_due,
+            "escalation_level": commitment.escalation_level}
 
 
 class CommitmentProjection(Projection):
@@ -98,18 +101,18 @@ class CommitmentProjection(Projection):
     def row(self, aggregate: Commitment, view: CommitmentView, document: str) -> dict[str, Any]:
         return {**commitment_columns(aggregate, view), "row_number": aggregate.provenance.row_number,
                 "can_be_late": aggregate.status in CAN_BE_LATE, "next_reminder_at": aggregate.next_reminder_at,
-                "next_review_at": aggregate.next_review_at, "escalation_level": aggregate.escalation_level,
-                "document": document}
+                "next_review_at": aggregate.next_review_at, "document": document}
 
     def children(self, aggregate: Commitment, view: CommitmentView) -> Children:
         key = view.id
         return [(commitment_parties, "commitment_id", [
             {"commitment_id": key, "party_id": str(aggregate.lead_party_id), "role": "lead"},
             *({"commitment_id": key, "party_id": str(p), "role": "supporting"} for p in aggregate.supporting_party_ids),
-        ])]
+        ]), (commitment_escalations, "commitment_id", [
+            {"commitment_id": key, "party_id": str(p)} for p in aggregate.escalated_to])]
 
     def child_sources(self, aggregate: Commitment) -> tuple[Any, ...]:
-        return aggregate.lead_party_id, aggregate.supporting_party_ids
+        return aggregate.lead_party_id, aggregate.supporting_party_ids, aggregate.escalated_to
 
     def version_row(self, aggregate: Commitment, view: CommitmentView, document: str, recorded_at: Any) -> dict[str, Any]:
         """The commitment as it stood from one event to the next (``commitment_versions``)."""
@@ -170,6 +173,14 @@ class PartyProjection(Projection):
         return {"id": view.id, "version": aggregate.version, "acronym": aggregate.acronym, "kind": view.kind,
                 "parent_id": view.parent_id, "ladder": None if aggregate.ladder is None else aggregate.ladder.text(),
                 "document": document}
+
+    def children(self, aggregate: Party, view: PartyView) -> Children:
+        return [(party_contacts, "party_id", [
+            {"contact_id": str(c.id), "party_id": view.id, "name": c.name, "address": c.address,
+             "language": c.language, "frequency": c.frequency.value} for c in aggregate.contacts])]
+
+    def child_sources(self, aggregate: Party) -> tuple[Any, ...]:
+        return aggregate.contacts
 
 
 COMMITMENTS = CommitmentProjection()

@@ -34,6 +34,7 @@ from infrastructure.read_model.tables import (
     READ_MODEL_VERSION,
     agreement_parties,
     agreements_view,
+    commitment_escalations,
     commitment_parties,
     commitment_versions,
     commitments_view,
@@ -41,6 +42,7 @@ from infrastructure.read_model.tables import (
     meeting_participants,
     meetings_view,
     parties_view,
+    party_contacts,
     projection_state,
     read_metadata,
 )
@@ -54,7 +56,7 @@ UPDATE_BY_ID = {table: update(table).where(table.c.id == bindparam("key"))
                 for table in (parties_view, meetings_view, agreements_view, commitments_view)}
 DELETE_CHILDREN = {(table, column): delete(table).where(table.c[column] == bindparam("owner")) for table, column in (
     (commitment_parties, "commitment_id"), (meeting_participants, "meeting_id"), (agreement_parties, "agreement_id"),
-    (matrix_rows_view, "agreement_id"))}
+    (matrix_rows_view, "agreement_id"), (commitment_escalations, "commitment_id"), (party_contacts, "party_id"))}
 # The version a new event ends is the one before it, found by its whole key: a plan that does not
 # depend on the table's statistics (PostgreSQL, with none yet, chose to scan every current version).
 CLOSE_VERSION = update(commitment_versions).where(

@@ -22,7 +22,7 @@ from sqlalchemy import (
 
 from infrastructure.persistence.tables import UTCDateTime
 
-READ_MODEL_VERSION = 12
+READ_MODEL_VERSION = 13
 
 # Where an open-ended commitment (no due) sorts among dues: after every due.
 OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=timezone.utc)
@@ -49,6 +49,17 @@ parties_view = Table(
     Column("parent_id", ID, nullable=True, index=True),
     Column("ladder", String(400), nullable=True),  # its own escalation ladder (``Ladder.text``); None: the deployment's
     Column("document", Text, nullable=False),  # the party as the API shows it (JSON)
+)
+
+party_contacts = Table(
+    "party_contacts",  # who the digests are sent to
+    read_metadata,
+    Column("contact_id", ID, primary_key=True),
+    Column("party_id", ID, nullable=False, index=True),
+    Column("name", String(300), nullable=False),
+    Column("address", String(254), nullable=False),
+    Column("language", String(20), nullable=False),
+    Column("frequency", String(10), nullable=False),  # daily | weekly | none
 )
 
 meetings_view = Table(
@@ -151,6 +162,7 @@ commitment_versions = Table(
     Column("overdue", Boolean, nullable=False),
     Column("due_soon", Boolean, nullable=False),
     Column("review_due", Boolean, nullable=False),
+    Column("escalation_level", Integer, nullable=False, default=0),
     Column("document", Text, nullable=False),
     Index("ix_commitment_versions_period", "recorded_from", "recorded_until"),
 )
@@ -161,6 +173,13 @@ commitment_parties = Table(
     Column("commitment_id", ID, primary_key=True),
     Column("party_id", ID, primary_key=True, index=True),
     Column("role", String(20), nullable=False),  # lead | supporting
+)
+
+commitment_escalations = Table(
+    "commitment_escalations",  # the parties the steps of its ladder reached have told, for the current due
+    read_metadata,
+    Column("commitment_id", ID, primary_key=True),
+    Column("party_id", ID, primary_key=True, index=True),
 )
 
 # The search index is engine-specific (SQLite FTS5, PostgreSQL tsvector + GIN):

@@ -1,0 +1,57 @@
+"""What a contact's digest holds: for its party, the commitments whose escalation told the party,
+those it leads or supports that are overdue, and those due soon; each in one section only (the
+first that has it), in the order of their dues."""
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from application.ports import Catalogue
+from application.queries import CommitmentFilter
+from application.saving import Records
+from application.views import PartyView
+from domain.party import Party
+
+SECTION_LIMIT = 50  # commitments listed per section (the section's total says how many there are)
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str  # escalated | overdue | due_soon
+    items: list[dict[str, Any]]  # commitments, as the API shows them
+    total: int
+
+
+@dataclass(frozen=True)
+class DigestContent:
+    party: PartyView
+    sections: list[Section]  # only those with something in them
+    parties: dict[str, PartyView]  # the lead parties of the commitments listed, by id
+
+    @property
+    def empty(self) -> bool:
+        return not self.sections
+
+
+class Digests:
+    def __init__(self, records: Records, catalogue: Catalogue) -> None:
+        self.records = records
+        self.catalogue = catalogue
+
+    def content(self, party_id: UUID) -> DigestContent:
+        party = self.records.get(Party, party_id)
+        seen: set[str] = set()
+        sections: list[Section] = []
+        for name, wanted in (("escalated", {"escalated_to": party.id}),
+                             ("overdue", {"party": party.id, "overdue": True}),
+                             ("due_soon", {"party": party.id, "due_soon": True})):
+            found = self.catalogue.find_commitments(CommitmentFilter(sort="due", limit=SECTION_LIMIT,
+                                                                     **wanted))  # type: ignore[arg-type]
+            items = [item for item in found.items if item["id"] not in seen]
+            seen.update(item["id"] for item in items)
+            if items:
+                sections.append(Section(name, items, found.total - (len(found.items) - len(items))))
+        leads = {UUID(item["lead_party_id"]) for section in sections for item in section.items}
+        parties = {str(key): PartyView.of(value) for key, value in self.records.read_many(sorted(leads)).items()
+                   if isinstance(value, Party)}
+        return DigestContent(PartyView.of(party), sections, parties)

@@ -1,0 +1,73 @@
+"""A party's contacts: the people told by e-mail of what is due soon, overdue and escalated for it,
+in a digest once a day or once a week, in their language.
+
+A digest belongs to a period (``digest_period``): the day, or the week, whose sending hour has
+passed most recently. One digest is sent per contact and period, however many workers look.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from domain.errors import DomainError
+from domain.identifiers import derived_id
+
+MOST_CONTACTS = 20  # per party
+
+
+class Frequency(Enum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    NONE = "none"  # no digest (the contact unsubscribed, or asked for none)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """``address`` is normalised (``application.translation.mail_address``); ``language`` is the
+    one the digests are written in."""
+
+    id: UUID
+    name: str
+    address: str
+    language: str
+    frequency: Frequency
+
+
+def contact_id(party_id: UUID, address: str) -> UUID:
+    """One address is one contact of a party, whatever its case."""
+    return derived_id("contact", f"{party_id}:{address.casefold()}")
+
+
+class UnknownContact(DomainError):
+    def __init__(self, contact: UUID) -> None:
+        super().__init__(f"the party has no contact {contact}", "contact_id")
+
+
+class TooManyContacts(DomainError):
+    def __init__(self) -> None:
+        super().__init__(f"a party has at most {MOST_CONTACTS} contacts", "address")
+
+
+@dataclass(frozen=True)
+class DigestTime:
+    """When digests are sent: at ``hour`` o'clock in ``time_zone``, weekly ones on ``weekday``
+    (0: Monday)."""
+
+    hour: int = 7
+    weekday: int = 0
+    time_zone: str = "UTC"
+
+
+def digest_period(frequency: Frequency, now: datetime, when: DigestTime) -> str | None:
+    """The period whose digest is due at ``now``: ``daily:2026-12-02`` from that day's sending hour
+    until the next day's, ``weekly:2026-11-30`` (the day it is sent) for a week. None: no digest."""
+    if frequency is Frequency.NONE:
+        return None
+    local = now.astimezone(ZoneInfo(when.time_zone))
+    day: date = local.date() if local.hour >= when.hour else local.date() - timedelta(days=1)
+    if frequency is Frequency.DAILY:
+        return f"daily:{day.isoformat()}"
+    day -= timedelta(days=(day.weekday() - when.weekday) % 7)
+    return f"weekly:{day.isoformat()}"

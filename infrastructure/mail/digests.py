@@ -1,0 +1,126 @@
+"""Sending the digests: at each look, every contact whose period's digest is not yet sent gets it.
+
+A digest is claimed before it is sent (a row per contact and period, unique), so two workers never
+both send it; a claim a worker left unfinished (it stopped while sending) is taken over when its
+lease ends, and a failed sending is tried again at the next looks, up to ``most_attempts``. A
+digest with nothing in it is not sent. The same digest sent again carries the same Message-ID.
+"""
+
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Any, Protocol
+from uuid import UUID
+
+from sqlalchemy import Engine, and_, exists, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from application.digests import DigestContent, Digests
+from domain.contact import Contact, DigestTime, Frequency, digest_period
+from infrastructure.mail.tables import mail_digests
+from infrastructure.mail.unsubscribe import UnsubscribeLinks
+from infrastructure.read_model.tables import party_contacts
+
+DONE = ("sent", "empty")
+LEASE = timedelta(minutes=5)  # longer than one message takes to hand over, however slow the server
+WriteDigest = Callable[[DigestContent, Contact, str, str, datetime], EmailMessage]
+
+
+class Sender(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+
+@dataclass
+class MailRound:
+    sent: int = 0
+    empty: int = 0  # nothing to tell: not sent
+    failed: int = 0  # tried again at the next looks
+
+
+class DigestMailer:
+    def __init__(self, engine: Engine, digests: Digests, write: WriteDigest, sender: Sender, links: UnsubscribeLinks,
+                 clock: Callable[[], datetime], when: DigestTime, lease: timedelta = LEASE,
+                 most_attempts: int = 5) -> None:
+        self.engine = engine
+        self.digests = digests
+        self.write = write
+        self.sender = sender
+        self.links = links
+        self.clock = clock
+        self.when = when
+        self.lease = lease
+        self.most_attempts = most_attempts
+
+    def tick(self) -> MailRound:
+        done = MailRound()
+        now = self.clock()
+        for contact, party_id, period in self._due(now):
+            if self._claim(contact, party_id, period, now):
+                outcome = self._send(contact, party_id, period)
+                setattr(done, outcome, getattr(done, outcome) + 1)
+        return done
+
+    def _due(self, now: datetime) -> list[tuple[Contact, UUID, str]]:
+        """The contacts whose digest of the current period is neither done nor being sent, nor given up."""
+        found: list[tuple[Contact, UUID, str]] = []
+        for frequency in (Frequency.DAILY, Frequency.WEEKLY):
+            period = digest_period(frequency, now, self.when)
+            assert period is not None
+            settled = exists().where(
+                mail_digests.c.contact_id == party_contacts.c.contact_id, mail_digests.c.period == period,
+                or_(mail_digests.c.status.in_(DONE), mail_digests.c.attempts >= self.most_attempts,
+                    and_(mail_digests.c.status == "sending", mail_digests.c.lease_until > now)))
+            with self.engine.connect() as connection:
+                rows = connection.execute(select(party_contacts).where(
+                    party_contacts.c.frequency == frequency.value, ~settled).order_by(party_contacts.c.contact_id))
+                found.extend((Contact(UUID(row.contact_id), row.name, row.address, row.language, frequency),
+                              UUID(row.party_id), period) for row in rows)
+        return found
+
+    def _claim(self, contact: Contact, party_id: UUID, period: str, now: datetime) -> bool:
+        """True if this worker is now the one sending the digest."""
+        held = {"status": "sending", "lease_until": now + self.lease, "updated_at": now, "address": contact.address}
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(mail_digests).values(contact_id=str(contact.id), period=period,
+                                                               party_id=str(party_id), attempts=1, **held))
+            return True
+        except IntegrityError:
+            pass
+        row = mail_digests.c
+        with self.engine.begin() as connection:
+            taken = connection.execute(update(mail_digests).where(
+                row.contact_id == str(contact.id), row.period == period, row.attempts < self.most_attempts,
+                or_(row.status == "failed", and_(row.status == "sending", row.lease_until <= now)),
+            ).values(attempts=row.attempts + 1, **held))
+            return taken.rowcount == 1
+
+    def _send(self, contact: Contact, party_id: UUID, period: str) -> str:
+        content = self.digests.content(party_id)
+        if content.empty:
+            self._finish(contact, period, status="empty")
+            return "empty"
+        message = self.write(content, contact, period, self.links.url(party_id, contact.id), self.clock())
+        try:
+            self.sender.send(message)
+        except (smtplib.SMTPException, OSError) as error:
+            self._finish(contact, period, status="failed", error=f"{type(error).__name__}: {error}"[:1000])
+            return "failed"
+        self._finish(contact, period, status="sent", message_id=message["Message-ID"], error=None)
+        return "sent"
+
+    def _finish(self, contact: Contact, period: str, **values: Any) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(update(mail_digests).where(mail_digests.c.contact_id == str(contact.id),
+                                                          mail_digests.c.period == period)
+                               .values(updated_at=self.clock(), **values))
+
+    def sent(self, party_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """The digests of the latest periods, newest first (of one party's contacts if given)."""
+        statement = select(mail_digests).order_by(mail_digests.c.updated_at.desc()).limit(limit)
+        if party_id is not None:
+            statement = statement.where(mail_digests.c.party_id == party_id)
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(statement)]

@@ -1,0 +1,21 @@
+"""The digests sent (or being sent): one row per contact and period, which is what keeps a digest
+from being sent twice, however many workers look."""
+
+from sqlalchemy import Column, Integer, String, Table, Text
+
+from infrastructure.persistence.tables import UTCDateTime, metadata
+
+mail_digests = Table(
+    "mail_digests",
+    metadata,
+    Column("contact_id", String(36), primary_key=True),
+    Column("period", String(24), primary_key=True),  # daily:2026-12-02 | weekly:2026-11-30
+    Column("party_id", String(36), nullable=False, index=True),
+    Column("address", String(254), nullable=False),
+    Column("status", String(10), nullable=False),  # sending | sent | empty (nothing to tell) | failed
+    Column("attempts", Integer, nullable=False),
+    Column("lease_until", UTCDateTime(), nullable=False),  # a worker sending it holds it until then
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("message_id", String(200), nullable=True),
+    Column("error", Text, nullable=True),
+)

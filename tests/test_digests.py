@@ -1,0 +1,261 @@
+"""The parties' contacts hear by e-mail, once a day or once a week and in their language, of what is
+due soon, overdue and escalated for their party; each digest is sent once, to a real SMTP server on
+loopback, and its link unsubscribes the contact without signing in."""
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from domain.access import Role
+from domain.contact import DigestTime, Frequency, digest_period
+from infrastructure.bootstrap import Services, build
+from tests.conftest import Api, api_of, settings_for_tests
+from tests.fakes import FrozenClock
+from tests.racing import race
+from tests.smtp import Mailbox
+from tests.test_api_errors import assert_problem
+from tests.world import World
+
+UTC = timezone.utc
+OVERDUE_MORNING = datetime(2024, 7, 22, 8, 0, tzinfo=UTC)  # a Monday: the world's commitment is two days overdue
+LADDER = "0:lead_party,30:parent_organisation,90:meeting_chairs"
+
+
+# -- the periods, a rule of the domain ------------------------------------------------------------------
+
+@pytest.mark.parametrize("now, frequency, period", [
+    (datetime(2026, 12, 2, 6, 59, tzinfo=UTC), Frequency.DAILY, "daily:2026-12-01"),  # before the hour: yesterday's
+    (datetime(2026, 12, 2, 7, 0, tzinfo=UTC), Frequency.DAILY, "daily:2026-12-02"),
+    (datetime(2026, 11, 30, 6, 0, tzinfo=UTC), Frequency.WEEKLY, "weekly:2026-11-23"),  # Monday before the hour
+    (datetime(2026, 11, 30, 7, 0, tzinfo=UTC), Frequency.WEEKLY, "weekly:2026-11-30"),
+    (datetime(2026, 12, 6, 23, 0, tzinfo=UTC), Frequency.WEEKLY, "weekly:2026-11-30"),
+    (datetime(2026, 12, 2, 5, 0, tzinfo=UTC), Frequency.NONE, None),
+])
+def test_a_digest_belongs_to_the_day_or_week_whose_sending_hour_passed_last(
+        now: datetime, frequency: Frequency, period: str | None) -> None:
+    assert digest_period(frequency, now, DigestTime(hour=7)) == period
+
+
+def test_the_sending_hour_is_kept_in_the_deployment_time_zone() -> None:
+    riyadh = DigestTime(hour=7, time_zone="Asia/Riyadh")  # 07:00 in Riyadh is 04:00 UTC
+    assert digest_period(Frequency.DAILY, datetime(2026, 12, 2, 4, 0, tzinfo=UTC), riyadh) == "daily:2026-12-02"
+    assert digest_period(Frequency.DAILY, datetime(2026, 12, 2, 3, 59, tzinfo=UTC), riyadh) == "daily:2026-12-01"
+
+
+# -- sending, on both engines ---------------------------------------------------------------------------
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    with Mailbox() as running:
+        yield running
+
+
+def mail_settings(database_url: str, mailbox: Mailbox) -> object:
+    return settings_for_tests(database_url, escalation_ladder=LADDER, smtp_host="127.0.0.1", smtp_port=mailbox.port,
+                              smtp_security="none", mail_from="Commitment tracker <digests@tracker.example.org>",
+                              public_url="https://tracker.example.org")
+
+
+@pytest.fixture
+def mailing(database_url: str, clock: FrozenClock, mailbox: Mailbox) -> Iterator[Services]:
+    with build(mail_settings(database_url, mailbox), clock=clock) as built:  # type: ignore[arg-type]
+        yield built
+
+
+@pytest.fixture
+def api(mailing: Services) -> Iterator[Api]:
+    with api_of(mailing) as client:
+        yield client
+
+
+def add_contact(api: Api, party_id: str, address: str, language: str = "ar", frequency: str = "daily",
+                name: str = "د. أمينة الحسيني") -> dict:  # type: ignore[type-arg]
+    response = api.post(f"/parties/{party_id}/contacts", {"name": name, "address": address, "language": language,
+                                                          "frequency": frequency})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def overdue_by_morning(mailing: Services, clock: FrozenClock, at: datetime = OVERDUE_MORNING) -> None:
+    """The clock at ``at``, and the scanner has looked."""
+    clock.set(at)
+    mailing.scanner.tick()
+
+
+def parts(message: EmailMessage) -> tuple[str, str]:
+    text = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert text is not None and html is not None
+    return text.get_content(), html.get_content()
+
+
+def test_a_contact_gets_one_digest_a_day_in_arabic_right_to_left_with_a_plain_text_part(
+    mailing: Services, api: Api, clock: FrozenClock, world: World, mailbox: Mailbox
+) -> None:
+    add_contact(api, world.sesric, "focal.point@sesric.org")
+    overdue_by_morning(mailing, clock)
+    assert mailing.mailer.tick().sent == 1
+    [message] = mailbox.to("focal.point@sesric.org")
+    assert message["Subject"] == "SESRIC: التزام واحد يحتاج إلى متابعة"
+    assert message["Content-Language"] == "ar"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["List-Unsubscribe"].startswith("<https://tracker.example.org/app/unsubscribe/")
+    text, html = parts(message)
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "تنفيذ مصفوفة الأنشطة المشتركة" in html and "تنفيذ مصفوفة الأنشطة المشتركة" in text
+    assert "https://tracker.example.org/app/commitments/" + world.commitment in text
+    assert "<" not in text  # the plain part holds no markup
+    clock.set(OVERDUE_MORNING + timedelta(hours=6))
+    assert mailing.mailer.tick().sent == 0  # once for the day
+    clock.set(OVERDUE_MORNING + timedelta(days=1))
+    assert mailing.mailer.tick().sent == 1
+    assert len(mailbox.to("focal.point@sesric.org")) == 2
+    [first, second] = mailbox.to("focal.point@sesric.org")
+    assert first["Message-ID"] != second["Message-ID"]
+
+
+def test_an_english_contact_reads_the_digest_in_english_and_the_escalated_section_first(
+    mailing: Services, api: Api, clock: FrozenClock, world: World, mailbox: Mailbox
+) -> None:
+    add_contact(api, world.oic, "desk@oic-oci.org", language="en", name="OIC desk officer")
+    overdue_by_morning(mailing, clock, OVERDUE_MORNING + timedelta(days=31))  # a month: the parent organisation is told
+    mailing.mailer.tick()
+    [message] = mailbox.to("desk@oic-oci.org")
+    text, html = parts(message)
+    assert message["Subject"] == "OIC: 1 commitment needs attention"
+    assert '<html lang="en" dir="ltr">' in html
+    assert "Escalated to OIC (1)" in text and "Lead party: SESRIC" in text and "level 2" in text
+
+
+def test_no_digest_is_sent_when_nothing_is_due_and_none_to_a_contact_who_wants_none(
+    mailing: Services, api: Api, clock: FrozenClock, world: World, mailbox: Mailbox
+) -> None:
+    add_contact(api, world.iofs, "info@iofs.org", language="fr")  # the IOFS leads nothing
+    add_contact(api, world.sesric, "archive@sesric.org", frequency="none")
+    overdue_by_morning(mailing, clock)
+    result = mailing.mailer.tick()
+    assert (result.sent, result.empty) == (0, 1)
+    assert mailbox.messages == []
+    assert [row["status"] for row in api.get(f"/parties/{world.iofs}/digests").json()] == ["empty"]
+
+
+def test_a_weekly_digest_is_sent_on_its_day_once_a_week(
+    mailing: Services, api: Api, clock: FrozenClock, world: World, mailbox: Mailbox
+) -> None:
+    add_contact(api, world.sesric, "weekly@sesric.org", frequency="weekly")
+    overdue_by_morning(mailing, clock, OVERDUE_MORNING - timedelta(days=1))  # Sunday: the week began the Monday before
+    for day, sent in [(0, 1), (1, 0), (3, 0), (7, 1), (8, 0)]:
+        overdue_by_morning(mailing, clock, OVERDUE_MORNING + timedelta(days=day))
+        assert mailing.mailer.tick().sent == sent, day
+
+
+def test_a_refused_sending_is_tried_again_at_the_next_look(
+    mailing: Services, api: Api, clock: FrozenClock, world: World, mailbox: Mailbox
+) -> None:
+    add_contact(api, world.sesric, "focal.point@sesric.org")
+    overdue_by_morning(mailing, clock)
+    mailbox.refuse = 1
+    assert mailing.mailer.tick().failed == 1
+    [row] = api.get(f"/parties/{world.sesric}/digests").json()
+    assert row["status"] == "failed" and "451" in row["error"]
+    assert mailing.mailer.tick().sent == 1
+    assert len(mailbox.messages) == 1
+
+
+def test_racing_mailers_send_each_digest_once(
+    database_url: str, clock: FrozenClock, mailbox: Mailbox, mailing: Services, api: Api, world: World
+) -> None:
+    addresses = [f"contact{n}@sesric.org" for n in range(6)]
+    for address in addresses:
+        add_contact(api, world.sesric, address, name=address)
+    overdue_by_morning(mailing, clock)
+    others = [build(mail_settings(database_url, mailbox), clock=clock) for _ in range(2)]  # type: ignore[arg-type]
+    try:
+        totals = race([mailing, *others], lambda services: services.mailer.tick().sent)
+    finally:
+        for services in others:
+            services.close()
+    assert sum(totals) == len(addresses)
+    assert sorted(str(m["To"]).split("<")[1].rstrip(">") for m in mailbox.messages) == sorted(addresses)
+
+
+def test_the_unsubscribe_link_stops_the_digests_without_signing_in(
+    mailing: Services, api: Api, clock: FrozenClock, world: World, mailbox: Mailbox
+) -> None:
+    add_contact(api, world.sesric, "focal.point@sesric.org")
+    overdue_by_morning(mailing, clock)
+    mailing.mailer.tick()
+    [message] = mailbox.messages
+    link = message["List-Unsubscribe"].strip("<>").removeprefix("https://tracker.example.org")
+    with TestClient(create_app(services=mailing)) as browser:
+        page = browser.get(link)
+        assert page.status_code == 200 and "focal.point@sesric.org" in page.text and 'dir="rtl"' in page.text
+        forged = browser.post(link[:-4] + "AAAA", data={"List-Unsubscribe": "One-Click"})
+        assert forged.status_code == 404
+        one_click = browser.post(link, data={"List-Unsubscribe": "One-Click"})  # as a mail program sends it
+        assert one_click.status_code == 200 and "لن" in one_click.text
+    [contact] = api.get(f"/parties/{world.sesric}").json()["contacts"]
+    assert contact["frequency"] == "none"
+    history = api.get(f"/parties/{world.sesric}/history").json()["events"]
+    assert history[-1]["type"] == "ContactUnsubscribed" and history[-1]["actor"] == "unsubscribe-link"
+    clock.set(OVERDUE_MORNING + timedelta(days=1))
+    assert mailing.mailer.tick().sent == 0
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"name": "Focal point", "address": "not an address", "language": "ar"}, "address"),
+    ({"name": "Focal point", "address": "fp@sesric.org", "language": "klingon"}, "language"),
+    ({"name": "Focal point", "address": "fp@sesric.org", "language": "ar", "frequency": "hourly"}, "frequency"),
+    ({"name": "", "address": "fp@sesric.org", "language": "ar"}, "name"),
+])
+def test_a_contact_that_cannot_be_written_to_is_refused_and_stores_nothing(
+    mailing: Services, api: Api, world: World, body: dict, field: str  # type: ignore[type-arg]
+) -> None:
+    before = mailing.store.recorder.max_notification_id()
+    response = api.post(f"/parties/{world.sesric}/contacts", body)
+    assert_problem(response, 422, "invalid-value")
+    assert response.json()["field"] == field
+    assert mailing.store.recorder.max_notification_id() == before
+
+
+def test_a_key_limited_to_a_party_keeps_that_party_contacts_only(
+    mailing: Services, api: Api, world: World
+) -> None:
+    _, scoped = mailing.keys.create(Role.COORDINATOR, "SESRIC focal point", party_scope=[world.sesric])
+    headers = {"Authorization": f"Bearer {scoped}"}
+    body = {"name": "Focal point", "address": "FP@SESRIC.org", "language": "ar", "frequency": "weekly"}
+    assert api.client.post(f"/parties/{world.sesric}/contacts", json=body, headers=headers).status_code == 200
+    refused = api.client.post(f"/parties/{world.oic}/contacts", json=body, headers=headers)
+    assert_problem(refused, 403, "forbidden")
+    again = api.client.post(f"/parties/{world.sesric}/contacts", json={**body, "frequency": "daily"}, headers=headers)
+    [contact] = again.json()["contacts"]  # the same address (in any case) is the same contact, changed
+    assert (contact["address"], contact["frequency"]) == ("FP@sesric.org", "daily")
+    removed = api.client.delete(f"/parties/{world.sesric}/contacts/{contact['id']}", headers=headers)
+    assert removed.status_code == 200 and removed.json()["contacts"] == []
+
+
+def test_a_coordinator_adds_a_contact_on_the_party_page(
+    mailing: Services, api: Api, world: World
+) -> None:
+    from tests.test_web_pages import visitor_of
+
+    for visitor in visitor_of(mailing):
+        visitor.sign_in(api.keys[Role.COORDINATOR])
+        refused = visitor.post(f"/parties/{world.sesric}/contacts", {"name": "Focal point", "address": "nowhere",
+                                                                      "language": "ar", "frequency": "daily"})
+        assert refused.status == 422 and 'value="nowhere"' in refused.text
+        kept = visitor.post(f"/parties/{world.sesric}/contacts", {"name": "Focal point", "address": "fp@sesric.org",
+                                                                   "language": "ar", "frequency": "weekly"})
+        assert kept.status == 200 and "fp@sesric.org" in kept.text
+        shown = visitor.open(f"/parties/{world.sesric}", **{"Accept-Language": "ar"})
+        assert "جهات الاتصال" in shown.words()
+    assert api.get(f"/parties/{world.sesric}").json()["contacts"][0]["frequency"] == "weekly"
+
+
+def test_removing_a_contact_the_party_does_not_have_is_not_found(mailing: Services, api: Api, world: World) -> None:
+    response = api.client.delete(f"/parties/{world.sesric}/contacts/{world.un}", headers=api.headers())
+    assert_problem(response, 404, "not-found")
