@@ -17,6 +17,7 @@ from api.routers import (
     calendars,
     commitments,
     drafts,
+    figures,
     meetings,
     parties,
     recurrences,
@@ -24,6 +25,7 @@ from api.routers import (
     series,
     service,
     subscriptions,
+    themes,
 )
 from api.web.app import create_web_app
 from infrastructure.bootstrap import Services, build
@@ -36,7 +38,7 @@ WEB_PREFIX = "/app"  # where the web pages are served
 
 ROUTERS = tuple(module.router for module in (
     service, parties, meetings, series, agreements, commitments, recurrences, drafts, search, subscriptions, audit,
-    calendars))
+    calendars, figures, themes))
 
 
 def operations() -> list[APIRoute]:

@@ -31,6 +31,12 @@ def resource(view: Any, status_code: int = 200, location: str | None = None) -> 
     return JSONResponse(body, status_code=status_code, headers=_headers(body, location))
 
 
+def plain_json(views: Any, status_code: int = 200, location: str | None = None) -> JSONResponse:
+    """A view (or a list of views) that has no version of its own: no ``ETag``."""
+    body = [dataclasses.asdict(v) for v in views] if isinstance(views, list) else dataclasses.asdict(views)
+    return JSONResponse(body, status_code=status_code, headers={"Location": location} if location else None)
+
+
 def page(result: Results) -> JSONResponse:
     return JSONResponse({"items": result.items, "next_cursor": result.next_cursor, "total": result.total,
                          "total_exact": result.total_exact})

@@ -37,6 +37,7 @@ from application.views import (
 from domain.due import Precision, RelativeUnit
 from domain.escalation import MOST_DAYS, MOST_STEPS
 from domain.meeting import ParticipantRole
+from domain.rollup import MOST_WEIGHT
 from domain.text import (
     DOCUMENT_TEXT_MAX,
     ISO_639_1,
@@ -44,6 +45,7 @@ from domain.text import (
     SHORT_TEXT_MAX,
     refused_characters,
 )
+from domain.theme import MOST_PER_COMMITMENT
 from domain.webhooks import DeliveryStatus
 
 MANY = 500  # the most items of any list in one request
@@ -274,6 +276,8 @@ class CommitmentCreate(Schema):
     review_on: Day | None = Field(default=None, description="the day the lead party wants to look at it again: "
                                    "a commitment.review_due fact and webhook then")
     notes: Words | None = Field(default=None, description="the coordinator's remarks")
+    weight: int | None = Field(default=None, ge=1, le=MOST_WEIGHT,
+                               description="its weight in roll-ups (default: 1, as every other)")
 
     def inputs(self) -> dict[str, object]:
         return {
@@ -294,6 +298,7 @@ class CommitmentCreate(Schema):
             "made_on": self.made_on,
             "review_on": self.review_on,
             "notes": self.notes,
+            "weight": self.weight,
         }
 
 
@@ -431,6 +436,65 @@ class CommitmentPage(Answer):
     next_cursor: str | None
     total: int
     total_exact: bool
+
+
+class Figures(Answer):
+    commitments: int
+    by_status: dict[str, int]
+    overdue: int
+    due_soon: int
+    escalated: int
+    counted: int = Field(description="those that count towards progress: not draft, noted, cancelled or superseded")
+    weight: int = Field(description="their weights added (a commitment without a weight counts 1)")
+    progress: float | None = Field(description="their weighted completion in percent: fulfilled or delivered 100, "
+                                   "partially fulfilled its progress (else 50), not fulfilled 0, open ones their "
+                                   "progress; null: none counts")
+    assessed: int
+    fulfilled: int
+    completion_rate: float | None = Field(description="fulfilled among the assessed, in percent")
+    median_days_to_fulfil: float | None = Field(description="days from when it was made to when it was fulfilled")
+    timed: int = Field(description="the fulfilled ones whose both days are known")
+
+
+class RollupAnswer(Figures):
+    scope: dict[str, str | None]
+    as_of: str | None
+    axis: str
+
+
+class PartyFigures(Figures):
+    party_id: str
+
+
+class SeriesFigures(Figures):
+    series: str | None
+
+
+class Statistics(Answer):
+    as_of: str | None
+    axis: str
+    overall: Figures
+    parties: list[PartyFigures]
+    series: list[SeriesFigures]
+
+
+class ThemesChoice(Schema):
+    themes: list[str] = Field(max_length=MOST_PER_COMMITMENT, examples=[["sdg-2", "food-security"]])
+    reason: Words | None = None
+
+
+class ThemeIn(Schema):
+    code: str = Field(max_length=40, examples=["sdg-2"])
+    names: NameIn
+
+
+class ThemeRename(Schema):
+    names: NameIn
+
+
+class WeightChange(Schema):
+    weight: int | None = Field(ge=1, le=MOST_WEIGHT, description="its weight in roll-ups; null: 1, as every other")
+    reason: Words | None = None
 
 
 class DigestSent(Answer):

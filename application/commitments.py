@@ -30,6 +30,7 @@ from domain.errors import InvalidValue
 from domain.lifecycle import Action, Status
 from domain.meeting import Meeting
 from domain.party import Party
+from domain.rollup import weight as weight_of
 from domain.text import SHORT_TEXT_MAX, MultilingualText, optional_text
 
 # The actions whose only input is a reason (needed where the lifecycle says so): one use case for all.
@@ -55,7 +56,7 @@ def made(
     text: MultilingualText, lead_party_id: UUID, supporting: tuple[UUID, ...], due: Due | None,
     follow_up: FollowUp | None, status: Status, reminders: tuple[int, ...], made_on: date | None,
     review_on: date | None, clause: str | None, quote: MultilingualText | None, notes: str | None, actor: str,
-    when: datetime, commitment_id: UUID | None = None, recurrence_id: UUID | None = None,
+    when: datetime, commitment_id: UUID | None = None, recurrence_id: UUID | None = None, weight: int | None = None,
 ) -> Commitment:
     """A new commitment made at ``meeting`` (of ``agreement``), its inputs checked and translated."""
     Commitment.check_new(kind, lead_party_id, supporting, follow_up, status)
@@ -66,7 +67,8 @@ def made(
                               row_number=row_number, clause=clause, quote=quote, recurrence_id=recurrence_id),
         due=due, due_at=None if due is None else due.resolve(meeting.dates.ends_on), follow_up=follow_up,
         status=status, reminder_days=reminders, made_on=meeting.dates.outcome_day(made_on, when.date(), "made_on"),
-        review_on=review_on, review_at=review_at(review_on, due, meeting), notes=notes, actor=actor, timestamp=when,
+        review_on=review_on, review_at=review_at(review_on, due, meeting), notes=notes, weight=weight_of(weight),
+        actor=actor, timestamp=when,
     )
 
 
@@ -82,7 +84,7 @@ class Commitments:
         clause: str | None = None, quote: TextInput | None = None, due: DueInput | None = None,
         follow_up_series: str | None = None, follow_up_session_number: int | None = None, status: str = "draft",
         reminder_days: Sequence[int] | None = None, made_on: date | None = None, review_on: date | None = None,
-        notes: str | None = None, commitment_id: UUID | None = None,
+        notes: str | None = None, commitment_id: UUID | None = None, weight: int | None = None,
     ) -> CommitmentView:
         """Record a promise made at a meeting. With no due (and no matrix row with a timeframe) it is
         open-ended: never due soon or overdue; ``review_on`` reminds its lead party to look at it again."""
@@ -100,7 +102,7 @@ class Commitments:
             initial, reminder_days_of(None if reminder_days is None else list(reminder_days)), made_on,
             translation.day(review_on, "review_on"), optional_text(clause, "clause", SHORT_TEXT_MAX),
             translation.optional_text(quote, "quote"), optional_text(notes, "notes"), actor, self.records.now(),
-            commitment_id)
+            commitment_id, weight=weight)
         when = commitment.created_on
         others: list[Aggregate] = []
         if follow_up is not None:
@@ -202,6 +204,14 @@ class Commitments:
                                   why, actor, when)
 
         return self._change(commitment_id, expected_version, revise)
+
+    def reweigh(self, commitment_id: UUID, actor: str, weight: int | None, reason: str | None = None,
+                expected_version: int | None = None) -> CommitmentView:
+        """Its weight in roll-ups (None: 1, as every other), with a reason."""
+        checked, why = weight_of(weight), translation.reason(reason)
+        return CommitmentView.of(self.records.change(
+            Commitment, commitment_id, expected_version,
+            lambda commitment, when: commitment.reweigh(checked, why, actor, when)))
 
     def schedule_review(self, commitment_id: UUID, actor: str, review_on: date | None, reason: str | None = None,
                         expected_version: int | None = None) -> CommitmentView:

@@ -18,7 +18,8 @@ COLUMNS = (
     "id", "kind", "status", "text", "authentic_language", *(f"text_{code}" for code in TEXT_LANGUAGES),
     "lead_party", "supporting_parties", "meeting", "meeting_id", "agreement_id", "row_number",
     "due_precision", "due_as_given", "due_at", "overdue", "due_soon", "review_on", "progress_percent",
-    "latest_evidence", "latest_evidence_url", "made_on", "recorded_at", "changed_at",
+    "latest_evidence", "latest_evidence_url", "made_on", "recorded_at", "changed_at", "themes", "weight",
+    "escalation_level",
 )
 
 
@@ -105,5 +106,6 @@ def row(commitment: dict[str, Any], names: Names) -> dict[str, Any]:
         "review_on": commitment["review_on"] or "", "progress_percent": progress["percent"] if progress else "",
         "latest_evidence": latest.get("title", ""), "latest_evidence_url": latest.get("url") or "",
         "made_on": commitment["made_on"] or "", "recorded_at": commitment["created_at"],
-        "changed_at": commitment["modified_at"],
+        "changed_at": commitment["modified_at"], "themes": "; ".join(commitment["themes"]),
+        "weight": commitment["weight"] or "", "escalation_level": (commitment["escalation"] or {}).get("level", ""),
     }

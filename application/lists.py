@@ -55,6 +55,7 @@ def _commitment_wanted(query: CommitmentFilter, c: Commitment) -> bool:
             and (query.review_due is None or c.review_due == query.review_due)
             and (query.escalated is None or (c.escalation is not None) == query.escalated)
             and (query.escalated_to is None or query.escalated_to in c.escalated_to)
+            and (not query.themes or bool(set(query.themes) & set(c.themes)))
             and _found(query, c))
 
 
@@ -84,9 +85,9 @@ def _page(query: Filter, records: list[A], view: Callable[[A], Any]) -> Results:
 
 def commitments(histories: Histories, catalogue: Catalogue, query: CommitmentFilter) -> Results:
     """As recorded at an instant, the read model's versions answer; on the effective axis (or asked
-    whom an escalation told then) each is replayed, and its words are held against its texts then as
+    whom an escalation told then, or which themes it carried) each is replayed, and its words are held against its texts then as
     well as now (a text can be corrected)."""
-    if query.as_of is None or (query.axis == "recorded" and query.escalated_to is None):
+    if query.as_of is None or (query.axis == "recorded" and query.escalated_to is None and not query.themes):
         return catalogue.find_commitments(query)
     found = _replayed(histories, catalogue, Commitment, query, query.as_of, lambda c: _commitment_wanted(query, c))
     if query.sort != "recorded":

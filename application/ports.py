@@ -20,6 +20,8 @@ from application.queries import (
     MeetingFilter,
     PartyFilter,
     Results,
+    RollupRow,
+    RollupScope,
     SearchHit,
     Tally,
 )
@@ -187,6 +189,10 @@ class Catalogue(Protocol):
                               others_than: Collection[str]) -> list[str]:
         """Overdue commitments that have reached a step of ``ladder`` above the level recorded, led
         by one of ``leads`` (None: by any party other than ``others_than``)."""
+        ...
+
+    def rollup_rows(self, scope: RollupScope, as_of: datetime | None = None) -> list[RollupRow]:
+        """What roll-ups count of each commitment in the scope, now or as recorded at ``as_of``."""
         ...
 
     def own_ladders(self) -> dict[str, Ladder]:

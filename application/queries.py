@@ -17,6 +17,7 @@ from domain.errors import InvalidValue
 from domain.lifecycle import Status
 from domain.meeting import MeetingKind, MeetingStatus
 from domain.party import PartyKind
+from domain.rollup import Counted
 from domain.search import MAX_QUERY_TERMS, query_words
 
 MAX_LIMIT = 200
@@ -28,6 +29,25 @@ class Results:
     next_cursor: str | None
     total: int  # every match, or (``total_exact`` false) the bound counting stopped at: "10,000 or more"
     total_exact: bool = True
+
+
+@dataclass(frozen=True)
+class RollupScope:
+    """The commitments a roll-up counts: of an agreement (a matrix), made at a meeting, at the
+    meetings of a series, or led by a party; what is given narrows it (nothing: every commitment)."""
+
+    agreement: UUID | None = None
+    meeting: UUID | None = None
+    series: str | None = None
+    party: UUID | None = None  # leads
+
+
+@dataclass(frozen=True)
+class RollupRow:
+    id: str
+    counted: Counted
+    lead_party_id: str
+    series: str | None  # of the meeting it was made at
 
 
 @dataclass(frozen=True)
@@ -111,6 +131,7 @@ class CommitmentFilter:
     review_due: bool | None = None
     escalated: bool | None = None  # a step of its escalation ladder reached
     escalated_to: UUID | None = None  # its escalation has told this party
+    themes: list[str] = field(default_factory=list)  # carries one of these themes
     words: list[tuple[str, ...]] | None = None
     as_of: datetime | None = None  # answer as the record stood at this instant
     axis: str = "recorded"  # with as_of: recorded (as the record stood) or effective (facts that had happened)

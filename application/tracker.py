@@ -16,6 +16,7 @@ from application.parties import Parties
 from application.recurrences import Recurrences
 from application.saving import Records
 from application.series import Series
+from application.themes import Themes
 from domain.escalation import NO_LADDER, Ladder
 
 
@@ -29,6 +30,7 @@ class Tracker:
     agreements: Agreements
     commitments: Commitments
     recurrences: Recurrences
+    themes: Themes
 
     @classmethod
     def on(cls, records: Records, ladder: Ladder = NO_LADDER) -> "Tracker":
@@ -39,4 +41,5 @@ class Tracker:
         return cls(records=records, histories=histories, parties=parties, meetings=Meetings(records, histories),
                    series=Series(records, histories),
                    agreements=Agreements(records, histories, parties),
-                   commitments=commitments, recurrences=Recurrences(records, histories, commitments))
+                   commitments=commitments, recurrences=Recurrences(records, histories, commitments),
+                   themes=Themes(records, histories))

@@ -31,6 +31,7 @@ from domain.party import PartyKind
 from domain.recurrence import Schedule
 from domain.series import HeldSession, Rhythm
 from domain.text import MultilingualText
+from domain.theme import Theme
 
 
 class DateAsISO(Transcoding):
@@ -112,6 +113,7 @@ VALUE_OBJECTS: dict[str, type] = {
     "escalation_ladder": Ladder,
     "escalation": Escalation,
     "contact": Contact,
+    "theme": Theme,
 }
 
 

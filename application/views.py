@@ -18,6 +18,7 @@ from domain.party import Party, PartyKind
 from domain.recurrence import Recurrence
 from domain.series import MeetingSeries
 from domain.text import MultilingualText
+from domain.theme import Theme
 
 
 def one_of(enum_class: type[Enum]) -> Any:
@@ -107,6 +108,17 @@ class PartyView:
             created_at=plain(party.created_on),
             modified_at=plain(party.modified_on),
         )
+
+
+@dataclass
+class ThemeView:
+    code: str
+    names: dict[str, Any]
+    retired: bool  # kept on the commitments that carry it, no longer offered
+
+    @classmethod
+    def of(cls, theme: Theme) -> "ThemeView":
+        return cls(code=theme.code, names=plain(theme.names), retired=theme.retired)
 
 
 @dataclass
@@ -240,6 +252,9 @@ class CommitmentView:
     escalation: dict[str, Any] | None  # the highest step of the ladder reached (level, days, to, party_ids, at)
     escalations: list[dict[str, Any]]  # every step reached for the current due, lowest first
     notes: str | None  # the coordinator's remarks, as a matrix's notes column gives them
+    weight: int | None  # its weight in roll-ups (None: 1, as every other)
+    themes: list[str]  # codes of the list of themes (GET /themes)
+    fulfilled_on: str | None  # the day it was fulfilled: its delivery's, or its session's
     progress: dict[str, Any] | None
     evidence: list[dict[str, Any]]
     decision_reference: str | None
@@ -274,6 +289,9 @@ class CommitmentView:
             escalation=plain(commitment.escalation),
             escalations=plain(commitment.escalations) if commitment.escalation is not None else [],
             notes=commitment.notes,
+            weight=commitment.weight,
+            themes=list(commitment.themes),
+            fulfilled_on=plain(commitment.fulfilled_on) if commitment.status is Status.FULFILLED else None,
             progress=plain(commitment.progress),
             evidence=plain(commitment.evidence),
             decision_reference=commitment.decision_reference,

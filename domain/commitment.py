@@ -159,19 +159,19 @@ class CannotSupersedeItself(DomainError):
 
 class Commitment(Aggregate):
     """Version 2 of the aggregate (in snapshots) added ``made_on`` and the review date; version 3 ``notes``;
-    version 4 the escalations."""
+    version 4 the escalations; version 5 the weight, the days it was delivered and fulfilled, its themes."""
 
     create_id = staticmethod(time_ordered_id)  # new ones are time-ordered (UUIDv7)
 
-    class_version = 4
+    class_version = 5
 
     class Recorded(Aggregate.Created):
         """Version 2 added ``reminder_days``; commitments recorded before remind at the defaults.
         Version 3 made the due optional and added ``made_on`` and the review date; commitments
         recorded before state no day they were made (they count from when they were recorded).
-        Version 4 added ``notes``."""
+        Version 4 added ``notes``; version 5 the ``weight`` in roll-ups."""
 
-        class_version = 4
+        class_version = 5
         kind: CommitmentKind
         text: MultilingualText
         lead_party_id: UUID
@@ -186,6 +186,7 @@ class Commitment(Aggregate):
         review_on: date | None
         review_at: datetime | None
         notes: str | None
+        weight: int | None
         actor: str
 
         @staticmethod
@@ -200,6 +201,10 @@ class Commitment(Aggregate):
         def upcast_v3_v4(state: dict[str, object]) -> None:
             state["notes"] = None
 
+        @staticmethod
+        def upcast_v4_v5(state: dict[str, object]) -> None:
+            state["weight"] = None
+
     @staticmethod
     def upcast_v1_v2(state: dict[str, object]) -> None:
         state.update(made_on=None, review_on=None, review_at=None, reviewed_for=None)
@@ -211,6 +216,10 @@ class Commitment(Aggregate):
     @staticmethod
     def upcast_v3_v4(state: dict[str, object]) -> None:
         state.update(escalations=(), escalated_for=None)
+
+    @staticmethod
+    def upcast_v4_v5(state: dict[str, object]) -> None:
+        state.update(weight=None, delivered_on=None, fulfilled_on=None, themes=())  # days unknown in older snapshots
 
     @event(Recorded)
     def __init__(
@@ -231,6 +240,7 @@ class Commitment(Aggregate):
         actor: str,
         timestamp: datetime,
         notes: str | None = None,
+        weight: int | None = None,
     ) -> None:
         self.kind = kind
         self.text = text
@@ -246,6 +256,10 @@ class Commitment(Aggregate):
         self.review_on = review_on  # the day its lead party wants to look at it again
         self.review_at = review_at
         self.notes = notes  # the coordinator's remarks (a matrix's notes column)
+        self.weight = weight  # its weight in roll-ups (None: 1, as every other)
+        self.delivered_on: date | None = None  # the day of the last delivery (as stated, or as recorded)
+        self.fulfilled_on: date | None = None  # the day it was fulfilled (the delivery's, or its session's)
+        self.themes: tuple[str, ...] = ()  # codes of the deployment's list of themes (``domain.theme``)
         self.progress: Progress | None = None
         self.evidence: tuple[Evidence, ...] = ()
         self.decision_reference: str | None = None
@@ -366,6 +380,7 @@ class Commitment(Aggregate):
     ) -> None:
         self.status = LEADS_TO[Action.DELIVER]
         self.evidence = (*self.evidence, *evidence)
+        self.delivered_on = delivered_on or timestamp.date()
 
     def reject_delivery(self, reason: str | None, actor: str, when: datetime) -> None:
         self._ensure_allowed(Action.REJECT_DELIVERY, reason)
@@ -383,6 +398,8 @@ class Commitment(Aggregate):
     @event("Assessed")
     def _assessed(self, outcome: Status, reason: str | None, actor: str, timestamp: datetime) -> None:
         self.status = outcome
+        if outcome is Status.FULFILLED:
+            self.fulfilled_on = self.delivered_on or timestamp.date()
 
     def reopen(self, reason: str | None, actor: str, when: datetime) -> None:
         self._ensure_allowed(Action.REOPEN, reason)
@@ -392,6 +409,7 @@ class Commitment(Aggregate):
     def _reopened(self, reason: str, actor: str, timestamp: datetime) -> None:
         self.status = LEADS_TO[Action.REOPEN]
         self.fulfilled_by_meeting = None
+        self.fulfilled_on = None
 
     def cancel(self, reason: str | None, actor: str, when: datetime) -> None:
         self._ensure_allowed(Action.CANCEL, reason)
@@ -465,6 +483,7 @@ class Commitment(Aggregate):
     def _session_held(self, meeting_id: UUID, held_on: date | None, actor: str, timestamp: datetime) -> None:
         self.status = Status.FULFILLED
         self.fulfilled_by_meeting = meeting_id
+        self.fulfilled_on = held_on or timestamp.date()
 
     # -- progress and dues ----------------------------------------------------------
 
@@ -502,6 +521,28 @@ class Commitment(Aggregate):
         self.due = due
         self.due_at = due_at
         self.reminded = ()  # a new due is reminded of afresh
+
+    def choose_themes(self, themes: tuple[str, ...], reason: str | None, actor: str, when: datetime) -> None:
+        """The themes it carries (checked against the list by ``ThemeList.chosen``), in any state."""
+        if themes == self.themes:
+            raise InvalidValue("the commitment carries these themes already", "themes")
+        self._themes_chosen(themes=themes, reason=reason, actor=actor, timestamp=when)
+
+    @event("ThemesChosen")
+    def _themes_chosen(self, themes: tuple[str, ...], reason: str | None, actor: str, timestamp: datetime) -> None:
+        self.themes = tuple(themes)
+
+    def reweigh(self, weight: int | None, reason: str | None, actor: str, when: datetime) -> None:
+        """Its weight in roll-ups (None: 1, as every other), in any state, with a reason."""
+        if reason is None:
+            raise ReasonRequired("reweigh")
+        if weight == self.weight:
+            raise InvalidValue("the commitment has this weight already", "weight")
+        self._reweighed(weight=weight, reason=reason, actor=actor, timestamp=when)
+
+    @event("Reweighed")
+    def _reweighed(self, weight: int | None, reason: str, actor: str, timestamp: datetime) -> None:
+        self.weight = weight
 
     def schedule_review(self, review_on: date | None, review_at: datetime | None, reason: str | None, actor: str,
                         when: datetime) -> None:

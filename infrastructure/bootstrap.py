@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from api.web.mail import DigestWriter
 from application.digests import Digests
 from application.drafts import Drafts
+from application.figures import Figures
 from application.imports import MatrixImports
 from application.saving import Clock, Records, system_clock
 from application.scanner import Scanner
@@ -62,6 +63,7 @@ class Services:
     tracker: Tracker
     imports: MatrixImports
     drafts: Drafts
+    figures: Figures
     keys: KeyStore
     web_sessions: WebSessions
     calendar_feeds: CalendarFeeds
@@ -173,6 +175,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         tracker=tracker,
         imports=MatrixImports(records, tracker.histories, catalogue),
         drafts=Drafts(tracker, catalogue),
+        figures=Figures(tracker.histories, catalogue),
         keys=keys,
         web_sessions=WebSessions(engine, keys, clock, idle=timedelta(minutes=settings.web_session_idle_minutes),
                                  lifetime=timedelta(hours=settings.web_session_hours)),

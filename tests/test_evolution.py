@@ -41,8 +41,8 @@ def test_a_commitment_recorded_before_reminders_existed_reminds_at_the_defaults(
     assert current.reminder_days == [60, 14]
     # The first version of the event, as it was stored before reminders existed.
     state = json.loads(services.store.recorder.select_events(UUID(current.id))[0].state)
-    assert state.pop("class_version") == 4
-    for added in ("reminder_days", "made_on", "review_on", "review_at", "notes"):  # in versions 2, 3 and 4
+    assert state.pop("class_version") == 5
+    for added in ("reminder_days", "made_on", "review_on", "review_at", "notes", "weight"):  # in versions 2 to 5
         del state[added]
     old_id = uuid4()
     services.store.recorder.insert_events([StoredEvent(
@@ -194,7 +194,8 @@ def test_records_stored_before_they_stated_their_days_count_from_when_they_were_
         (Agreement.Adopted, 1): _stored_as_before(tracker.records.store, UUID(matrix.id), 1, ("adopted_on",)),
         (Agreement.RowAdded, 2): _stored_as_before(tracker.records.store, UUID(matrix.id), 2, ("agreed_on",)),
         (CommitmentAggregate.Recorded, 1): _stored_as_before(tracker.records.store, UUID(follow_up.id), 1,
-                                                            ("made_on", "review_on", "review_at", "notes"), back=2),
+                                                            ("made_on", "review_on", "review_at", "notes", "weight"),
+                                                            back=3),
         (CommitmentAggregate.SessionHeld, 2): _stored_as_before(tracker.records.store, UUID(follow_up.id), 2, ("held_on",)),
     }
     ids = {Agreement: uuid4(), CommitmentAggregate: uuid4()}
@@ -223,8 +224,10 @@ def test_snapshots_taken_before_a_new_attribute_load(clock: FrozenClock) -> None
     view = tracker.commitments.record("key_a", TextInput({"en": "Follow up"}), party_id, meeting_id,
                                      kind="follow_up_session", follow_up_series="annual-meeting", status="agreed")
     tracker.commitments.report_progress(UUID(view.id), "key_a", 10)
-    for aggregate_id, attributes in ((UUID(view.id), ("made_on", "review_on", "review_at", "reviewed_for", "notes")),
-                                     (series_id("annual-meeting"), ("held",))):
+    for aggregate_id, attributes in ((UUID(view.id), ("made_on", "review_on", "review_at", "reviewed_for", "notes",
+                                                      "escalations", "escalated_for", "weight", "delivered_on",
+                                                      "fulfilled_on", "themes")),
+                                     (series_id("annual-meeting"), ("held",)), (UUID(party_id), ("ladder", "contacts"))):
         snapshot = Snapshot.take(store.repository.get(aggregate_id))
         state = dict(snapshot.state)
         del state["class_version"]
@@ -238,3 +241,6 @@ def test_snapshots_taken_before_a_new_attribute_load(clock: FrozenClock) -> None
     assert loaded.notes is None
     series = store.repository.get(series_id("annual-meeting"))
     assert isinstance(series, MeetingSeries) and series.held == ()
+    assert (loaded.escalations, loaded.weight, loaded.fulfilled_on, loaded.themes) == ((), None, None, ())
+    party = store.repository.get(UUID(party_id))
+    assert (party.ladder, party.contacts) == (None, ())

@@ -43,9 +43,12 @@ def ids(standing: Standing) -> dict[str, str]:
         "text": {"texts": {"ar": "تقرير سنوي عن التعاون الإحصائي", "en": "A yearly report on statistical cooperation"},
                  "authentic": "ar"},
         "meeting_id": world.meeting, "lead_party_id": world.sesric, "every": "annual", "until": "2025-12-31"})
+    theme = api.created("/themes", {"code": "sdg-17", "names": {"texts": {"ar": "عقد الشراكات لتحقيق الأهداف",
+                                                                         "en": "Partnerships for the goals"},
+                                                               "authentic": "en"}})
     return {"party_id": world.oic, "meeting_id": world.meeting, "commitment_id": world.commitment,
             "agreement_id": agreement["id"], "subscription_id": subscription["id"], "delivery_id": delivery["id"],
-            "slug": series, "recurrence_id": recurrence["id"]}
+            "slug": series, "recurrence_id": recurrence["id"], "code": theme["code"]}
 
 
 def test_every_path_names_records_that_exist(standing: Standing, ids: dict[str, str]) -> None:

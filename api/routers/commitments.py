@@ -22,6 +22,7 @@ from api.dependencies import (
     ReaderDep,
     ServicesDep,
     TrackerDep,
+    WriterDep,
 )
 from api.problems import PROBLEM_JSON, Forbidden
 from api.responses import created, page, resource
@@ -51,6 +52,8 @@ from api.schemas import (
     ReviewSchedule,
     Supersession,
     Suspension,
+    ThemesChoice,
+    WeightChange,
     evidence_inputs,
 )
 from application import exports as exported
@@ -61,6 +64,7 @@ from application.views import CommitmentView
 from domain.access import may_change_commitment
 from domain.commitment import Commitment
 from domain.lifecycle import Action, describe
+from domain.theme import theme_code
 
 router = APIRouter(prefix="/commitments", tags=["commitments"])
 
@@ -96,6 +100,8 @@ def commitment_query(
     review_due: Annotated[bool | None, Query(description="whose review day has come")] = None,
     escalated: Annotated[bool | None, Query(description="a step of its escalation ladder reached")] = None,
     escalated_to: Annotated[UUID | None, Query(description="its escalation has told this party")] = None,
+    theme: Annotated[list[str], Query(description="carries one of these themes (codes; repeat, or separate with "
+                                                  "commas)")] = [],  # noqa: B006
     q: SearchQuery = None,
     as_of: AsOfQuery = None,
     axis: AxisQuery = "recorded",
@@ -107,7 +113,7 @@ def commitment_query(
         many(status), many(kind), due_before, due_after, q, sort, 50, as_of, axis, party=party,
         lead_party=lead_party, supporting_party=supporting_party, meeting=meeting, agreement=agreement,
         overdue=overdue, due_soon=due_soon, has_due=has_due, review_due=review_due, escalated=escalated,
-        escalated_to=escalated_to,
+        escalated_to=escalated_to, themes=[theme_code(code, "theme") for code in many(theme)],
     )
 
 
@@ -230,6 +236,22 @@ def schedule_review(commitment_id: UUID, body: ReviewSchedule, tracker: TrackerD
                     version: IfMatchDep) -> JSONResponse:
     return resource(tracker.commitments.schedule_review(commitment_id, principal.id, body.review_on, body.reason,
                                                         version))
+
+
+@router.put("/{commitment_id}/themes", response_model=CommitmentView, summary="Choose the themes it carries")
+def choose_themes(commitment_id: UUID, body: ThemesChoice, tracker: TrackerDep, principal: CommitmentWriterDep,
+                  version: IfMatchDep) -> JSONResponse:
+    """The themes it carries from now on, codes of the list (``GET /themes``); none: it carries none.
+    A retired theme stays if it carries it already, and cannot be chosen anew."""
+    return resource(tracker.themes.choose(commitment_id, principal.id, body.themes, body.reason, version))
+
+
+@router.put("/{commitment_id}/weight", response_model=CommitmentView, summary="Set its weight in roll-ups")
+def reweigh(commitment_id: UUID, body: WeightChange, tracker: TrackerDep, principal: WriterDep,
+            version: IfMatchDep) -> JSONResponse:
+    """Its weight in the roll-ups of its matrix, agreement, meeting, series and party (``null``: 1, as
+    every other), with a reason. Only a key not limited to some parties may weigh a commitment."""
+    return resource(tracker.commitments.reweigh(commitment_id, principal.id, body.weight, body.reason, version))
 
 
 @router.post("/{commitment_id}/correction", response_model=CommitmentView, summary="Correct what the record says",

@@ -30,11 +30,14 @@ from application.queries import (
     MeetingFilter,
     PartyFilter,
     Results,
+    RollupRow,
+    RollupScope,
     SearchHit,
     Tally,
 )
 from domain.escalation import Ladder
-from domain.lifecycle import ASSESSED, OPEN
+from domain.lifecycle import ASSESSED, OPEN, Status
+from domain.rollup import Counted
 from infrastructure.log.follower import position
 from infrastructure.read_model import search_index
 from infrastructure.read_model.projector import READ_MODEL
@@ -43,6 +46,7 @@ from infrastructure.read_model.tables import (
     agreements_view,
     commitment_escalations,
     commitment_parties,
+    commitment_themes,
     commitment_versions,
     commitments_view,
     meeting_participants,
@@ -66,6 +70,7 @@ class SqlCatalogue:
         self.engine = engine
         self.counted_up_to = counted_up_to  # lists count their matches up to this many, unless asked for all
         self._tallies: dict[frozenset[str] | None, tuple[int, list[Tally]]] = {}  # scope -> (read-model position, tally)
+        self._every_row: tuple[int, list[RollupRow]] | None = None  # (read-model position, rows)
 
     def _page(self, statement: Select[Any], table: Any, conditions: list[ColumnElement[bool]], cursor: str | None,
               limit: int, order: str = "recorded", search: tuple[str, Words | None] = ("", None),
@@ -149,6 +154,9 @@ class SqlCatalogue:
         if query.escalated_to is not None:  # (as of an instant, the records replayed answer it: ``lists``)
             conditions.append(table.c.id.in_(select(commitment_escalations.c.commitment_id).where(
                 commitment_escalations.c.party_id == str(query.escalated_to))))
+        if query.themes:
+            conditions.append(table.c.id.in_(select(commitment_themes.c.commitment_id).where(
+                commitment_themes.c.theme.in_(query.themes))))
         statement = select(table.c.document, table.c.seq, table.c.due_order)
         return self._page(statement, table, conditions, query.cursor, query.limit, query.sort,
                           ("commitment", query.words), exact=query.exact_total)
@@ -354,6 +362,37 @@ class SqlCatalogue:
                 .where(table.c.can_be_late.is_(True), table.c.overdue.is_(True), reached, led)
                 .order_by(table.c.due_at, table.c.seq).limit(limit)
             ).scalars())
+
+    def rollup_rows(self, scope: RollupScope, as_of: datetime | None = None) -> list[RollupRow]:
+        """Every commitment now (the overview's statistics) is read again only when the read model
+        has moved since it was last read."""
+        if as_of is not None or scope != RollupScope():
+            return self._rollup_rows(scope, as_of)
+        now_at = position(self.engine, projection_state, READ_MODEL)
+        if self._every_row is None or self._every_row[0] != now_at:
+            self._every_row = (now_at, self._rollup_rows(scope, None))
+        return self._every_row[1]
+
+    def _rollup_rows(self, scope: RollupScope, as_of: datetime | None) -> list[RollupRow]:
+        table: Any = commitments_view if as_of is None else self._versions_as_of(as_of)
+        meetings = meetings_view
+        conditions: list[ColumnElement[bool]] = []
+        if scope.agreement is not None:
+            conditions.append(table.c.agreement_id == str(scope.agreement))
+        if scope.meeting is not None:
+            conditions.append(table.c.meeting_id == str(scope.meeting))
+        if scope.series is not None:
+            conditions.append(meetings.c.series == scope.series)
+        if scope.party is not None:
+            conditions.append(table.c.lead_party_id == str(scope.party))
+        statement = (select(table.c.id, table.c.status, table.c.progress, table.c.weight, table.c.overdue,
+                            table.c.due_soon, table.c.escalation_level, table.c.made_on, table.c.fulfilled_on,
+                            table.c.lead_party_id, meetings.c.series)
+                     .join(meetings, meetings.c.id == table.c.meeting_id).where(*conditions).order_by(table.c.seq))
+        with self.engine.connect() as connection:
+            return [RollupRow(row.id, Counted(Status(row.status), row.progress, row.weight, row.overdue, row.due_soon,
+                                              row.escalation_level > 0, row.made_on, row.fulfilled_on),
+                              row.lead_party_id, row.series) for row in connection.execute(statement)]
 
     def own_ladders(self) -> dict[str, Ladder]:
         table = parties_view

@@ -25,6 +25,7 @@ from infrastructure.read_model.tables import (
     agreements_view,
     commitment_escalations,
     commitment_parties,
+    commitment_themes,
     commitments_view,
     matrix_rows_view,
     meeting_participants,
@@ -89,7 +90,9 @@ def commitment_columns(commitment: Commitment, view: CommitmentView) -> dict[str
             "agreement_id": view.provenance["agreement_id"], "due_at": commitment.due_at,
             "due_order": commitment.due_at or OPEN_ENDED_ORDER, "overdue": commitment.overdue,
             "due_soon": commitment.due_soon, "review_due": commitment.review_due,
-            "escalation_level": commitment.escalation_level}
+            "escalation_level": commitment.escalation_level,
+            "progress": None if commitment.progress is None else commitment.progress.percent,
+            "weight": commitment.weight, "made_on": commitment.made_on, "fulfilled_on": commitment.fulfilled_on}
 
 
 class CommitmentProjection(Projection):
@@ -109,10 +112,11 @@ class CommitmentProjection(Projection):
             {"commitment_id": key, "party_id": str(aggregate.lead_party_id), "role": "lead"},
             *({"commitment_id": key, "party_id": str(p), "role": "supporting"} for p in aggregate.supporting_party_ids),
         ]), (commitment_escalations, "commitment_id", [
-            {"commitment_id": key, "party_id": str(p)} for p in aggregate.escalated_to])]
+            {"commitment_id": key, "party_id": str(p)} for p in aggregate.escalated_to]),
+            (commitment_themes, "commitment_id", [{"commitment_id": key, "theme": t} for t in aggregate.themes])]
 
     def child_sources(self, aggregate: Commitment) -> tuple[Any, ...]:
-        return aggregate.lead_party_id, aggregate.supporting_party_ids, aggregate.escalated_to
+        return aggregate.lead_party_id, aggregate.supporting_party_ids, aggregate.escalated_to, aggregate.themes
 
     def version_row(self, aggregate: Commitment, view: CommitmentView, document: str, recorded_at: Any) -> dict[str, Any]:
         """The commitment as it stood from one event to the next (``commitment_versions``)."""

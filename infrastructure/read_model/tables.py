@@ -22,10 +22,13 @@ from sqlalchemy import (
 
 from infrastructure.persistence.tables import UTCDateTime
 
-READ_MODEL_VERSION = 13
+READ_MODEL_VERSION = 14
 
 # Where an open-ended commitment (no due) sorts among dues: after every due.
 OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=timezone.utc)
+
+# What roll-ups read of each commitment (besides status and flags): now, and in each version.
+ROLLED_UP = (("progress", Integer()), ("weight", Integer()), ("made_on", Date()), ("fulfilled_on", Date()))
 
 read_metadata = MetaData()
 ID = String(36)
@@ -130,6 +133,7 @@ commitments_view = Table(
     Column("due_soon", Boolean, nullable=False, default=False),
     Column("review_due", Boolean, nullable=False, default=False),
     Column("escalation_level", Integer, nullable=False, default=0),  # the highest step of the ladder reached
+    *(Column(name, kind, nullable=True) for name, kind in ROLLED_UP),
     Column("can_be_late", Boolean, nullable=False),
     Column("next_reminder_at", UTCDateTime(), nullable=True, index=True),
     Column("next_review_at", UTCDateTime(), nullable=True, index=True),
@@ -163,6 +167,7 @@ commitment_versions = Table(
     Column("due_soon", Boolean, nullable=False),
     Column("review_due", Boolean, nullable=False),
     Column("escalation_level", Integer, nullable=False, default=0),
+    *(Column(name, kind, nullable=True) for name, kind in ROLLED_UP),
     Column("document", Text, nullable=False),
     Index("ix_commitment_versions_period", "recorded_from", "recorded_until"),
 )
@@ -173,6 +178,13 @@ commitment_parties = Table(
     Column("commitment_id", ID, primary_key=True),
     Column("party_id", ID, primary_key=True, index=True),
     Column("role", String(20), nullable=False),  # lead | supporting
+)
+
+commitment_themes = Table(
+    "commitment_themes",  # the themes it carries now
+    read_metadata,
+    Column("commitment_id", ID, primary_key=True),
+    Column("theme", String(40), primary_key=True, index=True),
 )
 
 commitment_escalations = Table(

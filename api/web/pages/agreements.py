@@ -11,7 +11,7 @@ from api.dependencies import ServicesDep
 from api.web.page import page
 from api.web.visitors import SignedInDep
 from application import lists
-from application.queries import CommitmentFilter
+from application.queries import CommitmentFilter, RollupScope
 
 router = APIRouter(prefix="/agreements")
 
@@ -30,4 +30,5 @@ def agreement(agreement_id: UUID, request: Request, visitor: SignedInDep, servic
     view = tracker.agreements.get(agreement_id)
     made = lists.commitments(tracker.histories, services.catalogue, CommitmentFilter(agreement=agreement_id, limit=200))
     return page(request, visitor, "agreement.html", a=view, meeting=tracker.meetings.get(view.meeting_id),
-                rows=by_row(made.items), commitments=made.items)
+                rows=by_row(made.items), commitments=made.items,
+                rollup=services.figures.rollup(RollupScope(agreement=agreement_id)))

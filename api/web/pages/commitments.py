@@ -28,6 +28,7 @@ from api.schemas import (
     ReviewSchedule,
     Supersession,
     Suspension,
+    ThemesChoice,
     evidence_inputs,
 )
 from api.web.forms import (
@@ -50,10 +51,12 @@ from application.views import CommitmentView
 from domain.access import may_change_commitment
 from domain.commitment import Commitment
 from domain.lifecycle import REASON_NEEDED_FROM, Action, Status, describe
+from domain.theme import theme_code
 
 router = APIRouter(prefix="/commitments")
 FILTERS = ("q", "status", "kind", "party", "lead_party", "supporting_party", "meeting", "agreement", "due_before",
-           "due_after", "overdue", "due_soon", "has_due", "review_due", "as_of", "axis", "sort", "limit")
+           "due_after", "overdue", "due_soon", "has_due", "review_due", "escalated", "theme", "as_of", "axis", "sort",
+           "limit")
 
 
 def commitment_filter(params: Any) -> CommitmentFilter:
@@ -66,6 +69,7 @@ def commitment_filter(params: Any) -> CommitmentFilter:
         supporting_party=identifier(params, "supporting_party"), meeting=identifier(params, "meeting"),
         agreement=identifier(params, "agreement"), overdue=flag(params, "overdue"),
         due_soon=flag(params, "due_soon"), has_due=flag(params, "has_due"), review_due=flag(params, "review_due"),
+        escalated=flag(params, "escalated"), themes=[theme_code(code, "theme") for code in values(params, "theme")],
     )
 
 
@@ -76,7 +80,7 @@ def commitment_list(request: Request, visitor: SignedInDep, catalogue: Catalogue
     found = lists.commitments(tracker.histories, catalogue, commitment_filter(params))
     kept = [(name, v) for name in FILTERS for v in params.getlist(name) if v.strip()]
     return page(request, visitor, "commitments.html", found=found, params=params, kept=kept,
-                all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items)
+                all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items, themes=tracker.themes.listed())
 
 
 @router.get("/export", name="export_commitments")
@@ -106,7 +110,10 @@ def commitment_page(request: Request, visitor: Visitor, services: Any, commitmen
                  if view.provenance.get("agreement_id") else None)
     deliveries, _ = services.delivery_log.find(commitment_id=str(commitment_id), limit=50)
     actions = [Action(a) for a in current.allowed_actions] if at is None and _may_change(visitor, current) else []
+    themes = tracker.themes.listed()
     return page(request, visitor, "commitment.html", status, c=view, current=current, meeting=meeting,
+                themes={theme.code: theme for theme in themes}, may_choose_themes=at is None and bool(themes)
+                and _may_change(visitor, current),
                 agreement=agreement, as_of=as_of, axis=axis, history=tracker.histories.events(Commitment, commitment_id),
                 deliveries=deliveries, actions=actions, refusal=refusal, Action=Action, describe=describe,
                 reason_needed=lambda action: Status(current.status) in REASON_NEEDED_FROM.get(action, ()))
@@ -150,6 +157,24 @@ def _carry_out(action: Action, commitment_id: UUID, form: Any, actor: str, track
     else:
         r = checked(ReviewSchedule, {"review_on": value(form, "review_on"), "reason": value(form, "reason")})
         commitments.schedule_review(commitment_id, actor, r.review_on, r.reason, version)
+
+
+@router.post("/{commitment_id}/themes", name="choose_themes")
+def choose_themes(commitment_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
+                  services: ServicesDep) -> Response:
+    """The themes ticked, as ``PUT /commitments/{id}/themes`` takes them."""
+    principal = require_commitment_writer(commitment_id, writer(visitor.principal),  # type: ignore[arg-type]
+                                          services.tracker)
+
+    def carried_out() -> Response:
+        choice = checked(ThemesChoice, {"themes": values(form, "themes"), "reason": value(form, "reason")})
+        services.tracker.themes.choose(commitment_id, principal.id, choice.themes, choice.reason,
+                                       number(form, "version"))
+        base = request.scope.get("root_path", "")
+        return RedirectResponse(f"{base}/commitments/{commitment_id}?done=themes", status_code=303)
+
+    return attempt(carried_out, lambda status, refusal: commitment_page(
+        request, visitor, services, commitment_id, status, refusal | {"action": "themes", "form": Kept(form)}))
 
 
 @router.post("/{commitment_id}/{action}", name="act")

@@ -24,6 +24,7 @@ from application.queries import (
     CommitmentFilter,
     MeetingFilter,
     PartyFilter,
+    RollupScope,
 )
 from domain.errors import InvalidValue
 
@@ -59,6 +60,7 @@ def meeting_page(request: Request, visitor: Visitor, services: Any, meeting_id: 
     rules = dict.fromkeys(c["provenance"]["recurrence_id"] for c in made if c["provenance"].get("recurrence_id"))
     return page(request, visitor, "meeting.html", status, m=view, agreements=agreements, commitments=made,
                 timeline=events, timeline_total=total, series=series,
+                rollup=services.figures.rollup(RollupScope(meeting=meeting_id)),
                 recurrences=[tracker.recurrences.get(rule_id) for rule_id in rules], refusal=refusal,
                 form=Kept(refusal.get("form") if refusal else None),
                 all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items)

@@ -1,5 +1,6 @@
 """The overview: overdue, due soon, open and assessed commitments for the key's scope, per party and
-per meeting series; the overdue ones, the latest first; and what changed recently."""
+per meeting series, with their progress, completion rate and days to fulfil (``application.figures``);
+the overdue ones, the latest first; and what changed recently."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -7,7 +8,7 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from api.dependencies import CatalogueDep, TrackerDep
+from api.dependencies import ServicesDep
 from api.web.page import page
 from api.web.visitors import SignedInDep
 from application.queries import CommitmentFilter, Tally
@@ -49,13 +50,17 @@ def grouped(tallies: list[Tally]) -> tuple[Counts, list[Counts], list[Counts]]:
 
 
 @router.get("/", response_class=HTMLResponse, name="overview")
-def overview(request: Request, visitor: SignedInDep, catalogue: CatalogueDep, tracker: TrackerDep) -> HTMLResponse:
+def overview(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
+    catalogue, tracker = services.catalogue, services.tracker
     scope = visitor.principal.party_scope  # type: ignore[union-attr]
     whole, by_party, by_series = grouped(catalogue.tally(scope))
+    statistics = services.figures.statistics()
     overdue = catalogue.find_commitments(CommitmentFilter(overdue=True, sort="due", limit=20, any_party=scope))
     due_soon = catalogue.find_commitments(CommitmentFilter(due_soon=True, overdue=False, sort="due", limit=10,
                                                            any_party=scope))
     return page(request, visitor, "overview.html", whole=whole, by_party=by_party, by_series=by_series,
-                overdue=overdue, due_soon=due_soon, recent=tracker.histories.recent(15))
+                overdue=overdue, due_soon=due_soon, recent=tracker.histories.recent(15),
+                party_figures={row["party_id"]: row for row in statistics["parties"]},
+                series_figures={row["series"] or "": row for row in statistics["series"]})
 
 

@@ -1,0 +1,77 @@
+"""Themes: the deployment's managed list of tags (defined, renamed, retired), and the themes a
+commitment carries."""
+
+from collections.abc import Callable
+from datetime import datetime
+from uuid import UUID
+
+from application import translation
+from application.errors import AlreadyExists, NotFound
+from application.histories import Histories
+from application.inputs import TextInput
+from application.saving import Records
+from application.views import CommitmentView, EventView, ThemeView
+from domain.commitment import Commitment
+from domain.theme import THEMES_ID, ThemeList, UnknownTheme, theme_code
+
+
+class Themes:
+    def __init__(self, records: Records, histories: Histories) -> None:
+        self.records = records
+        self.histories = histories
+
+    def listed(self) -> list[ThemeView]:
+        """Every theme of the list, in the order defined (retired ones too, marked so)."""
+        found = self.records.load(ThemeList, THEMES_ID)
+        return [] if found is None else [ThemeView.of(theme) for theme in found.themes]
+
+    def get(self, code: str) -> ThemeView:
+        try:
+            return ThemeView.of(self._list().theme(theme_code(code)))
+        except UnknownTheme:
+            raise NotFound("theme", code) from None
+
+    def _list(self) -> ThemeList:
+        found = self.records.load(ThemeList, THEMES_ID)
+        return found if found is not None else ThemeList(actor="", timestamp=self.records.now())
+
+    def _change(self, actor: str, change: Callable[[ThemeList, datetime], None]) -> None:
+        """Change the list; the first change starts it."""
+        if self.records.load(ThemeList, THEMES_ID) is None:
+            now = self.records.now()
+            started = ThemeList(actor=actor, timestamp=now)
+            change(started, now)
+            try:
+                self.records.create(started)
+                return
+            except AlreadyExists:
+                pass  # another request started it first: change theirs
+        self.records.change(ThemeList, THEMES_ID, None, change)
+
+    def define(self, actor: str, code: str, names: TextInput) -> ThemeView:
+        checked, text = theme_code(code), translation.name(names, "names")
+        self._change(actor, lambda themes, when: themes.define(checked, text, actor, when))
+        return self.get(checked)
+
+    def rename(self, actor: str, code: str, names: TextInput) -> ThemeView:
+        checked, text = self.get(code).code, translation.name(names, "names")  # (404 for a theme not in the list)
+        self._change(actor, lambda themes, when: themes.rename(checked, text, actor, when))
+        return self.get(checked)
+
+    def retire(self, actor: str, code: str, reason: str | None = None) -> ThemeView:
+        checked, why = self.get(code).code, translation.reason(reason)
+        self._change(actor, lambda themes, when: themes.retire(checked, why, actor, when))
+        return self.get(checked)
+
+    def history(self, after_version: int = 0, limit: int | None = None) -> list[EventView]:
+        if self.records.load(ThemeList, THEMES_ID) is None:
+            return []
+        return self.histories.events(ThemeList, THEMES_ID, after_version, limit)
+
+    def choose(self, commitment_id: UUID, actor: str, codes: list[str], reason: str | None = None,
+               expected_version: int | None = None) -> CommitmentView:
+        """The themes the commitment carries from now on (none: it carries none)."""
+        themes, why = self._list(), translation.reason(reason)
+        return CommitmentView.of(self.records.change(
+            Commitment, commitment_id, expected_version,
+            lambda c, when: c.choose_themes(themes.chosen(codes, c.themes), why, actor, when)))
