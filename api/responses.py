@@ -8,11 +8,12 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from api.problems import IdempotencyKeyReused
 from application.errors import AlreadyExists, NotFound
+from application.ports import Catalogue
 from application.queries import Results
 from domain.identifiers import derived_id
 from infrastructure.bootstrap import Services
@@ -29,6 +30,16 @@ def _headers(body: dict[str, Any], location: str | None) -> dict[str, str]:
 def resource(view: Any, status_code: int = 200, location: str | None = None) -> JSONResponse:
     body = dataclasses.asdict(view)
     return JSONResponse(body, status_code=status_code, headers=_headers(body, location))
+
+
+def latest(catalogue: Catalogue, kind: str, record_id: UUID, read: Callable[[], Any]) -> Response:
+    """A record as it is now: the read model's document when it holds the record's latest version (one
+    indexed read, decision 0038), else ``read()`` from the event log (as after a follower failed)."""
+    found = catalogue.latest_document(kind, record_id)
+    if found is None:
+        return resource(read())
+    document, version = found
+    return Response(document, media_type="application/json", headers={"ETag": f'"{version}"'})
 
 
 def plain_json(views: Any, status_code: int = 200, location: str | None = None) -> JSONResponse:

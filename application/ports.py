@@ -191,6 +191,11 @@ class Catalogue(Protocol):
         by one of ``leads`` (None: by any party other than ``others_than``)."""
         ...
 
+    def latest_document(self, kind: str, record_id: UUID) -> tuple[str, int] | None:
+        """A record's document (``party``, ``meeting``, ``agreement``, ``commitment``) and version as the
+        read model holds it, if that is the record's latest version in the event log; else None."""
+        ...
+
     def rollup_rows(self, scope: RollupScope, as_of: datetime | None = None) -> list[RollupRow]:
         """What roll-ups count of each commitment in the scope, now or as recorded at ``as_of``."""
         ...

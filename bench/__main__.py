@@ -41,6 +41,7 @@ SCENARIOS: dict[str, Callable[[str, dict[str, Any], int], list[Figure]]] = {
     "import": lambda engine, sizes, runs: scenarios.import_matrix(engine, sizes["import"], runs),
     "lists": lambda engine, sizes, runs: growth.list_pages(engine, sizes["few"], sizes["many"], runs),
     "full": lambda engine, sizes, runs: growth.recording_when_full(engine, sizes["many"], sizes["record"], runs),
+    "rollups": lambda engine, sizes, runs: growth.rollups(engine, sizes["many"], runs),
     "pages": lambda engine, sizes, runs: pages.render_pages(engine, sizes["pages"], runs,
                                                             1 if sizes["pages"] < 10_000 else 5),
 }

@@ -1,7 +1,10 @@
 """Costs that should not grow with what is stored: a list page (with its total) and recording a
-commitment, on a database holding many commitments beside one holding few (or none)."""
+commitment, on a database holding many commitments beside one holding few (or none); and what a
+roll-up over many commitments costs beside counting them."""
 
-from application.queries import CommitmentFilter, terms
+from uuid import UUID
+
+from application.queries import CommitmentFilter, RollupScope, terms
 from bench.measure import Figure, rate, summary
 from bench.scenarios import recording, recording_fresh
 from bench.seeding import database, followed, services
@@ -54,3 +57,26 @@ def recording_when_full(engine: str, many: int, count: int, runs: int) -> list[F
     value, low, high = summary(full)
     return [Figure(f"record one command at a time with {many:,} commitments stored", engine, "commitments/s",
                    value, low, high, "recording into a fresh database", summary(fresh)[0], "≥ 0.8 × baseline")]
+
+
+ROLLUPS = 5  # roll-ups read for each measurement
+
+
+def rollups(engine: str, many: int, runs: int) -> list[Figure]:
+    """A party's roll-up over ``many`` commitments (every row read, then added up by the domain's
+    rule; the same work as the overview's statistics when the read model has moved), beside the
+    first page of the same list with its exact total (every row counted by the database)."""
+    with database(engine) as url:
+        s = services(url)
+        followed(s, many)
+        party = UUID(s.catalogue.find_commitments(CommitmentFilter(limit=1)).items[0]["lead_party_id"])
+        scope, counted = RollupScope(party=party), CommitmentFilter(lead_party=party, exact_total=True)
+        assert s.figures.rollup(scope)["commitments"] == many
+        assert s.catalogue.find_commitments(counted).total == many
+        rolled = [rate(ROLLUPS, lambda: [s.figures.rollup(scope) for _ in range(ROLLUPS)]) for _ in range(runs)]
+        paged = [rate(ROLLUPS, lambda: [s.catalogue.find_commitments(counted) for _ in range(ROLLUPS)])
+                 for _ in range(runs)]
+        s.close()
+    value, low, high = summary(rolled)
+    return [Figure(f"roll-up of a party's {many:,} commitments", engine, "roll-ups/s", value, low, high,
+                   "the first page of its list with the exact total", summary(paged)[0], "reported")]

@@ -161,7 +161,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         for follower in (projector, outbox, audit):
             follower.catch_up()
     records = Records(store, clock, SqlWriter(writing_engine, store, [projector, outbox, audit], settings.write_wait), reader)
-    catalogue = SqlCatalogue(engine)
+    catalogue = SqlCatalogue(engine, events_table=store.recorder.events_table_name)
     beats = Heartbeats(engine, clock)
     keys = KeyStore(engine, clock)
     ladder = Ladder.parse(settings.escalation_ladder)

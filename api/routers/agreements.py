@@ -16,7 +16,7 @@ from api.dependencies import (
     WriterDep,
 )
 from api.problems import PROBLEM_JSON
-from api.responses import created, page, resource
+from api.responses import created, latest, page, resource
 from api.routers.common import (
     AsOfQuery,
     AxisQuery,
@@ -67,9 +67,11 @@ def list_agreements(
 
 
 @router.get("/{agreement_id}", response_model=AgreementView)
-def get_agreement(agreement_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None,
-                  as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> JSONResponse:
+def get_agreement(agreement_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep, _: ReaderDep,
+                  version: VersionQuery = None, as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> Response:
     """The agreement now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
+    if version is None and as_of is None:
+        return latest(catalogue, "agreement", agreement_id, lambda: tracker.agreements.get(agreement_id))
     return resource(tracker.agreements.get(agreement_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 

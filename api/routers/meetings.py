@@ -2,7 +2,7 @@ from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from api.dependencies import (
     CatalogueDep,
@@ -13,7 +13,7 @@ from api.dependencies import (
     TrackerDep,
     WriterDep,
 )
-from api.responses import created, page, resource
+from api.responses import created, latest, page, resource
 from api.routers.common import (
     AsOfQuery,
     AxisQuery,
@@ -72,9 +72,11 @@ def list_meetings(
 
 
 @router.get("/{meeting_id}", response_model=MeetingView)
-def get_meeting(meeting_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None,
-                as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> JSONResponse:
+def get_meeting(meeting_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep, _: ReaderDep,
+                version: VersionQuery = None, as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> Response:
     """The meeting now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
+    if version is None and as_of is None:
+        return latest(catalogue, "meeting", meeting_id, lambda: tracker.meetings.get(meeting_id))
     return resource(tracker.meetings.get(meeting_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 

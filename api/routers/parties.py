@@ -2,7 +2,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from api.dependencies import (
     AnyWriterDep,
@@ -15,7 +15,7 @@ from api.dependencies import (
     WriterDep,
 )
 from api.problems import Forbidden
-from api.responses import created, page, resource
+from api.responses import created, latest, page, resource
 from api.routers.common import (
     AsOfQuery,
     AxisQuery,
@@ -65,9 +65,11 @@ def list_parties(
 
 
 @router.get("/{party_id}", response_model=PartyView)
-def get_party(party_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None,
-              as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> JSONResponse:
+def get_party(party_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep, _: ReaderDep,
+              version: VersionQuery = None, as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> Response:
     """The party now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
+    if version is None and as_of is None:
+        return latest(catalogue, "party", party_id, lambda: tracker.parties.get(party_id))
     return resource(tracker.parties.get(party_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 

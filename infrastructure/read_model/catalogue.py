@@ -1,26 +1,33 @@
 """Answers the catalogue's questions (``application.queries``) from the read-model tables."""
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Engine,
+    Integer,
     Row,
     Select,
+    String,
     Subquery,
     Table,
+    Uuid,
     and_,
+    bindparam,
     case,
+    column,
     func,
     or_,
     select,
     text,
     true,
 )
+from sqlalchemy import table as sql_table
 
 from application import cursors
 from application.queries import (
@@ -66,9 +73,18 @@ COUNTED_UP_TO = 10_000  # lists count their matches up to this many, unless aske
 
 
 class SqlCatalogue:
-    def __init__(self, engine: Engine, counted_up_to: int = COUNTED_UP_TO) -> None:
+    def __init__(self, engine: Engine, counted_up_to: int = COUNTED_UP_TO, events_table: str = "stored_events") -> None:
         self.engine = engine
         self.counted_up_to = counted_up_to  # lists count their matches up to this many, unless asked for all
+        # The event log's table (eventsourcing's), asked for a record's latest version beside its document.
+        sqlite = engine.dialect.name == "sqlite"  # eventsourcing keeps ids there as hex text, on PostgreSQL as uuid
+        self._key_of: Callable[[UUID], Any] = (lambda key: key.hex) if sqlite else (lambda key: key)
+        events = sql_table(events_table, column("originator_id", String() if sqlite else Uuid()),
+                           column("originator_version", Integer()))
+        latest = (select(func.max(events.c.originator_version))
+                  .where(events.c.originator_id == bindparam("key")).scalar_subquery())
+        self._latest_documents = {kind: select(table.c.document, table.c.version).where(
+            table.c.id == bindparam("id"), table.c.version == latest) for kind, (_, table) in _LABELS.items()}
         self._tallies: dict[frozenset[str] | None, tuple[int, list[Tally]]] = {}  # scope -> (read-model position, tally)
         self._every_row: tuple[int, list[RollupRow]] | None = None  # (read-model position, rows)
 
@@ -362,6 +378,12 @@ class SqlCatalogue:
                 .where(table.c.can_be_late.is_(True), table.c.overdue.is_(True), reached, led)
                 .order_by(table.c.due_at, table.c.seq).limit(limit)
             ).scalars())
+
+    def latest_document(self, kind: str, record_id: UUID) -> tuple[str, int] | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(self._latest_documents[kind],
+                                     {"id": str(record_id), "key": self._key_of(record_id)}).first()
+        return None if row is None else (row.document, row.version)
 
     def rollup_rows(self, scope: RollupScope, as_of: datetime | None = None) -> list[RollupRow]:
         """Every commitment now (the overview's statistics) is read again only when the read model
