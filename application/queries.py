@@ -42,7 +42,7 @@ class RollupScope:
     party: UUID | None = None  # leads
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RollupRow:
     id: str
     counted: Counted

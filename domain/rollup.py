@@ -43,7 +43,7 @@ def completion(status: Status, percent: int | None) -> int | None:
     return percent or 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Counted:
     """What a roll-up needs of one commitment."""
 

@@ -65,6 +65,7 @@ from infrastructure.read_model.tables import (
 Words = list[tuple[str, ...]]  # a query's words, each as its search keys (domain.search.query_words)
 
 # Searched in this order: the few parties and meetings come before the many commitments.
+STATUSES = {status.value: status for status in Status}  # faster than Status(value), row after row
 _LABELS = {"party": ("names", parties_view), "meeting": ("title", meetings_view),
            "agreement": ("title", agreements_view), "commitment": ("text", commitments_view)}
 
@@ -74,7 +75,11 @@ COUNTED_UP_TO = 10_000  # lists count their matches up to this many, unless aske
 
 class SqlCatalogue:
     def __init__(self, engine: Engine, counted_up_to: int = COUNTED_UP_TO, events_table: str = "stored_events") -> None:
-        self.engine = engine
+        # It only reads: on PostgreSQL outside a transaction, so that giving a connection back to the
+        # pool needs no ROLLBACK round trip (each statement sees its own snapshot either way, under
+        # READ COMMITTED); SQLite's driver opens no transaction for a read.
+        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT") \
+            if engine.dialect.name == "postgresql" else engine
         self.counted_up_to = counted_up_to  # lists count their matches up to this many, unless asked for all
         # The event log's table (eventsourcing's), asked for a record's latest version beside its document.
         sqlite = engine.dialect.name == "sqlite"  # eventsourcing keeps ids there as hex text, on PostgreSQL as uuid
@@ -412,9 +417,10 @@ class SqlCatalogue:
                             table.c.lead_party_id, meetings.c.series)
                      .join(meetings, meetings.c.id == table.c.meeting_id).where(*conditions).order_by(table.c.seq))
         with self.engine.connect() as connection:
-            return [RollupRow(row.id, Counted(Status(row.status), row.progress, row.weight, row.overdue, row.due_soon,
-                                              row.escalation_level > 0, row.made_on, row.fulfilled_on),
-                              row.lead_party_id, row.series) for row in connection.execute(statement)]
+            return [RollupRow(key, Counted(STATUSES[status], progress, weight, overdue, due_soon, level > 0, made_on,
+                                           fulfilled_on), lead, series)
+                    for key, status, progress, weight, overdue, due_soon, level, made_on, fulfilled_on, lead, series
+                    in connection.execute(statement)]
 
     def own_ladders(self) -> dict[str, Ladder]:
         table = parties_view
