@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from application.tracker import Tracker
 from domain.access import Role
 from domain.errors import InvalidValue
-from domain.theme import UnknownTheme
+from domain.text import MultilingualText
+from domain.theme import ThemeList, UnknownTheme
 from infrastructure.bootstrap import Services
 from tests.conftest import Api
 from tests.fakes import FrozenClock
@@ -24,15 +24,14 @@ GENDER = {"code": "sdg-5", "names": {"texts": {"ar": "المساواة بين ا
                                      "authentic": "en"}}
 
 
-# -- the list's rules, on the library's in-memory store ---------------------------------------------------
+# -- the list's rules ---------------------------------------------------
 
-def test_a_commitment_carries_only_themes_of_the_list_and_a_retired_one_only_if_it_has_it(tracker: Tracker) -> None:
-    from application.inputs import TextInput
-
-    tracker.themes.define("key_a", "sdg-2", TextInput({"en": "Zero hunger"}))
-    tracker.themes.define("key_a", "sdg-5", TextInput({"en": "Gender equality"}))
-    tracker.themes.retire("key_a", "sdg-5", "folded into the organisation's own themes")
-    themes = tracker.themes._list()  # noqa: SLF001 - the aggregate, to ask its rule directly
+def test_a_commitment_carries_only_themes_of_the_list_and_a_retired_one_only_if_it_has_it() -> None:
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    themes = ThemeList(actor="key_a", timestamp=when)
+    themes.define("sdg-2", MultilingualText.of({"en": "Zero hunger"}, None, "names"), "key_a", when)
+    themes.define("sdg-5", MultilingualText.of({"en": "Gender equality"}, None, "names"), "key_a", when)
+    themes.retire("sdg-5", "folded into the organisation's own themes", "key_a", when)
     assert themes.chosen(["sdg-2", "sdg-2"]) == ("sdg-2",)
     assert themes.chosen(["sdg-5"], kept=("sdg-5",)) == ("sdg-5",)
     with pytest.raises(InvalidValue, match="retired"):
@@ -41,7 +40,7 @@ def test_a_commitment_carries_only_themes_of_the_list_and_a_retired_one_only_if_
         themes.chosen(["sdg-17"])
     with pytest.raises(InvalidValue, match="lower-case"):
         themes.chosen(["SDG 2"])
-    assert [t.retired for t in tracker.themes.listed()] == [False, True]
+    assert [t.retired for t in themes.themes] == [False, True]
 
 
 # -- over the API, on both engines -----------------------------------------------------------------------
