@@ -82,12 +82,10 @@ class Parties:
 
         return PartyView.of(self.records.change(Party, party, expected_version, remove))
 
-    def unsubscribe(self, party: UUID | str, contact: UUID) -> bool:
-        """The contact's own request (its unsubscribe link): no more digests. False if it had none."""
-        changed: list[bool] = []
-        self.records.change(Party, party, None, lambda found, when: changed.append(
-            found.unsubscribe(contact, UNSUBSCRIBE_LINK, when)))
-        return changed[0]
+    def unsubscribe(self, party: UUID | str, contact: UUID) -> None:
+        """The contact's own request (its unsubscribe link): no more digests (nothing is recorded if
+        it gets none already)."""
+        self.records.change(Party, party, None, lambda found, when: found.unsubscribe(contact, UNSUBSCRIBE_LINK, when))
 
     def get(self, party: UUID | str, version: int | None = None, as_of: datetime | None = None,
             axis: str = "recorded") -> PartyView:
