@@ -30,7 +30,7 @@ DESCRIPTIONS = {
     415: "the body is not JSON",
     422: "a value is malformed or impossible, or a business rule refused it (field names the input)",
     429: "too many requests with bad keys from this address: retry after Retry-After seconds",
-    503: "busy: nothing was stored; retry after Retry-After seconds",
+    503: "busy (nothing was stored) or the database connection was lost: retry after Retry-After seconds",
 }
 _REFUSING = {dependencies.require_writer, dependencies.require_unlimited_writer,
              dependencies.require_commitment_writer, dependencies.require_admin, dependencies.require_auditor}

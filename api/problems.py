@@ -14,6 +14,7 @@ from eventsourcing.persistence import ConnectionUnavailableError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from application.cursors import InvalidCursor
@@ -152,8 +153,19 @@ def log_denial(request: Request, status: int, reason: str) -> None:
         log.exception("could not log a denied request")
 
 
+CONNECTION_LOST = (503, "connection-lost", "The database connection was lost")
+
+
+def connection_lost(error: Exception) -> bool:
+    """The database closed the connection a request was using (it restarted, or the network dropped
+    it): the pool replaces its connections, and the request may be sent again (decision 0039)."""
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
 def classify(error: Exception) -> tuple[int, str, str] | None:
     """The status, problem type and title of an error the service answers (``None``: not one of them)."""
+    if connection_lost(error):
+        return CONNECTION_LOST
     for cls, status, slug, title in PROBLEMS:
         if isinstance(error, cls):
             return status, slug, title
@@ -174,6 +186,11 @@ def _from_error(request: Request, error: Exception) -> JSONResponse:
     detail = getattr(error, "detail", str(error))
     if isinstance(error, StillInProgress):
         headers, detail = {"Retry-After": "5"}, "retry with the same key shortly: you will get its response"
+    elif connection_lost(error):
+        log.warning("database connection lost on %s %s: %s", request.method, request.url.path, error)
+        headers = {"Retry-After": "1"}
+        detail = ("the connection to the database was lost and is being replaced: retry shortly (a write sent "
+                  "again with the same Idempotency-Key is not done twice)")
     elif status == 503:
         log.warning("busy on %s %s: %s", request.method, request.url.path, error)
         headers, detail = {"Retry-After": "1"}, "too many requests at once: nothing was stored; retry shortly"
@@ -216,6 +233,10 @@ def _http(request: Request, error: StarletteHTTPException, allowed_methods: Call
                    request.url.path, getattr(error, "headers", None))
 
 
+def _database_error(request: Request, error: Exception) -> JSONResponse:
+    return _from_error(request, error) if connection_lost(error) else _unexpected(request, error)
+
+
 def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem(500, "internal-error", "Internal error", "the service failed; the error is logged",
@@ -226,6 +247,7 @@ def install(app: FastAPI, allowed_methods: Callable[[str], list[str]]) -> None:
     """Answer every error with a problem document; ``allowed_methods(path)`` for 405 and OPTIONS."""
     for cls in HANDLED:
         app.add_exception_handler(cls, _from_error)
+    app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException,  # type: ignore[arg-type]
                               lambda request, error: _http(request, error, allowed_methods))

@@ -35,6 +35,7 @@ from infrastructure.operations.readiness import Heartbeats, Readiness
 from infrastructure.persistence import schema
 from infrastructure.persistence.calendar_feeds import CalendarFeeds
 from infrastructure.persistence.database import (
+    create_reading_engine,
     create_table_engine,
     event_store_env,
     one_at_a_time,
@@ -84,6 +85,7 @@ class Services:
     readiness: Readiness
     engine: Engine
     writing_engine: Engine  # the events and their followers' tables are written through it (decision 0030)
+    reading_engine: Engine  # the catalogue reads the read model through it (decision 0039)
 
     def background_jobs(self) -> dict[str, tuple[Callable[[], object], float]]:
         """What the scheduler runs, and every how many seconds; each run leaves a heartbeat."""
@@ -106,6 +108,7 @@ class Services:
         self.dispatcher.close()
         self.store.close()
         self.writing_engine.dispose()
+        self.reading_engine.dispose()
         self.engine.dispose()
 
     def __enter__(self) -> "Services":
@@ -138,9 +141,11 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     The read model is created (or rebuilt, if its shape changed) and brought up to date with the
     event log, then kept up to date by every command (``catch_up=False``: left as it is).
     """
-    engine = create_table_engine(settings.database_url)
+    engine = create_table_engine(settings.database_url, idle_before_ping=settings.pool_ping_after)
+    sqlite = engine.dialect.name == "sqlite"
     writing_engine = create_table_engine(settings.database_url, durable=True, lock_wait=settings.write_wait) \
-        if engine.dialect.name == "sqlite" else engine
+        if sqlite else engine
+    reading_engine = engine if sqlite else create_reading_engine(settings.database_url, settings.pool_ping_after)
     policy = UrlPolicy(allow_http=settings.webhook_allow_http, allow_loopback=settings.webhook_allow_loopback,
                        allow_private=settings.webhook_allow_private, resolve=resolve)
     with one_at_a_time(engine):
@@ -161,7 +166,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         for follower in (projector, outbox, audit):
             follower.catch_up()
     records = Records(store, clock, SqlWriter(writing_engine, store, [projector, outbox, audit], settings.write_wait), reader)
-    catalogue = SqlCatalogue(engine, events_table=store.recorder.events_table_name)
+    catalogue = SqlCatalogue(reading_engine, events_table=store.recorder.events_table_name)
     beats = Heartbeats(engine, clock)
     keys = KeyStore(engine, clock)
     ladder = Ladder.parse(settings.escalation_ladder)
@@ -209,4 +214,5 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
                             {"scanner": settings.scan_interval or 60.0, "dispatcher": settings.dispatch_interval or 2.0}),
         engine=engine,
         writing_engine=writing_engine,
+        reading_engine=reading_engine,
     )

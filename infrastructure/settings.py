@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     # Seconds a write waits for the database's write lock (another process writing) before the
     # request is answered 503 with nothing stored.
     write_wait: Positive = 30.0
+    # PostgreSQL: seconds a pooled connection may rest unused before it is tried (one round trip)
+    # before its next use; the server or the network may have closed it meanwhile (decision 0039).
+    pool_ping_after: Annotated[float, Field(ge=0)] = 1.0  # 0: tried after any rest
     # Seconds between two looks for overdue, due-soon and review-due commitments (0: the API does not
     # look; run 'commitments worker' instead, or nothing is ever found late).
     scan_interval: Seconds = 60.0

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import problems
@@ -54,6 +55,14 @@ def _answered(request: Request, error: Exception) -> Response:
     return _page_for(request, status, title, getattr(error, "detail", str(error)))
 
 
+def _database_error(request: Request, error: Exception) -> Response:
+    if problems.connection_lost(error):
+        log.warning("database connection lost on %s %s: %s", request.method, request.url.path, error)
+        return _page_for(request, 503, problems.CONNECTION_LOST[2],
+                         "the connection to the database was lost and is being replaced: try again in a moment")
+    return _unexpected(request, error)
+
+
 def _forged(request: Request, error: Exception) -> Response:
     reason = "the form was not sent by a page of this session (no valid CSRF token)"
     problems.log_denial(request, 403, reason)
@@ -90,6 +99,7 @@ def create_web_app() -> FastAPI:
     web.add_exception_handler(ForgedForm, _forged)
     for cls in problems.HANDLED:
         web.add_exception_handler(cls, _answered)
+    web.add_exception_handler(DBAPIError, _database_error)
     web.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     web.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
     web.add_exception_handler(Exception, _unexpected)

@@ -82,6 +82,7 @@ TITLES = (
     N_("The records changed since the dry run"),
     N_("Not allowed in the current state"), N_("A reason is required"), N_("Evidence is required"),
     N_("A decision reference is required"), N_("A value is not valid"), N_("A business rule refused the request"),
-    N_("The service is busy"), N_("The request with this Idempotency-Key is still being carried out"),
+    N_("The service is busy"), N_("The database connection was lost"),
+    N_("The request with this Idempotency-Key is still being carried out"),
     N_("This form was refused"), N_("Internal error"), N_("Method not allowed"), N_("HTTP error"),
 )

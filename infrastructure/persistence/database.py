@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.engine import URL, make_url
 
 
@@ -46,10 +46,15 @@ def event_store_env(database_url: str) -> dict[str, str]:
     return env
 
 
-def create_table_engine(database_url: str, durable: bool = False, lock_wait: float = 30.0) -> Engine:
+IDLE_BEFORE_PING = 1.0  # seconds a PostgreSQL connection may rest in the pool and be used without a ping
+
+
+def create_table_engine(database_url: str, durable: bool = False, lock_wait: float = 30.0,
+                        idle_before_ping: float = IDLE_BEFORE_PING) -> Engine:
     """``durable``: on SQLite, every commit waits for the disk, as the event store's own do; the
     engine the events are written through (decision 0030). Otherwise the tables' engine.
-    ``lock_wait``: seconds a statement waits for SQLite's write lock."""
+    ``lock_wait``: seconds a statement waits for SQLite's write lock. ``idle_before_ping``: on
+    PostgreSQL, a connection that rested longer than this in the pool is tried before use (decision 0039)."""
     url = parse(database_url)
     if url.get_backend_name() == "sqlite":
         Path(url.database or "").parent.mkdir(parents=True, exist_ok=True)
@@ -64,7 +69,45 @@ def create_table_engine(database_url: str, durable: bool = False, lock_wait: flo
             connection.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    _ping_after_rest(engine, idle_before_ping)
+    return engine
+
+
+def create_reading_engine(database_url: str, idle_before_ping: float = IDLE_BEFORE_PING) -> Engine:
+    """PostgreSQL: an engine whose connections only read, each statement on its own (autocommit, for
+    good): giving one back to the pool needs no ROLLBACK round trip, and none is switched to
+    autocommit and back on every use, as one engine's option would (decision 0039). Each statement
+    sees its own snapshot, as under READ COMMITTED in a transaction."""
+    url = parse(database_url)
+    if url.get_backend_name() != "postgresql":
+        raise UnsupportedDatabase("SQLite's driver opens no transaction for a read: read through the tables' engine")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
+    _ping_after_rest(engine, idle_before_ping)
+    return engine
+
+
+def _ping_after_rest(engine: Engine, idle_before_ping: float) -> None:
+    """Decision 0039: a connection taken from the pool is tried first (one round trip) only if it
+    rested there longer than ``idle_before_ping`` seconds, when the server may have closed it; a busy
+    service's connections are not tried at all. One found closed is replaced by a new one. A
+    connection lost while in use is answered as a lost connection (503, ``api.problems``) and makes
+    the pool replace every connection it held then."""
+
+    @event.listens_for(engine, "checkin")
+    def _rested_from(_connection, record):  # type: ignore[no-untyped-def]
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _tried(connection, record, _proxy):  # type: ignore[no-untyped-def]
+        checked_in = record.info.get("checked_in")
+        if checked_in is None or time.monotonic() - checked_in <= idle_before_ping:
+            return
+        try:
+            connection.cursor().execute("SELECT 1")
+            connection.rollback()  # the try's own transaction, so that the connection is as it was
+        except Exception as error:
+            raise exc.DisconnectionError(f"a pooled connection was closed: {error}") from error
 
 
 STARTUP_LOCK = 7_316_120  # any number, the same in every process

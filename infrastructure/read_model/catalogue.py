@@ -75,11 +75,9 @@ COUNTED_UP_TO = 10_000  # lists count their matches up to this many, unless aske
 
 class SqlCatalogue:
     def __init__(self, engine: Engine, counted_up_to: int = COUNTED_UP_TO, events_table: str = "stored_events") -> None:
-        # It only reads: on PostgreSQL outside a transaction, so that giving a connection back to the
-        # pool needs no ROLLBACK round trip (each statement sees its own snapshot either way, under
-        # READ COMMITTED); SQLite's driver opens no transaction for a read.
-        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT") \
-            if engine.dialect.name == "postgresql" else engine
+        # It only reads: on PostgreSQL, through an engine of its own whose connections are in autocommit
+        # (``database.create_reading_engine``); SQLite's driver opens no transaction for a read.
+        self.engine = engine
         self.counted_up_to = counted_up_to  # lists count their matches up to this many, unless asked for all
         # The event log's table (eventsourcing's), asked for a record's latest version beside its document.
         sqlite = engine.dialect.name == "sqlite"  # eventsourcing keeps ids there as hex text, on PostgreSQL as uuid
