@@ -43,6 +43,9 @@ class Verification:
         return self.first_broken is None
 
 
+_LAST_LINK = select(audit_chain.c.link).order_by(audit_chain.c.position.desc()).limit(1)  # built once
+
+
 class AuditChain(LogFollower):
     """Follows the whole log, from its first event."""
 
@@ -56,8 +59,7 @@ class AuditChain(LogFollower):
 
     def handle(self, connection: Connection, notifications: list[Any], saved: Saved) -> None:
         """A link for each new event, written with the follower's position."""
-        previous = connection.execute(
-            select(audit_chain.c.link).order_by(audit_chain.c.position.desc()).limit(1)).scalar() or GENESIS
+        previous = connection.execute(_LAST_LINK).scalar() or GENESIS
         rows = []
         for n in notifications:
             previous = chain_link(previous, n.id, str(n.originator_id), n.originator_version, n.topic, _stored(n.state))

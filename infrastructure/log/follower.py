@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder
-from sqlalchemy import Connection, Engine, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, insert, or_, select, update
 
 from application.ports import Saved
 from infrastructure.persistence.tables import follower_positions
@@ -139,38 +139,41 @@ def follow_together(connection: Connection, recorder: ApplicationRecorder, follo
             follower.handle(connection, new, saved)
             moved.setdefault(follower.table, []).append(follower.name)
     for table, names in moved.items():
-        connection.execute(_statements(table).move, {"names": names, "reached": until})
+        statements = _statements(table, tuple(names))
+        connection.execute(statements.move, {**statements.names, "reached": until})
     return True
 
 
 def _claim_all(connection: Connection, followers: Sequence[LogFollower]) -> dict[str, int]:
-    """Every follower's position, locked: one statement per table (SQLite: one lock for all)."""
+    """Every follower's position, locked: one statement per table. On SQLite the saving transaction
+    holds the write lock (for the whole database) since it inserted the events: a read is enough."""
     tables: dict[Table, list[str]] = {}
     for follower in followers:
         tables.setdefault(follower.table, []).append(follower.name)
+    sqlite = connection.dialect.name == "sqlite"
     reached: dict[str, int] = {}
-    for number, (table, names) in enumerate(tables.items()):
-        if connection.dialect.name == "sqlite" and number == 0:
-            # A write takes SQLite's write lock (for the whole database) now rather than later.
-            connection.execute(_statements(table).touch, {"names": names})
-        query = _statements(table).read if connection.dialect.name == "sqlite" else _statements(table).lock
-        reached.update({name: int(position) for name, position in connection.execute(query, {"names": names}).all()})
+    for table, names in tables.items():
+        statements = _statements(table, tuple(names))
+        reached.update({name: int(position) for name, position in
+                        connection.execute(statements.read if sqlite else statements.lock, statements.names).all()})
     return reached
 
 
 @dataclass(frozen=True)
 class _PositionStatements:
-    touch: Any
+    names: dict[str, str]  # the parameters naming the followers
     read: Any
     lock: Any
     move: Any
 
 
 @cache
-def _statements(table: Table) -> _PositionStatements:
-    """Built once per table: a command runs them every time."""
-    names = table.c.name.in_(bindparam("names", expanding=True))
-    read = select(table.c.name, table.c.position).where(names).order_by(table.c.name)
-    return _PositionStatements(
-        touch=update(table).where(names).values(position=table.c.position), read=read, lock=read.with_for_update(),
-        move=update(table).where(names).values(position=bindparam("reached")))
+def _statements(table: Table, names: tuple[str, ...]) -> _PositionStatements:
+    """Built once per table and followers: a command runs them every time. The followers are named
+    by one parameter each (``name = :a OR name = :b``), not an expanding ``IN``, which SQLAlchemy
+    renders again at each execution."""
+    parameters = {f"follower_{number}": name for number, name in enumerate(names)}
+    named = or_(*(table.c.name == bindparam(key) for key in parameters))
+    read = select(table.c.name, table.c.position).where(named).order_by(table.c.name)
+    return _PositionStatements(names=parameters, read=read, lock=read.with_for_update(),
+                               move=update(table).where(named).values(position=bindparam("reached")))

@@ -25,6 +25,9 @@ from infrastructure.webhooks.tables import subscriptions
 from infrastructure.webhooks.url_safety import UrlPolicy, check
 
 ACTIVE, PAUSED, DISABLED, DELETED = (status.value for status in SubscriptionStatus)  # as the table holds them
+# Built once: each command's outbox reads it.
+_RECEIVING = (select(subscriptions.c.id, subscriptions.c.status, subscriptions.c.kinds, subscriptions.c.party_ids)
+              .where(or_(subscriptions.c.status == ACTIVE, subscriptions.c.status == PAUSED)))
 SubscriptionStatusName = one_of(SubscriptionStatus)
 
 
@@ -163,5 +166,6 @@ class SubscriptionStore:
     # -- used by the outbox and the dispatcher -----------------------------------------------
 
     def receiving(self, connection: Connection) -> list[Any]:
-        """Subscriptions that get new deliveries: active ones, and paused ones (held until resumed)."""
-        return connection.execute(select(subscriptions).where(subscriptions.c.status.in_([ACTIVE, PAUSED]))).all()
+        """Subscriptions that get new deliveries (their id, status, kinds and parties): active ones, and
+        paused ones (held until resumed)."""
+        return connection.execute(_RECEIVING).all()
