@@ -6,6 +6,7 @@ COPY domain domain
 COPY application application
 COPY infrastructure infrastructure
 COPY api api
+# Installed as the README installs it: the main dependencies only, no extras (scripts/check-install proves that is enough).
 RUN pip install --no-cache-dir .
 
 # The event store and tables live on a volume.
