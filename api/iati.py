@@ -52,6 +52,7 @@ def activities(agreement: Any, meeting: Any, commitments: list[dict[str, Any]], 
     """``party(id)``: a party's view; ``reporting``: the reporting organisation's ref, type and name."""
     root = etree.Element("iati-activities", {"version": "2.03",
                                              "generated-datetime": now.astimezone(timezone.utc).isoformat()})
+    rows = {row["number"]: row for row in agreement.rows}
     for c in commitments:
         activity = etree.SubElement(root, "iati-activity", {
             "last-updated-datetime": c["modified_at"].replace("Z", "+00:00"),
@@ -64,10 +65,17 @@ def activities(agreement: Any, meeting: Any, commitments: list[dict[str, Any]], 
         _narratives(description, agreement.title)
         if c["provenance"].get("quote"):
             _narratives(description, c["provenance"]["quote"])
+        row = rows.get(c["provenance"].get("row_number"))
+        if row is not None:  # what the matrix row states is the activity's objective
+            _narratives(etree.SubElement(activity, "description", {"type": "2"}), row["activity"])
         _organisation(activity, party(c["lead_party_id"]), ACCOUNTABLE)
         _organisation(activity, party(c["lead_party_id"]), IMPLEMENTING)
         for supporting in c["supporting_party_ids"]:
             _organisation(activity, party(supporting), IMPLEMENTING)
+        if row is not None:  # the row as the matrix names it: its key, or else its number
+            label = row["key"] if row.get("key") is not None else str(row["number"])
+            etree.SubElement(activity, "other-identifier", {
+                "ref": f"{reporting['ref']}-{agreement.id}-row-{label}", "type": "A1"})
         etree.SubElement(activity, "activity-status", {"code": ACTIVITY_STATUS[c["status"]]})
         etree.SubElement(activity, "activity-date", {"type": "1", "iso-date": c["made_on"] or _day(c["created_at"])})
         if c["due_at"]:

@@ -1,14 +1,18 @@
-"""Importing an action matrix from a spreadsheet into an agreement: one commitment per row.
+"""Importing an action matrix from a spreadsheet into an agreement: each row of the file becomes a
+row of the matrix (its key, activity, lead, partners and timeframe as written) and the commitment
+made of it.
 
 What each column holds, how cells name parties and timeframes and what identifies a row are the
 domain's (``domain.matrix_import``). Here a file's rows become outcomes, each decided by the same
 domain rules as any other recording or change, on copies, so that a dry run stores nothing and
 says exactly what the import will do:
 
-- ``new``: no commitment stands for the row's key yet; the import records one (``Recorded``);
+- ``new``: no commitment stands for the row's key yet; the import adds the row to the matrix
+  (``RowsImported``) and records its commitment (``Recorded``);
 - ``unchanged``: the commitment says what the row says;
 - ``changed``: the fields that differ are corrected by events (``DueRevised`` for the timeframe,
-  ``Corrected`` for the text, the parties and the notes), with the file named as the reason;
+  ``Corrected`` for the text, the parties and the notes), with the file named as the reason, and
+  the matrix row says what the file says now (``RowsRevised``);
 - ``refused``: the field and why; the row stores nothing (a row is stored whole or not at all).
 
 The accepted rows are stored in batches of ``batch_size``, each in one transaction: a failure
@@ -21,7 +25,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -31,7 +35,7 @@ from application.exports import all_parties
 from application.histories import Histories
 from application.ports import Catalogue
 from application.saving import Records, as_read
-from domain.agreement import Agreement
+from domain.agreement import Agreement, MatrixRow
 from domain.choices import choice
 from domain.commitment import Commitment, CommitmentKind
 from domain.commitment import reminder_days as default_reminders
@@ -103,6 +107,7 @@ class _Planned:
     outcome: RowOutcome
     aggregate: Commitment | None = None  # to store: new, or changed with its corrections applied
     read: Commitment | None = None  # the changed commitment as it was read
+    row: MatrixRow | None = None  # the matrix row to add (new) or to state anew (changed)
 
 
 def column_letter(position: int) -> str:
@@ -168,7 +173,7 @@ class MatrixImports:
             return report
         if expected_plan is not None and expected_plan != plan:
             raise PlanChanged(expected_plan, plan)
-        self._store([p for p in planned if p.aggregate is not None], report, progress)
+        self._store(agreement, actor, [p for p in planned if p.aggregate is not None], report, progress)
         return report
 
     # -- deciding each row -------------------------------------------------------------
@@ -194,7 +199,12 @@ class MatrixImports:
             existing.update(self.records.read_many(ids[start:start + 500]))
         when = self.records.now()
         reason = f"corrected by importing {table.name}"
-        first_line: dict[str, int] = {}
+        rows_by_key = {row_key(row.key): row for row in agreement.rows if row.key is not None}
+        next_number = len(agreement.rows) + 1
+        lines_of: dict[str, list[int]] = {}
+        for line, key, _ in keys:
+            if key:
+                lines_of.setdefault(key, []).append(line)
         unknown: dict[str, list[int]] = {}
         planned: list[_Planned] = []
         for index, ((line, cells), (_, key, key_error)) in enumerate(zip(rows, keys, strict=True)):
@@ -206,20 +216,27 @@ class MatrixImports:
             if key_error is not None or key is None:
                 outcome.refused.append(_refusal(key_error or InvalidValue("the row has no key", "key"), "key"))
                 continue
-            if key in first_line:
-                outcome.refused.append({"field": "key", "reason": f"the key {key!r} is also the key of line "
-                                                                    f"{first_line[key]}"})
+            if len(lines_of[key]) > 1:  # which of them is meant is not for the import to guess
+                lines = " and ".join(str(n) for n in lines_of[key])
+                outcome.refused.append({"field": "key", "reason": f"the key {key!r} is given on lines {lines}: "
+                                                                    "give each row a key of its own"})
                 continue
-            first_line[key] = line
             try:
-                row = _Row.read(cells, columns, names, language, meeting.venue.time_zone, unknown, line)
+                written_key = _text(_cell(cells, columns.of("key")[0])) if columns.of("key") else None
+                row = _Row.read(cells, columns, names, language, meeting.venue.time_zone, unknown, line,
+                                written_key or key)
                 current = existing.get(commitment_id) if commitment_id else None
+                in_matrix = rows_by_key.get(key)
                 if current is None:
-                    outcome.outcome = "new"
+                    number = in_matrix.number if in_matrix is not None else next_number
                     planned[-1].aggregate = made(
-                        meeting, agreement, None, CommitmentKind.ACTION, row.text, row.lead, row.partners or (),
+                        meeting, agreement, number, CommitmentKind.ACTION, row.text, row.lead, row.partners or (),
                         row.due, None, status, default_reminders(None), None, None, row.clause(key), None, row.notes,
                         actor, when, commitment_id)
+                    outcome.outcome = "new"
+                    if in_matrix is None:
+                        planned[-1].row = row.matrix_row(number)
+                        next_number += 1
                 elif not isinstance(current, Commitment):
                     raise InvalidValue("the row's key names a record that is not a commitment", "key")
                 else:
@@ -228,6 +245,8 @@ class MatrixImports:
                     outcome.outcome = "changed" if outcome.changed else "unchanged"
                     if outcome.changed:
                         planned[-1].aggregate, planned[-1].read = current, read
+                        if in_matrix is not None:
+                            planned[-1].row = row.matrix_row(in_matrix.number)
             except (DomainError, ApplicationError) as error:
                 outcome.outcome = "refused"
                 outcome.changed = []
@@ -238,14 +257,20 @@ class MatrixImports:
 
     # -- storing --------------------------------------------------------------------------
 
-    def _store(self, accepted: list[_Planned], report: ImportReport, progress: Progress) -> None:
+    def _store(self, agreement: Agreement, actor: str, accepted: list[_Planned], report: ImportReport,
+               progress: Progress) -> None:
         size = report.batch_size
         report.batches = (len(accepted) + size - 1) // size
         for number, start in enumerate(range(0, len(accepted), size), start=1):
             batch = accepted[start:start + size]
             progress("storing", start, len(accepted))
             try:
-                self.records.save(*(p.aggregate for p in batch if p.aggregate is not None),
+                added = tuple(p.row for p in batch if p.row is not None and p.read is None)
+                revised = tuple(p.row for p in batch if p.row is not None and p.read is not None)
+                matrix = (agreement,) if added or revised else ()
+                if matrix:
+                    agreement.import_rows(added, revised, report.file, actor, self.records.now())
+                self.records.save(*matrix, *(p.aggregate for p in batch if p.aggregate is not None),
                                   read=[p.read for p in batch if p.read is not None])
             except Exception as error:  # noqa: BLE001 - any failure stops the import, and is reported
                 report.stopped = {
@@ -281,14 +306,21 @@ class _Row:
     has_due: bool
     notes: str | None
     has_notes: bool
+    key: str  # as the file wrote it
+    written: str | None  # the timeframe as the file wrote it
 
     @staticmethod
     def clause(key: str) -> str:
         return f"row {key}"
 
+    def matrix_row(self, number: int) -> MatrixRow:
+        return MatrixRow(number=number, activity=self.text, lead_party_id=self.lead,
+                         partner_party_ids=self.partners or (), timeframe=self.due, key=self.key,
+                         written=self.written)
+
     @classmethod
     def read(cls, cells: tuple[object, ...], columns: Layout, names: PartyNames[UUID], language: str,
-             time_zone: str, unknown: dict[str, list[int]], line: int) -> "_Row":
+             time_zone: str, unknown: dict[str, list[int]], line: int, key: str) -> "_Row":
         texts: dict[str, str] = {}
         for column in columns.of("activity"):
             value = _text(_cell(cells, column))
@@ -320,13 +352,16 @@ class _Row:
             raise InvalidValue("a row names one lead party" if lead else "the row names no lead party", "lead")
         partners = parties("partners") if columns.of("partners") else None
         due_columns = columns.of("due")
-        due = written_due(_cell(cells, due_columns[0]), time_zone, "due") if due_columns else None
+        timeframe = _cell(cells, due_columns[0]) if due_columns else None
+        due = written_due(timeframe, time_zone, "due") if due_columns else None
+        timeframe_as_written = timeframe.isoformat()[:10] if isinstance(timeframe, date) else _text(timeframe)
         note_columns = columns.of("notes")
         notes = None
         if note_columns:
             written = [value for column in note_columns if (value := _text(_cell(cells, column)))]
             notes = optional_text("\n".join(written), "notes") if written else None
-        return cls(text, lead[0], partners, due, bool(due_columns), notes, bool(note_columns))
+        return cls(text, lead[0], partners, due, bool(due_columns), notes, bool(note_columns), key,
+                   timeframe_as_written)
 
     def correct(self, commitment: Commitment, meeting: Meeting, reason: str, actor: str,
                 when: datetime) -> list[str]:

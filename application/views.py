@@ -222,7 +222,7 @@ class AgreementView:
             text=plain(agreement.text),
             validity=plain(agreement.validity),
             adopted_on=plain(agreement.adopted_on),
-            rows=plain(agreement.rows),
+            rows=plain(agreement.ordered_rows()),
             created_at=plain(agreement.created_on),
             modified_at=plain(agreement.modified_on),
         )

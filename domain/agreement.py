@@ -1,5 +1,6 @@
 """Agreements: outcomes adopted at a meeting, including action matrices."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -13,7 +14,7 @@ from domain.identifiers import time_ordered_id
 from domain.meeting import DateRange
 from domain.text import MultilingualText
 
-MAX_MATRIX_ROWS = 1_000
+MAX_MATRIX_ROWS = 20_000  # as many as one spreadsheet may bring (``application.imports.MAX_ROWS``)
 
 
 class AgreementKind(Enum):
@@ -26,16 +27,30 @@ class AgreementKind(Enum):
 
 @dataclass(frozen=True)
 class MatrixRow:
-    """One activity of an action matrix: what, led by whom, with whom, by when."""
+    """One activity of an action matrix: what, led by whom, with whom, by when. A row imported from
+    a spreadsheet keeps the key the file gave it and its timeframe as the file wrote it."""
 
-    number: int
+    number: int  # its place in the matrix, from 1, in the order rows joined it
     activity: MultilingualText
     lead_party_id: UUID
     partner_party_ids: tuple[UUID, ...]
     timeframe: Due | None = None
+    key: str | None = None  # as the file wrote it ("1.2", "A3", "١٢")
+    written: str | None = None  # the timeframe as the file wrote it ("Q3 2025", «سنتين», "ongoing")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "partner_party_ids", tuple(self.partner_party_ids))
+
+    @property
+    def label(self) -> str:
+        """How the matrix names the row: its key, or else its number."""
+        return self.key if self.key is not None else str(self.number)
+
+
+def natural_order(label: str) -> tuple[tuple[int, int | str], ...]:
+    """Row labels in the order people number them: "2" before "10", "1.2" before "1.10"."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold())
+                 for part in re.findall(r"\d+|[^\d\s.\-_/]+", label))
 
 
 class NotAnActionMatrix(DomainError):
@@ -112,6 +127,10 @@ class Agreement(Aggregate):
     def row(self, number: int) -> MatrixRow | None:
         return next((row for row in self.rows if row.number == number), None)
 
+    def ordered_rows(self) -> tuple[MatrixRow, ...]:
+        """The rows as the matrix lists them: by key (or number), in natural order."""
+        return tuple(sorted(self.rows, key=lambda row: (natural_order(row.label), row.number)))
+
     def add_row(
         self,
         activity: MultilingualText,
@@ -151,3 +170,37 @@ class Agreement(Aggregate):
     @event(RowAdded)
     def _row_added(self, row: MatrixRow, agreed_on: date | None, actor: str, timestamp: datetime) -> None:
         self.rows = (*self.rows, row)
+
+    def import_rows(self, added: tuple[MatrixRow, ...], revised: tuple[MatrixRow, ...], file: str, actor: str,
+                    when: datetime) -> None:
+        """Rows read from a spreadsheet join the matrix (numbered after the last one) and rows it
+        imported before take what the file now says: one event per stored batch."""
+        if self.kind is not AgreementKind.ACTION_MATRIX:
+            raise NotAnActionMatrix()
+        if len(self.rows) + len(added) > MAX_MATRIX_ROWS:
+            raise InvalidValue(f"an action matrix has at most {MAX_MATRIX_ROWS} rows", "rows")
+        for offset, row in enumerate(added, start=len(self.rows) + 1):
+            if row.number != offset:
+                raise InvalidValue(f"the row {row.label!r} was planned as row {row.number}, but is row {offset} now",
+                                   "rows")
+        for row in revised:
+            if self.row(row.number) is None:
+                raise InvalidValue(f"the matrix has no row {row.number}", "rows")
+        for row in (*added, *revised):
+            check_parties(row.lead_party_id, row.partner_party_ids, "partner_party_ids")
+        if added:
+            self._rows_imported(added=added, file=file, agreed_on=self.adopted_on, actor=actor, timestamp=when)
+        if revised:
+            self._rows_revised(revised=revised, file=file, actor=actor, timestamp=when)
+
+    @event("RowsImported")
+    def _rows_imported(self, added: tuple[MatrixRow, ...], file: str, agreed_on: date | None, actor: str,
+                       timestamp: datetime) -> None:
+        """Rows that are part of the matrix as adopted, on its day (``effective``), read from ``file``."""
+        self.rows = (*self.rows, *added)
+
+    @event("RowsRevised")
+    def _rows_revised(self, revised: tuple[MatrixRow, ...], file: str, actor: str, timestamp: datetime) -> None:
+        """Rows that a later version of the file states otherwise: its own fact, when recorded."""
+        changed = {row.number: row for row in revised}
+        self.rows = tuple(changed.get(row.number, row) for row in self.rows)

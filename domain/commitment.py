@@ -710,7 +710,8 @@ class Commitment(Aggregate):
         (the overdue fact recorded) is escalated; True if a step was recorded."""
         if not self.overdue or self.due_at is None:
             return False
-        reached = ladder.reached(self.due_at, now, self.escalation_level)
+        zone = self.due.time_zone if self.due is not None else "UTC"
+        reached = ladder.reached(self.due_at, zone, now, self.escalation_level)
         for level, step in reached:
             self._escalated(level=level, days=step.days, to=step.to, party_ids=tuple(told(step.to)),
                             due_at=self.due_at, actor=actor, timestamp=when)

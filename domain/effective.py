@@ -6,7 +6,7 @@ on a day of its own states that day, and the effective axis answers from those d
 | event | happened on |
 |---|---|
 | a commitment recorded | the day it was made (``made_on``: its meeting's last day, or the day the coordinator gave) |
-| an agreement adopted, and each row of its matrix | the day it was adopted (``adopted_on``) |
+| an agreement adopted, and each row of its matrix (recorded or imported) | the day it was adopted (``adopted_on``) |
 | a meeting held | its last day |
 | a meeting scheduled, recorded after it began | its first day (it was scheduled by then) |
 | a follow-up session fulfilled | the last day of the session that fulfilled it (``held_on``) |
@@ -44,7 +44,7 @@ def effective_on(event: Any) -> date | None:
         return event.held_on
     if isinstance(event, Agreement.Adopted):
         return event.adopted_on
-    if isinstance(event, Agreement.RowAdded):
+    if isinstance(event, Agreement.RowAdded | Agreement.RowsImported):  # type: ignore[attr-defined]
         return event.agreed_on
     if isinstance(event, Meeting.Held):  # type: ignore[attr-defined]
         return event.dates.ends_on

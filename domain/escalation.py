@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from uuid import UUID
 
+from domain.due import local_day, start_of_day
 from domain.errors import InvalidValue
 
 MOST_STEPS = 10
@@ -79,11 +80,17 @@ class Ladder:
     def text(self) -> str:
         return ",".join(f"{step.days}:{step.to.value}" for step in self.steps)
 
-    def reached(self, due_at: datetime, now: datetime, level: int) -> tuple[tuple[int, Step], ...]:
-        """The steps above ``level`` that a commitment due at ``due_at`` has reached at ``now``,
-        each with its level, lowest first."""
+    def reached(self, due_at: datetime, zone: str, now: datetime, level: int) -> tuple[tuple[int, Step], ...]:
+        """The steps above ``level`` that a commitment due at ``due_at`` (local midnight in ``zone``)
+        has reached at ``now``, each with its level, lowest first. A step of N days is reached at the
+        first instant of the N-th local day after the due, also across a daylight-saving change."""
         return tuple((number, step) for number, step in enumerate(self.steps, start=1)
-                     if number > level and now >= due_at + timedelta(days=step.days))
+                     if number > level and now >= step_falls_due(due_at, zone, step.days))
+
+
+def step_falls_due(due_at: datetime, zone: str, days: int) -> datetime:
+    """The instant a step ``days`` after a due falls due: local midnight, that many calendar days on."""
+    return start_of_day(local_day(due_at, zone) + timedelta(days=days), zone)
 
 
 NO_LADDER = Ladder()

@@ -115,6 +115,83 @@ def test_a_corrected_file_corrects_the_same_commitments_by_events(api: Api, worl
     assert history[-2]["payload"]["fields"] == ["text"]
 
 
+def test_imported_rows_are_rows_of_their_matrix_in_key_order_with_lead_partners_and_timeframe_as_written(
+        api: Api, world: World) -> None:
+    matrix = agreement(api, world)
+    by_hand = api.post(f"/agreements/{matrix}/rows", {
+        "activity": {"texts": {"en": "Statistical yearbook"}}, "lead_party_id": world.sesric,
+        "timeframe": {"precision": "year", "value": "2025"}}).json()["rows"][0]
+    keyed = [["10", "ورشة عمل", "Workshop", "UN", "OIC", "Q3 2025", "", ""], *ROWS[:2]]  # 10 before 1 and 2
+    report = upload(api, matrix, csv_of(keyed), dry_run="false", status="agreed").json()
+    assert report["counts"]["new"] == 3
+    rows = api.get(f"/agreements/{matrix}").json()["rows"]
+    assert [(r["key"], r["number"]) for r in rows] == [(None, 1), ("1", 3), ("2", 4), ("10", 2)]
+    assert by_hand["number"] == 1
+    forum = rows[2]
+    assert forum["activity"]["texts"] == {"ar": "منتدى الأمن الغذائي", "en": "Food security forum"}
+    assert forum["lead_party_id"] == world.iofs and forum["partner_party_ids"] == [world.un, world.oic]
+    assert forum["written"] == "2024" and forum["timeframe"]["value"] == "2024"
+    assert rows[3]["written"] == "Q3 2025" and rows[3]["timeframe"]["value"] == "2025-Q3"
+    assert rows[1]["written"] == "للسنتين القادمتين" and rows[1]["timeframe"]["precision"] == "relative"
+    made = {c["provenance"]["clause"]: c for c in api.get("/commitments", agreement=matrix).json()["items"]}
+    assert {clause: c["provenance"]["row_number"] for clause, c in made.items()} == {
+        "row 10": 2, "row 1": 3, "row 2": 4}
+
+    corrected = [list(row) for row in keyed]
+    corrected[1][4] = "OIC"
+    corrected[2][5] = "2024-Q4"
+    upload(api, matrix, csv_of(corrected), dry_run="false")
+    rows = api.get(f"/agreements/{matrix}").json()["rows"]
+    assert [(r["key"], r["number"]) for r in rows] == [(None, 1), ("1", 3), ("2", 4), ("10", 2)]
+    assert rows[1]["partner_party_ids"] == [world.oic]
+    assert rows[2]["written"] == "2024-Q4" and rows[2]["timeframe"]["value"] == "2024-Q4"
+    history = [e["type"] for e in api.get(f"/agreements/{matrix}/history").json()["events"]]
+    assert history == ["Adopted", "RowAdded", "RowsImported", "RowsRevised"]
+
+
+def test_imported_rows_show_on_the_agreement_page_its_report_and_its_iati_export(
+        api: Api, world: World, services: Services) -> None:
+    from lxml import etree
+
+    from tests.test_iati import SCHEMA
+    from tests.test_web_pages import visitor_of
+
+    matrix = agreement(api, world)
+    upload(api, matrix, csv_of(ROWS[:2]), dry_run="false", status="agreed")
+    for visitor in visitor_of(services):
+        visitor.sign_in(api.keys[Role.AUDITOR])
+        for language in ("ar", "en", "fr"):
+            visitor.client.headers["Accept-Language"] = language
+            for path in (f"/agreements/{matrix}", f"/reports/agreements/{matrix}"):
+                page = visitor.open(path)
+                assert page.status == 200, (path, language, page.words()[:300])
+                cells = [" ".join(row.text_content().split()) for row in page.all("//table[1]/tbody/tr")]
+                assert cells[0].startswith("1 ") and "SESRIC" in cells[0] and "للسنتين القادمتين" in cells[0]
+                assert cells[1].startswith("2 ") and "IOFS" in cells[1] and "UN" in cells[1] and "2024" in cells[1]
+    exported = etree.fromstring(api.get(f"/agreements/{matrix}/iati").content)
+    etree.XMLSchema(etree.parse(str(SCHEMA))).assertValid(exported)
+    rows = exported.findall("iati-activity/other-identifier")
+    assert sorted(r.get("ref").rsplit("-row-", 1)[1] for r in rows) == ["1", "2"]
+
+
+def test_the_status_report_of_an_agreement_without_matrix_rows_lists_its_commitments_in_every_language(
+        api: Api, world: World, services: Services) -> None:
+    from tests.test_web_pages import visitor_of
+
+    recommendations = api.created("/agreements", {
+        "meeting_id": world.meeting, "kind": "recommendations", "adopted_by": [world.un, world.oic],
+        "title": {"texts": {"ar": "توصيات الاجتماع", "en": "Recommendations"}, "authentic": "ar"}})["id"]
+    api.created("/commitments", {"meeting_id": world.meeting, "agreement_id": recommendations, "clause": "3",
+                                 "lead_party_id": world.oic, "status": "agreed",
+                                 "text": {"texts": {"ar": "تعزيز تبادل البيانات"}}})
+    for visitor in visitor_of(services):
+        visitor.sign_in(api.keys[Role.AUDITOR])
+        for language in ("ar", "en", "fr"):
+            visitor.client.headers["Accept-Language"] = language
+            page = visitor.open(f"/reports/agreements/{recommendations}")
+            assert page.status == 200 and "تعزيز تبادل البيانات" in page.words(), language
+
+
 def test_an_import_whose_records_changed_since_its_dry_run_is_refused(api: Api, world: World,
                                                                       services: Services) -> None:
     matrix = agreement(api, world)

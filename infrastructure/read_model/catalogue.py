@@ -371,7 +371,10 @@ class SqlCatalogue:
         table = commitments_view
         if not ladder.steps:
             return []
-        reached = or_(*(and_(table.c.escalation_level < level, table.c.due_at <= now - timedelta(days=step.days))
+        # A step falls due at local midnight N calendar days on (``Ladder.reached`` decides): days of 23 or
+        # 25 hours between put it up to two hours from N × 24 h, so candidates are looked for three hours early.
+        reached = or_(*(and_(table.c.escalation_level < level,
+                             table.c.due_at <= now - timedelta(days=step.days) + timedelta(hours=3))
                         for level, step in enumerate(ladder.steps, start=1)))
         led = table.c.lead_party_id.in_(list(leads)) if leads is not None else \
             table.c.lead_party_id.not_in(list(others_than)) if others_than else true()

@@ -160,7 +160,7 @@ class AgreementProjection(Projection):
             (agreement_parties, "agreement_id", [{"agreement_id": key, "party_id": str(p)} for p in aggregate.adopted_by]),
             (matrix_rows_view, "agreement_id", [
                 {"agreement_id": key, "number": row.number, "lead_party_id": str(row.lead_party_id),
-                 "document": as_json(document)} for row, document in zip(aggregate.rows, view.rows)]),
+                 "document": as_json(document)} for row, document in zip(aggregate.ordered_rows(), view.rows)]),
         ]
 
     def child_sources(self, aggregate: Agreement) -> tuple[Any, ...]:
