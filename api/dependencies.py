@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from api.problems import Forbidden, TooManyAttempts, Unauthenticated, UnknownParameter
 from application.ports import Catalogue
 from application.tracker import Tracker
-from domain.access import Role, may_change_commitment, may_change_other_records
+from domain.access import may_change_commitment, may_change_other_records
 from infrastructure.bootstrap import Services
 from infrastructure.persistence.keys import Principal
 
@@ -110,6 +110,20 @@ async def require_writer(principal: ReaderDep) -> Principal:
 AnyWriterDep = Annotated[Principal, Depends(require_writer)]
 
 
+def feed_keeper(principal: Principal) -> Principal:
+    """The key, if it may make calendar feeds (the pages ask it too)."""
+    if not principal.role.can_keep_calendar_feeds:
+        raise Forbidden(f"a key with the {principal.role.value} role reads feeds made for it but makes none")
+    return principal
+
+
+async def require_feed_keeper(principal: ReaderDep) -> Principal:
+    return feed_keeper(principal)
+
+
+FeedKeeperDep = Annotated[Principal, Depends(require_feed_keeper)]
+
+
 def unlimited_writer(principal: Principal) -> Principal:
     """The writing key, if it is not limited to some parties' commitments (the pages ask it too)."""
     if not may_change_other_records(principal.party_scope):
@@ -139,7 +153,7 @@ CommitmentWriterDep = Annotated[Principal, Depends(require_commitment_writer)]
 
 def auditor(principal: Principal) -> Principal:
     """The key, if it may read the audit record (the pages ask it too)."""
-    if principal.role not in (Role.ADMIN, Role.AUDITOR):
+    if not principal.role.can_audit:
         raise Forbidden("only admin and auditor keys read this")
     return principal
 

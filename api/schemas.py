@@ -99,11 +99,13 @@ def text_input(value: TextIn | None) -> TextInput | None:
 
 
 class DueIn(Schema):
-    """precision: day|month|quarter|year with value (2024-06-10, 2024-06, 2024-Q2, 2024),
-    or relative with amount and unit (days|weeks|months|years) after the meeting's last day."""
+    """precision: day|month|quarter|year with value (2024-06-10, 2024-06, 2024-Q2, 2024, or written as
+    the spreadsheet import reads it: 30/06/2024, June 2024, Q3 2025, «الربع الثالث 2025»), or relative
+    with amount and unit (days|weeks|months|years) after the meeting's last day; or no precision and
+    value in any written form ("Q3 2025", "18 months", «سنتين»; "ongoing": no due)."""
 
-    precision: PrecisionName
-    value: str | None = None
+    precision: PrecisionName | None = None
+    value: str | None = Field(default=None, max_length=100)
     amount: int | None = None
     unit: RelativeUnitName | None = None
     time_zone: str | None = Field(default=None, description="IANA zone; defaults to the meeting venue's")
@@ -121,7 +123,7 @@ class PeriodIn(Schema):
 
 
 class VenueIn(Schema):
-    name: Name
+    name: Name | None = Field(default=None, description="the place; may be left out when the city is given")
     time_zone: str = Field(description="an IANA time zone, e.g. Asia/Riyadh")
     city: Name | None = None
     country: Name | None = None
@@ -170,7 +172,8 @@ class RowIn(Schema):
 
 class PartyCreate(Schema):
     names: NameIn
-    acronym: str
+    acronym: str | None = Field(default=None, description="unique, any case; without one, the party is identified "
+                                                         "by its authentic name as searches fold it")
     kind: PartyKindName
     parent_id: UUID | None = None
 

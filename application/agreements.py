@@ -49,8 +49,7 @@ class Agreements:
             activity=translation.text(row.activity, f"{field}.activity"),
             lead_party_id=self.records.ref(Party, row.lead_party_id, f"{field}.lead_party_id").id,
             partner_party_ids=self.parties.check(row.partner_party_ids, f"{field}.partner_party_ids"),
-            timeframe=None if row.timeframe is None else translation.due(row.timeframe, meeting.venue.time_zone,
-                                                                         f"{field}.timeframe"),
+            timeframe=translation.optional_due(row.timeframe, meeting.venue.time_zone, f"{field}.timeframe"),
             actor=actor, when=when,
         )
 

@@ -34,7 +34,7 @@ from application.ports import Catalogue
 from application.tracker import Tracker
 from domain.errors import InvalidValue
 from domain.identifiers import derived_id
-from domain.party import Party, party_id
+from domain.party import Party, named_party_id, party_id
 from domain.report_reading import KnownParty, Reading, read_report
 from domain.text import DOCUMENT_TEXT_MAX
 
@@ -67,7 +67,7 @@ class Drafts:
     # -- reading ---------------------------------------------------------------------------
 
     def _known(self) -> list[KnownParty]:
-        return [KnownParty(p["id"], p["acronym"], tuple(p["names"]["texts"].values()))
+        return [KnownParty(p["id"], p.get("acronym"), tuple(p["names"]["texts"].values()))
                 for p in all_parties(self.tracker.histories, self.catalogue)]
 
     def read(self, text: str, published_on: date) -> dict[str, Any]:
@@ -92,7 +92,7 @@ class Drafts:
         report = hashlib.sha256(f"{plan.published_on}\n{plan.text}".encode()).hexdigest()
         ids: dict[str, UUID] = {}
         for ref, party in plan.new_parties.items():  # checked first: an acronym taken by another name is refused
-            ids[ref] = party_id(party["acronym"])
+            ids[ref] = party_id(party["acronym"]) if party.get("acronym") else named_party_id(party["name"])
         for ref in sorted(plan.party_refs()):
             try:
                 ids[ref] = tracker.records.ref(Party, UUID(ref), "parties").id
@@ -101,9 +101,9 @@ class Drafts:
         done = Recorded(meeting_id=str(derived_id("report-meeting", report)))
         for ref, party in plan.new_parties.items():
             if _exists(tracker, ids[ref]):
-                done.already_recorded.append(f"party {party['acronym']}")
+                done.already_recorded.append(f"party {party.get('acronym') or party['name']}")
             else:
-                tracker.parties.register(actor, TextInput({plan.language: party["name"]}), party["acronym"],
+                tracker.parties.register(actor, TextInput({plan.language: party["name"]}), party.get("acronym"),
                                          party.get("kind") or "other")
             done.parties[ref] = str(ids[ref])
         meeting_id = UUID(done.meeting_id)
@@ -182,12 +182,12 @@ def _check_text(text: str) -> None:
 
 
 def proposed(reading: Reading, text: str, published_on: date) -> dict[str, Any]:
-    """The proposals as a confirmation, ready to edit: the best reading of each, new parties kept when
-    they have an acronym (a party is registered by its acronym)."""
+    """The proposals as a confirmation, ready to edit: the best reading of each, new parties with their
+    acronym (or, with none, their name: a ministry named only in Arabic is registered by its name)."""
     meeting = reading.of("meeting")[0].value
     language = reading.language
     new_parties = [{"ref": p.value["ref"], "acronym": p.value.get("acronym"), "name": p.value["name"],
-                    "kind": "other"} for p in reading.of("party") if not p.value["known"] and p.value.get("acronym")]
+                    "kind": "other"} for p in reading.of("party") if not p.value["known"]]
     usable = {p.value["ref"] for p in reading.of("party") if p.value["known"]} | {p["ref"] for p in new_parties}
     title = meeting.get("title") or {language: text.strip().split("\n")[0][:300]}
 
@@ -251,10 +251,10 @@ class _Plan:
             raise InvalidValue("the day the report was published, as 2024-07-11", "published_on") from None
         new = {}
         for index, party in enumerate(body.get("parties") or []):
-            if not party.get("acronym"):
-                raise InvalidValue("a new party is registered under its acronym: give one, or name a registered "
-                                   "party instead", f"parties[{index}].acronym")
-            new[party.get("ref") or f"new:{party['acronym']}"] = party
+            if not party.get("acronym") and not party.get("name"):
+                raise InvalidValue("a new party needs its name (and its acronym, if it has one), or name a "
+                                   "registered party instead", f"parties[{index}].name")
+            new[party.get("ref") or f"new:{party.get('acronym') or party['name']}"] = party
         meeting = dict(body.get("meeting") or {})
         for required in ("title", "starts_on", "time_zone"):
             if not meeting.get(required):

@@ -58,20 +58,21 @@ def all_parties(histories: Histories, catalogue: Catalogue) -> Iterator[dict[str
 
 
 class Names:
-    """The acronyms of parties and the titles of meetings an export names, each read once."""
+    """The labels of parties (their acronyms, or names) and the titles of meetings an export names,
+    each read once."""
 
     def __init__(self, party: Callable[[str], Any], meeting: Callable[[str], Any]) -> None:
         self._party, self._meeting = party, meeting
-        self.acronyms: dict[str, str] = {}
+        self.labels: dict[str, str] = {}
         self.titles: dict[str, str] = {}
 
-    def acronym(self, party_id: str) -> str:
-        if party_id not in self.acronyms:
+    def label(self, party_id: str) -> str:
+        if party_id not in self.labels:
             try:
-                self.acronyms[party_id] = self._party(party_id).acronym
+                self.labels[party_id] = self._party(party_id).label
             except NotFound:
-                self.acronyms[party_id] = party_id
-        return self.acronyms[party_id]
+                self.labels[party_id] = party_id
+        return self.labels[party_id]
 
     def title(self, meeting_id: str) -> str:
         if meeting_id not in self.titles:
@@ -97,8 +98,8 @@ def row(commitment: dict[str, Any], names: Names) -> dict[str, Any]:
         "id": commitment["id"], "kind": commitment["kind"], "status": commitment["status"],
         "text": authentic_text(text), "authentic_language": authentic,
         **{f"text_{code}": text["texts"].get(code, "") for code in TEXT_LANGUAGES},
-        "lead_party": names.acronym(commitment["lead_party_id"]),
-        "supporting_parties": "; ".join(names.acronym(p) for p in commitment["supporting_party_ids"]),
+        "lead_party": names.label(commitment["lead_party_id"]),
+        "supporting_parties": "; ".join(names.label(p) for p in commitment["supporting_party_ids"]),
         "meeting": names.title(provenance["meeting_id"]), "meeting_id": provenance["meeting_id"],
         "agreement_id": provenance.get("agreement_id") or "", "row_number": provenance.get("row_number") or "",
         "due_precision": due["precision"] if due else "", "due_as_given": _due_as_given(due),

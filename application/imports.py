@@ -49,10 +49,10 @@ from domain.matrix_import import (
     named_parties,
     row_commitment_id,
     row_key,
-    written_due,
 )
 from domain.meeting import Meeting
 from domain.text import MultilingualText, language_code, optional_text
+from domain.written_dues import written_due
 
 MAX_ROWS = 20_000
 DEFAULT_BATCH = 500
@@ -179,7 +179,7 @@ class MatrixImports:
     # -- deciding each row -------------------------------------------------------------
 
     def _party_names(self) -> PartyNames[UUID]:
-        return PartyNames((UUID(p["id"]), p["acronym"], p["names"]["texts"].values())
+        return PartyNames((UUID(p["id"]), p.get("acronym"), p["names"]["texts"].values())
                           for p in all_parties(self.histories, self.catalogue))
 
     def _plan(self, actor: str, agreement: Agreement, meeting: Meeting, columns: Layout, table: Table,

@@ -13,7 +13,7 @@ class TextInput:
 
 @dataclass(frozen=True)
 class DueInput:
-    precision: str
+    precision: str | None  # None: ``value`` is read in any written form ("Q3 2025", «سنتين»)
     value: str | None = None
     amount: int | None = None
     unit: str | None = None
@@ -22,7 +22,7 @@ class DueInput:
 
 @dataclass(frozen=True)
 class VenueInput:
-    name: str
+    name: str | None
     time_zone: str
     city: str | None = None
     country: str | None = None

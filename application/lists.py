@@ -34,7 +34,8 @@ from domain.agreement import Agreement
 from domain.commitment import Commitment
 from domain.meeting import Meeting
 from domain.party import Party
-from domain.search import finds, index_terms, searched_texts
+from domain.search import finds, index_terms
+from domain.searched import searched_texts
 
 A = TypeVar("A", bound=Aggregate)
 OPEN_ENDED_LAST = datetime.max.replace(tzinfo=None).isoformat()  # sorts after any due

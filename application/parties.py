@@ -12,8 +12,9 @@ from application.saving import Records
 from application.views import LadderView, PartyView
 from domain.choices import choice
 from domain.contact import Contact, Frequency, UnknownContact, contact_id
+from domain.errors import InvalidValue
 from domain.escalation import NO_LADDER, Ladder
-from domain.party import Party, PartyKind, party_id
+from domain.party import Party, PartyKind, identity, named_party_id, party_id
 from domain.party import acronym as clean_acronym
 from domain.text import SHORT_TEXT_MAX, clean_text, language_code
 
@@ -31,21 +32,27 @@ class Parties:
         found = self.records.get(Party, party)
         return LadderView.of(self.ladder if found.ladder is None else found.ladder, own=found.ladder is not None)
 
-    def register(self, actor: str, names: TextInput, acronym: str, kind: str, parent_id: UUID | None = None) -> PartyView:
+    def register(self, actor: str, names: TextInput, acronym: str | None, kind: str,
+                 parent_id: UUID | None = None) -> PartyView:
+        """A party with its acronym, or with none (a ministry named only in Arabic): it then goes by
+        its authentic name, so recording the same name twice is the same party."""
         text = translation.name(names, "names")
-        short = clean_acronym(acronym)
+        short = None if acronym is None or not acronym.strip() else clean_acronym(acronym)
         party_kind = choice(PartyKind, kind, "kind")
         if parent_id is not None:
             self.records.ref(Party, parent_id, "parent_id")
-        taken = f"a party with the acronym {short!r} is already registered"
-        if self.records.load(Party, party_id(short)) is not None:
-            raise AlreadyExists(taken, "acronym")
+        if short is not None:
+            taken, field = f"a party with the acronym {short!r} is already registered", "acronym"
+        else:
+            taken, field = f"a party named {text.texts[text.authentic]!r} is already registered", "names"
+        if self.records.load(Party, identity(short, text)) is not None:
+            raise AlreadyExists(taken, field)
         party = Party(names=text, acronym=short, kind=party_kind, parent_id=parent_id, actor=actor,
                       timestamp=self.records.now())
         try:
             return PartyView.of(self.records.create(party))
         except AlreadyExists:
-            raise AlreadyExists(taken, "acronym") from None
+            raise AlreadyExists(taken, field) from None
 
     def keep_ladder(self, party: UUID | str, actor: str, steps: Sequence[tuple[int, str]] | None,
                     reason: str | None = None, expected_version: int | None = None) -> PartyView:
@@ -91,13 +98,20 @@ class Parties:
             axis: str = "recorded") -> PartyView:
         return PartyView.of(self.histories.read(Party, party, version, as_of, axis))
 
-    def id_of(self, acronym: str) -> str:
-        """The id of the party registered under this acronym (any case): ``UnknownReference`` if none is."""
-        short = clean_acronym(acronym, "acronym")
-        party = self.records.load(Party, party_id(short))
-        if party is None:
-            raise UnknownReference("party", short, "acronym", by="acronym")
-        return str(party.id)
+    def id_of(self, acronym_or_name: str, field: str = "acronym") -> str:
+        """The id of the party registered under this acronym (any case), or else under this name (as
+        searches fold it): ``UnknownReference`` if none is."""
+        written = clean_text(acronym_or_name, field, SHORT_TEXT_MAX).strip()
+        candidates = [named_party_id(written)]
+        try:
+            candidates.insert(0, party_id(clean_acronym(written, field)))
+        except InvalidValue:
+            pass  # not an acronym's form: a name
+        for candidate in candidates:
+            party = self.records.load(Party, candidate)
+            if party is not None:
+                return str(party.id)
+        raise UnknownReference("party", written, field, by="acronym or name")
 
     def check(self, ids: Sequence[UUID], field: str) -> tuple[UUID, ...]:
         """The ids, if each names a party; else the first unknown one is refused, naming its field."""

@@ -19,6 +19,7 @@ from domain.due import Due, calendar_day
 from domain.errors import InvalidValue
 from domain.meeting import DateRange, SourceDocument, Venue
 from domain.text import SHORT_TEXT_MAX, MultilingualText
+from domain.written_dues import stated_due
 
 
 def text(value: TextInput, field: str, max_length: int | None = None) -> MultilingualText:
@@ -36,13 +37,13 @@ def optional_text(value: TextInput | None, field: str) -> MultilingualText | Non
     return None if value is None else text(value, field)
 
 
-def due(value: DueInput, default_time_zone: str, field: str) -> Due:
-    """A due as stated, in its time zone (by default the meeting venue's)."""
-    return Due.of(value.precision, value.time_zone or default_time_zone, value.value, value.amount, value.unit, field)
-
-
 def optional_due(value: DueInput | None, default_time_zone: str, field: str) -> Due | None:
-    return None if value is None else due(value, default_time_zone, field)
+    """A due as stated, in its time zone (by default the meeting venue's), in the canonical form or
+    written as the spreadsheet import reads it; None: none given, or written as "ongoing"."""
+    if value is None:
+        return None
+    return stated_due(value.precision, value.time_zone or default_time_zone, value.value, value.amount,
+                      value.unit, field)
 
 
 def period(value: PeriodInput, field: str) -> DateRange:

@@ -86,7 +86,8 @@ class PartyView:
     id: str
     version: int
     names: dict[str, Any]
-    acronym: str
+    acronym: str | None  # None: the party goes by its name
+    label: str  # what lists call it: its acronym, or else its authentic name
     kind: PartyKindName
     parent_id: str | None
     escalation_ladder: list[dict[str, Any]] | None  # its own steps (days, to) for what it leads; None: the deployment's
@@ -101,6 +102,7 @@ class PartyView:
             version=party.version,
             names=plain(party.names),
             acronym=party.acronym,
+            label=party.label,
             kind=plain(party.kind),
             parent_id=plain(party.parent_id),
             escalation_ladder=None if party.ladder is None else plain(party.ladder.steps),

@@ -17,6 +17,16 @@ class Role(Enum):
     def can_administer(self) -> bool:
         return self is Role.ADMIN
 
+    @property
+    def can_audit(self) -> bool:
+        """Reads the audit record: the signed head, the chain's verification, the export bundle, refusals."""
+        return self in (Role.ADMIN, Role.AUDITOR)
+
+    @property
+    def can_keep_calendar_feeds(self) -> bool:
+        """Makes calendar feeds: a feed is a lasting secret address, made by those who record, not auditors."""
+        return self.can_write
+
 
 def may_change_commitment(scope: Collection[str] | None, parties: Iterable[str]) -> bool:
     """A key limited to some parties changes only the commitments they lead or support."""

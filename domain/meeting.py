@@ -92,15 +92,20 @@ class DateRange:
 
 @dataclass(frozen=True)
 class Venue:
-    name: str
+    """Where a meeting is held: a named place, a city, or both (a report often names only the city)."""
+
+    name: str | None
     time_zone: str
     city: str | None = None
     country: str | None = None
 
     @classmethod
-    def of(cls, name: str, time_zone_key: str, city: str | None, country: str | None, field_name: str = "venue") -> "Venue":
+    def of(cls, name: str | None, time_zone_key: str, city: str | None, country: str | None,
+           field_name: str = "venue") -> "Venue":
+        if not (name and name.strip()) and not (city and city.strip()):
+            raise InvalidValue("a venue is named, or its city is", f"{field_name}.name")
         return cls(
-            name=clean_text(name, f"{field_name}.name", SHORT_TEXT_MAX),
+            name=optional_text(name if name and name.strip() else None, f"{field_name}.name", SHORT_TEXT_MAX),
             time_zone=time_zone(time_zone_key, f"{field_name}.time_zone"),
             city=optional_text(city, f"{field_name}.city", SHORT_TEXT_MAX),
             country=optional_text(country, f"{field_name}.country", SHORT_TEXT_MAX),

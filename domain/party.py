@@ -12,6 +12,7 @@ from domain.contact import MOST_CONTACTS, Contact, Frequency, TooManyContacts, U
 from domain.errors import InvalidValue
 from domain.escalation import Ladder
 from domain.identifiers import derived_id
+from domain.search import search_form
 from domain.text import SHORT_TEXT_MAX, MultilingualText, clean_text
 
 _ACRONYM = re.compile(r"^[\w][\w&./\- ]{0,31}$")
@@ -46,6 +47,17 @@ def party_id(acronym_text: str) -> UUID:
     return derived_id("party", acronym_text.casefold())
 
 
+def named_party_id(name: str) -> UUID:
+    """A party with no acronym is identified by its authentic name as searches fold it: «الأمانة
+    العامة» and «الامانة العامة» are one party."""
+    return derived_id("party-name", " ".join(search_form(name).split()))
+
+
+def identity(acronym_text: str | None, names: MultilingualText) -> UUID:
+    """The id of the party with this acronym, or (with none) with this authentic name."""
+    return party_id(acronym_text) if acronym_text else named_party_id(names.texts[names.authentic])
+
+
 class Party(Aggregate):
     """Version 2 (in snapshots) added the party's own escalation ladder; version 3 its contacts."""
 
@@ -60,25 +72,30 @@ class Party(Aggregate):
         state["contacts"] = ()
 
     @staticmethod
-    def create_id(acronym: str, **_: object) -> UUID:
-        return party_id(acronym)
+    def create_id(acronym: str | None, names: MultilingualText, **_: object) -> UUID:
+        return identity(acronym, names)
 
     @event("Registered")
     def __init__(
         self,
         names: MultilingualText,
-        acronym: str,
+        acronym: str | None,
         kind: PartyKind,
         parent_id: UUID | None,
         actor: str,
         timestamp: datetime,
     ) -> None:
         self.names = names
-        self.acronym = acronym
+        self.acronym = acronym  # None: the party goes by its name (``named_party_id``)
         self.kind = kind
         self.parent_id = parent_id
         self.ladder: Ladder | None = None  # its own escalation ladder for what it leads; None: the deployment's
         self.contacts: tuple[Contact, ...] = ()  # the people told by e-mail, in the order they were added
+
+    @property
+    def label(self) -> str:
+        """What lists call the party: its acronym, or else its authentic name."""
+        return self.acronym or self.names.texts[self.names.authentic]
 
     def keep_ladder(self, ladder: Ladder | None, reason: str | None, actor: str, when: datetime) -> None:
         """Escalate what the party leads by its own ladder (None: by the deployment's again)."""

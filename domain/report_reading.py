@@ -36,7 +36,7 @@ class Proposal:
 @dataclass(frozen=True)
 class KnownParty:
     id: str
-    acronym: str
+    acronym: str | None  # None: a party that goes by its name
     names: tuple[str, ...]
 
 
@@ -262,7 +262,7 @@ def _known_parties(text: str, words: list[_Word], parties: Sequence[KnownParty])
                 end = words[index + len(keys) - 1].end
                 found.append(_PartyAt(party, party.acronym, text[word.start:end], word.start, end))
                 break
-    acronyms = {party.acronym.casefold(): party for party in parties}
+    acronyms = {party.acronym.casefold(): party for party in parties if party.acronym}
     for match in re.finditer(r"(?<![\w])([A-Z][A-Za-z]{1,9})(?![\w])", text):
         party = acronyms.get(match.group(1).casefold())
         if party is not None and match.group(1).isupper():
@@ -289,7 +289,7 @@ _MINISTRY = re.compile(rf"(?<![\w])((?:وزارة|وزير)(?:\s+{_NOT_IN_NAMES}
 def _new_parties(text: str, known: list[_PartyAt], parties: Sequence[KnownParty]) -> list[_PartyAt]:
     """Organisations no party is registered for: a name with an unknown acronym in brackets (which
     wins over a known name inside it: «منظمة الأغذية والزراعة للأمم المتحدة (FAO)»), and ministries."""
-    acronyms = {party.acronym.casefold() for party in parties}
+    acronyms = {party.acronym.casefold() for party in parties if party.acronym}
     taken: list[tuple[int, int]] = []
     new: list[_PartyAt] = []
     for pattern in (_NEW_NAME, _NEW_NAME_EN):
@@ -453,7 +453,7 @@ def _meeting(text: str, reading: Reading, dates: list[FoundDate], spans: list[tu
         value.update(city=name, country=country, time_zone=zone)
         venue = _VENUE.search(text)
         value["venue"] = venue.group(1).strip() if venue else name
-    series_parties = [p.party.acronym.lower() for p in at if p.party is not None][:2]
+    series_parties = [p.party.acronym.lower() for p in at if p.party is not None and p.party.acronym][:2]
     if kind and series_parties:
         value["series"] = "-".join(dict.fromkeys(series_parties)) + "-" + kind[0].replace("_", "-")
     reading.proposals.append(Proposal("meeting", value, start, end, confidence))

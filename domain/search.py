@@ -20,12 +20,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from domain.agreement import Agreement
-from domain.commitment import Commitment
-from domain.meeting import Meeting
-from domain.party import Party
-from domain.text import MultilingualText
-
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]")
 _ARABIC_LETTERS = str.maketrans(
     {
@@ -87,6 +81,11 @@ def word_keys(word: str) -> tuple[str, ...]:
     return (word, *sorted(_without_prefixes(word)))
 
 
+def bare_word(word: str) -> str:
+    """A word in search form without an attached Arabic article or particle (the shortest key)."""
+    return min(word_keys(word), key=len)
+
+
 def index_terms(*texts: str) -> list[str]:
     """The keys under which texts are found: every key of every word, each once, in order."""
     return list(dict.fromkeys(key for text in texts for word in search_terms(text) for key in word_keys(word)))
@@ -103,22 +102,3 @@ def finds(query: list[tuple[str, ...]], terms: Iterable[str]) -> bool:
     full-text indexes apply (``infrastructure.search_index``), for records replayed in memory."""
     indexed = set(terms)
     return all(any(term.startswith(key) for key in keys for term in indexed) for keys in query)
-
-
-def searched_texts(record: object) -> tuple[str, ...]:
-    """The texts a record is found by, in every language: its search words are made of these alone."""
-
-    def each(*values: MultilingualText | str | None) -> tuple[str, ...]:
-        return tuple(text for value in values if value
-                     for text in (value.texts.values() if isinstance(value, MultilingualText) else (value,)))
-
-    if isinstance(record, Commitment):
-        return each(record.text, record.provenance.quote, record.provenance.clause)
-    if isinstance(record, Meeting):
-        return each(record.title, record.series, record.venue.name, record.venue.city, record.venue.country,
-                    *(text for document in record.documents for text in (document.title, document.text)))
-    if isinstance(record, Agreement):
-        return each(record.title, record.text, *(row.activity for row in record.rows))
-    if isinstance(record, Party):
-        return each(record.names, record.acronym)
-    return ()

@@ -10,8 +10,8 @@ from domain.commitment import FollowUp
 from domain.due import Due
 from domain.errors import InvalidValue
 from domain.identifiers import derived_id
-from domain.matrix_import import span_words, written_span
 from domain.text import MultilingualText
+from domain.written_dues import span_words, written_span
 
 MOST_MONTHS = 120  # a series that meets less often than every ten years states no rhythm
 

@@ -172,3 +172,35 @@ def test_a_party_and_a_meeting_show_the_merged_history_of_what_they_touch(api: A
     assert [e["type"] for e in rest["events"]] == ["Started"] and rest["next_cursor"] is None
     un = api.get(f"/parties/{world.un}/timeline").json()  # co-chaired the meeting, supports the commitment
     assert {e["aggregate_id"] for e in un["events"]} == {world.un, world.meeting, world.commitment}
+
+
+def test_a_party_with_only_a_name_is_identified_by_it_as_searches_fold_it(api: Api) -> None:
+    """A ministry named only in Arabic has no acronym: it is the party of that name, written with or
+    without hamza or diacritics, found by that name wherever an acronym would find a party."""
+    world = build_world(api)
+    ministry = api.created("/parties", {"names": {"texts": {"ar": "وزارة الخارجية المصرية"}},
+                                        "kind": "ministry", "parent_id": None})
+    assert ministry["acronym"] is None and ministry["label"] == "وزارة الخارجية المصرية"
+    again = api.post("/parties", {"names": {"texts": {"ar": "وزاره الخارجيه المصريه"}}, "kind": "ministry"})
+    assert again.status_code == 409 and again.json()["field"] == "names"
+    made = api.created("/commitments", commitment(world.meeting, ministry["id"]))
+    assert made["lead_party_id"] == ministry["id"]
+    found = api.get("/parties", q="الخارجية").json()["items"]
+    assert [p["id"] for p in found] == [ministry["id"]]
+    assert api.post("/parties", {"names": {"texts": {"en": "UN"}}, "acronym": " ", "kind": "other"}).status_code == 201
+
+
+def test_a_venue_may_be_only_a_city(api: Api) -> None:
+    world = build_world(api)
+    cairo = api.created("/meetings", meeting([world.un], venue={"city": "القاهرة", "time_zone": "Africa/Cairo"},
+                                             session_number=16))
+    assert cairo["venue"] == {"name": None, "city": "القاهرة", "country": None, "time_zone": "Africa/Cairo"}
+    nowhere = api.post("/meetings", meeting([world.un], venue={"time_zone": "Africa/Cairo"}, session_number=17))
+    assert nowhere.status_code == 422 and nowhere.json()["field"] == "venue.name"
+
+
+def test_the_api_reads_a_due_written_as_the_spreadsheet_import_reads_it(api: Api) -> None:
+    world = build_world(api)
+    for due, value in (({"precision": "quarter", "value": "Q3 2025"}, "2025-Q3"), ({"value": "يونيو 2025"}, "2025-06")):
+        made = api.created("/commitments", commitment(world.meeting, world.oic, due=due))
+        assert made["due"]["value"] == value

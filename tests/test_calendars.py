@@ -58,10 +58,23 @@ def test_a_revoked_feed_or_a_feed_of_a_revoked_key_answers_404(api: Api, world: 
     assert api.client.delete(f"/calendars/{feeds[0]['id']}", headers=api.headers(Role.AUDITOR)).status_code == 403
     assert api.client.delete(f"/calendars/{feeds[0]['id']}", headers=api.headers()).json()["revoked_at"]
     assert api.client.get("/" + path).status_code == 404
-    principal, key = services.keys.create(Role.AUDITOR, "soon revoked")
+    principal, key = services.keys.create(Role.COORDINATOR, "soon revoked")
     other = api.client.post("/calendars", headers={"Authorization": f"Bearer {key}"})
     other_path = other.json()["url"].split("://", 1)[1].split("/", 1)[1]
     assert api.client.get("/" + other_path).status_code == 200
     services.keys.revoke(principal.id)
     assert api.client.get("/" + other_path).status_code == 404
     assert api.client.get("/feeds/cal_guessed.ics").status_code == 404
+
+
+def test_an_auditor_reads_but_makes_no_calendar_feed_through_the_api_or_the_pages(api: Api, services: Services) -> None:
+    from tests.test_web_pages import visitor_of
+
+    refused = api.post("/calendars", {}, role=Role.AUDITOR)
+    assert refused.status_code == 403 and "makes none" in refused.json()["detail"]
+    for visitor in visitor_of(services):
+        visitor.sign_in(api.keys[Role.AUDITOR], "/calendar")
+        page = visitor.open("/calendar")
+        assert page.status == 200 and not page.all("//form[@action='/app/calendar']")
+        assert visitor.post("/calendar", {}).status == 403
+    assert api.get("/calendars", role=Role.AUDITOR).json()["items"] == []

@@ -6,6 +6,7 @@ import pytest
 
 from domain.due import Due
 from domain.errors import InvalidValue
+from domain.written_dues import stated_due, written_due
 
 UTC = timezone.utc
 GENEVA = "Europe/Zurich"  # Geneva keeps Zurich's time; "Europe/Geneva" is not an IANA zone
@@ -127,3 +128,24 @@ def test_a_relative_due_needs_amount_and_unit() -> None:
     with pytest.raises(InvalidValue) as refused:
         Due.of("relative", RIYADH, amount=0, unit="years")
     assert refused.value.field == "due.amount"
+
+
+@pytest.mark.parametrize("given, expected", [
+    ({"precision": "quarter", "value": "Q3 2025"}, ("quarter", "2025-Q3")),
+    ({"precision": "quarter", "value": "الربع الثالث 2025"}, ("quarter", "2025-Q3")),
+    ({"precision": "month", "value": "June 2024"}, ("month", "2024-06")),
+    ({"precision": "day", "value": "30/06/2024"}, ("day", "2024-06-30")),
+    ({"precision": "relative", "value": "18 months"}, ("relative", None)),
+    ({"value": "Q3 2025"}, ("quarter", "2025-Q3")),
+    ({"value": "سنتين"}, ("relative", None)),
+])
+def test_a_due_written_as_the_import_reads_it_is_read_alike_through_the_api(given: dict, expected: tuple) -> None:
+    read = stated_due(given.get("precision"), "Asia/Riyadh", given.get("value"))
+    assert read is not None and (read.precision.value, read.value) == expected
+    assert read == written_due(given["value"], "Asia/Riyadh", "due")
+
+
+def test_a_written_due_of_another_precision_is_refused_as_before() -> None:
+    with pytest.raises(InvalidValue, match="is not a quarter"):
+        stated_due("quarter", "Asia/Riyadh", "June 2024")
+    assert stated_due(None, "Asia/Riyadh", "ongoing") is None

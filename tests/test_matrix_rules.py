@@ -4,7 +4,8 @@ timeframes (the rules of ``domain.matrix_import``, with nothing else running).""
 import pytest
 
 from domain.errors import InvalidValue
-from domain.matrix_import import PartyNames, layout, named_parties, row_key, written_due
+from domain.matrix_import import PartyNames, layout, named_parties, row_key
+from domain.written_dues import written_due
 
 NAMES = PartyNames([
     ("UN", "UN", ["United Nations", "الأمم المتحدة"]),

@@ -10,9 +10,9 @@ from tests.test_api_errors import assert_problem
 from tests.world import build_world
 
 PATHS = create_app().openapi()["paths"]
-OWN_FEEDS = {"/calendars", "/calendars/{feed_id}"}  # a key's own calendar feeds: reading, for any role (test_calendars)
+OWN_FEEDS = {("DELETE", "/calendars/{feed_id}")}  # closing a key's own feed, for any role (test_calendars)
 WRITES = [(method.upper(), path) for path, operations in PATHS.items() for method in operations
-          if method != "get" and path not in OWN_FEEDS]
+          if method != "get" and (method.upper(), path) not in OWN_FEEDS]
 READS = [path for path, operations in PATHS.items() if "security" in operations.get("get", {})]
 OPEN = [path for path, operations in PATHS.items() if "get" in operations and path not in READS]
 
@@ -120,3 +120,21 @@ def test_keys_are_stored_hashed(api: Api, services: Services) -> None:
         stored = " ".join(str(value) for row in connection.exec_driver_sql("SELECT * FROM api_keys") for value in row)
     for key in api.keys.values():
         assert key not in stored
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, "scoped"])
+def test_the_audit_record_is_for_auditors_and_admins_on_the_api_as_on_the_pages(
+        standing: Standing, standing_unchanged: None, role: Role | str) -> None:
+    from tests.web import Visitor
+
+    api, services = standing.api, standing.services
+    key = api.keys[Role.COORDINATOR] if role == Role.COORDINATOR else \
+        services.keys.create(Role.COORDINATOR, "scoped key", [standing.world.oic])[1]
+    for path in ("/audit/head", "/audit/verify", "/audit/export"):
+        assert api.client.get(path, headers={"Authorization": f"Bearer {key}"}).status_code == 403, path
+    visitor = Visitor(api.client)
+    visitor.sign_in(key)
+    for path in ("/audit", "/audit/head.json", "/audit/bundle.zip"):
+        assert visitor.open(path).status == 403, path
+    for allowed in (Role.AUDITOR, Role.ADMIN):
+        assert api.client.get("/audit/export", headers=api.headers(allowed)).status_code == 200

@@ -2,6 +2,7 @@
 directions, and the forms, which call the same use cases as the JSON API and refuse what it refuses."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -561,3 +562,81 @@ def test_a_coordinator_states_a_recurring_commitment_on_the_meeting_page_and_cha
         "agreed", "cancelled", "agreed", "cancelled"]
     meeting = visitor.open(f"/meetings/{world.meeting}", **{"Accept-Language": "ar"})
     assert "الالتزامات المتكررة" in meeting.words()
+
+
+# -- recording a meeting report -------------------------------------------------------------------------
+
+def fields_of(page: Any, form_xpath: str) -> list[tuple[str, str]]:
+    """What a browser sends for a form as shown: its inputs, ticked boxes and chosen options."""
+    sent: list[tuple[str, str]] = []
+    for field in page.all(f"{form_xpath}//input[@name] | {form_xpath}//textarea[@name]"):
+        if field.get("type") in ("checkbox", "radio") and field.get("checked") is None:
+            continue
+        sent.append((field.get("name"), field.get("value") or field.text or ""))
+    for select in page.all(f"{form_xpath}//select[@name]"):
+        chosen = select.xpath("option[@selected]") or select.xpath("option[1]")
+        sent += [(select.get("name"), option.get("value") or "") for option in chosen[:None if select.get("multiple")
+                                                                                       is not None else 1]]
+    return sent
+
+
+def test_the_recording_flow_keeps_everything_typed_while_parties_are_found_and_recorded_on_the_way(
+        recorded, visitor: Visitor) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.COORDINATOR), "/record")
+    typed = {"title_ar": "الاجتماع التشاوري الثاني", "title_en": "Second consultative meeting", "title_authentic": "ar",
+             "kind": "bilateral_talk", "starts_on": "2022-07-10", "ends_on": "2022-07-11",
+             "venue_city": "القاهرة", "time_zone": "Africa/Cairo"}
+    ministry = visitor.post("/record/party", {**typed, "name_ar": "وزارة الخارجية المصرية", "kind": "ministry",
+                                              "parent_id": ""} | {"kind": "ministry"})
+    assert ministry.status == 200, ministry.words()[:400]
+    shown = dict(fields_of(ministry, "//form[@id='record-meeting']"))
+    assert (shown["title_ar"], shown["venue_city"], shown["starts_on"], shown["time_zone"]) == (
+        "الاجتماع التشاوري الثاني", "القاهرة", "2022-07-10", "Africa/Cairo")
+    assert shown["name_ar"] == "" and "وزارة الخارجية المصرية" in ministry.words()
+    assert ministry.all("//select[@name='parent_id']/option[contains(., 'OIC')]")  # a parent organisation is offered
+
+    sent = [(k, v) for k, v in fields_of(ministry, "//form[@id='record-meeting']") if k != "add"]
+    [ministry_id] = [v for k, v in sent if k == "with"]
+    sent += [("add", "UN — United Nations"), (f"role_{ministry_id}", "host"), (f"person_{ministry_id}", "السفير")]
+    sent = [(k, v) for k, v in sent if k not in (f"role_{ministry_id}", f"person_{ministry_id}")] + sent[-2:]
+    added = visitor.post("/record/add", sent)
+    assert added.status == 200
+    shown = fields_of(added, "//form[@id='record-meeting']")
+    assert [v for k, v in shown if k == "participant"] == [ministry_id, world.un]
+    assert (f"role_{ministry_id}", "host") in shown and (f"person_{ministry_id}", "السفير") in shown
+    assert ("title_en", "Second consultative meeting") in shown
+
+    by_name = visitor.post("/record/add", [(k, v) for k, v in shown if k != "add"] + [("add", "وزاره الخارجيه المصريه")])
+    assert [v for k, v in fields_of(by_name, "//form[@id='record-meeting']") if k == "with"] == [ministry_id, world.un]
+
+    step = visitor.post("/record/meeting", [(k, v) for k, v in shown if k != "add"])
+    assert step.status == 200 and "/app/record/" in step.url, step.words()[:400]
+    meeting_id = step.url.rsplit("/", 1)[1].split("?")[0].split("#")[0]
+    met = api.get(f"/meetings/{meeting_id}").json()
+    assert met["venue"]["city"] == "القاهرة" and met["venue"]["name"] is None
+    assert [(p["party_id"], p["role"], p["person"]) for p in met["participants"]] == [
+        (ministry_id, "host", "السفير"), (world.un, "participant", None)]
+    assert step.all("//form[@id='propose-held']")  # its days are past: held is proposed
+    held = visitor.post(f"/record/{meeting_id}/held", {"version": str(met["version"])})
+    assert held.status == 200 and api.get(f"/meetings/{meeting_id}").json()["status"] == "held"
+    assert not held.all("//form[@id='propose-held']")
+
+    made = visitor.post(f"/record/{meeting_id}/commitment", {
+        "text_ar": "تبادل الخبرات في مكافحة الجريمة", "text_authentic": "ar", "kind": "action", "status": "agreed",
+        "lead_party_id": ministry_id, "due_precision": "relative", "due_amount": "18", "due_unit": "months",
+        "due_time_zone": "Asia/Riyadh"})
+    assert made.status == 200, made.words()[:400]
+    [promise] = api.get("/commitments", meeting=meeting_id).json()["items"]
+    assert (promise["due"]["amount"], promise["due"]["unit"], promise["due"]["time_zone"]) == (18, "months",
+                                                                                               "Asia/Riyadh")
+    assert promise["due_at"] == "2024-01-11T21:00:00Z"  # 18 months after 11 July 2022, midnight in Riyadh
+
+
+def test_the_due_is_revised_through_its_form_in_any_written_form(recorded, visitor: Visitor) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.COORDINATOR), f"/commitments/{world.commitment}")
+    revised = visitor.post(f"/commitments/{world.commitment}/revise_due", {
+        "precision": "quarter", "value": "Q3 2025", "reason": "the working group asked for more time"})
+    assert revised.status == 200, revised.words()[:400]
+    assert api.get(f"/commitments/{world.commitment}").json()["due"]["value"] == "2025-Q3"

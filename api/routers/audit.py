@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
-from api.dependencies import AuditorDep, ReaderDep, ServicesDep
+from api.dependencies import AuditorDep, ServicesDep
 from api.routers.common import CursorQuery
 from api.schemas import DenialPage, Head, Verification
 from application import cursors
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 
 
 @router.get("/head", response_model=Head)
-def head(services: ServicesDep, _: ReaderDep) -> JSONResponse:
+def head(services: ServicesDep, _: AuditorDep) -> JSONResponse:
     """The last link of the chain, signed with the service's key. Save it: it proves the history up to it.
     ``chain`` says what the checks made without anyone asking found: whether it is intact, up to where,
     and since when a break is known."""
@@ -25,7 +25,7 @@ def head(services: ServicesDep, _: ReaderDep) -> JSONResponse:
 
 @router.get("/verify", response_model=Verification)
 def verify(
-    services: ServicesDep, _: ReaderDep,
+    services: ServicesDep, _: AuditorDep,
     position: Annotated[int | None, Query(ge=0, description="the position of a head you saved")] = None,
     link: Annotated[str | None, Query(pattern="^[0-9a-f]{64}$", description="the link of that head")] = None,
 ) -> JSONResponse:
@@ -43,7 +43,7 @@ def verify(
 
 
 @router.get("/export", response_class=Response, responses={200: {"content": {"application/zip": {}}, "description": "the bundle"}})
-def export(services: ServicesDep, _: ReaderDep) -> Response:
+def export(services: ServicesDep, _: AuditorDep) -> Response:
     """A zip of every event with its chain link, the signed head, and a standard-library verifier."""
     return Response(audit_export.zipped(services.audit), media_type="application/zip",
                     headers={"Content-Disposition": 'attachment; filename="audit-bundle.zip"'})

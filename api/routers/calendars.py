@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from api.dependencies import ReaderDep, ServicesDep
+from api.dependencies import FeedKeeperDep, ReaderDep, ServicesDep
 from api.icalendar_feed import calendar
 from api.problems import PROBLEM_JSON, Forbidden
 from api.schemas import Schema
@@ -49,7 +49,7 @@ def _mine(feed: Feed, principal_id: str, administers: bool) -> Feed:
 
 
 @router.post("/calendars", status_code=201, response_model=CreatedFeed)
-def create_feed(request: Request, services: ServicesDep, principal: ReaderDep,
+def create_feed(request: Request, services: ServicesDep, principal: FeedKeeperDep,
                 body: FeedCreate | None = None) -> JSONResponse:
     """A new feed for this key. Its address is secret (anyone who has it reads the feed): it is shown
     only now; revoke the feed (or the key) to close it."""
@@ -91,7 +91,7 @@ def read_feed(token: str, services: ServicesDep) -> Response:
     parties = frozenset({feed.party_id}) if feed.party_id else principal.party_scope
     tracker = services.tracker
     names = Names(tracker.parties.get, tracker.meetings.get)
-    title = "Commitments" if feed.party_id is None else f"Commitments of {names.acronym(feed.party_id)}"
+    title = "Commitments" if feed.party_id is None else f"Commitments of {names.label(feed.party_id)}"
     links = f"{services.settings.public_url.rstrip('/')}/app" if services.settings.public_url else ""
     body = calendar(agenda(tracker.histories, services.catalogue, parties), names, title,
                     tracker.records.now().astimezone(timezone.utc), links)

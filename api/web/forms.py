@@ -63,6 +63,21 @@ def number(form: Mapping[str, Any], name: str) -> int | None:
     return int(sent)
 
 
+def due(form: Mapping[str, Any], prefix: str) -> dict[str, Any] | None:
+    """A due as the due fields give it (``{prefix}precision`` with ``{prefix}value``, or ``relative``
+    with ``{prefix}amount`` and ``{prefix}unit``; ``{prefix}time_zone`` optional), as ``DueIn``
+    takes it; ``None`` when no precision was chosen."""
+    precision = value(form, f"{prefix}precision")
+    if precision is None:
+        return None
+    given: dict[str, Any] = {"precision": precision, "time_zone": value(form, f"{prefix}time_zone")}
+    if precision == "relative":
+        given |= {"amount": number(form, f"{prefix}amount"), "unit": value(form, f"{prefix}unit")}
+    else:
+        given["value"] = value(form, f"{prefix}value")
+    return {name: sent for name, sent in given.items() if sent is not None}
+
+
 def checked(schema: type[S], fields: dict[str, Any]) -> S:
     """The form's values as a request body; a value of the wrong shape is refused as the JSON API
     refuses it (422, naming the field)."""

@@ -124,6 +124,22 @@ class Formats:
             return ""
         return self.day(last_day_before(_moment(due_at), _zone(zone).key))
 
+    def due_value(self, precision: str, value: str | None) -> str:
+        """A calendar due as the reader writes it: 2024, the 3rd quarter of 2025, June 2024, 30 June 2024."""
+        if not value:
+            return ""
+        try:
+            year = int(value[:4])
+            if precision == "year":
+                return format_date(date(year, 1, 1), "y", locale=self.locale)
+            if precision == "quarter":
+                return format_date(date(year, 3 * int(value[-1]), 1), "QQQQ y", locale=self.locale)
+            if precision == "month":
+                return format_date(date(year, int(value[5:7]), 1), "LLLL y", locale=self.locale)
+            return self.day(value)
+        except ValueError:
+            return value
+
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.locale)
 

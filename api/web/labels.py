@@ -43,6 +43,7 @@ LABELS: dict[str, dict[str, str]] = {
              "head_of_delegation": N_("head of delegation"), "participant": N_("participant")},
     "precision": {"day": N_("on a day"), "month": N_("in a month"), "quarter": N_("in a quarter"),
                   "year": N_("in a year"), "relative": N_("after the meeting")},
+    "unit": {"days": N_("days"), "weeks": N_("weeks"), "months": N_("months"), "years": N_("years")},
     "outcome": {"fulfilled": N_("fulfilled"), "partially_fulfilled": N_("partially fulfilled"),
                 "not_fulfilled": N_("not fulfilled")},
     "axis": {"recorded": N_("as recorded then"), "effective": N_("as it had happened by then")},

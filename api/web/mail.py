@@ -40,7 +40,7 @@ class DigestWriter:
         message = EmailMessage()
         message["Subject"] = gettext.ngettext(
             "%(party)s: %(num)s commitment needs attention", "%(party)s: %(num)s commitments need attention",
-            total) % {"party": party.acronym, "num": i18n.Formats(language).number(total)}
+            total) % {"party": party.label, "num": i18n.Formats(language).number(total)}
         message["From"] = self.sender
         message["To"] = Address(display_name=contact.name, addr_spec=contact.address)
         message["Date"] = format_datetime(now)

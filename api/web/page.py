@@ -16,7 +16,7 @@ from api.web.visitors import Visitor
 from application.errors import NotFound
 from application.exports import TEXT_LANGUAGES
 from application.tracker import Tracker
-from domain.due import Precision
+from domain.due import Precision, RelativeUnit
 from domain.lifecycle import Status
 
 SECURITY_HEADERS = {
@@ -42,7 +42,9 @@ class PartyNames:
         if key not in self.known:
             try:
                 view = self.tracker.parties.get(key)
-                self.known[key] = {"id": key, "acronym": view.acronym, "name": i18n.shown(view.names, self.language)}
+                name = i18n.shown(view.names, self.language)
+                self.known[key] = {"id": key, "acronym": view.acronym, "name": name,
+                                   "label": view.acronym or (name.text if name else view.label)}
             except (NotFound, ValueError):
                 self.known[key] = None
         return self.known[key]
@@ -67,6 +69,7 @@ def context(request: Request, visitor: Visitor, **values: Any) -> dict[str, Any]
         "blank": Kept(),
         "text_languages": TEXT_LANGUAGES,
         "precisions": [p.value for p in Precision],
+        "units": [u.value for u in RelativeUnit],
         "label": labeller(i18n.translations(language).gettext),
         **values,
     }

@@ -18,7 +18,8 @@ from domain.commitment import Commitment
 from domain.lifecycle import CAN_BE_LATE
 from domain.meeting import Meeting
 from domain.party import Party
-from domain.search import index_terms, searched_texts
+from domain.search import index_terms
+from domain.searched import searched_texts
 from infrastructure.read_model.tables import (
     OPEN_ENDED_ORDER,
     agreement_parties,

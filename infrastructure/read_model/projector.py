@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 
 from application.ports import AggregateReader, Saved
-from domain.search import searched_texts
+from domain.searched import searched_texts
 from infrastructure.log.follower import LogFollower, follow
 from infrastructure.read_model import search_index
 from infrastructure.read_model.projections import COMMITMENTS, as_json, projection_of

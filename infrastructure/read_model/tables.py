@@ -22,7 +22,7 @@ from sqlalchemy import (
 
 from infrastructure.persistence.tables import UTCDateTime
 
-READ_MODEL_VERSION = 15
+READ_MODEL_VERSION = 16
 
 # Where an open-ended commitment (no due) sorts among dues: after every due.
 OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=timezone.utc)
@@ -47,7 +47,7 @@ parties_view = Table(
     Column("id", ID, primary_key=True),
     Column("seq", BigInteger, nullable=False, unique=True),  # notification id of its creation
     Column("version", Integer, nullable=False),
-    Column("acronym", String(64), nullable=False),
+    Column("acronym", String(64), nullable=True),  # None: the party goes by its name
     Column("kind", String(40), nullable=False),
     Column("parent_id", ID, nullable=True, index=True),
     Column("ladder", String(400), nullable=True),  # its own escalation ladder (``Ladder.text``); None: the deployment's

@@ -4,7 +4,7 @@ address once, close one. The same store and rules as ``/calendars`` in the JSON 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.dependencies import ServicesDep
+from api.dependencies import ServicesDep, feed_keeper
 from api.problems import Forbidden
 from api.web.forms import identifier
 from api.web.page import page
@@ -27,6 +27,7 @@ def feeds(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTML
 @router.post("", response_class=HTMLResponse)
 def make_feed(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> HTMLResponse:
     """The new feed's address is shown on this page, once."""
+    feed_keeper(visitor.principal)  # type: ignore[arg-type]
     party = identifier(form, "party_id")
     chosen = None if party is None else str(services.tracker.parties.check([party], "party_id")[0])
     _, token = services.calendar_feeds.create(visitor.principal, chosen)  # type: ignore[arg-type]

@@ -34,6 +34,7 @@ from api.schemas import (
 from api.web.forms import (
     Kept,
     checked,
+    due,
     evidence,
     flag,
     identifier,
@@ -150,9 +151,7 @@ def _carry_out(action: Action, commitment_id: UUID, form: Any, actor: str, track
                                      "evidence": evidence(form)})
         commitments.report_progress(commitment_id, actor, p.percent, p.note, evidence_inputs(p.evidence), version)
     elif action is Action.REVISE_DUE:
-        due = ({"precision": value(form, "precision"), "value": value(form, "due")}
-               if value(form, "precision") else None)
-        r = checked(DueRevision, {"due": due, "reason": value(form, "reason")})
+        r = checked(DueRevision, {"due": due(form, ""), "reason": value(form, "reason")})
         commitments.revise_due(commitment_id, actor, None if r.due is None else r.due.input(), r.reason, version)
     else:
         r = checked(ReviewSchedule, {"review_on": value(form, "review_on"), "reason": value(form, "reason")})

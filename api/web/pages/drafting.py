@@ -13,11 +13,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.dependencies import ServicesDep
 from api.routers.drafts import Confirmation
-from api.web.forms import checked, number, value, values
+from api.web.forms import checked, due, number, value, values
 from api.web.page import attempt, page
 from api.web.visitors import FormDep, SignedInDep, Visitor, coordinator_id
 from domain.agreement import AgreementKind
-from domain.due import Precision, RelativeUnit
 from domain.errors import InvalidValue
 from domain.meeting import MeetingKind, ParticipantRole
 from domain.party import PartyKind
@@ -30,7 +29,7 @@ def _show(request: Request, visitor: Visitor, status: int = 200, **values: Any) 
     shown = {"draft": None, "conf": None, "options": [], "refusal": None, "sent": {},
              "meeting_kinds": [k.value for k in MeetingKind], "party_kinds": [k.value for k in PartyKind],
              "agreement_kinds": [k.value for k in AgreementKind], "roles": [r.value for r in ParticipantRole],
-             "units": [u.value for u in RelativeUnit], **values}
+             **values}
     return page(request, visitor, "draft.html", status, **shown)
 
 
@@ -61,16 +60,6 @@ def read(request: Request, visitor: SignedInDep, form: FormDep, services: Servic
     return attempt(found, lambda status, refusal: _show(request, visitor, status, refusal=refusal, sent=sent))
 
 
-def _due(form: Any, prefix: str) -> dict[str, Any] | None:
-    precision = value(form, f"{prefix}_due_precision")
-    if precision is None:
-        return None
-    if precision == Precision.RELATIVE.value:
-        return {"precision": precision, "amount": number(form, f"{prefix}_due_amount"),
-                "unit": value(form, f"{prefix}_due_unit")}
-    return {"precision": precision, "value": value(form, f"{prefix}_due_value")}
-
-
 def _kept(form: Any, prefix: str, count: str) -> list[int]:
     return [i for i in range(min(number(form, count) or 0, 200)) if value(form, f"{prefix}{i}_keep") == "yes"]
 
@@ -83,7 +72,7 @@ def confirmation_of(form: Any) -> dict[str, Any]:
         agreement = number(form, f"{prefix}_agreement")
         return {"text": {language: value(form, f"{prefix}_text") or ""}, "quote": value(form, f"{prefix}_quote"),
                 "lead": value(form, f"{prefix}_lead"), "partners": values(form, f"{prefix}_partners"),
-                "due": _due(form, prefix), "agreement": agreement}
+                "due": due(form, f"{prefix}_due_"), "agreement": agreement}
 
     agreements = _kept(form, "a", "n_a")
     renumbered = {old: new for new, old in enumerate(agreements)}

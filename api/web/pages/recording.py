@@ -10,6 +10,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import ImmutableMultiDict
 
 from api.dependencies import ServicesDep
 from api.schemas import (
@@ -17,11 +18,14 @@ from api.schemas import (
     CommitmentCreate,
     MeetingCreate,
     PartyCreate,
+    PeriodIn,
     RowIn,
 )
-from api.web.forms import Kept, checked, identifiers, number, texts, value, values
+from api.web.forms import Kept, checked, due, identifiers, number, texts, value, values
 from api.web.page import attempt, page
 from api.web.visitors import FormDep, SignedInDep, Visitor, coordinator_id
+from application.errors import ApplicationError
+from application.exports import TEXT_LANGUAGES
 from application.queries import AgreementFilter, CommitmentFilter, PartyFilter
 from domain.agreement import AgreementKind
 from domain.commitment import CommitmentKind
@@ -42,52 +46,81 @@ def _choices() -> dict[str, Any]:
 
 
 # -- step 1: who took part, and the meeting -----------------------------------------------------------
+# One form: adding a party that took part, or recording a new one, shows the form again with every
+# field kept as typed (the meeting's title and venue, the roles and persons of the participants).
 
-def _chosen_parties(services: Any, request: Request) -> list[Any]:
-    chosen = []
-    for party_id in dict.fromkeys(identifiers(request.query_params, "with")):
-        chosen.append(services.tracker.parties.get(party_id))
-    return chosen
+PARTY_FIELDS = ("add", "acronym", "kind", "parent_id", *(f"name_{code}" for code in TEXT_LANGUAGES), "name_authentic")
 
 
-def meeting_form(request: Request, visitor: Visitor, services: Any, status: int = 200,
+def _chosen_parties(services: Any, chosen_ids: list[UUID]) -> list[Any]:
+    return [services.tracker.parties.get(party_id) for party_id in dict.fromkeys(chosen_ids)]
+
+
+def meeting_form(request: Request, visitor: Visitor, services: Any, chosen_ids: list[UUID], status: int = 200,
                  refusal: dict[str, Any] | None = None, form: Any = None) -> HTMLResponse:
-    chosen = _chosen_parties(services, request)
-    return page(request, visitor, "record_meeting.html", status, chosen=chosen, refusal=refusal,
-                form=Kept(form), **_choices())
+    """The first step, with the parties chosen so far; ``form``: what was typed, kept. A party just
+    added is ticked as a participant; one the coordinator unticked stays unticked."""
+    chosen = _chosen_parties(services, chosen_ids)
+    posted = set() if form is None else {str(p) for p in identifiers(form, "with")}
+    ticked = set() if form is None else set(values(form, "participant"))
+    participating = {p.id for p in chosen if p.id in ticked or p.id not in posted}
+    return page(request, visitor, "record_meeting.html", status, chosen=chosen, participating=participating,
+                refusal=refusal, form=Kept(form), all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items, **_choices())
 
 
 @router.get("", response_class=HTMLResponse, name="record")
 def start(request: Request, visitor: SignedInDep, services: ServicesDep) -> Response:
-    """The first step; ``with`` names the parties chosen so far, ``add`` an acronym to add to them."""
+    """The first step; ``with`` names the parties chosen so far."""
     coordinator_id(visitor)
-    added = value(request.query_params, "add")
-    if added is not None:
-        def add() -> Response:
-            found = services.tracker.parties.id_of(added.split(" ", 1)[0])
-            kept = [f"with={p}" for p in identifiers(request.query_params, "with")] + [f"with={found}"]
-            return RedirectResponse(f"{request.scope.get('root_path', '')}/record?{'&'.join(kept)}", status_code=303)
+    return meeting_form(request, visitor, services, identifiers(request.query_params, "with"))
 
-        return attempt(add, lambda status, refusal: meeting_form(
-            request, visitor, services, status, refusal | {"acronym": added[:64]}))
-    return meeting_form(request, visitor, services)
+
+def _found(services: Any, typed: str) -> UUID:
+    """The party typed in the finder: its acronym or a name, or an option of the type-ahead."""
+    try:
+        return UUID(services.tracker.parties.id_of(typed, "add"))
+    except ApplicationError:
+        if " — " not in typed:
+            raise
+        return UUID(services.tracker.parties.id_of(typed.split(" — ", 1)[0], "add"))
+
+
+@router.post("/add")
+def add_party(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
+    """A party that took part, found by acronym or name, added to the others; the form is kept."""
+    coordinator_id(visitor)
+    chosen = identifiers(form, "with")
+    typed = value(form, "add")
+
+    def add() -> Response:
+        added = [] if typed is None else [_found(services, typed)]
+        return meeting_form(request, visitor, services, [*chosen, *added], form=_without(form, PARTY_FIELDS))
+
+    return attempt(add, lambda status, refusal: meeting_form(
+        request, visitor, services, chosen, status, refusal | {"form_name": "add"}, form))
 
 
 @router.post("/party")
 def record_party(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
-    """A party met on the way, recorded and added to those who took part."""
+    """A party met on the way, recorded (with its parent organisation, if any) and added to those who
+    took part; the form is kept."""
     actor = coordinator_id(visitor)
-    kept = [str(p) for p in identifiers(form, "with")]
+    chosen = identifiers(form, "with")
 
     def record() -> Response:
         body = checked(PartyCreate, {"names": texts(form, "name"), "acronym": value(form, "acronym"),
-                                     "kind": value(form, "kind")})
+                                     "kind": value(form, "kind"), "parent_id": value(form, "parent_id")})
         made = services.tracker.parties.register(actor, body.names.input(), body.acronym, body.kind, body.parent_id)
-        query = "&".join(f"with={p}" for p in [*kept, made.id])
-        return RedirectResponse(f"{request.scope.get('root_path', '')}/record?{query}", status_code=303)
+        return meeting_form(request, visitor, services, [*chosen, UUID(made.id)],
+                            form=_without(form, PARTY_FIELDS))
 
     return attempt(record, lambda status, refusal: meeting_form(
-        request, visitor, services, status, refusal | {"form_name": "party"}, form))
+        request, visitor, services, chosen, status, refusal | {"form_name": "party"}, form))
+
+
+def _without(form: Any, names: tuple[str, ...]) -> ImmutableMultiDict[str, Any]:
+    """The form's fields but ``names``, each with every value it was sent with."""
+    return ImmutableMultiDict([(name, sent) for name, sent in form.multi_items() if name not in names])
 
 
 @router.post("/meeting")
@@ -108,7 +141,7 @@ def record_meeting(request: Request, visitor: SignedInDep, form: FormDep, servic
         return RedirectResponse(f"{request.scope.get('root_path', '')}/record/{made.id}", status_code=303)
 
     return attempt(record, lambda status, refusal: meeting_form(
-        request, visitor, services, status, refusal | {"form_name": "meeting"}, form))
+        request, visitor, services, identifiers(form, "with"), status, refusal | {"form_name": "meeting"}, form))
 
 
 # -- steps 2 and 3: the agreements of the meeting, then its commitments ----------------------------------
@@ -120,8 +153,10 @@ def meeting_step(request: Request, visitor: Visitor, services: Any, meeting_id: 
     agreements = catalogue.find_agreements(AgreementFilter.of(meeting=meeting_id, limit=200)).items
     made = catalogue.find_commitments(CommitmentFilter(meeting=meeting_id, limit=200)).items
     made_rows = {(c["provenance"].get("agreement_id"), c["provenance"].get("row_number")) for c in made}
+    days_past = meeting.status == "scheduled" and \
+        (meeting.scheduled["ends_on"] or meeting.scheduled["starts_on"]) < tracker.records.now().date().isoformat()
     return page(request, visitor, "record_meeting_step.html", status, m=meeting, agreements=agreements,
-                commitments=made, made_rows=made_rows, refusal=refusal, form=Kept(form),
+                commitments=made, made_rows=made_rows, refusal=refusal, form=Kept(form), propose_held=days_past,
                 all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items, **_choices())
 
 
@@ -131,11 +166,6 @@ def meeting_page(meeting_id: UUID, request: Request, visitor: SignedInDep, servi
     return meeting_step(request, visitor, services, meeting_id)
 
 
-def _due(form: Any, prefix: str) -> dict[str, Any] | None:
-    precision = value(form, f"{prefix}precision")
-    return None if precision is None else {"precision": precision, "value": value(form, f"{prefix}value")}
-
-
 def _rows(form: Any) -> list[dict[str, Any]]:
     rows = []
     for n in range(1, ROWS + 1):
@@ -143,7 +173,7 @@ def _rows(form: Any) -> list[dict[str, Any]]:
         if activity is None:
             continue
         rows.append({"activity": activity, "lead_party_id": value(form, f"row{n}_lead"),
-                     "partner_party_ids": values(form, f"row{n}_partners"), "timeframe": _due(form, f"row{n}_")})
+                     "partner_party_ids": values(form, f"row{n}_partners"), "timeframe": due(form, f"row{n}_")})
     return rows
 
 
@@ -157,6 +187,19 @@ def _on_meeting(request: Request, visitor: Visitor, services: Any, meeting_id: U
 
     return attempt(carried_out, lambda status, refusal: meeting_step(
         request, visitor, services, meeting_id, status, refusal | {"form_name": form_name}, form))
+
+
+@router.post("/{meeting_id}/held")
+def hold(meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
+    """The meeting was held as scheduled: its days are past (what the step page proposes)."""
+    actor = coordinator_id(visitor)
+
+    def held() -> None:
+        scheduled = services.tracker.meetings.get(meeting_id).scheduled
+        period = checked(PeriodIn, {"starts_on": scheduled["starts_on"], "ends_on": scheduled["ends_on"]})
+        services.tracker.meetings.hold(meeting_id, actor, period.input(), number(form, "version"))
+
+    return _on_meeting(request, visitor, services, meeting_id, form, "held", held, "?done=held")
 
 
 @router.post("/{meeting_id}/agreement")
@@ -181,7 +224,7 @@ def add_row(meeting_id: UUID, agreement_id: UUID, request: Request, visitor: Sig
 
     def add() -> None:
         row = checked(RowIn, {"activity": texts(form, "row_activity"), "lead_party_id": value(form, "row_lead"),
-                              "partner_party_ids": values(form, "row_partners"), "timeframe": _due(form, "row_")})
+                              "partner_party_ids": values(form, "row_partners"), "timeframe": due(form, "row_")})
         services.tracker.agreements.add_row(agreement_id, actor, row.input())
 
     return _on_meeting(request, visitor, services, meeting_id, form, "row", add, "#agreements")
@@ -227,7 +270,7 @@ def record_commitment(meeting_id: UUID, request: Request, visitor: SignedInDep, 
             "text": texts(form, "text"), "lead_party_id": value(form, "lead_party_id"),
             "supporting_party_ids": values(form, "supporting_party_ids"), "meeting_id": str(meeting_id),
             "kind": value(form, "kind"), "agreement_id": agreement, "row_number": int(row[:9]) if row else None,
-            "quote": texts(form, "quote"), "due": _due(form, "due_"), "follow_up": follow_up,
+            "quote": texts(form, "quote"), "due": due(form, "due_"), "follow_up": follow_up,
             "status": value(form, "status"), "made_on": value(form, "made_on"), "review_on": value(form, "review_on"),
             "clause": value(form, "clause")})
         made.append(services.tracker.commitments.record(actor, **body.inputs()).id)
