@@ -7,10 +7,12 @@ import io
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timezone
 from typing import Any
 
 from fastapi.responses import StreamingResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from api.negotiation import by_preference
 from api.problems import NotAcceptable
@@ -57,6 +59,24 @@ def json_lines(items: Iterable[dict[str, Any]]) -> Iterator[bytes]:
         yield (json.dumps(item, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+DAYS = frozenset({"made_on", "review_on"})  # ISO days, written as date cells
+INSTANTS = frozenset({"due_at", "recorded_at", "changed_at"})  # ISO instants in UTC, as date-and-time cells in UTC
+
+
+def _cell(sheet: Any, column: str, value: Any) -> Any:
+    """A value as a spreadsheet cell: days and instants as dates a spreadsheet sorts and computes with."""
+    if not value or (column not in DAYS and column not in INSTANTS):
+        return value
+    if column in DAYS:
+        cell = WriteOnlyCell(sheet, value=date.fromisoformat(value))
+        cell.number_format = "yyyy-mm-dd"
+    else:  # a spreadsheet's dates have no time zone: the instant in UTC, as the column's name says
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc).replace(tzinfo=None)
+        cell = WriteOnlyCell(sheet, value=moment)
+        cell.number_format = "yyyy-mm-dd hh:mm:ss"
+    return cell
+
+
 def workbook(columns: tuple[str, ...], rows: Iterable[dict[str, Any]], right_to_left: bool) -> Iterator[bytes]:
     """An XLSX file of the rows, built in write-only mode (a row at a time) in a temporary file."""
     book = Workbook(write_only=True)
@@ -65,7 +85,7 @@ def workbook(columns: tuple[str, ...], rows: Iterable[dict[str, Any]], right_to_
     sheet.freeze_panes = "A2"
     sheet.append(list(columns))
     for row in rows:
-        sheet.append([row[column] for column in columns])
+        sheet.append([_cell(sheet, column, row[column]) for column in columns])
     with tempfile.TemporaryFile() as file:
         book.save(file)
         file.seek(0)

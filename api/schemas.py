@@ -55,18 +55,18 @@ RoleName = one_of(ParticipantRole)
 DeliveryStatusName = one_of(DeliveryStatus)
 
 
-def _text_form(in_names: bool, max_length: int) -> dict[str, Any]:
+def _text_form(max_length: int) -> dict[str, Any]:
     """A text as the domain accepts it (``domain.text.clean_text``): the document states the rule, the
     domain checks it (with a message that says what to change)."""
-    refused = refused_characters(in_names)
+    refused = refused_characters()
     return {"type": "string", "minLength": 1, "maxLength": max_length,
             "pattern": f"^[^{refused}]*[^{refused}\\s][^{refused}]*$"}
 
 
 # Names and titles; longer texts (which keep the joiners some languages need); whole documents.
-Name = Annotated[str, WithJsonSchema(_text_form(True, SHORT_TEXT_MAX))]
-Words = Annotated[str, WithJsonSchema(_text_form(False, LONG_TEXT_MAX))]
-Document = Annotated[str, WithJsonSchema(_text_form(False, DOCUMENT_TEXT_MAX))]
+Name = Annotated[str, WithJsonSchema(_text_form(SHORT_TEXT_MAX))]
+Words = Annotated[str, WithJsonSchema(_text_form(LONG_TEXT_MAX))]
+Document = Annotated[str, WithJsonSchema(_text_form(DOCUMENT_TEXT_MAX))]
 LANGUAGE_FORM = "^(" + "|".join(sorted(ISO_639_1)) + ")(-[A-Za-z0-9]{2,8})*$"
 Language = Annotated[str, WithJsonSchema({"type": "string", "pattern": LANGUAGE_FORM})]
 # A day of the years dues may fall in (domain.due.calendar_day).

@@ -44,18 +44,41 @@ def language_code(value: str, field_name: str = "language") -> str:
 
 # Characters that change how a text reads without being seen: a name holding them can pass for
 # another (a right-to-left override turns "gepj.exe" into "exe.jpeg"). Names, acronyms and titles
-# (texts of at most SHORT_TEXT_MAX characters) hold none; longer texts keep only the joiners some
-# languages need (ZWNJ in Persian, ZWJ in Indic scripts and emoji).
+# (texts of at most SHORT_TEXT_MAX characters) hold none but the joiners some writing needs, where
+# it needs them: inside an emoji sequence (👩‍💻) or between two letters of a script that joins its
+# letters (ZWNJ in Persian «می‌شود», ZWJ in Arabic and Indic words); longer texts keep joiners anywhere.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _JOINERS = frozenset("\u200c\u200d")
 _INVISIBLE = frozenset("\u200b\u2060\ufeff") | _JOINERS  # zero-width space, word joiner, byte-order mark
 
 
-def refused_characters(in_names: bool) -> str:
-    """The characters a text refuses (a name or title: ``in_names``), as the ranges of a regular
-    expression's character class, for documents that describe the rules (the API's)."""
+# Scripts whose letters join (or form conjuncts), where ZWJ and ZWNJ change how a word is written.
+_JOINING_SCRIPTS = ((0x0600, 0x08FF), (0x0900, 0x0DFF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+
+
+def _in_emoji(ch: str) -> bool:
+    return unicodedata.category(ch) in ("So", "Sk") or ch == "\ufe0f"  # symbols, skin tones, emoji style
+
+
+def _joining_letter(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LM" and any(a <= ord(ch) <= b for a, b in _JOINING_SCRIPTS)
+
+
+def _needed_joiner(text: str, at: int) -> bool:
+    """Whether the joiner at ``at`` stands where writing needs one: between two parts of an emoji
+    sequence, or between two letters of a joining script."""
+    if at == 0 or at == len(text) - 1:
+        return False
+    before, after = text[at - 1], text[at + 1]
+    return (_in_emoji(before) and _in_emoji(after)) or (_joining_letter(before) and _joining_letter(after))
+
+
+def refused_characters() -> str:
+    """The characters every text refuses, as the ranges of a regular expression's character class,
+    for documents that describe the rules (the API's). The joiners are not among them: a name
+    refuses them only where no writing needs them (``_needed_joiner``), which a class cannot say."""
     controls = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"  # Cc, but for \\t \\n \\r
-    hidden = _INVISIBLE if in_names else _INVISIBLE - _JOINERS
+    hidden = _INVISIBLE - _JOINERS
     singles = "".join(f"\\u{ord(ch):04x}" for ch in sorted(_BIDI_CONTROLS | hidden))
     return controls + "\\ud800-\\udfff" + singles
 
@@ -85,7 +108,8 @@ def clean_text(value: str, field_name: str, max_length: int = LONG_TEXT_MAX) -> 
         raise InvalidValue(f"the text holds a direction override ({_code(spoofing)}), which can make it read as "
                            "another; write it without", field_name)
     hidden = _INVISIBLE if max_length <= SHORT_TEXT_MAX else _INVISIBLE - _JOINERS
-    invisible = next((ch for ch in text if ch in hidden), None)
+    invisible = next((ch for at, ch in enumerate(text)
+                      if ch in hidden and not (ch in _JOINERS and _needed_joiner(text, at))), None)
     if invisible is not None:
         where = "a name or title" if max_length <= SHORT_TEXT_MAX else "a text"
         raise InvalidValue(f"{where} cannot hold invisible characters ({_code(invisible)}); write it without",

@@ -4,6 +4,7 @@ XLSX (right to left on request) and JSON Lines, chosen by ?format= or Accept; 40
 import csv
 import io
 import json
+from datetime import datetime
 
 from openpyxl import load_workbook
 
@@ -54,3 +55,14 @@ def test_the_format_follows_accept_and_anything_else_is_406(api: Api, world: Wor
     assert refused.status_code == 406 and refused.json()["type"] == "/problems/not-acceptable"
     assert api.get("/commitments/export", format="pdf").status_code == 422
     assert api.get("/commitments/export", cursor="x").status_code == 400  # no pages: one export holds them all
+
+
+def test_an_xlsx_export_writes_days_and_instants_as_date_cells(api: Api, world: World) -> None:
+    api.post(f"/commitments/{world.commitment}/review", {"review_on": "2024-03-01"})
+    sheet = load_workbook(io.BytesIO(api.get("/commitments/export", format="xlsx").content)).active
+    header = [cell.value for cell in sheet[1]]
+    row = {name: sheet.cell(2, header.index(name) + 1) for name in ("made_on", "review_on", "due_at", "recorded_at")}
+    assert row["made_on"].value == datetime(2022, 7, 20) and row["made_on"].is_date
+    assert row["review_on"].value == datetime(2024, 3, 1) and row["review_on"].is_date
+    assert row["due_at"].value == datetime(2024, 7, 20, 22, 0) and row["due_at"].is_date  # midnight in Geneva, in UTC
+    assert row["recorded_at"].is_date

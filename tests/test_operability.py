@@ -112,14 +112,27 @@ def test_texts_that_could_pass_for_others_are_refused_in_names(api: Api, world: 
     override["names"] = {"texts": {"en": "United \u202eNations"}}
     body = assert_problem(api.post("/parties", override), 422, "invalid-value", "names.texts.en")
     assert "U+202E" in body["detail"]
-    for hidden in ("\u200b", "\u200c", "\u2066", "\ufeff"):
+    for hidden in ("\u200b", "\u2066", "\ufeff"):
         named = party("EVIL")
         named["names"] = {"texts": {"fa": f"سازمان{hidden}ملل"}}
         assert_problem(api.post("/parties", named), 422, "invalid-value", "names.texts.fa")
+    for joiner_out_of_place in ("United\u200dNations", "\u200cملل", "ملل\u200d", "سازمان \u200c ملل"):
+        named = party("EVIL")
+        named["names"] = {"texts": {"en": joiner_out_of_place}}
+        assert_problem(api.post("/parties", named), 422, "invalid-value", "names.texts.en")
     hidden_acronym = {**party("EVIL"), "acronym": "E\u200bVIL"}
     assert_problem(api.post("/parties", hidden_acronym), 422, "invalid-value", "acronym")
     titled = commitment(world.meeting, world.oic, clause="Article\u202e 5")
     assert_problem(api.post("/commitments", titled), 422, "invalid-value", "clause")
+
+
+def test_names_and_titles_keep_the_joiners_emoji_and_joining_scripts_need(api: Api, world: World) -> None:
+    for name in ("سازمان\u200cهای همکاری", "فريق العمل 👩\u200d💻", "❤\ufe0f\u200d🔥 مبادرة", "क्\u200dष"):
+        named = party("JOIN" + str(len(name)))
+        named["names"] = {"texts": {"fa": name}}
+        assert api.created("/parties", named)["names"]["texts"]["fa"] == name
+    titled = api.created("/commitments", commitment(world.meeting, world.oic, clause="البند 👨\u200d👩\u200d👧 ٣"))
+    assert titled["provenance"]["clause"] == "البند 👨\u200d👩\u200d👧 ٣"
 
 
 def test_long_texts_keep_the_joiners_a_language_needs(api: Api, world: World) -> None:

@@ -104,8 +104,11 @@ def commitment_page(request: Request, visitor: Visitor, services: Any, commitmen
     params = request.query_params
     as_of, axis = value(params, "as_of"), check_axis(value(params, "axis") or "recorded")
     at = instant(as_of, "as_of")
-    view = tracker.commitments.get(commitment_id, None, at, axis)
-    current = view if at is None else tracker.commitments.get(commitment_id)
+    current = tracker.commitments.get(commitment_id)
+    view = current if at is None else tracker.commitments.as_of(commitment_id, at, axis)
+    if view is None:  # asked for a day before it was recorded (or made): the page says so, with the picker
+        return page(request, visitor, "commitment_not_yet.html", 200, c=current, as_of=as_of, axis=axis,
+                    meeting=tracker.meetings.get(current.provenance["meeting_id"]))
     meeting = tracker.meetings.get(view.provenance["meeting_id"])
     agreement = (tracker.agreements.get(view.provenance["agreement_id"])
                  if view.provenance.get("agreement_id") else None)
