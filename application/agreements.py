@@ -59,6 +59,16 @@ class Agreements:
         return AgreementView.of(self.records.change(
             Agreement, agreement_id, expected_version, lambda a, when: self._add_row(a, meeting, row, actor, when, "row")))
 
+    def correct(self, agreement_id: UUID | str, actor: str, reason: str | None, title: TextInput | None = None,
+                adopted_by: Sequence[UUID] | None = None, expected_version: int | None = None) -> AgreementView:
+        """Correct what the record says of an agreement where it was written wrong (its title, who
+        adopted it), with a reason; a correction that changes nothing stores nothing."""
+        why = translation.reason(reason)
+        name = None if title is None else translation.name(title, "title")
+        parties = None if adopted_by is None else self.parties.check(adopted_by, "adopted_by")
+        return AgreementView.of(self.records.change(
+            Agreement, agreement_id, expected_version, lambda a, when: a.correct(why, actor, when, name, parties)))
+
     def get(self, agreement_id: UUID | str, version: int | None = None, as_of: datetime | None = None,
             axis: str = "recorded") -> AgreementView:
         return AgreementView.of(self.histories.read(Agreement, agreement_id, version, as_of, axis))

@@ -210,6 +210,27 @@ class Commitments:
 
         return self._change(commitment_id, expected_version, revise)
 
+    def restate(self, commitment_id: UUID, actor: str, reason: str, text: TextInput, lead_party_id: UUID,
+                supporting_party_ids: Sequence[UUID], due: DueInput | None) -> CommitmentView:
+        """The commitment as a source states it again (a report confirmed anew): its text and parties
+        corrected and its due revised where they differ, in one change; nothing where none does."""
+        statement = translation.text(text, "text")
+        lead = self.records.ref(Party, lead_party_id, "lead_party_id").id
+        supporting = self.parties.check(supporting_party_ids, "supporting_party_ids")
+
+        def restate(commitment: Commitment, when: datetime) -> None:
+            if (statement, lead, tuple(supporting)) != (commitment.text, commitment.lead_party_id,
+                                                        commitment.supporting_party_ids):
+                commitment.correct(reason, actor, when, statement if statement != commitment.text else None, lead,
+                                   supporting)
+            meeting = self.records.get(Meeting, commitment.provenance.meeting_id)
+            deadline = translation.optional_due(due, meeting.venue.time_zone, "due")
+            if deadline != commitment.due:
+                commitment.revise_due(deadline, None if deadline is None else deadline.resolve(meeting.dates.ends_on),
+                                      reason, actor, when)
+
+        return self._change(commitment_id, None, restate)
+
     def reweigh(self, commitment_id: UUID, actor: str, weight: int | None, reason: str | None = None,
                 expected_version: int | None = None) -> CommitmentView:
         """Its weight in roll-ups (None: 1, as every other), with a reason."""

@@ -8,8 +8,10 @@ was published), its agreements, then its commitments and follow-up sessions, eac
 as provenance. What can be checked without recording (references, required fields, acronyms) is
 checked before anything is recorded; a rule that only recording checks (a framework's period, a
 due's form) may refuse part-way. Each record's id is derived from the report (its text and
-publication day), so a report is recorded once: confirming it again, corrected, records only what
-is missing.
+publication day), so a report is recorded once: confirming it again, corrected, records what is
+missing and corrects what was recorded (the meeting's title, kind, venue and participants, an
+agreement's title and who adopted it, a commitment's text, parties and due) by correction events
+naming the reason, never a second record.
 """
 
 import hashlib
@@ -57,6 +59,7 @@ class Recorded:
     commitments: list[str] = field(default_factory=list)
     follow_ups: list[str] = field(default_factory=list)
     already_recorded: list[str] = field(default_factory=list)
+    corrected: list[str] = field(default_factory=list)  # what was recorded before and is corrected now
 
 
 class Drafts:
@@ -108,16 +111,19 @@ class Drafts:
             done.parties[ref] = str(ids[ref])
         meeting_id = UUID(done.meeting_id)
         m = plan.meeting
+        title, kind = _written(m["title"], plan.language), m.get("kind") or "other"
+        venue = VenueInput(m.get("venue") or None, m["time_zone"], m.get("city"), m.get("country"))
+        participants = [ParticipantInput(ids[p["party"]], p.get("role") or "participant", p.get("person"))
+                        for p in plan.participants]
         if _exists(tracker, meeting_id):
             done.already_recorded.append("meeting")
+            before = tracker.meetings.get(meeting_id).version
+            if tracker.meetings.correct(meeting_id, actor, CORRECTED, title, kind, venue, participants).version > before:
+                done.corrected.append("meeting")
         else:
             tracker.meetings.record(
-                actor, TextInput(m["title"]), m.get("kind") or "other",
-                PeriodInput(date.fromisoformat(m["starts_on"]), _day(m.get("ends_on"))),
-                VenueInput(m.get("venue") or m.get("city") or "", m["time_zone"], m.get("city"), m.get("country")),
-                series=m.get("series"), session_number=m.get("session_number"),
-                participants=[ParticipantInput(ids[p["party"]], p.get("role") or "participant", p.get("person"))
-                              for p in plan.participants],
+                actor, title, kind, PeriodInput(date.fromisoformat(m["starts_on"]), _day(m.get("ends_on"))), venue,
+                series=m.get("series"), session_number=m.get("session_number"), participants=participants,
                 documents=[DocumentInput(plan.text, plan.language, title=plan.document_title)],
                 meeting_id=meeting_id)
             ends_on = _day(m.get("ends_on")) or date.fromisoformat(m["starts_on"])
@@ -129,10 +135,14 @@ class Drafts:
             agreement_ids.append(agreement_id)
             if _exists(tracker, agreement_id):
                 done.already_recorded.append(f"agreements[{index}]")
+                before = tracker.agreements.get(agreement_id).version
+                if tracker.agreements.correct(agreement_id, actor, CORRECTED, _written(a["title"], plan.language),
+                                              [ids[r] for r in a["adopted_by"]]).version > before:
+                    done.corrected.append(f"agreements[{index}]")
                 continue
             validity = a.get("validity")
             tracker.agreements.adopt(
-                actor, meeting_id, TextInput(a["title"]), a["kind"], [ids[r] for r in a["adopted_by"]],
+                actor, meeting_id, _written(a["title"], plan.language), a["kind"], [ids[r] for r in a["adopted_by"]],
                 validity=None if not validity else PeriodInput(date.fromisoformat(validity["starts_on"]),
                                                                _day(validity.get("ends_on"))),
                 agreement_id=agreement_id)
@@ -142,11 +152,13 @@ class Drafts:
                 commitment_id = derived_id("report-commitment", f"{report}:{name}:{index}")
                 if _exists(tracker, commitment_id):
                     done.already_recorded.append(f"{name}[{index}]")
+                    if self._correct(actor, commitment_id, c, ids):
+                        done.corrected.append(f"{name}[{index}]")
                     continue
                 agreement = c.get("agreement")
                 follow_up = name == "follow_ups"
                 tracker.commitments.record(
-                    actor, TextInput(c["text"]), ids[c["lead"]], meeting_id,
+                    actor, _written(c["text"], plan.language), ids[c["lead"]], meeting_id,
                     kind="follow_up_session" if follow_up else "action",
                     supporting_party_ids=[ids[r] for r in c.get("partners", []) if r != c["lead"]],
                     agreement_id=None if agreement is None else agreement_ids[agreement],
@@ -157,6 +169,26 @@ class Drafts:
                     commitment_id=commitment_id)
                 getattr(done, name).append(str(commitment_id))
         return done
+
+
+    def _correct(self, actor: str, commitment_id: UUID, c: Mapping[str, Any], ids: Mapping[str, UUID]) -> bool:
+        """What the confirmation says of a commitment it recorded before, where that differs (its text,
+        its parties, its due); True if anything was corrected."""
+        commitments = self.tracker.commitments
+        now = commitments.get(commitment_id)
+        texts = {**now.text["texts"], **c["text"]}
+        restated = commitments.restate(
+            commitment_id, actor, CORRECTED, TextInput(texts, now.text.get("authentic")), ids[c["lead"]],
+            [ids[r] for r in c.get("partners", []) if r != c["lead"]], _due(c.get("due")))
+        return restated.version > now.version
+
+
+CORRECTED = "corrected by confirming the report again"
+
+
+def _written(texts: Mapping[str, str], language: str) -> TextInput:
+    """A text of the confirmation: authentic in the report's language when it is given in it."""
+    return TextInput(dict(texts), language if language in texts else next(iter(texts), None))
 
 
 def _exists(tracker: Tracker, aggregate_id: UUID) -> bool:

@@ -48,12 +48,7 @@ class Meetings:
         documents: Sequence[DocumentInput] = (), meeting_id: UUID | None = None,
     ) -> MeetingView:
         slug, number = Meeting.check_series(series, session_number)
-        people = tuple(
-            Participant(party_id=self.records.ref(Party, p.party_id, f"participants[{i}].party_id").id,
-                        role=choice(ParticipantRole, p.role, f"participants[{i}].role"),
-                        person=optional_text(p.person, f"participants[{i}].person", SHORT_TEXT_MAX))
-            for i, p in enumerate(participants)
-        )
+        people = self._participants(participants)
         check_participants(people)
         meeting = new(
             Meeting, Meeting.Scheduled, meeting_id,  # type: ignore[attr-defined]
@@ -62,6 +57,29 @@ class Meetings:
             participants=people, documents=translation.documents(documents), actor=actor, timestamp=self.records.now(),
         )
         return MeetingView.of(self.records.create(meeting))
+
+    def _participants(self, participants: Sequence[ParticipantInput]) -> tuple[Participant, ...]:
+        return tuple(
+            Participant(party_id=self.records.ref(Party, p.party_id, f"participants[{i}].party_id").id,
+                        role=choice(ParticipantRole, p.role, f"participants[{i}].role"),
+                        person=optional_text(p.person, f"participants[{i}].person", SHORT_TEXT_MAX))
+            for i, p in enumerate(participants)
+        )
+
+    def correct(self, meeting_id: UUID | str, actor: str, reason: str | None, title: TextInput | None = None,
+                kind: str | None = None, venue: VenueInput | None = None,
+                participants: Sequence[ParticipantInput] | None = None,
+                expected_version: int | None = None) -> MeetingView:
+        """Correct what the record says of a meeting where it was written wrong (title, kind, venue,
+        participants), with a reason; what is not given stays. Dates change by holding or
+        postponing it; a correction that changes nothing stores nothing."""
+        why = translation.reason(reason)
+        corrected = {"title": None if title is None else translation.name(title, "title"),
+                     "kind": None if kind is None else choice(MeetingKind, kind, "kind"),
+                     "venue": None if venue is None else translation.venue(venue),
+                     "participants": None if participants is None else self._participants(participants)}
+        return MeetingView.of(self.records.change(
+            Meeting, meeting_id, expected_version, lambda m, when: m.correct(why, actor, when, **corrected)))
 
     def get(self, meeting_id: UUID | str, version: int | None = None, as_of: datetime | None = None,
             axis: str = "recorded") -> MeetingView:

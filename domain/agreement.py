@@ -124,6 +124,29 @@ class Agreement(Aggregate):
         if kind is AgreementKind.FRAMEWORK and validity is None:
             raise InvalidValue("a framework needs its validity period", "validity")
 
+    def correct(self, reason: str | None, actor: str, when: datetime, title: MultilingualText | None = None,
+                adopted_by: tuple[UUID, ...] | None = None) -> tuple[str, ...]:
+        """Correct what the record says of the agreement where it was written wrong (its title, who
+        adopted it), with a reason; the fields changed (nothing is recorded when none differs)."""
+        if reason is None:
+            raise InvalidValue("a reason is required to correct", "reason")
+        if adopted_by is not None:
+            self.check_adoption(self.kind, tuple(adopted_by), self.validity)
+        changed = tuple(name for name, differs in (
+            ("title", title is not None and title != self.title),
+            ("adopted_by", adopted_by is not None and tuple(adopted_by) != self.adopted_by)) if differs)
+        if changed:
+            self._corrected(fields=changed, title=title or self.title,
+                            adopted_by=self.adopted_by if adopted_by is None else tuple(adopted_by), reason=reason,
+                            actor=actor, timestamp=when)
+        return changed
+
+    @event("Corrected")
+    def _corrected(self, fields: tuple[str, ...], title: MultilingualText, adopted_by: tuple[UUID, ...], reason: str,
+                   actor: str, timestamp: datetime) -> None:
+        self.title = title
+        self.adopted_by = tuple(adopted_by)
+
     def row(self, number: int) -> MatrixRow | None:
         return next((row for row in self.rows if row.number == number), None)
 

@@ -234,6 +234,33 @@ class Meeting(Aggregate):
         self.status = MeetingStatus.CANCELLED
         self.reason = reason
 
+    def correct(self, reason: str | None, actor: str, when: datetime, title: MultilingualText | None = None,
+                kind: "MeetingKind | None" = None, venue: Venue | None = None,
+                participants: tuple[Participant, ...] | None = None) -> tuple[str, ...]:
+        """Correct what the record says of the meeting where it was written wrong (its title, kind,
+        venue, who took part), in any state, with a reason; what is not given stays. The fields
+        changed; nothing is recorded when none differs."""
+        if reason is None:
+            raise InvalidValue("a reason is required to correct", "reason")
+        if participants is not None:
+            check_participants(participants)
+        given = {"title": title, "kind": kind, "venue": venue,
+                 "participants": None if participants is None else tuple(participants)}
+        changed = tuple(name for name, value in given.items() if value is not None and value != getattr(self, name))
+        if changed:
+            self._corrected(fields=changed, title=title or self.title, kind=kind or self.kind, venue=venue or self.venue,
+                            participants=self.participants if participants is None else tuple(participants),
+                            reason=reason, actor=actor, timestamp=when)
+        return changed
+
+    @event("Corrected")
+    def _corrected(self, fields: tuple[str, ...], title: MultilingualText, kind: "MeetingKind", venue: Venue,
+                   participants: tuple[Participant, ...], reason: str, actor: str, timestamp: datetime) -> None:
+        self.title = title
+        self.kind = kind
+        self.venue = venue
+        self.participants = tuple(participants)
+
     def add_document(self, document: SourceDocument, actor: str, when: datetime) -> None:
         self._document_added(document=document, actor=actor, timestamp=when)
 

@@ -64,6 +64,31 @@ def test_a_confirmed_draft_is_recorded_in_one_call_once(api: Api, world: World, 
     assert again["commitments"] == [] and "meeting" in again["already_recorded"] and events(services) == before
 
 
+def test_confirming_a_corrected_draft_again_corrects_the_records_by_events(api: Api, world: World) -> None:
+    confirmation = api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"}).json()["confirmation"]
+    first = api.post("/drafts/confirm", confirmation).json()
+    corrected = json.loads(json.dumps(confirmation))
+    corrected["meeting"]["title"] = {"ar": "الاجتماع العام الخامس عشر للتعاون", "en": "15th General Meeting"}
+    corrected["participants"].append({"party": world.sesric, "role": "participant", "person": None})
+    promise = corrected["follow_ups"][0]
+    promise["text"] = {**promise["text"], "en": "Hold the 16th session in Astana"}
+    promise["partners"] = [world.oic]
+    promise["due"] = {"precision": "month", "value": "2024-06"}
+    again = api.post("/drafts/confirm", corrected)
+    assert again.status_code == 201, again.text
+    assert again.json()["corrected"] == ["meeting", "follow_ups[0]"] and again.json()["follow_ups"] == []
+    meeting = api.get(f"/meetings/{first['meeting_id']}").json()
+    assert meeting["title"]["texts"]["en"] == "15th General Meeting"
+    assert world.sesric in [p["party_id"] for p in meeting["participants"]]
+    session = api.get(f"/commitments/{first['follow_ups'][0]}").json()
+    assert session["text"]["texts"]["en"] == "Hold the 16th session in Astana"
+    assert session["supporting_party_ids"] == [world.oic] and session["due"]["value"] == "2024-06"
+    history = api.get(f"/commitments/{first['follow_ups'][0]}/history").json()["events"]
+    assert [e["type"] for e in history][-2:] == ["Corrected", "DueRevised"]
+    assert {e["reason"] for e in history[-2:]} == {"corrected by confirming the report again"}
+    assert [e["type"] for e in api.get(f"/meetings/{first['meeting_id']}/history").json()["events"]][-1] == "Corrected"
+
+
 def test_a_confirmation_naming_what_is_missing_is_refused_and_stores_nothing(
         api: Api, world: World, services: Services) -> None:
     confirmation = api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"}).json()["confirmation"]
