@@ -517,6 +517,9 @@ class History(Answer):
     id: str
     events: list[EventView]
     next_cursor: str | None
+    integrity: dict[str, Any] | None = Field(default=None, description=(
+        "null, or what the audit chain's watcher found: an altered or inserted event of this record "
+        "(intact: false, first_broken_position, problem, detected_at)"))
 
 
 class Timeline(Answer):

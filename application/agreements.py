@@ -71,4 +71,5 @@ class Agreements:
 
     def get(self, agreement_id: UUID | str, version: int | None = None, as_of: datetime | None = None,
             axis: str = "recorded") -> AgreementView:
-        return AgreementView.of(self.histories.read(Agreement, agreement_id, version, as_of, axis))
+        return self.histories.marked(AgreementView.of(self.histories.read(Agreement, agreement_id, version, as_of,
+                                                                           axis)))

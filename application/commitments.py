@@ -139,12 +139,13 @@ class Commitments:
     def get(self, commitment_id: UUID | str, version: int | None = None, as_of: datetime | None = None,
             axis: str = "recorded") -> CommitmentView:
         """The commitment now, at a version, or as it stood at an instant (``Histories.read``)."""
-        return CommitmentView.of(self.histories.read(Commitment, commitment_id, version, as_of, axis))
+        return self.histories.marked(CommitmentView.of(self.histories.read(Commitment, commitment_id, version, as_of,
+                                                                             axis)))
 
     def as_of(self, commitment_id: UUID | str, at: datetime, axis: str = "recorded") -> CommitmentView | None:
         """The commitment as it stood at ``at`` on that axis; None: it was not recorded (or made) yet."""
         found = self.histories.as_of(Commitment, self.records.get(Commitment, commitment_id).id, at, axis)
-        return None if found is None else CommitmentView.of(found)
+        return None if found is None else self.histories.marked(CommitmentView.of(found))
 
     def _change(self, commitment_id: UUID | str, expected_version: int | None,
                 change: Callable[[Commitment, datetime], Any]) -> CommitmentView:

@@ -9,6 +9,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from application.errors import NotFound
+from application.ports import Integrity
+from application.queries import Results
 from application.saving import Records
 from application.views import EventView, plain
 from domain.effective import effective_on, is_late, replay_as_happened
@@ -18,9 +20,35 @@ A = TypeVar("A", bound=Aggregate)
 _EVENT_BOOKKEEPING = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
 
 
+class Intact:
+    """No record is touched by a break of the audit chain (where no chain is kept: in memory)."""
+
+    def of(self, record_id: str) -> dict[str, Any] | None:
+        return None
+
+    def any(self) -> bool:
+        return False
+
+
+V = TypeVar("V")
+
+
 class Histories:
-    def __init__(self, records: Records) -> None:
+    def __init__(self, records: Records, integrity: Integrity = Intact()) -> None:
         self.records = records
+        self.integrity = integrity
+
+    def marked(self, view: V) -> V:
+        """The view of a record, saying whether an open break of the audit chain touches it."""
+        view.integrity = self.integrity.of(view.id)  # type: ignore[attr-defined]
+        return view
+
+    def marked_page(self, results: Results) -> Results:
+        """A list's items, each saying whether an open break of the audit chain touches it."""
+        if self.integrity.any():
+            for item in results.items:
+                item["integrity"] = self.integrity.of(item["id"])
+        return results
 
     def read(self, cls: type[A], aggregate_id: UUID | str, version: int | None = None,
              as_of: datetime | None = None, axis: str = "recorded") -> A:

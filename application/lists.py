@@ -85,6 +85,11 @@ def _page(query: Filter, records: list[A], view: Callable[[A], Any]) -> Results:
 
 
 def commitments(histories: Histories, catalogue: Catalogue, query: CommitmentFilter) -> Results:
+    """What the query finds, each saying whether a break of the audit chain touches it."""
+    return histories.marked_page(_commitments(histories, catalogue, query))
+
+
+def _commitments(histories: Histories, catalogue: Catalogue, query: CommitmentFilter) -> Results:
     """As recorded at an instant, the read model's versions answer; on the effective axis (or asked
     whom an escalation told then, or which themes it carried) each is replayed, and its words are held against its texts then as
     well as now (a text can be corrected)."""
@@ -97,6 +102,11 @@ def commitments(histories: Histories, catalogue: Catalogue, query: CommitmentFil
 
 
 def meetings(histories: Histories, catalogue: Catalogue, query: MeetingFilter) -> Results:
+    """What the query finds, each saying whether a break of the audit chain touches it."""
+    return histories.marked_page(_meetings(histories, catalogue, query))
+
+
+def _meetings(histories: Histories, catalogue: Catalogue, query: MeetingFilter) -> Results:
     if query.as_of is None:
         return catalogue.find_meetings(query)
     return _page(query, _replayed(histories, catalogue, Meeting, query, query.as_of,
@@ -104,6 +114,11 @@ def meetings(histories: Histories, catalogue: Catalogue, query: MeetingFilter) -
 
 
 def agreements(histories: Histories, catalogue: Catalogue, query: AgreementFilter) -> Results:
+    """What the query finds, each saying whether a break of the audit chain touches it."""
+    return histories.marked_page(_agreements(histories, catalogue, query))
+
+
+def _agreements(histories: Histories, catalogue: Catalogue, query: AgreementFilter) -> Results:
     if query.as_of is None:
         return catalogue.find_agreements(query)
     return _page(query, _replayed(histories, catalogue, Agreement, query, query.as_of, lambda a: _found(query, a)),
@@ -111,6 +126,11 @@ def agreements(histories: Histories, catalogue: Catalogue, query: AgreementFilte
 
 
 def parties(histories: Histories, catalogue: Catalogue, query: PartyFilter) -> Results:
+    """What the query finds, each saying whether a break of the audit chain touches it."""
+    return histories.marked_page(_parties(histories, catalogue, query))
+
+
+def _parties(histories: Histories, catalogue: Catalogue, query: PartyFilter) -> Results:
     """A party's names never change: the catalogue's words are its words at any instant."""
     if query.as_of is None:
         return catalogue.find_parties(query)

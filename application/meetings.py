@@ -83,7 +83,7 @@ class Meetings:
 
     def get(self, meeting_id: UUID | str, version: int | None = None, as_of: datetime | None = None,
             axis: str = "recorded") -> MeetingView:
-        return MeetingView.of(self.histories.read(Meeting, meeting_id, version, as_of, axis))
+        return self.histories.marked(MeetingView.of(self.histories.read(Meeting, meeting_id, version, as_of, axis)))
 
     def hold(self, meeting_id: UUID, actor: str, held: PeriodInput, expected_version: int | None = None) -> MeetingView:
         """Record a meeting as held; the follow-up sessions it meets are fulfilled on its last day."""

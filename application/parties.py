@@ -96,7 +96,7 @@ class Parties:
 
     def get(self, party: UUID | str, version: int | None = None, as_of: datetime | None = None,
             axis: str = "recorded") -> PartyView:
-        return PartyView.of(self.histories.read(Party, party, version, as_of, axis))
+        return self.histories.marked(PartyView.of(self.histories.read(Party, party, version, as_of, axis)))
 
     def id_of(self, acronym_or_name: str, field: str = "acronym") -> str:
         """The id of the party registered under this acronym (any case), or else under this name (as

@@ -203,3 +203,17 @@ class Catalogue(Protocol):
     def own_ladders(self) -> dict[str, Ladder]:
         """The parties that keep an escalation ladder of their own, and their ladders."""
         ...
+
+
+class Integrity(Protocol):
+    """What the audit chain's watcher found about each record: the records an altered (or inserted)
+    event belongs to, found when the watcher found the break (no chain walk per read)."""
+
+    def of(self, record_id: str) -> dict[str, Any] | None:
+        """``{"intact": false, "first_broken_position", "problem", "detected_at"}`` for a record an open
+        break touches; None for every other."""
+        ...
+
+    def any(self) -> bool:
+        """Whether any record is touched by an open break (lists look at each item only then)."""
+        ...

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from application.agreements import Agreements
 from application.commitments import Commitments
-from application.histories import Histories
+from application.histories import Histories, Intact
 from application.meetings import Meetings
 from application.parties import Parties
+from application.ports import Integrity
 from application.recurrences import Recurrences
 from application.saving import Records
 from application.series import Series
@@ -33,9 +34,10 @@ class Tracker:
     themes: Themes
 
     @classmethod
-    def on(cls, records: Records, ladder: Ladder = NO_LADDER) -> "Tracker":
-        """Every use case, on these records; ``ladder``: the deployment's escalation ladder."""
-        histories = Histories(records)
+    def on(cls, records: Records, ladder: Ladder = NO_LADDER, integrity: Integrity = Intact()) -> "Tracker":
+        """Every use case, on these records; ``ladder``: the deployment's escalation ladder;
+        ``integrity``: what the audit chain's watcher found about each record."""
+        histories = Histories(records, integrity)
         parties = Parties(records, histories, ladder)
         commitments = Commitments(records, histories, parties)
         return cls(records=records, histories=histories, parties=parties, meetings=Meetings(records, histories),

@@ -94,6 +94,7 @@ class PartyView:
     contacts: list[dict[str, Any]]  # id, name, address, language, frequency (daily, weekly, none)
     created_at: str
     modified_at: str
+    integrity: dict[str, Any] | None = None  # set at read time: an open break of the audit chain touches it
 
     @classmethod
     def of(cls, party: Party) -> "PartyView":
@@ -175,6 +176,7 @@ class MeetingView:
     reason: str | None
     created_at: str
     modified_at: str
+    integrity: dict[str, Any] | None = None  # set at read time: an open break of the audit chain touches it
 
     @classmethod
     def of(cls, meeting: Meeting) -> "MeetingView":
@@ -211,6 +213,7 @@ class AgreementView:
     rows: list[dict[str, Any]]
     created_at: str
     modified_at: str
+    integrity: dict[str, Any] | None = None  # set at read time: an open break of the audit chain touches it
 
     @classmethod
     def of(cls, agreement: Agreement) -> "AgreementView":
@@ -265,6 +268,7 @@ class CommitmentView:
     allowed_actions: list[ActionName]
     created_at: str
     modified_at: str
+    integrity: dict[str, Any] | None = None  # set at read time: an open break of the audit chain touches it
 
     @classmethod
     def of(cls, commitment: Commitment) -> "CommitmentView":

@@ -25,6 +25,7 @@ from domain.webhooks import retry_schedule
 from infrastructure.audit.chain import AuditChain
 from infrastructure.audit.denials import DenialLog
 from infrastructure.audit.head_signing import HeadSigner
+from infrastructure.audit.integrity import BrokenRecords
 from infrastructure.audit.watch import ChainWatch
 from infrastructure.log.aggregates import BatchReader
 from infrastructure.log.writer import SqlWriter
@@ -170,7 +171,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     beats = Heartbeats(engine, clock)
     keys = KeyStore(engine, clock)
     ladder = Ladder.parse(settings.escalation_ladder)
-    tracker = Tracker.on(records, ladder)
+    tracker = Tracker.on(records, ladder, BrokenRecords(reading_engine))
     public_url = settings.public_url or f"http://{settings.host}:{settings.port}"
     unsubscribe = UnsubscribeLinks(functools.partial(kept_secret, engine, clock, "unsubscribe-links",
                                                      UnsubscribeLinks.new_secret), public_url)

@@ -18,6 +18,7 @@ from infrastructure.audit.head_signing import check_signature
 from infrastructure.bootstrap import Services
 from tests.conftest import Api
 from tests.receiver import Receiver
+from tests.server import wait_for
 from tests.world import build_world
 
 
@@ -222,3 +223,35 @@ def test_a_break_an_auditor_finds_is_recorded_too(api: Api, services: Services) 
     position = tamper(services, world.oic, 1, lambda state: state.replace(b"OIC", b"XYZ"))
     assert api.get("/audit/verify").json()["first_broken_position"] == position
     assert api.get("/audit/head").json()["chain"]["first_broken_position"] == position
+
+
+def test_after_an_altered_event_is_found_every_view_of_its_record_says_so_and_agrees_with_its_history(
+        api: Api, services: Services, clock: Any) -> None:
+    from tests.test_web_pages import visitor_of
+
+    world = build_world(api)
+    api.post(f"/commitments/{world.commitment}/start")
+    clock.advance(minutes=1)
+    position = tamper(services, world.commitment, 1, lambda state: state.replace("تنفيذ".encode(), "إلغاء".encode()))
+    shown = api.get(f"/commitments/{world.commitment}").json()
+    assert shown["integrity"] is None  # not found yet: reads never walk the chain
+    services.audit_watch.tick()
+    clock.advance(seconds=1)
+    wait_for(lambda: api.get(f"/commitments/{world.commitment}").json()["integrity"] is not None, 5,
+             "the break to be seen by reads")
+    now = api.get(f"/commitments/{world.commitment}").json()
+    assert now["integrity"]["first_broken_position"] == position and now["integrity"]["intact"] is False
+    history = api.get(f"/commitments/{world.commitment}/history").json()
+    assert history["integrity"]["first_broken_position"] == position
+    assert now["text"]["texts"]["ar"] == history["events"][0]["payload"]["text"]["texts"]["ar"]  # they agree
+    for view in (api.get(f"/commitments/{world.commitment}", version=1).json(),
+                 api.get(f"/commitments/{world.commitment}", as_of="2030-01-01").json()):
+        assert view["integrity"]["first_broken_position"] == position
+    listed = api.get("/commitments").json()["items"]
+    assert [c["integrity"] is not None for c in listed] == [True]
+    assert api.get(f"/parties/{world.oic}").json()["integrity"] is None  # records the break does not touch
+    for visitor in visitor_of(services):
+        visitor.sign_in(api.keys[Role.AUDITOR])
+        page = visitor.open(f"/commitments/{world.commitment}", **{"Accept-Language": "ar"})
+        assert page.all("//*[@id='integrity'][@role='alert']") and str(position) in page.words()
+        assert not visitor.open(f"/parties/{world.oic}").all("//*[@id='integrity']")

@@ -161,7 +161,7 @@ async def get_commitment(
     ``async`` (run on the event loop, not in a worker thread): reading one commitment now is one
     indexed read of its read-model document (decision 0038), shorter than the thread hop."""
     if version is None and as_of is None:
-        return latest(catalogue, "commitment", commitment_id, lambda: tracker.commitments.get(commitment_id))
+        return latest(catalogue, tracker.histories.integrity, "commitment", commitment_id, lambda: tracker.commitments.get(commitment_id))
     return resource(tracker.commitments.get(commitment_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
@@ -170,7 +170,7 @@ def commitment_history(commitment_id: UUID, tracker: TrackerDep, _: ReaderDep, c
                        limit: HistoryLimit = 100) -> JSONResponse:
     """Every event of the commitment in order: type, version, recorded time, actor, payload."""
     return history(commitment_id, lambda after, n: tracker.histories.events(Commitment, commitment_id, after, n),
-                   cursor, limit)
+                   cursor, limit, tracker.histories.integrity.of(str(commitment_id)))
 
 
 @router.post("/{commitment_id}/suspend", response_model=CommitmentView, summary="Suspend it by a decision",

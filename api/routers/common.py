@@ -2,7 +2,7 @@
 
 import dataclasses
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query
 from fastapi.responses import JSONResponse
@@ -29,13 +29,15 @@ HistoryLimit = Annotated[int, Query(ge=1, le=1000)]
 
 
 def history(aggregate_id: object, read: Callable[[int, int], list[EventView]], cursor: str | None,
-            limit: int) -> JSONResponse:
-    """A page of an aggregate's events: ``read(after_version, limit)``."""
+            limit: int, integrity: dict[str, Any] | None = None) -> JSONResponse:
+    """A page of an aggregate's events: ``read(after_version, limit)``; ``integrity``: what the audit
+    chain's watcher found about the record (None: no open break touches it)."""
     after = cursors.decode(cursor, "history", cursors.VERSION)
     events = read(after[0] if after else 0, limit + 1)
     more = len(events) > limit
     return JSONResponse({"id": str(aggregate_id), "events": [dataclasses.asdict(e) for e in events[:limit]],
-                         "next_cursor": cursors.encode("history", events[limit - 1].version) if more else None})
+                         "next_cursor": cursors.encode("history", events[limit - 1].version) if more else None,
+                         "integrity": integrity})
 
 
 def timeline(aggregate_id: object, read: Callable[[int, int], tuple[list[EventView], int]], cursor: str | None,

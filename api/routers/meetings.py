@@ -76,14 +76,15 @@ def get_meeting(meeting_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep, 
                 version: VersionQuery = None, as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> Response:
     """The meeting now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
     if version is None and as_of is None:
-        return latest(catalogue, "meeting", meeting_id, lambda: tracker.meetings.get(meeting_id))
+        return latest(catalogue, tracker.histories.integrity, "meeting", meeting_id, lambda: tracker.meetings.get(meeting_id))
     return resource(tracker.meetings.get(meeting_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
 @router.get("/{meeting_id}/history", response_model=History)
 def meeting_history(meeting_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
                     limit: HistoryLimit = 100) -> JSONResponse:
-    return history(meeting_id, lambda after, n: tracker.histories.events(Meeting, meeting_id, after, n), cursor, limit)
+    return history(meeting_id, lambda after, n: tracker.histories.events(Meeting, meeting_id, after, n), cursor, limit,
+                   tracker.histories.integrity.of(str(meeting_id)))
 
 
 @router.post("/{meeting_id}/held", response_model=MeetingView)

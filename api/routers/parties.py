@@ -69,7 +69,7 @@ def get_party(party_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep, _: R
               version: VersionQuery = None, as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> Response:
     """The party now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
     if version is None and as_of is None:
-        return latest(catalogue, "party", party_id, lambda: tracker.parties.get(party_id))
+        return latest(catalogue, tracker.histories.integrity, "party", party_id, lambda: tracker.parties.get(party_id))
     return resource(tracker.parties.get(party_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
@@ -127,7 +127,8 @@ def party_digests(party_id: UUID, services: ServicesDep, _: ReaderDep,
 @router.get("/{party_id}/history", response_model=History)
 def party_history(party_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
                   limit: HistoryLimit = 100) -> JSONResponse:
-    return history(party_id, lambda after, n: tracker.histories.events(Party, party_id, after, n), cursor, limit)
+    return history(party_id, lambda after, n: tracker.histories.events(Party, party_id, after, n), cursor, limit,
+                   tracker.histories.integrity.of(str(party_id)))
 
 
 @router.get("/{party_id}/timeline", response_model=Timeline)

@@ -45,4 +45,5 @@ audit_breaks = Table(
     Column("problem", Text, nullable=False),
     Column("detected_at", UTCDateTime(), nullable=False),
     Column("resolved_at", UTCDateTime(), nullable=True),  # a later check of the whole chain found it intact
+    Column("record_id", String(36), nullable=True),  # the record the event there belongs to (None: it is gone)
 )

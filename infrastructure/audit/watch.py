@@ -105,13 +105,21 @@ class ChainWatch:
                     return
                 connection.execute(audit_breaks.delete().where(audit_breaks.c.position == result.first_broken))
                 connection.execute(insert(audit_breaks).values(position=result.first_broken, problem=result.problem,
-                                                               detected_at=now))
+                                                               detected_at=now,
+                                                               record_id=self._record_at(result.first_broken)))
                 log.error("the audit chain is broken at position %s: %s", result.first_broken, result.problem)
                 self.outbox.emit(connection, CHAIN_BROKEN, {"audit": {
                     "first_broken_position": result.first_broken, "problem": result.problem,
                     "detected_at": plain(now), "checked": result.checked}}, about=None)
         except IntegrityError:
             pass  # another process recorded the same break at the same moment, and told it
+
+    def _record_at(self, position: int | None) -> str | None:
+        """The record whose stored event is at ``position`` (None: no event is there any more)."""
+        if position is None:
+            return None
+        found = self.chain.recorder.select_notifications(position, 1, stop=position)
+        return str(found[0].originator_id) if found else None
 
     def state(self) -> ChainState:
         with self.engine.connect() as connection:
