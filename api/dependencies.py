@@ -48,7 +48,8 @@ async def known_query_parameters(request: Request) -> None:
     for name in request.query_params:
         if name not in known:
             accepted = ", ".join(sorted(known)) or "none"
-            raise UnknownParameter(f"unknown query parameter {name!r}; this operation takes: {accepted}", name)
+            raise UnknownParameter("unknown query parameter {name!r}; this operation takes: {accepted}", name,
+                                   name=name, accepted=accepted)
 
 
 async def get_services(request: Request) -> Services:
@@ -87,8 +88,9 @@ async def authenticate(request: Request, services: ServicesDep) -> Principal:
         wait = services.denials.too_many(request.client.host if request.client else "unknown")
         if wait is not None:
             raise TooManyAttempts(max(1, math.ceil(wait.total_seconds())))
-        raise Unauthenticated("the API key is unknown or revoked" if key else
-                              "this request needs an API key: send 'Authorization: Bearer <key>'")
+        if key:
+            raise Unauthenticated("the API key is unknown or revoked")
+        raise Unauthenticated("this request needs an API key: send 'Authorization: Bearer <key>'")
     request.state.principal = principal  # named in the denial log if a later check refuses it
     return principal
 
@@ -99,7 +101,7 @@ ReaderDep = Annotated[Principal, Depends(authenticate)]
 def writer(principal: Principal) -> Principal:
     """The key, if it may change records (the pages ask it too)."""
     if not principal.role.can_write:
-        raise Forbidden(f"a key with the {principal.role.value} role can read but not change anything")
+        raise Forbidden("a key with the {role} role can read but not change anything", role=principal.role.value)
     return principal
 
 
@@ -113,7 +115,7 @@ AnyWriterDep = Annotated[Principal, Depends(require_writer)]
 def feed_keeper(principal: Principal) -> Principal:
     """The key, if it may make calendar feeds (the pages ask it too)."""
     if not principal.role.can_keep_calendar_feeds:
-        raise Forbidden(f"a key with the {principal.role.value} role reads feeds made for it but makes none")
+        raise Forbidden("a key with the {role} role reads feeds made for it but makes none", role=principal.role.value)
     return principal
 
 
@@ -168,7 +170,7 @@ AuditorDep = Annotated[Principal, Depends(require_auditor)]
 def administrator(principal: Principal) -> Principal:
     """The key, if it is an admin's (the pages ask it too)."""
     if not principal.role.can_administer:
-        raise Forbidden(f"only an admin key may do this; this key has the {principal.role.value} role")
+        raise Forbidden("only an admin key may do this; this key has the {role} role", role=principal.role.value)
     return principal
 
 

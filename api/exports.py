@@ -36,8 +36,8 @@ def chosen(format_name: str | None, accept: str | None) -> str:
         media = ALIASES.get(media, media)
         if media in EXTENSIONS:
             return media
-    raise NotAcceptable(f"this list is exported as {', '.join(FORMATS.values())}: ask for one in Accept, "
-                        f"or with ?format={'|'.join(FORMATS)}")
+    raise NotAcceptable("this list is exported as {media}: ask for one in Accept, or with ?format={names}",
+                        media=", ".join(FORMATS.values()), names="|".join(FORMATS))
 
 
 def csv_lines(columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Iterator[bytes]:

@@ -34,6 +34,7 @@ from domain.errors import (
     IllegalTransition,
     InvalidValue,
     ReasonRequired,
+    Refusal,
 )
 from domain.meeting import MeetingNotOpen
 from infrastructure.persistence.idempotency import StillInProgress
@@ -42,13 +43,12 @@ PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("commitments.api")
 
 
-class ApiProblem(Exception):
+class ApiProblem(Refusal):
     """An error of the HTTP layer itself (credentials, headers, idempotency keys)."""
 
-    def __init__(self, detail: str, field: str | None = None, headers: dict[str, str] | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.field = field
+    def __init__(self, template: str, field: str | None = None, headers: dict[str, str] | None = None,
+                 **values: object) -> None:
+        super().__init__(template, field, **values)
         self.headers = headers or {}
 
 
@@ -83,8 +83,8 @@ class NotAcceptable(ApiProblem):
 
 class TooManyAttempts(ApiProblem):
     def __init__(self, wait_seconds: int) -> None:
-        super().__init__(f"too many requests with bad keys from this address: retry in {wait_seconds} s",
-                         headers={"Retry-After": str(wait_seconds)})
+        super().__init__("too many requests with bad keys from this address: retry in {seconds} s",
+                         headers={"Retry-After": str(wait_seconds)}, seconds=wait_seconds)
 
 
 # error class -> (status, problem type slug, title)

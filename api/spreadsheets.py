@@ -30,7 +30,7 @@ def read_table(data: bytes, name: str) -> Table:
         if any(cell not in (None, "") for cell in cells):
             filled.append((line, cells))
         if len(filled) > MAX_ROWS + HEADER_SEARCH:
-            raise InvalidValue(f"a file holds at most {MAX_ROWS} rows; split it", "file")
+            raise InvalidValue("a file holds at most {most} rows; split it", "file", most=MAX_ROWS)
     if not filled:
         raise InvalidValue("the file has no header row", "file")
     at = next((index for index, (_, cells) in enumerate(filled[:HEADER_SEARCH]) if _names_columns(cells)), 0)
@@ -50,8 +50,8 @@ def _csv_rows(data: bytes) -> Iterable[tuple[int, tuple[object, ...]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InvalidValue(f"the file is neither XLSX nor UTF-8 text (byte {error.start}): save it as "
-                           "'CSV UTF-8' or as an Excel workbook", "file") from None
+        raise InvalidValue("the file is neither XLSX nor UTF-8 text (byte {byte}): save it as 'CSV UTF-8' or as an "
+                           "Excel workbook", "file", byte=error.start) from None
     if "\x00" in text:
         raise InvalidValue("the file holds a NUL character: it is not a CSV file", "file")
     sample = text[:64 * 1024]
@@ -64,15 +64,15 @@ def _csv_rows(data: bytes) -> Iterable[tuple[int, tuple[object, ...]]]:
         for line, cells in enumerate(reader, start=1):
             yield line, tuple(cells)
     except csv.Error as error:
-        raise InvalidValue(f"the CSV file cannot be read: {error}", "file") from None
+        raise InvalidValue("the CSV file cannot be read: {error}", "file", error=str(error)) from None
 
 
 def _xlsx_rows(data: bytes) -> Iterable[tuple[int, tuple[object, ...]]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise InvalidValue(f"the workbook cannot be read ({type(error).__name__}): save it again as .xlsx",
-                           "file") from None
+        raise InvalidValue("the workbook cannot be read ({error}): save it again as .xlsx", "file",
+                           error=type(error).__name__) from None
     try:
         sheet = workbook.worksheets[0]
         for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):

@@ -100,7 +100,7 @@ class Drafts:
             try:
                 ids[ref] = tracker.records.ref(Party, UUID(ref), "parties").id
             except ValueError:
-                raise InvalidValue(f"{ref!r} is neither a party's id nor one of the new parties", "parties") from None
+                raise InvalidValue("{ref!r} is neither a party's id nor one of the new parties", "parties", ref=ref) from None
         done = Recorded(meeting_id=str(derived_id("report-meeting", report)))
         for ref, party in plan.new_parties.items():
             if _exists(tracker, ids[ref]):
@@ -210,7 +210,7 @@ def _check_text(text: str) -> None:
     if not isinstance(text, str) or not text.strip():
         raise InvalidValue("paste the report's text", "text")
     if len(text) > DOCUMENT_TEXT_MAX:
-        raise InvalidValue(f"a report is at most {DOCUMENT_TEXT_MAX} characters", "text")
+        raise InvalidValue("a report is at most {most} characters", "text", most=DOCUMENT_TEXT_MAX)
 
 
 def proposed(reading: Reading, text: str, published_on: date) -> dict[str, Any]:
@@ -290,13 +290,13 @@ class _Plan:
         meeting = dict(body.get("meeting") or {})
         for required in ("title", "starts_on", "time_zone"):
             if not meeting.get(required):
-                raise InvalidValue(f"the meeting needs its {required.replace('_', ' ')}", f"meeting.{required}")
+                raise InvalidValue("the meeting needs its {part}", f"meeting.{required}", part=required.replace("_", " "))
         if not (meeting.get("venue") or meeting.get("city")):
             raise InvalidValue("the meeting needs its venue (or at least its city)", "meeting.venue")
         commitments = list(body.get("commitments") or [])
         follow_ups = list(body.get("follow_ups") or [])
         if len(commitments) + len(follow_ups) > MAX_COMMITMENTS:
-            raise InvalidValue(f"at most {MAX_COMMITMENTS} commitments at once", "commitments")
+            raise InvalidValue("at most {most} commitments at once", "commitments", most=MAX_COMMITMENTS)
         agreements = list(body.get("agreements") or [])
         for name, items in (("commitments", commitments), ("follow_ups", follow_ups)):
             for index, item in enumerate(items):

@@ -2,6 +2,7 @@
 stood at an instant, as recorded by then or with the facts that had happened by then."""
 
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -12,11 +13,25 @@ from application.errors import NotFound
 from application.ports import Integrity
 from application.queries import Results
 from application.saving import Records
-from application.views import EventView, plain
+from application.scanner import SCHEDULER
+from application.views import AgreementView, CommitmentView, EventView, MeetingView, PartyView, plain
+from domain.agreement import Agreement
+from domain.commitment import Commitment
 from domain.effective import effective_on, is_late, replay_as_happened
 from domain.errors import InvalidValue
+from domain.meeting import Meeting
+from domain.party import Party
 
 A = TypeVar("A", bound=Aggregate)
+VIEWS: dict[type, Any] = {Commitment: CommitmentView, Meeting: MeetingView, Agreement: AgreementView, Party: PartyView}
+# The fields a reader follows in a record's history, each shown as "field: before → after".
+SHOWN: dict[type, tuple[str, ...]] = {
+    Commitment: ("status", "text", "lead_party_id", "supporting_party_ids", "due", "progress", "review_on", "notes",
+                 "weight", "themes", "escalation"),
+    Meeting: ("status", "title", "kind", "scheduled", "held", "venue", "participants"),
+    Agreement: ("title", "adopted_by", "rows"),
+    Party: ("names", "acronym", "kind", "parent_id", "escalation_ladder", "contacts"),
+}
 _EVENT_BOOKKEEPING = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
 
 
@@ -60,7 +75,8 @@ class Histories:
             raise InvalidValue("ask for a version or an instant, not both", "as_of")
         aggregate = self.as_of(cls, self.records.get(cls, aggregate_id).id, as_of, axis)
         if aggregate is None:
-            raise NotFound(f"{cls.__name__.lower()} as of {as_of.isoformat()}", aggregate_id)
+            raise NotFound(cls.__name__.lower(), aggregate_id, "the {kind} with id {identifier} did not exist yet as of "
+                           "{instant}", instant=as_of.isoformat())
         return aggregate
 
     def as_of(self, cls: type[A], aggregate_id: UUID | str, at: datetime, axis: str = "recorded") -> A | None:
@@ -71,6 +87,22 @@ class Histories:
             return replayed if isinstance(replayed, cls) else None
         versions = [event.originator_version for event in events if event.timestamp <= at]
         return self.records.load(cls, aggregate_id, versions[-1]) if versions else None
+
+    def changes(self, cls: type[Aggregate], aggregate_id: UUID | str) -> dict[int, list[dict[str, Any]]]:
+        """What each event of a record changed, by version: ``{"field", "before", "after"}`` for each
+        field a reader follows (``SHOWN``), worked out by replaying the record one event at a time."""
+        view = VIEWS[cls]
+        found: dict[int, list[dict[str, Any]]] = {}
+        aggregate, before = None, None
+        for event in self.records.events(self.records.get(cls, aggregate_id).id):
+            aggregate = event.mutate(aggregate)
+            after = asdict(view.of(aggregate))
+            if before is not None:
+                found[event.originator_version] = [
+                    {"field": name, "before": before[name], "after": after[name]}
+                    for name in SHOWN[cls] if before[name] != after[name]]
+            before = after
+        return found
 
     def events(self, cls: type[Aggregate], aggregate_id: UUID | str, after_version: int = 0,
                limit: int | None = None) -> list[EventView]:
@@ -87,12 +119,31 @@ class Histories:
                         key=lambda event: event.timestamp)
         return [event_view(event) for event in merged[offset:offset + limit]], len(merged)
 
+    def recent_changes(self, people: int = 15, looked_at: int = 200) -> "RecentChanges":
+        """What changed recently: the last ``people`` changes people made, newest first, and the facts
+        the scheduler recorded among the last ``looked_at`` events, counted by kind (twelve commitments
+        became overdue, three due soon), since the oldest of them."""
+        seen = self.recent(looked_at)
+        counts: dict[str, int] = {}
+        for event in seen:
+            if event.actor == SCHEDULER:
+                counts[event.type] = counts.get(event.type, 0) + 1
+        return RecentChanges(by_people=[e for e in seen if e.actor != SCHEDULER][:people], by_scheduler=counts,
+                             since=seen[-1].recorded_at if seen else None)
+
     def recent(self, limit: int = 20) -> list[EventView]:
         """The last events recorded, of every record, newest first: what changed recently."""
         store = self.records.store
         last = store.recorder.max_notification_id() or 0
         notifications = store.recorder.select_notifications(start=max(1, last - 2 * limit), limit=2 * limit + 1)
         return [event_view(store.mapper.to_domain_event(n)) for n in reversed(notifications)][:limit]
+
+
+@dataclass(frozen=True)
+class RecentChanges:
+    by_people: list[EventView]
+    by_scheduler: dict[str, int]  # event type -> how many, among the events looked at
+    since: str | None  # when the oldest event looked at was recorded
 
 
 def event_view(event: Any) -> EventView:

@@ -55,6 +55,7 @@ from domain.text import MultilingualText, language_code, optional_text
 from domain.written_dues import written_due
 
 MAX_ROWS = 20_000
+CORRECTED = "corrected by importing {file}"  # the reason of the corrections a later version of a file makes
 DEFAULT_BATCH = 500
 _ARABIC = re.compile("[\u0600-\u06ff]")
 
@@ -155,7 +156,7 @@ class MatrixImports:
         if not 1 <= batch_size <= 5_000:
             raise InvalidValue("a batch holds 1 to 5000 rows", "batch_size")
         if len(table.rows) > MAX_ROWS:
-            raise InvalidValue(f"a file holds at most {MAX_ROWS} rows; split it", "file")
+            raise InvalidValue("a file holds at most {most} rows; split it", "file", most=MAX_ROWS)
         columns = layout(table.headers)
         planned, unknown = self._plan(actor, agreement, meeting, columns, table, default_language, initial, progress)
         outcomes = [p.outcome for p in planned]
@@ -198,7 +199,7 @@ class MatrixImports:
         for start in range(0, len(ids), 500):
             existing.update(self.records.read_many(ids[start:start + 500]))
         when = self.records.now()
-        reason = f"corrected by importing {table.name}"
+        reason = CORRECTED.format(file=table.name)
         rows_by_key = {row_key(row.key): row for row in agreement.rows if row.key is not None}
         next_number = len(agreement.rows) + 1
         lines_of: dict[str, list[int]] = {}
@@ -343,13 +344,15 @@ class _Row:
                 unknown.setdefault(name, []).append(line)
             if missing:
                 listed = ", ".join(repr(name) for name in missing)
-                raise InvalidValue(f"no party is registered as {listed}: register it (or write its acronym) and "
-                                   "import again", field_name)
+                raise InvalidValue("no party is registered as {names}: register it (or write its acronym) and import "
+                                   "again", field_name, names=listed)
             return tuple(found)
 
         lead = parties("lead")
         if len(lead) != 1:
-            raise InvalidValue("a row names one lead party" if lead else "the row names no lead party", "lead")
+            if lead:
+                raise InvalidValue("a row names one lead party", "lead")
+            raise InvalidValue("the row names no lead party", "lead")
         partners = parties("partners") if columns.of("partners") else None
         due_columns = columns.of("due")
         timeframe = _cell(cells, due_columns[0]) if due_columns else None

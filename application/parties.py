@@ -42,17 +42,19 @@ class Parties:
         if parent_id is not None:
             self.records.ref(Party, parent_id, "parent_id")
         if short is not None:
-            taken, field = f"a party with the acronym {short!r} is already registered", "acronym"
+            taken = AlreadyExists("a party with the acronym {acronym!r} is already registered", "acronym",
+                                  acronym=short)
         else:
-            taken, field = f"a party named {text.texts[text.authentic]!r} is already registered", "names"
+            taken = AlreadyExists("a party named {name!r} is already registered", "names",
+                                  name=text.texts[text.authentic])
         if self.records.load(Party, identity(short, text)) is not None:
-            raise AlreadyExists(taken, field)
+            raise taken
         party = Party(names=text, acronym=short, kind=party_kind, parent_id=parent_id, actor=actor,
                       timestamp=self.records.now())
         try:
             return PartyView.of(self.records.create(party))
         except AlreadyExists:
-            raise AlreadyExists(taken, field) from None
+            raise taken from None
 
     def keep_ladder(self, party: UUID | str, actor: str, steps: Sequence[tuple[int, str]] | None,
                     reason: str | None = None, expected_version: int | None = None) -> PartyView:

@@ -93,7 +93,7 @@ def terms(query: str | None) -> list[tuple[str, ...]] | None:
     if not words:
         raise InvalidValue("the search has no words", "q")
     if len(words) > MAX_QUERY_TERMS:
-        raise InvalidValue(f"search with at most {MAX_QUERY_TERMS} words", "q")
+        raise InvalidValue("search with at most {most} words", "q", most=MAX_QUERY_TERMS)
     return words
 
 
@@ -105,7 +105,7 @@ def check_axis(axis: str) -> str:
 
 def check_limit(limit: int) -> int:
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidValue(f"limit is from 1 to {MAX_LIMIT}", "limit")
+        raise InvalidValue("limit is from 1 to {most}", "limit", most=MAX_LIMIT)
     return limit
 
 

@@ -129,7 +129,8 @@ class Records:
             raise NotFound(cls.__name__.lower(), aggregate_id)
         if version is not None and version != aggregate.version:
             if version > aggregate.version:
-                raise NotFound(f"version {version} of {cls.__name__.lower()}", aggregate_id)
+                raise NotFound(cls.__name__.lower(), aggregate_id, "the {kind} with id {identifier} has no version "
+                               "{version}", version=version)
             aggregate = self.store.repository.get(aggregate.id, version=version)
         return aggregate
 
@@ -163,7 +164,8 @@ class Records:
             self.save(aggregate, *others)
         except ConcurrentUpdate:
             if self.load(Aggregate, aggregate.id) is not None:
-                raise AlreadyExists(f"{type(aggregate).__name__.lower()} {aggregate.id} already exists") from None
+                raise AlreadyExists("the {kind} {identifier} already exists", None, kind=type(aggregate).__name__.lower(),
+                                    identifier=aggregate.id) from None
             raise
         return aggregate
 

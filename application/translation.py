@@ -83,4 +83,4 @@ def mail_address(value: str, field: str = "address") -> str:
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as error:
-        raise InvalidValue(f"not an e-mail address: {error}", field) from None
+        raise InvalidValue("not an e-mail address: {error}", field, error=str(error)) from None

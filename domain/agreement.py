@@ -166,7 +166,7 @@ class Agreement(Aggregate):
         if self.kind is not AgreementKind.ACTION_MATRIX:
             raise NotAnActionMatrix()
         if len(self.rows) >= MAX_MATRIX_ROWS:
-            raise InvalidValue(f"an action matrix has at most {MAX_MATRIX_ROWS} rows", "rows")
+            raise InvalidValue("an action matrix has at most {most} rows", "rows", most=MAX_MATRIX_ROWS)
         check_parties(lead_party_id, partner_party_ids, "partner_party_ids")
         row = MatrixRow(
             number=len(self.rows) + 1,
@@ -201,14 +201,14 @@ class Agreement(Aggregate):
         if self.kind is not AgreementKind.ACTION_MATRIX:
             raise NotAnActionMatrix()
         if len(self.rows) + len(added) > MAX_MATRIX_ROWS:
-            raise InvalidValue(f"an action matrix has at most {MAX_MATRIX_ROWS} rows", "rows")
+            raise InvalidValue("an action matrix has at most {most} rows", "rows", most=MAX_MATRIX_ROWS)
         for offset, row in enumerate(added, start=len(self.rows) + 1):
             if row.number != offset:
-                raise InvalidValue(f"the row {row.label!r} was planned as row {row.number}, but is row {offset} now",
-                                   "rows")
+                raise InvalidValue("the row {row!r} was planned as row {planned}, but is row {now} now", "rows",
+                                   row=row.label, planned=row.number, now=offset)
         for row in revised:
             if self.row(row.number) is None:
-                raise InvalidValue(f"the matrix has no row {row.number}", "rows")
+                raise InvalidValue("the matrix has no row {number}", "rows", number=row.number)
         for row in (*added, *revised):
             check_parties(row.lead_party_id, row.partner_party_ids, "partner_party_ids")
         if added:

@@ -123,7 +123,7 @@ def assessment_outcome(value: object) -> Status:
         return value
     outcome = next((status for status in ASSESSED if status.value == value), None)
     if outcome is None:
-        raise InvalidValue(f"unknown outcome {value!r}; an assessment is one of {choices}", "outcome")
+        raise InvalidValue("unknown outcome {value!r}; an assessment is one of {choices}", "outcome", value=value, choices=choices)
     return outcome
 
 
@@ -132,7 +132,7 @@ def reminder_days(values: tuple[int, ...] | list[int] | None) -> tuple[int, ...]
     if values is None:
         return DEFAULT_REMINDER_DAYS
     if len(values) > MAX_REMINDERS:
-        raise InvalidValue(f"at most {MAX_REMINDERS} reminders", "reminder_days")
+        raise InvalidValue("at most {most} reminders", "reminder_days", most=MAX_REMINDERS)
     for index, days in enumerate(values):
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
             raise InvalidValue("a reminder is a whole number of days from 1 to 365", f"reminder_days[{index}]")
@@ -143,7 +143,7 @@ def reminder_days(values: tuple[int, ...] | list[int] | None) -> tuple[int, ...]
 
 def evidence_list(items: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
     if len(items) > MAX_EVIDENCE:
-        raise InvalidValue(f"at most {MAX_EVIDENCE} pieces of evidence at once", "evidence")
+        raise InvalidValue("at most {most} pieces of evidence at once", "evidence", most=MAX_EVIDENCE)
     return tuple(items)
 
 
@@ -286,7 +286,7 @@ class Commitment(Aggregate):
             raise InvalidValue("a follow-up session, and only a follow-up session, names a series", "follow_up")
         if status not in INITIAL:
             choices = ", ".join(sorted(s.value for s in INITIAL))
-            raise InvalidValue(f"a commitment is recorded as one of {choices}", "status")
+            raise InvalidValue("a commitment is recorded as one of {choices}", "status", choices=choices)
 
     def _ensure_allowed(self, action: Action, reason: str | None = None, explained: bool = True) -> None:
         """``explained=False``: this change needs no reason, whatever the state."""
@@ -367,8 +367,8 @@ class Commitment(Aggregate):
         if delivered_on is not None and delivered_on > when.date():
             raise InvalidValue("a delivery cannot be dated in the future", "delivered_on")
         if delivered_on is not None and self.made_on is not None and delivered_on < self.made_on:
-            raise InvalidValue(f"a delivery cannot be dated before the commitment was made ({self.made_on})",
-                               "delivered_on")
+            raise InvalidValue("a delivery cannot be dated before the commitment was made ({made_on})",
+                               "delivered_on", made_on=self.made_on)
         self._delivered(
             evidence=evidence_list(evidence), delivered_on=delivered_on, note=note, actor=actor, timestamp=when
         )
@@ -510,8 +510,9 @@ class Commitment(Aggregate):
         ``None`` leaves the commitment open-ended from now on."""
         self._ensure_allowed(Action.REVISE_DUE, reason, explained=self.due is not None)
         if due == self.due and due_at == self.due_at:
-            raise InvalidValue("the new due is the same as the current one" if due else
-                               "the commitment has no due already", "due")
+            if due:
+                raise InvalidValue("the new due is the same as the current one", "due")
+            raise InvalidValue("the commitment has no due already", "due")
         self._due_revised(due=due, due_at=due_at, reason=reason, actor=actor, timestamp=when)
         self._clear_overdue("due revised", actor, when)
 
@@ -549,8 +550,9 @@ class Commitment(Aggregate):
         """The day the lead party wants to look at the commitment again (``None``: no review)."""
         self._ensure_allowed(Action.SCHEDULE_REVIEW, reason)
         if review_on == self.review_on:
-            raise InvalidValue("the commitment is to be reviewed on that day already" if review_on else
-                               "the commitment has no review date already", "review_on")
+            if review_on:
+                raise InvalidValue("the commitment is to be reviewed on that day already", "review_on")
+            raise InvalidValue("the commitment has no review date already", "review_on")
         self._review_scheduled(review_on=review_on, review_at=review_at, reason=reason, actor=actor, timestamp=when)
 
     @event("ReviewScheduled")

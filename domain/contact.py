@@ -42,12 +42,12 @@ def contact_id(party_id: UUID, address: str) -> UUID:
 
 class UnknownContact(DomainError):
     def __init__(self, contact: UUID) -> None:
-        super().__init__(f"the party has no contact {contact}", "contact_id")
+        super().__init__("the party has no contact {contact}", "contact_id", contact=contact)
 
 
 class TooManyContacts(DomainError):
     def __init__(self) -> None:
-        super().__init__(f"a party has at most {MOST_CONTACTS} contacts", "address")
+        super().__init__("a party has at most {most} contacts", "address", most=MOST_CONTACTS)
 
 
 @dataclass(frozen=True)

@@ -71,8 +71,11 @@ def time_zone(key: str, field_name: str = "time_zone") -> str:
         ZoneInfo(key)
     except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
         hint = _ZONE_HINTS.get(key)
-        advice = f"that city keeps {hint!r} time" if hint else "use an IANA name such as 'Asia/Riyadh'"
-        raise InvalidValue(f"unknown time zone {key!r}; {advice}", field_name) from None
+        if hint:
+            raise InvalidValue("unknown time zone {zone!r}; that city keeps {hint!r} time", field_name, zone=key,
+                               hint=hint) from None
+        raise InvalidValue("unknown time zone {zone!r}; use an IANA name such as 'Asia/Riyadh'", field_name,
+                           zone=key) from None
     return key
 
 
@@ -108,7 +111,7 @@ def local_day(instant: datetime, zone: str) -> date:
 def calendar_day(value: date, field_name: str) -> date:
     """A day of the years dues may fall in (1900 to 2200)."""
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise InvalidValue(f"the year must be between {EARLIEST_YEAR} and {LATEST_YEAR}", field_name)
+        raise InvalidValue("the year must be between {first} and {last}", field_name, first=EARLIEST_YEAR, last=LATEST_YEAR)
     return value
 
 
@@ -140,7 +143,8 @@ class Due:
             kind = Precision(precision)
         except ValueError:
             choices = ", ".join(p.value for p in Precision)
-            raise InvalidValue(f"unknown precision {precision!r}; use one of {choices}", f"{field_name}.precision") from None
+            raise InvalidValue("unknown precision {precision!r}; use one of {choices}", f"{field_name}.precision",
+                               precision=precision, choices=choices) from None
         zone = time_zone(time_zone_key, f"{field_name}.time_zone")
         if kind is Precision.RELATIVE:
             if value is not None:
@@ -151,10 +155,12 @@ class Due:
                 span = RelativeUnit(unit)
             except ValueError:
                 choices = ", ".join(u.value for u in RelativeUnit)
-                raise InvalidValue(f"unknown unit {unit!r}; use one of {choices}", f"{field_name}.unit") from None
+                raise InvalidValue("unknown unit {unit!r}; use one of {choices}", f"{field_name}.unit", unit=unit,
+                                   choices=choices) from None
             return cls(precision=kind, time_zone=zone, amount=amount, unit=span)
         if amount is not None or unit is not None:
-            raise InvalidValue(f"a {kind.value} due takes a value, not amount and unit", f"{field_name}.amount")
+            raise InvalidValue("a due in a {precision} takes a value, not amount and unit", f"{field_name}.amount",
+                               precision=kind.value)
         due = cls(precision=kind, time_zone=zone, value=value)
         due.last_day(None, field_name)  # refuses malformed and impossible dates
         return due
@@ -181,7 +187,8 @@ class Due:
         numbers = [int(group) for group in match.groups()]
         year = numbers[0]
         if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-            raise InvalidValue(f"the year must be between {EARLIEST_YEAR} and {LATEST_YEAR}", f"{field_name}.value")
+            raise InvalidValue("the year must be between {first} and {last}", f"{field_name}.value", first=EARLIEST_YEAR,
+                               last=LATEST_YEAR)
         try:
             if self.precision is Precision.YEAR:
                 return date(year, 12, 31)
@@ -192,7 +199,7 @@ class Due:
                 return date(year, numbers[1], monthrange(year, numbers[1])[1])
             return date(year, numbers[1], numbers[2])
         except ValueError:  # includes calendar.IllegalMonthError
-            raise InvalidValue(f"{self.value!r} is not a real date", f"{field_name}.value") from None
+            raise InvalidValue("{value!r} is not a real date", f"{field_name}.value", value=self.value) from None
 
     def resolve(self, meeting_ends_on: date | None = None, field_name: str = "due") -> datetime:
         """The UTC instant from which the commitment is late."""

@@ -47,19 +47,19 @@ class Ladder:
     @classmethod
     def of(cls, steps: Sequence[tuple[object, object]], field_name: str = "steps") -> "Ladder":
         if len(steps) > MOST_STEPS:
-            raise InvalidValue(f"a ladder has at most {MOST_STEPS} steps", field_name)
+            raise InvalidValue("a ladder has at most {most} steps", field_name, most=MOST_STEPS)
         checked: list[Step] = []
         for index, (days, to) in enumerate(steps):
             where = f"{field_name}[{index}]"
             if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MOST_DAYS:
-                raise InvalidValue(f"days overdue are a whole number from 0 to {MOST_DAYS}", f"{where}.days")
+                raise InvalidValue("days overdue are a whole number from 0 to {most}", f"{where}.days", most=MOST_DAYS)
             if checked and days <= checked[-1].days:
                 raise InvalidValue("each step comes more days overdue than the one before", f"{where}.days")
             try:
                 audience = to if isinstance(to, Audience) else Audience(to)
             except ValueError:
                 choices = ", ".join(a.value for a in Audience)
-                raise InvalidValue(f"a step tells one of {choices}", f"{where}.to") from None
+                raise InvalidValue("a step tells one of {choices}", f"{where}.to", choices=choices) from None
             checked.append(Step(days, audience))
         return cls(tuple(checked))
 
@@ -72,8 +72,8 @@ class Ladder:
                 continue
             days, _, to = part.partition(":")
             if not days.strip().isdigit():
-                raise InvalidValue(f"each step is days:audience, as in 30:parent_organisation (got {part!r})",
-                                   field_name)
+                raise InvalidValue("each step is days:audience, as in 30:parent_organisation (got {part!r})",
+                                   field_name, part=part)
             pairs.append((int(days), to.strip()))
         return cls.of(pairs, field_name)
 

@@ -113,14 +113,15 @@ def layout(headers: Sequence[str | None]) -> Layout:
             language = None
         twice = next((c for c in columns if c.field == field and c.language == language), None)
         if twice is not None:
-            raise InvalidValue(f"the columns {twice.header!r} and {str(header).strip()!r} both hold the {field}; "
-                               "keep one (or name each one's language: 'activity (ar)', 'activity (en)')", "headers")
+            raise InvalidValue("the columns {first!r} and {second!r} both hold the {column}; keep one (or name each "
+                               "one's language: 'activity (ar)', 'activity (en)')", "headers", first=twice.header,
+                               second=str(header).strip(), column=field)
         columns.append(Column(position, str(header).strip(), field, language))
     for field in REQUIRED:
         if not any(column.field == field for column in columns):
             names = ", ".join(repr(name) for name in COLUMNS[field][:2] + COLUMNS[field][-3:])
-            raise InvalidValue(f"no column holds the {field}: name one {names} (or another header of the "
-                               "documented table)", "headers")
+            raise InvalidValue("no column holds the {column}: name one {names} (or another header of the documented "
+                               "table)", "headers", column=field, names=names)
     return Layout(tuple(columns), tuple(ignored))
 
 
@@ -134,7 +135,7 @@ def row_key(value: object) -> str | None:
         value = value.date()
     key = " ".join(search_form(value.isoformat() if isinstance(value, date) else str(value)).split())
     if len(key) > MAX_KEY_LENGTH:
-        raise InvalidValue(f"a row's key is at most {MAX_KEY_LENGTH} characters", "key")
+        raise InvalidValue("a row's key is at most {most} characters", "key", most=MAX_KEY_LENGTH)
     return key or None
 
 

@@ -59,7 +59,7 @@ def session_number(value: int | None, field_name: str = "session_number") -> int
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SESSION_NUMBER:
-        raise InvalidValue(f"a session number is a whole number from 1 to {MAX_SESSION_NUMBER}", field_name)
+        raise InvalidValue("a session number is a whole number from 1 to {most}", field_name, most=MAX_SESSION_NUMBER)
     return value
 
 
@@ -148,7 +148,8 @@ class MeetingNotOpen(DomainError):
     """Only a scheduled or postponed meeting can be held, postponed or cancelled."""
 
     def __init__(self, status: "MeetingStatus", action: str) -> None:
-        super().__init__(f"cannot {action} a meeting that is {status.value}", "status")
+        super().__init__("cannot {action} a meeting that is {meeting_status}", "status", action=action,
+                         meeting_status=status.value)
 
 
 class Meeting(Aggregate):

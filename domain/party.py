@@ -100,8 +100,9 @@ class Party(Aggregate):
     def keep_ladder(self, ladder: Ladder | None, reason: str | None, actor: str, when: datetime) -> None:
         """Escalate what the party leads by its own ladder (None: by the deployment's again)."""
         if ladder == self.ladder:
-            raise InvalidValue("the party keeps this ladder already" if ladder is not None else
-                               "the party follows the deployment's ladder already", "steps")
+            if ladder is not None:
+                raise InvalidValue("the party keeps this ladder already", "steps")
+            raise InvalidValue("the party follows the deployment's ladder already", "steps")
         self._ladder_kept(ladder=ladder, reason=reason, actor=actor, timestamp=when)
 
     @event("LadderKept")

@@ -36,16 +36,16 @@ class Schedule:
     @classmethod
     def of(cls, every_months: int, first_due: date, until: date) -> "Schedule":
         if isinstance(every_months, bool) or not isinstance(every_months, int) or not 1 <= every_months <= MOST_MONTHS:
-            raise InvalidValue(f"a rule recurs every 1 to {MOST_MONTHS} months", "every_months")
+            raise InvalidValue("a rule recurs every 1 to {most} months", "every_months", most=MOST_MONTHS)
         for day, name in ((first_due, "first_due"), (until, "until")):
             if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-                raise InvalidValue(f"the year must be between {EARLIEST_YEAR} and {LATEST_YEAR}", name)
+                raise InvalidValue("the year must be between {first} and {last}", name, first=EARLIEST_YEAR, last=LATEST_YEAR)
         if until < first_due:
             raise InvalidValue("the rule must end on or after its first due", "until")
         schedule = cls(every_months, first_due, until)
         if len(schedule.dues()) > MOST_OCCURRENCES:
-            raise InvalidValue(f"a rule generates at most {MOST_OCCURRENCES} occurrences: recur less often or "
-                               "end sooner", "until")
+            raise InvalidValue("a rule generates at most {most} occurrences: recur less often or end sooner", "until",
+                               most=MOST_OCCURRENCES)
         return schedule
 
     def dues(self) -> tuple[date, ...]:

@@ -26,7 +26,7 @@ def weight(value: int | None, field_name: str = "weight") -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MOST_WEIGHT:
-        raise InvalidValue(f"a weight is a whole number from 1 to {MOST_WEIGHT}", field_name)
+        raise InvalidValue("a weight is a whole number from 1 to {most}", field_name, most=MOST_WEIGHT)
     return value
 
 

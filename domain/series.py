@@ -40,7 +40,7 @@ class Rhythm:
     @classmethod
     def of(cls, months: int, organiser_id: UUID) -> "Rhythm":
         if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MOST_MONTHS:
-            raise InvalidValue(f"a series meets every 1 to {MOST_MONTHS} months", "every_months")
+            raise InvalidValue("a series meets every 1 to {most} months", "every_months", most=MOST_MONTHS)
         if months > 100 and months % 12:
             raise InvalidValue("past 100 months, a series meets every whole number of years", "every_months")
         return cls(months, organiser_id)

@@ -35,7 +35,7 @@ def language_code(value: str, field_name: str = "language") -> str:
         raise InvalidValue("a language code is required", field_name)
     primary, *subtags = value.split("-")
     if primary.lower() not in ISO_639_1 or not all(_SUBTAG.match(s) for s in subtags):
-        raise InvalidValue(f"unknown language code {value!r} (use ISO 639-1, e.g. 'ar', 'en')", field_name)
+        raise InvalidValue("unknown language code {value!r} (use ISO 639-1, e.g. 'ar', 'en')", field_name, value=value)
     canonical = [primary.lower()]
     for subtag in subtags:
         canonical.append(subtag.upper() if len(subtag) == 2 else subtag)
@@ -94,26 +94,28 @@ def clean_text(value: str, field_name: str, max_length: int = LONG_TEXT_MAX) -> 
         raise InvalidValue("a text is required", field_name)
     surrogate = next((ch for ch in value if "\ud800" <= ch <= "\udfff"), None)
     if surrogate is not None:
-        raise InvalidValue(f"the text is not valid Unicode: it holds a lone surrogate ({_code(surrogate)})",
-                           field_name)
+        raise InvalidValue("the text is not valid Unicode: it holds a lone surrogate ({character})", field_name,
+                           character=_code(surrogate))
     text = unicodedata.normalize("NFC", value)
     if not text.strip():
         raise InvalidValue("the text is empty", field_name)
     if len(text) > max_length:
-        raise InvalidValue(f"the text is longer than {max_length} characters", field_name)
+        raise InvalidValue("the text is longer than {most} characters", field_name, most=max_length)
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text):
         raise InvalidValue("the text contains control characters", field_name)
     spoofing = next((ch for ch in text if ch in _BIDI_CONTROLS), None)
     if spoofing is not None:
-        raise InvalidValue(f"the text holds a direction override ({_code(spoofing)}), which can make it read as "
-                           "another; write it without", field_name)
+        raise InvalidValue("the text holds a direction override ({character}), which can make it read as another; "
+                           "write it without", field_name, character=_code(spoofing))
     hidden = _INVISIBLE if max_length <= SHORT_TEXT_MAX else _INVISIBLE - _JOINERS
     invisible = next((ch for at, ch in enumerate(text)
                       if ch in hidden and not (ch in _JOINERS and _needed_joiner(text, at))), None)
     if invisible is not None:
-        where = "a name or title" if max_length <= SHORT_TEXT_MAX else "a text"
-        raise InvalidValue(f"{where} cannot hold invisible characters ({_code(invisible)}); write it without",
-                           field_name)
+        if max_length <= SHORT_TEXT_MAX:
+            raise InvalidValue("a name or title cannot hold invisible characters ({character}) but where writing "
+                               "needs a joiner; write it without", field_name, character=_code(invisible))
+        raise InvalidValue("a text cannot hold invisible characters ({character}); write it without", field_name,
+                           character=_code(invisible))
     return text
 
 
@@ -146,7 +148,7 @@ class MultilingualText:
         for language, text in texts.items():
             code = language_code(language, f"{field_name}.texts.{language}")
             if code in cleaned:
-                raise InvalidValue(f"language {code!r} is given twice", f"{field_name}.texts.{language}")
+                raise InvalidValue("language {code!r} is given twice", f"{field_name}.texts.{language}", code=code)
             cleaned[code] = clean_text(text, f"{field_name}.texts.{language}", max_length)
         if authentic is None:
             if len(cleaned) > 1:

@@ -40,7 +40,7 @@ class Theme:
 
 class UnknownTheme(DomainError):
     def __init__(self, code: str, field_name: str) -> None:
-        super().__init__(f"no theme {code!r} in the list of themes", field_name)
+        super().__init__("no theme {code!r} in the list of themes", field_name, code=code)
 
 
 class ThemeList(Aggregate):
@@ -60,9 +60,9 @@ class ThemeList(Aggregate):
 
     def define(self, code: str, names: MultilingualText, actor: str, when: datetime) -> None:
         if any(theme.code == code for theme in self.themes):
-            raise InvalidValue(f"the theme {code!r} is in the list already", "code")
+            raise InvalidValue("the theme {code!r} is in the list already", "code", code=code)
         if len(self.themes) >= MOST_THEMES:
-            raise InvalidValue(f"the list holds at most {MOST_THEMES} themes", "code")
+            raise InvalidValue("the list holds at most {most} themes", "code", most=MOST_THEMES)
         self._defined(theme=Theme(code, names), actor=actor, timestamp=when)
 
     @event("Defined")
@@ -92,9 +92,9 @@ class ThemeList(Aggregate):
         """The codes, each a theme of the list not retired (or one the commitment carries already,
         ``kept``), without repeats, in the order given."""
         if len(codes) > MOST_PER_COMMITMENT:
-            raise InvalidValue(f"a commitment carries at most {MOST_PER_COMMITMENT} themes", field_name)
+            raise InvalidValue("a commitment carries at most {most} themes", field_name, most=MOST_PER_COMMITMENT)
         for index, code in enumerate(codes):
             theme = self.theme(theme_code(code, f"{field_name}[{index}]"), f"{field_name}[{index}]")
             if theme.retired and code not in kept:
-                raise InvalidValue(f"the theme {code!r} is retired", f"{field_name}[{index}]")
+                raise InvalidValue("the theme {code!r} is retired", f"{field_name}[{index}]", code=code)
         return tuple(dict.fromkeys(codes))

@@ -38,10 +38,11 @@ def commitment_event_type(event_name: str) -> str:
 
 def kinds(values: list[str], field_name: str = "kinds") -> tuple[str, ...]:
     if not values:
-        raise InvalidValue(f"ask for at least one kind: {', '.join(KINDS)}", field_name)
+        raise InvalidValue("ask for at least one kind: {kinds}", field_name, kinds=", ".join(KINDS))
     for index, value in enumerate(values):
         if value not in KINDS:
-            raise InvalidValue(f"unknown kind {value!r}; use {', '.join(KINDS)}", f"{field_name}[{index}]")
+            raise InvalidValue("unknown kind {value!r}; use {kinds}", f"{field_name}[{index}]", value=value,
+                               kinds=", ".join(KINDS))
     return tuple(sorted(set(values)))
 
 

@@ -43,9 +43,6 @@ _QUARTERS = {bare_word(search_form(word)): n for n, words in {
     4: ("fourth", "quatrième", "الرابع")}.items() for word in words}
 _QUARTER_WORDS = {bare_word(search_form(word)) for word in ("quarter", "trimestre", "الربع")}
 _MONTH_YEAR = re.compile(rf"^(?:(\d{{1,2}})\s+)?({MONTH_PATTERN})\.?\s*(\d{{1,2}})?,?\s+(\d{{4}})$")
-_EXAMPLES = ("a year (2024), a quarter (2024-Q3, Q3 2024), a month (2024-06, June 2024, يونيو 2024), a day "
-             "(2024-06-30, 30/06/2024), a span after the meeting (2 years, 18 months, سنتين) or 'ongoing' "
-             "(مستمر) for none")
 
 
 def span_words(text: str) -> list[str]:
@@ -96,7 +93,7 @@ def _calendar(text: str) -> tuple[str, str] | None:
 
 def written_due(value: object, time_zone: str, field: str) -> Due | None:
     """The due a timeframe cell states (None: empty, or written as ongoing); refused, naming the
-    field, when it is none of the forms this import reads (``_EXAMPLES``)."""
+    field, when it is none of the forms this reader reads."""
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -122,7 +119,9 @@ def written_due(value: object, time_zone: str, field: str) -> Due | None:
         start += 1
     calendar = _calendar(" ".join(written[start:end]))
     if calendar is None:
-        raise InvalidValue(f"{str(value)!r} is not a timeframe: write {_EXAMPLES}", field)
+        raise InvalidValue("{value!r} is not a timeframe: write a year (2024), a quarter (2024-Q3, Q3 2024), a month "
+                           "(2024-06, June 2024, يونيو 2024), a day (2024-06-30, 30/06/2024), a span after the "
+                           "meeting (2 years, 18 months, سنتين) or 'ongoing' (مستمر) for none", field, value=str(value))
     return Due.of(calendar[0], time_zone, calendar[1], field_name=field)
 
 

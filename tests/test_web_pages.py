@@ -339,15 +339,15 @@ def test_every_interface_string_has_an_arabic_and_a_french_translation() -> None
     from babel.messages.extract import extract_from_dir
     from babel.messages.pofile import read_po
 
-    from api.web import i18n, labels
+    from api.web import catalogues, i18n, labels
 
-    web = i18n.LOCALES.parent
-    method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
-    options = {"**/templates/**.html": {"trim_blocks": "True", "lstrip_blocks": "True"}}
     used = {message if isinstance(message, str) else message[0]
-            for _, _, message, _, _ in extract_from_dir(str(web), method_map, options,
-                                                      keywords={"_": None, "N_": None, "ngettext": (1, 2)})}
+            for source in catalogues.SOURCES
+            for _, _, message, _, _ in extract_from_dir(str(catalogues.ROOT / source), catalogues.METHOD_MAP,
+                                                      catalogues.OPTIONS, keywords=catalogues.KEYWORDS)
+            if message}
     assert "Overview" in used and "overdue" in used and "A reason is required" in labels.TITLES
+    assert "the text is empty" in used and "no {kind} with id {identifier}" in used  # refusals' words too
     for language in ("ar", "fr"):
         with (i18n.LOCALES / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
             catalogue = read_po(source)
@@ -587,8 +587,8 @@ def test_the_recording_flow_keeps_everything_typed_while_parties_are_found_and_r
     typed = {"title_ar": "الاجتماع التشاوري الثاني", "title_en": "Second consultative meeting", "title_authentic": "ar",
              "kind": "bilateral_talk", "starts_on": "2022-07-10", "ends_on": "2022-07-11",
              "venue_city": "القاهرة", "time_zone": "Africa/Cairo"}
-    ministry = visitor.post("/record/party", {**typed, "name_ar": "وزارة الخارجية المصرية", "kind": "ministry",
-                                              "parent_id": ""} | {"kind": "ministry"})
+    ministry = visitor.post("/record/party", {**typed, "name_ar": "وزارة الخارجية المصرية", "party_kind": "ministry",
+                                              "parent_id": ""})
     assert ministry.status == 200, ministry.words()[:400]
     shown = dict(fields_of(ministry, "//form[@id='record-meeting']"))
     assert (shown["title_ar"], shown["venue_city"], shown["starts_on"], shown["time_zone"]) == (
@@ -652,3 +652,81 @@ def test_a_commitment_asked_for_as_of_a_day_before_it_existed_says_so_in_the_rea
     page = visitor.open(f"/commitments/{world.commitment}?as_of=2020-01-01&axis={axis}", **{"Accept-Language": "ar"})
     assert page.status == 200 and said in page.words()
     assert page.all("//form[@method='get']//input[@id='as_of'][@value='2020-01-01']")
+
+
+# -- pages a coordinator reads without effort -------------------------------------------------------------
+
+def test_a_history_entry_says_what_changed_in_the_readers_words(recorded, visitor: Visitor, clock: FrozenClock
+                                                                ) -> None:
+    api, world = recorded
+    api.post(f"/commitments/{world.commitment}/progress", {"percent": 40})
+    clock.advance(days=1)
+    api.post(f"/commitments/{world.commitment}/progress", {"percent": 60})
+    api.post(f"/commitments/{world.commitment}/due", {"due": {"precision": "year", "value": "2025"},
+                                                      "reason": "the working group asked for more time"})
+    visitor.sign_in(key(api, Role.COORDINATOR))
+    english = visitor.open(f"/commitments/{world.commitment}").words()
+    assert "progress: 40% → 60%" in english and "progress reported" in english and "ProgressReported" not in english
+    assert "due: 2 years after the meeting → 2025" in english
+    assert "by coordinator key" in english and "key_" not in english
+    arabic = visitor.open(f"/commitments/{world.commitment}", **{"Accept-Language": "ar"}).words()
+    assert "التقدم: 40% ← 60%" in arabic and "ProgressReported" not in arabic
+
+
+def test_what_changed_recently_shows_peoples_changes_first_and_counts_the_schedulers_facts(
+        recorded, visitor: Visitor, services: Services, clock: FrozenClock) -> None:
+    api, world = recorded
+    for n in range(3):
+        api.created("/commitments", commitment(world.meeting, world.iofs, text={"texts": {"en": f"Task {n}"}},
+                                               due={"precision": "day", "value": "2023-06-30"}))
+    clock.set(clock.now.replace(year=2025))
+    services.scanner.tick()
+    api.post(f"/commitments/{world.commitment}/progress", {"percent": 10})
+    visitor.sign_in(key(api, Role.AUDITOR))
+    recent = visitor.open("/").all("//section[@aria-labelledby='recent-title']")[0]
+    words = " ".join(recent.text_content().split())
+    assert "4 commitments became overdue" in words
+    entries = recent.xpath(".//ol[@class='timeline']/li")
+    assert "progress reported" in " ".join(entries[0].text_content().split())
+    assert not [li for li in entries if "became overdue" in li.text_content()]  # counted, not listed one by one
+
+
+def test_the_likely_actions_come_first_and_the_rest_behind_one_disclosure(recorded, visitor: Visitor) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.COORDINATOR))
+    page = visitor.open(f"/commitments/{world.commitment}")
+    section = page.all("//section[@id='actions']")[0]
+    first = [" ".join(s.text_content().split()) for s in section.xpath("./details[@class='action']/summary")]
+    assert first == ["Report progress", "Deliver", "Revise the due"]
+    more = section.xpath("./details[@class='more-actions']//details[@class='action']/summary")
+    assert {" ".join(s.text_content().split()) for s in more} >= {"Start", "Cancel", "Assess"}
+    tabbable = page.all("//a[@href] | //button | //input[not(@type='hidden')] | //select | //textarea | //summary")
+    reach = next(i for i, element in enumerate(tabbable) if element.tag == "summary"
+                 and "Report progress" in element.text_content())
+    assert reach <= 22, f"{reach} stops before Report progress"  # 36 before the actions came first
+    rule = section.xpath("./details[1]//p[@class='rule']")[0].text_content()
+    assert rule == "Its status stays as it is. It needs a whole percentage, from 0 to 100."
+    arabic = visitor.open(f"/commitments/{world.commitment}", **{"Accept-Language": "ar"})
+    assert "in_progress" not in arabic.words() and "any open state" not in arabic.words()
+
+
+@SQLITE_ONLY
+def test_arabic_pages_use_arabic_commas_and_the_digits_the_reader_chose(recorded, visitor: Visitor) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.AUDITOR))
+    visitor.client.headers["Accept-Language"] = "ar"
+    listed = visitor.open("/commitments").all("//table[contains(@class, 'commitments')]//tbody/tr[1]/td[2]")[0]
+    assert "، " in listed.text_content() and "," not in listed.text_content()
+    latin = visitor.open(f"/commitments/{world.commitment}").words()
+    assert "20 يوليو 2022" in latin.replace("\u00a0", " ")
+    visitor.open("/digits?digits=arab&next=/app/")
+    chosen = visitor.open(f"/commitments/{world.commitment}").words().replace("\u00a0", " ")
+    assert "٢٠ يوليو ٢٠٢٢" in chosen and "20 يوليو 2022" not in chosen
+
+
+def test_a_date_never_breaks_across_lines() -> None:
+    from api.web.i18n import Formats
+
+    for language in ("ar", "en", "fr"):
+        written = Formats(language).day("2024-07-20")
+        assert " " not in written and "-" not in written and "\u00a0" in written

@@ -102,7 +102,8 @@ def agreement_as_iati(agreement_id: UUID, services: ServicesDep, _: ReaderDep) -
     meeting = tracker.meetings.get(agreement.meeting_id)
     made = list(matching(tracker.histories, services.catalogue, CommitmentFilter(agreement=agreement_id)))
     if not made:  # an IATI file holds at least one activity
-        raise NotFound("commitments of the agreement (an IATI file needs one activity at least)", agreement_id)
+        raise NotFound("agreement", agreement_id, "the agreement {identifier} has no commitment yet: an IATI file "
+                                                  "needs one activity at least")
     meeting_url = (f"{settings.public_url.rstrip('/')}/app/meetings/{meeting.id}" if settings.public_url
                    else f"urn:uuid:{meeting.id}")
     body = iati.activities(agreement, meeting, made, tracker.parties.get, {

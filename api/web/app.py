@@ -16,6 +16,8 @@ from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import problems
+from api.web.forms import shape_refusal
+from api.web.labels import N_
 from api.web.page import error_page
 from api.web.pages import (
     admin,
@@ -48,46 +50,47 @@ def _sign_in_first(request: Request, error: Exception) -> Response:
 
 
 def _answered(request: Request, error: Exception) -> Response:
-    """An error the service knows, as a page: its title in the reader's language, the rule's own words."""
+    """An error the service knows, as a page: its title and the rule's own words in the reader's language."""
     status, _, title = problems.classify(error) or (500, "internal-error", "Internal error")
     if status in (401, 403):
         problems.log_denial(request, status, getattr(error, "detail", str(error)))
-    return _page_for(request, status, title, getattr(error, "detail", str(error)))
+    return _page_for(request, status, title, error)
 
 
 def _database_error(request: Request, error: Exception) -> Response:
     if problems.connection_lost(error):
         log.warning("database connection lost on %s %s: %s", request.method, request.url.path, error)
         return _page_for(request, 503, problems.CONNECTION_LOST[2],
-                         "the connection to the database was lost and is being replaced: try again in a moment")
+                         N_("the connection to the database was lost and is being replaced: try again in a moment"))
     return _unexpected(request, error)
 
 
 def _forged(request: Request, error: Exception) -> Response:
-    reason = "the form was not sent by a page of this session (no valid CSRF token)"
+    reason = N_("the form was not sent by a page of this session (no valid CSRF token)")
     problems.log_denial(request, 403, reason)
     return _page_for(request, 403, "This form was refused", reason)
 
 
 def _invalid(request: Request, error: RequestValidationError) -> Response:
     first = error.errors()[0] if error.errors() else {"loc": (), "msg": "invalid"}
-    field = ".".join(str(part) for part in first.get("loc", ()) if part not in ("query", "path", "body"))
-    return _page_for(request, 422, "A value is not valid", f"{field}: {first.get('msg', 'invalid')}")
+    return _page_for(request, 422, "A value is not valid", shape_refusal(first, skip=("query", "path", "body")))
 
 
 def _http(request: Request, error: StarletteHTTPException) -> Response:
     title = {404: "Not found", 405: "Method not allowed"}.get(error.status_code, "HTTP error")
-    return _page_for(request, error.status_code, title, str(error.detail))
+    words = {404: N_("there is no page at this address"), 405: N_("this page does not take that kind of request")}
+    return _page_for(request, error.status_code, title, words.get(error.status_code, str(error.detail)))
 
 
-def _page_for(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
+def _page_for(request: Request, status: int, title: str, detail: Exception | str) -> HTMLResponse:
+    """The error page: its words in the reader's language (an error's, or words of the pages' own)."""
     services = request.state.services
     return error_page(request, visitor(request, services), status, title, detail)
 
 
 def _unexpected(request: Request, error: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return _page_for(request, 500, "Internal error", "the service failed; the error is logged")
+    return _page_for(request, 500, "Internal error", N_("the service failed; the error is logged"))
 
 
 def create_web_app() -> FastAPI:

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
 
+from api.web.labels import N_
 from application.exports import TEXT_LANGUAGES
 from domain.errors import InvalidValue
 
@@ -78,15 +79,42 @@ def due(form: Mapping[str, Any], prefix: str) -> dict[str, Any] | None:
     return {name: sent for name, sent in given.items() if sent is not None}
 
 
+# What the request schemas' checks refuse (pydantic's error types), in words a page says in the reader's
+# language; a type not here keeps pydantic's own English words.
+SHAPES = {
+    "missing": N_("a value is required"), "string_too_long": N_("at most {max_length} characters"),
+    "string_too_short": N_("at least {min_length} characters"), "too_long": N_("at most {max_length} items"),
+    "too_short": N_("at least {min_length} items"), "int_parsing": N_("write a whole number"),
+    "int_type": N_("write a whole number"), "int_from_float": N_("write a whole number"),
+    "uuid_parsing": N_("this is not the id of a record"), "uuid_type": N_("this is not the id of a record"),
+    "date_parsing": N_("write a date like 2024-07-01"), "date_from_datetime_parsing": N_("write a date like 2024-07-01"),
+    "date_type": N_("write a date like 2024-07-01"), "greater_than_equal": N_("at least {ge}"),
+    "less_than_equal": N_("at most {le}"), "greater_than": N_("more than {gt}"), "less_than": N_("less than {lt}"),
+    "literal_error": N_("choose one of {expected}"), "enum": N_("choose one of {expected}"),
+    "bool_parsing": N_("choose yes or no"), "string_pattern_mismatch": N_("this is not written as it should be"),
+}
+
+
+def shape_refusal(first: Mapping[str, Any], skip: tuple[str, ...] = ()) -> InvalidValue:
+    """The first error of a request schema's check, as a refusal naming its field."""
+    field = ".".join(str(part) for part in first.get("loc", ()) if part not in skip) or None
+    template = SHAPES.get(str(first.get("type")))
+    if template is None:
+        return InvalidValue(str(first.get("msg", "invalid")), field)
+    context = {name: str(value) for name, value in (first.get("ctx") or {}).items()}
+    try:
+        return InvalidValue(template, field, **context)
+    except (KeyError, IndexError):
+        return InvalidValue(str(first.get("msg", "invalid")), field)
+
+
 def checked(schema: type[S], fields: dict[str, Any]) -> S:
     """The form's values as a request body; a value of the wrong shape is refused as the JSON API
     refuses it (422, naming the field)."""
     try:
         return schema.model_validate({k: v for k, v in fields.items() if v is not None})
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first.get("loc", ())) or None
-        raise InvalidValue(first.get("msg", "invalid"), field) from None
+        raise shape_refusal(error.errors()[0]) from None
 
 
 def evidence(form: Mapping[str, Any], most: int = 3) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ English is the language of the templates' message ids; Arabic and French have ca
 """
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -51,6 +52,26 @@ def negotiate(accept_language: str | None, chosen: str | None = None) -> str:
 
 
 @cache
+def language_name(reader: str) -> Callable[[str], str]:
+    """The name of a language in the reader's language ("الإنجليزية" for ``en`` to an Arabic reader), as
+    CLDR writes it; a code it does not know stays as written."""
+    names = _locale(reader).languages
+
+    def name(code: str) -> str:
+        return names.get(code.replace("-", "_")) or names.get(code.split("-")[0]) or code
+
+    return name
+
+
+@cache
+def message_ids() -> frozenset[str]:
+    """Every message id of the interface (the template catalogue's), plural forms by their singular."""
+    with (LOCALES / "messages.pot").open("rb") as source:
+        catalogue = read_po(source)
+    return frozenset(m.id if isinstance(m.id, str) else m.id[0] for m in catalogue if m.id)
+
+
+@cache
 def translations(language: str) -> NullTranslations:
     """The catalogue of a language, compiled in memory from its ``.po`` file (no build step)."""
     po = LOCALES / language / "LC_MESSAGES" / "messages.po"
@@ -87,20 +108,32 @@ def shown(text: dict[str, Any] | None, language: str) -> Shown | None:
     return Shown(texts[first], first, direction(first), first != authentic)
 
 
-class Formats:
-    """Dates, instants and numbers written for one interface language (Babel's CLDR data)."""
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
-    def __init__(self, language: str, hijri: bool = False) -> None:
+
+class Formats:
+    """Dates, instants and numbers written for one interface language (Babel's CLDR data), in the
+    digits the reader chose (``latn`` 0123 or ``arab`` ٠١٢٣). A date or an instant never breaks
+    across lines: its spaces are no-break spaces and its hyphens no-break hyphens."""
+
+    def __init__(self, language: str, hijri: bool = False, digits: str = "latn") -> None:
         self.language = language
         self.locale = _locale(language)
         self.hijri = hijri
+        self.digits = "arab" if digits == "arab" else "latn"
+
+    def _written(self, text: str, whole: bool = True) -> str:
+        if self.digits == "arab":
+            text = text.translate(ARABIC_INDIC)
+        return text.replace(" ", "\u00a0").replace("-", "\u2011") if whole else text
 
     def day(self, value: date | str | None) -> str:
         if value is None or value == "":
             return ""
         day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
         written = format_date(day, format="long", locale=self.locale)
-        return f"{written} ({self.hijri_day(day)})" if self.hijri and self.hijri_day(day) else written
+        hijri = self.hijri_day(day) if self.hijri else ""
+        return self._written(written) + (f" ({self._written(hijri)})" if hijri else "")
 
     def hijri_day(self, day: date) -> str:
         """The day in the Hijri (Umm al-Qura) calendar, where the calendar's tables reach (1924–2077)."""
@@ -115,8 +148,8 @@ class Formats:
         if value is None or value == "":
             return ""
         tz = _zone(zone)
-        return format_datetime(_moment(value).astimezone(tz), format="medium", tzinfo=tz, locale=self.locale) + (
-            "" if zone else " UTC")
+        return self._written(format_datetime(_moment(value).astimezone(tz), format="medium", tzinfo=tz,
+                                             locale=self.locale) + ("" if zone else " UTC"))
 
     def due_day(self, due_at: datetime | str | None, zone: str | None) -> str:
         """The last day a due allows, in its time zone: a due passes at the first instant after it."""
@@ -131,20 +164,21 @@ class Formats:
         try:
             year = int(value[:4])
             if precision == "year":
-                return format_date(date(year, 1, 1), "y", locale=self.locale)
+                return self._written(format_date(date(year, 1, 1), "y", locale=self.locale))
             if precision == "quarter":
-                return format_date(date(year, 3 * int(value[-1]), 1), "QQQQ y", locale=self.locale)
+                return self._written(format_date(date(year, 3 * int(value[-1]), 1), "QQQQ y", locale=self.locale))
             if precision == "month":
-                return format_date(date(year, int(value[5:7]), 1), "LLLL y", locale=self.locale)
+                return self._written(format_date(date(year, int(value[5:7]), 1), "LLLL y", locale=self.locale))
             return self.day(value)
         except ValueError:
             return value
 
     def number(self, value: int | float) -> str:
-        return format_decimal(value, locale=self.locale)
+        return self._written(format_decimal(value, locale=self.locale, numbering_system=self.digits), whole=False)
 
     def percent(self, value: int | float) -> str:
-        return format_percent(value / 100, locale=self.locale)
+        written = format_percent(value / 100, locale=self.locale, numbering_system=self.digits)
+        return self._written(written.replace("%", "٪") if self.digits == "arab" else written, whole=False)
 
 
 def _moment(value: datetime | str) -> datetime:

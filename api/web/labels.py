@@ -3,7 +3,10 @@
 Each is marked with ``N_`` so that message extraction finds it; the templates translate them when
 they show them (``label('status', c.status)``)."""
 
+import re
 from collections.abc import Callable
+
+from application import drafts, imports
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
@@ -57,8 +60,83 @@ LABELS: dict[str, dict[str, str]] = {
     "audience": {"lead_party": N_("the lead party"), "parent_organisation": N_("its parent organisation"),
                  "meeting_chairs": N_("the chairs of its meeting")},
     "frequency": {"daily": N_("daily"), "weekly": N_("weekly"), "none": N_("none")},
+    # What happened, by the name of the event stored (every event of every record; a test checks none is missing).
+    "event": {
+        "Recorded": N_("recorded"), "Registered": N_("registered"), "Scheduled": N_("scheduled"),
+        "Adopted": N_("adopted"), "Stated": N_("stated"), "Defined": N_("defined"), "Opened": N_("opened"),
+        "Agreed": N_("agreed"), "Noted": N_("noted"), "Started": N_("started"), "Stalled": N_("stalled"),
+        "Suspended": N_("suspended"), "Resumed": N_("resumed"), "Delivered": N_("delivered"),
+        "DeliveryRejected": N_("delivery rejected"), "Assessed": N_("assessed"), "Reopened": N_("reopened"),
+        "Cancelled": N_("cancelled"), "Superseded": N_("superseded"), "ProgressReported": N_("progress reported"),
+        "DueRevised": N_("due revised"), "ReviewScheduled": N_("review day set"), "Corrected": N_("corrected"),
+        "Reweighed": N_("weight changed"), "ThemesChosen": N_("themes chosen"), "MarkedOverdue": N_("became overdue"),
+        "OverdueCleared": N_("no longer overdue"), "DueSoon": N_("became due soon"), "ReviewDue": N_("review due"),
+        "Escalated": N_("escalated"), "EscalationCleared": N_("escalation cleared"), "SessionHeld": N_("session held"),
+        "Held": N_("held"), "Postponed": N_("postponed"), "DocumentAdded": N_("document added"),
+        "RowAdded": N_("matrix row added"), "RowsImported": N_("matrix rows imported"),
+        "RowsRevised": N_("matrix rows revised"), "LadderKept": N_("escalation ladder kept"),
+        "ContactKept": N_("contact kept"), "ContactRemoved": N_("contact removed"),
+        "ContactUnsubscribed": N_("contact unsubscribed"), "Renamed": N_("renamed"), "Retired": N_("retired"),
+        "Rescheduled": N_("rescheduled"), "Ended": N_("ended"), "RhythmStated": N_("rhythm stated"),
+        "Created": N_("created"), "SessionAwaited": N_("session awaited"),
+        "SessionRecorded": N_("session recorded"), "NoLongerAwaited": N_("no longer awaited"),
+    },
+    # The fields a history shows as "field: before → after" (``application.histories.SHOWN``).
+    "field": {
+        "status": N_("status"), "text": N_("text"), "lead_party_id": N_("lead party"),
+        "supporting_party_ids": N_("supporting parties"), "due": N_("due"), "progress": N_("progress"),
+        "review_on": N_("review day"), "notes": N_("notes"), "weight": N_("weight"), "themes": N_("themes"),
+        "escalation": N_("escalation"), "title": N_("title"), "kind": N_("kind"), "scheduled": N_("scheduled days"),
+        "held": N_("days held"), "venue": N_("venue"), "participants": N_("participants"),
+        "adopted_by": N_("adopted by"), "rows": N_("matrix rows"), "names": N_("names"), "acronym": N_("acronym"),
+        "parent_id": N_("parent organisation"), "escalation_ladder": N_("escalation ladder"),
+        "contacts": N_("contacts"),
+    },
+    # Who recorded an event when it was not a key: the service's own actors.
+    "actor": {"scheduler": N_("the scheduler"), "unsubscribe-link": N_("the contact's own unsubscribe link")},
+    "webhook_kind": {"overdue": N_("overdue"), "due_soon": N_("due soon"), "review_due": N_("review due"),
+                     "escalated": N_("escalated"), "lifecycle": N_("every other change of a commitment"),
+                     "operations": N_("the service's own troubles"), "all": N_("everything")},
+    "webhook_type": {
+        "commitment.overdue": N_("became overdue"), "commitment.due_soon": N_("became due soon"),
+        "commitment.review_due": N_("review due"), "commitment.escalated": N_("escalated"),
+        "subscription.disabled": N_("subscription disabled"), "delivery.exhausted": N_("delivery given up"),
+        "audit.chain_broken": N_("audit chain broken"),
+    },
+    # What an action needs besides the states it is allowed from (``domain.lifecycle.ALSO_NEEDS``).
+    "needs": {"suspend": N_("It needs the reference of the decision that suspends it."),
+              "deliver": N_("It needs evidence: what shows it was delivered."),
+              "supersede": N_("It needs the new commitment and the meeting that replaced this one."),
+              "report_progress": N_("It needs a whole percentage, from 0 to 100.")},
+    # The verbs refusals name ("cannot {action} a commitment that is …", "a reason is required to {action}").
+    "verb": {"agree": N_("agree to"), "note": N_("note"), "start": N_("start"), "stall": N_("mark as stalled"),
+             "suspend": N_("suspend"), "resume": N_("resume"), "deliver": N_("deliver"),
+             "reject delivery": N_("reject the delivery of"), "assess": N_("assess"), "reopen": N_("reopen"),
+             "cancel": N_("cancel"), "supersede": N_("supersede"), "report progress": N_("report progress on"),
+             "revise due": N_("revise the due of"), "schedule review": N_("set the review day of"),
+             "reweigh": N_("change the weight of"), "correct": N_("correct"),
+             "record as held": N_("record as held"), "postpone": N_("postpone"),
+             "change a recurring commitment's rule": N_("change a recurring commitment's rule"),
+             "end a recurring commitment": N_("end a recurring commitment")},
+    # The kinds of record refusals name ("no {kind} with id …").
+    "record_kind": {"commitment": N_("commitment"), "meeting": N_("meeting"), "agreement": N_("agreement"),
+                    "party": N_("party"), "recurrence": N_("recurring commitment"), "series": N_("meeting series"),
+                    "meeting series": N_("meeting series"), "themelist": N_("list of themes"), "theme": N_("theme"),
+                    "delivery": N_("delivery"), "calendar feed": N_("calendar feed"),
+                    "subscription": N_("subscription"), "key": N_("API key"), "contact": N_("contact"),
+                    "change": N_("change"), "matrix row": N_("matrix row")},
     "role_of_key": {"admin": N_("administrator"), "coordinator": N_("coordinator"), "auditor": N_("auditor")},
 }
+
+
+def webhook_typer(label: Callable[[str, str | None], str]) -> Callable[[str], str]:
+    """``webhook_type("commitment.delivery_rejected")``: what a webhook told, in the reader's words."""
+    def webhook_type(event_type: str) -> str:
+        if event_type in LABELS["webhook_type"]:
+            return label("webhook_type", event_type)
+        name = "".join(part.capitalize() for part in event_type.removeprefix("commitment.").split("_"))
+        return label("event", name) if name in LABELS["event"] else event_type
+    return webhook_type
 
 
 def labeller(translate: Callable[[str], str]) -> Callable[[str, str | None], str]:
@@ -87,3 +165,27 @@ TITLES = (
     N_("The request with this Idempotency-Key is still being carried out"),
     N_("This form was refused"), N_("Internal error"), N_("Method not allowed"), N_("HTTP error"),
 )
+
+
+# What a check of the audit chain may find wrong (``infrastructure.audit.chain``), said in the reader's words.
+CHAIN_PROBLEMS = (N_("an event was inserted that the chain never saw"),
+                  N_("the stored event, or one before it, differs from what was chained"),
+                  N_("a chained event is missing from the log"))
+
+# The reasons the service itself writes into events (a file's corrections, a report confirmed again),
+# each shown in the reader's words; every other reason is a person's, shown as written.
+SYSTEM_REASONS = ((imports.CORRECTED, N_("corrected by importing {file}")),
+                  (drafts.CORRECTED, N_("corrected by confirming the report again")))
+_REASON_FORMS = tuple((re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+)", re.escape(stored)) + "$"), shown)
+                      for stored, shown in SYSTEM_REASONS)
+
+
+def reason_shower(translate: Callable[[str], str]) -> Callable[[str | None], str]:
+    """``reason_shown(reason)``: a reason the service wrote, in the reader's words; any other as written."""
+    def reason_shown(reason: str | None) -> str:
+        for form, shown in _REASON_FORMS:
+            found = form.match(reason or "")
+            if found:
+                return translate(shown).format(**found.groupdict())
+        return reason or ""
+    return reason_shown

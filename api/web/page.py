@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from api import problems
 from api.web import i18n
 from api.web.forms import Kept
-from api.web.labels import labeller
+from api.web.labels import labeller, reason_shower, webhook_typer
+from api.web.refusals import sayer
 from api.web.rendering import render
 from api.web.visitors import Visitor
 from application.errors import NotFound
@@ -50,9 +51,30 @@ class PartyNames:
         return self.known[key]
 
 
+class ActorNames:
+    """Who recorded an event, as a reader knows them: a key by its name, the service's own actors
+    in the reader's words; the keys are read once per page."""
+
+    def __init__(self, keys: Any, label: Callable[[str, str | None], str]) -> None:
+        self.keys = keys
+        self.label = label
+        self.names: dict[str, str] | None = None
+
+    def __call__(self, actor: str | None) -> str:
+        if not actor:
+            return ""
+        if actor.startswith("key_"):
+            if self.names is None:
+                self.names = {info.id: info.name for info in self.keys.list()}
+            return self.names.get(actor, actor)
+        return self.label("actor", actor)
+
+
 def context(request: Request, visitor: Visitor, **values: Any) -> dict[str, Any]:
     language = visitor.language
-    tracker = request.state.services.tracker
+    services = request.state.services
+    tracker = services.tracker
+    label = labeller(i18n.translations(language).gettext)
     return {
         "request": request,
         "base": request.scope.get("root_path", ""),
@@ -70,7 +92,12 @@ def context(request: Request, visitor: Visitor, **values: Any) -> dict[str, Any]
         "text_languages": TEXT_LANGUAGES,
         "precisions": [p.value for p in Precision],
         "units": [u.value for u in RelativeUnit],
-        "label": labeller(i18n.translations(language).gettext),
+        "label": label,
+        "language_name": i18n.language_name(language),
+        "actor": ActorNames(services.keys, label),
+        "webhook_type": webhook_typer(label),
+        "reason_shown": reason_shower(i18n.translations(language).gettext),
+        "said": sayer(language),
         **values,
     }
 
@@ -91,8 +118,11 @@ def attempt(work: Callable[[], Response], refused: Callable[[int, dict[str, Any]
         if status in (401, 403):
             raise
         return refused(status, {"title": title, "detail": getattr(error, "detail", str(error)),
+                                "template": getattr(error, "template", None), "values": getattr(error, "values", {}),
                                 "field": getattr(error, "field", None)})
 
 
-def error_page(request: Request, visitor: Visitor, status: int, title: str, detail: str) -> HTMLResponse:
-    return page(request, visitor, "error.html", status, status_code=status, title=title, detail=detail)
+def error_page(request: Request, visitor: Visitor, status: int, title: str, detail: Any) -> HTMLResponse:
+    """``detail``: the error (its words are said in the reader's language), or words of the page's own."""
+    words = sayer(visitor.language)(detail)
+    return page(request, visitor, "error.html", status, status_code=status, title=title, detail=words)

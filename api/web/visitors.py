@@ -14,13 +14,14 @@ from starlette.datastructures import FormData
 from api.dependencies import ServicesDep, unlimited_writer, writer
 from api.guards import MAX_UPLOAD_BYTES
 from api.web import i18n
-from domain.access import Role, may_change_other_records
+from domain.access import may_change_other_records
 from infrastructure.persistence.keys import Principal
 from infrastructure.persistence.web_sessions import WebSession
 
 SESSION_COOKIE = "session"
 LANGUAGE_COOKIE = "lang"
 HIJRI_COOKIE = "hijri"
+DIGITS_COOKIE = "digits"  # "arab": numbers and dates in Arabic-Indic digits; else Latin ones
 SIGN_IN_COOKIE = "sign_in"  # the CSRF token of the sign-in form, before any session exists
 
 
@@ -37,10 +38,11 @@ class Visitor:
     language: str
     hijri: bool
     session: WebSession | None
+    digits: str = "latn"
 
     @property
     def formats(self) -> i18n.Formats:
-        return i18n.Formats(self.language, self.hijri)
+        return i18n.Formats(self.language, self.hijri, self.digits)
 
     @property
     def principal(self) -> Principal | None:
@@ -56,7 +58,7 @@ class Visitor:
 
     @property
     def can_audit(self) -> bool:
-        return self.principal is not None and self.principal.role in (Role.ADMIN, Role.AUDITOR)
+        return self.principal is not None and self.principal.role.can_audit
 
     @property
     def can_administer(self) -> bool:
@@ -69,7 +71,8 @@ def visitor(request: Request, services: ServicesDep) -> Visitor:
     session = services.web_sessions.find(token) if token else None
     if session is not None:
         request.state.principal = session.principal  # named in the denial log if a check refuses it
-    return Visitor(language, request.cookies.get(HIJRI_COOKIE) == "1", session)
+    digits = "arab" if request.cookies.get(DIGITS_COOKIE) == "arab" else "latn"
+    return Visitor(language, request.cookies.get(HIJRI_COOKIE) == "1", session, digits)
 
 
 VisitorDep = Annotated[Visitor, Depends(visitor)]

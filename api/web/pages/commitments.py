@@ -1,6 +1,7 @@
 """Commitments: the list with every filter of ``GET /commitments`` and search, one commitment with
 its provenance, history, deliveries and the actions its state allows, as of any date on both axes."""
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -31,6 +32,7 @@ from api.schemas import (
     ThemesChoice,
     evidence_inputs,
 )
+from api.web import i18n
 from api.web.forms import (
     Kept,
     checked,
@@ -42,6 +44,7 @@ from api.web.forms import (
     value,
     values,
 )
+from api.web.labels import N_, labeller
 from api.web.page import attempt, page
 from api.web.visitors import FormDep, SignedInDep, Visitor
 from application import exports as exported
@@ -51,7 +54,7 @@ from application.queries import CommitmentFilter, PartyFilter, check_axis, insta
 from application.views import CommitmentView
 from domain.access import may_change_commitment
 from domain.commitment import Commitment
-from domain.lifecycle import REASON_NEEDED_FROM, Action, Status, describe
+from domain.lifecycle import ALSO_NEEDS, LEADS_TO, REASON_NEEDED_FROM, Action, Status
 from domain.theme import theme_code
 
 router = APIRouter(prefix="/commitments")
@@ -93,6 +96,32 @@ def export(request: Request, visitor: SignedInDep, catalogue: CatalogueDep, trac
                             exported.Names(tracker.parties.get, tracker.meetings.get), visitor.language == "ar")
 
 
+LIKELY = (Action.REPORT_PROGRESS, Action.DELIVER, Action.REVISE_DUE)  # what a coordinator does most, shown first
+
+
+def rule_of(language: str, current: Status) -> Callable[[Action], str]:
+    """An action's rule in the reader's words: the status it leads to, what it needs, whether a
+    reason is needed from the current status (``domain.lifecycle``'s tables)."""
+    translate = i18n.translations(language).gettext
+    label = labeller(translate)
+
+    def rule(action: Action) -> str:
+        if action is Action.ASSESS:
+            words = [translate(N_("Its status becomes fulfilled, partially fulfilled or not fulfilled."))]
+        elif action in LEADS_TO:
+            words = [translate(N_("Its status becomes %(status)s.")) % {
+                "status": label("status", LEADS_TO[action].value)}]
+        else:
+            words = [translate(N_("Its status stays as it is."))]
+        if action in ALSO_NEEDS:
+            words.append(label("needs", action.value))
+        if current in REASON_NEEDED_FROM.get(action, ()):
+            words.append(translate(N_("A reason is needed.")))
+        return " ".join(words)
+
+    return rule
+
+
 def _may_change(visitor: Visitor, view: CommitmentView) -> bool:
     return visitor.can_write and may_change_commitment(
         visitor.principal.party_scope, [view.lead_party_id, *view.supporting_party_ids])  # type: ignore[union-attr]
@@ -119,7 +148,9 @@ def commitment_page(request: Request, visitor: Visitor, services: Any, commitmen
                 themes={theme.code: theme for theme in themes}, may_choose_themes=at is None and bool(themes)
                 and _may_change(visitor, current),
                 agreement=agreement, as_of=as_of, axis=axis, history=tracker.histories.events(Commitment, commitment_id),
-                deliveries=deliveries, actions=actions, refusal=refusal, Action=Action, describe=describe,
+                changes=tracker.histories.changes(Commitment, commitment_id),
+                deliveries=deliveries, actions=actions, likely=LIKELY, refusal=refusal, Action=Action,
+                rule=rule_of(visitor.language, Status(current.status)),
                 reason_needed=lambda action: Status(current.status) in REASON_NEEDED_FROM.get(action, ()))
 
 

@@ -59,7 +59,7 @@ def overview(request: Request, visitor: SignedInDep, services: ServicesDep) -> H
     due_soon = catalogue.find_commitments(CommitmentFilter(due_soon=True, overdue=False, sort="due", limit=10,
                                                            any_party=scope))
     return page(request, visitor, "overview.html", whole=whole, by_party=by_party, by_series=by_series,
-                overdue=overdue, due_soon=due_soon, recent=tracker.histories.recent(15),
+                overdue=overdue, due_soon=due_soon, recent=tracker.histories.recent_changes(),
                 party_figures={row["party_id"]: row for row in statistics["parties"]},
                 series_figures={row["series"] or "": row for row in statistics["series"]})
 

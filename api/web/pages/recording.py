@@ -49,7 +49,7 @@ def _choices() -> dict[str, Any]:
 # One form: adding a party that took part, or recording a new one, shows the form again with every
 # field kept as typed (the meeting's title and venue, the roles and persons of the participants).
 
-PARTY_FIELDS = ("add", "acronym", "kind", "parent_id", *(f"name_{code}" for code in TEXT_LANGUAGES), "name_authentic")
+PARTY_FIELDS = ("add", "acronym", "party_kind", "parent_id", *(f"name_{code}" for code in TEXT_LANGUAGES), "name_authentic")
 
 
 def _chosen_parties(services: Any, chosen_ids: list[UUID]) -> list[Any]:
@@ -109,7 +109,7 @@ def record_party(request: Request, visitor: SignedInDep, form: FormDep, services
 
     def record() -> Response:
         body = checked(PartyCreate, {"names": texts(form, "name"), "acronym": value(form, "acronym"),
-                                     "kind": value(form, "kind"), "parent_id": value(form, "parent_id")})
+                                     "kind": value(form, "party_kind"), "parent_id": value(form, "parent_id")})
         made = services.tracker.parties.register(actor, body.names.input(), body.acronym, body.kind, body.parent_id)
         return meeting_form(request, visitor, services, [*chosen, UUID(made.id)],
                             form=_without(form, PARTY_FIELDS))

@@ -3,7 +3,7 @@
 import hmac
 import math
 import secrets
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -11,8 +11,10 @@ from fastapi.responses import RedirectResponse, Response
 from api.dependencies import ServicesDep
 from api.problems import TooManyAttempts, log_denial
 from api.web import i18n
+from api.web.labels import N_
 from api.web.page import page
 from api.web.visitors import (
+    DIGITS_COOKIE,
     HIJRI_COOKIE,
     LANGUAGE_COOKIE,
     SESSION_COOKIE,
@@ -68,7 +70,7 @@ def sign_in(request: Request, services: ServicesDep, visitor: VisitorDep,
         raise TooManyAttempts(max(1, math.ceil(wait.total_seconds())))
     session = services.web_sessions.open(key.strip())
     if session is None:
-        log_denial(request, 401, "sign-in with an unknown or revoked key")
+        log_denial(request, 401, N_("sign-in with an unknown or revoked key"))
         return _sign_in_form(request, visitor, local(next, base), 401, "unknown-key")
     response = RedirectResponse(local(next, base), status_code=303)
     response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="strict", secure=_secure(request),
@@ -94,6 +96,16 @@ def choose_language(request: Request, language: str,
     if language in i18n.LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, language, max_age=YEAR, samesite="lax", secure=_secure(request),
                             path=request.scope.get("root_path", "") + "/")
+    return response
+
+
+@router.get("/digits", name="digits")
+def choose_digits(request: Request, digits: Literal["latn", "arab"] = "latn",
+                  next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+    """Numbers and dates in Latin digits (0123) or Arabic-Indic ones (٠١٢٣): the choice stays, as the language does."""
+    response = RedirectResponse(local(next, request.scope.get("root_path", "")), status_code=303)
+    response.set_cookie(DIGITS_COOKIE, digits, max_age=YEAR, samesite="lax", secure=_secure(request),
+                        path=request.scope.get("root_path", "") + "/")
     return response
 
 
