@@ -12,10 +12,14 @@
 
 from datetime import datetime, timezone
 from typing import Any
+from uuid import UUID
 
+from fastapi.responses import Response
 from lxml import etree
 
-from application.exports import due_day
+from application.errors import NotFound
+from application.exports import due_day, matching
+from application.queries import CommitmentFilter
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ACTIVITY_STATUS = {  # IATI ActivityStatus: 1 pipeline, 2 implementation, 3 finalisation, 4 closed, 5 cancelled, 6 suspended
@@ -88,3 +92,22 @@ def activities(agreement: Any, meeting: Any, commitments: list[dict[str, Any]], 
         etree.SubElement(link, "category", {"code": "A12"})  # activity web page: the meeting that made it
         etree.SubElement(link, "document-date", {"iso-date": meeting.scheduled["ends_on"]})
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def download(services: Any, agreement_id: UUID) -> Response:
+    """An agreement's commitments as an IATI file to download (the JSON API's and the pages' alike). An
+    agreement with no commitment yet is refused: an IATI file holds one activity at least."""
+    tracker, settings = services.tracker, services.settings
+    agreement = tracker.agreements.get(agreement_id)
+    meeting = tracker.meetings.get(agreement.meeting_id)
+    made = list(matching(tracker.histories, services.catalogue, CommitmentFilter(agreement=agreement_id)))
+    if not made:
+        raise NotFound("agreement", agreement_id, "the agreement {identifier} has no commitment yet: an IATI file "
+                                                  "needs one activity at least")
+    meeting_url = (f"{settings.public_url.rstrip('/')}/app/meetings/{meeting.id}" if settings.public_url
+                   else f"urn:uuid:{meeting.id}")
+    body = activities(agreement, meeting, made, tracker.parties.get, {
+        "ref": settings.iati_reporting_org_ref, "type": settings.iati_reporting_org_type,
+        "name": settings.iati_reporting_org_name}, meeting_url, tracker.records.now())
+    return Response(body, media_type="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="iati-{agreement_id}.xml"'})

@@ -84,6 +84,8 @@ class Drafts:
         for kind, name in kinds.items():
             draft[name] = [_proposal(text, p) for p in reading.of(kind)]
         draft["confirmation"] = proposed(reading, text, published_on)
+        meeting_id = report_meeting_id(published_on, text)
+        draft["recorded_meeting_id"] = str(meeting_id) if _exists(self.tracker, meeting_id) else None
         return draft
 
     # -- recording -------------------------------------------------------------------------
@@ -92,7 +94,7 @@ class Drafts:
         """Record everything the (edited) confirmation says, once; see the module's description."""
         plan = _Plan.of(confirmation)
         tracker = self.tracker
-        report = hashlib.sha256(f"{plan.published_on}\n{plan.text}".encode()).hexdigest()
+        report = report_digest(plan.published_on, plan.text)
         ids: dict[str, UUID] = {}
         for ref, party in plan.new_parties.items():  # checked first: an acronym taken by another name is refused
             ids[ref] = party_id(party["acronym"]) if party.get("acronym") else named_party_id(party["name"])
@@ -101,7 +103,7 @@ class Drafts:
                 ids[ref] = tracker.records.ref(Party, UUID(ref), "parties").id
             except ValueError:
                 raise InvalidValue("{ref!r} is neither a party's id nor one of the new parties", "parties", ref=ref) from None
-        done = Recorded(meeting_id=str(derived_id("report-meeting", report)))
+        done = Recorded(meeting_id=str(report_meeting_id(plan.published_on, plan.text)))
         for ref, party in plan.new_parties.items():
             if _exists(tracker, ids[ref]):
                 done.already_recorded.append(f"party {party.get('acronym') or party['name']}")
@@ -184,6 +186,16 @@ class Drafts:
 
 
 CORRECTED = "corrected by confirming the report again"
+
+
+def report_digest(published_on: date, text: str) -> str:
+    """What identifies a report: its publication day and its text."""
+    return hashlib.sha256(f"{published_on}\n{text}".encode()).hexdigest()
+
+
+def report_meeting_id(published_on: date, text: str) -> UUID:
+    """The meeting a report's confirmation records (the same for every confirmation of that report)."""
+    return derived_id("report-meeting", report_digest(published_on, text))
 
 
 def _written(texts: Mapping[str, str], language: str) -> TextInput:

@@ -8,7 +8,9 @@ domain rules as any other recording or change, on copies, so that a dry run stor
 says exactly what the import will do:
 
 - ``new``: no commitment stands for the row's key yet; the import adds the row to the matrix
-  (``RowsImported``) and records its commitment (``Recorded``);
+  (``RowsImported``, every new row in one event, stored with the first batch) and records its
+  commitment (``Recorded``); a row already in the matrix whose commitment is missing (a batch that
+  failed) gets its commitment;
 - ``unchanged``: the commitment says what the row says;
 - ``changed``: the fields that differ are corrected by events (``DueRevised`` for the timeframe,
   ``Corrected`` for the text, the parties and the notes), with the file named as the reason, and
@@ -31,9 +33,10 @@ from uuid import UUID
 
 from application.commitments import made
 from application.errors import ApplicationError, PlanChanged
-from application.exports import all_parties
+from application.exports import all_parties, every
 from application.histories import Histories
 from application.ports import Catalogue
+from application.queries import MAX_LIMIT, CommitmentFilter
 from application.saving import Records, as_read
 from domain.agreement import Agreement, MatrixRow
 from domain.choices import choice
@@ -194,13 +197,21 @@ class MatrixImports:
                 keys.append((line, key, None if key else InvalidValue("the row has no key", "key")))
             except InvalidValue as error:
                 keys.append((line, None, error))
+        # The matrix's rows by the label a file gives them (a key, or a row's number when it was recorded by hand),
+        # and the commitment of each row, whether the file made it or a coordinator did.
+        rows_by_key = {row_key(row.label): row for row in agreement.rows}
+        made_of_row = {c["provenance"]["row_number"]: UUID(c["id"]) for c in every(
+            lambda cursor: self.catalogue.find_commitments(CommitmentFilter(agreement=agreement.id, cursor=cursor,
+                                                                            limit=MAX_LIMIT)))
+            if c["provenance"].get("row_number") is not None}
         ids = [row_commitment_id(agreement.id, key) for _, key, _ in keys if key]
+        ids += [made_of_row[rows_by_key[key].number] for _, key, _ in keys
+                if key in rows_by_key and rows_by_key[key].number in made_of_row]
         existing: dict[UUID, Any] = {}
         for start in range(0, len(ids), 500):
             existing.update(self.records.read_many(ids[start:start + 500]))
         when = self.records.now()
         reason = CORRECTED.format(file=table.name)
-        rows_by_key = {row_key(row.key): row for row in agreement.rows if row.key is not None}
         next_number = len(agreement.rows) + 1
         lines_of: dict[str, list[int]] = {}
         for line, key, _ in keys:
@@ -218,16 +229,19 @@ class MatrixImports:
                 outcome.refused.append(_refusal(key_error or InvalidValue("the row has no key", "key"), "key"))
                 continue
             if len(lines_of[key]) > 1:  # which of them is meant is not for the import to guess
-                lines = " and ".join(str(n) for n in lines_of[key])
-                outcome.refused.append({"field": "key", "reason": f"the key {key!r} is given on lines {lines}: "
-                                                                    "give each row a key of its own"})
+                outcome.refused.append(_refusal(InvalidValue(
+                    "the key {key!r} is given on lines {lines}: give each row a key of its own", "key", key=key,
+                    lines=", ".join(str(n) for n in lines_of[key])), "key"))
                 continue
             try:
                 written_key = _text(_cell(cells, columns.of("key")[0])) if columns.of("key") else None
                 row = _Row.read(cells, columns, names, language, meeting.venue.time_zone, unknown, line,
                                 written_key or key)
-                current = existing.get(commitment_id) if commitment_id else None
                 in_matrix = rows_by_key.get(key)
+                current = existing.get(commitment_id) if commitment_id else None
+                if current is None and in_matrix is not None and in_matrix.number in made_of_row:
+                    current = existing.get(made_of_row[in_matrix.number])  # the row's commitment, made by hand
+                    outcome.commitment_id = str(made_of_row[in_matrix.number])
                 if current is None:
                     number = in_matrix.number if in_matrix is not None else next_number
                     planned[-1].aggregate = made(
@@ -262,13 +276,15 @@ class MatrixImports:
                progress: Progress) -> None:
         size = report.batch_size
         report.batches = (len(accepted) + size - 1) // size
+        added = tuple(p.row for p in accepted if p.row is not None and p.read is None)
+        revised = tuple(p.row for p in accepted if p.row is not None and p.read is not None)
         for number, start in enumerate(range(0, len(accepted), size), start=1):
             batch = accepted[start:start + size]
             progress("storing", start, len(accepted))
             try:
-                added = tuple(p.row for p in batch if p.row is not None and p.read is None)
-                revised = tuple(p.row for p in batch if p.row is not None and p.read is not None)
-                matrix = (agreement,) if added or revised else ()
+                # The matrix's rows, all of them, with the first batch: the agreement is changed once, and a
+                # row whose commitment a later batch did not store is found again by the next import.
+                matrix = (agreement,) if number == 1 and (added or revised) else ()
                 if matrix:
                     agreement.import_rows(added, revised, report.file, actor, self.records.now())
                 self.records.save(*matrix, *(p.aggregate for p in batch if p.aggregate is not None),

@@ -50,6 +50,10 @@ DEFAULT_REMINDER_DAYS = (30, 7)  # tell subscribers a month and a week before th
 MAX_REMINDERS = 5
 
 
+# The reasons a commitment gives itself when delivering or a new due clears its overdue and escalation facts.
+DELIVERED_REASON = "delivered"
+DUE_REVISED_REASON = "due revised"
+
 class CommitmentKind(Enum):
     ACTION = "action"  # an activity, often a row of an action matrix
     CLAUSE = "clause"  # a clause of an agreement
@@ -372,7 +376,7 @@ class Commitment(Aggregate):
         self._delivered(
             evidence=evidence_list(evidence), delivered_on=delivered_on, note=note, actor=actor, timestamp=when
         )
-        self._clear_overdue("delivered", actor, when)
+        self._clear_overdue(DELIVERED_REASON, actor, when)
 
     @event("Delivered")
     def _delivered(
@@ -514,7 +518,7 @@ class Commitment(Aggregate):
                 raise InvalidValue("the new due is the same as the current one", "due")
             raise InvalidValue("the commitment has no due already", "due")
         self._due_revised(due=due, due_at=due_at, reason=reason, actor=actor, timestamp=when)
-        self._clear_overdue("due revised", actor, when)
+        self._clear_overdue(DUE_REVISED_REASON, actor, when)
 
     @event("DueRevised")
     def _due_revised(self, due: Due | None, due_at: datetime | None, reason: str | None, actor: str,

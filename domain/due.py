@@ -42,6 +42,12 @@ _PATTERNS = {
     Precision.QUARTER: re.compile(r"^(\d{4})-Q([1-4])$"),
     Precision.YEAR: re.compile(r"^(\d{4})$"),
 }
+_NOT_WRITTEN_AS = {
+    Precision.YEAR: "{value!r} is not a year; write it like {example!r}",
+    Precision.QUARTER: "{value!r} is not a quarter; write it like {example!r}",
+    Precision.MONTH: "{value!r} is not a month; write it like {example!r}",
+    Precision.DAY: "{value!r} is not a day; write it like {example!r}",
+}
 _EXAMPLES = {
     Precision.DAY: "2024-06-10",
     Precision.MONTH: "2024-06",
@@ -180,10 +186,8 @@ class Due:
             return add_months(meeting_ends_on, 12 * amount)
         match = _PATTERNS[self.precision].match(self.value or "")
         if match is None:
-            example = _EXAMPLES[self.precision]
-            raise InvalidValue(
-                f"{self.value!r} is not a {self.precision.value}; write it like {example!r}", f"{field_name}.value"
-            )
+            raise InvalidValue(_NOT_WRITTEN_AS[self.precision], f"{field_name}.value", value=self.value,
+                               example=_EXAMPLES[self.precision])
         numbers = [int(group) for group in match.groups()]
         year = numbers[0]
         if not EARLIEST_YEAR <= year <= LATEST_YEAR:

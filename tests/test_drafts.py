@@ -158,3 +158,11 @@ def test_a_coordinator_drafts_edits_and_confirms_a_report_in_the_pages(api: Api,
         assert recorded.status == 200 and "/app/meetings/" in recorded.url, recorded.words()[:500]
     made = api.get("/commitments", meeting=recorded.url.rsplit("/", 1)[-1]).json()["items"]
     assert len(made) == 2  # one commitment (the other was unticked) and the follow-up session
+
+
+def test_reading_a_report_recorded_already_says_so(api: Api, world: World) -> None:
+    draft = api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"}).json()
+    assert draft["recorded_meeting_id"] is None
+    recorded = api.post("/drafts/confirm", draft["confirmation"]).json()
+    again = api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"}).json()
+    assert again["recorded_meeting_id"] == recorded["meeting_id"]

@@ -121,11 +121,12 @@ def test_imported_rows_are_rows_of_their_matrix_in_key_order_with_lead_partners_
     by_hand = api.post(f"/agreements/{matrix}/rows", {
         "activity": {"texts": {"en": "Statistical yearbook"}}, "lead_party_id": world.sesric,
         "timeframe": {"precision": "year", "value": "2025"}}).json()["rows"][0]
-    keyed = [["10", "ورشة عمل", "Workshop", "UN", "OIC", "Q3 2025", "", ""], *ROWS[:2]]  # 10 before 1 and 2
+    keyed = [["10", "ورشة عمل", "Workshop", "UN", "OIC", "Q3 2025", "", ""],  # 10 after 1.1 and 1.2
+             ["1.1", *ROWS[0][1:]], ["1.2", *ROWS[1][1:]]]
     report = upload(api, matrix, csv_of(keyed), dry_run="false", status="agreed").json()
     assert report["counts"]["new"] == 3
     rows = api.get(f"/agreements/{matrix}").json()["rows"]
-    assert [(r["key"], r["number"]) for r in rows] == [(None, 1), ("1", 3), ("2", 4), ("10", 2)]
+    assert [(r["key"], r["number"]) for r in rows] == [(None, 1), ("1.1", 3), ("1.2", 4), ("10", 2)]
     assert by_hand["number"] == 1
     forum = rows[2]
     assert forum["activity"]["texts"] == {"ar": "منتدى الأمن الغذائي", "en": "Food security forum"}
@@ -135,18 +136,36 @@ def test_imported_rows_are_rows_of_their_matrix_in_key_order_with_lead_partners_
     assert rows[1]["written"] == "للسنتين القادمتين" and rows[1]["timeframe"]["precision"] == "relative"
     made = {c["provenance"]["clause"]: c for c in api.get("/commitments", agreement=matrix).json()["items"]}
     assert {clause: c["provenance"]["row_number"] for clause, c in made.items()} == {
-        "row 10": 2, "row 1": 3, "row 2": 4}
+        "row 10": 2, "row 1.1": 3, "row 1.2": 4}
 
     corrected = [list(row) for row in keyed]
     corrected[1][4] = "OIC"
     corrected[2][5] = "2024-Q4"
     upload(api, matrix, csv_of(corrected), dry_run="false")
     rows = api.get(f"/agreements/{matrix}").json()["rows"]
-    assert [(r["key"], r["number"]) for r in rows] == [(None, 1), ("1", 3), ("2", 4), ("10", 2)]
+    assert [(r["key"], r["number"]) for r in rows] == [(None, 1), ("1.1", 3), ("1.2", 4), ("10", 2)]
     assert rows[1]["partner_party_ids"] == [world.oic]
     assert rows[2]["written"] == "2024-Q4" and rows[2]["timeframe"]["value"] == "2024-Q4"
     history = [e["type"] for e in api.get(f"/agreements/{matrix}/history").json()["events"]]
     assert history == ["Adopted", "RowAdded", "RowsImported", "RowsRevised"]
+
+
+def test_a_file_whose_keys_are_the_numbers_of_rows_recorded_by_hand_updates_those_rows(
+        api: Api, world: World) -> None:
+    matrix = agreement(api, world)
+    for activity in ("Joint statistical capacity-building programme", "Food security forum"):
+        row = api.post(f"/agreements/{matrix}/rows", {"activity": {"texts": {"en": activity}},
+                                                       "lead_party_id": world.sesric}).json()["rows"][-1]
+        api.created("/commitments", {"meeting_id": world.meeting, "agreement_id": matrix, "row_number": row["number"],
+                                     "lead_party_id": world.sesric, "status": "agreed",
+                                     "text": {"texts": {"en": activity}}})
+    dry = upload(api, matrix, csv_of(ROWS[:3])).json()
+    assert [(r["key"], r["outcome"]) for r in dry["rows"]] == [("1", "changed"), ("2", "changed"), ("3", "refused")]
+    upload(api, matrix, csv_of(ROWS[:2]), dry_run="false", plan=upload(api, matrix, csv_of(ROWS[:2])).json()["plan"])
+    assert len(api.get("/commitments", agreement=matrix).json()["items"]) == 2  # no second commitment of a row
+    rows = api.get(f"/agreements/{matrix}").json()["rows"]
+    assert [(r["number"], r["key"]) for r in rows] == [(1, "1"), (2, "2")]  # the same rows, now keyed
+    assert rows[1]["lead_party_id"] == world.iofs
 
 
 def test_imported_rows_show_on_the_agreement_page_its_report_and_its_iati_export(
@@ -255,10 +274,13 @@ def test_a_failure_part_way_leaves_whole_batches_and_importing_again_resumes(api
     assert stopped.stopped["first_line"] == 52 and stopped.stopped["last_line"] == 101
     listed = api.get("/commitments", agreement=matrix, limit=200).json()["items"]
     assert len(listed) == 51  # the first batch whole, nothing of the second (and the row recorded meanwhile)
+    assert len(api.get(f"/agreements/{matrix}").json()["rows"]) == 120  # the matrix's rows came with the first
     resumed = services.imports.run("coordinator", matrix, table, dry_run=False, batch_size=50)
     assert resumed.stopped is None
     assert resumed.counts == {"new": 69, "unchanged": 50, "changed": 1, "refused": 0}  # row 70: its due
-    assert len(api.get("/commitments", agreement=matrix, limit=200).json()["items"]) == 120
+    made = api.get("/commitments", agreement=matrix, limit=200).json()["items"]
+    assert len(made) == 120 and len(api.get(f"/agreements/{matrix}").json()["rows"]) == 120
+    assert len({c["provenance"]["row_number"] for c in made} - {None}) == 119  # row 70's was recorded by hand
 
 
 def test_the_cli_imports_a_file_after_its_dry_run(services: Services, api: Api, world: World, tmp_path: Any,
@@ -288,7 +310,7 @@ def test_a_coordinator_imports_a_matrix_through_the_pages_after_reading_its_dry_
         visitor.open(f"/agreements/{matrix}/import")
         dry = visitor.upload(f"/agreements/{matrix}/import", ("matrix.csv", csv_of(ROWS)), {"status": "agreed"})
         empty = visitor.upload(f"/agreements/{matrix}/import", ("matrix.csv", b""), {})
-        assert empty.status == 422 and "the file is empty" in empty.words()
+        assert empty.status == 422 and "الملف فارغ" in empty.words()  # the refusal in the reader's language
         assert dry.status == 200 and "لم يُحفظ شيء بعد" in dry.words()
         assert [row.get("class") for row in dry.all("//table[@id='rows']/tbody/tr")] == [
             "outcome-new", "outcome-new", "outcome-refused", "outcome-refused"]

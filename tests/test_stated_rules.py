@@ -178,7 +178,7 @@ def test_a_key_given_twice_in_one_import_file_refuses_both_rows_and_stores_the_o
     for line in (3, 5):
         twice = outcomes[line]
         assert twice["outcome"] == "refused" and [r["field"] for r in twice["refused"]] == ["key"]
-        assert "lines 3 and 5" in twice["refused"][0]["reason"]
+        assert "lines 3, 5" in twice["refused"][0]["reason"]
 
     stored = upload(api, matrix, csv_of(rows), dry_run="false", plan=dry.json()["plan"])
     assert stored.status_code == 200, stored.text

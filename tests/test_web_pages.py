@@ -634,6 +634,23 @@ def test_the_recording_flow_keeps_everything_typed_while_parties_are_found_and_r
     assert promise["due_at"] == "2024-01-11T21:00:00Z"  # 18 months after 11 July 2022, midnight in Riyadh
 
 
+@SQLITE_ONLY
+@pytest.mark.parametrize("precision, written, due", [
+    ("", "Q3 2025", ("quarter", "2025-Q3", None)), ("", "within two years", ("relative", None, 2)),
+    ("relative", "18 months", ("relative", None, 18))])
+def test_a_due_typed_as_people_write_it_is_read_never_dropped(recorded, visitor: Visitor, precision: str,
+                                                              written: str, due: tuple) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.COORDINATOR), f"/record/{world.meeting}")
+    made = visitor.post(f"/record/{world.meeting}/commitment", {
+        "text_en": f"Due {written}", "text_authentic": "en", "kind": "action", "status": "agreed",
+        "lead_party_id": world.oic, "due_precision": precision, "due_value": written})
+    assert made.status == 200, made.words()[:300]
+    [found] = [c for c in api.get("/commitments", meeting=world.meeting).json()["items"]
+               if c["text"]["texts"]["en"] == f"Due {written}"]
+    assert (found["due"]["precision"], found["due"]["value"], found["due"]["amount"]) == due
+
+
 def test_the_due_is_revised_through_its_form_in_any_written_form(recorded, visitor: Visitor) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR), f"/commitments/{world.commitment}")
@@ -723,6 +740,8 @@ def test_arabic_pages_use_arabic_commas_and_the_digits_the_reader_chose(recorded
     visitor.open("/digits?digits=arab&next=/app/")
     chosen = visitor.open(f"/commitments/{world.commitment}").words().replace("\u00a0", " ")
     assert "٢٠ يوليو ٢٠٢٢" in chosen and "20 يوليو 2022" not in chosen
+    english = visitor.open(f"/commitments/{world.commitment}", **{"Accept-Language": "en"}).words()
+    assert "July 20, 2022" in english.replace("\u00a0", " ")  # the choice is for Arabic pages
 
 
 def test_a_date_never_breaks_across_lines() -> None:
@@ -731,3 +750,34 @@ def test_a_date_never_breaks_across_lines() -> None:
     for language in ("ar", "en", "fr"):
         written = Formats(language).day("2024-07-20")
         assert " " not in written and "-" not in written and "\u00a0" in written
+
+
+def test_a_refused_agreement_form_keeps_who_adopted_it_and_each_rows_partners(recorded, visitor: Visitor) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.COORDINATOR), f"/record/{world.meeting}")
+    refused = visitor.post(f"/record/{world.meeting}/agreement", [
+        ("title_en", "Matrix of joint activities"), ("title_authentic", "en"), ("kind", "action_matrix"),
+        ("adopted_by", world.oic), ("adopted_by", world.sesric),
+        ("row1_activity_en", "Statistical capacity building"), ("row1_activity_authentic", "en"),
+        ("row1_lead", world.sesric), ("row1_partners", world.un), ("row1_precision", "year"),
+        ("row1_value", "next year")])
+    assert refused.status == 422
+    ticked = refused.all("//input[@name='adopted_by'][@checked]/@value")
+    chosen = refused.all("//select[@name='adopted_by']/option[@selected]/@value")
+    assert set(ticked) | set(chosen) == {world.oic, world.sesric} and world.un not in ticked
+    assert refused.all("//select[@name='row1_partners']/option[@selected]/@value") == [world.un]
+
+
+def test_a_meeting_recorded_without_participants_can_still_have_its_agreement_adopted(
+        recorded, visitor: Visitor) -> None:
+    api, world = recorded
+    lonely = api.created("/meetings", {"title": {"texts": {"en": "Consultation"}}, "kind": "bilateral_talk",
+                                       "scheduled": {"starts_on": "2022-07-10"},
+                                       "venue": {"city": "Jeddah", "time_zone": "Asia/Riyadh"}})["id"]
+    visitor.sign_in(key(api, Role.COORDINATOR), f"/record/{lonely}")
+    adopted = visitor.post(f"/record/{lonely}/agreement", [
+        ("title_en", "Joint statement"), ("title_authentic", "en"), ("kind", "joint_statement"),
+        ("adopted_by", world.oic), ("adopted_by", world.un)])
+    assert adopted.status == 200, adopted.words()[:300]
+    [made] = api.get("/agreements", meeting=lonely).json()["items"]
+    assert set(made["adopted_by"]) == {world.oic, world.un}

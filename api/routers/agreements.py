@@ -32,10 +32,8 @@ from api.routers.common import (
 from api.schemas import AgreementCreate, AgreementPage, History, RowIn
 from api.spreadsheets import read_table
 from application import lists
-from application.errors import NotFound
-from application.exports import matching
 from application.imports import ImportReport
-from application.queries import AgreementFilter, CommitmentFilter, check_axis, instant
+from application.queries import AgreementFilter, check_axis, instant
 from application.views import AgreementView
 from domain.agreement import Agreement
 
@@ -97,20 +95,7 @@ def agreement_as_iati(agreement_id: UUID, services: ServicesDep, _: ReaderDep) -
     """The agreement's commitments as IATI 2.03 activities (``iati-activities`` XML, valid against the
     standard's schema); the mapping of parties, statuses and dates is documented in the README. An
     agreement with no commitment yet is 404: an IATI file holds one activity at least."""
-    tracker, settings = services.tracker, services.settings
-    agreement = tracker.agreements.get(agreement_id)
-    meeting = tracker.meetings.get(agreement.meeting_id)
-    made = list(matching(tracker.histories, services.catalogue, CommitmentFilter(agreement=agreement_id)))
-    if not made:  # an IATI file holds at least one activity
-        raise NotFound("agreement", agreement_id, "the agreement {identifier} has no commitment yet: an IATI file "
-                                                  "needs one activity at least")
-    meeting_url = (f"{settings.public_url.rstrip('/')}/app/meetings/{meeting.id}" if settings.public_url
-                   else f"urn:uuid:{meeting.id}")
-    body = iati.activities(agreement, meeting, made, tracker.parties.get, {
-        "ref": settings.iati_reporting_org_ref, "type": settings.iati_reporting_org_type,
-        "name": settings.iati_reporting_org_name}, meeting_url, tracker.records.now())
-    return Response(body, media_type="application/xml",
-                    headers={"Content-Disposition": f'attachment; filename="iati-{agreement_id}.xml"'})
+    return iati.download(services, agreement_id)
 
 
 @router.post("/{agreement_id}/imports", response_model=ImportReport, responses={

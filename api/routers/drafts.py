@@ -106,6 +106,9 @@ class Draft(Schema):
     recurrences: list[Proposal]
     confirmation: Confirmation = Field(description="the proposals as a confirmation: edit it, then POST it to "
                                                    "/drafts/confirm")
+    recorded_meeting_id: str | None = Field(default=None, description=(
+        "the meeting a confirmation of this very report (text and publication day) recorded already: "
+        "confirming it again corrects what was recorded to what the confirmation says"))
 
 
 class Recorded(Schema):

@@ -67,15 +67,21 @@ def number(form: Mapping[str, Any], name: str) -> int | None:
 def due(form: Mapping[str, Any], prefix: str) -> dict[str, Any] | None:
     """A due as the due fields give it (``{prefix}precision`` with ``{prefix}value``, or ``relative``
     with ``{prefix}amount`` and ``{prefix}unit``; ``{prefix}time_zone`` optional), as ``DueIn``
-    takes it; ``None`` when no precision was chosen."""
-    precision = value(form, f"{prefix}precision")
-    if precision is None:
-        return None
+    takes it. A value typed with no precision chosen (or a span typed for ``relative``) is read as
+    written ("Q3 2025", "within two years"); ``None`` when nothing was given: open-ended."""
+    precision, written = value(form, f"{prefix}precision"), value(form, f"{prefix}value")
+    amount = number(form, f"{prefix}amount")
     given: dict[str, Any] = {"precision": precision, "time_zone": value(form, f"{prefix}time_zone")}
-    if precision == "relative":
-        given |= {"amount": number(form, f"{prefix}amount"), "unit": value(form, f"{prefix}unit")}
+    if precision is None:
+        if written is None:
+            return None
+        given["value"] = written
+    elif precision == "relative" and amount is None and written is not None:
+        given["value"] = written
+    elif precision == "relative":
+        given |= {"amount": amount, "unit": value(form, f"{prefix}unit")}
     else:
-        given["value"] = value(form, f"{prefix}value")
+        given["value"] = written
     return {name: sent for name, sent in given.items() if sent is not None}
 
 

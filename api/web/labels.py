@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from application import drafts, imports
+from domain.commitment import DELIVERED_REASON, DUE_REVISED_REASON
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
@@ -125,6 +126,10 @@ LABELS: dict[str, dict[str, str]] = {
                     "delivery": N_("delivery"), "calendar feed": N_("calendar feed"),
                     "subscription": N_("subscription"), "key": N_("API key"), "contact": N_("contact"),
                     "change": N_("change"), "matrix row": N_("matrix row")},
+    # What a draft proposes, by kind (``application.drafts``).
+    "proposal": {"parties": N_("a party"), "participants": N_("a participant"), "agreements": N_("an agreement"),
+                 "commitments": N_("a commitment"), "follow_ups": N_("a follow-up session"),
+                 "recurrences": N_("a recurring commitment")},
     "role_of_key": {"admin": N_("administrator"), "coordinator": N_("coordinator"), "auditor": N_("auditor")},
 }
 
@@ -175,7 +180,8 @@ CHAIN_PROBLEMS = (N_("an event was inserted that the chain never saw"),
 # The reasons the service itself writes into events (a file's corrections, a report confirmed again),
 # each shown in the reader's words; every other reason is a person's, shown as written.
 SYSTEM_REASONS = ((imports.CORRECTED, N_("corrected by importing {file}")),
-                  (drafts.CORRECTED, N_("corrected by confirming the report again")))
+                  (drafts.CORRECTED, N_("corrected by confirming the report again")),
+                  (DELIVERED_REASON, N_("it was delivered")), (DUE_REVISED_REASON, N_("its due was revised")))
 _REASON_FORMS = tuple((re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+)", re.escape(stored)) + "$"), shown)
                       for stored, shown in SYSTEM_REASONS)
 

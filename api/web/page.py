@@ -51,6 +51,27 @@ class PartyNames:
         return self.known[key]
 
 
+class RecordNames:
+    """The name a timeline gives each record an event belongs to (a commitment's text, a meeting's or an
+    agreement's title, a party's names), each read once per page."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+        self.known: dict[str, dict[str, Any] | None] = {}
+
+    def __call__(self, kind: str, record_id: str) -> dict[str, Any] | None:
+        if record_id not in self.known:
+            read = {"Commitment": lambda: self.tracker.commitments.get(record_id).text,
+                    "Meeting": lambda: self.tracker.meetings.get(record_id).title,
+                    "Agreement": lambda: self.tracker.agreements.get(record_id).title,
+                    "Party": lambda: self.tracker.parties.get(record_id).names}.get(kind)
+            try:
+                self.known[record_id] = read() if read else None
+            except (NotFound, ValueError):
+                self.known[record_id] = None
+        return self.known[record_id]
+
+
 class ActorNames:
     """Who recorded an event, as a reader knows them: a key by its name, the service's own actors
     in the reader's words; the keys are read once per page."""
@@ -95,6 +116,7 @@ def context(request: Request, visitor: Visitor, **values: Any) -> dict[str, Any]
         "label": label,
         "language_name": i18n.language_name(language),
         "actor": ActorNames(services.keys, label),
+        "record_name": RecordNames(tracker),
         "webhook_type": webhook_typer(label),
         "reason_shown": reason_shower(i18n.translations(language).gettext),
         "said": sayer(language),

@@ -42,7 +42,8 @@ class Visitor:
 
     @property
     def formats(self) -> i18n.Formats:
-        return i18n.Formats(self.language, self.hijri, self.digits)
+        """Dates and numbers for the reader: Arabic-Indic digits on Arabic pages only, when chosen."""
+        return i18n.Formats(self.language, self.hijri, self.digits if self.language == "ar" else "latn")
 
     @property
     def principal(self) -> Principal | None:

@@ -28,7 +28,6 @@ from infrastructure.read_model.tables import (
     commitment_parties,
     commitment_themes,
     commitments_view,
-    matrix_rows_view,
     meeting_participants,
     meetings_view,
     parties_view,
@@ -159,13 +158,10 @@ class AgreementProjection(Projection):
         key = view.id
         return [
             (agreement_parties, "agreement_id", [{"agreement_id": key, "party_id": str(p)} for p in aggregate.adopted_by]),
-            (matrix_rows_view, "agreement_id", [
-                {"agreement_id": key, "number": row.number, "lead_party_id": str(row.lead_party_id),
-                 "document": as_json(document)} for row, document in zip(aggregate.ordered_rows(), view.rows)]),
         ]
 
     def child_sources(self, aggregate: Agreement) -> tuple[Any, ...]:
-        return aggregate.adopted_by, aggregate.rows
+        return (aggregate.adopted_by,)
 
 
 class PartyProjection(Projection):

@@ -39,7 +39,6 @@ from infrastructure.read_model.tables import (
     commitment_themes,
     commitment_versions,
     commitments_view,
-    matrix_rows_view,
     meeting_participants,
     meetings_view,
     parties_view,
@@ -57,7 +56,7 @@ UPDATE_BY_ID = {table: update(table).where(table.c.id == bindparam("key"))
                 for table in (parties_view, meetings_view, agreements_view, commitments_view)}
 DELETE_CHILDREN = {(table, column): delete(table).where(table.c[column] == bindparam("owner")) for table, column in (
     (commitment_parties, "commitment_id"), (meeting_participants, "meeting_id"), (agreement_parties, "agreement_id"),
-    (matrix_rows_view, "agreement_id"), (commitment_escalations, "commitment_id"), (party_contacts, "party_id"),
+    (commitment_escalations, "commitment_id"), (party_contacts, "party_id"),
     (commitment_themes, "commitment_id"))}
 # The version a new event ends is the one before it, found by its whole key: a plan that does not
 # depend on the table's statistics (PostgreSQL, with none yet, chose to scan every current version).

@@ -22,7 +22,7 @@ from sqlalchemy import (
 
 from infrastructure.persistence.tables import UTCDateTime
 
-READ_MODEL_VERSION = 16
+READ_MODEL_VERSION = 17
 
 # Where an open-ended commitment (no due) sorts among dues: after every due.
 OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=timezone.utc)
@@ -104,15 +104,6 @@ agreement_parties = Table(
     read_metadata,
     Column("agreement_id", ID, primary_key=True),
     Column("party_id", ID, primary_key=True, index=True),
-)
-
-matrix_rows_view = Table(
-    "matrix_rows_view",
-    read_metadata,
-    Column("agreement_id", ID, primary_key=True),
-    Column("number", Integer, primary_key=True),
-    Column("lead_party_id", ID, nullable=False, index=True),
-    Column("document", Text, nullable=False),
 )
 
 commitments_view = Table(

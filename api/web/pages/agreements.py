@@ -5,8 +5,9 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
+from api import iati
 from api.dependencies import ServicesDep
 from api.web.page import page
 from api.web.visitors import SignedInDep
@@ -22,6 +23,12 @@ def by_row(commitments: list[dict[str, Any]]) -> dict[int | None, list[dict[str,
     for commitment in commitments:
         rows[commitment["provenance"].get("row_number")].append(commitment)
     return rows
+
+
+@router.get("/{agreement_id}/iati", name="agreement_iati")
+def agreement_iati(agreement_id: UUID, visitor: SignedInDep, services: ServicesDep) -> Response:
+    """The agreement's commitments as IATI 2.03 activities, as ``GET /agreements/{id}/iati`` answers them."""
+    return iati.download(services, agreement_id)
 
 
 @router.get("/{agreement_id}", response_class=HTMLResponse, name="agreement")

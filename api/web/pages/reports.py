@@ -29,7 +29,7 @@ def agreement_report(agreement_id: UUID, request: Request, visitor: SignedInDep,
                              CommitmentFilter(agreement=agreement_id, as_of=at, axis=axis, limit=200))
     return page(request, visitor, "report.html", title=view.title, agreement=view,
                 meeting=tracker.meetings.get(view.meeting_id), rows=by_row(made.items), sections=None,
-                as_of=as_of, axis=axis, total=made.total)
+                as_of=as_of, axis=axis, total=made.total, today=tracker.records.now().date())
 
 
 @router.get("/series/{series}", response_class=HTMLResponse, name="series_report")
@@ -42,4 +42,4 @@ def series_report(series: str, request: Request, visitor: SignedInDep, services:
         meeting=UUID(m["id"]), as_of=at, axis=axis, limit=200)).items) for m in meetings]
     return page(request, visitor, "report.html", title=None, series=series, agreement=None, meeting=None,
                 rows=None, sections=sections, as_of=as_of, axis=axis,
-                total=sum(len(items) for _, items in sections))
+                total=sum(len(items) for _, items in sections), today=tracker.records.now().date())
