@@ -123,18 +123,24 @@ def levels(services: Services, commitment_id: str) -> list[tuple[int, list[str]]
             for e in services.tracker.histories.events(Commitment, commitment_id) if e.type == "Escalated"]
 
 
-def test_an_escalation_step_is_recorded_on_the_day_it_falls_due_not_a_day_later(
-        escalating: Services, clock: FrozenClock) -> None:
-    """Due on 20 July 2024 in Riyadh (the meeting was in Geneva): overdue from 21 July, the first
-    step is reached on 21 July and the 30-day step on 20 August, both days in Riyadh. A scan at the
-    last instant of the day before records nothing; a scan at the first instant of the day records it."""
-    tracker = escalating.tracker
+def organ_of_oic_at_a_meeting(tracker: Tracker) -> tuple[UUID, UUID, UUID]:
+    """The OIC, SESRIC (its subsidiary organ, whose ladder tells the OIC) and a meeting in Geneva."""
     oic = UUID(tracker.parties.register("test", TextInput({"en": "OIC"}), "OIC", "international_organisation").id)
     sesric = UUID(tracker.parties.register("test", TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ",
                                            parent_id=oic).id)
     meeting = UUID(tracker.meetings.record("test", TextInput({"en": "15th general meeting"}), "general_meeting",
                                            PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
                                            VenueInput("Palais des Nations", GENEVA)).id)
+    return oic, sesric, meeting
+
+
+def test_an_escalation_step_is_recorded_on_the_day_it_falls_due_not_a_day_later(
+        escalating: Services, clock: FrozenClock) -> None:
+    """Due on 20 July 2024 in Riyadh (the meeting was in Geneva): overdue from 21 July, the first
+    step is reached on 21 July and the 30-day step on 20 August, both days in Riyadh. A scan at the
+    last instant of the day before records nothing; a scan at the first instant of the day records it."""
+    tracker = escalating.tracker
+    oic, sesric, meeting = organ_of_oic_at_a_meeting(tracker)
     late = tracker.commitments.record(
         "test", TextInput({"ar": "تقرير مرحلي", "en": "A progress report"}, "ar"), sesric, meeting,
         due=DueInput("day", "2024-07-20", time_zone="Asia/Riyadh"), status="agreed").id
@@ -201,12 +207,7 @@ def test_an_escalation_step_falls_on_its_local_day_across_a_daylight_saving_chan
     the due, whether the clocks went back or forward in between, not an hour early or late."""
     tracker = escalating.tracker
     zurich = ZoneInfo(GENEVA)
-    oic = UUID(tracker.parties.register("test", TextInput({"en": "OIC"}), "OIC", "international_organisation").id)
-    sesric = UUID(tracker.parties.register("test", TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ",
-                                           parent_id=oic).id)
-    meeting = UUID(tracker.meetings.record("test", TextInput({"en": "15th general meeting"}), "general_meeting",
-                                           PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
-                                           VenueInput("Palais des Nations", GENEVA)).id)
+    oic, sesric, meeting = organ_of_oic_at_a_meeting(tracker)
     late = tracker.commitments.record("test", TextInput({"en": "A progress report"}), sesric, meeting,
                                       due=DueInput("day", due_day.isoformat()), status="agreed").id
     clock.set(datetime.combine(due_day + timedelta(days=1), datetime.min.time(), zurich).astimezone(UTC))
