@@ -781,3 +781,15 @@ def test_a_meeting_recorded_without_participants_can_still_have_its_agreement_ad
     assert adopted.status == 200, adopted.words()[:300]
     [made] = api.get("/agreements", meeting=lonely).json()["items"]
     assert set(made["adopted_by"]) == {world.oic, world.un}
+
+
+def test_a_key_form_sent_twice_makes_one_key(recorded, visitor: Visitor, services: Services) -> None:
+    api, world = recorded
+    visitor.sign_in(key(api, Role.ADMIN), "/admin/keys")
+    form = visitor.open("/admin/keys")
+    once = form.all("//input[@name='once']/@value")[0]
+    made = visitor.post("/admin/keys", {"name": "SESRIC focal point", "role": "coordinator", "once": once})
+    assert made.status == 200 and made.all("//code[@id='new-key']")
+    again = visitor.post("/admin/keys", {"name": "SESRIC focal point", "role": "coordinator", "once": once})
+    assert again.status == 409 and "shown only once" in again.words()
+    assert [k.name for k in services.keys.list()].count("SESRIC focal point") == 1

@@ -22,6 +22,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Engine, func, insert, select, update
 
 from domain.access import Role
+from application.errors import AlreadyExists
 from infrastructure.persistence.tables import api_keys
 
 KEY_PREFIX = "cmk_"
@@ -66,18 +67,24 @@ class KeyStore:
         self._asked_at = float("-inf")
         self._lock = threading.Lock()
 
-    def create(self, role: Role, name: str, party_scope: list[str] | None = None) -> tuple[Principal, str]:
-        """Make a key; returns it in clear, the only time it can be read."""
+    def create(self, role: Role, name: str, party_scope: list[str] | None = None,
+               form: str | None = None) -> tuple[Principal, str]:
+        """Make a key; returns it in clear, the only time it can be read. ``form``: the page's form that
+        asks for it, which makes one key however often it is sent (a page reloaded sends it again)."""
         if party_scope is not None and role is not Role.COORDINATOR:
             raise ValueError("only coordinator keys are limited to parties")
         key = KEY_PREFIX + secrets.token_urlsafe(32)
         key_id = "key_" + secrets.token_hex(6)
         scope = None if party_scope is None else sorted(set(party_scope))
         with self.engine.begin() as connection:
+            if form is not None and connection.execute(
+                    select(api_keys.c.id).where(api_keys.c.made_by_form == form)).first() is not None:
+                raise AlreadyExists("this form made its key already: a key is shown only once, when it is made; "
+                                    "make another if that one was not kept")
             connection.execute(
                 insert(api_keys).values(
                     id=key_id, name=name, role=role.value, key_hash=token_hash(key), created_at=self.clock(),
-                    party_scope=None if scope is None else json.dumps(scope),
+                    party_scope=None if scope is None else json.dumps(scope), made_by_form=form,
                 )
             )
         return Principal(id=key_id, name=name, role=role, party_scope=None if scope is None else frozenset(scope)), key

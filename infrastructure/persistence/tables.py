@@ -47,6 +47,7 @@ api_keys = Table(
     Column("party_scope", Text, nullable=True),  # JSON list of party ids; None: every party
     Column("created_at", UTCDateTime(), nullable=False),
     Column("revoked_at", UTCDateTime(), nullable=True),
+    Column("made_by_form", String(64), nullable=True),  # the page's form that made it: one key per form sent
 )
 
 

@@ -1,6 +1,7 @@
 """Administration (admin keys): API keys (create, limit to parties, revoke) and webhook subscriptions
 (create, pause, resume, rotate the secret, deliveries, resend)."""
 
+import secrets
 from datetime import timedelta
 
 from fastapi import APIRouter, Request
@@ -33,7 +34,8 @@ def _back(request: Request, where: str) -> RedirectResponse:
 def keys(request: Request, visitor: SignedInDep, services: ServicesDep, made: str | None = None) -> HTMLResponse:
     _admin(visitor)
     return page(request, visitor, "keys.html", keys=services.keys.list(), roles=[r.value for r in Role], made=made,
-                all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items)
+                all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
+                once=secrets.token_urlsafe(16))
 
 
 @router.post("/keys", response_class=HTMLResponse)
@@ -51,10 +53,11 @@ def create_key(request: Request, visitor: SignedInDep, form: FormDep, services: 
         if role != Role.COORDINATOR.value:
             raise InvalidValue("only coordinator keys are limited to parties", "party_scope")
         scope = [str(p) for p in services.tracker.parties.check(chosen, "party_scope")]
-    principal, key = services.keys.create(Role(role), name, scope)
+    principal, key = services.keys.create(Role(role), name, scope, form=value(form, "once"))
     return page(request, visitor, "keys.html", keys=services.keys.list(), roles=[r.value for r in Role],
                 made={"id": principal.id, "key": key},
-                all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items)
+                all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
+                once=secrets.token_urlsafe(16))
 
 
 @router.post("/keys/{key_id}/revoke")
