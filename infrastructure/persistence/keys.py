@@ -21,8 +21,8 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Engine, func, insert, select, update
 
-from domain.access import Role
 from application.errors import AlreadyExists
+from domain.access import Role
 from infrastructure.persistence.tables import api_keys
 
 KEY_PREFIX = "cmk_"
