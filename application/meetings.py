@@ -74,12 +74,13 @@ class Meetings:
         participants), with a reason; what is not given stays. Dates change by holding or
         postponing it; a correction that changes nothing stores nothing."""
         why = translation.reason(reason)
-        corrected = {"title": None if title is None else translation.name(title, "title"),
-                     "kind": None if kind is None else choice(MeetingKind, kind, "kind"),
-                     "venue": None if venue is None else translation.venue(venue),
-                     "participants": None if participants is None else self._participants(participants)}
+        named = None if title is None else translation.name(title, "title")
+        chosen = None if kind is None else choice(MeetingKind, kind, "kind")
+        place = None if venue is None else translation.venue(venue)
+        people = None if participants is None else self._participants(participants)
         return MeetingView.of(self.records.change(
-            Meeting, meeting_id, expected_version, lambda m, when: m.correct(why, actor, when, **corrected)))
+            Meeting, meeting_id, expected_version, lambda m, when: m.correct(why, actor, when, named, chosen, place,
+                                                                             people)))
 
     def get(self, meeting_id: UUID | str, version: int | None = None, as_of: datetime | None = None,
             axis: str = "recorded") -> MeetingView:
