@@ -35,7 +35,7 @@ from urllib.parse import urlencode
 import httpx
 from lxml import html as lxml_html
 
-from tests.server import COMMAND, ROOT, Server
+from tests.server import COMMAND, ROOT, Server, wait_for
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 LOCALES = ROOT / "api" / "web" / "locales"
@@ -1103,10 +1103,9 @@ def build_deployment(server: Server, engine: str, first_key: str, system: System
             return waiting
 
         def wait(*what: str) -> None:
-            deadline = time.monotonic() + 60
-            while waiting_for(*what) and time.monotonic() < deadline:
-                time.sleep(0.3)
-            if waiting_for(*what):
+            try:
+                wait_for(lambda: not waiting_for(*what), 60, f"the worker to bring {', '.join(what)}")
+            except TimeoutError:
                 d.notes.append(f"the worker had not brought, after 60 s: {', '.join(waiting_for(*what))}")
 
         wait("facts")
