@@ -102,7 +102,8 @@ class Drafts:
             try:
                 ids[ref] = tracker.records.ref(Party, UUID(ref), "parties").id
             except ValueError:
-                raise InvalidValue("{ref!r} is neither a party's id nor one of the new parties", "parties", ref=ref) from None
+                raise InvalidValue("{ref!r} is neither a party's id nor one of the new parties", "parties",
+                                   ref=ref) from None
         done = Recorded(meeting_id=str(report_meeting_id(plan.published_on, plan.text)))
         for ref, party in plan.new_parties.items():
             if _exists(tracker, ids[ref]):
@@ -120,7 +121,8 @@ class Drafts:
         if _exists(tracker, meeting_id):
             done.already_recorded.append("meeting")
             before = tracker.meetings.get(meeting_id).version
-            if tracker.meetings.correct(meeting_id, actor, CORRECTED, title, kind, venue, participants).version > before:
+            corrected = tracker.meetings.correct(meeting_id, actor, CORRECTED, title, kind, venue, participants)
+            if corrected.version > before:
                 done.corrected.append("meeting")
         else:
             tracker.meetings.record(
@@ -302,7 +304,8 @@ class _Plan:
         meeting = dict(body.get("meeting") or {})
         for required in ("title", "starts_on", "time_zone"):
             if not meeting.get(required):
-                raise InvalidValue("the meeting needs its {part}", f"meeting.{required}", part=required.replace("_", " "))
+                raise InvalidValue("the meeting needs its {part}", f"meeting.{required}",
+                                   part=required.replace("_", " "))
         if not (meeting.get("venue") or meeting.get("city")):
             raise InvalidValue("the meeting needs its venue (or at least its city)", "meeting.venue")
         commitments = list(body.get("commitments") or [])

@@ -21,7 +21,8 @@ class NotFound(ApplicationError):
 class UnknownReference(ApplicationError):
     """A field of the request names something that does not exist."""
 
-    BY = {"id": N_("no {kind} with id {identifier}"), "acronym or name": N_("no {kind} with acronym or name {identifier}")}
+    BY = {"id": N_("no {kind} with id {identifier}"),
+          "acronym or name": N_("no {kind} with acronym or name {identifier}")}
 
     def __init__(self, kind: str, identifier: UUID | str | int, field: str, by: str = "id") -> None:
         super().__init__(self.BY[by], field, kind=kind, identifier=identifier)

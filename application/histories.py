@@ -75,8 +75,9 @@ class Histories:
             raise InvalidValue("ask for a version or an instant, not both", "as_of")
         aggregate = self.as_of(cls, self.records.get(cls, aggregate_id).id, as_of, axis)
         if aggregate is None:
-            raise NotFound(cls.__name__.lower(), aggregate_id, "the {kind} with id {identifier} did not exist yet as of "
-                           "{instant}", instant=as_of.isoformat())
+            raise NotFound(cls.__name__.lower(), aggregate_id,
+                           "the {kind} with id {identifier} did not exist yet as of {instant}",
+                           instant=as_of.isoformat())
         return aggregate
 
     def as_of(self, cls: type[A], aggregate_id: UUID | str, at: datetime, axis: str = "recorded") -> A | None:

@@ -164,8 +164,8 @@ class Records:
             self.save(aggregate, *others)
         except ConcurrentUpdate:
             if self.load(Aggregate, aggregate.id) is not None:
-                raise AlreadyExists("the {kind} {identifier} already exists", None, kind=type(aggregate).__name__.lower(),
-                                    identifier=aggregate.id) from None
+                raise AlreadyExists("the {kind} {identifier} already exists", None,
+                                    kind=type(aggregate).__name__.lower(), identifier=aggregate.id) from None
             raise
         return aggregate
 

@@ -127,7 +127,8 @@ def assessment_outcome(value: object) -> Status:
         return value
     outcome = next((status for status in ASSESSED if status.value == value), None)
     if outcome is None:
-        raise InvalidValue("unknown outcome {value!r}; an assessment is one of {choices}", "outcome", value=value, choices=choices)
+        raise InvalidValue("unknown outcome {value!r}; an assessment is one of {choices}", "outcome", value=value,
+                           choices=choices)
     return outcome
 
 

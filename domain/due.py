@@ -117,7 +117,8 @@ def local_day(instant: datetime, zone: str) -> date:
 def calendar_day(value: date, field_name: str) -> date:
     """A day of the years dues may fall in (1900 to 2200)."""
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise InvalidValue("the year must be between {first} and {last}", field_name, first=EARLIEST_YEAR, last=LATEST_YEAR)
+        raise InvalidValue("the year must be between {first} and {last}", field_name, first=EARLIEST_YEAR,
+                           last=LATEST_YEAR)
     return value
 
 
@@ -191,8 +192,8 @@ class Due:
         numbers = [int(group) for group in match.groups()]
         year = numbers[0]
         if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-            raise InvalidValue("the year must be between {first} and {last}", f"{field_name}.value", first=EARLIEST_YEAR,
-                               last=LATEST_YEAR)
+            raise InvalidValue("the year must be between {first} and {last}", f"{field_name}.value",
+                               first=EARLIEST_YEAR, last=LATEST_YEAR)
         try:
             if self.precision is Precision.YEAR:
                 return date(year, 12, 31)

@@ -249,7 +249,8 @@ class Meeting(Aggregate):
                  "participants": None if participants is None else tuple(participants)}
         changed = tuple(name for name, value in given.items() if value is not None and value != getattr(self, name))
         if changed:
-            self._corrected(fields=changed, title=title or self.title, kind=kind or self.kind, venue=venue or self.venue,
+            self._corrected(fields=changed, title=title or self.title, kind=kind or self.kind,
+                            venue=venue or self.venue,
                             participants=self.participants if participants is None else tuple(participants),
                             reason=reason, actor=actor, timestamp=when)
         return changed

@@ -39,7 +39,8 @@ class Schedule:
             raise InvalidValue("a rule recurs every 1 to {most} months", "every_months", most=MOST_MONTHS)
         for day, name in ((first_due, "first_due"), (until, "until")):
             if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-                raise InvalidValue("the year must be between {first} and {last}", name, first=EARLIEST_YEAR, last=LATEST_YEAR)
+                raise InvalidValue("the year must be between {first} and {last}", name, first=EARLIEST_YEAR,
+                                   last=LATEST_YEAR)
         if until < first_due:
             raise InvalidValue("the rule must end on or after its first due", "until")
         schedule = cls(every_months, first_due, until)

@@ -69,14 +69,16 @@ def get_agreement(agreement_id: UUID, tracker: TrackerDep, catalogue: CatalogueD
                   version: VersionQuery = None, as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> Response:
     """The agreement now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
     if version is None and as_of is None:
-        return latest(catalogue, tracker.histories.integrity, "agreement", agreement_id, lambda: tracker.agreements.get(agreement_id))
+        return latest(catalogue, tracker.histories.integrity, "agreement", agreement_id,
+                      lambda: tracker.agreements.get(agreement_id))
     return resource(tracker.agreements.get(agreement_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
 @router.get("/{agreement_id}/history", response_model=History)
 def agreement_history(agreement_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
                       limit: HistoryLimit = 100) -> JSONResponse:
-    return history(agreement_id, lambda after, n: tracker.histories.events(Agreement, agreement_id, after, n), cursor, limit,
+    return history(agreement_id, lambda after, n: tracker.histories.events(Agreement, agreement_id, after, n), cursor,
+                   limit,
                    tracker.histories.integrity.of(str(agreement_id)))
 
 

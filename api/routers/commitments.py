@@ -161,7 +161,8 @@ async def get_commitment(
     ``async`` (run on the event loop, not in a worker thread): reading one commitment now is one
     indexed read of its read-model document (decision 0038), shorter than the thread hop."""
     if version is None and as_of is None:
-        return latest(catalogue, tracker.histories.integrity, "commitment", commitment_id, lambda: tracker.commitments.get(commitment_id))
+        return latest(catalogue, tracker.histories.integrity, "commitment", commitment_id,
+                      lambda: tracker.commitments.get(commitment_id))
     return resource(tracker.commitments.get(commitment_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 

@@ -119,7 +119,8 @@ class Recorded(Schema):
     follow_ups: list[str]
     already_recorded: list[str] = Field(description="what an earlier confirmation of the same report recorded")
     corrected: list[str] = Field(description="what an earlier confirmation recorded and this one corrected, by "
-                                             "correction events (meeting, agreements[i], commitments[i], follow_ups[i])")
+                                             "correction events (meeting, agreements[i], commitments[i], "
+                                             "follow_ups[i])")
 
 
 @router.post("", response_model=Draft, responses=REFUSED)

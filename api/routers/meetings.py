@@ -76,7 +76,8 @@ def get_meeting(meeting_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep, 
                 version: VersionQuery = None, as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> Response:
     """The meeting now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
     if version is None and as_of is None:
-        return latest(catalogue, tracker.histories.integrity, "meeting", meeting_id, lambda: tracker.meetings.get(meeting_id))
+        return latest(catalogue, tracker.histories.integrity, "meeting", meeting_id,
+                      lambda: tracker.meetings.get(meeting_id))
     return resource(tracker.meetings.get(meeting_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 

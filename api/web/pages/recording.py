@@ -49,7 +49,8 @@ def _choices() -> dict[str, Any]:
 # One form: adding a party that took part, or recording a new one, shows the form again with every
 # field kept as typed (the meeting's title and venue, the roles and persons of the participants).
 
-PARTY_FIELDS = ("add", "acronym", "party_kind", "parent_id", *(f"name_{code}" for code in TEXT_LANGUAGES), "name_authentic")
+PARTY_FIELDS = ("add", "acronym", "party_kind", "parent_id", *(f"name_{code}" for code in TEXT_LANGUAGES),
+                "name_authentic")
 
 
 def _chosen_parties(services: Any, chosen_ids: list[UUID]) -> list[Any]:
@@ -65,7 +66,8 @@ def meeting_form(request: Request, visitor: Visitor, services: Any, chosen_ids: 
     ticked = set() if form is None else set(values(form, "participant"))
     participating = {p.id for p in chosen if p.id in ticked or p.id not in posted}
     return page(request, visitor, "record_meeting.html", status, chosen=chosen, participating=participating,
-                refusal=refusal, form=Kept(form), all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items, **_choices())
+                refusal=refusal, form=Kept(form),
+                all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items, **_choices())
 
 
 @router.get("", response_class=HTMLResponse, name="record")
