@@ -123,9 +123,11 @@ class Services:
 @contextmanager
 def read_model_of(database_url: str) -> Iterator[tuple[Projector, EventStore]]:
     """Only the read model's projector on the database (and the event store it reads), for a
-    process that folds a share of a rebuild (``read_model.rebuilding``); closed after."""
+    process that folds a share of a rebuild (``read_model.rebuilding``); closed after. The event
+    store's tables exist already: the processes do not create them again, which on PostgreSQL raced
+    ("tuple concurrently updated" when two ran the library's CREATE … IF NOT EXISTS at once)."""
     engine = create_table_engine(database_url)
-    store = EventStore(event_store_env(database_url))
+    store = EventStore({**event_store_env(database_url), "CREATE_TABLE": "no"})
     try:
         yield Projector(engine, store.recorder, store.mapper.to_domain_event, BatchReader(store),
                         cache_size=100_000), store
