@@ -13,6 +13,7 @@ RUN pip install --no-cache-dir .
 ENV COMMITMENTS_DATABASE_URL=sqlite:////data/commitments.db \
     COMMITMENTS_HOST=0.0.0.0 \
     COMMITMENTS_PORT=8000 \
+    COMMITMENTS_API_DOCS=false \
     PYTHONUNBUFFERED=1
 RUN useradd --system --create-home commitments && mkdir -p /data && chown commitments /data
 USER commitments

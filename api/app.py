@@ -8,9 +8,9 @@ from fastapi import Depends, FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
-from api import openapi, problems
+from api import docs, openapi, problems
 from api.dependencies import known_query_parameters
-from api.guards import MAX_UPLOAD_BYTES, RequestGuard
+from api.guards import MAX_UPLOAD_BYTES, RequestGuard, RetryAfter
 from api.routers import (
     agreements,
     audit,
@@ -88,7 +88,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version="0.1.0",
         lifespan=lifespan,
         dependencies=[Depends(known_query_parameters)],
+        docs_url=None,
+        redoc_url=None,
     )
+    if (settings or (services.settings if services else Settings.from_env())).api_docs:
+        docs.install(app)
     problems.install(app, allowed_methods)
     for router in ROUTERS:
         app.include_router(router)
@@ -101,4 +105,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     app.add_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES, forms_under=WEB_PREFIX,
                        max_upload_bytes=MAX_UPLOAD_BYTES)
+    app.add_middleware(RetryAfter)
     return app

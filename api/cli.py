@@ -10,6 +10,7 @@ from importlib import metadata
 from typing import Any
 
 from domain.access import Role
+from domain.errors import Refusal
 from infrastructure import settings as configuration
 from infrastructure.persistence.database import UnsupportedDatabase
 from infrastructure.settings import DEFAULT_DATABASE_URL, BadSetting
@@ -59,7 +60,7 @@ def serve(args: argparse.Namespace) -> int:
             sys.stdout.flush()
         if args.workers == 1:
             uvicorn.run(create_app(settings, services), host=settings.host, port=settings.port,
-                        log_level=args.log_level)
+                        log_level=args.log_level, **settings.proxy_settings())  # type: ignore[arg-type]
             return 0
     # Several worker processes, each on its own socket: each builds its own services from the environment.
     os.environ["COMMITMENTS_DATABASE_URL"] = settings.database_url
@@ -176,6 +177,36 @@ def audit_head(args: argparse.Namespace) -> int:
     return 0
 
 
+def audit_public_key(args: argparse.Namespace) -> int:
+    """The public key that signs this deployment's audit heads, as PEM: save it beside each backup
+    (and apart from it), and give it to ``restore --trust-key``."""
+    from infrastructure.audit.head_signing import fingerprint, public_key_pem
+
+    with _services(args) as services:
+        key = services.audit.head()["public_key"]
+    _say(args, public_key_pem(key).rstrip("\n"), {"public_key": key, "fingerprint": fingerprint(key),
+                                                   "pem": public_key_pem(key)})
+    if not args.json:
+        print(f"fingerprint {fingerprint(key)}", file=sys.stderr)
+    return 0
+
+
+def audit_signing_key(args: argparse.Namespace) -> int:
+    """The private key that signs the audit heads, written to a new file readable by its owner only:
+    kept there and named by COMMITMENTS_SIGNING_KEY_FILE, the same key signs after a restore."""
+    from infrastructure.audit.head_signing import fingerprint
+
+    with _services(args) as services:
+        pem, key = services.audit.signer.private_pem(), services.audit.head()["public_key"]
+    descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never over another key
+    with os.fdopen(descriptor, "w") as out:
+        out.write(pem)
+    _say(args, f"wrote {args.output}: the private key {fingerprint(key)}; keep it apart from the data and the "
+               "backups, and name it by COMMITMENTS_SIGNING_KEY_FILE", {"output": args.output,
+                                                                         "fingerprint": fingerprint(key)})
+    return 0
+
+
 def audit_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -190,17 +221,30 @@ def audit_export(args: argparse.Namespace) -> int:
 
 
 def _secret(args: argparse.Namespace) -> tuple[bytes, bool]:
-    """The key file's 32 bytes, or the passphrase (``COMMITMENTS_BACKUP_PASSPHRASE``, else asked for)."""
+    """The key file's 32 bytes, or the passphrase (``COMMITMENTS_BACKUP_PASSPHRASE``, else asked for),
+    checked before any file is written or read."""
     import getpass
     from pathlib import Path
 
+    from infrastructure.backup import sealing
+
     if args.key_file:
-        return Path(args.key_file).read_bytes(), True
-    phrase = os.environ.get("COMMITMENTS_BACKUP_PASSPHRASE") or getpass.getpass("backup passphrase: ")
-    return phrase.encode("utf-8"), False
+        secret, from_key_file = Path(args.key_file).read_bytes(), True
+    else:
+        phrase = os.environ.get("COMMITMENTS_BACKUP_PASSPHRASE") or getpass.getpass("backup passphrase: ")
+        secret, from_key_file = phrase.encode("utf-8"), False
+    try:
+        if from_key_file:
+            sealing.key_of(secret, b"", from_key_file)
+        else:
+            sealing.check_passphrase(secret)
+    except sealing.BadBackup as error:
+        raise Refused(str(error)) from None
+    return secret, from_key_file
 
 
 def backup(args: argparse.Namespace) -> int:
+    from infrastructure.audit.head_signing import fingerprint
     from infrastructure.backup import archive, sealing
 
     secret, from_key_file = _secret(args)
@@ -208,22 +252,37 @@ def backup(args: argparse.Namespace) -> int:
         head = services.audit.head()
         sealing.seal(archive.lines(services), out, secret, from_key_file)
     _say(args, f"wrote {args.output}: the event log up to position {head['position']} (link {head['link'][:16]}…), "
-               "keys, subscriptions and calendar feeds, encrypted", {"output": args.output, "head": head})
+               f"keys, subscriptions and calendar feeds, encrypted; its head is signed by {fingerprint(head['public_key'])}"
+               " (restore it with --trust-key, the file 'commitments audit public-key' writes)",
+         {"output": args.output, "head": head, "fingerprint": fingerprint(head["public_key"])})
     return 0
 
 
 def restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from infrastructure.audit.head_signing import read_public_key
     from infrastructure.backup import archive, sealing
 
+    if args.trust_key is None and not args.accept_unverified_origin:
+        raise Refused("say whose backup this is: --trust-key FILE (the public key 'commitments audit public-key' "
+                      "printed where it was made), or --accept-unverified-origin")
+    try:
+        trusted = None if args.trust_key is None else read_public_key(Path(args.trust_key).read_bytes())
+    except ValueError as error:
+        raise Refused(f"{args.trust_key}: {error}") from None
     secret, from_key_file = _secret(args)
     with _services(args) as services, open(args.input, "rb") as source:
         try:
-            restored = archive.restore(services, sealing.opened(source, secret, from_key_file))
+            restored = archive.restore(services, sealing.opened(source, secret, from_key_file), trusted)
         except (archive.NotRestorable, sealing.BadBackup) as error:
             raise Refused(str(error)) from None
-    _say(args, f"restored {restored.events} events; the audit chain ends at position {restored.position} with the "
-               f"backup's signed head (link {restored.link[:16]}…); the read model is rebuilt",
-         {"events": restored.events, "position": restored.position, "link": restored.link, "rows": restored.rows})
+    origin = ("signed by the trusted key" if trusted else "UNVERIFIED: its head names the key") + f" {restored.signed_by}"
+    _say(args, f"restored {restored.events} events, {origin}; the audit chain ends at position {restored.position} "
+               f"(link {restored.link[:16]}…), as the backup's did; this deployment signs with {restored.signs_with}; "
+               "the read model is rebuilt",
+         {"events": restored.events, "position": restored.position, "link": restored.link, "rows": restored.rows,
+          "origin_verified": trusted is not None, "signed_by": restored.signed_by, "signs_with": restored.signs_with})
     return 0
 
 
@@ -235,7 +294,6 @@ def import_matrix(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from api.spreadsheets import read_table
     from application.errors import ApplicationError
     from domain.errors import DomainError
 
@@ -253,7 +311,7 @@ def import_matrix(args: argparse.Namespace) -> int:
     with _services(args) as services:
         try:
             report = services.imports.run(
-                f"cli:{getpass.getuser()}", args.agreement_id, read_table(path.read_bytes(), path.name),
+                f"cli:{getpass.getuser()}", args.agreement_id, services.spreadsheets.read(path.read_bytes(), path.name),
                 dry_run=not args.apply, language=args.language, status=args.status, expected_plan=args.plan,
                 progress=progress)
         except (ApplicationError, DomainError) as error:
@@ -401,17 +459,28 @@ def parser() -> argparse.ArgumentParser:
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     command(audit_commands, "verify", audit_verify, "recompute the chain from the stored events")
     command(audit_commands, "head", audit_head, "print the signed head of the chain (save it)")
+    command(audit_commands, "public-key", audit_public_key,
+            "print the public key that signs the heads (PEM; save it apart, for restore --trust-key)")
+    signing = command(audit_commands, "signing-key", audit_signing_key,
+                      "write the private signing key to a new file (for COMMITMENTS_SIGNING_KEY_FILE)")
+    signing.add_argument("--output", required=True, metavar="FILE", help="a file that does not exist yet")
     export = command(audit_commands, "export", audit_export, "write a bundle that verifies offline")
     export.add_argument("--output", required=True, help="folder to write events.jsonl, head.json and verify.py to")
     for name, handler, what in (("backup", backup, "write the whole record to one encrypted file"),
                                 ("restore", restore, "load a backup into an empty database (either engine)")):
         made = command(commands, name, handler, what,
                        "A backup holds the event log (its chain is checked again on restore), the API keys, "
-                       "the service's signing key, webhook subscriptions with their secrets and calendar "
-                       "feeds, encrypted with a passphrase (COMMITMENTS_BACKUP_PASSPHRASE, else asked for) "
+                       "webhook subscriptions with their secrets and calendar feeds (not the key that signs the "
+                       "audit heads), encrypted with a passphrase (COMMITMENTS_BACKUP_PASSPHRASE, else asked for) "
                        "or a key file of 32 bytes.")
         made.add_argument("--output" if name == "backup" else "--input", required=True, metavar="FILE")
         made.add_argument("--key-file", default=None, help="32 random bytes instead of a passphrase")
+        if name == "restore":
+            made.add_argument("--trust-key", default=None, metavar="FILE",
+                              help="the public key of the deployment the backup comes from (commitments audit "
+                                   "public-key): a backup whose head it did not sign is refused")
+            made.add_argument("--accept-unverified-origin", action="store_true",
+                              help="restore without --trust-key; the key the backup names is printed")
     drafted = command(commands, "draft", draft, "read a meeting report into a draft record (nothing stored)",
                       "Read a meeting report's text (Arabic or English) into proposals: the meeting, parties, "
                       "participants, agreements, commitments and follow-up sessions, each with its span of the "
@@ -442,9 +511,16 @@ def main(argv: list[str] | None = None) -> int:
             setattr(args, option, unset)
     try:
         return int(args.handler(args))
-    except (UnsupportedDatabase, BadSetting, Refused) as error:
+    except (UnsupportedDatabase, BadSetting, Refused, Refusal) as error:
         print(f"commitments: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # a file that cannot be read or written, a server that cannot be reached
+        print(f"commitments: {error.strerror or error}{f': {error.filename}' if error.filename else ''}",
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("commitments: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The formats a list is exported in: CSV (with a BOM, so that spreadsheets read Arabic as UTF-8),
 XLSX (openpyxl, written as it goes; right to left on request) and JSON Lines (every field of every
-commitment). The format is ``?format=`` or, failing that, the first acceptable one in ``Accept``."""
+commitment). No cell of CSV or XLSX is ever a formula (``infrastructure.spreadsheets.formulas``). The format is ``?format=`` or, failing that, the first acceptable one in ``Accept``."""
 
 import csv
 import io
@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from api.negotiation import by_preference
 from api.problems import NotAcceptable
 from application import exports as exported
+from infrastructure.spreadsheets.formulas import protected, starts_a_formula
 
 CSV, XLSX, JSONL = "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/jsonl"
 FORMATS = {"csv": CSV, "xlsx": XLSX, "jsonl": JSONL}
@@ -46,7 +47,7 @@ def csv_lines(columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Itera
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({column: protected(value) for column, value in row.items()})
         if buffer.tell() > 64_000:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -64,7 +65,12 @@ INSTANTS = frozenset({"due_at", "recorded_at", "changed_at"})  # ISO instants in
 
 
 def _cell(sheet: Any, column: str, value: Any) -> Any:
-    """A value as a spreadsheet cell: days and instants as dates a spreadsheet sorts and computes with."""
+    """A value as a spreadsheet cell: days and instants as dates a spreadsheet sorts and computes with,
+    texts always as texts (never as the formula a text may look like)."""
+    if isinstance(value, str) and starts_a_formula(value):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
     if not value or (column not in DAYS and column not in INSTANTS):
         return value
     if column in DAYS:

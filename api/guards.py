@@ -104,3 +104,24 @@ class RequestGuard:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+class RetryAfter:
+    """Every 429 and 503 says when to try again: one that names no wait of its own gets a second."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] in (429, 503):
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == b"retry-after" for name, _ in headers):
+                    message["headers"] = [*headers, (b"retry-after", b"1")]
+            await send(message)
+
+        await self.app(scope, receive, sending)

@@ -24,6 +24,8 @@ from application.errors import (
     ConcurrentUpdate,
     NotFound,
     PlanChanged,
+    ReadersBusy,
+    TooLarge,
     UnknownReference,
     VersionMismatch,
 )
@@ -97,6 +99,7 @@ PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (InvalidCursor, 400, "invalid-cursor", "The cursor was not given by this list"),
     (NotAcceptable, 406, "not-acceptable", "This format is not offered"),
     (PayloadTooLarge, 413, "payload-too-large", "The request body is too large"),
+    (TooLarge, 413, "too-large", "Larger than the service reads"),
     (IdempotencyKeyReused, 422, "idempotency-key-reused", "The Idempotency-Key was used for another request"),
     (NotFound, 404, "not-found", "Not found"),
     (UnknownReference, 422, "unknown-reference", "A field names something that does not exist"),
@@ -113,6 +116,7 @@ PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (DomainError, 422, "rule-violated", "A business rule refused the request"),
     (ConnectionUnavailableError, 503, "busy", "The service is busy"),
     (Busy, 503, "busy", "The service is busy"),
+    (ReadersBusy, 503, "busy", "The service is busy"),
     (StillInProgress, 503, "in-progress", "The request with this Idempotency-Key is still being carried out"),
 ]
 HANDLED = tuple(row[0] for row in PROBLEMS)

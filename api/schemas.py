@@ -4,11 +4,19 @@ Unknown fields are refused (``extra="forbid"``), so a misspelt field name is a
 clear 422 rather than a silently ignored value.
 """
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    WithJsonSchema,
+)
 
 from application.inputs import (
     DocumentInput,
@@ -57,8 +65,8 @@ DeliveryStatusName = one_of(DeliveryStatus)
 
 def _text_form(max_length: int) -> dict[str, Any]:
     """A text as the domain accepts it (``domain.text.clean_text``): the document states the rule, the
-    domain checks it (with a message that says what to change)."""
-    refused = refused_characters()
+    domain checks it (with a message that says what to change). A name is one line."""
+    refused = refused_characters() + ("\\n\\r\\u2028\\u2029" if max_length <= SHORT_TEXT_MAX else "")
     return {"type": "string", "minLength": 1, "maxLength": max_length,
             "pattern": f"^[^{refused}]*[^{refused}\\s][^{refused}]*$"}
 
@@ -69,9 +77,23 @@ Words = Annotated[str, WithJsonSchema(_text_form(LONG_TEXT_MAX))]
 Document = Annotated[str, WithJsonSchema(_text_form(DOCUMENT_TEXT_MAX))]
 LANGUAGE_FORM = "^(" + "|".join(sorted(ISO_639_1)) + ")(-[A-Za-z0-9]{2,8})*$"
 Language = Annotated[str, WithJsonSchema({"type": "string", "pattern": LANGUAGE_FORM})]
-# A day of the years dues may fall in (domain.due.calendar_day).
-Day = Annotated[date, WithJsonSchema({"type": "string", "format": "date",
-                                      "pattern": "^(19[0-9][0-9]|2[01][0-9][0-9]|2200)-[0-9]{2}-[0-9]{2}$"})]
+
+
+def _written(what: str) -> Callable[[object], object]:
+    """A value that JSON must give as a string (a day as "2024-06-30", never the number 0)."""
+    def check(value: object) -> object:
+        if not isinstance(value, str):
+            raise ValueError(f"{what} is written as a string, not as {type(value).__name__}")
+        return value
+    return check
+
+
+# A day of the years dues may fall in (domain.due.calendar_day), written as YYYY-MM-DD.
+Day = Annotated[date, BeforeValidator(_written("a day")),
+                WithJsonSchema({"type": "string", "format": "date",
+                                "pattern": "^(19[0-9][0-9]|2[01][0-9][0-9]|2200)-[0-9]{2}-[0-9]{2}$"})]
+# A whole number given as one: not true, 1.0 or "1".
+Count = Annotated[int, Strict()]
 
 
 class Schema(BaseModel):
@@ -106,7 +128,7 @@ class DueIn(Schema):
 
     precision: PrecisionName | None = None
     value: str | None = Field(default=None, max_length=100)
-    amount: int | None = None
+    amount: Count | None = None
     unit: RelativeUnitName | None = None
     time_zone: str | None = Field(default=None, description="IANA zone; defaults to the meeting venue's")
 
@@ -179,7 +201,7 @@ class PartyCreate(Schema):
 
 
 class StepIn(Schema):
-    days: int = Field(ge=0, le=MOST_DAYS, description="days overdue")
+    days: Count = Field(ge=0, le=MOST_DAYS, description="days overdue")
     to: AudienceName
 
 
@@ -207,7 +229,7 @@ class MeetingCreate(Schema):
     scheduled: PeriodIn
     venue: VenueIn
     series: str | None = None
-    session_number: int | None = None
+    session_number: Count | None = None
     participants: list[ParticipantIn] = Field(default_factory=list, max_length=MANY)
     documents: list[DocumentIn] = Field(default_factory=list, max_length=50)
 
@@ -255,7 +277,7 @@ class AgreementCreate(Schema):
 
 class FollowUpIn(Schema):
     series: str | None = Field(default=None, description="defaults to the meeting's series")
-    session_number: int | None = None
+    session_number: Count | None = None
 
 
 class CommitmentCreate(Schema):
@@ -265,21 +287,21 @@ class CommitmentCreate(Schema):
     kind: CommitmentKindName = "action"
     supporting_party_ids: list[UUID] = Field(default_factory=list, max_length=MANY)
     agreement_id: UUID | None = None
-    row_number: int | None = None
+    row_number: Count | None = None
     clause: Name | None = None
     quote: TextIn | None = Field(default=None, description="the verbatim words of the source")
     due: DueIn | None = Field(default=None, description="defaults to the matrix row's timeframe; without either, "
                               "the commitment is open-ended: never due soon or overdue")
     follow_up: FollowUpIn | None = None
     status: Literal["draft", "agreed", "noted"] = Field(default="draft", description="how it was recorded")
-    reminder_days: list[int] | None = Field(default=None, max_length=20,
+    reminder_days: list[Count] | None = Field(default=None, max_length=20,
                                             description="days before the due to tell subscribers (default 30 and 7)")
     made_on: Day | None = Field(default=None, description="the day the promise was made; defaults to the "
                                  "meeting's last day (or the day recorded, if the meeting has not ended)")
     review_on: Day | None = Field(default=None, description="the day the lead party wants to look at it again: "
                                    "a commitment.review_due fact and webhook then")
     notes: Words | None = Field(default=None, description="the coordinator's remarks")
-    weight: int | None = Field(default=None, ge=1, le=MOST_WEIGHT,
+    weight: Count | None = Field(default=None, ge=1, le=MOST_WEIGHT,
                                description="its weight in roll-ups (default: 1, as every other)")
 
     def inputs(self) -> dict[str, object]:
@@ -310,7 +332,7 @@ class RhythmIn(Schema):
     ("every two years", "annual", «مرة كل سنتين»); the organiser leads the follow-up expected next."""
 
     organiser_party_id: UUID
-    every_months: int | None = Field(default=None, ge=1, le=120)
+    every_months: Count | None = Field(default=None, ge=1, le=120)
     every: Name | None = Field(default=None, examples=["every two years", "مرة كل سنتين"])
 
 
@@ -321,7 +343,7 @@ class RecurrenceCreate(Schema):
     text: TextIn
     lead_party_id: UUID
     meeting_id: UUID
-    every_months: int | None = Field(default=None, ge=1, le=120)
+    every_months: Count | None = Field(default=None, ge=1, le=120)
     every: Name | None = Field(default=None, examples=["every six months", "كل ستة أشهر"],
                                description="how often, as people write it (instead of every_months)")
     first_due: Day | None = Field(default=None, description="the last day the first occurrence allows; defaults "
@@ -330,9 +352,9 @@ class RecurrenceCreate(Schema):
     kind: Literal["action", "clause"] = "action"
     supporting_party_ids: list[UUID] = Field(default_factory=list, max_length=MANY)
     agreement_id: UUID | None = None
-    row_number: int | None = None
+    row_number: Count | None = None
     status: Literal["draft", "agreed", "noted"] = Field(default="draft", description="how each occurrence is recorded")
-    reminder_days: list[int] | None = Field(default=None, max_length=20,
+    reminder_days: list[Count] | None = Field(default=None, max_length=20,
                                             description="days before each due to tell subscribers (default 30 and 7)")
     notes: Words | None = None
 
@@ -345,7 +367,7 @@ class ScheduleChange(Schema):
     """A new schedule for a recurring commitment (what is not given stays), with the reason."""
 
     reason: Words | None = None
-    every_months: int | None = Field(default=None, ge=1, le=120)
+    every_months: Count | None = Field(default=None, ge=1, le=120)
     every: Name | None = Field(default=None, examples=["annual", "سنوياً"])
     first_due: Day | None = None
     until: Day | None = None
@@ -362,7 +384,7 @@ class Suspension(Schema):
 
 class Delivery(Schema):
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=MANY)
-    delivered_on: date | None = None
+    delivered_on: Day | None = None
     note: Words | None = None
 
 
@@ -378,7 +400,7 @@ class Supersession(Schema):
 
 
 class ProgressReport(Schema):
-    percent: int = Field(ge=0, le=100)
+    percent: Count = Field(ge=0, le=100)
     note: Words | None = None
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=MANY)
 
@@ -496,7 +518,7 @@ class ThemeRename(Schema):
 
 
 class WeightChange(Schema):
-    weight: int | None = Field(ge=1, le=MOST_WEIGHT, description="its weight in roll-ups; null: 1, as every other")
+    weight: Count | None = Field(ge=1, le=MOST_WEIGHT, description="its weight in roll-ups; null: 1, as every other")
     reason: Words | None = None
 
 

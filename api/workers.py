@@ -108,6 +108,7 @@ def _work(host: str, port: int, log_level: str, ready: threading.Barrier | None)
     """One worker process: the API on its own socket, until SIGTERM; with ``ready``, it listens
     once every worker sharing that barrier has built its services."""
     from api.app import create_app
+    from infrastructure import settings as configuration
 
     async def others_started() -> None:
         if ready is None:
@@ -117,5 +118,6 @@ def _work(host: str, port: int, log_level: str, ready: threading.Barrier | None)
         except threading.BrokenBarrierError:
             log.warning("the other workers did not start within %s s: listening anyway", READY_WAIT)
 
-    config = uvicorn.Config(create_app(started=others_started), host=host, port=port, log_level=log_level)
+    config = uvicorn.Config(create_app(started=others_started), host=host, port=port, log_level=log_level,
+                            **configuration.read().proxy_settings())  # type: ignore[arg-type]
     uvicorn.Server(config).run(sockets=[reuse_port_socket(host, port)])

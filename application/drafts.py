@@ -15,7 +15,8 @@ naming the reason, never a second record.
 """
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -23,6 +24,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from application.errors import TooLarge
 from application.exports import all_parties
 from application.inputs import (
     DocumentInput,
@@ -37,7 +39,7 @@ from application.tracker import Tracker
 from domain.errors import InvalidValue
 from domain.identifiers import derived_id
 from domain.party import Party, named_party_id, party_id
-from domain.report_reading import KnownParty, Reading, read_report
+from domain.report_reading import KnownParty, Proposal, Reading, read_report
 from domain.text import DOCUMENT_TEXT_MAX
 
 MAX_COMMITMENTS = 200
@@ -62,10 +64,15 @@ class Recorded:
     corrected: list[str] = field(default_factory=list)  # what was recorded before and is corrected now
 
 
+ReadReport = Callable[[str, date, Iterable[KnownParty]], Reading]
+
+
 class Drafts:
-    def __init__(self, tracker: Tracker, catalogue: Catalogue) -> None:
+    def __init__(self, tracker: Tracker, catalogue: Catalogue, read: ReadReport = read_report) -> None:
+        """``read``: how a report is read (``read_report``, or the same in another process)."""
         self.tracker = tracker
         self.catalogue = catalogue
+        self._read = read
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -76,7 +83,7 @@ class Drafts:
     def read(self, text: str, published_on: date) -> dict[str, Any]:
         """Each proposal the report supports, with its span of the text and its confidence."""
         _check_text(text)
-        reading = read_report(text, published_on, self._known())
+        reading = self._read(text, published_on, self._known())
         kinds = {"party": "parties", "participant": "participants", "agreement": "agreements",
                  "commitment": "commitments", "follow_up": "follow_ups", "recurrence": "recurrences"}
         draft: dict[str, Any] = {"language": reading.language, "published_on": published_on.isoformat(),
@@ -224,7 +231,8 @@ def _check_text(text: str) -> None:
     if not isinstance(text, str) or not text.strip():
         raise InvalidValue("paste the report's text", "text")
     if len(text) > DOCUMENT_TEXT_MAX:
-        raise InvalidValue("a report is at most {most} characters", "text", most=DOCUMENT_TEXT_MAX)
+        raise TooLarge("a report is at most {most} characters; this one has {length}", "text",
+                       most=DOCUMENT_TEXT_MAX, length=len(text))
 
 
 def proposed(reading: Reading, text: str, published_on: date) -> dict[str, Any]:
@@ -249,7 +257,7 @@ def proposed(reading: Reading, text: str, published_on: date) -> dict[str, Any]:
                    "adopted_by": adopting} for a in adopted]
     commitments = [{"text": c.value["text"], "quote": c.quote(text), "lead": c.value["lead"] if c.value["lead"]
                     in usable else None, "partners": refs(c.value["partners"]), "due": c.value["due"],
-                    "agreement": next((i for i, a in enumerate(adopted) if c.start <= a.start < c.end), None)}
+                    "agreement": _first_within(adopted, c.start, c.end)}
                    for c in reading.of("commitment")]
     follow_ups = [{"text": f.value["text"], "quote": f.quote(text), "lead": f.value["lead"] if f.value["lead"]
                    in usable else None, "partners": [], "due": f.value["due"], "series": f.value["series"],
@@ -263,6 +271,12 @@ def proposed(reading: Reading, text: str, published_on: date) -> dict[str, Any]:
         "participants": participants, "agreements": agreements, "commitments": commitments,
         "follow_ups": follow_ups,
     }
+
+
+def _first_within(adopted: list[Proposal], start: int, end: int) -> int | None:
+    """The place in ``adopted`` (sorted by start) of the first agreement from ``start`` to before ``end``."""
+    first = bisect_left(adopted, start, key=lambda agreement: agreement.start)
+    return first if first < len(adopted) and adopted[first].start < end else None
 
 
 @dataclass

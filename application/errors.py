@@ -32,6 +32,13 @@ class AlreadyExists(ApplicationError):
     """Something that must be unique is already recorded."""
 
 
+class TooLarge(ApplicationError):
+    """A file or a text is larger than the service reads: nothing of it was used."""
+
+    def __init__(self, template: str, field: str = "file", **values: object) -> None:
+        super().__init__(template, field, **values)
+
+
 class VersionMismatch(ApplicationError):
     """The client's copy (``If-Match``) is older than the stored one."""
 
@@ -54,6 +61,16 @@ class Busy(ApplicationError):
     def __init__(self, waited: float) -> None:
         super().__init__("the database was busy for {seconds:g} s; nothing was stored; retry shortly", None,
                          seconds=waited)
+
+
+class ReadersBusy(ApplicationError):
+    """Every process that reads uploaded files (or reports) was busy for as long as a request waits for one."""
+
+    def __init__(self, what: str = "files") -> None:
+        if what == "reports":
+            super().__init__("every reader of reports is busy; nothing was read; retry shortly", "text")
+        else:
+            super().__init__("every reader of files is busy; nothing was stored; retry shortly", "file")
 
 
 class PlanChanged(ApplicationError):

@@ -26,13 +26,13 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from application.commitments import made
-from application.errors import ApplicationError, PlanChanged
+from application.errors import ApplicationError, PlanChanged, TooLarge
 from application.exports import all_parties, every
 from application.histories import Histories
 from application.ports import Catalogue
@@ -40,7 +40,7 @@ from application.queries import MAX_LIMIT, CommitmentFilter
 from application.saving import Records, as_read
 from domain.agreement import Agreement, MatrixRow
 from domain.choices import choice
-from domain.commitment import Commitment, CommitmentKind
+from domain.commitment import Commitment, CommitmentKind, reason_text
 from domain.commitment import reminder_days as default_reminders
 from domain.errors import DomainError, InvalidValue
 from domain.lifecycle import Status
@@ -54,7 +54,14 @@ from domain.matrix_import import (
     row_key,
 )
 from domain.meeting import Meeting
-from domain.text import MultilingualText, language_code, optional_text
+from domain.text import (
+    LINE_BREAKS,
+    SHORT_TEXT_MAX,
+    MultilingualText,
+    clean_text,
+    language_code,
+    optional_text,
+)
 from domain.written_dues import written_due
 
 MAX_ROWS = 20_000
@@ -86,6 +93,7 @@ class RowOutcome:
     outcome: str  # new, unchanged, changed or refused
     changed: list[str] = field(default_factory=list)  # the fields that differ (changed)
     refused: list[dict[str, str]] = field(default_factory=list)  # {"field", "reason"} (refused)
+    folded: list[str] = field(default_factory=list)  # one-line fields whose line breaks became spaces
     stored: bool = False
 
 
@@ -132,6 +140,21 @@ def _cell(row: tuple[object, ...], column: Column) -> object:
     return value
 
 
+ONE_LINE = ("key", "lead", "due")  # the fields of a row that are one line (the activity and notes keep theirs)
+
+
+def _one_line(cells: tuple[object, ...], columns: Layout) -> tuple[tuple[object, ...], list[str]]:
+    """The row with the line breaks of its one-line cells folded into spaces, and those cells' fields."""
+    folded, fields = list(cells), []
+    for name in ONE_LINE:
+        for column in columns.of(name):
+            value = folded[column.position] if column.position < len(folded) else None
+            if isinstance(value, str) and any(ch in LINE_BREAKS for ch in value):
+                folded[column.position] = " ".join("".join(" " if ch in LINE_BREAKS else ch for ch in value).split())
+                fields.append(name)
+    return tuple(folded), fields
+
+
 def _text(value: object) -> str | None:
     if value is None:
         return None
@@ -159,7 +182,9 @@ class MatrixImports:
         if not 1 <= batch_size <= 5_000:
             raise InvalidValue("a batch holds 1 to 5000 rows", "batch_size")
         if len(table.rows) > MAX_ROWS:
-            raise InvalidValue("a file holds at most {most} rows; split it", "file", most=MAX_ROWS)
+            raise TooLarge("a file holds at most {most} rows; split it", most=MAX_ROWS)
+        file_name = clean_text(table.name, "file", SHORT_TEXT_MAX).strip()  # it goes to the log, as the reason
+        table = replace(table, name=file_name)
         columns = layout(table.headers)
         planned, unknown = self._plan(actor, agreement, meeting, columns, table, default_language, initial, progress)
         outcomes = [p.outcome for p in planned]
@@ -190,6 +215,8 @@ class MatrixImports:
               language: str, status: Status, progress: Progress) -> tuple[list[_Planned], dict[str, list[int]]]:
         names = self._party_names()
         rows = [(line, cells) for line, cells in table.rows if any(_text(c) for c in cells)]
+        folded = [_one_line(cells, columns) for _, cells in rows]
+        rows = [(line, cells) for (line, _), (cells, _) in zip(rows, folded, strict=True)]
         keys: list[tuple[int, str | None, Exception | None]] = []
         for ordinal, (line, cells) in enumerate(rows, start=1):
             try:
@@ -211,7 +238,7 @@ class MatrixImports:
         for start in range(0, len(ids), 500):
             existing.update(self.records.read_many(ids[start:start + 500]))
         when = self.records.now()
-        reason = CORRECTED.format(file=table.name)
+        reason = reason_text(CORRECTED.format(file=table.name)) or ""
         next_number = len(agreement.rows) + 1
         lines_of: dict[str, list[int]] = {}
         for line, key, _ in keys:
@@ -221,7 +248,8 @@ class MatrixImports:
         planned: list[_Planned] = []
         for index, ((line, cells), (_, key, key_error)) in enumerate(zip(rows, keys, strict=True)):
             commitment_id = row_commitment_id(agreement.id, key) if key else None
-            outcome = RowOutcome(line=line, key=key or "", commitment_id=str(commitment_id or ""), outcome="refused")
+            outcome = RowOutcome(line=line, key=key or "", commitment_id=str(commitment_id or ""), outcome="refused",
+                                 folded=folded[index][1])
             planned.append(_Planned(outcome))
             if index % 500 == 0:
                 progress("checking", index, len(rows))

@@ -5,7 +5,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from bench import growth, pages, rebuilding, scenarios
+from bench import growth, hostile, pages, rebuilding, scenarios
 from bench.measure import Figure
 
 SCALES = {
@@ -42,6 +42,8 @@ SCENARIOS: dict[str, Callable[[str, dict[str, Any], int], list[Figure]]] = {
     "lists": lambda engine, sizes, runs: growth.list_pages(engine, sizes["few"], sizes["many"], runs),
     "full": lambda engine, sizes, runs: growth.recording_when_full(engine, sizes["many"], sizes["record"], runs),
     "rollups": lambda engine, sizes, runs: growth.rollups(engine, sizes["many"], runs),
+    "hostile": lambda engine, sizes, runs: hostile.hostile_uploads(engine, runs),
+    "reports": lambda engine, sizes, runs: hostile.hostile_reports(engine, runs),
     "pages": lambda engine, sizes, runs: pages.render_pages(engine, sizes["pages"], runs,
                                                             1 if sizes["pages"] < 10_000 else 5),
 }
@@ -69,7 +71,9 @@ def row(f: Figure) -> str:
     baseline_p99 = f", p99 {f.notes['baseline_p99_ms']:,.0f} ms" if "baseline_p99_ms" in f.notes else ""
     baseline = "" if f.baseline is None else f"{f.baseline:,.1f} {f.unit}{baseline_p99} ({f.baseline_name})"
     ratio = "" if f.ratio is None else f"{f.ratio:.2f}"
-    return (f"| {f.scenario} | {f.engine} | {f.value:,.1f} {f.unit} ({f.low:,.1f}–{f.high:,.1f}){p99} | "
+    others = "".join(f"; {name} {value:g}" for name, value in f.notes.items() if name not in ("p99_ms",
+                                                                                         "baseline_p99_ms"))
+    return (f"| {f.scenario} | {f.engine} | {f.value:,.1f} {f.unit} ({f.low:,.1f}–{f.high:,.1f}){p99}{others} | "
             f"{baseline} | {ratio} | {f.target} |")
 
 

@@ -32,17 +32,17 @@ IN_LANGUAGES = ("activity", "notes")  # fields whose columns may be given once p
 COLUMNS: dict[str, tuple[str, ...]] = {
     "key": ("key", "no", "no.", "number", "ref", "reference", "row", "id", "n°", "numéro", "رقم", "الرقم",
             "الرقم التسلسلي", "م", "ت", "المرجع"),
-    "activity": ("activity", "activities", "action", "actions", "commitment", "activité", "activités", "النشاط",
-                 "الأنشطة", "النشاطات", "الإجراء", "الإجراءات", "الالتزام"),
+    "activity": ("activity", "activities", "action", "actions", "commitment", "text", "activité", "activités",
+                 "النشاط", "الأنشطة", "النشاطات", "الإجراء", "الإجراءات", "الالتزام"),
     "lead": ("lead party", "lead", "lead agency", "lead organisation", "lead organization", "responsible",
              "responsible party", "chef de file", "responsable", "الجهة المسؤولة", "الجهة المسؤولة عن التنفيذ",
              "الجهة المنفذة", "الجهة الرائدة", "المسؤول"),
     "partners": ("partners", "partner", "partner parties", "partner organisations", "partner organizations",
                  "supporting parties", "in cooperation with", "partenaires", "الجهات الشريكة", "الشركاء",
                  "الجهات المتعاونة", "بالتعاون مع"),
-    "due": ("timeframe", "time frame", "due", "due date", "deadline", "timeline", "by", "échéance", "délai",
-            "calendrier", "الإطار الزمني", "الموعد", "الموعد النهائي", "المدة الزمنية", "الجدول الزمني", "التاريخ",
-            "المدة"),
+    "due": ("timeframe", "time frame", "due", "due date", "due as given", "deadline", "timeline", "by", "échéance",
+            "délai", "calendrier", "الإطار الزمني", "الموعد", "الموعد النهائي", "المدة الزمنية", "الجدول الزمني",
+            "التاريخ", "المدة"),
     "notes": ("notes", "note", "remarks", "comments", "observations", "remarques", "ملاحظات", "تعليقات"),
 }
 _SYMBOLS = {"#": "key", "№": "key"}

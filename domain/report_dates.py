@@ -13,6 +13,7 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from domain.spans import Taken, begins_with
 from domain.written_dates import MONTHS, month_number
 
 _DIGITS = str.maketrans({**{chr(0x0660 + n): str(n) for n in range(10)}, **{chr(0x06F0 + n): str(n) for n in range(10)}})
@@ -20,6 +21,15 @@ _NAMES = sorted({name for names in MONTHS.values() for name in names}, key=len, 
 MONTH = "(?:" + "|".join(re.escape(name) for name in _NAMES) + ")"
 _B = r"(?<![\w])"  # not inside a word
 _E = r"(?![\w])"
+
+
+def _at(*words: str) -> str:
+    """Where a match can begin: with the first letter of one of the words, not inside a word."""
+    return begins_with(*words) + _B
+
+
+_AT_DAY = _at(*"0123456789", "فاتح", "الفاتح")
+_AT_MONTH = _at(*_NAMES)
 _DAY = r"(?:\d{1,2}|فاتح|الفاتح)"
 _YEAR = r"(?:19|20)\d{2}"
 _RELATIVE_WORDS = {"الماضي": -1, "المنصرم": -1, "الفائت": -1, "last": -1, "الجاري": 0, "الحالي": 0, "this": 0,
@@ -73,28 +83,36 @@ def _year_for(month: int, day: int, published: date, relative: int | None) -> in
     return published.year
 
 
+_TODAY = ("اليوم", "أمس", "الأمس", "البارحة", "غدا", "غداً", "today", "yesterday", "tomorrow")
+_TODAY_WORDS = "|".join(_TODAY)
+_YEAR_WORDS = ("في", "خلال", "سنة", "عام", "بحلول", "قبل", "حتى", "بنهاية", "نهاية", "in", "by", "during", "until",
+               "before", r"end\s+of")
+_BEFORE_A_YEAR = "|".join(_YEAR_WORDS)
+_AT_SPAN = _at("ل", "في", "خلال", "على", "ال", "سنتين", "عامين", "أعوام")
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("cross", re.compile(rf"{_B}(?P<d1>{_DAY})\s+(?P<m1>{MONTH})\s*(?:-|–|إلى|الى|حتى|to)\s*(?P<d2>{_DAY})\s+"
+    ("cross", re.compile(rf"{_AT_DAY}(?P<d1>{_DAY})\s+(?P<m1>{MONTH})\s*(?:-|–|إلى|الى|حتى|to)\s*(?P<d2>{_DAY})\s+"
                          rf"(?P<m2>{MONTH}),?\s*(?P<y>{_YEAR})?{_E}", re.IGNORECASE)),
-    ("range", re.compile(rf"{_B}(?P<d1>{_DAY})\s*(?:-|–|إلى|الى|حتى|و|to|and)\s*(?P<d2>\d{{1,2}})\s+(?:من\s+)?"
+    ("range", re.compile(rf"{_AT_DAY}(?P<d1>{_DAY})\s*(?:-|–|إلى|الى|حتى|و|to|and)\s*(?P<d2>\d{{1,2}})\s+(?:من\s+)?"
                          rf"(?:شهر\s+)?(?P<m>{MONTH}),?\s*(?P<y>{_YEAR})?{_E}", re.IGNORECASE)),
-    ("range_en", re.compile(rf"{_B}(?P<m>{MONTH})\s+(?P<d1>\d{{1,2}})\s*(?:-|–|to)\s*(?P<d2>\d{{1,2}}),?\s*"
+    ("range_en", re.compile(rf"{_AT_MONTH}(?P<m>{MONTH})\s+(?P<d1>\d{{1,2}})\s*(?:-|–|to)\s*(?P<d2>\d{{1,2}}),?\s*"
                             rf"(?P<y>{_YEAR})?{_E}", re.IGNORECASE)),
-    ("day", re.compile(rf"{_B}(?P<d>{_DAY})(?:st|nd|rd|th)?\s+(?:of\s+|من\s+)?(?:شهر\s+)?(?P<m>{MONTH})"
+    ("day", re.compile(rf"{_AT_DAY}(?P<d>{_DAY})(?:st|nd|rd|th)?\s+(?:of\s+|من\s+)?(?:شهر\s+)?(?P<m>{MONTH})"
                        rf"(?:,?\s*(?P<y>{_YEAR}))?(?:\s+(?P<rel>الماضي|المنصرم|الفائت|الجاري|المقبل|القادم))?{_E}",
                        re.IGNORECASE)),
-    ("day_en", re.compile(rf"{_B}(?P<m>{MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y>{_YEAR})?{_E}",
+    ("day_en", re.compile(rf"{_AT_MONTH}(?P<m>{MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y>{_YEAR})?{_E}",
                           re.IGNORECASE)),
-    ("this_month", re.compile(rf"{_B}(?P<d>\d{{1,2}})\s+من\s+(?:الشهر|شهر)\s+(?P<rel>الجاري|الحالي|الماضي|المقبل){_E}")),
-    ("month", re.compile(rf"{_B}(?:شهر\s+)?(?P<m>{MONTH})\s*,?\s*(?P<y>{_YEAR}){_E}", re.IGNORECASE)),
-    ("today", re.compile(rf"{_B}(?P<w>اليوم|أمس|الأمس|البارحة|غدا|غداً|today|yesterday|tomorrow){_E}", re.IGNORECASE)),
-    ("period", re.compile(rf"{_B}(?P<a>{_YEAR})\s*[-–/]\s*(?P<b>{_YEAR}){_E}")),
-    ("span", re.compile(rf"{_B}(?:(?:لل|ل|في\s+ال|خلال\s+ال|على\s+مدى\s+ال|ال)?(?P<dual>{_DUAL_YEARS})|"
+    ("this_month", re.compile(rf"{_AT_DAY}(?P<d>\d{{1,2}})\s+من\s+(?:الشهر|شهر)\s+"
+                              rf"(?P<rel>الجاري|الحالي|الماضي|المقبل){_E}")),
+    ("month", re.compile(rf"{_at(*_NAMES, 'شهر')}(?:شهر\s+)?(?P<m>{MONTH})\s*,?\s*(?P<y>{_YEAR}){_E}",
+                         re.IGNORECASE)),
+    ("today", re.compile(rf"{_at(*_TODAY)}(?P<w>{_TODAY_WORDS}){_E}", re.IGNORECASE)),
+    ("period", re.compile(rf"{_at('1', '2')}(?P<a>{_YEAR})\s*[-–/]\s*(?P<b>{_YEAR}){_E}")),
+    ("span", re.compile(rf"{_AT_SPAN}(?:(?:لل|ل|في\s+ال|خلال\s+ال|على\s+مدى\s+ال|ال)?(?P<dual>{_DUAL_YEARS})|"
                         rf"(?:لل|ال|في\s+ال|خلال\s+ال)?(?:سنوات|أعوام)\s+(?P<n>\S+))\s+"
                         rf"(?:القادمتين|المقبلتين|القادمين|المقبلين|القادمة|المقبلة){_E}")),
-    ("span_en", re.compile(r"(?<![\w])(?:for|over|in|within|during)\s+the\s+(?:next|coming|following)\s+"
-                           r"(?P<n>\w+)\s+(?P<u>years?|months?){_E}".replace("{_E}", _E), re.IGNORECASE)),
-    ("year", re.compile(rf"{_B}(?:(?:في|خلال|سنة|عام|بحلول|قبل|حتى|بنهاية|نهاية|in|by|during|until|before|end\s+of)"
+    ("span_en", re.compile(rf"{_at('for', 'over', 'in', 'within', 'during')}(?:for|over|in|within|during)\s+the\s+"
+                           rf"(?:next|coming|following)\s+(?P<n>\w+)\s+(?P<u>years?|months?){_E}", re.IGNORECASE)),
+    ("year", re.compile(rf"{_at(*_YEAR_WORDS)}(?:(?:{_BEFORE_A_YEAR})"
                         rf"\s+(?:(?:عام|سنة|the\s+year)\s+)?)(?P<y>{_YEAR}){_E}(?!\s*[-–/]\s*\d)", re.IGNORECASE)),
 ]
 
@@ -103,17 +121,17 @@ def find_dates(text: str, published: date) -> list[FoundDate]:
     """Every date the text writes, in the order written; where two readings overlap, the longer wins."""
     written = plain(text)
     found: list[FoundDate] = []
-    taken: list[tuple[int, int]] = []
+    taken = Taken(len(written))
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(written):
             start, end = match.span()
-            if any(start < b and a < end for a, b in taken):
+            if taken.meets(start, end):
                 continue
             reading = _read(kind, match, published)
             if reading is None:
                 continue
             found.append(FoundDate(start=start, end=end, **reading))
-            taken.append((start, end))
+            taken.take(start, end)
     return sorted(found, key=lambda f: f.start)
 
 

@@ -8,16 +8,24 @@ an annotated set of such reports (``tests/reports``, EXTRACTION.md).
 """
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from domain.matrix_import import name_key
 from domain.report_dates import FoundDate, find_dates, plain
 from domain.search import search_form
+from domain.spans import Taken, begins_with, span_holding, starting_within
 
 _ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+def _begun(letters: str, *alternatives: str) -> str:
+    """The alternatives (parts of one pattern, joined), tested first for the letters they can begin with."""
+    return begins_with(*letters) + "(?:" + "".join(alternatives) + ")"
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -59,7 +67,16 @@ class _Word:
 
 
 def _words(text: str) -> list[_Word]:
-    return [_Word(name_key(m.group()), m.start(), m.end()) for m in _WORD.finditer(text) if name_key(m.group())]
+    keys: dict[str, str] = {}  # a word's key, worked out once however often the text repeats it
+    words = []
+    for match in _WORD.finditer(text):
+        written = match.group()
+        key = keys.get(written)
+        if key is None:
+            key = keys[written] = name_key(written)
+        if key:
+            words.append(_Word(key, match.start(), match.end()))
+    return words
 
 
 def language_of(text: str) -> str:
@@ -134,6 +151,15 @@ _ORDINALS = _ordinal_table()
 _ORDINAL_WORDS = "|".join(sorted((re.escape(w) for w in _ORDINALS), key=len, reverse=True))
 
 
+_ORDINAL_FIRST_WORDS = {key.split()[0] for key in _ORDINALS} | {"ال", "الـ"}
+
+
+@lru_cache(maxsize=4096)
+def _may_begin_an_ordinal(word: str) -> bool:
+    """Whether an ordinal can begin with this word: digits, «الـ», or an ordinal's first word."""
+    return plain(word[0]).isdigit() or search_form(word) in _ORDINAL_FIRST_WORDS
+
+
 def ordinal_at(text: str, start: int) -> tuple[int, int] | None:
     """The number of an ordinal written at ``start`` (a word, or digits as «الدورة 93», «الـ 91», 15th),
     and where it ends."""
@@ -151,15 +177,16 @@ def ordinal_at(text: str, start: int) -> tuple[int, int] | None:
 
 # -- what kind of meeting ------------------------------------------------------------------
 
-_KINDS: list[tuple[str, str]] = [
-    ("general_meeting", r"(?:ال)?اجتماع(?:ات)?\s+(?:ال)?عام|general\s+meeting"),
-    ("assembly", (r"(?:ال)?جمعية\s+(?:ال)?عامة|(?:ال)?مؤتمر\s+(?:ال)?عام|general\s+assembly|\bassembly\b|"
-                  r"(?:ال)?مجلس\s+وزراء\s+(?:ال)?خارجية|council\s+of\s+foreign\s+ministers")),
-    ("forum", r"(?:ال)?منتدى|\bforum\b"),
-    ("working_group", r"(?:ال)?فريق\s+(?:ال)?عامل|(?:ال)?أفرقة\s+(?:ال)?عاملة|working\s+group"),
-    ("bilateral_talk", r"مباحثات|محادثات|يبحث|بحث\s+سبل|يستقبل|استقبل|talks|received|met\s+with"),
+_KINDS: list[tuple[str, str]] = [  # each with the letters it can begin with, tested first (see begins_with)
+    ("general_meeting", _begun("اg", r"(?:ال)?اجتماع(?:ات)?\s+(?:ال)?عام|general\s+meeting")),
+    ("assembly", _begun("اجمgac", r"(?:ال)?جمعية\s+(?:ال)?عامة|(?:ال)?مؤتمر\s+(?:ال)?عام|general\s+assembly|",
+                        r"\bassembly\b|(?:ال)?مجلس\s+وزراء\s+(?:ال)?خارجية|council\s+of\s+foreign\s+ministers")),
+    ("forum", _begun("امf", r"(?:ال)?منتدى|\bforum\b")),
+    ("working_group", _begun("افأw", r"(?:ال)?فريق\s+(?:ال)?عامل|(?:ال)?أفرقة\s+(?:ال)?عاملة|working\s+group")),
+    ("bilateral_talk", _begun("ميباtrm", r"مباحثات|محادثات|يبحث|بحث\s+سبل|يستقبل|استقبل|talks|received|met\s+with")),
 ]
-_SESSION = re.compile(r"(?:ال)?دورة|\bsession\b|(?:ال)?اجتماع\s+(?:ال)?عام|general\s+meeting", re.IGNORECASE)
+_SESSION = re.compile(_begun("ادsg", r"(?:ال)?دورة|\bsession\b|(?:ال)?اجتماع\s+(?:ال)?عام|general\s+meeting"),
+                      re.IGNORECASE)
 
 
 def _meeting_kind(text: str) -> tuple[str, int, int] | None:
@@ -218,10 +245,11 @@ CITIES: dict[str, tuple[str, str, str]] = {  # a city as written: (city, country
     "أديس أبابا": ("Addis Ababa", "Ethiopia", "Africa/Addis_Ababa"),
     "addis ababa": ("Addis Ababa", "Ethiopia", "Africa/Addis_Ababa"),
 }
-_CITY = re.compile(r"(?<![\w])(?:ب|و|في\s+)?(" + "|".join(sorted((re.escape(c) for c in CITIES), key=len, reverse=True))
-                   + r")(?![\w])", re.IGNORECASE)
-_VENUE = re.compile(r"(?<![\w])(?:في|ب|at|in)\s*(?:the\s+)?((?:قصر|مقر|فندق|مركز|قاعة|Palais|headquarters|"
-                    r"Palace|Hotel|Centre|Center|Hall)[^،,.()\n]{2,60})", re.IGNORECASE)
+_CITY_NAMES = "|".join(sorted((re.escape(c) for c in CITIES), key=len, reverse=True))
+_CITY = re.compile(begins_with("ب", "و", "في", *CITIES) + rf"(?<![\w])(?:ب|و|في\s+)?({_CITY_NAMES})(?![\w])",
+                   re.IGNORECASE)
+_VENUE = re.compile(begins_with("في", "ب", "at", "in") + r"(?<![\w])(?:في|ب|at|in)\s*(?:the\s+)?((?:قصر|مقر|فندق|"
+                    r"مركز|قاعة|Palais|headquarters|Palace|Hotel|Centre|Center|Hall)[^،,.()\n]{2,60})", re.IGNORECASE)
 
 
 def _city(text: str, within: tuple[int, int] | None = None) -> tuple[str, int, int] | None:
@@ -290,49 +318,55 @@ def _new_parties(text: str, known: list[_PartyAt], parties: Sequence[KnownParty]
     """Organisations no party is registered for: a name with an unknown acronym in brackets (which
     wins over a known name inside it: «منظمة الأغذية والزراعة للأمم المتحدة (FAO)»), and ministries."""
     acronyms = {party.acronym.casefold() for party in parties if party.acronym}
-    taken: list[tuple[int, int]] = []
+    taken = Taken(len(text))
     new: list[_PartyAt] = []
     for pattern in (_NEW_NAME, _NEW_NAME_EN):
         for match in pattern.finditer(text):
             acronym = match.group(2)
-            if acronym.casefold() in acronyms or any(a < match.end() and match.start() < b for a, b in taken):
+            if acronym.casefold() in acronyms or taken.meets(match.start(), match.end()):
                 continue
             name = re.sub(r"^(?:the\s+)", "", match.group(1).strip(), flags=re.IGNORECASE)
             new.append(_PartyAt(None, acronym, name, match.start(1), match.end(2) + 1))
-            taken.append((match.start(), match.end()))
-    taken += [(p.start, p.end) for p in known]
+            taken.take(match.start(), match.end())
+    for p in known:
+        taken.take(p.start, p.end)
+    ministries: dict[tuple[str, ...], int] = {}  # a ministry's first two words: its place in ``new``
     for match in _MINISTRY.finditer(text):
-        if any(a < match.end() and match.start() < b for a, b in taken):
+        if taken.meets(match.start(), match.end()):
             continue
         name = match.group(1)
         name = re.sub(r"^وزير(?![\w])", "وزارة", re.sub(r"^Minister\b", "Ministry", name))
-        same = next((i for i, p in enumerate(new) if p.acronym is None and
-                     name_key(p.name).split()[:2] == name_key(name).split()[:2]), None)
+        same = ministries.get(first_two := tuple(name_key(name).split()[:2]))
         if same is not None:  # one ministry, named at more or less length: its shortest name
             if len(name) < len(new[same].name):
                 new[same] = _PartyAt(None, None, name, new[same].start, new[same].end)
             continue
+        ministries[first_two] = len(new)
         new.append(_PartyAt(None, None, name, match.start(1), match.end(1)))
-        taken.append((match.start(), match.end()))
+        taken.take(match.start(), match.end())
     return new
 
 
 # -- the reading ----------------------------------------------------------------------------
 
-_AGREED = re.compile(
-    r"(?:ات|إت)فق(?:ا|وا|ت)?\b(?!\s+علي(?:ها|ه)\b)|تم\s+(?:ال)?اتفاق(?!\s+علي(?:ها|ه)\b)|"
-    r"(?:تأكيد|أكد|أكدا|أكدوا|جدد|تجديد)\s+(?:ال)?التزام|(?:ي|ت)لتزم|تعهد|سيواصل|ستواصل|سيتم|سوف|"
-    r"ستقوم|سيقوم|ستتولى|سيتولى|ستعمل|سيعمل|تتولى|"
-    r"قرر|أقر|(?:ي|ت)عتزم|agreed|will\s+(?!be\s+held)|committed|undertook|decided|pledged|resolved\s+to|shall",
+_AGREED = re.compile(_begun(
+    "اإتأجيسقawcudprs",
+    r"(?:ات|إت)فق(?:ا|وا|ت)?\b(?!\s+علي(?:ها|ه)\b)|تم\s+(?:ال)?اتفاق(?!\s+علي(?:ها|ه)\b)|",
+    r"(?:تأكيد|أكد|أكدا|أكدوا|جدد|تجديد)\s+(?:ال)?التزام|(?:ي|ت)لتزم|تعهد|سيواصل|ستواصل|سيتم|سوف|",
+    r"ستقوم|سيقوم|ستتولى|سيتولى|ستعمل|سيعمل|تتولى|",
+    r"قرر|أقر|(?:ي|ت)عتزم|agreed|will\s+(?!be\s+held)|committed|undertook|decided|pledged|resolved\s+to|shall"),
     re.IGNORECASE)
-_FOLLOW_UP = re.compile(r"(?:عقد|يعقد|تعقد|انعقاد|استضافة)\s+(?:ال)?(?:دورة|اجتماع)|(?:hold|host|convene)\s+the\s+|"
-                        r"(?:session|meeting|consultation)\s+(?:of\s+[\w\s]+?\s+)?(?:will|shall|would)\s+be\s+"
-                        r"(?:held|hosted|convened)|"
-                        r"(?:next|following)\s+(?:session|meeting)|(?:ال)?دورة\s+(?:ال)?(?:قادمة|مقبلة|المقبلة|القادمة)",
-                        re.IGNORECASE)
-_RECURRENCE = re.compile(r"مرة\s+كل\s+(?P<dual>سنتين|عامين)|كل\s+(?P<dual2>سنتين|عامين)|مرة\s+كل\s+(?P<n>\d+)\s+سنوات|"
-                         r"(?P<yearly>سنويا|سنوياً|كل\s+عام|كل\s+سنة|annually|every\s+year|each\s+year)|"
-                         r"(?P<biennial>every\s+two\s+years|biennially|every\s+other\s+year)", re.IGNORECASE)
+_FOLLOW_UP = re.compile(_begun(
+    "عيتادhcsmnf",
+    r"(?:عقد|يعقد|تعقد|انعقاد|استضافة)\s+(?:ال)?(?:دورة|اجتماع)|(?:hold|host|convene)\s+the\s+|",
+    r"(?:session|meeting|consultation)\s+(?:of\s+[\w\s]+?\s+)?(?:will|shall|would)\s+be\s+(?:held|hosted|convened)|",
+    r"(?:next|following)\s+(?:session|meeting)|(?:ال)?دورة\s+(?:ال)?(?:قادمة|مقبلة|المقبلة|القادمة)"),
+    re.IGNORECASE)
+_RECURRENCE = re.compile(_begun(
+    "مكسaeb",
+    r"مرة\s+كل\s+(?P<dual>سنتين|عامين)|كل\s+(?P<dual2>سنتين|عامين)|مرة\s+كل\s+(?P<n>\d+)\s+سنوات|",
+    r"(?P<yearly>سنويا|سنوياً|كل\s+عام|كل\s+سنة|annually|every\s+year|each\s+year)|",
+    r"(?P<biennial>every\s+two\s+years|biennially|every\s+other\s+year)"), re.IGNORECASE)
 _AGREEMENTS: list[tuple[str, str]] = [
     ("action_matrix", r"(?:ال)?مصفوفة|action\s+matrix|matrix\s+of"),
     ("mou", r"مذكر(?:ة|ات)\s+(?:ال)?تفاهم|memorand(?:um|a)\s+of\s+understanding"),
@@ -349,25 +383,24 @@ _HONORIFIC = re.compile(r"(?:سعادة|معالي|فخامة|سمو)?\s*(?:ال
 
 def _due_of(found: list[FoundDate], start: int, end: int) -> tuple[dict[str, Any], FoundDate] | None:
     """The due a sentence states: its first year, day, month or span (None: open-ended)."""
-    for item in found:
-        if start <= item.start < end:
-            if item.kind == "year":
-                return {"precision": "year", "value": str(item.year)}, item
-            if item.kind == "span":
-                return {"precision": "relative", "amount": item.amount, "unit": item.unit}, item
-            if item.kind == "month" and item.first:
-                return {"precision": "month", "value": item.first.strftime("%Y-%m")}, item
-            if item.kind in ("day", "range") and item.last:
-                return {"precision": "day", "value": item.last.isoformat()}, item
+    for item in starting_within(found, start, end):
+        if item.kind == "year":
+            return {"precision": "year", "value": str(item.year)}, item
+        if item.kind == "span":
+            return {"precision": "relative", "amount": item.amount, "unit": item.unit}, item
+        if item.kind == "month" and item.first:
+            return {"precision": "month", "value": item.first.strftime("%Y-%m")}, item
+        if item.kind in ("day", "range") and item.last:
+            return {"precision": "day", "value": item.last.isoformat()}, item
     return None
 
 
-def _session_number(text: str, start: int, end: int, dates: list[FoundDate]) -> int | None:
+def _session_number(text: str, start: int, end: int, dates: list[tuple[int, int]]) -> int | None:
     """The first ordinal of a sentence («الدورة السادسة عشرة», «الدورة الـ 94», "the 50th session",
     "the fourth consultation") that is not part of a date."""
-    for word in re.finditer(r"(?<![\w])\w", text[start:end]):
+    for word in re.finditer(r"(?<![\w])\w+", text[start:end]):
         at = start + word.start()
-        if any(d.start <= at < d.end for d in dates):
+        if not _may_begin_an_ordinal(word.group()) or span_holding(dates, at) is not None:
             continue
         found = ordinal_at(text, at)
         if found is not None and 0 < found[0] < 1000:
@@ -391,7 +424,7 @@ def clauses(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _parties_in(at: list[_PartyAt], start: int, end: int) -> list[_PartyAt]:
-    return [p for p in at if start <= p.start < end]
+    return list(starting_within(at, start, end))
 
 
 def _ref(p: _PartyAt) -> str:
@@ -406,7 +439,10 @@ def read_report(text: str, published: date, parties: Iterable[KnownParty]) -> Re
     words = _words(text)
     known = _known_parties(text, words, known_parties)
     new = _new_parties(text, known, known_parties)
-    at = sorted([k for k in known if not any(n.start <= k.start < n.end for n in new)] + new, key=lambda p: p.start)
+    in_new = Taken(len(text))
+    for n in new:
+        in_new.take(n.start, n.end)
+    at = sorted([k for k in known if not in_new.meets(k.start, k.start + 1)] + new, key=lambda p: p.start)
     spans = sentences(text)
 
     # the parties, each once, where it is first named
@@ -459,8 +495,8 @@ def _meeting(text: str, reading: Reading, dates: list[FoundDate], spans: list[tu
     reading.proposals.append(Proposal("meeting", value, start, end, confidence))
 
 
-_HELD = re.compile(r"عقد|عُقد|انعقد|انطلق|اختتم|استقبل|وقع|held|met|took\s+place|opened|concluded|received|signed",
-                   re.IGNORECASE)
+_HELD = re.compile(_begun("عاوhmtocrs", r"عقد|عُقد|انعقد|انطلق|اختتم|استقبل|وقع|held|met|took\s+place|opened|",
+                          r"concluded|received|signed"), re.IGNORECASE)
 
 
 def _held(text: str, dates: list[FoundDate], published: date) -> FoundDate | None:
@@ -468,26 +504,35 @@ def _held(text: str, dates: list[FoundDate], published: date) -> FoundDate | Non
     sentence that says it was held, else the first range, else the first day after the dateline."""
     candidates = [d for d in dates if d.kind in ("range", "day") and d.first and d.first <= published]
     dateline_end = len("\n".join(text.split("\n")[:2]))
+    said = [m.start() for m in _HELD.finditer(text)]  # each place a text says "held", found once
     for found in candidates:
         sentence_start = max(text.rfind(".", 0, found.start), text.rfind("\n", 0, found.start)) + 1
-        if found.start > dateline_end and _HELD.search(text, sentence_start, found.start):
+        if found.start > dateline_end and _said_between(said, sentence_start, found.start):
             return found
     ranges = [d for d in candidates if d.kind == "range"]
     later = [d for d in candidates if d.start > dateline_end]
     return (ranges or later or candidates or [None])[0]
 
 
+def _said_between(said: list[int], start: int, end: int) -> bool:
+    first = bisect_left(said, start)
+    return first < len(said) and said[first] < end
+
+
 def _participants(text: str, reading: Reading, at: list[_PartyAt], spans: list[tuple[int, int]]) -> None:
     for pattern, role in ((_CO_CHAIRED, "co_chair"), (_CHAIRED, "head_of_delegation")):
-        for match in pattern.finditer(text):
-            sentence = next(((a, b) for a, b in spans if a <= match.start() < b), (match.start(), len(text)))
-            for person in _HONORIFIC.finditer(text, match.end(), sentence[1]):
+        cues = list(pattern.finditer(text))
+        for index, match in enumerate(cues):
+            sentence = span_holding(spans, match.start()) or (match.start(), len(text))
+            names_end = min(sentence[1], cues[index + 1].start()) if index + 1 < len(cues) else sentence[1]
+            for person in _HONORIFIC.finditer(text, match.end(), names_end):
                 name = person.group(1).strip(" ،,")
                 after = _parties_in(at, person.end(), min(sentence[1], person.end() + 160))
                 value: dict[str, Any] = {"person": name, "role": role}
                 if after:
                     value["party"] = _ref(after[0])
-                if role == "head_of_delegation" and "رئاسة الاجتماع" in text[match.start() - 20:match.end() + 20]:
+                around = text[max(0, match.start() - 20):match.end() + 20]
+                if role == "head_of_delegation" and "رئاسة الاجتماع" in around:
                     value["role"] = "chair"
                 reading.proposals.append(Proposal("participant", value, person.start(1), person.end(1), 0.6))
                 if role == "head_of_delegation":
@@ -497,6 +542,7 @@ def _participants(text: str, reading: Reading, at: list[_PartyAt], spans: list[t
 def _outcomes(text: str, reading: Reading, dates: list[FoundDate], spans: list[tuple[int, int]],
               at: list[_PartyAt]) -> None:
     meeting = reading.of("meeting")[0].value
+    date_spans = [(d.start, d.end) for d in dates]
     for start, end in clauses(text, spans):
         sentence = text[start:end]
         for kind, pattern in _AGREEMENTS:
@@ -504,7 +550,7 @@ def _outcomes(text: str, reading: Reading, dates: list[FoundDate], spans: list[t
             if match is None:
                 continue
             value: dict[str, Any] = {"kind": kind, "title": {reading.language: sentence[match.start():].strip()[:200]}}
-            period = next((d for d in dates if d.kind == "period" and start <= d.start < end), None)
+            period = next((d for d in starting_within(dates, start, end) if d.kind == "period"), None)
             if kind == "framework" and period is None:
                 continue
             if period is not None and period.first and period.last:
@@ -526,7 +572,7 @@ def _outcomes(text: str, reading: Reading, dates: list[FoundDate], spans: list[t
         named = _parties_in(at, start, end)
         due = _due_of(dates, start, end)
         if follow_up is not None and (cue is not None or _SESSION.search(sentence)):
-            number = _session_number(text, start, end, dates)
+            number = _session_number(text, start, end, date_spans)
             venue = re.search(r"(?:في|ب)\s*(مقر\s+[^(،,.]+|[^\s،,.]+\s+مقر[^(،,.]*)|at\s+the\s+([^,.(]+)",
                               sentence[follow_up.start():])
             value = {"series": meeting.get("series"), "session_number": number,

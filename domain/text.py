@@ -27,6 +27,9 @@ _SUBTAG = re.compile(r"^[A-Za-z0-9]{2,8}$")
 SHORT_TEXT_MAX = 500  # names, titles, acronyms' long forms
 LONG_TEXT_MAX = 20_000  # commitment texts, quotes, notes, reasons
 DOCUMENT_TEXT_MAX = 200_000  # a whole source document
+# Names, titles, acronyms, venues (the texts of at most SHORT_TEXT_MAX characters) are one line: a
+# line break in one would break the header of an e-mail, a CSV line or a calendar entry it goes to.
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
 
 
 def language_code(value: str, field_name: str = "language") -> str:
@@ -89,7 +92,8 @@ def _code(ch: str) -> str:
 
 def clean_text(value: str, field_name: str, max_length: int = LONG_TEXT_MAX) -> str:
     """NFC-normalise a text and refuse it when empty, blank, too long, not valid Unicode, or holding
-    characters that could make it read as something else."""
+    characters that could make it read as something else; a short text (a name) also when it holds
+    a line break."""
     if not isinstance(value, str):
         raise InvalidValue("a text is required", field_name)
     surrogate = next((ch for ch in value if "\ud800" <= ch <= "\udfff"), None)
@@ -103,6 +107,8 @@ def clean_text(value: str, field_name: str, max_length: int = LONG_TEXT_MAX) -> 
         raise InvalidValue("the text is longer than {most} characters", field_name, most=max_length)
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text):
         raise InvalidValue("the text contains control characters", field_name)
+    if max_length <= SHORT_TEXT_MAX and any(ch in LINE_BREAKS for ch in text):
+        raise InvalidValue("a name or title is one line: write it without line breaks", field_name)
     spoofing = next((ch for ch in text if ch in _BIDI_CONTROLS), None)
     if spoofing is not None:
         raise InvalidValue("the text holds a direction override ({character}), which can make it read as another; "

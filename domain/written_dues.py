@@ -22,7 +22,8 @@ _LEADING = {bare_word(search_form(word)) for word in (
     "dans", "en", "d", "في", "خلال", "بحلول", "قبل", "نهاية", "غضون", "حتى", "على", "مدى", "أقصاه", "موعد")}
 _TRAILING = {bare_word(search_form(word)) for word in (
     "next", "coming", "following", "prochaines", "prochains", "prochaine", "prochain", "القادمة", "القادمتين",
-    "القادمين", "المقبلة", "المقبلتين", "المقبلين", "التالية")}
+    "القادمين", "المقبلة", "المقبلتين", "المقبلين", "التالية",
+    "after", "the", "meeting", "après", "la", "réunion", "بعد", "الاجتماع")}  # "2 years after the meeting"
 _YEAR_WORDS = {bare_word(search_form(word)) for word in ("year", "année", "an", "عام", "سنة")}
 _UNITS: dict[str, tuple[str, ...]] = {
     "years": ("years", "year", "yrs", "ans", "an", "années", "année", "سنوات", "سنة", "سنين", "أعوام", "عام", "عاما"),

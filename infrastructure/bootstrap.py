@@ -49,6 +49,8 @@ from infrastructure.persistence.web_sessions import WebSessions
 from infrastructure.read_model.catalogue import SqlCatalogue
 from infrastructure.read_model.projector import Projector
 from infrastructure.settings import Settings
+from infrastructure.reports.reader import ReportReader
+from infrastructure.spreadsheets.reader import SpreadsheetReader
 from infrastructure.webhooks.delivery_log import DeliveryLog
 from infrastructure.webhooks.dispatcher import Dispatcher, DispatchSettings
 from infrastructure.webhooks.outbox import Outbox
@@ -64,6 +66,8 @@ class Services:
     store: EventStore
     tracker: Tracker
     imports: MatrixImports
+    spreadsheets: SpreadsheetReader
+    reports: ReportReader
     drafts: Drafts
     figures: Figures
     keys: KeyStore
@@ -105,6 +109,7 @@ class Services:
         self.heartbeats.beat(name)
 
     def close(self) -> None:
+        self.reports.close()
         self.denials.flush()
         self.dispatcher.close()
         self.store.close()
@@ -175,6 +180,7 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     ladder = Ladder.parse(settings.escalation_ladder)
     tracker = Tracker.on(records, ladder, BrokenRecords(reading_engine))
     public_url = settings.public_url or f"http://{settings.host}:{settings.port}"
+    reports = ReportReader(settings.report_readers)
     unsubscribe = UnsubscribeLinks(functools.partial(kept_secret, engine, clock, "unsubscribe-links",
                                                      UnsubscribeLinks.new_secret), public_url)
     return Services(
@@ -182,7 +188,9 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         store=store,
         tracker=tracker,
         imports=MatrixImports(records, tracker.histories, catalogue),
-        drafts=Drafts(tracker, catalogue),
+        spreadsheets=SpreadsheetReader(settings.spreadsheet_readers),
+        reports=reports,
+        drafts=Drafts(tracker, catalogue, reports),
         figures=Figures(tracker.histories, catalogue),
         keys=keys,
         web_sessions=WebSessions(engine, keys, clock, idle=timedelta(minutes=settings.web_session_idle_minutes),

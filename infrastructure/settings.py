@@ -1,6 +1,7 @@
 """Settings, declared once: each is read from ``COMMITMENTS_<NAME>`` (or given explicitly), checked,
 and refused with a one-line message naming it (``commitments: COMMITMENTS_PORT: …``)."""
 
+import ipaddress
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator
@@ -78,6 +79,18 @@ class Settings(BaseSettings):
     # than denial_limit times in a minute is answered 429 until the minute is over.
     denial_retention_days: Positive = 90.0
     denial_limit: Annotated[int, Field(ge=1)] = 30
+    # The reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or
+    # networks, comma-separated ("127.0.0.1" for a proxy on the same host). Empty (the default): the
+    # client's address is the one the connection comes from, whatever a header claims.
+    trusted_proxies: str = ""
+    # Uploaded spreadsheets are read by processes of their own: at most this many at once per service
+    # process (each may take 1 GB of memory and 30 s of processor time; more wait, then get 503).
+    spreadsheet_readers: Annotated[int, Field(ge=1, le=16)] = 2
+    # Meeting reports (drafting) are read by worker processes kept for it, started at the first report:
+    # at most this many at once per service process; more wait, then get 503.
+    report_readers: Annotated[int, Field(ge=1, le=16)] = 1
+    # The API's interactive documentation at /docs (Swagger UI, served from the installed package).
+    api_docs: bool = True
     # A web page session ends after this many idle minutes, and this many hours after signing in.
     web_session_idle_minutes: Positive = 30.0
     web_session_hours: Positive = 12.0
@@ -85,6 +98,21 @@ class Settings(BaseSettings):
     iati_reporting_org_ref: Annotated[str, Field(min_length=1, max_length=100)] = "XI-COMMITMENTS"
     iati_reporting_org_type: Annotated[str, Field(pattern=r"^[0-9]{2}$")] = "40"
     iati_reporting_org_name: Annotated[str, Field(min_length=1, max_length=200)] = "Commitment tracker"
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for written in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                ipaddress.ip_network(written, strict=False)
+            except ValueError:
+                raise ValueError(f"{written!r} is neither an IP address nor a network") from None
+        return value
+
+    def proxy_settings(self) -> dict[str, object]:
+        """uvicorn's options for the proxy headers: off unless some proxy is trusted."""
+        trusted = [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
+        return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or ""}
 
     @field_validator("webhook_retry_schedule", mode="before")
     @classmethod

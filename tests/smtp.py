@@ -1,6 +1,7 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps every message it accepts."""
 
 import socket
+from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -14,19 +15,33 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class Mailbox:
-    """Accepts mail (or refuses the next ``refuse`` messages with a temporary failure) and keeps it."""
+@dataclass(frozen=True)
+class Received:
+    """A message as it came over the wire: its envelope and its bytes."""
 
-    def __init__(self) -> None:
+    sender: str
+    recipients: list[str]
+    options: list[str]  # the MAIL FROM parameters (SMTPUTF8, BODY=8BITMIME)
+    raw: bytes
+
+
+class Mailbox:
+    """Accepts mail (or refuses the next ``refuse`` messages with a temporary failure) and keeps it;
+    ``smtputf8``: whether it offers SMTPUTF8 (internationalised addresses)."""
+
+    def __init__(self, smtputf8: bool = True) -> None:
         self.messages: list[EmailMessage] = []
+        self.received: list[Received] = []
         self.refuse = 0
-        self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
+        self.controller = Controller(self, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=smtputf8)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
         if self.refuse:
             self.refuse -= 1
             return "451 4.3.0 try again later"
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), list(envelope.mail_options),
+                                      envelope.original_content or envelope.content))
         return "250 OK"
 
     @property

@@ -127,6 +127,28 @@ CASES = [
      lambda w: {"new_commitment_id": w.commitment, "meeting_id": w.meeting}, 422, "invalid-value", "meeting_id"),
     ("hold a meeting in the future", "/meetings/{m}/held", lambda w: {"starts_on": "2030-01-01"}, 422,
      "invalid-value", "ends_on"),
+    # JSON types are taken as they are: a number is not a day, true is not 1, 1.5 and "2" are not counts
+    ("a day given as a number", "/commitments/{c}/review", lambda w: {"review_on": 0}, 422, "invalid-value",
+     "review_on"),
+    ("a meeting's days given as numbers", "/meetings", lambda w: meeting([w.un], scheduled={"starts_on": 0,
+                                                                                          "ends_on": 86400}),
+     422, "invalid-value", "scheduled.starts_on"),
+    ("a percent given as true", "/commitments/{c}/progress", lambda w: {"percent": True}, 422, "invalid-value",
+     "percent"),
+    ("a percent given as a text", "/commitments/{c}/progress", lambda w: {"percent": "40"}, 422, "invalid-value",
+     "percent"),
+    ("a percent with a fraction", "/commitments/{c}/progress", lambda w: {"percent": 40.5}, 422, "invalid-value",
+     "percent"),
+    ("a relative due's amount given as true", "/commitments",
+     lambda w: commitment(w.meeting, w.oic, due={"precision": "relative", "amount": True, "unit": "years"}),
+     422, "invalid-value", "due.amount"),
+    ("a text given as a number", "/commitments", lambda w: commitment(w.meeting, w.oic, text={"texts": {"en": 5}}),
+     422, "invalid-value", "text.texts.en"),
+    ("a name on two lines", "/parties",
+     lambda w: {"names": {"texts": {"en": "Ministry\r\nof Health"}}, "acronym": "MOH", "kind": "ministry"},
+     422, "invalid-value", "names.texts.en"),
+    ("a title on two lines", "/meetings", lambda w: meeting([w.un], title={"texts": {"en": "Meeting\nBcc: x"}}),
+     422, "invalid-value", "title.texts.en"),
 ]
 
 

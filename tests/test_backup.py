@@ -1,12 +1,23 @@
 """Backup and restore: one encrypted file holds the record; restored into an empty database of the
-other engine, and back, it gives the same events, signed head, histories and answers."""
+other engine, and back, it gives the same events, chain, histories and answers. A backup proves
+where it came from: its head must be signed by the public key the operator trusts, and the key that
+signs travels in no backup, so a forged one cannot be signed; every bad backup is one line and exit
+status 2."""
 
+import base64
+import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from api.cli import main
 from domain.access import Role
+from domain.audit import GENESIS, chain_link
+from infrastructure.audit.head_signing import fingerprint, head_message, public_key_text
+from infrastructure.backup import sealing
 from infrastructure.bootstrap import build
 from infrastructure.persistence.scratch import scratch_database
 from tests.conftest import Api, api_of, settings_for_tests
@@ -14,6 +25,14 @@ from tests.records import commitment
 from tests.world import build_world
 
 PASSPHRASE = "عبارة مرور طويلة للاختبار"
+
+
+def public_key(database_url: str, to: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """The deployment's public key, as its operator saves it beside each backup."""
+    capsys.readouterr()
+    assert main(["audit", "public-key", "--database-url", database_url]) == 0
+    to.write_text(capsys.readouterr().out)
+    return to
 
 
 def answers(api: Api, world) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -26,13 +45,14 @@ def answers(api: Api, world) -> dict[str, object]:  # type: ignore[no-untyped-de
         "list": api.get("/commitments", sort="due").json(),
         "search": api.get("/search", q="مصفوفة").json(),
         "meeting timeline": api.get(f"/meetings/{world.meeting}/timeline").json(),
-        "head": (head["position"], head["link"], head["signature"], head["public_key"]),
+        "head": (head["position"], head["link"]),
         "verified": api.get("/audit/verify").json()["intact"],
     }
 
 
 def test_a_backup_moves_the_record_to_postgresql_and_back_unchanged(empty_schema: dict[str, str], tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("COMMITMENTS_BACKUP_PASSPHRASE", PASSPHRASE)
     with scratch_database("sqlite", "test", copy_of=empty_schema["sqlite"]) as first, \
             scratch_database("postgresql", "test", copy_of=empty_schema["postgresql"]) as second, \
@@ -46,9 +66,11 @@ def test_a_backup_moves_the_record_to_postgresql_and_back_unchanged(empty_schema
             key = api.keys[Role.AUDITOR]
             subscription = services.subscriptions.all()[0]
         for source, target, n in ((first, second, 1), (second, third, 2)):
+            trusted = public_key(source, tmp_path / f"{n}.pub", capsys)
             assert main(["backup", "--database-url", source, "--output", str(tmp_path / f"{n}.backup")]) == 0
             assert PASSPHRASE.encode() not in (tmp_path / f"{n}.backup").read_bytes()
-            assert main(["restore", "--database-url", target, "--input", str(tmp_path / f"{n}.backup")]) == 0
+            assert main(["restore", "--database-url", target, "--input", str(tmp_path / f"{n}.backup"),
+                         "--trust-key", str(trusted)]) == 0
             with build(settings_for_tests(target)) as restored, api_of(restored) as restored_api:
                 assert answers(restored_api, world) == before, target.split(":")[0]
                 assert restored.keys.authenticate(key) is not None  # the keys came along
@@ -66,21 +88,132 @@ def test_a_backup_opens_only_with_its_passphrase_and_only_into_an_empty_database
             build_world(api)
         monkeypatch.setenv("COMMITMENTS_BACKUP_PASSPHRASE", PASSPHRASE)
         assert main(["backup", "--database-url", source, "--output", str(file)]) == 0
+        unverified = ["--accept-unverified-origin"]
         monkeypatch.setenv("COMMITMENTS_BACKUP_PASSPHRASE", "another long passphrase")
-        assert main(["restore", "--database-url", target, "--input", str(file)]) == 2
+        assert main(["restore", "--database-url", target, "--input", str(file), *unverified]) == 2
         assert "passphrase or key is wrong" in capsys.readouterr().err
         monkeypatch.setenv("COMMITMENTS_BACKUP_PASSPHRASE", PASSPHRASE)
         altered = bytearray(file.read_bytes())
         altered[-40] ^= 1
         (tmp_path / "altered.backup").write_bytes(bytes(altered))
-        assert main(["restore", "--database-url", target, "--input", str(tmp_path / "altered.backup")]) == 2
+        assert main(["restore", "--database-url", target, "--input", str(tmp_path / "altered.backup"), *unverified]) == 2
         (tmp_path / "cut.backup").write_bytes(file.read_bytes()[:-60])
-        assert main(["restore", "--database-url", target, "--input", str(tmp_path / "cut.backup")]) == 2
+        assert main(["restore", "--database-url", target, "--input", str(tmp_path / "cut.backup"), *unverified]) == 2
         with build(settings_for_tests(target)) as empty:
             assert not empty.store.recorder.max_notification_id()  # nothing was stored by the refused ones
-        assert main(["restore", "--database-url", source, "--input", str(file)]) == 2
+        assert main(["restore", "--database-url", source, "--input", str(file), *unverified]) == 2
         assert "already holds events" in capsys.readouterr().err
         key = tmp_path / "backup.key"
         key.write_bytes(bytes(range(32)))
         assert main(["backup", "--database-url", source, "--output", str(file), "--key-file", str(key)]) == 0
-        assert main(["restore", "--database-url", target, "--input", str(file), "--key-file", str(key)]) == 0
+        assert main(["restore", "--database-url", target, "--input", str(file), "--key-file", str(key),
+                     *unverified]) == 0
+
+
+def backup_lines(file: Path) -> list[dict]:  # type: ignore[type-arg]
+    with file.open("rb") as source:
+        return [json.loads(line) for line in sealing.opened(source, PASSPHRASE.encode(), False)]
+
+
+def sealed(lines: Sequence[dict[str, Any] | bytes], file: Path) -> Path:
+    """The lines (records, or bytes as they are) sealed as a backup is."""
+    with file.open("wb") as out:
+        sealing.seal([line if isinstance(line, bytes) else (json.dumps(line, ensure_ascii=False) + "\n").encode()
+                      for line in lines], out, PASSPHRASE.encode(), False)
+    return file
+
+
+def forged(lines: list[dict], signer: Ed25519PrivateKey) -> list[dict]:  # type: ignore[type-arg]
+    """The backup with its first commitment's words changed, the chain recomputed and the head signed."""
+    events = [line for line in lines if line["kind"] == "event"]
+    target = next(e for e in events if "مصفوفة" in base64.b64decode(e["state"]).decode())
+    target["state"] = base64.b64encode(base64.b64decode(target["state"]).decode().replace(
+        "مصفوفة", "مسودة").encode()).decode()
+    link = GENESIS
+    for event in events:
+        link = chain_link(link, event["n"], event["id"], event["v"], event["topic"], base64.b64decode(event["state"]))
+    head = lines[0]["head"]
+    head.update(link=link, public_key=public_key_text(signer.public_key()),
+                signature=base64.b64encode(signer.sign(head_message(head["position"], link))).decode())
+    return lines
+
+
+@pytest.fixture
+def made(empty_schema: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+         capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """A deployment's backup, its public key as saved beside it, and an empty database to restore into."""
+    monkeypatch.setenv("COMMITMENTS_BACKUP_PASSPHRASE", PASSPHRASE)
+    with scratch_database("sqlite", "test", copy_of=empty_schema["sqlite"]) as source, \
+            scratch_database("postgresql", "test", copy_of=empty_schema["postgresql"]) as target:
+        with build(settings_for_tests(source)) as services, api_of(services) as api:
+            build_world(api)
+        assert main(["backup", "--database-url", source, "--output", str(tmp_path / "record.backup")]) == 0
+        yield tmp_path / "record.backup", public_key(source, tmp_path / "deployment.pub", capsys), target
+
+
+def restore(target: str, backup: Path, *options: str) -> int:
+    return main(["restore", "--database-url", target, "--input", str(backup), *options])
+
+
+def test_the_key_that_signs_the_audit_head_travels_in_no_backup(made) -> None:  # type: ignore[no-untyped-def]
+    backup, _, _ = made
+    rows = [line["row"] for line in backup_lines(backup) if line["kind"] == "row"]
+    assert not [row for row in rows if row.get("purpose") == "audit-head"]
+    assert "PRIVATE KEY" not in json.dumps(rows)
+
+
+def test_a_forged_backup_re_chained_and_re_signed_is_refused_against_the_trusted_key(
+        made, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    backup, trusted, target = made
+    intruder = Ed25519PrivateKey.generate()
+    forgery = sealed(forged(backup_lines(backup), intruder), tmp_path / "forged.backup")
+    capsys.readouterr()
+    assert restore(target, forgery, "--trust-key", str(trusted)) == 2
+    err = capsys.readouterr().err
+    assert "not signed by the trusted key" in err and len(err.strip().splitlines()) == 1
+    assert restore(target, forgery) == 2  # neither --trust-key nor --accept-unverified-origin
+    assert "--trust-key FILE" in capsys.readouterr().err
+    assert restore(target, forgery, "--accept-unverified-origin") == 0  # the operator's choice, and said so
+    said = capsys.readouterr().out
+    assert "UNVERIFIED" in said and fingerprint(public_key_text(intruder.public_key())) in said
+
+
+def test_the_trusted_key_restores_the_genuine_backup(made, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    backup, trusted, target = made
+    capsys.readouterr()
+    assert restore(target, backup, "--trust-key", str(trusted)) == 0
+    assert "signed by the trusted key SHA256:" in capsys.readouterr().out
+
+
+def test_every_bad_backup_and_bad_key_is_one_line_and_exit_status_2(
+        made, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    backup, trusted, target = made
+    lines = backup_lines(backup)
+    passphrase_file = tmp_path / "passphrase.txt"
+    passphrase_file.write_text(PASSPHRASE)
+    cases = {
+        "malformed": [restore(target, sealed([lines[0], {"kind": "row"}, *lines[1:]], tmp_path / "m.backup"),
+                              "--trust-key", str(trusted))],
+        "its header only": [restore(target, sealed([lines[0]], tmp_path / "h.backup"), "--trust-key", str(trusted))],
+        "not JSON": [restore(target, sealed([lines[0], b"{not json\n", *lines[1:]], tmp_path / "j.backup"),
+                             "--trust-key", str(trusted))],
+        "not a header": [restore(target, sealed([b"[1, 2]\n", *lines[1:]], tmp_path / "x.backup"),
+                                 "--trust-key", str(trusted))],
+        "wrong version": [restore(target, sealed([{**lines[0], "format": 99}, *lines[1:]], tmp_path / "v.backup"),
+                                  "--trust-key", str(trusted))],
+        "truncated": [restore(target, sealed(lines[:-1], tmp_path / "t.backup"), "--trust-key", str(trusted))],
+        "a passphrase file as a key file": [
+            main(["backup", "--database-url", target, "--output", str(tmp_path / "k.backup"),
+                  "--key-file", str(passphrase_file)]),
+            restore(target, backup, "--key-file", str(passphrase_file), "--trust-key", str(trusted))],
+        "a trusted key that is no key": [restore(target, backup, "--trust-key", str(passphrase_file))],
+        "no such file": [restore(target, tmp_path / "missing.backup", "--trust-key", str(trusted))],
+    }
+    for case, statuses in cases.items():
+        assert statuses == [2] * len(statuses), case
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert all(line.startswith("commitments: ") for line in err.strip().splitlines())
+    assert not (tmp_path / "k.backup").exists()
+    with build(settings_for_tests(target)) as empty:
+        assert not empty.store.recorder.max_notification_id()  # nothing of any of them was stored

@@ -2,21 +2,28 @@
 due soon, overdue and escalated for their party; each digest is sent once, to a real SMTP server on
 loopback, and its link unsubscribes the contact without signing in."""
 
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.utils import getaddresses
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import insert
 
 from api.app import create_app
 from domain.access import Role
-from domain.contact import DigestTime, Frequency, digest_period
+from domain.contact import Contact, DigestTime, Frequency, contact_id, digest_period
+from domain.party import Party
 from infrastructure.bootstrap import Services, build
+from infrastructure.mail.tables import mail_digests
+from infrastructure.settings import Settings
 from tests.conftest import Api, api_of, settings_for_tests
 from tests.fakes import FrozenClock
 from tests.racing import race
-from tests.smtp import Mailbox
+from tests.smtp import Mailbox, Received
 from tests.test_api_errors import assert_problem
 from tests.world import World
 
@@ -54,7 +61,7 @@ def mailbox() -> Iterator[Mailbox]:
         yield running
 
 
-def mail_settings(database_url: str, mailbox: Mailbox) -> object:
+def mail_settings(database_url: str, mailbox: Mailbox) -> Settings:
     return settings_for_tests(database_url, escalation_ladder=LADDER, smtp_host="127.0.0.1", smtp_port=mailbox.port,
                               smtp_security="none", mail_from="Commitment tracker <digests@tracker.example.org>",
                               public_url="https://tracker.example.org")
@@ -211,6 +218,8 @@ def test_the_unsubscribe_link_stops_the_digests_without_signing_in(
     ({"name": "Focal point", "address": "fp@sesric.org", "language": "klingon"}, "language"),
     ({"name": "Focal point", "address": "fp@sesric.org", "language": "ar", "frequency": "hourly"}, "frequency"),
     ({"name": "", "address": "fp@sesric.org", "language": "ar"}, "name"),
+    ({"name": "Focal point\r\nBcc: spy@evil.example", "address": "fp@sesric.org", "language": "ar"}, "name"),
+    ({"name": "Focal point", "address": "fp@sesric.org\r\nBcc: spy@evil.example", "language": "ar"}, "address"),
 ])
 def test_a_contact_that_cannot_be_written_to_is_refused_and_stores_nothing(
     mailing: Services, api: Api, world: World, body: dict, field: str  # type: ignore[type-arg]
@@ -259,3 +268,126 @@ def test_a_coordinator_adds_a_contact_on_the_party_page(
 def test_removing_a_contact_the_party_does_not_have_is_not_found(mailing: Services, api: Api, world: World) -> None:
     response = api.client.delete(f"/parties/{world.sesric}/contacts/{world.un}", headers=api.headers())
     assert_problem(response, 404, "not-found")
+
+
+# -- what a contact's record says cannot break a digest -------------------------------------------------
+
+def recorded_before_the_rules(mailing: Services, party_id: str, name: str, address: str) -> None:
+    """A contact as an event stored before names were one line (events replay as they were stored)."""
+    def keep(found: Party, when: datetime) -> None:
+        found.keep_contact(Contact(contact_id(found.id, address), name, address, "en", Frequency.DAILY), "legacy", when)
+
+    mailing.tracker.parties.records.change(Party, party_id, None, keep)
+
+
+def received_by(mailbox: Mailbox, address: str) -> Received:
+    [received] = [r for r in mailbox.received if address in r.recipients]
+    return received
+
+
+def header_lines(raw: bytes, name: str) -> list[str]:
+    """The lines of a header as they came over the wire, its folded continuation lines included."""
+    lines = raw.split(b"\r\n\r\n", 1)[0].decode("utf-8").split("\r\n")
+    start = next(i for i, line in enumerate(lines) if line.lower().startswith(name.lower() + ":"))
+    end = next((i for i in range(start + 1, len(lines)) if not lines[i][:1].isspace()), len(lines))
+    return lines[start:end]
+
+
+def test_a_display_name_holding_addresses_is_quoted_and_the_digest_goes_to_its_contact_only(
+    mailing: Services, api: Api, clock: FrozenClock, world: World, mailbox: Mailbox
+) -> None:
+    add_contact(api, world.sesric, "latin@sesric.org", language="en", name="Evil <boss@evil.example>, Bob")
+    add_contact(api, world.sesric, "arabic@sesric.org", name="أحمد <boss@evil.example>، بوب, Ali")
+    overdue_by_morning(mailing, clock)
+    assert mailing.mailer.tick().sent == 2
+    for address in ("latin@sesric.org", "arabic@sesric.org"):
+        received = received_by(mailbox, address)
+        assert received.recipients == [address]
+        message = message_from_bytes(received.raw, policy=policy.default)
+        assert [a for _, a in getaddresses([str(message["To"])])] == [address]  # as a mail program reads it
+    assert message_from_bytes(received_by(mailbox, "latin@sesric.org").raw, policy=policy.default)["To"].addresses[
+        0].display_name == "Evil <boss@evil.example>, Bob"
+
+
+def test_the_unsubscribe_headers_are_single_unencoded_lines(
+    mailing: Services, api: Api, clock: FrozenClock, world: World, mailbox: Mailbox
+) -> None:
+    add_contact(api, world.sesric, "focal.point@sesric.org")
+    overdue_by_morning(mailing, clock)
+    mailing.mailer.tick()
+    raw = received_by(mailbox, "focal.point@sesric.org").raw
+    [unsubscribe] = header_lines(raw, "List-Unsubscribe")
+    assert re.fullmatch(r"List-Unsubscribe: <https://tracker\.example\.org/app/unsubscribe/[\w\-./=]+>", unsubscribe)
+    assert header_lines(raw, "List-Unsubscribe-Post") == ["List-Unsubscribe-Post: List-Unsubscribe=One-Click"]
+
+
+def test_an_international_address_is_sent_with_smtputf8_and_an_international_domain_in_punycode(
+    mailing: Services, api: Api, clock: FrozenClock, world: World, mailbox: Mailbox
+) -> None:
+    add_contact(api, world.sesric, "jöran@exämple.org")
+    add_contact(api, world.sesric, "desk@exämple.org")
+    overdue_by_morning(mailing, clock)
+    assert mailing.mailer.tick().sent == 2
+    international = received_by(mailbox, "jöran@exämple.org")
+    assert "SMTPUTF8" in international.options
+    assert "SMTPUTF8" not in received_by(mailbox, "desk@xn--exmple-cua.org").options  # its ASCII form serves
+
+
+def test_where_the_server_offers_no_smtputf8_only_that_contacts_digest_fails_with_the_reason(
+    database_url: str, clock: FrozenClock
+) -> None:
+    from tests.world import build_world
+
+    with Mailbox(smtputf8=False) as plain, build(mail_settings(database_url, plain), clock=clock) as mailing, \
+            api_of(mailing) as api:  # type: ignore[arg-type]
+        world = build_world(api)
+        add_contact(api, world.sesric, "jöran@exämple.org")
+        add_contact(api, world.sesric, "focal.point@sesric.org")
+        overdue_by_morning(mailing, clock)
+        done = mailing.mailer.tick()
+        assert (done.sent, done.failed) == (1, 1)
+        rows = {row["address"]: row for row in api.get(f"/parties/{world.sesric}/digests").json()}
+        assert rows["focal.point@sesric.org"]["status"] == "sent"
+        assert rows["jöran@exämple.org"]["status"] == "failed" and "SMTPUTF8" in rows["jöran@exämple.org"]["error"]
+        assert [r.recipients for r in plain.received] == [["focal.point@sesric.org"]]
+
+
+def test_a_contact_recorded_with_a_line_break_in_its_name_gets_a_digest_with_one_to_line(
+    mailing: Services, api: Api, clock: FrozenClock, world: World, mailbox: Mailbox
+) -> None:
+    recorded_before_the_rules(mailing, world.sesric, "Focal point\r\nBcc: spy@evil.example", "fp@sesric.org")
+    overdue_by_morning(mailing, clock)
+    assert mailing.mailer.tick().sent == 1
+    received = received_by(mailbox, "fp@sesric.org")
+    assert received.recipients == ["fp@sesric.org"]
+    assert header_lines(received.raw, "To") == ['To: "Focal point Bcc: spy@evil.example" <fp@sesric.org>']
+    assert not [line for line in received.raw.split(b"\r\n\r\n")[0].split(b"\r\n") if line.startswith(b"Bcc")]
+
+
+def test_a_digest_that_cannot_be_written_is_failed_with_its_reason_and_the_round_goes_on(
+    mailing: Services, api: Api, clock: FrozenClock, world: World, mailbox: Mailbox
+) -> None:
+    recorded_before_the_rules(mailing, world.sesric, "Broken", "broken@sesric.org\r\nBcc: spy@evil.example")
+    add_contact(api, world.sesric, "focal.point@sesric.org")
+    overdue_by_morning(mailing, clock)
+    done = mailing.mailer.tick()
+    assert (done.sent, done.failed) == (1, 1)
+    rows = {row["address"]: row for row in api.get(f"/parties/{world.sesric}/digests").json()}
+    broken = rows["broken@sesric.org\r\nBcc: spy@evil.example"]
+    assert broken["status"] == "failed" and broken["error"].startswith("ValueError")
+    assert [r.recipients for r in mailbox.received] == [["focal.point@sesric.org"]]
+
+
+def test_a_digest_whose_last_attempt_was_abandoned_is_failed_not_left_sending(
+    mailing: Services, api: Api, clock: FrozenClock, world: World
+) -> None:
+    contact = add_contact(api, world.sesric, "focal.point@sesric.org")["contacts"][0]
+    overdue_by_morning(mailing, clock)
+    with mailing.engine.begin() as connection:  # a worker claimed the fifth attempt, then stopped
+        connection.execute(insert(mail_digests).values(
+            contact_id=contact["id"], period=digest_period(Frequency.DAILY, clock(), DigestTime()),
+            party_id=world.sesric, status="sending", attempts=5, address="focal.point@sesric.org",
+            lease_until=clock() - timedelta(minutes=1), updated_at=clock() - timedelta(minutes=6)))
+    mailing.mailer.tick()
+    [row] = api.get(f"/parties/{world.sesric}/digests").json()
+    assert row["status"] == "failed" and "given up after 5 attempts" in row["error"]

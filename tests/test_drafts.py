@@ -166,3 +166,21 @@ def test_reading_a_report_recorded_already_says_so(api: Api, world: World) -> No
     recorded = api.post("/drafts/confirm", draft["confirmation"]).json()
     again = api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"}).json()
     assert again["recorded_meeting_id"] == recorded["meeting_id"]
+
+
+def test_a_report_longer_than_the_limit_is_a_413_naming_it_in_the_api_and_the_pages(
+        api: Api, world: World, services: Services) -> None:
+    from domain.text import DOCUMENT_TEXT_MAX
+    from tests.test_web_pages import visitor_of
+
+    too_long = (REPORT * (DOCUMENT_TEXT_MAX // len(REPORT) + 1))[:DOCUMENT_TEXT_MAX + 1]
+    answer = api.post("/drafts", {"text": too_long, "published_on": "2022-07-21"})
+    assert answer.status_code == 413, answer.text
+    assert answer.json()["type"].endswith("too-large") and f"{DOCUMENT_TEXT_MAX}" in answer.json()["detail"]
+    assert api.post("/drafts", {"text": too_long[:-1], "published_on": "2022-07-21"}).status_code == 200
+    document = api.get("/openapi.json").json()["paths"]["/drafts"]["post"]
+    assert "413" in document["responses"]
+    for visitor in visitor_of(services):
+        visitor.sign_in(api.keys[Role.COORDINATOR], "/drafts")
+        page = visitor.post("/drafts", {"text": too_long, "published_on": "2022-07-21"})
+        assert page.status == 413 and f"{DOCUMENT_TEXT_MAX:,}".replace(",", "") in page.words().replace(",", "")

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from domain.access import Role
+from infrastructure.bootstrap import Services
 from tests.conftest import Api, Standing
 from tests.records import commitment, meeting, party
 from tests.server import Server
@@ -181,6 +182,45 @@ def test_a_server_stops_reading_a_huge_chunked_body_at_the_limit(database_url: s
         server.stop()
 
 
+def bad_keys_from_spoofed_addresses(server: Server, count: int) -> list[int]:
+    """``count`` requests with a bad key from loopback, each claiming another client address."""
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        return [client.get("/parties", headers={"Authorization": "Bearer cmk_wrong",
+                                                "X-Forwarded-For": f"203.0.113.{n % 250 + 1}"}).status_code
+                for n in range(count)]
+
+
+def refused_clients(server: Server, key: str) -> set[str]:
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        items = client.get("/audit/denials", params={"limit": 200}, headers={"Authorization": f"Bearer {key}"})
+        return {item["client"] for item in items.json()["items"] if item["client"]}
+
+
+def test_a_client_address_is_taken_from_a_header_only_when_a_trusted_proxy_sent_it(tmp_path: Path) -> None:
+    from infrastructure.persistence.scratch import scratch_database
+
+    with scratch_database("sqlite", "test") as url:
+        server = Server(url, cwd=tmp_path, env={"COMMITMENTS_DENIAL_LIMIT": "5"})
+        try:
+            key = "cmk_" + server.printed().split("cmk_", 1)[1].split()[0]
+            statuses = bad_keys_from_spoofed_addresses(server, 12)  # (the server's start asked once without a key)
+            assert statuses[:3] == [401] * 3 and statuses[-1] == 429  # one client, whatever the header says
+            limited = httpx.get(f"{server.url}/parties", headers={"Authorization": "Bearer cmk_wrong"})
+            assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+            assert refused_clients(server, key) == {"127.0.0.1"}
+        finally:
+            server.stop()
+    with scratch_database("sqlite", "test") as url:
+        server = Server(url, cwd=tmp_path, env={"COMMITMENTS_DENIAL_LIMIT": "5",
+                                                "COMMITMENTS_TRUSTED_PROXIES": "127.0.0.1"})
+        try:
+            key = "cmk_" + server.printed().split("cmk_", 1)[1].split()[0]
+            assert set(bad_keys_from_spoofed_addresses(server, 12)) == {401}  # twelve clients behind the proxy
+            assert {f"203.0.113.{n}" for n in range(1, 13)} <= refused_clients(server, key)
+        finally:
+            server.stop()
+
+
 def test_a_method_the_path_does_not_answer_lists_every_method_it_does(standing: Standing, standing_unchanged: None) -> None:
     api, world = standing.api, standing.world
     put = api.client.put("/commitments", json={}, headers=api.headers())
@@ -210,3 +250,35 @@ def test_the_openapi_document_says_what_the_service_answers(api: Api) -> None:
     status = document["components"]["schemas"]["CommitmentView"]["properties"]["status"]
     assert "fulfilled" in status["enum"]
     assert "HTTPValidationError" not in document["components"]["schemas"]
+
+
+def test_the_sign_in_page_tells_a_client_sending_bad_keys_fast_when_to_retry(services: Services) -> None:
+    import re
+
+    from tests.test_web_pages import visitor_of
+
+    for visitor in visitor_of(services):
+        client = visitor.client
+        statuses = []
+        for _ in range(40):
+            form = client.get("/app/sign-in").text
+            token = re.search(r'name="token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+            answer = client.post("/app/sign-in", data={"key": "cmk_not-a-key", "token": token, "next": "/app/"})
+            statuses.append(answer.status_code)
+        assert statuses[0] == 401 and statuses[-1] == 429
+        assert int(answer.headers["Retry-After"]) >= 1
+
+
+def test_the_api_documentation_loads_no_script_from_outside_and_sends_a_policy(api: Api) -> None:
+    import re
+
+    page = api.client.get("/docs")
+    assert page.status_code == 200
+    policy = page.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self' 'sha256-" in policy and "unsafe-inline" not in \
+        policy.split("script-src")[1].split(";")[0]
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert sources and all(source.startswith("/docs/assets/") or source == "/openapi.json" for source in sources)
+    for source in sources:
+        assert api.client.get(source).status_code == 200, source
+    assert api.client.get("/redoc").status_code == 404

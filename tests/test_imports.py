@@ -3,6 +3,7 @@ dry run says each row's outcome and stores nothing; the import stores what it sa
 again changes nothing; a corrected file corrects by events, never a second commitment; a failure
 part-way leaves whole batches, and importing again resumes."""
 
+import csv
 import io
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,6 @@ from uuid import UUID
 from openpyxl import Workbook
 
 from api.cli import main as cli
-from api.spreadsheets import read_table
 from application.inputs import TextInput
 from domain.access import Role
 from infrastructure.bootstrap import Services
@@ -259,7 +259,7 @@ def test_a_failure_part_way_leaves_whole_batches_and_importing_again_resumes(api
                                                                              services: Services) -> None:
     matrix = agreement(api, world)
     rows = [[str(n), f"Activity {n}", f"Activity {n}", "UN", "", "2030", "", ""] for n in range(1, 121)]
-    table = read_table(csv_of(rows), "big.csv")
+    table = services.spreadsheets.read(csv_of(rows), "big.csv")
     plan = services.imports.run("coordinator", matrix, table)
     collider = next(r for r in plan.rows if r.key == "70")
 
@@ -331,3 +331,31 @@ def test_a_file_of_5000_rows_imports_in_one_call_in_batches(api: Api, world: Wor
     report = answer.json()
     assert report["counts"]["new"] == 5000 and report["batches"] == report["batches_stored"] == 10
     assert api.get("/commitments", agreement=matrix, limit=1).json()["total"] == 5000
+
+
+def test_a_file_name_that_would_reach_the_log_passes_the_checks_every_name_passes(
+        api: Api, world: World, services: Services) -> None:
+    matrix = agreement(api, world)
+    before = events(services)
+    for name, words in (("matrix\u202egpj.csv", "direction override"), ("mat\u200brix.csv", "invisible")):
+        refused = upload(api, matrix, csv_of(ROWS), name=name, dry_run="false")
+        assert refused.status_code == 422 and refused.json()["field"] == "file", refused.text
+        assert words in refused.json()["detail"]
+    assert events(services) == before
+
+
+def test_line_breaks_in_one_line_cells_become_spaces_and_are_said_while_notes_keep_theirs(
+        api: Api, world: World) -> None:
+    matrix = agreement(api, world)
+    written = io.StringIO()
+    csv.writer(written).writerows([HEADERS, ["7\n", "نشاط", "Activity", "UN", "", "Q3\n2025", "first line\nsecond line",
+                                             ""]])
+    file = written.getvalue().encode()
+    dry = upload(api, matrix, file).json()
+    [row] = dry["rows"]
+    assert (row["outcome"], row["key"], sorted(row["folded"])) == ("new", "7", ["due", "key"])
+    upload(api, matrix, file, dry_run="false")
+    [made] = api.get("/commitments", agreement=matrix).json()["items"]
+    assert made["due"]["precision"] == "quarter" and made["notes"] == "first line\nsecond line"
+    [matrix_row] = api.get(f"/agreements/{matrix}").json()["rows"]
+    assert "\n" not in matrix_row["written"]

@@ -65,7 +65,8 @@ def test_a_name_two_parties_share_finds_neither() -> None:
     ("30/06/2024", ("day", "2024-06-30")), ("3 شتنبر 2024", ("day", "2024-09-03")), (2024, ("year", "2024")),
     ("للسنتين القادمتين", ("relative", 2, "years")), ("خلال سنتين", ("relative", 2, "years")),
     ("18 months", ("relative", 18, "months")), ("within 6 months", ("relative", 6, "months")),
-    ("a year", ("relative", 1, "years")),
+    ("a year", ("relative", 1, "years")), ("2 years after the meeting", ("relative", 2, "years")),
+    ("6 mois après la réunion", ("relative", 6, "months")), ("سنتين بعد الاجتماع", ("relative", 2, "years")),
 ])
 def test_timeframes_are_read_as_people_write_them(cell: object, due: tuple[object, ...]) -> None:
     found = written_due(cell, "Asia/Riyadh", "due")

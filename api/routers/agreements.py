@@ -30,7 +30,6 @@ from api.routers.common import (
     many,
 )
 from api.schemas import AgreementCreate, AgreementPage, History, RowIn
-from api.spreadsheets import read_table
 from application import lists
 from application.imports import ImportReport
 from application.queries import AgreementFilter, check_axis, instant
@@ -120,7 +119,7 @@ def import_matrix(
     run (the default) gives each row's outcome (new, unchanged, changed and which fields, refused
     and why) and stores nothing; ``dry_run=false`` stores the accepted rows, in batches of 500,
     each whole or not at all: ``stopped`` names a batch that failed, and importing again resumes."""
-    table = read_table(file.file.read(), file.filename or "upload")
+    table = services.spreadsheets.read(file.file.read(), file.filename or "upload")
     report = services.imports.run(principal.id, agreement_id, table, dry_run=dry_run, language=language,
                                   status=status, expected_plan=plan)
     return JSONResponse(asdict(report), status_code=200 if report.stopped is None else 503)

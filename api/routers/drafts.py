@@ -10,17 +10,22 @@ from pydantic import Field
 
 from api.dependencies import ServicesDep, WriterDep
 from api.problems import PROBLEM_JSON
-from api.schemas import Day, DueIn, Language, Schema
+from api.schemas import Count, Day, DueIn, Language, Schema
 from domain.text import DOCUMENT_TEXT_MAX, SHORT_TEXT_MAX
 
 router = APIRouter(prefix="/drafts", tags=["drafts"])
 Texts = dict[str, str]
-REFUSED = {422: {"description": "a value is not valid, or a party named is not registered",
-                 "content": {PROBLEM_JSON: {}}}}
+REFUSED: dict[int | str, dict[str, Any]] = {
+    413: {"description": f"the report's text is longer than {DOCUMENT_TEXT_MAX:,} characters: nothing is read",
+          "content": {PROBLEM_JSON: {}}},
+    422: {"description": "a value is not valid, or a party named is not registered", "content": {PROBLEM_JSON: {}}},
+}
+# The text's limit is the application's to say (413, as for a file too large), written in the schema for clients.
+REPORT_TEXT: dict[str, Any] = {"maxLength": DOCUMENT_TEXT_MAX}
 
 
 class Report(Schema):
-    text: str = Field(min_length=1, max_length=DOCUMENT_TEXT_MAX, description="the report as published")
+    text: str = Field(min_length=1, json_schema_extra=REPORT_TEXT, description="the report as published")
     published_on: Day = Field(description="the day it was published: relative dates count from it")
 
 
@@ -42,7 +47,7 @@ class MeetingDraft(Schema):
     kind: str | None = "other"
     title: Texts = Field(description='{"ar": "…"}: the title in its languages')
     series: str | None = None
-    session_number: int | None = None
+    session_number: Count | None = None
     starts_on: Day | None = None
     ends_on: Day | None = None
     venue: str | None = Field(default=None, max_length=SHORT_TEXT_MAX)
@@ -70,15 +75,15 @@ class CommitmentDraft(Schema):
     lead: str | None = Field(default=None, description="a party's id, or a new party's ref")
     partners: list[str] = Field(default_factory=list, max_length=100)
     due: DueIn | None = None
-    agreement: int | None = Field(default=None, description="its agreement's place in `agreements`")
+    agreement: Count | None = Field(default=None, description="its agreement's place in `agreements`")
     series: str | None = Field(default=None, description="a follow-up session: its series")
-    session_number: int | None = None
+    session_number: Count | None = None
 
 
 class Confirmation(Schema):
     """A draft's ``confirmation``, edited: what to record."""
 
-    text: str = Field(min_length=1, max_length=DOCUMENT_TEXT_MAX)
+    text: str = Field(min_length=1, json_schema_extra=REPORT_TEXT)
     published_on: Day
     language: Language = "en"
     status: Literal["draft", "agreed"] = Field(default="draft", description="how the commitments are recorded")

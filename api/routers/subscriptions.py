@@ -18,7 +18,14 @@ from api.dependencies import (
 )
 from api.responses import created, resource
 from api.routers.common import INSTANT_FORM, CursorQuery, LimitQuery
-from api.schemas import DeliveryDetail, DeliveryPage, DeliveryStatusName, Resent, Schema
+from api.schemas import (
+    Count,
+    DeliveryDetail,
+    DeliveryPage,
+    DeliveryStatusName,
+    Resent,
+    Schema,
+)
 from application.queries import instant
 from domain.webhooks import KINDS
 from infrastructure.webhooks.subscriptions import CreatedSubscription, Subscription
@@ -47,7 +54,7 @@ class Subscriptions(BaseModel):
 
 
 class SecretRotation(Schema):
-    overlap_seconds: int | None = Field(default=None, ge=0, le=30 * 24 * 3600,
+    overlap_seconds: Count | None = Field(default=None, ge=0, le=30 * 24 * 3600,
                                         description="how long the old secret keeps signing too")
 
 

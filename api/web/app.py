@@ -54,7 +54,9 @@ def _answered(request: Request, error: Exception) -> Response:
     status, _, title = problems.classify(error) or (500, "internal-error", "Internal error")
     if status in (401, 403):
         problems.log_denial(request, status, getattr(error, "detail", str(error)))
-    return _page_for(request, status, title, error)
+    answer = _page_for(request, status, title, error)
+    answer.headers.update(getattr(error, "headers", None) or {})  # the wait a 429 names (Retry-After)
+    return answer
 
 
 def _database_error(request: Request, error: Exception) -> Response:

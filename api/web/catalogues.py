@@ -22,6 +22,7 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "_": None, "N_": None, "ngettext": (1, 2), "InvalidValue": None, "DomainError": None, "Refusal": None,
     "ApplicationError": None, "AlreadyExists": None, "NotFound": (3,), "Forbidden": None, "Unauthenticated": None,
     "UnknownParameter": None, "NotAcceptable": None, "IdempotencyKeyReused": None, "UnsafeUrl": None,
+    "TooLarge": None,
     "__init__": None,  # an error class's own words: super().__init__("…")
 }
 METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2"), ("**.py", "python")]

@@ -1,17 +1,47 @@
 """A digest as its contact reads it: an e-mail in the contact's language (Arabic right to left),
 with an HTML part and a plain-text part made from the same templates' words, and the headers that
-let mail programs offer to unsubscribe in one click (RFC 8058)."""
+let mail programs offer to unsubscribe in one click (RFC 8058).
 
+What a contact's record says cannot change who receives the message: the display name is written
+as RFC 5322 says (a quoted string; in an encoded word, which cannot be quoted, without the
+characters that separate addresses), on one line whatever an old record holds; the address goes
+as email-validator gives it in ASCII when it has an ASCII form (an international domain in
+Punycode), else as written, and then only to a server that offers SMTPUTF8 (``smtplib`` refuses
+the others, and the digest is ``failed`` with that reason). Headers are folded only beyond RFC
+5322's 998 characters, so that ``List-Unsubscribe`` stays the one unencoded line RFC 8058 reads."""
+
+import re
 from datetime import datetime
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+
+from email_validator import EmailNotValidError, validate_email
 
 from api.web import i18n
 from api.web.labels import labeller
 from api.web.rendering import render
 from application.digests import DigestContent
 from domain.contact import Contact
+
+HEADERS = policy.default.clone(max_line_length=998)  # RFC 5322's limit; the parts keep 78 (set before)
+SEPARATORS = re.compile(r'[\s<>@,;:"\\()\[\]]+')
+
+
+def display_name(name: str) -> str:
+    """A contact's name as a display name: one line; if it is not ASCII (an encoded word, which
+    cannot be a quoted string), without the characters that separate or name addresses."""
+    line = " ".join(name.split())
+    return line if line.isascii() else " ".join(SEPARATORS.sub(" ", line).split())
+
+
+def sendable_address(address: str) -> str:
+    """The address in ASCII where it has an ASCII form (its domain in Punycode), else as written."""
+    try:
+        return validate_email(address, check_deliverability=False).ascii_email or address
+    except EmailNotValidError:
+        return address
 
 
 def interface_language(language: str) -> str:
@@ -42,7 +72,8 @@ class DigestWriter:
             "%(party)s: %(num)s commitment needs attention", "%(party)s: %(num)s commitments need attention",
             total) % {"party": party.label, "num": i18n.Formats(language).number(total)}
         message["From"] = self.sender
-        message["To"] = Address(display_name=contact.name, addr_spec=contact.address)
+        mailbox, _, domain = sendable_address(contact.address).rpartition("@")  # (an addr_spec is parsed as ASCII)
+        message["To"] = Address(display_name=display_name(contact.name), username=mailbox, domain=domain)
         message["Date"] = format_datetime(now)
         message["Message-ID"] = f"<digest.{period.replace(':', '.')}.{contact.id}@{self._domain()}>"
         message["Auto-Submitted"] = "auto-generated"
@@ -51,6 +82,7 @@ class DigestWriter:
         message.set_content(render(language, "mail/digest.txt", values))
         message.add_alternative(render(language, "mail/digest.html", values), subtype="html")
         message["Content-Language"] = language  # (after the parts: setting the content drops Content-* headers)
+        message.policy = HEADERS
         return message
 
     def _domain(self) -> str:

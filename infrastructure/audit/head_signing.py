@@ -5,6 +5,7 @@ Kept in the database by default (created on first use), or read from a PEM file 
 """
 
 import base64
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +29,35 @@ def head_message(position: int, link: str) -> bytes:
 
 def public_key_text(key: Ed25519PublicKey) -> str:
     return base64.b64encode(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
+
+
+def fingerprint(public_key: str) -> str:
+    """How people compare a public key (as OpenSSH shows one): ``SHA256:`` and its digest in base64."""
+    digest = hashlib.sha256(base64.b64decode(public_key)).digest()
+    return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
+
+
+def public_key_pem(public_key: str) -> str:
+    """The key as a PEM file holds it (SubjectPublicKeyInfo): what ``--trust-key`` reads."""
+    key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key))
+    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def read_public_key(written: bytes) -> str:
+    """An Ed25519 public key from a PEM file, or from its 32 bytes in base64 (as heads give it);
+    ``ValueError`` if it is neither."""
+    if written.lstrip().startswith(b"-----BEGIN"):
+        key = serialization.load_pem_public_key(written)
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError("the key is not an Ed25519 public key")
+        return public_key_text(key)
+    try:
+        raw = base64.b64decode(written.strip(), validate=True)
+    except ValueError:
+        raise ValueError("the file holds neither a PEM public key nor a key in base64") from None
+    if len(raw) != 32:
+        raise ValueError("an Ed25519 public key is 32 bytes")
+    return base64.b64encode(raw).decode()
 
 
 def check_signature(public_key: str, signature: str, position: int, link: str) -> bool:
@@ -59,6 +89,11 @@ class HeadSigner:
         return kept_secret(self.engine, self.clock, PURPOSE, lambda: Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
         ).encode()
+
+    def private_pem(self) -> str:
+        """The private key, as a PEM file holds it (to keep the same key in a file, apart from the data)."""
+        return self.key().private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                        serialization.NoEncryption()).decode()
 
     def sign(self, position: int, link: str) -> dict[str, str]:
         key = self.key()

@@ -1,11 +1,17 @@
 """What a backup holds, as lines of JSON: a header with the signed head of the audit chain, the rows
-of the tables no event can rebuild (API keys, the service's signing key, webhook subscriptions and
-their secrets, calendar feeds), then every stored event with its position in the log, then an end
-line. Restoring writes them into an empty database of either engine at the same positions, follows
-the log again (the audit chain must end at the same signed head, the read model is rebuilt) and
-leaves the outbox at the end: the restored past is not news to any subscriber."""
+of the tables no event can rebuild (API keys, the service's own secrets but its signing key, webhook
+subscriptions and their secrets, calendar feeds), then every stored event with its position in the
+log, then an end line. Restoring writes them into an empty database of either engine at the same
+positions, follows the log again (the audit chain must end at the same position and link, the read
+model is rebuilt) and leaves the outbox at the end: the restored past is not news to any subscriber.
+
+Where a backup came from is proven by its head's signature, checked against a public key the
+operator trusts (``trusted_key``), never against the key inside the backup: the key that signs the
+audit head does not travel in backups (decision 0045), so whoever can open a backup still cannot
+sign a forged one."""
 
 import base64
+import binascii
 import json
 import uuid
 from collections.abc import Iterable, Iterator
@@ -14,8 +20,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, text, update
+from sqlalchemy.exc import DataError, IntegrityError
 
 from application.views import plain
+from infrastructure.audit.head_signing import PURPOSE as SIGNING_KEY
+from infrastructure.audit.head_signing import check_signature, fingerprint
 from infrastructure.bootstrap import Services
 from infrastructure.persistence.tables import (
     UTCDateTime,
@@ -26,13 +35,15 @@ from infrastructure.persistence.tables import (
 )
 from infrastructure.webhooks.tables import subscriptions
 
-FORMAT = 1
+FORMAT = 2  # 1: the same, its signing key included (a restore leaves it out)
+READABLE = (1, 2)
 TABLES: tuple[Table, ...] = (api_keys, service_keys, subscriptions, calendar_feeds)
 BATCH = 1_000
 
 
 class NotRestorable(Exception):
-    """The target holds events already, or the restored record does not end where the backup did."""
+    """The backup is malformed or not signed by the trusted key, the target holds events already, or
+    the restored record does not end where the backup did."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,13 @@ class Restored:
     position: int
     link: str
     rows: dict[str, int]
+    signed_by: str  # the fingerprint of the key that signed the backup's head
+    signs_with: str  # the fingerprint of the key the restored deployment signs its heads with
+
+
+def _travels(table: Table, row: dict[str, Any]) -> bool:
+    """Whether a row goes into backups and comes out of them: all but the audit head's signing key."""
+    return not (table is service_keys and row.get("purpose") == SIGNING_KEY)
 
 
 def _line(record: dict[str, Any]) -> bytes:
@@ -59,7 +77,8 @@ def lines(services: Services) -> Iterator[bytes]:
     with services.engine.connect() as connection:
         for table in TABLES:
             for row in connection.execute(select(table)).mappings():
-                yield _line({"kind": "row", "table": table.name, "row": {k: _value(v) for k, v in row.items()}})
+                if _travels(table, dict(row)):
+                    yield _line({"kind": "row", "table": table.name, "row": {k: _value(v) for k, v in row.items()}})
     recorder, start, count = services.store.recorder, 1, 0
     while batch := list(recorder.select_notifications(start, BATCH, stop=head["position"])):
         for n in batch:
@@ -90,28 +109,79 @@ def _insert_events(connection: Connection, table: str, engine: str, events: list
     connection.execute(statement, [{k: v for k, v in e.items() if k != "kind"} for e in values])
 
 
-def restore(services: Services, source: Iterable[bytes]) -> Restored:
-    """Load a backup's lines into the services' database, which must hold no event yet."""
+def header_of(line: bytes | None) -> dict[str, Any]:
+    """A backup's first line, checked: its format, and a head with a position, link and signature."""
+    try:
+        header = json.loads(line or b"null")
+        if not isinstance(header, dict):
+            raise TypeError("not an object")
+        head = header["head"]
+        if header.get("kind") != "backup" or header.get("format") not in READABLE:
+            raise NotRestorable("this file is not a backup this version can read (format "
+                                f"{header.get('format')!r}; this version reads {', '.join(map(str, READABLE))})")
+        int(head["position"]), str(head["link"]), str(head["signature"]), str(head["public_key"])
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise NotRestorable(f"the backup's first line is not a backup's header ({type(error).__name__})") from None
+    return header
+
+
+def trusted(head: dict[str, Any], trusted_key: str | None) -> None:
+    """Refused unless ``trusted_key`` (None: not checked) signed the head."""
+    if trusted_key is None:
+        return
+    if head["public_key"] != trusted_key or not check_signature(trusted_key, head["signature"], head["position"],
+                                                                head["link"]):
+        raise NotRestorable(f"the backup's head is not signed by the trusted key {fingerprint(trusted_key)} (it "
+                            f"names {fingerprint(head['public_key'])}): it is not restored")
+
+
+def restore(services: Services, source: Iterable[bytes], trusted_key: str | None) -> Restored:
+    """Load a backup's lines into the services' database, which must hold no event yet; its head must
+    be signed by ``trusted_key`` (None: its origin is not checked, as the operator accepted)."""
     recorder = services.store.recorder
     if recorder.max_notification_id():
         raise NotRestorable("the database already holds events: restore into an empty one")
-    records = (json.loads(line) for line in source if line.strip())
-    header = next(records, None)
-    if header is None or header.get("kind") != "backup" or header.get("format") != FORMAT:
-        raise NotRestorable("this file is not a backup this version can read")
+    lines = iter(source)
+    header = header_of(next((line for line in lines if line.strip()), None))
+    trusted(header["head"], trusted_key)
+    try:
+        loaded = _load(services, (json.loads(line) for line in lines if line.strip()), header["head"])
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as error:
+        raise NotRestorable(f"the backup is malformed ({type(error).__name__}): nothing was restored") from None
+    except (IntegrityError, DataError) as error:
+        raise NotRestorable(f"the backup's rows do not fit this database ({type(error.orig).__name__}): nothing "
+                            "was restored") from None
+    services.audit.catch_up()
+    head = services.audit.head()
+    expected = header["head"]
+    if (head["position"], head["link"]) != (expected["position"], expected["link"]):
+        raise NotRestorable(f"the restored chain ends at {head['position']} {head['link'][:12]}…, the backup's at "
+                            f"{expected['position']} {expected['link'][:12]}…: the backup does not hold the record")
+    services.projector.catch_up()
+    return Restored(loaded[0], head["position"], head["link"], loaded[1], fingerprint(expected["public_key"]),
+                    fingerprint(head["public_key"]))
+
+
+def _load(services: Services, records: Iterator[dict[str, Any]], head: dict[str, Any]) -> tuple[int, dict[str, int]]:
+    """The rows and events written in one transaction: the events' count and the rows' per table."""
+    recorder = services.store.recorder
     tables = {table.name: table for table in TABLES}
     engine, table_name = services.engine.dialect.name, recorder.events_table_name
     rows: dict[str, int] = {}
     events: list[dict[str, Any]] = []
     ended = None
     with services.engine.begin() as connection:
-        for table in TABLES:  # the keys a new database made for itself give way to the restored ones
-            connection.execute(table.delete())
+        for table in TABLES:  # the rows a new database made for itself give way to the restored ones
+            if table is service_keys:  # but its signing key, which no backup holds
+                connection.execute(table.delete().where(service_keys.c.purpose != SIGNING_KEY))
+            else:
+                connection.execute(table.delete())
         for record in records:
             if record["kind"] == "row":
                 table = tables[record["table"]]
-                connection.execute(insert(table).values(_row(table, record["row"])))
-                rows[table.name] = rows.get(table.name, 0) + 1
+                if _travels(table, record["row"]):
+                    connection.execute(insert(table).values(_row(table, record["row"])))
+                    rows[table.name] = rows.get(table.name, 0) + 1
             elif record["kind"] == "event":
                 events.append(record)
                 if len(events) >= BATCH:
@@ -123,19 +193,11 @@ def restore(services: Services, source: Iterable[bytes]) -> Restored:
             _insert_events(connection, table_name, engine, events)
         if ended is None:
             raise NotRestorable("the backup ends before its last line: it is cut off")
-        last = header["head"]["position"]
+        last = int(head["position"])
         if engine == "postgresql" and last:
             connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table_name}', 'notification_id'), "
-                                    f"{int(last)})"))
+                                    f"{last})"))
         # The restored past is not news: no webhook is sent for it again.
         connection.execute(update(follower_positions).where(follower_positions.c.name == services.outbox.name)
                            .values(position=last))
-    services.audit.catch_up()
-    head = services.audit.head()
-    expected = header["head"]
-    if (head["position"], head["link"], head.get("signature")) != (expected["position"], expected["link"],
-                                                                   expected.get("signature")):
-        raise NotRestorable(f"the restored chain ends at {head['position']} {head['link'][:12]}…, the backup's at "
-                            f"{expected['position']} {expected['link'][:12]}…: the backup does not hold the record")
-    services.projector.catch_up()
-    return Restored(ended["events"], head["position"], head["link"], rows)
+    return int(ended["events"]), rows

@@ -23,13 +23,18 @@ class BadBackup(Exception):
     """The file is not a backup, or the passphrase or key is not the one it was sealed with, or it was altered."""
 
 
+def check_passphrase(secret: bytes) -> None:
+    if len(secret) < 12:
+        raise BadBackup("use a passphrase of at least 12 characters")
+
+
 def key_of(secret: bytes, salt: bytes, from_key_file: bool) -> bytes:
     if from_key_file:
         if len(secret) != 32:
-            raise BadBackup("a key file holds exactly 32 random bytes (e.g. head -c 32 /dev/urandom > backup.key)")
+            raise BadBackup(f"a key file holds exactly 32 random bytes (this one holds {len(secret)}; make one with "
+                            "head -c 32 /dev/urandom > backup.key)")
         return secret
-    if len(secret) < 12:
-        raise BadBackup("use a passphrase of at least 12 characters")
+    check_passphrase(secret)
     return Scrypt(salt=salt, length=32, n=2 ** 15, r=8, p=1).derive(secret)
 
 

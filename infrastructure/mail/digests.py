@@ -6,7 +6,7 @@ lease ends, and a failed sending is tried again at the next looks, up to ``most_
 digest with nothing in it is not sent. The same digest sent again carries the same Message-ID.
 """
 
-import smtplib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +24,7 @@ from infrastructure.mail.unsubscribe import UnsubscribeLinks
 from infrastructure.read_model.tables import party_contacts
 
 DONE = ("sent", "empty")
+log = logging.getLogger("commitments.mail")
 LEASE = timedelta(minutes=5)  # longer than one message takes to hand over, however slow the server
 WriteDigest = Callable[[DigestContent, Contact, str, str, datetime], EmailMessage]
 
@@ -56,6 +57,7 @@ class DigestMailer:
     def tick(self) -> MailRound:
         done = MailRound()
         now = self.clock()
+        self._give_up_abandoned(now)
         for contact, party_id, period in self._due(now):
             if self._claim(contact, party_id, period, now):
                 outcome = self._send(contact, party_id, period)
@@ -98,18 +100,32 @@ class DigestMailer:
             return taken.rowcount == 1
 
     def _send(self, contact: Contact, party_id: UUID, period: str) -> str:
-        content = self.digests.content(party_id)
-        if content.empty:
-            self._finish(contact, period, status="empty")
-            return "empty"
-        message = self.write(content, contact, period, self.links.url(party_id, contact.id), self.clock())
+        """The digest written and handed over; whatever stops either (the server refuses it, or a
+        contact's record cannot be written to) makes this digest ``failed`` with the reason, and the
+        round goes on with the others."""
         try:
+            content = self.digests.content(party_id)
+            if content.empty:
+                self._finish(contact, period, status="empty")
+                return "empty"
+            message = self.write(content, contact, period, self.links.url(party_id, contact.id), self.clock())
             self.sender.send(message)
-        except (smtplib.SMTPException, OSError) as error:
+        except Exception as error:  # noqa: BLE001 - one contact's digest never stops the others'
+            log.warning("the digest of contact %s for %s failed: %s", contact.id, period, error)
             self._finish(contact, period, status="failed", error=f"{type(error).__name__}: {error}"[:1000])
             return "failed"
         self._finish(contact, period, status="sent", message_id=message["Message-ID"], error=None)
         return "sent"
+
+    def _give_up_abandoned(self, now: datetime) -> None:
+        """A digest whose last attempt a worker left unfinished (it stopped while sending) is
+        ``failed``, with that reason, rather than left ``sending``."""
+        row = mail_digests.c
+        with self.engine.begin() as connection:
+            connection.execute(update(mail_digests).where(
+                row.status == "sending", row.lease_until <= now, row.attempts >= self.most_attempts,
+            ).values(status="failed", updated_at=now, error=f"given up after {self.most_attempts} attempts: the "
+                                                               f"worker sending it stopped before it finished"))
 
     def _finish(self, contact: Contact, period: str, **values: Any) -> None:
         with self.engine.begin() as connection:

@@ -14,7 +14,6 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from api.dependencies import ServicesDep
-from api.spreadsheets import read_table
 from api.web.forms import value
 from api.web.page import attempt, page
 from api.web.visitors import FormDep, SignedInDep, Visitor, coordinator_id
@@ -63,7 +62,7 @@ def import_matrix(agreement_id: UUID, request: Request, visitor: SignedInDep, fo
 
     def run() -> Response:
         data, name = _file(form)
-        report = services.imports.run(actor, agreement_id, read_table(data, name), dry_run=not confirmed,
+        report = services.imports.run(actor, agreement_id, services.spreadsheets.read(data, name), dry_run=not confirmed,
                                       expected_plan=value(form, "plan") if confirmed else None, **choices)
         return _form(request, visitor, services, agreement_id, 200 if report.stopped is None else 503,
                      report=report, kept=base64.b64encode(data).decode("ascii"), kept_name=name, chosen=choices)

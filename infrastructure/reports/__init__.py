@@ -1,0 +1,1 @@
+"""Reading meeting reports in processes of their own (see ``reader``)."""
