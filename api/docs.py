@@ -1,19 +1,20 @@
-"""The API's interactive documentation at ``/docs``: Swagger UI from the ``swagger-ui-bundle``
-package installed with the service, never from a CDN, under a Content-Security-Policy that allows
+"""The API's interactive documentation at ``/docs``: Swagger UI 5 (it reads OpenAPI 3.1) from the
+``fastapi-swagger`` package installed with the service, never from a CDN, under a Content-Security-Policy that allows
 the service's own scripts and the page's one inline script (by its hash). ``COMMITMENTS_API_DOCS=false``
 switches it off (the Docker image does); the OpenAPI document stays at ``/openapi.json``."""
 
 import base64
 import hashlib
 import re
+from importlib.resources import files
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 
 ASSETS = "/docs/assets"
+SWAGGER_UI = files("fastapi_swagger").joinpath("resources")
 
 
 def _policy(page: str) -> str:
@@ -24,7 +25,7 @@ def _policy(page: str) -> str:
 
 
 def install(app: FastAPI) -> None:
-    app.mount(ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+    app.mount(ASSETS, StaticFiles(directory=str(SWAGGER_UI)), name="docs-assets")
     body = get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title}: API",
                                swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
                                swagger_css_url=f"{ASSETS}/swagger-ui.css",
