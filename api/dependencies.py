@@ -83,14 +83,14 @@ async def authenticate(request: Request, services: ServicesDep) -> Principal:
         key = value.strip()
     else:
         key = request.headers.get("x-api-key", "").strip()
-    principal = services.keys.authenticate(key) if key else None
+    if not key:  # nothing guessed: always a 401 (it is logged, and counts if keys are guessed later)
+        raise Unauthenticated("this request needs an API key: send 'Authorization: Bearer <key>'")
+    principal = services.keys.authenticate(key)
     if principal is None:
         wait = services.denials.too_many(request.client.host if request.client else "unknown")
         if wait is not None:
             raise TooManyAttempts(max(1, math.ceil(wait.total_seconds())))
-        if key:
-            raise Unauthenticated("the API key is unknown or revoked")
-        raise Unauthenticated("this request needs an API key: send 'Authorization: Bearer <key>'")
+        raise Unauthenticated("the API key is unknown or revoked")
     request.state.principal = principal  # named in the denial log if a later check refuses it
     return principal
 

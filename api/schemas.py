@@ -14,7 +14,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    Strict,
+    ValidationInfo,
     WithJsonSchema,
 )
 
@@ -92,8 +92,16 @@ def _written(what: str) -> Callable[[object], object]:
 Day = Annotated[date, BeforeValidator(_written("a day")),
                 WithJsonSchema({"type": "string", "format": "date",
                                 "pattern": "^(19[0-9][0-9]|2[01][0-9][0-9]|2200)-[0-9]{2}-[0-9]{2}$"})]
-# A whole number given as one: not true, 1.0 or "1".
-Count = Annotated[int, Strict()]
+def _whole(value: object, info: ValidationInfo) -> object:
+    """A whole number given as one: not true, 1.0 or "1" (a web form's fields are all text: there,
+    "1" is read as the API would read 1)."""
+    from_form = isinstance(value, str) and bool(info.context and info.context.get("form"))
+    if isinstance(value, bool) or not (isinstance(value, int) or from_form):
+        raise ValueError(f"a whole number is written as a number, not as {type(value).__name__}")
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_whole)]
 
 
 class Schema(BaseModel):

@@ -30,6 +30,7 @@ def _at(*words: str) -> str:
 
 _AT_DAY = _at(*"0123456789", "فاتح", "الفاتح")
 _AT_MONTH = _at(*_NAMES)
+_MONTH_AHEAD = begins_with(*_NAMES)  # where a month's name must follow
 _DAY = r"(?:\d{1,2}|فاتح|الفاتح)"
 _YEAR = r"(?:19|20)\d{2}"
 _RELATIVE_WORDS = {"الماضي": -1, "المنصرم": -1, "الفائت": -1, "last": -1, "الجاري": 0, "الحالي": 0, "this": 0,
@@ -90,20 +91,20 @@ _YEAR_WORDS = ("في", "خلال", "سنة", "عام", "بحلول", "قبل", "
 _BEFORE_A_YEAR = "|".join(_YEAR_WORDS)
 _AT_SPAN = _at("ل", "في", "خلال", "على", "ال", "سنتين", "عامين", "أعوام")
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("cross", re.compile(rf"{_AT_DAY}(?P<d1>{_DAY})\s+(?P<m1>{MONTH})\s*(?:-|–|إلى|الى|حتى|to)\s*(?P<d2>{_DAY})\s+"
-                         rf"(?P<m2>{MONTH}),?\s*(?P<y>{_YEAR})?{_E}", re.IGNORECASE)),
+    ("cross", re.compile(rf"{_AT_DAY}(?P<d1>{_DAY})\s+{_MONTH_AHEAD}(?P<m1>{MONTH})\s*(?:-|–|إلى|الى|حتى|to)\s*"
+                         rf"(?P<d2>{_DAY})\s+{_MONTH_AHEAD}(?P<m2>{MONTH}),?\s*(?P<y>{_YEAR})?{_E}", re.IGNORECASE)),
     ("range", re.compile(rf"{_AT_DAY}(?P<d1>{_DAY})\s*(?:-|–|إلى|الى|حتى|و|to|and)\s*(?P<d2>\d{{1,2}})\s+(?:من\s+)?"
-                         rf"(?:شهر\s+)?(?P<m>{MONTH}),?\s*(?P<y>{_YEAR})?{_E}", re.IGNORECASE)),
+                         rf"(?:شهر\s+)?{_MONTH_AHEAD}(?P<m>{MONTH}),?\s*(?P<y>{_YEAR})?{_E}", re.IGNORECASE)),
     ("range_en", re.compile(rf"{_AT_MONTH}(?P<m>{MONTH})\s+(?P<d1>\d{{1,2}})\s*(?:-|–|to)\s*(?P<d2>\d{{1,2}}),?\s*"
                             rf"(?P<y>{_YEAR})?{_E}", re.IGNORECASE)),
-    ("day", re.compile(rf"{_AT_DAY}(?P<d>{_DAY})(?:st|nd|rd|th)?\s+(?:of\s+|من\s+)?(?:شهر\s+)?(?P<m>{MONTH})"
-                       rf"(?:,?\s*(?P<y>{_YEAR}))?(?:\s+(?P<rel>الماضي|المنصرم|الفائت|الجاري|المقبل|القادم))?{_E}",
+    ("day", re.compile(rf"{_AT_DAY}(?P<d>{_DAY})(?:st|nd|rd|th)?\s+(?:of\s+|من\s+)?(?:شهر\s+)?{_MONTH_AHEAD}"
+                       rf"(?P<m>{MONTH})(?:,?\s*(?P<y>{_YEAR}))?(?:\s+(?P<rel>الماضي|المنصرم|الفائت|الجاري|المقبل|القادم))?{_E}",
                        re.IGNORECASE)),
     ("day_en", re.compile(rf"{_AT_MONTH}(?P<m>{MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y>{_YEAR})?{_E}",
                           re.IGNORECASE)),
     ("this_month", re.compile(rf"{_AT_DAY}(?P<d>\d{{1,2}})\s+من\s+(?:الشهر|شهر)\s+"
                               rf"(?P<rel>الجاري|الحالي|الماضي|المقبل){_E}")),
-    ("month", re.compile(rf"{_at(*_NAMES, 'شهر')}(?:شهر\s+)?(?P<m>{MONTH})\s*,?\s*(?P<y>{_YEAR}){_E}",
+    ("month", re.compile(rf"{_at(*_NAMES, 'شهر')}(?:شهر\s+)?{_MONTH_AHEAD}(?P<m>{MONTH})\s*,?\s*(?P<y>{_YEAR}){_E}",
                          re.IGNORECASE)),
     ("today", re.compile(rf"{_at(*_TODAY)}(?P<w>{_TODAY_WORDS}){_E}", re.IGNORECASE)),
     ("period", re.compile(rf"{_at('1', '2')}(?P<a>{_YEAR})\s*[-–/]\s*(?P<b>{_YEAR}){_E}")),

@@ -20,7 +20,7 @@ from domain.report_dates import FoundDate, find_dates, plain
 from domain.search import search_form
 from domain.spans import Taken, begins_with, span_holding, starting_within
 
-_ARABIC = re.compile("[\u0600-\u06ff]")
+_ARABIC_RUNS = re.compile("[\u0600-\u06ff]+")
 
 
 def _begun(letters: str, *alternatives: str) -> str:
@@ -80,9 +80,9 @@ def _words(text: str) -> list[_Word]:
 
 
 def language_of(text: str) -> str:
-    letters = [ch for ch in text if ch.isalpha()]
-    arabic = sum(1 for ch in letters if _ARABIC.match(ch))
-    return "ar" if letters and arabic / len(letters) > 0.3 else "en"
+    letters = sum(map(str.isalpha, text))
+    arabic = sum(map(str.isalpha, "".join(_ARABIC_RUNS.findall(text))))
+    return "ar" if letters and arabic / letters > 0.3 else "en"
 
 
 _ABBREVIATIONS = re.compile(r"(?:^|[\s(])(?:Mr|Ms|Mrs|Dr|Prof|H\.E|St|No|Amb|د)$")
@@ -185,14 +185,15 @@ _KINDS: list[tuple[str, str]] = [  # each with the letters it can begin with, te
     ("working_group", _begun("افأw", r"(?:ال)?فريق\s+(?:ال)?عامل|(?:ال)?أفرقة\s+(?:ال)?عاملة|working\s+group")),
     ("bilateral_talk", _begun("ميباtrm", r"مباحثات|محادثات|يبحث|بحث\s+سبل|يستقبل|استقبل|talks|received|met\s+with")),
 ]
+_KIND_PATTERNS = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _KINDS]
 _SESSION = re.compile(_begun("ادsg", r"(?:ال)?دورة|\bsession\b|(?:ال)?اجتماع\s+(?:ال)?عام|general\s+meeting"),
                       re.IGNORECASE)
 
 
 def _meeting_kind(text: str) -> tuple[str, int, int] | None:
     best: tuple[str, int, int] | None = None
-    for kind, pattern in _KINDS:
-        match = re.search(pattern, text, re.IGNORECASE)
+    for kind, pattern in _KIND_PATTERNS:
+        match = pattern.search(text)
         if match and (best is None or match.start() < best[1]):
             best = (kind, match.start(), match.end())
     return best
@@ -277,18 +278,20 @@ class _PartyAt:
 
 def _known_parties(text: str, words: list[_Word], parties: Sequence[KnownParty]) -> list[_PartyAt]:
     found: list[_PartyAt] = []
-    by_first: dict[str, list[tuple[tuple[str, ...], KnownParty]]] = {}
+    # a name's first word -> its length in words -> the names of that length (the first party named so wins)
+    by_first: dict[str, dict[int, dict[tuple[str, ...], KnownParty]]] = {}
     for party in parties:
         for name in party.names:
             keys = tuple(name_key(name).split())
             if keys:
-                by_first.setdefault(keys[0], []).append((keys, party))
+                by_first.setdefault(keys[0], {}).setdefault(len(keys), {}).setdefault(keys, party)
+    longest_first = {first: sorted(lengths.items(), reverse=True) for first, lengths in by_first.items()}
     for index, word in enumerate(words):
-        for keys, party in sorted(by_first.get(word.key, []), key=lambda item: -len(item[0])):
-            window = tuple(w.key for w in words[index:index + len(keys)])
-            if window == keys:
-                end = words[index + len(keys) - 1].end
-                found.append(_PartyAt(party, party.acronym, text[word.start:end], word.start, end))
+        for length, names in longest_first.get(word.key, ()):
+            party_named = names.get(tuple(w.key for w in words[index:index + length]))
+            if party_named is not None:
+                end = words[index + length - 1].end
+                found.append(_PartyAt(party_named, party_named.acronym, text[word.start:end], word.start, end))
                 break
     acronyms = {party.acronym.casefold(): party for party in parties if party.acronym}
     for match in re.finditer(r"(?<![\w])([A-Z][A-Za-z]{1,9})(?![\w])", text):
@@ -304,14 +307,19 @@ def _known_parties(text: str, words: list[_Word], parties: Sequence[KnownParty])
     return kept
 
 
-_NEW_NAME = re.compile(r"((?:ال)?(?:منظمة|مكتب|مركز|وكالة|الوكالة|اللجنة|لجنة|جامعة|المنظمة|صندوق|برنامج|وزارة|البنك|"
-                       r"بنك|المعهد|معهد|الاتحاد|اتحاد)(?:\s+[^\s()،,.]+){1,7})\s*\(([A-Z][A-Za-z]{1,9})\)")
-_NEW_NAME_EN = re.compile(r"((?:the\s+)?(?:[A-Z][a-z]+(?:\s+(?:of|for|and|on|the)\s+|\s+)){1,8}[A-Z][a-z]+)\s*"
-                          r"\(([A-Z][A-Za-z]{1,9})\)")
+_NEW_NAME = re.compile(begins_with(*"امولجصب") + r"((?:ال)?(?:منظمة|مكتب|مركز|وكالة|الوكالة|اللجنة|لجنة|جامعة|"
+                       r"المنظمة|صندوق|برنامج|وزارة|البنك|بنك|المعهد|معهد|الاتحاد|اتحاد)(?:\s+[^\s()،,.]+){1,7})\s*\(([A-Z][A-Za-z]{1,9})\)")
+_NEW_NAME_EN = re.compile(r"(?=[tA-Z])((?:the\s+)?(?:[A-Z][a-z]+(?:\s+(?:of|for|and|on|the)\s+|\s+)){1,8}"
+                          r"[A-Z][a-z]+)\s*\(([A-Z][A-Za-z]{1,9})\)")
 _NOT_IN_NAMES = (r"(?!(?:في|من|مع|على|إلى|الى|عن|بين|بدولة|دولة|لدولة|ال?مغربية|ال?مصرية|بالخارج|التي|الذي)(?![\w]))"
                  r"(?!و(?:منظمة|مكتب|الأمم|جامعة|الاتحاد|مركز|وكالة|برنامج|المنظمة|المكتب|البنك|اللجنة))")
 _MINISTRY = re.compile(rf"(?<![\w])((?:وزارة|وزير)(?:\s+{_NOT_IN_NAMES}(?:ال|وال|لل|و)[^\s()،,.:]+){{1,3}}|"
                        r"Minist(?:ry|er)\s+of\s+(?:Foreign\s+Affairs|[A-Z][a-z]+))")
+
+
+@lru_cache(maxsize=4096)
+def _name_key(name: str) -> str:
+    return name_key(name)
 
 
 def _new_parties(text: str, known: list[_PartyAt], parties: Sequence[KnownParty]) -> list[_PartyAt]:
@@ -336,7 +344,7 @@ def _new_parties(text: str, known: list[_PartyAt], parties: Sequence[KnownParty]
             continue
         name = match.group(1)
         name = re.sub(r"^وزير(?![\w])", "وزارة", re.sub(r"^Minister\b", "Ministry", name))
-        same = ministries.get(first_two := tuple(name_key(name).split()[:2]))
+        same = ministries.get(first_two := tuple(_name_key(name).split()[:2]))
         if same is not None:  # one ministry, named at more or less length: its shortest name
             if len(name) < len(new[same].name):
                 new[same] = _PartyAt(None, None, name, new[same].start, new[same].end)
@@ -367,17 +375,21 @@ _RECURRENCE = re.compile(_begun(
     r"مرة\s+كل\s+(?P<dual>سنتين|عامين)|كل\s+(?P<dual2>سنتين|عامين)|مرة\s+كل\s+(?P<n>\d+)\s+سنوات|",
     r"(?P<yearly>سنويا|سنوياً|كل\s+عام|كل\s+سنة|annually|every\s+year|each\s+year)|",
     r"(?P<biennial>every\s+two\s+years|biennially|every\s+other\s+year)"), re.IGNORECASE)
-_AGREEMENTS: list[tuple[str, str]] = [
-    ("action_matrix", r"(?:ال)?مصفوفة|action\s+matrix|matrix\s+of"),
-    ("mou", r"مذكر(?:ة|ات)\s+(?:ال)?تفاهم|memorand(?:um|a)\s+of\s+understanding"),
-    ("joint_statement", r"(?:ال)?بيان\s+(?:ال)?مشترك|joint\s+(?:statement|communiqu[eé])"),
-    ("recommendations", r"(?:ال)?توصيات|recommendations"),
-    ("framework", r"(?:ال)?إطار\s+(?:ال)?(?:إقليمي|استراتيجي|الاستراتيجي|للتعاون|عمل)|"
-                  r"(?:regional|strategic|cooperation)\s+framework|framework\s+for"),
-]
-_CO_CHAIRED = re.compile(r"(?:اشترك|شارك|تشارك)\s+في\s+رئاسة|co-?chaired\s+by|were\s+co-?chairs", re.IGNORECASE)
-_CHAIRED = re.compile(r"برئاسة|ترأس(?:ه|ها)?|(?<!co-)(?<!co)chaired\s+by|headed\s+by|led\s+by", re.IGNORECASE)
-_HONORIFIC = re.compile(r"(?:سعادة|معالي|فخامة|سمو)?\s*(?:السفير|السيد|السيدة|الدكتور|الدكتورة|د\.|H\.?E\.?|Ambassador|"
+_AGREEMENTS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in [
+    ("action_matrix", _begun("امam", r"(?:ال)?مصفوفة|action\s+matrix|matrix\s+of")),
+    ("mou", _begun("مm", r"مذكر(?:ة|ات)\s+(?:ال)?تفاهم|memorand(?:um|a)\s+of\s+understanding")),
+    ("joint_statement", _begun("ابj", r"(?:ال)?بيان\s+(?:ال)?مشترك|joint\s+(?:statement|communiqu[eé])")),
+    ("recommendations", _begun("اتr", r"(?:ال)?توصيات|recommendations")),
+    ("framework", _begun("اإrscf", r"(?:ال)?إطار\s+(?:ال)?(?:إقليمي|استراتيجي|الاستراتيجي|للتعاون|عمل)|",
+                         r"(?:regional|strategic|cooperation)\s+framework|framework\s+for")),
+]]
+_FOLLOW_UP_VENUE = re.compile(r"(?:في|ب)\s*(مقر\s+[^(،,.]+|[^\s،,.]+\s+مقر[^(،,.]*)|at\s+the\s+([^,.(]+)")
+_CO_CHAIRED = re.compile(_begun("اشتcw", r"(?:اشترك|شارك|تشارك)\s+في\s+رئاسة|co-?chaired\s+by|were\s+co-?chairs"),
+                         re.IGNORECASE)
+_CHAIRED = re.compile(_begun("بتchl", r"برئاسة|ترأس(?:ه|ها)?|(?<!co-)(?<!co)chaired\s+by|headed\s+by|led\s+by"),
+                      re.IGNORECASE)
+_HONORIFIC = re.compile(r"(?=[\sسمفادHAMD])(?:سعادة|معالي|فخامة|سمو)?\s*"  # a title may stand alone
+                        r"(?:السفير|السيد|السيدة|الدكتور|الدكتورة|د\.|H\.?E\.?|Ambassador|"
                         r"Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+((?:[^\s،,.()]+\s?){2,4})")
 
 
@@ -505,8 +517,10 @@ def _held(text: str, dates: list[FoundDate], published: date) -> FoundDate | Non
     candidates = [d for d in dates if d.kind in ("range", "day") and d.first and d.first <= published]
     dateline_end = len("\n".join(text.split("\n")[:2]))
     said = [m.start() for m in _HELD.finditer(text)]  # each place a text says "held", found once
+    stops = [m.start() for m in re.finditer(r"[.\n]", text)]
     for found in candidates:
-        sentence_start = max(text.rfind(".", 0, found.start), text.rfind("\n", 0, found.start)) + 1
+        before = bisect_left(stops, found.start)  # the last full stop or line break before the date
+        sentence_start = stops[before - 1] + 1 if before else 0
         if found.start > dateline_end and _said_between(said, sentence_start, found.start):
             return found
     ranges = [d for d in candidates if d.kind == "range"]
@@ -546,7 +560,7 @@ def _outcomes(text: str, reading: Reading, dates: list[FoundDate], spans: list[t
     for start, end in clauses(text, spans):
         sentence = text[start:end]
         for kind, pattern in _AGREEMENTS:
-            match = re.search(pattern, sentence, re.IGNORECASE)
+            match = pattern.search(sentence)
             if match is None:
                 continue
             value: dict[str, Any] = {"kind": kind, "title": {reading.language: sentence[match.start():].strip()[:200]}}
@@ -573,8 +587,7 @@ def _outcomes(text: str, reading: Reading, dates: list[FoundDate], spans: list[t
         due = _due_of(dates, start, end)
         if follow_up is not None and (cue is not None or _SESSION.search(sentence)):
             number = _session_number(text, start, end, date_spans)
-            venue = re.search(r"(?:في|ب)\s*(مقر\s+[^(،,.]+|[^\s،,.]+\s+مقر[^(،,.]*)|at\s+the\s+([^,.(]+)",
-                              sentence[follow_up.start():])
+            venue = _FOLLOW_UP_VENUE.search(sentence, follow_up.start())
             value = {"series": meeting.get("series"), "session_number": number,
                      "due": due[0] if due else None,
                      "venue": (venue.group(1) or venue.group(2)).strip() if venue else None,

@@ -7,6 +7,7 @@ of the Levant and Iraq (كانون الثاني، تموز، آب). Each spellin
 """
 
 import re
+from functools import lru_cache
 
 from domain.search import search_form
 
@@ -30,6 +31,7 @@ _BY_NAME = {search_form(name): number for number, names in MONTHS.items() for na
 MONTH_PATTERN = "|".join(sorted((re.escape(name) for name in _BY_NAME), key=len, reverse=True))
 
 
+@lru_cache(maxsize=1024)
 def month_number(name: str) -> int | None:
     """The month a name (in any of the spellings above, any case) stands for, or None."""
     return _BY_NAME.get(search_form(name).strip(" .").removeprefix("شهر "))

@@ -142,3 +142,11 @@ def test_long_texts_keep_the_joiners_a_language_needs(api: Api, world: World) ->
     for spoof in ("\u202e", "\u200b", "mid\ufefftext"):
         body = commitment(world.meeting, world.oic, text={"texts": {"en": f"Hold the workshop {spoof}"}})
         assert_problem(api.post("/commitments", body), 422, "invalid-value", "text.texts.en")
+
+
+def test_a_request_without_a_key_is_answered_401_even_past_the_bad_key_limit(api: Api) -> None:
+    bad = {"Authorization": "Bearer cmk_not-a-key"}
+    statuses = [api.client.get("/commitments", headers=bad).status_code for _ in range(40)]
+    assert statuses[-1] == 429  # guessing keys is held back
+    without = api.client.get("/commitments")
+    assert_problem(without, 401, "unauthenticated")  # nothing guessed: nothing to hold back

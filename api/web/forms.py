@@ -119,7 +119,7 @@ def checked(schema: type[S], fields: dict[str, Any]) -> S:
     """The form's values as a request body; a value of the wrong shape is refused as the JSON API
     refuses it (422, naming the field)."""
     try:
-        return schema.model_validate({k: v for k, v in fields.items() if v is not None})
+        return schema.model_validate({k: v for k, v in fields.items() if v is not None}, context={"form": True})
     except ValidationError as error:
         raise shape_refusal(error.errors()[0]) from None
 
