@@ -14,7 +14,8 @@ def test_every_scenario_runs_and_reports_on_both_engines(monkeypatch) -> None:  
     figures = bench.run("smoke", ["sqlite", "postgresql"], runs=1)
     assert {(f.scenario.split(" ")[0], f.engine) for f in figures} == {
         (word, engine) for word in ("record", "find", "verify", "load", "search", "mark", "read", "deliver", "rebuild",
-                                     "peak", "page:", "import", "trivial", "save", "list", "roll-up", "upload")
+                                     "peak", "page:", "import", "trivial", "save", "list", "roll-up",
+                                     "upload")
         for engine in ("sqlite", "postgresql")}
     assert len([f for f in figures if f.scenario.startswith("record")]) == 8  # one at a time, threads, API, with many stored
     assert len([f for f in figures if f.scenario.startswith("trivial")]) == 2  # one on each engine
