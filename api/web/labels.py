@@ -160,6 +160,7 @@ TITLES = (
     N_("An API key is required"), N_("Too many requests"), N_("This key may not do that"),
     N_("A request header is malformed"), N_("A query parameter is not known"),
     N_("The cursor was not given by this list"), N_("This format is not offered"), N_("The request body is too large"),
+    N_("Larger than the service reads"),
     N_("The Idempotency-Key was used for another request"), N_("Not found"),
     N_("A field names something that does not exist"), N_("Already exists"),
     N_("The resource has changed since you read it"), N_("Changed by another request at the same time"),
