@@ -166,6 +166,12 @@ def connection_lost(error: Exception) -> bool:
     return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
+def _start_afresh(request: Request) -> None:
+    services = getattr(request.state, "services", None)
+    if services is not None:
+        services.connections_lost()
+
+
 def classify(error: Exception) -> tuple[int, str, str] | None:
     """The status, problem type and title of an error the service answers (``None``: not one of them)."""
     if connection_lost(error):
@@ -192,6 +198,7 @@ def _from_error(request: Request, error: Exception) -> JSONResponse:
         headers, detail = {"Retry-After": "5"}, "retry with the same key shortly: you will get its response"
     elif connection_lost(error):
         log.warning("database connection lost on %s %s: %s", request.method, request.url.path, error)
+        _start_afresh(request)
         headers = {"Retry-After": "1"}
         detail = ("the connection to the database was lost and is being replaced: retry shortly (a write sent "
                   "again with the same Idempotency-Key is not done twice)")

@@ -48,8 +48,8 @@ from infrastructure.persistence.tables import metadata
 from infrastructure.persistence.web_sessions import WebSessions
 from infrastructure.read_model.catalogue import SqlCatalogue
 from infrastructure.read_model.projector import Projector
-from infrastructure.settings import Settings
 from infrastructure.reports.reader import ReportReader
+from infrastructure.settings import Settings
 from infrastructure.spreadsheets.reader import SpreadsheetReader
 from infrastructure.webhooks.delivery_log import DeliveryLog
 from infrastructure.webhooks.dispatcher import Dispatcher, DispatchSettings
@@ -107,6 +107,12 @@ class Services:
     def _beating(self, name: str, job: Callable[[], object]) -> None:
         job()
         self.heartbeats.beat(name)
+
+    def connections_lost(self) -> None:
+        """The database closed connections (it restarted, the network dropped them): every pool starts
+        afresh, so that the next request meets no other closed connection a pool still trusts."""
+        for engine in {id(e): e for e in (self.engine, self.writing_engine, self.reading_engine)}.values():
+            engine.dispose(close=False)
 
     def close(self) -> None:
         self.reports.close()

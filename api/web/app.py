@@ -62,6 +62,7 @@ def _answered(request: Request, error: Exception) -> Response:
 def _database_error(request: Request, error: Exception) -> Response:
     if problems.connection_lost(error):
         log.warning("database connection lost on %s %s: %s", request.method, request.url.path, error)
+        request.state.services.connections_lost()
         return _page_for(request, 503, problems.CONNECTION_LOST[2],
                          N_("the connection to the database was lost and is being replaced: try again in a moment"))
     return _unexpected(request, error)
