@@ -252,8 +252,9 @@ def backup(args: argparse.Namespace) -> int:
         head = services.audit.head()
         sealing.seal(archive.lines(services), out, secret, from_key_file)
     _say(args, f"wrote {args.output}: the event log up to position {head['position']} (link {head['link'][:16]}…), "
-               f"keys, subscriptions and calendar feeds, encrypted; its head is signed by {fingerprint(head['public_key'])}"
-               " (restore it with --trust-key, the file 'commitments audit public-key' writes)",
+               "keys, subscriptions and calendar feeds, encrypted; its head is signed by "
+               f"{fingerprint(head['public_key'])} (restore it with --trust-key, the file 'commitments audit "
+               "public-key' writes)",
          {"output": args.output, "head": head, "fingerprint": fingerprint(head["public_key"])})
     return 0
 
@@ -277,7 +278,8 @@ def restore(args: argparse.Namespace) -> int:
             restored = archive.restore(services, sealing.opened(source, secret, from_key_file), trusted)
         except (archive.NotRestorable, sealing.BadBackup) as error:
             raise Refused(str(error)) from None
-    origin = ("signed by the trusted key" if trusted else "UNVERIFIED: its head names the key") + f" {restored.signed_by}"
+    origin = ("signed by the trusted key" if trusted else "UNVERIFIED: its head names the key")
+    origin += f" {restored.signed_by}"
     _say(args, f"restored {restored.events} events, {origin}; the audit chain ends at position {restored.position} "
                f"(link {restored.link[:16]}…), as the backup's did; this deployment signs with {restored.signs_with}; "
                "the read model is rebuilt",

@@ -1,6 +1,7 @@
 """The formats a list is exported in: CSV (with a BOM, so that spreadsheets read Arabic as UTF-8),
 XLSX (openpyxl, written as it goes; right to left on request) and JSON Lines (every field of every
-commitment). No cell of CSV or XLSX is ever a formula (``infrastructure.spreadsheets.formulas``). The format is ``?format=`` or, failing that, the first acceptable one in ``Accept``."""
+commitment). No cell of CSV or XLSX is ever a formula (``infrastructure.spreadsheets.formulas``).
+The format is ``?format=`` or, failing that, the first acceptable one in ``Accept``."""
 
 import csv
 import io

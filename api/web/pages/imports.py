@@ -62,7 +62,8 @@ def import_matrix(agreement_id: UUID, request: Request, visitor: SignedInDep, fo
 
     def run() -> Response:
         data, name = _file(form)
-        report = services.imports.run(actor, agreement_id, services.spreadsheets.read(data, name), dry_run=not confirmed,
+        table = services.spreadsheets.read(data, name)
+        report = services.imports.run(actor, agreement_id, table, dry_run=not confirmed,
                                       expected_plan=value(form, "plan") if confirmed else None, **choices)
         return _form(request, visitor, services, agreement_id, 200 if report.stopped is None else 503,
                      report=report, kept=base64.b64encode(data).decode("ascii"), kept_name=name, chosen=choices)
