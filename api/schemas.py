@@ -4,6 +4,7 @@ Unknown fields are refused (``extra="forbid"``), so a misspelt field name is a
 clear 422 rather than a silently ignored value.
 """
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -88,10 +89,20 @@ def _written(what: str) -> Callable[[object], object]:
     return check
 
 
-# A day of the years dues may fall in (domain.due.calendar_day), written as YYYY-MM-DD.
-Day = Annotated[date, BeforeValidator(_written("a day")),
-                WithJsonSchema({"type": "string", "format": "date",
-                                "pattern": "^(19[0-9][0-9]|2[01][0-9][0-9]|2200)-[0-9]{2}-[0-9]{2}$"})]
+# A day of the years dues may fall in (domain.due.calendar_day), written as YYYY-MM-DD: the form the
+# document states is the form checked, whatever the field (a report's publication day included).
+DAY_FORM = "^(19[0-9][0-9]|2[01][0-9][0-9]|2200)-[0-9]{2}-[0-9]{2}$"
+
+
+def _day(value: object) -> object:
+    _written("a day")(value)
+    if not re.match(DAY_FORM, str(value)):
+        raise ValueError("a day is written as YYYY-MM-DD, in the years 1900 to 2200")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_day),
+                WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_FORM})]
 def _whole(value: object, info: ValidationInfo) -> object:
     """A whole number given as one: not true, 1.0 or "1" (a web form's fields are all text: there,
     "1" is read as the API would read 1)."""

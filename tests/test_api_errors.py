@@ -149,6 +149,9 @@ CASES = [
      422, "invalid-value", "names.texts.en"),
     ("a title on two lines", "/meetings", lambda w: meeting([w.un], title={"texts": {"en": "Meeting\nBcc: x"}}),
      422, "invalid-value", "title.texts.en"),
+    # a day outside the form the document states, even where no rule of the domain reads it
+    ("a report published in the year 1000", "/drafts", lambda w: {"text": "x", "published_on": "1000-01-01"},
+     422, "invalid-value", "published_on"),
 ]
 
 
