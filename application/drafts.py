@@ -39,10 +39,9 @@ from application.tracker import Tracker
 from domain.errors import InvalidValue
 from domain.identifiers import derived_id
 from domain.party import Party, named_party_id, party_id
-from domain.report_reading import KnownParty, Proposal, Reading, read_report
+from domain.report_reading import PROPOSED_MOST, KnownParty, Proposal, Reading, read_report
 from domain.text import DOCUMENT_TEXT_MAX
 
-MAX_COMMITMENTS = 200
 ADOPTED = 0.7  # the confidence of an agreement the report says was agreed
 
 
@@ -90,6 +89,7 @@ class Drafts:
                                  "meeting": _proposal(text, reading.of("meeting")[0])}
         for kind, name in kinds.items():
             draft[name] = [_proposal(text, p) for p in reading.of(kind)]
+        draft["left_out"] = {kinds[kind]: count for kind, count in reading.left_out.items()}
         draft["confirmation"] = proposed(reading, text, published_on)
         meeting_id = report_meeting_id(published_on, text)
         draft["recorded_meeting_id"] = str(meeting_id) if _exists(self.tracker, meeting_id) else None
@@ -324,9 +324,13 @@ class _Plan:
             raise InvalidValue("the meeting needs its venue (or at least its city)", "meeting.venue")
         commitments = list(body.get("commitments") or [])
         follow_ups = list(body.get("follow_ups") or [])
-        if len(commitments) + len(follow_ups) > MAX_COMMITMENTS:
-            raise InvalidValue("at most {most} commitments at once", "commitments", most=MAX_COMMITMENTS)
         agreements = list(body.get("agreements") or [])
+        participants = list(body.get("participants") or [])
+        for name, kind, items in (("parties", "party", new), ("participants", "participant", participants),
+                                  ("agreements", "agreement", agreements), ("commitments", "commitment", commitments),
+                                  ("follow_ups", "follow_up", follow_ups)):
+            if len(items) > PROPOSED_MOST[kind]:
+                raise InvalidValue("at most {most} at once", name, most=PROPOSED_MOST[kind])
         for name, items in (("commitments", commitments), ("follow_ups", follow_ups)):
             for index, item in enumerate(items):
                 if not item.get("lead"):
@@ -341,5 +345,5 @@ class _Plan:
                 raise InvalidValue("name the parties that adopted it", f"agreements[{index}].adopted_by")
         return cls(text=text, published_on=published, language=body.get("language") or "en",  # type: ignore[arg-type]
                    status=body.get("status") or "draft", document_title=body.get("document_title"),
-                   new_parties=new, meeting=meeting, participants=list(body.get("participants") or []),
+                   new_parties=new, meeting=meeting, participants=participants,
                    agreements=agreements, commitments=commitments, follow_ups=follow_ups)

@@ -48,13 +48,34 @@ class KnownParty:
     names: tuple[str, ...]
 
 
+# The most of each kind one draft proposes: what one confirmation records. A text can support far more (a report
+# at the length limit can name thousands of "promises"): those past the most are counted, not proposed.
+PROPOSED_MOST = {"meeting": 1, "party": 100, "participant": 200, "agreement": 50, "commitment": 200,
+                 "follow_up": 50, "recurrence": 50}
+
+
 @dataclass
 class Reading:
     language: str
     proposals: list[Proposal] = field(default_factory=list)
+    left_out: dict[str, int] = field(default_factory=dict)  # kind -> how many more the text supports
+    _proposed: dict[str, int] = field(default_factory=dict, repr=False)
 
     def of(self, kind: str) -> list[Proposal]:
         return [p for p in self.proposals if p.kind == kind]
+
+    def has_room(self, kind: str) -> bool:
+        """Whether one more proposal of ``kind`` is proposed; if not, it is counted as left out (and need not
+        be read further)."""
+        if self._proposed.get(kind, 0) < PROPOSED_MOST[kind]:
+            return True
+        self.left_out[kind] = self.left_out.get(kind, 0) + 1
+        return False
+
+    def propose(self, proposal: Proposal) -> None:
+        """Adds ``proposal``, which ``has_room`` allowed."""
+        self.proposals.append(proposal)
+        self._proposed[proposal.kind] = self._proposed.get(proposal.kind, 0) + 1
 
 
 # -- words and their places --------------------------------------------------------------
@@ -462,12 +483,14 @@ def read_report(text: str, published: date, parties: Iterable[KnownParty]) -> Re
     for p in at:
         seen.setdefault(_ref(p), p)
     for ref, p in seen.items():
+        if not reading.has_room("party"):
+            continue
         value: dict[str, Any] = {"ref": ref, "name": p.name}
         if p.party is not None:
             value.update(id=p.party.id, acronym=p.party.acronym, known=True)
         else:
             value.update(acronym=p.acronym, known=False)
-        reading.proposals.append(Proposal("party", value, p.start, p.end, 0.95 if p.party else 0.6))
+        reading.propose(Proposal("party", value, p.start, p.end, 0.95 if p.party else 0.6))
 
     _meeting(text, reading, dates, spans, at, published)
     _participants(text, reading, at, spans)
@@ -504,7 +527,7 @@ def _meeting(text: str, reading: Reading, dates: list[FoundDate], spans: list[tu
     series_parties = [p.party.acronym.lower() for p in at if p.party is not None and p.party.acronym][:2]
     if kind and series_parties:
         value["series"] = "-".join(dict.fromkeys(series_parties)) + "-" + kind[0].replace("_", "-")
-    reading.proposals.append(Proposal("meeting", value, start, end, confidence))
+    reading.propose(Proposal("meeting", value, start, end, confidence))
 
 
 _HELD = re.compile(_begun("عاوhmtocrs", r"عقد|عُقد|انعقد|انطلق|اختتم|استقبل|وقع|held|met|took\s+place|opened|",
@@ -540,6 +563,8 @@ def _participants(text: str, reading: Reading, at: list[_PartyAt], spans: list[t
             sentence = span_holding(spans, match.start()) or (match.start(), len(text))
             names_end = min(sentence[1], cues[index + 1].start()) if index + 1 < len(cues) else sentence[1]
             for person in _HONORIFIC.finditer(text, match.end(), names_end):
+                if not reading.has_room("participant"):
+                    continue
                 name = person.group(1).strip(" ،,")
                 after = _parties_in(at, person.end(), min(sentence[1], person.end() + 160))
                 value: dict[str, Any] = {"person": name, "role": role}
@@ -548,7 +573,7 @@ def _participants(text: str, reading: Reading, at: list[_PartyAt], spans: list[t
                 around = text[max(0, match.start() - 20):match.end() + 20]
                 if role == "head_of_delegation" and "رئاسة الاجتماع" in around:
                     value["role"] = "chair"
-                reading.proposals.append(Proposal("participant", value, person.start(1), person.end(1), 0.6))
+                reading.propose(Proposal("participant", value, person.start(1), person.end(1), 0.6))
                 if role == "head_of_delegation":
                     break
 
@@ -563,29 +588,32 @@ def _outcomes(text: str, reading: Reading, dates: list[FoundDate], spans: list[t
             match = pattern.search(sentence)
             if match is None:
                 continue
-            value: dict[str, Any] = {"kind": kind, "title": {reading.language: sentence[match.start():].strip()[:200]}}
             period = next((d for d in starting_within(dates, start, end) if d.kind == "period"), None)
             if kind == "framework" and period is None:
                 continue
+            if not reading.has_room("agreement"):
+                break
+            value: dict[str, Any] = {"kind": kind, "title": {reading.language: sentence[match.start():].strip()[:200]}}
             if period is not None and period.first and period.last:
                 value["validity"] = {"starts_on": period.first.isoformat(), "ends_on": period.last.isoformat()}
             agreed = _AGREED.search(sentence) is not None
-            reading.proposals.append(Proposal("agreement", value, start + match.start(), end, 0.75 if agreed else 0.5))
+            reading.propose(Proposal("agreement", value, start + match.start(), end, 0.75 if agreed else 0.5))
             break
         recurrence = _RECURRENCE.search(sentence)
         if recurrence is not None:
+            if not reading.has_room("recurrence"):
+                continue
             every = 1 if recurrence.group("yearly") else int(recurrence.group("n") or 2)
-            reading.proposals.append(Proposal("recurrence", {"every": every, "unit": "years",
-                                                             "series": meeting.get("series")},
-                                              start + recurrence.start(), start + recurrence.end(), 0.8))
+            reading.propose(Proposal("recurrence", {"every": every, "unit": "years", "series": meeting.get("series")},
+                                     start + recurrence.start(), start + recurrence.end(), 0.8))
             continue
         cue = _AGREED.search(sentence)
         follow_up = _FOLLOW_UP.search(sentence)
-        if cue is None and follow_up is None:
-            continue
-        named = _parties_in(at, start, end)
-        due = _due_of(dates, start, end)
         if follow_up is not None and (cue is not None or _SESSION.search(sentence)):
+            if not reading.has_room("follow_up"):
+                continue
+            named = _parties_in(at, start, end)
+            due = _due_of(dates, start, end)
             number = _session_number(text, start, end, date_spans)
             venue = _FOLLOW_UP_VENUE.search(sentence, follow_up.start())
             value = {"series": meeting.get("series"), "session_number": number,
@@ -593,12 +621,11 @@ def _outcomes(text: str, reading: Reading, dates: list[FoundDate], spans: list[t
                      "venue": (venue.group(1) or venue.group(2)).strip() if venue else None,
                      "lead": _ref(named[0]) if named else None,
                      "text": {reading.language: sentence[follow_up.start():].strip()}}
-            reading.proposals.append(Proposal("follow_up", value, start, end, 0.8 if number else 0.6))
-            continue
-        if cue is None:
-            continue
-        refs = list(dict.fromkeys(_ref(p) for p in named))
-        value = {"text": {reading.language: sentence[cue.start():].strip()}, "lead": refs[0] if refs else None,
-                 "partners": refs[1:], "due": due[0] if due else None}
-        confidence = 0.5 + (0.2 if refs else 0) + (0.1 if due else 0)
-        reading.proposals.append(Proposal("commitment", value, start, end, round(confidence, 2)))
+            reading.propose(Proposal("follow_up", value, start, end, 0.8 if number else 0.6))
+        elif cue is not None and reading.has_room("commitment"):
+            refs = list(dict.fromkeys(_ref(p) for p in _parties_in(at, start, end)))
+            due = _due_of(dates, start, end)
+            value = {"text": {reading.language: sentence[cue.start():].strip()}, "lead": refs[0] if refs else None,
+                     "partners": refs[1:], "due": due[0] if due else None}
+            confidence = 0.5 + (0.2 if refs else 0) + (0.1 if due else 0)
+            reading.propose(Proposal("commitment", value, start, end, round(confidence, 2)))

@@ -184,3 +184,23 @@ def test_a_report_longer_than_the_limit_is_a_413_naming_it_in_the_api_and_the_pa
         visitor.sign_in(api.keys[Role.COORDINATOR], "/drafts")
         page = visitor.post("/drafts", {"text": too_long, "published_on": "2022-07-21"})
         assert page.status == 413 and f"{DOCUMENT_TEXT_MAX:,}".replace(",", "") in page.words().replace(",", "")
+
+
+def test_a_report_holding_more_than_one_confirmation_records_proposes_what_it_records_and_counts_the_rest(
+        api: Api, world: World, services: Services) -> None:
+    from domain.report_reading import PROPOSED_MOST
+    from tests.test_web_pages import visitor_of
+
+    follow_ups, commitments = PROPOSED_MOST["follow_up"] + 7, PROPOSED_MOST["commitment"] + 3
+    text = REPORT + "\n" + "اتفق على عقد الدورة القادمة في 2025. " * follow_ups + \
+        "واتفق الجانبان على تبادل الخبرات بحلول 2025. " * commitments
+    draft = api.post("/drafts", {"text": text, "published_on": "2022-07-21"}).json()
+    confirmation = draft["confirmation"]
+    assert len(confirmation["follow_ups"]) == PROPOSED_MOST["follow_up"]
+    assert len(confirmation["commitments"]) == PROPOSED_MOST["commitment"]
+    assert draft["left_out"]["follow_ups"] >= 7 and draft["left_out"]["commitments"] >= 3
+    for visitor in visitor_of(services):
+        visitor.sign_in(api.keys[Role.COORDINATOR], "/drafts")
+        page = visitor.post("/drafts", {"text": text, "published_on": "2022-07-21"})
+        [left_out] = page.all('//*[@id="left-out"]')
+        assert page.status == 200 and str(draft["left_out"]["follow_ups"]) in left_out.text_content()

@@ -11,6 +11,7 @@ from pydantic import Field
 from api.dependencies import ServicesDep, WriterDep
 from api.problems import PROBLEM_JSON
 from api.schemas import Count, Day, DueIn, Language, Schema
+from domain.report_reading import PROPOSED_MOST
 from domain.text import DOCUMENT_TEXT_MAX, SHORT_TEXT_MAX
 
 router = APIRouter(prefix="/drafts", tags=["drafts"])
@@ -88,12 +89,13 @@ class Confirmation(Schema):
     language: Language = "en"
     status: Literal["draft", "agreed"] = Field(default="draft", description="how the commitments are recorded")
     document_title: str | None = Field(default=None, max_length=SHORT_TEXT_MAX)
-    parties: list[NewParty] = Field(default_factory=list, max_length=100, description="the parties to register")
+    parties: list[NewParty] = Field(default_factory=list, max_length=PROPOSED_MOST["party"],
+                                    description="the parties to register")
     meeting: MeetingDraft
-    participants: list[ParticipantDraft] = Field(default_factory=list, max_length=200)
-    agreements: list[AgreementDraft] = Field(default_factory=list, max_length=50)
-    commitments: list[CommitmentDraft] = Field(default_factory=list, max_length=200)
-    follow_ups: list[CommitmentDraft] = Field(default_factory=list, max_length=50)
+    participants: list[ParticipantDraft] = Field(default_factory=list, max_length=PROPOSED_MOST["participant"])
+    agreements: list[AgreementDraft] = Field(default_factory=list, max_length=PROPOSED_MOST["agreement"])
+    commitments: list[CommitmentDraft] = Field(default_factory=list, max_length=PROPOSED_MOST["commitment"])
+    follow_ups: list[CommitmentDraft] = Field(default_factory=list, max_length=PROPOSED_MOST["follow_up"])
 
     def plain(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -109,6 +111,9 @@ class Draft(Schema):
     commitments: list[Proposal]
     follow_ups: list[Proposal]
     recurrences: list[Proposal]
+    left_out: dict[str, int] = Field(default_factory=dict, description=(
+        "how many more of a kind (parties, participants, agreements, commitments, follow_ups, recurrences) the "
+        "report supports than one draft proposes: a confirmation records at most as many as its lists allow"))
     confirmation: Confirmation = Field(description="the proposals as a confirmation: edit it, then POST it to "
                                                    "/drafts/confirm")
     recorded_meeting_id: str | None = Field(default=None, description=(

@@ -130,6 +130,9 @@ LABELS: dict[str, dict[str, str]] = {
     "proposal": {"parties": N_("a party"), "participants": N_("a participant"), "agreements": N_("an agreement"),
                  "commitments": N_("a commitment"), "follow_ups": N_("a follow-up session"),
                  "recurrences": N_("a recurring commitment")},
+    "proposals": {"parties": N_("parties"), "participants": N_("participants"), "agreements": N_("agreements"),
+                  "commitments": N_("commitments"), "follow_ups": N_("follow-up sessions"),
+                  "recurrences": N_("recurring commitments")},
     "role_of_key": {"admin": N_("administrator"), "coordinator": N_("coordinator"), "auditor": N_("auditor")},
 }
 
