@@ -24,6 +24,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from application import translation
 from application.errors import TooLarge
 from application.exports import all_parties
 from application.inputs import (
@@ -40,7 +41,7 @@ from domain.errors import InvalidValue
 from domain.identifiers import derived_id
 from domain.party import Party, named_party_id, party_id
 from domain.report_reading import PROPOSED_MOST, KnownParty, Proposal, Reading, read_report
-from domain.text import DOCUMENT_TEXT_MAX
+from domain.text import DOCUMENT_TEXT_MAX, SHORT_TEXT_MAX, optional_text
 
 ADOPTED = 0.7  # the confidence of an agreement the report says was agreed
 
@@ -343,7 +344,30 @@ class _Plan:
         for index, agreement in enumerate(agreements):
             if not agreement.get("adopted_by"):
                 raise InvalidValue("name the parties that adopted it", f"agreements[{index}].adopted_by")
-        return cls(text=text, published_on=published, language=body.get("language") or "en",  # type: ignore[arg-type]
+        plan = cls(text=text, published_on=published, language=body.get("language") or "en",  # type: ignore[arg-type]
                    status=body.get("status") or "draft", document_title=body.get("document_title"),
                    new_parties=new, meeting=meeting, participants=participants,
                    agreements=agreements, commitments=commitments, follow_ups=follow_ups)
+        plan.check_what_is_written()
+        return plan
+
+    def check_what_is_written(self) -> None:
+        """Every text and due the confirmation would record, checked by the rules recording applies, before
+        anything is recorded: a confirmation refused for one of them stores nothing."""
+        language, m = self.language, self.meeting
+        for index, party in enumerate(self.new_parties.values()):
+            if party.get("name"):
+                translation.name(TextInput({language: party["name"]}), f"parties[{index}].name")
+        translation.name(_written(m["title"], language), "meeting.title")
+        translation.venue(VenueInput(m.get("venue") or None, m["time_zone"], m.get("city"), m.get("country")))
+        translation.document(DocumentInput(self.text, language, title=self.document_title), "document")
+        for index, participant in enumerate(self.participants):
+            optional_text(participant.get("person"), f"participants[{index}].person", SHORT_TEXT_MAX)
+        for index, agreement in enumerate(self.agreements):
+            translation.name(_written(agreement["title"], language), f"agreements[{index}].title")
+        for name, items in (("commitments", self.commitments), ("follow_ups", self.follow_ups)):
+            for index, c in enumerate(items):
+                translation.text(_written(c["text"], language), f"{name}[{index}].text")
+                if c.get("quote"):
+                    translation.text(TextInput({language: c["quote"]}), f"{name}[{index}].quote")
+                translation.optional_due(_due(c.get("due")), m["time_zone"], f"{name}[{index}].due")

@@ -105,6 +105,23 @@ def test_a_confirmation_naming_what_is_missing_is_refused_and_stores_nothing(
     assert events(services) == before
 
 
+def test_a_confirmation_refused_for_what_one_of_its_texts_or_dues_says_stores_nothing(
+        api: Api, world: World, services: Services) -> None:
+    confirmation = api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"}).json()["confirmation"]
+    before = events(services)
+    last = len(confirmation["commitments"]) - 1
+    for change, field in (
+            (lambda c: c["commitments"][last].update(text={"ar": "تبادل\u200bالخبرات"}), f"commitments[{last}].text"),
+            (lambda c: c["commitments"][last].update(quote="\u202eنص"), f"commitments[{last}].quote"),
+            (lambda c: c["follow_ups"][0].update(due={"precision": "day", "value": "2024-02-30"}), "follow_ups[0].due"),
+            (lambda c: c.update(document_title="تقرير\u202e"), "document.title")):
+        body = json.loads(json.dumps(confirmation))
+        change(body)
+        refused = api.post("/drafts/confirm", body)
+        assert refused.status_code == 422 and refused.json()["field"].startswith(field), refused.text
+        assert events(services) == before
+
+
 def test_the_cli_reads_a_report_and_records_its_edited_confirmation(
         services: Services, api: Api, world: World, tmp_path: Any, capsys: Any) -> None:
     url = services.settings.database_url
