@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
 from api import docs, openapi, problems
+from api.bootstrap import Services, build
 from api.dependencies import known_query_parameters
 from api.guards import MAX_UPLOAD_BYTES, RequestGuard, RetryAfter
 from api.routers import (
@@ -28,7 +29,6 @@ from api.routers import (
     themes,
 )
 from api.web.app import create_web_app
-from infrastructure.bootstrap import Services, build
 from infrastructure.operations import ticks
 from infrastructure.settings import Settings
 

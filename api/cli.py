@@ -19,7 +19,7 @@ from infrastructure.settings import DEFAULT_DATABASE_URL, BadSetting
 def _services(args: argparse.Namespace, catch_up: bool = True):  # type: ignore[no-untyped-def]
     """Services on the database the command names (use them in a ``with``); ``catch_up=False``
     leaves the followers of the log as they are."""
-    from infrastructure.bootstrap import build
+    from api.bootstrap import build
 
     return build(configuration.read(database_url=args.database_url), catch_up=catch_up)
 
@@ -74,7 +74,7 @@ def worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from infrastructure.bootstrap import build
+    from api.bootstrap import build
     from infrastructure.operations import ticks
 
     stop = threading.Event()

@@ -12,12 +12,11 @@ from fastapi import Depends, Header, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
+from api.bootstrap import Services
 from api.problems import Forbidden, TooManyAttempts, Unauthenticated, UnknownParameter
 from application.ports import Catalogue
 from application.tracker import Tracker
-from domain.access import may_change_commitment, may_change_other_records
-from infrastructure.bootstrap import Services
-from infrastructure.persistence.keys import Principal
+from domain.access import Principal, may_change_commitment, may_change_other_records
 
 
 def _query_names(dependant: Dependant) -> set[str]:

@@ -11,13 +11,13 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
+from api.bootstrap import Services
 from api.problems import IdempotencyKeyReused
 from application.errors import AlreadyExists, NotFound
 from application.ports import Catalogue, Integrity
 from application.queries import Results
+from domain.access import Principal
 from domain.identifiers import derived_id
-from infrastructure.bootstrap import Services
-from infrastructure.persistence.keys import Principal
 
 
 def _headers(body: dict[str, Any], location: str | None) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """The small interfaces the application is given at construction, and the values it hands over.
 
-The infrastructure implements them (``infrastructure.bootstrap`` builds and hands them in); tests
+The infrastructure implements them (``api.bootstrap`` builds and hands them in); tests
 give fakes of their own.
 """
 

@@ -12,6 +12,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 from sqlalchemy import insert, text
 
+from api.bootstrap import Services
 from application.inputs import DueInput, TextInput
 from application.queries import CommitmentFilter, terms
 from application.scanner import BATCH
@@ -20,7 +21,6 @@ from bench.measure import Figure, rate, seconds, summary
 from bench.seeding import clone_commitments, database, followed, seed_meeting, services
 from domain.access import Role
 from domain.search import index_terms
-from infrastructure.bootstrap import Services
 from infrastructure.persistence.database import event_store_env
 from infrastructure.read_model import search_index
 from infrastructure.read_model.tables import commitments_view

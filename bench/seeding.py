@@ -8,8 +8,8 @@ from datetime import date
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import text
 
+from api.bootstrap import Services, build
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
-from infrastructure.bootstrap import Services, build
 from infrastructure.persistence.scratch import scratch_database
 from infrastructure.settings import Settings
 

@@ -1,6 +1,7 @@
 """Who may do what: the roles an API key can hold, and the parties a key may be limited to."""
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -26,6 +27,16 @@ class Role(Enum):
     def can_keep_calendar_feeds(self) -> bool:
         """Makes calendar feeds: a feed is a lasting secret address, made by those who record, not auditors."""
         return self.can_write
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the key's id is the actor recorded on every event it causes."""
+
+    id: str
+    name: str
+    role: Role
+    party_scope: frozenset[str] | None = None  # the parties whose commitments it may change; None: all
 
 
 def may_change_commitment(scope: Collection[str] | None, parties: Iterable[str]) -> bool:

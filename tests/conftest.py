@@ -7,9 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.bootstrap import Services, build
 from application.tracker import Tracker
 from domain.access import Role
-from infrastructure.bootstrap import Services, build
 from infrastructure.persistence.scratch import scratch_database
 from infrastructure.settings import Settings
 from tests.fakes import FrozenClock

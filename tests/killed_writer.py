@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from api.bootstrap import build
 from application.inputs import DueInput, TextInput
 from application.ports import Saved
 from application.saving import Records
 from application.tracker import Tracker
-from infrastructure.bootstrap import build
 from infrastructure.log.aggregates import BatchReader
 from infrastructure.log.follower import LogFollower
 from infrastructure.log.writer import SqlWriter

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
+from api.bootstrap import build
 from domain.access import Role
-from infrastructure.bootstrap import build
 from tests.conftest import Api, Standing, api_of, settings_for_tests
 from tests.fakes import FrozenClock
 from tests.records import commitment, meeting

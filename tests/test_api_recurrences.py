@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from api.bootstrap import Services
 from domain.access import Role
-from infrastructure.bootstrap import Services
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.test_api_errors import assert_problem

@@ -6,9 +6,9 @@ from uuid import UUID
 
 import pytest
 
+from api.bootstrap import Services
 from domain.access import Role
 from domain.commitment import Commitment
-from infrastructure.bootstrap import Services
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.history import record_history

@@ -11,11 +11,11 @@ from uuid import UUID
 
 from sqlalchemy import text
 
+from api.bootstrap import Services
 from domain.access import Role
 from domain.audit import GENESIS, chain_link
 from infrastructure.audit import export as audit_export
 from infrastructure.audit.head_signing import check_signature
-from infrastructure.bootstrap import Services
 from tests.conftest import Api
 from tests.receiver import Receiver
 from tests.server import wait_for

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from api.bootstrap import build
 from api.cli import main
 from domain.access import Role
 from domain.audit import GENESIS, chain_link
 from infrastructure.audit.head_signing import fingerprint, head_message, public_key_text
 from infrastructure.backup import sealing
-from infrastructure.bootstrap import build
 from infrastructure.persistence.scratch import scratch_database
 from tests.conftest import Api, api_of, settings_for_tests
 from tests.records import commitment

@@ -5,8 +5,8 @@ from datetime import date
 
 from icalendar import Calendar
 
+from api.bootstrap import Services
 from domain.access import Role
-from infrastructure.bootstrap import Services
 from tests.conftest import Api
 from tests.records import commitment, meeting
 from tests.world import World

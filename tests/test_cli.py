@@ -91,10 +91,10 @@ def test_a_bad_role_or_database_url_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_projections_rebuild_replays_every_event(tmp_path: Path) -> None:
+    from api.bootstrap import build
     from application.inputs import TextInput
     from application.saving import Records
     from application.tracker import Tracker
-    from infrastructure.bootstrap import build
     from infrastructure.settings import Settings
 
     url = f"sqlite:///{tmp_path / 'c.db'}"
@@ -114,8 +114,8 @@ def test_projections_rebuild_replays_every_event(tmp_path: Path) -> None:
 def test_audit_verify_and_export_from_the_command_line(tmp_path: Path) -> None:
     from sqlalchemy import text
 
+    from api.bootstrap import build
     from application.inputs import TextInput
-    from infrastructure.bootstrap import build
     from infrastructure.settings import Settings
 
     url = f"sqlite:///{tmp_path / 'c.db'}"
@@ -167,8 +167,8 @@ def test_json_prints_the_records_a_command_reports(tmp_path: Path) -> None:
 def test_party_takes_an_acronym_and_party_id_an_id(tmp_path: Path) -> None:
     import json
 
+    from api.bootstrap import build
     from application.inputs import TextInput
-    from infrastructure.bootstrap import build
     from infrastructure.settings import Settings
 
     url = f"sqlite:///{tmp_path / 'c.db'}"

@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from api.bootstrap import Services
 from api.cli import main as cli
 from domain.access import Role
-from infrastructure.bootstrap import Services
 from tests.conftest import Api
 from tests.world import World
 

@@ -8,13 +8,19 @@ from uuid import UUID
 
 import pytest
 
-from application.inputs import DueInput, EvidenceInput, PeriodInput, TextInput, VenueInput
+from api.bootstrap import Services, build
+from application.inputs import (
+    DueInput,
+    EvidenceInput,
+    PeriodInput,
+    TextInput,
+    VenueInput,
+)
 from application.tracker import Tracker
 from domain.access import Role
 from domain.commitment import Commitment
 from domain.errors import InvalidValue
 from domain.escalation import Audience, Ladder
-from infrastructure.bootstrap import Services, build
 from infrastructure.settings import BadSetting, read
 from tests.conftest import Api, api_of, settings_for_tests
 from tests.fakes import FrozenClock

@@ -9,6 +9,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 from sqlalchemy import update
 
+from api.bootstrap import Services, build
 from application.inputs import DueInput, PeriodInput, RowInput, TextInput, VenueInput
 from application.queries import CommitmentFilter
 from application.saving import OneByOne, Records
@@ -16,7 +17,6 @@ from application.store import EventStore
 from application.tracker import Tracker
 from domain.access import Role
 from domain.commitment import Commitment
-from infrastructure.bootstrap import Services, build
 from infrastructure.log.aggregates import BatchReader
 from infrastructure.persistence.database import event_store_env
 from infrastructure.read_model import tables as read_tables

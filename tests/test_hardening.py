@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
+from api.bootstrap import Services
 from domain.access import Role
-from infrastructure.bootstrap import Services
 from tests.conftest import Api, Standing
 from tests.records import commitment, meeting, party
 from tests.server import Server

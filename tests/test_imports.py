@@ -11,10 +11,10 @@ from uuid import UUID
 
 from openpyxl import Workbook
 
+from api.bootstrap import Services
 from api.cli import main as cli
 from application.inputs import TextInput
 from domain.access import Role
-from infrastructure.bootstrap import Services
 from tests.conftest import Api
 from tests.world import World
 

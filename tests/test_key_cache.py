@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import event
 
+from api.bootstrap import Services, build
 from domain.access import Role
-from infrastructure.bootstrap import Services, build
 from infrastructure.persistence.keys import FRESHNESS
 from tests.conftest import Api, settings_for_tests
 from tests.fakes import FrozenClock

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from infrastructure.bootstrap import Services
+from api.bootstrap import Services
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.test_api_errors import assert_problem

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from api.bootstrap import Services, build
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
-from infrastructure.bootstrap import Services, build
 from infrastructure.settings import Settings
 from infrastructure.webhooks.dispatcher import Dispatcher, DispatchSettings
 from infrastructure.webhooks.tables import deliveries

@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from infrastructure.bootstrap import build
+from api.bootstrap import build
 from infrastructure.persistence.scratch import LOCAL_SERVER, scratch_database
 from tests.conftest import Api, api_of, settings_for_tests
 from tests.fakes import FrozenClock

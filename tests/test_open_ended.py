@@ -10,13 +10,13 @@ from uuid import uuid4
 
 import pytest
 
+from api.bootstrap import Services
 from domain.access import Role
 from domain.commitment import Commitment, CommitmentKind, Provenance
 from domain.due import Due
 from domain.errors import ReasonRequired
 from domain.lifecycle import Status
 from domain.text import MultilingualText
-from infrastructure.bootstrap import Services
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.receiver import Receiver

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
+from api.bootstrap import Services
 from domain.access import Role
 from infrastructure.audit.tables import access_denials
-from infrastructure.bootstrap import Services
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.records import commitment, party
@@ -50,7 +50,7 @@ def test_a_broken_audit_chain_makes_the_service_not_ready(api: Api, services: Se
 
 
 def test_a_background_job_leaves_a_heartbeat(database_url: str, clock: FrozenClock) -> None:
-    from infrastructure.bootstrap import build
+    from api.bootstrap import build
     from infrastructure.settings import Settings
 
     services = build(Settings(database_url=database_url, scan_interval=60, dispatch_interval=0,

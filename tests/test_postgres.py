@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
+from api.bootstrap import build
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 from domain.access import Role
 from domain.commitment import Commitment
-from infrastructure.bootstrap import build
 from infrastructure.persistence.scratch import scratch_database
 from infrastructure.settings import Settings
 from tests.fakes import FrozenClock

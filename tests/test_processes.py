@@ -14,11 +14,11 @@ from uuid import UUID
 import httpx
 from sqlalchemy import create_engine, text
 
+from api.bootstrap import build
 from application.inputs import TextInput
 from application.queries import CommitmentFilter
 from domain.access import Role
 from domain.commitment import Commitment
-from infrastructure.bootstrap import build
 from infrastructure.persistence.database import parse
 from infrastructure.persistence.scratch import scratch_database
 from infrastructure.settings import Settings

@@ -6,11 +6,11 @@ import pytest
 from eventsourcing.application import Recording
 from sqlalchemy import Connection, Engine, text
 
+from api.bootstrap import Services
 from application.inputs import TextInput
 from application.ports import Saved
 from application.saving import Records
 from application.tracker import Tracker
-from infrastructure.bootstrap import Services
 from infrastructure.log.aggregates import BatchReader
 from infrastructure.log.follower import LogFollower, follow_together
 from infrastructure.log.writer import SqlWriter

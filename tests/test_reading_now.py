@@ -4,8 +4,8 @@ latest version (one indexed read), and from the event log when the read model is
 from datetime import datetime, timezone
 from uuid import UUID
 
+from api.bootstrap import Services
 from domain.commitment import Commitment
-from infrastructure.bootstrap import Services
 from tests.conftest import Api
 from tests.world import World
 

@@ -6,11 +6,11 @@ from datetime import date, datetime, timezone
 
 import pytest
 
+from api.bootstrap import Services
 from domain.access import Role
 from domain.errors import InvalidValue
 from domain.lifecycle import Status
 from domain.rollup import Counted, roll_up, weight
-from infrastructure.bootstrap import Services
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.records import commitment

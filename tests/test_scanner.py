@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.bootstrap import Services, build
 from application.inputs import (
     DueInput,
     EvidenceInput,
@@ -18,7 +19,6 @@ from application.inputs import (
 )
 from application.queries import CommitmentFilter, MeetingFilter, PartyFilter
 from domain.commitment import Commitment
-from infrastructure.bootstrap import Services, build
 from infrastructure.settings import Settings
 from tests.fakes import FrozenClock
 from tests.racing import race

@@ -2,8 +2,8 @@
 
 import pytest
 
+from api.bootstrap import Services
 from domain.access import Role
-from infrastructure.bootstrap import Services
 from tests.conftest import Api
 from tests.records import commitment, meeting, party
 from tests.test_api_errors import assert_problem

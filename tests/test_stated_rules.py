@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from api.bootstrap import Services, build
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 from application.tracker import Tracker
 from domain.commitment import Commitment
-from infrastructure.bootstrap import Services, build
 from tests.conftest import Api, settings_for_tests
 from tests.fakes import FrozenClock
 from tests.test_imports import agreement, csv_of, upload

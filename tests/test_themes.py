@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 
 import pytest
 
+from api.bootstrap import Services
 from domain.access import Role
 from domain.errors import InvalidValue
 from domain.text import MultilingualText
 from domain.theme import ThemeList, UnknownTheme
-from infrastructure.bootstrap import Services
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.test_api_errors import assert_problem

@@ -9,12 +9,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from api.bootstrap import Services
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 from application.ports import Changes
 from application.queries import CommitmentFilter
 from application.turns import Turns
 from domain.search import query_words
-from infrastructure.bootstrap import Services
 from tests.server import wait_for
 
 DEADLINE = 30.0

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.bootstrap import Services
 from domain.access import Role
-from infrastructure.bootstrap import Services
 from tests.conftest import Api, api_of
 from tests.fakes import FrozenClock
 from tests.records import commitment

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from infrastructure.bootstrap import Services, build
+from api.bootstrap import Services, build
 from infrastructure.settings import Settings
 from infrastructure.webhooks.url_safety import UnsafeUrl, UrlPolicy, check, pinned
 from tests.fakes import FrozenClock

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from standardwebhooks.webhooks import Webhook
 
+from api.bootstrap import Services
 from domain.access import Role
-from infrastructure.bootstrap import Services
 from infrastructure.webhooks.dispatcher import Dispatcher, DispatchSettings
 from infrastructure.webhooks.signing import signature
 from infrastructure.webhooks.url_safety import UnsafeUrl, UrlPolicy, check

@@ -9,12 +9,12 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from sqlalchemy import func, select
 
+from api.bootstrap import Services
 from application.errors import ConcurrentUpdate
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 from application.ports import Changes, as_read
 from application.queries import CommitmentFilter
 from domain.commitment import Commitment
-from infrastructure.bootstrap import Services
 from infrastructure.log.writer import SqlWriter
 from infrastructure.read_model.tables import commitments_view
 from infrastructure.webhooks.tables import deliveries

@@ -29,13 +29,20 @@ from api.routers.common import (
     many,
     timeline,
 )
-from api.schemas import ContactIn, DigestSent, History, LadderChange, PartyCreate, PartyPage, Timeline
+from api.schemas import (
+    ContactIn,
+    DigestSent,
+    History,
+    LadderChange,
+    PartyCreate,
+    PartyPage,
+    Timeline,
+)
 from application import lists
 from application.queries import PartyFilter, check_axis, instant
 from application.views import LadderView, PartyView, plain
-from domain.access import may_change_commitment
+from domain.access import Principal, may_change_commitment
 from domain.party import Party
-from infrastructure.persistence.keys import Principal
 
 router = APIRouter(prefix="/parties", tags=["parties"])
 

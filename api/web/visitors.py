@@ -14,8 +14,7 @@ from starlette.datastructures import FormData
 from api.dependencies import ServicesDep, unlimited_writer, writer
 from api.guards import MAX_UPLOAD_BYTES
 from api.web import i18n
-from domain.access import may_change_other_records
-from infrastructure.persistence.keys import Principal
+from domain.access import Principal, may_change_other_records
 from infrastructure.persistence.web_sessions import WebSession
 
 SESSION_COOKIE = "session"

@@ -17,15 +17,16 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, Table, insert, select, text, update
+from sqlalchemy import Connection, Engine, Table, insert, select, text, update
 from sqlalchemy.exc import DataError, IntegrityError
 
+from application.store import EventStore
 from application.views import plain
+from infrastructure.audit.chain import AuditChain
 from infrastructure.audit.head_signing import PURPOSE as SIGNING_KEY
 from infrastructure.audit.head_signing import check_signature, fingerprint
-from infrastructure.bootstrap import Services
 from infrastructure.persistence.tables import (
     UTCDateTime,
     api_keys,
@@ -33,7 +34,21 @@ from infrastructure.persistence.tables import (
     follower_positions,
     service_keys,
 )
+from infrastructure.read_model.projector import Projector
+from infrastructure.webhooks.outbox import Outbox
 from infrastructure.webhooks.tables import subscriptions
+
+
+class Services(Protocol):
+    """The parts of a running service a backup reads and a restore writes (the composition root's
+    ``Services`` has them)."""
+
+    engine: Engine
+    store: EventStore
+    audit: AuditChain
+    projector: Projector
+    outbox: Outbox
+
 
 FORMAT = 2  # 1: the same, its signing key included (a restore leaves it out)
 READABLE = (1, 2)

@@ -12,7 +12,8 @@ from sqlalchemy import Engine, insert, select, update
 
 from application.errors import NotFound
 from application.views import plain
-from infrastructure.persistence.keys import KeyStore, Principal, token_hash
+from domain.access import Principal
+from infrastructure.persistence.keys import KeyStore, token_hash
 from infrastructure.persistence.tables import calendar_feeds
 
 TOKEN_PREFIX = "cal_"

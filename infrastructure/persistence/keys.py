@@ -22,22 +22,12 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Engine, func, insert, select, update
 
 from application.errors import AlreadyExists
-from domain.access import Role
+from domain.access import Principal, Role
 from infrastructure.persistence.tables import api_keys
 
 KEY_PREFIX = "cmk_"
 FRESHNESS = 0.25  # seconds: how long a process trusts the keys it remembers without asking
 MAX_REMEMBERED = 10_000
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: the key's id is the actor recorded on every event it causes."""
-
-    id: str
-    name: str
-    role: Role
-    party_scope: frozenset[str] | None = None  # the parties whose commitments it may change; None: all
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, insert, or_, select, update
 
-from infrastructure.persistence.keys import KeyStore, Principal, token_hash
+from domain.access import Principal
+from infrastructure.persistence.keys import KeyStore, token_hash
 from infrastructure.persistence.tables import web_sessions
 
 SEEN_EVERY = timedelta(minutes=1)

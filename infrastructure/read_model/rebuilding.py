@@ -8,9 +8,13 @@ and catches up with whatever was stored meanwhile.
 """
 
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from application.store import EventStore
+from infrastructure.log.aggregates import BatchReader
+from infrastructure.persistence.database import create_table_engine, event_store_env
 from infrastructure.read_model.projector import Projector
 
 
@@ -45,9 +49,23 @@ def _share_counts(read: Any) -> None:
     _read = read
 
 
-def _fold(database_url: str, share: int, shares: int, until: int) -> None:
-    from infrastructure.bootstrap import read_model_of  # in the worker process
+@contextmanager
+def read_model_of(database_url: str) -> Iterator[tuple[Projector, EventStore]]:
+    """Only the read model's projector on the database (and the event store it reads), for a
+    process that folds a share of a rebuild (``read_model.rebuilding``); closed after. The event
+    store's tables exist already: the processes do not create them again, which on PostgreSQL raced
+    ("tuple concurrently updated" when two ran the library's CREATE … IF NOT EXISTS at once)."""
+    engine = create_table_engine(database_url)
+    store = EventStore({**event_store_env(database_url), "CREATE_TABLE": "no"})
+    try:
+        yield Projector(engine, store.recorder, store.mapper.to_domain_event, BatchReader(store),
+                        cache_size=100_000), store
+    finally:
+        store.close()
+        engine.dispose()
 
+
+def _fold(database_url: str, share: int, shares: int, until: int) -> None:
     def done(count: int) -> None:
         _read[share] += count
 

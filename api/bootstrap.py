@@ -2,8 +2,7 @@
 part what it needs in its constructor."""
 
 import functools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from types import TracebackType
@@ -129,22 +128,6 @@ class Services:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.close()
-
-
-@contextmanager
-def read_model_of(database_url: str) -> Iterator[tuple[Projector, EventStore]]:
-    """Only the read model's projector on the database (and the event store it reads), for a
-    process that folds a share of a rebuild (``read_model.rebuilding``); closed after. The event
-    store's tables exist already: the processes do not create them again, which on PostgreSQL raced
-    ("tuple concurrently updated" when two ran the library's CREATE … IF NOT EXISTS at once)."""
-    engine = create_table_engine(database_url)
-    store = EventStore({**event_store_env(database_url), "CREATE_TABLE": "no"})
-    try:
-        yield Projector(engine, store.recorder, store.mapper.to_domain_event, BatchReader(store),
-                        cache_size=100_000), store
-    finally:
-        store.close()
-        engine.dispose()
 
 
 def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True,
