@@ -8,7 +8,7 @@ import io
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi.responses import StreamingResponse
@@ -78,7 +78,7 @@ def _cell(sheet: Any, column: str, value: Any) -> Any:
         cell = WriteOnlyCell(sheet, value=date.fromisoformat(value))
         cell.number_format = "yyyy-mm-dd"
     else:  # a spreadsheet's dates have no time zone: the instant in UTC, as the column's name says
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc).replace(tzinfo=None)
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
         cell = WriteOnlyCell(sheet, value=moment)
         cell.number_format = "yyyy-mm-dd hh:mm:ss"
     return cell

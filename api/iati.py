@@ -10,7 +10,7 @@
   each in every language it has, with ``xml:lang``; the meeting is the related document.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -55,7 +55,7 @@ def activities(agreement: Any, meeting: Any, commitments: list[dict[str, Any]], 
                meeting_url: str, now: datetime) -> bytes:
     """``party(id)``: a party's view; ``reporting``: the reporting organisation's ref, type and name."""
     root = etree.Element("iati-activities", {"version": "2.03",
-                                             "generated-datetime": now.astimezone(timezone.utc).isoformat()})
+                                             "generated-datetime": now.astimezone(UTC).isoformat()})
     rows = {row["number"]: row for row in agreement.rows}
     for c in commitments:
         activity = etree.SubElement(root, "iati-activity", {

@@ -3,7 +3,7 @@ due as an all-day event on its last day in its own time zone, each meeting still
 all-day event over its days. UIDs are the records' ids and SEQUENCE their versions, so calendar
 programs update the events they already show."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
@@ -27,7 +27,7 @@ def calendar(agenda: Agenda, names: Names, name: str, now: datetime, links: str)
         event.add("summary", f"{names.label(c['lead_party_id'])}: {authentic_text(c['text'])}")
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
-        event.add("dtstamp", now.astimezone(timezone.utc))
+        event.add("dtstamp", now.astimezone(UTC))
         event.add("last-modified", datetime.fromisoformat(c["modified_at"].replace("Z", "+00:00")))
         event.add("sequence", c["version"])
         event.add("categories", ["overdue" if c["overdue"] else c["status"]])
@@ -43,7 +43,7 @@ def calendar(agenda: Agenda, names: Names, name: str, now: datetime, links: str)
         event.add("summary", authentic_text(m["title"]))
         event.add("dtstart", date.fromisoformat(m["scheduled"]["starts_on"]))
         event.add("dtend", date.fromisoformat(m["scheduled"]["ends_on"]) + timedelta(days=1))
-        event.add("dtstamp", now.astimezone(timezone.utc))
+        event.add("dtstamp", now.astimezone(UTC))
         event.add("sequence", m["version"])
         venue = m["venue"]
         event.add("location", ", ".join(part for part in (venue.get("name"), venue.get("city"), venue.get("country"))

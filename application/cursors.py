@@ -12,7 +12,7 @@ import binascii
 import json
 import re
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from application.errors import ApplicationError
@@ -45,7 +45,7 @@ def _instant(value: Any) -> datetime:
         raise InvalidCursor() from None
     if parsed.tzinfo is None:
         raise InvalidCursor()
-    return parsed.astimezone(timezone.utc)
+    return parsed.astimezone(UTC)
 
 
 def _matching(pattern: str) -> Callable[[Any], str]:
@@ -83,4 +83,4 @@ def decode(cursor: str | None, name: str, *checks: Callable[[Any], Any]) -> list
         raise InvalidCursor() from None
     if not isinstance(values, list) or len(values) != len(checks) + 1 or values[0] != name:
         raise InvalidCursor()
-    return [check(value) for check, value in zip(checks, values[1:])]
+    return [check(value) for check, value in zip(checks, values[1:], strict=True)]

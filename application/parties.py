@@ -1,6 +1,7 @@
 """Parties: the organisations, states, agencies and offices that meet and commit."""
 
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import datetime
 from uuid import UUID
 
@@ -105,10 +106,8 @@ class Parties:
         searches fold it): ``UnknownReference`` if none is."""
         written = clean_text(acronym_or_name, field, SHORT_TEXT_MAX).strip()
         candidates = [named_party_id(written)]
-        try:
+        with suppress(InvalidValue):  # not an acronym's form: a name
             candidates.insert(0, party_id(clean_acronym(written, field)))
-        except InvalidValue:
-            pass  # not an acronym's form: a name
         for candidate in candidates:
             party = self.records.load(Party, candidate)
             if party is not None:

@@ -12,7 +12,7 @@ kept copy against a replay).
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -44,7 +44,7 @@ Clock = Callable[[], datetime]
 
 
 def system_clock() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class OneByOne:
@@ -105,7 +105,7 @@ class Records:
         instant = self.clock()
         if instant.tzinfo is None:
             raise ValueError("the clock must return time-zone aware instants")
-        return instant.astimezone(timezone.utc)
+        return instant.astimezone(UTC)
 
     # -- reading -----------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from eventsourcing.application import Application
@@ -27,7 +27,7 @@ from infrastructure.read_model.tables import commitments_view
 from infrastructure.webhooks.outbox import delivery_row
 from infrastructure.webhooks.tables import deliveries
 
-UTC = timezone.utc
+UTC = UTC
 
 
 class Note(Aggregate):

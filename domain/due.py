@@ -11,7 +11,7 @@ changes) are handled by the time zone database, never by adding 24 hours.
 import re
 from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
@@ -95,7 +95,7 @@ def add_months(day: date, months: int) -> date:
 
 def start_of_day(day: date, zone: str) -> datetime:
     """The first instant of ``day`` in ``zone``, in UTC."""
-    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 def end_of_day(day: date, zone: str) -> datetime:

@@ -19,7 +19,7 @@ effective axis: they are what the facts that had happened imply at that instant.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from domain.agreement import Agreement
@@ -56,7 +56,7 @@ def effective_on(event: Any) -> date | None:
 
 
 def _recorded_on(event: Any) -> date:
-    return event.timestamp.astimezone(timezone.utc).date()
+    return event.timestamp.astimezone(UTC).date()
 
 
 def is_late(event: Any) -> bool:
@@ -71,7 +71,7 @@ def happened_by(event: Any, at: datetime) -> bool:
     stated = effective_on(event)
     if stated is None:
         return bool(event.timestamp <= at)
-    return stated <= at.astimezone(timezone.utc).date()
+    return stated <= at.astimezone(UTC).date()
 
 
 def replay_as_happened(events: Iterable[Any], at: datetime) -> Any:

@@ -108,7 +108,7 @@ def regeneration(schedule: Schedule, occurrences: list[Occurrence], first_open_d
     staying = [o for o in movable if o.due_on in wanted]
     free = [day for day in wanted if day not in {o.due_on for o in staying}]
     moving = [o for o in movable if o not in staying]
-    moved = tuple((o.commitment_id, day) for o, day in zip(moving, free))
+    moved = tuple((o.commitment_id, day) for o, day in zip(moving, free, strict=False))  # the fewer of the two
     withdrawn = tuple(o.commitment_id for o in moving[len(free):])
     added = tuple((next_id(), day) for day in free[len(moving):])
     return Regeneration(moved, withdrawn, added)

@@ -137,8 +137,7 @@ _UNITS_AR = {1: ("الأول", "الأولى", "الحادي", "الحادية")
 _TENS_AR = {20: ("العشرون", "العشرين"), 30: ("الثلاثون", "الثلاثين"), 40: ("الأربعون", "الأربعين"),
             50: ("الخمسون", "الخمسين"), 60: ("الستون", "الستين"), 70: ("السبعون", "السبعين"),
             80: ("الثمانون", "الثمانين"), 90: ("التسعون", "التسعين")}
-_EN_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-                "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+_EN_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"]
 
 
 def _ordinal_table() -> dict[str, int]:

@@ -54,8 +54,7 @@ _ONCE_A_YEAR = _phrases("annual", "annually", "yearly", "every year", "each year
                         "سنوياً", "كل سنة", "كل عام", "مرة كل سنة", "مرة كل عام", "مرة في السنة", "مرة في العام",
                         "annuel", "annuellement", "chaque année", "tous les ans")
 _BIENNIAL = _phrases("biennial", "biennially", "every other year", "every two years", "biennal", "tous les deux ans")
-_FILLER = _phrases(*"every each once per tous les toutes chaque كل مرة واحدة في held meets يعقد تعقد ينعقد تنعقد "
-                    "a une fois".split())
+_FILLER = _phrases(*["every", "each", "once", "per", "tous", "les", "toutes", "chaque", "كل", "مرة", "واحدة", "في", "held", "meets", "يعقد", "تعقد", "ينعقد", "تنعقد", "a", "une", "fois"])
 
 
 def rhythm_months(text: str) -> int:

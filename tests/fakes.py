@@ -2,7 +2,7 @@
 record what they are told, or fail. Everything else in the tests is real."""
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -12,7 +12,7 @@ from infrastructure.log.follower import LogFollower
 
 
 class FrozenClock:
-    def __init__(self, now: datetime = datetime(2022, 7, 21, 9, 0, tzinfo=timezone.utc)) -> None:
+    def __init__(self, now: datetime = datetime(2022, 7, 21, 9, 0, tzinfo=UTC)) -> None:
         self.now = now
         self._next_reading: Callable[[], object] | None = None
 

@@ -1,6 +1,6 @@
 """Every record type as of a date, on both axes; and no query parameter is silently ignored."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +10,7 @@ from tests.records import meeting, party
 from tests.test_api_errors import assert_problem
 from tests.world import World
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_a_meeting_held_later_is_scheduled_as_of_before(api: Api, clock: FrozenClock, world: World) -> None:

@@ -1,7 +1,7 @@
 """What each answer of a webhook endpoint means for the delivery."""
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,7 +16,7 @@ from domain.webhooks import (
     wants,
 )
 
-NOW = datetime(2025, 1, 2, tzinfo=timezone.utc)
+NOW = datetime(2025, 1, 2, tzinfo=UTC)
 SCHEDULE = (1.0, 10.0, 100.0)
 
 

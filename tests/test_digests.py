@@ -4,7 +4,7 @@ loopback, and its link unsubscribes the contact without signing in."""
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import getaddresses
@@ -27,7 +27,7 @@ from tests.smtp import Mailbox, Received
 from tests.test_api_errors import assert_problem
 from tests.world import World
 
-UTC = timezone.utc
+UTC = UTC
 OVERDUE_MORNING = datetime(2024, 7, 22, 8, 0, tzinfo=UTC)  # a Monday: the world's commitment is two days overdue
 LADDER = "0:lead_party,30:parent_organisation,90:meeting_chairs"
 

@@ -1,6 +1,6 @@
 """Dues resolve once to the UTC instant from which a commitment is late."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -8,7 +8,7 @@ from domain.due import Due
 from domain.errors import InvalidValue
 from domain.written_dues import stated_due, written_due
 
-UTC = timezone.utc
+UTC = UTC
 GENEVA = "Europe/Zurich"  # Geneva keeps Zurich's time; "Europe/Geneva" is not an IANA zone
 RIYADH = "Asia/Riyadh"
 

@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -31,7 +31,7 @@ def test_an_overdue_commitment_reaches_each_subscriber_once_signed(tmp_path: Pat
             oic = api.post("/parties", json=OIC).json()["id"]
             meeting_id = api.post("/meetings", json=meeting([un, oic])).json()["id"]
             # The server reads the real clock: a due two days behind it has passed for every time zone.
-            yesterday = (datetime.now(timezone.utc) - timedelta(days=2)).date()
+            yesterday = (datetime.now(UTC) - timedelta(days=2)).date()
             recorded = api.post("/commitments", json=commitment(
                 meeting_id, oic, due={"precision": "day", "value": yesterday.isoformat()}))
             assert recorded.status_code == 201, recorded.text

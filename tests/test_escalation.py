@@ -3,7 +3,7 @@ is recorded once, tells the parties it names, reaches webhook subscribers and sh
 
 import json
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 import pytest
@@ -32,7 +32,7 @@ from tests.test_webhooks import subscribe
 from tests.web import Visitor
 from tests.world import World
 
-UTC = timezone.utc
+UTC = UTC
 DUE = datetime(2024, 7, 20, 22, 0, tzinfo=UTC)  # the world's commitment: due by the end of 20 July 2024 in Geneva
 LADDER = "0:lead_party,30:parent_organisation,90:meeting_chairs"
 

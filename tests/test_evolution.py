@@ -1,7 +1,7 @@
 """Stored events outlive the code: old event versions load, old read models rebuild, long histories load fast."""
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
 import pytest
@@ -186,7 +186,7 @@ def test_records_stored_before_they_stated_their_days_count_from_when_they_were_
     follow_up = tracker.commitments.record("key_a", TextInput({"en": "Hold the next"}), party_id, meeting_id,
                                           kind="follow_up_session", follow_up_series="annual-meeting",
                                           due=DueInput("year", "2024"))
-    clock.set(datetime(2023, 7, 1, tzinfo=timezone.utc))
+    clock.set(datetime(2023, 7, 1, tzinfo=UTC))
     next_one = tracker.meetings.record("key_a", TextInput({"en": "Next"}), "assembly", PeriodInput(date(2023, 6, 1)),
                                       VenueInput("Jeddah", "Asia/Riyadh"), series="annual-meeting")
     tracker.meetings.hold(UUID(next_one.id), "key_a", PeriodInput(date(2023, 6, 1)))

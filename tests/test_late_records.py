@@ -5,7 +5,7 @@ Vienna from 28 November to 1 December 2023, promised the 93rd session in 2025; t
 Marrakesh from 24 to 27 November 2025. Both reports are typed in on 1 December 2026.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.test_api_errors import assert_problem
 
-UTC = timezone.utc
+UTC = UTC
 TODAY = datetime(2026, 12, 1, 9, tzinfo=UTC)
 INTERPOL = {"names": {"texts": {"ar": "المنظمة الدولية للشرطة الجنائية (الإنتربول)",
                                 "en": "International Criminal Police Organization"}, "authentic": "ar"},

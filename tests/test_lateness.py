@@ -1,12 +1,12 @@
 """Overdue and due-soon are facts recorded once when the clock passes them, and cleared by events."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from domain.commitment import Evidence
 from domain.due import Due
 from tests.test_lifecycle import in_state
 
-DUE = datetime(2024, 12, 31, 21, 0, tzinfo=timezone.utc)  # "2024" in Riyadh
+DUE = datetime(2024, 12, 31, 21, 0, tzinfo=UTC)  # "2024" in Riyadh
 BEFORE = DUE - timedelta(seconds=1)
 AFTER = DUE + timedelta(days=3)
 

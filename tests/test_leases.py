@@ -5,7 +5,7 @@ import os
 import signal
 import subprocess
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +20,7 @@ from tests.fakes import FrozenClock
 from tests.receiver import Receiver
 from tests.server import COMMAND, ROOT, wait_for
 
-UTC = timezone.utc
+UTC = UTC
 LOOPBACK = UrlPolicy(allow_http=True, allow_loopback=True)
 
 

@@ -4,7 +4,7 @@ The design guide is ``../shared/ARCHITECTURE.md`` (beside this checkout), sectio
 lifecycle*; its table is written out again below, independently of ``domain/lifecycle.py``.
 """
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from uuid import uuid4
 
 import pytest
@@ -21,7 +21,7 @@ from domain.errors import (
 from domain.lifecycle import ALLOWED_FROM, LEADS_TO, Action, Status, describe
 from domain.text import MultilingualText
 
-WHEN = datetime(2023, 1, 10, 8, 0, tzinfo=timezone.utc)
+WHEN = datetime(2023, 1, 10, 8, 0, tzinfo=UTC)
 OPEN = {"draft", "noted", "agreed", "in_progress", "stalled", "suspended", "delivered"}
 ASSESSED = {"fulfilled", "partially_fulfilled", "not_fulfilled"}
 ALL = OPEN | ASSESSED | {"cancelled", "superseded"}
@@ -130,7 +130,7 @@ def perform(commitment: Commitment, step: object) -> None:
         commitment.revise_due(due, due.resolve(), reason, "key_test", WHEN)
     elif action == "schedule_review":
         review_on = date(2023, 6, 1) if commitment.review_on is None else None
-        review_at = None if review_on is None else datetime(2023, 5, 31, 21, tzinfo=timezone.utc)
+        review_at = None if review_on is None else datetime(2023, 5, 31, 21, tzinfo=UTC)
         commitment.schedule_review(review_on, review_at, None, "key_test", WHEN)
     else:  # pragma: no cover
         raise AssertionError(action)

@@ -25,9 +25,9 @@ def postgres_url(empty_schema: dict[str, str]) -> Iterator[str]:
 
 @contextmanager
 def service(url: str, ping_after: float) -> Iterator[Api]:
-    with build(settings_for_tests(url, pool_ping_after=ping_after), clock=FrozenClock()) as services:
-        with api_of(services) as api:
-            yield api
+    with build(settings_for_tests(url, pool_ping_after=ping_after), clock=FrozenClock()) as services, \
+            api_of(services) as api:
+        yield api
 
 
 def close_every_connection(url: str) -> int:

@@ -5,7 +5,7 @@ of July 2024) has no date; inventing one would raise a false overdue alert years
 """
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 import pytest
@@ -24,7 +24,7 @@ from tests.records import commitment
 from tests.test_api_errors import assert_problem
 from tests.world import World
 
-UTC = timezone.utc
+UTC = UTC
 WHEN = datetime(2024, 7, 11, 9, tzinfo=UTC)
 CONSULTATION = {"texts": {"ar": "مواصلة التشاور والتنسيق لمتابعة تنفيذ المشروعات المشتركة",
                           "en": "Continue consultation and coordination to follow up the joint projects"},

@@ -1,7 +1,7 @@
 """A record read as it is now comes from the read model's document when that holds the record's
 latest version (one indexed read), and from the event log when the read model is behind it."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from uuid import UUID
 
 from api.bootstrap import Services
@@ -24,7 +24,7 @@ def test_a_record_the_read_model_is_behind_on_is_read_from_the_event_log(
 ) -> None:
     commitment = services.store.repository.get(UUID(world.commitment))
     assert isinstance(commitment, Commitment)
-    commitment.reweigh(5, "saved without its followers, as when they failed", "test", datetime.now(timezone.utc))
+    commitment.reweigh(5, "saved without its followers, as when they failed", "test", datetime.now(UTC))
     services.store.save(commitment)  # the event log moves; the read model does not
     read = api.get(f"/commitments/{world.commitment}")
     assert read.json()["weight"] == 5 and read.headers["ETag"] == f'"{commitment.version}"'

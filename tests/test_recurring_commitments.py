@@ -3,7 +3,7 @@ generates its occurrences, each a commitment with its own due and lifecycle; cha
 regenerates only the occurrences due in the future with nothing reported on them; its history shows
 every change of the rule."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -91,14 +91,14 @@ def test_how_often_may_be_written_in_words(tracker, parties, meeting, every, mon
 
 
 def test_a_rule_recorded_late_generates_the_occurrences_already_past_too(tracker, parties, meeting, clock):
-    clock.set(datetime(2023, 9, 1, tzinfo=timezone.utc))
+    clock.set(datetime(2023, 9, 1, tzinfo=UTC))
     rule = every_six_months(tracker, parties, meeting)
     assert dues(rule) == ["2023-01-20", "2023-07-20", "2024-01-20", "2024-07-20"]
 
 
 def test_changing_the_rule_regenerates_only_future_occurrences_with_no_report(tracker, parties, meeting, clock):
     rule = every_six_months(tracker, parties, meeting)
-    clock.set(datetime(2023, 3, 1, tzinfo=timezone.utc))  # the first occurrence's due has passed
+    clock.set(datetime(2023, 3, 1, tzinfo=UTC))  # the first occurrence's due has passed
     reported = occurrence_due_on(rule, "2023-07-20")
     tracker.commitments.report_progress(reported, "oic", 40, "draft circulated")
     before = {o["commitment_id"]: tracker.commitments.get(o["commitment_id"]) for o in rule.occurrences}
@@ -118,7 +118,7 @@ def test_changing_the_rule_regenerates_only_future_occurrences_with_no_report(tr
 
 def test_a_new_schedule_moves_open_occurrences_and_generates_the_days_left(tracker, parties, meeting, clock):
     rule = every_six_months(tracker, parties, meeting)
-    clock.set(datetime(2023, 3, 1, tzinfo=timezone.utc))
+    clock.set(datetime(2023, 3, 1, tzinfo=UTC))
     changed = tracker.recurrences.reschedule(rule.id, "coordinator", "reports are due at the end of each quarter",
                                              every_months=3, first_due=date(2023, 3, 31), until=date(2024, 6, 30))
     assert dues(changed) == ["2023-01-20", "2023-03-31", "2023-06-30", "2023-09-30", "2023-12-31", "2024-03-31",
@@ -132,7 +132,7 @@ def test_a_new_schedule_moves_open_occurrences_and_generates_the_days_left(track
 
 def test_a_report_given_for_a_period_is_not_asked_for_again_when_the_days_shift(tracker, parties, meeting, clock):
     rule = every_six_months(tracker, parties, meeting)
-    clock.set(datetime(2023, 3, 1, tzinfo=timezone.utc))
+    clock.set(datetime(2023, 3, 1, tzinfo=UTC))
     tracker.commitments.report_progress(occurrence_due_on(rule, "2023-07-20"), "oic", 40)
     changed = tracker.recurrences.reschedule(rule.id, "coordinator", "due at the end of the month",
                                              first_due=date(2023, 1, 31))
@@ -170,7 +170,7 @@ def test_the_rules_history_shows_each_change_with_its_reason(tracker, parties, m
 
 def test_ending_a_rule_cancels_only_its_future_occurrences_with_no_report(tracker, parties, meeting, clock):
     rule = every_six_months(tracker, parties, meeting)
-    clock.set(datetime(2023, 3, 1, tzinfo=timezone.utc))
+    clock.set(datetime(2023, 3, 1, tzinfo=UTC))
     tracker.commitments.report_progress(occurrence_due_on(rule, "2023-07-20"), "oic", 10)
     ended = tracker.recurrences.end(rule.id, "coordinator", "the action plan was replaced")
     assert ended.ended

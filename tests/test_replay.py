@@ -1,6 +1,6 @@
 """An aggregate rebuilt from its stored events is the same, however often and whenever it is rebuilt."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -67,7 +67,7 @@ def test_a_rebuild_on_another_day_by_another_process_is_equal(database_url: str,
     later = EventStore(event_store_env(database_url))
     for aggregate_id in ids.values():
         assert state(writer.repository.get(aggregate_id)) == state(later.repository.get(aggregate_id))
-    rebuilt = Tracker.on(Records(later, FrozenClock(datetime(2030, 1, 1, tzinfo=timezone.utc)))).commitments.get(
+    rebuilt = Tracker.on(Records(later, FrozenClock(datetime(2030, 1, 1, tzinfo=UTC)))).commitments.get(
         ids["commitment"])
     assert rebuilt.status == "partially_fulfilled"
     assert rebuilt.due_at == "2025-12-31T23:00:00Z"

@@ -2,7 +2,7 @@
 party, each commitment by its weight, now or as of an instant; the statistics give each party's and
 each series' completion rate, overdue count and days to fulfil."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -17,7 +17,7 @@ from tests.records import commitment
 from tests.test_api_errors import assert_problem
 from tests.world import World
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def one(status: Status, progress: int | None = None, weighs: int | None = None, made_on: date | None = None,
@@ -133,7 +133,7 @@ def test_the_overview_and_the_meeting_page_show_progress_and_completion_in_the_r
     for visitor in visitor_of(services):
         visitor.sign_in(api.keys[Role.AUDITOR])
         overview = visitor.open("/", **{"Accept-Language": "ar"})
-        row = [r for r in overview.all("//tr[th/a/abbr[text()='SESRIC']]")][0]
+        row = overview.all("//tr[th/a/abbr[text()='SESRIC']]")[0]
         assert "نسبة الإنجاز" in overview.words()
         assert [" ".join(td.text_content().split()) for td in row.xpath("td")][-3:] == ["75%", "100%", "179"]
         meeting = visitor.open(f"/meetings/{world.meeting}")

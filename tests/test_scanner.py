@@ -3,7 +3,7 @@
 import os
 import subprocess
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -24,7 +24,7 @@ from tests.fakes import FrozenClock
 from tests.racing import race
 from tests.server import COMMAND, ROOT, wait_for
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def seed(services: Services, count: int, due: str = "2024", **extra: object) -> list[str]:

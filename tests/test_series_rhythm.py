@@ -2,7 +2,7 @@
 awaits the next, a follow-up session is generated, due by the end of the window, led by the
 organiser; holding or cancelling it works as for any follow-up."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -34,7 +34,7 @@ def session(tracker: Tracker, number: int, starts: date, ends: date) -> str:
 
 
 def hold(tracker: Tracker, clock: FrozenClock, meeting_id: str, starts: date, ends: date) -> None:
-    clock.set(datetime(ends.year, ends.month, ends.day, 18, tzinfo=timezone.utc))
+    clock.set(datetime(ends.year, ends.month, ends.day, 18, tzinfo=UTC))
     tracker.meetings.hold(meeting_id, "test", PeriodInput(starts, ends))
 
 

@@ -3,7 +3,7 @@ organisation's own); lists filter by them, as of any date too, and exports carry
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -17,7 +17,7 @@ from tests.fakes import FrozenClock
 from tests.test_api_errors import assert_problem
 from tests.world import World
 
-UTC = timezone.utc
+UTC = UTC
 ZERO_HUNGER = {"code": "sdg-2", "names": {"texts": {"ar": "القضاء التام على الجوع", "en": "Zero hunger",
                                                     "fr": "Faim « zéro »"}, "authentic": "en"}}
 GENDER = {"code": "sdg-5", "names": {"texts": {"ar": "المساواة بين الجنسين", "en": "Gender equality"},

@@ -61,7 +61,7 @@ def while_the_first_is_written(turns: Turns, writer: Writer, others: list[str]) 
     for number, name in enumerate(others, start=1):
         threads.append(threading.Thread(target=save, args=(name,)))
         threads[-1].start()
-        wait_for(lambda: turns.waiting == number, DEADLINE, f"{name} to queue")
+        wait_for(lambda number=number: turns.waiting == number, DEADLINE, f"{name} to queue")
     writer.go_on.set()
     for thread in threads:
         thread.join(DEADLINE)

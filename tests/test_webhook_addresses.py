@@ -206,7 +206,7 @@ def test_a_name_rebound_to_loopback_after_subscribing_is_refused_before_the_atte
 
 def certificate_authority(tmp_path: Path, name: str) -> tuple[Path, ssl.SSLContext]:
     """A CA of the test's own, and a server certificate for ``name`` signed by it."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test CA")])
     ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())

@@ -1,7 +1,7 @@
 """Subscribers hear of overdue and due-soon commitments through signed webhooks they can trust."""
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from tests.receiver import Answer, Received, Receiver
 from tests.test_api_errors import assert_problem
 from tests.world import World
 
-UTC = timezone.utc
+UTC = UTC
 PAST_DUE = datetime(2024, 7, 21, tzinfo=UTC)  # the world's commitment is due 20 July 2024, Geneva time
 
 

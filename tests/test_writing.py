@@ -3,7 +3,7 @@ webhook outbox, audit chain) are stored in one transaction, whole or not at all.
 
 import signal
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -21,7 +21,7 @@ from infrastructure.webhooks.tables import deliveries
 from tests.server import COMMAND, ROOT
 
 DEADLINE = 60
-WHEN = datetime(2024, 6, 1, tzinfo=timezone.utc)
+WHEN = datetime(2024, 6, 1, tzinfo=UTC)
 
 
 def seeded(services: Services) -> tuple[str, str]:

@@ -1,7 +1,7 @@
 """Calendar feeds: a secret iCalendar address per key, or per party, for calendar programs."""
 
 import dataclasses
-from datetime import timezone
+from datetime import UTC
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -94,6 +94,6 @@ def read_feed(token: str, services: ServicesDep) -> Response:
     title = "Commitments" if feed.party_id is None else f"Commitments of {names.label(feed.party_id)}"
     links = f"{services.settings.public_url.rstrip('/')}/app" if services.settings.public_url else ""
     body = calendar(agenda(tracker.histories, services.catalogue, parties), names, title,
-                    tracker.records.now().astimezone(timezone.utc), links)
+                    tracker.records.now().astimezone(UTC), links)
     return Response(body, media_type=f"{ICS}; charset=utf-8",
                     headers={"Content-Disposition": 'inline; filename="commitments.ics"', "Cache-Control": "no-store"})

@@ -1,7 +1,7 @@
 """Webhook subscriptions (admin keys only to change; any key to read)."""
 
 import dataclasses
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -163,5 +163,5 @@ def recover_deliveries(services: ServicesDep, _: AdminDep,
                                                    description="instant or date (UTC)")],
                        subscription_id: str | None = None) -> JSONResponse:
     """Send again every delivery that failed since then."""
-    at = instant(since, "since") or datetime.min.replace(tzinfo=timezone.utc)  # since is required: never None
+    at = instant(since, "since") or datetime.min.replace(tzinfo=UTC)  # since is required: never None
     return JSONResponse({"resent": services.delivery_log.recover(at, subscription_id)})

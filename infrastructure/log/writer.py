@@ -65,7 +65,7 @@ class SqlWriter:
             if len(group) == 1:
                 group[0].error = ConcurrentUpdate()
                 return
-            for changes, its_events in zip(group, events):  # which of them came second?
+            for changes, its_events in zip(group, events, strict=True):  # which of them came second?
                 try:
                     self._write([changes], [its_events])
                 except IntegrityError:
@@ -81,8 +81,8 @@ class SqlWriter:
         try:
             with write_turn(self.engine, self.lock_wait), self.engine.begin() as connection:
                 positions = iter(self.insert(connection, [s for its in stored for s in its]))
-                saved = [changes.stored([_recording(event, record, next(positions)) for event, record in zip(e, s)])
-                         for changes, e, s in zip(group, events, stored)]
+                saved = [changes.stored([_recording(event, record, next(positions)) for event, record in zip(e, s, strict=True)])
+                         for changes, e, s in zip(group, events, stored, strict=True)]
                 together = Saved()
                 for one in saved:
                     together.add(one)
@@ -117,7 +117,7 @@ class SqlWriter:
         """As the library does after saving: a snapshot at every ``interval``-th version."""
         if self.store.snapshots is None:
             return
-        for changes, its_events in zip(group, events):
+        for changes, its_events in zip(group, events, strict=True):
             kinds = {aggregate.id: type(aggregate) for aggregate in changes.aggregates}
             for event in its_events:
                 interval = self.store.snapshotting_intervals.get(kinds[event.originator_id])

@@ -6,7 +6,7 @@ so a lost tick is made up by the next one and racing ticks record nothing twice.
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -27,11 +27,11 @@ def _logged(name: str, job: Callable[[], object]) -> Callable[[], None]:
 
 def start(jobs: dict[str, tuple[Callable[[], object], float]]) -> BackgroundScheduler:
     """Run each job every so many seconds, the first time now."""
-    scheduler = BackgroundScheduler(timezone=timezone.utc)
+    scheduler = BackgroundScheduler(timezone=UTC)
     for name, (job, interval_seconds) in jobs.items():
         scheduler.add_job(
             _logged(name, job), "interval", seconds=interval_seconds, id=name, max_instances=1, coalesce=True,
-            next_run_time=datetime.now(timezone.utc),
+            next_run_time=datetime.now(UTC),
         )
     scheduler.start()
     return scheduler

@@ -187,7 +187,7 @@ class Projector(LogFollower):
         current: dict[UUID, tuple[Any, str]] = {}  # each commitment's view (and its JSON) after its last event
         events = [self.event(notification, saved) for notification in notifications]
         before = self._states_before(events, saved)
-        for notification, event in zip(notifications, events):
+        for notification, event in zip(notifications, events, strict=True):
             aggregate_id = event.originator_id
             if event.originator_version == 1:
                 aggregate = event.mutate(None)

@@ -5,7 +5,7 @@ differs from the one recorded in the database, the tables are dropped and
 rebuilt from the event log at start-up: no migration is ever written by hand.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -25,7 +25,7 @@ from infrastructure.persistence.tables import UTCDateTime
 READ_MODEL_VERSION = 17
 
 # Where an open-ended commitment (no due) sorts among dues: after every due.
-OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=timezone.utc)
+OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=UTC)
 
 # What roll-ups read of each commitment (besides status and flags): now, and in each version.
 ROLLED_UP = (("progress", Integer()), ("weight", Integer()), ("made_on", Date()), ("fulfilled_on", Date()))
