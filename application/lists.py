@@ -91,12 +91,14 @@ def commitments(histories: Histories, catalogue: Catalogue, query: CommitmentFil
 
 def _commitments(histories: Histories, catalogue: Catalogue, query: CommitmentFilter) -> Results:
     """As recorded at an instant, the read model's versions answer; on the effective axis (or asked
-    whom an escalation told then, or which themes it carried) each is replayed, and its words are held against its texts then as
-    well as now (a text can be corrected)."""
+    whom an escalation told then, or which themes it carried) each is replayed, and its words are held
+    against its texts then as well as now (a text can be corrected)."""
     if query.as_of is None or (query.axis == "recorded" and query.escalated_to is None and not query.themes):
         return catalogue.find_commitments(query)
     found = _replayed(histories, catalogue, Commitment, query, query.as_of, lambda c: _commitment_wanted(query, c))
-    if query.sort != "recorded":
+    if query.sort != "recorded":  # dues alike in recorded order, or with -due the reverse (as the list now has them)
+        if query.sort == "-due":
+            found.reverse()  # (a reversed sort keeps equal dues in the order given)
         found.sort(key=lambda c: c.due_at.isoformat() if c.due_at else OPEN_ENDED_LAST, reverse=query.sort == "-due")
     return _page(query, found, CommitmentView.of)
 
