@@ -36,9 +36,25 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 WEB_PREFIX = "/app"  # where the web pages are served
 
 
-ROUTERS = tuple(module.router for module in (
-    service, parties, meetings, series, agreements, commitments, recurrences, drafts, search, subscriptions, audit,
-    calendars, figures, themes))
+ROUTERS = tuple(
+    module.router
+    for module in (
+        service,
+        parties,
+        meetings,
+        series,
+        agreements,
+        commitments,
+        recurrences,
+        drafts,
+        search,
+        subscriptions,
+        audit,
+        calendars,
+        figures,
+        themes,
+    )
+)
 
 
 def operations() -> list[APIRoute]:
@@ -61,8 +77,11 @@ class CommitmentsApi(FastAPI):
         return self.openapi_schema
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None,
-               started: Callable[[], Awaitable[None]] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    services: Services | None = None,
+    started: Callable[[], Awaitable[None]] | None = None,
+) -> FastAPI:
     """An app on the given services (tests), or on services built from settings at start-up;
     ``started`` is awaited once they are built, before the app serves (``api.workers``: every
     worker listens once all have started)."""
@@ -103,7 +122,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         """People who open the service's address find the pages."""
         return RedirectResponse(f"{WEB_PREFIX}/", status_code=303)
 
-    app.add_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES, forms_under=WEB_PREFIX,
-                       max_upload_bytes=MAX_UPLOAD_BYTES)
+    app.add_middleware(
+        RequestGuard, max_body_bytes=MAX_BODY_BYTES, forms_under=WEB_PREFIX, max_upload_bytes=MAX_UPLOAD_BYTES
+    )
     app.add_middleware(RetryAfter)
     return app

@@ -94,11 +94,12 @@ class Services:
     def background_jobs(self) -> dict[str, tuple[Callable[[], object], float]]:
         """What the scheduler runs, and every how many seconds; each run leaves a heartbeat."""
         jobs: dict[str, tuple[Callable[[], object], float]] = {}
-        for name, job, interval in (("scanner", self.scanner.tick, self.settings.scan_interval),
-                                    ("dispatcher", self.dispatcher.tick, self.settings.dispatch_interval),
-                                    ("digests", self.mailer.tick,
-                                     self.settings.digest_interval if self.settings.smtp_host else 0),
-                                    ("audit", self.audit_watch.tick, self.settings.audit_check_interval)):
+        for name, job, interval in (
+            ("scanner", self.scanner.tick, self.settings.scan_interval),
+            ("dispatcher", self.dispatcher.tick, self.settings.dispatch_interval),
+            ("digests", self.mailer.tick, self.settings.digest_interval if self.settings.smtp_host else 0),
+            ("audit", self.audit_watch.tick, self.settings.audit_check_interval),
+        ):
             if interval > 0:
                 jobs[name] = (functools.partial(self._beating, name, job), interval)
         return jobs
@@ -125,13 +126,18 @@ class Services:
     def __enter__(self) -> "Services":
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.close()
 
 
-def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True,
-          resolve: Callable[[str, int], list[str]] = system_resolve) -> Services:
+def build(
+    settings: Settings,
+    clock: Clock = system_clock,
+    catch_up: bool = True,
+    resolve: Callable[[str, int], list[str]] = system_resolve,
+) -> Services:
     """Connect to the database the settings name, creating what is missing. ``resolve`` looks up the
     addresses of a webhook's host (the machine's resolver; DNS is outside the machine).
 
@@ -140,11 +146,16 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     """
     engine = create_table_engine(settings.database_url, idle_before_ping=settings.pool_ping_after)
     sqlite = engine.dialect.name == "sqlite"
-    writing_engine = create_table_engine(settings.database_url, durable=True, lock_wait=settings.write_wait) \
-        if sqlite else engine
+    writing_engine = (
+        create_table_engine(settings.database_url, durable=True, lock_wait=settings.write_wait) if sqlite else engine
+    )
     reading_engine = engine if sqlite else create_reading_engine(settings.database_url, settings.pool_ping_after)
-    policy = UrlPolicy(allow_http=settings.webhook_allow_http, allow_loopback=settings.webhook_allow_loopback,
-                       allow_private=settings.webhook_allow_private, resolve=resolve)
+    policy = UrlPolicy(
+        allow_http=settings.webhook_allow_http,
+        allow_loopback=settings.webhook_allow_loopback,
+        allow_private=settings.webhook_allow_private,
+        resolve=resolve,
+    )
     with one_at_a_time(engine):
         schema.upgrade(engine, metadata)
         store = EventStore(event_store_env(settings.database_url), settings.snapshot_interval)
@@ -162,7 +173,9 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     if catch_up:
         for follower in (projector, outbox, audit):
             follower.catch_up()
-    records = Records(store, clock, SqlWriter(writing_engine, store, [projector, outbox, audit], settings.write_wait), reader)
+    records = Records(
+        store, clock, SqlWriter(writing_engine, store, [projector, outbox, audit], settings.write_wait), reader
+    )
     catalogue = SqlCatalogue(reading_engine, events_table=store.recorder.events_table_name)
     beats = Heartbeats(engine, clock)
     keys = KeyStore(engine, clock)
@@ -170,8 +183,9 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
     tracker = Tracker.on(records, ladder, BrokenRecords(reading_engine))
     public_url = settings.public_url or f"http://{settings.host}:{settings.port}"
     reports = ReportReader(settings.report_readers)
-    unsubscribe = UnsubscribeLinks(functools.partial(kept_secret, engine, clock, "unsubscribe-links",
-                                                     UnsubscribeLinks.new_secret), public_url)
+    unsubscribe = UnsubscribeLinks(
+        functools.partial(kept_secret, engine, clock, "unsubscribe-links", UnsubscribeLinks.new_secret), public_url
+    )
     return Services(
         settings=settings,
         store=store,
@@ -182,36 +196,68 @@ def build(settings: Settings, clock: Clock = system_clock, catch_up: bool = True
         drafts=Drafts(tracker, catalogue, reports),
         figures=Figures(tracker.histories, catalogue),
         keys=keys,
-        web_sessions=WebSessions(engine, keys, clock, idle=timedelta(minutes=settings.web_session_idle_minutes),
-                                 lifetime=timedelta(hours=settings.web_session_hours)),
+        web_sessions=WebSessions(
+            engine,
+            keys,
+            clock,
+            idle=timedelta(minutes=settings.web_session_idle_minutes),
+            lifetime=timedelta(hours=settings.web_session_hours),
+        ),
         calendar_feeds=CalendarFeeds(engine, keys, clock),
         idempotency=IdempotencyStore(engine, clock),
         projector=projector,
         catalogue=catalogue,
         scanner=Scanner(records, catalogue, ladder),
         mailer=DigestMailer(
-            engine, Digests(records, catalogue), DigestWriter(settings.mail_from, public_url),
-            SmtpSender(SmtpSettings(settings.smtp_host, settings.smtp_port, settings.smtp_security,
-                                    settings.smtp_username, settings.smtp_password, settings.smtp_timeout,
-                                    settings.smtp_ca_file)),
-            unsubscribe, clock, DigestTime(settings.digest_hour, settings.digest_weekday, settings.digest_time_zone)),
+            engine,
+            Digests(records, catalogue),
+            DigestWriter(settings.mail_from, public_url),
+            SmtpSender(
+                SmtpSettings(
+                    settings.smtp_host,
+                    settings.smtp_port,
+                    settings.smtp_security,
+                    settings.smtp_username,
+                    settings.smtp_password,
+                    settings.smtp_timeout,
+                    settings.smtp_ca_file,
+                )
+            ),
+            unsubscribe,
+            clock,
+            DigestTime(settings.digest_hour, settings.digest_weekday, settings.digest_time_zone),
+        ),
         unsubscribe=unsubscribe,
         subscriptions=subscriptions,
         outbox=outbox,
-        dispatcher=Dispatcher(engine, outbox, clock, DispatchSettings(
-            retry_schedule=retry_schedule(list(settings.webhook_retry_schedule)), timeout=settings.webhook_timeout,
-            failure_window=timedelta(seconds=settings.webhook_failure_window),
-            lease=timedelta(seconds=max(settings.webhook_lease, settings.webhook_timeout + 1)), policy=policy,
-            ca_file=settings.webhook_ca_file)),
+        dispatcher=Dispatcher(
+            engine,
+            outbox,
+            clock,
+            DispatchSettings(
+                retry_schedule=retry_schedule(list(settings.webhook_retry_schedule)),
+                timeout=settings.webhook_timeout,
+                failure_window=timedelta(seconds=settings.webhook_failure_window),
+                lease=timedelta(seconds=max(settings.webhook_lease, settings.webhook_timeout + 1)),
+                policy=policy,
+                ca_file=settings.webhook_ca_file,
+            ),
+        ),
         delivery_log=DeliveryLog(engine, clock),
         audit=audit,
         audit_watch=audit_watch,
-        denials=DenialLog(engine, clock, limit=settings.denial_limit,
-                          retention=timedelta(days=settings.denial_retention_days)),
+        denials=DenialLog(
+            engine, clock, limit=settings.denial_limit, retention=timedelta(days=settings.denial_retention_days)
+        ),
         heartbeats=beats,
-        readiness=Readiness(engine, clock, beats, lambda: (store.recorder.max_notification_id() or 0)
-                            - projector.position(), audit_watch,
-                            {"scanner": settings.scan_interval or 60.0, "dispatcher": settings.dispatch_interval or 2.0}),
+        readiness=Readiness(
+            engine,
+            clock,
+            beats,
+            lambda: (store.recorder.max_notification_id() or 0) - projector.position(),
+            audit_watch,
+            {"scanner": settings.scan_interval or 60.0, "dispatcher": settings.dispatch_interval or 2.0},
+        ),
         engine=engine,
         writing_engine=writing_engine,
         reading_engine=reading_engine,

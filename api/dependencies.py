@@ -47,8 +47,9 @@ async def known_query_parameters(request: Request) -> None:
     for name in request.query_params:
         if name not in known:
             accepted = ", ".join(sorted(known)) or "none"
-            raise UnknownParameter("unknown query parameter {name!r}; this operation takes: {accepted}", name,
-                                   name=name, accepted=accepted)
+            raise UnknownParameter(
+                "unknown query parameter {name!r}; this operation takes: {accepted}", name, name=name, accepted=accepted
+            )
 
 
 async def get_services(request: Request) -> Services:
@@ -143,8 +144,9 @@ def require_commitment_writer(commitment_id: UUID, principal: AnyWriterDep, trac
     """A key limited to some parties changes only the commitments they lead or support."""
     if principal.party_scope is not None:
         commitment = tracker.commitments.get(commitment_id)
-        if not may_change_commitment(principal.party_scope,
-                                     [commitment.lead_party_id, *commitment.supporting_party_ids]):
+        if not may_change_commitment(
+            principal.party_scope, [commitment.lead_party_id, *commitment.supporting_party_ids]
+        ):
             raise Forbidden("this key may change only commitments its parties lead or support")
     return principal
 
@@ -184,8 +186,16 @@ ETAG_FORM = r'^\s*(\*|(W/)?"?[0-9]{1,18}"?)\s*$'  # what If-Match may hold (chec
 KEY_FORM = r"^\s*[!-~]([ -~]{0,253}[!-~])?\s*$"  # and Idempotency-Key: 1 to 255 printable ASCII characters
 
 
-async def if_match(if_match: Annotated[str, Header(alias="If-Match", pattern=ETAG_FORM,  # a string, if sent at all
-                                             description='the ETag you read, e.g. "3"')] = None) -> int | None:  # type: ignore[assignment]
+async def if_match(
+    if_match: Annotated[
+        str,
+        Header(
+            alias="If-Match",
+            pattern=ETAG_FORM,  # a string, if sent at all
+            description='the ETag you read, e.g. "3"',
+        ),
+    ] = None,
+) -> int | None:  # type: ignore[assignment]
     """The version the client expects to change; ``None`` when it did not say (or said ``*``)."""
     digits = "".join(ch for ch in if_match or "" if ch.isdigit())
     return int(digits) if digits else None
@@ -195,9 +205,14 @@ IfMatchDep = Annotated[int | None, Depends(if_match)]
 
 
 async def idempotency_key(
-    idempotency_key: Annotated[str, Header(  # a string, if sent at all
-        alias="Idempotency-Key", pattern=KEY_FORM,
-        description="any unique string: a retry with the same key and body gets the first response")] = None,  # type: ignore[assignment]
+    idempotency_key: Annotated[
+        str,
+        Header(  # a string, if sent at all
+            alias="Idempotency-Key",
+            pattern=KEY_FORM,
+            description="any unique string: a retry with the same key and body gets the first response",
+        ),
+    ] = None,  # type: ignore[assignment]
 ) -> str | None:
     """The client's key for retrying a creation safely (``None``: not given)."""
     return None if idempotency_key is None else idempotency_key.strip().strip('"') or None

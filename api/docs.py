@@ -18,21 +18,31 @@ SWAGGER_UI = files("fastapi_swagger").joinpath("resources")
 
 
 def _policy(page: str) -> str:
-    inline = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
-                      for script in re.findall(r"<script>(.*?)</script>", page, re.DOTALL))
-    return (f"default-src 'self'; script-src 'self' {inline}; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+    inline = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
+        for script in re.findall(r"<script>(.*?)</script>", page, re.DOTALL)
+    )
+    return (
+        f"default-src 'self'; script-src 'self' {inline}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    )
 
 
 def install(app: FastAPI) -> None:
     app.mount(ASSETS, StaticFiles(directory=str(SWAGGER_UI)), name="docs-assets")
-    body = get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title}: API",
-                               swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
-                               swagger_css_url=f"{ASSETS}/swagger-ui.css",
-                               swagger_favicon_url=f"{ASSETS}/favicon-32x32.png").body
+    body = get_swagger_ui_html(
+        openapi_url=app.openapi_url or "/openapi.json",
+        title=f"{app.title}: API",
+        swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
+        swagger_css_url=f"{ASSETS}/swagger-ui.css",
+        swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
+    ).body
     page = bytes(body).decode()
-    headers = {"Content-Security-Policy": _policy(page), "X-Content-Type-Options": "nosniff",
-               "Referrer-Policy": "same-origin"}
+    headers = {
+        "Content-Security-Policy": _policy(page),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+    }
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

@@ -38,8 +38,11 @@ def chosen(format_name: str | None, accept: str | None) -> str:
         media = ALIASES.get(media, media)
         if media in EXTENSIONS:
             return media
-    raise NotAcceptable("this list is exported as {media}: ask for one in Accept, or with ?format={names}",
-                        media=", ".join(FORMATS.values()), names="|".join(FORMATS))
+    raise NotAcceptable(
+        "this list is exported as {media}: ask for one in Accept, or with ?format={names}",
+        media=", ".join(FORMATS.values()),
+        names="|".join(FORMATS),
+    )
 
 
 def csv_lines(columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Iterator[bytes]:
@@ -100,12 +103,17 @@ def workbook(columns: tuple[str, ...], rows: Iterable[dict[str, Any]], right_to_
             yield chunk
 
 
-def streamed(media: str, commitments: Iterable[dict[str, Any]], names: exported.Names, right_to_left: bool) -> StreamingResponse:
+def streamed(
+    media: str, commitments: Iterable[dict[str, Any]], names: exported.Names, right_to_left: bool
+) -> StreamingResponse:
     """The commitments in the chosen format, as a download streamed while it is written."""
     if media == JSONL:
         body = json_lines(commitments)
     else:
         rows = (exported.row(c, names) for c in commitments)
         body = csv_lines(exported.COLUMNS, rows) if media == CSV else workbook(exported.COLUMNS, rows, right_to_left)
-    return StreamingResponse(body, media_type=media + ("" if media == XLSX else "; charset=utf-8"),
-                             headers={"Content-Disposition": f'attachment; filename="commitments.{EXTENSIONS[media]}"'})
+    return StreamingResponse(
+        body,
+        media_type=media + ("" if media == XLSX else "; charset=utf-8"),
+        headers={"Content-Disposition": f'attachment; filename="commitments.{EXTENSIONS[media]}"'},
+    )

@@ -62,16 +62,30 @@ class RequestGuard:
             return
         path = scope.get("path", "")
         if "\x00" in path or b"%00" in scope.get("raw_path", b"").lower() or b"%00" in scope.get("query_string", b""):
-            await _answer(scope, receive, send, 400, "invalid-character", "The request holds a NUL character",
-                          "a path or query parameter cannot hold a NUL character (%00)")
+            await _answer(
+                scope,
+                receive,
+                send,
+                400,
+                "invalid-character",
+                "The request holds a NUL character",
+                "a path or query parameter cannot hold a NUL character (%00)",
+            )
             return
         media_type = _media_type(scope)
         upload = self._takes_upload(path, media_type)
         limit = self.max_upload_bytes if upload else self.max_body_bytes
         declared = _declared_length(scope)
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _answer(scope, receive, send, 413, "payload-too-large", "The request body is too large",
-                          f"send at most {limit} bytes")
+            await _answer(
+                scope,
+                receive,
+                send,
+                413,
+                "payload-too-large",
+                "The request body is too large",
+                f"send at most {limit} bytes",
+            )
             return
         chunks: list[bytes] = []
         received = 0
@@ -83,16 +97,34 @@ class RequestGuard:
             chunk = message.get("body", b"")
             received += len(chunk)
             if received > limit:  # stop reading: what was sent beyond is never read
-                await _answer(scope, receive, send, 413, "payload-too-large", "The request body is too large",
-                              f"send at most {limit} bytes")
+                await _answer(
+                    scope,
+                    receive,
+                    send,
+                    413,
+                    "payload-too-large",
+                    "The request body is too large",
+                    f"send at most {limit} bytes",
+                )
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        if body and not reads_json(media_type) and not upload and not (
-                media_type == FORM_TYPE and path.startswith(self.forms_under)):
-            await _answer(scope, receive, send, 415, "unsupported-media-type", "The body is not JSON",
-                          "send the body as JSON, with 'Content-Type: application/json'")
+        if (
+            body
+            and not reads_json(media_type)
+            and not upload
+            and not (media_type == FORM_TYPE and path.startswith(self.forms_under))
+        ):
+            await _answer(
+                scope,
+                receive,
+                send,
+                415,
+                "unsupported-media-type",
+                "The body is not JSON",
+                "send the body as JSON, with 'Content-Type: application/json'",
+            )
             return
         replayed = False
 

@@ -31,8 +31,11 @@ def calendar(agenda: Agenda, names: Names, name: str, now: datetime, links: str)
         event.add("last-modified", datetime.fromisoformat(c["modified_at"].replace("Z", "+00:00")))
         event.add("sequence", c["version"])
         event.add("categories", ["overdue" if c["overdue"] else c["status"]])
-        event.add("description", f"Due {c['due_at']} ({c['due'].get('time_zone') or 'UTC'}); status {c['status']}"
-                                 + (f"; {c['progress']['percent']}% done" if c["progress"] else ""))
+        event.add(
+            "description",
+            f"Due {c['due_at']} ({c['due'].get('time_zone') or 'UTC'}); status {c['status']}"
+            + (f"; {c['progress']['percent']}% done" if c["progress"] else ""),
+        )
         event.add("transp", "TRANSPARENT")
         if links:
             event.add("url", f"{links}/commitments/{c['id']}")
@@ -46,8 +49,9 @@ def calendar(agenda: Agenda, names: Names, name: str, now: datetime, links: str)
         event.add("dtstamp", now.astimezone(UTC))
         event.add("sequence", m["version"])
         venue = m["venue"]
-        event.add("location", ", ".join(part for part in (venue.get("name"), venue.get("city"), venue.get("country"))
-                                        if part))
+        event.add(
+            "location", ", ".join(part for part in (venue.get("name"), venue.get("city"), venue.get("country")) if part)
+        )
         if links:
             event.add("url", f"{links}/meetings/{m['id']}")
         feed.add_component(event)

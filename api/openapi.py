@@ -32,11 +32,20 @@ DESCRIPTIONS = {
     429: "too many requests with bad keys from this address: retry after Retry-After seconds",
     503: "busy (nothing was stored) or the database connection was lost: retry after Retry-After seconds",
 }
-_REFUSING = {dependencies.require_writer, dependencies.require_unlimited_writer,
-             dependencies.require_commitment_writer, dependencies.require_admin, dependencies.require_auditor}
+_REFUSING = {
+    dependencies.require_writer,
+    dependencies.require_unlimited_writer,
+    dependencies.require_commitment_writer,
+    dependencies.require_admin,
+    dependencies.require_auditor,
+}
 _RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before retrying", "schema": {"type": "integer"}}}
-_ETAG = {"ETag": {"description": 'the version of the resource, e.g. "3": send it back as If-Match',
-                  "schema": {"type": "string"}}}
+_ETAG = {
+    "ETag": {
+        "description": 'the version of the resource, e.g. "3": send it back as If-Match',
+        "schema": {"type": "string"},
+    }
+}
 
 
 def _calls(dependant: Dependant) -> set[Any]:
@@ -79,8 +88,14 @@ def _hoisted(model_schema: dict[str, Any], components: dict[str, Any]) -> dict[s
 
 def document(app: FastAPI, operations: list[APIRoute]) -> dict[str, Any]:
     """The app's OpenAPI document, completed for its ``operations`` (the app's own routes)."""
-    schema = get_openapi(title=app.title, version=app.version, summary=app.summary, description=app.description,
-                         routes=app.routes, tags=app.openapi_tags)
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        summary=app.summary,
+        description=app.description,
+        routes=app.routes,
+        tags=app.openapi_tags,
+    )
     components = schema.setdefault("components", {})
     models = components.setdefault("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):
@@ -88,7 +103,12 @@ def document(app: FastAPI, operations: list[APIRoute]) -> dict[str, Any]:
     models["Problem"] = _hoisted(Problem.model_json_schema(ref_template="#/components/schemas/{model}"), models)
     components["securitySchemes"] = {
         "bearer": {"type": "http", "scheme": "bearer", "description": "an API key: Authorization: Bearer cmk_…"},
-        "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key", "description": "the same key, otherwise sent"},
+        "apiKey": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-API-Key",
+            "description": "the same key, otherwise sent",
+        },
     }
     problem = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for route in operations:

@@ -48,8 +48,9 @@ log = logging.getLogger("commitments.api")
 class ApiProblem(Refusal):
     """An error of the HTTP layer itself (credentials, headers, idempotency keys)."""
 
-    def __init__(self, template: str, field: str | None = None, headers: dict[str, str] | None = None,
-                 **values: object) -> None:
+    def __init__(
+        self, template: str, field: str | None = None, headers: dict[str, str] | None = None, **values: object
+    ) -> None:
         super().__init__(template, field, **values)
         self.headers = headers or {}
 
@@ -85,8 +86,11 @@ class NotAcceptable(ApiProblem):
 
 class TooManyAttempts(ApiProblem):
     def __init__(self, wait_seconds: int) -> None:
-        super().__init__("too many requests with bad keys from this address: retry in {seconds} s",
-                         headers={"Retry-After": str(wait_seconds)}, seconds=wait_seconds)
+        super().__init__(
+            "too many requests with bad keys from this address: retry in {seconds} s",
+            headers={"Retry-After": str(wait_seconds)},
+            seconds=wait_seconds,
+        )
 
 
 # error class -> (status, problem type slug, title)
@@ -120,8 +124,10 @@ PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (StillInProgress, 503, "in-progress", "The request with this Idempotency-Key is still being carried out"),
 ]
 HANDLED = tuple(row[0] for row in PROBLEMS)
-HEADER_FORMS = {"If-Match": 'If-Match must be an ETag such as "3"',
-                "Idempotency-Key": "Idempotency-Key is 1 to 255 printable ASCII characters"}
+HEADER_FORMS = {
+    "If-Match": 'If-Match must be an ETag such as "3"',
+    "Idempotency-Key": "Idempotency-Key is 1 to 255 printable ASCII characters",
+}
 
 
 class ProblemResponse(JSONResponse):
@@ -132,11 +138,17 @@ class ProblemResponse(JSONResponse):
 
     def render(self, content: Any) -> bytes:
         return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode(
-            "utf-8", "backslashreplace")
+            "utf-8", "backslashreplace"
+        )
 
 
 def problem(
-    status: int, slug: str, title: str, detail: str, instance: str, headers: dict[str, str] | None = None,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    instance: str,
+    headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
     body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail, "instance": instance}
@@ -151,8 +163,14 @@ def log_denial(request: Request, status: int, reason: str) -> None:
         return
     principal = getattr(request.state, "principal", None)
     try:
-        services.denials.record(None if principal is None else principal.id, request.method, request.url.path, status,
-                                reason, request.client.host if request.client else None)
+        services.denials.record(
+            None if principal is None else principal.id,
+            request.method,
+            request.url.path,
+            status,
+            reason,
+            request.client.host if request.client else None,
+        )
     except Exception:
         log.exception("could not log a denied request")
 
@@ -200,8 +218,10 @@ def _from_error(request: Request, error: Exception) -> JSONResponse:
         log.warning("database connection lost on %s %s: %s", request.method, request.url.path, error)
         _start_afresh(request)
         headers = {"Retry-After": "1"}
-        detail = ("the connection to the database was lost and is being replaced: retry shortly (a write sent "
-                  "again with the same Idempotency-Key is not done twice)")
+        detail = (
+            "the connection to the database was lost and is being replaced: retry shortly (a write sent "
+            "again with the same Idempotency-Key is not done twice)"
+        )
     elif status == 503:
         log.warning("busy on %s %s: %s", request.method, request.url.path, error)
         headers, detail = {"Retry-After": "1"}, "too many requests at once: nothing was stored; retry shortly"
@@ -219,16 +239,36 @@ def _field(location: tuple[Any, ...]) -> str:
 def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
     errors = [{"field": _field(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")} for e in error.errors()]
     if any(e.get("type") == "json_invalid" for e in error.errors()):
-        return problem(400, "malformed-json", "The body is not valid JSON", "the request body is not valid JSON",
-                       request.url.path, errors=errors)
+        return problem(
+            400,
+            "malformed-json",
+            "The body is not valid JSON",
+            "the request body is not valid JSON",
+            request.url.path,
+            errors=errors,
+        )
     if error.errors() and all(tuple(e.get("loc", ()))[:1] == ("header",) for e in error.errors()):
         first = errors[0]
         detail = HEADER_FORMS.get(first["field"], f"{first['field']}: {first['message']}")
-        return problem(400, "malformed-header", "A request header is malformed", detail, request.url.path,
-                       field=first["field"], errors=errors)
+        return problem(
+            400,
+            "malformed-header",
+            "A request header is malformed",
+            detail,
+            request.url.path,
+            field=first["field"],
+            errors=errors,
+        )
     first = errors[0] if errors else {"field": "body", "message": "invalid"}
-    return problem(422, "invalid-value", "A value is not valid", f"{first['field']}: {first['message']}",
-                   request.url.path, field=first["field"], errors=errors)
+    return problem(
+        422,
+        "invalid-value",
+        "A value is not valid",
+        f"{first['field']}: {first['message']}",
+        request.url.path,
+        field=first["field"],
+        errors=errors,
+    )
 
 
 def _http(request: Request, error: StarletteHTTPException, allowed_methods: Callable[[str], list[str]]) -> Response:
@@ -236,12 +276,24 @@ def _http(request: Request, error: StarletteHTTPException, allowed_methods: Call
         allow = {"Allow": ", ".join(allowed_methods(request.url.path))}
         if request.method == "OPTIONS":
             return Response(status_code=204, headers=allow)
-        return problem(405, "method-not-allowed", "Method not allowed",
-                       f"{request.method} is not answered here; use {allow['Allow']}", request.url.path, allow)
+        return problem(
+            405,
+            "method-not-allowed",
+            "Method not allowed",
+            f"{request.method} is not answered here; use {allow['Allow']}",
+            request.url.path,
+            allow,
+        )
     titles = {404: "Not found"}
     slug = {404: "not-found"}.get(error.status_code, "http-error")
-    return problem(error.status_code, slug, titles.get(error.status_code, "HTTP error"), str(error.detail),
-                   request.url.path, getattr(error, "headers", None))
+    return problem(
+        error.status_code,
+        slug,
+        titles.get(error.status_code, "HTTP error"),
+        str(error.detail),
+        request.url.path,
+        getattr(error, "headers", None),
+    )
 
 
 def _database_error(request: Request, error: Exception) -> JSONResponse:
@@ -250,8 +302,7 @@ def _database_error(request: Request, error: Exception) -> JSONResponse:
 
 def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return problem(500, "internal-error", "Internal error", "the service failed; the error is logged",
-                   request.url.path)
+    return problem(500, "internal-error", "Internal error", "the service failed; the error is logged", request.url.path)
 
 
 def install(app: FastAPI, allowed_methods: Callable[[str], list[str]]) -> None:
@@ -260,6 +311,8 @@ def install(app: FastAPI, allowed_methods: Callable[[str], list[str]]) -> None:
         app.add_exception_handler(cls, _from_error)
     app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
-    app.add_exception_handler(StarletteHTTPException,  # type: ignore[arg-type]
-                              lambda request, error: _http(request, error, allowed_methods))
+    app.add_exception_handler(
+        StarletteHTTPException,  # type: ignore[arg-type]
+        lambda request, error: _http(request, error, allowed_methods),
+    )
     app.add_exception_handler(Exception, _unexpected)

@@ -51,8 +51,14 @@ def plain_json(views: Any, status_code: int = 200, location: str | None = None) 
 
 
 def page(result: Results) -> JSONResponse:
-    return JSONResponse({"items": result.items, "next_cursor": result.next_cursor, "total": result.total,
-                         "total_exact": result.total_exact})
+    return JSONResponse(
+        {
+            "items": result.items,
+            "next_cursor": result.next_cursor,
+            "total": result.total,
+            "total_exact": result.total_exact,
+        }
+    )
 
 
 def created(

@@ -68,8 +68,12 @@ def _text_form(max_length: int) -> dict[str, Any]:
     """A text as the domain accepts it (``domain.text.clean_text``): the document states the rule, the
     domain checks it (with a message that says what to change). A name is one line."""
     refused = refused_characters() + ("\\n\\r\\u2028\\u2029" if max_length <= SHORT_TEXT_MAX else "")
-    return {"type": "string", "minLength": 1, "maxLength": max_length,
-            "pattern": f"^[^{refused}]*[^{refused}\\s][^{refused}]*$"}
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": max_length,
+        "pattern": f"^[^{refused}]*[^{refused}\\s][^{refused}]*$",
+    }
 
 
 # Names and titles; longer texts (which keep the joiners some languages need); whole documents.
@@ -82,10 +86,12 @@ Language = Annotated[str, WithJsonSchema({"type": "string", "pattern": LANGUAGE_
 
 def _written(what: str) -> Callable[[object], object]:
     """A value that JSON must give as a string (a day as "2024-06-30", never the number 0)."""
+
     def check(value: object) -> object:
         if not isinstance(value, str):
             raise ValueError(f"{what} is written as a string, not as {type(value).__name__}")
         return value
+
     return check
 
 
@@ -101,8 +107,9 @@ def _day(value: object) -> object:
     return value
 
 
-Day = Annotated[date, BeforeValidator(_day),
-                WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_FORM})]
+Day = Annotated[date, BeforeValidator(_day), WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_FORM})]
+
+
 def _whole(value: object, info: ValidationInfo) -> object:
     """A whole number given as one: not true, 1.0 or "1" (a web form's fields are all text: there,
     "1" is read as the API would read 1)."""
@@ -213,8 +220,10 @@ class RowIn(Schema):
 
 class PartyCreate(Schema):
     names: NameIn
-    acronym: str | None = Field(default=None, description="unique, any case; without one, the party is identified "
-                                                         "by its authentic name as searches fold it")
+    acronym: str | None = Field(
+        default=None,
+        description="unique, any case; without one, the party is identified by its authentic name as searches fold it",
+    )
     kind: PartyKindName
     parent_id: UUID | None = None
 
@@ -227,9 +236,16 @@ class StepIn(Schema):
 class LadderChange(Schema):
     """A party's own escalation ladder for the commitments it leads (``steps: null``: the deployment's)."""
 
-    steps: list[StepIn] | None = Field(max_length=MOST_STEPS, examples=[[
-        {"days": 0, "to": "lead_party"}, {"days": 30, "to": "parent_organisation"},
-        {"days": 90, "to": "meeting_chairs"}]])
+    steps: list[StepIn] | None = Field(
+        max_length=MOST_STEPS,
+        examples=[
+            [
+                {"days": 0, "to": "lead_party"},
+                {"days": 30, "to": "parent_organisation"},
+                {"days": 90, "to": "meeting_chairs"},
+            ]
+        ],
+    )
     reason: Words | None = None
 
 
@@ -278,8 +294,11 @@ class AgreementCreate(Schema):
     text: TextIn | None = None
     validity: PeriodIn | None = None
     rows: list[RowIn] = Field(default_factory=list, max_length=MANY)
-    adopted_on: Day | None = Field(default=None, description="the day it was adopted; defaults to the "
-                                    "meeting's last day (or the day recorded, if the meeting has not ended)")
+    adopted_on: Day | None = Field(
+        default=None,
+        description="the day it was adopted; defaults to the "
+        "meeting's last day (or the day recorded, if the meeting has not ended)",
+    )
 
     def inputs(self) -> dict[str, object]:
         return {
@@ -309,19 +328,29 @@ class CommitmentCreate(Schema):
     row_number: Count | None = None
     clause: Name | None = None
     quote: TextIn | None = Field(default=None, description="the verbatim words of the source")
-    due: DueIn | None = Field(default=None, description="defaults to the matrix row's timeframe; without either, "
-                              "the commitment is open-ended: never due soon or overdue")
+    due: DueIn | None = Field(
+        default=None,
+        description="defaults to the matrix row's timeframe; without either, "
+        "the commitment is open-ended: never due soon or overdue",
+    )
     follow_up: FollowUpIn | None = None
     status: Literal["draft", "agreed", "noted"] = Field(default="draft", description="how it was recorded")
-    reminder_days: list[Count] | None = Field(default=None, max_length=20,
-                                            description="days before the due to tell subscribers (default 30 and 7)")
-    made_on: Day | None = Field(default=None, description="the day the promise was made; defaults to the "
-                                 "meeting's last day (or the day recorded, if the meeting has not ended)")
-    review_on: Day | None = Field(default=None, description="the day the lead party wants to look at it again: "
-                                   "a commitment.review_due fact and webhook then")
+    reminder_days: list[Count] | None = Field(
+        default=None, max_length=20, description="days before the due to tell subscribers (default 30 and 7)"
+    )
+    made_on: Day | None = Field(
+        default=None,
+        description="the day the promise was made; defaults to the "
+        "meeting's last day (or the day recorded, if the meeting has not ended)",
+    )
+    review_on: Day | None = Field(
+        default=None,
+        description="the day the lead party wants to look at it again: a commitment.review_due fact and webhook then",
+    )
     notes: Words | None = Field(default=None, description="the coordinator's remarks")
-    weight: Count | None = Field(default=None, ge=1, le=MOST_WEIGHT,
-                               description="its weight in roll-ups (default: 1, as every other)")
+    weight: Count | None = Field(
+        default=None, ge=1, le=MOST_WEIGHT, description="its weight in roll-ups (default: 1, as every other)"
+    )
 
     def inputs(self) -> dict[str, object]:
         return {
@@ -363,23 +392,32 @@ class RecurrenceCreate(Schema):
     lead_party_id: UUID
     meeting_id: UUID
     every_months: Count | None = Field(default=None, ge=1, le=120)
-    every: Name | None = Field(default=None, examples=["every six months", "كل ستة أشهر"],
-                               description="how often, as people write it (instead of every_months)")
-    first_due: Day | None = Field(default=None, description="the last day the first occurrence allows; defaults "
-                                  "to one period after the meeting's last day")
+    every: Name | None = Field(
+        default=None,
+        examples=["every six months", "كل ستة أشهر"],
+        description="how often, as people write it (instead of every_months)",
+    )
+    first_due: Day | None = Field(
+        default=None,
+        description="the last day the first occurrence allows; defaults to one period after the meeting's last day",
+    )
     until: Day = Field(description="no occurrence is due after this day")
     kind: Literal["action", "clause"] = "action"
     supporting_party_ids: list[UUID] = Field(default_factory=list, max_length=MANY)
     agreement_id: UUID | None = None
     row_number: Count | None = None
     status: Literal["draft", "agreed", "noted"] = Field(default="draft", description="how each occurrence is recorded")
-    reminder_days: list[Count] | None = Field(default=None, max_length=20,
-                                            description="days before each due to tell subscribers (default 30 and 7)")
+    reminder_days: list[Count] | None = Field(
+        default=None, max_length=20, description="days before each due to tell subscribers (default 30 and 7)"
+    )
     notes: Words | None = None
 
     def inputs(self) -> dict[str, object]:
-        return {**self.model_dump(exclude={"text"}), "text": self.text.input(),
-                "supporting_party_ids": list(self.supporting_party_ids)}
+        return {
+            **self.model_dump(exclude={"text"}),
+            "text": self.text.input(),
+            "supporting_party_ids": list(self.supporting_party_ids),
+        }
 
 
 class ScheduleChange(Schema):
@@ -426,8 +464,9 @@ class ProgressReport(Schema):
 
 class DueRevision(Schema):
     due: DueIn | None = Field(description="the new due; null leaves the commitment open-ended")
-    reason: Words | None = Field(default=None, description="needed, except to give an open-ended commitment its "
-                                 "first due")
+    reason: Words | None = Field(
+        default=None, description="needed, except to give an open-ended commitment its first due"
+    )
 
 
 class Correction(Schema):
@@ -438,8 +477,13 @@ class Correction(Schema):
     reason: Words = Field(description="why the record was wrong")
 
     def inputs(self) -> dict[str, object]:
-        return {"text": text_input(self.text), "lead_party_id": self.lead_party_id,
-                "supporting_party_ids": self.supporting_party_ids, "notes": self.notes, "reason": self.reason}
+        return {
+            "text": text_input(self.text),
+            "lead_party_id": self.lead_party_id,
+            "supporting_party_ids": self.supporting_party_ids,
+            "notes": self.notes,
+            "reason": self.reason,
+        }
 
 
 class ReviewSchedule(Schema):
@@ -490,9 +534,11 @@ class Figures(Answer):
     escalated: int
     counted: int = Field(description="those that count towards progress: not draft, noted, cancelled or superseded")
     weight: int = Field(description="their weights added (a commitment without a weight counts 1)")
-    progress: float | None = Field(description="their weighted completion in percent: fulfilled or delivered 100, "
-                                   "partially fulfilled its progress (else 50), not fulfilled 0, open ones their "
-                                   "progress; null: none counts")
+    progress: float | None = Field(
+        description="their weighted completion in percent: fulfilled or delivered 100, "
+        "partially fulfilled its progress (else 50), not fulfilled 0, open ones their "
+        "progress; null: none counts"
+    )
     assessed: int
     fulfilled: int
     completion_rate: float | None = Field(description="fulfilled among the assessed, in percent")
@@ -558,9 +604,13 @@ class History(Answer):
     id: str
     events: list[EventView]
     next_cursor: str | None
-    integrity: dict[str, Any] | None = Field(default=None, description=(
-        "null, or what the audit chain's watcher found: an altered or inserted event of this record "
-        "(intact: false, first_broken_position, problem, detected_at)"))
+    integrity: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "null, or what the audit chain's watcher found: an altered or inserted event of this record "
+            "(intact: false, first_broken_position, problem, detected_at)"
+        ),
+    )
 
 
 class Timeline(Answer):

@@ -118,6 +118,11 @@ def _work(host: str, port: int, log_level: str, ready: threading.Barrier | None)
         except threading.BrokenBarrierError:
             log.warning("the other workers did not start within %s s: listening anyway", READY_WAIT)
 
-    config = uvicorn.Config(create_app(started=others_started), host=host, port=port, log_level=log_level,
-                            **configuration.read().proxy_settings())  # type: ignore[arg-type]
+    config = uvicorn.Config(
+        create_app(started=others_started),
+        host=host,
+        port=port,
+        log_level=log_level,
+        **configuration.read().proxy_settings(),
+    )  # type: ignore[arg-type]
     uvicorn.Server(config).run(sockets=[reuse_port_socket(host, port)])

@@ -23,9 +23,17 @@ class Agreements:
         self.parties = parties
 
     def adopt(
-        self, actor: str, meeting_id: UUID, title: TextInput, kind: str, adopted_by: Sequence[UUID],
-        text: TextInput | None = None, validity: PeriodInput | None = None, rows: Sequence[RowInput] = (),
-        adopted_on: date | None = None, agreement_id: UUID | None = None,
+        self,
+        actor: str,
+        meeting_id: UUID,
+        title: TextInput,
+        kind: str,
+        adopted_by: Sequence[UUID],
+        text: TextInput | None = None,
+        validity: PeriodInput | None = None,
+        rows: Sequence[RowInput] = (),
+        adopted_on: date | None = None,
+        agreement_id: UUID | None = None,
     ) -> AgreementView:
         meeting = self.records.ref(Meeting, meeting_id, "meeting_id")
         agreement_kind = choice(AgreementKind, kind, "kind")
@@ -34,42 +42,76 @@ class Agreements:
         Agreement.check_adoption(agreement_kind, parties, period)
         when = self.records.now()
         agreement = new(
-            Agreement, Agreement.Adopted, agreement_id,
-            meeting_id=meeting.id, title=translation.name(title, "title"), kind=agreement_kind, adopted_by=parties,
-            text=translation.optional_text(text, "text"), validity=period,
-            adopted_on=meeting.dates.outcome_day(adopted_on, when.date(), "adopted_on"), actor=actor, timestamp=when,
+            Agreement,
+            Agreement.Adopted,
+            agreement_id,
+            meeting_id=meeting.id,
+            title=translation.name(title, "title"),
+            kind=agreement_kind,
+            adopted_by=parties,
+            text=translation.optional_text(text, "text"),
+            validity=period,
+            adopted_on=meeting.dates.outcome_day(adopted_on, when.date(), "adopted_on"),
+            actor=actor,
+            timestamp=when,
         )
         for index, row in enumerate(rows):
             self._add_row(agreement, meeting, row, actor, when, f"rows[{index}]")
         return AgreementView.of(self.records.create(agreement))
 
-    def _add_row(self, agreement: Agreement, meeting: Meeting, row: RowInput, actor: str, when: datetime,
-                 field: str) -> None:
+    def _add_row(
+        self, agreement: Agreement, meeting: Meeting, row: RowInput, actor: str, when: datetime, field: str
+    ) -> None:
         agreement.add_row(
             activity=translation.text(row.activity, f"{field}.activity"),
             lead_party_id=self.records.ref(Party, row.lead_party_id, f"{field}.lead_party_id").id,
             partner_party_ids=self.parties.check(row.partner_party_ids, f"{field}.partner_party_ids"),
             timeframe=translation.optional_due(row.timeframe, meeting.venue.time_zone, f"{field}.timeframe"),
-            actor=actor, when=when,
+            actor=actor,
+            when=when,
         )
 
-    def add_row(self, agreement_id: UUID, actor: str, row: RowInput, expected_version: int | None = None) -> AgreementView:
+    def add_row(
+        self, agreement_id: UUID, actor: str, row: RowInput, expected_version: int | None = None
+    ) -> AgreementView:
         """Add a row to an action matrix (activity, lead party, partners, timeframe)."""
         meeting = self.records.get(Meeting, self.records.get(Agreement, agreement_id).meeting_id)
-        return AgreementView.of(self.records.change(
-            Agreement, agreement_id, expected_version, lambda a, when: self._add_row(a, meeting, row, actor, when, "row")))
+        return AgreementView.of(
+            self.records.change(
+                Agreement,
+                agreement_id,
+                expected_version,
+                lambda a, when: self._add_row(a, meeting, row, actor, when, "row"),
+            )
+        )
 
-    def correct(self, agreement_id: UUID | str, actor: str, reason: str | None, title: TextInput | None = None,
-                adopted_by: Sequence[UUID] | None = None, expected_version: int | None = None) -> AgreementView:
+    def correct(
+        self,
+        agreement_id: UUID | str,
+        actor: str,
+        reason: str | None,
+        title: TextInput | None = None,
+        adopted_by: Sequence[UUID] | None = None,
+        expected_version: int | None = None,
+    ) -> AgreementView:
         """Correct what the record says of an agreement where it was written wrong (its title, who
         adopted it), with a reason; a correction that changes nothing stores nothing."""
         why = translation.reason(reason)
         name = None if title is None else translation.name(title, "title")
         parties = None if adopted_by is None else self.parties.check(adopted_by, "adopted_by")
-        return AgreementView.of(self.records.change(
-            Agreement, agreement_id, expected_version, lambda a, when: a.correct(why, actor, when, name, parties)))
+        return AgreementView.of(
+            self.records.change(
+                Agreement, agreement_id, expected_version, lambda a, when: a.correct(why, actor, when, name, parties)
+            )
+        )
 
-    def get(self, agreement_id: UUID | str, version: int | None = None, as_of: datetime | None = None,
-            axis: str = "recorded") -> AgreementView:
-        return self.histories.marked(AgreementView.of(self.histories.read(Agreement, agreement_id, version, as_of,
-                                                                           axis)))
+    def get(
+        self,
+        agreement_id: UUID | str,
+        version: int | None = None,
+        as_of: datetime | None = None,
+        axis: str = "recorded",
+    ) -> AgreementView:
+        return self.histories.marked(
+            AgreementView.of(self.histories.read(Agreement, agreement_id, version, as_of, axis))
+        )

@@ -24,8 +24,13 @@ class Agenda:
 
 def agenda(histories: Histories, catalogue: Catalogue, parties: frozenset[str] | None) -> Agenda:
     """``parties``: only what these parties lead, support or take part in (``None``: everything)."""
-    commitments = list(matching(histories, catalogue, CommitmentFilter(
-        statuses=sorted(s.value for s in OPEN), has_due=True, any_party=parties, sort="due")))
+    commitments = list(
+        matching(
+            histories,
+            catalogue,
+            CommitmentFilter(statuses=sorted(s.value for s in OPEN), has_due=True, any_party=parties, sort="due"),
+        )
+    )
     meetings: dict[str, dict[str, Any]] = {}
     for party in sorted(parties) if parties is not None else [None]:
         query = MeetingFilter(statuses=list(TO_BE_HELD), party=None if party is None else UUID(party), limit=MAX_LIMIT)

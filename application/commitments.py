@@ -52,23 +52,58 @@ def review_at(day: date | None, due: Due | None, meeting: Meeting) -> datetime |
 
 
 def made(
-    meeting: Meeting, agreement: Agreement | None, row_number: int | None, kind: CommitmentKind,
-    text: MultilingualText, lead_party_id: UUID, supporting: tuple[UUID, ...], due: Due | None,
-    follow_up: FollowUp | None, status: Status, reminders: tuple[int, ...], made_on: date | None,
-    review_on: date | None, clause: str | None, quote: MultilingualText | None, notes: str | None, actor: str,
-    when: datetime, commitment_id: UUID | None = None, recurrence_id: UUID | None = None, weight: int | None = None,
+    meeting: Meeting,
+    agreement: Agreement | None,
+    row_number: int | None,
+    kind: CommitmentKind,
+    text: MultilingualText,
+    lead_party_id: UUID,
+    supporting: tuple[UUID, ...],
+    due: Due | None,
+    follow_up: FollowUp | None,
+    status: Status,
+    reminders: tuple[int, ...],
+    made_on: date | None,
+    review_on: date | None,
+    clause: str | None,
+    quote: MultilingualText | None,
+    notes: str | None,
+    actor: str,
+    when: datetime,
+    commitment_id: UUID | None = None,
+    recurrence_id: UUID | None = None,
+    weight: int | None = None,
 ) -> Commitment:
     """A new commitment made at ``meeting`` (of ``agreement``), its inputs checked and translated."""
     Commitment.check_new(kind, lead_party_id, supporting, follow_up, status)
     return new(
-        Commitment, Commitment.Recorded, commitment_id,  # type: ignore[attr-defined]
-        kind=kind, text=text, lead_party_id=lead_party_id, supporting_party_ids=supporting,
-        provenance=Provenance(meeting_id=meeting.id, agreement_id=None if agreement is None else agreement.id,
-                              row_number=row_number, clause=clause, quote=quote, recurrence_id=recurrence_id),
-        due=due, due_at=None if due is None else due.resolve(meeting.dates.ends_on), follow_up=follow_up,
-        status=status, reminder_days=reminders, made_on=meeting.dates.outcome_day(made_on, when.date(), "made_on"),
-        review_on=review_on, review_at=review_at(review_on, due, meeting), notes=notes, weight=weight_of(weight),
-        actor=actor, timestamp=when,
+        Commitment,
+        Commitment.Recorded,
+        commitment_id,  # type: ignore[attr-defined]
+        kind=kind,
+        text=text,
+        lead_party_id=lead_party_id,
+        supporting_party_ids=supporting,
+        provenance=Provenance(
+            meeting_id=meeting.id,
+            agreement_id=None if agreement is None else agreement.id,
+            row_number=row_number,
+            clause=clause,
+            quote=quote,
+            recurrence_id=recurrence_id,
+        ),
+        due=due,
+        due_at=None if due is None else due.resolve(meeting.dates.ends_on),
+        follow_up=follow_up,
+        status=status,
+        reminder_days=reminders,
+        made_on=meeting.dates.outcome_day(made_on, when.date(), "made_on"),
+        review_on=review_on,
+        review_at=review_at(review_on, due, meeting),
+        notes=notes,
+        weight=weight_of(weight),
+        actor=actor,
+        timestamp=when,
     )
 
 
@@ -79,12 +114,27 @@ class Commitments:
         self.parties = parties
 
     def record(
-        self, actor: str, text: TextInput, lead_party_id: UUID, meeting_id: UUID, kind: str = "action",
-        supporting_party_ids: Sequence[UUID] = (), agreement_id: UUID | None = None, row_number: int | None = None,
-        clause: str | None = None, quote: TextInput | None = None, due: DueInput | None = None,
-        follow_up_series: str | None = None, follow_up_session_number: int | None = None, status: str = "draft",
-        reminder_days: Sequence[int] | None = None, made_on: date | None = None, review_on: date | None = None,
-        notes: str | None = None, commitment_id: UUID | None = None, weight: int | None = None,
+        self,
+        actor: str,
+        text: TextInput,
+        lead_party_id: UUID,
+        meeting_id: UUID,
+        kind: str = "action",
+        supporting_party_ids: Sequence[UUID] = (),
+        agreement_id: UUID | None = None,
+        row_number: int | None = None,
+        clause: str | None = None,
+        quote: TextInput | None = None,
+        due: DueInput | None = None,
+        follow_up_series: str | None = None,
+        follow_up_session_number: int | None = None,
+        status: str = "draft",
+        reminder_days: Sequence[int] | None = None,
+        made_on: date | None = None,
+        review_on: date | None = None,
+        notes: str | None = None,
+        commitment_id: UUID | None = None,
+        weight: int | None = None,
     ) -> CommitmentView:
         """Record a promise made at a meeting. With no due (and no matrix row with a timeframe) it is
         open-ended: never due soon or overdue; ``review_on`` reminds its lead party to look at it again."""
@@ -92,23 +142,48 @@ class Commitments:
         initial = choice(Status, status, "status")
         statement = translation.text(text, "text")
         meeting, lead, supporting, agreement, row = self.origin(
-            meeting_id, lead_party_id, supporting_party_ids, agreement_id, row_number)
+            meeting_id, lead_party_id, supporting_party_ids, agreement_id, row_number
+        )
         deadline = translation.optional_due(due, meeting.venue.time_zone, "due") or (row.timeframe if row else None)
         follow_up = None
         if commitment_kind is CommitmentKind.FOLLOW_UP_SESSION:
             follow_up = FollowUp.of(follow_up_series, meeting.series, follow_up_session_number)
         commitment = made(
-            meeting, agreement, row_number, commitment_kind, statement, lead.id, supporting, deadline, follow_up,
-            initial, reminder_days_of(None if reminder_days is None else list(reminder_days)), made_on,
-            translation.day(review_on, "review_on"), optional_text(clause, "clause", SHORT_TEXT_MAX),
-            translation.optional_text(quote, "quote"), optional_text(notes, "notes"), actor, self.records.now(),
-            commitment_id, weight=weight)
+            meeting,
+            agreement,
+            row_number,
+            commitment_kind,
+            statement,
+            lead.id,
+            supporting,
+            deadline,
+            follow_up,
+            initial,
+            reminder_days_of(None if reminder_days is None else list(reminder_days)),
+            made_on,
+            translation.day(review_on, "review_on"),
+            optional_text(clause, "clause", SHORT_TEXT_MAX),
+            translation.optional_text(quote, "quote"),
+            optional_text(notes, "notes"),
+            actor,
+            self.records.now(),
+            commitment_id,
+            weight=weight,
+        )
         when = commitment.created_on
         others: list[Aggregate] = []
         if follow_up is not None:
             series = series_of(self.records, follow_up.series, actor, when)
-            held = next((session for session in series.held if commitment.is_met_by(
-                session.meeting_id, follow_up.series, session.session_number, session.held_on)), None)
+            held = next(
+                (
+                    session
+                    for session in series.held
+                    if commitment.is_met_by(
+                        session.meeting_id, follow_up.series, session.session_number, session.held_on
+                    )
+                ),
+                None,
+            )
             if held is not None:  # recorded after its session was recorded as held
                 commitment.fulfil_by_meeting(held.meeting_id, held.held_on, actor, when)
             else:
@@ -116,9 +191,14 @@ class Commitments:
             others.append(series)
         return CommitmentView.of(self.records.create(commitment, *others))
 
-    def origin(self, meeting_id: UUID, lead_party_id: UUID, supporting_party_ids: Sequence[UUID],
-               agreement_id: UUID | None, row_number: int | None,
-               ) -> tuple[Meeting, Party, tuple[UUID, ...], Agreement | None, MatrixRow | None]:
+    def origin(
+        self,
+        meeting_id: UUID,
+        lead_party_id: UUID,
+        supporting_party_ids: Sequence[UUID],
+        agreement_id: UUID | None,
+        row_number: int | None,
+    ) -> tuple[Meeting, Party, tuple[UUID, ...], Agreement | None, MatrixRow | None]:
         """Where a promise was made and who makes it, each reference checked: the meeting, the lead
         party, the supporting parties, the agreement (adopted at that meeting) and its matrix row."""
         meeting = self.records.ref(Meeting, meeting_id, "meeting_id")
@@ -136,50 +216,89 @@ class Commitments:
                 raise UnknownReference("matrix row", row_number, "row_number")
         return meeting, lead, supporting, agreement, row
 
-    def get(self, commitment_id: UUID | str, version: int | None = None, as_of: datetime | None = None,
-            axis: str = "recorded") -> CommitmentView:
+    def get(
+        self,
+        commitment_id: UUID | str,
+        version: int | None = None,
+        as_of: datetime | None = None,
+        axis: str = "recorded",
+    ) -> CommitmentView:
         """The commitment now, at a version, or as it stood at an instant (``Histories.read``)."""
-        return self.histories.marked(CommitmentView.of(self.histories.read(Commitment, commitment_id, version, as_of,
-                                                                             axis)))
+        return self.histories.marked(
+            CommitmentView.of(self.histories.read(Commitment, commitment_id, version, as_of, axis))
+        )
 
     def as_of(self, commitment_id: UUID | str, at: datetime, axis: str = "recorded") -> CommitmentView | None:
         """The commitment as it stood at ``at`` on that axis; None: it was not recorded (or made) yet."""
         found = self.histories.as_of(Commitment, self.records.get(Commitment, commitment_id).id, at, axis)
         return None if found is None else self.histories.marked(CommitmentView.of(found))
 
-    def _change(self, commitment_id: UUID | str, expected_version: int | None,
-                change: Callable[[Commitment, datetime], Any]) -> CommitmentView:
+    def _change(
+        self, commitment_id: UUID | str, expected_version: int | None, change: Callable[[Commitment, datetime], Any]
+    ) -> CommitmentView:
         return CommitmentView.of(self.records.change(Commitment, commitment_id, expected_version, change))
 
-    def act(self, action: Action | str, commitment_id: UUID | str, actor: str, reason: str | None = None,
-            expected_version: int | None = None) -> CommitmentView:
+    def act(
+        self,
+        action: Action | str,
+        commitment_id: UUID | str,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommitmentView:
         """One of the actions whose only input is a reason (``REASONED``): agree, note, start, …"""
         move = REASONED[choice(Action, action, "action")]
         why = translation.reason(reason)
         return self._change(commitment_id, expected_version, lambda c, when: move(c, why, actor, when))
 
-    def suspend(self, commitment_id: UUID, actor: str, decision_reference: str | None, reason: str | None = None,
-                expected_version: int | None = None) -> CommitmentView:
+    def suspend(
+        self,
+        commitment_id: UUID,
+        actor: str,
+        decision_reference: str | None,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommitmentView:
         why = translation.reason(reason)
         ref = optional_text(decision_reference, "decision_reference", SHORT_TEXT_MAX)
         return self._change(commitment_id, expected_version, lambda c, when: c.suspend(ref, why, actor, when))
 
-    def deliver(self, commitment_id: UUID, actor: str, evidence: Sequence[EvidenceInput],
-                delivered_on: date | None = None, note: str | None = None,
-                expected_version: int | None = None) -> CommitmentView:
+    def deliver(
+        self,
+        commitment_id: UUID,
+        actor: str,
+        evidence: Sequence[EvidenceInput],
+        delivered_on: date | None = None,
+        note: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommitmentView:
         proofs = translation.evidence(evidence)
         remark = translation.reason(note, "note")
-        return self._change(commitment_id, expected_version,
-                            lambda c, when: c.deliver(proofs, delivered_on, remark, actor, when))
+        return self._change(
+            commitment_id, expected_version, lambda c, when: c.deliver(proofs, delivered_on, remark, actor, when)
+        )
 
-    def assess(self, commitment_id: UUID, actor: str, outcome: str, reason: str | None = None,
-               expected_version: int | None = None) -> CommitmentView:
+    def assess(
+        self,
+        commitment_id: UUID,
+        actor: str,
+        outcome: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommitmentView:
         result = assessment_outcome(outcome)
         why = translation.reason(reason)
         return self._change(commitment_id, expected_version, lambda c, when: c.assess(result, why, actor, when))
 
-    def supersede(self, commitment_id: UUID, actor: str, new_commitment_id: UUID, meeting_id: UUID,
-                  reason: str | None = None, expected_version: int | None = None) -> CommitmentView:
+    def supersede(
+        self,
+        commitment_id: UUID,
+        actor: str,
+        new_commitment_id: UUID,
+        meeting_id: UUID,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommitmentView:
         why = translation.reason(reason)
         successor = self.records.ref(Commitment, new_commitment_id, "new_commitment_id")
         meeting = self.records.ref(Meeting, meeting_id, "meeting_id")
@@ -191,28 +310,51 @@ class Commitments:
 
         return self._change(commitment_id, expected_version, supersede)
 
-    def report_progress(self, commitment_id: UUID, actor: str, percent: int, note: str | None = None,
-                        evidence: Sequence[EvidenceInput] = (), expected_version: int | None = None) -> CommitmentView:
+    def report_progress(
+        self,
+        commitment_id: UUID,
+        actor: str,
+        percent: int,
+        note: str | None = None,
+        evidence: Sequence[EvidenceInput] = (),
+        expected_version: int | None = None,
+    ) -> CommitmentView:
         proofs = translation.evidence(evidence)
         remark = translation.reason(note, "note")
-        return self._change(commitment_id, expected_version,
-                            lambda c, when: c.report_progress(percent, remark, proofs, actor, when))
+        return self._change(
+            commitment_id, expected_version, lambda c, when: c.report_progress(percent, remark, proofs, actor, when)
+        )
 
-    def revise_due(self, commitment_id: UUID, actor: str, due: DueInput | None, reason: str | None = None,
-                   expected_version: int | None = None) -> CommitmentView:
+    def revise_due(
+        self,
+        commitment_id: UUID,
+        actor: str,
+        due: DueInput | None,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommitmentView:
         """A new due; the first due of an open-ended commitment needs no reason; ``None`` leaves it open-ended."""
         why = translation.reason(reason)
 
         def revise(commitment: Commitment, when: datetime) -> None:
             meeting = self.records.get(Meeting, commitment.provenance.meeting_id)
             deadline = translation.optional_due(due, meeting.venue.time_zone, "due")
-            commitment.revise_due(deadline, None if deadline is None else deadline.resolve(meeting.dates.ends_on),
-                                  why, actor, when)
+            commitment.revise_due(
+                deadline, None if deadline is None else deadline.resolve(meeting.dates.ends_on), why, actor, when
+            )
 
         return self._change(commitment_id, expected_version, revise)
 
-    def restate(self, commitment_id: UUID, actor: str, reason: str, text: TextInput, lead_party_id: UUID,
-                supporting_party_ids: Sequence[UUID], due: DueInput | None) -> CommitmentView:
+    def restate(
+        self,
+        commitment_id: UUID,
+        actor: str,
+        reason: str,
+        text: TextInput,
+        lead_party_id: UUID,
+        supporting_party_ids: Sequence[UUID],
+        due: DueInput | None,
+    ) -> CommitmentView:
         """The commitment as a source states it again (a report confirmed anew): its text and parties
         corrected and its due revised where they differ, in one change; nothing where none does."""
         statement = translation.text(text, "text")
@@ -220,28 +362,50 @@ class Commitments:
         supporting = self.parties.check(supporting_party_ids, "supporting_party_ids")
 
         def restate(commitment: Commitment, when: datetime) -> None:
-            if (statement, lead, tuple(supporting)) != (commitment.text, commitment.lead_party_id,
-                                                        commitment.supporting_party_ids):
-                commitment.correct(reason, actor, when, statement if statement != commitment.text else None, lead,
-                                   supporting)
+            if (statement, lead, tuple(supporting)) != (
+                commitment.text,
+                commitment.lead_party_id,
+                commitment.supporting_party_ids,
+            ):
+                commitment.correct(
+                    reason, actor, when, statement if statement != commitment.text else None, lead, supporting
+                )
             meeting = self.records.get(Meeting, commitment.provenance.meeting_id)
             deadline = translation.optional_due(due, meeting.venue.time_zone, "due")
             if deadline != commitment.due:
-                commitment.revise_due(deadline, None if deadline is None else deadline.resolve(meeting.dates.ends_on),
-                                      reason, actor, when)
+                commitment.revise_due(
+                    deadline, None if deadline is None else deadline.resolve(meeting.dates.ends_on), reason, actor, when
+                )
 
         return self._change(commitment_id, None, restate)
 
-    def reweigh(self, commitment_id: UUID, actor: str, weight: int | None, reason: str | None = None,
-                expected_version: int | None = None) -> CommitmentView:
+    def reweigh(
+        self,
+        commitment_id: UUID,
+        actor: str,
+        weight: int | None,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommitmentView:
         """Its weight in roll-ups (None: 1, as every other), with a reason."""
         checked, why = weight_of(weight), translation.reason(reason)
-        return CommitmentView.of(self.records.change(
-            Commitment, commitment_id, expected_version,
-            lambda commitment, when: commitment.reweigh(checked, why, actor, when)))
+        return CommitmentView.of(
+            self.records.change(
+                Commitment,
+                commitment_id,
+                expected_version,
+                lambda commitment, when: commitment.reweigh(checked, why, actor, when),
+            )
+        )
 
-    def schedule_review(self, commitment_id: UUID, actor: str, review_on: date | None, reason: str | None = None,
-                        expected_version: int | None = None) -> CommitmentView:
+    def schedule_review(
+        self,
+        commitment_id: UUID,
+        actor: str,
+        review_on: date | None,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommitmentView:
         """The day the lead party wants to look at the commitment again (``None``: no review)."""
         why = translation.reason(reason)
         day = translation.day(review_on, "review_on")
@@ -252,16 +416,28 @@ class Commitments:
 
         return self._change(commitment_id, expected_version, schedule)
 
-    def correct(self, commitment_id: UUID, actor: str, reason: str | None, text: TextInput | None = None,
-                lead_party_id: UUID | None = None, supporting_party_ids: Sequence[UUID] | None = None,
-                notes: str | None = None, expected_version: int | None = None) -> CommitmentView:
+    def correct(
+        self,
+        commitment_id: UUID,
+        actor: str,
+        reason: str | None,
+        text: TextInput | None = None,
+        lead_party_id: UUID | None = None,
+        supporting_party_ids: Sequence[UUID] | None = None,
+        notes: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommitmentView:
         """Correct what the record says where it was written wrong (text, parties, notes; ``notes=""``
         removes them), in any state, with a reason; what is not given stays."""
         why = translation.reason(reason)
         statement = None if text is None else translation.text(text, "text")
         lead = None if lead_party_id is None else self.records.ref(Party, lead_party_id, "lead_party_id").id
-        supporting = (None if supporting_party_ids is None
-                      else self.parties.check(supporting_party_ids, "supporting_party_ids"))
+        supporting = (
+            None if supporting_party_ids is None else self.parties.check(supporting_party_ids, "supporting_party_ids")
+        )
         remark = None if not notes else optional_text(notes, "notes")
-        return self._change(commitment_id, expected_version, lambda c, when: c.correct(
-            why, actor, when, statement, lead, supporting, remark, without_notes=notes == ""))
+        return self._change(
+            commitment_id,
+            expected_version,
+            lambda c, when: c.correct(why, actor, when, statement, lead, supporting, remark, without_notes=notes == ""),
+        )

@@ -24,8 +24,10 @@ MAX_CURSOR_LENGTH = 400
 
 class InvalidCursor(ApplicationError):
     def __init__(self) -> None:
-        super().__init__("this cursor was not given by a previous page of the same list and order; "
-                         "start again without a cursor", "cursor")
+        super().__init__(
+            "this cursor was not given by a previous page of the same list and order; start again without a cursor",
+            "cursor",
+        )
 
 
 def _whole(highest: int) -> Callable[[Any], int]:
@@ -33,6 +35,7 @@ def _whole(highest: int) -> Callable[[Any], int]:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= highest:
             raise InvalidCursor()
         return value
+
     return check
 
 
@@ -55,6 +58,7 @@ def _matching(pattern: str) -> Callable[[Any], str]:
         if not isinstance(value, str) or not compiled.fullmatch(value):
             raise InvalidCursor()
         return value
+
     return check
 
 

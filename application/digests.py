@@ -42,16 +42,20 @@ class Digests:
         party = self.records.get(Party, party_id)
         seen: set[str] = set()
         sections: list[Section] = []
-        for name, wanted in (("escalated", {"escalated_to": party.id}),
-                             ("overdue", {"party": party.id, "overdue": True}),
-                             ("due_soon", {"party": party.id, "due_soon": True})):
-            found = self.catalogue.find_commitments(CommitmentFilter(sort="due", limit=SECTION_LIMIT,
-                                                                     **wanted))  # type: ignore[arg-type]
+        for name, wanted in (
+            ("escalated", {"escalated_to": party.id}),
+            ("overdue", {"party": party.id, "overdue": True}),
+            ("due_soon", {"party": party.id, "due_soon": True}),
+        ):
+            found = self.catalogue.find_commitments(CommitmentFilter(sort="due", limit=SECTION_LIMIT, **wanted))  # type: ignore[arg-type]
             items = [item for item in found.items if item["id"] not in seen]
             seen.update(item["id"] for item in items)
             if items:
                 sections.append(Section(name, items, found.total - (len(found.items) - len(items))))
         leads = {UUID(item["lead_party_id"]) for section in sections for item in section.items}
-        parties = {str(key): PartyView.of(value) for key, value in self.records.read_many(sorted(leads)).items()
-                   if isinstance(value, Party)}
+        parties = {
+            str(key): PartyView.of(value)
+            for key, value in self.records.read_many(sorted(leads)).items()
+            if isinstance(value, Party)
+        }
         return DigestContent(PartyView.of(party), sections, parties)

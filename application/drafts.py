@@ -47,8 +47,12 @@ ADOPTED = 0.7  # the confidence of an agreement the report says was agreed
 
 
 def _proposal(reading_text: str, proposal: Any) -> dict[str, Any]:
-    return {"value": proposal.value, "span": {"start": proposal.start, "end": proposal.end},
-            "quote": reading_text[proposal.start:proposal.end], "confidence": proposal.confidence}
+    return {
+        "value": proposal.value,
+        "span": {"start": proposal.start, "end": proposal.end},
+        "quote": reading_text[proposal.start : proposal.end],
+        "confidence": proposal.confidence,
+    }
 
 
 @dataclass
@@ -77,17 +81,28 @@ class Drafts:
     # -- reading ---------------------------------------------------------------------------
 
     def _known(self) -> list[KnownParty]:
-        return [KnownParty(p["id"], p.get("acronym"), tuple(p["names"]["texts"].values()))
-                for p in all_parties(self.tracker.histories, self.catalogue)]
+        return [
+            KnownParty(p["id"], p.get("acronym"), tuple(p["names"]["texts"].values()))
+            for p in all_parties(self.tracker.histories, self.catalogue)
+        ]
 
     def read(self, text: str, published_on: date) -> dict[str, Any]:
         """Each proposal the report supports, with its span of the text and its confidence."""
         _check_text(text)
         reading = self._read(text, published_on, self._known())
-        kinds = {"party": "parties", "participant": "participants", "agreement": "agreements",
-                 "commitment": "commitments", "follow_up": "follow_ups", "recurrence": "recurrences"}
-        draft: dict[str, Any] = {"language": reading.language, "published_on": published_on.isoformat(),
-                                 "meeting": _proposal(text, reading.of("meeting")[0])}
+        kinds = {
+            "party": "parties",
+            "participant": "participants",
+            "agreement": "agreements",
+            "commitment": "commitments",
+            "follow_up": "follow_ups",
+            "recurrence": "recurrences",
+        }
+        draft: dict[str, Any] = {
+            "language": reading.language,
+            "published_on": published_on.isoformat(),
+            "meeting": _proposal(text, reading.of("meeting")[0]),
+        }
         for kind, name in kinds.items():
             draft[name] = [_proposal(text, p) for p in reading.of(kind)]
         draft["left_out"] = {kinds[kind]: count for kind, count in reading.left_out.items()}
@@ -110,22 +125,26 @@ class Drafts:
             try:
                 ids[ref] = tracker.records.ref(Party, UUID(ref), "parties").id
             except ValueError:
-                raise InvalidValue("{ref!r} is neither a party's id nor one of the new parties", "parties",
-                                   ref=ref) from None
+                raise InvalidValue(
+                    "{ref!r} is neither a party's id nor one of the new parties", "parties", ref=ref
+                ) from None
         done = Recorded(meeting_id=str(report_meeting_id(plan.published_on, plan.text)))
         for ref, party in plan.new_parties.items():
             if _exists(tracker, ids[ref]):
                 done.already_recorded.append(f"party {party.get('acronym') or party['name']}")
             else:
-                tracker.parties.register(actor, TextInput({plan.language: party["name"]}), party.get("acronym"),
-                                         party.get("kind") or "other")
+                tracker.parties.register(
+                    actor, TextInput({plan.language: party["name"]}), party.get("acronym"), party.get("kind") or "other"
+                )
             done.parties[ref] = str(ids[ref])
         meeting_id = UUID(done.meeting_id)
         m = plan.meeting
         title, kind = _written(m["title"], plan.language), m.get("kind") or "other"
         venue = VenueInput(m.get("venue") or None, m["time_zone"], m.get("city"), m.get("country"))
-        participants = [ParticipantInput(ids[p["party"]], p.get("role") or "participant", p.get("person"))
-                        for p in plan.participants]
+        participants = [
+            ParticipantInput(ids[p["party"]], p.get("role") or "participant", p.get("person"))
+            for p in plan.participants
+        ]
         if _exists(tracker, meeting_id):
             done.already_recorded.append("meeting")
             before = tracker.meetings.get(meeting_id).version
@@ -134,10 +153,17 @@ class Drafts:
                 done.corrected.append("meeting")
         else:
             tracker.meetings.record(
-                actor, title, kind, PeriodInput(date.fromisoformat(m["starts_on"]), _day(m.get("ends_on"))), venue,
-                series=m.get("series"), session_number=m.get("session_number"), participants=participants,
+                actor,
+                title,
+                kind,
+                PeriodInput(date.fromisoformat(m["starts_on"]), _day(m.get("ends_on"))),
+                venue,
+                series=m.get("series"),
+                session_number=m.get("session_number"),
+                participants=participants,
                 documents=[DocumentInput(plan.text, plan.language, title=plan.document_title)],
-                meeting_id=meeting_id)
+                meeting_id=meeting_id,
+            )
             ends_on = _day(m.get("ends_on")) or date.fromisoformat(m["starts_on"])
             if ends_on <= plan.published_on:
                 tracker.meetings.hold(meeting_id, actor, PeriodInput(date.fromisoformat(m["starts_on"]), ends_on))
@@ -148,16 +174,30 @@ class Drafts:
             if _exists(tracker, agreement_id):
                 done.already_recorded.append(f"agreements[{index}]")
                 before = tracker.agreements.get(agreement_id).version
-                if tracker.agreements.correct(agreement_id, actor, CORRECTED, _written(a["title"], plan.language),
-                                              [ids[r] for r in a["adopted_by"]]).version > before:
+                if (
+                    tracker.agreements.correct(
+                        agreement_id,
+                        actor,
+                        CORRECTED,
+                        _written(a["title"], plan.language),
+                        [ids[r] for r in a["adopted_by"]],
+                    ).version
+                    > before
+                ):
                     done.corrected.append(f"agreements[{index}]")
                 continue
             validity = a.get("validity")
             tracker.agreements.adopt(
-                actor, meeting_id, _written(a["title"], plan.language), a["kind"], [ids[r] for r in a["adopted_by"]],
-                validity=None if not validity else PeriodInput(date.fromisoformat(validity["starts_on"]),
-                                                               _day(validity.get("ends_on"))),
-                agreement_id=agreement_id)
+                actor,
+                meeting_id,
+                _written(a["title"], plan.language),
+                a["kind"],
+                [ids[r] for r in a["adopted_by"]],
+                validity=None
+                if not validity
+                else PeriodInput(date.fromisoformat(validity["starts_on"]), _day(validity.get("ends_on"))),
+                agreement_id=agreement_id,
+            )
             done.agreements.append(str(agreement_id))
         for name, items in (("commitments", plan.commitments), ("follow_ups", plan.follow_ups)):
             for index, c in enumerate(items):
@@ -170,18 +210,22 @@ class Drafts:
                 agreement = c.get("agreement")
                 follow_up = name == "follow_ups"
                 tracker.commitments.record(
-                    actor, _written(c["text"], plan.language), ids[c["lead"]], meeting_id,
+                    actor,
+                    _written(c["text"], plan.language),
+                    ids[c["lead"]],
+                    meeting_id,
                     kind="follow_up_session" if follow_up else "action",
                     supporting_party_ids=[ids[r] for r in c.get("partners", []) if r != c["lead"]],
                     agreement_id=None if agreement is None else agreement_ids[agreement],
                     quote=TextInput({plan.language: c["quote"]}) if c.get("quote") else None,
-                    due=_due(c.get("due")), status=plan.status,
+                    due=_due(c.get("due")),
+                    status=plan.status,
                     follow_up_series=c.get("series") if follow_up else None,
                     follow_up_session_number=c.get("session_number") if follow_up else None,
-                    commitment_id=commitment_id)
+                    commitment_id=commitment_id,
+                )
                 getattr(done, name).append(str(commitment_id))
         return done
-
 
     def _correct(self, actor: str, commitment_id: UUID, c: Mapping[str, Any], ids: Mapping[str, UUID]) -> bool:
         """What the confirmation says of a commitment it recorded before, where that differs (its text,
@@ -190,8 +234,14 @@ class Drafts:
         now = commitments.get(commitment_id)
         texts = {**now.text["texts"], **c["text"]}
         restated = commitments.restate(
-            commitment_id, actor, CORRECTED, TextInput(texts, now.text.get("authentic")), ids[c["lead"]],
-            [ids[r] for r in c.get("partners", []) if r != c["lead"]], _due(c.get("due")))
+            commitment_id,
+            actor,
+            CORRECTED,
+            TextInput(texts, now.text.get("authentic")),
+            ids[c["lead"]],
+            [ids[r] for r in c.get("partners", []) if r != c["lead"]],
+            _due(c.get("due")),
+        )
         return restated.version > now.version
 
 
@@ -224,16 +274,21 @@ def _day(value: str | None) -> date | None:
 def _due(value: Mapping[str, Any] | None) -> DueInput | None:
     if not value:
         return None
-    return DueInput(value["precision"], value.get("value"), value.get("amount"), value.get("unit"),
-                    value.get("time_zone"))
+    return DueInput(
+        value["precision"], value.get("value"), value.get("amount"), value.get("unit"), value.get("time_zone")
+    )
 
 
 def _check_text(text: str) -> None:
     if not isinstance(text, str) or not text.strip():
         raise InvalidValue("paste the report's text", "text")
     if len(text) > DOCUMENT_TEXT_MAX:
-        raise TooLarge("a report is at most {most} characters; this one has {length}", "text",
-                       most=DOCUMENT_TEXT_MAX, length=len(text))
+        raise TooLarge(
+            "a report is at most {most} characters; this one has {length}",
+            "text",
+            most=DOCUMENT_TEXT_MAX,
+            length=len(text),
+        )
 
 
 def proposed(reading: Reading, text: str, published_on: date) -> dict[str, Any]:
@@ -241,35 +296,84 @@ def proposed(reading: Reading, text: str, published_on: date) -> dict[str, Any]:
     acronym (or, with none, their name: a ministry named only in Arabic is registered by its name)."""
     meeting = reading.of("meeting")[0].value
     language = reading.language
-    new_parties = [{"ref": p.value["ref"], "acronym": p.value.get("acronym"), "name": p.value["name"],
-                    "kind": "other"} for p in reading.of("party") if not p.value["known"]]
+    new_parties = [
+        {"ref": p.value["ref"], "acronym": p.value.get("acronym"), "name": p.value["name"], "kind": "other"}
+        for p in reading.of("party")
+        if not p.value["known"]
+    ]
     usable = {p.value["ref"] for p in reading.of("party") if p.value["known"]} | {p["ref"] for p in new_parties}
     title = meeting.get("title") or {language: text.strip().split("\n")[0][:300]}
 
     def refs(values: Sequence[str | None]) -> list[str]:
         return [v for v in values if v in usable]
 
-    participants = [{"party": p.value["party"], "role": p.value["role"], "person": p.value["person"]}
-                    for p in reading.of("participant") if p.value.get("party") in usable]
-    adopting = refs([p["party"] for p in participants if p["role"] in ("co_chair", "chair")]) or \
-        refs([p.value["ref"] for p in reading.of("party")])[:2]
+    participants = [
+        {"party": p.value["party"], "role": p.value["role"], "person": p.value["person"]}
+        for p in reading.of("participant")
+        if p.value.get("party") in usable
+    ]
+    adopting = (
+        refs([p["party"] for p in participants if p["role"] in ("co_chair", "chair")])
+        or refs([p.value["ref"] for p in reading.of("party")])[:2]
+    )
     adopted = [a for a in reading.of("agreement") if a.confidence >= ADOPTED]  # said to be agreed, not only named
-    agreements = [{"kind": a.value["kind"], "title": a.value["title"], "validity": a.value.get("validity"),
-                   "adopted_by": adopting} for a in adopted]
-    commitments = [{"text": c.value["text"], "quote": c.quote(text), "lead": c.value["lead"] if c.value["lead"]
-                    in usable else None, "partners": refs(c.value["partners"]), "due": c.value["due"],
-                    "agreement": _first_within(adopted, c.start, c.end)}
-                   for c in reading.of("commitment")]
-    follow_ups = [{"text": f.value["text"], "quote": f.quote(text), "lead": f.value["lead"] if f.value["lead"]
-                   in usable else None, "partners": [], "due": f.value["due"], "series": f.value["series"],
-                   "session_number": f.value["session_number"]} for f in reading.of("follow_up")]
+    agreements = [
+        {
+            "kind": a.value["kind"],
+            "title": a.value["title"],
+            "validity": a.value.get("validity"),
+            "adopted_by": adopting,
+        }
+        for a in adopted
+    ]
+    commitments = [
+        {
+            "text": c.value["text"],
+            "quote": c.quote(text),
+            "lead": c.value["lead"] if c.value["lead"] in usable else None,
+            "partners": refs(c.value["partners"]),
+            "due": c.value["due"],
+            "agreement": _first_within(adopted, c.start, c.end),
+        }
+        for c in reading.of("commitment")
+    ]
+    follow_ups = [
+        {
+            "text": f.value["text"],
+            "quote": f.quote(text),
+            "lead": f.value["lead"] if f.value["lead"] in usable else None,
+            "partners": [],
+            "due": f.value["due"],
+            "series": f.value["series"],
+            "session_number": f.value["session_number"],
+        }
+        for f in reading.of("follow_up")
+    ]
     return {
-        "text": text, "published_on": published_on.isoformat(), "language": language, "status": "draft",
+        "text": text,
+        "published_on": published_on.isoformat(),
+        "language": language,
+        "status": "draft",
         "document_title": text.strip().split("\n")[0][:300],
         "parties": new_parties,
-        "meeting": {key: meeting.get(key) for key in ("kind", "series", "session_number", "starts_on", "ends_on",
-                                                       "venue", "city", "country", "time_zone")} | {"title": title},
-        "participants": participants, "agreements": agreements, "commitments": commitments,
+        "meeting": {
+            key: meeting.get(key)
+            for key in (
+                "kind",
+                "series",
+                "session_number",
+                "starts_on",
+                "ends_on",
+                "venue",
+                "city",
+                "country",
+                "time_zone",
+            )
+        }
+        | {"title": title},
+        "participants": participants,
+        "agreements": agreements,
+        "commitments": commitments,
         "follow_ups": follow_ups,
     }
 
@@ -313,23 +417,30 @@ class _Plan:
         new = {}
         for index, party in enumerate(body.get("parties") or []):
             if not party.get("acronym") and not party.get("name"):
-                raise InvalidValue("a new party needs its name (and its acronym, if it has one), or name a "
-                                   "registered party instead", f"parties[{index}].name")
+                raise InvalidValue(
+                    "a new party needs its name (and its acronym, if it has one), or name a registered party instead",
+                    f"parties[{index}].name",
+                )
             new[party.get("ref") or f"new:{party.get('acronym') or party['name']}"] = party
         meeting = dict(body.get("meeting") or {})
         for required in ("title", "starts_on", "time_zone"):
             if not meeting.get(required):
-                raise InvalidValue("the meeting needs its {part}", f"meeting.{required}",
-                                   part=required.replace("_", " "))
+                raise InvalidValue(
+                    "the meeting needs its {part}", f"meeting.{required}", part=required.replace("_", " ")
+                )
         if not (meeting.get("venue") or meeting.get("city")):
             raise InvalidValue("the meeting needs its venue (or at least its city)", "meeting.venue")
         commitments = list(body.get("commitments") or [])
         follow_ups = list(body.get("follow_ups") or [])
         agreements = list(body.get("agreements") or [])
         participants = list(body.get("participants") or [])
-        for name, kind, items in (("parties", "party", new), ("participants", "participant", participants),
-                                  ("agreements", "agreement", agreements), ("commitments", "commitment", commitments),
-                                  ("follow_ups", "follow_up", follow_ups)):
+        for name, kind, items in (
+            ("parties", "party", new),
+            ("participants", "participant", participants),
+            ("agreements", "agreement", agreements),
+            ("commitments", "commitment", commitments),
+            ("follow_ups", "follow_up", follow_ups),
+        ):
             if len(items) > PROPOSED_MOST[kind]:
                 raise InvalidValue("at most {most} at once", name, most=PROPOSED_MOST[kind])
         for name, items in (("commitments", commitments), ("follow_ups", follow_ups)):
@@ -344,10 +455,19 @@ class _Plan:
         for index, agreement in enumerate(agreements):
             if not agreement.get("adopted_by"):
                 raise InvalidValue("name the parties that adopted it", f"agreements[{index}].adopted_by")
-        plan = cls(text=text, published_on=published, language=body.get("language") or "en",  # type: ignore[arg-type]
-                   status=body.get("status") or "draft", document_title=body.get("document_title"),
-                   new_parties=new, meeting=meeting, participants=participants,
-                   agreements=agreements, commitments=commitments, follow_ups=follow_ups)
+        plan = cls(
+            text=text,
+            published_on=published,
+            language=body.get("language") or "en",  # type: ignore[arg-type]
+            status=body.get("status") or "draft",
+            document_title=body.get("document_title"),
+            new_parties=new,
+            meeting=meeting,
+            participants=participants,
+            agreements=agreements,
+            commitments=commitments,
+            follow_ups=follow_ups,
+        )
         plan.check_what_is_written()
         return plan
 

@@ -12,8 +12,9 @@ class ApplicationError(Refusal):
 class NotFound(ApplicationError):
     """The resource named in the path does not exist."""
 
-    def __init__(self, kind: str, identifier: UUID | str, template: str = N_("no {kind} with id {identifier}"),
-                 **values: object) -> None:
+    def __init__(
+        self, kind: str, identifier: UUID | str, template: str = N_("no {kind} with id {identifier}"), **values: object
+    ) -> None:
         super().__init__(template, None, kind=kind, identifier=identifier, **values)
         self.kind = kind
 
@@ -21,8 +22,10 @@ class NotFound(ApplicationError):
 class UnknownReference(ApplicationError):
     """A field of the request names something that does not exist."""
 
-    BY = {"id": N_("no {kind} with id {identifier}"),
-          "acronym or name": N_("no {kind} with acronym or name {identifier}")}
+    BY = {
+        "id": N_("no {kind} with id {identifier}"),
+        "acronym or name": N_("no {kind} with acronym or name {identifier}"),
+    }
 
     def __init__(self, kind: str, identifier: UUID | str | int, field: str, by: str = "id") -> None:
         super().__init__(self.BY[by], field, kind=kind, identifier=identifier)
@@ -43,8 +46,12 @@ class VersionMismatch(ApplicationError):
     """The client's copy (``If-Match``) is older than the stored one."""
 
     def __init__(self, expected: int, actual: int) -> None:
-        super().__init__("the resource is at version {actual}, not {expected}; fetch it again", None, actual=actual,
-                         expected=expected)
+        super().__init__(
+            "the resource is at version {actual}, not {expected}; fetch it again",
+            None,
+            actual=actual,
+            expected=expected,
+        )
         self.actual = actual
 
 
@@ -59,8 +66,9 @@ class Busy(ApplicationError):
     """The database's write lock was not free within the time the service waits for it: nothing was stored."""
 
     def __init__(self, waited: float) -> None:
-        super().__init__("the database was busy for {seconds:g} s; nothing was stored; retry shortly", None,
-                         seconds=waited)
+        super().__init__(
+            "the database was busy for {seconds:g} s; nothing was stored; retry shortly", None, seconds=waited
+        )
 
 
 class ReadersBusy(ApplicationError):
@@ -77,5 +85,10 @@ class PlanChanged(ApplicationError):
     """An import's rows would now have other outcomes than the dry run the caller confirmed."""
 
     def __init__(self, expected: str, actual: str) -> None:
-        super().__init__("the records changed since the dry run (plan {expected}, now {actual}): run the dry run again "
-                         "and confirm what it says now", "plan", expected=expected, actual=actual)
+        super().__init__(
+            "the records changed since the dry run (plan {expected}, now {actual}): run the dry run again "
+            "and confirm what it says now",
+            "plan",
+            expected=expected,
+            actual=actual,
+        )

@@ -16,9 +16,16 @@ from domain.rollup import Counted, roll_up
 
 
 def counted(commitment: Commitment) -> Counted:
-    return Counted(commitment.status, None if commitment.progress is None else commitment.progress.percent,
-                   commitment.weight, commitment.overdue, commitment.due_soon, commitment.escalation is not None,
-                   commitment.made_on, commitment.fulfilled_on)
+    return Counted(
+        commitment.status,
+        None if commitment.progress is None else commitment.progress.percent,
+        commitment.weight,
+        commitment.overdue,
+        commitment.due_soon,
+        commitment.escalation is not None,
+        commitment.made_on,
+        commitment.fulfilled_on,
+    )
 
 
 def figures(rows: Iterable[RollupRow]) -> dict[str, Any]:
@@ -43,9 +50,12 @@ class Figures:
         return replayed
 
     def rollup(self, scope: RollupScope, as_of: datetime | None = None, axis: str = "recorded") -> dict[str, Any]:
-        return {"scope": {key: None if value is None else str(value) for key, value in asdict(scope).items()},
-                "as_of": None if as_of is None else as_of.isoformat(), "axis": axis,
-                **figures(self.rows(scope, as_of, axis))}
+        return {
+            "scope": {key: None if value is None else str(value) for key, value in asdict(scope).items()},
+            "as_of": None if as_of is None else as_of.isoformat(),
+            "axis": axis,
+            **figures(self.rows(scope, as_of, axis)),
+        }
 
     def statistics(self, as_of: datetime | None = None, axis: str = "recorded") -> dict[str, Any]:
         """Every commitment's figures, and each lead party's and each series' (meetings of no series
@@ -61,6 +71,10 @@ class Figures:
             ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), str(item[0])))
             return [{key: name, **figures(group)} for name, group in ordered]
 
-        return {"as_of": None if as_of is None else as_of.isoformat(), "axis": axis, "overall": figures(rows),
-                "parties": ranked(by_party, "party_id"), "series": ranked(by_series, "series")}
-
+        return {
+            "as_of": None if as_of is None else as_of.isoformat(),
+            "axis": axis,
+            "overall": figures(rows),
+            "parties": ranked(by_party, "party_id"),
+            "series": ranked(by_series, "series"),
+        }

@@ -26,8 +26,19 @@ A = TypeVar("A", bound=Aggregate)
 VIEWS: dict[type, Any] = {Commitment: CommitmentView, Meeting: MeetingView, Agreement: AgreementView, Party: PartyView}
 # The fields a reader follows in a record's history, each shown as "field: before → after".
 SHOWN: dict[type, tuple[str, ...]] = {
-    Commitment: ("status", "text", "lead_party_id", "supporting_party_ids", "due", "progress", "review_on", "notes",
-                 "weight", "themes", "escalation"),
+    Commitment: (
+        "status",
+        "text",
+        "lead_party_id",
+        "supporting_party_ids",
+        "due",
+        "progress",
+        "review_on",
+        "notes",
+        "weight",
+        "themes",
+        "escalation",
+    ),
     Meeting: ("status", "title", "kind", "scheduled", "held", "venue", "participants"),
     Agreement: ("title", "adopted_by", "rows"),
     Party: ("names", "acronym", "kind", "parent_id", "escalation_ladder", "contacts"),
@@ -65,8 +76,14 @@ class Histories:
                 item["integrity"] = self.integrity.of(item["id"])
         return results
 
-    def read(self, cls: type[A], aggregate_id: UUID | str, version: int | None = None,
-             as_of: datetime | None = None, axis: str = "recorded") -> A:
+    def read(
+        self,
+        cls: type[A],
+        aggregate_id: UUID | str,
+        version: int | None = None,
+        as_of: datetime | None = None,
+        axis: str = "recorded",
+    ) -> A:
         """A record now, at a version, or as it stood at an instant: as recorded by then
         (``axis="recorded"``), or with the facts that had happened by then (``axis="effective"``)."""
         if as_of is None:
@@ -75,9 +92,12 @@ class Histories:
             raise InvalidValue("ask for a version or an instant, not both", "as_of")
         aggregate = self.as_of(cls, self.records.get(cls, aggregate_id).id, as_of, axis)
         if aggregate is None:
-            raise NotFound(cls.__name__.lower(), aggregate_id,
-                           "the {kind} with id {identifier} did not exist yet as of {instant}",
-                           instant=as_of.isoformat())
+            raise NotFound(
+                cls.__name__.lower(),
+                aggregate_id,
+                "the {kind} with id {identifier} did not exist yet as of {instant}",
+                instant=as_of.isoformat(),
+            )
         return aggregate
 
     def as_of(self, cls: type[A], aggregate_id: UUID | str, at: datetime, axis: str = "recorded") -> A | None:
@@ -101,12 +121,15 @@ class Histories:
             if before is not None:
                 found[event.originator_version] = [
                     {"field": name, "before": before[name], "after": after[name]}
-                    for name in SHOWN[cls] if before[name] != after[name]]
+                    for name in SHOWN[cls]
+                    if before[name] != after[name]
+                ]
             before = after
         return found
 
-    def events(self, cls: type[Aggregate], aggregate_id: UUID | str, after_version: int = 0,
-               limit: int | None = None) -> list[EventView]:
+    def events(
+        self, cls: type[Aggregate], aggregate_id: UUID | str, after_version: int = 0, limit: int | None = None
+    ) -> list[EventView]:
         """The stored events of one record, oldest first, after a version."""
         aggregate = self.records.get(cls, aggregate_id)
         return [event_view(e) for e in self.records.store.events.get(aggregate.id, gt=after_version, limit=limit)]
@@ -116,9 +139,11 @@ class Histories:
 
         Give the records in the order they were created: events recorded at the same instant keep
         that order (the sort is stable)."""
-        merged = sorted((event for aggregate_id in aggregate_ids for event in self.records.events(UUID(aggregate_id))),
-                        key=lambda event: event.timestamp)
-        return [event_view(event) for event in merged[offset:offset + limit]], len(merged)
+        merged = sorted(
+            (event for aggregate_id in aggregate_ids for event in self.records.events(UUID(aggregate_id))),
+            key=lambda event: event.timestamp,
+        )
+        return [event_view(event) for event in merged[offset : offset + limit]], len(merged)
 
     def recent_changes(self, people: int = 15, looked_at: int = 200) -> "RecentChanges":
         """What changed recently: the last ``people`` changes people made, newest first, and the facts
@@ -129,8 +154,11 @@ class Histories:
         for event in seen:
             if event.actor == SCHEDULER:
                 counts[event.type] = counts.get(event.type, 0) + 1
-        return RecentChanges(by_people=[e for e in seen if e.actor != SCHEDULER][:people], by_scheduler=counts,
-                             since=seen[-1].recorded_at if seen else None)
+        return RecentChanges(
+            by_people=[e for e in seen if e.actor != SCHEDULER][:people],
+            by_scheduler=counts,
+            since=seen[-1].recorded_at if seen else None,
+        )
 
     def recent(self, limit: int = 20) -> list[EventView]:
         """The last events recorded, of every record, newest first: what changed recently."""

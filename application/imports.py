@@ -169,9 +169,18 @@ class MatrixImports:
         self.histories = histories
         self.catalogue = catalogue
 
-    def run(self, actor: str, agreement_id: UUID | str, table: Table, dry_run: bool = True, language: str = "en",
-            status: str = "draft", expected_plan: str | None = None, batch_size: int = DEFAULT_BATCH,
-            progress: Progress = _ignore_progress) -> ImportReport:
+    def run(
+        self,
+        actor: str,
+        agreement_id: UUID | str,
+        table: Table,
+        dry_run: bool = True,
+        language: str = "en",
+        status: str = "draft",
+        expected_plan: str | None = None,
+        batch_size: int = DEFAULT_BATCH,
+        progress: Progress = _ignore_progress,
+    ) -> ImportReport:
         """Each row's outcome (``dry_run``: nothing stored); else store the accepted rows in batches.
         ``expected_plan``: the dry run's ``plan``; the import is refused if the outcomes differ now.
         ``language``: the language of texts in columns that name none (Arabic script is Arabic)."""
@@ -188,16 +197,25 @@ class MatrixImports:
         columns = layout(table.headers)
         planned, unknown = self._plan(actor, agreement, meeting, columns, table, default_language, initial, progress)
         outcomes = [p.outcome for p in planned]
-        counts = {name: sum(1 for o in outcomes if o.outcome == name) for name in ("new", "unchanged", "changed",
-                                                                                    "refused")}
+        counts = {
+            name: sum(1 for o in outcomes if o.outcome == name) for name in ("new", "unchanged", "changed", "refused")
+        }
         plan = hashlib.sha256(json.dumps([[o.key, o.outcome, o.changed] for o in outcomes]).encode()).hexdigest()[:16]
         report = ImportReport(
-            agreement_id=str(agreement.id), file=table.name, dry_run=dry_run,
-            columns=[{"column": column_letter(c.position), "header": c.header, "field": c.field,
-                      "language": c.language} for c in columns.columns],
+            agreement_id=str(agreement.id),
+            file=table.name,
+            dry_run=dry_run,
+            columns=[
+                {"column": column_letter(c.position), "header": c.header, "field": c.field, "language": c.language}
+                for c in columns.columns
+            ],
             ignored_columns=list(columns.ignored),
             unknown_parties=[{"name": name, "lines": lines} for name, lines in unknown.items()],
-            counts=counts, plan=plan, rows=outcomes, batch_size=batch_size)
+            counts=counts,
+            plan=plan,
+            rows=outcomes,
+            batch_size=batch_size,
+        )
         if dry_run:
             return report
         if expected_plan is not None and expected_plan != plan:
@@ -208,11 +226,22 @@ class MatrixImports:
     # -- deciding each row -------------------------------------------------------------
 
     def _party_names(self) -> PartyNames[UUID]:
-        return PartyNames((UUID(p["id"]), p.get("acronym"), p["names"]["texts"].values())
-                          for p in all_parties(self.histories, self.catalogue))
+        return PartyNames(
+            (UUID(p["id"]), p.get("acronym"), p["names"]["texts"].values())
+            for p in all_parties(self.histories, self.catalogue)
+        )
 
-    def _plan(self, actor: str, agreement: Agreement, meeting: Meeting, columns: Layout, table: Table,
-              language: str, status: Status, progress: Progress) -> tuple[list[_Planned], dict[str, list[int]]]:
+    def _plan(
+        self,
+        actor: str,
+        agreement: Agreement,
+        meeting: Meeting,
+        columns: Layout,
+        table: Table,
+        language: str,
+        status: Status,
+        progress: Progress,
+    ) -> tuple[list[_Planned], dict[str, list[int]]]:
         names = self._party_names()
         rows = [(line, cells) for line, cells in table.rows if any(_text(c) for c in cells)]
         folded = [_one_line(cells, columns) for _, cells in rows]
@@ -227,16 +256,24 @@ class MatrixImports:
         # The matrix's rows by the label a file gives them (a key, or a row's number when it was recorded by hand),
         # and the commitment of each row, whether the file made it or a coordinator did.
         rows_by_key = {row_key(row.label): row for row in agreement.rows}
-        made_of_row = {c["provenance"]["row_number"]: UUID(c["id"]) for c in every(
-            lambda cursor: self.catalogue.find_commitments(CommitmentFilter(agreement=agreement.id, cursor=cursor,
-                                                                            limit=MAX_LIMIT)))
-            if c["provenance"].get("row_number") is not None}
+        made_of_row = {
+            c["provenance"]["row_number"]: UUID(c["id"])
+            for c in every(
+                lambda cursor: self.catalogue.find_commitments(
+                    CommitmentFilter(agreement=agreement.id, cursor=cursor, limit=MAX_LIMIT)
+                )
+            )
+            if c["provenance"].get("row_number") is not None
+        }
         ids = [row_commitment_id(agreement.id, key) for _, key, _ in keys if key]
-        ids += [made_of_row[rows_by_key[key].number] for _, key, _ in keys
-                if key in rows_by_key and rows_by_key[key].number in made_of_row]
+        ids += [
+            made_of_row[rows_by_key[key].number]
+            for _, key, _ in keys
+            if key in rows_by_key and rows_by_key[key].number in made_of_row
+        ]
         existing: dict[UUID, Any] = {}
         for start in range(0, len(ids), 500):
-            existing.update(self.records.read_many(ids[start:start + 500]))
+            existing.update(self.records.read_many(ids[start : start + 500]))
         when = self.records.now()
         reason = reason_text(CORRECTED.format(file=table.name)) or ""
         next_number = len(agreement.rows) + 1
@@ -248,8 +285,13 @@ class MatrixImports:
         planned: list[_Planned] = []
         for index, ((line, cells), (_, key, key_error)) in enumerate(zip(rows, keys, strict=True)):
             commitment_id = row_commitment_id(agreement.id, key) if key else None
-            outcome = RowOutcome(line=line, key=key or "", commitment_id=str(commitment_id or ""), outcome="refused",
-                                 folded=folded[index][1])
+            outcome = RowOutcome(
+                line=line,
+                key=key or "",
+                commitment_id=str(commitment_id or ""),
+                outcome="refused",
+                folded=folded[index][1],
+            )
             planned.append(_Planned(outcome))
             if index % 500 == 0:
                 progress("checking", index, len(rows))
@@ -257,14 +299,23 @@ class MatrixImports:
                 outcome.refused.append(_refusal(key_error or InvalidValue("the row has no key", "key"), "key"))
                 continue
             if len(lines_of[key]) > 1:  # which of them is meant is not for the import to guess
-                outcome.refused.append(_refusal(InvalidValue(
-                    "the key {key!r} is given on lines {lines}: give each row a key of its own", "key", key=key,
-                    lines=", ".join(str(n) for n in lines_of[key])), "key"))
+                outcome.refused.append(
+                    _refusal(
+                        InvalidValue(
+                            "the key {key!r} is given on lines {lines}: give each row a key of its own",
+                            "key",
+                            key=key,
+                            lines=", ".join(str(n) for n in lines_of[key]),
+                        ),
+                        "key",
+                    )
+                )
                 continue
             try:
                 written_key = _text(_cell(cells, columns.of("key")[0])) if columns.of("key") else None
-                row = _Row.read(cells, columns, names, language, meeting.venue.time_zone, unknown, line,
-                                written_key or key)
+                row = _Row.read(
+                    cells, columns, names, language, meeting.venue.time_zone, unknown, line, written_key or key
+                )
                 in_matrix = rows_by_key.get(key)
                 current = existing.get(commitment_id) if commitment_id else None
                 if current is None and in_matrix is not None and in_matrix.number in made_of_row:
@@ -273,9 +324,26 @@ class MatrixImports:
                 if current is None:
                     number = in_matrix.number if in_matrix is not None else next_number
                     planned[-1].aggregate = made(
-                        meeting, agreement, number, CommitmentKind.ACTION, row.text, row.lead, row.partners or (),
-                        row.due, None, status, default_reminders(None), None, None, row.clause(key), None, row.notes,
-                        actor, when, commitment_id)
+                        meeting,
+                        agreement,
+                        number,
+                        CommitmentKind.ACTION,
+                        row.text,
+                        row.lead,
+                        row.partners or (),
+                        row.due,
+                        None,
+                        status,
+                        default_reminders(None),
+                        None,
+                        None,
+                        row.clause(key),
+                        None,
+                        row.notes,
+                        actor,
+                        when,
+                        commitment_id,
+                    )
                     outcome.outcome = "new"
                     if in_matrix is None:
                         planned[-1].row = row.matrix_row(number)
@@ -300,14 +368,15 @@ class MatrixImports:
 
     # -- storing --------------------------------------------------------------------------
 
-    def _store(self, agreement: Agreement, actor: str, accepted: list[_Planned], report: ImportReport,
-               progress: Progress) -> None:
+    def _store(
+        self, agreement: Agreement, actor: str, accepted: list[_Planned], report: ImportReport, progress: Progress
+    ) -> None:
         size = report.batch_size
         report.batches = (len(accepted) + size - 1) // size
         added = tuple(p.row for p in accepted if p.row is not None and p.read is None)
         revised = tuple(p.row for p in accepted if p.row is not None and p.read is not None)
         for number, start in enumerate(range(0, len(accepted), size), start=1):
-            batch = accepted[start:start + size]
+            batch = accepted[start : start + size]
             progress("storing", start, len(accepted))
             try:
                 # The matrix's rows, all of them, with the first batch: the agreement is changed once, and a
@@ -315,14 +384,20 @@ class MatrixImports:
                 matrix = (agreement,) if number == 1 and (added or revised) else ()
                 if matrix:
                     agreement.import_rows(added, revised, report.file, actor, self.records.now())
-                self.records.save(*matrix, *(p.aggregate for p in batch if p.aggregate is not None),
-                                  read=[p.read for p in batch if p.read is not None])
+                self.records.save(
+                    *matrix,
+                    *(p.aggregate for p in batch if p.aggregate is not None),
+                    read=[p.read for p in batch if p.read is not None],
+                )
             except Exception as error:  # noqa: BLE001 - any failure stops the import, and is reported
                 report.stopped = {
-                    "batch": number, "first_line": batch[0].outcome.line, "last_line": batch[-1].outcome.line,
+                    "batch": number,
+                    "first_line": batch[0].outcome.line,
+                    "last_line": batch[-1].outcome.line,
                     "detail": f"{type(error).__name__}: {error}" if str(error) else type(error).__name__,
                     "resume": "nothing of this batch was stored, every earlier batch was: import the same file "
-                              "again to go on (what was stored is unchanged)"}
+                    "again to go on (what was stored is unchanged)",
+                }
                 return
             for p in batch:
                 p.outcome.stored = True
@@ -331,8 +406,14 @@ class MatrixImports:
 
 
 # The fields of the domain's refusals, as the file's columns name them.
-_COLUMN_OF = {"text": "activity", "lead_party_id": "lead", "supporting_party_ids": "partners", "due": "due",
-              "notes": "notes", "key": "key"}
+_COLUMN_OF = {
+    "text": "activity",
+    "lead_party_id": "lead",
+    "supporting_party_ids": "partners",
+    "due": "due",
+    "notes": "notes",
+    "key": "key",
+}
 
 
 def _refusal(error: Exception, default_field: str) -> dict[str, str]:
@@ -359,13 +440,28 @@ class _Row:
         return f"row {key}"
 
     def matrix_row(self, number: int) -> MatrixRow:
-        return MatrixRow(number=number, activity=self.text, lead_party_id=self.lead,
-                         partner_party_ids=self.partners or (), timeframe=self.due, key=self.key,
-                         written=self.written)
+        return MatrixRow(
+            number=number,
+            activity=self.text,
+            lead_party_id=self.lead,
+            partner_party_ids=self.partners or (),
+            timeframe=self.due,
+            key=self.key,
+            written=self.written,
+        )
 
     @classmethod
-    def read(cls, cells: tuple[object, ...], columns: Layout, names: PartyNames[UUID], language: str,
-             time_zone: str, unknown: dict[str, list[int]], line: int, key: str) -> "_Row":
+    def read(
+        cls,
+        cells: tuple[object, ...],
+        columns: Layout,
+        names: PartyNames[UUID],
+        language: str,
+        time_zone: str,
+        unknown: dict[str, list[int]],
+        line: int,
+        key: str,
+    ) -> "_Row":
         texts: dict[str, str] = {}
         for column in columns.of("activity"):
             value = _text(_cell(cells, column))
@@ -388,8 +484,11 @@ class _Row:
                 unknown.setdefault(name, []).append(line)
             if missing:
                 listed = ", ".join(repr(name) for name in missing)
-                raise InvalidValue("no party is registered as {names}: register it (or write its acronym) and import "
-                                   "again", field_name, names=listed)
+                raise InvalidValue(
+                    "no party is registered as {names}: register it (or write its acronym) and import again",
+                    field_name,
+                    names=listed,
+                )
             return tuple(found)
 
         lead = parties("lead")
@@ -407,11 +506,11 @@ class _Row:
         if note_columns:
             written = [value for column in note_columns if (value := _text(_cell(cells, column)))]
             notes = optional_text("\n".join(written), "notes") if written else None
-        return cls(text, lead[0], partners, due, bool(due_columns), notes, bool(note_columns), key,
-                   timeframe_as_written)
+        return cls(
+            text, lead[0], partners, due, bool(due_columns), notes, bool(note_columns), key, timeframe_as_written
+        )
 
-    def correct(self, commitment: Commitment, meeting: Meeting, reason: str, actor: str,
-                when: datetime) -> list[str]:
+    def correct(self, commitment: Commitment, meeting: Meeting, reason: str, actor: str, when: datetime) -> list[str]:
         """Apply the row's corrections to ``commitment`` (the domain refuses what its state forbids);
         the fields that differed."""
         changed: list[str] = []
@@ -432,10 +531,19 @@ class _Row:
         if notes_differ:
             changed.append("notes")
         if changed:
-            commitment.correct(reason, actor, when, text if text != commitment.text else None, lead, partners,
-                               self.notes if notes_differ else None, without_notes=notes_differ and not self.notes)
+            commitment.correct(
+                reason,
+                actor,
+                when,
+                text if text != commitment.text else None,
+                lead,
+                partners,
+                self.notes if notes_differ else None,
+                without_notes=notes_differ and not self.notes,
+            )
         if self.has_due and self.due != commitment.due:
             changed.append("due")
-            commitment.revise_due(self.due, None if self.due is None else self.due.resolve(meeting.dates.ends_on),
-                                  reason, actor, when)
+            commitment.revise_due(
+                self.due, None if self.due is None else self.due.resolve(meeting.dates.ends_on), reason, actor, when
+            )
         return changed

@@ -47,28 +47,33 @@ def _found(query: Filter, record: Aggregate) -> bool:
 
 
 def _commitment_wanted(query: CommitmentFilter, c: Commitment) -> bool:
-    return ((not query.statuses or c.status.value in query.statuses)
-            and (query.due_before is None or (c.due_at is not None and c.due_at < query.due_before))
-            and (query.due_after is None or (c.due_at is not None and c.due_at >= query.due_after))
-            and (query.overdue is None or c.overdue == query.overdue)
-            and (query.due_soon is None or c.due_soon == query.due_soon)
-            and (query.has_due is None or (c.due_at is not None) == query.has_due)
-            and (query.review_due is None or c.review_due == query.review_due)
-            and (query.escalated is None or (c.escalation is not None) == query.escalated)
-            and (query.escalated_to is None or query.escalated_to in c.escalated_to)
-            and (not query.themes or bool(set(query.themes) & set(c.themes)))
-            and _found(query, c))
+    return (
+        (not query.statuses or c.status.value in query.statuses)
+        and (query.due_before is None or (c.due_at is not None and c.due_at < query.due_before))
+        and (query.due_after is None or (c.due_at is not None and c.due_at >= query.due_after))
+        and (query.overdue is None or c.overdue == query.overdue)
+        and (query.due_soon is None or c.due_soon == query.due_soon)
+        and (query.has_due is None or (c.due_at is not None) == query.has_due)
+        and (query.review_due is None or c.review_due == query.review_due)
+        and (query.escalated is None or (c.escalation is not None) == query.escalated)
+        and (query.escalated_to is None or query.escalated_to in c.escalated_to)
+        and (not query.themes or bool(set(query.themes) & set(c.themes)))
+        and _found(query, c)
+    )
 
 
 def _meeting_wanted(query: MeetingFilter, m: Meeting) -> bool:
-    return ((not query.statuses or m.status.value in query.statuses)
-            and (query.starts_after is None or m.dates.starts_on >= query.starts_after)
-            and (query.starts_before is None or m.dates.starts_on < query.starts_before)
-            and _found(query, m))
+    return (
+        (not query.statuses or m.status.value in query.statuses)
+        and (query.starts_after is None or m.dates.starts_on >= query.starts_after)
+        and (query.starts_before is None or m.dates.starts_on < query.starts_before)
+        and _found(query, m)
+    )
 
 
-def _replayed(histories: Histories, catalogue: Catalogue, cls: type[A], query: Filter, at: datetime,
-              wanted: Callable[[A], bool]) -> list[A]:
+def _replayed(
+    histories: Histories, catalogue: Catalogue, cls: type[A], query: Filter, at: datetime, wanted: Callable[[A], bool]
+) -> list[A]:
     """The records matching the query as they stood at ``at``, in the order recorded."""
     found = (histories.as_of(cls, record_id, at, query.axis) for record_id in catalogue.ids(query))
     return [record for record in found if record is not None and wanted(record)]
@@ -78,10 +83,13 @@ def _page(query: Filter, records: list[A], view: Callable[[A], Any]) -> Results:
     name = f"{type(query).__name__} as of"  # a cursor of one list as of an instant is no other list's
     after = cursors.decode(query.cursor, name, cursors.OFFSET)
     offset = after[0] if after else 0
-    page = records[offset:offset + query.limit]
+    page = records[offset : offset + query.limit]
     following = offset + len(page)
-    return Results(items=[asdict(view(record)) for record in page], total=len(records),
-                   next_cursor=cursors.encode(name, following) if following < len(records) else None)
+    return Results(
+        items=[asdict(view(record)) for record in page],
+        total=len(records),
+        next_cursor=cursors.encode(name, following) if following < len(records) else None,
+    )
 
 
 def commitments(histories: Histories, catalogue: Catalogue, query: CommitmentFilter) -> Results:
@@ -111,8 +119,11 @@ def meetings(histories: Histories, catalogue: Catalogue, query: MeetingFilter) -
 def _meetings(histories: Histories, catalogue: Catalogue, query: MeetingFilter) -> Results:
     if query.as_of is None:
         return catalogue.find_meetings(query)
-    return _page(query, _replayed(histories, catalogue, Meeting, query, query.as_of,
-                                  lambda m: _meeting_wanted(query, m)), MeetingView.of)
+    return _page(
+        query,
+        _replayed(histories, catalogue, Meeting, query, query.as_of, lambda m: _meeting_wanted(query, m)),
+        MeetingView.of,
+    )
 
 
 def agreements(histories: Histories, catalogue: Catalogue, query: AgreementFilter) -> Results:
@@ -123,8 +134,11 @@ def agreements(histories: Histories, catalogue: Catalogue, query: AgreementFilte
 def _agreements(histories: Histories, catalogue: Catalogue, query: AgreementFilter) -> Results:
     if query.as_of is None:
         return catalogue.find_agreements(query)
-    return _page(query, _replayed(histories, catalogue, Agreement, query, query.as_of, lambda a: _found(query, a)),
-                 AgreementView.of)
+    return _page(
+        query,
+        _replayed(histories, catalogue, Agreement, query, query.as_of, lambda a: _found(query, a)),
+        AgreementView.of,
+    )
 
 
 def parties(histories: Histories, catalogue: Catalogue, query: PartyFilter) -> Results:

@@ -43,33 +43,59 @@ class Meetings:
         self.histories = histories
 
     def record(
-        self, actor: str, title: TextInput, kind: str, scheduled: PeriodInput, venue: VenueInput,
-        series: str | None = None, session_number: int | None = None, participants: Sequence[ParticipantInput] = (),
-        documents: Sequence[DocumentInput] = (), meeting_id: UUID | None = None,
+        self,
+        actor: str,
+        title: TextInput,
+        kind: str,
+        scheduled: PeriodInput,
+        venue: VenueInput,
+        series: str | None = None,
+        session_number: int | None = None,
+        participants: Sequence[ParticipantInput] = (),
+        documents: Sequence[DocumentInput] = (),
+        meeting_id: UUID | None = None,
     ) -> MeetingView:
         slug, number = Meeting.check_series(series, session_number)
         people = self._participants(participants)
         check_participants(people)
         meeting = new(
-            Meeting, Meeting.Scheduled, meeting_id,  # type: ignore[attr-defined]
-            title=translation.name(title, "title"), kind=choice(MeetingKind, kind, "kind"), series=slug,
-            session_number=number, dates=translation.period(scheduled, "scheduled"), venue=translation.venue(venue),
-            participants=people, documents=translation.documents(documents), actor=actor, timestamp=self.records.now(),
+            Meeting,
+            Meeting.Scheduled,
+            meeting_id,  # type: ignore[attr-defined]
+            title=translation.name(title, "title"),
+            kind=choice(MeetingKind, kind, "kind"),
+            series=slug,
+            session_number=number,
+            dates=translation.period(scheduled, "scheduled"),
+            venue=translation.venue(venue),
+            participants=people,
+            documents=translation.documents(documents),
+            actor=actor,
+            timestamp=self.records.now(),
         )
         return MeetingView.of(self.records.create(meeting))
 
     def _participants(self, participants: Sequence[ParticipantInput]) -> tuple[Participant, ...]:
         return tuple(
-            Participant(party_id=self.records.ref(Party, p.party_id, f"participants[{i}].party_id").id,
-                        role=choice(ParticipantRole, p.role, f"participants[{i}].role"),
-                        person=optional_text(p.person, f"participants[{i}].person", SHORT_TEXT_MAX))
+            Participant(
+                party_id=self.records.ref(Party, p.party_id, f"participants[{i}].party_id").id,
+                role=choice(ParticipantRole, p.role, f"participants[{i}].role"),
+                person=optional_text(p.person, f"participants[{i}].person", SHORT_TEXT_MAX),
+            )
             for i, p in enumerate(participants)
         )
 
-    def correct(self, meeting_id: UUID | str, actor: str, reason: str | None, title: TextInput | None = None,
-                kind: str | None = None, venue: VenueInput | None = None,
-                participants: Sequence[ParticipantInput] | None = None,
-                expected_version: int | None = None) -> MeetingView:
+    def correct(
+        self,
+        meeting_id: UUID | str,
+        actor: str,
+        reason: str | None,
+        title: TextInput | None = None,
+        kind: str | None = None,
+        venue: VenueInput | None = None,
+        participants: Sequence[ParticipantInput] | None = None,
+        expected_version: int | None = None,
+    ) -> MeetingView:
         """Correct what the record says of a meeting where it was written wrong (title, kind, venue,
         participants), with a reason; what is not given stays. Dates change by holding or
         postponing it; a correction that changes nothing stores nothing."""
@@ -78,12 +104,18 @@ class Meetings:
         chosen = None if kind is None else choice(MeetingKind, kind, "kind")
         place = None if venue is None else translation.venue(venue)
         people = None if participants is None else self._participants(participants)
-        return MeetingView.of(self.records.change(
-            Meeting, meeting_id, expected_version, lambda m, when: m.correct(why, actor, when, named, chosen, place,
-                                                                             people)))
+        return MeetingView.of(
+            self.records.change(
+                Meeting,
+                meeting_id,
+                expected_version,
+                lambda m, when: m.correct(why, actor, when, named, chosen, place, people),
+            )
+        )
 
-    def get(self, meeting_id: UUID | str, version: int | None = None, as_of: datetime | None = None,
-            axis: str = "recorded") -> MeetingView:
+    def get(
+        self, meeting_id: UUID | str, version: int | None = None, as_of: datetime | None = None, axis: str = "recorded"
+    ) -> MeetingView:
         return self.histories.marked(MeetingView.of(self.histories.read(Meeting, meeting_id, version, as_of, axis)))
 
     def hold(self, meeting_id: UUID, actor: str, held: PeriodInput, expected_version: int | None = None) -> MeetingView:
@@ -109,32 +141,60 @@ class Meetings:
             follow_up = series.next_session_expected(session)
             if follow_up is not None and series.rhythm is not None:
                 expected = made(
-                    meeting, None, None, CommitmentKind.FOLLOW_UP_SESSION,
-                    next_session_text(meeting.title, follow_up.session_number), series.rhythm.organiser_id, (),
-                    next_session_due(series.rhythm, meeting.venue.time_zone), follow_up, Status.AGREED,
-                    reminder_days_of(None), None, None, None, None, None, actor, when,
-                    derived_id("expected-session", f"{series.slug}:{meeting.id}"))
+                    meeting,
+                    None,
+                    None,
+                    CommitmentKind.FOLLOW_UP_SESSION,
+                    next_session_text(meeting.title, follow_up.session_number),
+                    series.rhythm.organiser_id,
+                    (),
+                    next_session_due(series.rhythm, meeting.venue.time_zone),
+                    follow_up,
+                    Status.AGREED,
+                    reminder_days_of(None),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    actor,
+                    when,
+                    derived_id("expected-session", f"{series.slug}:{meeting.id}"),
+                )
                 series.await_session(expected.id, actor, when)
                 changed.append(expected)
             changed.append(series)
 
         return MeetingView.of(self.records.change(Meeting, meeting_id, expected_version, hold, also=changed))
 
-    def postpone(self, meeting_id: UUID, actor: str, scheduled: PeriodInput, reason: str | None = None,
-                 expected_version: int | None = None) -> MeetingView:
+    def postpone(
+        self,
+        meeting_id: UUID,
+        actor: str,
+        scheduled: PeriodInput,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> MeetingView:
         dates = translation.period(scheduled, "scheduled")
         why = translation.reason(reason)
-        return MeetingView.of(self.records.change(Meeting, meeting_id, expected_version,
-                                                  lambda m, when: m.postpone(dates, why, actor, when)))
+        return MeetingView.of(
+            self.records.change(
+                Meeting, meeting_id, expected_version, lambda m, when: m.postpone(dates, why, actor, when)
+            )
+        )
 
-    def cancel(self, meeting_id: UUID, actor: str, reason: str | None = None,
-               expected_version: int | None = None) -> MeetingView:
+    def cancel(
+        self, meeting_id: UUID, actor: str, reason: str | None = None, expected_version: int | None = None
+    ) -> MeetingView:
         why = translation.reason(reason)
-        return MeetingView.of(self.records.change(Meeting, meeting_id, expected_version,
-                                                  lambda m, when: m.cancel(why, actor, when)))
+        return MeetingView.of(
+            self.records.change(Meeting, meeting_id, expected_version, lambda m, when: m.cancel(why, actor, when))
+        )
 
-    def add_document(self, meeting_id: UUID, actor: str, document: DocumentInput,
-                     expected_version: int | None = None) -> MeetingView:
+    def add_document(
+        self, meeting_id: UUID, actor: str, document: DocumentInput, expected_version: int | None = None
+    ) -> MeetingView:
         doc = translation.document(document)
-        return MeetingView.of(self.records.change(Meeting, meeting_id, expected_version,
-                                                  lambda m, when: m.add_document(doc, actor, when)))
+        return MeetingView.of(
+            self.records.change(Meeting, meeting_id, expected_version, lambda m, when: m.add_document(doc, actor, when))
+        )

@@ -33,8 +33,9 @@ class Parties:
         found = self.records.get(Party, party)
         return LadderView.of(self.ladder if found.ladder is None else found.ladder, own=found.ladder is not None)
 
-    def register(self, actor: str, names: TextInput, acronym: str | None, kind: str,
-                 parent_id: UUID | None = None) -> PartyView:
+    def register(
+        self, actor: str, names: TextInput, acronym: str | None, kind: str, parent_id: UUID | None = None
+    ) -> PartyView:
         """A party with its acronym, or with none (a ministry named only in Arabic): it then goes by
         its authentic name, so recording the same name twice is the same party."""
         text = translation.name(names, "names")
@@ -43,31 +44,51 @@ class Parties:
         if parent_id is not None:
             self.records.ref(Party, parent_id, "parent_id")
         if short is not None:
-            taken = AlreadyExists("a party with the acronym {acronym!r} is already registered", "acronym",
-                                  acronym=short)
+            taken = AlreadyExists(
+                "a party with the acronym {acronym!r} is already registered", "acronym", acronym=short
+            )
         else:
-            taken = AlreadyExists("a party named {name!r} is already registered", "names",
-                                  name=text.texts[text.authentic])
+            taken = AlreadyExists(
+                "a party named {name!r} is already registered", "names", name=text.texts[text.authentic]
+            )
         if self.records.load(Party, identity(short, text)) is not None:
             raise taken
-        party = Party(names=text, acronym=short, kind=party_kind, parent_id=parent_id, actor=actor,
-                      timestamp=self.records.now())
+        party = Party(
+            names=text, acronym=short, kind=party_kind, parent_id=parent_id, actor=actor, timestamp=self.records.now()
+        )
         try:
             return PartyView.of(self.records.create(party))
         except AlreadyExists:
             raise taken from None
 
-    def keep_ladder(self, party: UUID | str, actor: str, steps: Sequence[tuple[int, str]] | None,
-                    reason: str | None = None, expected_version: int | None = None) -> PartyView:
+    def keep_ladder(
+        self,
+        party: UUID | str,
+        actor: str,
+        steps: Sequence[tuple[int, str]] | None,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> PartyView:
         """Escalate what the party leads by its own ladder of steps (days overdue, who is told);
         ``None``: by the deployment's ladder again."""
         ladder = None if steps is None else Ladder.of(steps)
         why = translation.reason(reason)
-        return PartyView.of(self.records.change(
-            Party, party, expected_version, lambda found, when: found.keep_ladder(ladder, why, actor, when)))
+        return PartyView.of(
+            self.records.change(
+                Party, party, expected_version, lambda found, when: found.keep_ladder(ladder, why, actor, when)
+            )
+        )
 
-    def keep_contact(self, party: UUID | str, actor: str, name: str, address: str, language: str,
-                     frequency: str = "daily", expected_version: int | None = None) -> PartyView:
+    def keep_contact(
+        self,
+        party: UUID | str,
+        actor: str,
+        name: str,
+        address: str,
+        language: str,
+        frequency: str = "daily",
+        expected_version: int | None = None,
+    ) -> PartyView:
         """Add a contact to the party, or change the one with this address: who the digests are
         sent to, in which language, how often (``daily``, ``weekly``, ``none``)."""
         who = clean_text(name, "name", SHORT_TEXT_MAX).strip()
@@ -80,8 +101,14 @@ class Parties:
 
         return PartyView.of(self.records.change(Party, party, expected_version, keep))
 
-    def remove_contact(self, party: UUID | str, contact: UUID, actor: str, reason: str | None = None,
-                       expected_version: int | None = None) -> PartyView:
+    def remove_contact(
+        self,
+        party: UUID | str,
+        contact: UUID,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> PartyView:
         why = translation.reason(reason)
 
         def remove(found: Party, when: datetime) -> None:
@@ -97,8 +124,9 @@ class Parties:
         it gets none already)."""
         self.records.change(Party, party, None, lambda found, when: found.unsubscribe(contact, UNSUBSCRIBE_LINK, when))
 
-    def get(self, party: UUID | str, version: int | None = None, as_of: datetime | None = None,
-            axis: str = "recorded") -> PartyView:
+    def get(
+        self, party: UUID | str, version: int | None = None, as_of: datetime | None = None, axis: str = "recorded"
+    ) -> PartyView:
         return self.histories.marked(PartyView.of(self.histories.read(Party, party, version, as_of, axis)))
 
     def id_of(self, acronym_or_name: str, field: str = "acronym") -> str:
@@ -116,4 +144,6 @@ class Parties:
 
     def check(self, ids: Sequence[UUID], field: str) -> tuple[UUID, ...]:
         """The ids, if each names a party; else the first unknown one is refused, naming its field."""
-        return tuple(self.records.ref(Party, identifier, f"{field}[{index}]").id for index, identifier in enumerate(ids))
+        return tuple(
+            self.records.ref(Party, identifier, f"{field}[{index}]").id for index, identifier in enumerate(ids)
+        )

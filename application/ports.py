@@ -68,8 +68,9 @@ class Saved:
             return None
         if saved.version == version:
             return saved
-        events = sorted((e for e in self.events.values() if e.originator_id == aggregate_id),
-                        key=lambda e: e.originator_version)
+        events = sorted(
+            (e for e in self.events.values() if e.originator_id == aggregate_id), key=lambda e: e.originator_version
+        )
         if not events or events[0].originator_version > version:
             return None
         first = events[0].originator_version
@@ -105,8 +106,12 @@ class Changes:
 
     def stored(self, recordings: list[Recording]) -> Saved:
         """Its events were stored as these recordings."""
-        self.saved = Saved(recordings, self.before, {a.id: a for a in self.aggregates},
-                           {r.notification.id: r.domain_event for r in recordings})
+        self.saved = Saved(
+            recordings,
+            self.before,
+            {a.id: a for a in self.aggregates},
+            {r.notification.id: r.domain_event for r in recordings},
+        )
         return self.saved
 
 
@@ -136,8 +141,9 @@ class AggregateReader(Protocol):
     """Reads several aggregates at once: as they stand, or at the version given for each (those
     not found are left out)."""
 
-    def read_many(self, aggregate_ids: Sequence[UUID],
-                  until: Mapping[UUID, int] | None = None) -> dict[UUID, Aggregate]: ...
+    def read_many(
+        self, aggregate_ids: Sequence[UUID], until: Mapping[UUID, int] | None = None
+    ) -> dict[UUID, Aggregate]: ...
 
 
 class Catalogue(Protocol):
@@ -185,8 +191,9 @@ class Catalogue(Protocol):
         """Open commitments whose review day has come and not yet been told."""
         ...
 
-    def escalation_candidates(self, now: datetime, limit: int, *, ladder: Ladder, leads: Collection[str] | None,
-                              others_than: Collection[str]) -> list[str]:
+    def escalation_candidates(
+        self, now: datetime, limit: int, *, ladder: Ladder, leads: Collection[str] | None, others_than: Collection[str]
+    ) -> list[str]:
         """Overdue commitments that have reached a step of ``ladder`` above the level recorded, led
         by one of ``leads`` (None: by any party other than ``others_than``)."""
         ...

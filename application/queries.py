@@ -6,7 +6,7 @@ with SQLAlchemy tables in ``infrastructure.read_model.catalogue``).
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 from uuid import UUID
 
@@ -76,13 +76,15 @@ def instant(value: str | None, field_name: str) -> datetime | None:
         return None
     try:
         if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), time(), timezone.utc)
+            return datetime.combine(date.fromisoformat(value), time(), UTC)
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidValue("write an instant like 2024-07-01T00:00:00Z, or a date like 2024-07-01", field_name) from None
+        raise InvalidValue(
+            "write an instant like 2024-07-01T00:00:00Z, or a date like 2024-07-01", field_name
+        ) from None
     if parsed.tzinfo is None:
         raise InvalidValue("an instant needs a time zone, e.g. 2024-07-01T00:00:00Z", field_name)
-    return parsed.astimezone(timezone.utc)
+    return parsed.astimezone(UTC)
 
 
 def terms(query: str | None) -> list[tuple[str, ...]] | None:
@@ -141,9 +143,19 @@ class CommitmentFilter:
     limit: int = 50
 
     @classmethod
-    def of(cls, statuses: Sequence[str] = (), kinds: Sequence[str] = (), due_before: str | None = None,
-           due_after: str | None = None, q: str | None = None, sort: str = "recorded", limit: int = 50,
-           as_of: str | None = None, axis: str = "recorded", **others: Any) -> "CommitmentFilter":
+    def of(
+        cls,
+        statuses: Sequence[str] = (),
+        kinds: Sequence[str] = (),
+        due_before: str | None = None,
+        due_after: str | None = None,
+        q: str | None = None,
+        sort: str = "recorded",
+        limit: int = 50,
+        as_of: str | None = None,
+        axis: str = "recorded",
+        **others: Any,
+    ) -> "CommitmentFilter":
         if sort not in ("recorded", "due", "-due"):
             raise InvalidValue("sort by recorded, due or -due", "sort")
         return cls(
@@ -179,10 +191,24 @@ class MeetingFilter:
     limit: int = 50
 
     @classmethod
-    def of(cls, statuses: Sequence[str] = (), kinds: Sequence[str] = (), q: str | None = None, limit: int = 50,
-           as_of: str | None = None, axis: str = "recorded", **others: Any) -> "MeetingFilter":
-        return cls(statuses=_choices(MeetingStatus, statuses, "status"), kinds=_choices(MeetingKind, kinds, "kind"),
-                   words=terms(q), limit=check_limit(limit), **_as_of(as_of, axis), **others)
+    def of(
+        cls,
+        statuses: Sequence[str] = (),
+        kinds: Sequence[str] = (),
+        q: str | None = None,
+        limit: int = 50,
+        as_of: str | None = None,
+        axis: str = "recorded",
+        **others: Any,
+    ) -> "MeetingFilter":
+        return cls(
+            statuses=_choices(MeetingStatus, statuses, "status"),
+            kinds=_choices(MeetingKind, kinds, "kind"),
+            words=terms(q),
+            limit=check_limit(limit),
+            **_as_of(as_of, axis),
+            **others,
+        )
 
 
 @dataclass(frozen=True)
@@ -197,10 +223,22 @@ class AgreementFilter:
     limit: int = 50
 
     @classmethod
-    def of(cls, kinds: Sequence[str] = (), q: str | None = None, limit: int = 50, as_of: str | None = None,
-           axis: str = "recorded", **others: Any) -> "AgreementFilter":
-        return cls(kinds=_choices(AgreementKind, kinds, "kind"), words=terms(q), limit=check_limit(limit),
-                   **_as_of(as_of, axis), **others)
+    def of(
+        cls,
+        kinds: Sequence[str] = (),
+        q: str | None = None,
+        limit: int = 50,
+        as_of: str | None = None,
+        axis: str = "recorded",
+        **others: Any,
+    ) -> "AgreementFilter":
+        return cls(
+            kinds=_choices(AgreementKind, kinds, "kind"),
+            words=terms(q),
+            limit=check_limit(limit),
+            **_as_of(as_of, axis),
+            **others,
+        )
 
 
 @dataclass(frozen=True)
@@ -214,10 +252,22 @@ class PartyFilter:
     limit: int = 50
 
     @classmethod
-    def of(cls, kinds: Sequence[str] = (), q: str | None = None, limit: int = 50, as_of: str | None = None,
-           axis: str = "recorded", **others: Any) -> "PartyFilter":
-        return cls(kinds=_choices(PartyKind, kinds, "kind"), words=terms(q), limit=check_limit(limit),
-                   **_as_of(as_of, axis), **others)
+    def of(
+        cls,
+        kinds: Sequence[str] = (),
+        q: str | None = None,
+        limit: int = 50,
+        as_of: str | None = None,
+        axis: str = "recorded",
+        **others: Any,
+    ) -> "PartyFilter":
+        return cls(
+            kinds=_choices(PartyKind, kinds, "kind"),
+            words=terms(q),
+            limit=check_limit(limit),
+            **_as_of(as_of, axis),
+            **others,
+        )
 
 
 Filter = CommitmentFilter | MeetingFilter | AgreementFilter | PartyFilter

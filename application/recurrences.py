@@ -38,11 +38,23 @@ class Recurrences:
         self.commitments = commitments
 
     def state(
-        self, actor: str, text: TextInput, lead_party_id: UUID, meeting_id: UUID, until: date,
-        every_months: int | None = None, every: str | None = None, first_due: date | None = None,
-        kind: str = "action", supporting_party_ids: Sequence[UUID] = (), agreement_id: UUID | None = None,
-        row_number: int | None = None, status: str = "draft", reminder_days: Sequence[int] | None = None,
-        notes: str | None = None, recurrence_id: UUID | None = None,
+        self,
+        actor: str,
+        text: TextInput,
+        lead_party_id: UUID,
+        meeting_id: UUID,
+        until: date,
+        every_months: int | None = None,
+        every: str | None = None,
+        first_due: date | None = None,
+        kind: str = "action",
+        supporting_party_ids: Sequence[UUID] = (),
+        agreement_id: UUID | None = None,
+        row_number: int | None = None,
+        status: str = "draft",
+        reminder_days: Sequence[int] | None = None,
+        notes: str | None = None,
+        recurrence_id: UUID | None = None,
     ) -> RecurrenceView:
         """A promise made at a meeting to do something every so many months until a day: one
         commitment per occurrence, due on its day (``first_due``, by default a period after the
@@ -55,7 +67,8 @@ class Recurrences:
         statement = translation.text(text, "text")
         months = stated_months(every_months, every)
         meeting, lead, supporting, agreement, _ = self.commitments.origin(
-            meeting_id, lead_party_id, supporting_party_ids, agreement_id, row_number)
+            meeting_id, lead_party_id, supporting_party_ids, agreement_id, row_number
+        )
         schedule = Schedule.of(months, first_due or add_months(meeting.dates.ends_on, months), until)
         reminders = reminder_days_of(None if reminder_days is None else list(reminder_days))
         remarks = optional_text(notes, "notes")
@@ -64,16 +77,50 @@ class Recurrences:
         now = self.records.now()
         zone = meeting.venue.time_zone
         occurrences = [
-            made(meeting, agreement, row_number, occurrence_kind, statement, lead.id, supporting, day_due(day, zone),
-                 None, initial, reminders, None, None, None, None, remarks, actor, now, commitment_id,
-                 recurrence_id=rule_id)
-            for commitment_id, day in Recurrence.first_ids(rule_id, schedule)]
+            made(
+                meeting,
+                agreement,
+                row_number,
+                occurrence_kind,
+                statement,
+                lead.id,
+                supporting,
+                day_due(day, zone),
+                None,
+                initial,
+                reminders,
+                None,
+                None,
+                None,
+                None,
+                remarks,
+                actor,
+                now,
+                commitment_id,
+                recurrence_id=rule_id,
+            )
+            for commitment_id, day in Recurrence.first_ids(rule_id, schedule)
+        ]
         rule = new(
-            Recurrence, Recurrence.Stated, rule_id,  # type: ignore[attr-defined]
-            text=statement, kind=occurrence_kind, lead_party_id=lead.id, supporting_party_ids=supporting,
-            meeting_id=meeting.id, agreement_id=None if agreement is None else agreement.id, row_number=row_number,
-            schedule=schedule, time_zone=zone, status=initial, reminder_days=reminders, notes=remarks,
-            occurrences=tuple(o.id for o in occurrences), actor=actor, timestamp=now)
+            Recurrence,
+            Recurrence.Stated,
+            rule_id,  # type: ignore[attr-defined]
+            text=statement,
+            kind=occurrence_kind,
+            lead_party_id=lead.id,
+            supporting_party_ids=supporting,
+            meeting_id=meeting.id,
+            agreement_id=None if agreement is None else agreement.id,
+            row_number=row_number,
+            schedule=schedule,
+            time_zone=zone,
+            status=initial,
+            reminder_days=reminders,
+            notes=remarks,
+            occurrences=tuple(o.id for o in occurrences),
+            actor=actor,
+            timestamp=now,
+        )
         self.records.create(rule, *occurrences)
         return RecurrenceView.of(rule, {o.id: o for o in occurrences})
 
@@ -91,12 +138,21 @@ class Recurrences:
         return {key: value for key, value in found.items() if isinstance(value, Commitment)}
 
     def _standings(self, rule: Recurrence, found: dict[UUID, Commitment], today: date) -> list[Occurrence]:
-        return [Occurrence(key, day, standing(c.status, c.reported, day, today, key in rule.withdrawn))
-                for key, c in found.items() for day in [rule.due_on(c.due_at)]]
+        return [
+            Occurrence(key, day, standing(c.status, c.reported, day, today, key in rule.withdrawn))
+            for key, c in found.items()
+            for day in [rule.due_on(c.due_at)]
+        ]
 
     def reschedule(
-        self, recurrence_id: UUID | str, actor: str, reason: str | None, every_months: int | None = None,
-        every: str | None = None, first_due: date | None = None, until: date | None = None,
+        self,
+        recurrence_id: UUID | str,
+        actor: str,
+        reason: str | None,
+        every_months: int | None = None,
+        every: str | None = None,
+        first_due: date | None = None,
+        until: date | None = None,
         expected_version: int | None = None,
     ) -> RecurrenceView:
         """A new schedule (what is not given stays), with a reason: the occurrences due in the future
@@ -109,8 +165,9 @@ class Recurrences:
 
         def reschedule(rule: Recurrence, when: datetime) -> None:
             current = rule.schedule
-            schedule = Schedule.of(months or current.every_months, first_due or current.first_due,
-                                   until or current.until)
+            schedule = Schedule.of(
+                months or current.every_months, first_due or current.first_due, until or current.until
+            )
             found.update(self._occurrences(rule))
             today = local_day(when, rule.time_zone)
             plan = rule.plan(schedule, self._standings(rule, found, today), today)
@@ -124,17 +181,36 @@ class Recurrences:
             meeting, agreement = self._origin(rule)
             for commitment_id, day in plan.added:
                 occurrence = made(
-                    meeting, agreement, rule.row_number, rule.kind, rule.text, rule.lead_party_id,
-                    rule.supporting_party_ids, day_due(day, rule.time_zone), None, rule.status, rule.reminder_days,
-                    None, None, None, None, rule.notes, actor, when, commitment_id, recurrence_id=rule.id)
+                    meeting,
+                    agreement,
+                    rule.row_number,
+                    rule.kind,
+                    rule.text,
+                    rule.lead_party_id,
+                    rule.supporting_party_ids,
+                    day_due(day, rule.time_zone),
+                    None,
+                    rule.status,
+                    rule.reminder_days,
+                    None,
+                    None,
+                    None,
+                    None,
+                    rule.notes,
+                    actor,
+                    when,
+                    commitment_id,
+                    recurrence_id=rule.id,
+                )
                 found[occurrence.id] = occurrence
                 changed.append(occurrence)
 
         rule = self.records.change(Recurrence, recurrence_id, expected_version, reschedule, also=changed)
         return RecurrenceView.of(rule, found)
 
-    def end(self, recurrence_id: UUID | str, actor: str, reason: str | None,
-            expected_version: int | None = None) -> RecurrenceView:
+    def end(
+        self, recurrence_id: UUID | str, actor: str, reason: str | None, expected_version: int | None = None
+    ) -> RecurrenceView:
         """Nothing more is generated: the occurrences due in the future with nothing reported on them
         are cancelled, with the reason; the others stay as they are."""
         why = translation.reason(reason)
@@ -144,8 +220,9 @@ class Recurrences:
         def end(rule: Recurrence, when: datetime) -> None:
             found.update(self._occurrences(rule))
             today = local_day(when, rule.time_zone)
-            open_to_rule = tuple(o.commitment_id for o in self._standings(rule, found, today)
-                                 if o.standing is Standing.MOVABLE)
+            open_to_rule = tuple(
+                o.commitment_id for o in self._standings(rule, found, today) if o.standing is Standing.MOVABLE
+            )
             rule.end(open_to_rule, why, actor, when)
             self._withdraw(open_to_rule, found, why, actor, when, changed)
 
@@ -153,8 +230,14 @@ class Recurrences:
         return RecurrenceView.of(rule, found)
 
     @staticmethod
-    def _withdraw(ids: Sequence[UUID], found: dict[UUID, Commitment], reason: str | None, actor: str,
-                  when: datetime, changed: list[Commitment]) -> None:
+    def _withdraw(
+        ids: Sequence[UUID],
+        found: dict[UUID, Commitment],
+        reason: str | None,
+        actor: str,
+        when: datetime,
+        changed: list[Commitment],
+    ) -> None:
         for commitment_id in ids:
             occurrence = found[commitment_id]
             occurrence.cancel(reason, actor, when)

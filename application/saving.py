@@ -53,8 +53,9 @@ class OneByOne:
     def __init__(self, store: EventStore) -> None:
         self.store = store
 
-    def read_many(self, aggregate_ids: Sequence[UUID],
-                  until: Mapping[UUID, int] | None = None) -> dict[UUID, Aggregate]:
+    def read_many(
+        self, aggregate_ids: Sequence[UUID], until: Mapping[UUID, int] | None = None
+    ) -> dict[UUID, Aggregate]:
         found: dict[UUID, Aggregate] = {}
         for aggregate_id in aggregate_ids:
             try:
@@ -92,8 +93,14 @@ class StoreWriter:
 
 
 class Records:
-    def __init__(self, store: EventStore, clock: Clock = system_clock, writer: Writer | None = None,
-                 reader: AggregateReader | None = None, most_together: int = 64) -> None:
+    def __init__(
+        self,
+        store: EventStore,
+        clock: Clock = system_clock,
+        writer: Writer | None = None,
+        reader: AggregateReader | None = None,
+        most_together: int = 64,
+    ) -> None:
         """``writer``: saves what commands changed (by default the event store itself, with nothing
         following); ``most_together``: the most commands whose changes are written together."""
         self.store = store
@@ -129,8 +136,12 @@ class Records:
             raise NotFound(cls.__name__.lower(), aggregate_id)
         if version is not None and version != aggregate.version:
             if version > aggregate.version:
-                raise NotFound(cls.__name__.lower(), aggregate_id, "the {kind} with id {identifier} has no version "
-                               "{version}", version=version)
+                raise NotFound(
+                    cls.__name__.lower(),
+                    aggregate_id,
+                    "the {kind} with id {identifier} has no version {version}",
+                    version=version,
+                )
             aggregate = self.store.repository.get(aggregate.id, version=version)
         return aggregate
 
@@ -141,8 +152,9 @@ class Records:
             raise UnknownReference(cls.__name__.lower(), aggregate_id, field)
         return aggregate
 
-    def read_many(self, aggregate_ids: Sequence[UUID],
-                  until: Mapping[UUID, int] | None = None) -> dict[UUID, Aggregate]:
+    def read_many(
+        self, aggregate_ids: Sequence[UUID], until: Mapping[UUID, int] | None = None
+    ) -> dict[UUID, Aggregate]:
         return self.reader.read_many(aggregate_ids, until)
 
     def events(self, aggregate_id: UUID) -> Iterable[Any]:
@@ -164,13 +176,23 @@ class Records:
             self.save(aggregate, *others)
         except ConcurrentUpdate:
             if self.load(Aggregate, aggregate.id) is not None:
-                raise AlreadyExists("the {kind} {identifier} already exists", None,
-                                    kind=type(aggregate).__name__.lower(), identifier=aggregate.id) from None
+                raise AlreadyExists(
+                    "the {kind} {identifier} already exists",
+                    None,
+                    kind=type(aggregate).__name__.lower(),
+                    identifier=aggregate.id,
+                ) from None
             raise
         return aggregate
 
-    def change(self, cls: type[A], aggregate_id: UUID | str, expected_version: int | None,
-               change: Callable[[A, datetime], Any], also: Sequence[Aggregate] = ()) -> A:
+    def change(
+        self,
+        cls: type[A],
+        aggregate_id: UUID | str,
+        expected_version: int | None,
+        change: Callable[[A, datetime], Any],
+        also: Sequence[Aggregate] = (),
+    ) -> A:
         """Load, check the version the client read (``If-Match``), let ``change`` decide, and save it
         with the other aggregates ``change`` put in ``also`` (in one transaction)."""
         aggregate = self.get(cls, aggregate_id)

@@ -55,10 +55,12 @@ class Scanner:
 
     def tick(self) -> ScanResult:
         now = self.records.now()
-        return ScanResult(overdue=self._each(self.catalogue.overdue_candidates, now, overdue),
-                          due_soon=self._each(self.catalogue.due_soon_candidates, now, due_soon),
-                          review_due=self._each(self.catalogue.review_candidates, now, review_due),
-                          escalated=self._escalate(now))
+        return ScanResult(
+            overdue=self._each(self.catalogue.overdue_candidates, now, overdue),
+            due_soon=self._each(self.catalogue.due_soon_candidates, now, due_soon),
+            review_due=self._each(self.catalogue.review_candidates, now, review_due),
+            escalated=self._escalate(now),
+        )
 
     def _escalate(self, now: datetime) -> int:
         """Each ladder's candidates in turn: the deployment's for the parties without one of their own."""
@@ -67,8 +69,9 @@ class Scanner:
         recorded = 0
         for leads, ladder in [(None, self.ladder), *(([party_id], kept) for party_id, kept in own.items())]:
             if ladder.steps:
-                candidates = functools.partial(self.catalogue.escalation_candidates, ladder=ladder, leads=leads,
-                                               others_than=list(own))
+                candidates = functools.partial(
+                    self.catalogue.escalation_candidates, ladder=ladder, leads=leads, others_than=list(own)
+                )
                 recorded += self._each(candidates, now, mark)
         return recorded
 
@@ -88,8 +91,11 @@ class Scanner:
             ladder = self.ladder if lead.ladder is None else lead.ladder
 
             def audience(to: Audience) -> tuple[UUID, ...]:
-                chairs = read(Meeting, meetings, commitment.provenance.meeting_id).chairs \
-                    if to is Audience.MEETING_CHAIRS else ()
+                chairs = (
+                    read(Meeting, meetings, commitment.provenance.meeting_id).chairs
+                    if to is Audience.MEETING_CHAIRS
+                    else ()
+                )
                 return told(to, lead.id, lead.parent_id, chairs)
 
             return commitment.escalate(ladder, now, audience, SCHEDULER, now)

@@ -37,8 +37,15 @@ class Series:
             raise NotFound("meeting series", slug)
         return series
 
-    def state_rhythm(self, slug: str, actor: str, organiser_party_id: UUID, every_months: int | None = None,
-                     every: str | None = None, expected_version: int | None = None) -> SeriesView:
+    def state_rhythm(
+        self,
+        slug: str,
+        actor: str,
+        organiser_party_id: UUID,
+        every_months: int | None = None,
+        every: str | None = None,
+        expected_version: int | None = None,
+    ) -> SeriesView:
         """The series meets every ``every_months`` months (or as ``every`` says it, «مرة كل سنتين»):
         when a session is held and no follow-up awaits the next, one is generated, led by the organiser."""
         months = stated_months(every_months, every)
@@ -58,5 +65,11 @@ class Series:
             series = series_of(self.records, key, actor, self.records.now())
             series.state_rhythm(rhythm, actor, self.records.now())
             return SeriesView.of(self.records.create(series))
-        return SeriesView.of(self.records.change(MeetingSeries, series_id(key), expected_version,
-                                                 lambda series, when: series.state_rhythm(rhythm, actor, when)))
+        return SeriesView.of(
+            self.records.change(
+                MeetingSeries,
+                series_id(key),
+                expected_version,
+                lambda series, when: series.state_rhythm(rhythm, actor, when),
+            )
+        )

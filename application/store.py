@@ -22,7 +22,9 @@ class EventStore(Application[UUID]):
         ``snapshot_interval``: snapshot every aggregate each time it has that many more events (0: never)."""
         if snapshot_interval > 0:
             env = {**(env or {}), "IS_SNAPSHOTTING_ENABLED": "y"}
-            self.snapshotting_intervals = dict.fromkeys((Party, Meeting, Agreement, Commitment, MeetingSeries), snapshot_interval)
+            self.snapshotting_intervals = dict.fromkeys(
+                (Party, Meeting, Agreement, Commitment, MeetingSeries), snapshot_interval
+            )
         super().__init__(env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:

@@ -68,10 +68,21 @@ class Themes:
             return []
         return self.histories.events(ThemeList, THEMES_ID, after_version, limit)
 
-    def choose(self, commitment_id: UUID, actor: str, codes: list[str], reason: str | None = None,
-               expected_version: int | None = None) -> CommitmentView:
+    def choose(
+        self,
+        commitment_id: UUID,
+        actor: str,
+        codes: list[str],
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommitmentView:
         """The themes the commitment carries from now on (none: it carries none)."""
         themes, why = self._list(), translation.reason(reason)
-        return CommitmentView.of(self.records.change(
-            Commitment, commitment_id, expected_version,
-            lambda c, when: c.choose_themes(themes.chosen(codes, c.themes), why, actor, when)))
+        return CommitmentView.of(
+            self.records.change(
+                Commitment,
+                commitment_id,
+                expected_version,
+                lambda c, when: c.choose_themes(themes.chosen(codes, c.themes), why, actor, when),
+            )
+        )

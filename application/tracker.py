@@ -40,8 +40,14 @@ class Tracker:
         histories = Histories(records, integrity)
         parties = Parties(records, histories, ladder)
         commitments = Commitments(records, histories, parties)
-        return cls(records=records, histories=histories, parties=parties, meetings=Meetings(records, histories),
-                   series=Series(records, histories),
-                   agreements=Agreements(records, histories, parties),
-                   commitments=commitments, recurrences=Recurrences(records, histories, commitments),
-                   themes=Themes(records, histories))
+        return cls(
+            records=records,
+            histories=histories,
+            parties=parties,
+            meetings=Meetings(records, histories),
+            series=Series(records, histories),
+            agreements=Agreements(records, histories, parties),
+            commitments=commitments,
+            recurrences=Recurrences(records, histories, commitments),
+            themes=Themes(records, histories),
+        )

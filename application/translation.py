@@ -42,8 +42,9 @@ def optional_due(value: DueInput | None, default_time_zone: str, field: str) -> 
     written as the spreadsheet import reads it; None: none given, or written as "ongoing"."""
     if value is None:
         return None
-    return stated_due(value.precision, value.time_zone or default_time_zone, value.value, value.amount,
-                      value.unit, field)
+    return stated_due(
+        value.precision, value.time_zone or default_time_zone, value.value, value.amount, value.unit, field
+    )
 
 
 def period(value: PeriodInput, field: str) -> DateRange:

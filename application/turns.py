@@ -39,7 +39,7 @@ class Turns:
                 if changes.written:
                     break
                 self._writing = True
-                group, self._queue = self._queue[:self.most], self._queue[self.most:]
+                group, self._queue = self._queue[: self.most], self._queue[self.most :]
             try:
                 self._write(group)
             finally:

@@ -151,8 +151,9 @@ class SeriesView:
             id=plain(series.id),
             slug=series.slug,
             version=series.version,
-            rhythm=None if rhythm is None else {"every_months": rhythm.months,
-                                                "organiser_party_id": plain(rhythm.organiser_id)},
+            rhythm=None
+            if rhythm is None
+            else {"every_months": rhythm.months, "organiser_party_id": plain(rhythm.organiser_id)},
             sessions_held=[plain(session) for session in series.held],
             awaiting=[plain(commitment_id) for commitment_id in series.awaiting],
             modified_at=plain(series.modified_on),
@@ -340,13 +341,19 @@ class RecurrenceView:
             occurrence = occurrences.get(commitment_id)
             if occurrence is None:
                 continue
-            listed.append({
-                "commitment_id": plain(commitment_id), "due_at": plain(occurrence.due_at),
-                "due_on": plain(rule.due_on(occurrence.due_at)),
-                "status": plain(occurrence.status), "overdue": occurrence.overdue, "due_soon": occurrence.due_soon,
-                "review_due": occurrence.review_due,
-                "progress": None if occurrence.progress is None else occurrence.progress.percent,
-                "withdrawn": commitment_id in rule.withdrawn})
+            listed.append(
+                {
+                    "commitment_id": plain(commitment_id),
+                    "due_at": plain(occurrence.due_at),
+                    "due_on": plain(rule.due_on(occurrence.due_at)),
+                    "status": plain(occurrence.status),
+                    "overdue": occurrence.overdue,
+                    "due_soon": occurrence.due_soon,
+                    "review_due": occurrence.review_due,
+                    "progress": None if occurrence.progress is None else occurrence.progress.percent,
+                    "withdrawn": commitment_id in rule.withdrawn,
+                }
+            )
         listed.sort(key=lambda item: (item["due_on"] or "9999", item["commitment_id"]))
         return cls(
             id=plain(rule.id),

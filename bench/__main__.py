@@ -9,17 +9,57 @@ from bench import growth, hostile, pages, rebuilding, scenarios
 from bench.measure import Figure
 
 SCALES = {
-    "tiny": {"record": 30, "scan": [1_000, 5_000], "chain": 1_000, "history": 300, "search": 2_000, "mark": 50,
-             "http": 640, "deliver": 100, "rebuild": 1_000, "memory": 1_000, "pages": 1_000, "import": 200, "ids": 2_000,
-             "few": 100, "many": 1_000},
-    "small": {"record": 500, "scan": [10_000, 100_000], "chain": 20_000, "history": 10_000, "search": 20_000,
-              "mark": 1_000, "http": 6_400, "deliver": 2_000, "rebuild": 50_000, "memory": 100_000,
-              "pages": 100_000, "import": 5_000, "ids": 100_000,
-              "few": 10_000, "many": 100_000},
-    "full": {"record": 2_000, "scan": [10_000, 100_000, 1_000_000], "chain": 1_000_000, "history": 10_000,
-             "search": 100_000, "mark": 10_000, "http": 32_000, "deliver": 10_000, "rebuild": 1_000_000,
-             "memory": 1_000_000, "pages": 100_000, "import": 20_000,
-             "ids": 1_000_000, "few": 10_000, "many": 1_000_000},
+    "tiny": {
+        "record": 30,
+        "scan": [1_000, 5_000],
+        "chain": 1_000,
+        "history": 300,
+        "search": 2_000,
+        "mark": 50,
+        "http": 640,
+        "deliver": 100,
+        "rebuild": 1_000,
+        "memory": 1_000,
+        "pages": 1_000,
+        "import": 200,
+        "ids": 2_000,
+        "few": 100,
+        "many": 1_000,
+    },
+    "small": {
+        "record": 500,
+        "scan": [10_000, 100_000],
+        "chain": 20_000,
+        "history": 10_000,
+        "search": 20_000,
+        "mark": 1_000,
+        "http": 6_400,
+        "deliver": 2_000,
+        "rebuild": 50_000,
+        "memory": 100_000,
+        "pages": 100_000,
+        "import": 5_000,
+        "ids": 100_000,
+        "few": 10_000,
+        "many": 100_000,
+    },
+    "full": {
+        "record": 2_000,
+        "scan": [10_000, 100_000, 1_000_000],
+        "chain": 1_000_000,
+        "history": 10_000,
+        "search": 100_000,
+        "mark": 10_000,
+        "http": 32_000,
+        "deliver": 10_000,
+        "rebuild": 1_000_000,
+        "memory": 1_000_000,
+        "pages": 100_000,
+        "import": 20_000,
+        "ids": 1_000_000,
+        "few": 10_000,
+        "many": 1_000_000,
+    },
 }
 
 
@@ -44,13 +84,19 @@ SCENARIOS: dict[str, Callable[[str, dict[str, Any], int], list[Figure]]] = {
     "rollups": lambda engine, sizes, runs: growth.rollups(engine, sizes["many"], runs),
     "hostile": lambda engine, sizes, runs: hostile.hostile_uploads(engine, runs),
     "reports": lambda engine, sizes, runs: hostile.hostile_reports(engine, runs),
-    "pages": lambda engine, sizes, runs: pages.render_pages(engine, sizes["pages"], runs,
-                                                            1 if sizes["pages"] < 10_000 else 5),
+    "pages": lambda engine, sizes, runs: pages.render_pages(
+        engine, sizes["pages"], runs, 1 if sizes["pages"] < 10_000 else 5
+    ),
 }
 
 
-def run(scale: str, engines: list[str], runs: int, only: list[str] | None = None,
-        measured: Callable[[Figure], object] = lambda figure: None) -> list[Figure]:
+def run(
+    scale: str,
+    engines: list[str],
+    runs: int,
+    only: list[str] | None = None,
+    measured: Callable[[Figure], object] = lambda figure: None,
+) -> list[Figure]:
     """Every chosen scenario on every engine; ``measured`` is told of each figure as soon as it is known."""
     figures: list[Figure] = []
     for engine in engines:
@@ -71,10 +117,13 @@ def row(f: Figure) -> str:
     baseline_p99 = f", p99 {f.notes['baseline_p99_ms']:,.0f} ms" if "baseline_p99_ms" in f.notes else ""
     baseline = "" if f.baseline is None else f"{f.baseline:,.1f} {f.unit}{baseline_p99} ({f.baseline_name})"
     ratio = "" if f.ratio is None else f"{f.ratio:.2f}"
-    others = "".join(f"; {name} {value:g}" for name, value in f.notes.items() if name not in ("p99_ms",
-                                                                                         "baseline_p99_ms"))
-    return (f"| {f.scenario} | {f.engine} | {f.value:,.1f} {f.unit} ({f.low:,.1f}–{f.high:,.1f}){p99}{others} | "
-            f"{baseline} | {ratio} | {f.target} |")
+    others = "".join(
+        f"; {name} {value:g}" for name, value in f.notes.items() if name not in ("p99_ms", "baseline_p99_ms")
+    )
+    return (
+        f"| {f.scenario} | {f.engine} | {f.value:,.1f} {f.unit} ({f.low:,.1f}–{f.high:,.1f}){p99}{others} | "
+        f"{baseline} | {ratio} | {f.target} |"
+    )
 
 
 def table(figures: list[Figure]) -> str:

@@ -94,14 +94,26 @@ def score(reports: Path = REPORTS, which: str = "reports") -> dict[str, Tally]:
         published = date.fromisoformat(report["published_on"])
         reading: Reading = read_report(text, published, parties)
         name = report["file"]
-        _match(report["dates"], list(dict.fromkeys(date_key(d) for d in find_dates(text, published))),
-               lambda w, p: w == p, tallies["dates"], name)
-        proposed_parties = [p.value["acronym"] if p.value["known"] else
-                            f"new:{p.value['name']} ({p.value.get('acronym') or ''})" for p in reading.of("party")]
+        _match(
+            report["dates"],
+            list(dict.fromkeys(date_key(d) for d in find_dates(text, published))),
+            lambda w, p: w == p,
+            tallies["dates"],
+            name,
+        )
+        proposed_parties = [
+            p.value["acronym"] if p.value["known"] else f"new:{p.value['name']} ({p.value.get('acronym') or ''})"
+            for p in reading.of("party")
+        ]
         _match(report["parties"], proposed_parties, _party_holds, tallies["parties"], name)
         follow_ups = [f"{p.value['session_number']}|{due_key(p.value['due'])}" for p in reading.of("follow_up")]
-        _match([f"{f['session_number']}|{f['due']}" for f in report["follow_ups"]], follow_ups,
-               lambda w, p: w == p, tallies["follow_ups"], name)
+        _match(
+            [f"{f['session_number']}|{f['due']}" for f in report["follow_ups"]],
+            follow_ups,
+            lambda w, p: w == p,
+            tallies["follow_ups"],
+            name,
+        )
         quotes = [p.quote(text) for p in reading.of("commitment")]
         _match(report["commitments"], quotes, lambda w, p: w in p, tallies["commitments"], name)
     return tallies
@@ -115,8 +127,10 @@ def main() -> None:
     scored = {which: score(which=which) for which in ("reports", "held_out")}
     for which, tallies in scored.items():
         for kind, tally in tallies.items():
-            print(f"| {which} | {kind} | {tally.precision:.2f} | {tally.recall:.2f} | {tally.found} / "
-                  f"{tally.proposed} / {tally.expected} |")
+            print(
+                f"| {which} | {kind} | {tally.precision:.2f} | {tally.recall:.2f} | {tally.found} / "
+                f"{tally.proposed} / {tally.expected} |"
+            )
     if args.misses:
         for which, tallies in scored.items():
             for kind, tally in tallies.items():

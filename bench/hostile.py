@@ -116,14 +116,21 @@ def _measure(base: str, pid: int, key: str, matrix: str, files: dict[str, bytes]
         for sender in senders:
             sender.join()
     health = seen["health_ms"] or [0.0]
-    return {"cpu_s": _cpu_seconds(pid) - before_cpu, "rss_growth_mb": seen["peak_mb"] - before_mb,
-            "rss_after_mb": _rss_mb(pid) - before_mb, "health_max_ms": max(health),
-            "health_median_ms": statistics.median(health), "statuses": statuses}
+    return {
+        "cpu_s": _cpu_seconds(pid) - before_cpu,
+        "rss_growth_mb": seen["peak_mb"] - before_mb,
+        "rss_after_mb": _rss_mb(pid) - before_mb,
+        "health_max_ms": max(health),
+        "health_median_ms": statistics.median(health),
+        "statuses": statuses,
+    }
 
 
 def hostile_uploads(engine: str, runs: int) -> list[Figure]:
-    made: dict[str, Callable[[], bytes]] = {"honest 20-row matrix": lambda: hostile_files.matrix(20),
-                                             **hostile_files.HOSTILE}
+    made: dict[str, Callable[[], bytes]] = {
+        "honest 20-row matrix": lambda: hostile_files.matrix(20),
+        **hostile_files.HOSTILE,
+    }
     files = {name: make() for name, make in made.items()}
     measured: dict[str, list[dict[str, Any]]] = {}
     with database(engine) as url:
@@ -132,34 +139,61 @@ def hostile_uploads(engine: str, runs: int) -> list[Figure]:
         party_id, meeting_id = seed_meeting(services)
         services.close()
         with server(url, workers=1) as (base, pid):
-            matrix = httpx.post(f"{base}/agreements", headers={"Authorization": f"Bearer {key}"}, json={
-                "meeting_id": meeting_id, "kind": "action_matrix", "adopted_by": [party_id],
-                "title": {"texts": {"en": "Joint activities"}}}).raise_for_status().json()["id"]
+            matrix = (
+                httpx.post(
+                    f"{base}/agreements",
+                    headers={"Authorization": f"Bearer {key}"},
+                    json={
+                        "meeting_id": meeting_id,
+                        "kind": "action_matrix",
+                        "adopted_by": [party_id],
+                        "title": {"texts": {"en": "Joint activities"}},
+                    },
+                )
+                .raise_for_status()
+                .json()["id"]
+            )
             for _ in range(runs):
                 for name in files:
                     measured.setdefault(name, []).append(_measure(base, pid, key, matrix, {name: files[name]}))
                 everything = {name: data for name, data in files.items() if name != "honest 20-row matrix"}
                 measured.setdefault("every hostile file at once", []).append(
-                    _measure(base, pid, key, matrix, everything))
+                    _measure(base, pid, key, matrix, everything)
+                )
     honest = statistics.median(m["cpu_s"] for m in measured["honest 20-row matrix"])
     figures = []
     for name, values in measured.items():
         cpu = sorted(m["cpu_s"] for m in values)
         middle = next(m for m in values if m["cpu_s"] == cpu[len(cpu) // 2])
-        notes = {key: round(middle[key], 1) for key in ("rss_growth_mb", "rss_after_mb", "health_max_ms",
-                                                         "health_median_ms")}
+        notes = {
+            key: round(middle[key], 1) for key in ("rss_growth_mb", "rss_after_mb", "health_max_ms", "health_median_ms")
+        }
         notes.update({f"status {file}": status for file, status in middle["statuses"].items()})
-        figures.append(Figure(
-            f"upload {name} ({len(files[name]) // 1024 if name in files else '-'} kB), dry run", engine,
-            "CPU s", cpu[len(cpu) // 2], cpu[0], cpu[-1], "the honest 20-row matrix", honest,
-            "4xx, ≤ 5 CPU s, RSS +≤ 150 MB and back within 50 MB, /health ≤ 100 ms", notes))
+        figures.append(
+            Figure(
+                f"upload {name} ({len(files[name]) // 1024 if name in files else '-'} kB), dry run",
+                engine,
+                "CPU s",
+                cpu[len(cpu) // 2],
+                cpu[0],
+                cpu[-1],
+                "the honest 20-row matrix",
+                honest,
+                "4xx, ≤ 5 CPU s, RSS +≤ 150 MB and back within 50 MB, /health ≤ 100 ms",
+                notes,
+            )
+        )
     return figures
 
 
 def _cpu_of(base: str, pid: int, key: str, text: str) -> float:
     before = _cpu_seconds(pid)
-    answer = httpx.post(f"{base}/drafts", headers={"Authorization": f"Bearer {key}"}, timeout=300,
-                        json={"text": text, "published_on": "2024-06-01"})
+    answer = httpx.post(
+        f"{base}/drafts",
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=300,
+        json={"text": text, "published_on": "2024-06-01"},
+    )
     answer.raise_for_status()
     return _cpu_seconds(pid) - before
 
@@ -192,12 +226,23 @@ def hostile_reports(engine: str, runs: int) -> list[Figure]:
             for _ in range(20):
                 _cpu_of(base, pid, key, hostile_reports_module.SAMPLE)
             baseline = (_cpu_seconds(pid) - before) / 20 * 1000
-            costs = {name: sorted(_cpu_of(base, pid, key, text) * 1000 for _ in range(runs))
-                     for name, text in texts.items()}
+            costs = {
+                name: sorted(_cpu_of(base, pid, key, text) * 1000 for _ in range(runs)) for name, text in texts.items()
+            }
             for name, cost in costs.items():
-                figures.append(Figure(f"read a report: {name} ({len(texts[name]):,} characters)", engine, "CPU ms",
-                                      cost[len(cost) // 2], cost[0], cost[-1], "the 6 kB sample report", baseline,
-                                      "≤ 40 × baseline"))
+                figures.append(
+                    Figure(
+                        f"read a report: {name} ({len(texts[name]):,} characters)",
+                        engine,
+                        "CPU ms",
+                        cost[len(cost) // 2],
+                        cost[0],
+                        cost[-1],
+                        "the 6 kB sample report",
+                        baseline,
+                        "≤ 40 × baseline",
+                    )
+                )
             costliest = max(costs, key=lambda name: costs[name][len(costs[name]) // 2])
             alone = _median_latency_ms(base, key, 200)
             done = threading.Event()
@@ -215,7 +260,17 @@ def hostile_reports(engine: str, runs: int) -> list[Figure]:
                 done.set()
                 for reader in readers:
                     reader.join()
-            figures.append(Figure(f"list 20 commitments while four reports ({costliest}) are read", engine,
-                                  "ms median", loaded, loaded, loaded, "the same list alone", alone,
-                                  "≤ 2 × baseline"))
+            figures.append(
+                Figure(
+                    f"list 20 commitments while four reports ({costliest}) are read",
+                    engine,
+                    "ms median",
+                    loaded,
+                    loaded,
+                    loaded,
+                    "the same list alone",
+                    alone,
+                    "≤ 2 × baseline",
+                )
+            )
     return figures

@@ -34,11 +34,12 @@ WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationship Id="rId2" Target="sharedStrings.xml"
  Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>
 </Relationships>"""
-SHEET_START = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-               '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+SHEET_START = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
 HEADER = ("Activity", "Lead", "Due")
-NO_STRINGS = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" '
-              'uniqueCount="0"></sst>')
+NO_STRINGS = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>'
 
 
 def _cell(reference: str, text: str) -> str:
@@ -74,17 +75,22 @@ def matrix(rows: int) -> bytes:
 
 def sparse_range() -> bytes:
     """Two rows, a sheet that declares every cell Excel can address, and one cell at its far corner."""
-    sheet = (f'{SHEET_START}<dimension ref="A1:XFD1048576"/><sheetData>{_row(1, HEADER)}'
-             f'{_row(2, ("Open the office", "UNDP", "2027-03-31"))}'
-             f'<row r="1048576">{_cell("XFD1048576", "x")}</row></sheetData></worksheet>')
+    sheet = (
+        f'{SHEET_START}<dimension ref="A1:XFD1048576"/><sheetData>{_row(1, HEADER)}'
+        f"{_row(2, ('Open the office', 'UNDP', '2027-03-31'))}"
+        f'<row r="1048576">{_cell("XFD1048576", "x")}</row></sheetData></worksheet>'
+    )
     return workbook(sheet)
 
 
 def whitespace_bomb(megabytes: int = 600) -> bytes:
     """Hundreds of megabytes of spaces between two rows, a megabyte or so once compressed."""
     spaces = b" " * (1024 * 1024)
-    sheet = [f"{SHEET_START}<sheetData>{_row(1, HEADER)}".encode(), *([spaces] * megabytes),
-             f"{_row(2, ('Open the office', 'UNDP', '2027-03-31'))}</sheetData></worksheet>".encode()]
+    sheet = [
+        f"{SHEET_START}<sheetData>{_row(1, HEADER)}".encode(),
+        *([spaces] * megabytes),
+        f"{_row(2, ('Open the office', 'UNDP', '2027-03-31'))}</sheetData></worksheet>".encode(),
+    ]
     return workbook(sheet)
 
 
@@ -92,28 +98,33 @@ def shared_strings_bomb(strings: int = 600_000) -> bytes:
     """More distinct shared strings than rows could use (a megabyte or two compressed), behind a
     sheet of two rows."""
     items = "".join(f"<si><t>{number}</t></si>" for number in range(strings))
-    shared = (f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{strings}" '
-              f'uniqueCount="{strings}">{items}</sst>')
-    sheet = (f'{SHEET_START}<sheetData>{_row(1, HEADER)}<row r="2"><c r="A2" t="s"><v>{strings - 1}</v></c>'
-             f"</row></sheetData></worksheet>")
+    shared = (
+        f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{strings}" '
+        f'uniqueCount="{strings}">{items}</sst>'
+    )
+    sheet = (
+        f'{SHEET_START}<sheetData>{_row(1, HEADER)}<row r="2"><c r="A2" t="s"><v>{strings - 1}</v></c>'
+        f"</row></sheetData></worksheet>"
+    )
     return workbook(sheet, shared)
 
 
 def entities() -> bytes:
     """A sheet that declares XML entities and uses them: one that expands (the first step of a
     "billion laughs"), one that reads a file of the server's."""
-    sheet = (f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
-             f'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY host SYSTEM "file:///etc/hostname">]>'
-             f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-             f'{_row(1, HEADER)}{_row(2, ("&b;", "&host;", "2027-03-31"))}</sheetData></worksheet>')
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+        f'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY host SYSTEM "file:///etc/hostname">]>'
+        f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        f"{_row(1, HEADER)}{_row(2, ('&b;', '&host;', '2027-03-31'))}</sheetData></worksheet>"
+    )
     return workbook(sheet)
 
 
 def huge_cell(megabytes: float = 10) -> bytes:
     """One cell holding megabytes of text that does not compress much (letters at random)."""
     text = "".join(random.Random(0).choices(string.ascii_letters, k=int(megabytes * 1024 * 1024)))
-    sheet = (f"{SHEET_START}<sheetData>{_row(1, HEADER)}"
-             f'{_row(2, (text, "UNDP", "2027-03-31"))}</sheetData></worksheet>')
+    sheet = f"{SHEET_START}<sheetData>{_row(1, HEADER)}{_row(2, (text, 'UNDP', '2027-03-31'))}</sheetData></worksheet>"
     return workbook(sheet)
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from domain.text import DOCUMENT_TEXT_MAX
 
 SAMPLE = (Path(__file__).resolve().parent.parent / "tests" / "reports" / "unodc-egypt-2024.ar.txt").read_text(
-    encoding="utf-8")
+    encoding="utf-8"
+)
 
 
 def repeated(piece: str) -> Callable[[], str]:

@@ -26,8 +26,9 @@ LUA = Path(__file__).with_name("load.lua")
 GENERATOR = "wrk, 32 connections, 2 threads"
 
 
-def wrk(url: str, headers: dict[str, str], seconds: int, connections: int = 32, body: str | None = None,
-        threads: int = 2) -> dict[str, float]:
+def wrk(
+    url: str, headers: dict[str, str], seconds: int, connections: int = 32, body: str | None = None, threads: int = 2
+) -> dict[str, float]:
     """wrk's report (requests, seconds, errors, p50/p95/p99 in ms) for ``url`` (a POST of ``body`` if given)."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: the README's test command installs it (apt-get install wrk)")
@@ -48,9 +49,27 @@ def bare_server(workers: int = 2) -> Iterator[str]:
     """The baseline: ``bench.bare_app`` on uvicorn with httptools and uvloop."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port", str(port), "--workers", str(workers),
-         "--http", "httptools", "--loop", "uvloop", "--log-level", "error"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.bare_app:app",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--http",
+            "httptools",
+            "--loop",
+            "uvloop",
+            "--log-level",
+            "error",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     _wait_until_up(f"{base}/")
     try:
@@ -81,8 +100,13 @@ def free_port() -> int:
 def receiver() -> Iterator[str]:
     """A webhook receiver in its own process (``bench.receiver``); yields its URL."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "bench.receiver", str(port)], cwd=ROOT,
-                               env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.receiver", str(port)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None and process.stdout.readline().strip() == "ready"
         yield f"http://127.0.0.1:{port}/hooks"
@@ -95,11 +119,30 @@ def receiver() -> Iterator[str]:
 def server(url: str, workers: int = 2) -> Iterator[tuple[str, int]]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--database-url", url, "--workers",
-         str(workers), "--log-level", "error"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "COMMITMENTS_SCAN_INTERVAL": "0",
-                       "COMMITMENTS_DISPATCH_INTERVAL": "0"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "api.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--database-url",
+            url,
+            "--workers",
+            str(workers),
+            "--log-level",
+            "error",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "COMMITMENTS_SCAN_INTERVAL": "0",
+            "COMMITMENTS_DISPATCH_INTERVAL": "0",
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     _wait_until_up(f"{base}/health")
     try:
@@ -109,8 +152,9 @@ def server(url: str, workers: int = 2) -> Iterator[tuple[str, int]]:
         process.wait(timeout=30)
 
 
-def load(base: str, key: str, request: Callable[[httpx.Client, int], httpx.Response], total: int,
-         clients: int) -> tuple[float, float]:
+def load(
+    base: str, key: str, request: Callable[[httpx.Client, int], httpx.Response], total: int, clients: int
+) -> tuple[float, float]:
     """Requests per second and p99 latency (ms) for ``total`` requests over ``clients`` keep-alive clients."""
     latencies: list[float] = []
     lock = threading.Lock()
@@ -155,9 +199,18 @@ def _bare_rate(seconds: int) -> dict[str, float]:
 
 
 def _figure(name: str, engine: str, report: dict[str, float], bare: dict[str, float], target: str) -> Figure:
-    return Figure(f"{name} ({GENERATOR}, 2 workers)", engine, "requests/s", report["rate"], report["rate"],
-                  report["rate"], "a bare FastAPI app on the same stack", bare["rate"], target,
-                  {"p99_ms": report["p99_ms"], "baseline_p99_ms": bare["p99_ms"]})
+    return Figure(
+        f"{name} ({GENERATOR}, 2 workers)",
+        engine,
+        "requests/s",
+        report["rate"],
+        report["rate"],
+        report["rate"],
+        "a bare FastAPI app on the same stack",
+        bare["rate"],
+        target,
+        {"p99_ms": report["p99_ms"], "baseline_p99_ms": bare["p99_ms"]},
+    )
 
 
 def read_one(engine: str, url: str, total: int, seconds: int = 2) -> list[Figure]:
@@ -166,28 +219,53 @@ def read_one(engine: str, url: str, total: int, seconds: int = 2) -> list[Figure
     bare = _bare_rate(seconds)
     headers = {"Authorization": f"Bearer {key}"}
     with server(url) as (base, _):
-        created = httpx.post(f"{base}/commitments", headers=headers, json={
-            "text": {"texts": {"en": "Read me"}}, "lead_party_id": party_id, "meeting_id": meeting_id,
-            "due": {"precision": "year", "value": "2030"}})
+        created = httpx.post(
+            f"{base}/commitments",
+            headers=headers,
+            json={
+                "text": {"texts": {"en": "Read me"}},
+                "lead_party_id": party_id,
+                "meeting_id": meeting_id,
+                "due": {"precision": "year", "value": "2030"},
+            },
+        )
         created.raise_for_status()
         wrk(base + "/me", headers, 1)  # warm up both workers
         trivial = wrk(base + "/me", headers, seconds)
         one = wrk(f"{base}/commitments/{created.json()['id']}", headers, seconds)
-    return [_figure("trivial authenticated GET", engine, trivial, bare, "≥ 0.35 × baseline"),
-            _figure("read one commitment via the API", engine, one, bare, "≥ 0.15 × baseline")]
+    return [
+        _figure("trivial authenticated GET", engine, trivial, bare, "≥ 0.35 × baseline"),
+        _figure("read one commitment via the API", engine, one, bare, "≥ 0.15 × baseline"),
+    ]
 
 
 def record_many(engine: str, url: str, total: int, seconds: int = 2) -> list[Figure]:
     key, party_id, meeting_id = _prepared(url)
-    body = json.dumps({"text": {"texts": {"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"},
-                                "authentic": "ar"},
-                       "lead_party_id": party_id, "meeting_id": meeting_id, "due": {"precision": "year", "value": "2030"},
-                       "status": "agreed"}, ensure_ascii=False)
+    body = json.dumps(
+        {
+            "text": {
+                "texts": {"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"},
+                "authentic": "ar",
+            },
+            "lead_party_id": party_id,
+            "meeting_id": meeting_id,
+            "due": {"precision": "year", "value": "2030"},
+            "status": "agreed",
+        },
+        ensure_ascii=False,
+    )
     bare = _bare_rate(seconds)
     with server(url) as (base, _):
         recorded = wrk(base + "/commitments", {"Authorization": f"Bearer {key}"}, seconds, body=body)
-    return [_figure("record commitments via the API (one per request)", engine, recorded, bare,
-                    "≥ 0.06 × baseline (SQLite), p99 ≤ 100 ms")]
+    return [
+        _figure(
+            "record commitments via the API (one per request)",
+            engine,
+            recorded,
+            bare,
+            "≥ 0.06 × baseline (SQLite), p99 ≤ 100 ms",
+        )
+    ]
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -207,7 +285,12 @@ def memory_under_load(url: str, key: str, requests: int = 3_200, clients: int = 
             ids = [item["id"] for item in page.json()["items"]]
         # The commitments are copies of one (same words): a search for theirs would match every one
         # of them, which the search scenario measures; here searches find the party and the meeting.
-        paths = ["/commitments?limit=100", "/commitments?status=agreed&sort=due&limit=50",
-                 "/search?q=SESRIC", "/search?q=general%20meeting", *(f"/commitments/{i}" for i in ids[:20])]
+        paths = [
+            "/commitments?limit=100",
+            "/commitments?status=agreed&sort=due&limit=50",
+            "/search?q=SESRIC",
+            "/search?q=general%20meeting",
+            *(f"/commitments/{i}" for i in ids[:20]),
+        ]
         load(base, key, lambda c, n: c.get(paths[n % len(paths)]), requests, clients)
         return peak_rss_mb(pid)

@@ -23,9 +23,12 @@ def render_pages(engine: str, count: int, runs: int, seconds: int = 5) -> list[F
         assert session is not None
         some = s.catalogue.find_commitments(CommitmentFilter(limit=1)).items[0]["id"]
         s.close()
-        pages = {"overview": "/app/", "commitments list": "/app/commitments",
-                 "Arabic search": "/app/commitments?q=%D9%85%D8%B5%D9%81%D9%88%D9%81%D8%A9",
-                 "one commitment": f"/app/commitments/{some}"}
+        pages = {
+            "overview": "/app/",
+            "commitments list": "/app/commitments",
+            "Arabic search": "/app/commitments?q=%D9%85%D8%B5%D9%81%D9%88%D9%81%D8%A9",
+            "one commitment": f"/app/commitments/{some}",
+        }
         figures = []
         with server(url) as (base, _):
             page_load(base + "/app/sign-in", session.token, 1)  # warm up both workers
@@ -37,7 +40,17 @@ def render_pages(engine: str, count: int, runs: int, seconds: int = 5) -> list[F
                     measured[name].append(page_load(base + path, session.token, seconds)["p95_ms"])
         for name, values in measured.items():
             value, low, high = summary(values)
-            figures.append(Figure(f"page: {name}, p95, {count:,} commitments (wrk, a connection per worker, 2 workers)",
-                                  engine, "ms", value, low, high, "the sign-in page (no data), p95",
-                                  summary(trivial)[0], "≤ 100 ms"))
+            figures.append(
+                Figure(
+                    f"page: {name}, p95, {count:,} commitments (wrk, a connection per worker, 2 workers)",
+                    engine,
+                    "ms",
+                    value,
+                    low,
+                    high,
+                    "the sign-in page (no data), p95",
+                    summary(trivial)[0],
+                    "≤ 100 ms",
+                )
+            )
     return figures

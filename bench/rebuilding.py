@@ -40,25 +40,52 @@ def rebuild_read_model(engine: str, events: int, runs: int) -> list[Figure]:
     value, low, high = summary(one)
     scenario = f"rebuild the read model from {total:,} events, one process"
     return [
-        Figure(scenario, engine, "events/s", value, low, high, "decoding the same events, no projection",
-               summary(decoding)[0], "≥ 0.25 × baseline"),
-        Figure(scenario, engine, "events/s", value, low, high,
-               f"bulk-writing the same rows, {STEP:,} per transaction, no Python work per event",
-               summary(writing)[0], "reported"),
-        Figure(f"rebuild the read model from {total:,} events, 2 worker processes", engine, "events/s",
-               *summary(two), "the same rebuild in one process", value,
-               "≥ 1.6 × baseline" if engine == "postgresql" else "reported"),
+        Figure(
+            scenario,
+            engine,
+            "events/s",
+            value,
+            low,
+            high,
+            "decoding the same events, no projection",
+            summary(decoding)[0],
+            "≥ 0.25 × baseline",
+        ),
+        Figure(
+            scenario,
+            engine,
+            "events/s",
+            value,
+            low,
+            high,
+            f"bulk-writing the same rows, {STEP:,} per transaction, no Python work per event",
+            summary(writing)[0],
+            "reported",
+        ),
+        Figure(
+            f"rebuild the read model from {total:,} events, 2 worker processes",
+            engine,
+            "events/s",
+            *summary(two),
+            "the same rebuild in one process",
+            value,
+            "≥ 1.6 × baseline" if engine == "postgresql" else "reported",
+        ),
     ]
 
 
 def _every_row(engine: Any) -> dict[str, list[dict[str, Any]]]:
     """Every row of the read model, by table (the search index in the form its insert takes)."""
     with engine.connect() as connection:
-        rows = {table.name: [dict(r._mapping) for r in connection.execute(select(table))]
-                for table in read_metadata.sorted_tables}
-        query = ("SELECT s.rowid AS seq, s.entity_kind AS kind, s.entity_id AS id, s.body FROM search_index s"
-                 if connection.dialect.name == "sqlite" else
-                 "SELECT seq, entity_kind AS kind, entity_id AS id, body FROM search_index")
+        rows = {
+            table.name: [dict(r._mapping) for r in connection.execute(select(table))]
+            for table in read_metadata.sorted_tables
+        }
+        query = (
+            "SELECT s.rowid AS seq, s.entity_kind AS kind, s.entity_id AS id, s.body FROM search_index s"
+            if connection.dialect.name == "sqlite"
+            else "SELECT seq, entity_kind AS kind, entity_id AS id, body FROM search_index"
+        )
         rows["search_index"] = [dict(r._mapping) for r in connection.execute(text(query))]
     return rows
 
@@ -68,7 +95,7 @@ def _write_all(engine: Any, rows: dict[str, list[dict[str, Any]]]) -> None:
     for name, table_rows in rows.items():
         for start in range(0, len(table_rows), STEP):
             with engine.begin() as connection:
-                _write(connection, by_name.get(name), table_rows[start:start + STEP])
+                _write(connection, by_name.get(name), table_rows[start : start + STEP])
 
 
 def _write(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:

@@ -90,9 +90,19 @@ def record_commitments(engine: str, count: int, runs: int) -> list[Figure]:
             baseline.append(rate(count, lambda: [plain() for _ in range(count)]))
             app.close()
     value, low, high = summary(ours)
-    return [Figure("record one command at a time (application layer)", engine, "commitments/s", value, low, high,
-                   "eventsourcing: load the same two aggregates, save one event of the same size",
-                   summary(baseline)[0], "≥ 0.6 × baseline")]
+    return [
+        Figure(
+            "record one command at a time (application layer)",
+            engine,
+            "commitments/s",
+            value,
+            low,
+            high,
+            "eventsourcing: load the same two aggregates, save one event of the same size",
+            summary(baseline)[0],
+            "≥ 0.6 × baseline",
+        )
+    ]
 
 
 def record_in_threads(engine: str, count: int, runs: int, threads: int = 16) -> list[Figure]:
@@ -108,8 +118,19 @@ def record_in_threads(engine: str, count: int, runs: int, threads: int = 16) -> 
                 together.append(rate(count, lambda: list(pool.map(lambda _: record(), range(count)))))
             s.close()
     value, low, high = summary(together)
-    return [Figure(f"record from {threads} threads in one process", engine, "commitments/s", value, low, high,
-                   "the same process recording one at a time", summary(alone)[0], "≥ 2 × baseline")]
+    return [
+        Figure(
+            f"record from {threads} threads in one process",
+            engine,
+            "commitments/s",
+            value,
+            low,
+            high,
+            "the same process recording one at a time",
+            summary(alone)[0],
+            "≥ 2 × baseline",
+        )
+    ]
 
 
 def _seed_commitment_rows(s: Services, count: int, overdue_share: float, now: datetime) -> None:
@@ -118,11 +139,27 @@ def _seed_commitment_rows(s: Services, count: int, overdue_share: float, now: da
     rows = []
     for n in range(count):
         due = now - timedelta(days=1) if n % late_every == 0 else now + timedelta(days=30 + n % 300)
-        rows.append({"id": str(uuid.uuid4()), "seq": n + 1_000_000, "version": 1, "kind": "action", "status": "agreed",
-                     "lead_party_id": "p", "meeting_id": "m", "agreement_id": None, "row_number": None,
-                     "due_at": due, "due_order": due, "overdue": False, "due_soon": False, "review_due": False,
-                     "can_be_late": True,
-                     "next_reminder_at": due - timedelta(days=30), "document": "{}"})
+        rows.append(
+            {
+                "id": str(uuid.uuid4()),
+                "seq": n + 1_000_000,
+                "version": 1,
+                "kind": "action",
+                "status": "agreed",
+                "lead_party_id": "p",
+                "meeting_id": "m",
+                "agreement_id": None,
+                "row_number": None,
+                "due_at": due,
+                "due_order": due,
+                "overdue": False,
+                "due_soon": False,
+                "review_due": False,
+                "can_be_late": True,
+                "next_reminder_at": due - timedelta(days=30),
+                "document": "{}",
+            }
+        )
         if len(rows) == 20_000 or n == count - 1:
             with s.engine.begin() as connection:
                 connection.execute(insert(commitments_view), rows)
@@ -149,12 +186,20 @@ def find_overdue(engine: str, sizes: list[int], runs: int) -> list[Figure]:
             batch = [seconds(lambda: s.catalogue.overdue_candidates(now, BATCH)) for _ in range(runs * 3)]
             s.close()
         per_found[size] = summary(everything)[0] / found
-        figures.append(Figure(f"find the {found:,} overdue among {size:,} (1% overdue), time per overdue found",
-                              engine, "µs", per_found[size] * 1e6, min(everything) / found * 1e6,
-                              max(everything) / found * 1e6, f"the same at {sizes[0]:,}", per_found[sizes[0]] * 1e6,
-                              f"at the largest ≤ 2 × the time at {sizes[0]:,}",
-                              {"found": found, "all_ms": summary(everything)[0] * 1000,
-                               "one_batch_ms": summary(batch)[0] * 1000}))
+        figures.append(
+            Figure(
+                f"find the {found:,} overdue among {size:,} (1% overdue), time per overdue found",
+                engine,
+                "µs",
+                per_found[size] * 1e6,
+                min(everything) / found * 1e6,
+                max(everything) / found * 1e6,
+                f"the same at {sizes[0]:,}",
+                per_found[sizes[0]] * 1e6,
+                f"at the largest ≤ 2 × the time at {sizes[0]:,}",
+                {"found": found, "all_ms": summary(everything)[0] * 1000, "one_batch_ms": summary(batch)[0] * 1000},
+            )
+        )
     return figures
 
 
@@ -168,19 +213,32 @@ def verify_chain(engine: str, events: int, runs: int) -> list[Figure]:
         intact = s.audit.verify().intact
         s.close()
     value, low, high = summary(ours)
-    return [Figure(f"verify the hash chain over {events:,} events", engine, "events/s", value, low, high,
-                   "reading the same rows without hashing", summary(baseline)[0], "≥ 0.5 × baseline",
-                   {"intact": float(intact)})]
+    return [
+        Figure(
+            f"verify the hash chain over {events:,} events",
+            engine,
+            "events/s",
+            value,
+            low,
+            high,
+            "reading the same rows without hashing",
+            summary(baseline)[0],
+            "≥ 0.5 × baseline",
+            {"intact": float(intact)},
+        )
+    ]
 
 
 def load_long_history(engine: str, events: int, runs: int) -> list[Figure]:
     with database(engine) as url:
         s = services(url, snapshot_interval=100)
         party_id, meeting_id = seed_meeting(s)
-        short = s.tracker.commitments.record("bench", TextInput({"en": "Short"}), party_id, meeting_id,
-                                            due=DueInput("year", "2030"), status="agreed")
-        long = s.tracker.commitments.record("bench", TextInput({"en": "Long"}), party_id, meeting_id,
-                                           due=DueInput("year", "2030"), status="agreed")
+        short = s.tracker.commitments.record(
+            "bench", TextInput({"en": "Short"}), party_id, meeting_id, due=DueInput("year", "2030"), status="agreed"
+        )
+        long = s.tracker.commitments.record(
+            "bench", TextInput({"en": "Long"}), party_id, meeting_id, due=DueInput("year", "2030"), status="agreed"
+        )
         for commitment_id, target in ((short.id, 10), (long.id, events)):
             aggregate = s.store.repository.get(uuid.UUID(commitment_id))
             while aggregate.version < target:
@@ -191,15 +249,37 @@ def load_long_history(engine: str, events: int, runs: int) -> list[Figure]:
         baseline = [seconds(lambda: s.tracker.commitments.get(short.id)) for _ in range(runs * 5)]
         s.close()
     value, low, high = summary(ours)
-    return [Figure(f"load a commitment with {events:,} events (snapshots every 100)", engine, "ms", value * 1000,
-                   low * 1000, high * 1000, "loading one with 10 events", summary(baseline)[0] * 1000, "≤ 3 × baseline")]
+    return [
+        Figure(
+            f"load a commitment with {events:,} events (snapshots every 100)",
+            engine,
+            "ms",
+            value * 1000,
+            low * 1000,
+            high * 1000,
+            "loading one with 10 events",
+            summary(baseline)[0] * 1000,
+            "≤ 3 × baseline",
+        )
+    ]
 
 
-QUERIES = ["مصفوفة الأنشطة", "الانشطه المشتركه", "الأمن الغذائي", "regional framework", "capacity building",
-           "statistical training"]
-TEXTS = ["تنفيذ مصفوفة الأنشطة المشتركة رقم {n}", "Regional framework on food security, item {n}",
-         "بناء القدرات الإحصائية في الدولة {n}", "Statistical capacity building programme {n}",
-         "الأمن الغذائي والتنمية الزراعية {n}", "Joint training on data {n}"]
+QUERIES = [
+    "مصفوفة الأنشطة",
+    "الانشطه المشتركه",
+    "الأمن الغذائي",
+    "regional framework",
+    "capacity building",
+    "statistical training",
+]
+TEXTS = [
+    "تنفيذ مصفوفة الأنشطة المشتركة رقم {n}",
+    "Regional framework on food security, item {n}",
+    "بناء القدرات الإحصائية في الدولة {n}",
+    "Statistical capacity building programme {n}",
+    "الأمن الغذائي والتنمية الزراعية {n}",
+    "Joint training on data {n}",
+]
 
 
 def search(engine: str, size: int, runs: int) -> list[Figure]:
@@ -209,8 +289,13 @@ def search(engine: str, size: int, runs: int) -> list[Figure]:
         _seed_commitment_rows(s, size, 0.01, now)
         with s.engine.begin() as connection:
             rows = connection.execute(text("SELECT id, seq FROM commitments_view ORDER BY seq")).all()
-            search_index.add(connection, [("commitment", row.id, row.seq, index_terms(TEXTS[n % len(TEXTS)].format(n=n)))
-                                          for n, row in enumerate(rows)])
+            search_index.add(
+                connection,
+                [
+                    ("commitment", row.id, row.seq, index_terms(TEXTS[n % len(TEXTS)].format(n=n)))
+                    for n, row in enumerate(rows)
+                ],
+            )
             if engine == "postgresql":
                 connection.execute(text("ANALYZE search_index"))
         latencies = []
@@ -223,9 +308,20 @@ def search(engine: str, size: int, runs: int) -> list[Figure]:
     latencies.sort()
     p95 = latencies[int(len(latencies) * 0.95) - 1]
     median = latencies[len(latencies) // 2]
-    return [Figure(f"search {size:,} commitments (Arabic and English), p95", engine, "ms", p95 * 1000,
-                   latencies[0] * 1000, latencies[-1] * 1000, None, None, "p95 ≤ 50 ms",
-                   {"median_ms": median * 1000})]
+    return [
+        Figure(
+            f"search {size:,} commitments (Arabic and English), p95",
+            engine,
+            "ms",
+            p95 * 1000,
+            latencies[0] * 1000,
+            latencies[-1] * 1000,
+            None,
+            None,
+            "p95 ≤ 50 ms",
+            {"median_ms": median * 1000},
+        )
+    ]
 
 
 def to_json(figures: list[Figure]) -> str:
@@ -242,8 +338,14 @@ def mark_overdue(engine: str, count: int, runs: int) -> list[Figure]:
             s.subscriptions.create("http://127.0.0.1:9/hooks", ["overdue"], [], "bench (never sent)")
             party_id, meeting_id = seed_meeting(s)
             for _ in range(count):
-                s.tracker.commitments.record("bench", TextInput({"en": "Due long ago"}), party_id, meeting_id,
-                                            due=DueInput("year", "2024"), status="agreed")
+                s.tracker.commitments.record(
+                    "bench",
+                    TextInput({"en": "Due long ago"}),
+                    party_id,
+                    meeting_id,
+                    due=DueInput("year", "2024"),
+                    status="agreed",
+                )
             # The scanner runs in a worker that did not record them (and holds none of them in memory).
             s.close()
             s = services(url, webhook_allow_http=True, webhook_allow_loopback=True)
@@ -253,8 +355,19 @@ def mark_overdue(engine: str, count: int, runs: int) -> list[Figure]:
             if deliveries != count:
                 raise AssertionError(f"{deliveries} deliveries for {count} overdue commitments")
     value, low, high = summary(rates)
-    return [Figure(f"mark {count:,} commitments overdue and create their deliveries", engine, "commitments/s",
-                   value, low, high, None, None, "≥ 2,000/s")]
+    return [
+        Figure(
+            f"mark {count:,} commitments overdue and create their deliveries",
+            engine,
+            "commitments/s",
+            value,
+            low,
+            high,
+            None,
+            None,
+            "≥ 2,000/s",
+        )
+    ]
 
 
 def read_via_api(engine: str, total: int, runs: int) -> list[Figure]:
@@ -291,23 +404,50 @@ def deliver_webhooks(engine: str, count: int, runs: int) -> list[Figure]:
             s = services(url, webhook_allow_http=True, webhook_allow_loopback=True)
             subscription = s.subscriptions.create(hook_url, ["overdue"], [], "bench")
             now = datetime.now(UTC)
-            body = json.dumps({"type": "commitment.overdue", "timestamp": now.isoformat(), "data": {
-                "commitment": {"text": {"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"}},
-                "padding": "x" * 1_000}}, ensure_ascii=False)
+            body = json.dumps(
+                {
+                    "type": "commitment.overdue",
+                    "timestamp": now.isoformat(),
+                    "data": {
+                        "commitment": {
+                            "text": {"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"}
+                        },
+                        "padding": "x" * 1_000,
+                    },
+                },
+                ensure_ascii=False,
+            )
             with s.engine.begin() as connection:
-                connection.execute(insert(deliveries), [
-                    delivery_row(subscription.id, "commitment.overdue", body, now, position=n + 1) for n in range(count)])
+                connection.execute(
+                    insert(deliveries),
+                    [
+                        delivery_row(subscription.id, "commitment.overdue", body, now, position=n + 1)
+                        for n in range(count)
+                    ],
+                )
             with httpx.Client(headers={"content-type": "application/json"}) as client:
-                baseline.append(rate(count, lambda: [client.post(hook_url, content=body.encode()) for _ in range(count)]))
+                baseline.append(
+                    rate(count, lambda: [client.post(hook_url, content=body.encode()) for _ in range(count)])
+                )
             ours.append(rate(count, s.dispatcher.tick))
             sent = s.delivery_log.count(status="succeeded")
             s.close()
             if sent != count:
                 raise AssertionError(f"{sent} of {count} deliveries succeeded")
     value, low, high = summary(ours)
-    return [Figure(f"deliver {count:,} webhooks to a local receiver (one dispatcher)", engine, "deliveries/s",
-                   value, low, high, "a load generator posting the same bodies to the receiver", summary(baseline)[0],
-                   "≥ 0.5 × baseline")]
+    return [
+        Figure(
+            f"deliver {count:,} webhooks to a local receiver (one dispatcher)",
+            engine,
+            "deliveries/s",
+            value,
+            low,
+            high,
+            "a load generator posting the same bodies to the receiver",
+            summary(baseline)[0],
+            "≥ 0.5 × baseline",
+        )
+    ]
 
 
 def api_memory(engine: str, commitments: int, runs: int) -> list[Figure]:
@@ -320,8 +460,19 @@ def api_memory(engine: str, commitments: int, runs: int) -> list[Figure]:
         s.close()
         peaks = [memory_under_load(url, key) for _ in range(runs)]
     value, low, high = summary(peaks)
-    return [Figure(f"peak RSS of the API process at {commitments:,} commitments", engine, "MB", value, low, high,
-                   None, None, "< 500 MB")]
+    return [
+        Figure(
+            f"peak RSS of the API process at {commitments:,} commitments",
+            engine,
+            "MB",
+            value,
+            low,
+            high,
+            None,
+            None,
+            "< 500 MB",
+        )
+    ]
 
 
 def import_matrix(engine: str, count: int, runs: int) -> list[Figure]:
@@ -332,8 +483,9 @@ def import_matrix(engine: str, count: int, runs: int) -> list[Figure]:
 
     def world(s: Services) -> tuple[str, str, str]:
         party_id, meeting_id = seed_meeting(s)
-        agreement = s.tracker.agreements.adopt("bench", meeting_id, TextInput({"en": "Matrix"}), "action_matrix",
-                                               [uuid.UUID(party_id)])
+        agreement = s.tracker.agreements.adopt(
+            "bench", meeting_id, TextInput({"en": "Matrix"}), "action_matrix", [uuid.UUID(party_id)]
+        )
         return party_id, meeting_id, agreement.id
 
     rows = tuple((n + 2, (str(n + 1), f"نشاط رقم {n + 1}", "SESRIC", f"{2026 + n % 4}")) for n in range(count))
@@ -348,14 +500,37 @@ def import_matrix(engine: str, count: int, runs: int) -> list[Figure]:
         with database(engine) as url:
             s = services(url)
             party_id, meeting_id, agreement_id = world(s)
-            baseline.append(rate(count, lambda: [s.tracker.commitments.record(
-                "bench", TextInput({"ar": f"نشاط رقم {n}"}), uuid.UUID(party_id), uuid.UUID(meeting_id),
-                agreement_id=uuid.UUID(agreement_id), due=DueInput("year", str(2026 + n % 4)))
-                for n in range(count)]))
+            baseline.append(
+                rate(
+                    count,
+                    lambda: [
+                        s.tracker.commitments.record(
+                            "bench",
+                            TextInput({"ar": f"نشاط رقم {n}"}),
+                            uuid.UUID(party_id),
+                            uuid.UUID(meeting_id),
+                            agreement_id=uuid.UUID(agreement_id),
+                            due=DueInput("year", str(2026 + n % 4)),
+                        )
+                        for n in range(count)
+                    ],
+                )
+            )
             s.close()
     value, low, high = summary(ours)
-    return [Figure(f"import a matrix of {count:,} rows (one call, batches of 500)", engine, "rows/s", value, low, high,
-                   "recording the same commitments one call each", summary(baseline)[0], "≥ 1 × baseline")]
+    return [
+        Figure(
+            f"import a matrix of {count:,} rows (one call, batches of 500)",
+            engine,
+            "rows/s",
+            value,
+            low,
+            high,
+            "recording the same commitments one call each",
+            summary(baseline)[0],
+            "≥ 1 × baseline",
+        )
+    ]
 
 
 def time_ordered_id() -> uuid.UUID:
@@ -370,21 +545,38 @@ def new_ids(engine: str, count: int, runs: int) -> list[Figure]:
     """Saving ``count`` new aggregates (one small event each) under time-ordered ids (UUIDv7), beside
     the same under random ids (UUIDv4, what the aggregates use today), each on a fresh database
     already holding ``count`` events under random ids: index inserts that stay local, or not."""
+
     def measured(make_id: Callable[[], uuid.UUID]) -> float:
         with database(engine) as url:
             app = Application(env=event_store_env(url))
             for _ in range(count // 1_000):  # what is stored already, under random ids, 1,000 a save
-                app.save(*(Note._create(Note.Written, id=uuid.uuid4(), text="x")  # type: ignore[attr-defined]
-                           for _ in range(1_000)))
-            made = [Note._create(Note.Written, id=make_id(), text="تنفيذ مصفوفة الأنشطة المشتركة")  # type: ignore[attr-defined]
-                    for _ in range(count)]
-            value = rate(count, lambda: [app.save(*made[i:i + 100]) for i in range(0, count, 100)])
+                app.save(
+                    *(
+                        Note._create(Note.Written, id=uuid.uuid4(), text="x")  # type: ignore[attr-defined]
+                        for _ in range(1_000)
+                    )
+                )
+            made = [
+                Note._create(Note.Written, id=make_id(), text="تنفيذ مصفوفة الأنشطة المشتركة")  # type: ignore[attr-defined]
+                for _ in range(count)
+            ]
+            value = rate(count, lambda: [app.save(*made[i : i + 100]) for i in range(0, count, 100)])
             app.close()
         return value
 
     ordered = [measured(time_ordered_id) for _ in range(runs)]
     random_ids = [measured(uuid.uuid4) for _ in range(runs)]
     value, low, high = summary(ordered)
-    return [Figure(f"save {count:,} new aggregates under time-ordered ids (UUIDv7), 100 a save, beside {count:,} stored",
-                   engine, "aggregates/s", value, low, high, "the same under random ids (UUIDv4)",
-                   summary(random_ids)[0], "≥ 1 × baseline to adopt")]
+    return [
+        Figure(
+            f"save {count:,} new aggregates under time-ordered ids (UUIDv7), 100 a save, beside {count:,} stored",
+            engine,
+            "aggregates/s",
+            value,
+            low,
+            high,
+            "the same under random ids (UUIDv4)",
+            summary(random_ids)[0],
+            "≥ 1 × baseline to adopt",
+        )
+    ]

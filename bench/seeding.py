@@ -27,9 +27,13 @@ def services(url: str, **settings: object) -> Services:
 
 def seed_meeting(s: Services, acronym: str = "SESRIC") -> tuple[str, str]:
     party = s.tracker.parties.register("bench", TextInput({"en": acronym}), acronym, "subsidiary_organ")
-    meeting = s.tracker.meetings.record("bench", TextInput({"en": "General meeting"}), "general_meeting",
-                                       PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
-                                       VenueInput("Palais des Nations", "Europe/Zurich"))
+    meeting = s.tracker.meetings.record(
+        "bench",
+        TextInput({"en": "General meeting"}),
+        "general_meeting",
+        PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
+        VenueInput("Palais des Nations", "Europe/Zurich"),
+    )
     return party.id, meeting.id
 
 
@@ -38,14 +42,20 @@ def clone_commitments(s: Services, count: int) -> None:
     new ids (the stored state holds no id). Followers of the log are not run."""
     party_id, meeting_id = seed_meeting(s)
     template = s.tracker.commitments.record(
-        "bench", TextInput({"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"}, "ar"),
-        party_id, meeting_id, due=DueInput("year", "2030"), status="agreed")
+        "bench",
+        TextInput({"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"}, "ar"),
+        party_id,
+        meeting_id,
+        due=DueInput("year", "2030"),
+        status="agreed",
+    )
     stored = next(iter(s.store.recorder.select_events(uuid.UUID(template.id))))
     # 1,000 at a time: psycopg's pipeline, which eventsourcing uses to insert on PostgreSQL, was seen
     # to stall for good on a single insert of 10,000 events (a command saves a handful).
     for start in range(0, count - 1, 1_000):
-        s.store.recorder.insert_events([
-            StoredEvent(uuid.uuid4(), 1, stored.topic, stored.state) for _ in range(min(1_000, count - 1 - start))])
+        s.store.recorder.insert_events(
+            [StoredEvent(uuid.uuid4(), 1, stored.topic, stored.state) for _ in range(min(1_000, count - 1 - start))]
+        )
 
 
 def followed(s: Services, count: int) -> None:

@@ -49,8 +49,9 @@ class MatrixRow:
 
 def natural_order(label: str) -> tuple[tuple[int, int | str], ...]:
     """Row labels in the order people number them: "2" before "10", "1.2" before "1.10"."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold())
-                 for part in re.findall(r"\d+|[^\d\s.\-_/]+", label))
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.casefold()) for part in re.findall(r"\d+|[^\d\s.\-_/]+", label)
+    )
 
 
 class NotAnActionMatrix(DomainError):
@@ -124,26 +125,49 @@ class Agreement(Aggregate):
         if kind is AgreementKind.FRAMEWORK and validity is None:
             raise InvalidValue("a framework needs its validity period", "validity")
 
-    def correct(self, reason: str | None, actor: str, when: datetime, title: MultilingualText | None = None,
-                adopted_by: tuple[UUID, ...] | None = None) -> tuple[str, ...]:
+    def correct(
+        self,
+        reason: str | None,
+        actor: str,
+        when: datetime,
+        title: MultilingualText | None = None,
+        adopted_by: tuple[UUID, ...] | None = None,
+    ) -> tuple[str, ...]:
         """Correct what the record says of the agreement where it was written wrong (its title, who
         adopted it), with a reason; the fields changed (nothing is recorded when none differs)."""
         if reason is None:
             raise InvalidValue("a reason is required to correct", "reason")
         if adopted_by is not None:
             self.check_adoption(self.kind, tuple(adopted_by), self.validity)
-        changed = tuple(name for name, differs in (
-            ("title", title is not None and title != self.title),
-            ("adopted_by", adopted_by is not None and tuple(adopted_by) != self.adopted_by)) if differs)
+        changed = tuple(
+            name
+            for name, differs in (
+                ("title", title is not None and title != self.title),
+                ("adopted_by", adopted_by is not None and tuple(adopted_by) != self.adopted_by),
+            )
+            if differs
+        )
         if changed:
-            self._corrected(fields=changed, title=title or self.title,
-                            adopted_by=self.adopted_by if adopted_by is None else tuple(adopted_by), reason=reason,
-                            actor=actor, timestamp=when)
+            self._corrected(
+                fields=changed,
+                title=title or self.title,
+                adopted_by=self.adopted_by if adopted_by is None else tuple(adopted_by),
+                reason=reason,
+                actor=actor,
+                timestamp=when,
+            )
         return changed
 
     @event("Corrected")
-    def _corrected(self, fields: tuple[str, ...], title: MultilingualText, adopted_by: tuple[UUID, ...], reason: str,
-                   actor: str, timestamp: datetime) -> None:
+    def _corrected(
+        self,
+        fields: tuple[str, ...],
+        title: MultilingualText,
+        adopted_by: tuple[UUID, ...],
+        reason: str,
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
         self.title = title
         self.adopted_by = tuple(adopted_by)
 
@@ -194,8 +218,9 @@ class Agreement(Aggregate):
     def _row_added(self, row: MatrixRow, agreed_on: date | None, actor: str, timestamp: datetime) -> None:
         self.rows = (*self.rows, row)
 
-    def import_rows(self, added: tuple[MatrixRow, ...], revised: tuple[MatrixRow, ...], file: str, actor: str,
-                    when: datetime) -> None:
+    def import_rows(
+        self, added: tuple[MatrixRow, ...], revised: tuple[MatrixRow, ...], file: str, actor: str, when: datetime
+    ) -> None:
         """Rows read from a spreadsheet join the matrix (numbered after the last one) and rows it
         imported before take what the file now says: one event per stored batch."""
         if self.kind is not AgreementKind.ACTION_MATRIX:
@@ -204,8 +229,13 @@ class Agreement(Aggregate):
             raise InvalidValue("an action matrix has at most {most} rows", "rows", most=MAX_MATRIX_ROWS)
         for offset, row in enumerate(added, start=len(self.rows) + 1):
             if row.number != offset:
-                raise InvalidValue("the row {row!r} was planned as row {planned}, but is row {now} now", "rows",
-                                   row=row.label, planned=row.number, now=offset)
+                raise InvalidValue(
+                    "the row {row!r} was planned as row {planned}, but is row {now} now",
+                    "rows",
+                    row=row.label,
+                    planned=row.number,
+                    now=offset,
+                )
         for row in revised:
             if self.row(row.number) is None:
                 raise InvalidValue("the matrix has no row {number}", "rows", number=row.number)
@@ -217,8 +247,9 @@ class Agreement(Aggregate):
             self._rows_revised(revised=revised, file=file, actor=actor, timestamp=when)
 
     @event("RowsImported")
-    def _rows_imported(self, added: tuple[MatrixRow, ...], file: str, agreed_on: date | None, actor: str,
-                       timestamp: datetime) -> None:
+    def _rows_imported(
+        self, added: tuple[MatrixRow, ...], file: str, agreed_on: date | None, actor: str, timestamp: datetime
+    ) -> None:
         """Rows that are part of the matrix as adopted, on its day (``effective``), read from ``file``."""
         self.rows = (*self.rows, *added)
 

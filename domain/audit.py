@@ -20,7 +20,7 @@ def chain_link(previous: str, position: int, originator_id: str, version: int, t
     """The JSON array written by hand, exactly as ``json.dumps(material, separators=(",", ":"))`` writes it
     (tests/test_audit_chain compares the two), and hashed in pieces: the stored state, the bulk of it,
     is hashed as base64 bytes without being copied into a string (base64 needs no JSON escaping)."""
-    head = f"[{_quote(previous)},{int(position)},{_quote(originator_id)},{int(version)},{_quote(topic)},\""
+    head = f'[{_quote(previous)},{int(position)},{_quote(originator_id)},{int(version)},{_quote(topic)},"'
     digest = hashlib.sha256(head.encode("utf-8"))
     digest.update(binascii.b2a_base64(state, newline=False))
     digest.update(b'"]')

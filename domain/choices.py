@@ -15,5 +15,6 @@ def choice(enum_class: type[E], value: object, field_name: str) -> E:
         return enum_class(value)
     except ValueError:
         options = ", ".join(str(member.value) for member in enum_class)
-        raise InvalidValue("unknown value {value!r}; use one of {options}", field_name, value=value,
-                           options=options) from None
+        raise InvalidValue(
+            "unknown value {value!r}; use one of {options}", field_name, value=value, options=options
+        ) from None

@@ -54,6 +54,7 @@ MAX_REMINDERS = 5
 DELIVERED_REASON = "delivered"
 DUE_REVISED_REASON = "due revised"
 
+
 class CommitmentKind(Enum):
     ACTION = "action"  # an activity, often a row of an action matrix
     CLAUSE = "clause"  # a clause of an agreement
@@ -84,10 +85,14 @@ class FollowUp:
     def of(cls, series: str | None, meeting_series: str | None, number: int | None) -> "FollowUp":
         """The session to hold: of the series named, or else of the meeting's own series."""
         if series is None and meeting_series is None:
-            raise InvalidValue("the meeting has no series: name the series whose session is to be held "
-                               "in follow_up.series", "follow_up.series")
-        return cls(series=series_slug(series or meeting_series or "", "follow_up.series"),
-                   session_number=session_number(number, "follow_up.session_number"))
+            raise InvalidValue(
+                "the meeting has no series: name the series whose session is to be held in follow_up.series",
+                "follow_up.series",
+            )
+        return cls(
+            series=series_slug(series or meeting_series or "", "follow_up.series"),
+            session_number=session_number(number, "follow_up.session_number"),
+        )
 
 
 @dataclass(frozen=True)
@@ -127,8 +132,9 @@ def assessment_outcome(value: object) -> Status:
         return value
     outcome = next((status for status in ASSESSED if status.value == value), None)
     if outcome is None:
-        raise InvalidValue("unknown outcome {value!r}; an assessment is one of {choices}", "outcome", value=value,
-                           choices=choices)
+        raise InvalidValue(
+            "unknown outcome {value!r}; an assessment is one of {choices}", "outcome", value=value, choices=choices
+        )
     return outcome
 
 
@@ -372,8 +378,11 @@ class Commitment(Aggregate):
         if delivered_on is not None and delivered_on > when.date():
             raise InvalidValue("a delivery cannot be dated in the future", "delivered_on")
         if delivered_on is not None and self.made_on is not None and delivered_on < self.made_on:
-            raise InvalidValue("a delivery cannot be dated before the commitment was made ({made_on})",
-                               "delivered_on", made_on=self.made_on)
+            raise InvalidValue(
+                "a delivery cannot be dated before the commitment was made ({made_on})",
+                "delivered_on",
+                made_on=self.made_on,
+            )
         self._delivered(
             evidence=evidence_list(evidence), delivered_on=delivered_on, note=note, actor=actor, timestamp=when
         )
@@ -381,7 +390,12 @@ class Commitment(Aggregate):
 
     @event("Delivered")
     def _delivered(
-        self, evidence: tuple[Evidence, ...], delivered_on: date | None, note: str | None, actor: str, timestamp: datetime
+        self,
+        evidence: tuple[Evidence, ...],
+        delivered_on: date | None,
+        note: str | None,
+        actor: str,
+        timestamp: datetime,
     ) -> None:
         self.status = LEADS_TO[Action.DELIVER]
         self.evidence = (*self.evidence, *evidence)
@@ -457,7 +471,9 @@ class Commitment(Aggregate):
         return self.made_on is None or held_on > self.made_on
 
     @staticmethod
-    def check_successor(successor: "Commitment", meeting_id: UUID, meeting_starts_on: date, original_starts_on: date) -> None:
+    def check_successor(
+        successor: "Commitment", meeting_id: UUID, meeting_starts_on: date, original_starts_on: date
+    ) -> None:
         """A commitment is superseded by one made at a later meeting."""
         if successor.provenance.meeting_id != meeting_id:
             raise InvalidValue("the new commitment was not made at that meeting", "new_commitment_id")
@@ -509,8 +525,9 @@ class Commitment(Aggregate):
         self.progress = Progress(percent=percent, note=note, evidence=evidence, reported_at=timestamp)
         self.evidence = (*self.evidence, *evidence)
 
-    def revise_due(self, due: Due | None, due_at: datetime | None, reason: str | None, actor: str,
-                   when: datetime) -> None:
+    def revise_due(
+        self, due: Due | None, due_at: datetime | None, reason: str | None, actor: str, when: datetime
+    ) -> None:
         """A new due (a reason is needed, except to give an open-ended commitment its first due);
         ``None`` leaves the commitment open-ended from now on."""
         self._ensure_allowed(Action.REVISE_DUE, reason, explained=self.due is not None)
@@ -522,8 +539,9 @@ class Commitment(Aggregate):
         self._clear_overdue(DUE_REVISED_REASON, actor, when)
 
     @event("DueRevised")
-    def _due_revised(self, due: Due | None, due_at: datetime | None, reason: str | None, actor: str,
-                     timestamp: datetime) -> None:
+    def _due_revised(
+        self, due: Due | None, due_at: datetime | None, reason: str | None, actor: str, timestamp: datetime
+    ) -> None:
         self.due = due
         self.due_at = due_at
         self.reminded = ()  # a new due is reminded of afresh
@@ -550,8 +568,9 @@ class Commitment(Aggregate):
     def _reweighed(self, weight: int | None, reason: str, actor: str, timestamp: datetime) -> None:
         self.weight = weight
 
-    def schedule_review(self, review_on: date | None, review_at: datetime | None, reason: str | None, actor: str,
-                        when: datetime) -> None:
+    def schedule_review(
+        self, review_on: date | None, review_at: datetime | None, reason: str | None, actor: str, when: datetime
+    ) -> None:
         """The day the lead party wants to look at the commitment again (``None``: no review)."""
         self._ensure_allowed(Action.SCHEDULE_REVIEW, reason)
         if review_on == self.review_on:
@@ -561,14 +580,23 @@ class Commitment(Aggregate):
         self._review_scheduled(review_on=review_on, review_at=review_at, reason=reason, actor=actor, timestamp=when)
 
     @event("ReviewScheduled")
-    def _review_scheduled(self, review_on: date | None, review_at: datetime | None, reason: str | None, actor: str,
-                          timestamp: datetime) -> None:
+    def _review_scheduled(
+        self, review_on: date | None, review_at: datetime | None, reason: str | None, actor: str, timestamp: datetime
+    ) -> None:
         self.review_on = review_on
         self.review_at = review_at
 
-    def correct(self, reason: str | None, actor: str, when: datetime, text: MultilingualText | None = None,
-                lead_party_id: UUID | None = None, supporting_party_ids: tuple[UUID, ...] | None = None,
-                notes: str | None = None, without_notes: bool = False) -> None:
+    def correct(
+        self,
+        reason: str | None,
+        actor: str,
+        when: datetime,
+        text: MultilingualText | None = None,
+        lead_party_id: UUID | None = None,
+        supporting_party_ids: tuple[UUID, ...] | None = None,
+        notes: str | None = None,
+        without_notes: bool = False,
+    ) -> None:
         """Correct what the record says (its text, its parties, its notes) where it was written
         wrong: in any state, with a reason; what is not given stays. It changes the record, not the
         promise's course: a new due is ``revise_due``."""
@@ -578,19 +606,41 @@ class Commitment(Aggregate):
         supporting = self.supporting_party_ids if supporting_party_ids is None else tuple(supporting_party_ids)
         check_parties(lead, supporting, "supporting_party_ids")
         new_notes = None if without_notes else (self.notes if notes is None else notes)
-        changed = tuple(name for name, differs in (
-            ("text", text is not None and text != self.text), ("lead_party_id", lead != self.lead_party_id),
-            ("supporting_party_ids", supporting != self.supporting_party_ids), ("notes", new_notes != self.notes))
-            if differs)
+        changed = tuple(
+            name
+            for name, differs in (
+                ("text", text is not None and text != self.text),
+                ("lead_party_id", lead != self.lead_party_id),
+                ("supporting_party_ids", supporting != self.supporting_party_ids),
+                ("notes", new_notes != self.notes),
+            )
+            if differs
+        )
         if not changed:
             raise InvalidValue("the correction changes nothing", "text")
-        self._corrected(fields=changed, text=text or self.text, lead_party_id=lead, supporting_party_ids=supporting,
-                        notes=new_notes, reason=reason, actor=actor, timestamp=when)
+        self._corrected(
+            fields=changed,
+            text=text or self.text,
+            lead_party_id=lead,
+            supporting_party_ids=supporting,
+            notes=new_notes,
+            reason=reason,
+            actor=actor,
+            timestamp=when,
+        )
 
     @event("Corrected")
-    def _corrected(self, fields: tuple[str, ...], text: MultilingualText, lead_party_id: UUID,
-                   supporting_party_ids: tuple[UUID, ...], notes: str | None, reason: str, actor: str,
-                   timestamp: datetime) -> None:
+    def _corrected(
+        self,
+        fields: tuple[str, ...],
+        text: MultilingualText,
+        lead_party_id: UUID,
+        supporting_party_ids: tuple[UUID, ...],
+        notes: str | None,
+        reason: str,
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
         self.text = text
         self.lead_party_id = lead_party_id
         self.supporting_party_ids = tuple(supporting_party_ids)
@@ -600,8 +650,7 @@ class Commitment(Aggregate):
 
     @property
     def overdue(self) -> bool:
-        return (self.due_at is not None and self.overdue_for == self.due_at
-                and self.status in CAN_BE_LATE)
+        return self.due_at is not None and self.overdue_for == self.due_at and self.status in CAN_BE_LATE
 
     @property
     def due_soon(self) -> bool:
@@ -645,8 +694,9 @@ class Commitment(Aggregate):
 
     @event("DueSoon")
     def _due_soon(self, lead_days: int, due_at: datetime, actor: str, timestamp: datetime) -> None:
-        self.reminded = tuple(sorted({*self.reminded, *(d for d in self.reminder_days if d >= lead_days)},
-                                     reverse=True))
+        self.reminded = tuple(
+            sorted({*self.reminded, *(d for d in self.reminder_days if d >= lead_days)}, reverse=True)
+        )
 
     @property
     def review_due(self) -> bool:
@@ -678,8 +728,9 @@ class Commitment(Aggregate):
         can_be_late = self.status in CAN_BE_LATE and self.due_at is not None
         due_at = self.due_at or at
         self.overdue_for = self.due_at if can_be_late and at >= due_at else None
-        self.reminded = tuple(days for days in self.reminder_days
-                              if can_be_late and at >= due_at - timedelta(days=days))
+        self.reminded = tuple(
+            days for days in self.reminder_days if can_be_late and at >= due_at - timedelta(days=days)
+        )
         self.reviewed_for = self.review_at if self.review_at is not None and at >= self.review_at else None
 
     def _clear_overdue(self, reason: str, actor: str, when: datetime) -> None:
@@ -710,8 +761,9 @@ class Commitment(Aggregate):
     def escalation_level(self) -> int:
         return 0 if self.escalation is None else self.escalation.level
 
-    def escalate(self, ladder: Ladder, now: datetime, told: Callable[[Audience], tuple[UUID, ...]], actor: str,
-                 when: datetime) -> bool:
+    def escalate(
+        self, ladder: Ladder, now: datetime, told: Callable[[Audience], tuple[UUID, ...]], actor: str, when: datetime
+    ) -> bool:
         """Record each step of the ladder the commitment has newly reached (once per step and due,
         lowest first), with the parties ``told`` names for its audience. Only an overdue commitment
         (the overdue fact recorded) is escalated; True if a step was recorded."""
@@ -720,13 +772,28 @@ class Commitment(Aggregate):
         zone = self.due.time_zone if self.due is not None else "UTC"
         reached = ladder.reached(self.due_at, zone, now, self.escalation_level)
         for level, step in reached:
-            self._escalated(level=level, days=step.days, to=step.to, party_ids=tuple(told(step.to)),
-                            due_at=self.due_at, actor=actor, timestamp=when)
+            self._escalated(
+                level=level,
+                days=step.days,
+                to=step.to,
+                party_ids=tuple(told(step.to)),
+                due_at=self.due_at,
+                actor=actor,
+                timestamp=when,
+            )
         return bool(reached)
 
     @event("Escalated")
-    def _escalated(self, level: int, days: int, to: Audience, party_ids: tuple[UUID, ...], due_at: datetime,
-                   actor: str, timestamp: datetime) -> None:
+    def _escalated(
+        self,
+        level: int,
+        days: int,
+        to: Audience,
+        party_ids: tuple[UUID, ...],
+        due_at: datetime,
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
         if self.escalated_for != due_at:
             self.escalations = ()
         self.escalated_for = due_at

@@ -78,10 +78,12 @@ def time_zone(key: str, field_name: str = "time_zone") -> str:
     except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
         hint = _ZONE_HINTS.get(key)
         if hint:
-            raise InvalidValue("unknown time zone {zone!r}; that city keeps {hint!r} time", field_name, zone=key,
-                               hint=hint) from None
-        raise InvalidValue("unknown time zone {zone!r}; use an IANA name such as 'Asia/Riyadh'", field_name,
-                           zone=key) from None
+            raise InvalidValue(
+                "unknown time zone {zone!r}; that city keeps {hint!r} time", field_name, zone=key, hint=hint
+            ) from None
+        raise InvalidValue(
+            "unknown time zone {zone!r}; use an IANA name such as 'Asia/Riyadh'", field_name, zone=key
+        ) from None
     return key
 
 
@@ -117,8 +119,9 @@ def local_day(instant: datetime, zone: str) -> date:
 def calendar_day(value: date, field_name: str) -> date:
     """A day of the years dues may fall in (1900 to 2200)."""
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise InvalidValue("the year must be between {first} and {last}", field_name, first=EARLIEST_YEAR,
-                           last=LATEST_YEAR)
+        raise InvalidValue(
+            "the year must be between {first} and {last}", field_name, first=EARLIEST_YEAR, last=LATEST_YEAR
+        )
     return value
 
 
@@ -150,8 +153,12 @@ class Due:
             kind = Precision(precision)
         except ValueError:
             choices = ", ".join(p.value for p in Precision)
-            raise InvalidValue("unknown precision {precision!r}; use one of {choices}", f"{field_name}.precision",
-                               precision=precision, choices=choices) from None
+            raise InvalidValue(
+                "unknown precision {precision!r}; use one of {choices}",
+                f"{field_name}.precision",
+                precision=precision,
+                choices=choices,
+            ) from None
         zone = time_zone(time_zone_key, f"{field_name}.time_zone")
         if kind is Precision.RELATIVE:
             if value is not None:
@@ -162,12 +169,16 @@ class Due:
                 span = RelativeUnit(unit)
             except ValueError:
                 choices = ", ".join(u.value for u in RelativeUnit)
-                raise InvalidValue("unknown unit {unit!r}; use one of {choices}", f"{field_name}.unit", unit=unit,
-                                   choices=choices) from None
+                raise InvalidValue(
+                    "unknown unit {unit!r}; use one of {choices}", f"{field_name}.unit", unit=unit, choices=choices
+                ) from None
             return cls(precision=kind, time_zone=zone, amount=amount, unit=span)
         if amount is not None or unit is not None:
-            raise InvalidValue("a due in a {precision} takes a value, not amount and unit", f"{field_name}.amount",
-                               precision=kind.value)
+            raise InvalidValue(
+                "a due in a {precision} takes a value, not amount and unit",
+                f"{field_name}.amount",
+                precision=kind.value,
+            )
         due = cls(precision=kind, time_zone=zone, value=value)
         due.last_day(None, field_name)  # refuses malformed and impossible dates
         return due
@@ -187,13 +198,21 @@ class Due:
             return add_months(meeting_ends_on, 12 * amount)
         match = _PATTERNS[self.precision].match(self.value or "")
         if match is None:
-            raise InvalidValue(_NOT_WRITTEN_AS[self.precision], f"{field_name}.value", value=self.value,
-                               example=_EXAMPLES[self.precision])
+            raise InvalidValue(
+                _NOT_WRITTEN_AS[self.precision],
+                f"{field_name}.value",
+                value=self.value,
+                example=_EXAMPLES[self.precision],
+            )
         numbers = [int(group) for group in match.groups()]
         year = numbers[0]
         if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-            raise InvalidValue("the year must be between {first} and {last}", f"{field_name}.value",
-                               first=EARLIEST_YEAR, last=LATEST_YEAR)
+            raise InvalidValue(
+                "the year must be between {first} and {last}",
+                f"{field_name}.value",
+                first=EARLIEST_YEAR,
+                last=LATEST_YEAR,
+            )
         try:
             if self.precision is Precision.YEAR:
                 return date(year, 12, 31)

@@ -72,8 +72,9 @@ class Ladder:
                 continue
             days, _, to = part.partition(":")
             if not days.strip().isdigit():
-                raise InvalidValue("each step is days:audience, as in 30:parent_organisation (got {part!r})",
-                                   field_name, part=part)
+                raise InvalidValue(
+                    "each step is days:audience, as in 30:parent_organisation (got {part!r})", field_name, part=part
+                )
             pairs.append((int(days), to.strip()))
         return cls.of(pairs, field_name)
 
@@ -84,8 +85,11 @@ class Ladder:
         """The steps above ``level`` that a commitment due at ``due_at`` (local midnight in ``zone``)
         has reached at ``now``, each with its level, lowest first. A step of N days is reached at the
         first instant of the N-th local day after the due, also across a daylight-saving change."""
-        return tuple((number, step) for number, step in enumerate(self.steps, start=1)
-                     if number > level and now >= step_falls_due(due_at, zone, step.days))
+        return tuple(
+            (number, step)
+            for number, step in enumerate(self.steps, start=1)
+            if number > level and now >= step_falls_due(due_at, zone, step.days)
+        )
 
 
 def step_falls_due(due_at: datetime, zone: str, days: int) -> datetime:

@@ -30,23 +30,96 @@ FIELDS = ("key", "activity", "lead", "partners", "due", "notes")
 REQUIRED = ("activity", "lead")
 IN_LANGUAGES = ("activity", "notes")  # fields whose columns may be given once per language
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "key": ("key", "no", "no.", "number", "ref", "reference", "row", "id", "n°", "numéro", "رقم", "الرقم",
-            "الرقم التسلسلي", "م", "ت", "المرجع"),
-    "activity": ("activity", "activities", "action", "actions", "commitment", "text", "activité", "activités",
-                 "النشاط", "الأنشطة", "النشاطات", "الإجراء", "الإجراءات", "الالتزام"),
-    "lead": ("lead party", "lead", "lead agency", "lead organisation", "lead organization", "responsible",
-             "responsible party", "chef de file", "responsable", "الجهة المسؤولة", "الجهة المسؤولة عن التنفيذ",
-             "الجهة المنفذة", "الجهة الرائدة", "المسؤول"),
-    "partners": ("partners", "partner", "partner parties", "partner organisations", "partner organizations",
-                 "supporting parties", "in cooperation with", "partenaires", "الجهات الشريكة", "الشركاء",
-                 "الجهات المتعاونة", "بالتعاون مع"),
-    "due": ("timeframe", "time frame", "due", "due date", "due as given", "deadline", "timeline", "by", "échéance",
-            "délai", "calendrier", "الإطار الزمني", "الموعد", "الموعد النهائي", "المدة الزمنية", "الجدول الزمني",
-            "التاريخ", "المدة"),
+    "key": (
+        "key",
+        "no",
+        "no.",
+        "number",
+        "ref",
+        "reference",
+        "row",
+        "id",
+        "n°",
+        "numéro",
+        "رقم",
+        "الرقم",
+        "الرقم التسلسلي",
+        "م",
+        "ت",
+        "المرجع",
+    ),
+    "activity": (
+        "activity",
+        "activities",
+        "action",
+        "actions",
+        "commitment",
+        "text",
+        "activité",
+        "activités",
+        "النشاط",
+        "الأنشطة",
+        "النشاطات",
+        "الإجراء",
+        "الإجراءات",
+        "الالتزام",
+    ),
+    "lead": (
+        "lead party",
+        "lead",
+        "lead agency",
+        "lead organisation",
+        "lead organization",
+        "responsible",
+        "responsible party",
+        "chef de file",
+        "responsable",
+        "الجهة المسؤولة",
+        "الجهة المسؤولة عن التنفيذ",
+        "الجهة المنفذة",
+        "الجهة الرائدة",
+        "المسؤول",
+    ),
+    "partners": (
+        "partners",
+        "partner",
+        "partner parties",
+        "partner organisations",
+        "partner organizations",
+        "supporting parties",
+        "in cooperation with",
+        "partenaires",
+        "الجهات الشريكة",
+        "الشركاء",
+        "الجهات المتعاونة",
+        "بالتعاون مع",
+    ),
+    "due": (
+        "timeframe",
+        "time frame",
+        "due",
+        "due date",
+        "due as given",
+        "deadline",
+        "timeline",
+        "by",
+        "échéance",
+        "délai",
+        "calendrier",
+        "الإطار الزمني",
+        "الموعد",
+        "الموعد النهائي",
+        "المدة الزمنية",
+        "الجدول الزمني",
+        "التاريخ",
+        "المدة",
+    ),
     "notes": ("notes", "note", "remarks", "comments", "observations", "remarques", "ملاحظات", "تعليقات"),
 }
 _SYMBOLS = {"#": "key", "№": "key"}
-_LANGUAGE_SUFFIX = re.compile(r"^(?P<name>.+?)\s*(?:\((?P<a>[A-Za-z]{2})\)|\[(?P<b>[A-Za-z]{2})\]|[_:]\s*(?P<c>[A-Za-z]{2}))$")
+_LANGUAGE_SUFFIX = re.compile(
+    r"^(?P<name>.+?)\s*(?:\((?P<a>[A-Za-z]{2})\)|\[(?P<b>[A-Za-z]{2})\]|[_:]\s*(?P<c>[A-Za-z]{2}))$"
+)
 MAX_KEY_LENGTH = 100
 
 
@@ -113,15 +186,24 @@ def layout(headers: Sequence[str | None]) -> Layout:
             language = None
         twice = next((c for c in columns if c.field == field and c.language == language), None)
         if twice is not None:
-            raise InvalidValue("the columns {first!r} and {second!r} both hold the {column}; keep one (or name each "
-                               "one's language: 'activity (ar)', 'activity (en)')", "headers", first=twice.header,
-                               second=str(header).strip(), column=field)
+            raise InvalidValue(
+                "the columns {first!r} and {second!r} both hold the {column}; keep one (or name each "
+                "one's language: 'activity (ar)', 'activity (en)')",
+                "headers",
+                first=twice.header,
+                second=str(header).strip(),
+                column=field,
+            )
         columns.append(Column(position, str(header).strip(), field, language))
     for field in REQUIRED:
         if not any(column.field == field for column in columns):
             names = ", ".join(repr(name) for name in COLUMNS[field][:2] + COLUMNS[field][-3:])
-            raise InvalidValue("no column holds the {column}: name one {names} (or another header of the documented "
-                               "table)", "headers", column=field, names=names)
+            raise InvalidValue(
+                "no column holds the {column}: name one {names} (or another header of the documented table)",
+                "headers",
+                column=field,
+                names=names,
+            )
     return Layout(tuple(columns), tuple(ignored))
 
 

@@ -100,8 +100,9 @@ class Venue:
     country: str | None = None
 
     @classmethod
-    def of(cls, name: str | None, time_zone_key: str, city: str | None, country: str | None,
-           field_name: str = "venue") -> "Venue":
+    def of(
+        cls, name: str | None, time_zone_key: str, city: str | None, country: str | None, field_name: str = "venue"
+    ) -> "Venue":
         if not (name and name.strip()) and not (city and city.strip()):
             raise InvalidValue("a venue is named, or its city is", f"{field_name}.name")
         return cls(
@@ -148,8 +149,9 @@ class MeetingNotOpen(DomainError):
     """Only a scheduled or postponed meeting can be held, postponed or cancelled."""
 
     def __init__(self, status: "MeetingStatus", action: str) -> None:
-        super().__init__("cannot {action} a meeting that is {meeting_status}", "status", action=action,
-                         meeting_status=status.value)
+        super().__init__(
+            "cannot {action} a meeting that is {meeting_status}", "status", action=action, meeting_status=status.value
+        )
 
 
 class Meeting(Aggregate):
@@ -197,7 +199,9 @@ class Meeting(Aggregate):
     @property
     def chairs(self) -> tuple[UUID, ...]:
         """The parties that chaired or co-chaired it."""
-        return tuple(p.party_id for p in self.participants if p.role in (ParticipantRole.CHAIR, ParticipantRole.CO_CHAIR))
+        return tuple(
+            p.party_id for p in self.participants if p.role in (ParticipantRole.CHAIR, ParticipantRole.CO_CHAIR)
+        )
 
     def _ensure_open(self, action: str) -> None:
         if self.status not in (MeetingStatus.SCHEDULED, MeetingStatus.POSTPONED):
@@ -235,9 +239,16 @@ class Meeting(Aggregate):
         self.status = MeetingStatus.CANCELLED
         self.reason = reason
 
-    def correct(self, reason: str | None, actor: str, when: datetime, title: MultilingualText | None = None,
-                kind: "MeetingKind | None" = None, venue: Venue | None = None,
-                participants: tuple[Participant, ...] | None = None) -> tuple[str, ...]:
+    def correct(
+        self,
+        reason: str | None,
+        actor: str,
+        when: datetime,
+        title: MultilingualText | None = None,
+        kind: "MeetingKind | None" = None,
+        venue: Venue | None = None,
+        participants: tuple[Participant, ...] | None = None,
+    ) -> tuple[str, ...]:
         """Correct what the record says of the meeting where it was written wrong (its title, kind,
         venue, who took part), in any state, with a reason; what is not given stays. The fields
         changed; nothing is recorded when none differs."""
@@ -245,19 +256,38 @@ class Meeting(Aggregate):
             raise InvalidValue("a reason is required to correct", "reason")
         if participants is not None:
             check_participants(participants)
-        given = {"title": title, "kind": kind, "venue": venue,
-                 "participants": None if participants is None else tuple(participants)}
+        given = {
+            "title": title,
+            "kind": kind,
+            "venue": venue,
+            "participants": None if participants is None else tuple(participants),
+        }
         changed = tuple(name for name, value in given.items() if value is not None and value != getattr(self, name))
         if changed:
-            self._corrected(fields=changed, title=title or self.title, kind=kind or self.kind,
-                            venue=venue or self.venue,
-                            participants=self.participants if participants is None else tuple(participants),
-                            reason=reason, actor=actor, timestamp=when)
+            self._corrected(
+                fields=changed,
+                title=title or self.title,
+                kind=kind or self.kind,
+                venue=venue or self.venue,
+                participants=self.participants if participants is None else tuple(participants),
+                reason=reason,
+                actor=actor,
+                timestamp=when,
+            )
         return changed
 
     @event("Corrected")
-    def _corrected(self, fields: tuple[str, ...], title: MultilingualText, kind: "MeetingKind", venue: Venue,
-                   participants: tuple[Participant, ...], reason: str, actor: str, timestamp: datetime) -> None:
+    def _corrected(
+        self,
+        fields: tuple[str, ...],
+        title: MultilingualText,
+        kind: "MeetingKind",
+        venue: Venue,
+        participants: tuple[Participant, ...],
+        reason: str,
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
         self.title = title
         self.kind = kind
         self.venue = venue

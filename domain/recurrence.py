@@ -39,14 +39,18 @@ class Schedule:
             raise InvalidValue("a rule recurs every 1 to {most} months", "every_months", most=MOST_MONTHS)
         for day, name in ((first_due, "first_due"), (until, "until")):
             if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-                raise InvalidValue("the year must be between {first} and {last}", name, first=EARLIEST_YEAR,
-                                   last=LATEST_YEAR)
+                raise InvalidValue(
+                    "the year must be between {first} and {last}", name, first=EARLIEST_YEAR, last=LATEST_YEAR
+                )
         if until < first_due:
             raise InvalidValue("the rule must end on or after its first due", "until")
         schedule = cls(every_months, first_due, until)
         if len(schedule.dues()) > MOST_OCCURRENCES:
-            raise InvalidValue("a rule generates at most {most} occurrences: recur less often or end sooner", "until",
-                               most=MOST_OCCURRENCES)
+            raise InvalidValue(
+                "a rule generates at most {most} occurrences: recur less often or end sooner",
+                "until",
+                most=MOST_OCCURRENCES,
+            )
         return schedule
 
     def dues(self) -> tuple[date, ...]:
@@ -95,22 +99,25 @@ class Regeneration:
     added: tuple[tuple[UUID, date], ...] = ()  # new occurrences, and their due days
 
 
-def regeneration(schedule: Schedule, occurrences: list[Occurrence], first_open_day: date,
-                 next_id: "NextId") -> Regeneration:
+def regeneration(
+    schedule: Schedule, occurrences: list[Occurrence], first_open_day: date, next_id: "NextId"
+) -> Regeneration:
     """Fit the occurrences open to the rule to the new schedule's days that have not passed and that
     no fixed occurrence holds (``held_days``): those already on such a day stay, the others move to
     the days left in order, the surplus is withdrawn and the days still free get new occurrences."""
     fixed = [o.due_on for o in occurrences if o.standing is Standing.FIXED and o.due_on is not None]
     held = held_days(schedule, fixed)
     wanted = [day for day in schedule.dues() if day >= first_open_day and day not in held]
-    movable = sorted((o for o in occurrences if o.standing is Standing.MOVABLE),
-                     key=lambda o: (o.due_on or date.max, str(o.commitment_id)))
+    movable = sorted(
+        (o for o in occurrences if o.standing is Standing.MOVABLE),
+        key=lambda o: (o.due_on or date.max, str(o.commitment_id)),
+    )
     staying = [o for o in movable if o.due_on in wanted]
     free = [day for day in wanted if day not in {o.due_on for o in staying}]
     moving = [o for o in movable if o not in staying]
     moved = tuple((o.commitment_id, day) for o, day in zip(moving, free, strict=False))  # the fewer of the two
-    withdrawn = tuple(o.commitment_id for o in moving[len(free):])
-    added = tuple((next_id(), day) for day in free[len(moving):])
+    withdrawn = tuple(o.commitment_id for o in moving[len(free) :])
+    added = tuple((next_id(), day) for day in free[len(moving) :])
     return Regeneration(moved, withdrawn, added)
 
 
@@ -168,11 +175,24 @@ class Recurrence(Aggregate):
         actor: str
 
     @event(Stated)
-    def __init__(self, text: MultilingualText, kind: CommitmentKind, lead_party_id: UUID,
-                 supporting_party_ids: tuple[UUID, ...],
-                 meeting_id: UUID, agreement_id: UUID | None, row_number: int | None, schedule: Schedule,
-                 time_zone: str, status: Status, reminder_days: tuple[int, ...], notes: str | None,
-                 occurrences: tuple[UUID, ...], actor: str, timestamp: datetime) -> None:
+    def __init__(
+        self,
+        text: MultilingualText,
+        kind: CommitmentKind,
+        lead_party_id: UUID,
+        supporting_party_ids: tuple[UUID, ...],
+        meeting_id: UUID,
+        agreement_id: UUID | None,
+        row_number: int | None,
+        schedule: Schedule,
+        time_zone: str,
+        status: Status,
+        reminder_days: tuple[int, ...],
+        notes: str | None,
+        occurrences: tuple[UUID, ...],
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
         self.text = text
         self.kind = kind  # the kind of each occurrence: an action or a clause
         self.lead_party_id = lead_party_id
@@ -203,8 +223,9 @@ class Recurrence(Aggregate):
     def plan(self, schedule: Schedule, occurrences: list[Occurrence], first_open_day: date) -> Regeneration:
         return regeneration(schedule, occurrences, first_open_day, NextId(self.id, len(self.occurrences)))
 
-    def reschedule(self, schedule: Schedule, regenerated: Regeneration, reason: str | None, actor: str,
-                   when: datetime) -> None:
+    def reschedule(
+        self, schedule: Schedule, regenerated: Regeneration, reason: str | None, actor: str, when: datetime
+    ) -> None:
         """Change the schedule, with a reason; ``regenerated`` (from ``plan``) says what it does to the occurrences."""
         if self.ended:
             raise RuleEnded()
@@ -212,13 +233,27 @@ class Recurrence(Aggregate):
             raise ReasonRequired("change a recurring commitment's rule")
         if schedule == self.schedule:
             raise InvalidValue("the new schedule is the same as the current one", "every_months")
-        self._rescheduled(schedule=schedule, moved=tuple(cid for cid, _ in regenerated.moved),
-                          withdrawn=regenerated.withdrawn, added=tuple(cid for cid, _ in regenerated.added),
-                          reason=reason, actor=actor, timestamp=when)
+        self._rescheduled(
+            schedule=schedule,
+            moved=tuple(cid for cid, _ in regenerated.moved),
+            withdrawn=regenerated.withdrawn,
+            added=tuple(cid for cid, _ in regenerated.added),
+            reason=reason,
+            actor=actor,
+            timestamp=when,
+        )
 
     @event("Rescheduled")
-    def _rescheduled(self, schedule: Schedule, moved: tuple[UUID, ...], withdrawn: tuple[UUID, ...],
-                     added: tuple[UUID, ...], reason: str, actor: str, timestamp: datetime) -> None:
+    def _rescheduled(
+        self,
+        schedule: Schedule,
+        moved: tuple[UUID, ...],
+        withdrawn: tuple[UUID, ...],
+        added: tuple[UUID, ...],
+        reason: str,
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
         self.schedule = schedule
         self.occurrences = (*self.occurrences, *added)
         self.withdrawn = (*self.withdrawn, *withdrawn)

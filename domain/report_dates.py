@@ -16,7 +16,9 @@ from datetime import date, timedelta
 from domain.spans import Taken, begins_with
 from domain.written_dates import MONTHS, month_number
 
-_DIGITS = str.maketrans({**{chr(0x0660 + n): str(n) for n in range(10)}, **{chr(0x06F0 + n): str(n) for n in range(10)}})
+_DIGITS = str.maketrans(
+    {**{chr(0x0660 + n): str(n) for n in range(10)}, **{chr(0x06F0 + n): str(n) for n in range(10)}}
+)
 _NAMES = sorted({name for names in MONTHS.values() for name in names}, key=len, reverse=True)
 MONTH = "(?:" + "|".join(re.escape(name) for name in _NAMES) + ")"
 _B = r"(?<![\w])"  # not inside a word
@@ -33,10 +35,36 @@ _AT_MONTH = _at(*_NAMES)
 _MONTH_AHEAD = begins_with(*_NAMES)  # where a month's name must follow
 _DAY = r"(?:\d{1,2}|فاتح|الفاتح)"
 _YEAR = r"(?:19|20)\d{2}"
-_RELATIVE_WORDS = {"الماضي": -1, "المنصرم": -1, "الفائت": -1, "last": -1, "الجاري": 0, "الحالي": 0, "this": 0,
-                   "المقبل": 1, "القادم": 1, "next": 1}
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10, "واحدة": 1, "ثلاث": 3,
-                 "الثلاث": 3, "الثلاثة": 3, "أربع": 4, "الأربع": 4, "خمس": 5, "الخمس": 5, "عشر": 10}
+_RELATIVE_WORDS = {
+    "الماضي": -1,
+    "المنصرم": -1,
+    "الفائت": -1,
+    "last": -1,
+    "الجاري": 0,
+    "الحالي": 0,
+    "this": 0,
+    "المقبل": 1,
+    "القادم": 1,
+    "next": 1,
+}
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "ten": 10,
+    "واحدة": 1,
+    "ثلاث": 3,
+    "الثلاث": 3,
+    "الثلاثة": 3,
+    "أربع": 4,
+    "الأربع": 4,
+    "خمس": 5,
+    "الخمس": 5,
+    "عشر": 10,
+}
 _DUAL_YEARS = r"(?:ال)?(?:سنتين|سنتان|عامين|عامان)"
 
 
@@ -86,35 +114,103 @@ def _year_for(month: int, day: int, published: date, relative: int | None) -> in
 
 _TODAY = ("اليوم", "أمس", "الأمس", "البارحة", "غدا", "غداً", "today", "yesterday", "tomorrow")
 _TODAY_WORDS = "|".join(_TODAY)
-_YEAR_WORDS = ("في", "خلال", "سنة", "عام", "بحلول", "قبل", "حتى", "بنهاية", "نهاية", "in", "by", "during", "until",
-               "before", r"end\s+of")
+_YEAR_WORDS = (
+    "في",
+    "خلال",
+    "سنة",
+    "عام",
+    "بحلول",
+    "قبل",
+    "حتى",
+    "بنهاية",
+    "نهاية",
+    "in",
+    "by",
+    "during",
+    "until",
+    "before",
+    r"end\s+of",
+)
 _BEFORE_A_YEAR = "|".join(_YEAR_WORDS)
 _AT_SPAN = _at("ل", "في", "خلال", "على", "ال", "سنتين", "عامين", "أعوام")
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("cross", re.compile(rf"{_AT_DAY}(?P<d1>{_DAY})\s+{_MONTH_AHEAD}(?P<m1>{MONTH})\s*(?:-|–|إلى|الى|حتى|to)\s*"
-                         rf"(?P<d2>{_DAY})\s+{_MONTH_AHEAD}(?P<m2>{MONTH}),?\s*(?P<y>{_YEAR})?{_E}", re.IGNORECASE)),
-    ("range", re.compile(rf"{_AT_DAY}(?P<d1>{_DAY})\s*(?:-|–|إلى|الى|حتى|و|to|and)\s*(?P<d2>\d{{1,2}})\s+(?:من\s+)?"
-                         rf"(?:شهر\s+)?{_MONTH_AHEAD}(?P<m>{MONTH}),?\s*(?P<y>{_YEAR})?{_E}", re.IGNORECASE)),
-    ("range_en", re.compile(rf"{_AT_MONTH}(?P<m>{MONTH})\s+(?P<d1>\d{{1,2}})\s*(?:-|–|to)\s*(?P<d2>\d{{1,2}}),?\s*"
-                            rf"(?P<y>{_YEAR})?{_E}", re.IGNORECASE)),
-    ("day", re.compile(rf"{_AT_DAY}(?P<d>{_DAY})(?:st|nd|rd|th)?\s+(?:of\s+|من\s+)?(?:شهر\s+)?{_MONTH_AHEAD}"
-                       rf"(?P<m>{MONTH})(?:,?\s*(?P<y>{_YEAR}))?(?:\s+(?P<rel>الماضي|المنصرم|الفائت|الجاري|المقبل|القادم))?{_E}",
-                       re.IGNORECASE)),
-    ("day_en", re.compile(rf"{_AT_MONTH}(?P<m>{MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y>{_YEAR})?{_E}",
-                          re.IGNORECASE)),
-    ("this_month", re.compile(rf"{_AT_DAY}(?P<d>\d{{1,2}})\s+من\s+(?:الشهر|شهر)\s+"
-                              rf"(?P<rel>الجاري|الحالي|الماضي|المقبل){_E}")),
-    ("month", re.compile(rf"{_at(*_NAMES, 'شهر')}(?:شهر\s+)?{_MONTH_AHEAD}(?P<m>{MONTH})\s*,?\s*(?P<y>{_YEAR}){_E}",
-                         re.IGNORECASE)),
+    (
+        "cross",
+        re.compile(
+            rf"{_AT_DAY}(?P<d1>{_DAY})\s+{_MONTH_AHEAD}(?P<m1>{MONTH})\s*(?:-|–|إلى|الى|حتى|to)\s*"
+            rf"(?P<d2>{_DAY})\s+{_MONTH_AHEAD}(?P<m2>{MONTH}),?\s*(?P<y>{_YEAR})?{_E}",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "range",
+        re.compile(
+            rf"{_AT_DAY}(?P<d1>{_DAY})\s*(?:-|–|إلى|الى|حتى|و|to|and)\s*(?P<d2>\d{{1,2}})\s+(?:من\s+)?"
+            rf"(?:شهر\s+)?{_MONTH_AHEAD}(?P<m>{MONTH}),?\s*(?P<y>{_YEAR})?{_E}",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "range_en",
+        re.compile(
+            rf"{_AT_MONTH}(?P<m>{MONTH})\s+(?P<d1>\d{{1,2}})\s*(?:-|–|to)\s*(?P<d2>\d{{1,2}}),?\s*"
+            rf"(?P<y>{_YEAR})?{_E}",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "day",
+        re.compile(
+            rf"{_AT_DAY}(?P<d>{_DAY})(?:st|nd|rd|th)?\s+(?:of\s+|من\s+)?(?:شهر\s+)?{_MONTH_AHEAD}"
+            rf"(?P<m>{MONTH})(?:,?\s*(?P<y>{_YEAR}))?(?:\s+(?P<rel>الماضي|المنصرم|الفائت|الجاري|المقبل|القادم))?{_E}",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "day_en",
+        re.compile(
+            rf"{_AT_MONTH}(?P<m>{MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y>{_YEAR})?{_E}", re.IGNORECASE
+        ),
+    ),
+    (
+        "this_month",
+        re.compile(
+            rf"{_AT_DAY}(?P<d>\d{{1,2}})\s+من\s+(?:الشهر|شهر)\s+"
+            rf"(?P<rel>الجاري|الحالي|الماضي|المقبل){_E}"
+        ),
+    ),
+    (
+        "month",
+        re.compile(
+            rf"{_at(*_NAMES, 'شهر')}(?:شهر\s+)?{_MONTH_AHEAD}(?P<m>{MONTH})\s*,?\s*(?P<y>{_YEAR}){_E}", re.IGNORECASE
+        ),
+    ),
     ("today", re.compile(rf"{_at(*_TODAY)}(?P<w>{_TODAY_WORDS}){_E}", re.IGNORECASE)),
     ("period", re.compile(rf"{_at('1', '2')}(?P<a>{_YEAR})\s*[-–/]\s*(?P<b>{_YEAR}){_E}")),
-    ("span", re.compile(rf"{_AT_SPAN}(?:(?:لل|ل|في\s+ال|خلال\s+ال|على\s+مدى\s+ال|ال)?(?P<dual>{_DUAL_YEARS})|"
-                        rf"(?:لل|ال|في\s+ال|خلال\s+ال)?(?:سنوات|أعوام)\s+(?P<n>\S+))\s+"
-                        rf"(?:القادمتين|المقبلتين|القادمين|المقبلين|القادمة|المقبلة){_E}")),
-    ("span_en", re.compile(rf"{_at('for', 'over', 'in', 'within', 'during')}(?:for|over|in|within|during)\s+the\s+"
-                           rf"(?:next|coming|following)\s+(?P<n>\w+)\s+(?P<u>years?|months?){_E}", re.IGNORECASE)),
-    ("year", re.compile(rf"{_at(*_YEAR_WORDS)}(?:(?:{_BEFORE_A_YEAR})"
-                        rf"\s+(?:(?:عام|سنة|the\s+year)\s+)?)(?P<y>{_YEAR}){_E}(?!\s*[-–/]\s*\d)", re.IGNORECASE)),
+    (
+        "span",
+        re.compile(
+            rf"{_AT_SPAN}(?:(?:لل|ل|في\s+ال|خلال\s+ال|على\s+مدى\s+ال|ال)?(?P<dual>{_DUAL_YEARS})|"
+            rf"(?:لل|ال|في\s+ال|خلال\s+ال)?(?:سنوات|أعوام)\s+(?P<n>\S+))\s+"
+            rf"(?:القادمتين|المقبلتين|القادمين|المقبلين|القادمة|المقبلة){_E}"
+        ),
+    ),
+    (
+        "span_en",
+        re.compile(
+            rf"{_at('for', 'over', 'in', 'within', 'during')}(?:for|over|in|within|during)\s+the\s+"
+            rf"(?:next|coming|following)\s+(?P<n>\w+)\s+(?P<u>years?|months?){_E}",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "year",
+        re.compile(
+            rf"{_at(*_YEAR_WORDS)}(?:(?:{_BEFORE_A_YEAR})"
+            rf"\s+(?:(?:عام|سنة|the\s+year)\s+)?)(?P<y>{_YEAR}){_E}(?!\s*[-–/]\s*\d)",
+            re.IGNORECASE,
+        ),
+    ),
 ]
 
 
@@ -171,7 +267,8 @@ def _read(kind: str, match: re.Match[str], published: date) -> dict[str, object]
         return {"kind": "month", "first": date(year, month, 1), "last": date(year, month, monthrange(year, month)[1])}
     if kind == "today":
         shift = {"اليوم": 0, "today": 0, "أمس": -1, "الأمس": -1, "البارحة": -1, "yesterday": -1}.get(
-            group["w"].lower(), 1)
+            group["w"].lower(), 1
+        )
         day_found = published + timedelta(days=shift)
         return {"kind": "day", "first": day_found, "last": day_found}
     if kind == "period":

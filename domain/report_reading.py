@@ -26,6 +26,8 @@ _ARABIC_RUNS = re.compile("[\u0600-\u06ff]+")
 def _begun(letters: str, *alternatives: str) -> str:
     """The alternatives (parts of one pattern, joined), tested first for the letters they can begin with."""
     return begins_with(*letters) + "(?:" + "".join(alternatives) + ")"
+
+
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -38,7 +40,7 @@ class Proposal:
     confidence: float
 
     def quote(self, text: str) -> str:
-        return text[self.start:self.end]
+        return text[self.start : self.end]
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,15 @@ class KnownParty:
 
 # The most of each kind one draft proposes: what one confirmation records. A text can support far more (a report
 # at the length limit can name thousands of "promises"): those past the most are counted, not proposed.
-PROPOSED_MOST = {"meeting": 1, "party": 100, "participant": 200, "agreement": 50, "commitment": 200,
-                 "follow_up": 50, "recurrence": 50}
+PROPOSED_MOST = {
+    "meeting": 1,
+    "party": 100,
+    "participant": 200,
+    "agreement": 50,
+    "commitment": 200,
+    "follow_up": 50,
+    "recurrence": 50,
+}
 
 
 @dataclass
@@ -79,6 +88,7 @@ class Reading:
 
 
 # -- words and their places --------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Word:
@@ -121,7 +131,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
             spans.append((start + len(piece) - len(piece.lstrip()), end - (len(piece) - len(piece.rstrip()))))
 
     for match in re.finditer(r"[.!?؟؛](?!\d)|\n", text):
-        if match.group() == "." and _ABBREVIATIONS.search(text[max(0, match.start() - 6):match.start()]):
+        if match.group() == "." and _ABBREVIATIONS.search(text[max(0, match.start() - 6) : match.start()]):
             continue
         close(match.start())
         start = match.end()
@@ -131,13 +141,50 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 # -- ordinals -----------------------------------------------------------------------------
 
-_UNITS_AR = {1: ("الأول", "الأولى", "الحادي", "الحادية"), 2: ("الثاني", "الثانية"), 3: ("الثالث", "الثالثة"),
-             4: ("الرابع", "الرابعة"), 5: ("الخامس", "الخامسة"), 6: ("السادس", "السادسة"), 7: ("السابع", "السابعة"),
-             8: ("الثامن", "الثامنة"), 9: ("التاسع", "التاسعة"), 10: ("العاشر", "العاشرة")}
-_TENS_AR = {20: ("العشرون", "العشرين"), 30: ("الثلاثون", "الثلاثين"), 40: ("الأربعون", "الأربعين"),
-            50: ("الخمسون", "الخمسين"), 60: ("الستون", "الستين"), 70: ("السبعون", "السبعين"),
-            80: ("الثمانون", "الثمانين"), 90: ("التسعون", "التسعين")}
-_EN_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"]
+_UNITS_AR = {
+    1: ("الأول", "الأولى", "الحادي", "الحادية"),
+    2: ("الثاني", "الثانية"),
+    3: ("الثالث", "الثالثة"),
+    4: ("الرابع", "الرابعة"),
+    5: ("الخامس", "الخامسة"),
+    6: ("السادس", "السادسة"),
+    7: ("السابع", "السابعة"),
+    8: ("الثامن", "الثامنة"),
+    9: ("التاسع", "التاسعة"),
+    10: ("العاشر", "العاشرة"),
+}
+_TENS_AR = {
+    20: ("العشرون", "العشرين"),
+    30: ("الثلاثون", "الثلاثين"),
+    40: ("الأربعون", "الأربعين"),
+    50: ("الخمسون", "الخمسين"),
+    60: ("الستون", "الستين"),
+    70: ("السبعون", "السبعين"),
+    80: ("الثمانون", "الثمانين"),
+    90: ("التسعون", "التسعين"),
+}
+_EN_ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+]
 
 
 def _ordinal_table() -> dict[str, int]:
@@ -183,9 +230,9 @@ def _may_begin_an_ordinal(word: str) -> bool:
 def ordinal_at(text: str, start: int) -> tuple[int, int] | None:
     """The number of an ordinal written at ``start`` (a word, or digits as «الدورة 93», «الـ 91», 15th),
     and where it ends."""
-    rest = search_form(text[start:start + 60])
-    if len(rest) != len(text[start:start + 60]):  # diacritics: compare word by word instead
-        rest = text[start:start + 60]
+    rest = search_form(text[start : start + 60])
+    if len(rest) != len(text[start : start + 60]):  # diacritics: compare word by word instead
+        rest = text[start : start + 60]
     digits = re.match(r"\s*(?:ال(?:ـ)?\s*)?(\d{1,3})(?:st|nd|rd|th)?(?![\d])", plain(rest))
     if digits:
         return int(digits.group(1)), start + digits.end()
@@ -199,15 +246,22 @@ def ordinal_at(text: str, start: int) -> tuple[int, int] | None:
 
 _KINDS: list[tuple[str, str]] = [  # each with the letters it can begin with, tested first (see begins_with)
     ("general_meeting", _begun("اg", r"(?:ال)?اجتماع(?:ات)?\s+(?:ال)?عام|general\s+meeting")),
-    ("assembly", _begun("اجمgac", r"(?:ال)?جمعية\s+(?:ال)?عامة|(?:ال)?مؤتمر\s+(?:ال)?عام|general\s+assembly|",
-                        r"\bassembly\b|(?:ال)?مجلس\s+وزراء\s+(?:ال)?خارجية|council\s+of\s+foreign\s+ministers")),
+    (
+        "assembly",
+        _begun(
+            "اجمgac",
+            r"(?:ال)?جمعية\s+(?:ال)?عامة|(?:ال)?مؤتمر\s+(?:ال)?عام|general\s+assembly|",
+            r"\bassembly\b|(?:ال)?مجلس\s+وزراء\s+(?:ال)?خارجية|council\s+of\s+foreign\s+ministers",
+        ),
+    ),
     ("forum", _begun("امf", r"(?:ال)?منتدى|\bforum\b")),
     ("working_group", _begun("افأw", r"(?:ال)?فريق\s+(?:ال)?عامل|(?:ال)?أفرقة\s+(?:ال)?عاملة|working\s+group")),
     ("bilateral_talk", _begun("ميباtrm", r"مباحثات|محادثات|يبحث|بحث\s+سبل|يستقبل|استقبل|talks|received|met\s+with")),
 ]
 _KIND_PATTERNS = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _KINDS]
-_SESSION = re.compile(_begun("ادsg", r"(?:ال)?دورة|\bsession\b|(?:ال)?اجتماع\s+(?:ال)?عام|general\s+meeting"),
-                      re.IGNORECASE)
+_SESSION = re.compile(
+    _begun("ادsg", r"(?:ال)?دورة|\bsession\b|(?:ال)?اجتماع\s+(?:ال)?عام|general\s+meeting"), re.IGNORECASE
+)
 
 
 def _meeting_kind(text: str) -> tuple[str, int, int] | None:
@@ -222,55 +276,89 @@ def _meeting_kind(text: str) -> tuple[str, int, int] | None:
 # -- places ---------------------------------------------------------------------------------
 
 CITIES: dict[str, tuple[str, str, str]] = {  # a city as written: (city, country, IANA time zone)
-    "جنيف": ("Geneva", "Switzerland", "Europe/Zurich"), "geneva": ("Geneva", "Switzerland", "Europe/Zurich"),
-    "الرباط": ("Rabat", "Morocco", "Africa/Casablanca"), "rabat": ("Rabat", "Morocco", "Africa/Casablanca"),
-    "القاهرة": ("Cairo", "Egypt", "Africa/Cairo"), "cairo": ("Cairo", "Egypt", "Africa/Cairo"),
-    "جدة": ("Jeddah", "Saudi Arabia", "Asia/Riyadh"), "jeddah": ("Jeddah", "Saudi Arabia", "Asia/Riyadh"),
-    "الرياض": ("Riyadh", "Saudi Arabia", "Asia/Riyadh"), "riyadh": ("Riyadh", "Saudi Arabia", "Asia/Riyadh"),
+    "جنيف": ("Geneva", "Switzerland", "Europe/Zurich"),
+    "geneva": ("Geneva", "Switzerland", "Europe/Zurich"),
+    "الرباط": ("Rabat", "Morocco", "Africa/Casablanca"),
+    "rabat": ("Rabat", "Morocco", "Africa/Casablanca"),
+    "القاهرة": ("Cairo", "Egypt", "Africa/Cairo"),
+    "cairo": ("Cairo", "Egypt", "Africa/Cairo"),
+    "جدة": ("Jeddah", "Saudi Arabia", "Asia/Riyadh"),
+    "jeddah": ("Jeddah", "Saudi Arabia", "Asia/Riyadh"),
+    "الرياض": ("Riyadh", "Saudi Arabia", "Asia/Riyadh"),
+    "riyadh": ("Riyadh", "Saudi Arabia", "Asia/Riyadh"),
     "نيويورك": ("New York", "United States", "America/New_York"),
     "new york": ("New York", "United States", "America/New_York"),
-    "فيينا": ("Vienna", "Austria", "Europe/Vienna"), "vienna": ("Vienna", "Austria", "Europe/Vienna"),
-    "إسطنبول": ("Istanbul", "Türkiye", "Europe/Istanbul"), "اسطنبول": ("Istanbul", "Türkiye", "Europe/Istanbul"),
-    "istanbul": ("Istanbul", "Türkiye", "Europe/Istanbul"), "أنقرة": ("Ankara", "Türkiye", "Europe/Istanbul"),
+    "فيينا": ("Vienna", "Austria", "Europe/Vienna"),
+    "vienna": ("Vienna", "Austria", "Europe/Vienna"),
+    "إسطنبول": ("Istanbul", "Türkiye", "Europe/Istanbul"),
+    "اسطنبول": ("Istanbul", "Türkiye", "Europe/Istanbul"),
+    "istanbul": ("Istanbul", "Türkiye", "Europe/Istanbul"),
+    "أنقرة": ("Ankara", "Türkiye", "Europe/Istanbul"),
     "ankara": ("Ankara", "Türkiye", "Europe/Istanbul"),
-    "أستانا": ("Astana", "Kazakhstan", "Asia/Almaty"), "نور سلطان": ("Astana", "Kazakhstan", "Asia/Almaty"),
+    "أستانا": ("Astana", "Kazakhstan", "Asia/Almaty"),
+    "نور سلطان": ("Astana", "Kazakhstan", "Asia/Almaty"),
     "astana": ("Astana", "Kazakhstan", "Asia/Almaty"),
-    "باكو": ("Baku", "Azerbaijan", "Asia/Baku"), "baku": ("Baku", "Azerbaijan", "Asia/Baku"),
-    "دبي": ("Dubai", "United Arab Emirates", "Asia/Dubai"), "dubai": ("Dubai", "United Arab Emirates", "Asia/Dubai"),
+    "باكو": ("Baku", "Azerbaijan", "Asia/Baku"),
+    "baku": ("Baku", "Azerbaijan", "Asia/Baku"),
+    "دبي": ("Dubai", "United Arab Emirates", "Asia/Dubai"),
+    "dubai": ("Dubai", "United Arab Emirates", "Asia/Dubai"),
     "أبوظبي": ("Abu Dhabi", "United Arab Emirates", "Asia/Dubai"),
     "أبو ظبي": ("Abu Dhabi", "United Arab Emirates", "Asia/Dubai"),
     "abu dhabi": ("Abu Dhabi", "United Arab Emirates", "Asia/Dubai"),
-    "الدوحة": ("Doha", "Qatar", "Asia/Qatar"), "doha": ("Doha", "Qatar", "Asia/Qatar"),
-    "عمان": ("Amman", "Jordan", "Asia/Amman"), "amman": ("Amman", "Jordan", "Asia/Amman"),
-    "بيروت": ("Beirut", "Lebanon", "Asia/Beirut"), "beirut": ("Beirut", "Lebanon", "Asia/Beirut"),
-    "تونس": ("Tunis", "Tunisia", "Africa/Tunis"), "tunis": ("Tunis", "Tunisia", "Africa/Tunis"),
-    "الجزائر": ("Algiers", "Algeria", "Africa/Algiers"), "algiers": ("Algiers", "Algeria", "Africa/Algiers"),
+    "الدوحة": ("Doha", "Qatar", "Asia/Qatar"),
+    "doha": ("Doha", "Qatar", "Asia/Qatar"),
+    "عمان": ("Amman", "Jordan", "Asia/Amman"),
+    "amman": ("Amman", "Jordan", "Asia/Amman"),
+    "بيروت": ("Beirut", "Lebanon", "Asia/Beirut"),
+    "beirut": ("Beirut", "Lebanon", "Asia/Beirut"),
+    "تونس": ("Tunis", "Tunisia", "Africa/Tunis"),
+    "tunis": ("Tunis", "Tunisia", "Africa/Tunis"),
+    "الجزائر": ("Algiers", "Algeria", "Africa/Algiers"),
+    "algiers": ("Algiers", "Algeria", "Africa/Algiers"),
     "نواكشوط": ("Nouakchott", "Mauritania", "Africa/Nouakchott"),
     "nouakchott": ("Nouakchott", "Mauritania", "Africa/Nouakchott"),
-    "داكار": ("Dakar", "Senegal", "Africa/Dakar"), "dakar": ("Dakar", "Senegal", "Africa/Dakar"),
-    "نيامي": ("Niamey", "Niger", "Africa/Niamey"), "niamey": ("Niamey", "Niger", "Africa/Niamey"),
-    "الخرطوم": ("Khartoum", "Sudan", "Africa/Khartoum"), "khartoum": ("Khartoum", "Sudan", "Africa/Khartoum"),
-    "طرابلس": ("Tripoli", "Libya", "Africa/Tripoli"), "بغداد": ("Baghdad", "Iraq", "Asia/Baghdad"),
-    "baghdad": ("Baghdad", "Iraq", "Asia/Baghdad"), "الكويت": ("Kuwait City", "Kuwait", "Asia/Kuwait"),
-    "مسقط": ("Muscat", "Oman", "Asia/Muscat"), "muscat": ("Muscat", "Oman", "Asia/Muscat"),
-    "المنامة": ("Manama", "Bahrain", "Asia/Bahrain"), "manama": ("Manama", "Bahrain", "Asia/Bahrain"),
-    "إسلام آباد": ("Islamabad", "Pakistan", "Asia/Karachi"), "islamabad": ("Islamabad", "Pakistan", "Asia/Karachi"),
-    "طهران": ("Tehran", "Iran", "Asia/Tehran"), "tehran": ("Tehran", "Iran", "Asia/Tehran"),
+    "داكار": ("Dakar", "Senegal", "Africa/Dakar"),
+    "dakar": ("Dakar", "Senegal", "Africa/Dakar"),
+    "نيامي": ("Niamey", "Niger", "Africa/Niamey"),
+    "niamey": ("Niamey", "Niger", "Africa/Niamey"),
+    "الخرطوم": ("Khartoum", "Sudan", "Africa/Khartoum"),
+    "khartoum": ("Khartoum", "Sudan", "Africa/Khartoum"),
+    "طرابلس": ("Tripoli", "Libya", "Africa/Tripoli"),
+    "بغداد": ("Baghdad", "Iraq", "Asia/Baghdad"),
+    "baghdad": ("Baghdad", "Iraq", "Asia/Baghdad"),
+    "الكويت": ("Kuwait City", "Kuwait", "Asia/Kuwait"),
+    "مسقط": ("Muscat", "Oman", "Asia/Muscat"),
+    "muscat": ("Muscat", "Oman", "Asia/Muscat"),
+    "المنامة": ("Manama", "Bahrain", "Asia/Bahrain"),
+    "manama": ("Manama", "Bahrain", "Asia/Bahrain"),
+    "إسلام آباد": ("Islamabad", "Pakistan", "Asia/Karachi"),
+    "islamabad": ("Islamabad", "Pakistan", "Asia/Karachi"),
+    "طهران": ("Tehran", "Iran", "Asia/Tehran"),
+    "tehran": ("Tehran", "Iran", "Asia/Tehran"),
     "كوالالمبور": ("Kuala Lumpur", "Malaysia", "Asia/Kuala_Lumpur"),
     "kuala lumpur": ("Kuala Lumpur", "Malaysia", "Asia/Kuala_Lumpur"),
-    "جاكرتا": ("Jakarta", "Indonesia", "Asia/Jakarta"), "jakarta": ("Jakarta", "Indonesia", "Asia/Jakarta"),
-    "باريس": ("Paris", "France", "Europe/Paris"), "paris": ("Paris", "France", "Europe/Paris"),
-    "لندن": ("London", "United Kingdom", "Europe/London"), "london": ("London", "United Kingdom", "Europe/London"),
-    "بروكسل": ("Brussels", "Belgium", "Europe/Brussels"), "brussels": ("Brussels", "Belgium", "Europe/Brussels"),
-    "نيروبي": ("Nairobi", "Kenya", "Africa/Nairobi"), "nairobi": ("Nairobi", "Kenya", "Africa/Nairobi"),
+    "جاكرتا": ("Jakarta", "Indonesia", "Asia/Jakarta"),
+    "jakarta": ("Jakarta", "Indonesia", "Asia/Jakarta"),
+    "باريس": ("Paris", "France", "Europe/Paris"),
+    "paris": ("Paris", "France", "Europe/Paris"),
+    "لندن": ("London", "United Kingdom", "Europe/London"),
+    "london": ("London", "United Kingdom", "Europe/London"),
+    "بروكسل": ("Brussels", "Belgium", "Europe/Brussels"),
+    "brussels": ("Brussels", "Belgium", "Europe/Brussels"),
+    "نيروبي": ("Nairobi", "Kenya", "Africa/Nairobi"),
+    "nairobi": ("Nairobi", "Kenya", "Africa/Nairobi"),
     "أديس أبابا": ("Addis Ababa", "Ethiopia", "Africa/Addis_Ababa"),
     "addis ababa": ("Addis Ababa", "Ethiopia", "Africa/Addis_Ababa"),
 }
 _CITY_NAMES = "|".join(sorted((re.escape(c) for c in CITIES), key=len, reverse=True))
-_CITY = re.compile(begins_with("ب", "و", "في", *CITIES) + rf"(?<![\w])(?:ب|و|في\s+)?({_CITY_NAMES})(?![\w])",
-                   re.IGNORECASE)
-_VENUE = re.compile(begins_with("في", "ب", "at", "in") + r"(?<![\w])(?:في|ب|at|in)\s*(?:the\s+)?((?:قصر|مقر|فندق|"
-                    r"مركز|قاعة|Palais|headquarters|Palace|Hotel|Centre|Center|Hall)[^،,.()\n]{2,60})", re.IGNORECASE)
+_CITY = re.compile(
+    begins_with("ب", "و", "في", *CITIES) + rf"(?<![\w])(?:ب|و|في\s+)?({_CITY_NAMES})(?![\w])", re.IGNORECASE
+)
+_VENUE = re.compile(
+    begins_with("في", "ب", "at", "in") + r"(?<![\w])(?:في|ب|at|in)\s*(?:the\s+)?((?:قصر|مقر|فندق|"
+    r"مركز|قاعة|Palais|headquarters|Palace|Hotel|Centre|Center|Hall)[^،,.()\n]{2,60})",
+    re.IGNORECASE,
+)
 
 
 def _city(text: str, within: tuple[int, int] | None = None) -> tuple[str, int, int] | None:
@@ -286,6 +374,7 @@ def city_of(written: str) -> tuple[str, str, str] | None:
 
 
 # -- parties --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _PartyAt:
@@ -308,10 +397,10 @@ def _known_parties(text: str, words: list[_Word], parties: Sequence[KnownParty])
     longest_first = {first: sorted(lengths.items(), reverse=True) for first, lengths in by_first.items()}
     for index, word in enumerate(words):
         for length, names in longest_first.get(word.key, ()):
-            party_named = names.get(tuple(w.key for w in words[index:index + length]))
+            party_named = names.get(tuple(w.key for w in words[index : index + length]))
             if party_named is not None:
                 end = words[index + length - 1].end
-                found.append(_PartyAt(party_named, party_named.acronym, text[word.start:end], word.start, end))
+                found.append(_PartyAt(party_named, party_named.acronym, text[word.start : end], word.start, end))
                 break
     acronyms = {party.acronym.casefold(): party for party in parties if party.acronym}
     for match in re.finditer(r"(?<![\w])([A-Z][A-Za-z]{1,9})(?![\w])", text):
@@ -327,14 +416,22 @@ def _known_parties(text: str, words: list[_Word], parties: Sequence[KnownParty])
     return kept
 
 
-_NEW_NAME = re.compile(begins_with(*"امولجصب") + r"((?:ال)?(?:منظمة|مكتب|مركز|وكالة|الوكالة|اللجنة|لجنة|جامعة|"
-                       r"المنظمة|صندوق|برنامج|وزارة|البنك|بنك|المعهد|معهد|الاتحاد|اتحاد)(?:\s+[^\s()،,.]+){1,7})\s*\(([A-Z][A-Za-z]{1,9})\)")
-_NEW_NAME_EN = re.compile(r"(?=[tA-Z])((?:the\s+)?(?:[A-Z][a-z]+(?:\s+(?:of|for|and|on|the)\s+|\s+)){1,8}"
-                          r"[A-Z][a-z]+)\s*\(([A-Z][A-Za-z]{1,9})\)")
-_NOT_IN_NAMES = (r"(?!(?:في|من|مع|على|إلى|الى|عن|بين|بدولة|دولة|لدولة|ال?مغربية|ال?مصرية|بالخارج|التي|الذي)(?![\w]))"
-                 r"(?!و(?:منظمة|مكتب|الأمم|جامعة|الاتحاد|مركز|وكالة|برنامج|المنظمة|المكتب|البنك|اللجنة))")
-_MINISTRY = re.compile(rf"(?<![\w])((?:وزارة|وزير)(?:\s+{_NOT_IN_NAMES}(?:ال|وال|لل|و)[^\s()،,.:]+){{1,3}}|"
-                       r"Minist(?:ry|er)\s+of\s+(?:Foreign\s+Affairs|[A-Z][a-z]+))")
+_NEW_NAME = re.compile(
+    begins_with(*"امولجصب") + r"((?:ال)?(?:منظمة|مكتب|مركز|وكالة|الوكالة|اللجنة|لجنة|جامعة|"
+    r"المنظمة|صندوق|برنامج|وزارة|البنك|بنك|المعهد|معهد|الاتحاد|اتحاد)(?:\s+[^\s()،,.]+){1,7})\s*\(([A-Z][A-Za-z]{1,9})\)"
+)
+_NEW_NAME_EN = re.compile(
+    r"(?=[tA-Z])((?:the\s+)?(?:[A-Z][a-z]+(?:\s+(?:of|for|and|on|the)\s+|\s+)){1,8}"
+    r"[A-Z][a-z]+)\s*\(([A-Z][A-Za-z]{1,9})\)"
+)
+_NOT_IN_NAMES = (
+    r"(?!(?:في|من|مع|على|إلى|الى|عن|بين|بدولة|دولة|لدولة|ال?مغربية|ال?مصرية|بالخارج|التي|الذي)(?![\w]))"
+    r"(?!و(?:منظمة|مكتب|الأمم|جامعة|الاتحاد|مركز|وكالة|برنامج|المنظمة|المكتب|البنك|اللجنة))"
+)
+_MINISTRY = re.compile(
+    rf"(?<![\w])((?:وزارة|وزير)(?:\s+{_NOT_IN_NAMES}(?:ال|وال|لل|و)[^\s()،,.:]+){{1,3}}|"
+    r"Minist(?:ry|er)\s+of\s+(?:Foreign\s+Affairs|[A-Z][a-z]+))"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -377,40 +474,63 @@ def _new_parties(text: str, known: list[_PartyAt], parties: Sequence[KnownParty]
 
 # -- the reading ----------------------------------------------------------------------------
 
-_AGREED = re.compile(_begun(
-    "اإتأجيسقawcudprs",
-    r"(?:ات|إت)فق(?:ا|وا|ت)?\b(?!\s+علي(?:ها|ه)\b)|تم\s+(?:ال)?اتفاق(?!\s+علي(?:ها|ه)\b)|",
-    r"(?:تأكيد|أكد|أكدا|أكدوا|جدد|تجديد)\s+(?:ال)?التزام|(?:ي|ت)لتزم|تعهد|سيواصل|ستواصل|سيتم|سوف|",
-    r"ستقوم|سيقوم|ستتولى|سيتولى|ستعمل|سيعمل|تتولى|",
-    r"قرر|أقر|(?:ي|ت)عتزم|agreed|will\s+(?!be\s+held)|committed|undertook|decided|pledged|resolved\s+to|shall"),
-    re.IGNORECASE)
-_FOLLOW_UP = re.compile(_begun(
-    "عيتادhcsmnf",
-    r"(?:عقد|يعقد|تعقد|انعقاد|استضافة)\s+(?:ال)?(?:دورة|اجتماع)|(?:hold|host|convene)\s+the\s+|",
-    r"(?:session|meeting|consultation)\s+(?:of\s+[\w\s]+?\s+)?(?:will|shall|would)\s+be\s+(?:held|hosted|convened)|",
-    r"(?:next|following)\s+(?:session|meeting)|(?:ال)?دورة\s+(?:ال)?(?:قادمة|مقبلة|المقبلة|القادمة)"),
-    re.IGNORECASE)
-_RECURRENCE = re.compile(_begun(
-    "مكسaeb",
-    r"مرة\s+كل\s+(?P<dual>سنتين|عامين)|كل\s+(?P<dual2>سنتين|عامين)|مرة\s+كل\s+(?P<n>\d+)\s+سنوات|",
-    r"(?P<yearly>سنويا|سنوياً|كل\s+عام|كل\s+سنة|annually|every\s+year|each\s+year)|",
-    r"(?P<biennial>every\s+two\s+years|biennially|every\s+other\s+year)"), re.IGNORECASE)
-_AGREEMENTS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in [
-    ("action_matrix", _begun("امam", r"(?:ال)?مصفوفة|action\s+matrix|matrix\s+of")),
-    ("mou", _begun("مm", r"مذكر(?:ة|ات)\s+(?:ال)?تفاهم|memorand(?:um|a)\s+of\s+understanding")),
-    ("joint_statement", _begun("ابj", r"(?:ال)?بيان\s+(?:ال)?مشترك|joint\s+(?:statement|communiqu[eé])")),
-    ("recommendations", _begun("اتr", r"(?:ال)?توصيات|recommendations")),
-    ("framework", _begun("اإrscf", r"(?:ال)?إطار\s+(?:ال)?(?:إقليمي|استراتيجي|الاستراتيجي|للتعاون|عمل)|",
-                         r"(?:regional|strategic|cooperation)\s+framework|framework\s+for")),
-]]
+_AGREED = re.compile(
+    _begun(
+        "اإتأجيسقawcudprs",
+        r"(?:ات|إت)فق(?:ا|وا|ت)?\b(?!\s+علي(?:ها|ه)\b)|تم\s+(?:ال)?اتفاق(?!\s+علي(?:ها|ه)\b)|",
+        r"(?:تأكيد|أكد|أكدا|أكدوا|جدد|تجديد)\s+(?:ال)?التزام|(?:ي|ت)لتزم|تعهد|سيواصل|ستواصل|سيتم|سوف|",
+        r"ستقوم|سيقوم|ستتولى|سيتولى|ستعمل|سيعمل|تتولى|",
+        r"قرر|أقر|(?:ي|ت)عتزم|agreed|will\s+(?!be\s+held)|committed|undertook|decided|pledged|resolved\s+to|shall",
+    ),
+    re.IGNORECASE,
+)
+_FOLLOW_UP = re.compile(
+    _begun(
+        "عيتادhcsmnf",
+        r"(?:عقد|يعقد|تعقد|انعقاد|استضافة)\s+(?:ال)?(?:دورة|اجتماع)|(?:hold|host|convene)\s+the\s+|",
+        r"(?:session|meeting|consultation)\s+(?:of\s+[\w\s]+?\s+)?(?:will|shall|would)\s+be\s+(?:held|hosted|convened)|",
+        r"(?:next|following)\s+(?:session|meeting)|(?:ال)?دورة\s+(?:ال)?(?:قادمة|مقبلة|المقبلة|القادمة)",
+    ),
+    re.IGNORECASE,
+)
+_RECURRENCE = re.compile(
+    _begun(
+        "مكسaeb",
+        r"مرة\s+كل\s+(?P<dual>سنتين|عامين)|كل\s+(?P<dual2>سنتين|عامين)|مرة\s+كل\s+(?P<n>\d+)\s+سنوات|",
+        r"(?P<yearly>سنويا|سنوياً|كل\s+عام|كل\s+سنة|annually|every\s+year|each\s+year)|",
+        r"(?P<biennial>every\s+two\s+years|biennially|every\s+other\s+year)",
+    ),
+    re.IGNORECASE,
+)
+_AGREEMENTS: list[tuple[str, re.Pattern[str]]] = [
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in [
+        ("action_matrix", _begun("امam", r"(?:ال)?مصفوفة|action\s+matrix|matrix\s+of")),
+        ("mou", _begun("مm", r"مذكر(?:ة|ات)\s+(?:ال)?تفاهم|memorand(?:um|a)\s+of\s+understanding")),
+        ("joint_statement", _begun("ابj", r"(?:ال)?بيان\s+(?:ال)?مشترك|joint\s+(?:statement|communiqu[eé])")),
+        ("recommendations", _begun("اتr", r"(?:ال)?توصيات|recommendations")),
+        (
+            "framework",
+            _begun(
+                "اإrscf",
+                r"(?:ال)?إطار\s+(?:ال)?(?:إقليمي|استراتيجي|الاستراتيجي|للتعاون|عمل)|",
+                r"(?:regional|strategic|cooperation)\s+framework|framework\s+for",
+            ),
+        ),
+    ]
+]
 _FOLLOW_UP_VENUE = re.compile(r"(?:في|ب)\s*(مقر\s+[^(،,.]+|[^\s،,.]+\s+مقر[^(،,.]*)|at\s+the\s+([^,.(]+)")
-_CO_CHAIRED = re.compile(_begun("اشتcw", r"(?:اشترك|شارك|تشارك)\s+في\s+رئاسة|co-?chaired\s+by|were\s+co-?chairs"),
-                         re.IGNORECASE)
-_CHAIRED = re.compile(_begun("بتchl", r"برئاسة|ترأس(?:ه|ها)?|(?<!co-)(?<!co)chaired\s+by|headed\s+by|led\s+by"),
-                      re.IGNORECASE)
-_HONORIFIC = re.compile(r"(?=[\sسمفادHAMD])(?:سعادة|معالي|فخامة|سمو)?\s*"  # a title may stand alone
-                        r"(?:السفير|السيد|السيدة|الدكتور|الدكتورة|د\.|H\.?E\.?|Ambassador|"
-                        r"Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+((?:[^\s،,.()]+\s?){2,4})")
+_CO_CHAIRED = re.compile(
+    _begun("اشتcw", r"(?:اشترك|شارك|تشارك)\s+في\s+رئاسة|co-?chaired\s+by|were\s+co-?chairs"), re.IGNORECASE
+)
+_CHAIRED = re.compile(
+    _begun("بتchl", r"برئاسة|ترأس(?:ه|ها)?|(?<!co-)(?<!co)chaired\s+by|headed\s+by|led\s+by"), re.IGNORECASE
+)
+_HONORIFIC = re.compile(
+    r"(?=[\sسمفادHAMD])(?:سعادة|معالي|فخامة|سمو)?\s*"  # a title may stand alone
+    r"(?:السفير|السيد|السيدة|الدكتور|الدكتورة|د\.|H\.?E\.?|Ambassador|"
+    r"Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+((?:[^\s،,.()]+\s?){2,4})"
+)
 
 
 def _due_of(found: list[FoundDate], start: int, end: int) -> tuple[dict[str, Any], FoundDate] | None:
@@ -497,8 +617,14 @@ def read_report(text: str, published: date, parties: Iterable[KnownParty]) -> Re
     return reading
 
 
-def _meeting(text: str, reading: Reading, dates: list[FoundDate], spans: list[tuple[int, int]], at: list[_PartyAt],
-             published: date) -> None:
+def _meeting(
+    text: str,
+    reading: Reading,
+    dates: list[FoundDate],
+    spans: list[tuple[int, int]],
+    at: list[_PartyAt],
+    published: date,
+) -> None:
     kind = _meeting_kind(text)
     value: dict[str, Any] = {"kind": kind[0] if kind else "other"}
     start, end = (kind[1], kind[2]) if kind else (0, 0)
@@ -529,8 +655,14 @@ def _meeting(text: str, reading: Reading, dates: list[FoundDate], spans: list[tu
     reading.propose(Proposal("meeting", value, start, end, confidence))
 
 
-_HELD = re.compile(_begun("عاوhmtocrs", r"عقد|عُقد|انعقد|انطلق|اختتم|استقبل|وقع|held|met|took\s+place|opened|",
-                          r"concluded|received|signed"), re.IGNORECASE)
+_HELD = re.compile(
+    _begun(
+        "عاوhmtocrs",
+        r"عقد|عُقد|انعقد|انطلق|اختتم|استقبل|وقع|held|met|took\s+place|opened|",
+        r"concluded|received|signed",
+    ),
+    re.IGNORECASE,
+)
 
 
 def _held(text: str, dates: list[FoundDate], published: date) -> FoundDate | None:
@@ -569,7 +701,7 @@ def _participants(text: str, reading: Reading, at: list[_PartyAt], spans: list[t
                 value: dict[str, Any] = {"person": name, "role": role}
                 if after:
                     value["party"] = _ref(after[0])
-                around = text[max(0, match.start() - 20):match.end() + 20]
+                around = text[max(0, match.start() - 20) : match.end() + 20]
                 if role == "head_of_delegation" and "رئاسة الاجتماع" in around:
                     value["role"] = "chair"
                 reading.propose(Proposal("participant", value, person.start(1), person.end(1), 0.6))
@@ -577,8 +709,9 @@ def _participants(text: str, reading: Reading, at: list[_PartyAt], spans: list[t
                     break
 
 
-def _outcomes(text: str, reading: Reading, dates: list[FoundDate], spans: list[tuple[int, int]],
-              at: list[_PartyAt]) -> None:
+def _outcomes(
+    text: str, reading: Reading, dates: list[FoundDate], spans: list[tuple[int, int]], at: list[_PartyAt]
+) -> None:
     meeting = reading.of("meeting")[0].value
     date_spans = [(d.start, d.end) for d in dates]
     for start, end in clauses(text, spans):
@@ -592,7 +725,7 @@ def _outcomes(text: str, reading: Reading, dates: list[FoundDate], spans: list[t
                 continue
             if not reading.has_room("agreement"):
                 break
-            value: dict[str, Any] = {"kind": kind, "title": {reading.language: sentence[match.start():].strip()[:200]}}
+            value: dict[str, Any] = {"kind": kind, "title": {reading.language: sentence[match.start() :].strip()[:200]}}
             if period is not None and period.first and period.last:
                 value["validity"] = {"starts_on": period.first.isoformat(), "ends_on": period.last.isoformat()}
             agreed = _AGREED.search(sentence) is not None
@@ -603,8 +736,15 @@ def _outcomes(text: str, reading: Reading, dates: list[FoundDate], spans: list[t
             if not reading.has_room("recurrence"):
                 continue
             every = 1 if recurrence.group("yearly") else int(recurrence.group("n") or 2)
-            reading.propose(Proposal("recurrence", {"every": every, "unit": "years", "series": meeting.get("series")},
-                                     start + recurrence.start(), start + recurrence.end(), 0.8))
+            reading.propose(
+                Proposal(
+                    "recurrence",
+                    {"every": every, "unit": "years", "series": meeting.get("series")},
+                    start + recurrence.start(),
+                    start + recurrence.end(),
+                    0.8,
+                )
+            )
             continue
         cue = _AGREED.search(sentence)
         follow_up = _FOLLOW_UP.search(sentence)
@@ -615,16 +755,23 @@ def _outcomes(text: str, reading: Reading, dates: list[FoundDate], spans: list[t
             due = _due_of(dates, start, end)
             number = _session_number(text, start, end, date_spans)
             venue = _FOLLOW_UP_VENUE.search(sentence, follow_up.start())
-            value = {"series": meeting.get("series"), "session_number": number,
-                     "due": due[0] if due else None,
-                     "venue": (venue.group(1) or venue.group(2)).strip() if venue else None,
-                     "lead": _ref(named[0]) if named else None,
-                     "text": {reading.language: sentence[follow_up.start():].strip()}}
+            value = {
+                "series": meeting.get("series"),
+                "session_number": number,
+                "due": due[0] if due else None,
+                "venue": (venue.group(1) or venue.group(2)).strip() if venue else None,
+                "lead": _ref(named[0]) if named else None,
+                "text": {reading.language: sentence[follow_up.start() :].strip()},
+            }
             reading.propose(Proposal("follow_up", value, start, end, 0.8 if number else 0.6))
         elif cue is not None and reading.has_room("commitment"):
             refs = list(dict.fromkeys(_ref(p) for p in _parties_in(at, start, end)))
             due = _due_of(dates, start, end)
-            value = {"text": {reading.language: sentence[cue.start():].strip()}, "lead": refs[0] if refs else None,
-                     "partners": refs[1:], "due": due[0] if due else None}
+            value = {
+                "text": {reading.language: sentence[cue.start() :].strip()},
+                "lead": refs[0] if refs else None,
+                "partners": refs[1:],
+                "due": due[0] if due else None,
+            }
             confidence = 0.5 + (0.2 if refs else 0) + (0.1 if due else 0)
             reading.propose(Proposal("commitment", value, start, end, round(confidence, 2)))

@@ -80,8 +80,11 @@ def roll_up(items: Iterable[Counted]) -> Rollup:
     total_weight = sum(c.weight or 1 for c, _ in counted)
     assessed = [c for c in listed if c.status in ASSESSED_OUTCOMES]
     fulfilled = [c for c in assessed if c.status is Status.FULFILLED]
-    days = [(c.fulfilled_on - c.made_on).days for c in listed
-            if c.status is Status.FULFILLED and c.fulfilled_on is not None and c.made_on is not None]
+    days = [
+        (c.fulfilled_on - c.made_on).days
+        for c in listed
+        if c.status is Status.FULFILLED and c.fulfilled_on is not None and c.made_on is not None
+    ]
     return Rollup(
         commitments=len(listed),
         by_status=dict(sorted(Counter(c.status.value for c in listed).items())),

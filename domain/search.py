@@ -63,12 +63,12 @@ def _without_prefixes(word: str) -> set[str]:
     for particle in ("", *_PARTICLES):
         if particle and not (word.startswith(particle) and len(word) - len(particle) >= _SHORTEST_STEM):
             continue
-        rest = word[len(particle):]
+        rest = word[len(particle) :]
         if particle:
             stems.add(rest)
         for article in _ARTICLES:
             if rest.startswith(article) and len(rest) - len(article) >= _SHORTEST_STEM:
-                stems.add(rest[len(article):])
+                stems.add(rest[len(article) :])
                 break
     stems.discard(word)
     return stems

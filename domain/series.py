@@ -50,11 +50,53 @@ def _phrases(*written: str) -> set[str]:
     return {" ".join(span_words(phrase)) for phrase in written}
 
 
-_ONCE_A_YEAR = _phrases("annual", "annually", "yearly", "every year", "each year", "once a year", "سنوي", "سنويا",
-                        "سنوياً", "كل سنة", "كل عام", "مرة كل سنة", "مرة كل عام", "مرة في السنة", "مرة في العام",
-                        "annuel", "annuellement", "chaque année", "tous les ans")
+_ONCE_A_YEAR = _phrases(
+    "annual",
+    "annually",
+    "yearly",
+    "every year",
+    "each year",
+    "once a year",
+    "سنوي",
+    "سنويا",
+    "سنوياً",
+    "كل سنة",
+    "كل عام",
+    "مرة كل سنة",
+    "مرة كل عام",
+    "مرة في السنة",
+    "مرة في العام",
+    "annuel",
+    "annuellement",
+    "chaque année",
+    "tous les ans",
+)
 _BIENNIAL = _phrases("biennial", "biennially", "every other year", "every two years", "biennal", "tous les deux ans")
-_FILLER = _phrases(*["every", "each", "once", "per", "tous", "les", "toutes", "chaque", "كل", "مرة", "واحدة", "في", "held", "meets", "يعقد", "تعقد", "ينعقد", "تنعقد", "a", "une", "fois"])
+_FILLER = _phrases(
+    *[
+        "every",
+        "each",
+        "once",
+        "per",
+        "tous",
+        "les",
+        "toutes",
+        "chaque",
+        "كل",
+        "مرة",
+        "واحدة",
+        "في",
+        "held",
+        "meets",
+        "يعقد",
+        "تعقد",
+        "ينعقد",
+        "تنعقد",
+        "a",
+        "une",
+        "fois",
+    ]
+)
 
 
 def rhythm_months(text: str) -> int:
@@ -69,8 +111,10 @@ def rhythm_months(text: str) -> int:
         return 24
     span = written_span([word for word in words if word not in _FILLER])
     if span is None or span[1] not in ("months", "years"):
-        raise InvalidValue("write how often the series meets, e.g. 'every two years', 'annual', "
-                           "'every 6 months', «مرة كل سنتين»", "every")
+        raise InvalidValue(
+            "write how often the series meets, e.g. 'every two years', 'annual', 'every 6 months', «مرة كل سنتين»",
+            "every",
+        )
     amount, unit = span
     return amount * (12 if unit == "years" else 1)
 
@@ -173,8 +217,12 @@ def next_session_text(title: MultilingualText, number: int | None) -> Multilingu
     """The text of the follow-up expected after a session titled ``title``."""
     templates = _NEXT_SESSION if number is None else _NEXT_NUMBERED
     return MultilingualText(
-        {language: templates.get(language, templates["en"]).format(title=text, number=number)
-         for language, text in title.texts.items()}, title.authentic)
+        {
+            language: templates.get(language, templates["en"]).format(title=text, number=number)
+            for language, text in title.texts.items()
+        },
+        title.authentic,
+    )
 
 
 def next_session_due(rhythm: Rhythm, time_zone: str) -> Due:

@@ -42,7 +42,7 @@ def _start(thing: Placed) -> int:
 
 def starting_within(things: Sequence[T], start: int, end: int) -> Sequence[T]:
     """Those of ``things`` (sorted by start) that start from ``start`` to before ``end``, in order."""
-    return things[bisect_left(things, start, key=_start):bisect_left(things, end, key=_start)]
+    return things[bisect_left(things, start, key=_start) : bisect_left(things, end, key=_start)]
 
 
 def span_holding(spans: Sequence[tuple[int, int]], at: int) -> tuple[int, int] | None:

@@ -14,7 +14,192 @@ from domain.errors import InvalidValue
 
 # ISO 639-1 codes: the primary subtag of a language tag must be one of these.
 ISO_639_1 = frozenset(
-    ["aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh", "bi", "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da", "de", "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr", "fy", "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz", "ia", "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj", "kk", "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln", "lo", "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb", "nd", "ne", "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi", "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "si", "sk", "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv", "sw", "ta", "te", "tg", "th", "ti", "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk", "ur", "uz", "ve", "vi", "vo", "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu"]
+    [
+        "aa",
+        "ab",
+        "ae",
+        "af",
+        "ak",
+        "am",
+        "an",
+        "ar",
+        "as",
+        "av",
+        "ay",
+        "az",
+        "ba",
+        "be",
+        "bg",
+        "bh",
+        "bi",
+        "bm",
+        "bn",
+        "bo",
+        "br",
+        "bs",
+        "ca",
+        "ce",
+        "ch",
+        "co",
+        "cr",
+        "cs",
+        "cu",
+        "cv",
+        "cy",
+        "da",
+        "de",
+        "dv",
+        "dz",
+        "ee",
+        "el",
+        "en",
+        "eo",
+        "es",
+        "et",
+        "eu",
+        "fa",
+        "ff",
+        "fi",
+        "fj",
+        "fo",
+        "fr",
+        "fy",
+        "ga",
+        "gd",
+        "gl",
+        "gn",
+        "gu",
+        "gv",
+        "ha",
+        "he",
+        "hi",
+        "ho",
+        "hr",
+        "ht",
+        "hu",
+        "hy",
+        "hz",
+        "ia",
+        "id",
+        "ie",
+        "ig",
+        "ii",
+        "ik",
+        "io",
+        "is",
+        "it",
+        "iu",
+        "ja",
+        "jv",
+        "ka",
+        "kg",
+        "ki",
+        "kj",
+        "kk",
+        "kl",
+        "km",
+        "kn",
+        "ko",
+        "kr",
+        "ks",
+        "ku",
+        "kv",
+        "kw",
+        "ky",
+        "la",
+        "lb",
+        "lg",
+        "li",
+        "ln",
+        "lo",
+        "lt",
+        "lu",
+        "lv",
+        "mg",
+        "mh",
+        "mi",
+        "mk",
+        "ml",
+        "mn",
+        "mr",
+        "ms",
+        "mt",
+        "my",
+        "na",
+        "nb",
+        "nd",
+        "ne",
+        "ng",
+        "nl",
+        "nn",
+        "no",
+        "nr",
+        "nv",
+        "ny",
+        "oc",
+        "oj",
+        "om",
+        "or",
+        "os",
+        "pa",
+        "pi",
+        "pl",
+        "ps",
+        "pt",
+        "qu",
+        "rm",
+        "rn",
+        "ro",
+        "ru",
+        "rw",
+        "sa",
+        "sc",
+        "sd",
+        "se",
+        "sg",
+        "si",
+        "sk",
+        "sl",
+        "sm",
+        "sn",
+        "so",
+        "sq",
+        "sr",
+        "ss",
+        "st",
+        "su",
+        "sv",
+        "sw",
+        "ta",
+        "te",
+        "tg",
+        "th",
+        "ti",
+        "tk",
+        "tl",
+        "tn",
+        "to",
+        "tr",
+        "ts",
+        "tt",
+        "tw",
+        "ty",
+        "ug",
+        "uk",
+        "ur",
+        "uz",
+        "ve",
+        "vi",
+        "vo",
+        "wa",
+        "wo",
+        "xh",
+        "yi",
+        "yo",
+        "za",
+        "zh",
+        "zu",
+    ]
 )
 _SUBTAG = re.compile(r"^[A-Za-z0-9]{2,8}$")
 
@@ -92,8 +277,11 @@ def clean_text(value: str, field_name: str, max_length: int = LONG_TEXT_MAX) -> 
         raise InvalidValue("a text is required", field_name)
     surrogate = next((ch for ch in value if "\ud800" <= ch <= "\udfff"), None)
     if surrogate is not None:
-        raise InvalidValue("the text is not valid Unicode: it holds a lone surrogate ({character})", field_name,
-                           character=_code(surrogate))
+        raise InvalidValue(
+            "the text is not valid Unicode: it holds a lone surrogate ({character})",
+            field_name,
+            character=_code(surrogate),
+        )
     text = unicodedata.normalize("NFC", value)
     if not text.strip():
         raise InvalidValue("the text is empty", field_name)
@@ -105,17 +293,28 @@ def clean_text(value: str, field_name: str, max_length: int = LONG_TEXT_MAX) -> 
         raise InvalidValue("a name or title is one line: write it without line breaks", field_name)
     spoofing = next((ch for ch in text if ch in _BIDI_CONTROLS), None)
     if spoofing is not None:
-        raise InvalidValue("the text holds a direction override ({character}), which can make it read as another; "
-                           "write it without", field_name, character=_code(spoofing))
+        raise InvalidValue(
+            "the text holds a direction override ({character}), which can make it read as another; write it without",
+            field_name,
+            character=_code(spoofing),
+        )
     hidden = _INVISIBLE if max_length <= SHORT_TEXT_MAX else _INVISIBLE - _JOINERS
-    invisible = next((ch for at, ch in enumerate(text)
-                      if ch in hidden and not (ch in _JOINERS and _needed_joiner(text, at))), None)
+    invisible = next(
+        (ch for at, ch in enumerate(text) if ch in hidden and not (ch in _JOINERS and _needed_joiner(text, at))), None
+    )
     if invisible is not None:
         if max_length <= SHORT_TEXT_MAX:
-            raise InvalidValue("a name or title cannot hold invisible characters ({character}) but where writing "
-                               "needs a joiner; write it without", field_name, character=_code(invisible))
-        raise InvalidValue("a text cannot hold invisible characters ({character}); write it without", field_name,
-                           character=_code(invisible))
+            raise InvalidValue(
+                "a name or title cannot hold invisible characters ({character}) but where writing "
+                "needs a joiner; write it without",
+                field_name,
+                character=_code(invisible),
+            )
+        raise InvalidValue(
+            "a text cannot hold invisible characters ({character}); write it without",
+            field_name,
+            character=_code(invisible),
+        )
     return text
 
 
@@ -160,9 +359,7 @@ class MultilingualText:
         else:
             authentic_code = language_code(authentic, f"{field_name}.authentic")
             if authentic_code not in cleaned:
-                raise InvalidValue(
-                    f"the authentic language {authentic_code!r} has no text", f"{field_name}.authentic"
-                )
+                raise InvalidValue(f"the authentic language {authentic_code!r} has no text", f"{field_name}.authentic")
         return cls(texts=cleaned, authentic=authentic_code)
 
     def __post_init__(self) -> None:

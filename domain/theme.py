@@ -26,8 +26,7 @@ _CODE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 def theme_code(value: str, field_name: str = "code") -> str:
     """A theme's code: 1 to 40 lower-case letters, digits and hyphens, as ``sdg-5`` or ``food-security``."""
     if not isinstance(value, str) or not _CODE.match(value):
-        raise InvalidValue("a theme's code is 1 to 40 lower-case letters, digits and hyphens, e.g. 'sdg-5'",
-                           field_name)
+        raise InvalidValue("a theme's code is 1 to 40 lower-case letters, digits and hyphens, e.g. 'sdg-5'", field_name)
     return value
 
 
@@ -87,8 +86,9 @@ class ThemeList(Aggregate):
     def _retired(self, code: str, reason: str | None, actor: str, timestamp: datetime) -> None:
         self.themes = tuple(replace(t, retired=True) if t.code == code else t for t in self.themes)
 
-    def chosen(self, codes: list[str] | tuple[str, ...], kept: tuple[str, ...] = (),
-               field_name: str = "themes") -> tuple[str, ...]:
+    def chosen(
+        self, codes: list[str] | tuple[str, ...], kept: tuple[str, ...] = (), field_name: str = "themes"
+    ) -> tuple[str, ...]:
         """The codes, each a theme of the list not retired (or one the commitment carries already,
         ``kept``), without repeats, in the order given."""
         if len(codes) > MOST_PER_COMMITMENT:

@@ -24,7 +24,12 @@ SUBSCRIPTION_DISABLED = "subscription.disabled"
 DELIVERY_EXHAUSTED = "delivery.exhausted"
 CHAIN_BROKEN = "audit.chain_broken"
 OPERATIONAL = (SUBSCRIPTION_DISABLED, DELIVERY_EXHAUSTED, CHAIN_BROKEN)
-_CLOCK_TYPES = {OVERDUE: "overdue", DUE_SOON: "due_soon", REVIEW_DUE: "review_due", ESCALATED: "escalated"}  # each its own kind
+_CLOCK_TYPES = {
+    OVERDUE: "overdue",
+    DUE_SOON: "due_soon",
+    REVIEW_DUE: "review_due",
+    ESCALATED: "escalated",
+}  # each its own kind
 _EVENT_NAMES = {"MarkedOverdue": "overdue", "DueSoon": "due_soon", "ReviewDue": "review_due"}
 RETRY_AFTER_STATUSES = frozenset({429, *range(500, 600)})  # "slow down" and server errors
 MAX_RETRY_AFTER = timedelta(days=1)
@@ -41,8 +46,9 @@ def kinds(values: list[str], field_name: str = "kinds") -> tuple[str, ...]:
         raise InvalidValue("ask for at least one kind: {kinds}", field_name, kinds=", ".join(KINDS))
     for index, value in enumerate(values):
         if value not in KINDS:
-            raise InvalidValue("unknown kind {value!r}; use {kinds}", f"{field_name}[{index}]", value=value,
-                               kinds=", ".join(KINDS))
+            raise InvalidValue(
+                "unknown kind {value!r}; use {kinds}", f"{field_name}[{index}]", value=value, kinds=", ".join(KINDS)
+            )
     return tuple(sorted(set(values)))
 
 
@@ -126,8 +132,9 @@ def decide(
     if status_code == 410:
         return Decision(Outcome.GONE, disable_because="the endpoint answered 410 Gone")
     since = failing_since or now
-    disable = (f"failing since {since.isoformat()}"
-               if failure_window is not None and now - since >= failure_window else None)
+    disable = (
+        f"failing since {since.isoformat()}" if failure_window is not None and now - since >= failure_window else None
+    )
     if attempts_made > len(schedule):
         return Decision(Outcome.FAILED, disable_because=disable)
     delay = timedelta(seconds=schedule[attempts_made - 1] * (1 + (jitter or random).random() * 0.2))

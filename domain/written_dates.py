@@ -35,4 +35,3 @@ MONTH_PATTERN = "|".join(sorted((re.escape(name) for name in _BY_NAME), key=len,
 def month_number(name: str) -> int | None:
     """The month a name (in any of the spellings above, any case) stands for, or None."""
     return _BY_NAME.get(search_form(name).strip(" .").removeprefix("شهر "))
-

@@ -14,16 +14,88 @@ from domain.written_dates import MONTH_PATTERN, month_number
 
 # -- timeframes --------------------------------------------------------------------------
 
-_OPEN_ENDED = {search_form(word) for word in (
-    "ongoing", "continuous", "continuing", "permanent", "open", "open-ended", "n/a", "-", "—", "en continu",
-    "en cours", "مستمر", "مستمرة", "بشكل مستمر", "دائم", "دائمة", "مفتوح")}
-_LEADING = {bare_word(search_form(word)) for word in (
-    "by", "in", "before", "within", "during", "over", "until", "the", "end", "of", "d'ici", "avant", "fin", "de",
-    "dans", "en", "d", "في", "خلال", "بحلول", "قبل", "نهاية", "غضون", "حتى", "على", "مدى", "أقصاه", "موعد")}
-_TRAILING = {bare_word(search_form(word)) for word in (
-    "next", "coming", "following", "prochaines", "prochains", "prochaine", "prochain", "القادمة", "القادمتين",
-    "القادمين", "المقبلة", "المقبلتين", "المقبلين", "التالية",
-    "after", "the", "meeting", "après", "la", "réunion", "بعد", "الاجتماع")}  # "2 years after the meeting"
+_OPEN_ENDED = {
+    search_form(word)
+    for word in (
+        "ongoing",
+        "continuous",
+        "continuing",
+        "permanent",
+        "open",
+        "open-ended",
+        "n/a",
+        "-",
+        "—",
+        "en continu",
+        "en cours",
+        "مستمر",
+        "مستمرة",
+        "بشكل مستمر",
+        "دائم",
+        "دائمة",
+        "مفتوح",
+    )
+}
+_LEADING = {
+    bare_word(search_form(word))
+    for word in (
+        "by",
+        "in",
+        "before",
+        "within",
+        "during",
+        "over",
+        "until",
+        "the",
+        "end",
+        "of",
+        "d'ici",
+        "avant",
+        "fin",
+        "de",
+        "dans",
+        "en",
+        "d",
+        "في",
+        "خلال",
+        "بحلول",
+        "قبل",
+        "نهاية",
+        "غضون",
+        "حتى",
+        "على",
+        "مدى",
+        "أقصاه",
+        "موعد",
+    )
+}
+_TRAILING = {
+    bare_word(search_form(word))
+    for word in (
+        "next",
+        "coming",
+        "following",
+        "prochaines",
+        "prochains",
+        "prochaine",
+        "prochain",
+        "القادمة",
+        "القادمتين",
+        "القادمين",
+        "المقبلة",
+        "المقبلتين",
+        "المقبلين",
+        "التالية",
+        "after",
+        "the",
+        "meeting",
+        "après",
+        "la",
+        "réunion",
+        "بعد",
+        "الاجتماع",
+    )
+}  # "2 years after the meeting"
 _YEAR_WORDS = {bare_word(search_form(word)) for word in ("year", "année", "an", "عام", "سنة")}
 _UNITS: dict[str, tuple[str, ...]] = {
     "years": ("years", "year", "yrs", "ans", "an", "années", "année", "سنوات", "سنة", "سنين", "أعوام", "عام", "عاما"),
@@ -32,16 +104,40 @@ _UNITS: dict[str, tuple[str, ...]] = {
     "days": ("days", "day", "jours", "jour", "أيام", "يوم", "يوما"),
 }
 _UNIT_OF = {bare_word(search_form(word)): unit for unit, words in _UNITS.items() for word in words}
-_DUALS = {bare_word(search_form(word)): unit for unit, words in {
-    "years": ("سنتين", "سنتان", "عامين", "عامان"), "months": ("شهرين", "شهران"),
-    "weeks": ("أسبوعين", "أسبوعان"), "days": ("يومين", "يومان")}.items() for word in words}
-_NUMBERS = {search_form(word): n for n, words in {
-    1: ("one", "a", "un", "une", "واحد", "واحدة"), 2: ("two", "deux"), 3: ("three", "trois", "ثلاث", "ثلاثة"),
-    4: ("four", "quatre", "أربع", "أربعة"), 5: ("five", "cinq", "خمس", "خمسة"), 6: ("six", "ست", "ستة"),
-    10: ("ten", "dix", "عشر", "عشرة"), 12: ("twelve", "douze")}.items() for word in words}
-_QUARTERS = {bare_word(search_form(word)): n for n, words in {
-    1: ("first", "premier", "الأول"), 2: ("second", "deuxième", "الثاني"), 3: ("third", "troisième", "الثالث"),
-    4: ("fourth", "quatrième", "الرابع")}.items() for word in words}
+_DUALS = {
+    bare_word(search_form(word)): unit
+    for unit, words in {
+        "years": ("سنتين", "سنتان", "عامين", "عامان"),
+        "months": ("شهرين", "شهران"),
+        "weeks": ("أسبوعين", "أسبوعان"),
+        "days": ("يومين", "يومان"),
+    }.items()
+    for word in words
+}
+_NUMBERS = {
+    search_form(word): n
+    for n, words in {
+        1: ("one", "a", "un", "une", "واحد", "واحدة"),
+        2: ("two", "deux"),
+        3: ("three", "trois", "ثلاث", "ثلاثة"),
+        4: ("four", "quatre", "أربع", "أربعة"),
+        5: ("five", "cinq", "خمس", "خمسة"),
+        6: ("six", "ست", "ستة"),
+        10: ("ten", "dix", "عشر", "عشرة"),
+        12: ("twelve", "douze"),
+    }.items()
+    for word in words
+}
+_QUARTERS = {
+    bare_word(search_form(word)): n
+    for n, words in {
+        1: ("first", "premier", "الأول"),
+        2: ("second", "deuxième", "الثاني"),
+        3: ("third", "troisième", "الثالث"),
+        4: ("fourth", "quatrième", "الرابع"),
+    }.items()
+    for word in words
+}
 _QUARTER_WORDS = {bare_word(search_form(word)) for word in ("quarter", "trimestre", "الربع")}
 _MONTH_YEAR = re.compile(rf"^(?:(\d{{1,2}})\s+)?({MONTH_PATTERN})\.?\s*(\d{{1,2}})?,?\s+(\d{{4}})$")
 
@@ -120,22 +216,33 @@ def written_due(value: object, time_zone: str, field: str) -> Due | None:
         start += 1
     calendar = _calendar(" ".join(written[start:end]))
     if calendar is None:
-        raise InvalidValue("{value!r} is not a timeframe: write a year (2024), a quarter (2024-Q3, Q3 2024), a month "
-                           "(2024-06, June 2024, يونيو 2024), a day (2024-06-30, 30/06/2024), a span after the "
-                           "meeting (2 years, 18 months, سنتين) or 'ongoing' (مستمر) for none", field, value=str(value))
+        raise InvalidValue(
+            "{value!r} is not a timeframe: write a year (2024), a quarter (2024-Q3, Q3 2024), a month "
+            "(2024-06, June 2024, يونيو 2024), a day (2024-06-30, 30/06/2024), a span after the "
+            "meeting (2 years, 18 months, سنتين) or 'ongoing' (مستمر) for none",
+            field,
+            value=str(value),
+        )
     return Due.of(calendar[0], time_zone, calendar[1], field_name=field)
 
 
-def stated_due(precision: str | None, time_zone: str, value: str | None = None, amount: int | None = None,
-               unit: str | None = None, field: str = "due") -> Due | None:
+def stated_due(
+    precision: str | None,
+    time_zone: str,
+    value: str | None = None,
+    amount: int | None = None,
+    unit: str | None = None,
+    field: str = "due",
+) -> Due | None:
     """A due as a request or a form states it: ``precision`` with its value in the canonical form
     (2025-Q3) or any written form of that precision ("Q3 2025"); ``relative`` with ``amount`` and
     ``unit`` or a written span ("18 months"); or, with no precision, ``value`` in any written form
     (None when it says "ongoing")."""
     if precision is None:
         if value is None:
-            raise InvalidValue("give the due's precision, or its value as written (e.g. 'Q3 2025')",
-                               f"{field}.precision")
+            raise InvalidValue(
+                "give the due's precision, or its value as written (e.g. 'Q3 2025')", f"{field}.precision"
+            )
         return written_due(value, time_zone, field)
     try:
         return Due.of(precision, time_zone, value, amount, unit, field)

@@ -60,7 +60,15 @@ class Settings(BaseSettings):
     # Webhooks
     dispatch_interval: Seconds = 2.0  # seconds between two looks for deliveries to send (0: none)
     webhook_retry_schedule: Annotated[tuple[Positive, ...], NoDecode, Field(min_length=1, max_length=30)] = (
-        5, 30, 120, 600, 3600, 10800, 21600, 43200)  # seconds before each retry, separated by commas
+        5,
+        30,
+        120,
+        600,
+        3600,
+        10800,
+        21600,
+        43200,
+    )  # seconds before each retry, separated by commas
     webhook_timeout: Positive = 10.0  # seconds for connecting, and again for the answer
     webhook_failure_window: Positive = 3 * 24 * 3600.0  # failing this many seconds disables a subscription
     webhook_secret_overlap: Seconds = 24 * 3600.0  # seconds the old secret keeps signing after a rotation

@@ -25,9 +25,19 @@ def chromium(width: int = 1280, height: int = 1000) -> Iterator[WebDriver]:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     with tempfile.TemporaryDirectory() as profile:
-        for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                         "--disable-extensions", f"--user-data-dir={profile}", f"--window-size={width},{height}"):
+        for argument in (
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            f"--user-data-dir={profile}",
+            f"--window-size={width},{height}",
+        ):
             options.add_argument(argument)
         driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
         try:
@@ -78,7 +88,8 @@ class Browser:
         # While the old page is being replaced, Chrome may answer that the element "does not belong
         # to the document" instead of "stale": asked again, it says stale.
         WebDriverWait(self.driver, 20, ignored_exceptions=[WebDriverException]).until(
-            expected_conditions.staleness_of(old))
+            expected_conditions.staleness_of(old)
+        )
 
     def unfold(self, summary: str) -> None:
         found = self.driver.find_element(By.XPATH, f"//summary[normalize-space()='{summary}']")

@@ -22,9 +22,18 @@ ENGINES = ["sqlite", "postgresql"]
 def settings_for_tests(database_url: str, **overrides: object) -> Settings:
     """What the tests' services run with: nothing in the background (a test ticks what it needs),
     quick webhook retries, webhooks to the receivers on loopback."""
-    return Settings(**{"database_url": database_url, "scan_interval": 0, "dispatch_interval": 0,  # type: ignore[arg-type]
-                       "audit_check_interval": 0, "webhook_retry_schedule": (0.01, 0.02), "webhook_allow_http": True,
-                       "webhook_allow_loopback": True, **overrides})
+    return Settings(
+        **{
+            "database_url": database_url,
+            "scan_interval": 0,
+            "dispatch_interval": 0,  # type: ignore[arg-type]
+            "audit_check_interval": 0,
+            "webhook_retry_schedule": (0.01, 0.02),
+            "webhook_allow_http": True,
+            "webhook_allow_loopback": True,
+            **overrides,
+        }
+    )
 
 
 @pytest.fixture(scope="session")
@@ -120,9 +129,11 @@ def standing(request: pytest.FixtureRequest, empty_schema: dict[str, str]) -> It
     again for each."""
     from tests.world import build_world
 
-    with scratch_database(request.param, "test", copy_of=empty_schema[request.param]) as url, \
-            build(settings_for_tests(url, denial_limit=1_000_000), clock=FrozenClock()) as services, \
-            api_of(services) as client:
+    with (
+        scratch_database(request.param, "test", copy_of=empty_schema[request.param]) as url,
+        build(settings_for_tests(url, denial_limit=1_000_000), clock=FrozenClock()) as services,
+        api_of(services) as client,
+    ):
         yield Standing(services, client, build_world(client))
 
 

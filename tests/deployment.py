@@ -51,12 +51,16 @@ def env_for(mailbox_port: int) -> dict[str, str]:
     the webhooks and the digests to the worker, so that nothing races the building."""
     return {
         "COMMITMENTS_ESCALATION_LADDER": LADDER,
-        "COMMITMENTS_SMTP_HOST": "127.0.0.1", "COMMITMENTS_SMTP_PORT": str(mailbox_port),
+        "COMMITMENTS_SMTP_HOST": "127.0.0.1",
+        "COMMITMENTS_SMTP_PORT": str(mailbox_port),
         "COMMITMENTS_SMTP_SECURITY": "none",
         "COMMITMENTS_MAIL_FROM": "متتبع الالتزامات <digests@tracker.example.org>",
-        "COMMITMENTS_WEBHOOK_ALLOW_HTTP": "1", "COMMITMENTS_WEBHOOK_ALLOW_LOOPBACK": "1",
+        "COMMITMENTS_WEBHOOK_ALLOW_HTTP": "1",
+        "COMMITMENTS_WEBHOOK_ALLOW_LOOPBACK": "1",
         "COMMITMENTS_WEBHOOK_RETRY_SCHEDULE": "0.2,0.5",
-        "COMMITMENTS_SCAN_INTERVAL": "0", "COMMITMENTS_DISPATCH_INTERVAL": "0", "COMMITMENTS_DIGEST_INTERVAL": "0",
+        "COMMITMENTS_SCAN_INTERVAL": "0",
+        "COMMITMENTS_DISPATCH_INTERVAL": "0",
+        "COMMITMENTS_DIGEST_INTERVAL": "0",
         "COMMITMENTS_AUDIT_CHECK_INTERVAL": "0",
     }
 
@@ -178,9 +182,11 @@ class SystemWords:
         add(SCHEDULER, "actor name")
         for name in ("English", "Français"):
             add(name, "language name")
-        self.intended = [re.compile(".{0,120}?".join(re.escape(part) for part in PLACEHOLDER.split(string)))
-                         for msgid, string in arabic.items()
-                         if string and re.search(r"[A-Za-z]{2}", PLACEHOLDER.sub("", string))]
+        self.intended = [
+            re.compile(".{0,120}?".join(re.escape(part) for part in PLACEHOLDER.split(string)))
+            for msgid, string in arabic.items()
+            if string and re.search(r"[A-Za-z]{2}", PLACEHOLDER.sub("", string))
+        ]
         self.phrases: list[Phrase] = []
         self.by_first: dict[str, list[Phrase]] = {}
         for pattern, (words, source) in entries.items():
@@ -229,6 +235,7 @@ def visible_chunks(tree: Any) -> Iterator[Seen]:
     """The text nodes a reader sees, in order; an element marked with a language other than Arabic
     comes whole (its note says so), as does nothing marked ``dir="ltr"`` (addresses, ids, URLs and
     acronyms) or the language switch (each language's name in its own language)."""
+
     def walk(element: Any) -> Iterator[Seen]:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag in SKIPPED_TAGS or not tag:
@@ -331,17 +338,32 @@ def arabic_findings(tree: Any, system: SystemWords, corpus: Corpus) -> list[Word
             continue
         if seen.note:
             words = ", ".join(dict.fromkeys(h[1] for h in hits)) or "an English sentence"
-            findings.append(WordFinding(cleaned[:110] + ("…" if len(cleaned) > 110 else ""),
-                                        f"system text {seen.note}", words, f"holds: {words}", seen.note))
+            findings.append(
+                WordFinding(
+                    cleaned[:110] + ("…" if len(cleaned) > 110 else ""),
+                    f"system text {seen.note}",
+                    words,
+                    f"holds: {words}",
+                    seen.note,
+                )
+            )
             continue
         for phrase, shown, start, end in hits:
-            findings.append(WordFinding(phrase.words, phrase.source, shown,
-                                        cleaned[max(0, start - 60):end + 60].strip(), ""))
+            findings.append(
+                WordFinding(phrase.words, phrase.source, shown, cleaned[max(0, start - 60) : end + 60].strip(), "")
+            )
         for run in runs:
             if any(h[2] <= run.start() and run.end() <= h[3] for h in hits):
                 continue
-            findings.append(WordFinding(run.group(0), "English text (not in the catalogue)", run.group(0),
-                                        cleaned[max(0, run.start() - 60):run.end() + 60].strip(), ""))
+            findings.append(
+                WordFinding(
+                    run.group(0),
+                    "English text (not in the catalogue)",
+                    run.group(0),
+                    cleaned[max(0, run.start() - 60) : run.end() + 60].strip(),
+                    "",
+                )
+            )
     return findings
 
 
@@ -380,6 +402,7 @@ def parse(text: str) -> Any:
 
 # -- the doors ------------------------------------------------------------------------------------------
 
+
 class Refused(AssertionError):
     pass
 
@@ -391,8 +414,9 @@ class ApiDoor:
         self.http = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=60)
         self.corpus = corpus
 
-    def call(self, method: str, path: str, body: Any = None, expect: tuple[int, ...] = (200, 201),
-             **kwargs: Any) -> Any:
+    def call(
+        self, method: str, path: str, body: Any = None, expect: tuple[int, ...] = (200, 201), **kwargs: Any
+    ) -> Any:
         if body is not None:
             self.corpus.add(body)
         for attempt in range(5):
@@ -402,8 +426,11 @@ class ApiDoor:
             break
         if answer.status_code not in expect:
             raise Refused(f"{method} {path} answered {answer.status_code}: {answer.text[:800]}")
-        return answer.json() if answer.headers.get("content-type", "").startswith(("application/json",
-                                                                                    "application/problem")) else answer
+        return (
+            answer.json()
+            if answer.headers.get("content-type", "").startswith(("application/json", "application/problem"))
+            else answer
+        )
 
     def post(self, path: str, body: Any = None, **kwargs: Any) -> Any:
         return self.call("POST", path, body if body is not None else {}, **kwargs)
@@ -450,10 +477,15 @@ class WebDoor:
             raise Refused(f"GET {path} answered {answer.status_code}: {_page_words(answer.text)[:600]}")
         return answer
 
-    def post(self, path: str, fields: dict[str, Any] | list[tuple[str, str]], expect: tuple[int, ...] = (200,),
-             files: Any = None) -> httpx.Response:
+    def post(
+        self,
+        path: str,
+        fields: dict[str, Any] | list[tuple[str, str]],
+        expect: tuple[int, ...] = (200,),
+        files: Any = None,
+    ) -> httpx.Response:
         data: dict[str, list[str]] = {}
-        for name, value in (fields.items() if isinstance(fields, dict) else fields):
+        for name, value in fields.items() if isinstance(fields, dict) else fields:
             data.setdefault(name, []).extend(value if isinstance(value, list) else [value])
         self.corpus.add({k: v for k, v in data.items() if k not in ("content", "plan", "version", "csrf")})
         data["csrf"] = [self.csrf]
@@ -463,8 +495,14 @@ class WebDoor:
         return answer
 
 
-def submit(door: WebDoor, page: httpx.Response, form_xpath: str, values: dict[str, Any], button: str = "",
-           expect: tuple[int, ...] = (200,)) -> httpx.Response:
+def submit(
+    door: WebDoor,
+    page: httpx.Response,
+    form_xpath: str,
+    values: dict[str, Any],
+    button: str = "",
+    expect: tuple[int, ...] = (200,),
+) -> httpx.Response:
     """A form of the page, as a person fills it in: what it holds already, with ``values`` typed over,
     sent by its button whose ``formaction`` holds ``button`` (if it has one), else to its own action."""
     tree = parse(page.text)
@@ -525,42 +563,107 @@ def form_fields(page_text: str, xpath: str) -> list[tuple[str, str]]:
 
 # -- the records ----------------------------------------------------------------------------------------
 
+
 def texts(ar: str | None = None, en: str | None = None, fr: str | None = None, authentic: str = "ar") -> dict:
     given = {code: words for code, words in (("ar", ar), ("en", en), ("fr", fr)) if words}
     return {"texts": given, "authentic": authentic if authentic in given else next(iter(given))}
 
 
 PARTIES = {  # acronym: names, kind, parent
-    "UN": (texts("الأمم المتحدة", "United Nations", "Organisation des Nations Unies", "en"),
-           "international_organisation", None),
-    "OIC": (texts("منظمة التعاون الإسلامي", "Organisation of Islamic Cooperation",
-                  "Organisation de la coopération islamique"), "international_organisation", None),
-    "SESRIC": (texts("مركز الأبحاث الإحصائية والاقتصادية والاجتماعية والتدريب للدول الإسلامية",
-                     "Statistical, Economic and Social Research and Training Centre for Islamic Countries",
-                     "Centre de recherches statistiques, économiques et sociales et de formation pour les pays "
-                     "islamiques"), "subsidiary_organ", "OIC"),
-    "IOFS": (texts("المنظمة الإسلامية للأمن الغذائي", "Islamic Organization for Food Security",
-                   "Organisation islamique pour la sécurité alimentaire"), "specialised_institution", "OIC"),
-    "UNDP": (texts("برنامج الأمم المتحدة الإنمائي", "United Nations Development Programme",
-                   "Programme des Nations Unies pour le développement", "en"), "un_entity", "UN"),
-    "ICESCO": (texts("منظمة العالم الإسلامي للتربية والعلوم والثقافة",
-                     "Islamic World Educational, Scientific and Cultural Organization",
-                     "Organisation du monde islamique pour l'éducation, les sciences et la culture"),
-               "specialised_institution", "OIC"),
+    "UN": (
+        texts("الأمم المتحدة", "United Nations", "Organisation des Nations Unies", "en"),
+        "international_organisation",
+        None,
+    ),
+    "OIC": (
+        texts(
+            "منظمة التعاون الإسلامي", "Organisation of Islamic Cooperation", "Organisation de la coopération islamique"
+        ),
+        "international_organisation",
+        None,
+    ),
+    "SESRIC": (
+        texts(
+            "مركز الأبحاث الإحصائية والاقتصادية والاجتماعية والتدريب للدول الإسلامية",
+            "Statistical, Economic and Social Research and Training Centre for Islamic Countries",
+            "Centre de recherches statistiques, économiques et sociales et de formation pour les pays islamiques",
+        ),
+        "subsidiary_organ",
+        "OIC",
+    ),
+    "IOFS": (
+        texts(
+            "المنظمة الإسلامية للأمن الغذائي",
+            "Islamic Organization for Food Security",
+            "Organisation islamique pour la sécurité alimentaire",
+        ),
+        "specialised_institution",
+        "OIC",
+    ),
+    "UNDP": (
+        texts(
+            "برنامج الأمم المتحدة الإنمائي",
+            "United Nations Development Programme",
+            "Programme des Nations Unies pour le développement",
+            "en",
+        ),
+        "un_entity",
+        "UN",
+    ),
+    "ICESCO": (
+        texts(
+            "منظمة العالم الإسلامي للتربية والعلوم والثقافة",
+            "Islamic World Educational, Scientific and Cultural Organization",
+            "Organisation du monde islamique pour l'éducation, les sciences et la culture",
+        ),
+        "specialised_institution",
+        "OIC",
+    ),
 }
 REPORT_15 = (REPORTS / "un-oic-general-meeting-2022.ar.txt").read_text(encoding="utf-8")
 QATAR_REPORT = (REPORTS / "qatar-unesco-mou-2024.ar.txt").read_text(encoding="utf-8")
 CFM_REPORT = (REPORTS / "cfm-nouakchott-2023.en.txt").read_text(encoding="utf-8")
-IMPORT_HEADERS = ["الرقم", "النشاط", "Activity (en)", "Activité (fr)", "الجهة المسؤولة", "الجهات الشريكة",
-                  "الإطار الزمني", "ملاحظات"]
+IMPORT_HEADERS = [
+    "الرقم",
+    "النشاط",
+    "Activity (en)",
+    "Activité (fr)",
+    "الجهة المسؤولة",
+    "الجهات الشريكة",
+    "الإطار الزمني",
+    "ملاحظات",
+]
 IMPORT_ROWS = [
-    ["1", "إنشاء احتياطي إقليمي للأمن الغذائي", "Set up a regional food security reserve",
-     "Constituer une réserve régionale de sécurité alimentaire", "المنظمة الإسلامية للأمن الغذائي", "OIC، UN", "2024",
-     "بالتنسيق مع الدول الأعضاء"],
-    ["2", "برنامج مشترك للإحصاءات الزراعية", "Joint programme on agricultural statistics", "", "SESRIC",
-     "الأمم المتحدة", "الربع الثالث 2025", ""],
-    ["3", "منتدى الشباب حول الزراعة المستدامة", "Youth forum on sustainable agriculture", "", "ICESCO", "WHO",
-     "2025-06", ""],
+    [
+        "1",
+        "إنشاء احتياطي إقليمي للأمن الغذائي",
+        "Set up a regional food security reserve",
+        "Constituer une réserve régionale de sécurité alimentaire",
+        "المنظمة الإسلامية للأمن الغذائي",
+        "OIC، UN",
+        "2024",
+        "بالتنسيق مع الدول الأعضاء",
+    ],
+    [
+        "2",
+        "برنامج مشترك للإحصاءات الزراعية",
+        "Joint programme on agricultural statistics",
+        "",
+        "SESRIC",
+        "الأمم المتحدة",
+        "الربع الثالث 2025",
+        "",
+    ],
+    [
+        "3",
+        "منتدى الشباب حول الزراعة المستدامة",
+        "Youth forum on sustainable agriculture",
+        "",
+        "ICESCO",
+        "WHO",
+        "2025-06",
+        "",
+    ],
     ["4", "تقرير مرحلي عن تنفيذ المصفوفة", "Progress report on the matrix", "", "OIC", "", "soon", ""],
 ]
 
@@ -581,13 +684,23 @@ def corrected_xlsx() -> bytes:
     sheet.append(["Joint activities on food security — revised"])
     sheet.append([])
     sheet.append(["No", "Activity (ar)", "Activity (en)", "Lead party", "Partners", "Deadline", "Notes"])
-    sheet.append([1, IMPORT_ROWS[0][1], "Set up a regional food security reserve (phase I)", "IOFS", "OIC, UN", "2024",
-                  IMPORT_ROWS[0][7]])
+    sheet.append(
+        [
+            1,
+            IMPORT_ROWS[0][1],
+            "Set up a regional food security reserve (phase I)",
+            "IOFS",
+            "OIC, UN",
+            "2024",
+            IMPORT_ROWS[0][7],
+        ]
+    )
     sheet.append([2, IMPORT_ROWS[1][1], IMPORT_ROWS[1][2], "SESRIC", "UN", datetime(2025, 9, 30), None])
     sheet.append([3, IMPORT_ROWS[2][1], IMPORT_ROWS[2][2], "ICESCO", "UNDP", "2025-06", None])
     sheet.append([4, IMPORT_ROWS[3][1], IMPORT_ROWS[3][2], "OIC", None, "Q4 2025", None])
-    sheet.append([5, "ورشة عمل حول الحد من الفاقد الغذائي", "Workshop on reducing food loss", "FAO", "IOFS",
-                  "2026", None])
+    sheet.append(
+        [5, "ورشة عمل حول الحد من الفاقد الغذائي", "Workshop on reducing food loss", "FAO", "IOFS", "2026", None]
+    )
     data = io.BytesIO()
     book.save(data)
     return data.getvalue()
@@ -623,8 +736,17 @@ class Deployment:
         return str(record_id)
 
 
-def build_deployment(server: Server, engine: str, first_key: str, system: SystemWords, receiver_url: str,
-                     mailbox: Any, worker_env: dict[str, str], database_url: str, work_dir: Path) -> Deployment:
+def build_deployment(
+    server: Server,
+    engine: str,
+    first_key: str,
+    system: SystemWords,
+    receiver_url: str,
+    mailbox: Any,
+    worker_env: dict[str, str],
+    database_url: str,
+    work_dir: Path,
+) -> Deployment:
     started = time.monotonic()
     corpus = Corpus(system)
     corpus.add("English", "Français", "العربية")
@@ -644,9 +766,11 @@ def build_deployment(server: Server, engine: str, first_key: str, system: System
     admin_secret = make_key(first, "admin", "أمانة التنسيق — مدير النظام")
     admin_web = WebDoor(url, corpus)
     admin_web.sign_in(admin_secret)
-    secrets = {"admin": admin_secret,
-               "coordinator": make_key(admin_web, "coordinator", "Coordination desk, Geneva"),
-               "auditor": make_key(admin_web, "auditor", "Donor audit — مراجعة المانحين")}
+    secrets = {
+        "admin": admin_secret,
+        "coordinator": make_key(admin_web, "coordinator", "Coordination desk, Geneva"),
+        "auditor": make_key(admin_web, "auditor", "Donor audit — مراجعة المانحين"),
+    }
     api = ApiDoor(url, secrets["coordinator"], corpus)
     admin = ApiDoor(url, secrets["admin"], corpus)
 
@@ -668,23 +792,45 @@ def build_deployment(server: Server, engine: str, first_key: str, system: System
     scoped = ApiDoor(url, secrets["scoped"], corpus)
 
     # -- the 15th general meeting, through the API: held, with its report as a document
-    a = d.ids["meeting15"] = d.tag(api.made("/meetings", {
-        "title": texts("الاجتماع العام الخامس عشر للتعاون بين الأمم المتحدة ومنظمة التعاون الإسلامي",
-                       "15th General Meeting on Cooperation between the UN and the OIC",
-                       "15e réunion générale sur la coopération entre l'ONU et l'OCI"),
-        "kind": "general_meeting", "series": SERIES, "session_number": 15,
-        "scheduled": {"starts_on": "2022-07-18", "ends_on": "2022-07-20"},
-        "venue": {"name": "Palais des Nations", "city": "Geneva", "country": "Switzerland",
-                  "time_zone": "Europe/Zurich"},
-        "participants": [{"party_id": p["UN"], "role": "co_chair", "person": "Amina J. Mohammed"},
-                         {"party_id": p["OIC"], "role": "co_chair", "person": "حسين إبراهيم طه"},
-                         {"party_id": p["SESRIC"], "role": "participant"},
-                         {"party_id": p["IOFS"], "role": "participant"},
-                         {"party_id": p["UNDP"], "role": "participant"},
-                         {"party_id": p["ICESCO"], "role": "participant"}],
-        "documents": [{"language": "ar", "title": "المدير العام لسيسرك يخاطب الاجتماع العام الخامس عشر",
-                       "text": REPORT_15, "url": "https://www.sesric.org/event-detail.php?id=2796"}]}),
-        "meeting/api, held, series 15")
+    a = d.ids["meeting15"] = d.tag(
+        api.made(
+            "/meetings",
+            {
+                "title": texts(
+                    "الاجتماع العام الخامس عشر للتعاون بين الأمم المتحدة ومنظمة التعاون الإسلامي",
+                    "15th General Meeting on Cooperation between the UN and the OIC",
+                    "15e réunion générale sur la coopération entre l'ONU et l'OCI",
+                ),
+                "kind": "general_meeting",
+                "series": SERIES,
+                "session_number": 15,
+                "scheduled": {"starts_on": "2022-07-18", "ends_on": "2022-07-20"},
+                "venue": {
+                    "name": "Palais des Nations",
+                    "city": "Geneva",
+                    "country": "Switzerland",
+                    "time_zone": "Europe/Zurich",
+                },
+                "participants": [
+                    {"party_id": p["UN"], "role": "co_chair", "person": "Amina J. Mohammed"},
+                    {"party_id": p["OIC"], "role": "co_chair", "person": "حسين إبراهيم طه"},
+                    {"party_id": p["SESRIC"], "role": "participant"},
+                    {"party_id": p["IOFS"], "role": "participant"},
+                    {"party_id": p["UNDP"], "role": "participant"},
+                    {"party_id": p["ICESCO"], "role": "participant"},
+                ],
+                "documents": [
+                    {
+                        "language": "ar",
+                        "title": "المدير العام لسيسرك يخاطب الاجتماع العام الخامس عشر",
+                        "text": REPORT_15,
+                        "url": "https://www.sesric.org/event-detail.php?id=2796",
+                    }
+                ],
+            },
+        ),
+        "meeting/api, held, series 15",
+    )
     api.post(f"/meetings/{a}/held", {"starts_on": "2022-07-18", "ends_on": "2022-07-20"})
 
     # -- its agreements, one of every kind, through the API
@@ -694,37 +840,94 @@ def build_deployment(server: Server, engine: str, first_key: str, system: System
         d.agreement_kinds[made] = kind
         return made
 
-    matrix = agreement("matrix", "action_matrix", {
-        "adopted_by": [p["UN"], p["OIC"]],
-        "title": texts("مصفوفة الأنشطة المشتركة بين منظمة التعاون الإسلامي والأمم المتحدة",
-                       "Matrix of joint OIC–UN activities", "Matrice des activités conjointes OCI–ONU"),
-        "rows": [{"activity": texts("برنامج مشترك لبناء القدرات الإحصائية", "Joint statistical capacity-building "
-                                    "programme"), "lead_party_id": p["SESRIC"], "partner_party_ids": [p["UN"]],
-                  "timeframe": {"precision": "relative", "amount": 2, "unit": "years"}},
-                 {"activity": texts("منتدى الأمن الغذائي في أستانا", "Food security forum in Astana"),
-                  "lead_party_id": p["IOFS"], "partner_party_ids": [p["OIC"], p["UN"]],
-                  "timeframe": {"precision": "year", "value": "2024"}},
-                 {"activity": texts(en="Exchange of statistical experts", authentic="en"),
-                  "lead_party_id": p["SESRIC"], "timeframe": None}]}, "api, rows")
-    joint = agreement("joint", "joint_statement", {
-        "adopted_by": [p["UN"], p["OIC"]],
-        "title": texts("البيان الختامي المشترك", "Joint final statement", "Déclaration finale conjointe"),
-        "text": texts("أكد الجانبان التزامهما بالعمل معا للتصدي للتحديات العالمية والإقليمية",
-                      "Both sides reaffirmed their commitment to work together on global and regional challenges")},
-        "api, commitments without a row")
-    recommendations = agreement("recommendations", "recommendations", {
-        "adopted_by": [p["OIC"], p["UNDP"]],
-        "title": texts("توصيات الاجتماع العام الخامس عشر", "Recommendations of the 15th General Meeting",
-                       "Recommandations de la 15e réunion générale")}, "api, clauses")
-    framework = agreement("framework", "framework", {
-        "adopted_by": [p["OIC"], p["ICESCO"]], "validity": {"starts_on": "2023-01-01", "ends_on": "2028-12-31"},
-        "title": texts("إطار التعاون في مجال التعليم 2023–2028", "Framework for cooperation in education 2023–2028",
-                       "Cadre de coopération dans le domaine de l'éducation 2023–2028")}, "api, validity")
-    mou = agreement("mou", "mou", {
-        "adopted_by": [p["OIC"], p["UNDP"]], "adopted_on": "2022-07-19",
-        "title": texts("مذكرة تفاهم بين منظمة التعاون الإسلامي وبرنامج الأمم المتحدة الإنمائي",
-                       "Memorandum of understanding between the OIC and UNDP",
-                       "Mémorandum d'accord entre l'OCI et le PNUD")}, "api")
+    matrix = agreement(
+        "matrix",
+        "action_matrix",
+        {
+            "adopted_by": [p["UN"], p["OIC"]],
+            "title": texts(
+                "مصفوفة الأنشطة المشتركة بين منظمة التعاون الإسلامي والأمم المتحدة",
+                "Matrix of joint OIC–UN activities",
+                "Matrice des activités conjointes OCI–ONU",
+            ),
+            "rows": [
+                {
+                    "activity": texts(
+                        "برنامج مشترك لبناء القدرات الإحصائية", "Joint statistical capacity-building programme"
+                    ),
+                    "lead_party_id": p["SESRIC"],
+                    "partner_party_ids": [p["UN"]],
+                    "timeframe": {"precision": "relative", "amount": 2, "unit": "years"},
+                },
+                {
+                    "activity": texts("منتدى الأمن الغذائي في أستانا", "Food security forum in Astana"),
+                    "lead_party_id": p["IOFS"],
+                    "partner_party_ids": [p["OIC"], p["UN"]],
+                    "timeframe": {"precision": "year", "value": "2024"},
+                },
+                {
+                    "activity": texts(en="Exchange of statistical experts", authentic="en"),
+                    "lead_party_id": p["SESRIC"],
+                    "timeframe": None,
+                },
+            ],
+        },
+        "api, rows",
+    )
+    joint = agreement(
+        "joint",
+        "joint_statement",
+        {
+            "adopted_by": [p["UN"], p["OIC"]],
+            "title": texts("البيان الختامي المشترك", "Joint final statement", "Déclaration finale conjointe"),
+            "text": texts(
+                "أكد الجانبان التزامهما بالعمل معا للتصدي للتحديات العالمية والإقليمية",
+                "Both sides reaffirmed their commitment to work together on global and regional challenges",
+            ),
+        },
+        "api, commitments without a row",
+    )
+    recommendations = agreement(
+        "recommendations",
+        "recommendations",
+        {
+            "adopted_by": [p["OIC"], p["UNDP"]],
+            "title": texts(
+                "توصيات الاجتماع العام الخامس عشر",
+                "Recommendations of the 15th General Meeting",
+                "Recommandations de la 15e réunion générale",
+            ),
+        },
+        "api, clauses",
+    )
+    framework = agreement(
+        "framework",
+        "framework",
+        {
+            "adopted_by": [p["OIC"], p["ICESCO"]],
+            "validity": {"starts_on": "2023-01-01", "ends_on": "2028-12-31"},
+            "title": texts(
+                "إطار التعاون في مجال التعليم 2023–2028",
+                "Framework for cooperation in education 2023–2028",
+                "Cadre de coopération dans le domaine de l'éducation 2023–2028",
+            ),
+        },
+        "api, validity",
+    )
+    mou = agreement(
+        "mou",
+        "mou",
+        {
+            "adopted_by": [p["OIC"], p["UNDP"]],
+            "adopted_on": "2022-07-19",
+            "title": texts(
+                "مذكرة تفاهم بين منظمة التعاون الإسلامي وبرنامج الأمم المتحدة الإنمائي",
+                "Memorandum of understanding between the OIC and UNDP",
+                "Mémorandum d'accord entre l'OCI et le PNUD",
+            ),
+        },
+        "api",
+    )
 
     # -- commitments through the API, in every state
     def commitment(name: str, label: str, **body: Any) -> str:
@@ -733,100 +936,223 @@ def build_deployment(server: Server, engine: str, first_key: str, system: System
         return made
 
     quote = "واتفق الاجتماع على مصفوفة للأنشطة المشتركة بين منظمة التعاون الإسلامي والأمم المتحدة للسنتين القادمتين"
-    row1 = commitment("row1", "api/matrix row, in progress, themes, escalated", agreement_id=matrix, row_number=1,
-                      lead_party_id=p["SESRIC"], supporting_party_ids=[p["UN"]],
-                      text=texts("تنفيذ البرنامج المشترك لبناء القدرات الإحصائية",
-                                 "Run the joint statistical capacity-building programme",
-                                 "Mettre en œuvre le programme conjoint de renforcement des capacités statistiques"),
-                      quote={"texts": {"ar": quote}})
-    row2 = commitment("row2", "api/matrix row, fulfilled", agreement_id=matrix, row_number=2,
-                      lead_party_id=p["IOFS"], supporting_party_ids=[p["OIC"], p["UN"]],
-                      text=texts("تنظيم منتدى الأمن الغذائي في أستانا", "Organise the food security forum in Astana"))
-    commitment("follow_up16", "api/follow-up session, fulfilled by the 16th", kind="follow_up_session",
-                           lead_party_id=p["IOFS"], supporting_party_ids=[p["OIC"], p["UN"]],
-                           text=texts("عقد الدورة السادسة عشرة للاجتماع العام للتعاون في 2024 في مقر المنظمة "
-                                      "الإسلامية للأمن الغذائي في أستانا",
-                                      "Hold the 16th session of the General Meeting in 2024 at the IOFS "
-                                      "headquarters in Astana"),
-                           quote={"texts": {"ar": "كما تم الاتفاق على عقد الدورة السادسة عشرة للاجتماع العام للتعاون "
-                                                  "في 2024 في مقر المنظمة الإسلامية للأمن الغذائي (IOFS)"}},
-                           due={"precision": "year", "value": "2024", "time_zone": "Asia/Almaty"},
-                           follow_up={"series": SERIES, "session_number": 16})
-    commitment("open_ended", "api/joint statement, open-ended, review due", agreement_id=joint,
-                            lead_party_id=p["OIC"], supporting_party_ids=[p["UN"]], review_on="2024-06-01",
-                            text=texts("العمل معا للتصدي للتحديات العالمية والإقليمية من خلال تبادل الخبرات",
-                                       "Work together on global and regional challenges by exchanging expertise"))
-    stalled = commitment("stalled", "api/joint statement, stalled, overdue", agreement_id=joint,
-                         lead_party_id=p["UN"], supporting_party_ids=[p["OIC"]],
-                         due={"precision": "day", "value": "2023-12-31"},
-                         text=texts("إعداد تقرير مشترك عن أهداف التنمية المستدامة في الدول الأعضاء",
-                                    "Prepare a joint report on the SDGs in member states",
-                                    "Préparer un rapport conjoint sur les ODD dans les États membres", "en"))
-    commitment("noted", "api/recommendation clause, noted", status="noted", kind="clause",
-                       agreement_id=recommendations, clause="التوصية 3", lead_party_id=p["UNDP"],
-                       text=texts("دعم برامج تشغيل الشباب في الدول الأعضاء", "Support youth employment programmes in "
-                                  "member states", authentic="en"))
-    cancelled = commitment("cancelled", "api/recommendation clause, cancelled", status="draft", kind="clause",
-                           agreement_id=recommendations, clause="Recommendation 5", lead_party_id=p["OIC"],
-                           text=texts(en="Set up a joint website on cooperation", authentic="en"))
-    suspended = commitment("suspended", "api/framework, suspended", agreement_id=framework,
-                           lead_party_id=p["ICESCO"], supporting_party_ids=[p["OIC"]],
-                           due={"precision": "quarter", "value": "2025-Q2"},
-                           text=texts("إطلاق منصة رقمية للتعليم عن بعد", "Launch a digital distance-learning platform",
-                                      "Lancer une plateforme numérique d'enseignement à distance"))
-    mou_one = commitment("mou_one", "api/mou, themes, weight, due revised", agreement_id=mou, lead_party_id=p["UNDP"],
-                         supporting_party_ids=[p["OIC"]], weight=3, due={"precision": "month", "value": "2027-06"},
-                         text=texts("إعداد تقرير إقليمي عن التمكين الاقتصادي للمرأة",
-                                    "Prepare a regional report on women's economic empowerment",
-                                    "Préparer un rapport régional sur l'autonomisation économique des femmes", "en"))
-    commitment("due_soon", "api/due soon", lead_party_id=p["SESRIC"],
-                      due={"precision": "day", "value": (date.today() + timedelta(days=20)).isoformat()},
-                      text=texts("نشر التقرير الإحصائي السنوي عن الدول الأعضاء",
-                                 "Publish the annual statistical yearbook of member states"))
-    corrected = commitment("corrected", "api/corrected", lead_party_id=p["IOFS"],
-                           due={"precision": "month", "value": "2023-09"},
-                           text=texts("عقد ورشة إقليمية حول سلاسل الإمداد الغذائي", "Hold a regional workshop on food "
-                                      "supply chain"))
-    replaced = commitment("superseded", "api/superseded", lead_party_id=p["OIC"],
-                          text=texts("عقد اجتماع للخبراء حول المالية الإسلامية", "Convene an expert meeting on Islamic "
-                                     "finance"))
+    row1 = commitment(
+        "row1",
+        "api/matrix row, in progress, themes, escalated",
+        agreement_id=matrix,
+        row_number=1,
+        lead_party_id=p["SESRIC"],
+        supporting_party_ids=[p["UN"]],
+        text=texts(
+            "تنفيذ البرنامج المشترك لبناء القدرات الإحصائية",
+            "Run the joint statistical capacity-building programme",
+            "Mettre en œuvre le programme conjoint de renforcement des capacités statistiques",
+        ),
+        quote={"texts": {"ar": quote}},
+    )
+    row2 = commitment(
+        "row2",
+        "api/matrix row, fulfilled",
+        agreement_id=matrix,
+        row_number=2,
+        lead_party_id=p["IOFS"],
+        supporting_party_ids=[p["OIC"], p["UN"]],
+        text=texts("تنظيم منتدى الأمن الغذائي في أستانا", "Organise the food security forum in Astana"),
+    )
+    commitment(
+        "follow_up16",
+        "api/follow-up session, fulfilled by the 16th",
+        kind="follow_up_session",
+        lead_party_id=p["IOFS"],
+        supporting_party_ids=[p["OIC"], p["UN"]],
+        text=texts(
+            "عقد الدورة السادسة عشرة للاجتماع العام للتعاون في 2024 في مقر المنظمة الإسلامية للأمن الغذائي في أستانا",
+            "Hold the 16th session of the General Meeting in 2024 at the IOFS headquarters in Astana",
+        ),
+        quote={
+            "texts": {
+                "ar": "كما تم الاتفاق على عقد الدورة السادسة عشرة للاجتماع العام للتعاون "
+                "في 2024 في مقر المنظمة الإسلامية للأمن الغذائي (IOFS)"
+            }
+        },
+        due={"precision": "year", "value": "2024", "time_zone": "Asia/Almaty"},
+        follow_up={"series": SERIES, "session_number": 16},
+    )
+    commitment(
+        "open_ended",
+        "api/joint statement, open-ended, review due",
+        agreement_id=joint,
+        lead_party_id=p["OIC"],
+        supporting_party_ids=[p["UN"]],
+        review_on="2024-06-01",
+        text=texts(
+            "العمل معا للتصدي للتحديات العالمية والإقليمية من خلال تبادل الخبرات",
+            "Work together on global and regional challenges by exchanging expertise",
+        ),
+    )
+    stalled = commitment(
+        "stalled",
+        "api/joint statement, stalled, overdue",
+        agreement_id=joint,
+        lead_party_id=p["UN"],
+        supporting_party_ids=[p["OIC"]],
+        due={"precision": "day", "value": "2023-12-31"},
+        text=texts(
+            "إعداد تقرير مشترك عن أهداف التنمية المستدامة في الدول الأعضاء",
+            "Prepare a joint report on the SDGs in member states",
+            "Préparer un rapport conjoint sur les ODD dans les États membres",
+            "en",
+        ),
+    )
+    commitment(
+        "noted",
+        "api/recommendation clause, noted",
+        status="noted",
+        kind="clause",
+        agreement_id=recommendations,
+        clause="التوصية 3",
+        lead_party_id=p["UNDP"],
+        text=texts(
+            "دعم برامج تشغيل الشباب في الدول الأعضاء",
+            "Support youth employment programmes in member states",
+            authentic="en",
+        ),
+    )
+    cancelled = commitment(
+        "cancelled",
+        "api/recommendation clause, cancelled",
+        status="draft",
+        kind="clause",
+        agreement_id=recommendations,
+        clause="Recommendation 5",
+        lead_party_id=p["OIC"],
+        text=texts(en="Set up a joint website on cooperation", authentic="en"),
+    )
+    suspended = commitment(
+        "suspended",
+        "api/framework, suspended",
+        agreement_id=framework,
+        lead_party_id=p["ICESCO"],
+        supporting_party_ids=[p["OIC"]],
+        due={"precision": "quarter", "value": "2025-Q2"},
+        text=texts(
+            "إطلاق منصة رقمية للتعليم عن بعد",
+            "Launch a digital distance-learning platform",
+            "Lancer une plateforme numérique d'enseignement à distance",
+        ),
+    )
+    mou_one = commitment(
+        "mou_one",
+        "api/mou, themes, weight, due revised",
+        agreement_id=mou,
+        lead_party_id=p["UNDP"],
+        supporting_party_ids=[p["OIC"]],
+        weight=3,
+        due={"precision": "month", "value": "2027-06"},
+        text=texts(
+            "إعداد تقرير إقليمي عن التمكين الاقتصادي للمرأة",
+            "Prepare a regional report on women's economic empowerment",
+            "Préparer un rapport régional sur l'autonomisation économique des femmes",
+            "en",
+        ),
+    )
+    commitment(
+        "due_soon",
+        "api/due soon",
+        lead_party_id=p["SESRIC"],
+        due={"precision": "day", "value": (date.today() + timedelta(days=20)).isoformat()},
+        text=texts(
+            "نشر التقرير الإحصائي السنوي عن الدول الأعضاء", "Publish the annual statistical yearbook of member states"
+        ),
+    )
+    corrected = commitment(
+        "corrected",
+        "api/corrected",
+        lead_party_id=p["IOFS"],
+        due={"precision": "month", "value": "2023-09"},
+        text=texts("عقد ورشة إقليمية حول سلاسل الإمداد الغذائي", "Hold a regional workshop on food supply chain"),
+    )
+    replaced = commitment(
+        "superseded",
+        "api/superseded",
+        lead_party_id=p["OIC"],
+        text=texts("عقد اجتماع للخبراء حول المالية الإسلامية", "Convene an expert meeting on Islamic finance"),
+    )
 
     api.post(f"/commitments/{row1}/start")
-    api.post(f"/commitments/{row1}/progress", {"percent": 40, "note": "أُنجزت ورشتان من خمس ورش مقررة",
-                                               "evidence": [{"title": "تقرير الورشة الثانية",
-                                                             "url": "https://www.sesric.org/workshops/2"}]})
-    scoped.post(f"/commitments/{row1}/progress", {"percent": 55, "note": "Third workshop held in Ankara",
-                                                  "evidence": [{"title": "Workshop 3 report"}]})
+    api.post(
+        f"/commitments/{row1}/progress",
+        {
+            "percent": 40,
+            "note": "أُنجزت ورشتان من خمس ورش مقررة",
+            "evidence": [{"title": "تقرير الورشة الثانية", "url": "https://www.sesric.org/workshops/2"}],
+        },
+    )
+    scoped.post(
+        f"/commitments/{row1}/progress",
+        {"percent": 55, "note": "Third workshop held in Ankara", "evidence": [{"title": "Workshop 3 report"}]},
+    )
     scoped.call("POST", f"/commitments/{stalled}/progress", {"percent": 10}, expect=(403,))  # outside its parties
-    api.post(f"/commitments/{row2}/deliver", {"evidence": [{"title": "Forum proceedings",
-                                                           "url": "https://www.iofs.org.kz/forum-2024"}],
-                                             "delivered_on": "2024-09-05", "note": "عُقد المنتدى في سبتمبر 2024"})
+    api.post(
+        f"/commitments/{row2}/deliver",
+        {
+            "evidence": [{"title": "Forum proceedings", "url": "https://www.iofs.org.kz/forum-2024"}],
+            "delivered_on": "2024-09-05",
+            "note": "عُقد المنتدى في سبتمبر 2024",
+        },
+    )
     api.post(f"/commitments/{row2}/assess", {"outcome": "fulfilled", "reason": "تحقق الهدف كاملا"})
     api.post(f"/commitments/{stalled}/stall", {"reason": "لم تُخصَّص الموارد بعد"})
     api.post(f"/commitments/{cancelled}/cancel", {"reason": "superseded by the OIC portal"})
-    api.post(f"/commitments/{suspended}/suspend", {"decision_reference": "قرار المجلس التنفيذي رقم 12/2024",
-                                                   "reason": "بانتظار التمويل"})
-    api.post(f"/commitments/{mou_one}/due", {"due": {"precision": "month", "value": "2027-12"},
-                                             "reason": "Report delayed at the request of the regional bureau"})
-    api.post(f"/commitments/{corrected}/correction", {
-        "text": texts("عقد ورشة إقليمية حول سلاسل الإمداد الغذائي", "Hold a regional workshop on food supply chains",
-                      "Tenir un atelier régional sur les chaînes d'approvisionnement alimentaire"),
-        "reason": "Le texte anglais comportait une faute"})
-    for code, names in (("sdg-2", texts("القضاء التام على الجوع", "Zero hunger", "Faim « zéro »", "en")),
-                        ("sdg-4", texts("التعليم الجيد", "Quality education", "Éducation de qualité", "en")),
-                        ("sdg-5", texts("المساواة بين الجنسين", "Gender equality", "Égalité entre les sexes", "en"))):
+    api.post(
+        f"/commitments/{suspended}/suspend",
+        {"decision_reference": "قرار المجلس التنفيذي رقم 12/2024", "reason": "بانتظار التمويل"},
+    )
+    api.post(
+        f"/commitments/{mou_one}/due",
+        {
+            "due": {"precision": "month", "value": "2027-12"},
+            "reason": "Report delayed at the request of the regional bureau",
+        },
+    )
+    api.post(
+        f"/commitments/{corrected}/correction",
+        {
+            "text": texts(
+                "عقد ورشة إقليمية حول سلاسل الإمداد الغذائي",
+                "Hold a regional workshop on food supply chains",
+                "Tenir un atelier régional sur les chaînes d'approvisionnement alimentaire",
+            ),
+            "reason": "Le texte anglais comportait une faute",
+        },
+    )
+    for code, names in (
+        ("sdg-2", texts("القضاء التام على الجوع", "Zero hunger", "Faim « zéro »", "en")),
+        ("sdg-4", texts("التعليم الجيد", "Quality education", "Éducation de qualité", "en")),
+        ("sdg-5", texts("المساواة بين الجنسين", "Gender equality", "Égalité entre les sexes", "en")),
+    ):
         api.post("/themes", {"code": code, "names": names})
     api.call("POST", "/themes/sdg-5/retire", {}, expect=(200,))
     api.put(f"/commitments/{row1}/themes", {"themes": ["sdg-2", "sdg-4"]})
     api.put(f"/commitments/{mou_one}/themes", {"themes": ["sdg-4"]})
 
     # -- a recurring commitment, rescheduled
-    rule = api.post("/recurrences", {
-        "meeting_id": a, "lead_party_id": p["OIC"], "supporting_party_ids": [p["UN"]], "every": "كل ستة أشهر",
-        "until": "2027-12-31", "status": "agreed",
-        "text": texts("تقديم تقرير نصف سنوي عن تنفيذ مصفوفة الأنشطة المشتركة",
-                      "Report every six months on the implementation of the matrix",
-                      "Rendre compte tous les six mois de la mise en œuvre de la matrice")})
+    rule = api.post(
+        "/recurrences",
+        {
+            "meeting_id": a,
+            "lead_party_id": p["OIC"],
+            "supporting_party_ids": [p["UN"]],
+            "every": "كل ستة أشهر",
+            "until": "2027-12-31",
+            "status": "agreed",
+            "text": texts(
+                "تقديم تقرير نصف سنوي عن تنفيذ مصفوفة الأنشطة المشتركة",
+                "Report every six months on the implementation of the matrix",
+                "Rendre compte tous les six mois de la mise en œuvre de la matrice",
+            ),
+        },
+    )
     d.ids["recurrence"] = d.tag(rule["id"], "recurrence/api, rescheduled")
     api.put(f"/recurrences/{rule['id']}/schedule", {"every": "سنوياً", "reason": "طلب الاجتماع السادس عشر تقارير سنوية"})
     for item in api.get(f"/recurrences/{rule['id']}")["occurrences"]:
@@ -834,34 +1160,72 @@ def build_deployment(server: Server, engine: str, first_key: str, system: System
 
     # -- the series' rhythm, then the 16th session held: the follow-up fulfilled, the 17th expected
     api.put(f"/series/{SERIES}/rhythm", {"every": "مرة كل سنتين", "organiser_party_id": p["OIC"]})
-    b = d.ids["meeting16"] = d.tag(api.made("/meetings", {
-        "title": texts("الدورة السادسة عشرة للاجتماع العام للتعاون بين الأمم المتحدة ومنظمة التعاون الإسلامي",
-                       "16th General Meeting on Cooperation between the UN and the OIC"),
-        "kind": "general_meeting", "series": SERIES, "session_number": 16,
-        "scheduled": {"starts_on": "2024-05-06", "ends_on": "2024-05-08"},
-        "venue": {"name": "مقر المنظمة الإسلامية للأمن الغذائي", "city": "أستانا", "country": "كازاخستان",
-                  "time_zone": "Asia/Almaty"},
-        "participants": [{"party_id": p["UN"], "role": "co_chair"}, {"party_id": p["OIC"], "role": "co_chair"},
-                         {"party_id": p["IOFS"], "role": "host"}, {"party_id": p["SESRIC"]}]}),
-        "meeting/api, held, series 16, import target")
+    b = d.ids["meeting16"] = d.tag(
+        api.made(
+            "/meetings",
+            {
+                "title": texts(
+                    "الدورة السادسة عشرة للاجتماع العام للتعاون بين الأمم المتحدة ومنظمة التعاون الإسلامي",
+                    "16th General Meeting on Cooperation between the UN and the OIC",
+                ),
+                "kind": "general_meeting",
+                "series": SERIES,
+                "session_number": 16,
+                "scheduled": {"starts_on": "2024-05-06", "ends_on": "2024-05-08"},
+                "venue": {
+                    "name": "مقر المنظمة الإسلامية للأمن الغذائي",
+                    "city": "أستانا",
+                    "country": "كازاخستان",
+                    "time_zone": "Asia/Almaty",
+                },
+                "participants": [
+                    {"party_id": p["UN"], "role": "co_chair"},
+                    {"party_id": p["OIC"], "role": "co_chair"},
+                    {"party_id": p["IOFS"], "role": "host"},
+                    {"party_id": p["SESRIC"]},
+                ],
+            },
+        ),
+        "meeting/api, held, series 16, import target",
+    )
     api.post(f"/meetings/{b}/held", {"starts_on": "2024-05-06", "ends_on": "2024-05-08"})
     for awaited in api.get(f"/series/{SERIES}")["awaiting"]:
         d.ids["generated"] = d.tag(awaited, "commitment/series rhythm, generated follow-up")
         corpus.add(api.get(f"/commitments/{awaited}")["text"])  # a record's text, written by the service
-    successor = commitment("successor", "api/successor at the 16th", meeting_id=b, lead_party_id=p["OIC"],
-                           supporting_party_ids=[p["IOFS"]], due={"precision": "year", "value": "2027"},
-                           text=texts("عقد اجتماع للخبراء حول المالية الإسلامية والأمن الغذائي",
-                                      "Convene an expert meeting on Islamic finance and food security"))
-    api.post(f"/commitments/{replaced}/supersede", {"new_commitment_id": successor, "meeting_id": b,
-                                                    "reason": "Widened at the 16th session"})
+    successor = commitment(
+        "successor",
+        "api/successor at the 16th",
+        meeting_id=b,
+        lead_party_id=p["OIC"],
+        supporting_party_ids=[p["IOFS"]],
+        due={"precision": "year", "value": "2027"},
+        text=texts(
+            "عقد اجتماع للخبراء حول المالية الإسلامية والأمن الغذائي",
+            "Convene an expert meeting on Islamic finance and food security",
+        ),
+    )
+    api.post(
+        f"/commitments/{replaced}/supersede",
+        {"new_commitment_id": successor, "meeting_id": b, "reason": "Widened at the 16th session"},
+    )
 
     # -- escalation: SESRIC's own ladder; contacts; a subscription; a calendar feed through the API
-    api.put(f"/parties/{p['SESRIC']}/escalation-ladder", {
-        "steps": [{"days": 0, "to": "lead_party"}, {"days": 14, "to": "parent_organisation"}],
-        "reason": "قرار المكتب التنفيذي لسيسرك"})
-    subscription = admin.post("/subscriptions", {"url": receiver_url, "kinds": ["overdue", "escalated", "lifecycle",
-                                                                               "due_soon", "review_due"],
-                                                 "party_ids": [], "description": "نظام التذاكر في الأمانة العامة"})
+    api.put(
+        f"/parties/{p['SESRIC']}/escalation-ladder",
+        {
+            "steps": [{"days": 0, "to": "lead_party"}, {"days": 14, "to": "parent_organisation"}],
+            "reason": "قرار المكتب التنفيذي لسيسرك",
+        },
+    )
+    subscription = admin.post(
+        "/subscriptions",
+        {
+            "url": receiver_url,
+            "kinds": ["overdue", "escalated", "lifecycle", "due_soon", "review_due"],
+            "party_ids": [],
+            "description": "نظام التذاكر في الأمانة العامة",
+        },
+    )
     d.ids["subscription"] = d.tag(subscription["id"], "subscription/api, delivered")
     admin.post("/calendars", {})
 
@@ -878,37 +1242,70 @@ def build_deployment(server: Server, engine: str, first_key: str, system: System
     # -- the recording flow, through its forms: a party met on the way, the meeting, its matrix, its commitments
     coordinator_web = WebDoor(url, corpus)
     coordinator_web.sign_in(secrets["coordinator"])
-    isdb_names = {"name_ar": "البنك الإسلامي للتنمية", "name_en": "Islamic Development Bank",
-                  "name_fr": "Banque islamique de développement", "name_authentic": "ar"}
+    isdb_names = {
+        "name_ar": "البنك الإسلامي للتنمية",
+        "name_en": "Islamic Development Bank",
+        "name_fr": "Banque islamique de développement",
+        "name_authentic": "ar",
+    }
 
     step: dict[str, httpx.Response] = {}
 
     def record_party() -> str:
         page = coordinator_web.open("/app/record")
         page = submit(coordinator_web, page, "//form[.//input[@name='add']]", {"add": "SESRIC"}, "/record/add")
-        step["page"] = submit(coordinator_web, page, "//form[.//input[@name='acronym']]", {
-            "acronym": "IsDB", **isdb_names, "party_kind": "international_organisation"}, "/record/party")
+        step["page"] = submit(
+            coordinator_web,
+            page,
+            "//form[.//input[@name='acronym']]",
+            {"acronym": "IsDB", **isdb_names, "party_kind": "international_organisation"},
+            "/record/party",
+        )
         return str(reader.get("/parties", q="IsDB")["items"][0]["id"])
 
     isdb = through("recording flow: a party recorded on the way (POST /app/record/party)", record_party)
     if isdb is None:  # the rest of the flow needs it: registered through the API instead
         found = reader.get("/parties", q="IsDB")["items"]
-        isdb = found[0]["id"] if found else api.made("/parties", {
-            "names": texts(isdb_names["name_ar"], isdb_names["name_en"], isdb_names["name_fr"]), "acronym": "IsDB",
-            "kind": "international_organisation"})
+        isdb = (
+            found[0]["id"]
+            if found
+            else api.made(
+                "/parties",
+                {
+                    "names": texts(isdb_names["name_ar"], isdb_names["name_en"], isdb_names["name_fr"]),
+                    "acronym": "IsDB",
+                    "kind": "international_organisation",
+                },
+            )
+        )
         d.notes.append("IsDB was registered through the API: the recording flow's party form failed")
     d.parties["IsDB"] = d.tag(isdb, "party/recording flow")
 
     def record_meeting() -> str:
         page = step.get("page") or coordinator_web.open(f"/app/record?with={p['SESRIC']}&with={isdb}")
-        page = submit(coordinator_web, page, "//form[.//input[@name='title_ar']]", {
-            "title_ar": "الاجتماع التنسيقي السنوي بين البنك الإسلامي للتنمية وسيسرك",
-            "title_en": "Annual coordination meeting of IsDB and SESRIC", "title_authentic": "ar",
-            "kind": "bilateral_talk", "series": "isdb-sesric-coordination", "session_number": "7",
-            "starts_on": "2024-10-21", "ends_on": "2024-10-21", "venue_name": "مقر المركز", "venue_city": "أنقرة",
-            "venue_country": "تركيا", "time_zone": "Europe/Istanbul",
-            "participant": [p["SESRIC"], isdb], f"role_{p['SESRIC']}": "co_chair", f"role_{isdb}": "co_chair",
-            f"person_{isdb}": "د. محمد الجاسر"})
+        page = submit(
+            coordinator_web,
+            page,
+            "//form[.//input[@name='title_ar']]",
+            {
+                "title_ar": "الاجتماع التنسيقي السنوي بين البنك الإسلامي للتنمية وسيسرك",
+                "title_en": "Annual coordination meeting of IsDB and SESRIC",
+                "title_authentic": "ar",
+                "kind": "bilateral_talk",
+                "series": "isdb-sesric-coordination",
+                "session_number": "7",
+                "starts_on": "2024-10-21",
+                "ends_on": "2024-10-21",
+                "venue_name": "مقر المركز",
+                "venue_city": "أنقرة",
+                "venue_country": "تركيا",
+                "time_zone": "Europe/Istanbul",
+                "participant": [p["SESRIC"], isdb],
+                f"role_{p['SESRIC']}": "co_chair",
+                f"role_{isdb}": "co_chair",
+                f"person_{isdb}": "د. محمد الجاسر",
+            },
+        )
         recorded = re.search(r"/app/record/([0-9a-f-]{36})", str(page.url))
         if not recorded:
             raise Refused(f"the meeting form did not lead to its next step: {_page_words(page.text)[:500]}")
@@ -919,16 +1316,28 @@ def build_deployment(server: Server, engine: str, first_key: str, system: System
         d.ids["meeting_recorded"] = d.tag(c, "meeting/recording flow")
 
         def record_matrix() -> str:
-            coordinator_web.post(f"/app/record/{c}/agreement", {
-                "title_ar": "خطة العمل المشتركة للإحصاءات الزراعية 2025", "title_en": "Joint action plan on "
-                "agricultural statistics 2025", "title_authentic": "ar", "kind": "action_matrix",
-                "adopted_by": [p["SESRIC"], isdb],
-                "row1_activity_ar": "برنامج تدريبي مشترك حول الإحصاءات الزراعية",
-                "row1_activity_en": "Joint training programme on agricultural statistics",
-                "row1_activity_authentic": "ar", "row1_lead": p["SESRIC"], "row1_partners": [isdb],
-                "row1_precision": "quarter", "row1_value": "2025-Q1",
-                "row2_activity_ar": "تمويل الدورات التدريبية", "row2_activity_authentic": "ar", "row2_lead": isdb,
-                "row2_precision": "year", "row2_value": "2025"})
+            coordinator_web.post(
+                f"/app/record/{c}/agreement",
+                {
+                    "title_ar": "خطة العمل المشتركة للإحصاءات الزراعية 2025",
+                    "title_en": "Joint action plan on agricultural statistics 2025",
+                    "title_authentic": "ar",
+                    "kind": "action_matrix",
+                    "adopted_by": [p["SESRIC"], isdb],
+                    "row1_activity_ar": "برنامج تدريبي مشترك حول الإحصاءات الزراعية",
+                    "row1_activity_en": "Joint training programme on agricultural statistics",
+                    "row1_activity_authentic": "ar",
+                    "row1_lead": p["SESRIC"],
+                    "row1_partners": [isdb],
+                    "row1_precision": "quarter",
+                    "row1_value": "2025-Q1",
+                    "row2_activity_ar": "تمويل الدورات التدريبية",
+                    "row2_activity_authentic": "ar",
+                    "row2_lead": isdb,
+                    "row2_precision": "year",
+                    "row2_value": "2025",
+                },
+            )
             made = str(reader.get("/agreements", meeting=c)["items"][0]["id"])
             d.ids["recorded_matrix"] = d.tag(made, "agreement/action_matrix/recording flow")
             d.agreement_kinds[made] = "action_matrix"
@@ -936,20 +1345,46 @@ def build_deployment(server: Server, engine: str, first_key: str, system: System
 
         matrix_made = through("recording flow: its matrix (POST /app/record/{id}/agreement)", record_matrix)
         if matrix_made is not None:
-            through("recording flow: a commitment of every row (POST …/commitments)", lambda: coordinator_web.post(
-                f"/app/record/{c}/agreements/{matrix_made}/commitments", {}))
-            through("recording flow: a row added (POST …/rows)", lambda: coordinator_web.post(
-                f"/app/record/{c}/agreements/{matrix_made}/rows", {
-                    "row_activity_ar": "نشر دليل منهجي للإحصاءات الزراعية",
-                    "row_activity_en": "Publish a methodological guide", "row_activity_authentic": "ar",
-                    "row_lead": p["SESRIC"], "row_precision": "year", "row_value": "2026"}))
-        through("recording flow: a follow-up session (POST /app/record/{id}/commitment)", lambda: coordinator_web.post(
-            f"/app/record/{c}/commitment", {
-                "text_ar": "عقد الاجتماع التنسيقي المقبل في جدة سنة 2025", "text_en": "Hold the next coordination "
-                "meeting in Jeddah in 2025", "text_authentic": "ar", "kind": "follow_up_session", "status": "agreed",
-                "lead_party_id": isdb, "supporting_party_ids": [p["SESRIC"]], "source": "", "due_precision": "year",
-                "due_value": "2025", "follow_up_series": "", "follow_up_session": "8",
-                "quote_ar": "كما اتفقا على عقد الاجتماع التنسيقي المقبل في جدة سنة 2025", "quote_authentic": "ar"}))
+            through(
+                "recording flow: a commitment of every row (POST …/commitments)",
+                lambda: coordinator_web.post(f"/app/record/{c}/agreements/{matrix_made}/commitments", {}),
+            )
+            through(
+                "recording flow: a row added (POST …/rows)",
+                lambda: coordinator_web.post(
+                    f"/app/record/{c}/agreements/{matrix_made}/rows",
+                    {
+                        "row_activity_ar": "نشر دليل منهجي للإحصاءات الزراعية",
+                        "row_activity_en": "Publish a methodological guide",
+                        "row_activity_authentic": "ar",
+                        "row_lead": p["SESRIC"],
+                        "row_precision": "year",
+                        "row_value": "2026",
+                    },
+                ),
+            )
+        through(
+            "recording flow: a follow-up session (POST /app/record/{id}/commitment)",
+            lambda: coordinator_web.post(
+                f"/app/record/{c}/commitment",
+                {
+                    "text_ar": "عقد الاجتماع التنسيقي المقبل في جدة سنة 2025",
+                    "text_en": "Hold the next coordination meeting in Jeddah in 2025",
+                    "text_authentic": "ar",
+                    "kind": "follow_up_session",
+                    "status": "agreed",
+                    "lead_party_id": isdb,
+                    "supporting_party_ids": [p["SESRIC"]],
+                    "source": "",
+                    "due_precision": "year",
+                    "due_value": "2025",
+                    "follow_up_series": "",
+                    "follow_up_session": "8",
+                    "quote_ar": "كما اتفقا على عقد الاجتماع التنسيقي المقبل في جدة سنة 2025",
+                    "quote_authentic": "ar",
+                },
+            ),
+        )
         for item in reader.get("/commitments", meeting=c)["items"]:
             label = "recording flow, follow-up" if item["kind"] == "follow_up_session" else "recording flow, matrix row"
             d.ids.setdefault("recorded_row" if "row" in label else "recorded_follow_up", item["id"])
@@ -959,26 +1394,44 @@ def build_deployment(server: Server, engine: str, first_key: str, system: System
         target = d.ids.get("recorded_row") or row1
         page = coordinator_web.open(f"/app/commitments/{target}")
         version = parse(page.text).xpath("//form[contains(@action, '/report_progress')]//input[@name='version']")
-        coordinator_web.post(f"/app/commitments/{target}/report_progress", {
-            "version": version[0].get("value") if version else "", "percent": "25",
-            "note": "Première session de formation tenue à Ankara", "evidence_title_1": "Liste des participants",
-            "evidence_url_1": "https://www.sesric.org/training/agri-stats"})
+        coordinator_web.post(
+            f"/app/commitments/{target}/report_progress",
+            {
+                "version": version[0].get("value") if version else "",
+                "percent": "25",
+                "note": "Première session de formation tenue à Ankara",
+                "evidence_title_1": "Liste des participants",
+                "evidence_url_1": "https://www.sesric.org/training/agri-stats",
+            },
+        )
 
     through("a commitment's page: progress reported (POST /app/commitments/{id}/report_progress)", report_progress)
 
     # -- a matrix imported from a CSV file on its page (read, then stored), corrected by an XLSX file through the API
-    imported = agreement("imported", "action_matrix", {
-        "meeting_id": b, "adopted_by": [p["UN"], p["OIC"], p["IOFS"]],
-        "title": texts("مصفوفة الأنشطة المشتركة للأمن الغذائي 2024–2026", "Joint activities on food security "
-                       "2024–2026", "Activités conjointes sur la sécurité alimentaire 2024–2026")},
-        "imported from CSV and XLSX")
+    imported = agreement(
+        "imported",
+        "action_matrix",
+        {
+            "meeting_id": b,
+            "adopted_by": [p["UN"], p["OIC"], p["IOFS"]],
+            "title": texts(
+                "مصفوفة الأنشطة المشتركة للأمن الغذائي 2024–2026",
+                "Joint activities on food security 2024–2026",
+                "Activités conjointes sur la sécurité alimentaire 2024–2026",
+            ),
+        },
+        "imported from CSV and XLSX",
+    )
     corpus.add(IMPORT_HEADERS, IMPORT_ROWS, "مصفوفة-الأمن-الغذائي.csv")
 
     def import_csv() -> None:
         coordinator_web.open(f"/app/agreements/{imported}/import")
         data = csv_of(IMPORT_HEADERS, IMPORT_ROWS)
-        dry = coordinator_web.post(f"/app/agreements/{imported}/import", {"status": "agreed", "language": "en"},
-                                   files={"file": ("مصفوفة-الأمن-الغذائي.csv", data, "text/csv")})
+        dry = coordinator_web.post(
+            f"/app/agreements/{imported}/import",
+            {"status": "agreed", "language": "en"},
+            files={"file": ("مصفوفة-الأمن-الغذائي.csv", data, "text/csv")},
+        )
         confirm = form_fields(dry.text, "//form[.//input[@name='apply']]")
         if not confirm:
             raise Refused(f"the dry run offers no confirmation: {_page_words(dry.text)[:600]}")
@@ -987,17 +1440,28 @@ def build_deployment(server: Server, engine: str, first_key: str, system: System
             raise Refused("the confirmed import stored no row")
 
     through("the import page: a CSV file read, then stored (POST /app/agreements/{id}/import)", import_csv)
-    corpus.add("matrix-revised.xlsx", "Joint activities on food security — revised", "Set up a regional food security "
-               "reserve (phase I)", "ورشة عمل حول الحد من الفاقد الغذائي", "Workshop on reducing food loss", "FAO",
-               "Q4 2025")
+    corpus.add(
+        "matrix-revised.xlsx",
+        "Joint activities on food security — revised",
+        "Set up a regional food security reserve (phase I)",
+        "ورشة عمل حول الحد من الفاقد الغذائي",
+        "Workshop on reducing food loss",
+        "FAO",
+        "Q4 2025",
+    )
 
     def import_xlsx() -> None:
         workbook = corrected_xlsx()
         kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        plan = api.call("POST", f"/agreements/{imported}/imports",
-                        files={"file": ("matrix-revised.xlsx", workbook, kind)})["plan"]
-        api.call("POST", f"/agreements/{imported}/imports", files={"file": ("matrix-revised.xlsx", workbook, kind)},
-                 data={"dry_run": "false", "status": "agreed", "plan": plan})
+        plan = api.call(
+            "POST", f"/agreements/{imported}/imports", files={"file": ("matrix-revised.xlsx", workbook, kind)}
+        )["plan"]
+        api.call(
+            "POST",
+            f"/agreements/{imported}/imports",
+            files={"file": ("matrix-revised.xlsx", workbook, kind)},
+            data={"dry_run": "false", "status": "agreed", "plan": plan},
+        )
 
     through("the import API: an XLSX file correcting the rows (POST /agreements/{id}/imports)", import_xlsx)
     for item in reader.get("/commitments", agreement=imported)["items"]:
@@ -1032,8 +1496,10 @@ def build_deployment(server: Server, engine: str, first_key: str, system: System
         if found:
             d.parties["UNESCO"] = d.tag(found[0]["id"], "party/registered by a draft")
 
-    through("the draft page: a report read, corrected and confirmed (POST /app/drafts, /app/drafts/confirm)",
-            draft_on_the_page)
+    through(
+        "the draft page: a report read, corrected and confirmed (POST /app/drafts, /app/drafts/confirm)",
+        draft_on_the_page,
+    )
 
     def draft_through_the_api() -> None:
         confirmation = api.post("/drafts", {"text": CFM_REPORT, "published_on": "2023-03-18"})["confirmation"]
@@ -1053,15 +1519,24 @@ def build_deployment(server: Server, engine: str, first_key: str, system: System
 
     # -- through the pages: a contact, a subscription paused, a calendar feed; refusals for the audit page
     def subscribe_and_pause() -> None:
-        admin_web.post("/app/admin/subscriptions", {"url": receiver_url + "/undp", "kinds": ["review_due", "due_soon"],
-                                                    "party_ids": [p["UNDP"]], "description": "UNDP regional bureau"})
+        admin_web.post(
+            "/app/admin/subscriptions",
+            {
+                "url": receiver_url + "/undp",
+                "kinds": ["review_due", "due_soon"],
+                "party_ids": [p["UNDP"]],
+                "description": "UNDP regional bureau",
+            },
+        )
         paused = next(s for s in admin.get("/subscriptions")["items"] if s.get("description") == "UNDP regional bureau")
         d.tag(paused["id"], "subscription/made and paused on the page")
         admin_web.post(f"/app/admin/subscriptions/{paused['id']}/pause", {})
 
     through("the subscriptions page: one made, then paused (POST /app/admin/subscriptions…)", subscribe_and_pause)
-    through("the calendar page: a feed (POST /app/calendar)", lambda: coordinator_web.post(
-        "/app/calendar", {"party_id": p["SESRIC"]}))
+    through(
+        "the calendar page: a feed (POST /app/calendar)",
+        lambda: coordinator_web.post("/app/calendar", {"party_id": p["SESRIC"]}),
+    )
 
     def refused() -> None:
         auditor_web = WebDoor(url, corpus)
@@ -1075,11 +1550,22 @@ def build_deployment(server: Server, engine: str, first_key: str, system: System
 
     # -- the clock's facts, webhooks and digests: a worker, until everything has happened
     auditor = ApiDoor(url, secrets["auditor"], corpus)
-    worker = subprocess.Popen([*COMMAND, "worker", "--database-url", database_url, "--interval", "1"], cwd=work_dir,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", **worker_env,
-                                   "COMMITMENTS_DIGEST_INTERVAL": "1"})
+    worker = subprocess.Popen(
+        [*COMMAND, "worker", "--database-url", database_url, "--interval", "1"],
+        cwd=work_dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "PYTHONUNBUFFERED": "1",
+            **worker_env,
+            "COMMITMENTS_DIGEST_INTERVAL": "1",
+        },
+    )
     try:
+
         def waiting_for(*what: str) -> list[str]:
             waiting = []
             if "facts" in what:
@@ -1089,16 +1575,21 @@ def build_deployment(server: Server, engine: str, first_key: str, system: System
                     waiting.append("due soon")
                 if auditor.get("/commitments", review_due="true", limit=1)["total"] < 1:
                     waiting.append("review due")
-                if not any(x["status"] == "succeeded" for x in admin.get(
-                        f"/subscriptions/{subscription['id']}/deliveries", limit=200)["items"]):
+                if not any(
+                    x["status"] == "succeeded"
+                    for x in admin.get(f"/subscriptions/{subscription['id']}/deliveries", limit=200)["items"]
+                ):
                     waiting.append("webhook deliveries")
-            if "settled" in what and any(x["status"] == "pending" for x in admin.get(
-                    f"/subscriptions/{subscription['id']}/deliveries", limit=200)["items"]):
+            if "settled" in what and any(
+                x["status"] == "pending"
+                for x in admin.get(f"/subscriptions/{subscription['id']}/deliveries", limit=200)["items"]
+            ):
                 waiting.append("pending webhook deliveries")
             if "digests" in what:
                 for party in ("SESRIC", "OIC"):
-                    if not any(x["status"] in ("sent", "empty", "failed") for x in api.get(
-                            f"/parties/{p[party]}/digests")):
+                    if not any(
+                        x["status"] in ("sent", "empty", "failed") for x in api.get(f"/parties/{p[party]}/digests")
+                    ):
                         waiting.append(f"{party}'s digest")
             return waiting
 
@@ -1110,11 +1601,22 @@ def build_deployment(server: Server, engine: str, first_key: str, system: System
 
         wait("facts")
         # the contacts, once there is something to tell them: each hears once per period
-        api.post(f"/parties/{p['SESRIC']}/contacts", {"name": "د. أمينة الحسيني", "address": "focal.point@sesric.org",
-                                                      "language": "ar", "frequency": "daily"})
-        through("a party's page: a contact (POST /app/parties/{id}/contacts)", lambda: admin_web.post(
-            f"/app/parties/{p['OIC']}/contacts", {"name": "Jean-Baptiste Ndiaye", "address": "jb.ndiaye@oic-oci.org",
-                                                  "language": "fr", "frequency": "weekly"}))
+        api.post(
+            f"/parties/{p['SESRIC']}/contacts",
+            {"name": "د. أمينة الحسيني", "address": "focal.point@sesric.org", "language": "ar", "frequency": "daily"},
+        )
+        through(
+            "a party's page: a contact (POST /app/parties/{id}/contacts)",
+            lambda: admin_web.post(
+                f"/app/parties/{p['OIC']}/contacts",
+                {
+                    "name": "Jean-Baptiste Ndiaye",
+                    "address": "jb.ndiaye@oic-oci.org",
+                    "language": "fr",
+                    "frequency": "weekly",
+                },
+            ),
+        )
         wait("digests", "settled")  # and the last deliveries' outcomes recorded
     finally:
         worker.terminate()

@@ -25,8 +25,13 @@ PATHS: list[list[tuple[str, dict[str, Any]]]] = [
     [("agree", {}), ("stall", {"reason": "no funds"}), ("resume", {})],
     [("agree", {}), ("start", {}), ("suspend", {"decision_reference": "CFM/50/Res.3"}), ("resume", {})],
     [("agree", {}), ("start", {}), ("deliver", {}), ("assess", {"outcome": "fulfilled"})],
-    [("agree", {}), ("deliver", {}), ("reject", {"reason": "incomplete"}), ("deliver", {}),
-     ("assess", {"outcome": "partially_fulfilled"})],
+    [
+        ("agree", {}),
+        ("deliver", {}),
+        ("reject", {"reason": "incomplete"}),
+        ("deliver", {}),
+        ("assess", {"outcome": "partially_fulfilled"}),
+    ],
     [("agree", {}), ("assess", {"outcome": "not_fulfilled"}), ("reopen", {"reason": "new funding"})],
     [("agree", {}), ("revise", {"reason": "extended by the working group"})],
     [("cancel", {"reason": "overtaken by events"})],
@@ -60,49 +65,89 @@ def _act(tracker: Tracker, commitment_id: str, action: str, options: dict[str, A
 def record_history(tracker: Tracker, clock: FrozenClock, commitments: int = 240, meetings: int = 4) -> dict[str, Any]:
     actor = "key_history"
     parties = [
-        tracker.parties.register(actor, TextInput({"en": f"Party {n}", "ar": f"الجهة رقم {n}"}, "en"), f"P{n}",
-                               "agency").id
+        tracker.parties.register(
+            actor, TextInput({"en": f"Party {n}", "ar": f"الجهة رقم {n}"}, "en"), f"P{n}", "agency"
+        ).id
         for n in range(8)
     ]
     meeting_ids = []
     for n in range(meetings):
         starts = date(2022, 7, 18) + timedelta(days=90 * n)
-        meeting_ids.append(tracker.meetings.record(
-            actor, TextInput({"ar": f"الاجتماع رقم {n + 1}", "en": f"Meeting {n + 1}"}, "ar"), "general_meeting",
-            PeriodInput(starts, starts + timedelta(days=2)), VenueInput("Headquarters", "Asia/Riyadh"),
-            series="joint-committee", session_number=n + 1,
-            participants=[ParticipantInput(parties[0], "chair"), ParticipantInput(parties[n + 1], "participant")],
-        ).id)
+        meeting_ids.append(
+            tracker.meetings.record(
+                actor,
+                TextInput({"ar": f"الاجتماع رقم {n + 1}", "en": f"Meeting {n + 1}"}, "ar"),
+                "general_meeting",
+                PeriodInput(starts, starts + timedelta(days=2)),
+                VenueInput("Headquarters", "Asia/Riyadh"),
+                series="joint-committee",
+                session_number=n + 1,
+                participants=[ParticipantInput(parties[0], "chair"), ParticipantInput(parties[n + 1], "participant")],
+            ).id
+        )
     matrix = tracker.agreements.adopt(
-        actor, meeting_ids[0], TextInput({"en": "Matrix of joint activities"}), "action_matrix", parties[:3],
-        rows=[RowInput(TextInput({"en": f"Activity {n}"}), parties[n % 8], [parties[(n + 1) % 8]],
-                       DueInput("relative", amount=n + 1, unit="months")) for n in range(6)],
+        actor,
+        meeting_ids[0],
+        TextInput({"en": "Matrix of joint activities"}),
+        "action_matrix",
+        parties[:3],
+        rows=[
+            RowInput(
+                TextInput({"en": f"Activity {n}"}),
+                parties[n % 8],
+                [parties[(n + 1) % 8]],
+                DueInput("relative", amount=n + 1, unit="months"),
+            )
+            for n in range(6)
+        ],
     )
     follow_up = tracker.commitments.record(
-        actor, TextInput({"ar": "عقد الدورة الثانية"}), parties[0], meeting_ids[0], kind="follow_up_session",
-        due=DueInput("year", "2023"), follow_up_session_number=2, status="agreed")
+        actor,
+        TextInput({"ar": "عقد الدورة الثانية"}),
+        parties[0],
+        meeting_ids[0],
+        kind="follow_up_session",
+        due=DueInput("year", "2023"),
+        follow_up_session_number=2,
+        status="agreed",
+    )
     recorded = [follow_up.id]
     for n in range(commitments):
         clock.advance(hours=1)
         provenance: dict[str, Any] = (
-            {"agreement_id": matrix.id, "row_number": n % 6 + 1} if n % 5 == 0 else {"due": DueInput(
-                ["day", "month", "quarter", "year"][n % 4], ["2024-06-10", "2024-06", "2024-Q2", "2024"][n % 4])}
+            {"agreement_id": matrix.id, "row_number": n % 6 + 1}
+            if n % 5 == 0
+            else {
+                "due": DueInput(
+                    ["day", "month", "quarter", "year"][n % 4], ["2024-06-10", "2024-06", "2024-Q2", "2024"][n % 4]
+                )
+            }
         )
         view = tracker.commitments.record(
-            actor, TextInput({"en": f"Commitment {n}", "ar": f"الالتزام رقم {n}"}, "ar"), parties[n % 8],
-            meeting_ids[0] if n % 5 == 0 else meeting_ids[n % meetings], supporting_party_ids=[parties[(n + 3) % 8]],
+            actor,
+            TextInput({"en": f"Commitment {n}", "ar": f"الالتزام رقم {n}"}, "ar"),
+            parties[n % 8],
+            meeting_ids[0] if n % 5 == 0 else meeting_ids[n % meetings],
+            supporting_party_ids=[parties[(n + 3) % 8]],
             **provenance,
         )
         recorded.append(view.id)
         for action, options in PATHS[n % len(PATHS)]:
             _act(tracker, view.id, action, options)
     # A child row of an aggregate recorded long before: the read model writes it again only then.
-    tracker.agreements.add_row(UUID(matrix.id), actor, RowInput(TextInput({"en": "Activity added later"}), parties[7],
-                                                            [parties[0]]))
+    tracker.agreements.add_row(
+        UUID(matrix.id), actor, RowInput(TextInput({"en": "Activity added later"}), parties[7], [parties[0]])
+    )
     clock.advance(days=200)
     tracker.meetings.hold(meeting_ids[1], actor, PeriodInput(date(2022, 10, 16), date(2022, 10, 18)))
-    successor = tracker.commitments.record(actor, TextInput({"en": "Renewed activity"}), parties[1], meeting_ids[1],
-                                          due=DueInput("year", "2025"), status="agreed")
+    successor = tracker.commitments.record(
+        actor,
+        TextInput({"en": "Renewed activity"}),
+        parties[1],
+        meeting_ids[1],
+        due=DueInput("year", "2025"),
+        status="agreed",
+    )
     tracker.commitments.supersede(recorded[1], actor, successor.id, meeting_ids[1], "renewed at the next session")
     recorded.append(successor.id)
     return {"parties": parties, "meetings": meeting_ids, "commitments": recorded}

@@ -32,11 +32,17 @@ def main(database_url: str, party_id: str, meeting_id: str) -> None:
     services = build(Settings(database_url=database_url, scan_interval=0, dispatch_interval=0))
     stuck = Stuck(services.engine, services.store.recorder)
     stuck.start(at_the_end=True)
-    writer = SqlWriter(services.writing_engine, services.store,
-                       [services.projector, services.outbox, services.audit, stuck])
+    writer = SqlWriter(
+        services.writing_engine, services.store, [services.projector, services.outbox, services.audit, stuck]
+    )
     tracker = Tracker.on(Records(services.store, writer=writer, reader=BatchReader(services.store)))
-    tracker.commitments.record("key_killed", TextInput({"ar": "التزام لن يُحفظ", "en": "Never stored"}, "ar"),
-                               party_id, meeting_id, due=DueInput("year", "2030"))
+    tracker.commitments.record(
+        "key_killed",
+        TextInput({"ar": "التزام لن يُحفظ", "en": "Never stored"}, "ar"),
+        party_id,
+        meeting_id,
+        due=DueInput("year", "2030"),
+    )
 
 
 if __name__ == "__main__":

@@ -8,5 +8,6 @@ from application.tracker import Tracker
 
 
 def tracker_in_memory(clock: Clock, followers: Followers = NoFollowers(), snapshot_interval: int = 0) -> Tracker:
-    return Tracker.on(Records(store := EventStore(snapshot_interval=snapshot_interval), clock,
-                               StoreWriter(store, followers)))
+    return Tracker.on(
+        Records(store := EventStore(snapshot_interval=snapshot_interval), clock, StoreWriter(store, followers))
+    )

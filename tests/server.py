@@ -39,9 +39,22 @@ class Server:
         self.lines: queue.Queue[str] = queue.Queue()
         self.output: list[str] = []
         self.process = subprocess.Popen(
-            [*COMMAND, "serve", "--port", str(self.port), "--database-url", database_url, "--log-level", "warning",
-             "--workers", str(workers)],
-            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                *COMMAND,
+                "serve",
+                "--port",
+                str(self.port),
+                "--database-url",
+                database_url,
+                "--log-level",
+                "warning",
+                "--workers",
+                str(workers),
+            ],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
             env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", **(env or {})},
         )
         threading.Thread(target=self._read, daemon=True).start()

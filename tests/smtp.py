@@ -40,8 +40,14 @@ class Mailbox:
             self.refuse -= 1
             return "451 4.3.0 try again later"
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), list(envelope.mail_options),
-                                      envelope.original_content or envelope.content))
+        self.received.append(
+            Received(
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
+                list(envelope.mail_options),
+                envelope.original_content or envelope.content,
+            )
+        )
         return "250 OK"
 
     @property

@@ -46,8 +46,9 @@ def test_reusing_a_key_for_another_request_is_refused(api: Api, services: Servic
     api.post("/commitments", commitment(world.meeting, world.oic), **{"Idempotency-Key": "k2"})
     events = count_events(services)
     other = commitment(world.meeting, world.un)
-    assert_problem(api.post("/commitments", other, **{"Idempotency-Key": "k2"}), 422, "idempotency-key-reused",
-                   "Idempotency-Key")
+    assert_problem(
+        api.post("/commitments", other, **{"Idempotency-Key": "k2"}), 422, "idempotency-key-reused", "Idempotency-Key"
+    )
     assert count_events(services) == events
 
 
@@ -81,8 +82,12 @@ def test_without_a_key_two_posts_create_two_commitments(api: Api) -> None:
 
 def test_a_malformed_idempotency_key_is_a_400(api: Api) -> None:
     world = build_world(api)
-    assert_problem(api.post("/commitments", commitment(world.meeting, world.oic), **{"Idempotency-Key": "x" * 300}),
-                   400, "malformed-header", "Idempotency-Key")
+    assert_problem(
+        api.post("/commitments", commitment(world.meeting, world.oic), **{"Idempotency-Key": "x" * 300}),
+        400,
+        "malformed-header",
+        "Idempotency-Key",
+    )
 
 
 def test_the_etag_is_the_version_and_changes_with_every_event(api: Api) -> None:
@@ -107,8 +112,12 @@ def test_a_stale_if_match_is_a_412_and_changes_nothing(api: Api, services: Servi
 
 def test_a_malformed_if_match_is_a_400(api: Api) -> None:
     world = build_world(api)
-    assert_problem(api.post(f"/commitments/{world.commitment}/start", **{"If-Match": "yesterday"}), 400,
-                   "malformed-header", "If-Match")
+    assert_problem(
+        api.post(f"/commitments/{world.commitment}/start", **{"If-Match": "yesterday"}),
+        400,
+        "malformed-header",
+        "If-Match",
+    )
 
 
 def test_if_match_star_or_weak_etags_are_understood(api: Api) -> None:
@@ -119,8 +128,15 @@ def test_if_match_star_or_weak_etags_are_understood(api: Api) -> None:
 
 def test_if_match_applies_to_meetings_and_agreements_too(api: Api) -> None:
     world = build_world(api)
-    assert_problem(api.post(f"/meetings/{world.meeting}/held", {"starts_on": "2022-07-18", "ends_on": "2022-07-20"},
-                            **{"If-Match": '"7"'}), 412, "stale-version")
+    assert_problem(
+        api.post(
+            f"/meetings/{world.meeting}/held",
+            {"starts_on": "2022-07-18", "ends_on": "2022-07-20"},
+            **{"If-Match": '"7"'},
+        ),
+        412,
+        "stale-version",
+    )
 
 
 def test_a_lost_race_is_a_409_and_the_winner_is_kept(api: Api, services: Services, clock: FrozenClock) -> None:

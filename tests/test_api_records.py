@@ -21,39 +21,76 @@ def test_arabic_text_is_stored_in_nfc(api: Api) -> None:
     world = build_world(api)
     decomposed = unicodedata.normalize("NFD", "إنشاء")  # alef with hamza below, decomposed
     assert decomposed != unicodedata.normalize("NFC", decomposed)
-    created = api.created("/commitments", commitment(world.meeting, world.oic,
-                                                     text={"texts": {"ar": decomposed}}))
+    created = api.created("/commitments", commitment(world.meeting, world.oic, text={"texts": {"ar": decomposed}}))
     assert created["text"]["texts"]["ar"] == unicodedata.normalize("NFC", decomposed)
 
 
 def test_the_matrix_and_follow_up_of_the_geneva_meeting_are_recorded(api: Api, clock: FrozenClock) -> None:
     world = build_world(api)
     api.post(f"/meetings/{world.meeting}/held", {"starts_on": "2022-07-18", "ends_on": "2022-07-20"})
-    matrix = api.created("/agreements", {
-        "meeting_id": world.meeting, "kind": "action_matrix", "adopted_by": [world.un, world.oic],
-        "title": {"texts": {"ar": "مصفوفة الأنشطة المشتركة", "en": "Matrix of joint activities"}, "authentic": "ar"},
-        "rows": [{"activity": {"texts": {"en": "Statistical capacity building"}}, "lead_party_id": world.sesric,
-                  "partner_party_ids": [world.un], "timeframe": {"precision": "relative", "amount": 2,
-                                                                  "unit": "years"}}],
-    })
+    matrix = api.created(
+        "/agreements",
+        {
+            "meeting_id": world.meeting,
+            "kind": "action_matrix",
+            "adopted_by": [world.un, world.oic],
+            "title": {
+                "texts": {"ar": "مصفوفة الأنشطة المشتركة", "en": "Matrix of joint activities"},
+                "authentic": "ar",
+            },
+            "rows": [
+                {
+                    "activity": {"texts": {"en": "Statistical capacity building"}},
+                    "lead_party_id": world.sesric,
+                    "partner_party_ids": [world.un],
+                    "timeframe": {"precision": "relative", "amount": 2, "unit": "years"},
+                }
+            ],
+        },
+    )
     assert matrix["rows"][0]["number"] == 1
-    row_commitment = api.created("/commitments", {
-        "text": {"texts": {"en": "Statistical capacity building"}}, "lead_party_id": world.sesric,
-        "meeting_id": world.meeting, "agreement_id": matrix["id"], "row_number": 1, "status": "agreed"})
+    row_commitment = api.created(
+        "/commitments",
+        {
+            "text": {"texts": {"en": "Statistical capacity building"}},
+            "lead_party_id": world.sesric,
+            "meeting_id": world.meeting,
+            "agreement_id": matrix["id"],
+            "row_number": 1,
+            "status": "agreed",
+        },
+    )
     assert row_commitment["due_at"] == "2024-07-20T22:00:00Z"  # two years after 20 July 2022, Geneva time
-    follow_up = api.created("/commitments", commitment(
-        world.meeting, world.iofs, kind="follow_up_session",
-        text={"texts": {"ar": "عقد الدورة السادسة عشرة في مقر المنظمة الإسلامية للأمن الغذائي في أستانا",
-                        "en": "Hold the 16th session at the IOFS headquarters in Astana"}, "authentic": "ar"},
-        quote={"texts": {"ar": SESSION_QUOTE}}, due={"precision": "year", "value": "2024", "time_zone": "Asia/Almaty"},
-        follow_up={"session_number": 16}))
+    follow_up = api.created(
+        "/commitments",
+        commitment(
+            world.meeting,
+            world.iofs,
+            kind="follow_up_session",
+            text={
+                "texts": {
+                    "ar": "عقد الدورة السادسة عشرة في مقر المنظمة الإسلامية للأمن الغذائي في أستانا",
+                    "en": "Hold the 16th session at the IOFS headquarters in Astana",
+                },
+                "authentic": "ar",
+            },
+            quote={"texts": {"ar": SESSION_QUOTE}},
+            due={"precision": "year", "value": "2024", "time_zone": "Asia/Almaty"},
+            follow_up={"session_number": 16},
+        ),
+    )
     assert follow_up["follow_up"] == {"series": "un-oic-general-meeting", "session_number": 16, "generated": False}
 
     clock.set(clock.now.replace(year=2024, month=9, day=10))
-    sixteenth = api.created("/meetings", meeting([world.un, world.oic], session_number=16,
-                                                 scheduled={"starts_on": "2024-09-02", "ends_on": "2024-09-04"},
-                                                 venue={"name": "IOFS headquarters", "city": "Astana",
-                                                        "time_zone": "Asia/Almaty"}))
+    sixteenth = api.created(
+        "/meetings",
+        meeting(
+            [world.un, world.oic],
+            session_number=16,
+            scheduled={"starts_on": "2024-09-02", "ends_on": "2024-09-04"},
+            venue={"name": "IOFS headquarters", "city": "Astana", "time_zone": "Asia/Almaty"},
+        ),
+    )
     held = api.post(f"/meetings/{sixteenth['id']}/held", {"starts_on": "2024-09-02", "ends_on": "2024-09-04"})
     assert held.status_code == 200, held.text
     fulfilled = api.get(f"/commitments/{follow_up['id']}").json()
@@ -64,9 +101,16 @@ def test_the_matrix_and_follow_up_of_the_geneva_meeting_are_recorded(api: Api, c
 
 def test_a_follow_up_is_not_fulfilled_by_another_session(api: Api, clock: FrozenClock) -> None:
     world = build_world(api)
-    follow_up = api.created("/commitments", commitment(
-        world.meeting, world.iofs, kind="follow_up_session", due={"precision": "year", "value": "2024"},
-        follow_up={"session_number": 16}))
+    follow_up = api.created(
+        "/commitments",
+        commitment(
+            world.meeting,
+            world.iofs,
+            kind="follow_up_session",
+            due={"precision": "year", "value": "2024"},
+            follow_up={"session_number": 16},
+        ),
+    )
     # the meeting where it was promised is recorded as held afterwards: not the 16th session
     api.post(f"/meetings/{world.meeting}/held", {"starts_on": "2022-07-18", "ends_on": "2022-07-20"})
     other = api.created("/meetings", meeting([world.un], series="un-oic-working-group", session_number=16))
@@ -152,8 +196,12 @@ def test_the_history_is_paged_and_names_each_reason(api: Api) -> None:
     rest = api.get(f"/commitments/{cid}/history", limit=10, cursor=first["next_cursor"]).json()
     assert [e["version"] for e in rest["events"]] == [4, 5, 6, 7]
     assert rest["next_cursor"] is None
-    assert [e["reason"] for e in rest["events"]] == ["budget found", "after: budget found", "host changed",
-                                                     "after: host changed"]
+    assert [e["reason"] for e in rest["events"]] == [
+        "budget found",
+        "after: budget found",
+        "host changed",
+        "after: host changed",
+    ]
 
 
 def test_a_party_and_a_meeting_show_the_merged_history_of_what_they_touch(api: Api, clock: FrozenClock) -> None:
@@ -164,7 +212,10 @@ def test_a_party_and_a_meeting_show_the_merged_history_of_what_they_touch(api: A
     api.created("/commitments", commitment(other_meeting["id"], world.iofs))
     sesric = api.get(f"/parties/{world.sesric}/timeline").json()
     assert [(e["aggregate_type"], e["type"]) for e in sesric["events"]] == [
-        ("Party", "Registered"), ("Commitment", "Recorded"), ("Commitment", "Started")]
+        ("Party", "Registered"),
+        ("Commitment", "Recorded"),
+        ("Commitment", "Started"),
+    ]
     geneva = api.get(f"/meetings/{world.meeting}/timeline", limit=2).json()
     assert geneva["total"] == 3
     assert [e["type"] for e in geneva["events"]] == ["Scheduled", "Recorded"]
@@ -178,8 +229,9 @@ def test_a_party_with_only_a_name_is_identified_by_it_as_searches_fold_it(api: A
     """A ministry named only in Arabic has no acronym: it is the party of that name, written with or
     without hamza or diacritics, found by that name wherever an acronym would find a party."""
     world = build_world(api)
-    ministry = api.created("/parties", {"names": {"texts": {"ar": "وزارة الخارجية المصرية"}},
-                                        "kind": "ministry", "parent_id": None})
+    ministry = api.created(
+        "/parties", {"names": {"texts": {"ar": "وزارة الخارجية المصرية"}}, "kind": "ministry", "parent_id": None}
+    )
     assert ministry["acronym"] is None and ministry["label"] == "وزارة الخارجية المصرية"
     again = api.post("/parties", {"names": {"texts": {"ar": "وزاره الخارجيه المصريه"}}, "kind": "ministry"})
     assert again.status_code == 409 and again.json()["field"] == "names"
@@ -192,8 +244,9 @@ def test_a_party_with_only_a_name_is_identified_by_it_as_searches_fold_it(api: A
 
 def test_a_venue_may_be_only_a_city(api: Api) -> None:
     world = build_world(api)
-    cairo = api.created("/meetings", meeting([world.un], venue={"city": "القاهرة", "time_zone": "Africa/Cairo"},
-                                             session_number=16))
+    cairo = api.created(
+        "/meetings", meeting([world.un], venue={"city": "القاهرة", "time_zone": "Africa/Cairo"}, session_number=16)
+    )
     assert cairo["venue"] == {"name": None, "city": "القاهرة", "country": None, "time_zone": "Africa/Cairo"}
     nowhere = api.post("/meetings", meeting([world.un], venue={"time_zone": "Africa/Cairo"}, session_number=17))
     assert nowhere.status_code == 422 and nowhere.json()["field"] == "venue.name"

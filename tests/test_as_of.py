@@ -43,8 +43,9 @@ def history(services: Services, clock: FrozenClock) -> dict[str, Any]:
     return recorded
 
 
-def test_the_portfolio_as_of_any_instant_matches_a_replay(api: Api, services: Services,
-                                                          history: dict[str, Any]) -> None:
+def test_the_portfolio_as_of_any_instant_matches_a_replay(
+    api: Api, services: Services, history: dict[str, Any]
+) -> None:
     span = history["end"] - history["start"]
     for fraction in (0.0, 0.1, 0.35, 0.6, 0.99, 1.0):
         at = history["start"] + span * fraction
@@ -59,8 +60,9 @@ def test_the_portfolio_as_of_any_instant_matches_a_replay(api: Api, services: Se
         assert set(in_progress) == {i for i, state in expected.items() if state[0] == "in_progress"}
 
 
-def test_one_commitment_as_of_an_instant_is_exactly_as_it_stood(api: Api, services: Services,
-                                                               history: dict[str, Any]) -> None:
+def test_one_commitment_as_of_an_instant_is_exactly_as_it_stood(
+    api: Api, services: Services, history: dict[str, Any]
+) -> None:
     for commitment_id in history["commitments"][::7]:
         events = list(services.store.events.get(UUID(commitment_id)))
         for event in events:
@@ -68,7 +70,10 @@ def test_one_commitment_as_of_an_instant_is_exactly_as_it_stood(api: Api, servic
             shown = api.get(f"/commitments/{commitment_id}", as_of=at.isoformat()).json()
             expected = replayed(services, commitment_id, at)
             assert (shown["status"], shown["version"], shown["due_at"]) == (
-                expected.status.value, expected.version, expected.due_at.isoformat().replace("+00:00", "Z"))
+                expected.status.value,
+                expected.version,
+                expected.due_at.isoformat().replace("+00:00", "Z"),
+            )
 
 
 def test_before_a_commitment_was_recorded_it_did_not_exist(api: Api, history: dict[str, Any]) -> None:
@@ -93,20 +98,28 @@ def test_a_late_entry_shows_both_times_and_counts_on_the_effective_axis(api: Api
     clock.set(datetime(2024, 6, 1, 9, tzinfo=clock.now.tzinfo))
     api.post(f"/commitments/{world.commitment}/start")
     clock.set(datetime(2024, 7, 1, 9, tzinfo=clock.now.tzinfo))  # recorded on 1 July ...
-    api.post(f"/commitments/{world.commitment}/deliver",
-             {"evidence": [{"title": "Workshop report"}], "delivered_on": "2024-06-10"})  # ... done on 10 June
+    api.post(
+        f"/commitments/{world.commitment}/deliver",
+        {"evidence": [{"title": "Workshop report"}], "delivered_on": "2024-06-10"},
+    )  # ... done on 10 June
     events = api.get(f"/commitments/{world.commitment}/history").json()["events"]
     delivered = [e for e in events if e["type"] == "Delivered"][0]
     assert (delivered["recorded_at"], delivered["effective_on"], delivered["late"]) == (
-        "2024-07-01T09:00:00Z", "2024-06-10", True)
+        "2024-07-01T09:00:00Z",
+        "2024-06-10",
+        True,
+    )
     assert not [e for e in events if e["type"] == "Started"][0]["late"]
     june_15 = "2024-06-15T12:00:00Z"
     assert api.get(f"/commitments/{world.commitment}", as_of=june_15).json()["status"] == "in_progress"
     assert api.get(f"/commitments/{world.commitment}", as_of=june_15, axis="effective").json()["status"] == "delivered"
-    assert api.get(f"/commitments/{world.commitment}", as_of="2024-06-05", axis="effective").json()[
-        "status"] == "in_progress"
-    assert_problem(api.get(f"/commitments/{world.commitment}", as_of=june_15, axis="sideways"), 422, "invalid-value",
-                   "axis")
+    assert (
+        api.get(f"/commitments/{world.commitment}", as_of="2024-06-05", axis="effective").json()["status"]
+        == "in_progress"
+    )
+    assert_problem(
+        api.get(f"/commitments/{world.commitment}", as_of=june_15, axis="sideways"), 422, "invalid-value", "axis"
+    )
 
 
 def test_a_meeting_recorded_as_held_late_is_visible_as_late(api: Api, clock: Any) -> None:
@@ -124,8 +137,10 @@ def test_the_portfolio_on_the_effective_axis_counts_facts_recorded_late(api: Api
 
     world = build_world(api)
     clock.set(datetime(2024, 7, 1, 9, tzinfo=clock.now.tzinfo))
-    api.post(f"/commitments/{world.commitment}/deliver",
-             {"evidence": [{"title": "Workshop report"}], "delivered_on": "2024-06-10"})
+    api.post(
+        f"/commitments/{world.commitment}/deliver",
+        {"evidence": [{"title": "Workshop report"}], "delivered_on": "2024-06-10"},
+    )
     june_15 = "2024-06-15T12:00:00Z"
     assert listed(api, as_of=june_15, status="delivered") == {}
     assert set(listed(api, as_of=june_15, status="delivered", axis="effective")) == {world.commitment}
@@ -135,11 +150,13 @@ def test_the_portfolio_on_the_effective_axis_counts_facts_recorded_late(api: Api
 
 def test_without_late_facts_both_axes_agree(api: Api, services: Services, history: dict[str, Any]) -> None:
     at = (history["start"] + (history["end"] - history["start"]) * 0.5).isoformat()
-    on_time = {i for i in history["commitments"]
-               if not any(e.late for e in services.tracker.histories.events(Commitment, i))}
+    on_time = {
+        i for i in history["commitments"] if not any(e.late for e in services.tracker.histories.events(Commitment, i))
+    }
     assert len(on_time) > 10  # and some were recorded late: the follow-up fulfilled months after its session
     assert on_time != set(history["commitments"])
     recorded = {i: (c["status"], c["version"]) for i, c in listed(api, as_of=at).items() if i in on_time}
-    effective = {i: (c["status"], c["version"]) for i, c in listed(api, as_of=at, axis="effective").items()
-                 if i in on_time}
+    effective = {
+        i: (c["status"], c["version"]) for i, c in listed(api, as_of=at, axis="effective").items() if i in on_time
+    }
     assert effective == recorded

@@ -15,8 +15,15 @@ UTC = UTC
 
 def test_a_meeting_held_later_is_scheduled_as_of_before(api: Api, clock: FrozenClock, world: World) -> None:
     clock.set(datetime(2024, 5, 1, 9, tzinfo=UTC))
-    future = api.created("/meetings", meeting([world.un], series="un-oic-general-meeting", session_number=16,
-                                             scheduled={"starts_on": "2024-07-01", "ends_on": "2024-07-03"}))
+    future = api.created(
+        "/meetings",
+        meeting(
+            [world.un],
+            series="un-oic-general-meeting",
+            session_number=16,
+            scheduled={"starts_on": "2024-07-01", "ends_on": "2024-07-03"},
+        ),
+    )
     clock.set(datetime(2025, 1, 10, 9, tzinfo=UTC))
     api.post(f"/meetings/{future['id']}/held", {"starts_on": "2024-07-01", "ends_on": "2024-07-03"})
     assert api.get(f"/meetings/{future['id']}", as_of="2024-06-01").json()["status"] == "scheduled"
@@ -47,13 +54,21 @@ def test_a_party_is_as_of_its_registration_and_always_on_the_effective_axis(api:
 
 
 def test_an_agreement_shows_the_rows_it_had_then(api: Api, clock: FrozenClock, world: World) -> None:
-    matrix = api.created("/agreements", {
-        "meeting_id": world.meeting, "kind": "action_matrix", "adopted_by": [world.un, world.oic],
-        "title": {"texts": {"ar": "مصفوفة الأنشطة المشتركة"}},
-        "rows": [{"activity": {"texts": {"ar": "برنامج بناء القدرات الإحصائية"}}, "lead_party_id": world.sesric}]})
+    matrix = api.created(
+        "/agreements",
+        {
+            "meeting_id": world.meeting,
+            "kind": "action_matrix",
+            "adopted_by": [world.un, world.oic],
+            "title": {"texts": {"ar": "مصفوفة الأنشطة المشتركة"}},
+            "rows": [{"activity": {"texts": {"ar": "برنامج بناء القدرات الإحصائية"}}, "lead_party_id": world.sesric}],
+        },
+    )
     clock.set(datetime(2023, 3, 1, 9, tzinfo=UTC))
-    api.post(f"/agreements/{matrix['id']}/rows", {"activity": {"texts": {"ar": "ورشة عمل حول الأمن الغذائي"}},
-                                                  "lead_party_id": world.iofs})
+    api.post(
+        f"/agreements/{matrix['id']}/rows",
+        {"activity": {"texts": {"ar": "ورشة عمل حول الأمن الغذائي"}}, "lead_party_id": world.iofs},
+    )
     assert len(api.get(f"/agreements/{matrix['id']}", as_of="2022-12-01").json()["rows"]) == 1
     assert len(api.get(f"/agreements/{matrix['id']}").json()["rows"]) == 2
     # Words of the row added later find the agreement today, not as it stood before.
@@ -63,8 +78,20 @@ def test_an_agreement_shows_the_rows_it_had_then(api: Api, clock: FrozenClock, w
     assert api.get("/agreements", as_of="2022-12-01", axis="effective").json()["total"] == 1
 
 
-@pytest.mark.parametrize("path", ["/meetings/{m}", "/parties", "/agreements", "/commitments/{c}", "/commitments",
-                                  "/search?q=oic", "/audit/head", "/health", "/commitments/{c}/history"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/meetings/{m}",
+        "/parties",
+        "/agreements",
+        "/commitments/{c}",
+        "/commitments",
+        "/search?q=oic",
+        "/audit/head",
+        "/health",
+        "/commitments/{c}/history",
+    ],
+)
 def test_an_unknown_query_parameter_is_refused_by_name(api: Api, world: World, path: str) -> None:
     url = path.format(m=world.meeting, c=world.commitment)
     response = api.client.get(url, params={"asof": "2023-01-01"}, headers=api.headers())

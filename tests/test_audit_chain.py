@@ -45,7 +45,8 @@ def tamper(services: Services, aggregate_id: str, version: int, change: Any) -> 
     with services.engine.begin() as connection:
         changed = connection.execute(
             text(f"UPDATE {table} SET state = :state WHERE {condition} AND originator_version = :v"),
-            {"state": change(state), "id": stored_id, "v": version}).rowcount
+            {"state": change(state), "id": stored_id, "v": version},
+        ).rowcount
     assert changed == 1
     return position
 
@@ -54,7 +55,7 @@ def test_a_link_is_the_hash_of_the_documented_json_array() -> None:
     """The offline verifier recomputes links with json.dumps; the service writes the same bytes faster."""
     for previous, position, originator, version, topic, state in [
         (GENESIS, 1, "6f1c0d3e-0000-4000-8000-000000000001", 1, "domain.party:Party.Registered", b'{"a":1}'),
-        ("ab" * 32, 2**40, "x\"y\\z", 12, "domain.commitment:Commitment.Noted\u00e9\u062a", "تنفيذ".encode()),
+        ("ab" * 32, 2**40, 'x"y\\z', 12, "domain.commitment:Commitment.Noted\u00e9\u062a", "تنفيذ".encode()),
     ]:
         material = [previous, position, originator, version, topic, base64.b64encode(state).decode("ascii")]
         expected = hashlib.sha256(json.dumps(material, separators=(",", ":")).encode("utf-8")).hexdigest()
@@ -72,8 +73,7 @@ def test_an_untouched_record_verifies(api: Api, services: Services) -> None:
 def test_an_event_altered_in_the_database_is_found(api: Api, services: Services) -> None:
     world = build_world(api)
     api.post(f"/commitments/{world.commitment}/start")
-    position = tamper(services, world.commitment, 1,
-                      lambda state: state.replace("تنفيذ".encode(), "إلغاء".encode()))
+    position = tamper(services, world.commitment, 1, lambda state: state.replace("تنفيذ".encode(), "إلغاء".encode()))
     result = api.get("/audit/verify").json()
     assert result["intact"] is False
     assert result["first_broken_position"] == position
@@ -86,8 +86,12 @@ def test_an_event_deleted_from_the_database_is_found(api: Api, services: Service
     position, _ = stored_event(services, world.commitment, 2)
     condition, stored_id = where_event(services, world.commitment)
     with services.engine.begin() as connection:
-        deleted = connection.execute(text(f"DELETE FROM {services.store.recorder.events_table_name} "
-                                          f"WHERE {condition} AND originator_version = 2"), {"id": stored_id}).rowcount
+        deleted = connection.execute(
+            text(
+                f"DELETE FROM {services.store.recorder.events_table_name} WHERE {condition} AND originator_version = 2"
+            ),
+            {"id": stored_id},
+        ).rowcount
     assert deleted == 1
     result = services.audit.verify()
     assert not result.intact
@@ -120,8 +124,12 @@ def rewritten(bundle: Path, lines: list[str]) -> Path:
 
 def run_verifier(bundle: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # -I: isolated mode, nothing from the project or its environment is importable beyond the standard library
-    return subprocess.run([sys.executable, "-I", str(bundle / "verify.py"), str(bundle), *args],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-I", str(bundle / "verify.py"), str(bundle), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_an_exported_bundle_verifies_offline_with_the_standard_library(
@@ -164,8 +172,12 @@ def test_the_export_endpoint_gives_a_zip_for_auditors(api: Api) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-    assert sorted(names) == ["audit-bundle/README.txt", "audit-bundle/events.jsonl", "audit-bundle/head.json",
-                             "audit-bundle/verify.py"]
+    assert sorted(names) == [
+        "audit-bundle/README.txt",
+        "audit-bundle/events.jsonl",
+        "audit-bundle/head.json",
+        "audit-bundle/verify.py",
+    ]
 
 
 def test_an_edited_decoded_copy_in_a_bundle_is_not_intact(api: Api, services: Services, tmp_path: Path) -> None:
@@ -173,8 +185,9 @@ def test_an_edited_decoded_copy_in_a_bundle_is_not_intact(api: Api, services: Se
     world = build_world(api)
     audit_export.write_directory(services.audit, tmp_path)
     lines = (tmp_path / "events.jsonl").read_text(encoding="utf-8").splitlines()
-    number, line = next((n, json.loads(text)) for n, text in enumerate(lines)
-                        if json.loads(text)["originator_id"] == world.commitment)
+    number, line = next(
+        (n, json.loads(text)) for n, text in enumerate(lines) if json.loads(text)["originator_id"] == world.commitment
+    )
     assert line["event"]["type"] == "Recorded"
     assert line["event"]["text"]["texts"]["ar"] == "تنفيذ مصفوفة الأنشطة المشتركة"
     assert line["event"]["lead_party_id"] == world.sesric
@@ -186,8 +199,9 @@ def test_an_edited_decoded_copy_in_a_bundle_is_not_intact(api: Api, services: Se
     assert f"decoded copy of the event at position {line['position']}" in broken.stdout
 
 
-def test_a_broken_chain_is_noticed_without_anyone_asking(api: Api, services: Services, clock: Any,
-                                                          receiver: Receiver) -> None:
+def test_a_broken_chain_is_noticed_without_anyone_asking(
+    api: Api, services: Services, clock: Any, receiver: Receiver
+) -> None:
     world = build_world(api)
     subscription = api.post("/subscriptions", {"url": receiver.url, "kinds": ["operations"]}, role=Role.ADMIN)
     assert subscription.status_code == 201, subscription.text
@@ -226,7 +240,8 @@ def test_a_break_an_auditor_finds_is_recorded_too(api: Api, services: Services) 
 
 
 def test_after_an_altered_event_is_found_every_view_of_its_record_says_so_and_agrees_with_its_history(
-        api: Api, services: Services, clock: Any) -> None:
+    api: Api, services: Services, clock: Any
+) -> None:
     from tests.test_web_pages import visitor_of
 
     world = build_world(api)
@@ -237,15 +252,20 @@ def test_after_an_altered_event_is_found_every_view_of_its_record_says_so_and_ag
     assert shown["integrity"] is None  # not found yet: reads never walk the chain
     services.audit_watch.tick()
     clock.advance(seconds=1)
-    wait_for(lambda: api.get(f"/commitments/{world.commitment}").json()["integrity"] is not None, 5,
-             "the break to be seen by reads")
+    wait_for(
+        lambda: api.get(f"/commitments/{world.commitment}").json()["integrity"] is not None,
+        5,
+        "the break to be seen by reads",
+    )
     now = api.get(f"/commitments/{world.commitment}").json()
     assert now["integrity"]["first_broken_position"] == position and now["integrity"]["intact"] is False
     history = api.get(f"/commitments/{world.commitment}/history").json()
     assert history["integrity"]["first_broken_position"] == position
     assert now["text"]["texts"]["ar"] == history["events"][0]["payload"]["text"]["texts"]["ar"]  # they agree
-    for view in (api.get(f"/commitments/{world.commitment}", version=1).json(),
-                 api.get(f"/commitments/{world.commitment}", as_of="2030-01-01").json()):
+    for view in (
+        api.get(f"/commitments/{world.commitment}", version=1).json(),
+        api.get(f"/commitments/{world.commitment}", as_of="2030-01-01").json(),
+    ):
         assert view["integrity"]["first_broken_position"] == position
     listed = api.get("/commitments").json()["items"]
     assert [c["integrity"] is not None for c in listed] == [True]

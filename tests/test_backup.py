@@ -50,16 +50,20 @@ def answers(api: Api, world) -> dict[str, object]:  # type: ignore[no-untyped-de
     }
 
 
-def test_a_backup_moves_the_record_to_postgresql_and_back_unchanged(empty_schema: dict[str, str], tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch,
-                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_backup_moves_the_record_to_postgresql_and_back_unchanged(
+    empty_schema: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("COMMITMENTS_BACKUP_PASSPHRASE", PASSPHRASE)
-    with scratch_database("sqlite", "test", copy_of=empty_schema["sqlite"]) as first, \
-            scratch_database("postgresql", "test", copy_of=empty_schema["postgresql"]) as second, \
-            scratch_database("sqlite", "test") as third:
+    with (
+        scratch_database("sqlite", "test", copy_of=empty_schema["sqlite"]) as first,
+        scratch_database("postgresql", "test", copy_of=empty_schema["postgresql"]) as second,
+        scratch_database("sqlite", "test") as third,
+    ):
         with build(settings_for_tests(first)) as services, api_of(services) as api:
             world = build_world(api)
-            api.created("/commitments", commitment(world.meeting, world.iofs, due={"precision": "year", "value": "2024"}))
+            api.created(
+                "/commitments", commitment(world.meeting, world.iofs, due={"precision": "year", "value": "2024"})
+            )
             api.post(f"/commitments/{world.commitment}/progress", {"percent": 40, "evidence": [{"title": "Workshop"}]})
             api.post("/subscriptions", {"url": "http://127.0.0.1:9/hooks", "kinds": ["overdue"]}, role=Role.ADMIN)
             before = answers(api, world)
@@ -69,8 +73,20 @@ def test_a_backup_moves_the_record_to_postgresql_and_back_unchanged(empty_schema
             trusted = public_key(source, tmp_path / f"{n}.pub", capsys)
             assert main(["backup", "--database-url", source, "--output", str(tmp_path / f"{n}.backup")]) == 0
             assert PASSPHRASE.encode() not in (tmp_path / f"{n}.backup").read_bytes()
-            assert main(["restore", "--database-url", target, "--input", str(tmp_path / f"{n}.backup"),
-                         "--trust-key", str(trusted)]) == 0
+            assert (
+                main(
+                    [
+                        "restore",
+                        "--database-url",
+                        target,
+                        "--input",
+                        str(tmp_path / f"{n}.backup"),
+                        "--trust-key",
+                        str(trusted),
+                    ]
+                )
+                == 0
+            )
             with build(settings_for_tests(target)) as restored, api_of(restored) as restored_api:
                 assert answers(restored_api, world) == before, target.split(":")[0]
                 assert restored.keys.authenticate(key) is not None  # the keys came along
@@ -79,11 +95,13 @@ def test_a_backup_moves_the_record_to_postgresql_and_back_unchanged(empty_schema
 
 
 def test_a_backup_opens_only_with_its_passphrase_and_only_into_an_empty_database(
-        empty_schema: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    empty_schema: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     file = tmp_path / "record.backup"
-    with scratch_database("sqlite", "test", copy_of=empty_schema["sqlite"]) as source, \
-            scratch_database("sqlite", "test", copy_of=empty_schema["sqlite"]) as target:
+    with (
+        scratch_database("sqlite", "test", copy_of=empty_schema["sqlite"]) as source,
+        scratch_database("sqlite", "test", copy_of=empty_schema["sqlite"]) as target,
+    ):
         with build(settings_for_tests(source)) as services, api_of(services) as api:
             build_world(api)
         monkeypatch.setenv("COMMITMENTS_BACKUP_PASSPHRASE", PASSPHRASE)
@@ -96,7 +114,9 @@ def test_a_backup_opens_only_with_its_passphrase_and_only_into_an_empty_database
         altered = bytearray(file.read_bytes())
         altered[-40] ^= 1
         (tmp_path / "altered.backup").write_bytes(bytes(altered))
-        assert main(["restore", "--database-url", target, "--input", str(tmp_path / "altered.backup"), *unverified]) == 2
+        assert (
+            main(["restore", "--database-url", target, "--input", str(tmp_path / "altered.backup"), *unverified]) == 2
+        )
         (tmp_path / "cut.backup").write_bytes(file.read_bytes()[:-60])
         assert main(["restore", "--database-url", target, "--input", str(tmp_path / "cut.backup"), *unverified]) == 2
         with build(settings_for_tests(target)) as empty:
@@ -106,8 +126,9 @@ def test_a_backup_opens_only_with_its_passphrase_and_only_into_an_empty_database
         key = tmp_path / "backup.key"
         key.write_bytes(bytes(range(32)))
         assert main(["backup", "--database-url", source, "--output", str(file), "--key-file", str(key)]) == 0
-        assert main(["restore", "--database-url", target, "--input", str(file), "--key-file", str(key),
-                     *unverified]) == 0
+        assert (
+            main(["restore", "--database-url", target, "--input", str(file), "--key-file", str(key), *unverified]) == 0
+        )
 
 
 def backup_lines(file: Path) -> list[dict]:  # type: ignore[type-arg]
@@ -118,8 +139,15 @@ def backup_lines(file: Path) -> list[dict]:  # type: ignore[type-arg]
 def sealed(lines: Sequence[dict[str, Any] | bytes], file: Path) -> Path:
     """The lines (records, or bytes as they are) sealed as a backup is."""
     with file.open("wb") as out:
-        sealing.seal([line if isinstance(line, bytes) else (json.dumps(line, ensure_ascii=False) + "\n").encode()
-                      for line in lines], out, PASSPHRASE.encode(), False)
+        sealing.seal(
+            [
+                line if isinstance(line, bytes) else (json.dumps(line, ensure_ascii=False) + "\n").encode()
+                for line in lines
+            ],
+            out,
+            PASSPHRASE.encode(),
+            False,
+        )
     return file
 
 
@@ -127,24 +155,31 @@ def forged(lines: list[dict], signer: Ed25519PrivateKey) -> list[dict]:  # type:
     """The backup with its first commitment's words changed, the chain recomputed and the head signed."""
     events = [line for line in lines if line["kind"] == "event"]
     target = next(e for e in events if "مصفوفة" in base64.b64decode(e["state"]).decode())
-    target["state"] = base64.b64encode(base64.b64decode(target["state"]).decode().replace(
-        "مصفوفة", "مسودة").encode()).decode()
+    target["state"] = base64.b64encode(
+        base64.b64decode(target["state"]).decode().replace("مصفوفة", "مسودة").encode()
+    ).decode()
     link = GENESIS
     for event in events:
         link = chain_link(link, event["n"], event["id"], event["v"], event["topic"], base64.b64decode(event["state"]))
     head = lines[0]["head"]
-    head.update(link=link, public_key=public_key_text(signer.public_key()),
-                signature=base64.b64encode(signer.sign(head_message(head["position"], link))).decode())
+    head.update(
+        link=link,
+        public_key=public_key_text(signer.public_key()),
+        signature=base64.b64encode(signer.sign(head_message(head["position"], link))).decode(),
+    )
     return lines
 
 
 @pytest.fixture
-def made(empty_schema: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-         capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+def made(
+    empty_schema: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):  # type: ignore[no-untyped-def]
     """A deployment's backup, its public key as saved beside it, and an empty database to restore into."""
     monkeypatch.setenv("COMMITMENTS_BACKUP_PASSPHRASE", PASSPHRASE)
-    with scratch_database("sqlite", "test", copy_of=empty_schema["sqlite"]) as source, \
-            scratch_database("postgresql", "test", copy_of=empty_schema["postgresql"]) as target:
+    with (
+        scratch_database("sqlite", "test", copy_of=empty_schema["sqlite"]) as source,
+        scratch_database("postgresql", "test", copy_of=empty_schema["postgresql"]) as target,
+    ):
         with build(settings_for_tests(source)) as services, api_of(services) as api:
             build_world(api)
         assert main(["backup", "--database-url", source, "--output", str(tmp_path / "record.backup")]) == 0
@@ -163,7 +198,8 @@ def test_the_key_that_signs_the_audit_head_travels_in_no_backup(made) -> None:  
 
 
 def test_a_forged_backup_re_chained_and_re_signed_is_refused_against_the_trusted_key(
-        made, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    made, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
     backup, trusted, target = made
     intruder = Ed25519PrivateKey.generate()
     forgery = sealed(forged(backup_lines(backup), intruder), tmp_path / "forged.backup")
@@ -186,26 +222,56 @@ def test_the_trusted_key_restores_the_genuine_backup(made, capsys: pytest.Captur
 
 
 def test_every_bad_backup_and_bad_key_is_one_line_and_exit_status_2(
-        made, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    made, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
     backup, trusted, target = made
     lines = backup_lines(backup)
     passphrase_file = tmp_path / "passphrase.txt"
     passphrase_file.write_text(PASSPHRASE)
     cases = {
-        "malformed": [restore(target, sealed([lines[0], {"kind": "row"}, *lines[1:]], tmp_path / "m.backup"),
-                              "--trust-key", str(trusted))],
+        "malformed": [
+            restore(
+                target,
+                sealed([lines[0], {"kind": "row"}, *lines[1:]], tmp_path / "m.backup"),
+                "--trust-key",
+                str(trusted),
+            )
+        ],
         "its header only": [restore(target, sealed([lines[0]], tmp_path / "h.backup"), "--trust-key", str(trusted))],
-        "not JSON": [restore(target, sealed([lines[0], b"{not json\n", *lines[1:]], tmp_path / "j.backup"),
-                             "--trust-key", str(trusted))],
-        "not a header": [restore(target, sealed([b"[1, 2]\n", *lines[1:]], tmp_path / "x.backup"),
-                                 "--trust-key", str(trusted))],
-        "wrong version": [restore(target, sealed([{**lines[0], "format": 99}, *lines[1:]], tmp_path / "v.backup"),
-                                  "--trust-key", str(trusted))],
+        "not JSON": [
+            restore(
+                target,
+                sealed([lines[0], b"{not json\n", *lines[1:]], tmp_path / "j.backup"),
+                "--trust-key",
+                str(trusted),
+            )
+        ],
+        "not a header": [
+            restore(target, sealed([b"[1, 2]\n", *lines[1:]], tmp_path / "x.backup"), "--trust-key", str(trusted))
+        ],
+        "wrong version": [
+            restore(
+                target,
+                sealed([{**lines[0], "format": 99}, *lines[1:]], tmp_path / "v.backup"),
+                "--trust-key",
+                str(trusted),
+            )
+        ],
         "truncated": [restore(target, sealed(lines[:-1], tmp_path / "t.backup"), "--trust-key", str(trusted))],
         "a passphrase file as a key file": [
-            main(["backup", "--database-url", target, "--output", str(tmp_path / "k.backup"),
-                  "--key-file", str(passphrase_file)]),
-            restore(target, backup, "--key-file", str(passphrase_file), "--trust-key", str(trusted))],
+            main(
+                [
+                    "backup",
+                    "--database-url",
+                    target,
+                    "--output",
+                    str(tmp_path / "k.backup"),
+                    "--key-file",
+                    str(passphrase_file),
+                ]
+            ),
+            restore(target, backup, "--key-file", str(passphrase_file), "--trust-key", str(trusted)),
+        ],
         "a trusted key that is no key": [restore(target, backup, "--trust-key", str(passphrase_file))],
         "no such file": [restore(target, tmp_path / "missing.backup", "--trust-key", str(trusted))],
     }

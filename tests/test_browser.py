@@ -18,10 +18,20 @@ from tests.server import Server
 PARTIES = [  # acronym, Arabic name, English name, authentic language, kind
     ("UN", "الأمم المتحدة", "United Nations", "en", "international_organisation"),
     ("OIC", "منظمة التعاون الإسلامي", "Organisation of Islamic Cooperation", "ar", "international_organisation"),
-    ("SESRIC", "مركز الأبحاث الإحصائية والاقتصادية والاجتماعية والتدريب للدول الإسلامية",
-     "Statistical, Economic and Social Research and Training Centre for Islamic Countries", "ar", "subsidiary_organ"),
-    ("IOFS", "المنظمة الإسلامية للأمن الغذائي", "Islamic Organization for Food Security", "ar",
-     "specialised_institution"),
+    (
+        "SESRIC",
+        "مركز الأبحاث الإحصائية والاقتصادية والاجتماعية والتدريب للدول الإسلامية",
+        "Statistical, Economic and Social Research and Training Centre for Islamic Countries",
+        "ar",
+        "subsidiary_organ",
+    ),
+    (
+        "IOFS",
+        "المنظمة الإسلامية للأمن الغذائي",
+        "Islamic Organization for Food Security",
+        "ar",
+        "specialised_institution",
+    ),
 ]
 FOLLOW_UP_AR = "عقد الدورة السادسة عشرة للاجتماع العام للتعاون في 2024 في مقر المنظمة الإسلامية للأمن الغذائي في أستانا"
 
@@ -59,7 +69,8 @@ def participant(browser: Browser, acronym: str) -> str:
 
 
 def test_a_coordinator_records_a_meeting_report_and_follows_it_up_and_an_auditor_changes_nothing(
-        served: tuple[Server, str], database_url: str) -> None:
+    served: tuple[Server, str], database_url: str
+) -> None:
     server, admin_key = served
     engine = database_url.split(":")[0].split("+")[0]
     with chromium() as driver:
@@ -125,8 +136,10 @@ def test_a_coordinator_records_a_meeting_report_and_follows_it_up_and_an_auditor
         # Parties are found as one types, in Arabic, with or without the article.
         browser.open("/app/record")
         browser.field("add").send_keys("الامن الغذائي")
-        browser.wait_for(lambda: driver.find_elements(By.XPATH, "//datalist[@id='party-options']/option[@value='IOFS']"),
-                         "the type-ahead to offer IOFS")
+        browser.wait_for(
+            lambda: driver.find_elements(By.XPATH, "//datalist[@id='party-options']/option[@value='IOFS']"),
+            "the type-ahead to offer IOFS",
+        )
 
         # Found by Arabic words, with and without the article.
         for words in ("الأمن الغذائي", "أمن غذائي"):
@@ -201,11 +214,13 @@ def test_a_coordinator_records_a_meeting_report_and_follows_it_up_and_an_auditor
         sign_in(browser, auditor_key)
         browser.open(row_path)
         assert not driver.find_elements(By.XPATH, "//main//form[@method='post']")
-        forged = ("var f = document.createElement('form'); f.method = 'post'; f.action = arguments[0];"
-                  "var i = document.createElement('input'); i.name = 'reason'; i.value = 'x'; f.appendChild(i);"
-                  "if (arguments[1]) { var c = document.createElement('input'); c.name = 'csrf';"
-                  " c.value = document.querySelector('input[name=csrf]').value; f.appendChild(c); }"
-                  "document.body.appendChild(f); f.submit();")
+        forged = (
+            "var f = document.createElement('form'); f.method = 'post'; f.action = arguments[0];"
+            "var i = document.createElement('input'); i.name = 'reason'; i.value = 'x'; f.appendChild(i);"
+            "if (arguments[1]) { var c = document.createElement('input'); c.name = 'csrf';"
+            " c.value = document.querySelector('input[name=csrf]').value; f.appendChild(c); }"
+            "document.body.appendChild(f); f.submit();"
+        )
         for with_token, refusal in ((False, "no valid CSRF token"), (True, "can read but not change anything")):
             old = driver.find_element(By.TAG_NAME, "html")
             driver.execute_script(forged, f"{row_path}/reopen", with_token)

@@ -25,11 +25,19 @@ def events(api: Api, path: str) -> dict[str, object]:
 
 
 def test_a_feed_shows_each_open_due_on_its_last_day_in_its_time_zone(api: Api, world: World) -> None:
-    riyadh = api.created("/meetings", meeting([world.un, world.oic], venue={
-        "name": "KAICIID", "city": "Riyadh", "time_zone": "Asia/Riyadh"}, scheduled={
-        "starts_on": "2030-03-01", "ends_on": "2030-03-03"}, series=None, session_number=None))
-    dated = api.created("/commitments", commitment(riyadh["id"], world.iofs,
-                                                   due={"precision": "month", "value": "2031-01"}))
+    riyadh = api.created(
+        "/meetings",
+        meeting(
+            [world.un, world.oic],
+            venue={"name": "KAICIID", "city": "Riyadh", "time_zone": "Asia/Riyadh"},
+            scheduled={"starts_on": "2030-03-01", "ends_on": "2030-03-03"},
+            series=None,
+            session_number=None,
+        ),
+    )
+    dated = api.created(
+        "/commitments", commitment(riyadh["id"], world.iofs, due={"precision": "month", "value": "2031-01"})
+    )
     api.created("/commitments", commitment(world.meeting, world.iofs, due=None, status="agreed"))  # open-ended: no day
     shown = events(api, feed_of(api))
     due = shown[f"commitment-{dated['id']}@commitments"]
@@ -44,7 +52,9 @@ def test_a_feed_shows_each_open_due_on_its_last_day_in_its_time_zone(api: Api, w
 
 def test_a_feed_follows_the_record_and_a_party_feed_shows_only_that_party(api: Api, world: World) -> None:
     path = feed_of(api, {"party_id": world.iofs})
-    made = api.created("/commitments", commitment(world.meeting, world.iofs, due={"precision": "year", "value": "2030"}))
+    made = api.created(
+        "/commitments", commitment(world.meeting, world.iofs, due={"precision": "year", "value": "2030"})
+    )
     uid = f"commitment-{made['id']}@commitments"
     assert set(events(api, path)) == {uid}
     api.post(f"/commitments/{made['id']}/cancel", {"reason": "merged into the food security programme"})

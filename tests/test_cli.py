@@ -13,8 +13,14 @@ KEY = re.compile(r"cmk_[A-Za-z0-9_-]{20,}")
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*COMMAND, *args], capture_output=True, text=True, cwd=cwd, timeout=60,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [*COMMAND, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_help_explains_every_command() -> None:
@@ -22,8 +28,13 @@ def test_help_explains_every_command() -> None:
     assert main.returncode == 0
     for command in ("serve", "keys"):
         assert command in main.stdout
-    for args in (["serve", "--help"], ["keys", "--help"], ["keys", "create", "--help"], ["keys", "list", "--help"],
-                 ["keys", "revoke", "--help"]):
+    for args in (
+        ["serve", "--help"],
+        ["keys", "--help"],
+        ["keys", "create", "--help"],
+        ["keys", "list", "--help"],
+        ["keys", "revoke", "--help"],
+    ):
         result = run(*args)
         assert result.returncode == 0, result.stderr
         assert "usage: commitments" in result.stdout
@@ -43,9 +54,19 @@ def test_serve_creates_the_first_admin_key_once_and_the_database_under_var(tmp_p
         assert key, server.printed()
         assert (tmp_path / "var" / "commitments.db").exists()
         headers = {"Authorization": f"Bearer {key.group(0)}"}
-        created = httpx.post(f"{server.url}/parties", headers=headers, timeout=10, json={
-            "names": {"texts": {"ar": "المنظمة الإسلامية للأمن الغذائي", "en": "Islamic Organization for Food Security"},
-                      "authentic": "ar"}, "acronym": "IOFS", "kind": "specialised_institution"})
+        created = httpx.post(
+            f"{server.url}/parties",
+            headers=headers,
+            timeout=10,
+            json={
+                "names": {
+                    "texts": {"ar": "المنظمة الإسلامية للأمن الغذائي", "en": "Islamic Organization for Food Security"},
+                    "authentic": "ar",
+                },
+                "acronym": "IOFS",
+                "kind": "specialised_institution",
+            },
+        )
         assert created.status_code == 201, created.text
         assert created.json()["names"]["texts"]["ar"] == "المنظمة الإسلامية للأمن الغذائي"
     finally:
@@ -99,7 +120,9 @@ def test_projections_rebuild_replays_every_event(tmp_path: Path) -> None:
 
     url = f"sqlite:///{tmp_path / 'c.db'}"
     services = build(Settings(database_url=url))
-    services.tracker.parties.register("key_cli", TextInput({"en": "United Nations"}), "UN", "international_organisation")
+    services.tracker.parties.register(
+        "key_cli", TextInput({"en": "United Nations"}), "UN", "international_organisation"
+    )
     unfollowed = Tracker.on(Records(services.store))  # as a process that died before following its events
     unfollowed.parties.register("key_cli", TextInput({"en": "Not yet projected"}), "NYP", "ngo")
     services.close()
@@ -120,15 +143,20 @@ def test_audit_verify_and_export_from_the_command_line(tmp_path: Path) -> None:
 
     url = f"sqlite:///{tmp_path / 'c.db'}"
     services = build(Settings(database_url=url))
-    party = services.tracker.parties.register("key_cli", TextInput({"en": "United Nations"}), "UN",
-                                            "international_organisation")
+    party = services.tracker.parties.register(
+        "key_cli", TextInput({"en": "United Nations"}), "UN", "international_organisation"
+    )
     services.close()
     verified = run("audit", "verify", "--database-url", url)
     assert verified.returncode == 0 and "intact: 1 events" in verified.stdout
     exported = run("audit", "export", "--output", str(tmp_path / "bundle"), "--database-url", url)
     assert exported.returncode == 0, exported.stderr
-    offline = subprocess.run([sys.executable, "-I", str(tmp_path / "bundle" / "verify.py"), str(tmp_path / "bundle")],
-                             capture_output=True, text=True, timeout=60)
+    offline = subprocess.run(
+        [sys.executable, "-I", str(tmp_path / "bundle" / "verify.py"), str(tmp_path / "bundle")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert offline.returncode == 0 and "INTACT" in offline.stdout
     services = build(Settings(database_url=url))
     with services.engine.begin() as connection:
@@ -153,14 +181,17 @@ def test_json_prints_the_records_a_command_reports(tmp_path: Path) -> None:
     import json
 
     url = f"sqlite:///{tmp_path / 'c.db'}"
-    created = json.loads(run("--json", "keys", "create", "--role", "auditor", "--name", "مراجعة المانحين",
-                             "--database-url", url).stdout)
+    created = json.loads(
+        run("--json", "keys", "create", "--role", "auditor", "--name", "مراجعة المانحين", "--database-url", url).stdout
+    )
     assert created["role"] == "auditor" and created["name"] == "مراجعة المانحين" and KEY.fullmatch(created["key"])
     listed = json.loads(run("keys", "list", "--json", "--database-url", url).stdout)
     assert [(key["id"], key["revoked_at"]) for key in listed] == [(created["id"], None)]
     assert "key" not in listed[0]
     assert json.loads(run("--json", "projections", "status", "--database-url", url).stdout) == {
-        "position": 0, "latest": 0}
+        "position": 0,
+        "latest": 0,
+    }
     assert json.loads(run("--json", "audit", "verify", "--database-url", url).stdout)["intact"] is True
 
 
@@ -173,12 +204,27 @@ def test_party_takes_an_acronym_and_party_id_an_id(tmp_path: Path) -> None:
 
     url = f"sqlite:///{tmp_path / 'c.db'}"
     with build(Settings(database_url=url)) as services:
-        iofs = services.tracker.parties.register("key_cli", TextInput({"ar": "المنظمة الإسلامية للأمن الغذائي"}),
-                                                 "IOFS", "specialised_institution")
-        un = services.tracker.parties.register("key_cli", TextInput({"en": "United Nations"}), "UN",
-                                               "international_organisation")
-    both = json.loads(run("--json", "keys", "create", "--role", "coordinator", "--party", "iofs",
-                          "--party-id", un.id, "--database-url", url).stdout)
+        iofs = services.tracker.parties.register(
+            "key_cli", TextInput({"ar": "المنظمة الإسلامية للأمن الغذائي"}), "IOFS", "specialised_institution"
+        )
+        un = services.tracker.parties.register(
+            "key_cli", TextInput({"en": "United Nations"}), "UN", "international_organisation"
+        )
+    both = json.loads(
+        run(
+            "--json",
+            "keys",
+            "create",
+            "--role",
+            "coordinator",
+            "--party",
+            "iofs",
+            "--party-id",
+            un.id,
+            "--database-url",
+            url,
+        ).stdout
+    )
     assert both["party_scope"] == [iofs.id, un.id]
     as_acronym = run("keys", "create", "--role", "coordinator", "--party", un.id, "--database-url", url)
     assert as_acronym.returncode == 2 and "acronym" in as_acronym.stderr  # an id is not an acronym

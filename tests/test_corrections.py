@@ -16,35 +16,47 @@ from tests.world import World
 
 
 def recorded(tracker: Tracker) -> tuple[str, str, str]:
-    un = tracker.parties.register("key", TextInput({"en": "United Nations", "ar": "الأمم المتحدة"}, "en"), "UN",
-                                  "international_organisation").id
-    oic = tracker.parties.register("key", TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC",
-                                   "international_organisation").id
-    meeting = tracker.meetings.record("key", TextInput({"en": "General meeting"}), "general_meeting",
-                                      PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
-                                      VenueInput("Palais des Nations", "Europe/Zurich")).id
+    un = tracker.parties.register(
+        "key", TextInput({"en": "United Nations", "ar": "الأمم المتحدة"}, "en"), "UN", "international_organisation"
+    ).id
+    oic = tracker.parties.register(
+        "key", TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC", "international_organisation"
+    ).id
+    meeting = tracker.meetings.record(
+        "key",
+        TextInput({"en": "General meeting"}),
+        "general_meeting",
+        PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
+        VenueInput("Palais des Nations", "Europe/Zurich"),
+    ).id
     made = tracker.commitments.record("key", TextInput({"ar": "تنفيد المصفوفه"}), un, meeting, status="agreed")
     return made.id, un, oic
 
 
 def test_a_text_written_wrong_is_corrected_by_an_event_and_the_old_words_stay_in_the_history(
-        tracker: Tracker, clock: FrozenClock) -> None:
+    tracker: Tracker, clock: FrozenClock
+) -> None:
     commitment_id, _, _ = recorded(tracker)
     before = clock()
     clock.advance(days=3)
-    fixed = tracker.commitments.correct(commitment_id, "key", "a typo in the report's transcription",
-                                        text=TextInput({"ar": "تنفيذ المصفوفة"}))
+    fixed = tracker.commitments.correct(
+        commitment_id, "key", "a typo in the report's transcription", text=TextInput({"ar": "تنفيذ المصفوفة"})
+    )
     assert fixed.text["texts"] == {"ar": "تنفيذ المصفوفة"} and fixed.status == "agreed"
     last = tracker.histories.events(Commitment, commitment_id, 0, 10)[-1]
-    assert (last.type, last.payload["fields"], last.reason) == ("Corrected", ["text"],
-                                                                "a typo in the report's transcription")
+    assert (last.type, last.payload["fields"], last.reason) == (
+        "Corrected",
+        ["text"],
+        "a typo in the report's transcription",
+    )
     assert tracker.commitments.get(commitment_id, as_of=before).text["texts"] == {"ar": "تنفيد المصفوفه"}
 
 
 def test_parties_and_notes_are_corrected_and_a_party_named_twice_is_refused(tracker: Tracker) -> None:
     commitment_id, un, oic = recorded(tracker)
-    fixed = tracker.commitments.correct(commitment_id, "key", "the OIC leads it", lead_party_id=oic,
-                                        supporting_party_ids=[un], notes="يعقد في أستانا")
+    fixed = tracker.commitments.correct(
+        commitment_id, "key", "the OIC leads it", lead_party_id=oic, supporting_party_ids=[un], notes="يعقد في أستانا"
+    )
     assert (fixed.lead_party_id, fixed.supporting_party_ids, fixed.notes) == (oic, [un], "يعقد في أستانا")
     assert tracker.commitments.correct(commitment_id, "key", "no notes after all", notes="").notes is None
     with pytest.raises(InvalidValue, match="named twice"):

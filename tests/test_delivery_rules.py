@@ -28,11 +28,17 @@ def test_event_types_are_named_for_subscribers() -> None:
 
 @pytest.mark.parametrize(
     ("subscribed", "event_type", "wanted"),
-    [(["overdue"], "commitment.overdue", True), (["overdue"], "commitment.due_soon", False),
-     (["due_soon"], "commitment.due_soon", True), (["lifecycle"], "commitment.delivered", True),
-     (["lifecycle"], "commitment.overdue", False), (["lifecycle"], "subscription.disabled", False),
-     (["operations"], "delivery.exhausted", True), (["all"], "subscription.disabled", True),
-     (["all"], "commitment.started", True)],
+    [
+        (["overdue"], "commitment.overdue", True),
+        (["overdue"], "commitment.due_soon", False),
+        (["due_soon"], "commitment.due_soon", True),
+        (["lifecycle"], "commitment.delivered", True),
+        (["lifecycle"], "commitment.overdue", False),
+        (["lifecycle"], "subscription.disabled", False),
+        (["operations"], "delivery.exhausted", True),
+        (["all"], "subscription.disabled", True),
+        (["all"], "commitment.started", True),
+    ],
 )
 def test_a_subscription_hears_the_kinds_it_asked_for(subscribed: list[str], event_type: str, wanted: bool) -> None:
     assert wants(subscribed, event_type) is wanted
@@ -93,12 +99,18 @@ def test_a_subscription_failing_for_the_whole_window_is_disabled() -> None:
 
 def test_no_failure_window_never_disables_and_success_never_does() -> None:
     assert decide(500, None, 4, SCHEDULE, NOW, failing_since=NOW - timedelta(days=365)).disable_because is None
-    assert decide(200, None, 1, SCHEDULE, NOW, failing_since=NOW - timedelta(days=365),
-                  failure_window=timedelta(days=1)).disable_because is None
+    assert (
+        decide(
+            200, None, 1, SCHEDULE, NOW, failing_since=NOW - timedelta(days=365), failure_window=timedelta(days=1)
+        ).disable_because
+        is None
+    )
 
 
-@pytest.mark.parametrize(("outcome_of", "status"), [(200, DeliveryStatus.SUCCEEDED), (500, DeliveryStatus.PENDING),
-                                                    (410, DeliveryStatus.FAILED)])
+@pytest.mark.parametrize(
+    ("outcome_of", "status"),
+    [(200, DeliveryStatus.SUCCEEDED), (500, DeliveryStatus.PENDING), (410, DeliveryStatus.FAILED)],
+)
 def test_what_becomes_of_the_delivery(outcome_of: int, status: DeliveryStatus) -> None:
     assert decide(outcome_of, None, 1, SCHEDULE, NOW).status is status
     assert decide(500, None, 4, SCHEDULE, NOW).status is DeliveryStatus.FAILED
@@ -112,5 +124,6 @@ def test_retry_after_is_honoured_on_429_and_5xx(status: int) -> None:
 
 def test_retry_after_is_not_honoured_for_other_failures_nor_beyond_a_day() -> None:
     assert decide(404, timedelta(minutes=5), 1, SCHEDULE, NOW, random.Random(1)).next_attempt_at < NOW + timedelta(
-        seconds=2)
+        seconds=2
+    )
     assert decide(503, timedelta(days=30), 1, SCHEDULE, NOW).next_attempt_at == NOW + timedelta(days=1)

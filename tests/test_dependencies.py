@@ -65,8 +65,9 @@ def test_every_module_the_service_imports_is_provided_by_a_main_dependency() -> 
 
 def test_a_module_only_a_test_extra_provides_is_found(tmp_path: Path) -> None:
     (tmp_path / "api").mkdir()
-    (tmp_path / "api" / "export.py").write_text("from lxml import etree\nimport fastapi\nimport json\n",
-                                                encoding="utf-8")
+    (tmp_path / "api" / "export.py").write_text(
+        "from lxml import etree\nimport fastapi\nimport json\n", encoding="utf-8"
+    )
     for package in ("domain", "application", "infrastructure"):
         (tmp_path / package).mkdir()
     assert unprovided(tmp_path, ["fastapi>=0.115"]) == {"lxml": "api/export.py"}

@@ -34,16 +34,21 @@ LADDER = "0:lead_party,30:parent_organisation,90:meeting_chairs"
 
 # -- the periods, a rule of the domain ------------------------------------------------------------------
 
-@pytest.mark.parametrize("now, frequency, period", [
-    (datetime(2026, 12, 2, 6, 59, tzinfo=UTC), Frequency.DAILY, "daily:2026-12-01"),  # before the hour: yesterday's
-    (datetime(2026, 12, 2, 7, 0, tzinfo=UTC), Frequency.DAILY, "daily:2026-12-02"),
-    (datetime(2026, 11, 30, 6, 0, tzinfo=UTC), Frequency.WEEKLY, "weekly:2026-11-23"),  # Monday before the hour
-    (datetime(2026, 11, 30, 7, 0, tzinfo=UTC), Frequency.WEEKLY, "weekly:2026-11-30"),
-    (datetime(2026, 12, 6, 23, 0, tzinfo=UTC), Frequency.WEEKLY, "weekly:2026-11-30"),
-    (datetime(2026, 12, 2, 5, 0, tzinfo=UTC), Frequency.NONE, None),
-])
+
+@pytest.mark.parametrize(
+    "now, frequency, period",
+    [
+        (datetime(2026, 12, 2, 6, 59, tzinfo=UTC), Frequency.DAILY, "daily:2026-12-01"),  # before the hour: yesterday's
+        (datetime(2026, 12, 2, 7, 0, tzinfo=UTC), Frequency.DAILY, "daily:2026-12-02"),
+        (datetime(2026, 11, 30, 6, 0, tzinfo=UTC), Frequency.WEEKLY, "weekly:2026-11-23"),  # Monday before the hour
+        (datetime(2026, 11, 30, 7, 0, tzinfo=UTC), Frequency.WEEKLY, "weekly:2026-11-30"),
+        (datetime(2026, 12, 6, 23, 0, tzinfo=UTC), Frequency.WEEKLY, "weekly:2026-11-30"),
+        (datetime(2026, 12, 2, 5, 0, tzinfo=UTC), Frequency.NONE, None),
+    ],
+)
 def test_a_digest_belongs_to_the_day_or_week_whose_sending_hour_passed_last(
-        now: datetime, frequency: Frequency, period: str | None) -> None:
+    now: datetime, frequency: Frequency, period: str | None
+) -> None:
     assert digest_period(frequency, now, DigestTime(hour=7)) == period
 
 
@@ -55,6 +60,7 @@ def test_the_sending_hour_is_kept_in_the_deployment_time_zone() -> None:
 
 # -- sending, on both engines ---------------------------------------------------------------------------
 
+
 @pytest.fixture
 def mailbox() -> Iterator[Mailbox]:
     with Mailbox() as running:
@@ -62,9 +68,15 @@ def mailbox() -> Iterator[Mailbox]:
 
 
 def mail_settings(database_url: str, mailbox: Mailbox) -> Settings:
-    return settings_for_tests(database_url, escalation_ladder=LADDER, smtp_host="127.0.0.1", smtp_port=mailbox.port,
-                              smtp_security="none", mail_from="Commitment tracker <digests@tracker.example.org>",
-                              public_url="https://tracker.example.org")
+    return settings_for_tests(
+        database_url,
+        escalation_ladder=LADDER,
+        smtp_host="127.0.0.1",
+        smtp_port=mailbox.port,
+        smtp_security="none",
+        mail_from="Commitment tracker <digests@tracker.example.org>",
+        public_url="https://tracker.example.org",
+    )
 
 
 @pytest.fixture
@@ -79,10 +91,18 @@ def api(mailing: Services) -> Iterator[Api]:
         yield client
 
 
-def add_contact(api: Api, party_id: str, address: str, language: str = "ar", frequency: str = "daily",
-                name: str = "د. أمينة الحسيني") -> dict:  # type: ignore[type-arg]
-    response = api.post(f"/parties/{party_id}/contacts", {"name": name, "address": address, "language": language,
-                                                          "frequency": frequency})
+def add_contact(
+    api: Api,
+    party_id: str,
+    address: str,
+    language: str = "ar",
+    frequency: str = "daily",
+    name: str = "د. أمينة الحسيني",
+) -> dict:  # type: ignore[type-arg]
+    response = api.post(
+        f"/parties/{party_id}/contacts",
+        {"name": name, "address": address, "language": language, "frequency": frequency},
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -213,16 +233,23 @@ def test_the_unsubscribe_link_stops_the_digests_without_signing_in(
     assert mailing.mailer.tick().sent == 0
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"name": "Focal point", "address": "not an address", "language": "ar"}, "address"),
-    ({"name": "Focal point", "address": "fp@sesric.org", "language": "klingon"}, "language"),
-    ({"name": "Focal point", "address": "fp@sesric.org", "language": "ar", "frequency": "hourly"}, "frequency"),
-    ({"name": "", "address": "fp@sesric.org", "language": "ar"}, "name"),
-    ({"name": "Focal point\r\nBcc: spy@evil.example", "address": "fp@sesric.org", "language": "ar"}, "name"),
-    ({"name": "Focal point", "address": "fp@sesric.org\r\nBcc: spy@evil.example", "language": "ar"}, "address"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"name": "Focal point", "address": "not an address", "language": "ar"}, "address"),
+        ({"name": "Focal point", "address": "fp@sesric.org", "language": "klingon"}, "language"),
+        ({"name": "Focal point", "address": "fp@sesric.org", "language": "ar", "frequency": "hourly"}, "frequency"),
+        ({"name": "", "address": "fp@sesric.org", "language": "ar"}, "name"),
+        ({"name": "Focal point\r\nBcc: spy@evil.example", "address": "fp@sesric.org", "language": "ar"}, "name"),
+        ({"name": "Focal point", "address": "fp@sesric.org\r\nBcc: spy@evil.example", "language": "ar"}, "address"),
+    ],
+)
 def test_a_contact_that_cannot_be_written_to_is_refused_and_stores_nothing(
-    mailing: Services, api: Api, world: World, body: dict, field: str  # type: ignore[type-arg]
+    mailing: Services,
+    api: Api,
+    world: World,
+    body: dict,
+    field: str,  # type: ignore[type-arg]
 ) -> None:
     before = mailing.store.recorder.max_notification_id()
     response = api.post(f"/parties/{world.sesric}/contacts", body)
@@ -231,9 +258,7 @@ def test_a_contact_that_cannot_be_written_to_is_refused_and_stores_nothing(
     assert mailing.store.recorder.max_notification_id() == before
 
 
-def test_a_key_limited_to_a_party_keeps_that_party_contacts_only(
-    mailing: Services, api: Api, world: World
-) -> None:
+def test_a_key_limited_to_a_party_keeps_that_party_contacts_only(mailing: Services, api: Api, world: World) -> None:
     _, scoped = mailing.keys.create(Role.COORDINATOR, "SESRIC focal point", party_scope=[world.sesric])
     headers = {"Authorization": f"Bearer {scoped}"}
     body = {"name": "Focal point", "address": "FP@SESRIC.org", "language": "ar", "frequency": "weekly"}
@@ -247,18 +272,20 @@ def test_a_key_limited_to_a_party_keeps_that_party_contacts_only(
     assert removed.status_code == 200 and removed.json()["contacts"] == []
 
 
-def test_a_coordinator_adds_a_contact_on_the_party_page(
-    mailing: Services, api: Api, world: World
-) -> None:
+def test_a_coordinator_adds_a_contact_on_the_party_page(mailing: Services, api: Api, world: World) -> None:
     from tests.test_web_pages import visitor_of
 
     for visitor in visitor_of(mailing):
         visitor.sign_in(api.keys[Role.COORDINATOR])
-        refused = visitor.post(f"/parties/{world.sesric}/contacts", {"name": "Focal point", "address": "nowhere",
-                                                                      "language": "ar", "frequency": "daily"})
+        refused = visitor.post(
+            f"/parties/{world.sesric}/contacts",
+            {"name": "Focal point", "address": "nowhere", "language": "ar", "frequency": "daily"},
+        )
         assert refused.status == 422 and 'value="nowhere"' in refused.text
-        kept = visitor.post(f"/parties/{world.sesric}/contacts", {"name": "Focal point", "address": "fp@sesric.org",
-                                                                   "language": "ar", "frequency": "weekly"})
+        kept = visitor.post(
+            f"/parties/{world.sesric}/contacts",
+            {"name": "Focal point", "address": "fp@sesric.org", "language": "ar", "frequency": "weekly"},
+        )
         assert kept.status == 200 and "fp@sesric.org" in kept.text
         shown = visitor.open(f"/parties/{world.sesric}", **{"Accept-Language": "ar"})
         assert "جهات الاتصال" in shown.words()
@@ -272,8 +299,10 @@ def test_removing_a_contact_the_party_does_not_have_is_not_found(mailing: Servic
 
 # -- what a contact's record says cannot break a digest -------------------------------------------------
 
+
 def recorded_before_the_rules(mailing: Services, party_id: str, name: str, address: str) -> None:
     """A contact as an event stored before names were one line (events replay as they were stored)."""
+
     def keep(found: Party, when: datetime) -> None:
         found.keep_contact(Contact(contact_id(found.id, address), name, address, "en", Frequency.DAILY), "legacy", when)
 
@@ -305,8 +334,12 @@ def test_a_display_name_holding_addresses_is_quoted_and_the_digest_goes_to_its_c
         assert received.recipients == [address]
         message = message_from_bytes(received.raw, policy=policy.default)
         assert [a for _, a in getaddresses([str(message["To"])])] == [address]  # as a mail program reads it
-    assert message_from_bytes(received_by(mailbox, "latin@sesric.org").raw, policy=policy.default)["To"].addresses[
-        0].display_name == "Evil <boss@evil.example>, Bob"
+    assert (
+        message_from_bytes(received_by(mailbox, "latin@sesric.org").raw, policy=policy.default)["To"]
+        .addresses[0]
+        .display_name
+        == "Evil <boss@evil.example>, Bob"
+    )
 
 
 def test_the_unsubscribe_headers_are_single_unencoded_lines(
@@ -338,8 +371,11 @@ def test_where_the_server_offers_no_smtputf8_only_that_contacts_digest_fails_wit
 ) -> None:
     from tests.world import build_world
 
-    with Mailbox(smtputf8=False) as plain, build(mail_settings(database_url, plain), clock=clock) as mailing, \
-            api_of(mailing) as api:  # type: ignore[arg-type]
+    with (
+        Mailbox(smtputf8=False) as plain,
+        build(mail_settings(database_url, plain), clock=clock) as mailing,
+        api_of(mailing) as api,
+    ):  # type: ignore[arg-type]
         world = build_world(api)
         add_contact(api, world.sesric, "jöran@exämple.org")
         add_contact(api, world.sesric, "focal.point@sesric.org")
@@ -384,10 +420,18 @@ def test_a_digest_whose_last_attempt_was_abandoned_is_failed_not_left_sending(
     contact = add_contact(api, world.sesric, "focal.point@sesric.org")["contacts"][0]
     overdue_by_morning(mailing, clock)
     with mailing.engine.begin() as connection:  # a worker claimed the fifth attempt, then stopped
-        connection.execute(insert(mail_digests).values(
-            contact_id=contact["id"], period=digest_period(Frequency.DAILY, clock(), DigestTime()),
-            party_id=world.sesric, status="sending", attempts=5, address="focal.point@sesric.org",
-            lease_until=clock() - timedelta(minutes=1), updated_at=clock() - timedelta(minutes=6)))
+        connection.execute(
+            insert(mail_digests).values(
+                contact_id=contact["id"],
+                period=digest_period(Frequency.DAILY, clock(), DigestTime()),
+                party_id=world.sesric,
+                status="sending",
+                attempts=5,
+                address="focal.point@sesric.org",
+                lease_until=clock() - timedelta(minutes=1),
+                updated_at=clock() - timedelta(minutes=6),
+            )
+        )
     mailing.mailer.tick()
     [row] = api.get(f"/parties/{world.sesric}/digests").json()
     assert row["status"] == "failed" and "given up after 5 attempts" in row["error"]

@@ -20,7 +20,8 @@ def events(services: Services) -> int:
 
 
 def test_a_report_is_read_into_proposals_with_their_spans_and_nothing_is_stored(
-        api: Api, world: World, services: Services) -> None:
+    api: Api, world: World, services: Services
+) -> None:
     before = events(services)
     answer = api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"})
     assert answer.status_code == 200, answer.text
@@ -28,15 +29,21 @@ def test_a_report_is_read_into_proposals_with_their_spans_and_nothing_is_stored(
     assert events(services) == before
     meeting = draft["meeting"]["value"]
     assert (meeting["kind"], meeting["session_number"], meeting["starts_on"], meeting["ends_on"]) == (
-        "general_meeting", 15, "2022-07-18", "2022-07-20")
+        "general_meeting",
+        15,
+        "2022-07-18",
+        "2022-07-20",
+    )
     assert (meeting["city"], meeting["time_zone"]) == ("Geneva", "Europe/Zurich")
     known = {p["value"].get("id") for p in draft["parties"]}
     assert {world.un, world.oic, world.iofs} <= known
     [follow_up] = draft["follow_ups"]
-    assert (follow_up["value"]["session_number"], follow_up["value"]["due"]) == (16, {"precision": "year",
-                                                                                      "value": "2024"})
+    assert (follow_up["value"]["session_number"], follow_up["value"]["due"]) == (
+        16,
+        {"precision": "year", "value": "2024"},
+    )
     span = follow_up["span"]
-    assert REPORT[span["start"]:span["end"]] == follow_up["quote"] and "الدورة السادسة عشرة" in follow_up["quote"]
+    assert REPORT[span["start"] : span["end"]] == follow_up["quote"] and "الدورة السادسة عشرة" in follow_up["quote"]
     assert draft["recurrences"][0]["value"]["every"] == 2
     assert all(0 <= p["confidence"] <= 1 for p in draft["commitments"])
 
@@ -56,8 +63,11 @@ def test_a_confirmed_draft_is_recorded_in_one_call_once(api: Api, world: World, 
     assert session["kind"] == "follow_up_session" and session["follow_up"]["session_number"] == 16
     assert session["lead_party_id"] == world.iofs and session["status"] == "agreed"
     assert "الدورة السادسة عشرة" in session["provenance"]["quote"]["texts"]["ar"]
-    matrix = next(api.get(f"/commitments/{c}").json() for c in done["commitments"]
-                  if "مصفوفة" in api.get(f"/commitments/{c}").json()["provenance"]["quote"]["texts"]["ar"])
+    matrix = next(
+        api.get(f"/commitments/{c}").json()
+        for c in done["commitments"]
+        if "مصفوفة" in api.get(f"/commitments/{c}").json()["provenance"]["quote"]["texts"]["ar"]
+    )
     assert matrix["due"]["precision"] == "relative" and matrix["due"]["amount"] == 2
     before = events(services)
     again = api.post("/drafts/confirm", confirmation).json()
@@ -90,12 +100,15 @@ def test_confirming_a_corrected_draft_again_corrects_the_records_by_events(api: 
 
 
 def test_a_confirmation_naming_what_is_missing_is_refused_and_stores_nothing(
-        api: Api, world: World, services: Services) -> None:
+    api: Api, world: World, services: Services
+) -> None:
     confirmation = api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"}).json()["confirmation"]
     before = events(services)
-    for change, field in ((lambda c: c["meeting"].update(time_zone=None), "meeting.time_zone"),
-                          (lambda c: c["commitments"][0].update(lead=None), "commitments[0].lead"),
-                          (lambda c: c["commitments"][0].update(lead="new:WHO"), "parties")):
+    for change, field in (
+        (lambda c: c["meeting"].update(time_zone=None), "meeting.time_zone"),
+        (lambda c: c["commitments"][0].update(lead=None), "commitments[0].lead"),
+        (lambda c: c["commitments"][0].update(lead="new:WHO"), "parties"),
+    ):
         body = json.loads(json.dumps(confirmation))
         change(body)
         refused = api.post("/drafts/confirm", body)
@@ -106,15 +119,17 @@ def test_a_confirmation_naming_what_is_missing_is_refused_and_stores_nothing(
 
 
 def test_a_confirmation_refused_for_what_one_of_its_texts_or_dues_says_stores_nothing(
-        api: Api, world: World, services: Services) -> None:
+    api: Api, world: World, services: Services
+) -> None:
     confirmation = api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"}).json()["confirmation"]
     before = events(services)
     last = len(confirmation["commitments"]) - 1
     for change, field in (
-            (lambda c: c["commitments"][last].update(text={"ar": "تبادل\u200bالخبرات"}), f"commitments[{last}].text"),
-            (lambda c: c["commitments"][last].update(quote="\u202eنص"), f"commitments[{last}].quote"),
-            (lambda c: c["follow_ups"][0].update(due={"precision": "day", "value": "2024-02-30"}), "follow_ups[0].due"),
-            (lambda c: c.update(document_title="تقرير\u202e"), "document.title")):
+        (lambda c: c["commitments"][last].update(text={"ar": "تبادل\u200bالخبرات"}), f"commitments[{last}].text"),
+        (lambda c: c["commitments"][last].update(quote="\u202eنص"), f"commitments[{last}].quote"),
+        (lambda c: c["follow_ups"][0].update(due={"precision": "day", "value": "2024-02-30"}), "follow_ups[0].due"),
+        (lambda c: c.update(document_title="تقرير\u202e"), "document.title"),
+    ):
         body = json.loads(json.dumps(confirmation))
         change(body)
         refused = api.post("/drafts/confirm", body)
@@ -123,7 +138,8 @@ def test_a_confirmation_refused_for_what_one_of_its_texts_or_dues_says_stores_no
 
 
 def test_the_cli_reads_a_report_and_records_its_edited_confirmation(
-        services: Services, api: Api, world: World, tmp_path: Any, capsys: Any) -> None:
+    services: Services, api: Api, world: World, tmp_path: Any, capsys: Any
+) -> None:
     url = services.settings.database_url
     report = SAMPLES / "unodc-egypt-2024.ar.txt"
     assert cli(["draft", str(report), "--published-on", "2024-07-11", "--database-url", url]) == 0
@@ -133,8 +149,14 @@ def test_the_cli_reads_a_report_and_records_its_edited_confirmation(
     confirmation = json.loads(capsys.readouterr().out)["confirmation"]
     confirmation["meeting"].update(time_zone="Africa/Cairo", venue="وزارة الخارجية", city="Cairo")
     assert [p["acronym"] for p in confirmation["parties"]] == [None]  # the ministry, by its name
-    confirmation["parties"].append({"ref": "new:UNODC", "acronym": "UNODC",
-                                    "name": "مكتب الأمم المتحدة المعني بالمخدرات والجريمة", "kind": "un_entity"})
+    confirmation["parties"].append(
+        {
+            "ref": "new:UNODC",
+            "acronym": "UNODC",
+            "name": "مكتب الأمم المتحدة المعني بالمخدرات والجريمة",
+            "kind": "un_entity",
+        }
+    )
     for item in confirmation["commitments"]:
         item["lead"] = "new:UNODC"
     edited = tmp_path / "confirmation.json"
@@ -146,8 +168,9 @@ def test_the_cli_reads_a_report_and_records_its_edited_confirmation(
     assert len(api.get("/commitments", lead_party=unodc[0]["id"]).json()["items"]) == len(confirmation["commitments"])
 
 
-def test_a_coordinator_drafts_edits_and_confirms_a_report_in_the_pages(api: Api, world: World,
-                                                                       services: Services) -> None:
+def test_a_coordinator_drafts_edits_and_confirms_a_report_in_the_pages(
+    api: Api, world: World, services: Services
+) -> None:
     from tests.test_web_pages import visitor_of
 
     for visitor in visitor_of(services):
@@ -186,11 +209,12 @@ def test_reading_a_report_recorded_already_says_so(api: Api, world: World) -> No
 
 
 def test_a_report_longer_than_the_limit_is_a_413_naming_it_in_the_api_and_the_pages(
-        api: Api, world: World, services: Services) -> None:
+    api: Api, world: World, services: Services
+) -> None:
     from domain.text import DOCUMENT_TEXT_MAX
     from tests.test_web_pages import visitor_of
 
-    too_long = (REPORT * (DOCUMENT_TEXT_MAX // len(REPORT) + 1))[:DOCUMENT_TEXT_MAX + 1]
+    too_long = (REPORT * (DOCUMENT_TEXT_MAX // len(REPORT) + 1))[: DOCUMENT_TEXT_MAX + 1]
     answer = api.post("/drafts", {"text": too_long, "published_on": "2022-07-21"})
     assert answer.status_code == 413, answer.text
     assert answer.json()["type"].endswith("too-large") and f"{DOCUMENT_TEXT_MAX}" in answer.json()["detail"]
@@ -204,13 +228,18 @@ def test_a_report_longer_than_the_limit_is_a_413_naming_it_in_the_api_and_the_pa
 
 
 def test_a_report_holding_more_than_one_confirmation_records_proposes_what_it_records_and_counts_the_rest(
-        api: Api, world: World, services: Services) -> None:
+    api: Api, world: World, services: Services
+) -> None:
     from domain.report_reading import PROPOSED_MOST
     from tests.test_web_pages import visitor_of
 
     follow_ups, commitments = PROPOSED_MOST["follow_up"] + 7, PROPOSED_MOST["commitment"] + 3
-    text = REPORT + "\n" + "اتفق على عقد الدورة القادمة في 2025. " * follow_ups + \
-        "واتفق الجانبان على تبادل الخبرات بحلول 2025. " * commitments
+    text = (
+        REPORT
+        + "\n"
+        + "اتفق على عقد الدورة القادمة في 2025. " * follow_ups
+        + "واتفق الجانبان على تبادل الخبرات بحلول 2025. " * commitments
+    )
     draft = api.post("/drafts", {"text": text, "published_on": "2022-07-21"}).json()
     confirmation = draft["confirmation"]
     assert len(confirmation["follow_ups"]) == PROPOSED_MOST["follow_up"]

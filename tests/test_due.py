@@ -130,15 +130,18 @@ def test_a_relative_due_needs_amount_and_unit() -> None:
     assert refused.value.field == "due.amount"
 
 
-@pytest.mark.parametrize("given, expected", [
-    ({"precision": "quarter", "value": "Q3 2025"}, ("quarter", "2025-Q3")),
-    ({"precision": "quarter", "value": "الربع الثالث 2025"}, ("quarter", "2025-Q3")),
-    ({"precision": "month", "value": "June 2024"}, ("month", "2024-06")),
-    ({"precision": "day", "value": "30/06/2024"}, ("day", "2024-06-30")),
-    ({"precision": "relative", "value": "18 months"}, ("relative", None)),
-    ({"value": "Q3 2025"}, ("quarter", "2025-Q3")),
-    ({"value": "سنتين"}, ("relative", None)),
-])
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ({"precision": "quarter", "value": "Q3 2025"}, ("quarter", "2025-Q3")),
+        ({"precision": "quarter", "value": "الربع الثالث 2025"}, ("quarter", "2025-Q3")),
+        ({"precision": "month", "value": "June 2024"}, ("month", "2024-06")),
+        ({"precision": "day", "value": "30/06/2024"}, ("day", "2024-06-30")),
+        ({"precision": "relative", "value": "18 months"}, ("relative", None)),
+        ({"value": "Q3 2025"}, ("quarter", "2025-Q3")),
+        ({"value": "سنتين"}, ("relative", None)),
+    ],
+)
 def test_a_due_written_as_the_import_reads_it_is_read_alike_through_the_api(given: dict, expected: tuple) -> None:
     read = stated_due(given.get("precision"), "Asia/Riyadh", given.get("value"))
     assert read is not None and (read.precision.value, read.value) == expected

@@ -13,9 +13,12 @@ from tests.records import OIC, UN, commitment, meeting
 from tests.server import Server, wait_for
 
 SETTINGS = {
-    "COMMITMENTS_SCAN_INTERVAL": "0.2", "COMMITMENTS_DISPATCH_INTERVAL": "0.2",
-    "COMMITMENTS_WEBHOOK_RETRY_SCHEDULE": "0.05,0.05,0.05", "COMMITMENTS_WEBHOOK_ALLOW_HTTP": "1",
-    "COMMITMENTS_WEBHOOK_ALLOW_LOOPBACK": "1", "COMMITMENTS_PUBLIC_URL": "https://commitments.example.org",
+    "COMMITMENTS_SCAN_INTERVAL": "0.2",
+    "COMMITMENTS_DISPATCH_INTERVAL": "0.2",
+    "COMMITMENTS_WEBHOOK_RETRY_SCHEDULE": "0.05,0.05,0.05",
+    "COMMITMENTS_WEBHOOK_ALLOW_HTTP": "1",
+    "COMMITMENTS_WEBHOOK_ALLOW_LOOPBACK": "1",
+    "COMMITMENTS_PUBLIC_URL": "https://commitments.example.org",
 }
 
 
@@ -25,23 +28,33 @@ def test_an_overdue_commitment_reaches_each_subscriber_once_signed(tmp_path: Pat
         try:
             key = re.search(r"cmk_[A-Za-z0-9_-]+", server.printed()).group(0)  # type: ignore[union-attr]
             api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
-            secrets = [api.post("/subscriptions", json={"url": r.url, "kinds": ["overdue"]}).json()["secret"]
-                       for r in (steady, flaky)]
+            secrets = [
+                api.post("/subscriptions", json={"url": r.url, "kinds": ["overdue"]}).json()["secret"]
+                for r in (steady, flaky)
+            ]
             un = api.post("/parties", json=UN).json()["id"]
             oic = api.post("/parties", json=OIC).json()["id"]
             meeting_id = api.post("/meetings", json=meeting([un, oic])).json()["id"]
             # The server reads the real clock: a due two days behind it has passed for every time zone.
             yesterday = (datetime.now(UTC) - timedelta(days=2)).date()
-            recorded = api.post("/commitments", json=commitment(
-                meeting_id, oic, due={"precision": "day", "value": yesterday.isoformat()}))
+            recorded = api.post(
+                "/commitments",
+                json=commitment(meeting_id, oic, due={"precision": "day", "value": yesterday.isoformat()}),
+            )
             assert recorded.status_code == 201, recorded.text
             cid = recorded.json()["id"]
 
             wait_for(lambda: steady.received and len(flaky.received) >= 3, 60, "both receivers to be told")
-            wait_for(lambda: api.get(f"/commitments/{cid}/deliveries").json()["items"][-1]["status"] == "succeeded"
-                     and all(d["status"] == "succeeded"
-                             for d in api.get(f"/commitments/{cid}/deliveries").json()["items"]),
-                     30, "the deliveries to be recorded as succeeded")
+            wait_for(
+                lambda: (
+                    api.get(f"/commitments/{cid}/deliveries").json()["items"][-1]["status"] == "succeeded"
+                    and all(
+                        d["status"] == "succeeded" for d in api.get(f"/commitments/{cid}/deliveries").json()["items"]
+                    )
+                ),
+                30,
+                "the deliveries to be recorded as succeeded",
+            )
             for receiver, secret in ((steady, secrets[0]), (flaky, secrets[1])):
                 request = receiver.received[-1]
                 payload = Webhook(secret).verify(request.body.decode(), request.headers)

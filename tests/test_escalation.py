@@ -43,13 +43,17 @@ def days_overdue(days: int) -> datetime:
 
 # -- the ladder's rules, on the library's in-memory store ----------------------------------------------
 
-@pytest.mark.parametrize("text, field", [
-    ("30:lead_party,10:meeting_chairs", "escalation_ladder[1].days"),
-    ("0:lead_party,0:parent_organisation", "escalation_ladder[1].days"),
-    ("0:the_minister", "escalation_ladder[0].to"),
-    ("soon:lead_party", "escalation_ladder"),
-    ("4000:lead_party", "escalation_ladder[0].days"),
-])
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        ("30:lead_party,10:meeting_chairs", "escalation_ladder[1].days"),
+        ("0:lead_party,0:parent_organisation", "escalation_ladder[1].days"),
+        ("0:the_minister", "escalation_ladder[0].to"),
+        ("soon:lead_party", "escalation_ladder"),
+        ("4000:lead_party", "escalation_ladder[0].days"),
+    ],
+)
 def test_a_ladder_climbs_known_audiences_later_at_each_step(text: str, field: str) -> None:
     with pytest.raises(InvalidValue) as refused:
         Ladder.parse(text)
@@ -64,18 +68,29 @@ def test_a_deployment_ladder_that_cannot_be_climbed_is_refused_naming_the_settin
 
 
 def party_and_meeting(tracker: Tracker) -> tuple[UUID, UUID]:
-    party = tracker.parties.register("key_a", TextInput({"ar": "منظمة التعاون الإسلامي", "en": "OIC"}, "ar"), "OIC",
-                                     "international_organisation")
-    meeting = tracker.meetings.record("key_a", TextInput({"en": "15th general meeting"}), "general_meeting",
-                                      PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
-                                      VenueInput("Palais des Nations", "Europe/Zurich"))
+    party = tracker.parties.register(
+        "key_a", TextInput({"ar": "منظمة التعاون الإسلامي", "en": "OIC"}, "ar"), "OIC", "international_organisation"
+    )
+    meeting = tracker.meetings.record(
+        "key_a",
+        TextInput({"en": "15th general meeting"}),
+        "general_meeting",
+        PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
+        VenueInput("Palais des Nations", "Europe/Zurich"),
+    )
     return UUID(party.id), UUID(meeting.id)
 
 
 def recorded_at(tracker: Tracker, party_id: UUID, meeting_id: UUID) -> str:
     """A commitment due by the end of 20 July 2024 in Geneva."""
-    return tracker.commitments.record("key_a", TextInput({"ar": "تقرير مرحلي", "en": "A progress report"}, "ar"),
-                                      party_id, meeting_id, due=DueInput("day", "2024-07-20"), status="agreed").id
+    return tracker.commitments.record(
+        "key_a",
+        TextInput({"ar": "تقرير مرحلي", "en": "A progress report"}, "ar"),
+        party_id,
+        meeting_id,
+        due=DueInput("day", "2024-07-20"),
+        status="agreed",
+    ).id
 
 
 def recorded(tracker: Tracker) -> Commitment:
@@ -83,8 +98,11 @@ def recorded(tracker: Tracker) -> Commitment:
 
 
 def everyone(to: Audience) -> tuple[UUID, ...]:
-    return {Audience.LEAD_PARTY: (UUID(int=1),), Audience.PARENT_ORGANISATION: (UUID(int=2),),
-            Audience.MEETING_CHAIRS: (UUID(int=3), UUID(int=4))}[to]
+    return {
+        Audience.LEAD_PARTY: (UUID(int=1),),
+        Audience.PARENT_ORGANISATION: (UUID(int=2),),
+        Audience.MEETING_CHAIRS: (UUID(int=3), UUID(int=4)),
+    }[to]
 
 
 def test_each_step_reached_is_recorded_once_lowest_first_with_the_parties_told(tracker: Tracker) -> None:
@@ -95,8 +113,10 @@ def test_each_step_reached_is_recorded_once_lowest_first_with_the_parties_told(t
     assert not commitment.escalate(ladder, days_overdue(29), everyone, "scheduler", days_overdue(29))
     assert commitment.escalate(ladder, days_overdue(120), everyone, "scheduler", days_overdue(120))
     assert [(e.level, e.days, e.to, e.party_ids) for e in commitment.escalations] == [
-        (1, 0, Audience.LEAD_PARTY, (UUID(int=1),)), (2, 30, Audience.PARENT_ORGANISATION, (UUID(int=2),)),
-        (3, 90, Audience.MEETING_CHAIRS, (UUID(int=3), UUID(int=4)))]
+        (1, 0, Audience.LEAD_PARTY, (UUID(int=1),)),
+        (2, 30, Audience.PARENT_ORGANISATION, (UUID(int=2),)),
+        (3, 90, Audience.MEETING_CHAIRS, (UUID(int=3), UUID(int=4))),
+    ]
     assert commitment.escalation_level == 3
     assert not commitment.escalate(ladder, days_overdue(400), everyone, "scheduler", days_overdue(400))
 
@@ -117,8 +137,9 @@ def escalated_and_saved(tracker: Tracker, days: int) -> Commitment:
 
 def test_a_revised_due_clears_the_escalation_and_the_new_due_climbs_afresh(tracker: Tracker) -> None:
     commitment = escalated_and_saved(tracker, 31)
-    revised = tracker.commitments.revise_due(commitment.id, "key_a", DueInput("day", "2024-12-31"),
-                                             "extended by the plenary")
+    revised = tracker.commitments.revise_due(
+        commitment.id, "key_a", DueInput("day", "2024-12-31"), "extended by the plenary"
+    )
     assert (revised.escalation, revised.escalations) == (None, [])
     commitment = tracker.records.get(Commitment, commitment.id)
     late = commitment.due_at + timedelta(hours=1)  # type: ignore[operator]
@@ -142,6 +163,7 @@ def test_a_cancelled_commitment_is_no_longer_escalated(tracker: Tracker) -> None
 
 
 # -- the scanner, on both engines ---------------------------------------------------------------------------
+
 
 @pytest.fixture
 def escalating(database_url: str, clock: FrozenClock) -> Iterator[Services]:
@@ -167,8 +189,11 @@ def test_the_scanner_climbs_the_deployment_ladder_telling_each_audience_once(
         result = escalating.scanner.tick()
         assert result.escalated == (0 if level is None else 1), days
     told = [(e["level"], e["to"], e["party_ids"]) for e in escalation_events(escalating, world.commitment)]
-    assert told == [(1, "lead_party", [world.sesric]), (2, "parent_organisation", [world.oic]),
-                    (3, "meeting_chairs", [world.un, world.oic])]  # the meeting's co-chairs
+    assert told == [
+        (1, "lead_party", [world.sesric]),
+        (2, "parent_organisation", [world.oic]),
+        (3, "meeting_chairs", [world.un, world.oic]),
+    ]  # the meeting's co-chairs
     shown = api.get(f"/commitments/{world.commitment}").json()
     assert shown["escalation"]["level"] == 3 and shown["escalation"]["party_ids"] == [world.un, world.oic]
     assert [step["level"] for step in shown["escalations"]] == [1, 2, 3]
@@ -221,11 +246,21 @@ def test_a_party_keeps_its_own_ladder_for_what_it_leads(
     escalating: Services, api: Api, clock: FrozenClock, world: World
 ) -> None:
     assert api.get(f"/parties/{world.sesric}/escalation-ladder").json() == {
-        "own": False, "steps": [{"days": 0, "to": "lead_party"}, {"days": 30, "to": "parent_organisation"},
-                                {"days": 90, "to": "meeting_chairs"}]}
-    response = api.client.put(f"/parties/{world.sesric}/escalation-ladder", headers=api.headers(),
-                              json={"steps": [{"days": 14, "to": "parent_organisation"}],
-                                    "reason": "طلب المجلس إبلاغ المنظمة الأم بعد أسبوعين"})
+        "own": False,
+        "steps": [
+            {"days": 0, "to": "lead_party"},
+            {"days": 30, "to": "parent_organisation"},
+            {"days": 90, "to": "meeting_chairs"},
+        ],
+    }
+    response = api.client.put(
+        f"/parties/{world.sesric}/escalation-ladder",
+        headers=api.headers(),
+        json={
+            "steps": [{"days": 14, "to": "parent_organisation"}],
+            "reason": "طلب المجلس إبلاغ المنظمة الأم بعد أسبوعين",
+        },
+    )
     assert response.status_code == 200, response.text
     assert response.json()["escalation_ladder"] == [{"days": 14, "to": "parent_organisation"}]
     clock.set(days_overdue(1))
@@ -233,22 +268,33 @@ def test_a_party_keeps_its_own_ladder_for_what_it_leads(
     clock.set(days_overdue(15))
     assert escalating.scanner.tick().escalated == 1
     assert [(e["level"], e["to"]) for e in escalation_events(escalating, world.commitment)] == [
-        (1, "parent_organisation")]
-    back = api.client.put(f"/parties/{world.sesric}/escalation-ladder", headers=api.headers(),
-                          json={"steps": None, "reason": "back to the common ladder"})
+        (1, "parent_organisation")
+    ]
+    back = api.client.put(
+        f"/parties/{world.sesric}/escalation-ladder",
+        headers=api.headers(),
+        json={"steps": None, "reason": "back to the common ladder"},
+    )
     assert back.status_code == 200 and back.json()["escalation_ladder"] is None
     assert api.get(f"/parties/{world.sesric}/escalation-ladder").json()["own"] is False
     history = api.get(f"/parties/{world.sesric}/history").json()["events"]
     assert [item["type"] for item in history] == ["Registered", "LadderKept", "LadderKept"]
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"steps": [{"days": 30, "to": "lead_party"}, {"days": 10, "to": "meeting_chairs"}]}, "steps[1].days"),
-    ({"steps": [{"days": -1, "to": "lead_party"}]}, "steps[0].days"),
-    ({"steps": [{"days": 5, "to": "the_minister"}]}, "steps[0].to"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"steps": [{"days": 30, "to": "lead_party"}, {"days": 10, "to": "meeting_chairs"}]}, "steps[1].days"),
+        ({"steps": [{"days": -1, "to": "lead_party"}]}, "steps[0].days"),
+        ({"steps": [{"days": 5, "to": "the_minister"}]}, "steps[0].to"),
+    ],
+)
 def test_a_ladder_that_cannot_be_climbed_is_refused_and_stores_nothing(
-    escalating: Services, api: Api, world: World, body: dict, field: str  # type: ignore[type-arg]
+    escalating: Services,
+    api: Api,
+    world: World,
+    body: dict,
+    field: str,  # type: ignore[type-arg]
 ) -> None:
     before = escalating.store.recorder.max_notification_id()
     response = api.client.put(f"/parties/{world.sesric}/escalation-ladder", headers=api.headers(), json=body)
@@ -261,8 +307,9 @@ def test_a_key_limited_to_some_parties_does_not_choose_who_is_told_of_their_dela
     escalating: Services, api: Api, world: World
 ) -> None:
     _, scoped = escalating.keys.create(Role.COORDINATOR, "SESRIC focal point", party_scope=[world.sesric])
-    response = api.client.put(f"/parties/{world.sesric}/escalation-ladder",
-                              headers={"Authorization": f"Bearer {scoped}"}, json={"steps": []})
+    response = api.client.put(
+        f"/parties/{world.sesric}/escalation-ladder", headers={"Authorization": f"Bearer {scoped}"}, json={"steps": []}
+    )
     assert_problem(response, 403, "forbidden")
     assert api.get(f"/parties/{world.sesric}/escalation-ladder").json()["own"] is False
 
@@ -288,6 +335,7 @@ def test_an_escalation_reaches_the_subscribers_of_the_parties_it_tells(
 
 # -- the pages ----------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def visitor(escalating: Services) -> Iterator[Visitor]:
     yield from visitor_of(escalating)
@@ -299,15 +347,27 @@ def test_a_coordinator_keeps_a_party_ladder_on_its_page_and_the_commitment_page_
     visitor.sign_in(api.keys[Role.COORDINATOR])
     page = visitor.open(f"/parties/{world.sesric}", **{"Accept-Language": "ar"})
     assert "سلم التصعيد" in page.words() and "متأخر منذ 30 يومًا: المنظمة الأم" in page.words()
-    refused = visitor.post(f"/parties/{world.sesric}/escalation-ladder", {
-        "days_1": "30", "to_1": "lead_party", "days_2": "10", "to_2": "meeting_chairs", "version": "1"})
+    refused = visitor.post(
+        f"/parties/{world.sesric}/escalation-ladder",
+        {"days_1": "30", "to_1": "lead_party", "days_2": "10", "to_2": "meeting_chairs", "version": "1"},
+    )
     assert refused.status == 422 and 'value="10"' in refused.text  # the form comes back as it was filled in
-    kept = visitor.post(f"/parties/{world.sesric}/escalation-ladder", {
-        "days_1": "0", "to_1": "lead_party", "days_2": "7", "to_2": "meeting_chairs",
-        "reason": "قرار المكتب التنفيذي", "version": "1"})
+    kept = visitor.post(
+        f"/parties/{world.sesric}/escalation-ladder",
+        {
+            "days_1": "0",
+            "to_1": "lead_party",
+            "days_2": "7",
+            "to_2": "meeting_chairs",
+            "reason": "قرار المكتب التنفيذي",
+            "version": "1",
+        },
+    )
     assert kept.status == 200 and "7 days overdue: the chairs of its meeting" in kept.words()
     assert api.get(f"/parties/{world.sesric}/escalation-ladder").json()["steps"] == [
-        {"days": 0, "to": "lead_party"}, {"days": 7, "to": "meeting_chairs"}]
+        {"days": 0, "to": "lead_party"},
+        {"days": 7, "to": "meeting_chairs"},
+    ]
     clock.set(days_overdue(8))
     escalating.scanner.tick()
     visitor.sign_in(api.keys[Role.AUDITOR])  # two years on: the session has ended

@@ -72,6 +72,7 @@ TOKEN_SEGMENT = re.compile(r"^[a-z]{2,5}_[A-Za-z0-9_-]{8,}$")
 
 # -- where a page is, what kind of page it is ----------------------------------------------------------
 
+
 def page_type(path: str) -> str:
     """The path with its ids as placeholders: ``/app/commitments/{id}``."""
     segments = path.split("/")
@@ -128,6 +129,7 @@ def expected_page_types() -> set[str]:
 
 # -- the findings ----------------------------------------------------------------------------------------
 
+
 @dataclass
 class Finding:
     kind: str  # 5xx, too wide, English word, key id, not reached, browser
@@ -182,8 +184,12 @@ class Crawl:
                     cookies["session"] = self.sessions[role]
                 # a connection per request: no kept-alive connection the server may close as it is reused
                 self.clients[(str(role), language)] = httpx.Client(
-                    base_url=self.base, cookies=cookies, timeout=60, follow_redirects=False,
-                    limits=httpx.Limits(max_keepalive_connections=0))
+                    base_url=self.base,
+                    cookies=cookies,
+                    timeout=60,
+                    follow_redirects=False,
+                    limits=httpx.Limits(max_keepalive_connections=0),
+                )
             return self.clients[(str(role), language)]
 
     def close(self) -> None:
@@ -206,14 +212,24 @@ class Crawl:
         try:
             answer = self.client(role, language).request(method, url, **kwargs)
         except httpx.TransportError as error:  # the server closed the connection without answering
-            page = Fetched(str(role), language, url if method == "GET" else f"{method} {url}", 599,
-                           text=f"no answer: {type(error).__name__}: {error}")
+            page = Fetched(
+                str(role),
+                language,
+                url if method == "GET" else f"{method} {url}",
+                599,
+                text=f"no answer: {type(error).__name__}: {error}",
+            )
             with self.lock:
                 self.fetched[(str(role), language, page.url)] = page
             return page
         kind = answer.headers.get("content-type", "")
-        page = Fetched(str(role), language, url if method == "GET" else f"{method} {url}", answer.status_code,
-                       location=answer.headers.get("location", ""))
+        page = Fetched(
+            str(role),
+            language,
+            url if method == "GET" else f"{method} {url}",
+            answer.status_code,
+            location=answer.headers.get("location", ""),
+        )
         if "text/html" in kind:
             page.text, page.html = answer.text, True
             page.page_language = _html_language(answer.text)
@@ -233,12 +249,27 @@ class Crawl:
         if page.html and page.text:
             tree = parse(page.text)
             for key_id, name, around in key_findings(tree, self.d.key_names):
-                found.append(Finding("key id", where.split(" ")[0], where, f"{key_id} shown, the key is named «{name}»",
-                                     example=f"«{around[:100]}» ({page.language})", **spot))
+                found.append(
+                    Finding(
+                        "key id",
+                        where.split(" ")[0],
+                        where,
+                        f"{key_id} shown, the key is named «{name}»",
+                        example=f"«{around[:100]}» ({page.language})",
+                        **spot,
+                    )
+                )
             if page.page_language == "ar":
                 for word in arabic_findings(tree, self.system, self.d.corpus):
-                    found.append(Finding("English word", f"{word.words}\t{word.source}", where,
-                                         f"«{word.shown}» in «{word.context}»", **spot))
+                    found.append(
+                        Finding(
+                            "English word",
+                            f"{word.words}\t{word.source}",
+                            where,
+                            f"«{word.shown}» in «{word.context}»",
+                            **spot,
+                        )
+                    )
         with self.lock:
             self.findings.extend(found)
 
@@ -260,8 +291,11 @@ class Crawl:
                 if tag == "select":
                     chosen = [o.get("value", o.text_content()) for o in element.xpath(".//option[@selected]")]
                     options = element.xpath(".//option")
-                    value = chosen[0] if chosen else (options[0].get("value", "") if options and
-                                                      element.get("multiple") is None else "")
+                    value = (
+                        chosen[0]
+                        if chosen
+                        else (options[0].get("value", "") if options and element.get("multiple") is None else "")
+                    )
                 elif tag == "textarea":
                     value = element.text or ""
                 elif tag == "input":
@@ -337,8 +371,13 @@ class Crawl:
 
     # -- every page reached, in every language
     def in_every_language(self, pool: ThreadPoolExecutor) -> None:
-        work = [(role, language, url) for role in ROLES for key, url in self.reached[role].items()
-                for language in LANGUAGES if language != "en"]
+        work = [
+            (role, language, url)
+            for role in ROLES
+            for key, url in self.reached[role].items()
+            for language in LANGUAGES
+            if language != "en"
+        ]
         pages = list(pool.map(lambda item: self.fetch(*item), work))
         for page in pages:
             self.check(page, shown(variant(self.d, page.url)))
@@ -350,21 +389,41 @@ class Crawl:
         for language in LANGUAGES:
             jobs.append((lambda language=language: self.fetch(None, language, "/app/sign-in"), "/app/sign-in"))
             for path in self.d.unsubscribe_paths.values():
-                jobs.append((lambda language=language, path=path: self.fetch(None, language, path),
-                             "/app/unsubscribe/{token}"))
+                jobs.append(
+                    (lambda language=language, path=path: self.fetch(None, language, path), "/app/unsubscribe/{token}")
+                )
             for role in ROLES:
-                jobs.append((lambda role=role, language=language: self.fetch(role, language, NOWHERE),
-                             "(a page not found)"))
+                jobs.append(
+                    (lambda role=role, language=language: self.fetch(role, language, NOWHERE), "(a page not found)")
+                )
             for role in ("admin", "coordinator"):
-                jobs.append((lambda role=role, language=language: self.fetch(
-                    role, language, "/app/drafts", "POST", data={"csrf": self.csrf[role], "text": QATAR_REPORT,
-                                                                 "published_on": "2024-05-13"}),
-                             "POST /app/drafts (a report read into a draft)"))
-                jobs.append((lambda role=role, language=language: self.fetch(
-                    role, language, f"/app/agreements/{imported}/import", "POST",
-                    data={"csrf": self.csrf[role], "status": "agreed", "language": "en"},
-                    files={"file": ("مصفوفة-الأمن-الغذائي.csv", csv_of(IMPORT_HEADERS, IMPORT_ROWS), "text/csv")}),
-                             "POST /app/agreements/{id}/import (a dry run)"))
+                jobs.append(
+                    (
+                        lambda role=role, language=language: self.fetch(
+                            role,
+                            language,
+                            "/app/drafts",
+                            "POST",
+                            data={"csrf": self.csrf[role], "text": QATAR_REPORT, "published_on": "2024-05-13"},
+                        ),
+                        "POST /app/drafts (a report read into a draft)",
+                    )
+                )
+                jobs.append(
+                    (
+                        lambda role=role, language=language: self.fetch(
+                            role,
+                            language,
+                            f"/app/agreements/{imported}/import",
+                            "POST",
+                            data={"csrf": self.csrf[role], "status": "agreed", "language": "en"},
+                            files={
+                                "file": ("مصفوفة-الأمن-الغذائي.csv", csv_of(IMPORT_HEADERS, IMPORT_ROWS), "text/csv")
+                            },
+                        ),
+                        "POST /app/agreements/{id}/import (a dry run)",
+                    )
+                )
         futures = [(pool.submit(job), where) for job, where in jobs]
         for future, where in futures:
             self.check(future.result(), where)
@@ -414,9 +473,11 @@ def tracebacks(printed: str) -> dict[str, str]:
         if line.startswith("Traceback (most recent call last):"):
             block = [line]
             index += 1
-            while index < len(lines) and (lines[index].startswith((" ", "\t")) or not lines[index].strip()
-                                          or lines[index].startswith(("During handling", "The above exception",
-                                                                      "Traceback"))):
+            while index < len(lines) and (
+                lines[index].startswith((" ", "\t"))
+                or not lines[index].strip()
+                or lines[index].startswith(("During handling", "The above exception", "Traceback"))
+            ):
                 block.append(lines[index])
                 index += 1
             if index < len(lines):
@@ -470,8 +531,11 @@ def report(title: str, findings: list[Finding], tracebacks_by_path: dict[str, st
             for page_type in sorted(spots):
                 records = sorted(kinds[page_type])
                 listed = "; ".join(records[:4]) + (f"; … {len(records) - 4} more" if len(records) > 4 else "")
-                shown.append(page_type + (f" ×{len(records)} [{listed}]" if records else "")
-                             + (f" ({', '.join(sorted(spots[page_type]))})" if any(spots[page_type]) else ""))
+                shown.append(
+                    page_type
+                    + (f" ×{len(records)} [{listed}]" if records else "")
+                    + (f" ({', '.join(sorted(spots[page_type]))})" if any(spots[page_type]) else "")
+                )
             lines.append("    on: " + "\n        ".join(shown))
             if kind == "5xx" and tracebacks_by_path:
                 for detail in details:
@@ -484,6 +548,7 @@ def report(title: str, findings: list[Finding], tracebacks_by_path: dict[str, st
 
 
 # -- the deployment, on each engine -------------------------------------------------------------------
+
 
 @dataclass
 class Served:
@@ -500,19 +565,23 @@ def served(request: pytest.FixtureRequest, empty_schema: dict[str, str]) -> Iter
     engine = request.param
     started = time.monotonic()
     system = SystemWords()
-    with scratch_database(engine, "test", copy_of=empty_schema[engine]) as url, Mailbox() as mailbox, \
-            Receiver() as receiver, tempfile.TemporaryDirectory() as work:
+    with (
+        scratch_database(engine, "test", copy_of=empty_schema[engine]) as url,
+        Mailbox() as mailbox,
+        Receiver() as receiver,
+        tempfile.TemporaryDirectory() as work,
+    ):
         env = env_for(mailbox.port)
         server = Server(url, cwd=Path(work), env=env)
         try:
             first_key = re.search(r"cmk_[A-Za-z0-9_-]+", server.printed()).group(0)  # type: ignore[union-attr]
-            deployment = build_deployment(server, engine, first_key, system, receiver.url, mailbox, env, url,
-                                          Path(work))
+            deployment = build_deployment(
+                server, engine, first_key, system, receiver.url, mailbox, env, url, Path(work)
+            )
             built = time.monotonic()
             crawl = Crawl(deployment, system)
             crawl.run()
-            served = Served(deployment, crawl, system, {"build": built - started,
-                                                        "http": time.monotonic() - built})
+            served = Served(deployment, crawl, system, {"build": built - started, "http": time.monotonic() - built})
             yield served
             crawl.close()
         finally:
@@ -527,21 +596,28 @@ def _write(engine: str, part: str, text: str) -> None:
     (SCREENSHOTS / f"every-page-{engine}-{part}.txt").write_text(text + "\n", encoding="utf-8")
 
 
-def test_every_page_of_every_role_in_every_language_answers_without_english_words_or_key_ids(
-        served: Served) -> None:
+def test_every_page_of_every_role_in_every_language_answers_without_english_words_or_key_ids(served: Served) -> None:
     d, crawl = served.deployment, served.crawl
     findings = list(crawl.findings)
     printed = tracebacks(d.server.printed())
     for door, failure in d.failures:
         path = re.search(r"(?:POST|GET|PUT) (/\S+) answered", failure)
         said = printed.get(path.group(1), "") if path else ""
-        findings.append(Finding("door", door, "building the deployment",
-                                failure + (f"\n    server said:\n      {said.replace(chr(10), chr(10) + '      ')}"
-                                           if said else "")))
+        findings.append(
+            Finding(
+                "door",
+                door,
+                "building the deployment",
+                failure + (f"\n    server said:\n      {said.replace(chr(10), chr(10) + '      ')}" if said else ""),
+            )
+        )
     checked_otherwise = {"/app/sign-in", "/app/unsubscribe/{token}"}  # signed out; a digest's link
     for missing in sorted(expected_page_types() - crawl.types_reached() - checked_otherwise):
-        findings.append(Finding("not reached", missing, "the links from the overview",
-                                "no link of any role's pages leads to this page"))
+        findings.append(
+            Finding(
+                "not reached", missing, "the links from the overview", "no link of any role's pages leads to this page"
+            )
+        )
     report_kinds = set()
     for role in ROLES:
         for key, url in crawl.reached[role].items():
@@ -552,18 +628,25 @@ def test_every_page_of_every_role_in_every_language_answers_without_english_word
                     report_kinds.add("imported rows")
             if key[0] == "/app/reports/series/{series}":
                 report_kinds.add("series")
-    for kind in ("joint_statement", "mou", "recommendations", "framework", "action_matrix", "imported rows",
-                 "series"):
+    for kind in ("joint_statement", "mou", "recommendations", "framework", "action_matrix", "imported rows", "series"):
         if kind not in report_kinds:
-            findings.append(Finding("not reached", f"status report of {kind}", "the links from the overview",
-                                    "no link leads to this kind of status report"))
+            findings.append(
+                Finding(
+                    "not reached",
+                    f"status report of {kind}",
+                    "the links from the overview",
+                    "no link leads to this kind of status report",
+                )
+            )
     seconds = {**served.seconds, **d.timings}
-    summary = [f"every page over HTTP, on {d.engine}: {len(crawl.fetched)} answers; "
-               + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items()),
-               "page types reached: " + ", ".join(sorted(crawl.types_reached())),
-               "status report kinds reached: " + ", ".join(sorted(report_kinds)),
-               *(f"note: {n}" for n in d.notes),
-               *(f"said (not failed): {n}" for n in sorted(set(crawl.not_ok)))]
+    summary = [
+        f"every page over HTTP, on {d.engine}: {len(crawl.fetched)} answers; "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items()),
+        "page types reached: " + ", ".join(sorted(crawl.types_reached())),
+        "status report kinds reached: " + ", ".join(sorted(report_kinds)),
+        *(f"note: {n}" for n in d.notes),
+        *(f"said (not failed): {n}" for n in sorted(set(crawl.not_ok))),
+    ]
     text = "\n".join(summary) + "\n\n" + report(f"FINDINGS over HTTP on {d.engine}", findings, printed)
     _write(d.engine, "http", text)
     assert not findings, text
@@ -614,8 +697,11 @@ class Visit:
 
 def _submit_draft(driver: Any, base: str) -> None:
     driver.get(base + "/app/drafts")
-    driver.execute_script("document.getElementById('draft-text').value = arguments[0];"
-                          "document.getElementById('draft-published').value = '2023-03-18';", CFM_REPORT)
+    driver.execute_script(
+        "document.getElementById('draft-text').value = arguments[0];"
+        "document.getElementById('draft-published').value = '2023-03-18';",
+        CFM_REPORT,
+    )
     _submitted(driver, "form[action$='/drafts'] button[type=submit]")
 
 
@@ -646,15 +732,24 @@ def _sign_in(driver: Any, base: str, key: str) -> None:
     _submitted(driver, "form button[type=submit]")
 
 
-def browse(served: Served, width: int, height: int, visits: list[Visit], findings: list[Finding],
-           seconds: dict[str, float], csv_path: Path) -> None:
+def browse(
+    served: Served,
+    width: int,
+    height: int,
+    visits: list[Visit],
+    findings: list[Finding],
+    seconds: dict[str, float],
+    csv_path: Path,
+) -> None:
     d = served.deployment
     base = d.server.url
     started = time.monotonic()
     with chromium(width, height) as driver:
         driver.set_page_load_timeout(60)
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
         driver.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": True})
         signed_in = False
         for language in LANGUAGES:
@@ -674,8 +769,11 @@ def browse(served: Served, width: int, height: int, visits: list[Visit], finding
                             path = visit.how.get(language) or next(iter(visit.how.values()))
                             driver.get(base + path)
                         elif isinstance(visit.how, str):
-                            driver.get(base + f"/app/language/{language}?next=" + visit.how.replace("&", "%26")
-                                       .replace("?", "%3F"))
+                            driver.get(
+                                base
+                                + f"/app/language/{language}?next="
+                                + visit.how.replace("&", "%26").replace("?", "%3F")
+                            )
                         else:
                             driver.get(base + f"/app/language/{language}?next=/app/")
                             visit.how(driver, base)
@@ -683,26 +781,57 @@ def browse(served: Served, width: int, height: int, visits: list[Visit], finding
                     page_language = driver.execute_script("return document.documentElement.lang")
                     spot = {"role": "admin", "language": f"{language} {width}px"}
                     if page_language != language and not isinstance(visit.how, dict):
-                        findings.append(Finding("browser", visit.kind, visit.kind, f"the page came in "
-                                                f"{page_language!r}, not {language!r}: {driver.current_url}", **spot))
+                        findings.append(
+                            Finding(
+                                "browser",
+                                visit.kind,
+                                visit.kind,
+                                f"the page came in {page_language!r}, not {language!r}: {driver.current_url}",
+                                **spot,
+                            )
+                        )
                     if measured["sw"] > measured["vw"]:
-                        findings.append(Finding(
-                            "too wide", f"{visit.kind} at {width}px", visit.kind,
-                            f"{measured['sw']}px wide in a {measured['vw']}px window; widest element: {measured['widest']} "
-                            f"({measured['width']}px wide, {measured['out']}px out of the window) «{measured['text']}» — {driver.current_url.removeprefix(base)}", **spot))
+                        findings.append(
+                            Finding(
+                                "too wide",
+                                f"{visit.kind} at {width}px",
+                                visit.kind,
+                                f"{measured['sw']}px wide in a {measured['vw']}px window; widest element: "
+                                f"{measured['widest']} ({measured['width']}px wide, {measured['out']}px out of the "
+                                f"window) «{measured['text']}» — {driver.current_url.removeprefix(base)}",
+                                **spot,
+                            )
+                        )
                     shot = SCREENSHOTS / f"{_file_name(visit.kind)}-{language}-{width}.png"
                     full = min(int(measured["height"]), 8000)
-                    png = driver.execute_cdp_cmd("Page.captureScreenshot", {
-                        "format": "png", "captureBeyondViewport": True,
-                        "clip": {"x": 0, "y": 0, "width": max(width, int(measured["sw"])), "height": max(full, 1),
-                                 "scale": 1}})
+                    png = driver.execute_cdp_cmd(
+                        "Page.captureScreenshot",
+                        {
+                            "format": "png",
+                            "captureBeyondViewport": True,
+                            "clip": {
+                                "x": 0,
+                                "y": 0,
+                                "width": max(width, int(measured["sw"])),
+                                "height": max(full, 1),
+                                "scale": 1,
+                            },
+                        },
+                    )
                     import base64
 
                     shot.write_bytes(base64.b64decode(png["data"]))
                 except Exception as error:  # noqa: BLE001 - said with the others, the run goes on
-                    findings.append(Finding("browser", visit.kind, visit.kind,
-                                            f"{type(error).__name__}: {str(error).splitlines()[0][:300]}",
-                                            "admin", f"{language} {width}px"))
+                    findings.append(
+                        Finding(
+                            "browser",
+                            visit.kind,
+                            visit.kind,
+                            f"{type(error).__name__}: {str(error).splitlines()[0][:300]}",
+                            "admin",
+                            f"{language} {width}px",
+                        )
+                    )
     seconds[f"browser {width}px"] = time.monotonic() - started
 
 
@@ -718,19 +847,31 @@ def test_every_type_of_page_fits_the_window_in_every_language_at_both_widths(ser
     csv_path = Path(tempfile.mkdtemp()) / "مصفوفة-الأمن-الغذائي.csv"
     csv_path.write_bytes(csv_of(IMPORT_HEADERS, IMPORT_ROWS))
     visits.append(Visit("POST /app/drafts (a report read into a draft)", _submit_draft))
-    visits.append(Visit("POST /app/agreements/{id}/import (a dry run)",
-                        lambda driver, base: _submit_import(driver, base, d.ids["imported"], csv_path)))
+    visits.append(
+        Visit(
+            "POST /app/agreements/{id}/import (a dry run)",
+            lambda driver, base: _submit_import(driver, base, d.ids["imported"], csv_path),
+        )
+    )
     findings: list[Finding] = []
     seconds: dict[str, float] = {}
-    threads = [threading.Thread(target=browse, args=(served, width, height, visits, findings, seconds, csv_path))
-               for width, height in WIDTHS]
+    threads = [
+        threading.Thread(target=browse, args=(served, width, height, visits, findings, seconds, csv_path))
+        for width, height in WIDTHS
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    text = (f"every page type in the browser, on {d.engine}: {len(visits)} types × {len(LANGUAGES)} languages × "
-            f"{len(WIDTHS)} widths; " + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items()) + "\n"
-            + "types: " + ", ".join(v.kind for v in visits) + "\n\n"
-            + report(f"FINDINGS in the browser on {d.engine}", findings))
+    text = (
+        f"every page type in the browser, on {d.engine}: {len(visits)} types × {len(LANGUAGES)} languages × "
+        f"{len(WIDTHS)} widths; "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items())
+        + "\n"
+        + "types: "
+        + ", ".join(v.kind for v in visits)
+        + "\n\n"
+        + report(f"FINDINGS in the browser on {d.engine}", findings)
+    )
     _write(d.engine, "browser", text)
     assert not findings, text

@@ -28,16 +28,22 @@ from tests.memory import tracker_in_memory
 
 def seed(tracker: Tracker) -> tuple[str, str]:
     party = tracker.parties.register("key_a", TextInput({"en": "IsDB"}), "IsDB", "international_organisation")
-    meeting = tracker.meetings.record("key_a", TextInput({"en": "Annual meeting"}), "assembly",
-                                     PeriodInput(date(2023, 5, 10)), VenueInput("Jeddah", "Asia/Riyadh"))
+    meeting = tracker.meetings.record(
+        "key_a",
+        TextInput({"en": "Annual meeting"}),
+        "assembly",
+        PeriodInput(date(2023, 5, 10)),
+        VenueInput("Jeddah", "Asia/Riyadh"),
+    )
     return party.id, meeting.id
 
 
 def test_a_commitment_recorded_before_reminders_existed_reminds_at_the_defaults(services: Services) -> None:
     tracker = services.tracker
     party_id, meeting_id = seed(tracker)
-    current = tracker.commitments.record("key_a", TextInput({"en": "Now"}), party_id, meeting_id,
-                                        due=DueInput("year", "2024"), reminder_days=[14, 60])
+    current = tracker.commitments.record(
+        "key_a", TextInput({"en": "Now"}), party_id, meeting_id, due=DueInput("year", "2024"), reminder_days=[14, 60]
+    )
     assert current.reminder_days == [60, 14]
     # The first version of the event, as it was stored before reminders existed.
     state = json.loads(services.store.recorder.select_events(UUID(current.id))[0].state)
@@ -45,10 +51,16 @@ def test_a_commitment_recorded_before_reminders_existed_reminds_at_the_defaults(
     for added in ("reminder_days", "made_on", "review_on", "review_at", "notes", "weight"):  # in versions 2 to 5
         del state[added]
     old_id = uuid4()
-    services.store.recorder.insert_events([StoredEvent(
-        originator_id=old_id, originator_version=1, topic=get_topic(Commitment.Recorded),
-        state=json.dumps(state).encode(),
-    )])
+    services.store.recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=old_id,
+                originator_version=1,
+                topic=get_topic(Commitment.Recorded),
+                state=json.dumps(state).encode(),
+            )
+        ]
+    )
     old = tracker.commitments.get(old_id)
     assert old.reminder_days == [30, 7] and old.notes is None
     assert old.due_at == current.due_at
@@ -60,8 +72,9 @@ def test_a_commitment_recorded_before_reminders_existed_reminds_at_the_defaults(
 def test_a_read_model_of_another_version_is_rebuilt_at_start(database_url: str, clock: FrozenClock) -> None:
     services = build(Settings(database_url=database_url), clock=clock)
     party_id, meeting_id = seed(services.tracker)
-    services.tracker.commitments.record("key_a", TextInput({"en": "Kept"}), party_id, meeting_id,
-                                       due=DueInput("year", "2024"))
+    services.tracker.commitments.record(
+        "key_a", TextInput({"en": "Kept"}), party_id, meeting_id, due=DueInput("year", "2024")
+    )
     with services.engine.begin() as connection:
         connection.execute(update(projection_state).values(schema_version=read_tables.READ_MODEL_VERSION - 1))
         connection.execute(read_tables.commitments_view.delete())
@@ -80,14 +93,16 @@ def test_a_long_history_loads_from_its_snapshot_to_the_same_state(database_url: 
     try:
         tracker = services.tracker
         party_id, meeting_id = seed(tracker)
-        view = tracker.commitments.record("key_a", TextInput({"en": "Busy"}), party_id, meeting_id,
-                                         due=DueInput("year", "2024"), status="agreed")
+        view = tracker.commitments.record(
+            "key_a", TextInput({"en": "Busy"}), party_id, meeting_id, due=DueInput("year", "2024"), status="agreed"
+        )
         commitment = services.store.repository.get(UUID(view.id))
         while commitment.version < events:
             for _ in range(min(250, events - commitment.version)):
                 clock.advance(minutes=1)
-                commitment.report_progress(commitment.version % 101, f"report {commitment.version}", (), "key_a",
-                                           clock())
+                commitment.report_progress(
+                    commitment.version % 101, f"report {commitment.version}", (), "key_a", clock()
+                )
             tracker.records.save(commitment)
         snapshots = list(services.store.snapshots.get(commitment.id, desc=True, limit=1))  # type: ignore[union-attr]
         assert snapshots and snapshots[0].originator_version == events
@@ -121,8 +136,9 @@ def test_a_database_from_before_a_new_column_is_upgraded_at_start(database_url: 
 
 
 @pytest.mark.parametrize("snapshot_interval", [0, 4])
-def test_aggregates_read_together_are_those_read_one_by_one(database_url: str, clock: FrozenClock,
-                                                            snapshot_interval: int) -> None:
+def test_aggregates_read_together_are_those_read_one_by_one(
+    database_url: str, clock: FrozenClock, snapshot_interval: int
+) -> None:
     """The scanner reads a batch of commitments at once: each must be exactly what the event
     store's repository gives, whether it has no snapshot, a snapshot, or events after one."""
     services = build(Settings(database_url=database_url, snapshot_interval=snapshot_interval), clock=clock)
@@ -131,8 +147,14 @@ def test_aggregates_read_together_are_those_read_one_by_one(database_url: str, c
         party_id, meeting_id = seed(tracker)
         ids = []
         for reports in (0, 3, 4, 9):
-            view = tracker.commitments.record("key_a", TextInput({"en": f"{reports} reports"}), party_id, meeting_id,
-                                             due=DueInput("year", "2024"), status="agreed")
+            view = tracker.commitments.record(
+                "key_a",
+                TextInput({"en": f"{reports} reports"}),
+                party_id,
+                meeting_id,
+                due=DueInput("year", "2024"),
+                status="agreed",
+            )
             for n in range(reports):
                 clock.advance(minutes=1)
                 tracker.commitments.report_progress(UUID(view.id), "key_a", n * 10, f"report {n}")
@@ -158,12 +180,14 @@ def test_aggregates_read_together_are_those_read_one_by_one(database_url: str, c
         services.close()
 
 
-def _stored_as_before(store: EventStore, aggregate_id: UUID, version: int, remove: tuple[str, ...],
-                      back: int = 1) -> dict:  # type: ignore[type-arg]
+def _stored_as_before(
+    store: EventStore, aggregate_id: UUID, version: int, remove: tuple[str, ...], back: int = 1
+) -> dict:  # type: ignore[type-arg]
     """An event's stored state as the version ``back`` versions before its class's wrote it (the
     fields it lacked removed)."""
-    state = json.loads(next(e for e in store.recorder.select_events(aggregate_id)
-                            if e.originator_version == version).state)
+    state = json.loads(
+        next(e for e in store.recorder.select_events(aggregate_id) if e.originator_version == version).state
+    )
     state["class_version"] = state.pop("class_version") - back
     if state["class_version"] == 1:
         del state["class_version"]
@@ -181,28 +205,59 @@ def test_records_stored_before_they_stated_their_days_count_from_when_they_were_
 
     party_id, meeting_id = seed(tracker)
     clock.advance(days=30)
-    matrix = tracker.agreements.adopt("key_a", UUID(meeting_id), TextInput({"en": "Matrix"}), "action_matrix",
-                                     [UUID(party_id)], rows=[RowInput(TextInput({"en": "Activity"}), UUID(party_id))])
-    follow_up = tracker.commitments.record("key_a", TextInput({"en": "Hold the next"}), party_id, meeting_id,
-                                          kind="follow_up_session", follow_up_series="annual-meeting",
-                                          due=DueInput("year", "2024"))
+    matrix = tracker.agreements.adopt(
+        "key_a",
+        UUID(meeting_id),
+        TextInput({"en": "Matrix"}),
+        "action_matrix",
+        [UUID(party_id)],
+        rows=[RowInput(TextInput({"en": "Activity"}), UUID(party_id))],
+    )
+    follow_up = tracker.commitments.record(
+        "key_a",
+        TextInput({"en": "Hold the next"}),
+        party_id,
+        meeting_id,
+        kind="follow_up_session",
+        follow_up_series="annual-meeting",
+        due=DueInput("year", "2024"),
+    )
     clock.set(datetime(2023, 7, 1, tzinfo=UTC))
-    next_one = tracker.meetings.record("key_a", TextInput({"en": "Next"}), "assembly", PeriodInput(date(2023, 6, 1)),
-                                      VenueInput("Jeddah", "Asia/Riyadh"), series="annual-meeting")
+    next_one = tracker.meetings.record(
+        "key_a",
+        TextInput({"en": "Next"}),
+        "assembly",
+        PeriodInput(date(2023, 6, 1)),
+        VenueInput("Jeddah", "Asia/Riyadh"),
+        series="annual-meeting",
+    )
     tracker.meetings.hold(UUID(next_one.id), "key_a", PeriodInput(date(2023, 6, 1)))
     old = {
         (Agreement.Adopted, 1): _stored_as_before(tracker.records.store, UUID(matrix.id), 1, ("adopted_on",)),
         (Agreement.RowAdded, 2): _stored_as_before(tracker.records.store, UUID(matrix.id), 2, ("agreed_on",)),
-        (CommitmentAggregate.Recorded, 1): _stored_as_before(tracker.records.store, UUID(follow_up.id), 1,
-                                                            ("made_on", "review_on", "review_at", "notes", "weight"),
-                                                            back=3),
-        (CommitmentAggregate.SessionHeld, 2): _stored_as_before(tracker.records.store, UUID(follow_up.id), 2, ("held_on",)),
+        (CommitmentAggregate.Recorded, 1): _stored_as_before(
+            tracker.records.store,
+            UUID(follow_up.id),
+            1,
+            ("made_on", "review_on", "review_at", "notes", "weight"),
+            back=3,
+        ),
+        (CommitmentAggregate.SessionHeld, 2): _stored_as_before(
+            tracker.records.store, UUID(follow_up.id), 2, ("held_on",)
+        ),
     }
     ids = {Agreement: uuid4(), CommitmentAggregate: uuid4()}
-    tracker.records.store.recorder.insert_events([
-        StoredEvent(originator_id=ids[Agreement if cls.__qualname__.startswith("Agreement") else CommitmentAggregate],
-                    originator_version=version, topic=get_topic(cls), state=json.dumps(state).encode())
-        for (cls, version), state in old.items()])
+    tracker.records.store.recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=ids[Agreement if cls.__qualname__.startswith("Agreement") else CommitmentAggregate],
+                originator_version=version,
+                topic=get_topic(cls),
+                state=json.dumps(state).encode(),
+            )
+            for (cls, version), state in old.items()
+        ]
+    )
     agreement = tracker.agreements.get(ids[Agreement])
     assert (agreement.adopted_on, len(agreement.rows)) == (None, 1)
     commitment = tracker.commitments.get(ids[CommitmentAggregate])
@@ -221,20 +276,48 @@ def test_snapshots_taken_before_a_new_attribute_load(clock: FrozenClock) -> None
     tracker = tracker_in_memory(clock, snapshot_interval=100)
     store = tracker.records.store
     party_id, meeting_id = seed(tracker)
-    view = tracker.commitments.record("key_a", TextInput({"en": "Follow up"}), party_id, meeting_id,
-                                     kind="follow_up_session", follow_up_series="annual-meeting", status="agreed")
+    view = tracker.commitments.record(
+        "key_a",
+        TextInput({"en": "Follow up"}),
+        party_id,
+        meeting_id,
+        kind="follow_up_session",
+        follow_up_series="annual-meeting",
+        status="agreed",
+    )
     tracker.commitments.report_progress(UUID(view.id), "key_a", 10)
-    for aggregate_id, attributes in ((UUID(view.id), ("made_on", "review_on", "review_at", "reviewed_for", "notes",
-                                                      "escalations", "escalated_for", "weight", "delivered_on",
-                                                      "fulfilled_on", "themes")),
-                                     (series_id("annual-meeting"), ("held",)), (UUID(party_id), ("ladder", "contacts"))):
+    for aggregate_id, attributes in (
+        (
+            UUID(view.id),
+            (
+                "made_on",
+                "review_on",
+                "review_at",
+                "reviewed_for",
+                "notes",
+                "escalations",
+                "escalated_for",
+                "weight",
+                "delivered_on",
+                "fulfilled_on",
+                "themes",
+            ),
+        ),
+        (series_id("annual-meeting"), ("held",)),
+        (UUID(party_id), ("ladder", "contacts")),
+    ):
         snapshot = Snapshot.take(store.repository.get(aggregate_id))
         state = dict(snapshot.state)
         del state["class_version"]
         for name in attributes:
             del state[name]
-        old = Snapshot(originator_id=aggregate_id, originator_version=snapshot.originator_version,
-                       timestamp=snapshot.timestamp, topic=snapshot.topic, state=state)
+        old = Snapshot(
+            originator_id=aggregate_id,
+            originator_version=snapshot.originator_version,
+            timestamp=snapshot.timestamp,
+            topic=snapshot.topic,
+            state=state,
+        )
         store.snapshots.put([old])  # type: ignore[union-attr]
     loaded = store.repository.get(UUID(view.id))
     assert isinstance(loaded, CommitmentAggregate) and loaded.made_on is None and loaded.review_due is False

@@ -18,8 +18,10 @@ from tests.world import World
 
 
 def test_a_csv_export_holds_every_commitment_the_filters_match_with_a_bom(api: Api, world: World) -> None:
-    other = api.created("/commitments", commitment(world.meeting, world.iofs, status="draft",
-                                                   text={"texts": {"en": "Hold a food security forum"}}))
+    other = api.created(
+        "/commitments",
+        commitment(world.meeting, world.iofs, status="draft", text={"texts": {"en": "Hold a food security forum"}}),
+    )
     answer = api.get("/commitments/export", format="csv")
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
     assert answer.content.startswith("\ufeff".encode())
@@ -51,10 +53,16 @@ def test_an_xlsx_export_reads_right_to_left_on_request(api: Api, world: World) -
 
 
 def test_the_format_follows_accept_and_anything_else_is_406(api: Api, world: World) -> None:
-    assert api.client.get("/commitments/export", headers={**api.headers(), "Accept": "application/x-ndjson"}
-                          ).headers["content-type"].startswith("application/jsonl")
-    assert api.client.get("/commitments/export", headers={**api.headers(), "Accept": "text/html;q=1, text/csv;q=0.5"}
-                          ).headers["content-type"].startswith("text/csv")
+    assert (
+        api.client.get("/commitments/export", headers={**api.headers(), "Accept": "application/x-ndjson"})
+        .headers["content-type"]
+        .startswith("application/jsonl")
+    )
+    assert (
+        api.client.get("/commitments/export", headers={**api.headers(), "Accept": "text/html;q=1, text/csv;q=0.5"})
+        .headers["content-type"]
+        .startswith("text/csv")
+    )
     refused = api.client.get("/commitments/export", headers={**api.headers(), "Accept": "application/pdf"})
     assert refused.status_code == 406 and refused.json()["type"] == "/problems/not-acceptable"
     assert api.get("/commitments/export", format="pdf").status_code == 422
@@ -77,8 +85,7 @@ FORMULAS = ["=2+3", "+4+5", "-6+7", "@SUM(8,9)", "\uff1d10+11", '=HYPERLINK("htt
 
 def formula_like_commitments(api: Api, world: World) -> None:
     for text in FORMULAS:
-        api.created("/commitments", commitment(world.meeting, world.iofs, text={"texts": {"en": text}},
-                                               quote=None))
+        api.created("/commitments", commitment(world.meeting, world.iofs, text={"texts": {"en": text}}, quote=None))
 
 
 def csv_rows(data: bytes) -> list[list[str]]:
@@ -86,9 +93,12 @@ def csv_rows(data: bytes) -> list[list[str]]:
 
 
 def test_no_exported_cell_is_a_formula_texts_are_string_cells_in_xlsx_and_behind_an_apostrophe_in_csv(
-        api: Api, world: World) -> None:
+    api: Api, world: World
+) -> None:
     formula_like_commitments(api, world)
-    sheet = load_workbook(io.BytesIO(api.get("/commitments/export", format="xlsx", lead_party=world.iofs).content)).active
+    sheet = load_workbook(
+        io.BytesIO(api.get("/commitments/export", format="xlsx", lead_party=world.iofs).content)
+    ).active
     column = [cell.value for cell in sheet[1]].index("text_en") + 1
     cells = [sheet.cell(row, column) for row in range(2, len(FORMULAS) + 2)]
     assert [cell.value for cell in cells] == FORMULAS and {cell.data_type for cell in cells} == {"s"}
@@ -99,15 +109,24 @@ def test_no_exported_cell_is_a_formula_texts_are_string_cells_in_xlsx_and_behind
 def libreoffice_as_csv(path: Path, in_filter: str | None = None) -> list[list[str]]:
     """The file opened by LibreOffice Calc (headless) and saved as CSV: what a spreadsheet computes of it."""
     out = path.parent / "out"
-    command = ["soffice", f"-env:UserInstallation=file://{path.parent / 'profile'}", "--headless",
-               *([f"--infilter={in_filter}"] if in_filter else []),
-               "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(out), str(path)]
+    command = [
+        "soffice",
+        f"-env:UserInstallation=file://{path.parent / 'profile'}",
+        "--headless",
+        *([f"--infilter={in_filter}"] if in_filter else []),
+        "--convert-to",
+        "csv:Text - txt - csv (StarCalc):44,34,76",
+        "--outdir",
+        str(out),
+        str(path),
+    ]
     subprocess.run(command, check=True, capture_output=True, timeout=120)
     return csv_rows((out / (path.stem + ".csv")).read_bytes())
 
 
 def test_libreoffice_opening_an_export_computes_nothing_and_shows_each_text_as_written(
-        api: Api, world: World, tmp_path: Path) -> None:
+    api: Api, world: World, tmp_path: Path
+) -> None:
     formula_like_commitments(api, world)
     (tmp_path / "export.xlsx").write_bytes(api.get("/commitments/export", format="xlsx", lead_party=world.iofs).content)
     (tmp_path / "export.csv").write_bytes(api.get("/commitments/export", format="csv", lead_party=world.iofs).content)
@@ -119,14 +138,26 @@ def test_libreoffice_opening_an_export_computes_nothing_and_shows_each_text_as_w
         assert not {"5", "9", "1", "17", "21", "open"} & set(row)  # no formula was computed
 
 
-def test_an_exported_csv_imports_back_as_it_was_without_the_protective_apostrophe(
-        api: Api, world: World) -> None:
+def test_an_exported_csv_imports_back_as_it_was_without_the_protective_apostrophe(api: Api, world: World) -> None:
     formula_like_commitments(api, world)
     exported = api.get("/commitments/export", format="csv", lead_party=world.iofs).content
-    matrix = api.created("/agreements", {"meeting_id": world.meeting, "kind": "action_matrix",
-                                         "adopted_by": [world.un, world.oic], "title": {"texts": {"en": "Again"}}})["id"]
-    stored = api.client.post(f"/agreements/{matrix}/imports", files={"file": ("commitments.csv", exported)},
-                             data={"dry_run": "false"}, headers=api.headers(Role.COORDINATOR))
-    assert stored.status_code == 200 and stored.json()["counts"]["new"] == len(FORMULAS), [r["refused"] for r in stored.json()["rows"]]
+    matrix = api.created(
+        "/agreements",
+        {
+            "meeting_id": world.meeting,
+            "kind": "action_matrix",
+            "adopted_by": [world.un, world.oic],
+            "title": {"texts": {"en": "Again"}},
+        },
+    )["id"]
+    stored = api.client.post(
+        f"/agreements/{matrix}/imports",
+        files={"file": ("commitments.csv", exported)},
+        data={"dry_run": "false"},
+        headers=api.headers(Role.COORDINATOR),
+    )
+    assert stored.status_code == 200 and stored.json()["counts"]["new"] == len(FORMULAS), [
+        r["refused"] for r in stored.json()["rows"]
+    ]
     imported = api.get("/commitments", agreement=matrix, limit=50).json()["items"]
     assert sorted(c["text"]["texts"]["en"] for c in imported) == sorted(FORMULAS)

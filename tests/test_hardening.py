@@ -32,10 +32,23 @@ def post_raw(api: Api, path: str, body: Any) -> httpx.Response:
     return api.client.post(path, content=encoded(body), headers=api.headers(**{"content-type": "application/json"}))
 
 
-@pytest.mark.parametrize("where", ["party name", "progress note", "reason", "evidence title", "document text",
-                                   "acronym", "language code", "subscription description", "venue city"])
-def test_a_lone_surrogate_anywhere_is_invalid_text_and_stores_nothing(standing: Standing, standing_unchanged: None,
-                                                                      where: str) -> None:
+@pytest.mark.parametrize(
+    "where",
+    [
+        "party name",
+        "progress note",
+        "reason",
+        "evidence title",
+        "document text",
+        "acronym",
+        "language code",
+        "subscription description",
+        "venue city",
+    ],
+)
+def test_a_lone_surrogate_anywhere_is_invalid_text_and_stores_nothing(
+    standing: Standing, standing_unchanged: None, where: str
+) -> None:
     api, world = standing.api, standing.world
     cases: dict[str, tuple[str, Any]] = {
         "party name": ("/parties", {"names": {"texts": {"ar": SURROGATE}}, "acronym": "NEW", "kind": "ngo"}),
@@ -45,14 +58,19 @@ def test_a_lone_surrogate_anywhere_is_invalid_text_and_stores_nothing(standing: 
         "document text": (f"/meetings/{world.meeting}/documents", {"language": "ar", "text": SURROGATE}),
         "acronym": ("/parties", {"names": {"texts": {"en": "New"}}, "acronym": f"N{SURROGATE}", "kind": "ngo"}),
         "language code": ("/parties", {"names": {"texts": {SURROGATE: "x"}}, "acronym": "NEW", "kind": "ngo"}),
-        "subscription description": ("/subscriptions", {"url": "https://127.0.0.1/h", "kinds": ["all"],
-                                                       "description": SURROGATE}),
-        "venue city": ("/meetings", meeting([world.un], venue={"name": "Hall", "city": SURROGATE,
-                                                               "time_zone": "Asia/Riyadh"})),
+        "subscription description": (
+            "/subscriptions",
+            {"url": "https://127.0.0.1/h", "kinds": ["all"], "description": SURROGATE},
+        ),
+        "venue city": (
+            "/meetings",
+            meeting([world.un], venue={"name": "Hall", "city": SURROGATE, "time_zone": "Asia/Riyadh"}),
+        ),
     }
     path, body = cases[where]
-    response = api.client.post(path, content=encoded(body), headers=api.headers(
-        Role.ADMIN, **{"content-type": "application/json"}))
+    response = api.client.post(
+        path, content=encoded(body), headers=api.headers(Role.ADMIN, **{"content-type": "application/json"})
+    )
     problem = assert_problem(response, 422, "invalid-value")
     assert any(word in problem["detail"] for word in ("surrogate", "unicode", "language")), problem
 
@@ -62,21 +80,39 @@ def crafted(*values: Any) -> str:
 
 
 CURSOR_LISTS = [
-    "/audit/denials", "/commitments/{c}/history", "/parties/{p}/history", "/meetings/{m}/timeline",
-    "/commitments/{c}/deliveries", "/commitments", "/commitments?sort=due", "/meetings", "/parties?q=oic",
-    "/commitments?as_of=2024-01-01&axis=effective", "/subscriptions/{s}/deliveries",
+    "/audit/denials",
+    "/commitments/{c}/history",
+    "/parties/{p}/history",
+    "/meetings/{m}/timeline",
+    "/commitments/{c}/deliveries",
+    "/commitments",
+    "/commitments?sort=due",
+    "/meetings",
+    "/parties?q=oic",
+    "/commitments?as_of=2024-01-01&axis=effective",
+    "/subscriptions/{s}/deliveries",
 ]
 CRAFTED_CURSORS = [
-    "99999999999999999999", "2147483648", crafted("x", "y"), crafted(None), crafted("commitment:due", None, 3),
-    crafted("commitment:recorded", 2**63), crafted("commitment:recorded", -1), crafted("history", 1.5),
-    crafted("deliveries", "2024-01-01", "x'; --"), "%%%", "a" * 500, crafted("timeline", True),
+    "99999999999999999999",
+    "2147483648",
+    crafted("x", "y"),
+    crafted(None),
+    crafted("commitment:due", None, 3),
+    crafted("commitment:recorded", 2**63),
+    crafted("commitment:recorded", -1),
+    crafted("history", 1.5),
+    crafted("deliveries", "2024-01-01", "x'; --"),
+    "%%%",
+    "a" * 500,
+    crafted("timeline", True),
     crafted("history", 2**31),
 ]
 
 
 def test_a_cursor_the_service_did_not_issue_is_a_400_in_every_list(api: Api, world: World) -> None:
-    subscription = api.post("/subscriptions", {"url": "https://127.0.0.1/hooks", "kinds": ["all"]},
-                            role=Role.ADMIN).json()["id"]
+    subscription = api.post(
+        "/subscriptions", {"url": "https://127.0.0.1/hooks", "kinds": ["all"]}, role=Role.ADMIN
+    ).json()["id"]
     for path in CURSOR_LISTS:
         url = path.format(c=world.commitment, p=world.un, m=world.meeting, s=subscription)
         separator = "&" if "?" in url else "?"
@@ -89,8 +125,12 @@ def test_a_cursor_the_service_did_not_issue_is_a_400_in_every_list(api: Api, wor
 def test_the_cursors_the_service_issues_still_work(api: Api, world: World) -> None:
     for n in range(3):
         api.created("/commitments", commitment(world.meeting, world.oic, text={"texts": {"en": f"Activity {n}"}}))
-    for path in ("/commitments", "/commitments?sort=-due", f"/commitments/{world.commitment}/history",
-                 "/commitments?as_of=2030-01-01&axis=effective"):
+    for path in (
+        "/commitments",
+        "/commitments?sort=-due",
+        f"/commitments/{world.commitment}/history",
+        "/commitments?as_of=2030-01-01&axis=effective",
+    ):
         seen, cursor = [], None
         while True:
             params = {"limit": "1", **({"cursor": cursor} if cursor else {})}
@@ -104,9 +144,17 @@ def test_the_cursors_the_service_issues_still_work(api: Api, world: World) -> No
 
 def test_a_nul_in_a_path_or_query_is_a_400_on_both_engines(standing: Standing, standing_unchanged: None) -> None:
     api = standing.api
-    for path in ["/deliveries/a%00b", "/subscriptions/sub_%00", "/meetings?series=a%00b", "/commitments?q=x%00",
-                 "/parties/%00", "/commitments?cursor=%00", "/subscriptions/x%00/deliveries", "/deliveries/%00/resend",
-                 "/meetings?series=%00&limit=5"]:
+    for path in [
+        "/deliveries/a%00b",
+        "/subscriptions/sub_%00",
+        "/meetings?series=a%00b",
+        "/commitments?q=x%00",
+        "/parties/%00",
+        "/commitments?cursor=%00",
+        "/subscriptions/x%00/deliveries",
+        "/deliveries/%00/resend",
+        "/meetings?series=%00&limit=5",
+    ]:
         method = api.client.post if path.endswith("resend") else api.client.get
         assert_problem(method(path, headers=api.headers(Role.ADMIN)), 400, "invalid-character")
 
@@ -119,9 +167,15 @@ def test_a_meeting_beyond_the_years_of_dues_is_refused(standing: Standing, stand
     assert_problem(api.post("/meetings", later), 422, "invalid-value", "scheduled.ends_on")
 
 
-@pytest.mark.parametrize(("content_type", "status"), [(None, 415), ("text/plain", 415),
-                                                       ("application/x-www-form-urlencoded", 415),
-                                                       ("application/json; charset=utf-8", 201)])
+@pytest.mark.parametrize(
+    ("content_type", "status"),
+    [
+        (None, 415),
+        ("text/plain", 415),
+        ("application/x-www-form-urlencoded", 415),
+        ("application/json; charset=utf-8", 201),
+    ],
+)
 def test_a_body_must_be_json(api: Api, world: World, content_type: str | None, status: int) -> None:
     headers = api.headers()
     if content_type:
@@ -144,13 +198,17 @@ def chunked(size: int, piece: int = 64 * 1024) -> Iterator[bytes]:
         yield chunk
 
 
-def test_a_chunked_body_over_the_limit_is_refused_when_the_limit_is_reached(standing: Standing,
-                                                                           standing_unchanged: None) -> None:
+def test_a_chunked_body_over_the_limit_is_refused_when_the_limit_is_reached(
+    standing: Standing, standing_unchanged: None
+) -> None:
     api = standing.api
     body = json.dumps(party("BIG")).encode()
-    padded = (body[:-1] + b" " * (8_500_000) + b"}")  # 8.5 MB of valid JSON, announced by no length
-    response = api.client.post("/parties", content=iter([padded[i:i + 65536] for i in range(0, len(padded), 65536)]),
-                               headers=api.headers(**{"content-type": "application/json"}))
+    padded = body[:-1] + b" " * (8_500_000) + b"}"  # 8.5 MB of valid JSON, announced by no length
+    response = api.client.post(
+        "/parties",
+        content=iter([padded[i : i + 65536] for i in range(0, len(padded), 65536)]),
+        headers=api.headers(**{"content-type": "application/json"}),
+    )
     assert_problem(response, 413, "payload-too-large")
 
 
@@ -159,8 +217,10 @@ def test_a_server_stops_reading_a_huge_chunked_body_at_the_limit(database_url: s
     try:
         key = server.printed().split("cmk_", 1)[1].split()[0]
         with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
-            sock.sendall(b"POST /parties HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                         b"Authorization: Bearer cmk_" + key.encode() + b"\r\nTransfer-Encoding: chunked\r\n\r\n")
+            sock.sendall(
+                b"POST /parties HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                b"Authorization: Bearer cmk_" + key.encode() + b"\r\nTransfer-Encoding: chunked\r\n\r\n"
+            )
             sent = 0
             sock.settimeout(0.0)
             answer = b""
@@ -184,9 +244,12 @@ def test_a_server_stops_reading_a_huge_chunked_body_at_the_limit(database_url: s
 def bad_keys_from_spoofed_addresses(server: Server, count: int) -> list[int]:
     """``count`` requests with a bad key from loopback, each claiming another client address."""
     with httpx.Client(base_url=server.url, timeout=10) as client:
-        return [client.get("/parties", headers={"Authorization": "Bearer cmk_wrong",
-                                                "X-Forwarded-For": f"203.0.113.{n % 250 + 1}"}).status_code
-                for n in range(count)]
+        return [
+            client.get(
+                "/parties", headers={"Authorization": "Bearer cmk_wrong", "X-Forwarded-For": f"203.0.113.{n % 250 + 1}"}
+            ).status_code
+            for n in range(count)
+        ]
 
 
 def refused_clients(server: Server, key: str) -> set[str]:
@@ -210,8 +273,9 @@ def test_a_client_address_is_taken_from_a_header_only_when_a_trusted_proxy_sent_
         finally:
             server.stop()
     with scratch_database("sqlite", "test") as url:
-        server = Server(url, cwd=tmp_path, env={"COMMITMENTS_DENIAL_LIMIT": "5",
-                                                "COMMITMENTS_TRUSTED_PROXIES": "127.0.0.1"})
+        server = Server(
+            url, cwd=tmp_path, env={"COMMITMENTS_DENIAL_LIMIT": "5", "COMMITMENTS_TRUSTED_PROXIES": "127.0.0.1"}
+        )
         try:
             key = "cmk_" + server.printed().split("cmk_", 1)[1].split()[0]
             assert set(bad_keys_from_spoofed_addresses(server, 12)) == {401}  # twelve clients behind the proxy
@@ -220,7 +284,9 @@ def test_a_client_address_is_taken_from_a_header_only_when_a_trusted_proxy_sent_
             server.stop()
 
 
-def test_a_method_the_path_does_not_answer_lists_every_method_it_does(standing: Standing, standing_unchanged: None) -> None:
+def test_a_method_the_path_does_not_answer_lists_every_method_it_does(
+    standing: Standing, standing_unchanged: None
+) -> None:
     api, world = standing.api, standing.world
     put = api.client.put("/commitments", json={}, headers=api.headers())
     assert_problem(put, 405, "method-not-allowed")
@@ -274,8 +340,11 @@ def test_the_api_documentation_loads_no_script_from_outside_and_sends_a_policy(a
     page = api.client.get("/docs")
     assert page.status_code == 200
     policy = page.headers["Content-Security-Policy"]
-    assert "default-src 'self'" in policy and "script-src 'self' 'sha256-" in policy and "unsafe-inline" not in \
-        policy.split("script-src")[1].split(";")[0]
+    assert (
+        "default-src 'self'" in policy
+        and "script-src 'self' 'sha256-" in policy
+        and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
     sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
     assert sources and all(source.startswith("/docs/assets/") or source == "/openapi.json" for source in sources)
     for source in sources:

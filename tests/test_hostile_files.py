@@ -33,25 +33,38 @@ def files() -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def matrix(standing: Standing) -> str:
     world = standing.world
-    return str(standing.api.created("/agreements", {
-        "meeting_id": world.meeting, "kind": "action_matrix", "adopted_by": [world.un, world.oic],
-        "title": {"texts": {"en": "Joint activities"}}})["id"])
+    return str(
+        standing.api.created(
+            "/agreements",
+            {
+                "meeting_id": world.meeting,
+                "kind": "action_matrix",
+                "adopted_by": [world.un, world.oic],
+                "title": {"texts": {"en": "Joint activities"}},
+            },
+        )["id"]
+    )
 
 
 @pytest.mark.parametrize("name", REFUSED)
 def test_a_hostile_spreadsheet_is_refused_through_the_api_with_a_problem_naming_the_limit(
-        standing: Standing, matrix: str, standing_unchanged: None, files: dict[str, bytes], name: str) -> None:
+    standing: Standing, matrix: str, standing_unchanged: None, files: dict[str, bytes], name: str
+) -> None:
     status, words = REFUSED[name]
     for dry_run in ("true", "false"):
         answer = standing.api.client.post(
-            f"/agreements/{matrix}/imports", files={"file": ("matrix.xlsx", files[name])}, data={"dry_run": dry_run},
-            headers=standing.api.headers(Role.COORDINATOR))
+            f"/agreements/{matrix}/imports",
+            files={"file": ("matrix.xlsx", files[name])},
+            data={"dry_run": dry_run},
+            headers=standing.api.headers(Role.COORDINATOR),
+        )
         assert answer.status_code == status and words in answer.json()["detail"], answer.text[:300]
         assert answer.headers["content-type"] == "application/problem+json"
 
 
 def test_hostile_spreadsheets_are_refused_on_the_import_page_in_the_readers_words(
-        standing: Standing, matrix: str, standing_unchanged: None, files: dict[str, bytes]) -> None:
+    standing: Standing, matrix: str, standing_unchanged: None, files: dict[str, bytes]
+) -> None:
     for visitor in visitor_of(standing.services):
         visitor.sign_in(standing.api.keys[Role.COORDINATOR], f"/agreements/{matrix}/import")
         for name, (status, words) in REFUSED.items():
@@ -59,17 +72,21 @@ def test_hostile_spreadsheets_are_refused_on_the_import_page_in_the_readers_word
             assert page.status == status and words in page.words(), name
 
 
-def test_a_sheets_declared_range_is_not_read_only_its_rows(standing: Standing, matrix: str,
-                                                          standing_unchanged: None, files: dict[str, bytes]) -> None:
+def test_a_sheets_declared_range_is_not_read_only_its_rows(
+    standing: Standing, matrix: str, standing_unchanged: None, files: dict[str, bytes]
+) -> None:
     answer = standing.api.client.post(
-        f"/agreements/{matrix}/imports", files={"file": ("matrix.xlsx", files["sparse range"])},
-        headers=standing.api.headers(Role.COORDINATOR))
+        f"/agreements/{matrix}/imports",
+        files={"file": ("matrix.xlsx", files["sparse range"])},
+        headers=standing.api.headers(Role.COORDINATOR),
+    )
     assert answer.status_code == 200, answer.text[:300]
     assert [row["line"] for row in answer.json()["rows"]] == [2]  # the cell at XFD1048576 is past 1,000 empty rows
 
 
 def test_a_bomb_is_refused_from_the_sizes_its_archive_states_before_anything_inflates_it(
-        files: dict[str, bytes]) -> None:
+    files: dict[str, bytes],
+) -> None:
     # A reader with too little memory to hold the part inflated still refuses it by its stated size.
     with pytest.raises(TooLarge, match="inflates to 600 MB"):
         SpreadsheetReader(memory_bytes=256 * 2**20).read(files["whitespace bomb"], "bomb.xlsx")
@@ -79,8 +96,12 @@ def test_the_process_that_reads_files_runs_under_the_kernels_limits() -> None:
     reader = SpreadsheetReader(cpu_seconds=7, memory_bytes=300 * 2**20)
     limits = json.loads(subprocess.run(reader.command("--limits"), capture_output=True, check=True).stdout)
     assert limits == {"cpu_seconds": 7, "memory_bytes": 300 * 2**20, "open_files": 16}
-    assert json.loads(subprocess.run(SpreadsheetReader().command("--limits"), capture_output=True,
-                                     check=True).stdout)["memory_bytes"] == 2**30
+    assert (
+        json.loads(subprocess.run(SpreadsheetReader().command("--limits"), capture_output=True, check=True).stdout)[
+            "memory_bytes"
+        ]
+        == 2**30
+    )
 
 
 def test_a_file_that_needs_more_memory_than_a_reader_has_is_refused_not_an_error() -> None:

@@ -18,14 +18,28 @@ def schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(SCHEMA)))
 
 
-def test_an_agreement_exports_as_iati_activities_the_schema_accepts(api: Api, world: World,
-                                                                   schema: etree.XMLSchema) -> None:
-    matrix = api.created("/agreements", {
-        "meeting_id": world.meeting, "kind": "action_matrix", "adopted_by": [world.un, world.oic],
-        "title": {"texts": {"ar": "مصفوفة الأنشطة المشتركة", "en": "Matrix of joint activities"}, "authentic": "ar"},
-        "rows": [{"activity": {"texts": {"en": "Statistical capacity building"}}, "lead_party_id": world.sesric}]})
-    row = api.created("/commitments", commitment(world.meeting, world.sesric, agreement_id=matrix["id"], row_number=1,
-                                                 supporting_party_ids=[world.un]))
+def test_an_agreement_exports_as_iati_activities_the_schema_accepts(
+    api: Api, world: World, schema: etree.XMLSchema
+) -> None:
+    matrix = api.created(
+        "/agreements",
+        {
+            "meeting_id": world.meeting,
+            "kind": "action_matrix",
+            "adopted_by": [world.un, world.oic],
+            "title": {
+                "texts": {"ar": "مصفوفة الأنشطة المشتركة", "en": "Matrix of joint activities"},
+                "authentic": "ar",
+            },
+            "rows": [{"activity": {"texts": {"en": "Statistical capacity building"}}, "lead_party_id": world.sesric}],
+        },
+    )
+    row = api.created(
+        "/commitments",
+        commitment(
+            world.meeting, world.sesric, agreement_id=matrix["id"], row_number=1, supporting_party_ids=[world.un]
+        ),
+    )
     done = api.created("/commitments", commitment(world.meeting, world.iofs, agreement_id=matrix["id"], due=None))
     api.post(f"/commitments/{done['id']}/deliver", {"evidence": [{"title": "Forum report"}]})
     answer = api.get(f"/agreements/{matrix['id']}/iati")
@@ -35,22 +49,36 @@ def test_an_agreement_exports_as_iati_activities_the_schema_accepts(api: Api, wo
     first, second = document.findall("iati-activity")
     assert first.findtext("iati-identifier") == f"XI-COMMITMENTS-{row['id']}"
     assert {n.get(XML_LANG): n.text for n in first.find("title")} == {
-        "ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the matrix of joint activities"}
+        "ar": "تنفيذ مصفوفة الأنشطة المشتركة",
+        "en": "Implement the matrix of joint activities",
+    }
     organisations = first.findall("participating-org")
     assert [(o.get("role"), o.get("type")) for o in organisations] == [("2", "40"), ("4", "40"), ("4", "40")]
     assert [{n.get(XML_LANG): n.text for n in o}.get("en") for o in organisations] == [
-        "SESRIC", "SESRIC", "United Nations"]
+        "SESRIC",
+        "SESRIC",
+        "United Nations",
+    ]
     assert first.find("activity-status").get("code") == "2" and second.find("activity-status").get("code") == "3"
     assert {d.get("type"): d.get("iso-date") for d in first.findall("activity-date")} == {
-        "1": "2022-07-20", "3": "2024-07-20"}
+        "1": "2022-07-20",
+        "3": "2024-07-20",
+    }
     assert [d.get("type") for d in second.findall("activity-date")] == ["1", "4"]
     assert first.find("document-link").get("url") == f"urn:uuid:{world.meeting}"
     assert any("مصفوفة للأنشطة" in (n.text or "") for n in first.find("description"))
 
 
 def test_an_agreement_with_no_commitment_or_none_at_all_is_404(api: Api, world: World) -> None:
-    empty = api.created("/agreements", {"meeting_id": world.meeting, "kind": "joint_statement",
-                                        "adopted_by": [world.un], "title": {"texts": {"en": "Joint statement"}}})
+    empty = api.created(
+        "/agreements",
+        {
+            "meeting_id": world.meeting,
+            "kind": "joint_statement",
+            "adopted_by": [world.un],
+            "title": {"texts": {"en": "Joint statement"}},
+        },
+    )
     answer = api.get(f"/agreements/{empty['id']}/iati")
     assert answer.status_code == 404 and "needs one activity at least" in answer.json()["detail"]
     assert api.get("/agreements/00000000-0000-0000-0000-000000000000/iati").status_code == 404

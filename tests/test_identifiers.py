@@ -18,10 +18,16 @@ def test_ids_made_later_sort_after_ids_made_earlier_and_are_version_7() -> None:
 
 def test_recorded_records_have_time_ordered_ids_and_parties_keep_their_derived_ones(tracker: Tracker) -> None:
     party = tracker.parties.register("key", TextInput({"en": "United Nations"}), "UN", "international_organisation")
-    meeting = tracker.meetings.record("key", TextInput({"en": "General meeting"}), "general_meeting",
-                                      PeriodInput(date(2024, 1, 10)), VenueInput("Palais", "Europe/Zurich"))
-    agreement = tracker.agreements.adopt("key", UUID(meeting.id), TextInput({"en": "Matrix"}), "action_matrix",
-                                         [UUID(party.id)])
+    meeting = tracker.meetings.record(
+        "key",
+        TextInput({"en": "General meeting"}),
+        "general_meeting",
+        PeriodInput(date(2024, 1, 10)),
+        VenueInput("Palais", "Europe/Zurich"),
+    )
+    agreement = tracker.agreements.adopt(
+        "key", UUID(meeting.id), TextInput({"en": "Matrix"}), "action_matrix", [UUID(party.id)]
+    )
     commitment = tracker.commitments.record("key", TextInput({"en": "Act"}), UUID(party.id), UUID(meeting.id))
     assert [UUID(v.id).version for v in (meeting, agreement, commitment)] == [7, 7, 7]
     assert UUID(party.id).version == 5  # named by its acronym

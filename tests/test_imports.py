@@ -18,13 +18,37 @@ from domain.access import Role
 from tests.conftest import Api
 from tests.world import World
 
-HEADERS = ["الرقم", "النشاط", "Activity (en)", "الجهة المسؤولة", "الجهات الشريكة", "الإطار الزمني", "ملاحظات", "الميزانية"]
+HEADERS = [
+    "الرقم",
+    "النشاط",
+    "Activity (en)",
+    "الجهة المسؤولة",
+    "الجهات الشريكة",
+    "الإطار الزمني",
+    "ملاحظات",
+    "الميزانية",
+]
 ROWS = [
-    ["1", "برنامج مشترك لبناء القدرات الإحصائية", "Joint statistical capacity-building programme",
-     "مركز الابحاث الاحصائية والاقتصادية والاجتماعية والتدريب للدول الاسلامية", "UN",
-     "للسنتين القادمتين", "", "100000"],
-    ["2", "منتدى الأمن الغذائي", "Food security forum", "iofs",
-     "الأمم المتحدة ومنظمة التعاون الإسلامي", "2024", "يعقد في أستانا", ""],
+    [
+        "1",
+        "برنامج مشترك لبناء القدرات الإحصائية",
+        "Joint statistical capacity-building programme",
+        "مركز الابحاث الاحصائية والاقتصادية والاجتماعية والتدريب للدول الاسلامية",
+        "UN",
+        "للسنتين القادمتين",
+        "",
+        "100000",
+    ],
+    [
+        "2",
+        "منتدى الأمن الغذائي",
+        "Food security forum",
+        "iofs",
+        "الأمم المتحدة ومنظمة التعاون الإسلامي",
+        "2024",
+        "يعقد في أستانا",
+        "",
+    ],
     ["3", "تبادل الخبرات", "", "OIC", "UNESCO", "2023-Q4", "", ""],
     ["4", "ورشة عمل", "Workshop", "UN", "", "soon", "", ""],
 ]
@@ -36,14 +60,26 @@ def csv_of(rows: list[list[str]], separator: str = ";", headers: list[str] = HEA
 
 
 def agreement(api: Api, world: World) -> str:
-    return str(api.created("/agreements", {
-        "meeting_id": world.meeting, "kind": "action_matrix", "adopted_by": [world.un, world.oic],
-        "title": {"texts": {"ar": "مصفوفة الأنشطة المشتركة"}}})["id"])
+    return str(
+        api.created(
+            "/agreements",
+            {
+                "meeting_id": world.meeting,
+                "kind": "action_matrix",
+                "adopted_by": [world.un, world.oic],
+                "title": {"texts": {"ar": "مصفوفة الأنشطة المشتركة"}},
+            },
+        )["id"]
+    )
 
 
 def upload(api: Api, agreement_id: str, data: bytes, name: str = "matrix.csv", **form: str) -> Any:
-    return api.client.post(f"/agreements/{agreement_id}/imports", files={"file": (name, data, "text/csv")},
-                           data=form, headers=api.headers(Role.COORDINATOR))
+    return api.client.post(
+        f"/agreements/{agreement_id}/imports",
+        files={"file": (name, data, "text/csv")},
+        data=form,
+        headers=api.headers(Role.COORDINATOR),
+    )
 
 
 def events(services: Services) -> int:
@@ -51,7 +87,8 @@ def events(services: Services) -> int:
 
 
 def test_a_dry_run_shows_the_mapping_and_each_rows_outcome_and_stores_nothing(
-        api: Api, world: World, services: Services) -> None:
+    api: Api, world: World, services: Services
+) -> None:
     matrix = agreement(api, world)
     before = events(services)
     answer = upload(api, matrix, csv_of(ROWS))
@@ -59,8 +96,14 @@ def test_a_dry_run_shows_the_mapping_and_each_rows_outcome_and_stores_nothing(
     report = answer.json()
     assert events(services) == before and report["dry_run"] is True
     assert [(c["column"], c["field"], c["language"]) for c in report["columns"]] == [
-        ("A", "key", None), ("B", "activity", None), ("C", "activity", "en"), ("D", "lead", None),
-        ("E", "partners", None), ("F", "due", None), ("G", "notes", None)]
+        ("A", "key", None),
+        ("B", "activity", None),
+        ("C", "activity", "en"),
+        ("D", "lead", None),
+        ("E", "partners", None),
+        ("F", "due", None),
+        ("G", "notes", None),
+    ]
     assert report["ignored_columns"] == ["الميزانية"]
     outcomes = {row["key"]: row for row in report["rows"]}
     assert outcomes["1"]["outcome"] == outcomes["2"]["outcome"] == "new"
@@ -73,7 +116,8 @@ def test_a_dry_run_shows_the_mapping_and_each_rows_outcome_and_stores_nothing(
 
 
 def test_the_import_stores_the_accepted_rows_as_the_dry_run_said_and_again_changes_nothing(
-        api: Api, world: World, services: Services) -> None:
+    api: Api, world: World, services: Services
+) -> None:
     matrix = agreement(api, world)
     plan = upload(api, matrix, csv_of(ROWS)).json()["plan"]
     stored = upload(api, matrix, csv_of(ROWS), dry_run="false", status="agreed", plan=plan).json()
@@ -84,8 +128,11 @@ def test_the_import_stores_the_accepted_rows_as_the_dry_run_said_and_again_chang
     assert forum["text"]["texts"] == {"ar": "منتدى الأمن الغذائي", "en": "Food security forum"}
     assert forum["text"]["authentic"] == "ar" and forum["status"] == "agreed" and forum["notes"] == "يعقد في أستانا"
     assert forum["lead_party_id"] == world.iofs and forum["supporting_party_ids"] == [world.un, world.oic]
-    assert (forum["due"]["precision"], forum["due"]["value"], forum["due"]["time_zone"]) == ("year", "2024",
-                                                                                          "Europe/Zurich")
+    assert (forum["due"]["precision"], forum["due"]["value"], forum["due"]["time_zone"]) == (
+        "year",
+        "2024",
+        "Europe/Zurich",
+    )
     assert made["row 1"]["due"]["precision"] == "relative" and made["row 1"]["due"]["amount"] == 2
     before = events(services)
     again = upload(api, matrix, csv_of(ROWS), dry_run="false").json()
@@ -103,7 +150,9 @@ def test_a_corrected_file_corrects_the_same_commitments_by_events(api: Api, worl
     corrected[1][6] = ""
     dry = upload(api, matrix, csv_of(corrected)).json()
     assert [(r["outcome"], r["changed"]) for r in dry["rows"]] == [
-        ("changed", ["activity", "due"]), ("changed", ["partners", "notes"])]
+        ("changed", ["activity", "due"]),
+        ("changed", ["partners", "notes"]),
+    ]
     upload(api, matrix, csv_of(corrected), dry_run="false", plan=dry["plan"])
     now = {c["provenance"]["clause"]: c for c in api.get("/commitments", agreement=matrix).json()["items"]}
     assert {clause: c["id"] for clause, c in now.items()} == first  # the same commitments, no second one
@@ -116,13 +165,22 @@ def test_a_corrected_file_corrects_the_same_commitments_by_events(api: Api, worl
 
 
 def test_imported_rows_are_rows_of_their_matrix_in_key_order_with_lead_partners_and_timeframe_as_written(
-        api: Api, world: World) -> None:
+    api: Api, world: World
+) -> None:
     matrix = agreement(api, world)
-    by_hand = api.post(f"/agreements/{matrix}/rows", {
-        "activity": {"texts": {"en": "Statistical yearbook"}}, "lead_party_id": world.sesric,
-        "timeframe": {"precision": "year", "value": "2025"}}).json()["rows"][0]
-    keyed = [["10", "ورشة عمل", "Workshop", "UN", "OIC", "Q3 2025", "", ""],  # 10 after 1.1 and 1.2
-             ["1.1", *ROWS[0][1:]], ["1.2", *ROWS[1][1:]]]
+    by_hand = api.post(
+        f"/agreements/{matrix}/rows",
+        {
+            "activity": {"texts": {"en": "Statistical yearbook"}},
+            "lead_party_id": world.sesric,
+            "timeframe": {"precision": "year", "value": "2025"},
+        },
+    ).json()["rows"][0]
+    keyed = [
+        ["10", "ورشة عمل", "Workshop", "UN", "OIC", "Q3 2025", "", ""],  # 10 after 1.1 and 1.2
+        ["1.1", *ROWS[0][1:]],
+        ["1.2", *ROWS[1][1:]],
+    ]
     report = upload(api, matrix, csv_of(keyed), dry_run="false", status="agreed").json()
     assert report["counts"]["new"] == 3
     rows = api.get(f"/agreements/{matrix}").json()["rows"]
@@ -136,7 +194,10 @@ def test_imported_rows_are_rows_of_their_matrix_in_key_order_with_lead_partners_
     assert rows[1]["written"] == "للسنتين القادمتين" and rows[1]["timeframe"]["precision"] == "relative"
     made = {c["provenance"]["clause"]: c for c in api.get("/commitments", agreement=matrix).json()["items"]}
     assert {clause: c["provenance"]["row_number"] for clause, c in made.items()} == {
-        "row 10": 2, "row 1.1": 3, "row 1.2": 4}
+        "row 10": 2,
+        "row 1.1": 3,
+        "row 1.2": 4,
+    }
 
     corrected = [list(row) for row in keyed]
     corrected[1][4] = "OIC"
@@ -150,15 +211,23 @@ def test_imported_rows_are_rows_of_their_matrix_in_key_order_with_lead_partners_
     assert history == ["Adopted", "RowAdded", "RowsImported", "RowsRevised"]
 
 
-def test_a_file_whose_keys_are_the_numbers_of_rows_recorded_by_hand_updates_those_rows(
-        api: Api, world: World) -> None:
+def test_a_file_whose_keys_are_the_numbers_of_rows_recorded_by_hand_updates_those_rows(api: Api, world: World) -> None:
     matrix = agreement(api, world)
     for activity in ("Joint statistical capacity-building programme", "Food security forum"):
-        row = api.post(f"/agreements/{matrix}/rows", {"activity": {"texts": {"en": activity}},
-                                                       "lead_party_id": world.sesric}).json()["rows"][-1]
-        api.created("/commitments", {"meeting_id": world.meeting, "agreement_id": matrix, "row_number": row["number"],
-                                     "lead_party_id": world.sesric, "status": "agreed",
-                                     "text": {"texts": {"en": activity}}})
+        row = api.post(
+            f"/agreements/{matrix}/rows", {"activity": {"texts": {"en": activity}}, "lead_party_id": world.sesric}
+        ).json()["rows"][-1]
+        api.created(
+            "/commitments",
+            {
+                "meeting_id": world.meeting,
+                "agreement_id": matrix,
+                "row_number": row["number"],
+                "lead_party_id": world.sesric,
+                "status": "agreed",
+                "text": {"texts": {"en": activity}},
+            },
+        )
     dry = upload(api, matrix, csv_of(ROWS[:3])).json()
     assert [(r["key"], r["outcome"]) for r in dry["rows"]] == [("1", "changed"), ("2", "changed"), ("3", "refused")]
     upload(api, matrix, csv_of(ROWS[:2]), dry_run="false", plan=upload(api, matrix, csv_of(ROWS[:2])).json()["plan"])
@@ -169,7 +238,8 @@ def test_a_file_whose_keys_are_the_numbers_of_rows_recorded_by_hand_updates_thos
 
 
 def test_imported_rows_show_on_the_agreement_page_its_report_and_its_iati_export(
-        api: Api, world: World, services: Services) -> None:
+    api: Api, world: World, services: Services
+) -> None:
     from lxml import etree
 
     from tests.test_iati import SCHEMA
@@ -194,15 +264,30 @@ def test_imported_rows_show_on_the_agreement_page_its_report_and_its_iati_export
 
 
 def test_the_status_report_of_an_agreement_without_matrix_rows_lists_its_commitments_in_every_language(
-        api: Api, world: World, services: Services) -> None:
+    api: Api, world: World, services: Services
+) -> None:
     from tests.test_web_pages import visitor_of
 
-    recommendations = api.created("/agreements", {
-        "meeting_id": world.meeting, "kind": "recommendations", "adopted_by": [world.un, world.oic],
-        "title": {"texts": {"ar": "توصيات الاجتماع", "en": "Recommendations"}, "authentic": "ar"}})["id"]
-    api.created("/commitments", {"meeting_id": world.meeting, "agreement_id": recommendations, "clause": "3",
-                                 "lead_party_id": world.oic, "status": "agreed",
-                                 "text": {"texts": {"ar": "تعزيز تبادل البيانات"}}})
+    recommendations = api.created(
+        "/agreements",
+        {
+            "meeting_id": world.meeting,
+            "kind": "recommendations",
+            "adopted_by": [world.un, world.oic],
+            "title": {"texts": {"ar": "توصيات الاجتماع", "en": "Recommendations"}, "authentic": "ar"},
+        },
+    )["id"]
+    api.created(
+        "/commitments",
+        {
+            "meeting_id": world.meeting,
+            "agreement_id": recommendations,
+            "clause": "3",
+            "lead_party_id": world.oic,
+            "status": "agreed",
+            "text": {"texts": {"ar": "تعزيز تبادل البيانات"}},
+        },
+    )
     for visitor in visitor_of(services):
         visitor.sign_in(api.keys[Role.AUDITOR])
         for language in ("ar", "en", "fr"):
@@ -211,8 +296,9 @@ def test_the_status_report_of_an_agreement_without_matrix_rows_lists_its_commitm
             assert page.status == 200 and "تعزيز تبادل البيانات" in page.words(), language
 
 
-def test_an_import_whose_records_changed_since_its_dry_run_is_refused(api: Api, world: World,
-                                                                      services: Services) -> None:
+def test_an_import_whose_records_changed_since_its_dry_run_is_refused(
+    api: Api, world: World, services: Services
+) -> None:
     matrix = agreement(api, world)
     plan = upload(api, matrix, csv_of(ROWS[:1])).json()["plan"]
     upload(api, matrix, csv_of(ROWS[:1]), dry_run="false")  # someone imported it meanwhile
@@ -240,23 +326,29 @@ def test_an_xlsx_matrix_with_english_headers_and_date_cells_is_imported(api: Api
 
 
 def test_files_that_cannot_be_read_are_refused_with_a_problem_and_store_nothing(
-        api: Api, world: World, services: Services) -> None:
+    api: Api, world: World, services: Services
+) -> None:
     matrix = agreement(api, world)
     before = events(services)
-    for data, expected in ((b"", "the file is empty"), ("النشاط".encode("cp1256") + b"\n", "neither XLSX nor UTF-8"),
-                           (b"PK\x03\x04broken", "the workbook cannot be read"),
-                           (csv_of([], headers=["activity", "partners"]), "no column holds the lead")):
+    for data, expected in (
+        (b"", "the file is empty"),
+        ("النشاط".encode("cp1256") + b"\n", "neither XLSX nor UTF-8"),
+        (b"PK\x03\x04broken", "the workbook cannot be read"),
+        (csv_of([], headers=["activity", "partners"]), "no column holds the lead"),
+    ):
         refused = upload(api, matrix, data, dry_run="false")
         assert refused.status_code == 422 and expected in refused.json()["detail"], refused.text
     assert upload(api, "00000000-0000-0000-0000-000000000000", csv_of(ROWS)).status_code == 404
-    limited = api.client.post(f"/agreements/{matrix}/imports", files={"file": ("m.csv", csv_of(ROWS))},
-                              headers=api.headers(Role.AUDITOR))
+    limited = api.client.post(
+        f"/agreements/{matrix}/imports", files={"file": ("m.csv", csv_of(ROWS))}, headers=api.headers(Role.AUDITOR)
+    )
     assert limited.status_code == 403
     assert events(services) == before
 
 
-def test_a_failure_part_way_leaves_whole_batches_and_importing_again_resumes(api: Api, world: World,
-                                                                             services: Services) -> None:
+def test_a_failure_part_way_leaves_whole_batches_and_importing_again_resumes(
+    api: Api, world: World, services: Services
+) -> None:
     matrix = agreement(api, world)
     rows = [[str(n), f"Activity {n}", f"Activity {n}", "UN", "", "2030", "", ""] for n in range(1, 121)]
     table = services.spreadsheets.read(csv_of(rows), "big.csv")
@@ -265,9 +357,14 @@ def test_a_failure_part_way_leaves_whole_batches_and_importing_again_resumes(api
 
     def collide(phase: str, done: int, total: int) -> None:
         if phase == "storing" and done == 50:  # someone records row 70 while the second batch is being stored
-            services.tracker.commitments.record("other", TextInput({"en": "Activity 70"}), UUID(world.un),
-                                                UUID(world.meeting), agreement_id=UUID(matrix),
-                                                commitment_id=UUID(collider.commitment_id))
+            services.tracker.commitments.record(
+                "other",
+                TextInput({"en": "Activity 70"}),
+                UUID(world.un),
+                UUID(world.meeting),
+                agreement_id=UUID(matrix),
+                commitment_id=UUID(collider.commitment_id),
+            )
 
     stopped = services.imports.run("coordinator", matrix, table, dry_run=False, batch_size=50, progress=collide)
     assert stopped.stopped is not None and stopped.stopped["batch"] == 2 and stopped.batches_stored == 1
@@ -283,8 +380,9 @@ def test_a_failure_part_way_leaves_whole_batches_and_importing_again_resumes(api
     assert len({c["provenance"]["row_number"] for c in made} - {None}) == 119  # row 70's was recorded by hand
 
 
-def test_the_cli_imports_a_file_after_its_dry_run(services: Services, api: Api, world: World, tmp_path: Any,
-                                                  capsys: Any) -> None:
+def test_the_cli_imports_a_file_after_its_dry_run(
+    services: Services, api: Api, world: World, tmp_path: Any, capsys: Any
+) -> None:
     matrix = agreement(api, world)
     path = tmp_path / "matrix.csv"
     path.write_bytes(csv_of(ROWS[:2], separator=","))
@@ -299,7 +397,8 @@ def test_the_cli_imports_a_file_after_its_dry_run(services: Services, api: Api, 
 
 
 def test_a_coordinator_imports_a_matrix_through_the_pages_after_reading_its_dry_run_in_arabic(
-        api: Api, world: World, services: Services) -> None:
+    api: Api, world: World, services: Services
+) -> None:
     from tests.test_web_pages import visitor_of
 
     matrix = agreement(api, world)
@@ -313,19 +412,27 @@ def test_a_coordinator_imports_a_matrix_through_the_pages_after_reading_its_dry_
         assert empty.status == 422 and "الملف فارغ" in empty.words()  # the refusal in the reader's language
         assert dry.status == 200 and "لم يُحفظ شيء بعد" in dry.words()
         assert [row.get("class") for row in dry.all("//table[@id='rows']/tbody/tr")] == [
-            "outcome-new", "outcome-new", "outcome-refused", "outcome-refused"]
+            "outcome-new",
+            "outcome-new",
+            "outcome-refused",
+            "outcome-refused",
+        ]
         assert "UNESCO" in dry.words()
         assert api.get("/commitments", agreement=matrix).json()["items"] == []
         confirm = {field.get("name"): field.get("value") for field in dry.all("//form[.//input[@name='apply']]//input")}
-        stored = visitor.client.post(f"/app/agreements/{matrix}/import", files={k: (None, v) for k, v in confirm.items()})
+        stored = visitor.client.post(
+            f"/app/agreements/{matrix}/import", files={k: (None, v) for k, v in confirm.items()}
+        )
         assert stored.status_code == 200 and "حُفظ كل صف مقبول." in stored.text
         assert len(api.get("/commitments", agreement=matrix).json()["items"]) == 2
 
 
 def test_a_file_of_5000_rows_imports_in_one_call_in_batches(api: Api, world: World) -> None:
     matrix = agreement(api, world)
-    rows = [[str(n), f"نشاط رقم {n}", f"Activity {n}", "SESRIC", "UN, OIC", f"{2025 + n % 4}-Q{1 + n % 4}", "", ""]
-            for n in range(1, 5001)]
+    rows = [
+        [str(n), f"نشاط رقم {n}", f"Activity {n}", "SESRIC", "UN, OIC", f"{2025 + n % 4}-Q{1 + n % 4}", "", ""]
+        for n in range(1, 5001)
+    ]
     answer = upload(api, matrix, csv_of(rows), dry_run="false", status="agreed")
     assert answer.status_code == 200, answer.text[:500]
     report = answer.json()
@@ -334,7 +441,8 @@ def test_a_file_of_5000_rows_imports_in_one_call_in_batches(api: Api, world: Wor
 
 
 def test_a_file_name_that_would_reach_the_log_passes_the_checks_every_name_passes(
-        api: Api, world: World, services: Services) -> None:
+    api: Api, world: World, services: Services
+) -> None:
     matrix = agreement(api, world)
     before = events(services)
     for name, words in (("matrix\u202egpj.csv", "direction override"), ("mat\u200brix.csv", "invisible")):
@@ -345,11 +453,13 @@ def test_a_file_name_that_would_reach_the_log_passes_the_checks_every_name_passe
 
 
 def test_line_breaks_in_one_line_cells_become_spaces_and_are_said_while_notes_keep_theirs(
-        api: Api, world: World) -> None:
+    api: Api, world: World
+) -> None:
     matrix = agreement(api, world)
     written = io.StringIO()
-    csv.writer(written).writerows([HEADERS, ["7\n", "نشاط", "Activity", "UN", "", "Q3\n2025", "first line\nsecond line",
-                                             ""]])
+    csv.writer(written).writerows(
+        [HEADERS, ["7\n", "نشاط", "Activity", "UN", "", "Q3\n2025", "first line\nsecond line", ""]]
+    )
     file = written.getvalue().encode()
     dry = upload(api, matrix, file).json()
     [row] = dry["rows"]

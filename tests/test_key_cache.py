@@ -22,7 +22,8 @@ def other_process(services: Services) -> Iterator[Services]:
 
 
 def test_a_key_revoked_in_one_process_is_refused_by_another_within_a_second(
-        services: Services, other_process: Services) -> None:
+    services: Services, other_process: Services
+) -> None:
     principal, key = services.keys.create(Role.COORDINATOR, "a coordinator")
     assert other_process.keys.authenticate(key) == principal  # remembered by the other process now
     assert services.keys.revoke(principal.id)

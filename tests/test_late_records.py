@@ -17,18 +17,35 @@ from tests.test_api_errors import assert_problem
 
 UTC = UTC
 TODAY = datetime(2026, 12, 1, 9, tzinfo=UTC)
-INTERPOL = {"names": {"texts": {"ar": "المنظمة الدولية للشرطة الجنائية (الإنتربول)",
-                                "en": "International Criminal Police Organization"}, "authentic": "ar"},
-            "acronym": "INTERPOL", "kind": "international_organisation"}
+INTERPOL = {
+    "names": {
+        "texts": {
+            "ar": "المنظمة الدولية للشرطة الجنائية (الإنتربول)",
+            "en": "International Criminal Police Organization",
+        },
+        "authentic": "ar",
+    },
+    "acronym": "INTERPOL",
+    "kind": "international_organisation",
+}
 SERIES = "interpol-general-assembly"
 
 
 def session(number: int, ordinal_ar: str, starts: str, ends: str, city: str, zone: str) -> dict[str, Any]:
-    return {"title": {"texts": {"ar": f"الدورة {ordinal_ar} للجمعية العامة للإنتربول",
-                                "en": f"{number}st session of the INTERPOL General Assembly"}, "authentic": "ar"},
-            "kind": "assembly", "series": SERIES, "session_number": number,
-            "scheduled": {"starts_on": starts, "ends_on": ends},
-            "venue": {"name": "Conference centre", "city": city, "time_zone": zone}}
+    return {
+        "title": {
+            "texts": {
+                "ar": f"الدورة {ordinal_ar} للجمعية العامة للإنتربول",
+                "en": f"{number}st session of the INTERPOL General Assembly",
+            },
+            "authentic": "ar",
+        },
+        "kind": "assembly",
+        "series": SERIES,
+        "session_number": number,
+        "scheduled": {"starts_on": starts, "ends_on": ends},
+        "venue": {"name": "Conference centre", "city": city, "time_zone": zone},
+    }
 
 
 def held(api: Api, body: dict[str, Any]) -> str:
@@ -46,11 +63,24 @@ def parties(api: Api, clock: FrozenClock) -> str:
 
 def record_91st_with_its_promise(api: Api, interpol: str) -> tuple[str, str]:
     the_91st = held(api, session(91, "الحادية والتسعين", "2023-11-28", "2023-12-01", "Vienna", "Europe/Vienna"))
-    promise = api.created("/commitments", {
-        "kind": "follow_up_session", "meeting_id": the_91st, "lead_party_id": interpol, "status": "agreed",
-        "text": {"texts": {"ar": "عقد الدورة الثالثة والتسعين للجمعية العامة في عام 2025",
-                           "en": "Hold the 93rd session of the General Assembly in 2025"}, "authentic": "ar"},
-        "due": {"precision": "year", "value": "2025"}, "follow_up": {"session_number": 93}})
+    promise = api.created(
+        "/commitments",
+        {
+            "kind": "follow_up_session",
+            "meeting_id": the_91st,
+            "lead_party_id": interpol,
+            "status": "agreed",
+            "text": {
+                "texts": {
+                    "ar": "عقد الدورة الثالثة والتسعين للجمعية العامة في عام 2025",
+                    "en": "Hold the 93rd session of the General Assembly in 2025",
+                },
+                "authentic": "ar",
+            },
+            "due": {"precision": "year", "value": "2025"},
+            "follow_up": {"session_number": 93},
+        },
+    )
     return the_91st, promise["id"]
 
 
@@ -122,18 +152,32 @@ def test_a_follow_up_recorded_after_its_session_was_recorded_is_fulfilled_at_onc
 def test_a_session_held_before_the_promise_never_fulfils_it(api: Api, clock: FrozenClock, parties: str) -> None:
     held(api, session(90, "التسعين", "2022-10-18", "2022-10-21", "New Delhi", "Asia/Kolkata"))
     the_91st = held(api, session(91, "الحادية والتسعين", "2023-11-28", "2023-12-01", "Vienna", "Europe/Vienna"))
-    promise = api.created("/commitments", {
-        "kind": "follow_up_session", "meeting_id": the_91st, "lead_party_id": parties, "status": "agreed",
-        "text": {"texts": {"en": "Hold the next session"}}, "due": {"precision": "year", "value": "2024"}})
+    promise = api.created(
+        "/commitments",
+        {
+            "kind": "follow_up_session",
+            "meeting_id": the_91st,
+            "lead_party_id": parties,
+            "status": "agreed",
+            "text": {"texts": {"en": "Hold the next session"}},
+            "due": {"precision": "year", "value": "2024"},
+        },
+    )
     assert promise["status"] == "agreed"  # the 90th came before: it is not "the next session"
 
 
 def test_an_agreement_typed_in_later_was_adopted_on_its_meetings_day(api: Api, parties: str) -> None:
     the_91st = held(api, session(91, "الحادية والتسعين", "2023-11-28", "2023-12-01", "Vienna", "Europe/Vienna"))
-    resolution = api.created("/agreements", {
-        "meeting_id": the_91st, "kind": "action_matrix", "adopted_by": [parties],
-        "title": {"texts": {"ar": "مصفوفة الأنشطة المشتركة"}},
-        "rows": [{"activity": {"texts": {"ar": "تعزيز تبادل المعلومات"}}, "lead_party_id": parties}]})
+    resolution = api.created(
+        "/agreements",
+        {
+            "meeting_id": the_91st,
+            "kind": "action_matrix",
+            "adopted_by": [parties],
+            "title": {"texts": {"ar": "مصفوفة الأنشطة المشتركة"}},
+            "rows": [{"activity": {"texts": {"ar": "تعزيز تبادل المعلومات"}}, "lead_party_id": parties}],
+        },
+    )
     assert resolution["adopted_on"] == "2023-12-01"
     then = api.get(f"/agreements/{resolution['id']}", as_of="2024-03-01", axis="effective").json()
     assert (then["adopted_on"], len(then["rows"])) == ("2023-12-01", 1)
@@ -143,6 +187,9 @@ def test_an_agreement_typed_in_later_was_adopted_on_its_meetings_day(api: Api, p
 
 def test_a_delivery_cannot_be_dated_before_the_promise_was_made(api: Api, parties: str) -> None:
     _, promise = record_91st_with_its_promise(api, parties)
-    assert_problem(api.post(f"/commitments/{promise}/deliver", {"evidence": [{"title": "Report"}],
-                                                                "delivered_on": "2023-11-15"}),
-                   422, "invalid-value", "delivered_on")
+    assert_problem(
+        api.post(f"/commitments/{promise}/deliver", {"evidence": [{"title": "Report"}], "delivered_on": "2023-11-15"}),
+        422,
+        "invalid-value",
+        "delivered_on",
+    )

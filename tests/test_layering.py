@@ -8,8 +8,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ROOT / "domain"
-FORBIDDEN = {"fastapi", "sqlalchemy", "httpx", "apscheduler", "pydantic", "starlette", "uvicorn", "psycopg",
-             "application", "infrastructure", "api"}
+FORBIDDEN = {
+    "fastapi",
+    "sqlalchemy",
+    "httpx",
+    "apscheduler",
+    "pydantic",
+    "starlette",
+    "uvicorn",
+    "psycopg",
+    "application",
+    "infrastructure",
+    "api",
+}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -44,18 +55,24 @@ def test_domain_uses_only_the_domain_part_of_eventsourcing() -> None:
 
 def offenders(layer: str, forbidden: set[str]) -> set[str]:
     """Each module of ``layer`` that imports one of ``forbidden`` (top-level names), with what it imports."""
-    return {f"{path.relative_to(ROOT)}: {module}"
-            for path in (ROOT / layer).rglob("*.py")
-            for module in imported_modules(path)
-            if module.split(".")[0] in forbidden}
+    return {
+        f"{path.relative_to(ROOT)}: {module}"
+        for path in (ROOT / layer).rglob("*.py")
+        for module in imported_modules(path)
+        if module.split(".")[0] in forbidden
+    }
 
 
 WEB = {"fastapi", "starlette", "uvicorn", "jinja2", "babel"}
 
 
 def test_the_application_imports_no_outer_layer_and_no_framework() -> None:
-    assert offenders("application", {"infrastructure", "api", "sqlalchemy", "psycopg", "httpx", "apscheduler",
-                                     "pydantic", *WEB}) == set()
+    assert (
+        offenders(
+            "application", {"infrastructure", "api", "sqlalchemy", "psycopg", "httpx", "apscheduler", "pydantic", *WEB}
+        )
+        == set()
+    )
 
 
 def test_the_infrastructure_imports_nothing_from_the_api_and_no_web_framework() -> None:
@@ -65,9 +82,16 @@ def test_the_infrastructure_imports_nothing_from_the_api_and_no_web_framework() 
 # The api modules that still reach the infrastructure beside the composition root: stores that have no use
 # case in application/ yet (issue 33, point 2). The list only shrinks.
 NOT_YET_THROUGH_THE_APPLICATION = {
-    "api/app.py", "api/cli.py", "api/exports.py", "api/problems.py", "api/workers.py",
-    "api/routers/audit.py", "api/routers/calendars.py", "api/routers/subscriptions.py",
-    "api/web/pages/audit.py", "api/web/visitors.py",
+    "api/app.py",
+    "api/cli.py",
+    "api/exports.py",
+    "api/problems.py",
+    "api/workers.py",
+    "api/routers/audit.py",
+    "api/routers/calendars.py",
+    "api/routers/subscriptions.py",
+    "api/web/pages/audit.py",
+    "api/web/visitors.py",
 }
 
 

@@ -189,13 +189,23 @@ def test_suspension_needs_a_decision_reference() -> None:
 
 @pytest.mark.parametrize(
     ("status", "action"),
-    [("noted", "agree"), ("agreed", "note"), ("delivered", "reject_delivery"), ("fulfilled", "reopen"),
-     ("not_fulfilled", "reopen"), ("in_progress", "revise_due")],
+    [
+        ("noted", "agree"),
+        ("agreed", "note"),
+        ("delivered", "reject_delivery"),
+        ("fulfilled", "reopen"),
+        ("not_fulfilled", "reopen"),
+        ("in_progress", "revise_due"),
+    ],
 )
 def test_these_changes_need_a_reason(status: str, action: str) -> None:
     commitment = in_state(status)
-    method = {"agree": commitment.agree, "note": commitment.note, "reject_delivery": commitment.reject_delivery,
-              "reopen": commitment.reopen}.get(action)
+    method = {
+        "agree": commitment.agree,
+        "note": commitment.note,
+        "reject_delivery": commitment.reject_delivery,
+        "reopen": commitment.reopen,
+    }.get(action)
     with pytest.raises(ReasonRequired):
         if method is not None:
             method(None, "key_test", WHEN)
@@ -235,16 +245,19 @@ def test_every_event_carries_the_actor_and_the_time_passed_in() -> None:
 
 def test_the_domain_tables_say_what_the_design_guide_says() -> None:
     """The routes describe each action from these tables (``describe``): they must be the guide's."""
-    assert {action.value: {status.value for status in sources} for action, sources in ALLOWED_FROM.items()} == \
-        EXPECTED_FROM
-    assert {action.value: status.value for action, status in LEADS_TO.items()} == \
-        {action: status for action, status in EXPECTED_TO.items() if action != "assess"}
+    assert {
+        action.value: {status.value for status in sources} for action, sources in ALLOWED_FROM.items()
+    } == EXPECTED_FROM
+    assert {action.value: status.value for action, status in LEADS_TO.items()} == {
+        action: status for action, status in EXPECTED_TO.items() if action != "assess"
+    }
 
 
 def test_each_action_is_described_from_the_tables() -> None:
     assert describe(Action.AGREE) == "draft or noted → agreed; a reason is needed from noted."
     assert describe(Action.REOPEN) == "an assessed state → in_progress; a reason is needed."
     assert describe(Action.ASSESS) == "any open state → fulfilled or partially_fulfilled or not_fulfilled."
-    assert describe(Action.SUSPEND) == ("agreed or in_progress → suspended; needs the reference of the decision "
-                                        "that suspends it.")
+    assert describe(Action.SUSPEND) == (
+        "agreed or in_progress → suspended; needs the reference of the decision that suspends it."
+    )
     assert describe(Action.REVISE_DUE) == "allowed in any open state; the status stays as it is; a reason is needed."

@@ -9,7 +9,7 @@ SQLite and on PostgreSQL, through the use cases, along every lifecycle path, wit
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
@@ -36,7 +36,7 @@ from infrastructure.persistence.scratch import scratch_database
 from tests.conftest import ENGINES, settings_for_tests
 from tests.fakes import FrozenClock
 
-UTC = timezone.utc
+UTC = UTC
 SEED = 20220721
 COMMITMENTS = 180  # and a few successors: a list of every one of them fits a page of MAX_LIMIT
 START = datetime(2023, 3, 6, 8, 41, 17, 250_000, tzinfo=UTC)
@@ -48,14 +48,75 @@ AXES = ("effective", "recorded")  # as of an instant, replayed (effective), or t
 ZONES = (None, "Asia/Riyadh", "America/New_York", "Asia/Kuala_Lumpur", "Africa/Casablanca", "UTC")
 LADDER = "20:lead_party,60:parent_organisation,150:meeting_chairs"  # the deployment's
 
-ENGLISH = ("report", "workshop", "training", "statistics", "matrix", "food", "security", "Genève", "capacity",
-           "review", "2024", "youth", "water", "trade", "forum", "CO2", "e-learning", "Côte", "d'Ivoire")
-ARABIC = ("تقرير", "ورشة", "الإطار", "للإنتربول", "التعاون", "الإسلامي", "مصفوفة", "الأنشطة", "المشتركة",
-          "الأمن", "الغذائي", "والتدريب", "الإحصائية", "المياه", "الشباب", "تَقْرِيرٌ", "الـتـعـاون", "٢٠٢٥",
-          "بالمنظمة", "وفلسطين")
-SEARCHED = ("report", "rep", "workshop", "geneve", "Genève", "2024", "2025", "food security", "co2", "learning",
-            "cote d'ivoire", "paragraph 3", "الإطار", "اطار", "انتربول", "للإنتربول", "التعاون الإسلامي", "تدريب",
-            "مصفوفه", "تقرير", "المنظمة", "فلسطين", "قرار", "nothing-of-the-kind")
+ENGLISH = (
+    "report",
+    "workshop",
+    "training",
+    "statistics",
+    "matrix",
+    "food",
+    "security",
+    "Genève",
+    "capacity",
+    "review",
+    "2024",
+    "youth",
+    "water",
+    "trade",
+    "forum",
+    "CO2",
+    "e-learning",
+    "Côte",
+    "d'Ivoire",
+)
+ARABIC = (
+    "تقرير",
+    "ورشة",
+    "الإطار",
+    "للإنتربول",
+    "التعاون",
+    "الإسلامي",
+    "مصفوفة",
+    "الأنشطة",
+    "المشتركة",
+    "الأمن",
+    "الغذائي",
+    "والتدريب",
+    "الإحصائية",
+    "المياه",
+    "الشباب",
+    "تَقْرِيرٌ",
+    "الـتـعـاون",
+    "٢٠٢٥",
+    "بالمنظمة",
+    "وفلسطين",
+)
+SEARCHED = (
+    "report",
+    "rep",
+    "workshop",
+    "geneve",
+    "Genève",
+    "2024",
+    "2025",
+    "food security",
+    "co2",
+    "learning",
+    "cote d'ivoire",
+    "paragraph 3",
+    "الإطار",
+    "اطار",
+    "انتربول",
+    "للإنتربول",
+    "التعاون الإسلامي",
+    "تدريب",
+    "مصفوفه",
+    "تقرير",
+    "المنظمة",
+    "فلسطين",
+    "قرار",
+    "nothing-of-the-kind",
+)
 
 
 @dataclass
@@ -70,6 +131,7 @@ class Recorded:
 
 # -- the generated records -------------------------------------------------------------------------
 
+
 class Generator:
     def __init__(self, services: Services, clock: FrozenClock, rng: random.Random) -> None:
         self.tracker = services.tracker
@@ -81,36 +143,96 @@ class Generator:
         """Parties (some with a parent, two with a ladder of their own), meetings of one series and
         one of none, a matrix and a framework, and the themes."""
         register = self.tracker.parties.register
-        oic = UUID(register(ACTOR, TextInput({"ar": "منظمة التعاون الإسلامي", "en": "OIC"}, "ar"), "OIC",
-                            "international_organisation").id)
-        un = UUID(register(ACTOR, TextInput({"en": "United Nations", "ar": "الأمم المتحدة"}, "en"), "UN",
-                           "international_organisation").id)
-        children = [UUID(register(ACTOR, TextInput({"en": f"The {name}"}), name, "subsidiary_organ", parent).id)
-                    for name, parent in (("SESRIC", oic), ("IOFS", oic), ("ICDT", oic), ("UNDP", un), ("FAO", un))]
+        oic = UUID(
+            register(
+                ACTOR,
+                TextInput({"ar": "منظمة التعاون الإسلامي", "en": "OIC"}, "ar"),
+                "OIC",
+                "international_organisation",
+            ).id
+        )
+        un = UUID(
+            register(
+                ACTOR,
+                TextInput({"en": "United Nations", "ar": "الأمم المتحدة"}, "en"),
+                "UN",
+                "international_organisation",
+            ).id
+        )
+        children = [
+            UUID(register(ACTOR, TextInput({"en": f"The {name}"}), name, "subsidiary_organ", parent).id)
+            for name, parent in (("SESRIC", oic), ("IOFS", oic), ("ICDT", oic), ("UNDP", un), ("FAO", un))
+        ]
         ministry = UUID(register(ACTOR, TextInput({"ar": "وزارة الخارجية"}), None, "ministry").id)
         parties = [oic, un, *children, ministry]
         self.tracker.parties.keep_ladder(children[0], ACTOR, [(10, "lead_party"), (40, "meeting_chairs")], "own")
         self.tracker.parties.keep_ladder(children[3], ACTOR, [(0, "parent_organisation")], "own")
         meetings = []
-        for n, (starts, zone) in enumerate(((date(2022, 7, 18), "Europe/Zurich"), (date(2022, 11, 14), "Asia/Riyadh"),
-                                            (date(2023, 1, 9), "America/New_York"))):
-            meetings.append(UUID(self.tracker.meetings.record(
-                ACTOR, TextInput({"ar": f"الاجتماع العام رقم {n + 1}", "en": f"General meeting {n + 1}"}, "ar"),
-                "general_meeting", PeriodInput(starts, starts + timedelta(days=2)), VenueInput("Headquarters", zone),
-                series="joint-committee", session_number=n + 1,
-                participants=[ParticipantInput(oic, "chair"), ParticipantInput(parties[n + 1], "co_chair"),
-                              ParticipantInput(parties[n + 4], "participant")]).id))
-        meetings.append(UUID(self.tracker.meetings.record(
-            ACTOR, TextInput({"en": "Expert group on food security"}), "working_group",
-            PeriodInput(date(2022, 9, 5), date(2022, 9, 6)), VenueInput("FAO", "Africa/Casablanca")).id))
-        matrix = UUID(self.tracker.agreements.adopt(
-            ACTOR, meetings[0], TextInput({"en": "Matrix of joint activities"}), "action_matrix", [oic, un],
-            rows=[RowInput(TextInput({"en": f"Activity {n}"}), parties[n % 7], [parties[(n + 1) % 7]],
-                           DueInput("relative", amount=6 * n + 3, unit="months")) for n in range(6)]).id)
-        framework = UUID(self.tracker.agreements.adopt(
-            ACTOR, meetings[1], TextInput({"en": "Framework of cooperation", "ar": "إطار التعاون"}, "en"), "framework",
-            [oic, children[1]], text=TextInput({"en": "The parties agree to cooperate."}),
-            validity=PeriodInput(date(2022, 11, 16), date(2026, 11, 15))).id)
+        for n, (starts, zone) in enumerate(
+            (
+                (date(2022, 7, 18), "Europe/Zurich"),
+                (date(2022, 11, 14), "Asia/Riyadh"),
+                (date(2023, 1, 9), "America/New_York"),
+            )
+        ):
+            meetings.append(
+                UUID(
+                    self.tracker.meetings.record(
+                        ACTOR,
+                        TextInput({"ar": f"الاجتماع العام رقم {n + 1}", "en": f"General meeting {n + 1}"}, "ar"),
+                        "general_meeting",
+                        PeriodInput(starts, starts + timedelta(days=2)),
+                        VenueInput("Headquarters", zone),
+                        series="joint-committee",
+                        session_number=n + 1,
+                        participants=[
+                            ParticipantInput(oic, "chair"),
+                            ParticipantInput(parties[n + 1], "co_chair"),
+                            ParticipantInput(parties[n + 4], "participant"),
+                        ],
+                    ).id
+                )
+            )
+        meetings.append(
+            UUID(
+                self.tracker.meetings.record(
+                    ACTOR,
+                    TextInput({"en": "Expert group on food security"}),
+                    "working_group",
+                    PeriodInput(date(2022, 9, 5), date(2022, 9, 6)),
+                    VenueInput("FAO", "Africa/Casablanca"),
+                ).id
+            )
+        )
+        matrix = UUID(
+            self.tracker.agreements.adopt(
+                ACTOR,
+                meetings[0],
+                TextInput({"en": "Matrix of joint activities"}),
+                "action_matrix",
+                [oic, un],
+                rows=[
+                    RowInput(
+                        TextInput({"en": f"Activity {n}"}),
+                        parties[n % 7],
+                        [parties[(n + 1) % 7]],
+                        DueInput("relative", amount=6 * n + 3, unit="months"),
+                    )
+                    for n in range(6)
+                ],
+            ).id
+        )
+        framework = UUID(
+            self.tracker.agreements.adopt(
+                ACTOR,
+                meetings[1],
+                TextInput({"en": "Framework of cooperation", "ar": "إطار التعاون"}, "en"),
+                "framework",
+                [oic, children[1]],
+                text=TextInput({"en": "The parties agree to cooperate."}),
+                validity=PeriodInput(date(2022, 11, 16), date(2026, 11, 15)),
+            ).id
+        )
         themes = ["food-security", "statistics", "youth", "water"]
         for code in themes:
             self.tracker.themes.define(ACTOR, code, TextInput({"en": code.replace("-", " ").capitalize()}))
@@ -130,21 +252,35 @@ class Generator:
             return None
         if precision == "relative":
             unit = rng.choice(("days", "weeks", "months", "years"))
-            amount = {"days": rng.randint(1, 100), "weeks": rng.randint(1, 60), "months": rng.randint(1, 30),
-                      "years": rng.randint(1, 2)}[unit]
+            amount = {
+                "days": rng.randint(1, 100),
+                "weeks": rng.randint(1, 60),
+                "months": rng.randint(1, 30),
+                "years": rng.randint(1, 2),
+            }[unit]
             return DueInput("relative", amount=amount, unit=unit, time_zone=zone)
         day = date(2023, 1, 1) + timedelta(days=rng.randint(0, 900))
         if rng.random() < 0.3:  # due soon, or overdue for less than a step of the ladder
             day = END.date() + timedelta(days=rng.randint(-25, 65))
-        value = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": str(day.year),
-                 "quarter": f"{day.year}-Q{(day.month - 1) // 3 + 1}"}[precision]
+        value = {
+            "day": day.isoformat(),
+            "month": day.isoformat()[:7],
+            "year": str(day.year),
+            "quarter": f"{day.year}-Q{(day.month - 1) // 3 + 1}",
+        }[precision]
         return DueInput(precision, value, time_zone=zone)
 
     def day(self) -> date:
         return date(2023, 3, 1) + timedelta(days=self.rng.randint(0, 600))
 
-    def commitments(self, parties: list[UUID], meetings: list[UUID], agreements: list[UUID],
-                    held_at: dict[UUID, UUID], themes: list[str]) -> list[str]:
+    def commitments(
+        self,
+        parties: list[UUID],
+        meetings: list[UUID],
+        agreements: list[UUID],
+        held_at: dict[UUID, UUID],
+        themes: list[str],
+    ) -> list[str]:
         rng, recorded = self.rng, []
         leads = [*parties, parties[2], parties[2], parties[5], parties[5]]  # those with a ladder of their own, more
         for n in range(COMMITMENTS):
@@ -163,14 +299,22 @@ class Generator:
             if kind is CommitmentKind.FOLLOW_UP_SESSION:
                 follow_up = {"follow_up_series": "joint-committee", "follow_up_session_number": rng.randint(2, 6)}
             view = self.tracker.commitments.record(
-                ACTOR, self.text(), lead, meeting, kind=kind.value, supporting_party_ids=supporting,
-                agreement_id=agreement, row_number=row, clause=clause,
+                ACTOR,
+                self.text(),
+                lead,
+                meeting,
+                kind=kind.value,
+                supporting_party_ids=supporting,
+                agreement_id=agreement,
+                row_number=row,
+                clause=clause,
                 quote=TextInput({"ar": " ".join(rng.sample(ARABIC, 4))}) if rng.random() < 0.2 else None,
                 due=None if row is not None and rng.random() < 0.7 else self.due(),
                 status=rng.choice(("draft", "agreed", "agreed", "agreed", "noted")),
                 reminder_days=rng.choice((None, None, [60, 14], [7])),
                 review_on=self.day() if rng.random() < 0.25 else None,
-                **follow_up)
+                **follow_up,
+            )
             recorded.append(view.id)
             self.walk(view.id, view.status, themes, parties)
             if n % 12 == 11:
@@ -181,8 +325,11 @@ class Generator:
         """A few random changes: lifecycle actions (as the lifecycle's table allows), progress, a new due, a
         review day, themes, a correction."""
         rng, use = self.rng, self.tracker.commitments
-        actions = [a for a in Action if a not in (Action.SUPERSEDE, Action.REVISE_DUE, Action.SCHEDULE_REVIEW,
-                                                  Action.REPORT_PROGRESS)]
+        actions = [
+            a
+            for a in Action
+            if a not in (Action.SUPERSEDE, Action.REVISE_DUE, Action.SCHEDULE_REVIEW, Action.REPORT_PROGRESS)
+        ]
         for _ in range(rng.choice((0, 1, 2, 2, 3, 4, 5))):
             self.clock.advance(minutes=rng.randint(1, 300))
             allowed = [a for a in actions if Status(status) in ALLOWED_FROM[a]]
@@ -192,8 +339,12 @@ class Generator:
                     status = use.suspend(UUID(commitment_id), ACTOR, "CFM/50/Res.3", "by decision").status
                 elif change is Action.DELIVER:
                     delivered_on = None if rng.random() < 0.5 else (self.clock.now - timedelta(days=rng.randint(0, 40)))
-                    status = use.deliver(UUID(commitment_id), ACTOR, [EvidenceInput("Report", "https://example.org/r")],
-                                         None if delivered_on is None else delivered_on.date()).status
+                    status = use.deliver(
+                        UUID(commitment_id),
+                        ACTOR,
+                        [EvidenceInput("Report", "https://example.org/r")],
+                        None if delivered_on is None else delivered_on.date(),
+                    ).status
                 elif change is Action.ASSESS:
                     outcome = rng.choice(("fulfilled", "partially_fulfilled", "not_fulfilled"))
                     status = use.assess(UUID(commitment_id), ACTOR, outcome, "assessed").status
@@ -206,12 +357,19 @@ class Generator:
                 elif change == "review":
                     use.schedule_review(UUID(commitment_id), ACTOR, rng.choice((self.day(), None)), "to look at")
                 elif change == "themes":
-                    self.tracker.themes.choose(UUID(commitment_id), ACTOR, rng.sample(themes[:3], rng.randint(0, 2)),
-                                               "tagged")
+                    self.tracker.themes.choose(
+                        UUID(commitment_id), ACTOR, rng.sample(themes[:3], rng.randint(0, 2)), "tagged"
+                    )
                 else:
                     lead = rng.choice(parties)
-                    use.correct(UUID(commitment_id), ACTOR, "written wrong", text=self.text(), lead_party_id=lead,
-                                supporting_party_ids=[p for p in rng.sample(parties, 2) if p != lead][:1])
+                    use.correct(
+                        UUID(commitment_id),
+                        ACTOR,
+                        "written wrong",
+                        text=self.text(),
+                        lead_party_id=lead,
+                        supporting_party_ids=[p for p in rng.sample(parties, 2) if p != lead][:1],
+                    )
             except DomainError:
                 continue  # not allowed from here (a reason missing, the same due again): the walk goes on
 
@@ -219,14 +377,18 @@ class Generator:
         """A few commitments of the first meeting superseded by new ones of a later session."""
         for commitment_id in self.rng.sample(recorded, 40):
             view = self.tracker.commitments.get(commitment_id)
-            if view.provenance["meeting_id"] != str(meetings[0]) or Status(view.status) not in ALLOWED_FROM[
-                    Action.SUPERSEDE]:
+            if (
+                view.provenance["meeting_id"] != str(meetings[0])
+                or Status(view.status) not in ALLOWED_FROM[Action.SUPERSEDE]
+            ):
                 continue
             self.clock.advance(minutes=7)
-            successor = self.tracker.commitments.record(ACTOR, self.text(), self.rng.choice(parties), meetings[2],
-                                                        due=self.due(), status="agreed")
-            self.tracker.commitments.supersede(UUID(commitment_id), ACTOR, UUID(successor.id), meetings[2],
-                                               "renewed at the next session")
+            successor = self.tracker.commitments.record(
+                ACTOR, self.text(), self.rng.choice(parties), meetings[2], due=self.due(), status="agreed"
+            )
+            self.tracker.commitments.supersede(
+                UUID(commitment_id), ACTOR, UUID(successor.id), meetings[2], "renewed at the next session"
+            )
             recorded.append(successor.id)
 
 
@@ -246,9 +408,14 @@ def generate(services: Services, clock: FrozenClock) -> Recorded:
     found = services.catalogue.find_commitments(CommitmentFilter(has_due=True, limit=MAX_LIMIT, sort="due"))
     dues = sorted({datetime.fromisoformat(item["due_at"].replace("Z", "+00:00")) for item in found.items})
     tick = timedelta(microseconds=1)
-    instants = [*(due + shift for due in rng.sample(dues, 4) for shift in (-tick, timedelta(0), tick)),
-                END, AT, datetime(2024, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC),
-                datetime(2024, 7, 1, 3, 0, tzinfo=timezone(timedelta(hours=3)))]  # (midnight UTC, written in Riyadh)
+    instants = [
+        *(due + shift for due in rng.sample(dues, 4) for shift in (-tick, timedelta(0), tick)),
+        END,
+        AT,
+        datetime(2024, 1, 1, tzinfo=UTC),
+        datetime(2025, 1, 1, tzinfo=UTC),
+        datetime(2024, 7, 1, 3, 0, tzinfo=timezone(timedelta(hours=3))),
+    ]  # (midnight UTC, written in Riyadh)
     return Recorded(services, parties, meetings, agreements, themes, instants)
 
 
@@ -256,12 +423,15 @@ def generate(services: Services, clock: FrozenClock) -> Recorded:
 def recorded(request: pytest.FixtureRequest, empty_schema: dict[str, str]) -> Iterator[Recorded]:
     """The generated records, once per module and engine (only read by the tests)."""
     clock = FrozenClock(START)
-    with scratch_database(request.param, "test", copy_of=empty_schema[request.param]) as url, \
-            build(settings_for_tests(url, escalation_ladder=LADDER), clock=clock) as services:
+    with (
+        scratch_database(request.param, "test", copy_of=empty_schema[request.param]) as url,
+        build(settings_for_tests(url, escalation_ladder=LADDER), clock=clock) as services,
+    ):
         yield generate(services, clock)
 
 
 # -- the filters -----------------------------------------------------------------------------------
+
 
 def alone(r: Recorded) -> list[dict[str, Any]]:
     """Each field of the filter alone, with each of its values worth asking (or a sample of them)."""
@@ -271,8 +441,11 @@ def alone(r: Recorded) -> list[dict[str, Any]]:
     filters += [{"kinds": [kind.value]} for kind in CommitmentKind] + [{"kinds": ["action", "clause"]}]
     for party in r.parties:
         filters += [{"party": party}, {"lead_party": party}, {"supporting_party": party}, {"escalated_to": party}]
-    filters += [{"any_party": frozenset(str(p) for p in r.parties[:2])}, {"any_party": frozenset({str(r.parties[4])})},
-                {"any_party": frozenset()}]
+    filters += [
+        {"any_party": frozenset(str(p) for p in r.parties[:2])},
+        {"any_party": frozenset({str(r.parties[4])})},
+        {"any_party": frozenset()},
+    ]
     filters += [{"meeting": meeting} for meeting in r.meetings] + [{"agreement": a} for a in r.agreements]
     for instant in r.instants:
         filters += [{"due_before": instant}, {"due_after": instant}]
@@ -299,6 +472,7 @@ def combinations(r: Recorded, rng: random.Random, count: int) -> list[dict[str, 
 
 # -- the comparison --------------------------------------------------------------------------------
 
+
 def listed(answer: Callable[[CommitmentFilter], Results], query: CommitmentFilter) -> tuple[list[str], int]:
     """Every commitment of the list, page after page (following the cursors), and the total the first page gave."""
     ids: list[str] = []
@@ -318,17 +492,21 @@ def disagreements(r: Recorded, fields: dict[str, Any], limit: int = MAX_LIMIT) -
     now, total = listed(catalogue.find_commitments, query)
     found = []
     for axis in AXES:
-        then, then_total = listed(lambda q: lists.commitments(histories, catalogue, q),
-                                  replace(query, as_of=AT, axis=axis))
+        then, then_total = listed(
+            lambda q: lists.commitments(histories, catalogue, q), replace(query, as_of=AT, axis=axis)
+        )
         if then != now or then_total != total:
             missing, extra = [i for i in now if i not in then], [i for i in then if i not in now]
-            found.append(f"{fields} on the {axis} axis: now {len(now)} (total {total}), as of now {len(then)} "
-                         f"(total {then_total}); only now {missing[:3]}, only as of now {extra[:3]}"
-                         + ("; in another order" if not missing and not extra else ""))
+            found.append(
+                f"{fields} on the {axis} axis: now {len(now)} (total {total}), as of now {len(then)} "
+                f"(total {then_total}); only now {missing[:3]}, only as of now {extra[:3]}"
+                + ("; in another order" if not missing and not extra else "")
+            )
     return found
 
 
 # -- the rules -------------------------------------------------------------------------------------
+
 
 def test_the_generated_records_reach_every_state_a_filter_asks_about(recorded: Recorded) -> None:
     """Else an agreement below would prove little: each status, kind, flag and party is found, and not
@@ -337,16 +515,33 @@ def test_the_generated_records_reach_every_state_a_filter_asks_about(recorded: R
     everything = catalogue.find_commitments(CommitmentFilter(limit=1)).total
     assert 150 <= everything <= MAX_LIMIT
     for fields in alone(recorded)[1:]:
-        if next(iter(fields)) in ("statuses", "kinds", "overdue", "due_soon", "has_due", "review_due", "escalated",
-                                  "lead_party", "themes"):
+        if next(iter(fields)) in (
+            "statuses",
+            "kinds",
+            "overdue",
+            "due_soon",
+            "has_due",
+            "review_due",
+            "escalated",
+            "lead_party",
+            "themes",
+        ):
             total = catalogue.find_commitments(CommitmentFilter(**fields, limit=1)).total
             assert 0 < total < everything or fields == {"themes": ["water"]}, fields  # (a theme nobody chose)
-    told = {party for party in recorded.parties
-            if catalogue.find_commitments(CommitmentFilter(escalated_to=party, limit=1)).total}
+    told = {
+        party
+        for party in recorded.parties
+        if catalogue.find_commitments(CommitmentFilter(escalated_to=party, limit=1)).total
+    }
     assert len(told) >= 3
     items = catalogue.find_commitments(CommitmentFilter(limit=MAX_LIMIT)).items
-    assert {item["due"]["precision"] for item in items if item["due"]} == {"day", "month", "quarter", "year",
-                                                                          "relative"}
+    assert {item["due"]["precision"] for item in items if item["due"]} == {
+        "day",
+        "month",
+        "quarter",
+        "year",
+        "relative",
+    }
 
 
 def test_every_commitment_filter_answers_the_same_now_and_as_of_now(recorded: Recorded) -> None:
@@ -357,10 +552,22 @@ def test_every_sort_orders_the_same_now_and_as_of_now(recorded: Recorded) -> Non
     """Dues tie (every commitment due "in 2024" where it was agreed): ties are in recorded order, or
     in the reverse order with ``-due``, the exact reverse of ``due``; page after page (the list now
     continues after a due and a position, the list as of an instant after an offset)."""
-    samples: list[dict[str, Any]] = [{}, {"has_due": True}, {"statuses": ["agreed"]}, {"kinds": ["clause"]},
-                                     {"overdue": True}, {"words": query_words("report")}, {"themes": ["food-security"]}]
-    assert [found for fields in samples for sort in SORTS for limit in (MAX_LIMIT, 64)
-            for found in disagreements(recorded, {**fields, "sort": sort}, limit)] == []
+    samples: list[dict[str, Any]] = [
+        {},
+        {"has_due": True},
+        {"statuses": ["agreed"]},
+        {"kinds": ["clause"]},
+        {"overdue": True},
+        {"words": query_words("report")},
+        {"themes": ["food-security"]},
+    ]
+    assert [
+        found
+        for fields in samples
+        for sort in SORTS
+        for limit in (MAX_LIMIT, 64)
+        for found in disagreements(recorded, {**fields, "sort": sort}, limit)
+    ] == []
 
 
 def test_any_combination_of_commitment_filters_answers_the_same_now_and_as_of_now(recorded: Recorded) -> None:
@@ -370,25 +577,39 @@ def test_any_combination_of_commitment_filters_answers_the_same_now_and_as_of_no
 
 # -- what the rules above once found -----------------------------------------------------------------
 
+
 def test_with_minus_due_the_commitments_due_alike_come_last_recorded_first_now_and_as_of_now(
-        services: Services, clock: FrozenClock) -> None:
+    services: Services, clock: FrozenClock
+) -> None:
     """``-due`` is the exact reverse of ``due``: dues alike come in the reverse of the order recorded.
     The replayed list (as of an instant) once kept them in the order recorded."""
     tracker = services.tracker
     party = tracker.parties.register(ACTOR, TextInput({"en": "The SESRIC"}), "SESRIC", "subsidiary_organ").id
-    meeting = tracker.meetings.record(ACTOR, TextInput({"en": "General meeting"}), "general_meeting",
-                                      PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
-                                      VenueInput("Palais des Nations", "Europe/Zurich")).id
+    meeting = tracker.meetings.record(
+        ACTOR,
+        TextInput({"en": "General meeting"}),
+        "general_meeting",
+        PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
+        VenueInput("Palais des Nations", "Europe/Zurich"),
+    ).id
     ids = []
     for due in (DueInput("year", "2024"), DueInput("year", "2024"), None, DueInput("year", "2023")):
         clock.advance(minutes=1)
-        ids.append(tracker.commitments.record(ACTOR, TextInput({"en": "A report"}), UUID(party), UUID(meeting),
-                                              due=due, status="agreed").id)
+        ids.append(
+            tracker.commitments.record(
+                ACTOR, TextInput({"en": "A report"}), UUID(party), UUID(meeting), due=due, status="agreed"
+            ).id
+        )
     first, second, open_ended, earlier = ids
     query = CommitmentFilter(sort="-due")
     assert [item["id"] for item in services.catalogue.find_commitments(query).items] == [
-        open_ended, second, first, earlier]
+        open_ended,
+        second,
+        first,
+        earlier,
+    ]
     for axis in AXES:
-        then = lists.commitments(tracker.histories, services.catalogue,
-                                 replace(query, as_of=clock.now + timedelta(seconds=1), axis=axis))
+        then = lists.commitments(
+            tracker.histories, services.catalogue, replace(query, as_of=clock.now + timedelta(seconds=1), axis=axis)
+        )
         assert [item["id"] for item in then.items] == [open_ended, second, first, earlier], axis

@@ -25,8 +25,10 @@ def postgres_url(empty_schema: dict[str, str]) -> Iterator[str]:
 
 @contextmanager
 def service(url: str, ping_after: float) -> Iterator[Api]:
-    with build(settings_for_tests(url, pool_ping_after=ping_after), clock=FrozenClock()) as services, \
-            api_of(services) as api:
+    with (
+        build(settings_for_tests(url, pool_ping_after=ping_after), clock=FrozenClock()) as services,
+        api_of(services) as api,
+    ):
         yield api
 
 
@@ -35,11 +37,15 @@ def close_every_connection(url: str) -> int:
     with psycopg.connect(LOCAL_SERVER, autocommit=True) as connection:
         closed = connection.execute(
             "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
-            " WHERE datname = %s AND pid <> pg_backend_pid()", (make_url(url).database,)).fetchone()
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            (make_url(url).database,),
+        ).fetchone()
     return int(closed[0]) if closed else 0
 
 
-def test_connections_closed_while_resting_in_the_pool_are_replaced_before_a_read_or_a_write_uses_them(postgres_url: str) -> None:
+def test_connections_closed_while_resting_in_the_pool_are_replaced_before_a_read_or_a_write_uses_them(
+    postgres_url: str,
+) -> None:
     with service(postgres_url, ping_after=0) as api:
         world = build_world(api)
         assert api.get(f"/commitments/{world.commitment}").status_code == 200
@@ -54,7 +60,8 @@ def test_connections_closed_while_resting_in_the_pool_are_replaced_before_a_read
 
 
 def test_a_connection_lost_while_trusted_is_answered_503_with_retry_after_and_the_next_request_reconnects(
-        postgres_url: str) -> None:
+    postgres_url: str,
+) -> None:
     with service(postgres_url, ping_after=3600) as api:  # the pool trusts every connection it holds
         world = build_world(api)
         assert api.get(f"/commitments/{world.commitment}").status_code == 200

@@ -26,19 +26,33 @@ from tests.world import World
 
 UTC = UTC
 WHEN = datetime(2024, 7, 11, 9, tzinfo=UTC)
-CONSULTATION = {"texts": {"ar": "مواصلة التشاور والتنسيق لمتابعة تنفيذ المشروعات المشتركة",
-                          "en": "Continue consultation and coordination to follow up the joint projects"},
-                "authentic": "ar"}
+CONSULTATION = {
+    "texts": {
+        "ar": "مواصلة التشاور والتنسيق لمتابعة تنفيذ المشروعات المشتركة",
+        "en": "Continue consultation and coordination to follow up the joint projects",
+    },
+    "authentic": "ar",
+}
 
 
 def open_ended(review_on: date | None = None) -> Commitment:
     return Commitment(
-        kind=CommitmentKind.ACTION, text=MultilingualText.of(CONSULTATION["texts"], "ar", "text"),
-        lead_party_id=uuid4(), supporting_party_ids=(),
-        provenance=Provenance(meeting_id=uuid4()), due=None, due_at=None, follow_up=None,
-        status=Status.AGREED, reminder_days=(30, 7), made_on=date(2024, 7, 10), review_on=review_on,
+        kind=CommitmentKind.ACTION,
+        text=MultilingualText.of(CONSULTATION["texts"], "ar", "text"),
+        lead_party_id=uuid4(),
+        supporting_party_ids=(),
+        provenance=Provenance(meeting_id=uuid4()),
+        due=None,
+        due_at=None,
+        follow_up=None,
+        status=Status.AGREED,
+        reminder_days=(30, 7),
+        made_on=date(2024, 7, 10),
+        review_on=review_on,
         review_at=None if review_on is None else datetime(review_on.year, review_on.month, review_on.day, tzinfo=UTC),
-        actor="key_a", timestamp=WHEN)
+        actor="key_a",
+        timestamp=WHEN,
+    )
 
 
 def test_an_open_ended_commitment_is_never_due_soon_or_overdue() -> None:
@@ -112,10 +126,14 @@ def test_lists_filter_and_sort_commitments_with_and_without_a_due(api: Api, worl
     without = api.get("/commitments", has_due="false").json()
     assert [item["id"] for item in without["items"]] == [promise["id"]]
     assert [item["id"] for item in api.get("/commitments", has_due="true").json()["items"]] == [world.commitment]
-    assert [item["id"] for item in api.get("/commitments", sort="due").json()["items"]] == [world.commitment,
-                                                                                         promise["id"]]
-    assert [item["id"] for item in api.get("/commitments", sort="-due").json()["items"]] == [promise["id"],
-                                                                                          world.commitment]
+    assert [item["id"] for item in api.get("/commitments", sort="due").json()["items"]] == [
+        world.commitment,
+        promise["id"],
+    ]
+    assert [item["id"] for item in api.get("/commitments", sort="-due").json()["items"]] == [
+        promise["id"],
+        world.commitment,
+    ]
     page = api.get("/commitments", sort="due", limit=1).json()
     rest = api.get("/commitments", sort="due", limit=1, cursor=page["next_cursor"]).json()
     assert [item["id"] for item in rest["items"]] == [promise["id"]]
@@ -124,14 +142,19 @@ def test_lists_filter_and_sort_commitments_with_and_without_a_due(api: Api, worl
     assert api.get("/commitments", has_due="false", as_of="2030-01-01", axis="effective").json()["total"] == 1
 
 
-def test_a_due_added_later_brings_the_usual_alerts(api: Api, services: Services, clock: FrozenClock,
-                                                  world: World) -> None:
+def test_a_due_added_later_brings_the_usual_alerts(
+    api: Api, services: Services, clock: FrozenClock, world: World
+) -> None:
     promise = record_open_ended(api, world)
     response = api.post(f"/commitments/{promise['id']}/due", {"due": {"precision": "year", "value": "2023"}})
     assert response.status_code == 200, response.text
     assert response.json()["due_at"] == "2023-12-31T23:00:00Z"  # Geneva time, the meeting's venue
-    assert_problem(api.post(f"/commitments/{promise['id']}/due", {"due": {"precision": "year", "value": "2024"}}),
-                   422, "reason-required", "reason")
+    assert_problem(
+        api.post(f"/commitments/{promise['id']}/due", {"due": {"precision": "year", "value": "2024"}}),
+        422,
+        "reason-required",
+        "reason",
+    )
     clock.set(datetime(2024, 1, 2, tzinfo=UTC))
     services.scanner.tick()
     assert api.get(f"/commitments/{promise['id']}").json()["overdue"] is True

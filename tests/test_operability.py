@@ -27,12 +27,16 @@ def test_liveness_needs_no_key(api: Api) -> None:
 def test_readiness_is_up_when_every_part_is(api: Api, services: Services, clock: FrozenClock) -> None:
     down = api.client.get("/ready")  # the test's services run no background job: nothing has ticked
     assert down.status_code == 503
-    assert down.json() == {"status": "down", "parts": {"database": "up", "read_model": "up", "scanner": "down",
-                                                        "dispatcher": "down", "audit_chain": "up"}}
+    assert down.json() == {
+        "status": "down",
+        "parts": {"database": "up", "read_model": "up", "scanner": "down", "dispatcher": "down", "audit_chain": "up"},
+    }
     for name in ("scanner", "dispatcher"):
         services.heartbeats.beat(name)
-    assert api.client.get("/ready").json() == {"status": "up", "parts": dict.fromkeys(
-        ("database", "read_model", "scanner", "dispatcher", "audit_chain"), "up")}
+    assert api.client.get("/ready").json() == {
+        "status": "up",
+        "parts": dict.fromkeys(("database", "read_model", "scanner", "dispatcher", "audit_chain"), "up"),
+    }
     clock.advance(minutes=10)  # the scanner and the dispatcher stopped ticking
     assert api.client.get("/ready").json()["parts"]["scanner"] == "down"
 
@@ -42,8 +46,9 @@ def test_a_broken_audit_chain_makes_the_service_not_ready(api: Api, services: Se
         services.heartbeats.beat(name)
     table = services.store.recorder.events_table_name
     with services.engine.begin() as connection:
-        connection.execute(text(f"UPDATE {table} SET state = :state WHERE originator_version = 1"),
-                           {"state": b'{"edited": true}'})
+        connection.execute(
+            text(f"UPDATE {table} SET state = :state WHERE originator_version = 1"), {"state": b'{"edited": true}'}
+        )
     services.audit_watch.tick()
     ready = api.client.get("/ready")
     assert (ready.status_code, ready.json()["parts"]["audit_chain"]) == (503, "down")
@@ -53,8 +58,9 @@ def test_a_background_job_leaves_a_heartbeat(database_url: str, clock: FrozenClo
     from api.bootstrap import build
     from infrastructure.settings import Settings
 
-    services = build(Settings(database_url=database_url, scan_interval=60, dispatch_interval=0,
-                              audit_check_interval=0), clock=clock)
+    services = build(
+        Settings(database_url=database_url, scan_interval=60, dispatch_interval=0, audit_check_interval=0), clock=clock
+    )
     try:
         jobs = services.background_jobs()
         assert set(jobs) == {"scanner"}
@@ -65,11 +71,19 @@ def test_a_background_job_leaves_a_heartbeat(database_url: str, clock: FrozenClo
 
 
 def test_a_bad_setting_is_one_line_naming_it_and_exit_status_2(tmp_path: Any) -> None:
-    for name, value in (("COMMITMENTS_PORT", "abc"), ("COMMITMENTS_SCAN_INTERVAL", "-5"),
-                        ("COMMITMENTS_WEBHOOK_RETRY_SCHEDULE", "5,soon")):
-        result = subprocess.run([*COMMAND, "serve", "--database-url", f"sqlite:///{tmp_path}/x.db"], cwd=tmp_path,
-                                env={**os.environ, "PYTHONPATH": str(ROOT), name: value}, capture_output=True,
-                                text=True, timeout=60)
+    for name, value in (
+        ("COMMITMENTS_PORT", "abc"),
+        ("COMMITMENTS_SCAN_INTERVAL", "-5"),
+        ("COMMITMENTS_WEBHOOK_RETRY_SCHEDULE", "5,soon"),
+    ):
+        result = subprocess.run(
+            [*COMMAND, "serve", "--database-url", f"sqlite:///{tmp_path}/x.db"],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT), name: value},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 2, result.stderr
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"commitments: {name}: "), result.stderr

@@ -27,12 +27,24 @@ def test_commitments_are_recorded_and_read_back_from_postgresql(postgres_url: st
         principal, key = services.keys.create(Role.COORDINATOR, "pg")
         assert services.keys.authenticate(key) == principal
         tracker = services.tracker
-        oic = tracker.parties.register(principal.id, TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC",
-                                     "international_organisation")
-        meeting = tracker.meetings.record(principal.id, TextInput({"en": "Talks"}), "bilateral_talk",
-                                         PeriodInput(date(2024, 5, 12)), VenueInput("Cairo", "Africa/Cairo"))
-        recorded = tracker.commitments.record(principal.id, TextInput({"ar": "متابعة المشاريع المشتركة"}), oic.id,
-                                             meeting.id, due=DueInput("quarter", "2024-Q4"), status="agreed")
+        oic = tracker.parties.register(
+            principal.id, TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC", "international_organisation"
+        )
+        meeting = tracker.meetings.record(
+            principal.id,
+            TextInput({"en": "Talks"}),
+            "bilateral_talk",
+            PeriodInput(date(2024, 5, 12)),
+            VenueInput("Cairo", "Africa/Cairo"),
+        )
+        recorded = tracker.commitments.record(
+            principal.id,
+            TextInput({"ar": "متابعة المشاريع المشتركة"}),
+            oic.id,
+            meeting.id,
+            due=DueInput("quarter", "2024-Q4"),
+            status="agreed",
+        )
         tracker.commitments.act("start", recorded.id, principal.id)
     finally:
         services.close()

@@ -71,6 +71,7 @@ def test_two_servers_write_concurrently_without_losing_an_event(tmp_path: Path) 
         try:
             headers = {"Authorization": f"Bearer {key}"}
             first = httpx.Client(base_url=servers[0].url, headers=headers, timeout=30)
+
             def create(path: str, body: object) -> str:
                 response = first.post(path, json=body)
                 assert response.status_code == 201, response.text
@@ -217,8 +218,11 @@ def test_connections_opened_as_soon_as_the_service_answers_are_spread_over_the_w
 
 def _listens(pid: int, port: int) -> bool:
     """Whether the process holds a socket listening on ``port``."""
-    listening = {line.split()[9] for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
-                 if int(line.split()[1].split(":")[1], 16) == port and line.split()[3] == "0A"}
+    listening = {
+        line.split()[9]
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+        if int(line.split()[1].split(":")[1], 16) == port and line.split()[3] == "0A"
+    }
     try:
         links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
     except OSError:
@@ -249,14 +253,21 @@ def _listening_workers(server: Server) -> list[int] | None:
 
 def test_a_worker_that_dies_is_replaced_and_a_second_service_on_the_port_is_refused(tmp_path: Path) -> None:
     with two_workers(tmp_path) as (server, first, url):
-        second = subprocess.run([*COMMAND, "serve", "--port", str(server.port), "--database-url", url,
-                                 "--workers", "2"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
-                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        second = subprocess.run(
+            [*COMMAND, "serve", "--port", str(server.port), "--database-url", url, "--workers", "2"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         assert second.returncode == 2
         assert f"cannot listen on 127.0.0.1:{server.port}" in second.stderr + second.stdout
         os.kill(first[0], signal.SIGKILL)
-        replaced = wait_for(lambda: (found := _listening_workers(server)) and first[0] not in found and found,
-                            what="a new worker in place of the one killed")
+        replaced = wait_for(
+            lambda: (found := _listening_workers(server)) and first[0] not in found and found,
+            what="a new worker in place of the one killed",
+        )
         assert isinstance(replaced, list) and first[1] in replaced
         assert httpx.get(f"{server.url}/health", timeout=10).status_code == 200
     assert server.process.returncode == 0

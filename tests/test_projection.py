@@ -26,8 +26,9 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     with engine.connect() as connection:
         for table in read_metadata.sorted_tables:
             tables[table.name] = sorted(tuple(row) for row in connection.execute(table.select()))
-        tables["search_index"] = sorted(tuple(row) for row in connection.execute(
-            text("SELECT entity_kind, entity_id, body FROM search_index")))
+        tables["search_index"] = sorted(
+            tuple(row) for row in connection.execute(text("SELECT entity_kind, entity_id, body FROM search_index"))
+        )
     return tables
 
 
@@ -36,8 +37,20 @@ def test_a_rebuild_equals_the_read_model_built_as_events_came(services: Services
     incremental = dump(services.engine)
     assert len(incremental["commitments_view"]) == len(history["commitments"]) > 200
     statuses = {row[4] for row in incremental["commitments_view"]}
-    assert statuses == {"draft", "noted", "agreed", "in_progress", "stalled", "suspended", "delivered", "fulfilled",
-                        "partially_fulfilled", "not_fulfilled", "cancelled", "superseded"} - {"not_fulfilled"}
+    assert statuses == {
+        "draft",
+        "noted",
+        "agreed",
+        "in_progress",
+        "stalled",
+        "suspended",
+        "delivered",
+        "fulfilled",
+        "partially_fulfilled",
+        "not_fulfilled",
+        "cancelled",
+        "superseded",
+    } - {"not_fulfilled"}
     assert len(PATHS) >= 15
     position = services.projector.rebuild()
     assert position == services.store.recorder.max_notification_id()
@@ -50,12 +63,14 @@ def test_a_rebuild_equals_the_read_model_built_as_events_came(services: Services
 
 
 def test_a_rebuild_in_two_processes_equals_the_read_model_built_as_events_came(
-        services: Services, clock: FrozenClock) -> None:
+    services: Services, clock: FrozenClock
+) -> None:
     record_history(services.tracker, clock, commitments=60)
     incremental = dump(services.engine)
     told: list[tuple[int, int]] = []
-    position = rebuilding.rebuild(services.settings.database_url, services.projector, 2,
-                                  lambda reached, latest: told.append((reached, latest)))
+    position = rebuilding.rebuild(
+        services.settings.database_url, services.projector, 2, lambda reached, latest: told.append((reached, latest))
+    )
     assert position == services.store.recorder.max_notification_id() == services.projector.position()
     assert dump(services.engine) == incremental
     assert told[-1] == (position, position)
@@ -81,14 +96,21 @@ def without_followers(services: Services, clock: FrozenClock) -> Tracker:
 
 def projector_of(services: Services, kind: type[Projector] = Projector) -> Projector:
     """Another projector of the same read model, as another worker builds it (with nothing in memory)."""
-    return kind(services.engine, services.store.recorder, services.store.mapper.to_domain_event,
-                BatchReader(services.store))
+    return kind(
+        services.engine, services.store.recorder, services.store.mapper.to_domain_event, BatchReader(services.store)
+    )
 
 
 def followed_by(services: Services, clock: FrozenClock, *followers: LogFollower) -> Tracker:
     """The use cases, their saves followed by these followers."""
-    return Tracker.on(Records(services.store, clock, SqlWriter(services.writing_engine, services.store,
-                                                               list(followers)), BatchReader(services.store)))
+    return Tracker.on(
+        Records(
+            services.store,
+            clock,
+            SqlWriter(services.writing_engine, services.store, list(followers)),
+            BatchReader(services.store),
+        )
+    )
 
 
 class Crash(Exception):
@@ -154,7 +176,8 @@ def test_when_following_together_fails_after_the_read_model_the_read_model_still
     fails_once.start(at_the_end=True)
     projector = projector_of(services)  # as in a worker that did not project the commitment
     followed_by(services, clock, projector, fails_once).commitments.act(
-        "cancel", history["commitments"][2], "key_x", "dropped")
+        "cancel", history["commitments"][2], "key_x", "dropped"
+    )
     latest = services.store.recorder.max_notification_id()
     assert projector.position() == fails_once.position() == latest
     assert fails_once.handled == [latest]
@@ -162,7 +185,9 @@ def test_when_following_together_fails_after_the_read_model_the_read_model_still
     assert status[history["commitments"][2]] == "cancelled"
 
 
-def test_events_no_follower_saw_are_read_from_the_log_by_the_next_command(services: Services, clock: FrozenClock) -> None:
+def test_events_no_follower_saw_are_read_from_the_log_by_the_next_command(
+    services: Services, clock: FrozenClock
+) -> None:
     """A command's own events are usually the next ones; when others came first, the followers
     read those from the log too (and when far behind, each catches up batch by batch)."""
     record_history(services.tracker, clock, commitments=3)

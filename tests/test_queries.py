@@ -31,8 +31,7 @@ def test_filters_combine(api: Api, world: World) -> None:
     assert ids(api.get("/commitments", supporting_party=world.sesric)) == [other]
     assert ids(api.get("/commitments", supporting_party=world.iofs)) == [late]
     assert ids(api.get("/commitments", status="in_progress")) == [late]
-    assert set(ids(api.get("/commitments", status=["in_progress", "agreed"]))) == {world.commitment, early, late,
-                                                                                  other}
+    assert set(ids(api.get("/commitments", status=["in_progress", "agreed"]))) == {world.commitment, early, late, other}
     assert set(ids(api.get("/commitments", status="in_progress,draft"))) == {late}
     assert ids(api.get("/commitments", due_after="2024-08-31T22:00:00Z", due_before="2025-01-01")) == [late]
     assert ids(api.get("/commitments", kind="follow_up_session")) == []
@@ -41,8 +40,10 @@ def test_filters_combine(api: Api, world: World) -> None:
 
 
 def test_sorting_by_due_pages_in_a_stable_order(api: Api, world: World) -> None:
-    made = [add(api, world, world.oic, day) for day in
-            ["2024-05-01", "2024-01-01", "2024-05-01", "2023-12-31", "2024-05-01", "2025-01-01"]]
+    made = [
+        add(api, world, world.oic, day)
+        for day in ["2024-05-01", "2024-01-01", "2024-05-01", "2023-12-31", "2024-05-01", "2025-01-01"]
+    ]
     by_due = ["2023-12-31", "2024-01-01", "2024-05-01", "2024-05-01", "2024-05-01", "2025-01-01"]
     seen: list[dict[str, Any]] = []
     cursor = None
@@ -79,16 +80,19 @@ def test_a_change_is_visible_to_queries_as_soon_as_it_is_answered(api: Api, worl
 
 @pytest.mark.parametrize("query", ["الأنشطة المشتركة", "الانشطه المشتركه", "الأَنْشِطَةِ", "مصفوف", "MATRIX of Joint"])
 def test_a_search_finds_the_commitment_with_or_without_diacritics(api: Api, world: World, query: str) -> None:
-    add(api, world, world.oic, "2024-01-01", text={"texts": {"en": "Regional framework on food security"}},
-        quote=None)
+    add(api, world, world.oic, "2024-01-01", text={"texts": {"en": "Regional framework on food security"}}, quote=None)
     assert ids(api.get("/commitments", q=query)) == [world.commitment]
 
 
 def test_a_search_looks_in_every_language_and_in_quotes(api: Api, world: World) -> None:
-    regional = add(api, world, world.oic, "2024-01-01",
-                   text={"texts": {"en": "Adopt the regional framework", "fr": "Adopter le cadre régional"},
-                         "authentic": "en"},
-                   quote={"texts": {"ar": "اعتماد الإطار الإقليمي لمكافحة الفساد"}})
+    regional = add(
+        api,
+        world,
+        world.oic,
+        "2024-01-01",
+        text={"texts": {"en": "Adopt the regional framework", "fr": "Adopter le cadre régional"}, "authentic": "en"},
+        quote={"texts": {"ar": "اعتماد الإطار الإقليمي لمكافحة الفساد"}},
+    )
     for query in ("regional framework", "cadre regional", "الاطار الاقليمي", "إطار", "مكافحة الفساد"):
         assert ids(api.get("/commitments", q=query)) == [regional], query
     assert ids(api.get("/commitments", q="framework", lead_party=world.sesric)) == []
@@ -109,17 +113,32 @@ def pages(api: Api, path: str, **params: Any) -> tuple[list[str], set[int]]:
 
 
 def test_a_search_pages_through_all_it_finds_in_recorded_order(api: Api, world: World) -> None:
-    found = [add(api, world, lead, due, text={"texts": {"ar": f"تعزيز الأمن الغذائي {n}", "en": f"Food security {n}"},
-                                         "authentic": "ar"})
-             for n, (lead, due) in enumerate([(world.oic, "2024-05-01"), (world.sesric, "2024-01-01"),
-                                               (world.oic, "2023-12-31"), (world.oic, "2024-03-01"),
-                                               (world.sesric, "2025-01-01")])]
+    found = [
+        add(
+            api,
+            world,
+            lead,
+            due,
+            text={"texts": {"ar": f"تعزيز الأمن الغذائي {n}", "en": f"Food security {n}"}, "authentic": "ar"},
+        )
+        for n, (lead, due) in enumerate(
+            [
+                (world.oic, "2024-05-01"),
+                (world.sesric, "2024-01-01"),
+                (world.oic, "2023-12-31"),
+                (world.oic, "2024-03-01"),
+                (world.sesric, "2025-01-01"),
+            ]
+        )
+    ]
     add(api, world, world.oic, "2024-02-01", text={"texts": {"en": "Security council briefing"}})
     api.created("/meetings", meeting([world.oic], title={"texts": {"ar": "اجتماع الأمن الغذائي"}}))
     assert pages(api, "/commitments", q="الأمن الغذائي", limit=2) == (found, {5})
     assert pages(api, "/commitments", q="food secur", limit=1) == (found, {5})
     assert pages(api, "/commitments", q="الأمن الغذائي", lead_party=world.oic, limit=2) == (
-        [found[0], found[2], found[3]], {3})
+        [found[0], found[2], found[3]],
+        {3},
+    )
     by_due = [found[2], found[1], found[3], found[0], found[4]]
     assert pages(api, "/commitments", q="food security", sort="due", limit=2) == (by_due, {5})
     assert pages(api, "/commitments", q="food security", sort="-due", limit=3) == (by_due[::-1], {5})
@@ -143,12 +162,26 @@ def test_meetings_parties_and_agreements_are_searchable_too(api: Api, world: Wor
 
 
 def test_a_row_added_to_a_matrix_later_makes_the_agreement_found_by_its_activity(api: Api, world: World) -> None:
-    matrix = api.created("/agreements", {"meeting_id": world.meeting, "kind": "action_matrix",
-                                         "title": {"texts": {"en": "Matrix of joint activities"}}, "adopted_by": [world.un]})
+    matrix = api.created(
+        "/agreements",
+        {
+            "meeting_id": world.meeting,
+            "kind": "action_matrix",
+            "title": {"texts": {"en": "Matrix of joint activities"}},
+            "adopted_by": [world.un],
+        },
+    )
     assert ids(api.get("/agreements", q="سلاسل الإمداد")) == []
-    response = api.post(f"/agreements/{matrix['id']}/rows", {
-        "activity": {"texts": {"ar": "تعزيز سلاسل الإمداد الغذائي", "en": "Strengthen food supply chains"}, "authentic": "ar"},
-        "lead_party_id": world.sesric})
+    response = api.post(
+        f"/agreements/{matrix['id']}/rows",
+        {
+            "activity": {
+                "texts": {"ar": "تعزيز سلاسل الإمداد الغذائي", "en": "Strengthen food supply chains"},
+                "authentic": "ar",
+            },
+            "lead_party_id": world.sesric,
+        },
+    )
     assert response.status_code == 200, response.text
     for query in ("سلاسل الإمداد", "supply chains", "matrix"):
         assert ids(api.get("/agreements", q=query)) == [matrix["id"]], query
@@ -161,10 +194,19 @@ def test_meetings_agreements_and_parties_filter(api: Api, world: World) -> None:
     assert ids(api.get("/meetings", series="un-oic-general-meeting")) == [world.meeting]
     api.post(f"/meetings/{world.meeting}/held", {"starts_on": "2022-07-18", "ends_on": "2022-07-20"})
     assert ids(api.get("/meetings", status="held")) == [world.meeting]
-    assert ids(api.get("/meetings", starts_after="2022-07-18", starts_before="2022-07-19")) == [world.meeting,
-                                                                                                  other["id"]]
-    statement = api.created("/agreements", {"meeting_id": world.meeting, "kind": "joint_statement",
-                                            "title": {"texts": {"en": "Joint statement"}}, "adopted_by": [world.un]})
+    assert ids(api.get("/meetings", starts_after="2022-07-18", starts_before="2022-07-19")) == [
+        world.meeting,
+        other["id"],
+    ]
+    statement = api.created(
+        "/agreements",
+        {
+            "meeting_id": world.meeting,
+            "kind": "joint_statement",
+            "title": {"texts": {"en": "Joint statement"}},
+            "adopted_by": [world.un],
+        },
+    )
     assert ids(api.get("/agreements", party=world.un)) == [statement["id"]]
     assert ids(api.get("/agreements", party=world.iofs)) == []
     assert ids(api.get("/agreements", meeting=world.meeting, kind="joint_statement")) == [statement["id"]]
@@ -174,13 +216,21 @@ def test_meetings_agreements_and_parties_filter(api: Api, world: World) -> None:
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"status": "promised"}, "status"), ({"kind": "wish"}, "kind"), ({"due_before": "next year"}, "due_before"),
-     ({"due_after": "2024-07-01T00:00:00"}, "due_after"), ({"sort": "priority"}, "sort"),
-     ({"q": "!!!"}, "q"), ({"party": "SESRIC"}, "party"),
-     ({"limit": 500}, "limit"), ({"overdue": "perhaps"}, "overdue")],
+    [
+        ({"status": "promised"}, "status"),
+        ({"kind": "wish"}, "kind"),
+        ({"due_before": "next year"}, "due_before"),
+        ({"due_after": "2024-07-01T00:00:00"}, "due_after"),
+        ({"sort": "priority"}, "sort"),
+        ({"q": "!!!"}, "q"),
+        ({"party": "SESRIC"}, "party"),
+        ({"limit": 500}, "limit"),
+        ({"overdue": "perhaps"}, "overdue"),
+    ],
 )
-def test_bad_filters_are_problems_naming_the_field(standing: Standing, standing_unchanged: None, params: dict[str, Any],
-                                                   field: str) -> None:
+def test_bad_filters_are_problems_naming_the_field(
+    standing: Standing, standing_unchanged: None, params: dict[str, Any], field: str
+) -> None:
     assert_problem(standing.api.get("/commitments", **params), 422, "invalid-value", field)
 
 
@@ -190,9 +240,9 @@ def test_a_cursor_from_another_sort_is_refused(api: Api, world: World) -> None:
     assert_problem(api.get("/commitments", limit=1, sort="due", cursor=cursor), 400, "invalid-cursor", "cursor")
 
 
-
-def test_a_list_counts_its_matches_up_to_a_bound_unless_asked_for_the_exact_total(api: Api, world: World,
-                                                                                   services: Any) -> None:
+def test_a_list_counts_its_matches_up_to_a_bound_unless_asked_for_the_exact_total(
+    api: Api, world: World, services: Any
+) -> None:
     from dataclasses import replace
 
     from application.queries import CommitmentFilter
@@ -220,8 +270,10 @@ def test_a_search_counts_its_matches_up_to_the_same_bound(api: Api, world: World
     from infrastructure.read_model.catalogue import SqlCatalogue
 
     for n in range(4):
-        api.created("/commitments", commitment(world.meeting, world.iofs, text={
-            "texts": {"ar": f"تنفيذ مصفوفة الأنشطة رقم {n}"}}))
+        api.created(
+            "/commitments",
+            commitment(world.meeting, world.iofs, text={"texts": {"ar": f"تنفيذ مصفوفة الأنشطة رقم {n}"}}),
+        )
     small = SqlCatalogue(services.engine, counted_up_to=3)
     search = CommitmentFilter(words=terms("مصفوفة الأنشطة"), limit=2)
     bounded = small.find_commitments(search)

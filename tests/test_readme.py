@@ -16,12 +16,12 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def walkthrough() -> str:
-    section = README[README.index("## Walkthrough"):]
+    section = README[README.index("## Walkthrough") :]
     return re.search(r"```bash\n(.*?)```", section, re.S).group(1)  # type: ignore[union-attr]
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    start = README[README.index("## Start"):README.index("## Walkthrough")]
+    start = README[README.index("## Start") : README.index("## Walkthrough")]
     commands = re.findall(r"```bash\n(.*?)\n```", start, re.S)
     test_command = commands[1]  # the second: it installs what the tests need, then runs them
     assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
@@ -39,15 +39,18 @@ def test_the_walkthrough_records_the_geneva_meeting(tmp_path: Path) -> None:
         (bin_dir / "activate").write_text("")  # the walkthrough's first line activates the project's venv
         script = walkthrough().replace("http://127.0.0.1:8000", server.url)
         result = subprocess.run(
-            ["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+            ["bash", "-euo", "pipefail", "-c", script],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
             env={**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
         )
         assert result.returncode == 0, result.stderr
         documents = json.loads("[" + re.sub(r"\}\n\{", "},{", result.stdout.strip()) + "]")
         commitment, history = documents
         assert commitment["kind"] == "follow_up_session"
-        assert commitment["follow_up"] == {"series": "un-oic-general-meeting", "session_number": 16,
-                                           "generated": False}
+        assert commitment["follow_up"] == {"series": "un-oic-general-meeting", "session_number": 16, "generated": False}
         assert commitment["due_at"] == "2024-12-31T19:00:00Z"
         assert commitment["progress"]["percent"] == 40
         types = [e["type"] for e in history["events"]]

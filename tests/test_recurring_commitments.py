@@ -16,31 +16,48 @@ from domain.errors import DomainError
 from domain.recurrence import Occurrence, Schedule, Standing, held_days, regeneration
 from tests.fakes import FrozenClock
 
-REPORT = TextInput({"ar": "تقدم منظمة التعاون الإسلامي تقريراً عن تنفيذ خطة العمل",
-                    "en": "The OIC reports on the implementation of the action plan"}, "ar")
+REPORT = TextInput(
+    {
+        "ar": "تقدم منظمة التعاون الإسلامي تقريراً عن تنفيذ خطة العمل",
+        "en": "The OIC reports on the implementation of the action plan",
+    },
+    "ar",
+)
 UNTIL = date(2024, 12, 31)
 
 
 @pytest.fixture
 def parties(tracker: Tracker) -> dict[str, str]:
-    return {acronym: tracker.parties.register("test", TextInput({"en": acronym}), acronym,
-                                              "international_organisation").id for acronym in ("OIC", "UN")}
+    return {
+        acronym: tracker.parties.register("test", TextInput({"en": acronym}), acronym, "international_organisation").id
+        for acronym in ("OIC", "UN")
+    }
 
 
 @pytest.fixture
 def meeting(tracker: Tracker, clock: FrozenClock) -> str:
     """The 15th UN–OIC general meeting, held in Geneva on 18–20 July 2022 (the clock: the day after)."""
     meeting_id = tracker.meetings.record(
-        "test", TextInput({"en": "UN–OIC general meeting 15"}), "general_meeting",
-        PeriodInput(date(2022, 7, 18), date(2022, 7, 20)), VenueInput("Palais des Nations", "Europe/Zurich"),
-        series="un-oic-general-meeting", session_number=15).id
+        "test",
+        TextInput({"en": "UN–OIC general meeting 15"}),
+        "general_meeting",
+        PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
+        VenueInput("Palais des Nations", "Europe/Zurich"),
+        series="un-oic-general-meeting",
+        session_number=15,
+    ).id
     tracker.meetings.hold(meeting_id, "test", PeriodInput(date(2022, 7, 18), date(2022, 7, 20)))
     return meeting_id
 
 
 def every_six_months(tracker: Tracker, parties: dict[str, str], meeting: str, **options: object) -> RecurrenceView:
-    return tracker.recurrences.state("coordinator", REPORT, parties["OIC"], meeting, **{
-        "until": UNTIL, "every_months": 6, "status": "agreed", **options})  # type: ignore[arg-type]
+    return tracker.recurrences.state(
+        "coordinator",
+        REPORT,
+        parties["OIC"],
+        meeting,
+        **{"until": UNTIL, "every_months": 6, "status": "agreed", **options},
+    )  # type: ignore[arg-type]
 
 
 def dues(rule: RecurrenceView, *, withdrawn: bool = False) -> list[str]:
@@ -60,8 +77,13 @@ def test_a_rule_generates_one_commitment_per_occurrence_each_due_on_its_day(trac
         assert commitment.text["texts"]["ar"] == REPORT.texts["ar"]
         assert commitment.lead_party_id == parties["OIC"] and commitment.status == "agreed"
         assert commitment.provenance["recurrence_id"] == rule.id and commitment.provenance["meeting_id"] == meeting
-        assert commitment.due == {"precision": "day", "time_zone": "Europe/Zurich", "value": item["due_on"],
-                                  "amount": None, "unit": None}
+        assert commitment.due == {
+            "precision": "day",
+            "time_zone": "Europe/Zurich",
+            "value": item["due_on"],
+            "amount": None,
+            "unit": None,
+        }
     first = tracker.commitments.get(rule.occurrences[0]["commitment_id"])
     assert first.due_at == "2023-01-20T23:00:00Z"  # the end of 20 January where the meeting was held
 
@@ -74,17 +96,24 @@ def test_each_occurrence_has_a_lifecycle_of_its_own(tracker, parties, meeting):
     assert tracker.commitments.get(first).status == "delivered"
     assert tracker.commitments.get(second).status == "agreed"
     assert [o["status"] for o in tracker.recurrences.get(rule.id).occurrences] == [
-        "delivered", "agreed", "agreed", "agreed"]
+        "delivered",
+        "agreed",
+        "agreed",
+        "agreed",
+    ]
 
 
 def test_a_rule_due_at_the_end_of_the_month_stays_due_at_the_end_of_each_month(tracker, parties, meeting):
-    rule = every_six_months(tracker, parties, meeting, every_months=1, first_due=date(2023, 1, 31),
-                            until=date(2023, 4, 30))
+    rule = every_six_months(
+        tracker, parties, meeting, every_months=1, first_due=date(2023, 1, 31), until=date(2023, 4, 30)
+    )
     assert rule.dues == ["2023-01-31", "2023-02-28", "2023-03-31", "2023-04-30"]
 
 
-@pytest.mark.parametrize("every, months", [("every six months", 6), ("كل ستة أشهر", 6), ("annual", 12),
-                                           ("سنوياً", 12), ("tous les deux ans", 24)])
+@pytest.mark.parametrize(
+    "every, months",
+    [("every six months", 6), ("كل ستة أشهر", 6), ("annual", 12), ("سنوياً", 12), ("tous les deux ans", 24)],
+)
 def test_how_often_may_be_written_in_words(tracker, parties, meeting, every, months):
     rule = tracker.recurrences.state("coordinator", REPORT, parties["OIC"], meeting, date(2030, 12, 31), every=every)
     assert rule.schedule["every_months"] == months
@@ -103,8 +132,9 @@ def test_changing_the_rule_regenerates_only_future_occurrences_with_no_report(tr
     tracker.commitments.report_progress(reported, "oic", 40, "draft circulated")
     before = {o["commitment_id"]: tracker.commitments.get(o["commitment_id"]) for o in rule.occurrences}
 
-    changed = tracker.recurrences.reschedule(rule.id, "coordinator", "the 16th meeting asked for yearly reports",
-                                             every_months=12)
+    changed = tracker.recurrences.reschedule(
+        rule.id, "coordinator", "the 16th meeting asked for yearly reports", every_months=12
+    )
 
     assert changed.dues == ["2023-01-20", "2024-01-20"]
     assert dues(changed) == ["2023-01-20", "2023-07-20", "2024-01-20"]  # past and reported ones stay
@@ -119,10 +149,23 @@ def test_changing_the_rule_regenerates_only_future_occurrences_with_no_report(tr
 def test_a_new_schedule_moves_open_occurrences_and_generates_the_days_left(tracker, parties, meeting, clock):
     rule = every_six_months(tracker, parties, meeting)
     clock.set(datetime(2023, 3, 1, tzinfo=UTC))
-    changed = tracker.recurrences.reschedule(rule.id, "coordinator", "reports are due at the end of each quarter",
-                                             every_months=3, first_due=date(2023, 3, 31), until=date(2024, 6, 30))
-    assert dues(changed) == ["2023-01-20", "2023-03-31", "2023-06-30", "2023-09-30", "2023-12-31", "2024-03-31",
-                             "2024-06-30"]
+    changed = tracker.recurrences.reschedule(
+        rule.id,
+        "coordinator",
+        "reports are due at the end of each quarter",
+        every_months=3,
+        first_due=date(2023, 3, 31),
+        until=date(2024, 6, 30),
+    )
+    assert dues(changed) == [
+        "2023-01-20",
+        "2023-03-31",
+        "2023-06-30",
+        "2023-09-30",
+        "2023-12-31",
+        "2024-03-31",
+        "2024-06-30",
+    ]
     moved = occurrence_due_on(rule, "2023-07-20")
     assert occurrence_due_on(changed, "2023-03-31") == moved  # the same commitment, its due revised
     [revision] = [e for e in tracker.histories.events(Commitment, moved) if e.type == "DueRevised"]
@@ -134,8 +177,9 @@ def test_a_report_given_for_a_period_is_not_asked_for_again_when_the_days_shift(
     rule = every_six_months(tracker, parties, meeting)
     clock.set(datetime(2023, 3, 1, tzinfo=UTC))
     tracker.commitments.report_progress(occurrence_due_on(rule, "2023-07-20"), "oic", 40)
-    changed = tracker.recurrences.reschedule(rule.id, "coordinator", "due at the end of the month",
-                                             first_due=date(2023, 1, 31))
+    changed = tracker.recurrences.reschedule(
+        rule.id, "coordinator", "due at the end of the month", first_due=date(2023, 1, 31)
+    )
     assert dues(changed) == ["2023-01-20", "2023-07-20", "2024-01-31", "2024-07-31"]
 
 
@@ -163,8 +207,10 @@ def test_the_rules_history_shows_each_change_with_its_reason(tracker, parties, m
     tracker.recurrences.end(rule.id, "coordinator", "the action plan was replaced")
     events = tracker.recurrences.history(rule.id)
     assert [(e.type, e.actor, e.reason) for e in events] == [
-        ("Stated", "coordinator", None), ("Rescheduled", "coordinator", "yearly from now on"),
-        ("Ended", "coordinator", "the action plan was replaced")]
+        ("Stated", "coordinator", None),
+        ("Rescheduled", "coordinator", "yearly from now on"),
+        ("Ended", "coordinator", "the action plan was replaced"),
+    ]
     assert events[1].payload["schedule"]["every_months"] == 12 and len(events[1].payload["withdrawn"]) == 2
 
 
@@ -175,23 +221,31 @@ def test_ending_a_rule_cancels_only_its_future_occurrences_with_no_report(tracke
     ended = tracker.recurrences.end(rule.id, "coordinator", "the action plan was replaced")
     assert ended.ended
     assert {o["due_on"]: o["status"] for o in ended.occurrences} == {
-        "2023-01-20": "agreed", "2023-07-20": "agreed", "2024-01-20": "cancelled", "2024-07-20": "cancelled"}
+        "2023-01-20": "agreed",
+        "2023-07-20": "agreed",
+        "2024-01-20": "cancelled",
+        "2024-07-20": "cancelled",
+    }
     with pytest.raises(DomainError, match="the rule has ended"):
         tracker.recurrences.reschedule(rule.id, "coordinator", "again", every_months=12)
     with pytest.raises(DomainError, match="the rule has ended"):
         tracker.recurrences.end(rule.id, "coordinator", "again")
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"reason": None, "every_months": 12}, "reason"),
-    ({"reason": "same", "every_months": 6}, "every_months"),
-    ({"reason": "too often", "every_months": 1, "until": date(2040, 1, 1)}, "until"),
-    ({"reason": "backwards", "until": date(2022, 12, 31)}, "until"),
-    ({"reason": "both", "every_months": 12, "every": "annual"}, "every_months"),
-    ({"reason": "unreadable", "every": "now and then"}, "every"),
-])
-def test_a_change_of_the_rule_that_makes_no_sense_is_refused_and_changes_nothing(tracker, parties, meeting, change,
-                                                                                  field):
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"reason": None, "every_months": 12}, "reason"),
+        ({"reason": "same", "every_months": 6}, "every_months"),
+        ({"reason": "too often", "every_months": 1, "until": date(2040, 1, 1)}, "until"),
+        ({"reason": "backwards", "until": date(2022, 12, 31)}, "until"),
+        ({"reason": "both", "every_months": 12, "every": "annual"}, "every_months"),
+        ({"reason": "unreadable", "every": "now and then"}, "every"),
+    ],
+)
+def test_a_change_of_the_rule_that_makes_no_sense_is_refused_and_changes_nothing(
+    tracker, parties, meeting, change, field
+):
     rule = every_six_months(tracker, parties, meeting)
     with pytest.raises(DomainError) as refused:
         tracker.recurrences.reschedule(rule.id, "coordinator", **change)
@@ -207,15 +261,18 @@ def test_a_rule_is_changed_only_from_the_version_its_reader_saw(tracker, parties
         tracker.recurrences.reschedule(rule.id, "coordinator", "quarterly", every_months=3, expected_version=1)
 
 
-@pytest.mark.parametrize("options, field", [
-    ({"kind": "follow_up_session"}, "kind"),
-    ({"every_months": 0}, "every_months"),
-    ({"every_months": None}, "every_months"),
-    ({"every_months": 1, "until": date(2040, 1, 1)}, "until"),
-    ({"first_due": date(2025, 1, 1)}, "until"),
-    ({"supporting_party_ids": ["00000000-0000-0000-0000-000000000000"]}, "supporting_party_ids[0]"),
-    ({"row_number": 3}, "agreement_id"),
-])
+@pytest.mark.parametrize(
+    "options, field",
+    [
+        ({"kind": "follow_up_session"}, "kind"),
+        ({"every_months": 0}, "every_months"),
+        ({"every_months": None}, "every_months"),
+        ({"every_months": 1, "until": date(2040, 1, 1)}, "until"),
+        ({"first_due": date(2025, 1, 1)}, "until"),
+        ({"supporting_party_ids": ["00000000-0000-0000-0000-000000000000"]}, "supporting_party_ids[0]"),
+        ({"row_number": 3}, "agreement_id"),
+    ],
+)
 def test_a_rule_that_makes_no_sense_is_refused(tracker, parties, meeting, options, field):
     with pytest.raises((DomainError, ApplicationError)) as refused:
         every_six_months(tracker, parties, meeting, **options)
@@ -227,10 +284,12 @@ def test_a_new_schedule_fills_only_the_free_days_of_the_rule():
     already on a wanted day stay, the rest move in order, the surplus is withdrawn."""
     schedule = Schedule.of(6, date(2023, 1, 31), date(2024, 7, 31))
     ids = iter(f"00000000-0000-0000-0000-00000000000{n}" for n in range(1, 10))
-    occurrences = [Occurrence(next(ids), date(2023, 1, 20), Standing.FIXED),  # type: ignore[arg-type]
-                   Occurrence(next(ids), date(2024, 7, 31), Standing.MOVABLE),  # type: ignore[arg-type]
-                   Occurrence(next(ids), date(2023, 7, 20), Standing.MOVABLE),  # type: ignore[arg-type]
-                   Occurrence(next(ids), date(2023, 10, 1), Standing.WITHDRAWN)]  # type: ignore[arg-type]
+    occurrences = [
+        Occurrence(next(ids), date(2023, 1, 20), Standing.FIXED),  # type: ignore[arg-type]
+        Occurrence(next(ids), date(2024, 7, 31), Standing.MOVABLE),  # type: ignore[arg-type]
+        Occurrence(next(ids), date(2023, 7, 20), Standing.MOVABLE),  # type: ignore[arg-type]
+        Occurrence(next(ids), date(2023, 10, 1), Standing.WITHDRAWN),
+    ]  # type: ignore[arg-type]
     assert held_days(schedule, [date(2023, 1, 20)]) == {date(2023, 1, 31)}
     plan = regeneration(schedule, occurrences, date(2023, 3, 1), lambda: "new")  # type: ignore[arg-type,return-value]
     assert plan.moved == (("00000000-0000-0000-0000-000000000003", date(2023, 7, 31)),)

@@ -25,31 +25,58 @@ def state(aggregate: Any) -> dict[str, Any]:
 
 
 def record_history(tracker: Tracker, clock: FrozenClock) -> dict[str, Any]:
-    un = tracker.parties.register("key_a", TextInput({"en": "United Nations", "ar": "الأمم المتحدة"}, "en"), "UN",
-                                "international_organisation")
-    oic = tracker.parties.register("key_a", TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC",
-                                 "international_organisation")
+    un = tracker.parties.register(
+        "key_a", TextInput({"en": "United Nations", "ar": "الأمم المتحدة"}, "en"), "UN", "international_organisation"
+    )
+    oic = tracker.parties.register(
+        "key_a", TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC", "international_organisation"
+    )
     meeting = tracker.meetings.record(
-        "key_a", TextInput({"en": "15th general meeting"}), "general_meeting",
-        PeriodInput(date(2022, 7, 18), date(2022, 7, 20)), VenueInput("Palais des Nations", "Europe/Zurich"),
-        series="un-oic-general-meeting", session_number=15,
+        "key_a",
+        TextInput({"en": "15th general meeting"}),
+        "general_meeting",
+        PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
+        VenueInput("Palais des Nations", "Europe/Zurich"),
+        series="un-oic-general-meeting",
+        session_number=15,
         participants=[ParticipantInput(un.id, "co_chair"), ParticipantInput(oic.id, "co_chair")],
     )
     agreement = tracker.agreements.adopt(
-        "key_a", meeting.id, TextInput({"en": "Matrix of joint activities"}), "action_matrix", [un.id, oic.id],
-        rows=[RowInput(TextInput({"en": "Joint research"}), oic.id, [un.id], DueInput("relative", amount=2, unit="years"))],
+        "key_a",
+        meeting.id,
+        TextInput({"en": "Matrix of joint activities"}),
+        "action_matrix",
+        [un.id, oic.id],
+        rows=[
+            RowInput(TextInput({"en": "Joint research"}), oic.id, [un.id], DueInput("relative", amount=2, unit="years"))
+        ],
     )
-    commitment = tracker.commitments.record("key_a", TextInput({"en": "Joint research"}), oic.id, meeting.id,
-                                           agreement_id=agreement.id, row_number=1, status="agreed")
+    commitment = tracker.commitments.record(
+        "key_a",
+        TextInput({"en": "Joint research"}),
+        oic.id,
+        meeting.id,
+        agreement_id=agreement.id,
+        row_number=1,
+        status="agreed",
+    )
     clock.advance(days=30)
     tracker.commitments.act("start", commitment.id, "key_b")
-    tracker.commitments.report_progress(commitment.id, "key_b", 30, "first workshop held",
-                            [EvidenceInput("Workshop report", "https://example.org/w.pdf")])
+    tracker.commitments.report_progress(
+        commitment.id,
+        "key_b",
+        30,
+        "first workshop held",
+        [EvidenceInput("Workshop report", "https://example.org/w.pdf")],
+    )
     clock.advance(days=300)
     tracker.commitments.revise_due(commitment.id, "key_b", DueInput("year", "2025"), "extended by the working group")
     tracker.commitments.deliver(commitment.id, "key_b", [EvidenceInput("Final study")], date(2023, 5, 1))
     tracker.commitments.assess(commitment.id, "key_c", "partially_fulfilled", "one study of two")
-    return {name: UUID(view.id) for name, view in [("commitment", commitment), ("meeting", meeting), ("agreement", agreement)]}
+    return {
+        name: UUID(view.id)
+        for name, view in [("commitment", commitment), ("meeting", meeting), ("agreement", agreement)]
+    }
 
 
 def test_an_aggregate_rebuilt_twice_from_its_events_is_equal(tracker: Tracker, clock: FrozenClock) -> None:
@@ -68,7 +95,8 @@ def test_a_rebuild_on_another_day_by_another_process_is_equal(database_url: str,
     for aggregate_id in ids.values():
         assert state(writer.repository.get(aggregate_id)) == state(later.repository.get(aggregate_id))
     rebuilt = Tracker.on(Records(later, FrozenClock(datetime(2030, 1, 1, tzinfo=UTC)))).commitments.get(
-        ids["commitment"])
+        ids["commitment"]
+    )
     assert rebuilt.status == "partially_fulfilled"
     assert rebuilt.due_at == "2025-12-31T23:00:00Z"
     assert rebuilt.progress is not None and rebuilt.progress["reported_at"] == "2022-08-20T09:00:00Z"
@@ -78,8 +106,14 @@ def test_a_rebuild_on_another_day_by_another_process_is_equal(database_url: str,
 
 def test_the_state_after_saving_equals_the_state_rebuilt_from_the_store(tracker: Tracker, clock: FrozenClock) -> None:
     un = tracker.parties.register("key_a", TextInput({"en": "UN"}), "UN", "international_organisation")
-    meeting = tracker.meetings.record("key_a", TextInput({"en": "Talks"}), "bilateral_talk",
-                                     PeriodInput(date(2022, 7, 18)), VenueInput("Cairo", "Africa/Cairo"))
-    view = tracker.commitments.record("key_a", TextInput({"ar": "متابعة المشاريع المشتركة"}), un.id, meeting.id,
-                                     due=DueInput("quarter", "2023-Q2"))
+    meeting = tracker.meetings.record(
+        "key_a",
+        TextInput({"en": "Talks"}),
+        "bilateral_talk",
+        PeriodInput(date(2022, 7, 18)),
+        VenueInput("Cairo", "Africa/Cairo"),
+    )
+    view = tracker.commitments.record(
+        "key_a", TextInput({"ar": "متابعة المشاريع المشتركة"}), un.id, meeting.id, due=DueInput("quarter", "2023-Q2")
+    )
     assert tracker.commitments.get(view.id) == view

@@ -11,8 +11,12 @@ from tests.world import build_world
 
 PATHS = create_app().openapi()["paths"]
 OWN_FEEDS = {("DELETE", "/calendars/{feed_id}")}  # closing a key's own feed, for any role (test_calendars)
-WRITES = [(method.upper(), path) for path, operations in PATHS.items() for method in operations
-          if method != "get" and (method.upper(), path) not in OWN_FEEDS]
+WRITES = [
+    (method.upper(), path)
+    for path, operations in PATHS.items()
+    for method in operations
+    if method != "get" and (method.upper(), path) not in OWN_FEEDS
+]
 READS = [path for path, operations in PATHS.items() if "security" in operations.get("get", {})]
 OPEN = [path for path, operations in PATHS.items() if "get" in operations and path not in READS]
 
@@ -27,28 +31,76 @@ def concrete(path: str, ids: dict[str, str]) -> str:
 def ids(standing: Standing) -> dict[str, str]:
     """A record of each kind the paths name, so that every request names one that exists."""
     api, world = standing.api, standing.world
-    agreement = api.created("/agreements", {
-        "meeting_id": world.meeting, "kind": "recommendations", "adopted_by": [world.un, world.oic],
-        "title": {"texts": {"ar": "توصيات بشأن التعاون الإحصائي", "en": "Recommendations on statistical cooperation"}, "authentic": "ar"}})
-    subscription = api.client.post("/subscriptions", json={"url": "http://127.0.0.1:9/hooks", "kinds": ["all"]},
-                                   headers=api.headers(Role.ADMIN)).json()
+    agreement = api.created(
+        "/agreements",
+        {
+            "meeting_id": world.meeting,
+            "kind": "recommendations",
+            "adopted_by": [world.un, world.oic],
+            "title": {
+                "texts": {"ar": "توصيات بشأن التعاون الإحصائي", "en": "Recommendations on statistical cooperation"},
+                "authentic": "ar",
+            },
+        },
+    )
+    subscription = api.client.post(
+        "/subscriptions", json={"url": "http://127.0.0.1:9/hooks", "kinds": ["all"]}, headers=api.headers(Role.ADMIN)
+    ).json()
     api.post(f"/commitments/{world.commitment}/start")
-    api.created("/commitments", {"text": {"texts": {"en": "Share the statistical yearbook"}}, "meeting_id": world.meeting,
-                                 "lead_party_id": world.sesric, "agreement_id": agreement["id"], "status": "agreed"})
+    api.created(
+        "/commitments",
+        {
+            "text": {"texts": {"en": "Share the statistical yearbook"}},
+            "meeting_id": world.meeting,
+            "lead_party_id": world.sesric,
+            "agreement_id": agreement["id"],
+            "status": "agreed",
+        },
+    )
     delivery = api.get(f"/subscriptions/{subscription['id']}/deliveries", role=Role.ADMIN).json()["items"][0]
     series = "un-oic-general-meeting"  # the world's meeting's series, with a rhythm stated
-    assert api.client.put(f"/series/{series}/rhythm", json={"organiser_party_id": world.oic, "every_months": 24},
-                          headers=api.headers()).status_code == 200
-    recurrence = api.created("/recurrences", {
-        "text": {"texts": {"ar": "تقرير سنوي عن التعاون الإحصائي", "en": "A yearly report on statistical cooperation"},
-                 "authentic": "ar"},
-        "meeting_id": world.meeting, "lead_party_id": world.sesric, "every": "annual", "until": "2025-12-31"})
-    theme = api.created("/themes", {"code": "sdg-17", "names": {"texts": {"ar": "عقد الشراكات لتحقيق الأهداف",
-                                                                         "en": "Partnerships for the goals"},
-                                                               "authentic": "en"}})
-    return {"party_id": world.oic, "meeting_id": world.meeting, "commitment_id": world.commitment,
-            "agreement_id": agreement["id"], "subscription_id": subscription["id"], "delivery_id": delivery["id"],
-            "slug": series, "recurrence_id": recurrence["id"], "code": theme["code"]}
+    assert (
+        api.client.put(
+            f"/series/{series}/rhythm",
+            json={"organiser_party_id": world.oic, "every_months": 24},
+            headers=api.headers(),
+        ).status_code
+        == 200
+    )
+    recurrence = api.created(
+        "/recurrences",
+        {
+            "text": {
+                "texts": {"ar": "تقرير سنوي عن التعاون الإحصائي", "en": "A yearly report on statistical cooperation"},
+                "authentic": "ar",
+            },
+            "meeting_id": world.meeting,
+            "lead_party_id": world.sesric,
+            "every": "annual",
+            "until": "2025-12-31",
+        },
+    )
+    theme = api.created(
+        "/themes",
+        {
+            "code": "sdg-17",
+            "names": {
+                "texts": {"ar": "عقد الشراكات لتحقيق الأهداف", "en": "Partnerships for the goals"},
+                "authentic": "en",
+            },
+        },
+    )
+    return {
+        "party_id": world.oic,
+        "meeting_id": world.meeting,
+        "commitment_id": world.commitment,
+        "agreement_id": agreement["id"],
+        "subscription_id": subscription["id"],
+        "delivery_id": delivery["id"],
+        "slug": series,
+        "recurrence_id": recurrence["id"],
+        "code": theme["code"],
+    }
 
 
 def test_every_path_names_records_that_exist(standing: Standing, ids: dict[str, str]) -> None:
@@ -64,8 +116,9 @@ def test_there_are_write_routes_to_check() -> None:
 
 
 @pytest.mark.parametrize(("method", "path"), WRITES)
-def test_an_auditor_cannot_write_anything(standing: Standing, ids: dict[str, str], standing_unchanged: None, method: str,
-                                          path: str) -> None:
+def test_an_auditor_cannot_write_anything(
+    standing: Standing, ids: dict[str, str], standing_unchanged: None, method: str, path: str
+) -> None:
     api = standing.api
     response = api.client.request(method, concrete(path, ids), json={}, headers=api.headers(Role.AUDITOR))
     assert_problem(response, 403, "forbidden")
@@ -85,8 +138,9 @@ def test_only_the_service_checks_and_calendar_feeds_answer_without_a_key(api: Ap
 
 
 @pytest.mark.parametrize(("method", "path"), WRITES)
-def test_every_write_needs_a_key(standing: Standing, ids: dict[str, str], standing_unchanged: None, method: str,
-                                 path: str) -> None:
+def test_every_write_needs_a_key(
+    standing: Standing, ids: dict[str, str], standing_unchanged: None, method: str, path: str
+) -> None:
     response = standing.api.client.request(method, concrete(path, ids), json={})
     assert_problem(response, 401, "unauthenticated")
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -124,12 +178,16 @@ def test_keys_are_stored_hashed(api: Api, services: Services) -> None:
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, "scoped"])
 def test_the_audit_record_is_for_auditors_and_admins_on_the_api_as_on_the_pages(
-        standing: Standing, standing_unchanged: None, role: Role | str) -> None:
+    standing: Standing, standing_unchanged: None, role: Role | str
+) -> None:
     from tests.web import Visitor
 
     api, services = standing.api, standing.services
-    key = api.keys[Role.COORDINATOR] if role == Role.COORDINATOR else \
-        services.keys.create(Role.COORDINATOR, "scoped key", [standing.world.oic])[1]
+    key = (
+        api.keys[Role.COORDINATOR]
+        if role == Role.COORDINATOR
+        else services.keys.create(Role.COORDINATOR, "scoped key", [standing.world.oic])[1]
+    )
     for path in ("/audit/head", "/audit/verify", "/audit/export"):
         assert api.client.get(path, headers={"Authorization": f"Bearer {key}"}).status_code == 403, path
     visitor = Visitor(api.client)

@@ -20,28 +20,54 @@ from tests.world import World
 UTC = UTC
 
 
-def one(status: Status, progress: int | None = None, weighs: int | None = None, made_on: date | None = None,
-        fulfilled_on: date | None = None, overdue: bool = False) -> Counted:
+def one(
+    status: Status,
+    progress: int | None = None,
+    weighs: int | None = None,
+    made_on: date | None = None,
+    fulfilled_on: date | None = None,
+    overdue: bool = False,
+) -> Counted:
     return Counted(status, progress, weighs, overdue, False, False, made_on, fulfilled_on)
 
 
 # -- the rules -------------------------------------------------------------------------------------------
 
+
 def test_progress_weighs_each_commitment_and_leaves_out_what_is_no_longer_a_promise() -> None:
-    figures = roll_up([one(Status.FULFILLED, weighs=3), one(Status.IN_PROGRESS, 50), one(Status.AGREED),
-                       one(Status.CANCELLED), one(Status.NOTED), one(Status.PARTIALLY_FULFILLED)])
+    figures = roll_up(
+        [
+            one(Status.FULFILLED, weighs=3),
+            one(Status.IN_PROGRESS, 50),
+            one(Status.AGREED),
+            one(Status.CANCELLED),
+            one(Status.NOTED),
+            one(Status.PARTIALLY_FULFILLED),
+        ]
+    )
     assert (figures.commitments, figures.counted, figures.weight) == (6, 4, 6)
     assert figures.progress == round((3 * 100 + 50 + 0 + 50) / 6, 1)
-    assert figures.by_status == {"agreed": 1, "cancelled": 1, "fulfilled": 1, "in_progress": 1, "noted": 1,
-                                 "partially_fulfilled": 1}
+    assert figures.by_status == {
+        "agreed": 1,
+        "cancelled": 1,
+        "fulfilled": 1,
+        "in_progress": 1,
+        "noted": 1,
+        "partially_fulfilled": 1,
+    }
 
 
 def test_the_completion_rate_counts_the_assessed_and_the_median_counts_days_from_made_to_fulfilled() -> None:
     made = date(2022, 7, 20)
-    figures = roll_up([one(Status.FULFILLED, made_on=made, fulfilled_on=date(2022, 8, 19)),
-                       one(Status.FULFILLED, made_on=made, fulfilled_on=date(2023, 7, 20)),
-                       one(Status.FULFILLED, made_on=None, fulfilled_on=date(2023, 1, 1)),  # made on an unknown day
-                       one(Status.NOT_FULFILLED), one(Status.IN_PROGRESS, overdue=True)])
+    figures = roll_up(
+        [
+            one(Status.FULFILLED, made_on=made, fulfilled_on=date(2022, 8, 19)),
+            one(Status.FULFILLED, made_on=made, fulfilled_on=date(2023, 7, 20)),
+            one(Status.FULFILLED, made_on=None, fulfilled_on=date(2023, 1, 1)),  # made on an unknown day
+            one(Status.NOT_FULFILLED),
+            one(Status.IN_PROGRESS, overdue=True),
+        ]
+    )
     assert (figures.assessed, figures.fulfilled, figures.completion_rate) == (4, 3, 75.0)
     assert (figures.median_days_to_fulfil, figures.timed, figures.overdue) == (197.5, 2, 1)
 
@@ -59,20 +85,29 @@ def test_a_weight_is_a_whole_number_from_1_to_1000(value: object) -> None:
 
 # -- over the API, on both engines -----------------------------------------------------------------------
 
+
 def recorded(api: Api, world: World, clock: FrozenClock) -> dict[str, str]:
     """Three more commitments of the 15th meeting: one weighing 3 and fulfilled (delivered on
     15 January 2023, assessed later), one in progress at 40 %, and a cancelled one."""
     clock.set(datetime(2023, 1, 10, tzinfo=UTC))
-    made = {name: api.created("/commitments", commitment(world.meeting, lead, text={"texts": {"en": name}},
-                                                         **extra))["id"]
-            for name, lead, extra in [("weighty", world.sesric, {"weight": 3}), ("halfway", world.oic, {}),
-                                      ("dropped", world.oic, {})]}
+    made = {
+        name: api.created("/commitments", commitment(world.meeting, lead, text={"texts": {"en": name}}, **extra))["id"]
+        for name, lead, extra in [
+            ("weighty", world.sesric, {"weight": 3}),
+            ("halfway", world.oic, {}),
+            ("dropped", world.oic, {}),
+        ]
+    }
     clock.set(datetime(2023, 2, 1, tzinfo=UTC))
-    assert api.post(f"/commitments/{made['weighty']}/deliver", {"evidence": [{"title": "Final report"}],
-                                                                 "delivered_on": "2023-01-15"}).status_code == 200
+    assert (
+        api.post(
+            f"/commitments/{made['weighty']}/deliver",
+            {"evidence": [{"title": "Final report"}], "delivered_on": "2023-01-15"},
+        ).status_code
+        == 200
+    )
     assert api.post(f"/commitments/{made['halfway']}/progress", {"percent": 40}).status_code == 200
-    assert api.post(f"/commitments/{made['dropped']}/cancel", {"reason": "merged into another row"}
-                    ).status_code == 200
+    assert api.post(f"/commitments/{made['dropped']}/cancel", {"reason": "merged into another row"}).status_code == 200
     clock.set(datetime(2023, 3, 1, tzinfo=UTC))
     assert api.post(f"/commitments/{made['weighty']}/assess", {"outcome": "fulfilled"}).status_code == 200
     return made
@@ -107,19 +142,19 @@ def test_the_statistics_give_each_party_and_series_its_figures(api: Api, world: 
     assert (series["series"], series["commitments"]) == ("un-oic-general-meeting", 4)
 
 
-def test_a_weight_is_changed_with_a_reason_by_a_key_for_every_party(
-    api: Api, services: Services, world: World
-) -> None:
+def test_a_weight_is_changed_with_a_reason_by_a_key_for_every_party(api: Api, services: Services, world: World) -> None:
     path = f"/commitments/{world.commitment}/weight"
     changed = api.client.put(path, json={"weight": 5, "reason": "the core of the matrix"}, headers=api.headers())
     assert changed.status_code == 200 and changed.json()["weight"] == 5
     assert api.get("/rollup", meeting=world.meeting).json()["weight"] == 5
     assert_problem(api.client.put(path, json={"weight": 2}, headers=api.headers()), 422, "reason-required")
-    assert_problem(api.client.put(path, json={"weight": 0, "reason": "none"}, headers=api.headers()), 422,
-                   "invalid-value")
+    assert_problem(
+        api.client.put(path, json={"weight": 0, "reason": "none"}, headers=api.headers()), 422, "invalid-value"
+    )
     _, scoped = services.keys.create(Role.COORDINATOR, "SESRIC focal point", party_scope=[world.sesric])
-    refused = api.client.put(path, json={"weight": 9, "reason": "ours matters most"},
-                             headers={"Authorization": f"Bearer {scoped}"})
+    refused = api.client.put(
+        path, json={"weight": 9, "reason": "ours matters most"}, headers={"Authorization": f"Bearer {scoped}"}
+    )
     assert_problem(refused, 403, "forbidden")
     assert api.get(f"/commitments/{world.commitment}").json()["weight"] == 5
 

@@ -30,10 +30,16 @@ def state(aggregate: Aggregate) -> dict[str, Any]:
 
 
 def seed(tracker: Tracker) -> tuple[str, str]:
-    party = tracker.parties.register("key_a", TextInput({"ar": "البنك الإسلامي للتنمية"}), "IsDB",
-                                     "international_organisation")
-    meeting = tracker.meetings.record("key_a", TextInput({"en": "Annual meeting"}), "assembly",
-                                      PeriodInput(date(2023, 5, 10)), VenueInput("Jeddah", "Asia/Riyadh"))
+    party = tracker.parties.register(
+        "key_a", TextInput({"ar": "البنك الإسلامي للتنمية"}), "IsDB", "international_organisation"
+    )
+    meeting = tracker.meetings.record(
+        "key_a",
+        TextInput({"en": "Annual meeting"}),
+        "assembly",
+        PeriodInput(date(2023, 5, 10)),
+        VenueInput("Jeddah", "Asia/Riyadh"),
+    )
     return party.id, meeting.id
 
 
@@ -47,12 +53,14 @@ def recording(clock: FrozenClock, told: RecordingFollowers) -> Tracker:
     return tracker_in_memory(clock, told)
 
 
-def test_the_followers_are_told_of_each_save_before_the_command_returns(recording: Tracker,
-                                                                         told: RecordingFollowers) -> None:
+def test_the_followers_are_told_of_each_save_before_the_command_returns(
+    recording: Tracker, told: RecordingFollowers
+) -> None:
     party_id, meeting_id = seed(recording)
     assert len(told.told) == 2
-    view = recording.commitments.record("key_a", TextInput({"en": "Publish the report"}), party_id, meeting_id,
-                                        due=DueInput("year", "2024"))
+    view = recording.commitments.record(
+        "key_a", TextInput({"en": "Publish the report"}), party_id, meeting_id, due=DueInput("year", "2024")
+    )
     saved = told.told[-1]
     [recording_] = saved.recordings
     position = recording_.notification.id
@@ -62,8 +70,9 @@ def test_the_followers_are_told_of_each_save_before_the_command_returns(recordin
     assert saved.state_before(UUID(view.id), 0) is None  # a new aggregate was read by no one
 
 
-def test_a_change_hands_on_the_commitment_as_it_was_read_and_as_it_was_saved(recording: Tracker,
-                                                                             told: RecordingFollowers) -> None:
+def test_a_change_hands_on_the_commitment_as_it_was_read_and_as_it_was_saved(
+    recording: Tracker, told: RecordingFollowers
+) -> None:
     party_id, meeting_id = seed(recording)
     view = recording.commitments.record("key_a", TextInput({"en": "Publish"}), party_id, meeting_id, status="agreed")
     recording.commitments.act("start", view.id, "key_b")
@@ -74,8 +83,9 @@ def test_a_change_hands_on_the_commitment_as_it_was_read_and_as_it_was_saved(rec
     assert before.status.value == "agreed" and after.status.value == "in_progress"  # type: ignore[attr-defined]
 
 
-def test_every_copy_kept_as_read_equals_a_replay_of_the_log_at_its_version(recording: Tracker, clock: FrozenClock,
-                                                                           told: RecordingFollowers) -> None:
+def test_every_copy_kept_as_read_equals_a_replay_of_the_log_at_its_version(
+    recording: Tracker, clock: FrozenClock, told: RecordingFollowers
+) -> None:
     """The copies share their values with the aggregates, which change after they were taken: any
     value changed in place instead of replaced would show here, on every path of the lifecycle."""
     record_history(recording, clock, commitments=60)

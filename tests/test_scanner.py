@@ -30,13 +30,27 @@ UTC = UTC
 def seed(services: Services, count: int, due: str = "2024", **extra: object) -> list[str]:
     tracker = services.tracker
     party = tracker.parties.register("key_a", TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ")
-    meeting = tracker.meetings.record("key_a", TextInput({"en": "15th general meeting"}), "general_meeting",
-                                     PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
-                                     VenueInput("Palais des Nations", "Europe/Zurich"),
-                                     series="un-oic-general-meeting", session_number=15)
-    return [tracker.commitments.record("key_a", TextInput({"en": f"Activity {n}"}), party.id, meeting.id,
-                                      due=DueInput("year", due), status="agreed", **extra).id  # type: ignore[arg-type]
-            for n in range(count)]
+    meeting = tracker.meetings.record(
+        "key_a",
+        TextInput({"en": "15th general meeting"}),
+        "general_meeting",
+        PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
+        VenueInput("Palais des Nations", "Europe/Zurich"),
+        series="un-oic-general-meeting",
+        session_number=15,
+    )
+    return [
+        tracker.commitments.record(
+            "key_a",
+            TextInput({"en": f"Activity {n}"}),
+            party.id,
+            meeting.id,
+            due=DueInput("year", due),
+            status="agreed",
+            **extra,
+        ).id  # type: ignore[arg-type]
+        for n in range(count)
+    ]
 
 
 def facts(services: Services, commitment_id: str, kind: str) -> int:
@@ -63,9 +77,13 @@ def test_a_tick_marks_what_the_clock_has_passed_once(services: Services, clock: 
 
 def test_a_due_soon_reminder_follows_each_lead_time(services: Services, clock: FrozenClock) -> None:
     [commitment_id] = seed(services, 1, reminder_days=[60, 14])
-    for day, expected in [(datetime(2024, 10, 1, tzinfo=UTC), 0), (datetime(2024, 11, 2, tzinfo=UTC), 1),
-                          (datetime(2024, 12, 1, tzinfo=UTC), 0), (datetime(2024, 12, 18, tzinfo=UTC), 1),
-                          (datetime(2024, 12, 20, tzinfo=UTC), 0)]:
+    for day, expected in [
+        (datetime(2024, 10, 1, tzinfo=UTC), 0),
+        (datetime(2024, 11, 2, tzinfo=UTC), 1),
+        (datetime(2024, 12, 1, tzinfo=UTC), 0),
+        (datetime(2024, 12, 18, tzinfo=UTC), 1),
+        (datetime(2024, 12, 20, tzinfo=UTC), 0),
+    ]:
         clock.set(day)
         assert services.scanner.tick().due_soon == expected, day
     history = services.tracker.histories.events(Commitment, commitment_id)
@@ -93,16 +111,36 @@ def test_a_follow_up_session_is_overdue_when_its_window_closes_without_the_sessi
     tracker = services.tracker
     meeting = services.catalogue.find_meetings(MeetingFilter()).items[0]
     party = services.catalogue.find_parties(PartyFilter()).items[0]
-    waiting = tracker.commitments.record("key_a", TextInput({"en": "Hold the 16th session"}), party["id"],
-                                        meeting["id"], kind="follow_up_session", due=DueInput("year", "2024"),
-                                        follow_up_session_number=16, status="agreed")
-    held = tracker.commitments.record("key_a", TextInput({"en": "Hold a working group"}), party["id"], meeting["id"],
-                                     kind="follow_up_session", due=DueInput("year", "2024"),
-                                     follow_up_series="un-oic-working-group", status="agreed")
+    waiting = tracker.commitments.record(
+        "key_a",
+        TextInput({"en": "Hold the 16th session"}),
+        party["id"],
+        meeting["id"],
+        kind="follow_up_session",
+        due=DueInput("year", "2024"),
+        follow_up_session_number=16,
+        status="agreed",
+    )
+    held = tracker.commitments.record(
+        "key_a",
+        TextInput({"en": "Hold a working group"}),
+        party["id"],
+        meeting["id"],
+        kind="follow_up_session",
+        due=DueInput("year", "2024"),
+        follow_up_series="un-oic-working-group",
+        status="agreed",
+    )
     clock.set(datetime(2024, 6, 1, tzinfo=UTC))
-    group = tracker.meetings.record("key_a", TextInput({"en": "Working group"}), "working_group",
-                                   PeriodInput(date(2024, 5, 20)), VenueInput("Jeddah", "Asia/Riyadh"),
-                                   series="un-oic-working-group", session_number=1)
+    group = tracker.meetings.record(
+        "key_a",
+        TextInput({"en": "Working group"}),
+        "working_group",
+        PeriodInput(date(2024, 5, 20)),
+        VenueInput("Jeddah", "Asia/Riyadh"),
+        series="un-oic-working-group",
+        session_number=1,
+    )
     tracker.meetings.hold(group.id, "key_a", PeriodInput(date(2024, 5, 20)))
     clock.set(datetime(2025, 1, 1, tzinfo=UTC))
     assert services.scanner.tick().overdue == 1
@@ -124,23 +162,35 @@ def test_racing_scanner_threads_record_one_fact_per_commitment(database_url: str
 
 
 def test_racing_worker_processes_record_one_fact_per_commitment(database_url: str, tmp_path: Path) -> None:
-    services = build(Settings(database_url=database_url, scan_interval=0),
-                     clock=FrozenClock(datetime(2023, 1, 1, tzinfo=UTC)))
+    services = build(
+        Settings(database_url=database_url, scan_interval=0), clock=FrozenClock(datetime(2023, 1, 1, tzinfo=UTC))
+    )
     ids = seed(services, 20, due="2024")  # long past by the real clock the workers read
-    workers = [subprocess.Popen([*COMMAND, "worker", "--interval", "0.2", "--database-url", database_url],
-                                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-               for _ in range(3)]
+    workers = [
+        subprocess.Popen(
+            [*COMMAND, "worker", "--interval", "0.2", "--database-url", database_url],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(3)
+    ]
     started: list[str] = []
     for worker in workers:
         threading.Thread(target=lambda w=worker: started.append(w.stdout.readline()), daemon=True).start()
     try:
         wait_for(lambda: len(started) == len(workers), 60, "every worker to start")
         assert all(line.startswith("worker running") for line in started), [
-            w.stderr.read() for w in workers if w.poll() is not None and w.stderr]
+            w.stderr.read() for w in workers if w.poll() is not None and w.stderr
+        ]
         wait_for(lambda: all(facts(services, i, "MarkedOverdue") for i in ids), 60, "every commitment marked")
-        wait_for(lambda: services.catalogue.find_commitments(CommitmentFilter(overdue=True)).total == len(ids), 30,
-                 "the read model to show them")
+        wait_for(
+            lambda: services.catalogue.find_commitments(CommitmentFilter(overdue=True)).total == len(ids),
+            30,
+            "the read model to show them",
+        )
     finally:
         for worker in workers:
             worker.terminate()

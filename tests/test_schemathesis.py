@@ -24,26 +24,56 @@ MEASURED_ONLY = {"ST201", "ST202"}  # reported, not failures of the service (see
 
 
 def test_schemathesis_finds_no_error_the_document_does_not_allow(database_url: str, tmp_path: Path) -> None:
-    server = Server(database_url, cwd=tmp_path, env={
-        "COMMITMENTS_WEBHOOK_ALLOW_HTTP": "1", "COMMITMENTS_WEBHOOK_ALLOW_LOOPBACK": "1",
-        "COMMITMENTS_DENIAL_LIMIT": "1000000", "COMMITMENTS_SCAN_INTERVAL": "1", "COMMITMENTS_DISPATCH_INTERVAL": "1",
-    })
+    server = Server(
+        database_url,
+        cwd=tmp_path,
+        env={
+            "COMMITMENTS_WEBHOOK_ALLOW_HTTP": "1",
+            "COMMITMENTS_WEBHOOK_ALLOW_LOOPBACK": "1",
+            "COMMITMENTS_DENIAL_LIMIT": "1000000",
+            "COMMITMENTS_SCAN_INTERVAL": "1",
+            "COMMITMENTS_DISPATCH_INTERVAL": "1",
+        },
+    )
     report = tmp_path / "schemathesis.json"
     try:
         key = re.search(r"cmk_[A-Za-z0-9_-]+", server.printed()).group(0)  # type: ignore[union-attr]
         st = shutil.which("st", path=str(Path(sys.executable).parent)) or "st"
         run = subprocess.run(
-            [st, "run", f"{server.url}/openapi.json", "--checks", "all", "--seed", str(SEED),
-             "--max-time", str(MAX_SECONDS), "--workers", "1", "-H", f"Authorization: Bearer {key}",
-             "--report", "json", "--report-json-path", str(report), "--no-color"],
-            cwd=tmp_path, capture_output=True, text=True, timeout=MAX_SECONDS * 4)
+            [
+                st,
+                "run",
+                f"{server.url}/openapi.json",
+                "--checks",
+                "all",
+                "--seed",
+                str(SEED),
+                "--max-time",
+                str(MAX_SECONDS),
+                "--workers",
+                "1",
+                "-H",
+                f"Authorization: Bearer {key}",
+                "--report",
+                "json",
+                "--report-json-path",
+                str(report),
+                "--no-color",
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=MAX_SECONDS * 4,
+        )
     finally:
         server.stop()
     assert report.exists(), run.stdout[-3000:] + run.stderr[-3000:]
     result = json.loads(report.read_text())
     by_kind = {failure["code"]: failure["count"] for failure in result["failures"]}
-    print(f"schemathesis on {database_url.split(':')[0]}: {result['test_cases']['generated']} cases, "
-          f"failures by kind {by_kind or 'none'}")  # the figures of the closing note (pytest -s)
+    print(
+        f"schemathesis on {database_url.split(':')[0]}: {result['test_cases']['generated']} cases, "
+        f"failures by kind {by_kind or 'none'}"
+    )  # the figures of the closing note (pytest -s)
     assert result["operations"]["tested"] == result["operations"]["total"]
     assert not result["errors"], result["errors"]
     failing = {code: count for code, count in by_kind.items() if code not in MEASURED_ONLY}

@@ -26,8 +26,9 @@ def test_a_scoped_key_changes_the_commitments_its_party_leads_or_supports(
     assert own.status_code == 201
 
 
-def test_a_scoped_key_gets_403_elsewhere(api: Api, services: Services, world: World,
-                                         sesric_key: dict[str, str]) -> None:
+def test_a_scoped_key_gets_403_elsewhere(
+    api: Api, services: Services, world: World, sesric_key: dict[str, str]
+) -> None:
     others = api.created("/commitments", commitment(world.meeting, world.oic))
     before = services.store.recorder.max_notification_id()
     for method, path, body in [
@@ -50,7 +51,10 @@ def test_every_denied_request_is_logged_for_auditors(api: Api, services: Service
     api.client.get("/commitments", headers={"Authorization": "Bearer cmk_stolen"})
     denials = api.get("/audit/denials", role=Role.AUDITOR).json()["items"]
     assert [(d["status"], d["principal"], d["method"]) for d in denials[:3]] == [
-        (401, None, "GET"), (401, None, "GET"), (403, auditor.id, "POST")]
+        (401, None, "GET"),
+        (401, None, "GET"),
+        (403, auditor.id, "POST"),
+    ]
     assert denials[2]["path"] == f"/commitments/{world.commitment}/start"
     assert "read but not change" in denials[2]["reason"]
     assert_problem(api.get("/audit/denials", role=Role.COORDINATOR), 403, "forbidden")

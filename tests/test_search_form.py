@@ -32,8 +32,14 @@ def test_search_terms_are_the_words_in_search_form() -> None:
 
 @pytest.mark.parametrize(
     ("word", "also_found_as"),
-    [("لمكافحة", "مكافحه"), ("الإطار", "اطار"), ("والتعاون", "تعاون"), ("بالمنظمة", "منظمه"), ("للسنتين", "سنتين"),
-     ("وتمكين", "تمكين")],
+    [
+        ("لمكافحة", "مكافحه"),
+        ("الإطار", "اطار"),
+        ("والتعاون", "تعاون"),
+        ("بالمنظمة", "منظمه"),
+        ("للسنتين", "سنتين"),
+        ("وتمكين", "تمكين"),
+    ],
 )
 def test_an_arabic_word_is_also_indexed_without_its_prefixes(word: str, also_found_as: str) -> None:
     assert also_found_as in index_terms(word)

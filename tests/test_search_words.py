@@ -43,8 +43,10 @@ def measure(index: Index, query: Query) -> tuple[float, list[tuple[str, str]], l
 
 
 RULES: tuple[Index, Query] = (lambda text: index_terms(text), query_words)
-SNOWBALL: tuple[Index, Query] = (lambda text: [_stem(w) for w in search_terms(text)],
-                                 lambda text: [(_stem(w),) for w in search_terms(text)])
+SNOWBALL: tuple[Index, Query] = (
+    lambda text: [_stem(w) for w in search_terms(text)],
+    lambda text: [(_stem(w),) for w in search_terms(text)],
+)
 BEFORE: tuple[Index, Query] = (lambda text: index_terms(text), lambda text: [(w,) for w in search_terms(text)])
 
 
@@ -92,9 +94,11 @@ def test_an_underscore_separates_words_as_the_engines_do() -> None:
 
 
 if __name__ == "__main__":
-    for name, strategy in (("before: the index strips, the query does not", BEFORE),
-                           ("rules on both sides (chosen)", RULES),
-                           ("Snowball Arabic stemmer on both sides", SNOWBALL)):
+    for name, strategy in (
+        ("before: the index strips, the query does not", BEFORE),
+        ("rules on both sides (chosen)", RULES),
+        ("Snowball Arabic stemmer on both sides", SNOWBALL),
+    ):
         recall, misses, false = measure(*strategy)
         print(f"{name}: recall {recall:.3f} ({len(misses)} pairs missed), {len(false)} false matches")
         print("   false matches:", false[:10])
@@ -108,32 +112,55 @@ def found(api: Api, q: str) -> set[str]:
 
 
 def test_every_spelling_of_a_name_finds_the_same_records_in_both_engines(api: Api, world: World) -> None:
-    written = ["بالتعاون مع الإنتربول", "تقرير مرفوع للأنتربول", "اتفاق مع انتربول أوروبا", "الانتربول والجمارك",
-               "دعم الإِنْتَرْبُول", "الإنتـــربول"]
-    ids = {api.created("/commitments", commitment(world.meeting, world.oic, text={"texts": {"ar": text}}))["id"]
-           for text in written}
+    written = [
+        "بالتعاون مع الإنتربول",
+        "تقرير مرفوع للأنتربول",
+        "اتفاق مع انتربول أوروبا",
+        "الانتربول والجمارك",
+        "دعم الإِنْتَرْبُول",
+        "الإنتـــربول",
+    ]
+    ids = {
+        api.created("/commitments", commitment(world.meeting, world.oic, text={"texts": {"ar": text}}))["id"]
+        for text in written
+    }
     for spelling in GROUPS["interpol"]:
         assert found(api, spelling) == ids, spelling
     assert found(api, "الأمم") == found(api, "للأمم") == found(api, "أمم")  # the world's quote says للأمم
 
 
 def test_digits_in_any_script_find_the_same_year(api: Api, world: World) -> None:
-    dated = api.created("/commitments", commitment(world.meeting, world.oic,
-                                                   text={"texts": {"ar": "عقد الدورة السادسة عشرة في ٢٠٢٤"}}))["id"]
+    dated = api.created(
+        "/commitments", commitment(world.meeting, world.oic, text={"texts": {"ar": "عقد الدورة السادسة عشرة في ٢٠٢٤"}})
+    )["id"]
     assert found(api, "2024") == found(api, "۲۰۲۴") == found(api, "٢٠٢٤") == {dated}
 
 
 def test_the_texts_of_meeting_documents_are_searchable(api: Api, world: World, clock: FrozenClock) -> None:
-    report = api.created("/meetings", meeting([world.un], series=None, session_number=None, documents=[
-        {"language": "ar", "title": "بيان صحفي",
-         "text": "واتفق الطرفان على مواصلة التشاور والتنسيق لمتابعة تنفيذ المشروعات المشتركة"}]))
+    report = api.created(
+        "/meetings",
+        meeting(
+            [world.un],
+            series=None,
+            session_number=None,
+            documents=[
+                {
+                    "language": "ar",
+                    "title": "بيان صحفي",
+                    "text": "واتفق الطرفان على مواصلة التشاور والتنسيق لمتابعة تنفيذ المشروعات المشتركة",
+                }
+            ],
+        ),
+    )
     hits = api.get("/meetings", q="التشاور المشروعات").json()["items"]
     assert [m["id"] for m in hits] == [report["id"]]
     added = api.created("/meetings", meeting([world.un], series=None, session_number=None))
     before = clock.now.isoformat()
     clock.advance(days=1)
-    response = api.post(f"/meetings/{added['id']}/documents",
-                        {"language": "en", "text": "The two sides agreed to fight drug trafficking"})
+    response = api.post(
+        f"/meetings/{added['id']}/documents",
+        {"language": "en", "text": "The two sides agreed to fight drug trafficking"},
+    )
     assert response.status_code == 200, response.text
     assert [m["id"] for m in api.get("/meetings", q="trafficking").json()["items"]] == [added["id"]]
     assert api.get("/meetings", q="trafficking", as_of=before).json()["total"] == 0  # not before it was added

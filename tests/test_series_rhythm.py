@@ -27,10 +27,20 @@ def party(tracker: Tracker, acronym: str) -> str:
 
 def session(tracker: Tracker, number: int, starts: date, ends: date) -> str:
     return tracker.meetings.record(
-        "test", TextInput({"ar": f"الاجتماع العام {number} بين الأمم المتحدة ومنظمة التعاون الإسلامي",
-                           "en": f"UN–OIC general meeting {number}"}, "ar"),
-        "general_meeting", PeriodInput(starts, ends), VenueInput("Palais des Nations", "Europe/Zurich"),
-        series=SERIES, session_number=number).id
+        "test",
+        TextInput(
+            {
+                "ar": f"الاجتماع العام {number} بين الأمم المتحدة ومنظمة التعاون الإسلامي",
+                "en": f"UN–OIC general meeting {number}",
+            },
+            "ar",
+        ),
+        "general_meeting",
+        PeriodInput(starts, ends),
+        VenueInput("Palais des Nations", "Europe/Zurich"),
+        series=SERIES,
+        session_number=number,
+    ).id
 
 
 def hold(tracker: Tracker, clock: FrozenClock, meeting_id: str, starts: date, ends: date) -> None:
@@ -41,8 +51,17 @@ def hold(tracker: Tracker, clock: FrozenClock, meeting_id: str, starts: date, en
 def generated(tracker: Tracker) -> list[dict]:  # type: ignore[type-arg]
     series = tracker.series.get(SERIES)
     views = [tracker.commitments.get(commitment_id) for commitment_id in series.awaiting]
-    return [{"follow_up": v.follow_up, "lead": v.lead_party_id, "due_at": v.due_at, "status": v.status,
-             "text": v.text["texts"], "meeting": v.provenance["meeting_id"]} for v in views]
+    return [
+        {
+            "follow_up": v.follow_up,
+            "lead": v.lead_party_id,
+            "due_at": v.due_at,
+            "status": v.status,
+            "text": v.text["texts"],
+            "meeting": v.provenance["meeting_id"],
+        }
+        for v in views
+    ]
 
 
 def the_16th_expected(tracker: Tracker, clock: FrozenClock, oic: str) -> str:
@@ -60,7 +79,8 @@ def oic(tracker: Tracker) -> str:
 
 
 def test_holding_a_session_of_a_series_that_meets_every_two_years_expects_the_next_one(
-        tracker: Tracker, clock: FrozenClock, oic: str) -> None:
+    tracker: Tracker, clock: FrozenClock, oic: str
+) -> None:
     the_15th = session(tracker, 15, date(2022, 7, 18), date(2022, 7, 20))
     tracker.series.state_rhythm(SERIES, "test", oic, every="مرة كل سنتين")
     hold(tracker, clock, the_15th, date(2022, 7, 18), date(2022, 7, 20))
@@ -73,7 +93,8 @@ def test_holding_a_session_of_a_series_that_meets_every_two_years_expects_the_ne
 
 
 def test_holding_the_expected_session_fulfils_it_and_expects_the_one_after(
-        tracker: Tracker, clock: FrozenClock, oic: str) -> None:
+    tracker: Tracker, clock: FrozenClock, oic: str
+) -> None:
     first = the_16th_expected(tracker, clock, oic)
     the_16th = session(tracker, 16, date(2024, 5, 6), date(2024, 5, 8))
     hold(tracker, clock, the_16th, date(2024, 5, 6), date(2024, 5, 8))
@@ -84,12 +105,20 @@ def test_holding_the_expected_session_fulfils_it_and_expects_the_one_after(
 
 
 def test_no_session_is_generated_when_a_follow_up_for_the_next_one_awaits_already(
-        tracker: Tracker, clock: FrozenClock, oic: str) -> None:
+    tracker: Tracker, clock: FrozenClock, oic: str
+) -> None:
     tracker.series.state_rhythm(SERIES, "test", oic, every_months=12)
     the_15th = session(tracker, 15, date(2022, 7, 18), date(2022, 7, 20))
     promised = tracker.commitments.record(
-        "test", TextInput({"en": "Hold the 16th session in Jeddah"}), oic, the_15th, kind="follow_up_session",
-        follow_up_series=SERIES, follow_up_session_number=16, status="agreed").id
+        "test",
+        TextInput({"en": "Hold the 16th session in Jeddah"}),
+        oic,
+        the_15th,
+        kind="follow_up_session",
+        follow_up_series=SERIES,
+        follow_up_session_number=16,
+        status="agreed",
+    ).id
     hold(tracker, clock, the_15th, date(2022, 7, 18), date(2022, 7, 20))
     assert tracker.series.get(SERIES).awaiting == [promised]
 
@@ -107,7 +136,8 @@ def test_without_a_rhythm_or_after_it_stops_nothing_is_expected(tracker: Tracker
 
 
 def test_a_generated_follow_up_can_be_cancelled_and_the_next_session_expects_again(
-        tracker: Tracker, clock: FrozenClock, oic: str) -> None:
+    tracker: Tracker, clock: FrozenClock, oic: str
+) -> None:
     first = the_16th_expected(tracker, clock, oic)
     assert tracker.commitments.act("cancel", first, "test", reason="the series was merged").status == "cancelled"
     the_16th = session(tracker, 16, date(2025, 1, 6), date(2025, 1, 8))
@@ -118,7 +148,8 @@ def test_a_generated_follow_up_can_be_cancelled_and_the_next_session_expects_aga
 
 
 def test_a_session_recorded_as_held_late_expects_nothing_when_a_later_one_was_held(
-        tracker: Tracker, clock: FrozenClock, oic: str) -> None:
+    tracker: Tracker, clock: FrozenClock, oic: str
+) -> None:
     the_15th = session(tracker, 15, date(2022, 7, 18), date(2022, 7, 20))
     the_16th = session(tracker, 16, date(2024, 5, 6), date(2024, 5, 8))
     hold(tracker, clock, the_16th, date(2024, 5, 6), date(2024, 5, 8))
@@ -135,11 +166,27 @@ def test_the_rhythm_and_its_changes_are_in_the_series_history(tracker: Tracker, 
     assert tracker.series.state_rhythm(SERIES, "test", oic, every="every 6 months").version == first.version + 1
 
 
-@pytest.mark.parametrize(("written", "months"), [
-    ("مرة كل سنتين", 24), ("يعقد مرة كل سنتين", 24), ("سنوياً", 12), ("كل سنة", 12), ("كل ستة أشهر", 6),
-    ("كل 18 شهرا", 18), ("كل ثلاث سنوات", 36), ("every two years", 24), ("biennial", 24), ("annual", 12),
-    ("every 6 months", 6), ("every year", 12), ("every 3 years", 36), ("tous les deux ans", 24),
-    ("chaque année", 12), ("every other year", 24)])
+@pytest.mark.parametrize(
+    ("written", "months"),
+    [
+        ("مرة كل سنتين", 24),
+        ("يعقد مرة كل سنتين", 24),
+        ("سنوياً", 12),
+        ("كل سنة", 12),
+        ("كل ستة أشهر", 6),
+        ("كل 18 شهرا", 18),
+        ("كل ثلاث سنوات", 36),
+        ("every two years", 24),
+        ("biennial", 24),
+        ("annual", 12),
+        ("every 6 months", 6),
+        ("every year", 12),
+        ("every 3 years", 36),
+        ("tous les deux ans", 24),
+        ("chaque année", 12),
+        ("every other year", 24),
+    ],
+)
 def test_a_rhythm_is_read_as_people_write_it(written: str, months: int) -> None:
     assert rhythm_months(written) == months
 
@@ -157,14 +204,16 @@ def test_a_rhythm_outside_one_month_to_ten_years_is_refused(tracker: Tracker, oi
 
 
 def test_through_the_api_a_coordinator_states_a_rhythm_and_the_held_session_expects_the_next(
-        api: Api, clock: FrozenClock) -> None:
+    api: Api, clock: FrozenClock
+) -> None:
     clock.set(TODAY)
     interpol = api.created("/parties", INTERPOL)["id"]
     assert_problem(api.get(f"/series/{API_SERIES}"), 404, "not-found")
     assert_problem(api.client.delete(f"/series/{API_SERIES}/rhythm", headers=api.headers()), 404, "not-found")
     body = {"organiser_party_id": interpol, "every": "سنوياً"}
-    assert api.client.put(f"/series/{API_SERIES}/rhythm", json=body, headers=api.headers(Role.AUDITOR)
-                          ).status_code == 403
+    assert (
+        api.client.put(f"/series/{API_SERIES}/rhythm", json=body, headers=api.headers(Role.AUDITOR)).status_code == 403
+    )
     stated = api.client.put(f"/series/{API_SERIES}/rhythm", json=body, headers=api.headers())
     assert stated.status_code == 200, stated.text
     assert stated.json()["rhythm"] == {"every_months": 12, "organiser_party_id": interpol}
@@ -180,25 +229,42 @@ def test_through_the_api_a_coordinator_states_a_rhythm_and_the_held_session_expe
     stopped = api.client.delete(f"/series/{API_SERIES}/rhythm", headers=api.headers())
     assert stopped.status_code == 200 and stopped.json()["rhythm"] is None
     events = api.get(f"/series/{API_SERIES}/history").json()["events"]
-    assert [e["type"] for e in events] == ["Opened", "RhythmStated", "SessionRecorded", "SessionAwaited",
-                                           "RhythmStated"]
+    assert [e["type"] for e in events] == [
+        "Opened",
+        "RhythmStated",
+        "SessionRecorded",
+        "SessionAwaited",
+        "RhythmStated",
+    ]
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"every_months": 0}, "every_months"), ({"every_months": 12, "every": "annual"}, "every_months"),
-    ({}, "every_months"), ({"every": "soon"}, "every"), ({"every_months": "often"}, "every_months")])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"every_months": 0}, "every_months"),
+        ({"every_months": 12, "every": "annual"}, "every_months"),
+        ({}, "every_months"),
+        ({"every": "soon"}, "every"),
+        ({"every_months": "often"}, "every_months"),
+    ],
+)
 def test_a_rhythm_that_cannot_be_read_is_refused_with_a_problem_and_stores_nothing(
-        api: Api, clock: FrozenClock, body: dict, field: str) -> None:  # type: ignore[type-arg]
+    api: Api, clock: FrozenClock, body: dict, field: str
+) -> None:  # type: ignore[type-arg]
     clock.set(TODAY)
     interpol = api.created("/parties", INTERPOL)["id"]
-    refused = api.client.put(f"/series/{API_SERIES}/rhythm", json={"organiser_party_id": interpol, **body},
-                             headers=api.headers())
+    refused = api.client.put(
+        f"/series/{API_SERIES}/rhythm", json={"organiser_party_id": interpol, **body}, headers=api.headers()
+    )
     assert_problem(refused, 422, "invalid-value", field)
     assert_problem(api.get(f"/series/{API_SERIES}"), 404, "not-found")
 
 
 def test_an_unknown_organiser_or_a_bad_series_name_is_refused(api: Api) -> None:
-    unknown = api.client.put(f"/series/{API_SERIES}/rhythm", headers=api.headers(),
-                             json={"organiser_party_id": "0190f2c4-0000-7000-8000-000000000000", "every_months": 12})
+    unknown = api.client.put(
+        f"/series/{API_SERIES}/rhythm",
+        headers=api.headers(),
+        json={"organiser_party_id": "0190f2c4-0000-7000-8000-000000000000", "every_months": 12},
+    )
     assert_problem(unknown, 422, "unknown-reference", "organiser_party_id")
     assert_problem(api.get("/series/Not a Slug"), 422, "invalid-value", "slug")

@@ -31,16 +31,29 @@ RIYADH = ZoneInfo("Asia/Riyadh")  # UTC+3 all year: no daylight-saving change be
 
 # -- a follow-up session is never fulfilled by the meeting that made it ------------------------------------
 
+
 def party(tracker: Tracker, acronym: str) -> UUID:
     return UUID(tracker.parties.register("test", TextInput({"en": acronym}), acronym, "international_organisation").id)
 
 
 def session(tracker: Tracker, number: int, starts: date, ends: date) -> UUID:
-    return UUID(tracker.meetings.record(
-        "test", TextInput({"ar": f"الاجتماع العام {number} بين الأمم المتحدة ومنظمة التعاون الإسلامي",
-                           "en": f"UN–OIC general meeting {number}"}, "ar"),
-        "general_meeting", PeriodInput(starts, ends), VenueInput("Palais des Nations", GENEVA),
-        series=SERIES, session_number=number).id)
+    return UUID(
+        tracker.meetings.record(
+            "test",
+            TextInput(
+                {
+                    "ar": f"الاجتماع العام {number} بين الأمم المتحدة ومنظمة التعاون الإسلامي",
+                    "en": f"UN–OIC general meeting {number}",
+                },
+                "ar",
+            ),
+            "general_meeting",
+            PeriodInput(starts, ends),
+            VenueInput("Palais des Nations", GENEVA),
+            series=SERIES,
+            session_number=number,
+        ).id
+    )
 
 
 def hold(tracker: Tracker, clock: FrozenClock, meeting_id: UUID, starts: date, ends: date) -> None:
@@ -52,9 +65,16 @@ def hold(tracker: Tracker, clock: FrozenClock, meeting_id: UUID, starts: date, e
 def follow_up(tracker: Tracker, lead: UUID, made_at: UUID, number: int | None) -> str:
     """A promise, made at ``made_at``, to hold session ``number`` of the series (None: the next one)."""
     return tracker.commitments.record(
-        "test", TextInput({"ar": "عقد الدورة القادمة للاجتماع العام", "en": "Hold the next session"}, "ar"),
-        lead, made_at, kind="follow_up_session", follow_up_series=SERIES, follow_up_session_number=number,
-        due=DueInput("year", "2024"), status="agreed").id
+        "test",
+        TextInput({"ar": "عقد الدورة القادمة للاجتماع العام", "en": "Hold the next session"}, "ar"),
+        lead,
+        made_at,
+        kind="follow_up_session",
+        follow_up_series=SERIES,
+        follow_up_session_number=number,
+        due=DueInput("year", "2024"),
+        status="agreed",
+    ).id
 
 
 def status_of(tracker: Tracker, commitment_id: str) -> tuple[str, str | None]:
@@ -63,7 +83,8 @@ def status_of(tracker: Tracker, commitment_id: str) -> tuple[str, str | None]:
 
 
 def test_a_follow_up_session_is_never_fulfilled_by_the_meeting_that_made_it(
-        tracker: Tracker, clock: FrozenClock) -> None:
+    tracker: Tracker, clock: FrozenClock
+) -> None:
     """The 15th session promises "the next session" on its second day; recording the 15th as held
     the day after leaves the promise open: only the 16th, held later, fulfils it."""
     oic = party(tracker, "OIC")
@@ -83,7 +104,8 @@ def test_a_follow_up_session_is_never_fulfilled_by_the_meeting_that_made_it(
 
 
 def test_a_follow_up_naming_the_session_that_made_it_is_not_fulfilled_by_that_session_being_held(
-        tracker: Tracker, clock: FrozenClock) -> None:
+    tracker: Tracker, clock: FrozenClock
+) -> None:
     """Even a promise that names the number of the very session where it was made (a slip of the
     report, or of the typist) waits: holding the making meeting, before or after the promise was
     recorded, never fulfils it."""
@@ -101,6 +123,7 @@ def test_a_follow_up_naming_the_session_that_made_it_is_not_fulfilled_by_that_se
 
 # -- an escalation step is recorded on the day it falls due, not a day later ---------------------------------
 
+
 def first_instant(day: date) -> datetime:
     """The first instant of ``day`` in Riyadh, in UTC (as the scanner's clock reads it)."""
     return datetime(day.year, day.month, day.day, tzinfo=RIYADH).astimezone(UTC)
@@ -113,37 +136,54 @@ def last_instant_before(day: date) -> datetime:
 @pytest.fixture
 def escalating(database_url: str, clock: FrozenClock) -> Iterator[Services]:
     """A deployment whose ladder tells the lead party when the due passes, its parent 30 days later."""
-    with build(settings_for_tests(database_url, escalation_ladder="0:lead_party,30:parent_organisation"),
-               clock=clock) as built:
+    with build(
+        settings_for_tests(database_url, escalation_ladder="0:lead_party,30:parent_organisation"), clock=clock
+    ) as built:
         yield built
 
 
 def levels(services: Services, commitment_id: str) -> list[tuple[int, list[str]]]:
-    return [(e.payload["level"], e.payload["party_ids"])
-            for e in services.tracker.histories.events(Commitment, commitment_id) if e.type == "Escalated"]
+    return [
+        (e.payload["level"], e.payload["party_ids"])
+        for e in services.tracker.histories.events(Commitment, commitment_id)
+        if e.type == "Escalated"
+    ]
 
 
 def organ_of_oic_at_a_meeting(tracker: Tracker) -> tuple[UUID, UUID, UUID]:
     """The OIC, SESRIC (its subsidiary organ, whose ladder tells the OIC) and a meeting in Geneva."""
     oic = UUID(tracker.parties.register("test", TextInput({"en": "OIC"}), "OIC", "international_organisation").id)
-    sesric = UUID(tracker.parties.register("test", TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ",
-                                           parent_id=oic).id)
-    meeting = UUID(tracker.meetings.record("test", TextInput({"en": "15th general meeting"}), "general_meeting",
-                                           PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
-                                           VenueInput("Palais des Nations", GENEVA)).id)
+    sesric = UUID(
+        tracker.parties.register("test", TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ", parent_id=oic).id
+    )
+    meeting = UUID(
+        tracker.meetings.record(
+            "test",
+            TextInput({"en": "15th general meeting"}),
+            "general_meeting",
+            PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
+            VenueInput("Palais des Nations", GENEVA),
+        ).id
+    )
     return oic, sesric, meeting
 
 
 def test_an_escalation_step_is_recorded_on_the_day_it_falls_due_not_a_day_later(
-        escalating: Services, clock: FrozenClock) -> None:
+    escalating: Services, clock: FrozenClock
+) -> None:
     """Due on 20 July 2024 in Riyadh (the meeting was in Geneva): overdue from 21 July, the first
     step is reached on 21 July and the 30-day step on 20 August, both days in Riyadh. A scan at the
     last instant of the day before records nothing; a scan at the first instant of the day records it."""
     tracker = escalating.tracker
     oic, sesric, meeting = organ_of_oic_at_a_meeting(tracker)
     late = tracker.commitments.record(
-        "test", TextInput({"ar": "تقرير مرحلي", "en": "A progress report"}, "ar"), sesric, meeting,
-        due=DueInput("day", "2024-07-20", time_zone="Asia/Riyadh"), status="agreed").id
+        "test",
+        TextInput({"ar": "تقرير مرحلي", "en": "A progress report"}, "ar"),
+        sesric,
+        meeting,
+        due=DueInput("day", "2024-07-20", time_zone="Asia/Riyadh"),
+        status="agreed",
+    ).id
     assert tracker.commitments.get(late).due_at == "2024-07-20T21:00:00Z"  # midnight in Riyadh
 
     clock.set(last_instant_before(date(2024, 7, 21)))
@@ -164,8 +204,8 @@ def test_an_escalation_step_is_recorded_on_the_day_it_falls_due_not_a_day_later(
 
 # -- a key given twice in one import file refuses the repeat ---------------------------------------------------
 
-def test_a_key_given_twice_in_one_import_file_refuses_both_rows_and_stores_the_others(
-        api: Api, world: World) -> None:
+
+def test_a_key_given_twice_in_one_import_file_refuses_both_rows_and_stores_the_others(api: Api, world: World) -> None:
     """Lines 3 and 5 carry the key 7: which of them the file means is not for the import to guess,
     so both are refused, naming the key and both lines, and nothing of either is stored, while the
     rows with keys of their own are stored."""
@@ -197,19 +237,29 @@ def test_a_key_given_twice_in_one_import_file_refuses_both_rows_and_stores_the_o
     assert [row["key"] for row in api.get(f"/agreements/{matrix}").json()["rows"]] == ["1", "2"]
 
 
-@pytest.mark.parametrize("due_day, step_day", [
-    (date(2024, 10, 20), date(2024, 11, 20)),  # summer time ends between: the 30 days are 30 × 24 h + 1 h
-    (date(2024, 3, 20), date(2024, 4, 20)),  # summer time begins between: 30 × 24 h − 1 h
-])
+@pytest.mark.parametrize(
+    "due_day, step_day",
+    [
+        (date(2024, 10, 20), date(2024, 11, 20)),  # summer time ends between: the 30 days are 30 × 24 h + 1 h
+        (date(2024, 3, 20), date(2024, 4, 20)),  # summer time begins between: 30 × 24 h − 1 h
+    ],
+)
 def test_an_escalation_step_falls_on_its_local_day_across_a_daylight_saving_change(
-        escalating: Services, clock: FrozenClock, due_day: date, step_day: date) -> None:
+    escalating: Services, clock: FrozenClock, due_day: date, step_day: date
+) -> None:
     """In Geneva's time zone, the 30-day step is reached at local midnight of the 30th day after
     the due, whether the clocks went back or forward in between, not an hour early or late."""
     tracker = escalating.tracker
     zurich = ZoneInfo(GENEVA)
     oic, sesric, meeting = organ_of_oic_at_a_meeting(tracker)
-    late = tracker.commitments.record("test", TextInput({"en": "A progress report"}), sesric, meeting,
-                                      due=DueInput("day", due_day.isoformat()), status="agreed").id
+    late = tracker.commitments.record(
+        "test",
+        TextInput({"en": "A progress report"}),
+        sesric,
+        meeting,
+        due=DueInput("day", due_day.isoformat()),
+        status="agreed",
+    ).id
     clock.set(datetime.combine(due_day + timedelta(days=1), datetime.min.time(), zurich).astimezone(UTC))
     assert escalating.scanner.tick().escalated == 1
 

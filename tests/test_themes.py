@@ -18,13 +18,18 @@ from tests.test_api_errors import assert_problem
 from tests.world import World
 
 UTC = UTC
-ZERO_HUNGER = {"code": "sdg-2", "names": {"texts": {"ar": "القضاء التام على الجوع", "en": "Zero hunger",
-                                                    "fr": "Faim « zéro »"}, "authentic": "en"}}
-GENDER = {"code": "sdg-5", "names": {"texts": {"ar": "المساواة بين الجنسين", "en": "Gender equality"},
-                                     "authentic": "en"}}
+ZERO_HUNGER = {
+    "code": "sdg-2",
+    "names": {"texts": {"ar": "القضاء التام على الجوع", "en": "Zero hunger", "fr": "Faim « zéro »"}, "authentic": "en"},
+}
+GENDER = {
+    "code": "sdg-5",
+    "names": {"texts": {"ar": "المساواة بين الجنسين", "en": "Gender equality"}, "authentic": "en"},
+}
 
 
 # -- the list's rules ---------------------------------------------------
+
 
 def test_a_commitment_carries_only_themes_of_the_list_and_a_retired_one_only_if_it_has_it() -> None:
     when = datetime(2026, 1, 1, tzinfo=UTC)
@@ -45,6 +50,7 @@ def test_a_commitment_carries_only_themes_of_the_list_and_a_retired_one_only_if_
 
 # -- over the API, on both engines -----------------------------------------------------------------------
 
+
 def define(api: Api, body: dict) -> dict:  # type: ignore[type-arg]
     response = api.post("/themes", body)
     assert response.status_code == 201, response.text
@@ -58,8 +64,11 @@ def test_themes_are_defined_in_several_languages_chosen_for_a_commitment_and_fil
     define(api, GENDER)
     assert [t["code"] for t in api.get("/themes").json()] == ["sdg-2", "sdg-5"]
     clock.set(datetime(2023, 3, 1, tzinfo=UTC))
-    tagged = api.client.put(f"/commitments/{world.commitment}/themes", headers=api.headers(),
-                            json={"themes": ["sdg-2"], "reason": "row 4 of the matrix is about food security"})
+    tagged = api.client.put(
+        f"/commitments/{world.commitment}/themes",
+        headers=api.headers(),
+        json={"themes": ["sdg-2"], "reason": "row 4 of the matrix is about food security"},
+    )
     assert tagged.status_code == 200 and tagged.json()["themes"] == ["sdg-2"]
     assert [c["id"] for c in api.get("/commitments", theme="sdg-2").json()["items"]] == [world.commitment]
     assert api.get("/commitments", theme="sdg-5").json()["items"] == []
@@ -67,11 +76,18 @@ def test_themes_are_defined_in_several_languages_chosen_for_a_commitment_and_fil
     exported = api.get("/commitments/export", format="csv", theme="sdg-2")
     [row] = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert row["themes"] == "sdg-2"
-    renamed = api.client.put("/themes/sdg-2", headers=api.headers(),
-                             json={"names": {"texts": {"en": "End hunger", "ar": "القضاء على الجوع"}, "authentic": "en"}})
+    renamed = api.client.put(
+        "/themes/sdg-2",
+        headers=api.headers(),
+        json={"names": {"texts": {"en": "End hunger", "ar": "القضاء على الجوع"}, "authentic": "en"}},
+    )
     assert renamed.json()["names"]["texts"]["en"] == "End hunger"
     assert [e["type"] for e in api.get("/themes/history").json()["events"]] == [
-        "Started", "Defined", "Defined", "Renamed"]
+        "Started",
+        "Defined",
+        "Defined",
+        "Renamed",
+    ]
 
 
 def test_a_theme_not_in_the_list_or_retired_is_refused_and_nothing_is_stored(
@@ -81,8 +97,9 @@ def test_a_theme_not_in_the_list_or_retired_is_refused_and_nothing_is_stored(
     assert api.post("/themes/sdg-5/retire", {"reason": "replaced"}).json()["retired"] is True
     before = services.store.recorder.max_notification_id()
     for themes, field in ((["sdg-17"], "themes[0]"), (["sdg-5"], "themes[0]"), (["Not a code"], "themes[0]")):
-        response = api.client.put(f"/commitments/{world.commitment}/themes", headers=api.headers(),
-                                  json={"themes": themes})
+        response = api.client.put(
+            f"/commitments/{world.commitment}/themes", headers=api.headers(), json={"themes": themes}
+        )
         assert response.status_code == 422 and response.json()["field"] == field, response.text
     assert_problem(api.post("/themes", GENDER), 422, "invalid-value")  # the code is taken
     assert services.store.recorder.max_notification_id() == before
@@ -109,8 +126,9 @@ def test_the_commitment_page_shows_its_themes_in_the_reader_language_and_changes
     define(api, GENDER)
     for visitor in visitor_of(services):
         visitor.sign_in(api.keys[Role.COORDINATOR])
-        chosen = visitor.post(f"/commitments/{world.commitment}/themes", [("themes", "sdg-2"), ("themes", "sdg-5"),
-                                                                          ("version", "1")])
+        chosen = visitor.post(
+            f"/commitments/{world.commitment}/themes", [("themes", "sdg-2"), ("themes", "sdg-5"), ("version", "1")]
+        )
         assert chosen.status == 200
         page = visitor.open(f"/commitments/{world.commitment}", **{"Accept-Language": "ar"})
         assert "القضاء التام على الجوع" in page.words() and "المساواة بين الجنسين" in page.words()

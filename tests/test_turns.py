@@ -102,11 +102,16 @@ def letters(number: int) -> str:
 
 def test_commands_from_many_threads_each_read_their_own_write(services: Services) -> None:
     threads = 16
-    party = services.tracker.parties.register("load", TextInput({"en": "Organisation of Islamic Cooperation"}), "OIC",
-                                            "international_organisation")
-    meeting = services.tracker.meetings.record("load", TextInput({"en": "Joint committee"}), "general_meeting",
-                                              PeriodInput(date(2024, 5, 1), date(2024, 5, 2)),
-                                              VenueInput("Jeddah", "Asia/Riyadh"))
+    party = services.tracker.parties.register(
+        "load", TextInput({"en": "Organisation of Islamic Cooperation"}), "OIC", "international_organisation"
+    )
+    meeting = services.tracker.meetings.record(
+        "load",
+        TextInput({"en": "Joint committee"}),
+        "general_meeting",
+        PeriodInput(date(2024, 5, 1), date(2024, 5, 2)),
+        VenueInput("Jeddah", "Asia/Riyadh"),
+    )
     start = threading.Barrier(threads)
 
     def record(index: int) -> list[int]:
@@ -114,8 +119,9 @@ def test_commands_from_many_threads_each_read_their_own_write(services: Services
         found = []
         for n in range(5):
             word = f"item{letters(index * 10 + n)}"
-            services.tracker.commitments.record("load", TextInput({"en": f"Follow up {word}"}), party.id, meeting.id,
-                                               due=DueInput("year", "2030"))
+            services.tracker.commitments.record(
+                "load", TextInput({"en": f"Follow up {word}"}), party.id, meeting.id, due=DueInput("year", "2030")
+            )
             found.append(services.catalogue.find_commitments(CommitmentFilter(words=query_words(word))).total)
         return found
 

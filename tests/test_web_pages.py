@@ -26,8 +26,11 @@ def recorded(services: Services) -> Iterator[tuple[Api, World]]:
 
 
 def visitor_of(services: Services, https: bool = False) -> Iterator[Visitor]:
-    with TestClient(create_app(services=services), base_url="https://testserver" if https else "http://testserver",
-                    follow_redirects=True) as client:
+    with TestClient(
+        create_app(services=services),
+        base_url="https://testserver" if https else "http://testserver",
+        follow_redirects=True,
+    ) as client:
         yield Visitor(client)
 
 
@@ -47,6 +50,7 @@ def denials(services: Services) -> list[dict]:  # type: ignore[type-arg]
 
 # -- signing in, sessions, CSRF -----------------------------------------------------------------------
 
+
 def test_a_page_without_a_session_sends_the_visitor_to_sign_in_and_back_after(recorded, visitor: Visitor) -> None:
     api, world = recorded
     page = visitor.open(f"/commitments/{world.commitment}")
@@ -65,15 +69,19 @@ def test_signing_in_with_an_unknown_key_is_refused_and_logged(recorded, visitor:
     assert visitor.open("/").url.endswith("/app/sign-in?next=/app/")
 
 
-def test_the_session_cookie_is_http_only_and_same_site_strict_and_secure_behind_https(services: Services,
-                                                                                      recorded) -> None:
+def test_the_session_cookie_is_http_only_and_same_site_strict_and_secure_behind_https(
+    services: Services, recorded
+) -> None:
     api, _ = recorded
     for https in (False, True):
         for visitor in visitor_of(services, https):
             form = visitor.client.get("/app/sign-in")
             token = form.text.split('name="token" value="')[1].split('"')[0]
-            answer = visitor.client.post("/app/sign-in", data={"key": key(api, Role.AUDITOR), "token": token,
-                                                                "next": "/app/"}, follow_redirects=False)
+            answer = visitor.client.post(
+                "/app/sign-in",
+                data={"key": key(api, Role.AUDITOR), "token": token, "next": "/app/"},
+                follow_redirects=False,
+            )
             cookie = next(v for k, v in answer.headers.multi_items() if k == "set-cookie" and v.startswith("session="))
             assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
             assert ("Secure" in cookie) is https
@@ -81,14 +89,14 @@ def test_the_session_cookie_is_http_only_and_same_site_strict_and_secure_behind_
 
 def test_the_sign_in_form_refuses_a_post_without_its_own_token(recorded, visitor: Visitor) -> None:
     api, _ = recorded
-    answer = visitor.client.post("/app/sign-in", data={"key": key(api, Role.ADMIN), "token": "forged",
-                                                       "next": "/app/"}, follow_redirects=False)
+    answer = visitor.client.post(
+        "/app/sign-in", data={"key": key(api, Role.ADMIN), "token": "forged", "next": "/app/"}, follow_redirects=False
+    )
     assert answer.status_code == 403
     assert "session" not in answer.cookies
 
 
-def test_a_session_ends_after_being_idle_and_after_its_lifetime(recorded, visitor: Visitor,
-                                                                clock: FrozenClock) -> None:
+def test_a_session_ends_after_being_idle_and_after_its_lifetime(recorded, visitor: Visitor, clock: FrozenClock) -> None:
     api, _ = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
     clock.advance(minutes=29)
@@ -124,7 +132,8 @@ def test_signing_out_ends_the_session_and_its_cookie_opens_nothing(recorded, vis
 
 
 def test_a_form_posted_without_its_csrf_token_is_refused_logged_and_stores_nothing(
-        recorded, visitor: Visitor, services: Services) -> None:
+    recorded, visitor: Visitor, services: Services
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR))
     before = services.store.recorder.max_notification_id()
@@ -142,17 +151,24 @@ def test_a_next_page_elsewhere_is_never_followed(recorded, visitor: Visitor) -> 
     for elsewhere in ("https://evil.example/", "//evil.example/", "/app\\..\\x", "/commitments"):
         form = visitor.client.get("/app/sign-in")
         token = form.text.split('name="token" value="')[1].split('"')[0]
-        answer = visitor.client.post("/app/sign-in", data={"key": key(api, Role.AUDITOR), "token": token,
-                                                            "next": elsewhere}, follow_redirects=False)
+        answer = visitor.client.post(
+            "/app/sign-in",
+            data={"key": key(api, Role.AUDITOR), "token": token, "next": elsewhere},
+            follow_redirects=False,
+        )
         assert answer.headers["location"] == "/app/"
-    assert visitor.client.get("/app/language/ar?next=https://evil.example/",
-                              follow_redirects=False).headers["location"] == "/app/"
+    assert (
+        visitor.client.get("/app/language/ar?next=https://evil.example/", follow_redirects=False).headers["location"]
+        == "/app/"
+    )
 
 
 # -- roles and party scopes ---------------------------------------------------------------------------
 
+
 def test_an_auditor_sees_no_write_button_and_a_crafted_write_is_refused_and_logged(
-        recorded, visitor: Visitor, services: Services) -> None:
+    recorded, visitor: Visitor, services: Services
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
     page = visitor.open(f"/commitments/{world.commitment}")
@@ -167,12 +183,15 @@ def test_an_auditor_sees_no_write_button_and_a_crafted_write_is_refused_and_logg
     assert visitor.open("/record").status == 403
     assert visitor.open("/admin/keys").status == 403
     assert services.store.recorder.max_notification_id() == before
-    assert any(d["path"] == f"/app/commitments/{world.commitment}/report_progress" and d["status"] == 403
-               for d in denials(services))
+    assert any(
+        d["path"] == f"/app/commitments/{world.commitment}/report_progress" and d["status"] == 403
+        for d in denials(services)
+    )
 
 
-def test_a_coordinator_limited_to_parties_changes_only_their_commitments(recorded, services: Services,
-                                                                         visitor: Visitor) -> None:
+def test_a_coordinator_limited_to_parties_changes_only_their_commitments(
+    recorded, services: Services, visitor: Visitor
+) -> None:
     api, world = recorded
     _, limited = services.keys.create(Role.COORDINATOR, "IOFS desk", [world.iofs])
     visitor.sign_in(limited)
@@ -184,12 +203,12 @@ def test_a_coordinator_limited_to_parties_changes_only_their_commitments(recorde
     assert overview.all("//li[contains(@class, 'open')]//span[@class='n']")[0].text == "0"
 
 
-def test_an_admin_page_is_for_admins_and_a_new_key_is_shown_once(recorded, services: Services,
-                                                                 visitor: Visitor) -> None:
+def test_an_admin_page_is_for_admins_and_a_new_key_is_shown_once(
+    recorded, services: Services, visitor: Visitor
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.ADMIN))
-    made = visitor.post("/admin/keys", {"name": "مكتب التنسيق", "role": "coordinator",
-                                        "party_scope": [world.sesric]})
+    made = visitor.post("/admin/keys", {"name": "مكتب التنسيق", "role": "coordinator", "party_scope": [world.sesric]})
     shown = made.all("//code[@id='new-key']")[0].text
     assert shown.startswith("cmk_")
     assert services.keys.authenticate(shown).party_scope == frozenset({world.sesric})  # type: ignore[union-attr]
@@ -199,9 +218,11 @@ def test_an_admin_page_is_for_admins_and_a_new_key_is_shown_once(recorded, servi
 
 # -- languages, directions, escaping ------------------------------------------------------------------
 
+
 @SQLITE_ONLY
 def test_arabic_pages_are_right_to_left_and_each_text_keeps_its_own_language_and_direction(
-        recorded, visitor: Visitor) -> None:
+    recorded, visitor: Visitor
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
     arabic = visitor.open(f"/commitments/{world.commitment}", **{"Accept-Language": "ar-SA,ar;q=0.9,en;q=0.5"})
@@ -246,8 +267,7 @@ def test_dates_are_written_for_the_reader_with_the_hijri_date_on_request(recorde
 def test_a_text_with_markup_is_shown_as_text(recorded, visitor: Visitor) -> None:
     api, world = recorded
     hostile = "<script>alert('x')</script> <b>bold</b>"
-    made = api.created("/commitments", commitment(world.meeting, world.sesric,
-                                                  text={"texts": {"en": hostile}}))
+    made = api.created("/commitments", commitment(world.meeting, world.sesric, text={"texts": {"en": hostile}}))
     visitor.sign_in(key(api, Role.AUDITOR))
     page = visitor.open(f"/commitments/{made['id']}")
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page.text
@@ -257,14 +277,22 @@ def test_a_text_with_markup_is_shown_as_text(recorded, visitor: Visitor) -> None
 
 # -- the pages' forms: the same use cases and the same refusals as the JSON API --------------------------
 
+
 def test_progress_reported_through_the_form_is_what_the_api_shows(recorded, visitor: Visitor) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR))
     page = visitor.open(f"/commitments/{world.commitment}")
     version = page.all("//form[contains(@action, '/report_progress')]//input[@name='version']")[0].get("value")
-    done = visitor.post(f"/commitments/{world.commitment}/report_progress", {
-        "version": version, "percent": "40", "note": "أُنجزت ورشتان من أربع",
-        "evidence_title_1": "تقرير الورشة الأولى", "evidence_url_1": "https://www.sesric.org/workshop-1"})
+    done = visitor.post(
+        f"/commitments/{world.commitment}/report_progress",
+        {
+            "version": version,
+            "percent": "40",
+            "note": "أُنجزت ورشتان من أربع",
+            "evidence_title_1": "تقرير الورشة الأولى",
+            "evidence_url_1": "https://www.sesric.org/workshop-1",
+        },
+    )
     assert done.status == 200 and "Done: Report progress." in done.words()
     shown = api.get(f"/commitments/{world.commitment}").json()
     assert shown["progress"]["percent"] == 40
@@ -273,7 +301,8 @@ def test_progress_reported_through_the_form_is_what_the_api_shows(recorded, visi
 
 
 def test_a_refused_action_shows_the_rule_in_its_own_words_and_stores_nothing(
-        recorded, visitor: Visitor, services: Services) -> None:
+    recorded, visitor: Visitor, services: Services
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR))
     page = visitor.open(f"/commitments/{world.commitment}")
@@ -293,12 +322,23 @@ def test_a_refused_action_shows_the_rule_in_its_own_words_and_stores_nothing(
 
 
 @SQLITE_ONLY
-@pytest.mark.parametrize("path", [
-    "/commitments/not-an-id", "/commitments?limit=abc", "/commitments?overdue=maybe", "/commitments?party=nope",
-    "/commitments?as_of=yesterday", "/commitments?status=lost", "/commitments/{c}?axis=sideways",
-    "/commitments/{c}?as_of=31-12-2022", "/meetings/00000000-0000-0000-0000-000000000000",
-    "/reports/agreements/{c}", "/parties/{c}", "/nothing-here",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/commitments/not-an-id",
+        "/commitments?limit=abc",
+        "/commitments?overdue=maybe",
+        "/commitments?party=nope",
+        "/commitments?as_of=yesterday",
+        "/commitments?status=lost",
+        "/commitments/{c}?axis=sideways",
+        "/commitments/{c}?as_of=31-12-2022",
+        "/meetings/00000000-0000-0000-0000-000000000000",
+        "/reports/agreements/{c}",
+        "/parties/{c}",
+        "/nothing-here",
+    ],
+)
 def test_odd_addresses_get_a_page_with_a_4xx_never_a_500(recorded, visitor: Visitor, path: str) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
@@ -342,18 +382,24 @@ def test_every_interface_string_has_an_arabic_and_a_french_translation() -> None
 
     from api.web import catalogues, i18n, labels
 
-    used = {message if isinstance(message, str) else message[0]
-            for source in catalogues.SOURCES
-            for _, _, message, _, _ in extract_from_dir(str(catalogues.ROOT / source), catalogues.METHOD_MAP,
-                                                      catalogues.OPTIONS, keywords=catalogues.KEYWORDS)
-            if message}
+    used = {
+        message if isinstance(message, str) else message[0]
+        for source in catalogues.SOURCES
+        for _, _, message, _, _ in extract_from_dir(
+            str(catalogues.ROOT / source), catalogues.METHOD_MAP, catalogues.OPTIONS, keywords=catalogues.KEYWORDS
+        )
+        if message
+    }
     assert "Overview" in used and "overdue" in used and "A reason is required" in labels.TITLES
     assert "the text is empty" in used and "no {kind} with id {identifier}" in used  # refusals' words too
     for language in ("ar", "fr"):
         with (i18n.LOCALES / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
             catalogue = read_po(source)
-        translated = {(m.id if isinstance(m.id, str) else m.id[0]) for m in catalogue if m.id and m.string
-                      and all(m.string if isinstance(m.string, tuple) else [m.string])}
+        translated = {
+            (m.id if isinstance(m.id, str) else m.id[0])
+            for m in catalogue
+            if m.id and m.string and all(m.string if isinstance(m.string, tuple) else [m.string])
+        }
         assert not used - translated, f"{language}: {sorted(used - translated)[:10]}"
 
 
@@ -366,16 +412,21 @@ def test_every_problem_title_of_the_api_is_translated() -> None:
 
 # -- what the pages show ------------------------------------------------------------------------------
 
+
 def test_the_overview_counts_by_party_and_series_and_lists_the_latest_overdue_first(
-        recorded, visitor: Visitor, services: Services, clock: FrozenClock) -> None:
+    recorded, visitor: Visitor, services: Services, clock: FrozenClock
+) -> None:
     api, world = recorded
-    later = api.created("/commitments", commitment(world.meeting, world.iofs,
-                                                   due={"precision": "day", "value": "2023-06-30"}))
+    later = api.created(
+        "/commitments", commitment(world.meeting, world.iofs, due={"precision": "day", "value": "2023-06-30"})
+    )
     visitor.sign_in(key(api, Role.AUDITOR))
 
     def counts() -> dict[str, str]:
-        return {li.get("class").split()[1]: li.xpath(".//span[@class='n']")[0].text
-                for li in visitor.open("/").all("//ul[@class='counts']/li")}
+        return {
+            li.get("class").split()[1]: li.xpath(".//span[@class='n']")[0].text
+            for li in visitor.open("/").all("//ul[@class='counts']/li")
+        }
 
     assert counts() == {"overdue": "0", "due-soon": "0", "open": "2", "assessed": "0"}
     clock.set(clock.now.replace(year=2025))
@@ -396,15 +447,15 @@ def test_the_list_finds_arabic_words_with_and_without_the_article(recorded, visi
     for words in ("المصفوفة", "مصفوفة", "مصفوفه الانشطه"):
         found = visitor.open(f"/commitments?q={words}")
         assert [a.get("href") for a in found.all("//table[@class='commitments']//td[1]/a")] == [
-            f"/app/commitments/{world.commitment}"], words
+            f"/app/commitments/{world.commitment}"
+        ], words
     assert "No commitment matches." in visitor.open("/commitments?q=غذائي").words()
     filtered = visitor.open(f"/commitments?status=agreed&lead_party={world.sesric}&has_due=true&sort=due")
     assert "1 commitment" in filtered.words()
     assert "No commitment matches." in visitor.open("/commitments?status=fulfilled,cancelled").words()
 
 
-def test_the_commitment_is_shown_as_it_stood_on_either_axis(recorded, visitor: Visitor,
-                                                            clock: FrozenClock) -> None:
+def test_the_commitment_is_shown_as_it_stood_on_either_axis(recorded, visitor: Visitor, clock: FrozenClock) -> None:
     api, world = recorded
     clock.advance(days=30)
     api.post(f"/commitments/{world.commitment}/progress", {"percent": 30})
@@ -419,13 +470,23 @@ def test_the_commitment_is_shown_as_it_stood_on_either_axis(recorded, visitor: V
 
 def test_the_status_report_lists_each_row_with_its_lead_due_status_and_progress(recorded, visitor: Visitor) -> None:
     api, world = recorded
-    matrix = api.created("/agreements", {
-        "meeting_id": world.meeting, "kind": "action_matrix", "adopted_by": [world.un, world.oic],
-        "title": {"texts": {"ar": "مصفوفة الأنشطة المشتركة", "en": "Matrix of joint activities"}, "authentic": "ar"},
-        "rows": [{"activity": {"texts": {"en": "Statistical capacity building"}}, "lead_party_id": world.sesric},
-                 {"activity": {"texts": {"en": "Food security forum"}}, "lead_party_id": world.iofs}]})
-    made = api.created("/commitments", commitment(world.meeting, world.sesric, agreement_id=matrix["id"],
-                                                  row_number=1))
+    matrix = api.created(
+        "/agreements",
+        {
+            "meeting_id": world.meeting,
+            "kind": "action_matrix",
+            "adopted_by": [world.un, world.oic],
+            "title": {
+                "texts": {"ar": "مصفوفة الأنشطة المشتركة", "en": "Matrix of joint activities"},
+                "authentic": "ar",
+            },
+            "rows": [
+                {"activity": {"texts": {"en": "Statistical capacity building"}}, "lead_party_id": world.sesric},
+                {"activity": {"texts": {"en": "Food security forum"}}, "lead_party_id": world.iofs},
+            ],
+        },
+    )
+    made = api.created("/commitments", commitment(world.meeting, world.sesric, agreement_id=matrix["id"], row_number=1))
     api.post(f"/commitments/{made['id']}/progress", {"percent": 50, "evidence": [{"title": "Workshop report"}]})
     visitor.sign_in(key(api, Role.AUDITOR))
     visitor.open("/language/ar")
@@ -441,7 +502,8 @@ def test_the_status_report_lists_each_row_with_its_lead_due_status_and_progress(
 
 
 def test_the_audit_page_verifies_the_chain_and_hands_out_its_head_and_bundle_to_auditors(
-        recorded, visitor: Visitor, services: Services) -> None:
+    recorded, visitor: Visitor, services: Services
+) -> None:
     api, _ = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
     page = visitor.open("/audit?verify=1")
@@ -458,13 +520,24 @@ def test_the_audit_page_verifies_the_chain_and_hands_out_its_head_and_bundle_to_
 
 # -- accessible -----------------------------------------------------------------------------------------
 
+
 @SQLITE_ONLY
 def test_every_field_of_every_page_has_a_label(recorded, visitor: Visitor) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.ADMIN))
-    for path in ("/", "/commitments", f"/commitments/{world.commitment}", f"/meetings/{world.meeting}", "/record",
-                 f"/record/{world.meeting}", "/admin/keys", "/admin/subscriptions", "/audit", "/parties",
-                 "/reports/series/un-oic-general-meeting"):
+    for path in (
+        "/",
+        "/commitments",
+        f"/commitments/{world.commitment}",
+        f"/meetings/{world.meeting}",
+        "/record",
+        f"/record/{world.meeting}",
+        "/admin/keys",
+        "/admin/subscriptions",
+        "/audit",
+        "/parties",
+        "/reports/series/un-oic-general-meeting",
+    ):
         page = visitor.open(path)
         assert page.status == 200, path
         labelled = {label.get("for") for label in page.all("//label[@for]")}
@@ -476,7 +549,7 @@ def test_every_field_of_every_page_has_a_label(recorded, visitor: Visitor) -> No
 
 
 def _luminance(colour: str) -> float:
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -494,18 +567,32 @@ def test_the_colours_of_text_pass_wcag_aa() -> None:
 
     sheet = (STATIC / "style.css").read_text()
     colour = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-f]{6})", sheet))
-    pairs = [("ink", "paper"), ("muted", "paper"), ("accent", "paper"), ("accent-ink", "accent"),
-             ("danger", "paper"), ("warn", "paper"), ("ok", "paper"), ("ink", "wash"), ("muted", "wash")]
+    pairs = [
+        ("ink", "paper"),
+        ("muted", "paper"),
+        ("accent", "paper"),
+        ("accent-ink", "accent"),
+        ("danger", "paper"),
+        ("warn", "paper"),
+        ("ok", "paper"),
+        ("ink", "wash"),
+        ("muted", "wash"),
+    ]
     for text, background in pairs:
         assert contrast(colour[text], colour[background]) >= 4.5, (text, background)
-    for text, background in [("#ffffff", "#10243e"), ("#ffffff", colour["danger"]), ("#0a3f7a", "#e6eefb"),
-                             (colour["warn"], "#fff1d6"), (colour["ink"], "#fbe4e4"), (colour["ink"], "#e6eefb")]:
+    for text, background in [
+        ("#ffffff", "#10243e"),
+        ("#ffffff", colour["danger"]),
+        ("#0a3f7a", "#e6eefb"),
+        (colour["warn"], "#fff1d6"),
+        (colour["ink"], "#fbe4e4"),
+        (colour["ink"], "#e6eefb"),
+    ]:
         assert contrast(text, background) >= 4.5, (text, background)  # the header, flags and notices
     assert contrast("#1b1f24", "#ffffff") > 15  # the measure itself: black on white is about 16
 
 
-def test_a_calendar_feed_made_on_its_page_is_shown_once_and_reads_without_a_session(
-        recorded, visitor: Visitor) -> None:
+def test_a_calendar_feed_made_on_its_page_is_shown_once_and_reads_without_a_session(recorded, visitor: Visitor) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR))
     made = visitor.post("/calendar", {"party_id": world.sesric})
@@ -522,19 +609,25 @@ def test_a_calendar_feed_made_on_its_page_is_shown_once_and_reads_without_a_sess
 
 
 def test_a_coordinator_states_on_the_meeting_page_how_often_its_series_meets_and_holding_it_expects_the_next(
-        recorded, visitor: Visitor, clock: FrozenClock) -> None:
+    recorded, visitor: Visitor, clock: FrozenClock
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR))
     before = visitor.open(f"/meetings/{world.meeting}")
     assert "The series states no rhythm" in before.words()
-    stated = visitor.post(f"/meetings/{world.meeting}/series-rhythm",
-                          {"every": "مرة كل سنتين", "organiser_party_id": world.oic})
+    stated = visitor.post(
+        f"/meetings/{world.meeting}/series-rhythm", {"every": "مرة كل سنتين", "organiser_party_id": world.oic}
+    )
     assert stated.status == 200 and "Every 24 months, organised by OIC" in stated.words()
-    refused = visitor.post(f"/meetings/{world.meeting}/series-rhythm", {"every": "soon", "organiser_party_id": world.oic})
+    refused = visitor.post(
+        f"/meetings/{world.meeting}/series-rhythm", {"every": "soon", "organiser_party_id": world.oic}
+    )
     assert refused.status == 422
     clock.set(clock.now.replace(year=2022, month=7, day=21))
-    assert api.post(f"/meetings/{world.meeting}/held", {"starts_on": "2022-07-18", "ends_on": "2022-07-20"}
-                    ).status_code == 200
+    assert (
+        api.post(f"/meetings/{world.meeting}/held", {"starts_on": "2022-07-18", "ends_on": "2022-07-20"}).status_code
+        == 200
+    )
     [expected] = api.get("/series/un-oic-general-meeting").json()["awaiting"]
     page = visitor.open(f"/commitments/{expected}", **{"Accept-Language": "ar"})
     assert "منتظرة وفق إيقاع السلسلة" in page.words()
@@ -542,11 +635,18 @@ def test_a_coordinator_states_on_the_meeting_page_how_often_its_series_meets_and
 
 
 def test_a_coordinator_states_a_recurring_commitment_on_the_meeting_page_and_changes_its_schedule(
-        recorded, visitor: Visitor, clock: FrozenClock) -> None:
+    recorded, visitor: Visitor, clock: FrozenClock
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR))
-    form = {"text_ar": "تقرير نصف سنوي عن تنفيذ المصفوفة", "text_authentic": "ar", "lead_party_id": world.oic,
-            "every": "كل ستة أشهر", "until": "2024-12-31", "status": "agreed"}
+    form = {
+        "text_ar": "تقرير نصف سنوي عن تنفيذ المصفوفة",
+        "text_authentic": "ar",
+        "lead_party_id": world.oic,
+        "every": "كل ستة أشهر",
+        "until": "2024-12-31",
+        "status": "agreed",
+    }
     refused = visitor.post(f"/meetings/{world.meeting}/recurrences", {**form, "every": "now and then"})
     assert refused.status == 422 and "now and then" in refused.text  # the form comes back as it was filled in
     stated = visitor.post(f"/meetings/{world.meeting}/recurrences", form)
@@ -556,16 +656,22 @@ def test_a_coordinator_states_a_recurring_commitment_on_the_meeting_page_and_cha
     assert [o["due_on"] for o in rule["occurrences"]] == ["2023-01-20", "2023-07-20", "2024-01-20", "2024-07-20"]
     occurrence = visitor.open(f"/commitments/{rule['occurrences'][0]['commitment_id']}", **{"Accept-Language": "ar"})
     assert "مرة من التزام متكرر" in occurrence.words()
-    changed = visitor.post(f"/recurrences/{rule_id}/schedule", {"every": "annual", "reason": "yearly from now on",
-                                                                "version": "1"})
+    changed = visitor.post(
+        f"/recurrences/{rule_id}/schedule", {"every": "annual", "reason": "yearly from now on", "version": "1"}
+    )
     assert changed.status == 200 and "Every 12 months from" in changed.words()
     assert [o["status"] for o in api.get(f"/recurrences/{rule_id}").json()["occurrences"]] == [
-        "agreed", "cancelled", "agreed", "cancelled"]
+        "agreed",
+        "cancelled",
+        "agreed",
+        "cancelled",
+    ]
     meeting = visitor.open(f"/meetings/{world.meeting}", **{"Accept-Language": "ar"})
     assert "الالتزامات المتكررة" in meeting.words()
 
 
 # -- recording a meeting report -------------------------------------------------------------------------
+
 
 def fields_of(page: Any, form_xpath: str) -> list[tuple[str, str]]:
     """What a browser sends for a form as shown: its inputs, ticked boxes and chosen options."""
@@ -576,24 +682,39 @@ def fields_of(page: Any, form_xpath: str) -> list[tuple[str, str]]:
         sent.append((field.get("name"), field.get("value") or field.text or ""))
     for select in page.all(f"{form_xpath}//select[@name]"):
         chosen = select.xpath("option[@selected]") or select.xpath("option[1]")
-        sent += [(select.get("name"), option.get("value") or "") for option in chosen[:None if select.get("multiple")
-                                                                                       is not None else 1]]
+        sent += [
+            (select.get("name"), option.get("value") or "")
+            for option in chosen[: None if select.get("multiple") is not None else 1]
+        ]
     return sent
 
 
 def test_the_recording_flow_keeps_everything_typed_while_parties_are_found_and_recorded_on_the_way(
-        recorded, visitor: Visitor) -> None:
+    recorded, visitor: Visitor
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR), "/record")
-    typed = {"title_ar": "الاجتماع التشاوري الثاني", "title_en": "Second consultative meeting", "title_authentic": "ar",
-             "kind": "bilateral_talk", "starts_on": "2022-07-10", "ends_on": "2022-07-11",
-             "venue_city": "القاهرة", "time_zone": "Africa/Cairo"}
-    ministry = visitor.post("/record/party", {**typed, "name_ar": "وزارة الخارجية المصرية", "party_kind": "ministry",
-                                              "parent_id": ""})
+    typed = {
+        "title_ar": "الاجتماع التشاوري الثاني",
+        "title_en": "Second consultative meeting",
+        "title_authentic": "ar",
+        "kind": "bilateral_talk",
+        "starts_on": "2022-07-10",
+        "ends_on": "2022-07-11",
+        "venue_city": "القاهرة",
+        "time_zone": "Africa/Cairo",
+    }
+    ministry = visitor.post(
+        "/record/party", {**typed, "name_ar": "وزارة الخارجية المصرية", "party_kind": "ministry", "parent_id": ""}
+    )
     assert ministry.status == 200, ministry.words()[:400]
     shown = dict(fields_of(ministry, "//form[@id='record-meeting']"))
     assert (shown["title_ar"], shown["venue_city"], shown["starts_on"], shown["time_zone"]) == (
-        "الاجتماع التشاوري الثاني", "القاهرة", "2022-07-10", "Africa/Cairo")
+        "الاجتماع التشاوري الثاني",
+        "القاهرة",
+        "2022-07-10",
+        "Africa/Cairo",
+    )
     assert shown["name_ar"] == "" and "وزارة الخارجية المصرية" in ministry.words()
     assert ministry.all("//select[@name='parent_id']/option[contains(., 'OIC')]")  # a parent organisation is offered
 
@@ -608,7 +729,9 @@ def test_the_recording_flow_keeps_everything_typed_while_parties_are_found_and_r
     assert (f"role_{ministry_id}", "host") in shown and (f"person_{ministry_id}", "السفير") in shown
     assert ("title_en", "Second consultative meeting") in shown
 
-    by_name = visitor.post("/record/add", [(k, v) for k, v in shown if k != "add"] + [("add", "وزاره الخارجيه المصريه")])
+    by_name = visitor.post(
+        "/record/add", [(k, v) for k, v in shown if k != "add"] + [("add", "وزاره الخارجيه المصريه")]
+    )
     assert [v for k, v in fields_of(by_name, "//form[@id='record-meeting']") if k == "with"] == [ministry_id, world.un]
 
     step = visitor.post("/record/meeting", [(k, v) for k, v in shown if k != "add"])
@@ -617,54 +740,91 @@ def test_the_recording_flow_keeps_everything_typed_while_parties_are_found_and_r
     met = api.get(f"/meetings/{meeting_id}").json()
     assert met["venue"]["city"] == "القاهرة" and met["venue"]["name"] is None
     assert [(p["party_id"], p["role"], p["person"]) for p in met["participants"]] == [
-        (ministry_id, "host", "السفير"), (world.un, "participant", None)]
+        (ministry_id, "host", "السفير"),
+        (world.un, "participant", None),
+    ]
     assert step.all("//form[@id='propose-held']")  # its days are past: held is proposed
     held = visitor.post(f"/record/{meeting_id}/held", {"version": str(met["version"])})
     assert held.status == 200 and api.get(f"/meetings/{meeting_id}").json()["status"] == "held"
     assert not held.all("//form[@id='propose-held']")
 
-    made = visitor.post(f"/record/{meeting_id}/commitment", {
-        "text_ar": "تبادل الخبرات في مكافحة الجريمة", "text_authentic": "ar", "kind": "action", "status": "agreed",
-        "lead_party_id": ministry_id, "due_precision": "relative", "due_amount": "18", "due_unit": "months",
-        "due_time_zone": "Asia/Riyadh"})
+    made = visitor.post(
+        f"/record/{meeting_id}/commitment",
+        {
+            "text_ar": "تبادل الخبرات في مكافحة الجريمة",
+            "text_authentic": "ar",
+            "kind": "action",
+            "status": "agreed",
+            "lead_party_id": ministry_id,
+            "due_precision": "relative",
+            "due_amount": "18",
+            "due_unit": "months",
+            "due_time_zone": "Asia/Riyadh",
+        },
+    )
     assert made.status == 200, made.words()[:400]
     [promise] = api.get("/commitments", meeting=meeting_id).json()["items"]
-    assert (promise["due"]["amount"], promise["due"]["unit"], promise["due"]["time_zone"]) == (18, "months",
-                                                                                               "Asia/Riyadh")
+    assert (promise["due"]["amount"], promise["due"]["unit"], promise["due"]["time_zone"]) == (
+        18,
+        "months",
+        "Asia/Riyadh",
+    )
     assert promise["due_at"] == "2024-01-11T21:00:00Z"  # 18 months after 11 July 2022, midnight in Riyadh
 
 
 @SQLITE_ONLY
-@pytest.mark.parametrize("precision, written, due", [
-    ("", "Q3 2025", ("quarter", "2025-Q3", None)), ("", "within two years", ("relative", None, 2)),
-    ("relative", "18 months", ("relative", None, 18))])
-def test_a_due_typed_as_people_write_it_is_read_never_dropped(recorded, visitor: Visitor, precision: str,
-                                                              written: str, due: tuple) -> None:
+@pytest.mark.parametrize(
+    "precision, written, due",
+    [
+        ("", "Q3 2025", ("quarter", "2025-Q3", None)),
+        ("", "within two years", ("relative", None, 2)),
+        ("relative", "18 months", ("relative", None, 18)),
+    ],
+)
+def test_a_due_typed_as_people_write_it_is_read_never_dropped(
+    recorded, visitor: Visitor, precision: str, written: str, due: tuple
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR), f"/record/{world.meeting}")
-    made = visitor.post(f"/record/{world.meeting}/commitment", {
-        "text_en": f"Due {written}", "text_authentic": "en", "kind": "action", "status": "agreed",
-        "lead_party_id": world.oic, "due_precision": precision, "due_value": written})
+    made = visitor.post(
+        f"/record/{world.meeting}/commitment",
+        {
+            "text_en": f"Due {written}",
+            "text_authentic": "en",
+            "kind": "action",
+            "status": "agreed",
+            "lead_party_id": world.oic,
+            "due_precision": precision,
+            "due_value": written,
+        },
+    )
     assert made.status == 200, made.words()[:300]
-    [found] = [c for c in api.get("/commitments", meeting=world.meeting).json()["items"]
-               if c["text"]["texts"]["en"] == f"Due {written}"]
+    [found] = [
+        c
+        for c in api.get("/commitments", meeting=world.meeting).json()["items"]
+        if c["text"]["texts"]["en"] == f"Due {written}"
+    ]
     assert (found["due"]["precision"], found["due"]["value"], found["due"]["amount"]) == due
 
 
 def test_the_due_is_revised_through_its_form_in_any_written_form(recorded, visitor: Visitor) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR), f"/commitments/{world.commitment}")
-    revised = visitor.post(f"/commitments/{world.commitment}/revise_due", {
-        "precision": "quarter", "value": "Q3 2025", "reason": "the working group asked for more time"})
+    revised = visitor.post(
+        f"/commitments/{world.commitment}/revise_due",
+        {"precision": "quarter", "value": "Q3 2025", "reason": "the working group asked for more time"},
+    )
     assert revised.status == 200, revised.words()[:400]
     assert api.get(f"/commitments/{world.commitment}").json()["due"]["value"] == "2025-Q3"
 
 
 @SQLITE_ONLY
-@pytest.mark.parametrize("axis, said", [("recorded", "لم يكن هذا الالتزام مسجلًا بعد"),
-                                        ("effective", "لم يكن هذا الالتزام قد قُطع بعد")])
+@pytest.mark.parametrize(
+    "axis, said", [("recorded", "لم يكن هذا الالتزام مسجلًا بعد"), ("effective", "لم يكن هذا الالتزام قد قُطع بعد")]
+)
 def test_a_commitment_asked_for_as_of_a_day_before_it_existed_says_so_in_the_readers_language_with_the_picker(
-        recorded, visitor: Visitor, axis: str, said: str) -> None:
+    recorded, visitor: Visitor, axis: str, said: str
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
     page = visitor.open(f"/commitments/{world.commitment}?as_of=2020-01-01&axis={axis}", **{"Accept-Language": "ar"})
@@ -674,14 +834,16 @@ def test_a_commitment_asked_for_as_of_a_day_before_it_existed_says_so_in_the_rea
 
 # -- pages a coordinator reads without effort -------------------------------------------------------------
 
-def test_a_history_entry_says_what_changed_in_the_readers_words(recorded, visitor: Visitor, clock: FrozenClock
-                                                                ) -> None:
+
+def test_a_history_entry_says_what_changed_in_the_readers_words(recorded, visitor: Visitor, clock: FrozenClock) -> None:
     api, world = recorded
     api.post(f"/commitments/{world.commitment}/progress", {"percent": 40})
     clock.advance(days=1)
     api.post(f"/commitments/{world.commitment}/progress", {"percent": 60})
-    api.post(f"/commitments/{world.commitment}/due", {"due": {"precision": "year", "value": "2025"},
-                                                      "reason": "the working group asked for more time"})
+    api.post(
+        f"/commitments/{world.commitment}/due",
+        {"due": {"precision": "year", "value": "2025"}, "reason": "the working group asked for more time"},
+    )
     visitor.sign_in(key(api, Role.COORDINATOR))
     english = visitor.open(f"/commitments/{world.commitment}").words()
     assert "progress: 40% → 60%" in english and "progress reported" in english and "ProgressReported" not in english
@@ -692,11 +854,19 @@ def test_a_history_entry_says_what_changed_in_the_readers_words(recorded, visito
 
 
 def test_what_changed_recently_shows_peoples_changes_first_and_counts_the_schedulers_facts(
-        recorded, visitor: Visitor, services: Services, clock: FrozenClock) -> None:
+    recorded, visitor: Visitor, services: Services, clock: FrozenClock
+) -> None:
     api, world = recorded
     for n in range(3):
-        api.created("/commitments", commitment(world.meeting, world.iofs, text={"texts": {"en": f"Task {n}"}},
-                                               due={"precision": "day", "value": "2023-06-30"}))
+        api.created(
+            "/commitments",
+            commitment(
+                world.meeting,
+                world.iofs,
+                text={"texts": {"en": f"Task {n}"}},
+                due={"precision": "day", "value": "2023-06-30"},
+            ),
+        )
     clock.set(clock.now.replace(year=2025))
     services.scanner.tick()
     api.post(f"/commitments/{world.commitment}/progress", {"percent": 10})
@@ -719,8 +889,11 @@ def test_the_likely_actions_come_first_and_the_rest_behind_one_disclosure(record
     more = section.xpath("./details[@class='more-actions']//details[@class='action']/summary")
     assert {" ".join(s.text_content().split()) for s in more} >= {"Start", "Cancel", "Assess"}
     tabbable = page.all("//a[@href] | //button | //input[not(@type='hidden')] | //select | //textarea | //summary")
-    reach = next(i for i, element in enumerate(tabbable) if element.tag == "summary"
-                 and "Report progress" in element.text_content())
+    reach = next(
+        i
+        for i, element in enumerate(tabbable)
+        if element.tag == "summary" and "Report progress" in element.text_content()
+    )
     assert reach <= 22, f"{reach} stops before Report progress"  # 36 before the actions came first
     rule = section.xpath("./details[1]//p[@class='rule']")[0].text_content()
     assert rule == "Its status stays as it is. It needs a whole percentage, from 0 to 100."
@@ -755,12 +928,22 @@ def test_a_date_never_breaks_across_lines() -> None:
 def test_a_refused_agreement_form_keeps_who_adopted_it_and_each_rows_partners(recorded, visitor: Visitor) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR), f"/record/{world.meeting}")
-    refused = visitor.post(f"/record/{world.meeting}/agreement", [
-        ("title_en", "Matrix of joint activities"), ("title_authentic", "en"), ("kind", "action_matrix"),
-        ("adopted_by", world.oic), ("adopted_by", world.sesric),
-        ("row1_activity_en", "Statistical capacity building"), ("row1_activity_authentic", "en"),
-        ("row1_lead", world.sesric), ("row1_partners", world.un), ("row1_precision", "year"),
-        ("row1_value", "next year")])
+    refused = visitor.post(
+        f"/record/{world.meeting}/agreement",
+        [
+            ("title_en", "Matrix of joint activities"),
+            ("title_authentic", "en"),
+            ("kind", "action_matrix"),
+            ("adopted_by", world.oic),
+            ("adopted_by", world.sesric),
+            ("row1_activity_en", "Statistical capacity building"),
+            ("row1_activity_authentic", "en"),
+            ("row1_lead", world.sesric),
+            ("row1_partners", world.un),
+            ("row1_precision", "year"),
+            ("row1_value", "next year"),
+        ],
+    )
     assert refused.status == 422
     ticked = refused.all("//input[@name='adopted_by'][@checked]/@value")
     chosen = refused.all("//select[@name='adopted_by']/option[@selected]/@value")
@@ -769,15 +952,29 @@ def test_a_refused_agreement_form_keeps_who_adopted_it_and_each_rows_partners(re
 
 
 def test_a_meeting_recorded_without_participants_can_still_have_its_agreement_adopted(
-        recorded, visitor: Visitor) -> None:
+    recorded, visitor: Visitor
+) -> None:
     api, world = recorded
-    lonely = api.created("/meetings", {"title": {"texts": {"en": "Consultation"}}, "kind": "bilateral_talk",
-                                       "scheduled": {"starts_on": "2022-07-10"},
-                                       "venue": {"city": "Jeddah", "time_zone": "Asia/Riyadh"}})["id"]
+    lonely = api.created(
+        "/meetings",
+        {
+            "title": {"texts": {"en": "Consultation"}},
+            "kind": "bilateral_talk",
+            "scheduled": {"starts_on": "2022-07-10"},
+            "venue": {"city": "Jeddah", "time_zone": "Asia/Riyadh"},
+        },
+    )["id"]
     visitor.sign_in(key(api, Role.COORDINATOR), f"/record/{lonely}")
-    adopted = visitor.post(f"/record/{lonely}/agreement", [
-        ("title_en", "Joint statement"), ("title_authentic", "en"), ("kind", "joint_statement"),
-        ("adopted_by", world.oic), ("adopted_by", world.un)])
+    adopted = visitor.post(
+        f"/record/{lonely}/agreement",
+        [
+            ("title_en", "Joint statement"),
+            ("title_authentic", "en"),
+            ("kind", "joint_statement"),
+            ("adopted_by", world.oic),
+            ("adopted_by", world.un),
+        ],
+    )
     assert adopted.status == 200, adopted.words()[:300]
     [made] = api.get("/agreements", meeting=lonely).json()["items"]
     assert set(made["adopted_by"]) == {world.oic, world.un}

@@ -90,10 +90,12 @@ def test_the_table_holds_at_least_fifty_addresses_and_forms() -> None:
     assert len(ADDRESSES) >= 50
 
 
-@pytest.mark.parametrize(("address", "by_default", "with_private", "with_loopback"), ADDRESSES,
-                         ids=[a[0] for a in ADDRESSES])
-def test_the_address_policy_decides_from_the_embedded_ipv4(address: str, by_default: bool, with_private: bool,
-                                                           with_loopback: bool) -> None:
+@pytest.mark.parametrize(
+    ("address", "by_default", "with_private", "with_loopback"), ADDRESSES, ids=[a[0] for a in ADDRESSES]
+)
+def test_the_address_policy_decides_from_the_embedded_ipv4(
+    address: str, by_default: bool, with_private: bool, with_loopback: bool
+) -> None:
     host = f"[{address}]" if ":" in address else address
     for policy, allowed in ((STRICT, by_default), (PRIVATE, with_private), (LOOPBACK, with_loopback)):
         if allowed:
@@ -132,8 +134,11 @@ def test_a_name_that_also_points_inside_is_refused() -> None:
 
 def test_an_attempt_goes_to_the_address_checked_with_the_name_as_host() -> None:
     target = pinned("https://hooks.example.org:8443/in?x=1", UrlPolicy(resolve=resolver(["93.184.215.14"])))
-    assert (target.url, target.host, target.server_name) == ("https://93.184.215.14:8443/in?x=1",
-                                                             "hooks.example.org:8443", "hooks.example.org")
+    assert (target.url, target.host, target.server_name) == (
+        "https://93.184.215.14:8443/in?x=1",
+        "hooks.example.org:8443",
+        "hooks.example.org",
+    )
     six = pinned("https://hooks.example.org/in", UrlPolicy(resolve=resolver(["2606:4700:4700::1111"])))
     assert (six.url, six.host) == ("https://[2606:4700:4700::1111]:443/in", "hooks.example.org")
 
@@ -151,9 +156,18 @@ class Dispatching:
 def dispatching(database_url: str, clock: FrozenClock, request: pytest.FixtureRequest) -> Iterator[Dispatching]:
     settings = dict(request.param)
     dns = Resolver(*settings.pop("answers"))
-    services = build(Settings(database_url=database_url, scan_interval=0, dispatch_interval=0,
-                              audit_check_interval=0, webhook_retry_schedule=(0.01,), **settings),
-                     clock=clock, resolve=dns)
+    services = build(
+        Settings(
+            database_url=database_url,
+            scan_interval=0,
+            dispatch_interval=0,
+            audit_check_interval=0,
+            webhook_retry_schedule=(0.01,),
+            **settings,
+        ),
+        clock=clock,
+        resolve=dns,
+    )
     yield Dispatching(services, dns)
     services.close()
 
@@ -163,15 +177,24 @@ def overdue_commitment(services: Services, clock: FrozenClock) -> None:
 
     tracker = services.tracker
     party = tracker.parties.register("key_a", TextInput(UN["names"]["texts"], "en"), "UN", "international_organisation")
-    held = tracker.meetings.record("key_a", TextInput({"en": "Talks"}), "bilateral_talk",
-                                  PeriodInput(dt.date(2022, 7, 18)), VenueInput("Cairo", "Africa/Cairo"))
-    tracker.commitments.record("key_a", TextInput({"en": "Report"}), party.id, held.id,
-                              due=DueInput("day", "2022-07-19"), status="agreed")
+    held = tracker.meetings.record(
+        "key_a",
+        TextInput({"en": "Talks"}),
+        "bilateral_talk",
+        PeriodInput(dt.date(2022, 7, 18)),
+        VenueInput("Cairo", "Africa/Cairo"),
+    )
+    tracker.commitments.record(
+        "key_a", TextInput({"en": "Report"}), party.id, held.id, due=DueInput("day", "2022-07-19"), status="agreed"
+    )
     services.scanner.tick()
 
 
-@pytest.mark.parametrize("dispatching", [{"webhook_allow_http": True, "webhook_allow_loopback": True,
-                                          "answers": [["127.0.0.1"]]}], indirect=True)
+@pytest.mark.parametrize(
+    "dispatching",
+    [{"webhook_allow_http": True, "webhook_allow_loopback": True, "answers": [["127.0.0.1"]]}],
+    indirect=True,
+)
 def test_a_delivery_connects_to_the_checked_address_without_a_second_lookup(
     dispatching: Dispatching, clock: FrozenClock, receiver: Receiver
 ) -> None:
@@ -188,8 +211,9 @@ def test_a_delivery_connects_to_the_checked_address_without_a_second_lookup(
     assert len(dispatching.dns.calls) == calls_before + 1
 
 
-@pytest.mark.parametrize("dispatching", [{"webhook_allow_http": True,
-                                          "answers": [["93.184.215.14"], ["127.0.0.1"]]}], indirect=True)
+@pytest.mark.parametrize(
+    "dispatching", [{"webhook_allow_http": True, "answers": [["93.184.215.14"], ["127.0.0.1"]]}], indirect=True
+)
 def test_a_name_rebound_to_loopback_after_subscribing_is_refused_before_the_attempt(
     dispatching: Dispatching, clock: FrozenClock, receiver: Receiver
 ) -> None:
@@ -209,18 +233,34 @@ def certificate_authority(tmp_path: Path, name: str) -> tuple[Path, ssl.SSLConte
     now = dt.datetime.now(dt.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test CA")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-          .serial_number(1).not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True).sign(ca_key, hashes.SHA256()))
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
-            .issuer_name(ca_name).public_key(key.public_key()).serial_number(2)
-            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
     (tmp_path / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    (tmp_path / "server.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    (tmp_path / "server.pem").write_bytes(
+        cert.public_bytes(serialization.Encoding.PEM)
+        + key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(tmp_path / "server.pem")
     return tmp_path / "ca.pem", context
@@ -260,9 +300,18 @@ def test_over_https_the_checked_address_is_reached_with_the_name_for_tls(
 ) -> None:
     ca_file, context = certificate_authority(tmp_path, "hooks.example.org")
     receiver = TlsReceiver(context)
-    services = build(Settings(database_url=database_url, scan_interval=0, dispatch_interval=0, audit_check_interval=0,
-                              webhook_allow_loopback=True, webhook_ca_file=str(ca_file)),
-                     clock=clock, resolve=resolver(["127.0.0.1"]))
+    services = build(
+        Settings(
+            database_url=database_url,
+            scan_interval=0,
+            dispatch_interval=0,
+            audit_check_interval=0,
+            webhook_allow_loopback=True,
+            webhook_ca_file=str(ca_file),
+        ),
+        clock=clock,
+        resolve=resolver(["127.0.0.1"]),
+    )
     try:
         services.subscriptions.create(f"https://hooks.example.org:{receiver.port}/in", ["overdue"], [], None)
         overdue_commitment(services, clock)
@@ -275,4 +324,3 @@ def test_over_https_the_checked_address_is_reached_with_the_name_for_tls(
     finally:
         services.close()
         receiver.close()
-

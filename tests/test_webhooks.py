@@ -24,8 +24,15 @@ PAST_DUE = datetime(2024, 7, 21, tzinfo=UTC)  # the world's commitment is due 20
 
 
 def test_our_signature_matches_the_specification_test_vector() -> None:
-    assert signature("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
-                     b'{"test": 2432232314}') == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    assert (
+        signature(
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            b'{"test": 2432232314}',
+        )
+        == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    )
 
 
 def verified_by(secret: str, request: Received) -> bool:
@@ -85,8 +92,10 @@ def test_subscribers_hear_only_the_kinds_and_parties_they_asked_for(
         assert [json.loads(r.body)["type"] for r in overdue.received] == ["commitment.overdue"]
         assert [json.loads(r.body)["type"] for r in lifecycle.received] == ["commitment.started"]
         assert other_party.received == []
-        assert sorted(json.loads(r.body)["type"] for r in everything.received) == ["commitment.overdue",
-                                                                                   "commitment.started"]
+        assert sorted(json.loads(r.body)["type"] for r in everything.received) == [
+            "commitment.overdue",
+            "commitment.started",
+        ]
 
 
 def test_a_secret_is_shown_only_when_made(api: Api, receiver: Receiver) -> None:
@@ -98,23 +107,36 @@ def test_a_secret_is_shown_only_when_made(api: Api, receiver: Receiver) -> None:
 
 def test_only_admins_manage_subscriptions(api: Api, receiver: Receiver) -> None:
     for role in (Role.COORDINATOR, Role.AUDITOR):
-        assert_problem(api.post("/subscriptions", {"url": receiver.url, "kinds": ["all"]}, role=role), 403,
-                       "forbidden")
+        assert_problem(api.post("/subscriptions", {"url": receiver.url, "kinds": ["all"]}, role=role), 403, "forbidden")
 
 
-@pytest.mark.parametrize(("url", "field"), [
-    ("http://10.1.2.3/hooks", "url"), ("http://169.254.169.254/latest", "url"), ("ftp://example.org/x", "url"),
-    ("http://user:pw@127.0.0.1/x", "url"), ("not a url", "url"),
-])
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("http://10.1.2.3/hooks", "url"),
+        ("http://169.254.169.254/latest", "url"),
+        ("ftp://example.org/x", "url"),
+        ("http://user:pw@127.0.0.1/x", "url"),
+        ("not a url", "url"),
+    ],
+)
 def test_unsafe_webhook_urls_are_refused(api: Api, url: str, field: str) -> None:
-    assert_problem(api.post("/subscriptions", {"url": url, "kinds": ["all"]}, role=Role.ADMIN), 422,
-                   "invalid-value", field)
+    assert_problem(
+        api.post("/subscriptions", {"url": url, "kinds": ["all"]}, role=Role.ADMIN), 422, "invalid-value", field
+    )
 
 
 def test_by_default_only_public_https_is_allowed() -> None:
     strict = UrlPolicy()
-    for url in ("http://93.184.215.14/x", "https://127.0.0.1/x", "https://[::1]/x", "https://192.168.1.10/x",
-                "https://172.16.0.1/x", "https://[fe80::1]/x", "https://100.64.0.1/x"):
+    for url in (
+        "http://93.184.215.14/x",
+        "https://127.0.0.1/x",
+        "https://[::1]/x",
+        "https://192.168.1.10/x",
+        "https://172.16.0.1/x",
+        "https://[fe80::1]/x",
+        "https://100.64.0.1/x",
+    ):
         with pytest.raises(UnsafeUrl):
             check(url, strict)
     assert check("https://93.184.215.14/hooks", strict)
@@ -146,14 +168,19 @@ def test_redirects_are_not_followed(api: Api, services: Services, clock: FrozenC
         assert delivery["attempt_log"][0]["status_code"] == 302
 
 
-def test_a_timeout_counts_as_a_failed_attempt(api: Api, services: Services, clock: FrozenClock,
-                                             world: World) -> None:
+def test_a_timeout_counts_as_a_failed_attempt(api: Api, services: Services, clock: FrozenClock, world: World) -> None:
     with Receiver(Answer(200, delay=1.0)) as slow:
         subscribe(api, slow.url)
         clock.set(PAST_DUE)
         services.scanner.tick()
-        impatient = Dispatcher(services.engine, services.outbox, clock, DispatchSettings(
-            retry_schedule=(60.0,), timeout=0.2, policy=UrlPolicy(allow_http=True, allow_loopback=True)))
+        impatient = Dispatcher(
+            services.engine,
+            services.outbox,
+            clock,
+            DispatchSettings(
+                retry_schedule=(60.0,), timeout=0.2, policy=UrlPolicy(allow_http=True, allow_loopback=True)
+            ),
+        )
         impatient.tick()
         impatient.close()
         delivery = api.get(f"/deliveries/{slow.received[0].headers['webhook-id']}").json()
@@ -163,8 +190,9 @@ def test_a_timeout_counts_as_a_failed_attempt(api: Api, services: Services, cloc
 
 
 @pytest.mark.parametrize("retry_after", ["120", "HTTP-DATE"])
-def test_retry_after_is_honoured(api: Api, services: Services, clock: FrozenClock, world: World,
-                                 retry_after: str) -> None:
+def test_retry_after_is_honoured(
+    api: Api, services: Services, clock: FrozenClock, world: World, retry_after: str
+) -> None:
     clock.set(PAST_DUE)
     if retry_after == "HTTP-DATE":
         retry_after = format_datetime(PAST_DUE + timedelta(seconds=120), usegmt=True)
@@ -192,8 +220,10 @@ def test_410_gone_disables_the_subscription_and_tells_operations(
         assert [t["type"] for t in told] == ["subscription.disabled"]
         assert told[0]["data"]["subscription"]["id"] == leaving["id"]
         clock.advance(days=400)
-        api.post(f"/commitments/{world.commitment}/due", {"due": {"precision": "year", "value": "2025"},
-                                                          "reason": "extended"})
+        api.post(
+            f"/commitments/{world.commitment}/due",
+            {"due": {"precision": "year", "value": "2025"}, "reason": "extended"},
+        )
         services.scanner.tick()
         services.dispatcher.tick()
         assert len(gone.received) == 1  # nothing more is sent to a disabled subscription
@@ -234,8 +264,9 @@ def test_a_rotated_secret_signs_beside_the_old_one_during_the_overlap(
     api: Api, services: Services, clock: FrozenClock, world: World, receiver: Receiver
 ) -> None:
     created = subscribe(api, receiver.url, ["lifecycle"])
-    rotated = api.post(f"/subscriptions/{created['id']}/rotate-secret", {"overlap_seconds": 3600},
-                       role=Role.ADMIN).json()
+    rotated = api.post(
+        f"/subscriptions/{created['id']}/rotate-secret", {"overlap_seconds": 3600}, role=Role.ADMIN
+    ).json()
     assert rotated["secret"] != created["secret"]
     api.post(f"/commitments/{world.commitment}/start")
     services.dispatcher.tick()
@@ -263,13 +294,21 @@ def test_a_paused_subscription_gets_its_deliveries_when_resumed(
 
 def test_subscriptions_are_updated_and_deleted(api: Api, receiver: Receiver, world: World) -> None:
     created = subscribe(api, receiver.url)
-    changed = api.client.patch(f"/subscriptions/{created['id']}", json={"kinds": ["due_soon", "overdue"],
-                                                                        "party_ids": [world.sesric]},
-                               headers=api.headers(Role.ADMIN))
+    changed = api.client.patch(
+        f"/subscriptions/{created['id']}",
+        json={"kinds": ["due_soon", "overdue"], "party_ids": [world.sesric]},
+        headers=api.headers(Role.ADMIN),
+    )
     assert changed.json()["kinds"] == ["due_soon", "overdue"]
     assert changed.json()["party_ids"] == [world.sesric]
-    assert_problem(api.client.patch(f"/subscriptions/{created['id']}", json={"party_ids": [world.meeting]},
-                                    headers=api.headers(Role.ADMIN)), 422, "unknown-reference", "party_ids[0]")
+    assert_problem(
+        api.client.patch(
+            f"/subscriptions/{created['id']}", json={"party_ids": [world.meeting]}, headers=api.headers(Role.ADMIN)
+        ),
+        422,
+        "unknown-reference",
+        "party_ids[0]",
+    )
     assert api.client.delete(f"/subscriptions/{created['id']}", headers=api.headers(Role.ADMIN)).status_code == 204
     assert_problem(api.get(f"/subscriptions/{created['id']}"), 404, "not-found")
 
@@ -330,9 +369,11 @@ def test_deliveries_are_created_once_per_event_and_subscription(
 
 def test_a_refused_address_names_the_setting_that_allows_it() -> None:
     strict = UrlPolicy()
-    for url, setting in [("http://example.org/hooks", "COMMITMENTS_WEBHOOK_ALLOW_HTTP"),
-                         ("https://127.0.0.1/hooks", "COMMITMENTS_WEBHOOK_ALLOW_LOOPBACK"),
-                         ("https://10.0.0.8/hooks", "COMMITMENTS_WEBHOOK_ALLOW_PRIVATE")]:
+    for url, setting in [
+        ("http://example.org/hooks", "COMMITMENTS_WEBHOOK_ALLOW_HTTP"),
+        ("https://127.0.0.1/hooks", "COMMITMENTS_WEBHOOK_ALLOW_LOOPBACK"),
+        ("https://10.0.0.8/hooks", "COMMITMENTS_WEBHOOK_ALLOW_PRIVATE"),
+    ]:
         with pytest.raises(UnsafeUrl) as refused:
             check(url, strict)
         assert setting in refused.value.detail, url

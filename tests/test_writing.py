@@ -25,17 +25,23 @@ WHEN = datetime(2024, 6, 1, tzinfo=UTC)
 
 
 def seeded(services: Services) -> tuple[str, str]:
-    party = services.tracker.parties.register("key_a", TextInput({"ar": "منظمة التعاون الإسلامي", "en": "OIC"}, "ar"),
-                                              "OIC", "international_organisation")
-    meeting = services.tracker.meetings.record("key_a", TextInput({"en": "Joint committee"}), "general_meeting",
-                                               PeriodInput(date(2024, 5, 1), date(2024, 5, 2)),
-                                               VenueInput("Jeddah", "Asia/Riyadh"))
+    party = services.tracker.parties.register(
+        "key_a", TextInput({"ar": "منظمة التعاون الإسلامي", "en": "OIC"}, "ar"), "OIC", "international_organisation"
+    )
+    meeting = services.tracker.meetings.record(
+        "key_a",
+        TextInput({"en": "Joint committee"}),
+        "general_meeting",
+        PeriodInput(date(2024, 5, 1), date(2024, 5, 2)),
+        VenueInput("Jeddah", "Asia/Riyadh"),
+    )
     return party.id, meeting.id
 
 
 def commitment(services: Services, party_id: str, meeting_id: str, text: str) -> str:
-    return services.tracker.commitments.record("key_a", TextInput({"en": text}), party_id, meeting_id,
-                                               due=DueInput("year", "2030"), status="agreed").id
+    return services.tracker.commitments.record(
+        "key_a", TextInput({"en": text}), party_id, meeting_id, due=DueInput("year", "2030"), status="agreed"
+    ).id
 
 
 def changed(services: Services, commitment_id: str, move: str) -> Changes:
@@ -48,16 +54,21 @@ def changed(services: Services, commitment_id: str, move: str) -> Changes:
 
 def status_in_read_model(services: Services) -> dict[str, str]:
     with services.engine.connect() as connection:
-        return {row.id: row.status for row in connection.execute(select(commitments_view.c.id,
-                                                                        commitments_view.c.status))}
+        return {
+            row.id: row.status for row in connection.execute(select(commitments_view.c.id, commitments_view.c.status))
+        }
 
 
 def test_two_commands_of_one_group_changing_the_same_commitment_store_the_first_and_refuse_the_second(
-        services: Services) -> None:
+    services: Services,
+) -> None:
     party_id, meeting_id = seeded(services)
     first_id, other_id = (commitment(services, party_id, meeting_id, text) for text in ("Shared", "Other"))
-    group = [changed(services, first_id, "start"), changed(services, first_id, "cancel"),
-             changed(services, other_id, "start")]
+    group = [
+        changed(services, first_id, "start"),
+        changed(services, first_id, "cancel"),
+        changed(services, other_id, "start"),
+    ]
     latest = services.store.recorder.max_notification_id()
     writer = SqlWriter(services.writing_engine, services.store, [services.projector, services.outbox, services.audit])
     writer.write(group)
@@ -84,7 +95,8 @@ def test_a_command_saved_with_others_is_read_back_at_once_with_its_fellows(servi
 
 
 def test_a_process_killed_in_the_middle_of_saving_leaves_no_trace_and_the_next_command_is_saved(
-        services: Services, database_url: str) -> None:
+    services: Services, database_url: str
+) -> None:
     party_id, meeting_id = seeded(services)
     services.subscriptions.create("http://127.0.0.1:9/hooks", ["all"], [], None)
     commitment(services, party_id, meeting_id, "Before")
@@ -92,8 +104,13 @@ def test_a_process_killed_in_the_middle_of_saving_leaves_no_trace_and_the_next_c
     with services.engine.connect() as connection:
         outbox_before = connection.execute(select(func.count()).select_from(deliveries)).scalar_one()
     views_before = status_in_read_model(services)
-    worker = subprocess.Popen([*COMMAND[:1], "-m", "tests.killed_writer", database_url, party_id, meeting_id],
-                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    worker = subprocess.Popen(
+        [*COMMAND[:1], "-m", "tests.killed_writer", database_url, party_id, meeting_id],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert worker.stdout is not None
         assert worker.stdout.readline().strip() == "inside"  # the read model and the outbox have written

@@ -45,16 +45,18 @@ class Visitor:
     def sign_in(self, key: str, next_page: str = "/") -> Page:
         form = self.client.get(f"{WEB_PREFIX}/sign-in")
         token = re.search(r'name="token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
-        response = self.client.post(f"{WEB_PREFIX}/sign-in", data={"key": key, "token": token,
-                                                                  "next": WEB_PREFIX + next_page})
+        response = self.client.post(
+            f"{WEB_PREFIX}/sign-in", data={"key": key, "token": token, "next": WEB_PREFIX + next_page}
+        )
         page = Page(response.status_code, response.text, str(response.url))
         self.open(next_page)  # keeps the session's CSRF token for its forms
         return page
 
-    def post(self, path: str, data: dict[str, Any] | list[tuple[str, str]], csrf: bool = True,
-             follow: bool = True) -> Page:
+    def post(
+        self, path: str, data: dict[str, Any] | list[tuple[str, str]], csrf: bool = True, follow: bool = True
+    ) -> Page:
         fields: dict[str, list[str]] = {}
-        for name, value in (data.items() if isinstance(data, dict) else data):
+        for name, value in data.items() if isinstance(data, dict) else data:
             fields.setdefault(name, []).extend(value if isinstance(value, list) else [value])
         if csrf:
             fields["csrf"] = [self.csrf]

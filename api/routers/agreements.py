@@ -45,7 +45,11 @@ def adopt_agreement(
 ) -> JSONResponse:
     tracker = services.tracker
     return created(
-        request, services, principal, body, key,
+        request,
+        services,
+        principal,
+        body,
+        key,
         lambda chosen: tracker.agreements.adopt(principal.id, agreement_id=chosen, **body.inputs()),  # type: ignore[arg-type]
         lambda chosen: tracker.agreements.get(chosen, version=1),
     )
@@ -53,32 +57,62 @@ def adopt_agreement(
 
 @router.get("", response_model=AgreementPage)
 def list_agreements(
-    catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep, kind: ManyQuery = [],  # noqa: B006
-    meeting: UUID | None = None, party: UUID | None = None, q: SearchQuery = None, as_of: AsOfQuery = None,
-    axis: AxisQuery = "recorded", cursor: CursorQuery = None, limit: LimitQuery = 50,
+    catalogue: CatalogueDep,
+    tracker: TrackerDep,
+    _: ReaderDep,
+    kind: ManyQuery = [],  # noqa: B006
+    meeting: UUID | None = None,
+    party: UUID | None = None,
+    q: SearchQuery = None,
+    as_of: AsOfQuery = None,
+    axis: AxisQuery = "recorded",
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
 ) -> JSONResponse:
     """Agreements in the order they were recorded; filter by kind, meeting, adopting party or words;
     ``as_of`` an instant, as they stood then."""
-    return page(lists.agreements(tracker.histories, catalogue, AgreementFilter.of(
-        many(kind), q, limit, as_of, axis, meeting=meeting, party=party, cursor=cursor)))
+    return page(
+        lists.agreements(
+            tracker.histories,
+            catalogue,
+            AgreementFilter.of(many(kind), q, limit, as_of, axis, meeting=meeting, party=party, cursor=cursor),
+        )
+    )
 
 
 @router.get("/{agreement_id}", response_model=AgreementView)
-def get_agreement(agreement_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep, _: ReaderDep,
-                  version: VersionQuery = None, as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> Response:
+def get_agreement(
+    agreement_id: UUID,
+    tracker: TrackerDep,
+    catalogue: CatalogueDep,
+    _: ReaderDep,
+    version: VersionQuery = None,
+    as_of: AsOfQuery = None,
+    axis: AxisQuery = "recorded",
+) -> Response:
     """The agreement now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
     if version is None and as_of is None:
-        return latest(catalogue, tracker.histories.integrity, "agreement", agreement_id,
-                      lambda: tracker.agreements.get(agreement_id))
+        return latest(
+            catalogue,
+            tracker.histories.integrity,
+            "agreement",
+            agreement_id,
+            lambda: tracker.agreements.get(agreement_id),
+        )
     return resource(tracker.agreements.get(agreement_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
 @router.get("/{agreement_id}/history", response_model=History)
-def agreement_history(agreement_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
-                      limit: HistoryLimit = 100) -> JSONResponse:
-    return history(agreement_id, lambda after, n: tracker.histories.events(Agreement, agreement_id, after, n), cursor,
-                   limit,
-                   tracker.histories.integrity.of(str(agreement_id)))
+def agreement_history(
+    agreement_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None, limit: HistoryLimit = 100
+) -> JSONResponse:
+    return history(
+        agreement_id,
+        lambda after, n: tracker.histories.events(Agreement, agreement_id, after, n),
+        cursor,
+        limit,
+        tracker.histories.integrity.of(str(agreement_id)),
+    )
 
 
 @router.post("/{agreement_id}/rows", response_model=AgreementView)
@@ -89,9 +123,16 @@ def add_matrix_row(
     return resource(tracker.agreements.add_row(agreement_id, principal.id, body.input(), version))
 
 
-@router.get("/{agreement_id}/iati", response_class=Response, responses={
-    200: {"description": "IATI 2.03 activities, one per commitment of the agreement",
-          "content": {"application/xml": {"schema": {"type": "string"}}}}})
+@router.get(
+    "/{agreement_id}/iati",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "IATI 2.03 activities, one per commitment of the agreement",
+            "content": {"application/xml": {"schema": {"type": "string"}}},
+        }
+    },
+)
 def agreement_as_iati(agreement_id: UUID, services: ServicesDep, _: ReaderDep) -> Response:
     """The agreement's commitments as IATI 2.03 activities (``iati-activities`` XML, valid against the
     standard's schema); the mapping of parties, statuses and dates is documented in the README. An
@@ -99,19 +140,38 @@ def agreement_as_iati(agreement_id: UUID, services: ServicesDep, _: ReaderDep) -
     return iati.download(services, agreement_id)
 
 
-@router.post("/{agreement_id}/imports", response_model=ImportReport, responses={
-    422: {"description": "the file cannot be read, lacks a column this import needs, or a value is not valid",
-          "content": {PROBLEM_JSON: {}}},
-    412: {"description": "the records changed since the dry run whose plan was given", "content": {PROBLEM_JSON: {}}}})
+@router.post(
+    "/{agreement_id}/imports",
+    response_model=ImportReport,
+    responses={
+        422: {
+            "description": "the file cannot be read, lacks a column this import needs, or a value is not valid",
+            "content": {PROBLEM_JSON: {}},
+        },
+        412: {
+            "description": "the records changed since the dry run whose plan was given",
+            "content": {PROBLEM_JSON: {}},
+        },
+    },
+)
 def import_matrix(
-    agreement_id: UUID, services: ServicesDep, principal: WriterDep,
+    agreement_id: UUID,
+    services: ServicesDep,
+    principal: WriterDep,
     file: Annotated[UploadFile, File(description="the matrix as CSV (UTF-8, comma or semicolon) or XLSX")],
     dry_run: Annotated[bool, Form(description="only say what the import would do (the default)")] = True,
-    language: Annotated[str, Form(max_length=35, description="the language of texts in columns that name "
-                                  "none; Arabic script is read as Arabic")] = "en",
+    language: Annotated[
+        str,
+        Form(
+            max_length=35,
+            description="the language of texts in columns that name none; Arabic script is read as Arabic",
+        ),
+    ] = "en",
     status: Annotated[Literal["draft", "agreed", "noted"], Form(description="how new rows are recorded")] = "draft",
-    plan: Annotated[str | None, Form(max_length=64, description="the dry run's plan: the import is refused if "
-                                     "its outcomes differ now")] = None,
+    plan: Annotated[
+        str | None,
+        Form(max_length=64, description="the dry run's plan: the import is refused if its outcomes differ now"),
+    ] = None,
 ) -> JSONResponse:
     """Import an action matrix: one commitment per row of the agreement, its identity derived from
     the agreement and the row's key. The headers (Arabic, English or French) are mapped by the
@@ -120,6 +180,7 @@ def import_matrix(
     and why) and stores nothing; ``dry_run=false`` stores the accepted rows, in batches of 500,
     each whole or not at all: ``stopped`` names a batch that failed, and importing again resumes."""
     table = services.spreadsheets.read(file.file.read(), file.filename or "upload")
-    report = services.imports.run(principal.id, agreement_id, table, dry_run=dry_run, language=language,
-                                  status=status, expected_plan=plan)
+    report = services.imports.run(
+        principal.id, agreement_id, table, dry_run=dry_run, language=language, status=status, expected_plan=plan
+    )
     return JSONResponse(asdict(report), status_code=200 if report.stopped is None else 503)

@@ -22,8 +22,10 @@ ICS = "text/calendar"
 
 
 class FeedCreate(Schema):
-    party_id: UUID | None = Field(default=None, description="only this party's commitments and meetings "
-                                  "(none: those of the key's parties, or all)")
+    party_id: UUID | None = Field(
+        default=None,
+        description="only this party's commitments and meetings (none: those of the key's parties, or all)",
+    )
 
 
 class FeedAnswer(BaseModel):
@@ -49,8 +51,9 @@ def _mine(feed: Feed, principal_id: str, administers: bool) -> Feed:
 
 
 @router.post("/calendars", status_code=201, response_model=CreatedFeed)
-def create_feed(request: Request, services: ServicesDep, principal: FeedKeeperDep,
-                body: FeedCreate | None = None) -> JSONResponse:
+def create_feed(
+    request: Request, services: ServicesDep, principal: FeedKeeperDep, body: FeedCreate | None = None
+) -> JSONResponse:
     """A new feed for this key. Its address is secret (anyone who has it reads the feed): it is shown
     only now; revoke the feed (or the key) to close it."""
     party = None
@@ -58,8 +61,11 @@ def create_feed(request: Request, services: ServicesDep, principal: FeedKeeperDe
         party = str(services.tracker.parties.check([body.party_id], "party_id")[0])
     feed, token = services.calendar_feeds.create(principal, party)
     base = services.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
-    return JSONResponse({**dataclasses.asdict(feed), "url": f"{base}/feeds/{token}.ics"}, status_code=201,
-                        headers={"Location": f"/calendars/{feed.id}"})
+    return JSONResponse(
+        {**dataclasses.asdict(feed), "url": f"{base}/feeds/{token}.ics"},
+        status_code=201,
+        headers={"Location": f"/calendars/{feed.id}"},
+    )
 
 
 @router.get("/calendars", response_model=Feeds)
@@ -76,10 +82,17 @@ def revoke_feed(feed_id: str, services: ServicesDep, principal: ReaderDep) -> JS
     return JSONResponse(dataclasses.asdict(services.calendar_feeds.revoke(feed_id[:40])))
 
 
-@router.get("/feeds/{token}.ics", response_class=Response, responses={
-    200: {"description": "the feed (RFC 5545)", "content": {ICS: {"schema": {"type": "string"}}}},
-    404: {"description": "no live feed has this address (revoked, its key revoked, or never made)",
-          "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}})
+@router.get(
+    "/feeds/{token}.ics",
+    response_class=Response,
+    responses={
+        200: {"description": "the feed (RFC 5545)", "content": {ICS: {"schema": {"type": "string"}}}},
+        404: {
+            "description": "no live feed has this address (revoked, its key revoked, or never made)",
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        },
+    },
+)
 def read_feed(token: str, services: ServicesDep) -> Response:
     """The feed itself, for calendar programs: no key, the address is the secret. Each open commitment's
     due is an all-day event on its last day in its own time zone; each meeting still to be held, an
@@ -93,7 +106,15 @@ def read_feed(token: str, services: ServicesDep) -> Response:
     names = Names(tracker.parties.get, tracker.meetings.get)
     title = "Commitments" if feed.party_id is None else f"Commitments of {names.label(feed.party_id)}"
     links = f"{services.settings.public_url.rstrip('/')}/app" if services.settings.public_url else ""
-    body = calendar(agenda(tracker.histories, services.catalogue, parties), names, title,
-                    tracker.records.now().astimezone(UTC), links)
-    return Response(body, media_type=f"{ICS}; charset=utf-8",
-                    headers={"Content-Disposition": 'inline; filename="commitments.ics"', "Cache-Control": "no-store"})
+    body = calendar(
+        agenda(tracker.histories, services.catalogue, parties),
+        names,
+        title,
+        tracker.records.now().astimezone(UTC),
+        links,
+    )
+    return Response(
+        body,
+        media_type=f"{ICS}; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="commitments.ics"', "Cache-Control": "no-store"},
+    )

@@ -74,11 +74,16 @@ def record_commitment(
     body: CommitmentCreate, request: Request, services: ServicesDep, principal: AnyWriterDep, key: IdempotencyKeyDep
 ) -> JSONResponse:
     tracker = services.tracker
-    if not may_change_commitment(principal.party_scope, [str(body.lead_party_id),
-                                                         *(str(p) for p in body.supporting_party_ids)]):
+    if not may_change_commitment(
+        principal.party_scope, [str(body.lead_party_id), *(str(p) for p in body.supporting_party_ids)]
+    ):
         raise Forbidden("this key may record only commitments its parties lead or support")
     return created(
-        request, services, principal, body, key,
+        request,
+        services,
+        principal,
+        body,
+        key,
         lambda chosen: tracker.commitments.record(principal.id, commitment_id=chosen, **body.inputs()),  # type: ignore[arg-type]
         lambda chosen: tracker.commitments.get(chosen, version=1),
     )
@@ -100,20 +105,40 @@ def commitment_query(
     review_due: Annotated[bool | None, Query(description="whose review day has come")] = None,
     escalated: Annotated[bool | None, Query(description="a step of its escalation ladder reached")] = None,
     escalated_to: Annotated[UUID | None, Query(description="its escalation has told this party")] = None,
-    theme: Annotated[list[str], Query(description="carries one of these themes (codes; repeat, or separate with "
-                                                  "commas)")] = [],  # noqa: B006
+    theme: Annotated[
+        list[str], Query(description="carries one of these themes (codes; repeat, or separate with commas)")
+    ] = [],  # noqa: B006
     q: SearchQuery = None,
     as_of: AsOfQuery = None,
     axis: AxisQuery = "recorded",
-    sort: Annotated[str, Query(description="recorded, due or -due (open-ended commitments come after every "
-                                           "due, or first with -due)")] = "recorded",
+    sort: Annotated[
+        str,
+        Query(description="recorded, due or -due (open-ended commitments come after every due, or first with -due)"),
+    ] = "recorded",
 ) -> CommitmentFilter:
     """The filters of a list of commitments (and of its export)."""
     return CommitmentFilter.of(
-        many(status), many(kind), due_before, due_after, q, sort, 50, as_of, axis, party=party,
-        lead_party=lead_party, supporting_party=supporting_party, meeting=meeting, agreement=agreement,
-        overdue=overdue, due_soon=due_soon, has_due=has_due, review_due=review_due, escalated=escalated,
-        escalated_to=escalated_to, themes=[theme_code(code, "theme") for code in many(theme)],
+        many(status),
+        many(kind),
+        due_before,
+        due_after,
+        q,
+        sort,
+        50,
+        as_of,
+        axis,
+        party=party,
+        lead_party=lead_party,
+        supporting_party=supporting_party,
+        meeting=meeting,
+        agreement=agreement,
+        overdue=overdue,
+        due_soon=due_soon,
+        has_due=has_due,
+        review_due=review_due,
+        escalated=escalated,
+        escalated_to=escalated_to,
+        themes=[theme_code(code, "theme") for code in many(theme)],
     )
 
 
@@ -122,71 +147,132 @@ CommitmentQuery = Annotated[CommitmentFilter, Depends(commitment_query)]
 
 @router.get("", response_model=CommitmentPage)
 def list_commitments(
-    catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep, query: CommitmentQuery, cursor: CursorQuery = None,
+    catalogue: CatalogueDep,
+    tracker: TrackerDep,
+    _: ReaderDep,
+    query: CommitmentQuery,
+    cursor: CursorQuery = None,
     limit: LimitQuery = 50,
-    total: Annotated[Literal["bounded", "exact"], Query(description="bounded (the default): matches are counted up "
-                                                        "to 10,000 (total_exact false past it); exact: all")] = "bounded",
+    total: Annotated[
+        Literal["bounded", "exact"],
+        Query(
+            description="bounded (the default): matches are counted up "
+            "to 10,000 (total_exact false past it); exact: all"
+        ),
+    ] = "bounded",
 ) -> JSONResponse:
     """Commitments matching every filter given, with their total count, a page at a time."""
-    return page(lists.commitments(tracker.histories, catalogue, replace(
-        query, cursor=cursor, limit=limit, exact_total=total == "exact")))
+    return page(
+        lists.commitments(
+            tracker.histories, catalogue, replace(query, cursor=cursor, limit=limit, exact_total=total == "exact")
+        )
+    )
 
 
-@router.get("/export", response_class=Response, responses={
-    200: {"description": "every commitment the filters match, one per row (CSV, XLSX) or line (JSON Lines)",
-          "content": {exports.CSV: {"schema": {"type": "string"}},
-                      exports.XLSX: {"schema": {"type": "string", "format": "binary"}},
-                      exports.JSONL: {"schema": {"type": "string"}}}},
-    406: {"description": "none of the formats asked for in Accept is offered",
-          "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}})
+@router.get(
+    "/export",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "every commitment the filters match, one per row (CSV, XLSX) or line (JSON Lines)",
+            "content": {
+                exports.CSV: {"schema": {"type": "string"}},
+                exports.XLSX: {"schema": {"type": "string", "format": "binary"}},
+                exports.JSONL: {"schema": {"type": "string"}},
+            },
+        },
+        406: {
+            "description": "none of the formats asked for in Accept is offered",
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        },
+    },
+)
 def export_commitments(
-    request: Request, catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep, query: CommitmentQuery,
-    format: Annotated[Literal["csv", "xlsx", "jsonl"] | None, Query(  # noqa: A002 - the parameter's public name
-        description="csv, xlsx or jsonl; without it, the first of Accept offered here")] = None,
+    request: Request,
+    catalogue: CatalogueDep,
+    tracker: TrackerDep,
+    _: ReaderDep,
+    query: CommitmentQuery,
+    format: Annotated[
+        Literal["csv", "xlsx", "jsonl"] | None,
+        Query(  # noqa: A002 - the parameter's public name
+            description="csv, xlsx or jsonl; without it, the first of Accept offered here"
+        ),
+    ] = None,
     rtl: Annotated[bool, Query(description="XLSX: the sheet reads right to left (Arabic)")] = False,
 ) -> Response:
     """Every commitment the filters of ``GET /commitments`` match, streamed: CSV (UTF-8 with a BOM, for
     spreadsheets), XLSX or JSON Lines (every field). The columns of CSV and XLSX are documented in the README."""
     media = exports.chosen(format, request.headers.get("accept"))
-    return exports.streamed(media, exported.matching(tracker.histories, catalogue, query),
-                            exported.Names(tracker.parties.get, tracker.meetings.get), rtl)
+    return exports.streamed(
+        media,
+        exported.matching(tracker.histories, catalogue, query),
+        exported.Names(tracker.parties.get, tracker.meetings.get),
+        rtl,
+    )
 
 
 @router.get("/{commitment_id}", response_model=CommitmentView)
 async def get_commitment(
-    commitment_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep, _: ReaderDep, version: VersionQuery = None,
-    as_of: AsOfQuery = None, axis: AxisQuery = "recorded",
+    commitment_id: UUID,
+    tracker: TrackerDep,
+    catalogue: CatalogueDep,
+    _: ReaderDep,
+    version: VersionQuery = None,
+    as_of: AsOfQuery = None,
+    axis: AxisQuery = "recorded",
 ) -> Response:
     """The commitment now; or at a ``version``; or ``as_of`` an instant, exactly as it stood then.
     ``async`` (run on the event loop, not in a worker thread): reading one commitment now is one
     indexed read of its read-model document (decision 0038), shorter than the thread hop."""
     if version is None and as_of is None:
-        return latest(catalogue, tracker.histories.integrity, "commitment", commitment_id,
-                      lambda: tracker.commitments.get(commitment_id))
+        return latest(
+            catalogue,
+            tracker.histories.integrity,
+            "commitment",
+            commitment_id,
+            lambda: tracker.commitments.get(commitment_id),
+        )
     return resource(tracker.commitments.get(commitment_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
 @router.get("/{commitment_id}/history", response_model=History)
-def commitment_history(commitment_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
-                       limit: HistoryLimit = 100) -> JSONResponse:
+def commitment_history(
+    commitment_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None, limit: HistoryLimit = 100
+) -> JSONResponse:
     """Every event of the commitment in order: type, version, recorded time, actor, payload."""
-    return history(commitment_id, lambda after, n: tracker.histories.events(Commitment, commitment_id, after, n),
-                   cursor, limit, tracker.histories.integrity.of(str(commitment_id)))
+    return history(
+        commitment_id,
+        lambda after, n: tracker.histories.events(Commitment, commitment_id, after, n),
+        cursor,
+        limit,
+        tracker.histories.integrity.of(str(commitment_id)),
+    )
 
 
-@router.post("/{commitment_id}/suspend", response_model=CommitmentView, summary="Suspend it by a decision",
-             description=describe(Action.SUSPEND))
-def suspend(commitment_id: UUID, body: Suspension, tracker: TrackerDep, principal: CommitmentWriterDep,
-            version: IfMatchDep) -> JSONResponse:
+@router.post(
+    "/{commitment_id}/suspend",
+    response_model=CommitmentView,
+    summary="Suspend it by a decision",
+    description=describe(Action.SUSPEND),
+)
+def suspend(
+    commitment_id: UUID, body: Suspension, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep
+) -> JSONResponse:
     return resource(
         tracker.commitments.suspend(commitment_id, principal.id, body.decision_reference, body.reason, version)
     )
 
 
-@router.post("/{commitment_id}/deliver", response_model=CommitmentView, summary="Claim it delivered, with evidence",
-             description=describe(Action.DELIVER))
-def deliver(commitment_id: UUID, body: Delivery, tracker: TrackerDep, principal: CommitmentWriterDep,
-            version: IfMatchDep) -> JSONResponse:
+@router.post(
+    "/{commitment_id}/deliver",
+    response_model=CommitmentView,
+    summary="Claim it delivered, with evidence",
+    description=describe(Action.DELIVER),
+)
+def deliver(
+    commitment_id: UUID, body: Delivery, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep
+) -> JSONResponse:
     return resource(
         tracker.commitments.deliver(
             commitment_id, principal.id, evidence_inputs(body.evidence), body.delivered_on, body.note, version
@@ -194,18 +280,24 @@ def deliver(commitment_id: UUID, body: Delivery, tracker: TrackerDep, principal:
     )
 
 
-@router.post("/{commitment_id}/assess", response_model=CommitmentView, summary="Assess it",
-             description=describe(Action.ASSESS))
-def assess(commitment_id: UUID, body: Assessment, tracker: TrackerDep, principal: CommitmentWriterDep,
-           version: IfMatchDep) -> JSONResponse:
+@router.post(
+    "/{commitment_id}/assess", response_model=CommitmentView, summary="Assess it", description=describe(Action.ASSESS)
+)
+def assess(
+    commitment_id: UUID, body: Assessment, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep
+) -> JSONResponse:
     return resource(tracker.commitments.assess(commitment_id, principal.id, body.outcome, body.reason, version))
 
 
-@router.post("/{commitment_id}/supersede", response_model=CommitmentView,
-             summary="Supersede it by a commitment of a later meeting",
-             description=describe(Action.SUPERSEDE))
-def supersede(commitment_id: UUID, body: Supersession, tracker: TrackerDep, principal: CommitmentWriterDep,
-              version: IfMatchDep) -> JSONResponse:
+@router.post(
+    "/{commitment_id}/supersede",
+    response_model=CommitmentView,
+    summary="Supersede it by a commitment of a later meeting",
+    description=describe(Action.SUPERSEDE),
+)
+def supersede(
+    commitment_id: UUID, body: Supersession, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep
+) -> JSONResponse:
     return resource(
         tracker.commitments.supersede(
             commitment_id, principal.id, body.new_commitment_id, body.meeting_id, body.reason, version
@@ -213,10 +305,15 @@ def supersede(commitment_id: UUID, body: Supersession, tracker: TrackerDep, prin
     )
 
 
-@router.post("/{commitment_id}/progress", response_model=CommitmentView, summary="Report progress",
-             description=describe(Action.REPORT_PROGRESS))
-def report_progress(commitment_id: UUID, body: ProgressReport, tracker: TrackerDep, principal: CommitmentWriterDep,
-                    version: IfMatchDep) -> JSONResponse:
+@router.post(
+    "/{commitment_id}/progress",
+    response_model=CommitmentView,
+    summary="Report progress",
+    description=describe(Action.REPORT_PROGRESS),
+)
+def report_progress(
+    commitment_id: UUID, body: ProgressReport, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep
+) -> JSONResponse:
     return resource(
         tracker.commitments.report_progress(
             commitment_id, principal.id, body.percent, body.note, evidence_inputs(body.evidence), version
@@ -224,55 +321,77 @@ def report_progress(commitment_id: UUID, body: ProgressReport, tracker: TrackerD
     )
 
 
-@router.post("/{commitment_id}/due", response_model=CommitmentView, summary="Revise the due",
-             description=describe(Action.REVISE_DUE) + " The first due of an open-ended commitment needs none; "
-                                                       "a null due leaves it open-ended.")
-def revise_due(commitment_id: UUID, body: DueRevision, tracker: TrackerDep, principal: CommitmentWriterDep,
-               version: IfMatchDep) -> JSONResponse:
+@router.post(
+    "/{commitment_id}/due",
+    response_model=CommitmentView,
+    summary="Revise the due",
+    description=describe(Action.REVISE_DUE) + " The first due of an open-ended commitment needs none; "
+    "a null due leaves it open-ended.",
+)
+def revise_due(
+    commitment_id: UUID, body: DueRevision, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep
+) -> JSONResponse:
     due = None if body.due is None else body.due.input()
     return resource(tracker.commitments.revise_due(commitment_id, principal.id, due, body.reason, version))
 
 
-@router.post("/{commitment_id}/review", response_model=CommitmentView, summary="Set or remove the review day",
-             description=describe(Action.SCHEDULE_REVIEW))
-def schedule_review(commitment_id: UUID, body: ReviewSchedule, tracker: TrackerDep, principal: CommitmentWriterDep,
-                    version: IfMatchDep) -> JSONResponse:
-    return resource(tracker.commitments.schedule_review(commitment_id, principal.id, body.review_on, body.reason,
-                                                        version))
+@router.post(
+    "/{commitment_id}/review",
+    response_model=CommitmentView,
+    summary="Set or remove the review day",
+    description=describe(Action.SCHEDULE_REVIEW),
+)
+def schedule_review(
+    commitment_id: UUID, body: ReviewSchedule, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep
+) -> JSONResponse:
+    return resource(
+        tracker.commitments.schedule_review(commitment_id, principal.id, body.review_on, body.reason, version)
+    )
 
 
 @router.put("/{commitment_id}/themes", response_model=CommitmentView, summary="Choose the themes it carries")
-def choose_themes(commitment_id: UUID, body: ThemesChoice, tracker: TrackerDep, principal: CommitmentWriterDep,
-                  version: IfMatchDep) -> JSONResponse:
+def choose_themes(
+    commitment_id: UUID, body: ThemesChoice, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep
+) -> JSONResponse:
     """The themes it carries from now on, codes of the list (``GET /themes``); none: it carries none.
     A retired theme stays if it carries it already, and cannot be chosen anew."""
     return resource(tracker.themes.choose(commitment_id, principal.id, body.themes, body.reason, version))
 
 
 @router.put("/{commitment_id}/weight", response_model=CommitmentView, summary="Set its weight in roll-ups")
-def reweigh(commitment_id: UUID, body: WeightChange, tracker: TrackerDep, principal: WriterDep,
-            version: IfMatchDep) -> JSONResponse:
+def reweigh(
+    commitment_id: UUID, body: WeightChange, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
+) -> JSONResponse:
     """Its weight in the roll-ups of its matrix, agreement, meeting, series and party (``null``: 1, as
     every other), with a reason. Only a key not limited to some parties may weigh a commitment."""
     return resource(tracker.commitments.reweigh(commitment_id, principal.id, body.weight, body.reason, version))
 
 
-@router.post("/{commitment_id}/correction", response_model=CommitmentView, summary="Correct what the record says",
-             description="Correct the text, the parties or the notes where they were written wrong, in any state, "
-                         "with a reason (a `Corrected` event naming the fields); what is not given stays. A new due "
-                         "is a revision of the due, not a correction.")
-def correct(commitment_id: UUID, body: Correction, tracker: TrackerDep, principal: CommitmentWriterDep,
-            version: IfMatchDep) -> JSONResponse:
+@router.post(
+    "/{commitment_id}/correction",
+    response_model=CommitmentView,
+    summary="Correct what the record says",
+    description="Correct the text, the parties or the notes where they were written wrong, in any state, "
+    "with a reason (a `Corrected` event naming the fields); what is not given stays. A new due "
+    "is a revision of the due, not a correction.",
+)
+def correct(
+    commitment_id: UUID, body: Correction, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep
+) -> JSONResponse:
     named = [str(p) for p in [body.lead_party_id, *(body.supporting_party_ids or [])] if p is not None]
     if named and not may_change_commitment(principal.party_scope, named):
         raise Forbidden("this key may name only its own parties as the lead or supporters")
-    return resource(tracker.commitments.correct(commitment_id, principal.id, expected_version=version,
-                                                **body.inputs()))  # type: ignore[arg-type]
+    return resource(tracker.commitments.correct(commitment_id, principal.id, expected_version=version, **body.inputs()))  # type: ignore[arg-type]
 
 
 def _reasoned_route(action: Action) -> Callable[..., JSONResponse]:
-    def route(commitment_id: UUID, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep,
-              body: Reasoned | None = None) -> JSONResponse:
+    def route(
+        commitment_id: UUID,
+        tracker: TrackerDep,
+        principal: CommitmentWriterDep,
+        version: IfMatchDep,
+        body: Reasoned | None = None,
+    ) -> JSONResponse:
         reason = None if body is None else body.reason
         return resource(tracker.commitments.act(action, commitment_id, principal.id, reason, version))
 
@@ -281,8 +400,11 @@ def _reasoned_route(action: Action) -> Callable[..., JSONResponse]:
 
 for _action in REASONED:  # one route each, described by the lifecycle's own table
     router.add_api_route(
-        f"/{{commitment_id}}/{_action.value.replace('_', '-')}", _reasoned_route(_action), methods=["POST"],
-        response_model=CommitmentView, name=f"{_action.value}_commitment",
+        f"/{{commitment_id}}/{_action.value.replace('_', '-')}",
+        _reasoned_route(_action),
+        methods=["POST"],
+        response_model=CommitmentView,
+        name=f"{_action.value}_commitment",
         summary="Reject the delivery" if _action is Action.REJECT_DELIVERY else f"{_action.value.capitalize()} it",
         description=describe(_action),
     )

@@ -17,8 +17,10 @@ from domain.text import DOCUMENT_TEXT_MAX, SHORT_TEXT_MAX
 router = APIRouter(prefix="/drafts", tags=["drafts"])
 Texts = dict[str, str]
 REFUSED: dict[int | str, dict[str, Any]] = {
-    413: {"description": f"the report's text is longer than {DOCUMENT_TEXT_MAX:,} characters: nothing is read",
-          "content": {PROBLEM_JSON: {}}},
+    413: {
+        "description": f"the report's text is longer than {DOCUMENT_TEXT_MAX:,} characters: nothing is read",
+        "content": {PROBLEM_JSON: {}},
+    },
     422: {"description": "a value is not valid, or a party named is not registered", "content": {PROBLEM_JSON: {}}},
 }
 # The text's limit is the application's to say (413, as for a file too large), written in the schema for clients.
@@ -89,8 +91,9 @@ class Confirmation(Schema):
     language: Language = "en"
     status: Literal["draft", "agreed"] = Field(default="draft", description="how the commitments are recorded")
     document_title: str | None = Field(default=None, max_length=SHORT_TEXT_MAX)
-    parties: list[NewParty] = Field(default_factory=list, max_length=PROPOSED_MOST["party"],
-                                    description="the parties to register")
+    parties: list[NewParty] = Field(
+        default_factory=list, max_length=PROPOSED_MOST["party"], description="the parties to register"
+    )
     meeting: MeetingDraft
     participants: list[ParticipantDraft] = Field(default_factory=list, max_length=PROPOSED_MOST["participant"])
     agreements: list[AgreementDraft] = Field(default_factory=list, max_length=PROPOSED_MOST["agreement"])
@@ -111,14 +114,23 @@ class Draft(Schema):
     commitments: list[Proposal]
     follow_ups: list[Proposal]
     recurrences: list[Proposal]
-    left_out: dict[str, int] = Field(default_factory=dict, description=(
-        "how many more of a kind (parties, participants, agreements, commitments, follow_ups, recurrences) the "
-        "report supports than one draft proposes: a confirmation records at most as many as its lists allow"))
-    confirmation: Confirmation = Field(description="the proposals as a confirmation: edit it, then POST it to "
-                                                   "/drafts/confirm")
-    recorded_meeting_id: str | None = Field(default=None, description=(
-        "the meeting a confirmation of this very report (text and publication day) recorded already: "
-        "confirming it again corrects what was recorded to what the confirmation says"))
+    left_out: dict[str, int] = Field(
+        default_factory=dict,
+        description=(
+            "how many more of a kind (parties, participants, agreements, commitments, follow_ups, recurrences) the "
+            "report supports than one draft proposes: a confirmation records at most as many as its lists allow"
+        ),
+    )
+    confirmation: Confirmation = Field(
+        description="the proposals as a confirmation: edit it, then POST it to /drafts/confirm"
+    )
+    recorded_meeting_id: str | None = Field(
+        default=None,
+        description=(
+            "the meeting a confirmation of this very report (text and publication day) recorded already: "
+            "confirming it again corrects what was recorded to what the confirmation says"
+        ),
+    )
 
 
 class Recorded(Schema):
@@ -128,9 +140,11 @@ class Recorded(Schema):
     commitments: list[str]
     follow_ups: list[str]
     already_recorded: list[str] = Field(description="what an earlier confirmation of the same report recorded")
-    corrected: list[str] = Field(description="what an earlier confirmation recorded and this one corrected, by "
-                                             "correction events (meeting, agreements[i], commitments[i], "
-                                             "follow_ups[i])")
+    corrected: list[str] = Field(
+        description="what an earlier confirmation recorded and this one corrected, by "
+        "correction events (meeting, agreements[i], commitments[i], "
+        "follow_ups[i])"
+    )
 
 
 @router.post("", response_model=Draft, responses=REFUSED)

@@ -18,9 +18,16 @@ SeriesQuery = Annotated[str | None, Query(max_length=100, description="a meeting
 
 
 @router.get("/rollup", response_model=RollupAnswer)
-def rollup(services: ServicesDep, _: ReaderDep, agreement: UUID | None = None, meeting: UUID | None = None,
-           series: SeriesQuery = None, party: Annotated[UUID | None, Query(description="leads")] = None,
-           as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> JSONResponse:
+def rollup(
+    services: ServicesDep,
+    _: ReaderDep,
+    agreement: UUID | None = None,
+    meeting: UUID | None = None,
+    series: SeriesQuery = None,
+    party: Annotated[UUID | None, Query(description="leads")] = None,
+    as_of: AsOfQuery = None,
+    axis: AxisQuery = "recorded",
+) -> JSONResponse:
     """How far the commitments of an agreement (a matrix), a meeting, a series or a lead party have
     come (what is given narrows the set; nothing: every commitment): counts by status, overdue, due
     soon and escalated, progress weighted by each commitment's weight, the completion rate among the
@@ -30,8 +37,9 @@ def rollup(services: ServicesDep, _: ReaderDep, agreement: UUID | None = None, m
 
 
 @router.get("/statistics", response_model=Statistics)
-def statistics(services: ServicesDep, _: ReaderDep, as_of: AsOfQuery = None,
-               axis: AxisQuery = "recorded") -> JSONResponse:
+def statistics(
+    services: ServicesDep, _: ReaderDep, as_of: AsOfQuery = None, axis: AxisQuery = "recorded"
+) -> JSONResponse:
     """The figures of every commitment, and of each lead party and each meeting series (``null``:
     meetings of no series), the most commitments first."""
     return JSONResponse(services.figures.statistics(instant(as_of, "as_of"), check_axis(axis)))

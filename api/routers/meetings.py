@@ -46,11 +46,16 @@ router = APIRouter(prefix="/meetings", tags=["meetings"])
 
 
 @router.post("", status_code=201, response_model=MeetingView)
-def record_meeting(body: MeetingCreate, request: Request, services: ServicesDep, principal: WriterDep,
-                   key: IdempotencyKeyDep) -> JSONResponse:
+def record_meeting(
+    body: MeetingCreate, request: Request, services: ServicesDep, principal: WriterDep, key: IdempotencyKeyDep
+) -> JSONResponse:
     tracker = services.tracker
     return created(
-        request, services, principal, body, key,
+        request,
+        services,
+        principal,
+        body,
+        key,
         lambda chosen: tracker.meetings.record(principal.id, meeting_id=chosen, **body.inputs()),  # type: ignore[arg-type]
         lambda chosen: tracker.meetings.get(chosen, version=1),
     )
@@ -58,34 +63,73 @@ def record_meeting(body: MeetingCreate, request: Request, services: ServicesDep,
 
 @router.get("", response_model=MeetingPage)
 def list_meetings(
-    catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep,
-    status: ManyQuery = [], kind: ManyQuery = [],  # noqa: B006
-    series: str | None = None, party: UUID | None = None, starts_after: date | None = None,
-    starts_before: date | None = None, q: SearchQuery = None, as_of: AsOfQuery = None, axis: AxisQuery = "recorded",
-    cursor: CursorQuery = None, limit: LimitQuery = 50,
+    catalogue: CatalogueDep,
+    tracker: TrackerDep,
+    _: ReaderDep,
+    status: ManyQuery = [],  # noqa: B006 (FastAPI copies a query's default: never shared)
+    kind: ManyQuery = [],  # noqa: B006
+    series: str | None = None,
+    party: UUID | None = None,
+    starts_after: date | None = None,
+    starts_before: date | None = None,
+    q: SearchQuery = None,
+    as_of: AsOfQuery = None,
+    axis: AxisQuery = "recorded",
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
 ) -> JSONResponse:
     """Meetings in the order they were recorded; filter by status, kind, series, participant, dates or words
     (words of the title, series, venue and documents); ``as_of`` an instant, as they stood then."""
-    return page(lists.meetings(tracker.histories, catalogue, MeetingFilter.of(
-        many(status), many(kind), q, limit, as_of, axis, series=series, party=party, starts_after=starts_after,
-        starts_before=starts_before, cursor=cursor)))
+    return page(
+        lists.meetings(
+            tracker.histories,
+            catalogue,
+            MeetingFilter.of(
+                many(status),
+                many(kind),
+                q,
+                limit,
+                as_of,
+                axis,
+                series=series,
+                party=party,
+                starts_after=starts_after,
+                starts_before=starts_before,
+                cursor=cursor,
+            ),
+        )
+    )
 
 
 @router.get("/{meeting_id}", response_model=MeetingView)
-def get_meeting(meeting_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep, _: ReaderDep,
-                version: VersionQuery = None, as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> Response:
+def get_meeting(
+    meeting_id: UUID,
+    tracker: TrackerDep,
+    catalogue: CatalogueDep,
+    _: ReaderDep,
+    version: VersionQuery = None,
+    as_of: AsOfQuery = None,
+    axis: AxisQuery = "recorded",
+) -> Response:
     """The meeting now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
     if version is None and as_of is None:
-        return latest(catalogue, tracker.histories.integrity, "meeting", meeting_id,
-                      lambda: tracker.meetings.get(meeting_id))
+        return latest(
+            catalogue, tracker.histories.integrity, "meeting", meeting_id, lambda: tracker.meetings.get(meeting_id)
+        )
     return resource(tracker.meetings.get(meeting_id, version, instant(as_of, "as_of"), check_axis(axis)))
 
 
 @router.get("/{meeting_id}/history", response_model=History)
-def meeting_history(meeting_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
-                    limit: HistoryLimit = 100) -> JSONResponse:
-    return history(meeting_id, lambda after, n: tracker.histories.events(Meeting, meeting_id, after, n), cursor, limit,
-                   tracker.histories.integrity.of(str(meeting_id)))
+def meeting_history(
+    meeting_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None, limit: HistoryLimit = 100
+) -> JSONResponse:
+    return history(
+        meeting_id,
+        lambda after, n: tracker.histories.events(Meeting, meeting_id, after, n),
+        cursor,
+        limit,
+        tracker.histories.integrity.of(str(meeting_id)),
+    )
 
 
 @router.post("/{meeting_id}/held", response_model=MeetingView)
@@ -118,8 +162,14 @@ def add_document(
 
 
 @router.get("/{meeting_id}/timeline", response_model=Timeline)
-def meeting_timeline(meeting_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep, _: ReaderDep,
-                  cursor: CursorQuery = None, limit: HistoryLimit = 100) -> JSONResponse:
+def meeting_timeline(
+    meeting_id: UUID,
+    tracker: TrackerDep,
+    catalogue: CatalogueDep,
+    _: ReaderDep,
+    cursor: CursorQuery = None,
+    limit: HistoryLimit = 100,
+) -> JSONResponse:
     """Merged history, in the order recorded: the meeting's own events, and those of the agreements
     adopted and the commitments made at it."""
     tracker.histories.events(Meeting, meeting_id, 0, 1)  # 404 when it does not exist

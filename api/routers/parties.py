@@ -53,7 +53,11 @@ def register_party(
 ) -> JSONResponse:
     tracker = services.tracker
     return created(
-        request, services, principal, body, key,
+        request,
+        services,
+        principal,
+        body,
+        key,
         lambda _: tracker.parties.register(principal.id, body.names.input(), body.acronym, body.kind, body.parent_id),
         lambda chosen: tracker.parties.get(chosen, version=1),
     )
@@ -61,19 +65,38 @@ def register_party(
 
 @router.get("", response_model=PartyPage)
 def list_parties(
-    catalogue: CatalogueDep, tracker: TrackerDep, _: ReaderDep, kind: ManyQuery = [],  # noqa: B006
-    parent: UUID | None = None, q: SearchQuery = None, as_of: AsOfQuery = None, axis: AxisQuery = "recorded",
-    cursor: CursorQuery = None, limit: LimitQuery = 50,
+    catalogue: CatalogueDep,
+    tracker: TrackerDep,
+    _: ReaderDep,
+    kind: ManyQuery = [],  # noqa: B006
+    parent: UUID | None = None,
+    q: SearchQuery = None,
+    as_of: AsOfQuery = None,
+    axis: AxisQuery = "recorded",
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
 ) -> JSONResponse:
     """Parties in the order they were registered; filter by kind, parent, or words of their names;
     ``as_of`` an instant, as they stood then (on the effective axis a party is there from the start)."""
-    return page(lists.parties(tracker.histories, catalogue, PartyFilter.of(many(kind), q, limit, as_of, axis, parent=parent,
-                                                                 cursor=cursor)))
+    return page(
+        lists.parties(
+            tracker.histories,
+            catalogue,
+            PartyFilter.of(many(kind), q, limit, as_of, axis, parent=parent, cursor=cursor),
+        )
+    )
 
 
 @router.get("/{party_id}", response_model=PartyView)
-def get_party(party_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep, _: ReaderDep,
-              version: VersionQuery = None, as_of: AsOfQuery = None, axis: AxisQuery = "recorded") -> Response:
+def get_party(
+    party_id: UUID,
+    tracker: TrackerDep,
+    catalogue: CatalogueDep,
+    _: ReaderDep,
+    version: VersionQuery = None,
+    as_of: AsOfQuery = None,
+    axis: AxisQuery = "recorded",
+) -> Response:
     """The party now; or at a ``version``; or ``as_of`` an instant, as it stood then."""
     if version is None and as_of is None:
         return latest(catalogue, tracker.histories.integrity, "party", party_id, lambda: tracker.parties.get(party_id))
@@ -88,8 +111,9 @@ def party_ladder(party_id: UUID, tracker: TrackerDep, _: ReaderDep) -> LadderVie
 
 
 @router.put("/{party_id}/escalation-ladder", response_model=PartyView)
-def keep_party_ladder(party_id: UUID, body: LadderChange, tracker: TrackerDep, principal: WriterDep,
-                      version: IfMatchDep) -> JSONResponse:
+def keep_party_ladder(
+    party_id: UUID, body: LadderChange, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
+) -> JSONResponse:
     """The party's own ladder for the commitments it leads: steps of days overdue, each later than the
     one before, and who is told (``steps: null``: the deployment's ladder again). Only a key not
     limited to some parties may change it: a party does not choose who is told of its own delays."""
@@ -103,44 +127,68 @@ def _may_change_contacts(principal: Principal, party_id: UUID) -> None:
 
 
 @router.post("/{party_id}/contacts", response_model=PartyView)
-def keep_contact(party_id: UUID, body: ContactIn, tracker: TrackerDep, principal: AnyWriterDep,
-                 version: IfMatchDep) -> JSONResponse:
+def keep_contact(
+    party_id: UUID, body: ContactIn, tracker: TrackerDep, principal: AnyWriterDep, version: IfMatchDep
+) -> JSONResponse:
     """Add a contact (its name, address, the language of its digests, how often: ``daily``,
     ``weekly`` or ``none``), or change the one with this address. A key limited to some parties
     keeps the contacts of those parties."""
     _may_change_contacts(principal, party_id)
-    return resource(tracker.parties.keep_contact(party_id, principal.id, body.name, body.address, body.language,
-                                                 body.frequency, version))
+    return resource(
+        tracker.parties.keep_contact(
+            party_id, principal.id, body.name, body.address, body.language, body.frequency, version
+        )
+    )
 
 
 @router.delete("/{party_id}/contacts/{contact_id}", response_model=PartyView)
-def remove_contact(party_id: UUID, contact_id: UUID, tracker: TrackerDep, principal: AnyWriterDep,
-                   version: IfMatchDep, reason: Annotated[str | None, Query(max_length=2000)] = None) -> JSONResponse:
+def remove_contact(
+    party_id: UUID,
+    contact_id: UUID,
+    tracker: TrackerDep,
+    principal: AnyWriterDep,
+    version: IfMatchDep,
+    reason: Annotated[str | None, Query(max_length=2000)] = None,
+) -> JSONResponse:
     """The contact gets no more digests and is no longer listed (its history stays)."""
     _may_change_contacts(principal, party_id)
     return resource(tracker.parties.remove_contact(party_id, contact_id, principal.id, reason, version))
 
 
 @router.get("/{party_id}/digests", response_model=list[DigestSent])
-def party_digests(party_id: UUID, services: ServicesDep, _: ReaderDep,
-                  limit: Annotated[int, Query(ge=1, le=500)] = 100) -> JSONResponse:
+def party_digests(
+    party_id: UUID, services: ServicesDep, _: ReaderDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> JSONResponse:
     """The digests of the party's contacts, newest first: period, address, status (``sent``,
     ``empty``: nothing to tell, so not sent; ``failed``: tried again; ``sending``), attempts, Message-ID."""
     services.tracker.parties.get(party_id)  # 404 when it does not exist
-    return JSONResponse([{key: plain(value) for key, value in row.items()}
-                         for row in services.mailer.sent(str(party_id), limit)])
+    return JSONResponse(
+        [{key: plain(value) for key, value in row.items()} for row in services.mailer.sent(str(party_id), limit)]
+    )
 
 
 @router.get("/{party_id}/history", response_model=History)
-def party_history(party_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
-                  limit: HistoryLimit = 100) -> JSONResponse:
-    return history(party_id, lambda after, n: tracker.histories.events(Party, party_id, after, n), cursor, limit,
-                   tracker.histories.integrity.of(str(party_id)))
+def party_history(
+    party_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None, limit: HistoryLimit = 100
+) -> JSONResponse:
+    return history(
+        party_id,
+        lambda after, n: tracker.histories.events(Party, party_id, after, n),
+        cursor,
+        limit,
+        tracker.histories.integrity.of(str(party_id)),
+    )
 
 
 @router.get("/{party_id}/timeline", response_model=Timeline)
-def party_timeline(party_id: UUID, tracker: TrackerDep, catalogue: CatalogueDep, _: ReaderDep,
-                  cursor: CursorQuery = None, limit: HistoryLimit = 100) -> JSONResponse:
+def party_timeline(
+    party_id: UUID,
+    tracker: TrackerDep,
+    catalogue: CatalogueDep,
+    _: ReaderDep,
+    cursor: CursorQuery = None,
+    limit: HistoryLimit = 100,
+) -> JSONResponse:
     """Merged history, in the order recorded: the party's own events, and those of the meetings it
     took part in, the agreements it adopted and the commitments it leads or supports."""
     tracker.histories.events(Party, party_id, 0, 1)  # 404 when it does not exist

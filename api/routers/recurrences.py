@@ -31,49 +31,60 @@ def _rule_parties(tracker: Tracker, recurrence_id: UUID) -> list[str]:
 
 
 @router.post("", status_code=201, response_model=RecurrenceView)
-def state_recurrence(body: RecurrenceCreate, request: Request, services: ServicesDep, principal: AnyWriterDep,
-                     key: IdempotencyKeyDep) -> JSONResponse:
+def state_recurrence(
+    body: RecurrenceCreate, request: Request, services: ServicesDep, principal: AnyWriterDep, key: IdempotencyKeyDep
+) -> JSONResponse:
     """State the rule: one commitment is generated per occurrence (those already past too: they are
     overdue until reported on), each pointing back to the rule in ``provenance.recurrence_id``."""
     tracker = services.tracker
     _may_change(principal.party_scope, [str(body.lead_party_id), *(str(p) for p in body.supporting_party_ids)])
     return created(
-        request, services, principal, body, key,
-        lambda chosen: tracker.recurrences.state(
-            principal.id, recurrence_id=chosen, **body.inputs()),  # type: ignore[arg-type]
+        request,
+        services,
+        principal,
+        body,
+        key,
+        lambda chosen: tracker.recurrences.state(principal.id, recurrence_id=chosen, **body.inputs()),  # type: ignore[arg-type]
         lambda chosen: tracker.recurrences.get(chosen, version=1),
     )
 
 
 @router.get("/{recurrence_id}", response_model=RecurrenceView)
-def get_recurrence(recurrence_id: UUID, tracker: TrackerDep, _: ReaderDep,
-                   version: VersionQuery = None) -> JSONResponse:
+def get_recurrence(
+    recurrence_id: UUID, tracker: TrackerDep, _: ReaderDep, version: VersionQuery = None
+) -> JSONResponse:
     """The rule (now, or at a ``version``) and its occurrences as they stand now, in the order of their dues."""
     return resource(tracker.recurrences.get(recurrence_id, version))
 
 
 @router.get("/{recurrence_id}/history", response_model=History)
-def recurrence_history(recurrence_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
-                       limit: HistoryLimit = 100) -> JSONResponse:
+def recurrence_history(
+    recurrence_id: UUID, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None, limit: HistoryLimit = 100
+) -> JSONResponse:
     """The rule's events, oldest first: stated, each change of its schedule (with its reason and the
     occurrences it moved, withdrew and added), ended."""
     return history(recurrence_id, lambda after, n: tracker.recurrences.history(recurrence_id, after, n), cursor, limit)
 
 
 @router.put("/{recurrence_id}/schedule", response_model=RecurrenceView)
-def reschedule(recurrence_id: UUID, body: ScheduleChange, tracker: TrackerDep, principal: AnyWriterDep,
-               version: IfMatchDep) -> JSONResponse:
+def reschedule(
+    recurrence_id: UUID, body: ScheduleChange, tracker: TrackerDep, principal: AnyWriterDep, version: IfMatchDep
+) -> JSONResponse:
     """A new schedule, with a reason (what is not given stays). Only the occurrences due in the future
     with nothing reported on them change: they move to the new days, or are cancelled if the new
     schedule has none for them; new ones are generated for the days left. The others stay as they are."""
     _may_change(principal.party_scope, _rule_parties(tracker, recurrence_id))
-    return resource(tracker.recurrences.reschedule(recurrence_id, principal.id, body.reason, body.every_months,
-                                                   body.every, body.first_due, body.until, version))
+    return resource(
+        tracker.recurrences.reschedule(
+            recurrence_id, principal.id, body.reason, body.every_months, body.every, body.first_due, body.until, version
+        )
+    )
 
 
 @router.post("/{recurrence_id}/end", response_model=RecurrenceView)
-def end_recurrence(recurrence_id: UUID, body: Reasoned, tracker: TrackerDep, principal: AnyWriterDep,
-                   version: IfMatchDep) -> JSONResponse:
+def end_recurrence(
+    recurrence_id: UUID, body: Reasoned, tracker: TrackerDep, principal: AnyWriterDep, version: IfMatchDep
+) -> JSONResponse:
     """Nothing more is generated, with a reason: the occurrences due in the future with nothing reported
     on them are cancelled; the others stay as they are."""
     _may_change(principal.party_scope, _rule_parties(tracker, recurrence_id))

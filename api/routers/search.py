@@ -13,7 +13,8 @@ router = APIRouter(prefix="/search", tags=["search"])
 
 @router.get("", response_model=Hits)
 def search(
-    catalogue: CatalogueDep, _: ReaderDep,
+    catalogue: CatalogueDep,
+    _: ReaderDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="words, in any language")],
     limit: LimitQuery = 20,
 ) -> JSONResponse:

@@ -19,20 +19,23 @@ def get_series(slug: str, tracker: TrackerDep, _: ReaderDep) -> JSONResponse:
 
 
 @router.get("/{slug}/history", response_model=History)
-def series_history(slug: str, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
-                   limit: HistoryLimit = 100) -> JSONResponse:
+def series_history(
+    slug: str, tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None, limit: HistoryLimit = 100
+) -> JSONResponse:
     """The series' events, oldest first: its rhythm stated and stopped, sessions held, follow-ups awaited."""
     series = tracker.series.get(slug)
     return history(series.id, lambda after, n: tracker.series.history(slug, after, n), cursor, limit)
 
 
 @router.put("/{slug}/rhythm", response_model=SeriesView)
-def state_rhythm(slug: str, body: RhythmIn, tracker: TrackerDep, principal: WriterDep,
-                 version: IfMatchDep) -> JSONResponse:
+def state_rhythm(
+    slug: str, body: RhythmIn, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
+) -> JSONResponse:
     """The series meets every so many months: when one of its sessions is held and no follow-up awaits
     the next, a follow-up session is generated, due by the end of the window and led by the organiser."""
-    return resource(tracker.series.state_rhythm(slug, principal.id, body.organiser_party_id, body.every_months,
-                                                body.every, version))
+    return resource(
+        tracker.series.state_rhythm(slug, principal.id, body.organiser_party_id, body.every_months, body.every, version)
+    )
 
 
 @router.delete("/{slug}/rhythm", response_model=SeriesView)

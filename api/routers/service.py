@@ -21,9 +21,10 @@ def ready(services: ServicesDep) -> JSONResponse:
     scanner's and the dispatcher's last ticks in any process, the audit chain). 503 when any is down."""
     parts = services.readiness.parts()
     up = all(parts.values())
-    return JSONResponse({"status": "up" if up else "down",
-                         "parts": {name: "up" if ok else "down" for name, ok in parts.items()}},
-                        status_code=200 if up else 503)
+    return JSONResponse(
+        {"status": "up" if up else "down", "parts": {name: "up" if ok else "down" for name, ok in parts.items()}},
+        status_code=200 if up else 503,
+    )
 
 
 @router.get("/me", response_model=Caller)
@@ -31,5 +32,9 @@ async def me(principal: ReaderDep) -> dict[str, object]:
     """The key the request was sent with: its id, name, role and parties. Answered from what the
     process remembers of its keys, without asking the database (a revoked key is refused within a
     second on every process); the benchmarks' trivial authenticated request."""
-    return {"id": principal.id, "name": principal.name, "role": principal.role.value,
-            "party_scope": None if principal.party_scope is None else sorted(principal.party_scope)}
+    return {
+        "id": principal.id,
+        "name": principal.name,
+        "role": principal.role.value,
+        "party_scope": None if principal.party_scope is None else sorted(principal.party_scope),
+    }

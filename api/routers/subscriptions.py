@@ -37,8 +37,9 @@ Kind = Literal[KINDS]  # type: ignore[valid-type]
 class SubscriptionCreate(Schema):
     url: str = Field(description="https:// address that receives the webhooks")
     kinds: list[Kind] = Field(min_length=1, max_length=6, description="what to hear of")
-    party_ids: list[UUID] = Field(default_factory=list, max_length=500,
-                                  description="only commitments these parties lead or support (none: all)")
+    party_ids: list[UUID] = Field(
+        default_factory=list, max_length=500, description="only commitments these parties lead or support (none: all)"
+    )
     description: str | None = Field(default=None, max_length=500)
 
 
@@ -54,8 +55,9 @@ class Subscriptions(BaseModel):
 
 
 class SecretRotation(Schema):
-    overlap_seconds: Count | None = Field(default=None, ge=0, le=30 * 24 * 3600,
-                                        description="how long the old secret keeps signing too")
+    overlap_seconds: Count | None = Field(
+        default=None, ge=0, le=30 * 24 * 3600, description="how long the old secret keeps signing too"
+    )
 
 
 def _parties(services: ServicesDep, ids: list[UUID] | None) -> list[str] | None:
@@ -63,15 +65,25 @@ def _parties(services: ServicesDep, ids: list[UUID] | None) -> list[str] | None:
 
 
 @router.post("/subscriptions", status_code=201, response_model=CreatedSubscription)
-def create_subscription(body: SubscriptionCreate, request: Request, services: ServicesDep,
-                        principal: AdminDep, key: IdempotencyKeyDep) -> JSONResponse:
+def create_subscription(
+    body: SubscriptionCreate, request: Request, services: ServicesDep, principal: AdminDep, key: IdempotencyKeyDep
+) -> JSONResponse:
     """The answer holds the signing secret (``whsec_…``): it is shown only this once (and to a retry
     with the same ``Idempotency-Key``)."""
     store = services.subscriptions
     return created(
-        request, services, principal, body, key,
-        lambda chosen: store.create(body.url, body.kinds, _parties(services, body.party_ids) or [], body.description,
-                                    None if chosen is None else f"sub_{chosen.hex[:16]}"),
+        request,
+        services,
+        principal,
+        body,
+        key,
+        lambda chosen: store.create(
+            body.url,
+            body.kinds,
+            _parties(services, body.party_ids) or [],
+            body.description,
+            None if chosen is None else f"sub_{chosen.hex[:16]}",
+        ),
         lambda chosen: store.with_secret(f"sub_{chosen.hex[:16]}"),
     )
 
@@ -87,11 +99,13 @@ def get_subscription(subscription_id: str, services: ServicesDep, _: ReaderDep) 
 
 
 @router.patch("/subscriptions/{subscription_id}", response_model=Subscription)
-def update_subscription(subscription_id: str, body: SubscriptionUpdate, services: ServicesDep,
-                        _: AdminDep, version: IfMatchDep) -> JSONResponse:
+def update_subscription(
+    subscription_id: str, body: SubscriptionUpdate, services: ServicesDep, _: AdminDep, version: IfMatchDep
+) -> JSONResponse:
     """Change what is given; with ``If-Match``, only if nobody changed it since (else 412)."""
-    changed = services.subscriptions.update(subscription_id, body.url, body.kinds, _parties(services, body.party_ids),
-                                            body.description, version)
+    changed = services.subscriptions.update(
+        subscription_id, body.url, body.kinds, _parties(services, body.party_ids), body.description, version
+    )
     return resource(changed)
 
 
@@ -114,8 +128,9 @@ def delete_subscription(subscription_id: str, services: ServicesDep, _: AdminDep
 
 
 @router.post("/subscriptions/{subscription_id}/rotate-secret", response_model=CreatedSubscription)
-def rotate_secret(subscription_id: str, services: ServicesDep, _: AdminDep,
-                  body: SecretRotation | None = None) -> JSONResponse:
+def rotate_secret(
+    subscription_id: str, services: ServicesDep, _: AdminDep, body: SecretRotation | None = None
+) -> JSONResponse:
     """A new secret, shown once; the old one keeps signing beside it for the overlap."""
     seconds = body.overlap_seconds if body and body.overlap_seconds is not None else None
     overlap = timedelta(seconds=services.settings.webhook_secret_overlap if seconds is None else seconds)
@@ -125,22 +140,30 @@ def rotate_secret(subscription_id: str, services: ServicesDep, _: AdminDep,
 
 # -- the delivery log ---------------------------------------------------------------------------
 
+
 def _page(items: list[dict[str, object]], next_cursor: str | None) -> JSONResponse:
     return JSONResponse({"items": items, "next_cursor": next_cursor})
 
 
 @router.get("/subscriptions/{subscription_id}/deliveries", response_model=DeliveryPage)
-def subscription_deliveries(subscription_id: str, services: ServicesDep, _: ReaderDep,
-                            status: Annotated[DeliveryStatusName | None, Query()] = None,
-                            cursor: CursorQuery = None, limit: LimitQuery = 50) -> JSONResponse:
+def subscription_deliveries(
+    subscription_id: str,
+    services: ServicesDep,
+    _: ReaderDep,
+    status: Annotated[DeliveryStatusName | None, Query()] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> JSONResponse:
     services.subscriptions.get(subscription_id)
-    return _page(*services.delivery_log.find(subscription_id=subscription_id, status=status, cursor=cursor,
-                                             limit=limit))
+    return _page(
+        *services.delivery_log.find(subscription_id=subscription_id, status=status, cursor=cursor, limit=limit)
+    )
 
 
 @router.get("/commitments/{commitment_id}/deliveries", response_model=DeliveryPage)
-def commitment_deliveries(commitment_id: UUID, services: ServicesDep, _: ReaderDep,
-                          cursor: CursorQuery = None, limit: LimitQuery = 50) -> JSONResponse:
+def commitment_deliveries(
+    commitment_id: UUID, services: ServicesDep, _: ReaderDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> JSONResponse:
     services.tracker.commitments.get(commitment_id)
     return _page(*services.delivery_log.find(commitment_id=str(commitment_id), cursor=cursor, limit=limit))
 
@@ -158,10 +181,14 @@ def resend_delivery(delivery_id: str, services: ServicesDep, _: AdminDep) -> JSO
 
 
 @router.post("/deliveries/recover", response_model=Resent)
-def recover_deliveries(services: ServicesDep, _: AdminDep,
-                       since: Annotated[str, Query(max_length=40, json_schema_extra={"pattern": INSTANT_FORM},
-                                                   description="instant or date (UTC)")],
-                       subscription_id: str | None = None) -> JSONResponse:
+def recover_deliveries(
+    services: ServicesDep,
+    _: AdminDep,
+    since: Annotated[
+        str, Query(max_length=40, json_schema_extra={"pattern": INSTANT_FORM}, description="instant or date (UTC)")
+    ],
+    subscription_id: str | None = None,
+) -> JSONResponse:
     """Send again every delivery that failed since then."""
     at = instant(since, "since") or datetime.min.replace(tzinfo=UTC)  # since is required: never None
     return JSONResponse({"resent": services.delivery_log.recover(at, subscription_id)})

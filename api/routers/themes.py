@@ -25,13 +25,17 @@ def list_themes(tracker: TrackerDep, _: ReaderDep) -> JSONResponse:
 def define_theme(body: ThemeIn, request: Request, tracker: TrackerDep, principal: WriterDep) -> JSONResponse:
     """A new theme: its code (``sdg-2``, ``food-security``) and its names. Only a key not limited to
     some parties keeps the list."""
-    return plain_json(tracker.themes.define(principal.id, body.code, body.names.input()), 201,
-                      location=f"{request.scope.get('root_path', '')}/themes/{body.code}")
+    return plain_json(
+        tracker.themes.define(principal.id, body.code, body.names.input()),
+        201,
+        location=f"{request.scope.get('root_path', '')}/themes/{body.code}",
+    )
 
 
 @router.get("/history", response_model=History)
-def themes_history(tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None,
-                   limit: HistoryLimit = 100) -> JSONResponse:
+def themes_history(
+    tracker: TrackerDep, _: ReaderDep, cursor: CursorQuery = None, limit: HistoryLimit = 100
+) -> JSONResponse:
     """Every change to the list, oldest first."""
     return history(THEMES_ID, lambda after, n: tracker.themes.history(after, n), cursor, limit)
 

@@ -40,8 +40,23 @@ from api.web.visitors import ForgedForm, SignInNeeded, visitor
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("commitments.web")
-PAGES = (signing, overview, commitments, recurrences, meetings, parties, agreements, imports, drafting, recording,
-         reports, calendar, audit, admin, unsubscribing)
+PAGES = (
+    signing,
+    overview,
+    commitments,
+    recurrences,
+    meetings,
+    parties,
+    agreements,
+    imports,
+    drafting,
+    recording,
+    reports,
+    calendar,
+    audit,
+    admin,
+    unsubscribing,
+)
 
 
 def _sign_in_first(request: Request, error: Exception) -> Response:
@@ -63,8 +78,12 @@ def _database_error(request: Request, error: Exception) -> Response:
     if problems.connection_lost(error):
         log.warning("database connection lost on %s %s: %s", request.method, request.url.path, error)
         request.state.services.connections_lost()
-        return _page_for(request, 503, problems.CONNECTION_LOST[2],
-                         N_("the connection to the database was lost and is being replaced: try again in a moment"))
+        return _page_for(
+            request,
+            503,
+            problems.CONNECTION_LOST[2],
+            N_("the connection to the database was lost and is being replaced: try again in a moment"),
+        )
     return _unexpected(request, error)
 
 

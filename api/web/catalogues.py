@@ -19,15 +19,28 @@ ROOT = WEB.parent.parent
 SOURCES = ("domain", "application", "infrastructure", "api")
 # Calls whose first string is a message id (NotFound's template is its third argument).
 KEYWORDS: dict[str, tuple[int, ...] | None] = {
-    "_": None, "N_": None, "ngettext": (1, 2), "InvalidValue": None, "DomainError": None, "Refusal": None,
-    "ApplicationError": None, "AlreadyExists": None, "NotFound": (3,), "Forbidden": None, "Unauthenticated": None,
-    "UnknownParameter": None, "NotAcceptable": None, "IdempotencyKeyReused": None, "UnsafeUrl": None,
+    "_": None,
+    "N_": None,
+    "ngettext": (1, 2),
+    "InvalidValue": None,
+    "DomainError": None,
+    "Refusal": None,
+    "ApplicationError": None,
+    "AlreadyExists": None,
+    "NotFound": (3,),
+    "Forbidden": None,
+    "Unauthenticated": None,
+    "UnknownParameter": None,
+    "NotAcceptable": None,
+    "IdempotencyKeyReused": None,
+    "UnsafeUrl": None,
     "TooLarge": None,
     "__init__": None,  # an error class's own words: super().__init__("…")
 }
 METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2"), ("**.py", "python")]
-OPTIONS = {pattern: {"trim_blocks": "True", "lstrip_blocks": "True"} for pattern, kind in METHOD_MAP
-           if kind == "jinja2"}
+OPTIONS = {
+    pattern: {"trim_blocks": "True", "lstrip_blocks": "True"} for pattern, kind in METHOD_MAP if kind == "jinja2"
+}
 
 
 def _keyword_arguments() -> list[str]:
@@ -39,10 +52,34 @@ def _keyword_arguments() -> list[str]:
 
 def main() -> int:
     pybabel = [sys.executable, "-m", "babel.messages.frontend"]
-    extract = [*pybabel, "--quiet", "extract", "-F", str(WEB / "babel.cfg"), *_keyword_arguments(), "--no-location",
-               "--sort-output", "-w", "120", "-o", str(WEB / "locales" / "messages.pot"), *SOURCES]
-    update = [*pybabel, "--quiet", "update", "-i", str(WEB / "locales" / "messages.pot"), "-d", str(WEB / "locales"),
-              "--no-fuzzy-matching", "--ignore-obsolete", "-w", "120"]
+    extract = [
+        *pybabel,
+        "--quiet",
+        "extract",
+        "-F",
+        str(WEB / "babel.cfg"),
+        *_keyword_arguments(),
+        "--no-location",
+        "--sort-output",
+        "-w",
+        "120",
+        "-o",
+        str(WEB / "locales" / "messages.pot"),
+        *SOURCES,
+    ]
+    update = [
+        *pybabel,
+        "--quiet",
+        "update",
+        "-i",
+        str(WEB / "locales" / "messages.pot"),
+        "-d",
+        str(WEB / "locales"),
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+        "-w",
+        "120",
+    ]
     for command in (extract, update):
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         for line in done.stderr.splitlines():  # an f-string given as a field's name is not a message: no warning

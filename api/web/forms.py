@@ -88,17 +88,27 @@ def due(form: Mapping[str, Any], prefix: str) -> dict[str, Any] | None:
 # What the request schemas' checks refuse (pydantic's error types), in words a page says in the reader's
 # language; a type not here keeps pydantic's own English words.
 SHAPES = {
-    "missing": N_("a value is required"), "string_too_long": N_("at most {max_length} characters"),
-    "string_too_short": N_("at least {min_length} characters"), "too_long": N_("at most {max_length} items"),
-    "too_short": N_("at least {min_length} items"), "int_parsing": N_("write a whole number"),
-    "int_type": N_("write a whole number"), "int_from_float": N_("write a whole number"),
-    "uuid_parsing": N_("this is not the id of a record"), "uuid_type": N_("this is not the id of a record"),
+    "missing": N_("a value is required"),
+    "string_too_long": N_("at most {max_length} characters"),
+    "string_too_short": N_("at least {min_length} characters"),
+    "too_long": N_("at most {max_length} items"),
+    "too_short": N_("at least {min_length} items"),
+    "int_parsing": N_("write a whole number"),
+    "int_type": N_("write a whole number"),
+    "int_from_float": N_("write a whole number"),
+    "uuid_parsing": N_("this is not the id of a record"),
+    "uuid_type": N_("this is not the id of a record"),
     "date_parsing": N_("write a date like 2024-07-01"),
     "date_from_datetime_parsing": N_("write a date like 2024-07-01"),
-    "date_type": N_("write a date like 2024-07-01"), "greater_than_equal": N_("at least {ge}"),
-    "less_than_equal": N_("at most {le}"), "greater_than": N_("more than {gt}"), "less_than": N_("less than {lt}"),
-    "literal_error": N_("choose one of {expected}"), "enum": N_("choose one of {expected}"),
-    "bool_parsing": N_("choose yes or no"), "string_pattern_mismatch": N_("this is not written as it should be"),
+    "date_type": N_("write a date like 2024-07-01"),
+    "greater_than_equal": N_("at least {ge}"),
+    "less_than_equal": N_("at most {le}"),
+    "greater_than": N_("more than {gt}"),
+    "less_than": N_("less than {lt}"),
+    "literal_error": N_("choose one of {expected}"),
+    "enum": N_("choose one of {expected}"),
+    "bool_parsing": N_("choose yes or no"),
+    "string_pattern_mismatch": N_("this is not written as it should be"),
 }
 
 

@@ -148,8 +148,10 @@ class Formats:
         if value is None or value == "":
             return ""
         tz = _zone(zone)
-        return self._written(format_datetime(_moment(value).astimezone(tz), format="medium", tzinfo=tz,
-                                             locale=self.locale) + ("" if zone else " UTC"))
+        return self._written(
+            format_datetime(_moment(value).astimezone(tz), format="medium", tzinfo=tz, locale=self.locale)
+            + ("" if zone else " UTC")
+        )
 
     def due_day(self, due_at: datetime | str | None, zone: str | None) -> str:
         """The last day a due allows, in its time zone: a due passes at the first instant after it."""

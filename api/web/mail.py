@@ -55,22 +55,31 @@ class DigestWriter:
         self.sender = sender  # the From: address, as "Name <address>" or an address
         self.base_url = base_url.rstrip("/")
 
-    def __call__(self, content: DigestContent, contact: Contact, period: str, unsubscribe_url: str,
-                 now: datetime) -> EmailMessage:
+    def __call__(
+        self, content: DigestContent, contact: Contact, period: str, unsubscribe_url: str, now: datetime
+    ) -> EmailMessage:
         language = interface_language(contact.language)
         gettext = i18n.translations(language)
         total = sum(section.total for section in content.sections)
         party = content.party
         values = {
-            "lang": language, "dir": i18n.direction(language), "f": i18n.Formats(language),
-            "t": lambda text: i18n.shown(text, language), "label": labeller(gettext.gettext),
-            "content": content, "contact": contact, "party": party, "total": total, "period": period,
-            "base": self.base_url, "unsubscribe_url": unsubscribe_url,
+            "lang": language,
+            "dir": i18n.direction(language),
+            "f": i18n.Formats(language),
+            "t": lambda text: i18n.shown(text, language),
+            "label": labeller(gettext.gettext),
+            "content": content,
+            "contact": contact,
+            "party": party,
+            "total": total,
+            "period": period,
+            "base": self.base_url,
+            "unsubscribe_url": unsubscribe_url,
         }
         message = EmailMessage()
         message["Subject"] = gettext.ngettext(
-            "%(party)s: %(num)s commitment needs attention", "%(party)s: %(num)s commitments need attention",
-            total) % {"party": party.label, "num": i18n.Formats(language).number(total)}
+            "%(party)s: %(num)s commitment needs attention", "%(party)s: %(num)s commitments need attention", total
+        ) % {"party": party.label, "num": i18n.Formats(language).number(total)}
         message["From"] = self.sender
         mailbox, _, domain = sendable_address(contact.address).rpartition("@")  # (an addr_spec is parsed as ASCII)
         message["To"] = Address(display_name=display_name(contact.name), username=mailbox, domain=domain)

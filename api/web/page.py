@@ -23,7 +23,7 @@ from domain.lifecycle import Status
 SECURITY_HEADERS = {
     # Pages load only their own styles, script and images; no page may be framed.
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-                               "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
@@ -44,8 +44,12 @@ class PartyNames:
             try:
                 view = self.tracker.parties.get(key)
                 name = i18n.shown(view.names, self.language)
-                self.known[key] = {"id": key, "acronym": view.acronym, "name": name,
-                                   "label": view.acronym or (name.text if name else view.label)}
+                self.known[key] = {
+                    "id": key,
+                    "acronym": view.acronym,
+                    "name": name,
+                    "label": view.acronym or (name.text if name else view.label),
+                }
             except (NotFound, ValueError):
                 self.known[key] = None
         return self.known[key]
@@ -61,10 +65,12 @@ class RecordNames:
 
     def __call__(self, kind: str, record_id: str) -> dict[str, Any] | None:
         if record_id not in self.known:
-            read = {"Commitment": lambda: self.tracker.commitments.get(record_id).text,
-                    "Meeting": lambda: self.tracker.meetings.get(record_id).title,
-                    "Agreement": lambda: self.tracker.agreements.get(record_id).title,
-                    "Party": lambda: self.tracker.parties.get(record_id).names}.get(kind)
+            read = {
+                "Commitment": lambda: self.tracker.commitments.get(record_id).text,
+                "Meeting": lambda: self.tracker.meetings.get(record_id).title,
+                "Agreement": lambda: self.tracker.agreements.get(record_id).title,
+                "Party": lambda: self.tracker.parties.get(record_id).names,
+            }.get(kind)
             try:
                 self.known[record_id] = read() if read else None
             except (NotFound, ValueError):
@@ -139,9 +145,16 @@ def attempt(work: Callable[[], Response], refused: Callable[[int, dict[str, Any]
         status, _, title = problems.classify(error) or (422, "invalid-value", "A value is not valid")
         if status in (401, 403):
             raise
-        return refused(status, {"title": title, "detail": getattr(error, "detail", str(error)),
-                                "template": getattr(error, "template", None), "values": getattr(error, "values", {}),
-                                "field": getattr(error, "field", None)})
+        return refused(
+            status,
+            {
+                "title": title,
+                "detail": getattr(error, "detail", str(error)),
+                "template": getattr(error, "template", None),
+                "values": getattr(error, "values", {}),
+                "field": getattr(error, "field", None),
+            },
+        )
 
 
 def error_page(request: Request, visitor: Visitor, status: int, title: str, detail: Any) -> HTMLResponse:

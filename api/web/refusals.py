@@ -17,8 +17,15 @@ from api.web import i18n
 from api.web.labels import labeller
 
 # Values that are themselves words of the interface: the labels group that says them.
-VALUE_LABELS = {"status": "status", "meeting_status": "meeting_status", "action": "verb", "kind": "record_kind",
-                "role": "role_of_key", "precision": "precision", "column": "import_field"}
+VALUE_LABELS = {
+    "status": "status",
+    "meeting_status": "meeting_status",
+    "action": "verb",
+    "kind": "record_kind",
+    "role": "role_of_key",
+    "precision": "precision",
+    "column": "import_field",
+}
 _PLACEHOLDER = re.compile(r"\{(\w+)(![rs])?(?::[^}]*)?\}")
 
 
@@ -34,8 +41,10 @@ class Refusals:
         as they were written into the words, their quotes and formats already applied)."""
         if not values:  # words with nothing to fill in (braces in them are not placeholders)
             return self.translate(template)
-        shown = {name: self.label(VALUE_LABELS[name], value) if name in VALUE_LABELS and isinstance(value, str)
-                 else value for name, value in values.items()}
+        shown = {
+            name: self.label(VALUE_LABELS[name], value) if name in VALUE_LABELS and isinstance(value, str) else value
+            for name, value in values.items()
+        }
         words, english = self.translate(template), template
         if written:
             words, english = (_PLACEHOLDER.sub(lambda m: "{" + m.group(1) + "}", w) for w in (words, english))
@@ -71,7 +80,7 @@ def _forms() -> tuple[tuple[str, re.Pattern[str]], ...]:
     for template in sorted(i18n.message_ids(), key=lambda t: len(_PLACEHOLDER.sub("", t)), reverse=True):
         pattern, seen, position = "", set(), 0
         for placeholder in _PLACEHOLDER.finditer(template):
-            pattern += re.escape(template[position:placeholder.start()])
+            pattern += re.escape(template[position : placeholder.start()])
             name = placeholder.group(1)
             pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
             seen.add(name)

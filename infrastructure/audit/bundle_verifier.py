@@ -36,7 +36,7 @@ def _plain(value: dict) -> object:
     if kind == "uuid_hex":
         return f"{data[:8]}-{data[8:12]}-{data[12:16]}-{data[16:20]}-{data[20:]}"
     if kind == "datetime_iso" and isinstance(data, str) and data.endswith("+00:00"):
-        return data[:-len("+00:00")] + "Z"
+        return data[: -len("+00:00")] + "Z"
     return data
 
 
@@ -67,7 +67,8 @@ def signature_note(head: dict) -> str:
     message = f"commitments-audit-head:{head['position']}:{head['link']}".encode("ascii")
     try:
         Ed25519PublicKey.from_public_bytes(base64.b64decode(head["public_key"])).verify(
-            base64.b64decode(head["signature"]), message)
+            base64.b64decode(head["signature"]), message
+        )
     except Exception:
         return "SIGNATURE INVALID"
     return "signature valid"
@@ -88,15 +89,23 @@ def main(argv: list[str] | None = None) -> int:
     previous, position, saved_matched = GENESIS, 0, saved is None or saved["position"] == 0
     for number, line in enumerate(lines, 1):
         event = json.loads(line)
-        previous = link(previous, event["position"], event["originator_id"], event["originator_version"],
-                        event["topic"], event["state"])
+        previous = link(
+            previous,
+            event["position"],
+            event["originator_id"],
+            event["originator_version"],
+            event["topic"],
+            event["state"],
+        )
         position = event["position"]
         if event.get("link") != previous:
             print(f"NOT INTACT: the event at position {position} (line {number}), or one before it, was changed")
             return 1
         if event.get("event") != decoded(event["topic"], base64.b64decode(event["state"])):
-            print(f"NOT INTACT: the decoded copy of the event at position {position} (line {number}) "
-                  "is not what its stored state says")
+            print(
+                f"NOT INTACT: the decoded copy of the event at position {position} (line {number}) "
+                "is not what its stored state says"
+            )
             return 1
         if saved is not None and position == saved["position"]:
             if previous != saved["link"]:
@@ -104,14 +113,18 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             saved_matched = True
     if (position, previous) != (head["position"], head["link"]):
-        print(f"NOT INTACT: the events end at position {position} with link {previous}, "
-              f"but the head is position {head['position']} with link {head['link']}")
+        print(
+            f"NOT INTACT: the events end at position {position} with link {previous}, "
+            f"but the head is position {head['position']} with link {head['link']}"
+        )
         return 1
     if not saved_matched:
         print(f"NOT INTACT: your saved head's position {saved['position']} is not in the history")
         return 1
-    print(f"INTACT: {len(lines)} events, chain ends at position {position}, link {previous}; "
-          f"{signature_note(head)}" + ("; your saved head matches" if saved else ""))
+    print(
+        f"INTACT: {len(lines)} events, chain ends at position {position}, link {previous}; "
+        f"{signature_note(head)}" + ("; your saved head matches" if saved else "")
+    )
     return 0
 
 

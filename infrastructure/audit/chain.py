@@ -51,8 +51,9 @@ class AuditChain(LogFollower):
 
     name, batch_size = "audit_chain", BATCH
 
-    def __init__(self, engine: Engine, recorder: ApplicationRecorder, signer: HeadSigner,
-                 clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, engine: Engine, recorder: ApplicationRecorder, signer: HeadSigner, clock: Callable[[], datetime]
+    ) -> None:
         super().__init__(engine, recorder)
         self.signer = signer
         self.clock = clock
@@ -71,7 +72,12 @@ class AuditChain(LogFollower):
         with self.engine.connect() as connection:
             row = connection.execute(select(audit_chain).order_by(audit_chain.c.position.desc()).limit(1)).first()
         position, link = (row.position, row.link) if row else (0, GENESIS)
-        return {"position": position, "link": link, "signed_at": plain(self.clock()), **self.signer.sign(position, link)}
+        return {
+            "position": position,
+            "link": link,
+            "signed_at": plain(self.clock()),
+            **self.signer.sign(position, link),
+        }
 
     def events(self, up_to: int | None = None, start: int = 1) -> Iterator[tuple[Any, str | None]]:
         """Every stored event in log order (from position ``start``), with the link stored for it
@@ -81,8 +87,13 @@ class AuditChain(LogFollower):
             if not batch:
                 return
             with self.engine.connect() as connection:
-                links = dict(connection.execute(select(audit_chain.c.position, audit_chain.c.link).where(
-                    audit_chain.c.position.between(batch[0].id, batch[-1].id))).all())
+                links = dict(
+                    connection.execute(
+                        select(audit_chain.c.position, audit_chain.c.link).where(
+                            audit_chain.c.position.between(batch[0].id, batch[-1].id)
+                        )
+                    ).all()
+                )
             for notification in batch:
                 yield notification, links.get(notification.id)
             start = batch[-1].id + 1
@@ -95,18 +106,32 @@ class AuditChain(LogFollower):
         limit = chained_to if up_to is None else min(up_to, chained_to)
         (position, previous), checked = after, 0
         for notification, stored in self.events(limit, position + 1):
-            previous = chain_link(previous, notification.id, str(notification.originator_id),
-                                  notification.originator_version, notification.topic, _stored(notification.state))
+            previous = chain_link(
+                previous,
+                notification.id,
+                str(notification.originator_id),
+                notification.originator_version,
+                notification.topic,
+                _stored(notification.state),
+            )
             checked, position = checked + 1, notification.id
             if stored is None:
-                return Verification(checked, position, previous, position, "an event was inserted that the chain never saw")
+                return Verification(
+                    checked, position, previous, position, "an event was inserted that the chain never saw"
+                )
             if stored != previous:
-                return Verification(checked, position, previous, position,
-                                    "the stored event, or one before it, differs from what was chained")
+                return Verification(
+                    checked,
+                    position,
+                    previous,
+                    position,
+                    "the stored event, or one before it, differs from what was chained",
+                )
         # Every event checked had its own link; a link left over belongs to an event that is gone.
         with self.engine.connect() as connection:
-            links = connection.execute(select(func.count()).where(
-                audit_chain.c.position > after[0], audit_chain.c.position <= limit)).scalar_one()
+            links = connection.execute(
+                select(func.count()).where(audit_chain.c.position > after[0], audit_chain.c.position <= limit)
+            ).scalar_one()
             if links != checked:
                 missing = self._first_missing(connection, limit, after[0] + 1)
                 return Verification(checked, position, previous, missing, "a chained event is missing from the log")
@@ -115,8 +140,15 @@ class AuditChain(LogFollower):
     def _first_missing(self, connection: Connection, limit: int, start: int = 1) -> int:
         """The first chained position (from ``start``) whose event is no longer in the log."""
         while start <= limit:
-            chained = connection.execute(select(audit_chain.c.position).where(
-                audit_chain.c.position.between(start, min(limit, start + BATCH * 10 - 1)))).scalars().all()
+            chained = (
+                connection.execute(
+                    select(audit_chain.c.position).where(
+                        audit_chain.c.position.between(start, min(limit, start + BATCH * 10 - 1))
+                    )
+                )
+                .scalars()
+                .all()
+            )
             present = {n.id for n in self.recorder.select_notifications(start, BATCH * 10, stop=limit)}
             gone = sorted(set(chained) - present)
             if gone:
@@ -129,9 +161,16 @@ class AuditChain(LogFollower):
         what the chain needs."""
         for notification, link in self.events(up_to):
             state = _stored(notification.state)
-            yield json.dumps({
-                "position": notification.id, "originator_id": str(notification.originator_id),
-                "originator_version": notification.originator_version, "topic": notification.topic,
-                "state": base64.b64encode(state).decode("ascii"), "link": link,
-                "event": decode(notification.topic, state),
-            }, ensure_ascii=False, sort_keys=True)
+            yield json.dumps(
+                {
+                    "position": notification.id,
+                    "originator_id": str(notification.originator_id),
+                    "originator_version": notification.originator_version,
+                    "topic": notification.topic,
+                    "state": base64.b64encode(state).decode("ascii"),
+                    "link": link,
+                    "event": decode(notification.topic, state),
+                },
+                ensure_ascii=False,
+                sort_keys=True,
+            )

@@ -25,6 +25,7 @@ WINDOW = timedelta(minutes=1)
 @dataclass
 class _Minute:
     """What one client address was refused in one window."""
+
     started: datetime
     count: int = 0
     last_row: int | None = None
@@ -32,8 +33,14 @@ class _Minute:
 
 
 class DenialLog:
-    def __init__(self, engine: Engine, clock: Callable[[], datetime], sample: int = 5, limit: int = 30,
-                 retention: timedelta = timedelta(days=90)) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Callable[[], datetime],
+        sample: int = 5,
+        limit: int = 30,
+        retention: timedelta = timedelta(days=90),
+    ) -> None:
         """``sample``: rows kept per client and minute; ``limit``: refusals per client and minute before 429."""
         self.engine = engine
         self.clock = clock
@@ -55,11 +62,20 @@ class DenialLog:
             minute.not_written += 1
             return minute.started + WINDOW - now
 
-    def record(self, principal: str | None, method: str, path: str, status: int, reason: str,
-               client: str | None = None) -> None:
+    def record(
+        self, principal: str | None, method: str, path: str, status: int, reason: str, client: str | None = None
+    ) -> None:
         now = self.clock()
-        row = {"at": now, "principal": principal, "method": method, "path": path[:2000], "status": status,
-               "reason": reason, "client": client, "repeats": 0}
+        row = {
+            "at": now,
+            "principal": principal,
+            "method": method,
+            "path": path[:2000],
+            "status": status,
+            "reason": reason,
+            "client": client,
+            "repeats": 0,
+        }
         if principal is None and client is not None:
             with self._lock:
                 minute = self._current(client, now)
@@ -93,8 +109,11 @@ class DenialLog:
             return
         with self.engine.begin() as connection:
             for minute in pending:
-                connection.execute(update(access_denials).where(access_denials.c.id == minute.last_row)
-                                   .values(repeats=access_denials.c.repeats + minute.not_written))
+                connection.execute(
+                    update(access_denials)
+                    .where(access_denials.c.id == minute.last_row)
+                    .values(repeats=access_denials.c.repeats + minute.not_written)
+                )
                 minute.not_written = 0
 
     def flush(self) -> None:
@@ -116,7 +135,17 @@ class DenialLog:
             query = query.where(access_denials.c.id < before_id)
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        items = [{"at": plain(r.at), "principal": r.principal, "method": r.method, "path": r.path,
-                  "status": r.status, "reason": r.reason, "client": r.client, "repeats": r.repeats or 0}
-                 for r in rows[:limit]]
+        items = [
+            {
+                "at": plain(r.at),
+                "principal": r.principal,
+                "method": r.method,
+                "path": r.path,
+                "status": r.status,
+                "reason": r.reason,
+                "client": r.client,
+                "repeats": r.repeats or 0,
+            }
+            for r in rows[:limit]
+        ]
         return items, (rows[limit - 1].id if len(rows) > limit else None)

@@ -25,8 +25,12 @@ def files(chain: AuditChain) -> dict[str, str]:
     chain.catch_up()
     head = chain.head()
     events = "".join(line + "\n" for line in chain.export_lines(decoded, head["position"]))
-    return {"events.jsonl": events, "head.json": json.dumps(head, indent=2) + "\n",
-            "verify.py": VERIFIER.read_text(encoding="utf-8"), "README.txt": README}
+    return {
+        "events.jsonl": events,
+        "head.json": json.dumps(head, indent=2) + "\n",
+        "verify.py": VERIFIER.read_text(encoding="utf-8"),
+        "README.txt": README,
+    }
 
 
 def write_directory(chain: AuditChain, directory: Path) -> dict[str, str]:

@@ -63,7 +63,8 @@ def read_public_key(written: bytes) -> str:
 def check_signature(public_key: str, signature: str, position: int, link: str) -> bool:
     try:
         Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key)).verify(
-            base64.b64decode(signature), head_message(position, link))
+            base64.b64decode(signature), head_message(position, link)
+        )
     except (InvalidSignature, ValueError):
         return False
     return True
@@ -86,16 +87,31 @@ class HeadSigner:
         return self._key
 
     def _stored_pem(self) -> bytes:
-        return kept_secret(self.engine, self.clock, PURPOSE, lambda: Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+        return kept_secret(
+            self.engine,
+            self.clock,
+            PURPOSE,
+            lambda: (
+                Ed25519PrivateKey.generate()
+                .private_bytes(
+                    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                )
+                .decode()
+            ),
         ).encode()
 
     def private_pem(self) -> str:
         """The private key, as a PEM file holds it (to keep the same key in a file, apart from the data)."""
-        return self.key().private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                        serialization.NoEncryption()).decode()
+        return (
+            self.key()
+            .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+            .decode()
+        )
 
     def sign(self, position: int, link: str) -> dict[str, str]:
         key = self.key()
-        return {"algorithm": "Ed25519", "public_key": public_key_text(key.public_key()),
-                "signature": base64.b64encode(key.sign(head_message(position, link))).decode()}
+        return {
+            "algorithm": "Ed25519",
+            "public_key": public_key_text(key.public_key()),
+            "signature": base64.b64encode(key.sign(head_message(position, link))).decode(),
+        }

@@ -27,14 +27,26 @@ class BrokenRecords:
             if self.monotonic() - self._read_at >= self.refresh:
                 with self.engine.connect() as connection:
                     rows = connection.execute(
-                        select(audit_breaks.c.record_id, audit_breaks.c.position, audit_breaks.c.problem,
-                               audit_breaks.c.detected_at)
+                        select(
+                            audit_breaks.c.record_id,
+                            audit_breaks.c.position,
+                            audit_breaks.c.problem,
+                            audit_breaks.c.detected_at,
+                        )
                         .where(audit_breaks.c.resolved_at.is_(None), audit_breaks.c.record_id.is_not(None))
-                        .order_by(audit_breaks.c.position)).all()
+                        .order_by(audit_breaks.c.position)
+                    ).all()
                 known: dict[str, dict[str, Any]] = {}
                 for row in rows:
-                    known.setdefault(row.record_id, {"intact": False, "first_broken_position": row.position,
-                                                     "problem": row.problem, "detected_at": plain(row.detected_at)})
+                    known.setdefault(
+                        row.record_id,
+                        {
+                            "intact": False,
+                            "first_broken_position": row.position,
+                            "problem": row.problem,
+                            "detected_at": plain(row.detected_at),
+                        },
+                    )
                 self._known, self._read_at = known, self.monotonic()
             return self._known
 

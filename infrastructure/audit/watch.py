@@ -31,6 +31,7 @@ log = logging.getLogger("commitments.audit")
 @dataclass(frozen=True)
 class ChainState:
     """What the checks found so far."""
+
     intact: bool
     verified_up_to: int
     last_check_at: datetime | None
@@ -40,15 +41,26 @@ class ChainState:
     broken_since: datetime | None
 
     def shown(self) -> dict[str, Any]:
-        return {"intact": self.intact, "verified_up_to": self.verified_up_to,
-                "last_check_at": plain(self.last_check_at), "last_full_check_at": plain(self.last_full_check_at),
-                "first_broken_position": self.first_broken_position, "problem": self.problem,
-                "broken_since": plain(self.broken_since)}
+        return {
+            "intact": self.intact,
+            "verified_up_to": self.verified_up_to,
+            "last_check_at": plain(self.last_check_at),
+            "last_full_check_at": plain(self.last_full_check_at),
+            "first_broken_position": self.first_broken_position,
+            "problem": self.problem,
+            "broken_since": plain(self.broken_since),
+        }
 
 
 class ChainWatch:
-    def __init__(self, engine: Engine, chain: AuditChain, outbox: Outbox, clock: Callable[[], datetime],
-                 full_check_interval: float) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        chain: AuditChain,
+        outbox: Outbox,
+        clock: Callable[[], datetime],
+        full_check_interval: float,
+    ) -> None:
         self.engine = engine
         self.chain = chain
         self.outbox = outbox
@@ -90,8 +102,9 @@ class ChainWatch:
                 values.update(verified_position=result.position, verified_link=result.link)
             connection.execute(update(audit_watch).where(audit_watch.c.name == NAME).values(**values))
             if result.intact and full:
-                connection.execute(update(audit_breaks).where(audit_breaks.c.resolved_at.is_(None))
-                                   .values(resolved_at=now))
+                connection.execute(
+                    update(audit_breaks).where(audit_breaks.c.resolved_at.is_(None)).values(resolved_at=now)
+                )
         if not result.intact:
             self._broken(result, now)
 
@@ -99,18 +112,36 @@ class ChainWatch:
         """Recorded and told once per break, however many processes find it."""
         try:
             with self.engine.begin() as connection:
-                open_break = connection.execute(select(audit_breaks.c.position).where(
-                    audit_breaks.c.position == result.first_broken, audit_breaks.c.resolved_at.is_(None))).first()
+                open_break = connection.execute(
+                    select(audit_breaks.c.position).where(
+                        audit_breaks.c.position == result.first_broken, audit_breaks.c.resolved_at.is_(None)
+                    )
+                ).first()
                 if open_break is not None:
                     return
                 connection.execute(audit_breaks.delete().where(audit_breaks.c.position == result.first_broken))
-                connection.execute(insert(audit_breaks).values(position=result.first_broken, problem=result.problem,
-                                                               detected_at=now,
-                                                               record_id=self._record_at(result.first_broken)))
+                connection.execute(
+                    insert(audit_breaks).values(
+                        position=result.first_broken,
+                        problem=result.problem,
+                        detected_at=now,
+                        record_id=self._record_at(result.first_broken),
+                    )
+                )
                 log.error("the audit chain is broken at position %s: %s", result.first_broken, result.problem)
-                self.outbox.emit(connection, CHAIN_BROKEN, {"audit": {
-                    "first_broken_position": result.first_broken, "problem": result.problem,
-                    "detected_at": plain(now), "checked": result.checked}}, about=None)
+                self.outbox.emit(
+                    connection,
+                    CHAIN_BROKEN,
+                    {
+                        "audit": {
+                            "first_broken_position": result.first_broken,
+                            "problem": result.problem,
+                            "detected_at": plain(now),
+                            "checked": result.checked,
+                        }
+                    },
+                    about=None,
+                )
         except IntegrityError:
             pass  # another process recorded the same break at the same moment, and told it
 
@@ -124,12 +155,21 @@ class ChainWatch:
     def state(self) -> ChainState:
         with self.engine.connect() as connection:
             row = self._row(connection)
-            broken = connection.execute(select(audit_breaks).where(audit_breaks.c.resolved_at.is_(None))
-                                        .order_by(audit_breaks.c.position).limit(1)).first()
+            broken = connection.execute(
+                select(audit_breaks)
+                .where(audit_breaks.c.resolved_at.is_(None))
+                .order_by(audit_breaks.c.position)
+                .limit(1)
+            ).first()
         return ChainState(
-            intact=broken is None, verified_up_to=row.verified_position, last_check_at=row.last_check_at,
-            last_full_check_at=row.last_full_check_at, first_broken_position=broken.position if broken else None,
-            problem=broken.problem if broken else None, broken_since=broken.detected_at if broken else None)
+            intact=broken is None,
+            verified_up_to=row.verified_position,
+            last_check_at=row.last_check_at,
+            last_full_check_at=row.last_full_check_at,
+            first_broken_position=broken.position if broken else None,
+            problem=broken.problem if broken else None,
+            broken_since=broken.detected_at if broken else None,
+        )
 
     @staticmethod
     def _row(connection: Connection) -> Any:

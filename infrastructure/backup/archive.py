@@ -98,28 +98,45 @@ def lines(services: Services) -> Iterator[bytes]:
     while batch := list(recorder.select_notifications(start, BATCH, stop=head["position"])):
         for n in batch:
             state = n.state if isinstance(n.state, bytes) else bytes(n.state)
-            yield _line({"kind": "event", "n": n.id, "id": str(n.originator_id), "v": n.originator_version,
-                         "topic": n.topic, "state": base64.b64encode(state).decode("ascii")})
+            yield _line(
+                {
+                    "kind": "event",
+                    "n": n.id,
+                    "id": str(n.originator_id),
+                    "v": n.originator_version,
+                    "topic": n.topic,
+                    "state": base64.b64encode(state).decode("ascii"),
+                }
+            )
             count += 1
         start = batch[-1].id + 1
     yield _line({"kind": "end", "events": count})
 
 
 def _row(table: Table, row: dict[str, Any]) -> dict[str, Any]:
-    return {name: (datetime.fromisoformat(value.replace("Z", "+00:00"))
-                   if value is not None and isinstance(table.c[name].type, UTCDateTime) else value)
-            for name, value in row.items()}
+    return {
+        name: (
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if value is not None and isinstance(table.c[name].type, UTCDateTime)
+            else value
+        )
+        for name, value in row.items()
+    }
 
 
 def _insert_events(connection: Connection, table: str, engine: str, events: list[dict[str, Any]]) -> None:
     if engine == "sqlite":
-        statement = text(f"INSERT INTO {table} (rowid, originator_id, originator_version, topic, state) "
-                         "VALUES (:n, :id, :v, :topic, :state)")
+        statement = text(
+            f"INSERT INTO {table} (rowid, originator_id, originator_version, topic, state) "
+            "VALUES (:n, :id, :v, :topic, :state)"
+        )
         # eventsourcing's SQLite recorder keeps an originator id as its 32 hex digits
         values = [{**e, "id": uuid.UUID(e["id"]).hex, "state": base64.b64decode(e["state"])} for e in events]
     else:
-        statement = text(f"INSERT INTO {table} (originator_id, originator_version, topic, state, notification_id) "
-                         "VALUES (:id, :v, :topic, :state, :n)")
+        statement = text(
+            f"INSERT INTO {table} (originator_id, originator_version, topic, state, notification_id) "
+            "VALUES (:id, :v, :topic, :state, :n)"
+        )
         values = [{**e, "id": uuid.UUID(e["id"]), "state": base64.b64decode(e["state"])} for e in events]
     connection.execute(statement, [{k: v for k, v in e.items() if k != "kind"} for e in values])
 
@@ -132,8 +149,10 @@ def header_of(line: bytes | None) -> dict[str, Any]:
             raise TypeError("not an object")
         head = header["head"]
         if header.get("kind") != "backup" or header.get("format") not in READABLE:
-            raise NotRestorable("this file is not a backup this version can read (format "
-                                f"{header.get('format')!r}; this version reads {', '.join(map(str, READABLE))})")
+            raise NotRestorable(
+                "this file is not a backup this version can read (format "
+                f"{header.get('format')!r}; this version reads {', '.join(map(str, READABLE))})"
+            )
         int(head["position"]), str(head["link"]), str(head["signature"]), str(head["public_key"])
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise NotRestorable(f"the backup's first line is not a backup's header ({type(error).__name__})") from None
@@ -144,10 +163,13 @@ def trusted(head: dict[str, Any], trusted_key: str | None) -> None:
     """Refused unless ``trusted_key`` (None: not checked) signed the head."""
     if trusted_key is None:
         return
-    if head["public_key"] != trusted_key or not check_signature(trusted_key, head["signature"], head["position"],
-                                                                head["link"]):
-        raise NotRestorable(f"the backup's head is not signed by the trusted key {fingerprint(trusted_key)} (it "
-                            f"names {fingerprint(head['public_key'])}): it is not restored")
+    if head["public_key"] != trusted_key or not check_signature(
+        trusted_key, head["signature"], head["position"], head["link"]
+    ):
+        raise NotRestorable(
+            f"the backup's head is not signed by the trusted key {fingerprint(trusted_key)} (it "
+            f"names {fingerprint(head['public_key'])}): it is not restored"
+        )
 
 
 def restore(services: Services, source: Iterable[bytes], trusted_key: str | None) -> Restored:
@@ -164,17 +186,26 @@ def restore(services: Services, source: Iterable[bytes], trusted_key: str | None
     except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as error:
         raise NotRestorable(f"the backup is malformed ({type(error).__name__}): nothing was restored") from None
     except (IntegrityError, DataError) as error:
-        raise NotRestorable(f"the backup's rows do not fit this database ({type(error.orig).__name__}): nothing "
-                            "was restored") from None
+        raise NotRestorable(
+            f"the backup's rows do not fit this database ({type(error.orig).__name__}): nothing was restored"
+        ) from None
     services.audit.catch_up()
     head = services.audit.head()
     expected = header["head"]
     if (head["position"], head["link"]) != (expected["position"], expected["link"]):
-        raise NotRestorable(f"the restored chain ends at {head['position']} {head['link'][:12]}…, the backup's at "
-                            f"{expected['position']} {expected['link'][:12]}…: the backup does not hold the record")
+        raise NotRestorable(
+            f"the restored chain ends at {head['position']} {head['link'][:12]}…, the backup's at "
+            f"{expected['position']} {expected['link'][:12]}…: the backup does not hold the record"
+        )
     services.projector.catch_up()
-    return Restored(loaded[0], head["position"], head["link"], loaded[1], fingerprint(expected["public_key"]),
-                    fingerprint(head["public_key"]))
+    return Restored(
+        loaded[0],
+        head["position"],
+        head["link"],
+        loaded[1],
+        fingerprint(expected["public_key"]),
+        fingerprint(head["public_key"]),
+    )
 
 
 def _load(services: Services, records: Iterator[dict[str, Any]], head: dict[str, Any]) -> tuple[int, dict[str, int]]:
@@ -210,9 +241,11 @@ def _load(services: Services, records: Iterator[dict[str, Any]], head: dict[str,
             raise NotRestorable("the backup ends before its last line: it is cut off")
         last = int(head["position"])
         if engine == "postgresql" and last:
-            connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table_name}', 'notification_id'), "
-                                    f"{last})"))
+            connection.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{table_name}', 'notification_id'), {last})")
+            )
         # The restored past is not news: no webhook is sent for it again.
-        connection.execute(update(follower_positions).where(follower_positions.c.name == services.outbox.name)
-                           .values(position=last))
+        connection.execute(
+            update(follower_positions).where(follower_positions.c.name == services.outbox.name).values(position=last)
+        )
     return int(ended["events"]), rows

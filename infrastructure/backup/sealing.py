@@ -31,11 +31,13 @@ def check_passphrase(secret: bytes) -> None:
 def key_of(secret: bytes, salt: bytes, from_key_file: bool) -> bytes:
     if from_key_file:
         if len(secret) != 32:
-            raise BadBackup(f"a key file holds exactly 32 random bytes (this one holds {len(secret)}; make one with "
-                            "head -c 32 /dev/urandom > backup.key)")
+            raise BadBackup(
+                f"a key file holds exactly 32 random bytes (this one holds {len(secret)}; make one with "
+                "head -c 32 /dev/urandom > backup.key)"
+            )
         return secret
     check_passphrase(secret)
-    return Scrypt(salt=salt, length=32, n=2 ** 15, r=8, p=1).derive(secret)
+    return Scrypt(salt=salt, length=32, n=2**15, r=8, p=1).derive(secret)
 
 
 def seal(lines: Iterable[bytes], out: BinaryIO, secret: bytes, from_key_file: bool) -> None:

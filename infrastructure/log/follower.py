@@ -31,8 +31,9 @@ class LogFollower:
     name: str = ""
     batch_size: int = 500
 
-    def __init__(self, engine: Engine, recorder: ApplicationRecorder,
-                 decode: Callable[[Any], Any] | None = None) -> None:
+    def __init__(
+        self, engine: Engine, recorder: ApplicationRecorder, decode: Callable[[Any], Any] | None = None
+    ) -> None:
         """``decode``: a notification's domain event (the event store's mapper), for followers that read events."""
         self.engine = engine
         self.recorder = recorder
@@ -80,8 +81,9 @@ def claim(connection: Connection, table: Table, name: str) -> int:
 
 
 def _move(connection: Connection, table: Table, name: str, reached: int) -> None:
-    connection.execute(update(table).where(table.c.name == bindparam("follower")), {"follower": name,
-                                                                                     "position": reached})
+    connection.execute(
+        update(table).where(table.c.name == bindparam("follower")), {"follower": name, "position": reached}
+    )
 
 
 def position(engine: Engine, table: Table, name: str) -> int:
@@ -89,8 +91,13 @@ def position(engine: Engine, table: Table, name: str) -> int:
         return int(connection.execute(select(table.c.position).where(table.c.name == name)).scalar_one())
 
 
-def follow(engine: Engine, recorder: ApplicationRecorder, follower: LogFollower, until: int | None = None,
-           batch_size: int | None = None) -> int:
+def follow(
+    engine: Engine,
+    recorder: ApplicationRecorder,
+    follower: LogFollower,
+    until: int | None = None,
+    batch_size: int | None = None,
+) -> int:
     """Handle new notifications, at least up to ``until`` (all of them if None), ``batch_size`` in each
     transaction (the follower's own if None); returns the position."""
     while True:
@@ -108,8 +115,13 @@ def follow(engine: Engine, recorder: ApplicationRecorder, follower: LogFollower,
             return reached  # what was asked for is done; later events are the next caller's
 
 
-def follow_together(connection: Connection, recorder: ApplicationRecorder, followers: Sequence[LogFollower],
-                    saved: Saved, limit: int = 500) -> bool:
+def follow_together(
+    connection: Connection,
+    recorder: ApplicationRecorder,
+    followers: Sequence[LogFollower],
+    saved: Saved,
+    limit: int = 500,
+) -> bool:
     """Bring every follower up to the last of what a group of commands saved, in the transaction
     that saved it (decision 0030).
 
@@ -129,8 +141,11 @@ def follow_together(connection: Connection, recorder: ApplicationRecorder, follo
     if until - start > limit:
         return False
     ours = sorted((recording.notification for recording in saved.recordings), key=lambda n: n.id)
-    earlier = [] if ours[0].id == start + 1 else list(
-        recorder.select_notifications(start + 1, ours[0].id - start - 1, stop=ours[0].id - 1))
+    earlier = (
+        []
+        if ours[0].id == start + 1
+        else list(recorder.select_notifications(start + 1, ours[0].id - start - 1, stop=ours[0].id - 1))
+    )
     notifications = earlier + ours
     moved: dict[Table, list[str]] = {}
     for follower in followers:
@@ -154,8 +169,14 @@ def _claim_all(connection: Connection, followers: Sequence[LogFollower]) -> dict
     reached: dict[str, int] = {}
     for table, names in tables.items():
         statements = _statements(table, tuple(names))
-        reached.update({name: int(position) for name, position in
-                        connection.execute(statements.read if sqlite else statements.lock, statements.names).all()})
+        reached.update(
+            {
+                name: int(position)
+                for name, position in connection.execute(
+                    statements.read if sqlite else statements.lock, statements.names
+                ).all()
+            }
+        )
     return reached
 
 
@@ -175,5 +196,9 @@ def _statements(table: Table, names: tuple[str, ...]) -> _PositionStatements:
     parameters = {f"follower_{number}": name for number, name in enumerate(names)}
     named = or_(*(table.c.name == bindparam(key) for key in parameters))
     read = select(table.c.name, table.c.position).where(named).order_by(table.c.name)
-    return _PositionStatements(names=parameters, read=read, lock=read.with_for_update(),
-                               move=update(table).where(named).values(position=bindparam("reached")))
+    return _PositionStatements(
+        names=parameters,
+        read=read,
+        lock=read.with_for_update(),
+        move=update(table).where(named).values(position=bindparam("reached")),
+    )

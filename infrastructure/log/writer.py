@@ -36,8 +36,14 @@ log = logging.getLogger("commitments.projection")
 
 
 class SqlWriter:
-    def __init__(self, engine: Engine, store: EventStore, followers: Sequence[LogFollower], lock_wait: float = 30.0,
-                 limit: int = 500) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        store: EventStore,
+        followers: Sequence[LogFollower],
+        lock_wait: float = 30.0,
+        limit: int = 500,
+    ) -> None:
         """``engine``: on the event store's database, as durable as the event store (SQLite:
         ``synchronous=FULL``, waiting ``lock_wait`` for the write lock); ``followers``: in the order
         their positions are claimed (the same in every process); ``lock_wait``: seconds to wait for
@@ -51,8 +57,9 @@ class SqlWriter:
         self.insert = _SqliteInsert(store) if engine.dialect.name == "sqlite" else _PostgresInsert(store, lock_wait)
 
     def write(self, group: Sequence[Changes]) -> None:
-        events = [[event for aggregate in changes.aggregates for event in aggregate.collect_events()]
-                  for changes in group]
+        events = [
+            [event for aggregate in changes.aggregates for event in aggregate.collect_events()] for changes in group
+        ]
         try:
             self._write(group, events)
         except OperationalError as error:
@@ -81,8 +88,12 @@ class SqlWriter:
         try:
             with write_turn(self.engine, self.lock_wait), self.engine.begin() as connection:
                 positions = iter(self.insert(connection, [s for its in stored for s in its]))
-                saved = [changes.stored([_recording(event, record, next(positions)) for event, record in zip(e, s, strict=True)])
-                         for changes, e, s in zip(group, events, stored, strict=True)]
+                saved = [
+                    changes.stored(
+                        [_recording(event, record, next(positions)) for event, record in zip(e, s, strict=True)]
+                    )
+                    for changes, e, s in zip(group, events, stored, strict=True)
+                ]
                 together = Saved()
                 for one in saved:
                     together.add(one)
@@ -126,9 +137,16 @@ class SqlWriter:
 
 
 def _recording(event: Any, stored: StoredEvent, position: int) -> Recording:
-    return Recording(event, Notification(id=position, originator_id=stored.originator_id,
-                                         originator_version=stored.originator_version, topic=stored.topic,
-                                         state=stored.state))
+    return Recording(
+        event,
+        Notification(
+            id=position,
+            originator_id=stored.originator_id,
+            originator_version=stored.originator_version,
+            topic=stored.topic,
+            state=stored.state,
+        ),
+    )
 
 
 class _SqliteInsert:
@@ -138,8 +156,12 @@ class _SqliteInsert:
         self.statement = store.recorder.insert_events_statement  # type: ignore[attr-defined]
 
     def __call__(self, connection: Connection, stored: list[StoredEvent]) -> list[int]:
-        return [connection.exec_driver_sql(self.statement, (_id(s.originator_id), s.originator_version,
-                                                            s.topic, s.state)).lastrowid for s in stored]
+        return [
+            connection.exec_driver_sql(
+                self.statement, (_id(s.originator_id), s.originator_version, s.topic, s.state)
+            ).lastrowid
+            for s in stored
+        ]
 
 
 class _PostgresInsert:
@@ -150,21 +172,33 @@ class _PostgresInsert:
     def __init__(self, store: EventStore, lock_wait: float) -> None:
         recorder: Any = store.recorder
         table = f'"{recorder.datastore.schema}"."{recorder.events_table_name}"'
-        self.lock = [f"SET LOCAL lock_timeout = '{int(lock_wait * 1000)}ms'",
-                     f"LOCK TABLE {table} IN EXCLUSIVE MODE", f'NOTIFY "{recorder.channel_name}"']
+        self.lock = [
+            f"SET LOCAL lock_timeout = '{int(lock_wait * 1000)}ms'",
+            f"LOCK TABLE {table} IN EXCLUSIVE MODE",
+            f'NOTIFY "{recorder.channel_name}"',
+        ]
         self.statement = text(
             f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
             "SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:versions AS bigint[]), CAST(:topics AS text[]), "
-            "CAST(:states AS bytea[])) RETURNING notification_id")
+            "CAST(:states AS bytea[])) RETURNING notification_id"
+        )
 
     def __call__(self, connection: Connection, stored: list[StoredEvent]) -> list[int]:
         for statement in self.lock:
             connection.exec_driver_sql(statement)
         if not stored:
             return []
-        return list(connection.execute(self.statement, {
-            "ids": [s.originator_id for s in stored], "versions": [s.originator_version for s in stored],
-            "topics": [s.topic for s in stored], "states": [s.state for s in stored]}).scalars())
+        return list(
+            connection.execute(
+                self.statement,
+                {
+                    "ids": [s.originator_id for s in stored],
+                    "versions": [s.originator_version for s in stored],
+                    "topics": [s.topic for s in stored],
+                    "states": [s.state for s in stored],
+                },
+            ).scalars()
+        )
 
 
 def _lock_not_free(error: OperationalError) -> bool:

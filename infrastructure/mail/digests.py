@@ -41,9 +41,18 @@ class MailRound:
 
 
 class DigestMailer:
-    def __init__(self, engine: Engine, digests: Digests, write: WriteDigest, sender: Sender, links: UnsubscribeLinks,
-                 clock: Callable[[], datetime], when: DigestTime, lease: timedelta = LEASE,
-                 most_attempts: int = 5) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        digests: Digests,
+        write: WriteDigest,
+        sender: Sender,
+        links: UnsubscribeLinks,
+        clock: Callable[[], datetime],
+        when: DigestTime,
+        lease: timedelta = LEASE,
+        most_attempts: int = 5,
+    ) -> None:
         self.engine = engine
         self.digests = digests
         self.write = write
@@ -71,14 +80,28 @@ class DigestMailer:
             period = digest_period(frequency, now, self.when)
             assert period is not None
             settled = exists().where(
-                mail_digests.c.contact_id == party_contacts.c.contact_id, mail_digests.c.period == period,
-                or_(mail_digests.c.status.in_(DONE), mail_digests.c.attempts >= self.most_attempts,
-                    and_(mail_digests.c.status == "sending", mail_digests.c.lease_until > now)))
+                mail_digests.c.contact_id == party_contacts.c.contact_id,
+                mail_digests.c.period == period,
+                or_(
+                    mail_digests.c.status.in_(DONE),
+                    mail_digests.c.attempts >= self.most_attempts,
+                    and_(mail_digests.c.status == "sending", mail_digests.c.lease_until > now),
+                ),
+            )
             with self.engine.connect() as connection:
-                rows = connection.execute(select(party_contacts).where(
-                    party_contacts.c.frequency == frequency.value, ~settled).order_by(party_contacts.c.contact_id))
-                found.extend((Contact(UUID(row.contact_id), row.name, row.address, row.language, frequency),
-                              UUID(row.party_id), period) for row in rows)
+                rows = connection.execute(
+                    select(party_contacts)
+                    .where(party_contacts.c.frequency == frequency.value, ~settled)
+                    .order_by(party_contacts.c.contact_id)
+                )
+                found.extend(
+                    (
+                        Contact(UUID(row.contact_id), row.name, row.address, row.language, frequency),
+                        UUID(row.party_id),
+                        period,
+                    )
+                    for row in rows
+                )
         return found
 
     def _claim(self, contact: Contact, party_id: UUID, period: str, now: datetime) -> bool:
@@ -86,17 +109,26 @@ class DigestMailer:
         held = {"status": "sending", "lease_until": now + self.lease, "updated_at": now, "address": contact.address}
         try:
             with self.engine.begin() as connection:
-                connection.execute(insert(mail_digests).values(contact_id=str(contact.id), period=period,
-                                                               party_id=str(party_id), attempts=1, **held))
+                connection.execute(
+                    insert(mail_digests).values(
+                        contact_id=str(contact.id), period=period, party_id=str(party_id), attempts=1, **held
+                    )
+                )
             return True
         except IntegrityError:
             pass
         row = mail_digests.c
         with self.engine.begin() as connection:
-            taken = connection.execute(update(mail_digests).where(
-                row.contact_id == str(contact.id), row.period == period, row.attempts < self.most_attempts,
-                or_(row.status == "failed", and_(row.status == "sending", row.lease_until <= now)),
-            ).values(attempts=row.attempts + 1, **held))
+            taken = connection.execute(
+                update(mail_digests)
+                .where(
+                    row.contact_id == str(contact.id),
+                    row.period == period,
+                    row.attempts < self.most_attempts,
+                    or_(row.status == "failed", and_(row.status == "sending", row.lease_until <= now)),
+                )
+                .values(attempts=row.attempts + 1, **held)
+            )
             return taken.rowcount == 1
 
     def _send(self, contact: Contact, party_id: UUID, period: str) -> str:
@@ -122,16 +154,28 @@ class DigestMailer:
         ``failed``, with that reason, rather than left ``sending``."""
         row = mail_digests.c
         with self.engine.begin() as connection:
-            connection.execute(update(mail_digests).where(
-                row.status == "sending", row.lease_until <= now, row.attempts >= self.most_attempts,
-            ).values(status="failed", updated_at=now, error=f"given up after {self.most_attempts} attempts: the "
-                                                               f"worker sending it stopped before it finished"))
+            connection.execute(
+                update(mail_digests)
+                .where(
+                    row.status == "sending",
+                    row.lease_until <= now,
+                    row.attempts >= self.most_attempts,
+                )
+                .values(
+                    status="failed",
+                    updated_at=now,
+                    error=f"given up after {self.most_attempts} attempts: the "
+                    f"worker sending it stopped before it finished",
+                )
+            )
 
     def _finish(self, contact: Contact, period: str, **values: Any) -> None:
         with self.engine.begin() as connection:
-            connection.execute(update(mail_digests).where(mail_digests.c.contact_id == str(contact.id),
-                                                          mail_digests.c.period == period)
-                               .values(updated_at=self.clock(), **values))
+            connection.execute(
+                update(mail_digests)
+                .where(mail_digests.c.contact_id == str(contact.id), mail_digests.c.period == period)
+                .values(updated_at=self.clock(), **values)
+            )
 
     def sent(self, party_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
         """The digests of the latest periods, newest first (of one party's contacts if given)."""

@@ -37,8 +37,15 @@ class Heartbeats:
 
 
 class Readiness:
-    def __init__(self, engine: Engine, clock: Callable[[], datetime], heartbeats: Heartbeats,
-                 read_model_lag: Callable[[], int], chain: ChainWatch, intervals: dict[str, float]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Callable[[], datetime],
+        heartbeats: Heartbeats,
+        read_model_lag: Callable[[], int],
+        chain: ChainWatch,
+        intervals: dict[str, float],
+    ) -> None:
         """``intervals``: each background job and the seconds between its ticks (where it runs)."""
         self.engine = engine
         self.clock = clock
@@ -52,8 +59,7 @@ class Readiness:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
         except SQLAlchemyError:
-            return {"database": False, "read_model": False, "scanner": False, "dispatcher": False,
-                    "audit_chain": False}
+            return {"database": False, "read_model": False, "scanner": False, "dispatcher": False, "audit_chain": False}
         now = self.clock()
         beats = self.heartbeats.last()
 
@@ -61,6 +67,10 @@ class Readiness:
             last = beats.get(name)
             return last is not None and now - last <= timedelta(seconds=3 * self.intervals[name]) + SLACK
 
-        return {"database": True, "read_model": self.read_model_lag() <= MAX_READ_MODEL_LAG,
-                "scanner": ticking("scanner"), "dispatcher": ticking("dispatcher"),
-                "audit_chain": self.chain.state().intact}
+        return {
+            "database": True,
+            "read_model": self.read_model_lag() <= MAX_READ_MODEL_LAG,
+            "scanner": ticking("scanner"),
+            "dispatcher": ticking("dispatcher"),
+            "audit_chain": self.chain.state().intact,
+        }

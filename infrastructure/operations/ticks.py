@@ -30,7 +30,12 @@ def start(jobs: dict[str, tuple[Callable[[], object], float]]) -> BackgroundSche
     scheduler = BackgroundScheduler(timezone=UTC)
     for name, (job, interval_seconds) in jobs.items():
         scheduler.add_job(
-            _logged(name, job), "interval", seconds=interval_seconds, id=name, max_instances=1, coalesce=True,
+            _logged(name, job),
+            "interval",
+            seconds=interval_seconds,
+            id=name,
+            max_instances=1,
+            coalesce=True,
             next_run_time=datetime.now(UTC),
         )
     scheduler.start()

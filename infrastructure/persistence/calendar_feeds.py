@@ -29,8 +29,13 @@ class Feed:
 
 
 def _feed(row: object) -> Feed:
-    return Feed(row.id, row.key_id, row.party_id, plain(row.created_at),  # type: ignore[attr-defined]
-                None if row.revoked_at is None else plain(row.revoked_at))  # type: ignore[attr-defined]
+    return Feed(
+        row.id,
+        row.key_id,
+        row.party_id,
+        plain(row.created_at),  # type: ignore[attr-defined]
+        None if row.revoked_at is None else plain(row.revoked_at),
+    )  # type: ignore[attr-defined]
 
 
 class CalendarFeeds:
@@ -44,8 +49,15 @@ class CalendarFeeds:
         token = TOKEN_PREFIX + secrets.token_urlsafe(24)
         feed_id = "feed_" + secrets.token_hex(6)
         with self.engine.begin() as connection:
-            connection.execute(insert(calendar_feeds).values(
-                id=feed_id, token_hash=token_hash(token), key_id=principal.id, party_id=party_id, created_at=self.clock()))
+            connection.execute(
+                insert(calendar_feeds).values(
+                    id=feed_id,
+                    token_hash=token_hash(token),
+                    key_id=principal.id,
+                    party_id=party_id,
+                    created_at=self.clock(),
+                )
+            )
         return self.get(feed_id), token
 
     def get(self, feed_id: str) -> Feed:
@@ -65,9 +77,11 @@ class CalendarFeeds:
 
     def revoke(self, feed_id: str) -> Feed:
         with self.engine.begin() as connection:
-            connection.execute(update(calendar_feeds).where(calendar_feeds.c.id == feed_id,
-                                                            calendar_feeds.c.revoked_at.is_(None))
-                               .values(revoked_at=self.clock()))
+            connection.execute(
+                update(calendar_feeds)
+                .where(calendar_feeds.c.id == feed_id, calendar_feeds.c.revoked_at.is_(None))
+                .values(revoked_at=self.clock())
+            )
         return self.get(feed_id)
 
     def read(self, token: str) -> tuple[Feed, Principal] | None:
@@ -75,8 +89,11 @@ class CalendarFeeds:
         if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
             return None
         with self.engine.connect() as connection:
-            row = connection.execute(select(calendar_feeds).where(calendar_feeds.c.token_hash == token_hash(token),
-                                                                  calendar_feeds.c.revoked_at.is_(None))).first()
+            row = connection.execute(
+                select(calendar_feeds).where(
+                    calendar_feeds.c.token_hash == token_hash(token), calendar_feeds.c.revoked_at.is_(None)
+                )
+            ).first()
         if row is None:
             return None
         principal = self.keys.principal(row.key_id)

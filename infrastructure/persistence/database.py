@@ -49,8 +49,9 @@ def event_store_env(database_url: str) -> dict[str, str]:
 IDLE_BEFORE_PING = 1.0  # seconds a PostgreSQL connection may rest in the pool and be used without a ping
 
 
-def create_table_engine(database_url: str, durable: bool = False, lock_wait: float = 30.0,
-                        idle_before_ping: float = IDLE_BEFORE_PING) -> Engine:
+def create_table_engine(
+    database_url: str, durable: bool = False, lock_wait: float = 30.0, idle_before_ping: float = IDLE_BEFORE_PING
+) -> Engine:
     """``durable``: on SQLite, every commit waits for the disk, as the event store's own do; the
     engine the events are written through (decision 0030). Otherwise the tables' engine.
     ``lock_wait``: seconds a statement waits for SQLite's write lock. ``idle_before_ping``: on
@@ -162,4 +163,3 @@ def write_turn(engine: Engine, wait: float) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock_file, fcntl.LOCK_UN)
-

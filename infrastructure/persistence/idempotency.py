@@ -33,8 +33,14 @@ class StillInProgress(RuntimeError):
 
 
 class IdempotencyStore:
-    def __init__(self, engine: Engine, clock: Callable[[], datetime], stale_after: timedelta = timedelta(seconds=60),
-                 wait: float = 30.0, poll: float = 0.05) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Callable[[], datetime],
+        stale_after: timedelta = timedelta(seconds=60),
+        wait: float = 30.0,
+        poll: float = 0.05,
+    ) -> None:
         self.engine = engine
         self.clock = clock
         self.stale_after = stale_after
@@ -47,8 +53,11 @@ class IdempotencyStore:
 
     def _row(self, principal: str, key: str):  # type: ignore[no-untyped-def]
         with self.engine.connect() as connection:
-            return connection.execute(select(idempotency_records).where(
-                idempotency_records.c.principal == principal, idempotency_records.c.key == key)).first()
+            return connection.execute(
+                select(idempotency_records).where(
+                    idempotency_records.c.principal == principal, idempotency_records.c.key == key
+                )
+            ).first()
 
     def reserve(self, principal: str, key: str, fingerprint: str) -> Remembered | None:
         """None: the key is this request's to carry out (then ``remember`` or ``release`` it). Else what
@@ -57,9 +66,16 @@ class IdempotencyStore:
         while True:
             try:
                 with self.engine.begin() as connection:
-                    connection.execute(insert(idempotency_records).values(
-                        principal=principal, key=key, fingerprint=fingerprint, status_code=IN_PROGRESS, body="",
-                        created_at=self.clock()))
+                    connection.execute(
+                        insert(idempotency_records).values(
+                            principal=principal,
+                            key=key,
+                            fingerprint=fingerprint,
+                            status_code=IN_PROGRESS,
+                            body="",
+                            created_at=self.clock(),
+                        )
+                    )
                 return None
             except IntegrityError:
                 pass
@@ -79,20 +95,38 @@ class IdempotencyStore:
         if self.clock() - reserved_at < self.stale_after:
             return False
         with self.engine.begin() as connection:
-            return connection.execute(update(idempotency_records).where(
-                idempotency_records.c.principal == principal, idempotency_records.c.key == key,
-                idempotency_records.c.status_code == IN_PROGRESS, idempotency_records.c.created_at == reserved_at,
-            ).values(created_at=self.clock())).rowcount == 1
+            return (
+                connection.execute(
+                    update(idempotency_records)
+                    .where(
+                        idempotency_records.c.principal == principal,
+                        idempotency_records.c.key == key,
+                        idempotency_records.c.status_code == IN_PROGRESS,
+                        idempotency_records.c.created_at == reserved_at,
+                    )
+                    .values(created_at=self.clock())
+                ).rowcount
+                == 1
+            )
 
     def remember(self, principal: str, key: str, status_code: int, body: str) -> None:
         with self.engine.begin() as connection:
-            connection.execute(update(idempotency_records).where(
-                idempotency_records.c.principal == principal, idempotency_records.c.key == key,
-            ).values(status_code=status_code, body=body))
+            connection.execute(
+                update(idempotency_records)
+                .where(
+                    idempotency_records.c.principal == principal,
+                    idempotency_records.c.key == key,
+                )
+                .values(status_code=status_code, body=body)
+            )
 
     def release(self, principal: str, key: str) -> None:
         """The request failed: the key is free for a retry."""
         with self.engine.begin() as connection:
-            connection.execute(delete(idempotency_records).where(
-                idempotency_records.c.principal == principal, idempotency_records.c.key == key,
-                idempotency_records.c.status_code == IN_PROGRESS))
+            connection.execute(
+                delete(idempotency_records).where(
+                    idempotency_records.c.principal == principal,
+                    idempotency_records.c.key == key,
+                    idempotency_records.c.status_code == IN_PROGRESS,
+                )
+            )

@@ -46,8 +46,13 @@ def token_hash(token: str) -> str:
 
 
 class KeyStore:
-    def __init__(self, engine: Engine, clock: Callable[[], datetime], freshness: float = FRESHNESS,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Callable[[], datetime],
+        freshness: float = FRESHNESS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.engine = engine
         self.clock = clock
         self.freshness = freshness
@@ -57,8 +62,9 @@ class KeyStore:
         self._asked_at = float("-inf")
         self._lock = threading.Lock()
 
-    def create(self, role: Role, name: str, party_scope: list[str] | None = None,
-               form: str | None = None) -> tuple[Principal, str]:
+    def create(
+        self, role: Role, name: str, party_scope: list[str] | None = None, form: str | None = None
+    ) -> tuple[Principal, str]:
         """Make a key; returns it in clear, the only time it can be read. ``form``: the page's form that
         asks for it, which makes one key however often it is sent (a page reloaded sends it again)."""
         if party_scope is not None and role is not Role.COORDINATOR:
@@ -67,14 +73,23 @@ class KeyStore:
         key_id = "key_" + secrets.token_hex(6)
         scope = None if party_scope is None else sorted(set(party_scope))
         with self.engine.begin() as connection:
-            if form is not None and connection.execute(
-                    select(api_keys.c.id).where(api_keys.c.made_by_form == form)).first() is not None:
-                raise AlreadyExists("this form made its key already: a key is shown only once, when it is made; "
-                                    "make another if that one was not kept")
+            if (
+                form is not None
+                and connection.execute(select(api_keys.c.id).where(api_keys.c.made_by_form == form)).first() is not None
+            ):
+                raise AlreadyExists(
+                    "this form made its key already: a key is shown only once, when it is made; "
+                    "make another if that one was not kept"
+                )
             connection.execute(
                 insert(api_keys).values(
-                    id=key_id, name=name, role=role.value, key_hash=token_hash(key), created_at=self.clock(),
-                    party_scope=None if scope is None else json.dumps(scope), made_by_form=form,
+                    id=key_id,
+                    name=name,
+                    role=role.value,
+                    key_hash=token_hash(key),
+                    created_at=self.clock(),
+                    party_scope=None if scope is None else json.dumps(scope),
+                    made_by_form=form,
                 )
             )
         return Principal(id=key_id, name=name, role=role, party_scope=None if scope is None else frozenset(scope)), key
@@ -106,9 +121,11 @@ class KeyStore:
         if now - self._asked_at < self.freshness:
             return
         with self.engine.connect() as connection:
-            revocations = tuple(connection.execute(
-                select(func.count(), func.max(api_keys.c.revoked_at)).where(api_keys.c.revoked_at.is_not(None))
-            ).one())
+            revocations = tuple(
+                connection.execute(
+                    select(func.count(), func.max(api_keys.c.revoked_at)).where(api_keys.c.revoked_at.is_not(None))
+                ).one()
+            )
         with self._lock:
             if revocations != self._revocations:
                 self._remembered.clear()
@@ -136,8 +153,17 @@ class KeyStore:
     def list(self) -> list[KeyInfo]:
         with self.engine.connect() as connection:
             rows = connection.execute(select(api_keys).order_by(api_keys.c.created_at, api_keys.c.id)).all()
-        return [KeyInfo(r.id, r.name, Role(r.role), None if r.party_scope is None else json.loads(r.party_scope),
-                        r.created_at, r.revoked_at) for r in rows]
+        return [
+            KeyInfo(
+                r.id,
+                r.name,
+                Role(r.role),
+                None if r.party_scope is None else json.loads(r.party_scope),
+                r.created_at,
+                r.revoked_at,
+            )
+            for r in rows
+        ]
 
     def revoke(self, key_id: str) -> bool:
         with self.engine.begin() as connection:

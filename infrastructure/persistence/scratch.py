@@ -19,8 +19,9 @@ ENGINES = ("sqlite", "postgresql")
 
 
 @contextmanager
-def scratch_database(engine: str, purpose: str = "scratch", copy_of: str | None = None,
-                     server: str = LOCAL_SERVER) -> Iterator[str]:
+def scratch_database(
+    engine: str, purpose: str = "scratch", copy_of: str | None = None, server: str = LOCAL_SERVER
+) -> Iterator[str]:
     """The URL of a new database on ``engine`` ("sqlite" or "postgresql"), gone when the block ends:
     empty, or a copy of the database at ``copy_of`` (which nobody may be using meanwhile: SQLite's
     file is copied; PostgreSQL copies a template database, much faster than creating its tables).

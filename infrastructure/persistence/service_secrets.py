@@ -12,9 +12,12 @@ from infrastructure.persistence.tables import service_keys
 
 def kept_secret(engine: Engine, clock: Callable[[], datetime], purpose: str, make: Callable[[], str]) -> str:
     """The secret kept for ``purpose``; ``make`` makes it when there is none yet."""
+
     def stored() -> str | None:
         with engine.connect() as connection:
-            return connection.execute(select(service_keys.c.private_key).where(service_keys.c.purpose == purpose)).scalar()
+            return connection.execute(
+                select(service_keys.c.private_key).where(service_keys.c.purpose == purpose)
+            ).scalar()
 
     secret = stored()
     if secret is None:

@@ -1,5 +1,6 @@
-"""Tables beside the event store (shared ``metadata``): API keys, idempotency records, the followers' positions,
-the service's own keys and the background jobs' heartbeats. The webhooks and the audit keep their tables in their rooms."""
+"""Tables beside the event store (shared ``metadata``): API keys, idempotency records, the followers'
+positions, the service's own keys and the background jobs' heartbeats. The webhooks and the audit keep
+their tables in their rooms."""
 
 from datetime import UTC, datetime
 

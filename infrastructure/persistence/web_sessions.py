@@ -28,8 +28,9 @@ class WebSession:
 
 
 class WebSessions:
-    def __init__(self, engine: Engine, keys: KeyStore, clock: Callable[[], datetime], idle: timedelta,
-                 lifetime: timedelta) -> None:
+    def __init__(
+        self, engine: Engine, keys: KeyStore, clock: Callable[[], datetime], idle: timedelta, lifetime: timedelta
+    ) -> None:
         self.engine = engine
         self.keys = keys
         self.clock = clock
@@ -44,8 +45,11 @@ class WebSessions:
         token, csrf, now = secrets.token_urlsafe(32), secrets.token_urlsafe(32), self.clock()
         with self.engine.begin() as connection:
             self._prune(connection, now)
-            connection.execute(insert(web_sessions).values(
-                token_hash=token_hash(token), key_id=principal.id, csrf=csrf, created_at=now, seen_at=now))
+            connection.execute(
+                insert(web_sessions).values(
+                    token_hash=token_hash(token), key_id=principal.id, csrf=csrf, created_at=now, seen_at=now
+                )
+            )
         return WebSession(token, principal, csrf)
 
     def find(self, token: str) -> WebSession | None:
@@ -65,8 +69,9 @@ class WebSessions:
                 connection.execute(delete(web_sessions).where(web_sessions.c.key_id == row.key_id))
                 return None
             if now - row.seen_at >= SEEN_EVERY:  # not a write per page: the idle time is counted by the minute
-                connection.execute(update(web_sessions).where(web_sessions.c.token_hash == row.token_hash)
-                                   .values(seen_at=now))
+                connection.execute(
+                    update(web_sessions).where(web_sessions.c.token_hash == row.token_hash).values(seen_at=now)
+                )
         return WebSession(token, principal, row.csrf)
 
     def close(self, token: str) -> None:
@@ -74,5 +79,10 @@ class WebSessions:
             connection.execute(delete(web_sessions).where(web_sessions.c.token_hash == token_hash(token)))
 
     def _prune(self, connection: object, now: datetime) -> None:
-        connection.execute(delete(web_sessions).where(or_(  # type: ignore[attr-defined]
-            web_sessions.c.seen_at < now - self.idle, web_sessions.c.created_at < now - self.lifetime)))
+        connection.execute(
+            delete(web_sessions).where(
+                or_(  # type: ignore[attr-defined]
+                    web_sessions.c.seen_at < now - self.idle, web_sessions.c.created_at < now - self.lifetime
+                )
+            )
+        )

@@ -66,8 +66,12 @@ Words = list[tuple[str, ...]]  # a query's words, each as its search keys (domai
 
 # Searched in this order: the few parties and meetings come before the many commitments.
 STATUSES = {status.value: status for status in Status}  # faster than Status(value), row after row
-_LABELS = {"party": ("names", parties_view), "meeting": ("title", meetings_view),
-           "agreement": ("title", agreements_view), "commitment": ("text", commitments_view)}
+_LABELS = {
+    "party": ("names", parties_view),
+    "meeting": ("title", meetings_view),
+    "agreement": ("title", agreements_view),
+    "commitment": ("text", commitments_view),
+}
 
 
 COUNTED_UP_TO = 10_000  # lists count their matches up to this many, unless asked for the exact total
@@ -82,18 +86,38 @@ class SqlCatalogue:
         # The event log's table (eventsourcing's), asked for a record's latest version beside its document.
         sqlite = engine.dialect.name == "sqlite"  # eventsourcing keeps ids there as hex text, on PostgreSQL as uuid
         self._key_of: Callable[[UUID], Any] = (lambda key: key.hex) if sqlite else (lambda key: key)
-        events = sql_table(events_table, column("originator_id", String() if sqlite else Uuid()),
-                           column("originator_version", Integer()))
-        latest = (select(func.max(events.c.originator_version))
-                  .where(events.c.originator_id == bindparam("key")).scalar_subquery())
-        self._latest_documents = {kind: select(table.c.document, table.c.version).where(
-            table.c.id == bindparam("id"), table.c.version == latest) for kind, (_, table) in _LABELS.items()}
-        self._tallies: dict[frozenset[str] | None, tuple[int, list[Tally]]] = {}  # scope -> (read-model position, tally)
+        events = sql_table(
+            events_table,
+            column("originator_id", String() if sqlite else Uuid()),
+            column("originator_version", Integer()),
+        )
+        latest = (
+            select(func.max(events.c.originator_version))
+            .where(events.c.originator_id == bindparam("key"))
+            .scalar_subquery()
+        )
+        self._latest_documents = {
+            kind: select(table.c.document, table.c.version).where(
+                table.c.id == bindparam("id"), table.c.version == latest
+            )
+            for kind, (_, table) in _LABELS.items()
+        }
+        self._tallies: dict[
+            frozenset[str] | None, tuple[int, list[Tally]]
+        ] = {}  # scope -> (read-model position, tally)
         self._every_row: tuple[int, list[RollupRow]] | None = None  # (read-model position, rows)
 
-    def _page(self, statement: Select[Any], table: Any, conditions: list[ColumnElement[bool]], cursor: str | None,
-              limit: int, order: str = "recorded", search: tuple[str, Words | None] = ("", None),
-              exact: bool = False) -> Results:
+    def _page(
+        self,
+        statement: Select[Any],
+        table: Any,
+        conditions: list[ColumnElement[bool]],
+        cursor: str | None,
+        limit: int,
+        order: str = "recorded",
+        search: tuple[str, Words | None] = ("", None),
+        exact: bool = False,
+    ) -> Results:
         """One page of ``statement``'s rows meeting ``conditions`` (and having the words of
         ``search``: a kind and its words, if any), in ``order``, after ``cursor``; and how many
         there are in all."""
@@ -129,20 +153,27 @@ class SqlCatalogue:
             ordering = [due, seq] if order == "due" else [due.desc(), seq.desc()]
         with self.engine.connect() as connection:
             total = connection.execute(_count(table, conditions, matches, search_alone, bound)).scalar_one()
-            rows = connection.execute(
-                statement.where(*conditions, *keyset).order_by(*ordering).limit(limit + 1)
-            ).all()
+            rows = connection.execute(statement.where(*conditions, *keyset).order_by(*ordering).limit(limit + 1)).all()
         return _results(rows, limit, total, name, bound)
 
-    def _search_page(self, statement: Select[Any], table: Table, kind: str, words: Words, cursor: str | None,
-                     limit: int, bound: int | None) -> Results:
+    def _search_page(
+        self,
+        statement: Select[Any],
+        table: Table,
+        kind: str,
+        words: Words,
+        cursor: str | None,
+        limit: int,
+        bound: int | None,
+    ) -> Results:
         """A search with no other filter, in recorded order: the index gives the page's entities
         and the total (up to ``bound``) by itself, and only the page's rows are read."""
         name = f"{kind}:recorded"
         after = cursors.decode(cursor, name, cursors.POSITION)
         with self.engine.connect() as connection:
-            seqs, total = search_index.first_matches(connection, kind, words, after[0] if after else 0, limit + 1,
-                                                     bound)
+            seqs, total = search_index.first_matches(
+                connection, kind, words, after[0] if after else 0, limit + 1, bound
+            )
             rows = connection.execute(statement.where(table.c.seq.in_(seqs)).order_by(table.c.seq)).all()
         return _results(rows, limit, total, name, bound)
 
@@ -171,14 +202,30 @@ class SqlCatalogue:
         if query.escalated is not None:
             conditions.append(table.c.escalation_level > 0 if query.escalated else table.c.escalation_level == 0)
         if query.escalated_to is not None:  # (as of an instant, the records replayed answer it: ``lists``)
-            conditions.append(table.c.id.in_(select(commitment_escalations.c.commitment_id).where(
-                commitment_escalations.c.party_id == str(query.escalated_to))))
+            conditions.append(
+                table.c.id.in_(
+                    select(commitment_escalations.c.commitment_id).where(
+                        commitment_escalations.c.party_id == str(query.escalated_to)
+                    )
+                )
+            )
         if query.themes:
-            conditions.append(table.c.id.in_(select(commitment_themes.c.commitment_id).where(
-                commitment_themes.c.theme.in_(query.themes))))
+            conditions.append(
+                table.c.id.in_(
+                    select(commitment_themes.c.commitment_id).where(commitment_themes.c.theme.in_(query.themes))
+                )
+            )
         statement = select(table.c.document, table.c.seq, table.c.due_order)
-        return self._page(statement, table, conditions, query.cursor, query.limit, query.sort,
-                          ("commitment", query.words), exact=query.exact_total)
+        return self._page(
+            statement,
+            table,
+            conditions,
+            query.cursor,
+            query.limit,
+            query.sort,
+            ("commitment", query.words),
+            exact=query.exact_total,
+        )
 
     def ids(self, query: Filter) -> list[str]:
         kind, table, conditions = self._fixed(query)
@@ -213,8 +260,13 @@ class SqlCatalogue:
                     link = link.where(commitment_parties.c.role == role)
                 conditions.append(table.c.id.in_(link))
         if query.any_party is not None:
-            conditions.append(table.c.id.in_(select(commitment_parties.c.commitment_id).where(
-                commitment_parties.c.party_id.in_(sorted(query.any_party)))))
+            conditions.append(
+                table.c.id.in_(
+                    select(commitment_parties.c.commitment_id).where(
+                        commitment_parties.c.party_id.in_(sorted(query.any_party))
+                    )
+                )
+            )
         if query.meeting is not None:
             conditions.append(table.c.meeting_id == str(query.meeting))
         if query.agreement is not None:
@@ -226,10 +278,13 @@ class SqlCatalogue:
         """Every commitment as it stood at ``at`` (those not yet recorded are left out)."""
         versions = commitment_versions
         return (
-            select(*(c for c in versions.c if c.name not in ("recorded_from", "recorded_until")), commitments_view.c.seq)
+            select(
+                *(c for c in versions.c if c.name not in ("recorded_from", "recorded_until")), commitments_view.c.seq
+            )
             .join(commitments_view, commitments_view.c.id == versions.c.id)
-            .where(versions.c.recorded_from <= at,
-                   or_(versions.c.recorded_until.is_(None), versions.c.recorded_until > at))
+            .where(
+                versions.c.recorded_from <= at, or_(versions.c.recorded_until.is_(None), versions.c.recorded_until > at)
+            )
             .subquery("as_of")
         )
 
@@ -253,8 +308,15 @@ class SqlCatalogue:
             return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
         statement = (
-            select(c.lead_party_id, m.series, func.count(), count(c.overdue), count(c.due_soon),
-                   count(c.status.in_([s.value for s in OPEN])), count(c.status.in_([s.value for s in ASSESSED])))
+            select(
+                c.lead_party_id,
+                m.series,
+                func.count(),
+                count(c.overdue),
+                count(c.due_soon),
+                count(c.status.in_([s.value for s in OPEN])),
+                count(c.status.in_([s.value for s in ASSESSED])),
+            )
             .join(meetings_view, m.id == c.meeting_id)
             .where(*self._fixed_conditions(commitments_view, CommitmentFilter(any_party=parties)))
             .group_by(c.lead_party_id, m.series)
@@ -264,8 +326,14 @@ class SqlCatalogue:
 
     def find_meetings(self, query: MeetingFilter) -> Results:
         table = meetings_view
-        return self._page(select(table.c.document, table.c.seq), table, self._meeting_conditions(query), query.cursor,
-                          query.limit, search=("meeting", query.words))
+        return self._page(
+            select(table.c.document, table.c.seq),
+            table,
+            self._meeting_conditions(query),
+            query.cursor,
+            query.limit,
+            search=("meeting", query.words),
+        )
 
     @staticmethod
     def _meeting_conditions(query: MeetingFilter, fixed_only: bool = False) -> list[ColumnElement[bool]]:
@@ -277,8 +345,11 @@ class SqlCatalogue:
         if query.series is not None:
             conditions.append(table.c.series == query.series)
         if query.party is not None:
-            conditions.append(table.c.id.in_(
-                select(meeting_participants.c.meeting_id).where(meeting_participants.c.party_id == str(query.party))))
+            conditions.append(
+                table.c.id.in_(
+                    select(meeting_participants.c.meeting_id).where(meeting_participants.c.party_id == str(query.party))
+                )
+            )
         if fixed_only:
             return conditions
         if query.statuses:
@@ -291,8 +362,14 @@ class SqlCatalogue:
 
     def find_agreements(self, query: AgreementFilter) -> Results:
         table = agreements_view
-        return self._page(select(table.c.document, table.c.seq), table, self._agreement_conditions(query),
-                          query.cursor, query.limit, search=("agreement", query.words))
+        return self._page(
+            select(table.c.document, table.c.seq),
+            table,
+            self._agreement_conditions(query),
+            query.cursor,
+            query.limit,
+            search=("agreement", query.words),
+        )
 
     @staticmethod
     def _agreement_conditions(query: AgreementFilter) -> list[ColumnElement[bool]]:
@@ -303,14 +380,23 @@ class SqlCatalogue:
         if query.meeting is not None:
             conditions.append(table.c.meeting_id == str(query.meeting))
         if query.party is not None:
-            conditions.append(table.c.id.in_(
-                select(agreement_parties.c.agreement_id).where(agreement_parties.c.party_id == str(query.party))))
+            conditions.append(
+                table.c.id.in_(
+                    select(agreement_parties.c.agreement_id).where(agreement_parties.c.party_id == str(query.party))
+                )
+            )
         return conditions
 
     def find_parties(self, query: PartyFilter) -> Results:
         table = parties_view
-        return self._page(select(table.c.document, table.c.seq), table, self._party_conditions(query), query.cursor,
-                          query.limit, search=("party", query.words))
+        return self._page(
+            select(table.c.document, table.c.seq),
+            table,
+            self._party_conditions(query),
+            query.cursor,
+            query.limit,
+            search=("party", query.words),
+        )
 
     @staticmethod
     def _party_conditions(query: PartyFilter) -> list[ColumnElement[bool]]:
@@ -325,14 +411,14 @@ class SqlCatalogue:
     def touched_by_party(self, party_id: str) -> list[str]:
         return self._in_creation_order(
             select(parties_view.c.id, parties_view.c.seq).where(parties_view.c.id == party_id),
-            select(meetings_view.c.id, meetings_view.c.seq).join(
-                meeting_participants, meeting_participants.c.meeting_id == meetings_view.c.id)
+            select(meetings_view.c.id, meetings_view.c.seq)
+            .join(meeting_participants, meeting_participants.c.meeting_id == meetings_view.c.id)
             .where(meeting_participants.c.party_id == party_id),
-            select(agreements_view.c.id, agreements_view.c.seq).join(
-                agreement_parties, agreement_parties.c.agreement_id == agreements_view.c.id)
+            select(agreements_view.c.id, agreements_view.c.seq)
+            .join(agreement_parties, agreement_parties.c.agreement_id == agreements_view.c.id)
             .where(agreement_parties.c.party_id == party_id),
-            select(commitments_view.c.id, commitments_view.c.seq).join(
-                commitment_parties, commitment_parties.c.commitment_id == commitments_view.c.id)
+            select(commitments_view.c.id, commitments_view.c.seq)
+            .join(commitment_parties, commitment_parties.c.commitment_id == commitments_view.c.id)
             .where(commitment_parties.c.party_id == party_id),
         )
 
@@ -351,44 +437,66 @@ class SqlCatalogue:
     def overdue_candidates(self, now: datetime, limit: int) -> list[str]:
         table = commitments_view
         with self.engine.connect() as connection:
-            return list(connection.execute(
-                select(table.c.id)
-                .where(table.c.can_be_late.is_(True), table.c.overdue.is_(False), table.c.due_at <= now)
-                .order_by(table.c.due_at, table.c.seq).limit(limit)
-            ).scalars())
+            return list(
+                connection.execute(
+                    select(table.c.id)
+                    .where(table.c.can_be_late.is_(True), table.c.overdue.is_(False), table.c.due_at <= now)
+                    .order_by(table.c.due_at, table.c.seq)
+                    .limit(limit)
+                ).scalars()
+            )
 
     def due_soon_candidates(self, now: datetime, limit: int) -> list[str]:
         table = commitments_view
         with self.engine.connect() as connection:
-            return list(connection.execute(
-                select(table.c.id)
-                .where(table.c.next_reminder_at <= now, table.c.due_at > now)
-                .order_by(table.c.next_reminder_at, table.c.seq).limit(limit)
-            ).scalars())
+            return list(
+                connection.execute(
+                    select(table.c.id)
+                    .where(table.c.next_reminder_at <= now, table.c.due_at > now)
+                    .order_by(table.c.next_reminder_at, table.c.seq)
+                    .limit(limit)
+                ).scalars()
+            )
 
-    def escalation_candidates(self, now: datetime, limit: int, *, ladder: Ladder, leads: Collection[str] | None,
-                              others_than: Collection[str]) -> list[str]:
+    def escalation_candidates(
+        self, now: datetime, limit: int, *, ladder: Ladder, leads: Collection[str] | None, others_than: Collection[str]
+    ) -> list[str]:
         table = commitments_view
         if not ladder.steps:
             return []
         # A step falls due at local midnight N calendar days on (``Ladder.reached`` decides): days of 23 or
         # 25 hours between put it up to two hours from N × 24 h, so candidates are looked for three hours early.
-        reached = or_(*(and_(table.c.escalation_level < level,
-                             table.c.due_at <= now - timedelta(days=step.days) + timedelta(hours=3))
-                        for level, step in enumerate(ladder.steps, start=1)))
-        led = table.c.lead_party_id.in_(list(leads)) if leads is not None else \
-            table.c.lead_party_id.not_in(list(others_than)) if others_than else true()
+        reached = or_(
+            *(
+                and_(
+                    table.c.escalation_level < level,
+                    table.c.due_at <= now - timedelta(days=step.days) + timedelta(hours=3),
+                )
+                for level, step in enumerate(ladder.steps, start=1)
+            )
+        )
+        led = (
+            table.c.lead_party_id.in_(list(leads))
+            if leads is not None
+            else table.c.lead_party_id.not_in(list(others_than))
+            if others_than
+            else true()
+        )
         with self.engine.connect() as connection:
-            return list(connection.execute(
-                select(table.c.id)
-                .where(table.c.can_be_late.is_(True), table.c.overdue.is_(True), reached, led)
-                .order_by(table.c.due_at, table.c.seq).limit(limit)
-            ).scalars())
+            return list(
+                connection.execute(
+                    select(table.c.id)
+                    .where(table.c.can_be_late.is_(True), table.c.overdue.is_(True), reached, led)
+                    .order_by(table.c.due_at, table.c.seq)
+                    .limit(limit)
+                ).scalars()
+            )
 
     def latest_document(self, kind: str, record_id: UUID) -> tuple[str, int] | None:
         with self.engine.connect() as connection:
-            row = connection.execute(self._latest_documents[kind],
-                                     {"id": str(record_id), "key": self._key_of(record_id)}).first()
+            row = connection.execute(
+                self._latest_documents[kind], {"id": str(record_id), "key": self._key_of(record_id)}
+            ).first()
         return None if row is None else (row.document, row.version)
 
     def rollup_rows(self, scope: RollupScope, as_of: datetime | None = None) -> list[RollupRow]:
@@ -413,29 +521,69 @@ class SqlCatalogue:
             conditions.append(meetings.c.series == scope.series)
         if scope.party is not None:
             conditions.append(table.c.lead_party_id == str(scope.party))
-        statement = (select(table.c.id, table.c.status, table.c.progress, table.c.weight, table.c.overdue,
-                            table.c.due_soon, table.c.escalation_level, table.c.made_on, table.c.fulfilled_on,
-                            table.c.lead_party_id, meetings.c.series)
-                     .join(meetings, meetings.c.id == table.c.meeting_id).where(*conditions).order_by(table.c.seq))
+        statement = (
+            select(
+                table.c.id,
+                table.c.status,
+                table.c.progress,
+                table.c.weight,
+                table.c.overdue,
+                table.c.due_soon,
+                table.c.escalation_level,
+                table.c.made_on,
+                table.c.fulfilled_on,
+                table.c.lead_party_id,
+                meetings.c.series,
+            )
+            .join(meetings, meetings.c.id == table.c.meeting_id)
+            .where(*conditions)
+            .order_by(table.c.seq)
+        )
+
+        def counted(
+            key: Any,
+            status: Any,
+            progress: Any,
+            weight: Any,
+            overdue: Any,
+            due_soon: Any,
+            level: Any,
+            made_on: Any,
+            fulfilled_on: Any,
+            lead: Any,
+            series: Any,
+        ) -> RollupRow:
+            return RollupRow(
+                key,
+                Counted(STATUSES[status], progress, weight, overdue, due_soon, level > 0, made_on, fulfilled_on),
+                lead,
+                series,
+            )
+
         with self.engine.connect() as connection:
-            return [RollupRow(key, Counted(STATUSES[status], progress, weight, overdue, due_soon, level > 0, made_on,
-                                           fulfilled_on), lead, series)
-                    for key, status, progress, weight, overdue, due_soon, level, made_on, fulfilled_on, lead, series
-                    in connection.execute(statement)]
+            return [counted(*row) for row in connection.execute(statement)]
 
     def own_ladders(self) -> dict[str, Ladder]:
         table = parties_view
         with self.engine.connect() as connection:
-            return {row.id: Ladder.parse(row.ladder) for row in connection.execute(
-                select(table.c.id, table.c.ladder).where(table.c.ladder.is_not(None)).order_by(table.c.seq))}
+            return {
+                row.id: Ladder.parse(row.ladder)
+                for row in connection.execute(
+                    select(table.c.id, table.c.ladder).where(table.c.ladder.is_not(None)).order_by(table.c.seq)
+                )
+            }
 
     def review_candidates(self, now: datetime, limit: int) -> list[str]:
         table = commitments_view
         with self.engine.connect() as connection:
-            return list(connection.execute(
-                select(table.c.id).where(table.c.next_review_at <= now)
-                .order_by(table.c.next_review_at, table.c.seq).limit(limit)
-            ).scalars())
+            return list(
+                connection.execute(
+                    select(table.c.id)
+                    .where(table.c.next_review_at <= now)
+                    .order_by(table.c.next_review_at, table.c.seq)
+                    .limit(limit)
+                ).scalars()
+            )
 
     def search(self, words: Words, limit: int) -> list[SearchHit]:
         """Everything whose texts hold all the words: parties, meetings, agreements, then commitments."""
@@ -444,12 +592,13 @@ class SqlCatalogue:
             matches = self._found(kind, words, newest_first=True)
             with self.engine.connect() as connection:
                 rows = connection.execute(
-                    select(table.c.id, table.c.document).join_from(matches, table, table.c.seq == matches.c.seq)
-                    .order_by(matches.c.seq.desc()).limit(limit)
+                    select(table.c.id, table.c.document)
+                    .join_from(matches, table, table.c.seq == matches.c.seq)
+                    .order_by(matches.c.seq.desc())
+                    .limit(limit)
                 ).all()
             hits += [SearchHit(kind=kind, id=row.id, label=json.loads(row.document)[label]) for row in rows]
         return hits[:limit]
-
 
 
 def _results(rows: Sequence[Row[Any]], limit: int, total: int, name: str, bound: int | None = None) -> Results:
@@ -459,15 +608,23 @@ def _results(rows: Sequence[Row[Any]], limit: int, total: int, name: str, bound:
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        next_cursor = (cursors.encode(name, last.seq) if name.endswith(":recorded")
-                       else cursors.encode(name, last.due_order.isoformat(), last.seq))
+        next_cursor = (
+            cursors.encode(name, last.seq)
+            if name.endswith(":recorded")
+            else cursors.encode(name, last.due_order.isoformat(), last.seq)
+        )
     if bound is not None and total > bound:
         return Results(items=items, next_cursor=next_cursor, total=bound, total_exact=False)
     return Results(items=items, next_cursor=next_cursor, total=total)
 
 
-def _count(table: Any, conditions: list[ColumnElement[bool]], matches: Subquery | None,
-           search_alone: bool, bound: int | None = None) -> Select[Any]:
+def _count(
+    table: Any,
+    conditions: list[ColumnElement[bool]],
+    matches: Subquery | None,
+    search_alone: bool,
+    bound: int | None = None,
+) -> Select[Any]:
     """How many rows match; with a ``bound``, counting stops one past it, so that a page of a list
     of a million costs what a page of ten thousand does."""
     if matches is None:

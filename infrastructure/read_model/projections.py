@@ -47,6 +47,7 @@ def as_json(view: Any) -> str:
 class Rows:
     """What one record's state puts in the read model: its row, the rows of its child tables, and
     the texts it is found by."""
+
     table: Table
     row: dict[str, Any]
     children: Children
@@ -79,20 +80,36 @@ class Projection:
 
     def rows(self, aggregate: Any, view: Any = None, document: str | None = None) -> Rows:
         view = view if view is not None else self.view(aggregate)
-        return Rows(self.table, self.row(aggregate, view, document or as_json(view)), self.children(aggregate, view),
-                    self.search_kind, searched_texts(aggregate))
+        return Rows(
+            self.table,
+            self.row(aggregate, view, document or as_json(view)),
+            self.children(aggregate, view),
+            self.search_kind,
+            searched_texts(aggregate),
+        )
 
 
 def commitment_columns(commitment: Commitment, view: CommitmentView) -> dict[str, Any]:
     """The columns a commitment's row and each of its versions share."""
-    return {"id": view.id, "version": commitment.version, "kind": view.kind, "status": view.status,
-            "lead_party_id": view.lead_party_id, "meeting_id": str(commitment.provenance.meeting_id),
-            "agreement_id": view.provenance["agreement_id"], "due_at": commitment.due_at,
-            "due_order": commitment.due_at or OPEN_ENDED_ORDER, "overdue": commitment.overdue,
-            "due_soon": commitment.due_soon, "review_due": commitment.review_due,
-            "escalation_level": commitment.escalation_level,
-            "progress": None if commitment.progress is None else commitment.progress.percent,
-            "weight": commitment.weight, "made_on": commitment.made_on, "fulfilled_on": commitment.fulfilled_on}
+    return {
+        "id": view.id,
+        "version": commitment.version,
+        "kind": view.kind,
+        "status": view.status,
+        "lead_party_id": view.lead_party_id,
+        "meeting_id": str(commitment.provenance.meeting_id),
+        "agreement_id": view.provenance["agreement_id"],
+        "due_at": commitment.due_at,
+        "due_order": commitment.due_at or OPEN_ENDED_ORDER,
+        "overdue": commitment.overdue,
+        "due_soon": commitment.due_soon,
+        "review_due": commitment.review_due,
+        "escalation_level": commitment.escalation_level,
+        "progress": None if commitment.progress is None else commitment.progress.percent,
+        "weight": commitment.weight,
+        "made_on": commitment.made_on,
+        "fulfilled_on": commitment.fulfilled_on,
+    }
 
 
 class CommitmentProjection(Projection):
@@ -102,26 +119,50 @@ class CommitmentProjection(Projection):
         return CommitmentView.of(aggregate)
 
     def row(self, aggregate: Commitment, view: CommitmentView, document: str) -> dict[str, Any]:
-        return {**commitment_columns(aggregate, view), "row_number": aggregate.provenance.row_number,
-                "can_be_late": aggregate.status in CAN_BE_LATE, "next_reminder_at": aggregate.next_reminder_at,
-                "next_review_at": aggregate.next_review_at, "document": document}
+        return {
+            **commitment_columns(aggregate, view),
+            "row_number": aggregate.provenance.row_number,
+            "can_be_late": aggregate.status in CAN_BE_LATE,
+            "next_reminder_at": aggregate.next_reminder_at,
+            "next_review_at": aggregate.next_review_at,
+            "document": document,
+        }
 
     def children(self, aggregate: Commitment, view: CommitmentView) -> Children:
         key = view.id
-        return [(commitment_parties, "commitment_id", [
-            {"commitment_id": key, "party_id": str(aggregate.lead_party_id), "role": "lead"},
-            *({"commitment_id": key, "party_id": str(p), "role": "supporting"} for p in aggregate.supporting_party_ids),
-        ]), (commitment_escalations, "commitment_id", [
-            {"commitment_id": key, "party_id": str(p)} for p in aggregate.escalated_to]),
-            (commitment_themes, "commitment_id", [{"commitment_id": key, "theme": t} for t in aggregate.themes])]
+        return [
+            (
+                commitment_parties,
+                "commitment_id",
+                [
+                    {"commitment_id": key, "party_id": str(aggregate.lead_party_id), "role": "lead"},
+                    *(
+                        {"commitment_id": key, "party_id": str(p), "role": "supporting"}
+                        for p in aggregate.supporting_party_ids
+                    ),
+                ],
+            ),
+            (
+                commitment_escalations,
+                "commitment_id",
+                [{"commitment_id": key, "party_id": str(p)} for p in aggregate.escalated_to],
+            ),
+            (commitment_themes, "commitment_id", [{"commitment_id": key, "theme": t} for t in aggregate.themes]),
+        ]
 
     def child_sources(self, aggregate: Commitment) -> tuple[Any, ...]:
         return aggregate.lead_party_id, aggregate.supporting_party_ids, aggregate.escalated_to, aggregate.themes
 
-    def version_row(self, aggregate: Commitment, view: CommitmentView, document: str, recorded_at: Any) -> dict[str, Any]:
+    def version_row(
+        self, aggregate: Commitment, view: CommitmentView, document: str, recorded_at: Any
+    ) -> dict[str, Any]:
         """The commitment as it stood from one event to the next (``commitment_versions``)."""
-        return {**commitment_columns(aggregate, view), "recorded_from": recorded_at, "recorded_until": None,
-                "document": document}
+        return {
+            **commitment_columns(aggregate, view),
+            "recorded_from": recorded_at,
+            "recorded_until": None,
+            "document": document,
+        }
 
 
 class MeetingProjection(Projection):
@@ -131,14 +172,29 @@ class MeetingProjection(Projection):
         return MeetingView.of(aggregate)
 
     def row(self, aggregate: Meeting, view: MeetingView, document: str) -> dict[str, Any]:
-        return {"id": view.id, "version": aggregate.version, "kind": view.kind, "status": view.status,
-                "series": aggregate.series, "session_number": aggregate.session_number,
-                "starts_on": aggregate.dates.starts_on, "ends_on": aggregate.dates.ends_on, "document": document}
+        return {
+            "id": view.id,
+            "version": aggregate.version,
+            "kind": view.kind,
+            "status": view.status,
+            "series": aggregate.series,
+            "session_number": aggregate.session_number,
+            "starts_on": aggregate.dates.starts_on,
+            "ends_on": aggregate.dates.ends_on,
+            "document": document,
+        }
 
     def children(self, aggregate: Meeting, view: MeetingView) -> Children:
-        return [(meeting_participants, "meeting_id", [
-            {"meeting_id": view.id, "party_id": str(p.party_id), "role": p.role.value} for p in aggregate.participants
-        ])]
+        return [
+            (
+                meeting_participants,
+                "meeting_id",
+                [
+                    {"meeting_id": view.id, "party_id": str(p.party_id), "role": p.role.value}
+                    for p in aggregate.participants
+                ],
+            )
+        ]
 
     def child_sources(self, aggregate: Meeting) -> tuple[Any, ...]:
         return (aggregate.participants,)
@@ -151,13 +207,22 @@ class AgreementProjection(Projection):
         return AgreementView.of(aggregate)
 
     def row(self, aggregate: Agreement, view: AgreementView, document: str) -> dict[str, Any]:
-        return {"id": view.id, "version": aggregate.version, "meeting_id": view.meeting_id, "kind": view.kind,
-                "document": document}
+        return {
+            "id": view.id,
+            "version": aggregate.version,
+            "meeting_id": view.meeting_id,
+            "kind": view.kind,
+            "document": document,
+        }
 
     def children(self, aggregate: Agreement, view: AgreementView) -> Children:
         key = view.id
         return [
-            (agreement_parties, "agreement_id", [{"agreement_id": key, "party_id": str(p)} for p in aggregate.adopted_by]),
+            (
+                agreement_parties,
+                "agreement_id",
+                [{"agreement_id": key, "party_id": str(p)} for p in aggregate.adopted_by],
+            ),
         ]
 
     def child_sources(self, aggregate: Agreement) -> tuple[Any, ...]:
@@ -171,22 +236,46 @@ class PartyProjection(Projection):
         return PartyView.of(aggregate)
 
     def row(self, aggregate: Party, view: PartyView, document: str) -> dict[str, Any]:
-        return {"id": view.id, "version": aggregate.version, "acronym": aggregate.acronym, "kind": view.kind,
-                "parent_id": view.parent_id, "ladder": None if aggregate.ladder is None else aggregate.ladder.text(),
-                "document": document}
+        return {
+            "id": view.id,
+            "version": aggregate.version,
+            "acronym": aggregate.acronym,
+            "kind": view.kind,
+            "parent_id": view.parent_id,
+            "ladder": None if aggregate.ladder is None else aggregate.ladder.text(),
+            "document": document,
+        }
 
     def children(self, aggregate: Party, view: PartyView) -> Children:
-        return [(party_contacts, "party_id", [
-            {"contact_id": str(c.id), "party_id": view.id, "name": c.name, "address": c.address,
-             "language": c.language, "frequency": c.frequency.value} for c in aggregate.contacts])]
+        return [
+            (
+                party_contacts,
+                "party_id",
+                [
+                    {
+                        "contact_id": str(c.id),
+                        "party_id": view.id,
+                        "name": c.name,
+                        "address": c.address,
+                        "language": c.language,
+                        "frequency": c.frequency.value,
+                    }
+                    for c in aggregate.contacts
+                ],
+            )
+        ]
 
     def child_sources(self, aggregate: Party) -> tuple[Any, ...]:
         return aggregate.contacts
 
 
 COMMITMENTS = CommitmentProjection()
-PROJECTIONS: dict[type, Projection] = {Commitment: COMMITMENTS, Meeting: MeetingProjection(),
-                                       Agreement: AgreementProjection(), Party: PartyProjection()}
+PROJECTIONS: dict[type, Projection] = {
+    Commitment: COMMITMENTS,
+    Meeting: MeetingProjection(),
+    Agreement: AgreementProjection(),
+    Party: PartyProjection(),
+}
 
 
 def projection_of(aggregate: Aggregate) -> Projection | None:

@@ -52,17 +52,28 @@ log = logging.getLogger("commitments.projection")
 
 # Each statement is built once, at import: SQLAlchemy then skips building and keying it for every event.
 INSERT = {table: insert(table) for table in read_metadata.sorted_tables}
-UPDATE_BY_ID = {table: update(table).where(table.c.id == bindparam("key"))
-                for table in (parties_view, meetings_view, agreements_view, commitments_view)}
-DELETE_CHILDREN = {(table, column): delete(table).where(table.c[column] == bindparam("owner")) for table, column in (
-    (commitment_parties, "commitment_id"), (meeting_participants, "meeting_id"), (agreement_parties, "agreement_id"),
-    (commitment_escalations, "commitment_id"), (party_contacts, "party_id"),
-    (commitment_themes, "commitment_id"))}
+UPDATE_BY_ID = {
+    table: update(table).where(table.c.id == bindparam("key"))
+    for table in (parties_view, meetings_view, agreements_view, commitments_view)
+}
+DELETE_CHILDREN = {
+    (table, column): delete(table).where(table.c[column] == bindparam("owner"))
+    for table, column in (
+        (commitment_parties, "commitment_id"),
+        (meeting_participants, "meeting_id"),
+        (agreement_parties, "agreement_id"),
+        (commitment_escalations, "commitment_id"),
+        (party_contacts, "party_id"),
+        (commitment_themes, "commitment_id"),
+    )
+}
 # The version a new event ends is the one before it, found by its whole key: a plan that does not
 # depend on the table's statistics (PostgreSQL, with none yet, chose to scan every current version).
-CLOSE_VERSION = update(commitment_versions).where(
-    commitment_versions.c.id == bindparam("key"), commitment_versions.c.version == bindparam("previous")
-).values(recorded_until=bindparam("until"))
+CLOSE_VERSION = (
+    update(commitment_versions)
+    .where(commitment_versions.c.id == bindparam("key"), commitment_versions.c.version == bindparam("previous"))
+    .values(recorded_until=bindparam("until"))
+)
 
 
 READ_MODEL = "read_model"  # its row in projection_state
@@ -71,8 +82,15 @@ READ_MODEL = "read_model"  # its row in projection_state
 class Projector(LogFollower):
     table, name = projection_state, READ_MODEL
 
-    def __init__(self, engine: Engine, recorder: ApplicationRecorder, decode: Callable[[Any], Any],
-                 reader: AggregateReader, batch_size: int = 500, cache_size: int = 10_000) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        recorder: ApplicationRecorder,
+        decode: Callable[[Any], Any],
+        reader: AggregateReader,
+        batch_size: int = 500,
+        cache_size: int = 10_000,
+    ) -> None:
         """``reader``: the aggregates as they stood before a batch, when neither the cache nor the
         command that saved the batch has them."""
         super().__init__(engine, recorder, decode)
@@ -104,8 +122,9 @@ class Projector(LogFollower):
         read_metadata.drop_all(connection)
         read_metadata.create_all(connection)
         search_index.create(connection)
-        connection.execute(insert(projection_state).values(name=self.name, position=0,
-                                                           schema_version=READ_MODEL_VERSION))
+        connection.execute(
+            insert(projection_state).values(name=self.name, position=0, schema_version=READ_MODEL_VERSION)
+        )
 
     def forget(self) -> None:
         self._cache.clear()
@@ -128,8 +147,9 @@ class Projector(LogFollower):
         self._cache.clear()
         return self.recorder.max_notification_id() or 0
 
-    def fold(self, share: int, shares: int, until: int, step: int = 10_000,
-             done: Callable[[int], object] | None = None) -> None:
+    def fold(
+        self, share: int, shares: int, until: int, step: int = 10_000, done: Callable[[int], object] | None = None
+    ) -> None:
         """Project the events up to ``until`` of the aggregates in one share of ``shares`` (by id),
         ``step`` events of the log read at a time, each share's rows written in one transaction;
         the position is left as it is (``rebuilding``: the processes that fold the other shares
@@ -150,8 +170,9 @@ class Projector(LogFollower):
     def move_to(self, reached: int) -> None:
         """Record that the read model holds every event up to ``reached`` (after ``fold``)."""
         with self.engine.begin() as connection:
-            connection.execute(update(projection_state).where(projection_state.c.name == self.name)
-                               .values(position=reached))
+            connection.execute(
+                update(projection_state).where(projection_state.c.name == self.name).values(position=reached)
+            )
 
     # -- following the log --------------------------------------------------------------
 

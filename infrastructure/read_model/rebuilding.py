@@ -18,8 +18,9 @@ from infrastructure.persistence.database import create_table_engine, event_store
 from infrastructure.read_model.projector import Projector
 
 
-def rebuild(database_url: str, projector: Projector, workers: int,
-            progress: Callable[[int, int], object] | None = None) -> int:
+def rebuild(
+    database_url: str, projector: Projector, workers: int, progress: Callable[[int, int], object] | None = None
+) -> int:
     """The read model rebuilt by ``workers`` processes (1: in this one); ``progress(events read by
     every share / workers, latest)`` as the shares go. Returns the position reached."""
     if workers <= 1:
@@ -58,8 +59,10 @@ def read_model_of(database_url: str) -> Iterator[tuple[Projector, EventStore]]:
     engine = create_table_engine(database_url)
     store = EventStore({**event_store_env(database_url), "CREATE_TABLE": "no"})
     try:
-        yield Projector(engine, store.recorder, store.mapper.to_domain_event, BatchReader(store),
-                        cache_size=100_000), store
+        yield (
+            Projector(engine, store.recorder, store.mapper.to_domain_event, BatchReader(store), cache_size=100_000),
+            store,
+        )
     finally:
         store.close()
         engine.dispose()

@@ -41,20 +41,24 @@ def drop(connection: Connection) -> None:
     connection.execute(text("DROP TABLE IF EXISTS search_rows"))
 
 
-SQLITE_FIND = text("SELECT r.fts_rowid, s.body FROM search_rows r JOIN search_index s ON s.rowid = r.fts_rowid "
-                   "WHERE r.entity_kind = :kind AND r.entity_id = :id")
+SQLITE_FIND = text(
+    "SELECT r.fts_rowid, s.body FROM search_rows r JOIN search_index s ON s.rowid = r.fts_rowid "
+    "WHERE r.entity_kind = :kind AND r.entity_id = :id"
+)
 SQLITE_ADD = text("INSERT INTO search_index (rowid, entity_kind, entity_id, body) VALUES (:seq, :kind, :id, :body)")
 SQLITE_KEY = text("INSERT INTO search_rows (entity_kind, entity_id, fts_rowid) VALUES (:kind, :id, :seq)")
 SQLITE_PUT = text("UPDATE search_index SET body = :body WHERE rowid = :row")
 POSTGRES_ADD = text("INSERT INTO search_index (entity_kind, entity_id, seq, body) VALUES (:kind, :id, :seq, :body)")
-POSTGRES_PUT = text("UPDATE search_index SET body = :body WHERE entity_kind = :kind AND entity_id = :id "
-                    "AND body IS DISTINCT FROM :body")
+POSTGRES_PUT = text(
+    "UPDATE search_index SET body = :body WHERE entity_kind = :kind AND entity_id = :id AND body IS DISTINCT FROM :body"
+)
 
 
 def add(connection: Connection, entries: list[tuple[str, str, int, list[str]]]) -> None:
     """Index entities never indexed before, all at once: (kind, id, seq, words) each."""
-    rows = [{"kind": kind, "id": entity_id, "seq": seq, "body": " ".join(words)}
-            for kind, entity_id, seq, words in entries]
+    rows = [
+        {"kind": kind, "id": entity_id, "seq": seq, "body": " ".join(words)} for kind, entity_id, seq, words in entries
+    ]
     if not rows:
         return
     if connection.dialect.name != "sqlite":
@@ -85,8 +89,10 @@ def _having(dialect: str, kind: str, words: Words) -> tuple[str, dict[str, str]]
         expression = " AND ".join("(" + " OR ".join(f'"{key}"*' for key in keys) + ")" for keys in words)
         return "search_index MATCH :search", {"search": f'entity_kind : "{kind}" AND body : ({expression})'}
     expression = " & ".join("(" + " | ".join(f"{key}:*" for key in keys) + ")" for keys in words)
-    return "tsv @@ to_tsquery('simple', :search) AND entity_kind = :search_kind", {"search": expression,
-                                                                                  "search_kind": kind}
+    return "tsv @@ to_tsquery('simple', :search) AND entity_kind = :search_kind", {
+        "search": expression,
+        "search_kind": kind,
+    }
 
 
 def matches(dialect: str, kind: str, words: Words, newest_first: bool = False) -> tuple[str, dict[str, str]]:
@@ -102,8 +108,9 @@ def matches(dialect: str, kind: str, words: Words, newest_first: bool = False) -
     return f"SELECT seq FROM search_index WHERE {condition} ORDER BY seq {order} OFFSET 0", parameters
 
 
-def first_matches(connection: Connection, kind: str, words: Words, after: int, count: int,
-                  bound: int | None = None) -> tuple[list[int], int]:
+def first_matches(
+    connection: Connection, kind: str, words: Words, after: int, count: int, bound: int | None = None
+) -> tuple[list[int], int]:
     """The ``seq`` of the first ``count`` entities of ``kind`` having every word recorded after
     ``after``, and how many have them in all (with a ``bound``: counting stops one past it).
 
@@ -112,9 +119,15 @@ def first_matches(connection: Connection, kind: str, words: Words, after: int, c
     condition, parameters = _having(connection.dialect.name, kind, words)
     seq = "rowid" if connection.dialect.name == "sqlite" else "seq"
     limit = "" if bound is None else f" LIMIT {int(bound) + 1}"
-    total = connection.execute(text(f"SELECT count(*) FROM (SELECT 1 FROM search_index WHERE {condition}{limit}) m"),
-                               parameters).scalar_one()
-    seqs = connection.execute(text(f"SELECT {seq} FROM search_index WHERE {condition} AND {seq} > :after "
-                                   f"ORDER BY {seq} LIMIT :count"),
-                              {**parameters, "after": after, "count": count}).scalars().all()
+    total = connection.execute(
+        text(f"SELECT count(*) FROM (SELECT 1 FROM search_index WHERE {condition}{limit}) m"), parameters
+    ).scalar_one()
+    seqs = (
+        connection.execute(
+            text(f"SELECT {seq} FROM search_index WHERE {condition} AND {seq} > :after ORDER BY {seq} LIMIT :count"),
+            {**parameters, "after": after, "count": count},
+        )
+        .scalars()
+        .all()
+    )
     return list(seqs), total

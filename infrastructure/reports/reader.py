@@ -47,8 +47,9 @@ class ReportReader:
     def _workers(self) -> ProcessPoolExecutor:
         with self._starting:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(self.parallel, mp_context=get_context("spawn"),
-                                                 initializer=_limited, initargs=(self.memory_bytes,))
+                self._pool = ProcessPoolExecutor(
+                    self.parallel, mp_context=get_context("spawn"), initializer=_limited, initargs=(self.memory_bytes,)
+                )
             return self._pool
 
     def close(self) -> None:

@@ -24,8 +24,9 @@ from infrastructure.spreadsheets.limits import (
 XML_PARTS = (".xml", ".rels", ".vml")
 SHARED_STRINGS = "sharedstrings"
 CHUNK = 1024 * 1024
-DECLARATIONS = tuple(word.encode(encoding) for word in ("<!DOCTYPE", "<!ENTITY")
-                     for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+DECLARATIONS = tuple(
+    word.encode(encoding) for word in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
 OVERLAP = max(len(word) for word in DECLARATIONS)
 STRING_ITEM = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")  # <si>, with or without a namespace prefix
 
@@ -39,8 +40,9 @@ def check_archive(archive: zipfile.ZipFile) -> None:
         _check_size(part)
         inflated += part.file_size
         if inflated > MAX_INFLATED_BYTES:
-            raise TooLarge("the workbook inflates to more than {megabytes} MB; split it",
-                           megabytes=MAX_INFLATED_BYTES // 2**20)
+            raise TooLarge(
+                "the workbook inflates to more than {megabytes} MB; split it", megabytes=MAX_INFLATED_BYTES // 2**20
+            )
     for part in parts:
         if part.filename.lower().endswith(XML_PARTS):
             _check_xml(archive, part)
@@ -48,12 +50,20 @@ def check_archive(archive: zipfile.ZipFile) -> None:
 
 def _check_size(part: zipfile.ZipInfo) -> None:
     if part.file_size > MAX_PART_BYTES:
-        raise TooLarge("the part {part} of the workbook inflates to {megabytes} MB; at most {most} MB are read",
-                       part=part.filename[:80], megabytes=part.file_size // 2**20, most=MAX_PART_BYTES // 2**20)
+        raise TooLarge(
+            "the part {part} of the workbook inflates to {megabytes} MB; at most {most} MB are read",
+            part=part.filename[:80],
+            megabytes=part.file_size // 2**20,
+            most=MAX_PART_BYTES // 2**20,
+        )
     if part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * max(part.compress_size, 1):
-        raise InvalidValue("the part {part} of the workbook is compressed {ratio} times, more than any real "
-                           "workbook is: it is not read", "file", part=part.filename[:80],
-                           ratio=part.file_size // max(part.compress_size, 1))
+        raise InvalidValue(
+            "the part {part} of the workbook is compressed {ratio} times, more than any real "
+            "workbook is: it is not read",
+            "file",
+            part=part.filename[:80],
+            ratio=part.file_size // max(part.compress_size, 1),
+        )
 
 
 def _check_xml(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
@@ -61,13 +71,14 @@ def _check_xml(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
     strings = 0
     for seen, chunk in _chunks(archive, part):
         if any(word in chunk for word in DECLARATIONS):
-            raise InvalidValue("the workbook declares XML entities or a document type, which no spreadsheet "
-                               "needs: it is not read", "file")
+            raise InvalidValue(
+                "the workbook declares XML entities or a document type, which no spreadsheet needs: it is not read",
+                "file",
+            )
         if counting:
             strings += sum(1 for item in STRING_ITEM.finditer(chunk) if item.end() > seen)
             if strings > MAX_SHARED_STRINGS:
-                raise TooLarge("the workbook holds more than {most} distinct texts; split it",
-                               most=MAX_SHARED_STRINGS)
+                raise TooLarge("the workbook holds more than {most} distinct texts; split it", most=MAX_SHARED_STRINGS)
 
 
 def _chunks(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> Iterator[tuple[int, bytes]]:
@@ -78,7 +89,8 @@ def _chunks(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> Iterator[tuple[i
         with archive.open(part) as stream:
             while chunk := stream.read(CHUNK):
                 yield len(tail), tail + chunk
-                tail = chunk[-(OVERLAP - 1):]
+                tail = chunk[-(OVERLAP - 1) :]
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as error:
-        raise InvalidValue("the workbook cannot be read ({error}): save it again as .xlsx", "file",
-                           error=type(error).__name__) from None
+        raise InvalidValue(
+            "the workbook cannot be read ({error}): save it again as .xlsx", "file", error=type(error).__name__
+        ) from None

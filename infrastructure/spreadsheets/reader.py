@@ -28,13 +28,21 @@ from infrastructure.spreadsheets.limits import (
 )
 
 REFUSALS: dict[str, type[Refusal]] = {"invalid": InvalidValue, "too-large": TooLarge}
-STOPPED = N_("reading the file took more than the {seconds} s of processor time or the {megabytes} MB of memory "
-             "that one file may take; split it")
+STOPPED = N_(
+    "reading the file took more than the {seconds} s of processor time or the {megabytes} MB of memory "
+    "that one file may take; split it"
+)
 
 
 class SpreadsheetReader:
-    def __init__(self, parallel: int = 2, wait: float = 30.0, cpu_seconds: int = READER_CPU_SECONDS,
-                 memory_bytes: int = READER_MEMORY_BYTES, wall_seconds: float = READER_WALL_SECONDS) -> None:
+    def __init__(
+        self,
+        parallel: int = 2,
+        wait: float = 30.0,
+        cpu_seconds: int = READER_CPU_SECONDS,
+        memory_bytes: int = READER_MEMORY_BYTES,
+        wall_seconds: float = READER_WALL_SECONDS,
+    ) -> None:
         self.slots = threading.BoundedSemaphore(parallel)
         self.wait = wait
         self.cpu_seconds = cpu_seconds
@@ -61,27 +69,33 @@ class SpreadsheetReader:
             if refused["kind"] == "too-large":
                 raise TooLarge(refused["template"], **values)
             raise InvalidValue(refused["template"], "file", **values)
-        return Table(name=name, headers=tuple(answer["headers"]),
-                     rows=tuple((line, tuple(_cell(cell) for cell in cells)) for line, cells in answer["rows"]))
-
+        return Table(
+            name=name,
+            headers=tuple(answer["headers"]),
+            rows=tuple((line, tuple(_cell(cell) for cell in cells)) for line, cells in answer["rows"]),
+        )
 
     def _run(self, data: bytes) -> dict[str, Any]:
         stopped = TooLarge(STOPPED, seconds=self.cpu_seconds, megabytes=self.memory_bytes // 2**20)
         try:
-            finished = subprocess.run(self.command(), input=data, capture_output=True, timeout=self.wall_seconds,
-                                      check=False)
+            finished = subprocess.run(
+                self.command(), input=data, capture_output=True, timeout=self.wall_seconds, check=False
+            )
         except subprocess.TimeoutExpired:
             raise stopped from None
         if finished.returncode != 0:
             if finished.returncode in (-signal.SIGXCPU, -signal.SIGKILL) or b"MemoryError" in finished.stderr:
                 raise stopped
-            raise RuntimeError(f"the spreadsheet reader failed ({finished.returncode}): "
-                               f"{finished.stderr.decode(errors='replace')[-2000:]}")
+            raise RuntimeError(
+                f"the spreadsheet reader failed ({finished.returncode}): "
+                f"{finished.stderr.decode(errors='replace')[-2000:]}"
+            )
         answer: dict[str, Any] = json.loads(finished.stdout)
         return answer
 
 
 # -- cells as JSON: the types a sheet's cells have, tagged ------------------------------------------
+
 
 def _json_cell(value: object) -> object:
     if isinstance(value, datetime):
@@ -100,9 +114,13 @@ def _json_cell(value: object) -> object:
 def _cell(value: object) -> object:
     if not isinstance(value, dict):
         return value
-    (kind, written), = value.items()
-    return {"datetime": datetime.fromisoformat, "date": date.fromisoformat, "time": time.fromisoformat,
-            "seconds": lambda seconds: timedelta(seconds=float(seconds))}[kind](written)
+    ((kind, written),) = value.items()
+    return {
+        "datetime": datetime.fromisoformat,
+        "date": date.fromisoformat,
+        "time": time.fromisoformat,
+        "seconds": lambda seconds: timedelta(seconds=float(seconds)),
+    }[kind](written)
 
 
 # -- the reading process ----------------------------------------------------------------------------
@@ -127,14 +145,21 @@ def main(arguments: list[str]) -> None:
     data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     try:
         sheet = read_sheet(data)
-        answer: dict[str, Any] = {"headers": list(sheet.headers),
-                                  "rows": [[line, [_json_cell(cell) for cell in cells]] for line, cells in sheet.rows]}
+        answer: dict[str, Any] = {
+            "headers": list(sheet.headers),
+            "rows": [[line, [_json_cell(cell) for cell in cells]] for line, cells in sheet.rows],
+        }
     except (InvalidValue, TooLarge) as refusal:
         kind = "too-large" if isinstance(refusal, TooLarge) else "invalid"
         answer = {"refused": {"kind": kind, "template": refusal.template, "values": refusal.values}}
     except MemoryError:
-        answer = {"refused": {"kind": "too-large", "template": STOPPED, "values": {
-            "seconds": cpu_seconds, "megabytes": memory_bytes // 2**20}}}
+        answer = {
+            "refused": {
+                "kind": "too-large",
+                "template": STOPPED,
+                "values": {"seconds": cpu_seconds, "megabytes": memory_bytes // 2**20},
+            }
+        }
     sys.stdout.write(json.dumps(answer, default=str))
 
 

@@ -55,7 +55,7 @@ def read_sheet(data: bytes) -> Sheet:
     header = _trimmed(filled[at][1])
     width = len(header)
     headers = tuple(None if cell is None else str(cell) for cell in header)
-    return Sheet(headers=headers, rows=tuple((line, cells[:width]) for line, cells in filled[at + 1:]))
+    return Sheet(headers=headers, rows=tuple((line, cells[:width]) for line, cells in filled[at + 1 :]))
 
 
 def _filled(rows: Iterable[Row]) -> list[Row]:
@@ -72,8 +72,13 @@ def _filled(rows: Iterable[Row]) -> list[Row]:
         cells = tuple(unprotected(cell) for cell in cells)
         for cell in cells:
             if isinstance(cell, str) and len(cell) > MAX_CELL_CHARACTERS:
-                raise InvalidValue("the cell on line {line} holds {count} characters; a cell holds at most {most}",
-                                   "file", line=line, count=len(cell), most=MAX_CELL_CHARACTERS)
+                raise InvalidValue(
+                    "the cell on line {line} holds {count} characters; a cell holds at most {most}",
+                    "file",
+                    line=line,
+                    count=len(cell),
+                    most=MAX_CELL_CHARACTERS,
+                )
         filled.append((line, cells))
         if len(filled) > MAX_FILLED_ROWS:
             raise TooLarge("a file holds at most {most} rows; split it", most=MAX_ROWS)
@@ -100,12 +105,15 @@ def _csv_rows(data: bytes) -> Iterator[Row]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InvalidValue("the file is neither XLSX nor UTF-8 text (byte {byte}): save it as 'CSV UTF-8' or as an "
-                           "Excel workbook", "file", byte=error.start) from None
+        raise InvalidValue(
+            "the file is neither XLSX nor UTF-8 text (byte {byte}): save it as 'CSV UTF-8' or as an Excel workbook",
+            "file",
+            byte=error.start,
+        ) from None
     if "\x00" in text:
         raise InvalidValue("the file holds a NUL character: it is not a CSV file", "file")
     sample = text[:SNIFF_CHARACTERS]  # the sniffer's cost grows with the square of its sample
-    sample = sample[:sample.rfind("\n") + 1] or sample
+    sample = sample[: sample.rfind("\n") + 1] or sample
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
@@ -124,8 +132,9 @@ def _xlsx_rows(data: bytes) -> Iterator[Row]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise InvalidValue("the workbook cannot be read ({error}): save it again as .xlsx", "file",
-                           error=type(error).__name__) from None
+        raise InvalidValue(
+            "the workbook cannot be read ({error}): save it again as .xlsx", "file", error=type(error).__name__
+        ) from None
     check_archive(archive)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -136,5 +145,6 @@ def _xlsx_rows(data: bytes) -> Iterator[Row]:
     except MemoryError:
         raise  # the reading process says it was stopped
     except Exception as error:  # noqa: BLE001 - whatever a parser makes of a hostile file, it is refused
-        raise InvalidValue("the workbook cannot be read ({error}): save it again as .xlsx", "file",
-                           error=type(error).__name__) from None
+        raise InvalidValue(
+            "the workbook cannot be read ({error}): save it again as .xlsx", "file", error=type(error).__name__
+        ) from None

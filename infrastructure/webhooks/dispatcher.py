@@ -81,6 +81,7 @@ def retry_after(value: str | None, now: datetime) -> timedelta | None:
 @dataclass(frozen=True)
 class Attempt:
     """What one try to send a delivery gave."""
+
     started_at: datetime
     status_code: int | None
     error: str | None
@@ -91,43 +92,102 @@ class Attempt:
 
 # The statements of the hot path, built once (SQLAlchemy would otherwise build and key them per delivery).
 _FREE = or_(deliveries.c.lease_expires_at.is_(None), deliveries.c.lease_expires_at < bindparam("now"))
-_DUE = (select(deliveries.c.id).join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
-        .where(deliveries.c.status == PENDING, deliveries.c.next_attempt_at <= bindparam("now"), _FREE,
-               subscriptions.c.status == ACTIVE)
-        .order_by(deliveries.c.next_attempt_at, deliveries.c.id).limit(bindparam("limit")))
-_LEASE = (update(deliveries).where(deliveries.c.id.in_(bindparam("ids", expanding=True)),
-                                   deliveries.c.status == PENDING, _FREE)
-          .values(lease_owner=bindparam("owner"), lease_expires_at=bindparam("expires")))
-_CLAIMED = (select(deliveries, subscriptions.c.url, subscriptions.c.secret, subscriptions.c.previous_secret,
-                   subscriptions.c.previous_secret_until, subscriptions.c.failing_since)
-            .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
-            .where(deliveries.c.id.in_(bindparam("ids", expanding=True)), deliveries.c.lease_owner == bindparam("owner"),
-                   deliveries.c.lease_expires_at == bindparam("expires")))
-_MINE = and_(deliveries.c.id == bindparam("key"), deliveries.c.lease_owner == bindparam("owner"),
-             deliveries.c.status == PENDING)
-_RECORD = update(deliveries).where(_MINE).values(
-    lease_owner=None, lease_expires_at=None, attempts=bindparam("attempts"), attempt_count=bindparam("attempt_count"),
-    updated_at=bindparam("now"), status=bindparam("status"), next_attempt_at=bindparam("next_attempt_at"))
-_SUCCEEDED = (update(deliveries).where(deliveries.c.id.in_(bindparam("ids", expanding=True)),
-                                       deliveries.c.lease_owner == bindparam("owner"), deliveries.c.status == PENDING)
-              .values(lease_owner=None, lease_expires_at=None, attempts=deliveries.c.attempts + 1,
-                      attempt_count=deliveries.c.attempt_count + 1, updated_at=bindparam("now"), status=DeliveryStatus.SUCCEEDED.value)
-              .returning(deliveries.c.id))
+_DUE = (
+    select(deliveries.c.id)
+    .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
+    .where(
+        deliveries.c.status == PENDING,
+        deliveries.c.next_attempt_at <= bindparam("now"),
+        _FREE,
+        subscriptions.c.status == ACTIVE,
+    )
+    .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
+    .limit(bindparam("limit"))
+)
+_LEASE = (
+    update(deliveries)
+    .where(deliveries.c.id.in_(bindparam("ids", expanding=True)), deliveries.c.status == PENDING, _FREE)
+    .values(lease_owner=bindparam("owner"), lease_expires_at=bindparam("expires"))
+)
+_CLAIMED = (
+    select(
+        deliveries,
+        subscriptions.c.url,
+        subscriptions.c.secret,
+        subscriptions.c.previous_secret,
+        subscriptions.c.previous_secret_until,
+        subscriptions.c.failing_since,
+    )
+    .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
+    .where(
+        deliveries.c.id.in_(bindparam("ids", expanding=True)),
+        deliveries.c.lease_owner == bindparam("owner"),
+        deliveries.c.lease_expires_at == bindparam("expires"),
+    )
+)
+_MINE = and_(
+    deliveries.c.id == bindparam("key"), deliveries.c.lease_owner == bindparam("owner"), deliveries.c.status == PENDING
+)
+_RECORD = (
+    update(deliveries)
+    .where(_MINE)
+    .values(
+        lease_owner=None,
+        lease_expires_at=None,
+        attempts=bindparam("attempts"),
+        attempt_count=bindparam("attempt_count"),
+        updated_at=bindparam("now"),
+        status=bindparam("status"),
+        next_attempt_at=bindparam("next_attempt_at"),
+    )
+)
+_SUCCEEDED = (
+    update(deliveries)
+    .where(
+        deliveries.c.id.in_(bindparam("ids", expanding=True)),
+        deliveries.c.lease_owner == bindparam("owner"),
+        deliveries.c.status == PENDING,
+    )
+    .values(
+        lease_owner=None,
+        lease_expires_at=None,
+        attempts=deliveries.c.attempts + 1,
+        attempt_count=deliveries.c.attempt_count + 1,
+        updated_at=bindparam("now"),
+        status=DeliveryStatus.SUCCEEDED.value,
+    )
+    .returning(deliveries.c.id)
+)
 _RELEASE = update(deliveries).where(_MINE).values(lease_owner=None, lease_expires_at=None)
 _ATTEMPT = insert(delivery_attempts)
-_NOT_FAILING = (update(subscriptions).where(subscriptions.c.id == bindparam("key"), subscriptions.c.failing_since.isnot(None))
-                .values(failing_since=None))
+_NOT_FAILING = (
+    update(subscriptions)
+    .where(subscriptions.c.id == bindparam("key"), subscriptions.c.failing_since.isnot(None))
+    .values(failing_since=None)
+)
 
 
 def _attempt_row(row: Any, attempt: Attempt) -> dict[str, Any]:
-    return {"delivery_id": row.id, "number": row.attempt_count + 1, "started_at": attempt.started_at,
-            "duration_ms": attempt.duration_ms, "status_code": attempt.status_code, "error": attempt.error,
-            "response_body": attempt.response_body}
+    return {
+        "delivery_id": row.id,
+        "number": row.attempt_count + 1,
+        "started_at": attempt.started_at,
+        "duration_ms": attempt.duration_ms,
+        "status_code": attempt.status_code,
+        "error": attempt.error,
+        "response_body": attempt.response_body,
+    }
 
 
 class Dispatcher:
-    def __init__(self, engine: Engine, outbox: Outbox, clock: Callable[[], datetime],
-                 settings: DispatchSettings, name: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        outbox: Outbox,
+        clock: Callable[[], datetime],
+        settings: DispatchSettings,
+        name: str | None = None,
+    ) -> None:
         self.engine = engine
         self.outbox = outbox
         self.clock = clock
@@ -135,11 +195,16 @@ class Dispatcher:
         self.name = name or "dispatcher_" + secrets.token_hex(6)
         self.jitter = random.Random()
         # No proxy from the environment: a proxy would resolve the name again, past the address check.
-        verify: ssl.SSLContext | bool = True if not settings.ca_file else ssl.create_default_context(
-            cafile=settings.ca_file)
-        self.http = httpx.Client(timeout=httpx.Timeout(settings.timeout), follow_redirects=False, trust_env=False,
-                                 verify=verify,
-                                 headers={"user-agent": "commitments-webhooks/1", "content-type": "application/json"})
+        verify: ssl.SSLContext | bool = (
+            True if not settings.ca_file else ssl.create_default_context(cafile=settings.ca_file)
+        )
+        self.http = httpx.Client(
+            timeout=httpx.Timeout(settings.timeout),
+            follow_redirects=False,
+            trust_env=False,
+            verify=verify,
+            headers={"user-agent": "commitments-webhooks/1", "content-type": "application/json"},
+        )
 
     def close(self) -> None:
         self.http.close()
@@ -201,8 +266,9 @@ class Dispatcher:
         try:
             target = pinned(row.url, self.settings.policy)  # resolved once: the request goes where was checked
             extensions = {} if target.server_name is None else {"sni_hostname": target.server_name}
-            response = self.http.post(target.url, content=body, headers={**headers, "host": target.host},
-                                      extensions=extensions)
+            response = self.http.post(
+                target.url, content=body, headers={**headers, "host": target.host}, extensions=extensions
+            )
             status_code = response.status_code
             response_body = response.content[:BODY_KEPT].decode("utf-8", errors="replace")
             wait = retry_after(response.headers.get("retry-after"), now)
@@ -228,15 +294,34 @@ class Dispatcher:
         succeeded: dict[str, tuple[Any, Attempt]] = {}
         with self.engine.begin() as connection:
             for row, attempt in outcomes:
-                decision = decide(attempt.status_code, attempt.wait, row.attempts + 1, self.settings.retry_schedule,
-                                  now, row.failing_since, self.settings.failure_window, self.jitter)
+                decision = decide(
+                    attempt.status_code,
+                    attempt.wait,
+                    row.attempts + 1,
+                    self.settings.retry_schedule,
+                    now,
+                    row.failing_since,
+                    self.settings.failure_window,
+                    self.jitter,
+                )
                 if decision.outcome is Outcome.SUCCEEDED:
                     succeeded[row.id] = (row, attempt)
                     continue
-                still_mine = connection.execute(_RECORD, {
-                    "key": row.id, "owner": self.name, "attempts": row.attempts + 1,
-                    "attempt_count": row.attempt_count + 1, "now": now, "status": decision.status.value,
-                    "next_attempt_at": decision.next_attempt_at}).rowcount == 1
+                still_mine = (
+                    connection.execute(
+                        _RECORD,
+                        {
+                            "key": row.id,
+                            "owner": self.name,
+                            "attempts": row.attempts + 1,
+                            "attempt_count": row.attempt_count + 1,
+                            "now": now,
+                            "status": decision.status.value,
+                            "next_attempt_at": decision.next_attempt_at,
+                        },
+                    ).rowcount
+                    == 1
+                )
                 if still_mine:
                     connection.execute(_ATTEMPT, _attempt_row(row, attempt))
                     self._after_failure(connection, row, decision, now)
@@ -244,39 +329,70 @@ class Dispatcher:
                     log.warning("lease on %s lost before recording; another dispatcher resends it", row.id)
             if not succeeded:
                 return
-            recorded = set(connection.execute(_SUCCEEDED, {"ids": list(succeeded), "owner": self.name, "now": now})
-                           .scalars())
+            recorded = set(
+                connection.execute(_SUCCEEDED, {"ids": list(succeeded), "owner": self.name, "now": now}).scalars()
+            )
             for lost in succeeded.keys() - recorded:
                 log.warning("lease on %s lost before recording; another dispatcher resends it", lost)
             if recorded:
                 connection.execute(_ATTEMPT, [_attempt_row(*succeeded[key]) for key in recorded])
-                connection.execute(_NOT_FAILING, [{"key": key} for key in
-                                                  {succeeded[key][0].subscription_id for key in recorded}])
+                connection.execute(
+                    _NOT_FAILING, [{"key": key} for key in {succeeded[key][0].subscription_id for key in recorded}]
+                )
 
     def _after_failure(self, connection: Connection, row: Any, decision: Decision, now: datetime) -> None:
         """Carry out what ``decide`` said after a failed attempt: the subscription's failing streak
         starts, an exhausted delivery is told, and a subscription to disable is disabled."""
-        subscription = connection.execute(select(subscriptions).where(
-            subscriptions.c.id == row.subscription_id)).first()
+        subscription = connection.execute(
+            select(subscriptions).where(subscriptions.c.id == row.subscription_id)
+        ).first()
         if subscription.failing_since is None:
-            connection.execute(update(subscriptions).where(subscriptions.c.id == row.subscription_id)
-                               .values(failing_since=now))
+            connection.execute(
+                update(subscriptions).where(subscriptions.c.id == row.subscription_id).values(failing_since=now)
+            )
         if decision.outcome is Outcome.FAILED:
-            self.outbox.emit(connection, DELIVERY_EXHAUSTED, {
-                "delivery": {"id": row.id, "subscription_id": row.subscription_id, "event_type": row.event_type,
-                             "attempts": row.attempts + 1, "commitment_id": row.commitment_id},
-            }, about=row.subscription_id)
+            self.outbox.emit(
+                connection,
+                DELIVERY_EXHAUSTED,
+                {
+                    "delivery": {
+                        "id": row.id,
+                        "subscription_id": row.subscription_id,
+                        "event_type": row.event_type,
+                        "attempts": row.attempts + 1,
+                        "commitment_id": row.commitment_id,
+                    },
+                },
+                about=row.subscription_id,
+            )
         if decision.disable_because is not None:
             self._disable(connection, subscription, decision.disable_because, now)
 
     def _disable(self, connection: Connection, subscription: Any, reason: str, now: datetime) -> None:
         if subscription.status == DISABLED:
             return
-        connection.execute(update(subscriptions).where(subscriptions.c.id == subscription.id)
-                           .values(status=DISABLED, disabled_reason=reason, updated_at=now,
-                                   version=func.coalesce(subscriptions.c.version, 1) + 1))
+        connection.execute(
+            update(subscriptions)
+            .where(subscriptions.c.id == subscription.id)
+            .values(
+                status=DISABLED,
+                disabled_reason=reason,
+                updated_at=now,
+                version=func.coalesce(subscriptions.c.version, 1) + 1,
+            )
+        )
         log.warning("subscription %s disabled: %s", subscription.id, reason)
-        self.outbox.emit(connection, SUBSCRIPTION_DISABLED, {
-            "subscription": {"id": subscription.id, "url": subscription.url, "reason": reason,
-                             "description": subscription.description, "kinds": json.loads(subscription.kinds)},
-        }, about=subscription.id)
+        self.outbox.emit(
+            connection,
+            SUBSCRIPTION_DISABLED,
+            {
+                "subscription": {
+                    "id": subscription.id,
+                    "url": subscription.url,
+                    "reason": reason,
+                    "description": subscription.description,
+                    "kinds": json.loads(subscription.kinds),
+                },
+            },
+            about=subscription.id,
+        )

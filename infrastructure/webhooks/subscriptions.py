@@ -26,8 +26,9 @@ from infrastructure.webhooks.url_safety import UrlPolicy, check
 
 ACTIVE, PAUSED, DISABLED, DELETED = (status.value for status in SubscriptionStatus)  # as the table holds them
 # Built once: each command's outbox reads it.
-_RECEIVING = (select(subscriptions.c.id, subscriptions.c.status, subscriptions.c.kinds, subscriptions.c.party_ids)
-              .where(or_(subscriptions.c.status == ACTIVE, subscriptions.c.status == PAUSED)))
+_RECEIVING = select(subscriptions.c.id, subscriptions.c.status, subscriptions.c.kinds, subscriptions.c.party_ids).where(
+    or_(subscriptions.c.status == ACTIVE, subscriptions.c.status == PAUSED)
+)
 SubscriptionStatusName = one_of(SubscriptionStatus)
 
 
@@ -52,10 +53,18 @@ class Subscription:
             return None if value is None else value.isoformat().replace("+00:00", "Z")
 
         return cls(
-            id=row.id, version=row.version or 1, url=row.url, kinds=json.loads(row.kinds), party_ids=json.loads(row.party_ids),
-            description=row.description, status=row.status, failing_since=instant(row.failing_since),
-            disabled_reason=row.disabled_reason, previous_secret_until=instant(row.previous_secret_until),
-            created_at=instant(row.created_at) or "", updated_at=instant(row.updated_at) or "",
+            id=row.id,
+            version=row.version or 1,
+            url=row.url,
+            kinds=json.loads(row.kinds),
+            party_ids=json.loads(row.party_ids),
+            description=row.description,
+            status=row.status,
+            failing_since=instant(row.failing_since),
+            disabled_reason=row.disabled_reason,
+            previous_secret_until=instant(row.previous_secret_until),
+            created_at=instant(row.created_at) or "",
+            updated_at=instant(row.updated_at) or "",
         )
 
 
@@ -71,23 +80,35 @@ class SubscriptionStore:
         self.policy = policy
 
     def _row(self, connection: Connection, subscription_id: str) -> Any:
-        row = connection.execute(select(subscriptions).where(
-            subscriptions.c.id == subscription_id, subscriptions.c.status != DELETED)).first()
+        row = connection.execute(
+            select(subscriptions).where(subscriptions.c.id == subscription_id, subscriptions.c.status != DELETED)
+        ).first()
         if row is None:
             raise NotFound("subscription", subscription_id)
         return row
 
-    def create(self, url: str, kinds: list[str], party_ids: list[str], description: str | None,
-               subscription_id: str | None = None) -> "CreatedSubscription":
+    def create(
+        self,
+        url: str,
+        kinds: list[str],
+        party_ids: list[str],
+        description: str | None,
+        subscription_id: str | None = None,
+    ) -> "CreatedSubscription":
         """A new subscription and its secret, which is shown only now (``subscription_id``: chosen by
         the caller, for idempotent retries)."""
         now = self.clock()
         values = {
-            "id": subscription_id or "sub_" + random_tokens.token_hex(8), "url": check(url, self.policy),
-            "status": ACTIVE, "version": 1,
-            "kinds": json.dumps(list(check_kinds(kinds))), "party_ids": json.dumps(sorted(set(party_ids))),
-            "description": optional_text(description, "description", SHORT_TEXT_MAX), "secret": new_secret(),
-            "created_at": now, "updated_at": now,
+            "id": subscription_id or "sub_" + random_tokens.token_hex(8),
+            "url": check(url, self.policy),
+            "status": ACTIVE,
+            "version": 1,
+            "kinds": json.dumps(list(check_kinds(kinds))),
+            "party_ids": json.dumps(sorted(set(party_ids))),
+            "description": optional_text(description, "description", SHORT_TEXT_MAX),
+            "secret": new_secret(),
+            "created_at": now,
+            "updated_at": now,
         }
         try:
             with self.engine.begin() as connection:
@@ -108,8 +129,11 @@ class SubscriptionStore:
 
     def all(self) -> list[Subscription]:
         with self.engine.connect() as connection:
-            rows = connection.execute(select(subscriptions).where(subscriptions.c.status != DELETED)
-                                      .order_by(subscriptions.c.created_at, subscriptions.c.id)).all()
+            rows = connection.execute(
+                select(subscriptions)
+                .where(subscriptions.c.status != DELETED)
+                .order_by(subscriptions.c.created_at, subscriptions.c.id)
+            ).all()
         return [Subscription.of(row) for row in rows]
 
     def _change(self, subscription_id: str, expected_version: int | None = None, **values: Any) -> Subscription:
@@ -118,17 +142,27 @@ class SubscriptionStore:
             current = self._row(connection, subscription_id).version or 1
             if expected_version is not None and expected_version != current:
                 raise VersionMismatch(expected_version, current)
-            changed = connection.execute(update(subscriptions).where(
-                subscriptions.c.id == subscription_id,
-                or_(subscriptions.c.version == current, subscriptions.c.version.is_(None)),
-            ).values(updated_at=self.clock(), version=current + 1, **values)).rowcount
+            changed = connection.execute(
+                update(subscriptions)
+                .where(
+                    subscriptions.c.id == subscription_id,
+                    or_(subscriptions.c.version == current, subscriptions.c.version.is_(None)),
+                )
+                .values(updated_at=self.clock(), version=current + 1, **values)
+            ).rowcount
             if changed != 1:
                 raise ConcurrentUpdate()
             return Subscription.of(self._row(connection, subscription_id))
 
-    def update(self, subscription_id: str, url: str | None = None, kinds: list[str] | None = None,
-               party_ids: list[str] | None = None, description: str | None = None,
-               expected_version: int | None = None) -> Subscription:
+    def update(
+        self,
+        subscription_id: str,
+        url: str | None = None,
+        kinds: list[str] | None = None,
+        party_ids: list[str] | None = None,
+        description: str | None = None,
+        expected_version: int | None = None,
+    ) -> Subscription:
         values: dict[str, Any] = {}
         if url is not None:
             values["url"] = check(url, self.policy)
@@ -151,16 +185,20 @@ class SubscriptionStore:
         """Gone from the list and sent nothing more; its delivery log stays readable."""
         with self.engine.begin() as connection:
             self._row(connection, subscription_id)
-            connection.execute(update(subscriptions).where(subscriptions.c.id == subscription_id)
-                               .values(status=DELETED, updated_at=self.clock()))
+            connection.execute(
+                update(subscriptions)
+                .where(subscriptions.c.id == subscription_id)
+                .values(status=DELETED, updated_at=self.clock())
+            )
 
     def rotate(self, subscription_id: str, overlap: timedelta) -> tuple[Subscription, str]:
         """A new secret; the old one keeps signing beside it for ``overlap``."""
         with self.engine.connect() as connection:
             old = self._row(connection, subscription_id).secret
         secret = new_secret()
-        changed = self._change(subscription_id, secret=secret, previous_secret=old,
-                               previous_secret_until=self.clock() + overlap)
+        changed = self._change(
+            subscription_id, secret=secret, previous_secret=old, previous_secret_until=self.clock() + overlap
+        )
         return changed, secret
 
     # -- used by the outbox and the dispatcher -----------------------------------------------

@@ -23,8 +23,10 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 # Not globally reachable by the IANA special-purpose registries, though Python 3.11 calls them global.
-_ALSO_NOT_GLOBAL = [ipaddress.ip_network(n) for n in (
-    "192.0.0.0/24", "64:ff9b:1::/48", "2001:2::/48", "2001:10::/28", "2001:20::/28", "3fff::/20", "5f00::/16")]
+_ALSO_NOT_GLOBAL = [
+    ipaddress.ip_network(n)
+    for n in ("192.0.0.0/24", "64:ff9b:1::/48", "2001:2::/48", "2001:10::/28", "2001:20::/28", "3fff::/20", "5f00::/16")
+]
 _GLOBAL_AFTER_ALL = [ipaddress.ip_network(n) for n in ("192.0.0.9/32", "192.0.0.10/32")]  # PCP anycast, TURN
 
 
@@ -74,8 +76,10 @@ def refusal(ip: IPAddress, policy: UrlPolicy) -> str | None:
             return None
         return f"webhooks are not sent to loopback addresses ({ip}); COMMITMENTS_WEBHOOK_ALLOW_LOOPBACK=1 allows them"
     if not _is_global(ip) and not policy.allow_private:
-        return (f"webhooks are not sent to private, link-local or reserved addresses ({ip}); on a closed network, "
-                "COMMITMENTS_WEBHOOK_ALLOW_PRIVATE=1 allows them")
+        return (
+            f"webhooks are not sent to private, link-local or reserved addresses ({ip}); on a closed network, "
+            "COMMITMENTS_WEBHOOK_ALLOW_PRIVATE=1 allows them"
+        )
     return None
 
 
@@ -89,6 +93,7 @@ def _is_global(ip: IPAddress) -> bool:
 class Pinned:
     """Where an attempt connects: ``url`` names the checked address; ``host`` is the Host header and
     ``server_name`` the TLS server name (None for an address written as such)."""
+
     url: str
     host: str
     server_name: str | None
@@ -106,8 +111,11 @@ def pinned(url: str, policy: UrlPolicy, field_name: str = "url") -> Pinned:
     if parts.scheme not in ("https", "http") or not hostname:
         raise UnsafeUrl("a webhook URL starts with https:// and names a host", field_name)
     if parts.scheme == "http" and not policy.allow_http:
-        raise UnsafeUrl("webhooks are sent over HTTPS only; on a closed network, "
-                        "COMMITMENTS_WEBHOOK_ALLOW_HTTP=1 allows http:// addresses", field_name)
+        raise UnsafeUrl(
+            "webhooks are sent over HTTPS only; on a closed network, "
+            "COMMITMENTS_WEBHOOK_ALLOW_HTTP=1 allows http:// addresses",
+            field_name,
+        )
     if parts.username or parts.password:
         raise UnsafeUrl("put no credentials in a webhook URL; verify the signature instead", field_name)
     port = port or (443 if parts.scheme == "https" else 80)

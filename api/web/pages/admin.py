@@ -33,9 +33,16 @@ def _back(request: Request, where: str) -> RedirectResponse:
 @router.get("/keys", response_class=HTMLResponse, name="keys")
 def keys(request: Request, visitor: SignedInDep, services: ServicesDep, made: str | None = None) -> HTMLResponse:
     _admin(visitor)
-    return page(request, visitor, "keys.html", keys=services.keys.list(), roles=[r.value for r in Role], made=made,
-                all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
-                once=secrets.token_urlsafe(16))
+    return page(
+        request,
+        visitor,
+        "keys.html",
+        keys=services.keys.list(),
+        roles=[r.value for r in Role],
+        made=made,
+        all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
+        once=secrets.token_urlsafe(16),
+    )
 
 
 @router.post("/keys", response_class=HTMLResponse)
@@ -54,10 +61,16 @@ def create_key(request: Request, visitor: SignedInDep, form: FormDep, services: 
             raise InvalidValue("only coordinator keys are limited to parties", "party_scope")
         scope = [str(p) for p in services.tracker.parties.check(chosen, "party_scope")]
     principal, key = services.keys.create(Role(role), name, scope, form=value(form, "once"))
-    return page(request, visitor, "keys.html", keys=services.keys.list(), roles=[r.value for r in Role],
-                made={"id": principal.id, "key": key},
-                all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
-                once=secrets.token_urlsafe(16))
+    return page(
+        request,
+        visitor,
+        "keys.html",
+        keys=services.keys.list(),
+        roles=[r.value for r in Role],
+        made={"id": principal.id, "key": key},
+        all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
+        once=secrets.token_urlsafe(16),
+    )
 
 
 @router.post("/keys/{key_id}/revoke")
@@ -72,26 +85,46 @@ def revoke_key(key_id: str, request: Request, visitor: SignedInDep, _: FormDep, 
 @router.get("/subscriptions", response_class=HTMLResponse, name="subscriptions")
 def subscriptions(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
     _admin(visitor)
-    return page(request, visitor, "subscriptions.html", subscriptions=services.subscriptions.all(), kinds=KINDS,
-                secret=None, all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items)
+    return page(
+        request,
+        visitor,
+        "subscriptions.html",
+        subscriptions=services.subscriptions.all(),
+        kinds=KINDS,
+        secret=None,
+        all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
+    )
 
 
 @router.post("/subscriptions", response_class=HTMLResponse)
 def create_subscription(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> HTMLResponse:
     _admin(visitor)
-    body = checked(SubscriptionCreate, {"url": value(form, "url"), "kinds": values(form, "kinds"),
-                                        "party_ids": identifiers(form, "party_ids"),
-                                        "description": value(form, "description")})
+    body = checked(
+        SubscriptionCreate,
+        {
+            "url": value(form, "url"),
+            "kinds": values(form, "kinds"),
+            "party_ids": identifiers(form, "party_ids"),
+            "description": value(form, "description"),
+        },
+    )
     parties = [str(p) for p in services.tracker.parties.check(body.party_ids, "party_ids")]
     made = services.subscriptions.create(body.url, body.kinds, parties, body.description)
-    return page(request, visitor, "subscriptions.html", subscriptions=services.subscriptions.all(), kinds=KINDS,
-                secret={"id": made.id, "secret": made.secret},
-                all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items)
+    return page(
+        request,
+        visitor,
+        "subscriptions.html",
+        subscriptions=services.subscriptions.all(),
+        kinds=KINDS,
+        secret={"id": made.id, "secret": made.secret},
+        all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
+    )
 
 
 @router.post("/subscriptions/{subscription_id}/{change}", response_class=HTMLResponse)
-def change_subscription(subscription_id: str, change: str, request: Request, visitor: SignedInDep, _: FormDep,
-                        services: ServicesDep) -> Response:
+def change_subscription(
+    subscription_id: str, change: str, request: Request, visitor: SignedInDep, _: FormDep, services: ServicesDep
+) -> Response:
     _admin(visitor)
     store = services.subscriptions
     if change == "pause":
@@ -100,9 +133,15 @@ def change_subscription(subscription_id: str, change: str, request: Request, vis
         store.resume(subscription_id)
     elif change == "rotate-secret":
         _, secret = store.rotate(subscription_id, timedelta(seconds=services.settings.webhook_secret_overlap))
-        return page(request, visitor, "subscriptions.html", subscriptions=store.all(), kinds=KINDS,
-                    secret={"id": subscription_id, "secret": secret},
-                    all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items)
+        return page(
+            request,
+            visitor,
+            "subscriptions.html",
+            subscriptions=store.all(),
+            kinds=KINDS,
+            secret={"id": subscription_id, "secret": secret},
+            all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
+        )
     else:
         raise NotFound("change", change[:40])
     return _back(request, "subscriptions")

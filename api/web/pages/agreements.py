@@ -36,6 +36,13 @@ def agreement(agreement_id: UUID, request: Request, visitor: SignedInDep, servic
     tracker = services.tracker
     view = tracker.agreements.get(agreement_id)
     made = lists.commitments(tracker.histories, services.catalogue, CommitmentFilter(agreement=agreement_id, limit=200))
-    return page(request, visitor, "agreement.html", a=view, meeting=tracker.meetings.get(view.meeting_id),
-                rows=by_row(made.items), commitments=made.items,
-                rollup=services.figures.rollup(RollupScope(agreement=agreement_id)))
+    return page(
+        request,
+        visitor,
+        "agreement.html",
+        a=view,
+        meeting=tracker.meetings.get(view.meeting_id),
+        rows=by_row(made.items),
+        commitments=made.items,
+        rollup=services.figures.rollup(RollupScope(agreement=agreement_id)),
+    )

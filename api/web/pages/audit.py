@@ -20,8 +20,15 @@ def audit(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTML
     services.audit.catch_up()
     verification = services.audit_watch.verify() if request.query_params.get("verify") == "1" else None
     denials, _ = services.denials.recent(None, 100)
-    return page(request, visitor, "audit.html", head=services.audit.head(), chain=services.audit_watch.state().shown(),
-                verification=verification, denials=denials)
+    return page(
+        request,
+        visitor,
+        "audit.html",
+        head=services.audit.head(),
+        chain=services.audit_watch.state().shown(),
+        verification=verification,
+        denials=denials,
+    )
 
 
 @router.get("/head.json", name="audit_head")
@@ -29,14 +36,19 @@ def head(request: Request, visitor: SignedInDep, services: ServicesDep) -> Respo
     """The signed head, as ``GET /audit/head`` answers it, to keep beside the bundle."""
     auditor(visitor.principal)  # type: ignore[arg-type]
     services.audit.catch_up()
-    body = json.dumps({**services.audit.head(), "chain": services.audit_watch.state().shown()}, ensure_ascii=False,
-                      indent=2)
-    return Response(body, media_type="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="audit-head.json"'})
+    body = json.dumps(
+        {**services.audit.head(), "chain": services.audit_watch.state().shown()}, ensure_ascii=False, indent=2
+    )
+    return Response(
+        body, media_type="application/json", headers={"Content-Disposition": 'attachment; filename="audit-head.json"'}
+    )
 
 
 @router.get("/bundle.zip", name="audit_bundle")
 def bundle(request: Request, visitor: SignedInDep, services: ServicesDep) -> Response:
     auditor(visitor.principal)  # type: ignore[arg-type]
-    return Response(audit_export.zipped(services.audit), media_type="application/zip",
-                    headers={"Content-Disposition": 'attachment; filename="audit-bundle.zip"'})
+    return Response(
+        audit_export.zipped(services.audit),
+        media_type="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="audit-bundle.zip"'},
+    )

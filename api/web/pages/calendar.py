@@ -15,8 +15,14 @@ router = APIRouter(prefix="/calendar")
 
 
 def _page(request: Request, visitor: Visitor, services: ServicesDep, made: str | None = None) -> HTMLResponse:
-    return page(request, visitor, "calendar.html", feeds=services.calendar_feeds.of(visitor.principal.id),  # type: ignore[union-attr]
-                made=made, all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items)
+    return page(
+        request,
+        visitor,
+        "calendar.html",
+        feeds=services.calendar_feeds.of(visitor.principal.id),  # type: ignore[union-attr]
+        made=made,
+        all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
+    )
 
 
 @router.get("", response_class=HTMLResponse, name="calendar_feeds")
@@ -32,7 +38,8 @@ def make_feed(request: Request, visitor: SignedInDep, form: FormDep, services: S
     chosen = None if party is None else str(services.tracker.parties.check([party], "party_id")[0])
     _, token = services.calendar_feeds.create(visitor.principal, chosen)  # type: ignore[arg-type]
     base = services.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/").removesuffix(
-        request.scope.get("root_path", ""))
+        request.scope.get("root_path", "")
+    )
     return _page(request, visitor, services, f"{base}/feeds/{token}.ics")
 
 
@@ -43,5 +50,3 @@ def close_feed(feed_id: str, request: Request, visitor: SignedInDep, _: FormDep,
         raise Forbidden("this feed belongs to another key")
     services.calendar_feeds.revoke(feed.id)
     return RedirectResponse(f"{request.scope.get('root_path', '')}/calendar", status_code=303)
-
-

@@ -58,33 +58,74 @@ from domain.lifecycle import ALSO_NEEDS, LEADS_TO, REASON_NEEDED_FROM, Action, S
 from domain.theme import theme_code
 
 router = APIRouter(prefix="/commitments")
-FILTERS = ("q", "status", "kind", "party", "lead_party", "supporting_party", "meeting", "agreement", "due_before",
-           "due_after", "overdue", "due_soon", "has_due", "review_due", "escalated", "theme", "as_of", "axis", "sort",
-           "limit")
+FILTERS = (
+    "q",
+    "status",
+    "kind",
+    "party",
+    "lead_party",
+    "supporting_party",
+    "meeting",
+    "agreement",
+    "due_before",
+    "due_after",
+    "overdue",
+    "due_soon",
+    "has_due",
+    "review_due",
+    "escalated",
+    "theme",
+    "as_of",
+    "axis",
+    "sort",
+    "limit",
+)
 
 
 def commitment_filter(params: Any) -> CommitmentFilter:
     """The filters of the list page's form, read as ``GET /commitments`` reads its query."""
     return CommitmentFilter.of(
-        values(params, "status"), values(params, "kind"), value(params, "due_before"), value(params, "due_after"),
-        value(params, "q"), value(params, "sort") or "recorded", number(params, "limit") or 50,
-        value(params, "as_of"), value(params, "axis") or "recorded", cursor=value(params, "cursor"),
-        party=identifier(params, "party"), lead_party=identifier(params, "lead_party"),
-        supporting_party=identifier(params, "supporting_party"), meeting=identifier(params, "meeting"),
-        agreement=identifier(params, "agreement"), overdue=flag(params, "overdue"),
-        due_soon=flag(params, "due_soon"), has_due=flag(params, "has_due"), review_due=flag(params, "review_due"),
-        escalated=flag(params, "escalated"), themes=[theme_code(code, "theme") for code in values(params, "theme")],
+        values(params, "status"),
+        values(params, "kind"),
+        value(params, "due_before"),
+        value(params, "due_after"),
+        value(params, "q"),
+        value(params, "sort") or "recorded",
+        number(params, "limit") or 50,
+        value(params, "as_of"),
+        value(params, "axis") or "recorded",
+        cursor=value(params, "cursor"),
+        party=identifier(params, "party"),
+        lead_party=identifier(params, "lead_party"),
+        supporting_party=identifier(params, "supporting_party"),
+        meeting=identifier(params, "meeting"),
+        agreement=identifier(params, "agreement"),
+        overdue=flag(params, "overdue"),
+        due_soon=flag(params, "due_soon"),
+        has_due=flag(params, "has_due"),
+        review_due=flag(params, "review_due"),
+        escalated=flag(params, "escalated"),
+        themes=[theme_code(code, "theme") for code in values(params, "theme")],
     )
 
 
 @router.get("", response_class=HTMLResponse, name="commitments")
-def commitment_list(request: Request, visitor: SignedInDep, catalogue: CatalogueDep,
-                    tracker: TrackerDep) -> HTMLResponse:
+def commitment_list(
+    request: Request, visitor: SignedInDep, catalogue: CatalogueDep, tracker: TrackerDep
+) -> HTMLResponse:
     params = request.query_params
     found = lists.commitments(tracker.histories, catalogue, commitment_filter(params))
     kept = [(name, v) for name in FILTERS for v in params.getlist(name) if v.strip()]
-    return page(request, visitor, "commitments.html", found=found, params=params, kept=kept,
-                all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items, themes=tracker.themes.listed())
+    return page(
+        request,
+        visitor,
+        "commitments.html",
+        found=found,
+        params=params,
+        kept=kept,
+        all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items,
+        themes=tracker.themes.listed(),
+    )
 
 
 @router.get("/export", name="export_commitments")
@@ -92,8 +133,12 @@ def export(request: Request, visitor: SignedInDep, catalogue: CatalogueDep, trac
     """The list's commitments, every one the filters match, as the JSON API's export gives them."""
     params = request.query_params
     media = exports.chosen(value(params, "format") if value(params, "format") in exports.FORMATS else "csv", None)
-    return exports.streamed(media, exported.matching(tracker.histories, catalogue, commitment_filter(params)),
-                            exported.Names(tracker.parties.get, tracker.meetings.get), visitor.language == "ar")
+    return exports.streamed(
+        media,
+        exported.matching(tracker.histories, catalogue, commitment_filter(params)),
+        exported.Names(tracker.parties.get, tracker.meetings.get),
+        visitor.language == "ar",
+    )
 
 
 LIKELY = (Action.REPORT_PROGRESS, Action.DELIVER, Action.REVISE_DUE)  # what a coordinator does most, shown first
@@ -109,8 +154,9 @@ def rule_of(language: str, current: Status) -> Callable[[Action], str]:
         if action is Action.ASSESS:
             words = [translate(N_("Its status becomes fulfilled, partially fulfilled or not fulfilled."))]
         elif action in LEADS_TO:
-            words = [translate(N_("Its status becomes %(status)s.")) % {
-                "status": label("status", LEADS_TO[action].value)}]
+            words = [
+                translate(N_("Its status becomes %(status)s.")) % {"status": label("status", LEADS_TO[action].value)}
+            ]
         else:
             words = [translate(N_("Its status stays as it is."))]
         if action in ALSO_NEEDS:
@@ -124,11 +170,18 @@ def rule_of(language: str, current: Status) -> Callable[[Action], str]:
 
 def _may_change(visitor: Visitor, view: CommitmentView) -> bool:
     return visitor.can_write and may_change_commitment(
-        visitor.principal.party_scope, [view.lead_party_id, *view.supporting_party_ids])  # type: ignore[union-attr]
+        visitor.principal.party_scope, [view.lead_party_id, *view.supporting_party_ids]
+    )  # type: ignore[union-attr]
 
 
-def commitment_page(request: Request, visitor: Visitor, services: Any, commitment_id: UUID, status: int = 200,
-                    refusal: dict[str, Any] | None = None) -> HTMLResponse:
+def commitment_page(
+    request: Request,
+    visitor: Visitor,
+    services: Any,
+    commitment_id: UUID,
+    status: int = 200,
+    refusal: dict[str, Any] | None = None,
+) -> HTMLResponse:
     tracker = services.tracker
     params = request.query_params
     as_of, axis = value(params, "as_of"), check_axis(value(params, "axis") or "recorded")
@@ -136,22 +189,44 @@ def commitment_page(request: Request, visitor: Visitor, services: Any, commitmen
     current = tracker.commitments.get(commitment_id)
     view = current if at is None else tracker.commitments.as_of(commitment_id, at, axis)
     if view is None:  # asked for a day before it was recorded (or made): the page says so, with the picker
-        return page(request, visitor, "commitment_not_yet.html", 200, c=current, as_of=as_of, axis=axis,
-                    meeting=tracker.meetings.get(current.provenance["meeting_id"]))
+        return page(
+            request,
+            visitor,
+            "commitment_not_yet.html",
+            200,
+            c=current,
+            as_of=as_of,
+            axis=axis,
+            meeting=tracker.meetings.get(current.provenance["meeting_id"]),
+        )
     meeting = tracker.meetings.get(view.provenance["meeting_id"])
-    agreement = (tracker.agreements.get(view.provenance["agreement_id"])
-                 if view.provenance.get("agreement_id") else None)
+    agreement = tracker.agreements.get(view.provenance["agreement_id"]) if view.provenance.get("agreement_id") else None
     deliveries, _ = services.delivery_log.find(commitment_id=str(commitment_id), limit=50)
     actions = [Action(a) for a in current.allowed_actions] if at is None and _may_change(visitor, current) else []
     themes = tracker.themes.listed()
-    return page(request, visitor, "commitment.html", status, c=view, current=current, meeting=meeting,
-                themes={theme.code: theme for theme in themes}, may_choose_themes=at is None and bool(themes)
-                and _may_change(visitor, current),
-                agreement=agreement, as_of=as_of, axis=axis, history=tracker.histories.events(Commitment, commitment_id),
-                changes=tracker.histories.changes(Commitment, commitment_id),
-                deliveries=deliveries, actions=actions, likely=LIKELY, refusal=refusal, Action=Action,
-                rule=rule_of(visitor.language, Status(current.status)),
-                reason_needed=lambda action: Status(current.status) in REASON_NEEDED_FROM.get(action, ()))
+    return page(
+        request,
+        visitor,
+        "commitment.html",
+        status,
+        c=view,
+        current=current,
+        meeting=meeting,
+        themes={theme.code: theme for theme in themes},
+        may_choose_themes=at is None and bool(themes) and _may_change(visitor, current),
+        agreement=agreement,
+        as_of=as_of,
+        axis=axis,
+        history=tracker.histories.events(Commitment, commitment_id),
+        changes=tracker.histories.changes(Commitment, commitment_id),
+        deliveries=deliveries,
+        actions=actions,
+        likely=LIKELY,
+        refusal=refusal,
+        Action=Action,
+        rule=rule_of(visitor.language, Status(current.status)),
+        reason_needed=lambda action: Status(current.status) in REASON_NEEDED_FROM.get(action, ()),
+    )
 
 
 @router.get("/{commitment_id}", response_class=HTMLResponse, name="commitment")
@@ -167,22 +242,33 @@ def _carry_out(action: Action, commitment_id: UUID, form: Any, actor: str, track
         body = checked(Reasoned, {"reason": value(form, "reason")})
         commitments.act(action, commitment_id, actor, body.reason, version)
     elif action is Action.SUSPEND:
-        s = checked(Suspension, {"decision_reference": value(form, "decision_reference"), "reason": value(form, "reason")})
+        s = checked(
+            Suspension, {"decision_reference": value(form, "decision_reference"), "reason": value(form, "reason")}
+        )
         commitments.suspend(commitment_id, actor, s.decision_reference, s.reason, version)
     elif action is Action.DELIVER:
-        d = checked(Delivery, {"evidence": evidence(form), "delivered_on": value(form, "delivered_on"),
-                               "note": value(form, "note")})
+        d = checked(
+            Delivery,
+            {"evidence": evidence(form), "delivered_on": value(form, "delivered_on"), "note": value(form, "note")},
+        )
         commitments.deliver(commitment_id, actor, evidence_inputs(d.evidence), d.delivered_on, d.note, version)
     elif action is Action.ASSESS:
         a = checked(Assessment, {"outcome": value(form, "outcome"), "reason": value(form, "reason")})
         commitments.assess(commitment_id, actor, a.outcome, a.reason, version)
     elif action is Action.SUPERSEDE:
-        r = checked(Supersession, {"new_commitment_id": value(form, "new_commitment_id"),
-                                   "meeting_id": value(form, "meeting_id"), "reason": value(form, "reason")})
+        r = checked(
+            Supersession,
+            {
+                "new_commitment_id": value(form, "new_commitment_id"),
+                "meeting_id": value(form, "meeting_id"),
+                "reason": value(form, "reason"),
+            },
+        )
         commitments.supersede(commitment_id, actor, r.new_commitment_id, r.meeting_id, r.reason, version)
     elif action is Action.REPORT_PROGRESS:
-        p = checked(ProgressReport, {"percent": value(form, "percent"), "note": value(form, "note"),
-                                     "evidence": evidence(form)})
+        p = checked(
+            ProgressReport, {"percent": value(form, "percent"), "note": value(form, "note"), "evidence": evidence(form)}
+        )
         commitments.report_progress(commitment_id, actor, p.percent, p.note, evidence_inputs(p.evidence), version)
     elif action is Action.REVISE_DUE:
         r = checked(DueRevision, {"due": due(form, ""), "reason": value(form, "reason")})
@@ -193,35 +279,52 @@ def _carry_out(action: Action, commitment_id: UUID, form: Any, actor: str, track
 
 
 @router.post("/{commitment_id}/themes", name="choose_themes")
-def choose_themes(commitment_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
-                  services: ServicesDep) -> Response:
+def choose_themes(
+    commitment_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
     """The themes ticked, as ``PUT /commitments/{id}/themes`` takes them."""
-    principal = require_commitment_writer(commitment_id, writer(visitor.principal),  # type: ignore[arg-type]
-                                          services.tracker)
+    principal = require_commitment_writer(
+        commitment_id,
+        writer(visitor.principal),  # type: ignore[arg-type]
+        services.tracker,
+    )
 
     def carried_out() -> Response:
         choice = checked(ThemesChoice, {"themes": values(form, "themes"), "reason": value(form, "reason")})
-        services.tracker.themes.choose(commitment_id, principal.id, choice.themes, choice.reason,
-                                       number(form, "version"))
+        services.tracker.themes.choose(
+            commitment_id, principal.id, choice.themes, choice.reason, number(form, "version")
+        )
         base = request.scope.get("root_path", "")
         return RedirectResponse(f"{base}/commitments/{commitment_id}?done=themes", status_code=303)
 
-    return attempt(carried_out, lambda status, refusal: commitment_page(
-        request, visitor, services, commitment_id, status, refusal | {"action": "themes", "form": Kept(form)}))
+    return attempt(
+        carried_out,
+        lambda status, refusal: commitment_page(
+            request, visitor, services, commitment_id, status, refusal | {"action": "themes", "form": Kept(form)}
+        ),
+    )
 
 
 @router.post("/{commitment_id}/{action}", name="act")
-def act(commitment_id: UUID, action: Action, request: Request, visitor: SignedInDep, form: FormDep,
-        services: ServicesDep) -> Response:
+def act(
+    commitment_id: UUID, action: Action, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
     """Carry out an action of the commitment's lifecycle; a refusal shows the commitment again with
     the rule's own words, and the status the JSON API would answer."""
-    principal = require_commitment_writer(commitment_id, writer(visitor.principal),  # type: ignore[arg-type]
-                                          services.tracker)
+    principal = require_commitment_writer(
+        commitment_id,
+        writer(visitor.principal),  # type: ignore[arg-type]
+        services.tracker,
+    )
 
     def carried_out() -> Response:
         _carry_out(action, commitment_id, form, principal.id, services.tracker)
         base = request.scope.get("root_path", "")
         return RedirectResponse(f"{base}/commitments/{commitment_id}?done={action.value}", status_code=303)
 
-    return attempt(carried_out, lambda status, refusal: commitment_page(
-        request, visitor, services, commitment_id, status, refusal | {"action": action, "form": Kept(form)}))
+    return attempt(
+        carried_out,
+        lambda status, refusal: commitment_page(
+            request, visitor, services, commitment_id, status, refusal | {"action": action, "form": Kept(form)}
+        ),
+    )

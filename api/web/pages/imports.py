@@ -23,14 +23,22 @@ router = APIRouter(prefix="/agreements")
 STATUSES = ("draft", "agreed", "noted")
 
 
-
-def _form(request: Request, visitor: Visitor, services: Any, agreement_id: UUID, status: int = 200,
-          **values: Any) -> HTMLResponse:
+def _form(
+    request: Request, visitor: Visitor, services: Any, agreement_id: UUID, status: int = 200, **values: Any
+) -> HTMLResponse:
     tracker = services.tracker
     agreement = tracker.agreements.get(agreement_id)
     shown = {"report": None, "refusal": None, "chosen": {}, "kept": "", "kept_name": "", **values}
-    return page(request, visitor, "import_matrix.html", status, a=agreement,
-                meeting=tracker.meetings.get(agreement.meeting_id), import_statuses=STATUSES, **shown)
+    return page(
+        request,
+        visitor,
+        "import_matrix.html",
+        status,
+        a=agreement,
+        meeting=tracker.meetings.get(agreement.meeting_id),
+        import_statuses=STATUSES,
+        **shown,
+    )
 
 
 @router.get("/{agreement_id}/import", response_class=HTMLResponse, name="import_matrix")
@@ -54,8 +62,9 @@ def _file(form: Any) -> tuple[bytes, str]:
 
 
 @router.post("/{agreement_id}/import", response_class=HTMLResponse)
-def import_matrix(agreement_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
-                  services: ServicesDep) -> Response:
+def import_matrix(
+    agreement_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
     actor = coordinator_id(visitor)
     choices = {"language": value(form, "language") or "en", "status": value(form, "status") or "draft"}
     confirmed = value(form, "apply") == "yes"
@@ -63,10 +72,29 @@ def import_matrix(agreement_id: UUID, request: Request, visitor: SignedInDep, fo
     def run() -> Response:
         data, name = _file(form)
         table = services.spreadsheets.read(data, name)
-        report = services.imports.run(actor, agreement_id, table, dry_run=not confirmed,
-                                      expected_plan=value(form, "plan") if confirmed else None, **choices)
-        return _form(request, visitor, services, agreement_id, 200 if report.stopped is None else 503,
-                     report=report, kept=base64.b64encode(data).decode("ascii"), kept_name=name, chosen=choices)
+        report = services.imports.run(
+            actor,
+            agreement_id,
+            table,
+            dry_run=not confirmed,
+            expected_plan=value(form, "plan") if confirmed else None,
+            **choices,
+        )
+        return _form(
+            request,
+            visitor,
+            services,
+            agreement_id,
+            200 if report.stopped is None else 503,
+            report=report,
+            kept=base64.b64encode(data).decode("ascii"),
+            kept_name=name,
+            chosen=choices,
+        )
 
-    return attempt(run, lambda status, refusal: _form(request, visitor, services, agreement_id, status,
-                                                      refusal=refusal, chosen=choices))
+    return attempt(
+        run,
+        lambda status, refusal: _form(
+            request, visitor, services, agreement_id, status, refusal=refusal, chosen=choices
+        ),
+    )

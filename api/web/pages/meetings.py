@@ -34,8 +34,11 @@ router = APIRouter(prefix="/meetings")
 @router.get("", response_class=HTMLResponse, name="meetings")
 def meeting_list(request: Request, visitor: SignedInDep, catalogue: CatalogueDep, tracker: TrackerDep) -> HTMLResponse:
     params = request.query_params
-    found = lists.meetings(tracker.histories, catalogue, MeetingFilter.of(
-        q=value(params, "q"), series=value(params, "series"), cursor=value(params, "cursor")))
+    found = lists.meetings(
+        tracker.histories,
+        catalogue,
+        MeetingFilter.of(q=value(params, "q"), series=value(params, "series"), cursor=value(params, "cursor")),
+    )
     return page(request, visitor, "meetings.html", found=found, params=params)
 
 
@@ -44,8 +47,14 @@ def meeting(meeting_id: UUID, request: Request, visitor: SignedInDep, services: 
     return meeting_page(request, visitor, services, meeting_id)
 
 
-def meeting_page(request: Request, visitor: Visitor, services: Any, meeting_id: UUID, status: int = 200,
-                 refusal: dict[str, Any] | None = None) -> HTMLResponse:
+def meeting_page(
+    request: Request,
+    visitor: Visitor,
+    services: Any,
+    meeting_id: UUID,
+    status: int = 200,
+    refusal: dict[str, Any] | None = None,
+) -> HTMLResponse:
     tracker, catalogue = services.tracker, services.catalogue
     view = tracker.meetings.get(meeting_id)
     agreements = catalogue.find_agreements(AgreementFilter.of(meeting=meeting_id, limit=200)).items
@@ -58,28 +67,44 @@ def meeting_page(request: Request, visitor: Visitor, services: Any, meeting_id: 
         except NotFound:  # named by the meeting, opened when it is held or awaited
             series = None
     rules = dict.fromkeys(c["provenance"]["recurrence_id"] for c in made if c["provenance"].get("recurrence_id"))
-    return page(request, visitor, "meeting.html", status, m=view, agreements=agreements, commitments=made,
-                timeline=events, timeline_total=total, series=series,
-                rollup=services.figures.rollup(RollupScope(meeting=meeting_id)),
-                recurrences=[tracker.recurrences.get(rule_id) for rule_id in rules], refusal=refusal,
-                form=Kept(refusal.get("form") if refusal else None),
-                all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items)
+    return page(
+        request,
+        visitor,
+        "meeting.html",
+        status,
+        m=view,
+        agreements=agreements,
+        commitments=made,
+        timeline=events,
+        timeline_total=total,
+        series=series,
+        rollup=services.figures.rollup(RollupScope(meeting=meeting_id)),
+        recurrences=[tracker.recurrences.get(rule_id) for rule_id in rules],
+        refusal=refusal,
+        form=Kept(refusal.get("form") if refusal else None),
+        all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items,
+    )
 
 
 @router.post("/{meeting_id}/recurrences", name="state_recurrence")
-def state_recurrence(meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
-                     services: ServicesDep) -> Response:
+def state_recurrence(
+    meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
     """State a recurring commitment made at the meeting: its occurrences are generated, and its page shown."""
+
     def stated() -> Response:
         return RedirectResponse(state_from_meeting(meeting_id, request, visitor, form, services), status_code=303)
 
-    return attempt(stated, lambda status, refusal: meeting_page(
-        request, visitor, services, meeting_id, status, refusal | {"form": form}))
+    return attempt(
+        stated,
+        lambda status, refusal: meeting_page(request, visitor, services, meeting_id, status, refusal | {"form": form}),
+    )
 
 
 @router.post("/{meeting_id}/series-rhythm", name="series_rhythm")
-def series_rhythm(meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
-                  tracker: TrackerDep) -> Response:
+def series_rhythm(
+    meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, tracker: TrackerDep
+) -> Response:
     """State how often the meeting's series meets (or, with ``stop``, that it states no rhythm any more)."""
     actor = coordinator_id(visitor)
     view = tracker.meetings.get(meeting_id)
@@ -88,11 +113,13 @@ def series_rhythm(meeting_id: UUID, request: Request, visitor: SignedInDep, form
     if value(form, "stop"):
         tracker.series.stop_rhythm(view.series, actor)
     else:
-        rhythm = checked(RhythmIn, {"organiser_party_id": value(form, "organiser_party_id"),
-                                    "every": value(form, "every")})
+        rhythm = checked(
+            RhythmIn, {"organiser_party_id": value(form, "organiser_party_id"), "every": value(form, "every")}
+        )
         tracker.series.state_rhythm(view.series, actor, rhythm.organiser_party_id, every=rhythm.every)
-    return RedirectResponse(f"{request.scope.get('root_path', '')}/meetings/{meeting_id}?done=rhythm#series-title",
-                            status_code=303)
+    return RedirectResponse(
+        f"{request.scope.get('root_path', '')}/meetings/{meeting_id}?done=rhythm#series-title", status_code=303
+    )
 
 
 @router.post("/{meeting_id}/held", name="hold")

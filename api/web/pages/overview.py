@@ -56,11 +56,19 @@ def overview(request: Request, visitor: SignedInDep, services: ServicesDep) -> H
     whole, by_party, by_series = grouped(catalogue.tally(scope))
     statistics = services.figures.statistics()
     overdue = catalogue.find_commitments(CommitmentFilter(overdue=True, sort="due", limit=20, any_party=scope))
-    due_soon = catalogue.find_commitments(CommitmentFilter(due_soon=True, overdue=False, sort="due", limit=10,
-                                                           any_party=scope))
-    return page(request, visitor, "overview.html", whole=whole, by_party=by_party, by_series=by_series,
-                overdue=overdue, due_soon=due_soon, recent=tracker.histories.recent_changes(),
-                party_figures={row["party_id"]: row for row in statistics["parties"]},
-                series_figures={row["series"] or "": row for row in statistics["series"]})
-
-
+    due_soon = catalogue.find_commitments(
+        CommitmentFilter(due_soon=True, overdue=False, sort="due", limit=10, any_party=scope)
+    )
+    return page(
+        request,
+        visitor,
+        "overview.html",
+        whole=whole,
+        by_party=by_party,
+        by_series=by_series,
+        overdue=overdue,
+        due_soon=due_soon,
+        recent=tracker.histories.recent_changes(),
+        party_figures={row["party_id"]: row for row in statistics["parties"]},
+        series_figures={row["series"] or "": row for row in statistics["series"]},
+    )

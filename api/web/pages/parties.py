@@ -27,8 +27,9 @@ router = APIRouter(prefix="/parties")
 @router.get("", response_class=HTMLResponse, name="parties")
 def party_list(request: Request, visitor: SignedInDep, catalogue: CatalogueDep, tracker: TrackerDep) -> HTMLResponse:
     params = request.query_params
-    found = lists.parties(tracker.histories, catalogue, PartyFilter.of(q=value(params, "q"), limit=200,
-                                                                       cursor=value(params, "cursor")))
+    found = lists.parties(
+        tracker.histories, catalogue, PartyFilter.of(q=value(params, "q"), limit=200, cursor=value(params, "cursor"))
+    )
     return page(request, visitor, "parties.html", found=found, params=params)
 
 
@@ -43,36 +44,70 @@ def suggest(request: Request, visitor: SignedInDep, catalogue: CatalogueDep) -> 
 LADDER_ROWS = 5  # the form's rows of steps (the API takes up to ``domain.escalation.MOST_STEPS``)
 
 
-def party_page(request: Request, visitor: Visitor, services: Any, party_id: UUID, status: int = 200,
-               refusal: dict[str, Any] | None = None) -> HTMLResponse:
+def party_page(
+    request: Request,
+    visitor: Visitor,
+    services: Any,
+    party_id: UUID,
+    status: int = 200,
+    refusal: dict[str, Any] | None = None,
+) -> HTMLResponse:
     tracker, catalogue = services.tracker, services.catalogue
     view = tracker.parties.get(party_id)
     leads = catalogue.find_commitments(CommitmentFilter(lead_party=party_id, sort="due", limit=200))
     supports = catalogue.find_commitments(CommitmentFilter(supporting_party=party_id, sort="due", limit=200))
     events, total = tracker.histories.timeline(catalogue.touched_by_party(str(party_id)), 0, 100)
-    return page(request, visitor, "party.html", status, p=view, leads=leads, supports=supports, timeline=events,
-                timeline_total=total, ladder=tracker.parties.ladder_of(party_id), audiences=[a.value for a in Audience],
-                ladder_rows=LADDER_ROWS, can_keep_ladder=visitor.can_write_everything,
-                can_keep_contacts=may_keep_contacts(visitor, party_id), frequencies=[f.value for f in Frequency],
-                refusal=refusal, form=Kept(refusal.get("form") if refusal else None))
+    return page(
+        request,
+        visitor,
+        "party.html",
+        status,
+        p=view,
+        leads=leads,
+        supports=supports,
+        timeline=events,
+        timeline_total=total,
+        ladder=tracker.parties.ladder_of(party_id),
+        audiences=[a.value for a in Audience],
+        ladder_rows=LADDER_ROWS,
+        can_keep_ladder=visitor.can_write_everything,
+        can_keep_contacts=may_keep_contacts(visitor, party_id),
+        frequencies=[f.value for f in Frequency],
+        refusal=refusal,
+        form=Kept(refusal.get("form") if refusal else None),
+    )
 
 
 def may_keep_contacts(visitor: Visitor, party_id: UUID) -> bool:
     """The visitor may change the party's contacts (as ``/parties/{id}/contacts`` asks of a key)."""
-    return visitor.can_write and may_change_commitment(visitor.principal.party_scope,  # type: ignore[union-attr]
-                                                       [str(party_id)])
+    return visitor.can_write and may_change_commitment(
+        visitor.principal.party_scope,  # type: ignore[union-attr]
+        [str(party_id)],
+    )
 
 
-def _changed(request: Request, visitor: Visitor, services: Any, party_id: UUID, form: Any,
-             carry_out: Callable[[str], object], done: str) -> Response:
+def _changed(
+    request: Request,
+    visitor: Visitor,
+    services: Any,
+    party_id: UUID,
+    form: Any,
+    carry_out: Callable[[str], object],
+    done: str,
+) -> Response:
     """Carry out a change of the party, then show its page again; a refusal shows the form as filled in."""
+
     def carried_out() -> Response:
         carry_out(writer(visitor.principal).id)  # type: ignore[arg-type]
         base = request.scope.get("root_path", "")
         return RedirectResponse(f"{base}/parties/{party_id}?done={done}#{done}", status_code=303)
 
-    return attempt(carried_out, lambda status, refusal: party_page(
-        request, visitor, services, party_id, status, refusal | {"form": form, "done": done}))
+    return attempt(
+        carried_out,
+        lambda status, refusal: party_page(
+            request, visitor, services, party_id, status, refusal | {"form": form, "done": done}
+        ),
+    )
 
 
 @router.get("/{party_id}", response_class=HTMLResponse, name="party")
@@ -81,43 +116,64 @@ def party(party_id: UUID, request: Request, visitor: SignedInDep, services: Serv
 
 
 @router.post("/{party_id}/escalation-ladder", name="keep_party_ladder")
-def keep_ladder(party_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
-                services: ServicesDep) -> Response:
+def keep_ladder(
+    party_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
     """The party's own ladder from the rows filled in (days overdue, who is told), or the deployment's
     again; only a key not limited to some parties may change it, as through the API."""
     unlimited_writer(writer(visitor.principal))  # type: ignore[arg-type]
 
     def keep(actor: str) -> None:
-        steps = None if value(form, "common") else [
-            {"days": value(form, f"days_{row}"), "to": value(form, f"to_{row}")}
-            for row in range(1, LADDER_ROWS + 1) if value(form, f"days_{row}")]
+        steps = (
+            None
+            if value(form, "common")
+            else [
+                {"days": value(form, f"days_{row}"), "to": value(form, f"to_{row}")}
+                for row in range(1, LADDER_ROWS + 1)
+                if value(form, f"days_{row}")
+            ]
+        )
         change = checked(LadderChange, {"steps": steps, "reason": value(form, "reason")})
         services.tracker.parties.keep_ladder(
-            party_id, actor, None if change.steps is None else [(s.days, s.to) for s in change.steps],
-            change.reason, number(form, "version"))
+            party_id,
+            actor,
+            None if change.steps is None else [(s.days, s.to) for s in change.steps],
+            change.reason,
+            number(form, "version"),
+        )
 
     return _changed(request, visitor, services, party_id, form, keep, "ladder")
 
 
 @router.post("/{party_id}/contacts", name="keep_contact")
-def keep_contact(party_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
-                 services: ServicesDep) -> Response:
+def keep_contact(
+    party_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
     """A contact added, or changed (the same address), as through the API."""
     if not may_keep_contacts(visitor, party_id):
         raise Forbidden("this key may change only the contacts of its own parties")
 
     def keep(actor: str) -> None:
         contact = checked(ContactIn, {name: value(form, name) for name in ("name", "address", "language", "frequency")})
-        services.tracker.parties.keep_contact(party_id, actor, contact.name, contact.address, contact.language,
-                                              contact.frequency)
+        services.tracker.parties.keep_contact(
+            party_id, actor, contact.name, contact.address, contact.language, contact.frequency
+        )
 
     return _changed(request, visitor, services, party_id, form, keep, "contacts")
 
 
 @router.post("/{party_id}/contacts/{contact_id}/remove", name="remove_contact")
-def remove_contact(party_id: UUID, contact_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
-                   services: ServicesDep) -> Response:
+def remove_contact(
+    party_id: UUID, contact_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
     if not may_keep_contacts(visitor, party_id):
         raise Forbidden("this key may change only the contacts of its own parties")
-    return _changed(request, visitor, services, party_id, form, lambda actor: services.tracker.parties.remove_contact(
-        party_id, contact_id, actor, value(form, "reason")), "contacts")
+    return _changed(
+        request,
+        visitor,
+        services,
+        party_id,
+        form,
+        lambda actor: services.tracker.parties.remove_contact(party_id, contact_id, actor, value(form, "reason")),
+        "contacts",
+    )

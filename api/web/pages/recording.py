@@ -37,37 +37,62 @@ router = APIRouter(prefix="/record")
 ROWS = 5  # blank matrix rows offered by the agreement form
 
 
-
 def _choices() -> dict[str, Any]:
-    return {"meeting_kinds": [k.value for k in MeetingKind], "roles": [r.value for r in ParticipantRole],
-            "party_kinds": [k.value for k in PartyKind], "agreement_kinds": [k.value for k in AgreementKind],
-            "commitment_kinds": [k.value for k in CommitmentKind],
-            "rows": ROWS}
+    return {
+        "meeting_kinds": [k.value for k in MeetingKind],
+        "roles": [r.value for r in ParticipantRole],
+        "party_kinds": [k.value for k in PartyKind],
+        "agreement_kinds": [k.value for k in AgreementKind],
+        "commitment_kinds": [k.value for k in CommitmentKind],
+        "rows": ROWS,
+    }
 
 
 # -- step 1: who took part, and the meeting -----------------------------------------------------------
 # One form: adding a party that took part, or recording a new one, shows the form again with every
 # field kept as typed (the meeting's title and venue, the roles and persons of the participants).
 
-PARTY_FIELDS = ("add", "acronym", "party_kind", "parent_id", *(f"name_{code}" for code in TEXT_LANGUAGES),
-                "name_authentic")
+PARTY_FIELDS = (
+    "add",
+    "acronym",
+    "party_kind",
+    "parent_id",
+    *(f"name_{code}" for code in TEXT_LANGUAGES),
+    "name_authentic",
+)
 
 
 def _chosen_parties(services: Any, chosen_ids: list[UUID]) -> list[Any]:
     return [services.tracker.parties.get(party_id) for party_id in dict.fromkeys(chosen_ids)]
 
 
-def meeting_form(request: Request, visitor: Visitor, services: Any, chosen_ids: list[UUID], status: int = 200,
-                 refusal: dict[str, Any] | None = None, form: Any = None) -> HTMLResponse:
+def meeting_form(
+    request: Request,
+    visitor: Visitor,
+    services: Any,
+    chosen_ids: list[UUID],
+    status: int = 200,
+    refusal: dict[str, Any] | None = None,
+    form: Any = None,
+) -> HTMLResponse:
     """The first step, with the parties chosen so far; ``form``: what was typed, kept. A party just
     added is ticked as a participant; one the coordinator unticked stays unticked."""
     chosen = _chosen_parties(services, chosen_ids)
     posted = set() if form is None else {str(p) for p in identifiers(form, "with")}
     ticked = set() if form is None else set(values(form, "participant"))
     participating = {p.id for p in chosen if p.id in ticked or p.id not in posted}
-    return page(request, visitor, "record_meeting.html", status, chosen=chosen, participating=participating,
-                refusal=refusal, form=Kept(form),
-                all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items, **_choices())
+    return page(
+        request,
+        visitor,
+        "record_meeting.html",
+        status,
+        chosen=chosen,
+        participating=participating,
+        refusal=refusal,
+        form=Kept(form),
+        all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
+        **_choices(),
+    )
 
 
 @router.get("", response_class=HTMLResponse, name="record")
@@ -98,8 +123,12 @@ def add_party(request: Request, visitor: SignedInDep, form: FormDep, services: S
         added = [] if typed is None else [_found(services, typed)]
         return meeting_form(request, visitor, services, [*chosen, *added], form=_without(form, PARTY_FIELDS))
 
-    return attempt(add, lambda status, refusal: meeting_form(
-        request, visitor, services, chosen, status, refusal | {"form_name": "add"}, form))
+    return attempt(
+        add,
+        lambda status, refusal: meeting_form(
+            request, visitor, services, chosen, status, refusal | {"form_name": "add"}, form
+        ),
+    )
 
 
 @router.post("/party")
@@ -110,14 +139,24 @@ def record_party(request: Request, visitor: SignedInDep, form: FormDep, services
     chosen = identifiers(form, "with")
 
     def record() -> Response:
-        body = checked(PartyCreate, {"names": texts(form, "name"), "acronym": value(form, "acronym"),
-                                     "kind": value(form, "party_kind"), "parent_id": value(form, "parent_id")})
+        body = checked(
+            PartyCreate,
+            {
+                "names": texts(form, "name"),
+                "acronym": value(form, "acronym"),
+                "kind": value(form, "party_kind"),
+                "parent_id": value(form, "parent_id"),
+            },
+        )
         made = services.tracker.parties.register(actor, body.names.input(), body.acronym, body.kind, body.parent_id)
-        return meeting_form(request, visitor, services, [*chosen, UUID(made.id)],
-                            form=_without(form, PARTY_FIELDS))
+        return meeting_form(request, visitor, services, [*chosen, UUID(made.id)], form=_without(form, PARTY_FIELDS))
 
-    return attempt(record, lambda status, refusal: meeting_form(
-        request, visitor, services, chosen, status, refusal | {"form_name": "party"}, form))
+    return attempt(
+        record,
+        lambda status, refusal: meeting_form(
+            request, visitor, services, chosen, status, refusal | {"form_name": "party"}, form
+        ),
+    )
 
 
 def _without(form: Any, names: tuple[str, ...]) -> ImmutableMultiDict[str, Any]:
@@ -128,38 +167,81 @@ def _without(form: Any, names: tuple[str, ...]) -> ImmutableMultiDict[str, Any]:
 @router.post("/meeting")
 def record_meeting(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
     actor = coordinator_id(visitor)
-    participants = [{"party_id": party_id, "role": value(form, f"role_{party_id}") or "participant",
-                     "person": value(form, f"person_{party_id}")} for party_id in values(form, "participant")]
-    venue = {"name": value(form, "venue_name"), "time_zone": value(form, "time_zone"),
-             "city": value(form, "venue_city"), "country": value(form, "venue_country")}
+    participants = [
+        {
+            "party_id": party_id,
+            "role": value(form, f"role_{party_id}") or "participant",
+            "person": value(form, f"person_{party_id}"),
+        }
+        for party_id in values(form, "participant")
+    ]
+    venue = {
+        "name": value(form, "venue_name"),
+        "time_zone": value(form, "time_zone"),
+        "city": value(form, "venue_city"),
+        "country": value(form, "venue_country"),
+    }
 
     def record() -> Response:
-        body = checked(MeetingCreate, {
-            "title": texts(form, "title"), "kind": value(form, "kind"), "series": value(form, "series"),
-            "session_number": number(form, "session_number"),
-            "scheduled": {"starts_on": value(form, "starts_on"), "ends_on": value(form, "ends_on")},
-            "venue": {k: v for k, v in venue.items() if v is not None}, "participants": participants})
+        body = checked(
+            MeetingCreate,
+            {
+                "title": texts(form, "title"),
+                "kind": value(form, "kind"),
+                "series": value(form, "series"),
+                "session_number": number(form, "session_number"),
+                "scheduled": {"starts_on": value(form, "starts_on"), "ends_on": value(form, "ends_on")},
+                "venue": {k: v for k, v in venue.items() if v is not None},
+                "participants": participants,
+            },
+        )
         made = services.tracker.meetings.record(actor, **body.inputs())
         return RedirectResponse(f"{request.scope.get('root_path', '')}/record/{made.id}", status_code=303)
 
-    return attempt(record, lambda status, refusal: meeting_form(
-        request, visitor, services, identifiers(form, "with"), status, refusal | {"form_name": "meeting"}, form))
+    return attempt(
+        record,
+        lambda status, refusal: meeting_form(
+            request, visitor, services, identifiers(form, "with"), status, refusal | {"form_name": "meeting"}, form
+        ),
+    )
 
 
 # -- steps 2 and 3: the agreements of the meeting, then its commitments ----------------------------------
 
-def meeting_step(request: Request, visitor: Visitor, services: Any, meeting_id: UUID, status: int = 200,
-                 refusal: dict[str, Any] | None = None, form: Any = None) -> HTMLResponse:
+
+def meeting_step(
+    request: Request,
+    visitor: Visitor,
+    services: Any,
+    meeting_id: UUID,
+    status: int = 200,
+    refusal: dict[str, Any] | None = None,
+    form: Any = None,
+) -> HTMLResponse:
     tracker, catalogue = services.tracker, services.catalogue
     meeting = tracker.meetings.get(meeting_id)
     agreements = catalogue.find_agreements(AgreementFilter.of(meeting=meeting_id, limit=200)).items
     made = catalogue.find_commitments(CommitmentFilter(meeting=meeting_id, limit=200)).items
     made_rows = {(c["provenance"].get("agreement_id"), c["provenance"].get("row_number")) for c in made}
-    days_past = meeting.status == "scheduled" and \
-        (meeting.scheduled["ends_on"] or meeting.scheduled["starts_on"]) < tracker.records.now().date().isoformat()
-    return page(request, visitor, "record_meeting_step.html", status, m=meeting, agreements=agreements,
-                commitments=made, made_rows=made_rows, refusal=refusal, form=Kept(form), propose_held=days_past,
-                all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items, **_choices())
+    days_past = (
+        meeting.status == "scheduled"
+        and (meeting.scheduled["ends_on"] or meeting.scheduled["starts_on"]) < tracker.records.now().date().isoformat()
+    )
+    return page(
+        request,
+        visitor,
+        "record_meeting_step.html",
+        status,
+        m=meeting,
+        agreements=agreements,
+        commitments=made,
+        made_rows=made_rows,
+        refusal=refusal,
+        form=Kept(form),
+        propose_held=days_past,
+        all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items,
+        **_choices(),
+    )
 
 
 @router.get("/{meeting_id}", response_class=HTMLResponse, name="record_meeting_step")
@@ -174,21 +256,40 @@ def _rows(form: Any) -> list[dict[str, Any]]:
         activity = texts(form, f"row{n}_activity")
         if activity is None:
             continue
-        rows.append({"activity": activity, "lead_party_id": value(form, f"row{n}_lead"),
-                     "partner_party_ids": values(form, f"row{n}_partners"), "timeframe": due(form, f"row{n}_")})
+        rows.append(
+            {
+                "activity": activity,
+                "lead_party_id": value(form, f"row{n}_lead"),
+                "partner_party_ids": values(form, f"row{n}_partners"),
+                "timeframe": due(form, f"row{n}_"),
+            }
+        )
     return rows
 
 
-def _on_meeting(request: Request, visitor: Visitor, services: Any, meeting_id: UUID, form: Any, form_name: str,
-                work: Callable[[], object], then: str) -> Response:
+def _on_meeting(
+    request: Request,
+    visitor: Visitor,
+    services: Any,
+    meeting_id: UUID,
+    form: Any,
+    form_name: str,
+    work: Callable[[], object],
+    then: str,
+) -> Response:
     """A form of the meeting's step page: on success, back to the page at ``then``; refused, the page
     again with the rule's words beside the form."""
+
     def carried_out() -> Response:
         work()
         return RedirectResponse(f"{request.scope.get('root_path', '')}/record/{meeting_id}{then}", status_code=303)
 
-    return attempt(carried_out, lambda status, refusal: meeting_step(
-        request, visitor, services, meeting_id, status, refusal | {"form_name": form_name}, form))
+    return attempt(
+        carried_out,
+        lambda status, refusal: meeting_step(
+            request, visitor, services, meeting_id, status, refusal | {"form_name": form_name}, form
+        ),
+    )
 
 
 @router.post("/{meeting_id}/held")
@@ -205,36 +306,54 @@ def hold(meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep
 
 
 @router.post("/{meeting_id}/agreement")
-def adopt_agreement(meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
-                    services: ServicesDep) -> Response:
+def adopt_agreement(
+    meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
     actor = coordinator_id(visitor)
 
     def adopt() -> None:
-        body = checked(AgreementCreate, {
-            "meeting_id": str(meeting_id), "title": texts(form, "title"), "kind": value(form, "kind"),
-            "adopted_by": values(form, "adopted_by"), "text": texts(form, "text"),
-            "adopted_on": value(form, "adopted_on"), "rows": _rows(form)})
+        body = checked(
+            AgreementCreate,
+            {
+                "meeting_id": str(meeting_id),
+                "title": texts(form, "title"),
+                "kind": value(form, "kind"),
+                "adopted_by": values(form, "adopted_by"),
+                "text": texts(form, "text"),
+                "adopted_on": value(form, "adopted_on"),
+                "rows": _rows(form),
+            },
+        )
         services.tracker.agreements.adopt(actor, **body.inputs())
 
     return _on_meeting(request, visitor, services, meeting_id, form, "agreement", adopt, "#agreements")
 
 
 @router.post("/{meeting_id}/agreements/{agreement_id}/rows")
-def add_row(meeting_id: UUID, agreement_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
-            services: ServicesDep) -> Response:
+def add_row(
+    meeting_id: UUID, agreement_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
     actor = coordinator_id(visitor)
 
     def add() -> None:
-        row = checked(RowIn, {"activity": texts(form, "row_activity"), "lead_party_id": value(form, "row_lead"),
-                              "partner_party_ids": values(form, "row_partners"), "timeframe": due(form, "row_")})
+        row = checked(
+            RowIn,
+            {
+                "activity": texts(form, "row_activity"),
+                "lead_party_id": value(form, "row_lead"),
+                "partner_party_ids": values(form, "row_partners"),
+                "timeframe": due(form, "row_"),
+            },
+        )
         services.tracker.agreements.add_row(agreement_id, actor, row.input())
 
     return _on_meeting(request, visitor, services, meeting_id, form, "row", add, "#agreements")
 
 
 @router.post("/{meeting_id}/agreements/{agreement_id}/commitments")
-def commit_rows(meeting_id: UUID, agreement_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
-                services: ServicesDep) -> Response:
+def commit_rows(
+    meeting_id: UUID, agreement_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
     """One agreed commitment for each matrix row that has none yet: its activity, lead, partners and timeframe."""
     actor = coordinator_id(visitor)
     tracker = services.tracker
@@ -244,17 +363,26 @@ def commit_rows(meeting_id: UUID, agreement_id: UUID, request: Request, visitor:
     for row in agreement.rows:
         if row["number"] in done:
             continue
-        body = checked(CommitmentCreate, {"text": row["activity"], "lead_party_id": row["lead_party_id"],
-                                          "supporting_party_ids": row["partner_party_ids"],
-                                          "meeting_id": str(meeting_id), "agreement_id": str(agreement_id),
-                                          "row_number": row["number"], "status": "agreed"})
+        body = checked(
+            CommitmentCreate,
+            {
+                "text": row["activity"],
+                "lead_party_id": row["lead_party_id"],
+                "supporting_party_ids": row["partner_party_ids"],
+                "meeting_id": str(meeting_id),
+                "agreement_id": str(agreement_id),
+                "row_number": row["number"],
+                "status": "agreed",
+            },
+        )
         tracker.commitments.record(actor, **body.inputs())
     return RedirectResponse(f"{request.scope.get('root_path', '')}/record/{meeting_id}#commitments", status_code=303)
 
 
 @router.post("/{meeting_id}/commitment")
-def record_commitment(meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
-                      services: ServicesDep) -> Response:
+def record_commitment(
+    meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
     actor = coordinator_id(visitor)
     agreement, row = None, None
     source = value(form, "source")  # "<agreement id>" or "<agreement id>:<row number>"
@@ -268,13 +396,25 @@ def record_commitment(meeting_id: UUID, request: Request, visitor: SignedInDep, 
     made: list[str] = []
 
     def record() -> None:
-        body = checked(CommitmentCreate, {
-            "text": texts(form, "text"), "lead_party_id": value(form, "lead_party_id"),
-            "supporting_party_ids": values(form, "supporting_party_ids"), "meeting_id": str(meeting_id),
-            "kind": value(form, "kind"), "agreement_id": agreement, "row_number": int(row[:9]) if row else None,
-            "quote": texts(form, "quote"), "due": due(form, "due_"), "follow_up": follow_up,
-            "status": value(form, "status"), "made_on": value(form, "made_on"), "review_on": value(form, "review_on"),
-            "clause": value(form, "clause")})
+        body = checked(
+            CommitmentCreate,
+            {
+                "text": texts(form, "text"),
+                "lead_party_id": value(form, "lead_party_id"),
+                "supporting_party_ids": values(form, "supporting_party_ids"),
+                "meeting_id": str(meeting_id),
+                "kind": value(form, "kind"),
+                "agreement_id": agreement,
+                "row_number": int(row[:9]) if row else None,
+                "quote": texts(form, "quote"),
+                "due": due(form, "due_"),
+                "follow_up": follow_up,
+                "status": value(form, "status"),
+                "made_on": value(form, "made_on"),
+                "review_on": value(form, "review_on"),
+                "clause": value(form, "clause"),
+            },
+        )
         made.append(services.tracker.commitments.record(actor, **body.inputs()).id)
 
     answer = _on_meeting(request, visitor, services, meeting_id, form, "commitment", record, "#commitments")

@@ -30,14 +30,28 @@ def _parties(rule: RecurrenceView) -> list[str]:
     return [rule.lead_party_id, *rule.supporting_party_ids]
 
 
-def recurrence_page(request: Request, visitor: Visitor, services: Any, recurrence_id: UUID, status: int = 200,
-                    refusal: dict[str, Any] | None = None) -> HTMLResponse:
+def recurrence_page(
+    request: Request,
+    visitor: Visitor,
+    services: Any,
+    recurrence_id: UUID,
+    status: int = 200,
+    refusal: dict[str, Any] | None = None,
+) -> HTMLResponse:
     tracker = services.tracker
     rule = tracker.recurrences.get(recurrence_id)
-    return page(request, visitor, "recurrence.html", status, r=rule, meeting=tracker.meetings.get(rule.meeting_id),
-                history=tracker.histories.events(Recurrence, recurrence_id),
-                can_change=not rule.ended and may_change(visitor, _parties(rule)), refusal=refusal,
-                form=Kept(refusal.get("form") if refusal else None))
+    return page(
+        request,
+        visitor,
+        "recurrence.html",
+        status,
+        r=rule,
+        meeting=tracker.meetings.get(rule.meeting_id),
+        history=tracker.histories.events(Recurrence, recurrence_id),
+        can_change=not rule.ended and may_change(visitor, _parties(rule)),
+        refusal=refusal,
+        form=Kept(refusal.get("form") if refusal else None),
+    )
 
 
 @router.get("/{recurrence_id}", response_class=HTMLResponse, name="recurrence")
@@ -45,8 +59,9 @@ def recurrence(recurrence_id: UUID, request: Request, visitor: SignedInDep, serv
     return recurrence_page(request, visitor, services, recurrence_id)
 
 
-def _change(request: Request, visitor: Visitor, services: Any, recurrence_id: UUID, form: Any, done: str,
-            carry_out: Any) -> Response:
+def _change(
+    request: Request, visitor: Visitor, services: Any, recurrence_id: UUID, form: Any, done: str, carry_out: Any
+) -> Response:
     actor = writer(visitor.principal).id  # type: ignore[arg-type]
     if not may_change(visitor, _parties(services.tracker.recurrences.get(recurrence_id))):
         raise Forbidden("this key may change only recurring commitments its parties lead or support")
@@ -56,19 +71,34 @@ def _change(request: Request, visitor: Visitor, services: Any, recurrence_id: UU
         base = request.scope.get("root_path", "")
         return RedirectResponse(f"{base}/recurrences/{recurrence_id}?done={done}", status_code=303)
 
-    return attempt(carried_out, lambda status, refusal: recurrence_page(
-        request, visitor, services, recurrence_id, status, refusal | {"form": form, "done": done}))
+    return attempt(
+        carried_out,
+        lambda status, refusal: recurrence_page(
+            request, visitor, services, recurrence_id, status, refusal | {"form": form, "done": done}
+        ),
+    )
 
 
 @router.post("/{recurrence_id}/schedule", name="reschedule")
-def reschedule(recurrence_id: UUID, request: Request, visitor: SignedInDep, form: FormDep,
-               services: ServicesDep) -> Response:
+def reschedule(
+    recurrence_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
     """A new schedule, with a reason: only the occurrences due in the future with nothing reported change."""
+
     def carry_out(actor: str) -> None:
-        change = checked(ScheduleChange, {name: value(form, name) for name in
-                                          ("reason", "every", "first_due", "until")})
-        services.tracker.recurrences.reschedule(recurrence_id, actor, change.reason, None, change.every,
-                                                change.first_due, change.until, number(form, "version"))
+        change = checked(
+            ScheduleChange, {name: value(form, name) for name in ("reason", "every", "first_due", "until")}
+        )
+        services.tracker.recurrences.reschedule(
+            recurrence_id,
+            actor,
+            change.reason,
+            None,
+            change.every,
+            change.first_due,
+            change.until,
+            number(form, "version"),
+        )
 
     return _change(request, visitor, services, recurrence_id, form, "schedule", carry_out)
 
@@ -76,6 +106,7 @@ def reschedule(recurrence_id: UUID, request: Request, visitor: SignedInDep, form
 @router.post("/{recurrence_id}/end", name="end_recurrence")
 def end(recurrence_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
     """Nothing more is generated: the future occurrences with nothing reported are cancelled."""
+
     def carry_out(actor: str) -> None:
         body = checked(Reasoned, {"reason": value(form, "reason")})
         services.tracker.recurrences.end(recurrence_id, actor, body.reason, number(form, "version"))
@@ -85,10 +116,19 @@ def end(recurrence_id: UUID, request: Request, visitor: SignedInDep, form: FormD
 
 def state_from_meeting(meeting_id: UUID, request: Request, visitor: Visitor, form: Any, services: Any) -> str:
     """State a recurring commitment from the form on a meeting's page; the new rule's address."""
-    body = checked(RecurrenceCreate, {
-        "text": texts(form, "text"), "lead_party_id": value(form, "lead_party_id"), "meeting_id": str(meeting_id),
-        "every": value(form, "every"), "first_due": value(form, "first_due"), "until": value(form, "until"),
-        "status": value(form, "status"), "supporting_party_ids": [str(p) for p in identifiers(form, "supporting")]})
+    body = checked(
+        RecurrenceCreate,
+        {
+            "text": texts(form, "text"),
+            "lead_party_id": value(form, "lead_party_id"),
+            "meeting_id": str(meeting_id),
+            "every": value(form, "every"),
+            "first_due": value(form, "first_due"),
+            "until": value(form, "until"),
+            "status": value(form, "status"),
+            "supporting_party_ids": [str(p) for p in identifiers(form, "supporting")],
+        },
+    )
     if not may_change(visitor, [str(body.lead_party_id), *(str(p) for p in body.supporting_party_ids)]):
         raise Forbidden("this key may record only commitments its parties lead or support")
     rule = services.tracker.recurrences.state(writer(visitor.principal).id, **body.inputs())  # type: ignore[arg-type]

@@ -19,17 +19,28 @@ router = APIRouter(prefix="/reports")
 
 
 @router.get("/agreements/{agreement_id}", response_class=HTMLResponse, name="agreement_report")
-def agreement_report(agreement_id: UUID, request: Request, visitor: SignedInDep, services: ServicesDep
-                     ) -> HTMLResponse:
+def agreement_report(agreement_id: UUID, request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
     tracker, params = services.tracker, request.query_params
     as_of, axis = value(params, "as_of"), check_axis(value(params, "axis") or "effective")
     at = instant(as_of, "as_of")
     view = tracker.agreements.get(agreement_id)
-    made = lists.commitments(tracker.histories, services.catalogue,
-                             CommitmentFilter(agreement=agreement_id, as_of=at, axis=axis, limit=200))
-    return page(request, visitor, "report.html", title=view.title, agreement=view,
-                meeting=tracker.meetings.get(view.meeting_id), rows=by_row(made.items), sections=None,
-                as_of=as_of, axis=axis, total=made.total, today=tracker.records.now().date())
+    made = lists.commitments(
+        tracker.histories, services.catalogue, CommitmentFilter(agreement=agreement_id, as_of=at, axis=axis, limit=200)
+    )
+    return page(
+        request,
+        visitor,
+        "report.html",
+        title=view.title,
+        agreement=view,
+        meeting=tracker.meetings.get(view.meeting_id),
+        rows=by_row(made.items),
+        sections=None,
+        as_of=as_of,
+        axis=axis,
+        total=made.total,
+        today=tracker.records.now().date(),
+    )
 
 
 @router.get("/series/{series}", response_class=HTMLResponse, name="series_report")
@@ -38,8 +49,27 @@ def series_report(series: str, request: Request, visitor: SignedInDep, services:
     as_of, axis = value(params, "as_of"), check_axis(value(params, "axis") or "effective")
     at = instant(as_of, "as_of")
     meetings = catalogue.find_meetings(MeetingFilter.of(series=series[:100], limit=200)).items
-    sections = [(m, lists.commitments(tracker.histories, catalogue, CommitmentFilter(
-        meeting=UUID(m["id"]), as_of=at, axis=axis, limit=200)).items) for m in meetings]
-    return page(request, visitor, "report.html", title=None, series=series, agreement=None, meeting=None,
-                rows=None, sections=sections, as_of=as_of, axis=axis,
-                total=sum(len(items) for _, items in sections), today=tracker.records.now().date())
+    sections = [
+        (
+            m,
+            lists.commitments(
+                tracker.histories, catalogue, CommitmentFilter(meeting=UUID(m["id"]), as_of=at, axis=axis, limit=200)
+            ).items,
+        )
+        for m in meetings
+    ]
+    return page(
+        request,
+        visitor,
+        "report.html",
+        title=None,
+        series=series,
+        agreement=None,
+        meeting=None,
+        rows=None,
+        sections=sections,
+        as_of=as_of,
+        axis=axis,
+        total=sum(len(items) for _, items in sections),
+        today=tracker.records.now().date(),
+    )

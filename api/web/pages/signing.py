@@ -40,26 +40,39 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-def _sign_in_form(request: Request, visitor: VisitorDep, next_page: str, status: int = 200,
-                  problem: str | None = None) -> Response:
+def _sign_in_form(
+    request: Request, visitor: VisitorDep, next_page: str, status: int = 200, problem: str | None = None
+) -> Response:
     token = secrets.token_urlsafe(32)
-    response = page(request, visitor, "sign_in.html", status, sign_in_token=token, next_page=next_page,
-                    problem=problem)
-    response.set_cookie(SIGN_IN_COOKIE, token, max_age=900, httponly=True, samesite="strict",
-                        secure=_secure(request), path=request.scope.get("root_path", "") + "/")
+    response = page(request, visitor, "sign_in.html", status, sign_in_token=token, next_page=next_page, problem=problem)
+    response.set_cookie(
+        SIGN_IN_COOKIE,
+        token,
+        max_age=900,
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request),
+        path=request.scope.get("root_path", "") + "/",
+    )
     return response
 
 
 @router.get("/sign-in", name="sign_in")
-def sign_in_page(request: Request, visitor: VisitorDep, next: Annotated[str | None, Query(max_length=2000)] = None
-                 ) -> Response:
+def sign_in_page(
+    request: Request, visitor: VisitorDep, next: Annotated[str | None, Query(max_length=2000)] = None
+) -> Response:
     return _sign_in_form(request, visitor, local(next, request.scope.get("root_path", "")))
 
 
 @router.post("/sign-in")
-def sign_in(request: Request, services: ServicesDep, visitor: VisitorDep,
-            key: Annotated[str, Form(max_length=300)] = "", token: Annotated[str, Form(max_length=100)] = "",
-            next: Annotated[str, Form(max_length=2000)] = "") -> Response:
+def sign_in(
+    request: Request,
+    services: ServicesDep,
+    visitor: VisitorDep,
+    key: Annotated[str, Form(max_length=300)] = "",
+    token: Annotated[str, Form(max_length=100)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
     base = request.scope.get("root_path", "")
     expected = request.cookies.get(SIGN_IN_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, token):
@@ -73,8 +86,9 @@ def sign_in(request: Request, services: ServicesDep, visitor: VisitorDep,
         log_denial(request, 401, N_("sign-in with an unknown or revoked key"))
         return _sign_in_form(request, visitor, local(next, base), 401, "unknown-key")
     response = RedirectResponse(local(next, base), status_code=303)
-    response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="strict", secure=_secure(request),
-                        path=base + "/")
+    response.set_cookie(
+        SESSION_COOKIE, session.token, httponly=True, samesite="strict", secure=_secure(request), path=base + "/"
+    )
     response.delete_cookie(SIGN_IN_COOKIE, path=base + "/")
     return response
 
@@ -89,31 +103,54 @@ def sign_out(request: Request, services: ServicesDep, visitor: SignedInDep, _: F
 
 
 @router.get("/language/{language}", name="language")
-def choose_language(request: Request, language: str,
-                    next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+def choose_language(
+    request: Request, language: str, next: Annotated[str | None, Query(max_length=2000)] = None
+) -> Response:
     """The language switch: the choice stays (a cookie) until changed."""
     response = RedirectResponse(local(next, request.scope.get("root_path", "")), status_code=303)
     if language in i18n.LANGUAGES:
-        response.set_cookie(LANGUAGE_COOKIE, language, max_age=YEAR, samesite="lax", secure=_secure(request),
-                            path=request.scope.get("root_path", "") + "/")
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=YEAR,
+            samesite="lax",
+            secure=_secure(request),
+            path=request.scope.get("root_path", "") + "/",
+        )
     return response
 
 
 @router.get("/digits", name="digits")
-def choose_digits(request: Request, digits: Literal["latn", "arab"] = "latn",
-                  next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+def choose_digits(
+    request: Request,
+    digits: Literal["latn", "arab"] = "latn",
+    next: Annotated[str | None, Query(max_length=2000)] = None,
+) -> Response:
     """Numbers and dates in Latin digits (0123) or Arabic-Indic ones (٠١٢٣): the choice stays, as the language does."""
     response = RedirectResponse(local(next, request.scope.get("root_path", "")), status_code=303)
-    response.set_cookie(DIGITS_COOKIE, digits, max_age=YEAR, samesite="lax", secure=_secure(request),
-                        path=request.scope.get("root_path", "") + "/")
+    response.set_cookie(
+        DIGITS_COOKIE,
+        digits,
+        max_age=YEAR,
+        samesite="lax",
+        secure=_secure(request),
+        path=request.scope.get("root_path", "") + "/",
+    )
     return response
 
 
 @router.get("/hijri", name="hijri")
-def choose_calendar(request: Request, hijri: bool = False,
-                    next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+def choose_calendar(
+    request: Request, hijri: bool = False, next: Annotated[str | None, Query(max_length=2000)] = None
+) -> Response:
     """Show the Hijri date beside the Gregorian one, or not."""
     response = RedirectResponse(local(next, request.scope.get("root_path", "")), status_code=303)
-    response.set_cookie(HIJRI_COOKIE, "1" if hijri else "0", max_age=YEAR, samesite="lax", secure=_secure(request),
-                        path=request.scope.get("root_path", "") + "/")
+    response.set_cookie(
+        HIJRI_COOKIE,
+        "1" if hijri else "0",
+        max_age=YEAR,
+        samesite="lax",
+        secure=_secure(request),
+        path=request.scope.get("root_path", "") + "/",
+    )
     return response

@@ -44,8 +44,15 @@ def unsubscribe_page(token: str, request: Request, visitor: VisitorDep, services
     if found is None:
         return _unknown(request, visitor)
     party_id, contact = found
-    return page(request, _in_their_language(visitor, contact), "unsubscribe.html", contact=contact,
-                party=services.tracker.parties.get(party_id), token=token, done=False)
+    return page(
+        request,
+        _in_their_language(visitor, contact),
+        "unsubscribe.html",
+        contact=contact,
+        party=services.tracker.parties.get(party_id),
+        token=token,
+        done=False,
+    )
 
 
 @router.post("/{token}", response_class=HTMLResponse)
@@ -55,5 +62,12 @@ def unsubscribe(token: str, request: Request, visitor: VisitorDep, services: Ser
         return _unknown(request, visitor)
     party_id, contact = found
     services.tracker.parties.unsubscribe(party_id, contact.id)
-    return page(request, _in_their_language(visitor, contact), "unsubscribe.html", contact=contact,
-                party=services.tracker.parties.get(party_id), token=token, done=True)
+    return page(
+        request,
+        _in_their_language(visitor, contact),
+        "unsubscribe.html",
+        contact=contact,
+        party=services.tracker.parties.get(party_id),
+        token=token,
+        done=True,
+    )
