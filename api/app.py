@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 
 from api import docs, openapi, problems
 from api.bootstrap import Services, build
-from api.dependencies import known_query_parameters
+from api.dependencies import known_query_parameters, methods_of
 from api.guards import MAX_UPLOAD_BYTES, RequestGuard, RetryAfter
 from api.routers import (
     agreements,
@@ -64,7 +64,7 @@ def operations() -> list[APIRoute]:
 
 def allowed_methods(path: str) -> list[str]:
     """Every method some operation answers at this path (Starlette's 405 names only the first route's)."""
-    methods = {method for route in operations() if route.path_regex.match(path) for method in route.methods}
+    methods = {method for route in operations() if route.path_regex.match(path) for method in methods_of(route)}
     return sorted(methods | {"OPTIONS"})
 
 

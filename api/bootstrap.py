@@ -26,7 +26,7 @@ from infrastructure.audit.denials import DenialLog
 from infrastructure.audit.head_signing import HeadSigner
 from infrastructure.audit.integrity import BrokenRecords
 from infrastructure.audit.watch import ChainWatch
-from infrastructure.log.aggregates import BatchReader
+from infrastructure.log.aggregates import BatchReader, table_recorder
 from infrastructure.log.writer import SqlWriter
 from infrastructure.mail.digests import DigestMailer
 from infrastructure.mail.smtp import SmtpSender, SmtpSettings
@@ -176,7 +176,7 @@ def build(
     records = Records(
         store, clock, SqlWriter(writing_engine, store, [projector, outbox, audit], settings.write_wait), reader
     )
-    catalogue = SqlCatalogue(reading_engine, events_table=store.recorder.events_table_name)
+    catalogue = SqlCatalogue(reading_engine, events_table=table_recorder(store.recorder).events_table_name)
     beats = Heartbeats(engine, clock)
     keys = KeyStore(engine, clock)
     ladder = Ladder.parse(settings.escalation_ladder)

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.access import Role
 from domain.errors import Refusal
@@ -15,8 +15,11 @@ from infrastructure import settings as configuration
 from infrastructure.persistence.database import UnsupportedDatabase
 from infrastructure.settings import DEFAULT_DATABASE_URL, BadSetting
 
+if TYPE_CHECKING:  # imported when a command runs: the command line starts without the whole service
+    from api.bootstrap import Services
 
-def _services(args: argparse.Namespace, catch_up: bool = True):  # type: ignore[no-untyped-def]
+
+def _services(args: argparse.Namespace, catch_up: bool = True) -> "Services":
     """Services on the database the command names (use them in a ``with``); ``catch_up=False``
     leaves the followers of the log as they are."""
     from api.bootstrap import build
@@ -65,7 +68,7 @@ def serve(args: argparse.Namespace) -> int:
                 port=settings.port,
                 log_level=args.log_level,
                 **settings.proxy_settings(),
-            )  # type: ignore[arg-type]
+            )
             return 0
     # Several worker processes, each on its own socket: each builds its own services from the environment.
     os.environ["COMMITMENTS_DATABASE_URL"] = settings.database_url
@@ -507,7 +510,11 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(
-        group: Any, name: str, handler: Callable[[argparse.Namespace], int], help: str, description: str | None = None
+        group: "argparse._SubParsersAction[argparse.ArgumentParser]",
+        name: str,
+        handler: Callable[[argparse.Namespace], int],
+        help: str,
+        description: str | None = None,
     ) -> argparse.ArgumentParser:
         made = group.add_parser(name, help=help, description=description or help, parents=[common])
         made.set_defaults(handler=handler)

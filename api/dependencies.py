@@ -29,9 +29,15 @@ def _query_names(dependant: Dependant) -> set[str]:
 _DECLARED: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
 
 
+def methods_of(route: APIRoute) -> set[str]:
+    """The methods an operation answers: a route of a function always has them (GET if none were named)."""
+    assert route.methods is not None
+    return route.methods
+
+
 def _query_parameters(route: APIRoute) -> frozenset[str]:
     """The query parameters an operation declares, its dependencies' included (worked out once per operation)."""
-    key = (route.path, frozenset(route.methods))
+    key = (route.path, frozenset(methods_of(route)))
     if key not in _DECLARED:
         _DECLARED[key] = frozenset(_query_names(route.dependant))
     return _DECLARED[key]
@@ -53,7 +59,8 @@ async def known_query_parameters(request: Request) -> None:
 
 
 async def get_services(request: Request) -> Services:
-    return request.state.services
+    services: Services = request.state.services
+    return services
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
@@ -194,8 +201,8 @@ async def if_match(
             pattern=ETAG_FORM,  # a string, if sent at all
             description='the ETag you read, e.g. "3"',
         ),
-    ] = None,
-) -> int | None:  # type: ignore[assignment]
+    ] = None,  # type: ignore[assignment]  # str, not str | None: the document shows the header as a plain string
+) -> int | None:
     """The version the client expects to change; ``None`` when it did not say (or said ``*``)."""
     digits = "".join(ch for ch in if_match or "" if ch.isdigit())
     return int(digits) if digits else None
@@ -212,7 +219,7 @@ async def idempotency_key(
             pattern=KEY_FORM,
             description="any unique string: a retry with the same key and body gets the first response",
         ),
-    ] = None,  # type: ignore[assignment]
+    ] = None,  # type: ignore[assignment]  # str, not str | None: the document shows the header as a plain string
 ) -> str | None:
     """The client's key for retrying a creation safely (``None``: not given)."""
     return None if idempotency_key is None else idempotency_key.strip().strip('"') or None

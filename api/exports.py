@@ -78,7 +78,8 @@ def _cell(sheet: Any, column: str, value: Any) -> Any:
     if not value or (column not in DAYS and column not in INSTANTS):
         return value
     if column in DAYS:
-        cell = WriteOnlyCell(sheet, value=date.fromisoformat(value))
+        cell = WriteOnlyCell(sheet)
+        cell.value = date.fromisoformat(value)  # set as the constructor sets it (whose stub leaves out days)
         cell.number_format = "yyyy-mm-dd"
     else:  # a spreadsheet's dates have no time zone: the instant in UTC, as the column's name says
         moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)

@@ -29,14 +29,16 @@ async def _answer(scope: Scope, receive: Receive, send: Send, status: int, slug:
 
 
 def _media_type(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", []):
+    headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
+    for name, value in headers:
         if name == b"content-type":
             return value.decode("latin-1").split(";")[0].strip().lower()
     return None
 
 
 def _declared_length(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", []):
+    headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
+    for name, value in headers:
         if name == b"content-length":
             return value.decode("latin-1").strip()
     return None

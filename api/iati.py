@@ -17,6 +17,7 @@ from uuid import UUID
 from fastapi.responses import Response
 from lxml import etree
 
+from api.bootstrap import Services
 from application.errors import NotFound
 from application.exports import due_day, matching
 from application.queries import CommitmentFilter
@@ -113,8 +114,8 @@ def activities(
             )
         etree.SubElement(activity, "activity-status", {"code": ACTIVITY_STATUS[c["status"]]})
         etree.SubElement(activity, "activity-date", {"type": "1", "iso-date": c["made_on"] or _day(c["created_at"])})
-        if c["due_at"]:
-            etree.SubElement(activity, "activity-date", {"type": "3", "iso-date": due_day(c).isoformat()})  # type: ignore[union-attr]
+        if (due := due_day(c)) is not None:  # the commitment has a due
+            etree.SubElement(activity, "activity-date", {"type": "3", "iso-date": due.isoformat()})
         if c["status"] in ENDED:
             etree.SubElement(activity, "activity-date", {"type": "4", "iso-date": _day(c["modified_at"])})
         link = etree.SubElement(activity, "document-link", {"format": "text/html", "url": meeting_url})
@@ -124,7 +125,7 @@ def activities(
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def download(services: Any, agreement_id: UUID) -> Response:
+def download(services: Services, agreement_id: UUID) -> Response:
     """An agreement's commitments as an IATI file to download (the JSON API's and the pages' alike). An
     agreement with no commitment yet is refused: an IATI file holds one activity at least."""
     tracker, settings = services.tracker, services.settings

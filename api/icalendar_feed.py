@@ -22,6 +22,7 @@ def calendar(agenda: Agenda, names: Names, name: str, now: datetime, links: str)
     feed.add("x-wr-calname", name)
     for c in agenda.commitments:
         day = due_day(c)
+        assert day is not None  # the agenda holds only commitments with a due
         event = Event()
         event.add("uid", f"commitment-{c['id']}@commitments")
         event.add("summary", f"{names.label(c['lead_party_id'])}: {authentic_text(c['text'])}")
@@ -55,4 +56,5 @@ def calendar(agenda: Agenda, names: Names, name: str, now: datetime, links: str)
         if links:
             event.add("url", f"{links}/meetings/{m['id']}")
         feed.add_component(event)
-    return feed.to_ical()
+    ical: bytes = feed.to_ical()
+    return ical

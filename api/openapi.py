@@ -73,9 +73,9 @@ def statuses(route: APIRoute) -> set[int]:
         found.add(422)
     if dependencies.if_match in calls:
         found.add(412)
-    if route.body_field is not None or route.methods & {"POST", "PATCH"}:
+    if route.body_field is not None or dependencies.methods_of(route) & {"POST", "PATCH"}:
         found |= {413, 415, 422}
-    if route.methods & {"POST", "PATCH", "DELETE"}:
+    if dependencies.methods_of(route) & {"POST", "PATCH", "DELETE"}:
         found |= {409, 422}
     return found
 
@@ -114,7 +114,7 @@ def document(app: FastAPI, operations: list[APIRoute]) -> dict[str, Any]:
     for route in operations:
         if not route.include_in_schema:
             continue
-        for method in route.methods:
+        for method in dependencies.methods_of(route):
             operation = schema["paths"][route.path_format][method.lower()]
             responses = operation["responses"]
             responses.pop("422", None)  # FastAPI's own, replaced by the problem document below

@@ -310,9 +310,9 @@ def install(app: FastAPI, allowed_methods: Callable[[str], list[str]]) -> None:
     for cls in HANDLED:
         app.add_exception_handler(cls, _from_error)
     app.add_exception_handler(DBAPIError, _database_error)
-    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]  # Starlette types a handler for any Exception
     app.add_exception_handler(
-        StarletteHTTPException,  # type: ignore[arg-type]
+        StarletteHTTPException,
         lambda request, error: _http(request, error, allowed_methods),
     )
     app.add_exception_handler(Exception, _unexpected)

@@ -108,5 +108,5 @@ def created(
         services.idempotency.release(principal.id, key)
         raise
     response = resource(view, 201, f"{base}/{view.id}")
-    services.idempotency.remember(principal.id, key, 201, response.body.decode())
+    services.idempotency.remember(principal.id, key, 201, bytes(response.body).decode())
     return response

@@ -7,7 +7,7 @@ clear 422 rather than a silently ignored value.
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, TypedDict
 from uuid import UUID
 
 from pydantic import (
@@ -58,10 +58,16 @@ from domain.theme import MOST_PER_COMMITMENT
 from domain.webhooks import DeliveryStatus
 
 MANY = 500  # the most items of any list in one request
-PrecisionName = one_of(Precision)
-RelativeUnitName = one_of(RelativeUnit)
-RoleName = one_of(ParticipantRole)
-DeliveryStatusName = one_of(DeliveryStatus)
+if TYPE_CHECKING:  # a type made at run time is no type to the checker: to it, each is the value of a member, a str
+    PrecisionName: TypeAlias = str
+    RelativeUnitName: TypeAlias = str
+    RoleName: TypeAlias = str
+    DeliveryStatusName: TypeAlias = str
+else:
+    PrecisionName = one_of(Precision)
+    RelativeUnitName = one_of(RelativeUnit)
+    RoleName = one_of(ParticipantRole)
+    DeliveryStatusName = one_of(DeliveryStatus)
 
 
 def _text_form(max_length: int) -> dict[str, Any]:
@@ -258,6 +264,19 @@ class ContactIn(Schema):
     frequency: FrequencyName = "daily"
 
 
+class MeetingInputs(TypedDict):
+    """A meeting as ``Meetings.record`` takes it."""
+
+    title: TextInput
+    kind: str
+    scheduled: PeriodInput
+    venue: VenueInput
+    series: str | None
+    session_number: int | None
+    participants: list[ParticipantInput]
+    documents: list[DocumentInput]
+
+
 class MeetingCreate(Schema):
     title: NameIn
     kind: MeetingKindName
@@ -268,7 +287,7 @@ class MeetingCreate(Schema):
     participants: list[ParticipantIn] = Field(default_factory=list, max_length=MANY)
     documents: list[DocumentIn] = Field(default_factory=list, max_length=50)
 
-    def inputs(self) -> dict[str, object]:
+    def inputs(self) -> MeetingInputs:
         return {
             "title": self.title.input(),
             "kind": self.kind,
@@ -286,6 +305,19 @@ class MeetingPostponement(Schema):
     reason: Words | None = None
 
 
+class AgreementInputs(TypedDict):
+    """An agreement as ``Agreements.adopt`` takes it."""
+
+    meeting_id: UUID
+    title: TextInput
+    kind: str
+    adopted_by: list[UUID]
+    text: TextInput | None
+    validity: PeriodInput | None
+    rows: list[RowInput]
+    adopted_on: date | None
+
+
 class AgreementCreate(Schema):
     meeting_id: UUID
     title: NameIn
@@ -300,7 +332,7 @@ class AgreementCreate(Schema):
         "meeting's last day (or the day recorded, if the meeting has not ended)",
     )
 
-    def inputs(self) -> dict[str, object]:
+    def inputs(self) -> AgreementInputs:
         return {
             "meeting_id": self.meeting_id,
             "title": self.title.input(),
@@ -316,6 +348,29 @@ class AgreementCreate(Schema):
 class FollowUpIn(Schema):
     series: str | None = Field(default=None, description="defaults to the meeting's series")
     session_number: Count | None = None
+
+
+class CommitmentInputs(TypedDict):
+    """A commitment as ``Commitments.record`` takes it."""
+
+    text: TextInput
+    lead_party_id: UUID
+    meeting_id: UUID
+    kind: str
+    supporting_party_ids: list[UUID]
+    agreement_id: UUID | None
+    row_number: int | None
+    clause: str | None
+    quote: TextInput | None
+    due: DueInput | None
+    follow_up_series: str | None
+    follow_up_session_number: int | None
+    status: str
+    reminder_days: list[int] | None
+    made_on: date | None
+    review_on: date | None
+    notes: str | None
+    weight: int | None
 
 
 class CommitmentCreate(Schema):
@@ -352,7 +407,7 @@ class CommitmentCreate(Schema):
         default=None, ge=1, le=MOST_WEIGHT, description="its weight in roll-ups (default: 1, as every other)"
     )
 
-    def inputs(self) -> dict[str, object]:
+    def inputs(self) -> CommitmentInputs:
         return {
             "text": self.text.input(),
             "lead_party_id": self.lead_party_id,
@@ -384,6 +439,25 @@ class RhythmIn(Schema):
     every: Name | None = Field(default=None, examples=["every two years", "مرة كل سنتين"])
 
 
+class RecurrenceInputs(TypedDict):
+    """A recurring commitment as ``Recurrences.state`` takes it."""
+
+    text: TextInput
+    lead_party_id: UUID
+    meeting_id: UUID
+    every_months: int | None
+    every: str | None
+    first_due: date | None
+    until: date
+    kind: str
+    supporting_party_ids: list[UUID]
+    agreement_id: UUID | None
+    row_number: int | None
+    status: str
+    reminder_days: list[int] | None
+    notes: str | None
+
+
 class RecurrenceCreate(Schema):
     """A promise to do something every so many months until a day ("report every six months until
     2028"): one commitment is generated per occurrence, due on its day, each with its own lifecycle."""
@@ -412,11 +486,22 @@ class RecurrenceCreate(Schema):
     )
     notes: Words | None = None
 
-    def inputs(self) -> dict[str, object]:
+    def inputs(self) -> RecurrenceInputs:
         return {
-            **self.model_dump(exclude={"text"}),
             "text": self.text.input(),
+            "lead_party_id": self.lead_party_id,
+            "meeting_id": self.meeting_id,
+            "every_months": self.every_months,
+            "every": self.every,
+            "first_due": self.first_due,
+            "until": self.until,
+            "kind": self.kind,
             "supporting_party_ids": list(self.supporting_party_ids),
+            "agreement_id": self.agreement_id,
+            "row_number": self.row_number,
+            "status": self.status,
+            "reminder_days": self.reminder_days,
+            "notes": self.notes,
         }
 
 
@@ -469,6 +554,16 @@ class DueRevision(Schema):
     )
 
 
+class CorrectionInputs(TypedDict):
+    """A correction as ``Commitments.correct`` takes it."""
+
+    text: TextInput | None
+    lead_party_id: UUID | None
+    supporting_party_ids: list[UUID] | None
+    notes: str | None
+    reason: str
+
+
 class Correction(Schema):
     text: TextIn | None = Field(default=None, description="the text as it should have been written")
     lead_party_id: UUID | None = None
@@ -476,7 +571,7 @@ class Correction(Schema):
     notes: str | None = Field(default=None, max_length=LONG_TEXT_MAX, description='"" removes the notes')
     reason: Words = Field(description="why the record was wrong")
 
-    def inputs(self) -> dict[str, object]:
+    def inputs(self) -> CorrectionInputs:
         return {
             "text": text_input(self.text),
             "lead_party_id": self.lead_party_id,

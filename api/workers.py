@@ -124,5 +124,5 @@ def _work(host: str, port: int, log_level: str, ready: threading.Barrier | None)
         port=port,
         log_level=log_level,
         **configuration.read().proxy_settings(),
-    )  # type: ignore[arg-type]
+    )
     uvicorn.Server(config).run(sockets=[reuse_port_socket(host, port)])

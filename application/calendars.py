@@ -9,7 +9,7 @@ from application import lists
 from application.exports import every, matching
 from application.histories import Histories
 from application.ports import Catalogue
-from application.queries import MAX_LIMIT, CommitmentFilter, MeetingFilter
+from application.queries import MAX_LIMIT, CommitmentFilter, MeetingFilter, Results
 from domain.lifecycle import OPEN
 from domain.meeting import MeetingStatus
 
@@ -34,6 +34,10 @@ def agenda(histories: Histories, catalogue: Catalogue, parties: frozenset[str] |
     meetings: dict[str, dict[str, Any]] = {}
     for party in sorted(parties) if parties is not None else [None]:
         query = MeetingFilter(statuses=list(TO_BE_HELD), party=None if party is None else UUID(party), limit=MAX_LIMIT)
-        for meeting in every(lambda cursor, q=query: lists.meetings(histories, catalogue, replace(q, cursor=cursor))):
+
+        def page(cursor: str | None, q: MeetingFilter = query) -> Results:
+            return lists.meetings(histories, catalogue, replace(q, cursor=cursor))
+
+        for meeting in every(page):
             meetings.setdefault(meeting["id"], meeting)
     return Agenda(commitments, sorted(meetings.values(), key=lambda m: m["scheduled"]["starts_on"]))

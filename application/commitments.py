@@ -79,7 +79,7 @@ def made(
     return new(
         Commitment,
         Commitment.Recorded,
-        commitment_id,  # type: ignore[attr-defined]
+        commitment_id,
         kind=kind,
         text=text,
         lead_party_id=lead_party_id,

@@ -47,7 +47,7 @@ class Digests:
             ("overdue", {"party": party.id, "overdue": True}),
             ("due_soon", {"party": party.id, "due_soon": True}),
         ):
-            found = self.catalogue.find_commitments(CommitmentFilter(sort="due", limit=SECTION_LIMIT, **wanted))  # type: ignore[arg-type]
+            found = self.catalogue.find_commitments(CommitmentFilter(sort="due", limit=SECTION_LIMIT, **wanted))
             items = [item for item in found.items if item["id"] not in seen]
             seen.update(item["id"] for item in items)
             if items:

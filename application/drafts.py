@@ -279,7 +279,8 @@ def _due(value: Mapping[str, Any] | None) -> DueInput | None:
     )
 
 
-def _check_text(text: str) -> None:
+def _check_text(text: object) -> str:
+    """The report's text, if it is one a draft can be made of."""
     if not isinstance(text, str) or not text.strip():
         raise InvalidValue("paste the report's text", "text")
     if len(text) > DOCUMENT_TEXT_MAX:
@@ -289,6 +290,7 @@ def _check_text(text: str) -> None:
             most=DOCUMENT_TEXT_MAX,
             length=len(text),
         )
+    return text
 
 
 def proposed(reading: Reading, text: str, published_on: date) -> dict[str, Any]:
@@ -305,7 +307,7 @@ def proposed(reading: Reading, text: str, published_on: date) -> dict[str, Any]:
     title = meeting.get("title") or {language: text.strip().split("\n")[0][:300]}
 
     def refs(values: Sequence[str | None]) -> list[str]:
-        return [v for v in values if v in usable]
+        return [v for v in values if v is not None and v in usable]
 
     participants = [
         {"party": p.value["party"], "role": p.value["role"], "person": p.value["person"]}
@@ -408,8 +410,7 @@ class _Plan:
 
     @classmethod
     def of(cls, body: Mapping[str, Any]) -> "_Plan":
-        text = body.get("text")
-        _check_text(text)  # type: ignore[arg-type]
+        text = _check_text(body.get("text"))
         try:
             published = date.fromisoformat(str(body.get("published_on")))
         except ValueError:
@@ -458,7 +459,7 @@ class _Plan:
         plan = cls(
             text=text,
             published_on=published,
-            language=body.get("language") or "en",  # type: ignore[arg-type]
+            language=body.get("language") or "en",
             status=body.get("status") or "draft",
             document_title=body.get("document_title"),
             new_parties=new,

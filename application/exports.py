@@ -47,7 +47,8 @@ COLUMNS = (
 
 def authentic_text(text: dict[str, Any]) -> str:
     """A multilingual text (as views give it) in its authentic language."""
-    return text["texts"][text.get("authentic") or next(iter(text["texts"]))]
+    authentic: str = text["texts"][text.get("authentic") or next(iter(text["texts"]))]
+    return authentic
 
 
 def due_day(commitment: dict[str, Any]) -> date | None:

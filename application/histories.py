@@ -4,7 +4,7 @@ stood at an instant, as recorded by then or with the facts that had happened by 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -56,7 +56,14 @@ class Intact:
         return False
 
 
-V = TypeVar("V")
+class _Markable(Protocol):
+    """A record's view, which says whether an open break of the audit chain touches the record."""
+
+    id: str
+    integrity: dict[str, Any] | None
+
+
+V = TypeVar("V", bound=_Markable)
 
 
 class Histories:
@@ -66,7 +73,7 @@ class Histories:
 
     def marked(self, view: V) -> V:
         """The view of a record, saying whether an open break of the audit chain touches it."""
-        view.integrity = self.integrity.of(view.id)  # type: ignore[attr-defined]
+        view.integrity = self.integrity.of(view.id)
         return view
 
     def marked_page(self, results: Results) -> Results:

@@ -35,9 +35,9 @@ from application.commitments import made
 from application.errors import ApplicationError, PlanChanged, TooLarge
 from application.exports import all_parties, every
 from application.histories import Histories
-from application.ports import Catalogue
+from application.ports import Catalogue, as_read
 from application.queries import MAX_LIMIT, CommitmentFilter
-from application.saving import Records, as_read
+from application.saving import Records
 from domain.agreement import Agreement, MatrixRow
 from domain.choices import choice
 from domain.commitment import Commitment, CommitmentKind, reason_text

@@ -7,11 +7,11 @@ give fakes of their own.
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.application import Recording
 from eventsourcing.domain import Aggregate, Snapshot
+from eventsourcing.persistence import Recording
 
 from application.queries import (
     AgreementFilter,
@@ -27,6 +27,8 @@ from application.queries import (
 )
 from domain.escalation import Ladder
 
+A = TypeVar("A", bound=Aggregate)
+
 
 @dataclass
 class Saved:
@@ -35,7 +37,7 @@ class Saved:
     the position of their notifications. Followers of the log start from these instead of reading
     and decoding again."""
 
-    recordings: list[Recording] = field(default_factory=list)
+    recordings: list[Recording[UUID]] = field(default_factory=list)
     before: dict[tuple[UUID, int], Aggregate] = field(default_factory=dict)  # by (id, version as read)
     aggregates: dict[UUID, Aggregate] = field(default_factory=dict)
     events: dict[int, Any] = field(default_factory=dict)
@@ -84,9 +86,10 @@ class Saved:
         return state
 
 
-def as_read(aggregate: Aggregate) -> Aggregate:
+def as_read(aggregate: A) -> A:
     """A copy of the aggregate as it stands, that later changes of the aggregate leave as it is."""
-    return Snapshot.take(aggregate).mutate(None)  # type: ignore[return-value]
+    # cast: the library types what a snapshot restores as its base class; it restores the aggregate's own class
+    return cast(A, Snapshot.take(aggregate).mutate(None))
 
 
 @dataclass
@@ -104,7 +107,7 @@ class Changes:
     def done(self) -> bool:
         return self.saved is not None or self.error is not None
 
-    def stored(self, recordings: list[Recording]) -> Saved:
+    def stored(self, recordings: list[Recording[UUID]]) -> Saved:
         """Its events were stored as these recordings."""
         self.saved = Saved(
             recordings,

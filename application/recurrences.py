@@ -104,7 +104,7 @@ class Recurrences:
         rule = new(
             Recurrence,
             Recurrence.Stated,
-            rule_id,  # type: ignore[attr-defined]
+            rule_id,
             text=statement,
             kind=occurrence_kind,
             lead_party_id=lead.id,

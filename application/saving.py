@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Recording
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Recording
 
 from application.errors import (
     AlreadyExists,
@@ -124,7 +124,7 @@ class Records:
             except ValueError:
                 return None
         try:
-            aggregate = self.store.repository.get(aggregate_id, version=version)
+            aggregate: Aggregate = self.store.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, cls) else None
@@ -163,7 +163,7 @@ class Records:
 
     # -- saving ------------------------------------------------------------------------
 
-    def save(self, *aggregates: Aggregate, read: Iterable[Aggregate] = ()) -> list[Recording]:
+    def save(self, *aggregates: Aggregate, read: Iterable[Aggregate] = ()) -> list[Recording[UUID]]:
         """Store the aggregates' new events together (all or none), in this process's turn; the
         followers have them before this returns. ``read``: copies of the aggregates as the command
         read them. ``ConcurrentUpdate`` if another command changed one of them first."""

@@ -22,7 +22,7 @@ class EventStore(Application[UUID]):
         ``snapshot_interval``: snapshot every aggregate each time it has that many more events (0: never)."""
         if snapshot_interval > 0:
             env = {**(env or {}), "IS_SNAPSHOTTING_ENABLED": "y"}
-            self.snapshotting_intervals = dict.fromkeys(
+            self.snapshotting_intervals = dict.fromkeys(  # type: ignore[misc]  # per store: read from the instance
                 (Party, Meeting, Agreement, Commitment, MeetingSeries), snapshot_interval
             )
         super().__init__(env)

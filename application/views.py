@@ -5,7 +5,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from uuid import UUID
 
 from domain.agreement import Agreement, AgreementKind
@@ -23,18 +23,29 @@ from domain.theme import Theme
 
 def one_of(enum_class: type[Enum]) -> Any:
     """The values of an enum as a type: the API document lists them."""
-    return Literal[tuple(member.value for member in enum_class)]  # type: ignore[valid-type]
+    return Literal[tuple(member.value for member in enum_class)]
 
 
-PartyKindName = one_of(PartyKind)
-AudienceName = one_of(Audience)
-FrequencyName = one_of(Frequency)
-MeetingKindName = one_of(MeetingKind)
-MeetingStatusName = one_of(MeetingStatus)
-AgreementKindName = one_of(AgreementKind)
-CommitmentKindName = one_of(CommitmentKind)
-StatusName = one_of(Status)
-ActionName = one_of(Action)
+if TYPE_CHECKING:  # a type made at run time is no type to the checker: to it, each is the value of a member, a str
+    PartyKindName: TypeAlias = str
+    AudienceName: TypeAlias = str
+    FrequencyName: TypeAlias = str
+    MeetingKindName: TypeAlias = str
+    MeetingStatusName: TypeAlias = str
+    AgreementKindName: TypeAlias = str
+    CommitmentKindName: TypeAlias = str
+    StatusName: TypeAlias = str
+    ActionName: TypeAlias = str
+else:
+    PartyKindName = one_of(PartyKind)
+    AudienceName = one_of(Audience)
+    FrequencyName = one_of(Frequency)
+    MeetingKindName = one_of(MeetingKind)
+    MeetingStatusName = one_of(MeetingStatus)
+    AgreementKindName = one_of(AgreementKind)
+    CommitmentKindName = one_of(CommitmentKind)
+    StatusName = one_of(Status)
+    ActionName = one_of(Action)
 
 
 def _instant(value: datetime) -> str:

@@ -16,10 +16,12 @@ from api.bootstrap import Services
 from application.inputs import DueInput, TextInput
 from application.queries import CommitmentFilter, terms
 from application.scanner import BATCH
+from application.views import CommitmentView
 from bench.http_load import memory_under_load, read_one, receiver, record_many
 from bench.measure import Figure, rate, seconds, summary
 from bench.seeding import clone_commitments, database, followed, seed_meeting, services
 from domain.access import Role
+from domain.commitment import Commitment
 from domain.search import index_terms
 from infrastructure.persistence.database import event_store_env
 from infrastructure.read_model import search_index
@@ -42,16 +44,17 @@ def recording(s: Services, acronym: str = "SESRIC") -> tuple[Callable[[], object
     """One commitment recorded through the application (led by a new party, ``acronym``, in a new
     meeting), and the size of its first stored event."""
     party_id, meeting_id = seed_meeting(s, acronym)
+    lead, held_at = uuid.UUID(party_id), uuid.UUID(meeting_id)
     text_in = TextInput({"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"}, "ar")
 
-    def record() -> object:
-        return s.tracker.commitments.record("bench", text_in, party_id, meeting_id, due=DueInput("year", "2030"))
+    def record() -> CommitmentView:
+        return s.tracker.commitments.record("bench", text_in, lead, held_at, due=DueInput("year", "2030"))
 
     sample = record()
     return record, len(next(iter(s.store.recorder.select_events(uuid.UUID(sample.id)))).state)
 
 
-def _plain_recording(app: Application, size: int) -> Callable[[], object]:
+def _plain_recording(app: Application[uuid.UUID], size: int) -> Callable[[], object]:
     """The library doing a recording's work: load two aggregates (the lead party and the meeting,
     each with one event), then save a new aggregate with one event of ``size`` bytes."""
     party, meeting = Note(text="SESRIC"), Note(text="General meeting")
@@ -85,7 +88,7 @@ def record_commitments(engine: str, count: int, runs: int) -> list[Figure]:
         recorded, size = recording_fresh(engine, count)
         ours.append(recorded)
         with database(engine) as url:
-            app = Application(env=event_store_env(url))
+            app: Application[uuid.UUID] = Application(env=event_store_env(url))
             plain = _plain_recording(app, size)
             baseline.append(rate(count, lambda: [plain() for _ in range(count)]))
             app.close()
@@ -233,14 +236,15 @@ def load_long_history(engine: str, events: int, runs: int) -> list[Figure]:
     with database(engine) as url:
         s = services(url, snapshot_interval=100)
         party_id, meeting_id = seed_meeting(s)
+        lead, held_at = uuid.UUID(party_id), uuid.UUID(meeting_id)
         short = s.tracker.commitments.record(
-            "bench", TextInput({"en": "Short"}), party_id, meeting_id, due=DueInput("year", "2030"), status="agreed"
+            "bench", TextInput({"en": "Short"}), lead, held_at, due=DueInput("year", "2030"), status="agreed"
         )
         long = s.tracker.commitments.record(
-            "bench", TextInput({"en": "Long"}), party_id, meeting_id, due=DueInput("year", "2030"), status="agreed"
+            "bench", TextInput({"en": "Long"}), lead, held_at, due=DueInput("year", "2030"), status="agreed"
         )
         for commitment_id, target in ((short.id, 10), (long.id, events)):
-            aggregate = s.store.repository.get(uuid.UUID(commitment_id))
+            aggregate: Commitment = s.store.repository.get(uuid.UUID(commitment_id))
             while aggregate.version < target:
                 for _ in range(min(250, target - aggregate.version)):
                     aggregate.report_progress(aggregate.version % 101, None, (), "bench", datetime.now(UTC))
@@ -341,8 +345,8 @@ def mark_overdue(engine: str, count: int, runs: int) -> list[Figure]:
                 s.tracker.commitments.record(
                     "bench",
                     TextInput({"en": "Due long ago"}),
-                    party_id,
-                    meeting_id,
+                    uuid.UUID(party_id),
+                    uuid.UUID(meeting_id),
                     due=DueInput("year", "2024"),
                     status="agreed",
                 )
@@ -484,7 +488,7 @@ def import_matrix(engine: str, count: int, runs: int) -> list[Figure]:
     def world(s: Services) -> tuple[str, str, str]:
         party_id, meeting_id = seed_meeting(s)
         agreement = s.tracker.agreements.adopt(
-            "bench", meeting_id, TextInput({"en": "Matrix"}), "action_matrix", [uuid.UUID(party_id)]
+            "bench", uuid.UUID(meeting_id), TextInput({"en": "Matrix"}), "action_matrix", [uuid.UUID(party_id)]
         )
         return party_id, meeting_id, agreement.id
 
@@ -548,16 +552,16 @@ def new_ids(engine: str, count: int, runs: int) -> list[Figure]:
 
     def measured(make_id: Callable[[], uuid.UUID]) -> float:
         with database(engine) as url:
-            app = Application(env=event_store_env(url))
+            app: Application[uuid.UUID] = Application(env=event_store_env(url))
             for _ in range(count // 1_000):  # what is stored already, under random ids, 1,000 a save
                 app.save(
                     *(
-                        Note._create(Note.Written, id=uuid.uuid4(), text="x")  # type: ignore[attr-defined]
+                        Note._create(Note.Written, id=uuid.uuid4(), text="x")  # type: ignore[attr-defined]  # the event decorator makes Note.Written
                         for _ in range(1_000)
                     )
                 )
             made = [
-                Note._create(Note.Written, id=make_id(), text="تنفيذ مصفوفة الأنشطة المشتركة")  # type: ignore[attr-defined]
+                Note._create(Note.Written, id=make_id(), text="تنفيذ مصفوفة الأنشطة المشتركة")  # type: ignore[attr-defined]  # the event decorator makes Note.Written
                 for _ in range(count)
             ]
             value = rate(count, lambda: [app.save(*made[i : i + 100]) for i in range(0, count, 100)])

@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import text
@@ -21,8 +22,8 @@ def database(engine: str) -> Iterator[str]:
         yield url
 
 
-def services(url: str, **settings: object) -> Services:
-    return build(Settings(database_url=url, scan_interval=0, dispatch_interval=0, **settings))  # type: ignore[arg-type]
+def services(url: str, **settings: Any) -> Services:
+    return build(Settings(database_url=url, scan_interval=0, dispatch_interval=0, **settings))
 
 
 def seed_meeting(s: Services, acronym: str = "SESRIC") -> tuple[str, str]:
@@ -44,8 +45,8 @@ def clone_commitments(s: Services, count: int) -> None:
     template = s.tracker.commitments.record(
         "bench",
         TextInput({"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"}, "ar"),
-        party_id,
-        meeting_id,
+        uuid.UUID(party_id),
+        uuid.UUID(meeting_id),
         due=DueInput("year", "2030"),
         status="agreed",
     )

@@ -13,7 +13,7 @@ import hashlib
 import json
 
 GENESIS = "0" * 64
-_quote = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]  # what json.dumps uses for a str
+_quote = json.encoder.encode_basestring_ascii  # what json.dumps uses for a str
 
 
 def chain_link(previous: str, position: int, originator_id: str, version: int, topic: str, state: bytes) -> str:

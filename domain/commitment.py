@@ -403,6 +403,7 @@ class Commitment(Aggregate):
 
     def reject_delivery(self, reason: str | None, actor: str, when: datetime) -> None:
         self._ensure_allowed(Action.REJECT_DELIVERY, reason)
+        assert reason is not None  # _ensure_allowed: a delivery is rejected with a reason
         self._delivery_rejected(reason=reason, actor=actor, timestamp=when)
 
     @event("DeliveryRejected")
@@ -422,6 +423,7 @@ class Commitment(Aggregate):
 
     def reopen(self, reason: str | None, actor: str, when: datetime) -> None:
         self._ensure_allowed(Action.REOPEN, reason)
+        assert reason is not None  # _ensure_allowed: a commitment is reopened with a reason
         self._reopened(reason=reason, actor=actor, timestamp=when)
 
     @event("Reopened")
@@ -712,9 +714,11 @@ class Commitment(Aggregate):
 
     def mark_review_due(self, now: datetime, actor: str, when: datetime) -> bool:
         """Record that the review day has come, once per review date, while the commitment is open."""
-        if self.next_review_at is None or now < self.next_review_at:
+        review_at = self.next_review_at
+        if review_at is None or now < review_at:
             return False
-        self._review_due(review_on=self.review_on, review_at=self.review_at, actor=actor, timestamp=when)
+        assert self.review_on is not None  # a review day and its instant are set together
+        self._review_due(review_on=self.review_on, review_at=review_at, actor=actor, timestamp=when)
         return True
 
     @event("ReviewDue")

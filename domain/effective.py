@@ -29,10 +29,10 @@ from domain.party import Party
 
 # Recorded by the scanner when the clock passed a due or a review day; implied, not replayed.
 CLOCK_FACTS: tuple[type, ...] = (
-    Commitment.MarkedOverdue,  # type: ignore[attr-defined]
-    Commitment.DueSoon,  # type: ignore[attr-defined]
-    Commitment.OverdueCleared,  # type: ignore[attr-defined]
-    Commitment.ReviewDue,  # type: ignore[attr-defined]
+    Commitment.MarkedOverdue,  # type: ignore[attr-defined]  # made by the @event decorator, unseen by mypy
+    Commitment.DueSoon,  # type: ignore[attr-defined]  # made by the @event decorator, unseen by mypy
+    Commitment.OverdueCleared,  # type: ignore[attr-defined]  # made by the @event decorator, unseen by mypy
+    Commitment.ReviewDue,  # type: ignore[attr-defined]  # made by the @event decorator, unseen by mypy
 )
 
 
@@ -44,11 +44,13 @@ def effective_on(event: Any) -> date | None:
         return event.held_on
     if isinstance(event, Agreement.Adopted):
         return event.adopted_on
-    if isinstance(event, Agreement.RowAdded | Agreement.RowsImported):  # type: ignore[attr-defined]
-        return event.agreed_on
-    if isinstance(event, Meeting.Held):  # type: ignore[attr-defined]
-        return event.dates.ends_on
-    if isinstance(event, Meeting.Scheduled):  # type: ignore[attr-defined]
+    if isinstance(event, Agreement.RowAdded | Agreement.RowsImported):  # type: ignore[attr-defined]  # made by @event
+        agreed_on: date | None = event.agreed_on
+        return agreed_on
+    if isinstance(event, Meeting.Held):  # type: ignore[attr-defined]  # made by the @event decorator
+        ends_on: date = event.dates.ends_on
+        return ends_on
+    if isinstance(event, Meeting.Scheduled):  # type: ignore[attr-defined]  # made by the @event decorator
         starts_on: date = event.dates.starts_on
         return starts_on if starts_on < _recorded_on(event) else None
     delivered_on = getattr(event, "delivered_on", None)
@@ -56,7 +58,8 @@ def effective_on(event: Any) -> date | None:
 
 
 def _recorded_on(event: Any) -> date:
-    return event.timestamp.astimezone(UTC).date()
+    recorded: datetime = event.timestamp
+    return recorded.astimezone(UTC).date()
 
 
 def is_late(event: Any) -> bool:
@@ -66,7 +69,7 @@ def is_late(event: Any) -> bool:
 
 def happened_by(event: Any, at: datetime) -> bool:
     """Whether the fact had happened by ``at`` (a stated date counts from its start, in UTC)."""
-    if isinstance(event, Party.Registered):  # type: ignore[attr-defined]
+    if isinstance(event, Party.Registered):  # type: ignore[attr-defined]  # made by the @event decorator
         return True
     stated = effective_on(event)
     if stated is None:

@@ -12,6 +12,7 @@ import re
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Required, TypedDict
 
 from domain.spans import Taken, begins_with
 from domain.written_dates import MONTHS, month_number
@@ -80,6 +81,17 @@ class FoundDate:
     year: int | None = None
     amount: int | None = None
     unit: str | None = None
+
+
+class _Reading(TypedDict, total=False):
+    """What ``_read`` makes of a match: the fields of a ``FoundDate`` but its place."""
+
+    kind: Required[str]
+    first: date
+    last: date
+    year: int
+    amount: int
+    unit: str
 
 
 def plain(text: str) -> str:
@@ -232,7 +244,7 @@ def find_dates(text: str, published: date) -> list[FoundDate]:
     return sorted(found, key=lambda f: f.start)
 
 
-def _read(kind: str, match: re.Match[str], published: date) -> dict[str, object] | None:
+def _read(kind: str, match: re.Match[str], published: date) -> _Reading | None:
     group = match.groupdict()
     if kind in ("cross", "range", "range_en"):
         first_month = month_number(group.get("m1") or group["m"])

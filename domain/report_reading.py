@@ -404,9 +404,9 @@ def _known_parties(text: str, words: list[_Word], parties: Sequence[KnownParty])
                 break
     acronyms = {party.acronym.casefold(): party for party in parties if party.acronym}
     for match in re.finditer(r"(?<![\w])([A-Z][A-Za-z]{1,9})(?![\w])", text):
-        party = acronyms.get(match.group(1).casefold())
-        if party is not None and match.group(1).isupper():
-            found.append(_PartyAt(party, party.acronym, match.group(1), match.start(1), match.end(1)))
+        acronym_of = acronyms.get(match.group(1).casefold())
+        if acronym_of is not None and match.group(1).isupper():
+            found.append(_PartyAt(acronym_of, acronym_of.acronym, match.group(1), match.start(1), match.end(1)))
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     kept: list[_PartyAt] = []
     for at in found:
@@ -640,7 +640,8 @@ def _meeting(
             value["session_number"] = number[0]
     held = _held(text, dates, published)
     if held is not None:
-        value["starts_on"], value["ends_on"] = held.first.isoformat(), held.last.isoformat()  # type: ignore[union-attr]
+        assert held.first is not None and held.last is not None  # a day or a range found: both ends are set
+        value["starts_on"], value["ends_on"] = held.first.isoformat(), held.last.isoformat()
         start, end = (min(start, held.start), max(end, held.end)) if kind else (held.start, held.end)
         confidence = min(0.9, confidence + 0.1)
     city = _city(text)
@@ -679,7 +680,8 @@ def _held(text: str, dates: list[FoundDate], published: date) -> FoundDate | Non
             return found
     ranges = [d for d in candidates if d.kind == "range"]
     later = [d for d in candidates if d.start > dateline_end]
-    return (ranges or later or candidates or [None])[0]
+    chosen = ranges or later or candidates
+    return chosen[0] if chosen else None
 
 
 def _said_between(said: list[int], start: int, end: int) -> bool:

@@ -2,7 +2,7 @@
 and refused with a one-line message naming it (``commitments: COMMITMENTS_PORT: …``)."""
 
 import ipaddress
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypedDict
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -117,7 +117,7 @@ class Settings(BaseSettings):
                 raise ValueError(f"{written!r} is neither an IP address nor a network") from None
         return value
 
-    def proxy_settings(self) -> dict[str, object]:
+    def proxy_settings(self) -> "ProxySettings":
         """uvicorn's options for the proxy headers: off unless some proxy is trusted."""
         trusted = [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
         return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or ""}
@@ -146,9 +146,16 @@ class Settings(BaseSettings):
             raise ValueError(error.detail) from None
 
     @classmethod
-    def from_env(cls, **overrides: object) -> "Settings":
+    def from_env(cls, **overrides: Any) -> "Settings":
         """The settings of the environment, with the overrides given (None: not given)."""
         return cls(**{key: value for key, value in overrides.items() if value is not None})
+
+
+class ProxySettings(TypedDict):
+    """uvicorn's options for the proxy headers."""
+
+    proxy_headers: bool
+    forwarded_allow_ips: list[str] | str
 
 
 class BadSetting(ValueError):

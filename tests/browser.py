@@ -2,9 +2,10 @@
 chromedriver (nothing is downloaded), headless, with a fresh profile and no background traffic."""
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
@@ -18,6 +19,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 SCREENSHOTS = Path(__file__).parent / "screenshots"  # kept after the run (not in git); the README shows copies
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -108,7 +111,7 @@ class Browser:
         self.driver.save_screenshot(str(target))
         return target
 
-    def wait_for(self, condition, what: str, seconds: float = 20):  # type: ignore[no-untyped-def]
+    def wait_for(self, condition: Callable[[], T], what: str, seconds: float = 20) -> T:
         return WebDriverWait(self.driver, seconds, poll_frequency=0.1).until(lambda _: condition(), what)
 
 
@@ -119,4 +122,6 @@ def party_options(browser: Browser, select_id: str, *acronyms: str) -> None:
         select.deselect_all()
     for acronym in acronyms:
         option = next(o for o in select.options if o.text.split(" — ")[0] == acronym)
-        select.select_by_value(option.get_attribute("value"))
+        value = option.get_attribute("value")
+        assert value is not None
+        select.select_by_value(value)

@@ -1,10 +1,11 @@
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response  # what the test client answers (starlette annotates it with httpx2, not installed)
 
 from api.app import create_app
 from api.bootstrap import Services, build
@@ -16,24 +17,26 @@ from tests.fakes import FrozenClock
 from tests.memory import tracker_in_memory
 from tests.receiver import Receiver
 
+if TYPE_CHECKING:
+    from tests.world import World  # tests.world builds on this module's Api
+
 ENGINES = ["sqlite", "postgresql"]
 
 
 def settings_for_tests(database_url: str, **overrides: object) -> Settings:
     """What the tests' services run with: nothing in the background (a test ticks what it needs),
     quick webhook retries, webhooks to the receivers on loopback."""
-    return Settings(
-        **{
-            "database_url": database_url,
-            "scan_interval": 0,
-            "dispatch_interval": 0,  # type: ignore[arg-type]
-            "audit_check_interval": 0,
-            "webhook_retry_schedule": (0.01, 0.02),
-            "webhook_allow_http": True,
-            "webhook_allow_loopback": True,
-            **overrides,
-        }
-    )
+    fields: dict[str, Any] = {
+        "database_url": database_url,
+        "scan_interval": 0,
+        "dispatch_interval": 0,
+        "audit_check_interval": 0,
+        "webhook_retry_schedule": (0.01, 0.02),
+        "webhook_allow_http": True,
+        "webhook_allow_loopback": True,
+        **overrides,
+    }
+    return Settings(**fields)
 
 
 @pytest.fixture(scope="session")
@@ -77,19 +80,25 @@ class Api:
     client: TestClient
     keys: dict[Role, str]
 
-    def headers(self, role: Role = Role.COORDINATOR, **extra: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.keys[role]}", **extra}
+    def headers(self, role: Role = Role.COORDINATOR, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The key of ``role``, and the ``extra`` headers (e.g. ``{"If-Match": '"3"'}``)."""
+        return {"Authorization": f"Bearer {self.keys[role]}", **(extra or {})}
 
-    def post(self, path: str, json: object = None, role: Role = Role.COORDINATOR, **headers: str):  # type: ignore[no-untyped-def]
-        return self.client.post(path, json=json, headers=self.headers(role, **headers))
+    def post(
+        self, path: str, json: object = None, role: Role = Role.COORDINATOR, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        response: Response = self.client.post(path, json=json, headers=self.headers(role, headers))
+        return response
 
-    def get(self, path: str, role: Role = Role.AUDITOR, **params: object):  # type: ignore[no-untyped-def]
-        return self.client.get(path, params=params, headers=self.headers(role))
+    def get(self, path: str, role: Role = Role.AUDITOR, **params: Any) -> Response:
+        response: Response = self.client.get(path, params=params, headers=self.headers(role))
+        return response
 
-    def created(self, path: str, json: object) -> dict:  # type: ignore[type-arg]
+    def created(self, path: str, json: object) -> dict[str, Any]:
         response = self.post(path, json)
         assert response.status_code == 201, response.text
-        return response.json()
+        body: dict[str, Any] = response.json()
+        return body
 
 
 @contextmanager
@@ -106,7 +115,7 @@ def api(services: Services) -> Iterator[Api]:
 
 
 @pytest.fixture
-def world(api: Api):  # type: ignore[no-untyped-def]
+def world(api: Api) -> "World":
     """The 15th UN–OIC general meeting, its parties and one commitment, recorded through the API."""
     from tests.world import build_world  # tests.world builds on this module's Api
 
@@ -119,7 +128,7 @@ class Standing:
 
     services: Services
     api: Api
-    world: Any
+    world: "World"
 
 
 @pytest.fixture(scope="module", params=ENGINES)

@@ -461,7 +461,9 @@ class WebDoor:
 
     def sign_in(self, key: str, expect: int = 200) -> httpx.Response:
         form = self.http.get("/app/sign-in")
-        token = re.search(r'name="token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+        found = re.search(r'name="token" value="([^"]+)"', form.text)
+        assert found is not None, "the sign-in form has no token"
+        token = found.group(1)
         answer = self._keep(self.http.post("/app/sign-in", data={"key": key, "token": token, "next": "/app/"}))
         if answer.status_code != expect:
             raise Refused(f"signing in answered {answer.status_code}")
@@ -564,7 +566,7 @@ def form_fields(page_text: str, xpath: str) -> list[tuple[str, str]]:
 # -- the records ----------------------------------------------------------------------------------------
 
 
-def texts(ar: str | None = None, en: str | None = None, fr: str | None = None, authentic: str = "ar") -> dict:
+def texts(ar: str | None = None, en: str | None = None, fr: str | None = None, authentic: str = "ar") -> dict[str, Any]:
     given = {code: words for code, words in (("ar", ar), ("en", en), ("fr", fr)) if words}
     return {"texts": given, "authentic": authentic if authentic in given else next(iter(given))}
 
@@ -678,9 +680,11 @@ def corrected_xlsx() -> bytes:
     row 2's timeframe a date cell, row 3's partner and row 4's timeframe fixed, a fifth row naming an
     organisation nobody registered."""
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on a worksheet
     sheet.append(["Joint activities on food security — revised"])
     sheet.append([])
     sheet.append(["No", "Activity (ar)", "Activity (en)", "Lead party", "Partners", "Deadline", "Notes"])
@@ -761,7 +765,8 @@ def build_deployment(
 
     def make_key(door: WebDoor, role: str, name: str, scope: list[str] | None = None) -> str:
         page = door.post("/app/admin/keys", {"name": name, "role": role, "party_scope": scope or []})
-        return parse(page.text).xpath("//code[@id='new-key']")[0].text_content().strip()
+        key: str = parse(page.text).xpath("//code[@id='new-key']")[0].text_content().strip()
+        return key
 
     admin_secret = make_key(first, "admin", "أمانة التنسيق — مدير النظام")
     admin_web = WebDoor(url, corpus)

@@ -41,7 +41,7 @@ PATHS: list[list[tuple[str, dict[str, Any]]]] = [
 ]
 
 
-def _act(tracker: Tracker, commitment_id: str, action: str, options: dict[str, Any]) -> None:
+def _act(tracker: Tracker, commitment_id: UUID, action: str, options: dict[str, Any]) -> None:
     actor = "key_history"
     evidence = [EvidenceInput("Report", "https://example.org/report.pdf")]
     if action in {"agree", "note", "start", "stall", "resume", "reopen", "cancel"}:
@@ -70,6 +70,7 @@ def record_history(tracker: Tracker, clock: FrozenClock, commitments: int = 240,
         ).id
         for n in range(8)
     ]
+    party_ids = [UUID(party) for party in parties]
     meeting_ids = []
     for n in range(meetings):
         starts = date(2022, 7, 18) + timedelta(days=90 * n)
@@ -82,20 +83,24 @@ def record_history(tracker: Tracker, clock: FrozenClock, commitments: int = 240,
                 VenueInput("Headquarters", "Asia/Riyadh"),
                 series="joint-committee",
                 session_number=n + 1,
-                participants=[ParticipantInput(parties[0], "chair"), ParticipantInput(parties[n + 1], "participant")],
+                participants=[
+                    ParticipantInput(party_ids[0], "chair"),
+                    ParticipantInput(party_ids[n + 1], "participant"),
+                ],
             ).id
         )
+    meeting_uuids = [UUID(meeting) for meeting in meeting_ids]
     matrix = tracker.agreements.adopt(
         actor,
-        meeting_ids[0],
+        meeting_uuids[0],
         TextInput({"en": "Matrix of joint activities"}),
         "action_matrix",
-        parties[:3],
+        party_ids[:3],
         rows=[
             RowInput(
                 TextInput({"en": f"Activity {n}"}),
-                parties[n % 8],
-                [parties[(n + 1) % 8]],
+                party_ids[n % 8],
+                [party_ids[(n + 1) % 8]],
                 DueInput("relative", amount=n + 1, unit="months"),
             )
             for n in range(6)
@@ -104,8 +109,8 @@ def record_history(tracker: Tracker, clock: FrozenClock, commitments: int = 240,
     follow_up = tracker.commitments.record(
         actor,
         TextInput({"ar": "عقد الدورة الثانية"}),
-        parties[0],
-        meeting_ids[0],
+        party_ids[0],
+        meeting_uuids[0],
         kind="follow_up_session",
         due=DueInput("year", "2023"),
         follow_up_session_number=2,
@@ -115,7 +120,7 @@ def record_history(tracker: Tracker, clock: FrozenClock, commitments: int = 240,
     for n in range(commitments):
         clock.advance(hours=1)
         provenance: dict[str, Any] = (
-            {"agreement_id": matrix.id, "row_number": n % 6 + 1}
+            {"agreement_id": UUID(matrix.id), "row_number": n % 6 + 1}
             if n % 5 == 0
             else {
                 "due": DueInput(
@@ -126,28 +131,30 @@ def record_history(tracker: Tracker, clock: FrozenClock, commitments: int = 240,
         view = tracker.commitments.record(
             actor,
             TextInput({"en": f"Commitment {n}", "ar": f"الالتزام رقم {n}"}, "ar"),
-            parties[n % 8],
-            meeting_ids[0] if n % 5 == 0 else meeting_ids[n % meetings],
-            supporting_party_ids=[parties[(n + 3) % 8]],
+            party_ids[n % 8],
+            meeting_uuids[0] if n % 5 == 0 else meeting_uuids[n % meetings],
+            supporting_party_ids=[party_ids[(n + 3) % 8]],
             **provenance,
         )
         recorded.append(view.id)
         for action, options in PATHS[n % len(PATHS)]:
-            _act(tracker, view.id, action, options)
+            _act(tracker, UUID(view.id), action, options)
     # A child row of an aggregate recorded long before: the read model writes it again only then.
     tracker.agreements.add_row(
-        UUID(matrix.id), actor, RowInput(TextInput({"en": "Activity added later"}), parties[7], [parties[0]])
+        UUID(matrix.id), actor, RowInput(TextInput({"en": "Activity added later"}), party_ids[7], [party_ids[0]])
     )
     clock.advance(days=200)
-    tracker.meetings.hold(meeting_ids[1], actor, PeriodInput(date(2022, 10, 16), date(2022, 10, 18)))
+    tracker.meetings.hold(meeting_uuids[1], actor, PeriodInput(date(2022, 10, 16), date(2022, 10, 18)))
     successor = tracker.commitments.record(
         actor,
         TextInput({"en": "Renewed activity"}),
-        parties[1],
-        meeting_ids[1],
+        party_ids[1],
+        meeting_uuids[1],
         due=DueInput("year", "2025"),
         status="agreed",
     )
-    tracker.commitments.supersede(recorded[1], actor, successor.id, meeting_ids[1], "renewed at the next session")
+    tracker.commitments.supersede(
+        UUID(recorded[1]), actor, UUID(successor.id), meeting_uuids[1], "renewed at the next session"
+    )
     recorded.append(successor.id)
     return {"parties": parties, "meetings": meeting_ids, "commitments": recorded}

@@ -6,6 +6,7 @@ model and the outbox wrote their rows, says "inside" and waits for its end (SIGK
 
 import sys
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import Connection
 
@@ -39,8 +40,8 @@ def main(database_url: str, party_id: str, meeting_id: str) -> None:
     tracker.commitments.record(
         "key_killed",
         TextInput({"ar": "التزام لن يُحفظ", "en": "Never stored"}, "ar"),
-        party_id,
-        meeting_id,
+        UUID(party_id),
+        UUID(meeting_id),
         due=DueInput("year", "2030"),
     )
 

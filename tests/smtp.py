@@ -39,7 +39,7 @@ class Mailbox:
         if self.refuse:
             self.refuse -= 1
             return "451 4.3.0 try again later"
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         self.received.append(
             Received(
                 envelope.mail_from,

@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from eventsourcing.postgres import PostgresApplicationRecorder
 
 from api.bootstrap import build
 from domain.access import Role
@@ -17,7 +18,7 @@ MISSING = "00000000-0000-4000-8000-000000000000"
 def assert_problem(response: Any, status: int, slug: str, field: str | None = None) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert body["type"] == f"/problems/{slug}"
     assert body["status"] == status
     assert body["title"] and body["detail"]
@@ -451,7 +452,7 @@ def test_bad_input_is_a_problem_naming_the_field_and_stores_nothing(
 def test_malformed_json_is_a_400(standing: Standing, standing_unchanged: None) -> None:
     api = standing.api
     response = api.client.post(
-        "/commitments", content=b'{"text": ', headers=api.headers(**{"content-type": "application/json"})
+        "/commitments", content=b'{"text": ', headers=api.headers(extra={"content-type": "application/json"})
     )
     assert_problem(response, 400, "malformed-json")
 
@@ -528,9 +529,9 @@ def test_a_database_another_process_keeps_locked_for_writes_is_a_503_to_retry_no
             if other_process.dialect.name == "sqlite":
                 other_process.exec_driver_sql("BEGIN IMMEDIATE")
             else:
-                other_process.exec_driver_sql(
-                    f"LOCK TABLE {services.store.recorder.events_table_name} IN EXCLUSIVE MODE"
-                )
+                recorder = services.store.recorder
+                assert isinstance(recorder, PostgresApplicationRecorder)
+                other_process.exec_driver_sql(f"LOCK TABLE {recorder.events_table_name} IN EXCLUSIVE MODE")
             response = api.post("/commitments", json=commitment(world.meeting, world.oic))
             other_process.rollback()
         body = assert_problem(response, 503, "busy")

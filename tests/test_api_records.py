@@ -152,7 +152,7 @@ def test_lists_are_paginated_in_a_stable_order(api: Api) -> None:
     cursor = None
     while True:
         params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
-        page = api.get("/commitments", **params).json()
+        page = api.get("/commitments", Role.AUDITOR, **params).json()
         seen += [item["id"] for item in page["items"]]
         cursor = page["next_cursor"]
         if cursor is None:

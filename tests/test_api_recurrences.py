@@ -56,8 +56,8 @@ def test_a_coordinator_states_a_rule_and_each_occurrence_is_a_commitment_of_its_
 def test_a_retried_statement_of_a_rule_generates_its_occurrences_once(
     api: Api, world: World, services: Services
 ) -> None:
-    first = api.post("/recurrences", rule(world), **{"Idempotency-Key": "rule-1"})
-    again = api.post("/recurrences", rule(world), **{"Idempotency-Key": "rule-1"})
+    first = api.post("/recurrences", rule(world), headers={"Idempotency-Key": "rule-1"})
+    again = api.post("/recurrences", rule(world), headers={"Idempotency-Key": "rule-1"})
     assert first.status_code == again.status_code == 201 and first.json() == again.json()
     assert len(api.get("/commitments", party=world.oic).json()["items"]) == 4
 
@@ -71,13 +71,13 @@ def test_changing_the_schedule_regenerates_only_future_occurrences_with_no_repor
     assert api.post(f"/commitments/{reported}/progress", {"percent": 30}).status_code == 200
     path = f"/recurrences/{stated['id']}"
     stale = api.client.put(
-        f"{path}/schedule", json={"reason": "yearly", "every": "annual"}, headers=api.headers(**{"If-Match": '"7"'})
+        f"{path}/schedule", json={"reason": "yearly", "every": "annual"}, headers=api.headers(extra={"If-Match": '"7"'})
     )
     assert_problem(stale, 412, "stale-version")
     changed = api.client.put(
         f"{path}/schedule",
         json={"reason": "yearly from the 16th meeting", "every": "سنوياً"},
-        headers=api.headers(**{"If-Match": '"1"'}),
+        headers=api.headers(extra={"If-Match": '"1"'}),
     )
     assert changed.status_code == 200, changed.text
     assert changed.headers["etag"] == '"2"'

@@ -5,6 +5,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.domain import Aggregate
 
 from api.bootstrap import Services
 from domain.access import Role
@@ -15,10 +16,11 @@ from tests.history import record_history
 from tests.test_api_errors import assert_problem
 
 
-def replayed(services: Services, commitment_id: str, at: datetime) -> Any:
+def replayed(services: Services, commitment_id: str, at: datetime) -> Commitment | None:
     """The commitment rebuilt from its events recorded up to ``at``, by hand."""
-    aggregate = None
+    aggregate: Commitment | None = None
     for event in services.store.events.get(UUID(commitment_id)):
+        assert isinstance(event, Aggregate.Event)
         if event.timestamp <= at:
             aggregate = event.mutate(aggregate)
     return aggregate
@@ -66,9 +68,11 @@ def test_one_commitment_as_of_an_instant_is_exactly_as_it_stood(
     for commitment_id in history["commitments"][::7]:
         events = list(services.store.events.get(UUID(commitment_id)))
         for event in events:
+            assert isinstance(event, Aggregate.Event)
             at = event.timestamp + timedelta(microseconds=1)
             shown = api.get(f"/commitments/{commitment_id}", as_of=at.isoformat()).json()
             expected = replayed(services, commitment_id, at)
+            assert expected is not None and expected.due_at is not None
             assert (shown["status"], shown["version"], shown["due_at"]) == (
                 expected.status.value,
                 expected.version,

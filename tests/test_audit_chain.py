@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 from sqlalchemy import text
 
 from api.bootstrap import Services
@@ -30,6 +32,13 @@ def stored_event(services: Services, aggregate_id: str, version: int) -> tuple[i
     raise AssertionError("no such event")
 
 
+def events_table(services: Services) -> str:
+    """The table of the stored events (the concrete recorders name it; their interface does not)."""
+    recorder = services.store.recorder
+    assert isinstance(recorder, SQLiteApplicationRecorder | PostgresApplicationRecorder)
+    return recorder.events_table_name
+
+
 def where_event(services: Services, aggregate_id: str) -> tuple[str, str]:
     """The SQL condition on the aggregate's id, and the id as the engine stores it."""
     if services.engine.dialect.name == "postgresql":
@@ -40,7 +49,7 @@ def where_event(services: Services, aggregate_id: str) -> tuple[str, str]:
 def tamper(services: Services, aggregate_id: str, version: int, change: Any) -> int:
     """Rewrite a stored event's state behind the service's back, as someone with database access could."""
     position, state = stored_event(services, aggregate_id, version)
-    table = services.store.recorder.events_table_name
+    table = events_table(services)
     condition, stored_id = where_event(services, aggregate_id)
     with services.engine.begin() as connection:
         changed = connection.execute(
@@ -87,9 +96,7 @@ def test_an_event_deleted_from_the_database_is_found(api: Api, services: Service
     condition, stored_id = where_event(services, world.commitment)
     with services.engine.begin() as connection:
         deleted = connection.execute(
-            text(
-                f"DELETE FROM {services.store.recorder.events_table_name} WHERE {condition} AND originator_version = 2"
-            ),
+            text(f"DELETE FROM {events_table(services)} WHERE {condition} AND originator_version = 2"),
             {"id": stored_id},
         ).rowcount
     assert deleted == 1

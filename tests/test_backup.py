@@ -6,7 +6,7 @@ status 2."""
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from infrastructure.backup import sealing
 from infrastructure.persistence.scratch import scratch_database
 from tests.conftest import Api, api_of, settings_for_tests
 from tests.records import commitment
-from tests.world import build_world
+from tests.world import World, build_world
 
 PASSPHRASE = "عبارة مرور طويلة للاختبار"
 
@@ -35,7 +35,7 @@ def public_key(database_url: str, to: Path, capsys: pytest.CaptureFixture[str]) 
     return to
 
 
-def answers(api: Api, world) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def answers(api: Api, world: World) -> dict[str, object]:
     """What an auditor reads of the record."""
     head = api.get("/audit/head").json()
     return {
@@ -131,7 +131,7 @@ def test_a_backup_opens_only_with_its_passphrase_and_only_into_an_empty_database
         )
 
 
-def backup_lines(file: Path) -> list[dict]:  # type: ignore[type-arg]
+def backup_lines(file: Path) -> list[dict[str, Any]]:
     with file.open("rb") as source:
         return [json.loads(line) for line in sealing.opened(source, PASSPHRASE.encode(), False)]
 
@@ -151,7 +151,7 @@ def sealed(lines: Sequence[dict[str, Any] | bytes], file: Path) -> Path:
     return file
 
 
-def forged(lines: list[dict], signer: Ed25519PrivateKey) -> list[dict]:  # type: ignore[type-arg]
+def forged(lines: list[dict[str, Any]], signer: Ed25519PrivateKey) -> list[dict[str, Any]]:
     """The backup with its first commitment's words changed, the chain recomputed and the head signed."""
     events = [line for line in lines if line["kind"] == "event"]
     target = next(e for e in events if "مصفوفة" in base64.b64decode(e["state"]).decode())
@@ -170,10 +170,13 @@ def forged(lines: list[dict], signer: Ed25519PrivateKey) -> list[dict]:  # type:
     return lines
 
 
+Made = tuple[Path, Path, str]  # a backup, the public key saved beside it, the URL of an empty database
+
+
 @pytest.fixture
 def made(
     empty_schema: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-):  # type: ignore[no-untyped-def]
+) -> Iterator[Made]:
     """A deployment's backup, its public key as saved beside it, and an empty database to restore into."""
     monkeypatch.setenv("COMMITMENTS_BACKUP_PASSPHRASE", PASSPHRASE)
     with (
@@ -190,7 +193,7 @@ def restore(target: str, backup: Path, *options: str) -> int:
     return main(["restore", "--database-url", target, "--input", str(backup), *options])
 
 
-def test_the_key_that_signs_the_audit_head_travels_in_no_backup(made) -> None:  # type: ignore[no-untyped-def]
+def test_the_key_that_signs_the_audit_head_travels_in_no_backup(made: Made) -> None:
     backup, _, _ = made
     rows = [line["row"] for line in backup_lines(backup) if line["kind"] == "row"]
     assert not [row for row in rows if row.get("purpose") == "audit-head"]
@@ -198,8 +201,8 @@ def test_the_key_that_signs_the_audit_head_travels_in_no_backup(made) -> None:  
 
 
 def test_a_forged_backup_re_chained_and_re_signed_is_refused_against_the_trusted_key(
-    made, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:  # type: ignore[no-untyped-def]
+    made: Made, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     backup, trusted, target = made
     intruder = Ed25519PrivateKey.generate()
     forgery = sealed(forged(backup_lines(backup), intruder), tmp_path / "forged.backup")
@@ -214,7 +217,7 @@ def test_a_forged_backup_re_chained_and_re_signed_is_refused_against_the_trusted
     assert "UNVERIFIED" in said and fingerprint(public_key_text(intruder.public_key())) in said
 
 
-def test_the_trusted_key_restores_the_genuine_backup(made, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_the_trusted_key_restores_the_genuine_backup(made: Made, capsys: pytest.CaptureFixture[str]) -> None:
     backup, trusted, target = made
     capsys.readouterr()
     assert restore(target, backup, "--trust-key", str(trusted)) == 0
@@ -222,8 +225,8 @@ def test_the_trusted_key_restores_the_genuine_backup(made, capsys: pytest.Captur
 
 
 def test_every_bad_backup_and_bad_key_is_one_line_and_exit_status_2(
-    made, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:  # type: ignore[no-untyped-def]
+    made: Made, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     backup, trusted, target = made
     lines = backup_lines(backup)
     passphrase_file = tmp_path / "passphrase.txt"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
 
 from tests.browser import Browser, chromium, party_options
 from tests.records import SESSION_QUOTE
@@ -40,7 +41,9 @@ FOLLOW_UP_AR = "عقد الدورة السادسة عشرة للاجتماع ا�
 def served(tmp_path: Path, database_url: str) -> Iterator[tuple[Server, str]]:
     server = Server(database_url, cwd=tmp_path)
     try:
-        yield server, re.search(r"cmk_[A-Za-z0-9_-]+", server.printed()).group(0)  # type: ignore[union-attr]
+        printed = re.search(r"cmk_[A-Za-z0-9_-]+", server.printed())
+        assert printed is not None, "the server printed no first key"
+        yield server, printed.group(0)
     finally:
         server.stop()
 
@@ -65,7 +68,9 @@ def record_party(browser: Browser, acronym: str, arabic: str, english: str, auth
 def participant(browser: Browser, acronym: str) -> str:
     """The id of a chosen party, read off its participant box."""
     box = browser.driver.find_element(By.XPATH, f"//label[normalize-space()='{acronym}']/input[@name='participant']")
-    return box.get_attribute("value")  # type: ignore[return-value]
+    value = box.get_attribute("value")
+    assert value is not None
+    return value
 
 
 def test_a_coordinator_records_a_meeting_report_and_follows_it_up_and_an_auditor_changes_nothing(
@@ -188,6 +193,7 @@ def test_a_coordinator_records_a_meeting_report_and_follows_it_up_and_an_auditor
         browser.screenshot(f"commitments-ar-{engine}")
         browser.open(meeting_path.replace("/record/", "/meetings/"))
         agreement = driver.find_element(By.XPATH, "//a[contains(@href, '/reports/agreements/')]").get_attribute("href")
+        assert agreement is not None
         driver.get(agreement)
         assert "تقرير الحالة" in browser.text() and "SESRIC" in browser.text()
         browser.screenshot(f"status-report-ar-{engine}")
@@ -224,14 +230,18 @@ def test_a_coordinator_records_a_meeting_report_and_follows_it_up_and_an_auditor
         for with_token, refusal in ((False, "no valid CSRF token"), (True, "can read but not change anything")):
             old = driver.find_element(By.TAG_NAME, "html")
             driver.execute_script(forged, f"{row_path}/reopen", with_token)
-            browser.wait_for(lambda page=old: not _attached(page), "the refusal")
+
+            def replaced(page: WebElement = old) -> bool:
+                return not _attached(page)
+
+            browser.wait_for(replaced, "the refusal")
             assert refusal in browser.text()
             browser.open(row_path)
         assert "delivered" in browser.driver.find_element(By.CSS_SELECTOR, "dl.facts .status").text
         browser.press("Sign out")
 
 
-def _attached(element) -> bool:  # type: ignore[no-untyped-def]
+def _attached(element: WebElement) -> bool:
     try:
         element.is_enabled()
         return True

@@ -3,7 +3,7 @@ open commitments' dues (all-day, on the last day in their own time zone) and the
 
 from datetime import date
 
-from icalendar import Calendar
+from icalendar import Calendar, Component
 
 from api.bootstrap import Services
 from domain.access import Role
@@ -15,10 +15,11 @@ from tests.world import World
 def feed_of(api: Api, body: object = None, role: Role = Role.COORDINATOR) -> str:
     made = api.post("/calendars", body, role=role)
     assert made.status_code == 201, made.text
-    return made.json()["url"].split("://", 1)[1].split("/", 1)[1]  # the path, on this test client
+    url: str = made.json()["url"]
+    return url.split("://", 1)[1].split("/", 1)[1]  # the path, on this test client
 
 
-def events(api: Api, path: str) -> dict[str, object]:
+def events(api: Api, path: str) -> dict[str, Component]:
     answer = api.client.get("/" + path)  # no key: the address is the secret
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/calendar")
     return {str(e["uid"]): e for e in Calendar.from_ical(answer.content).walk("VEVENT")}

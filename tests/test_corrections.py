@@ -2,6 +2,7 @@
 event of its own, with a reason, in any state; the earlier wording stays in the history."""
 
 from datetime import date
+from uuid import UUID
 
 import pytest
 
@@ -29,7 +30,9 @@ def recorded(tracker: Tracker) -> tuple[str, str, str]:
         PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
         VenueInput("Palais des Nations", "Europe/Zurich"),
     ).id
-    made = tracker.commitments.record("key", TextInput({"ar": "تنفيد المصفوفه"}), un, meeting, status="agreed")
+    made = tracker.commitments.record(
+        "key", TextInput({"ar": "تنفيد المصفوفه"}), UUID(un), UUID(meeting), status="agreed"
+    )
     return made.id, un, oic
 
 
@@ -40,7 +43,7 @@ def test_a_text_written_wrong_is_corrected_by_an_event_and_the_old_words_stay_in
     before = clock()
     clock.advance(days=3)
     fixed = tracker.commitments.correct(
-        commitment_id, "key", "a typo in the report's transcription", text=TextInput({"ar": "تنفيذ المصفوفة"})
+        UUID(commitment_id), "key", "a typo in the report's transcription", text=TextInput({"ar": "تنفيذ المصفوفة"})
     )
     assert fixed.text["texts"] == {"ar": "تنفيذ المصفوفة"} and fixed.status == "agreed"
     last = tracker.histories.events(Commitment, commitment_id, 0, 10)[-1]
@@ -55,20 +58,25 @@ def test_a_text_written_wrong_is_corrected_by_an_event_and_the_old_words_stay_in
 def test_parties_and_notes_are_corrected_and_a_party_named_twice_is_refused(tracker: Tracker) -> None:
     commitment_id, un, oic = recorded(tracker)
     fixed = tracker.commitments.correct(
-        commitment_id, "key", "the OIC leads it", lead_party_id=oic, supporting_party_ids=[un], notes="يعقد في أستانا"
+        UUID(commitment_id),
+        "key",
+        "the OIC leads it",
+        lead_party_id=UUID(oic),
+        supporting_party_ids=[UUID(un)],
+        notes="يعقد في أستانا",
     )
     assert (fixed.lead_party_id, fixed.supporting_party_ids, fixed.notes) == (oic, [un], "يعقد في أستانا")
-    assert tracker.commitments.correct(commitment_id, "key", "no notes after all", notes="").notes is None
+    assert tracker.commitments.correct(UUID(commitment_id), "key", "no notes after all", notes="").notes is None
     with pytest.raises(InvalidValue, match="named twice"):
-        tracker.commitments.correct(commitment_id, "key", "why", supporting_party_ids=[oic])
+        tracker.commitments.correct(UUID(commitment_id), "key", "why", supporting_party_ids=[UUID(oic)])
 
 
 def test_a_correction_needs_a_reason_and_must_change_something(tracker: Tracker) -> None:
     commitment_id, un, _ = recorded(tracker)
     with pytest.raises(ReasonRequired):
-        tracker.commitments.correct(commitment_id, "key", None, text=TextInput({"en": "Implement the matrix"}))
+        tracker.commitments.correct(UUID(commitment_id), "key", None, text=TextInput({"en": "Implement the matrix"}))
     with pytest.raises(InvalidValue, match="changes nothing"):
-        tracker.commitments.correct(commitment_id, "key", "why", lead_party_id=un)
+        tracker.commitments.correct(UUID(commitment_id), "key", "why", lead_party_id=UUID(un))
 
 
 def test_the_api_corrects_a_commitment_and_an_auditor_may_not(api: Api, world: World) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import getaddresses
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -81,7 +82,7 @@ def mail_settings(database_url: str, mailbox: Mailbox) -> Settings:
 
 @pytest.fixture
 def mailing(database_url: str, clock: FrozenClock, mailbox: Mailbox) -> Iterator[Services]:
-    with build(mail_settings(database_url, mailbox), clock=clock) as built:  # type: ignore[arg-type]
+    with build(mail_settings(database_url, mailbox), clock=clock) as built:
         yield built
 
 
@@ -98,13 +99,14 @@ def add_contact(
     language: str = "ar",
     frequency: str = "daily",
     name: str = "د. أمينة الحسيني",
-) -> dict:  # type: ignore[type-arg]
+) -> dict[str, Any]:
     response = api.post(
         f"/parties/{party_id}/contacts",
         {"name": name, "address": address, "language": language, "frequency": frequency},
     )
     assert response.status_code == 200, response.text
-    return response.json()
+    contact: dict[str, Any] = response.json()
+    return contact
 
 
 def overdue_by_morning(mailing: Services, clock: FrozenClock, at: datetime = OVERDUE_MORNING) -> None:
@@ -200,7 +202,7 @@ def test_racing_mailers_send_each_digest_once(
     for address in addresses:
         add_contact(api, world.sesric, address, name=address)
     overdue_by_morning(mailing, clock)
-    others = [build(mail_settings(database_url, mailbox), clock=clock) for _ in range(2)]  # type: ignore[arg-type]
+    others = [build(mail_settings(database_url, mailbox), clock=clock) for _ in range(2)]
     try:
         totals = race([mailing, *others], lambda services: services.mailer.tick().sent)
     finally:
@@ -248,8 +250,8 @@ def test_a_contact_that_cannot_be_written_to_is_refused_and_stores_nothing(
     mailing: Services,
     api: Api,
     world: World,
-    body: dict,
-    field: str,  # type: ignore[type-arg]
+    body: dict[str, Any],
+    field: str,
 ) -> None:
     before = mailing.store.recorder.max_notification_id()
     response = api.post(f"/parties/{world.sesric}/contacts", body)
@@ -375,7 +377,7 @@ def test_where_the_server_offers_no_smtputf8_only_that_contacts_digest_fails_wit
         Mailbox(smtputf8=False) as plain,
         build(mail_settings(database_url, plain), clock=clock) as mailing,
         api_of(mailing) as api,
-    ):  # type: ignore[arg-type]
+    ):
         world = build_world(api)
         add_contact(api, world.sesric, "jöran@exämple.org")
         add_contact(api, world.sesric, "focal.point@sesric.org")

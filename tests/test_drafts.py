@@ -2,6 +2,7 @@
 through the API, the CLI and the pages; a report is recorded once."""
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from tests.world import World
 
 SAMPLES = Path(__file__).resolve().parent / "reports"
 REPORT = (SAMPLES / "un-oic-general-meeting-2022.ar.txt").read_text(encoding="utf-8")
+Change = Callable[[dict[str, Any]], object]  # an edit made to a confirmation in place
 
 
 def events(services: Services) -> int:
@@ -104,11 +106,12 @@ def test_a_confirmation_naming_what_is_missing_is_refused_and_stores_nothing(
 ) -> None:
     confirmation = api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"}).json()["confirmation"]
     before = events(services)
-    for change, field in (
+    changes: list[tuple[Change, str]] = [
         (lambda c: c["meeting"].update(time_zone=None), "meeting.time_zone"),
         (lambda c: c["commitments"][0].update(lead=None), "commitments[0].lead"),
         (lambda c: c["commitments"][0].update(lead="new:WHO"), "parties"),
-    ):
+    ]
+    for change, field in changes:
         body = json.loads(json.dumps(confirmation))
         change(body)
         refused = api.post("/drafts/confirm", body)
@@ -124,12 +127,13 @@ def test_a_confirmation_refused_for_what_one_of_its_texts_or_dues_says_stores_no
     confirmation = api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"}).json()["confirmation"]
     before = events(services)
     last = len(confirmation["commitments"]) - 1
-    for change, field in (
+    changes: list[tuple[Change, str]] = [
         (lambda c: c["commitments"][last].update(text={"ar": "تبادل\u200bالخبرات"}), f"commitments[{last}].text"),
         (lambda c: c["commitments"][last].update(quote="\u202eنص"), f"commitments[{last}].quote"),
         (lambda c: c["follow_ups"][0].update(due={"precision": "day", "value": "2024-02-30"}), "follow_ups[0].due"),
         (lambda c: c.update(document_title="تقرير\u202e"), "document.title"),
-    ):
+    ]
+    for change, field in changes:
         body = json.loads(json.dumps(confirmation))
         change(body)
         refused = api.post("/drafts/confirm", body)

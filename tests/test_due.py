@@ -13,10 +13,16 @@ GENEVA = "Europe/Zurich"  # Geneva keeps Zurich's time; "Europe/Geneva" is not a
 RIYADH = "Asia/Riyadh"
 
 
-def resolve(precision: str, value: str | None = None, zone: str = RIYADH, **relative: object) -> datetime:
-    return Due.of(precision, zone, value, relative.get("amount"), relative.get("unit")).resolve(  # type: ignore[arg-type]
-        relative.get("meeting_ends_on")  # type: ignore[arg-type]
-    )
+def resolve(
+    precision: str,
+    value: str | None = None,
+    zone: str = RIYADH,
+    *,
+    amount: int | None = None,
+    unit: str | None = None,
+    meeting_ends_on: date | None = None,
+) -> datetime:
+    return Due.of(precision, zone, value, amount, unit).resolve(meeting_ends_on)
 
 
 @pytest.mark.parametrize(
@@ -142,7 +148,9 @@ def test_a_relative_due_needs_amount_and_unit() -> None:
         ({"value": "سنتين"}, ("relative", None)),
     ],
 )
-def test_a_due_written_as_the_import_reads_it_is_read_alike_through_the_api(given: dict, expected: tuple) -> None:
+def test_a_due_written_as_the_import_reads_it_is_read_alike_through_the_api(
+    given: dict[str, str], expected: tuple[str, str | None]
+) -> None:
     read = stated_due(given.get("precision"), "Asia/Riyadh", given.get("value"))
     assert read is not None and (read.precision.value, read.value) == expected
     assert read == written_due(given["value"], "Asia/Riyadh", "due")

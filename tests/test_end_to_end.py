@@ -26,7 +26,9 @@ def test_an_overdue_commitment_reaches_each_subscriber_once_signed(tmp_path: Pat
     with Receiver() as steady, Receiver(Answer(500), Answer(500), Answer(200)) as flaky:
         server = Server(database_url, cwd=tmp_path, env=SETTINGS)
         try:
-            key = re.search(r"cmk_[A-Za-z0-9_-]+", server.printed()).group(0)  # type: ignore[union-attr]
+            printed = re.search(r"cmk_[A-Za-z0-9_-]+", server.printed())
+            assert printed is not None, "the server printed no first key"
+            key = printed.group(0)
             api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
             secrets = [
                 api.post("/subscriptions", json={"url": r.url, "kinds": ["overdue"]}).json()["secret"]

@@ -574,7 +574,9 @@ def served(request: pytest.FixtureRequest, empty_schema: dict[str, str]) -> Iter
         env = env_for(mailbox.port)
         server = Server(url, cwd=Path(work), env=env)
         try:
-            first_key = re.search(r"cmk_[A-Za-z0-9_-]+", server.printed()).group(0)  # type: ignore[union-attr]
+            printed = re.search(r"cmk_[A-Za-z0-9_-]+", server.printed())
+            assert printed is not None, "the server printed no first key"
+            first_key = printed.group(0)
             deployment = build_deployment(
                 server, engine, first_key, system, receiver.url, mailbox, env, url, Path(work)
             )

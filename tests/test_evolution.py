@@ -2,6 +2,7 @@
 
 import json
 from datetime import UTC, date, datetime
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -26,7 +27,7 @@ from tests.fakes import FrozenClock
 from tests.memory import tracker_in_memory
 
 
-def seed(tracker: Tracker) -> tuple[str, str]:
+def seed(tracker: Tracker) -> tuple[UUID, UUID]:
     party = tracker.parties.register("key_a", TextInput({"en": "IsDB"}), "IsDB", "international_organisation")
     meeting = tracker.meetings.record(
         "key_a",
@@ -35,7 +36,7 @@ def seed(tracker: Tracker) -> tuple[str, str]:
         PeriodInput(date(2023, 5, 10)),
         VenueInput("Jeddah", "Asia/Riyadh"),
     )
-    return party.id, meeting.id
+    return UUID(party.id), UUID(meeting.id)
 
 
 def test_a_commitment_recorded_before_reminders_existed_reminds_at_the_defaults(services: Services) -> None:
@@ -96,7 +97,7 @@ def test_a_long_history_loads_from_its_snapshot_to_the_same_state(database_url: 
         view = tracker.commitments.record(
             "key_a", TextInput({"en": "Busy"}), party_id, meeting_id, due=DueInput("year", "2024"), status="agreed"
         )
-        commitment = services.store.repository.get(UUID(view.id))
+        commitment: Commitment = services.store.repository.get(UUID(view.id))
         while commitment.version < events:
             for _ in range(min(250, events - commitment.version)):
                 clock.advance(minutes=1)
@@ -104,7 +105,8 @@ def test_a_long_history_loads_from_its_snapshot_to_the_same_state(database_url: 
                     commitment.version % 101, f"report {commitment.version}", (), "key_a", clock()
                 )
             tracker.records.save(commitment)
-        snapshots = list(services.store.snapshots.get(commitment.id, desc=True, limit=1))  # type: ignore[union-attr]
+        assert services.store.snapshots is not None
+        snapshots = list(services.store.snapshots.get(commitment.id, desc=True, limit=1))
         assert snapshots and snapshots[0].originator_version == events
         from_snapshot = tracker.commitments.get(view.id)
         replayed = EventStore(event_store_env(database_url))  # snapshots not used
@@ -159,7 +161,7 @@ def test_aggregates_read_together_are_those_read_one_by_one(
                 clock.advance(minutes=1)
                 tracker.commitments.report_progress(UUID(view.id), "key_a", n * 10, f"report {n}")
             ids.append(UUID(view.id))
-        ids += [UUID(party_id), uuid4()]  # another kind of aggregate, and one never recorded
+        ids += [party_id, uuid4()]  # another kind of aggregate, and one never recorded
         batches = BatchReader(services.store, chunk=4)  # more than one query's worth
         together = batches.read_many(ids)
         one_by_one = OneByOne(services.store).read_many(ids)
@@ -168,7 +170,8 @@ def test_aggregates_read_together_are_those_read_one_by_one(
         for aggregate_id, aggregate in one_by_one.items():
             assert vars(together[aggregate_id]) == vars(aggregate)
         if snapshot_interval:
-            assert list(services.store.snapshots.get(ids[3], desc=True, limit=1))[0].originator_version == 8  # type: ignore[union-attr]
+            assert services.store.snapshots is not None
+            assert list(services.store.snapshots.get(ids[3], desc=True, limit=1))[0].originator_version == 8
         # As they stood at earlier versions (the projector's states before a batch): before, at and
         # after a snapshot, and the first version.
         until = {ids[1]: 2, ids[2]: 4, ids[3]: 9, ids[4]: 1}
@@ -182,10 +185,10 @@ def test_aggregates_read_together_are_those_read_one_by_one(
 
 def _stored_as_before(
     store: EventStore, aggregate_id: UUID, version: int, remove: tuple[str, ...], back: int = 1
-) -> dict:  # type: ignore[type-arg]
+) -> dict[str, Any]:
     """An event's stored state as the version ``back`` versions before its class's wrote it (the
     fields it lacked removed)."""
-    state = json.loads(
+    state: dict[str, Any] = json.loads(
         next(e for e in store.recorder.select_events(aggregate_id) if e.originator_version == version).state
     )
     state["class_version"] = state.pop("class_version") - back
@@ -207,11 +210,11 @@ def test_records_stored_before_they_stated_their_days_count_from_when_they_were_
     clock.advance(days=30)
     matrix = tracker.agreements.adopt(
         "key_a",
-        UUID(meeting_id),
+        meeting_id,
         TextInput({"en": "Matrix"}),
         "action_matrix",
-        [UUID(party_id)],
-        rows=[RowInput(TextInput({"en": "Activity"}), UUID(party_id))],
+        [party_id],
+        rows=[RowInput(TextInput({"en": "Activity"}), party_id)],
     )
     follow_up = tracker.commitments.record(
         "key_a",
@@ -271,10 +274,12 @@ def test_snapshots_taken_before_a_new_attribute_load(clock: FrozenClock) -> None
     from eventsourcing.domain import Snapshot
 
     from domain.commitment import Commitment as CommitmentAggregate
+    from domain.party import Party
     from domain.series import MeetingSeries, series_id
 
     tracker = tracker_in_memory(clock, snapshot_interval=100)
     store = tracker.records.store
+    assert store.snapshots is not None
     party_id, meeting_id = seed(tracker)
     view = tracker.commitments.record(
         "key_a",
@@ -304,7 +309,7 @@ def test_snapshots_taken_before_a_new_attribute_load(clock: FrozenClock) -> None
             ),
         ),
         (series_id("annual-meeting"), ("held",)),
-        (UUID(party_id), ("ladder", "contacts")),
+        (party_id, ("ladder", "contacts")),
     ):
         snapshot = Snapshot.take(store.repository.get(aggregate_id))
         state = dict(snapshot.state)
@@ -318,12 +323,12 @@ def test_snapshots_taken_before_a_new_attribute_load(clock: FrozenClock) -> None
             topic=snapshot.topic,
             state=state,
         )
-        store.snapshots.put([old])  # type: ignore[union-attr]
-    loaded = store.repository.get(UUID(view.id))
+        store.snapshots.put([old])
+    loaded: CommitmentAggregate = store.repository.get(UUID(view.id))
     assert isinstance(loaded, CommitmentAggregate) and loaded.made_on is None and loaded.review_due is False
     assert loaded.notes is None
-    series = store.repository.get(series_id("annual-meeting"))
+    series: MeetingSeries = store.repository.get(series_id("annual-meeting"))
     assert isinstance(series, MeetingSeries) and series.held == ()
     assert (loaded.escalations, loaded.weight, loaded.fulfilled_on, loaded.themes) == ((), None, None, ())
-    party = store.repository.get(UUID(party_id))
+    party: Party = store.repository.get(party_id)
     assert (party.ladder, party.contacts) == (None, ())

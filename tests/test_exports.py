@@ -10,6 +10,8 @@ from datetime import datetime
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.access import Role
 from tests.conftest import Api
@@ -42,10 +44,23 @@ def test_more_commitments_than_a_page_are_all_exported(api: Api, world: World) -
     assert len(lines) == 205 and json.loads(lines[-1])["text"]["texts"]["en"] == "Task 204"
 
 
+def first_sheet(xlsx: bytes) -> Worksheet:
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    assert isinstance(sheet, Worksheet)
+    return sheet
+
+
+def plain_cell(sheet: Worksheet, row: int, column: int) -> Cell:
+    """A cell of its own (none of the export's cells is merged)."""
+    cell = sheet.cell(row, column)
+    assert isinstance(cell, Cell)
+    return cell
+
+
 def test_an_xlsx_export_reads_right_to_left_on_request(api: Api, world: World) -> None:
     answer = api.get("/commitments/export", format="xlsx", rtl="true")
     assert answer.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
-    sheet = load_workbook(io.BytesIO(answer.content)).active
+    sheet = first_sheet(answer.content)
     assert sheet.sheet_view.rightToLeft
     header = [cell.value for cell in sheet[1]]
     assert header[:4] == ["id", "kind", "status", "text"]
@@ -71,9 +86,11 @@ def test_the_format_follows_accept_and_anything_else_is_406(api: Api, world: Wor
 
 def test_an_xlsx_export_writes_days_and_instants_as_date_cells(api: Api, world: World) -> None:
     api.post(f"/commitments/{world.commitment}/review", {"review_on": "2024-03-01"})
-    sheet = load_workbook(io.BytesIO(api.get("/commitments/export", format="xlsx").content)).active
+    sheet = first_sheet(api.get("/commitments/export", format="xlsx").content)
     header = [cell.value for cell in sheet[1]]
-    row = {name: sheet.cell(2, header.index(name) + 1) for name in ("made_on", "review_on", "due_at", "recorded_at")}
+    row = {
+        name: plain_cell(sheet, 2, header.index(name) + 1) for name in ("made_on", "review_on", "due_at", "recorded_at")
+    }
     assert row["made_on"].value == datetime(2022, 7, 20) and row["made_on"].is_date
     assert row["review_on"].value == datetime(2024, 3, 1) and row["review_on"].is_date
     assert row["due_at"].value == datetime(2024, 7, 20, 22, 0) and row["due_at"].is_date  # midnight in Geneva, in UTC
@@ -96,9 +113,7 @@ def test_no_exported_cell_is_a_formula_texts_are_string_cells_in_xlsx_and_behind
     api: Api, world: World
 ) -> None:
     formula_like_commitments(api, world)
-    sheet = load_workbook(
-        io.BytesIO(api.get("/commitments/export", format="xlsx", lead_party=world.iofs).content)
-    ).active
+    sheet = first_sheet(api.get("/commitments/export", format="xlsx", lead_party=world.iofs).content)
     column = [cell.value for cell in sheet[1]].index("text_en") + 1
     cells = [sheet.cell(row, column) for row in range(2, len(FORMULAS) + 2)]
     assert [cell.value for cell in cells] == FORMULAS and {cell.data_type for cell in cells} == {"s"}

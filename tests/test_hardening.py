@@ -29,7 +29,10 @@ def encoded(body: Any) -> bytes:
 
 
 def post_raw(api: Api, path: str, body: Any) -> httpx.Response:
-    return api.client.post(path, content=encoded(body), headers=api.headers(**{"content-type": "application/json"}))
+    response: httpx.Response = api.client.post(
+        path, content=encoded(body), headers=api.headers(extra={"content-type": "application/json"})
+    )
+    return response
 
 
 @pytest.mark.parametrize(
@@ -69,7 +72,7 @@ def test_a_lone_surrogate_anywhere_is_invalid_text_and_stores_nothing(
     }
     path, body = cases[where]
     response = api.client.post(
-        path, content=encoded(body), headers=api.headers(Role.ADMIN, **{"content-type": "application/json"})
+        path, content=encoded(body), headers=api.headers(Role.ADMIN, {"content-type": "application/json"})
     )
     problem = assert_problem(response, 422, "invalid-value")
     assert any(word in problem["detail"] for word in ("surrogate", "unicode", "language")), problem
@@ -207,7 +210,7 @@ def test_a_chunked_body_over_the_limit_is_refused_when_the_limit_is_reached(
     response = api.client.post(
         "/parties",
         content=iter([padded[i : i + 65536] for i in range(0, len(padded), 65536)]),
-        headers=api.headers(**{"content-type": "application/json"}),
+        headers=api.headers(extra={"content-type": "application/json"}),
     )
     assert_problem(response, 413, "payload-too-large")
 
@@ -327,7 +330,9 @@ def test_the_sign_in_page_tells_a_client_sending_bad_keys_fast_when_to_retry(ser
         statuses = []
         for _ in range(40):
             form = client.get("/app/sign-in").text
-            token = re.search(r'name="token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+            found = re.search(r'name="token" value="([^"]+)"', form)
+            assert found is not None, "the sign-in form has no token"
+            token = found.group(1)
             answer = client.post("/app/sign-in", data={"key": "cmk_not-a-key", "token": token, "next": "/app/"})
             statuses.append(answer.status_code)
         assert statuses[0] == 401 and statuses[-1] == 429

@@ -13,6 +13,13 @@ SCHEMA = Path(__file__).parent / "iati-2.03" / "iati-activities-schema.xsd"  # k
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
+def child(element: etree._Element, tag: str) -> etree._Element:
+    """The element's first child ``tag``, which the document must have."""
+    found = element.find(tag)
+    assert found is not None, tag
+    return found
+
+
 @pytest.fixture(scope="module")
 def schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(SCHEMA)))
@@ -48,7 +55,7 @@ def test_an_agreement_exports_as_iati_activities_the_schema_accepts(
     schema.assertValid(document)
     first, second = document.findall("iati-activity")
     assert first.findtext("iati-identifier") == f"XI-COMMITMENTS-{row['id']}"
-    assert {n.get(XML_LANG): n.text for n in first.find("title")} == {
+    assert {n.get(XML_LANG): n.text for n in child(first, "title")} == {
         "ar": "تنفيذ مصفوفة الأنشطة المشتركة",
         "en": "Implement the matrix of joint activities",
     }
@@ -59,14 +66,14 @@ def test_an_agreement_exports_as_iati_activities_the_schema_accepts(
         "SESRIC",
         "United Nations",
     ]
-    assert first.find("activity-status").get("code") == "2" and second.find("activity-status").get("code") == "3"
+    assert child(first, "activity-status").get("code") == "2" and child(second, "activity-status").get("code") == "3"
     assert {d.get("type"): d.get("iso-date") for d in first.findall("activity-date")} == {
         "1": "2022-07-20",
         "3": "2024-07-20",
     }
     assert [d.get("type") for d in second.findall("activity-date")] == ["1", "4"]
-    assert first.find("document-link").get("url") == f"urn:uuid:{world.meeting}"
-    assert any("مصفوفة للأنشطة" in (n.text or "") for n in first.find("description"))
+    assert child(first, "document-link").get("url") == f"urn:uuid:{world.meeting}"
+    assert any("مصفوفة للأنشطة" in (n.text or "") for n in child(first, "description"))
 
 
 def test_an_agreement_with_no_commitment_or_none_at_all_is_404(api: Api, world: World) -> None:

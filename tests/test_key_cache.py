@@ -3,9 +3,10 @@ a second on every process (each process remembers the keys it has seen)."""
 
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 
 from api.bootstrap import Services, build
 from domain.access import Role
@@ -40,7 +41,7 @@ def test_authenticating_asks_the_database_at_most_once_per_freshness_period(serv
     services.keys.authenticate(key)
     asked: list[str] = []
 
-    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+    def count(conn: Connection, cursor: Any, statement: str, *args: Any) -> None:
         if "api_keys" in statement:
             asked.append(statement)
 

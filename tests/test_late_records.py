@@ -49,7 +49,7 @@ def session(number: int, ordinal_ar: str, starts: str, ends: str, city: str, zon
 
 
 def held(api: Api, body: dict[str, Any]) -> str:
-    meeting = api.created("/meetings", body)["id"]
+    meeting: str = api.created("/meetings", body)["id"]
     response = api.post(f"/meetings/{meeting}/held", body["scheduled"])
     assert response.status_code == 200, response.text
     return meeting
@@ -58,7 +58,8 @@ def held(api: Api, body: dict[str, Any]) -> str:
 @pytest.fixture
 def parties(api: Api, clock: FrozenClock) -> str:
     clock.set(TODAY)
-    return api.created("/parties", INTERPOL)["id"]
+    interpol: str = api.created("/parties", INTERPOL)["id"]
+    return interpol
 
 
 def record_91st_with_its_promise(api: Api, interpol: str) -> tuple[str, str]:

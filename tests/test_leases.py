@@ -7,6 +7,7 @@ import subprocess
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import select
 
@@ -38,8 +39,8 @@ def seed(services: Services, count: int) -> list[str]:
         tracker.commitments.record(
             "key_a",
             TextInput({"en": f"Activity {n}"}),
-            party.id,
-            meeting.id,
+            UUID(party.id),
+            UUID(meeting.id),
             due=DueInput("year", "2024"),
             status="agreed",
         ).id

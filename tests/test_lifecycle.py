@@ -58,7 +58,7 @@ EXPECTED_TO = {
     "cancel": "cancelled",
     "supersede": "superseded",
 }
-PATHS = {
+PATHS: dict[str, list[str | tuple[str, Status]]] = {
     "draft": [],
     "noted": ["note"],
     "agreed": ["agree"],
@@ -224,7 +224,7 @@ def test_progress_is_a_whole_percentage() -> None:
     commitment = in_state("in_progress")
     for bad in (-1, 101, True):
         with pytest.raises(InvalidValue):
-            commitment.report_progress(bad, None, (), "key_test", WHEN)  # type: ignore[arg-type]
+            commitment.report_progress(bad, None, (), "key_test", WHEN)
     commitment.report_progress(100, None, EVIDENCE, "key_test", WHEN)
     assert commitment.progress is not None and commitment.progress.percent == 100
     assert commitment.evidence == EVIDENCE
@@ -239,7 +239,7 @@ def test_every_event_carries_the_actor_and_the_time_passed_in() -> None:
     commitment = in_state("delivered")
     events = commitment.collect_events()
     assert [type(e).__name__ for e in events] == ["Recorded", "Agreed", "Delivered"]
-    assert {e.actor for e in events} == {"key_test"}  # type: ignore[attr-defined]
+    assert {e.actor for e in events} == {"key_test"}  # type: ignore[attr-defined]  # fields of @event classes are undeclared
     assert {e.timestamp for e in events} == {WHEN}
 
 

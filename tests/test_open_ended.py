@@ -6,6 +6,7 @@ of July 2024) has no date; inventing one would raise a false overdue alert years
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -26,7 +27,7 @@ from tests.world import World
 
 UTC = UTC
 WHEN = datetime(2024, 7, 11, 9, tzinfo=UTC)
-CONSULTATION = {
+CONSULTATION: dict[str, Any] = {
     "texts": {
         "ar": "مواصلة التشاور والتنسيق لمتابعة تنفيذ المشروعات المشتركة",
         "en": "Continue consultation and coordination to follow up the joint projects",
@@ -77,7 +78,7 @@ def test_a_first_due_needs_no_reason_and_then_the_usual_rules_apply() -> None:
     with pytest.raises(ReasonRequired):
         promise.revise_due(later, later.resolve(), None, "key_a", after)
     promise.revise_due(None, None, "the plenary left it open", "key_a", after)  # open-ended again
-    assert (promise.due, promise.overdue) == (None, False)
+    assert promise.due is None and promise.overdue is False
     assert [type(e).__name__ for e in promise.collect_events()][-2:] == ["DueRevised", "OverdueCleared"]
 
 
@@ -105,7 +106,7 @@ def test_a_closed_commitment_is_not_reviewed() -> None:
 # -- through the API, on both engines --------------------------------------------------------------
 
 
-def record_open_ended(api: Api, world: World, **extra: object) -> dict:  # type: ignore[type-arg]
+def record_open_ended(api: Api, world: World, **extra: object) -> dict[str, Any]:
     return api.created("/commitments", commitment(world.meeting, world.oic, text=CONSULTATION, due=None, **extra))
 
 

@@ -6,6 +6,8 @@ import subprocess
 from datetime import timedelta
 from typing import Any
 
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 from sqlalchemy import func, select, text
 
 from api.bootstrap import Services
@@ -44,7 +46,9 @@ def test_readiness_is_up_when_every_part_is(api: Api, services: Services, clock:
 def test_a_broken_audit_chain_makes_the_service_not_ready(api: Api, services: Services, world: World) -> None:
     for name in ("scanner", "dispatcher"):
         services.heartbeats.beat(name)
-    table = services.store.recorder.events_table_name
+    recorder = services.store.recorder
+    assert isinstance(recorder, SQLiteApplicationRecorder | PostgresApplicationRecorder)
+    table = recorder.events_table_name
     with services.engine.begin() as connection:
         connection.execute(
             text(f"UPDATE {table} SET state = :state WHERE originator_version = 1"), {"state": b'{"edited": true}'}

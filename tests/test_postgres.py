@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from datetime import date
+from uuid import UUID
 
 import pytest
 
@@ -40,8 +41,8 @@ def test_commitments_are_recorded_and_read_back_from_postgresql(postgres_url: st
         recorded = tracker.commitments.record(
             principal.id,
             TextInput({"ar": "متابعة المشاريع المشتركة"}),
-            oic.id,
-            meeting.id,
+            UUID(oic.id),
+            UUID(meeting.id),
             due=DueInput("quarter", "2024-Q4"),
             status="agreed",
         )

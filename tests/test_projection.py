@@ -3,7 +3,7 @@
 from typing import Any
 
 import pytest
-from eventsourcing.application import Recording
+from eventsourcing.persistence import Recording
 from sqlalchemy import Connection, Engine, text
 
 from api.bootstrap import Services
@@ -159,6 +159,7 @@ def test_a_failing_projection_does_not_fail_the_command_and_is_caught_up_later(
     assert "could not catch up" in caplog.text
     # The other followers of the log are not held back by the failing one.
     latest = services.store.recorder.max_notification_id()
+    assert latest is not None
     assert services.outbox.position() == services.audit.position() == latest > services.projector.position()
     services.tracker.commitments.act("start", history["commitments"][3], "key_x")
     status = {row[0]: row[4] for row in dump(services.engine)["commitments_view"]}
@@ -200,7 +201,7 @@ def test_events_no_follower_saw_are_read_from_the_log_by_the_next_command(
     assert len(unseen) == 2
     followers = [services.projector, services.outbox, services.audit]
     before = dump(services.engine)
-    last_only = Saved(recordings=[Recording(None, unseen[1])])  # type: ignore[arg-type]
+    last_only = Saved(recordings=[Recording(None, unseen[1])])  # type: ignore[arg-type]  # only its notification is read
     with services.engine.begin() as connection:
         assert not follow_together(connection, services.store.recorder, followers, last_only, limit=1)
     assert dump(services.engine) == before

@@ -17,7 +17,8 @@ def ids(response: Any) -> list[str]:
 
 def add(api: Api, world: World, lead: str, due: str, **extra: Any) -> str:
     body = commitment(world.meeting, lead, due={"precision": "day", "value": due}, **extra)
-    return api.created("/commitments", body)["id"]
+    identifier: str = api.created("/commitments", body)["id"]
+    return identifier
 
 
 def test_filters_combine(api: Api, world: World) -> None:

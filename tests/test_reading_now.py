@@ -4,6 +4,8 @@ latest version (one indexed read), and from the event log when the read model is
 from datetime import UTC, datetime
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 from api.bootstrap import Services
 from domain.commitment import Commitment
 from tests.conftest import Api
@@ -22,7 +24,7 @@ def test_a_record_read_now_is_what_its_history_says_it_is(api: Api, world: World
 def test_a_record_the_read_model_is_behind_on_is_read_from_the_event_log(
     api: Api, services: Services, world: World
 ) -> None:
-    commitment = services.store.repository.get(UUID(world.commitment))
+    commitment: Aggregate = services.store.repository.get(UUID(world.commitment))
     assert isinstance(commitment, Commitment)
     commitment.reweigh(5, "saved without its followers, as when they failed", "test", datetime.now(UTC))
     services.store.save(commitment)  # the event log moves; the read model does not

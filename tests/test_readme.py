@@ -17,7 +17,9 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def walkthrough() -> str:
     section = README[README.index("## Walkthrough") :]
-    return re.search(r"```bash\n(.*?)```", section, re.S).group(1)  # type: ignore[union-attr]
+    found = re.search(r"```bash\n(.*?)```", section, re.S)
+    assert found is not None
+    return found.group(1)
 
 
 def test_ci_runs_the_readme_test_command() -> None:

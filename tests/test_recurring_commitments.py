@@ -4,6 +4,8 @@ regenerates only the occurrences due in the future with nothing reported on them
 every change of the rule."""
 
 from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -13,7 +15,7 @@ from application.tracker import Tracker
 from application.views import RecurrenceView
 from domain.commitment import Commitment
 from domain.errors import DomainError
-from domain.recurrence import Occurrence, Schedule, Standing, held_days, regeneration
+from domain.recurrence import NextId, Occurrence, Schedule, Standing, held_days, regeneration
 from tests.fakes import FrozenClock
 
 REPORT = TextInput(
@@ -46,18 +48,13 @@ def meeting(tracker: Tracker, clock: FrozenClock) -> str:
         series="un-oic-general-meeting",
         session_number=15,
     ).id
-    tracker.meetings.hold(meeting_id, "test", PeriodInput(date(2022, 7, 18), date(2022, 7, 20)))
+    tracker.meetings.hold(UUID(meeting_id), "test", PeriodInput(date(2022, 7, 18), date(2022, 7, 20)))
     return meeting_id
 
 
-def every_six_months(tracker: Tracker, parties: dict[str, str], meeting: str, **options: object) -> RecurrenceView:
-    return tracker.recurrences.state(
-        "coordinator",
-        REPORT,
-        parties["OIC"],
-        meeting,
-        **{"until": UNTIL, "every_months": 6, "status": "agreed", **options},
-    )  # type: ignore[arg-type]
+def every_six_months(tracker: Tracker, parties: dict[str, str], meeting: str, **options: Any) -> RecurrenceView:
+    stated: dict[str, Any] = {"until": UNTIL, "every_months": 6, "status": "agreed", **options}
+    return tracker.recurrences.state("coordinator", REPORT, UUID(parties["OIC"]), UUID(meeting), **stated)
 
 
 def dues(rule: RecurrenceView, *, withdrawn: bool = False) -> list[str]:
@@ -65,10 +62,13 @@ def dues(rule: RecurrenceView, *, withdrawn: bool = False) -> list[str]:
 
 
 def occurrence_due_on(rule: RecurrenceView, day: str) -> str:
-    return next(o["commitment_id"] for o in rule.occurrences if o["due_on"] == day and not o["withdrawn"])
+    found: str = next(o["commitment_id"] for o in rule.occurrences if o["due_on"] == day and not o["withdrawn"])
+    return found
 
 
-def test_a_rule_generates_one_commitment_per_occurrence_each_due_on_its_day(tracker, parties, meeting):
+def test_a_rule_generates_one_commitment_per_occurrence_each_due_on_its_day(
+    tracker: Tracker, parties: dict[str, str], meeting: str
+) -> None:
     rule = every_six_months(tracker, parties, meeting)
     assert rule.dues == ["2023-01-20", "2023-07-20", "2024-01-20", "2024-07-20"]  # a period after the meeting ended
     assert dues(rule) == rule.dues
@@ -88,7 +88,7 @@ def test_a_rule_generates_one_commitment_per_occurrence_each_due_on_its_day(trac
     assert first.due_at == "2023-01-20T23:00:00Z"  # the end of 20 January where the meeting was held
 
 
-def test_each_occurrence_has_a_lifecycle_of_its_own(tracker, parties, meeting):
+def test_each_occurrence_has_a_lifecycle_of_its_own(tracker: Tracker, parties: dict[str, str], meeting: str) -> None:
     rule = every_six_months(tracker, parties, meeting)
     first, second = (o["commitment_id"] for o in rule.occurrences[:2])
     tracker.commitments.act("start", first, "oic")
@@ -103,7 +103,9 @@ def test_each_occurrence_has_a_lifecycle_of_its_own(tracker, parties, meeting):
     ]
 
 
-def test_a_rule_due_at_the_end_of_the_month_stays_due_at_the_end_of_each_month(tracker, parties, meeting):
+def test_a_rule_due_at_the_end_of_the_month_stays_due_at_the_end_of_each_month(
+    tracker: Tracker, parties: dict[str, str], meeting: str
+) -> None:
     rule = every_six_months(
         tracker, parties, meeting, every_months=1, first_due=date(2023, 1, 31), until=date(2023, 4, 30)
     )
@@ -114,22 +116,30 @@ def test_a_rule_due_at_the_end_of_the_month_stays_due_at_the_end_of_each_month(t
     "every, months",
     [("every six months", 6), ("كل ستة أشهر", 6), ("annual", 12), ("سنوياً", 12), ("tous les deux ans", 24)],
 )
-def test_how_often_may_be_written_in_words(tracker, parties, meeting, every, months):
-    rule = tracker.recurrences.state("coordinator", REPORT, parties["OIC"], meeting, date(2030, 12, 31), every=every)
+def test_how_often_may_be_written_in_words(
+    tracker: Tracker, parties: dict[str, str], meeting: str, every: str, months: int
+) -> None:
+    rule = tracker.recurrences.state(
+        "coordinator", REPORT, UUID(parties["OIC"]), UUID(meeting), date(2030, 12, 31), every=every
+    )
     assert rule.schedule["every_months"] == months
 
 
-def test_a_rule_recorded_late_generates_the_occurrences_already_past_too(tracker, parties, meeting, clock):
+def test_a_rule_recorded_late_generates_the_occurrences_already_past_too(
+    tracker: Tracker, parties: dict[str, str], meeting: str, clock: FrozenClock
+) -> None:
     clock.set(datetime(2023, 9, 1, tzinfo=UTC))
     rule = every_six_months(tracker, parties, meeting)
     assert dues(rule) == ["2023-01-20", "2023-07-20", "2024-01-20", "2024-07-20"]
 
 
-def test_changing_the_rule_regenerates_only_future_occurrences_with_no_report(tracker, parties, meeting, clock):
+def test_changing_the_rule_regenerates_only_future_occurrences_with_no_report(
+    tracker: Tracker, parties: dict[str, str], meeting: str, clock: FrozenClock
+) -> None:
     rule = every_six_months(tracker, parties, meeting)
     clock.set(datetime(2023, 3, 1, tzinfo=UTC))  # the first occurrence's due has passed
     reported = occurrence_due_on(rule, "2023-07-20")
-    tracker.commitments.report_progress(reported, "oic", 40, "draft circulated")
+    tracker.commitments.report_progress(UUID(reported), "oic", 40, "draft circulated")
     before = {o["commitment_id"]: tracker.commitments.get(o["commitment_id"]) for o in rule.occurrences}
 
     changed = tracker.recurrences.reschedule(
@@ -146,7 +156,9 @@ def test_changing_the_rule_regenerates_only_future_occurrences_with_no_report(tr
             assert tracker.commitments.get(commitment_id).version == was.version  # untouched
 
 
-def test_a_new_schedule_moves_open_occurrences_and_generates_the_days_left(tracker, parties, meeting, clock):
+def test_a_new_schedule_moves_open_occurrences_and_generates_the_days_left(
+    tracker: Tracker, parties: dict[str, str], meeting: str, clock: FrozenClock
+) -> None:
     rule = every_six_months(tracker, parties, meeting)
     clock.set(datetime(2023, 3, 1, tzinfo=UTC))
     changed = tracker.recurrences.reschedule(
@@ -173,17 +185,21 @@ def test_a_new_schedule_moves_open_occurrences_and_generates_the_days_left(track
     assert len(changed.occurrences) == 7
 
 
-def test_a_report_given_for_a_period_is_not_asked_for_again_when_the_days_shift(tracker, parties, meeting, clock):
+def test_a_report_given_for_a_period_is_not_asked_for_again_when_the_days_shift(
+    tracker: Tracker, parties: dict[str, str], meeting: str, clock: FrozenClock
+) -> None:
     rule = every_six_months(tracker, parties, meeting)
     clock.set(datetime(2023, 3, 1, tzinfo=UTC))
-    tracker.commitments.report_progress(occurrence_due_on(rule, "2023-07-20"), "oic", 40)
+    tracker.commitments.report_progress(UUID(occurrence_due_on(rule, "2023-07-20")), "oic", 40)
     changed = tracker.recurrences.reschedule(
         rule.id, "coordinator", "due at the end of the month", first_due=date(2023, 1, 31)
     )
     assert dues(changed) == ["2023-01-20", "2023-07-20", "2024-01-31", "2024-07-31"]
 
 
-def test_an_occurrence_cancelled_by_hand_is_not_generated_again(tracker, parties, meeting, clock):
+def test_an_occurrence_cancelled_by_hand_is_not_generated_again(
+    tracker: Tracker, parties: dict[str, str], meeting: str, clock: FrozenClock
+) -> None:
     rule = every_six_months(tracker, parties, meeting)
     skipped = occurrence_due_on(rule, "2024-01-20")
     tracker.commitments.act("cancel", skipped, "coordinator", "no report between the two meetings")
@@ -192,7 +208,9 @@ def test_an_occurrence_cancelled_by_hand_is_not_generated_again(tracker, parties
     assert tracker.commitments.get(skipped).status == "cancelled"
 
 
-def test_withdrawn_days_are_generated_afresh_when_the_rule_returns_to_them(tracker, parties, meeting):
+def test_withdrawn_days_are_generated_afresh_when_the_rule_returns_to_them(
+    tracker: Tracker, parties: dict[str, str], meeting: str
+) -> None:
     rule = every_six_months(tracker, parties, meeting)
     shorter = tracker.recurrences.reschedule(rule.id, "coordinator", "until mid-2023", until=date(2023, 7, 31))
     assert dues(shorter, withdrawn=True) == ["2024-01-20", "2024-07-20"]
@@ -201,7 +219,9 @@ def test_withdrawn_days_are_generated_afresh_when_the_rule_returns_to_them(track
     assert len(longer.occurrences) == 6  # two new commitments; the withdrawn ones stay cancelled
 
 
-def test_the_rules_history_shows_each_change_with_its_reason(tracker, parties, meeting):
+def test_the_rules_history_shows_each_change_with_its_reason(
+    tracker: Tracker, parties: dict[str, str], meeting: str
+) -> None:
     rule = every_six_months(tracker, parties, meeting)
     tracker.recurrences.reschedule(rule.id, "coordinator", "yearly from now on", every_months=12)
     tracker.recurrences.end(rule.id, "coordinator", "the action plan was replaced")
@@ -214,10 +234,12 @@ def test_the_rules_history_shows_each_change_with_its_reason(tracker, parties, m
     assert events[1].payload["schedule"]["every_months"] == 12 and len(events[1].payload["withdrawn"]) == 2
 
 
-def test_ending_a_rule_cancels_only_its_future_occurrences_with_no_report(tracker, parties, meeting, clock):
+def test_ending_a_rule_cancels_only_its_future_occurrences_with_no_report(
+    tracker: Tracker, parties: dict[str, str], meeting: str, clock: FrozenClock
+) -> None:
     rule = every_six_months(tracker, parties, meeting)
     clock.set(datetime(2023, 3, 1, tzinfo=UTC))
-    tracker.commitments.report_progress(occurrence_due_on(rule, "2023-07-20"), "oic", 10)
+    tracker.commitments.report_progress(UUID(occurrence_due_on(rule, "2023-07-20")), "oic", 10)
     ended = tracker.recurrences.end(rule.id, "coordinator", "the action plan was replaced")
     assert ended.ended
     assert {o["due_on"]: o["status"] for o in ended.occurrences} == {
@@ -244,8 +266,8 @@ def test_ending_a_rule_cancels_only_its_future_occurrences_with_no_report(tracke
     ],
 )
 def test_a_change_of_the_rule_that_makes_no_sense_is_refused_and_changes_nothing(
-    tracker, parties, meeting, change, field
-):
+    tracker: Tracker, parties: dict[str, str], meeting: str, change: dict[str, Any], field: str
+) -> None:
     rule = every_six_months(tracker, parties, meeting)
     with pytest.raises(DomainError) as refused:
         tracker.recurrences.reschedule(rule.id, "coordinator", **change)
@@ -254,7 +276,9 @@ def test_a_change_of_the_rule_that_makes_no_sense_is_refused_and_changes_nothing
     assert [tracker.commitments.get(o["commitment_id"]).version for o in rule.occurrences] == [1, 1, 1, 1]
 
 
-def test_a_rule_is_changed_only_from_the_version_its_reader_saw(tracker, parties, meeting):
+def test_a_rule_is_changed_only_from_the_version_its_reader_saw(
+    tracker: Tracker, parties: dict[str, str], meeting: str
+) -> None:
     rule = every_six_months(tracker, parties, meeting)
     tracker.recurrences.reschedule(rule.id, "coordinator", "yearly", every_months=12)
     with pytest.raises(VersionMismatch):
@@ -273,25 +297,28 @@ def test_a_rule_is_changed_only_from_the_version_its_reader_saw(tracker, parties
         ({"row_number": 3}, "agreement_id"),
     ],
 )
-def test_a_rule_that_makes_no_sense_is_refused(tracker, parties, meeting, options, field):
+def test_a_rule_that_makes_no_sense_is_refused(
+    tracker: Tracker, parties: dict[str, str], meeting: str, options: dict[str, Any], field: str
+) -> None:
     with pytest.raises((DomainError, ApplicationError)) as refused:
         every_six_months(tracker, parties, meeting, **options)
     assert refused.value.field == field
 
 
-def test_a_new_schedule_fills_only_the_free_days_of_the_rule():
+def test_a_new_schedule_fills_only_the_free_days_of_the_rule() -> None:
     """The rule itself, without storage: fixed occurrences hold the day nearest theirs, open ones
     already on a wanted day stay, the rest move in order, the surplus is withdrawn."""
     schedule = Schedule.of(6, date(2023, 1, 31), date(2024, 7, 31))
-    ids = iter(f"00000000-0000-0000-0000-00000000000{n}" for n in range(1, 10))
+    ids = iter(UUID(f"00000000-0000-0000-0000-00000000000{n}") for n in range(1, 10))
     occurrences = [
-        Occurrence(next(ids), date(2023, 1, 20), Standing.FIXED),  # type: ignore[arg-type]
-        Occurrence(next(ids), date(2024, 7, 31), Standing.MOVABLE),  # type: ignore[arg-type]
-        Occurrence(next(ids), date(2023, 7, 20), Standing.MOVABLE),  # type: ignore[arg-type]
+        Occurrence(next(ids), date(2023, 1, 20), Standing.FIXED),
+        Occurrence(next(ids), date(2024, 7, 31), Standing.MOVABLE),
+        Occurrence(next(ids), date(2023, 7, 20), Standing.MOVABLE),
         Occurrence(next(ids), date(2023, 10, 1), Standing.WITHDRAWN),
-    ]  # type: ignore[arg-type]
+    ]
     assert held_days(schedule, [date(2023, 1, 20)]) == {date(2023, 1, 31)}
-    plan = regeneration(schedule, occurrences, date(2023, 3, 1), lambda: "new")  # type: ignore[arg-type,return-value]
-    assert plan.moved == (("00000000-0000-0000-0000-000000000003", date(2023, 7, 31)),)
+    rule_id = UUID("00000000-0000-0000-0000-0000000000ff")
+    plan = regeneration(schedule, occurrences, date(2023, 3, 1), NextId(rule_id, 0))
+    assert plan.moved == ((UUID("00000000-0000-0000-0000-000000000003"), date(2023, 7, 31)),)
     assert plan.withdrawn == ()
-    assert plan.added == (("new", date(2024, 1, 31)),)
+    assert plan.added == ((NextId(rule_id, 0)(), date(2024, 1, 31)),)

@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 from application.inputs import (
     DueInput,
     EvidenceInput,
@@ -24,13 +26,14 @@ def state(aggregate: Any) -> dict[str, Any]:
     return {k: v for k, v in vars(aggregate).items() if k != "_pending_events"}
 
 
-def record_history(tracker: Tracker, clock: FrozenClock) -> dict[str, Any]:
+def record_history(tracker: Tracker, clock: FrozenClock) -> dict[str, UUID]:
     un = tracker.parties.register(
         "key_a", TextInput({"en": "United Nations", "ar": "الأمم المتحدة"}, "en"), "UN", "international_organisation"
     )
     oic = tracker.parties.register(
         "key_a", TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC", "international_organisation"
     )
+    un_id, oic_id = UUID(un.id), UUID(oic.id)
     meeting = tracker.meetings.record(
         "key_a",
         TextInput({"en": "15th general meeting"}),
@@ -39,51 +42,49 @@ def record_history(tracker: Tracker, clock: FrozenClock) -> dict[str, Any]:
         VenueInput("Palais des Nations", "Europe/Zurich"),
         series="un-oic-general-meeting",
         session_number=15,
-        participants=[ParticipantInput(un.id, "co_chair"), ParticipantInput(oic.id, "co_chair")],
+        participants=[ParticipantInput(un_id, "co_chair"), ParticipantInput(oic_id, "co_chair")],
     )
     agreement = tracker.agreements.adopt(
         "key_a",
-        meeting.id,
+        UUID(meeting.id),
         TextInput({"en": "Matrix of joint activities"}),
         "action_matrix",
-        [un.id, oic.id],
+        [un_id, oic_id],
         rows=[
-            RowInput(TextInput({"en": "Joint research"}), oic.id, [un.id], DueInput("relative", amount=2, unit="years"))
+            RowInput(TextInput({"en": "Joint research"}), oic_id, [un_id], DueInput("relative", amount=2, unit="years"))
         ],
     )
     commitment = tracker.commitments.record(
         "key_a",
         TextInput({"en": "Joint research"}),
-        oic.id,
-        meeting.id,
-        agreement_id=agreement.id,
+        oic_id,
+        UUID(meeting.id),
+        agreement_id=UUID(agreement.id),
         row_number=1,
         status="agreed",
     )
+    commitment_id = UUID(commitment.id)
     clock.advance(days=30)
     tracker.commitments.act("start", commitment.id, "key_b")
     tracker.commitments.report_progress(
-        commitment.id,
+        commitment_id,
         "key_b",
         30,
         "first workshop held",
         [EvidenceInput("Workshop report", "https://example.org/w.pdf")],
     )
     clock.advance(days=300)
-    tracker.commitments.revise_due(commitment.id, "key_b", DueInput("year", "2025"), "extended by the working group")
-    tracker.commitments.deliver(commitment.id, "key_b", [EvidenceInput("Final study")], date(2023, 5, 1))
-    tracker.commitments.assess(commitment.id, "key_c", "partially_fulfilled", "one study of two")
-    return {
-        name: UUID(view.id)
-        for name, view in [("commitment", commitment), ("meeting", meeting), ("agreement", agreement)]
-    }
+    tracker.commitments.revise_due(commitment_id, "key_b", DueInput("year", "2025"), "extended by the working group")
+    tracker.commitments.deliver(commitment_id, "key_b", [EvidenceInput("Final study")], date(2023, 5, 1))
+    tracker.commitments.assess(commitment_id, "key_c", "partially_fulfilled", "one study of two")
+    return {"commitment": commitment_id, "meeting": UUID(meeting.id), "agreement": UUID(agreement.id)}
 
 
 def test_an_aggregate_rebuilt_twice_from_its_events_is_equal(tracker: Tracker, clock: FrozenClock) -> None:
     ids = record_history(tracker, clock)
     for aggregate_id in ids.values():
-        first = tracker.records.store.repository.get(aggregate_id)
-        second = tracker.records.store.repository.get(aggregate_id)
+        first: Aggregate = tracker.records.store.repository.get(aggregate_id)
+        second: Aggregate = tracker.records.store.repository.get(aggregate_id)
         assert first is not second
         assert state(first) == state(second)
 
@@ -114,6 +115,10 @@ def test_the_state_after_saving_equals_the_state_rebuilt_from_the_store(tracker:
         VenueInput("Cairo", "Africa/Cairo"),
     )
     view = tracker.commitments.record(
-        "key_a", TextInput({"ar": "متابعة المشاريع المشتركة"}), un.id, meeting.id, due=DueInput("quarter", "2023-Q2")
+        "key_a",
+        TextInput({"ar": "متابعة المشاريع المشتركة"}),
+        UUID(un.id),
+        UUID(meeting.id),
+        due=DueInput("quarter", "2023-Q2"),
     )
     assert tracker.commitments.get(view.id) == view

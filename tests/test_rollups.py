@@ -80,7 +80,7 @@ def test_nothing_to_count_gives_no_progress_rather_than_a_made_up_zero() -> None
 @pytest.mark.parametrize("value", [0, 1001, True, 2.5])
 def test_a_weight_is_a_whole_number_from_1_to_1000(value: object) -> None:
     with pytest.raises(InvalidValue):
-        weight(value)  # type: ignore[arg-type]
+        weight(value)  # type: ignore[arg-type]  # wrong types on purpose
 
 
 # -- over the API, on both engines -----------------------------------------------------------------------

@@ -16,7 +16,8 @@ from eventsourcing.domain import Aggregate
 
 from application.errors import AlreadyExists, ConcurrentUpdate, NotFound
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
-from application.saving import Records, as_read
+from application.ports import as_read
+from application.saving import Records
 from application.store import EventStore
 from application.tracker import Tracker
 from domain.commitment import Commitment
@@ -29,7 +30,7 @@ def state(aggregate: Aggregate) -> dict[str, Any]:
     return {name: value for name, value in vars(aggregate).items() if name != "_pending_events"}
 
 
-def seed(tracker: Tracker) -> tuple[str, str]:
+def seed(tracker: Tracker) -> tuple[UUID, UUID]:
     party = tracker.parties.register(
         "key_a", TextInput({"ar": "البنك الإسلامي للتنمية"}), "IsDB", "international_organisation"
     )
@@ -40,7 +41,7 @@ def seed(tracker: Tracker) -> tuple[str, str]:
         PeriodInput(date(2023, 5, 10)),
         VenueInput("Jeddah", "Asia/Riyadh"),
     )
-    return party.id, meeting.id
+    return UUID(party.id), UUID(meeting.id)
 
 
 @pytest.fixture
@@ -79,8 +80,8 @@ def test_a_change_hands_on_the_commitment_as_it_was_read_and_as_it_was_saved(
     saved = told.told[-1]
     before = saved.state_before(UUID(view.id), 1)
     after = saved.state_at(UUID(view.id), 2)
-    assert before is not None and after is not None
-    assert before.status.value == "agreed" and after.status.value == "in_progress"  # type: ignore[attr-defined]
+    assert isinstance(before, Commitment) and isinstance(after, Commitment)
+    assert before.status.value == "agreed" and after.status.value == "in_progress"
 
 
 def test_every_copy_kept_as_read_equals_a_replay_of_the_log_at_its_version(
@@ -107,7 +108,7 @@ def immutable(value: Any) -> bool:
         return all(immutable(item) for item in value)
     if isinstance(value, MappingProxyType):
         return all(immutable(key) and immutable(item) for key, item in value.items())
-    if dataclasses.is_dataclass(value) and type(value).__dataclass_params__.frozen:  # type: ignore[attr-defined]
+    if dataclasses.is_dataclass(value) and type(value).__dataclass_params__.frozen:  # type: ignore[union-attr]  # set by @dataclass, untyped
         return all(immutable(getattr(value, field.name)) for field in dataclasses.fields(value))
     return False
 
@@ -118,6 +119,7 @@ def test_the_aggregates_hold_only_values_that_cannot_change_in_place(recording: 
     store = recording.records.store
     ids = {notification.originator_id for notification in store.recorder.select_notifications(1, 10_000)}
     for aggregate_id in ids:
+        assert isinstance(aggregate_id, UUID)
         for name, value in state(store.repository.get(aggregate_id)).items():
             assert immutable(value), f"{name} = {value!r}"
 

@@ -3,8 +3,10 @@
 import os
 import subprocess
 import threading
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from uuid import UUID
 
 from fastapi.testclient import TestClient
 
@@ -27,7 +29,7 @@ from tests.server import COMMAND, ROOT, wait_for
 UTC = UTC
 
 
-def seed(services: Services, count: int, due: str = "2024", **extra: object) -> list[str]:
+def seed(services: Services, count: int, due: str = "2024", reminder_days: Sequence[int] | None = None) -> list[str]:
     tracker = services.tracker
     party = tracker.parties.register("key_a", TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ")
     meeting = tracker.meetings.record(
@@ -43,12 +45,12 @@ def seed(services: Services, count: int, due: str = "2024", **extra: object) -> 
         tracker.commitments.record(
             "key_a",
             TextInput({"en": f"Activity {n}"}),
-            party.id,
-            meeting.id,
+            UUID(party.id),
+            UUID(meeting.id),
             due=DueInput("year", due),
             status="agreed",
-            **extra,
-        ).id  # type: ignore[arg-type]
+            reminder_days=reminder_days,
+        ).id
         for n in range(count)
     ]
 
@@ -59,7 +61,7 @@ def facts(services: Services, commitment_id: str, kind: str) -> int:
 
 def test_a_tick_marks_what_the_clock_has_passed_once(services: Services, clock: FrozenClock) -> None:
     ids = seed(services, 3)
-    services.tracker.commitments.deliver(ids[2], "key_a", [EvidenceInput("Report")])
+    services.tracker.commitments.deliver(UUID(ids[2]), "key_a", [EvidenceInput("Report")])
     clock.set(datetime(2024, 12, 2, tzinfo=UTC))  # 30 days before the end of 2024 in Geneva (23:00 UTC)
     assert services.scanner.tick().due_soon == 2
     clock.set(datetime(2025, 1, 2, tzinfo=UTC))
@@ -95,7 +97,9 @@ def test_revising_the_due_clears_overdue_and_watches_the_new_due(services: Servi
     [commitment_id] = seed(services, 1)
     clock.set(datetime(2025, 1, 2, tzinfo=UTC))
     services.scanner.tick()
-    services.tracker.commitments.revise_due(commitment_id, "key_a", DueInput("year", "2025"), "extended by the plenary")
+    services.tracker.commitments.revise_due(
+        UUID(commitment_id), "key_a", DueInput("year", "2025"), "extended by the plenary"
+    )
     assert services.catalogue.find_commitments(CommitmentFilter(overdue=True)).total == 0
     assert services.scanner.tick().overdue == 0
     clock.set(datetime(2026, 1, 2, tzinfo=UTC))
@@ -141,7 +145,7 @@ def test_a_follow_up_session_is_overdue_when_its_window_closes_without_the_sessi
         series="un-oic-working-group",
         session_number=1,
     )
-    tracker.meetings.hold(group.id, "key_a", PeriodInput(date(2024, 5, 20)))
+    tracker.meetings.hold(UUID(group.id), "key_a", PeriodInput(date(2024, 5, 20)))
     clock.set(datetime(2025, 1, 1, tzinfo=UTC))
     assert services.scanner.tick().overdue == 1
     assert tracker.commitments.get(waiting.id).overdue

@@ -37,7 +37,9 @@ def test_schemathesis_finds_no_error_the_document_does_not_allow(database_url: s
     )
     report = tmp_path / "schemathesis.json"
     try:
-        key = re.search(r"cmk_[A-Za-z0-9_-]+", server.printed()).group(0)  # type: ignore[union-attr]
+        printed = re.search(r"cmk_[A-Za-z0-9_-]+", server.printed())
+        assert printed is not None
+        key = printed.group(0)
         st = shutil.which("st", path=str(Path(sys.executable).parent)) or "st"
         run = subprocess.run(
             [

@@ -4,6 +4,7 @@ organisation's own); lists filter by them, as of any date too, and exports carry
 import csv
 import io
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -51,10 +52,11 @@ def test_a_commitment_carries_only_themes_of_the_list_and_a_retired_one_only_if_
 # -- over the API, on both engines -----------------------------------------------------------------------
 
 
-def define(api: Api, body: dict) -> dict:  # type: ignore[type-arg]
+def define(api: Api, body: dict[str, Any]) -> dict[str, Any]:
     response = api.post("/themes", body)
     assert response.status_code == 201, response.text
-    return response.json()
+    theme: dict[str, Any] = response.json()
+    return theme
 
 
 def test_themes_are_defined_in_several_languages_chosen_for_a_commitment_and_filter_lists(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from types import SimpleNamespace
+from uuid import UUID
 
 import pytest
 
@@ -22,7 +23,7 @@ DEADLINE = 30.0
 
 def named(name: str) -> Changes:
     """A command's changes, told apart by a name."""
-    return Changes([SimpleNamespace(id=name)])  # type: ignore[list-item]
+    return Changes([SimpleNamespace(id=name)])  # type: ignore[list-item]  # a stand-in: only its id is read
 
 
 class Writer:
@@ -34,7 +35,7 @@ class Writer:
         self.first_started, self.go_on = threading.Event(), threading.Event()
 
     def write(self, group: Sequence[Changes]) -> None:
-        self.groups.append([changes.aggregates[0].id for changes in group])  # type: ignore[misc]
+        self.groups.append([changes.aggregates[0].id for changes in group])  # type: ignore[misc]  # the stand-ins' ids are names
         if len(self.groups) == 1:
             self.first_started.set()
             self.go_on.wait(DEADLINE)
@@ -61,7 +62,11 @@ def while_the_first_is_written(turns: Turns, writer: Writer, others: list[str]) 
     for number, name in enumerate(others, start=1):
         threads.append(threading.Thread(target=save, args=(name,)))
         threads[-1].start()
-        wait_for(lambda number=number: turns.waiting == number, DEADLINE, f"{name} to queue")
+
+        def queued(number: int = number) -> bool:
+            return turns.waiting == number
+
+        wait_for(queued, DEADLINE, f"{name} to queue")
     writer.go_on.set()
     for thread in threads:
         thread.join(DEADLINE)
@@ -120,7 +125,11 @@ def test_commands_from_many_threads_each_read_their_own_write(services: Services
         for n in range(5):
             word = f"item{letters(index * 10 + n)}"
             services.tracker.commitments.record(
-                "load", TextInput({"en": f"Follow up {word}"}), party.id, meeting.id, due=DueInput("year", "2030")
+                "load",
+                TextInput({"en": f"Follow up {word}"}),
+                UUID(party.id),
+                UUID(meeting.id),
+                due=DueInput("year", "2030"),
             )
             found.append(services.catalogue.find_commitments(CommitmentFilter(words=query_words(word))).total)
         return found

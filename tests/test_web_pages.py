@@ -43,7 +43,7 @@ def key(api: Api, role: Role) -> str:
     return api.keys[role]
 
 
-def denials(services: Services) -> list[dict]:  # type: ignore[type-arg]
+def denials(services: Services) -> list[dict[str, Any]]:
     services.denials.flush()
     return services.denials.recent(None, 100)[0]
 
@@ -51,7 +51,9 @@ def denials(services: Services) -> list[dict]:  # type: ignore[type-arg]
 # -- signing in, sessions, CSRF -----------------------------------------------------------------------
 
 
-def test_a_page_without_a_session_sends_the_visitor_to_sign_in_and_back_after(recorded, visitor: Visitor) -> None:
+def test_a_page_without_a_session_sends_the_visitor_to_sign_in_and_back_after(
+    recorded: tuple[Api, World], visitor: Visitor
+) -> None:
     api, world = recorded
     page = visitor.open(f"/commitments/{world.commitment}")
     assert page.url.endswith(f"/app/sign-in?next=/app/commitments/{world.commitment}")
@@ -61,7 +63,9 @@ def test_a_page_without_a_session_sends_the_visitor_to_sign_in_and_back_after(re
     assert "Implement the matrix of joint activities" in landed.words()
 
 
-def test_signing_in_with_an_unknown_key_is_refused_and_logged(recorded, visitor: Visitor, services: Services) -> None:
+def test_signing_in_with_an_unknown_key_is_refused_and_logged(
+    recorded: tuple[Api, World], visitor: Visitor, services: Services
+) -> None:
     page = visitor.sign_in("cmk_not-a-key")
     assert page.status == 401
     assert "This key is unknown or revoked." in page.words()
@@ -70,7 +74,7 @@ def test_signing_in_with_an_unknown_key_is_refused_and_logged(recorded, visitor:
 
 
 def test_the_session_cookie_is_http_only_and_same_site_strict_and_secure_behind_https(
-    services: Services, recorded
+    services: Services, recorded: tuple[Api, World]
 ) -> None:
     api, _ = recorded
     for https in (False, True):
@@ -87,7 +91,7 @@ def test_the_session_cookie_is_http_only_and_same_site_strict_and_secure_behind_
             assert ("Secure" in cookie) is https
 
 
-def test_the_sign_in_form_refuses_a_post_without_its_own_token(recorded, visitor: Visitor) -> None:
+def test_the_sign_in_form_refuses_a_post_without_its_own_token(recorded: tuple[Api, World], visitor: Visitor) -> None:
     api, _ = recorded
     answer = visitor.client.post(
         "/app/sign-in", data={"key": key(api, Role.ADMIN), "token": "forged", "next": "/app/"}, follow_redirects=False
@@ -96,7 +100,9 @@ def test_the_sign_in_form_refuses_a_post_without_its_own_token(recorded, visitor
     assert "session" not in answer.cookies
 
 
-def test_a_session_ends_after_being_idle_and_after_its_lifetime(recorded, visitor: Visitor, clock: FrozenClock) -> None:
+def test_a_session_ends_after_being_idle_and_after_its_lifetime(
+    recorded: tuple[Api, World], visitor: Visitor, clock: FrozenClock
+) -> None:
     api, _ = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
     clock.advance(minutes=29)
@@ -112,7 +118,9 @@ def test_a_session_ends_after_being_idle_and_after_its_lifetime(recorded, visito
     assert "/app/sign-in" in page.url
 
 
-def test_a_session_ends_when_its_key_is_revoked(recorded, visitor: Visitor, services: Services) -> None:
+def test_a_session_ends_when_its_key_is_revoked(
+    recorded: tuple[Api, World], visitor: Visitor, services: Services
+) -> None:
     api, _ = recorded
     principal, fresh = services.keys.create(Role.COORDINATOR, "soon revoked")
     visitor.sign_in(fresh)
@@ -121,7 +129,9 @@ def test_a_session_ends_when_its_key_is_revoked(recorded, visitor: Visitor, serv
     assert "/app/sign-in" in visitor.open("/").url
 
 
-def test_signing_out_ends_the_session_and_its_cookie_opens_nothing(recorded, visitor: Visitor) -> None:
+def test_signing_out_ends_the_session_and_its_cookie_opens_nothing(
+    recorded: tuple[Api, World], visitor: Visitor
+) -> None:
     api, _ = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
     token = visitor.client.cookies.get("session")
@@ -132,7 +142,7 @@ def test_signing_out_ends_the_session_and_its_cookie_opens_nothing(recorded, vis
 
 
 def test_a_form_posted_without_its_csrf_token_is_refused_logged_and_stores_nothing(
-    recorded, visitor: Visitor, services: Services
+    recorded: tuple[Api, World], visitor: Visitor, services: Services
 ) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR))
@@ -146,7 +156,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused_logged_and_stores_nothi
     assert any("CSRF" in d["reason"] for d in denials(services))
 
 
-def test_a_next_page_elsewhere_is_never_followed(recorded, visitor: Visitor) -> None:
+def test_a_next_page_elsewhere_is_never_followed(recorded: tuple[Api, World], visitor: Visitor) -> None:
     api, _ = recorded
     for elsewhere in ("https://evil.example/", "//evil.example/", "/app\\..\\x", "/commitments"):
         form = visitor.client.get("/app/sign-in")
@@ -167,7 +177,7 @@ def test_a_next_page_elsewhere_is_never_followed(recorded, visitor: Visitor) -> 
 
 
 def test_an_auditor_sees_no_write_button_and_a_crafted_write_is_refused_and_logged(
-    recorded, visitor: Visitor, services: Services
+    recorded: tuple[Api, World], visitor: Visitor, services: Services
 ) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
@@ -190,7 +200,7 @@ def test_an_auditor_sees_no_write_button_and_a_crafted_write_is_refused_and_logg
 
 
 def test_a_coordinator_limited_to_parties_changes_only_their_commitments(
-    recorded, services: Services, visitor: Visitor
+    recorded: tuple[Api, World], services: Services, visitor: Visitor
 ) -> None:
     api, world = recorded
     _, limited = services.keys.create(Role.COORDINATOR, "IOFS desk", [world.iofs])
@@ -204,14 +214,15 @@ def test_a_coordinator_limited_to_parties_changes_only_their_commitments(
 
 
 def test_an_admin_page_is_for_admins_and_a_new_key_is_shown_once(
-    recorded, services: Services, visitor: Visitor
+    recorded: tuple[Api, World], services: Services, visitor: Visitor
 ) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.ADMIN))
     made = visitor.post("/admin/keys", {"name": "مكتب التنسيق", "role": "coordinator", "party_scope": [world.sesric]})
     shown = made.all("//code[@id='new-key']")[0].text
     assert shown.startswith("cmk_")
-    assert services.keys.authenticate(shown).party_scope == frozenset({world.sesric})  # type: ignore[union-attr]
+    principal = services.keys.authenticate(shown)
+    assert principal is not None and principal.party_scope == frozenset({world.sesric})
     assert shown not in visitor.open("/admin/keys").text
     assert visitor.post("/admin/keys", {"name": "x", "role": "auditor", "party_scope": [world.sesric]}).status == 422
 
@@ -221,7 +232,7 @@ def test_an_admin_page_is_for_admins_and_a_new_key_is_shown_once(
 
 @SQLITE_ONLY
 def test_arabic_pages_are_right_to_left_and_each_text_keeps_its_own_language_and_direction(
-    recorded, visitor: Visitor
+    recorded: tuple[Api, World], visitor: Visitor
 ) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
@@ -240,7 +251,7 @@ def test_arabic_pages_are_right_to_left_and_each_text_keeps_its_own_language_and
 
 
 @SQLITE_ONLY
-def test_the_language_switch_stays_over_accept_language(recorded, visitor: Visitor) -> None:
+def test_the_language_switch_stays_over_accept_language(recorded: tuple[Api, World], visitor: Visitor) -> None:
     api, _ = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
     page = visitor.open("/language/fr?next=/app/commitments", **{"Accept-Language": "ar"})
@@ -250,7 +261,9 @@ def test_the_language_switch_stays_over_accept_language(recorded, visitor: Visit
 
 
 @SQLITE_ONLY
-def test_dates_are_written_for_the_reader_with_the_hijri_date_on_request(recorded, visitor: Visitor) -> None:
+def test_dates_are_written_for_the_reader_with_the_hijri_date_on_request(
+    recorded: tuple[Api, World], visitor: Visitor
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
     visitor.open("/language/ar")
@@ -264,7 +277,7 @@ def test_dates_are_written_for_the_reader_with_the_hijri_date_on_request(recorde
 
 
 @SQLITE_ONLY
-def test_a_text_with_markup_is_shown_as_text(recorded, visitor: Visitor) -> None:
+def test_a_text_with_markup_is_shown_as_text(recorded: tuple[Api, World], visitor: Visitor) -> None:
     api, world = recorded
     hostile = "<script>alert('x')</script> <b>bold</b>"
     made = api.created("/commitments", commitment(world.meeting, world.sesric, text={"texts": {"en": hostile}}))
@@ -278,7 +291,9 @@ def test_a_text_with_markup_is_shown_as_text(recorded, visitor: Visitor) -> None
 # -- the pages' forms: the same use cases and the same refusals as the JSON API --------------------------
 
 
-def test_progress_reported_through_the_form_is_what_the_api_shows(recorded, visitor: Visitor) -> None:
+def test_progress_reported_through_the_form_is_what_the_api_shows(
+    recorded: tuple[Api, World], visitor: Visitor
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR))
     page = visitor.open(f"/commitments/{world.commitment}")
@@ -301,7 +316,7 @@ def test_progress_reported_through_the_form_is_what_the_api_shows(recorded, visi
 
 
 def test_a_refused_action_shows_the_rule_in_its_own_words_and_stores_nothing(
-    recorded, visitor: Visitor, services: Services
+    recorded: tuple[Api, World], visitor: Visitor, services: Services
 ) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR))
@@ -339,7 +354,9 @@ def test_a_refused_action_shows_the_rule_in_its_own_words_and_stores_nothing(
         "/nothing-here",
     ],
 )
-def test_odd_addresses_get_a_page_with_a_4xx_never_a_500(recorded, visitor: Visitor, path: str) -> None:
+def test_odd_addresses_get_a_page_with_a_4xx_never_a_500(
+    recorded: tuple[Api, World], visitor: Visitor, path: str
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
     page = visitor.open(path.replace("{c}", world.commitment))
@@ -347,7 +364,9 @@ def test_odd_addresses_get_a_page_with_a_4xx_never_a_500(recorded, visitor: Visi
     assert page.all("//div[@role='alert']") and page.tree.get("lang") == "en"
 
 
-def test_odd_form_values_get_a_4xx_page_and_store_nothing(recorded, visitor: Visitor, services: Services) -> None:
+def test_odd_form_values_get_a_4xx_page_and_store_nothing(
+    recorded: tuple[Api, World], visitor: Visitor, services: Services
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.ADMIN))
     before = services.store.recorder.max_notification_id()
@@ -367,7 +386,7 @@ def test_odd_form_values_get_a_4xx_page_and_store_nothing(recorded, visitor: Vis
 
 
 @SQLITE_ONLY
-def test_pages_forbid_framing_and_scripts_from_elsewhere(recorded, visitor: Visitor) -> None:
+def test_pages_forbid_framing_and_scripts_from_elsewhere(recorded: tuple[Api, World], visitor: Visitor) -> None:
     api, _ = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
     answer = visitor.client.get("/app/")
@@ -414,7 +433,7 @@ def test_every_problem_title_of_the_api_is_translated() -> None:
 
 
 def test_the_overview_counts_by_party_and_series_and_lists_the_latest_overdue_first(
-    recorded, visitor: Visitor, services: Services, clock: FrozenClock
+    recorded: tuple[Api, World], visitor: Visitor, services: Services, clock: FrozenClock
 ) -> None:
     api, world = recorded
     later = api.created(
@@ -441,7 +460,9 @@ def test_the_overview_counts_by_party_and_series_and_lists_the_latest_overdue_fi
 
 
 @SQLITE_ONLY
-def test_the_list_finds_arabic_words_with_and_without_the_article(recorded, visitor: Visitor) -> None:
+def test_the_list_finds_arabic_words_with_and_without_the_article(
+    recorded: tuple[Api, World], visitor: Visitor
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
     for words in ("المصفوفة", "مصفوفة", "مصفوفه الانشطه"):
@@ -455,7 +476,9 @@ def test_the_list_finds_arabic_words_with_and_without_the_article(recorded, visi
     assert "No commitment matches." in visitor.open("/commitments?status=fulfilled,cancelled").words()
 
 
-def test_the_commitment_is_shown_as_it_stood_on_either_axis(recorded, visitor: Visitor, clock: FrozenClock) -> None:
+def test_the_commitment_is_shown_as_it_stood_on_either_axis(
+    recorded: tuple[Api, World], visitor: Visitor, clock: FrozenClock
+) -> None:
     api, world = recorded
     clock.advance(days=30)
     api.post(f"/commitments/{world.commitment}/progress", {"percent": 30})
@@ -468,7 +491,9 @@ def test_the_commitment_is_shown_as_it_stood_on_either_axis(recorded, visitor: V
     assert before_it_existed.status == 200 and "was not recorded yet" in before_it_existed.words()
 
 
-def test_the_status_report_lists_each_row_with_its_lead_due_status_and_progress(recorded, visitor: Visitor) -> None:
+def test_the_status_report_lists_each_row_with_its_lead_due_status_and_progress(
+    recorded: tuple[Api, World], visitor: Visitor
+) -> None:
     api, world = recorded
     matrix = api.created(
         "/agreements",
@@ -502,7 +527,7 @@ def test_the_status_report_lists_each_row_with_its_lead_due_status_and_progress(
 
 
 def test_the_audit_page_verifies_the_chain_and_hands_out_its_head_and_bundle_to_auditors(
-    recorded, visitor: Visitor, services: Services
+    recorded: tuple[Api, World], visitor: Visitor, services: Services
 ) -> None:
     api, _ = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
@@ -522,7 +547,7 @@ def test_the_audit_page_verifies_the_chain_and_hands_out_its_head_and_bundle_to_
 
 
 @SQLITE_ONLY
-def test_every_field_of_every_page_has_a_label(recorded, visitor: Visitor) -> None:
+def test_every_field_of_every_page_has_a_label(recorded: tuple[Api, World], visitor: Visitor) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.ADMIN))
     for path in (
@@ -592,7 +617,9 @@ def test_the_colours_of_text_pass_wcag_aa() -> None:
     assert contrast("#1b1f24", "#ffffff") > 15  # the measure itself: black on white is about 16
 
 
-def test_a_calendar_feed_made_on_its_page_is_shown_once_and_reads_without_a_session(recorded, visitor: Visitor) -> None:
+def test_a_calendar_feed_made_on_its_page_is_shown_once_and_reads_without_a_session(
+    recorded: tuple[Api, World], visitor: Visitor
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR))
     made = visitor.post("/calendar", {"party_id": world.sesric})
@@ -609,7 +636,7 @@ def test_a_calendar_feed_made_on_its_page_is_shown_once_and_reads_without_a_sess
 
 
 def test_a_coordinator_states_on_the_meeting_page_how_often_its_series_meets_and_holding_it_expects_the_next(
-    recorded, visitor: Visitor, clock: FrozenClock
+    recorded: tuple[Api, World], visitor: Visitor, clock: FrozenClock
 ) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR))
@@ -635,7 +662,7 @@ def test_a_coordinator_states_on_the_meeting_page_how_often_its_series_meets_and
 
 
 def test_a_coordinator_states_a_recurring_commitment_on_the_meeting_page_and_changes_its_schedule(
-    recorded, visitor: Visitor, clock: FrozenClock
+    recorded: tuple[Api, World], visitor: Visitor, clock: FrozenClock
 ) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR))
@@ -690,7 +717,7 @@ def fields_of(page: Any, form_xpath: str) -> list[tuple[str, str]]:
 
 
 def test_the_recording_flow_keeps_everything_typed_while_parties_are_found_and_recorded_on_the_way(
-    recorded, visitor: Visitor
+    recorded: tuple[Api, World], visitor: Visitor
 ) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR), "/record")
@@ -708,14 +735,14 @@ def test_the_recording_flow_keeps_everything_typed_while_parties_are_found_and_r
         "/record/party", {**typed, "name_ar": "وزارة الخارجية المصرية", "party_kind": "ministry", "parent_id": ""}
     )
     assert ministry.status == 200, ministry.words()[:400]
-    shown = dict(fields_of(ministry, "//form[@id='record-meeting']"))
-    assert (shown["title_ar"], shown["venue_city"], shown["starts_on"], shown["time_zone"]) == (
+    kept = dict(fields_of(ministry, "//form[@id='record-meeting']"))
+    assert (kept["title_ar"], kept["venue_city"], kept["starts_on"], kept["time_zone"]) == (
         "الاجتماع التشاوري الثاني",
         "القاهرة",
         "2022-07-10",
         "Africa/Cairo",
     )
-    assert shown["name_ar"] == "" and "وزارة الخارجية المصرية" in ministry.words()
+    assert kept["name_ar"] == "" and "وزارة الخارجية المصرية" in ministry.words()
     assert ministry.all("//select[@name='parent_id']/option[contains(., 'OIC')]")  # a parent organisation is offered
 
     sent = [(k, v) for k, v in fields_of(ministry, "//form[@id='record-meeting']") if k != "add"]
@@ -782,7 +809,7 @@ def test_the_recording_flow_keeps_everything_typed_while_parties_are_found_and_r
     ],
 )
 def test_a_due_typed_as_people_write_it_is_read_never_dropped(
-    recorded, visitor: Visitor, precision: str, written: str, due: tuple
+    recorded: tuple[Api, World], visitor: Visitor, precision: str, written: str, due: tuple[str, str | None, int | None]
 ) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR), f"/record/{world.meeting}")
@@ -807,7 +834,7 @@ def test_a_due_typed_as_people_write_it_is_read_never_dropped(
     assert (found["due"]["precision"], found["due"]["value"], found["due"]["amount"]) == due
 
 
-def test_the_due_is_revised_through_its_form_in_any_written_form(recorded, visitor: Visitor) -> None:
+def test_the_due_is_revised_through_its_form_in_any_written_form(recorded: tuple[Api, World], visitor: Visitor) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR), f"/commitments/{world.commitment}")
     revised = visitor.post(
@@ -823,7 +850,7 @@ def test_the_due_is_revised_through_its_form_in_any_written_form(recorded, visit
     "axis, said", [("recorded", "لم يكن هذا الالتزام مسجلًا بعد"), ("effective", "لم يكن هذا الالتزام قد قُطع بعد")]
 )
 def test_a_commitment_asked_for_as_of_a_day_before_it_existed_says_so_in_the_readers_language_with_the_picker(
-    recorded, visitor: Visitor, axis: str, said: str
+    recorded: tuple[Api, World], visitor: Visitor, axis: str, said: str
 ) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
@@ -835,7 +862,9 @@ def test_a_commitment_asked_for_as_of_a_day_before_it_existed_says_so_in_the_rea
 # -- pages a coordinator reads without effort -------------------------------------------------------------
 
 
-def test_a_history_entry_says_what_changed_in_the_readers_words(recorded, visitor: Visitor, clock: FrozenClock) -> None:
+def test_a_history_entry_says_what_changed_in_the_readers_words(
+    recorded: tuple[Api, World], visitor: Visitor, clock: FrozenClock
+) -> None:
     api, world = recorded
     api.post(f"/commitments/{world.commitment}/progress", {"percent": 40})
     clock.advance(days=1)
@@ -854,7 +883,7 @@ def test_a_history_entry_says_what_changed_in_the_readers_words(recorded, visito
 
 
 def test_what_changed_recently_shows_peoples_changes_first_and_counts_the_schedulers_facts(
-    recorded, visitor: Visitor, services: Services, clock: FrozenClock
+    recorded: tuple[Api, World], visitor: Visitor, services: Services, clock: FrozenClock
 ) -> None:
     api, world = recorded
     for n in range(3):
@@ -879,7 +908,9 @@ def test_what_changed_recently_shows_peoples_changes_first_and_counts_the_schedu
     assert not [li for li in entries if "became overdue" in li.text_content()]  # counted, not listed one by one
 
 
-def test_the_likely_actions_come_first_and_the_rest_behind_one_disclosure(recorded, visitor: Visitor) -> None:
+def test_the_likely_actions_come_first_and_the_rest_behind_one_disclosure(
+    recorded: tuple[Api, World], visitor: Visitor
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR))
     page = visitor.open(f"/commitments/{world.commitment}")
@@ -902,7 +933,9 @@ def test_the_likely_actions_come_first_and_the_rest_behind_one_disclosure(record
 
 
 @SQLITE_ONLY
-def test_arabic_pages_use_arabic_commas_and_the_digits_the_reader_chose(recorded, visitor: Visitor) -> None:
+def test_arabic_pages_use_arabic_commas_and_the_digits_the_reader_chose(
+    recorded: tuple[Api, World], visitor: Visitor
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.AUDITOR))
     visitor.client.headers["Accept-Language"] = "ar"
@@ -925,7 +958,9 @@ def test_a_date_never_breaks_across_lines() -> None:
         assert " " not in written and "-" not in written and "\u00a0" in written
 
 
-def test_a_refused_agreement_form_keeps_who_adopted_it_and_each_rows_partners(recorded, visitor: Visitor) -> None:
+def test_a_refused_agreement_form_keeps_who_adopted_it_and_each_rows_partners(
+    recorded: tuple[Api, World], visitor: Visitor
+) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.COORDINATOR), f"/record/{world.meeting}")
     refused = visitor.post(
@@ -952,7 +987,7 @@ def test_a_refused_agreement_form_keeps_who_adopted_it_and_each_rows_partners(re
 
 
 def test_a_meeting_recorded_without_participants_can_still_have_its_agreement_adopted(
-    recorded, visitor: Visitor
+    recorded: tuple[Api, World], visitor: Visitor
 ) -> None:
     api, world = recorded
     lonely = api.created(
@@ -980,7 +1015,7 @@ def test_a_meeting_recorded_without_participants_can_still_have_its_agreement_ad
     assert set(made["adopted_by"]) == {world.oic, world.un}
 
 
-def test_a_key_form_sent_twice_makes_one_key(recorded, visitor: Visitor, services: Services) -> None:
+def test_a_key_form_sent_twice_makes_one_key(recorded: tuple[Api, World], visitor: Visitor, services: Services) -> None:
     api, world = recorded
     visitor.sign_in(key(api, Role.ADMIN), "/admin/keys")
     form = visitor.open("/admin/keys")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from cryptography import x509
@@ -176,7 +177,9 @@ def overdue_commitment(services: Services, clock: FrozenClock) -> None:
     from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 
     tracker = services.tracker
-    party = tracker.parties.register("key_a", TextInput(UN["names"]["texts"], "en"), "UN", "international_organisation")
+    names = UN["names"]
+    assert isinstance(names, dict)  # UN is inferred as dict[str, Collection[str]]
+    party = tracker.parties.register("key_a", TextInput(names["texts"], "en"), "UN", "international_organisation")
     held = tracker.meetings.record(
         "key_a",
         TextInput({"en": "Talks"}),
@@ -185,7 +188,12 @@ def overdue_commitment(services: Services, clock: FrozenClock) -> None:
         VenueInput("Cairo", "Africa/Cairo"),
     )
     tracker.commitments.record(
-        "key_a", TextInput({"en": "Report"}), party.id, held.id, due=DueInput("day", "2022-07-19"), status="agreed"
+        "key_a",
+        TextInput({"en": "Report"}),
+        UUID(party.id),
+        UUID(held.id),
+        due=DueInput("day", "2022-07-19"),
+        status="agreed",
     )
     services.scanner.tick()
 

@@ -45,7 +45,8 @@ def verified_by(secret: str, request: Received) -> bool:
 def subscribe(api: Api, url: str, kinds: list[str] | None = None, **extra: Any) -> dict[str, Any]:
     response = api.post("/subscriptions", {"url": url, "kinds": kinds or ["overdue"], **extra}, role=Role.ADMIN)
     assert response.status_code == 201, response.text
-    return response.json()
+    subscription: dict[str, Any] = response.json()
+    return subscription
 
 
 def overdue_and_dispatch(services: Services, clock: FrozenClock) -> None:

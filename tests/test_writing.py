@@ -40,7 +40,12 @@ def seeded(services: Services) -> tuple[str, str]:
 
 def commitment(services: Services, party_id: str, meeting_id: str, text: str) -> str:
     return services.tracker.commitments.record(
-        "key_a", TextInput({"en": text}), party_id, meeting_id, due=DueInput("year", "2030"), status="agreed"
+        "key_a",
+        TextInput({"en": text}),
+        UUID(party_id),
+        UUID(meeting_id),
+        due=DueInput("year", "2030"),
+        status="agreed",
     ).id
 
 
@@ -70,6 +75,7 @@ def test_two_commands_of_one_group_changing_the_same_commitment_store_the_first_
         changed(services, other_id, "start"),
     ]
     latest = services.store.recorder.max_notification_id()
+    assert latest is not None
     writer = SqlWriter(services.writing_engine, services.store, [services.projector, services.outbox, services.audit])
     writer.write(group)
     assert group[0].saved is not None and group[2].saved is not None
@@ -142,7 +148,8 @@ def test_a_command_that_changes_an_aggregate_twice_tells_the_followers_each_stat
     assert changes.saved is not None
     first, second = (r.domain_event.originator_version for r in changes.saved.recordings)
     in_between = changes.saved.state_at(aggregate.id, first)
-    assert in_between is not None and in_between.status.value == "in_progress"
+    assert isinstance(in_between, Commitment) and in_between.status.value == "in_progress"
     assert changes.saved.state_at(aggregate.id, second) is aggregate
-    assert services.store.repository.get(aggregate.id, version=first).status == in_between.status
+    rebuilt: Aggregate = services.store.repository.get(aggregate.id, version=first)
+    assert isinstance(rebuilt, Commitment) and rebuilt.status == in_between.status
     assert status_in_read_model(services)[commitment_id] == "stalled"

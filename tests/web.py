@@ -22,7 +22,8 @@ class Page:
         return html.fromstring(self.text)
 
     def all(self, xpath: str) -> list[Any]:
-        return self.tree.xpath(xpath)
+        found: list[Any] = self.tree.xpath(xpath)
+        return found
 
     def words(self) -> str:
         """What a reader sees (no markup)."""
@@ -44,7 +45,9 @@ class Visitor:
 
     def sign_in(self, key: str, next_page: str = "/") -> Page:
         form = self.client.get(f"{WEB_PREFIX}/sign-in")
-        token = re.search(r'name="token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+        found = re.search(r'name="token" value="([^"]+)"', form.text)
+        assert found is not None, "the sign-in form has no token"
+        token = found.group(1)
         response = self.client.post(
             f"{WEB_PREFIX}/sign-in", data={"key": key, "token": token, "next": WEB_PREFIX + next_page}
         )

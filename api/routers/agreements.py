@@ -50,7 +50,7 @@ def adopt_agreement(
         principal,
         body,
         key,
-        lambda chosen: tracker.agreements.adopt(principal.id, agreement_id=chosen, **body.inputs()),  # type: ignore[arg-type]
+        lambda chosen: tracker.agreements.adopt(principal.id, agreement_id=chosen, **body.inputs()),
         lambda chosen: tracker.agreements.get(chosen, version=1),
     )
 

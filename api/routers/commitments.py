@@ -84,7 +84,7 @@ def record_commitment(
         principal,
         body,
         key,
-        lambda chosen: tracker.commitments.record(principal.id, commitment_id=chosen, **body.inputs()),  # type: ignore[arg-type]
+        lambda chosen: tracker.commitments.record(principal.id, commitment_id=chosen, **body.inputs()),
         lambda chosen: tracker.commitments.get(chosen, version=1),
     )
 
@@ -381,7 +381,7 @@ def correct(
     named = [str(p) for p in [body.lead_party_id, *(body.supporting_party_ids or [])] if p is not None]
     if named and not may_change_commitment(principal.party_scope, named):
         raise Forbidden("this key may name only its own parties as the lead or supporters")
-    return resource(tracker.commitments.correct(commitment_id, principal.id, expected_version=version, **body.inputs()))  # type: ignore[arg-type]
+    return resource(tracker.commitments.correct(commitment_id, principal.id, expected_version=version, **body.inputs()))
 
 
 def _reasoned_route(action: Action) -> Callable[..., JSONResponse]:

@@ -56,7 +56,7 @@ def record_meeting(
         principal,
         body,
         key,
-        lambda chosen: tracker.meetings.record(principal.id, meeting_id=chosen, **body.inputs()),  # type: ignore[arg-type]
+        lambda chosen: tracker.meetings.record(principal.id, meeting_id=chosen, **body.inputs()),
         lambda chosen: tracker.meetings.get(chosen, version=1),
     )
 

@@ -44,7 +44,7 @@ def state_recurrence(
         principal,
         body,
         key,
-        lambda chosen: tracker.recurrences.state(principal.id, recurrence_id=chosen, **body.inputs()),  # type: ignore[arg-type]
+        lambda chosen: tracker.recurrences.state(principal.id, recurrence_id=chosen, **body.inputs()),
         lambda chosen: tracker.recurrences.get(chosen, version=1),
     )
 

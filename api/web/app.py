@@ -125,7 +125,7 @@ def create_web_app() -> FastAPI:
     for cls in problems.HANDLED:
         web.add_exception_handler(cls, _answered)
     web.add_exception_handler(DBAPIError, _database_error)
-    web.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
-    web.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
+    web.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]  # Starlette types a handler for any Exception
+    web.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]  # Starlette types a handler for any Exception
     web.add_exception_handler(Exception, _unexpected)
     return web

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -44,7 +44,7 @@ def negotiate(accept_language: str | None, chosen: str | None = None) -> str:
     """The interface language: the one chosen with the switch if it is offered, else the first offered
     one in ``Accept-Language`` by quality (``ar-SA`` counts as ``ar``), else English."""
     if chosen in LANGUAGES:
-        return chosen  # type: ignore[return-value]
+        return chosen
     for tag in by_preference(accept_language):
         if tag.split("-")[0] in LANGUAGES:
             return tag.split("-")[0]
@@ -141,7 +141,7 @@ class Formats:
             hijri = Gregorian(day.year, day.month, day.day).to_hijri()
         except (ValueError, OverflowError):
             return ""
-        language = "ar" if self.language == "ar" else "en"
+        language: Literal["ar", "en"] = "ar" if self.language == "ar" else "en"
         return f"{hijri.day} {hijri.month_name(language)} {hijri.year} {hijri.notation(language)}"
 
     def instant(self, value: datetime | str | None, zone: str | None = None) -> str:

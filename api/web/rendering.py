@@ -23,7 +23,7 @@ def environment(language: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]  # added by the jinja2.ext.i18n extension
     env.globals.update(direction=i18n.direction, language_names=i18n.LANGUAGE_NAMES, languages=i18n.LANGUAGES)
     return env
 

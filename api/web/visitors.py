@@ -54,7 +54,8 @@ class Visitor:
 
     @property
     def can_write_everything(self) -> bool:
-        return self.can_write and may_change_other_records(self.principal.party_scope)  # type: ignore[union-attr]
+        principal = self.principal
+        return principal is not None and principal.role.can_write and may_change_other_records(principal.party_scope)
 
     @property
     def can_audit(self) -> bool:
@@ -78,25 +79,38 @@ def visitor(request: Request, services: ServicesDep) -> Visitor:
 VisitorDep = Annotated[Visitor, Depends(visitor)]
 
 
-def signed_in(visitor: VisitorDep) -> Visitor:
+@dataclass(frozen=True)
+class SignedInVisitor(Visitor):
+    """A visitor with a session (as ``SignedInDep`` gives one)."""
+
+    session: WebSession
+
+    @property
+    def principal(self) -> Principal:
+        return self.session.principal
+
+
+def signed_in(visitor: VisitorDep) -> SignedInVisitor:
     if visitor.session is None:
         raise SignInNeeded()
-    return visitor
+    return SignedInVisitor(
+        language=visitor.language, hijri=visitor.hijri, session=visitor.session, digits=visitor.digits
+    )
 
 
-SignedInDep = Annotated[Visitor, Depends(signed_in)]
+SignedInDep = Annotated[SignedInVisitor, Depends(signed_in)]
 
 
-def coordinator_id(visitor: Visitor) -> str:
+def coordinator_id(visitor: SignedInVisitor) -> str:
     """The visitor's key, if it records and changes records of every party (as ``WriterDep`` asks)."""
-    return unlimited_writer(writer(visitor.principal)).id  # type: ignore[arg-type]
+    return unlimited_writer(writer(visitor.principal)).id
 
 
 async def checked_form(request: Request, visitor: SignedInDep) -> FormData:
     """The posted form, once its CSRF token is the session's."""
     form = await request.form(max_part_size=MAX_UPLOAD_BYTES)  # a spreadsheet kept for its confirmation
     sent = form.get("csrf")
-    if not isinstance(sent, str) or not hmac.compare_digest(sent, visitor.session.csrf):  # type: ignore[union-attr]
+    if not isinstance(sent, str) or not hmac.compare_digest(sent, visitor.session.csrf):
         raise ForgedForm()
     return form
 

@@ -24,11 +24,12 @@ import hashlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 GENESIS = "0" * 64
 
 
-def _plain(value: dict) -> object:
+def _plain(value: dict[str, Any]) -> object:
     """A typed value of the stored state as people read it."""
     if set(value) != {"_type_", "_data_"}:
         return value
@@ -40,7 +41,7 @@ def _plain(value: dict) -> object:
     return data
 
 
-def decoded(topic: str, state: bytes) -> dict:
+def decoded(topic: str, state: bytes) -> dict[str, Any]:
     """The decoded copy of a stored event, which the bundle holds for reading. The service writes
     the bundle with this very function, and the verifier checks each copy with it."""
     try:
@@ -59,7 +60,7 @@ def link(previous: str, position: int, originator_id: str, version: int, topic: 
     return hashlib.sha256(json.dumps(material, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
-def signature_note(head: dict) -> str:
+def signature_note(head: dict[str, Any]) -> str:
     try:
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
     except ImportError:
@@ -119,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     if not saved_matched:
+        assert saved is not None  # a head not saved is matched from the start
         print(f"NOT INTACT: your saved head's position {saved['position']} is not in the history")
         return 1
     print(

@@ -7,7 +7,7 @@ so a row changed, removed or inserted behind the service's back is found.
 
 import base64
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -87,12 +87,14 @@ class AuditChain(LogFollower):
             if not batch:
                 return
             with self.engine.connect() as connection:
-                links = dict(
+                links: dict[int, str] = dict(
                     connection.execute(
                         select(audit_chain.c.position, audit_chain.c.link).where(
                             audit_chain.c.position.between(batch[0].id, batch[-1].id)
                         )
-                    ).all()
+                    )
+                    .tuples()
+                    .all()
                 )
             for notification in batch:
                 yield notification, links.get(notification.id)
@@ -140,7 +142,7 @@ class AuditChain(LogFollower):
     def _first_missing(self, connection: Connection, limit: int, start: int = 1) -> int:
         """The first chained position (from ``start``) whose event is no longer in the log."""
         while start <= limit:
-            chained = (
+            chained: Sequence[int] = (
                 connection.execute(
                     select(audit_chain.c.position).where(
                         audit_chain.c.position.between(start, min(limit, start + BATCH * 10 - 1))

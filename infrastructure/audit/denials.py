@@ -84,7 +84,9 @@ class DenialLog:
                     minute.not_written += 1
                     return
         with self.engine.begin() as connection:
-            row_id = connection.execute(insert(access_denials).values(**row)).inserted_primary_key[0]
+            inserted = connection.execute(insert(access_denials).values(**row)).inserted_primary_key
+            assert inserted is not None  # an insert of one row returns its primary key
+            row_id = inserted[0]
             self._prune(connection, now)
         if principal is None and client is not None:
             with self._lock:

@@ -4,6 +4,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from infrastructure.audit.bundle_verifier import decoded
 from infrastructure.audit.chain import AuditChain
@@ -33,12 +34,13 @@ def files(chain: AuditChain) -> dict[str, str]:
     }
 
 
-def write_directory(chain: AuditChain, directory: Path) -> dict[str, str]:
+def write_directory(chain: AuditChain, directory: Path) -> dict[str, Any]:
     directory.mkdir(parents=True, exist_ok=True)
     contents = files(chain)
     for name, text in contents.items():
         (directory / name).write_text(text, encoding="utf-8")
-    return json.loads(contents["head.json"])
+    head: dict[str, Any] = json.loads(contents["head.json"])
+    return head
 
 
 def zipped(chain: AuditChain) -> bytes:

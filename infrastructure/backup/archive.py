@@ -27,6 +27,7 @@ from application.views import plain
 from infrastructure.audit.chain import AuditChain
 from infrastructure.audit.head_signing import PURPOSE as SIGNING_KEY
 from infrastructure.audit.head_signing import check_signature, fingerprint
+from infrastructure.log.aggregates import table_recorder
 from infrastructure.persistence.tables import (
     UTCDateTime,
     api_keys,
@@ -212,7 +213,7 @@ def _load(services: Services, records: Iterator[dict[str, Any]], head: dict[str,
     """The rows and events written in one transaction: the events' count and the rows' per table."""
     recorder = services.store.recorder
     tables = {table.name: table for table in TABLES}
-    engine, table_name = services.engine.dialect.name, recorder.events_table_name
+    engine, table_name = services.engine.dialect.name, table_recorder(recorder).events_table_name
     rows: dict[str, int] = {}
     events: list[dict[str, Any]] = []
     ended = None

@@ -13,7 +13,8 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import AggregateRecorder, StoredEvent
+from eventsourcing.postgres import PostgresAggregateRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 from psycopg.sql import SQL, Identifier
 
@@ -55,29 +56,29 @@ EVENTS_AFTER_SNAPSHOTS = (
 
 
 def _read(store: EventStore, aggregate_ids: Sequence[UUID], until: Mapping[UUID, int]) -> dict[UUID, Aggregate]:
-    events_table = store.recorder.events_table_name  # type: ignore[attr-defined]
+    events_table = table_recorder(store.recorder).events_table_name
     if store.snapshots is None:
         snapshots: list[StoredEvent] = []
         events = _select(store, aggregate_ids, EVENTS, events_table, events_table)
     else:
-        snapshots_table = store.snapshots.recorder.events_table_name  # type: ignore[attr-defined]
+        snapshots_table = table_recorder(store.snapshots.recorder).events_table_name
         snapshots = _select(store, aggregate_ids, LATEST_SNAPSHOTS, events_table, snapshots_table)
         events = _select(store, aggregate_ids, EVENTS_AFTER_SNAPSHOTS, events_table, snapshots_table)
 
     def wanted(stored: StoredEvent) -> bool:
         """Not later than the version asked for (if one was)."""
-        return stored.originator_version <= until.get(stored.originator_id, stored.originator_version)
+        return stored.originator_version <= until.get(_aggregate_id(stored), stored.originator_version)
 
     history: dict[UUID, list[Any]] = {}
     too_new: set[UUID] = set()  # its latest snapshot is later than the version asked for
     for stored in snapshots:  # a snapshot comes before the events after it
         if wanted(stored):
-            history[stored.originator_id] = [store.mapper.to_domain_event(stored)]
+            history[_aggregate_id(stored)] = [store.mapper.to_domain_event(stored)]
         else:
-            too_new.add(stored.originator_id)
+            too_new.add(_aggregate_id(stored))
     for stored in events:
         if stored.originator_id not in too_new and wanted(stored):
-            history.setdefault(stored.originator_id, []).append(store.mapper.to_domain_event(stored))
+            history.setdefault(_aggregate_id(stored), []).append(store.mapper.to_domain_event(stored))
     found = {}
     for aggregate_id, domain_events in history.items():
         aggregate = None
@@ -90,10 +91,22 @@ def _read(store: EventStore, aggregate_ids: Sequence[UUID], until: Mapping[UUID,
     return found
 
 
+def table_recorder(recorder: AggregateRecorder) -> SQLiteAggregateRecorder | PostgresAggregateRecorder:
+    """The recorder, one of the two that keep the events in tables of their own (SQLite's, PostgreSQL's)."""
+    assert isinstance(recorder, SQLiteAggregateRecorder | PostgresAggregateRecorder)
+    return recorder
+
+
+def _aggregate_id(stored: StoredEvent) -> UUID:
+    """The aggregate's id: ``_select`` reads every id as a UUID."""
+    assert isinstance(stored.originator_id, UUID)
+    return stored.originator_id
+
+
 def _select(
     store: EventStore, aggregate_ids: Sequence[UUID], template: str, events_table: str, snapshots_table: str
 ) -> list[StoredEvent]:
-    datastore: Any = store.recorder.datastore  # type: ignore[attr-defined]
+    datastore: Any = table_recorder(store.recorder).datastore
     if isinstance(store.recorder, SQLiteAggregateRecorder):
         ids = [i.hex for i in aggregate_ids]
         sql = template.format(events=events_table, snapshots=snapshots_table, ids=",".join("?" * len(ids)))

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Recording
-from eventsourcing.persistence import Notification, StoredEvent
+from eventsourcing.persistence import Notification, Recording, StoredEvent
+from eventsourcing.sqlite import SQLiteAggregateRecorder
 from psycopg.errors import LockNotAvailable
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -136,7 +136,7 @@ class SqlWriter:
                     self.store.take_snapshot(event.originator_id, event.originator_version)
 
 
-def _recording(event: Any, stored: StoredEvent, position: int) -> Recording:
+def _recording(event: Any, stored: StoredEvent, position: int) -> Recording[UUID]:
     return Recording(
         event,
         Notification(
@@ -153,7 +153,8 @@ class _SqliteInsert:
     """The library's insert, one statement per event: the row id is the event's position."""
 
     def __init__(self, store: EventStore) -> None:
-        self.statement = store.recorder.insert_events_statement  # type: ignore[attr-defined]
+        assert isinstance(store.recorder, SQLiteAggregateRecorder)  # this insert is for SQLite only
+        self.statement = store.recorder.insert_events_statement
 
     def __call__(self, connection: Connection, stored: list[StoredEvent]) -> list[int]:
         return [

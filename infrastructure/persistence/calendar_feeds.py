@@ -7,8 +7,9 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, Row, insert, select, update
 
 from application.errors import NotFound
 from application.views import plain
@@ -28,14 +29,14 @@ class Feed:
     revoked_at: str | None
 
 
-def _feed(row: object) -> Feed:
+def _feed(row: Row[Any]) -> Feed:
     return Feed(
         row.id,
         row.key_id,
         row.party_id,
-        plain(row.created_at),  # type: ignore[attr-defined]
+        plain(row.created_at),
         None if row.revoked_at is None else plain(row.revoked_at),
-    )  # type: ignore[attr-defined]
+    )
 
 
 class CalendarFeeds:

@@ -1,6 +1,7 @@
 """One database URL, two clients: the event store (eventsourcing) and tables (SQLAlchemy)."""
 
 import fcntl
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,6 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 
 class UnsupportedDatabase(ValueError):
@@ -62,7 +65,7 @@ def create_table_engine(
         engine = create_engine(url, connect_args={"timeout": lock_wait})
 
         @event.listens_for(engine, "connect")
-        def _wal(connection, _record):  # type: ignore[no-untyped-def]
+        def _wal(connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute(f"PRAGMA busy_timeout={int(lock_wait * 1000)}")
             # Decision 0011: these tables are derived from the event log or tolerate the loss of the
@@ -96,11 +99,11 @@ def _ping_after_rest(engine: Engine, idle_before_ping: float) -> None:
     the pool replace every connection it held then."""
 
     @event.listens_for(engine, "checkin")
-    def _rested_from(_connection, record):  # type: ignore[no-untyped-def]
+    def _rested_from(_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
         record.info["checked_in"] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
-    def _tried(connection, record, _proxy):  # type: ignore[no-untyped-def]
+    def _tried(connection: DBAPIConnection, record: ConnectionPoolEntry, _proxy: PoolProxiedConnection) -> None:
         checked_in = record.info.get("checked_in")
         if checked_in is None or time.monotonic() - checked_in <= idle_before_ping:
             return

@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from infrastructure.persistence.tables import idempotency_records
@@ -51,7 +52,7 @@ class IdempotencyStore:
         row = self._row(principal, key)
         return None if row is None else Remembered(row.fingerprint, row.status_code, row.body)
 
-    def _row(self, principal: str, key: str):  # type: ignore[no-untyped-def]
+    def _row(self, principal: str, key: str) -> Row[Any] | None:
         with self.engine.connect() as connection:
             return connection.execute(
                 select(idempotency_records).where(

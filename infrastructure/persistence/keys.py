@@ -129,7 +129,7 @@ class KeyStore:
         with self._lock:
             if revocations != self._revocations:
                 self._remembered.clear()
-                self._revocations = revocations  # type: ignore[assignment]
+                self._revocations = revocations
             self._asked_at = now
 
     def _active(self, condition: ColumnElement[bool]) -> Principal | None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, insert, or_, select, update
+from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
 
 from domain.access import Principal
 from infrastructure.persistence.keys import KeyStore, token_hash
@@ -78,11 +78,9 @@ class WebSessions:
         with self.engine.begin() as connection:
             connection.execute(delete(web_sessions).where(web_sessions.c.token_hash == token_hash(token)))
 
-    def _prune(self, connection: object, now: datetime) -> None:
+    def _prune(self, connection: Connection, now: datetime) -> None:
         connection.execute(
             delete(web_sessions).where(
-                or_(  # type: ignore[attr-defined]
-                    web_sessions.c.seen_at < now - self.idle, web_sessions.c.created_at < now - self.lifetime
-                )
+                or_(web_sessions.c.seen_at < now - self.idle, web_sessions.c.created_at < now - self.lifetime)
             )
         )

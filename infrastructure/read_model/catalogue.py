@@ -127,6 +127,7 @@ class SqlCatalogue:
         search_alone = words is not None and not conditions and isinstance(table, Table)
         bound = None if exact else self.counted_up_to
         if search_alone and order == "recorded":
+            assert words is not None  # search_alone says so
             return self._search_page(statement, table, kind, words, cursor, limit, bound)
         seq = table.c.seq
         matches = None

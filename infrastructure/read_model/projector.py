@@ -79,6 +79,12 @@ CLOSE_VERSION = (
 READ_MODEL = "read_model"  # its row in projection_state
 
 
+def _share(originator_id: UUID | str, shares: int) -> int:
+    """Which of ``shares`` shares an aggregate falls in, by its id (the event store's ids are UUIDs)."""
+    assert isinstance(originator_id, UUID)
+    return originator_id.int % shares
+
+
 class Projector(LogFollower):
     table, name = projection_state, READ_MODEL
 
@@ -159,7 +165,7 @@ class Projector(LogFollower):
             batch = list(self.recorder.select_notifications(reached + 1, step, stop=until))
             if not batch:
                 return
-            mine = [n for n in batch if n.originator_id.int % shares == share]
+            mine = [n for n in batch if _share(n.originator_id, shares) == share]
             if mine:
                 with self.engine.begin() as connection:
                     self.handle(connection, mine, Saved())

@@ -33,7 +33,7 @@ def rebuild(
         while not folding.ready():
             folding.wait(0.5)
             if progress is not None:
-                progress(min(sum(read) // workers, latest), latest)
+                progress(min(sum(read[:]) // workers, latest), latest)
         folding.get()  # a share that failed fails the rebuild
     projector.move_to(latest)
     reached = projector.catch_up()

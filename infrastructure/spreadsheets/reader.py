@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -115,12 +116,13 @@ def _cell(value: object) -> object:
     if not isinstance(value, dict):
         return value
     ((kind, written),) = value.items()
-    return {
+    readers: dict[str, Callable[[Any], object]] = {
         "datetime": datetime.fromisoformat,
         "date": date.fromisoformat,
         "time": time.fromisoformat,
         "seconds": lambda seconds: timedelta(seconds=float(seconds)),
-    }[kind](written)
+    }
+    return readers[kind](written)
 
 
 # -- the reading process ----------------------------------------------------------------------------

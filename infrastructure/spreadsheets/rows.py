@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from application.errors import TooLarge
+from application.imports import MAX_ROWS
 from domain.errors import InvalidValue
 from domain.matrix_import import layout
 from infrastructure.spreadsheets.archive import check_archive
@@ -28,7 +29,6 @@ from infrastructure.spreadsheets.limits import (
     MAX_CELL_CHARACTERS,
     MAX_COLUMNS,
     MAX_FILLED_ROWS,
-    MAX_ROWS,
 )
 
 XLSX_SIGNATURE = b"PK\x03\x04"  # an XLSX file is a zip archive

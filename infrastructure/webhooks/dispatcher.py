@@ -346,6 +346,7 @@ class Dispatcher:
         subscription = connection.execute(
             select(subscriptions).where(subscriptions.c.id == row.subscription_id)
         ).first()
+        assert subscription is not None  # a subscription's row is kept (marked deleted) while it has deliveries
         if subscription.failing_since is None:
             connection.execute(
                 update(subscriptions).where(subscriptions.c.id == row.subscription_id).values(failing_since=now)

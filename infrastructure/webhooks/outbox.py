@@ -175,6 +175,7 @@ class Outbox(LogFollower):
                 event.originator_id
             ]
         )
+        assert isinstance(commitment, Commitment)  # the event's topic is a commitment's
         parties = [
             str(commitment.lead_party_id),
             *(str(p) for p in commitment.supporting_party_ids),

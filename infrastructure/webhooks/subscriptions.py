@@ -2,12 +2,12 @@
 
 import json
 import secrets as random_tokens
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import Connection, Engine, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Row, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from application.errors import (
@@ -29,7 +29,10 @@ ACTIVE, PAUSED, DISABLED, DELETED = (status.value for status in SubscriptionStat
 _RECEIVING = select(subscriptions.c.id, subscriptions.c.status, subscriptions.c.kinds, subscriptions.c.party_ids).where(
     or_(subscriptions.c.status == ACTIVE, subscriptions.c.status == PAUSED)
 )
-SubscriptionStatusName = one_of(SubscriptionStatus)
+if TYPE_CHECKING:  # a type made at run time is no type to the checker: to it, the value of a member, a str
+    SubscriptionStatusName: TypeAlias = str
+else:
+    SubscriptionStatusName = one_of(SubscriptionStatus)
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,9 @@ class SubscriptionStore:
         """A new subscription and its secret, which is shown only now (``subscription_id``: chosen by
         the caller, for idempotent retries)."""
         now = self.clock()
+        chosen_id = subscription_id or "sub_" + random_tokens.token_hex(8)
         values = {
-            "id": subscription_id or "sub_" + random_tokens.token_hex(8),
+            "id": chosen_id,
             "url": check(url, self.policy),
             "status": ACTIVE,
             "version": 1,
@@ -114,8 +118,8 @@ class SubscriptionStore:
             with self.engine.begin() as connection:
                 connection.execute(insert(subscriptions).values(**values))
         except IntegrityError:
-            raise AlreadyExists(f"subscription {values['id']} already exists") from None
-        return self.with_secret(values["id"])
+            raise AlreadyExists(f"subscription {chosen_id} already exists") from None
+        return self.with_secret(chosen_id)
 
     def with_secret(self, subscription_id: str) -> "CreatedSubscription":
         """The subscription and its current secret: only for the answer to the request that made it."""
@@ -203,7 +207,7 @@ class SubscriptionStore:
 
     # -- used by the outbox and the dispatcher -----------------------------------------------
 
-    def receiving(self, connection: Connection) -> list[Any]:
+    def receiving(self, connection: Connection) -> Sequence[Row[Any]]:
         """Subscriptions that get new deliveries (their id, status, kinds and parties): active ones, and
         paused ones (held until resumed)."""
         return connection.execute(_RECEIVING).all()

@@ -12,7 +12,7 @@ from api.problems import Forbidden
 from api.routers.subscriptions import SubscriptionCreate
 from api.web.forms import checked, identifiers, value, values
 from api.web.page import page
-from api.web.visitors import FormDep, SignedInDep, Visitor
+from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
 from application.errors import NotFound
 from application.queries import PartyFilter
 from domain.access import Role
@@ -22,8 +22,8 @@ from domain.webhooks import KINDS
 router = APIRouter(prefix="/admin")
 
 
-def _admin(visitor: Visitor) -> str:
-    return administrator(visitor.principal).id  # type: ignore[arg-type]
+def _admin(visitor: SignedInVisitor) -> str:
+    return administrator(visitor.principal).id
 
 
 def _back(request: Request, where: str) -> RedirectResponse:
@@ -132,7 +132,7 @@ def change_subscription(
     elif change == "resume":
         store.resume(subscription_id)
     elif change == "rotate-secret":
-        _, secret = store.rotate(subscription_id, timedelta(seconds=services.settings.webhook_secret_overlap))
+        secret = store.rotate(subscription_id, timedelta(seconds=services.settings.webhook_secret_overlap))[1]
         return page(
             request,
             visitor,

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/audit")
 
 @router.get("", response_class=HTMLResponse, name="audit")
 def audit(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
-    auditor(visitor.principal)  # type: ignore[arg-type]
+    auditor(visitor.principal)
     services.audit.catch_up()
     verification = services.audit_watch.verify() if request.query_params.get("verify") == "1" else None
     denials, _ = services.denials.recent(None, 100)
@@ -34,7 +34,7 @@ def audit(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTML
 @router.get("/head.json", name="audit_head")
 def head(request: Request, visitor: SignedInDep, services: ServicesDep) -> Response:
     """The signed head, as ``GET /audit/head`` answers it, to keep beside the bundle."""
-    auditor(visitor.principal)  # type: ignore[arg-type]
+    auditor(visitor.principal)
     services.audit.catch_up()
     body = json.dumps(
         {**services.audit.head(), "chain": services.audit_watch.state().shown()}, ensure_ascii=False, indent=2
@@ -46,7 +46,7 @@ def head(request: Request, visitor: SignedInDep, services: ServicesDep) -> Respo
 
 @router.get("/bundle.zip", name="audit_bundle")
 def bundle(request: Request, visitor: SignedInDep, services: ServicesDep) -> Response:
-    auditor(visitor.principal)  # type: ignore[arg-type]
+    auditor(visitor.principal)
     return Response(
         audit_export.zipped(services.audit),
         media_type="application/zip",

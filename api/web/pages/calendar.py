@@ -8,18 +8,18 @@ from api.dependencies import ServicesDep, feed_keeper
 from api.problems import Forbidden
 from api.web.forms import identifier
 from api.web.page import page
-from api.web.visitors import FormDep, SignedInDep, Visitor
+from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
 from application.queries import PartyFilter
 
 router = APIRouter(prefix="/calendar")
 
 
-def _page(request: Request, visitor: Visitor, services: ServicesDep, made: str | None = None) -> HTMLResponse:
+def _page(request: Request, visitor: SignedInVisitor, services: ServicesDep, made: str | None = None) -> HTMLResponse:
     return page(
         request,
         visitor,
         "calendar.html",
-        feeds=services.calendar_feeds.of(visitor.principal.id),  # type: ignore[union-attr]
+        feeds=services.calendar_feeds.of(visitor.principal.id),
         made=made,
         all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
     )
@@ -33,10 +33,10 @@ def feeds(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTML
 @router.post("", response_class=HTMLResponse)
 def make_feed(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> HTMLResponse:
     """The new feed's address is shown on this page, once."""
-    feed_keeper(visitor.principal)  # type: ignore[arg-type]
+    feed_keeper(visitor.principal)
     party = identifier(form, "party_id")
     chosen = None if party is None else str(services.tracker.parties.check([party], "party_id")[0])
-    _, token = services.calendar_feeds.create(visitor.principal, chosen)  # type: ignore[arg-type]
+    _, token = services.calendar_feeds.create(visitor.principal, chosen)
     base = services.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/").removesuffix(
         request.scope.get("root_path", "")
     )
@@ -46,7 +46,7 @@ def make_feed(request: Request, visitor: SignedInDep, form: FormDep, services: S
 @router.post("/{feed_id}/close")
 def close_feed(feed_id: str, request: Request, visitor: SignedInDep, _: FormDep, services: ServicesDep) -> Response:
     feed = services.calendar_feeds.get(feed_id[:40])
-    if feed.key_id != visitor.principal.id:  # type: ignore[union-attr]
+    if feed.key_id != visitor.principal.id:
         raise Forbidden("this feed belongs to another key")
     services.calendar_feeds.revoke(feed.id)
     return RedirectResponse(f"{request.scope.get('root_path', '')}/calendar", status_code=303)

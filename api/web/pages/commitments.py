@@ -11,8 +11,10 @@ from fastapi.responses import (
     RedirectResponse,
     Response,
 )
+from starlette.datastructures import FormData
 
 from api import exports
+from api.bootstrap import Services
 from api.dependencies import (
     CatalogueDep,
     ServicesDep,
@@ -46,11 +48,12 @@ from api.web.forms import (
 )
 from api.web.labels import N_, labeller
 from api.web.page import attempt, page
-from api.web.visitors import FormDep, SignedInDep, Visitor
+from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
 from application import exports as exported
 from application import lists
 from application.commitments import REASONED
 from application.queries import CommitmentFilter, PartyFilter, check_axis, instant
+from application.tracker import Tracker
 from application.views import CommitmentView
 from domain.access import may_change_commitment
 from domain.commitment import Commitment
@@ -168,16 +171,16 @@ def rule_of(language: str, current: Status) -> Callable[[Action], str]:
     return rule
 
 
-def _may_change(visitor: Visitor, view: CommitmentView) -> bool:
+def _may_change(visitor: SignedInVisitor, view: CommitmentView) -> bool:
     return visitor.can_write and may_change_commitment(
         visitor.principal.party_scope, [view.lead_party_id, *view.supporting_party_ids]
-    )  # type: ignore[union-attr]
+    )
 
 
 def commitment_page(
     request: Request,
-    visitor: Visitor,
-    services: Any,
+    visitor: SignedInVisitor,
+    services: Services,
     commitment_id: UUID,
     status: int = 200,
     refusal: dict[str, Any] | None = None,
@@ -234,7 +237,7 @@ def commitment(commitment_id: UUID, request: Request, visitor: SignedInDep, serv
     return commitment_page(request, visitor, services, commitment_id)
 
 
-def _carry_out(action: Action, commitment_id: UUID, form: Any, actor: str, tracker: Any) -> None:
+def _carry_out(action: Action, commitment_id: UUID, form: FormData, actor: str, tracker: Tracker) -> None:
     """The action asked for by a form, through the same use case as its JSON route."""
     version = number(form, "version")
     commitments = tracker.commitments
@@ -242,21 +245,23 @@ def _carry_out(action: Action, commitment_id: UUID, form: Any, actor: str, track
         body = checked(Reasoned, {"reason": value(form, "reason")})
         commitments.act(action, commitment_id, actor, body.reason, version)
     elif action is Action.SUSPEND:
-        s = checked(
+        suspension = checked(
             Suspension, {"decision_reference": value(form, "decision_reference"), "reason": value(form, "reason")}
         )
-        commitments.suspend(commitment_id, actor, s.decision_reference, s.reason, version)
+        commitments.suspend(commitment_id, actor, suspension.decision_reference, suspension.reason, version)
     elif action is Action.DELIVER:
-        d = checked(
+        delivery = checked(
             Delivery,
             {"evidence": evidence(form), "delivered_on": value(form, "delivered_on"), "note": value(form, "note")},
         )
-        commitments.deliver(commitment_id, actor, evidence_inputs(d.evidence), d.delivered_on, d.note, version)
+        commitments.deliver(
+            commitment_id, actor, evidence_inputs(delivery.evidence), delivery.delivered_on, delivery.note, version
+        )
     elif action is Action.ASSESS:
-        a = checked(Assessment, {"outcome": value(form, "outcome"), "reason": value(form, "reason")})
-        commitments.assess(commitment_id, actor, a.outcome, a.reason, version)
+        assessment = checked(Assessment, {"outcome": value(form, "outcome"), "reason": value(form, "reason")})
+        commitments.assess(commitment_id, actor, assessment.outcome, assessment.reason, version)
     elif action is Action.SUPERSEDE:
-        r = checked(
+        supersession = checked(
             Supersession,
             {
                 "new_commitment_id": value(form, "new_commitment_id"),
@@ -264,18 +269,24 @@ def _carry_out(action: Action, commitment_id: UUID, form: Any, actor: str, track
                 "reason": value(form, "reason"),
             },
         )
-        commitments.supersede(commitment_id, actor, r.new_commitment_id, r.meeting_id, r.reason, version)
+        commitments.supersede(
+            commitment_id, actor, supersession.new_commitment_id, supersession.meeting_id, supersession.reason, version
+        )
     elif action is Action.REPORT_PROGRESS:
-        p = checked(
+        progress = checked(
             ProgressReport, {"percent": value(form, "percent"), "note": value(form, "note"), "evidence": evidence(form)}
         )
-        commitments.report_progress(commitment_id, actor, p.percent, p.note, evidence_inputs(p.evidence), version)
+        commitments.report_progress(
+            commitment_id, actor, progress.percent, progress.note, evidence_inputs(progress.evidence), version
+        )
     elif action is Action.REVISE_DUE:
-        r = checked(DueRevision, {"due": due(form, ""), "reason": value(form, "reason")})
-        commitments.revise_due(commitment_id, actor, None if r.due is None else r.due.input(), r.reason, version)
+        revision = checked(DueRevision, {"due": due(form, ""), "reason": value(form, "reason")})
+        commitments.revise_due(
+            commitment_id, actor, None if revision.due is None else revision.due.input(), revision.reason, version
+        )
     else:
-        r = checked(ReviewSchedule, {"review_on": value(form, "review_on"), "reason": value(form, "reason")})
-        commitments.schedule_review(commitment_id, actor, r.review_on, r.reason, version)
+        review = checked(ReviewSchedule, {"review_on": value(form, "review_on"), "reason": value(form, "reason")})
+        commitments.schedule_review(commitment_id, actor, review.review_on, review.reason, version)
 
 
 @router.post("/{commitment_id}/themes", name="choose_themes")
@@ -285,7 +296,7 @@ def choose_themes(
     """The themes ticked, as ``PUT /commitments/{id}/themes`` takes them."""
     principal = require_commitment_writer(
         commitment_id,
-        writer(visitor.principal),  # type: ignore[arg-type]
+        writer(visitor.principal),
         services.tracker,
     )
 
@@ -313,7 +324,7 @@ def act(
     the rule's own words, and the status the JSON API would answer."""
     principal = require_commitment_writer(
         commitment_id,
-        writer(visitor.principal),  # type: ignore[arg-type]
+        writer(visitor.principal),
         services.tracker,
     )
 

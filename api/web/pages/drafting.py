@@ -15,7 +15,7 @@ from api.dependencies import ServicesDep
 from api.routers.drafts import Confirmation
 from api.web.forms import checked, due, number, value, values
 from api.web.page import attempt, page
-from api.web.visitors import FormDep, SignedInDep, Visitor, coordinator_id
+from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, coordinator_id
 from domain.agreement import AgreementKind
 from domain.errors import InvalidValue
 from domain.meeting import MeetingKind, ParticipantRole
@@ -24,7 +24,7 @@ from domain.party import PartyKind
 router = APIRouter(prefix="/drafts")
 
 
-def _show(request: Request, visitor: Visitor, status: int = 200, **values: Any) -> HTMLResponse:
+def _show(request: Request, visitor: SignedInVisitor, status: int = 200, **values: Any) -> HTMLResponse:
     shown = {
         "draft": None,
         "conf": None,

@@ -13,10 +13,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
+from api.bootstrap import Services
 from api.dependencies import ServicesDep
 from api.web.forms import value
 from api.web.page import attempt, page
-from api.web.visitors import FormDep, SignedInDep, Visitor, coordinator_id
+from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, coordinator_id
 from domain.errors import InvalidValue
 
 router = APIRouter(prefix="/agreements")
@@ -24,7 +25,7 @@ STATUSES = ("draft", "agreed", "noted")
 
 
 def _form(
-    request: Request, visitor: Visitor, services: Any, agreement_id: UUID, status: int = 200, **values: Any
+    request: Request, visitor: SignedInVisitor, services: Services, agreement_id: UUID, status: int = 200, **values: Any
 ) -> HTMLResponse:
     tracker = services.tracker
     agreement = tracker.agreements.get(agreement_id)
@@ -77,8 +78,9 @@ def import_matrix(
             agreement_id,
             table,
             dry_run=not confirmed,
+            language=choices["language"],
+            status=choices["status"],
             expected_plan=value(form, "plan") if confirmed else None,
-            **choices,
         )
         return _form(
             request,

@@ -7,6 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api.bootstrap import Services
 from api.dependencies import (
     CatalogueDep,
     ServicesDep,
@@ -16,7 +17,7 @@ from api.schemas import PeriodIn, RhythmIn
 from api.web.forms import Kept, checked, number, value
 from api.web.page import attempt, page
 from api.web.pages.recurrences import state_from_meeting
-from api.web.visitors import FormDep, SignedInDep, Visitor, coordinator_id
+from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, coordinator_id
 from application import lists
 from application.errors import NotFound
 from application.queries import (
@@ -49,8 +50,8 @@ def meeting(meeting_id: UUID, request: Request, visitor: SignedInDep, services: 
 
 def meeting_page(
     request: Request,
-    visitor: Visitor,
-    services: Any,
+    visitor: SignedInVisitor,
+    services: Services,
     meeting_id: UUID,
     status: int = 200,
     refusal: dict[str, Any] | None = None,

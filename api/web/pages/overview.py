@@ -35,7 +35,9 @@ class Counts:
 
 def grouped(tallies: list[Tally]) -> tuple[Counts, list[Counts], list[Counts]]:
     """The whole, per lead party and per series (the most overdue first)."""
-    whole, by_party, by_series = Counts(), defaultdict(Counts), defaultdict(Counts)
+    whole = Counts()
+    by_party: defaultdict[str, Counts] = defaultdict(Counts)
+    by_series: defaultdict[str, Counts] = defaultdict(Counts)
     for tally in tallies:
         whole.add(tally)
         by_party[tally.lead_party_id].add(tally)
@@ -52,7 +54,7 @@ def grouped(tallies: list[Tally]) -> tuple[Counts, list[Counts], list[Counts]]:
 @router.get("/", response_class=HTMLResponse, name="overview")
 def overview(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
     catalogue, tracker = services.catalogue, services.tracker
-    scope = visitor.principal.party_scope  # type: ignore[union-attr]
+    scope = visitor.principal.party_scope
     whole, by_party, by_series = grouped(catalogue.tally(scope))
     statistics = services.figures.statistics()
     overdue = catalogue.find_commitments(CommitmentFilter(overdue=True, sort="due", limit=20, any_party=scope))

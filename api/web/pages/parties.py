@@ -9,12 +9,13 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api.bootstrap import Services
 from api.dependencies import CatalogueDep, ServicesDep, TrackerDep, unlimited_writer, writer
 from api.problems import Forbidden
 from api.schemas import ContactIn, LadderChange
 from api.web.forms import Kept, checked, number, value
 from api.web.page import attempt, page
-from api.web.visitors import FormDep, SignedInDep, Visitor
+from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
 from application import lists
 from application.queries import CommitmentFilter, PartyFilter
 from domain.access import may_change_commitment
@@ -46,8 +47,8 @@ LADDER_ROWS = 5  # the form's rows of steps (the API takes up to ``domain.escala
 
 def party_page(
     request: Request,
-    visitor: Visitor,
-    services: Any,
+    visitor: SignedInVisitor,
+    services: Services,
     party_id: UUID,
     status: int = 200,
     refusal: dict[str, Any] | None = None,
@@ -78,18 +79,18 @@ def party_page(
     )
 
 
-def may_keep_contacts(visitor: Visitor, party_id: UUID) -> bool:
+def may_keep_contacts(visitor: SignedInVisitor, party_id: UUID) -> bool:
     """The visitor may change the party's contacts (as ``/parties/{id}/contacts`` asks of a key)."""
     return visitor.can_write and may_change_commitment(
-        visitor.principal.party_scope,  # type: ignore[union-attr]
+        visitor.principal.party_scope,
         [str(party_id)],
     )
 
 
 def _changed(
     request: Request,
-    visitor: Visitor,
-    services: Any,
+    visitor: SignedInVisitor,
+    services: Services,
     party_id: UUID,
     form: Any,
     carry_out: Callable[[str], object],
@@ -98,7 +99,7 @@ def _changed(
     """Carry out a change of the party, then show its page again; a refusal shows the form as filled in."""
 
     def carried_out() -> Response:
-        carry_out(writer(visitor.principal).id)  # type: ignore[arg-type]
+        carry_out(writer(visitor.principal).id)
         base = request.scope.get("root_path", "")
         return RedirectResponse(f"{base}/parties/{party_id}?done={done}#{done}", status_code=303)
 
@@ -121,7 +122,7 @@ def keep_ladder(
 ) -> Response:
     """The party's own ladder from the rows filled in (days overdue, who is told), or the deployment's
     again; only a key not limited to some parties may change it, as through the API."""
-    unlimited_writer(writer(visitor.principal))  # type: ignore[arg-type]
+    unlimited_writer(writer(visitor.principal))
 
     def keep(actor: str) -> None:
         steps = (

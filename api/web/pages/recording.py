@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import ImmutableMultiDict
 
+from api.bootstrap import Services
 from api.dependencies import ServicesDep
 from api.schemas import (
     AgreementCreate,
@@ -23,7 +24,7 @@ from api.schemas import (
 )
 from api.web.forms import Kept, checked, due, identifiers, number, texts, value, values
 from api.web.page import attempt, page
-from api.web.visitors import FormDep, SignedInDep, Visitor, coordinator_id
+from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, coordinator_id
 from application.errors import ApplicationError
 from application.exports import TEXT_LANGUAGES
 from application.queries import AgreementFilter, CommitmentFilter, PartyFilter
@@ -62,14 +63,14 @@ PARTY_FIELDS = (
 )
 
 
-def _chosen_parties(services: Any, chosen_ids: list[UUID]) -> list[Any]:
+def _chosen_parties(services: Services, chosen_ids: list[UUID]) -> list[Any]:
     return [services.tracker.parties.get(party_id) for party_id in dict.fromkeys(chosen_ids)]
 
 
 def meeting_form(
     request: Request,
-    visitor: Visitor,
-    services: Any,
+    visitor: SignedInVisitor,
+    services: Services,
     chosen_ids: list[UUID],
     status: int = 200,
     refusal: dict[str, Any] | None = None,
@@ -102,7 +103,7 @@ def start(request: Request, visitor: SignedInDep, services: ServicesDep) -> Resp
     return meeting_form(request, visitor, services, identifiers(request.query_params, "with"))
 
 
-def _found(services: Any, typed: str) -> UUID:
+def _found(services: Services, typed: str) -> UUID:
     """The party typed in the finder: its acronym or a name, or an option of the type-ahead."""
     try:
         return UUID(services.tracker.parties.id_of(typed, "add"))
@@ -211,8 +212,8 @@ def record_meeting(request: Request, visitor: SignedInDep, form: FormDep, servic
 
 def meeting_step(
     request: Request,
-    visitor: Visitor,
-    services: Any,
+    visitor: SignedInVisitor,
+    services: Services,
     meeting_id: UUID,
     status: int = 200,
     refusal: dict[str, Any] | None = None,
@@ -269,8 +270,8 @@ def _rows(form: Any) -> list[dict[str, Any]]:
 
 def _on_meeting(
     request: Request,
-    visitor: Visitor,
-    services: Any,
+    visitor: SignedInVisitor,
+    services: Services,
     meeting_id: UUID,
     form: Any,
     form_name: str,

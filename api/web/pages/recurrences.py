@@ -1,18 +1,20 @@
 """Recurring commitments: one rule with its schedule, its occurrences and its history, the forms that
 change its schedule or end it; and the form on a meeting's page that states one."""
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api.bootstrap import Services
 from api.dependencies import ServicesDep, writer
 from api.problems import Forbidden
 from api.schemas import Reasoned, RecurrenceCreate, ScheduleChange
 from api.web.forms import Kept, checked, identifiers, number, texts, value
 from api.web.page import attempt, page
-from api.web.visitors import FormDep, SignedInDep, Visitor
+from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
 from application.views import RecurrenceView
 from domain.access import may_change_commitment
 from domain.recurrence import Recurrence
@@ -20,9 +22,9 @@ from domain.recurrence import Recurrence
 router = APIRouter(prefix="/recurrences")
 
 
-def may_change(visitor: Visitor, parties: list[str]) -> bool:
+def may_change(visitor: SignedInVisitor, parties: list[str]) -> bool:
     """The rule's parties are the visitor's to change (as ``/recurrences`` asks of a key)."""
-    scope = visitor.principal.party_scope  # type: ignore[union-attr]
+    scope = visitor.principal.party_scope
     return visitor.can_write and may_change_commitment(scope, parties)
 
 
@@ -32,8 +34,8 @@ def _parties(rule: RecurrenceView) -> list[str]:
 
 def recurrence_page(
     request: Request,
-    visitor: Visitor,
-    services: Any,
+    visitor: SignedInVisitor,
+    services: Services,
     recurrence_id: UUID,
     status: int = 200,
     refusal: dict[str, Any] | None = None,
@@ -60,9 +62,15 @@ def recurrence(recurrence_id: UUID, request: Request, visitor: SignedInDep, serv
 
 
 def _change(
-    request: Request, visitor: Visitor, services: Any, recurrence_id: UUID, form: Any, done: str, carry_out: Any
+    request: Request,
+    visitor: SignedInVisitor,
+    services: Services,
+    recurrence_id: UUID,
+    form: Any,
+    done: str,
+    carry_out: Callable[[str], object],
 ) -> Response:
-    actor = writer(visitor.principal).id  # type: ignore[arg-type]
+    actor = writer(visitor.principal).id
     if not may_change(visitor, _parties(services.tracker.recurrences.get(recurrence_id))):
         raise Forbidden("this key may change only recurring commitments its parties lead or support")
 
@@ -114,7 +122,9 @@ def end(recurrence_id: UUID, request: Request, visitor: SignedInDep, form: FormD
     return _change(request, visitor, services, recurrence_id, form, "end", carry_out)
 
 
-def state_from_meeting(meeting_id: UUID, request: Request, visitor: Visitor, form: Any, services: Any) -> str:
+def state_from_meeting(
+    meeting_id: UUID, request: Request, visitor: SignedInVisitor, form: Any, services: Services
+) -> str:
     """State a recurring commitment from the form on a meeting's page; the new rule's address."""
     body = checked(
         RecurrenceCreate,
@@ -131,5 +141,5 @@ def state_from_meeting(meeting_id: UUID, request: Request, visitor: Visitor, for
     )
     if not may_change(visitor, [str(body.lead_party_id), *(str(p) for p in body.supporting_party_ids)]):
         raise Forbidden("this key may record only commitments its parties lead or support")
-    rule = services.tracker.recurrences.state(writer(visitor.principal).id, **body.inputs())  # type: ignore[arg-type]
+    rule = services.tracker.recurrences.state(writer(visitor.principal).id, **body.inputs())
     return f"{request.scope.get('root_path', '')}/recurrences/{rule.id}"

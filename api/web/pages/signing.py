@@ -95,7 +95,7 @@ def sign_in(
 
 @router.post("/sign-out", name="sign_out")
 def sign_out(request: Request, services: ServicesDep, visitor: SignedInDep, _: FormDep) -> Response:
-    services.web_sessions.close(visitor.session.token)  # type: ignore[union-attr]
+    services.web_sessions.close(visitor.session.token)
     base = request.scope.get("root_path", "")
     response = RedirectResponse(f"{base}/sign-in?signed_out=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path=base + "/")
