@@ -79,16 +79,19 @@ class CommitmentsApi(FastAPI):
 
 def create_app(
     settings: Settings | None = None,
-    services: Services | None = None,
+    services: Services | Callable[[], Services] | None = None,
     started: Callable[[], Awaitable[None]] | None = None,
 ) -> FastAPI:
     """An app on the given services (tests), or on services built from settings at start-up;
+    ``services`` may also say where to find them each time the app starts (tests start one app many
+    times, each time on services of their own: building an app's routes costs more than most tests).
     ``started`` is awaited once they are built, before the app serves (``api.workers``: every
     worker listens once all have started)."""
+    given = services if isinstance(services, Services) else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Services]]:
-        running = services or build(settings or Settings.from_env())
+        running = given or (services() if callable(services) else build(settings or Settings.from_env()))
         jobs = running.background_jobs()
         scheduler = ticks.start(jobs) if jobs else None
         try:
@@ -110,7 +113,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    if (settings or (services.settings if services else Settings.from_env())).api_docs:
+    if (settings or (given.settings if given else Settings.from_env())).api_docs:
         docs.install(app)
     problems.install(app, allowed_methods)
     for router in ROUTERS:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response  # what the test client answers (starlette annotates it with httpx2, not installed)
 
@@ -101,10 +102,33 @@ class Api:
         return body
 
 
+class _Starting:
+    """The services the shared app starts on next (each test client starts it once)."""
+
+    services: Services | None = None
+
+    @classmethod
+    def next(cls) -> Services:
+        assert cls.services is not None, "set the services before starting the app"
+        return cls.services
+
+
+_SHARED: list[FastAPI] = []
+
+
+def app_on(services: Services) -> FastAPI:
+    """One app for the whole run, started by each test client on that test's services: building an
+    app's routes and their validators costs more than most tests (about 0.15 s an app)."""
+    if not _SHARED:
+        _SHARED.append(create_app(services=_Starting.next))
+    _Starting.services = services
+    return _SHARED[0]
+
+
 @contextmanager
 def api_of(services: Services) -> Iterator[Api]:
     keys = {role: services.keys.create(role, f"{role.value} key")[1] for role in Role}
-    with TestClient(create_app(services=services)) as client:
+    with TestClient(app_on(services)) as client:
         yield Api(client, keys)
 
 

@@ -16,6 +16,8 @@ from tests.browser import Browser, chromium, party_options
 from tests.records import SESSION_QUOTE
 from tests.server import Server
 
+pytestmark = pytest.mark.slow  # Chromium against a real server
+
 PARTIES = [  # acronym, Arabic name, English name, authentic language, kind
     ("UN", "الأمم المتحدة", "United Nations", "en", "international_organisation"),
     ("OIC", "منظمة التعاون الإسلامي", "Organisation of Islamic Cooperation", "ar", "international_organisation"),

@@ -6,8 +6,11 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.server import COMMAND, ROOT, Server
+
+pytestmark = pytest.mark.slow  # the command line, with real servers
 
 KEY = re.compile(r"cmk_[A-Za-z0-9_-]{20,}")
 

@@ -6,11 +6,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 from standardwebhooks.webhooks import Webhook
 
 from tests.receiver import Answer, Receiver
 from tests.records import OIC, UN, commitment, meeting
 from tests.server import Server, wait_for
+
+pytestmark = pytest.mark.slow  # a real server, worker and webhook receivers
 
 SETTINGS = {
     "COMMITMENTS_SCAN_INTERVAL": "0.2",

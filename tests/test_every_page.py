@@ -59,6 +59,8 @@ from tests.receiver import Receiver
 from tests.server import Server
 from tests.smtp import Mailbox
 
+pytestmark = pytest.mark.slow  # a whole deployment visited by every role in every language, in Chromium too
+
 ENGINES = ["sqlite", "postgresql"]
 ROLES = ["admin", "coordinator", "scoped", "auditor"]
 LANGUAGES = ["ar", "en", "fr"]

@@ -15,6 +15,8 @@ from infrastructure.spreadsheets.reader import SpreadsheetReader
 from tests.conftest import Standing
 from tests.test_web_pages import visitor_of
 
+pytestmark = pytest.mark.slow  # hostile files read by processes of their own, through a real server
+
 # file: (status, words of the refusal)
 REFUSED = {
     "whitespace bomb": (413, "the part xl/worksheets/sheet1.xml of the workbook inflates to 600 MB; at most 128 MB"),

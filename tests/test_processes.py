@@ -12,6 +12,7 @@ from pathlib import Path
 from uuid import UUID
 
 import httpx
+import pytest
 from sqlalchemy import create_engine, text
 
 from api.bootstrap import build
@@ -25,6 +26,8 @@ from infrastructure.settings import Settings
 from tests.records import OIC, UN, commitment, meeting
 from tests.server import COMMAND, ROOT, Server, wait_for
 from tests.test_projection import dump
+
+pytestmark = pytest.mark.slow  # several server and worker processes
 
 WRITES_PER_CLIENT = 30
 

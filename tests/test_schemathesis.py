@@ -16,7 +16,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.server import Server
+
+pytestmark = pytest.mark.slow  # schemathesis against a real server on each engine (about a minute each)
 
 MAX_SECONDS = 55
 SEED = 20261201

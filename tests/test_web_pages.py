@@ -7,10 +7,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.bootstrap import Services
 from domain.access import Role
-from tests.conftest import Api, api_of
+from tests.conftest import Api, api_of, app_on
 from tests.fakes import FrozenClock
 from tests.records import commitment
 from tests.web import Visitor
@@ -27,7 +26,7 @@ def recorded(services: Services) -> Iterator[tuple[Api, World]]:
 
 def visitor_of(services: Services, https: bool = False) -> Iterator[Visitor]:
     with TestClient(
-        create_app(services=services),
+        app_on(services),
         base_url="https://testserver" if https else "http://testserver",
         follow_redirects=True,
     ) as client:

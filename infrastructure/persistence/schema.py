@@ -8,13 +8,19 @@ from sqlalchemy import Engine, MetaData, inspect, text
 
 
 def upgrade(engine: Engine, metadata: MetaData) -> list[str]:
-    """Create missing tables and add missing nullable columns; returns what was added."""
-    metadata.create_all(engine)
+    """Create missing tables and add missing nullable columns; returns what was added. The database is
+    asked once for its tables and once for their columns (every service start and every test runs this)."""
     added = []
     with engine.begin() as connection:
         inspector = inspect(connection)
-        for table in metadata.sorted_tables:
-            present = {column["name"] for column in inspector.get_columns(table.name)}
+        existing = set(inspector.get_table_names())
+        metadata.create_all(
+            connection, tables=[t for t in metadata.sorted_tables if t.name not in existing], checkfirst=False
+        )
+        kept = [t for t in metadata.sorted_tables if t.name in existing]
+        columns = inspector.get_multi_columns(filter_names=[t.name for t in kept]) if kept else {}
+        for table in kept:
+            present = {column["name"] for column in columns[(None, table.name)]}
             for column in table.columns:
                 if column.name in present:
                     continue

@@ -8,6 +8,7 @@ and recording, the lease runs out and another sends again, with the same ``webho
 receivers deduplicate on it.
 """
 
+import functools
 import json
 import logging
 import random
@@ -179,6 +180,12 @@ def _attempt_row(row: Any, attempt: Attempt) -> dict[str, Any]:
     }
 
 
+@functools.cache
+def system_trust() -> ssl.SSLContext:
+    """The system's trusted certificates, loaded once per process (about 14 ms each time)."""
+    return ssl.create_default_context()
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -195,9 +202,7 @@ class Dispatcher:
         self.name = name or "dispatcher_" + secrets.token_hex(6)
         self.jitter = random.Random()
         # No proxy from the environment: a proxy would resolve the name again, past the address check.
-        verify: ssl.SSLContext | bool = (
-            True if not settings.ca_file else ssl.create_default_context(cafile=settings.ca_file)
-        )
+        verify = system_trust() if not settings.ca_file else ssl.create_default_context(cafile=settings.ca_file)
         self.http = httpx.Client(
             timeout=httpx.Timeout(settings.timeout),
             follow_redirects=False,
