@@ -40,7 +40,8 @@ from application.tracker import Tracker
 from domain.errors import InvalidValue
 from domain.identifiers import derived_id
 from domain.party import Party, named_party_id, party_id
-from domain.report_reading import PROPOSED_MOST, KnownParty, Proposal, Reading, read_report
+from domain.reading.proposals import PROPOSED_MOST, KnownParty, Proposal, Reading
+from domain.reading.report import read_report
 from domain.text import DOCUMENT_TEXT_MAX, SHORT_TEXT_MAX, optional_text
 
 ADOPTED = 0.7  # the confidence of an agreement the report says was agreed

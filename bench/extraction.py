@@ -13,8 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from domain.report_dates import FoundDate, find_dates
-from domain.report_reading import KnownParty, Reading, read_report
+from domain.reading.dates import FoundDate, find_dates
+from domain.reading.proposals import KnownParty, Reading
+from domain.reading.report import read_report
 
 REPORTS = Path(__file__).resolve().parent.parent / "tests" / "reports"
 KINDS = ("dates", "parties", "follow_ups", "commitments")

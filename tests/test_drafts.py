@@ -234,7 +234,7 @@ def test_a_report_longer_than_the_limit_is_a_413_naming_it_in_the_api_and_the_pa
 def test_a_report_holding_more_than_one_confirmation_records_proposes_what_it_records_and_counts_the_rest(
     api: Api, world: World, services: Services
 ) -> None:
-    from domain.report_reading import PROPOSED_MOST
+    from domain.reading.proposals import PROPOSED_MOST
     from tests.test_web_pages import visitor_of
 
     follow_ups, commitments = PROPOSED_MOST["follow_up"] + 7, PROPOSED_MOST["commitment"] + 3

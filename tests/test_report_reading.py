@@ -6,8 +6,9 @@ from datetime import date
 import pytest
 
 from bench.extraction import score
-from domain.report_dates import find_dates
-from domain.report_reading import ordinal_at, read_report
+from domain.reading.dates import find_dates
+from domain.reading.ordinals import ordinal_at
+from domain.reading.report import read_report
 
 PUBLISHED = date(2024, 12, 6)  # a Friday
 

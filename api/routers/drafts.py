@@ -11,7 +11,7 @@ from pydantic import Field
 from api.dependencies import ServicesDep, WriterDep
 from api.problems import PROBLEM_JSON
 from api.schemas import Count, Day, DueIn, Language, Schema
-from domain.report_reading import PROPOSED_MOST
+from domain.reading.proposals import PROPOSED_MOST
 from domain.text import DOCUMENT_TEXT_MAX, SHORT_TEXT_MAX
 
 router = APIRouter(prefix="/drafts", tags=["drafts"])

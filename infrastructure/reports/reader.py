@@ -14,7 +14,8 @@ from datetime import date
 from multiprocessing import get_context
 
 from application.errors import ReadersBusy
-from domain.report_reading import KnownParty, Reading, read_report
+from domain.reading.proposals import KnownParty, Reading
+from domain.reading.report import read_report
 
 MEMORY_BYTES = 1024 * 2**20  # a report at the length limit needs well under a tenth of it
 

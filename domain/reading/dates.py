@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Required, TypedDict
 
-from domain.spans import Taken, begins_with
+from domain.reading.spans import Taken, begins_with
 from domain.written_dates import MONTHS, month_number
 
 _DIGITS = str.maketrans(

@@ -1,0 +1,107 @@
+"""Session numbers as reports write them: ordinal words in Arabic and English, and digits."""
+
+import re
+from functools import lru_cache
+
+from domain.reading.dates import plain
+from domain.search import search_form
+
+_UNITS_AR = {
+    1: ("الأول", "الأولى", "الحادي", "الحادية"),
+    2: ("الثاني", "الثانية"),
+    3: ("الثالث", "الثالثة"),
+    4: ("الرابع", "الرابعة"),
+    5: ("الخامس", "الخامسة"),
+    6: ("السادس", "السادسة"),
+    7: ("السابع", "السابعة"),
+    8: ("الثامن", "الثامنة"),
+    9: ("التاسع", "التاسعة"),
+    10: ("العاشر", "العاشرة"),
+}
+_TENS_AR = {
+    20: ("العشرون", "العشرين"),
+    30: ("الثلاثون", "الثلاثين"),
+    40: ("الأربعون", "الأربعين"),
+    50: ("الخمسون", "الخمسين"),
+    60: ("الستون", "الستين"),
+    70: ("السبعون", "السبعين"),
+    80: ("الثمانون", "الثمانين"),
+    90: ("التسعون", "التسعين"),
+}
+_EN_ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+]
+
+
+def _ordinal_table() -> dict[str, int]:
+    table: dict[str, int] = {}
+    for n, words in _UNITS_AR.items():
+        for word in words:
+            if n == 1 and word in ("الحادي", "الحادية"):
+                continue
+            table[search_form(word)] = n
+    for n in range(1, 10):
+        for unit in _UNITS_AR[n]:
+            if n == 1 and unit in ("الأول", "الأولى"):
+                continue
+            for ten in ("عشر", "عشرة"):
+                table[search_form(f"{unit} {ten}")] = 10 + n
+    for tens, words in _TENS_AR.items():
+        for word in words:
+            table[search_form(word)] = tens
+            for n in range(1, 10):
+                for unit in _UNITS_AR[n]:
+                    if n == 1 and unit in ("الأول", "الأولى"):
+                        continue
+                    table[search_form(f"{unit} و{word.removeprefix('ال')}")] = tens + n
+                    table[search_form(f"{unit} و{word}")] = tens + n
+    for n, word in enumerate(_EN_ORDINALS, start=1):
+        table[word] = n
+    return table
+
+
+_ORDINALS = _ordinal_table()
+_ORDINAL_WORDS = "|".join(sorted((re.escape(w) for w in _ORDINALS), key=len, reverse=True))
+
+
+_ORDINAL_FIRST_WORDS = {key.split()[0] for key in _ORDINALS} | {"ال", "الـ"}
+
+
+@lru_cache(maxsize=4096)
+def may_begin_an_ordinal(word: str) -> bool:
+    """Whether an ordinal can begin with this word: digits, «الـ», or an ordinal's first word."""
+    return plain(word[0]).isdigit() or search_form(word) in _ORDINAL_FIRST_WORDS
+
+
+def ordinal_at(text: str, start: int) -> tuple[int, int] | None:
+    """The number of an ordinal written at ``start`` (a word, or digits as «الدورة 93», «الـ 91», 15th),
+    and where it ends."""
+    rest = search_form(text[start : start + 60])
+    if len(rest) != len(text[start : start + 60]):  # diacritics: compare word by word instead
+        rest = text[start : start + 60]
+    digits = re.match(r"\s*(?:ال(?:ـ)?\s*)?(\d{1,3})(?:st|nd|rd|th)?(?![\d])", plain(rest))
+    if digits:
+        return int(digits.group(1)), start + digits.end()
+    word = re.match(rf"\s*({_ORDINAL_WORDS})(?![\w])", rest)
+    if word:
+        return _ORDINALS[word.group(1)], start + word.end()
+    return None

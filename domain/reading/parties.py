@@ -1,0 +1,116 @@
+"""The parties a report names: those registered already (by acronym or name) and new ones (an organisation
+with its acronym, a ministry), each where it is named."""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from domain.matrix_import import name_key
+from domain.reading.proposals import KnownParty
+from domain.reading.spans import Taken, begins_with, starting_within
+from domain.reading.words import Word
+
+
+@dataclass(frozen=True)
+class PartyAt:
+    party: KnownParty | None
+    acronym: str | None
+    name: str
+    start: int
+    end: int
+
+
+def find_known_parties(text: str, words: list[Word], parties: Sequence[KnownParty]) -> list[PartyAt]:
+    found: list[PartyAt] = []
+    # a name's first word -> its length in words -> the names of that length (the first party named so wins)
+    by_first: dict[str, dict[int, dict[tuple[str, ...], KnownParty]]] = {}
+    for party in parties:
+        for name in party.names:
+            keys = tuple(name_key(name).split())
+            if keys:
+                by_first.setdefault(keys[0], {}).setdefault(len(keys), {}).setdefault(keys, party)
+    longest_first = {first: sorted(lengths.items(), reverse=True) for first, lengths in by_first.items()}
+    for index, word in enumerate(words):
+        for length, names in longest_first.get(word.key, ()):
+            party_named = names.get(tuple(w.key for w in words[index : index + length]))
+            if party_named is not None:
+                end = words[index + length - 1].end
+                found.append(PartyAt(party_named, party_named.acronym, text[word.start : end], word.start, end))
+                break
+    acronyms = {party.acronym.casefold(): party for party in parties if party.acronym}
+    for match in re.finditer(r"(?<![\w])([A-Z][A-Za-z]{1,9})(?![\w])", text):
+        acronym_of = acronyms.get(match.group(1).casefold())
+        if acronym_of is not None and match.group(1).isupper():
+            found.append(PartyAt(acronym_of, acronym_of.acronym, match.group(1), match.start(1), match.end(1)))
+    found.sort(key=lambda p: (p.start, -(p.end - p.start)))
+    kept: list[PartyAt] = []
+    for at in found:
+        if kept and at.start < kept[-1].end:  # inside a longer name already found
+            continue
+        kept.append(at)
+    return kept
+
+
+_NEW_NAME = re.compile(
+    begins_with(*"امولجصب") + r"((?:ال)?(?:منظمة|مكتب|مركز|وكالة|الوكالة|اللجنة|لجنة|جامعة|"
+    r"المنظمة|صندوق|برنامج|وزارة|البنك|بنك|المعهد|معهد|الاتحاد|اتحاد)(?:\s+[^\s()،,.]+){1,7})\s*\(([A-Z][A-Za-z]{1,9})\)"
+)
+_NEW_NAME_EN = re.compile(
+    r"(?=[tA-Z])((?:the\s+)?(?:[A-Z][a-z]+(?:\s+(?:of|for|and|on|the)\s+|\s+)){1,8}"
+    r"[A-Z][a-z]+)\s*\(([A-Z][A-Za-z]{1,9})\)"
+)
+_NOT_IN_NAMES = (
+    r"(?!(?:في|من|مع|على|إلى|الى|عن|بين|بدولة|دولة|لدولة|ال?مغربية|ال?مصرية|بالخارج|التي|الذي)(?![\w]))"
+    r"(?!و(?:منظمة|مكتب|الأمم|جامعة|الاتحاد|مركز|وكالة|برنامج|المنظمة|المكتب|البنك|اللجنة))"
+)
+_MINISTRY = re.compile(
+    rf"(?<![\w])((?:وزارة|وزير)(?:\s+{_NOT_IN_NAMES}(?:ال|وال|لل|و)[^\s()،,.:]+){{1,3}}|"
+    r"Minist(?:ry|er)\s+of\s+(?:Foreign\s+Affairs|[A-Z][a-z]+))"
+)
+
+
+@lru_cache(maxsize=4096)
+def _name_key(name: str) -> str:
+    return name_key(name)
+
+
+def find_new_parties(text: str, known: list[PartyAt], parties: Sequence[KnownParty]) -> list[PartyAt]:
+    """Organisations no party is registered for: a name with an unknown acronym in brackets (which
+    wins over a known name inside it: «منظمة الأغذية والزراعة للأمم المتحدة (FAO)»), and ministries."""
+    acronyms = {party.acronym.casefold() for party in parties if party.acronym}
+    taken = Taken(len(text))
+    new: list[PartyAt] = []
+    for pattern in (_NEW_NAME, _NEW_NAME_EN):
+        for match in pattern.finditer(text):
+            acronym = match.group(2)
+            if acronym.casefold() in acronyms or taken.meets(match.start(), match.end()):
+                continue
+            name = re.sub(r"^(?:the\s+)", "", match.group(1).strip(), flags=re.IGNORECASE)
+            new.append(PartyAt(None, acronym, name, match.start(1), match.end(2) + 1))
+            taken.take(match.start(), match.end())
+    for p in known:
+        taken.take(p.start, p.end)
+    ministries: dict[tuple[str, ...], int] = {}  # a ministry's first two words: its place in ``new``
+    for match in _MINISTRY.finditer(text):
+        if taken.meets(match.start(), match.end()):
+            continue
+        name = match.group(1)
+        name = re.sub(r"^وزير(?![\w])", "وزارة", re.sub(r"^Minister\b", "Ministry", name))
+        same = ministries.get(first_two := tuple(_name_key(name).split()[:2]))
+        if same is not None:  # one ministry, named at more or less length: its shortest name
+            if len(name) < len(new[same].name):
+                new[same] = PartyAt(None, None, name, new[same].start, new[same].end)
+            continue
+        ministries[first_two] = len(new)
+        new.append(PartyAt(None, None, name, match.start(1), match.end(1)))
+        taken.take(match.start(), match.end())
+    return new
+
+
+def parties_between(at: list[PartyAt], start: int, end: int) -> list[PartyAt]:
+    return list(starting_within(at, start, end))
+
+
+def ref_of(p: PartyAt) -> str:
+    return p.party.id if p.party is not None else f"new:{p.acronym or p.name}"
