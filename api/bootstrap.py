@@ -10,6 +10,7 @@ from types import TracebackType
 from sqlalchemy import Engine
 
 from api.web.mail import DigestWriter
+from application.calendars import CalendarFeeds
 from application.digests import Digests
 from application.drafts import Drafts
 from application.figures import Figures
@@ -33,7 +34,7 @@ from infrastructure.mail.smtp import SmtpSender, SmtpSettings
 from infrastructure.mail.unsubscribe import UnsubscribeLinks
 from infrastructure.operations.readiness import Heartbeats, Readiness
 from infrastructure.persistence import schema
-from infrastructure.persistence.calendar_feeds import CalendarFeeds
+from infrastructure.persistence.calendar_feeds import SqlFeedStore
 from infrastructure.persistence.database import (
     create_reading_engine,
     create_table_engine,
@@ -203,7 +204,7 @@ def build(
             idle=timedelta(minutes=settings.web_session_idle_minutes),
             lifetime=timedelta(hours=settings.web_session_hours),
         ),
-        calendar_feeds=CalendarFeeds(engine, keys, clock),
+        calendar_feeds=CalendarFeeds(SqlFeedStore(engine, keys, clock), tracker.parties, tracker.histories, catalogue),
         idempotency=IdempotencyStore(engine, clock),
         projector=projector,
         catalogue=catalogue,

@@ -119,20 +119,6 @@ async def require_writer(principal: ReaderDep) -> Principal:
 AnyWriterDep = Annotated[Principal, Depends(require_writer)]
 
 
-def feed_keeper(principal: Principal) -> Principal:
-    """The key, if it may make calendar feeds (the pages ask it too)."""
-    if not principal.role.can_keep_calendar_feeds:
-        raise Forbidden("a key with the {role} role reads feeds made for it but makes none", role=principal.role.value)
-    return principal
-
-
-async def require_feed_keeper(principal: ReaderDep) -> Principal:
-    return feed_keeper(principal)
-
-
-FeedKeeperDep = Annotated[Principal, Depends(require_feed_keeper)]
-
-
 def unlimited_writer(principal: Principal) -> Principal:
     """The writing key, if it is not limited to some parties' commitments (the pages ask it too)."""
     if not may_change_other_records(principal.party_scope):

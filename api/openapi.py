@@ -65,8 +65,9 @@ def statuses(route: APIRoute) -> set[int]:
     found = {400, 503}
     if dependencies.authenticate in calls:
         found |= {401, 429}
-    if calls & _REFUSING:
-        found.add(403)
+    writes = dependencies.methods_of(route) & {"POST", "PATCH", "DELETE"}
+    if calls & _REFUSING or (writes and dependencies.authenticate in calls):
+        found.add(403)  # a key's role or parties refused by the door, or by the use case itself
     if route.dependant.path_params:
         found |= {404, 422}
     if _query_parameters(route.dependant):

@@ -1,15 +1,22 @@
-"""What a calendar feed shows: the open commitments that have a due, and the meetings still to be
-held, of some parties (leads or supports; takes part) or of all."""
+"""Calendar feeds, for every door (the JSON API, the pages, calendar programs): a secret address per key,
+or per party, that calendar programs read without a key. What a feed shows: the open commitments that
+have a due, and the meetings still to be held, of some parties (leads or supports; takes part) or of all.
+
+Who may: a key that records makes feeds (for its own parties, or for one party); each key sees and
+closes its own, an administrator every key's; whoever holds a feed's address reads it."""
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from application import lists
+from application.errors import NotAllowed, NotFound
 from application.exports import every, matching
 from application.histories import Histories
+from application.parties import Parties
 from application.ports import Catalogue
 from application.queries import MAX_LIMIT, CommitmentFilter, MeetingFilter, Results
+from domain.access import Principal
 from domain.lifecycle import OPEN
 from domain.meeting import MeetingStatus
 
@@ -41,3 +48,67 @@ def agenda(histories: Histories, catalogue: Catalogue, parties: frozenset[str] |
         for meeting in every(page):
             meetings.setdefault(meeting["id"], meeting)
     return Agenda(commitments, sorted(meetings.values(), key=lambda m: m["scheduled"]["starts_on"]))
+
+
+@dataclass(frozen=True)
+class Feed:
+    id: str
+    key_id: str
+    party_id: str | None
+    created_at: str
+    revoked_at: str | None
+
+
+class FeedStore(Protocol):
+    """Where feeds are kept: the address's token is shown once, only its hash is kept."""
+
+    def create(self, principal: Principal, party_id: str | None) -> tuple[Feed, str]: ...
+
+    def get(self, feed_id: str) -> Feed: ...
+
+    def of(self, key_id: str | None) -> list[Feed]: ...
+
+    def revoke(self, feed_id: str) -> Feed: ...
+
+    def read(self, token: str) -> tuple[Feed, Principal] | None: ...
+
+
+FEED_ID_MAX = 40  # a feed's id is shorter: a longer one names no feed
+
+
+class CalendarFeeds:
+    def __init__(self, store: FeedStore, parties: Parties, histories: Histories, catalogue: Catalogue) -> None:
+        self.store = store
+        self.parties = parties
+        self.histories = histories
+        self.catalogue = catalogue
+
+    def make(self, caller: Principal, party_id: UUID | None = None) -> tuple[Feed, str]:
+        """A new feed for the caller's key (of one party, or of the key's parties), and its address's token:
+        in clear this once only."""
+        if not caller.role.can_keep_calendar_feeds:
+            raise NotAllowed(
+                "a key with the {role} role reads feeds made for it but makes none", role=caller.role.value
+            )
+        party = None if party_id is None else str(self.parties.check([party_id], "party_id")[0])
+        return self.store.create(caller, party)
+
+    def of(self, caller: Principal, own_only: bool = False) -> list[Feed]:
+        """The caller's feeds; an administrator's, every key's (unless ``own_only``)."""
+        return self.store.of(caller.id if own_only or not caller.role.can_administer else None)
+
+    def close(self, caller: Principal, feed_id: str) -> Feed:
+        """Close a feed of the caller's key (an administrator: of any key): its address reads nothing after."""
+        feed = self.store.get(feed_id[:FEED_ID_MAX])
+        if feed.key_id != caller.id and not caller.role.can_administer:
+            raise NotAllowed("this feed belongs to another key")
+        return self.store.revoke(feed.id)
+
+    def read(self, token: str) -> tuple[Feed, Agenda]:
+        """The feed at this address, and what it shows: of its party, or of the parties of its key."""
+        found = self.store.read(token)
+        if found is None:
+            raise NotFound("calendar feed", "this address")
+        feed, key = found
+        parties = frozenset({feed.party_id}) if feed.party_id else key.party_scope
+        return feed, agenda(self.histories, self.catalogue, parties)

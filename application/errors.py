@@ -9,6 +9,10 @@ class ApplicationError(Refusal):
     """A use case refused the request (its words kept apart from their values: ``domain.errors.Refusal``)."""
 
 
+class NotAllowed(ApplicationError):
+    """The caller's role or party scope does not allow this use case."""
+
+
 class NotFound(ApplicationError):
     """The resource named in the path does not exist."""
 

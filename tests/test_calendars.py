@@ -89,3 +89,24 @@ def test_an_auditor_reads_but_makes_no_calendar_feed_through_the_api_or_the_page
         assert page.status == 200 and not page.all("//form[@action='/app/calendar']")
         assert visitor.post("/calendar", {}).status == 403
     assert api.get("/calendars", role=Role.AUDITOR).json()["items"] == []
+
+
+def test_who_may_close_a_feed_is_the_same_answer_through_the_api_and_the_pages(api: Api, services: Services) -> None:
+    """A key closes its own feeds and an administrator anyone's, whichever door they use (the pages let
+    only a feed's own key close it, the API an administrator too, until both asked the same use case)."""
+    from tests.test_web_pages import visitor_of
+
+    made = api.post("/calendars", {}).json()  # a coordinator's feed
+    _, other_key = services.keys.create(Role.COORDINATOR, "another coordinator's key")
+    assert (
+        api.client.delete(f"/calendars/{made['id']}", headers={"Authorization": f"Bearer {other_key}"}).status_code
+        == 403
+    )
+    for visitor in visitor_of(services):
+        visitor.sign_in(other_key, "/calendar")
+        assert visitor.post(f"/calendar/{made['id']}/close", {}).status == 403
+        visitor.sign_in(api.keys[Role.ADMIN], "/calendar")
+        assert visitor.post(f"/calendar/{made['id']}/close", {}).status == 200
+    closed = api.get("/calendars", role=Role.ADMIN).json()["items"]
+    assert [feed["revoked_at"] is not None for feed in closed if feed["id"] == made["id"]] == [True]
+    assert "403" in api.get("/openapi.json").json()["paths"]["/calendars/{feed_id}"]["delete"]["responses"]

@@ -88,7 +88,6 @@ NOT_YET_THROUGH_THE_APPLICATION = {
     "api/problems.py",
     "api/workers.py",
     "api/routers/audit.py",
-    "api/routers/calendars.py",
     "api/routers/subscriptions.py",
     "api/web/pages/audit.py",
     "api/web/visitors.py",

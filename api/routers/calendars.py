@@ -8,14 +8,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from api.dependencies import FeedKeeperDep, ReaderDep, ServicesDep
+from api.dependencies import ReaderDep, ServicesDep
 from api.icalendar_feed import calendar
-from api.problems import PROBLEM_JSON, Forbidden
+from api.problems import PROBLEM_JSON
 from api.schemas import Schema
-from application.calendars import agenda
-from application.errors import NotFound
 from application.exports import Names
-from infrastructure.persistence.calendar_feeds import Feed
 
 router = APIRouter(tags=["calendars"])
 ICS = "text/calendar"
@@ -44,22 +41,13 @@ class Feeds(BaseModel):
     items: list[FeedAnswer]
 
 
-def _mine(feed: Feed, principal_id: str, administers: bool) -> Feed:
-    if feed.key_id != principal_id and not administers:
-        raise Forbidden("this feed belongs to another key")
-    return feed
-
-
 @router.post("/calendars", status_code=201, response_model=CreatedFeed)
 def create_feed(
-    request: Request, services: ServicesDep, principal: FeedKeeperDep, body: FeedCreate | None = None
+    request: Request, services: ServicesDep, principal: ReaderDep, body: FeedCreate | None = None
 ) -> JSONResponse:
     """A new feed for this key. Its address is secret (anyone who has it reads the feed): it is shown
     only now; revoke the feed (or the key) to close it."""
-    party = None
-    if body is not None and body.party_id is not None:
-        party = str(services.tracker.parties.check([body.party_id], "party_id")[0])
-    feed, token = services.calendar_feeds.create(principal, party)
+    feed, token = services.calendar_feeds.make(principal, None if body is None else body.party_id)
     base = services.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
     return JSONResponse(
         {**dataclasses.asdict(feed), "url": f"{base}/feeds/{token}.ics"},
@@ -71,15 +59,14 @@ def create_feed(
 @router.get("/calendars", response_model=Feeds)
 def list_feeds(services: ServicesDep, principal: ReaderDep) -> JSONResponse:
     """This key's feeds (an admin key: every key's), without their addresses."""
-    feeds = services.calendar_feeds.of(None if principal.role.can_administer else principal.id)
+    feeds = services.calendar_feeds.of(principal)
     return JSONResponse({"items": [dataclasses.asdict(f) for f in feeds]})
 
 
 @router.delete("/calendars/{feed_id}", response_model=FeedAnswer)
 def revoke_feed(feed_id: str, services: ServicesDep, principal: ReaderDep) -> JSONResponse:
     """Close the feed: its address answers 404 from now on."""
-    _mine(services.calendar_feeds.get(feed_id[:40]), principal.id, principal.role.can_administer)
-    return JSONResponse(dataclasses.asdict(services.calendar_feeds.revoke(feed_id[:40])))
+    return JSONResponse(dataclasses.asdict(services.calendar_feeds.close(principal, feed_id)))
 
 
 @router.get(
@@ -97,17 +84,13 @@ def read_feed(token: str, services: ServicesDep) -> Response:
     """The feed itself, for calendar programs: no key, the address is the secret. Each open commitment's
     due is an all-day event on its last day in its own time zone; each meeting still to be held, an
     all-day event over its days. Read again, it shows the record as it stands."""
-    found = services.calendar_feeds.read(token)
-    if found is None:
-        raise NotFound("calendar feed", "this address")
-    feed, principal = found
-    parties = frozenset({feed.party_id}) if feed.party_id else principal.party_scope
+    feed, shown = services.calendar_feeds.read(token)
     tracker = services.tracker
     names = Names(tracker.parties.get, tracker.meetings.get)
     title = "Commitments" if feed.party_id is None else f"Commitments of {names.label(feed.party_id)}"
     links = f"{services.settings.public_url.rstrip('/')}/app" if services.settings.public_url else ""
     body = calendar(
-        agenda(tracker.histories, services.catalogue, parties),
+        shown,
         names,
         title,
         tracker.records.now().astimezone(UTC),

@@ -29,6 +29,7 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "AlreadyExists": None,
     "NotFound": (3,),
     "Forbidden": None,
+    "NotAllowed": None,
     "Unauthenticated": None,
     "UnknownParameter": None,
     "NotAcceptable": None,

@@ -1,16 +1,17 @@
-"""Calendar feeds: a secret address per key (or per party) that calendar programs read without a key.
+"""Where calendar feeds are kept (``application.calendars.FeedStore``): a secret address per key (or per
+party) that calendar programs read without a key.
 
 The address holds a random token, shown once; the table keeps its SHA-256 hash. A feed answers
 while it is not revoked and its key is not revoked either."""
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, Row, insert, select, update
 
+from application.calendars import Feed
 from application.errors import NotFound
 from application.views import plain
 from domain.access import Principal
@@ -18,15 +19,6 @@ from infrastructure.persistence.keys import KeyStore, token_hash
 from infrastructure.persistence.tables import calendar_feeds
 
 TOKEN_PREFIX = "cal_"
-
-
-@dataclass(frozen=True)
-class Feed:
-    id: str
-    key_id: str
-    party_id: str | None
-    created_at: str
-    revoked_at: str | None
 
 
 def _feed(row: Row[Any]) -> Feed:
@@ -39,7 +31,7 @@ def _feed(row: Row[Any]) -> Feed:
     )
 
 
-class CalendarFeeds:
+class SqlFeedStore:
     def __init__(self, engine: Engine, keys: KeyStore, clock: Callable[[], datetime]) -> None:
         self.engine = engine
         self.keys = keys

@@ -1,11 +1,10 @@
 """The visitor's calendar feeds: make one (for all their commitments, or one party's), see its secret
-address once, close one. The same store and rules as ``/calendars`` in the JSON API."""
+address once, close one. The same use cases as ``/calendars`` in the JSON API (``application.calendars``)."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.dependencies import ServicesDep, feed_keeper
-from api.problems import Forbidden
+from api.dependencies import ServicesDep
 from api.web.forms import identifier
 from api.web.page import page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
@@ -19,7 +18,7 @@ def _page(request: Request, visitor: SignedInVisitor, services: ServicesDep, mad
         request,
         visitor,
         "calendar.html",
-        feeds=services.calendar_feeds.of(visitor.principal.id),
+        feeds=services.calendar_feeds.of(visitor.principal, own_only=True),
         made=made,
         all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
     )
@@ -33,10 +32,7 @@ def feeds(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTML
 @router.post("", response_class=HTMLResponse)
 def make_feed(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> HTMLResponse:
     """The new feed's address is shown on this page, once."""
-    feed_keeper(visitor.principal)
-    party = identifier(form, "party_id")
-    chosen = None if party is None else str(services.tracker.parties.check([party], "party_id")[0])
-    _, token = services.calendar_feeds.create(visitor.principal, chosen)
+    _, token = services.calendar_feeds.make(visitor.principal, identifier(form, "party_id"))
     base = services.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/").removesuffix(
         request.scope.get("root_path", "")
     )
@@ -45,8 +41,5 @@ def make_feed(request: Request, visitor: SignedInDep, form: FormDep, services: S
 
 @router.post("/{feed_id}/close")
 def close_feed(feed_id: str, request: Request, visitor: SignedInDep, _: FormDep, services: ServicesDep) -> Response:
-    feed = services.calendar_feeds.get(feed_id[:40])
-    if feed.key_id != visitor.principal.id:
-        raise Forbidden("this feed belongs to another key")
-    services.calendar_feeds.revoke(feed.id)
+    services.calendar_feeds.close(visitor.principal, feed_id)
     return RedirectResponse(f"{request.scope.get('root_path', '')}/calendar", status_code=303)
