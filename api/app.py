@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from api import docs, openapi, problems
 from api.bootstrap import Services, build
 from api.dependencies import known_query_parameters, methods_of
+from api.doors import PolicyWatch
 from api.guards import MAX_UPLOAD_BYTES, RequestGuard, RetryAfter
 from api.routers import (
     agreements,
@@ -125,6 +126,7 @@ def create_app(
         """People who open the service's address find the pages."""
         return RedirectResponse(f"{WEB_PREFIX}/", status_code=303)
 
+    app.add_middleware(PolicyWatch)  # innermost: it sees the route that answered
     app.add_middleware(
         RequestGuard, max_body_bytes=MAX_BODY_BYTES, forms_under=WEB_PREFIX, max_upload_bytes=MAX_UPLOAD_BYTES
     )

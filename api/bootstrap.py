@@ -10,6 +10,7 @@ from types import TracebackType
 from sqlalchemy import Engine
 
 from api.web.mail import DigestWriter
+from application.audit import AuditRecord
 from application.calendars import CalendarFeeds
 from application.digests import Digests
 from application.drafts import Drafts
@@ -19,6 +20,7 @@ from application.saving import Clock, Records, system_clock
 from application.scanner import Scanner
 from application.store import EventStore
 from application.tracker import Tracker
+from application.webhooks import Webhooks
 from domain.contact import DigestTime
 from domain.escalation import Ladder
 from domain.webhooks import retry_schedule
@@ -26,6 +28,7 @@ from infrastructure.audit.chain import AuditChain
 from infrastructure.audit.denials import DenialLog
 from infrastructure.audit.head_signing import HeadSigner
 from infrastructure.audit.integrity import BrokenRecords
+from infrastructure.audit.trail import AuditTrail
 from infrastructure.audit.watch import ChainWatch
 from infrastructure.log.aggregates import BatchReader, table_recorder
 from infrastructure.log.writer import SqlWriter
@@ -83,9 +86,11 @@ class Services:
     outbox: Outbox
     dispatcher: Dispatcher
     delivery_log: DeliveryLog
+    webhooks: Webhooks  # the subscriptions' and deliveries' use cases, for every door
     audit: AuditChain
     audit_watch: ChainWatch
     denials: DenialLog
+    audit_record: AuditRecord  # the audit's use cases, for every door
     heartbeats: Heartbeats
     readiness: Readiness
     engine: Engine
@@ -180,6 +185,10 @@ def build(
     catalogue = SqlCatalogue(reading_engine, events_table=table_recorder(store.recorder).events_table_name)
     beats = Heartbeats(engine, clock)
     keys = KeyStore(engine, clock)
+    delivery_log = DeliveryLog(engine, clock)
+    denials = DenialLog(
+        engine, clock, limit=settings.denial_limit, retention=timedelta(days=settings.denial_retention_days)
+    )
     ladder = Ladder.parse(settings.escalation_ladder)
     tracker = Tracker.on(records, ladder, BrokenRecords(reading_engine))
     public_url = settings.public_url or f"http://{settings.host}:{settings.port}"
@@ -244,12 +253,18 @@ def build(
                 ca_file=settings.webhook_ca_file,
             ),
         ),
-        delivery_log=DeliveryLog(engine, clock),
+        delivery_log=delivery_log,
+        webhooks=Webhooks(
+            subscriptions,
+            delivery_log,
+            tracker.parties,
+            tracker.commitments,
+            timedelta(seconds=settings.webhook_secret_overlap),
+        ),
         audit=audit,
         audit_watch=audit_watch,
-        denials=DenialLog(
-            engine, clock, limit=settings.denial_limit, retention=timedelta(days=settings.denial_retention_days)
-        ),
+        denials=denials,
+        audit_record=AuditRecord(AuditTrail(audit, audit_watch), denials),
         heartbeats=beats,
         readiness=Readiness(
             engine,

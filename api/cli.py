@@ -9,7 +9,7 @@ from collections.abc import Callable
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
-from domain.access import Role
+from domain.access import Principal, Role
 from domain.errors import Refusal
 from infrastructure import settings as configuration
 from infrastructure.persistence.database import UnsupportedDatabase
@@ -17,6 +17,15 @@ from infrastructure.settings import DEFAULT_DATABASE_URL, BadSetting
 
 if TYPE_CHECKING:  # imported when a command runs: the command line starts without the whole service
     from api.bootstrap import Services
+
+
+def operator() -> Principal:
+    """Who runs a command on the server: the account holding the deployment's files acts as an admin (its
+    name is the actor recorded on every event the command causes)."""
+    import getpass
+
+    user = getpass.getuser()
+    return Principal(id=f"cli:{user}", name=user, role=Role.ADMIN)
 
 
 def _services(args: argparse.Namespace, catch_up: bool = True) -> "Services":
@@ -361,7 +370,6 @@ def restore(args: argparse.Namespace) -> int:
 def import_matrix(args: argparse.Namespace) -> int:
     """A dry run unless ``--apply``; a progress bar on the terminal (standard error) as rows are
     checked and stored."""
-    import getpass
     from pathlib import Path
 
     from tqdm import tqdm
@@ -383,7 +391,7 @@ def import_matrix(args: argparse.Namespace) -> int:
     with _services(args) as services:
         try:
             report = services.imports.run(
-                f"cli:{getpass.getuser()}",
+                operator(),
                 args.agreement_id,
                 services.spreadsheets.read(path.read_bytes(), path.name),
                 dry_run=not args.apply,
@@ -429,7 +437,6 @@ def import_matrix(args: argparse.Namespace) -> int:
 def draft(args: argparse.Namespace) -> int:
     """Read a report into a draft (nothing stored); with ``--confirm FILE``, record a confirmation
     (the draft's ``confirmation``, edited) instead."""
-    import getpass
     from datetime import date
     from pathlib import Path
 
@@ -440,7 +447,7 @@ def draft(args: argparse.Namespace) -> int:
         try:
             if args.confirm:
                 body = json.loads(Path(args.confirm).read_text(encoding="utf-8"))
-                recorded = services.drafts.confirm(f"cli:{getpass.getuser()}", body)
+                recorded = services.drafts.confirm(operator(), body)
                 _say(
                     args,
                     f"recorded meeting {recorded.meeting_id}: {len(recorded.commitments)} commitments, "

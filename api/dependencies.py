@@ -13,10 +13,11 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from api.bootstrap import Services
-from api.problems import Forbidden, TooManyAttempts, Unauthenticated, UnknownParameter
+from api.problems import TooManyAttempts, Unauthenticated, UnknownParameter
+from application import policy
 from application.ports import Catalogue
 from application.tracker import Tracker
-from domain.access import Principal, may_change_commitment, may_change_other_records
+from domain.access import Principal
 
 
 def _query_names(dependant: Dependant) -> set[str]:
@@ -99,77 +100,46 @@ async def authenticate(request: Request, services: ServicesDep) -> Principal:
             raise TooManyAttempts(max(1, math.ceil(wait.total_seconds())))
         raise Unauthenticated("the API key is unknown or revoked")
     request.state.principal = principal  # named in the denial log if a later check refuses it
-    return principal
+    return policy.reads(principal)
 
 
 ReaderDep = Annotated[Principal, Depends(authenticate)]
 
 
-def writer(principal: Principal) -> Principal:
-    """The key, if it may change records (the pages ask it too)."""
-    if not principal.role.can_write:
-        raise Forbidden("a key with the {role} role can read but not change anything", role=principal.role.value)
-    return principal
+# The rules below are the application's (``application.policy``); the use cases ask them again. A route asks
+# one early, as a dependency, so that a key that may not is refused before the request's body is read.
 
 
 async def require_writer(principal: ReaderDep) -> Principal:
-    return writer(principal)
+    return policy.records(principal)
 
 
 AnyWriterDep = Annotated[Principal, Depends(require_writer)]
 
 
-def unlimited_writer(principal: Principal) -> Principal:
-    """The writing key, if it is not limited to some parties' commitments (the pages ask it too)."""
-    if not may_change_other_records(principal.party_scope):
-        raise Forbidden("this key is limited to the commitments of some parties")
-    return principal
-
-
-async def require_unlimited_writer(principal: AnyWriterDep) -> Principal:
-    return unlimited_writer(principal)
+async def require_unlimited_writer(principal: ReaderDep) -> Principal:
+    return policy.records_everything(principal)
 
 
 WriterDep = Annotated[Principal, Depends(require_unlimited_writer)]
 
 
-def require_commitment_writer(commitment_id: UUID, principal: AnyWriterDep, tracker: TrackerDep) -> Principal:
-    """A key limited to some parties changes only the commitments they lead or support."""
-    if principal.party_scope is not None:
-        commitment = tracker.commitments.get(commitment_id)
-        if not may_change_commitment(
-            principal.party_scope, [commitment.lead_party_id, *commitment.supporting_party_ids]
-        ):
-            raise Forbidden("this key may change only commitments its parties lead or support")
-    return principal
+def require_commitment_writer(commitment_id: UUID, principal: ReaderDep, tracker: TrackerDep) -> Principal:
+    return tracker.commitments.may_change(principal, commitment_id)
 
 
 CommitmentWriterDep = Annotated[Principal, Depends(require_commitment_writer)]
 
 
-def auditor(principal: Principal) -> Principal:
-    """The key, if it may read the audit record (the pages ask it too)."""
-    if not principal.role.can_audit:
-        raise Forbidden("only admin and auditor keys read this")
-    return principal
-
-
 async def require_auditor(principal: ReaderDep) -> Principal:
-    return auditor(principal)
+    return policy.audits(principal)
 
 
 AuditorDep = Annotated[Principal, Depends(require_auditor)]
 
 
-def administrator(principal: Principal) -> Principal:
-    """The key, if it is an admin's (the pages ask it too)."""
-    if not principal.role.can_administer:
-        raise Forbidden("only an admin key may do this; this key has the {role} role", role=principal.role.value)
-    return principal
-
-
 async def require_admin(principal: ReaderDep) -> Principal:
-    return administrator(principal)
+    return policy.administers(principal)
 
 
 AdminDep = Annotated[Principal, Depends(require_admin)]

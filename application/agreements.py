@@ -4,12 +4,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID
 
-from application import translation
+from application import policy, translation
 from application.histories import Histories
 from application.inputs import PeriodInput, RowInput, TextInput
 from application.parties import Parties
 from application.saving import Records, new
 from application.views import AgreementView
+from domain.access import Principal
 from domain.agreement import Agreement, AgreementKind
 from domain.choices import choice
 from domain.meeting import Meeting
@@ -24,7 +25,7 @@ class Agreements:
 
     def adopt(
         self,
-        actor: str,
+        caller: Principal,
         meeting_id: UUID,
         title: TextInput,
         kind: str,
@@ -35,6 +36,7 @@ class Agreements:
         adopted_on: date | None = None,
         agreement_id: UUID | None = None,
     ) -> AgreementView:
+        actor = policy.records_everything(caller).id
         meeting = self.records.ref(Meeting, meeting_id, "meeting_id")
         agreement_kind = choice(AgreementKind, kind, "kind")
         parties = self.parties.check(adopted_by, "adopted_by")
@@ -72,9 +74,10 @@ class Agreements:
         )
 
     def add_row(
-        self, agreement_id: UUID, actor: str, row: RowInput, expected_version: int | None = None
+        self, agreement_id: UUID, caller: Principal, row: RowInput, expected_version: int | None = None
     ) -> AgreementView:
         """Add a row to an action matrix (activity, lead party, partners, timeframe)."""
+        actor = policy.records_everything(caller).id
         meeting = self.records.get(Meeting, self.records.get(Agreement, agreement_id).meeting_id)
         return AgreementView.of(
             self.records.change(
@@ -88,7 +91,7 @@ class Agreements:
     def correct(
         self,
         agreement_id: UUID | str,
-        actor: str,
+        caller: Principal,
         reason: str | None,
         title: TextInput | None = None,
         adopted_by: Sequence[UUID] | None = None,
@@ -96,6 +99,7 @@ class Agreements:
     ) -> AgreementView:
         """Correct what the record says of an agreement where it was written wrong (its title, who
         adopted it), with a reason; a correction that changes nothing stores nothing."""
+        actor = policy.records_everything(caller).id
         why = translation.reason(reason)
         name = None if title is None else translation.name(title, "title")
         parties = None if adopted_by is None else self.parties.check(adopted_by, "adopted_by")

@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 from uuid import UUID
 
-from application import lists
-from application.errors import NotAllowed, NotFound
+from application import lists, policy
+from application.errors import NotFound
 from application.exports import every, matching
 from application.histories import Histories
 from application.parties import Parties
@@ -86,22 +86,19 @@ class CalendarFeeds:
     def make(self, caller: Principal, party_id: UUID | None = None) -> tuple[Feed, str]:
         """A new feed for the caller's key (of one party, or of the key's parties), and its address's token:
         in clear this once only."""
-        if not caller.role.can_keep_calendar_feeds:
-            raise NotAllowed(
-                "a key with the {role} role reads feeds made for it but makes none", role=caller.role.value
-            )
+        policy.keeps_calendar_feeds(caller)
         party = None if party_id is None else str(self.parties.check([party_id], "party_id")[0])
         return self.store.create(caller, party)
 
     def of(self, caller: Principal, own_only: bool = False) -> list[Feed]:
         """The caller's feeds; an administrator's, every key's (unless ``own_only``)."""
+        policy.reads(caller)
         return self.store.of(caller.id if own_only or not caller.role.can_administer else None)
 
     def close(self, caller: Principal, feed_id: str) -> Feed:
         """Close a feed of the caller's key (an administrator: of any key): its address reads nothing after."""
         feed = self.store.get(feed_id[:FEED_ID_MAX])
-        if feed.key_id != caller.id and not caller.role.can_administer:
-            raise NotAllowed("this feed belongs to another key")
+        policy.owns_feed(caller, feed.key_id)
         return self.store.revoke(feed.id)
 
     def read(self, token: str) -> tuple[Feed, Agenda]:

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from application import translation
+from application import policy, translation
 from application.errors import UnknownReference
 from application.histories import Histories
 from application.inputs import DueInput, EvidenceInput, TextInput
@@ -15,6 +15,7 @@ from application.parties import Parties
 from application.saving import Records, new
 from application.series import series_of
 from application.views import CommitmentView
+from domain.access import Principal
 from domain.agreement import Agreement, MatrixRow
 from domain.choices import choice
 from domain.commitment import (
@@ -115,7 +116,7 @@ class Commitments:
 
     def record(
         self,
-        actor: str,
+        caller: Principal,
         text: TextInput,
         lead_party_id: UUID,
         meeting_id: UUID,
@@ -138,6 +139,7 @@ class Commitments:
     ) -> CommitmentView:
         """Record a promise made at a meeting. With no due (and no matrix row with a timeframe) it is
         open-ended: never due soon or overdue; ``review_on`` reminds its lead party to look at it again."""
+        actor = policy.changes_commitment(caller, [lead_party_id, *supporting_party_ids]).id
         commitment_kind = choice(CommitmentKind, kind, "kind")
         initial = choice(Status, status, "status")
         statement = translation.text(text, "text")
@@ -233,72 +235,99 @@ class Commitments:
         found = self.histories.as_of(Commitment, self.records.get(Commitment, commitment_id).id, at, axis)
         return None if found is None else self.histories.marked(CommitmentView.of(found))
 
+    def may_change(self, caller: Principal, commitment_id: UUID | str) -> Principal:
+        """The caller, if it may change this commitment: the rule its changes ask, asked early by a door that
+        wants to refuse before it reads a request's body (a key of every party needs no commitment loaded)."""
+        limited = caller.party_scope is not None
+        return policy.changes_commitment(caller, self.records.get(Commitment, commitment_id).parties if limited else [])
+
     def _change(
-        self, commitment_id: UUID | str, expected_version: int | None, change: Callable[[Commitment, datetime], Any]
+        self,
+        caller: Principal,
+        commitment_id: UUID | str,
+        expected_version: int | None,
+        change: Callable[[Commitment, datetime], Any],
     ) -> CommitmentView:
-        return CommitmentView.of(self.records.change(Commitment, commitment_id, expected_version, change))
+        """A change of one commitment, by a caller who may change it (``policy.changes_commitment``)."""
+        return CommitmentView.of(
+            self.records.change(
+                Commitment,
+                commitment_id,
+                expected_version,
+                change,
+                allowed=lambda commitment: policy.changes_commitment(caller, commitment.parties),
+            )
+        )
 
     def act(
         self,
         action: Action | str,
         commitment_id: UUID | str,
-        actor: str,
+        caller: Principal,
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> CommitmentView:
         """One of the actions whose only input is a reason (``REASONED``): agree, note, start, …"""
+        actor = caller.id
         move = REASONED[choice(Action, action, "action")]
         why = translation.reason(reason)
-        return self._change(commitment_id, expected_version, lambda c, when: move(c, why, actor, when))
+        return self._change(caller, commitment_id, expected_version, lambda c, when: move(c, why, actor, when))
 
     def suspend(
         self,
         commitment_id: UUID,
-        actor: str,
+        caller: Principal,
         decision_reference: str | None,
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> CommitmentView:
+        actor = caller.id
         why = translation.reason(reason)
         ref = optional_text(decision_reference, "decision_reference", SHORT_TEXT_MAX)
-        return self._change(commitment_id, expected_version, lambda c, when: c.suspend(ref, why, actor, when))
+        return self._change(caller, commitment_id, expected_version, lambda c, when: c.suspend(ref, why, actor, when))
 
     def deliver(
         self,
         commitment_id: UUID,
-        actor: str,
+        caller: Principal,
         evidence: Sequence[EvidenceInput],
         delivered_on: date | None = None,
         note: str | None = None,
         expected_version: int | None = None,
     ) -> CommitmentView:
+        actor = caller.id
         proofs = translation.evidence(evidence)
         remark = translation.reason(note, "note")
         return self._change(
-            commitment_id, expected_version, lambda c, when: c.deliver(proofs, delivered_on, remark, actor, when)
+            caller,
+            commitment_id,
+            expected_version,
+            lambda c, when: c.deliver(proofs, delivered_on, remark, actor, when),
         )
 
     def assess(
         self,
         commitment_id: UUID,
-        actor: str,
+        caller: Principal,
         outcome: str,
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> CommitmentView:
+        actor = caller.id
         result = assessment_outcome(outcome)
         why = translation.reason(reason)
-        return self._change(commitment_id, expected_version, lambda c, when: c.assess(result, why, actor, when))
+        return self._change(caller, commitment_id, expected_version, lambda c, when: c.assess(result, why, actor, when))
 
     def supersede(
         self,
         commitment_id: UUID,
-        actor: str,
+        caller: Principal,
         new_commitment_id: UUID,
         meeting_id: UUID,
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> CommitmentView:
+        actor = caller.id
         why = translation.reason(reason)
         successor = self.records.ref(Commitment, new_commitment_id, "new_commitment_id")
         meeting = self.records.ref(Meeting, meeting_id, "meeting_id")
@@ -308,32 +337,37 @@ class Commitments:
             Commitment.check_successor(successor, meeting.id, meeting.dates.starts_on, original.dates.starts_on)
             commitment.supersede(successor.id, meeting.id, why, actor, when)
 
-        return self._change(commitment_id, expected_version, supersede)
+        return self._change(caller, commitment_id, expected_version, supersede)
 
     def report_progress(
         self,
         commitment_id: UUID,
-        actor: str,
+        caller: Principal,
         percent: int,
         note: str | None = None,
         evidence: Sequence[EvidenceInput] = (),
         expected_version: int | None = None,
     ) -> CommitmentView:
+        actor = caller.id
         proofs = translation.evidence(evidence)
         remark = translation.reason(note, "note")
         return self._change(
-            commitment_id, expected_version, lambda c, when: c.report_progress(percent, remark, proofs, actor, when)
+            caller,
+            commitment_id,
+            expected_version,
+            lambda c, when: c.report_progress(percent, remark, proofs, actor, when),
         )
 
     def revise_due(
         self,
         commitment_id: UUID,
-        actor: str,
+        caller: Principal,
         due: DueInput | None,
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> CommitmentView:
         """A new due; the first due of an open-ended commitment needs no reason; ``None`` leaves it open-ended."""
+        actor = caller.id
         why = translation.reason(reason)
 
         def revise(commitment: Commitment, when: datetime) -> None:
@@ -343,12 +377,12 @@ class Commitments:
                 deadline, None if deadline is None else deadline.resolve(meeting.dates.ends_on), why, actor, when
             )
 
-        return self._change(commitment_id, expected_version, revise)
+        return self._change(caller, commitment_id, expected_version, revise)
 
     def restate(
         self,
         commitment_id: UUID,
-        actor: str,
+        caller: Principal,
         reason: str,
         text: TextInput,
         lead_party_id: UUID,
@@ -357,6 +391,7 @@ class Commitments:
     ) -> CommitmentView:
         """The commitment as a source states it again (a report confirmed anew): its text and parties
         corrected and its due revised where they differ, in one change; nothing where none does."""
+        actor = policy.changes_commitment(caller, [lead_party_id, *supporting_party_ids]).id
         statement = translation.text(text, "text")
         lead = self.records.ref(Party, lead_party_id, "lead_party_id").id
         supporting = self.parties.check(supporting_party_ids, "supporting_party_ids")
@@ -377,17 +412,19 @@ class Commitments:
                     deadline, None if deadline is None else deadline.resolve(meeting.dates.ends_on), reason, actor, when
                 )
 
-        return self._change(commitment_id, None, restate)
+        return self._change(caller, commitment_id, None, restate)
 
     def reweigh(
         self,
         commitment_id: UUID,
-        actor: str,
+        caller: Principal,
         weight: int | None,
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> CommitmentView:
-        """Its weight in roll-ups (None: 1, as every other), with a reason."""
+        """Its weight in roll-ups (None: 1, as every other), with a reason: only a key not limited to some
+        parties weighs a commitment."""
+        actor = policy.records_everything(caller).id
         checked, why = weight_of(weight), translation.reason(reason)
         return CommitmentView.of(
             self.records.change(
@@ -401,12 +438,13 @@ class Commitments:
     def schedule_review(
         self,
         commitment_id: UUID,
-        actor: str,
+        caller: Principal,
         review_on: date | None,
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> CommitmentView:
         """The day the lead party wants to look at the commitment again (``None``: no review)."""
+        actor = caller.id
         why = translation.reason(reason)
         day = translation.day(review_on, "review_on")
 
@@ -414,12 +452,12 @@ class Commitments:
             meeting = self.records.get(Meeting, commitment.provenance.meeting_id)
             commitment.schedule_review(day, review_at(day, commitment.due, meeting), why, actor, when)
 
-        return self._change(commitment_id, expected_version, schedule)
+        return self._change(caller, commitment_id, expected_version, schedule)
 
     def correct(
         self,
         commitment_id: UUID,
-        actor: str,
+        caller: Principal,
         reason: str | None,
         text: TextInput | None = None,
         lead_party_id: UUID | None = None,
@@ -428,7 +466,12 @@ class Commitments:
         expected_version: int | None = None,
     ) -> CommitmentView:
         """Correct what the record says where it was written wrong (text, parties, notes; ``notes=""``
-        removes them), in any state, with a reason; what is not given stays."""
+        removes them), in any state, with a reason; what is not given stays. A key limited to some parties
+        names only its own parties."""
+        actor = caller.id
+        named = [p for p in [lead_party_id, *(supporting_party_ids or [])] if p is not None]
+        if named:
+            policy.changes_commitment(caller, named)
         why = translation.reason(reason)
         statement = None if text is None else translation.text(text, "text")
         lead = None if lead_party_id is None else self.records.ref(Party, lead_party_id, "lead_party_id").id
@@ -437,6 +480,7 @@ class Commitments:
         )
         remark = None if not notes else optional_text(notes, "notes")
         return self._change(
+            caller,
             commitment_id,
             expected_version,
             lambda c, when: c.correct(why, actor, when, statement, lead, supporting, remark, without_notes=notes == ""),

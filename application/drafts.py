@@ -24,7 +24,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from application import translation
+from application import policy, translation
 from application.errors import TooLarge
 from application.exports import all_parties
 from application.inputs import (
@@ -37,6 +37,7 @@ from application.inputs import (
 )
 from application.ports import Catalogue
 from application.tracker import Tracker
+from domain.access import Principal
 from domain.errors import InvalidValue
 from domain.identifiers import derived_id
 from domain.party import Party, named_party_id, party_id
@@ -114,8 +115,10 @@ class Drafts:
 
     # -- recording -------------------------------------------------------------------------
 
-    def confirm(self, actor: str, confirmation: Mapping[str, Any]) -> Recorded:
-        """Record everything the (edited) confirmation says, once; see the module's description."""
+    def confirm(self, caller: Principal, confirmation: Mapping[str, Any]) -> Recorded:
+        """Record everything the (edited) confirmation says, once; see the module's description. Only a key
+        not limited to some parties records a report (``policy.records_everything``)."""
+        policy.records_everything(caller)
         plan = _Plan.of(confirmation)
         tracker = self.tracker
         report = report_digest(plan.published_on, plan.text)
@@ -135,7 +138,10 @@ class Drafts:
                 done.already_recorded.append(f"party {party.get('acronym') or party['name']}")
             else:
                 tracker.parties.register(
-                    actor, TextInput({plan.language: party["name"]}), party.get("acronym"), party.get("kind") or "other"
+                    caller,
+                    TextInput({plan.language: party["name"]}),
+                    party.get("acronym"),
+                    party.get("kind") or "other",
                 )
             done.parties[ref] = str(ids[ref])
         meeting_id = UUID(done.meeting_id)
@@ -149,12 +155,12 @@ class Drafts:
         if _exists(tracker, meeting_id):
             done.already_recorded.append("meeting")
             before = tracker.meetings.get(meeting_id).version
-            corrected = tracker.meetings.correct(meeting_id, actor, CORRECTED, title, kind, venue, participants)
+            corrected = tracker.meetings.correct(meeting_id, caller, CORRECTED, title, kind, venue, participants)
             if corrected.version > before:
                 done.corrected.append("meeting")
         else:
             tracker.meetings.record(
-                actor,
+                caller,
                 title,
                 kind,
                 PeriodInput(date.fromisoformat(m["starts_on"]), _day(m.get("ends_on"))),
@@ -167,7 +173,7 @@ class Drafts:
             )
             ends_on = _day(m.get("ends_on")) or date.fromisoformat(m["starts_on"])
             if ends_on <= plan.published_on:
-                tracker.meetings.hold(meeting_id, actor, PeriodInput(date.fromisoformat(m["starts_on"]), ends_on))
+                tracker.meetings.hold(meeting_id, caller, PeriodInput(date.fromisoformat(m["starts_on"]), ends_on))
         agreement_ids: list[UUID] = []
         for index, a in enumerate(plan.agreements):
             agreement_id = derived_id("report-agreement", f"{report}:{index}")
@@ -178,7 +184,7 @@ class Drafts:
                 if (
                     tracker.agreements.correct(
                         agreement_id,
-                        actor,
+                        caller,
                         CORRECTED,
                         _written(a["title"], plan.language),
                         [ids[r] for r in a["adopted_by"]],
@@ -189,7 +195,7 @@ class Drafts:
                 continue
             validity = a.get("validity")
             tracker.agreements.adopt(
-                actor,
+                caller,
                 meeting_id,
                 _written(a["title"], plan.language),
                 a["kind"],
@@ -205,13 +211,13 @@ class Drafts:
                 commitment_id = derived_id("report-commitment", f"{report}:{name}:{index}")
                 if _exists(tracker, commitment_id):
                     done.already_recorded.append(f"{name}[{index}]")
-                    if self._correct(actor, commitment_id, c, ids):
+                    if self._correct(caller, commitment_id, c, ids):
                         done.corrected.append(f"{name}[{index}]")
                     continue
                 agreement = c.get("agreement")
                 follow_up = name == "follow_ups"
                 tracker.commitments.record(
-                    actor,
+                    caller,
                     _written(c["text"], plan.language),
                     ids[c["lead"]],
                     meeting_id,
@@ -228,7 +234,7 @@ class Drafts:
                 getattr(done, name).append(str(commitment_id))
         return done
 
-    def _correct(self, actor: str, commitment_id: UUID, c: Mapping[str, Any], ids: Mapping[str, UUID]) -> bool:
+    def _correct(self, caller: Principal, commitment_id: UUID, c: Mapping[str, Any], ids: Mapping[str, UUID]) -> bool:
         """What the confirmation says of a commitment it recorded before, where that differs (its text,
         its parties, its due); True if anything was corrected."""
         commitments = self.tracker.commitments
@@ -236,7 +242,7 @@ class Drafts:
         texts = {**now.text["texts"], **c["text"]}
         restated = commitments.restate(
             commitment_id,
-            actor,
+            caller,
             CORRECTED,
             TextInput(texts, now.text.get("authentic")),
             ids[c["lead"]],

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from application import translation
+from application import policy, translation
 from application.commitments import made
 from application.histories import Histories
 from application.inputs import (
@@ -20,6 +20,7 @@ from application.inputs import (
 from application.saving import Records, new
 from application.series import series_of
 from application.views import MeetingView
+from domain.access import Principal
 from domain.choices import choice
 from domain.commitment import Commitment, CommitmentKind
 from domain.commitment import reminder_days as reminder_days_of
@@ -44,7 +45,7 @@ class Meetings:
 
     def record(
         self,
-        actor: str,
+        caller: Principal,
         title: TextInput,
         kind: str,
         scheduled: PeriodInput,
@@ -55,6 +56,7 @@ class Meetings:
         documents: Sequence[DocumentInput] = (),
         meeting_id: UUID | None = None,
     ) -> MeetingView:
+        actor = policy.records_everything(caller).id
         slug, number = Meeting.check_series(series, session_number)
         people = self._participants(participants)
         check_participants(people)
@@ -88,7 +90,7 @@ class Meetings:
     def correct(
         self,
         meeting_id: UUID | str,
-        actor: str,
+        caller: Principal,
         reason: str | None,
         title: TextInput | None = None,
         kind: str | None = None,
@@ -99,6 +101,7 @@ class Meetings:
         """Correct what the record says of a meeting where it was written wrong (title, kind, venue,
         participants), with a reason; what is not given stays. Dates change by holding or
         postponing it; a correction that changes nothing stores nothing."""
+        actor = policy.records_everything(caller).id
         why = translation.reason(reason)
         named = None if title is None else translation.name(title, "title")
         chosen = None if kind is None else choice(MeetingKind, kind, "kind")
@@ -118,8 +121,11 @@ class Meetings:
     ) -> MeetingView:
         return self.histories.marked(MeetingView.of(self.histories.read(Meeting, meeting_id, version, as_of, axis)))
 
-    def hold(self, meeting_id: UUID, actor: str, held: PeriodInput, expected_version: int | None = None) -> MeetingView:
+    def hold(
+        self, meeting_id: UUID, caller: Principal, held: PeriodInput, expected_version: int | None = None
+    ) -> MeetingView:
         """Record a meeting as held; the follow-up sessions it meets are fulfilled on its last day."""
+        actor = policy.records_everything(caller).id
         dates = translation.period(held, "held")
         changed: list[Aggregate] = []
 
@@ -170,11 +176,12 @@ class Meetings:
     def postpone(
         self,
         meeting_id: UUID,
-        actor: str,
+        caller: Principal,
         scheduled: PeriodInput,
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> MeetingView:
+        actor = policy.records_everything(caller).id
         dates = translation.period(scheduled, "scheduled")
         why = translation.reason(reason)
         return MeetingView.of(
@@ -184,16 +191,18 @@ class Meetings:
         )
 
     def cancel(
-        self, meeting_id: UUID, actor: str, reason: str | None = None, expected_version: int | None = None
+        self, meeting_id: UUID, caller: Principal, reason: str | None = None, expected_version: int | None = None
     ) -> MeetingView:
+        actor = policy.records_everything(caller).id
         why = translation.reason(reason)
         return MeetingView.of(
             self.records.change(Meeting, meeting_id, expected_version, lambda m, when: m.cancel(why, actor, when))
         )
 
     def add_document(
-        self, meeting_id: UUID, actor: str, document: DocumentInput, expected_version: int | None = None
+        self, meeting_id: UUID, caller: Principal, document: DocumentInput, expected_version: int | None = None
     ) -> MeetingView:
+        actor = policy.records_everything(caller).id
         doc = translation.document(document)
         return MeetingView.of(
             self.records.change(Meeting, meeting_id, expected_version, lambda m, when: m.add_document(doc, actor, when))

@@ -5,12 +5,13 @@ from contextlib import suppress
 from datetime import datetime
 from uuid import UUID
 
-from application import translation
+from application import policy, translation
 from application.errors import AlreadyExists, NotFound, UnknownReference
 from application.histories import Histories
 from application.inputs import TextInput
 from application.saving import Records
 from application.views import LadderView, PartyView
+from domain.access import Principal
 from domain.choices import choice
 from domain.contact import Contact, Frequency, UnknownContact, contact_id
 from domain.errors import InvalidValue
@@ -34,10 +35,11 @@ class Parties:
         return LadderView.of(self.ladder if found.ladder is None else found.ladder, own=found.ladder is not None)
 
     def register(
-        self, actor: str, names: TextInput, acronym: str | None, kind: str, parent_id: UUID | None = None
+        self, caller: Principal, names: TextInput, acronym: str | None, kind: str, parent_id: UUID | None = None
     ) -> PartyView:
         """A party with its acronym, or with none (a ministry named only in Arabic): it then goes by
         its authentic name, so recording the same name twice is the same party."""
+        actor = policy.records_everything(caller).id
         text = translation.name(names, "names")
         short = None if acronym is None or not acronym.strip() else clean_acronym(acronym)
         party_kind = choice(PartyKind, kind, "kind")
@@ -64,13 +66,14 @@ class Parties:
     def keep_ladder(
         self,
         party: UUID | str,
-        actor: str,
+        caller: Principal,
         steps: Sequence[tuple[int, str]] | None,
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> PartyView:
         """Escalate what the party leads by its own ladder of steps (days overdue, who is told);
         ``None``: by the deployment's ladder again."""
+        actor = policy.records_everything(caller).id
         ladder = None if steps is None else Ladder.of(steps)
         why = translation.reason(reason)
         return PartyView.of(
@@ -82,7 +85,7 @@ class Parties:
     def keep_contact(
         self,
         party: UUID | str,
-        actor: str,
+        caller: Principal,
         name: str,
         address: str,
         language: str,
@@ -91,6 +94,7 @@ class Parties:
     ) -> PartyView:
         """Add a contact to the party, or change the one with this address: who the digests are
         sent to, in which language, how often (``daily``, ``weekly``, ``none``)."""
+        actor = caller.id
         who = clean_text(name, "name", SHORT_TEXT_MAX).strip()
         mailbox = translation.mail_address(address)
         tongue = language_code(language)
@@ -99,16 +103,25 @@ class Parties:
         def keep(found: Party, when: datetime) -> None:
             found.keep_contact(Contact(contact_id(found.id, mailbox), who, mailbox, tongue, how_often), actor, when)
 
-        return PartyView.of(self.records.change(Party, party, expected_version, keep))
+        return PartyView.of(
+            self.records.change(
+                Party,
+                party,
+                expected_version,
+                keep,
+                allowed=lambda found: policy.keeps_contacts(caller, found.id),
+            )
+        )
 
     def remove_contact(
         self,
         party: UUID | str,
         contact: UUID,
-        actor: str,
+        caller: Principal,
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> PartyView:
+        actor = caller.id
         why = translation.reason(reason)
 
         def remove(found: Party, when: datetime) -> None:
@@ -117,7 +130,15 @@ class Parties:
             except UnknownContact:
                 raise NotFound("contact", contact) from None
 
-        return PartyView.of(self.records.change(Party, party, expected_version, remove))
+        return PartyView.of(
+            self.records.change(
+                Party,
+                party,
+                expected_version,
+                remove,
+                allowed=lambda found: policy.keeps_contacts(caller, found.id),
+            )
+        )
 
     def unsubscribe(self, party: UUID | str, contact: UUID) -> None:
         """The contact's own request (its unsubscribe link): no more digests (nothing is recorded if

@@ -2,17 +2,18 @@
 occurrences as commitments; changing its schedule, which regenerates only the occurrences still open to
 it; ending it. The rules are ``domain.recurrence``'s."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from uuid import UUID
 
-from application import translation
+from application import policy, translation
 from application.commitments import Commitments, made
 from application.errors import NotFound
 from application.histories import Histories
 from application.inputs import TextInput
 from application.saving import Records, new
 from application.views import EventView, RecurrenceView
+from domain.access import Principal
 from domain.agreement import Agreement
 from domain.choices import choice
 from domain.commitment import Commitment, CommitmentKind
@@ -39,7 +40,7 @@ class Recurrences:
 
     def state(
         self,
-        actor: str,
+        caller: Principal,
         text: TextInput,
         lead_party_id: UUID,
         meeting_id: UUID,
@@ -60,6 +61,7 @@ class Recurrences:
         commitment per occurrence, due on its day (``first_due``, by default a period after the
         meeting's last day, then every period), each with its own lifecycle. Occurrences already past
         are generated too: they are overdue until someone reports on them."""
+        actor = policy.changes_commitment(caller, [lead_party_id, *supporting_party_ids]).id
         occurrence_kind = choice(CommitmentKind, kind, "kind")
         if occurrence_kind is CommitmentKind.FOLLOW_UP_SESSION:
             raise InvalidValue("a series' sessions recur by its rhythm (PUT /series/{slug}/rhythm)", "kind")
@@ -147,7 +149,7 @@ class Recurrences:
     def reschedule(
         self,
         recurrence_id: UUID | str,
-        actor: str,
+        caller: Principal,
         reason: str | None,
         every_months: int | None = None,
         every: str | None = None,
@@ -158,6 +160,7 @@ class Recurrences:
         """A new schedule (what is not given stays), with a reason: the occurrences due in the future
         with nothing reported on them move to the new days, or are cancelled if the new schedule has no
         day for them, and new ones are generated for the days left; the others stay as they are."""
+        actor = caller.id
         why = translation.reason(reason)
         months = None if every_months is None and every is None else stated_months(every_months, every)
         changed: list[Commitment] = []
@@ -205,14 +208,22 @@ class Recurrences:
                 found[occurrence.id] = occurrence
                 changed.append(occurrence)
 
-        rule = self.records.change(Recurrence, recurrence_id, expected_version, reschedule, also=changed)
+        rule = self.records.change(
+            Recurrence, recurrence_id, expected_version, reschedule, also=changed, allowed=self._may_change(caller)
+        )
         return RecurrenceView.of(rule, found)
 
+    @staticmethod
+    def _may_change(caller: Principal) -> Callable[[Recurrence], object]:
+        """A key limited to some parties changes only the rules its parties lead or support."""
+        return lambda rule: policy.changes_commitment(caller, rule.parties)
+
     def end(
-        self, recurrence_id: UUID | str, actor: str, reason: str | None, expected_version: int | None = None
+        self, recurrence_id: UUID | str, caller: Principal, reason: str | None, expected_version: int | None = None
     ) -> RecurrenceView:
         """Nothing more is generated: the occurrences due in the future with nothing reported on them
         are cancelled, with the reason; the others stay as they are."""
+        actor = caller.id
         why = translation.reason(reason)
         changed: list[Commitment] = []
         found: dict[UUID, Commitment] = {}
@@ -226,7 +237,9 @@ class Recurrences:
             rule.end(open_to_rule, why, actor, when)
             self._withdraw(open_to_rule, found, why, actor, when, changed)
 
-        rule = self.records.change(Recurrence, recurrence_id, expected_version, end, also=changed)
+        rule = self.records.change(
+            Recurrence, recurrence_id, expected_version, end, also=changed, allowed=self._may_change(caller)
+        )
         return RecurrenceView.of(rule, found)
 
     @staticmethod

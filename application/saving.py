@@ -192,10 +192,14 @@ class Records:
         expected_version: int | None,
         change: Callable[[A, datetime], Any],
         also: Sequence[Aggregate] = (),
+        allowed: Callable[[A], object] | None = None,
     ) -> A:
-        """Load, check the version the client read (``If-Match``), let ``change`` decide, and save it
-        with the other aggregates ``change`` put in ``also`` (in one transaction)."""
+        """Load, ask ``allowed`` whether the caller may change it (the policy refuses), check the version
+        the client read (``If-Match``), let ``change`` decide, and save it with the other aggregates
+        ``change`` put in ``also`` (in one transaction)."""
         aggregate = self.get(cls, aggregate_id)
+        if allowed is not None:
+            allowed(aggregate)
         if expected_version is not None and expected_version != aggregate.version:
             raise VersionMismatch(expected_version, aggregate.version)
         read = as_read(aggregate)

@@ -4,10 +4,12 @@ meeting or a follow-up names it; its rhythm is stated here (``domain.series.Rhyt
 from datetime import datetime
 from uuid import UUID
 
+from application import policy
 from application.errors import NotFound
 from application.histories import Histories
 from application.saving import Records
 from application.views import EventView, SeriesView
+from domain.access import Principal
 from domain.identifiers import series_slug
 from domain.party import Party
 from domain.series import MeetingSeries, Rhythm, series_id, stated_months
@@ -40,7 +42,7 @@ class Series:
     def state_rhythm(
         self,
         slug: str,
-        actor: str,
+        caller: Principal,
         organiser_party_id: UUID,
         every_months: int | None = None,
         every: str | None = None,
@@ -48,13 +50,15 @@ class Series:
     ) -> SeriesView:
         """The series meets every ``every_months`` months (or as ``every`` says it, «مرة كل سنتين»):
         when a session is held and no follow-up awaits the next, one is generated, led by the organiser."""
+        actor = policy.records_everything(caller).id
         months = stated_months(every_months, every)
         organiser = self.records.ref(Party, organiser_party_id, "organiser_party_id")
         rhythm = Rhythm.of(months, organiser.id)
         return self._change(slug, actor, rhythm, expected_version)
 
-    def stop_rhythm(self, slug: str, actor: str, expected_version: int | None = None) -> SeriesView:
+    def stop_rhythm(self, slug: str, caller: Principal, expected_version: int | None = None) -> SeriesView:
         """No session of the series is expected by itself any more (those generated stay)."""
+        actor = policy.records_everything(caller).id
         return self._change(self._named(slug).slug, actor, None, expected_version)
 
     def _change(self, slug: str, actor: str, rhythm: Rhythm | None, expected_version: int | None) -> SeriesView:

@@ -5,12 +5,13 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
-from application import translation
+from application import policy, translation
 from application.errors import AlreadyExists, NotFound
 from application.histories import Histories
 from application.inputs import TextInput
 from application.saving import Records
 from application.views import CommitmentView, EventView, ThemeView
+from domain.access import Principal
 from domain.commitment import Commitment
 from domain.theme import THEMES_ID, ThemeList, UnknownTheme, theme_code
 
@@ -48,17 +49,20 @@ class Themes:
                 pass  # another request started it first: change theirs
         self.records.change(ThemeList, THEMES_ID, None, change)
 
-    def define(self, actor: str, code: str, names: TextInput) -> ThemeView:
+    def define(self, caller: Principal, code: str, names: TextInput) -> ThemeView:
+        actor = policy.records_everything(caller).id
         checked, text = theme_code(code), translation.name(names, "names")
         self._change(actor, lambda themes, when: themes.define(checked, text, actor, when))
         return self.get(checked)
 
-    def rename(self, actor: str, code: str, names: TextInput) -> ThemeView:
+    def rename(self, caller: Principal, code: str, names: TextInput) -> ThemeView:
+        actor = policy.records_everything(caller).id
         checked, text = self.get(code).code, translation.name(names, "names")  # (404 for a theme not in the list)
         self._change(actor, lambda themes, when: themes.rename(checked, text, actor, when))
         return self.get(checked)
 
-    def retire(self, actor: str, code: str, reason: str | None = None) -> ThemeView:
+    def retire(self, caller: Principal, code: str, reason: str | None = None) -> ThemeView:
+        actor = policy.records_everything(caller).id
         checked, why = self.get(code).code, translation.reason(reason)
         self._change(actor, lambda themes, when: themes.retire(checked, why, actor, when))
         return self.get(checked)
@@ -71,12 +75,13 @@ class Themes:
     def choose(
         self,
         commitment_id: UUID,
-        actor: str,
+        caller: Principal,
         codes: list[str],
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> CommitmentView:
         """The themes the commitment carries from now on (none: it carries none)."""
+        actor = caller.id
         themes, why = self._list(), translation.reason(reason)
         return CommitmentView.of(
             self.records.change(
@@ -84,5 +89,6 @@ class Themes:
                 commitment_id,
                 expected_version,
                 lambda c, when: c.choose_themes(themes.chosen(codes, c.themes), why, actor, when),
+                allowed=lambda c: policy.changes_commitment(caller, c.parties),
             )
         )

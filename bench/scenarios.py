@@ -19,7 +19,7 @@ from application.scanner import BATCH
 from application.views import CommitmentView
 from bench.http_load import memory_under_load, read_one, receiver, record_many
 from bench.measure import Figure, rate, seconds, summary
-from bench.seeding import clone_commitments, database, followed, seed_meeting, services
+from bench.seeding import BENCH, clone_commitments, database, followed, seed_meeting, services
 from domain.access import Role
 from domain.commitment import Commitment
 from domain.search import index_terms
@@ -48,7 +48,7 @@ def recording(s: Services, acronym: str = "SESRIC") -> tuple[Callable[[], object
     text_in = TextInput({"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"}, "ar")
 
     def record() -> CommitmentView:
-        return s.tracker.commitments.record("bench", text_in, lead, held_at, due=DueInput("year", "2030"))
+        return s.tracker.commitments.record(BENCH, text_in, lead, held_at, due=DueInput("year", "2030"))
 
     sample = record()
     return record, len(next(iter(s.store.recorder.select_events(uuid.UUID(sample.id)))).state)
@@ -238,10 +238,10 @@ def load_long_history(engine: str, events: int, runs: int) -> list[Figure]:
         party_id, meeting_id = seed_meeting(s)
         lead, held_at = uuid.UUID(party_id), uuid.UUID(meeting_id)
         short = s.tracker.commitments.record(
-            "bench", TextInput({"en": "Short"}), lead, held_at, due=DueInput("year", "2030"), status="agreed"
+            BENCH, TextInput({"en": "Short"}), lead, held_at, due=DueInput("year", "2030"), status="agreed"
         )
         long = s.tracker.commitments.record(
-            "bench", TextInput({"en": "Long"}), lead, held_at, due=DueInput("year", "2030"), status="agreed"
+            BENCH, TextInput({"en": "Long"}), lead, held_at, due=DueInput("year", "2030"), status="agreed"
         )
         for commitment_id, target in ((short.id, 10), (long.id, events)):
             aggregate: Commitment = s.store.repository.get(uuid.UUID(commitment_id))
@@ -343,7 +343,7 @@ def mark_overdue(engine: str, count: int, runs: int) -> list[Figure]:
             party_id, meeting_id = seed_meeting(s)
             for _ in range(count):
                 s.tracker.commitments.record(
-                    "bench",
+                    BENCH,
                     TextInput({"en": "Due long ago"}),
                     uuid.UUID(party_id),
                     uuid.UUID(meeting_id),
@@ -488,7 +488,7 @@ def import_matrix(engine: str, count: int, runs: int) -> list[Figure]:
     def world(s: Services) -> tuple[str, str, str]:
         party_id, meeting_id = seed_meeting(s)
         agreement = s.tracker.agreements.adopt(
-            "bench", uuid.UUID(meeting_id), TextInput({"en": "Matrix"}), "action_matrix", [uuid.UUID(party_id)]
+            BENCH, uuid.UUID(meeting_id), TextInput({"en": "Matrix"}), "action_matrix", [uuid.UUID(party_id)]
         )
         return party_id, meeting_id, agreement.id
 
@@ -499,7 +499,7 @@ def import_matrix(engine: str, count: int, runs: int) -> list[Figure]:
         with database(engine) as url:
             s = services(url)
             _, _, agreement_id = world(s)
-            ours.append(rate(count, lambda: s.imports.run("bench", agreement_id, table, dry_run=False)))
+            ours.append(rate(count, lambda: s.imports.run(BENCH, agreement_id, table, dry_run=False)))
             s.close()
         with database(engine) as url:
             s = services(url)
@@ -509,7 +509,7 @@ def import_matrix(engine: str, count: int, runs: int) -> list[Figure]:
                     count,
                     lambda: [
                         s.tracker.commitments.record(
-                            "bench",
+                            BENCH,
                             TextInput({"ar": f"نشاط رقم {n}"}),
                             uuid.UUID(party_id),
                             uuid.UUID(meeting_id),

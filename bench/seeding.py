@@ -11,8 +11,11 @@ from sqlalchemy import text
 
 from api.bootstrap import Services, build
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from domain.access import Principal, Role
 from infrastructure.persistence.scratch import scratch_database
 from infrastructure.settings import Settings
+
+BENCH = Principal(id="bench", name="bench", role=Role.ADMIN)  # the key that records what is measured
 
 
 @contextmanager
@@ -27,9 +30,9 @@ def services(url: str, **settings: Any) -> Services:
 
 
 def seed_meeting(s: Services, acronym: str = "SESRIC") -> tuple[str, str]:
-    party = s.tracker.parties.register("bench", TextInput({"en": acronym}), acronym, "subsidiary_organ")
+    party = s.tracker.parties.register(BENCH, TextInput({"en": acronym}), acronym, "subsidiary_organ")
     meeting = s.tracker.meetings.record(
-        "bench",
+        BENCH,
         TextInput({"en": "General meeting"}),
         "general_meeting",
         PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
@@ -43,7 +46,7 @@ def clone_commitments(s: Services, count: int) -> None:
     new ids (the stored state holds no id). Followers of the log are not run."""
     party_id, meeting_id = seed_meeting(s)
     template = s.tracker.commitments.record(
-        "bench",
+        BENCH,
         TextInput({"ar": "تنفيذ مصفوفة الأنشطة المشتركة", "en": "Implement the joint matrix"}, "ar"),
         uuid.UUID(party_id),
         uuid.UUID(meeting_id),

@@ -311,6 +311,11 @@ class Commitment(Aggregate):
         return self.status in OPEN
 
     @property
+    def parties(self) -> list[str]:
+        """The parties that lead or support it (whose keys may change it)."""
+        return [str(self.lead_party_id), *(str(p) for p in self.supporting_party_ids)]
+
+    @property
     def reported(self) -> bool:
         """Whether anything was reported on it: progress or evidence."""
         return self.progress is not None or bool(self.evidence)

@@ -209,6 +209,11 @@ class Recurrence(Aggregate):
         self.withdrawn: tuple[UUID, ...] = ()
         self.ended = False
 
+    @property
+    def parties(self) -> list[str]:
+        """The parties that lead or support its occurrences (whose keys may change it)."""
+        return [str(self.lead_party_id), *(str(p) for p in self.supporting_party_ids)]
+
     @staticmethod
     def first_ids(recurrence_id: UUID, schedule: Schedule) -> tuple[tuple[UUID, date], ...]:
         """The occurrences a new rule generates: one for each of its dues, those passed too (a rule

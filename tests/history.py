@@ -14,6 +14,7 @@ from application.inputs import (
     VenueInput,
 )
 from application.tracker import Tracker
+from tests.actors import acting
 from tests.fakes import FrozenClock
 
 PATHS: list[list[tuple[str, dict[str, Any]]]] = [
@@ -42,7 +43,7 @@ PATHS: list[list[tuple[str, dict[str, Any]]]] = [
 
 
 def _act(tracker: Tracker, commitment_id: UUID, action: str, options: dict[str, Any]) -> None:
-    actor = "key_history"
+    actor = acting("key_history")
     evidence = [EvidenceInput("Report", "https://example.org/report.pdf")]
     if action in {"agree", "note", "start", "stall", "resume", "reopen", "cancel"}:
         tracker.commitments.act(action, commitment_id, actor, options.get("reason"))
@@ -63,7 +64,7 @@ def _act(tracker: Tracker, commitment_id: UUID, action: str, options: dict[str, 
 
 
 def record_history(tracker: Tracker, clock: FrozenClock, commitments: int = 240, meetings: int = 4) -> dict[str, Any]:
-    actor = "key_history"
+    actor = acting("key_history")
     parties = [
         tracker.parties.register(
             actor, TextInput({"en": f"Party {n}", "ar": f"الجهة رقم {n}"}, "en"), f"P{n}", "agency"

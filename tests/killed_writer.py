@@ -19,6 +19,7 @@ from infrastructure.log.aggregates import BatchReader
 from infrastructure.log.follower import LogFollower
 from infrastructure.log.writer import SqlWriter
 from infrastructure.settings import Settings
+from tests.actors import acting
 
 
 class Stuck(LogFollower):
@@ -38,7 +39,7 @@ def main(database_url: str, party_id: str, meeting_id: str) -> None:
     )
     tracker = Tracker.on(Records(services.store, writer=writer, reader=BatchReader(services.store)))
     tracker.commitments.record(
-        "key_killed",
+        acting("key_killed"),
         TextInput({"ar": "التزام لن يُحفظ", "en": "Never stored"}, "ar"),
         UUID(party_id),
         UUID(meeting_id),

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from api.bootstrap import Services
 from domain.access import Role
+from tests.actors import acting
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.records import commitment, party
@@ -147,7 +148,7 @@ def test_a_lost_race_is_a_409_and_the_winner_is_kept(api: Api, services: Service
     cid = UUID(world.commitment)
     # A change reads the clock once, after it loaded the commitment and before it saves it: a rival
     # request (another process) starts the commitment in between.
-    clock.before_next_reading(lambda: services.tracker.commitments.act("start", cid, "key_rival"))
+    clock.before_next_reading(lambda: services.tracker.commitments.act("start", cid, acting("key_rival")))
     lost = api.post(f"/commitments/{cid}/stall", {"reason": "no budget"})
     assert_problem(lost, 409, "concurrent-update")
     kept = api.get(f"/commitments/{cid}").json()

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.actors import acting
 from tests.server import COMMAND, ROOT, Server
 
 pytestmark = pytest.mark.slow  # the command line, with real servers
@@ -124,10 +125,10 @@ def test_projections_rebuild_replays_every_event(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'c.db'}"
     services = build(Settings(database_url=url))
     services.tracker.parties.register(
-        "key_cli", TextInput({"en": "United Nations"}), "UN", "international_organisation"
+        acting("key_cli"), TextInput({"en": "United Nations"}), "UN", "international_organisation"
     )
     unfollowed = Tracker.on(Records(services.store))  # as a process that died before following its events
-    unfollowed.parties.register("key_cli", TextInput({"en": "Not yet projected"}), "NYP", "ngo")
+    unfollowed.parties.register(acting("key_cli"), TextInput({"en": "Not yet projected"}), "NYP", "ngo")
     services.close()
     assert "read model at event 1 of 2" in run("projections", "status", "--database-url", url).stdout
     rebuilt = run("projections", "rebuild", "--database-url", url)
@@ -147,7 +148,7 @@ def test_audit_verify_and_export_from_the_command_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'c.db'}"
     services = build(Settings(database_url=url))
     party = services.tracker.parties.register(
-        "key_cli", TextInput({"en": "United Nations"}), "UN", "international_organisation"
+        acting("key_cli"), TextInput({"en": "United Nations"}), "UN", "international_organisation"
     )
     services.close()
     verified = run("audit", "verify", "--database-url", url)
@@ -208,10 +209,10 @@ def test_party_takes_an_acronym_and_party_id_an_id(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'c.db'}"
     with build(Settings(database_url=url)) as services:
         iofs = services.tracker.parties.register(
-            "key_cli", TextInput({"ar": "المنظمة الإسلامية للأمن الغذائي"}), "IOFS", "specialised_institution"
+            acting("key_cli"), TextInput({"ar": "المنظمة الإسلامية للأمن الغذائي"}), "IOFS", "specialised_institution"
         )
         un = services.tracker.parties.register(
-            "key_cli", TextInput({"en": "United Nations"}), "UN", "international_organisation"
+            acting("key_cli"), TextInput({"en": "United Nations"}), "UN", "international_organisation"
         )
     both = json.loads(
         run(

@@ -11,6 +11,7 @@ from application.tracker import Tracker
 from domain.access import Role
 from domain.commitment import Commitment
 from domain.errors import InvalidValue, ReasonRequired
+from tests.actors import acting
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.world import World
@@ -18,20 +19,23 @@ from tests.world import World
 
 def recorded(tracker: Tracker) -> tuple[str, str, str]:
     un = tracker.parties.register(
-        "key", TextInput({"en": "United Nations", "ar": "الأمم المتحدة"}, "en"), "UN", "international_organisation"
+        acting("key"),
+        TextInput({"en": "United Nations", "ar": "الأمم المتحدة"}, "en"),
+        "UN",
+        "international_organisation",
     ).id
     oic = tracker.parties.register(
-        "key", TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC", "international_organisation"
+        acting("key"), TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC", "international_organisation"
     ).id
     meeting = tracker.meetings.record(
-        "key",
+        acting("key"),
         TextInput({"en": "General meeting"}),
         "general_meeting",
         PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
         VenueInput("Palais des Nations", "Europe/Zurich"),
     ).id
     made = tracker.commitments.record(
-        "key", TextInput({"ar": "تنفيد المصفوفه"}), UUID(un), UUID(meeting), status="agreed"
+        acting("key"), TextInput({"ar": "تنفيد المصفوفه"}), UUID(un), UUID(meeting), status="agreed"
     )
     return made.id, un, oic
 
@@ -43,7 +47,10 @@ def test_a_text_written_wrong_is_corrected_by_an_event_and_the_old_words_stay_in
     before = clock()
     clock.advance(days=3)
     fixed = tracker.commitments.correct(
-        UUID(commitment_id), "key", "a typo in the report's transcription", text=TextInput({"ar": "تنفيذ المصفوفة"})
+        UUID(commitment_id),
+        acting("key"),
+        "a typo in the report's transcription",
+        text=TextInput({"ar": "تنفيذ المصفوفة"}),
     )
     assert fixed.text["texts"] == {"ar": "تنفيذ المصفوفة"} and fixed.status == "agreed"
     last = tracker.histories.events(Commitment, commitment_id, 0, 10)[-1]
@@ -59,24 +66,26 @@ def test_parties_and_notes_are_corrected_and_a_party_named_twice_is_refused(trac
     commitment_id, un, oic = recorded(tracker)
     fixed = tracker.commitments.correct(
         UUID(commitment_id),
-        "key",
+        acting("key"),
         "the OIC leads it",
         lead_party_id=UUID(oic),
         supporting_party_ids=[UUID(un)],
         notes="يعقد في أستانا",
     )
     assert (fixed.lead_party_id, fixed.supporting_party_ids, fixed.notes) == (oic, [un], "يعقد في أستانا")
-    assert tracker.commitments.correct(UUID(commitment_id), "key", "no notes after all", notes="").notes is None
+    assert tracker.commitments.correct(UUID(commitment_id), acting("key"), "no notes after all", notes="").notes is None
     with pytest.raises(InvalidValue, match="named twice"):
-        tracker.commitments.correct(UUID(commitment_id), "key", "why", supporting_party_ids=[UUID(oic)])
+        tracker.commitments.correct(UUID(commitment_id), acting("key"), "why", supporting_party_ids=[UUID(oic)])
 
 
 def test_a_correction_needs_a_reason_and_must_change_something(tracker: Tracker) -> None:
     commitment_id, un, _ = recorded(tracker)
     with pytest.raises(ReasonRequired):
-        tracker.commitments.correct(UUID(commitment_id), "key", None, text=TextInput({"en": "Implement the matrix"}))
+        tracker.commitments.correct(
+            UUID(commitment_id), acting("key"), None, text=TextInput({"en": "Implement the matrix"})
+        )
     with pytest.raises(InvalidValue, match="changes nothing"):
-        tracker.commitments.correct(UUID(commitment_id), "key", "why", lead_party_id=UUID(un))
+        tracker.commitments.correct(UUID(commitment_id), acting("key"), "why", lead_party_id=UUID(un))
 
 
 def test_the_api_corrects_a_commitment_and_an_auditor_may_not(api: Api, world: World) -> None:

@@ -23,6 +23,7 @@ from domain.commitment import Commitment
 from domain.errors import InvalidValue
 from domain.escalation import Audience, Ladder
 from infrastructure.settings import BadSetting, read
+from tests.actors import acting
 from tests.conftest import Api, api_of, settings_for_tests
 from tests.fakes import FrozenClock
 from tests.racing import race
@@ -70,10 +71,13 @@ def test_a_deployment_ladder_that_cannot_be_climbed_is_refused_naming_the_settin
 
 def party_and_meeting(tracker: Tracker) -> tuple[UUID, UUID]:
     party = tracker.parties.register(
-        "key_a", TextInput({"ar": "منظمة التعاون الإسلامي", "en": "OIC"}, "ar"), "OIC", "international_organisation"
+        acting("key_a"),
+        TextInput({"ar": "منظمة التعاون الإسلامي", "en": "OIC"}, "ar"),
+        "OIC",
+        "international_organisation",
     )
     meeting = tracker.meetings.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "15th general meeting"}),
         "general_meeting",
         PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
@@ -85,7 +89,7 @@ def party_and_meeting(tracker: Tracker) -> tuple[UUID, UUID]:
 def recorded_at(tracker: Tracker, party_id: UUID, meeting_id: UUID) -> str:
     """A commitment due by the end of 20 July 2024 in Geneva."""
     return tracker.commitments.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"ar": "تقرير مرحلي", "en": "A progress report"}, "ar"),
         party_id,
         meeting_id,
@@ -139,7 +143,7 @@ def escalated_and_saved(tracker: Tracker, days: int) -> Commitment:
 def test_a_revised_due_clears_the_escalation_and_the_new_due_climbs_afresh(tracker: Tracker) -> None:
     commitment = escalated_and_saved(tracker, 31)
     revised = tracker.commitments.revise_due(
-        commitment.id, "key_a", DueInput("day", "2024-12-31"), "extended by the plenary"
+        commitment.id, acting("key_a"), DueInput("day", "2024-12-31"), "extended by the plenary"
     )
     assert (revised.escalation, revised.escalations) == (None, [])
     commitment = tracker.records.get(Commitment, commitment.id)
@@ -152,7 +156,7 @@ def test_a_revised_due_clears_the_escalation_and_the_new_due_climbs_afresh(track
 
 def test_a_delivery_ends_the_escalation(tracker: Tracker) -> None:
     commitment = escalated_and_saved(tracker, 1)
-    delivered = tracker.commitments.deliver(commitment.id, "key_a", [EvidenceInput("Report")])
+    delivered = tracker.commitments.deliver(commitment.id, acting("key_a"), [EvidenceInput("Report")])
     assert delivered.escalation is None
     events = [e.type for e in tracker.histories.events(Commitment, commitment.id)]
     assert events[-2:] == ["OverdueCleared", "EscalationCleared"]
@@ -160,7 +164,7 @@ def test_a_delivery_ends_the_escalation(tracker: Tracker) -> None:
 
 def test_a_cancelled_commitment_is_no_longer_escalated(tracker: Tracker) -> None:
     commitment = escalated_and_saved(tracker, 1)
-    cancelled = tracker.commitments.act("cancel", commitment.id, "key_a", "replaced by the new matrix")
+    cancelled = tracker.commitments.act("cancel", commitment.id, acting("key_a"), "replaced by the new matrix")
     assert (cancelled.escalation, cancelled.escalations) == (None, [])
 
 

@@ -23,14 +23,15 @@ from infrastructure.persistence.database import event_store_env
 from infrastructure.read_model import tables as read_tables
 from infrastructure.read_model.tables import projection_state
 from infrastructure.settings import Settings
+from tests.actors import acting
 from tests.fakes import FrozenClock
 from tests.memory import tracker_in_memory
 
 
 def seed(tracker: Tracker) -> tuple[UUID, UUID]:
-    party = tracker.parties.register("key_a", TextInput({"en": "IsDB"}), "IsDB", "international_organisation")
+    party = tracker.parties.register(acting("key_a"), TextInput({"en": "IsDB"}), "IsDB", "international_organisation")
     meeting = tracker.meetings.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "Annual meeting"}),
         "assembly",
         PeriodInput(date(2023, 5, 10)),
@@ -43,7 +44,12 @@ def test_a_commitment_recorded_before_reminders_existed_reminds_at_the_defaults(
     tracker = services.tracker
     party_id, meeting_id = seed(tracker)
     current = tracker.commitments.record(
-        "key_a", TextInput({"en": "Now"}), party_id, meeting_id, due=DueInput("year", "2024"), reminder_days=[14, 60]
+        acting("key_a"),
+        TextInput({"en": "Now"}),
+        party_id,
+        meeting_id,
+        due=DueInput("year", "2024"),
+        reminder_days=[14, 60],
     )
     assert current.reminder_days == [60, 14]
     # The first version of the event, as it was stored before reminders existed.
@@ -74,7 +80,7 @@ def test_a_read_model_of_another_version_is_rebuilt_at_start(database_url: str, 
     services = build(Settings(database_url=database_url), clock=clock)
     party_id, meeting_id = seed(services.tracker)
     services.tracker.commitments.record(
-        "key_a", TextInput({"en": "Kept"}), party_id, meeting_id, due=DueInput("year", "2024")
+        acting("key_a"), TextInput({"en": "Kept"}), party_id, meeting_id, due=DueInput("year", "2024")
     )
     with services.engine.begin() as connection:
         connection.execute(update(projection_state).values(schema_version=read_tables.READ_MODEL_VERSION - 1))
@@ -95,7 +101,12 @@ def test_a_long_history_loads_from_its_snapshot_to_the_same_state(database_url: 
         tracker = services.tracker
         party_id, meeting_id = seed(tracker)
         view = tracker.commitments.record(
-            "key_a", TextInput({"en": "Busy"}), party_id, meeting_id, due=DueInput("year", "2024"), status="agreed"
+            acting("key_a"),
+            TextInput({"en": "Busy"}),
+            party_id,
+            meeting_id,
+            due=DueInput("year", "2024"),
+            status="agreed",
         )
         commitment: Commitment = services.store.repository.get(UUID(view.id))
         while commitment.version < events:
@@ -150,7 +161,7 @@ def test_aggregates_read_together_are_those_read_one_by_one(
         ids = []
         for reports in (0, 3, 4, 9):
             view = tracker.commitments.record(
-                "key_a",
+                acting("key_a"),
                 TextInput({"en": f"{reports} reports"}),
                 party_id,
                 meeting_id,
@@ -159,7 +170,7 @@ def test_aggregates_read_together_are_those_read_one_by_one(
             )
             for n in range(reports):
                 clock.advance(minutes=1)
-                tracker.commitments.report_progress(UUID(view.id), "key_a", n * 10, f"report {n}")
+                tracker.commitments.report_progress(UUID(view.id), acting("key_a"), n * 10, f"report {n}")
             ids.append(UUID(view.id))
         ids += [party_id, uuid4()]  # another kind of aggregate, and one never recorded
         batches = BatchReader(services.store, chunk=4)  # more than one query's worth
@@ -209,7 +220,7 @@ def test_records_stored_before_they_stated_their_days_count_from_when_they_were_
     party_id, meeting_id = seed(tracker)
     clock.advance(days=30)
     matrix = tracker.agreements.adopt(
-        "key_a",
+        acting("key_a"),
         meeting_id,
         TextInput({"en": "Matrix"}),
         "action_matrix",
@@ -217,7 +228,7 @@ def test_records_stored_before_they_stated_their_days_count_from_when_they_were_
         rows=[RowInput(TextInput({"en": "Activity"}), party_id)],
     )
     follow_up = tracker.commitments.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "Hold the next"}),
         party_id,
         meeting_id,
@@ -227,14 +238,14 @@ def test_records_stored_before_they_stated_their_days_count_from_when_they_were_
     )
     clock.set(datetime(2023, 7, 1, tzinfo=UTC))
     next_one = tracker.meetings.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "Next"}),
         "assembly",
         PeriodInput(date(2023, 6, 1)),
         VenueInput("Jeddah", "Asia/Riyadh"),
         series="annual-meeting",
     )
-    tracker.meetings.hold(UUID(next_one.id), "key_a", PeriodInput(date(2023, 6, 1)))
+    tracker.meetings.hold(UUID(next_one.id), acting("key_a"), PeriodInput(date(2023, 6, 1)))
     old = {
         (Agreement.Adopted, 1): _stored_as_before(tracker.records.store, UUID(matrix.id), 1, ("adopted_on",)),
         (Agreement.RowAdded, 2): _stored_as_before(tracker.records.store, UUID(matrix.id), 2, ("agreed_on",)),
@@ -282,7 +293,7 @@ def test_snapshots_taken_before_a_new_attribute_load(clock: FrozenClock) -> None
     assert store.snapshots is not None
     party_id, meeting_id = seed(tracker)
     view = tracker.commitments.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "Follow up"}),
         party_id,
         meeting_id,
@@ -290,7 +301,7 @@ def test_snapshots_taken_before_a_new_attribute_load(clock: FrozenClock) -> None
         follow_up_series="annual-meeting",
         status="agreed",
     )
-    tracker.commitments.report_progress(UUID(view.id), "key_a", 10)
+    tracker.commitments.report_progress(UUID(view.id), acting("key_a"), 10)
     for aggregate_id, attributes in (
         (
             UUID(view.id),

@@ -7,6 +7,7 @@ from uuid import UUID
 from application.inputs import PeriodInput, TextInput, VenueInput
 from application.tracker import Tracker
 from domain.identifiers import time_ordered_id
+from tests.actors import acting
 
 
 def test_ids_made_later_sort_after_ids_made_earlier_and_are_version_7() -> None:
@@ -17,17 +18,19 @@ def test_ids_made_later_sort_after_ids_made_earlier_and_are_version_7() -> None:
 
 
 def test_recorded_records_have_time_ordered_ids_and_parties_keep_their_derived_ones(tracker: Tracker) -> None:
-    party = tracker.parties.register("key", TextInput({"en": "United Nations"}), "UN", "international_organisation")
+    party = tracker.parties.register(
+        acting("key"), TextInput({"en": "United Nations"}), "UN", "international_organisation"
+    )
     meeting = tracker.meetings.record(
-        "key",
+        acting("key"),
         TextInput({"en": "General meeting"}),
         "general_meeting",
         PeriodInput(date(2024, 1, 10)),
         VenueInput("Palais", "Europe/Zurich"),
     )
     agreement = tracker.agreements.adopt(
-        "key", UUID(meeting.id), TextInput({"en": "Matrix"}), "action_matrix", [UUID(party.id)]
+        acting("key"), UUID(meeting.id), TextInput({"en": "Matrix"}), "action_matrix", [UUID(party.id)]
     )
-    commitment = tracker.commitments.record("key", TextInput({"en": "Act"}), UUID(party.id), UUID(meeting.id))
+    commitment = tracker.commitments.record(acting("key"), TextInput({"en": "Act"}), UUID(party.id), UUID(meeting.id))
     assert [UUID(v.id).version for v in (meeting, agreement, commitment)] == [7, 7, 7]
     assert UUID(party.id).version == 5  # named by its acronym

@@ -16,6 +16,7 @@ from api.bootstrap import Services
 from api.cli import main as cli
 from application.inputs import TextInput
 from domain.access import Role
+from tests.actors import acting
 from tests.conftest import Api
 from tests.world import World
 
@@ -359,13 +360,13 @@ def test_a_failure_part_way_leaves_whole_batches_and_importing_again_resumes(
     matrix = agreement(api, world)
     rows = [[str(n), f"Activity {n}", f"Activity {n}", "UN", "", "2030", "", ""] for n in range(1, 121)]
     table = services.spreadsheets.read(csv_of(rows), "big.csv")
-    plan = services.imports.run("coordinator", matrix, table)
+    plan = services.imports.run(acting("coordinator"), matrix, table)
     collider = next(r for r in plan.rows if r.key == "70")
 
     def collide(phase: str, done: int, total: int) -> None:
         if phase == "storing" and done == 50:  # someone records row 70 while the second batch is being stored
             services.tracker.commitments.record(
-                "other",
+                acting("other"),
                 TextInput({"en": "Activity 70"}),
                 UUID(world.un),
                 UUID(world.meeting),
@@ -373,13 +374,13 @@ def test_a_failure_part_way_leaves_whole_batches_and_importing_again_resumes(
                 commitment_id=UUID(collider.commitment_id),
             )
 
-    stopped = services.imports.run("coordinator", matrix, table, dry_run=False, batch_size=50, progress=collide)
+    stopped = services.imports.run(acting("coordinator"), matrix, table, dry_run=False, batch_size=50, progress=collide)
     assert stopped.stopped is not None and stopped.stopped["batch"] == 2 and stopped.batches_stored == 1
     assert stopped.stopped["first_line"] == 52 and stopped.stopped["last_line"] == 101
     listed = api.get("/commitments", agreement=matrix, limit=200).json()["items"]
     assert len(listed) == 51  # the first batch whole, nothing of the second (and the row recorded meanwhile)
     assert len(api.get(f"/agreements/{matrix}").json()["rows"]) == 120  # the matrix's rows came with the first
-    resumed = services.imports.run("coordinator", matrix, table, dry_run=False, batch_size=50)
+    resumed = services.imports.run(acting("coordinator"), matrix, table, dry_run=False, batch_size=50)
     assert resumed.stopped is None
     assert resumed.counts == {"new": 69, "unchanged": 50, "changed": 1, "refused": 0}  # row 70: its due
     made = api.get("/commitments", agreement=matrix, limit=200).json()["items"]

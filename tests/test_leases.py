@@ -17,6 +17,7 @@ from infrastructure.settings import Settings
 from infrastructure.webhooks.dispatcher import Dispatcher, DispatchSettings
 from infrastructure.webhooks.tables import deliveries
 from infrastructure.webhooks.url_safety import UrlPolicy
+from tests.actors import acting
 from tests.fakes import FrozenClock
 from tests.receiver import Receiver
 from tests.server import COMMAND, ROOT, wait_for
@@ -27,9 +28,9 @@ LOOPBACK = UrlPolicy(allow_http=True, allow_loopback=True)
 
 def seed(services: Services, count: int) -> list[str]:
     tracker = services.tracker
-    party = tracker.parties.register("key_a", TextInput({"en": "IOFS"}), "IOFS", "specialised_institution")
+    party = tracker.parties.register(acting("key_a"), TextInput({"en": "IOFS"}), "IOFS", "specialised_institution")
     meeting = tracker.meetings.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "General assembly"}),
         "assembly",
         PeriodInput(datetime(2023, 1, 10).date()),
@@ -37,7 +38,7 @@ def seed(services: Services, count: int) -> list[str]:
     )
     return [
         tracker.commitments.record(
-            "key_a",
+            acting("key_a"),
             TextInput({"en": f"Activity {n}"}),
             UUID(party.id),
             UUID(meeting.id),

@@ -33,6 +33,7 @@ from domain.errors import DomainError
 from domain.lifecycle import ALLOWED_FROM, Action, Status
 from domain.search import query_words
 from infrastructure.persistence.scratch import scratch_database
+from tests.actors import acting
 from tests.conftest import ENGINES, settings_for_tests
 from tests.fakes import FrozenClock
 
@@ -42,7 +43,7 @@ COMMITMENTS = 180  # and a few successors: a list of every one of them fits a pa
 START = datetime(2023, 3, 6, 8, 41, 17, 250_000, tzinfo=UTC)
 END = datetime(2024, 6, 14, 10, 17, 23, 500_000, tzinfo=UTC)  # no due or review falls at this minute anywhere
 AT = END + timedelta(seconds=1)  # just after the last record
-ACTOR = "key_filters"
+ACTOR = acting("key_filters")
 SORTS = ("recorded", "due", "-due")
 AXES = ("effective", "recorded")  # as of an instant, replayed (effective), or the versions kept (recorded)
 ZONES = (None, "Asia/Riyadh", "America/New_York", "Asia/Kuala_Lumpur", "Africa/Casablanca", "UTC")

@@ -29,24 +29,24 @@ def test_commitments_are_recorded_and_read_back_from_postgresql(postgres_url: st
         assert services.keys.authenticate(key) == principal
         tracker = services.tracker
         oic = tracker.parties.register(
-            principal.id, TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC", "international_organisation"
+            principal, TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC", "international_organisation"
         )
         meeting = tracker.meetings.record(
-            principal.id,
+            principal,
             TextInput({"en": "Talks"}),
             "bilateral_talk",
             PeriodInput(date(2024, 5, 12)),
             VenueInput("Cairo", "Africa/Cairo"),
         )
         recorded = tracker.commitments.record(
-            principal.id,
+            principal,
             TextInput({"ar": "متابعة المشاريع المشتركة"}),
             UUID(oic.id),
             UUID(meeting.id),
             due=DueInput("quarter", "2024-Q4"),
             status="agreed",
         )
-        tracker.commitments.act("start", recorded.id, principal.id)
+        tracker.commitments.act("start", recorded.id, principal)
     finally:
         services.close()
     reopened = build(Settings(database_url=postgres_url), clock=clock)

@@ -23,6 +23,7 @@ from domain.commitment import Commitment
 from infrastructure.persistence.database import parse
 from infrastructure.persistence.scratch import scratch_database
 from infrastructure.settings import Settings
+from tests.actors import acting
 from tests.records import OIC, UN, commitment, meeting
 from tests.server import COMMAND, ROOT, Server, wait_for
 from tests.test_projection import dump
@@ -137,7 +138,9 @@ def test_services_starting_together_on_a_new_database_all_start(database_url: st
         start.wait()
         services = build(Settings(database_url=database_url, scan_interval=0, dispatch_interval=0))
         try:
-            return services.tracker.parties.register("key_a", TextInput({"en": f"Party {n}"}), f"P{n}", "ngo").id
+            return services.tracker.parties.register(
+                acting("key_a"), TextInput({"en": f"Party {n}"}), f"P{n}", "ngo"
+            ).id
         finally:
             services.close()
 

@@ -17,6 +17,7 @@ from infrastructure.log.writer import SqlWriter
 from infrastructure.read_model import rebuilding
 from infrastructure.read_model.projector import Projector
 from infrastructure.read_model.tables import read_metadata
+from tests.actors import acting
 from tests.fakes import FailingFollower, FrozenClock
 from tests.history import PATHS, record_history
 
@@ -135,7 +136,7 @@ def test_a_crash_before_commit_leaves_the_position_and_the_tables_unchanged(
 ) -> None:
     history = record_history(services.tracker, clock, commitments=12)
     commitment_id = history["commitments"][2]  # a noted commitment
-    without_followers(services, clock).commitments.act("cancel", commitment_id, "key_x", "dropped")
+    without_followers(services, clock).commitments.act("cancel", commitment_id, acting("key_x"), "dropped")
     before = dump(services.engine)
     position = services.projector.position()
     with pytest.raises(Crash):
@@ -154,14 +155,14 @@ def test_a_failing_projection_does_not_fail_the_command_and_is_caught_up_later(
 ) -> None:
     history = record_history(services.tracker, clock, commitments=3)
     broken = followed_by(services, clock, projector_of(services, BrokenProjector), services.outbox, services.audit)
-    view = broken.commitments.act("cancel", history["commitments"][2], "key_x", "dropped")
+    view = broken.commitments.act("cancel", history["commitments"][2], acting("key_x"), "dropped")
     assert view.status == "cancelled"
     assert "could not catch up" in caplog.text
     # The other followers of the log are not held back by the failing one.
     latest = services.store.recorder.max_notification_id()
     assert latest is not None
     assert services.outbox.position() == services.audit.position() == latest > services.projector.position()
-    services.tracker.commitments.act("start", history["commitments"][3], "key_x")
+    services.tracker.commitments.act("start", history["commitments"][3], acting("key_x"))
     status = {row[0]: row[4] for row in dump(services.engine)["commitments_view"]}
     assert status[history["commitments"][2]] == "cancelled"
 
@@ -177,7 +178,7 @@ def test_when_following_together_fails_after_the_read_model_the_read_model_still
     fails_once.start(at_the_end=True)
     projector = projector_of(services)  # as in a worker that did not project the commitment
     followed_by(services, clock, projector, fails_once).commitments.act(
-        "cancel", history["commitments"][2], "key_x", "dropped"
+        "cancel", history["commitments"][2], acting("key_x"), "dropped"
     )
     latest = services.store.recorder.max_notification_id()
     assert projector.position() == fails_once.position() == latest
@@ -194,7 +195,7 @@ def test_events_no_follower_saw_are_read_from_the_log_by_the_next_command(
     record_history(services.tracker, clock, commitments=3)
 
     def register(tracker: Tracker, acronym: str) -> str:
-        return tracker.parties.register("key_x", TextInput({"en": f"Party {acronym}"}), acronym, "ngo").id
+        return tracker.parties.register(acting("key_x"), TextInput({"en": f"Party {acronym}"}), acronym, "ngo").id
 
     unseen_ids = [register(without_followers(services, clock), acronym) for acronym in ("UNSEEN1", "UNSEEN2")]
     unseen = list(services.store.recorder.select_notifications(services.projector.position() + 1, 10))

@@ -16,6 +16,7 @@ from application.views import RecurrenceView
 from domain.commitment import Commitment
 from domain.errors import DomainError
 from domain.recurrence import NextId, Occurrence, Schedule, Standing, held_days, regeneration
+from tests.actors import acting
 from tests.fakes import FrozenClock
 
 REPORT = TextInput(
@@ -31,7 +32,9 @@ UNTIL = date(2024, 12, 31)
 @pytest.fixture
 def parties(tracker: Tracker) -> dict[str, str]:
     return {
-        acronym: tracker.parties.register("test", TextInput({"en": acronym}), acronym, "international_organisation").id
+        acronym: tracker.parties.register(
+            acting("test"), TextInput({"en": acronym}), acronym, "international_organisation"
+        ).id
         for acronym in ("OIC", "UN")
     }
 
@@ -40,7 +43,7 @@ def parties(tracker: Tracker) -> dict[str, str]:
 def meeting(tracker: Tracker, clock: FrozenClock) -> str:
     """The 15th UN–OIC general meeting, held in Geneva on 18–20 July 2022 (the clock: the day after)."""
     meeting_id = tracker.meetings.record(
-        "test",
+        acting("test"),
         TextInput({"en": "UN–OIC general meeting 15"}),
         "general_meeting",
         PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
@@ -48,13 +51,13 @@ def meeting(tracker: Tracker, clock: FrozenClock) -> str:
         series="un-oic-general-meeting",
         session_number=15,
     ).id
-    tracker.meetings.hold(UUID(meeting_id), "test", PeriodInput(date(2022, 7, 18), date(2022, 7, 20)))
+    tracker.meetings.hold(UUID(meeting_id), acting("test"), PeriodInput(date(2022, 7, 18), date(2022, 7, 20)))
     return meeting_id
 
 
 def every_six_months(tracker: Tracker, parties: dict[str, str], meeting: str, **options: Any) -> RecurrenceView:
     stated: dict[str, Any] = {"until": UNTIL, "every_months": 6, "status": "agreed", **options}
-    return tracker.recurrences.state("coordinator", REPORT, UUID(parties["OIC"]), UUID(meeting), **stated)
+    return tracker.recurrences.state(acting("coordinator"), REPORT, UUID(parties["OIC"]), UUID(meeting), **stated)
 
 
 def dues(rule: RecurrenceView, *, withdrawn: bool = False) -> list[str]:
@@ -91,8 +94,8 @@ def test_a_rule_generates_one_commitment_per_occurrence_each_due_on_its_day(
 def test_each_occurrence_has_a_lifecycle_of_its_own(tracker: Tracker, parties: dict[str, str], meeting: str) -> None:
     rule = every_six_months(tracker, parties, meeting)
     first, second = (o["commitment_id"] for o in rule.occurrences[:2])
-    tracker.commitments.act("start", first, "oic")
-    tracker.commitments.deliver(first, "oic", [EvidenceInput("Report to the 16th meeting")])
+    tracker.commitments.act("start", first, acting("oic"))
+    tracker.commitments.deliver(first, acting("oic"), [EvidenceInput("Report to the 16th meeting")])
     assert tracker.commitments.get(first).status == "delivered"
     assert tracker.commitments.get(second).status == "agreed"
     assert [o["status"] for o in tracker.recurrences.get(rule.id).occurrences] == [
@@ -120,7 +123,7 @@ def test_how_often_may_be_written_in_words(
     tracker: Tracker, parties: dict[str, str], meeting: str, every: str, months: int
 ) -> None:
     rule = tracker.recurrences.state(
-        "coordinator", REPORT, UUID(parties["OIC"]), UUID(meeting), date(2030, 12, 31), every=every
+        acting("coordinator"), REPORT, UUID(parties["OIC"]), UUID(meeting), date(2030, 12, 31), every=every
     )
     assert rule.schedule["every_months"] == months
 
@@ -139,11 +142,11 @@ def test_changing_the_rule_regenerates_only_future_occurrences_with_no_report(
     rule = every_six_months(tracker, parties, meeting)
     clock.set(datetime(2023, 3, 1, tzinfo=UTC))  # the first occurrence's due has passed
     reported = occurrence_due_on(rule, "2023-07-20")
-    tracker.commitments.report_progress(UUID(reported), "oic", 40, "draft circulated")
+    tracker.commitments.report_progress(UUID(reported), acting("oic"), 40, "draft circulated")
     before = {o["commitment_id"]: tracker.commitments.get(o["commitment_id"]) for o in rule.occurrences}
 
     changed = tracker.recurrences.reschedule(
-        rule.id, "coordinator", "the 16th meeting asked for yearly reports", every_months=12
+        rule.id, acting("coordinator"), "the 16th meeting asked for yearly reports", every_months=12
     )
 
     assert changed.dues == ["2023-01-20", "2024-01-20"]
@@ -163,7 +166,7 @@ def test_a_new_schedule_moves_open_occurrences_and_generates_the_days_left(
     clock.set(datetime(2023, 3, 1, tzinfo=UTC))
     changed = tracker.recurrences.reschedule(
         rule.id,
-        "coordinator",
+        acting("coordinator"),
         "reports are due at the end of each quarter",
         every_months=3,
         first_due=date(2023, 3, 31),
@@ -190,9 +193,9 @@ def test_a_report_given_for_a_period_is_not_asked_for_again_when_the_days_shift(
 ) -> None:
     rule = every_six_months(tracker, parties, meeting)
     clock.set(datetime(2023, 3, 1, tzinfo=UTC))
-    tracker.commitments.report_progress(UUID(occurrence_due_on(rule, "2023-07-20")), "oic", 40)
+    tracker.commitments.report_progress(UUID(occurrence_due_on(rule, "2023-07-20")), acting("oic"), 40)
     changed = tracker.recurrences.reschedule(
-        rule.id, "coordinator", "due at the end of the month", first_due=date(2023, 1, 31)
+        rule.id, acting("coordinator"), "due at the end of the month", first_due=date(2023, 1, 31)
     )
     assert dues(changed) == ["2023-01-20", "2023-07-20", "2024-01-31", "2024-07-31"]
 
@@ -202,8 +205,10 @@ def test_an_occurrence_cancelled_by_hand_is_not_generated_again(
 ) -> None:
     rule = every_six_months(tracker, parties, meeting)
     skipped = occurrence_due_on(rule, "2024-01-20")
-    tracker.commitments.act("cancel", skipped, "coordinator", "no report between the two meetings")
-    changed = tracker.recurrences.reschedule(rule.id, "coordinator", "until the 17th meeting", until=date(2025, 7, 20))
+    tracker.commitments.act("cancel", skipped, acting("coordinator"), "no report between the two meetings")
+    changed = tracker.recurrences.reschedule(
+        rule.id, acting("coordinator"), "until the 17th meeting", until=date(2025, 7, 20)
+    )
     assert dues(changed) == ["2023-01-20", "2023-07-20", "2024-01-20", "2024-07-20", "2025-01-20", "2025-07-20"]
     assert tracker.commitments.get(skipped).status == "cancelled"
 
@@ -212,9 +217,11 @@ def test_withdrawn_days_are_generated_afresh_when_the_rule_returns_to_them(
     tracker: Tracker, parties: dict[str, str], meeting: str
 ) -> None:
     rule = every_six_months(tracker, parties, meeting)
-    shorter = tracker.recurrences.reschedule(rule.id, "coordinator", "until mid-2023", until=date(2023, 7, 31))
+    shorter = tracker.recurrences.reschedule(rule.id, acting("coordinator"), "until mid-2023", until=date(2023, 7, 31))
     assert dues(shorter, withdrawn=True) == ["2024-01-20", "2024-07-20"]
-    longer = tracker.recurrences.reschedule(rule.id, "coordinator", "until the end of 2024 after all", until=UNTIL)
+    longer = tracker.recurrences.reschedule(
+        rule.id, acting("coordinator"), "until the end of 2024 after all", until=UNTIL
+    )
     assert dues(longer) == ["2023-01-20", "2023-07-20", "2024-01-20", "2024-07-20"]
     assert len(longer.occurrences) == 6  # two new commitments; the withdrawn ones stay cancelled
 
@@ -223,8 +230,8 @@ def test_the_rules_history_shows_each_change_with_its_reason(
     tracker: Tracker, parties: dict[str, str], meeting: str
 ) -> None:
     rule = every_six_months(tracker, parties, meeting)
-    tracker.recurrences.reschedule(rule.id, "coordinator", "yearly from now on", every_months=12)
-    tracker.recurrences.end(rule.id, "coordinator", "the action plan was replaced")
+    tracker.recurrences.reschedule(rule.id, acting("coordinator"), "yearly from now on", every_months=12)
+    tracker.recurrences.end(rule.id, acting("coordinator"), "the action plan was replaced")
     events = tracker.recurrences.history(rule.id)
     assert [(e.type, e.actor, e.reason) for e in events] == [
         ("Stated", "coordinator", None),
@@ -239,8 +246,8 @@ def test_ending_a_rule_cancels_only_its_future_occurrences_with_no_report(
 ) -> None:
     rule = every_six_months(tracker, parties, meeting)
     clock.set(datetime(2023, 3, 1, tzinfo=UTC))
-    tracker.commitments.report_progress(UUID(occurrence_due_on(rule, "2023-07-20")), "oic", 10)
-    ended = tracker.recurrences.end(rule.id, "coordinator", "the action plan was replaced")
+    tracker.commitments.report_progress(UUID(occurrence_due_on(rule, "2023-07-20")), acting("oic"), 10)
+    ended = tracker.recurrences.end(rule.id, acting("coordinator"), "the action plan was replaced")
     assert ended.ended
     assert {o["due_on"]: o["status"] for o in ended.occurrences} == {
         "2023-01-20": "agreed",
@@ -249,9 +256,9 @@ def test_ending_a_rule_cancels_only_its_future_occurrences_with_no_report(
         "2024-07-20": "cancelled",
     }
     with pytest.raises(DomainError, match="the rule has ended"):
-        tracker.recurrences.reschedule(rule.id, "coordinator", "again", every_months=12)
+        tracker.recurrences.reschedule(rule.id, acting("coordinator"), "again", every_months=12)
     with pytest.raises(DomainError, match="the rule has ended"):
-        tracker.recurrences.end(rule.id, "coordinator", "again")
+        tracker.recurrences.end(rule.id, acting("coordinator"), "again")
 
 
 @pytest.mark.parametrize(
@@ -270,7 +277,7 @@ def test_a_change_of_the_rule_that_makes_no_sense_is_refused_and_changes_nothing
 ) -> None:
     rule = every_six_months(tracker, parties, meeting)
     with pytest.raises(DomainError) as refused:
-        tracker.recurrences.reschedule(rule.id, "coordinator", **change)
+        tracker.recurrences.reschedule(rule.id, acting("coordinator"), **change)
     assert refused.value.field == field
     assert tracker.recurrences.get(rule.id) == rule
     assert [tracker.commitments.get(o["commitment_id"]).version for o in rule.occurrences] == [1, 1, 1, 1]
@@ -280,9 +287,9 @@ def test_a_rule_is_changed_only_from_the_version_its_reader_saw(
     tracker: Tracker, parties: dict[str, str], meeting: str
 ) -> None:
     rule = every_six_months(tracker, parties, meeting)
-    tracker.recurrences.reschedule(rule.id, "coordinator", "yearly", every_months=12)
+    tracker.recurrences.reschedule(rule.id, acting("coordinator"), "yearly", every_months=12)
     with pytest.raises(VersionMismatch):
-        tracker.recurrences.reschedule(rule.id, "coordinator", "quarterly", every_months=3, expected_version=1)
+        tracker.recurrences.reschedule(rule.id, acting("coordinator"), "quarterly", every_months=3, expected_version=1)
 
 
 @pytest.mark.parametrize(

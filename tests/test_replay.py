@@ -19,6 +19,7 @@ from application.saving import Records
 from application.store import EventStore
 from application.tracker import Tracker
 from infrastructure.persistence.database import event_store_env
+from tests.actors import acting
 from tests.fakes import FrozenClock
 
 
@@ -28,14 +29,17 @@ def state(aggregate: Any) -> dict[str, Any]:
 
 def record_history(tracker: Tracker, clock: FrozenClock) -> dict[str, UUID]:
     un = tracker.parties.register(
-        "key_a", TextInput({"en": "United Nations", "ar": "الأمم المتحدة"}, "en"), "UN", "international_organisation"
+        acting("key_a"),
+        TextInput({"en": "United Nations", "ar": "الأمم المتحدة"}, "en"),
+        "UN",
+        "international_organisation",
     )
     oic = tracker.parties.register(
-        "key_a", TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC", "international_organisation"
+        acting("key_a"), TextInput({"ar": "منظمة التعاون الإسلامي"}), "OIC", "international_organisation"
     )
     un_id, oic_id = UUID(un.id), UUID(oic.id)
     meeting = tracker.meetings.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "15th general meeting"}),
         "general_meeting",
         PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
@@ -45,7 +49,7 @@ def record_history(tracker: Tracker, clock: FrozenClock) -> dict[str, UUID]:
         participants=[ParticipantInput(un_id, "co_chair"), ParticipantInput(oic_id, "co_chair")],
     )
     agreement = tracker.agreements.adopt(
-        "key_a",
+        acting("key_a"),
         UUID(meeting.id),
         TextInput({"en": "Matrix of joint activities"}),
         "action_matrix",
@@ -55,7 +59,7 @@ def record_history(tracker: Tracker, clock: FrozenClock) -> dict[str, UUID]:
         ],
     )
     commitment = tracker.commitments.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "Joint research"}),
         oic_id,
         UUID(meeting.id),
@@ -65,18 +69,20 @@ def record_history(tracker: Tracker, clock: FrozenClock) -> dict[str, UUID]:
     )
     commitment_id = UUID(commitment.id)
     clock.advance(days=30)
-    tracker.commitments.act("start", commitment.id, "key_b")
+    tracker.commitments.act("start", commitment.id, acting("key_b"))
     tracker.commitments.report_progress(
         commitment_id,
-        "key_b",
+        acting("key_b"),
         30,
         "first workshop held",
         [EvidenceInput("Workshop report", "https://example.org/w.pdf")],
     )
     clock.advance(days=300)
-    tracker.commitments.revise_due(commitment_id, "key_b", DueInput("year", "2025"), "extended by the working group")
-    tracker.commitments.deliver(commitment_id, "key_b", [EvidenceInput("Final study")], date(2023, 5, 1))
-    tracker.commitments.assess(commitment_id, "key_c", "partially_fulfilled", "one study of two")
+    tracker.commitments.revise_due(
+        commitment_id, acting("key_b"), DueInput("year", "2025"), "extended by the working group"
+    )
+    tracker.commitments.deliver(commitment_id, acting("key_b"), [EvidenceInput("Final study")], date(2023, 5, 1))
+    tracker.commitments.assess(commitment_id, acting("key_c"), "partially_fulfilled", "one study of two")
     return {"commitment": commitment_id, "meeting": UUID(meeting.id), "agreement": UUID(agreement.id)}
 
 
@@ -106,16 +112,16 @@ def test_a_rebuild_on_another_day_by_another_process_is_equal(database_url: str,
 
 
 def test_the_state_after_saving_equals_the_state_rebuilt_from_the_store(tracker: Tracker, clock: FrozenClock) -> None:
-    un = tracker.parties.register("key_a", TextInput({"en": "UN"}), "UN", "international_organisation")
+    un = tracker.parties.register(acting("key_a"), TextInput({"en": "UN"}), "UN", "international_organisation")
     meeting = tracker.meetings.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "Talks"}),
         "bilateral_talk",
         PeriodInput(date(2022, 7, 18)),
         VenueInput("Cairo", "Africa/Cairo"),
     )
     view = tracker.commitments.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"ar": "متابعة المشاريع المشتركة"}),
         UUID(un.id),
         UUID(meeting.id),

@@ -21,6 +21,7 @@ from application.saving import Records
 from application.store import EventStore
 from application.tracker import Tracker
 from domain.commitment import Commitment
+from tests.actors import acting
 from tests.fakes import FailingFollowers, FrozenClock, RecordingFollowers
 from tests.history import record_history
 from tests.memory import tracker_in_memory
@@ -32,10 +33,10 @@ def state(aggregate: Aggregate) -> dict[str, Any]:
 
 def seed(tracker: Tracker) -> tuple[UUID, UUID]:
     party = tracker.parties.register(
-        "key_a", TextInput({"ar": "البنك الإسلامي للتنمية"}), "IsDB", "international_organisation"
+        acting("key_a"), TextInput({"ar": "البنك الإسلامي للتنمية"}), "IsDB", "international_organisation"
     )
     meeting = tracker.meetings.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "Annual meeting"}),
         "assembly",
         PeriodInput(date(2023, 5, 10)),
@@ -60,7 +61,7 @@ def test_the_followers_are_told_of_each_save_before_the_command_returns(
     party_id, meeting_id = seed(recording)
     assert len(told.told) == 2
     view = recording.commitments.record(
-        "key_a", TextInput({"en": "Publish the report"}), party_id, meeting_id, due=DueInput("year", "2024")
+        acting("key_a"), TextInput({"en": "Publish the report"}), party_id, meeting_id, due=DueInput("year", "2024")
     )
     saved = told.told[-1]
     [recording_] = saved.recordings
@@ -75,8 +76,10 @@ def test_a_change_hands_on_the_commitment_as_it_was_read_and_as_it_was_saved(
     recording: Tracker, told: RecordingFollowers
 ) -> None:
     party_id, meeting_id = seed(recording)
-    view = recording.commitments.record("key_a", TextInput({"en": "Publish"}), party_id, meeting_id, status="agreed")
-    recording.commitments.act("start", view.id, "key_b")
+    view = recording.commitments.record(
+        acting("key_a"), TextInput({"en": "Publish"}), party_id, meeting_id, status="agreed"
+    )
+    recording.commitments.act("start", view.id, acting("key_b"))
     saved = told.told[-1]
     before = saved.state_before(UUID(view.id), 1)
     after = saved.state_at(UUID(view.id), 2)
@@ -126,7 +129,9 @@ def test_the_aggregates_hold_only_values_that_cannot_change_in_place(recording: 
 
 def test_a_copy_kept_as_read_stays_as_it_was(tracker: Tracker) -> None:
     party_id, meeting_id = seed(tracker)
-    view = tracker.commitments.record("key_a", TextInput({"en": "Publish"}), party_id, meeting_id, status="agreed")
+    view = tracker.commitments.record(
+        acting("key_a"), TextInput({"en": "Publish"}), party_id, meeting_id, status="agreed"
+    )
     commitment = tracker.records.get(Commitment, view.id)
     kept = as_read(commitment)
     commitment.start(None, "key_b", tracker.records.now())
@@ -137,10 +142,12 @@ def test_a_copy_kept_as_read_stays_as_it_was(tracker: Tracker) -> None:
 
 def test_a_rival_change_between_reading_and_saving_stores_nothing(tracker: Tracker) -> None:
     party_id, meeting_id = seed(tracker)
-    view = tracker.commitments.record("key_a", TextInput({"en": "Publish"}), party_id, meeting_id, status="agreed")
+    view = tracker.commitments.record(
+        acting("key_a"), TextInput({"en": "Publish"}), party_id, meeting_id, status="agreed"
+    )
 
     def stall_after_a_rival_started_it(commitment: Commitment, when: datetime) -> None:
-        tracker.commitments.act("start", view.id, "key_rival")
+        tracker.commitments.act("start", view.id, acting("key_rival"))
         commitment.stall("no budget", "key_a", when)
 
     with pytest.raises(ConcurrentUpdate):
@@ -151,9 +158,11 @@ def test_a_rival_change_between_reading_and_saving_stores_nothing(tracker: Track
 def test_a_record_under_a_taken_id_already_exists(tracker: Tracker) -> None:
     party_id, meeting_id = seed(tracker)
     chosen = UUID("0b7c2c1e-7d0e-4d0e-9a57-1f3b1c8c2e11")
-    tracker.commitments.record("key_a", TextInput({"en": "First"}), party_id, meeting_id, commitment_id=chosen)
+    tracker.commitments.record(acting("key_a"), TextInput({"en": "First"}), party_id, meeting_id, commitment_id=chosen)
     with pytest.raises(AlreadyExists):
-        tracker.commitments.record("key_a", TextInput({"en": "Second"}), party_id, meeting_id, commitment_id=chosen)
+        tracker.commitments.record(
+            acting("key_a"), TextInput({"en": "Second"}), party_id, meeting_id, commitment_id=chosen
+        )
     assert tracker.commitments.get(chosen).text["texts"] == {"en": "First"}
 
 
@@ -169,9 +178,11 @@ def test_a_failing_follower_fails_the_command_after_its_events_were_saved(clock:
     it raises reaches the caller, the events stay saved, and the next command is not held up."""
     tracker = tracker_in_memory(clock, FailingFollowers())
     with pytest.raises(RuntimeError, match="the followers are down"):
-        tracker.parties.register("key_a", TextInput({"en": "United Nations"}), "UN", "international_organisation")
+        tracker.parties.register(
+            acting("key_a"), TextInput({"en": "United Nations"}), "UN", "international_organisation"
+        )
     with pytest.raises(RuntimeError):
-        tracker.parties.register("key_a", TextInput({"en": "OIC"}), "OIC", "international_organisation")
+        tracker.parties.register(acting("key_a"), TextInput({"en": "OIC"}), "OIC", "international_organisation")
     assert tracker.records.store.recorder.max_notification_id() == 2
 
 

@@ -22,6 +22,7 @@ from application.inputs import (
 from application.queries import CommitmentFilter, MeetingFilter, PartyFilter
 from domain.commitment import Commitment
 from infrastructure.settings import Settings
+from tests.actors import acting
 from tests.fakes import FrozenClock
 from tests.racing import race
 from tests.server import COMMAND, ROOT, wait_for
@@ -31,9 +32,9 @@ UTC = UTC
 
 def seed(services: Services, count: int, due: str = "2024", reminder_days: Sequence[int] | None = None) -> list[str]:
     tracker = services.tracker
-    party = tracker.parties.register("key_a", TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ")
+    party = tracker.parties.register(acting("key_a"), TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ")
     meeting = tracker.meetings.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "15th general meeting"}),
         "general_meeting",
         PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
@@ -43,7 +44,7 @@ def seed(services: Services, count: int, due: str = "2024", reminder_days: Seque
     )
     return [
         tracker.commitments.record(
-            "key_a",
+            acting("key_a"),
             TextInput({"en": f"Activity {n}"}),
             UUID(party.id),
             UUID(meeting.id),
@@ -61,7 +62,7 @@ def facts(services: Services, commitment_id: str, kind: str) -> int:
 
 def test_a_tick_marks_what_the_clock_has_passed_once(services: Services, clock: FrozenClock) -> None:
     ids = seed(services, 3)
-    services.tracker.commitments.deliver(UUID(ids[2]), "key_a", [EvidenceInput("Report")])
+    services.tracker.commitments.deliver(UUID(ids[2]), acting("key_a"), [EvidenceInput("Report")])
     clock.set(datetime(2024, 12, 2, tzinfo=UTC))  # 30 days before the end of 2024 in Geneva (23:00 UTC)
     assert services.scanner.tick().due_soon == 2
     clock.set(datetime(2025, 1, 2, tzinfo=UTC))
@@ -98,7 +99,7 @@ def test_revising_the_due_clears_overdue_and_watches_the_new_due(services: Servi
     clock.set(datetime(2025, 1, 2, tzinfo=UTC))
     services.scanner.tick()
     services.tracker.commitments.revise_due(
-        UUID(commitment_id), "key_a", DueInput("year", "2025"), "extended by the plenary"
+        UUID(commitment_id), acting("key_a"), DueInput("year", "2025"), "extended by the plenary"
     )
     assert services.catalogue.find_commitments(CommitmentFilter(overdue=True)).total == 0
     assert services.scanner.tick().overdue == 0
@@ -116,7 +117,7 @@ def test_a_follow_up_session_is_overdue_when_its_window_closes_without_the_sessi
     meeting = services.catalogue.find_meetings(MeetingFilter()).items[0]
     party = services.catalogue.find_parties(PartyFilter()).items[0]
     waiting = tracker.commitments.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "Hold the 16th session"}),
         party["id"],
         meeting["id"],
@@ -126,7 +127,7 @@ def test_a_follow_up_session_is_overdue_when_its_window_closes_without_the_sessi
         status="agreed",
     )
     held = tracker.commitments.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "Hold a working group"}),
         party["id"],
         meeting["id"],
@@ -137,7 +138,7 @@ def test_a_follow_up_session_is_overdue_when_its_window_closes_without_the_sessi
     )
     clock.set(datetime(2024, 6, 1, tzinfo=UTC))
     group = tracker.meetings.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "Working group"}),
         "working_group",
         PeriodInput(date(2024, 5, 20)),
@@ -145,7 +146,7 @@ def test_a_follow_up_session_is_overdue_when_its_window_closes_without_the_sessi
         series="un-oic-working-group",
         session_number=1,
     )
-    tracker.meetings.hold(UUID(group.id), "key_a", PeriodInput(date(2024, 5, 20)))
+    tracker.meetings.hold(UUID(group.id), acting("key_a"), PeriodInput(date(2024, 5, 20)))
     clock.set(datetime(2025, 1, 1, tzinfo=UTC))
     assert services.scanner.tick().overdue == 1
     assert tracker.commitments.get(waiting.id).overdue

@@ -13,6 +13,7 @@ from application.tracker import Tracker
 from domain.access import Role
 from domain.errors import InvalidValue
 from domain.series import rhythm_months
+from tests.actors import acting
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.test_api_errors import assert_problem
@@ -24,12 +25,14 @@ API_SERIES = "interpol-general-assembly"  # the series of tests.test_late_record
 
 
 def party(tracker: Tracker, acronym: str) -> str:
-    return tracker.parties.register("test", TextInput({"en": acronym}), acronym, "international_organisation").id
+    return tracker.parties.register(
+        acting("test"), TextInput({"en": acronym}), acronym, "international_organisation"
+    ).id
 
 
 def session(tracker: Tracker, number: int, starts: date, ends: date) -> str:
     return tracker.meetings.record(
-        "test",
+        acting("test"),
         TextInput(
             {
                 "ar": f"الاجتماع العام {number} بين الأمم المتحدة ومنظمة التعاون الإسلامي",
@@ -47,7 +50,7 @@ def session(tracker: Tracker, number: int, starts: date, ends: date) -> str:
 
 def hold(tracker: Tracker, clock: FrozenClock, meeting_id: str, starts: date, ends: date) -> None:
     clock.set(datetime(ends.year, ends.month, ends.day, 18, tzinfo=UTC))
-    tracker.meetings.hold(UUID(meeting_id), "test", PeriodInput(starts, ends))
+    tracker.meetings.hold(UUID(meeting_id), acting("test"), PeriodInput(starts, ends))
 
 
 def generated(tracker: Tracker) -> list[dict[str, Any]]:
@@ -68,7 +71,7 @@ def generated(tracker: Tracker) -> list[dict[str, Any]]:
 
 def the_16th_expected(tracker: Tracker, clock: FrozenClock, oic: str) -> str:
     """The series meets every two years and its 15th session is held: the follow-up generated for the 16th."""
-    tracker.series.state_rhythm(SERIES, "test", UUID(oic), every_months=24)
+    tracker.series.state_rhythm(SERIES, acting("test"), UUID(oic), every_months=24)
     the_15th = session(tracker, 15, date(2022, 7, 18), date(2022, 7, 20))
     hold(tracker, clock, the_15th, date(2022, 7, 18), date(2022, 7, 20))
     [first] = tracker.series.get(SERIES).awaiting
@@ -84,7 +87,7 @@ def test_holding_a_session_of_a_series_that_meets_every_two_years_expects_the_ne
     tracker: Tracker, clock: FrozenClock, oic: str
 ) -> None:
     the_15th = session(tracker, 15, date(2022, 7, 18), date(2022, 7, 20))
-    tracker.series.state_rhythm(SERIES, "test", UUID(oic), every="مرة كل سنتين")
+    tracker.series.state_rhythm(SERIES, acting("test"), UUID(oic), every="مرة كل سنتين")
     hold(tracker, clock, the_15th, date(2022, 7, 18), date(2022, 7, 20))
     [expected] = generated(tracker)
     assert expected["follow_up"] == {"series": SERIES, "session_number": 16, "generated": True}
@@ -109,10 +112,10 @@ def test_holding_the_expected_session_fulfils_it_and_expects_the_one_after(
 def test_no_session_is_generated_when_a_follow_up_for_the_next_one_awaits_already(
     tracker: Tracker, clock: FrozenClock, oic: str
 ) -> None:
-    tracker.series.state_rhythm(SERIES, "test", UUID(oic), every_months=12)
+    tracker.series.state_rhythm(SERIES, acting("test"), UUID(oic), every_months=12)
     the_15th = session(tracker, 15, date(2022, 7, 18), date(2022, 7, 20))
     promised = tracker.commitments.record(
-        "test",
+        acting("test"),
         TextInput({"en": "Hold the 16th session in Jeddah"}),
         UUID(oic),
         UUID(the_15th),
@@ -129,8 +132,8 @@ def test_without_a_rhythm_or_after_it_stops_nothing_is_expected(tracker: Tracker
     the_15th = session(tracker, 15, date(2022, 7, 18), date(2022, 7, 20))
     hold(tracker, clock, the_15th, date(2022, 7, 18), date(2022, 7, 20))
     assert tracker.series.get(SERIES).awaiting == []
-    tracker.series.state_rhythm(SERIES, "test", UUID(oic), every="annual")
-    stopped = tracker.series.stop_rhythm(SERIES, "test")
+    tracker.series.state_rhythm(SERIES, acting("test"), UUID(oic), every="annual")
+    stopped = tracker.series.stop_rhythm(SERIES, acting("test"))
     assert stopped.rhythm is None
     the_16th = session(tracker, 16, date(2023, 7, 18), date(2023, 7, 20))
     hold(tracker, clock, the_16th, date(2023, 7, 18), date(2023, 7, 20))
@@ -141,7 +144,9 @@ def test_a_generated_follow_up_can_be_cancelled_and_the_next_session_expects_aga
     tracker: Tracker, clock: FrozenClock, oic: str
 ) -> None:
     first = the_16th_expected(tracker, clock, oic)
-    assert tracker.commitments.act("cancel", first, "test", reason="the series was merged").status == "cancelled"
+    assert (
+        tracker.commitments.act("cancel", first, acting("test"), reason="the series was merged").status == "cancelled"
+    )
     the_16th = session(tracker, 16, date(2025, 1, 6), date(2025, 1, 8))
     hold(tracker, clock, the_16th, date(2025, 1, 6), date(2025, 1, 8))
     assert tracker.commitments.get(first).status == "cancelled"
@@ -155,17 +160,20 @@ def test_a_session_recorded_as_held_late_expects_nothing_when_a_later_one_was_he
     the_15th = session(tracker, 15, date(2022, 7, 18), date(2022, 7, 20))
     the_16th = session(tracker, 16, date(2024, 5, 6), date(2024, 5, 8))
     hold(tracker, clock, the_16th, date(2024, 5, 6), date(2024, 5, 8))
-    tracker.series.state_rhythm(SERIES, "test", UUID(oic), every_months=24)
-    tracker.meetings.hold(UUID(the_15th), "test", PeriodInput(date(2022, 7, 18), date(2022, 7, 20)))
+    tracker.series.state_rhythm(SERIES, acting("test"), UUID(oic), every_months=24)
+    tracker.meetings.hold(UUID(the_15th), acting("test"), PeriodInput(date(2022, 7, 18), date(2022, 7, 20)))
     assert tracker.series.get(SERIES).awaiting == []
 
 
 def test_the_rhythm_and_its_changes_are_in_the_series_history(tracker: Tracker, oic: str) -> None:
-    first = tracker.series.state_rhythm(SERIES, "test", UUID(oic), every="every two years")
+    first = tracker.series.state_rhythm(SERIES, acting("test"), UUID(oic), every="every two years")
     assert first.rhythm == {"every_months": 24, "organiser_party_id": oic}
-    again = tracker.series.state_rhythm(SERIES, "test", UUID(oic), every_months=24)
+    again = tracker.series.state_rhythm(SERIES, acting("test"), UUID(oic), every_months=24)
     assert again.version == first.version  # the same rhythm stated again changes nothing
-    assert tracker.series.state_rhythm(SERIES, "test", UUID(oic), every="every 6 months").version == first.version + 1
+    assert (
+        tracker.series.state_rhythm(SERIES, acting("test"), UUID(oic), every="every 6 months").version
+        == first.version + 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -202,7 +210,7 @@ def test_a_rhythm_that_says_no_interval_is_refused(written: str) -> None:
 @pytest.mark.parametrize("months", [0, 121, 103, -1])
 def test_a_rhythm_outside_one_month_to_ten_years_is_refused(tracker: Tracker, oic: str, months: int) -> None:
     with pytest.raises(InvalidValue):
-        tracker.series.state_rhythm(SERIES, "test", UUID(oic), every_months=months)
+        tracker.series.state_rhythm(SERIES, acting("test"), UUID(oic), every_months=months)
 
 
 def test_through_the_api_a_coordinator_states_a_rhythm_and_the_held_session_expects_the_next(

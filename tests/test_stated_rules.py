@@ -19,6 +19,7 @@ from api.bootstrap import Services, build
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 from application.tracker import Tracker
 from domain.commitment import Commitment
+from tests.actors import acting
 from tests.conftest import Api, settings_for_tests
 from tests.fakes import FrozenClock
 from tests.test_imports import agreement, csv_of, upload
@@ -33,13 +34,15 @@ RIYADH = ZoneInfo("Asia/Riyadh")  # UTC+3 all year: no daylight-saving change be
 
 
 def party(tracker: Tracker, acronym: str) -> UUID:
-    return UUID(tracker.parties.register("test", TextInput({"en": acronym}), acronym, "international_organisation").id)
+    return UUID(
+        tracker.parties.register(acting("test"), TextInput({"en": acronym}), acronym, "international_organisation").id
+    )
 
 
 def session(tracker: Tracker, number: int, starts: date, ends: date) -> UUID:
     return UUID(
         tracker.meetings.record(
-            "test",
+            acting("test"),
             TextInput(
                 {
                     "ar": f"الاجتماع العام {number} بين الأمم المتحدة ومنظمة التعاون الإسلامي",
@@ -59,13 +62,13 @@ def session(tracker: Tracker, number: int, starts: date, ends: date) -> UUID:
 def hold(tracker: Tracker, clock: FrozenClock, meeting_id: UUID, starts: date, ends: date) -> None:
     """The meeting is recorded as held in the evening of its last day."""
     clock.set(datetime(ends.year, ends.month, ends.day, 18, tzinfo=UTC))
-    tracker.meetings.hold(meeting_id, "test", PeriodInput(starts, ends))
+    tracker.meetings.hold(meeting_id, acting("test"), PeriodInput(starts, ends))
 
 
 def follow_up(tracker: Tracker, lead: UUID, made_at: UUID, number: int | None) -> str:
     """A promise, made at ``made_at``, to hold session ``number`` of the series (None: the next one)."""
     return tracker.commitments.record(
-        "test",
+        acting("test"),
         TextInput({"ar": "عقد الدورة القادمة للاجتماع العام", "en": "Hold the next session"}, "ar"),
         lead,
         made_at,
@@ -152,13 +155,17 @@ def levels(services: Services, commitment_id: str) -> list[tuple[int, list[str]]
 
 def organ_of_oic_at_a_meeting(tracker: Tracker) -> tuple[UUID, UUID, UUID]:
     """The OIC, SESRIC (its subsidiary organ, whose ladder tells the OIC) and a meeting in Geneva."""
-    oic = UUID(tracker.parties.register("test", TextInput({"en": "OIC"}), "OIC", "international_organisation").id)
+    oic = UUID(
+        tracker.parties.register(acting("test"), TextInput({"en": "OIC"}), "OIC", "international_organisation").id
+    )
     sesric = UUID(
-        tracker.parties.register("test", TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ", parent_id=oic).id
+        tracker.parties.register(
+            acting("test"), TextInput({"en": "SESRIC"}), "SESRIC", "subsidiary_organ", parent_id=oic
+        ).id
     )
     meeting = UUID(
         tracker.meetings.record(
-            "test",
+            acting("test"),
             TextInput({"en": "15th general meeting"}),
             "general_meeting",
             PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
@@ -177,7 +184,7 @@ def test_an_escalation_step_is_recorded_on_the_day_it_falls_due_not_a_day_later(
     tracker = escalating.tracker
     oic, sesric, meeting = organ_of_oic_at_a_meeting(tracker)
     late = tracker.commitments.record(
-        "test",
+        acting("test"),
         TextInput({"ar": "تقرير مرحلي", "en": "A progress report"}, "ar"),
         sesric,
         meeting,
@@ -253,7 +260,7 @@ def test_an_escalation_step_falls_on_its_local_day_across_a_daylight_saving_chan
     zurich = ZoneInfo(GENEVA)
     oic, sesric, meeting = organ_of_oic_at_a_meeting(tracker)
     late = tracker.commitments.record(
-        "test",
+        acting("test"),
         TextInput({"en": "A progress report"}),
         sesric,
         meeting,

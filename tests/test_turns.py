@@ -16,6 +16,7 @@ from application.ports import Changes
 from application.queries import CommitmentFilter
 from application.turns import Turns
 from domain.search import query_words
+from tests.actors import acting
 from tests.server import wait_for
 
 DEADLINE = 30.0
@@ -108,10 +109,10 @@ def letters(number: int) -> str:
 def test_commands_from_many_threads_each_read_their_own_write(services: Services) -> None:
     threads = 16
     party = services.tracker.parties.register(
-        "load", TextInput({"en": "Organisation of Islamic Cooperation"}), "OIC", "international_organisation"
+        acting("load"), TextInput({"en": "Organisation of Islamic Cooperation"}), "OIC", "international_organisation"
     )
     meeting = services.tracker.meetings.record(
-        "load",
+        acting("load"),
         TextInput({"en": "Joint committee"}),
         "general_meeting",
         PeriodInput(date(2024, 5, 1), date(2024, 5, 2)),
@@ -125,7 +126,7 @@ def test_commands_from_many_threads_each_read_their_own_write(services: Services
         for n in range(5):
             word = f"item{letters(index * 10 + n)}"
             services.tracker.commitments.record(
-                "load",
+                acting("load"),
                 TextInput({"en": f"Follow up {word}"}),
                 UUID(party.id),
                 UUID(meeting.id),

@@ -20,6 +20,7 @@ from cryptography.x509.oid import NameOID
 from api.bootstrap import Services, build
 from infrastructure.settings import Settings
 from infrastructure.webhooks.url_safety import UnsafeUrl, UrlPolicy, check, pinned
+from tests.actors import acting
 from tests.fakes import FrozenClock
 from tests.receiver import Receiver
 from tests.records import UN
@@ -179,16 +180,18 @@ def overdue_commitment(services: Services, clock: FrozenClock) -> None:
     tracker = services.tracker
     names = UN["names"]
     assert isinstance(names, dict)  # UN is inferred as dict[str, Collection[str]]
-    party = tracker.parties.register("key_a", TextInput(names["texts"], "en"), "UN", "international_organisation")
+    party = tracker.parties.register(
+        acting("key_a"), TextInput(names["texts"], "en"), "UN", "international_organisation"
+    )
     held = tracker.meetings.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "Talks"}),
         "bilateral_talk",
         PeriodInput(dt.date(2022, 7, 18)),
         VenueInput("Cairo", "Africa/Cairo"),
     )
     tracker.commitments.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "Report"}),
         UUID(party.id),
         UUID(held.id),

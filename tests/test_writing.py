@@ -18,6 +18,7 @@ from domain.commitment import Commitment
 from infrastructure.log.writer import SqlWriter
 from infrastructure.read_model.tables import commitments_view
 from infrastructure.webhooks.tables import deliveries
+from tests.actors import acting
 from tests.server import COMMAND, ROOT
 
 DEADLINE = 60
@@ -26,10 +27,13 @@ WHEN = datetime(2024, 6, 1, tzinfo=UTC)
 
 def seeded(services: Services) -> tuple[str, str]:
     party = services.tracker.parties.register(
-        "key_a", TextInput({"ar": "منظمة التعاون الإسلامي", "en": "OIC"}, "ar"), "OIC", "international_organisation"
+        acting("key_a"),
+        TextInput({"ar": "منظمة التعاون الإسلامي", "en": "OIC"}, "ar"),
+        "OIC",
+        "international_organisation",
     )
     meeting = services.tracker.meetings.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": "Joint committee"}),
         "general_meeting",
         PeriodInput(date(2024, 5, 1), date(2024, 5, 2)),
@@ -40,7 +44,7 @@ def seeded(services: Services) -> tuple[str, str]:
 
 def commitment(services: Services, party_id: str, meeting_id: str, text: str) -> str:
     return services.tracker.commitments.record(
-        "key_a",
+        acting("key_a"),
         TextInput({"en": text}),
         UUID(party_id),
         UUID(meeting_id),

@@ -50,7 +50,7 @@ def adopt_agreement(
         principal,
         body,
         key,
-        lambda chosen: tracker.agreements.adopt(principal.id, agreement_id=chosen, **body.inputs()),
+        lambda chosen: tracker.agreements.adopt(principal, agreement_id=chosen, **body.inputs()),
         lambda chosen: tracker.agreements.get(chosen, version=1),
     )
 
@@ -120,7 +120,7 @@ def add_matrix_row(
     agreement_id: UUID, body: RowIn, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
 ) -> JSONResponse:
     """Add a row (activity, lead party, partners, timeframe) to an action matrix."""
-    return resource(tracker.agreements.add_row(agreement_id, principal.id, body.input(), version))
+    return resource(tracker.agreements.add_row(agreement_id, principal, body.input(), version))
 
 
 @router.get(
@@ -181,6 +181,6 @@ def import_matrix(
     each whole or not at all: ``stopped`` names a batch that failed, and importing again resumes."""
     table = services.spreadsheets.read(file.file.read(), file.filename or "upload")
     report = services.imports.run(
-        principal.id, agreement_id, table, dry_run=dry_run, language=language, status=status, expected_plan=plan
+        principal, agreement_id, table, dry_run=dry_run, language=language, status=status, expected_plan=plan
     )
     return JSONResponse(asdict(report), status_code=200 if report.stopped is None else 503)

@@ -24,7 +24,7 @@ from api.dependencies import (
     TrackerDep,
     WriterDep,
 )
-from api.problems import PROBLEM_JSON, Forbidden
+from api.problems import PROBLEM_JSON
 from api.responses import created, latest, page, resource
 from api.routers.common import (
     AsOfQuery,
@@ -61,7 +61,6 @@ from application import lists
 from application.commitments import REASONED
 from application.queries import CommitmentFilter, check_axis, instant
 from application.views import CommitmentView
-from domain.access import may_change_commitment
 from domain.commitment import Commitment
 from domain.lifecycle import Action, describe
 from domain.theme import theme_code
@@ -74,17 +73,13 @@ def record_commitment(
     body: CommitmentCreate, request: Request, services: ServicesDep, principal: AnyWriterDep, key: IdempotencyKeyDep
 ) -> JSONResponse:
     tracker = services.tracker
-    if not may_change_commitment(
-        principal.party_scope, [str(body.lead_party_id), *(str(p) for p in body.supporting_party_ids)]
-    ):
-        raise Forbidden("this key may record only commitments its parties lead or support")
     return created(
         request,
         services,
         principal,
         body,
         key,
-        lambda chosen: tracker.commitments.record(principal.id, commitment_id=chosen, **body.inputs()),
+        lambda chosen: tracker.commitments.record(principal, commitment_id=chosen, **body.inputs()),
         lambda chosen: tracker.commitments.get(chosen, version=1),
     )
 
@@ -260,7 +255,7 @@ def suspend(
     commitment_id: UUID, body: Suspension, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep
 ) -> JSONResponse:
     return resource(
-        tracker.commitments.suspend(commitment_id, principal.id, body.decision_reference, body.reason, version)
+        tracker.commitments.suspend(commitment_id, principal, body.decision_reference, body.reason, version)
     )
 
 
@@ -275,7 +270,7 @@ def deliver(
 ) -> JSONResponse:
     return resource(
         tracker.commitments.deliver(
-            commitment_id, principal.id, evidence_inputs(body.evidence), body.delivered_on, body.note, version
+            commitment_id, principal, evidence_inputs(body.evidence), body.delivered_on, body.note, version
         )
     )
 
@@ -286,7 +281,7 @@ def deliver(
 def assess(
     commitment_id: UUID, body: Assessment, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep
 ) -> JSONResponse:
-    return resource(tracker.commitments.assess(commitment_id, principal.id, body.outcome, body.reason, version))
+    return resource(tracker.commitments.assess(commitment_id, principal, body.outcome, body.reason, version))
 
 
 @router.post(
@@ -300,7 +295,7 @@ def supersede(
 ) -> JSONResponse:
     return resource(
         tracker.commitments.supersede(
-            commitment_id, principal.id, body.new_commitment_id, body.meeting_id, body.reason, version
+            commitment_id, principal, body.new_commitment_id, body.meeting_id, body.reason, version
         )
     )
 
@@ -316,7 +311,7 @@ def report_progress(
 ) -> JSONResponse:
     return resource(
         tracker.commitments.report_progress(
-            commitment_id, principal.id, body.percent, body.note, evidence_inputs(body.evidence), version
+            commitment_id, principal, body.percent, body.note, evidence_inputs(body.evidence), version
         )
     )
 
@@ -332,7 +327,7 @@ def revise_due(
     commitment_id: UUID, body: DueRevision, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep
 ) -> JSONResponse:
     due = None if body.due is None else body.due.input()
-    return resource(tracker.commitments.revise_due(commitment_id, principal.id, due, body.reason, version))
+    return resource(tracker.commitments.revise_due(commitment_id, principal, due, body.reason, version))
 
 
 @router.post(
@@ -344,9 +339,7 @@ def revise_due(
 def schedule_review(
     commitment_id: UUID, body: ReviewSchedule, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep
 ) -> JSONResponse:
-    return resource(
-        tracker.commitments.schedule_review(commitment_id, principal.id, body.review_on, body.reason, version)
-    )
+    return resource(tracker.commitments.schedule_review(commitment_id, principal, body.review_on, body.reason, version))
 
 
 @router.put("/{commitment_id}/themes", response_model=CommitmentView, summary="Choose the themes it carries")
@@ -355,7 +348,7 @@ def choose_themes(
 ) -> JSONResponse:
     """The themes it carries from now on, codes of the list (``GET /themes``); none: it carries none.
     A retired theme stays if it carries it already, and cannot be chosen anew."""
-    return resource(tracker.themes.choose(commitment_id, principal.id, body.themes, body.reason, version))
+    return resource(tracker.themes.choose(commitment_id, principal, body.themes, body.reason, version))
 
 
 @router.put("/{commitment_id}/weight", response_model=CommitmentView, summary="Set its weight in roll-ups")
@@ -364,7 +357,7 @@ def reweigh(
 ) -> JSONResponse:
     """Its weight in the roll-ups of its matrix, agreement, meeting, series and party (``null``: 1, as
     every other), with a reason. Only a key not limited to some parties may weigh a commitment."""
-    return resource(tracker.commitments.reweigh(commitment_id, principal.id, body.weight, body.reason, version))
+    return resource(tracker.commitments.reweigh(commitment_id, principal, body.weight, body.reason, version))
 
 
 @router.post(
@@ -378,10 +371,7 @@ def reweigh(
 def correct(
     commitment_id: UUID, body: Correction, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep
 ) -> JSONResponse:
-    named = [str(p) for p in [body.lead_party_id, *(body.supporting_party_ids or [])] if p is not None]
-    if named and not may_change_commitment(principal.party_scope, named):
-        raise Forbidden("this key may name only its own parties as the lead or supporters")
-    return resource(tracker.commitments.correct(commitment_id, principal.id, expected_version=version, **body.inputs()))
+    return resource(tracker.commitments.correct(commitment_id, principal, expected_version=version, **body.inputs()))
 
 
 def _reasoned_route(action: Action) -> Callable[..., JSONResponse]:
@@ -393,7 +383,7 @@ def _reasoned_route(action: Action) -> Callable[..., JSONResponse]:
         body: Reasoned | None = None,
     ) -> JSONResponse:
         reason = None if body is None else body.reason
-        return resource(tracker.commitments.act(action, commitment_id, principal.id, reason, version))
+        return resource(tracker.commitments.act(action, commitment_id, principal, reason, version))
 
     return route
 

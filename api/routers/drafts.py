@@ -161,4 +161,4 @@ def confirm_draft(body: Confirmation, services: ServicesDep, principal: WriterDe
     document (held, if it ended before the report was published), agreements, commitments and
     follow-up sessions with their quotes. A report is recorded once: confirming it again records
     only what is missing."""
-    return JSONResponse(asdict(services.drafts.confirm(principal.id, body.plain())), status_code=201)
+    return JSONResponse(asdict(services.drafts.confirm(principal, body.plain())), status_code=201)

@@ -56,7 +56,7 @@ def record_meeting(
         principal,
         body,
         key,
-        lambda chosen: tracker.meetings.record(principal.id, meeting_id=chosen, **body.inputs()),
+        lambda chosen: tracker.meetings.record(principal, meeting_id=chosen, **body.inputs()),
         lambda chosen: tracker.meetings.get(chosen, version=1),
     )
 
@@ -137,28 +137,28 @@ def hold_meeting(
     meeting_id: UUID, body: PeriodIn, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
 ) -> JSONResponse:
     """Record the meeting as held on these dates; follow-up sessions it meets become fulfilled."""
-    return resource(tracker.meetings.hold(meeting_id, principal.id, body.input(), version))
+    return resource(tracker.meetings.hold(meeting_id, principal, body.input(), version))
 
 
 @router.post("/{meeting_id}/postponed", response_model=MeetingView)
 def postpone_meeting(
     meeting_id: UUID, body: MeetingPostponement, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
 ) -> JSONResponse:
-    return resource(tracker.meetings.postpone(meeting_id, principal.id, body.scheduled.input(), body.reason, version))
+    return resource(tracker.meetings.postpone(meeting_id, principal, body.scheduled.input(), body.reason, version))
 
 
 @router.post("/{meeting_id}/cancelled", response_model=MeetingView)
 def cancel_meeting(
     meeting_id: UUID, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep, body: Reasoned | None = None
 ) -> JSONResponse:
-    return resource(tracker.meetings.cancel(meeting_id, principal.id, body.reason if body else None, version))
+    return resource(tracker.meetings.cancel(meeting_id, principal, body.reason if body else None, version))
 
 
 @router.post("/{meeting_id}/documents", response_model=MeetingView)
 def add_document(
     meeting_id: UUID, body: DocumentIn, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
 ) -> JSONResponse:
-    return resource(tracker.meetings.add_document(meeting_id, principal.id, body.input(), version))
+    return resource(tracker.meetings.add_document(meeting_id, principal, body.input(), version))
 
 
 @router.get("/{meeting_id}/timeline", response_model=Timeline)

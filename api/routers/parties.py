@@ -14,7 +14,6 @@ from api.dependencies import (
     TrackerDep,
     WriterDep,
 )
-from api.problems import Forbidden
 from api.responses import created, latest, page, resource
 from api.routers.common import (
     AsOfQuery,
@@ -41,7 +40,6 @@ from api.schemas import (
 from application import lists
 from application.queries import PartyFilter, check_axis, instant
 from application.views import LadderView, PartyView, plain
-from domain.access import Principal, may_change_commitment
 from domain.party import Party
 
 router = APIRouter(prefix="/parties", tags=["parties"])
@@ -58,7 +56,7 @@ def register_party(
         principal,
         body,
         key,
-        lambda _: tracker.parties.register(principal.id, body.names.input(), body.acronym, body.kind, body.parent_id),
+        lambda _: tracker.parties.register(principal, body.names.input(), body.acronym, body.kind, body.parent_id),
         lambda chosen: tracker.parties.get(chosen, version=1),
     )
 
@@ -118,12 +116,7 @@ def keep_party_ladder(
     one before, and who is told (``steps: null``: the deployment's ladder again). Only a key not
     limited to some parties may change it: a party does not choose who is told of its own delays."""
     steps = None if body.steps is None else [(step.days, step.to) for step in body.steps]
-    return resource(tracker.parties.keep_ladder(party_id, principal.id, steps, body.reason, version))
-
-
-def _may_change_contacts(principal: Principal, party_id: UUID) -> None:
-    if not may_change_commitment(principal.party_scope, [str(party_id)]):
-        raise Forbidden("this key may change only the contacts of its own parties")
+    return resource(tracker.parties.keep_ladder(party_id, principal, steps, body.reason, version))
 
 
 @router.post("/{party_id}/contacts", response_model=PartyView)
@@ -133,10 +126,9 @@ def keep_contact(
     """Add a contact (its name, address, the language of its digests, how often: ``daily``,
     ``weekly`` or ``none``), or change the one with this address. A key limited to some parties
     keeps the contacts of those parties."""
-    _may_change_contacts(principal, party_id)
     return resource(
         tracker.parties.keep_contact(
-            party_id, principal.id, body.name, body.address, body.language, body.frequency, version
+            party_id, principal, body.name, body.address, body.language, body.frequency, version
         )
     )
 
@@ -151,8 +143,7 @@ def remove_contact(
     reason: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> JSONResponse:
     """The contact gets no more digests and is no longer listed (its history stays)."""
-    _may_change_contacts(principal, party_id)
-    return resource(tracker.parties.remove_contact(party_id, contact_id, principal.id, reason, version))
+    return resource(tracker.parties.remove_contact(party_id, contact_id, principal, reason, version))
 
 
 @router.get("/{party_id}/digests", response_model=list[DigestSent])

@@ -2,32 +2,18 @@
 its schedule changed (regenerating only the occurrences still open to it) or ended, and its history.
 Each occurrence is a commitment of its own, changed at ``/commitments/{id}``."""
 
-from collections.abc import Collection
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.dependencies import AnyWriterDep, IdempotencyKeyDep, IfMatchDep, ReaderDep, ServicesDep, TrackerDep
-from api.problems import Forbidden
 from api.responses import created, resource
 from api.routers.common import CursorQuery, HistoryLimit, VersionQuery, history
 from api.schemas import History, Reasoned, RecurrenceCreate, ScheduleChange
-from application.tracker import Tracker
 from application.views import RecurrenceView
-from domain.access import may_change_commitment
 
 router = APIRouter(prefix="/recurrences", tags=["commitments"])
-
-
-def _may_change(principal_scope: Collection[str] | None, parties: list[str]) -> None:
-    if not may_change_commitment(principal_scope, parties):
-        raise Forbidden("this key may change only recurring commitments its parties lead or support")
-
-
-def _rule_parties(tracker: Tracker, recurrence_id: UUID) -> list[str]:
-    rule = tracker.recurrences.get(recurrence_id)
-    return [rule.lead_party_id, *rule.supporting_party_ids]
 
 
 @router.post("", status_code=201, response_model=RecurrenceView)
@@ -37,14 +23,13 @@ def state_recurrence(
     """State the rule: one commitment is generated per occurrence (those already past too: they are
     overdue until reported on), each pointing back to the rule in ``provenance.recurrence_id``."""
     tracker = services.tracker
-    _may_change(principal.party_scope, [str(body.lead_party_id), *(str(p) for p in body.supporting_party_ids)])
     return created(
         request,
         services,
         principal,
         body,
         key,
-        lambda chosen: tracker.recurrences.state(principal.id, recurrence_id=chosen, **body.inputs()),
+        lambda chosen: tracker.recurrences.state(principal, recurrence_id=chosen, **body.inputs()),
         lambda chosen: tracker.recurrences.get(chosen, version=1),
     )
 
@@ -73,10 +58,9 @@ def reschedule(
     """A new schedule, with a reason (what is not given stays). Only the occurrences due in the future
     with nothing reported on them change: they move to the new days, or are cancelled if the new
     schedule has none for them; new ones are generated for the days left. The others stay as they are."""
-    _may_change(principal.party_scope, _rule_parties(tracker, recurrence_id))
     return resource(
         tracker.recurrences.reschedule(
-            recurrence_id, principal.id, body.reason, body.every_months, body.every, body.first_due, body.until, version
+            recurrence_id, principal, body.reason, body.every_months, body.every, body.first_due, body.until, version
         )
     )
 
@@ -87,5 +71,4 @@ def end_recurrence(
 ) -> JSONResponse:
     """Nothing more is generated, with a reason: the occurrences due in the future with nothing reported
     on them are cancelled; the others stay as they are."""
-    _may_change(principal.party_scope, _rule_parties(tracker, recurrence_id))
-    return resource(tracker.recurrences.end(recurrence_id, principal.id, body.reason, version))
+    return resource(tracker.recurrences.end(recurrence_id, principal, body.reason, version))

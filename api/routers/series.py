@@ -34,11 +34,11 @@ def state_rhythm(
     """The series meets every so many months: when one of its sessions is held and no follow-up awaits
     the next, a follow-up session is generated, due by the end of the window and led by the organiser."""
     return resource(
-        tracker.series.state_rhythm(slug, principal.id, body.organiser_party_id, body.every_months, body.every, version)
+        tracker.series.state_rhythm(slug, principal, body.organiser_party_id, body.every_months, body.every, version)
     )
 
 
 @router.delete("/{slug}/rhythm", response_model=SeriesView)
 def stop_rhythm(slug: str, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep) -> JSONResponse:
     """No session of the series is expected by itself any more; the follow-ups generated stay as they are."""
-    return resource(tracker.series.stop_rhythm(slug, principal.id, version))
+    return resource(tracker.series.stop_rhythm(slug, principal, version))

@@ -27,8 +27,8 @@ from api.schemas import (
     Schema,
 )
 from application.queries import instant
+from application.webhooks import CreatedSubscription, Subscribing, Subscription
 from domain.webhooks import KINDS
-from infrastructure.webhooks.subscriptions import CreatedSubscription, Subscription
 
 router = APIRouter(tags=["webhooks"])
 if TYPE_CHECKING:  # a type made at run time is no type to the checker: to it, a kind is a str
@@ -63,82 +63,72 @@ class SecretRotation(Schema):
     )
 
 
-def _parties(services: ServicesDep, ids: list[UUID] | None) -> list[str] | None:
-    return None if ids is None else [str(p) for p in services.tracker.parties.check(ids, "party_ids")]
-
-
 @router.post("/subscriptions", status_code=201, response_model=CreatedSubscription)
 def create_subscription(
     body: SubscriptionCreate, request: Request, services: ServicesDep, principal: AdminDep, key: IdempotencyKeyDep
 ) -> JSONResponse:
     """The answer holds the signing secret (``whsec_…``): it is shown only this once (and to a retry
     with the same ``Idempotency-Key``)."""
-    store = services.subscriptions
+    webhooks = services.webhooks
+    wanted = Subscribing(body.url, list(body.kinds), body.party_ids, body.description)
     return created(
         request,
         services,
         principal,
         body,
         key,
-        lambda chosen: store.create(
-            body.url,
-            body.kinds,
-            _parties(services, body.party_ids) or [],
-            body.description,
-            None if chosen is None else f"sub_{chosen.hex[:16]}",
-        ),
-        lambda chosen: store.with_secret(f"sub_{chosen.hex[:16]}"),
+        lambda chosen: webhooks.subscribe(principal, wanted, chosen),
+        lambda chosen: webhooks.subscribed(principal, chosen),
     )
 
 
 @router.get("/subscriptions", response_model=Subscriptions)
-def list_subscriptions(services: ServicesDep, _: ReaderDep) -> JSONResponse:
-    return JSONResponse({"items": [dataclasses.asdict(s) for s in services.subscriptions.all()]})
+def list_subscriptions(services: ServicesDep, principal: ReaderDep) -> JSONResponse:
+    return JSONResponse({"items": [dataclasses.asdict(s) for s in services.webhooks.listed(principal)]})
 
 
 @router.get("/subscriptions/{subscription_id}", response_model=Subscription)
-def get_subscription(subscription_id: str, services: ServicesDep, _: ReaderDep) -> JSONResponse:
-    return resource(services.subscriptions.get(subscription_id))
+def get_subscription(subscription_id: str, services: ServicesDep, principal: ReaderDep) -> JSONResponse:
+    return resource(services.webhooks.get(principal, subscription_id))
 
 
 @router.patch("/subscriptions/{subscription_id}", response_model=Subscription)
 def update_subscription(
-    subscription_id: str, body: SubscriptionUpdate, services: ServicesDep, _: AdminDep, version: IfMatchDep
+    subscription_id: str, body: SubscriptionUpdate, services: ServicesDep, principal: AdminDep, version: IfMatchDep
 ) -> JSONResponse:
     """Change what is given; with ``If-Match``, only if nobody changed it since (else 412)."""
-    changed = services.subscriptions.update(
-        subscription_id, body.url, body.kinds, _parties(services, body.party_ids), body.description, version
+    changed = services.webhooks.change(
+        principal, subscription_id, body.url, body.kinds, body.party_ids, body.description, version
     )
     return resource(changed)
 
 
 @router.post("/subscriptions/{subscription_id}/pause", response_model=Subscription)
-def pause_subscription(subscription_id: str, services: ServicesDep, _: AdminDep) -> JSONResponse:
+def pause_subscription(subscription_id: str, services: ServicesDep, principal: AdminDep) -> JSONResponse:
     """Hold deliveries until resumed (they are still created)."""
-    return resource(services.subscriptions.pause(subscription_id))
+    return resource(services.webhooks.pause(principal, subscription_id))
 
 
 @router.post("/subscriptions/{subscription_id}/resume", response_model=Subscription)
-def resume_subscription(subscription_id: str, services: ServicesDep, _: AdminDep) -> JSONResponse:
+def resume_subscription(subscription_id: str, services: ServicesDep, principal: AdminDep) -> JSONResponse:
     """Active again, also after being disabled; held deliveries are sent."""
-    return resource(services.subscriptions.resume(subscription_id))
+    return resource(services.webhooks.resume(principal, subscription_id))
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=204, response_class=Response)
-def delete_subscription(subscription_id: str, services: ServicesDep, _: AdminDep) -> Response:
-    services.subscriptions.delete(subscription_id)
+def delete_subscription(subscription_id: str, services: ServicesDep, principal: AdminDep) -> Response:
+    services.webhooks.delete(principal, subscription_id)
     return Response(status_code=204)
 
 
 @router.post("/subscriptions/{subscription_id}/rotate-secret", response_model=CreatedSubscription)
 def rotate_secret(
-    subscription_id: str, services: ServicesDep, _: AdminDep, body: SecretRotation | None = None
+    subscription_id: str, services: ServicesDep, principal: AdminDep, body: SecretRotation | None = None
 ) -> JSONResponse:
     """A new secret, shown once; the old one keeps signing beside it for the overlap."""
     seconds = body.overlap_seconds if body and body.overlap_seconds is not None else None
-    overlap = timedelta(seconds=services.settings.webhook_secret_overlap if seconds is None else seconds)
-    subscription, secret = services.subscriptions.rotate(subscription_id, overlap)
-    return resource(CreatedSubscription(**vars(subscription), secret=secret))
+    overlap = None if seconds is None else timedelta(seconds=seconds)
+    return resource(services.webhooks.rotate_secret(principal, subscription_id, overlap))
 
 
 # -- the delivery log ---------------------------------------------------------------------------
@@ -152,41 +142,37 @@ def _page(items: list[dict[str, object]], next_cursor: str | None) -> JSONRespon
 def subscription_deliveries(
     subscription_id: str,
     services: ServicesDep,
-    _: ReaderDep,
+    principal: ReaderDep,
     status: Annotated[DeliveryStatusName | None, Query()] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> JSONResponse:
-    services.subscriptions.get(subscription_id)
-    return _page(
-        *services.delivery_log.find(subscription_id=subscription_id, status=status, cursor=cursor, limit=limit)
-    )
+    return _page(*services.webhooks.deliveries_of(principal, subscription_id, status, cursor, limit))
 
 
 @router.get("/commitments/{commitment_id}/deliveries", response_model=DeliveryPage)
 def commitment_deliveries(
-    commitment_id: UUID, services: ServicesDep, _: ReaderDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+    commitment_id: UUID, services: ServicesDep, principal: ReaderDep, cursor: CursorQuery = None, limit: LimitQuery = 50
 ) -> JSONResponse:
-    services.tracker.commitments.get(commitment_id)
-    return _page(*services.delivery_log.find(commitment_id=str(commitment_id), cursor=cursor, limit=limit))
+    return _page(*services.webhooks.deliveries_for(principal, commitment_id, cursor, limit))
 
 
 @router.get("/deliveries/{delivery_id}", response_model=DeliveryDetail)
-def get_delivery(delivery_id: str, services: ServicesDep, _: ReaderDep) -> JSONResponse:
+def get_delivery(delivery_id: str, services: ServicesDep, principal: ReaderDep) -> JSONResponse:
     """One delivery, its payload, and every attempt (time, status, latency, error, first 20 kB of the answer)."""
-    return JSONResponse(services.delivery_log.get(delivery_id))
+    return JSONResponse(services.webhooks.delivery(principal, delivery_id))
 
 
 @router.post("/deliveries/{delivery_id}/resend", response_model=DeliveryDetail)
-def resend_delivery(delivery_id: str, services: ServicesDep, _: AdminDep) -> JSONResponse:
+def resend_delivery(delivery_id: str, services: ServicesDep, principal: AdminDep) -> JSONResponse:
     """Send again, with the same webhook-id."""
-    return JSONResponse(services.delivery_log.resend(delivery_id))
+    return JSONResponse(services.webhooks.resend(principal, delivery_id))
 
 
 @router.post("/deliveries/recover", response_model=Resent)
 def recover_deliveries(
     services: ServicesDep,
-    _: AdminDep,
+    principal: AdminDep,
     since: Annotated[
         str, Query(max_length=40, json_schema_extra={"pattern": INSTANT_FORM}, description="instant or date (UTC)")
     ],
@@ -194,4 +180,4 @@ def recover_deliveries(
 ) -> JSONResponse:
     """Send again every delivery that failed since then."""
     at = instant(since, "since") or datetime.min.replace(tzinfo=UTC)  # since is required: never None
-    return JSONResponse({"resent": services.delivery_log.recover(at, subscription_id)})
+    return JSONResponse({"resent": services.webhooks.recover(principal, at, subscription_id)})

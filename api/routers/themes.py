@@ -26,7 +26,7 @@ def define_theme(body: ThemeIn, request: Request, tracker: TrackerDep, principal
     """A new theme: its code (``sdg-2``, ``food-security``) and its names. Only a key not limited to
     some parties keeps the list."""
     return plain_json(
-        tracker.themes.define(principal.id, body.code, body.names.input()),
+        tracker.themes.define(principal, body.code, body.names.input()),
         201,
         location=f"{request.scope.get('root_path', '')}/themes/{body.code}",
     )
@@ -47,10 +47,10 @@ def get_theme(code: str, tracker: TrackerDep, _: ReaderDep) -> JSONResponse:
 
 @router.put("/{code}", response_model=ThemeView)
 def rename_theme(code: str, body: ThemeRename, tracker: TrackerDep, principal: WriterDep) -> JSONResponse:
-    return plain_json(tracker.themes.rename(principal.id, code, body.names.input()))
+    return plain_json(tracker.themes.rename(principal, code, body.names.input()))
 
 
 @router.post("/{code}/retire", response_model=ThemeView)
 def retire_theme(code: str, body: Reasoned, tracker: TrackerDep, principal: WriterDep) -> JSONResponse:
     """No longer offered; the commitments that carry it keep it."""
-    return plain_json(tracker.themes.retire(principal.id, code, body.reason))
+    return plain_json(tracker.themes.retire(principal, code, body.reason))

@@ -1,20 +1,23 @@
 """Who is looking at a page: their language, their session (if signed in), and what their key allows.
 
-A page needs a session (``SignedInDep``); a form also needs its CSRF token (``checked_form``). The
-role and party scope of the session's key are checked by the same functions as the JSON API's
-(``api.dependencies``), so the pages allow exactly what the key allows."""
+A page needs a session (``SignedInDep``); a form also needs its CSRF token (``checked_form``). What the
+session's key may do is the application's rule (``application.policy``), asked by the use cases the pages
+call, as the JSON API's routes call them: the pages allow exactly what the key allows, and offer only that."""
 
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
-from api.dependencies import ServicesDep, unlimited_writer, writer
+from api.dependencies import ServicesDep
 from api.guards import MAX_UPLOAD_BYTES
 from api.web import i18n
-from domain.access import Principal, may_change_other_records
+from application import policy
+from domain.access import Principal
 from infrastructure.persistence.web_sessions import WebSession
 
 SESSION_COOKIE = "session"
@@ -50,20 +53,23 @@ class Visitor:
 
     @property
     def can_write(self) -> bool:
-        return self.principal is not None and self.principal.role.can_write
+        return policy.allows(policy.records, self.principal)
 
     @property
     def can_write_everything(self) -> bool:
-        principal = self.principal
-        return principal is not None and principal.role.can_write and may_change_other_records(principal.party_scope)
+        return policy.allows(policy.records_everything, self.principal)
 
     @property
     def can_audit(self) -> bool:
-        return self.principal is not None and self.principal.role.can_audit
+        return policy.allows(policy.audits, self.principal)
 
     @property
     def can_administer(self) -> bool:
-        return self.principal is not None and self.principal.role.can_administer
+        return policy.allows(policy.administers, self.principal)
+
+    def may_change_commitment_of(self, parties: Iterable[str | UUID]) -> bool:
+        """Whether the key may change what these parties lead or support (the actions offered)."""
+        return policy.allows(policy.changes_commitment, self.principal, parties)
 
 
 def visitor(request: Request, services: ServicesDep) -> Visitor:
@@ -92,7 +98,9 @@ class SignedInVisitor(Visitor):
 
 def signed_in(visitor: VisitorDep) -> SignedInVisitor:
     if visitor.session is None:
+        policy.nobody()
         raise SignInNeeded()
+    policy.reads(visitor.session.principal)
     return SignedInVisitor(
         language=visitor.language, hijri=visitor.hijri, session=visitor.session, digits=visitor.digits
     )
@@ -101,9 +109,10 @@ def signed_in(visitor: VisitorDep) -> SignedInVisitor:
 SignedInDep = Annotated[SignedInVisitor, Depends(signed_in)]
 
 
-def coordinator_id(visitor: SignedInVisitor) -> str:
-    """The visitor's key, if it records and changes records of every party (as ``WriterDep`` asks)."""
-    return unlimited_writer(writer(visitor.principal)).id
+def recorder(visitor: SignedInVisitor) -> Principal:
+    """The visitor's key, if it records records of every party: the application's rule, asked early so that
+    a page's form is refused before it is read (the use case asks it again)."""
+    return policy.records_everything(visitor.principal)
 
 
 async def checked_form(request: Request, visitor: SignedInDep) -> FormData:

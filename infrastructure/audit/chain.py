@@ -8,13 +8,13 @@ so a row changed, removed or inserted behind the service's back is found.
 import base64
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder
 from sqlalchemy import Connection, Engine, func, insert, select
 
+from application.audit import Verification
 from application.ports import Saved
 from application.views import plain
 from domain.audit import GENESIS, chain_link
@@ -28,19 +28,6 @@ BATCH = 1000
 def _stored(state: Any) -> bytes:
     """The stored state as bytes, even if someone rewrote the column with another type."""
     return state if isinstance(state, bytes) else str(state).encode("utf-8")
-
-
-@dataclass(frozen=True)
-class Verification:
-    checked: int  # events whose links were recomputed
-    position: int  # the last position checked
-    link: str  # the link recomputed there
-    first_broken: int | None  # the first position where the stored record disagrees
-    problem: str | None
-
-    @property
-    def intact(self) -> bool:
-        return self.first_broken is None
 
 
 _LAST_LINK = select(audit_chain.c.link).order_by(audit_chain.c.position.desc()).limit(1)  # built once

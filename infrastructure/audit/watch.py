@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from application.audit import Verification
 from application.views import plain
 from domain.audit import GENESIS
 from domain.webhooks import CHAIN_BROKEN
-from infrastructure.audit.chain import AuditChain, Verification
+from infrastructure.audit.chain import AuditChain
 from infrastructure.audit.tables import audit_breaks, audit_watch
 from infrastructure.webhooks.outbox import Outbox
 

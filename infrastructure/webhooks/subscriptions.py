@@ -3,9 +3,8 @@
 import json
 import secrets as random_tokens
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +15,7 @@ from application.errors import (
     NotFound,
     VersionMismatch,
 )
-from application.views import one_of
+from application.webhooks import CreatedSubscription, Subscription
 from domain.text import SHORT_TEXT_MAX, optional_text
 from domain.webhooks import SubscriptionStatus
 from domain.webhooks import kinds as check_kinds
@@ -29,51 +28,28 @@ ACTIVE, PAUSED, DISABLED, DELETED = (status.value for status in SubscriptionStat
 _RECEIVING = select(subscriptions.c.id, subscriptions.c.status, subscriptions.c.kinds, subscriptions.c.party_ids).where(
     or_(subscriptions.c.status == ACTIVE, subscriptions.c.status == PAUSED)
 )
-if TYPE_CHECKING:  # a type made at run time is no type to the checker: to it, the value of a member, a str
-    SubscriptionStatusName: TypeAlias = str
-else:
-    SubscriptionStatusName = one_of(SubscriptionStatus)
 
 
-@dataclass(frozen=True)
-class Subscription:
-    id: str
-    version: int  # every change adds one; send it back as If-Match
-    url: str
-    kinds: list[str]
-    party_ids: list[str]
-    description: str | None
-    status: SubscriptionStatusName
-    failing_since: str | None
-    disabled_reason: str | None
-    previous_secret_until: str | None
-    created_at: str
-    updated_at: str
+def subscription_of(row: Any) -> Subscription:
+    """A subscription as its row holds it."""
 
-    @classmethod
-    def of(cls, row: Any) -> "Subscription":
-        def instant(value: datetime | None) -> str | None:
-            return None if value is None else value.isoformat().replace("+00:00", "Z")
+    def instant(value: datetime | None) -> str | None:
+        return None if value is None else value.isoformat().replace("+00:00", "Z")
 
-        return cls(
-            id=row.id,
-            version=row.version or 1,
-            url=row.url,
-            kinds=json.loads(row.kinds),
-            party_ids=json.loads(row.party_ids),
-            description=row.description,
-            status=row.status,
-            failing_since=instant(row.failing_since),
-            disabled_reason=row.disabled_reason,
-            previous_secret_until=instant(row.previous_secret_until),
-            created_at=instant(row.created_at) or "",
-            updated_at=instant(row.updated_at) or "",
-        )
-
-
-@dataclass(frozen=True)
-class CreatedSubscription(Subscription):
-    secret: str  # shown only in the answer to the request that made it
+    return Subscription(
+        id=row.id,
+        version=row.version or 1,
+        url=row.url,
+        kinds=json.loads(row.kinds),
+        party_ids=json.loads(row.party_ids),
+        description=row.description,
+        status=row.status,
+        failing_since=instant(row.failing_since),
+        disabled_reason=row.disabled_reason,
+        previous_secret_until=instant(row.previous_secret_until),
+        created_at=instant(row.created_at) or "",
+        updated_at=instant(row.updated_at) or "",
+    )
 
 
 class SubscriptionStore:
@@ -97,7 +73,7 @@ class SubscriptionStore:
         party_ids: list[str],
         description: str | None,
         subscription_id: str | None = None,
-    ) -> "CreatedSubscription":
+    ) -> CreatedSubscription:
         """A new subscription and its secret, which is shown only now (``subscription_id``: chosen by
         the caller, for idempotent retries)."""
         now = self.clock()
@@ -121,15 +97,15 @@ class SubscriptionStore:
             raise AlreadyExists(f"subscription {chosen_id} already exists") from None
         return self.with_secret(chosen_id)
 
-    def with_secret(self, subscription_id: str) -> "CreatedSubscription":
+    def with_secret(self, subscription_id: str) -> CreatedSubscription:
         """The subscription and its current secret: only for the answer to the request that made it."""
         with self.engine.connect() as connection:
             row = self._row(connection, subscription_id)
-        return CreatedSubscription(**vars(Subscription.of(row)), secret=row.secret)
+        return CreatedSubscription(**vars(subscription_of(row)), secret=row.secret)
 
     def get(self, subscription_id: str) -> Subscription:
         with self.engine.connect() as connection:
-            return Subscription.of(self._row(connection, subscription_id))
+            return subscription_of(self._row(connection, subscription_id))
 
     def all(self) -> list[Subscription]:
         with self.engine.connect() as connection:
@@ -138,7 +114,7 @@ class SubscriptionStore:
                 .where(subscriptions.c.status != DELETED)
                 .order_by(subscriptions.c.created_at, subscriptions.c.id)
             ).all()
-        return [Subscription.of(row) for row in rows]
+        return [subscription_of(row) for row in rows]
 
     def _change(self, subscription_id: str, expected_version: int | None = None, **values: Any) -> Subscription:
         """Change a subscription at the version it was read at (``If-Match``), adding one to it."""
@@ -156,7 +132,7 @@ class SubscriptionStore:
             ).rowcount
             if changed != 1:
                 raise ConcurrentUpdate()
-            return Subscription.of(self._row(connection, subscription_id))
+            return subscription_of(self._row(connection, subscription_id))
 
     def update(
         self,

@@ -2,19 +2,21 @@
 (create, pause, resume, rotate the secret, deliveries, resend)."""
 
 import secrets
-from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.dependencies import ServicesDep, administrator
+from api.bootstrap import Services
+from api.dependencies import ServicesDep
 from api.problems import Forbidden
 from api.routers.subscriptions import SubscriptionCreate
 from api.web.forms import checked, identifiers, value, values
 from api.web.page import page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
+from application import policy
 from application.errors import NotFound
 from application.queries import PartyFilter
+from application.webhooks import Subscribing
 from domain.access import Role
 from domain.errors import InvalidValue
 from domain.webhooks import KINDS
@@ -23,7 +25,7 @@ router = APIRouter(prefix="/admin")
 
 
 def _admin(visitor: SignedInVisitor) -> str:
-    return administrator(visitor.principal).id
+    return policy.administers(visitor.principal).id
 
 
 def _back(request: Request, where: str) -> RedirectResponse:
@@ -82,18 +84,24 @@ def revoke_key(key_id: str, request: Request, visitor: SignedInDep, _: FormDep, 
     return _back(request, "keys")
 
 
-@router.get("/subscriptions", response_class=HTMLResponse, name="subscriptions")
-def subscriptions(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
-    _admin(visitor)
+def _subscriptions(
+    request: Request, visitor: SignedInVisitor, services: Services, secret: dict[str, str] | None = None
+) -> HTMLResponse:
     return page(
         request,
         visitor,
         "subscriptions.html",
-        subscriptions=services.subscriptions.all(),
+        subscriptions=services.webhooks.listed(visitor.principal),
         kinds=KINDS,
-        secret=None,
+        secret=secret,
         all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
     )
+
+
+@router.get("/subscriptions", response_class=HTMLResponse, name="subscriptions")
+def subscriptions(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
+    _admin(visitor)
+    return _subscriptions(request, visitor, services)
 
 
 @router.post("/subscriptions", response_class=HTMLResponse)
@@ -108,41 +116,25 @@ def create_subscription(request: Request, visitor: SignedInDep, form: FormDep, s
             "description": value(form, "description"),
         },
     )
-    parties = [str(p) for p in services.tracker.parties.check(body.party_ids, "party_ids")]
-    made = services.subscriptions.create(body.url, body.kinds, parties, body.description)
-    return page(
-        request,
-        visitor,
-        "subscriptions.html",
-        subscriptions=services.subscriptions.all(),
-        kinds=KINDS,
-        secret={"id": made.id, "secret": made.secret},
-        all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
-    )
+    wanted = Subscribing(body.url, list(body.kinds), body.party_ids, body.description)
+    made = services.webhooks.subscribe(visitor.principal, wanted)
+    return _subscriptions(request, visitor, services, {"id": made.id, "secret": made.secret})
 
 
 @router.post("/subscriptions/{subscription_id}/{change}", response_class=HTMLResponse)
 def change_subscription(
     subscription_id: str, change: str, request: Request, visitor: SignedInDep, _: FormDep, services: ServicesDep
 ) -> Response:
-    _admin(visitor)
-    store = services.subscriptions
+    webhooks, caller = services.webhooks, visitor.principal
     if change == "pause":
-        store.pause(subscription_id)
+        webhooks.pause(caller, subscription_id)
     elif change == "resume":
-        store.resume(subscription_id)
+        webhooks.resume(caller, subscription_id)
     elif change == "rotate-secret":
-        secret = store.rotate(subscription_id, timedelta(seconds=services.settings.webhook_secret_overlap))[1]
-        return page(
-            request,
-            visitor,
-            "subscriptions.html",
-            subscriptions=store.all(),
-            kinds=KINDS,
-            secret={"id": subscription_id, "secret": secret},
-            all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
-        )
+        rotated = webhooks.rotate_secret(caller, subscription_id)
+        return _subscriptions(request, visitor, services, {"id": subscription_id, "secret": rotated.secret})
     else:
+        _admin(visitor)
         raise NotFound("change", change[:40])
     return _back(request, "subscriptions")
 
@@ -150,13 +142,12 @@ def change_subscription(
 @router.get("/subscriptions/{subscription_id}", response_class=HTMLResponse, name="subscription")
 def subscription(subscription_id: str, request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
     _admin(visitor)
-    found = services.subscriptions.get(subscription_id)
-    items, _ = services.delivery_log.find(subscription_id=subscription_id, limit=100)
+    found = services.webhooks.get(visitor.principal, subscription_id)
+    items, _ = services.webhooks.deliveries_of(visitor.principal, subscription_id, limit=100)
     return page(request, visitor, "subscription.html", s=found, deliveries=items)
 
 
 @router.post("/deliveries/{delivery_id}/resend")
 def resend(delivery_id: str, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
-    _admin(visitor)
-    sent = services.delivery_log.resend(delivery_id)
+    sent = services.webhooks.resend(visitor.principal, delivery_id)
     return _back(request, f"subscriptions/{sent['subscription_id']}")

@@ -6,26 +6,25 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.dependencies import ServicesDep, auditor
+from api.dependencies import ServicesDep
 from api.web.page import page
 from api.web.visitors import SignedInDep
-from infrastructure.audit import export as audit_export
 
 router = APIRouter(prefix="/audit")
 
 
 @router.get("", response_class=HTMLResponse, name="audit")
 def audit(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
-    auditor(visitor.principal)
-    services.audit.catch_up()
-    verification = services.audit_watch.verify() if request.query_params.get("verify") == "1" else None
-    denials, _ = services.denials.recent(None, 100)
+    record, caller = services.audit_record, visitor.principal
+    head = record.head(caller)
+    verification = record.verify(caller) if request.query_params.get("verify") == "1" else None
+    denials, _ = record.refused(caller, None, 100)
     return page(
         request,
         visitor,
         "audit.html",
-        head=services.audit.head(),
-        chain=services.audit_watch.state().shown(),
+        head=head,
+        chain=head["chain"],
         verification=verification,
         denials=denials,
     )
@@ -34,11 +33,7 @@ def audit(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTML
 @router.get("/head.json", name="audit_head")
 def head(request: Request, visitor: SignedInDep, services: ServicesDep) -> Response:
     """The signed head, as ``GET /audit/head`` answers it, to keep beside the bundle."""
-    auditor(visitor.principal)
-    services.audit.catch_up()
-    body = json.dumps(
-        {**services.audit.head(), "chain": services.audit_watch.state().shown()}, ensure_ascii=False, indent=2
-    )
+    body = json.dumps(services.audit_record.head(visitor.principal), ensure_ascii=False, indent=2)
     return Response(
         body, media_type="application/json", headers={"Content-Disposition": 'attachment; filename="audit-head.json"'}
     )
@@ -46,9 +41,8 @@ def head(request: Request, visitor: SignedInDep, services: ServicesDep) -> Respo
 
 @router.get("/bundle.zip", name="audit_bundle")
 def bundle(request: Request, visitor: SignedInDep, services: ServicesDep) -> Response:
-    auditor(visitor.principal)
     return Response(
-        audit_export.zipped(services.audit),
+        services.audit_record.bundle(visitor.principal),
         media_type="application/zip",
         headers={"Content-Disposition": 'attachment; filename="audit-bundle.zip"'},
     )

@@ -19,8 +19,6 @@ from api.dependencies import (
     CatalogueDep,
     ServicesDep,
     TrackerDep,
-    require_commitment_writer,
-    writer,
 )
 from api.schemas import (
     Assessment,
@@ -55,7 +53,7 @@ from application.commitments import REASONED
 from application.queries import CommitmentFilter, PartyFilter, check_axis, instant
 from application.tracker import Tracker
 from application.views import CommitmentView
-from domain.access import may_change_commitment
+from domain.access import Principal
 from domain.commitment import Commitment
 from domain.lifecycle import ALSO_NEEDS, LEADS_TO, REASON_NEEDED_FROM, Action, Status
 from domain.theme import theme_code
@@ -172,9 +170,7 @@ def rule_of(language: str, current: Status) -> Callable[[Action], str]:
 
 
 def _may_change(visitor: SignedInVisitor, view: CommitmentView) -> bool:
-    return visitor.can_write and may_change_commitment(
-        visitor.principal.party_scope, [view.lead_party_id, *view.supporting_party_ids]
-    )
+    return visitor.may_change_commitment_of([view.lead_party_id, *view.supporting_party_ids])
 
 
 def commitment_page(
@@ -204,7 +200,7 @@ def commitment_page(
         )
     meeting = tracker.meetings.get(view.provenance["meeting_id"])
     agreement = tracker.agreements.get(view.provenance["agreement_id"]) if view.provenance.get("agreement_id") else None
-    deliveries, _ = services.delivery_log.find(commitment_id=str(commitment_id), limit=50)
+    deliveries, _ = services.webhooks.deliveries_for(visitor.principal, commitment_id, limit=50)
     actions = [Action(a) for a in current.allowed_actions] if at is None and _may_change(visitor, current) else []
     themes = tracker.themes.listed()
     return page(
@@ -237,7 +233,7 @@ def commitment(commitment_id: UUID, request: Request, visitor: SignedInDep, serv
     return commitment_page(request, visitor, services, commitment_id)
 
 
-def _carry_out(action: Action, commitment_id: UUID, form: FormData, actor: str, tracker: Tracker) -> None:
+def _carry_out(action: Action, commitment_id: UUID, form: FormData, actor: Principal, tracker: Tracker) -> None:
     """The action asked for by a form, through the same use case as its JSON route."""
     version = number(form, "version")
     commitments = tracker.commitments
@@ -294,17 +290,11 @@ def choose_themes(
     commitment_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
 ) -> Response:
     """The themes ticked, as ``PUT /commitments/{id}/themes`` takes them."""
-    principal = require_commitment_writer(
-        commitment_id,
-        writer(visitor.principal),
-        services.tracker,
-    )
+    principal = services.tracker.commitments.may_change(visitor.principal, commitment_id)  # before the form
 
     def carried_out() -> Response:
         choice = checked(ThemesChoice, {"themes": values(form, "themes"), "reason": value(form, "reason")})
-        services.tracker.themes.choose(
-            commitment_id, principal.id, choice.themes, choice.reason, number(form, "version")
-        )
+        services.tracker.themes.choose(commitment_id, principal, choice.themes, choice.reason, number(form, "version"))
         base = request.scope.get("root_path", "")
         return RedirectResponse(f"{base}/commitments/{commitment_id}?done=themes", status_code=303)
 
@@ -322,14 +312,10 @@ def act(
 ) -> Response:
     """Carry out an action of the commitment's lifecycle; a refusal shows the commitment again with
     the rule's own words, and the status the JSON API would answer."""
-    principal = require_commitment_writer(
-        commitment_id,
-        writer(visitor.principal),
-        services.tracker,
-    )
+    principal = services.tracker.commitments.may_change(visitor.principal, commitment_id)  # before the form
 
     def carried_out() -> Response:
-        _carry_out(action, commitment_id, form, principal.id, services.tracker)
+        _carry_out(action, commitment_id, form, principal, services.tracker)
         base = request.scope.get("root_path", "")
         return RedirectResponse(f"{base}/commitments/{commitment_id}?done={action.value}", status_code=303)
 

@@ -15,7 +15,7 @@ from api.dependencies import ServicesDep
 from api.routers.drafts import Confirmation
 from api.web.forms import checked, due, number, value, values
 from api.web.page import attempt, page
-from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, coordinator_id
+from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, recorder
 from domain.agreement import AgreementKind
 from domain.errors import InvalidValue
 from domain.meeting import MeetingKind, ParticipantRole
@@ -42,7 +42,7 @@ def _show(request: Request, visitor: SignedInVisitor, status: int = 200, **value
 
 @router.get("", response_class=HTMLResponse, name="drafts")
 def start(request: Request, visitor: SignedInDep) -> HTMLResponse:
-    coordinator_id(visitor)
+    recorder(visitor)
     return _show(request, visitor)
 
 
@@ -53,7 +53,7 @@ def _options(draft: dict[str, Any]) -> list[tuple[str, str]]:
 
 @router.post("", response_class=HTMLResponse)
 def read(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
-    coordinator_id(visitor)
+    recorder(visitor)
     sent = {"text": value(form, "text") or "", "published_on": value(form, "published_on") or ""}
 
     def found() -> Response:
@@ -153,7 +153,7 @@ def confirmation_of(form: Any) -> dict[str, Any]:
 
 @router.post("/confirm", response_class=HTMLResponse)
 def confirm(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
-    actor = coordinator_id(visitor)
+    actor = recorder(visitor)
     conf = confirmation_of(form)
     options = [
         tuple(option.split("\t", 1)) for option in form.getlist("option") if isinstance(option, str) and "\t" in option

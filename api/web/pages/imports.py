@@ -17,7 +17,7 @@ from api.bootstrap import Services
 from api.dependencies import ServicesDep
 from api.web.forms import value
 from api.web.page import attempt, page
-from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, coordinator_id
+from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, recorder
 from domain.errors import InvalidValue
 
 router = APIRouter(prefix="/agreements")
@@ -44,7 +44,7 @@ def _form(
 
 @router.get("/{agreement_id}/import", response_class=HTMLResponse, name="import_matrix")
 def import_form(agreement_id: UUID, request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
-    coordinator_id(visitor)
+    recorder(visitor)
     return _form(request, visitor, services, agreement_id)
 
 
@@ -66,7 +66,7 @@ def _file(form: Any) -> tuple[bytes, str]:
 def import_matrix(
     agreement_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
 ) -> Response:
-    actor = coordinator_id(visitor)
+    actor = recorder(visitor)
     choices = {"language": value(form, "language") or "en", "status": value(form, "status") or "draft"}
     confirmed = value(form, "apply") == "yes"
 

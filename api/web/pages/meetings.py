@@ -17,7 +17,7 @@ from api.schemas import PeriodIn, RhythmIn
 from api.web.forms import Kept, checked, number, value
 from api.web.page import attempt, page
 from api.web.pages.recurrences import state_from_meeting
-from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, coordinator_id
+from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, recorder
 from application import lists
 from application.errors import NotFound
 from application.queries import (
@@ -107,7 +107,7 @@ def series_rhythm(
     meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, tracker: TrackerDep
 ) -> Response:
     """State how often the meeting's series meets (or, with ``stop``, that it states no rhythm any more)."""
-    actor = coordinator_id(visitor)
+    actor = recorder(visitor)
     view = tracker.meetings.get(meeting_id)
     if view.series is None:
         raise InvalidValue("the meeting has no series", "series")
@@ -126,7 +126,7 @@ def series_rhythm(
 @router.post("/{meeting_id}/held", name="hold")
 def hold(meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, tracker: TrackerDep) -> Response:
     """Record the meeting as held on these dates: the follow-up sessions it meets become fulfilled."""
-    actor = coordinator_id(visitor)
+    actor = recorder(visitor)
     period = checked(PeriodIn, {"starts_on": value(form, "starts_on"), "ends_on": value(form, "ends_on")})
     tracker.meetings.hold(meeting_id, actor, period.input(), number(form, "version"))
     return RedirectResponse(f"{request.scope.get('root_path', '')}/meetings/{meeting_id}?done=held", status_code=303)

@@ -10,15 +10,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.bootstrap import Services
-from api.dependencies import CatalogueDep, ServicesDep, TrackerDep, unlimited_writer, writer
-from api.problems import Forbidden
+from api.dependencies import CatalogueDep, ServicesDep, TrackerDep
 from api.schemas import ContactIn, LadderChange
 from api.web.forms import Kept, checked, number, value
 from api.web.page import attempt, page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
-from application import lists
+from application import lists, policy
 from application.queries import CommitmentFilter, PartyFilter
-from domain.access import may_change_commitment
+from domain.access import Principal
 from domain.contact import Frequency
 from domain.escalation import Audience
 
@@ -72,18 +71,10 @@ def party_page(
         audiences=[a.value for a in Audience],
         ladder_rows=LADDER_ROWS,
         can_keep_ladder=visitor.can_write_everything,
-        can_keep_contacts=may_keep_contacts(visitor, party_id),
+        can_keep_contacts=policy.allows(policy.keeps_contacts, visitor.principal, party_id),
         frequencies=[f.value for f in Frequency],
         refusal=refusal,
         form=Kept(refusal.get("form") if refusal else None),
-    )
-
-
-def may_keep_contacts(visitor: SignedInVisitor, party_id: UUID) -> bool:
-    """The visitor may change the party's contacts (as ``/parties/{id}/contacts`` asks of a key)."""
-    return visitor.can_write and may_change_commitment(
-        visitor.principal.party_scope,
-        [str(party_id)],
     )
 
 
@@ -93,13 +84,13 @@ def _changed(
     services: Services,
     party_id: UUID,
     form: Any,
-    carry_out: Callable[[str], object],
+    carry_out: Callable[[Principal], object],
     done: str,
 ) -> Response:
     """Carry out a change of the party, then show its page again; a refusal shows the form as filled in."""
 
     def carried_out() -> Response:
-        carry_out(writer(visitor.principal).id)
+        carry_out(visitor.principal)  # the use case asks whether the key may
         base = request.scope.get("root_path", "")
         return RedirectResponse(f"{base}/parties/{party_id}?done={done}#{done}", status_code=303)
 
@@ -122,9 +113,9 @@ def keep_ladder(
 ) -> Response:
     """The party's own ladder from the rows filled in (days overdue, who is told), or the deployment's
     again; only a key not limited to some parties may change it, as through the API."""
-    unlimited_writer(writer(visitor.principal))
+    policy.records_everything(visitor.principal)  # asked before the form is read (the use case asks again)
 
-    def keep(actor: str) -> None:
+    def keep(actor: Principal) -> None:
         steps = (
             None
             if value(form, "common")
@@ -151,10 +142,9 @@ def keep_contact(
     party_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
 ) -> Response:
     """A contact added, or changed (the same address), as through the API."""
-    if not may_keep_contacts(visitor, party_id):
-        raise Forbidden("this key may change only the contacts of its own parties")
+    policy.keeps_contacts(visitor.principal, party_id)  # asked before the form is read (the use case asks again)
 
-    def keep(actor: str) -> None:
+    def keep(actor: Principal) -> None:
         contact = checked(ContactIn, {name: value(form, name) for name in ("name", "address", "language", "frequency")})
         services.tracker.parties.keep_contact(
             party_id, actor, contact.name, contact.address, contact.language, contact.frequency
@@ -167,8 +157,7 @@ def keep_contact(
 def remove_contact(
     party_id: UUID, contact_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
 ) -> Response:
-    if not may_keep_contacts(visitor, party_id):
-        raise Forbidden("this key may change only the contacts of its own parties")
+    policy.keeps_contacts(visitor.principal, party_id)  # asked before the form is read (the use case asks again)
     return _changed(
         request,
         visitor,

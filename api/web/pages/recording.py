@@ -24,7 +24,7 @@ from api.schemas import (
 )
 from api.web.forms import Kept, checked, due, identifiers, number, texts, value, values
 from api.web.page import attempt, page
-from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, coordinator_id
+from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, recorder
 from application.errors import ApplicationError
 from application.exports import TEXT_LANGUAGES
 from application.queries import AgreementFilter, CommitmentFilter, PartyFilter
@@ -99,7 +99,7 @@ def meeting_form(
 @router.get("", response_class=HTMLResponse, name="record")
 def start(request: Request, visitor: SignedInDep, services: ServicesDep) -> Response:
     """The first step; ``with`` names the parties chosen so far."""
-    coordinator_id(visitor)
+    recorder(visitor)
     return meeting_form(request, visitor, services, identifiers(request.query_params, "with"))
 
 
@@ -116,7 +116,7 @@ def _found(services: Services, typed: str) -> UUID:
 @router.post("/add")
 def add_party(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
     """A party that took part, found by acronym or name, added to the others; the form is kept."""
-    coordinator_id(visitor)
+    recorder(visitor)
     chosen = identifiers(form, "with")
     typed = value(form, "add")
 
@@ -136,7 +136,7 @@ def add_party(request: Request, visitor: SignedInDep, form: FormDep, services: S
 def record_party(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
     """A party met on the way, recorded (with its parent organisation, if any) and added to those who
     took part; the form is kept."""
-    actor = coordinator_id(visitor)
+    actor = recorder(visitor)
     chosen = identifiers(form, "with")
 
     def record() -> Response:
@@ -167,7 +167,7 @@ def _without(form: Any, names: tuple[str, ...]) -> ImmutableMultiDict[str, Any]:
 
 @router.post("/meeting")
 def record_meeting(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
-    actor = coordinator_id(visitor)
+    actor = recorder(visitor)
     participants = [
         {
             "party_id": party_id,
@@ -247,7 +247,7 @@ def meeting_step(
 
 @router.get("/{meeting_id}", response_class=HTMLResponse, name="record_meeting_step")
 def meeting_page(meeting_id: UUID, request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
-    coordinator_id(visitor)
+    recorder(visitor)
     return meeting_step(request, visitor, services, meeting_id)
 
 
@@ -296,7 +296,7 @@ def _on_meeting(
 @router.post("/{meeting_id}/held")
 def hold(meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
     """The meeting was held as scheduled: its days are past (what the step page proposes)."""
-    actor = coordinator_id(visitor)
+    actor = recorder(visitor)
 
     def held() -> None:
         scheduled = services.tracker.meetings.get(meeting_id).scheduled
@@ -310,7 +310,7 @@ def hold(meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep
 def adopt_agreement(
     meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
 ) -> Response:
-    actor = coordinator_id(visitor)
+    actor = recorder(visitor)
 
     def adopt() -> None:
         body = checked(
@@ -334,7 +334,7 @@ def adopt_agreement(
 def add_row(
     meeting_id: UUID, agreement_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
 ) -> Response:
-    actor = coordinator_id(visitor)
+    actor = recorder(visitor)
 
     def add() -> None:
         row = checked(
@@ -356,7 +356,7 @@ def commit_rows(
     meeting_id: UUID, agreement_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
 ) -> Response:
     """One agreed commitment for each matrix row that has none yet: its activity, lead, partners and timeframe."""
-    actor = coordinator_id(visitor)
+    actor = recorder(visitor)
     tracker = services.tracker
     agreement = tracker.agreements.get(agreement_id)
     made = services.catalogue.find_commitments(CommitmentFilter(agreement=agreement_id, limit=200)).items
@@ -384,7 +384,7 @@ def commit_rows(
 def record_commitment(
     meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
 ) -> Response:
-    actor = coordinator_id(visitor)
+    actor = recorder(visitor)
     agreement, row = None, None
     source = value(form, "source")  # "<agreement id>" or "<agreement id>:<row number>"
     if source:

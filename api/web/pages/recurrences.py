@@ -9,23 +9,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.bootstrap import Services
-from api.dependencies import ServicesDep, writer
-from api.problems import Forbidden
+from api.dependencies import ServicesDep
 from api.schemas import Reasoned, RecurrenceCreate, ScheduleChange
 from api.web.forms import Kept, checked, identifiers, number, texts, value
 from api.web.page import attempt, page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
 from application.views import RecurrenceView
-from domain.access import may_change_commitment
+from domain.access import Principal
 from domain.recurrence import Recurrence
 
 router = APIRouter(prefix="/recurrences")
-
-
-def may_change(visitor: SignedInVisitor, parties: list[str]) -> bool:
-    """The rule's parties are the visitor's to change (as ``/recurrences`` asks of a key)."""
-    scope = visitor.principal.party_scope
-    return visitor.can_write and may_change_commitment(scope, parties)
 
 
 def _parties(rule: RecurrenceView) -> list[str]:
@@ -50,7 +43,7 @@ def recurrence_page(
         r=rule,
         meeting=tracker.meetings.get(rule.meeting_id),
         history=tracker.histories.events(Recurrence, recurrence_id),
-        can_change=not rule.ended and may_change(visitor, _parties(rule)),
+        can_change=not rule.ended and visitor.may_change_commitment_of(_parties(rule)),
         refusal=refusal,
         form=Kept(refusal.get("form") if refusal else None),
     )
@@ -68,14 +61,10 @@ def _change(
     recurrence_id: UUID,
     form: Any,
     done: str,
-    carry_out: Callable[[str], object],
+    carry_out: Callable[[Principal], object],
 ) -> Response:
-    actor = writer(visitor.principal).id
-    if not may_change(visitor, _parties(services.tracker.recurrences.get(recurrence_id))):
-        raise Forbidden("this key may change only recurring commitments its parties lead or support")
-
     def carried_out() -> Response:
-        carry_out(actor)
+        carry_out(visitor.principal)  # the use case asks whether the key may change the rule
         base = request.scope.get("root_path", "")
         return RedirectResponse(f"{base}/recurrences/{recurrence_id}?done={done}", status_code=303)
 
@@ -93,7 +82,7 @@ def reschedule(
 ) -> Response:
     """A new schedule, with a reason: only the occurrences due in the future with nothing reported change."""
 
-    def carry_out(actor: str) -> None:
+    def carry_out(actor: Principal) -> None:
         change = checked(
             ScheduleChange, {name: value(form, name) for name in ("reason", "every", "first_due", "until")}
         )
@@ -115,7 +104,7 @@ def reschedule(
 def end(recurrence_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
     """Nothing more is generated: the future occurrences with nothing reported are cancelled."""
 
-    def carry_out(actor: str) -> None:
+    def carry_out(actor: Principal) -> None:
         body = checked(Reasoned, {"reason": value(form, "reason")})
         services.tracker.recurrences.end(recurrence_id, actor, body.reason, number(form, "version"))
 
@@ -139,7 +128,5 @@ def state_from_meeting(
             "supporting_party_ids": [str(p) for p in identifiers(form, "supporting")],
         },
     )
-    if not may_change(visitor, [str(body.lead_party_id), *(str(p) for p in body.supporting_party_ids)]):
-        raise Forbidden("this key may record only commitments its parties lead or support")
-    rule = services.tracker.recurrences.state(writer(visitor.principal).id, **body.inputs())
+    rule = services.tracker.recurrences.state(visitor.principal, **body.inputs())
     return f"{request.scope.get('root_path', '')}/recurrences/{rule.id}"

@@ -1,0 +1,101 @@
+"""Every door of the service asks the application who may pass (``application.policy``), except the few
+open by design, listed here once with their own rule.
+
+A route of the JSON API or a page turns the request's credentials into an actor (``api.dependencies.
+authenticate``, ``api.web.visitors.signed_in``; both ask ``policy.reads``) and calls use cases that ask
+their own rule. ``PolicyWatch`` keeps that true: a response that would succeed (under 400) from a route
+that is not an open door and asked no rule, or that changes something (any method but GET and HEAD) and
+asked no rule beyond reading, is not sent; the service answers 500 and logs the route, so a door added
+without asking the policy serves nothing (the test suite, which uses every door, finds it)."""
+
+import json
+import logging
+
+from fastapi.routing import APIRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from application import policy
+
+log = logging.getLogger("commitments.doors")
+
+OPEN_DOORS: dict[str, str] = {
+    "GET /": "sends people to the pages",
+    "GET /health": "says the process runs; reads no record",
+    "GET /ready": "says whether the database answers; reads no record",
+    "GET /docs": "the API's documentation (when the deployment shows it)",
+    "GET /openapi.json": "the API's description",
+    "GET /feeds/{token}.ics": "a calendar feed: its secret address is the credential (application.calendars)",
+    "GET /app/sign-in": "the form that turns a key into a session",
+    "POST /app/sign-in": "turns a key into a session (refusals are counted: api.web.pages.signing)",
+    "POST /app/sign-out": "ends the visitor's own session",
+    "GET /app/language/{language}": "the visitor's choice of language, kept in a cookie",
+    "GET /app/digits": "the visitor's choice of digits, kept in a cookie",
+    "GET /app/hijri": "the visitor's choice of calendar, kept in a cookie",
+    "GET /app/unsubscribe/{token}": "a signed link from a digest: the signature is the credential",
+    "POST /app/unsubscribe/{token}": "a signed link from a digest: the signature is the credential",
+    "GET /app/static": "the pages' style sheets, scripts and fonts",
+}
+WRITING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def door(method: str, prefix: str, route: object) -> str | None:
+    """``"METHOD /path"`` of a route of the app (``prefix``: where its app is mounted); ``None``: no route."""
+    path = getattr(route, "path", None)
+    return None if path is None else f"{method} {prefix}{path}"
+
+
+def forgotten(method: str, name: str, asked: list[str]) -> bool:
+    """Whether a door that is about to succeed failed to ask the policy what it needed to."""
+    if name in OPEN_DOORS:
+        return False
+    if method in WRITING:
+        return not any(rule != "reads" for rule in asked)
+    return not asked
+
+
+class PolicyWatch:
+    """Refuses to send the success of a door that asked no rule of the policy (see the module)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        outer = scope.get("root_path", "")
+        withheld = False
+
+        async def sending(message: Message) -> None:
+            nonlocal withheld
+            if withheld:
+                return
+            if message["type"] == "http.response.start" and message["status"] < 400:
+                route = scope.get("route")
+                if isinstance(route, APIRoute) and scope["method"] in (route.methods or ()):  # not OPTIONS, 405
+                    prefix = scope.get("root_path", "")[len(outer) :]
+                    name = door(scope["method"], prefix, route) or ""
+                    if forgotten(scope["method"], name, asked):
+                        withheld = True
+                        log.error("the door %s answered without asking the policy; nothing was sent", name)
+                        body = json.dumps(
+                            {
+                                "type": "about:blank",
+                                "title": "Internal Server Error",
+                                "status": 500,
+                                "detail": "this door does not ask who may pass; nothing was sent",
+                            }
+                        ).encode()
+                        await send(
+                            {
+                                "type": "http.response.start",
+                                "status": 500,
+                                "headers": [(b"content-type", b"application/problem+json")],
+                            }
+                        )
+                        await send({"type": "http.response.body", "body": body})
+                        return
+            await send(message)
+
+        with policy.asking() as asked:
+            await self.app(scope, receive, sending)

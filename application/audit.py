@@ -1,0 +1,90 @@
+"""The audit record, for every door (the JSON API, the audit pages): the chain's signed head, its
+verification (against a head saved earlier, too), the export bundle, and the log of refused requests.
+
+Who may: admin and auditor keys (``policy.audits``)."""
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from application import policy
+from domain.access import Principal
+
+
+@dataclass(frozen=True)
+class Verification:
+    checked: int  # events whose links were recomputed
+    position: int  # the last position checked
+    link: str  # the link recomputed there
+    first_broken: int | None  # the first position where the stored record disagrees
+    problem: str | None
+
+    @property
+    def intact(self) -> bool:
+        return self.first_broken is None
+
+
+class Chain(Protocol):
+    """The tamper-evident chain of every stored event (``infrastructure/audit``)."""
+
+    def head(self) -> dict[str, Any]:
+        """The last link, signed, once the chain has caught up with the events."""
+        ...
+
+    def state(self) -> dict[str, Any]:
+        """What the checks made without anyone asking found: intact, up to where, broken since when."""
+        ...
+
+    def verify(self, up_to: int | None = None) -> Verification: ...
+
+    def bundle(self) -> bytes:
+        """A zip of every event with its link, the signed head and a verifier."""
+        ...
+
+
+class Refusals(Protocol):
+    """The log of refused requests."""
+
+    def recent(self, before_id: int | None = None, limit: int = 100) -> tuple[list[dict[str, Any]], int | None]: ...
+
+
+class AuditRecord:
+    def __init__(self, chain: Chain, refusals: Refusals) -> None:
+        self.chain = chain
+        self.refusals = refusals
+
+    def head(self, caller: Principal) -> dict[str, Any]:
+        """The signed head, and what the checks found of the chain: save it to prove the history up to it."""
+        policy.audits(caller)
+        return {**self.chain.head(), "chain": self.chain.state()}
+
+    def verify(self, caller: Principal, position: int | None = None, link: str | None = None) -> dict[str, Any]:
+        """The chain recomputed from the stored events; with a head saved earlier (its position and link),
+        whether the history up to it is still the one it signed."""
+        policy.audits(caller)
+        result = self.chain.verify(up_to=position)
+        answer: dict[str, Any] = {
+            "intact": result.intact,
+            "checked": result.checked,
+            "position": result.position,
+            "link": result.link,
+            "first_broken_position": result.first_broken,
+            "problem": result.problem,
+        }
+        if position is not None and link is not None and result.intact:
+            matches = result.position == position and result.link == link
+            answer["saved_head_matches"] = matches
+            if not matches:
+                answer["intact"] = False
+                answer["problem"] = "the history up to the saved head has changed"
+        return answer
+
+    def bundle(self, caller: Principal) -> bytes:
+        policy.audits(caller)
+        return self.chain.bundle()
+
+    def refused(
+        self, caller: Principal, before_id: int | None = None, limit: int = 100
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """Refused requests, newest first; and the id to read on from, if there are more."""
+        policy.audits(caller)
+        return self.refusals.recent(before_id, limit)

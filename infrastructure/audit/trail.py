@@ -1,0 +1,27 @@
+"""The chain as the application's audit use cases see it (``application.audit.Chain``)."""
+
+from typing import Any
+
+from application.audit import Verification
+from infrastructure.audit import export
+from infrastructure.audit.chain import AuditChain
+from infrastructure.audit.watch import ChainWatch
+
+
+class AuditTrail:
+    def __init__(self, chain: AuditChain, watch: ChainWatch) -> None:
+        self.chain = chain
+        self.watch = watch
+
+    def head(self) -> dict[str, Any]:
+        self.chain.catch_up()
+        return self.chain.head()
+
+    def state(self) -> dict[str, Any]:
+        return self.watch.state().shown()
+
+    def verify(self, up_to: int | None = None) -> Verification:
+        return self.watch.verify(up_to)
+
+    def bundle(self) -> bytes:
+        return export.zipped(self.chain)
