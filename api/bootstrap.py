@@ -16,6 +16,7 @@ from application.digests import Digests
 from application.drafts import Drafts
 from application.figures import Figures
 from application.imports import MatrixImports
+from application.keys import Keys
 from application.saving import Clock, Records, system_clock
 from application.scanner import Scanner
 from application.store import EventStore
@@ -74,6 +75,7 @@ class Services:
     drafts: Drafts
     figures: Figures
     keys: KeyStore
+    keyring: Keys  # the keys' use cases (make, list, revoke), for every door
     web_sessions: WebSessions
     calendar_feeds: CalendarFeeds
     idempotency: IdempotencyStore
@@ -206,6 +208,7 @@ def build(
         drafts=Drafts(tracker, catalogue, reports),
         figures=Figures(tracker.histories, catalogue),
         keys=keys,
+        keyring=Keys(keys, tracker.parties),
         web_sessions=WebSessions(
             engine,
             keys,

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from domain.access import Principal, Role
 from domain.errors import Refusal
@@ -64,8 +65,9 @@ def serve(args: argparse.Namespace) -> int:
 
     settings = configuration.read(database_url=args.database_url, host=args.host, port=args.port)
     with _services(args) as services:
-        if services.keys.count_active() == 0:
-            principal, key = services.keys.create(Role.ADMIN, "first admin")
+        first = services.keyring.first_admin()
+        if first is not None:
+            principal, key = first
             print("No API key existed, so an admin key was created. It is shown only this once:")
             print(f"\n    {key}\n")
             print("Send it as 'Authorization: Bearer <key>'. Make more with 'commitments keys create --role ...'.")
@@ -120,9 +122,11 @@ def keys_create(args: argparse.Namespace) -> int:
         try:
             scope = [services.tracker.parties.id_of(acronym) for acronym in args.party]
             scope += [services.tracker.parties.get(identifier).id for identifier in args.party_id]
+            principal, key = services.keyring.make(
+                operator(), args.role, args.name or f"{args.role} key", [UUID(p) for p in scope]
+            )
         except (ApplicationError, DomainError) as error:
             raise Refused(str(error)) from None
-        principal, key = services.keys.create(Role(args.role), args.name or f"{args.role} key", scope or None)
     limited = f", limited to {len(scope)} part{'y' if len(scope) == 1 else 'ies'}" if scope else ""
     _say(
         args,
@@ -141,7 +145,7 @@ def keys_create(args: argparse.Namespace) -> int:
 
 def keys_list(args: argparse.Namespace) -> int:
     with _services(args) as services:
-        keys = services.keys.list()
+        keys = services.keyring.listed(operator())
     lines = []
     for info in keys:
         state = f"revoked {info.revoked_at:%Y-%m-%d %H:%M}Z" if info.revoked_at else "active"
@@ -164,11 +168,14 @@ def keys_list(args: argparse.Namespace) -> int:
 
 
 def keys_revoke(args: argparse.Namespace) -> int:
+    from application.errors import NotFound
+
     with _services(args) as services:
-        revoked = services.keys.revoke(args.key_id)
-    if not revoked:
-        print(f"commitments: no active key {args.key_id}", file=sys.stderr)
-        return 1
+        try:
+            services.keyring.revoke(operator(), args.key_id)
+        except NotFound:
+            print(f"commitments: no active key {args.key_id}", file=sys.stderr)
+            return 1
     _say(args, f"revoked {args.key_id}", {"id": args.key_id, "revoked": True})
     return 0
 

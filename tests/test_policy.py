@@ -13,6 +13,7 @@ from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 from application.tracker import Tracker
 from application.webhooks import Subscribing
 from domain.access import Role
+from domain.errors import InvalidValue
 from tests.actors import acting
 
 ADMIN = acting("key_admin")
@@ -102,3 +103,16 @@ def test_only_an_administrator_subscribes_and_only_auditors_and_administrators_r
     with pytest.raises(NotAllowed, match="only admin and auditor keys"):
         services.audit_record.head(coordinator)
     assert services.audit_record.verify(AUDITOR)["intact"]
+
+
+def test_only_an_administrator_makes_and_revokes_keys_and_never_its_own(services: Services) -> None:
+    coordinator = acting("key_coordinator", Role.COORDINATOR)
+    with pytest.raises(NotAllowed, match="only an admin key"):
+        services.keyring.make(coordinator, "admin", "a key of my own")
+    admin, _ = services.keyring.make(ADMIN, "admin", "second admin")
+    with pytest.raises(InvalidValue, match="only coordinator keys are limited to parties"):
+        services.keyring.make(admin, "auditor", "an auditor of one party", [UUID(int=1)])
+    with pytest.raises(NotAllowed, match="cannot revoke itself"):
+        services.keyring.revoke(admin, admin.id)
+    services.keyring.revoke(ADMIN, admin.id)
+    assert [k.revoked_at is not None for k in services.keyring.listed(ADMIN) if k.id == admin.id] == [True]

@@ -16,28 +16,18 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Engine, func, insert, select, update
 
 from application.errors import AlreadyExists
+from application.keys import KeyInfo
 from domain.access import Principal, Role
 from infrastructure.persistence.tables import api_keys
 
 KEY_PREFIX = "cmk_"
 FRESHNESS = 0.25  # seconds: how long a process trusts the keys it remembers without asking
 MAX_REMEMBERED = 10_000
-
-
-@dataclass(frozen=True)
-class KeyInfo:
-    id: str
-    name: str
-    role: Role
-    party_scope: list[str] | None
-    created_at: datetime
-    revoked_at: datetime | None
 
 
 def token_hash(token: str) -> str:

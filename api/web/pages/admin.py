@@ -8,7 +8,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.bootstrap import Services
 from api.dependencies import ServicesDep
-from api.problems import Forbidden
 from api.routers.subscriptions import SubscriptionCreate
 from api.web.forms import checked, identifiers, value, values
 from api.web.page import page
@@ -18,7 +17,6 @@ from application.errors import NotFound
 from application.queries import PartyFilter
 from application.webhooks import Subscribing
 from domain.access import Role
-from domain.errors import InvalidValue
 from domain.webhooks import KINDS
 
 router = APIRouter(prefix="/admin")
@@ -32,14 +30,12 @@ def _back(request: Request, where: str) -> RedirectResponse:
     return RedirectResponse(f"{request.scope.get('root_path', '')}/admin/{where}", status_code=303)
 
 
-@router.get("/keys", response_class=HTMLResponse, name="keys")
-def keys(request: Request, visitor: SignedInDep, services: ServicesDep, made: str | None = None) -> HTMLResponse:
-    _admin(visitor)
+def _keys(request: Request, visitor: SignedInVisitor, services: Services, made: object = None) -> HTMLResponse:
     return page(
         request,
         visitor,
         "keys.html",
-        keys=services.keys.list(),
+        keys=services.keyring.listed(visitor.principal),
         roles=[r.value for r in Role],
         made=made,
         all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
@@ -47,40 +43,27 @@ def keys(request: Request, visitor: SignedInDep, services: ServicesDep, made: st
     )
 
 
+@router.get("/keys", response_class=HTMLResponse, name="keys")
+def keys(request: Request, visitor: SignedInDep, services: ServicesDep, made: str | None = None) -> HTMLResponse:
+    return _keys(request, visitor, services, made)
+
+
 @router.post("/keys", response_class=HTMLResponse)
 def create_key(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> HTMLResponse:
     """The new key is shown on this page, once: it is stored hashed."""
-    _admin(visitor)
-    name, role = value(form, "name"), value(form, "role")
-    if name is None or len(name) > 200:
-        raise InvalidValue("give the key a name of at most 200 characters", "name")
-    if role not in {r.value for r in Role}:
-        raise InvalidValue("choose a role", "role")
-    chosen = identifiers(form, "party_scope")
-    scope = None
-    if chosen:
-        if role != Role.COORDINATOR.value:
-            raise InvalidValue("only coordinator keys are limited to parties", "party_scope")
-        scope = [str(p) for p in services.tracker.parties.check(chosen, "party_scope")]
-    principal, key = services.keys.create(Role(role), name, scope, form=value(form, "once"))
-    return page(
-        request,
-        visitor,
-        "keys.html",
-        keys=services.keys.list(),
-        roles=[r.value for r in Role],
-        made={"id": principal.id, "key": key},
-        all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
-        once=secrets.token_urlsafe(16),
+    principal, key = services.keyring.make(
+        visitor.principal,
+        value(form, "role"),
+        value(form, "name"),
+        identifiers(form, "party_scope"),
+        form=value(form, "once"),
     )
+    return _keys(request, visitor, services, {"id": principal.id, "key": key})
 
 
 @router.post("/keys/{key_id}/revoke")
 def revoke_key(key_id: str, request: Request, visitor: SignedInDep, _: FormDep, services: ServicesDep) -> Response:
-    if key_id == _admin(visitor):
-        raise Forbidden("a key cannot revoke itself here: sign in with another admin key")
-    if not services.keys.revoke(key_id[:40]):
-        raise NotFound("key", key_id[:40])
+    services.keyring.revoke(visitor.principal, key_id)
     return _back(request, "keys")
 
 
