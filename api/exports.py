@@ -18,7 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from api.negotiation import by_preference
 from api.problems import NotAcceptable
 from application import exports as exported
-from infrastructure.spreadsheets.formulas import protected, starts_a_formula
+from application.formulas import protected, starts_a_formula
 
 CSV, XLSX, JSONL = "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/jsonl"
 FORMATS = {"csv": CSV, "xlsx": XLSX, "jsonl": JSONL}

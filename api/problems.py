@@ -26,6 +26,7 @@ from application.errors import (
     NotFound,
     PlanChanged,
     ReadersBusy,
+    StillInProgress,
     TooLarge,
     UnknownReference,
     VersionMismatch,
@@ -40,7 +41,6 @@ from domain.errors import (
     Refusal,
 )
 from domain.meeting import MeetingNotOpen
-from infrastructure.persistence.idempotency import StillInProgress
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("commitments.api")

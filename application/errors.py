@@ -96,3 +96,8 @@ class PlanChanged(ApplicationError):
             expected=expected,
             actual=actual,
         )
+
+
+class StillInProgress(RuntimeError):
+    """A request retried with the same Idempotency-Key while the first is still being carried out; the
+    client may retry later."""

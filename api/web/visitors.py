@@ -17,8 +17,8 @@ from api.dependencies import ServicesDep
 from api.guards import MAX_UPLOAD_BYTES
 from api.web import i18n
 from application import policy
+from application.sessions import WebSession
 from domain.access import Principal
-from infrastructure.persistence.web_sessions import WebSession
 
 SESSION_COOKIE = "session"
 LANGUAGE_COOKIE = "lang"

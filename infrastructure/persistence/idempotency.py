@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from application.errors import StillInProgress
 from infrastructure.persistence.tables import idempotency_records
 
 IN_PROGRESS = 0  # status_code of a reservation whose response is not known yet
@@ -27,10 +28,6 @@ class Remembered:
     fingerprint: str
     status_code: int
     body: str
-
-
-class StillInProgress(RuntimeError):
-    """The request holding the key has not answered in time; the client may retry later."""
 
 
 class IdempotencyStore:

@@ -8,23 +8,15 @@ the key is looked up again on every request.
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
 
-from domain.access import Principal
+from application.sessions import WebSession
 from infrastructure.persistence.keys import KeyStore, token_hash
 from infrastructure.persistence.tables import web_sessions
 
 SEEN_EVERY = timedelta(minutes=1)
-
-
-@dataclass(frozen=True)
-class WebSession:
-    token: str
-    principal: Principal
-    csrf: str
 
 
 class WebSessions:

@@ -18,11 +18,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from application.errors import TooLarge
+from application.formulas import unprotected
 from application.imports import MAX_ROWS
 from domain.errors import InvalidValue
 from domain.matrix_import import layout
 from infrastructure.spreadsheets.archive import check_archive
-from infrastructure.spreadsheets.formulas import unprotected
 from infrastructure.spreadsheets.limits import (
     EMPTY_RUN,
     HEADER_SEARCH,
