@@ -17,6 +17,7 @@ from application.drafts import Drafts
 from application.figures import Figures
 from application.imports import MatrixImports
 from application.keys import Keys
+from application.lists import Lists
 from application.saving import Clock, Records, system_clock
 from application.scanner import Scanner
 from application.store import EventStore
@@ -81,6 +82,7 @@ class Services:
     idempotency: IdempotencyStore
     projector: Projector
     catalogue: SqlCatalogue
+    lists: Lists  # the lists of records, for every door
     scanner: Scanner
     mailer: DigestMailer
     unsubscribe: UnsubscribeLinks
@@ -220,6 +222,7 @@ def build(
         idempotency=IdempotencyStore(engine, clock),
         projector=projector,
         catalogue=catalogue,
+        lists=Lists(tracker.histories, catalogue),
         scanner=Scanner(records, catalogue, ladder),
         mailer=DigestMailer(
             engine,

@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from api.bootstrap import Services
 from api.problems import TooManyAttempts, Unauthenticated, UnknownParameter
 from application import policy
+from application.lists import Lists
 from application.ports import Catalogue
 from application.tracker import Tracker
 from domain.access import Principal
@@ -79,6 +80,13 @@ async def get_catalogue(services: ServicesDep) -> Catalogue:
 
 
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
+
+
+async def get_lists(services: ServicesDep) -> Lists:
+    return services.lists
+
+
+ListsDep = Annotated[Lists, Depends(get_lists)]
 
 
 async def authenticate(request: Request, services: ServicesDep) -> Principal:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from eventsourcing.domain import Aggregate
 
-from application import cursors
+from application import cursors, policy
 from application.histories import Histories
 from application.ports import Catalogue
 from application.queries import (
@@ -30,6 +30,7 @@ from application.queries import (
     Results,
 )
 from application.views import AgreementView, CommitmentView, MeetingView, PartyView
+from domain.access import Principal
 from domain.agreement import Agreement
 from domain.commitment import Commitment
 from domain.meeting import Meeting
@@ -151,3 +152,28 @@ def _parties(histories: Histories, catalogue: Catalogue, query: PartyFilter) -> 
     if query.as_of is None:
         return catalogue.find_parties(query)
     return _page(query, _replayed(histories, catalogue, Party, query, query.as_of, lambda p: True), PartyView.of)
+
+
+class Lists:
+    """The lists of records for every door: what a query finds, now or as it stood at an instant, each
+    record saying whether a break of the audit chain touches it. Every key reads them (``policy.reads``)."""
+
+    def __init__(self, histories: Histories, catalogue: Catalogue) -> None:
+        self.histories = histories
+        self.catalogue = catalogue
+
+    def commitments(self, caller: Principal, query: CommitmentFilter) -> Results:
+        policy.reads(caller)
+        return commitments(self.histories, self.catalogue, query)
+
+    def meetings(self, caller: Principal, query: MeetingFilter) -> Results:
+        policy.reads(caller)
+        return meetings(self.histories, self.catalogue, query)
+
+    def agreements(self, caller: Principal, query: AgreementFilter) -> Results:
+        policy.reads(caller)
+        return agreements(self.histories, self.catalogue, query)
+
+    def parties(self, caller: Principal, query: PartyFilter) -> Results:
+        policy.reads(caller)
+        return parties(self.histories, self.catalogue, query)

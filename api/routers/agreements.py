@@ -10,6 +10,7 @@ from api.dependencies import (
     CatalogueDep,
     IdempotencyKeyDep,
     IfMatchDep,
+    ListsDep,
     ReaderDep,
     ServicesDep,
     TrackerDep,
@@ -30,7 +31,6 @@ from api.routers.common import (
     many,
 )
 from api.schemas import AgreementCreate, AgreementPage, History, RowIn
-from application import lists
 from application.imports import ImportReport
 from application.queries import AgreementFilter, check_axis, instant
 from application.views import AgreementView
@@ -57,9 +57,8 @@ def adopt_agreement(
 
 @router.get("", response_model=AgreementPage)
 def list_agreements(
-    catalogue: CatalogueDep,
-    tracker: TrackerDep,
-    _: ReaderDep,
+    listing: ListsDep,
+    principal: ReaderDep,
     kind: ManyQuery = [],  # noqa: B006
     meeting: UUID | None = None,
     party: UUID | None = None,
@@ -72,9 +71,8 @@ def list_agreements(
     """Agreements in the order they were recorded; filter by kind, meeting, adopting party or words;
     ``as_of`` an instant, as they stood then."""
     return page(
-        lists.agreements(
-            tracker.histories,
-            catalogue,
+        listing.agreements(
+            principal,
             AgreementFilter.of(many(kind), q, limit, as_of, axis, meeting=meeting, party=party, cursor=cursor),
         )
     )

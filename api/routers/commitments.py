@@ -19,6 +19,7 @@ from api.dependencies import (
     CommitmentWriterDep,
     IdempotencyKeyDep,
     IfMatchDep,
+    ListsDep,
     ReaderDep,
     ServicesDep,
     TrackerDep,
@@ -57,7 +58,6 @@ from api.schemas import (
     evidence_inputs,
 )
 from application import exports as exported
-from application import lists
 from application.commitments import REASONED
 from application.queries import CommitmentFilter, check_axis, instant
 from application.views import CommitmentView
@@ -142,9 +142,8 @@ CommitmentQuery = Annotated[CommitmentFilter, Depends(commitment_query)]
 
 @router.get("", response_model=CommitmentPage)
 def list_commitments(
-    catalogue: CatalogueDep,
-    tracker: TrackerDep,
-    _: ReaderDep,
+    listing: ListsDep,
+    principal: ReaderDep,
     query: CommitmentQuery,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
@@ -158,9 +157,7 @@ def list_commitments(
 ) -> JSONResponse:
     """Commitments matching every filter given, with their total count, a page at a time."""
     return page(
-        lists.commitments(
-            tracker.histories, catalogue, replace(query, cursor=cursor, limit=limit, exact_total=total == "exact")
-        )
+        listing.commitments(principal, replace(query, cursor=cursor, limit=limit, exact_total=total == "exact"))
     )
 
 

@@ -8,6 +8,7 @@ from api.dependencies import (
     CatalogueDep,
     IdempotencyKeyDep,
     IfMatchDep,
+    ListsDep,
     ReaderDep,
     ServicesDep,
     TrackerDep,
@@ -37,7 +38,6 @@ from api.schemas import (
     Reasoned,
     Timeline,
 )
-from application import lists
 from application.queries import MeetingFilter, check_axis, instant
 from application.views import MeetingView
 from domain.meeting import Meeting
@@ -63,9 +63,8 @@ def record_meeting(
 
 @router.get("", response_model=MeetingPage)
 def list_meetings(
-    catalogue: CatalogueDep,
-    tracker: TrackerDep,
-    _: ReaderDep,
+    listing: ListsDep,
+    principal: ReaderDep,
     status: ManyQuery = [],  # noqa: B006 (FastAPI copies a query's default: never shared)
     kind: ManyQuery = [],  # noqa: B006
     series: str | None = None,
@@ -81,9 +80,8 @@ def list_meetings(
     """Meetings in the order they were recorded; filter by status, kind, series, participant, dates or words
     (words of the title, series, venue and documents); ``as_of`` an instant, as they stood then."""
     return page(
-        lists.meetings(
-            tracker.histories,
-            catalogue,
+        listing.meetings(
+            principal,
             MeetingFilter.of(
                 many(status),
                 many(kind),

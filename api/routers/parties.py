@@ -9,6 +9,7 @@ from api.dependencies import (
     CatalogueDep,
     IdempotencyKeyDep,
     IfMatchDep,
+    ListsDep,
     ReaderDep,
     ServicesDep,
     TrackerDep,
@@ -37,7 +38,6 @@ from api.schemas import (
     PartyPage,
     Timeline,
 )
-from application import lists
 from application.queries import PartyFilter, check_axis, instant
 from application.views import LadderView, PartyView, plain
 from domain.party import Party
@@ -63,9 +63,8 @@ def register_party(
 
 @router.get("", response_model=PartyPage)
 def list_parties(
-    catalogue: CatalogueDep,
-    tracker: TrackerDep,
-    _: ReaderDep,
+    listing: ListsDep,
+    principal: ReaderDep,
     kind: ManyQuery = [],  # noqa: B006
     parent: UUID | None = None,
     q: SearchQuery = None,
@@ -77,9 +76,8 @@ def list_parties(
     """Parties in the order they were registered; filter by kind, parent, or words of their names;
     ``as_of`` an instant, as they stood then (on the effective axis a party is there from the start)."""
     return page(
-        lists.parties(
-            tracker.histories,
-            catalogue,
+        listing.parties(
+            principal,
             PartyFilter.of(many(kind), q, limit, as_of, axis, parent=parent, cursor=cursor),
         )
     )

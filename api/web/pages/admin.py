@@ -38,7 +38,7 @@ def _keys(request: Request, visitor: SignedInVisitor, services: Services, made: 
         keys=services.keyring.listed(visitor.principal),
         roles=[r.value for r in Role],
         made=made,
-        all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
+        all_parties=services.lists.parties(visitor.principal, PartyFilter.of(limit=200)).items,
         once=secrets.token_urlsafe(16),
     )
 
@@ -77,7 +77,7 @@ def _subscriptions(
         subscriptions=services.webhooks.listed(visitor.principal),
         kinds=KINDS,
         secret=secret,
-        all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
+        all_parties=services.lists.parties(visitor.principal, PartyFilter.of(limit=200)).items,
     )
 
 

@@ -11,7 +11,6 @@ from api import iati
 from api.dependencies import ServicesDep
 from api.web.page import page
 from api.web.visitors import SignedInDep
-from application import lists
 from application.queries import CommitmentFilter, RollupScope
 
 router = APIRouter(prefix="/agreements")
@@ -35,7 +34,7 @@ def agreement_iati(agreement_id: UUID, visitor: SignedInDep, services: ServicesD
 def agreement(agreement_id: UUID, request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
     tracker = services.tracker
     view = tracker.agreements.get(agreement_id)
-    made = lists.commitments(tracker.histories, services.catalogue, CommitmentFilter(agreement=agreement_id, limit=200))
+    made = services.lists.commitments(visitor.principal, CommitmentFilter(agreement=agreement_id, limit=200))
     return page(
         request,
         visitor,

@@ -20,7 +20,7 @@ def _page(request: Request, visitor: SignedInVisitor, services: ServicesDep, mad
         "calendar.html",
         feeds=services.calendar_feeds.of(visitor.principal, own_only=True),
         made=made,
-        all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
+        all_parties=services.lists.parties(visitor.principal, PartyFilter.of(limit=200)).items,
     )
 
 

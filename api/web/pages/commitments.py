@@ -48,7 +48,6 @@ from api.web.labels import N_, labeller
 from api.web.page import attempt, page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
 from application import exports as exported
-from application import lists
 from application.commitments import REASONED
 from application.queries import CommitmentFilter, PartyFilter, check_axis, instant
 from application.tracker import Tracker
@@ -111,11 +110,9 @@ def commitment_filter(params: Any) -> CommitmentFilter:
 
 
 @router.get("", response_class=HTMLResponse, name="commitments")
-def commitment_list(
-    request: Request, visitor: SignedInDep, catalogue: CatalogueDep, tracker: TrackerDep
-) -> HTMLResponse:
+def commitment_list(request: Request, visitor: SignedInDep, services: ServicesDep, tracker: TrackerDep) -> HTMLResponse:
     params = request.query_params
-    found = lists.commitments(tracker.histories, catalogue, commitment_filter(params))
+    found = services.lists.commitments(visitor.principal, commitment_filter(params))
     kept = [(name, v) for name in FILTERS for v in params.getlist(name) if v.strip()]
     return page(
         request,
@@ -124,7 +121,7 @@ def commitment_list(
         found=found,
         params=params,
         kept=kept,
-        all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items,
+        all_parties=services.lists.parties(visitor.principal, PartyFilter.of(limit=200)).items,
         themes=tracker.themes.listed(),
     )
 

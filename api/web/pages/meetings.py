@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.bootstrap import Services
 from api.dependencies import (
-    CatalogueDep,
     ServicesDep,
     TrackerDep,
 )
@@ -18,7 +17,6 @@ from api.web.forms import Kept, checked, number, value
 from api.web.page import attempt, page
 from api.web.pages.recurrences import state_from_meeting
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, recorder
-from application import lists
 from application.errors import NotFound
 from application.queries import (
     AgreementFilter,
@@ -33,11 +31,10 @@ router = APIRouter(prefix="/meetings")
 
 
 @router.get("", response_class=HTMLResponse, name="meetings")
-def meeting_list(request: Request, visitor: SignedInDep, catalogue: CatalogueDep, tracker: TrackerDep) -> HTMLResponse:
+def meeting_list(request: Request, visitor: SignedInDep, services: ServicesDep, tracker: TrackerDep) -> HTMLResponse:
     params = request.query_params
-    found = lists.meetings(
-        tracker.histories,
-        catalogue,
+    found = services.lists.meetings(
+        visitor.principal,
         MeetingFilter.of(q=value(params, "q"), series=value(params, "series"), cursor=value(params, "cursor")),
     )
     return page(request, visitor, "meetings.html", found=found, params=params)
@@ -58,8 +55,8 @@ def meeting_page(
 ) -> HTMLResponse:
     tracker, catalogue = services.tracker, services.catalogue
     view = tracker.meetings.get(meeting_id)
-    agreements = catalogue.find_agreements(AgreementFilter.of(meeting=meeting_id, limit=200)).items
-    made = catalogue.find_commitments(CommitmentFilter(meeting=meeting_id, limit=200)).items
+    agreements = services.lists.agreements(visitor.principal, AgreementFilter.of(meeting=meeting_id, limit=200)).items
+    made = services.lists.commitments(visitor.principal, CommitmentFilter(meeting=meeting_id, limit=200)).items
     events, total = tracker.histories.timeline(catalogue.touched_by_meeting(str(meeting_id)), 0, 100)
     series = None
     if view.series is not None:
@@ -83,7 +80,7 @@ def meeting_page(
         recurrences=[tracker.recurrences.get(rule_id) for rule_id in rules],
         refusal=refusal,
         form=Kept(refusal.get("form") if refusal else None),
-        all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items,
+        all_parties=services.lists.parties(visitor.principal, PartyFilter.of(limit=200)).items,
     )
 
 

@@ -57,9 +57,11 @@ def overview(request: Request, visitor: SignedInDep, services: ServicesDep) -> H
     scope = visitor.principal.party_scope
     whole, by_party, by_series = grouped(catalogue.tally(scope))
     statistics = services.figures.statistics()
-    overdue = catalogue.find_commitments(CommitmentFilter(overdue=True, sort="due", limit=20, any_party=scope))
-    due_soon = catalogue.find_commitments(
-        CommitmentFilter(due_soon=True, overdue=False, sort="due", limit=10, any_party=scope)
+    overdue = services.lists.commitments(
+        visitor.principal, CommitmentFilter(overdue=True, sort="due", limit=20, any_party=scope)
+    )
+    due_soon = services.lists.commitments(
+        visitor.principal, CommitmentFilter(due_soon=True, overdue=False, sort="due", limit=10, any_party=scope)
     )
     return page(
         request,

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.bootstrap import Services
-from api.dependencies import CatalogueDep, ServicesDep, TrackerDep
+from api.dependencies import ServicesDep, TrackerDep
 from api.schemas import ContactIn, LadderChange
 from api.web.forms import Kept, checked, number, value
 from api.web.page import attempt, page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
-from application import lists, policy
+from application import policy
 from application.queries import CommitmentFilter, PartyFilter
 from domain.access import Principal
 from domain.contact import Frequency
@@ -25,19 +25,19 @@ router = APIRouter(prefix="/parties")
 
 
 @router.get("", response_class=HTMLResponse, name="parties")
-def party_list(request: Request, visitor: SignedInDep, catalogue: CatalogueDep, tracker: TrackerDep) -> HTMLResponse:
+def party_list(request: Request, visitor: SignedInDep, services: ServicesDep, tracker: TrackerDep) -> HTMLResponse:
     params = request.query_params
-    found = lists.parties(
-        tracker.histories, catalogue, PartyFilter.of(q=value(params, "q"), limit=200, cursor=value(params, "cursor"))
+    found = services.lists.parties(
+        visitor.principal, PartyFilter.of(q=value(params, "q"), limit=200, cursor=value(params, "cursor"))
     )
     return page(request, visitor, "parties.html", found=found, params=params)
 
 
 @router.get("/suggest", response_class=HTMLResponse, name="suggest_parties")
-def suggest(request: Request, visitor: SignedInDep, catalogue: CatalogueDep) -> HTMLResponse:
+def suggest(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
     """The ``<option>``s of the parties whose names hold the words typed (the type-ahead's answer)."""
     typed = value(request.query_params, "q")
-    found = catalogue.find_parties(PartyFilter.of(q=typed, limit=10)).items if typed else []
+    found = services.lists.parties(visitor.principal, PartyFilter.of(q=typed, limit=10)).items if typed else []
     return page(request, visitor, "party_options.html", found=found)
 
 
@@ -54,8 +54,10 @@ def party_page(
 ) -> HTMLResponse:
     tracker, catalogue = services.tracker, services.catalogue
     view = tracker.parties.get(party_id)
-    leads = catalogue.find_commitments(CommitmentFilter(lead_party=party_id, sort="due", limit=200))
-    supports = catalogue.find_commitments(CommitmentFilter(supporting_party=party_id, sort="due", limit=200))
+    leads = services.lists.commitments(visitor.principal, CommitmentFilter(lead_party=party_id, sort="due", limit=200))
+    supports = services.lists.commitments(
+        visitor.principal, CommitmentFilter(supporting_party=party_id, sort="due", limit=200)
+    )
     events, total = tracker.histories.timeline(catalogue.touched_by_party(str(party_id)), 0, 100)
     return page(
         request,

@@ -91,7 +91,7 @@ def meeting_form(
         participating=participating,
         refusal=refusal,
         form=Kept(form),
-        all_parties=services.catalogue.find_parties(PartyFilter.of(limit=200)).items,
+        all_parties=services.lists.parties(visitor.principal, PartyFilter.of(limit=200)).items,
         **_choices(),
     )
 
@@ -219,10 +219,10 @@ def meeting_step(
     refusal: dict[str, Any] | None = None,
     form: Any = None,
 ) -> HTMLResponse:
-    tracker, catalogue = services.tracker, services.catalogue
+    tracker = services.tracker
     meeting = tracker.meetings.get(meeting_id)
-    agreements = catalogue.find_agreements(AgreementFilter.of(meeting=meeting_id, limit=200)).items
-    made = catalogue.find_commitments(CommitmentFilter(meeting=meeting_id, limit=200)).items
+    agreements = services.lists.agreements(visitor.principal, AgreementFilter.of(meeting=meeting_id, limit=200)).items
+    made = services.lists.commitments(visitor.principal, CommitmentFilter(meeting=meeting_id, limit=200)).items
     made_rows = {(c["provenance"].get("agreement_id"), c["provenance"].get("row_number")) for c in made}
     days_past = (
         meeting.status == "scheduled"
@@ -240,7 +240,7 @@ def meeting_step(
         refusal=refusal,
         form=Kept(form),
         propose_held=days_past,
-        all_parties=catalogue.find_parties(PartyFilter.of(limit=200)).items,
+        all_parties=services.lists.parties(visitor.principal, PartyFilter.of(limit=200)).items,
         **_choices(),
     )
 
@@ -359,7 +359,7 @@ def commit_rows(
     actor = recorder(visitor)
     tracker = services.tracker
     agreement = tracker.agreements.get(agreement_id)
-    made = services.catalogue.find_commitments(CommitmentFilter(agreement=agreement_id, limit=200)).items
+    made = services.lists.commitments(visitor.principal, CommitmentFilter(agreement=agreement_id, limit=200)).items
     done = {c["provenance"].get("row_number") for c in made}
     for row in agreement.rows:
         if row["number"] in done:

@@ -12,7 +12,6 @@ from api.web.forms import value
 from api.web.page import page
 from api.web.pages.agreements import by_row
 from api.web.visitors import SignedInDep
-from application import lists
 from application.queries import CommitmentFilter, MeetingFilter, check_axis, instant
 
 router = APIRouter(prefix="/reports")
@@ -24,8 +23,8 @@ def agreement_report(agreement_id: UUID, request: Request, visitor: SignedInDep,
     as_of, axis = value(params, "as_of"), check_axis(value(params, "axis") or "effective")
     at = instant(as_of, "as_of")
     view = tracker.agreements.get(agreement_id)
-    made = lists.commitments(
-        tracker.histories, services.catalogue, CommitmentFilter(agreement=agreement_id, as_of=at, axis=axis, limit=200)
+    made = services.lists.commitments(
+        visitor.principal, CommitmentFilter(agreement=agreement_id, as_of=at, axis=axis, limit=200)
     )
     return page(
         request,
@@ -45,15 +44,15 @@ def agreement_report(agreement_id: UUID, request: Request, visitor: SignedInDep,
 
 @router.get("/series/{series}", response_class=HTMLResponse, name="series_report")
 def series_report(series: str, request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
-    tracker, catalogue, params = services.tracker, services.catalogue, request.query_params
+    tracker, params = services.tracker, request.query_params
     as_of, axis = value(params, "as_of"), check_axis(value(params, "axis") or "effective")
     at = instant(as_of, "as_of")
-    meetings = catalogue.find_meetings(MeetingFilter.of(series=series[:100], limit=200)).items
+    meetings = services.lists.meetings(visitor.principal, MeetingFilter.of(series=series[:100], limit=200)).items
     sections = [
         (
             m,
-            lists.commitments(
-                tracker.histories, catalogue, CommitmentFilter(meeting=UUID(m["id"]), as_of=at, axis=axis, limit=200)
+            services.lists.commitments(
+                visitor.principal, CommitmentFilter(meeting=UUID(m["id"]), as_of=at, axis=axis, limit=200)
             ).items,
         )
         for m in meetings
