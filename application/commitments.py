@@ -18,19 +18,14 @@ from application.views import CommitmentView
 from domain.access import Principal
 from domain.agreement import Agreement, MatrixRow
 from domain.choices import choice
-from domain.commitment import (
-    Commitment,
-    CommitmentKind,
-    FollowUp,
-    Provenance,
-    assessment_outcome,
-)
-from domain.commitment import reminder_days as reminder_days_of
+from domain.commitment import Commitment
 from domain.due import Due, start_of_day
 from domain.errors import InvalidValue
 from domain.lifecycle import Action, Status
 from domain.meeting import Meeting
 from domain.party import Party
+from domain.promise import CommitmentKind, FollowUp, Provenance, assessment_outcome
+from domain.promise import reminder_days as reminder_days_of
 from domain.rollup import weight as weight_of
 from domain.text import SHORT_TEXT_MAX, MultilingualText, optional_text
 

@@ -42,8 +42,7 @@ from application.saving import Records
 from domain.access import Principal
 from domain.agreement import Agreement, MatrixRow
 from domain.choices import choice
-from domain.commitment import Commitment, CommitmentKind, reason_text
-from domain.commitment import reminder_days as default_reminders
+from domain.commitment import Commitment
 from domain.errors import DomainError, InvalidValue
 from domain.lifecycle import Status
 from domain.matrix_import import (
@@ -56,6 +55,8 @@ from domain.matrix_import import (
     row_key,
 )
 from domain.meeting import Meeting
+from domain.promise import CommitmentKind, reason_text
+from domain.promise import reminder_days as default_reminders
 from domain.text import (
     LINE_BREAKS,
     SHORT_TEXT_MAX,

@@ -22,8 +22,7 @@ from application.series import series_of
 from application.views import MeetingView
 from domain.access import Principal
 from domain.choices import choice
-from domain.commitment import Commitment, CommitmentKind
-from domain.commitment import reminder_days as reminder_days_of
+from domain.commitment import Commitment
 from domain.identifiers import derived_id
 from domain.lifecycle import Status
 from domain.meeting import (
@@ -34,6 +33,8 @@ from domain.meeting import (
     check_participants,
 )
 from domain.party import Party
+from domain.promise import CommitmentKind
+from domain.promise import reminder_days as reminder_days_of
 from domain.series import HeldSession, next_session_due, next_session_text
 from domain.text import SHORT_TEXT_MAX, optional_text
 

@@ -12,11 +12,11 @@ from uuid import UUID
 
 from domain.agreement import AgreementKind
 from domain.choices import choice
-from domain.commitment import CommitmentKind
 from domain.errors import InvalidValue
 from domain.lifecycle import Status
 from domain.meeting import MeetingKind, MeetingStatus
 from domain.party import PartyKind
+from domain.promise import CommitmentKind
 from domain.rollup import Counted
 from domain.search import MAX_QUERY_TERMS, query_words
 

@@ -16,13 +16,14 @@ from application.views import EventView, RecurrenceView
 from domain.access import Principal
 from domain.agreement import Agreement
 from domain.choices import choice
-from domain.commitment import Commitment, CommitmentKind
-from domain.commitment import reminder_days as reminder_days_of
+from domain.commitment import Commitment
 from domain.due import Due, add_months, local_day
 from domain.errors import InvalidValue
 from domain.identifiers import time_ordered_id
 from domain.lifecycle import Status
 from domain.meeting import Meeting
+from domain.promise import CommitmentKind
+from domain.promise import reminder_days as reminder_days_of
 from domain.recurrence import Occurrence, Recurrence, Schedule, Standing, standing
 from domain.series import stated_months
 from domain.text import optional_text

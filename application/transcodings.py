@@ -13,7 +13,6 @@ from typing import Any
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.agreement import AgreementKind, MatrixRow
-from domain.commitment import CommitmentKind, Evidence, FollowUp, Progress, Provenance
 from domain.contact import Contact, Frequency
 from domain.due import Due, Precision, RelativeUnit
 from domain.escalation import Audience, Escalation, Ladder, Step
@@ -28,6 +27,7 @@ from domain.meeting import (
     Venue,
 )
 from domain.party import PartyKind
+from domain.promise import CommitmentKind, Evidence, FollowUp, Progress, Provenance
 from domain.recurrence import Schedule
 from domain.series import HeldSession, Rhythm
 from domain.text import MultilingualText

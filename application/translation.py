@@ -14,10 +14,10 @@ from application.inputs import (
     TextInput,
     VenueInput,
 )
-from domain.commitment import Evidence, reason_text
 from domain.due import Due, calendar_day
 from domain.errors import InvalidValue
 from domain.meeting import DateRange, SourceDocument, Venue
+from domain.promise import Evidence, reason_text
 from domain.text import SHORT_TEXT_MAX, MultilingualText
 from domain.written_dues import stated_due
 

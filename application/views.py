@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from uuid import UUID
 
 from domain.agreement import Agreement, AgreementKind
-from domain.commitment import Commitment, CommitmentKind
+from domain.commitment import Commitment
 from domain.contact import Frequency
 from domain.escalation import Audience, Ladder
 from domain.lifecycle import Action, Status, allowed_actions
 from domain.meeting import Meeting, MeetingKind, MeetingStatus
 from domain.party import Party, PartyKind
+from domain.promise import CommitmentKind
 from domain.recurrence import Recurrence
 from domain.series import MeetingSeries
 from domain.text import MultilingualText

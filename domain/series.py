@@ -6,10 +6,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.commitment import FollowUp
 from domain.due import Due
 from domain.errors import InvalidValue
 from domain.identifiers import derived_id
+from domain.promise import FollowUp
 from domain.text import MultilingualText
 from domain.written_dues import span_words, written_span
 

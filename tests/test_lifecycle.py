@@ -9,7 +9,7 @@ from uuid import uuid4
 
 import pytest
 
-from domain.commitment import Commitment, CommitmentKind, Evidence, Provenance
+from domain.commitment import Commitment
 from domain.due import Due
 from domain.errors import (
     DecisionReferenceRequired,
@@ -19,6 +19,7 @@ from domain.errors import (
     ReasonRequired,
 )
 from domain.lifecycle import ALLOWED_FROM, LEADS_TO, Action, Status, describe
+from domain.promise import CommitmentKind, Evidence, Provenance
 from domain.text import MultilingualText
 
 WHEN = datetime(2023, 1, 10, 8, 0, tzinfo=UTC)

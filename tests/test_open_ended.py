@@ -13,10 +13,11 @@ import pytest
 
 from api.bootstrap import Services
 from domain.access import Role
-from domain.commitment import Commitment, CommitmentKind, Provenance
+from domain.commitment import Commitment
 from domain.due import Due
 from domain.errors import ReasonRequired
 from domain.lifecycle import Status
+from domain.promise import CommitmentKind, Provenance
 from domain.text import MultilingualText
 from tests.conftest import Api
 from tests.fakes import FrozenClock

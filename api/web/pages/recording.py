@@ -29,10 +29,10 @@ from application.errors import ApplicationError
 from application.exports import TEXT_LANGUAGES
 from application.queries import AgreementFilter, CommitmentFilter, PartyFilter
 from domain.agreement import AgreementKind
-from domain.commitment import CommitmentKind
 from domain.errors import InvalidValue
 from domain.meeting import MeetingKind, ParticipantRole
 from domain.party import PartyKind
+from domain.promise import CommitmentKind
 
 router = APIRouter(prefix="/record")
 ROWS = 5  # blank matrix rows offered by the agreement form
