@@ -1,6 +1,7 @@
 """Commitments: recording a promise, and every change of its lifecycle, progress, due and review day."""
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -24,7 +25,7 @@ from domain.errors import InvalidValue
 from domain.lifecycle import Action, Status
 from domain.meeting import Meeting
 from domain.party import Party
-from domain.promise import CommitmentKind, FollowUp, Provenance, assessment_outcome
+from domain.promise import DEFAULT_REMINDER_DAYS, CommitmentKind, FollowUp, Provenance, assessment_outcome
 from domain.promise import reminder_days as reminder_days_of
 from domain.rollup import weight as weight_of
 from domain.text import SHORT_TEXT_MAX, MultilingualText, optional_text
@@ -47,57 +48,73 @@ def review_at(day: date | None, due: Due | None, meeting: Meeting) -> datetime |
     return None if day is None else start_of_day(day, due.time_zone if due else meeting.venue.time_zone)
 
 
+@dataclass(frozen=True)
+class Promised:
+    """What a new commitment promises, its inputs already checked and translated (``made`` records it)."""
+
+    kind: CommitmentKind
+    text: MultilingualText
+    lead_party_id: UUID
+    supporting: tuple[UUID, ...] = ()
+    due: Due | None = None
+    follow_up: FollowUp | None = None
+    status: Status = Status.DRAFT
+    reminders: tuple[int, ...] = DEFAULT_REMINDER_DAYS
+    made_on: date | None = None
+    review_on: date | None = None
+    clause: str | None = None
+    quote: MultilingualText | None = None
+    notes: str | None = None
+    weight: int | None = None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a promise was made: the meeting, and the agreement and its matrix row, if any."""
+
+    meeting: Meeting
+    agreement: Agreement | None = None
+    row_number: int | None = None
+
+
 def made(
-    meeting: Meeting,
-    agreement: Agreement | None,
-    row_number: int | None,
-    kind: CommitmentKind,
-    text: MultilingualText,
-    lead_party_id: UUID,
-    supporting: tuple[UUID, ...],
-    due: Due | None,
-    follow_up: FollowUp | None,
-    status: Status,
-    reminders: tuple[int, ...],
-    made_on: date | None,
-    review_on: date | None,
-    clause: str | None,
-    quote: MultilingualText | None,
-    notes: str | None,
+    origin: Origin,
+    promised: Promised,
     actor: str,
     when: datetime,
     commitment_id: UUID | None = None,
     recurrence_id: UUID | None = None,
-    weight: int | None = None,
 ) -> Commitment:
-    """A new commitment made at ``meeting`` (of ``agreement``), its inputs checked and translated."""
-    Commitment.check_new(kind, lead_party_id, supporting, follow_up, status)
+    """A new commitment promised at ``origin``, its inputs checked and translated (``recurrence_id``: the
+    rule that generated it)."""
+    meeting, p = origin.meeting, promised
+    Commitment.check_new(p.kind, p.lead_party_id, p.supporting, p.follow_up, p.status)
     return new(
         Commitment,
         Commitment.Recorded,
         commitment_id,
-        kind=kind,
-        text=text,
-        lead_party_id=lead_party_id,
-        supporting_party_ids=supporting,
+        kind=p.kind,
+        text=p.text,
+        lead_party_id=p.lead_party_id,
+        supporting_party_ids=p.supporting,
         provenance=Provenance(
             meeting_id=meeting.id,
-            agreement_id=None if agreement is None else agreement.id,
-            row_number=row_number,
-            clause=clause,
-            quote=quote,
+            agreement_id=None if origin.agreement is None else origin.agreement.id,
+            row_number=origin.row_number,
+            clause=p.clause,
+            quote=p.quote,
             recurrence_id=recurrence_id,
         ),
-        due=due,
-        due_at=None if due is None else due.resolve(meeting.dates.ends_on),
-        follow_up=follow_up,
-        status=status,
-        reminder_days=reminders,
-        made_on=meeting.dates.outcome_day(made_on, when.date(), "made_on"),
-        review_on=review_on,
-        review_at=review_at(review_on, due, meeting),
-        notes=notes,
-        weight=weight_of(weight),
+        due=p.due,
+        due_at=None if p.due is None else p.due.resolve(meeting.dates.ends_on),
+        follow_up=p.follow_up,
+        status=p.status,
+        reminder_days=p.reminders,
+        made_on=meeting.dates.outcome_day(p.made_on, when.date(), "made_on"),
+        review_on=p.review_on,
+        review_at=review_at(p.review_on, p.due, meeting),
+        notes=p.notes,
+        weight=weight_of(p.weight),
         actor=actor,
         timestamp=when,
     )
@@ -145,10 +162,7 @@ class Commitments:
         follow_up = None
         if commitment_kind is CommitmentKind.FOLLOW_UP_SESSION:
             follow_up = FollowUp.of(follow_up_series, meeting.series, follow_up_session_number)
-        commitment = made(
-            meeting,
-            agreement,
-            row_number,
+        promised = Promised(
             commitment_kind,
             statement,
             lead.id,
@@ -162,11 +176,9 @@ class Commitments:
             optional_text(clause, "clause", SHORT_TEXT_MAX),
             translation.optional_text(quote, "quote"),
             optional_text(notes, "notes"),
-            actor,
-            self.records.now(),
-            commitment_id,
-            weight=weight,
+            weight,
         )
+        commitment = made(Origin(meeting, agreement, row_number), promised, actor, self.records.now(), commitment_id)
         when = commitment.created_on
         others: list[Aggregate] = []
         if follow_up is not None:

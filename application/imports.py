@@ -32,7 +32,7 @@ from typing import Any
 from uuid import UUID
 
 from application import policy
-from application.commitments import made
+from application.commitments import Origin, Promised, made
 from application.errors import ApplicationError, PlanChanged, TooLarge
 from application.exports import all_parties, every
 from application.histories import Histories
@@ -56,7 +56,6 @@ from domain.matrix_import import (
 )
 from domain.meeting import Meeting
 from domain.promise import CommitmentKind, reason_text
-from domain.promise import reminder_days as default_reminders
 from domain.text import (
     LINE_BREAKS,
     SHORT_TEXT_MAX,
@@ -328,26 +327,18 @@ class MatrixImports:
                     outcome.commitment_id = str(made_of_row[in_matrix.number])
                 if current is None:
                     number = in_matrix.number if in_matrix is not None else next_number
-                    planned[-1].aggregate = made(
-                        meeting,
-                        agreement,
-                        number,
+                    promised = Promised(
                         CommitmentKind.ACTION,
                         row.text,
                         row.lead,
                         row.partners or (),
                         row.due,
-                        None,
-                        status,
-                        default_reminders(None),
-                        None,
-                        None,
-                        row.clause(key),
-                        None,
-                        row.notes,
-                        actor,
-                        when,
-                        commitment_id,
+                        status=status,
+                        clause=row.clause(key),
+                        notes=row.notes,
+                    )
+                    planned[-1].aggregate = made(
+                        Origin(meeting, agreement, number), promised, actor, when, commitment_id
                     )
                     outcome.outcome = "new"
                     if in_matrix is None:

@@ -8,7 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from application import policy, translation
-from application.commitments import made
+from application.commitments import Origin, Promised, made
 from application.histories import Histories
 from application.inputs import (
     DocumentInput,
@@ -34,7 +34,6 @@ from domain.meeting import (
 )
 from domain.party import Party
 from domain.promise import CommitmentKind
-from domain.promise import reminder_days as reminder_days_of
 from domain.series import HeldSession, next_session_due, next_session_text
 from domain.text import SHORT_TEXT_MAX, optional_text
 
@@ -148,22 +147,15 @@ class Meetings:
             follow_up = series.next_session_expected(session)
             if follow_up is not None and series.rhythm is not None:
                 expected = made(
-                    meeting,
-                    None,
-                    None,
-                    CommitmentKind.FOLLOW_UP_SESSION,
-                    next_session_text(meeting.title, follow_up.session_number),
-                    series.rhythm.organiser_id,
-                    (),
-                    next_session_due(series.rhythm, meeting.venue.time_zone),
-                    follow_up,
-                    Status.AGREED,
-                    reminder_days_of(None),
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
+                    Origin(meeting),
+                    Promised(
+                        CommitmentKind.FOLLOW_UP_SESSION,
+                        next_session_text(meeting.title, follow_up.session_number),
+                        series.rhythm.organiser_id,
+                        due=next_session_due(series.rhythm, meeting.venue.time_zone),
+                        follow_up=follow_up,
+                        status=Status.AGREED,
+                    ),
                     actor,
                     when,
                     derived_id("expected-session", f"{series.slug}:{meeting.id}"),

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from application import policy, translation
-from application.commitments import Commitments, made
+from application.commitments import Commitments, Origin, Promised, made
 from application.errors import NotFound
 from application.histories import Histories
 from application.inputs import TextInput
@@ -31,6 +31,20 @@ from domain.text import optional_text
 
 def day_due(day: date, time_zone: str) -> Due:
     return Due.of("day", time_zone, value=day.isoformat())
+
+
+def rule_occurrence(rule: Recurrence, day: date) -> Promised:
+    """What an occurrence of the rule promises: the rule's words and parties, due on its day."""
+    return Promised(
+        rule.kind,
+        rule.text,
+        rule.lead_party_id,
+        rule.supporting_party_ids,
+        day_due(day, rule.time_zone),
+        status=rule.status,
+        reminders=rule.reminder_days,
+        notes=rule.notes,
+    )
 
 
 class Recurrences:
@@ -81,22 +95,17 @@ class Recurrences:
         zone = meeting.venue.time_zone
         occurrences = [
             made(
-                meeting,
-                agreement,
-                row_number,
-                occurrence_kind,
-                statement,
-                lead.id,
-                supporting,
-                day_due(day, zone),
-                None,
-                initial,
-                reminders,
-                None,
-                None,
-                None,
-                None,
-                remarks,
+                Origin(meeting, agreement, row_number),
+                Promised(
+                    occurrence_kind,
+                    statement,
+                    lead.id,
+                    supporting,
+                    day_due(day, zone),
+                    status=initial,
+                    reminders=reminders,
+                    notes=remarks,
+                ),
                 actor,
                 now,
                 commitment_id,
@@ -185,22 +194,8 @@ class Recurrences:
             meeting, agreement = self._origin(rule)
             for commitment_id, day in plan.added:
                 occurrence = made(
-                    meeting,
-                    agreement,
-                    rule.row_number,
-                    rule.kind,
-                    rule.text,
-                    rule.lead_party_id,
-                    rule.supporting_party_ids,
-                    day_due(day, rule.time_zone),
-                    None,
-                    rule.status,
-                    rule.reminder_days,
-                    None,
-                    None,
-                    None,
-                    None,
-                    rule.notes,
+                    Origin(meeting, agreement, rule.row_number),
+                    rule_occurrence(rule, day),
                     actor,
                     when,
                     commitment_id,
