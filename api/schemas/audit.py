@@ -1,0 +1,53 @@
+"""The audit chain: its state, the signed head, a verification, the refused requests (denials)."""
+
+from typing import Literal
+
+from pydantic import Field
+
+from api.schemas.common import Answer
+
+
+class ChainState(Answer):
+    intact: bool
+    verified_up_to: int
+    last_check_at: str | None
+    last_full_check_at: str | None
+    first_broken_position: int | None
+    problem: str | None
+    broken_since: str | None
+
+
+class Head(Answer):
+    position: int
+    link: str
+    signed_at: str
+    algorithm: Literal["Ed25519"]
+    public_key: str
+    signature: str
+    chain: ChainState
+
+
+class Verification(Answer):
+    intact: bool
+    checked: int
+    position: int
+    link: str
+    first_broken_position: int | None
+    problem: str | None
+    saved_head_matches: bool | None = None
+
+
+class Denial(Answer):
+    at: str
+    principal: str | None = Field(description="the key's id; null: no valid key was given")
+    method: str
+    path: str
+    status: int
+    reason: str
+    client: str | None = Field(description="the client's address, for refusals without a valid key")
+    repeats: int = Field(description="refusals of the same client in the same minute counted here, not kept as rows")
+
+
+class DenialPage(Answer):
+    items: list[Denial]
+    next_cursor: str | None

@@ -1,0 +1,91 @@
+"""Meetings: recording one (its venue, participants and documents), postponing it, a series' rhythm, a
+page of meetings."""
+
+from typing import TypedDict
+from uuid import UUID
+
+from pydantic import Field
+
+from api.schemas.common import MANY, Answer, Count, Document, Language, Name, NameIn, PeriodIn, RoleName, Schema, Words
+from application.inputs import DocumentInput, ParticipantInput, PeriodInput, TextInput, VenueInput
+from application.views import MeetingKindName, MeetingView
+
+
+class VenueIn(Schema):
+    name: Name | None = Field(default=None, description="the place; may be left out when the city is given")
+    time_zone: str = Field(description="an IANA time zone, e.g. Asia/Riyadh")
+    city: Name | None = None
+    country: Name | None = None
+
+
+class ParticipantIn(Schema):
+    party_id: UUID
+    role: RoleName = "participant"
+    person: Name | None = None
+
+
+class DocumentIn(Schema):
+    text: Document
+    language: Language
+    url: str | None = None
+    title: Name | None = None
+
+    def input(self) -> DocumentInput:
+        return DocumentInput(**self.model_dump())
+
+
+class MeetingInputs(TypedDict):
+    """A meeting as ``Meetings.record`` takes it."""
+
+    title: TextInput
+    kind: str
+    scheduled: PeriodInput
+    venue: VenueInput
+    series: str | None
+    session_number: int | None
+    participants: list[ParticipantInput]
+    documents: list[DocumentInput]
+
+
+class MeetingCreate(Schema):
+    title: NameIn
+    kind: MeetingKindName
+    scheduled: PeriodIn
+    venue: VenueIn
+    series: str | None = None
+    session_number: Count | None = None
+    participants: list[ParticipantIn] = Field(default_factory=list, max_length=MANY)
+    documents: list[DocumentIn] = Field(default_factory=list, max_length=50)
+
+    def inputs(self) -> MeetingInputs:
+        return {
+            "title": self.title.input(),
+            "kind": self.kind,
+            "scheduled": self.scheduled.input(),
+            "venue": VenueInput(**self.venue.model_dump()),
+            "series": self.series,
+            "session_number": self.session_number,
+            "participants": [ParticipantInput(**p.model_dump()) for p in self.participants],
+            "documents": [d.input() for d in self.documents],
+        }
+
+
+class MeetingPostponement(Schema):
+    scheduled: PeriodIn
+    reason: Words | None = None
+
+
+class RhythmIn(Schema):
+    """How often a series meets: ``every_months``, or ``every`` as people write it
+    ("every two years", "annual", «مرة كل سنتين»); the organiser leads the follow-up expected next."""
+
+    organiser_party_id: UUID
+    every_months: Count | None = Field(default=None, ge=1, le=120)
+    every: Name | None = Field(default=None, examples=["every two years", "مرة كل سنتين"])
+
+
+class MeetingPage(Answer):
+    items: list[MeetingView]
+    next_cursor: str | None
+    total: int
+    total_exact: bool
