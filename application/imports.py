@@ -24,10 +24,8 @@ again resumes: what was stored is ``unchanged``, the rest is done.
 
 import hashlib
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -36,6 +34,7 @@ from application.commitments import Origin, Promised, made
 from application.errors import ApplicationError, PlanChanged, TooLarge
 from application.exports import all_parties, every
 from application.histories import Histories
+from application.matrix_rows import Row, cell_at, cell_text, column_letter, one_line, refusal
 from application.ports import Catalogue, as_read
 from application.queries import MAX_LIMIT, CommitmentFilter
 from application.saving import Records
@@ -46,30 +45,23 @@ from domain.commitment import Commitment
 from domain.errors import DomainError, InvalidValue
 from domain.lifecycle import Status
 from domain.matrix_import import (
-    Column,
     Layout,
     PartyNames,
     layout,
-    named_parties,
     row_commitment_id,
     row_key,
 )
 from domain.meeting import Meeting
 from domain.promise import CommitmentKind, reason_text
 from domain.text import (
-    LINE_BREAKS,
     SHORT_TEXT_MAX,
-    MultilingualText,
     clean_text,
     language_code,
-    optional_text,
 )
-from domain.written_dues import written_due
 
 MAX_ROWS = 20_000
 CORRECTED = "corrected by importing {file}"  # the reason of the corrections a later version of a file makes
 DEFAULT_BATCH = 500
-_ARABIC = re.compile("[\u0600-\u06ff]")
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total): "checking" the rows, then "storing" them
 
@@ -122,47 +114,6 @@ class _Planned:
     aggregate: Commitment | None = None  # to store: new, or changed with its corrections applied
     read: Commitment | None = None  # the changed commitment as it was read
     row: MatrixRow | None = None  # the matrix row to add (new) or to state anew (changed)
-
-
-def column_letter(position: int) -> str:
-    """A spreadsheet's name for the column at ``position`` (from 0): A, B, …, Z, AA, …"""
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
-def _cell(row: tuple[object, ...], column: Column) -> object:
-    value = row[column.position] if column.position < len(row) else None
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
-
-
-ONE_LINE = ("key", "lead", "due")  # the fields of a row that are one line (the activity and notes keep theirs)
-
-
-def _one_line(cells: tuple[object, ...], columns: Layout) -> tuple[tuple[object, ...], list[str]]:
-    """The row with the line breaks of its one-line cells folded into spaces, and those cells' fields."""
-    folded, fields = list(cells), []
-    for name in ONE_LINE:
-        for column in columns.of(name):
-            value = folded[column.position] if column.position < len(folded) else None
-            if isinstance(value, str) and any(ch in LINE_BREAKS for ch in value):
-                folded[column.position] = " ".join("".join(" " if ch in LINE_BREAKS else ch for ch in value).split())
-                fields.append(name)
-    return tuple(folded), fields
-
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip() or None
 
 
 class MatrixImports:
@@ -247,13 +198,13 @@ class MatrixImports:
         progress: Progress,
     ) -> tuple[list[_Planned], dict[str, list[int]]]:
         names = self._party_names()
-        rows = [(line, cells) for line, cells in table.rows if any(_text(c) for c in cells)]
-        folded = [_one_line(cells, columns) for _, cells in rows]
+        rows = [(line, cells) for line, cells in table.rows if any(cell_text(c) for c in cells)]
+        folded = [one_line(cells, columns) for _, cells in rows]
         rows = [(line, cells) for (line, _), (cells, _) in zip(rows, folded, strict=True)]
         keys: list[tuple[int, str | None, Exception | None]] = []
         for ordinal, (line, cells) in enumerate(rows, start=1):
             try:
-                key = row_key(_cell(cells, columns.of("key")[0])) if columns.of("key") else str(ordinal)
+                key = row_key(cell_at(cells, columns.of("key")[0])) if columns.of("key") else str(ordinal)
                 keys.append((line, key, None if key else InvalidValue("the row has no key", "key")))
             except InvalidValue as error:
                 keys.append((line, None, error))
@@ -300,11 +251,11 @@ class MatrixImports:
             if index % 500 == 0:
                 progress("checking", index, len(rows))
             if key_error is not None or key is None:
-                outcome.refused.append(_refusal(key_error or InvalidValue("the row has no key", "key"), "key"))
+                outcome.refused.append(refusal(key_error or InvalidValue("the row has no key", "key"), "key"))
                 continue
             if len(lines_of[key]) > 1:  # which of them is meant is not for the import to guess
                 outcome.refused.append(
-                    _refusal(
+                    refusal(
                         InvalidValue(
                             "the key {key!r} is given on lines {lines}: give each row a key of its own",
                             "key",
@@ -316,8 +267,8 @@ class MatrixImports:
                 )
                 continue
             try:
-                written_key = _text(_cell(cells, columns.of("key")[0])) if columns.of("key") else None
-                row = _Row.read(
+                written_key = cell_text(cell_at(cells, columns.of("key")[0])) if columns.of("key") else None
+                row = Row.read(
                     cells, columns, names, language, meeting.venue.time_zone, unknown, line, written_key or key
                 )
                 in_matrix = rows_by_key.get(key)
@@ -358,7 +309,7 @@ class MatrixImports:
                 outcome.outcome = "refused"
                 outcome.changed = []
                 planned[-1].aggregate = None
-                outcome.refused.append(_refusal(error, "row"))
+                outcome.refused.append(refusal(error, "row"))
         progress("checking", len(rows), len(rows))
         return planned, unknown
 
@@ -399,147 +350,3 @@ class MatrixImports:
                 p.outcome.stored = True
             report.batches_stored = number
         progress("storing", len(accepted), len(accepted))
-
-
-# The fields of the domain's refusals, as the file's columns name them.
-_COLUMN_OF = {
-    "text": "activity",
-    "lead_party_id": "lead",
-    "supporting_party_ids": "partners",
-    "due": "due",
-    "notes": "notes",
-    "key": "key",
-}
-
-
-def _refusal(error: Exception, default_field: str) -> dict[str, str]:
-    stated = getattr(error, "field", None) or default_field
-    return {"field": _COLUMN_OF.get(stated.split(".")[0].split("[")[0], stated), "reason": str(error)}
-
-
-@dataclass
-class _Row:
-    """What one row says, read by the domain's rules; ``None`` where the file has no such column."""
-
-    text: MultilingualText
-    lead: UUID
-    partners: tuple[UUID, ...] | None
-    due: Any
-    has_due: bool
-    notes: str | None
-    has_notes: bool
-    key: str  # as the file wrote it
-    written: str | None  # the timeframe as the file wrote it
-
-    @staticmethod
-    def clause(key: str) -> str:
-        return f"row {key}"
-
-    def matrix_row(self, number: int) -> MatrixRow:
-        return MatrixRow(
-            number=number,
-            activity=self.text,
-            lead_party_id=self.lead,
-            partner_party_ids=self.partners or (),
-            timeframe=self.due,
-            key=self.key,
-            written=self.written,
-        )
-
-    @classmethod
-    def read(
-        cls,
-        cells: tuple[object, ...],
-        columns: Layout,
-        names: PartyNames[UUID],
-        language: str,
-        time_zone: str,
-        unknown: dict[str, list[int]],
-        line: int,
-        key: str,
-    ) -> "_Row":
-        texts: dict[str, str] = {}
-        for column in columns.of("activity"):
-            value = _text(_cell(cells, column))
-            if value is not None:
-                texts.setdefault(column.language or ("ar" if _ARABIC.search(value) else language), value)
-        if not texts:
-            raise InvalidValue("the row has no activity", "activity")
-        text = MultilingualText.of(texts, next(iter(texts)), "activity")
-
-        def parties(field_name: str) -> tuple[UUID, ...]:
-            found: list[UUID] = []
-            missing: list[str] = []
-            for column in columns.of(field_name):
-                cell = _text(_cell(cells, column))
-                if cell:
-                    each, unnamed = named_parties(cell, names.find)
-                    found += [p for p in each if p not in found]
-                    missing += unnamed
-            for name in missing:
-                unknown.setdefault(name, []).append(line)
-            if missing:
-                listed = ", ".join(repr(name) for name in missing)
-                raise InvalidValue(
-                    "no party is registered as {names}: register it (or write its acronym) and import again",
-                    field_name,
-                    names=listed,
-                )
-            return tuple(found)
-
-        lead = parties("lead")
-        if len(lead) != 1:
-            if lead:
-                raise InvalidValue("a row names one lead party", "lead")
-            raise InvalidValue("the row names no lead party", "lead")
-        partners = parties("partners") if columns.of("partners") else None
-        due_columns = columns.of("due")
-        timeframe = _cell(cells, due_columns[0]) if due_columns else None
-        due = written_due(timeframe, time_zone, "due") if due_columns else None
-        timeframe_as_written = timeframe.isoformat()[:10] if isinstance(timeframe, date) else _text(timeframe)
-        note_columns = columns.of("notes")
-        notes = None
-        if note_columns:
-            written = [value for column in note_columns if (value := _text(_cell(cells, column)))]
-            notes = optional_text("\n".join(written), "notes") if written else None
-        return cls(
-            text, lead[0], partners, due, bool(due_columns), notes, bool(note_columns), key, timeframe_as_written
-        )
-
-    def correct(self, commitment: Commitment, meeting: Meeting, reason: str, actor: str, when: datetime) -> list[str]:
-        """Apply the row's corrections to ``commitment`` (the domain refuses what its state forbids);
-        the fields that differed."""
-        changed: list[str] = []
-        texts = {**commitment.text.texts, **self.text.texts}
-        authentic = commitment.text.authentic if commitment.text.authentic in texts else self.text.authentic
-        text = MultilingualText.of(texts, authentic, "activity")
-        lead = self.lead if self.lead != commitment.lead_party_id else None
-        partners = None
-        if self.partners is not None and set(self.partners) != set(commitment.supporting_party_ids):
-            partners = tuple(p for p in self.partners if p != (lead or commitment.lead_party_id))
-        notes_differ = self.has_notes and self.notes != commitment.notes
-        if text != commitment.text:
-            changed.append("activity")
-        if lead is not None:
-            changed.append("lead")
-        if partners is not None:
-            changed.append("partners")
-        if notes_differ:
-            changed.append("notes")
-        if changed:
-            commitment.correct(
-                reason,
-                actor,
-                when,
-                text if text != commitment.text else None,
-                lead,
-                partners,
-                self.notes if notes_differ else None,
-                without_notes=notes_differ and not self.notes,
-            )
-        if self.has_due and self.due != commitment.due:
-            changed.append("due")
-            commitment.revise_due(
-                self.due, None if self.due is None else self.due.resolve(meeting.dates.ends_on), reason, actor, when
-            )
-        return changed
