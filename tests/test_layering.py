@@ -85,7 +85,12 @@ def test_the_infrastructure_imports_nothing_from_the_api_and_no_web_framework() 
 # which have no use case in application/ yet. The list only shrinks.
 NOT_YET_THROUGH_THE_APPLICATION = {
     "api/app.py",
-    "api/cli.py",
+    "api/cli/__init__.py",
+    "api/cli/audit.py",
+    "api/cli/backups.py",
+    "api/cli/common.py",
+    "api/cli/projections.py",
+    "api/cli/serving.py",
     "api/workers.py",
 }
 

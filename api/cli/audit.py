@@ -1,0 +1,85 @@
+"""``audit verify``, ``head``, ``public-key``, ``signing-key`` and ``export``: the tamper-evident record."""
+
+import argparse
+import json
+import os
+import sys
+
+from api.cli.common import _say, _services
+
+
+def audit_verify(args: argparse.Namespace) -> int:
+    with _services(args) as services:
+        result = services.audit_watch.verify()
+    if result.intact:
+        _say(
+            args,
+            f"intact: {result.checked} events, chain ends at position {result.position}, link {result.link}",
+            {"intact": True, "checked": result.checked, "position": result.position, "link": result.link},
+        )
+        return 0
+    _say(
+        args,
+        f"NOT INTACT at position {result.first_broken}: {result.problem}",
+        {"intact": False, "first_broken": result.first_broken, "problem": result.problem},
+    )
+    return 1
+
+
+def audit_head(args: argparse.Namespace) -> int:
+    with _services(args) as services:
+        head = services.audit.head()
+    print(json.dumps(head, indent=2))  # a record in any case: save it as it is
+    return 0
+
+
+def audit_public_key(args: argparse.Namespace) -> int:
+    """The public key that signs this deployment's audit heads, as PEM: save it beside each backup
+    (and apart from it), and give it to ``restore --trust-key``."""
+    from infrastructure.audit.head_signing import fingerprint, public_key_pem
+
+    with _services(args) as services:
+        key = services.audit.head()["public_key"]
+    _say(
+        args,
+        public_key_pem(key).rstrip("\n"),
+        {"public_key": key, "fingerprint": fingerprint(key), "pem": public_key_pem(key)},
+    )
+    if not args.json:
+        print(f"fingerprint {fingerprint(key)}", file=sys.stderr)
+    return 0
+
+
+def audit_signing_key(args: argparse.Namespace) -> int:
+    """The private key that signs the audit heads, written to a new file readable by its owner only:
+    kept there and named by COMMITMENTS_SIGNING_KEY_FILE, the same key signs after a restore."""
+    from infrastructure.audit.head_signing import fingerprint
+
+    with _services(args) as services:
+        pem, key = services.audit.signer.private_pem(), services.audit.head()["public_key"]
+    descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never over another key
+    with os.fdopen(descriptor, "w") as out:
+        out.write(pem)
+    _say(
+        args,
+        f"wrote {args.output}: the private key {fingerprint(key)}; keep it apart from the data and the "
+        "backups, and name it by COMMITMENTS_SIGNING_KEY_FILE",
+        {"output": args.output, "fingerprint": fingerprint(key)},
+    )
+    return 0
+
+
+def audit_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from infrastructure.audit import export as bundle
+
+    with _services(args) as services:
+        head = bundle.write_directory(services.audit, Path(args.output))
+    _say(
+        args,
+        f"wrote {args.output}: events up to position {head['position']}; check it with "
+        f"'python3 {Path(args.output) / 'verify.py'} {args.output}'",
+        {"output": args.output, "head": head},
+    )
+    return 0
