@@ -1,0 +1,132 @@
+"""The figures: the commitments counted by lead party and meeting series (the overview's tally), and
+what roll-ups count of each commitment of a scope; both kept until the read model moves."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Engine, case, func, select
+
+from application.queries import CommitmentFilter, RollupRow, RollupScope, Tally
+from domain.lifecycle import ASSESSED, OPEN, Status
+from domain.rollup import Counted
+from infrastructure.log.follower import position
+from infrastructure.read_model.listing import fixed_conditions, versions_as_of
+from infrastructure.read_model.projector import READ_MODEL
+from infrastructure.read_model.tables import commitments_view, meetings_view, projection_state
+
+STATUSES = {status.value: status for status in Status}  # faster than Status(value), row after row
+
+
+class Tallies:
+    """The tallies and the roll-up rows of every commitment, each counted again only when the read
+    model has moved since it was last counted."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._tallies: dict[
+            frozenset[str] | None, tuple[int, list[Tally]]
+        ] = {}  # scope -> (read-model position, tally)
+        self._every_row: tuple[int, list[RollupRow]] | None = None  # (read-model position, rows)
+
+    def tally(self, parties: frozenset[str] | None = None) -> list[Tally]:
+        """Counted again only when the read model has moved since the last count for this scope: the
+        count reads every commitment of the scope, the position one row."""
+        now_at = position(self.engine, projection_state, READ_MODEL)
+        kept = self._tallies.get(parties)
+        if kept is not None and kept[0] == now_at:
+            return kept[1]
+        counted = count_tally(self.engine, parties)
+        if len(self._tallies) > 1_000:  # one entry per scope seen: a bound, not an expected size
+            self._tallies.clear()
+        self._tallies[parties] = (now_at, counted)
+        return counted
+
+    def rollup_rows(self, scope: RollupScope, as_of: datetime | None = None) -> list[RollupRow]:
+        """Every commitment now (the overview's statistics) is read again only when the read model
+        has moved since it was last read."""
+        if as_of is not None or scope != RollupScope():
+            return read_rollup_rows(self.engine, scope, as_of)
+        now_at = position(self.engine, projection_state, READ_MODEL)
+        if self._every_row is None or self._every_row[0] != now_at:
+            self._every_row = (now_at, read_rollup_rows(self.engine, scope, None))
+        return self._every_row[1]
+
+
+def count_tally(engine: Engine, parties: frozenset[str] | None) -> list[Tally]:
+    c, m = commitments_view.c, meetings_view.c
+
+    def count(condition: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    statement = (
+        select(
+            c.lead_party_id,
+            m.series,
+            func.count(),
+            count(c.overdue),
+            count(c.due_soon),
+            count(c.status.in_([s.value for s in OPEN])),
+            count(c.status.in_([s.value for s in ASSESSED])),
+        )
+        .join(meetings_view, m.id == c.meeting_id)
+        .where(*fixed_conditions(commitments_view, CommitmentFilter(any_party=parties)))
+        .group_by(c.lead_party_id, m.series)
+    )
+    with engine.connect() as connection:
+        return [Tally(str(row[0]), row[1], *(int(n) for n in row[2:])) for row in connection.execute(statement)]
+
+
+def read_rollup_rows(engine: Engine, scope: RollupScope, as_of: datetime | None) -> list[RollupRow]:
+    """What roll-ups count of each commitment of ``scope``, now or as it stood at ``as_of``."""
+    table: Any = commitments_view if as_of is None else versions_as_of(as_of)
+    meetings = meetings_view
+    conditions: list[ColumnElement[bool]] = []
+    if scope.agreement is not None:
+        conditions.append(table.c.agreement_id == str(scope.agreement))
+    if scope.meeting is not None:
+        conditions.append(table.c.meeting_id == str(scope.meeting))
+    if scope.series is not None:
+        conditions.append(meetings.c.series == scope.series)
+    if scope.party is not None:
+        conditions.append(table.c.lead_party_id == str(scope.party))
+    statement = (
+        select(
+            table.c.id,
+            table.c.status,
+            table.c.progress,
+            table.c.weight,
+            table.c.overdue,
+            table.c.due_soon,
+            table.c.escalation_level,
+            table.c.made_on,
+            table.c.fulfilled_on,
+            table.c.lead_party_id,
+            meetings.c.series,
+        )
+        .join(meetings, meetings.c.id == table.c.meeting_id)
+        .where(*conditions)
+        .order_by(table.c.seq)
+    )
+
+    def counted(
+        key: Any,
+        status: Any,
+        progress: Any,
+        weight: Any,
+        overdue: Any,
+        due_soon: Any,
+        level: Any,
+        made_on: Any,
+        fulfilled_on: Any,
+        lead: Any,
+        series: Any,
+    ) -> RollupRow:
+        return RollupRow(
+            key,
+            Counted(STATUSES[status], progress, weight, overdue, due_soon, level > 0, made_on, fulfilled_on),
+            lead,
+            series,
+        )
+
+    with engine.connect() as connection:
+        return [counted(*row) for row in connection.execute(statement)]
