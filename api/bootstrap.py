@@ -10,19 +10,19 @@ from types import TracebackType
 from sqlalchemy import Engine
 
 from api.web.mail import DigestWriter
-from application.audit import AuditRecord
-from application.calendars import CalendarFeeds
-from application.digests import Digests
-from application.drafts import Drafts
-from application.figures import Figures
-from application.imports import MatrixImports
-from application.keys import Keys
-from application.lists import Lists
-from application.saving import Clock, Records, system_clock
-from application.scanner import Scanner
-from application.store import EventStore
+from application.access.audit import AuditRecord
+from application.access.keys import Keys
+from application.intake.drafts import Drafts
+from application.intake.imports import MatrixImports
+from application.listing.calendars import CalendarFeeds
+from application.listing.figures import Figures
+from application.listing.lists import Lists
+from application.notices.digests import Digests
+from application.notices.scanner import Scanner
+from application.notices.webhooks import Webhooks
+from application.storage.saving import Clock, Records, system_clock
+from application.storage.store import EventStore
 from application.tracker import Tracker
-from application.webhooks import Webhooks
 from domain.contact import DigestTime
 from domain.escalation import Ladder
 from domain.webhooks import retry_schedule

@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from api.bootstrap import Services
 from api.problems import TooManyAttempts, Unauthenticated, UnknownParameter
 from application import policy
-from application.lists import Lists
+from application.listing.lists import Lists
 from application.ports import Catalogue
 from application.tracker import Tracker
 from domain.access import Principal

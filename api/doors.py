@@ -24,7 +24,7 @@ OPEN_DOORS: dict[str, str] = {
     "GET /ready": "says whether the database answers; reads no record",
     "GET /docs": "the API's documentation (when the deployment shows it)",
     "GET /openapi.json": "the API's description",
-    "GET /feeds/{token}.ics": "a calendar feed: its secret address is the credential (application.calendars)",
+    "GET /feeds/{token}.ics": "a calendar feed: its secret address is the credential (application.listing.calendars)",
     "GET /app/sign-in": "the form that turns a key into a session",
     "POST /app/sign-in": "turns a key into a session (refusals are counted: api.web.pages.signing)",
     "POST /app/sign-out": "ends the visitor's own session",

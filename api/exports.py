@@ -17,8 +17,8 @@ from openpyxl.cell import WriteOnlyCell
 
 from api.negotiation import by_preference
 from api.problems import NotAcceptable
-from application import exports as exported
-from application.formulas import protected, starts_a_formula
+from application.intake.formulas import protected, starts_a_formula
+from application.listing import exports as exported
 
 CSV, XLSX, JSONL = "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/jsonl"
 FORMATS = {"csv": CSV, "xlsx": XLSX, "jsonl": JSONL}

@@ -19,8 +19,8 @@ from lxml import etree
 
 from api.bootstrap import Services
 from application.errors import NotFound
-from application.exports import due_day, matching
-from application.queries import CommitmentFilter
+from application.listing.exports import due_day, matching
+from application.listing.queries import CommitmentFilter
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # IATI ActivityStatus: 1 pipeline, 2 implementation, 3 finalisation, 4 closed, 5 cancelled, 6 suspended

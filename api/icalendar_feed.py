@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from application.calendars import Agenda
-from application.exports import Names, authentic_text, due_day
+from application.listing.calendars import Agenda
+from application.listing.exports import Names, authentic_text, due_day
 
 PRODUCT = "-//commitments//commitment tracker//EN"
 

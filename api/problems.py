@@ -17,7 +17,6 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from application.cursors import InvalidCursor
 from application.errors import (
     AlreadyExists,
     Busy,
@@ -31,6 +30,7 @@ from application.errors import (
     UnknownReference,
     VersionMismatch,
 )
+from application.listing.cursors import InvalidCursor
 from domain.errors import (
     DecisionReferenceRequired,
     DomainError,

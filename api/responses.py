@@ -14,8 +14,8 @@ from pydantic import BaseModel
 from api.bootstrap import Services
 from api.problems import IdempotencyKeyReused
 from application.errors import AlreadyExists, NotFound
+from application.listing.queries import Results
 from application.ports import Catalogue, Integrity
-from application.queries import Results
 from domain.access import Principal
 from domain.identifiers import derived_id
 

@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import Recording
 
-from application.queries import (
+from application.listing.queries import (
     AgreementFilter,
     CommitmentFilter,
     Filter,

@@ -8,16 +8,16 @@ which the composition root builds once with its followers and reader.
 
 from dataclasses import dataclass
 
-from application.agreements import Agreements
-from application.commitments import Commitments
-from application.histories import Histories, Intact
-from application.meetings import Meetings
-from application.parties import Parties
+from application.listing.histories import Histories, Intact
 from application.ports import Integrity
-from application.recurrences import Recurrences
-from application.saving import Records
-from application.series import Series
-from application.themes import Themes
+from application.records.agreements import Agreements
+from application.records.commitments import Commitments
+from application.records.meetings import Meetings
+from application.records.parties import Parties
+from application.records.recurrences import Recurrences
+from application.records.series import Series
+from application.records.themes import Themes
+from application.storage.saving import Records
 from domain.escalation import NO_LADDER, Ladder
 
 

@@ -4,7 +4,7 @@ roll-up over many commitments costs beside counting them."""
 
 from uuid import UUID
 
-from application.queries import CommitmentFilter, RollupScope, terms
+from application.listing.queries import CommitmentFilter, RollupScope, terms
 from bench.measure import Figure, rate, summary
 from bench.scenarios import recording, recording_fresh
 from bench.seeding import database, followed, services

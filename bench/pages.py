@@ -2,7 +2,7 @@
 commitments, each page beside a trivial page (the sign-in form) measured in the same run. One
 connection per worker: the time a page takes to render, not the queue of a saturated server."""
 
-from application.queries import CommitmentFilter
+from application.listing.queries import CommitmentFilter
 from bench.http_load import server, wrk
 from bench.measure import Figure, summary
 from bench.seeding import database, followed, services

@@ -14,8 +14,8 @@ from sqlalchemy import insert, text
 
 from api.bootstrap import Services
 from application.inputs import DueInput, TextInput
-from application.queries import CommitmentFilter, terms
-from application.scanner import BATCH
+from application.listing.queries import CommitmentFilter, terms
+from application.notices.scanner import BATCH
 from application.views import CommitmentView
 from bench.http_load import memory_under_load, read_one, receiver, record_many
 from bench.measure import Figure, rate, seconds, summary
@@ -185,7 +185,7 @@ def find_overdue(engine: str, sizes: list[int], runs: int) -> list[Figure]:
                     connection.execute(text("ANALYZE commitments_view"))
             found = len(s.catalogue.overdue_candidates(now, size))
             everything = [seconds(lambda: s.catalogue.overdue_candidates(now, size)) for _ in range(runs * 3)]
-            # The scanner asks for one batch at a time (application.scanner.BATCH) and marks it.
+            # The scanner asks for one batch at a time (application.notices.scanner.BATCH) and marks it.
             batch = [seconds(lambda: s.catalogue.overdue_candidates(now, BATCH)) for _ in range(runs * 3)]
             s.close()
         per_found[size] = summary(everything)[0] / found
@@ -483,7 +483,7 @@ def import_matrix(engine: str, count: int, runs: int) -> list[Figure]:
     """A matrix of ``count`` rows imported in one call (the file read, every row checked, stored in
     batches of 500), beside recording the same commitments one call each through the application,
     as a script of ``POST /commitments`` would, on the same engine in the same run."""
-    from application.imports import Table
+    from application.intake.imports import Table
 
     def world(s: Services) -> tuple[str, str, str]:
         party_id, meeting_id = seed_meeting(s)

@@ -363,7 +363,7 @@ class MultilingualText:
         return cls(texts=cleaned, authentic=authentic_code)
 
     def __post_init__(self) -> None:
-        # Read-only: aggregates share their values with the copies kept of them (``application.saving``).
+        # Read-only: aggregates share their values with the copies kept of them (``application.storage.saving``).
         object.__setattr__(self, "texts", MappingProxyType(dict(self.texts)))
 
     @property

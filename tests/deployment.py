@@ -151,7 +151,7 @@ class SystemWords:
     """The English words of the interface a reader of an Arabic page must not see as text."""
 
     def __init__(self) -> None:
-        from application.scanner import SCHEDULER
+        from application.notices.scanner import SCHEDULER
         from domain import webhooks
 
         arabic = dict(_po_messages(LOCALES / "ar" / "LC_MESSAGES" / "messages.po"))

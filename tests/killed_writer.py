@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from api.bootstrap import build
 from application.inputs import DueInput, TextInput
 from application.ports import Saved
-from application.saving import Records
+from application.storage.saving import Records
 from application.tracker import Tracker
 from infrastructure.log.aggregates import BatchReader
 from infrastructure.log.follower import LogFollower

@@ -2,8 +2,8 @@
 tested, fast, with nothing else running (no database, no read model)."""
 
 from application.ports import Followers, NoFollowers
-from application.saving import Clock, Records, StoreWriter
-from application.store import EventStore
+from application.storage.saving import Clock, Records, StoreWriter
+from application.storage.store import EventStore
 from application.tracker import Tracker
 
 

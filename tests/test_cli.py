@@ -118,7 +118,7 @@ def test_a_bad_role_or_database_url_is_a_clear_error(tmp_path: Path) -> None:
 def test_projections_rebuild_replays_every_event(tmp_path: Path) -> None:
     from api.bootstrap import build
     from application.inputs import TextInput
-    from application.saving import Records
+    from application.storage.saving import Records
     from application.tracker import Tracker
     from infrastructure.settings import Settings
 

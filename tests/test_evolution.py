@@ -12,9 +12,9 @@ from sqlalchemy import update
 
 from api.bootstrap import Services, build
 from application.inputs import DueInput, PeriodInput, RowInput, TextInput, VenueInput
-from application.queries import CommitmentFilter
-from application.saving import OneByOne, Records
-from application.store import EventStore
+from application.listing.queries import CommitmentFilter
+from application.storage.saving import OneByOne, Records
+from application.storage.store import EventStore
 from application.tracker import Tracker
 from domain.access import Role
 from domain.commitment import Commitment

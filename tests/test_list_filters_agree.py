@@ -1,5 +1,5 @@
 """A list of commitments is filtered in two places: in SQL (``SqlCatalogue.find_commitments``, the
-list as it stands now) and in Python (``application.lists``, a list asked ``as_of`` an instant: the
+list as it stands now) and in Python (``application.listing.lists``, a list asked ``as_of`` an instant: the
 records are replayed and filtered one by one). Asked as of an instant just after the last record,
 both must give the same commitments, in the same order, with the same total: for every filter
 alone, any combination of them and every sort. The records are generated (a seeded ``Random``), on
@@ -16,7 +16,6 @@ from uuid import UUID
 import pytest
 
 from api.bootstrap import Services, build
-from application import lists
 from application.inputs import (
     DueInput,
     EvidenceInput,
@@ -26,8 +25,9 @@ from application.inputs import (
     TextInput,
     VenueInput,
 )
-from application.queries import MAX_LIMIT, CommitmentFilter, Results
-from application.scanner import ScanResult
+from application.listing import lists
+from application.listing.queries import MAX_LIMIT, CommitmentFilter, Results
+from application.notices.scanner import ScanResult
 from domain.errors import DomainError
 from domain.lifecycle import ALLOWED_FROM, Action, Status
 from domain.promise import CommitmentKind

@@ -10,8 +10,8 @@ from api.bootstrap import Services
 from api.cli import operator
 from application.errors import NotAllowed
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from application.notices.webhooks import Subscribing
 from application.tracker import Tracker
-from application.webhooks import Subscribing
 from domain.access import Role
 from domain.errors import InvalidValue
 from tests.actors import acting

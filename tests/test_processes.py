@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 
 from api.bootstrap import build
 from application.inputs import TextInput
-from application.queries import CommitmentFilter
+from application.listing.queries import CommitmentFilter
 from domain.access import Role
 from domain.commitment import Commitment
 from infrastructure.persistence.database import parse

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine, text
 from api.bootstrap import Services
 from application.inputs import TextInput
 from application.ports import Saved
-from application.saving import Records
+from application.storage.saving import Records
 from application.tracker import Tracker
 from infrastructure.log.aggregates import BatchReader
 from infrastructure.log.follower import LogFollower, follow_together

@@ -246,7 +246,7 @@ def test_a_list_counts_its_matches_up_to_a_bound_unless_asked_for_the_exact_tota
 ) -> None:
     from dataclasses import replace
 
-    from application.queries import CommitmentFilter
+    from application.listing.queries import CommitmentFilter
     from infrastructure.read_model.catalogue import SqlCatalogue
 
     for n in range(3):
@@ -267,7 +267,7 @@ def test_a_search_counts_its_matches_up_to_the_same_bound(api: Api, world: World
     commitments with a common word) before this bound applied to it too."""
     from dataclasses import replace
 
-    from application.queries import CommitmentFilter, terms
+    from application.listing.queries import CommitmentFilter, terms
     from infrastructure.read_model.catalogue import SqlCatalogue
 
     for n in range(4):

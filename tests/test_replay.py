@@ -15,8 +15,8 @@ from application.inputs import (
     TextInput,
     VenueInput,
 )
-from application.saving import Records
-from application.store import EventStore
+from application.storage.saving import Records
+from application.storage.store import EventStore
 from application.tracker import Tracker
 from infrastructure.persistence.database import event_store_env
 from tests.actors import acting

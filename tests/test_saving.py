@@ -1,4 +1,4 @@
-"""How the use cases save (``application.saving``): every change in one transaction, the followers
+"""How the use cases save (``application.storage.saving``): every change in one transaction, the followers
 told what was saved, with copies of the aggregates as read that a replay confirms.
 
 On the library's in-memory event store: these are the rules of saving, not of a database.
@@ -17,8 +17,8 @@ from eventsourcing.domain import Aggregate
 from application.errors import AlreadyExists, ConcurrentUpdate, NotFound
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 from application.ports import as_read
-from application.saving import Records
-from application.store import EventStore
+from application.storage.saving import Records
+from application.storage.store import EventStore
 from application.tracker import Tracker
 from domain.commitment import Commitment
 from tests.actors import acting

@@ -19,7 +19,7 @@ from application.inputs import (
     TextInput,
     VenueInput,
 )
-from application.queries import CommitmentFilter, MeetingFilter, PartyFilter
+from application.listing.queries import CommitmentFilter, MeetingFilter, PartyFilter
 from domain.commitment import Commitment
 from infrastructure.settings import Settings
 from tests.actors import acting

@@ -12,9 +12,9 @@ import pytest
 
 from api.bootstrap import Services
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from application.listing.queries import CommitmentFilter
 from application.ports import Changes
-from application.queries import CommitmentFilter
-from application.turns import Turns
+from application.storage.turns import Turns
 from domain.search import query_words
 from tests.actors import acting
 from tests.server import wait_for

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from api.bootstrap import Services
 from application.errors import ConcurrentUpdate
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from application.listing.queries import CommitmentFilter
 from application.ports import Changes, as_read
-from application.queries import CommitmentFilter
 from domain.commitment import Commitment
 from infrastructure.log.writer import SqlWriter
 from infrastructure.read_model.tables import commitments_view

@@ -31,8 +31,8 @@ from api.routers.common import (
     many,
 )
 from api.schemas import AgreementCreate, AgreementPage, History, RowIn
-from application.imports import ImportReport
-from application.queries import AgreementFilter, check_axis, instant
+from application.intake.imports import ImportReport
+from application.listing.queries import AgreementFilter, check_axis, instant
 from application.views import AgreementView
 from domain.agreement import Agreement
 

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse, Response
 from api.dependencies import AuditorDep, ServicesDep
 from api.routers.common import CursorQuery
 from api.schemas import DenialPage, Head, Verification
-from application import cursors
+from application.listing import cursors
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 

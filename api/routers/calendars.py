@@ -12,7 +12,7 @@ from api.dependencies import ReaderDep, ServicesDep
 from api.icalendar_feed import calendar
 from api.problems import PROBLEM_JSON
 from api.schemas import Schema
-from application.exports import Names
+from application.listing.exports import Names
 
 router = APIRouter(tags=["calendars"])
 ICS = "text/calendar"

@@ -57,9 +57,9 @@ from api.schemas import (
     WeightChange,
     evidence_inputs,
 )
-from application import exports as exported
-from application.commitments import REASONED
-from application.queries import CommitmentFilter, check_axis, instant
+from application.listing import exports as exported
+from application.listing.queries import CommitmentFilter, check_axis, instant
+from application.records.commitments import REASONED
 from application.views import CommitmentView
 from domain.commitment import Commitment
 from domain.lifecycle import Action, describe

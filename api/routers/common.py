@@ -7,13 +7,13 @@ from typing import Annotated, Any
 from fastapi import Query
 from fastapi.responses import JSONResponse
 
-from application import cursors
+from application.listing import cursors
 from application.views import EventView
 
 CursorQuery = Annotated[str | None, Query(description="next_cursor of the previous page of the same list and order")]
 LimitQuery = Annotated[int, Query(ge=1, le=200)]
 VersionQuery = Annotated[int | None, Query(ge=1, description="read the resource as it was at this version")]
-# An instant with its zone, or a date meaning 00:00 UTC (application.queries.instant).
+# An instant with its zone, or a date meaning 00:00 UTC (application.listing.queries.instant).
 INSTANT_FORM = (
     r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
     r"(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?$"

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from api.dependencies import ReaderDep, ServicesDep
 from api.routers.common import AsOfQuery, AxisQuery
 from api.schemas import RollupAnswer, Statistics
-from application.queries import RollupScope, check_axis, instant
+from application.listing.queries import RollupScope, check_axis, instant
 from domain.identifiers import series_slug
 
 router = APIRouter(tags=["figures"])

@@ -38,7 +38,7 @@ from api.schemas import (
     Reasoned,
     Timeline,
 )
-from application.queries import MeetingFilter, check_axis, instant
+from application.listing.queries import MeetingFilter, check_axis, instant
 from application.views import MeetingView
 from domain.meeting import Meeting
 

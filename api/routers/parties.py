@@ -38,7 +38,7 @@ from api.schemas import (
     PartyPage,
     Timeline,
 )
-from application.queries import PartyFilter, check_axis, instant
+from application.listing.queries import PartyFilter, check_axis, instant
 from application.views import LadderView, PartyView, plain
 from domain.party import Party
 

@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse
 from api.dependencies import CatalogueDep, ReaderDep
 from api.routers.common import LimitQuery
 from api.schemas import Hits
-from application.queries import terms
+from application.listing.queries import terms
 
 router = APIRouter(prefix="/search", tags=["search"])
 

@@ -26,8 +26,8 @@ from api.schemas import (
     Resent,
     Schema,
 )
-from application.queries import instant
-from application.webhooks import CreatedSubscription, Subscribing, Subscription
+from application.listing.queries import instant
+from application.notices.webhooks import CreatedSubscription, Subscribing, Subscription
 from domain.webhooks import KINDS
 
 router = APIRouter(tags=["webhooks"])

@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ValidationError
 
 from api.web.labels import N_
-from application.exports import TEXT_LANGUAGES
+from application.listing.exports import TEXT_LANGUAGES
 from domain.errors import InvalidValue
 
 S = TypeVar("S", bound=BaseModel)

@@ -6,7 +6,7 @@ they show them (``label('status', c.status)``)."""
 import re
 from collections.abc import Callable
 
-from application import drafts, imports
+from application.intake import drafts, imports
 from domain.commitment import DELIVERED_REASON, DUE_REVISED_REASON
 
 
@@ -181,7 +181,7 @@ LABELS: dict[str, dict[str, str]] = {
         "SessionRecorded": N_("session recorded"),
         "NoLongerAwaited": N_("no longer awaited"),
     },
-    # The fields a history shows as "field: before → after" (``application.histories.SHOWN``).
+    # The fields a history shows as "field: before → after" (``application.listing.histories.SHOWN``).
     "field": {
         "status": N_("status"),
         "text": N_("text"),
@@ -278,7 +278,7 @@ LABELS: dict[str, dict[str, str]] = {
         "change": N_("change"),
         "matrix row": N_("matrix row"),
     },
-    # What a draft proposes, by kind (``application.drafts``).
+    # What a draft proposes, by kind (``application.intake.drafts``).
     "proposal": {
         "parties": N_("a party"),
         "participants": N_("a participant"),

@@ -22,7 +22,7 @@ from email_validator import EmailNotValidError, validate_email
 from api.web import i18n
 from api.web.labels import labeller
 from api.web.rendering import render
-from application.digests import DigestContent
+from application.notices.digests import DigestContent
 from domain.contact import Contact
 
 HEADERS = policy.default.clone(max_line_length=998)  # RFC 5322's limit; the parts keep 78 (set before)

@@ -15,7 +15,7 @@ from api.web.refusals import sayer
 from api.web.rendering import render
 from api.web.visitors import Visitor
 from application.errors import NotFound
-from application.exports import TEXT_LANGUAGES
+from application.listing.exports import TEXT_LANGUAGES
 from application.tracker import Tracker
 from domain.due import Precision, RelativeUnit
 from domain.lifecycle import Status

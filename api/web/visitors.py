@@ -17,7 +17,7 @@ from api.dependencies import ServicesDep
 from api.guards import MAX_UPLOAD_BYTES
 from api.web import i18n
 from application import policy
-from application.sessions import WebSession
+from application.access.sessions import WebSession
 from domain.access import Principal
 
 SESSION_COOKIE = "session"

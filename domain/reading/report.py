@@ -2,7 +2,7 @@
 
 Every proposal keeps the span of the text it came from (character offsets, ``start``–``end``) and
 a confidence from 0 to 1. Nothing here is recorded: the coordinator reviews the proposals, edits
-them and confirms them (``application.drafts``). The rules are written for the genre of the shared
+them and confirms them (``application.intake.drafts``). The rules are written for the genre of the shared
 samples (press releases of meetings between organisations, in Arabic and English) and measured on
 an annotated set of such reports (``tests/reports``, EXTRACTION.md).
 """

@@ -14,7 +14,7 @@ from typing import Any
 from eventsourcing.persistence import ApplicationRecorder
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from application.audit import Verification
+from application.access.audit import Verification
 from application.ports import Saved
 from application.views import plain
 from domain.audit import GENESIS, chain_link

@@ -1,8 +1,8 @@
-"""The chain as the application's audit use cases see it (``application.audit.Chain``)."""
+"""The chain as the application's audit use cases see it (``application.access.audit.Chain``)."""
 
 from typing import Any
 
-from application.audit import Verification
+from application.access.audit import Verification
 from infrastructure.audit import export
 from infrastructure.audit.chain import AuditChain
 from infrastructure.audit.watch import ChainWatch

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from application.audit import Verification
+from application.access.audit import Verification
 from application.views import plain
 from domain.audit import GENESIS
 from domain.webhooks import CHAIN_BROKEN

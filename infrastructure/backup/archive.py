@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Engine, Table, insert, select, text, update
 from sqlalchemy.exc import DataError, IntegrityError
 
-from application.store import EventStore
+from application.storage.store import EventStore
 from application.views import plain
 from infrastructure.audit.chain import AuditChain
 from infrastructure.audit.head_signing import PURPOSE as SIGNING_KEY

@@ -18,7 +18,7 @@ from eventsourcing.postgres import PostgresAggregateRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 from psycopg.sql import SQL, Identifier
 
-from application.store import EventStore
+from application.storage.store import EventStore
 
 # One query names at most this many aggregates (SQLite allows 32,766 parameters).
 CHUNK = 500

@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from application.errors import Busy, ConcurrentUpdate
 from application.ports import Changes, Saved
-from application.store import EventStore
+from application.storage.store import EventStore
 from infrastructure.log.follower import LogFollower, follow_together
 from infrastructure.persistence.database import LockNotFree, write_turn
 

@@ -17,7 +17,7 @@ from uuid import UUID
 from sqlalchemy import Engine, and_, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from application.digests import DigestContent, Digests
+from application.notices.digests import DigestContent, Digests
 from domain.contact import Contact, DigestTime, Frequency, digest_period
 from infrastructure.mail.tables import mail_digests
 from infrastructure.mail.unsubscribe import UnsubscribeLinks

@@ -1,4 +1,4 @@
-"""Where calendar feeds are kept (``application.calendars.FeedStore``): a secret address per key (or per
+"""Where calendar feeds are kept (``application.listing.calendars.FeedStore``): a secret address per key (or per
 party) that calendar programs read without a key.
 
 The address holds a random token, shown once; the table keeps its SHA-256 hash. A feed answers
@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import Engine, Row, insert, select, update
 
-from application.calendars import Feed
 from application.errors import NotFound
+from application.listing.calendars import Feed
 from application.views import plain
 from domain.access import Principal
 from infrastructure.persistence.keys import KeyStore, token_hash

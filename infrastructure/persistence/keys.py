@@ -20,8 +20,8 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Engine, func, insert, select, update
 
+from application.access.keys import KeyInfo
 from application.errors import AlreadyExists
-from application.keys import KeyInfo
 from domain.access import Principal, Role
 from infrastructure.persistence.tables import api_keys
 

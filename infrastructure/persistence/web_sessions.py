@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
 
-from application.sessions import WebSession
+from application.access.sessions import WebSession
 from infrastructure.persistence.keys import KeyStore, token_hash
 from infrastructure.persistence.tables import web_sessions
 

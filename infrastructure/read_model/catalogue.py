@@ -1,4 +1,4 @@
-"""Answers the catalogue's questions (``application.queries``) from the read-model tables.
+"""Answers the catalogue's questions (``application.listing.queries``) from the read-model tables.
 
 ``SqlCatalogue`` is the ``Catalogue`` port; it asks the module of each concern:
 
@@ -17,7 +17,7 @@ from uuid import UUID
 
 from sqlalchemy import Engine
 
-from application.queries import (
+from application.listing.queries import (
     AgreementFilter,
     CommitmentFilter,
     Filter,

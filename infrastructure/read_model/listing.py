@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Table, or_, select
 
-from application.queries import AgreementFilter, CommitmentFilter, Filter, MeetingFilter, PartyFilter, Results
+from application.listing.queries import AgreementFilter, CommitmentFilter, Filter, MeetingFilter, PartyFilter, Results
 from infrastructure.read_model.paging import page
 from infrastructure.read_model.searching import found
 from infrastructure.read_model.tables import (

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Row, Select, Subquery, Table, and_, func, or_, select
 
-from application import cursors
-from application.queries import Results
+from application.listing import cursors
+from application.listing.queries import Results
 from infrastructure.read_model import search_index
 from infrastructure.read_model.searching import Words, found
 

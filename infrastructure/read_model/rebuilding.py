@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from application.store import EventStore
+from application.storage.store import EventStore
 from infrastructure.log.aggregates import BatchReader
 from infrastructure.persistence.database import create_table_engine, event_store_env
 from infrastructure.read_model.projector import Projector

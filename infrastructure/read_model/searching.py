@@ -5,7 +5,7 @@ import json
 
 from sqlalchemy import BigInteger, Engine, Subquery, select, text
 
-from application.queries import SearchHit
+from application.listing.queries import SearchHit
 from infrastructure.read_model import search_index
 from infrastructure.read_model.tables import agreements_view, commitments_view, meetings_view, parties_view
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, case, func, select
 
-from application.queries import CommitmentFilter, RollupRow, RollupScope, Tally
+from application.listing.queries import CommitmentFilter, RollupRow, RollupScope, Tally
 from domain.lifecycle import ASSESSED, OPEN, Status
 from domain.rollup import Counted
 from infrastructure.log.follower import position

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from application.errors import TooLarge
-from application.formulas import unprotected
-from application.imports import MAX_ROWS
+from application.intake.formulas import unprotected
+from application.intake.imports import MAX_ROWS
 from domain.errors import InvalidValue
 from domain.matrix_import import layout
 from infrastructure.spreadsheets.archive import check_archive

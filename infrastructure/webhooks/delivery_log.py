@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, func, or_, select, update
 
-from application import cursors
 from application.errors import NotFound
+from application.listing import cursors
 from application.views import plain
 from domain.webhooks import DeliveryStatus
 from infrastructure.webhooks.tables import deliveries, delivery_attempts

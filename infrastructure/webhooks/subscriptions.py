@@ -15,7 +15,7 @@ from application.errors import (
     NotFound,
     VersionMismatch,
 )
-from application.webhooks import CreatedSubscription, Subscription
+from application.notices.webhooks import CreatedSubscription, Subscription
 from domain.text import SHORT_TEXT_MAX, optional_text
 from domain.webhooks import SubscriptionStatus
 from domain.webhooks import kinds as check_kinds

@@ -14,8 +14,8 @@ from api.web.page import page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
 from application import policy
 from application.errors import NotFound
-from application.queries import PartyFilter
-from application.webhooks import Subscribing
+from application.listing.queries import PartyFilter
+from application.notices.webhooks import Subscribing
 from domain.access import Role
 from domain.webhooks import KINDS
 

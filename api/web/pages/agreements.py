@@ -11,7 +11,7 @@ from api import iati
 from api.dependencies import ServicesDep
 from api.web.page import page
 from api.web.visitors import SignedInDep
-from application.queries import CommitmentFilter, RollupScope
+from application.listing.queries import CommitmentFilter, RollupScope
 
 router = APIRouter(prefix="/agreements")
 

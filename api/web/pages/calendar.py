@@ -1,5 +1,5 @@
 """The visitor's calendar feeds: make one (for all their commitments, or one party's), see its secret
-address once, close one. The same use cases as ``/calendars`` in the JSON API (``application.calendars``)."""
+address once, close one. The same use cases as ``/calendars`` in the JSON API (``application.listing.calendars``)."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -8,7 +8,7 @@ from api.dependencies import ServicesDep
 from api.web.forms import identifier
 from api.web.page import page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
-from application.queries import PartyFilter
+from application.listing.queries import PartyFilter
 
 router = APIRouter(prefix="/calendar")
 

@@ -47,9 +47,9 @@ from api.web.forms import (
 from api.web.labels import N_, labeller
 from api.web.page import attempt, page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
-from application import exports as exported
-from application.commitments import REASONED
-from application.queries import CommitmentFilter, PartyFilter, check_axis, instant
+from application.listing import exports as exported
+from application.listing.queries import CommitmentFilter, PartyFilter, check_axis, instant
+from application.records.commitments import REASONED
 from application.tracker import Tracker
 from application.views import CommitmentView
 from domain.access import Principal

@@ -18,7 +18,7 @@ from api.web.page import attempt, page
 from api.web.pages.recurrences import state_from_meeting
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, recorder
 from application.errors import NotFound
-from application.queries import (
+from application.listing.queries import (
     AgreementFilter,
     CommitmentFilter,
     MeetingFilter,

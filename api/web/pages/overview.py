@@ -1,5 +1,5 @@
 """The overview: overdue, due soon, open and assessed commitments for the key's scope, per party and
-per meeting series, with their progress, completion rate and days to fulfil (``application.figures``);
+per meeting series, with their progress, completion rate and days to fulfil (``application.listing.figures``);
 the overdue ones, the latest first; and what changed recently."""
 
 from collections import defaultdict
@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from api.dependencies import ServicesDep
 from api.web.page import page
 from api.web.visitors import SignedInDep
-from application.queries import CommitmentFilter, Tally
+from application.listing.queries import CommitmentFilter, Tally
 
 router = APIRouter()
 

@@ -16,7 +16,7 @@ from api.web.forms import Kept, checked, number, value
 from api.web.page import attempt, page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
 from application import policy
-from application.queries import CommitmentFilter, PartyFilter
+from application.listing.queries import CommitmentFilter, PartyFilter
 from domain.access import Principal
 from domain.contact import Frequency
 from domain.escalation import Audience

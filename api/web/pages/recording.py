@@ -26,8 +26,8 @@ from api.web.forms import Kept, checked, due, identifiers, number, texts, value,
 from api.web.page import attempt, page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, recorder
 from application.errors import ApplicationError
-from application.exports import TEXT_LANGUAGES
-from application.queries import AgreementFilter, CommitmentFilter, PartyFilter
+from application.listing.exports import TEXT_LANGUAGES
+from application.listing.queries import AgreementFilter, CommitmentFilter, PartyFilter
 from domain.agreement import AgreementKind
 from domain.errors import InvalidValue
 from domain.meeting import MeetingKind, ParticipantRole

@@ -12,7 +12,7 @@ from api.web.forms import value
 from api.web.page import page
 from api.web.pages.agreements import by_row
 from api.web.visitors import SignedInDep
-from application.queries import CommitmentFilter, MeetingFilter, check_axis, instant
+from application.listing.queries import CommitmentFilter, MeetingFilter, check_axis, instant
 
 router = APIRouter(prefix="/reports")
 

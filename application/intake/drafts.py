@@ -24,8 +24,6 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from application import policy
-from application.confirmations import Plan, check_text, due_of, written
-from application.exports import all_parties
 from application.inputs import (
     DocumentInput,
     ParticipantInput,
@@ -33,8 +31,10 @@ from application.inputs import (
     TextInput,
     VenueInput,
 )
+from application.intake.confirmations import Plan, check_text, due_of, written
+from application.intake.proposing import proposed, shown
+from application.listing.exports import all_parties
 from application.ports import Catalogue
-from application.proposing import proposed, shown
 from application.tracker import Tracker
 from domain.access import Principal
 from domain.errors import InvalidValue

@@ -6,8 +6,8 @@ from uuid import UUID
 
 from application import policy
 from application.errors import NotFound
-from application.histories import Histories
-from application.saving import Records
+from application.listing.histories import Histories
+from application.storage.saving import Records
 from application.views import EventView, SeriesView
 from domain.access import Principal
 from domain.identifiers import series_slug

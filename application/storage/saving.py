@@ -36,8 +36,8 @@ from application.ports import (
     Writer,
     as_read,
 )
-from application.store import EventStore
-from application.turns import Turns
+from application.storage.store import EventStore
+from application.storage.turns import Turns
 
 A = TypeVar("A", bound=Aggregate)
 Clock = Callable[[], datetime]

@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 
 from eventsourcing.domain import Aggregate
 
-from application import cursors, policy
-from application.histories import Histories
-from application.ports import Catalogue
-from application.queries import (
+from application import policy
+from application.listing import cursors
+from application.listing.histories import Histories
+from application.listing.queries import (
     AgreementFilter,
     CommitmentFilter,
     Filter,
@@ -29,6 +29,7 @@ from application.queries import (
     PartyFilter,
     Results,
 )
+from application.ports import Catalogue
 from application.views import AgreementView, CommitmentView, MeetingView, PartyView
 from domain.access import Principal
 from domain.agreement import Agreement

@@ -9,13 +9,14 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 from uuid import UUID
 
-from application import lists, policy
+from application import policy
 from application.errors import NotFound
-from application.exports import every, matching
-from application.histories import Histories
-from application.parties import Parties
+from application.listing import lists
+from application.listing.exports import every, matching
+from application.listing.histories import Histories
+from application.listing.queries import MAX_LIMIT, CommitmentFilter, MeetingFilter, Results
 from application.ports import Catalogue
-from application.queries import MAX_LIMIT, CommitmentFilter, MeetingFilter, Results
+from application.records.parties import Parties
 from domain.access import Principal
 from domain.lifecycle import OPEN
 from domain.meeting import MeetingStatus

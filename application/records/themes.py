@@ -7,9 +7,9 @@ from uuid import UUID
 
 from application import policy, translation
 from application.errors import AlreadyExists, NotFound
-from application.histories import Histories
 from application.inputs import TextInput
-from application.saving import Records
+from application.listing.histories import Histories
+from application.storage.saving import Records
 from application.views import CommitmentView, EventView, ThemeView
 from domain.access import Principal
 from domain.commitment import Commitment

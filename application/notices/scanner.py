@@ -15,7 +15,7 @@ from uuid import UUID
 
 from application.errors import ConcurrentUpdate
 from application.ports import Catalogue, as_read
-from application.saving import Records
+from application.storage.saving import Records
 from domain.commitment import Commitment
 from domain.escalation import NO_LADDER, Audience, Ladder, told
 from domain.meeting import Meeting

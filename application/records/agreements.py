@@ -5,10 +5,10 @@ from datetime import date, datetime
 from uuid import UUID
 
 from application import policy, translation
-from application.histories import Histories
 from application.inputs import PeriodInput, RowInput, TextInput
-from application.parties import Parties
-from application.saving import Records, new
+from application.listing.histories import Histories
+from application.records.parties import Parties
+from application.storage.saving import Records, new
 from application.views import AgreementView
 from domain.access import Principal
 from domain.agreement import Agreement, AgreementKind

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from application import policy
 from application.errors import NotAllowed, NotFound
-from application.parties import Parties
+from application.records.parties import Parties
 from domain.access import Principal, Role
 from domain.choices import choice
 from domain.errors import InvalidValue

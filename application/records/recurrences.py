@@ -7,11 +7,11 @@ from datetime import date, datetime
 from uuid import UUID
 
 from application import policy, translation
-from application.commitments import Commitments, Origin, Promised, made
 from application.errors import NotFound
-from application.histories import Histories
 from application.inputs import TextInput
-from application.saving import Records, new
+from application.listing.histories import Histories
+from application.records.commitments import Commitments, Origin, Promised, made
+from application.storage.saving import Records, new
 from application.views import EventView, RecurrenceView
 from domain.access import Principal
 from domain.agreement import Agreement

@@ -10,10 +10,10 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from application.errors import NotFound
+from application.listing.queries import Results
+from application.notices.scanner import SCHEDULER
 from application.ports import Integrity
-from application.queries import Results
-from application.saving import Records
-from application.scanner import SCHEDULER
+from application.storage.saving import Records
 from application.views import AgreementView, CommitmentView, EventView, MeetingView, PartyView, plain
 from domain.agreement import Agreement
 from domain.commitment import Commitment

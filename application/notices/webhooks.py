@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 from uuid import UUID
 
 from application import policy
-from application.commitments import Commitments
-from application.parties import Parties
+from application.records.commitments import Commitments
+from application.records.parties import Parties
 from application.views import one_of
 from domain.access import Principal
 from domain.webhooks import SubscriptionStatus

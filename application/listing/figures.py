@@ -8,9 +8,9 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from application.histories import Histories
+from application.listing.histories import Histories
+from application.listing.queries import RollupRow, RollupScope
 from application.ports import Catalogue
-from application.queries import RollupRow, RollupScope
 from domain.commitment import Commitment
 from domain.rollup import Counted, roll_up
 

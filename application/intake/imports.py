@@ -30,14 +30,14 @@ from typing import Any
 from uuid import UUID
 
 from application import policy
-from application.commitments import Origin, Promised, made
 from application.errors import ApplicationError, PlanChanged, TooLarge
-from application.exports import all_parties, every
-from application.histories import Histories
-from application.matrix_rows import Row, cell_at, cell_text, column_letter, one_line, refusal
+from application.intake.matrix_rows import Row, cell_at, cell_text, column_letter, one_line, refusal
+from application.listing.exports import all_parties, every
+from application.listing.histories import Histories
+from application.listing.queries import MAX_LIMIT, CommitmentFilter
 from application.ports import Catalogue, as_read
-from application.queries import MAX_LIMIT, CommitmentFilter
-from application.saving import Records
+from application.records.commitments import Origin, Promised, made
+from application.storage.saving import Records
 from domain.access import Principal
 from domain.agreement import Agreement, MatrixRow
 from domain.choices import choice

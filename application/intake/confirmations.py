@@ -1,6 +1,6 @@
 """A draft's confirmation as the coordinator sends it back (edited), checked for everything that can be
 checked before anything is recorded: required fields, references, counts, and every text and due by the
-rules recording applies (``Drafts.confirm`` in ``application.drafts`` records it)."""
+rules recording applies (``Drafts.confirm`` in ``application.intake.drafts`` records it)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass

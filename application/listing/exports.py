@@ -6,11 +6,11 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from application import lists
 from application.errors import NotFound
-from application.histories import Histories
+from application.listing import lists
+from application.listing.histories import Histories
+from application.listing.queries import MAX_LIMIT, CommitmentFilter, PartyFilter, Results
 from application.ports import Catalogue
-from application.queries import MAX_LIMIT, CommitmentFilter, PartyFilter, Results
 from domain.due import last_day_before
 
 TEXT_LANGUAGES = ("ar", "en", "fr")  # the languages a record's text is given in side by side (exports, forms)

@@ -8,8 +8,6 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from application import policy, translation
-from application.commitments import Origin, Promised, made
-from application.histories import Histories
 from application.inputs import (
     DocumentInput,
     ParticipantInput,
@@ -17,8 +15,10 @@ from application.inputs import (
     TextInput,
     VenueInput,
 )
-from application.saving import Records, new
-from application.series import series_of
+from application.listing.histories import Histories
+from application.records.commitments import Origin, Promised, made
+from application.records.series import series_of
+from application.storage.saving import Records, new
 from application.views import MeetingView
 from domain.access import Principal
 from domain.choices import choice

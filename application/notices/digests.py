@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from application.listing.queries import CommitmentFilter
 from application.ports import Catalogue
-from application.queries import CommitmentFilter
-from application.saving import Records
+from application.storage.saving import Records
 from application.views import PartyView
 from domain.party import Party
 

@@ -10,11 +10,11 @@ from eventsourcing.domain import Aggregate
 
 from application import policy, translation
 from application.errors import UnknownReference
-from application.histories import Histories
 from application.inputs import DueInput, EvidenceInput, TextInput
-from application.parties import Parties
-from application.saving import Records, new
-from application.series import series_of
+from application.listing.histories import Histories
+from application.records.parties import Parties
+from application.records.series import series_of
+from application.storage.saving import Records, new
 from application.views import CommitmentView
 from domain.access import Principal
 from domain.agreement import Agreement, MatrixRow

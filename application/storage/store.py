@@ -6,7 +6,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder
 
-from application import transcodings
+from application.storage import transcodings
 from domain.agreement import Agreement
 from domain.commitment import Commitment
 from domain.meeting import Meeting

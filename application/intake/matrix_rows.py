@@ -1,6 +1,6 @@
 """One row of a matrix file as the domain reads it: its cells, its activity in the languages written, the
 parties it names, its timeframe and notes, and what it would change of the commitment recorded for it
-before (``MatrixImports`` in ``application.imports`` decides each row's outcome)."""
+before (``MatrixImports`` in ``application.intake.imports`` decides each row's outcome)."""
 
 import re
 from dataclasses import dataclass
