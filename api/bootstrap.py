@@ -23,8 +23,8 @@ from application.notices.webhooks import Webhooks
 from application.storage.saving import Clock, Records, system_clock
 from application.storage.store import EventStore
 from application.tracker import Tracker
-from domain.contact import DigestTime
-from domain.escalation import Ladder
+from domain.commitments.escalation import Ladder
+from domain.parties.contact import DigestTime
 from domain.webhooks import retry_schedule
 from infrastructure.audit.chain import AuditChain
 from infrastructure.audit.denials import DenialLog

@@ -40,7 +40,7 @@ from domain.errors import (
     ReasonRequired,
     Refusal,
 )
-from domain.meeting import MeetingNotOpen
+from domain.meetings.meeting import MeetingNotOpen
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("commitments.api")

@@ -25,7 +25,7 @@ from application.listing.queries import (
     SearchHit,
     Tally,
 )
-from domain.escalation import Ladder
+from domain.commitments.escalation import Ladder
 
 A = TypeVar("A", bound=Aggregate)
 

@@ -18,7 +18,7 @@ from application.records.recurrences import Recurrences
 from application.records.series import Series
 from application.records.themes import Themes
 from application.storage.saving import Records
-from domain.escalation import NO_LADDER, Ladder
+from domain.commitments.escalation import NO_LADDER, Ladder
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ from application.inputs import (
     TextInput,
     VenueInput,
 )
-from domain.due import Due, calendar_day
+from domain.commitments.due import Due, calendar_day
+from domain.commitments.promise import Evidence, reason_text
+from domain.commitments.written_dues import stated_due
 from domain.errors import InvalidValue
-from domain.meeting import DateRange, SourceDocument, Venue
-from domain.promise import Evidence, reason_text
+from domain.meetings.meeting import DateRange, SourceDocument, Venue
 from domain.text import SHORT_TEXT_MAX, MultilingualText
-from domain.written_dues import stated_due
 
 
 def text(value: TextInput, field: str, max_length: int | None = None) -> MultilingualText:

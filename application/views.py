@@ -8,16 +8,16 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from uuid import UUID
 
-from domain.agreement import Agreement, AgreementKind
-from domain.commitment import Commitment
-from domain.contact import Frequency
-from domain.escalation import Audience, Ladder
-from domain.lifecycle import Action, Status, allowed_actions
-from domain.meeting import Meeting, MeetingKind, MeetingStatus
-from domain.party import Party, PartyKind
-from domain.promise import CommitmentKind
-from domain.recurrence import Recurrence
-from domain.series import MeetingSeries
+from domain.commitments.commitment import Commitment
+from domain.commitments.escalation import Audience, Ladder
+from domain.commitments.lifecycle import Action, Status, allowed_actions
+from domain.commitments.promise import CommitmentKind
+from domain.commitments.recurrence import Recurrence
+from domain.meetings.agreement import Agreement, AgreementKind
+from domain.meetings.meeting import Meeting, MeetingKind, MeetingStatus
+from domain.meetings.series import MeetingSeries
+from domain.parties.contact import Frequency
+from domain.parties.party import Party, PartyKind
 from domain.text import MultilingualText
 from domain.theme import Theme
 

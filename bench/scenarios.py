@@ -21,7 +21,7 @@ from bench.http_load import memory_under_load, read_one, receiver, record_many
 from bench.measure import Figure, rate, seconds, summary
 from bench.seeding import BENCH, clone_commitments, database, followed, seed_meeting, services
 from domain.access import Role
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
 from domain.search import index_terms
 from infrastructure.persistence.database import event_store_env
 from infrastructure.read_model import search_index

@@ -22,10 +22,10 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from domain.agreement import Agreement
-from domain.commitment import Commitment
-from domain.meeting import Meeting
-from domain.party import Party
+from domain.commitments.commitment import Commitment
+from domain.meetings.agreement import Agreement
+from domain.meetings.meeting import Meeting
+from domain.parties.party import Party
 
 # Recorded by the scanner when the clock passed a due or a review day; implied, not replayed.
 CLOCK_FACTS: tuple[type, ...] = (

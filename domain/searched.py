@@ -1,9 +1,9 @@
 """What each kind of record is found by: the texts, in every language, its search words are made of."""
 
-from domain.agreement import Agreement
-from domain.commitment import Commitment
-from domain.meeting import Meeting
-from domain.party import Party
+from domain.commitments.commitment import Commitment
+from domain.meetings.agreement import Agreement
+from domain.meetings.meeting import Meeting
+from domain.parties.party import Party
 from domain.text import MultilingualText
 
 

@@ -7,9 +7,9 @@ from typing import Annotated, Any, Literal, TypedDict
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from domain.due import time_zone
+from domain.commitments.due import time_zone
+from domain.commitments.escalation import Ladder
 from domain.errors import InvalidValue
-from domain.escalation import Ladder
 
 DEFAULT_DATABASE_URL = "sqlite:///var/commitments.db"
 ENV_PREFIX = "COMMITMENTS_"

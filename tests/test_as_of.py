@@ -9,7 +9,7 @@ from eventsourcing.domain import Aggregate
 
 from api.bootstrap import Services
 from domain.access import Role
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.history import record_history

@@ -9,7 +9,7 @@ import pytest
 from application.inputs import PeriodInput, TextInput, VenueInput
 from application.tracker import Tracker
 from domain.access import Role
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
 from domain.errors import InvalidValue, ReasonRequired
 from tests.actors import acting
 from tests.conftest import Api

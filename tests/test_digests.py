@@ -17,8 +17,8 @@ from sqlalchemy import insert
 from api.app import create_app
 from api.bootstrap import Services, build
 from domain.access import Role
-from domain.contact import Contact, DigestTime, Frequency, contact_id, digest_period
-from domain.party import Party
+from domain.parties.contact import Contact, DigestTime, Frequency, contact_id, digest_period
+from domain.parties.party import Party
 from infrastructure.mail.tables import mail_digests
 from infrastructure.settings import Settings
 from tests.conftest import Api, api_of, settings_for_tests

@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from domain.due import Due
+from domain.commitments.due import Due
+from domain.commitments.written_dues import stated_due, written_due
 from domain.errors import InvalidValue
-from domain.written_dues import stated_due, written_due
 
 UTC = UTC
 GENEVA = "Europe/Zurich"  # Geneva keeps Zurich's time; "Europe/Geneva" is not an IANA zone

@@ -19,9 +19,9 @@ from application.inputs import (
 )
 from application.tracker import Tracker
 from domain.access import Role
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
+from domain.commitments.escalation import Audience, Ladder
 from domain.errors import InvalidValue
-from domain.escalation import Audience, Ladder
 from infrastructure.settings import BadSetting, read
 from tests.actors import acting
 from tests.conftest import Api, api_of, settings_for_tests

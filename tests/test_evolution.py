@@ -17,7 +17,7 @@ from application.storage.saving import OneByOne, Records
 from application.storage.store import EventStore
 from application.tracker import Tracker
 from domain.access import Role
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
 from infrastructure.log.aggregates import BatchReader
 from infrastructure.persistence.database import event_store_env
 from infrastructure.read_model import tables as read_tables
@@ -213,9 +213,9 @@ def _stored_as_before(
 def test_records_stored_before_they_stated_their_days_count_from_when_they_were_recorded(
     tracker: Tracker, clock: FrozenClock
 ) -> None:
-    from domain.agreement import Agreement
-    from domain.commitment import Commitment as CommitmentAggregate
+    from domain.commitments.commitment import Commitment as CommitmentAggregate
     from domain.effective import effective_on
+    from domain.meetings.agreement import Agreement
 
     party_id, meeting_id = seed(tracker)
     clock.advance(days=30)
@@ -284,9 +284,9 @@ def test_records_stored_before_they_stated_their_days_count_from_when_they_were_
 def test_snapshots_taken_before_a_new_attribute_load(clock: FrozenClock) -> None:
     from eventsourcing.domain import Snapshot
 
-    from domain.commitment import Commitment as CommitmentAggregate
-    from domain.party import Party
-    from domain.series import MeetingSeries, series_id
+    from domain.commitments.commitment import Commitment as CommitmentAggregate
+    from domain.meetings.series import MeetingSeries, series_id
+    from domain.parties.party import Party
 
     tracker = tracker_in_memory(clock, snapshot_interval=100)
     store = tracker.records.store
@@ -343,3 +343,36 @@ def test_snapshots_taken_before_a_new_attribute_load(clock: FrozenClock) -> None
     assert (loaded.escalations, loaded.weight, loaded.fulfilled_on, loaded.themes) == ((), None, None, ())
     party: Party = store.repository.get(party_id)
     assert (party.ladder, party.contacts) == (None, ())
+
+
+def test_events_stored_before_the_domain_moved_into_rooms_still_read_project_and_notify(services: Services) -> None:
+    """A commitment's events stored under the topics of ``domain.commitment`` (before decision 0052) load,
+    are projected into the lists, and tell the subscribers of its kind of event."""
+    tracker = services.tracker
+    party_id, meeting_id = seed(tracker)
+    current = tracker.commitments.record(acting("key_a"), TextInput({"en": "Publish"}), party_id, meeting_id)
+    tracker.commitments.act("agree", current.id, acting("key_a"))
+    services.subscriptions.create("http://127.0.0.1:9/hooks", ["all"], [], None)
+    services.outbox.catch_up()
+    old_id = uuid4()
+    stored = services.store.recorder.select_events(UUID(current.id))
+    moved = [
+        StoredEvent(
+            originator_id=old_id,
+            originator_version=event.originator_version,
+            topic=event.topic.replace("domain.commitments.commitment:", "domain.commitment:"),
+            state=event.state.replace(b"domain.commitments.commitment:", b"domain.commitment:"),
+        )
+        for event in stored
+    ]
+    assert [event.topic for event in moved] == [
+        "domain.commitment:Commitment.Recorded",
+        "domain.commitment:Commitment.Agreed",
+    ]
+    services.store.recorder.insert_events(moved)
+    old = tracker.commitments.get(old_id)
+    assert (old.status, old.text) == ("agreed", current.text)
+    services.projector.catch_up()
+    assert str(old_id) in {item["id"] for item in services.catalogue.find_commitments(CommitmentFilter()).items}
+    services.outbox.catch_up()
+    assert services.delivery_log.count(commitment_id=str(old_id)) == 2

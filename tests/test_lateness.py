@@ -2,9 +2,9 @@
 
 from datetime import UTC, date, datetime, timedelta
 
-from domain.commitment import Commitment
-from domain.due import Due
-from domain.promise import Evidence
+from domain.commitments.commitment import Commitment
+from domain.commitments.due import Due
+from domain.commitments.promise import Evidence
 from tests.test_lifecycle import in_state
 
 DUE = datetime(2024, 12, 31, 21, 0, tzinfo=UTC)  # "2024" in Riyadh

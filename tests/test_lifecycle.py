@@ -1,7 +1,7 @@
 """Every action from every state: allowed where the design guide says so, refused elsewhere.
 
 The design guide is ``../shared/ARCHITECTURE.md`` (beside this checkout), section *Commitment
-lifecycle*; its table is written out again below, independently of ``domain/lifecycle.py``.
+lifecycle*; its table is written out again below, independently of ``domain/commitments/lifecycle.py``.
 """
 
 from datetime import UTC, date, datetime
@@ -9,8 +9,10 @@ from uuid import uuid4
 
 import pytest
 
-from domain.commitment import Commitment
-from domain.due import Due
+from domain.commitments.commitment import Commitment
+from domain.commitments.due import Due
+from domain.commitments.lifecycle import ALLOWED_FROM, LEADS_TO, Action, Status, describe
+from domain.commitments.promise import CommitmentKind, Evidence, Provenance
 from domain.errors import (
     DecisionReferenceRequired,
     EvidenceRequired,
@@ -18,8 +20,6 @@ from domain.errors import (
     InvalidValue,
     ReasonRequired,
 )
-from domain.lifecycle import ALLOWED_FROM, LEADS_TO, Action, Status, describe
-from domain.promise import CommitmentKind, Evidence, Provenance
 from domain.text import MultilingualText
 
 WHEN = datetime(2023, 1, 10, 8, 0, tzinfo=UTC)
@@ -27,7 +27,7 @@ OPEN = {"draft", "noted", "agreed", "in_progress", "stalled", "suspended", "deli
 ASSESSED = {"fulfilled", "partially_fulfilled", "not_fulfilled"}
 ALL = OPEN | ASSESSED | {"cancelled", "superseded"}
 
-# The lifecycle of ../shared/ARCHITECTURE.md, written out independently of domain/lifecycle.py.
+# The lifecycle of ../shared/ARCHITECTURE.md, written out independently of domain/commitments/lifecycle.py.
 EXPECTED_FROM = {
     "agree": {"draft", "noted"},
     "note": {"draft", "agreed"},

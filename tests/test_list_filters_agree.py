@@ -28,9 +28,9 @@ from application.inputs import (
 from application.listing import lists
 from application.listing.queries import MAX_LIMIT, CommitmentFilter, Results
 from application.notices.scanner import ScanResult
+from domain.commitments.lifecycle import ALLOWED_FROM, Action, Status
+from domain.commitments.promise import CommitmentKind
 from domain.errors import DomainError
-from domain.lifecycle import ALLOWED_FROM, Action, Status
-from domain.promise import CommitmentKind
 from domain.search import query_words
 from infrastructure.persistence.scratch import scratch_database
 from tests.actors import acting

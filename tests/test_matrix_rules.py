@@ -1,11 +1,11 @@
 """How a spreadsheet's matrix is read: which column holds what, how cells name parties and
-timeframes (the rules of ``domain.matrix_import``, with nothing else running)."""
+timeframes (the rules of ``domain.meetings.matrix_import``, with nothing else running)."""
 
 import pytest
 
+from domain.commitments.written_dues import written_due
 from domain.errors import InvalidValue
-from domain.matrix_import import PartyNames, layout, named_parties, row_key
-from domain.written_dues import written_due
+from domain.meetings.matrix_import import PartyNames, layout, named_parties, row_key
 
 NAMES = PartyNames(
     [

@@ -13,11 +13,11 @@ import pytest
 
 from api.bootstrap import Services
 from domain.access import Role
-from domain.commitment import Commitment
-from domain.due import Due
+from domain.commitments.commitment import Commitment
+from domain.commitments.due import Due
+from domain.commitments.lifecycle import Status
+from domain.commitments.promise import CommitmentKind, Provenance
 from domain.errors import ReasonRequired
-from domain.lifecycle import Status
-from domain.promise import CommitmentKind, Provenance
 from domain.text import MultilingualText
 from tests.conftest import Api
 from tests.fakes import FrozenClock

@@ -9,7 +9,7 @@ import pytest
 from api.bootstrap import build
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 from domain.access import Role
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
 from infrastructure.persistence.scratch import scratch_database
 from infrastructure.settings import Settings
 from tests.fakes import FrozenClock

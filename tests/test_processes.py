@@ -19,7 +19,7 @@ from api.bootstrap import build
 from application.inputs import TextInput
 from application.listing.queries import CommitmentFilter
 from domain.access import Role
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
 from infrastructure.persistence.database import parse
 from infrastructure.persistence.scratch import scratch_database
 from infrastructure.settings import Settings

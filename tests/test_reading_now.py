@@ -7,7 +7,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from api.bootstrap import Services
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
 from tests.conftest import Api
 from tests.world import World
 

@@ -13,9 +13,9 @@ from application.errors import ApplicationError, VersionMismatch
 from application.inputs import EvidenceInput, PeriodInput, TextInput, VenueInput
 from application.tracker import Tracker
 from application.views import RecurrenceView
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
+from domain.commitments.recurrence import NextId, Occurrence, Schedule, Standing, held_days, regeneration
 from domain.errors import DomainError
-from domain.recurrence import NextId, Occurrence, Schedule, Standing, held_days, regeneration
 from tests.actors import acting
 from tests.fakes import FrozenClock
 

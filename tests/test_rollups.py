@@ -8,9 +8,9 @@ import pytest
 
 from api.bootstrap import Services
 from domain.access import Role
+from domain.commitments.lifecycle import Status
+from domain.commitments.rollup import Counted, roll_up, weight
 from domain.errors import InvalidValue
-from domain.lifecycle import Status
-from domain.rollup import Counted, roll_up, weight
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.records import commitment

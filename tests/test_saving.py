@@ -20,7 +20,7 @@ from application.ports import as_read
 from application.storage.saving import Records
 from application.storage.store import EventStore
 from application.tracker import Tracker
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
 from tests.actors import acting
 from tests.fakes import FailingFollowers, FrozenClock, RecordingFollowers
 from tests.history import record_history

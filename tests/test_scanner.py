@@ -20,7 +20,7 @@ from application.inputs import (
     VenueInput,
 )
 from application.listing.queries import CommitmentFilter, MeetingFilter, PartyFilter
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
 from infrastructure.settings import Settings
 from tests.actors import acting
 from tests.fakes import FrozenClock

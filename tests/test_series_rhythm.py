@@ -12,7 +12,7 @@ from application.inputs import PeriodInput, TextInput, VenueInput
 from application.tracker import Tracker
 from domain.access import Role
 from domain.errors import InvalidValue
-from domain.series import rhythm_months
+from domain.meetings.series import rhythm_months
 from tests.actors import acting
 from tests.conftest import Api
 from tests.fakes import FrozenClock

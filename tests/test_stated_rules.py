@@ -18,7 +18,7 @@ import pytest
 from api.bootstrap import Services, build
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 from application.tracker import Tracker
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
 from tests.actors import acting
 from tests.conftest import Api, settings_for_tests
 from tests.fakes import FrozenClock

@@ -14,7 +14,7 @@ from application.errors import ConcurrentUpdate
 from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
 from application.listing.queries import CommitmentFilter
 from application.ports import Changes, as_read
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
 from infrastructure.log.writer import SqlWriter
 from infrastructure.read_model.tables import commitments_view
 from infrastructure.webhooks.tables import deliveries

@@ -34,7 +34,7 @@ from api.schemas import AgreementCreate, AgreementPage, History, RowIn
 from application.intake.imports import ImportReport
 from application.listing.queries import AgreementFilter, check_axis, instant
 from application.views import AgreementView
-from domain.agreement import Agreement
+from domain.meetings.agreement import Agreement
 
 router = APIRouter(prefix="/agreements", tags=["agreements"])
 

@@ -61,8 +61,8 @@ from application.listing import exports as exported
 from application.listing.queries import CommitmentFilter, check_axis, instant
 from application.records.commitments import REASONED
 from application.views import CommitmentView
-from domain.commitment import Commitment
-from domain.lifecycle import Action, describe
+from domain.commitments.commitment import Commitment
+from domain.commitments.lifecycle import Action, describe
 from domain.theme import theme_code
 
 router = APIRouter(prefix="/commitments", tags=["commitments"])

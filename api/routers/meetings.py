@@ -40,7 +40,7 @@ from api.schemas import (
 )
 from application.listing.queries import MeetingFilter, check_axis, instant
 from application.views import MeetingView
-from domain.meeting import Meeting
+from domain.meetings.meeting import Meeting
 
 router = APIRouter(prefix="/meetings", tags=["meetings"])
 

@@ -40,7 +40,7 @@ from api.schemas import (
 )
 from application.listing.queries import PartyFilter, check_axis, instant
 from application.views import LadderView, PartyView, plain
-from domain.party import Party
+from domain.parties.party import Party
 
 router = APIRouter(prefix="/parties", tags=["parties"])
 

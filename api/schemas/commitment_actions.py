@@ -8,7 +8,7 @@ from pydantic import Field
 
 from api.schemas.common import MANY, Count, Day, DueIn, EvidenceIn, Name, Schema, TextIn, Words, text_input
 from application.inputs import TextInput
-from domain.rollup import MOST_WEIGHT
+from domain.commitments.rollup import MOST_WEIGHT
 from domain.text import LONG_TEXT_MAX
 from domain.theme import MOST_PER_COMMITMENT
 

@@ -9,7 +9,7 @@ from pydantic import Field
 from api.schemas.common import MANY, Answer, Count, Day, DueIn, Name, Schema, TextIn, Words, text_input
 from application.inputs import DueInput, TextInput
 from application.views import CommitmentKindName, CommitmentView
-from domain.rollup import MOST_WEIGHT
+from domain.commitments.rollup import MOST_WEIGHT
 
 
 class FollowUpIn(Schema):

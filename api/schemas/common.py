@@ -11,8 +11,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationIn
 
 from application.inputs import DueInput, EvidenceInput, PeriodInput, TextInput
 from application.views import one_of
-from domain.due import Precision, RelativeUnit
-from domain.meeting import ParticipantRole
+from domain.commitments.due import Precision, RelativeUnit
+from domain.meetings.meeting import ParticipantRole
 from domain.text import DOCUMENT_TEXT_MAX, ISO_639_1, LONG_TEXT_MAX, SHORT_TEXT_MAX, refused_characters
 from domain.webhooks import DeliveryStatus
 
@@ -60,7 +60,7 @@ def _written(what: str) -> Callable[[object], object]:
     return check
 
 
-# A day of the years dues may fall in (domain.due.calendar_day), written as YYYY-MM-DD: the form the
+# A day of the years dues may fall in (domain.commitments.due.calendar_day), written as YYYY-MM-DD: the form the
 # document states is the form checked, whatever the field (a report's publication day included).
 DAY_FORM = "^(19[0-9][0-9]|2[01][0-9][0-9]|2200)-[0-9]{2}-[0-9]{2}$"
 

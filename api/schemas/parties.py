@@ -7,7 +7,7 @@ from pydantic import Field
 
 from api.schemas.common import Answer, Count, Name, NameIn, Schema, Words
 from application.views import AudienceName, FrequencyName, PartyKindName, PartyView
-from domain.escalation import MOST_DAYS, MOST_STEPS
+from domain.commitments.escalation import MOST_DAYS, MOST_STEPS
 
 
 class PartyCreate(Schema):

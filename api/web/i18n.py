@@ -23,7 +23,7 @@ from babel.support import NullTranslations, Translations
 from hijridate import Gregorian
 
 from api.negotiation import by_preference
-from domain.due import last_day_before
+from domain.commitments.due import last_day_before
 
 LANGUAGES = ("en", "ar", "fr")  # the interface's languages; the first is the default
 LANGUAGE_NAMES = {"en": "English", "ar": "العربية", "fr": "Français"}

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from application.intake import drafts, imports
-from domain.commitment import DELIVERED_REASON, DUE_REVISED_REASON
+from domain.commitments.commitment import DELIVERED_REASON, DUE_REVISED_REASON
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
@@ -228,7 +228,7 @@ LABELS: dict[str, dict[str, str]] = {
         "delivery.exhausted": N_("delivery given up"),
         "audit.chain_broken": N_("audit chain broken"),
     },
-    # What an action needs besides the states it is allowed from (``domain.lifecycle.ALSO_NEEDS``).
+    # What an action needs besides the states it is allowed from (``domain.commitments.lifecycle.ALSO_NEEDS``).
     "needs": {
         "suspend": N_("It needs the reference of the decision that suspends it."),
         "deliver": N_("It needs evidence: what shows it was delivered."),

@@ -23,7 +23,7 @@ from api.web import i18n
 from api.web.labels import labeller
 from api.web.rendering import render
 from application.notices.digests import DigestContent
-from domain.contact import Contact
+from domain.parties.contact import Contact
 
 HEADERS = policy.default.clone(max_line_length=998)  # RFC 5322's limit; the parts keep 78 (set before)
 SEPARATORS = re.compile(r'[\s<>@,;:"\\()\[\]]+')

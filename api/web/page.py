@@ -17,8 +17,8 @@ from api.web.visitors import Visitor
 from application.errors import NotFound
 from application.listing.exports import TEXT_LANGUAGES
 from application.tracker import Tracker
-from domain.due import Precision, RelativeUnit
-from domain.lifecycle import Status
+from domain.commitments.due import Precision, RelativeUnit
+from domain.commitments.lifecycle import Status
 
 SECURITY_HEADERS = {
     # Pages load only their own styles, script and images; no page may be framed.

@@ -39,7 +39,7 @@ from application.tracker import Tracker
 from domain.access import Principal
 from domain.errors import InvalidValue
 from domain.identifiers import derived_id
-from domain.party import Party, named_party_id, party_id
+from domain.parties.party import Party, named_party_id, party_id
 from domain.reading.proposals import KnownParty, Reading
 from domain.reading.report import read_report
 

@@ -3,7 +3,7 @@ row of the matrix (its key, activity, lead, partners and timeframe as written) a
 made of it.
 
 What each column holds, how cells name parties and timeframes and what identifies a row are the
-domain's (``domain.matrix_import``). Here a file's rows become outcomes, each decided by the same
+domain's (``domain.meetings.matrix_import``). Here a file's rows become outcomes, each decided by the same
 domain rules as any other recording or change, on copies, so that a dry run stores nothing and
 says exactly what the import will do:
 
@@ -39,20 +39,20 @@ from application.ports import Catalogue, as_read
 from application.records.commitments import Origin, Promised, made
 from application.storage.saving import Records
 from domain.access import Principal
-from domain.agreement import Agreement, MatrixRow
 from domain.choices import choice
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
+from domain.commitments.lifecycle import Status
+from domain.commitments.promise import CommitmentKind, reason_text
 from domain.errors import DomainError, InvalidValue
-from domain.lifecycle import Status
-from domain.matrix_import import (
+from domain.meetings.agreement import Agreement, MatrixRow
+from domain.meetings.matrix_import import (
     Layout,
     PartyNames,
     layout,
     row_commitment_id,
     row_key,
 )
-from domain.meeting import Meeting
-from domain.promise import CommitmentKind, reason_text
+from domain.meetings.meeting import Meeting
 from domain.text import (
     SHORT_TEXT_MAX,
     clean_text,

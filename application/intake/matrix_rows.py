@@ -8,22 +8,22 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from domain.agreement import MatrixRow
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
+from domain.commitments.written_dues import written_due
 from domain.errors import InvalidValue
-from domain.matrix_import import (
+from domain.meetings.agreement import MatrixRow
+from domain.meetings.matrix_import import (
     Column,
     Layout,
     PartyNames,
     named_parties,
 )
-from domain.meeting import Meeting
+from domain.meetings.meeting import Meeting
 from domain.text import (
     LINE_BREAKS,
     MultilingualText,
     optional_text,
 )
-from domain.written_dues import written_due
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 

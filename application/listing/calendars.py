@@ -18,8 +18,8 @@ from application.listing.queries import MAX_LIMIT, CommitmentFilter, MeetingFilt
 from application.ports import Catalogue
 from application.records.parties import Parties
 from domain.access import Principal
-from domain.lifecycle import OPEN
-from domain.meeting import MeetingStatus
+from domain.commitments.lifecycle import OPEN
+from domain.meetings.meeting import MeetingStatus
 
 TO_BE_HELD = (MeetingStatus.SCHEDULED.value, MeetingStatus.POSTPONED.value)
 

@@ -11,7 +11,7 @@ from application.listing import lists
 from application.listing.histories import Histories
 from application.listing.queries import MAX_LIMIT, CommitmentFilter, PartyFilter, Results
 from application.ports import Catalogue
-from domain.due import last_day_before
+from domain.commitments.due import last_day_before
 
 TEXT_LANGUAGES = ("ar", "en", "fr")  # the languages a record's text is given in side by side (exports, forms)
 COLUMNS = (

@@ -1,6 +1,6 @@
 """Figures: roll-ups of progress and status over a matrix, an agreement, a meeting, a series or a
 party, and the statistics per party and per series, now or as of an instant on either axis
-(counted by ``domain.rollup``)."""
+(counted by ``domain.commitments.rollup``)."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -11,8 +11,8 @@ from typing import Any
 from application.listing.histories import Histories
 from application.listing.queries import RollupRow, RollupScope
 from application.ports import Catalogue
-from domain.commitment import Commitment
-from domain.rollup import Counted, roll_up
+from domain.commitments.commitment import Commitment
+from domain.commitments.rollup import Counted, roll_up
 
 
 def counted(commitment: Commitment) -> Counted:

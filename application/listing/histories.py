@@ -15,12 +15,12 @@ from application.notices.scanner import SCHEDULER
 from application.ports import Integrity
 from application.storage.saving import Records
 from application.views import AgreementView, CommitmentView, EventView, MeetingView, PartyView, plain
-from domain.agreement import Agreement
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
 from domain.effective import effective_on, is_late, replay_as_happened
 from domain.errors import InvalidValue
-from domain.meeting import Meeting
-from domain.party import Party
+from domain.meetings.agreement import Agreement
+from domain.meetings.meeting import Meeting
+from domain.parties.party import Party
 
 A = TypeVar("A", bound=Aggregate)
 VIEWS: dict[type, Any] = {Commitment: CommitmentView, Meeting: MeetingView, Agreement: AgreementView, Party: PartyView}

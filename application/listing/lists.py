@@ -32,10 +32,10 @@ from application.listing.queries import (
 from application.ports import Catalogue
 from application.views import AgreementView, CommitmentView, MeetingView, PartyView
 from domain.access import Principal
-from domain.agreement import Agreement
-from domain.commitment import Commitment
-from domain.meeting import Meeting
-from domain.party import Party
+from domain.commitments.commitment import Commitment
+from domain.meetings.agreement import Agreement
+from domain.meetings.meeting import Meeting
+from domain.parties.party import Party
 from domain.search import finds, index_terms
 from domain.searched import searched_texts
 

@@ -10,14 +10,14 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from uuid import UUID
 
-from domain.agreement import AgreementKind
 from domain.choices import choice
+from domain.commitments.lifecycle import Status
+from domain.commitments.promise import CommitmentKind
+from domain.commitments.rollup import Counted
 from domain.errors import InvalidValue
-from domain.lifecycle import Status
-from domain.meeting import MeetingKind, MeetingStatus
-from domain.party import PartyKind
-from domain.promise import CommitmentKind
-from domain.rollup import Counted
+from domain.meetings.agreement import AgreementKind
+from domain.meetings.meeting import MeetingKind, MeetingStatus
+from domain.parties.party import PartyKind
 from domain.search import MAX_QUERY_TERMS, query_words
 
 MAX_LIMIT = 200

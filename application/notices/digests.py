@@ -10,7 +10,7 @@ from application.listing.queries import CommitmentFilter
 from application.ports import Catalogue
 from application.storage.saving import Records
 from application.views import PartyView
-from domain.party import Party
+from domain.parties.party import Party
 
 SECTION_LIMIT = 50  # commitments listed per section (the section's total says how many there are)
 

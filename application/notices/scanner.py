@@ -1,5 +1,5 @@
 """The scanner: on each tick, records the overdue, due-soon and review-due facts the clock has brought,
-and the steps of the escalation ladder (``domain.escalation``) the overdue commitments have reached.
+and the steps of the escalation ladder (``domain.commitments.escalation``) the overdue commitments have reached.
 
 It asks the read model which commitments need a look (so its cost follows the work, not the
 archive), and lets each commitment's own rules decide. Several scanners may run at once, in
@@ -16,10 +16,10 @@ from uuid import UUID
 from application.errors import ConcurrentUpdate
 from application.ports import Catalogue, as_read
 from application.storage.saving import Records
-from domain.commitment import Commitment
-from domain.escalation import NO_LADDER, Audience, Ladder, told
-from domain.meeting import Meeting
-from domain.party import Party
+from domain.commitments.commitment import Commitment
+from domain.commitments.escalation import NO_LADDER, Audience, Ladder, told
+from domain.meetings.meeting import Meeting
+from domain.parties.party import Party
 
 BATCH = 500
 SCHEDULER = "scheduler"  # the actor of the facts the scanner records

@@ -11,10 +11,10 @@ from application.records.parties import Parties
 from application.storage.saving import Records, new
 from application.views import AgreementView
 from domain.access import Principal
-from domain.agreement import Agreement, AgreementKind
 from domain.choices import choice
-from domain.meeting import Meeting
-from domain.party import Party
+from domain.meetings.agreement import Agreement, AgreementKind
+from domain.meetings.meeting import Meeting
+from domain.parties.party import Party
 
 
 class Agreements:

@@ -17,17 +17,17 @@ from application.records.series import series_of
 from application.storage.saving import Records, new
 from application.views import CommitmentView
 from domain.access import Principal
-from domain.agreement import Agreement, MatrixRow
 from domain.choices import choice
-from domain.commitment import Commitment
-from domain.due import Due, start_of_day
+from domain.commitments.commitment import Commitment
+from domain.commitments.due import Due, start_of_day
+from domain.commitments.lifecycle import Action, Status
+from domain.commitments.promise import DEFAULT_REMINDER_DAYS, CommitmentKind, FollowUp, Provenance, assessment_outcome
+from domain.commitments.promise import reminder_days as reminder_days_of
+from domain.commitments.rollup import weight as weight_of
 from domain.errors import InvalidValue
-from domain.lifecycle import Action, Status
-from domain.meeting import Meeting
-from domain.party import Party
-from domain.promise import DEFAULT_REMINDER_DAYS, CommitmentKind, FollowUp, Provenance, assessment_outcome
-from domain.promise import reminder_days as reminder_days_of
-from domain.rollup import weight as weight_of
+from domain.meetings.agreement import Agreement, MatrixRow
+from domain.meetings.meeting import Meeting
+from domain.parties.party import Party
 from domain.text import SHORT_TEXT_MAX, MultilingualText, optional_text
 
 # The actions whose only input is a reason (needed where the lifecycle says so): one use case for all.

@@ -22,19 +22,19 @@ from application.storage.saving import Records, new
 from application.views import MeetingView
 from domain.access import Principal
 from domain.choices import choice
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
+from domain.commitments.lifecycle import Status
+from domain.commitments.promise import CommitmentKind
 from domain.identifiers import derived_id
-from domain.lifecycle import Status
-from domain.meeting import (
+from domain.meetings.meeting import (
     Meeting,
     MeetingKind,
     Participant,
     ParticipantRole,
     check_participants,
 )
-from domain.party import Party
-from domain.promise import CommitmentKind
-from domain.series import HeldSession, next_session_due, next_session_text
+from domain.meetings.series import HeldSession, next_session_due, next_session_text
+from domain.parties.party import Party
 from domain.text import SHORT_TEXT_MAX, optional_text
 
 

@@ -13,11 +13,11 @@ from application.storage.saving import Records
 from application.views import LadderView, PartyView
 from domain.access import Principal
 from domain.choices import choice
-from domain.contact import Contact, Frequency, UnknownContact, contact_id
+from domain.commitments.escalation import NO_LADDER, Ladder
 from domain.errors import InvalidValue
-from domain.escalation import NO_LADDER, Ladder
-from domain.party import Party, PartyKind, identity, named_party_id, party_id
-from domain.party import acronym as clean_acronym
+from domain.parties.contact import Contact, Frequency, UnknownContact, contact_id
+from domain.parties.party import Party, PartyKind, identity, named_party_id, party_id
+from domain.parties.party import acronym as clean_acronym
 from domain.text import SHORT_TEXT_MAX, clean_text, language_code
 
 UNSUBSCRIBE_LINK = "unsubscribe-link"  # the actor of a contact's own request

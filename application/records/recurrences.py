@@ -1,6 +1,6 @@
 """Recurring commitments: stating a rule ("report every six months until 2028"), which generates its
 occurrences as commitments; changing its schedule, which regenerates only the occurrences still open to
-it; ending it. The rules are ``domain.recurrence``'s."""
+it; ending it. The rules are ``domain.commitments.recurrence``'s."""
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -14,18 +14,18 @@ from application.records.commitments import Commitments, Origin, Promised, made
 from application.storage.saving import Records, new
 from application.views import EventView, RecurrenceView
 from domain.access import Principal
-from domain.agreement import Agreement
 from domain.choices import choice
-from domain.commitment import Commitment
-from domain.due import Due, add_months, local_day
+from domain.commitments.commitment import Commitment
+from domain.commitments.due import Due, add_months, local_day
+from domain.commitments.lifecycle import Status
+from domain.commitments.promise import CommitmentKind
+from domain.commitments.promise import reminder_days as reminder_days_of
+from domain.commitments.recurrence import Occurrence, Recurrence, Schedule, Standing, standing
 from domain.errors import InvalidValue
 from domain.identifiers import time_ordered_id
-from domain.lifecycle import Status
-from domain.meeting import Meeting
-from domain.promise import CommitmentKind
-from domain.promise import reminder_days as reminder_days_of
-from domain.recurrence import Occurrence, Recurrence, Schedule, Standing, standing
-from domain.series import stated_months
+from domain.meetings.agreement import Agreement
+from domain.meetings.meeting import Meeting
+from domain.meetings.series import stated_months
 from domain.text import optional_text
 
 

@@ -1,5 +1,5 @@
 """Meeting series: how often one meets, and what it awaits. A series is opened the first time a
-meeting or a follow-up names it; its rhythm is stated here (``domain.series.Rhythm``)."""
+meeting or a follow-up names it; its rhythm is stated here (``domain.meetings.series.Rhythm``)."""
 
 from datetime import datetime
 from uuid import UUID
@@ -11,8 +11,8 @@ from application.storage.saving import Records
 from application.views import EventView, SeriesView
 from domain.access import Principal
 from domain.identifiers import series_slug
-from domain.party import Party
-from domain.series import MeetingSeries, Rhythm, series_id, stated_months
+from domain.meetings.series import MeetingSeries, Rhythm, series_id, stated_months
+from domain.parties.party import Party
 
 
 def series_of(records: Records, slug: str, actor: str, when: datetime) -> MeetingSeries:

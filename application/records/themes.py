@@ -12,7 +12,7 @@ from application.listing.histories import Histories
 from application.storage.saving import Records
 from application.views import CommitmentView, EventView, ThemeView
 from domain.access import Principal
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
 from domain.theme import THEMES_ID, ThemeList, UnknownTheme, theme_code
 
 

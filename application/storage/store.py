@@ -7,11 +7,14 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder
 
 from application.storage import transcodings
-from domain.agreement import Agreement
-from domain.commitment import Commitment
-from domain.meeting import Meeting
-from domain.party import Party
-from domain.series import MeetingSeries
+from application.storage.topics import register_moved
+from domain.commitments.commitment import Commitment
+from domain.meetings.agreement import Agreement
+from domain.meetings.meeting import Meeting
+from domain.meetings.series import MeetingSeries
+from domain.parties.party import Party
+
+register_moved()  # events stored before the domain's modules moved still read
 
 
 class EventStore(Application[UUID]):

@@ -12,12 +12,13 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from domain.agreement import AgreementKind, MatrixRow
-from domain.contact import Contact, Frequency
-from domain.due import Due, Precision, RelativeUnit
-from domain.escalation import Audience, Escalation, Ladder, Step
-from domain.lifecycle import Status
-from domain.meeting import (
+from domain.commitments.due import Due, Precision, RelativeUnit
+from domain.commitments.escalation import Audience, Escalation, Ladder, Step
+from domain.commitments.lifecycle import Status
+from domain.commitments.promise import CommitmentKind, Evidence, FollowUp, Progress, Provenance
+from domain.commitments.recurrence import Schedule
+from domain.meetings.agreement import AgreementKind, MatrixRow
+from domain.meetings.meeting import (
     DateRange,
     MeetingKind,
     MeetingStatus,
@@ -26,10 +27,9 @@ from domain.meeting import (
     SourceDocument,
     Venue,
 )
-from domain.party import PartyKind
-from domain.promise import CommitmentKind, Evidence, FollowUp, Progress, Provenance
-from domain.recurrence import Schedule
-from domain.series import HeldSession, Rhythm
+from domain.meetings.series import HeldSession, Rhythm
+from domain.parties.contact import Contact, Frequency
+from domain.parties.party import PartyKind
 from domain.text import MultilingualText
 from domain.theme import Theme
 

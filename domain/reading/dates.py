@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Required, TypedDict
 
+from domain.commitments.written_dates import MONTHS, month_number
 from domain.reading.spans import Taken, begins_with
-from domain.written_dates import MONTHS, month_number
 
 _DIGITS = str.maketrans(
     {**{chr(0x0660 + n): str(n) for n in range(10)}, **{chr(0x06F0 + n): str(n) for n in range(10)}}

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from domain.matrix_import import name_key
+from domain.meetings.matrix_import import name_key
 from domain.reading.proposals import KnownParty
 from domain.reading.spans import Taken, begins_with, starting_within
 from domain.reading.words import Word

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from domain.matrix_import import name_key
+from domain.meetings.matrix_import import name_key
 from domain.reading.spans import begins_with
 
 _ARABIC_RUNS = re.compile("[\u0600-\u06ff]+")

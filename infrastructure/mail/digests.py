@@ -18,7 +18,7 @@ from sqlalchemy import Engine, and_, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from application.notices.digests import DigestContent, Digests
-from domain.contact import Contact, DigestTime, Frequency, digest_period
+from domain.parties.contact import Contact, DigestTime, Frequency, digest_period
 from infrastructure.mail.tables import mail_digests
 from infrastructure.mail.unsubscribe import UnsubscribeLinks
 from infrastructure.read_model.tables import party_contacts

@@ -29,7 +29,7 @@ from application.listing.queries import (
     SearchHit,
     Tally,
 )
-from domain.escalation import Ladder
+from domain.commitments.escalation import Ladder
 from infrastructure.read_model import listing, scanning, searching, timelines
 from infrastructure.read_model.documents import LatestDocuments
 from infrastructure.read_model.searching import Words

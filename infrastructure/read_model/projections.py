@@ -13,11 +13,11 @@ from eventsourcing.domain import Aggregate
 from sqlalchemy import Table
 
 from application.views import AgreementView, CommitmentView, MeetingView, PartyView
-from domain.agreement import Agreement
-from domain.commitment import Commitment
-from domain.lifecycle import CAN_BE_LATE
-from domain.meeting import Meeting
-from domain.party import Party
+from domain.commitments.commitment import Commitment
+from domain.commitments.lifecycle import CAN_BE_LATE
+from domain.meetings.agreement import Agreement
+from domain.meetings.meeting import Meeting
+from domain.parties.party import Party
 from domain.search import index_terms
 from domain.searched import searched_texts
 from infrastructure.read_model.tables import (

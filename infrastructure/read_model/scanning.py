@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, and_, or_, select, true
 
-from domain.escalation import Ladder
+from domain.commitments.escalation import Ladder
 from infrastructure.read_model.tables import commitments_view, parties_view
 
 

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, case, func, select
 
 from application.listing.queries import CommitmentFilter, RollupRow, RollupScope, Tally
-from domain.lifecycle import ASSESSED, OPEN, Status
-from domain.rollup import Counted
+from domain.commitments.lifecycle import ASSESSED, OPEN, Status
+from domain.commitments.rollup import Counted
 from infrastructure.log.follower import position
 from infrastructure.read_model.listing import fixed_conditions, versions_as_of
 from infrastructure.read_model.projector import READ_MODEL

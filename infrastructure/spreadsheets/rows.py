@@ -21,7 +21,7 @@ from application.errors import TooLarge
 from application.intake.formulas import unprotected
 from application.intake.imports import MAX_ROWS
 from domain.errors import InvalidValue
-from domain.matrix_import import layout
+from domain.meetings.matrix_import import layout
 from infrastructure.spreadsheets.archive import check_archive
 from infrastructure.spreadsheets.limits import (
     EMPTY_RUN,

@@ -17,8 +17,9 @@ from eventsourcing.persistence import ApplicationRecorder
 from sqlalchemy import Connection, Engine, insert
 
 from application.ports import AggregateReader, Saved
+from application.storage.topics import MOVED
 from application.views import plain
-from domain.commitment import Commitment
+from domain.commitments.commitment import Commitment
 from domain.webhooks import (
     DeliveryStatus,
     SubscriptionStatus,
@@ -82,7 +83,11 @@ def commitment_data(commitment: Commitment, event: Any, position: int, base_url:
     }
 
 
-COMMITMENT_TOPIC = Commitment.__module__ + ":Commitment."
+# A commitment's events, under its topic now and the one it was stored under before its module moved.
+COMMITMENT_TOPICS = (
+    f"{Commitment.__module__}:Commitment.",
+    *(f"{topic}." for topic, cls in MOVED.items() if cls is Commitment),
+)
 INSERT_DELIVERIES = insert(deliveries)
 
 
@@ -162,7 +167,7 @@ class Outbox(LogFollower):
     def _deliveries_for(
         self, notification: Any, receivers: list[Receiver], now: datetime, saved: Saved
     ) -> list[dict[str, Any]]:
-        if not notification.topic.startswith(COMMITMENT_TOPIC):
+        if not notification.topic.startswith(COMMITMENT_TOPICS):
             return []
         event_type = commitment_event_type(notification.topic.rsplit(".", 1)[1])
         wanting = [receiver for receiver in receivers if wants(receiver.kinds, event_type)]

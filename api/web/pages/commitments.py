@@ -53,8 +53,8 @@ from application.records.commitments import REASONED
 from application.tracker import Tracker
 from application.views import CommitmentView
 from domain.access import Principal
-from domain.commitment import Commitment
-from domain.lifecycle import ALSO_NEEDS, LEADS_TO, REASON_NEEDED_FROM, Action, Status
+from domain.commitments.commitment import Commitment
+from domain.commitments.lifecycle import ALSO_NEEDS, LEADS_TO, REASON_NEEDED_FROM, Action, Status
 from domain.theme import theme_code
 
 router = APIRouter(prefix="/commitments")
@@ -144,7 +144,7 @@ LIKELY = (Action.REPORT_PROGRESS, Action.DELIVER, Action.REVISE_DUE)  # what a c
 
 def rule_of(language: str, current: Status) -> Callable[[Action], str]:
     """An action's rule in the reader's words: the status it leads to, what it needs, whether a
-    reason is needed from the current status (``domain.lifecycle``'s tables)."""
+    reason is needed from the current status (``domain.commitments.lifecycle``'s tables)."""
     translate = i18n.translations(language).gettext
     label = labeller(translate)
 

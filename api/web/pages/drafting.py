@@ -16,10 +16,10 @@ from api.routers.drafts import Confirmation
 from api.web.forms import checked, due, number, value, values
 from api.web.page import attempt, page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, recorder
-from domain.agreement import AgreementKind
 from domain.errors import InvalidValue
-from domain.meeting import MeetingKind, ParticipantRole
-from domain.party import PartyKind
+from domain.meetings.agreement import AgreementKind
+from domain.meetings.meeting import MeetingKind, ParticipantRole
+from domain.parties.party import PartyKind
 
 router = APIRouter(prefix="/drafts")
 

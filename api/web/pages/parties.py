@@ -18,8 +18,8 @@ from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
 from application import policy
 from application.listing.queries import CommitmentFilter, PartyFilter
 from domain.access import Principal
-from domain.contact import Frequency
-from domain.escalation import Audience
+from domain.commitments.escalation import Audience
+from domain.parties.contact import Frequency
 
 router = APIRouter(prefix="/parties")
 
@@ -41,7 +41,7 @@ def suggest(request: Request, visitor: SignedInDep, services: ServicesDep) -> HT
     return page(request, visitor, "party_options.html", found=found)
 
 
-LADDER_ROWS = 5  # the form's rows of steps (the API takes up to ``domain.escalation.MOST_STEPS``)
+LADDER_ROWS = 5  # the form's rows of steps (the API takes up to ``domain.commitments.escalation.MOST_STEPS``)
 
 
 def party_page(

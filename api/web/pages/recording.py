@@ -28,11 +28,11 @@ from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, recorder
 from application.errors import ApplicationError
 from application.listing.exports import TEXT_LANGUAGES
 from application.listing.queries import AgreementFilter, CommitmentFilter, PartyFilter
-from domain.agreement import AgreementKind
+from domain.commitments.promise import CommitmentKind
 from domain.errors import InvalidValue
-from domain.meeting import MeetingKind, ParticipantRole
-from domain.party import PartyKind
-from domain.promise import CommitmentKind
+from domain.meetings.agreement import AgreementKind
+from domain.meetings.meeting import MeetingKind, ParticipantRole
+from domain.parties.party import PartyKind
 
 router = APIRouter(prefix="/record")
 ROWS = 5  # blank matrix rows offered by the agreement form

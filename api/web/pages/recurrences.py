@@ -16,7 +16,7 @@ from api.web.page import attempt, page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
 from application.views import RecurrenceView
 from domain.access import Principal
-from domain.recurrence import Recurrence
+from domain.commitments.recurrence import Recurrence
 
 router = APIRouter(prefix="/recurrences")
 

@@ -12,8 +12,8 @@ from api.web.i18n import LANGUAGES
 from api.web.page import error_page, page
 from api.web.visitors import Visitor, VisitorDep
 from application.errors import NotFound
-from domain.contact import Contact, UnknownContact
-from domain.party import Party
+from domain.parties.contact import Contact, UnknownContact
+from domain.parties.party import Party
 
 router = APIRouter(prefix="/unsubscribe")
 

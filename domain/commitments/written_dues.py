@@ -7,10 +7,10 @@ after the meeting (2 years, 18 months, «سنتين», «خلال ستة أشه�
 import re
 from datetime import date, datetime
 
-from domain.due import Due
+from domain.commitments.due import Due
+from domain.commitments.written_dates import MONTH_PATTERN, month_number
 from domain.errors import InvalidValue
 from domain.search import bare_word, search_form
-from domain.written_dates import MONTH_PATTERN, month_number
 
 # -- timeframes --------------------------------------------------------------------------
 

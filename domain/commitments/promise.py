@@ -1,17 +1,17 @@
 """What a commitment promises and where it came from: its kind, its provenance (the meeting, the agreement
 and its row, the clause, the words of the source), the follow-up session it promises to hold, the evidence
 and progress reported on it, and the days before its due when it is due soon. Values only: the aggregate
-that carries them is ``domain.commitment``."""
+that carries them is ``domain.commitments.commitment``."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from uuid import UUID
 
+from domain.commitments.lifecycle import ASSESSED, Status
 from domain.errors import InvalidValue
 from domain.identifiers import series_slug
-from domain.lifecycle import ASSESSED, Status
-from domain.meeting import session_number, web_address
+from domain.meetings.meeting import session_number, web_address
 from domain.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, MultilingualText, clean_text, optional_text
 
 MAX_EVIDENCE = 50
@@ -34,7 +34,7 @@ class Provenance:
     row_number: int | None = None
     clause: str | None = None
     quote: MultilingualText | None = None
-    recurrence_id: UUID | None = None  # the rule that generated it (``domain.recurrence``), if one did
+    recurrence_id: UUID | None = None  # the rule that generated it (``domain.commitments.recurrence``), if one did
 
 
 @dataclass(frozen=True)

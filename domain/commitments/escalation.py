@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from uuid import UUID
 
-from domain.due import local_day, start_of_day
+from domain.commitments.due import local_day, start_of_day
 from domain.errors import InvalidValue
 
 MOST_STEPS = 10

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.due import calendar_day, time_zone
+from domain.commitments.due import calendar_day, time_zone
 from domain.errors import DomainError, InvalidValue
 from domain.identifiers import series_slug, time_ordered_id
 from domain.text import (

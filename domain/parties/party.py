@@ -8,10 +8,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.contact import MOST_CONTACTS, Contact, Frequency, TooManyContacts, UnknownContact
+from domain.commitments.escalation import Ladder
 from domain.errors import InvalidValue
-from domain.escalation import Ladder
 from domain.identifiers import derived_id
+from domain.parties.contact import MOST_CONTACTS, Contact, Frequency, TooManyContacts, UnknownContact
 from domain.search import search_form
 from domain.text import SHORT_TEXT_MAX, MultilingualText, clean_text
 

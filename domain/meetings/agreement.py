@@ -8,10 +8,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.due import Due
+from domain.commitments.due import Due
 from domain.errors import DomainError, InvalidValue
 from domain.identifiers import time_ordered_id
-from domain.meeting import DateRange
+from domain.meetings.meeting import DateRange
 from domain.text import MultilingualText
 
 MAX_MATRIX_ROWS = 20_000  # as many as one spreadsheet may bring (``application.intake.imports.MAX_ROWS``)

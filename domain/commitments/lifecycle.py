@@ -1,7 +1,7 @@
 """The commitment lifecycle: which action is allowed from which state.
 
 This table is the whole rule. Actions that also need a reason, a decision
-reference or evidence check it in ``domain.commitment``.
+reference or evidence check it in ``domain.commitments.commitment``.
 """
 
 from enum import Enum
@@ -114,7 +114,7 @@ def _states(statuses: frozenset[Status]) -> str:
     return " or ".join(status.value for status in Status if status in statuses)
 
 
-# What an action needs besides the states it is allowed from, in words (``domain.commitment`` checks it).
+# What an action needs besides the states it is allowed from, in words (``domain.commitments.commitment`` checks it).
 ALSO_NEEDS: dict[Action, str] = {
     Action.SUSPEND: "the reference of the decision that suspends it",
     Action.DELIVER: "evidence",

@@ -6,12 +6,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.due import Due
+from domain.commitments.due import Due
+from domain.commitments.promise import FollowUp
+from domain.commitments.written_dues import span_words, written_span
 from domain.errors import InvalidValue
 from domain.identifiers import derived_id
-from domain.promise import FollowUp
 from domain.text import MultilingualText
-from domain.written_dues import span_words, written_span
 
 MOST_MONTHS = 120  # a series that meets less often than every ten years states no rhythm
 

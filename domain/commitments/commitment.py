@@ -1,7 +1,7 @@
 """Commitments: one promise each, with a responsible party, a due and a lifecycle.
 
 Each public method first checks the rules (the guards below, and the table in
-``domain.lifecycle``), then calls an ``@event`` method with the outcome. Event
+``domain.commitments.lifecycle``), then calls an ``@event`` method with the outcome. Event
 bodies only assign: they run again on every replay.
 """
 
@@ -11,19 +11,9 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.agreement import check_parties
-from domain.due import Due
-from domain.errors import (
-    DecisionReferenceRequired,
-    DomainError,
-    EvidenceRequired,
-    IllegalTransition,
-    InvalidValue,
-    ReasonRequired,
-)
-from domain.escalation import Audience, Escalation, Ladder
-from domain.identifiers import time_ordered_id
-from domain.lifecycle import (
+from domain.commitments.due import Due
+from domain.commitments.escalation import Audience, Escalation, Ladder
+from domain.commitments.lifecycle import (
     ALLOWED_FROM,
     CAN_BE_LATE,
     INITIAL,
@@ -33,7 +23,7 @@ from domain.lifecycle import (
     Action,
     Status,
 )
-from domain.promise import (
+from domain.commitments.promise import (
     DEFAULT_REMINDER_DAYS,
     CommitmentKind,
     Evidence,
@@ -43,6 +33,16 @@ from domain.promise import (
     assessment_outcome,
     evidence_list,
 )
+from domain.errors import (
+    DecisionReferenceRequired,
+    DomainError,
+    EvidenceRequired,
+    IllegalTransition,
+    InvalidValue,
+    ReasonRequired,
+)
+from domain.identifiers import time_ordered_id
+from domain.meetings.agreement import check_parties
 from domain.text import (
     MultilingualText,
 )

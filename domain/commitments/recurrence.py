@@ -12,11 +12,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.due import EARLIEST_YEAR, LATEST_YEAR, add_months, last_day_before
+from domain.commitments.due import EARLIEST_YEAR, LATEST_YEAR, add_months, last_day_before
+from domain.commitments.lifecycle import INITIAL, Status
+from domain.commitments.promise import CommitmentKind
 from domain.errors import DomainError, IllegalTransition, InvalidValue, ReasonRequired
 from domain.identifiers import derived_id, time_ordered_id
-from domain.lifecycle import INITIAL, Status
-from domain.promise import CommitmentKind
 from domain.text import MultilingualText
 
 MOST_MONTHS = 120  # from once a month to once every ten years

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import median
 
+from domain.commitments.lifecycle import Status
 from domain.errors import InvalidValue
-from domain.lifecycle import Status
 
 MOST_WEIGHT = 1_000
 COUNTED_OUT = frozenset({Status.DRAFT, Status.NOTED, Status.CANCELLED, Status.SUPERSEDED})

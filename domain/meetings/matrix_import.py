@@ -1,5 +1,5 @@
 """Action matrices as spreadsheets: which column holds what, how a cell names parties, and what
-identifies a row (a timeframe is read as any written due is: ``domain.written_dues``).
+identifies a row (a timeframe is read as any written due is: ``domain.commitments.written_dues``).
 
 Columns are found by their header (``COLUMNS``, the documented table), in English, French or
 Arabic, compared by ``name_key``: in search form and without the Arabic article, so «الجهة

@@ -1,0 +1,1 @@
+"""Parties (identified by acronym or by name) and their contacts."""
