@@ -164,3 +164,40 @@ def test_without_late_facts_both_axes_agree(api: Api, services: Services, histor
         i: (c["status"], c["version"]) for i, c in listed(api, as_of=at, axis="effective").items() if i in on_time
     }
     assert effective == recorded
+
+
+@pytest.mark.parametrize("axis", ["recorded", "effective"])
+def test_a_commitment_whose_parties_were_corrected_is_found_by_the_parties_it_had_then(
+    api: Api, services: Services, clock: FrozenClock, world: Any, axis: str
+) -> None:
+    """Corrected from one lead to another, a commitment is found, as of before the correction, by the party
+    that led it then (as lead, and as any party) and not by the one that leads it now; as of after, the
+    other way round. A supporting party removed by the correction is found as it was too."""
+    made = api.created(
+        "/commitments",
+        {
+            "text": {"texts": {"en": "Publish the yearbook"}},
+            "meeting_id": world.meeting,
+            "lead_party_id": world.oic,
+            "supporting_party_ids": [world.sesric],
+            "due": {"precision": "year", "value": "2030"},
+        },
+    )
+    clock.advance(days=2)
+    before = clock.now
+    clock.advance(days=2)
+    corrected = api.post(
+        f"/commitments/{made['id']}/correction",
+        {"reason": "the report named the wrong lead", "lead_party_id": world.un, "supporting_party_ids": []},
+    )
+    assert corrected.status_code == 200, corrected.text
+    clock.advance(days=2)
+    after = clock.now
+    for at, then, now in ((before, world.oic, world.un), (after, world.un, world.oic)):
+        when = {"as_of": at.isoformat(), "axis": axis}
+        assert made["id"] in listed(api, lead_party=then, **when), (at, "lead")
+        assert made["id"] in listed(api, party=then, **when), (at, "party")
+        assert made["id"] not in listed(api, lead_party=now, **when), (at, "not lead")
+        assert made["id"] not in listed(api, party=now, **when), (at, "not party")
+    assert made["id"] in listed(api, supporting_party=world.sesric, as_of=before.isoformat(), axis=axis)
+    assert made["id"] not in listed(api, supporting_party=world.sesric, as_of=after.isoformat(), axis=axis)

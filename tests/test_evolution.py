@@ -376,3 +376,20 @@ def test_events_stored_before_the_domain_moved_into_rooms_still_read_project_and
     assert str(old_id) in {item["id"] for item in services.catalogue.find_commitments(CommitmentFilter()).items}
     services.outbox.catch_up()
     assert services.delivery_log.count(commitment_id=str(old_id)) == 2
+
+
+def test_the_parties_a_commitment_has_named_survive_its_snapshots(clock: FrozenClock) -> None:
+    tracker = tracker_in_memory(clock, snapshot_interval=1)
+    party_id, meeting_id = seed(tracker)
+    other = UUID(
+        tracker.parties.register(acting("key_a"), TextInput({"en": "UN"}), "UN", "international_organisation").id
+    )
+    view = tracker.commitments.record(acting("key_a"), TextInput({"en": "Publish"}), party_id, meeting_id)
+    tracker.commitments.correct(UUID(view.id), acting("key_a"), "the wrong lead", lead_party_id=other)
+    tracker.commitments.correct(UUID(view.id), acting("key_a"), "the first lead after all", lead_party_id=party_id)
+    loaded: Commitment = tracker.records.store.repository.get(UUID(view.id))
+    assert tracker.records.store.snapshots is not None
+    assert [(str(party), role) for party, role in loaded.named_parties] == [
+        (str(party_id), "lead"),
+        (str(other), "lead"),
+    ]

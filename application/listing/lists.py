@@ -59,6 +59,10 @@ def _commitment_wanted(query: CommitmentFilter, c: Commitment) -> bool:
         and (query.review_due is None or c.review_due == query.review_due)
         and (query.escalated is None or (c.escalation is not None) == query.escalated)
         and (query.escalated_to is None or query.escalated_to in c.escalated_to)
+        and (query.lead_party is None or c.lead_party_id == query.lead_party)
+        and (query.party is None or str(query.party) in c.parties)
+        and (query.supporting_party is None or query.supporting_party in c.supporting_party_ids)
+        and (query.any_party is None or bool(query.any_party & set(c.parties)))
         and (not query.themes or bool(set(query.themes) & set(c.themes)))
         and _found(query, c)
     )
@@ -99,11 +103,19 @@ def commitments(histories: Histories, catalogue: Catalogue, query: CommitmentFil
     return histories.marked_page(_commitments(histories, catalogue, query))
 
 
+def _names_parties(query: CommitmentFilter) -> bool:
+    """Whether the query asks which parties a commitment named: as of an instant, those it named then (a
+    correction may have changed them since), found by replaying it."""
+    return any(p is not None for p in (query.party, query.supporting_party, query.any_party))
+
+
 def _commitments(histories: Histories, catalogue: Catalogue, query: CommitmentFilter) -> Results:
     """As recorded at an instant, the read model's versions answer; on the effective axis (or asked
-    whom an escalation told then, or which themes it carried) each is replayed, and its words are held
-    against its texts then as well as now (a text can be corrected)."""
-    if query.as_of is None or (query.axis == "recorded" and query.escalated_to is None and not query.themes):
+    whom an escalation told then, which themes it carried, or which parties it named) each is replayed,
+    and its words are held against its texts then as well as now (a text can be corrected)."""
+    if query.as_of is None or (
+        query.axis == "recorded" and query.escalated_to is None and not query.themes and not _names_parties(query)
+    ):
         return catalogue.find_commitments(query)
     found = _replayed(histories, catalogue, Commitment, query, query.as_of, lambda c: _commitment_wanted(query, c))
     if query.sort != "recorded":  # dues alike in recorded order, or with -due the reverse (as the list now has them)

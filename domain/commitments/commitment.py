@@ -5,8 +5,9 @@ Each public method first checks the rules (the guards below, and the table in
 bodies only assign: they run again on every replay.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -62,13 +63,23 @@ class CannotSupersedeItself(DomainError):
         super().__init__("a commitment cannot supersede itself", "new_commitment_id")
 
 
+def named(
+    lead: UUID, supporting: Iterable[UUID], before: tuple[tuple[UUID, str], ...] = ()
+) -> tuple[tuple[UUID, str], ...]:
+    """The parties named before, and those named now (each with its role: ``lead`` or ``supporting``)."""
+    kept = tuple((party, role) for party, role in before)  # pairs, however a snapshot kept them
+    now = ((lead, "lead"), *((party, "supporting") for party in supporting))
+    return (*kept, *(pair for pair in now if pair not in kept))
+
+
 class Commitment(Aggregate):
     """Version 2 of the aggregate (in snapshots) added ``made_on`` and the review date; version 3 ``notes``;
-    version 4 the escalations; version 5 the weight, the days it was delivered and fulfilled, its themes."""
+    version 4 the escalations; version 5 the weight, the days it was delivered and fulfilled, its themes;
+    version 6 every party it has named (a snapshot older knows those it named then)."""
 
     create_id = staticmethod(time_ordered_id)  # new ones are time-ordered (UUIDv7)
 
-    class_version = 5
+    class_version = 6
 
     class Recorded(Aggregate.Created):
         """Version 2 added ``reminder_days``; commitments recorded before remind at the defaults.
@@ -126,6 +137,10 @@ class Commitment(Aggregate):
     def upcast_v4_v5(state: dict[str, object]) -> None:
         state.update(weight=None, delivered_on=None, fulfilled_on=None, themes=())  # days unknown in older snapshots
 
+    @staticmethod
+    def upcast_v5_v6(state: dict[str, Any]) -> None:
+        state["named_parties"] = named(state["lead_party_id"], state["supporting_party_ids"])
+
     @event(Recorded)
     def __init__(
         self,
@@ -151,6 +166,8 @@ class Commitment(Aggregate):
         self.text = text
         self.lead_party_id = lead_party_id
         self.supporting_party_ids = tuple(supporting_party_ids)
+        # Every party it has named, as lead or supporter, corrected ones too: it is found by them as it stood then.
+        self.named_parties = named(lead_party_id, supporting_party_ids)
         self.provenance = provenance
         self.due = due  # None: open-ended, never due soon or overdue
         self.due_at = due_at
@@ -545,6 +562,7 @@ class Commitment(Aggregate):
         self.text = text
         self.lead_party_id = lead_party_id
         self.supporting_party_ids = tuple(supporting_party_ids)
+        self.named_parties = named(lead_party_id, supporting_party_ids, self.named_parties)
         self.notes = notes
 
     # -- lateness: facts recorded when the clock passes them -------------------------

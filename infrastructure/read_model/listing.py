@@ -15,6 +15,7 @@ from infrastructure.read_model.tables import (
     agreements_view,
     commitment_escalations,
     commitment_parties,
+    commitment_parties_named,
     commitment_themes,
     commitment_versions,
     commitments_view,
@@ -82,8 +83,8 @@ def ids(engine: Engine, query: Filter) -> list[str]:
 
 def _fixed(query: Filter) -> tuple[str, Table, list[ColumnElement[bool]]]:
     """The search kind, the table and the conditions on what a record never changes."""
-    if isinstance(query, CommitmentFilter):
-        return "commitment", commitments_view, fixed_conditions(commitments_view, query)
+    if isinstance(query, CommitmentFilter):  # the candidates of a list as of an instant, by every party named
+        return "commitment", commitments_view, fixed_conditions(commitments_view, query, ever=query.as_of is not None)
     if isinstance(query, MeetingFilter):
         return "meeting", meetings_view, _meeting_conditions(query, fixed_only=True)
     if isinstance(query, AgreementFilter):
@@ -91,26 +92,25 @@ def _fixed(query: Filter) -> tuple[str, Table, list[ColumnElement[bool]]]:
     return "party", parties_view, _party_conditions(query)
 
 
-def fixed_conditions(table: Any, query: CommitmentFilter) -> list[ColumnElement[bool]]:
-    """Conditions on what a commitment never changes (besides its words: see ``searching.found``)."""
+def fixed_conditions(table: Any, query: CommitmentFilter, ever: bool = False) -> list[ColumnElement[bool]]:
+    """Conditions on what a commitment never changes (besides its words: see ``searching.found``), and on its
+    parties: those it names now, or (``ever``: the candidates of a list as of an instant) every party it has
+    named, corrected ones too."""
     conditions: list[ColumnElement[bool]] = []
+    links: Any = commitment_parties_named if ever else commitment_parties
     if query.kinds:
         conditions.append(table.c.kind.in_(query.kinds))
-    if query.lead_party is not None:
+    if query.lead_party is not None and not ever:
         conditions.append(table.c.lead_party_id == str(query.lead_party))
-    for party, role in ((query.party, None), (query.supporting_party, "supporting")):
-        if party is not None:
-            link = select(commitment_parties.c.commitment_id).where(commitment_parties.c.party_id == str(party))
+    for party, role in ((query.party, None), (query.supporting_party, "supporting"), (query.lead_party, "lead")):
+        if party is not None and (ever or role != "lead"):
+            link = select(links.c.commitment_id).where(links.c.party_id == str(party))
             if role is not None:
-                link = link.where(commitment_parties.c.role == role)
+                link = link.where(links.c.role == role)
             conditions.append(table.c.id.in_(link))
     if query.any_party is not None:
         conditions.append(
-            table.c.id.in_(
-                select(commitment_parties.c.commitment_id).where(
-                    commitment_parties.c.party_id.in_(sorted(query.any_party))
-                )
-            )
+            table.c.id.in_(select(links.c.commitment_id).where(links.c.party_id.in_(sorted(query.any_party))))
         )
     if query.meeting is not None:
         conditions.append(table.c.meeting_id == str(query.meeting))

@@ -26,6 +26,7 @@ from infrastructure.read_model.tables import (
     agreements_view,
     commitment_escalations,
     commitment_parties,
+    commitment_parties_named,
     commitment_themes,
     commitments_view,
     meeting_participants,
@@ -143,6 +144,14 @@ class CommitmentProjection(Projection):
                 ],
             ),
             (
+                commitment_parties_named,
+                "commitment_id",
+                [
+                    {"commitment_id": key, "party_id": str(party), "role": role}
+                    for party, role in aggregate.named_parties
+                ],
+            ),
+            (
                 commitment_escalations,
                 "commitment_id",
                 [{"commitment_id": key, "party_id": str(p)} for p in aggregate.escalated_to],
@@ -151,7 +160,13 @@ class CommitmentProjection(Projection):
         ]
 
     def child_sources(self, aggregate: Commitment) -> tuple[Any, ...]:
-        return aggregate.lead_party_id, aggregate.supporting_party_ids, aggregate.escalated_to, aggregate.themes
+        return (
+            aggregate.lead_party_id,
+            aggregate.supporting_party_ids,
+            aggregate.named_parties,
+            aggregate.escalated_to,
+            aggregate.themes,
+        )
 
     def version_row(
         self, aggregate: Commitment, view: CommitmentView, document: str, recorded_at: Any

@@ -36,6 +36,7 @@ from infrastructure.read_model.tables import (
     agreements_view,
     commitment_escalations,
     commitment_parties,
+    commitment_parties_named,
     commitment_themes,
     commitment_versions,
     commitments_view,
@@ -60,6 +61,7 @@ DELETE_CHILDREN = {
     (table, column): delete(table).where(table.c[column] == bindparam("owner"))
     for table, column in (
         (commitment_parties, "commitment_id"),
+        (commitment_parties_named, "commitment_id"),
         (meeting_participants, "meeting_id"),
         (agreement_parties, "agreement_id"),
         (commitment_escalations, "commitment_id"),

@@ -22,7 +22,7 @@ from sqlalchemy import (
 
 from infrastructure.persistence.tables import UTCDateTime
 
-READ_MODEL_VERSION = 17
+READ_MODEL_VERSION = 18
 
 # Where an open-ended commitment (no due) sorts among dues: after every due.
 OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=UTC)
@@ -169,6 +169,14 @@ commitment_parties = Table(
     Column("commitment_id", ID, primary_key=True),
     Column("party_id", ID, primary_key=True, index=True),
     Column("role", String(20), nullable=False),  # lead | supporting
+)
+
+commitment_parties_named = Table(
+    "commitment_parties_named",  # every party it has named, corrected ones too: lists as of an instant
+    read_metadata,
+    Column("commitment_id", ID, primary_key=True),
+    Column("party_id", ID, primary_key=True, index=True),
+    Column("role", String(20), primary_key=True),  # lead | supporting
 )
 
 commitment_themes = Table(
