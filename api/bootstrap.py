@@ -17,7 +17,7 @@ from application.intake.imports import MatrixImports
 from application.listing.calendars import CalendarFeeds
 from application.listing.figures import Figures
 from application.listing.lists import Lists
-from application.notices.digests import Digests
+from application.notices.digests import Digests, DigestsSent
 from application.notices.scanner import Scanner
 from application.notices.webhooks import Webhooks
 from application.storage.saving import Clock, Records, system_clock
@@ -85,6 +85,7 @@ class Services:
     lists: Lists  # the lists of records, for every door
     scanner: Scanner
     mailer: DigestMailer
+    digests_sent: DigestsSent  # what the party's contacts were sent, for every door
     unsubscribe: UnsubscribeLinks
     subscriptions: SubscriptionStore
     outbox: Outbox
@@ -200,6 +201,25 @@ def build(
     unsubscribe = UnsubscribeLinks(
         functools.partial(kept_secret, engine, clock, "unsubscribe-links", UnsubscribeLinks.new_secret), public_url
     )
+    mailer = DigestMailer(
+        engine,
+        Digests(records, catalogue),
+        DigestWriter(settings.mail_from, public_url),
+        SmtpSender(
+            SmtpSettings(
+                settings.smtp_host,
+                settings.smtp_port,
+                settings.smtp_security,
+                settings.smtp_username,
+                settings.smtp_password,
+                settings.smtp_timeout,
+                settings.smtp_ca_file,
+            )
+        ),
+        unsubscribe,
+        clock,
+        DigestTime(settings.digest_hour, settings.digest_weekday, settings.digest_time_zone),
+    )
     return Services(
         settings=settings,
         store=store,
@@ -224,25 +244,8 @@ def build(
         catalogue=catalogue,
         lists=Lists(tracker.histories, catalogue),
         scanner=Scanner(records, catalogue, ladder),
-        mailer=DigestMailer(
-            engine,
-            Digests(records, catalogue),
-            DigestWriter(settings.mail_from, public_url),
-            SmtpSender(
-                SmtpSettings(
-                    settings.smtp_host,
-                    settings.smtp_port,
-                    settings.smtp_security,
-                    settings.smtp_username,
-                    settings.smtp_password,
-                    settings.smtp_timeout,
-                    settings.smtp_ca_file,
-                )
-            ),
-            unsubscribe,
-            clock,
-            DigestTime(settings.digest_hour, settings.digest_weekday, settings.digest_time_zone),
-        ),
+        mailer=mailer,
+        digests_sent=DigestsSent(mailer, records),
         unsubscribe=unsubscribe,
         subscriptions=subscriptions,
         outbox=outbox,

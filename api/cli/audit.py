@@ -5,23 +5,24 @@ import json
 import os
 import sys
 
-from api.cli.common import _say, _services
+from api.cli.common import _say, _services, operator
 
 
 def audit_verify(args: argparse.Namespace) -> int:
     with _services(args) as services:
-        result = services.audit_watch.verify()
-    if result.intact:
+        result = services.audit_record.verify(operator())  # as an auditor asks it through the API or the pages
+    if result["intact"]:
         _say(
             args,
-            f"intact: {result.checked} events, chain ends at position {result.position}, link {result.link}",
-            {"intact": True, "checked": result.checked, "position": result.position, "link": result.link},
+            f"intact: {result['checked']} events, chain ends at position {result['position']}, link {result['link']}",
+            {"intact": True, "checked": result["checked"], "position": result["position"], "link": result["link"]},
         )
         return 0
+    broken = result["first_broken_position"]
     _say(
         args,
-        f"NOT INTACT at position {result.first_broken}: {result.problem}",
-        {"intact": False, "first_broken": result.first_broken, "problem": result.problem},
+        f"NOT INTACT at position {broken}: {result['problem']}",
+        {"intact": False, "first_broken": broken, "problem": result["problem"]},
     )
     return 1
 

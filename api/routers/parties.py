@@ -146,14 +146,12 @@ def remove_contact(
 
 @router.get("/{party_id}/digests", response_model=list[DigestSent])
 def party_digests(
-    party_id: UUID, services: ServicesDep, _: ReaderDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
+    party_id: UUID, services: ServicesDep, principal: ReaderDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> JSONResponse:
     """The digests of the party's contacts, newest first: period, address, status (``sent``,
     ``empty``: nothing to tell, so not sent; ``failed``: tried again; ``sending``), attempts, Message-ID."""
-    services.tracker.parties.get(party_id)  # 404 when it does not exist
-    return JSONResponse(
-        [{key: plain(value) for key, value in row.items()} for row in services.mailer.sent(str(party_id), limit)]
-    )
+    sent = services.digests_sent.of_party(principal, party_id, limit)
+    return JSONResponse([{key: plain(value) for key, value in row.items()} for row in sent])
 
 
 @router.get("/{party_id}/history", response_model=History)

@@ -3,13 +3,15 @@ those it leads or supports that are overdue, and those due soon; each in one sec
 first that has it), in the order of their dues."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
+from application import policy
 from application.listing.queries import CommitmentFilter
 from application.ports import Catalogue
 from application.storage.saving import Records
 from application.views import PartyView
+from domain.access import Principal
 from domain.parties.party import Party
 
 SECTION_LIMIT = 50  # commitments listed per section (the section's total says how many there are)
@@ -59,3 +61,23 @@ class Digests:
             if isinstance(value, Party)
         }
         return DigestContent(PartyView.of(party), sections, parties)
+
+
+class DigestLog(Protocol):
+    """The digests sent (or found empty, or failed) for each contact and period."""
+
+    def sent(self, party_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]: ...
+
+
+class DigestsSent:
+    """What was sent to a party's contacts, for every door. Every key reads it (``policy.reads``)."""
+
+    def __init__(self, log: DigestLog, records: Records) -> None:
+        self.log = log
+        self.records = records
+
+    def of_party(self, caller: Principal, party_id: UUID, limit: int = 100) -> list[dict[str, Any]]:
+        """The digests of the party's contacts, newest first (404 when there is no such party)."""
+        policy.reads(caller)
+        self.records.get(Party, party_id)
+        return self.log.sent(str(party_id), limit)
