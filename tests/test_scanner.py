@@ -171,6 +171,8 @@ def test_racing_worker_processes_record_one_fact_per_commitment(database_url: st
         Settings(database_url=database_url, scan_interval=0), clock=FrozenClock(datetime(2023, 1, 1, tzinfo=UTC))
     )
     ids = seed(services, 20, due="2024")  # long past by the real clock the workers read
+    # What a worker logs goes to a file: a pipe nobody reads fills up, and a worker writing to it never stops.
+    logs = [(tmp_path / f"worker-{n}.log").open("w+") for n in range(3)]
     workers = [
         subprocess.Popen(
             [*COMMAND, "worker", "--interval", "0.2", "--database-url", database_url],
@@ -178,9 +180,9 @@ def test_racing_worker_processes_record_one_fact_per_commitment(database_url: st
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             text=True,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=log,
         )
-        for _ in range(3)
+        for log in logs
     ]
     started: list[str] = []
     for worker in workers:
@@ -188,7 +190,7 @@ def test_racing_worker_processes_record_one_fact_per_commitment(database_url: st
     try:
         wait_for(lambda: len(started) == len(workers), 60, "every worker to start")
         assert all(line.startswith("worker running") for line in started), [
-            w.stderr.read() for w in workers if w.poll() is not None and w.stderr
+            (tmp_path / f"worker-{n}.log").read_text() for n in range(3)
         ]
         wait_for(lambda: all(facts(services, i, "MarkedOverdue") for i in ids), 60, "every commitment marked")
         wait_for(
@@ -204,8 +206,12 @@ def test_racing_worker_processes_record_one_fact_per_commitment(database_url: st
     try:
         for commitment_id in ids:
             assert facts(services, commitment_id, "MarkedOverdue") == 1
-        assert all(worker.returncode == 0 for worker in workers), [w.stderr.read() for w in workers if w.stderr]
+        assert all(worker.returncode == 0 for worker in workers), [
+            (tmp_path / f"worker-{n}.log").read_text() for n in range(3)
+        ]
     finally:
+        for log in logs:
+            log.close()
         services.close()
 
 
