@@ -58,6 +58,9 @@ def worker(args: argparse.Namespace) -> int:
             "worker running: " + ", ".join(f"{name} every {interval:g} s" for name, (_, interval) in jobs.items()),
             flush=True,
         )
-        stop.wait()
+        # Woken every second: a signal the kernel hands to another thread runs its handler only when the main
+        # thread wakes, and a wait without end would never see it (the worker then never stopped on SIGTERM).
+        while not stop.wait(timeout=1.0):
+            pass
         scheduler.shutdown(wait=True)
     return 0

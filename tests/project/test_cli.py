@@ -1,5 +1,6 @@
 """The ``commitments`` command: help, keys, and a real server started the way a newcomer starts it."""
 
+import os
 import re
 import subprocess
 import sys
@@ -236,3 +237,55 @@ def test_party_takes_an_acronym_and_party_id_an_id(tmp_path: Path) -> None:
     assert unknown.returncode == 2 and "no party with id IOFS" in unknown.stderr
     not_coordinator = run("keys", "create", "--role", "auditor", "--party", "IOFS", "--database-url", url)
     assert not_coordinator.returncode == 2 and "only coordinator keys" in not_coordinator.stderr
+
+
+# A worker whose SIGTERM the kernel hands to one of its other threads: the main thread, waiting for the
+# signal, must still see it. Sent once the main thread waits in ``worker`` (its frames say so).
+SIGTERM_TO_ANOTHER_THREAD = """
+import signal, sys, threading, time
+
+from api.cli import main
+
+
+def waiting_in_worker(frame):
+    while frame is not None:
+        if frame.f_code.co_name == "worker":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def terminate_from_here():
+    main_thread, deadline = threading.main_thread().ident, time.monotonic() + 60
+    while time.monotonic() < deadline:
+        frame = sys._current_frames().get(main_thread)
+        if frame is not None and frame.f_code.co_name == "wait" and waiting_in_worker(frame):
+            break
+        time.sleep(0.01)
+    signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
+
+
+threading.Thread(target=terminate_from_here, daemon=True).start()
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_worker_stops_on_sigterm_whichever_thread_receives_it(tmp_path: Path) -> None:
+    """``commitments worker`` stops when asked (as ``docker stop`` and systemd ask): the kernel may hand the
+    signal to any of its threads, and the worker must see it still."""
+    database_url = f"sqlite:///{tmp_path / 'worker.db'}"
+    worker = subprocess.Popen(
+        [sys.executable, "-c", SIGTERM_TO_ANOTHER_THREAD, "worker", "--interval", "60", "--database-url", database_url],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert worker.wait(timeout=30) == 0, worker.stderr.read() if worker.stderr else ""
+        assert worker.stdout is not None and worker.stdout.readline().startswith("worker running")
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
