@@ -18,7 +18,7 @@ _quote = json.encoder.encode_basestring_ascii  # what json.dumps uses for a str
 
 def chain_link(previous: str, position: int, originator_id: str, version: int, topic: str, state: bytes) -> str:
     """The JSON array written by hand, exactly as ``json.dumps(material, separators=(",", ":"))`` writes it
-    (tests/test_audit_chain compares the two), and hashed in pieces: the stored state, the bulk of it,
+    (tests/history/test_audit_chain.py compares the two), and hashed in pieces: the stored state, the bulk of it,
     is hashed as base64 bytes without being copied into a string (base64 needs no JSON escaping)."""
     head = f'[{_quote(previous)},{int(position)},{_quote(originator_id)},{int(version)},{_quote(topic)},"'
     digest = hashlib.sha256(head.encode("utf-8"))

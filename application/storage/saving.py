@@ -7,7 +7,7 @@ with the followers of the log (read model, outbox, audit chain) in the same tran
 (decision 0030), before the command returns, so that the read model holds its events.
 The copies kept "as read" are taken with the library's snapshot, which leaves out the
 library's own bookkeeping; they share attribute values with the aggregate, which is safe because
-the domain's event bodies only ever assign new values (``tests/test_saving.py`` checks every
+the domain's event bodies only ever assign new values (``tests/storage/test_saving.py`` checks every
 kept copy against a replay).
 """
 

@@ -1,5 +1,5 @@
 """The lists of records in SQL: each list's filters as conditions on its table (what
-``tests/test_list_filters_agree.py`` holds against the filters in Python), the commitments as they
+``tests/search/test_list_filters_agree.py`` holds against the filters in Python), the commitments as they
 stood at an instant, and the lists' pages and ids."""
 
 from datetime import datetime

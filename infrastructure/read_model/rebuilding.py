@@ -1,7 +1,7 @@
 """Rebuilding the read model in several processes: each folds the events of a disjoint share of
 the aggregates (by id), so the Python work per event (decoding, views, rows, search words) runs
 in parallel; the rows of one aggregate are written by one process only, so the result is the
-read model a single process builds (``tests/test_projection.py`` compares them).
+read model a single process builds (``tests/storage/test_projection.py`` compares them).
 
 The parent drops and recreates the read model, waits for the shares, then records the position
 and catches up with whatever was stored meanwhile.

@@ -5,8 +5,8 @@ import pytest
 from api.app import create_app
 from api.bootstrap import Services
 from domain.access import Role
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api, Standing
-from tests.test_api_errors import assert_problem
 from tests.world import build_world
 
 PATHS = create_app().openapi()["paths"]

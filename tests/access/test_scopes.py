@@ -4,9 +4,9 @@ import pytest
 
 from api.bootstrap import Services
 from domain.access import Role
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api
 from tests.records import commitment, meeting, party
-from tests.test_api_errors import assert_problem
 from tests.world import World
 
 

@@ -9,10 +9,10 @@ from uuid import UUID
 from api.bootstrap import Services
 from domain.access import Role
 from tests.actors import acting
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.records import commitment, party
-from tests.test_api_errors import assert_problem
 from tests.world import build_world
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from api.bootstrap import Services
 from domain.access import Role
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api
 from tests.fakes import FrozenClock
-from tests.test_api_errors import assert_problem
 from tests.world import World
 
 REPORT = {

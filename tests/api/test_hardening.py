@@ -14,10 +14,10 @@ import pytest
 
 from api.bootstrap import Services
 from domain.access import Role
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api, Standing
 from tests.records import commitment, meeting, party
 from tests.server import Server
-from tests.test_api_errors import assert_problem
 from tests.world import World
 
 SURROGATE = "\ud800 x"
@@ -323,7 +323,7 @@ def test_the_openapi_document_says_what_the_service_answers(api: Api) -> None:
 def test_the_sign_in_page_tells_a_client_sending_bad_keys_fast_when_to_retry(services: Services) -> None:
     import re
 
-    from tests.test_web_pages import visitor_of
+    from tests.pages.test_web_pages import visitor_of
 
     for visitor in visitor_of(services):
         client = visitor.client

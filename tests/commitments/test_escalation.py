@@ -24,13 +24,13 @@ from domain.commitments.escalation import Audience, Ladder
 from domain.errors import InvalidValue
 from infrastructure.settings import BadSetting, read
 from tests.actors import acting
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api, api_of, settings_for_tests
 from tests.fakes import FrozenClock
+from tests.notices.test_webhooks import subscribe
+from tests.pages.test_web_pages import visitor_of
 from tests.racing import race
 from tests.receiver import Receiver
-from tests.test_api_errors import assert_problem
-from tests.test_web_pages import visitor_of
-from tests.test_webhooks import subscribe
 from tests.web import Visitor
 from tests.world import World
 

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from domain.commitments.commitment import Commitment
 from domain.commitments.due import Due
 from domain.commitments.promise import Evidence
-from tests.test_lifecycle import in_state
+from tests.commitments.test_lifecycle import in_state
 
 DUE = datetime(2024, 12, 31, 21, 0, tzinfo=UTC)  # "2024" in Riyadh
 BEFORE = DUE - timedelta(seconds=1)

@@ -19,11 +19,11 @@ from domain.commitments.lifecycle import Status
 from domain.commitments.promise import CommitmentKind, Provenance
 from domain.errors import ReasonRequired
 from domain.text import MultilingualText
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.receiver import Receiver
 from tests.records import commitment
-from tests.test_api_errors import assert_problem
 from tests.world import World
 
 UTC = UTC

@@ -11,10 +11,10 @@ from domain.access import Role
 from domain.commitments.lifecycle import Status
 from domain.commitments.rollup import Counted, roll_up, weight
 from domain.errors import InvalidValue
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.records import commitment
-from tests.test_api_errors import assert_problem
 from tests.world import World
 
 UTC = UTC
@@ -162,7 +162,7 @@ def test_a_weight_is_changed_with_a_reason_by_a_key_for_every_party(api: Api, se
 def test_the_overview_and_the_meeting_page_show_progress_and_completion_in_the_reader_language(
     api: Api, services: Services, world: World, clock: FrozenClock
 ) -> None:
-    from tests.test_web_pages import visitor_of
+    from tests.pages.test_web_pages import visitor_of
 
     recorded(api, world, clock)
     for visitor in visitor_of(services):

@@ -22,7 +22,7 @@ from domain.commitments.commitment import Commitment
 from tests.actors import acting
 from tests.conftest import Api, settings_for_tests
 from tests.fakes import FrozenClock
-from tests.test_imports import agreement, csv_of, upload
+from tests.intake.test_imports import agreement, csv_of, upload
 from tests.world import World
 
 SERIES = "un-oic-general-meeting"

@@ -13,9 +13,9 @@ from domain.access import Role
 from domain.errors import InvalidValue
 from domain.text import MultilingualText
 from domain.theme import ThemeList, UnknownTheme
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api
 from tests.fakes import FrozenClock
-from tests.test_api_errors import assert_problem
 from tests.world import World
 
 UTC = UTC
@@ -122,7 +122,7 @@ def test_the_list_is_kept_by_keys_for_every_party_and_a_party_tags_its_own_commi
 def test_the_commitment_page_shows_its_themes_in_the_reader_language_and_changes_them(
     api: Api, services: Services, world: World
 ) -> None:
-    from tests.test_web_pages import visitor_of
+    from tests.pages.test_web_pages import visitor_of
 
     define(api, ZERO_HUNGER)
     define(api, GENDER)

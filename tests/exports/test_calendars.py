@@ -79,7 +79,7 @@ def test_a_revoked_feed_or_a_feed_of_a_revoked_key_answers_404(api: Api, world: 
 
 
 def test_an_auditor_reads_but_makes_no_calendar_feed_through_the_api_or_the_pages(api: Api, services: Services) -> None:
-    from tests.test_web_pages import visitor_of
+    from tests.pages.test_web_pages import visitor_of
 
     refused = api.post("/calendars", {}, role=Role.AUDITOR)
     assert refused.status_code == 403 and "makes none" in refused.json()["detail"]
@@ -94,7 +94,7 @@ def test_an_auditor_reads_but_makes_no_calendar_feed_through_the_api_or_the_page
 def test_who_may_close_a_feed_is_the_same_answer_through_the_api_and_the_pages(api: Api, services: Services) -> None:
     """A key closes its own feeds and an administrator anyone's, whichever door they use (the pages let
     only a feed's own key close it, the API an administrator too, until both asked the same use case)."""
-    from tests.test_web_pages import visitor_of
+    from tests.pages.test_web_pages import visitor_of
 
     made = api.post("/calendars", {}).json()  # a coordinator's feed
     _, other_key = services.keys.create(Role.COORDINATOR, "another coordinator's key")

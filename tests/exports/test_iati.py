@@ -9,7 +9,7 @@ from tests.conftest import Api
 from tests.records import commitment
 from tests.world import World
 
-SCHEMA = Path(__file__).parent / "iati-2.03" / "iati-activities-schema.xsd"  # kept in the repository
+SCHEMA = Path(__file__).parent.parent / "iati-2.03" / "iati-activities-schema.xsd"  # kept in the repository
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 

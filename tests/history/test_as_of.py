@@ -10,10 +10,10 @@ from eventsourcing.domain import Aggregate
 from api.bootstrap import Services
 from domain.access import Role
 from domain.commitments.commitment import Commitment
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api
 from tests.fakes import FrozenClock
-from tests.history import record_history
-from tests.test_api_errors import assert_problem
+from tests.recorded_history import record_history
 
 
 def replayed(services: Services, commitment_id: str, at: datetime) -> Commitment | None:

@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.records import meeting, party
-from tests.test_api_errors import assert_problem
 from tests.world import World
 
 UTC = UTC

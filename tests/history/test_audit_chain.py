@@ -249,7 +249,7 @@ def test_a_break_an_auditor_finds_is_recorded_too(api: Api, services: Services) 
 def test_after_an_altered_event_is_found_every_view_of_its_record_says_so_and_agrees_with_its_history(
     api: Api, services: Services, clock: Any
 ) -> None:
-    from tests.test_web_pages import visitor_of
+    from tests.pages.test_web_pages import visitor_of
 
     world = build_world(api)
     api.post(f"/commitments/{world.commitment}/start")

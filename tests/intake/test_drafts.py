@@ -12,7 +12,7 @@ from domain.access import Role
 from tests.conftest import Api
 from tests.world import World
 
-SAMPLES = Path(__file__).resolve().parent / "reports"
+SAMPLES = Path(__file__).resolve().parent.parent / "reports"
 REPORT = (SAMPLES / "un-oic-general-meeting-2022.ar.txt").read_text(encoding="utf-8")
 Change = Callable[[dict[str, Any]], object]  # an edit made to a confirmation in place
 
@@ -175,7 +175,7 @@ def test_the_cli_reads_a_report_and_records_its_edited_confirmation(
 def test_a_coordinator_drafts_edits_and_confirms_a_report_in_the_pages(
     api: Api, world: World, services: Services
 ) -> None:
-    from tests.test_web_pages import visitor_of
+    from tests.pages.test_web_pages import visitor_of
 
     for visitor in visitor_of(services):
         visitor.client.headers["Accept-Language"] = "ar"
@@ -216,7 +216,7 @@ def test_a_report_longer_than_the_limit_is_a_413_naming_it_in_the_api_and_the_pa
     api: Api, world: World, services: Services
 ) -> None:
     from domain.text import DOCUMENT_TEXT_MAX
-    from tests.test_web_pages import visitor_of
+    from tests.pages.test_web_pages import visitor_of
 
     too_long = (REPORT * (DOCUMENT_TEXT_MAX // len(REPORT) + 1))[: DOCUMENT_TEXT_MAX + 1]
     answer = api.post("/drafts", {"text": too_long, "published_on": "2022-07-21"})
@@ -235,7 +235,7 @@ def test_a_report_holding_more_than_one_confirmation_records_proposes_what_it_re
     api: Api, world: World, services: Services
 ) -> None:
     from domain.reading.proposals import PROPOSED_MOST
-    from tests.test_web_pages import visitor_of
+    from tests.pages.test_web_pages import visitor_of
 
     follow_ups, commitments = PROPOSED_MOST["follow_up"] + 7, PROPOSED_MOST["commitment"] + 3
     text = (

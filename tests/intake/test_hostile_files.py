@@ -13,7 +13,7 @@ from bench import hostile_files
 from domain.access import Role
 from infrastructure.spreadsheets.reader import SpreadsheetReader
 from tests.conftest import Standing
-from tests.test_web_pages import visitor_of
+from tests.pages.test_web_pages import visitor_of
 
 pytestmark = pytest.mark.slow  # hostile files read by processes of their own, through a real server
 

@@ -244,8 +244,8 @@ def test_imported_rows_show_on_the_agreement_page_its_report_and_its_iati_export
 ) -> None:
     from lxml import etree
 
-    from tests.test_iati import SCHEMA
-    from tests.test_web_pages import visitor_of
+    from tests.exports.test_iati import SCHEMA
+    from tests.pages.test_web_pages import visitor_of
 
     matrix = agreement(api, world)
     upload(api, matrix, csv_of(ROWS[:2]), dry_run="false", status="agreed")
@@ -273,7 +273,7 @@ def test_imported_rows_show_on_the_agreement_page_its_report_and_its_iati_export
 def test_the_status_report_of_an_agreement_without_matrix_rows_lists_its_commitments_in_every_language(
     api: Api, world: World, services: Services
 ) -> None:
-    from tests.test_web_pages import visitor_of
+    from tests.pages.test_web_pages import visitor_of
 
     recommendations = api.created(
         "/agreements",
@@ -407,7 +407,7 @@ def test_the_cli_imports_a_file_after_its_dry_run(
 def test_a_coordinator_imports_a_matrix_through_the_pages_after_reading_its_dry_run_in_arabic(
     api: Api, world: World, services: Services
 ) -> None:
-    from tests.test_web_pages import visitor_of
+    from tests.pages.test_web_pages import visitor_of
 
     matrix = agreement(api, world)
     for visitor in visitor_of(services):

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from api.bootstrap import Services
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api
 from tests.fakes import FrozenClock
-from tests.test_api_errors import assert_problem
 
 UTC = UTC
 TODAY = datetime(2026, 12, 1, 9, tzinfo=UTC)

@@ -14,14 +14,14 @@ from domain.access import Role
 from domain.errors import InvalidValue
 from domain.meetings.series import rhythm_months
 from tests.actors import acting
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api
 from tests.fakes import FrozenClock
-from tests.test_api_errors import assert_problem
-from tests.test_late_records import INTERPOL, TODAY, held
-from tests.test_late_records import session as assembly
+from tests.meetings.test_late_records import INTERPOL, TODAY, held
+from tests.meetings.test_late_records import session as assembly
 
 SERIES = "un-oic-general-meeting"
-API_SERIES = "interpol-general-assembly"  # the series of tests.test_late_records' sessions
+API_SERIES = "interpol-general-assembly"  # the series of tests.meetings.test_late_records' sessions
 
 
 def party(tracker: Tracker, acronym: str) -> str:

@@ -21,11 +21,11 @@ from domain.parties.contact import Contact, DigestTime, Frequency, contact_id, d
 from domain.parties.party import Party
 from infrastructure.mail.tables import mail_digests
 from infrastructure.settings import Settings
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api, api_of, settings_for_tests
 from tests.fakes import FrozenClock
 from tests.racing import race
 from tests.smtp import Mailbox, Received
-from tests.test_api_errors import assert_problem
 from tests.world import World
 
 UTC = UTC
@@ -275,7 +275,7 @@ def test_a_key_limited_to_a_party_keeps_that_party_contacts_only(mailing: Servic
 
 
 def test_a_coordinator_adds_a_contact_on_the_party_page(mailing: Services, api: Api, world: World) -> None:
-    from tests.test_web_pages import visitor_of
+    from tests.pages.test_web_pages import visitor_of
 
     for visitor in visitor_of(mailing):
         visitor.sign_in(api.keys[Role.COORDINATOR])

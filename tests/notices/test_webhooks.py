@@ -13,10 +13,10 @@ from domain.access import Role
 from infrastructure.webhooks.dispatcher import Dispatcher, DispatchSettings
 from infrastructure.webhooks.signing import signature
 from infrastructure.webhooks.url_safety import UnsafeUrl, UrlPolicy, check
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.receiver import Answer, Received, Receiver
-from tests.test_api_errors import assert_problem
 from tests.world import World
 
 UTC = UTC

@@ -8,9 +8,9 @@ import tomllib
 from importlib import metadata
 from pathlib import Path
 
-from tests.test_layering import imported_modules
+from tests.project.test_layering import imported_modules
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ("domain", "application", "infrastructure", "api")
 
 

@@ -6,7 +6,7 @@ composition root (api/bootstrap.py)."""
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "domain"
 FORBIDDEN = {
     "fastapi",

@@ -13,11 +13,11 @@ from sqlalchemy import func, select, text
 from api.bootstrap import Services
 from domain.access import Role
 from infrastructure.audit.tables import access_denials
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.records import commitment, party
 from tests.server import COMMAND, ROOT
-from tests.test_api_errors import assert_problem
 from tests.world import World
 
 

@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
+from tests.api.test_api_errors import assert_problem
 from tests.conftest import Api, Standing
 from tests.records import commitment, meeting
-from tests.test_api_errors import assert_problem
 from tests.world import World
 
 

@@ -1,6 +1,6 @@
 """Arabic search finds what people type: the query gets the keys the index gets, on a table of real word forms.
 
-Run as ``python -m tests.test_search_words`` to print the figures of decision 0017.
+Run as ``python -m tests.search.test_search_words`` to print the figures of decision 0017.
 """
 
 from collections.abc import Callable

@@ -26,7 +26,7 @@ from infrastructure.settings import Settings
 from tests.actors import acting
 from tests.records import OIC, UN, commitment, meeting
 from tests.server import COMMAND, ROOT, Server, wait_for
-from tests.test_projection import dump
+from tests.storage.test_projection import dump
 
 pytestmark = pytest.mark.slow  # several server and worker processes
 

@@ -19,7 +19,7 @@ from infrastructure.read_model.projector import Projector
 from infrastructure.read_model.tables import read_metadata
 from tests.actors import acting
 from tests.fakes import FailingFollower, FrozenClock
-from tests.history import PATHS, record_history
+from tests.recorded_history import PATHS, record_history
 
 
 def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:

@@ -23,8 +23,8 @@ from application.tracker import Tracker
 from domain.commitments.commitment import Commitment
 from tests.actors import acting
 from tests.fakes import FailingFollowers, FrozenClock, RecordingFollowers
-from tests.history import record_history
 from tests.memory import tracker_in_memory
+from tests.recorded_history import record_history
 
 
 def state(aggregate: Aggregate) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""What leaves: CSV and XLSX exports, IATI, calendar feeds."""

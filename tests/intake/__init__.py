@@ -1,0 +1,1 @@
+"""What comes from files and reports: matrix imports, hostile files, drafts from reports."""

@@ -1,0 +1,1 @@
+"""Meetings and series: a series' rhythm, facts recorded years late."""
