@@ -162,14 +162,13 @@ def add_document(
 @router.get("/{meeting_id}/timeline", response_model=Timeline)
 def meeting_timeline(
     meeting_id: UUID,
-    tracker: TrackerDep,
-    catalogue: CatalogueDep,
-    _: ReaderDep,
+    listing: ListsDep,
+    principal: ReaderDep,
     cursor: CursorQuery = None,
     limit: HistoryLimit = 100,
 ) -> JSONResponse:
     """Merged history, in the order recorded: the meeting's own events, and those of the agreements
     adopted and the commitments made at it."""
-    tracker.histories.events(Meeting, meeting_id, 0, 1)  # 404 when it does not exist
-    touched = catalogue.touched_by_meeting(str(meeting_id))
-    return timeline(meeting_id, lambda offset, n: tracker.histories.timeline(touched, offset, n), cursor, limit)
+    return timeline(
+        meeting_id, lambda offset, n: listing.meeting_timeline(principal, meeting_id, offset, n), cursor, limit
+    )

@@ -170,14 +170,11 @@ def party_history(
 @router.get("/{party_id}/timeline", response_model=Timeline)
 def party_timeline(
     party_id: UUID,
-    tracker: TrackerDep,
-    catalogue: CatalogueDep,
-    _: ReaderDep,
+    listing: ListsDep,
+    principal: ReaderDep,
     cursor: CursorQuery = None,
     limit: HistoryLimit = 100,
 ) -> JSONResponse:
     """Merged history, in the order recorded: the party's own events, and those of the meetings it
     took part in, the agreements it adopted and the commitments it leads or supports."""
-    tracker.histories.events(Party, party_id, 0, 1)  # 404 when it does not exist
-    touched = catalogue.touched_by_party(str(party_id))
-    return timeline(party_id, lambda offset, n: tracker.histories.timeline(touched, offset, n), cursor, limit)
+    return timeline(party_id, lambda offset, n: listing.party_timeline(principal, party_id, offset, n), cursor, limit)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from application.listing.histories import Histories
-from application.listing.queries import RollupRow, RollupScope
+from application.listing.queries import RollupRow, RollupScope, Tally
 from application.ports import Catalogue
 from domain.commitments.commitment import Commitment
 from domain.commitments.rollup import Counted, roll_up
@@ -36,6 +36,10 @@ class Figures:
     def __init__(self, histories: Histories, catalogue: Catalogue) -> None:
         self.histories = histories
         self.catalogue = catalogue
+
+    def tally(self, parties: frozenset[str] | None = None) -> list[Tally]:
+        """The commitments counted by lead party and meeting series, by state (of some parties only)."""
+        return self.catalogue.tally(parties)
 
     def rows(self, scope: RollupScope, as_of: datetime | None, axis: str) -> list[RollupRow]:
         """As recorded, the read model's versions answer; on the effective axis each commitment of the

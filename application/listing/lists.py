@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TypeVar
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
@@ -30,7 +31,7 @@ from application.listing.queries import (
     Results,
 )
 from application.ports import Catalogue
-from application.views import AgreementView, CommitmentView, MeetingView, PartyView
+from application.views import AgreementView, CommitmentView, EventView, MeetingView, PartyView
 from domain.access import Principal
 from domain.commitments.commitment import Commitment
 from domain.meetings.agreement import Agreement
@@ -190,3 +191,21 @@ class Lists:
     def parties(self, caller: Principal, query: PartyFilter) -> Results:
         policy.reads(caller)
         return parties(self.histories, self.catalogue, query)
+
+    def party_timeline(
+        self, caller: Principal, party_id: UUID, offset: int = 0, limit: int = 100
+    ) -> tuple[list[EventView], int]:
+        """Merged history, in the order recorded: the party's own events, and those of the meetings it took
+        part in, the agreements it adopted and the commitments it leads or supports; and how many in all."""
+        policy.reads(caller)
+        self.histories.events(Party, party_id, 0, 1)  # 404 when it does not exist
+        return self.histories.timeline(self.catalogue.touched_by_party(str(party_id)), offset, limit)
+
+    def meeting_timeline(
+        self, caller: Principal, meeting_id: UUID, offset: int = 0, limit: int = 100
+    ) -> tuple[list[EventView], int]:
+        """Merged history, in the order recorded: the meeting's own events, and those of the agreements
+        adopted and the commitments made at it; and how many in all."""
+        policy.reads(caller)
+        self.histories.events(Meeting, meeting_id, 0, 1)  # 404 when it does not exist
+        return self.histories.timeline(self.catalogue.touched_by_meeting(str(meeting_id)), offset, limit)

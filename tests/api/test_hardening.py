@@ -215,6 +215,7 @@ def test_a_chunked_body_over_the_limit_is_refused_when_the_limit_is_reached(
     assert_problem(response, 413, "payload-too-large")
 
 
+@pytest.mark.slow  # a real server
 def test_a_server_stops_reading_a_huge_chunked_body_at_the_limit(database_url: str, tmp_path: Path) -> None:
     server = Server(database_url, cwd=tmp_path)
     try:
@@ -261,6 +262,7 @@ def refused_clients(server: Server, key: str) -> set[str]:
         return {item["client"] for item in items.json()["items"] if item["client"]}
 
 
+@pytest.mark.slow  # real servers
 def test_a_client_address_is_taken_from_a_header_only_when_a_trusted_proxy_sent_it(tmp_path: Path) -> None:
     from infrastructure.persistence.scratch import scratch_database
 

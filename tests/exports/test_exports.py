@@ -9,6 +9,7 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
@@ -139,6 +140,7 @@ def libreoffice_as_csv(path: Path, in_filter: str | None = None) -> list[list[st
     return csv_rows((out / (path.stem + ".csv")).read_bytes())
 
 
+@pytest.mark.slow  # LibreOffice converts the files
 def test_libreoffice_opening_an_export_computes_nothing_and_shows_each_text_as_written(
     api: Api, world: World, tmp_path: Path
 ) -> None:

@@ -224,6 +224,7 @@ def test_the_trusted_key_restores_the_genuine_backup(made: Made, capsys: pytest.
     assert "signed by the trusted key SHA256:" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # a process per bad backup
 def test_every_bad_backup_and_bad_key_is_one_line_and_exit_status_2(
     made: Made, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

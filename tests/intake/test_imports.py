@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import pytest
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -435,6 +436,7 @@ def test_a_coordinator_imports_a_matrix_through_the_pages_after_reading_its_dry_
         assert len(api.get("/commitments", agreement=matrix).json()["items"]) == 2
 
 
+@pytest.mark.slow  # 5000 rows stored
 def test_a_file_of_5000_rows_imports_in_one_call_in_batches(api: Api, world: World) -> None:
     matrix = agreement(api, world)
     rows = [

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import pytest
 from sqlalchemy import select
 
 from api.bootstrap import Services, build
@@ -88,6 +89,7 @@ def test_two_dispatchers_never_send_the_same_delivery_at_once(database_url: str)
     services.close()
 
 
+@pytest.mark.slow  # a dispatcher process killed
 def test_a_dispatcher_killed_between_sending_and_recording_is_followed_by_a_resend_with_the_same_id(
     database_url: str,
 ) -> None:

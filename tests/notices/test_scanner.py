@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from uuid import UUID
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -166,6 +167,7 @@ def test_racing_scanner_threads_record_one_fact_per_commitment(database_url: str
             services.close()
 
 
+@pytest.mark.slow  # three worker processes
 def test_racing_worker_processes_record_one_fact_per_commitment(database_url: str, tmp_path: Path) -> None:
     services = build(
         Settings(database_url=database_url, scan_interval=0), clock=FrozenClock(datetime(2023, 1, 1, tzinfo=UTC))

@@ -6,6 +6,7 @@ import subprocess
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from sqlalchemy import func, select, text
@@ -74,6 +75,7 @@ def test_a_background_job_leaves_a_heartbeat(database_url: str, clock: FrozenClo
         services.close()
 
 
+@pytest.mark.slow  # a process per bad setting
 def test_a_bad_setting_is_one_line_naming_it_and_exit_status_2(tmp_path: Any) -> None:
     for name, value in (
         ("COMMITMENTS_PORT", "abc"),

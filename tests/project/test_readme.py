@@ -32,6 +32,7 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "pip install -q -e '.[test]'" in script and "python -m pytest" in script
 
 
+@pytest.mark.slow  # a real server and curl
 @pytest.mark.skipif(shutil.which("curl") is None, reason="the walkthrough uses curl")
 def test_the_walkthrough_records_the_geneva_meeting(tmp_path: Path) -> None:
     server = Server("sqlite:///var/commitments.db", cwd=tmp_path)

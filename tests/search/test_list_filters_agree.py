@@ -545,10 +545,12 @@ def test_the_generated_records_reach_every_state_a_filter_asks_about(recorded: R
     }
 
 
+@pytest.mark.slow  # every filter over 192 commitments, replayed as of now
 def test_every_commitment_filter_answers_the_same_now_and_as_of_now(recorded: Recorded) -> None:
     assert [found for fields in alone(recorded) for found in disagreements(recorded, fields)] == []
 
 
+@pytest.mark.slow  # every sort over 192 commitments, replayed as of now
 def test_every_sort_orders_the_same_now_and_as_of_now(recorded: Recorded) -> None:
     """Dues tie (every commitment due "in 2024" where it was agreed): ties are in recorded order, or
     in the reverse order with ``-due``, the exact reverse of ``due``; page after page (the list now
@@ -571,6 +573,7 @@ def test_every_sort_orders_the_same_now_and_as_of_now(recorded: Recorded) -> Non
     ] == []
 
 
+@pytest.mark.slow  # 60 combinations, replayed as of now
 def test_any_combination_of_commitment_filters_answers_the_same_now_and_as_of_now(recorded: Recorded) -> None:
     rng = random.Random(SEED + 1)
     assert [found for fields in combinations(recorded, rng, 60) for found in disagreements(recorded, fields)] == []

@@ -63,6 +63,7 @@ def test_a_rebuild_equals_the_read_model_built_as_events_came(services: Services
     assert [reached for reached, _ in told] == sorted(reached for reached, _ in told)
 
 
+@pytest.mark.slow  # two processes
 def test_a_rebuild_in_two_processes_equals_the_read_model_built_as_events_came(
     services: Services, clock: FrozenClock
 ) -> None:

@@ -53,11 +53,11 @@ def meeting_page(
     status: int = 200,
     refusal: dict[str, Any] | None = None,
 ) -> HTMLResponse:
-    tracker, catalogue = services.tracker, services.catalogue
+    tracker = services.tracker
     view = tracker.meetings.get(meeting_id)
     agreements = services.lists.agreements(visitor.principal, AgreementFilter.of(meeting=meeting_id, limit=200)).items
     made = services.lists.commitments(visitor.principal, CommitmentFilter(meeting=meeting_id, limit=200)).items
-    events, total = tracker.histories.timeline(catalogue.touched_by_meeting(str(meeting_id)), 0, 100)
+    events, total = services.lists.meeting_timeline(visitor.principal, meeting_id, 0, 100)
     series = None
     if view.series is not None:
         try:

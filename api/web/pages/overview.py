@@ -53,9 +53,9 @@ def grouped(tallies: list[Tally]) -> tuple[Counts, list[Counts], list[Counts]]:
 
 @router.get("/", response_class=HTMLResponse, name="overview")
 def overview(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
-    catalogue, tracker = services.catalogue, services.tracker
+    tracker = services.tracker
     scope = visitor.principal.party_scope
-    whole, by_party, by_series = grouped(catalogue.tally(scope))
+    whole, by_party, by_series = grouped(services.figures.tally(scope))
     statistics = services.figures.statistics()
     overdue = services.lists.commitments(
         visitor.principal, CommitmentFilter(overdue=True, sort="due", limit=20, any_party=scope)

@@ -52,13 +52,13 @@ def party_page(
     status: int = 200,
     refusal: dict[str, Any] | None = None,
 ) -> HTMLResponse:
-    tracker, catalogue = services.tracker, services.catalogue
+    tracker = services.tracker
     view = tracker.parties.get(party_id)
     leads = services.lists.commitments(visitor.principal, CommitmentFilter(lead_party=party_id, sort="due", limit=200))
     supports = services.lists.commitments(
         visitor.principal, CommitmentFilter(supporting_party=party_id, sort="due", limit=200)
     )
-    events, total = tracker.histories.timeline(catalogue.touched_by_party(str(party_id)), 0, 100)
+    events, total = services.lists.party_timeline(visitor.principal, party_id, 0, 100)
     return page(
         request,
         visitor,
