@@ -12,7 +12,14 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 from api import app as service
-from api.dependencies import authenticate
+from api.dependencies import (
+    authenticate,
+    require_admin,
+    require_auditor,
+    require_commitment_writer,
+    require_unlimited_writer,
+    require_writer,
+)
 from api.doors import OPEN_DOORS, PolicyWatch
 from api.web import app as pages
 from api.web.visitors import signed_in
@@ -68,6 +75,34 @@ def test_every_door_is_open_by_design_or_turns_credentials_into_an_actor(name: s
     assert route is not None, f"{name} is neither a route nor listed as open by design"
     asked = set(calls(route.dependant))
     assert asked & set(CREDENTIALS), f"{name} never turns credentials into an actor"
+
+
+# The API's changes whose rule only their use case asks (it needs the feed, or any role may): each is listed.
+ASKED_BY_THE_USE_CASE_ONLY = {
+    "POST /calendars": "keeps_calendar_feeds: every role but the auditor's, asked by CalendarFeeds.make",
+    "DELETE /calendars/{feed_id}": "owns_feed: the feed's own key or an admin, asked by CalendarFeeds.close",
+}
+EARLY_RULES: tuple[Callable[..., object], ...] = (
+    require_writer,
+    require_unlimited_writer,
+    require_commitment_writer,
+    require_auditor,
+    require_admin,
+)
+
+
+def test_every_change_through_the_api_asks_its_rule_before_reading_the_body() -> None:
+    """A key that may not is refused (403) before its request is read: a new route that changes something
+    and asks no rule early fails here, unless it is listed with the rule its use case asks."""
+    unasked = {
+        name
+        for name, route in DOORS.items()
+        if route is not None
+        and not name.startswith(("GET ", f"POST {service.WEB_PREFIX}"))
+        and name not in OPEN_DOORS
+        and not set(calls(route.dependant)) & set(EARLY_RULES)
+    }
+    assert unasked == set(ASKED_BY_THE_USE_CASE_ONLY)
 
 
 def test_every_open_door_exists() -> None:
