@@ -36,7 +36,7 @@ from application.listing.exports import all_parties, every
 from application.listing.histories import Histories
 from application.listing.queries import MAX_LIMIT, CommitmentFilter
 from application.ports import Catalogue, as_read
-from application.records.commitments import Origin, Promised, made
+from application.records.making import Origin, Promised, made
 from application.storage.saving import Records
 from domain.access import Principal
 from domain.choices import choice

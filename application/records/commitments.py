@@ -1,7 +1,6 @@
 """Commitments: recording a promise, and every change of its lifecycle, progress, due and review day."""
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -12,23 +11,23 @@ from application import policy, translation
 from application.errors import UnknownReference
 from application.inputs import DueInput, EvidenceInput, TextInput
 from application.listing.histories import Histories
+from application.records.making import Origin, Promised, made, review_at
 from application.records.parties import Parties
 from application.records.series import series_of
-from application.storage.saving import Records, new
+from application.storage.saving import Records
 from application.views import CommitmentView
 from domain.access import Principal
 from domain.choices import choice
 from domain.commitments.commitment import Commitment
-from domain.commitments.due import Due, start_of_day
 from domain.commitments.lifecycle import Action, Status
-from domain.commitments.promise import DEFAULT_REMINDER_DAYS, CommitmentKind, FollowUp, Provenance, assessment_outcome
+from domain.commitments.promise import CommitmentKind, FollowUp, assessment_outcome
 from domain.commitments.promise import reminder_days as reminder_days_of
 from domain.commitments.rollup import weight as weight_of
 from domain.errors import InvalidValue
 from domain.meetings.agreement import Agreement, MatrixRow
 from domain.meetings.meeting import Meeting
 from domain.parties.party import Party
-from domain.text import SHORT_TEXT_MAX, MultilingualText, optional_text
+from domain.text import SHORT_TEXT_MAX, optional_text
 
 # The actions whose only input is a reason (needed where the lifecycle says so): one use case for all.
 REASONED: dict[Action, Callable[[Commitment, str | None, str, datetime], None]] = {
@@ -41,83 +40,6 @@ REASONED: dict[Action, Callable[[Commitment, str | None, str, datetime], None]] 
     Action.REOPEN: Commitment.reopen,
     Action.CANCEL: Commitment.cancel,
 }
-
-
-def review_at(day: date | None, due: Due | None, meeting: Meeting) -> datetime | None:
-    """A review falls due at the start of its day where the commitment's due is kept (or its meeting was held)."""
-    return None if day is None else start_of_day(day, due.time_zone if due else meeting.venue.time_zone)
-
-
-@dataclass(frozen=True)
-class Promised:
-    """What a new commitment promises, its inputs already checked and translated (``made`` records it)."""
-
-    kind: CommitmentKind
-    text: MultilingualText
-    lead_party_id: UUID
-    supporting: tuple[UUID, ...] = ()
-    due: Due | None = None
-    follow_up: FollowUp | None = None
-    status: Status = Status.DRAFT
-    reminders: tuple[int, ...] = DEFAULT_REMINDER_DAYS
-    made_on: date | None = None
-    review_on: date | None = None
-    clause: str | None = None
-    quote: MultilingualText | None = None
-    notes: str | None = None
-    weight: int | None = None
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a promise was made: the meeting, and the agreement and its matrix row, if any."""
-
-    meeting: Meeting
-    agreement: Agreement | None = None
-    row_number: int | None = None
-
-
-def made(
-    origin: Origin,
-    promised: Promised,
-    actor: str,
-    when: datetime,
-    commitment_id: UUID | None = None,
-    recurrence_id: UUID | None = None,
-) -> Commitment:
-    """A new commitment promised at ``origin``, its inputs checked and translated (``recurrence_id``: the
-    rule that generated it)."""
-    meeting, p = origin.meeting, promised
-    Commitment.check_new(p.kind, p.lead_party_id, p.supporting, p.follow_up, p.status)
-    return new(
-        Commitment,
-        Commitment.Recorded,
-        commitment_id,
-        kind=p.kind,
-        text=p.text,
-        lead_party_id=p.lead_party_id,
-        supporting_party_ids=p.supporting,
-        provenance=Provenance(
-            meeting_id=meeting.id,
-            agreement_id=None if origin.agreement is None else origin.agreement.id,
-            row_number=origin.row_number,
-            clause=p.clause,
-            quote=p.quote,
-            recurrence_id=recurrence_id,
-        ),
-        due=p.due,
-        due_at=None if p.due is None else p.due.resolve(meeting.dates.ends_on),
-        follow_up=p.follow_up,
-        status=p.status,
-        reminder_days=p.reminders,
-        made_on=meeting.dates.outcome_day(p.made_on, when.date(), "made_on"),
-        review_on=p.review_on,
-        review_at=review_at(p.review_on, p.due, meeting),
-        notes=p.notes,
-        weight=weight_of(p.weight),
-        actor=actor,
-        timestamp=when,
-    )
 
 
 class Commitments:

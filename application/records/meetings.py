@@ -16,7 +16,7 @@ from application.inputs import (
     VenueInput,
 )
 from application.listing.histories import Histories
-from application.records.commitments import Origin, Promised, made
+from application.records.making import Origin, Promised, made
 from application.records.series import series_of
 from application.storage.saving import Records, new
 from application.views import MeetingView

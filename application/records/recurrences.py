@@ -10,7 +10,8 @@ from application import policy, translation
 from application.errors import NotFound
 from application.inputs import TextInput
 from application.listing.histories import Histories
-from application.records.commitments import Commitments, Origin, Promised, made
+from application.records.commitments import Commitments
+from application.records.making import Origin, Promised, made
 from application.storage.saving import Records, new
 from application.views import EventView, RecurrenceView
 from domain.access import Principal
