@@ -98,6 +98,26 @@ def changes_commitment(caller: Principal, parties: Iterable[str | UUID]) -> Prin
     return caller
 
 
+def leaves_commitment_to_its_parties(caller: Principal, parties: Iterable[str | UUID]) -> Principal:
+    """After a change by a key limited to some parties, the commitment is still theirs (they lead or support
+    it): such a key does not hand a commitment, or a new one, over to other parties."""
+    if _beyond_its_parties(caller, "leaves_commitment_to_its_parties", parties):
+        raise NotAllowed(
+            "after this change its parties would no longer lead or support it: a key limited to some parties "
+            "does not hand a commitment over to others"
+        )
+    return caller
+
+
+def records_follow_up_session(caller: Principal) -> Principal:
+    """A follow-up session opens or changes its meeting series: keys not limited to parties."""
+    records(caller)
+    _asked("records_follow_up_session")
+    if not may_change_other_records(caller.party_scope):
+        raise NotAllowed("only a key not limited to parties records a follow-up session: it changes the meeting series")
+    return caller
+
+
 def keeps_contacts(caller: Principal, party: str | UUID) -> Principal:
     """A party's contacts (who its digests are sent to): a key limited to some parties keeps only theirs."""
     if _beyond_its_parties(caller, "keeps_contacts", [party]):
@@ -114,7 +134,7 @@ def audits(caller: Principal) -> Principal:
 
 
 def administers(caller: Principal) -> Principal:
-    """Keys, subscriptions and their deliveries, contacts' addresses, backups."""
+    """Keys, subscriptions and their deliveries."""
     _asked("administers")
     if not caller.role.can_administer:
         raise NotAllowed("only an admin key may do this; this key has the {role} role", role=caller.role.value)

@@ -75,11 +75,17 @@ class Commitments:
         open-ended: never due soon or overdue; ``review_on`` reminds its lead party to look at it again."""
         actor = policy.changes_commitment(caller, [lead_party_id, *supporting_party_ids]).id
         commitment_kind = choice(CommitmentKind, kind, "kind")
+        if commitment_kind is CommitmentKind.FOLLOW_UP_SESSION:
+            policy.records_follow_up_session(caller)
+        if weight is not None:
+            policy.records_everything(caller)  # a weight in roll-ups is set by keys of every party
         initial = choice(Status, status, "status")
         statement = translation.text(text, "text")
         meeting, lead, supporting, agreement, row = self.origin(
             meeting_id, lead_party_id, supporting_party_ids, agreement_id, row_number
         )
+        if row is not None:  # a row of a matrix is its parties' to commit to
+            policy.changes_commitment(caller, [row.lead_party_id, *row.partner_party_ids])
         deadline = translation.optional_due(due, meeting.venue.time_zone, "due") or (row.timeframe if row else None)
         follow_up = None
         if commitment_kind is CommitmentKind.FOLLOW_UP_SESSION:
@@ -178,12 +184,18 @@ class Commitments:
         change: Callable[[Commitment, datetime], Any],
     ) -> CommitmentView:
         """A change of one commitment, by a caller who may change it (``policy.changes_commitment``)."""
+
+        def changed(commitment: Commitment, when: datetime) -> Any:
+            result = change(commitment, when)
+            policy.leaves_commitment_to_its_parties(caller, commitment.parties)  # before anything is saved
+            return result
+
         return CommitmentView.of(
             self.records.change(
                 Commitment,
                 commitment_id,
                 expected_version,
-                change,
+                changed,
                 allowed=lambda commitment: policy.changes_commitment(caller, commitment.parties),
             )
         )
@@ -396,7 +408,7 @@ class Commitments:
     ) -> CommitmentView:
         """Correct what the record says where it was written wrong (text, parties, notes; ``notes=""``
         removes them), in any state, with a reason; what is not given stays. A key limited to some parties
-        names only its own parties."""
+        names one of its parties, and leaves the commitment to them (they lead or support it after)."""
         actor = caller.id
         named = [p for p in [lead_party_id, *(supporting_party_ids or [])] if p is not None]
         if named:

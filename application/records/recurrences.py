@@ -204,6 +204,7 @@ class Recurrences:
                 )
                 found[occurrence.id] = occurrence
                 changed.append(occurrence)
+            self._may_change_occurrences(caller, changed)
 
         rule = self.records.change(
             Recurrence, recurrence_id, expected_version, reschedule, also=changed, allowed=self._may_change(caller)
@@ -214,6 +215,13 @@ class Recurrences:
     def _may_change(caller: Principal) -> Callable[[Recurrence], object]:
         """A key limited to some parties changes only the rules its parties lead or support."""
         return lambda rule: policy.changes_commitment(caller, rule.parties)
+
+    @staticmethod
+    def _may_change_occurrences(caller: Principal, changed: Sequence[Commitment]) -> None:
+        """Each occurrence the change moves, cancels or adds is the key's parties' (one may have been handed
+        to another party since the rule was stated): checked before anything is saved."""
+        for occurrence in changed:
+            policy.changes_commitment(caller, occurrence.parties)
 
     def end(
         self, recurrence_id: UUID | str, caller: Principal, reason: str | None, expected_version: int | None = None
@@ -233,6 +241,7 @@ class Recurrences:
             )
             rule.end(open_to_rule, why, actor, when)
             self._withdraw(open_to_rule, found, why, actor, when, changed)
+            self._may_change_occurrences(caller, changed)
 
         rule = self.records.change(
             Recurrence, recurrence_id, expected_version, end, also=changed, allowed=self._may_change(caller)

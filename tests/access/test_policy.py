@@ -9,7 +9,7 @@ import pytest
 from api.bootstrap import Services
 from api.cli import operator
 from application.errors import NotAllowed
-from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from application.inputs import DueInput, PeriodInput, RowInput, TextInput, VenueInput
 from application.notices.webhooks import Subscribing
 from application.tracker import Tracker
 from domain.access import Role
@@ -116,3 +116,76 @@ def test_only_an_administrator_makes_and_revokes_keys_and_never_its_own(services
         services.keyring.revoke(admin, admin.id)
     services.keyring.revoke(ADMIN, admin.id)
     assert [k.revoked_at is not None for k in services.keyring.listed(ADMIN) if k.id == admin.id] == [True]
+
+
+def test_a_key_limited_to_a_party_never_hands_a_commitment_over_to_other_parties(tracker: Tracker) -> None:
+    """Found by trying: in two corrections (ORGB leads with ORGA supporting; then no supporter) a limited key
+    pushed its commitment onto another party. A change must leave it to the key's parties."""
+    oic, un, meeting = seeded(tracker)
+    desk = acting("key_oic_desk", Role.COORDINATOR, frozenset({str(oic)}))
+    own = tracker.commitments.record(desk, TextInput({"en": "Publish"}), oic, meeting)
+    shared = tracker.commitments.correct(
+        UUID(own.id), desk, "UN leads it", lead_party_id=un, supporting_party_ids=[oic]
+    )
+    assert (shared.lead_party_id, shared.supporting_party_ids) == (str(un), [str(oic)])  # still the OIC's to change
+    before = events(tracker)
+    with pytest.raises(NotAllowed, match="hand a commitment over"):
+        tracker.commitments.correct(UUID(own.id), desk, "the OIC drops out", supporting_party_ids=[])
+    assert events(tracker) == before
+    assert tracker.commitments.get(own.id).supporting_party_ids == [str(oic)]
+
+
+def test_a_key_limited_to_a_party_sets_no_weight_opens_no_series_and_takes_no_other_partys_matrix_row(
+    tracker: Tracker,
+) -> None:
+    """Found by trying: a weight given when recording, a follow-up session (which opens its series) and a
+    matrix row another party leads were all accepted from a limited key."""
+    oic, un, meeting = seeded(tracker)
+    desk = acting("key_oic_desk", Role.COORDINATOR, frozenset({str(oic)}))
+    agreement = tracker.agreements.adopt(
+        ADMIN,
+        meeting,
+        TextInput({"en": "Plan of action"}),
+        "action_matrix",
+        [oic, un],
+        rows=[RowInput(TextInput({"en": "Train statisticians"}), un)],
+    )
+    before = events(tracker)
+    with pytest.raises(NotAllowed, match="limited to the commitments of some parties"):
+        tracker.commitments.record(desk, TextInput({"en": "Publish"}), oic, meeting, weight=1000)
+    with pytest.raises(NotAllowed, match="follow-up session"):
+        tracker.commitments.record(
+            desk,
+            TextInput({"en": "Hold the next session"}),
+            oic,
+            meeting,
+            kind="follow_up_session",
+            follow_up_series="new-series",
+            follow_up_session_number=2,
+        )
+    with pytest.raises(NotAllowed, match="its parties lead or support"):
+        tracker.commitments.record(
+            desk, TextInput({"en": "Train statisticians"}), oic, meeting, agreement_id=UUID(agreement.id), row_number=1
+        )
+    assert events(tracker) == before
+
+
+def test_a_key_limited_to_a_party_ending_its_recurring_rule_cancels_no_occurrence_handed_to_another(
+    tracker: Tracker,
+) -> None:
+    """Found by trying: an occurrence handed to another party since was cancelled (or re-dated) by ending (or
+    rescheduling) the rule it came from."""
+    oic, un, meeting = seeded(tracker)
+    desk = acting("key_oic_desk", Role.COORDINATOR, frozenset({str(oic)}))
+    rule = tracker.recurrences.state(
+        desk, TextInput({"en": "Report every six months"}), oic, meeting, until=date(2027, 12, 31), every_months=6
+    )
+    handed = rule.occurrences[-1]["commitment_id"]
+    tracker.commitments.correct(UUID(handed), ADMIN, "UN reports this one", lead_party_id=un)
+    before = events(tracker)
+    with pytest.raises(NotAllowed):
+        tracker.recurrences.end(rule.id, desk, "no longer needed")
+    with pytest.raises(NotAllowed):
+        tracker.recurrences.reschedule(rule.id, desk, "later", first_due=date(2025, 3, 15))
+    assert events(tracker) == before
+    assert tracker.commitments.get(handed).status != "cancelled"
