@@ -6,7 +6,7 @@ the request's body is read.
 The roles and party scopes themselves are the domain's (``domain.access``); this module says which of them
 each kind of use case needs, and refuses with ``NotAllowed`` (a 403 on the API, a refusal on the pages).
 
-Every rule asked during a request is noted (``asking``): the door watch (``api.app``) uses it to refuse to
+Every rule asked during a request is noted (``asking``): the door watch (``api.doors``) uses it to refuse to
 answer for a route that never asked, so a door added without a rule cannot serve anything."""
 
 from collections.abc import Callable, Iterable, Iterator
