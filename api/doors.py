@@ -38,12 +38,6 @@ OPEN_DOORS: dict[str, str] = {
 WRITING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def door(method: str, prefix: str, route: object) -> str | None:
-    """``"METHOD /path"`` of a route of the app (``prefix``: where its app is mounted); ``None``: no route."""
-    path = getattr(route, "path", None)
-    return None if path is None else f"{method} {prefix}{path}"
-
-
 def forgotten(method: str, name: str, asked: list[str]) -> bool:
     """Whether a door that is about to succeed failed to ask the policy what it needed to."""
     if name in OPEN_DOORS:
@@ -73,8 +67,8 @@ class PolicyWatch:
             if message["type"] == "http.response.start" and message["status"] < 400:
                 route = scope.get("route")
                 if isinstance(route, APIRoute) and scope["method"] in (route.methods or ()):  # not OPTIONS, 405
-                    prefix = scope.get("root_path", "")[len(outer) :]
-                    name = door(scope["method"], prefix, route) or ""
+                    prefix = scope.get("root_path", "")[len(outer) :]  # where the route's app is mounted
+                    name = f"{scope['method']} {prefix}{route.path}"
                     if forgotten(scope["method"], name, asked):
                         withheld = True
                         log.error("the door %s answered without asking the policy; nothing was sent", name)
