@@ -21,33 +21,10 @@ class DueInput:
 
 
 @dataclass(frozen=True)
-class VenueInput:
-    name: str | None
-    time_zone: str
-    city: str | None = None
-    country: str | None = None
-
-
-@dataclass(frozen=True)
 class ParticipantInput:
     party_id: UUID
     role: str = "participant"
     person: str | None = None
-
-
-@dataclass(frozen=True)
-class DocumentInput:
-    text: str
-    language: str
-    url: str | None = None
-    title: str | None = None
-
-
-@dataclass(frozen=True)
-class EvidenceInput:
-    title: str
-    url: str | None = None
-    note: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,13 @@
-"""From the plain values a request gives (``application.inputs``) to the domain's values, each
-checked by the domain's own rules and refused with the name of the field it came from."""
+"""From the values a request gives (``application.inputs``, or the domain's own value classes as given) to
+the domain's values, each checked by the domain's own rules and refused with the name of the field it came
+from."""
 
 from collections.abc import Sequence
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 
-from application.inputs import (
-    DocumentInput,
-    DueInput,
-    EvidenceInput,
-    PeriodInput,
-    TextInput,
-    VenueInput,
-)
+from application.inputs import DueInput, PeriodInput, TextInput
 from domain.commitments.due import Due, calendar_day
 from domain.commitments.promise import Evidence, reason_text
 from domain.commitments.written_dues import stated_due
@@ -56,20 +50,20 @@ def day(value: date | None, field: str) -> date | None:
     return None if value is None else calendar_day(value, field)
 
 
-def venue(value: VenueInput) -> Venue:
-    return Venue.of(value.name, value.time_zone, value.city, value.country)
+def venue(value: Venue) -> Venue:
+    return value.checked("venue")
 
 
-def documents(values: Sequence[DocumentInput], field: str = "documents") -> tuple[SourceDocument, ...]:
+def documents(values: Sequence[SourceDocument], field: str = "documents") -> tuple[SourceDocument, ...]:
     return tuple(document(d, f"{field}[{i}]") for i, d in enumerate(values))
 
 
-def document(value: DocumentInput, field: str = "document") -> SourceDocument:
-    return SourceDocument.of(value.text, value.language, value.url, value.title, field)
+def document(value: SourceDocument, field: str = "document") -> SourceDocument:
+    return value.checked(field)
 
 
-def evidence(values: Sequence[EvidenceInput]) -> tuple[Evidence, ...]:
-    return tuple(Evidence.of(e.title, e.url, e.note, f"evidence[{i}]") for i, e in enumerate(values))
+def evidence(values: Sequence[Evidence]) -> tuple[Evidence, ...]:
+    return tuple(e.checked(f"evidence[{i}]") for i, e in enumerate(values))
 
 
 def reason(value: str | None, field: str = "reason") -> str | None:

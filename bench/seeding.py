@@ -10,8 +10,9 @@ from eventsourcing.persistence import StoredEvent
 from sqlalchemy import text
 
 from api.bootstrap import Services, build
-from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from application.inputs import DueInput, PeriodInput, TextInput
 from domain.access import Principal, Role
+from domain.meetings.meeting import Venue
 from infrastructure.persistence.scratch import scratch_database
 from infrastructure.settings import Settings
 
@@ -36,7 +37,7 @@ def seed_meeting(s: Services, acronym: str = "SESRIC") -> tuple[str, str]:
         TextInput({"en": "General meeting"}),
         "general_meeting",
         PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
-        VenueInput("Palais des Nations", "Europe/Zurich"),
+        Venue("Palais des Nations", "Europe/Zurich"),
     )
     return party.id, meeting.id
 

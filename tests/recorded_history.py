@@ -4,16 +4,10 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from application.inputs import (
-    DueInput,
-    EvidenceInput,
-    ParticipantInput,
-    PeriodInput,
-    RowInput,
-    TextInput,
-    VenueInput,
-)
+from application.inputs import DueInput, ParticipantInput, PeriodInput, RowInput, TextInput
 from application.tracker import Tracker
+from domain.commitments.promise import Evidence
+from domain.meetings.meeting import Venue
 from tests.actors import acting
 from tests.fakes import FrozenClock
 
@@ -44,7 +38,7 @@ PATHS: list[list[tuple[str, dict[str, Any]]]] = [
 
 def _act(tracker: Tracker, commitment_id: UUID, action: str, options: dict[str, Any]) -> None:
     actor = acting("key_history")
-    evidence = [EvidenceInput("Report", "https://example.org/report.pdf")]
+    evidence = [Evidence("Report", "https://example.org/report.pdf")]
     if action in {"agree", "note", "start", "stall", "resume", "reopen", "cancel"}:
         tracker.commitments.act(action, commitment_id, actor, options.get("reason"))
     elif action == "reject":
@@ -81,7 +75,7 @@ def record_history(tracker: Tracker, clock: FrozenClock, commitments: int = 240,
                 TextInput({"ar": f"الاجتماع رقم {n + 1}", "en": f"Meeting {n + 1}"}, "ar"),
                 "general_meeting",
                 PeriodInput(starts, starts + timedelta(days=2)),
-                VenueInput("Headquarters", "Asia/Riyadh"),
+                Venue("Headquarters", "Asia/Riyadh"),
                 series="joint-committee",
                 session_number=n + 1,
                 participants=[

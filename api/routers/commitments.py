@@ -55,7 +55,7 @@ from api.schemas import (
     Suspension,
     ThemesChoice,
     WeightChange,
-    evidence_inputs,
+    evidence_values,
 )
 from application.listing import exports as exported
 from application.listing.queries import CommitmentFilter, check_axis, instant
@@ -267,7 +267,7 @@ def deliver(
 ) -> JSONResponse:
     return resource(
         tracker.commitments.deliver(
-            commitment_id, principal, evidence_inputs(body.evidence), body.delivered_on, body.note, version
+            commitment_id, principal, evidence_values(body.evidence), body.delivered_on, body.note, version
         )
     )
 
@@ -308,7 +308,7 @@ def report_progress(
 ) -> JSONResponse:
     return resource(
         tracker.commitments.report_progress(
-            commitment_id, principal, body.percent, body.note, evidence_inputs(body.evidence), version
+            commitment_id, principal, body.percent, body.note, evidence_values(body.evidence), version
         )
     )
 

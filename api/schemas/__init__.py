@@ -63,7 +63,7 @@ from api.schemas.common import (
     Schema,
     TextIn,
     Words,
-    evidence_inputs,
+    evidence_values,
     text_input,
 )
 from api.schemas.deliveries import Attempt, DeliveryDetail, DeliveryPage, DeliveryRecord, Resent
@@ -116,7 +116,7 @@ __all__ = [
     "DocumentIn",
     "DueIn",
     "DueRevision",
-    "evidence_inputs",
+    "evidence_values",
     "EvidenceIn",
     "FieldError",
     "Figures",

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
 
-from application.inputs import DueInput, EvidenceInput, PeriodInput, TextInput
+from application.inputs import DueInput, PeriodInput, TextInput
 from application.views import one_of
 from domain.commitments.due import Precision, RelativeUnit
+from domain.commitments.promise import Evidence
 from domain.meetings.meeting import ParticipantRole
 from domain.text import DOCUMENT_TEXT_MAX, ISO_639_1, LONG_TEXT_MAX, SHORT_TEXT_MAX, refused_characters
 from domain.webhooks import DeliveryStatus
@@ -141,8 +142,8 @@ class EvidenceIn(Schema):
     note: Words | None = None
 
 
-def evidence_inputs(items: list[EvidenceIn]) -> list[EvidenceInput]:
-    return [EvidenceInput(**item.model_dump()) for item in items]
+def evidence_values(items: list[EvidenceIn]) -> list[Evidence]:
+    return [Evidence(**item.model_dump()) for item in items]
 
 
 class Reasoned(Schema):

@@ -7,8 +7,9 @@ from uuid import UUID
 from pydantic import Field
 
 from api.schemas.common import MANY, Answer, Count, Document, Language, Name, NameIn, PeriodIn, RoleName, Schema, Words
-from application.inputs import DocumentInput, ParticipantInput, PeriodInput, TextInput, VenueInput
+from application.inputs import ParticipantInput, PeriodInput, TextInput
 from application.views import MeetingKindName, MeetingView
+from domain.meetings.meeting import SourceDocument, Venue
 
 
 class VenueIn(Schema):
@@ -30,8 +31,8 @@ class DocumentIn(Schema):
     url: str | None = None
     title: Name | None = None
 
-    def input(self) -> DocumentInput:
-        return DocumentInput(**self.model_dump())
+    def input(self) -> SourceDocument:
+        return SourceDocument(**self.model_dump())
 
 
 class MeetingInputs(TypedDict):
@@ -40,11 +41,11 @@ class MeetingInputs(TypedDict):
     title: TextInput
     kind: str
     scheduled: PeriodInput
-    venue: VenueInput
+    venue: Venue
     series: str | None
     session_number: int | None
     participants: list[ParticipantInput]
-    documents: list[DocumentInput]
+    documents: list[SourceDocument]
 
 
 class MeetingCreate(Schema):
@@ -62,7 +63,7 @@ class MeetingCreate(Schema):
             "title": self.title.input(),
             "kind": self.kind,
             "scheduled": self.scheduled.input(),
-            "venue": VenueInput(**self.venue.model_dump()),
+            "venue": Venue(**self.venue.model_dump()),
             "series": self.series,
             "session_number": self.session_number,
             "participants": [ParticipantInput(**p.model_dump()) for p in self.participants],

@@ -9,13 +9,9 @@ from typing import Any
 
 from application import translation
 from application.errors import TooLarge
-from application.inputs import (
-    DocumentInput,
-    DueInput,
-    TextInput,
-    VenueInput,
-)
+from application.inputs import DueInput, TextInput
 from domain.errors import InvalidValue
+from domain.meetings.meeting import SourceDocument, Venue
 from domain.reading.proposals import PROPOSED_MOST
 from domain.text import DOCUMENT_TEXT_MAX, SHORT_TEXT_MAX, optional_text
 
@@ -141,8 +137,8 @@ class Plan:
             if party.get("name"):
                 translation.name(TextInput({language: party["name"]}), f"parties[{index}].name")
         translation.name(written(m["title"], language), "meeting.title")
-        translation.venue(VenueInput(m.get("venue") or None, m["time_zone"], m.get("city"), m.get("country")))
-        translation.document(DocumentInput(self.text, language, title=self.document_title), "document")
+        translation.venue(Venue(m.get("venue") or None, m["time_zone"], m.get("city"), m.get("country")))
+        translation.document(SourceDocument(self.text, language, title=self.document_title), "document")
         for index, participant in enumerate(self.participants):
             optional_text(participant.get("person"), f"participants[{index}].person", SHORT_TEXT_MAX)
         for index, agreement in enumerate(self.agreements):

@@ -24,13 +24,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from application import policy
-from application.inputs import (
-    DocumentInput,
-    ParticipantInput,
-    PeriodInput,
-    TextInput,
-    VenueInput,
-)
+from application.inputs import ParticipantInput, PeriodInput, TextInput
 from application.intake.confirmations import Plan, check_text, due_of, written
 from application.intake.proposing import proposed, shown
 from application.listing.exports import all_parties
@@ -39,6 +33,7 @@ from application.tracker import Tracker
 from domain.access import Principal
 from domain.errors import InvalidValue
 from domain.identifiers import derived_id
+from domain.meetings.meeting import SourceDocument, Venue
 from domain.parties.party import Party, named_party_id, party_id
 from domain.reading.proposals import KnownParty, Reading
 from domain.reading.report import read_report
@@ -134,7 +129,7 @@ class Drafts:
         meeting_id = UUID(done.meeting_id)
         m = plan.meeting
         title, kind = written(m["title"], plan.language), m.get("kind") or "other"
-        venue = VenueInput(m.get("venue") or None, m["time_zone"], m.get("city"), m.get("country"))
+        venue = Venue(m.get("venue") or None, m["time_zone"], m.get("city"), m.get("country"))
         participants = [
             ParticipantInput(ids[p["party"]], p.get("role") or "participant", p.get("person"))
             for p in plan.participants
@@ -155,7 +150,7 @@ class Drafts:
                 series=m.get("series"),
                 session_number=m.get("session_number"),
                 participants=participants,
-                documents=[DocumentInput(plan.text, plan.language, title=plan.document_title)],
+                documents=[SourceDocument(plan.text, plan.language, title=plan.document_title)],
                 meeting_id=meeting_id,
             )
             ends_on = _day(m.get("ends_on")) or date.fromisoformat(m["starts_on"])

@@ -9,7 +9,7 @@ from eventsourcing.domain import Aggregate
 
 from application import policy, translation
 from application.errors import UnknownReference
-from application.inputs import DueInput, EvidenceInput, TextInput
+from application.inputs import DueInput, TextInput
 from application.listing.histories import Histories
 from application.records.making import Origin, Promised, made, review_at
 from application.records.parties import Parties
@@ -20,7 +20,7 @@ from domain.access import Principal
 from domain.choices import choice
 from domain.commitments.commitment import Commitment
 from domain.commitments.lifecycle import Action, Status
-from domain.commitments.promise import CommitmentKind, FollowUp, assessment_outcome
+from domain.commitments.promise import CommitmentKind, Evidence, FollowUp, assessment_outcome
 from domain.commitments.promise import reminder_days as reminder_days_of
 from domain.commitments.rollup import weight as weight_of
 from domain.errors import InvalidValue
@@ -231,7 +231,7 @@ class Commitments:
         self,
         commitment_id: UUID,
         caller: Principal,
-        evidence: Sequence[EvidenceInput],
+        evidence: Sequence[Evidence],
         delivered_on: date | None = None,
         note: str | None = None,
         expected_version: int | None = None,
@@ -286,7 +286,7 @@ class Commitments:
         caller: Principal,
         percent: int,
         note: str | None = None,
-        evidence: Sequence[EvidenceInput] = (),
+        evidence: Sequence[Evidence] = (),
         expected_version: int | None = None,
     ) -> CommitmentView:
         actor = caller.id

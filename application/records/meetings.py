@@ -8,13 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from application import policy, translation
-from application.inputs import (
-    DocumentInput,
-    ParticipantInput,
-    PeriodInput,
-    TextInput,
-    VenueInput,
-)
+from application.inputs import ParticipantInput, PeriodInput, TextInput
 from application.listing.histories import Histories
 from application.records.making import Origin, Promised, made
 from application.records.series import series_of
@@ -31,6 +25,8 @@ from domain.meetings.meeting import (
     MeetingKind,
     Participant,
     ParticipantRole,
+    SourceDocument,
+    Venue,
     check_participants,
 )
 from domain.meetings.series import HeldSession, next_session_due, next_session_text
@@ -49,11 +45,11 @@ class Meetings:
         title: TextInput,
         kind: str,
         scheduled: PeriodInput,
-        venue: VenueInput,
+        venue: Venue,
         series: str | None = None,
         session_number: int | None = None,
         participants: Sequence[ParticipantInput] = (),
-        documents: Sequence[DocumentInput] = (),
+        documents: Sequence[SourceDocument] = (),
         meeting_id: UUID | None = None,
     ) -> MeetingView:
         actor = policy.records_everything(caller).id
@@ -94,7 +90,7 @@ class Meetings:
         reason: str | None,
         title: TextInput | None = None,
         kind: str | None = None,
-        venue: VenueInput | None = None,
+        venue: Venue | None = None,
         participants: Sequence[ParticipantInput] | None = None,
         expected_version: int | None = None,
     ) -> MeetingView:
@@ -193,7 +189,7 @@ class Meetings:
         )
 
     def add_document(
-        self, meeting_id: UUID, caller: Principal, document: DocumentInput, expected_version: int | None = None
+        self, meeting_id: UUID, caller: Principal, document: SourceDocument, expected_version: int | None = None
     ) -> MeetingView:
         actor = policy.records_everything(caller).id
         doc = translation.document(document)

@@ -65,12 +65,12 @@ class Evidence:
     url: str | None = None
     note: str | None = None
 
-    @classmethod
-    def of(cls, title: str, url: str | None, note: str | None, field_name: str) -> "Evidence":
-        return cls(
-            title=clean_text(title, f"{field_name}.title", SHORT_TEXT_MAX),
-            url=None if url is None else web_address(url, f"{field_name}.url"),
-            note=optional_text(note, f"{field_name}.note"),
+    def checked(self, field_name: str = "evidence") -> "Evidence":
+        """This evidence as given, held to the rules: a clean title, a web address if any."""
+        return Evidence(
+            title=clean_text(self.title, f"{field_name}.title", SHORT_TEXT_MAX),
+            url=None if self.url is None else web_address(self.url, f"{field_name}.url"),
+            note=optional_text(self.note, f"{field_name}.note"),
         )
 
 

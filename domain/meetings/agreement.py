@@ -14,7 +14,7 @@ from domain.identifiers import time_ordered_id
 from domain.meetings.meeting import DateRange
 from domain.text import MultilingualText
 
-MAX_MATRIX_ROWS = 20_000  # as many as one spreadsheet may bring (``application.intake.imports.MAX_ROWS``)
+MAX_MATRIX_ROWS = 20_000  # as many as one spreadsheet may bring (``application.intake.tables.MAX_ROWS``)
 
 
 class AgreementKind(Enum):

@@ -99,17 +99,16 @@ class Venue:
     city: str | None = None
     country: str | None = None
 
-    @classmethod
-    def of(
-        cls, name: str | None, time_zone_key: str, city: str | None, country: str | None, field_name: str = "venue"
-    ) -> "Venue":
-        if not (name and name.strip()) and not (city and city.strip()):
+    def checked(self, field_name: str = "venue") -> "Venue":
+        """This venue as given, held to the rules: named or with its city, its texts clean, its time zone known."""
+        name = self.name if self.name and self.name.strip() else None
+        if name is None and not (self.city and self.city.strip()):
             raise InvalidValue("a venue is named, or its city is", f"{field_name}.name")
-        return cls(
-            name=optional_text(name if name and name.strip() else None, f"{field_name}.name", SHORT_TEXT_MAX),
-            time_zone=time_zone(time_zone_key, f"{field_name}.time_zone"),
-            city=optional_text(city, f"{field_name}.city", SHORT_TEXT_MAX),
-            country=optional_text(country, f"{field_name}.country", SHORT_TEXT_MAX),
+        return Venue(
+            name=optional_text(name, f"{field_name}.name", SHORT_TEXT_MAX),
+            time_zone=time_zone(self.time_zone, f"{field_name}.time_zone"),
+            city=optional_text(self.city, f"{field_name}.city", SHORT_TEXT_MAX),
+            country=optional_text(self.country, f"{field_name}.country", SHORT_TEXT_MAX),
         )
 
 
@@ -127,13 +126,13 @@ class SourceDocument:
     url: str | None = None
     title: str | None = None
 
-    @classmethod
-    def of(cls, text: str, language: str, url: str | None, title: str | None, field_name: str) -> "SourceDocument":
-        return cls(
-            text=clean_text(text, f"{field_name}.text", DOCUMENT_TEXT_MAX),
-            language=language_code(language, f"{field_name}.language"),
-            url=None if url is None else web_address(url, f"{field_name}.url"),
-            title=optional_text(title, f"{field_name}.title", SHORT_TEXT_MAX),
+    def checked(self, field_name: str = "document") -> "SourceDocument":
+        """This document as given, held to the rules: its text clean and bounded, its language a code."""
+        return SourceDocument(
+            text=clean_text(self.text, f"{field_name}.text", DOCUMENT_TEXT_MAX),
+            language=language_code(self.language, f"{field_name}.language"),
+            url=None if self.url is None else web_address(self.url, f"{field_name}.url"),
+            title=optional_text(self.title, f"{field_name}.title", SHORT_TEXT_MAX),
         )
 
 

@@ -9,11 +9,12 @@ import pytest
 from api.bootstrap import Services
 from api.cli import operator
 from application.errors import NotAllowed
-from application.inputs import DueInput, PeriodInput, RowInput, TextInput, VenueInput
+from application.inputs import DueInput, PeriodInput, RowInput, TextInput
 from application.notices.webhooks import Subscribing
 from application.tracker import Tracker
 from domain.access import Role
 from domain.errors import InvalidValue
+from domain.meetings.meeting import Venue
 from tests.actors import acting
 
 ADMIN = acting("key_admin")
@@ -29,7 +30,7 @@ def seeded(tracker: Tracker) -> tuple[UUID, UUID, UUID]:
         TextInput({"en": "General meeting"}),
         "assembly",
         PeriodInput(date(2024, 5, 6), date(2024, 5, 8)),
-        VenueInput("Geneva", "Europe/Zurich"),
+        Venue("Geneva", "Europe/Zurich"),
     )
     return oic, un, UUID(meeting.id)
 

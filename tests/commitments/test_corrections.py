@@ -6,11 +6,12 @@ from uuid import UUID
 
 import pytest
 
-from application.inputs import PeriodInput, TextInput, VenueInput
+from application.inputs import PeriodInput, TextInput
 from application.tracker import Tracker
 from domain.access import Role
 from domain.commitments.commitment import Commitment
 from domain.errors import InvalidValue, ReasonRequired
+from domain.meetings.meeting import Venue
 from tests.actors import acting
 from tests.conftest import Api
 from tests.fakes import FrozenClock
@@ -32,7 +33,7 @@ def recorded(tracker: Tracker) -> tuple[str, str, str]:
         TextInput({"en": "General meeting"}),
         "general_meeting",
         PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
-        VenueInput("Palais des Nations", "Europe/Zurich"),
+        Venue("Palais des Nations", "Europe/Zurich"),
     ).id
     made = tracker.commitments.record(
         acting("key"), TextInput({"ar": "تنفيد المصفوفه"}), UUID(un), UUID(meeting), status="agreed"

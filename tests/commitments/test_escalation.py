@@ -10,18 +10,14 @@ from uuid import UUID
 import pytest
 
 from api.bootstrap import Services, build
-from application.inputs import (
-    DueInput,
-    EvidenceInput,
-    PeriodInput,
-    TextInput,
-    VenueInput,
-)
+from application.inputs import DueInput, PeriodInput, TextInput
 from application.tracker import Tracker
 from domain.access import Role
 from domain.commitments.commitment import Commitment
 from domain.commitments.escalation import Audience, Ladder
+from domain.commitments.promise import Evidence
 from domain.errors import InvalidValue
+from domain.meetings.meeting import Venue
 from infrastructure.settings import BadSetting, read
 from tests.actors import acting
 from tests.api.test_api_errors import assert_problem
@@ -81,7 +77,7 @@ def party_and_meeting(tracker: Tracker) -> tuple[UUID, UUID]:
         TextInput({"en": "15th general meeting"}),
         "general_meeting",
         PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
-        VenueInput("Palais des Nations", "Europe/Zurich"),
+        Venue("Palais des Nations", "Europe/Zurich"),
     )
     return UUID(party.id), UUID(meeting.id)
 
@@ -156,7 +152,7 @@ def test_a_revised_due_clears_the_escalation_and_the_new_due_climbs_afresh(track
 
 def test_a_delivery_ends_the_escalation(tracker: Tracker) -> None:
     commitment = escalated_and_saved(tracker, 1)
-    delivered = tracker.commitments.deliver(commitment.id, acting("key_a"), [EvidenceInput("Report")])
+    delivered = tracker.commitments.deliver(commitment.id, acting("key_a"), [Evidence("Report")])
     assert delivered.escalation is None
     events = [e.type for e in tracker.histories.events(Commitment, commitment.id)]
     assert events[-2:] == ["OverdueCleared", "EscalationCleared"]

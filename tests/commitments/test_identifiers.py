@@ -4,9 +4,10 @@ inserts stay at its end. Derived ids (parties, series, imported rows, reports) s
 from datetime import date
 from uuid import UUID
 
-from application.inputs import PeriodInput, TextInput, VenueInput
+from application.inputs import PeriodInput, TextInput
 from application.tracker import Tracker
 from domain.identifiers import time_ordered_id
+from domain.meetings.meeting import Venue
 from tests.actors import acting
 
 
@@ -26,7 +27,7 @@ def test_recorded_records_have_time_ordered_ids_and_parties_keep_their_derived_o
         TextInput({"en": "General meeting"}),
         "general_meeting",
         PeriodInput(date(2024, 1, 10)),
-        VenueInput("Palais", "Europe/Zurich"),
+        Venue("Palais", "Europe/Zurich"),
     )
     agreement = tracker.agreements.adopt(
         acting("key"), UUID(meeting.id), TextInput({"en": "Matrix"}), "action_matrix", [UUID(party.id)]

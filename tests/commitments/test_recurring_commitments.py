@@ -10,12 +10,14 @@ from uuid import UUID
 import pytest
 
 from application.errors import ApplicationError, VersionMismatch
-from application.inputs import EvidenceInput, PeriodInput, TextInput, VenueInput
+from application.inputs import PeriodInput, TextInput
 from application.tracker import Tracker
 from application.views import RecurrenceView
 from domain.commitments.commitment import Commitment
+from domain.commitments.promise import Evidence
 from domain.commitments.recurrence import NextId, Occurrence, Schedule, Standing, held_days, regeneration
 from domain.errors import DomainError
+from domain.meetings.meeting import Venue
 from tests.actors import acting
 from tests.fakes import FrozenClock
 
@@ -47,7 +49,7 @@ def meeting(tracker: Tracker, clock: FrozenClock) -> str:
         TextInput({"en": "UN–OIC general meeting 15"}),
         "general_meeting",
         PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
-        VenueInput("Palais des Nations", "Europe/Zurich"),
+        Venue("Palais des Nations", "Europe/Zurich"),
         series="un-oic-general-meeting",
         session_number=15,
     ).id
@@ -95,7 +97,7 @@ def test_each_occurrence_has_a_lifecycle_of_its_own(tracker: Tracker, parties: d
     rule = every_six_months(tracker, parties, meeting)
     first, second = (o["commitment_id"] for o in rule.occurrences[:2])
     tracker.commitments.act("start", first, acting("oic"))
-    tracker.commitments.deliver(first, acting("oic"), [EvidenceInput("Report to the 16th meeting")])
+    tracker.commitments.deliver(first, acting("oic"), [Evidence("Report to the 16th meeting")])
     assert tracker.commitments.get(first).status == "delivered"
     assert tracker.commitments.get(second).status == "agreed"
     assert [o["status"] for o in tracker.recurrences.get(rule.id).occurrences] == [

@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from api.bootstrap import Services, build
-from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from application.inputs import DueInput, PeriodInput, TextInput
 from application.tracker import Tracker
 from domain.commitments.commitment import Commitment
+from domain.meetings.meeting import Venue
 from tests.actors import acting
 from tests.conftest import Api, settings_for_tests
 from tests.fakes import FrozenClock
@@ -52,7 +53,7 @@ def session(tracker: Tracker, number: int, starts: date, ends: date) -> UUID:
             ),
             "general_meeting",
             PeriodInput(starts, ends),
-            VenueInput("Palais des Nations", GENEVA),
+            Venue("Palais des Nations", GENEVA),
             series=SERIES,
             session_number=number,
         ).id
@@ -169,7 +170,7 @@ def organ_of_oic_at_a_meeting(tracker: Tracker) -> tuple[UUID, UUID, UUID]:
             TextInput({"en": "15th general meeting"}),
             "general_meeting",
             PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
-            VenueInput("Palais des Nations", GENEVA),
+            Venue("Palais des Nations", GENEVA),
         ).id
     )
     return oic, sesric, meeting

@@ -11,13 +11,14 @@ from eventsourcing.utils import get_topic
 from sqlalchemy import update
 
 from api.bootstrap import Services, build
-from application.inputs import DueInput, PeriodInput, RowInput, TextInput, VenueInput
+from application.inputs import DueInput, PeriodInput, RowInput, TextInput
 from application.listing.queries import CommitmentFilter
 from application.storage.saving import OneByOne, Records
 from application.storage.store import EventStore
 from application.tracker import Tracker
 from domain.access import Role
 from domain.commitments.commitment import Commitment
+from domain.meetings.meeting import Venue
 from infrastructure.log.aggregates import BatchReader
 from infrastructure.persistence.database import event_store_env
 from infrastructure.read_model import tables as read_tables
@@ -35,7 +36,7 @@ def seed(tracker: Tracker) -> tuple[UUID, UUID]:
         TextInput({"en": "Annual meeting"}),
         "assembly",
         PeriodInput(date(2023, 5, 10)),
-        VenueInput("Jeddah", "Asia/Riyadh"),
+        Venue("Jeddah", "Asia/Riyadh"),
     )
     return UUID(party.id), UUID(meeting.id)
 
@@ -242,7 +243,7 @@ def test_records_stored_before_they_stated_their_days_count_from_when_they_were_
         TextInput({"en": "Next"}),
         "assembly",
         PeriodInput(date(2023, 6, 1)),
-        VenueInput("Jeddah", "Asia/Riyadh"),
+        Venue("Jeddah", "Asia/Riyadh"),
         series="annual-meeting",
     )
     tracker.meetings.hold(UUID(next_one.id), acting("key_a"), PeriodInput(date(2023, 6, 1)))

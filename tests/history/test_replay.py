@@ -6,18 +6,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from application.inputs import (
-    DueInput,
-    EvidenceInput,
-    ParticipantInput,
-    PeriodInput,
-    RowInput,
-    TextInput,
-    VenueInput,
-)
+from application.inputs import DueInput, ParticipantInput, PeriodInput, RowInput, TextInput
 from application.storage.saving import Records
 from application.storage.store import EventStore
 from application.tracker import Tracker
+from domain.commitments.promise import Evidence
+from domain.meetings.meeting import Venue
 from infrastructure.persistence.database import event_store_env
 from tests.actors import acting
 from tests.fakes import FrozenClock
@@ -43,7 +37,7 @@ def record_history(tracker: Tracker, clock: FrozenClock) -> dict[str, UUID]:
         TextInput({"en": "15th general meeting"}),
         "general_meeting",
         PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
-        VenueInput("Palais des Nations", "Europe/Zurich"),
+        Venue("Palais des Nations", "Europe/Zurich"),
         series="un-oic-general-meeting",
         session_number=15,
         participants=[ParticipantInput(un_id, "co_chair"), ParticipantInput(oic_id, "co_chair")],
@@ -75,13 +69,13 @@ def record_history(tracker: Tracker, clock: FrozenClock) -> dict[str, UUID]:
         acting("key_b"),
         30,
         "first workshop held",
-        [EvidenceInput("Workshop report", "https://example.org/w.pdf")],
+        [Evidence("Workshop report", "https://example.org/w.pdf")],
     )
     clock.advance(days=300)
     tracker.commitments.revise_due(
         commitment_id, acting("key_b"), DueInput("year", "2025"), "extended by the working group"
     )
-    tracker.commitments.deliver(commitment_id, acting("key_b"), [EvidenceInput("Final study")], date(2023, 5, 1))
+    tracker.commitments.deliver(commitment_id, acting("key_b"), [Evidence("Final study")], date(2023, 5, 1))
     tracker.commitments.assess(commitment_id, acting("key_c"), "partially_fulfilled", "one study of two")
     return {"commitment": commitment_id, "meeting": UUID(meeting.id), "agreement": UUID(agreement.id)}
 
@@ -118,7 +112,7 @@ def test_the_state_after_saving_equals_the_state_rebuilt_from_the_store(tracker:
         TextInput({"en": "Talks"}),
         "bilateral_talk",
         PeriodInput(date(2022, 7, 18)),
-        VenueInput("Cairo", "Africa/Cairo"),
+        Venue("Cairo", "Africa/Cairo"),
     )
     view = tracker.commitments.record(
         acting("key_a"),

@@ -8,10 +8,11 @@ from uuid import UUID
 
 import pytest
 
-from application.inputs import PeriodInput, TextInput, VenueInput
+from application.inputs import PeriodInput, TextInput
 from application.tracker import Tracker
 from domain.access import Role
 from domain.errors import InvalidValue
+from domain.meetings.meeting import Venue
 from domain.meetings.series import rhythm_months
 from tests.actors import acting
 from tests.api.test_api_errors import assert_problem
@@ -42,7 +43,7 @@ def session(tracker: Tracker, number: int, starts: date, ends: date) -> str:
         ),
         "general_meeting",
         PeriodInput(starts, ends),
-        VenueInput("Palais des Nations", "Europe/Zurich"),
+        Venue("Palais des Nations", "Europe/Zurich"),
         series=SERIES,
         session_number=number,
     ).id

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from api.bootstrap import Services, build
-from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from application.inputs import DueInput, PeriodInput, TextInput
+from domain.meetings.meeting import Venue
 from infrastructure.settings import Settings
 from infrastructure.webhooks.dispatcher import Dispatcher, DispatchSettings
 from infrastructure.webhooks.tables import deliveries
@@ -35,7 +36,7 @@ def seed(services: Services, count: int) -> list[str]:
         TextInput({"en": "General assembly"}),
         "assembly",
         PeriodInput(datetime(2023, 1, 10).date()),
-        VenueInput("Astana", "Asia/Almaty"),
+        Venue("Astana", "Asia/Almaty"),
     )
     return [
         tracker.commitments.record(

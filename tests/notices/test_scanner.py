@@ -13,15 +13,11 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.bootstrap import Services, build
-from application.inputs import (
-    DueInput,
-    EvidenceInput,
-    PeriodInput,
-    TextInput,
-    VenueInput,
-)
+from application.inputs import DueInput, PeriodInput, TextInput
 from application.listing.queries import CommitmentFilter, MeetingFilter, PartyFilter
 from domain.commitments.commitment import Commitment
+from domain.commitments.promise import Evidence
+from domain.meetings.meeting import Venue
 from infrastructure.settings import Settings
 from tests.actors import acting
 from tests.fakes import FrozenClock
@@ -39,7 +35,7 @@ def seed(services: Services, count: int, due: str = "2024", reminder_days: Seque
         TextInput({"en": "15th general meeting"}),
         "general_meeting",
         PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
-        VenueInput("Palais des Nations", "Europe/Zurich"),
+        Venue("Palais des Nations", "Europe/Zurich"),
         series="un-oic-general-meeting",
         session_number=15,
     )
@@ -63,7 +59,7 @@ def facts(services: Services, commitment_id: str, kind: str) -> int:
 
 def test_a_tick_marks_what_the_clock_has_passed_once(services: Services, clock: FrozenClock) -> None:
     ids = seed(services, 3)
-    services.tracker.commitments.deliver(UUID(ids[2]), acting("key_a"), [EvidenceInput("Report")])
+    services.tracker.commitments.deliver(UUID(ids[2]), acting("key_a"), [Evidence("Report")])
     clock.set(datetime(2024, 12, 2, tzinfo=UTC))  # 30 days before the end of 2024 in Geneva (23:00 UTC)
     assert services.scanner.tick().due_soon == 2
     clock.set(datetime(2025, 1, 2, tzinfo=UTC))
@@ -143,7 +139,7 @@ def test_a_follow_up_session_is_overdue_when_its_window_closes_without_the_sessi
         TextInput({"en": "Working group"}),
         "working_group",
         PeriodInput(date(2024, 5, 20)),
-        VenueInput("Jeddah", "Asia/Riyadh"),
+        Venue("Jeddah", "Asia/Riyadh"),
         series="un-oic-working-group",
         session_number=1,
     )

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from api.bootstrap import Services, build
+from domain.meetings.meeting import Venue
 from infrastructure.settings import Settings
 from infrastructure.webhooks.url_safety import UnsafeUrl, UrlPolicy, check, pinned
 from tests.actors import acting
@@ -175,7 +176,7 @@ def dispatching(database_url: str, clock: FrozenClock, request: pytest.FixtureRe
 
 
 def overdue_commitment(services: Services, clock: FrozenClock) -> None:
-    from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+    from application.inputs import DueInput, PeriodInput, TextInput
 
     tracker = services.tracker
     names = UN["names"]
@@ -188,7 +189,7 @@ def overdue_commitment(services: Services, clock: FrozenClock) -> None:
         TextInput({"en": "Talks"}),
         "bilateral_talk",
         PeriodInput(dt.date(2022, 7, 18)),
-        VenueInput("Cairo", "Africa/Cairo"),
+        Venue("Cairo", "Africa/Cairo"),
     )
     tracker.commitments.record(
         acting("key_a"),

@@ -16,21 +16,14 @@ from uuid import UUID
 import pytest
 
 from api.bootstrap import Services, build
-from application.inputs import (
-    DueInput,
-    EvidenceInput,
-    ParticipantInput,
-    PeriodInput,
-    RowInput,
-    TextInput,
-    VenueInput,
-)
+from application.inputs import DueInput, ParticipantInput, PeriodInput, RowInput, TextInput
 from application.listing import lists
 from application.listing.queries import MAX_LIMIT, CommitmentFilter, Results
 from application.notices.scanner import ScanResult
 from domain.commitments.lifecycle import ALLOWED_FROM, Action, Status
-from domain.commitments.promise import CommitmentKind
+from domain.commitments.promise import CommitmentKind, Evidence
 from domain.errors import DomainError
+from domain.meetings.meeting import Venue
 from domain.search import query_words
 from infrastructure.persistence.scratch import scratch_database
 from tests.actors import acting
@@ -183,7 +176,7 @@ class Generator:
                         TextInput({"ar": f"الاجتماع العام رقم {n + 1}", "en": f"General meeting {n + 1}"}, "ar"),
                         "general_meeting",
                         PeriodInput(starts, starts + timedelta(days=2)),
-                        VenueInput("Headquarters", zone),
+                        Venue("Headquarters", zone),
                         series="joint-committee",
                         session_number=n + 1,
                         participants=[
@@ -201,7 +194,7 @@ class Generator:
                     TextInput({"en": "Expert group on food security"}),
                     "working_group",
                     PeriodInput(date(2022, 9, 5), date(2022, 9, 6)),
-                    VenueInput("FAO", "Africa/Casablanca"),
+                    Venue("FAO", "Africa/Casablanca"),
                 ).id
             )
         )
@@ -343,7 +336,7 @@ class Generator:
                     status = use.deliver(
                         UUID(commitment_id),
                         ACTOR,
-                        [EvidenceInput("Report", "https://example.org/r")],
+                        [Evidence("Report", "https://example.org/r")],
                         None if delivered_on is None else delivered_on.date(),
                     ).status
                 elif change is Action.ASSESS:
@@ -594,7 +587,7 @@ def test_with_minus_due_the_commitments_due_alike_come_last_recorded_first_now_a
         TextInput({"en": "General meeting"}),
         "general_meeting",
         PeriodInput(date(2022, 7, 18), date(2022, 7, 20)),
-        VenueInput("Palais des Nations", "Europe/Zurich"),
+        Venue("Palais des Nations", "Europe/Zurich"),
     ).id
     ids = []
     for due in (DueInput("year", "2024"), DueInput("year", "2024"), None, DueInput("year", "2023")):

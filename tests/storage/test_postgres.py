@@ -7,9 +7,10 @@ from uuid import UUID
 import pytest
 
 from api.bootstrap import build
-from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from application.inputs import DueInput, PeriodInput, TextInput
 from domain.access import Role
 from domain.commitments.commitment import Commitment
+from domain.meetings.meeting import Venue
 from infrastructure.persistence.scratch import scratch_database
 from infrastructure.settings import Settings
 from tests.fakes import FrozenClock
@@ -36,7 +37,7 @@ def test_commitments_are_recorded_and_read_back_from_postgresql(postgres_url: st
             TextInput({"en": "Talks"}),
             "bilateral_talk",
             PeriodInput(date(2024, 5, 12)),
-            VenueInput("Cairo", "Africa/Cairo"),
+            Venue("Cairo", "Africa/Cairo"),
         )
         recorded = tracker.commitments.record(
             principal,

@@ -15,12 +15,13 @@ import pytest
 from eventsourcing.domain import Aggregate
 
 from application.errors import AlreadyExists, ConcurrentUpdate, NotFound
-from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from application.inputs import DueInput, PeriodInput, TextInput
 from application.ports import as_read
 from application.storage.saving import Records
 from application.storage.store import EventStore
 from application.tracker import Tracker
 from domain.commitments.commitment import Commitment
+from domain.meetings.meeting import Venue
 from tests.actors import acting
 from tests.fakes import FailingFollowers, FrozenClock, RecordingFollowers
 from tests.memory import tracker_in_memory
@@ -40,7 +41,7 @@ def seed(tracker: Tracker) -> tuple[UUID, UUID]:
         TextInput({"en": "Annual meeting"}),
         "assembly",
         PeriodInput(date(2023, 5, 10)),
-        VenueInput("Jeddah", "Asia/Riyadh"),
+        Venue("Jeddah", "Asia/Riyadh"),
     )
     return UUID(party.id), UUID(meeting.id)
 

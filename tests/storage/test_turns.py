@@ -11,10 +11,11 @@ from uuid import UUID
 import pytest
 
 from api.bootstrap import Services
-from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from application.inputs import DueInput, PeriodInput, TextInput
 from application.listing.queries import CommitmentFilter
 from application.ports import Changes
 from application.storage.turns import Turns
+from domain.meetings.meeting import Venue
 from domain.search import query_words
 from tests.actors import acting
 from tests.server import wait_for
@@ -116,7 +117,7 @@ def test_commands_from_many_threads_each_read_their_own_write(services: Services
         TextInput({"en": "Joint committee"}),
         "general_meeting",
         PeriodInput(date(2024, 5, 1), date(2024, 5, 2)),
-        VenueInput("Jeddah", "Asia/Riyadh"),
+        Venue("Jeddah", "Asia/Riyadh"),
     )
     start = threading.Barrier(threads)
 

@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 
 from api.bootstrap import Services
 from application.errors import ConcurrentUpdate
-from application.inputs import DueInput, PeriodInput, TextInput, VenueInput
+from application.inputs import DueInput, PeriodInput, TextInput
 from application.listing.queries import CommitmentFilter
 from application.ports import Changes, as_read
 from domain.commitments.commitment import Commitment
+from domain.meetings.meeting import Venue
 from infrastructure.log.writer import SqlWriter
 from infrastructure.read_model.tables import commitments_view
 from infrastructure.webhooks.tables import deliveries
@@ -37,7 +38,7 @@ def seeded(services: Services) -> tuple[str, str]:
         TextInput({"en": "Joint committee"}),
         "general_meeting",
         PeriodInput(date(2024, 5, 1), date(2024, 5, 2)),
-        VenueInput("Jeddah", "Asia/Riyadh"),
+        Venue("Jeddah", "Asia/Riyadh"),
     )
     return party.id, meeting.id
 

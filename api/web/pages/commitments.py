@@ -30,7 +30,7 @@ from api.schemas import (
     Supersession,
     Suspension,
     ThemesChoice,
-    evidence_inputs,
+    evidence_values,
 )
 from api.web import i18n
 from api.web.forms import (
@@ -248,7 +248,7 @@ def _carry_out(action: Action, commitment_id: UUID, form: FormData, actor: Princ
             {"evidence": evidence(form), "delivered_on": value(form, "delivered_on"), "note": value(form, "note")},
         )
         commitments.deliver(
-            commitment_id, actor, evidence_inputs(delivery.evidence), delivery.delivered_on, delivery.note, version
+            commitment_id, actor, evidence_values(delivery.evidence), delivery.delivered_on, delivery.note, version
         )
     elif action is Action.ASSESS:
         assessment = checked(Assessment, {"outcome": value(form, "outcome"), "reason": value(form, "reason")})
@@ -270,7 +270,7 @@ def _carry_out(action: Action, commitment_id: UUID, form: FormData, actor: Princ
             ProgressReport, {"percent": value(form, "percent"), "note": value(form, "note"), "evidence": evidence(form)}
         )
         commitments.report_progress(
-            commitment_id, actor, progress.percent, progress.note, evidence_inputs(progress.evidence), version
+            commitment_id, actor, progress.percent, progress.note, evidence_values(progress.evidence), version
         )
     elif action is Action.REVISE_DUE:
         revision = checked(DueRevision, {"due": due(form, ""), "reason": value(form, "reason")})
