@@ -483,7 +483,7 @@ def import_matrix(engine: str, count: int, runs: int) -> list[Figure]:
     """A matrix of ``count`` rows imported in one call (the file read, every row checked, stored in
     batches of 500), beside recording the same commitments one call each through the application,
     as a script of ``POST /commitments`` would, on the same engine in the same run."""
-    from application.intake.imports import Table
+    from application.intake.tables import Table
 
     def world(s: Services) -> tuple[str, str, str]:
         party_id, meeting_id = seed_meeting(s)

@@ -32,6 +32,7 @@ from uuid import UUID
 from application import policy
 from application.errors import ApplicationError, PlanChanged, TooLarge
 from application.intake.matrix_rows import Row, cell_at, cell_text, column_letter, one_line, refusal
+from application.intake.tables import MAX_ROWS, Table
 from application.listing.exports import all_parties, every
 from application.listing.histories import Histories
 from application.listing.queries import MAX_LIMIT, CommitmentFilter
@@ -59,7 +60,6 @@ from domain.text import (
     language_code,
 )
 
-MAX_ROWS = 20_000
 CORRECTED = "corrected by importing {file}"  # the reason of the corrections a later version of a file makes
 DEFAULT_BATCH = 500
 
@@ -68,15 +68,6 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total): "checking" t
 
 def _ignore_progress(phase: str, done: int, total: int) -> None:
     return None
-
-
-@dataclass(frozen=True)
-class Table:
-    """A spreadsheet as read: its name, the header row, and each data row with its line in the file."""
-
-    name: str
-    headers: tuple[str | None, ...]
-    rows: tuple[tuple[int, tuple[object, ...]], ...]
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """What reading one uploaded spreadsheet may cost, whatever the file says of itself. An XLSX file is a
 zip archive of XML parts: each limit below stops a way of making a small upload costly to read."""
 
-from application.intake.imports import MAX_ROWS
+from application.intake.tables import MAX_ROWS
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a spreadsheet of 20,000 rows, as uploaded
 HEADER_SEARCH = 20  # the header row is one of the first 20 filled rows (a title may stand above the table)

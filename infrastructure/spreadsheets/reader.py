@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from application.errors import ReadersBusy, TooLarge
-from application.intake.imports import Table
+from application.intake.tables import Table
 from domain.errors import N_, InvalidValue, Refusal
 from infrastructure.spreadsheets.limits import (
     MAX_FILE_BYTES,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from application.errors import TooLarge
 from application.intake.formulas import unprotected
-from application.intake.imports import MAX_ROWS
+from application.intake.tables import MAX_ROWS
 from domain.errors import InvalidValue
 from domain.meetings.matrix_import import layout
 from infrastructure.spreadsheets.archive import check_archive

@@ -106,6 +106,21 @@ def test_the_process_that_reads_files_runs_under_the_kernels_limits() -> None:
     )
 
 
+def test_the_process_that_reads_a_file_starts_without_loading_the_use_cases_or_the_event_store() -> None:
+    """A process starts for each file: it loads what reads a sheet, not the application (3 × slower)."""
+    python, *reading = SpreadsheetReader().command()
+    loaded = subprocess.run(
+        [python, "-X", "importtime", *reading],
+        input=b"activity,lead\nA study,UN\n",
+        capture_output=True,
+        check=True,
+    )
+    modules = {line.rsplit("|", 1)[-1].strip() for line in loaded.stderr.decode().splitlines()}
+    assert json.loads(loaded.stdout)["rows"] == [[2, ["A study", "UN"]]]
+    assert "infrastructure.spreadsheets.rows" in modules
+    assert not {m for m in modules if m.startswith(("application.listing", "application.records", "eventsourcing"))}
+
+
 def test_a_file_that_needs_more_memory_than_a_reader_has_is_refused_not_an_error() -> None:
     with pytest.raises(TooLarge, match="or the 64 MB of memory that one file may take"):
         SpreadsheetReader(memory_bytes=64 * 2**20).read(hostile_files.matrix(20_000), "matrix.xlsx")
