@@ -36,12 +36,24 @@ def scratch_database(
         return
     if engine != "postgresql":
         raise ValueError(f"no such engine {engine!r}: one of {', '.join(ENGINES)}")
+    url = new_postgresql_database(purpose, copy_of, server)
+    try:
+        yield url
+    finally:
+        drop_postgresql_database(url, server)
+
+
+def new_postgresql_database(purpose: str, copy_of: str | None = None, server: str = LOCAL_SERVER) -> str:
+    """The URL of a new PostgreSQL database on ``server``, empty or a copy of the one at ``copy_of``
+    (see ``scratch_database``); whoever asks for it drops it (``drop_postgresql_database``)."""
     name = f"commitments_{purpose}_{uuid.uuid4().hex[:12]}"
     template = "" if copy_of is None else f' TEMPLATE "{make_url(copy_of).database}"'
     with psycopg.connect(server, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"{template}')
-    try:
-        yield make_url(server).set(drivername="postgresql+psycopg", database=name).render_as_string(False)
-    finally:
-        with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return make_url(server).set(drivername="postgresql+psycopg", database=name).render_as_string(False)
+
+
+def drop_postgresql_database(url: str, server: str = LOCAL_SERVER) -> None:
+    """Drops the database at ``url``, closing whatever connections are still open to it."""
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')

@@ -1,5 +1,7 @@
 """Auditors see the record exactly as it stood at any past instant, checked against a plain replay."""
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -7,11 +9,12 @@ from uuid import UUID
 import pytest
 from eventsourcing.domain import Aggregate
 
-from api.bootstrap import Services
+from api.bootstrap import Services, build
 from domain.access import Role
 from domain.commitments.commitment import Commitment
 from tests.api.test_api_errors import assert_problem
-from tests.conftest import Api
+from tests.conftest import ENGINES, Api, api_of, settings_for_tests
+from tests.copies import Copies
 from tests.fakes import FrozenClock
 from tests.recorded_history import record_history
 
@@ -37,17 +40,33 @@ def listed(api: Api, **params: Any) -> dict[str, dict[str, Any]]:
             return found
 
 
-@pytest.fixture
-def history(services: Services, clock: FrozenClock) -> dict[str, Any]:
-    start = clock.now
-    recorded = record_history(services.tracker, clock, commitments=45)
-    recorded["start"], recorded["end"] = start, clock.now
-    return recorded
+@dataclass
+class Past:
+    """A long history recorded once per module and engine, for the tests that only read it."""
+
+    services: Services
+    api: Api
+    history: dict[str, Any]
 
 
-def test_the_portfolio_as_of_any_instant_matches_a_replay(
-    api: Api, services: Services, history: dict[str, Any]
-) -> None:
+@pytest.fixture(scope="module", params=ENGINES)
+def past(request: pytest.FixtureRequest, copies: Copies, empty_schema: dict[str, str]) -> Iterator[Past]:
+    clock = FrozenClock()
+    with (
+        copies.copy(empty_schema[request.param]) as url,
+        build(settings_for_tests(url), clock=clock) as services,
+        api_of(services) as api,
+    ):
+        start = clock.now
+        recorded = record_history(services.tracker, clock, commitments=45)
+        recorded["start"], recorded["end"] = start, clock.now
+        stored = services.store.recorder.max_notification_id()
+        yield Past(services, api, recorded)
+        assert services.store.recorder.max_notification_id() == stored, "a test of the past changed it"
+
+
+def test_the_portfolio_as_of_any_instant_matches_a_replay(past: Past) -> None:
+    api, services, history = past.api, past.services, past.history
     span = history["end"] - history["start"]
     for fraction in (0.0, 0.1, 0.35, 0.6, 0.99, 1.0):
         at = history["start"] + span * fraction
@@ -62,9 +81,8 @@ def test_the_portfolio_as_of_any_instant_matches_a_replay(
         assert set(in_progress) == {i for i, state in expected.items() if state[0] == "in_progress"}
 
 
-def test_one_commitment_as_of_an_instant_is_exactly_as_it_stood(
-    api: Api, services: Services, history: dict[str, Any]
-) -> None:
+def test_one_commitment_as_of_an_instant_is_exactly_as_it_stood(past: Past) -> None:
+    api, services, history = past.api, past.services, past.history
     for commitment_id in history["commitments"][::7]:
         events = list(services.store.events.get(UUID(commitment_id)))
         for event in events:
@@ -80,14 +98,16 @@ def test_one_commitment_as_of_an_instant_is_exactly_as_it_stood(
             )
 
 
-def test_before_a_commitment_was_recorded_it_did_not_exist(api: Api, history: dict[str, Any]) -> None:
+def test_before_a_commitment_was_recorded_it_did_not_exist(past: Past) -> None:
+    api, history = past.api, past.history
     first = history["commitments"][0]
     before = (history["start"] - timedelta(days=1)).isoformat()
     assert_problem(api.get(f"/commitments/{first}", as_of=before), 404, "not-found")
     assert listed(api, as_of=before) == {}
 
 
-def test_as_of_is_an_instant_and_excludes_version(api: Api, history: dict[str, Any]) -> None:
+def test_as_of_is_an_instant_and_excludes_version(past: Past) -> None:
+    api, history = past.api, past.history
     first = history["commitments"][0]
     assert_problem(api.get(f"/commitments/{first}", as_of="last spring"), 422, "invalid-value", "as_of")
     assert_problem(api.get(f"/commitments/{first}", as_of="2023-01-01", version=1), 422, "invalid-value", "as_of")
@@ -152,7 +172,8 @@ def test_the_portfolio_on_the_effective_axis_counts_facts_recorded_late(api: Api
     assert_problem(api.get("/commitments", as_of=june_15, axis="both"), 422, "invalid-value", "axis")
 
 
-def test_without_late_facts_both_axes_agree(api: Api, services: Services, history: dict[str, Any]) -> None:
+def test_without_late_facts_both_axes_agree(past: Past) -> None:
+    api, services, history = past.api, past.services, past.history
     at = (history["start"] + (history["end"] - history["start"]) * 0.5).isoformat()
     on_time = {
         i for i in history["commitments"] if not any(e.late for e in services.tracker.histories.events(Commitment, i))
