@@ -26,6 +26,7 @@ from application.listing.queries import (
     Tally,
 )
 from domain.commitments.escalation import Ladder
+from domain.commitments.rollup import Counts
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -208,6 +209,18 @@ class Catalogue(Protocol):
 
     def rollup_rows(self, scope: RollupScope, as_of: datetime | None = None) -> list[RollupRow]:
         """What roll-ups count of each commitment in the scope, now or as recorded at ``as_of``."""
+        ...
+
+    def rollup_counts(self, scope: RollupScope, as_of: datetime | None = None) -> Counts | None:
+        """The counts of a scope: now, as kept while commitments change (None: a scope narrowed by more than
+        one thing, whose commitments are counted one by one); as recorded at ``as_of``, grouped."""
+        ...
+
+    def statistics_counts(
+        self, as_of: datetime | None = None
+    ) -> tuple[Counts, dict[str, Counts], dict[str | None, Counts]]:
+        """The counts of every commitment, of each lead party's and of each series' (None: of no series),
+        now or as recorded at ``as_of``."""
         ...
 
     def own_ladders(self) -> dict[str, Ladder]:

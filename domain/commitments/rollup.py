@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from statistics import median
 
 from domain.commitments.lifecycle import Status
 from domain.errors import InvalidValue
@@ -74,29 +73,117 @@ class Rollup:
     timed: int  # the fulfilled ones whose both days are known
 
 
+@dataclass(frozen=True, slots=True)
+class Share:
+    """What the commitments of one status add up to in a roll-up: how many, how many overdue, due soon,
+    escalated, their weights (1 for those without) and their weighted completion (weight × percent)."""
+
+    commitments: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    escalated: int = 0
+    weight: int = 0
+    done: int = 0
+
+    def __add__(self, other: "Share") -> "Share":
+        return Share(*(a + b for a, b in zip(self.astuple(), other.astuple(), strict=True)))
+
+    def __neg__(self) -> "Share":
+        return self * -1
+
+    def __mul__(self, times: int) -> "Share":
+        return Share(*(a * times for a in self.astuple()))
+
+    def astuple(self) -> tuple[int, int, int, int, int, int]:
+        return (self.commitments, self.overdue, self.due_soon, self.escalated, self.weight, self.done)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """A set of commitments counted, from which its roll-up follows: a share per status, and how many
+    fulfilled ones took each number of days from the day they were made (the median's histogram).
+    Counts add up, so they can be kept as commitments change instead of counted again."""
+
+    by_status: dict[Status, Share]
+    days: dict[int, int]
+
+
+def share(item: Counted) -> Share:
+    """What one commitment adds to the counts of its status."""
+    weighed = item.weight or 1
+    done = completion(item.status, item.progress)
+    return Share(1, int(item.overdue), int(item.due_soon), int(item.escalated), weighed, weighed * (done or 0))
+
+
+def days_to_fulfil(item: Counted) -> int | None:
+    """Days from the day it was made to the day it was fulfilled (None: not fulfilled, or a day unknown)."""
+    if item.status is not Status.FULFILLED or item.fulfilled_on is None or item.made_on is None:
+        return None
+    return (item.fulfilled_on - item.made_on).days
+
+
+def count(items: Iterable[Counted]) -> Counts:
+    return count_alike((item, 1) for item in items)
+
+
+def count_alike(groups: Iterable[tuple[Counted, int]]) -> Counts:
+    """Counts of commitments given in groups of alike ones: one of them, and how many there are."""
+    by_status: dict[Status, Share] = {}
+    days: Counter[int] = Counter()
+    for item, times in groups:
+        by_status[item.status] = by_status.get(item.status, Share()) + share(item) * times
+        taken = days_to_fulfil(item)
+        if taken is not None:
+            days[taken] += times
+    return Counts(by_status, dict(days))
+
+
 def roll_up(items: Iterable[Counted]) -> Rollup:
-    listed = list(items)
-    counted = [(c, done) for c in listed for done in [completion(c.status, c.progress)] if done is not None]
-    total_weight = sum(c.weight or 1 for c, _ in counted)
-    assessed = [c for c in listed if c.status in ASSESSED_OUTCOMES]
-    fulfilled = [c for c in assessed if c.status is Status.FULFILLED]
-    days = [
-        (c.fulfilled_on - c.made_on).days
-        for c in listed
-        if c.status is Status.FULFILLED and c.fulfilled_on is not None and c.made_on is not None
-    ]
+    return roll_up_counts(count(items))
+
+
+def roll_up_counts(counts: Counts) -> Rollup:
+    """The roll-up of the commitments ``counts`` counted (statuses and days counted 0 times are ignored)."""
+    shares = {status: s for status, s in counts.by_status.items() if s.commitments > 0}
+    counted = [s for status, s in shares.items() if status not in COUNTED_OUT]
+    total_weight = sum(s.weight for s in counted)
+    assessed = sum(s.commitments for status, s in shares.items() if status in ASSESSED_OUTCOMES)
+    fulfilled = shares.get(Status.FULFILLED, Share()).commitments
+    days = {taken: n for taken, n in counts.days.items() if n > 0}
+    timed = sum(days.values())
+
+    def total(field: str) -> int:
+        return sum(getattr(s, field) for s in shares.values())
+
     return Rollup(
-        commitments=len(listed),
-        by_status=dict(sorted(Counter(c.status.value for c in listed).items())),
-        overdue=sum(c.overdue for c in listed),
-        due_soon=sum(c.due_soon for c in listed),
-        escalated=sum(c.escalated for c in listed),
-        counted=len(counted),
+        commitments=total("commitments"),
+        by_status={status.value: s.commitments for status, s in sorted(shares.items(), key=lambda i: i[0].value)},
+        overdue=total("overdue"),
+        due_soon=total("due_soon"),
+        escalated=total("escalated"),
+        counted=sum(s.commitments for s in counted),
         weight=total_weight,
-        progress=round(sum((c.weight or 1) * done for c, done in counted) / total_weight, 1) if counted else None,
-        assessed=len(assessed),
-        fulfilled=len(fulfilled),
-        completion_rate=round(100 * len(fulfilled) / len(assessed), 1) if assessed else None,
-        median_days_to_fulfil=float(median(days)) if days else None,
-        timed=len(days),
+        progress=round(sum(s.done for s in counted) / total_weight, 1) if counted else None,
+        assessed=assessed,
+        fulfilled=fulfilled,
+        completion_rate=round(100 * fulfilled / assessed, 1) if assessed else None,
+        median_days_to_fulfil=median_of(days) if timed else None,
+        timed=timed,
     )
+
+
+def median_of(histogram: dict[int, int]) -> float:
+    """The median of the values a histogram counts (value: how many times), as ``statistics.median``."""
+    total = sum(histogram.values())
+    ordered = sorted(histogram.items())
+
+    def nth(n: int) -> int:  # the n-th smallest value, from 0
+        seen = 0
+        for value, times in ordered:
+            seen += times
+            if n < seen:
+                return value
+        raise IndexError(n)
+
+    middle = total // 2
+    return float(nth(middle)) if total % 2 else (nth(middle - 1) + nth(middle)) / 2

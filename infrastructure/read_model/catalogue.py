@@ -30,10 +30,11 @@ from application.listing.queries import (
     Tally,
 )
 from domain.commitments.escalation import Ladder
-from infrastructure.read_model import listing, scanning, searching, timelines
+from domain.commitments.rollup import Counts
+from infrastructure.read_model import listing, rollup_counts, scanning, searching, timelines
 from infrastructure.read_model.documents import LatestDocuments
 from infrastructure.read_model.searching import Words
-from infrastructure.read_model.tallies import Tallies
+from infrastructure.read_model.tallies import Tallies, counts_as_of
 
 COUNTED_UP_TO = 10_000  # lists count their matches up to this many, unless asked for the exact total
 
@@ -70,6 +71,25 @@ class SqlCatalogue:
 
     def rollup_rows(self, scope: RollupScope, as_of: datetime | None = None) -> list[RollupRow]:
         return self._tallies.rollup_rows(scope, as_of)
+
+    def rollup_counts(self, scope: RollupScope, as_of: datetime | None = None) -> Counts | None:
+        if as_of is not None:
+            return counts_as_of(self.engine, scope, as_of).get("") or Counts({}, {})
+        return rollup_counts.counts_of(self.engine, scope)
+
+    def statistics_counts(
+        self, as_of: datetime | None = None
+    ) -> tuple[Counts, dict[str, Counts], dict[str | None, Counts]]:
+        if as_of is not None:
+            every = RollupScope()
+            overall = counts_as_of(self.engine, every, as_of).get("") or Counts({}, {})
+            return (
+                overall,
+                counts_as_of(self.engine, every, as_of, "party"),
+                counts_as_of(self.engine, every, as_of, "series"),
+            )
+        overall = rollup_counts.grouped(self.engine, "all").get("") or Counts({}, {})
+        return overall, rollup_counts.grouped(self.engine, "party"), rollup_counts.by_series(self.engine)
 
     def touched_by_party(self, party_id: str) -> list[str]:
         return timelines.touched_by_party(self.engine, party_id)

@@ -26,10 +26,12 @@ from sqlalchemy import (
 )
 
 from application.ports import AggregateReader, Saved
+from domain.commitments.commitment import Commitment
 from domain.searched import searched_texts
 from infrastructure.log.follower import LogFollower, follow
 from infrastructure.read_model import search_index
 from infrastructure.read_model.projections import COMMITMENTS, as_json, projection_of
+from infrastructure.read_model.rollup_counts import CountChanges
 from infrastructure.read_model.tables import (
     READ_MODEL_VERSION,
     agreement_parties,
@@ -214,6 +216,7 @@ class Projector(LogFollower):
         had_children: dict[UUID, tuple[Any, ...]] = {}  # and what their child rows were made of
         versions: list[dict[str, Any]] = []
         current: dict[UUID, tuple[Any, str]] = {}  # each commitment's view (and its JSON) after its last event
+        counts = CountChanges()  # what the batch changes in the roll-ups' counts
         events = [self.event(notification, saved) for notification in notifications]
         before = self._states_before(events, saved)
         for notification, event in zip(notifications, events, strict=True):
@@ -228,6 +231,8 @@ class Projector(LogFollower):
                 else:
                     aggregate = before[aggregate_id]
                     found_by[aggregate_id] = searched_texts(aggregate)
+                    if isinstance(aggregate, Commitment):
+                        counts.take_out(aggregate)
                     projection = projection_of(aggregate)
                     had_children[aggregate_id] = projection.child_sources(aggregate) if projection else ()
                 event.mutate(aggregate)
@@ -245,6 +250,8 @@ class Projector(LogFollower):
         new_entries: list[tuple[str, str, int, list[str]]] = []
         for aggregate, created_at in changed.values():
             self._remember(aggregate)
+            if isinstance(aggregate, Commitment):
+                counts.put_in(aggregate)
             projection = projection_of(aggregate)
             if projection is None:
                 continue
@@ -273,6 +280,7 @@ class Projector(LogFollower):
             if row_list:
                 connection.execute(INSERT[table], row_list)
         self._write_versions(connection, versions)
+        counts.write(connection)
 
     def _write_versions(self, connection: Connection, versions: list[dict[str, Any]]) -> None:
         """Each version is current until the next one was recorded; the first of an existing

@@ -22,7 +22,7 @@ from sqlalchemy import (
 
 from infrastructure.persistence.tables import UTCDateTime
 
-READ_MODEL_VERSION = 18
+READ_MODEL_VERSION = 19
 
 # Where an open-ended commitment (no due) sorts among dues: after every due.
 OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=UTC)
@@ -195,3 +195,27 @@ commitment_escalations = Table(
 
 # The search index is engine-specific (SQLite FTS5, PostgreSQL tsvector + GIN):
 # see infrastructure.read_model.search_index.
+
+
+# The roll-ups' counts, kept by the projector as commitments change (``domain.commitments.rollup.Counts``):
+# for every commitment ("all"), and for each agreement, meeting and lead party; a series' are its
+# meetings' added up. A status's share of a scope, and how many of its fulfilled commitments took each
+# number of days.
+rollup_shares = Table(
+    "rollup_shares",
+    read_metadata,
+    Column("scope", String(10), primary_key=True),  # all | agreement | meeting | party
+    Column("key", String(36), primary_key=True),  # the agreement's, meeting's or party's id; "" for all
+    Column("status", String(30), primary_key=True),
+    *(Column(name, BigInteger, nullable=False) for name in ("commitments", "overdue", "due_soon", "escalated")),
+    *(Column(name, BigInteger, nullable=False) for name in ("weight", "done")),
+)
+
+rollup_days = Table(
+    "rollup_days",
+    read_metadata,
+    Column("scope", String(10), primary_key=True),
+    Column("key", String(36), primary_key=True),
+    Column("days", Integer, primary_key=True),
+    Column("commitments", BigInteger, nullable=False),
+)

@@ -1,32 +1,31 @@
-"""The figures: the commitments counted by lead party and meeting series (the overview's tally), and
-what roll-ups count of each commitment of a scope; both kept until the read model moves."""
+"""The figures: the commitments counted by lead party and meeting series (the overview's tally, kept
+until the read model moves), and what roll-ups count of each commitment of a scope."""
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, case, func, select
+from sqlalchemy import ColumnElement, Engine, case, func, literal, or_, select
 
 from application.listing.queries import CommitmentFilter, RollupRow, RollupScope, Tally
 from domain.commitments.lifecycle import ASSESSED, OPEN, Status
-from domain.commitments.rollup import Counted
+from domain.commitments.rollup import Counted, Counts, count_alike
 from infrastructure.log.follower import position
 from infrastructure.read_model.listing import fixed_conditions, versions_as_of
 from infrastructure.read_model.projector import READ_MODEL
-from infrastructure.read_model.tables import commitments_view, meetings_view, projection_state
+from infrastructure.read_model.tables import commitment_versions, commitments_view, meetings_view, projection_state
 
 STATUSES = {status.value: status for status in Status}  # faster than Status(value), row after row
 
 
 class Tallies:
-    """The tallies and the roll-up rows of every commitment, each counted again only when the read
-    model has moved since it was last counted."""
+    """The tallies, each counted again only when the read model has moved since it was last counted, and
+    the roll-up rows of a scope."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._tallies: dict[
             frozenset[str] | None, tuple[int, list[Tally]]
         ] = {}  # scope -> (read-model position, tally)
-        self._every_row: tuple[int, list[RollupRow]] | None = None  # (read-model position, rows)
 
     def tally(self, parties: frozenset[str] | None = None) -> list[Tally]:
         """Counted again only when the read model has moved since the last count for this scope: the
@@ -42,14 +41,8 @@ class Tallies:
         return counted
 
     def rollup_rows(self, scope: RollupScope, as_of: datetime | None = None) -> list[RollupRow]:
-        """Every commitment now (the overview's statistics) is read again only when the read model
-        has moved since it was last read."""
-        if as_of is not None or scope != RollupScope():
-            return read_rollup_rows(self.engine, scope, as_of)
-        now_at = position(self.engine, projection_state, READ_MODEL)
-        if self._every_row is None or self._every_row[0] != now_at:
-            self._every_row = (now_at, read_rollup_rows(self.engine, scope, None))
-        return self._every_row[1]
+        """What roll-ups count of each commitment of ``scope``, now or as it stood at ``as_of``."""
+        return read_rollup_rows(self.engine, scope, as_of)
 
 
 def count_tally(engine: Engine, parties: frozenset[str] | None) -> list[Tally]:
@@ -76,19 +69,23 @@ def count_tally(engine: Engine, parties: frozenset[str] | None) -> list[Tally]:
         return [Tally(str(row[0]), row[1], *(int(n) for n in row[2:])) for row in connection.execute(statement)]
 
 
-def read_rollup_rows(engine: Engine, scope: RollupScope, as_of: datetime | None) -> list[RollupRow]:
-    """What roll-ups count of each commitment of ``scope``, now or as it stood at ``as_of``."""
-    table: Any = commitments_view if as_of is None else versions_as_of(as_of)
-    meetings = meetings_view
+def _scope_conditions(table: Any, scope: RollupScope) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if scope.agreement is not None:
         conditions.append(table.c.agreement_id == str(scope.agreement))
     if scope.meeting is not None:
         conditions.append(table.c.meeting_id == str(scope.meeting))
     if scope.series is not None:
-        conditions.append(meetings.c.series == scope.series)
+        conditions.append(meetings_view.c.series == scope.series)
     if scope.party is not None:
         conditions.append(table.c.lead_party_id == str(scope.party))
+    return conditions
+
+
+def read_rollup_rows(engine: Engine, scope: RollupScope, as_of: datetime | None) -> list[RollupRow]:
+    """What roll-ups count of each commitment of ``scope``, now or as it stood at ``as_of``."""
+    table: Any = commitments_view if as_of is None else versions_as_of(as_of)
+    meetings = meetings_view
     statement = (
         select(
             table.c.id,
@@ -104,7 +101,7 @@ def read_rollup_rows(engine: Engine, scope: RollupScope, as_of: datetime | None)
             meetings.c.series,
         )
         .join(meetings, meetings.c.id == table.c.meeting_id)
-        .where(*conditions)
+        .where(*_scope_conditions(table, scope))
         .order_by(table.c.seq)
     )
 
@@ -130,3 +127,50 @@ def read_rollup_rows(engine: Engine, scope: RollupScope, as_of: datetime | None)
 
     with engine.connect() as connection:
         return [counted(*row) for row in connection.execute(statement)]
+
+
+def counts_as_of(engine: Engine, scope: RollupScope, as_of: datetime, by: str | None = None) -> dict[Any, Counts]:
+    """The commitments of ``scope`` as recorded at ``as_of``, counted (``by``: for each lead "party" or
+    "series"; else all under ""): the database groups those alike in what a roll-up counts, the domain
+    counts each group. The days a commitment was made and fulfilled tell only of fulfilled ones."""
+    v = commitment_versions.c
+    table: Any = (
+        select(commitment_versions)
+        .where(v.recorded_from <= as_of, or_(v.recorded_until.is_(None), v.recorded_until > as_of))
+        .subquery("as_of")
+    )  # the versions current then (what ``versions_as_of`` gives, without the order lists need)
+    fulfilled = table.c.status == Status.FULFILLED.value
+    alike = (
+        table.c.status,
+        table.c.progress,
+        table.c.weight,
+        table.c.overdue,
+        table.c.due_soon,
+        table.c.escalation_level > 0,
+        case((fulfilled, table.c.made_on)),
+        case((fulfilled, table.c.fulfilled_on)),
+    )
+    key = {None: literal(""), "party": table.c.lead_party_id, "series": meetings_view.c.series}[by]
+    statement = (
+        select(key, *alike, func.count())
+        .join(meetings_view, meetings_view.c.id == table.c.meeting_id)
+        .where(*_scope_conditions(table, scope))
+        .group_by(key, *alike)
+    )
+    groups: dict[Any, list[tuple[Counted, int]]] = {}
+    with engine.connect() as connection:
+        for (
+            group,
+            status,
+            progress,
+            weight,
+            overdue,
+            due_soon,
+            escalated,
+            made_on,
+            fulfilled_on,
+            n,
+        ) in connection.execute(statement):
+            item = Counted(STATUSES[status], progress, weight, overdue, due_soon, escalated, made_on, fulfilled_on)
+            groups.setdefault(group, []).append((item, int(n)))
+    return {group: count_alike(items) for group, items in groups.items()}

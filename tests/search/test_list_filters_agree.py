@@ -8,24 +8,27 @@ SQLite and on PostgreSQL, through the use cases, along every lifecycle path, wit
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
 import pytest
+from sqlalchemy import select
 
 from api.bootstrap import Services, build
 from application.inputs import DueInput, ParticipantInput, PeriodInput, RowInput, TextInput
 from application.listing import lists
-from application.listing.queries import MAX_LIMIT, CommitmentFilter, Results
+from application.listing.queries import MAX_LIMIT, CommitmentFilter, Results, RollupScope
 from application.notices.scanner import ScanResult
 from domain.commitments.lifecycle import ALLOWED_FROM, Action, Status
 from domain.commitments.promise import CommitmentKind, Evidence
+from domain.commitments.rollup import roll_up
 from domain.errors import DomainError
 from domain.meetings.meeting import Venue
 from domain.search import query_words
 from infrastructure.persistence.scratch import scratch_database
+from infrastructure.read_model.tables import meetings_view
 from tests.actors import acting
 from tests.conftest import ENGINES, settings_for_tests
 from tests.fakes import FrozenClock
@@ -610,3 +613,41 @@ def test_with_minus_due_the_commitments_due_alike_come_last_recorded_first_now_a
             tracker.histories, services.catalogue, replace(query, as_of=clock.now + timedelta(seconds=1), axis=axis)
         )
         assert [item["id"] for item in then.items] == [open_ended, second, first, earlier], axis
+
+
+# -- the roll-ups ----------------------------------------------------------------------------------
+
+
+def test_roll_ups_from_the_kept_counts_agree_with_counting_each_commitment_now_and_as_of_now(
+    recorded: Recorded,
+) -> None:
+    """Three ways to one roll-up: the counts the projector keeps (now), each commitment of the scope
+    counted by the domain's rule, and the versions recorded as of an instant after the last record."""
+    figures, catalogue = recorded.services.figures, recorded.services.catalogue
+    with recorded.services.engine.connect() as connection:
+        series = sorted(s for (s,) in connection.execute(select(meetings_view.c.series).distinct()) if s)
+    assert series  # and meetings of none
+    scopes = [
+        RollupScope(),
+        *(RollupScope(party=p) for p in recorded.parties),
+        *(RollupScope(meeting=m) for m in recorded.meetings),
+        *(RollupScope(agreement=a) for a in recorded.agreements),
+        *(RollupScope(series=s) for s in series),
+        RollupScope(agreement=recorded.agreements[0], party=recorded.parties[0]),
+    ]
+
+    def figures_only(rollup: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in rollup.items() if k not in ("scope", "as_of", "axis")}
+
+    for scope in scopes:
+        kept = figures_only(figures.rollup(scope))
+        one_by_one = asdict(roll_up(row.counted for row in catalogue.rollup_rows(scope)))
+        as_of_now = figures_only(figures.rollup(scope, AT, "recorded"))
+        assert kept == one_by_one == as_of_now, scope
+    everything = figures_only(figures.rollup(RollupScope()))
+    assert everything["commitments"] > COMMITMENTS and everything["median_days_to_fulfil"] is not None
+    assert len(everything["by_status"]) >= 10
+    now, then = figures.statistics(), figures.statistics(AT, "recorded")
+    assert {k: now[k] for k in ("overall", "parties", "series")} == {
+        k: then[k] for k in ("overall", "parties", "series")
+    }

@@ -1,0 +1,162 @@
+"""The roll-ups' counts (``domain.commitments.rollup.Counts``), kept by the projector in the transaction
+that projects a commitment's events, and read back for a roll-up of now: one row per status of a scope
+instead of every commitment of it.
+
+A batch of events takes each changed commitment's share out of the counts of its scopes as it stood
+before the batch and adds it back as it stands after; what a change leaves as it was (a corrected text)
+writes nothing. A series' counts are those of its meetings, added up when read (a meeting's series
+never changes)."""
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from application.listing.figures import counted
+from application.listing.queries import RollupScope
+from domain.commitments.commitment import Commitment
+from domain.commitments.lifecycle import Status
+from domain.commitments.rollup import Counts, Share, days_to_fulfil, share
+from infrastructure.read_model.tables import meetings_view, rollup_days, rollup_shares
+
+SHARE_COLUMNS = ("commitments", "overdue", "due_soon", "escalated", "weight", "done")
+STATUSES = {status.value: status for status in Status}
+
+
+def scopes_of(commitment: Commitment) -> list[tuple[str, str]]:
+    """The counts a commitment is counted in: every commitment's, its meeting's, its lead party's and
+    its agreement's (if it was agreed in one)."""
+    scopes = [("all", ""), ("meeting", str(commitment.provenance.meeting_id)), ("party", str(commitment.lead_party_id))]
+    if commitment.provenance.agreement_id is not None:
+        scopes.append(("agreement", str(commitment.provenance.agreement_id)))
+    return scopes
+
+
+class CountChanges:
+    """What a batch of events changes in the counts."""
+
+    def __init__(self) -> None:
+        self.shares: dict[tuple[str, str, str], Share] = {}
+        self.days: Counter[tuple[str, str, int]] = Counter()
+
+    def take_out(self, commitment: Commitment) -> None:
+        """The commitment as it stood before the batch leaves its counts."""
+        self._count(commitment, -1)
+
+    def put_in(self, commitment: Commitment) -> None:
+        """The commitment as it stands after the batch joins its counts."""
+        self._count(commitment, 1)
+
+    def _count(self, commitment: Commitment, sign: int) -> None:
+        item = counted(commitment)
+        added = share(item) if sign > 0 else -share(item)
+        taken = days_to_fulfil(item)
+        for scope, key in scopes_of(commitment):
+            at = (scope, key, item.status.value)
+            self.shares[at] = self.shares.get(at, Share()) + added
+            if taken is not None:
+                self.days[scope, key, taken] += sign
+
+    def write(self, connection: Connection) -> None:
+        """Adds the changes to the counts, in the order of their keys (two writers never wait on each
+        other in a circle)."""
+        shares: list[dict[str, Any]] = [
+            {"scope": scope, "key": key, "status": status, **dict(zip(SHARE_COLUMNS, change.astuple(), strict=True))}
+            for (scope, key, status), change in sorted(self.shares.items())
+            if change != Share()
+        ]
+        days: list[dict[str, Any]] = [
+            {"scope": scope, "key": key, "days": taken, "commitments": n}
+            for (scope, key, taken), n in sorted(self.days.items())
+            if n != 0
+        ]
+        if shares:
+            connection.execute(_adding(connection, rollup_shares, SHARE_COLUMNS), shares)
+            _drop_emptied(connection, rollup_shares, [row for row in shares if row["commitments"] < 0])
+        if days:
+            connection.execute(_adding(connection, rollup_days, ("commitments",)), days)
+            _drop_emptied(connection, rollup_days, [row for row in days if row["commitments"] < 0])
+
+
+def _drop_emptied(connection: Connection, table: Table, lessened: list[dict[str, Any]]) -> None:
+    """The rows that no commitment is counted in any more go: the counts hold what is there, as a rebuild
+    would make them."""
+    if lessened:
+        keys = [c.name for c in table.primary_key.columns]
+        condition = and_(*(table.c[k] == bindparam(f"_{k}") for k in keys), table.c.commitments == 0)
+        connection.execute(delete(table).where(condition), [{f"_{k}": row[k] for k in keys} for row in lessened])
+
+
+def _adding(connection: Connection, table: Table, columns: tuple[str, ...]) -> Any:
+    """INSERT, or add to the row already there (both engines say it the same way: ON CONFLICT)."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=[c.name for c in table.primary_key.columns],
+        set_={name: table.c[name] + statement.excluded[name] for name in columns},
+    )
+
+
+# -- reading them -----------------------------------------------------------------------------------
+
+
+def counts_of(engine: Engine, scope: RollupScope) -> Counts | None:
+    """The counts of a scope of one kind (nothing, an agreement, a meeting, a series or a party);
+    None for a scope that narrows by more than one (its commitments are counted one by one)."""
+    named = {
+        "agreement": scope.agreement,
+        "meeting": scope.meeting,
+        "series": scope.series,
+        "party": scope.party,
+    }
+    narrowed = {name: value for name, value in named.items() if value is not None}
+    if len(narrowed) > 1:
+        return None
+    if not narrowed:
+        return grouped(engine, "all").get("", Counts({}, {}))
+    ((name, value),) = narrowed.items()
+    if name == "series":
+        return by_series(engine, str(value)).get(str(value), Counts({}, {}))
+    return grouped(engine, name, str(value)).get(str(value), Counts({}, {}))
+
+
+def grouped(engine: Engine, scope: str, key: str | None = None) -> dict[str, Counts]:
+    """The counts of every key of a scope (of one key if given)."""
+    s, d = rollup_shares.c, rollup_days.c
+    shares = select(s.key, s.status, *(s[name] for name in SHARE_COLUMNS)).where(s.scope == scope, s.commitments > 0)
+    days = select(d.key, d.days, d.commitments).where(d.scope == scope, d.commitments > 0)
+    if key is not None:
+        shares, days = shares.where(s.key == key), days.where(d.key == key)
+    with engine.connect() as connection:
+        return _counts(connection.execute(shares), connection.execute(days))
+
+
+def by_series(engine: Engine, series: str | None = None) -> dict[str | None, Counts]:
+    """The counts of each series (of one if given), its meetings' added up; meetings of no series under None."""
+    s, d, m = rollup_shares.c, rollup_days.c, meetings_view.c
+    shares = (
+        select(m.series, s.status, *(func.sum(s[name]) for name in SHARE_COLUMNS))
+        .join(meetings_view, m.id == s.key)
+        .where(s.scope == "meeting")
+        .group_by(m.series, s.status)
+    )
+    days = (
+        select(m.series, d.days, func.sum(d.commitments))
+        .join(meetings_view, m.id == d.key)
+        .where(d.scope == "meeting")
+        .group_by(m.series, d.days)
+    )
+    if series is not None:
+        shares, days = shares.where(m.series == series), days.where(m.series == series)
+    with engine.connect() as connection:
+        return _counts(connection.execute(shares), connection.execute(days))
+
+
+def _counts(shares: Any, days: Any) -> dict[Any, Counts]:
+    found: dict[Any, Counts] = {}
+    for key, status, *numbers in shares:
+        found.setdefault(key, Counts({}, {})).by_status[STATUSES[status]] = Share(*(int(n) for n in numbers))
+    for key, taken, n in days:
+        found.setdefault(key, Counts({}, {})).days[int(taken)] = int(n)
+    return found
