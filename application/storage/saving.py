@@ -13,7 +13,7 @@ kept copy against a replay).
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -59,7 +59,7 @@ class OneByOne:
         found: dict[UUID, Aggregate] = {}
         for aggregate_id in aggregate_ids:
             try:
-                found[aggregate_id] = self.store.repository.get(aggregate_id, version=(until or {}).get(aggregate_id))
+                found[aggregate_id] = self.store.aggregate(aggregate_id, (until or {}).get(aggregate_id))
             except AggregateNotFoundError:
                 continue
         return found
@@ -124,7 +124,7 @@ class Records:
             except ValueError:
                 return None
         try:
-            aggregate: Aggregate = self.store.repository.get(aggregate_id, version=version)
+            aggregate: Aggregate = self.store.aggregate(aggregate_id, version)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, cls) else None
@@ -142,7 +142,7 @@ class Records:
                     "the {kind} with id {identifier} has no version {version}",
                     version=version,
                 )
-            aggregate = self.store.repository.get(aggregate.id, version=version)
+            aggregate = cast(A, self.store.aggregate(aggregate.id, version))  # an id keeps its class
         return aggregate
 
     def ref(self, cls: type[A], aggregate_id: UUID, field: str) -> A:

@@ -3,7 +3,8 @@ transcodings of the domain's values. Nothing else: the use cases save through ``
 
 from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder
 
 from application.storage import transcodings
@@ -23,12 +24,28 @@ class EventStore(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None, snapshot_interval: int = 0) -> None:
         """``env``: eventsourcing's persistence settings (none: in memory, for rule tests);
         ``snapshot_interval``: snapshot every aggregate each time it has that many more events (0: never)."""
+        self.snapshot_interval = snapshot_interval
         if snapshot_interval > 0:
             env = {**(env or {}), "IS_SNAPSHOTTING_ENABLED": "y"}
             self.snapshotting_intervals = dict.fromkeys(  # type: ignore[misc]  # per store: read from the instance
                 (Party, Meeting, Agreement, Commitment, MeetingSeries), snapshot_interval
             )
         super().__init__(env)
+
+    def aggregate(self, aggregate_id: UUID, version: int | None = None) -> Aggregate:
+        """The aggregate (at a version); ``AggregateNotFoundError`` if there is none. One shorter than the
+        snapshot interval has no snapshot: it is made from its events, read at once (the repository would
+        first look for a snapshot, a query of its own). A longer one starts from its latest snapshot."""
+        short = self.snapshot_interval > 0 and (version is None or version < self.snapshot_interval)
+        if short:
+            events = list(self.events.get(aggregate_id, lte=version, limit=self.snapshot_interval))
+            if len(events) < self.snapshot_interval:
+                aggregate = project_aggregate(None, events)
+                if aggregate is None:
+                    raise AggregateNotFoundError(f"Aggregate {aggregate_id!r} version {version!r} not found.")
+                return aggregate
+        found: Aggregate = self.repository.get(aggregate_id, version=version)
+        return found
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

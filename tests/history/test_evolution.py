@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 from sqlalchemy import update
@@ -131,6 +132,27 @@ def test_a_long_history_loads_from_its_snapshot_to_the_same_state(database_url: 
             replayed.close()
     finally:
         services.close()
+
+
+def test_aggregates_shorter_longer_and_as_long_as_the_snapshot_interval_load_as_their_events_replayed(
+    clock: FrozenClock,
+) -> None:
+    """A short aggregate is made from its events alone; one at or past the interval from its snapshot."""
+    store = EventStore(snapshot_interval=5)
+    tracker = Tracker.on(Records(store, clock))
+    party_id, meeting_id = seed(tracker)
+    view = tracker.commitments.record(acting("key_a"), TextInput({"en": "Busy"}), party_id, meeting_id, status="agreed")
+    for _ in range(12):
+        commitment: Commitment = store.aggregate(UUID(view.id))
+        assert commitment == store.repository.get(commitment.id)
+        for version in range(1, commitment.version + 1):
+            assert store.aggregate(commitment.id, version) == store.repository.get(commitment.id, version=version)
+        clock.advance(minutes=1)
+        commitment.report_progress(commitment.version % 101, None, (), "key_a", clock())
+        tracker.records.save(commitment)
+    assert store.snapshots is not None and len(list(store.snapshots.get(commitment.id))) == 2
+    with pytest.raises(AggregateNotFoundError):
+        store.aggregate(uuid4())
 
 
 def test_a_database_from_before_a_new_column_is_upgraded_at_start(database_url: str) -> None:
