@@ -109,13 +109,18 @@ class SqlWriter:
         self._take_snapshots(group, events)
 
     def _follow(self, connection: Connection, saved: Saved) -> bool:
-        """The followers catch up in the saving transaction; if one fails, theirs is undone alone."""
+        """The followers catch up in the saving transaction; if one fails, theirs is undone alone (a
+        savepoint, said to the driver as it is: the same three statements for every command, not compiled
+        again for each)."""
+        connection.exec_driver_sql("SAVEPOINT followers")
         try:
-            with connection.begin_nested():
-                return follow_together(connection, self.store.recorder, self.followers, saved, self.limit)
+            followed = follow_together(connection, self.store.recorder, self.followers, saved, self.limit)
         except Exception:
+            connection.exec_driver_sql("ROLLBACK TO SAVEPOINT followers")
             log.exception("could not follow events up to %s together; each follower tries alone", saved.until)
             return False
+        connection.exec_driver_sql("RELEASE SAVEPOINT followers")
+        return followed
 
     def _catch_up_alone(self, until: int) -> None:
         for follower in self.followers:
