@@ -88,8 +88,15 @@ class SqlCatalogue:
                 counts_as_of(self.engine, every, as_of, "party"),
                 counts_as_of(self.engine, every, as_of, "series"),
             )
-        overall = rollup_counts.grouped(self.engine, "all").get("") or Counts({}, {})
-        return overall, rollup_counts.grouped(self.engine, "party"), rollup_counts.by_series(self.engine)
+        found = rollup_counts.read(
+            self.engine,
+            {
+                "all": rollup_counts.kept("all"),
+                "party": rollup_counts.kept("party"),
+                "series": rollup_counts.of_series(),
+            },
+        )
+        return found["all"].get("") or Counts({}, {}), found["party"], found["series"]
 
     def touched_by_party(self, party_id: str) -> list[str]:
         return timelines.touched_by_party(self.engine, party_id)

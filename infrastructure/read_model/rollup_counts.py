@@ -10,7 +10,23 @@ never changes)."""
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, func, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    Select,
+    String,
+    Table,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from application.listing.figures import counted
@@ -114,49 +130,64 @@ def counts_of(engine: Engine, scope: RollupScope) -> Counts | None:
     if len(narrowed) > 1:
         return None
     if not narrowed:
-        return grouped(engine, "all").get("", Counts({}, {}))
-    ((name, value),) = narrowed.items()
-    if name == "series":
-        return by_series(engine, str(value)).get(str(value), Counts({}, {}))
-    return grouped(engine, name, str(value)).get(str(value), Counts({}, {}))
+        part = kept("all")
+    else:
+        ((name, value),) = narrowed.items()
+        part = of_series(str(value)) if name == "series" else kept(name, str(value))
+    return next(iter(read(engine, {"scope": part})["scope"].values()), Counts({}, {}))
 
 
-def grouped(engine: Engine, scope: str, key: str | None = None) -> dict[str, Counts]:
-    """The counts of every key of a scope (of one key if given)."""
+# A part of what is read: its shares' rows and its days' rows, each (part, group, status, days, six numbers).
+Part = tuple[Select[Any], Select[Any]]
+NO_STATUS, NO_DAYS = cast(null(), String), cast(null(), Integer)
+ZERO: Any = literal_column("0")
+
+
+def kept(scope: str, key: str | None = None) -> Part:
+    """The counts of every key of a scope (of one key if given), each key a group."""
     s, d = rollup_shares.c, rollup_days.c
-    shares = select(s.key, s.status, *(s[name] for name in SHARE_COLUMNS)).where(s.scope == scope, s.commitments > 0)
-    days = select(d.key, d.days, d.commitments).where(d.scope == scope, d.commitments > 0)
+    shares = select(s.key, s.status, NO_DAYS, *(s[name] for name in SHARE_COLUMNS)).where(
+        s.scope == scope, s.commitments > 0
+    )
+    days = select(d.key, NO_STATUS, d.days, d.commitments, *[ZERO] * 5).where(d.scope == scope, d.commitments > 0)
     if key is not None:
         shares, days = shares.where(s.key == key), days.where(d.key == key)
-    with engine.connect() as connection:
-        return _counts(connection.execute(shares), connection.execute(days))
+    return shares, days
 
 
-def by_series(engine: Engine, series: str | None = None) -> dict[str | None, Counts]:
+def of_series(series: str | None = None) -> Part:
     """The counts of each series (of one if given), its meetings' added up; meetings of no series under None."""
     s, d, m = rollup_shares.c, rollup_days.c, meetings_view.c
     shares = (
-        select(m.series, s.status, *(func.sum(s[name]) for name in SHARE_COLUMNS))
+        select(m.series, s.status, NO_DAYS, *(func.sum(s[name]) for name in SHARE_COLUMNS))
         .join(meetings_view, m.id == s.key)
         .where(s.scope == "meeting")
         .group_by(m.series, s.status)
     )
     days = (
-        select(m.series, d.days, func.sum(d.commitments))
+        select(m.series, NO_STATUS, d.days, func.sum(d.commitments), *[ZERO] * 5)
         .join(meetings_view, m.id == d.key)
         .where(d.scope == "meeting")
         .group_by(m.series, d.days)
     )
     if series is not None:
         shares, days = shares.where(m.series == series), days.where(m.series == series)
+    return shares, days
+
+
+def read(engine: Engine, parts: dict[str, Part]) -> dict[str, dict[Any, Counts]]:
+    """The counts of each part, by group, read in one statement (one round trip to the database)."""
+    selects = [
+        statement.add_columns(literal_column(f"'{name}'").label("part"))
+        for name, (shares, days) in parts.items()
+        for statement in (shares, days)
+    ]
+    found: dict[str, dict[Any, Counts]] = {name: {} for name in parts}
     with engine.connect() as connection:
-        return _counts(connection.execute(shares), connection.execute(days))
-
-
-def _counts(shares: Any, days: Any) -> dict[Any, Counts]:
-    found: dict[Any, Counts] = {}
-    for key, status, *numbers in shares:
-        found.setdefault(key, Counts({}, {})).by_status[STATUSES[status]] = Share(*(int(n) for n in numbers))
-    for key, taken, n in days:
-        found.setdefault(key, Counts({}, {})).days[int(taken)] = int(n)
+        for group, status, taken, *numbers, part in connection.execute(union_all(*selects)):
+            counts = found[part].setdefault(group, Counts({}, {}))
+            if status is not None:
+                counts.by_status[STATUSES[status]] = Share(*(int(n) for n in numbers))
+            else:
+                counts.days[int(taken)] = int(numbers[0])
     return found

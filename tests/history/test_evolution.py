@@ -143,7 +143,8 @@ def test_aggregates_shorter_longer_and_as_long_as_the_snapshot_interval_load_as_
     party_id, meeting_id = seed(tracker)
     view = tracker.commitments.record(acting("key_a"), TextInput({"en": "Busy"}), party_id, meeting_id, status="agreed")
     for _ in range(12):
-        commitment: Commitment = store.aggregate(UUID(view.id))
+        commitment = store.aggregate(UUID(view.id))
+        assert isinstance(commitment, Commitment)
         assert commitment == store.repository.get(commitment.id)
         for version in range(1, commitment.version + 1):
             assert store.aggregate(commitment.id, version) == store.repository.get(commitment.id, version=version)
