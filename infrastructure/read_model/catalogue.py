@@ -88,14 +88,7 @@ class SqlCatalogue:
                 counts_as_of(self.engine, every, as_of, "party"),
                 counts_as_of(self.engine, every, as_of, "series"),
             )
-        found = rollup_counts.read(
-            self.engine,
-            {
-                "all": rollup_counts.kept("all"),
-                "party": rollup_counts.kept("party"),
-                "series": rollup_counts.of_series(),
-            },
-        )
+        found = rollup_counts.read(self.engine, rollup_counts.STATISTICS)
         return found["all"].get("") or Counts({}, {}), found["party"], found["series"]
 
     def touched_by_party(self, party_id: str) -> list[str]:

@@ -175,6 +175,9 @@ def of_series(series: str | None = None) -> Part:
     return shares, days
 
 
+STATISTICS = {"all": kept("all"), "party": kept("party"), "series": of_series()}  # by party, by series
+
+
 def read(engine: Engine, parts: dict[str, Part]) -> dict[str, dict[Any, Counts]]:
     """The counts of each part, by group, read in one statement (one round trip to the database)."""
     selects = [
