@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from anyio import CapacityLimiter
 from fastapi import Depends, FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
@@ -34,6 +35,9 @@ from infrastructure.operations import ticks
 from infrastructure.settings import Settings
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+# Threads of each process that read a record as it is now (``request.state.reads``): one, so that those
+# reads wait their turn in order (more threads lengthened the slowest answers: decision 0053).
+READING_THREADS = 1
 WEB_PREFIX = "/app"  # where the web pages are served
 
 
@@ -91,14 +95,15 @@ def create_app(
     given = services if isinstance(services, Services) else None
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Services]]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Services | CapacityLimiter]]:
         running = given or (services() if callable(services) else build(settings or Settings.from_env()))
         jobs = running.background_jobs()
         scheduler = ticks.start(jobs) if jobs else None
         try:
             if started is not None:
                 await started()
-            yield {"services": running}  # every request's state, the web pages' included
+            # Every request's state, the web pages' included.
+            yield {"services": running, "reads": CapacityLimiter(READING_THREADS)}
         finally:
             if scheduler is not None:
                 scheduler.shutdown(wait=True)
