@@ -1,15 +1,17 @@
-"""python -m bench [--scale tiny|small|full] [--engine sqlite|postgresql|both] [--runs N] [--only WORD] [--json]"""
+"""python -m bench [--scale tiny|small|full] [--engine sqlite|postgresql|both] [--runs N] [--only WORD] [--json]
+[--instructions]"""
 
 import argparse
 import sys
 from collections.abc import Callable
 from typing import Any
 
-from bench import growth, hostile, pages, rebuilding, scenarios
+from bench import growth, hostile, instructions, pages, rebuilding, scenarios
 from bench.measure import Figure
 
 SCALES = {
     "tiny": {
+        "instructions": [5, 25],  # repetitions: the warm-up, then all of them (those after it are counted)
         "record": 30,
         "scan": [1_000, 5_000],
         "chain": 1_000,
@@ -27,6 +29,7 @@ SCALES = {
         "many": 1_000,
     },
     "small": {
+        "instructions": [20, 120],  # repetitions: the warm-up, then all of them (those after it are counted)
         "record": 500,
         "scan": [10_000, 100_000],
         "chain": 20_000,
@@ -44,6 +47,7 @@ SCALES = {
         "many": 100_000,
     },
     "full": {
+        "instructions": [20, 520],  # repetitions: the warm-up, then all of them (those after it are counted)
         "record": 2_000,
         "scan": [10_000, 100_000, 1_000_000],
         "chain": 1_000_000,
@@ -89,6 +93,13 @@ SCENARIOS: dict[str, Callable[[str, dict[str, Any], int], list[Figure]]] = {
     ),
 }
 
+# The scenarios measured in instructions (``--instructions``), each beside its processor time.
+INSTRUCTIONS: dict[str, Callable[[str, dict[str, Any], int], list[Figure]]] = {
+    "record": lambda engine, sizes, runs: instructions.record(
+        engine, sizes["instructions"][0], sizes["instructions"][1], runs
+    ),
+}
+
 
 def run(
     scale: str,
@@ -96,11 +107,13 @@ def run(
     runs: int,
     only: list[str] | None = None,
     measured: Callable[[Figure], object] = lambda figure: None,
+    chosen: dict[str, Callable[[str, dict[str, Any], int], list[Figure]]] = SCENARIOS,
 ) -> list[Figure]:
-    """Every chosen scenario on every engine; ``measured`` is told of each figure as soon as it is known."""
+    """Every ``chosen`` scenario (``only`` those named) on every engine; ``measured`` is told of each figure
+    as soon as it is known."""
     figures: list[Figure] = []
     for engine in engines:
-        for name, scenario in SCENARIOS.items():
+        for name, scenario in chosen.items():
             if not only or name in only:
                 for figure in scenario(engine, SCALES[scale], runs):
                     measured(figure)
@@ -137,13 +150,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported")
     parser.add_argument("--only", action="append", choices=sorted(SCENARIOS), help="run only these scenarios")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="run the scenarios measured in instructions (valgrind's callgrind) and processor time instead",
+    )
     args = parser.parse_args(argv)
     engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
+    chosen = INSTRUCTIONS if args.instructions else SCENARIOS
     if args.json:
-        print(scenarios.to_json(run(args.scale, engines, args.runs, args.only)))
+        print(scenarios.to_json(run(args.scale, engines, args.runs, args.only, chosen=chosen)))
         return 0
     print(HEADER, flush=True)  # then each row as soon as it is measured: a long run shows its progress
-    run(args.scale, engines, args.runs, args.only, lambda figure: print(row(figure), flush=True))
+    run(args.scale, engines, args.runs, args.only, lambda figure: print(row(figure), flush=True), chosen)
     return 0
 
 

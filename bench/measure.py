@@ -1,4 +1,4 @@
-"""Timing helpers: medians of several runs, and ratios to a baseline measured in the same run."""
+"""Figures and timing helpers: medians of several runs, and ratios to a baseline measured in the same run."""
 
 import statistics
 import time
@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Figure:
+    """A measured value (``unit``: a rate, a time, or instructions counted by callgrind) beside a baseline
+    measured in the same run. ``ratio`` is always value / baseline: for a rate, the share of the baseline's
+    speed (higher is better); for a time or a count of instructions, how many times the baseline's cost
+    (lower is better)."""
+
     scenario: str
     engine: str
     unit: str

@@ -53,6 +53,7 @@ def test_every_scenario_runs_and_reports_on_each_engine(monkeypatch: pytest.Monk
             "save",
             "list",
             "roll-up",
+            "statistics",
             "upload",
         )
     }
