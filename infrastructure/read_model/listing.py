@@ -5,7 +5,7 @@ stood at an instant, and the lists' pages and ids."""
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Table, or_, select
+from sqlalchemy import ColumnElement, Engine, Table, and_, or_, select
 
 from application.listing.queries import AgreementFilter, CommitmentFilter, Filter, MeetingFilter, PartyFilter, Results
 from infrastructure.read_model.paging import page
@@ -119,13 +119,19 @@ def fixed_conditions(table: Any, query: CommitmentFilter, ever: bool = False) ->
     return conditions
 
 
+def current_at(at: datetime) -> ColumnElement[bool]:
+    """The versions that were each commitment's current one at ``at``."""
+    versions = commitment_versions.c
+    return and_(versions.recorded_from <= at, or_(versions.recorded_until.is_(None), versions.recorded_until > at))
+
+
 def versions_as_of(at: datetime) -> Any:
-    """Every commitment as it stood at ``at`` (those not yet recorded are left out)."""
+    """Every commitment as it stood at ``at`` (those not yet recorded are left out), in the lists' order."""
     versions = commitment_versions
     return (
         select(*(c for c in versions.c if c.name not in ("recorded_from", "recorded_until")), commitments_view.c.seq)
         .join(commitments_view, commitments_view.c.id == versions.c.id)
-        .where(versions.c.recorded_from <= at, or_(versions.c.recorded_until.is_(None), versions.c.recorded_until > at))
+        .where(current_at(at))
         .subquery("as_of")
     )
 

@@ -4,13 +4,13 @@ until the read model moves), and what roll-ups count of each commitment of a sco
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Engine, case, func, literal, select
 
 from application.listing.queries import CommitmentFilter, RollupRow, RollupScope, Tally
 from domain.commitments.lifecycle import ASSESSED, OPEN, Status
 from domain.commitments.rollup import Counted, Counts, count_alike
 from infrastructure.log.follower import position
-from infrastructure.read_model.listing import fixed_conditions, versions_as_of
+from infrastructure.read_model.listing import current_at, fixed_conditions, versions_as_of
 from infrastructure.read_model.projector import READ_MODEL
 from infrastructure.read_model.tables import commitment_versions, commitments_view, meetings_view, projection_state
 
@@ -133,12 +133,7 @@ def counts_as_of(engine: Engine, scope: RollupScope, as_of: datetime, by: str | 
     """The commitments of ``scope`` as recorded at ``as_of``, counted (``by``: for each lead "party" or
     "series"; else all under ""): the database groups those alike in what a roll-up counts, the domain
     counts each group. The days a commitment was made and fulfilled tell only of fulfilled ones."""
-    v = commitment_versions.c
-    table: Any = (
-        select(commitment_versions)
-        .where(v.recorded_from <= as_of, or_(v.recorded_until.is_(None), v.recorded_until > as_of))
-        .subquery("as_of")
-    )  # the versions current then (what ``versions_as_of`` gives, without the order lists need)
+    table: Any = select(commitment_versions).where(current_at(as_of)).subquery("as_of")  # no order: counted
     fulfilled = table.c.status == Status.FULFILLED.value
     alike = (
         table.c.status,
