@@ -24,6 +24,7 @@ from domain.access import Role
 from domain.commitments.commitment import Commitment
 from domain.search import index_terms
 from infrastructure.persistence.database import event_store_env
+from infrastructure.persistence.driver import TO_THE_DRIVER
 from infrastructure.read_model import search_index
 from infrastructure.read_model.tables import commitments_view
 from infrastructure.webhooks.outbox import delivery_row
@@ -295,6 +296,7 @@ def search(engine: str, size: int, runs: int) -> list[Figure]:
             rows = connection.execute(text("SELECT id, seq FROM commitments_view ORDER BY seq")).all()
             search_index.add(
                 connection,
+                TO_THE_DRIVER,
                 [
                     ("commitment", row.id, row.seq, index_terms(TEXTS[n % len(TEXTS)].format(n=n)))
                     for n, row in enumerate(rows)

@@ -1,9 +1,10 @@
 """The event store: the eventsourcing application that keeps every event, with snapshots and the
 transcodings of the domain's values. Nothing else: the use cases save through ``saving.Records``."""
 
+from typing import cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder
 
@@ -40,7 +41,11 @@ class EventStore(Application[UUID]):
         if short:
             events = list(self.events.get(aggregate_id, lte=version, limit=self.snapshot_interval))
             if len(events) < self.snapshot_interval:
-                aggregate = project_aggregate(None, events)
+                # Each event mutates the one before, as the library's ``project_aggregate`` does without its
+                # check of every event against a protocol (tens of microseconds each on Python 3.11).
+                aggregate: Aggregate | None = None
+                for event in events:
+                    aggregate = cast(Aggregate.Event, event).mutate(aggregate)
                 if aggregate is None:
                     raise AggregateNotFoundError(f"Aggregate {aggregate_id!r} version {version!r} not found.")
                 return aggregate

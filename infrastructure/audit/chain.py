@@ -21,6 +21,7 @@ from domain.audit import GENESIS, chain_link
 from infrastructure.audit.head_signing import HeadSigner
 from infrastructure.audit.tables import audit_chain
 from infrastructure.log.follower import LogFollower
+from infrastructure.persistence.driver import TO_THE_DRIVER, Statements
 
 BATCH = 1000
 
@@ -30,7 +31,9 @@ def _stored(state: Any) -> bytes:
     return state if isinstance(state, bytes) else str(state).encode("utf-8")
 
 
-_LAST_LINK = select(audit_chain.c.link).order_by(audit_chain.c.position.desc()).limit(1)  # built once
+# Built once: the driver keeps each compiled.
+_LAST_LINK = select(audit_chain.c.link).order_by(audit_chain.c.position.desc()).limit(1)
+_ADD_LINKS = insert(audit_chain)
 
 
 class AuditChain(LogFollower):
@@ -39,20 +42,26 @@ class AuditChain(LogFollower):
     name, batch_size = "audit_chain", BATCH
 
     def __init__(
-        self, engine: Engine, recorder: ApplicationRecorder, signer: HeadSigner, clock: Callable[[], datetime]
+        self,
+        engine: Engine,
+        recorder: ApplicationRecorder,
+        signer: HeadSigner,
+        clock: Callable[[], datetime],
+        statements: Statements = TO_THE_DRIVER,
     ) -> None:
-        super().__init__(engine, recorder)
+        super().__init__(engine, recorder, statements=statements)
         self.signer = signer
         self.clock = clock
 
     def handle(self, connection: Connection, notifications: list[Any], saved: Saved) -> None:
         """A link for each new event, written with the follower's position."""
-        previous = connection.execute(_LAST_LINK).scalar() or GENESIS
+        last = self.statements.rows(connection, _LAST_LINK)
+        previous = last[0][0] if last else GENESIS
         rows = []
         for n in notifications:
             previous = chain_link(previous, n.id, str(n.originator_id), n.originator_version, n.topic, _stored(n.state))
             rows.append({"position": n.id, "link": previous})
-        connection.execute(insert(audit_chain), rows)
+        self.statements.run(connection, _ADD_LINKS, rows)
 
     def head(self) -> dict[str, Any]:
         """The last link, signed by the service: keep it to prove later that nothing up to it changed."""

@@ -20,24 +20,31 @@ from eventsourcing.persistence import ApplicationRecorder
 from sqlalchemy import Connection, Engine, Table, bindparam, insert, or_, select, update
 
 from application.ports import Saved
+from infrastructure.persistence.driver import TO_THE_DRIVER, Statements
 from infrastructure.persistence.tables import follower_positions
 
 
 class LogFollower:
     """One follower of the log: the row holding its position (in ``table`` under ``name``), what it
-    does with new notifications (``handle``), and how many it takes at a time on its own."""
+    does with new notifications (``handle``), and how many it takes at a time on its own. Its
+    statements reach the database through ``statements`` (the driver, unless told otherwise)."""
 
     table: Table = follower_positions
     name: str = ""
     batch_size: int = 500
 
     def __init__(
-        self, engine: Engine, recorder: ApplicationRecorder, decode: Callable[[Any], Any] | None = None
+        self,
+        engine: Engine,
+        recorder: ApplicationRecorder,
+        decode: Callable[[Any], Any] | None = None,
+        statements: Statements = TO_THE_DRIVER,
     ) -> None:
         """``decode``: a notification's domain event (the event store's mapper), for followers that read events."""
         self.engine = engine
         self.recorder = recorder
         self.decode = decode
+        self.statements = statements
 
     def handle(self, connection: Connection, notifications: list[Any], saved: Saved) -> None:
         raise NotImplementedError
@@ -69,21 +76,22 @@ class LogFollower:
         return follow(self.engine, self.recorder, self, until)
 
 
-def claim(connection: Connection, table: Table, name: str) -> int:
+def claim(connection: Connection, follower: LogFollower) -> int:
     """Read the position, holding the lock that keeps other followers out until commit."""
-    query = select(table.c.position).where(table.c.name == name)
+    statements = _statements(follower.table, (follower.name,))
     if connection.dialect.name == "sqlite":
         # A write takes SQLite's write lock now rather than at the first row changed.
-        connection.execute(update(table).where(table.c.name == name).values(position=table.c.position))
+        follower.statements.run(connection, statements.hold, statements.names)
+        query = statements.read
     else:
-        query = query.with_for_update()
-    return int(connection.execute(query).scalar_one())
+        query = statements.lock
+    ((_, position),) = follower.statements.rows(connection, query, statements.names)
+    return int(position)
 
 
-def _move(connection: Connection, table: Table, name: str, reached: int) -> None:
-    connection.execute(
-        update(table).where(table.c.name == bindparam("follower")), {"follower": name, "position": reached}
-    )
+def _move(connection: Connection, follower: LogFollower, reached: int) -> None:
+    statements = _statements(follower.table, (follower.name,))
+    follower.statements.run(connection, statements.move, {**statements.names, "reached": reached})
 
 
 def position(engine: Engine, table: Table, name: str) -> int:
@@ -102,7 +110,7 @@ def follow(
     transaction (the follower's own if None); returns the position."""
     while True:
         with engine.begin() as connection:
-            reached = claim(connection, follower.table, follower.name)
+            reached = claim(connection, follower)
             if until is not None and reached >= until:
                 return reached
             notifications = list(recorder.select_notifications(reached + 1, batch_size or follower.batch_size))
@@ -110,7 +118,7 @@ def follow(
                 return reached
             follower.handle(connection, notifications, Saved())
             reached = notifications[-1].id
-            _move(connection, follower.table, follower.name, reached)
+            _move(connection, follower, reached)
         if until is not None and reached >= until:
             return reached  # what was asked for is done; later events are the next caller's
 
@@ -134,7 +142,8 @@ def follow_together(
     caller keeps, so two transactions never wait on each other in a cycle.
     """
     until = saved.until
-    reached = _claim_all(connection, followers)
+    said = followers[0].statements
+    reached = _claim_all(connection, followers, said)
     start = min(reached.values())
     if start >= until:
         return True
@@ -155,11 +164,11 @@ def follow_together(
             moved.setdefault(follower.table, []).append(follower.name)
     for table, names in moved.items():
         statements = _statements(table, tuple(names))
-        connection.execute(statements.move, {**statements.names, "reached": until})
+        said.run(connection, statements.move, {**statements.names, "reached": until})
     return True
 
 
-def _claim_all(connection: Connection, followers: Sequence[LogFollower]) -> dict[str, int]:
+def _claim_all(connection: Connection, followers: Sequence[LogFollower], said: Statements) -> dict[str, int]:
     """Every follower's position, locked: one statement per table. On SQLite the saving transaction
     holds the write lock (for the whole database) since it inserted the events: a read is enough."""
     tables: dict[Table, list[str]] = {}
@@ -169,14 +178,8 @@ def _claim_all(connection: Connection, followers: Sequence[LogFollower]) -> dict
     reached: dict[str, int] = {}
     for table, names in tables.items():
         statements = _statements(table, tuple(names))
-        reached.update(
-            {
-                name: int(position)
-                for name, position in connection.execute(
-                    statements.read if sqlite else statements.lock, statements.names
-                ).all()
-            }
-        )
+        found = said.rows(connection, statements.read if sqlite else statements.lock, statements.names)
+        reached.update({name: int(position) for name, position in found})
     return reached
 
 
@@ -186,6 +189,7 @@ class _PositionStatements:
     read: Any
     lock: Any
     move: Any
+    hold: Any  # SQLite: a write that takes the write lock at once
 
 
 @cache
@@ -201,4 +205,5 @@ def _statements(table: Table, names: tuple[str, ...]) -> _PositionStatements:
         read=read,
         lock=read.with_for_update(),
         move=update(table).where(named).values(position=bindparam("reached")),
+        hold=update(table).where(named).values(position=table.c.position),
     )

@@ -31,8 +31,14 @@ from application.ports import Changes, Saved
 from application.storage.store import EventStore
 from infrastructure.log.follower import LogFollower, follow_together
 from infrastructure.persistence.database import LockNotFree, write_turn
+from infrastructure.persistence.driver import TO_THE_DRIVER, on_cursor
 
 log = logging.getLogger("commitments.projection")
+
+# What the followers run under: their writes undone alone if one of them fails (decision 0030).
+SAVEPOINT = text("SAVEPOINT followers")
+ROLLBACK_TO_SAVEPOINT = text("ROLLBACK TO SAVEPOINT followers")
+RELEASE_SAVEPOINT = text("RELEASE SAVEPOINT followers")
 
 
 class SqlWriter:
@@ -110,16 +116,15 @@ class SqlWriter:
 
     def _follow(self, connection: Connection, saved: Saved) -> bool:
         """The followers catch up in the saving transaction; if one fails, theirs is undone alone (a
-        savepoint, said to the driver as it is: the same three statements for every command, not compiled
-        again for each)."""
-        connection.exec_driver_sql("SAVEPOINT followers")
+        savepoint, said to the driver: the same three statements for every command, compiled once)."""
+        TO_THE_DRIVER.run(connection, SAVEPOINT)
         try:
             followed = follow_together(connection, self.store.recorder, self.followers, saved, self.limit)
         except Exception:
-            connection.exec_driver_sql("ROLLBACK TO SAVEPOINT followers")
+            TO_THE_DRIVER.run(connection, ROLLBACK_TO_SAVEPOINT)
             log.exception("could not follow events up to %s together; each follower tries alone", saved.until)
             return False
-        connection.exec_driver_sql("RELEASE SAVEPOINT followers")
+        TO_THE_DRIVER.run(connection, RELEASE_SAVEPOINT)
         return followed
 
     def _catch_up_alone(self, until: int) -> None:
@@ -162,12 +167,15 @@ class _SqliteInsert:
         self.statement = store.recorder.insert_events_statement
 
     def __call__(self, connection: Connection, stored: list[StoredEvent]) -> list[int]:
-        return [
-            connection.exec_driver_sql(
-                self.statement, (_id(s.originator_id), s.originator_version, s.topic, s.state)
-            ).lastrowid
-            for s in stored
-        ]
+        def insert(cursor: Any) -> list[int]:
+            positions = []
+            for s in stored:
+                cursor.execute(self.statement, (_id(s.originator_id), s.originator_version, s.topic, s.state))
+                positions.append(cursor.lastrowid)
+            return positions
+
+        inserted: list[int] = on_cursor(connection, self.statement, insert)  # said to the driver (decision 0055)
+        return inserted
 
 
 class _PostgresInsert:

@@ -29,6 +29,7 @@ from application.ports import AggregateReader, Saved
 from domain.commitments.commitment import Commitment
 from domain.searched import searched_texts
 from infrastructure.log.follower import LogFollower, follow
+from infrastructure.persistence.driver import TO_THE_DRIVER, Statements
 from infrastructure.read_model import search_index
 from infrastructure.read_model.projections import COMMITMENTS, as_json, projection_of
 from infrastructure.read_model.rollup_counts import CountChanges
@@ -100,10 +101,11 @@ class Projector(LogFollower):
         reader: AggregateReader,
         batch_size: int = 500,
         cache_size: int = 10_000,
+        statements: Statements = TO_THE_DRIVER,
     ) -> None:
         """``reader``: the aggregates as they stood before a batch, when neither the cache nor the
         command that saved the batch has them."""
-        super().__init__(engine, recorder, decode)
+        super().__init__(engine, recorder, decode, statements)
         self.reader = reader
         self.batch_size = batch_size
         self.cache_size = cache_size
@@ -268,19 +270,20 @@ class Projector(LogFollower):
             if created_at is not None:
                 new_entries.append((rows.search_kind, rows.row["id"], created_at, rows.words))
             elif rows.texts != found_by.get(aggregate.id):
-                search_index.put(connection, rows.search_kind, rows.row["id"], rows.words)
-        search_index.add(connection, new_entries)
+                search_index.put(connection, self.statements, rows.search_kind, rows.row["id"], rows.words)
+        said = self.statements
+        search_index.add(connection, said, new_entries)
         for table, row_list in existing.items():
-            connection.execute(UPDATE_BY_ID[table], row_list)
+            said.run(connection, UPDATE_BY_ID[table], row_list)
         for table, row_list in new.items():
-            connection.execute(INSERT[table], row_list)
+            said.run(connection, INSERT[table], row_list)
         for (table, column), owners in children_of_existing.items():
-            connection.execute(DELETE_CHILDREN[table, column], owners)
+            said.run(connection, DELETE_CHILDREN[table, column], owners)
         for table, row_list in children.items():
             if row_list:
-                connection.execute(INSERT[table], row_list)
+                said.run(connection, INSERT[table], row_list)
         self._write_versions(connection, versions)
-        counts.write(connection)
+        counts.write(connection, said)
 
     def _write_versions(self, connection: Connection, versions: list[dict[str, Any]]) -> None:
         """Each version is current until the next one was recorded; the first of an existing
@@ -295,9 +298,9 @@ class Projector(LogFollower):
                 closing.append({"key": row["id"], "previous": row["version"] - 1, "until": row["recorded_from"]})
             last[row["id"]] = row
         if closing:
-            connection.execute(CLOSE_VERSION, closing)
+            self.statements.run(connection, CLOSE_VERSION, closing)
         if versions:
-            connection.execute(INSERT[commitment_versions], versions)
+            self.statements.run(connection, INSERT[commitment_versions], versions)
 
     def _remember(self, aggregate: Aggregate) -> None:
         self._cache[aggregate.id] = aggregate

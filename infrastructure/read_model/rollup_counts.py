@@ -34,6 +34,7 @@ from application.listing.queries import RollupScope
 from domain.commitments.commitment import Commitment
 from domain.commitments.lifecycle import Status
 from domain.commitments.rollup import Counts, Share, days_to_fulfil, share
+from infrastructure.persistence.driver import TO_THE_DRIVER, Statements
 from infrastructure.read_model.tables import meetings_view, rollup_days, rollup_shares
 
 SHARE_COLUMNS = ("commitments", "overdue", "due_soon", "escalated", "weight", "done")
@@ -74,7 +75,7 @@ class CountChanges:
             if taken is not None:
                 self.days[scope, key, taken] += sign
 
-    def write(self, connection: Connection) -> None:
+    def write(self, connection: Connection, said: Statements) -> None:
         """Adds the changes to the counts, in the order of their keys (two writers never wait on each
         other in a circle)."""
         shares: list[dict[str, Any]] = [
@@ -87,31 +88,38 @@ class CountChanges:
             for (scope, key, taken), n in sorted(self.days.items())
             if n != 0
         ]
-        if shares:
-            connection.execute(_adding(connection, rollup_shares, SHARE_COLUMNS), shares)
-            _drop_emptied(connection, rollup_shares, [row for row in shares if row["commitments"] < 0])
-        if days:
-            connection.execute(_adding(connection, rollup_days, ("commitments",)), days)
-            _drop_emptied(connection, rollup_days, [row for row in days if row["commitments"] < 0])
+        for table, changed in ((rollup_shares, shares), (rollup_days, days)):
+            if changed:
+                said.run(connection, ADDING[connection.dialect.name, table], changed)
+                lessened = [row for row in changed if row["commitments"] < 0]
+                if lessened:
+                    keys = [c.name for c in table.primary_key.columns]
+                    said.run(connection, DROP_EMPTIED[table], [{f"_{k}": row[k] for k in keys} for row in lessened])
 
 
-def _drop_emptied(connection: Connection, table: Table, lessened: list[dict[str, Any]]) -> None:
-    """The rows that no commitment is counted in any more go: the counts hold what is there, as a rebuild
-    would make them."""
-    if lessened:
-        keys = [c.name for c in table.primary_key.columns]
-        condition = and_(*(table.c[k] == bindparam(f"_{k}") for k in keys), table.c.commitments == 0)
-        connection.execute(delete(table).where(condition), [{f"_{k}": row[k] for k in keys} for row in lessened])
-
-
-def _adding(connection: Connection, table: Table, columns: tuple[str, ...]) -> Any:
+def _adding(dialect: Any, table: Table, columns: tuple[str, ...]) -> Any:
     """INSERT, or add to the row already there (both engines say it the same way: ON CONFLICT)."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table)
     return statement.on_conflict_do_update(
         index_elements=[c.name for c in table.primary_key.columns],
         set_={name: table.c[name] + statement.excluded[name] for name in columns},
     )
+
+
+def _dropping_emptied(table: Table) -> Any:
+    """The rows that no commitment is counted in any more go: the counts hold what is there, as a rebuild
+    would make them."""
+    keys = [c.name for c in table.primary_key.columns]
+    return delete(table).where(and_(*(table.c[k] == bindparam(f"_{k}") for k in keys), table.c.commitments == 0))
+
+
+# Built once (the driver keeps each compiled): by engine and table.
+ADDING = {
+    (name, table): _adding(dialect, table, columns)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+    for table, columns in ((rollup_shares, SHARE_COLUMNS), (rollup_days, ("commitments",)))
+}
+DROP_EMPTIED = {table: _dropping_emptied(table) for table in (rollup_shares, rollup_days)}
 
 
 # -- reading them -----------------------------------------------------------------------------------
@@ -126,24 +134,20 @@ def counts_of(engine: Engine, scope: RollupScope) -> Counts | None:
         "series": scope.series,
         "party": scope.party,
     }
-    narrowed = {name: value for name, value in named.items() if value is not None}
+    narrowed = {name: str(value) for name, value in named.items() if value is not None}
     if len(narrowed) > 1:
         return None
-    if not narrowed:
-        part = kept("all")
-    else:
-        ((name, value),) = narrowed.items()
-        part = of_series(str(value)) if name == "series" else kept(name, str(value))
-    return next(iter(read(engine, {"scope": part})["scope"].values()), Counts({}, {}))
+    ((name, key),) = narrowed.items() if narrowed else (("all", ""),)
+    return next(iter(read(engine, ONE_SCOPE[name], {"key": key})["scope"].values()), Counts({}, {}))
 
 
-# A part of what is read: its shares' rows and its days' rows, each (part, group, status, days, six numbers).
+# A part of what is read: its shares' rows and its days' rows, each (group, status, days, six numbers).
 Part = tuple[Select[Any], Select[Any]]
 NO_STATUS, NO_DAYS = cast(null(), String), cast(null(), Integer)
 ZERO: Any = literal_column("0")
 
 
-def kept(scope: str, key: str | None = None) -> Part:
+def kept(scope: str, key: Any = None) -> Part:
     """The counts of every key of a scope (of one key if given), each key a group."""
     s, d = rollup_shares.c, rollup_days.c
     shares = select(s.key, s.status, NO_DAYS, *(s[name] for name in SHARE_COLUMNS)).where(
@@ -155,7 +159,7 @@ def kept(scope: str, key: str | None = None) -> Part:
     return shares, days
 
 
-def of_series(series: str | None = None) -> Part:
+def of_series(series: Any = None) -> Part:
     """The counts of each series (of one if given), its meetings' added up; meetings of no series under None."""
     s, d, m = rollup_shares.c, rollup_days.c, meetings_view.c
     shares = (
@@ -175,22 +179,37 @@ def of_series(series: str | None = None) -> Part:
     return shares, days
 
 
-STATISTICS = {"all": kept("all"), "party": kept("party"), "series": of_series()}  # by party, by series
+def together(parts: dict[str, Part]) -> Any:
+    """The parts read in one statement (one round trip), each row labelled with its part's name."""
+    return union_all(
+        *(
+            statement.add_columns(literal_column(f"'{name}'").label("part"))
+            for name, (shares, days) in parts.items()
+            for statement in (shares, days)
+        )
+    )
 
 
-def read(engine: Engine, parts: dict[str, Part]) -> dict[str, dict[Any, Counts]]:
-    """The counts of each part, by group, read in one statement (one round trip to the database)."""
-    selects = [
-        statement.add_columns(literal_column(f"'{name}'").label("part"))
-        for name, (shares, days) in parts.items()
-        for statement in (shares, days)
-    ]
-    found: dict[str, dict[Any, Counts]] = {name: {} for name in parts}
+# Built once, said to the driver (decision 0055): a roll-up of one scope (its key a parameter), and the
+# statistics (every commitment's counts, by party, by series).
+KEY = bindparam("key", type_=String)
+ONE_SCOPE = {
+    **{name: together({"scope": kept(name, KEY)}) for name in ("all", "agreement", "meeting", "party")},
+    "series": together({"scope": of_series(KEY)}),
+}
+STATISTICS = together({"all": kept("all"), "party": kept("party"), "series": of_series()})
+PARTS = ("scope", "all", "party", "series")
+
+
+def read(engine: Engine, statement: Any, parameters: dict[str, Any] | None = None) -> dict[str, dict[Any, Counts]]:
+    """The counts of each part a statement reads (``together``), by group."""
+    found: dict[str, dict[Any, Counts]] = {name: {} for name in PARTS}
     with engine.connect() as connection:
-        for group, status, taken, *numbers, part in connection.execute(union_all(*selects)):
-            counts = found[part].setdefault(group, Counts({}, {}))
-            if status is not None:
-                counts.by_status[STATUSES[status]] = Share(*(int(n) for n in numbers))
-            else:
-                counts.days[int(taken)] = int(numbers[0])
+        rows = TO_THE_DRIVER.rows(connection, statement, parameters)
+    for group, status, taken, *numbers, part in rows:
+        counts = found[part].setdefault(group, Counts({}, {}))
+        if status is not None:
+            counts.by_status[STATUSES[status]] = Share(*(int(n) for n in numbers))
+        else:
+            counts.days[int(taken)] = int(numbers[0])
     return found

@@ -17,6 +17,8 @@ written again.
 
 from sqlalchemy import Connection, text
 
+from infrastructure.persistence.driver import Statements
+
 SQLITE_DDL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
     "entity_kind, entity_id UNINDEXED, body, tokenize='unicode61 remove_diacritics 0')",
@@ -54,7 +56,7 @@ POSTGRES_PUT = text(
 )
 
 
-def add(connection: Connection, entries: list[tuple[str, str, int, list[str]]]) -> None:
+def add(connection: Connection, said: Statements, entries: list[tuple[str, str, int, list[str]]]) -> None:
     """Index entities never indexed before, all at once: (kind, id, seq, words) each."""
     rows = [
         {"kind": kind, "id": entity_id, "seq": seq, "body": " ".join(words)} for kind, entity_id, seq, words in entries
@@ -62,21 +64,21 @@ def add(connection: Connection, entries: list[tuple[str, str, int, list[str]]]) 
     if not rows:
         return
     if connection.dialect.name != "sqlite":
-        connection.execute(POSTGRES_ADD, rows)
+        said.run(connection, POSTGRES_ADD, rows)
         return
-    connection.execute(SQLITE_ADD, rows)
-    connection.execute(SQLITE_KEY, rows)
+    said.run(connection, SQLITE_ADD, rows)
+    said.run(connection, SQLITE_KEY, rows)
 
 
-def put(connection: Connection, kind: str, entity_id: str, words: list[str]) -> None:
+def put(connection: Connection, said: Statements, kind: str, entity_id: str, words: list[str]) -> None:
     """Index an entity's words in place of those it had (if the body is the same, nothing is written)."""
     body = " ".join(words)
     if connection.dialect.name != "sqlite":
-        connection.execute(POSTGRES_PUT, {"kind": kind, "id": entity_id, "body": body})
+        said.run(connection, POSTGRES_PUT, {"kind": kind, "id": entity_id, "body": body})
         return
-    found = connection.execute(SQLITE_FIND, {"kind": kind, "id": entity_id}).first()
-    if found is not None and found.body != body:
-        connection.execute(SQLITE_PUT, {"row": found.fts_rowid, "body": body})
+    found = said.rows(connection, SQLITE_FIND, {"kind": kind, "id": entity_id})
+    if found and found[0].body != body:
+        said.run(connection, SQLITE_PUT, {"row": found[0].fts_rowid, "body": body})
 
 
 Words = list[tuple[str, ...]]  # a query's words, each as its keys: one of them must match

@@ -28,7 +28,8 @@ from domain.webhooks import (
     wants,
 )
 from infrastructure.log.follower import LogFollower
-from infrastructure.webhooks.subscriptions import SubscriptionStore
+from infrastructure.persistence.driver import TO_THE_DRIVER, Statements
+from infrastructure.webhooks.subscriptions import RECEIVING, SubscriptionStore
 from infrastructure.webhooks.tables import deliveries
 
 SCHEMA_VERSION = 1
@@ -141,8 +142,9 @@ class Outbox(LogFollower):
         clock: Callable[[], datetime],
         base_url: str = "",
         batch_size: int = 500,
+        statements: Statements = TO_THE_DRIVER,
     ) -> None:
-        super().__init__(engine, recorder, decode)
+        super().__init__(engine, recorder, decode, statements)
         self.reader = reader
         self.subscriptions = subscriptions
         self.clock = clock
@@ -153,7 +155,7 @@ class Outbox(LogFollower):
         """The deliveries of a batch of events, written together."""
         receivers = [
             Receiver(row.id, json.loads(row.kinds), json.loads(row.party_ids))
-            for row in self.subscriptions.receiving(connection)
+            for row in self.statements.rows(connection, RECEIVING)
         ]
         if not receivers:
             return
@@ -162,7 +164,7 @@ class Outbox(LogFollower):
             row for notification in notifications for row in self._deliveries_for(notification, receivers, now, saved)
         ]
         if rows:
-            connection.execute(INSERT_DELIVERIES, rows)
+            self.statements.run(connection, INSERT_DELIVERIES, rows)
 
     def _deliveries_for(
         self, notification: Any, receivers: list[Receiver], now: datetime, saved: Saved

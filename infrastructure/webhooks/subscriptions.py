@@ -25,7 +25,9 @@ from infrastructure.webhooks.url_safety import UrlPolicy, check
 
 ACTIVE, PAUSED, DISABLED, DELETED = (status.value for status in SubscriptionStatus)  # as the table holds them
 # Built once: each command's outbox reads it.
-_RECEIVING = select(subscriptions.c.id, subscriptions.c.status, subscriptions.c.kinds, subscriptions.c.party_ids).where(
+# Subscriptions that get new deliveries (their id, status, kinds and parties): active ones, and paused
+# ones (held until resumed). Built once: the outbox says it to the driver for every command.
+RECEIVING = select(subscriptions.c.id, subscriptions.c.status, subscriptions.c.kinds, subscriptions.c.party_ids).where(
     or_(subscriptions.c.status == ACTIVE, subscriptions.c.status == PAUSED)
 )
 
@@ -186,4 +188,4 @@ class SubscriptionStore:
     def receiving(self, connection: Connection) -> Sequence[Row[Any]]:
         """Subscriptions that get new deliveries (their id, status, kinds and parties): active ones, and
         paused ones (held until resumed)."""
-        return connection.execute(_RECEIVING).all()
+        return connection.execute(RECEIVING).all()
