@@ -2,6 +2,7 @@
 and refused with a one-line message naming it (``commitments: COMMITMENTS_PORT: …``)."""
 
 import ipaddress
+import os
 from typing import Annotated, Any, Literal, TypedDict
 
 from pydantic import Field, ValidationError, field_validator
@@ -106,6 +107,23 @@ class Settings(BaseSettings):
     iati_reporting_org_ref: Annotated[str, Field(min_length=1, max_length=100)] = "XI-COMMITMENTS"
     iati_reporting_org_type: Annotated[str, Field(pattern=r"^[0-9]{2}$")] = "40"
     iati_reporting_org_name: Annotated[str, Field(min_length=1, max_length=200)] = "Commitment tracker"
+    # -- operating the service --
+    # PostgreSQL connections each process keeps open, and may open beyond them at busy times (README:
+    # "Sizing the database's connections").
+    pool_size: Annotated[int, Field(ge=1, le=200)] = 5
+    pool_overflow: Annotated[int, Field(ge=0, le=200)] = 5
+    # Seconds to wait at start for the database to answer (0: a database that does not answer is refused
+    # at once, in one line, exit status 2).
+    start_wait: Seconds = 0.0
+    # Prometheus metrics at /metrics, for admin and auditor keys (off: not served); metrics_port also
+    # serves them without a key on a port of their own, for a scraper (0: no such port).
+    metrics: bool = True
+    metrics_port: Annotated[int, Field(ge=0, le=65535)] = 0
+    # The log: text lines (time, level, component, message) or one JSON object a line.
+    log_format: Literal["text", "json"] = "text"
+    # The first admin key, made when no key exists, is written to this file (readable by its owner only)
+    # instead of being shown on the terminal.
+    first_admin_key_file: str = ""
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -147,8 +165,33 @@ class Settings(BaseSettings):
 
     @classmethod
     def from_env(cls, **overrides: Any) -> "Settings":
-        """The settings of the environment, with the overrides given (None: not given)."""
-        return cls(**{key: value for key, value in overrides.items() if value is not None})
+        """The settings of the environment, with the overrides given (None: not given). A secret may be
+        given in a file instead, as container secrets are mounted: ``COMMITMENTS_<NAME>_FILE``."""
+        given = {key: value for key, value in overrides.items() if value is not None}
+        return cls(**{**secrets_from_files(given), **given})
+
+
+# The settings that are secrets: each may also be read from the file ``COMMITMENTS_<NAME>_FILE`` names.
+SECRETS = ("database_url", "smtp_password")
+
+
+def secrets_from_files(given: dict[str, Any]) -> dict[str, str]:
+    """The secrets whose ``_FILE`` twin is set (its file's text, without the line end), unless given
+    explicitly; refused if both the setting and its twin are in the environment."""
+    found: dict[str, str] = {}
+    for name in SECRETS:
+        twin = f"{ENV_PREFIX}{name.upper()}_FILE"
+        path = os.environ.get(twin)
+        if not path or name in given:
+            continue
+        if os.environ.get(f"{ENV_PREFIX}{name.upper()}"):
+            raise BadSetting(f"{twin}: set either it or {ENV_PREFIX}{name.upper()}, not both")
+        try:
+            with open(path, encoding="utf-8") as file:
+                found[name] = file.read(64 * 1024).rstrip("\r\n")
+        except OSError as error:
+            raise BadSetting(f"{twin}: cannot read {path!r} ({error.strerror or error})") from None
+    return found
 
 
 class ProxySettings(TypedDict):
