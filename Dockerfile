@@ -19,8 +19,9 @@ RUN useradd --system --create-home commitments && mkdir -p /data && chown commit
 USER commitments
 VOLUME /data
 EXPOSE 8000
-# Ready: the database answers, the read model keeps up, the scanner and dispatcher tick, the audit chain is intact.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD python -c "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/ready', timeout=4).status != 200)"
+# Healthy (decision 0058): `commitments serve` can serve, its database answers (/ready, this process only: a
+# stopped worker never makes an API unhealthy); `commitments worker` (the container's first process) has its
+# jobs ticking (`commitments worker --health` with the worker's own options), not asked about a port it lacks.
+HEALTHCHECK --interval=30s --timeout=15s --start-period=60s --retries=3 CMD ["python", "-c", "import os, subprocess, sys, urllib.request; argv = [a for a in open('/proc/1/cmdline', 'rb').read().decode().split(chr(0)) if a]; sys.exit(subprocess.call(['commitments', *argv[argv.index('worker'):], '--health']) if 'worker' in argv else urllib.request.urlopen('http://127.0.0.1:%s/ready' % os.environ.get('COMMITMENTS_PORT', '8000'), timeout=10).status != 200)"]
 
 CMD ["commitments", "serve"]

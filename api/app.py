@@ -10,10 +10,12 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
 from api import docs, openapi, problems
-from api.bootstrap import Services, build
+from api.access import AccessLog
+from api.bootstrap import SERVING, Services, build
 from api.dependencies import known_query_parameters, methods_of
 from api.doors import PolicyWatch
 from api.guards import MAX_UPLOAD_BYTES, RequestGuard, RetryAfter
+from api.rebuilding import Rebuilding
 from api.routers import (
     agreements,
     audit,
@@ -22,6 +24,7 @@ from api.routers import (
     drafts,
     figures,
     meetings,
+    metrics,
     parties,
     recurrences,
     search,
@@ -32,6 +35,8 @@ from api.routers import (
 )
 from api.web.app import create_web_app
 from infrastructure.operations import ticks
+from infrastructure.operations.logs import REQUEST_ID
+from infrastructure.operations.metrics import REQUEST_SECONDS, REQUESTS
 from infrastructure.settings import Settings
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -58,6 +63,7 @@ ROUTERS = tuple(
         calendars,
         figures,
         themes,
+        metrics,
     )
 )
 
@@ -96,7 +102,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Services | CapacityLimiter]]:
-        running = given or (services() if callable(services) else build(settings or Settings.from_env()))
+        running = given or (
+            services() if callable(services) else build(settings or Settings.from_env(), rebuild_in_background=SERVING)
+        )
         jobs = running.background_jobs()
         scheduler = ticks.start(jobs) if jobs else None
         try:
@@ -136,4 +144,6 @@ def create_app(
         RequestGuard, max_body_bytes=MAX_BODY_BYTES, forms_under=WEB_PREFIX, max_upload_bytes=MAX_UPLOAD_BYTES
     )
     app.add_middleware(RetryAfter)
+    app.add_middleware(Rebuilding)  # 503 rebuilding while the read model is rebuilt (decision 0059)
+    app.add_middleware(AccessLog, request_ids=REQUEST_ID, requests=REQUESTS, seconds=REQUEST_SECONDS)  # outermost
     return app

@@ -3,7 +3,7 @@ part what it needs in its constructor."""
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from types import TracebackType
 
@@ -37,8 +37,9 @@ from infrastructure.log.writer import SqlWriter
 from infrastructure.mail.digests import DigestMailer
 from infrastructure.mail.smtp import SmtpSender, SmtpSettings
 from infrastructure.mail.unsubscribe import UnsubscribeLinks
+from infrastructure.operations import metrics
 from infrastructure.operations.readiness import Heartbeats, Readiness
-from infrastructure.persistence import schema
+from infrastructure.persistence import migrating
 from infrastructure.persistence.calendar_feeds import SqlFeedStore
 from infrastructure.persistence.database import (
     create_reading_engine,
@@ -49,12 +50,12 @@ from infrastructure.persistence.database import (
 from infrastructure.persistence.idempotency import IdempotencyStore
 from infrastructure.persistence.keys import KeyStore
 from infrastructure.persistence.service_secrets import kept_secret
-from infrastructure.persistence.tables import metadata
 from infrastructure.persistence.web_sessions import WebSessions
 from infrastructure.read_model.catalogue import SqlCatalogue
 from infrastructure.read_model.projector import Projector
+from infrastructure.read_model.rebuilding import InBackground, RebuildProgress, RebuildWhileServing
 from infrastructure.reports.reader import ReportReader
-from infrastructure.settings import Settings
+from infrastructure.settings import Settings, read
 from infrastructure.spreadsheets.reader import SpreadsheetReader
 from infrastructure.webhooks.delivery_log import DeliveryLog
 from infrastructure.webhooks.dispatcher import Dispatcher, DispatchSettings
@@ -101,6 +102,9 @@ class Services:
     engine: Engine
     writing_engine: Engine  # the events and their followers' tables are written through it (decision 0030)
     reading_engine: Engine  # the catalogue reads the read model through it (decision 0039)
+    # How far the read model's rebuild beside the service has come (not running: none; decision 0059).
+    rebuilding: RebuildProgress = field(default_factory=RebuildProgress)
+    rebuild: RebuildWhileServing | None = None
 
     def background_jobs(self) -> dict[str, tuple[Callable[[], object], float]]:
         """What the scheduler runs, and every how many seconds; each run leaves a heartbeat."""
@@ -116,6 +120,8 @@ class Services:
         return jobs
 
     def _beating(self, name: str, job: Callable[[], object]) -> None:
+        if name in READ_THE_READ_MODEL and self.rebuilding.running:
+            return  # what it would find is incomplete until the rebuild is done: the next tick after it
         job()
         self.heartbeats.beat(name)
 
@@ -126,6 +132,8 @@ class Services:
             engine.dispose(close=False)
 
     def close(self) -> None:
+        if self.rebuild is not None:
+            self.rebuild.stop()  # between two steps: the next start goes on from there
         self.reports.close()
         self.denials.flush()
         self.dispatcher.close()
@@ -143,24 +151,43 @@ class Services:
         self.close()
 
 
+READ_THE_READ_MODEL = frozenset({"scanner", "digests"})  # the background jobs that wait for a rebuild
+SERVING = InBackground()  # how a serving process rebuilds its read model (decision 0059)
+
+
 def build(
     settings: Settings,
     clock: Clock = system_clock,
     catch_up: bool = True,
     resolve: Callable[[str, int], list[str]] = system_resolve,
+    rebuild_in_background: InBackground | None = None,
 ) -> Services:
-    """Connect to the database the settings name, creating what is missing. ``resolve`` looks up the
-    addresses of a webhook's host (the machine's resolver; DNS is outside the machine).
+    """Connect to the database the settings name, creating what is missing and migrating the tables
+    beside the read model (``migrating``). ``resolve`` looks up the addresses of a webhook's host (the
+    machine's resolver; DNS is outside the machine).
 
-    The read model is created (or rebuilt, if its shape changed) and brought up to date with the
-    event log, then kept up to date by every command (``catch_up=False``: left as it is).
+    The read model is created (or dropped and created again, if its shape changed) and brought up to
+    date with the event log, then kept up to date by every command (``catch_up=False``: left as it
+    is). ``rebuild_in_background`` (a serving process: ``SERVING``): a read model that far behind the
+    log is brought up to date in a thread of its own after ``build`` returns, ``Services.rebuilding``
+    saying how far it has come; otherwise before ``build`` returns.
     """
-    engine = create_table_engine(settings.database_url, idle_before_ping=settings.pool_ping_after)
+    pool_size, pool_overflow = settings.pool_size, settings.pool_overflow  # PostgreSQL's connections, per engine
+    engine = create_table_engine(
+        settings.database_url,
+        idle_before_ping=settings.pool_ping_after,
+        pool_size=pool_size,
+        pool_overflow=pool_overflow,
+    )
     sqlite = engine.dialect.name == "sqlite"
     writing_engine = (
         create_table_engine(settings.database_url, durable=True, lock_wait=settings.write_wait) if sqlite else engine
     )
-    reading_engine = engine if sqlite else create_reading_engine(settings.database_url, settings.pool_ping_after)
+    reading_engine = (
+        engine
+        if sqlite
+        else create_reading_engine(settings.database_url, settings.pool_ping_after, pool_size, pool_overflow)
+    )
     policy = UrlPolicy(
         allow_http=settings.webhook_allow_http,
         allow_loopback=settings.webhook_allow_loopback,
@@ -168,8 +195,8 @@ def build(
         resolve=resolve,
     )
     with one_at_a_time(engine):
-        schema.upgrade(engine, metadata)
-        store = EventStore(event_store_env(settings.database_url), settings.snapshot_interval)
+        migrating.upgrade(engine)
+        store = EventStore(event_store_env(settings.database_url, pool_size, pool_overflow), settings.snapshot_interval)
         reader = BatchReader(store)
         decode = store.mapper.to_domain_event
         projector = Projector(engine, store.recorder, decode, reader)
@@ -181,9 +208,14 @@ def build(
         audit.start()
         audit_watch = ChainWatch(engine, audit, outbox, clock, settings.audit_full_check_interval)
         audit_watch.start()
+    rebuild = None
     if catch_up:
+        behind = (store.recorder.max_notification_id() or 0) - projector.position()
+        if rebuild_in_background is not None and behind >= max(rebuild_in_background.behind, 1):
+            rebuild = RebuildWhileServing(projector, RebuildProgress(), rebuild_in_background)
         for follower in (projector, outbox, audit):
-            follower.catch_up()
+            if follower is not projector or rebuild is None:
+                follower.catch_up()
     records = Records(
         store, clock, SqlWriter(writing_engine, store, [projector, outbox, audit], settings.write_wait), reader
     )
@@ -220,7 +252,7 @@ def build(
         clock,
         DigestTime(settings.digest_hour, settings.digest_weekday, settings.digest_time_zone),
     )
-    return Services(
+    services = Services(
         settings=settings,
         store=store,
         tracker=tracker,
@@ -243,7 +275,7 @@ def build(
         projector=projector,
         catalogue=catalogue,
         lists=Lists(tracker.histories, catalogue),
-        scanner=Scanner(records, catalogue, ladder),
+        scanner=Scanner(records, catalogue, ladder, report=metrics.scanned),
         mailer=mailer,
         digests_sent=DigestsSent(mailer, records),
         unsubscribe=unsubscribe,
@@ -286,4 +318,19 @@ def build(
         engine=engine,
         writing_engine=writing_engine,
         reading_engine=reading_engine,
+        rebuilding=RebuildProgress() if rebuild is None else rebuild.progress,
+        rebuild=rebuild,
     )
+    if rebuild is not None:
+        rebuild.start()  # requests meanwhile are answered 503 (``api.rebuilding``)
+    return services
+
+
+def migrate(database_url: str | None = None) -> migrating.Migrated:
+    """``commitments migrate``: the tables beside the read model brought to the latest revision on the
+    database the settings name (or ``database_url``), as every start does first."""
+    engine = create_table_engine(read(database_url=database_url).database_url)
+    try:
+        return migrating.upgrade(engine)
+    finally:
+        engine.dispose()

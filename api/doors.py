@@ -22,6 +22,7 @@ OPEN_DOORS: dict[str, str] = {
     "GET /": "sends people to the pages",
     "GET /health": "says the process runs; reads no record",
     "GET /ready": "says whether the database answers; reads no record",
+    "GET /status": "says whether the deployment's jobs tick and its chain is intact, as /ready did; reads no record",
     "GET /docs": "the API's documentation (when the deployment shows it)",
     "GET /openapi.json": "the API's description",
     "GET /feeds/{token}.ics": "a calendar feed: its secret address is the credential (application.listing.calendars)",

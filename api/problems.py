@@ -7,14 +7,19 @@ classes come before their bases.
 
 import json
 import logging
+import sqlite3
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
-from eventsourcing.persistence import ConnectionUnavailableError
+import psycopg
+from eventsourcing.persistence import ConnectionUnavailableError, PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from application.errors import (
@@ -121,6 +126,7 @@ PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (InvalidValue, 422, "invalid-value", "A value is not valid"),
     (DomainError, 422, "rule-violated", "A business rule refused the request"),
     (ConnectionUnavailableError, 503, "busy", "The service is busy"),
+    (PoolTimeout, 503, "busy", "The service is busy"),  # every pooled connection stayed in use (pool_size)
     (Busy, 503, "busy", "The service is busy"),
     (ReadersBusy, 503, "busy", "The service is busy"),
     (StillInProgress, 503, "in-progress", "The request with this Idempotency-Key is still being carried out"),
@@ -178,12 +184,90 @@ def log_denial(request: Request, status: int, reason: str) -> None:
 
 
 CONNECTION_LOST = (503, "connection-lost", "The database connection was lost")
+DATABASE_UNAVAILABLE = (503, "database-unavailable", "The database does not answer")
+UNAVAILABLE_RETRY_AFTER = "5"  # seconds a client is asked to wait while the database does not answer
+# What a database that does not answer may raise, through either client or the drivers themselves (eventsourcing
+# lets some through); ConnectionError: the infrastructure's own (``DatabaseUnreachable``, a SQLite lock file).
+# Each is answered 503 only if the rule says the database does not answer (``Readiness.unreachable``).
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    DBAPIError,
+    DisconnectionError,
+    PersistenceError,
+    psycopg.Error,
+    sqlite3.Error,
+    ConnectionError,
+)
 
 
 def connection_lost(error: Exception) -> bool:
     """The database closed the connection a request was using (it restarted, or the network dropped
     it): the pool replaces its connections, and the request may be sent again (decision 0039)."""
     return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def _readiness(request: Request) -> Any:
+    """This process's readiness (``Services.readiness``): the API reaches the infrastructure's rule for
+    errors that say the database does not answer through it, as the composition root handed it over."""
+    services = getattr(request.state, "services", None)
+    return None if services is None else services.readiness
+
+
+def database_unavailable(request: Request, error: Exception) -> bool:
+    """The database does not answer (decision 0058): down, unreachable, shutting down, its file gone; or
+    it closed the connection a request was using. The request is answered 503 with Retry-After."""
+    readiness = _readiness(request)
+    return connection_lost(error) or (readiness is not None and bool(readiness.unreachable(error)))
+
+
+def _one_line(request: Request, error: Exception) -> str:
+    """The error's cause in one line, without the database's password."""
+    readiness = _readiness(request)
+    if readiness is not None:
+        return str(readiness.cause(error))
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
+
+
+class Outages:
+    """So that an outage is one line in the log, not a traceback per request: the first request refused
+    because the database does not answer is logged with the cause; the next ones are only counted, while
+    they come less than ``quiet`` seconds apart (the same outage). Kept per database (the tests run many)."""
+
+    def __init__(self, quiet: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.quiet = quiet
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._last: dict[str, float] = {}
+        self.refused: dict[str, int] = {}
+
+    def first(self, database: str) -> bool:
+        """Count a refused request; whether it is the first of an outage."""
+        now = self.clock()
+        with self._lock:
+            last = self._last.get(database)
+            self._last[database] = now
+            if last is None or now - last > self.quiet:
+                self.refused[database] = 1
+                return True
+            self.refused[database] += 1
+            return False
+
+
+OUTAGES = Outages()
+
+
+def note_unavailable(request: Request, error: Exception) -> None:
+    """Log (once per outage) that the database does not answer, with the driver's words for why."""
+    services = getattr(request.state, "services", None)
+    database = services.settings.database_url if services is not None else ""
+    if OUTAGES.first(database):
+        log.warning(
+            "the database does not answer (%s): requests that need it are answered 503 with Retry-After "
+            "until it does; the first was %s %s",
+            _one_line(request, error),
+            request.method,
+            request.url.path,
+        )
 
 
 def _start_afresh(request: Request) -> None:
@@ -217,7 +301,7 @@ def _from_error(request: Request, error: Exception) -> JSONResponse:
     if isinstance(error, StillInProgress):
         headers, detail = {"Retry-After": "5"}, "retry with the same key shortly: you will get its response"
     elif connection_lost(error):
-        log.warning("database connection lost on %s %s: %s", request.method, request.url.path, error)
+        note_unavailable(request, error)
         _start_afresh(request)
         headers = {"Retry-After": "1"}
         detail = (
@@ -299,11 +383,26 @@ def _http(request: Request, error: StarletteHTTPException, allowed_methods: Call
 
 
 def _database_error(request: Request, error: Exception) -> JSONResponse:
-    return _from_error(request, error) if connection_lost(error) else _unexpected(request, error)
+    """An error of the database or its clients: 503 when the database does not answer, else unexpected."""
+    if connection_lost(error):
+        return _from_error(request, error)
+    if not database_unavailable(request, error):
+        return _unexpected(request, error)
+    note_unavailable(request, error)
+    status, slug, title = DATABASE_UNAVAILABLE
+    detail = "the database does not answer: retry later (a write sent again with the same Idempotency-Key is done once)"
+    return problem(status, slug, title, detail, request.url.path, {"Retry-After": UNAVAILABLE_RETRY_AFTER})
 
 
 def _unexpected(request: Request, error: Exception) -> JSONResponse:
-    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    log.error(  # the cause on the line itself, and its traceback (the handler runs after the except block)
+        "unexpected error on %s %s: %s: %s",
+        request.method,
+        request.url.path,
+        type(error).__name__,
+        _one_line(request, error),
+        exc_info=error,
+    )
     return problem(500, "internal-error", "Internal error", "the service failed; the error is logged", request.url.path)
 
 
@@ -311,7 +410,9 @@ def install(app: FastAPI, allowed_methods: Callable[[str], list[str]]) -> None:
     """Answer every error with a problem document; ``allowed_methods(path)`` for 405 and OPTIONS."""
     for cls in HANDLED:
         app.add_exception_handler(cls, _from_error)
-    app.add_exception_handler(DBAPIError, _database_error)
+    for database_error in DATABASE_ERRORS:
+        if database_error not in HANDLED:
+            app.add_exception_handler(database_error, _database_error)
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]  # Starlette types a handler for any Exception
     app.add_exception_handler(
         StarletteHTTPException,

@@ -27,7 +27,9 @@ import time
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 
-log = logging.getLogger("uvicorn.error")
+from infrastructure.operations import metrics
+
+log = logging.getLogger("commitments.workers")
 
 
 def reuse_port_socket(host: str, port: int) -> socket.socket:
@@ -84,6 +86,8 @@ def serve(workers: int, host: str, port: int, log_level: str) -> int:
                     stopping.set()
                     break
                 log.warning("Worker [%s] ended (exit status %s): starting another", process.pid, process.exitcode)
+                if process.pid is not None:
+                    metrics.mark_dead(process.pid)
                 processes[index] = start()
     finally:
         for process in processes:
@@ -95,6 +99,8 @@ def serve(workers: int, host: str, port: int, log_level: str) -> int:
             if process.is_alive():
                 process.kill()
                 process.join()
+            if process.pid is not None:
+                metrics.mark_dead(process.pid)
         reserved.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -109,6 +115,10 @@ def _work(host: str, port: int, log_level: str, ready: threading.Barrier | None)
     once every worker sharing that barrier has built its services."""
     from api.app import create_app
     from infrastructure import settings as configuration
+    from infrastructure.operations import logs
+
+    settings = configuration.read()
+    logs.configure(settings.log_format, log_level)  # a fresh interpreter: its lines as the first process's
 
     async def others_started() -> None:
         if ready is None:
@@ -119,10 +129,12 @@ def _work(host: str, port: int, log_level: str, ready: threading.Barrier | None)
             log.warning("the other workers did not start within %s s: listening anyway", READY_WAIT)
 
     config = uvicorn.Config(
-        create_app(started=others_started),
+        create_app(settings, started=others_started),
         host=host,
         port=port,
+        log_config=logs.log_config(settings.log_format, log_level),
         log_level=log_level,
-        **configuration.read().proxy_settings(),
+        access_log=False,  # one line per request comes from api.access
+        **settings.proxy_settings(),
     )
     uvicorn.Server(config).run(sockets=[reuse_port_socket(host, port)])

@@ -133,6 +133,14 @@ def audits(caller: Principal) -> Principal:
     return caller
 
 
+def reads_metrics(caller: Principal) -> Principal:
+    """The service's metrics (what it did, its backlogs and lags): admins and auditors read them."""
+    _asked("reads_metrics")
+    if not caller.role.can_audit:
+        raise NotAllowed("only admin and auditor keys read this")
+    return caller
+
+
 def administers(caller: Principal) -> Principal:
     """Keys, subscriptions and their deliveries."""
     _asked("administers")

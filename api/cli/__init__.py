@@ -8,15 +8,17 @@ from importlib import metadata
 
 from api.cli.audit import audit_export, audit_head, audit_public_key, audit_signing_key, audit_verify
 from api.cli.backups import backup, restore
-from api.cli.common import Refused, at_least_one, operator
+from api.cli.common import Refused, at_least_one, operator, wait_for_the_database, worker_health
 from api.cli.keys import keys_create, keys_list, keys_revoke
+from api.cli.migrating import migrate
 from api.cli.projections import projections_rebuild, projections_status
 from api.cli.records import draft, import_matrix
 from api.cli.serving import serve, worker
 from domain.access import Role
 from domain.errors import Refusal
-from infrastructure.persistence.database import UnsupportedDatabase
+from infrastructure.persistence.database import DatabaseUnreachable, UnsupportedDatabase, cause, shown, unreachable
 from infrastructure.settings import DEFAULT_DATABASE_URL, BadSetting
+from infrastructure.settings import read as read_settings
 
 __all__ = ["main", "operator", "parser"]  # operator: who a command acts as (api.cli.operator, as before)
 
@@ -93,6 +95,23 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="seconds between ticks of the scanner and the dispatcher "
         "(default: $COMMITMENTS_SCAN_INTERVAL or 60, $COMMITMENTS_DISPATCH_INTERVAL or 2)",
+    )
+    work.add_argument(
+        "--health",
+        action="store_true",
+        help="run nothing: exit 0 if the jobs this worker runs ticked lately (within three of their intervals "
+        "and 30 s, in any process), else 1; one line (a container's HEALTHCHECK; give the same --interval)",
+    )
+    command(
+        commands,
+        "migrate",
+        migrate,
+        "bring the tables beside the read model to this version's shape (every start does it too)",
+        "Run the migrations of the tables beside the read model (API keys, webhook subscriptions and "
+        "deliveries, sessions, calendar feeds, digests, the audit's tables) on the database, once however "
+        "many processes run them. A database made before migrations is recognised and stamped; one migrated "
+        "by a newer version is refused. The read model is not migrated: it is rebuilt when its version "
+        "changes ('projections rebuild').",
     )
 
     keys = commands.add_parser(
@@ -247,8 +266,14 @@ def main(argv: list[str] | None = None) -> int:
     for option, unset in (("database_url", None), ("json", False)):  # given neither before nor after the command
         if not hasattr(args, option):
             setattr(args, option, unset)
+    if getattr(args, "health", False):
+        return worker_health(args)  # 0 or 1, one line, whatever happens (a HEALTHCHECK's own statuses)
     try:
+        wait_for_the_database(args)  # every command stores or reads the record
         return int(args.handler(args))
+    except DatabaseUnreachable as error:
+        print(f"commitments: {error}", file=sys.stderr)
+        return 2
     except (UnsupportedDatabase, BadSetting, Refused, Refusal) as error:
         print(f"commitments: {error}", file=sys.stderr)
         return 2
@@ -260,3 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("commitments: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # the database stopped answering after the command started
+        if not unreachable(error):
+            raise
+        url = read_settings(database_url=args.database_url).database_url
+        print(f"commitments: cannot reach the database at {shown(url)}: {cause(error, url)}", file=sys.stderr)
+        return 2

@@ -83,7 +83,7 @@ from api.schemas.parties import ContactIn, DigestSent, LadderChange, PartyCreate
 from api.schemas.problems import FieldError, Problem
 from api.schemas.recurrences import RecurrenceCreate, RecurrenceInputs, ScheduleChange
 from api.schemas.search import Hit, Hits
-from api.schemas.service import Caller, Health, Readiness
+from api.schemas.service import Caller, DeploymentStatus, Health, Readiness
 from api.schemas.themes import ThemeIn, ThemeRename
 
 __all__ = [
@@ -111,6 +111,7 @@ __all__ = [
     "DeliveryStatusName",
     "Denial",
     "DenialPage",
+    "DeploymentStatus",
     "DigestSent",
     "Document",
     "DocumentIn",

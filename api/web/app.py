@@ -12,10 +12,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import problems
+from api.web import i18n
 from api.web.forms import shape_refusal
 from api.web.labels import N_
 from api.web.page import error_page
@@ -36,7 +36,7 @@ from api.web.pages import (
     signing,
     unsubscribing,
 )
-from api.web.visitors import ForgedForm, SignInNeeded, visitor
+from api.web.visitors import LANGUAGE_COOKIE, ForgedForm, SignInNeeded, Visitor, visitor
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("commitments.web")
@@ -75,16 +75,22 @@ def _answered(request: Request, error: Exception) -> Response:
 
 
 def _database_error(request: Request, error: Exception) -> Response:
+    """A page whose database does not answer (decision 0058): 503 with Retry-After, logged once per outage; the
+    page is said without looking the visitor's session up (that too needs the database)."""
+    if not problems.database_unavailable(request, error):
+        return _unexpected(request, error)
     if problems.connection_lost(error):
-        log.warning("database connection lost on %s %s: %s", request.method, request.url.path, error)
         request.state.services.connections_lost()
-        return _page_for(
-            request,
-            503,
-            problems.CONNECTION_LOST[2],
-            N_("the connection to the database was lost and is being replaced: try again in a moment"),
-        )
-    return _unexpected(request, error)
+        words = N_("the connection to the database was lost and is being replaced: try again in a moment")
+        retry = "1"
+    else:
+        problems.note_unavailable(request, error)
+        words = N_("the database does not answer: try again in a moment")
+        retry = problems.UNAVAILABLE_RETRY_AFTER
+    language = i18n.negotiate(request.headers.get("accept-language"), request.cookies.get(LANGUAGE_COOKIE))
+    answer = error_page(request, Visitor(language, False, None, "latn"), 503, problems.DATABASE_UNAVAILABLE[2], words)
+    answer.headers["Retry-After"] = retry
+    return answer
 
 
 def _forged(request: Request, error: Exception) -> Response:
@@ -124,7 +130,8 @@ def create_web_app() -> FastAPI:
     web.add_exception_handler(ForgedForm, _forged)
     for cls in problems.HANDLED:
         web.add_exception_handler(cls, _answered)
-    web.add_exception_handler(DBAPIError, _database_error)
+    for database_error in problems.DATABASE_ERRORS:
+        web.add_exception_handler(database_error, _database_error)
     web.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]  # Starlette types a handler for any Exception
     web.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]  # Starlette types a handler for any Exception
     web.add_exception_handler(Exception, _unexpected)

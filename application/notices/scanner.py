@@ -46,21 +46,36 @@ class ScanResult:
     escalated: int = 0  # commitments that reached a step of their ladder
 
 
+def _unreported(result: ScanResult) -> None:
+    pass
+
+
 class Scanner:
-    def __init__(self, records: Records, catalogue: Catalogue, ladder: Ladder = NO_LADDER, batch: int = BATCH) -> None:
+    def __init__(
+        self,
+        records: Records,
+        catalogue: Catalogue,
+        ladder: Ladder = NO_LADDER,
+        batch: int = BATCH,
+        report: Callable[[ScanResult], object] = _unreported,
+    ) -> None:
+        """``report``: told what each tick recorded (the service's metrics count it)."""
         self.records = records
         self.catalogue = catalogue
         self.ladder = ladder  # the deployment's; a party may keep its own for what it leads
         self.batch = batch
+        self.report = report
 
     def tick(self) -> ScanResult:
         now = self.records.now()
-        return ScanResult(
+        result = ScanResult(
             overdue=self._each(self.catalogue.overdue_candidates, now, overdue),
             due_soon=self._each(self.catalogue.due_soon_candidates, now, due_soon),
             review_due=self._each(self.catalogue.review_candidates, now, review_due),
             escalated=self._escalate(now),
         )
+        self.report(result)
+        return result
 
     def _escalate(self, now: datetime) -> int:
         """Each ladder's candidates in turn: the deployment's for the parties without one of their own."""

@@ -204,7 +204,15 @@ class Records:
             raise VersionMismatch(expected_version, aggregate.version)
         read = as_read(aggregate)
         change(aggregate, self.now())
-        self.save(aggregate, *also, read=[read])
+        try:
+            self.save(aggregate, *also, read=[read])
+        except ConcurrentUpdate:
+            # Another request changed it after it was read: with If-Match, the client's copy is now stale,
+            # which RFC 9110 answers 412 whenever it is found (before the change or at its save).
+            current = self.get(cls, aggregate_id).version
+            if expected_version is None or current == expected_version:
+                raise
+            raise VersionMismatch(expected_version, current) from None
         return aggregate
 
 

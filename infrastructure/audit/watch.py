@@ -6,6 +6,11 @@ since an old event can be edited too. A break found (by a tick, or by anyone's v
 recorded once, logged, and told once to ``operations`` subscribers as ``audit.chain_broken``;
 ``GET /audit/head`` and the readiness check report it. A later check of the whole chain that finds
 it intact again (the rows restored from a backup) marks the break resolved.
+
+Each check and each break recorded is counted in the service's metrics; and since the watch follows the
+log's end, it offers the metrics, read when they are scraped, how far each follower of the log (the read
+model, the webhook outbox, the chain) has come, when each background job last ran, and whether the chain
+is intact (``infrastructure.operations.metrics``).
 """
 
 import logging
@@ -14,8 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from prometheus_client.metrics_core import Metric
+from sqlalchemy import Connection, Engine, TextClause, insert, select, text, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from application.access.audit import Verification
 from application.views import plain
@@ -23,6 +29,10 @@ from domain.audit import GENESIS
 from domain.webhooks import CHAIN_BROKEN
 from infrastructure.audit.chain import AuditChain
 from infrastructure.audit.tables import audit_breaks, audit_watch
+from infrastructure.operations import metrics
+from infrastructure.persistence.tables import follower_positions, heartbeats
+from infrastructure.read_model.projector import READ_MODEL
+from infrastructure.read_model.tables import projection_state
 from infrastructure.webhooks.outbox import Outbox
 
 NAME = "audit_chain"
@@ -67,6 +77,8 @@ class ChainWatch:
         self.outbox = outbox
         self.clock = clock
         self.full_check_interval = timedelta(seconds=full_check_interval)
+        self._log_end = _log_end(engine, chain)
+        metrics.FIGURES.offer("log", self.figures)
 
     def start(self) -> None:
         """Nothing is checked yet: the first tick checks the whole chain."""
@@ -106,6 +118,7 @@ class ChainWatch:
                 connection.execute(
                     update(audit_breaks).where(audit_breaks.c.resolved_at.is_(None)).values(resolved_at=now)
                 )
+        metrics.CHAIN_CHECKS.labels("full" if full else "partial", "intact" if result.intact else "broken").inc()
         if not result.intact:
             self._broken(result, now)
 
@@ -144,7 +157,8 @@ class ChainWatch:
                     about=None,
                 )
         except IntegrityError:
-            pass  # another process recorded the same break at the same moment, and told it
+            return  # another process recorded the same break at the same moment, and told it
+        metrics.CHAIN_BREAKS.inc()
 
     def _record_at(self, position: int | None) -> str | None:
         """The record whose stored event is at ``position`` (None: no event is there any more)."""
@@ -152,6 +166,26 @@ class ChainWatch:
             return None
         found = self.chain.recorder.select_notifications(position, 1, stop=position)
         return str(found[0].originator_id) if found else None
+
+    def figures(self) -> list[Metric]:
+        """For the metrics (read when they are scraped): see the module."""
+        with self.engine.connect() as connection:
+            followers = {
+                row.name: row.position
+                for row in connection.execute(select(follower_positions.c.name, follower_positions.c.position))
+            }
+            beats = {row.name: row.at for row in connection.execute(select(heartbeats.c.name, heartbeats.c.at))}
+            broken = connection.execute(
+                select(audit_breaks.c.position).where(audit_breaks.c.resolved_at.is_(None)).limit(1)
+            ).first()
+            log_end = connection.execute(self._log_end).scalar() or 0
+            try:  # last: a rebuild may be making its table again
+                read_model = connection.execute(
+                    select(projection_state.c.position).where(projection_state.c.name == READ_MODEL)
+                ).scalar()
+            except SQLAlchemyError:
+                read_model = None
+        return metrics.log_figures(log_end, read_model, followers, beats, intact=broken is None)
 
     def state(self) -> ChainState:
         with self.engine.connect() as connection:
@@ -175,3 +209,12 @@ class ChainWatch:
     @staticmethod
     def _row(connection: Connection) -> Any:
         return connection.execute(select(audit_watch).where(audit_watch.c.name == NAME)).first()
+
+
+def _log_end(engine: Engine, chain: AuditChain) -> TextClause:
+    """The position of the last event stored, asked through the tables' engine rather than the event
+    store's own connections (a process that has closed its event store still answers its metrics)."""
+    recorder: Any = chain.recorder
+    if engine.dialect.name == "sqlite":
+        return text(f"SELECT MAX(rowid) FROM {recorder.events_table_name}")
+    return text(f'SELECT MAX(notification_id) FROM "{recorder.datastore.schema}"."{recorder.events_table_name}"')

@@ -30,6 +30,7 @@ from application.errors import Busy, ConcurrentUpdate
 from application.ports import Changes, Saved
 from application.storage.store import EventStore
 from infrastructure.log.follower import LogFollower, follow_together
+from infrastructure.operations import metrics
 from infrastructure.persistence.database import LockNotFree, write_turn
 from infrastructure.persistence.driver import TO_THE_DRIVER, on_cursor
 
@@ -110,6 +111,7 @@ class SqlWriter:
             for follower in self.followers:
                 follower.forget()
             raise
+        metrics.events_recorded(events)  # committed: counted by type, once per group
         if not followed:
             self._catch_up_alone(together.until)
         self._take_snapshots(group, events)

@@ -14,13 +14,15 @@ from email.message import EmailMessage
 from typing import Any, Protocol
 from uuid import UUID
 
-from sqlalchemy import Engine, and_, exists, insert, or_, select, update
+from prometheus_client.metrics_core import Metric
+from sqlalchemy import Engine, Select, and_, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from application.notices.digests import DigestContent, Digests
 from domain.parties.contact import Contact, DigestTime, Frequency, digest_period
 from infrastructure.mail.tables import mail_digests
 from infrastructure.mail.unsubscribe import UnsubscribeLinks
+from infrastructure.operations import metrics
 from infrastructure.read_model.tables import party_contacts
 
 DONE = ("sent", "empty")
@@ -62,38 +64,54 @@ class DigestMailer:
         self.when = when
         self.lease = lease
         self.most_attempts = most_attempts
+        metrics.FIGURES.offer("digests", self.figures)
 
     def tick(self) -> MailRound:
         done = MailRound()
         now = self.clock()
         self._give_up_abandoned(now)
-        for contact, party_id, period in self._due(now):
-            if self._claim(contact, party_id, period, now):
-                outcome = self._send(contact, party_id, period)
-                setattr(done, outcome, getattr(done, outcome) + 1)
+        try:
+            for contact, party_id, period in self._due(now):
+                if self._claim(contact, party_id, period, now):
+                    outcome = self._send(contact, party_id, period)
+                    setattr(done, outcome, getattr(done, outcome) + 1)
+        finally:
+            metrics.counted(metrics.DIGESTS, {"sent": done.sent, "empty": done.empty, "failed": done.failed})
         return done
+
+    def figures(self) -> list[Metric]:
+        """For the metrics (read when they are scraped): how many digests are due."""
+        now = self.clock()
+        due = 0
+        with self.engine.connect() as connection:
+            for frequency in (Frequency.DAILY, Frequency.WEEKLY):
+                unsettled, _ = self._unsettled(frequency, now)
+                due += connection.execute(select(func.count()).select_from(unsettled.subquery())).scalar_one()
+        return metrics.digest_figures(due)
+
+    def _unsettled(self, frequency: Frequency, now: datetime) -> tuple[Select[Any], str]:
+        """The contacts of this frequency whose digest of the current period is neither done nor being
+        sent, nor given up; and that period."""
+        period = digest_period(frequency, now, self.when)
+        assert period is not None
+        settled = exists().where(
+            mail_digests.c.contact_id == party_contacts.c.contact_id,
+            mail_digests.c.period == period,
+            or_(
+                mail_digests.c.status.in_(DONE),
+                mail_digests.c.attempts >= self.most_attempts,
+                and_(mail_digests.c.status == "sending", mail_digests.c.lease_until > now),
+            ),
+        )
+        return select(party_contacts).where(party_contacts.c.frequency == frequency.value, ~settled), period
 
     def _due(self, now: datetime) -> list[tuple[Contact, UUID, str]]:
         """The contacts whose digest of the current period is neither done nor being sent, nor given up."""
         found: list[tuple[Contact, UUID, str]] = []
         for frequency in (Frequency.DAILY, Frequency.WEEKLY):
-            period = digest_period(frequency, now, self.when)
-            assert period is not None
-            settled = exists().where(
-                mail_digests.c.contact_id == party_contacts.c.contact_id,
-                mail_digests.c.period == period,
-                or_(
-                    mail_digests.c.status.in_(DONE),
-                    mail_digests.c.attempts >= self.most_attempts,
-                    and_(mail_digests.c.status == "sending", mail_digests.c.lease_until > now),
-                ),
-            )
+            unsettled, period = self._unsettled(frequency, now)
             with self.engine.connect() as connection:
-                rows = connection.execute(
-                    select(party_contacts)
-                    .where(party_contacts.c.frequency == frequency.value, ~settled)
-                    .order_by(party_contacts.c.contact_id)
-                )
+                rows = connection.execute(unsettled.order_by(party_contacts.c.contact_id))
                 found.extend(
                     (
                         Contact(UUID(row.contact_id), row.name, row.address, row.language, frequency),
@@ -143,7 +161,8 @@ class DigestMailer:
             message = self.write(content, contact, period, self.links.url(party_id, contact.id), self.clock())
             self.sender.send(message)
         except Exception as error:  # noqa: BLE001 - one contact's digest never stops the others'
-            log.warning("the digest of contact %s for %s failed: %s", contact.id, period, error)
+            # The kind of error only: an SMTP refusal's text names the recipient's address (kept in the row).
+            log.warning("the digest of contact %s for %s failed: %s", contact.id, period, type(error).__name__)
             self._finish(contact, period, status="failed", error=f"{type(error).__name__}: {error}"[:1000])
             return "failed"
         self._finish(contact, period, status="sent", message_id=message["Message-ID"], error=None)

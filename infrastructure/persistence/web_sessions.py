@@ -3,7 +3,8 @@
 The browser holds only a random token (in an HttpOnly cookie); the table holds its SHA-256 hash,
 the key it stands for, the CSRF token of its forms, and when it was opened and last used. A session
 ends when it is signed out, when it was idle too long, when it is too old, or when its key is revoked:
-the key is looked up again on every request.
+the key is looked up again on every request. Sessions started and ended (and why) are counted in the
+service's metrics (``infrastructure.operations.metrics``).
 """
 
 import secrets
@@ -13,6 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
 
 from application.access.sessions import WebSession
+from domain.access import Principal
+from infrastructure.operations import metrics
 from infrastructure.persistence.keys import KeyStore, token_hash
 from infrastructure.persistence.tables import web_sessions
 
@@ -36,12 +39,14 @@ class WebSessions:
             return None
         token, csrf, now = secrets.token_urlsafe(32), secrets.token_urlsafe(32), self.clock()
         with self.engine.begin() as connection:
-            self._prune(connection, now)
+            pruned = self._prune(connection, now)
             connection.execute(
                 insert(web_sessions).values(
                     token_hash=token_hash(token), key_id=principal.id, csrf=csrf, created_at=now, seen_at=now
                 )
             )
+        metrics.WEB_SESSIONS_STARTED.inc()
+        metrics.counted(metrics.WEB_SESSIONS_ENDED, {"expired": pruned})
         return WebSession(token, principal, csrf)
 
     def find(self, token: str) -> WebSession | None:
@@ -49,30 +54,38 @@ class WebSessions:
         if not token or len(token) > 100:
             return None
         now = self.clock()
+        ended: tuple[str, int] | None = None  # why sessions ended here, and how many
         with self.engine.begin() as connection:
             row = connection.execute(select(web_sessions).where(web_sessions.c.token_hash == token_hash(token))).first()
             if row is None:
                 return None
+            principal: Principal | None = None
             if now - row.seen_at > self.idle or now - row.created_at > self.lifetime:
-                connection.execute(delete(web_sessions).where(web_sessions.c.token_hash == row.token_hash))
-                return None
-            principal = self.keys.principal(row.key_id)
-            if principal is None:
-                connection.execute(delete(web_sessions).where(web_sessions.c.key_id == row.key_id))
-                return None
-            if now - row.seen_at >= SEEN_EVERY:  # not a write per page: the idle time is counted by the minute
+                gone = connection.execute(delete(web_sessions).where(web_sessions.c.token_hash == row.token_hash))
+                ended = ("expired", gone.rowcount)
+            elif (principal := self.keys.principal(row.key_id)) is None:
+                gone = connection.execute(delete(web_sessions).where(web_sessions.c.key_id == row.key_id))
+                ended = ("key_revoked", gone.rowcount)
+            elif now - row.seen_at >= SEEN_EVERY:  # not a write per page: the idle time is counted by the minute
                 connection.execute(
                     update(web_sessions).where(web_sessions.c.token_hash == row.token_hash).values(seen_at=now)
                 )
+        if ended is not None:
+            metrics.counted(metrics.WEB_SESSIONS_ENDED, {ended[0]: ended[1]})
+        if principal is None:
+            return None
         return WebSession(token, principal, row.csrf)
 
     def close(self, token: str) -> None:
         with self.engine.begin() as connection:
-            connection.execute(delete(web_sessions).where(web_sessions.c.token_hash == token_hash(token)))
+            gone = connection.execute(delete(web_sessions).where(web_sessions.c.token_hash == token_hash(token)))
+        metrics.counted(metrics.WEB_SESSIONS_ENDED, {"signed_out": gone.rowcount})
 
-    def _prune(self, connection: Connection, now: datetime) -> None:
-        connection.execute(
+    def _prune(self, connection: Connection, now: datetime) -> int:
+        """Remove the sessions idle too long or too old; how many (counted once committed)."""
+        gone = connection.execute(
             delete(web_sessions).where(
                 or_(web_sessions.c.seen_at < now - self.idle, web_sessions.c.created_at < now - self.lifetime)
             )
         )
+        return int(gone.rowcount)

@@ -15,6 +15,7 @@ import random
 import secrets
 import ssl
 import time
+from collections import Counter as Tally
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
+from prometheus_client.metrics_core import Metric
 from sqlalchemy import (
     Connection,
     Engine,
@@ -42,6 +44,7 @@ from domain.webhooks import (
     Outcome,
     decide,
 )
+from infrastructure.operations import metrics
 from infrastructure.webhooks import signing
 from infrastructure.webhooks.outbox import Outbox
 from infrastructure.webhooks.subscriptions import ACTIVE, DISABLED
@@ -108,7 +111,14 @@ _DUE = (
 _LEASE = (
     update(deliveries)
     .where(deliveries.c.id.in_(bindparam("ids", expanding=True)), deliveries.c.status == PENDING, _FREE)
-    .values(lease_owner=bindparam("owner"), lease_expires_at=bindparam("expires"))
+    .values(
+        lease_owner=bindparam("owner"),
+        lease_expires_at=bindparam("expires"),
+        # Counted as started when leased: a dispatcher killed after sending, before recording, leaves the
+        # attempt counted (the receiver got it), and the delivery's attempts say how often it was received.
+        attempts=deliveries.c.attempts + 1,
+        attempt_count=deliveries.c.attempt_count + 1,
+    )
 )
 _CLAIMED = (
     select(
@@ -152,14 +162,25 @@ _SUCCEEDED = (
     .values(
         lease_owner=None,
         lease_expires_at=None,
-        attempts=deliveries.c.attempts + 1,
-        attempt_count=deliveries.c.attempt_count + 1,
         updated_at=bindparam("now"),
         status=DeliveryStatus.SUCCEEDED.value,
     )
     .returning(deliveries.c.id)
 )
-_RELEASE = update(deliveries).where(_MINE).values(lease_owner=None, lease_expires_at=None)
+# How each failed attempt recorded is counted in the metrics (``commitments_webhook_attempts``).
+_COUNTED_AS = {Outcome.RETRY: "failed", Outcome.FAILED: "exhausted", Outcome.GONE: "gone"}
+_BACKLOG = select(func.count(), func.min(deliveries.c.created_at)).where(deliveries.c.status == PENDING)
+# Handed back unattempted: the attempt counted when it was leased is taken back.
+_RELEASE = (
+    update(deliveries)
+    .where(_MINE)
+    .values(
+        lease_owner=None,
+        lease_expires_at=None,
+        attempts=deliveries.c.attempts - 1,
+        attempt_count=deliveries.c.attempt_count - 1,
+    )
+)
 _ATTEMPT = insert(delivery_attempts)
 _NOT_FAILING = (
     update(subscriptions)
@@ -171,7 +192,7 @@ _NOT_FAILING = (
 def _attempt_row(row: Any, attempt: Attempt) -> dict[str, Any]:
     return {
         "delivery_id": row.id,
-        "number": row.attempt_count + 1,
+        "number": row.attempt_count,  # counted when leased
         "started_at": attempt.started_at,
         "duration_ms": attempt.duration_ms,
         "status_code": attempt.status_code,
@@ -210,9 +231,17 @@ class Dispatcher:
             verify=verify,
             headers={"user-agent": "commitments-webhooks/1", "content-type": "application/json"},
         )
+        metrics.FIGURES.offer("webhooks", self.figures)
 
     def close(self) -> None:
         self.http.close()
+
+    def figures(self) -> list[Metric]:
+        """The backlog, for the metrics (read when they are scraped): how many deliveries are pending, and
+        how long the oldest has waited."""
+        with self.engine.connect() as connection:
+            pending, oldest = connection.execute(_BACKLOG).one()
+        return metrics.webhook_figures(pending, oldest, self.clock())
 
     def tick(self, limit: int = 50) -> int:
         """Send what is due; returns how many attempts were made."""
@@ -292,17 +321,19 @@ class Dispatcher:
     def _record_all(self, outcomes: list[tuple[Any, Attempt]]) -> None:
         """The outcomes of several attempts, in one transaction: an attempt whose lease was lost
         meanwhile is not recorded (the dispatcher that took it over sends it again). Successes,
-        the usual case, are written together; any success clears its subscription's failing streak."""
+        the usual case, are written together; any success clears its subscription's failing streak.
+        The outcomes are counted in the metrics once they are committed, one call per kind."""
         if not outcomes:
             return
         now = self.clock()
         succeeded: dict[str, tuple[Any, Attempt]] = {}
+        tally: Tally[str] = Tally()
         with self.engine.begin() as connection:
             for row, attempt in outcomes:
                 decision = decide(
                     attempt.status_code,
                     attempt.wait,
-                    row.attempts + 1,
+                    row.attempts,  # this one included: counted when leased
                     self.settings.retry_schedule,
                     now,
                     row.failing_since,
@@ -318,8 +349,8 @@ class Dispatcher:
                         {
                             "key": row.id,
                             "owner": self.name,
-                            "attempts": row.attempts + 1,
-                            "attempt_count": row.attempt_count + 1,
+                            "attempts": row.attempts,
+                            "attempt_count": row.attempt_count,
                             "now": now,
                             "status": decision.status.value,
                             "next_attempt_at": decision.next_attempt_at,
@@ -329,25 +360,31 @@ class Dispatcher:
                 )
                 if still_mine:
                     connection.execute(_ATTEMPT, _attempt_row(row, attempt))
-                    self._after_failure(connection, row, decision, now)
+                    tally[_COUNTED_AS[decision.outcome]] += 1
+                    tally["disabled"] += self._after_failure(connection, row, decision, now)
                 else:
+                    tally["lease_lost"] += 1
                     log.warning("lease on %s lost before recording; another dispatcher resends it", row.id)
-            if not succeeded:
-                return
-            recorded = set(
-                connection.execute(_SUCCEEDED, {"ids": list(succeeded), "owner": self.name, "now": now}).scalars()
-            )
-            for lost in succeeded.keys() - recorded:
-                log.warning("lease on %s lost before recording; another dispatcher resends it", lost)
-            if recorded:
-                connection.execute(_ATTEMPT, [_attempt_row(*succeeded[key]) for key in recorded])
-                connection.execute(
-                    _NOT_FAILING, [{"key": key} for key in {succeeded[key][0].subscription_id for key in recorded}]
+            if succeeded:
+                recorded = set(
+                    connection.execute(_SUCCEEDED, {"ids": list(succeeded), "owner": self.name, "now": now}).scalars()
                 )
+                for lost in succeeded.keys() - recorded:
+                    log.warning("lease on %s lost before recording; another dispatcher resends it", lost)
+                tally["succeeded"] += len(recorded)
+                tally["lease_lost"] += len(succeeded) - len(recorded)
+                if recorded:
+                    connection.execute(_ATTEMPT, [_attempt_row(*succeeded[key]) for key in recorded])
+                    connection.execute(
+                        _NOT_FAILING, [{"key": key} for key in {succeeded[key][0].subscription_id for key in recorded}]
+                    )
+        metrics.WEBHOOK_SUBSCRIPTIONS_DISABLED.inc(tally.pop("disabled", 0))
+        metrics.counted(metrics.WEBHOOK_ATTEMPTS, tally)
 
-    def _after_failure(self, connection: Connection, row: Any, decision: Decision, now: datetime) -> None:
+    def _after_failure(self, connection: Connection, row: Any, decision: Decision, now: datetime) -> bool:
         """Carry out what ``decide`` said after a failed attempt: the subscription's failing streak
-        starts, an exhausted delivery is told, and a subscription to disable is disabled."""
+        starts, an exhausted delivery is told, and a subscription to disable is disabled (True: it was
+        disabled here)."""
         subscription = connection.execute(
             select(subscriptions).where(subscriptions.c.id == row.subscription_id)
         ).first()
@@ -365,18 +402,19 @@ class Dispatcher:
                         "id": row.id,
                         "subscription_id": row.subscription_id,
                         "event_type": row.event_type,
-                        "attempts": row.attempts + 1,
+                        "attempts": row.attempts,
                         "commitment_id": row.commitment_id,
                     },
                 },
                 about=row.subscription_id,
             )
         if decision.disable_because is not None:
-            self._disable(connection, subscription, decision.disable_because, now)
+            return self._disable(connection, subscription, decision.disable_because, now)
+        return False
 
-    def _disable(self, connection: Connection, subscription: Any, reason: str, now: datetime) -> None:
+    def _disable(self, connection: Connection, subscription: Any, reason: str, now: datetime) -> bool:
         if subscription.status == DISABLED:
-            return
+            return False
         connection.execute(
             update(subscriptions)
             .where(subscriptions.c.id == subscription.id)
@@ -402,3 +440,4 @@ class Dispatcher:
             },
             about=subscription.id,
         )
+        return True

@@ -130,7 +130,7 @@ def test_every_read_needs_a_key(standing: Standing, ids: dict[str, str], standin
 
 
 def test_only_the_service_checks_and_calendar_feeds_answer_without_a_key(api: Api) -> None:
-    assert set(OPEN) <= {"/health", "/ready", "/feeds/{token}.ics"}  # a feed's address is its secret
+    assert set(OPEN) <= {"/health", "/ready", "/status", "/feeds/{token}.ics"}  # a feed's address is its secret
     for path in OPEN:
         if "{" not in path:
             assert api.client.get(path).status_code in (200, 503)

@@ -168,6 +168,19 @@ def racing(count: int, send: Callable[[int], Any]) -> list[Any]:
         return list(pool.map(go, range(count)))
 
 
+def test_a_lost_race_with_if_match_is_always_a_412_naming_the_current_version(
+    api: Api, services: Services, clock: FrozenClock
+) -> None:
+    """The bug: the same stale If-Match was answered 412 or 409 depending on timing (RFC 9110: 412)."""
+    world = build_world(api)
+    cid = UUID(world.commitment)
+    clock.before_next_reading(lambda: services.tracker.commitments.act("start", cid, acting("key_rival")))
+    lost = api.post(f"/commitments/{cid}/stall", {"reason": "no budget"}, headers={"If-Match": '"1"'})
+    assert_problem(lost, 412, "stale-version")
+    assert lost.json()["current_version"] == 2
+    assert api.get(f"/commitments/{cid}").json()["status"] == "in_progress"
+
+
 def test_two_racing_requests_with_one_key_and_different_bodies_carry_out_one(api: Api, services: Services) -> None:
     """The bug: both got 201, and the loser was handed the winner's commitment."""
     world = build_world(api)

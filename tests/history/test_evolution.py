@@ -157,12 +157,14 @@ def test_aggregates_shorter_longer_and_as_long_as_the_snapshot_interval_load_as_
 
 
 def test_a_database_from_before_a_new_column_is_upgraded_at_start(database_url: str) -> None:
+    """A database from before migrations (no ``alembic_version``) and before a column was added."""
     from sqlalchemy import text
 
     services = build(Settings(database_url=database_url))
     services.keys.create(Role.AUDITOR, "old key")
     with services.engine.begin() as connection:
         connection.execute(text("ALTER TABLE api_keys DROP COLUMN party_scope"))  # as it was before scopes
+        connection.execute(text("DROP TABLE alembic_version"))  # and before migrations
     services.close()
     upgraded = build(Settings(database_url=database_url))
     try:

@@ -91,7 +91,7 @@ def test_two_dispatchers_never_send_the_same_delivery_at_once(database_url: str)
 
 
 @pytest.mark.slow  # a dispatcher process killed
-def test_a_dispatcher_killed_between_sending_and_recording_is_followed_by_a_resend_with_the_same_id(
+def test_a_dispatcher_killed_between_sending_and_recording_is_followed_by_a_resend_with_the_same_id_counted_twice(
     database_url: str,
 ) -> None:
     services = build(
@@ -144,7 +144,9 @@ def test_a_dispatcher_killed_between_sending_and_recording_is_followed_by_a_rese
         again = receiver.received[1]
         assert again.headers["webhook-id"] == first.headers["webhook-id"]
         assert json.loads(again.body) == json.loads(first.body)
-        assert services.delivery_log.get(first.headers["webhook-id"])["status"] == "succeeded"
+        delivered = services.delivery_log.get(first.headers["webhook-id"])
+        assert delivered["status"] == "succeeded"
+        assert delivered["attempts"] == len(receiver.received) == 2  # the bug: 1, though it was received twice
         assert json.loads(first.body)["data"]["commitment"]["id"] == commitment_id
     services.close()
 

@@ -462,7 +462,8 @@ def tracebacks(printed: str) -> dict[str, str]:
     the next traceback printed after it (requests may interleave: this is the likeliest one)."""
     found: dict[str, str] = {}
     pending: list[str] = []
-    lines = printed.splitlines()
+    # Each line's head (time, level, component; "|" on the lines a message continues on) taken off.
+    lines = [re.sub(r"^\d{4}-\d\d-\d\dT[\d:.]+Z \w+ [\w.]+ (\| )?", "", line) for line in printed.splitlines()]
     index = 0
     while index < len(lines):
         line = lines[index]

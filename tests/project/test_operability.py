@@ -1,5 +1,6 @@
-"""Operators can tell whether the service is alive and ready, bad settings are named, unauthenticated
-traffic cannot fill the database, and no name can pass for another."""
+"""Operators can tell whether the service is alive (whether it is ready, and the deployment's status:
+``test_health``), bad settings are named, unauthenticated traffic cannot fill the database, and no name
+can pass for another."""
 
 import os
 import subprocess
@@ -7,9 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from api.bootstrap import Services
 from domain.access import Role
@@ -25,38 +24,6 @@ from tests.world import World
 def test_liveness_needs_no_key(api: Api) -> None:
     response = api.client.get("/health")
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
-
-
-def test_readiness_is_up_when_every_part_is(api: Api, services: Services, clock: FrozenClock) -> None:
-    down = api.client.get("/ready")  # the test's services run no background job: nothing has ticked
-    assert down.status_code == 503
-    assert down.json() == {
-        "status": "down",
-        "parts": {"database": "up", "read_model": "up", "scanner": "down", "dispatcher": "down", "audit_chain": "up"},
-    }
-    for name in ("scanner", "dispatcher"):
-        services.heartbeats.beat(name)
-    assert api.client.get("/ready").json() == {
-        "status": "up",
-        "parts": dict.fromkeys(("database", "read_model", "scanner", "dispatcher", "audit_chain"), "up"),
-    }
-    clock.advance(minutes=10)  # the scanner and the dispatcher stopped ticking
-    assert api.client.get("/ready").json()["parts"]["scanner"] == "down"
-
-
-def test_a_broken_audit_chain_makes_the_service_not_ready(api: Api, services: Services, world: World) -> None:
-    for name in ("scanner", "dispatcher"):
-        services.heartbeats.beat(name)
-    recorder = services.store.recorder
-    assert isinstance(recorder, SQLiteApplicationRecorder | PostgresApplicationRecorder)
-    table = recorder.events_table_name
-    with services.engine.begin() as connection:
-        connection.execute(
-            text(f"UPDATE {table} SET state = :state WHERE originator_version = 1"), {"state": b'{"edited": true}'}
-        )
-    services.audit_watch.tick()
-    ready = api.client.get("/ready")
-    assert (ready.status_code, ready.json()["parts"]["audit_chain"]) == (503, "down")
 
 
 def test_a_background_job_leaves_a_heartbeat(database_url: str, clock: FrozenClock) -> None:
