@@ -180,18 +180,27 @@ def secrets_from_files(given: dict[str, Any]) -> dict[str, str]:
     explicitly; refused if both the setting and its twin are in the environment."""
     found: dict[str, str] = {}
     for name in SECRETS:
-        twin = f"{ENV_PREFIX}{name.upper()}_FILE"
-        path = os.environ.get(twin)
-        if not path or name in given:
-            continue
-        if os.environ.get(f"{ENV_PREFIX}{name.upper()}"):
-            raise BadSetting(f"{twin}: set either it or {ENV_PREFIX}{name.upper()}, not both")
-        try:
-            with open(path, encoding="utf-8") as file:
-                found[name] = file.read(64 * 1024).rstrip("\r\n")
-        except OSError as error:
-            raise BadSetting(f"{twin}: cannot read {path!r} ({error.strerror or error})") from None
+        if name not in given and os.environ.get(f"{ENV_PREFIX}{name.upper()}_FILE"):
+            found[name] = secret_of(name) or ""
     return found
+
+
+def secret_of(name: str) -> str | None:
+    """A secret from the environment: ``COMMITMENTS_<NAME>``, or the text of the file its twin
+    ``COMMITMENTS_<NAME>_FILE`` names (without the line end); None if neither is set. Both set, or a file
+    that cannot be read, is refused with a line naming the setting."""
+    variable = f"{ENV_PREFIX}{name.upper()}"
+    twin, value = f"{variable}_FILE", os.environ.get(variable)
+    path = os.environ.get(twin)
+    if not path:
+        return value or None
+    if value:
+        raise BadSetting(f"{twin}: set either it or {variable}, not both")
+    try:
+        with open(path, encoding="utf-8") as file:
+            return file.read(64 * 1024).rstrip("\r\n")
+    except OSError as error:
+        raise BadSetting(f"{twin}: cannot read {path!r} ({error.strerror or error})") from None
 
 
 class ProxySettings(TypedDict):

@@ -1,14 +1,14 @@
 """``backup`` and ``restore``: the whole record in one encrypted file, and back."""
 
 import argparse
-import os
 
 from api.cli.common import Refused, _say, _services
+from infrastructure import settings as configuration
 
 
 def _secret(args: argparse.Namespace) -> tuple[bytes, bool]:
-    """The key file's 32 bytes, or the passphrase (``COMMITMENTS_BACKUP_PASSPHRASE``, else asked for),
-    checked before any file is written or read."""
+    """The key file's 32 bytes, or the passphrase (``COMMITMENTS_BACKUP_PASSPHRASE``, or the file
+    ``COMMITMENTS_BACKUP_PASSPHRASE_FILE`` names, else asked for), checked before any file is written or read."""
     import getpass
     from pathlib import Path
 
@@ -17,7 +17,7 @@ def _secret(args: argparse.Namespace) -> tuple[bytes, bool]:
     if args.key_file:
         secret, from_key_file = Path(args.key_file).read_bytes(), True
     else:
-        phrase = os.environ.get("COMMITMENTS_BACKUP_PASSPHRASE") or getpass.getpass("backup passphrase: ")
+        phrase = configuration.secret_of("backup_passphrase") or getpass.getpass("backup passphrase: ")
         secret, from_key_file = phrase.encode("utf-8"), False
     try:
         if from_key_file:

@@ -287,3 +287,21 @@ def test_every_bad_backup_and_bad_key_is_one_line_and_exit_status_2(
     assert not (tmp_path / "k.backup").exists()
     with build(settings_for_tests(target)) as empty:
         assert not empty.store.recorder.max_notification_id()  # nothing of any of them was stored
+
+
+def test_the_backup_passphrase_may_be_read_from_a_file_as_container_secrets_are_mounted(
+    empty_schema: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "passphrase"
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    file = tmp_path / "record.backup"
+    with scratch_database("sqlite", "test", copy_of=empty_schema["sqlite"]) as source:
+        monkeypatch.setenv("COMMITMENTS_BACKUP_PASSPHRASE_FILE", str(secret))
+        assert main(["backup", "--database-url", source, "--output", str(file)]) == 0
+        monkeypatch.setenv("COMMITMENTS_BACKUP_PASSPHRASE", PASSPHRASE)  # and the variable too: which one?
+        assert main(["backup", "--database-url", source, "--output", str(tmp_path / "again.backup")]) == 2
+        assert "COMMITMENTS_BACKUP_PASSPHRASE_FILE: set either it or" in capsys.readouterr().err
+        monkeypatch.delenv("COMMITMENTS_BACKUP_PASSPHRASE_FILE")
+        with scratch_database("sqlite", "test", copy_of=empty_schema["sqlite"]) as target:
+            unverified = ["--accept-unverified-origin"]
+            assert main(["restore", "--database-url", target, "--input", str(file), *unverified]) == 0
