@@ -321,6 +321,10 @@ def build(
         rebuilding=RebuildProgress() if rebuild is None else rebuild.progress,
         rebuild=rebuild,
     )
+    # What the metrics read from the database when scraped, from the parts that own the readers (decision 0057).
+    metrics.FIGURES.offer("webhooks", services.dispatcher.figures)
+    metrics.FIGURES.offer("digests", services.mailer.figures)
+    metrics.FIGURES.offer("log", services.audit_watch.figures)
     if rebuild is not None:
         rebuild.start()  # requests meanwhile are answered 503 (``api.rebuilding``)
     return services

@@ -78,7 +78,6 @@ class ChainWatch:
         self.clock = clock
         self.full_check_interval = timedelta(seconds=full_check_interval)
         self._log_end = _log_end(engine, chain)
-        metrics.FIGURES.offer("log", self.figures)
 
     def start(self) -> None:
         """Nothing is checked yet: the first tick checks the whole chain."""

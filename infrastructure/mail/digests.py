@@ -64,7 +64,6 @@ class DigestMailer:
         self.when = when
         self.lease = lease
         self.most_attempts = most_attempts
-        metrics.FIGURES.offer("digests", self.figures)
 
     def tick(self) -> MailRound:
         done = MailRound()

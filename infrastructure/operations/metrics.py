@@ -12,9 +12,10 @@ Two kinds:
 * **Figures** read from the database when the metrics are scraped (``FIGURES``): the webhook backlog and
   the age of its oldest delivery, the digests due, how far the read model and the other followers are
   behind the event log (a rebuild's progress), when each background job last ran. They are the same
-  whichever process is asked, so they are never added up across processes. Each part that owns some
-  offers them when it is built (``Figures.offer``: the dispatcher, the digest mailer, the audit chain's
-  watch); a process runs one service, so the part offered last under a name is the one read.
+  whichever process is asked, so they are never added up across processes. The composition root
+  (``api.bootstrap``) offers them from the parts that own the readers (``Figures.offer``: the dispatcher, the
+  digest mailer, the audit chain's watch); a process runs one service, so the part offered last under a name
+  is the one read.
 
 They are served at ``GET /metrics`` (``api.routers.metrics``: admin and auditor keys; ``COMMITMENTS_METRICS=off``:
 not served) and, for a scraper without a key, on a port of their own (``serve_port``). Both expose

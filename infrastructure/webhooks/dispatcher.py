@@ -231,7 +231,6 @@ class Dispatcher:
             verify=verify,
             headers={"user-agent": "commitments-webhooks/1", "content-type": "application/json"},
         )
-        metrics.FIGURES.offer("webhooks", self.figures)
 
     def close(self) -> None:
         self.http.close()
