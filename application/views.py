@@ -104,6 +104,7 @@ class PartyView:
     parent_id: str | None
     escalation_ladder: list[dict[str, Any]] | None  # its own steps (days, to) for what it leads; None: the deployment's
     contacts: list[dict[str, Any]]  # id, name, address, language, frequency (daily, weekly, none)
+    aliases: list[str]  # other names and spellings it is found by (searches, imports, reports), any script
     created_at: str
     modified_at: str
     integrity: dict[str, Any] | None = None  # set at read time: an open break of the audit chain touches it
@@ -120,6 +121,7 @@ class PartyView:
             parent_id=plain(party.parent_id),
             escalation_ladder=None if party.ladder is None else plain(party.ladder.steps),
             contacts=plain(party.contacts),
+            aliases=list(party.aliases),
             created_at=plain(party.created_on),
             modified_at=plain(party.modified_on),
         )

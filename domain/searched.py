@@ -32,5 +32,5 @@ def searched_texts(record: object) -> tuple[str, ...]:
     if isinstance(record, Agreement):
         return each(record.title, record.text, *(row.activity for row in record.rows))
     if isinstance(record, Party):
-        return each(record.names, record.acronym)
+        return each(record.names, record.acronym, *record.aliases)
     return ()

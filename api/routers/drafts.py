@@ -104,6 +104,15 @@ class Confirmation(Schema):
         return self.model_dump(mode="json")
 
 
+class SharedAlias(Schema):
+    """Words of the report that are an alias several registered parties share: they name none of them."""
+
+    name: str = Field(description="as the report writes it")
+    span: dict[str, int]
+    parties: list[dict[str, str]] = Field(description="each party that has the alias: its id and label")
+    note: str
+
+
 class Draft(Schema):
     language: str
     published_on: date
@@ -120,6 +129,10 @@ class Draft(Schema):
             "how many more of a kind (parties, participants, agreements, commitments, follow_ups, recurrences) the "
             "report supports than one draft proposes: a confirmation records at most as many as its lists allow"
         ),
+    )
+    ambiguous: list[SharedAlias] = Field(
+        default_factory=list,
+        description="aliases the report names that two or more registered parties share: choose the party meant",
     )
     confirmation: Confirmation = Field(
         description="the proposals as a confirmation: edit it, then POST it to /drafts/confirm"

@@ -30,6 +30,7 @@ from api.routers.common import (
     timeline,
 )
 from api.schemas import (
+    AliasesChange,
     ContactIn,
     DigestSent,
     History,
@@ -115,6 +116,19 @@ def keep_party_ladder(
     limited to some parties may change it: a party does not choose who is told of its own delays."""
     steps = None if body.steps is None else [(step.days, step.to) for step in body.steps]
     return resource(tracker.parties.keep_ladder(party_id, principal, steps, body.reason, version))
+
+
+@router.put("/{party_id}/aliases", response_model=PartyView)
+def keep_party_aliases(
+    party_id: UUID, body: AliasesChange, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
+) -> JSONResponse:
+    """The other names and spellings the party is found by, in any language and script (the common
+    Arabic name of an organisation known by a Latin acronym: «الإنتربول», «انتربول»), in place of those
+    kept before (``[]``: none). Searches, the parties list, spreadsheet imports and report drafts find
+    the party by each; an alias two parties share names neither in an import or a draft. Its own name
+    or acronym and a spelling given twice (as searches fold it) are dropped; the same aliases again are
+    refused. Only a key not limited to some parties may change them."""
+    return resource(tracker.parties.keep_aliases(party_id, principal, body.aliases, body.reason, version))
 
 
 @router.post("/{party_id}/contacts", response_model=PartyView)

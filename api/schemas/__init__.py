@@ -79,7 +79,7 @@ from api.schemas.meetings import (
     RhythmIn,
     VenueIn,
 )
-from api.schemas.parties import ContactIn, DigestSent, LadderChange, PartyCreate, PartyPage, StepIn
+from api.schemas.parties import AliasesChange, ContactIn, DigestSent, LadderChange, PartyCreate, PartyPage, StepIn
 from api.schemas.problems import FieldError, Problem
 from api.schemas.recurrences import RecurrenceCreate, RecurrenceInputs, ScheduleChange
 from api.schemas.search import Hit, Hits
@@ -98,6 +98,7 @@ __all__ = [
     "CommitmentCreate",
     "CommitmentInputs",
     "CommitmentPage",
+    "AliasesChange",
     "ContactIn",
     "Correction",
     "CorrectionInputs",

@@ -14,6 +14,7 @@ from application.views import one_of
 from domain.commitments.due import Precision, RelativeUnit
 from domain.commitments.promise import Evidence
 from domain.meetings.meeting import ParticipantRole
+from domain.parties.party import ALIAS_MAX
 from domain.text import DOCUMENT_TEXT_MAX, ISO_639_1, LONG_TEXT_MAX, SHORT_TEXT_MAX, refused_characters
 from domain.webhooks import DeliveryStatus
 
@@ -46,6 +47,7 @@ def _text_form(max_length: int) -> dict[str, Any]:
 Name = Annotated[str, WithJsonSchema(_text_form(SHORT_TEXT_MAX))]
 Words = Annotated[str, WithJsonSchema(_text_form(LONG_TEXT_MAX))]
 Document = Annotated[str, WithJsonSchema(_text_form(DOCUMENT_TEXT_MAX))]
+Alias = Annotated[str, WithJsonSchema(_text_form(ALIAS_MAX))]  # another name or spelling of a party
 LANGUAGE_FORM = "^(" + "|".join(sorted(ISO_639_1)) + ")(-[A-Za-z0-9]{2,8})*$"
 Language = Annotated[str, WithJsonSchema({"type": "string", "pattern": LANGUAGE_FORM})]
 

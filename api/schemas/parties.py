@@ -1,13 +1,15 @@
-"""Parties: recording one, its escalation ladder, its contacts and the digests sent to them, a page of parties."""
+"""Parties: recording one, its aliases, its escalation ladder, its contacts and the digests sent to them,
+a page of parties."""
 
 from typing import Literal
 from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.common import Answer, Count, Name, NameIn, Schema, Words
+from api.schemas.common import Alias, Answer, Count, Name, NameIn, Schema, Words
 from application.views import AudienceName, FrequencyName, PartyKindName, PartyView
 from domain.commitments.escalation import MOST_DAYS, MOST_STEPS
+from domain.parties.party import MOST_ALIASES
 
 
 class PartyCreate(Schema):
@@ -38,6 +40,15 @@ class LadderChange(Schema):
             ]
         ],
     )
+    reason: Words | None = None
+
+
+class AliasesChange(Schema):
+    """The other names and spellings a party is found by, in any language and script, in place of those
+    kept before (``[]``: none). Its own name or acronym, and a spelling given twice as searches fold it
+    («الإنتربول», «الانتربول»), are dropped."""
+
+    aliases: list[Alias] = Field(max_length=MOST_ALIASES, examples=[["الإنتربول", "انتربول", "Interpol"]])
     reason: Words | None = None
 
 

@@ -169,6 +169,7 @@ LABELS: dict[str, dict[str, str]] = {
         "RowsRevised": N_("matrix rows revised"),
         "LadderKept": N_("escalation ladder kept"),
         "ContactKept": N_("contact kept"),
+        "AliasesKept": N_("aliases kept"),
         "ContactRemoved": N_("contact removed"),
         "ContactUnsubscribed": N_("contact unsubscribed"),
         "Renamed": N_("renamed"),
@@ -207,6 +208,7 @@ LABELS: dict[str, dict[str, str]] = {
         "parent_id": N_("parent organisation"),
         "escalation_ladder": N_("escalation ladder"),
         "contacts": N_("contacts"),
+        "aliases": N_("aliases"),
     },
     # Who recorded an event when it was not a key: the service's own actors.
     "actor": {"scheduler": N_("the scheduler"), "unsubscribe-link": N_("the contact's own unsubscribe link")},

@@ -66,7 +66,7 @@ class Drafts:
 
     def _known(self) -> list[KnownParty]:
         return [
-            KnownParty(p["id"], p.get("acronym"), tuple(p["names"]["texts"].values()))
+            KnownParty(p["id"], p.get("acronym"), tuple(p["names"]["texts"].values()), tuple(p.get("aliases", ())))
             for p in all_parties(self.tracker.histories, self.catalogue)
         ]
 
@@ -90,6 +90,16 @@ class Drafts:
         for kind, name in kinds.items():
             draft[name] = [shown(text, p) for p in reading.of(kind)]
         draft["left_out"] = {kinds[kind]: count for kind, count in reading.left_out.items()}
+        draft["ambiguous"] = [  # an alias registered parties share: the report's words name none of them
+            {
+                "name": a["name"],
+                "span": {"start": a["start"], "end": a["end"]},
+                "parties": a["parties"],
+                "note": f"«{a['name']}» is an alias of more than one party "
+                f"({', '.join(p['label'] for p in a['parties'])}): choose the one meant",
+            }
+            for a in reading.ambiguous
+        ]
         draft["confirmation"] = proposed(reading, text, published_on)
         meeting_id = report_meeting_id(published_on, text)
         draft["recorded_meeting_id"] = str(meeting_id) if _exists(self.tracker, meeting_id) else None

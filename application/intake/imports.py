@@ -173,7 +173,7 @@ class MatrixImports:
 
     def _party_names(self) -> PartyNames[UUID]:
         return PartyNames(
-            (UUID(p["id"]), p.get("acronym"), p["names"]["texts"].values())
+            (UUID(p["id"]), p.get("acronym"), [*p["names"]["texts"].values(), *p.get("aliases", ())])
             for p in all_parties(self.histories, self.catalogue)
         )
 

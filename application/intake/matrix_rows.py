@@ -145,6 +145,15 @@ class Row:
                     found += [p for p in each if p not in found]
                     missing += unnamed
             for name in missing:
+                shared = names.sharing(name)
+                if len(shared) > 1:  # registered, twice over: registering it again would not help
+                    raise InvalidValue(
+                        "{name} names more than one party ({parties}): write the acronym of the one meant",
+                        field_name,
+                        name=repr(name),
+                        parties=", ".join(shared),
+                    )
+            for name in missing:
                 unknown.setdefault(name, []).append(line)
             if missing:
                 listed = ", ".join(repr(name) for name in missing)

@@ -41,7 +41,7 @@ SHOWN: dict[type, tuple[str, ...]] = {
     ),
     Meeting: ("status", "title", "kind", "scheduled", "held", "venue", "participants"),
     Agreement: ("title", "adopted_by", "rows"),
-    Party: ("names", "acronym", "kind", "parent_id", "escalation_ladder", "contacts"),
+    Party: ("names", "acronym", "kind", "parent_id", "escalation_ladder", "contacts", "aliases"),
 }
 _EVENT_BOOKKEEPING = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
 

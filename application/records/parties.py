@@ -82,6 +82,25 @@ class Parties:
             )
         )
 
+    def keep_aliases(
+        self,
+        party: UUID | str,
+        caller: Principal,
+        aliases: Sequence[str],
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> PartyView:
+        """The other names and spellings the party is found by, in any language and script, in place of
+        those kept before (searches, lists, imports and reports find it by each); the party's own name
+        or acronym, and a spelling given twice, are dropped."""
+        actor = policy.records_everything(caller).id
+        why = translation.reason(reason)
+        return PartyView.of(
+            self.records.change(
+                Party, party, expected_version, lambda found, when: found.keep_aliases(aliases, why, actor, when)
+            )
+        )
+
     def keep_contact(
         self,
         party: UUID | str,

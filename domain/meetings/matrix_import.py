@@ -227,19 +227,32 @@ def row_commitment_id(agreement_id: UUID, key: str) -> UUID:
 
 
 class PartyNames(Generic[T]):
-    """Parties found by acronym (any case) or by any of their names in any language (``name_key``).
-    A name two parties share finds neither: a cell never names a party by a guess."""
+    """Parties found by acronym (any case) or by any of their names and aliases in any language
+    (``name_key``). A name two parties share finds neither: a cell never names a party by a guess
+    (``sharing`` says which parties share it)."""
 
     def __init__(self, parties: Iterable[tuple[T, str | None, Iterable[str]]]) -> None:
         self._acronyms: dict[str, T] = {}
         self._names: dict[str, T | None] = {}
-        for party, acronym, names in parties:
+        self._labels: dict[str, list[str]] = {}  # a name's key -> what each party named so is called
+        for party, acronym, all_names in parties:
             if acronym:
                 self._acronyms[acronym.casefold()] = party
+            names = list(all_names)
+            label = acronym or (names[0] if names else "")
             for name in names:
                 key = name_key(name)
                 if key:
                     self._names[key] = party if self._names.get(key, party) == party else None
+                    labels = self._labels.setdefault(key, [])
+                    if label not in labels:
+                        labels.append(label)
+
+    def sharing(self, text: str) -> list[str]:
+        """What the parties that share this name are called (their acronyms, or names); empty unless
+        two or more do."""
+        key = name_key(text.strip())
+        return list(self._labels[key]) if key and key in self._names and self._names[key] is None else []
 
     def find(self, text: str) -> T | None:
         text = text.strip()

@@ -1,6 +1,7 @@
 """Parties: organisations, states, agencies and offices that meet and commit."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from enum import Enum
@@ -12,10 +13,12 @@ from domain.commitments.escalation import Ladder
 from domain.errors import InvalidValue
 from domain.identifiers import derived_id
 from domain.parties.contact import MOST_CONTACTS, Contact, Frequency, TooManyContacts, UnknownContact
-from domain.search import search_form
+from domain.search import search_form, search_terms
 from domain.text import SHORT_TEXT_MAX, MultilingualText, clean_text
 
 _ACRONYM = re.compile(r"^[\w][\w&./\- ]{0,31}$")
+ALIAS_MAX = 200  # characters of one alias
+MOST_ALIASES = 30  # a party's aliases, after duplicates are dropped
 
 
 class PartyKind(Enum):
@@ -42,6 +45,32 @@ def acronym(value: str, field_name: str = "acronym") -> str:
     return text
 
 
+def folded(text: str) -> str:
+    """How aliases, names and acronyms are compared: as searches fold them («الإنتربول» and «الانتربول»
+    are one spelling; «انتربول», without the article, is another)."""
+    return " ".join(search_terms(text))
+
+
+def kept_aliases(
+    values: Sequence[str], names: MultilingualText, acronym_text: str | None, field_name: str = "aliases"
+) -> tuple[str, ...]:
+    """The aliases a party keeps from those given: each a one-line text of at most ``ALIAS_MAX``
+    characters; a spelling given twice (as searches fold it), or the party's own name or acronym,
+    is dropped silently; more than ``MOST_ALIASES`` given are refused."""
+    if len(values) > MOST_ALIASES:
+        raise InvalidValue("a party has at most {most} aliases", field_name, most=MOST_ALIASES)
+    own = {folded(text) for text in names.texts.values()} | ({folded(acronym_text)} if acronym_text else set())
+    kept: dict[str, str] = {}
+    for index, value in enumerate(values):
+        alias = clean_text(value, f"{field_name}[{index}]", ALIAS_MAX).strip()
+        key = folded(alias)
+        if not key:
+            raise InvalidValue("an alias needs letters or digits", f"{field_name}[{index}]")
+        if key not in own:
+            kept.setdefault(key, alias)
+    return tuple(kept.values())
+
+
 def party_id(acronym_text: str) -> UUID:
     """Acronyms are unique regardless of case: 'IOFS' and 'iofs' are one party."""
     return derived_id("party", acronym_text.casefold())
@@ -59,9 +88,10 @@ def identity(acronym_text: str | None, names: MultilingualText) -> UUID:
 
 
 class Party(Aggregate):
-    """Version 2 (in snapshots) added the party's own escalation ladder; version 3 its contacts."""
+    """Version 2 (in snapshots) added the party's own escalation ladder; version 3 its contacts; version 4
+    its aliases."""
 
-    class_version = 3
+    class_version = 4
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, object]) -> None:
@@ -70,6 +100,10 @@ class Party(Aggregate):
     @staticmethod
     def upcast_v2_v3(state: dict[str, object]) -> None:
         state["contacts"] = ()
+
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, object]) -> None:
+        state["aliases"] = ()
 
     @staticmethod
     def create_id(acronym: str | None, names: MultilingualText, **_: object) -> UUID:
@@ -91,6 +125,7 @@ class Party(Aggregate):
         self.parent_id = parent_id
         self.ladder: Ladder | None = None  # its own escalation ladder for what it leads; None: the deployment's
         self.contacts: tuple[Contact, ...] = ()  # the people told by e-mail, in the order they were added
+        self.aliases: tuple[str, ...] = ()  # other names and spellings it is found by, in any language and script
 
     @property
     def label(self) -> str:
@@ -108,6 +143,19 @@ class Party(Aggregate):
     @event("LadderKept")
     def _ladder_kept(self, ladder: Ladder | None, reason: str | None, actor: str, timestamp: datetime) -> None:
         self.ladder = ladder
+
+    # -- aliases ----------------------------------------------------------------------
+
+    def keep_aliases(self, values: Sequence[str], reason: str | None, actor: str, when: datetime) -> None:
+        """Keep these aliases, in place of those kept before (none: the party has no aliases)."""
+        aliases = kept_aliases(values, self.names, self.acronym)
+        if aliases == self.aliases:
+            raise InvalidValue("the party has these aliases already", "aliases")
+        self._aliases_kept(aliases=aliases, reason=reason, actor=actor, timestamp=when)
+
+    @event("AliasesKept")
+    def _aliases_kept(self, aliases: Sequence[str], reason: str | None, actor: str, timestamp: datetime) -> None:
+        self.aliases = tuple(aliases)
 
     # -- contacts ---------------------------------------------------------------------
 

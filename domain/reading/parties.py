@@ -19,24 +19,39 @@ class PartyAt:
     name: str
     start: int
     end: int
+    sharing: tuple[KnownParty, ...] = ()  # an alias these parties share: it names none of them
 
 
 def find_known_parties(text: str, words: list[Word], parties: Sequence[KnownParty]) -> list[PartyAt]:
+    """The registered parties the text names, by name, alias or acronym. A party's name wins over
+    another's alias; of parties named so, the first wins; an alias two parties share (and no party's
+    name) is found as naming neither (``sharing``)."""
     found: list[PartyAt] = []
-    # a name's first word -> its length in words -> the names of that length (the first party named so wins)
-    by_first: dict[str, dict[int, dict[tuple[str, ...], KnownParty]]] = {}
+    # a name's first word -> its length in words -> the names of that length -> the parties it names
+    by_first: dict[str, dict[int, dict[tuple[str, ...], tuple[KnownParty, ...]]]] = {}
     for party in parties:
         for name in party.names:
             keys = tuple(name_key(name).split())
             if keys:
-                by_first.setdefault(keys[0], {}).setdefault(len(keys), {}).setdefault(keys, party)
+                by_first.setdefault(keys[0], {}).setdefault(len(keys), {}).setdefault(keys, (party,))
+    aliased: dict[tuple[str, ...], list[KnownParty]] = {}
+    for party in parties:
+        for alias in party.aliases:
+            keys = tuple(name_key(alias).split())
+            if keys and party not in (sharing := aliased.setdefault(keys, [])):
+                sharing.append(party)
+    for keys, sharing in aliased.items():
+        by_first.setdefault(keys[0], {}).setdefault(len(keys), {}).setdefault(keys, tuple(sharing))
     longest_first = {first: sorted(lengths.items(), reverse=True) for first, lengths in by_first.items()}
     for index, word in enumerate(words):
         for length, names in longest_first.get(word.key, ()):
-            party_named = names.get(tuple(w.key for w in words[index : index + length]))
-            if party_named is not None:
+            named = names.get(tuple(w.key for w in words[index : index + length]))
+            if named is not None:
                 end = words[index + length - 1].end
-                found.append(PartyAt(party_named, party_named.acronym, text[word.start : end], word.start, end))
+                if len(named) == 1:
+                    found.append(PartyAt(named[0], named[0].acronym, text[word.start : end], word.start, end))
+                else:
+                    found.append(PartyAt(None, None, text[word.start : end], word.start, end, named))
                 break
     acronyms = {party.acronym.casefold(): party for party in parties if party.acronym}
     for match in re.finditer(r"(?<![\w])([A-Z][A-Za-z]{1,9})(?![\w])", text):

@@ -22,6 +22,7 @@ class KnownParty:
     id: str
     acronym: str | None  # None: a party that goes by its name
     names: tuple[str, ...]
+    aliases: tuple[str, ...] = ()  # other names and spellings it is found by
 
 
 # The most of each kind one draft proposes: what one confirmation records. A text can support far more (a report
@@ -42,6 +43,8 @@ class Reading:
     language: str
     proposals: list[Proposal] = field(default_factory=list)
     left_out: dict[str, int] = field(default_factory=dict)  # kind -> how many more the text supports
+    # what a reader must decide: an alias several registered parties share (name, span, the parties' ids and labels)
+    ambiguous: list[dict[str, Any]] = field(default_factory=list)
     _proposed: dict[str, int] = field(default_factory=dict, repr=False)
 
     def of(self, kind: str) -> list[Proposal]:

@@ -129,13 +129,27 @@ def read_report(text: str, published: date, parties: Iterable[KnownParty]) -> Re
     reading = Reading(language_of(text))
     dates = find_dates(text, published)
     words = words_of(text)
-    known = find_known_parties(text, words, known_parties)
-    new = find_new_parties(text, known, known_parties)
+    found = find_known_parties(text, words, known_parties)
+    known = [p for p in found if not p.sharing]
+    new = find_new_parties(text, found, known_parties)
     in_new = Taken(len(text))
     for n in new:
         in_new.take(n.start, n.end)
     at = sorted([k for k in known if not in_new.meets(k.start, k.start + 1)] + new, key=lambda p: p.start)
     spans = sentences(text)
+    told: set[tuple[KnownParty, ...]] = set()
+    for shared in (p for p in found if p.sharing and not in_new.meets(p.start, p.start + 1)):
+        if shared.sharing in told:  # each alias shared by the same parties told once, where first named
+            continue
+        told.add(shared.sharing)
+        reading.ambiguous.append(
+            {
+                "name": shared.name,
+                "start": shared.start,
+                "end": shared.end,
+                "parties": [{"id": s.id, "label": s.acronym or s.names[0]} for s in shared.sharing],
+            }
+        )
 
     # the parties, each once, where it is first named
     seen: dict[str, PartyAt] = {}

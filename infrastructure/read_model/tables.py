@@ -22,7 +22,7 @@ from sqlalchemy import (
 
 from infrastructure.persistence.tables import UTCDateTime
 
-READ_MODEL_VERSION = 19
+READ_MODEL_VERSION = 20  # 20: parties found by their aliases
 
 # Where an open-ended commitment (no due) sorts among dues: after every due.
 OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=UTC)

@@ -1,5 +1,5 @@
-"""Parties: the list, one party (what it leads and supports, its escalation ladder and the form that
-changes it, its timeline), and the type-ahead that finds parties by their names in every language,
+"""Parties: the list, one party (what it leads and supports, its aliases, its escalation ladder and the
+forms that change them, its timeline), and the type-ahead that finds parties by their names in every language,
 Arabic normalised as search normalises it."""
 
 from collections.abc import Callable
@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.bootstrap import Services
 from api.dependencies import ServicesDep, TrackerDep
-from api.schemas import ContactIn, LadderChange
+from api.schemas import AliasesChange, ContactIn, LadderChange
 from api.web.forms import Kept, checked, number, value
 from api.web.page import attempt, page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
@@ -73,6 +73,7 @@ def party_page(
         audiences=[a.value for a in Audience],
         ladder_rows=LADDER_ROWS,
         can_keep_ladder=visitor.can_write_everything,
+        can_keep_aliases=visitor.can_write_everything,
         can_keep_contacts=policy.allows(policy.keeps_contacts, visitor.principal, party_id),
         frequencies=[f.value for f in Frequency],
         refusal=refusal,
@@ -137,6 +138,21 @@ def keep_ladder(
         )
 
     return _changed(request, visitor, services, party_id, form, keep, "ladder")
+
+
+@router.post("/{party_id}/aliases", name="keep_party_aliases")
+def keep_aliases(
+    party_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
+    """The party's aliases from the textarea, one per line (blank lines left out), as through the API."""
+    policy.records_everything(visitor.principal)  # asked before the form is read (the use case asks again)
+
+    def keep(actor: Principal) -> None:
+        lines = [line.strip() for line in (value(form, "aliases") or "").splitlines()]
+        change = checked(AliasesChange, {"aliases": [line for line in lines if line], "reason": value(form, "reason")})
+        services.tracker.parties.keep_aliases(party_id, actor, change.aliases, change.reason, number(form, "version"))
+
+    return _changed(request, visitor, services, party_id, form, keep, "aliases")
 
 
 @router.post("/{party_id}/contacts", name="keep_contact")
