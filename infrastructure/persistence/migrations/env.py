@@ -7,6 +7,8 @@ Only the tables of ``migrating.target_metadata`` are compared and generated; SQL
 TABLE`` is met by batch operations (``render_as_batch``), which PostgreSQL runs as plain ``ALTER``.
 """
 
+from typing import Any
+
 from alembic import context
 from sqlalchemy import Connection
 
@@ -14,15 +16,18 @@ from infrastructure.persistence import migrating
 from infrastructure.persistence.database import create_table_engine, parse
 
 
+def shared() -> dict[str, Any]:
+    """What every run is configured with: the tables compared, which are ours, how they are written."""
+    return {
+        "target_metadata": migrating.target_metadata(),
+        "include_name": migrating.ours,
+        "render_item": migrating.rendered,
+        "render_as_batch": True,
+    }
+
+
 def run(connection: Connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=migrating.target_metadata(),
-        include_name=migrating.ours,
-        render_item=migrating.rendered,
-        render_as_batch=True,
-        compare_type=True,
-    )
+    context.configure(connection=connection, compare_type=True, **shared())
     with context.begin_transaction():
         context.run_migrations()
 
@@ -38,14 +43,7 @@ def database_url() -> str:
 
 def main() -> None:
     if context.is_offline_mode():  # --sql: the statements written out, nothing run
-        context.configure(
-            url=parse(database_url()),
-            target_metadata=migrating.target_metadata(),
-            include_name=migrating.ours,
-            render_item=migrating.rendered,
-            render_as_batch=True,
-            literal_binds=True,
-        )
+        context.configure(url=parse(database_url()), literal_binds=True, **shared())
         with context.begin_transaction():
             context.run_migrations()
         return
