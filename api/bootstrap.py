@@ -38,7 +38,7 @@ from infrastructure.mail.digests import DigestMailer
 from infrastructure.mail.smtp import SmtpSender, SmtpSettings
 from infrastructure.mail.unsubscribe import UnsubscribeLinks
 from infrastructure.operations import metrics
-from infrastructure.operations.readiness import Heartbeats, Readiness
+from infrastructure.operations.readiness import Heartbeats, Readiness, worker_jobs
 from infrastructure.persistence import migrating
 from infrastructure.persistence.calendar_feeds import SqlFeedStore
 from infrastructure.persistence.database import (
@@ -108,16 +108,16 @@ class Services:
 
     def background_jobs(self) -> dict[str, tuple[Callable[[], object], float]]:
         """What the scheduler runs, and every how many seconds; each run leaves a heartbeat."""
-        jobs: dict[str, tuple[Callable[[], object], float]] = {}
-        for name, job, interval in (
-            ("scanner", self.scanner.tick, self.settings.scan_interval),
-            ("dispatcher", self.dispatcher.tick, self.settings.dispatch_interval),
-            ("digests", self.mailer.tick, self.settings.digest_interval if self.settings.smtp_host else 0),
-            ("audit", self.audit_watch.tick, self.settings.audit_check_interval),
-        ):
-            if interval > 0:
-                jobs[name] = (functools.partial(self._beating, name, job), interval)
-        return jobs
+        ticks: dict[str, Callable[[], object]] = {
+            "scanner": self.scanner.tick,
+            "dispatcher": self.dispatcher.tick,
+            "digests": self.mailer.tick,
+            "audit": self.audit_watch.tick,
+        }
+        return {
+            name: (functools.partial(self._beating, name, ticks[name]), interval)
+            for name, interval in worker_jobs(self.settings).items()  # the jobs these settings run (and --health asks)
+        }
 
     def _beating(self, name: str, job: Callable[[], object]) -> None:
         if name in READ_THE_READ_MODEL and self.rebuilding.running:

@@ -50,8 +50,8 @@ def ticking(last: datetime | None, interval: float, now: datetime) -> bool:
 
 
 def worker_jobs(settings: Settings) -> dict[str, float]:
-    """The jobs ``commitments worker`` runs with these settings, and the seconds between their ticks (as
-    ``Services.background_jobs`` schedules them)."""
+    """The background jobs these settings run, and the seconds between their ticks: what
+    ``Services.background_jobs`` schedules and ``commitments worker --health`` asks after."""
     jobs = {
         "scanner": settings.scan_interval,
         "dispatcher": settings.dispatch_interval,
