@@ -123,6 +123,10 @@ class Draft(Schema):
     commitments: list[Proposal]
     follow_ups: list[Proposal]
     recurrences: list[Proposal]
+    sentences: list[dict[str, int]] = Field(
+        default_factory=list,
+        description="the report's sentences, each as its span (start, end): what a passage is chosen from",
+    )
     left_out: dict[str, int] = Field(
         default_factory=dict,
         description=(

@@ -37,6 +37,7 @@ from domain.meetings.meeting import SourceDocument, Venue
 from domain.parties.party import Party, named_party_id, party_id
 from domain.reading.proposals import KnownParty, Reading
 from domain.reading.report import read_report
+from domain.reading.words import sentences
 
 
 @dataclass
@@ -100,6 +101,7 @@ class Drafts:
             }
             for a in reading.ambiguous
         ]
+        draft["sentences"] = [{"start": start, "end": end} for start, end in sentences(text)]
         draft["confirmation"] = proposed(reading, text, published_on)
         meeting_id = report_meeting_id(published_on, text)
         draft["recorded_meeting_id"] = str(meeting_id) if _exists(self.tracker, meeting_id) else None
