@@ -19,6 +19,7 @@ from application.records.series import Series
 from application.records.themes import Themes
 from application.storage.saving import Records
 from domain.commitments.escalation import NO_LADDER, Ladder
+from domain.reading.names import NO_NAMES, Gazetteer
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,18 @@ class Tracker:
     themes: Themes
 
     @classmethod
-    def on(cls, records: Records, ladder: Ladder = NO_LADDER, integrity: Integrity = Intact()) -> "Tracker":
+    def on(
+        cls,
+        records: Records,
+        ladder: Ladder = NO_LADDER,
+        integrity: Integrity = Intact(),
+        names: Gazetteer = NO_NAMES,
+    ) -> "Tracker":
         """Every use case, on these records; ``ladder``: the deployment's escalation ladder;
-        ``integrity``: what the audit chain's watcher found about each record."""
+        ``integrity``: what the audit chain's watcher found about each record; ``names``: the world's
+        names (the gazetteer), offered when a party is registered."""
         histories = Histories(records, integrity)
-        parties = Parties(records, histories, ladder)
+        parties = Parties(records, histories, ladder, names)
         commitments = Commitments(records, histories, parties)
         return cls(
             records=records,

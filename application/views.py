@@ -18,6 +18,7 @@ from domain.meetings.meeting import Meeting, MeetingKind, MeetingStatus
 from domain.meetings.series import MeetingSeries
 from domain.parties.contact import Frequency
 from domain.parties.party import Party, PartyKind
+from domain.reading.names import NameAt
 from domain.text import MultilingualText
 from domain.theme import Theme
 
@@ -91,6 +92,21 @@ def plain(value: Any) -> Any:
     if convert is None:
         convert = _CONVERSIONS[cls] = _conversion(cls)
     return convert(value)
+
+
+@dataclass
+class KnownName:
+    """A state, city or organisation the gazetteer knows by a name: offered when a party is registered."""
+
+    kind: str  # state, city, organisation
+    key: str  # ISO 3166 alpha-2, GeoNames id, or the organisations table's key
+    names: dict[str, str]  # "ar", "en", "fr": those known
+    acronym: str | None
+    aliases: list[str]  # the other names and spellings reports use: what the party can keep as aliases
+
+    @classmethod
+    def of(cls, found: NameAt) -> "KnownName":
+        return cls(found.kind, found.key, dict(found.names), found.acronym, list(found.aliases))
 
 
 @dataclass

@@ -40,8 +40,9 @@ from api.schemas import (
     Timeline,
 )
 from application.listing.queries import PartyFilter, check_axis, instant
-from application.views import LadderView, PartyView, plain
+from application.views import KnownName, LadderView, PartyView, plain
 from domain.parties.party import Party
+from domain.text import SHORT_TEXT_MAX
 
 router = APIRouter(prefix="/parties", tags=["parties"])
 
@@ -57,7 +58,9 @@ def register_party(
         principal,
         body,
         key,
-        lambda _: tracker.parties.register(principal, body.names.input(), body.acronym, body.kind, body.parent_id),
+        lambda _: tracker.parties.register(
+            principal, body.names.input(), body.acronym, body.kind, body.parent_id, body.aliases
+        ),
         lambda chosen: tracker.parties.get(chosen, version=1),
     )
 
@@ -82,6 +85,14 @@ def list_parties(
             PartyFilter.of(many(kind), q, limit, as_of, axis, parent=parent, cursor=cursor),
         )
     )
+
+
+@router.get("/known-names", response_model=list[KnownName])
+def known_names(name: Annotated[str, Query(max_length=SHORT_TEXT_MAX)], tracker: TrackerDep, _: ReaderDep) -> Response:
+    """What the world's names (the gazetteer: states, cities, international organisations, in Arabic,
+    English and French) know a name to be: each entry with its names, acronym and the other names reports
+    use, to keep as the aliases of a party being registered. Nothing known: an empty list."""
+    return JSONResponse([plain(known) for known in tracker.parties.known_names(name)])
 
 
 @router.get("/{party_id}", response_model=PartyView)

@@ -20,6 +20,12 @@ class PartyCreate(Schema):
     )
     kind: PartyKindName
     parent_id: UUID | None = None
+    aliases: list[Alias] = Field(
+        default_factory=list,
+        max_length=MOST_ALIASES,
+        examples=[["الإنتربول", "انتربول"]],
+        description="its other names and spellings, in any language and script (GET /parties/known-names offers them)",
+    )
 
 
 class StepIn(Schema):

@@ -10,24 +10,38 @@ from application.errors import AlreadyExists, NotFound, UnknownReference
 from application.inputs import TextInput
 from application.listing.histories import Histories
 from application.storage.saving import Records
-from application.views import LadderView, PartyView
+from application.views import KnownName, LadderView, PartyView
 from domain.access import Principal
 from domain.choices import choice
 from domain.commitments.escalation import NO_LADDER, Ladder
 from domain.errors import InvalidValue
 from domain.parties.contact import Contact, Frequency, UnknownContact, contact_id
-from domain.parties.party import Party, PartyKind, identity, named_party_id, party_id
+from domain.parties.party import Party, PartyKind, identity, kept_aliases, named_party_id, party_id
 from domain.parties.party import acronym as clean_acronym
+from domain.reading.names import NO_NAMES, Gazetteer
 from domain.text import SHORT_TEXT_MAX, clean_text, language_code
 
 UNSUBSCRIBE_LINK = "unsubscribe-link"  # the actor of a contact's own request
+MOST_KNOWN_NAMES = 10  # the entries offered for one name typed
 
 
 class Parties:
-    def __init__(self, records: Records, histories: Histories, ladder: Ladder = NO_LADDER) -> None:
+    def __init__(
+        self, records: Records, histories: Histories, ladder: Ladder = NO_LADDER, names: Gazetteer = NO_NAMES
+    ) -> None:
         self.records = records
         self.histories = histories
         self.ladder = ladder  # the deployment's escalation ladder
+        self.names = names  # the world's names: what a party being registered is known as
+
+    def known_names(self, name: str) -> list[KnownName]:
+        """What the gazetteer knows a name (as a coordinator types it) to be: each state, city or organisation
+        with its names in Arabic, English and French, its acronym and the other names reports use, offered as
+        the aliases of the party being registered."""
+        text = clean_text(name, "name", SHORT_TEXT_MAX).strip()
+        if not text:
+            return []
+        return [KnownName.of(found) for found in self.names.named(text)[:MOST_KNOWN_NAMES]]
 
     def ladder_of(self, party: UUID | str) -> LadderView:
         """The escalation ladder the commitments a party leads climb: its own, or else the deployment's."""
@@ -35,10 +49,17 @@ class Parties:
         return LadderView.of(self.ladder if found.ladder is None else found.ladder, own=found.ladder is not None)
 
     def register(
-        self, caller: Principal, names: TextInput, acronym: str | None, kind: str, parent_id: UUID | None = None
+        self,
+        caller: Principal,
+        names: TextInput,
+        acronym: str | None,
+        kind: str,
+        parent_id: UUID | None = None,
+        aliases: Sequence[str] = (),
     ) -> PartyView:
         """A party with its acronym, or with none (a ministry named only in Arabic): it then goes by
-        its authentic name, so recording the same name twice is the same party."""
+        its authentic name, so recording the same name twice is the same party. ``aliases``: its other
+        names and spellings, kept in the same save as its registration."""
         actor = policy.records_everything(caller).id
         text = translation.name(names, "names")
         short = None if acronym is None or not acronym.strip() else clean_acronym(acronym)
@@ -55,9 +76,10 @@ class Parties:
             )
         if self.records.load(Party, identity(short, text)) is not None:
             raise taken
-        party = Party(
-            names=text, acronym=short, kind=party_kind, parent_id=parent_id, actor=actor, timestamp=self.records.now()
-        )
+        when = self.records.now()
+        party = Party(names=text, acronym=short, kind=party_kind, parent_id=parent_id, actor=actor, timestamp=when)
+        if kept_aliases(aliases, text, short):
+            party.keep_aliases(aliases, None, actor, when)
         try:
             return PartyView.of(self.records.create(party))
         except AlreadyExists:

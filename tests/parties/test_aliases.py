@@ -206,3 +206,29 @@ def test_a_key_limited_to_parties_sees_the_aliases_but_cannot_change_them(
         f"/parties/{world.sesric}/aliases", json={"aliases": ["سيسرك"]}, headers={"Authorization": f"Bearer {scoped}"}
     )
     assert refused.status_code == 403
+
+
+def test_a_party_registered_with_aliases_is_found_by_them_from_its_first_version(api: Api) -> None:
+    answer = api.post(
+        "/parties",
+        {**INTERPOL, "kind": "international_organisation", "aliases": ["الإنتربول", "انتربول", "INTERPOL"]},
+    )
+    assert answer.status_code == 201, answer.text
+    created = answer.json()
+    assert created["aliases"] == ["الإنتربول", "انتربول"] and created["version"] == 2  # its own acronym dropped
+    events = api.get(f"/parties/{created['id']}/history").json()["events"]
+    assert [e["type"] for e in events] == ["Registered", "AliasesKept"]
+    assert events[0]["recorded_at"] == events[1]["recorded_at"]  # one save: never registered without its aliases
+    assert ids(api.get("/parties", q="انتربول")) == [created["id"]]
+
+
+def test_a_party_registered_with_a_bad_alias_is_refused_and_not_registered(api: Api) -> None:
+    answer = api.post("/parties", {**INTERPOL, "kind": "international_organisation", "aliases": ["  "]})
+    assert answer.status_code == 422, answer.text
+    assert api.get("/parties", q="INTERPOL").json()["items"] == []
+
+
+def test_known_names_are_empty_for_a_name_the_world_does_not_know(api: Api) -> None:
+    answer = api.get("/parties/known-names", name="Comité local des fêtes")
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == []
