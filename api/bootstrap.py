@@ -32,6 +32,7 @@ from infrastructure.audit.head_signing import HeadSigner
 from infrastructure.audit.integrity import BrokenRecords
 from infrastructure.audit.trail import AuditTrail
 from infrastructure.audit.watch import ChainWatch
+from infrastructure.gazetteer import WhenAsked
 from infrastructure.log.aggregates import BatchReader, table_recorder
 from infrastructure.log.writer import SqlWriter
 from infrastructure.mail.digests import DigestMailer
@@ -227,7 +228,7 @@ def build(
         engine, clock, limit=settings.denial_limit, retention=timedelta(days=settings.denial_retention_days)
     )
     ladder = Ladder.parse(settings.escalation_ladder)
-    tracker = Tracker.on(records, ladder, BrokenRecords(reading_engine))
+    tracker = Tracker.on(records, ladder, BrokenRecords(reading_engine), WhenAsked())
     public_url = settings.public_url or f"http://{settings.host}:{settings.port}"
     reports = ReportReader(settings.report_readers)
     unsubscribe = UnsubscribeLinks(

@@ -75,8 +75,13 @@ def test_the_application_imports_no_outer_layer_and_no_framework() -> None:
     )
 
 
+# Babel's CLDR data names the world's states in Arabic, English and French: the gazetteer reads them there
+# (decision 0061), and nothing else outside the web pages uses Babel.
+CLDR_NAMES = {"infrastructure/gazetteer/__init__.py: babel"}
+
+
 def test_the_infrastructure_imports_nothing_from_the_api_and_no_web_framework() -> None:
-    assert offenders("infrastructure", {"api", *WEB}) == set()
+    assert offenders("infrastructure", {"api", *WEB}) == CLDR_NAMES
 
 
 # The api modules that still reach the infrastructure beside the composition root: the processes' entry points
