@@ -11,6 +11,7 @@ from pydantic import Field
 from api.dependencies import ServicesDep, WriterDep
 from api.problems import PROBLEM_JSON
 from api.schemas import Count, Day, DueIn, Language, Schema
+from domain.parties.party import MOST_ALIASES
 from domain.reading.proposals import PROPOSED_MOST
 from domain.text import DOCUMENT_TEXT_MAX, SHORT_TEXT_MAX
 
@@ -42,8 +43,17 @@ class Proposal(Schema):
 class NewParty(Schema):
     ref: str = Field(max_length=SHORT_TEXT_MAX, description="how the draft names it: new:<acronym or name>")
     acronym: str | None = Field(default=None, max_length=32)
-    name: str = Field(min_length=1, max_length=SHORT_TEXT_MAX)
+    name: str = Field(min_length=1, max_length=SHORT_TEXT_MAX, description="its name in the report's language")
     kind: str = "other"
+    key: str | None = Field(
+        default=None, max_length=64, description="a party the gazetteer knows: its key there (a state's ISO code)"
+    )
+    names: Texts = Field(
+        default_factory=dict, description='its names in other languages, registered with it: {"en": "…", "fr": "…"}'
+    )
+    aliases: list[str] = Field(
+        default_factory=list, max_length=MOST_ALIASES, description="its other names and spellings, kept with it"
+    )
 
 
 class MeetingDraft(Schema):
@@ -59,10 +69,17 @@ class MeetingDraft(Schema):
     time_zone: str | None = Field(default=None, max_length=64)
 
 
+HELD_AT = (
+    "the meeting it belongs to: 0 the main one (`meeting`), k the k-th of `other_meetings`; proposed from the "
+    "meeting whose part of the report says it"
+)
+
+
 class ParticipantDraft(Schema):
     party: str = Field(description="a party's id, or a new party's ref")
     role: str = "participant"
     person: str | None = Field(default=None, max_length=SHORT_TEXT_MAX)
+    meeting: Count = Field(default=0, ge=0, le=PROPOSED_MOST["meeting"] - 1, description=HELD_AT)
 
 
 class AgreementDraft(Schema):
@@ -70,6 +87,7 @@ class AgreementDraft(Schema):
     title: Texts
     validity: dict[str, Day | None] | None = None
     adopted_by: list[str] = Field(default_factory=list, max_length=100)
+    meeting: Count = Field(default=0, ge=0, le=PROPOSED_MOST["meeting"] - 1, description=HELD_AT)
 
 
 class CommitmentDraft(Schema):
@@ -81,6 +99,7 @@ class CommitmentDraft(Schema):
     agreement: Count | None = Field(default=None, description="its agreement's place in `agreements`")
     series: str | None = Field(default=None, description="a follow-up session: its series")
     session_number: Count | None = None
+    meeting: Count = Field(default=0, ge=0, le=PROPOSED_MOST["meeting"] - 1, description=HELD_AT)
 
 
 class Confirmation(Schema):
@@ -94,7 +113,12 @@ class Confirmation(Schema):
     parties: list[NewParty] = Field(
         default_factory=list, max_length=PROPOSED_MOST["party"], description="the parties to register"
     )
-    meeting: MeetingDraft
+    meeting: MeetingDraft = Field(description="the report's main meeting")
+    other_meetings: list[MeetingDraft] = Field(
+        default_factory=list,
+        max_length=PROPOSED_MOST["meeting"] - 1,
+        description="the other meetings the report tells of, each recorded as a meeting of its own",
+    )
     participants: list[ParticipantDraft] = Field(default_factory=list, max_length=PROPOSED_MOST["participant"])
     agreements: list[AgreementDraft] = Field(default_factory=list, max_length=PROPOSED_MOST["agreement"])
     commitments: list[CommitmentDraft] = Field(default_factory=list, max_length=PROPOSED_MOST["commitment"])
@@ -116,7 +140,14 @@ class SharedAlias(Schema):
 class Draft(Schema):
     language: str
     published_on: date
-    meeting: Proposal
+    meeting: Proposal = Field(description="the report's main meeting (the first of `meetings`)")
+    meetings: list[Proposal] = Field(
+        default_factory=list,
+        description=(
+            "every meeting the report tells of, the main one first, each with the part of the report it is told "
+            "in (`value.part`, for all but the first); the promises say which one they belong to (`value.meeting`)"
+        ),
+    )
     parties: list[Proposal]
     participants: list[Proposal]
     agreements: list[Proposal]
@@ -152,6 +183,9 @@ class Draft(Schema):
 
 class Recorded(Schema):
     meeting_id: str
+    other_meeting_ids: list[str] = Field(
+        default_factory=list, description="the other meetings' ids, in the order of the confirmation's other_meetings"
+    )
     parties: dict[str, str]
     agreements: list[str]
     commitments: list[str]
@@ -159,14 +193,14 @@ class Recorded(Schema):
     already_recorded: list[str] = Field(description="what an earlier confirmation of the same report recorded")
     corrected: list[str] = Field(
         description="what an earlier confirmation recorded and this one corrected, by "
-        "correction events (meeting, agreements[i], commitments[i], "
+        "correction events (meeting, other_meetings[i], agreements[i], commitments[i], "
         "follow_ups[i])"
     )
 
 
 @router.post("", response_model=Draft, responses=REFUSED)
 def read_report(body: Report, services: ServicesDep, _: WriterDep) -> JSONResponse:
-    """Read a report: the meeting, the parties (known ones by name in any language or acronym, new
+    """Read a report: the meetings it tells of, the parties (known ones by name in any language or acronym, new
     ones as written), participants and roles, agreements, commitments with their dues and follow-up
     sessions, each with its span of the text and a confidence. Nothing is stored."""
     return JSONResponse(services.drafts.read(body.text, body.published_on))
@@ -174,8 +208,8 @@ def read_report(body: Report, services: ServicesDep, _: WriterDep) -> JSONRespon
 
 @router.post("/confirm", status_code=201, response_model=Recorded, responses=REFUSED)
 def confirm_draft(body: Confirmation, services: ServicesDep, principal: WriterDep) -> JSONResponse:
-    """Record a confirmed draft in one call: new parties, the meeting with the report as its source
-    document (held, if it ended before the report was published), agreements, commitments and
-    follow-up sessions with their quotes. A report is recorded once: confirming it again records
-    only what is missing."""
+    """Record a confirmed draft in one call: new parties, the meeting and the other meetings the report
+    tells of, each with the report as its source document (held, if it ended before the report was
+    published), agreements, commitments and follow-up sessions with their quotes, each at its meeting.
+    A report is recorded once: confirming it again records only what is missing."""
     return JSONResponse(asdict(services.drafts.confirm(principal, body.plain())), status_code=201)

@@ -43,6 +43,23 @@ def check_text(text: object) -> str:
     return text
 
 
+def names_of(party: Mapping[str, Any], language: str) -> TextInput:
+    """A new party's names: the name the confirmation gives, in the report's language (authentic), with those
+    in other languages it gives (``names``: a party the gazetteer knows)."""
+    names = {k: v for k, v in (party.get("names") or {}).items() if isinstance(v, str) and v.strip()}
+    return TextInput({**names, language: party["name"]}, language)
+
+
+def _meeting(given: Mapping[str, Any], place: str) -> dict[str, Any]:
+    meeting = dict(given)
+    for required in ("title", "starts_on", "time_zone"):
+        if not meeting.get(required):
+            raise InvalidValue("the meeting needs its {part}", f"{place}.{required}", part=required.replace("_", " "))
+    if not (meeting.get("venue") or meeting.get("city")):
+        raise InvalidValue("the meeting needs its venue (or at least its city)", f"{place}.venue")
+    return meeting
+
+
 @dataclass
 class Plan:
     """A confirmation, checked for what can be checked before anything is recorded."""
@@ -54,6 +71,7 @@ class Plan:
     document_title: str | None
     new_parties: dict[str, dict[str, Any]]
     meeting: dict[str, Any]
+    other_meetings: list[dict[str, Any]]  # the other meetings the report tells of: ``meeting`` k is the k-th
     participants: list[dict[str, Any]]
     agreements: list[dict[str, Any]]
     commitments: list[dict[str, Any]]
@@ -80,14 +98,11 @@ class Plan:
                     f"parties[{index}].name",
                 )
             new[party.get("ref") or f"new:{party.get('acronym') or party['name']}"] = party
-        meeting = dict(body.get("meeting") or {})
-        for required in ("title", "starts_on", "time_zone"):
-            if not meeting.get(required):
-                raise InvalidValue(
-                    "the meeting needs its {part}", f"meeting.{required}", part=required.replace("_", " ")
-                )
-        if not (meeting.get("venue") or meeting.get("city")):
-            raise InvalidValue("the meeting needs its venue (or at least its city)", "meeting.venue")
+        meeting = _meeting(body.get("meeting") or {}, "meeting")
+        others = list(body.get("other_meetings") or [])
+        if len(others) > PROPOSED_MOST["meeting"] - 1:
+            raise InvalidValue("at most {most} at once", "other_meetings", most=PROPOSED_MOST["meeting"] - 1)
+        other_meetings = [_meeting(m, f"other_meetings[{index}]") for index, m in enumerate(others)]
         commitments = list(body.get("commitments") or [])
         follow_ups = list(body.get("follow_ups") or [])
         agreements = list(body.get("agreements") or [])
@@ -110,6 +125,17 @@ class Plan:
                 agreement = item.get("agreement")
                 if agreement is not None and not (isinstance(agreement, int) and 0 <= agreement < len(agreements)):
                     raise InvalidValue("the agreement is named by its place in the list", f"{name}[{index}].agreement")
+        for name, items in (
+            ("participants", participants),
+            ("agreements", agreements),
+            ("commitments", commitments),
+            ("follow_ups", follow_ups),
+        ):
+            for index, item in enumerate(items):
+                held_at = item.get("meeting", 0)
+                if held_at is not None and not (isinstance(held_at, int) and 0 <= held_at <= len(other_meetings)):
+                    said = "the meeting is 0 (the main one) or k for the k-th of other_meetings"
+                    raise InvalidValue(said, f"{name}[{index}].meeting")
         for index, agreement in enumerate(agreements):
             if not agreement.get("adopted_by"):
                 raise InvalidValue("name the parties that adopted it", f"agreements[{index}].adopted_by")
@@ -121,6 +147,7 @@ class Plan:
             document_title=body.get("document_title"),
             new_parties=new,
             meeting=meeting,
+            other_meetings=other_meetings,
             participants=participants,
             agreements=agreements,
             commitments=commitments,
@@ -135,9 +162,13 @@ class Plan:
         language, m = self.language, self.meeting
         for index, party in enumerate(self.new_parties.values()):
             if party.get("name"):
-                translation.name(TextInput({language: party["name"]}), f"parties[{index}].name")
-        translation.name(written(m["title"], language), "meeting.title")
-        translation.venue(Venue(m.get("venue") or None, m["time_zone"], m.get("city"), m.get("country")))
+                translation.name(names_of(party, language), f"parties[{index}].name")
+        others = ((f"other_meetings[{i}]", o) for i, o in enumerate(self.other_meetings))
+        for place, meeting in (("meeting", m), *others):
+            translation.name(written(meeting["title"], language), f"{place}.title")
+            translation.venue(
+                Venue(meeting.get("venue") or None, meeting["time_zone"], meeting.get("city"), meeting.get("country"))
+            )
         translation.document(SourceDocument(self.text, language, title=self.document_title), "document")
         for index, participant in enumerate(self.participants):
             optional_text(participant.get("person"), f"participants[{index}].person", SHORT_TEXT_MAX)
@@ -148,4 +179,9 @@ class Plan:
                 translation.text(written(c["text"], language), f"{name}[{index}].text")
                 if c.get("quote"):
                     translation.text(TextInput({language: c["quote"]}), f"{name}[{index}].quote")
-                translation.optional_due(due_of(c.get("due")), m["time_zone"], f"{name}[{index}].due")
+                translation.optional_due(due_of(c.get("due")), self.meeting_of(c)["time_zone"], f"{name}[{index}].due")
+
+    def meeting_of(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        """The meeting an item of the confirmation says it was promised at (0, the main one, by default)."""
+        held_at = item.get("meeting") or 0
+        return self.meeting if held_at == 0 else self.other_meetings[held_at - 1]

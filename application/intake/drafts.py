@@ -2,16 +2,18 @@
 coordinator edit what was proposed (``proposed``: the proposals as a confirmation to edit), then
 record it all in one call (``confirm``).
 
-A confirmation names parties by id, or ``new:<key>`` for one it registers. It records, in order: the
-new parties, the meeting (the report as its source document; held, if it ended before the report
-was published), its agreements, then its commitments and follow-up sessions, each with its quote
-as provenance. What can be checked without recording (references, required fields, acronyms) is
+A confirmation names parties by id, or ``new:<key>`` for one it registers (with every name and alias
+it gives: a party the gazetteer knows). It records, in order: the new parties, the meeting (the report
+as its source document; held, if it ended before the report was published) and the other meetings
+the report tells of (``other_meetings``), the agreements, then the commitments and follow-up
+sessions, each with its quote as provenance and at the meeting it names (``meeting``: 0 the main
+one, k the k-th other one). What can be checked without recording (references, required fields, acronyms) is
 checked before anything is recorded; a rule that only recording checks (a framework's period, a
 due's form) may refuse part-way. Each record's id is derived from the report (its text and
-publication day), so a report is recorded once: confirming it again, corrected, records what is
-missing and corrects what was recorded (the meeting's title, kind, venue and participants, an
-agreement's title and who adopted it, a commitment's text, parties and due) by correction events
-naming the reason, never a second record.
+publication day; another meeting's, with its place too), so a report is recorded once: confirming it
+again, corrected, records what is missing and corrects what was recorded (a meeting's title, kind,
+venue and participants, an agreement's title and who adopted it, a commitment's text, parties and
+due) by correction events naming the reason, never a second record.
 """
 
 import hashlib
@@ -25,7 +27,7 @@ from eventsourcing.domain import Aggregate
 
 from application import policy
 from application.inputs import ParticipantInput, PeriodInput, TextInput
-from application.intake.confirmations import Plan, check_text, due_of, written
+from application.intake.confirmations import Plan, check_text, due_of, names_of, written
 from application.intake.proposing import proposed, shown
 from application.listing.exports import all_parties
 from application.ports import Catalogue
@@ -45,6 +47,7 @@ class Recorded:
     """What a confirmation recorded now, and what it found recorded already (by a confirmation before)."""
 
     meeting_id: str
+    other_meeting_ids: list[str] = field(default_factory=list)  # the other meetings', in the confirmation's order
     parties: dict[str, str] = field(default_factory=dict)  # "new:<key>" -> id
     agreements: list[str] = field(default_factory=list)
     commitments: list[str] = field(default_factory=list)
@@ -87,10 +90,11 @@ class Drafts:
             "language": reading.language,
             "published_on": published_on.isoformat(),
             "meeting": shown(text, reading.of("meeting")[0]),
+            "meetings": [shown(text, m) for m in reading.of("meeting")],
         }
         for kind, name in kinds.items():
             draft[name] = [shown(text, p) for p in reading.of(kind)]
-        draft["left_out"] = {kinds[kind]: count for kind, count in reading.left_out.items()}
+        draft["left_out"] = {kinds.get(kind, f"{kind}s"): count for kind, count in reading.left_out.items()}
         draft["ambiguous"] = [  # an alias registered parties share: the report's words name none of them
             {
                 "name": a["name"],
@@ -126,48 +130,33 @@ class Drafts:
                 raise InvalidValue(
                     "{ref!r} is neither a party's id nor one of the new parties", "parties", ref=ref
                 ) from None
-        done = Recorded(meeting_id=str(report_meeting_id(plan.published_on, plan.text)))
+        done = Recorded(
+            meeting_id=str(report_meeting_id(plan.published_on, plan.text)),
+            other_meeting_ids=[
+                str(report_meeting_id(plan.published_on, plan.text, k)) for k in range(1, len(plan.other_meetings) + 1)
+            ],
+        )
         for ref, party in plan.new_parties.items():
             if _exists(tracker, ids[ref]):
                 done.already_recorded.append(f"party {party.get('acronym') or party['name']}")
             else:
                 tracker.parties.register(
                     caller,
-                    TextInput({plan.language: party["name"]}),
+                    names_of(party, plan.language),
                     party.get("acronym"),
                     party.get("kind") or "other",
+                    aliases=[a for a in party.get("aliases") or () if isinstance(a, str)],
                 )
             done.parties[ref] = str(ids[ref])
-        meeting_id = UUID(done.meeting_id)
-        m = plan.meeting
-        title, kind = written(m["title"], plan.language), m.get("kind") or "other"
-        venue = Venue(m.get("venue") or None, m["time_zone"], m.get("city"), m.get("country"))
-        participants = [
-            ParticipantInput(ids[p["party"]], p.get("role") or "participant", p.get("person"))
-            for p in plan.participants
-        ]
-        if _exists(tracker, meeting_id):
-            done.already_recorded.append("meeting")
-            before = tracker.meetings.get(meeting_id).version
-            corrected = tracker.meetings.correct(meeting_id, caller, CORRECTED, title, kind, venue, participants)
-            if corrected.version > before:
-                done.corrected.append("meeting")
-        else:
-            tracker.meetings.record(
-                caller,
-                title,
-                kind,
-                PeriodInput(date.fromisoformat(m["starts_on"]), _day(m.get("ends_on"))),
-                venue,
-                series=m.get("series"),
-                session_number=m.get("session_number"),
-                participants=participants,
-                documents=[SourceDocument(plan.text, plan.language, title=plan.document_title)],
-                meeting_id=meeting_id,
-            )
-            ends_on = _day(m.get("ends_on")) or date.fromisoformat(m["starts_on"])
-            if ends_on <= plan.published_on:
-                tracker.meetings.hold(meeting_id, caller, PeriodInput(date.fromisoformat(m["starts_on"]), ends_on))
+        meeting_ids = [UUID(done.meeting_id), *map(UUID, done.other_meeting_ids)]
+        for k, m in enumerate([plan.meeting, *plan.other_meetings]):
+            participants = [
+                ParticipantInput(ids[p["party"]], p.get("role") or "participant", p.get("person"))
+                for p in plan.participants
+                if (p.get("meeting") or 0) == k
+            ]
+            label = "meeting" if k == 0 else f"other_meetings[{k - 1}]"
+            self._meeting(caller, plan, meeting_ids[k], m, participants, done, label)
         agreement_ids: list[UUID] = []
         for index, a in enumerate(plan.agreements):
             agreement_id = derived_id("report-agreement", f"{report}:{index}")
@@ -190,7 +179,7 @@ class Drafts:
             validity = a.get("validity")
             tracker.agreements.adopt(
                 caller,
-                meeting_id,
+                meeting_ids[a.get("meeting") or 0],
                 written(a["title"], plan.language),
                 a["kind"],
                 [ids[r] for r in a["adopted_by"]],
@@ -214,7 +203,7 @@ class Drafts:
                     caller,
                     written(c["text"], plan.language),
                     ids[c["lead"]],
-                    meeting_id,
+                    meeting_ids[c.get("meeting") or 0],
                     kind="follow_up_session" if follow_up else "action",
                     supporting_party_ids=[ids[r] for r in c.get("partners", []) if r != c["lead"]],
                     agreement_id=None if agreement is None else agreement_ids[agreement],
@@ -227,6 +216,44 @@ class Drafts:
                 )
                 getattr(done, name).append(str(commitment_id))
         return done
+
+    def _meeting(
+        self,
+        caller: Principal,
+        plan: Plan,
+        meeting_id: UUID,
+        m: Mapping[str, Any],
+        participants: list[ParticipantInput],
+        done: Recorded,
+        label: str,
+    ) -> None:
+        """Record a meeting of the report (with the report as its source document; held, if it ended before the
+        report was published), or correct the one a confirmation before recorded."""
+        tracker = self.tracker
+        title, kind = written(m["title"], plan.language), m.get("kind") or "other"
+        venue = Venue(m.get("venue") or None, m["time_zone"], m.get("city"), m.get("country"))
+        if _exists(tracker, meeting_id):
+            done.already_recorded.append(label)
+            before = tracker.meetings.get(meeting_id).version
+            corrected = tracker.meetings.correct(meeting_id, caller, CORRECTED, title, kind, venue, participants)
+            if corrected.version > before:
+                done.corrected.append(label)
+            return
+        tracker.meetings.record(
+            caller,
+            title,
+            kind,
+            PeriodInput(date.fromisoformat(m["starts_on"]), _day(m.get("ends_on"))),
+            venue,
+            series=m.get("series"),
+            session_number=m.get("session_number"),
+            participants=participants,
+            documents=[SourceDocument(plan.text, plan.language, title=plan.document_title)],
+            meeting_id=meeting_id,
+        )
+        ends_on = _day(m.get("ends_on")) or date.fromisoformat(m["starts_on"])
+        if ends_on <= plan.published_on:
+            tracker.meetings.hold(meeting_id, caller, PeriodInput(date.fromisoformat(m["starts_on"]), ends_on))
 
     def _correct(self, caller: Principal, commitment_id: UUID, c: Mapping[str, Any], ids: Mapping[str, UUID]) -> bool:
         """What the confirmation says of a commitment it recorded before, where that differs (its text,
@@ -254,9 +281,11 @@ def report_digest(published_on: date, text: str) -> str:
     return hashlib.sha256(f"{published_on}\n{text}".encode()).hexdigest()
 
 
-def report_meeting_id(published_on: date, text: str) -> UUID:
-    """The meeting a report's confirmation records (the same for every confirmation of that report)."""
-    return derived_id("report-meeting", report_digest(published_on, text))
+def report_meeting_id(published_on: date, text: str, position: int = 0) -> UUID:
+    """The meeting a report's confirmation records (the same for every confirmation of that report): its main
+    meeting, or (``position`` k ≥ 1) the k-th of the other meetings it tells of."""
+    digest = report_digest(published_on, text)
+    return derived_id("report-meeting", digest if position == 0 else f"{digest}:{position}")
 
 
 def _exists(tracker: Tracker, aggregate_id: UUID) -> bool:

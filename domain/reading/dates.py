@@ -22,8 +22,11 @@ _DIGITS = str.maketrans(
 )
 _NAMES = sorted({name for names in MONTHS.values() for name in names}, key=len, reverse=True)
 MONTH = "(?:" + "|".join(re.escape(name) for name in _NAMES) + ")"
+# the same month in a second spelling after it, as the Levant writes both: «مايو/أيار», «تشرين الثاني (نوفمبر)»
+_SECOND_NAME = rf"(?:\s*/\s*{MONTH}|\s*\(\s*{MONTH}\s*\))?"
 _B = r"(?<![\w])"  # not inside a word
 _E = r"(?![\w])"
+_DASH = r"(?:-|–|—|&?ndash;|&?mdash;|إلى|الى|حتى|to|until)"
 
 
 def _at(*words: str) -> str:
@@ -31,7 +34,8 @@ def _at(*words: str) -> str:
     return begins_with(*words) + _B
 
 
-_AT_DAY = _at(*"0123456789", "فاتح", "الفاتح")
+# a day's digits may follow a word without a space («الثلاثاء26 ديسمبر»), never a digit or a Latin letter
+_AT_DAY = begins_with(*"0123456789", "فاتح", "الفاتح") + r"(?:(?<![\dA-Za-z])(?=\d)|(?<!\w))"
 _AT_MONTH = _at(*_NAMES)
 _MONTH_AHEAD = begins_with(*_NAMES)  # where a month's name must follow
 _DAY = r"(?:\d{1,2}|فاتح|الفاتح)"
@@ -124,9 +128,50 @@ def _year_for(month: int, day: int, published: date, relative: int | None) -> in
     return published.year
 
 
-_TODAY = ("اليوم", "أمس", "الأمس", "البارحة", "غدا", "غداً", "today", "yesterday", "tomorrow")
-_TODAY_WORDS = "|".join(_TODAY)
+_TODAY = ("اليوم", "يومه", "أمس", "الأمس", "البارحة", "غدا", "غداً", "today", "yesterday", "tomorrow")
+_SHIFTS = {"أمس": -1, "الأمس": -1, "البارحة": -1, "yesterday": -1, "غدا": 1, "غداً": 1, "tomorrow": 1}
+_WEEKDAYS = {  # Monday is 0, as ``date.weekday``
+    "الاثنين": 0,
+    "الإثنين": 0,
+    "الثلاثاء": 1,
+    "الأربعاء": 2,
+    "الاربعاء": 2,
+    "الخميس": 3,
+    "الجمعة": 4,
+    "السبت": 5,
+    "الأحد": 6,
+    "الاحد": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+}
+_WEEKDAY_WORDS = "|".join(_WEEKDAYS)
+_AR_WEEKDAY_WORDS = "|".join(w for w in _WEEKDAYS if not w.isascii())
+_EN_WEEKDAY_WORDS = "|".join(w.capitalize() for w in _WEEKDAYS if w.isascii())
+# «اليوم» names today only as an adverb: «عقد اليوم», «اليوم الأحد», «صباح اليوم»; not «هذا اليوم الطويل», «اليوم
+# العالمي», «اليوم الثاني» (a noun with its demonstrative or adjective); a weekday after it must be today's.
+_NOT_TODAY_BEFORE = r"(?<!هذا )(?<!ذلك )(?<!نفس )(?<!ذات )(?<!this )(?<!that )(?<!same )"
+_TODAY_PATTERN = re.compile(
+    _at(*_TODAY) + _NOT_TODAY_BEFORE + rf"(?P<w>{'|'.join(_TODAY)}){_E}"
+    rf"(?:[\s,،]+(?:(?P<wd>{_WEEKDAY_WORDS}){_E}|(?P<adjective>ال[^\s،,.]+)))?",
+    re.IGNORECASE,
+)
+# a weekday named alone: «يوم الثلاثاء», «صباح الخميس», "on Tuesday": the last such day up to the publication
+_WEEKDAY_PATTERN = re.compile(
+    _at("ي", "ص", "م", "ل", "ا", "l", "n", *_EN_WEEKDAY_WORDS.split("|"))
+    + rf"(?:(?:يوم|صباح|مساء|ليلة|ظهر)\s+(?P<ar>{_AR_WEEKDAY_WORDS})|(?P<ar2>{_AR_WEEKDAY_WORDS})(?=\s+(?P<rel>"
+    rf"الماضي|المنصرم|المقبل|القادم){_E})|(?:(?P<rel_en>last|next)\s+)?(?P<en>{_EN_WEEKDAY_WORDS})){_E}"
+)
 _YEAR_WORDS = (
+    "بداية",
+    "مطلع",
+    "أوائل",
+    "أواخر",
+    "منتصف",
     "في",
     "خلال",
     "سنة",
@@ -149,16 +194,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "cross",
         re.compile(
-            rf"{_AT_DAY}(?P<d1>{_DAY})\s+{_MONTH_AHEAD}(?P<m1>{MONTH})\s*(?:-|–|إلى|الى|حتى|to)\s*"
-            rf"(?P<d2>{_DAY})\s+{_MONTH_AHEAD}(?P<m2>{MONTH}),?\s*(?P<y>{_YEAR})?{_E}",
+            rf"{_AT_DAY}(?P<d1>{_DAY})\s+{_MONTH_AHEAD}(?P<m1>{MONTH}){_SECOND_NAME},?\s*(?P<y1>{_YEAR})?\s*{_DASH}\s*"
+            rf"(?P<d2>{_DAY})\s+{_MONTH_AHEAD}(?P<m2>{MONTH}){_SECOND_NAME},?\s*(?P<y>{_YEAR})?{_E}",
             re.IGNORECASE,
         ),
     ),
     (
         "range",
         re.compile(
-            rf"{_AT_DAY}(?P<d1>{_DAY})\s*(?:-|–|إلى|الى|حتى|و|to|and)\s*(?P<d2>\d{{1,2}})\s+(?:من\s+)?"
-            rf"(?:شهر\s+)?{_MONTH_AHEAD}(?P<m>{MONTH}),?\s*(?P<y>{_YEAR})?{_E}",
+            rf"{_AT_DAY}(?P<d1>{_DAY})\s*(?:{_DASH}|و|and)\s*(?P<d2>\d{{1,2}})\s+(?:من\s+)?"
+            rf"(?:شهر\s+)?{_MONTH_AHEAD}(?P<m>{MONTH}){_SECOND_NAME},?\s*(?:(?:عام|سنة)\s+)?(?P<y>{_YEAR})?{_E}",
             re.IGNORECASE,
         ),
     ),
@@ -171,10 +216,18 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        "range_this_month",  # «يومي 5 و6 الجاري», «من 5 إلى 8 من الشهر الجاري»
+        re.compile(
+            rf"{_AT_DAY}(?P<d1>\d{{1,2}})\s*(?:{_DASH}|و)\s*(?P<d2>\d{{1,2}})\s+(?:من\s+)?(?:(?:ال)?شهر\s+)?"
+            rf"(?P<rel>الجاري|الحالي|الماضي|المنصرم|المقبل|القادم){_E}"
+        ),
+    ),
+    (
         "day",
         re.compile(
             rf"{_AT_DAY}(?P<d>{_DAY})(?:st|nd|rd|th)?\s+(?:of\s+|من\s+)?(?:شهر\s+)?{_MONTH_AHEAD}"
-            rf"(?P<m>{MONTH})(?:,?\s*(?P<y>{_YEAR}))?(?:\s+(?P<rel>الماضي|المنصرم|الفائت|الجاري|المقبل|القادم))?{_E}",
+            rf"(?P<m>{MONTH}){_SECOND_NAME}(?:,?\s*(?:(?:عام|سنة)\s+)?(?P<y>{_YEAR}))?"
+            rf"(?:\s+(?P<rel>الماضي|المنصرم|الفائت|الجاري|المقبل|القادم))?{_E}",
             re.IGNORECASE,
         ),
     ),
@@ -185,19 +238,22 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "this_month",
+        "this_month",  # «28 من الشهر الجاري», «5 الجاري»
         re.compile(
-            rf"{_AT_DAY}(?P<d>\d{{1,2}})\s+من\s+(?:الشهر|شهر)\s+"
-            rf"(?P<rel>الجاري|الحالي|الماضي|المقبل){_E}"
+            rf"{_AT_DAY}(?P<d>\d{{1,2}})\s+(?:من\s+(?:الشهر|شهر)\s+)?"
+            rf"(?P<rel>الجاري|الحالي|الماضي|المنصرم|المقبل){_E}"
         ),
     ),
     (
         "month",
         re.compile(
-            rf"{_at(*_NAMES, 'شهر')}(?:شهر\s+)?{_MONTH_AHEAD}(?P<m>{MONTH})\s*,?\s*(?P<y>{_YEAR}){_E}", re.IGNORECASE
+            rf"{_at(*_NAMES, 'شهر')}(?:شهر\s+)?{_MONTH_AHEAD}(?P<m>{MONTH}){_SECOND_NAME}\s*,?\s*"
+            rf"(?:(?:عام|سنة)\s+)?(?P<y>{_YEAR}){_E}",
+            re.IGNORECASE,
         ),
     ),
-    ("today", re.compile(rf"{_at(*_TODAY)}(?P<w>{_TODAY_WORDS}){_E}", re.IGNORECASE)),
+    ("today", _TODAY_PATTERN),
+    ("weekday", _WEEKDAY_PATTERN),
     ("period", re.compile(rf"{_at('1', '2')}(?P<a>{_YEAR})\s*[-–/]\s*(?P<b>{_YEAR}){_E}")),
     (
         "span",
@@ -216,6 +272,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        "this_year",  # «قبل نهاية السنة الجارية», «العام المقبل», "next year"
+        re.compile(
+            _at("ال", "this", "next", "the")
+            + r"(?:(?:ال)?(?P<unit>سنة|عام)\s+(?P<rel>الجارية|الجاري|الحالية|الحالي|المقبلة|المقبل|القادمة|القادم)|"
+            r"(?P<en>this|next|the\s+coming|the\s+current)\s+year)(?![\w])",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "year",
         re.compile(
             rf"{_at(*_YEAR_WORDS)}(?:(?:{_BEFORE_A_YEAR})"
@@ -224,6 +289,24 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+
+
+def _weekday_near(around: date, weekday: int, shift: int) -> date | None:
+    """The day of ``weekday`` in the week up to ``around`` (after it, for a day ahead: «غداً الأحد»); None if
+    it names a day more than a week away."""
+    if shift > 0:
+        ahead = (weekday - around.weekday()) % 7
+        return around + timedelta(days=ahead)
+    back = (around.weekday() - weekday) % 7
+    return around - timedelta(days=back)
+
+
+def _written_after(written: str, taken: Taken, end: int) -> bool:
+    """Whether a date read already follows ``end``, past spaces, commas and an opening bracket."""
+    after = end
+    while after < len(written) and after - end < 4 and written[after] in " \t,،(-":
+        after += 1
+    return after < len(written) and taken.meets(after, after + 1)
 
 
 def find_dates(text: str, published: date) -> list[FoundDate]:
@@ -236,6 +319,8 @@ def find_dates(text: str, published: date) -> list[FoundDate]:
             start, end = match.span()
             if taken.meets(start, end):
                 continue
+            if kind in ("today", "weekday") and _written_after(written, taken, end):
+                continue  # «اليوم الخميس (13 يونيو 2024)»: the date written says it
             reading = _read(kind, match, published)
             if reading is None:
                 continue
@@ -246,16 +331,28 @@ def find_dates(text: str, published: date) -> list[FoundDate]:
 
 def _read(kind: str, match: re.Match[str], published: date) -> _Reading | None:
     group = match.groupdict()
-    if kind in ("cross", "range", "range_en"):
-        first_month = month_number(group.get("m1") or group["m"])
-        last_month = month_number(group.get("m2") or group["m"])
+    if kind in ("cross", "range", "range_en", "range_this_month"):
+        relative = _RELATIVE_WORDS.get(group.get("rel") or "")
+        first_month: int | None
+        last_month: int | None
+        if kind == "range_this_month":
+            first_month = last_month = (published.month - 1 + (relative or 0)) % 12 + 1
+            year = published.year + ((published.month - 1 + (relative or 0)) // 12)
+        else:
+            first_month = month_number(group.get("m1") or group["m"])
+            last_month = month_number(group.get("m2") or group["m"])
         if first_month is None or last_month is None:
             return None
         d1, d2 = _day(group["d1"]), _day(group["d2"])
-        year = int(group["y"]) if group.get("y") else _year_for(first_month, d1, published, None)
-        first = _safe(year, first_month, d1)
+        if kind != "range_this_month":
+            year = int(group["y"]) if group.get("y") else _year_for(first_month, d1, published, None)
+        first_year = int(group["y1"]) if group.get("y1") else year
+        if not group.get("y1") and last_month < first_month:  # «من 28 ديسمبر إلى 2 يناير 2025»: across the year
+            first_year = year - 1 if group.get("y") else year
+            year = year if group.get("y") else year + 1
+        first = _safe(first_year, first_month, d1)
         last = _safe(year, last_month, d2)
-        if first is None or last is None or last < first:
+        if first is None or last is None or last < first or (last - first).days > 60:
             return None
         return {"kind": "range", "first": first, "last": last}
     if kind in ("day", "day_en", "this_month"):
@@ -267,6 +364,8 @@ def _read(kind: str, match: re.Match[str], published: date) -> _Reading | None:
         if kind == "this_month":
             month = (published.month - 1 + (relative or 0)) % 12 + 1
             year = published.year + ((published.month - 1 + (relative or 0)) // 12)
+        elif relative == 0 and not group.get("y"):  # «4 ماي الجاري»: this year's
+            year = published.year
         else:
             year = int(group["y"]) if group.get("y") else _year_for(month, day, published, relative)
         day_found = _safe(year, month, day)
@@ -278,11 +377,22 @@ def _read(kind: str, match: re.Match[str], published: date) -> _Reading | None:
         year = int(group["y"])
         return {"kind": "month", "first": date(year, month, 1), "last": date(year, month, monthrange(year, month)[1])}
     if kind == "today":
-        shift = {"اليوم": 0, "today": 0, "أمس": -1, "الأمس": -1, "البارحة": -1, "yesterday": -1}.get(
-            group["w"].lower(), 1
-        )
-        day_found = published + timedelta(days=shift)
+        shift = _SHIFTS.get(group["w"].lower(), 0)
+        if group.get("wd"):  # «اليوم الأحد», «أمس الأحد»: that weekday in the week the shift points to
+            day_found = _weekday_near(published + timedelta(days=shift), _WEEKDAYS[group["wd"].lower()], shift)
+            if day_found is None:
+                return None
+        elif group.get("adjective"):  # «اليوم العالمي», «اليوم الأول»: a day named, not today
+            return None
+        else:
+            day_found = published + timedelta(days=shift)
         return {"kind": "day", "first": day_found, "last": day_found}
+    if kind == "weekday":  # «يوم الثلاثاء», «الثلاثاء الماضي», "on Tuesday", "next Monday"
+        ahead = 1 if (group.get("rel") or group.get("rel_en") or "") in ("المقبل", "القادم", "next") else 0
+        weekday = _WEEKDAYS[(group.get("ar") or group.get("ar2") or group["en"]).lower()]
+        said_before = (group.get("rel") or group.get("rel_en") or "") in ("الماضي", "المنصرم", "last")
+        day_found = _weekday_near(published - timedelta(days=1 if said_before else -ahead), weekday, ahead)
+        return None if day_found is None else {"kind": "day", "first": day_found, "last": day_found}
     if kind == "period":
         first_year, last_year = int(group["a"]), int(group["b"])
         if last_year <= first_year:
@@ -299,4 +409,8 @@ def _read(kind: str, match: re.Match[str], published: date) -> _Reading | None:
         return {"kind": "span", "amount": amount, "unit": unit}
     if kind == "year":
         return {"kind": "year", "year": int(group["y"])}
+    if kind == "this_year":
+        said = (group.get("rel") or group.get("en") or "").lower()
+        ahead = said.startswith(("المقبل", "القادم", "next", "the coming"))
+        return {"kind": "year", "year": published.year + (1 if ahead else 0)}
     return None

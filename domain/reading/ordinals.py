@@ -52,6 +52,9 @@ _EN_ORDINALS = [
 ]
 
 
+_EN_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+
 def _ordinal_table() -> dict[str, int]:
     table: dict[str, int] = {}
     for n, words in _UNITS_AR.items():
@@ -76,6 +79,11 @@ def _ordinal_table() -> dict[str, int]:
                     table[search_form(f"{unit} و{word}")] = tens + n
     for n, word in enumerate(_EN_ORDINALS, start=1):
         table[word] = n
+    for index, cardinal in enumerate(_EN_TENS, start=2):
+        table[f"{cardinal[:-1]}ieth"] = 10 * index  # twentieth, fiftieth
+        for n in range(1, 10):
+            for joint in ("-", " "):
+                table[f"{cardinal}{joint}{_EN_ORDINALS[n - 1]}"] = 10 * index + n  # fifty-first
     return table
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from domain.meetings.matrix_import import name_key
+from domain.reading.names import NameAt
 from domain.reading.proposals import KnownParty
 from domain.reading.spans import Taken, begins_with, starting_within
 from domain.reading.words import Word
@@ -20,6 +21,7 @@ class PartyAt:
     start: int
     end: int
     sharing: tuple[KnownParty, ...] = ()  # an alias these parties share: it names none of them
+    entry: NameAt | None = None  # the gazetteer's entry of a party registered under none of its names
 
 
 def find_known_parties(text: str, words: list[Word], parties: Sequence[KnownParty]) -> list[PartyAt]:
@@ -75,6 +77,18 @@ _NEW_NAME_EN = re.compile(
     r"(?=[tA-Z])((?:the\s+)?(?:[A-Z][a-z]+(?:\s+(?:of|for|and|on|the)\s+|\s+)){1,8}"
     r"[A-Z][a-z]+)\s*\(([A-Z][A-Za-z]{1,9})\)"
 )
+# what makes a capitalised name an organisation's, not a document's or a meeting's ("Memorandum of Understanding
+# (MoU)", "Regional Coordination Mechanism (RCM)", "Islamic Conference of Foreign Ministers (ICFM)")
+_BODY_WORD = re.compile(
+    r"\b(?:Organi[sz]ation|Agency|Bank|Fund|Office|Cent(?:re|er)|Commission|Council|Union|League|Institute|"
+    r"Programme|Program|Association|Federation|Chamber|Secretariat|Authority|Ministry|Court|University|Academy|"
+    r"Foundation|Observatory|Network|Committee|Corporation|Group|Board|Directorate|Department|Body|Society)\b"
+)
+# an organisation of states named by their adjective: «منظمة الدول التركية», «رابطة الدول المستقلة»
+_STATES_BODY = re.compile(
+    begins_with(*"امرجتوبل") + r"(?<![\w])(?:[وبلف]|لل)?((?:ال)?(?:منظمة|رابطة|جامعة|مجموعة|تجمع|اتحاد)\s+(?:ال)?دول"
+    r"(?:\s+(?:ال)?[^\s()،,.]+(?:ية|ة))(?:\s+(?:و)?(?:ال)?[^\s()،,.]+(?:ية|ة))?)"
+)
 _NOT_IN_NAMES = (
     r"(?!(?:في|من|مع|على|إلى|الى|عن|بين|بدولة|دولة|لدولة|ال?مغربية|ال?مصرية|بالخارج|التي|الذي)(?![\w]))"
     r"(?!و(?:منظمة|مكتب|الأمم|جامعة|الاتحاد|مركز|وكالة|برنامج|المنظمة|المكتب|البنك|اللجنة))"
@@ -83,6 +97,10 @@ _MINISTRY = re.compile(
     rf"(?<![\w])((?:وزارة|وزير)(?:\s+{_NOT_IN_NAMES}(?:ال|وال|لل|و)[^\s()،,.:]+){{1,3}}|"
     r"Minist(?:ry|er)\s+of\s+(?:Foreign\s+Affairs|[A-Z][a-z]+))"
 )
+
+
+# a ministry that only tells of the meeting («وذكرت وزارة الشؤون الخارجية، في بلاغ لها»): its source, not a side
+_SAID_BY = re.compile(r"(?<![\w])(?:و|ف)?(?:ذكرت|قالت|أفادت|أوضحت|أعلنت|أضافت|بحسب|حسب|وفق|وفقا\s+ل)\s*$")
 
 
 @lru_cache(maxsize=4096)
@@ -102,13 +120,20 @@ def find_new_parties(text: str, known: list[PartyAt], parties: Sequence[KnownPar
             if acronym.casefold() in acronyms or taken.meets(match.start(), match.end()):
                 continue
             name = re.sub(r"^(?:the\s+)", "", match.group(1).strip(), flags=re.IGNORECASE)
+            if pattern is _NEW_NAME_EN and not _BODY_WORD.search(name):
+                continue
             new.append(PartyAt(None, acronym, name, match.start(1), match.end(2) + 1))
             taken.take(match.start(), match.end())
+
     for p in known:
         taken.take(p.start, p.end)
+    for match in _STATES_BODY.finditer(text):
+        if not taken.meets(match.start(1), match.end(1)):
+            new.append(PartyAt(None, None, match.group(1), match.start(1), match.end(1)))
+            taken.take(match.start(1), match.end(1))
     ministries: dict[tuple[str, ...], int] = {}  # a ministry's first two words: its place in ``new``
     for match in _MINISTRY.finditer(text):
-        if taken.meets(match.start(), match.end()):
+        if taken.meets(match.start(), match.end()) or _SAID_BY.search(text, max(0, match.start() - 12), match.start()):
             continue
         name = match.group(1)
         name = re.sub(r"^وزير(?![\w])", "وزارة", re.sub(r"^Minister\b", "Ministry", name))
@@ -129,3 +154,76 @@ def parties_between(at: list[PartyAt], start: int, end: int) -> list[PartyAt]:
 
 def ref_of(p: PartyAt) -> str:
     return p.party.id if p.party is not None else f"new:{p.acronym or p.name}"
+
+
+# Where a state's name says where something is, not who acts: «في الأردن», «بالمغرب», «العاصمة الأردنية», "in Egypt"
+# and where a state is named for whom a person speaks, not as a side: «سفير أذربيجان لدى المغرب», "Ambassador of"
+_PLACE_BEFORE = re.compile(
+    r"(?:(?<![\w])(?:في|إلى|الى|داخل|خارج|عاصمة|العاصمة|مدينة|بمدينة|بالعاصمة|بلد|البلد|لدى)\s+|"
+    r"(?<![\w])[وب]?(?:سفير|سفيرة|سفراء|سفارة|قنصل|قنصلية)\s+(?:دولة\s+|جمهورية\s+|مملكة\s+)?|"
+    r"(?<![\w])و?ب|(?<![\w])(?:in|at|to|into|inside|across|visit\s+to|capital\s+of|city\s+of)\s+(?:the\s+)?|"
+    r"(?<![\w])(?:ambassadors?|embassy|consul(?:ate)?)\s+(?:of\s+)?(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+# a state's adjective in an organisation's name: «منظمة الدول التركية», «جامعة الدول العربية»
+_OF_STATES = re.compile(r"(?<![\w])(?:ال)?دول\s+$")
+
+
+def _a_place(text: str, state: NameAt, city_ends: set[int]) -> bool:
+    """Whether a state is named as where something is: after «في», an attached «ب», "in", «العاصمة», or
+    after a city of its own («بانجول الغامبية», "Amman, Jordan")."""
+    before = text[max(0, state.start - 24) : state.start]
+    if _PLACE_BEFORE.search(before) or _OF_STATES.search(before):
+        return True
+    return any(state.start - gap in city_ends for gap in range(4))
+
+
+# states given as examples of others («الدول الأعضاء …، وفي مقدمتها أذربيجان», "member states such as"), and
+# those listed after a state named so («في الأردن ومصر», "in Jordan and Egypt")
+_AN_EXAMPLE = re.compile(
+    r"(?:(?<![\w])(?:و?في\s+مقدمتها|ومنها|من\s+بينها|مثل|ك)|such\s+as|including|among\s+them|notably)\s*$",
+    re.IGNORECASE,
+)
+_LISTED = re.compile(r"\s*(?:[،,]\s*)?(?:و|and\s+|&\s*)?", re.IGNORECASE)
+
+
+def find_named_parties(
+    text: str, named: Sequence[NameAt], parties: Sequence[KnownParty], language: str, dateline_end: int = 0
+) -> list[PartyAt]:
+    """The organisations and the acting states the gazetteer finds (a state named only as a place, or in the
+    dateline before ``dateline_end``, is not a party). An entry one of whose names, aliases or acronym is a
+    registered party's name, alias or acronym is that party; any other is a new party carrying the entry."""
+    by_name: dict[str, KnownParty] = {}
+    for party in parties:
+        for name in (*party.names, *party.aliases):
+            by_name.setdefault(_name_key(name), party)
+    by_acronym = {party.acronym.casefold(): party for party in parties if party.acronym}
+    city_ends = {n.end for n in named if n.kind == "city"}
+    found: list[PartyAt] = []
+    passed_over = -1  # where the last state not a party ends: one listed after it is named as it is
+    for entry in named:
+        if entry.kind not in ("state", "organisation"):
+            continue
+        if entry.kind == "state" and (
+            entry.start < dateline_end
+            or _a_place(text, entry, city_ends)
+            or _AN_EXAMPLE.search(text, max(0, entry.start - 30), entry.start)
+            or (passed_over >= 0 and _LISTED.fullmatch(text, passed_over, entry.start))
+        ):
+            passed_over = entry.end
+            continue
+        written = text[entry.start : entry.end]
+        registered = next(
+            (
+                by_name[key]
+                for key in map(_name_key, (written, *entry.names.values(), *entry.aliases))
+                if key in by_name
+            ),
+            by_acronym.get(entry.acronym.casefold()) if entry.acronym else None,
+        )
+        if registered is not None:
+            found.append(PartyAt(registered, registered.acronym, written, entry.start, entry.end))
+        else:
+            name = entry.names.get(language) or written
+            found.append(PartyAt(None, entry.acronym, name, entry.start, entry.end, entry=entry))
+    return found

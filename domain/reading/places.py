@@ -1,7 +1,15 @@
-"""Where a meeting was held: the cities reports name, with their countries and time zones, and venues."""
+"""Where a meeting was held: the cities reports name, with their countries and time zones, and venues.
+
+With a gazetteer (``domain.reading.names``) its cities are read; without one, the small table below. Of the
+cities a meeting's part of the report names, its city is the first written as where something is (after «في»,
+an attached «ب», "in", «مدينة», «العاصمة») in the sentence that tells of the meeting, else the dateline's,
+else the first written so in its part, else the first."""
 
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 
+from domain.reading.names import Gazetteer, NameAt
 from domain.reading.spans import begins_with
 
 CITIES: dict[str, tuple[str, str, str]] = {  # a city as written: (city, country, IANA time zone)
@@ -100,3 +108,78 @@ def city_in(text: str, within: tuple[int, int] | None = None) -> tuple[str, int,
 
 def city_of(written: str) -> tuple[str, str, str] | None:
     return CITIES.get(written) or CITIES.get(written.lower())
+
+
+def table_cities(text: str) -> list[NameAt]:
+    """The cities of the table the text names, as the gazetteer gives them (the country by its English name)."""
+    found = []
+    for match in _CITY.finditer(text):
+        name, country, zone = city_of(match.group(1)) or (match.group(1), "", "UTC")
+        found.append(NameAt(match.start(1), match.end(1), "city", name, {"en": name}, None, country, zone))
+    return found
+
+
+_WHERE_BEFORE = re.compile(
+    r"(?:(?<![\w])(?:في|بمدينة|مدينة|العاصمة|بالعاصمة|عاصمة)\s+(?:(?:ال)?(?:عاصمة|مدينة)\s+[^\s،,.]*\s*)?|"
+    r"(?<![\w])و?ب|(?<![\w])(?:in|at)\s+(?:the\s+)?(?:(?:city|capital)\s+of\s+)?)$",
+    re.IGNORECASE,
+)
+
+
+def written_as_a_place(text: str, city: NameAt) -> bool:
+    return _WHERE_BEFORE.search(text[max(0, city.start - 30) : city.start]) is not None
+
+
+def city_for(
+    text: str,
+    cities: Sequence[NameAt],
+    part: tuple[int, int],
+    sentence: tuple[int, int] | None,
+    dateline_end: int,
+    states: Sequence[NameAt] = (),
+    elsewhere: Sequence[tuple[int, int]] = (),
+) -> NameAt | None:
+    """The city of a meeting told of in ``part`` of the text, in ``sentence`` (see the module's description).
+    ``states``: the states the text names as places; when the meeting's sentence places it in one, its city
+    is one of that state's. ``elsewhere``: sentences telling of another day (another meeting's): their
+    cities are not searched past the meeting's sentence."""
+    within = [c for c in cities if part[0] <= c.start < part[1]]
+    told = [c for c in within if sentence is not None and sentence[0] <= c.start < sentence[1]]
+    said = [c for c in told if written_as_a_place(text, c)]
+    if said:
+        return said[0]
+    in_state = {s.key for s in states if sentence is not None and sentence[0] <= s.start < sentence[1]}
+
+    def fits(city: NameAt) -> bool:
+        return not in_state or city.country in in_state
+
+    if part[0] == 0:
+        dateline = [c for c in cities if c.start < dateline_end and fits(c)]
+        if dateline:
+            return dateline[0]
+    placed = [
+        c for c in within if written_as_a_place(text, c) and fits(c) and not any(s <= c.start < e for s, e in elsewhere)
+    ]
+    if placed:
+        return placed[0]
+    return told[0] if told else None
+
+
+def capitals_written_as_states(text: str, named: Sequence[NameAt], names: Gazetteer, dateline_end: int) -> list[NameAt]:
+    """A state written as where something is or in the dateline, whose capital goes by the same name («اجتماعا
+    بتونس», «تونس في 3 ديسمبر», «في العاصمة التونسية»): that city, there."""
+    found = []
+    capitals: dict[str, list[NameAt]] = {}  # asked once for each way a state is written
+    for state in named:
+        if state.kind != "state" or not (state.start < dateline_end or written_as_a_place(text, state)):
+            continue
+        written = text[state.start : state.end]
+        if written not in capitals:
+            asked = dict.fromkeys((written, state.names.get("ar"), state.names.get("en")))
+            capitals[written] = [
+                c for name in asked if name for c in names.named(name) if c.kind == "city" and c.country == state.key
+            ]
+        same = capitals[written]
+        if same:
+            found.append(replace(same[0], start=state.start, end=state.end))
+    return found

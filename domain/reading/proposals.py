@@ -1,6 +1,7 @@
 """What a reading proposes: each proposal with its span and confidence, the parties already known, and
 the most of each kind one draft proposes."""
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,7 @@ class KnownParty:
 # The most of each kind one draft proposes: what one confirmation records. A text can support far more (a report
 # at the length limit can name thousands of "promises"): those past the most are counted, not proposed.
 PROPOSED_MOST = {
-    "meeting": 1,
+    "meeting": 10,  # the main one and those a report tells of besides (``Reading.parts``)
     "party": 100,
     "participant": 200,
     "agreement": 50,
@@ -45,7 +46,13 @@ class Reading:
     left_out: dict[str, int] = field(default_factory=dict)  # kind -> how many more the text supports
     # what a reader must decide: an alias several registered parties share (name, span, the parties' ids and labels)
     ambiguous: list[dict[str, Any]] = field(default_factory=list)
+    # the part of the text each meeting is told in (start, end), in order: the first is the main meeting's
+    parts: list[tuple[int, int]] = field(default_factory=list)
     _proposed: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def meeting_at(self, at: int) -> int:
+        """The meeting (its place in ``of("meeting")``) whose part of the text holds the offset ``at``."""
+        return max(0, bisect_right([start for start, _ in self.parts], at) - 1)
 
     def of(self, kind: str) -> list[Proposal]:
         return [p for p in self.proposals if p.kind == kind]

@@ -8,36 +8,72 @@ an annotated set of such reports (``tests/reports``, EXTRACTION.md).
 """
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from domain.reading.dates import FoundDate, find_dates
-from domain.reading.kinds import SESSION, meeting_kind
+from domain.reading.kinds import SESSION, SIGNED
+from domain.reading.meetings import (
+    NAMED_MEETING,
+    beside,
+    body_start,
+    dateline_end,
+    held_when,
+    meeting_named,
+    meeting_parts,
+    ordinal_within,
+    session_number,
+)
+from domain.reading.names import NO_NAMES, Gazetteer, NameAt
 from domain.reading.ordinals import may_begin_an_ordinal, ordinal_at
-from domain.reading.parties import PartyAt, find_known_parties, find_new_parties, parties_between, ref_of
-from domain.reading.places import VENUE, city_in, city_of
-from domain.reading.proposals import KnownParty, Proposal, Reading
+from domain.reading.parties import (
+    PartyAt,
+    find_known_parties,
+    find_named_parties,
+    find_new_parties,
+    parties_between,
+    ref_of,
+)
+from domain.reading.places import VENUE, capitals_written_as_states, city_for, table_cities, written_as_a_place
+from domain.reading.proposals import PROPOSED_MOST, KnownParty, Proposal, Reading
 from domain.reading.spans import Taken, span_holding, starting_within
 from domain.reading.words import begun, language_of, sentences, words_of
 
 _AGREED = re.compile(
     begun(
-        "اإتأجيسقawcudprs",
+        "اإتأجيسقوفawcudprseiu",
         r"(?:ات|إت)فق(?:ا|وا|ت)?\b(?!\s+علي(?:ها|ه)\b)|تم\s+(?:ال)?اتفاق(?!\s+علي(?:ها|ه)\b)|",
         r"(?:تأكيد|أكد|أكدا|أكدوا|جدد|تجديد)\s+(?:ال)?التزام|(?:ي|ت)لتزم|تعهد|سيواصل|ستواصل|سيتم|سوف|",
         r"ستقوم|سيقوم|ستتولى|سيتولى|ستعمل|سيعمل|تتولى|",
-        r"قرر|أقر|(?:ي|ت)عتزم|agreed|will\s+(?!be\s+held)|committed|undertook|decided|pledged|resolved\s+to|shall",
+        r"قرر|أقر|(?:ي|ت)عتزم|agreed|will\s+(?!be\s+held)|committed|undertook|decided|pledged|resolved\s+to|shall|",
+        # «ستتخذ حكومة المغرب …»: a verb of doing in the future
+        r"(?<![\w])[وف]?س(?:ت|ي)(?:تخذ|دعم|وفر|نظم|شارك|ساهم|قدم|نفذ|طلق|خصص|مول|سعى|تعاون|عمل|بذل|ضمن|سهل|ساعد)|",
+        # "reaffirmed their commitment to", "the shared commitment to", "is to take part"
+        r"(?:reaffirmed|renewed|affirmed|reiterated|expressed|stressed|emphasi[sz]ed|underlined|shared)\s+",
+        r"(?:(?:their|its|the|a|his|her|our)\s+)?(?:shared\s+|strong\s+|full\s+|continued\s+)?commitment\s+to|",
+        r"(?:is|are)\s+(?:also\s+)?to\s+(?!be\b)[a-z]+",
     ),
     re.IGNORECASE,
 )
 _FOLLOW_UP = re.compile(
     begun(
-        "عيتادhcsmnf",
+        "عيتادلhcsmnf",
         r"(?:عقد|يعقد|تعقد|انعقاد|استضافة)\s+(?:ال)?(?:دورة|اجتماع)|(?:hold|host|convene)\s+the\s+|",
         r"(?:session|meeting|consultation)\s+(?:of\s+[\w\s]+?\s+)?(?:will|shall|would)\s+be\s+(?:held|hosted|convened)|",
-        r"(?:next|following)\s+(?:session|meeting)|(?:ال)?دورة\s+(?:ال)?(?:قادمة|مقبلة|المقبلة|القادمة)",
+        # «خلال الدورة المقبلة», "during the next session": when something else is done, not a session promised
+        r"(?<!during\s)(?<!at\s)(?<!in\s)(?<!during\sthe\s)(?<!at\sthe\s)(?<!in\sthe\s)",
+        r"(?:next|following)\s+(?:session|meeting)|",
+        r"(?<!خلال\s)(?<!في\s)(?<!خلال\sال)(?<!في\sال)(?:ال)?دورة\s+(?:ال)?(?:قادمة|مقبلة|المقبلة|القادمة)",
+    ),
+    re.IGNORECASE,
+)
+_SCHEDULED = re.compile(  # «المزمع عقدها», "scheduled to be held": a meeting to come, promised by saying so
+    begun(
+        "امs",
+        r"(?:ال)?(?:مزمع|منتظر|مقرر|مرتقب|متوقع)(?:ة)?\s+(?:عقد(?:ه|ها)|انعقاد(?:ه|ها))|",
+        r"scheduled\s+to\s+(?:be\s+held|take\s+place|convene)",
     ),
     re.IGNORECASE,
 )
@@ -54,9 +90,16 @@ _AGREEMENTS: list[tuple[str, re.Pattern[str]]] = [
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in [
         ("action_matrix", begun("امam", r"(?:ال)?مصفوفة|action\s+matrix|matrix\s+of")),
-        ("mou", begun("مm", r"مذكر(?:ة|ات)\s+(?:ال)?تفاهم|memorand(?:um|a)\s+of\s+understanding")),
+        (
+            "mou",
+            begun("مmM", r"مذكر(?:ة|ات)\s+(?:ال)?تفاهم|(?:memorand(?:um|a)|memo)\s+of\s+understanding|\bMoUs?\b"),
+        ),
+        ("action_matrix", begun("خاa", r"(?:ال)?خط(?:ة|ط)\s+(?:ال)?عمل|action\s+plans?")),
         ("joint_statement", begun("ابj", r"(?:ال)?بيان\s+(?:ال)?مشترك|joint\s+(?:statement|communiqu[eé])")),
         ("recommendations", begun("اتr", r"(?:ال)?توصيات|recommendations")),
+        # a signed agreement of another name («اتفاقية», «ملحق تعديل اتفاق المقر», "nine agreements"): only
+        # where the sentence says it was signed (below)
+        ("signed", begun("اأمaA", r"(?<![\w])(?:ال)?(?:اتفاقي(?:ة|ات)|اتفاق(?:ات)?(?![\w])|ملحق)|agreements?\b")),
         (
             "framework",
             begun(
@@ -123,19 +166,31 @@ def clauses(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return cut
 
 
-def read_report(text: str, published: date, parties: Iterable[KnownParty]) -> Reading:
-    """Every proposal the report's text supports, each with its span and confidence."""
+def read_report(text: str, published: date, parties: Iterable[KnownParty], *, names: Gazetteer = NO_NAMES) -> Reading:
+    """Every proposal the report's text supports, each with its span and confidence. ``names``: the world's
+    states, cities and organisations (their parties and the meetings' cities); without it, the registered
+    parties and a small table of cities."""
     known_parties = list(parties)
     reading = Reading(language_of(text))
     dates = find_dates(text, published)
     words = words_of(text)
     found = find_known_parties(text, words, known_parties)
+    named = names.find(text)
     known = [p for p in found if not p.sharing]
-    new = find_new_parties(text, found, known_parties)
+    entries = find_named_parties(text, named, known_parties, reading.language, _dateline(text))
+    in_entries = Taken(len(text))
+    for e in entries:
+        in_entries.take(e.start, e.end)
+    # a new organisation the gazetteer knows is its entry (with its names), not the name the text brackets
+    new = [n for n in find_new_parties(text, found, known_parties) if not in_entries.meets(n.start, n.end)]
     in_new = Taken(len(text))
-    for n in new:
-        in_new.take(n.start, n.end)
-    at = sorted([k for k in known if not in_new.meets(k.start, k.start + 1)] + new, key=lambda p: p.start)
+    for n in [*entries, *new]:
+        if n.party is None:
+            in_new.take(n.start, n.end)
+    aside = Taken(len(text))
+    for start, end in beside(text):  # who convened what the meeting was held beside is no side of it
+        aside.take(start, end)
+    at = _longest_first(text, [*known, *entries, *new], aside)
     spans = sentences(text)
     told: set[tuple[KnownParty, ...]] = set()
     for shared in (p for p in found if p.sharing and not in_new.meets(p.start, p.start + 1)):
@@ -163,84 +218,152 @@ def read_report(text: str, published: date, parties: Iterable[KnownParty]) -> Re
             value.update(id=p.party.id, acronym=p.party.acronym, known=True)
         else:
             value.update(acronym=p.acronym, known=False)
+        if p.entry is not None:
+            value.update(
+                key=p.entry.key,
+                names=dict(p.entry.names),
+                aliases=list(p.entry.aliases),
+                kind="state" if p.entry.kind == "state" else "international_organisation",
+            )
         reading.propose(Proposal("party", value, p.start, p.end, 0.95 if p.party else 0.6))
 
-    _meeting(text, reading, dates, spans, at, published)
+    if names is NO_NAMES:
+        cities = table_cities(text)
+    else:
+        capitals = capitals_written_as_states(text, named, names, _dateline(text))
+        cities = sorted([n for n in named if n.kind == "city"] + capitals, key=lambda c: c.start)
+    # a city where a later meeting is promised («لاستضافة الدورة … في الرباط») is not where this one was held
+    promised = [(s, e) for s, e in spans if _HOST.search(text, s, e) or _FOLLOW_UP.search(text, s, e)]
+    held_in = [c for c in cities if span_holding(promised, c.start) is None]
+    body = body_start(text)
+    parts = meeting_parts(text, spans, at, body, PROPOSED_MOST["meeting"])
+    states: dict[str, NameAt] = {}
+    for entry in named:
+        if entry.kind == "state":
+            states.setdefault(entry.key, entry)
+    placed_states = [e for e in named if e.kind == "state" and written_as_a_place(text, e)]
+    reading.parts = parts
+    report = _Told(text, published, dates, spans, at, body, held_in, names, states, placed_states)
+    for index, part in enumerate(parts):
+        _meeting(report, reading, part, index)
     _participants(text, reading, at, spans)
-    _outcomes(text, reading, dates, spans, at)
+    _outcomes(text, reading, dates, spans, at, cities)
     return reading
 
 
-def _meeting(
-    text: str,
-    reading: Reading,
-    dates: list[FoundDate],
-    spans: list[tuple[int, int]],
-    at: list[PartyAt],
-    published: date,
-) -> None:
-    kind = meeting_kind(text)
-    value: dict[str, Any] = {"kind": kind[0] if kind else "other"}
-    start, end = (kind[1], kind[2]) if kind else (0, 0)
+@dataclass(frozen=True)
+class _Told:
+    """What a report tells, read once, that each of its meetings is read from."""
+
+    text: str
+    published: date
+    dates: list[FoundDate]
+    spans: list[tuple[int, int]]  # its sentences
+    at: list[PartyAt]
+    body: int
+    cities: list[NameAt]
+    names: Gazetteer
+    states: dict[str, NameAt]  # each state the text names, where first named
+    placed_states: list[NameAt]  # the states it names as places
+
+
+def _meeting(told: _Told, reading: Reading, part: tuple[int, int], index: int) -> None:
+    """The meeting of ``part`` of the text (the ``index``-th): the main one first; another takes what its part
+    does not say (its days, its city) from the main one."""
+    if not reading.has_room("meeting"):
+        return
+    text, dates, spans = told.text, told.dates, told.spans
+    date_spans = [(d.start, d.end) for d in dates]
+    main = reading.of("meeting")[0].value if index else None
+    heading_end = dateline_end(text, told.body)
+    name = meeting_named(text, part, told.body, dates, date_spans)
+    kind = name.kind if name else None
+    value: dict[str, Any] = {"kind": kind or "other"}
+    start, end = (name.start, name.end) if name else (part[0], part[0])
     confidence = 0.7 if kind else 0.3
-    if kind:
-        line_start = text.rfind("\n", 0, kind[1]) + 1
-        line_end = min([i for i in (text.find("\n", kind[1]), text.find("،", kind[1])) if i > 0] or [len(text)])
-        title_start = line_start if kind[0] == "bilateral_talk" and line_start == 0 else kind[1]
-        title_end = min(line_end, title_start + 160)
-        value["title"] = {reading.language: text[title_start:title_end].strip(" .")}
-        number = ordinal_at(text, kind[2])
-        if number is not None and number[1] - kind[2] < 30:
-            value["session_number"] = number[0]
-    held = _held(text, dates, published)
+    if name is not None and name.end > name.start:
+        value["title"] = {reading.language: text[name.start : name.end]}
+    if name is not None and name.session_number is not None:
+        value["session_number"] = name.session_number
+    held = held_when(text, dates, told.published, part, heading_end)
     if held is not None:
         assert held.first is not None and held.last is not None  # a day or a range found: both ends are set
         value["starts_on"], value["ends_on"] = held.first.isoformat(), held.last.isoformat()
-        start, end = (min(start, held.start), max(end, held.end)) if kind else (held.start, held.end)
+        start, end = (min(start, held.start), max(end, held.end)) if name else (held.start, held.end)
         confidence = min(0.9, confidence + 0.1)
-    city = city_in(text)
+    elif main is not None:
+        value["starts_on"], value["ends_on"] = main.get("starts_on"), main.get("ends_on")
+    sentence = span_holding(spans, name.start if name else (held.start if held else part[0]))
+    other_days = dict.fromkeys(  # the sentences telling of another day than the meeting's
+        said
+        for d in starting_within(dates, part[0], part[1])
+        if d.kind in ("day", "range", "month")
+        and held is not None
+        and d.first is not None
+        and d.last is not None
+        and held.first is not None
+        and held.last is not None
+        and (d.last < held.first or d.first > held.last)
+        and (said := span_holding(spans, d.start)) is not None
+    )
+    city = city_for(text, told.cities, part, sentence, heading_end, told.placed_states, list(other_days))
     if city is not None:
-        name, country, zone = city_of(city[0]) or (city[0], "", "UTC")
-        value.update(city=name, country=country, time_zone=zone)
-        venue = VENUE.search(text)
-        value["venue"] = venue.group(1).strip() if venue else name
-    series_parties = [p.party.acronym.lower() for p in at if p.party is not None and p.party.acronym][:2]
+        value.update(city=city.names.get("en") or text[city.start : city.end], time_zone=city.time_zone or "UTC")
+        value["country"] = _country_name(city.country, told.names, told.states)
+        venue = VENUE.search(text, part[0], part[1])
+        value["venue"] = venue.group(1).strip() if venue else value["city"]
+    elif main is not None:
+        value.update({key: main[key] for key in ("city", "country", "time_zone", "venue") if key in main})
+    named = parties_between(told.at, *part)
+    series_parties = [p.party.acronym.lower() for p in named if p.party and p.party.acronym][:2]
     if kind and series_parties:
-        value["series"] = "-".join(dict.fromkeys(series_parties)) + "-" + kind[0].replace("_", "-")
-    reading.propose(Proposal("meeting", value, start, end, confidence))
+        value["series"] = "-".join(dict.fromkeys(series_parties)) + "-" + kind.replace("_", "-")
+    if index:
+        value["part"] = {"start": part[0], "end": part[1]}
+    reading.propose(Proposal("meeting", value, start, max(start, end), confidence))
 
 
-_HELD = re.compile(
-    begun(
-        "عاوhmtocrs",
-        r"عقد|عُقد|انعقد|انطلق|اختتم|استقبل|وقع|held|met|took\s+place|opened|",
-        r"concluded|received|signed",
-    ),
+# an organisation named to say what another is, not as a side: "a subsidiary organ of the OIC", «التابع للمنظمة»
+_DESCRIBED = re.compile(
+    r"(?:(?:organ|institution|affiliate|arm|body|agency|member|part)\s+of\s+(?:the\s+)?|"
+    r"(?<![\w])(?:التابع|التابعة|المتفرع|المتفرعة|المنبثق|المنبثقة)\s+(?:عن\s+|من\s+|ل(?:ل)?)?)$",
     re.IGNORECASE,
 )
 
 
-def _held(text: str, dates: list[FoundDate], published: date) -> FoundDate | None:
-    """When the meeting was held: a day or range no later than the publication, first one written in a
-    sentence that says it was held, else the first range, else the first day after the dateline."""
-    candidates = [d for d in dates if d.kind in ("range", "day") and d.first and d.first <= published]
-    dateline_end = len("\n".join(text.split("\n")[:2]))
-    said = [m.start() for m in _HELD.finditer(text)]  # each place a text says "held", found once
-    stops = [m.start() for m in re.finditer(r"[.\n]", text)]
-    for found in candidates:
-        before = bisect_left(stops, found.start)  # the last full stop or line break before the date
-        sentence_start = stops[before - 1] + 1 if before else 0
-        if found.start > dateline_end and _said_between(said, sentence_start, found.start):
-            return found
-    ranges = [d for d in candidates if d.kind == "range"]
-    later = [d for d in candidates if d.start > dateline_end]
-    chosen = ranges or later or candidates
-    return chosen[0] if chosen else None
+def _longest_first(text: str, found: list[PartyAt], aside: Taken) -> list[PartyAt]:
+    """The parties named, a longer name winning over one inside it («منظمة الأغذية والزراعة للأمم المتحدة» over
+    «الأمم المتحدة»), a registered party over the gazetteer's entry of the same words, either over a name the
+    text only brackets; none named where what a meeting was held beside is named."""
+    source = {id(p): 0 if p.party is not None and p.entry is None else (1 if p.entry else 2) for p in found}
+    ranked = sorted(found, key=lambda p: (p.start, -(p.end - p.start), source[id(p)]))
+    kept: list[PartyAt] = []
+    for p in ranked:
+        if (kept and p.start < kept[-1].end) or aside.meets(p.start, p.start + 1):
+            continue
+        if kept and ref_of(kept[-1]) == ref_of(p) and re.fullmatch(r"\s*\(", text[kept[-1].end : p.start]):
+            continue  # "the Organization of Islamic Cooperation (OIC)": one party named once
+        kept.append(p)
+    return [p for p in kept if not _DESCRIBED.search(text, max(0, p.start - 40), p.start)]
 
 
-def _said_between(said: list[int], start: int, end: int) -> bool:
-    first = bisect_left(said, start)
-    return first < len(said) and said[first] < end
+def _dateline(text: str) -> int:
+    """Where the heading and the dateline end: the places they name are where the report is from."""
+    return dateline_end(text, body_start(text))
+
+
+def _country_name(country: str | None, names: Gazetteer, states: dict[str, NameAt]) -> str:
+    """A city's country by its English name: the gazetteer gives its ISO code; the state's names are those of
+    the state the report names, or the gazetteer's (the code, if neither has them)."""
+    if not country:
+        return ""
+    if len(country) == 2 and country.isupper():
+        state = states.get(country) or next(
+            (n for n in names.named(country) if n.kind == "state" and n.key == country), None
+        )
+        if state is not None:
+            return state.names.get("en") or country
+    return country
 
 
 def _participants(text: str, reading: Reading, at: list[PartyAt], spans: list[tuple[int, int]]) -> None:
@@ -254,7 +377,7 @@ def _participants(text: str, reading: Reading, at: list[PartyAt], spans: list[tu
                     continue
                 name = person.group(1).strip(" ،,")
                 after = parties_between(at, person.end(), min(sentence[1], person.end() + 160))
-                value: dict[str, Any] = {"person": name, "role": role}
+                value: dict[str, Any] = {"person": name, "role": role, "meeting": reading.meeting_at(person.start())}
                 if after:
                     value["party"] = ref_of(after[0])
                 around = text[max(0, match.start() - 20) : match.end() + 20]
@@ -265,13 +388,55 @@ def _participants(text: str, reading: Reading, at: list[PartyAt], spans: list[tu
                     break
 
 
+_ADOPTED = re.compile(
+    begun(
+        "اإأصمتaeت",
+        r"(?:ا|إ)عتماد|اعتمد(?:ت|وا|ا)?|أقر(?:ت|وا|ا)?\b|إقرار|(?:ال)?مصادقة|صادق(?:ت|وا|ا)?|تبن(?:ى|ت|وا)|",
+        r"adopted|approved|endorsed|adoption\s+of",
+    ),
+    re.IGNORECASE,
+)
+_HOST = re.compile(
+    begun(
+        "لباإستيwtsocehag",
+        r"(?:ل|ب)?(?:ا|إ)ستضافة|(?:ل|ب)?احتضان|(?:س|ل)?(?:ت|ي)(?:ستضيف|حتضن)|ستستضيف|ستحتضن|",
+        r"(?:will|to|would|shall)\s+host|(?:offered|chosen|selected|elected|agreed)\s+to\s+host|hosting",
+    ),
+    re.IGNORECASE,
+)
+_HOSTED = re.compile(  # what is hosted: a session, the next meeting, a summit…
+    begun(
+        "اندلمقsmcfnse",
+        r"(?:ال)?(?:دورة|اجتماع|قمة|مؤتمر|منتدى|ملتقى|نسخة|لجنة)|دورت(?:ها|ه)|",
+        r"session|meeting|summit|conference|forum|edition|next|following",
+    ),
+    re.IGNORECASE,
+)
+_NEXT = re.compile(
+    begun("انlfsn", r"(?:ال)?(?:قادمة|مقبلة|المقبلة|القادمة|التالية|القادم|المقبل)|next|following|subsequent"),
+    re.IGNORECASE,
+)
+
+
 def _outcomes(
-    text: str, reading: Reading, dates: list[FoundDate], spans: list[tuple[int, int]], at: list[PartyAt]
+    text: str,
+    reading: Reading,
+    dates: list[FoundDate],
+    spans: list[tuple[int, int]],
+    at: list[PartyAt],
+    cities: list[NameAt],
 ) -> None:
-    meeting = reading.of("meeting")[0].value
+    meetings = [m.value for m in reading.of("meeting")]
     date_spans = [(d.start, d.end) for d in dates]
+    agreed_kinds: set[tuple[int, str]] = set()  # each meeting's agreements of each kind proposed so far
+    in_heading: list[Proposal] = []  # agreements a headline names: the body names them again, most often
+    body = body_start(text)
     for start, end in clauses(text, spans):
         sentence = text[start:end]
+        which = reading.meeting_at(start)
+        meeting = meetings[which] if which < len(meetings) else meetings[0]
+        adopted = _ADOPTED.search(sentence)
+        recommendations = False
         for kind, pattern in _AGREEMENTS:
             match = pattern.search(sentence)
             if match is None:
@@ -279,13 +444,32 @@ def _outcomes(
             period = next((d for d in starting_within(dates, start, end) if d.kind == "period"), None)
             if kind == "framework" and period is None:
                 continue
+            if kind == "signed":
+                if not SIGNED.search(sentence):
+                    continue
+                kind = "mou"
+            recommendations = kind == "recommendations"
+            if (which, kind) in agreed_kinds and not _ANOTHER_ONE.search(sentence):
+                break  # «اعتماد التوصيات» … «التوصيات التي اعتمدت», "the MoU": the one proposed already
+            told_before = any(k == "recommendations" for _, k in agreed_kinds)
+            if recommendations and told_before and adopted is not None and adopted.start() > match.start():
+                break  # "the recommendations adopted in the morning": those of a meeting before
             if not reading.has_room("agreement"):
                 break
-            value: dict[str, Any] = {"kind": kind, "title": {reading.language: sentence[match.start() :].strip()[:200]}}
+            value: dict[str, Any] = {
+                "kind": kind,
+                "title": {reading.language: sentence[match.start() :].strip()[:200]},
+                "meeting": which,
+            }
             if period is not None and period.first and period.last:
                 value["validity"] = {"starts_on": period.first.isoformat(), "ends_on": period.last.isoformat()}
-            agreed = _AGREED.search(sentence) is not None
-            reading.propose(Proposal("agreement", value, start + match.start(), end, 0.75 if agreed else 0.5))
+            agreed = _AGREED.search(sentence) is not None or adopted is not None or kind == "mou"
+            proposal = Proposal("agreement", value, start, end, 0.75 if agreed else 0.5)  # quoted: its sentence
+            if start < body:
+                in_heading.append(proposal)
+            else:
+                agreed_kinds.add((which, kind))
+                reading.propose(proposal)
             break
         recurrence = _RECURRENCE.search(sentence)
         if recurrence is not None:
@@ -295,32 +479,54 @@ def _outcomes(
             reading.propose(
                 Proposal(
                     "recurrence",
-                    {"every": every, "unit": "years", "series": meeting.get("series")},
+                    {"every": every, "unit": "years", "series": meeting.get("series"), "meeting": which},
                     start + recurrence.start(),
                     start + recurrence.end(),
                     0.8,
                 )
             )
             continue
-        cue = _AGREED.search(sentence)
+        cue = _AGREED.search(sentence) or (_HEADLINE_FUTURE.match(sentence) if start < body else None)
         follow_up = _FOLLOW_UP.search(sentence)
-        if follow_up is not None and (cue is not None or SESSION.search(sentence)):
+        host = _HOST.search(sentence)
+        if host is not None and _HOSTED.search(sentence, host.end(), host.end() + 60) is None:
+            host = None
+        scheduled = _SCHEDULED.search(sentence)
+        if follow_up is None and scheduled is not None:
+            follow_up, cue = scheduled, cue or scheduled
+        if (follow_up is not None and (cue is not None or SESSION.search(sentence))) or host is not None:
             if not reading.has_room("follow_up"):
                 continue
+            told_at = min(m.start() for m in (follow_up, host) if m is not None)
             named = parties_between(at, start, end)
+            lead = _host_of(named, start + host.start(), start + host.end(), host.group()) if host else None
+            if lead is None and named:
+                lead = named[0]
             due = _due_of(dates, start, end)
-            number = _session_number(text, start, end, date_spans)
-            venue = _FOLLOW_UP_VENUE.search(sentence, follow_up.start())
+            number = session_number(text, start, end, date_spans) or _named_number(text, start, end, date_spans)
+            if number is None and meeting.get("session_number") and _NEXT.search(sentence):
+                number = meeting["session_number"] + 1  # "the next session" of a numbered series
+            venue = _FOLLOW_UP_VENUE.search(sentence, told_at)
+            city = next((c for c in cities if start <= c.start < end), None)
             value = {
                 "series": meeting.get("series"),
                 "session_number": number,
                 "due": due[0] if due else None,
                 "venue": (venue.group(1) or venue.group(2)).strip() if venue else None,
-                "lead": ref_of(named[0]) if named else None,
-                "text": {reading.language: sentence[follow_up.start() :].strip()},
+                "lead": ref_of(lead) if lead else None,
+                "text": {reading.language: sentence[told_at:].strip()},
+                "meeting": which,
             }
+            if city is not None:
+                value.update(city=city.names.get("en") or text[city.start : city.end], time_zone=city.time_zone)
+                value["venue"] = value["venue"] or value["city"]
             reading.propose(Proposal("follow_up", value, start, end, 0.8 if number else 0.6))
-        elif cue is not None and reading.has_room("commitment"):
+        elif (
+            cue is not None
+            and not (recommendations and adopted)
+            and not sentence.rstrip().endswith(":")  # "the following items were agreed:" heads a list
+            and reading.has_room("commitment")
+        ):
             refs = list(dict.fromkeys(ref_of(p) for p in parties_between(at, start, end)))
             due = _due_of(dates, start, end)
             value = {
@@ -328,6 +534,45 @@ def _outcomes(
                 "lead": refs[0] if refs else None,
                 "partners": refs[1:],
                 "due": due[0] if due else None,
+                "meeting": which,
             }
             confidence = 0.5 + (0.2 if refs else 0) + (0.1 if due else 0)
             reading.propose(Proposal("commitment", value, start, end, round(confidence, 2)))
+    for proposal in in_heading:  # what only the headline names
+        if (proposal.value["meeting"], proposal.value["kind"]) not in agreed_kinds:
+            agreed_kinds.add((proposal.value["meeting"], proposal.value["kind"]))
+            reading.propose(proposal)
+    reading.proposals.sort(key=lambda p: (_ORDER.get(p.kind, 0), p.start))
+
+
+# a second agreement of a kind the meeting has one of already: "another memorandum", «مذكرة تفاهم ثانية»
+_ANOTHER_ONE = re.compile(
+    r"(?<![\w])(?:another|second|third|(?:أخرى|ثانية|ثالثة|أيضا|أيضاً))(?![\w])|(?:also|كما)\s+(?:signed|وقع|تم\s+توقيع)",
+    re.IGNORECASE,
+)
+# a headline's future: "D-8 and SESRIC to pursue more cooperative efforts"
+_HEADLINE_FUTURE = re.compile(r"(?:[A-Z][\w&.-]*,?\s+(?:and\s+|&\s+)?){1,6}to\s+(?!be\b)[a-z]+")
+_ORDER = {kind: order for order, kind in enumerate(PROPOSED_MOST)}
+
+
+def _named_number(text: str, start: int, end: int, dates: list[tuple[int, int]]) -> int | None:
+    """The number of a meeting named with its ordinal: "the fourth consultation", «الاجتماع الرابع»."""
+    for named in NAMED_MEETING.finditer(text, start, end):
+        number = ordinal_within(text, named.start(), named.end(), dates)
+        after = ordinal_at(text, named.end())
+        if number is None and after is not None and 0 < after[0] < 1000 and span_holding(dates, after[1] - 1) is None:
+            number = after[0]
+        if number is not None:
+            return number
+    return None
+
+
+def _host_of(named: list[PartyAt], start: int, end: int, said: str) -> PartyAt | None:
+    """Who hosts: «اختيار المملكة المغربية لاستضافة», "Morocco will host" name it before the word; «تستضيف
+    المملكة المغربية الدورة» after it."""
+    before = [p for p in named if p.end <= start]
+    after = [p for p in named if p.start >= end]
+    verb_first = said[:1] in "ستي" and not said.startswith("است")
+    first, then = (after, before[::-1]) if verb_first else (before[::-1], after)
+    chosen = first or then
+    return chosen[0] if chosen else None

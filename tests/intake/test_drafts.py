@@ -3,6 +3,7 @@ through the API, the CLI and the pages; a report is recorded once."""
 
 import json
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +153,10 @@ def test_the_cli_reads_a_report_and_records_its_edited_confirmation(
     assert cli(["draft", str(report), "--published-on", "2024-07-11", "--json", "--database-url", url]) == 0
     confirmation = json.loads(capsys.readouterr().out)["confirmation"]
     confirmation["meeting"].update(time_zone="Africa/Cairo", venue="وزارة الخارجية", city="Cairo")
-    assert [p["acronym"] for p in confirmation["parties"]] == [None]  # the ministry, by its name
+    new = {p["name"]: p for p in confirmation["parties"]}
+    assert new["وزارة الخارجية"]["acronym"] is None  # the ministry, by its name
+    league = next(p for p in confirmation["parties"] if p.get("key") and p["acronym"] == "LAS")
+    assert league["names"]["en"] == "League of Arab States" and league["kind"] == "international_organisation"
     confirmation["parties"].append(
         {
             "ref": "new:UNODC",
@@ -169,6 +173,8 @@ def test_the_cli_reads_a_report_and_records_its_edited_confirmation(
     assert "recorded meeting" in capsys.readouterr().out
     unodc = api.get("/parties", q="UNODC").json()["items"]
     assert [p["acronym"] for p in unodc] == ["UNODC"]
+    registered = api.get("/parties", q="League of Arab States").json()["items"]  # with its names of the gazetteer
+    assert [p["acronym"] for p in registered] == ["LAS"]
     assert len(api.get("/commitments", lead_party=unodc[0]["id"]).json()["items"]) == len(confirmation["commitments"])
 
 
@@ -254,3 +260,65 @@ def test_a_report_holding_more_than_one_confirmation_records_proposes_what_it_re
         page = visitor.post("/drafts", {"text": text, "published_on": "2022-07-21"})
         [left_out] = page.all('//*[@id="left-out"]')
         assert page.status == 200 and str(draft["left_out"]["follow_ups"]) in left_out.text_content()
+
+
+TWO_MEETINGS = (
+    "Geneva, 20 July 2022\n\n"
+    "The Secretary General of the OIC met today in Geneva with the Secretary-General of the United Nations. "
+    "Both sides resolved to increase their cooperation on humanitarian affairs.\n\n"
+    "Later the same day, the Secretary General also met with the Director General of the IOFS. The two sides "
+    "agreed to organise a joint workshop on food security in 2023."
+)
+
+
+def test_a_report_of_two_meetings_is_drafted_and_recorded_as_two_meetings_once(
+    api: Api, world: World, services: Services
+) -> None:
+    from application.intake.drafts import report_meeting_id
+
+    draft = api.post("/drafts", {"text": TWO_MEETINGS, "published_on": "2022-07-20"}).json()
+    assert [m["value"]["starts_on"] for m in draft["meetings"]] == ["2022-07-20", "2022-07-20"]
+    assert draft["meeting"] == draft["meetings"][0]
+    confirmation = draft["confirmation"]
+    [other] = confirmation["other_meetings"]
+    assert (other["city"], other["kind"]) == ("Geneva", "bilateral_talk")
+    resolved, workshop = confirmation["commitments"]
+    assert (resolved["meeting"], resolved["due"], workshop["meeting"]) == (0, None, 1)
+    resolved["lead"], workshop["lead"] = world.oic, world.iofs
+    done = api.post("/drafts/confirm", confirmation).json()
+    assert done["meeting_id"] == str(report_meeting_id(date(2022, 7, 20), TWO_MEETINGS))
+    [other_id] = done["other_meeting_ids"]
+    assert api.get(f"/meetings/{other_id}").json()["venue"]["city"] == "Geneva"
+    at_first = api.get("/commitments", meeting=done["meeting_id"]).json()["items"]
+    at_other = api.get("/commitments", meeting=other_id).json()["items"]
+    assert [c["due"] for c in at_first] == [None]  # resolved, with no day: open-ended
+    assert "increase their cooperation" in at_first[0]["text"]["texts"]["en"]
+    assert [c["lead_party_id"] for c in at_other] == [world.iofs]
+    before = events(services)
+    again = api.post("/drafts/confirm", confirmation).json()
+    assert again["other_meeting_ids"] == [other_id] and again["commitments"] == [] and events(services) == before
+    assert "other_meetings[0]" in again["already_recorded"]
+    confirmation["other_meetings"][0]["title"] = {"en": "Talks with the IOFS"}
+    corrected = api.post("/drafts/confirm", confirmation).json()
+    assert corrected["corrected"] == ["other_meetings[0]"]
+    assert api.get(f"/meetings/{other_id}").json()["title"]["texts"]["en"] == "Talks with the IOFS"
+
+
+def test_a_promise_at_a_meeting_the_confirmation_does_not_hold_is_refused_naming_it(api: Api, world: World) -> None:
+    confirmation = api.post("/drafts", {"text": TWO_MEETINGS, "published_on": "2022-07-20"}).json()["confirmation"]
+    for item in confirmation["commitments"]:
+        item["lead"] = world.oic
+    confirmation["other_meetings"] = []
+    refused = api.post("/drafts/confirm", confirmation)
+    assert refused.status_code == 422 and refused.json()["field"] == "commitments[1].meeting", refused.text
+
+
+def test_the_openapi_document_says_a_draft_holds_every_meeting_and_a_confirmation_records_them() -> None:
+    from api.routers.drafts import Confirmation, Draft, Recorded
+
+    assert "meetings" in Draft.model_json_schema()["properties"]
+    confirmation = Confirmation.model_json_schema()
+    assert "other_meetings" in confirmation["properties"]
+    assert "meeting" in confirmation["$defs"]["CommitmentDraft"]["properties"]
+    assert "names" in confirmation["$defs"]["NewParty"]["properties"]
+    assert "other_meeting_ids" in Recorded.model_json_schema()["properties"]

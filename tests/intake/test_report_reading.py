@@ -8,7 +8,9 @@ import pytest
 from bench.extraction import score
 from domain.reading.dates import find_dates
 from domain.reading.ordinals import ordinal_at
+from domain.reading.proposals import KnownParty
 from domain.reading.report import read_report
+from tests.intake.small_gazetteer import NAMES
 
 PUBLISHED = date(2024, 12, 6)  # a Friday
 
@@ -29,6 +31,25 @@ PUBLISHED = date(2024, 12, 6)  # a Friday
         ("from 30 November to 2 December 2024", "range", "2024-11-30", "2024-12-02"),
         ("on July 18, 2022", "day", "2022-07-18", "2022-07-18"),
         ("الإطار الإقليمي 2023-2028", "period", "2023-01-01", "2028-12-31"),
+        ("من 28 نوفمبر إلى 2 ديسمبر 2024", "range", "2024-11-28", "2024-12-02"),
+        ("من 30 ديسمبر 2024 إلى 2 يناير 2025", "range", "2024-12-30", "2025-01-02"),
+        ("من 30 ديسمبر إلى 2 يناير 2025", "range", "2024-12-30", "2025-01-02"),
+        ("يومي 5 و6 الجاري", "range", "2024-12-05", "2024-12-06"),
+        ("من 3 إلى 5 من الشهر الجاري", "range", "2024-12-03", "2024-12-05"),
+        ("يوم 4 الجاري", "day", "2024-12-04", "2024-12-04"),
+        ("18 - 20 مايو/أيار 2010", "range", "2010-05-18", "2010-05-20"),
+        ("28 تشرين الثاني/نوفمبر 2024", "day", "2024-11-28", "2024-11-28"),
+        ("يوم الثلاثاء3 ديسمبر 2024", "day", "2024-12-03", "2024-12-03"),
+        ("يومه السبت 4 ماي الجاري", "day", "2024-05-04", "2024-05-04"),
+        ("وقع اليوم الخميس (13 يونيو 2024) بالرباط", "day", "2024-06-13", "2024-06-13"),
+        ("اليوم الأحد", "day", "2024-12-01", "2024-12-01"),
+        ("أمس الخميس", "day", "2024-12-05", "2024-12-05"),
+        ("صباح الثلاثاء", "day", "2024-12-03", "2024-12-03"),
+        ("the two sides met on Tuesday", "day", "2024-12-03", "2024-12-03"),
+        ("الثلاثاء الماضي", "day", "2024-12-03", "2024-12-03"),
+        ("last Friday", "day", "2024-11-29", "2024-11-29"),
+        ("الأحد المقبل", "day", "2024-12-08", "2024-12-08"),
+        ("May 12th, 2015", "day", "2015-05-12", "2015-05-12"),
     ],
 )
 def test_dates_are_read_as_arabic_and_english_reports_write_them(
@@ -36,6 +57,14 @@ def test_dates_are_read_as_arabic_and_english_reports_write_them(
 ) -> None:
     [found] = find_dates(written, PUBLISHED)
     assert (found.kind, str(found.first), str(found.last)) == (kind, first, last)
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["في هذا اليوم الطويل", "اليوم العالمي للاجئين", "اليوم الثاني من الأشغال", "this long day", "on that day"],
+)
+def test_a_day_named_by_its_noun_is_not_the_publication_day(written: str) -> None:
+    assert find_dates(written, PUBLISHED) == []
 
 
 @pytest.mark.parametrize(
@@ -47,6 +76,10 @@ def test_dates_are_read_as_arabic_and_english_reports_write_them(
         ("في العامين المقبلين", ("span", None, 2)),
         ("for the next two years", ("span", None, 2)),
         ("خلال السنوات الثلاث المقبلة", ("span", None, 3)),
+        ("قبل نهاية السنة الجارية", ("year", 2024, None)),
+        ("في العام المقبل", ("year", 2025, None)),
+        ("by the end of next year", ("year", 2025, None)),
+        ("المنتظر عقدها بداية 2025", ("year", 2025, None)),
     ],
 )
 def test_years_and_spans_after_the_meeting_are_read(written: str, due: tuple[object, ...]) -> None:
@@ -63,6 +96,13 @@ def test_years_and_spans_after_the_meeting_are_read(written: str, due: tuple[obj
         ("الدورة 93", 93),
         ("the 50th session", 50),
         ("the fourth consultation", 4),
+        ("للدورة الرابعة والتسعين", 94),
+        ("الدورة الخامس والعشرين", 25),
+        ("الدورة الخامسة والعشرين", 25),
+        ("الدورة الحادية عشرة", 11),
+        ("the fiftieth session", 50),
+        ("the fifty-first session", 51),
+        ("the ninety fourth session", 94),
     ],
 )
 def test_session_numbers_are_read_as_words_and_as_digits(written: str, number: int) -> None:
@@ -96,3 +136,251 @@ def test_the_annotated_reports_are_read_to_the_targets() -> None:
     for kind, least in (("dates", 0.9), ("follow_ups", 0.9), ("parties", 0.8), ("commitments", 0.8)):
         assert tallies[kind].recall >= least, (kind, tallies[kind].misses)
         assert tallies[kind].precision >= 0.8, (kind, tallies[kind].wrong)
+
+
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("انطلقت في عمان أعمال الدورة الـ 94 للجمعية العامة للاتحاد.", 94),
+        ("انطلقت في عمان أعمال الدورة 94 للجمعية العامة للاتحاد.", 94),
+        ("انطلقت في عمان أعمال الجمعية العامة للاتحاد في دورتها العادية الخمسين.", 50),
+        ("وجه الأمين العام الدعوة للدورة الرابعة والتسعين للجمعية العامة للاتحاد.", 94),
+        ("The 26th meeting of the standing committee was held in Amman.", 26),
+        ("The General Assembly of the union met in Amman for its fiftieth ordinary session.", 50),
+    ],
+)
+def test_the_meetings_session_number_is_read_before_or_after_its_name(text: str, number: int) -> None:
+    [meeting] = read_report(text, PUBLISHED, []).of("meeting")
+    assert meeting.value["session_number"] == number
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("عقد الجانبان اليوم اجتماعا ثنائيا في عمان.", "bilateral_talk"),
+        ("عقد الوزيران اليوم جلسة عمل في عمان.", "bilateral_talk"),
+        ("The two ministers held a bilateral meeting in Amman today.", "bilateral_talk"),
+        ("The two delegations held a working session in Amman today.", "bilateral_talk"),
+        ("انطلقت اليوم بعمان أشغال الملتقى الدولي للتعاون.", "forum"),
+        ("The General Conference of the organisation opened in Amman today.", "assembly"),
+        ("وقع الجانبان اليوم في عمان مذكرة تفاهم.", "bilateral_talk"),
+    ],
+)
+def test_the_meetings_kind_is_read_from_its_wording(text: str, kind: str) -> None:
+    [meeting] = read_report(text, PUBLISHED, []).of("meeting")
+    assert meeting.value["kind"] == kind
+
+
+def test_what_a_meeting_was_held_beside_is_not_its_kind_and_its_convener_no_party() -> None:
+    text = (
+        "وقع الجانبان اليوم بالرباط، على هامش الدورة الخامسة عشرة لمؤتمر القمة لمنظمة التعاون الإسلامي، "
+        "مذكرة تفاهم للتعاون."
+    )
+    reading = read_report(text, PUBLISHED, [KnownParty("oic-id", "OIC", ("منظمة التعاون الإسلامي",))])
+    [meeting] = reading.of("meeting")
+    assert meeting.value["kind"] == "bilateral_talk" and "session_number" not in meeting.value
+    assert reading.of("party") == []
+
+
+GENERAL_ASSEMBLY = (  # published on Tuesday 3 December 2024
+    "اختتام أعمال الجمعية العامة لاتحاد الإذاعات العربية\n"
+    "تونس في 3 ديسمبر 2024\n\n"
+    "اختتمت اليوم في العاصمة التونسية أعمال الدورة الـ 94 للجمعية العامة لاتحاد الإذاعات العربية، التي انعقدت "
+    "من 28 نوفمبر إلى 1 ديسمبر 2024، بمشاركة الدول الأعضاء.\n"
+    "وتقرر اختيار المملكة المغربية لاستضافة الدورة الخامسة والتسعين في الرباط عام 2026.\n"
+    "وتم اعتماد التوصيات الصادرة عن اللجان الفنية، كما قرر المشاركون تعزيز التعاون في مجال التدريب.\n"
+    "وستنشر الأمانة العامة التوصيات التي اعتمدتها الجمعية العامة على موقعها."
+)
+UNION = KnownParty("union-id", "ASBU", ("اتحاد الإذاعات العربية",))
+
+
+def test_a_general_assemblys_report_is_read_as_its_sessions_name_days_and_city_not_its_headline() -> None:
+    reading = read_report(GENERAL_ASSEMBLY, date(2024, 12, 3), [UNION], names=NAMES)
+    [meeting] = reading.of("meeting")
+    value = meeting.value
+    assert (value["kind"], value["session_number"]) == ("assembly", 94)
+    assert (value["starts_on"], value["ends_on"]) == ("2024-11-28", "2024-12-01")
+    assert (value["city"], value["time_zone"]) == ("Tunis", "Africa/Tunis")
+    assert value["title"]["ar"] == "الدورة الـ 94 للجمعية العامة لاتحاد الإذاعات العربية"
+    assert "TN" not in [p.value.get("key") for p in reading.of("party")]  # named as where it was held, only
+
+
+def test_a_party_chosen_to_host_a_later_session_is_proposed_as_its_follow_up_with_city_and_year() -> None:
+    reading = read_report(GENERAL_ASSEMBLY, date(2024, 12, 3), [UNION], names=NAMES)
+    [follow_up] = reading.of("follow_up")
+    value = follow_up.value
+    assert (value["session_number"], value["due"]) == (95, {"precision": "year", "value": "2026"})
+    assert (value["city"], value["time_zone"], value["lead"]) == ("Rabat", "Africa/Casablanca", "new:المغرب")
+    assert GENERAL_ASSEMBLY[follow_up.start : follow_up.end].startswith("وتقرر اختيار المملكة المغربية")
+    [morocco] = [p.value for p in reading.of("party") if p.value.get("key") == "MA"]
+    assert (morocco["known"], morocco["names"]["en"], morocco["kind"]) == (False, "Morocco", "state")
+
+
+def test_recommendations_adopted_are_one_agreement_and_a_resolution_with_no_day_an_open_ended_commitment() -> None:
+    reading = read_report(GENERAL_ASSEMBLY, date(2024, 12, 3), [UNION], names=NAMES)
+    [agreement] = reading.of("agreement")
+    assert agreement.value["kind"] == "recommendations" and agreement.confidence >= 0.7
+    assert agreement.quote(GENERAL_ASSEMBLY) == "وتم اعتماد التوصيات الصادرة عن اللجان الفنية"
+    resolved = [c for c in reading.of("commitment") if "تعزيز التعاون" in c.quote(GENERAL_ASSEMBLY)]
+    assert [c.value["due"] for c in resolved] == [None]
+
+
+TWO_MEETINGS = (  # published on Wednesday 12 March 2025
+    "Geneva, 12 March 2025\n\n"
+    "The Secretary General of the OIC met today in Geneva with the United Nations High Commissioner for Refugees. "
+    "Both sides resolved to increase their cooperation on refugee protection. The meeting adopted the "
+    "recommendations of the joint working group, and the two sides adopted the recommendations again at its end.\n\n"
+    "Later the same day, the Secretary General also met with the Director General of the International "
+    "Organization for Migration (IOM). The two sides agreed to hold a joint workshop in 2026. It was a long day: "
+    "this long day ended with a dinner."
+)
+OIC = KnownParty("oic-id", "OIC", ("Organisation of Islamic Cooperation",))
+UNHCR = KnownParty("unhcr-id", "UNHCR", ("United Nations High Commissioner for Refugees",))
+
+
+def test_two_meetings_in_one_report_are_both_proposed_each_with_the_promises_of_its_part() -> None:
+    reading = read_report(TWO_MEETINGS, date(2025, 3, 12), [OIC, UNHCR], names=NAMES)
+    first, second = reading.of("meeting")
+    for meeting in (first, second):
+        assert (meeting.value["kind"], meeting.value["starts_on"]) == ("bilateral_talk", "2025-03-12")
+        assert (meeting.value["city"], meeting.value["time_zone"]) == ("Geneva", "Europe/Zurich")
+    assert "International Organization for Migration" in second.value["title"]["en"]
+    assert second.value["part"]["start"] == TWO_MEETINGS.index("Later the same day")
+    said = {c.quote(TWO_MEETINGS): c.value for c in reading.of("commitment")}
+    resolved = said["Both sides resolved to increase their cooperation on refugee protection"]
+    assert (resolved["due"], resolved["meeting"]) == (None, 0)
+    workshop = said["The two sides agreed to hold a joint workshop in 2026"]
+    assert (workshop["due"], workshop["meeting"]) == ({"precision": "year", "value": "2026"}, 1)
+    assert [a.value["kind"] for a in reading.of("agreement")] == ["recommendations"]
+    assert {d.first for d in find_dates(TWO_MEETINGS, date(2025, 3, 12))} == {date(2025, 3, 12), None}
+
+
+def test_a_forums_two_days_of_this_month_and_its_city_are_read() -> None:
+    text = "انطلقت يومي 5 و6 الجاري بمدينة وهران أشغال الملتقى الدولي للتعاون بين الجامعات العربية."
+    [meeting] = read_report(text, date(2024, 12, 7), [], names=NAMES).of("meeting")
+    value = meeting.value
+    assert (value["kind"], value["starts_on"], value["ends_on"]) == ("forum", "2024-12-05", "2024-12-06")
+    assert (value["city"], value["country"], value["time_zone"]) == ("Oran", "Algeria", "Africa/Algiers")
+
+
+def test_a_joint_committee_named_by_two_states_adjectives_names_both_and_a_state_as_a_place_neither() -> None:
+    text = "عقدت اللجنة المصرية الأردنية المشتركة اجتماعها اليوم في العاصمة الأردنية عمان."
+    reading = read_report(text, PUBLISHED, [], names=NAMES)
+    assert [p.value["key"] for p in reading.of("party")] == ["EG", "JO"]
+    [meeting] = reading.of("meeting")
+    assert (meeting.value["city"], meeting.value["country"]) == ("Amman", "Jordan")
+
+
+def test_a_state_written_as_a_place_whose_capital_has_its_name_places_the_meeting_there() -> None:
+    text = "عقدت اللجنة المشتركة اجتماعا بتونس يومي 25 و26 ديسمبر 2024 على مستوى كبار المسؤولين."
+    [meeting] = read_report(text, date(2024, 12, 27), [], names=NAMES).of("meeting")
+    assert (meeting.value["city"], meeting.value["time_zone"]) == ("Tunis", "Africa/Tunis")
+
+
+def test_a_registered_party_wins_over_the_gazetteers_entry_of_the_same_names() -> None:
+    jordan = KnownParty("jordan-id", None, ("المملكة الأردنية الهاشمية",))
+    text = "وقعت المملكة الأردنية الهاشمية ومصر اليوم مذكرة تفاهم، كما اتفقت الأردن ومصر على تبادل الخبرات."
+    reading = read_report(text, PUBLISHED, [jordan], names=NAMES)
+    proposed = {p.value["ref"]: p.value for p in reading.of("party")}
+    assert proposed["jordan-id"]["known"] and "new:الأردن" not in proposed
+    assert proposed["new:مصر"]["names"] == {"ar": "مصر", "en": "Egypt"} and proposed["new:مصر"]["key"] == "EG"
+
+
+def test_a_ministry_that_only_tells_of_the_meeting_and_a_named_document_are_no_parties() -> None:
+    text = (
+        "وذكرت وزارة الشؤون الخارجية، في بلاغ لها، أن الاجتماع عقد في عمان يوم 2 ديسمبر 2024.\n"
+        "The two organisations signed a Memorandum of Understanding (MoU) and set up a Regional Review Mechanism (RRM)."
+    )
+    assert read_report(text, PUBLISHED, []).of("party") == []
+
+
+def test_a_meeting_is_held_recently_not_on_a_day_of_its_history() -> None:
+    text = (
+        "Istanbul, 4 April 2017\n\n"
+        "The Director General made a courtesy call on the Secretary General at his office.\n"
+        "The Centre started its activities in Ankara on 1 June 1978."
+    )
+    [meeting] = read_report(text, date(2017, 4, 4), []).of("meeting")
+    assert (meeting.value["starts_on"], meeting.value["kind"]) == ("2017-04-04", "bilateral_talk")
+
+
+def test_a_host_of_the_next_session_is_its_lead_and_the_session_the_next_number() -> None:
+    text = (
+        "The 49th session of the General Assembly was held in Amman on 2 December 2024.\n"
+        "Morocco will host the next session in Rabat in 2026."
+    )
+    reading = read_report(text, PUBLISHED, [], names=NAMES)
+    [follow_up] = reading.of("follow_up")
+    assert (follow_up.value["session_number"], follow_up.value["lead"], follow_up.value["city"]) == (
+        50,
+        "new:Morocco",
+        "Rabat",
+    )
+
+
+def test_a_session_a_promise_falls_in_is_no_follow_up_and_a_session_to_be_held_is_one() -> None:
+    text = (
+        "واتفق الجانبان على مشاريع اتفاقيات سيتم توقيعها خلال الدورة المقبلة للجنة العليا.\n"
+        "ويأتي الاجتماع في إطار الإعداد للجنة العليا المشتركة المزمع عقدها قبل نهاية السنة الجارية."
+    )
+    reading = read_report(text, PUBLISHED, [])
+    [follow_up] = reading.of("follow_up")
+    assert follow_up.value["due"] == {"precision": "year", "value": "2024"}
+    assert "المزمع عقدها" in follow_up.quote(text)
+    assert [c.quote(text).startswith("واتفق الجانبان") for c in reading.of("commitment")] == [True]
+
+
+def test_an_organisation_named_to_say_what_another_is_is_no_party() -> None:
+    text = (
+        "The Director General of the International Organization for Migration (IOM), an affiliate of the "
+        "Organisation of Islamic Cooperation (OIC), met the Minister in Amman on 2 December 2024."
+    )
+    reading = read_report(text, PUBLISHED, [OIC], names=NAMES)
+    assert [p.value["ref"] for p in reading.of("party")] == ["new:IOM"]
+
+
+def test_a_city_where_another_day_happened_does_not_place_the_meeting() -> None:
+    text = (
+        "أشرف الوزيران اليوم على أشغال اللجنة المشتركة بمقر الوزارة. وذكر الوزير بنتائج الاجتماع الثلاثي "
+        "المنعقد بالرباط في 21 ماي 2024."
+    )
+    [meeting] = read_report(text, PUBLISHED, [], names=NAMES).of("meeting")
+    assert (meeting.value["starts_on"], meeting.value.get("city")) == ("2024-12-06", None)
+
+
+def test_an_organisation_of_states_named_by_their_adjective_is_a_new_party_not_a_state() -> None:
+    text = "وقعت المنظمة الدولية للهجرة ومنظمة الدول المغاربية اليوم في الرباط مذكرة تفاهم للتعاون."
+    reading = read_report(text, PUBLISHED, [], names=NAMES)
+    assert [p.value["name"] for p in reading.of("party")] == ["المنظمة الدولية للهجرة", "منظمة الدول المغاربية"]
+
+
+def test_a_headline_saying_what_two_sides_are_to_do_is_a_commitment() -> None:
+    text = (
+        "OIC and UNHCR to expand cooperation on refugee education\n"
+        "Geneva, 2 December 2024\n\n"
+        "The Secretary General of the OIC received the High Commissioner at his office, and they discussed the "
+        "situation of refugees in the region."
+    )
+    reading = read_report(text, PUBLISHED, [OIC, UNHCR])
+    [commitment] = reading.of("commitment")
+    assert commitment.quote(text) == "OIC and UNHCR to expand cooperation on refugee education"
+    assert (commitment.value["lead"], commitment.value["partners"]) == ("oic-id", ["unhcr-id"])
+
+
+def test_a_matter_also_discussed_at_the_same_meeting_is_no_second_meeting() -> None:
+    text = (
+        "Amman, 2 December 2024\n\n"
+        "The Minister received today in Amman the High Commissioner for Refugees.\n\n"
+        "The two sides also discussed cooperation with the International Organization for Migration (IOM) on "
+        "the return of refugees."
+    )
+    assert len(read_report(text, PUBLISHED, [UNHCR], names=NAMES).of("meeting")) == 1
+
+
+def test_states_given_as_examples_or_listed_after_a_place_are_no_parties() -> None:
+    text = (
+        "وقعت المنظمة الدولية للهجرة ومصر اليوم مذكرة تفاهم، وتربط المنظمة علاقات بعدد من الدول الأعضاء، "
+        "وفي مقدمتها الأردن وسويسرا. وللمنظمة مكاتب في المغرب وتونس."
+    )
+    reading = read_report(text, PUBLISHED, [], names=NAMES)
+    assert [p.value.get("key") for p in reading.of("party")] == ["iom", "EG"]
