@@ -282,6 +282,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     # What a draft proposes, by kind (``application.intake.drafts``).
     "proposal": {
+        "meetings": N_("a meeting"),
+        "dates": N_("the meeting's dates"),
         "parties": N_("a party"),
         "participants": N_("a participant"),
         "agreements": N_("an agreement"),
@@ -290,6 +292,7 @@ LABELS: dict[str, dict[str, str]] = {
         "recurrences": N_("a recurring commitment"),
     },
     "proposals": {
+        "meetings": N_("meetings"),
         "parties": N_("parties"),
         "participants": N_("participants"),
         "agreements": N_("agreements"),
