@@ -24,7 +24,7 @@ from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.intake.test_imports import agreement, csv_of, upload
 from tests.memory import tracker_in_memory
-from tests.pages.test_web_pages import visitor_of
+from tests.pages.test_web_pages import fields_of, key, visitor_of
 from tests.records import party
 from tests.web import Visitor
 from tests.world import World
@@ -232,3 +232,31 @@ def test_known_names_are_empty_for_a_name_the_world_does_not_know(api: Api) -> N
     answer = api.get("/parties/known-names", name="Comité local des fêtes")
     assert answer.status_code == 200, answer.text
     assert answer.json() == []
+
+
+def test_known_names_offer_what_the_world_calls_an_organisation_to_keep_as_aliases(api: Api) -> None:
+    answer = api.get("/parties/known-names", name="INTERPOL")
+    assert answer.status_code == 200, answer.text
+    [interpol] = [known for known in answer.json() if known["kind"] == "organisation"]
+    assert interpol["acronym"] == "INTERPOL" and "الإنتربول" in interpol["aliases"]
+    assert {"ar", "en", "fr"} <= set(interpol["names"])
+    [jordan] = api.get("/parties/known-names", name="المملكة الأردنية الهاشمية").json()
+    assert (jordan["kind"], jordan["key"], jordan["names"]["en"]) == ("state", "JO", "Jordan")
+
+
+def test_the_new_party_form_is_filled_with_its_known_names_and_records_them_as_aliases(
+    api: Api, services: Services
+) -> None:
+    for visitor in visitor_of(services):
+        visitor.sign_in(key(api, Role.COORDINATOR), "/record")
+        filled = visitor.post("/record/known-names", {"acronym": "INTERPOL", "party_kind": "other", "parent_id": ""})
+        assert filled.status == 200 and filled.all("//*[@id='known-names']")
+        sent = dict(fields_of(filled, "//form[@id='record-meeting']"))
+        assert sent["name_ar"] and sent["name_fr"] and "الإنتربول" in sent["aliases"].splitlines()
+        recorded = visitor.post("/record/party", sent)
+        assert recorded.status == 200, recorded.words()[:400]
+        [made] = api.get("/parties", q="الانتربول").json()["items"]
+        assert made["acronym"] == "INTERPOL" and "الإنتربول" in made["aliases"]
+
+        unknown = visitor.post("/record/known-names", {"name_en": "Comité local des fêtes", "parent_id": ""})
+        assert unknown.status == 200 and "type its names yourself" in unknown.words()

@@ -28,6 +28,7 @@ from api.web.visitors import FormDep, SignedInDep, SignedInVisitor, recorder
 from application.errors import ApplicationError
 from application.listing.exports import TEXT_LANGUAGES
 from application.listing.queries import AgreementFilter, CommitmentFilter, PartyFilter
+from application.views import KnownName
 from domain.commitments.promise import CommitmentKind
 from domain.errors import InvalidValue
 from domain.meetings.agreement import AgreementKind
@@ -60,6 +61,7 @@ PARTY_FIELDS = (
     "parent_id",
     *(f"name_{code}" for code in TEXT_LANGUAGES),
     "name_authentic",
+    "aliases",
 )
 
 
@@ -75,9 +77,11 @@ def meeting_form(
     status: int = 200,
     refusal: dict[str, Any] | None = None,
     form: Any = None,
+    known: KnownName | None | bool = False,
 ) -> HTMLResponse:
     """The first step, with the parties chosen so far; ``form``: what was typed, kept. A party just
-    added is ticked as a participant; one the coordinator unticked stays unticked."""
+    added is ticked as a participant; one the coordinator unticked stays unticked. ``known``: what the
+    world's names know the new party's name to be (None: nothing; False: not asked)."""
     chosen = _chosen_parties(services, chosen_ids)
     posted = set() if form is None else {str(p) for p in identifiers(form, "with")}
     ticked = set() if form is None else set(values(form, "participant"))
@@ -91,6 +95,7 @@ def meeting_form(
         participating=participating,
         refusal=refusal,
         form=Kept(form),
+        known=known,
         all_parties=services.lists.parties(visitor.principal, PartyFilter.of(limit=200)).items,
         **_choices(),
     )
@@ -147,9 +152,12 @@ def record_party(request: Request, visitor: SignedInDep, form: FormDep, services
                 "acronym": value(form, "acronym"),
                 "kind": value(form, "party_kind"),
                 "parent_id": value(form, "parent_id"),
+                "aliases": lines(form, "aliases"),
             },
         )
-        made = services.tracker.parties.register(actor, body.names.input(), body.acronym, body.kind, body.parent_id)
+        made = services.tracker.parties.register(
+            actor, body.names.input(), body.acronym, body.kind, body.parent_id, body.aliases
+        )
         return meeting_form(request, visitor, services, [*chosen, UUID(made.id)], form=_without(form, PARTY_FIELDS))
 
     return attempt(
@@ -158,6 +166,34 @@ def record_party(request: Request, visitor: SignedInDep, form: FormDep, services
             request, visitor, services, chosen, status, refusal | {"form_name": "party"}, form
         ),
     )
+
+
+@router.post("/known-names")
+def known_names(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
+    """The new party's form again, filled with what the world's names know its name or acronym to be: its
+    names in Arabic, English and French, its acronym, and the other names reports use as its aliases. What
+    the coordinator typed is kept; nothing is recorded."""
+    recorder(visitor)
+    chosen = identifiers(form, "with")
+    typed = [value(form, "acronym"), *(value(form, f"name_{code}") for code in TEXT_LANGUAGES)]
+    known = next((found for name in typed if name for found in services.tracker.parties.known_names(name)), None)
+    filled: dict[str, str] = {}  # the fields the known names fill; every other field is kept as sent
+    if known is not None:
+        for code, name in known.names.items():
+            if code in TEXT_LANGUAGES and not value(form, f"name_{code}"):
+                filled[f"name_{code}"] = name
+        if known.acronym and not value(form, "acronym"):
+            filled["acronym"] = known.acronym
+        filled["aliases"] = "\n".join(dict.fromkeys([*lines(form, "aliases"), *known.aliases]))
+        if known.kind == "state":
+            filled["party_kind"] = "state"
+    kept = ImmutableMultiDict([*_without(form, tuple(filled)).multi_items(), *filled.items()])
+    return meeting_form(request, visitor, services, chosen, form=kept, known=known)
+
+
+def lines(form: Any, name: str) -> list[str]:
+    """A textarea's lines, each trimmed, blank ones left out."""
+    return [line.strip() for line in (value(form, name) or "").splitlines() if line.strip()]
 
 
 def _without(form: Any, names: tuple[str, ...]) -> ImmutableMultiDict[str, Any]:
