@@ -2,7 +2,8 @@
 checked before anything is recorded: required fields, references, counts, and every text and due by the
 rules recording applies (``Drafts.confirm`` in ``application.intake.drafts`` records it)."""
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,8 +11,9 @@ from typing import Any
 from application import translation
 from application.errors import TooLarge
 from application.inputs import DueInput, TextInput
+from domain.commitments.promise import FollowUp
 from domain.errors import InvalidValue
-from domain.meetings.meeting import SourceDocument, Venue
+from domain.meetings.meeting import Meeting, SourceDocument, Venue
 from domain.reading.proposals import PROPOSED_MOST
 from domain.text import DOCUMENT_TEXT_MAX, SHORT_TEXT_MAX, optional_text
 
@@ -58,6 +60,15 @@ def _meeting(given: Mapping[str, Any], place: str) -> dict[str, Any]:
     if not (meeting.get("venue") or meeting.get("city")):
         raise InvalidValue("the meeting needs its venue (or at least its city)", f"{place}.venue")
     return meeting
+
+
+@contextmanager
+def _at(field: str) -> Iterator[None]:
+    """A rule of the domain asked before recording, its refusal naming the confirmation's own field."""
+    try:
+        yield
+    except InvalidValue as refused:
+        raise InvalidValue(refused.template, field, **refused.values) from None
 
 
 @dataclass
@@ -163,12 +174,19 @@ class Plan:
         for index, party in enumerate(self.new_parties.values()):
             if party.get("name"):
                 translation.name(names_of(party, language), f"parties[{index}].name")
-        others = ((f"other_meetings[{i}]", o) for i, o in enumerate(self.other_meetings))
-        for place, meeting in (("meeting", m), *others):
+        meetings = [("meeting", m), *((f"other_meetings[{i}]", o) for i, o in enumerate(self.other_meetings))]
+        for place, meeting in meetings:
             translation.name(written(meeting["title"], language), f"{place}.title")
             translation.venue(
                 Venue(meeting.get("venue") or None, meeting["time_zone"], meeting.get("city"), meeting.get("country"))
             )
+            with _at(f"{place}.series"):
+                Meeting.check_series(meeting.get("series"), meeting.get("session_number"))
+        for index, follow_up in enumerate(self.follow_ups):
+            with _at(f"follow_ups[{index}].series"):
+                FollowUp.of(
+                    follow_up.get("series"), self.meeting_of(follow_up).get("series"), follow_up.get("session_number")
+                )
         translation.document(SourceDocument(self.text, language, title=self.document_title), "document")
         for index, participant in enumerate(self.participants):
             optional_text(participant.get("person"), f"participants[{index}].person", SHORT_TEXT_MAX)

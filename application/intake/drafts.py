@@ -26,6 +26,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from application import policy
+from application.errors import AlreadyExists
 from application.inputs import ParticipantInput, PeriodInput, TextInput
 from application.intake.confirmations import Plan, check_text, due_of, names_of, written
 from application.intake.proposing import proposed, shown
@@ -137,16 +138,8 @@ class Drafts:
             ],
         )
         for ref, party in plan.new_parties.items():
-            if _exists(tracker, ids[ref]):
+            if _exists(tracker, ids[ref]) or not self._registered(caller, party, plan.language):
                 done.already_recorded.append(f"party {party.get('acronym') or party['name']}")
-            else:
-                tracker.parties.register(
-                    caller,
-                    names_of(party, plan.language),
-                    party.get("acronym"),
-                    party.get("kind") or "other",
-                    aliases=[a for a in party.get("aliases") or () if isinstance(a, str)],
-                )
             done.parties[ref] = str(ids[ref])
         meeting_ids = [UUID(done.meeting_id), *map(UUID, done.other_meeting_ids)]
         for k, m in enumerate([plan.meeting, *plan.other_meetings]):
@@ -217,6 +210,21 @@ class Drafts:
                 getattr(done, name).append(str(commitment_id))
         return done
 
+    def _registered(self, caller: Principal, party: Mapping[str, Any], language: str) -> bool:
+        """Register a new party of the confirmation; False if it was registered meanwhile (the same report
+        confirmed twice at once: the second finds it, as if confirmed after)."""
+        try:
+            self.tracker.parties.register(
+                caller,
+                names_of(party, language),
+                party.get("acronym"),
+                party.get("kind") or "other",
+                aliases=[a for a in party.get("aliases") or () if isinstance(a, str)],
+            )
+        except AlreadyExists:
+            return False
+        return True
+
     def _meeting(
         self,
         caller: Principal,
@@ -252,7 +260,7 @@ class Drafts:
             meeting_id=meeting_id,
         )
         ends_on = _day(m.get("ends_on")) or date.fromisoformat(m["starts_on"])
-        if ends_on <= plan.published_on:
+        if ends_on <= min(plan.published_on, tracker.records.now().date()):  # a day typed ahead: not held yet
             tracker.meetings.hold(meeting_id, caller, PeriodInput(date.fromisoformat(m["starts_on"]), ends_on))
 
     def _correct(self, caller: Principal, commitment_id: UUID, c: Mapping[str, Any], ids: Mapping[str, UUID]) -> bool:

@@ -1,6 +1,7 @@
 """A report's reading turned into what a draft shows: each proposal with the words it was read from, and
 the best reading of each as a confirmation to edit (``proposed``)."""
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from datetime import date
@@ -64,6 +65,14 @@ def proposed(reading: Reading, text: str, published_on: date) -> dict[str, Any]:
     ]
     parts = reading.parts or [(0, len(text))]
 
+    def part_of(proposal: Proposal) -> int:
+        return next((k for k, (start, end) in enumerate(parts) if start <= proposal.start < end), 0)
+
+    named = [(part_of(p), p.value["ref"]) for p in reading.of("party") if p.value["ref"] in usable]
+    for held_at, ref in dict.fromkeys(named):  # each party a meeting's part names takes part in it
+        if not any(p["party"] == ref and p["meeting"] == held_at for p in participants):
+            participants.append({"party": ref, "role": "participant", "person": None, "meeting": held_at})
+
     def adopting(meeting: int) -> list[str]:
         """Who adopts a meeting's agreements: its chairs, else the first two parties its part names (the
         report's first two, if it names none first)."""
@@ -85,12 +94,24 @@ def proposed(reading: Reading, text: str, published_on: date) -> dict[str, Any]:
         }
         for a in adopted
     ]
+
+    def sides(value: dict[str, Any]) -> tuple[str | None, list[str]]:
+        """Who leads a promise and who supports it: as its sentence names them, else its meeting's sides (the
+        sentence says "both sides agreed")."""
+        lead = value["lead"] if value["lead"] in usable else None
+        partners = refs(value.get("partners") or [])
+        if lead is None:
+            meeting_sides = adopting(value.get("meeting", 0))
+            lead = meeting_sides[0] if meeting_sides else None
+            partners = [*partners, *(r for r in meeting_sides[1:] if r not in partners)]
+        return lead, [r for r in partners if r != lead]
+
     commitments = [
         {
             "text": c.value["text"],
             "quote": c.quote(text),
-            "lead": c.value["lead"] if c.value["lead"] in usable else None,
-            "partners": refs(c.value["partners"]),
+            "lead": sides(c.value)[0],
+            "partners": sides(c.value)[1],
             "due": c.value["due"],
             "agreement": first_within(adopted, c.start, c.end),
             "meeting": c.value.get("meeting", 0),
@@ -101,7 +122,7 @@ def proposed(reading: Reading, text: str, published_on: date) -> dict[str, Any]:
         {
             "text": f.value["text"],
             "quote": f.quote(text),
-            "lead": f.value["lead"] if f.value["lead"] in usable else None,
+            "lead": sides(f.value | {"partners": []})[0],
             "partners": [],
             "due": f.value["due"],
             "series": f.value["series"],
@@ -110,6 +131,14 @@ def proposed(reading: Reading, text: str, published_on: date) -> dict[str, Any]:
         }
         for f in reading.of("follow_up")
     ]
+    shown_meetings = [meeting_of(m) for m in meetings]
+    for k, meeting in enumerate(shown_meetings):  # a session number, or a session to hold, needs a series
+        awaited = [f for f in follow_ups if f["meeting"] == k and not f["series"]]
+        if not meeting["series"] and (meeting["session_number"] or awaited):
+            labels = [label for label in (_latin(p) for p in reading.of("party") if part_of(p) == k) if label]
+            meeting["series"] = _slug([*dict.fromkeys(labels)][:2] + [meeting["kind"] or "meeting"]) or None
+        for f in awaited:
+            f["series"] = meeting["series"]
     return {
         "text": text,
         "published_on": published_on.isoformat(),
@@ -117,13 +146,24 @@ def proposed(reading: Reading, text: str, published_on: date) -> dict[str, Any]:
         "status": "draft",
         "document_title": text.strip().split("\n")[0][:300],
         "parties": new_parties,
-        "meeting": meeting_of(meetings[0]),
-        "other_meetings": [meeting_of(m) for m in meetings[1:]],
+        "meeting": shown_meetings[0],
+        "other_meetings": shown_meetings[1:],
         "participants": participants,
         "agreements": agreements,
         "commitments": commitments,
         "follow_ups": follow_ups,
     }
+
+
+def _latin(party: Proposal) -> str | None:
+    """What a series is named by for a party: its acronym, or the gazetteer's key (a state's ISO code)."""
+    return party.value.get("acronym") or party.value.get("key")
+
+
+def _slug(words: Sequence[str]) -> str:
+    """Words as a series' slug: lower-case Latin letters and digits joined by hyphens."""
+    cut = (re.sub(r"[^a-z0-9]+", "-", word.casefold()).strip("-") for word in words)
+    return "-".join(word for word in cut if word)[:100].strip("-")
 
 
 def first_within(adopted: list[Proposal], start: int, end: int) -> int | None:

@@ -50,7 +50,7 @@ class FollowUp:
         """The session to hold: of the series named, or else of the meeting's own series."""
         if series is None and meeting_series is None:
             raise InvalidValue(
-                "the meeting has no series: name the series whose session is to be held in follow_up.series",
+                "the meeting has no series: name the series whose session is to be held",
                 "follow_up.series",
             )
         return cls(

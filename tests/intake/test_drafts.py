@@ -79,6 +79,7 @@ def test_a_confirmed_draft_is_recorded_in_one_call_once(api: Api, world: World, 
 
 def test_confirming_a_corrected_draft_again_corrects_the_records_by_events(api: Api, world: World) -> None:
     confirmation = api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"}).json()["confirmation"]
+    confirmation["participants"] = [p for p in confirmation["participants"] if p["party"] != world.sesric]
     first = api.post("/drafts/confirm", confirmation).json()
     corrected = json.loads(json.dumps(confirmation))
     corrected["meeting"]["title"] = {"ar": "الاجتماع العام الخامس عشر للتعاون", "en": "15th General Meeting"}
@@ -309,6 +310,7 @@ def test_a_promise_at_a_meeting_the_confirmation_does_not_hold_is_refused_naming
     for item in confirmation["commitments"]:
         item["lead"] = world.oic
     confirmation["other_meetings"] = []
+    confirmation["participants"] = [p for p in confirmation["participants"] if p["meeting"] == 0]
     refused = api.post("/drafts/confirm", confirmation)
     assert refused.status_code == 422 and refused.json()["field"] == "commitments[1].meeting", refused.text
 
@@ -322,3 +324,28 @@ def test_the_openapi_document_says_a_draft_holds_every_meeting_and_a_confirmatio
     assert "meeting" in confirmation["$defs"]["CommitmentDraft"]["properties"]
     assert "names" in confirmation["$defs"]["NewParty"]["properties"]
     assert "other_meeting_ids" in Recorded.model_json_schema()["properties"]
+
+
+def test_a_draft_recorded_as_proposed_is_never_refused_for_a_series_and_names_its_sides(api: Api) -> None:
+    text = (
+        "عقدت اللجنة المشتركة بين تونس وليبيا دورتها العاشرة في تونس يوم 15 أبريل 2025، "
+        "واتفق الجانبان على تسهيل تنقل المواطنين، وعلى عقد الدورة الحادية عشرة في طرابلس سنة 2026."
+    )
+    draft = api.post("/drafts", {"text": text, "published_on": "2025-04-16"}).json()
+    confirmation = draft["confirmation"]
+    assert confirmation["meeting"]["series"]  # a session number is counted in a series: one is proposed
+    assert {p["party"] for p in confirmation["participants"]} >= {p["ref"] for p in confirmation["parties"]}
+    assert all(c["lead"] for c in confirmation["commitments"] + confirmation["follow_ups"])
+    recorded = api.post("/drafts/confirm", confirmation)
+    assert recorded.status_code == 201, recorded.text
+
+
+def test_a_confirmation_refused_for_a_series_records_nothing(api: Api, world: World) -> None:
+    confirmation = api.post("/drafts", {"text": REPORT, "published_on": "2022-07-21"}).json()["confirmation"]
+    confirmation["meeting"]["series"] = None
+    for follow_up in confirmation["follow_ups"]:
+        follow_up["series"] = None
+    before = api.get("/meetings").json()["total"]
+    refused = api.post("/drafts/confirm", confirmation)
+    assert refused.status_code == 422 and refused.json()["field"] == "meeting.series", refused.text
+    assert api.get("/meetings").json()["total"] == before

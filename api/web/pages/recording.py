@@ -168,6 +168,9 @@ def record_party(request: Request, visitor: SignedInDep, form: FormDep, services
     )
 
 
+KNOWN_KINDS = {"state": "state", "organisation": "international_organisation"}  # the party a known name is
+
+
 @router.post("/known-names")
 def known_names(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
     """The new party's form again, filled with what the world's names know its name or acronym to be: its
@@ -185,8 +188,8 @@ def known_names(request: Request, visitor: SignedInDep, form: FormDep, services:
         if known.acronym and not value(form, "acronym"):
             filled["acronym"] = known.acronym
         filled["aliases"] = "\n".join(dict.fromkeys([*lines(form, "aliases"), *known.aliases]))
-        if known.kind == "state":
-            filled["party_kind"] = "state"
+        if known.kind in KNOWN_KINDS:
+            filled["party_kind"] = KNOWN_KINDS[known.kind]
     kept = ImmutableMultiDict([*_without(form, tuple(filled)).multi_items(), *filled.items()])
     return meeting_form(request, visitor, services, chosen, form=kept, known=known)
 
