@@ -52,11 +52,18 @@ def names_of(party: Mapping[str, Any], language: str) -> TextInput:
     return TextInput({**names, language: party["name"]}, language)
 
 
+NEEDED = {  # what a meeting of a confirmation cannot be recorded without, and how a refusal says it
+    "title": "the meeting needs its title",
+    "starts_on": "the meeting needs the day it began",
+    "time_zone": "the meeting needs its time zone (no city of it was found in the report)",
+}
+
+
 def _meeting(given: Mapping[str, Any], place: str) -> dict[str, Any]:
     meeting = dict(given)
-    for required in ("title", "starts_on", "time_zone"):
+    for required, needed in NEEDED.items():
         if not meeting.get(required):
-            raise InvalidValue("the meeting needs its {part}", f"{place}.{required}", part=required.replace("_", " "))
+            raise InvalidValue(needed, f"{place}.{required}")
     if not (meeting.get("venue") or meeting.get("city")):
         raise InvalidValue("the meeting needs its venue (or at least its city)", f"{place}.venue")
     return meeting

@@ -248,7 +248,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "month",
         re.compile(
             rf"{_at(*_NAMES, 'شهر')}(?:شهر\s+)?{_MONTH_AHEAD}(?P<m>{MONTH}){_SECOND_NAME}\s*,?\s*"
-            rf"(?:(?:عام|سنة)\s+)?(?P<y>{_YEAR}){_E}",
+            # «مارس 2024», «في شهر مارس المقبل»: this year's month, the next one or the last one
+            rf"(?:(?:(?:عام|سنة)\s+)?(?P<y>{_YEAR})|(?P<rel>الماضي|المنصرم|الفائت|الجاري|الحالي|المقبل|القادم)){_E}",
             re.IGNORECASE,
         ),
     ),
@@ -374,7 +375,13 @@ def _read(kind: str, match: re.Match[str], published: date) -> _Reading | None:
         month = month_number(group["m"])
         if month is None:
             return None
-        year = int(group["y"])
+        if group.get("y"):
+            year = int(group["y"])
+        else:
+            relative = _RELATIVE_WORDS.get(group.get("rel") or "") or 0
+            year = (
+                published.year + (relative > 0 and month < published.month) - (relative < 0 and month > published.month)
+            )
         return {"kind": "month", "first": date(year, month, 1), "last": date(year, month, monthrange(year, month)[1])}
     if kind == "today":
         shift = _SHIFTS.get(group["w"].lower(), 0)

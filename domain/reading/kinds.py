@@ -40,6 +40,8 @@ _BESIDE = re.compile(
     r"(?:على\s+هامش|on\s+the\s+(?:sidelines|margins?)\s+of|in\s+the\s+margins?\s+of)\s+(?:\S+\s+){0,4}$",
     re.IGNORECASE,
 )
+# a meeting held before this one: "as agreed at the last forum" (its kind is not this one's)
+_BEFORE = re.compile(r"(?:previous|last|past|earlier|preceding)\s+$", re.IGNORECASE)
 SIGNED = re.compile(begun("وتsS", r"(?:ال)?توقيع|وق(?:ع|ّع)(?:ت|ا|وا)?(?![\w])|\bsign(?:ed|s|ing)?\b"), re.IGNORECASE)
 
 
@@ -53,6 +55,8 @@ def meeting_kind(text: str, start: int = 0, end: int | None = None) -> tuple[str
             if best is not None and match.start() >= best[1]:
                 break
             if _BESIDE.search(text, max(start, match.start() - 40), match.start()):
+                continue
+            if _BEFORE.search(text, max(start, match.start() - 16), match.start()):
                 continue
             best = (kind, match.start(), match.end())
             break

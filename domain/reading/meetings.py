@@ -35,6 +35,12 @@ def beside(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def beside_words_end(text: str, at: int) -> int:
+    """Where the words «على هامش», "on the sidelines of" that begin at ``at`` end."""
+    said = _BESIDE.match(text, at)
+    return said.end() if said else at
+
+
 _BODY_LINE_WORDS = 12  # a line of the body: this many words, or a sentence's end after half as many
 
 
@@ -177,6 +183,11 @@ def session_number(text: str, start: int, end: int, dates: list[tuple[int, int]]
 
 
 _KIND_WORDS = dict(KIND_PATTERNS)
+# a later meeting this one prepares: «تحضيرا للدورة الرابعة», "in preparation for the 9th session"
+PREPARED = re.compile(
+    begun("الإتpa", r"(?:لل|ال)?(?:إعداد|اعداد|تحضير)ا?\s+ل|(?:in\s+)?preparation\s+for|preparing\s+for|ahead\s+of"),
+    re.IGNORECASE,
+)
 
 
 def meeting_named(
@@ -208,9 +219,12 @@ def meeting_named(
             title_start = text.index(" ", title_start) + 1
         title_end = _without_a_last_small_word(text, title_start, title_end)
         number = ordinal_within(text, title_start, title_end, date_spans)
-        if number is None:
+        if number is None:  # in the rest of its sentence, up to a later session it prepares
             sentence_end = next((m.start() for m in re.finditer(r"[.\n]", text[title_start:end])), end - title_start)
-            number = session_number(text, title_start, title_start + sentence_end, date_spans)
+            prepares = PREPARED.search(text, title_start, title_start + sentence_end)
+            number = session_number(
+                text, title_start, prepares.start() if prepares else title_start + sentence_end, date_spans
+            )
         if number is None and kind is not None and start > part[0]:  # the headline may number what the body names
             in_heading = _KIND_WORDS[kind[0]].search(text, part[0], start)
             if in_heading is not None:
@@ -273,44 +287,66 @@ _HELD = re.compile(
 )
 
 
-RECENT = 90  # days before the publication a meeting it reports on was held, at most: older days are history
+# a sentence telling of a meeting held before: "the previous meeting, in Dakar in May", «في الدورة الماضية»
+_PREVIOUS_MEETING = re.compile(
+    r"(?<![\w])(?:(?:previous|preceding|last|past)\s+(?:session|meeting|talks|round|edition)|"
+    r"(?:ال)?(?:دورة|اجتماع|جولة|لقاء|قمة)\s+(?:ال)?(?:سابقة|سابق|ماضية|ماضي|أخيرة|أخير)(?![\w]))",
+    re.IGNORECASE,
+)
+HISTORY = 366  # days: a day written this long before the latest day a report writes tells of its history
 
 
 def held_when(
-    text: str, dates: list[FoundDate], published: date, part: tuple[int, int], heading_end: int
+    text: str,
+    dates: list[FoundDate],
+    published: date,
+    part: tuple[int, int],
+    heading_end: int,
+    spans: list[tuple[int, int]],
 ) -> FoundDate | None:
-    """When the meeting of a part was held: a day or range no later than the publication and not long before
-    it, first one written in the part's first sentence or in a sentence that says it was held (the range
-    holding it, if one does: «اختتمت أمس … التي انعقدت يومي 8 و9»), else the first range, else the first day
-    after the dateline, else the dateline's."""
-    every = [
-        d
-        for d in starting_within(dates, part[0], part[1])
-        if d.kind in ("range", "day") and d.first and d.first <= published
-    ]
-    candidates = [d for d in every if d.first and (published - d.first).days <= RECENT] or every
+    """When the meeting of a part was held: a day or range no later than the publication, and not a day of the
+    report's history (one written more than a year before the latest day it writes: «تأسس المعهد في 3 مايو
+    1981»). The first one written in the part's first sentence, else in a sentence that says it was held (the
+    range holding it, if one does: «اختتمت أمس … التي انعقدت يومي 8 و9»); else the dateline's (the last day of
+    the heading: the day the report is written from); else the first one after the heading. A sentence telling
+    of a previous session ("the previous meeting took place in Dakar on 4 May") gives none."""
+    every = [d for d in dates if d.kind in ("range", "day") and d.first and d.first <= published]
+    latest = max((d.last or d.first for d in every if d.first), default=None)
+    recent = [d for d in every if latest is None or d.first is None or (latest - d.first).days <= HISTORY]
+    candidates = list(starting_within(recent, part[0], part[1]))
+    if not candidates and part[0] > 0:
+        return None
     said = [m.start() for m in _HELD.finditer(text, part[0], part[1])]  # each place a text says "held", found once
-    stops = [m.start() for m in re.finditer(r"[.\n]", text[part[0] : part[1]])]
-    lede = bisect_left(stops, max(heading_end, part[0]) - part[0])
-    lede_start = part[0] + stops[lede - 1] + 1 if lede else part[0]  # where the part's first sentence begins
-    for found in candidates:
-        before = bisect_left(stops, found.start - part[0])  # the last full stop or line break before the date
-        sentence_start = part[0] + stops[before - 1] + 1 if before else part[0]
-        if found.start < heading_end:
-            continue
-        if sentence_start == lede_start or _said_between(said, sentence_start, found.start):
-            # a range the sentence writes («اختتمت اليوم … التي انعقدت من 28 نوفمبر إلى 1 ديسمبر»), else the
-            # range holding the day («اختتمت أمس … يومي 8 و9»), else the day
-            sentence_end = part[0] + stops[before] if before < len(stops) else part[1]
-            day = found.first or published
-            ranges = [d for d in candidates if d.kind == "range"]
-            written = [d for d in ranges if sentence_start <= d.start < sentence_end]
-            holding = [d for d in ranges if (d.first or day) <= day <= (d.last or day)]
-            return (written or holding or [found])[0]
-    ranges = [d for d in candidates if d.kind == "range"]
-    later = [d for d in candidates if d.start >= heading_end]
-    chosen = ranges or later or candidates
-    return chosen[0] if chosen else None
+    told = [s for s in spans if s[1] > max(heading_end, part[0]) and s[0] < part[1]]
+    lede = told[0] if told else None
+
+    def sentence_of(found: FoundDate) -> tuple[int, int]:
+        return span_holding(spans, found.start) or (found.start, found.end)
+
+    def written_or_holding(found: FoundDate) -> FoundDate:
+        # a range the sentence writes («اختتمت اليوم … التي انعقدت من 28 نوفمبر إلى 1 ديسمبر»), else the range
+        # holding the day («اختتمت أمس … يومي 8 و9»), else the day
+        start, end = sentence_of(found)
+        day = found.first or published
+        ranges = [d for d in candidates if d.kind == "range"]
+        written = [d for d in ranges if start <= d.start < end]
+        holding = [d for d in ranges if (d.first or day) <= day <= (d.last or day)]
+        return (written or holding or [found])[0]
+
+    previous = {  # the sentences telling of a previous meeting: their days are its, not this one's
+        span_holding(spans, m.start()) for m in _PREVIOUS_MEETING.finditer(text, part[0], part[1])
+    }
+    body = [d for d in candidates if d.start >= heading_end and span_holding(spans, d.start) not in previous]
+    in_lede = [d for d in body if lede is not None and lede[0] <= d.start < lede[1]]
+    if in_lede:
+        return written_or_holding(in_lede[0])
+    for found in body:
+        if _said_between(said, sentence_of(found)[0], found.start):
+            return written_or_holding(found)
+    heading = [d for d in recent if d.start < heading_end] if part[0] == 0 else []
+    if heading:
+        return heading[-1]
+    return body[0] if body else None
 
 
 def _said_between(said: list[int], start: int, end: int) -> bool:

@@ -103,14 +103,22 @@ _MINISTRY = re.compile(
 _SAID_BY = re.compile(r"(?<![\w])(?:و|ف)?(?:ذكرت|قالت|أفادت|أوضحت|أعلنت|أضافت|بحسب|حسب|وفق|وفقا\s+ل)\s*$")
 
 
+# a ministry written as where something is: «في مقر وزارة الصحة», "at the headquarters of the Ministry"
+_SEAT_OF = re.compile(r"(?<![\w])(?:ب|في\s+)?مقر\s*$|(?:headquarters|premises|seat)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=4096)
 def _name_key(name: str) -> str:
     return name_key(name)
 
 
-def find_new_parties(text: str, known: list[PartyAt], parties: Sequence[KnownParty]) -> list[PartyAt]:
+def find_new_parties(
+    text: str, known: list[PartyAt], parties: Sequence[KnownParty], *, ministers: bool = True
+) -> list[PartyAt]:
     """Organisations no party is registered for: a name with an unknown acronym in brackets (which
-    wins over a known name inside it: «منظمة الأغذية والزراعة للأمم المتحدة (FAO)»), and ministries."""
+    wins over a known name inside it: «منظمة الأغذية والزراعة للأمم المتحدة (FAO)»), and ministries. With
+    ``ministers`` false, a minister's title («وزير الخارجية», "Minister of Foreign Affairs") is a person's, who
+    speaks for a state (read as the state where the text names it), not a ministry as a side."""
     acronyms = {party.acronym.casefold() for party in parties if party.acronym}
     taken = Taken(len(text))
     new: list[PartyAt] = []
@@ -133,9 +141,12 @@ def find_new_parties(text: str, known: list[PartyAt], parties: Sequence[KnownPar
             taken.take(match.start(1), match.end(1))
     ministries: dict[tuple[str, ...], int] = {}  # a ministry's first two words: its place in ``new``
     for match in _MINISTRY.finditer(text):
-        if taken.meets(match.start(), match.end()) or _SAID_BY.search(text, max(0, match.start() - 12), match.start()):
+        before = text[max(0, match.start() - 16) : match.start()]
+        if taken.meets(match.start(), match.end()) or _SAID_BY.search(before) or _SEAT_OF.search(before):
             continue
         name = match.group(1)
+        if not ministers and re.match(r"وزير(?![\w])|Minister\b", name):
+            continue
         name = re.sub(r"^وزير(?![\w])", "وزارة", re.sub(r"^Minister\b", "Ministry", name))
         same = ministries.get(first_two := tuple(_name_key(name).split()[:2]))
         if same is not None:  # one ministry, named at more or less length: its shortest name

@@ -165,13 +165,26 @@ def city_for(
     return told[0] if told else None
 
 
+# the seat of a state's ministry, which is in its capital: «بمقر وزارة الصحة المغربية», "at the headquarters
+# of the Ministry of Foreign Affairs of Jordan"
+_AT_A_MINISTRY = re.compile(
+    r"(?:(?<![\w])(?:ب|في\s+)?(?P<ar>مقر)\s+وزارة|(?:at|in)\s+the\s+(?P<en>(?:headquarters\s+of\s+the\s+)?Ministry)\s+of)"
+    r"[^،,.\n]*?\s(?:of\s+(?:the\s+)?)?$",
+    re.IGNORECASE,
+)
+
+
 def capitals_written_as_states(text: str, named: Sequence[NameAt], names: Gazetteer, dateline_end: int) -> list[NameAt]:
-    """A state written as where something is or in the dateline, whose capital goes by the same name («اجتماعا
-    بتونس», «تونس في 3 ديسمبر», «في العاصمة التونسية»): that city, there."""
+    """A state written as where something is, in the dateline, or as the state of a ministry whose seat is where
+    something is, whose capital goes by the same name («اجتماعا بتونس», «تونس في 3 ديسمبر», «في العاصمة التونسية»,
+    «بمقر وزارة الصحة المغربية»): that city, there."""
     found = []
     capitals: dict[str, list[NameAt]] = {}  # asked once for each way a state is written
     for state in named:
-        if state.kind != "state" or not (state.start < dateline_end or written_as_a_place(text, state)):
+        if state.kind != "state":
+            continue
+        at_a_ministry = _AT_A_MINISTRY.search(text, max(0, state.start - 60), state.start)
+        if not (state.start < dateline_end or written_as_a_place(text, state) or at_a_ministry):
             continue
         written = text[state.start : state.end]
         if written not in capitals:
@@ -180,6 +193,7 @@ def capitals_written_as_states(text: str, named: Sequence[NameAt], names: Gazett
                 c for name in asked if name for c in names.named(name) if c.kind == "city" and c.country == state.key
             ]
         same = capitals[written]
-        if same:
-            found.append(replace(same[0], start=state.start, end=state.end))
+        if same:  # written where the state is, or as the ministry's seat (a place: «بمقر وزارة …»)
+            start = at_a_ministry.start(at_a_ministry.lastgroup or 0) if at_a_ministry else state.start
+            found.append(replace(same[0], start=start, end=state.end))
     return found

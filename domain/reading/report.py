@@ -17,7 +17,9 @@ from domain.reading.dates import FoundDate, find_dates
 from domain.reading.kinds import SESSION, SIGNED
 from domain.reading.meetings import (
     NAMED_MEETING,
+    PREPARED,
     beside,
+    beside_words_end,
     body_start,
     dateline_end,
     held_when,
@@ -43,11 +45,17 @@ from domain.reading.words import begun, language_of, sentences, words_of
 
 _AGREED = re.compile(
     begun(
-        "اإتأجيسقوفawcudprseiu",
+        "اإتأجيسقوفعawcudprseiu",
         r"(?:ات|إت)فق(?:ا|وا|ت)?\b(?!\s+علي(?:ها|ه)\b)|تم\s+(?:ال)?اتفاق(?!\s+علي(?:ها|ه)\b)|",
         r"(?:تأكيد|أكد|أكدا|أكدوا|جدد|تجديد)\s+(?:ال)?التزام|(?:ي|ت)لتزم|تعهد|سيواصل|ستواصل|سيتم|سوف|",
         r"ستقوم|سيقوم|ستتولى|سيتولى|ستعمل|سيعمل|تتولى|",
-        r"قرر|أقر|(?:ي|ت)عتزم|agreed|will\s+(?!be\s+held)|committed|undertook|decided|pledged|resolved\s+to|shall|",
+        # "the ministers will examine …": what a meeting will talk about is its agenda, not a promise; "proposals
+        # that will help …": what a thing will do describes it
+        r"قرر|أقر|(?:ي|ت)عتزم|agreed|(?<!that\s)(?<!which\s)",
+        r"will\s+(?!be\s+held|discuss|review|examine|address|consider|tackle|debate)|",
+        r"committed|undertook|decided|pledged|resolved\s+to|shall|",
+        # «أكد الطرفان العزم على تبادل الخبرات»: a will stated
+        r"(?:ال)?عزم\s+على|",
         # «ستتخذ حكومة المغرب …»: a verb of doing in the future
         r"(?<![\w])[وف]?س(?:ت|ي)(?:تخذ|دعم|وفر|نظم|شارك|ساهم|قدم|نفذ|طلق|خصص|مول|سعى|تعاون|عمل|بذل|ضمن|سهل|ساعد)|",
         # "reaffirmed their commitment to", "the shared commitment to", "is to take part"
@@ -60,7 +68,9 @@ _AGREED = re.compile(
 _FOLLOW_UP = re.compile(
     begun(
         "عيتادلhcsmnf",
-        r"(?:عقد|يعقد|تعقد|انعقاد|استضافة)\s+(?:ال)?(?:دورة|اجتماع)|(?:hold|host|convene)\s+the\s+|",
+        # a session held before («بعد عقد الدورة الماضية», "to host the previous session") is history, not a promise
+        r"(?:عقد|يعقد|تعقد|انعقاد|استضافة)\s+(?:ال)?(?:دورة|اجتماع)(?!\s+(?:ال)?(?:سابق|ماضي|أخير)(?:ة)?(?![\w]))|",
+        r"(?:hold|host|convene)\s+the\s+(?!previous\b|last\b|past\b)|",
         r"(?:session|meeting|consultation)\s+(?:of\s+[\w\s]+?\s+)?(?:will|shall|would)\s+be\s+(?:held|hosted|convened)|",
         # «خلال الدورة المقبلة», "during the next session": when something else is done, not a session promised
         r"(?<!during\s)(?<!at\s)(?<!in\s)(?<!during\sthe\s)(?<!at\sthe\s)(?<!in\sthe\s)",
@@ -71,8 +81,10 @@ _FOLLOW_UP = re.compile(
 )
 _SCHEDULED = re.compile(  # «المزمع عقدها», "scheduled to be held": a meeting to come, promised by saying so
     begun(
-        "امs",
+        "امسs",
         r"(?:ال)?(?:مزمع|منتظر|مقرر|مرتقب|متوقع)(?:ة)?\s+(?:عقد(?:ه|ها)|انعقاد(?:ه|ها))|",
+        # «سيقام المؤتمر في تونس», «ستنعقد الدورة المقبلة»: a meeting said to be held later
+        r"(?<![\w])س(?:ي|ت)(?:قام|نعقد)(?![\w])|",
         r"scheduled\s+to\s+(?:be\s+held|take\s+place|convene)",
     ),
     re.IGNORECASE,
@@ -97,6 +109,8 @@ _AGREEMENTS: list[tuple[str, re.Pattern[str]]] = [
         ("action_matrix", begun("خاa", r"(?:ال)?خط(?:ة|ط)\s+(?:ال)?عمل|action\s+plans?")),
         ("joint_statement", begun("ابj", r"(?:ال)?بيان\s+(?:ال)?مشترك|joint\s+(?:statement|communiqu[eé])")),
         ("recommendations", begun("اتr", r"(?:ال)?توصيات|recommendations")),
+        # resolutions a meeting adopted («واعتمد المجلس القرارات»): only where the sentence says so (below)
+        ("resolutions", begun("اقr", r"(?<![\w])(?:ال)?قرارات(?![\w])|\bresolutions\b")),
         # a signed agreement of another name («اتفاقية», «ملحق تعديل اتفاق المقر», "nine agreements"): only
         # where the sentence says it was signed (below)
         ("signed", begun("اأمaA", r"(?<![\w])(?:ال)?(?:اتفاقي(?:ة|ات)|اتفاق(?:ات)?(?![\w])|ملحق)|agreements?\b")),
@@ -104,7 +118,7 @@ _AGREEMENTS: list[tuple[str, re.Pattern[str]]] = [
             "framework",
             begun(
                 "اإrscf",
-                r"(?:ال)?إطار\s+(?:ال)?(?:إقليمي|استراتيجي|الاستراتيجي|للتعاون|عمل)|",
+                r"(?:ال)?إطار\s+(?:ال)?(?:إقليمي|استراتيجي|إستراتيجي|الاستراتيجي|الإستراتيجي|للتعاون|عمل)|",
                 r"(?:regional|strategic|cooperation)\s+framework|framework\s+for",
             ),
         ),
@@ -124,9 +138,17 @@ _HONORIFIC = re.compile(
 )
 
 
-def _due_of(found: list[FoundDate], start: int, end: int) -> tuple[dict[str, Any], FoundDate] | None:
-    """The due a sentence states: its first year, day, month or span (None: open-ended)."""
+def _due_of(
+    found: list[FoundDate], start: int, end: int, after: date | None = None
+) -> tuple[dict[str, Any], FoundDate] | None:
+    """The due a sentence states: its first year, day, month or span (None: open-ended); with ``after``, the
+    first that is not over by that day (a later session is not due on the day the report tells of it)."""
     for item in starting_within(found, start, end):
+        if after is not None and (
+            (item.kind == "year" and item.year is not None and item.year < after.year)
+            or (item.kind in ("day", "range", "month") and item.last is not None and item.last <= after)
+        ):
+            continue
         if item.kind == "year":
             return {"precision": "year", "value": str(item.year)}, item
         if item.kind == "span":
@@ -166,10 +188,18 @@ def clauses(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return cut
 
 
+# Persian and Urdu forms of Arabic letters some sites write Arabic with («التعاون الدولی», «ھيئة»): read as the
+# Arabic letters, one for one (the offsets of the text do not change)
+_LETTER_FORMS = str.maketrans(
+    {"\u06be": "\u0647", "\u06c1": "\u0647", "\u06d5": "\u0647", "\u06cc": "\u064a", "\u06a9": "\u0643"}
+)
+
+
 def read_report(text: str, published: date, parties: Iterable[KnownParty], *, names: Gazetteer = NO_NAMES) -> Reading:
     """Every proposal the report's text supports, each with its span and confidence. ``names``: the world's
     states, cities and organisations (their parties and the meetings' cities); without it, the registered
     parties and a small table of cities."""
+    text = text.translate(_LETTER_FORMS)
     known_parties = list(parties)
     reading = Reading(language_of(text))
     dates = find_dates(text, published)
@@ -182,16 +212,24 @@ def read_report(text: str, published: date, parties: Iterable[KnownParty], *, na
     for e in entries:
         in_entries.take(e.start, e.end)
     # a new organisation the gazetteer knows is its entry (with its names), not the name the text brackets
-    new = [n for n in find_new_parties(text, found, known_parties) if not in_entries.meets(n.start, n.end)]
+    new = [
+        n
+        for n in find_new_parties(text, found, known_parties, ministers=names is NO_NAMES)
+        if not in_entries.meets(n.start, n.end)
+    ]
     in_new = Taken(len(text))
     for n in [*entries, *new]:
         if n.party is None:
             in_new.take(n.start, n.end)
     aside = Taken(len(text))
+    spans = sentences(text)
+    held_beside: list[tuple[int, int]] = []  # from «على هامش» to its sentence's end: what the meeting was held beside
     for start, end in beside(text):  # who convened what the meeting was held beside is no side of it
         aside.take(start, end)
+        sentence_end = (span_holding(spans, start) or (start, end))[1]
+        if not held_beside or start >= held_beside[-1][1]:
+            held_beside.append((start, max(end, sentence_end)))
     at = _longest_first(text, [*known, *entries, *new], aside)
-    spans = sentences(text)
     told: set[tuple[KnownParty, ...]] = set()
     for shared in (p for p in found if p.sharing and not in_new.meets(p.start, p.start + 1)):
         if shared.sharing in told:  # each alias shared by the same parties told once, where first named
@@ -206,6 +244,26 @@ def read_report(text: str, published: date, parties: Iterable[KnownParty], *, na
             }
         )
 
+    if names is NO_NAMES:
+        cities = table_cities(text)
+    else:
+        capitals = capitals_written_as_states(text, named, names, _dateline(text))
+        cities = sorted([n for n in named if n.kind == "city"] + capitals, key=lambda c: c.start)
+    # a city where a later meeting is promised («لاستضافة الدورة … في الرباط», «المقرر عقدها … بعمان») is
+    # not where this one was held: from the words that promise it to the sentence's end
+    promised: list[tuple[int, int]] = []
+    for said_from, said_to in spans:
+        cues = [
+            m.start()
+            for m in (cue.search(text, said_from, said_to) for cue in (_HOST, _FOLLOW_UP, _SCHEDULED, PREPARED))
+            if m
+        ]
+        if cues:
+            promised.append((min(cues), said_to))
+    held_in = [c for c in cities if span_holding(promised, c.start) is None]
+    body = body_start(text)
+    parts = meeting_parts(text, spans, at, body, PROPOSED_MOST["meeting"])
+    at = _sides(text, at, named, spans, parts, _dateline(text))
     # the parties, each once, where it is first named
     seen: dict[str, PartyAt] = {}
     for p in at:
@@ -227,27 +285,19 @@ def read_report(text: str, published: date, parties: Iterable[KnownParty], *, na
             )
         reading.propose(Proposal("party", value, p.start, p.end, 0.95 if p.party else 0.6))
 
-    if names is NO_NAMES:
-        cities = table_cities(text)
-    else:
-        capitals = capitals_written_as_states(text, named, names, _dateline(text))
-        cities = sorted([n for n in named if n.kind == "city"] + capitals, key=lambda c: c.start)
-    # a city where a later meeting is promised («لاستضافة الدورة … في الرباط») is not where this one was held
-    promised = [(s, e) for s, e in spans if _HOST.search(text, s, e) or _FOLLOW_UP.search(text, s, e)]
-    held_in = [c for c in cities if span_holding(promised, c.start) is None]
-    body = body_start(text)
-    parts = meeting_parts(text, spans, at, body, PROPOSED_MOST["meeting"])
     states: dict[str, NameAt] = {}
     for entry in named:
         if entry.kind == "state":
             states.setdefault(entry.key, entry)
     placed_states = [e for e in named if e.kind == "state" and written_as_a_place(text, e)]
     reading.parts = parts
-    report = _Told(text, published, dates, spans, at, body, held_in, names, states, placed_states)
+    report = _Told(text, published, dates, spans, at, body, held_in, names, states, placed_states, held_beside)
     for index, part in enumerate(parts):
         _meeting(report, reading, part, index)
+    for span in held_beside:
+        _meeting_beside(report, reading, span)
     _participants(text, reading, at, spans)
-    _outcomes(text, reading, dates, spans, at, cities)
+    _outcomes(text, reading, dates, spans, at, cities, published)
     return reading
 
 
@@ -265,6 +315,7 @@ class _Told:
     names: Gazetteer
     states: dict[str, NameAt]  # each state the text names, where first named
     placed_states: list[NameAt]  # the states it names as places
+    beside: list[tuple[int, int]]  # where it tells of what a meeting was held beside (its days are not this one's)
 
 
 def _meeting(told: _Told, reading: Reading, part: tuple[int, int], index: int) -> None:
@@ -285,7 +336,8 @@ def _meeting(told: _Told, reading: Reading, part: tuple[int, int], index: int) -
         value["title"] = {reading.language: text[name.start : name.end]}
     if name is not None and name.session_number is not None:
         value["session_number"] = name.session_number
-    held = held_when(text, dates, told.published, part, heading_end)
+    own_days = [d for d in dates if span_holding(told.beside, d.start) is None]
+    held = held_when(text, own_days, told.published, part, heading_end, spans)
     if held is not None:
         assert held.first is not None and held.last is not None  # a day or a range found: both ends are set
         value["starts_on"], value["ends_on"] = held.first.isoformat(), held.last.isoformat()
@@ -306,6 +358,10 @@ def _meeting(told: _Told, reading: Reading, part: tuple[int, int], index: int) -
         and (d.last < held.first or d.first > held.last)
         and (said := span_holding(spans, d.start)) is not None
     )
+    if kind == "bilateral_talk" and "session_number" not in value:
+        number = _framework_session(told, part, date_spans, held.first.year if held and held.first else None)
+        if number is not None:
+            value["session_number"] = number
     city = city_for(text, told.cities, part, sentence, heading_end, told.placed_states, list(other_days))
     if city is not None:
         value.update(city=city.names.get("en") or text[city.start : city.end], time_zone=city.time_zone or "UTC")
@@ -323,12 +379,78 @@ def _meeting(told: _Told, reading: Reading, part: tuple[int, int], index: int) -
     reading.propose(Proposal("meeting", value, start, max(start, end), confidence))
 
 
+def _meeting_beside(told: _Told, reading: Reading, span: tuple[int, int]) -> None:
+    """What a meeting was held beside, when the report names it as a meeting and gives its own days and city ("on
+    the sidelines of the 40th session of the council in Geneva, on 1 – 3 December"): a meeting too, after those
+    of the report's parts (its promises stay with the meeting they are told of)."""
+    text = told.text
+    start = beside_words_end(text, span[0])
+    days = [
+        d
+        for d in starting_within(told.dates, start, span[1])
+        if d.kind in ("day", "range") and d.first is not None and d.last is not None and d.first <= told.published
+    ]
+    if not days:
+        return
+    city = next((c for c in starting_within(told.cities, start, span[1]) if written_as_a_place(text, c)), None)
+    if city is None or not reading.has_room("meeting"):
+        return
+    date_spans = [(d.start, d.end) for d in told.dates]
+    name = meeting_named(text, (start, span[1]), start, told.dates, date_spans)
+    if name is None or name.kind == "bilateral_talk":  # a visit, talks: no meeting of its own
+        return
+    held = next((d for d in days if d.kind == "range"), days[0])
+    assert held.first is not None and held.last is not None  # a day or a range found: both ends are set
+    value: dict[str, Any] = {"kind": name.kind or "other", "title": {reading.language: text[name.start : name.end]}}
+    number = name.session_number or session_number(text, start, span[1], date_spans)
+    if number is not None:
+        value["session_number"] = number
+    value["starts_on"], value["ends_on"] = held.first.isoformat(), held.last.isoformat()
+    value.update(city=city.names.get("en") or text[city.start : city.end], time_zone=city.time_zone or "UTC")
+    value["country"] = _country_name(city.country, told.names, told.states)
+    value["venue"] = value["city"]
+    reading.propose(Proposal("meeting", value, name.start, max(name.end, held.end), 0.5))
+
+
+_PAST_SESSION = re.compile(
+    r"(?<![\w])(?:(?:ال)?(?:سابقة|ماضية|أخيرة)|previous|last|past|preceding)(?![\w])", re.IGNORECASE
+)
+
+
+def _framework_session(
+    told: _Told, part: tuple[int, int], date_spans: list[tuple[int, int]], year: int | None
+) -> int | None:
+    """The numbered session talks are held within ("the ministers met during the 12th session of the joint
+    commission", «خلال الدورة الخامسة للجنة المشتركة»): the first its part names, but in a sentence telling of a session
+    to come or past, of another year than the meeting's, or of what the meeting was held beside."""
+    text = told.text
+    for start, end in (sp for sp in told.spans if part[0] <= sp[0] < part[1]):
+        if not SESSION.search(text, start, end):
+            continue
+        if any((d.first.year if d.first else d.year) != year for d in starting_within(told.dates, start, end)):
+            continue
+        if any(s < end and start < e for s, e in told.beside):
+            continue
+        if any(p.search(text, start, end) for p in (PREPARED, _FOLLOW_UP, _HOST, _SCHEDULED, _PAST_SESSION)):
+            continue
+        number = session_number(text, start, end, date_spans)
+        if number is not None:
+            return number
+    return None
+
+
 # an organisation named to say what another is, not as a side: "a subsidiary organ of the OIC", «التابع للمنظمة»
 _DESCRIBED = re.compile(
     r"(?:(?:organ|institution|affiliate|arm|body|agency|member|part)\s+of\s+(?:the\s+)?|"
+    # a document it gave its name to: «معاهدة الأمم المتحدة بشأن …», «ميثاق المنظمة»
+    r"(?<![\w])(?:ب|ل|و)?(?:ال)?(?:اتفاقية|ميثاق|معاهدة|قرار|قرارات|إعلان|بروتوكول)\s+|"
     r"(?<![\w])(?:التابع|التابعة|المتفرع|المتفرعة|المنبثق|المنبثقة)\s+(?:عن\s+|من\s+|ل(?:ل)?)?)$",
     re.IGNORECASE,
 )
+
+
+# "the United Nations Convention on the Law of the Sea", "the OIC Charter": a document named after an organisation
+_A_DOCUMENT = re.compile(r"\s*(?:Convention|Charter|Treaty|Declaration|Resolution|Protocol)\b")
 
 
 def _longest_first(text: str, found: list[PartyAt], aside: Taken) -> list[PartyAt]:
@@ -344,7 +466,11 @@ def _longest_first(text: str, found: list[PartyAt], aside: Taken) -> list[PartyA
         if kept and ref_of(kept[-1]) == ref_of(p) and re.fullmatch(r"\s*\(", text[kept[-1].end : p.start]):
             continue  # "the Organization of Islamic Cooperation (OIC)": one party named once
         kept.append(p)
-    return [p for p in kept if not _DESCRIBED.search(text, max(0, p.start - 40), p.start)]
+    return [
+        p
+        for p in kept
+        if not _DESCRIBED.search(text, max(0, p.start - 40), p.start) and not _A_DOCUMENT.match(text, p.end)
+    ]
 
 
 def _dateline(text: str) -> int:
@@ -412,8 +538,13 @@ _HOSTED = re.compile(  # what is hosted: a session, the next meeting, a summit�
     ),
     re.IGNORECASE,
 )
-_NEXT = re.compile(
-    begun("انlfsn", r"(?:ال)?(?:قادمة|مقبلة|المقبلة|القادمة|التالية|القادم|المقبل)|next|following|subsequent"),
+_NEXT = re.compile(  # "the next session", «الدورة المقبلة» (not «العام المقبل»: the next year)
+    begun(
+        "اندلمقجsmcfnse",
+        r"(?:ال)?(?:دورة|اجتماع|قمة|مؤتمر|نسخة|لجنة|جمعية)\s+(?:[^\s،,.]+\s+){0,3}?",
+        r"(?:ال)?(?:قادمة|مقبلة|المقبلة|القادمة|التالية|القادم|المقبل|التالي)(?![\w])|",
+        r"(?:next|following|subsequent)\s+(?:[\w-]+\s+){0,2}?(?:session|meeting|summit|conference|edition)",
+    ),
     re.IGNORECASE,
 )
 
@@ -425,11 +556,13 @@ def _outcomes(
     spans: list[tuple[int, int]],
     at: list[PartyAt],
     cities: list[NameAt],
+    published: date,
 ) -> None:
     meetings = [m.value for m in reading.of("meeting")]
     date_spans = [(d.start, d.end) for d in dates]
     agreed_kinds: set[tuple[int, str]] = set()  # each meeting's agreements of each kind proposed so far
-    in_heading: list[Proposal] = []  # agreements a headline names: the body names them again, most often
+    in_heading: list[Proposal] = []  # agreements and sessions a headline names: the body names them again, most often
+    promised_by: set[int] = set()  # the meetings the body tells of a later session of
     body = body_start(text)
     for start, end in clauses(text, spans):
         sentence = text[start:end]
@@ -448,6 +581,10 @@ def _outcomes(
                 if not SIGNED.search(sentence):
                     continue
                 kind = "mou"
+            if kind == "resolutions":
+                if adopted is None:
+                    continue
+                kind = "recommendations"
             recommendations = kind == "recommendations"
             if (which, kind) in agreed_kinds and not _ANOTHER_ONE.search(sentence):
                 break  # «اعتماد التوصيات» … «التوصيات التي اعتمدت», "the MoU": the one proposed already
@@ -502,12 +639,15 @@ def _outcomes(
             lead = _host_of(named, start + host.start(), start + host.end(), host.group()) if host else None
             if lead is None and named:
                 lead = named[0]
-            due = _due_of(dates, start, end)
+            due = _due_of(dates, start, end, published)
             number = session_number(text, start, end, date_spans) or _named_number(text, start, end, date_spans)
             if number is None and meeting.get("session_number") and _NEXT.search(sentence):
                 number = meeting["session_number"] + 1  # "the next session" of a numbered series
             venue = _FOLLOW_UP_VENUE.search(sentence, told_at)
-            city = next((c for c in cities if start <= c.start < end), None)
+            # its city is told after the words promising it («… المقرر عقدها في مايو بعمان»), else in its sentence
+            city = next((c for c in cities if start + told_at <= c.start < end), None) or next(
+                (c for c in cities if start <= c.start < end), None
+            )
             value = {
                 "series": meeting.get("series"),
                 "session_number": number,
@@ -520,7 +660,12 @@ def _outcomes(
             if city is not None:
                 value.update(city=city.names.get("en") or text[city.start : city.end], time_zone=city.time_zone)
                 value["venue"] = value["venue"] or value["city"]
-            reading.propose(Proposal("follow_up", value, start, end, 0.8 if number else 0.6))
+            proposal = Proposal("follow_up", value, start, end, 0.8 if number else 0.6)
+            if start < body:  # a headline's later session: the body tells of it again, most often
+                in_heading.append(proposal)
+            else:
+                promised_by.add(which)
+                reading.propose(proposal)
         elif (
             cue is not None
             and not (recommendations and adopted)
@@ -539,7 +684,11 @@ def _outcomes(
             confidence = 0.5 + (0.2 if refs else 0) + (0.1 if due else 0)
             reading.propose(Proposal("commitment", value, start, end, round(confidence, 2)))
     for proposal in in_heading:  # what only the headline names
-        if (proposal.value["meeting"], proposal.value["kind"]) not in agreed_kinds:
+        if proposal.kind == "follow_up":
+            if proposal.value["meeting"] not in promised_by:
+                promised_by.add(proposal.value["meeting"])
+                reading.propose(proposal)
+        elif (proposal.value["meeting"], proposal.value["kind"]) not in agreed_kinds:
             agreed_kinds.add((proposal.value["meeting"], proposal.value["kind"]))
             reading.propose(proposal)
     reading.proposals.sort(key=lambda p: (_ORDER.get(p.kind, 0), p.start))
@@ -550,7 +699,7 @@ _ANOTHER_ONE = re.compile(
     r"(?<![\w])(?:another|second|third|(?:أخرى|ثانية|ثالثة|أيضا|أيضاً))(?![\w])|(?:also|كما)\s+(?:signed|وقع|تم\s+توقيع)",
     re.IGNORECASE,
 )
-# a headline's future: "D-8 and SESRIC to pursue more cooperative efforts"
+# a headline's future: "UNDP and IsDB to widen their cooperation on water"
 _HEADLINE_FUTURE = re.compile(r"(?:[A-Z][\w&.-]*,?\s+(?:and\s+|&\s+)?){1,6}to\s+(?!be\b)[a-z]+")
 _ORDER = {kind: order for order, kind in enumerate(PROPOSED_MOST)}
 
@@ -576,3 +725,68 @@ def _host_of(named: list[PartyAt], start: int, end: int, said: str) -> PartyAt |
     first, then = (after, before[::-1]) if verb_first else (before[::-1], after)
     chosen = first or then
     return chosen[0] if chosen else None
+
+
+# a sentence telling who took part: "the following institutions attended the meeting:", «بمشاركة …»
+_TOOK_PART = re.compile(
+    begun(
+        "اشبحمatpd",
+        r"(?:ال)?مشارك(?:ة|ين|ون)|بمشاركة|شارك(?:ت|وا)?|حضر(?:ه|ها|ت|وا)?|",
+        r"attend(?:ed|ing|ees)?|participa(?:ted|nts?|tion)|took\s+part|delegations?",
+    ),
+    re.IGNORECASE,
+)
+_MINISTRY_NAME = re.compile(r"وزارة(?![\w])|Ministry\b")
+_CLAUSE_END = re.compile(r"[،,;؛]")
+_LISTED_LINE = re.compile(r"[ \t]*(?:[-–—•*·▪]|\d{1,2}[.)])\s*\S")
+
+
+def _sides(
+    text: str,
+    at: list[PartyAt],
+    named: list[NameAt],
+    spans: list[tuple[int, int]],
+    parts: list[tuple[int, int]],
+    heading_end: int,
+) -> list[PartyAt]:
+    """The parties named as sides, not merely mentioned: a state the gazetteer finds (and no registered party
+    is), or a ministry, is a side when the report names it twice or more (a state also as a place), or in its
+    heading, or in the first sentence telling of a meeting, or in a sentence telling who took part (with the list
+    it opens: "the following attended:" and its lines) or who hosts a later session; named once elsewhere ("a
+    grant from Iraq"), it is what the report talks about. An organisation is a side wherever named
+    (but where it names a document, says what another is or convened what a meeting was held beside)."""
+    times: dict[str, int] = {}
+    for p in at:
+        times[ref_of(p)] = times.get(ref_of(p), 0) + 1
+    written: dict[str, int] = {}  # every writing of a state, as a side or as a place
+    for entry in named:
+        if entry.kind == "state":
+            written[entry.key] = written.get(entry.key, 0) + 1
+    telling = Taken(len(text))
+    telling.take(0, heading_end)
+    for part in parts:
+        first = next((s for s in spans if s[1] > max(part[0], heading_end) and s[0] < part[1]), None)
+        if first is not None:
+            telling.take(*first)
+    listing = False  # in the lines of a list a sentence telling who took part opens
+    for start, end in spans:
+        if listing and _LISTED_LINE.match(text, start):
+            telling.take(start, end)
+            continue
+        listing = False
+        if _HOST.search(text, start, end):  # who hosts a later session is a side of the series
+            telling.take(start, end)
+        took_part = _TOOK_PART.search(text, start, end)
+        if took_part is not None:  # the sentence to the end of the clause that says so
+            clause_end = _CLAUSE_END.search(text, took_part.end(), end)
+            telling.take(start, clause_end.start() if clause_end else end)
+            listing = text[start:end].rstrip().endswith(":")
+    return [
+        p
+        for p in at
+        if (p.entry is None and not (p.party is None and _MINISTRY_NAME.match(p.name)))
+        or (p.entry is not None and p.entry.kind != "state")
+        or times[ref_of(p)] > 1
+        or (p.entry is not None and p.entry.kind == "state" and written.get(p.entry.key, 0) > 1)
+        or telling.meets(p.start, p.start + 1)
+    ]

@@ -43,7 +43,7 @@ def language_of(text: str) -> str:
     return "ar" if letters and arabic / letters > 0.3 else "en"
 
 
-_ABBREVIATIONS = re.compile(r"(?:^|[\s(])(?:Mr|Ms|Mrs|Dr|Prof|H\.E|St|No|Amb|د)$")
+_ABBREVIATIONS = re.compile(r"(?:^|[\s(])(?:Mr|Ms|Mrs|Dr|Prof|H|H\.E|St|No|Amb|د)$")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -27,11 +27,13 @@ MOROCCO = _entry("state", "MA", "المغرب", "Morocco", aliases=("الممل�
 TUNISIA = _entry("state", "TN", "تونس", "Tunisia")
 SWITZERLAND = _entry("state", "CH", "سويسرا", "Switzerland")
 ALGERIA = _entry("state", "DZ", "الجزائر", "Algeria")
+IRAQ = _entry("state", "IQ", "العراق", "Iraq")
 RABAT = _entry("city", "2538475", "الرباط", "Rabat", country="MA", time_zone="Africa/Casablanca")
 TUNIS = _entry("city", "2464470", "تونس", "Tunis", country="TN", time_zone="Africa/Tunis")
 AMMAN = _entry("city", "250441", "عمان", "Amman", country="JO", time_zone="Asia/Amman")
 GENEVA = _entry("city", "2660646", "جنيف", "Geneva", country="CH", time_zone="Europe/Zurich")
 ORAN = _entry("city", "2485926", "وهران", "Oran", country="DZ", time_zone="Africa/Algiers")
+UN = _entry("organisation", "un", "الأمم المتحدة", "United Nations", acronym="UN")
 IOM = _entry(
     "organisation",
     "iom",
@@ -51,9 +53,14 @@ WRITTEN: dict[str, NameAt] = {  # each way the tests write a name, and what it n
     "المغرب": MOROCCO,
     "Morocco": MOROCCO,
     "التونسية": TUNISIA,
+    "Tunisia": TUNISIA,
     "سويسرا": SWITZERLAND,
     "Switzerland": SWITZERLAND,
     "الجزائر": ALGERIA,
+    "العراق": IRAQ,
+    "Iraq": IRAQ,
+    "الأمم المتحدة": UN,
+    "United Nations": UN,
     "الرباط": RABAT,
     "Rabat": RABAT,
     "تونس": TUNISIA,
