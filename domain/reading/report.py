@@ -29,7 +29,7 @@ from domain.reading.meetings import (
     session_number,
 )
 from domain.reading.names import NO_NAMES, Gazetteer, NameAt
-from domain.reading.ordinals import may_begin_an_ordinal, ordinal_at
+from domain.reading.ordinals import ordinal_at
 from domain.reading.parties import (
     PartyAt,
     find_known_parties,
@@ -157,19 +157,6 @@ def _due_of(
             return {"precision": "month", "value": item.first.strftime("%Y-%m")}, item
         if item.kind in ("day", "range") and item.last:
             return {"precision": "day", "value": item.last.isoformat()}, item
-    return None
-
-
-def _session_number(text: str, start: int, end: int, dates: list[tuple[int, int]]) -> int | None:
-    """The first ordinal of a sentence («الدورة السادسة عشرة», «الدورة الـ 94», "the 50th session",
-    "the fourth consultation") that is not part of a date."""
-    for word in re.finditer(r"(?<![\w])\w+", text[start:end]):
-        at = start + word.start()
-        if not may_begin_an_ordinal(word.group()) or span_holding(dates, at) is not None:
-            continue
-        found = ordinal_at(text, at)
-        if found is not None and 0 < found[0] < 1000:
-            return found[0]
     return None
 
 

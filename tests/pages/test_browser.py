@@ -4,8 +4,6 @@ and delivery, looks at the past; an auditor can change nothing, and a forged for
 Screenshots of the key pages, in Arabic and English, are saved in ``tests/screenshots``."""
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -37,17 +35,6 @@ PARTIES = [  # acronym, Arabic name, English name, authentic language, kind
     ),
 ]
 FOLLOW_UP_AR = "عقد الدورة السادسة عشرة للاجتماع العام للتعاون في 2024 في مقر المنظمة الإسلامية للأمن الغذائي في أستانا"
-
-
-@pytest.fixture
-def served(tmp_path: Path, database_url: str) -> Iterator[tuple[Server, str]]:
-    server = Server(database_url, cwd=tmp_path)
-    try:
-        printed = re.search(r"cmk_[A-Za-z0-9_-]+", server.printed())
-        assert printed is not None, "the server printed no first key"
-        yield server, printed.group(0)
-    finally:
-        server.stop()
 
 
 def sign_in(browser: Browser, key: str) -> None:

@@ -6,8 +6,6 @@ that records it. In Chromium against a real server: words selected in the report
 recorded with them."""
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -335,17 +333,6 @@ def test_adding_without_choosing_a_passage_says_so_and_keeps_the_draft(
 
 
 # -- in a real browser -------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def served(tmp_path: Path, database_url: str) -> Iterator[tuple[Server, str]]:
-    server = Server(database_url, cwd=tmp_path)
-    try:
-        printed = re.search(r"cmk_[A-Za-z0-9_-]+", server.printed())
-        assert printed is not None, "the server printed no first key"
-        yield server, printed.group(0)
-    finally:
-        server.stop()
 
 
 def select_words(driver: WebDriver, words: str) -> None:
