@@ -110,13 +110,14 @@ def proposed(reading: Reading, text: str, published_on: date) -> dict[str, Any]:
         {
             "text": c.value["text"],
             "quote": c.quote(text),
-            "lead": sides(c.value)[0],
-            "partners": sides(c.value)[1],
+            "lead": lead,
+            "partners": partners,
             "due": c.value["due"],
             "agreement": first_within(adopted, c.start, c.end),
             "meeting": c.value.get("meeting", 0),
         }
         for c in reading.of("commitment")
+        for lead, partners in [sides(c.value)]
     ]
     follow_ups = [
         {
