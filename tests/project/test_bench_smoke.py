@@ -62,7 +62,8 @@ def test_every_scenario_runs_and_reports_on_each_engine(monkeypatch: pytest.Monk
     assert len([f for f in figures if f.scenario.startswith("page:")]) == 4  # four pages
     assert len([f for f in figures if f.scenario.startswith("list page")]) == 3  # three lists
     assert len([f for f in figures if f.scenario.startswith("rebuild")]) == 3  # one process (two baselines), two
-    assert all(f.value > 0 and f.low <= f.value <= f.high for f in figures)
+    # processor time is counted in hundredths of a second: a file refused at once may cost none of them
+    assert all((f.value > 0 or f.unit.startswith("CPU")) and 0 <= f.low <= f.value <= f.high for f in figures)
     assert all(f.notes.get("intact") == 1.0 for f in figures if f.scenario.startswith("verify"))
     if engine == "sqlite":
         overdue = [f for f in figures if f.scenario.startswith("find")]
