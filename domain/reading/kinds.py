@@ -30,8 +30,13 @@ _KINDS: list[tuple[str, str]] = [  # each with the letters it can begin with, te
     ),
 ]
 KIND_PATTERNS = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _KINDS]
-SESSION = re.compile(
-    begun("ادsg", r"(?:ال)?دورة|دورت(?:ها|ه)|\bsession\b|(?:ال)?اجتماع\s+(?:ال)?عام|general\s+meeting"), re.IGNORECASE
+SESSION = re.compile(  # a numbered session of a series, or round of consultations: «الجولة الثانية»
+    begun(
+        "ادجsgr",
+        r"(?:ال)?دورة|دورت(?:هما|هم|ها|ه)(?![\w])|\bsession\b|(?:ال)?اجتماع\s+(?:ال)?عام|general\s+meeting|",
+        r"(?:ال)?جولة(?![\w])|\bround(?=\s+of\b)",
+    ),
+    re.IGNORECASE,
 )
 
 

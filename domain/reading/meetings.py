@@ -10,8 +10,9 @@ begins where a sentence tells of another meeting held: one of the verbs of meeti
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from domain.reading.dates import FoundDate
 from domain.reading.kinds import KIND_PATTERNS, SESSION, meeting_kind
@@ -44,12 +45,19 @@ def beside_words_end(text: str, at: int) -> int:
 _BODY_LINE_WORDS = 12  # a line of the body: this many words, or a sentence's end after half as many
 
 
+LISTED_LINE = re.compile(r"[ \t]*[•▪◦●■·*–-][ \t]")  # a line of a list: «• …», "- …"
+
+
 def body_start(text: str) -> int:
     """Where the body begins: the first line that reads as prose (a clause break inside it, or a sentence's
-    end closing it, or many words), past a headline, a dateline or a site's menu (0, if no line does)."""
+    end closing it, or many words), past a headline, a dateline, a site's menu or its list of other headlines
+    («• …» lines) (0, if no line does)."""
     at = 0
     for line in text.split("\n"):
         words = len(line.split())
+        if LISTED_LINE.match(line):  # «• …»: a site's list of other headlines
+            at += len(line) + 1
+            continue
         closed = re.search(r"\w[.!?؟]\s*$", line) is not None  # a headline's « .» after a space is no sentence's end
         inside = re.search(r"(?<!\.)[.،,؛:]\s", line.rstrip(" .")) is not None  # not an ellipsis «..»
         if words >= 2 * _BODY_LINE_WORDS or (words >= _BODY_LINE_WORDS // 2 and (closed or inside)):
@@ -135,6 +143,8 @@ _TITLE_STOP = re.compile(
 NAMED_MEETING = re.compile(
     begun(
         "اللجموقندtcsmfsTCSMF",
+        # (not a person's title: «رئيس مجلس الوزراء» is the prime minister)
+        r"(?<!رئيس\s)(?<!رئيسة\s)(?<!عضو\s)(?<!أعضاء\s)",
         r"(?<![\w])(?:ال)?(?:لجنة|اجتماع|مؤتمر|ملتقى|منتدى|قمة|ندوة|مجلس)(?:ها|هما|ه|ات|ا)?(?![\w])|",
         r"(?<![\w])(?:(?:the\s+)?(?:\d{1,3}(?:st|nd|rd|th)|[a-z]+(?:-[a-z]+)?)\s+)?",
         r"(?:ordinary\s+|regular\s+|annual\s+)?",
@@ -190,22 +200,41 @@ PREPARED = re.compile(
 )
 
 
+def _merged(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans, sorted and those that overlap merged into one (as ``span_holding`` asks)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def meeting_named(
-    text: str, part: tuple[int, int], body: int, dates: list[FoundDate], date_spans: list[tuple[int, int]]
+    text: str,
+    part: tuple[int, int],
+    body: int,
+    dates: list[FoundDate],
+    date_spans: list[tuple[int, int]],
+    aside: Sequence[tuple[int, int]] = (),
 ) -> Named | None:
     """The meeting's name in its part: the first wording of a kind or a session in the body (in the heading,
-    if the body has none), to where the name ends (a comma, a date, «التي», «في», "held", "in" …)."""
+    if the body has none), to where the name ends (a comma, a date, «التي», «في», "held", "in" …). A word of
+    a meeting ``aside`` names none: in an organisation's name («مجلس التعاون الخليجي»), or after the words
+    promising a later meeting ("Pakistan will chair a meeting of foreign ministers next year")."""
     regions = [(max(part[0], body), part[1])] + ([(part[0], body)] if part[0] < body else [])
+    apart = _merged(aside)
     for start, end in regions:
         kind = meeting_kind(text, start, end)
         session = SESSION.search(text, start, end)
-        named = NAMED_MEETING.search(text, start, end)
+        named = next((m for m in NAMED_MEETING.finditer(text, start, end) if not span_holding(apart, m.start())), None)
         begins = [m for m in (kind and kind[1], session and session.start(), named and named.start()) if m is not None]
         if not begins:
             continue
         title_start = min(begins)
-        if kind is not None and kind[1] - title_start > 60:  # a kind far after another meeting's word
-            title_start = kind[1]
+        if kind is not None and kind[1] - title_start > 60 and not re.search(r"[.\n]", text[title_start : kind[1]]):
+            title_start = kind[1]  # a kind far after another meeting's word, in its sentence
         title_start = _back_to_the_ordinal(text, title_start, start)
         if kind is not None and kind[0] == "bilateral_talk" and (kind[1] == title_start or _generic(text, title_start)):
             return _talks(text, kind, part, body)
@@ -309,7 +338,8 @@ def held_when(
     1981»). The first one written in the part's first sentence, else in a sentence that says it was held (the
     range holding it, if one does: «اختتمت أمس … التي انعقدت يومي 8 و9»); else the dateline's (the last day of
     the heading: the day the report is written from); else the first one after the heading. A sentence telling
-    of a previous session ("the previous meeting took place in Dakar on 4 May") gives none."""
+    of a previous session ("the previous meeting took place in Dakar on 4 May") gives none. A day of a meeting
+    of several days is one end of them (``_over_its_days``)."""
     every = [d for d in dates if d.kind in ("range", "day") and d.first and d.first <= published]
     latest = max((d.last or d.first for d in every if d.first), default=None)
     recent = [d for d in every if latest is None or d.first is None or (latest - d.first).days <= HISTORY]
@@ -338,15 +368,81 @@ def held_when(
     }
     body = [d for d in candidates if d.start >= heading_end and span_holding(spans, d.start) not in previous]
     in_lede = [d for d in body if lede is not None and lede[0] <= d.start < lede[1]]
-    if in_lede:
-        return written_or_holding(in_lede[0])
-    for found in body:
-        if _said_between(said, sentence_of(found)[0], found.start):
-            return written_or_holding(found)
+    said_held = [d for d in body if _said_between(said, sentence_of(d)[0], d.start)]
     heading = [d for d in recent if d.start < heading_end] if part[0] == 0 else []
-    if heading:
-        return heading[-1]
-    return body[0] if body else None
+    if in_lede or said_held:
+        held = written_or_holding((in_lede or said_held)[0])
+    elif heading or body:
+        held = heading[-1] if heading else body[0]
+    else:
+        return None
+    return _over_its_days(text, held, dates, published, part, spans)
+
+
+_LASTING = re.compile(
+    r"(?<![\w])(?P<en>two|three|four|five|[2-5])[-\s]days?\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:visit|talks|meetings?|sessions?|summit|conference|forum|workshop|consultations|retreat|event|mission)(?![\w])|"
+    r"(?:على\s+(?:مدى|مدار)|لمدة|تستغرق|استغرقت|تستمر|استمرت|دامت|تدوم|امتدت)\s+"
+    r"(?P<ar>يومين|(?:ثلاثة|أربعة|خمسة|[2-5])\s+أيام)(?![\w])",
+    re.IGNORECASE,
+)
+_DAYS_IN = {"two": 2, "three": 3, "four": 4, "five": 5, "يومين": 2, "ثلاثة": 3, "أربعة": 4, "خمسة": 5}
+_BEGAN = re.compile(
+    r"(?<![\w])(?:begins?|began|opens?|opened|starts?|started|starting|kicked\s+off|kicks\s+off)(?![\w])|"
+    r"(?<![\w])[وف]?(?:انطلق|انطلقت|تنطلق|افتتح|افتتحت|بدأت|بدأ|تبدأ|يبدأ)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _over_its_days(
+    text: str,
+    held: FoundDate,
+    dates: list[FoundDate],
+    published: date,
+    part: tuple[int, int],
+    spans: list[tuple[int, int]],
+) -> FoundDate:
+    """A day of a meeting of several: from the day the part says it began («بعد سلسلة من الاجتماعات بدأت في 8
+    سبتمبر») to this one; else over as many days as the part says it lasted, this one the first where the words
+    say it began or goes on («تستضيفها السلطنة على مدى يومين», or it is the publication's day), the last where
+    they say it ended or nothing says ("the two-day talks", "which ends today"). A range, or a day of a meeting of
+    one day, as it is."""
+    if held.kind != "day" or held.first is None:
+        return held
+    for began in starting_within(dates, part[0], part[1]):
+        if (
+            began.kind == "day"
+            and began.first is not None
+            and 0 < (held.first - began.first).days <= 14
+            and _BEGAN.search(text, max(part[0], began.start - 24), began.start)
+        ):
+            return replace(held, kind="range", first=began.first)
+    lasting = _LASTING.search(text, part[0], part[1])
+    if lasting is None:
+        return held
+    said = (lasting.group("en") or lasting.group("ar")).split()[0].lower()
+    days = int(said) if said.isdigit() else _DAYS_IN.get(said, 2)
+    sentence = span_holding(spans, held.start) or (held.start, held.end)
+    lasting_sentence = span_holding(spans, lasting.start()) or (lasting.start(), lasting.end())
+    ended = any(_ENDED.search(text, *s) for s in (sentence, lasting_sentence))
+    going_on = _GOING_ON.search(text, *lasting_sentence) or held.first == published
+    if _BEGAN.search(text, sentence[0], held.start) or (going_on and not ended):
+        return replace(held, kind="range", last=held.first + timedelta(days=days - 1))
+    return replace(held, kind="range", first=held.first - timedelta(days=days - 1))
+
+
+_ENDED = re.compile(  # (a meeting that "lasted" two days has ended: «زيارة استمرت يومين»)
+    r"(?<![\w])(?:ends?|ended|ending|concluded|concludes|closed|closes|wrapped\s+up|wraps\s+up|wound\s+up|lasted)"
+    r"(?![\w])|(?<![\w])[وف]?(?:اختتم|اختتمت|يختتم|تختتم|اختتام|ختام|انتهت|انتهى|تنتهي|ينتهي|أنهى|أنهت|ينهي|تنهي|"
+    r"استمرت|استمر|دامت|دام|استغرقت|استغرق)(?![\w])",
+    re.IGNORECASE,
+)
+# a meeting said to go on: «التي تستضيفها السلطنة على مدى يومين», "the talks, which continue until Thursday"
+_GOING_ON = re.compile(
+    r"(?<![\w])(?:continues?|runs|is\s+being\s+held|are\s+being\s+held|will\s+last|lasts)(?![\w])|"
+    r"(?<![\w])[وف]?(?:تستضيف|يستضيف|تستمر|يستمر|تتواصل|يتواصل|تنعقد|ينعقد|تجري|يجري)\w*",
+    re.IGNORECASE,
+)
 
 
 def _said_between(said: list[int], start: int, end: int) -> bool:

@@ -13,13 +13,14 @@ class NameAt:
 
     start: int
     end: int
-    kind: str  # "state", "city" or "organisation"
+    kind: str  # "state", "city", "organisation", or "region" (found only so that a state's name in it is not)
     key: str  # stable: ISO 3166 alpha-2 for a state, GeoNames id for a city, the table's key for an organisation
     names: dict[str, str]  # its name in "ar", "en", "fr" (those known)
     acronym: str | None = None  # an organisation's Latin acronym (e.g. "INTERPOL")
     country: str | None = None  # a city's state, ISO 3166 alpha-2
     time_zone: str | None = None  # a city's IANA time zone
     aliases: tuple[str, ...] = field(default=())  # its other names and spellings the gazetteer knows
+    seat: str | None = None  # an organisation's seat: the English name of the city of its headquarters
 
 
 class Gazetteer(Protocol):

@@ -91,7 +91,11 @@ _ORDINALS = _ordinal_table()
 _ORDINAL_WORDS = "|".join(sorted((re.escape(w) for w in _ORDINALS), key=len, reverse=True))
 
 
-_ORDINAL_FIRST_WORDS = {key.split()[0] for key in _ORDINALS} | {"ال", "الـ"}
+_ORDINAL_FIRST_WORDS = (
+    {key.split()[0] for key in _ORDINALS}
+    | {"ال", "الـ"}
+    | {search_form(w) for w in ("المئة", "المائة", "المئتين", "المائتين", "مئة", "مائة")}
+)
 
 
 @lru_cache(maxsize=4096)
@@ -111,5 +115,43 @@ def ordinal_at(text: str, start: int) -> tuple[int, int] | None:
         return int(digits.group(1)), start + digits.end()
     word = re.match(rf"\s*({_ORDINAL_WORDS})(?![\w])", rest)
     if word:
+        hundreds = _HUNDREDS_AFTER.match(rest, word.end())  # «السابعة بعد المئة»: the hundred and seventh
+        if hundreds:
+            return _ORDINALS[word.group(1)] + _hundreds(hundreds.group(1)), start + hundreds.end()
         return _ORDINALS[word.group(1)], start + word.end()
+    hundred = _HUNDRED_AND.match(rest)  # «المائة وأربعة»: the hundred and fourth
+    if hundred:
+        units = _CARDINALS.get(search_form(hundred.group(2) or ""), 0)
+        return _hundreds(hundred.group(1)) + units, start + hundred.end()
     return None
+
+
+def _hundreds(word: str) -> int:
+    return 200 if "ت" in word else 100
+
+
+_HUNDRED_WORD = (
+    "(?:ال)?(?:"
+    + "|".join(dict.fromkeys(search_form(w) for w in ("مئة", "مائة", "مئتين", "مائتين", "مئتي", "مائتي")))
+    + ")"
+)  # as searches fold them (the text compared is folded)
+_HUNDREDS_AFTER = re.compile(rf"\s+بعد\s+({_HUNDRED_WORD})(?![\w])")
+_CARDINALS = {
+    search_form(word): n
+    for n, words in {
+        1: ("واحد", "واحدة"),
+        2: ("اثنان", "اثنين", "اثنتان", "اثنتين"),
+        3: ("ثلاث", "ثلاثة"),
+        4: ("أربع", "أربعة", "اربع", "اربعة"),
+        5: ("خمس", "خمسة"),
+        6: ("ست", "ستة"),
+        7: ("سبع", "سبعة"),
+        8: ("ثمان", "ثماني", "ثمانية"),
+        9: ("تسع", "تسعة"),
+        10: ("عشر", "عشرة"),
+    }.items()
+    for word in words
+}
+_HUNDRED_AND = re.compile(
+    rf"\s*({_HUNDRED_WORD})(?:\s+و\s?({'|'.join(sorted(_CARDINALS, key=len, reverse=True))}))?(?![\w])"
+)

@@ -170,7 +170,7 @@ def ref_of(p: PartyAt) -> str:
 # Where a state's name says where something is, not who acts: «في الأردن», «بالمغرب», «العاصمة الأردنية», "in Egypt"
 # and where a state is named for whom a person speaks, not as a side: «سفير أذربيجان لدى المغرب», "Ambassador of"
 _PLACE_BEFORE = re.compile(
-    r"(?:(?<![\w])(?:في|إلى|الى|داخل|خارج|عاصمة|العاصمة|مدينة|بمدينة|بالعاصمة|بلد|البلد|لدى)\s+|"
+    r"(?:(?<![\w])(?:في|فى|إلى|الى|داخل|خارج|عاصمة|العاصمة|مدينة|بمدينة|بالعاصمة|بلد|البلد|لدى)\s+|"
     r"(?<![\w])[وب]?(?:سفير|سفيرة|سفراء|سفارة|قنصل|قنصلية)\s+(?:دولة\s+|جمهورية\s+|مملكة\s+)?|"
     r"(?<![\w])و?ب|(?<![\w])(?:in|at|to|into|inside|across|visit\s+to|capital\s+of|city\s+of)\s+(?:the\s+)?|"
     r"(?<![\w])(?:ambassadors?|embassy|consul(?:ate)?)\s+(?:of\s+)?(?:the\s+)?)$",

@@ -16,6 +16,7 @@ from typing import Any
 from domain.reading.dates import FoundDate, find_dates
 from domain.reading.kinds import SESSION, SIGNED
 from domain.reading.meetings import (
+    LISTED_LINE,
     NAMED_MEETING,
     PREPARED,
     beside,
@@ -38,7 +39,15 @@ from domain.reading.parties import (
     parties_between,
     ref_of,
 )
-from domain.reading.places import VENUE, capitals_written_as_states, city_for, table_cities, written_as_a_place
+from domain.reading.places import (
+    VENUE,
+    capitals_written_as_states,
+    city_for,
+    named_for_water,
+    seats_written_as_places,
+    table_cities,
+    written_as_a_place,
+)
 from domain.reading.proposals import PROPOSED_MOST, KnownParty, Proposal, Reading
 from domain.reading.spans import Taken, span_holding, starting_within
 from domain.reading.words import begun, language_of, sentences, words_of
@@ -51,26 +60,48 @@ _AGREED = re.compile(
         r"ستقوم|سيقوم|ستتولى|سيتولى|ستعمل|سيعمل|تتولى|",
         # "the ministers will examine …": what a meeting will talk about is its agenda, not a promise; "proposals
         # that will help …": what a thing will do describes it
-        r"قرر|أقر|(?:ي|ت)عتزم|agreed|(?<!that\s)(?<!which\s)",
-        r"will\s+(?!be\s+held|discuss|review|examine|address|consider|tackle|debate)|",
+        # ("agreed that the signing symbolises …" is an opinion shared; "agreed that they will …" a promise)
+        r"قرر|أقر|(?:ي|ت)عتزم|agreed(?!\s+that\s(?![^.\n]*\b(?:will|would|shall|should|must)\b))|",
+        r"(?<!that\s)(?<!which\s)",
+        r"will\s+(?!be\s+held|discuss|review|examine|address|consider|tackle|debate|deliberate|focus|touch\s+upon|",
+        r"be\s+making|make\s+(?:statements|remarks)|be\s+presented|deliver)|",
         r"committed|undertook|decided|pledged|resolved\s+to|shall|",
         # «أكد الطرفان العزم على تبادل الخبرات»: a will stated
         r"(?:ال)?عزم\s+على|",
         # «ستتخذ حكومة المغرب …»: a verb of doing in the future
         r"(?<![\w])[وف]?س(?:ت|ي)(?:تخذ|دعم|وفر|نظم|شارك|ساهم|قدم|نفذ|طلق|خصص|مول|سعى|تعاون|عمل|بذل|ضمن|سهل|ساعد)|",
         # "reaffirmed their commitment to", "the shared commitment to", "is to take part"
-        r"(?:reaffirmed|renewed|affirmed|reiterated|expressed|stressed|emphasi[sz]ed|underlined|shared)\s+",
-        r"(?:(?:their|its|the|a|his|her|our)\s+)?(?:shared\s+|strong\s+|full\s+|continued\s+)?commitment\s+to|",
+        # (up to six words between: "the Islamic Development Bank Group's commitment and readiness to")
+        r"(?:reaffirmed|renewed|affirmed|confirmed|reiterated|expressed|stressed|emphasi[sz]ed|underlined|shared)\s+",
+        r"(?:[\w’'-]+\s+){0,6}?commitment(?:\s+and\s+(?:readiness|determination|willingness))?\s+to|",
+        r"(?:are|is|were|was|remain|remains)\s+determined\s+to|(?<!that\s)(?<!to\s)(?:agree|agrees)\s+to\s+(?!be\b)|",
+        # «أعرب … عن تصميم المنظمة على مواصلة …», «عزمهما على», «استعدادها لـ»: a will stated
+        r"(?:ال)?تصميم(?:ها|ه|هما)?\s+(?:[^\s،,.]+\s+){0,2}?على|عزم(?:ها|ه|هما|هم)\s+على|",
+        # (not an aim: "a key common goal is to open up …")
+        r"(?<!goal\s)(?<!aim\s)(?<!objective\s)(?<!purpose\s)(?<!idea\s)(?<!mission\s)",
         r"(?:is|are)\s+(?:also\s+)?to\s+(?!be\b)[a-z]+",
     ),
     re.IGNORECASE,
 )
 _FOLLOW_UP = re.compile(
     begun(
-        "عيتادلhcsmnf",
+        "عيتادلإقضأبسوفhcsmnfwtadr",
         # a session held before («بعد عقد الدورة الماضية», "to host the previous session") is history, not a promise
-        r"(?:عقد|يعقد|تعقد|انعقاد|استضافة)\s+(?:ال)?(?:دورة|اجتماع)(?!\s+(?:ال)?(?:سابق|ماضي|أخير)(?:ة)?(?![\w]))|",
+        # (a headline's «انعقاد الدورة السابعة …» at a line's start or after its place and a colon tells that it
+        # was held, and so do «منذ انعقاد الدورة الأولى», «بعد انعقاد الدورة …»: since, after)
+        # («وعقد الاجتماع», «عُقد»: the verb tells it was held; «عقد» promises only as the noun after a
+        # preposition or a word of deciding: «اتفقا على عقد», «تقرر عقد», «سيتم عقد»)
+        r"(?<!منذ\s)(?<!بعد\s)(?:(?<![\w])",
+        r"(?:[وف]?(?:على|إلى|الى|تقرر|قرر|قررا|تم|يتم|سيتم|ضرورة|أهمية)\s+|[وف]?[لب])عقد|",
+        r"يعقد|تعقد|(?<=[^\n])(?<!:\s)(?<!:)انعقاد|استضافة)",
+        r"\s+(?:ال)?(?:دورة|اجتماع|لجنة|قمة|مؤتمر(?!\s+صحفي)|منتدى|ملتقى|جولة)",
+        r"(?!\s+(?:ال)?(?:سابق|ماضي|أخير)(?:ة)?(?![\w]))|",
         r"(?:hold|host|convene)\s+the\s+(?!previous\b|last\b|past\b)|",
+        r"(?:agreed|decided|resolved)\s+to\s+meet(?![\w])|",
+        # «أن تعقد هذه اللجنة اجتماعاً فنياً», "Pakistan will chair a meeting of foreign ministers"
+        r"(?<![\w])(?:ت|ي|ست|سي)عقد\s+(?:[^\s،,.]+\s+){1,3}?(?:ال)?(?:دورة|اجتماع)|",
+        r"(?:will|to)\s+(?:chair|host|hold|convene)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?",
+        r"(?:meeting|session|summit|conference)|",
         r"(?:session|meeting|consultation)\s+(?:of\s+[\w\s]+?\s+)?(?:will|shall|would)\s+be\s+(?:held|hosted|convened)|",
         # «خلال الدورة المقبلة», "during the next session": when something else is done, not a session promised
         r"(?<!during\s)(?<!at\s)(?<!in\s)(?<!during\sthe\s)(?<!at\sthe\s)(?<!in\sthe\s)",
@@ -182,11 +213,30 @@ _LETTER_FORMS = str.maketrans(
 )
 
 
+_LISTED_LINES = re.compile("^" + LISTED_LINE.pattern + r"[^\n]*", re.MULTILINE)
+
+
+def _a_new_state(p: PartyAt) -> bool:
+    return p.party is None and p.entry is not None and p.entry.kind == "state"
+
+
+def _without_listed_headlines(text: str) -> str:
+    """The text with a site's list of other headlines above the report («• …» lines before its own headline)
+    blanked: they tell of other news, not of the report's meeting. A list after the headline (its highlights)
+    stays. The offsets do not change."""
+    at = 0
+    for line in text.split("\n"):
+        if not LISTED_LINE.match(line) and len(line.split()) >= 4:  # the report's headline, or a dateline
+            break
+        at += len(line) + 1
+    return _LISTED_LINES.sub(lambda m: " " * len(m.group()) if m.start() < at else m.group(), text)
+
+
 def read_report(text: str, published: date, parties: Iterable[KnownParty], *, names: Gazetteer = NO_NAMES) -> Reading:
     """Every proposal the report's text supports, each with its span and confidence. ``names``: the world's
     states, cities and organisations (their parties and the meetings' cities); without it, the registered
     parties and a small table of cities."""
-    text = text.translate(_LETTER_FORMS)
+    text = _without_listed_headlines(text.translate(_LETTER_FORMS))
     known_parties = list(parties)
     reading = Reading(language_of(text))
     dates = find_dates(text, published)
@@ -197,13 +247,23 @@ def read_report(text: str, published: date, parties: Iterable[KnownParty], *, na
     entries = find_named_parties(text, named, known_parties, reading.language, _dateline(text))
     in_entries = Taken(len(text))
     for e in entries:
-        in_entries.take(e.start, e.end)
-    # a new organisation the gazetteer knows is its entry (with its names), not the name the text brackets
+        if not _a_new_state(e):
+            in_entries.take(e.start, e.end)
+    # a new organisation the gazetteer knows is its entry (with its names), not the name the text brackets; a
+    # state's adjective in the name it brackets is a word of that name ("the Saudi Fund for Development (SFD)")
     new = [
         n
         for n in find_new_parties(text, found, known_parties, ministers=names is NO_NAMES)
         if not in_entries.meets(n.start, n.end)
     ]
+    in_bracketed = Taken(len(text))
+    for n in new:
+        if n.acronym and not _MINISTRY_NAME.match(n.name):
+            in_bracketed.take(n.start, n.end)
+    entries = [e for e in entries if not (_a_new_state(e) and in_bracketed.meets(e.start, e.end))]
+    for e in entries:
+        in_entries.take(e.start, e.end)
+    new = [n for n in new if in_bracketed.meets(n.start, n.end) or not in_entries.meets(n.start, n.end)]
     in_new = Taken(len(text))
     for n in [*entries, *new]:
         if n.party is None:
@@ -235,7 +295,9 @@ def read_report(text: str, published: date, parties: Iterable[KnownParty], *, na
         cities = table_cities(text)
     else:
         capitals = capitals_written_as_states(text, named, names, _dateline(text))
-        cities = sorted([n for n in named if n.kind == "city"] + capitals, key=lambda c: c.start)
+        seats = seats_written_as_places(text, named, names)
+        written = [n for n in named if n.kind == "city" and not named_for_water(text, n)]
+        cities = sorted(written + capitals + seats, key=lambda c: c.start)
     # a city where a later meeting is promised («لاستضافة الدورة … في الرباط», «المقرر عقدها … بعمان») is
     # not where this one was held: from the words that promise it to the sentence's end
     promised: list[tuple[int, int]] = []
@@ -278,7 +340,9 @@ def read_report(text: str, published: date, parties: Iterable[KnownParty], *, na
             states.setdefault(entry.key, entry)
     placed_states = [e for e in named if e.kind == "state" and written_as_a_place(text, e)]
     reading.parts = parts
-    report = _Told(text, published, dates, spans, at, body, held_in, names, states, placed_states, held_beside)
+    report = _Told(
+        text, published, dates, spans, at, body, held_in, names, states, placed_states, held_beside, promised
+    )
     for index, part in enumerate(parts):
         _meeting(report, reading, part, index)
     for span in held_beside:
@@ -303,6 +367,7 @@ class _Told:
     states: dict[str, NameAt]  # each state the text names, where first named
     placed_states: list[NameAt]  # the states it names as places
     beside: list[tuple[int, int]]  # where it tells of what a meeting was held beside (its days are not this one's)
+    promised: list[tuple[int, int]]  # from the words promising a later meeting to their sentence's end
 
 
 def _meeting(told: _Told, reading: Reading, part: tuple[int, int], index: int) -> None:
@@ -314,7 +379,8 @@ def _meeting(told: _Told, reading: Reading, part: tuple[int, int], index: int) -
     date_spans = [(d.start, d.end) for d in dates]
     main = reading.of("meeting")[0].value if index else None
     heading_end = dateline_end(text, told.body)
-    name = meeting_named(text, part, told.body, dates, date_spans)
+    organisations = [(p.start, p.end) for p in told.at if p.party is not None or (p.entry and p.entry.kind != "state")]
+    name = meeting_named(text, part, told.body, dates, date_spans, [*organisations, *told.promised])
     kind = name.kind if name else None
     value: dict[str, Any] = {"kind": kind or "other"}
     start, end = (name.start, name.end) if name else (part[0], part[0])
@@ -349,7 +415,8 @@ def _meeting(told: _Told, reading: Reading, part: tuple[int, int], index: int) -
         number = _framework_session(told, part, date_spans, held.first.year if held and held.first else None)
         if number is not None:
             value["session_number"] = number
-    city = city_for(text, told.cities, part, sentence, heading_end, told.placed_states, list(other_days))
+    lede = next((s for s in spans if s[1] > max(part[0], heading_end) and s[0] < part[1]), None)
+    city = city_for(text, told.cities, part, sentence, heading_end, told.placed_states, list(other_days), lede)
     if city is not None:
         value.update(city=city.names.get("en") or text[city.start : city.end], time_zone=city.time_zone or "UTC")
         value["country"] = _country_name(city.country, told.names, told.states)
@@ -610,10 +677,10 @@ def _outcomes(
                 )
             )
             continue
-        cue = _AGREED.search(sentence) or (_HEADLINE_FUTURE.match(sentence) if start < body else None)
+        cue = _promised(sentence) or (_HEADLINE_FUTURE.match(sentence) if start < body else None)
         follow_up = _FOLLOW_UP.search(sentence)
         host = _HOST.search(sentence)
-        if host is not None and _HOSTED.search(sentence, host.end(), host.end() + 60) is None:
+        if host is not None and not _hosts_a_meeting(sentence, host):
             host = None
         scheduled = _SCHEDULED.search(sentence)
         if follow_up is None and scheduled is not None:
@@ -681,6 +748,27 @@ def _outcomes(
     reading.proposals.sort(key=lambda p: (_ORDER.get(p.kind, 0), p.start))
 
 
+# what a thing "will" do describes it: "the agreement will reinforce …", "the meeting will focus on …", "I am
+# confident that this meeting will …"; a party's "will" promises: "Pakistan will provide …"
+_A_THING_WILL = re.compile(
+    r"(?:(?<![\w])(?:agreement|memorandum|mou|meeting|session|sessions|protocols?|cooperation|partnership|visit|"
+    r"signing|it|this|that|minutes|commission|council|forum|conference|talks|event|programme|program|project|"
+    r"initiative|plan|accord|treaty|step|move)|confident\s+that\s+[^.,;]{0,60}|\bthat)\s+(?:also\s+|further\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _promised(sentence: str) -> re.Match[str] | None:
+    """The first words of the sentence that promise something (``_AGREED``), but a thing's "will"."""
+    for cue in _AGREED.finditer(sentence):
+        if cue.group().lower().startswith("will") and _A_THING_WILL.search(
+            sentence, max(0, cue.start() - 80), cue.start()
+        ):
+            continue
+        return cue
+    return None
+
+
 # a second agreement of a kind the meeting has one of already: "another memorandum", «مذكرة تفاهم ثانية»
 _ANOTHER_ONE = re.compile(
     r"(?<![\w])(?:another|second|third|(?:أخرى|ثانية|ثالثة|أيضا|أيضاً))(?![\w])|(?:also|كما)\s+(?:signed|وقع|تم\s+توقيع)",
@@ -701,6 +789,29 @@ def _named_number(text: str, start: int, end: int, dates: list[tuple[int, int]])
         if number is not None:
             return number
     return None
+
+
+_WHICH = re.compile(r"(?<![\w])(?:التي|الذي|اللتين|which|that)\s+$", re.IGNORECASE)
+
+
+def _hosts_a_meeting(sentence: str, host: re.Match[str]) -> bool:
+    """Whether what is hosted is a meeting: named after the words («لاستضافة الدورة …», "to host the next
+    session"), or before them, in a clause about it («القمة الخليجية الـ46 التي تستضيفها البحرين»)."""
+    if _HOSTED.search(sentence, host.end(), host.end() + 60) is not None:
+        return True
+    which = _WHICH.search(sentence, max(0, host.start() - 12), host.start())
+    return (
+        which is not None
+        and _HOSTED.search(sentence, max(0, which.start() - 40), which.start()) is not None
+        and _TO_COME.search(sentence) is not None
+    )
+
+
+# a meeting to come, said of one a relative clause tells is hosted («قبيل انعقاد القمة … التي تستضيفها البحرين
+# الأربعاء القادم»); without such words, the meeting the report tells of («في دورتها الـ 14 التي تستضيفها السلطنة»)
+_TO_COME = re.compile(
+    r"(?<![\w])(?:(?:ال)?(?:قادم|مقبل|قادمة|مقبلة)|قبيل|next|upcoming|forthcoming|ahead\s+of)(?![\w])", re.IGNORECASE
+)
 
 
 def _host_of(named: list[PartyAt], start: int, end: int, said: str) -> PartyAt | None:

@@ -1,7 +1,8 @@
 """The gazetteer of the world's names (decision 0061): states, cities and international organisations, in
 Arabic, English and French, as reports write them; the ``domain.reading.names.Gazetteer`` the report reader
 asks. Its tables are in this package: ``states.json`` and ``organisations.json`` are kept by hand (with
-Babel's CLDR names of the states), ``cities.json.gz`` is built from GeoNames by ``scripts/build_gazetteer_cities.py``.
+Babel's CLDR names of the states), and so is ``regions.json`` (regions whose names hold a state's: "Latin
+America" is not the United States); ``cities.json.gz`` is built from GeoNames by ``scripts/build_gazetteer_cities.py``.
 
 ``load_gazetteer()`` loads it once per process: the first call takes a fraction of a second, the next ones
 return the same object."""
@@ -42,7 +43,7 @@ _SHOWN = {  # the name shown where CLDR's is a territory's, not the state's
     "PS": {"ar": "دولة فلسطين", "en": "State of Palestine", "fr": "État de Palestine"},
     "VA": {"ar": "الكرسي الرسولي", "en": "Holy See", "fr": "Saint-Siège"},
 }
-_RANK = {"state": 0, "organisation": 1, "city": 2}
+_RANK = {"state": 0, "organisation": 1, "city": 2, "region": 3}
 
 
 class WorldNames:
@@ -70,7 +71,7 @@ class WorldNames:
             for found in self.find(name):
                 if found.start == 0 and found.end >= len(name.rstrip()):
                     entries.setdefault(id(found), found)
-        return [dataclasses.replace(e, start=0, end=len(name)) for e in entries.values()]
+        return [dataclasses.replace(e, start=0, end=len(name)) for e in entries.values() if e.kind != "region"]
 
 
 def _clean(name: str) -> list[str]:
@@ -130,7 +131,16 @@ def _organisations(table: dict[str, Any]) -> Iterator[tuple[str, Form]]:
         arabic_acronyms += [a[len(ARTICLE) :] for a in arabic_acronyms if a.startswith(ARTICLE)]
         names = {language: row[language][0] for language in LANGUAGES if row.get(language)}
         every = [*row.get("ar", []), *arabic_acronyms, *row.get("en", []), *row.get("fr", []), *acronyms]
-        entry = NameAt(0, 0, "organisation", row["key"], names, acronym, aliases=_aliases(names, acronym, every))
+        entry = NameAt(
+            0,
+            0,
+            "organisation",
+            row["key"],
+            names,
+            acronym,
+            aliases=_aliases(names, acronym, every),
+            seat=row.get("seat"),
+        )
         rank = (_RANK["organisation"], 0)
         for name in [*row.get("ar", []), *arabic_acronyms, *row.get("en", []), *row.get("fr", [])]:
             yield name, Form(entry, rank, latin=_is_latin(name) and " " not in name.strip())
@@ -172,6 +182,17 @@ def _cities(table: dict[str, Any]) -> Iterator[tuple[str, Form]]:
             )
 
 
+def _regions(table: dict[str, Any]) -> Iterator[tuple[str, Form]]:
+    """Regions whose names hold a state's («أمريكا اللاتينية», "the Arab Maghreb"): found, leftmost-longest,
+    so that the state inside is not."""
+    for row in table["regions"]:
+        names = {language: row[language][0] for language in LANGUAGES if row.get(language)}
+        entry = NameAt(0, 0, "region", row["key"], names)
+        for language in LANGUAGES:
+            for name in row.get(language, []):
+                yield name, Form(entry, (_RANK["region"], 0), latin=_is_latin(name))
+
+
 def _table(name: str) -> dict[str, Any]:
     path = HERE / name
     raw = gzip.decompress(path.read_bytes()) if name.endswith(".gz") else path.read_bytes()
@@ -185,6 +206,7 @@ def forms() -> list[tuple[str, Form]]:
         *_states(_table("states.json")),
         *_organisations(_table("organisations.json")),
         *_cities(_table("cities.json.gz")),
+        *_regions(_table("regions.json")),
     ]
 
 

@@ -61,7 +61,8 @@ def test_a_joint_committee_named_by_two_nisbas_names_both_states() -> None:
 
 
 def test_a_nisba_of_a_language_or_an_ocean_is_not_a_state() -> None:
-    assert keys("صدر باللغة الفرنسية عن دول المحيط الهندي") == []
+    assert keys("صدر باللغة الفرنسية عن دول المحيط الهندي", "state") == []
+    assert keys("the states of the Indian Ocean", "state") == []
 
 
 def test_an_organisation_is_found_by_its_arabic_name_its_arabic_acronym_and_its_latin_acronym() -> None:
@@ -118,6 +119,22 @@ def test_a_city_is_found_with_its_state_and_time_zone() -> None:
     (city,) = load_gazetteer().find("in Geneva")
     assert (city.kind, city.names["en"], city.country, city.time_zone) == ("city", "Geneva", "CH", "Europe/Zurich")
     assert city.names["ar"] == "جنيف" and city.names["fr"] == "Genève"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "تعزيز التعاون مع دول أمريكا اللاتينية وأفريقيا",
+        "cooperation with Latin America and the Caribbean",
+        "الاتحاد المغاربي ودول المغرب العربي",
+    ],
+)
+def test_a_region_named_after_a_state_names_no_state(text: str) -> None:
+    assert keys(text, "state") == []
+
+
+def test_a_region_is_no_entry_a_party_is_offered_the_aliases_of() -> None:
+    assert load_gazetteer().named("Latin America") == []
 
 
 @pytest.mark.parametrize(
