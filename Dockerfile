@@ -6,8 +6,13 @@ COPY domain domain
 COPY application application
 COPY infrastructure infrastructure
 COPY api api
-# Installed as the README installs it: the main dependencies only, no extras (scripts/check-install proves that is enough).
-RUN pip install --no-cache-dir .
+# The PDF reports: WeasyPrint (the pdf extra) draws them with Debian's Pango, in a font with Arabic glyphs.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+# The main dependencies as the README installs them (scripts/check-install proves they are enough to serve), and the
+# pdf extra for the reports' PDFs (without it, and without Pango, the service runs and a PDF is answered 503).
+RUN pip install --no-cache-dir '.[pdf]'
 
 # The event store and tables live on a volume.
 ENV COMMITMENTS_DATABASE_URL=sqlite:////data/commitments.db \

@@ -17,6 +17,7 @@ from application.intake.imports import MatrixImports
 from application.listing.calendars import CalendarFeeds
 from application.listing.figures import Figures
 from application.listing.lists import Lists
+from application.listing.standing import Overview
 from application.notices.digests import Digests, DigestsSent
 from application.notices.scanner import Scanner
 from application.notices.webhooks import Webhooks
@@ -40,6 +41,7 @@ from infrastructure.mail.smtp import SmtpSender, SmtpSettings
 from infrastructure.mail.unsubscribe import UnsubscribeLinks
 from infrastructure.operations import metrics
 from infrastructure.operations.readiness import Heartbeats, Readiness, worker_jobs
+from infrastructure.pdf import PdfRenderer
 from infrastructure.persistence import migrating
 from infrastructure.persistence.calendar_feeds import SqlFeedStore
 from infrastructure.persistence.database import (
@@ -77,6 +79,7 @@ class Services:
     reports: ReportReader
     drafts: Drafts
     figures: Figures
+    overview: Overview  # where things stand for a key's scope, for every door that shows it
     keys: KeyStore
     keyring: Keys  # the keys' use cases (make, list, revoke), for every door
     web_sessions: WebSessions
@@ -106,6 +109,7 @@ class Services:
     # How far the read model's rebuild beside the service has come (not running: none; decision 0059).
     rebuilding: RebuildProgress = field(default_factory=RebuildProgress)
     rebuild: RebuildWhileServing | None = None
+    pdf: PdfRenderer = field(default_factory=PdfRenderer)  # the reports' PDFs; its engine is imported when asked
 
     def background_jobs(self) -> dict[str, tuple[Callable[[], object], float]]:
         """What the scheduler runs, and every how many seconds; each run leaves a heartbeat."""
@@ -162,6 +166,7 @@ def build(
     catch_up: bool = True,
     resolve: Callable[[str, int], list[str]] = system_resolve,
     rebuild_in_background: InBackground | None = None,
+    pdf: PdfRenderer | None = None,
 ) -> Services:
     """Connect to the database the settings name, creating what is missing and migrating the tables
     beside the read model (``migrating``). ``resolve`` looks up the addresses of a webhook's host (the
@@ -171,7 +176,8 @@ def build(
     date with the event log, then kept up to date by every command (``catch_up=False``: left as it
     is). ``rebuild_in_background`` (a serving process: ``SERVING``): a read model that far behind the
     log is brought up to date in a thread of its own after ``build`` returns, ``Services.rebuilding``
-    saying how far it has come; otherwise before ``build`` returns.
+    saying how far it has come; otherwise before ``build`` returns. ``pdf``: what makes the reports' PDFs
+    (WeasyPrint, imported when a PDF is first asked for).
     """
     pool_size, pool_overflow = settings.pool_size, settings.pool_overflow  # PostgreSQL's connections, per engine
     engine = create_table_engine(
@@ -253,6 +259,8 @@ def build(
         clock,
         DigestTime(settings.digest_hour, settings.digest_weekday, settings.digest_time_zone),
     )
+    figures = Figures(tracker.histories, catalogue)
+    lists = Lists(tracker.histories, catalogue)
     services = Services(
         settings=settings,
         store=store,
@@ -261,7 +269,8 @@ def build(
         spreadsheets=SpreadsheetReader(settings.spreadsheet_readers),
         reports=reports,
         drafts=Drafts(tracker, catalogue, reports),
-        figures=Figures(tracker.histories, catalogue),
+        figures=figures,
+        overview=Overview(figures, lists),
         keys=keys,
         keyring=Keys(keys, tracker.parties),
         web_sessions=WebSessions(
@@ -275,7 +284,7 @@ def build(
         idempotency=IdempotencyStore(engine, clock),
         projector=projector,
         catalogue=catalogue,
-        lists=Lists(tracker.histories, catalogue),
+        lists=lists,
         scanner=Scanner(records, catalogue, ladder, report=metrics.scanned),
         mailer=mailer,
         digests_sent=DigestsSent(mailer, records),
@@ -321,6 +330,7 @@ def build(
         reading_engine=reading_engine,
         rebuilding=RebuildProgress() if rebuild is None else rebuild.progress,
         rebuild=rebuild,
+        pdf=pdf or PdfRenderer(),
     )
     # What the metrics read from the database when scraped, from the parts that own the readers (decision 0057).
     metrics.FIGURES.offer("webhooks", services.dispatcher.figures)

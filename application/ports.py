@@ -216,6 +216,11 @@ class Catalogue(Protocol):
         one thing, whose commitments are counted one by one); as recorded at ``as_of``, grouped."""
         ...
 
+    def overdue_at(self, instants: list[datetime], parties: frozenset[str] | None = None) -> list[int]:
+        """How many commitments were overdue at each of ``instants``, as recorded then (of those one of
+        ``parties`` leads, when given)."""
+        ...
+
     def statistics_counts(
         self, as_of: datetime | None = None
     ) -> tuple[Counts, dict[str, Counts], dict[str | None, Counts]]:

@@ -305,11 +305,24 @@ class Corpus:
         return text in self.strings or (len(text) >= 8 and text in self._blob)
 
     def without_records(self, text: str) -> str:
-        """The text with every record text it holds taken out."""
+        """The text with every record text it holds taken out, and every record text's beginning shortened
+        with "…" (as a chart's label is)."""
         self._ready()
         for intended in self.system.intended:
             text = intended.sub(" ¦ ", text)
-        return self._pattern.sub(" ¦ ", text)
+        return self._pattern.sub(" ¦ ", _SHORTENED.sub(self._shortened, text))
+
+    def _shortened(self, found: re.Match[str]) -> str:
+        """The words before an ellipsis, from the longest run that begins a record text ("strategic framework
+        for 2…"), taken out; the others kept."""
+        before = found.group(1)
+        for start in (m.start() for m in re.finditer(r"(?<![\w])\w", before)):
+            if len(before) - start >= 6 and ("\n" + before[start:]) in ("\n" + self._blob):
+                return before[:start] + " ¦ "
+        return found.group(0)
+
+
+_SHORTENED = re.compile(r"([^…¦\n]{1,60})…")
 
 
 @dataclass

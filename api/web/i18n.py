@@ -175,6 +175,10 @@ class Formats:
         except ValueError:
             return value
 
+    def month(self, day: date) -> str:
+        """A month and its year, short: "Dec 2026", «ديسمبر ٢٠٢٦»."""
+        return self._written(format_date(day, "LLL y", locale=self.locale))
+
     def number(self, value: int | float) -> str:
         return self._written(format_decimal(value, locale=self.locale, numbering_system=self.digits), whole=False)
 

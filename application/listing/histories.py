@@ -70,6 +70,9 @@ class Histories:
     def __init__(self, records: Records, integrity: Integrity = Intact()) -> None:
         self.records = records
         self.integrity = integrity
+        # the last recent changes read, with the last event's position and the sizes asked: read again only
+        # once another event is recorded
+        self._recent: tuple[int, int, int, RecentChanges] | None = None
 
     def marked(self, view: V) -> V:
         """The view of a record, saying whether an open break of the audit chain touches it."""
@@ -155,22 +158,31 @@ class Histories:
     def recent_changes(self, people: int = 15, looked_at: int = 200) -> "RecentChanges":
         """What changed recently: the last ``people`` changes people made, newest first, and the facts
         the scheduler recorded among the last ``looked_at`` events, counted by kind (twelve commitments
-        became overdue, three due soon), since the oldest of them."""
-        seen = self.recent(looked_at)
+        became overdue, three due soon), since the oldest of them. Read again only once another event is
+        recorded (asking costs one query)."""
+        last = self.records.store.recorder.max_notification_id() or 0
+        kept = self._recent
+        if kept is not None and kept[:3] == (last, people, looked_at):
+            return kept[3]
+        seen = self._recent_from(last, looked_at)
         counts: dict[str, int] = {}
         for event in seen:
             if event.actor == SCHEDULER:
                 counts[event.type] = counts.get(event.type, 0) + 1
-        return RecentChanges(
+        changes = RecentChanges(
             by_people=[e for e in seen if e.actor != SCHEDULER][:people],
             by_scheduler=counts,
             since=seen[-1].recorded_at if seen else None,
         )
+        self._recent = (last, people, looked_at, changes)
+        return changes
 
     def recent(self, limit: int = 20) -> list[EventView]:
         """The last events recorded, of every record, newest first: what changed recently."""
+        return self._recent_from(self.records.store.recorder.max_notification_id() or 0, limit)
+
+    def _recent_from(self, last: int, limit: int) -> list[EventView]:
         store = self.records.store
-        last = store.recorder.max_notification_id() or 0
         notifications = store.recorder.select_notifications(start=max(1, last - 2 * limit), limit=2 * limit + 1)
         return [event_view(store.mapper.to_domain_event(n)) for n in reversed(notifications)][:limit]
 

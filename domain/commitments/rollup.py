@@ -108,6 +108,17 @@ class Counts:
     days: dict[int, int]
 
 
+def added(many: Iterable[Counts]) -> Counts:
+    """Counts of several sets of commitments added up (a commitment in two of them counts twice)."""
+    by_status: dict[Status, Share] = {}
+    days: Counter[int] = Counter()
+    for counts in many:
+        for status, counted in counts.by_status.items():
+            by_status[status] = by_status.get(status, Share()) + counted
+        days.update(counts.days)
+    return Counts(by_status, dict(days))
+
+
 def share(item: Counted) -> Share:
     """What one commitment adds to the counts of its status."""
     weighed = item.weight or 1

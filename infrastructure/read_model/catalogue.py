@@ -34,7 +34,7 @@ from domain.commitments.rollup import Counts
 from infrastructure.read_model import listing, rollup_counts, scanning, searching, timelines
 from infrastructure.read_model.documents import LatestDocuments
 from infrastructure.read_model.searching import Words
-from infrastructure.read_model.tallies import Tallies, counts_as_of
+from infrastructure.read_model.tallies import Tallies, counts_as_of, overdue_at
 
 COUNTED_UP_TO = 10_000  # lists count their matches up to this many, unless asked for the exact total
 
@@ -76,6 +76,9 @@ class SqlCatalogue:
         if as_of is not None:
             return counts_as_of(self.engine, scope, as_of).get("") or Counts({}, {})
         return rollup_counts.counts_of(self.engine, scope)
+
+    def overdue_at(self, instants: list[datetime], parties: frozenset[str] | None = None) -> list[int]:
+        return overdue_at(self.engine, instants, parties)
 
     def statistics_counts(
         self, as_of: datetime | None = None

@@ -4,7 +4,7 @@ until the read model moves), and what roll-ups count of each commitment of a sco
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, case, func, literal, select
+from sqlalchemy import ColumnElement, Engine, and_, case, func, literal, or_, select
 
 from application.listing.queries import CommitmentFilter, RollupRow, RollupScope, Tally
 from domain.commitments.lifecycle import ASSESSED, OPEN, Status
@@ -169,3 +169,39 @@ def counts_as_of(engine: Engine, scope: RollupScope, as_of: datetime, by: str | 
             item = Counted(STATUSES[status], progress, weight, overdue, due_soon, escalated, made_on, fulfilled_on)
             groups.setdefault(group, []).append((item, int(n)))
     return {group: count_alike(items) for group, items in groups.items()}
+
+
+def overdue_at(engine: Engine, instants: list[datetime], parties: frozenset[str] | None) -> list[int]:
+    """How many commitments were overdue at each instant, as recorded then (led by one of ``parties``, when
+    given): the versions marked overdue, read once, each counted at the instants it was current at."""
+    if not instants:
+        return []
+    versions = commitment_versions.c
+    current = [
+        func.coalesce(
+            func.sum(
+                case(
+                    (
+                        and_(
+                            versions.recorded_from <= at,
+                            or_(versions.recorded_until.is_(None), versions.recorded_until > at),
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ),
+            0,
+        )
+        for at in instants
+    ]
+    conditions = [
+        versions.overdue.is_(True),
+        versions.recorded_from <= max(instants),
+        or_(versions.recorded_until.is_(None), versions.recorded_until > min(instants)),
+    ]
+    if parties is not None:
+        conditions.append(versions.lead_party_id.in_(sorted(parties)))
+    with engine.connect() as connection:
+        row = connection.execute(select(*current).where(*conditions)).one()
+    return [int(n) for n in row]

@@ -452,7 +452,7 @@ def test_the_overview_counts_by_party_and_series_and_lists_the_latest_overdue_fi
     visitor.sign_in(key(api, Role.AUDITOR))  # three years later, the session has ended
     assert counts() == {"overdue": "2", "due-soon": "0", "open": "2", "assessed": "0"}  # counted again
     page = visitor.open("/")
-    overdue = [a.get("href") for a in page.all("//section[@aria-labelledby='overdue-title']//td[1]/a")]
+    overdue = [a.get("href") for a in page.all("//section[@aria-labelledby='queue-title']//td[2]/a")]
     assert overdue == [f"/app/commitments/{later['id']}", f"/app/commitments/{world.commitment}"]
     series = page.all("//section[@aria-labelledby='series-title']//tbody/tr/th")[0].text_content()
     assert "un-oic-general-meeting" in series
