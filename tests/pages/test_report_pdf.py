@@ -282,3 +282,26 @@ def test_without_its_engine_a_report_pdf_answers_503_saying_what_to_install_and_
             assert visitor.open(f"/reports/parties/{world.un}").status == 200
             assert visitor.open("/reports/series/un-oic-general-meeting").status == 200
             assert visitor.open("/").status == 200
+
+
+@pytest.fixture
+def drawing_at_most_two(database_url: str, clock: FrozenClock) -> Iterator[Services]:
+    """Services whose PDFs list at most two commitments (the service's bound is 1,000)."""
+    with build(settings_for_tests(database_url), clock=clock, pdf=PdfRenderer(most_commitments=2)) as built:
+        yield built
+
+
+def test_a_report_pdf_longer_than_the_bound_is_refused_413_before_it_is_drawn_and_its_page_still_shows(
+    drawing_at_most_two: Services,
+) -> None:
+    with api_of(drawing_at_most_two) as api:
+        world = build_world(api)
+        for lead in (world.un, world.iofs):
+            api.created("/commitments", commitment(world.meeting, lead))
+        for visitor in visitor_on(drawing_at_most_two):
+            signed_in(visitor, api, "ar")
+            answer = get_pdf(visitor, "/reports/series/un-oic-general-meeting.pdf")
+            assert answer.status_code == 413
+            assert "لا يضم ملف PDF لتقرير الحالة أكثر من 2 التزام، وهذا التقرير يضم 3" in answer.text  # in Arabic
+            assert visitor.open("/reports/series/un-oic-general-meeting").status == 200
+            assert get_pdf(visitor, f"/reports/parties/{world.iofs}.pdf").status_code == 200  # two: drawn

@@ -35,7 +35,7 @@ from api.web.pages.agreements import by_row
 from api.web.refusals import sayer
 from api.web.rendering import environment
 from api.web.visitors import SignedInDep, SignedInVisitor
-from application.errors import ApplicationError
+from application.errors import ApplicationError, TooLarge
 from application.listing.queries import CommitmentFilter, MeetingFilter, check_axis, instant
 from domain.commitments.lifecycle import Status
 
@@ -247,6 +247,15 @@ def _statuses(made: list[dict[str, Any]]) -> list[str]:
 
 
 def _pdf(request: Request, visitor: SignedInVisitor, services: Services, values: dict[str, Any], name: str) -> Response:
+    most, count = services.pdf.most_commitments, len(values["made"])
+    if count > most:
+        raise TooLarge(
+            "a status report's PDF lists at most {most} commitments, and this one has {count}: ask for the PDF "
+            "of one agreement, of one party, or of the report as of an earlier date",
+            "report",
+            most=most,
+            count=count,
+        )
     gettext = _unmarked_gettext(visitor.language)
     printed = _chart(visitor, gettext, values["made"], printing=True) if values["made"] else None
     values = {
