@@ -222,7 +222,7 @@ def meeting_named(
     """The meeting's name in its part: the first wording of a kind or a session in the body (in the heading,
     if the body has none), to where the name ends (a comma, a date, «التي», «في», "held", "in" …). A word of
     a meeting ``aside`` names none: in an organisation's name («مجلس التعاون الخليجي»), or after the words
-    promising a later meeting ("Pakistan will chair a meeting of foreign ministers next year")."""
+    promising a later meeting ("Kenya will chair a meeting of trade ministers next year")."""
     regions = [(max(part[0], body), part[1])] + ([(part[0], body)] if part[0] < body else [])
     apart = _merged(aside)
     for start, end in regions:
@@ -402,9 +402,9 @@ def _over_its_days(
     part: tuple[int, int],
     spans: list[tuple[int, int]],
 ) -> FoundDate:
-    """A day of a meeting of several: from the day the part says it began («بعد سلسلة من الاجتماعات بدأت في 8
-    سبتمبر») to this one; else over as many days as the part says it lasted, this one the first where the words
-    say it began or goes on («تستضيفها السلطنة على مدى يومين», or it is the publication's day), the last where
+    """A day of a meeting of several: from the day the part says it began («بعد جلسات بدأت في 8 سبتمبر») to
+    this one; else over as many days as the part says it lasted, this one the first where the words
+    say it began or goes on («تستضيفها قطر على مدى يومين», or it is the publication's day), the last where
     they say it ended or nothing says ("the two-day talks", "which ends today"). A range, or a day of a meeting of
     one day, as it is."""
     if held.kind != "day" or held.first is None:
@@ -437,7 +437,7 @@ _ENDED = re.compile(  # (a meeting that "lasted" two days has ended: «زيار�
     r"استمرت|استمر|دامت|دام|استغرقت|استغرق)(?![\w])",
     re.IGNORECASE,
 )
-# a meeting said to go on: «التي تستضيفها السلطنة على مدى يومين», "the talks, which continue until Thursday"
+# a meeting said to go on: «التي تستضيفها قطر على مدى يومين», "the talks, which continue until Thursday"
 _GOING_ON = re.compile(
     r"(?<![\w])(?:continues?|runs|is\s+being\s+held|are\s+being\s+held|will\s+last|lasts)(?![\w])|"
     r"(?<![\w])[وف]?(?:تستضيف|يستضيف|تستمر|يستمر|تتواصل|يتواصل|تنعقد|ينعقد|تجري|يجري)\w*",

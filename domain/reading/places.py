@@ -126,7 +126,7 @@ _WHERE_BEFORE = re.compile(
 )
 
 
-# a sea, strait, gulf or bay named after a city: "the Straits of Melaka", «مضيق هرمز», «خليج العقبة»
+# a sea, strait, gulf or bay named after a city: "the Gulf of Suez", «مضيق هرمز», «خليج العقبة»
 _WATER_BEFORE = re.compile(
     r"(?<![\w])(?:(?:Straits?|Gulf|Bay|Sea|Port|Canal|Lake)\s+of\s+(?:the\s+)?|"
     r"[وبل]?(?:ال)?(?:مضيق|خليج|بحر|بحيرة|قناة|ميناء)\s+)$",

@@ -60,7 +60,7 @@ _AGREED = re.compile(
         r"ستقوم|سيقوم|ستتولى|سيتولى|ستعمل|سيعمل|تتولى|",
         # "the ministers will examine …": what a meeting will talk about is its agenda, not a promise; "proposals
         # that will help …": what a thing will do describes it
-        # ("agreed that the signing symbolises …" is an opinion shared; "agreed that they will …" a promise)
+        # ("agreed that the bridge stands for …" is an opinion shared; "agreed that they will …" a promise)
         r"قرر|أقر|(?:ي|ت)عتزم|agreed(?!\s+that\s(?![^.\n]*\b(?:will|would|shall|should|must)\b))|",
         r"(?<!that\s)(?<!which\s)",
         r"will\s+(?!be\s+held|discuss|review|examine|address|consider|tackle|debate|deliberate|focus|touch\s+upon|",
@@ -71,13 +71,13 @@ _AGREED = re.compile(
         # «ستتخذ حكومة المغرب …»: a verb of doing in the future
         r"(?<![\w])[وف]?س(?:ت|ي)(?:تخذ|دعم|وفر|نظم|شارك|ساهم|قدم|نفذ|طلق|خصص|مول|سعى|تعاون|عمل|بذل|ضمن|سهل|ساعد)|",
         # "reaffirmed their commitment to", "the shared commitment to", "is to take part"
-        # (up to six words between: "the Islamic Development Bank Group's commitment and readiness to")
+        # (up to six words between: "the Fund's commitment and readiness to")
         r"(?:reaffirmed|renewed|affirmed|confirmed|reiterated|expressed|stressed|emphasi[sz]ed|underlined|shared)\s+",
         r"(?:[\w’'-]+\s+){0,6}?commitment(?:\s+and\s+(?:readiness|determination|willingness))?\s+to|",
         r"(?:are|is|were|was|remain|remains)\s+determined\s+to|(?<!that\s)(?<!to\s)(?:agree|agrees)\s+to\s+(?!be\b)|",
-        # «أعرب … عن تصميم المنظمة على مواصلة …», «عزمهما على», «استعدادها لـ»: a will stated
+        # «أعرب … عن تصميم الهيئة على …», «عزمهما على», «استعدادها لـ»: a will stated
         r"(?:ال)?تصميم(?:ها|ه|هما)?\s+(?:[^\s،,.]+\s+){0,2}?على|عزم(?:ها|ه|هما|هم)\s+على|",
-        # (not an aim: "a key common goal is to open up …")
+        # (not an aim: "our aim is to …")
         r"(?<!goal\s)(?<!aim\s)(?<!objective\s)(?<!purpose\s)(?<!idea\s)(?<!mission\s)",
         r"(?:is|are)\s+(?:also\s+)?to\s+(?!be\b)[a-z]+",
     ),
@@ -98,7 +98,7 @@ _FOLLOW_UP = re.compile(
         r"(?!\s+(?:ال)?(?:سابق|ماضي|أخير)(?:ة)?(?![\w]))|",
         r"(?:hold|host|convene)\s+the\s+(?!previous\b|last\b|past\b)|",
         r"(?:agreed|decided|resolved)\s+to\s+meet(?![\w])|",
-        # «أن تعقد هذه اللجنة اجتماعاً فنياً», "Pakistan will chair a meeting of foreign ministers"
+        # «أن تعقد هذه اللجنة اجتماعاً فنياً», "Kenya will chair a meeting of trade ministers"
         r"(?<![\w])(?:ت|ي|ست|سي)عقد\s+(?:[^\s،,.]+\s+){1,3}?(?:ال)?(?:دورة|اجتماع)|",
         r"(?:will|to)\s+(?:chair|host|hold|convene)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?",
         r"(?:meeting|session|summit|conference)|",
@@ -796,7 +796,7 @@ _WHICH = re.compile(r"(?<![\w])(?:التي|الذي|اللتين|which|that)\s+$
 
 def _hosts_a_meeting(sentence: str, host: re.Match[str]) -> bool:
     """Whether what is hosted is a meeting: named after the words («لاستضافة الدورة …», "to host the next
-    session"), or before them, in a clause about it («القمة الخليجية الـ46 التي تستضيفها البحرين»)."""
+    session"), or before them, in a clause about it («القمة الـ12 التي تستضيفها الكويت»)."""
     if _HOSTED.search(sentence, host.end(), host.end() + 60) is not None:
         return True
     which = _WHICH.search(sentence, max(0, host.start() - 12), host.start())
@@ -807,8 +807,8 @@ def _hosts_a_meeting(sentence: str, host: re.Match[str]) -> bool:
     )
 
 
-# a meeting to come, said of one a relative clause tells is hosted («قبيل انعقاد القمة … التي تستضيفها البحرين
-# الأربعاء القادم»); without such words, the meeting the report tells of («في دورتها الـ 14 التي تستضيفها السلطنة»)
+# a meeting to come, said of one a relative clause tells is hosted («قبيل انعقاد القمة … التي تستضيفها الكويت
+# الأحد القادم»); without such words, the meeting the report tells of («في دورتها الـ 9 التي تستضيفها قطر»)
 _TO_COME = re.compile(
     r"(?<![\w])(?:(?:ال)?(?:قادم|مقبل|قادمة|مقبلة)|قبيل|next|upcoming|forthcoming|ahead\s+of)(?![\w])", re.IGNORECASE
 )

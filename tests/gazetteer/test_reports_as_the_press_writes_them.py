@@ -49,7 +49,7 @@ def test_a_meeting_at_an_organisations_seat_is_in_the_city_of_its_seat(text: str
 @pytest.mark.parametrize(
     "text",
     [
-        "وقع الأمين العام لجامعة الدول العربية، الأحد، مذكرة تفاهم مع مجلس التعاون الخليجي بمقر الأمانة العامة "
+        "وقّع الأمين العام لجامعة الدول العربية، الأحد، اتفاق تعاون مع منظمة الصحة العالمية بمقر الأمانة العامة "
         "للجامعة.",
         "The Secretary-General of the League of Arab States signed on Sunday a memorandum at the League's "
         "headquarters.",
@@ -73,7 +73,7 @@ def test_a_weekday_set_off_by_commas_after_the_verb_is_the_meetings_day() -> Non
     ("text", "published", "days"),
     [
         (
-            "The talks were held during the minister's two-day visit to Malaysia, which ends today.",
+            "The ministers talked during the envoy's two-day visit to Kuala Lumpur, which ends today.",
             TUESDAY,
             ("2021-10-11", "2021-10-12"),
         ),
@@ -98,18 +98,18 @@ def test_a_day_of_a_meeting_of_several_days_is_its_last_unless_it_began_then(
 
 
 def test_a_strait_named_after_a_city_does_not_place_the_meeting() -> None:
-    text = "The leaders met on Monday and signed the treaty on the Straits of Melaka, the prime minister said."
+    text = "The ministers met on Monday aboard a ship in the Gulf of Suez, the ministry said."
     assert meeting(text)["city"] is None
 
 
 def test_a_sites_list_of_other_headlines_above_the_report_places_nothing_and_names_no_party() -> None:
     text = (
-        "• منظمة الصحة العالمية تحذر من موجة جديدة\n"
-        "• توقيف مبحوث عنه في فاس\n"
-        "الرباط.. اتفاق لإنشاء لجنة مشتركة مغربية فلسطينية\n\n"
-        "وقع، أمس الاثنين بالرباط، وزيرا خارجية المغرب وفلسطين على اتفاق إنشاء لجنة مشتركة للتعاون بين البلدين.\n"
+        "• منظمة الصحة العالمية تحذر من موجة حر\n"
+        "• توقيف مشتبه به في صفاقس\n"
+        "تونس.. اتفاق لإنشاء لجنة مشتركة تونسية أردنية\n\n"
+        "وقع، أمس الاثنين بتونس، وزيرا خارجية تونس والأردن على اتفاق لإنشاء لجنة مشتركة بين البلدين.\n"
     )
-    assert meeting(text)["city"] == "Rabat"
+    assert meeting(text)["city"] == "Tunis"
     assert "who" not in party_keys(text)
 
 
@@ -120,26 +120,26 @@ def test_a_town_of_an_arab_state_is_a_city_and_a_towns_name_that_is_a_word_is_no
 
 def test_a_councils_name_in_a_persons_title_is_not_the_meetings_name() -> None:
     text = (
-        "انعقاد الاجتماع الثاني لمجلس التنسيق العماني السعودي\n"
-        "بحضور ولي العهد رئيس مجلس الوزراء، عقد اليوم الأحد الاجتماع الثاني لمجلس التنسيق العماني السعودي.\n"
+        "انعقاد الاجتماع الثالث لمجلس التنسيق الأردني الكويتي\n"
+        "بحضور رئيس مجلس الوزراء، عقد اليوم الأحد الاجتماع الثالث لمجلس التنسيق الأردني الكويتي.\n"
     )
-    assert meeting(text, SUNDAY)["session_number"] == 2
+    assert meeting(text, SUNDAY)["session_number"] == 3
 
 
 def test_a_headline_telling_a_session_was_convened_numbers_the_meeting_and_promises_nothing() -> None:
     text = (
-        "انعقاد الدورة السابعة للجنة العليا المشتركة القطرية المغربية\n\n"
-        "انعقدت، يوم الأحد 10 أكتوبر 2021 بالرباط، أشغال الاجتماع الوزاري للدورة السابعة للجنة العليا القطرية "
-        "المغربية.\n"
+        "انعقاد الدورة التاسعة للجنة العليا المشتركة التونسية الموريتانية\n\n"
+        "انعقدت، يوم الأحد 10 أكتوبر 2021 بنواكشوط، أشغال الاجتماع الوزاري للدورة التاسعة للجنة العليا "
+        "التونسية الموريتانية.\n"
     )
-    assert meeting(text)["session_number"] == 7
+    assert meeting(text)["session_number"] == 9
     assert "follow_up" not in kinds(text)
 
 
 def test_a_session_held_since_or_before_is_no_follow_up() -> None:
     text = (
-        "عقد مجلس التنسيق اجتماعه الثاني يوم الأحد في الرياض. وأشار الوزير إلى التقدم الذي شهدته العلاقات منذ "
-        "انعقاد الدورة الأولى للمجلس في مسقط."
+        "عقد المجلس الأعلى اجتماعه الثالث يوم الأحد في عمان. وذكّر الوزير بما تحقق منذ انعقاد الدورة الأولى "
+        "للمجلس في الدوحة."
     )
     assert "follow_up" not in kinds(text)
 
@@ -147,11 +147,11 @@ def test_a_session_held_since_or_before_is_no_follow_up() -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
-        "The president reiterated the Islamic Development Bank Group's commitment and readiness to work with the Fund.",
-        "The two ministers confirmed their unwavering commitment to strengthening bilateral relations.",
-        "The secretariat and the league agree to regularly exchange information and co-organise events.",
-        "They are determined to resolve these issues by June 2024.",
-        "وأعرب الأمين العام عن تصميم المنظمة على مواصلة تقديم الدعم لمكاتبها.",
+        "The director reiterated the Arab Monetary Fund's commitment and readiness to train the statisticians.",
+        "Both delegations confirmed their steady commitment to opening the border crossing.",
+        "The two secretariats agree to share their data every quarter and to hold joint trainings.",
+        "The parties are determined to settle the customs questions by March 2025.",
+        "وأعرب المدير العام عن تصميم الهيئة على توسيع برامج التدريب في الأقاليم.",
     ],
 )
 def test_a_commitment_or_a_will_stated_is_a_commitment(sentence: str) -> None:
@@ -162,8 +162,8 @@ def test_a_commitment_or_a_will_stated_is_a_commitment(sentence: str) -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
-        "A key common goal is to open up opportunities for young people in the region.",
-        "Both agreed that the signing symbolises the friendship of the two countries.",
+        "Their first aim is to make the river ports safer for traders.",
+        "Both agreed that the new bridge stands for the ties of the two peoples.",
     ],
 )
 def test_an_aim_or_an_opinion_shared_is_no_commitment(sentence: str) -> None:
@@ -203,7 +203,7 @@ def test_hundreds_in_words_and_numbered_rounds_are_session_numbers(written: str,
 @pytest.mark.parametrize(
     ("written", "first", "last"),
     [
-        ("في أنقرة يومي الثلاثاء 7 والاربعاء 8 سبتمبر الجاري", date(2021, 9, 7), date(2021, 9, 8)),
+        ("في الجزائر يومي الثلاثاء 7 والاربعاء 8 سبتمبر الجاري", date(2021, 9, 7), date(2021, 9, 8)),
         ("agreed to meet during the third quarter of 2012", date(2012, 7, 1), date(2012, 9, 30)),
         ("في الربع الأخير من عام 2022", date(2022, 10, 1), date(2022, 12, 31)),
         ("صباح امس الاربعاء", date(2021, 9, 8), date(2021, 9, 8)),
@@ -220,18 +220,18 @@ def test_ranges_with_weekdays_quarters_and_yesterday_without_its_hamza_are_read(
     ("text", "published", "days"),
     [
         (
-            "اختتمت الدورة 18 للجنة العليا المشتركة أعمالها اليوم، بعد سلسلة من الاجتماعات بدأت في 8 سبتمبر الجاري.",
+            "أنهت اللجنة المشتركة في دورتها الحادية عشرة أعمالها اليوم، بعد جلسات بدأت في 8 سبتمبر الجاري.",
             date(2025, 9, 11),
             ("2025-09-08", "2025-09-11"),
         ),
         (
-            "عقدت بمسقط اليوم (الثلاثاء) اجتماعات اللجنة المشتركة في دورتها الـ 14 التي تستضيفها السلطنة على "
-            "مدى يومين.",
+            "عقدت بالدوحة اليوم (الثلاثاء) اجتماعات اللجنة القطرية الأردنية في دورتها الـ 9 التي تستضيفها قطر "
+            "على مدى يومين.",
             date(2019, 3, 19),
             ("2019-03-19", "2019-03-20"),
         ),
         (
-            "أنهى الرئيس اليوم (الجمعة 20 يوليو) زيارة رسمية للخرطوم استمرت يومين، أجرى خلالها مباحثات مع نظيره.",
+            "اختتم الوزير اليوم (الجمعة 20 يوليو) زيارة عمل إلى نواكشوط استمرت يومين، التقى خلالها عددا من المسؤولين.",
             date(2018, 7, 20),
             ("2018-07-19", "2018-07-20"),
         ),
@@ -246,22 +246,22 @@ def test_the_days_of_a_meeting_are_from_its_first_to_its_last_as_the_words_say(
 
 def test_a_meeting_word_in_an_organisations_name_or_in_a_later_meeting_promised_names_no_meeting() -> None:
     text = (
-        "ISLAMABAD: Pakistan will chair a meeting of foreign ministers in Islamabad next year, the ministry said.\n"
-        "The 47th session of the Council of Foreign Ministers, held in Niamey on Saturday, decided so."
+        "NAIROBI: Kenya will chair a meeting of trade ministers in Nairobi next year, the ministry said.\n"
+        "The 12th session of the Council of Trade Ministers, held in Kigali on Saturday, decided so."
     )
-    assert meeting(text, date(2020, 11, 29))["session_number"] == 47
-    text = "ناقش وزراء خارجية دول مجلس التعاون الخليجي اليوم (الأحد) في المنامة جدول أعمال الاجتماع الوزاري الـ166."
+    assert meeting(text, date(2020, 11, 29))["session_number"] == 12
+    text = "بحث وزراء خارجية دول مجلس التعاون الخليجي اليوم (الأحد) في الكويت جدول أعمال الاجتماع الوزاري الـ158."
     assert read(text, date(2025, 11, 30)).of("meeting")[0].value["title"]["ar"].startswith("الاجتماع")
 
 
 @pytest.mark.parametrize(
     "sentence",
     [
-        "وتقرر أن تعقد هذه اللجنة اجتماعا فنيا على مستوى الخبراء في شهر ديسمبر المقبل.",
-        "Pakistan will chair a meeting of foreign ministers in Islamabad next year, the ministry said.",
-        "وأوضح الوزير أنه سيتم عقد اللجنة المشتركة بين البلدين بشكل دوري.",
-        "The two countries have agreed to meet during the third quarter of 2022 to evaluate the progress.",
-        "وذلك قبيل انعقاد القمة الخليجية الـ46 التي تستضيفها البحرين الأربعاء القادم.",
+        "وتقرر أن تعقد اللجنة الفرعية اجتماعا على مستوى الخبراء في شهر فبراير المقبل.",
+        "Kenya will chair a meeting of trade ministers in Nairobi next year, the spokesman said.",
+        "وأضاف الوزير أنه سيتم عقد اللجنة الفنية بين الجانبين كل ستة أشهر.",
+        "The two agencies have agreed to meet during the second quarter of 2022 to review the plan.",
+        "وذلك قبيل انعقاد القمة الـ12 التي تستضيفها الكويت الأحد القادم.",
     ],
 )
 def test_a_meeting_decided_chaired_agreed_or_hosted_later_is_a_follow_up(sentence: str) -> None:
@@ -270,17 +270,20 @@ def test_a_meeting_decided_chaired_agreed_or_hosted_later_is_a_follow_up(sentenc
 
 
 def test_the_session_a_report_tells_is_hosted_now_is_no_follow_up() -> None:
-    text = "عقدت بمسقط اليوم (الثلاثاء) اجتماعات اللجنة المشتركة في دورتها الـ 14 التي تستضيفها السلطنة على مدى يومين."
+    text = (
+        "عقدت بالدوحة اليوم (الثلاثاء) اجتماعات اللجنة القطرية الأردنية في دورتها الـ 9 التي تستضيفها قطر "
+        "على مدى يومين."
+    )
     assert "follow_up" not in kinds(text, date(2019, 3, 19))
 
 
 @pytest.mark.parametrize(
     "sentence",
     [
-        "The agreement will reinforce a partnership between the two organisations.",
-        "The meeting will focus on further strengthening cooperation in trade.",
-        "“I am confident that this meeting will further strengthen our relations,” he said.",
-        "The ministers will deliberate on the items of the agenda.",
+        "The memorandum will widen the exchange of experts between the institutes.",
+        "The meeting will focus on the railway project and the fisheries.",
+        "“I am confident that these talks will bring our chambers closer,” she said.",
+        "The delegates will deliberate on the five items of the agenda.",
     ],
 )
 def test_what_a_thing_will_do_and_an_agenda_are_no_commitments(sentence: str) -> None:
@@ -290,16 +293,16 @@ def test_what_a_thing_will_do_and_an_agenda_are_no_commitments(sentence: str) ->
 
 def test_a_list_of_highlights_under_the_headline_is_read() -> None:
     text = (
-        "الفايز وعلاوي يترأسان الاجتماع الأول للجنة العليا الاردنية العراقية\n"
-        "* اتفق الجانبان على إنشاء منطقة حرة عند حدود البلدين\n"
-        "عمان - الدستور: عقدت اللجنة العليا الأردنية العراقية اجتماعها الأول صباح امس الاربعاء في عمان.\n"
+        "الوزيران يترأسان الاجتماع الأول للجنة العليا الأردنية السورية\n"
+        "* اتفق الجانبان على إنشاء سوق مشتركة عند الحدود\n"
+        "عمان - وكالات: عقدت اللجنة العليا الأردنية السورية اجتماعها الأول صباح امس الاربعاء في عمان.\n"
     )
     assert "commitment" in kinds(text, date(2004, 11, 4))
 
 
 def test_an_english_adjective_names_its_state_and_a_centre_known_by_its_acronym_is_found() -> None:
     text = (
-        "ISLAMABAD - The seventh round of political consultations was held yesterday in Islamabad. The Sri Lankan "
+        "DHAKA - The fifth round of political consultations was held yesterday in Dhaka. The Sri Lankan "
         "delegation was led by its foreign secretary. ICCROM and ALECSO signed a memorandum."
     )
     keys = party_keys(text, date(2024, 7, 31))
