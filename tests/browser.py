@@ -94,6 +94,12 @@ class Browser:
             expected_conditions.staleness_of(old)
         )
 
+    def sign_in(self, key: str) -> None:
+        """Sign in with a key on the sign-in page; the next page is the overview."""
+        self.open("/app/sign-in")
+        self.type("key", key)
+        self.press("Sign in")
+
     def unfold(self, summary: str) -> None:
         found = self.driver.find_element(By.XPATH, f"//summary[normalize-space()='{summary}']")
         if found.find_element(By.XPATH, "..").get_attribute("open") is None:

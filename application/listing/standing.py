@@ -90,10 +90,11 @@ class Overview:
             queue=self._queue(caller, scope, escalated=whole.escalated > 0),
         )
 
-    def _counts(self, scope: frozenset[str] | None, at: datetime | None = None) -> Counts:
+    def _counts(self, scope: frozenset[str] | None) -> Counts:
+        """The commitments of the scope counted now (those its parties lead), from the counts kept."""
         if scope is None:
-            return self.figures.counts(RollupScope(), at)
-        return added(self.figures.counts(RollupScope(party=UUID(party)), at) for party in sorted(scope))
+            return self.figures.counts(RollupScope())
+        return added(self.figures.counts(RollupScope(party=UUID(party))) for party in sorted(scope))
 
     def _overdue_by_month(self, scope: frozenset[str] | None, today: date, now: int) -> list[tuple[date, int]]:
         """What was overdue at each month's end, as recorded then, and today what is. What was recorded by

@@ -368,9 +368,7 @@ def test_words_selected_in_the_report_are_added_as_a_commitment_and_recorded_wit
     words = "host a workshop for national experts"
     with chromium() as driver:
         browser = Browser(driver, server.url)
-        browser.open("/app/sign-in")
-        browser.type("key", key)
-        browser.press("Sign in")
+        browser.sign_in(key)
         browser.open("/app/drafts")
         browser.type("draft-text", ENGLISH)
         browser.set_date("draft-published", "2022-03-20")

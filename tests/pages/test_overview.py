@@ -185,9 +185,7 @@ def test_in_a_browser_the_overview_fits_a_phone_draws_its_charts_and_a_bar_leads
             made("/commitments", commitment(meeting_id, lead, due={"precision": "day", "value": due}))
     with chromium(390, 900) as driver:
         browser = Browser(driver, server.url)
-        browser.open("/app/sign-in")
-        browser.type("key", key)
-        browser.press("Sign in")
+        browser.sign_in(key)
         browser.wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "#chart-by-status svg"), "the overview")
         for language in ("ar", "en"):
             browser.open(f"/app/language/{language}?next=/app/")
