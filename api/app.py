@@ -15,6 +15,7 @@ from api.bootstrap import SERVING, Services, build
 from api.dependencies import known_query_parameters, methods_of
 from api.doors import PolicyWatch
 from api.guards import MAX_UPLOAD_BYTES, RequestGuard, RetryAfter
+from api.public.app import create_public_app
 from api.rebuilding import Rebuilding
 from api.routers import (
     agreements,
@@ -26,6 +27,7 @@ from api.routers import (
     meetings,
     metrics,
     parties,
+    publications,
     recurrences,
     search,
     series,
@@ -44,6 +46,7 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 # reads wait their turn in order (more threads lengthened the slowest answers: decision 0053).
 READING_THREADS = 1
 WEB_PREFIX = "/app"  # where the web pages are served
+PUBLIC_PREFIX = "/public"  # where anyone reads what is published
 
 
 ROUTERS = tuple(
@@ -63,6 +66,7 @@ ROUTERS = tuple(
         calendars,
         figures,
         themes,
+        publications,
         metrics,
     )
 )
@@ -133,6 +137,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.mount(WEB_PREFIX, create_web_app())
+    app.mount(PUBLIC_PREFIX, create_public_app())
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

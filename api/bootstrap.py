@@ -9,6 +9,7 @@ from types import TracebackType
 
 from sqlalchemy import Engine
 
+from api.public.copies import PublicCopies
 from api.web.mail import DigestWriter
 from application.access.audit import AuditRecord
 from application.access.keys import Keys
@@ -21,6 +22,8 @@ from application.listing.standing import Overview
 from application.notices.digests import Digests, DigestsSent
 from application.notices.scanner import Scanner
 from application.notices.webhooks import Webhooks
+from application.publishing.public import PublicRecords
+from application.publishing.publications import Publishing
 from application.storage.saving import Clock, Records, system_clock
 from application.storage.store import EventStore
 from application.tracker import Tracker
@@ -80,6 +83,8 @@ class Services:
     drafts: Drafts
     figures: Figures
     overview: Overview  # where things stand for a key's scope, for every door that shows it
+    publishing: Publishing  # what is published, deciding it, and its history
+    public: PublicRecords  # what a published record shows anyone, without a key
     keys: KeyStore
     keyring: Keys  # the keys' use cases (make, list, revoke), for every door
     web_sessions: WebSessions
@@ -110,6 +115,7 @@ class Services:
     rebuilding: RebuildProgress = field(default_factory=RebuildProgress)
     rebuild: RebuildWhileServing | None = None
     pdf: PdfRenderer = field(default_factory=PdfRenderer)  # the reports' PDFs; its engine is imported when asked
+    public_copies: PublicCopies = field(default_factory=PublicCopies)  # the public pages made, kept while fresh
 
     def background_jobs(self) -> dict[str, tuple[Callable[[], object], float]]:
         """What the scheduler runs, and every how many seconds; each run leaves a heartbeat."""
@@ -236,13 +242,14 @@ def build(
     ladder = Ladder.parse(settings.escalation_ladder)
     tracker = Tracker.on(records, ladder, BrokenRecords(reading_engine), WhenAsked())
     public_url = settings.public_url or f"http://{settings.host}:{settings.port}"
+    publishing = Publishing(records, tracker.histories, catalogue)
     reports = ReportReader(settings.report_readers)
     unsubscribe = UnsubscribeLinks(
         functools.partial(kept_secret, engine, clock, "unsubscribe-links", UnsubscribeLinks.new_secret), public_url
     )
     mailer = DigestMailer(
         engine,
-        Digests(records, catalogue),
+        Digests(records, catalogue, publishing),
         DigestWriter(settings.mail_from, public_url),
         SmtpSender(
             SmtpSettings(
@@ -271,6 +278,8 @@ def build(
         drafts=Drafts(tracker, catalogue, reports),
         figures=figures,
         overview=Overview(figures, lists),
+        publishing=publishing,
+        public=PublicRecords(records, tracker.histories, catalogue, publishing),
         keys=keys,
         keyring=Keys(keys, tracker.parties),
         web_sessions=WebSessions(

@@ -23,6 +23,13 @@ class NotFound(ApplicationError):
         self.kind = kind
 
 
+class NotPublic(NotFound):
+    """No such public record: unpublished, withdrawn, or never there (the public cannot tell which)."""
+
+    def __init__(self) -> None:
+        super().__init__("public record", "", N_("no such public record"))
+
+
 class UnknownReference(ApplicationError):
     """A field of the request names something that does not exist."""
 

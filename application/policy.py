@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from typing import Any
 from uuid import UUID
 
-from application.errors import NotAllowed
+from application.errors import NotAllowed, NotPublic
 from domain.access import Principal, may_change_commitment, may_change_other_records
 
 _ASKED: ContextVar[list[str] | None] = ContextVar("policy_asked", default=None)
@@ -147,6 +147,26 @@ def administers(caller: Principal) -> Principal:
     if not caller.role.can_administer:
         raise NotAllowed("only an admin key may do this; this key has the {role} role", role=caller.role.value)
     return caller
+
+
+def publishes(caller: Principal) -> Principal:
+    """What the public sees (an agreement, a meeting series, a party's commitments published or withdrawn) is
+    an administrator's decision."""
+    _asked("publishes")
+    if not caller.role.can_administer:
+        raise NotAllowed(
+            "only an admin key publishes records or withdraws them; this key has the {role} role",
+            role=caller.role.value,
+        )
+    return caller
+
+
+def reads_published(published: bool) -> None:
+    """Anyone, without a key, reads what is published, and nothing else: an unpublished record is not found,
+    as if it did not exist (``NotFound`` from the use case)."""
+    _asked("reads_published")
+    if not published:
+        raise NotPublic()
 
 
 def keeps_calendar_feeds(caller: Principal) -> Principal:

@@ -207,6 +207,15 @@ class Catalogue(Protocol):
         read model holds it, if that is the record's latest version in the event log; else None."""
         ...
 
+    def status_changes(self, ids: Sequence[str], until: datetime | None = None) -> list[dict[str, Any]]:
+        """Each change of status of these commitments as recorded (up to ``until``): ``commitment_id``,
+        ``version``, ``at``, ``before``, ``after``; in the order recorded."""
+        ...
+
+    def position(self) -> int:
+        """The position in the event log the read model has reached: what it says changes only when it moves."""
+        ...
+
     def rollup_rows(self, scope: RollupScope, as_of: datetime | None = None) -> list[RollupRow]:
         """What roll-ups count of each commitment in the scope, now or as recorded at ``as_of``."""
         ...

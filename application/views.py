@@ -293,6 +293,7 @@ class CommitmentView:
     fulfilled_on: str | None  # the day it was fulfilled: its delivery's, or its session's
     progress: dict[str, Any] | None
     evidence: list[dict[str, Any]]
+    public_evidence: list[int]  # the numbers (from 1, in the order reported) of the evidence the public may see
     decision_reference: str | None
     superseded_by: str | None
     fulfilled_by_meeting: str | None
@@ -331,6 +332,7 @@ class CommitmentView:
             fulfilled_on=plain(commitment.fulfilled_on) if commitment.status is Status.FULFILLED else None,
             progress=plain(commitment.progress),
             evidence=plain(commitment.evidence),
+            public_evidence=list(commitment.public_evidence),
             decision_reference=commitment.decision_reference,
             superseded_by=plain(commitment.superseded_by),
             fulfilled_by_meeting=plain(commitment.fulfilled_by_meeting),

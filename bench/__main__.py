@@ -91,6 +91,9 @@ SCENARIOS: dict[str, Callable[[str, dict[str, Any], int], list[Figure]]] = {
     "pages": lambda engine, sizes, runs: pages.render_pages(
         engine, sizes["pages"], runs, 1 if sizes["pages"] < 10_000 else 5
     ),
+    "public": lambda engine, sizes, runs: pages.public_pages(
+        engine, sizes["pages"], runs, 1 if sizes["pages"] < 10_000 else 5
+    ),
 }
 
 # The scenarios measured in instructions (``--instructions``), each beside its processor time.

@@ -27,12 +27,20 @@ GENERATOR = "wrk, 32 connections, 2 threads"
 
 
 def wrk(
-    url: str, headers: dict[str, str], seconds: int, connections: int = 32, body: str | None = None, threads: int = 2
+    url: str,
+    headers: dict[str, str],
+    seconds: int,
+    connections: int = 32,
+    body: str | None = None,
+    threads: int = 2,
+    timeout: int = 2,
 ) -> dict[str, float]:
-    """wrk's report (requests, seconds, errors, p50/p95/p99 in ms) for ``url`` (a POST of ``body`` if given)."""
+    """wrk's report (requests, seconds, errors, p50/p95/p99 in ms) for ``url`` (a POST of ``body`` if given);
+    an answer slower than ``timeout`` seconds is an error."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: the README's test command installs it (apt-get install wrk)")
-    command = ["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s", "-s", str(LUA), url]
+    command = ["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout}s"]
+    command += ["-s", str(LUA), url]
     for name, value in headers.items():
         command[1:1] = ["-H", f"{name}: {value}"]
     environment = {**os.environ, **({"WRK_BODY": body} if body is not None else {})}

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -85,3 +86,10 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def recorded_through(api: httpx.Client, path: str, body: dict[str, Any]) -> str:
+    """The id of a record made through a served API (``POST path``), which must answer 201."""
+    answer = api.post(path, json=body)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])

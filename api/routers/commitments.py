@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api import exports
@@ -48,6 +48,7 @@ from api.schemas import (
     Correction,
     Delivery,
     DueRevision,
+    EvidenceVisibility,
     History,
     ProgressReport,
     Reasoned,
@@ -355,6 +356,27 @@ def choose_themes(
     """The themes it carries from now on, codes of the list (``GET /themes``); none: it carries none.
     A retired theme stays if it carries it already, and cannot be chosen anew."""
     return resource(tracker.themes.choose(commitment_id, principal, body.themes, body.reason, version))
+
+
+@router.put(
+    "/{commitment_id}/evidence/{number}/visibility",
+    response_model=CommitmentView,
+    summary="Make a piece of evidence public or internal",
+)
+def show_evidence(
+    commitment_id: UUID,
+    number: Annotated[int, Path(ge=1, le=100_000)],
+    body: EvidenceVisibility,
+    tracker: TrackerDep,
+    principal: CommitmentWriterDep,
+    version: IfMatchDep,
+) -> JSONResponse:
+    """Evidence is internal unless marked public, whenever it was reported: the public pages of a published
+    agreement, series or party show only the evidence marked so. ``number`` counts the commitment's evidence
+    from 1, in the order it was reported. Asking for what is so already stores nothing."""
+    return resource(
+        tracker.commitments.show_evidence(commitment_id, principal, number, body.public, body.reason, version)
+    )
 
 
 @router.put("/{commitment_id}/weight", response_model=CommitmentView, summary="Set its weight in roll-ups")

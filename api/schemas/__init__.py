@@ -33,6 +33,7 @@ from api.schemas.commitment_actions import (
     CorrectionInputs,
     Delivery,
     DueRevision,
+    EvidenceVisibility,
     ProgressReport,
     ReviewSchedule,
     Supersession,
@@ -172,6 +173,7 @@ __all__ = [
     "Timeline",
     "VenueIn",
     "Verification",
+    "EvidenceVisibility",
     "WeightChange",
     "Words",
 ]

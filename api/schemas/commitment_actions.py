@@ -85,6 +85,11 @@ class ThemesChoice(Schema):
     reason: Words | None = None
 
 
+class EvidenceVisibility(Schema):
+    public: bool = Field(description="true: the public pages of a published record show it; false: internal again")
+    reason: Words | None = None
+
+
 class WeightChange(Schema):
     weight: Count | None = Field(ge=1, le=MOST_WEIGHT, description="its weight in roll-ups; null: 1, as every other")
     reason: Words | None = None

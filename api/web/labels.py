@@ -55,6 +55,11 @@ LABELS: dict[str, dict[str, str]] = {
         "forum": N_("forum"),
         "other": N_("other"),
     },
+    "public_subject": {
+        "agreement": N_("agreement"),
+        "series": N_("meeting series"),
+        "party": N_("a party's commitments"),
+    },
     "meeting_status": {
         "scheduled": N_("scheduled"),
         "held": N_("held"),

@@ -77,8 +77,12 @@ class DigestWriter:
             "unsubscribe_url": unsubscribe_url,
         }
         message = EmailMessage()
-        message["Subject"] = gettext.ngettext(
-            "%(party)s: %(num)s commitment needs attention", "%(party)s: %(num)s commitments need attention", total
+        message["Subject"] = (
+            gettext.ngettext(
+                "%(party)s: %(num)s commitment needs attention", "%(party)s: %(num)s commitments need attention", total
+            )
+            if total
+            else gettext.gettext("%(party)s: records made public")
         ) % {"party": party.label, "num": i18n.Formats(language).number(total)}
         message["From"] = self.sender
         mailbox, _, domain = sendable_address(contact.address).rpartition("@")  # (an addr_spec is parsed as ASCII)

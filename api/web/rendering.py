@@ -11,6 +11,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from api.web import i18n
 
 TEMPLATES = Path(__file__).parent / "templates"
+PUBLIC_FOLDERS = {"agreement": "agreements", "series": "series", "party": "parties"}  # under /public
+
+
+def public_path(subject: str, key: str) -> str:
+    """Where a published record is read, under ``/public``: ``agreements/{id}``, ``series/{slug}``,
+    ``parties/{id}``."""
+    return f"{PUBLIC_FOLDERS[subject]}/{key}"
 
 
 @cache
@@ -24,7 +31,12 @@ def environment(language: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]  # added by the jinja2.ext.i18n extension
-    env.globals.update(direction=i18n.direction, language_names=i18n.LANGUAGE_NAMES, languages=i18n.LANGUAGES)
+    env.globals.update(
+        direction=i18n.direction,
+        language_names=i18n.LANGUAGE_NAMES,
+        languages=i18n.LANGUAGES,
+        public_path=public_path,
+    )
     return env
 
 

@@ -103,7 +103,7 @@ class Names:
         return self.titles[meeting_id]
 
 
-def _due_as_given(due: dict[str, Any] | None) -> str:
+def due_as_given(due: dict[str, Any] | None) -> str:
     if due is None:
         return ""
     if due["precision"] == "relative":
@@ -131,7 +131,7 @@ def row(commitment: dict[str, Any], names: Names) -> dict[str, Any]:
         "agreement_id": provenance.get("agreement_id") or "",
         "row_number": provenance.get("row_number") or "",
         "due_precision": due["precision"] if due else "",
-        "due_as_given": _due_as_given(due),
+        "due_as_given": due_as_given(due),
         "due_at": commitment["due_at"] or "",
         "overdue": commitment["overdue"],
         "due_soon": commitment["due_soon"],

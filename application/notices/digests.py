@@ -1,18 +1,24 @@
 """What a contact's digest holds: for its party, the commitments whose escalation told the party,
 those it leads or supports that are overdue, and those due soon; each in one section only (the
-first that has it), in the order of their dues."""
+first that has it), in the order of their dues. And the records that touch the party and were made public
+since the contact's last digest (an agreement it adopted or has commitments in, a series it took part in,
+its own commitments): the party learns what the public now reads about it."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
 from application import policy
 from application.listing.queries import CommitmentFilter
 from application.ports import Catalogue
+from application.publishing.publications import Publishing
 from application.storage.saving import Records
 from application.views import PartyView
 from domain.access import Principal
+from domain.meetings.agreement import Agreement
 from domain.parties.party import Party
+from domain.publishing.publications import Publication, Subject
 
 SECTION_LIMIT = 50  # commitments listed per section (the section's total says how many there are)
 
@@ -25,22 +31,35 @@ class Section:
 
 
 @dataclass(frozen=True)
+class MadePublic:
+    """A record touching the party that was published: its kind, key, title and when."""
+
+    subject: str  # agreement | series | party
+    key: str
+    title: dict[str, Any] | None
+    since: str
+
+
+@dataclass(frozen=True)
 class DigestContent:
     party: PartyView
     sections: list[Section]  # only those with something in them
     parties: dict[str, PartyView]  # the lead parties of the commitments listed, by id
+    made_public: list[MadePublic] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not self.sections
+        return not self.sections and not self.made_public
 
 
 class Digests:
-    def __init__(self, records: Records, catalogue: Catalogue) -> None:
+    def __init__(self, records: Records, catalogue: Catalogue, publishing: Publishing) -> None:
         self.records = records
         self.catalogue = catalogue
+        self.publishing = publishing
 
-    def content(self, party_id: UUID) -> DigestContent:
+    def content(self, party_id: UUID, since: datetime | None = None) -> DigestContent:
+        """``since``: when the contact was last told (None: never), for the records made public since."""
         party = self.records.get(Party, party_id)
         seen: set[str] = set()
         sections: list[Section] = []
@@ -60,7 +79,36 @@ class Digests:
             for key, value in self.records.read_many(sorted(leads)).items()
             if isinstance(value, Party)
         }
-        return DigestContent(PartyView.of(party), sections, parties)
+        return DigestContent(PartyView.of(party), sections, parties, self._made_public(party, since))
+
+    def _made_public(self, party: Party, since: datetime | None) -> list[MadePublic]:
+        current = self.publishing.current()
+        fresh = [] if current is None else [p for p in current.publications if since is None or p.since > since]
+        return [
+            MadePublic(p.subject.value, p.key, self.publishing.title(p), p.since.isoformat())
+            for p in sorted(fresh, key=lambda p: p.since)
+            if self._touches(p, party)
+        ]
+
+    def _touches(self, publication: Publication, party: Party) -> bool:
+        """Whether the record is the party's: its own commitments, an agreement it adopted or has commitments
+        in, a series it took part in or has commitments in."""
+        if publication.subject is Subject.PARTY:
+            return publication.key == str(party.id)
+        if publication.subject is Subject.AGREEMENT:
+            agreement = self.records.load(Agreement, publication.key)
+            return agreement is not None and (
+                party.id in agreement.adopted_by
+                or bool(self._found(CommitmentFilter(agreement=agreement.id, party=party.id, limit=1)))
+            )
+        return any(
+            any(p["party_id"] == str(party.id) for p in m["participants"])
+            or bool(self._found(CommitmentFilter(meeting=UUID(m["id"]), party=party.id, limit=1)))
+            for m in self.publishing.series_meetings(publication.key)
+        )
+
+    def _found(self, query: CommitmentFilter) -> list[dict[str, Any]]:
+        return self.catalogue.find_commitments(query).items
 
 
 class DigestLog(Protocol):

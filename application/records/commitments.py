@@ -376,6 +376,30 @@ class Commitments:
             )
         )
 
+    def show_evidence(
+        self,
+        commitment_id: UUID,
+        caller: Principal,
+        number: int,
+        public: bool,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommitmentView:
+        """Make one piece of its evidence (numbered from 1, in the order reported) public or internal again:
+        the public pages of a published record show only evidence marked public. Keys that may change the
+        commitment decide it; what is published at all is an administrator's decision (``Publishing``)."""
+        actor = caller.id
+        why = translation.reason(reason)
+        return CommitmentView.of(
+            self.records.change(
+                Commitment,
+                commitment_id,
+                expected_version,
+                lambda commitment, when: commitment.show_evidence(number, public, why, actor, when),
+                allowed=lambda commitment: policy.changes_commitment(caller, commitment.parties),
+            )
+        )
+
     def schedule_review(
         self,
         commitment_id: UUID,

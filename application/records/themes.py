@@ -6,7 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from application import policy, translation
-from application.errors import AlreadyExists, NotFound
+from application.errors import NotFound
 from application.inputs import TextInput
 from application.listing.histories import Histories
 from application.storage.saving import Records
@@ -38,16 +38,7 @@ class Themes:
 
     def _change(self, actor: str, change: Callable[[ThemeList, datetime], None]) -> None:
         """Change the list; the first change starts it."""
-        if self.records.load(ThemeList, THEMES_ID) is None:
-            now = self.records.now()
-            started = ThemeList(actor=actor, timestamp=now)
-            change(started, now)
-            try:
-                self.records.create(started)
-                return
-            except AlreadyExists:
-                pass  # another request started it first: change theirs
-        self.records.change(ThemeList, THEMES_ID, None, change)
+        self.records.change_or_start(ThemeList, THEMES_ID, lambda now: ThemeList(actor=actor, timestamp=now), change)
 
     def define(self, caller: Principal, code: str, names: TextInput) -> ThemeView:
         actor = policy.records_everything(caller).id

@@ -215,6 +215,22 @@ class Records:
             raise VersionMismatch(expected_version, current) from None
         return aggregate
 
+    def change_or_start(
+        self, cls: type[A], aggregate_id: UUID, start: Callable[[datetime], A], change: Callable[[A, datetime], Any]
+    ) -> None:
+        """Change the deployment's one aggregate of this kind (a list: the themes, the publications); the
+        first change starts it (``start``), and a request that started it second changes the first's."""
+        if self.load(cls, aggregate_id) is None:
+            now = self.now()
+            started = start(now)
+            change(started, now)
+            try:
+                self.create(started)
+                return
+            except AlreadyExists:
+                pass  # another request started it first: change theirs
+        self.change(cls, aggregate_id, None, change)
+
 
 def new(cls: type[A], created: type, aggregate_id: UUID | None, **kwargs: Any) -> A:
     """A new aggregate; under ``aggregate_id`` when the caller chose one (idempotent retries)."""

@@ -52,6 +52,11 @@ class EventStore(Application[UUID]):
         found: Aggregate = self.repository.get(aggregate_id, version=version)
         return found
 
+    def latest_version(self, aggregate_id: UUID) -> int | None:
+        """The aggregate's latest version (None: it has no events): one indexed question, nothing decoded."""
+        found = self.recorder.select_events(aggregate_id, desc=True, limit=1)
+        return found[0].originator_version if found else None
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcodings.register(transcoder)

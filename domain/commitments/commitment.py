@@ -75,11 +75,12 @@ def named(
 class Commitment(Aggregate):
     """Version 2 of the aggregate (in snapshots) added ``made_on`` and the review date; version 3 ``notes``;
     version 4 the escalations; version 5 the weight, the days it was delivered and fulfilled, its themes;
-    version 6 every party it has named (a snapshot older knows those it named then)."""
+    version 6 every party it has named (a snapshot older knows those it named then); version 7 which of its
+    evidence is public."""
 
     create_id = staticmethod(time_ordered_id)  # new ones are time-ordered (UUIDv7)
 
-    class_version = 6
+    class_version = 7
 
     class Recorded(Aggregate.Created):
         """Version 2 added ``reminder_days``; commitments recorded before remind at the defaults.
@@ -141,6 +142,10 @@ class Commitment(Aggregate):
     def upcast_v5_v6(state: dict[str, Any]) -> None:
         state["named_parties"] = named(state["lead_party_id"], state["supporting_party_ids"])
 
+    @staticmethod
+    def upcast_v6_v7(state: dict[str, Any]) -> None:
+        state["public_evidence"] = ()
+
     @event(Recorded)
     def __init__(
         self,
@@ -184,6 +189,7 @@ class Commitment(Aggregate):
         self.themes: tuple[str, ...] = ()  # codes of the deployment's list of themes (``domain.theme``)
         self.progress: Progress | None = None
         self.evidence: tuple[Evidence, ...] = ()
+        self.public_evidence: tuple[int, ...] = ()  # the numbers (from 1) of the evidence the public may see
         self.decision_reference: str | None = None
         self.superseded_by: UUID | None = None
         self.fulfilled_by_meeting: UUID | None = None
@@ -442,6 +448,22 @@ class Commitment(Aggregate):
     ) -> None:
         self.progress = Progress(percent=percent, note=note, evidence=evidence, reported_at=timestamp)
         self.evidence = (*self.evidence, *evidence)
+
+    def show_evidence(self, number: int, public: bool, reason: str | None, actor: str, when: datetime) -> bool:
+        """Make one piece of its evidence (numbered from 1, in the order reported) public or internal again:
+        evidence is internal unless marked public, whenever it was reported. Asking for what is so already
+        stores nothing (False)."""
+        if not isinstance(number, int) or not 1 <= number <= len(self.evidence):
+            raise InvalidValue("the commitment has no evidence numbered {number}", "number", number=number)
+        if (number in self.public_evidence) == public:
+            return False
+        self._evidence_shown(number=number, public=public, reason=reason, actor=actor, timestamp=when)
+        return True
+
+    @event("EvidenceShown")
+    def _evidence_shown(self, number: int, public: bool, reason: str | None, actor: str, timestamp: datetime) -> None:
+        others = tuple(n for n in self.public_evidence if n != number)
+        self.public_evidence = tuple(sorted((*others, number))) if public else others
 
     def revise_due(
         self, due: Due | None, due_at: datetime | None, reason: str | None, actor: str, when: datetime

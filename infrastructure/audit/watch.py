@@ -31,8 +31,7 @@ from infrastructure.audit.chain import AuditChain
 from infrastructure.audit.tables import audit_breaks, audit_watch
 from infrastructure.operations import metrics
 from infrastructure.persistence.tables import follower_positions, heartbeats
-from infrastructure.read_model.projector import READ_MODEL
-from infrastructure.read_model.tables import projection_state
+from infrastructure.read_model.tables import READ_MODEL, projection_state
 from infrastructure.webhooks.outbox import Outbox
 
 NAME = "audit_chain"

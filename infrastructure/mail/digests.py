@@ -153,7 +153,7 @@ class DigestMailer:
         contact's record cannot be written to) makes this digest ``failed`` with the reason, and the
         round goes on with the others."""
         try:
-            content = self.digests.content(party_id)
+            content = self.digests.content(party_id, self._last_told(contact, period))
             if content.empty:
                 self._finish(contact, period, status="empty")
                 return "empty"
@@ -166,6 +166,17 @@ class DigestMailer:
             return "failed"
         self._finish(contact, period, status="sent", message_id=message["Message-ID"], error=None)
         return "sent"
+
+    def _last_told(self, contact: Contact, period: str) -> datetime | None:
+        """When the contact's last digest before this period was done (sent, or found empty); None: never."""
+        row = mail_digests.c
+        with self.engine.connect() as connection:
+            found: datetime | None = connection.execute(
+                select(func.max(row.updated_at)).where(
+                    row.contact_id == str(contact.id), row.period != period, row.status.in_(("sent", "empty"))
+                )
+            ).scalar()
+        return found
 
     def _give_up_abandoned(self, now: datetime) -> None:
         """A digest whose last attempt a worker left unfinished (it stopped while sending) is

@@ -11,8 +11,9 @@
 - ``documents``: a record's document, if it is of its latest version.
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Engine
@@ -31,9 +32,11 @@ from application.listing.queries import (
 )
 from domain.commitments.escalation import Ladder
 from domain.commitments.rollup import Counts
+from infrastructure.log.follower import position
 from infrastructure.read_model import listing, rollup_counts, scanning, searching, timelines
 from infrastructure.read_model.documents import LatestDocuments
 from infrastructure.read_model.searching import Words
+from infrastructure.read_model.tables import READ_MODEL, projection_state
 from infrastructure.read_model.tallies import Tallies, counts_as_of, overdue_at
 
 COUNTED_UP_TO = 10_000  # lists count their matches up to this many, unless asked for the exact total
@@ -121,3 +124,11 @@ class SqlCatalogue:
 
     def latest_document(self, kind: str, record_id: UUID) -> tuple[str, int] | None:
         return self._latest_documents.of(kind, record_id)
+
+    def status_changes(self, ids: Sequence[str], until: datetime | None = None) -> list[dict[str, Any]]:
+        return timelines.status_changes(self.engine, ids, until)
+
+    def position(self) -> int:
+        """The position in the event log the read model has reached (0: none yet): what it says changes
+        only when it moves."""
+        return position(self.engine, projection_state, READ_MODEL)

@@ -34,6 +34,7 @@ from infrastructure.read_model import search_index
 from infrastructure.read_model.projections import COMMITMENTS, as_json, projection_of
 from infrastructure.read_model.rollup_counts import CountChanges
 from infrastructure.read_model.tables import (
+    READ_MODEL,
     READ_MODEL_VERSION,
     agreement_parties,
     agreements_view,
@@ -79,9 +80,6 @@ CLOSE_VERSION = (
     .where(commitment_versions.c.id == bindparam("key"), commitment_versions.c.version == bindparam("previous"))
     .values(recorded_until=bindparam("until"))
 )
-
-
-READ_MODEL = "read_model"  # its row in projection_state
 
 
 def _share(originator_id: UUID | str, shares: int) -> int:

@@ -22,7 +22,8 @@ from sqlalchemy import (
 
 from infrastructure.persistence.tables import UTCDateTime
 
-READ_MODEL_VERSION = 20  # 20: parties found by their aliases
+READ_MODEL = "read_model"  # its row in projection_state
+READ_MODEL_VERSION = 21  # 21: which evidence of a commitment is public
 
 # Where an open-ended commitment (no due) sorts among dues: after every due.
 OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=UTC)

@@ -11,8 +11,13 @@ from domain.commitments.lifecycle import ASSESSED, OPEN, Status
 from domain.commitments.rollup import Counted, Counts, count_alike
 from infrastructure.log.follower import position
 from infrastructure.read_model.listing import current_at, fixed_conditions, versions_as_of
-from infrastructure.read_model.projector import READ_MODEL
-from infrastructure.read_model.tables import commitment_versions, commitments_view, meetings_view, projection_state
+from infrastructure.read_model.tables import (
+    READ_MODEL,
+    commitment_versions,
+    commitments_view,
+    meetings_view,
+    projection_state,
+)
 
 STATUSES = {status.value: status for status in Status}  # faster than Status(value), row after row
 

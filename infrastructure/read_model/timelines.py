@@ -1,5 +1,8 @@
-"""The records a timeline shows: those a party or a meeting touched, in the order they were created."""
+"""The records a timeline shows: those a party or a meeting touched, in the order they were created; and the
+changes of status of some commitments, as their versions recorded them."""
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, Select, select
@@ -8,6 +11,7 @@ from infrastructure.read_model.tables import (
     agreement_parties,
     agreements_view,
     commitment_parties,
+    commitment_versions,
     commitments_view,
     meeting_participants,
     meetings_view,
@@ -44,3 +48,31 @@ def _in_creation_order(engine: Engine, *queries: Select[Any]) -> list[str]:
     with engine.connect() as connection:
         found = {row.id: row.seq for query in queries for row in connection.execute(query)}
     return sorted(found, key=found.__getitem__)
+
+
+def status_changes(engine: Engine, ids: Sequence[str], until: datetime | None) -> list[dict[str, Any]]:
+    """Each change of status of these commitments, as recorded (up to ``until``, if given): the commitment,
+    the instant, the status before and after, the version that made it; in the order they were recorded.
+    Read 500 commitments at a time (each ``IN`` list stays short)."""
+    changes: list[dict[str, Any]] = []
+    v = commitment_versions.c
+    for start in range(0, len(ids), 500):
+        query = select(v.id, v.version, v.status, v.recorded_from).where(v.id.in_(ids[start : start + 500]))
+        if until is not None:
+            query = query.where(v.recorded_from <= until)
+        with engine.connect() as connection:
+            rows = connection.execute(query.order_by(v.id, v.version)).all()
+        before: tuple[str, str] | None = None
+        for row in rows:
+            if before is not None and before[0] == row.id and before[1] != row.status:
+                changes.append(
+                    {
+                        "commitment_id": row.id,
+                        "version": row.version,
+                        "at": row.recorded_from,
+                        "before": before[1],
+                        "after": row.status,
+                    }
+                )
+            before = (row.id, row.status)
+    return sorted(changes, key=lambda change: (change["at"], change["commitment_id"]))

@@ -55,11 +55,13 @@ def test_every_scenario_runs_and_reports_on_each_engine(monkeypatch: pytest.Monk
             "roll-up",
             "statistics",
             "upload",
+            "public",
         )
     }
     assert len([f for f in figures if f.scenario.startswith("record")]) == 4  # one at a time, threads, API, many stored
     assert len([f for f in figures if f.scenario.startswith("trivial")]) == 1
     assert len([f for f in figures if f.scenario.startswith("page:")]) == 4  # four pages
+    assert len([f for f in figures if f.scenario.startswith("public")]) == 4  # three kept copies, one made again
     assert len([f for f in figures if f.scenario.startswith("list page")]) == 3  # three lists
     assert len([f for f in figures if f.scenario.startswith("rebuild")]) == 3  # one process (two baselines), two
     # processor time is counted in hundredths of a second: a file refused at once may cost none of them

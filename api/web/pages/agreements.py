@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from api import iati
 from api.dependencies import ServicesDep
 from api.web.page import page
+from api.web.pages.publishing import publication_of
 from api.web.visitors import SignedInDep
 from application.listing.queries import CommitmentFilter, RollupScope
 
@@ -44,4 +45,5 @@ def agreement(agreement_id: UUID, request: Request, visitor: SignedInDep, servic
         rows=by_row(made.items),
         commitments=made.items,
         rollup=services.figures.rollup(RollupScope(agreement=agreement_id)),
+        publication=publication_of(services, "agreement", str(agreement_id)),
     )

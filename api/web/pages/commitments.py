@@ -210,6 +210,7 @@ def commitment_page(
         meeting=meeting,
         themes={theme.code: theme for theme in themes},
         may_choose_themes=at is None and bool(themes) and _may_change(visitor, current),
+        may_show_evidence=at is None and _may_change(visitor, current),
         agreement=agreement,
         as_of=as_of,
         axis=axis,

@@ -14,6 +14,7 @@ from api.dependencies import ServicesDep, TrackerDep
 from api.schemas import AliasesChange, ContactIn, LadderChange
 from api.web.forms import Kept, checked, number, value
 from api.web.page import attempt, page
+from api.web.pages.publishing import publication_of
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
 from application import policy
 from application.listing.queries import CommitmentFilter, PartyFilter
@@ -76,6 +77,7 @@ def party_page(
         can_keep_aliases=visitor.can_write_everything,
         can_keep_contacts=policy.allows(policy.keeps_contacts, visitor.principal, party_id),
         frequencies=[f.value for f in Frequency],
+        publication=publication_of(services, "party", str(party_id)),
         refusal=refusal,
         form=Kept(refusal.get("form") if refusal else None),
     )

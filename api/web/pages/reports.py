@@ -32,6 +32,7 @@ from api.web.forms import value
 from api.web.labels import N_, labeller
 from api.web.page import context, error_page, page
 from api.web.pages.agreements import by_row
+from api.web.pages.publishing import publication_of
 from api.web.refusals import sayer
 from api.web.rendering import environment
 from api.web.visitors import SignedInDep, SignedInVisitor
@@ -128,6 +129,7 @@ def _series(series: str, request: Request, visitor: SignedInVisitor, services: S
         kind="series",
         title=latest["title"] if latest else None,  # a series is named by its latest meeting's title
         series=series,
+        publication=publication_of(services, "series", series) if meetings else None,
         sections=sections,
         as_of=as_of,
         axis=axis,
@@ -190,6 +192,7 @@ def _values(
         "sections": None,
         "series": None,
         "party_id": None,
+        "publication": None,
         "printing": False,
         "print_css": "",
         "unlabelled": False,  # a printed chart whose bars go without their words (``_chart``)

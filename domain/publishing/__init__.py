@@ -1,0 +1,1 @@
+"""What the deployment shows the public: the records an administrator published, and which evidence is public."""
