@@ -743,6 +743,7 @@ class Deployment:
     tags: dict[str, str] = field(default_factory=dict)  # id -> the door it came through, and what it is
     agreement_kinds: dict[str, str] = field(default_factory=dict)  # agreement id -> kind
     unsubscribe_paths: dict[str, str] = field(default_factory=dict)  # a digest's language -> its unsubscribe link
+    public_paths: list[str] = field(default_factory=list)  # the published records' pages on the public portal
     worker_output: str = ""
     notes: list[str] = field(default_factory=list)  # what could not be built, and why
     failures: list[tuple[str, str]] = field(default_factory=list)  # a door's step that failed, and how
@@ -1563,6 +1564,18 @@ def build_deployment(
         WebDoor(url, corpus).sign_in("cmk_not-a-key-anyone-was-given", expect=401)
 
     through("refusals: an auditor's write, an unknown key (the audit page lists them)", refused)
+
+    def published() -> None:
+        """The matrix, the series of general meetings and SESRIC's commitments, on the public portal."""
+        for subject, key, folder in (
+            ("agreement", matrix, "agreements"),
+            ("series", SERIES, "series"),
+            ("party", p["SESRIC"], "parties"),
+        ):
+            admin.put(f"/publications/{subject}/{key}", {"reason": "adopted in public session"})
+            d.public_paths.append(f"/public/{folder}/{key}")
+
+    through("publications: an agreement, a series and a party's commitments on the public portal", published)
     corpus.add(list(d.key_names.values()))
     d.timings["recorded"] = time.monotonic() - started
 

@@ -48,9 +48,10 @@ def _invalid(request: Request, error: Exception) -> Response:
 def _http(request: Request, error: Exception) -> Response:
     status = getattr(error, "status_code", 404)
     if status == 405:
-        return _answer(
-            request, 405, "method-not-allowed", "Method not allowed", N_("this page does not take that kind of request")
-        )
+        words = N_("this page does not take that kind of request")
+        answer = _answer(request, 405, "method-not-allowed", "Method not allowed", words)
+        answer.headers["Allow"] = "GET, HEAD"  # every public address is read, and only read
+        return answer
     return _answer(request, 404, "not-found", "Not found", N_("there is no page at this address"))
 
 
@@ -70,7 +71,13 @@ def _unexpected(request: Request, error: Exception) -> Response:
 
 
 def create_public_app() -> FastAPI:
-    public = FastAPI(title="Commitment tracker, public", docs_url=None, redoc_url=None, openapi_url=None)
+    public = FastAPI(
+        title="Commitment tracker, public",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        redirect_slashes=False,  # an address with a slash too many is not found (never a redirect to its Host)
+    )
     public.include_router(pages.router)
     for cls in problems.HANDLED:
         public.add_exception_handler(cls, _answered)

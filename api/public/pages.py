@@ -6,7 +6,8 @@
   ``.csv`` or ``.jsonld`` (its meetings as schema.org ``Event``), and ``/feed.atom`` after it (its changes
   of status).
 
-The language is the one asked for (``?lang=ar``), else the browser's (``Accept-Language``); Arabic-Indic
+The language is the one asked for (``?lang=ar``), else the one chosen on the pages (their cookie, if any),
+else the browser's (``Accept-Language``); Arabic-Indic
 digits with ``?digits=arab``. An unpublished record is not found at any of its addresses. Every answer is a
 copy kept while nothing it depends on has moved (``api.public.copies``), with a validator (``ETag``) that
 browsers and caches must check before each use (``no-cache``): after a withdrawal, nobody is served it."""
@@ -14,7 +15,7 @@ browsers and caches must check before each use (``no-cache``): after a withdrawa
 import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -30,10 +31,11 @@ from api.web.forms import value
 from api.web.labels import labeller
 from api.web.page import SECURITY_HEADERS
 from api.web.rendering import PUBLIC_FOLDERS, render
-from api.web.visitors import Visitor
+from api.web.visitors import LANGUAGE_COOKIE, Visitor
 from application.listing.queries import check_axis, instant
 from application.publishing.public import PublicRecord, progress_of
 from domain.commitments.lifecycle import Status
+from domain.errors import InvalidValue
 
 router = APIRouter()
 SUBJECTS = {folder: subject for subject, folder in PUBLIC_FOLDERS.items()}
@@ -50,14 +52,15 @@ MOST_BARS = 12
 def public_visitor(request: Request) -> Visitor:
     """The reader's language (asked for in the address, else the browser's) and digits; never a session."""
     params = request.query_params
-    language = i18n.negotiate(request.headers.get("accept-language"), value(params, "lang"))
+    chosen = value(params, "lang") or request.cookies.get(LANGUAGE_COOKIE)  # the pages' switch, if it was used
+    language = i18n.negotiate(request.headers.get("accept-language"), chosen)
     return Visitor(language, False, None, "arab" if value(params, "digits") == "arab" else "latn")
 
 
 # -- the routes
 
 
-@router.get("/", name="public_index")
+@router.api_route("/", methods=["GET", "HEAD"], name="public_index")
 def index(request: Request, services: ServicesDep) -> Response:
     visitor = public_visitor(request)
     services.public.opened()
@@ -69,7 +72,7 @@ def index(request: Request, services: ServicesDep) -> Response:
     return _served(request, services, ("index", visitor.language, visitor.digits), HTML, made, visitor.language)
 
 
-@router.get("/index.json", name="public_index_json")
+@router.api_route("/index.json", methods=["GET", "HEAD"], name="public_index_json")
 def index_json(request: Request, services: ServicesDep) -> Response:
     services.public.opened()
     base = _address(request, "")
@@ -84,10 +87,10 @@ def index_json(request: Request, services: ServicesDep) -> Response:
     return _served(request, services, ("index.json", base), "application/json", made, None)
 
 
-@router.get("/{folder}/{key}/feed.atom", name="public_feed")
+@router.api_route("/{folder}/{key}/feed.atom", methods=["GET", "HEAD"], name="public_feed")
 def feed(folder: str, key: str, request: Request, services: ServicesDep) -> Response:
     subject = _subject(folder)
-    services.public.published(subject, key)
+    key = services.public.published(subject, key).key
     visitor = public_visitor(request)
     as_of, axis = _when(request)
 
@@ -107,12 +110,12 @@ def feed(folder: str, key: str, request: Request, services: ServicesDep) -> Resp
     return _served(request, services, shape, ATOM, made, None)
 
 
-@router.get("/{folder}/{name}", name="public_record")
+@router.api_route("/{folder}/{name}", methods=["GET", "HEAD"], name="public_record")
 def record(folder: str, name: str, request: Request, services: ServicesDep) -> Response:
     subject = _subject(folder)
     ending = next((e for e in FORMATS if name.endswith(e)), "")
     key = name.removesuffix(ending) if ending else name
-    services.public.published(subject, key)
+    key = services.public.published(subject, key).key  # one spelling of the id: one address, one copy
     visitor = public_visitor(request)
     as_of, axis = _when(request)
     address = _address(request, f"/{folder}/{key}")
@@ -154,13 +157,14 @@ def _served(
         **SECURITY_HEADERS,
         "Cache-Control": "public, no-cache",  # kept, but checked (ETag) before each use: a withdrawal is seen
         "ETag": copy.etag,
-        "Vary": "Accept-Language",
+        "Vary": "Accept-Language, Cookie",  # the language: asked, chosen on the pages, or the browser's
     }
     if language is not None:
         headers["Content-Language"] = language
     if media_type != HTML:
         headers["Access-Control-Allow-Origin"] = "*"  # public data, read by any site
-    if copy.etag in (request.headers.get("if-none-match") or "").replace(" ", "").split(","):
+    held = {tag.strip().removeprefix("W/") for tag in (request.headers.get("if-none-match") or "").split(",")}
+    if copy.etag in held or "*" in held:  # compared weakly (RFC 9110, 13.1.2)
         return Response(status_code=304, headers=headers)
     return Response(copy.body, media_type=media_type, headers=headers)
 
@@ -171,10 +175,22 @@ def _subject(folder: str) -> str:
 
 
 def _when(request: Request) -> tuple[str | None, str]:
+    """The instant asked for, in one spelling (UTC, ISO), refused before anything is read if it is none; the
+    axis."""
     params = request.query_params
-    as_of = value(params, "as_of")
-    instant(as_of, "as_of")  # a date that is not one is refused before anything is read
-    return as_of, check_axis(value(params, "axis") or "effective")
+    at = instant(value(params, "as_of"), "as_of")
+    return None if at is None else at.isoformat(), check_axis(value(params, "axis") or "effective")
+
+
+def _kept(request: Request, visitor: Visitor) -> dict[str, str]:
+    """What of the address a page's own links keep: what the page was made of (its language, digits, instant
+    and axis, as the copy's key has them), nothing a reader added to the address: a copy is kept for everyone."""
+    kept = {"lang": visitor.language, **({"digits": "arab"} if visitor.digits == "arab" else {})}
+    try:
+        as_of, axis = _when(request)
+    except InvalidValue:  # (an error page, for that very date)
+        return kept
+    return {**kept, "as_of": as_of, "axis": axis} if as_of else kept
 
 
 def _address(request: Request, path: str) -> str:
@@ -193,7 +209,6 @@ def public_context(request: Request, visitor: Visitor, **values: Any) -> dict[st
         "base": root,
         "app_base": root.removesuffix("/public") + "/app",
         "path": request.url.path,
-        "query": request.url.query,
         "visitor": visitor,
         "lang": language,
         "dir": i18n.direction(language),
@@ -201,7 +216,8 @@ def public_context(request: Request, visitor: Visitor, **values: Any) -> dict[st
         "t": lambda text: i18n.shown(text, language),
         "label": labeller(i18n.translations(language).gettext),
         "digits_param": "&digits=arab" if visitor.digits == "arab" else "",
-        "query_with": lambda **changes: urlencode({**request.query_params, **changes}),
+        "query_with": lambda **changes: urlencode({**_kept(request, visitor), **changes}),
+        "query": urlencode(_kept(request, visitor)),
         **values,
     }
 
@@ -216,6 +232,7 @@ def _page(request: Request, visitor: Visitor, record: PublicRecord, address: str
         public_context(
             request,
             visitor,
+            path=urlsplit(address).path,  # the record's one address, however the reader spelled it
             record=record,
             names=names,
             meetings=meetings,

@@ -84,7 +84,10 @@ def instant(value: str | None, field_name: str) -> datetime | None:
         ) from None
     if parsed.tzinfo is None:
         raise InvalidValue("an instant needs a time zone, e.g. 2024-07-01T00:00:00Z", field_name)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-14:00 is past the last instant a date can hold
+        raise InvalidValue("an instant from the year 1 to the year 9999, in UTC", field_name) from None
 
 
 def terms(query: str | None) -> list[tuple[str, ...]] | None:

@@ -241,6 +241,16 @@ class Crawl:
             self.d.timings["slowest page"] = max(self.d.timings.get("slowest page", 0), page_seconds)
         return page
 
+    def public(self, language: str, path: str) -> Fetched:
+        """A page of the public portal, read by anyone: it must be there (the deployment published it)."""
+        page = self.fetch(None, language, path)
+        if page.status != 200:
+            with self.lock:
+                self.findings.append(
+                    Finding("not reached", path, "/public/…", f"{page.status} {path}", "(signed out)", language)
+                )
+        return page
+
     def check(self, page: Fetched, where: str) -> None:
         """What a reader of this page must not meet."""
         found: list[Finding] = []
@@ -390,6 +400,8 @@ class Crawl:
         imported = self.d.ids["imported"]
         for language in LANGUAGES:
             jobs.append((lambda language=language: self.fetch(None, language, "/app/sign-in"), "/app/sign-in"))
+            for path in ("/public/", *self.d.public_paths):
+                jobs.append((lambda language=language, path=path: self.public(language, path), "/public/…"))
             for path in self.d.unsubscribe_paths.values():
                 jobs.append(
                     (lambda language=language, path=path: self.fetch(None, language, path), "/app/unsubscribe/{token}")

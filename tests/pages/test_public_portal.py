@@ -385,3 +385,49 @@ def test_a_public_record_as_of_a_date_replays_a_bounded_number_of_commitments(
     assert "axis=recorded" in refused.json()["detail"]
     recorded_axis = {"as_of": "2022-07-21T12:00:00Z", "axis": "recorded"}
     assert anyone.get(f"/public/agreements/{agreement}.json", params=recorded_axis).status_code == 200
+
+
+def test_an_instant_past_the_year_9999_in_utc_is_refused_not_a_failure(
+    recorded: tuple[Api, World], anyone: TestClient
+) -> None:
+    api, world = recorded
+    agreement, _ = agreement_of(api, world)
+    assert publish(api, "agreement", agreement).status_code == 200
+    for late in ("9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"):
+        assert anyone.get(f"/public/agreements/{agreement}.json", params={"as_of": late}).status_code == 422
+        assert anyone.get(f"/public/agreements/{agreement}", params={"as_of": late}).status_code == 422
+        assert api.get("/commitments", as_of=late).status_code == 422
+
+
+def test_what_one_reader_adds_to_an_address_never_reaches_the_copy_others_are_served(
+    recorded: tuple[Api, World], anyone: TestClient
+) -> None:
+    api, world = recorded
+    agreement, _ = agreement_of(api, world)
+    assert publish(api, "agreement", agreement).status_code == 200
+    first = anyone.get(f"/public/agreements/{agreement.upper()}", params={"utm": "POISONED", "next": "//evil.example"})
+    assert first.status_code == 200
+    plain = anyone.get(f"/public/agreements/{agreement}")
+    assert "POISONED" not in plain.text and "evil.example" not in plain.text
+    assert agreement.upper() not in plain.text  # one spelling of its address
+    assert "POISONED" not in anyone.get("/public/", params={"utm": "POISONED"}).text
+    spelled = [
+        anyone.get(f"/public/agreements/{agreement}.json", params={"as_of": day}).headers["etag"]
+        for day in ("2022-07-21", "2022-07-21T00:00:00Z", "2022-07-21T02:00:00+02:00")
+    ]
+    assert len(set(spelled)) == 1  # one instant, one copy
+
+
+def test_public_addresses_are_read_with_get_or_head_and_revalidated_weakly(
+    recorded: tuple[Api, World], anyone: TestClient
+) -> None:
+    api, world = recorded
+    agreement, _ = agreement_of(api, world)
+    assert publish(api, "agreement", agreement).status_code == 200
+    address = f"/public/agreements/{agreement}"
+    assert anyone.head(address).status_code == 200
+    refused = anyone.post(address)
+    assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD"
+    etag = anyone.get(address).headers["etag"]
+    assert anyone.get(address, headers={"If-None-Match": f"W/{etag}"}).status_code == 304
+    assert anyone.get(address + "/").status_code == 404  # never a redirect to whatever Host was sent
