@@ -83,7 +83,7 @@ class Digests:
 
     def _made_public(self, party: Party, since: datetime | None) -> list[MadePublic]:
         current = self.publishing.current()
-        fresh = [] if current is None else [p for p in current.publications if since is None or p.since > since]
+        fresh = [] if current is None else [p for p in current.publications if since is None or p.since >= since]
         return [
             MadePublic(p.subject.value, p.key, self.publishing.title(p), p.since.isoformat())
             for p in sorted(fresh, key=lambda p: p.since)

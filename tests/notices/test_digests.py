@@ -437,3 +437,24 @@ def test_a_digest_whose_last_attempt_was_abandoned_is_failed_not_left_sending(
     mailing.mailer.tick()
     [row] = api.get(f"/parties/{world.sesric}/digests").json()
     assert row["status"] == "failed" and "given up after 5 attempts" in row["error"]
+
+
+def test_a_contact_is_told_once_in_its_next_digest_that_its_partys_commitments_were_made_public(
+    mailing: Services, api: Api, clock: FrozenClock, world: World, mailbox: Mailbox
+) -> None:
+    add_contact(api, world.iofs, "info@iofs.org", language="fr", name="Point focal")  # the IOFS leads nothing
+    clock.set(OVERDUE_MORNING)
+    assert mailing.mailer.tick().empty == 1  # nothing to tell yet
+    published = api.client.put(
+        f"/publications/party/{world.iofs}", json={"reason": "annual report"}, headers=api.headers(Role.ADMIN)
+    )
+    assert published.status_code == 200, published.text
+    clock.set(OVERDUE_MORNING + timedelta(days=1))
+    assert mailing.mailer.tick().sent == 1  # publications alone make a digest worth sending
+    [message] = mailbox.to("info@iofs.org")
+    assert message["Subject"] == "IOFS : des dossiers rendus publics"
+    text, html = parts(message)
+    assert "Rendu public (1)" in text
+    assert f"https://tracker.example.org/public/parties/{world.iofs}" in text and "<a href=" in html
+    clock.set(OVERDUE_MORNING + timedelta(days=2))
+    assert mailing.mailer.tick().empty == 1  # told once
