@@ -26,6 +26,7 @@ from application.errors import (
     AlreadyExists,
     Busy,
     ConcurrentUpdate,
+    MakersBusy,
     NotAllowed,
     NotFound,
     PlanChanged,
@@ -129,6 +130,7 @@ PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (PoolTimeout, 503, "busy", "The service is busy"),  # every pooled connection stayed in use (pool_size)
     (Busy, 503, "busy", "The service is busy"),
     (ReadersBusy, 503, "busy", "The service is busy"),
+    (MakersBusy, 503, "busy", "The service is busy"),
     (StillInProgress, 503, "in-progress", "The request with this Idempotency-Key is still being carried out"),
 ]
 HANDLED = tuple(row[0] for row in PROBLEMS)

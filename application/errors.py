@@ -92,6 +92,15 @@ class ReadersBusy(ApplicationError):
             super().__init__("every reader of files is busy; nothing was stored; retry shortly", "file")
 
 
+class MakersBusy(ApplicationError):
+    """Every maker of public pages of this process was busy for as long as a request waits for one."""
+
+    headers = {"Retry-After": "2"}
+
+    def __init__(self) -> None:
+        super().__init__("the public pages asked for are being made for other readers; retry in a moment", None)
+
+
 class PlanChanged(ApplicationError):
     """An import's rows would now have other outcomes than the dry run the caller confirmed."""
 

@@ -38,7 +38,9 @@ def _answer(request: Request, status: int, slug: str, title: str, detail: object
 
 def _answered(request: Request, error: Exception) -> Response:
     status, slug, title = problems.classify(error) or (500, "internal-error", "Internal error")
-    return _answer(request, status, slug, title, error)
+    answer = _answer(request, status, slug, title, error)
+    answer.headers.update(getattr(error, "headers", None) or {})  # the wait a 503 names (Retry-After)
+    return answer
 
 
 def _invalid(request: Request, error: Exception) -> Response:

@@ -4,12 +4,18 @@ and the read model (``PublicRecords.freshness``). Once either moves, every copy 
 withdrawal, no copy of the withdrawn record survives). Bounded in copies and in bytes."""
 
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from hashlib import blake2b
-from threading import Lock
+from threading import BoundedSemaphore, Lock
+
+from application.errors import MakersBusy
 
 MOST_COPIES = 2_000
 MOST_BYTES = 64 * 1024 * 1024
+MOST_MAKING = 2  # copies made at once in a process: a reader asking for new ones again and again waits
+MAKING_WAIT = 20.0  # seconds a request waits for a maker before it is answered 503
 
 
 @dataclass(frozen=True)
@@ -24,9 +30,17 @@ class Copy:
 
 
 class PublicCopies:
-    def __init__(self, most: int = MOST_COPIES, most_bytes: int = MOST_BYTES) -> None:
+    def __init__(
+        self,
+        most: int = MOST_COPIES,
+        most_bytes: int = MOST_BYTES,
+        makers: int = MOST_MAKING,
+        wait: float = MAKING_WAIT,
+    ) -> None:
         self.most = most
         self.most_bytes = most_bytes
+        self.wait = wait
+        self._makers = BoundedSemaphore(makers)
         self._copies: OrderedDict[tuple[str, ...], Copy] = OrderedDict()
         self._bytes = 0
         self._fresh: tuple[int, int] | None = None
@@ -52,6 +66,17 @@ class PublicCopies:
             while len(self._copies) > self.most or self._bytes > self.most_bytes:
                 _, dropped = self._copies.popitem(last=False)
                 self._bytes -= len(dropped.body)
+
+    @contextmanager
+    def making(self) -> Iterator[None]:
+        """One of the few makers of copies, while a copy is made: the pages read from copies stay fast while new
+        ones (a new date, after a write) wait their turn; ``MakersBusy`` (503) after ``wait`` seconds."""
+        if not self._makers.acquire(timeout=self.wait):
+            raise MakersBusy()
+        try:
+            yield
+        finally:
+            self._makers.release()
 
     def __len__(self) -> int:
         return len(self._copies)

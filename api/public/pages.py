@@ -151,8 +151,11 @@ def _served(
     copies, fresh = services.public_copies, services.public.freshness()
     copy = copies.get(key, fresh)
     if copy is None:
-        copy = Copy.of(made(), media_type)
-        copies.keep(key, fresh, copy)
+        with copies.making():
+            copy = copies.get(key, fresh)  # made by another reader while this one waited
+            if copy is None:
+                copy = Copy.of(made(), media_type)
+                copies.keep(key, fresh, copy)
     headers = {
         **SECURITY_HEADERS,
         "Cache-Control": "public, no-cache",  # kept, but checked (ETag) before each use: a withdrawal is seen

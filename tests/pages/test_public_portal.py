@@ -16,6 +16,8 @@ from httpx import Response
 from selenium.webdriver.common.by import By
 
 from api.bootstrap import Services
+from api.public.copies import Copy, PublicCopies
+from application.errors import MakersBusy
 from application.publishing import public
 from domain.access import Role
 from tests.browser import Browser, chromium
@@ -433,3 +435,17 @@ def test_public_addresses_are_read_with_get_or_head_and_revalidated_weakly(
     etag = anyone.get(address).headers["etag"]
     assert anyone.get(address, headers={"If-None-Match": f"W/{etag}"}).status_code == 304
     assert anyone.get(address + "/").status_code == 404  # never a redirect to whatever Host was sent
+
+
+def test_while_every_maker_of_public_pages_is_busy_a_new_one_is_answered_503_and_kept_ones_are_served() -> None:
+    copies = PublicCopies(makers=2, wait=0)
+    fresh = (1, 1)
+    assert copies.get(("kept",), fresh) is None
+    copies.keep(("kept",), fresh, Copy.of(b"kept", "text/plain"))
+    with copies.making(), copies.making():
+        with pytest.raises(MakersBusy), copies.making():
+            pass
+        kept = copies.get(("kept",), fresh)
+        assert kept is not None and kept.body == b"kept"
+    with copies.making():  # free again
+        pass
