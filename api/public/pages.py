@@ -7,10 +7,10 @@
   of status).
 
 The language is the one asked for (``?lang=ar``), else the one chosen on the pages (their cookie, if any),
-else the browser's (``Accept-Language``); Arabic-Indic
-digits with ``?digits=arab``. An unpublished record is not found at any of its addresses. Every answer is a
-copy kept while nothing it depends on has moved (``api.public.copies``), with a validator (``ETag``) that
-browsers and caches must check before each use (``no-cache``): after a withdrawal, nobody is served it."""
+else the browser's (``Accept-Language``); Arabic-Indic digits with ``?digits=arab``. An unpublished record is
+not found at any of its addresses. Every answer is a copy kept while nothing it depends on has moved
+(``api.public.copies``), with a validator (``ETag``) that browsers and caches must check before each use
+(``no-cache``): after a withdrawal, nobody is served it."""
 
 import json
 from collections.abc import Callable
@@ -50,7 +50,8 @@ MOST_BARS = 12
 
 
 def public_visitor(request: Request) -> Visitor:
-    """The reader's language (asked for in the address, else the browser's) and digits; never a session."""
+    """The reader's language (asked for in the address, chosen on the pages, else the browser's) and digits;
+    never a session."""
     params = request.query_params
     chosen = value(params, "lang") or request.cookies.get(LANGUAGE_COOKIE)  # the pages' switch, if it was used
     language = i18n.negotiate(request.headers.get("accept-language"), chosen)
