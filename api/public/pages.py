@@ -240,6 +240,7 @@ def _page(request: Request, visitor: Visitor, record: PublicRecord, address: str
             record=record,
             names=names,
             meetings=meetings,
+            texts={c["id"]: c["text"] for c in record.commitments},  # what each change of status is about
             as_of=as_of,
             charts=_charts(visitor, record, names),
             events=Markup(documents.script_json(documents.events(record, address))),  # JSON made safe for <script>

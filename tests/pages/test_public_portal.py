@@ -253,7 +253,10 @@ def test_a_published_record_shows_its_past_and_its_changes_of_status(
     then = anyone.get(f"/public/agreements/{agreement}.json", params={"as_of": day_before, "axis": "recorded"})
     assert then.status_code == 200, then.text
     assert then.json()["commitments"][0]["status"] != "stalled"
-    assert "no funds" not in anyone.get(f"/public/agreements/{agreement}").text  # a reason stays internal
+    page = anyone.get(f"/public/agreements/{agreement}").text
+    assert "no funds" not in page  # a reason stays internal
+    changes = page[page.index('id="changes"') :]
+    assert f'href="#c-{made}"' in changes and PROMISE_AR in changes  # each change names its commitment
 
 
 def test_a_reader_holding_the_page_is_told_it_has_not_changed(recorded: tuple[Api, World], anyone: TestClient) -> None:
