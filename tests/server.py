@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from tests.records import OIC, UN, meeting
+
 COMMAND = [sys.executable, "-m", "api.cli"]
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,3 +95,9 @@ def recorded_through(api: httpx.Client, path: str, body: dict[str, Any]) -> str:
     answer = api.post(path, json=body)
     assert answer.status_code == 201, answer.text
     return str(answer.json()["id"])
+
+
+def un_and_oic_met(api: httpx.Client) -> tuple[str, str, str]:
+    """The UN and the OIC, and the 15th general meeting they held, made through a served API: their ids."""
+    un, oic = recorded_through(api, "/parties", UN), recorded_through(api, "/parties", OIC)
+    return un, oic, recorded_through(api, "/meetings", meeting([un, oic]))

@@ -13,8 +13,8 @@ from domain.access import Role
 from tests.browser import Browser, chromium
 from tests.conftest import Api, api_of
 from tests.fakes import FrozenClock
-from tests.records import OIC, UN, commitment, meeting
-from tests.server import Server, recorded_through
+from tests.records import commitment
+from tests.server import Server, recorded_through, un_and_oic_met
 from tests.web import Page, Visitor
 from tests.world import World, build_world
 
@@ -173,8 +173,7 @@ def test_in_a_browser_the_overview_fits_a_phone_draws_its_charts_and_a_bar_leads
     server, key = served
     engine = database_url.split(":")[0].split("+")[0]
     with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}) as api:
-        un, oic = recorded_through(api, "/parties", UN), recorded_through(api, "/parties", OIC)
-        meeting_id = recorded_through(api, "/meetings", meeting([un, oic]))
+        un, oic, meeting_id = un_and_oic_met(api)
         for lead, due in ((un, "2024-03-31"), (oic, "2024-09-30"), (oic, "2031-01-31")):
             recorded_through(api, "/commitments", commitment(meeting_id, lead, due={"precision": "day", "value": due}))
     with chromium(390, 900) as driver:

@@ -23,8 +23,8 @@ from domain.access import Role
 from tests.browser import Browser, chromium
 from tests.conftest import Api, api_of, app_on
 from tests.fakes import FrozenClock
-from tests.records import OIC, UN, commitment, meeting
-from tests.server import Server, recorded_through
+from tests.records import commitment
+from tests.server import Server, recorded_through, un_and_oic_met
 from tests.web import Visitor
 from tests.world import World, build_world
 
@@ -308,8 +308,7 @@ def test_in_a_browser_a_published_agreement_reads_right_to_left_on_a_phone_with_
     server, key = served
     engine = database_url.split(":")[0].split("+")[0]
     with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}) as api:
-        un, oic = recorded_through(api, "/parties", UN), recorded_through(api, "/parties", OIC)
-        meeting_id = recorded_through(api, "/meetings", meeting([un, oic]))
+        un, oic, meeting_id = un_and_oic_met(api)
         title = {"texts": {"ar": "مصفوفة الأنشطة المشتركة", "en": "Joint activities"}, "authentic": "ar"}
         body = {"meeting_id": meeting_id, "kind": "joint_statement", "adopted_by": [un, oic], "title": title}
         agreement = recorded_through(api, "/agreements", body)
