@@ -1,4 +1,5 @@
-"""What the pages' tests in a real browser share: a real server, started on a database of its own."""
+"""What the pages' tests share: the world recorded through the API; and, for the tests in a real browser, a
+real server, started on a database of its own."""
 
 import re
 from collections.abc import Iterator
@@ -6,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from api.bootstrap import Services
+from tests.conftest import Api, api_of
 from tests.server import Server
+from tests.world import World, build_world
+
+
+@pytest.fixture
+def recorded(services: Services) -> Iterator[tuple[Api, World]]:
+    """The world of the 15th UN–OIC general meeting, recorded through the API of the test's services."""
+    with api_of(services) as api:
+        yield api, build_world(api)
 
 
 @pytest.fixture

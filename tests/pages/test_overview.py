@@ -11,21 +11,15 @@ from selenium.webdriver.common.by import By
 from api.bootstrap import Services
 from domain.access import Role
 from tests.browser import Browser, chromium
-from tests.conftest import Api, api_of
+from tests.conftest import Api
 from tests.fakes import FrozenClock
 from tests.records import commitment
 from tests.server import Server, recorded_through, un_and_oic_met
 from tests.web import Page, Visitor
-from tests.world import World, build_world
+from tests.world import World
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # what is shown, not stored
 CHARTS = ["by-status", "overdue-by-party", "progress-by-series", "progress-by-agreement", "overdue-by-month"]
-
-
-@pytest.fixture
-def recorded(services: Services) -> Iterator[tuple[Api, World]]:
-    with api_of(services) as api:
-        yield api, build_world(api)
 
 
 @pytest.fixture

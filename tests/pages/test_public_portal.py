@@ -21,12 +21,12 @@ from application.errors import MakersBusy
 from application.publishing import public
 from domain.access import Role
 from tests.browser import Browser, chromium
-from tests.conftest import Api, api_of, app_on
+from tests.conftest import Api, app_on
 from tests.fakes import FrozenClock
 from tests.records import commitment
 from tests.server import Server, recorded_through, un_and_oic_met
 from tests.web import Visitor
-from tests.world import World, build_world
+from tests.world import World
 
 PROMISE_AR = "تنظيم ورشة عمل إقليمية حول الأمن الغذائي للدول الأعضاء"
 INTERNAL_NOTE = "ملاحظة داخلية لا تنشر"
@@ -34,12 +34,6 @@ PROGRESS_NOTE = "the ministry has not signed yet: do not quote"
 INTERNAL_EVIDENCE = "Draft minutes, internal circulation"
 PUBLIC_EVIDENCE = "Workshop report as published"
 CONTACT = "focal.point@example.org"
-
-
-@pytest.fixture
-def recorded(services: Services) -> Iterator[tuple[Api, World]]:
-    with api_of(services) as api:
-        yield api, build_world(api)
 
 
 @pytest.fixture

@@ -33,12 +33,6 @@ ARABIC_PROMISE = "عقد الدورة السادسة عشرة للاجتماع �
 TODAY = date(2022, 7, 21)  # the tests' frozen clock
 
 
-@pytest.fixture
-def recorded(services: Services) -> Iterator[tuple[Api, World]]:
-    with api_of(services) as api:
-        yield api, build_world(api)
-
-
 def visitor_on(services: Services) -> Iterator[Visitor]:
     with TestClient(app_on(services), follow_redirects=True) as client:
         yield Visitor(client)

@@ -9,19 +9,13 @@ from fastapi.testclient import TestClient
 
 from api.bootstrap import Services
 from domain.access import Role
-from tests.conftest import Api, api_of, app_on
+from tests.conftest import Api, app_on
 from tests.fakes import FrozenClock
 from tests.records import commitment
 from tests.web import Visitor
-from tests.world import World, build_world
+from tests.world import World
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # what is shown, not stored
-
-
-@pytest.fixture
-def recorded(services: Services) -> Iterator[tuple[Api, World]]:
-    with api_of(services) as api:
-        yield api, build_world(api)
 
 
 def visitor_of(services: Services, https: bool = False) -> Iterator[Visitor]:
