@@ -22,6 +22,7 @@ from application.listing.standing import Overview
 from application.notices.digests import Digests, DigestsSent
 from application.notices.scanner import Scanner
 from application.notices.webhooks import Webhooks
+from application.participation.focal_points import FocalPoints
 from application.publishing.public import PublicRecords
 from application.publishing.publications import Publishing
 from application.storage.saving import Clock, Records, system_clock
@@ -39,6 +40,7 @@ from infrastructure.audit.watch import ChainWatch
 from infrastructure.gazetteer import WhenAsked
 from infrastructure.log.aggregates import BatchReader, table_recorder
 from infrastructure.log.writer import SqlWriter
+from infrastructure.mail.action_links import ActionLinks, UsedActionLinks
 from infrastructure.mail.digests import DigestMailer
 from infrastructure.mail.smtp import SmtpSender, SmtpSettings
 from infrastructure.mail.unsubscribe import UnsubscribeLinks
@@ -97,6 +99,7 @@ class Services:
     mailer: DigestMailer
     digests_sent: DigestsSent  # what the party's contacts were sent, for every door
     unsubscribe: UnsubscribeLinks
+    focal_points: FocalPoints  # what a contact does from its e-mail, through a signed link
     subscriptions: SubscriptionStore
     outbox: Outbox
     dispatcher: Dispatcher
@@ -247,10 +250,13 @@ def build(
     unsubscribe = UnsubscribeLinks(
         functools.partial(kept_secret, engine, clock, "unsubscribe-links", UnsubscribeLinks.new_secret), public_url
     )
+    action_links = ActionLinks(
+        functools.partial(kept_secret, engine, clock, "action-links", UnsubscribeLinks.new_secret), public_url
+    )
     mailer = DigestMailer(
         engine,
         Digests(records, catalogue, publishing),
-        DigestWriter(settings.mail_from, public_url),
+        DigestWriter(settings.mail_from, public_url, settings.action_link_days),
         SmtpSender(
             SmtpSettings(
                 settings.smtp_host,
@@ -263,6 +269,7 @@ def build(
             )
         ),
         unsubscribe,
+        action_links,
         clock,
         DigestTime(settings.digest_hour, settings.digest_weekday, settings.digest_time_zone),
     )
@@ -298,6 +305,9 @@ def build(
         mailer=mailer,
         digests_sent=DigestsSent(mailer, records),
         unsubscribe=unsubscribe,
+        focal_points=FocalPoints(
+            records, tracker.commitments, action_links, UsedActionLinks(engine), settings.action_link_days
+        ),
         subscriptions=subscriptions,
         outbox=outbox,
         dispatcher=Dispatcher(

@@ -34,6 +34,10 @@ OPEN_DOORS: dict[str, str] = {
     "GET /app/hijri": "the visitor's choice of calendar, kept in a cookie",
     "GET /app/unsubscribe/{token}": "a signed link from a digest: the signature is the credential",
     "POST /app/unsubscribe/{token}": "a signed link from a digest: the signature is the credential",
+    "GET /app/act/{token}": "a focal point's signed link from a digest: the signature is the credential, and the "
+    "use case asks policy.follows_link (application.participation.focal_points)",
+    "POST /app/act/{token}": "a focal point's signed link from a digest: the signature is the credential, and the "
+    "use case asks policy.follows_link, then the commitment's own rules as its party",
     "GET /app/static": "the pages' style sheets, scripts and fonts",
 }
 WRITING = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -37,6 +37,7 @@ from application.errors import (
     VersionMismatch,
 )
 from application.listing.cursors import InvalidCursor
+from application.participation.focal_points import LinkNoLongerWorks
 from domain.errors import (
     DecisionReferenceRequired,
     DomainError,
@@ -113,6 +114,7 @@ PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (PayloadTooLarge, 413, "payload-too-large", "The request body is too large"),
     (TooLarge, 413, "too-large", "Larger than the service reads"),
     (IdempotencyKeyReused, 422, "idempotency-key-reused", "The Idempotency-Key was used for another request"),
+    (LinkNoLongerWorks, 410, "link-no-longer-works", "This link no longer works"),
     (NotFound, 404, "not-found", "Not found"),
     (UnknownReference, 422, "unknown-reference", "A field names something that does not exist"),
     (AlreadyExists, 409, "already-exists", "Already exists"),

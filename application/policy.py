@@ -15,8 +15,9 @@ from contextvars import ContextVar
 from typing import Any
 from uuid import UUID
 
-from application.errors import NotAllowed, NotPublic
+from application.errors import NotAllowed, NotFound, NotPublic
 from domain.access import Principal, may_change_commitment, may_change_other_records
+from domain.errors import N_
 
 _ASKED: ContextVar[list[str] | None] = ContextVar("policy_asked", default=None)
 
@@ -123,6 +124,15 @@ def keeps_contacts(caller: Principal, party: str | UUID) -> Principal:
     if _beyond_its_parties(caller, "keeps_contacts", [party]):
         raise NotAllowed("this key may change only the contacts of its own parties")
     return caller
+
+
+def follows_link(signed: bool) -> None:
+    """A focal point's link from its e-mail (``application.participation.focal_points``): the signature is the
+    credential, and the contact's party the scope of what it changes. A link this service did not sign names
+    nothing."""
+    _asked("follows_link")
+    if not signed:
+        raise NotFound("link", "", N_("this link names nothing: it was not sent by this service, or was altered"))
 
 
 def audits(caller: Principal) -> Principal:

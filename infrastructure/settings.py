@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     digest_hour: Annotated[int, Field(ge=0, le=23)] = 7
     digest_weekday: Annotated[int, Field(ge=0, le=6)] = 0
     digest_time_zone: str = "UTC"
+    # Days a focal point's link of a digest works (acknowledge, report progress, ask for a new due, deliver).
+    action_link_days: Annotated[int, Field(ge=1, le=365)] = 14
     # Webhooks
     dispatch_interval: Seconds = 2.0  # seconds between two looks for deliveries to send (0: none)
     webhook_retry_schedule: Annotated[tuple[Positive, ...], NoDecode, Field(min_length=1, max_length=30)] = (

@@ -743,6 +743,7 @@ class Deployment:
     tags: dict[str, str] = field(default_factory=dict)  # id -> the door it came through, and what it is
     agreement_kinds: dict[str, str] = field(default_factory=dict)  # agreement id -> kind
     unsubscribe_paths: dict[str, str] = field(default_factory=dict)  # a digest's language -> its unsubscribe link
+    act_paths: dict[str, str] = field(default_factory=dict)  # a digest's language -> a focal point's link to act
     public_paths: list[str] = field(default_factory=list)  # the published records' pages on the public portal
     worker_output: str = ""
     notes: list[str] = field(default_factory=list)  # what could not be built, and why
@@ -1663,6 +1664,9 @@ def build_deployment(
             found = re.search(r"/app/unsubscribe/[A-Za-z0-9_.~=-]+", body.get_content() if body else "")
             if found:
                 d.unsubscribe_paths[language] = found.group(0)
+            acting = re.search(r"/app/act/[A-Za-z0-9_-]+", body.get_content() if body else "")
+            if acting:
+                d.act_paths[language] = acting.group(0)
     if "ar" not in d.unsubscribe_paths:
         d.notes.append(f"no Arabic digest with an unsubscribe link arrived ({len(mailbox.messages)} messages)")
     d.timings["worker"] = time.monotonic() - started - d.timings["recorded"]

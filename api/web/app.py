@@ -20,6 +20,7 @@ from api.web.forms import shape_refusal
 from api.web.labels import N_
 from api.web.page import error_page
 from api.web.pages import (
+    acting,
     admin,
     agreements,
     audit,
@@ -58,6 +59,7 @@ PAGES = (
     audit,
     admin,
     unsubscribing,
+    acting,
 )
 
 

@@ -217,6 +217,13 @@ LABELS: dict[str, dict[str, str]] = {
     },
     # Who recorded an event when it was not a key: the service's own actors.
     "actor": {"scheduler": N_("the scheduler"), "unsubscribe-link": N_("the contact's own unsubscribe link")},
+    # What a focal point does from its e-mail (``domain.parties.action_links.LinkAction``).
+    "link_action": {
+        "acknowledge": N_("Acknowledge"),
+        "progress": N_("Report progress"),
+        "new_due": N_("Ask for a new due"),
+        "deliver": N_("Declare delivered"),
+    },
     "webhook_kind": {
         "overdue": N_("overdue"),
         "due_soon": N_("due soon"),

@@ -22,7 +22,8 @@ from email_validator import EmailNotValidError, validate_email
 from api.web import i18n
 from api.web.labels import labeller
 from api.web.rendering import render
-from application.notices.digests import DigestContent
+from application.notices.digests import ContactLinks, DigestContent
+from domain.parties.action_links import DEFAULT_LINK_DAYS
 from domain.parties.contact import Contact
 
 HEADERS = policy.default.clone(max_line_length=998)  # RFC 5322's limit; the parts keep 78 (set before)
@@ -51,12 +52,13 @@ def interface_language(language: str) -> str:
 
 
 class DigestWriter:
-    def __init__(self, sender: str, base_url: str) -> None:
+    def __init__(self, sender: str, base_url: str, link_days: int = DEFAULT_LINK_DAYS) -> None:
         self.sender = sender  # the From: address, as "Name <address>" or an address
         self.base_url = base_url.rstrip("/")
+        self.link_days = link_days  # how long its links to act work
 
     def __call__(
-        self, content: DigestContent, contact: Contact, period: str, unsubscribe_url: str, now: datetime
+        self, content: DigestContent, contact: Contact, period: str, links: ContactLinks, now: datetime
     ) -> EmailMessage:
         language = interface_language(contact.language)
         gettext = i18n.translations(language)
@@ -74,7 +76,9 @@ class DigestWriter:
             "total": total,
             "period": period,
             "base": self.base_url,
-            "unsubscribe_url": unsubscribe_url,
+            "unsubscribe_url": links.unsubscribe,
+            "links": links,
+            "link_days": self.link_days,
         }
         message = EmailMessage()
         message["Subject"] = (
@@ -90,7 +94,7 @@ class DigestWriter:
         message["Date"] = format_datetime(now)
         message["Message-ID"] = f"<digest.{period.replace(':', '.')}.{contact.id}@{self._domain()}>"
         message["Auto-Submitted"] = "auto-generated"
-        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        message["List-Unsubscribe"] = f"<{links.unsubscribe}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message.set_content(render(language, "mail/digest.txt", values))
         message.add_alternative(render(language, "mail/digest.html", values), subtype="html")

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from api import problems
 from api.web import i18n
 from api.web.forms import Kept
-from api.web.labels import labeller, reason_shower, webhook_typer
+from api.web.labels import N_, labeller, reason_shower, webhook_typer
 from api.web.refusals import sayer
 from api.web.rendering import render
 from api.web.visitors import Visitor
@@ -19,6 +19,7 @@ from application.listing.exports import TEXT_LANGUAGES
 from application.tracker import Tracker
 from domain.commitments.due import Precision, RelativeUnit
 from domain.commitments.lifecycle import Status
+from domain.parties.action_links import linked_contact
 
 SECURITY_HEADERS = {
     # Pages load only their own styles, script and images; no page may be framed.
@@ -37,6 +38,7 @@ class PartyNames:
         self.tracker = tracker
         self.language = language
         self.known: dict[str, dict[str, Any] | None] = {}
+        self.contacts: dict[str, str | None] = {}
 
     def party(self, party_id: str | UUID | None) -> dict[str, Any] | None:
         key = str(party_id)
@@ -53,6 +55,17 @@ class PartyNames:
             except (NotFound, ValueError):
                 self.known[key] = None
         return self.known[key]
+
+    def contact(self, party_id: UUID, contact_id: UUID) -> str | None:
+        """The name of a party's contact (None: it was removed since)."""
+        key = f"{party_id}/{contact_id}"
+        if key not in self.contacts:
+            try:
+                found = self.tracker.parties.get(party_id).contacts
+            except (NotFound, ValueError):
+                found = []
+            self.contacts[key] = next((c["name"] for c in found if c["id"] == str(contact_id)), None)
+        return self.contacts[key]
 
 
 class RecordNames:
@@ -82,14 +95,26 @@ class ActorNames:
     """Who recorded an event, as a reader knows them: a key by its name, the service's own actors
     in the reader's words; the keys are read once per page."""
 
-    def __init__(self, keys: Any, label: Callable[[str, str | None], str]) -> None:
+    def __init__(
+        self, keys: Any, label: Callable[[str, str | None], str], parties: "PartyNames", say: Callable[[str], str]
+    ) -> None:
         self.keys = keys
         self.label = label
+        self.parties = parties
+        self.say = say
         self.names: dict[str, str] | None = None
 
     def __call__(self, actor: str | None) -> str:
         if not actor:
             return ""
+        linked = linked_contact(actor)
+        if linked is not None:  # a party's contact, through its e-mail's link
+            party = self.parties.party(linked[0])
+            contact = self.parties.contact(*linked)
+            return self.say(N_("%(name)s of %(party)s, by a link of their e-mail")) % {
+                "name": contact or self.say(N_("a contact")),
+                "party": party["label"] if party else linked[0],
+            }
         if actor.startswith("key_"):
             if self.names is None:
                 self.names = {info.id: info.name for info in self.keys.list()}
@@ -102,6 +127,7 @@ def context(request: Request, visitor: Visitor, **values: Any) -> dict[str, Any]
     services = request.state.services
     tracker = services.tracker
     label = labeller(i18n.translations(language).gettext)
+    party_names = PartyNames(tracker, language)
     return {
         "request": request,
         "base": request.scope.get("root_path", ""),
@@ -112,7 +138,7 @@ def context(request: Request, visitor: Visitor, **values: Any) -> dict[str, Any]
         "dir": i18n.direction(language),
         "f": visitor.formats,
         "t": lambda text: i18n.shown(text, language),
-        "parties": PartyNames(tracker, language),
+        "parties": party_names,
         "csrf": visitor.session.csrf if visitor.session else "",
         "statuses": [s.value for s in Status],
         "blank": Kept(),
@@ -121,7 +147,7 @@ def context(request: Request, visitor: Visitor, **values: Any) -> dict[str, Any]
         "units": [u.value for u in RelativeUnit],
         "label": label,
         "language_name": i18n.language_name(language),
-        "actor": ActorNames(services.keys, label),
+        "actor": ActorNames(services.keys, label, party_names, i18n.translations(language).gettext),
         "record_name": RecordNames(tracker),
         "webhook_type": webhook_typer(label),
         "reason_shown": reason_shower(i18n.translations(language).gettext),

@@ -6,7 +6,7 @@ call, as the JSON API's routes call them: the pages allow exactly what the key a
 
 import hmac
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 from uuid import UUID
 
@@ -19,6 +19,7 @@ from api.web import i18n
 from application import policy
 from application.access.sessions import WebSession
 from domain.access import Principal
+from domain.parties.contact import Contact
 
 SESSION_COOKIE = "session"
 LANGUAGE_COOKIE = "lang"
@@ -85,6 +86,12 @@ def visitor(request: Request, services: ServicesDep) -> Visitor:
 VisitorDep = Annotated[Visitor, Depends(visitor)]
 
 
+def in_their_language(visitor: Visitor, contact: Contact) -> Visitor:
+    """A page for a party's contact (its e-mail's links): in the contact's language, if the pages speak it."""
+    language = contact.language.split("-")[0]
+    return replace(visitor, language=language) if language in i18n.LANGUAGES else visitor
+
+
 @dataclass(frozen=True)
 class SignedInVisitor(Visitor):
     """A visitor with a session (as ``SignedInDep`` gives one)."""
@@ -125,3 +132,11 @@ async def checked_form(request: Request, visitor: SignedInDep) -> FormData:
 
 
 FormDep = Annotated[FormData, Depends(checked_form)]
+
+
+async def link_form(request: Request) -> FormData:
+    """A form posted from a page a signed link opened (no session: the link is the credential), bounded."""
+    return await request.form(max_files=0, max_fields=20, max_part_size=20_000)
+
+
+LinkFormDep = Annotated[FormData, Depends(link_form)]

@@ -4,6 +4,7 @@ first that has it), in the order of their dues. And the records that touch the p
 since the contact's last digest (an agreement it adopted or has commitments in, a series it took part in,
 its own commitments): the party learns what the public now reads about it."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -16,7 +17,9 @@ from application.publishing.publications import Publishing
 from application.storage.saving import Records
 from application.views import PartyView
 from domain.access import Principal
+from domain.commitments.lifecycle import Status
 from domain.meetings.agreement import Agreement
+from domain.parties.action_links import LinkAction, offered
 from domain.parties.party import Party
 from domain.publishing.publications import Publication, Subject
 
@@ -50,6 +53,22 @@ class DigestContent:
     @property
     def empty(self) -> bool:
         return not self.sections and not self.made_public
+
+
+@dataclass(frozen=True)
+class ContactLinks:
+    """The links a contact's e-mail carries: one to unsubscribe, and one per action it may take on each
+    commitment its party leads or supports (``domain.parties.action_links.offered``)."""
+
+    party_id: str
+    unsubscribe: str
+    act: Callable[[LinkAction, str], str]  # (the action, a commitment's id) -> its signed link
+
+    def actions(self, item: dict[str, Any]) -> list[tuple[str, str]]:
+        """The actions offered on a commitment (as the API shows it), each with its link."""
+        if self.party_id not in (item["lead_party_id"], *item["supporting_party_ids"]):
+            return []  # escalated to the party, not its own: it acts through its own links
+        return [(action.value, self.act(action, item["id"])) for action in offered(Status(item["status"]))]
 
 
 class Digests:

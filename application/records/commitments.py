@@ -280,6 +280,14 @@ class Commitments:
 
         return self._change(caller, commitment_id, expected_version, supersede)
 
+    def acknowledge(
+        self, commitment_id: UUID, caller: Principal, note: str | None = None, expected_version: int | None = None
+    ) -> CommitmentView:
+        """A party has seen the commitment and takes it on (its focal point's link, or a key of its own)."""
+        actor = caller.id
+        remark = translation.reason(note, "note")
+        return self._change(caller, commitment_id, expected_version, lambda c, when: c.acknowledge(remark, actor, when))
+
     def report_progress(
         self,
         commitment_id: UUID,

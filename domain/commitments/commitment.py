@@ -430,6 +430,18 @@ class Commitment(Aggregate):
         self.fulfilled_by_meeting = meeting_id
         self.fulfilled_on = held_on or timestamp.date()
 
+    # -- its parties' own word ----------------------------------------------------------
+
+    def acknowledge(self, note: str | None, actor: str, when: datetime) -> None:
+        """A party's focal point has seen the commitment and takes it on (its status stays as it is)."""
+        if not self.is_open:
+            raise IllegalTransition(self.status.value, "acknowledge")
+        self._acknowledged(note=note, actor=actor, timestamp=when)
+
+    @event("Acknowledged")
+    def _acknowledged(self, note: str | None, actor: str, timestamp: datetime) -> None:
+        pass
+
     # -- progress and dues ----------------------------------------------------------
 
     def report_progress(

@@ -18,8 +18,10 @@ from prometheus_client.metrics_core import Metric
 from sqlalchemy import Engine, Select, and_, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from application.notices.digests import DigestContent, Digests
+from application.notices.digests import ContactLinks, DigestContent, Digests
+from domain.parties.action_links import LinkAction
 from domain.parties.contact import Contact, DigestTime, Frequency, digest_period
+from infrastructure.mail.action_links import ActionLinks
 from infrastructure.mail.tables import mail_digests
 from infrastructure.mail.unsubscribe import UnsubscribeLinks
 from infrastructure.operations import metrics
@@ -28,7 +30,9 @@ from infrastructure.read_model.tables import party_contacts
 DONE = ("sent", "empty")
 log = logging.getLogger("commitments.mail")
 LEASE = timedelta(minutes=5)  # longer than one message takes to hand over, however slow the server
-WriteDigest = Callable[[DigestContent, Contact, str, str, datetime], EmailMessage]
+
+
+WriteDigest = Callable[[DigestContent, Contact, str, ContactLinks, datetime], EmailMessage]
 
 
 class Sender(Protocol):
@@ -50,6 +54,7 @@ class DigestMailer:
         write: WriteDigest,
         sender: Sender,
         links: UnsubscribeLinks,
+        actions: ActionLinks,
         clock: Callable[[], datetime],
         when: DigestTime,
         lease: timedelta = LEASE,
@@ -60,6 +65,7 @@ class DigestMailer:
         self.write = write
         self.sender = sender
         self.links = links
+        self.actions = actions
         self.clock = clock
         self.when = when
         self.lease = lease
@@ -157,7 +163,7 @@ class DigestMailer:
             if content.empty:
                 self._finish(contact, period, status="empty")
                 return "empty"
-            message = self.write(content, contact, period, self.links.url(party_id, contact.id), self.clock())
+            message = self.write(content, contact, period, self.contact_links(party_id, contact), self.clock())
             self.sender.send(message)
         except Exception as error:  # noqa: BLE001 - one contact's digest never stops the others'
             # The kind of error only: an SMTP refusal's text names the recipient's address (kept in the row).
@@ -166,6 +172,18 @@ class DigestMailer:
             return "failed"
         self._finish(contact, period, status="sent", message_id=message["Message-ID"], error=None)
         return "sent"
+
+    def contact_links(self, party_id: UUID, contact: Contact) -> ContactLinks:
+        now = self.clock()
+        issued: dict[tuple[LinkAction, str], str] = {}  # one link per action and commitment, in both parts
+
+        def act(action: LinkAction, commitment_id: str) -> str:
+            if (action, commitment_id) not in issued:
+                link = self.actions.issue(action, party_id, contact.id, UUID(commitment_id), now)
+                issued[action, commitment_id] = self.actions.url(link)
+            return issued[action, commitment_id]
+
+        return ContactLinks(str(party_id), self.links.url(party_id, contact.id), act)
 
     def _last_told(self, contact: Contact, period: str) -> datetime | None:
         """When the contact's last digest before this period was done (sent, or found empty); None: never."""

@@ -19,3 +19,15 @@ mail_digests = Table(
     Column("message_id", String(200), nullable=True),
     Column("error", Text, nullable=True),
 )
+
+# The focal points' links used already (``infrastructure.mail.action_links``): a link works once, however
+# many requests race with it; the digest of its token is the key, so the table holds no usable link.
+action_links_used = Table(
+    "action_links_used",
+    metadata,
+    Column("token_digest", String(64), primary_key=True),  # SHA-256 of the token, in hex
+    Column("commitment_id", String(36), nullable=False, index=True),
+    Column("contact_id", String(36), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("used_at", UTCDateTime(), nullable=False),
+)

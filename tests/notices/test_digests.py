@@ -3,10 +3,8 @@ due soon, overdue and escalated for their party; each digest is sent once, to a 
 loopback, and its link unsubscribes the contact without signing in."""
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
-from email.message import EmailMessage
 from email.utils import getaddresses
 from typing import Any
 
@@ -20,18 +18,24 @@ from domain.access import Role
 from domain.parties.contact import Contact, DigestTime, Frequency, contact_id, digest_period
 from domain.parties.party import Party
 from infrastructure.mail.tables import mail_digests
-from infrastructure.settings import Settings
 from tests.api.test_api_errors import assert_problem
-from tests.conftest import Api, api_of, settings_for_tests
+from tests.conftest import Api, api_of
 from tests.fakes import FrozenClock
+from tests.notices.mailing import (  # the fixtures, and what the tests of mail share
+    OVERDUE_MORNING,
+    add_contact,
+    api,
+    mail_settings,
+    mailbox,
+    mailing,
+    overdue_by_morning,
+    parts,
+)
 from tests.racing import race
 from tests.smtp import Mailbox, Received
 from tests.world import World
 
-UTC = UTC
-OVERDUE_MORNING = datetime(2024, 7, 22, 8, 0, tzinfo=UTC)  # a Monday: the world's commitment is two days overdue
-LADDER = "0:lead_party,30:parent_organisation,90:meeting_chairs"
-
+__all__ = ["api", "mailbox", "mailing"]  # fixtures
 
 # -- the periods, a rule of the domain ------------------------------------------------------------------
 
@@ -60,66 +64,6 @@ def test_the_sending_hour_is_kept_in_the_deployment_time_zone() -> None:
 
 
 # -- sending, on both engines ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with Mailbox() as running:
-        yield running
-
-
-def mail_settings(database_url: str, mailbox: Mailbox) -> Settings:
-    return settings_for_tests(
-        database_url,
-        escalation_ladder=LADDER,
-        smtp_host="127.0.0.1",
-        smtp_port=mailbox.port,
-        smtp_security="none",
-        mail_from="Commitment tracker <digests@tracker.example.org>",
-        public_url="https://tracker.example.org",
-    )
-
-
-@pytest.fixture
-def mailing(database_url: str, clock: FrozenClock, mailbox: Mailbox) -> Iterator[Services]:
-    with build(mail_settings(database_url, mailbox), clock=clock) as built:
-        yield built
-
-
-@pytest.fixture
-def api(mailing: Services) -> Iterator[Api]:
-    with api_of(mailing) as client:
-        yield client
-
-
-def add_contact(
-    api: Api,
-    party_id: str,
-    address: str,
-    language: str = "ar",
-    frequency: str = "daily",
-    name: str = "د. أمينة الحسيني",
-) -> dict[str, Any]:
-    response = api.post(
-        f"/parties/{party_id}/contacts",
-        {"name": name, "address": address, "language": language, "frequency": frequency},
-    )
-    assert response.status_code == 200, response.text
-    contact: dict[str, Any] = response.json()
-    return contact
-
-
-def overdue_by_morning(mailing: Services, clock: FrozenClock, at: datetime = OVERDUE_MORNING) -> None:
-    """The clock at ``at``, and the scanner has looked."""
-    clock.set(at)
-    mailing.scanner.tick()
-
-
-def parts(message: EmailMessage) -> tuple[str, str]:
-    text = message.get_body(("plain",))
-    html = message.get_body(("html",))
-    assert text is not None and html is not None
-    return text.get_content(), html.get_content()
 
 
 def test_a_contact_gets_one_digest_a_day_in_arabic_right_to_left_with_a_plain_text_part(

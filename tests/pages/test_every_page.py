@@ -85,7 +85,7 @@ def page_type(path: str) -> str:
             shown.append("{id}")
         elif before == "series" and "reports" in segments:
             shown.append("{series}")
-        elif before == "unsubscribe":
+        elif before in ("unsubscribe", "act"):
             shown.append("{token}")
         else:
             shown.append(segment)
@@ -406,6 +406,8 @@ class Crawl:
                 jobs.append(
                     (lambda language=language, path=path: self.fetch(None, language, path), "/app/unsubscribe/{token}")
                 )
+            for path in self.d.act_paths.values():  # opened only: opening a link to act changes nothing
+                jobs.append((lambda language=language, path=path: self.fetch(None, language, path), "/app/act/{token}"))
             for role in ROLES:
                 jobs.append(
                     (lambda role=role, language=language: self.fetch(role, language, NOWHERE), "(a page not found)")
@@ -628,7 +630,7 @@ def test_every_page_of_every_role_in_every_language_answers_without_english_word
                 failure + (f"\n    server said:\n      {said.replace(chr(10), chr(10) + '      ')}" if said else ""),
             )
         )
-    checked_otherwise = {"/app/sign-in", "/app/unsubscribe/{token}"}  # signed out; a digest's link
+    checked_otherwise = {"/app/sign-in", "/app/unsubscribe/{token}", "/app/act/{token}"}  # signed out; a digest's links
     for missing in sorted(expected_page_types() - crawl.types_reached() - checked_otherwise):
         findings.append(
             Finding(
@@ -861,6 +863,8 @@ def test_every_type_of_page_fits_the_window_in_every_language_at_both_widths(ser
     visits.append(Visit("(a page not found)", NOWHERE))
     if d.unsubscribe_paths:
         visits.append(Visit("/app/unsubscribe/{token}", d.unsubscribe_paths))  # shown in the contact's language
+    if d.act_paths:
+        visits.append(Visit("/app/act/{token}", d.act_paths))
     csv_path = Path(tempfile.mkdtemp()) / "مصفوفة-الأمن-الغذائي.csv"
     csv_path.write_bytes(csv_of(IMPORT_HEADERS, IMPORT_ROWS))
     visits.append(Visit("POST /app/drafts (a report read into a draft)", _submit_draft))

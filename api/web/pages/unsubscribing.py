@@ -1,16 +1,14 @@
 """A contact's unsubscribe link: no sign-in (the signed link names the contact). Opening it shows a
 button; posting it (the button, or a mail program's one-click request, RFC 8058) stops the digests."""
 
-from dataclasses import replace
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.dependencies import ServicesDep
-from api.web.i18n import LANGUAGES
 from api.web.page import error_page, page
-from api.web.visitors import Visitor, VisitorDep
+from api.web.visitors import Visitor, VisitorDep, in_their_language
 from application.errors import NotFound
 from domain.parties.contact import Contact, UnknownContact
 from domain.parties.party import Party
@@ -29,11 +27,6 @@ def _contact(services: ServicesDep, token: str) -> tuple[UUID, Contact] | None:
         return None
 
 
-def _in_their_language(visitor: Visitor, contact: Contact) -> Visitor:
-    language = contact.language.split("-")[0]
-    return replace(visitor, language=language) if language in LANGUAGES else visitor
-
-
 def _unknown(request: Request, visitor: Visitor) -> HTMLResponse:
     return error_page(request, visitor, 404, "Not found", "this unsubscribe link names no contact")
 
@@ -46,7 +39,7 @@ def unsubscribe_page(token: str, request: Request, visitor: VisitorDep, services
     party_id, contact = found
     return page(
         request,
-        _in_their_language(visitor, contact),
+        in_their_language(visitor, contact),
         "unsubscribe.html",
         contact=contact,
         party=services.tracker.parties.get(party_id),
@@ -64,7 +57,7 @@ def unsubscribe(token: str, request: Request, visitor: VisitorDep, services: Ser
     services.tracker.parties.unsubscribe(party_id, contact.id)
     return page(
         request,
-        _in_their_language(visitor, contact),
+        in_their_language(visitor, contact),
         "unsubscribe.html",
         contact=contact,
         party=services.tracker.parties.get(party_id),

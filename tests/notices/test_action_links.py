@@ -1,0 +1,186 @@
+"""A focal point acts from its e-mail, without an account: each item of its digest carries signed links for
+that contact and that commitment (acknowledge, report progress, ask for a new due, declare it delivered).
+Opening one changes nothing; posting its form records the event in the contact's name, once; a link
+expires, stops working when its contact is removed or unsubscribed, and cannot be altered."""
+
+import re
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.bootstrap import Services
+from application.participation.focal_points import LinkForm, LinkNoLongerWorks
+from tests.conftest import Api
+from tests.fakes import FrozenClock
+from tests.notices.mailing import OVERDUE_MORNING, add_contact, api, mailbox, mailing, overdue_by_morning, parts
+from tests.racing import race
+from tests.smtp import Mailbox
+from tests.world import World
+
+__all__ = ["api", "mailbox", "mailing"]  # fixtures
+SITE = "https://tracker.example.org"
+LINK = re.compile(r"https://tracker\.example\.org/app/act/[\w-]+")
+
+
+def links_in_digest(mailbox: Mailbox, address: str) -> dict[str, str]:
+    """The digest's links to act, by the words of their action, as paths of the served site."""
+    [message] = mailbox.to(address)
+    text, html = parts(message)
+    found = dict(re.findall(r"^\s+([^:\n]+): (https://tracker\.example\.org/app/act/[\w-]+)\r?$", text, re.M))
+    assert sorted(found.values()) == sorted(set(LINK.findall(html))), "the HTML part carries the same links"
+    return {words: url.removeprefix(SITE) for words, url in found.items()}
+
+
+@pytest.fixture
+def browser(mailing: Services) -> Any:
+    with TestClient(create_app(services=mailing)) as client:
+        yield client
+
+
+@pytest.fixture
+def digest_links(mailing: Services, api: Api, clock: FrozenClock, world: World, mailbox: Mailbox) -> dict[str, str]:
+    """The English digest of SESRIC's focal point, which leads the world's overdue commitment: its links."""
+    add_contact(api, world.sesric, "focal.point@sesric.org", language="en", name="Amina Hosseini")
+    overdue_by_morning(mailing, clock)
+    assert mailing.mailer.tick().sent == 1
+    return links_in_digest(mailbox, "focal.point@sesric.org")
+
+
+def history(api: Api, commitment: str) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = api.get(f"/commitments/{commitment}/history").json()["events"]
+    return events
+
+
+def test_each_item_of_a_digest_carries_a_link_per_action_its_party_may_take(digest_links: dict[str, str]) -> None:
+    assert sorted(digest_links) == ["Acknowledge", "Ask for a new due", "Declare delivered", "Report progress"]
+
+
+def test_a_party_told_of_another_partys_escalated_commitment_gets_no_links_to_act_on_it(
+    mailing: Services, api: Api, clock: FrozenClock, world: World, mailbox: Mailbox
+) -> None:
+    add_contact(api, world.oic, "desk@oic-oci.org", language="en", name="OIC desk officer")
+    overdue_by_morning(mailing, clock, OVERDUE_MORNING + timedelta(days=31))  # escalated to the OIC, SESRIC's parent
+    mailing.mailer.tick()
+    [message] = mailbox.to("desk@oic-oci.org")
+    assert "Escalated to OIC" in parts(message)[0] and not LINK.search(parts(message)[0])
+
+
+def test_opening_a_link_shows_the_commitment_in_the_contacts_language_and_changes_nothing(
+    mailing: Services, api: Api, clock: FrozenClock, world: World, mailbox: Mailbox, browser: TestClient
+) -> None:
+    add_contact(api, world.sesric, "focal.point@sesric.org", language="ar")
+    overdue_by_morning(mailing, clock)
+    mailing.mailer.tick()
+    [message] = mailbox.to("focal.point@sesric.org")
+    paths = [url.removeprefix(SITE) for url in LINK.findall(parts(message)[0])]
+    assert len(paths) == 4
+    before = api.get(f"/commitments/{world.commitment}").json()["version"]
+    for path in paths * 2:  # a mail scanner opens every link, twice
+        page = browser.get(path)
+        assert page.status_code == 200 and 'dir="rtl"' in page.text and "تنفيذ مصفوفة الأنشطة المشتركة" in page.text
+        assert '<form method="post"' in page.text
+    assert api.get(f"/commitments/{world.commitment}").json()["version"] == before
+
+
+def test_a_focal_point_reports_progress_from_its_link_once_in_its_own_name(
+    api: Api, world: World, browser: TestClient, digest_links: dict[str, str]
+) -> None:
+    link = digest_links["Report progress"]
+    done = browser.post(
+        link, data={"percent": "40", "note": "الورشة الأولى عقدت", "evidence_url": "https://sesric.org/w1"}
+    )
+    assert done.status_code == 200 and "Recorded, in your name" in done.text
+    [event] = [e for e in history(api, world.commitment) if e["type"] == "ProgressReported"]
+    assert event["actor"].startswith("link:") and event["payload"]["percent"] == 40
+    assert event["payload"]["evidence"][0]["url"] == "https://sesric.org/w1"
+    again = browser.post(link, data={"percent": "60"})
+    assert again.status_code == 410 and "used already" in again.text
+    assert browser.get(link).status_code == 410
+    assert [e["type"] for e in history(api, world.commitment)].count("ProgressReported") == 1
+
+
+def test_the_other_actions_record_their_events_through_the_lifecycle(
+    api: Api, world: World, browser: TestClient, digest_links: dict[str, str]
+) -> None:
+    assert browser.post(digest_links["Acknowledge"], data={"note": "we are on it"}).status_code == 200
+    asked = browser.post(digest_links["Ask for a new due"], data={"due": "2025-06-30", "reason": "the venue moved"})
+    assert asked.status_code == 200, asked.text
+    delivered = browser.post(digest_links["Declare delivered"], data={"evidence_url": "https://sesric.org/report"})
+    assert delivered.status_code == 200, delivered.text
+    events = history(api, world.commitment)
+    by_link = [e["type"] for e in events if (e["actor"] or "").startswith("link:")]
+    assert by_link[0] == "Acknowledged" and "DueRevised" in by_link and "Delivered" in by_link
+    now = api.get(f"/commitments/{world.commitment}").json()
+    assert now["status"] == "delivered" and now["due"]["value"] == "2025-06-30"
+
+
+def test_a_refused_value_shows_the_form_again_and_the_link_still_works(
+    api: Api, world: World, browser: TestClient, digest_links: dict[str, str]
+) -> None:
+    link = digest_links["Report progress"]
+    refused = browser.post(link, data={"percent": "140"})
+    assert refused.status_code == 422 and 'name="percent"' in refused.text and 'value="140"' in refused.text
+    assert browser.post(link, data={"percent": "100"}).status_code == 200
+
+
+def test_an_altered_link_names_nothing(browser: TestClient, digest_links: dict[str, str]) -> None:
+    link = digest_links["Report progress"]
+    token = link.rsplit("/", 1)[1]
+    for altered in (token[:-2] + ("AA" if token[-2:] != "AA" else "BB"), token[:30] + "x" + token[31:], "x" * 300):
+        answer = browser.post(f"/app/act/{altered}", data={"percent": "10"})
+        assert answer.status_code == 404, altered
+        assert browser.get(f"/app/act/{altered}").status_code == 404
+
+
+def test_a_link_expires_after_the_days_the_deployment_gives_it(
+    clock: FrozenClock, browser: TestClient, digest_links: dict[str, str]
+) -> None:
+    link = digest_links["Acknowledge"]
+    clock.set(OVERDUE_MORNING + timedelta(days=13, hours=23))
+    assert browser.get(link).status_code == 200
+    clock.set(OVERDUE_MORNING + timedelta(days=14))
+    expired = browser.post(link, data={})
+    assert expired.status_code == 410 and "expired" in expired.text
+
+
+def test_a_link_stops_working_when_its_contact_is_removed_or_unsubscribed(
+    mailing: Services, api: Api, world: World, browser: TestClient, digest_links: dict[str, str]
+) -> None:
+    [contact] = api.get(f"/parties/{world.sesric}").json()["contacts"]
+    mailing.tracker.parties.unsubscribe(world.sesric, UUID(contact["id"]))
+    assert browser.get(digest_links["Acknowledge"]).status_code == 410
+    removed = api.client.delete(f"/parties/{world.sesric}/contacts/{contact['id']}", headers=api.headers())
+    assert removed.status_code == 200
+    gone = browser.post(digest_links["Report progress"], data={"percent": "10"})
+    assert gone.status_code == 410 and "no longer works" in gone.text
+
+
+def test_a_link_stops_working_when_its_party_no_longer_leads_or_supports_the_commitment(
+    api: Api, world: World, browser: TestClient, digest_links: dict[str, str]
+) -> None:
+    corrected = api.post(
+        f"/commitments/{world.commitment}/correction",
+        {"lead_party_id": world.iofs, "reason": "IOFS leads it, as the matrix says"},
+    )
+    assert corrected.status_code == 200, corrected.text
+    assert browser.post(digest_links["Report progress"], data={"percent": "10"}).status_code == 410
+
+
+def test_two_requests_racing_with_one_link_record_it_once(
+    mailing: Services, api: Api, world: World, digest_links: dict[str, str]
+) -> None:
+    token = digest_links["Report progress"].rsplit("/", 1)[1]
+
+    def use(percent: int) -> str:
+        try:
+            mailing.focal_points.act(token, LinkForm(percent=percent))
+        except LinkNoLongerWorks:
+            return "refused"
+        return "recorded"
+
+    assert sorted(race([30, 31, 32], use)) == ["recorded", "refused", "refused"]
+    assert [e["type"] for e in history(api, world.commitment)].count("ProgressReported") == 1
