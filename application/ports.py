@@ -212,6 +212,11 @@ class Catalogue(Protocol):
         ``version``, ``at``, ``before``, ``after``; in the order recorded."""
         ...
 
+    def party_status_changes(self, party_id: str, since: datetime, through: datetime) -> list[dict[str, Any]]:
+        """Each change of status of what the party leads or supports, recorded after ``since`` and up to
+        ``through``, as ``status_changes`` gives them."""
+        ...
+
     def position(self) -> int:
         """The position in the event log the read model has reached: what it says changes only when it moves."""
         ...

@@ -131,10 +131,16 @@ LABELS: dict[str, dict[str, str]] = {
         "parent_organisation": N_("its parent organisation"),
         "meeting_chairs": N_("the chairs of its meeting"),
     },
-    "frequency": {"daily": N_("daily"), "weekly": N_("weekly"), "none": N_("none")},
+    "frequency": {
+        "daily": N_("daily"),
+        "weekly": N_("weekly"),
+        "immediate": N_("at once, at each change"),
+        "none": N_("none"),
+    },
     # What happened, by the name of the event stored (every event of every record; a test checks none is missing).
     "event": {
         "Recorded": N_("recorded"),
+        "Acknowledged": N_("acknowledged by its party"),
         "Registered": N_("registered"),
         "Scheduled": N_("scheduled"),
         "Adopted": N_("adopted"),

@@ -81,13 +81,18 @@ class DigestWriter:
             "link_days": self.link_days,
         }
         message = EmailMessage()
-        message["Subject"] = (
-            gettext.ngettext(
+        if content.changes:
+            total = content.changes_total
+            subject = gettext.ngettext(
+                "%(party)s: %(num)s change to its commitments", "%(party)s: %(num)s changes to its commitments", total
+            )
+        elif total:
+            subject = gettext.ngettext(
                 "%(party)s: %(num)s commitment needs attention", "%(party)s: %(num)s commitments need attention", total
             )
-            if total
-            else gettext.gettext("%(party)s: records made public")
-        ) % {"party": party.label, "num": i18n.Formats(language).number(total)}
+        else:
+            subject = gettext.gettext("%(party)s: records made public")
+        message["Subject"] = subject % {"party": party.label, "num": i18n.Formats(language).number(total)}
         message["From"] = self.sender
         mailbox, _, domain = sendable_address(contact.address).rpartition("@")  # (an addr_spec is parsed as ASCII)
         message["To"] = Address(display_name=display_name(contact.name), username=mailbox, domain=domain)

@@ -4,8 +4,8 @@ first that has it), in the order of their dues. And the records that touch the p
 since the contact's last digest (an agreement it adopted or has commitments in, a series it took part in,
 its own commitments): the party learns what the public now reads about it."""
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -15,8 +15,9 @@ from application.listing.queries import CommitmentFilter
 from application.ports import Catalogue
 from application.publishing.publications import Publishing
 from application.storage.saving import Records
-from application.views import PartyView
+from application.views import CommitmentView, PartyView
 from domain.access import Principal
+from domain.commitments.commitment import Commitment
 from domain.commitments.lifecycle import Status
 from domain.meetings.agreement import Agreement
 from domain.parties.action_links import LinkAction, offered
@@ -44,15 +45,27 @@ class MadePublic:
 
 
 @dataclass(frozen=True)
+class Change:
+    """A change of status of a commitment the party leads or supports: the commitment as it is now."""
+
+    item: dict[str, Any]  # the commitment, as the API shows it
+    before: str | None  # None: it was recorded
+    after: str
+    at: str
+
+
+@dataclass(frozen=True)
 class DigestContent:
     party: PartyView
     sections: list[Section]  # only those with something in them
     parties: dict[str, PartyView]  # the lead parties of the commitments listed, by id
     made_public: list[MadePublic] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)  # an immediate e-mail's (the latest, if many)
+    changes_total: int = 0
 
     @property
     def empty(self) -> bool:
-        return not self.sections and not self.made_public
+        return not self.sections and not self.made_public and not self.changes
 
 
 @dataclass(frozen=True)
@@ -92,13 +105,30 @@ class Digests:
             seen.update(item["id"] for item in items)
             if items:
                 sections.append(Section(name, items, found.total - (len(found.items) - len(items))))
-        leads = {UUID(item["lead_party_id"]) for section in sections for item in section.items}
-        parties = {
-            str(key): PartyView.of(value)
-            for key, value in self.records.read_many(sorted(leads)).items()
-            if isinstance(value, Party)
-        }
+        parties = self._leads(item for section in sections for item in section.items)
         return DigestContent(PartyView.of(party), sections, parties, self._made_public(party, since))
+
+    def _leads(self, items: Iterable[dict[str, Any]]) -> dict[str, PartyView]:
+        """The lead parties of these commitments, by id."""
+        leads = sorted({UUID(item["lead_party_id"]) for item in items})
+        found = self.records.read_many(leads).items()
+        return {str(key): PartyView.of(value) for key, value in found if isinstance(value, Party)}
+
+    def changes(self, party_id: UUID, since: datetime, through: datetime) -> DigestContent:
+        """What an immediate contact is told: each change of status of what its party leads or supports,
+        recorded after ``since`` and up to ``through`` (the latest ``SECTION_LIMIT``, and how many there were)."""
+        party = self.records.get(Party, party_id)
+        found = self.catalogue.party_status_changes(str(party.id), since, through)
+        shown = found[-SECTION_LIMIT:]
+        read = self.records.read_many(sorted({UUID(c["commitment_id"]) for c in shown})).items()
+        items = {str(key): asdict(CommitmentView.of(value)) for key, value in read if isinstance(value, Commitment)}
+        changes = [
+            Change(items[c["commitment_id"]], c["before"], c["after"], c["at"].isoformat())
+            for c in shown
+            if c["commitment_id"] in items
+        ]
+        parties = self._leads(change.item for change in changes)
+        return DigestContent(PartyView.of(party), [], parties, changes=changes, changes_total=len(found))
 
     def _made_public(self, party: Party, since: datetime | None) -> list[MadePublic]:
         current = self.publishing.current()

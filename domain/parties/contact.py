@@ -1,5 +1,6 @@
 """A party's contacts: the people told by e-mail of what is due soon, overdue and escalated for it,
-in a digest once a day or once a week, in their language.
+in a digest once a day or once a week, in their language; or, if they chose ``immediate``, of each change
+of state of what their party leads or supports, gathered at each look of the mailer.
 
 A digest belongs to a period (``digest_period``): the day, or the week, whose sending hour has
 passed most recently. One digest is sent per contact and period, however many workers look.
@@ -20,6 +21,7 @@ MOST_CONTACTS = 20  # per party
 class Frequency(Enum):
     DAILY = "daily"
     WEEKLY = "weekly"
+    IMMEDIATE = "immediate"  # the changes of what its party leads or supports, as the mailer finds them
     NONE = "none"  # no digest (the contact unsubscribed, or asked for none)
 
 
@@ -62,8 +64,9 @@ class DigestTime:
 
 def digest_period(frequency: Frequency, now: datetime, when: DigestTime) -> str | None:
     """The period whose digest is due at ``now``: ``daily:2026-12-02`` from that day's sending hour
-    until the next day's, ``weekly:2026-11-30`` (the day it is sent) for a week. None: no digest."""
-    if frequency is Frequency.NONE:
+    until the next day's, ``weekly:2026-11-30`` (the day it is sent) for a week. None: no digest (an
+    ``immediate`` contact is told of changes instead: ``immediate_period``)."""
+    if frequency in (Frequency.NONE, Frequency.IMMEDIATE):
         return None
     local = now.astimezone(ZoneInfo(when.time_zone))
     day: date = local.date() if local.hour >= when.hour else local.date() - timedelta(days=1)
@@ -71,3 +74,8 @@ def digest_period(frequency: Frequency, now: datetime, when: DigestTime) -> str 
         return f"daily:{day.isoformat()}"
     day -= timedelta(days=(day.weekday() - when.weekday) % 7)
     return f"weekly:{day.isoformat()}"
+
+
+def immediate_period(number: int) -> str:
+    """The ``number``-th e-mail of changes sent to a contact (0: the mark of when it began to want them)."""
+    return f"immediate:{number}"

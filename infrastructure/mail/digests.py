@@ -8,9 +8,11 @@ digest with nothing in it is not sent. The same digest sent again carries the sa
 
 import logging
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from functools import partial
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -20,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from application.notices.digests import ContactLinks, DigestContent, Digests
 from domain.parties.action_links import LinkAction
-from domain.parties.contact import Contact, DigestTime, Frequency, digest_period
+from domain.parties.contact import Contact, DigestTime, Frequency, digest_period, immediate_period
 from infrastructure.mail.action_links import ActionLinks
 from infrastructure.mail.tables import mail_digests
 from infrastructure.mail.unsubscribe import UnsubscribeLinks
@@ -29,6 +31,9 @@ from infrastructure.read_model.tables import party_contacts
 
 DONE = ("sent", "empty")
 log = logging.getLogger("commitments.mail")
+# The changes an immediate e-mail tells are those recorded at least this long ago: a change being saved while
+# the mailer looks (its instant taken before it was committed) falls in the next e-mail, never between two.
+SETTLED = timedelta(minutes=1)
 LEASE = timedelta(minutes=5)  # longer than one message takes to hand over, however slow the server
 
 
@@ -78,8 +83,13 @@ class DigestMailer:
         try:
             for contact, party_id, period in self._due(now):
                 if self._claim(contact, party_id, period, now):
-                    outcome = self._send(contact, party_id, period)
+                    content = partial(self.digests.content, party_id, self._last_told(contact, period))
+                    outcome = self._send(contact, party_id, period, content)
                     setattr(done, outcome, getattr(done, outcome) + 1)
+            for contact, party_id in self._contacts(Frequency.IMMEDIATE):
+                told = self._tell_changes(contact, party_id, now)
+                if told is not None:
+                    setattr(done, told, getattr(done, told) + 1)
         finally:
             metrics.counted(metrics.DIGESTS, {"sent": done.sent, "empty": done.empty, "failed": done.failed})
         return done
@@ -110,6 +120,67 @@ class DigestMailer:
         )
         return select(party_contacts).where(party_contacts.c.frequency == frequency.value, ~settled), period
 
+    def _contacts(self, frequency: Frequency) -> list[tuple[Contact, UUID]]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(party_contacts)
+                .where(party_contacts.c.frequency == frequency.value)
+                .order_by(party_contacts.c.contact_id)
+            )
+            return [
+                (Contact(UUID(row.contact_id), row.name, row.address, row.language, frequency), UUID(row.party_id))
+                for row in rows
+            ]
+
+    def _tell_changes(self, contact: Contact, party_id: UUID, now: datetime) -> str | None:
+        """An immediate contact's e-mail of the changes since its last one, if there are any (None: nothing
+        sent). Its e-mails are numbered: the first worker to claim the next number sends it, with the window
+        of changes it claimed; a failed one is tried again, with its own window, before any newer one."""
+        row = mail_digests.c
+        with self.engine.connect() as connection:
+            told = connection.execute(
+                select(row.period, row.status, row.attempts, row.lease_until, row.since, row.through).where(
+                    row.contact_id == str(contact.id), row.period.like("immediate:%")
+                )
+            ).all()
+        if not told:  # it has just chosen to be told at once: the changes from now on
+            self._mark_start(contact, party_id, now - SETTLED)
+            return None
+        latest = max(told, key=lambda r: int(r.period.split(":")[1]))
+        unfinished = latest.status == "failed" or (latest.status == "sending" and latest.lease_until <= now)
+        if unfinished and latest.attempts < self.most_attempts:
+            if not self._claim(contact, party_id, latest.period, now):
+                return None
+            since, through, period = latest.since, latest.through, latest.period
+        elif latest.status == "sending" and latest.lease_until > now:
+            return None  # another worker is sending it
+        else:
+            since, through = latest.through, now - SETTLED
+            if through <= since:
+                return None
+            if not self.digests.changes(party_id, since, through).changes:
+                return None
+            period = immediate_period(int(latest.period.split(":")[1]) + 1)
+            if not self._claim(contact, party_id, period, now, since=since, through=through):
+                return None
+        return self._send(contact, party_id, period, partial(self.digests.changes, party_id, since, through))
+
+    def _mark_start(self, contact: Contact, party_id: UUID, now: datetime) -> None:
+        with suppress(IntegrityError), self.engine.begin() as connection:
+            connection.execute(
+                insert(mail_digests).values(
+                    contact_id=str(contact.id),
+                    period=immediate_period(0),
+                    party_id=str(party_id),
+                    address=contact.address,
+                    status="empty",
+                    attempts=0,
+                    lease_until=now,
+                    updated_at=now,
+                    through=now,
+                )
+            )
+
     def _due(self, now: datetime) -> list[tuple[Contact, UUID, str]]:
         """The contacts whose digest of the current period is neither done nor being sent, nor given up."""
         found: list[tuple[Contact, UUID, str]] = []
@@ -127,14 +198,14 @@ class DigestMailer:
                 )
         return found
 
-    def _claim(self, contact: Contact, party_id: UUID, period: str, now: datetime) -> bool:
-        """True if this worker is now the one sending the digest."""
+    def _claim(self, contact: Contact, party_id: UUID, period: str, now: datetime, **window: datetime | None) -> bool:
+        """True if this worker is now the one sending the digest (``window``: an immediate e-mail's)."""
         held = {"status": "sending", "lease_until": now + self.lease, "updated_at": now, "address": contact.address}
         try:
             with self.engine.begin() as connection:
                 connection.execute(
                     insert(mail_digests).values(
-                        contact_id=str(contact.id), period=period, party_id=str(party_id), attempts=1, **held
+                        contact_id=str(contact.id), period=period, party_id=str(party_id), attempts=1, **held, **window
                     )
                 )
             return True
@@ -154,12 +225,12 @@ class DigestMailer:
             )
             return taken.rowcount == 1
 
-    def _send(self, contact: Contact, party_id: UUID, period: str) -> str:
+    def _send(self, contact: Contact, party_id: UUID, period: str, content_of: Callable[[], DigestContent]) -> str:
         """The digest written and handed over; whatever stops either (the server refuses it, or a
         contact's record cannot be written to) makes this digest ``failed`` with the reason, and the
         round goes on with the others."""
         try:
-            content = self.digests.content(party_id, self._last_told(contact, period))
+            content = content_of()
             if content.empty:
                 self._finish(contact, period, status="empty")
                 return "empty"
@@ -191,7 +262,10 @@ class DigestMailer:
         with self.engine.connect() as connection:
             found: datetime | None = connection.execute(
                 select(func.max(row.updated_at)).where(
-                    row.contact_id == str(contact.id), row.period != period, row.status.in_(("sent", "empty"))
+                    row.contact_id == str(contact.id),
+                    row.period != period,
+                    row.period.notlike("immediate:%"),
+                    row.status.in_(("sent", "empty")),
                 )
             ).scalar()
         return found

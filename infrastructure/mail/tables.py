@@ -1,5 +1,6 @@
 """The digests sent (or being sent): one row per contact and period, which is what keeps a digest
-from being sent twice, however many workers look."""
+from being sent twice, however many workers look; an ``immediate`` contact's e-mails of changes are
+numbered periods of their own, each with the window of changes it told."""
 
 from sqlalchemy import Column, Integer, String, Table, Text
 
@@ -9,7 +10,7 @@ mail_digests = Table(
     "mail_digests",
     metadata,
     Column("contact_id", String(36), primary_key=True),
-    Column("period", String(24), primary_key=True),  # daily:2026-12-02 | weekly:2026-11-30
+    Column("period", String(24), primary_key=True),  # daily:2026-12-02 | weekly:2026-11-30 | immediate:7
     Column("party_id", String(36), nullable=False, index=True),
     Column("address", String(254), nullable=False),
     Column("status", String(10), nullable=False),  # sending | sent | empty (nothing to tell) | failed
@@ -18,6 +19,9 @@ mail_digests = Table(
     Column("updated_at", UTCDateTime(), nullable=False),
     Column("message_id", String(200), nullable=True),
     Column("error", Text, nullable=True),
+    # An immediate e-mail's window: the changes recorded after ``since`` and up to ``through`` (digests: none).
+    Column("since", UTCDateTime(), nullable=True),
+    Column("through", UTCDateTime(), nullable=True),
 )
 
 # The focal points' links used already (``infrastructure.mail.action_links``): a link works once, however

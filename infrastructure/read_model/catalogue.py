@@ -128,6 +128,9 @@ class SqlCatalogue:
     def status_changes(self, ids: Sequence[str], until: datetime | None = None) -> list[dict[str, Any]]:
         return timelines.status_changes(self.engine, ids, until)
 
+    def party_status_changes(self, party_id: str, since: datetime, through: datetime) -> list[dict[str, Any]]:
+        return timelines.party_status_changes(self.engine, party_id, since, through)
+
     def position(self) -> int:
         """The position in the event log the read model has reached (0: none yet): what it says changes
         only when it moves."""

@@ -76,3 +76,28 @@ def status_changes(engine: Engine, ids: Sequence[str], until: datetime | None) -
                 )
             before = (row.id, row.status)
     return sorted(changes, key=lambda change: (change["at"], change["commitment_id"]))
+
+
+def party_status_changes(engine: Engine, party_id: str, since: datetime, through: datetime) -> list[dict[str, Any]]:
+    """Each change of status of what the party leads or supports, recorded after ``since`` and up to ``through``;
+    a commitment recorded then is a change from nothing (``before`` None) to its first status."""
+    v, p = commitment_versions.c, commitment_parties.c
+    touched = (
+        select(v.id)
+        .distinct()
+        .join(commitment_parties, p.commitment_id == v.id)
+        .where(p.party_id == party_id, v.recorded_from > since, v.recorded_from <= through)
+    )
+    made = (
+        select(v.id, v.version, v.status, v.recorded_from)
+        .join(commitment_parties, p.commitment_id == v.id)
+        .where(p.party_id == party_id, v.version == 1, v.recorded_from > since, v.recorded_from <= through)
+    )
+    with engine.connect() as connection:
+        ids = [row.id for row in connection.execute(touched)]
+        recorded = [
+            {"commitment_id": row.id, "version": 1, "at": row.recorded_from, "before": None, "after": row.status}
+            for row in connection.execute(made)
+        ]
+    changed = [change for change in status_changes(engine, ids, through) if change["at"] > since]
+    return sorted([*recorded, *changed], key=lambda change: (change["at"], change["commitment_id"]))
