@@ -217,6 +217,11 @@ class Catalogue(Protocol):
         ``through``, as ``status_changes`` gives them."""
         ...
 
+    def mentions_of_party(self, party_id: str, since: datetime | None, through: datetime) -> list[dict[str, Any]]:
+        """The comments (not hidden) that mention the party, written after ``since`` (None: ever) and up to
+        ``through``: ``commitment_id``, ``number``, ``at``; oldest first."""
+        ...
+
     def position(self) -> int:
         """The position in the event log the read model has reached: what it says changes only when it moves."""
         ...

@@ -294,6 +294,8 @@ class CommitmentView:
     progress: dict[str, Any] | None
     evidence: list[dict[str, Any]]
     public_evidence: list[int]  # the numbers (from 1, in the order reported) of the evidence the public may see
+    # Its thread: number, text (None once hidden), language, mentions, actor, at, hidden_by, hidden_reason.
+    comments: list[dict[str, Any]]
     decision_reference: str | None
     superseded_by: str | None
     fulfilled_by_meeting: str | None
@@ -333,6 +335,9 @@ class CommitmentView:
             progress=plain(commitment.progress),
             evidence=plain(commitment.evidence),
             public_evidence=list(commitment.public_evidence),
+            comments=[
+                {**plain(comment), "text": None if comment.hidden else comment.text} for comment in commitment.comments
+            ],
             decision_reference=commitment.decision_reference,
             superseded_by=plain(commitment.superseded_by),
             fulfilled_by_meeting=plain(commitment.fulfilled_by_meeting),

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api import exports
 from api.dependencies import (
+    AdminDep,
     AnyWriterDep,
     CatalogueDep,
     CommitmentWriterDep,
@@ -43,6 +44,8 @@ from api.routers.common import (
 )
 from api.schemas import (
     Assessment,
+    CommentHiding,
+    CommentIn,
     CommitmentCreate,
     CommitmentPage,
     Correction,
@@ -377,6 +380,36 @@ def show_evidence(
     return resource(
         tracker.commitments.show_evidence(commitment_id, principal, number, body.public, body.reason, version)
     )
+
+
+@router.post("/{commitment_id}/comments", response_model=CommitmentView, summary="Comment on a commitment")
+def comment(
+    commitment_id: UUID, body: CommentIn, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep
+) -> JSONResponse:
+    """A message in its thread (a `Commented` event), in any state, by a key that may change it (a key
+    limited to some parties, on what they lead or support). Its `mentions` name parties whose contacts are
+    told in their next e-mail. The thread is the commitment's `comments`, numbered from 1."""
+    return resource(
+        tracker.commitments.comment(commitment_id, principal, body.text, body.language, body.mentions, version)
+    )
+
+
+@router.post(
+    "/{commitment_id}/comments/{number}/hiding",
+    response_model=CommitmentView,
+    summary="Hide a comment (admin)",
+)
+def hide_comment(
+    commitment_id: UUID,
+    number: Annotated[int, Path(ge=1, le=100_000)],
+    body: CommentHiding,
+    tracker: TrackerDep,
+    principal: AdminDep,
+    version: IfMatchDep,
+) -> JSONResponse:
+    """An admin hides a comment from the thread, with a reason (a `CommentHidden` event): the thread then
+    shows that it was hidden, by whom and why; its words stay in the history, for the audit."""
+    return resource(tracker.commitments.hide_comment(commitment_id, principal, number, body.reason, version))
 
 
 @router.put("/{commitment_id}/weight", response_model=CommitmentView, summary="Set its weight in roll-ups")

@@ -29,6 +29,8 @@ from api.schemas.agreements import AgreementCreate, AgreementInputs, AgreementPa
 from api.schemas.audit import ChainState, Denial, DenialPage, Head, Verification
 from api.schemas.commitment_actions import (
     Assessment,
+    CommentHiding,
+    CommentIn,
     Correction,
     CorrectionInputs,
     Delivery,
@@ -173,6 +175,8 @@ __all__ = [
     "Timeline",
     "VenueIn",
     "Verification",
+    "CommentHiding",
+    "CommentIn",
     "EvidenceVisibility",
     "WeightChange",
     "Words",

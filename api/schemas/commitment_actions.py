@@ -8,6 +8,7 @@ from pydantic import Field
 
 from api.schemas.common import MANY, Count, Day, DueIn, EvidenceIn, Name, Schema, TextIn, Words, text_input
 from application.inputs import TextInput
+from domain.commitments.comments import COMMENT_MAX, MOST_MENTIONS
 from domain.commitments.rollup import MOST_WEIGHT
 from domain.text import LONG_TEXT_MAX
 from domain.theme import MOST_PER_COMMITMENT
@@ -93,3 +94,17 @@ class EvidenceVisibility(Schema):
 class WeightChange(Schema):
     weight: Count | None = Field(ge=1, le=MOST_WEIGHT, description="its weight in roll-ups; null: 1, as every other")
     reason: Words | None = None
+
+
+class CommentIn(Schema):
+    text: str = Field(min_length=1, max_length=COMMENT_MAX, description="the message, in any language")
+    language: str | None = Field(default=None, max_length=35, description="the language it is written in (BCP 47)")
+    mentions: list[UUID] = Field(
+        default_factory=list,
+        max_length=MOST_MENTIONS,
+        description="parties to tell: their contacts hear of it in their next e-mail (at once if they chose so)",
+    )
+
+
+class CommentHiding(Schema):
+    reason: Words = Field(description="why it is hidden (its words stay in the history)")

@@ -141,6 +141,8 @@ LABELS: dict[str, dict[str, str]] = {
     "event": {
         "Recorded": N_("recorded"),
         "Acknowledged": N_("acknowledged by its party"),
+        "Commented": N_("commented"),
+        "CommentHidden": N_("comment hidden"),
         "Registered": N_("registered"),
         "Scheduled": N_("scheduled"),
         "Adopted": N_("adopted"),
@@ -229,6 +231,7 @@ LABELS: dict[str, dict[str, str]] = {
         "progress": N_("Report progress"),
         "new_due": N_("Ask for a new due"),
         "deliver": N_("Declare delivered"),
+        "comment": N_("Comment"),
     },
     "webhook_kind": {
         "overdue": N_("overdue"),
@@ -365,6 +368,7 @@ TITLES = (
     N_("The resource has changed since you read it"),
     N_("Changed by another request at the same time"),
     N_("The records changed since the dry run"),
+    N_("This link no longer works"),
     N_("Not allowed in the current state"),
     N_("A reason is required"),
     N_("Evidence is required"),

@@ -142,7 +142,9 @@ class Histories:
     ) -> list[EventView]:
         """The stored events of one record, oldest first, after a version."""
         aggregate = self.records.get(cls, aggregate_id)
-        return [event_view(e) for e in self.records.store.events.get(aggregate.id, gt=after_version, limit=limit)]
+        views = [event_view(e) for e in self.records.store.events.get(aggregate.id, gt=after_version, limit=limit)]
+        comments = getattr(aggregate, "comments", ())
+        return without_hidden_words(views, {(str(aggregate.id), c.number) for c in comments if c.hidden})
 
     def timeline(self, aggregate_ids: Sequence[str], offset: int = 0, limit: int = 50) -> tuple[list[EventView], int]:
         """The events of several records merged in the order they were recorded; and how many in all.
@@ -153,7 +155,8 @@ class Histories:
             (event for aggregate_id in aggregate_ids for event in self.records.events(UUID(aggregate_id))),
             key=lambda event: event.timestamp,
         )
-        return [event_view(event) for event in merged[offset : offset + limit]], len(merged)
+        hidden = {(str(e.originator_id), e.number) for e in merged if type(e).__name__ == "CommentHidden"}
+        return without_hidden_words([event_view(e) for e in merged[offset : offset + limit]], hidden), len(merged)
 
     def recent_changes(self, people: int = 15, looked_at: int = 200) -> "RecentChanges":
         """What changed recently: the last ``people`` changes people made, newest first, and the facts
@@ -208,3 +211,12 @@ def event_view(event: Any) -> EventView:
         reason=payload.get("reason"),
         payload=payload,
     )
+
+
+def without_hidden_words(views: list[EventView], hidden: set[tuple[str, int]]) -> list[EventView]:
+    """The histories people read show a hidden comment's event without its words (``hidden: true``); the
+    audit's record of the events (its export bundle) keeps them."""
+    for view in views:
+        if view.type == "Commented" and (view.aggregate_id, view.payload.get("number")) in hidden:
+            view.payload = {**view.payload, "text": None, "hidden": True}
+    return views

@@ -55,6 +55,14 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """A comment that names the party: the commitment as it is now, and the comment."""
+
+    item: dict[str, Any]  # the commitment, as the API shows it
+    comment: dict[str, Any]  # number, text, language, actor, at
+
+
+@dataclass(frozen=True)
 class DigestContent:
     party: PartyView
     sections: list[Section]  # only those with something in them
@@ -62,10 +70,11 @@ class DigestContent:
     made_public: list[MadePublic] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)  # an immediate e-mail's (the latest, if many)
     changes_total: int = 0
+    mentions: list[Mention] = field(default_factory=list)  # comments naming the party since it was last told
 
     @property
     def empty(self) -> bool:
-        return not self.sections and not self.made_public and not self.changes
+        return not self.sections and not self.made_public and not self.changes and not self.mentions
 
 
 @dataclass(frozen=True)
@@ -105,8 +114,9 @@ class Digests:
             seen.update(item["id"] for item in items)
             if items:
                 sections.append(Section(name, items, found.total - (len(found.items) - len(items))))
-        parties = self._leads(item for section in sections for item in section.items)
-        return DigestContent(PartyView.of(party), sections, parties, self._made_public(party, since))
+        mentions = self._mentions(party, since, self.records.now())
+        parties = self._leads([*(i for section in sections for i in section.items), *(m.item for m in mentions)])
+        return DigestContent(PartyView.of(party), sections, parties, self._made_public(party, since), mentions=mentions)
 
     def _leads(self, items: Iterable[dict[str, Any]]) -> dict[str, PartyView]:
         """The lead parties of these commitments, by id."""
@@ -127,8 +137,24 @@ class Digests:
             for c in shown
             if c["commitment_id"] in items
         ]
-        parties = self._leads(change.item for change in changes)
-        return DigestContent(PartyView.of(party), [], parties, changes=changes, changes_total=len(found))
+        mentions = self._mentions(party, since, through)
+        parties = self._leads([*(change.item for change in changes), *(m.item for m in mentions)])
+        return DigestContent(
+            PartyView.of(party), [], parties, changes=changes, changes_total=len(found), mentions=mentions
+        )
+
+    def _mentions(self, party: Party, since: datetime | None, through: datetime) -> list[Mention]:
+        """The comments naming the party written after ``since`` and up to ``through`` (the latest ones)."""
+        found = self.catalogue.mentions_of_party(str(party.id), since, through)[-SECTION_LIMIT:]
+        read = self.records.read_many(sorted({UUID(m["commitment_id"]) for m in found}))
+        mentions = []
+        for m in found:
+            commitment = read.get(UUID(m["commitment_id"]))
+            if isinstance(commitment, Commitment) and not commitment.comments[m["number"] - 1].hidden:
+                said = commitment.comments[m["number"] - 1]
+                comment = {"number": said.number, "text": said.text, "language": said.language, "actor": said.actor}
+                mentions.append(Mention(asdict(CommitmentView.of(commitment)), comment | {"at": said.at.isoformat()}))
+        return mentions
 
     def _made_public(self, party: Party, since: datetime | None) -> list[MadePublic]:
         current = self.publishing.current()

@@ -66,6 +66,7 @@ class LinkForm:
     due: str | None = None  # a new due, in any written form (a day, "Q3 2025", «نهاية 2025»)
     reason: str | None = None
     delivered_on: date | None = None
+    text: str | None = None  # a comment
 
 
 class FocalPoints:
@@ -98,7 +99,7 @@ class FocalPoints:
         """The link's action, recorded once: a second use, even at the same instant, is refused."""
         link, contact, party = self._working(token)
         caller = Principal(link.actor, contact.name, Role.COORDINATOR, frozenset({str(link.party_id)}))
-        change = self._change(link, caller, form)
+        change = self._change(link, contact, caller, form)
         if not self.used.claim(token, link, self.records.now()):
             raise LinkNoLongerWorks(action_links.USED)
         try:
@@ -108,9 +109,14 @@ class FocalPoints:
             raise
         return LinkedCommitment(link.action, contact, PartyView.of(party), changed, link.expires_at(self.days))
 
-    def _change(self, link: ActionLink, caller: Principal, form: LinkForm) -> Callable[[], CommitmentView]:
+    def _change(
+        self, link: ActionLink, contact: Contact, caller: Principal, form: LinkForm
+    ) -> Callable[[], CommitmentView]:
         """The use case the action runs, its values checked first."""
         commitments, target = self.commitments, link.commitment_id
+        if link.action is LinkAction.COMMENT:
+            words, language = form.text or "", contact.language
+            return lambda: commitments.comment(target, caller, words, language)
         note = translation.reason(form.note, "note")
         if link.action is LinkAction.ACKNOWLEDGE:
             return lambda: commitments.acknowledge(target, caller, note)

@@ -288,6 +288,40 @@ class Commitments:
         remark = translation.reason(note, "note")
         return self._change(caller, commitment_id, expected_version, lambda c, when: c.acknowledge(remark, actor, when))
 
+    def comment(
+        self,
+        commitment_id: UUID | str,
+        caller: Principal,
+        text: str,
+        language: str | None = None,
+        mentions: Sequence[UUID] = (),
+        expected_version: int | None = None,
+    ) -> CommitmentView:
+        """A message in the commitment's thread, by a key that may change it (or its party's focal point);
+        the parties it names (``mentions``) are told in their contacts' next e-mail."""
+        actor = caller.id
+        named = self.parties.check(mentions, "mentions")
+        return self._change(
+            caller, commitment_id, expected_version, lambda c, when: c.comment(text, language, named, actor, when)
+        )
+
+    def hide_comment(
+        self,
+        commitment_id: UUID | str,
+        caller: Principal,
+        number: int,
+        reason: str | None,
+        expected_version: int | None = None,
+    ) -> CommitmentView:
+        """An administrator hides a comment from the thread, with a reason; its words stay in the history."""
+        actor = policy.administers(caller).id
+        why = translation.reason(reason)
+        return CommitmentView.of(
+            self.records.change(
+                Commitment, commitment_id, expected_version, lambda c, when: c.hide_comment(number, why, actor, when)
+            )
+        )
+
     def report_progress(
         self,
         commitment_id: UUID,

@@ -12,6 +12,7 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
+from domain.commitments.comments import Comment
 from domain.commitments.due import Due, Precision, RelativeUnit
 from domain.commitments.escalation import Audience, Escalation, Ladder, Step
 from domain.commitments.lifecycle import Status
@@ -115,6 +116,7 @@ VALUE_OBJECTS: dict[str, type] = {
     "escalation": Escalation,
     "contact": Contact,
     "theme": Theme,
+    "comment": Comment,
 }
 
 

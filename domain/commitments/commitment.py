@@ -6,12 +6,14 @@ bodies only assign: they run again on every replay.
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.commitments.comments import MOST_COMMENTS, Comment, comment_text, mentioned
 from domain.commitments.due import Due
 from domain.commitments.escalation import Audience, Escalation, Ladder
 from domain.commitments.lifecycle import (
@@ -76,11 +78,11 @@ class Commitment(Aggregate):
     """Version 2 of the aggregate (in snapshots) added ``made_on`` and the review date; version 3 ``notes``;
     version 4 the escalations; version 5 the weight, the days it was delivered and fulfilled, its themes;
     version 6 every party it has named (a snapshot older knows those it named then); version 7 which of its
-    evidence is public."""
+    evidence is public; version 8 its comments."""
 
     create_id = staticmethod(time_ordered_id)  # new ones are time-ordered (UUIDv7)
 
-    class_version = 7
+    class_version = 8
 
     class Recorded(Aggregate.Created):
         """Version 2 added ``reminder_days``; commitments recorded before remind at the defaults.
@@ -146,6 +148,10 @@ class Commitment(Aggregate):
     def upcast_v6_v7(state: dict[str, Any]) -> None:
         state["public_evidence"] = ()
 
+    @staticmethod
+    def upcast_v7_v8(state: dict[str, Any]) -> None:
+        state["comments"] = ()
+
     @event(Recorded)
     def __init__(
         self,
@@ -190,6 +196,7 @@ class Commitment(Aggregate):
         self.progress: Progress | None = None
         self.evidence: tuple[Evidence, ...] = ()
         self.public_evidence: tuple[int, ...] = ()  # the numbers (from 1) of the evidence the public may see
+        self.comments: tuple[Comment, ...] = ()  # its thread (``domain.commitments.comments``)
         self.decision_reference: str | None = None
         self.superseded_by: UUID | None = None
         self.fulfilled_by_meeting: UUID | None = None
@@ -441,6 +448,40 @@ class Commitment(Aggregate):
     @event("Acknowledged")
     def _acknowledged(self, note: str | None, actor: str, timestamp: datetime) -> None:
         pass
+
+    def comment(self, text: str, language: str | None, mentions: tuple[UUID, ...], actor: str, when: datetime) -> int:
+        """A message in its thread, in any state; its number (from 1)."""
+        words, written_in = comment_text(text, language)
+        named_parties = mentioned(tuple(mentions))
+        if len(self.comments) >= MOST_COMMENTS:
+            raise InvalidValue("a commitment keeps at most {most} comments", "text", most=MOST_COMMENTS)
+        number = len(self.comments) + 1
+        self._commented(
+            number=number, text=words, language=written_in, mentions=named_parties, actor=actor, timestamp=when
+        )
+        return number
+
+    @event("Commented")
+    def _commented(
+        self, number: int, text: str, language: str | None, mentions: tuple[UUID, ...], actor: str, timestamp: datetime
+    ) -> None:
+        self.comments = (*self.comments, Comment(number, text, language, tuple(mentions), actor, timestamp))
+
+    def hide_comment(self, number: int, reason: str | None, actor: str, when: datetime) -> None:
+        """An administrator hides a comment from the thread, with a reason (its words stay in the history)."""
+        if reason is None:
+            raise ReasonRequired("hide a comment")
+        if not isinstance(number, int) or not 1 <= number <= len(self.comments):
+            raise InvalidValue("the commitment has no comment numbered {number}", "number", number=number)
+        if self.comments[number - 1].hidden:
+            raise InvalidValue("the comment is hidden already", "number")
+        self._comment_hidden(number=number, reason=reason, actor=actor, timestamp=when)
+
+    @event("CommentHidden")
+    def _comment_hidden(self, number: int, reason: str, actor: str, timestamp: datetime) -> None:
+        self.comments = tuple(
+            replace(c, hidden_by=actor, hidden_reason=reason) if c.number == number else c for c in self.comments
+        )
 
     # -- progress and dues ----------------------------------------------------------
 

@@ -19,14 +19,17 @@ class LinkAction(Enum):
     PROGRESS = "progress"  # reports progress: a percentage, a note, a link to evidence
     NEW_DUE = "new_due"  # asks for a new due, with a reason
     DELIVER = "deliver"  # declares it delivered, with evidence
+    COMMENT = "comment"  # writes in its thread (in any state)
 
 
 def offered(status: Status) -> list[LinkAction]:
     """The actions a digest offers on a commitment in this state: those its lifecycle allows."""
     if status not in OPEN:
-        return []
+        return [LinkAction.COMMENT]
     actions = [LinkAction.ACKNOWLEDGE, LinkAction.PROGRESS, LinkAction.NEW_DUE]
-    return [*actions, LinkAction.DELIVER] if status in ALLOWED_FROM[Action.DELIVER] else actions
+    if status in ALLOWED_FROM[Action.DELIVER]:
+        actions.append(LinkAction.DELIVER)
+    return [*actions, LinkAction.COMMENT]
 
 
 @dataclass(frozen=True)

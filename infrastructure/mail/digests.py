@@ -158,7 +158,7 @@ class DigestMailer:
             since, through = latest.through, now - SETTLED
             if through <= since:
                 return None
-            if not self.digests.changes(party_id, since, through).changes:
+            if self.digests.changes(party_id, since, through).empty:
                 return None
             period = immediate_period(int(latest.period.split(":")[1]) + 1)
             if not self._claim(contact, party_id, period, now, since=since, through=through):

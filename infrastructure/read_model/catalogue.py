@@ -131,6 +131,9 @@ class SqlCatalogue:
     def party_status_changes(self, party_id: str, since: datetime, through: datetime) -> list[dict[str, Any]]:
         return timelines.party_status_changes(self.engine, party_id, since, through)
 
+    def mentions_of_party(self, party_id: str, since: datetime | None, through: datetime) -> list[dict[str, Any]]:
+        return timelines.mentions_of_party(self.engine, party_id, since, through)
+
     def position(self) -> int:
         """The position in the event log the read model has reached (0: none yet): what it says changes
         only when it moves."""

@@ -25,6 +25,7 @@ from infrastructure.read_model.tables import (
     agreement_parties,
     agreements_view,
     commitment_escalations,
+    commitment_mentions,
     commitment_parties,
     commitment_parties_named,
     commitment_themes,
@@ -157,6 +158,16 @@ class CommitmentProjection(Projection):
                 [{"commitment_id": key, "party_id": str(p)} for p in aggregate.escalated_to],
             ),
             (commitment_themes, "commitment_id", [{"commitment_id": key, "theme": t} for t in aggregate.themes]),
+            (
+                commitment_mentions,
+                "commitment_id",
+                [
+                    {"commitment_id": key, "number": c.number, "party_id": str(p), "at": c.at}
+                    for c in aggregate.comments
+                    if not c.hidden
+                    for p in c.mentions
+                ],
+            ),
         ]
 
     def child_sources(self, aggregate: Commitment) -> tuple[Any, ...]:
@@ -166,6 +177,7 @@ class CommitmentProjection(Projection):
             aggregate.named_parties,
             aggregate.escalated_to,
             aggregate.themes,
+            aggregate.comments,
         )
 
     def version_row(

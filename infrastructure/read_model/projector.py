@@ -39,6 +39,7 @@ from infrastructure.read_model.tables import (
     agreement_parties,
     agreements_view,
     commitment_escalations,
+    commitment_mentions,
     commitment_parties,
     commitment_parties_named,
     commitment_themes,
@@ -71,6 +72,7 @@ DELETE_CHILDREN = {
         (commitment_escalations, "commitment_id"),
         (party_contacts, "party_id"),
         (commitment_themes, "commitment_id"),
+        (commitment_mentions, "commitment_id"),
     )
 }
 # The version a new event ends is the one before it, found by its whole key: a plan that does not

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from infrastructure.persistence.tables import UTCDateTime
 
 READ_MODEL = "read_model"  # its row in projection_state
-READ_MODEL_VERSION = 21  # 21: which evidence of a commitment is public
+READ_MODEL_VERSION = 22  # 22: the parties its comments mention
 
 # Where an open-ended commitment (no due) sorts among dues: after every due.
 OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=UTC)
@@ -185,6 +185,15 @@ commitment_themes = Table(
     read_metadata,
     Column("commitment_id", ID, primary_key=True),
     Column("theme", String(40), primary_key=True, index=True),
+)
+
+commitment_mentions = Table(
+    "commitment_mentions",  # the parties its comments (those not hidden) mention, for their contacts' e-mails
+    read_metadata,
+    Column("commitment_id", ID, primary_key=True),
+    Column("number", Integer, primary_key=True),  # the comment's
+    Column("party_id", ID, primary_key=True, index=True),
+    Column("at", UTCDateTime(), nullable=False),
 )
 
 commitment_escalations = Table(

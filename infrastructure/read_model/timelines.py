@@ -10,6 +10,7 @@ from sqlalchemy import Engine, Select, select
 from infrastructure.read_model.tables import (
     agreement_parties,
     agreements_view,
+    commitment_mentions,
     commitment_parties,
     commitment_versions,
     commitments_view,
@@ -101,3 +102,14 @@ def party_status_changes(engine: Engine, party_id: str, since: datetime, through
         ]
     changed = [change for change in status_changes(engine, ids, through) if change["at"] > since]
     return sorted([*recorded, *changed], key=lambda change: (change["at"], change["commitment_id"]))
+
+
+def mentions_of_party(engine: Engine, party_id: str, since: datetime | None, through: datetime) -> list[dict[str, Any]]:
+    """The comments (not hidden) that mention the party, written after ``since`` (None: ever) and up to
+    ``through``: ``commitment_id``, ``number``, ``at``; oldest first."""
+    m = commitment_mentions.c
+    query = select(m.commitment_id, m.number, m.at).where(m.party_id == party_id, m.at <= through)
+    if since is not None:
+        query = query.where(m.at > since)
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(query.order_by(m.at, m.commitment_id, m.number))]

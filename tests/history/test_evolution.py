@@ -158,11 +158,15 @@ def test_aggregates_shorter_longer_and_as_long_as_the_snapshot_interval_load_as_
 
 def test_a_database_from_before_a_new_column_is_upgraded_at_start(database_url: str) -> None:
     """A database from before migrations (no ``alembic_version``) and before a column was added."""
+    from alembic import command
     from sqlalchemy import text
+
+    from infrastructure.persistence import migrating
 
     services = build(Settings(database_url=database_url))
     services.keys.create(Role.AUDITOR, "old key")
     with services.engine.begin() as connection:
+        command.downgrade(migrating.config(connection=connection), migrating.BASELINE_REVISION)  # as migrations began
         connection.execute(text("ALTER TABLE api_keys DROP COLUMN party_scope"))  # as it was before scopes
         connection.execute(text("DROP TABLE alembic_version"))  # and before migrations
     services.close()

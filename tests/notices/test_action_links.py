@@ -56,7 +56,8 @@ def history(api: Api, commitment: str) -> list[dict[str, Any]]:
 
 
 def test_each_item_of_a_digest_carries_a_link_per_action_its_party_may_take(digest_links: dict[str, str]) -> None:
-    assert sorted(digest_links) == ["Acknowledge", "Ask for a new due", "Declare delivered", "Report progress"]
+    offered = ["Acknowledge", "Ask for a new due", "Comment", "Declare delivered", "Report progress"]
+    assert sorted(digest_links) == offered
 
 
 def test_a_party_told_of_another_partys_escalated_commitment_gets_no_links_to_act_on_it(
@@ -77,7 +78,7 @@ def test_opening_a_link_shows_the_commitment_in_the_contacts_language_and_change
     mailing.mailer.tick()
     [message] = mailbox.to("focal.point@sesric.org")
     paths = [url.removeprefix(SITE) for url in LINK.findall(parts(message)[0])]
-    assert len(paths) == 4
+    assert len(paths) == 5
     before = api.get(f"/commitments/{world.commitment}").json()["version"]
     for path in paths * 2:  # a mail scanner opens every link, twice
         page = browser.get(path)
@@ -184,3 +185,14 @@ def test_two_requests_racing_with_one_link_record_it_once(
 
     assert sorted(race([30, 31, 32], use)) == ["recorded", "refused", "refused"]
     assert [e["type"] for e in history(api, world.commitment)].count("ProgressReported") == 1
+
+
+def test_a_focal_point_comments_from_its_link_in_its_own_language(
+    api: Api, world: World, browser: TestClient, digest_links: dict[str, str]
+) -> None:
+    refused = browser.post(digest_links["Comment"], data={"text": "   "})
+    assert refused.status_code == 422
+    done = browser.post(digest_links["Comment"], data={"text": "Workshop two moved to May"})
+    assert done.status_code == 200 and "Workshop two moved to May" in done.text
+    [said] = api.get(f"/commitments/{world.commitment}").json()["comments"]
+    assert said["language"] == "en" and said["actor"].startswith(f"link:{world.sesric}/")

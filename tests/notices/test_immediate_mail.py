@@ -119,3 +119,22 @@ def test_a_contact_asks_for_immediate_mail_through_the_api(api: Api, world: Worl
     contact = add_contact(api, world.sesric, "fp@sesric.org", frequency="immediate")
     assert [c["frequency"] for c in contact["contacts"]] == ["immediate"]
     assert UUID(contact["contacts"][0]["id"])
+
+
+def test_a_party_named_in_a_comment_is_told_in_its_next_digest_or_at_once_if_it_chose(
+    mailing: Services, api: Api, clock: FrozenClock, world: World, mailbox: Mailbox
+) -> None:
+    told_from_now(mailing, api, clock, world)  # SESRIC: at once
+    add_contact(api, world.oic, "desk@oic-oci.org", language="en", name="OIC desk officer")  # the OIC: daily
+    words = "نحتاج إلى بيانات المنظمة قبل الورشة الثانية"
+    said = {"text": words, "language": "ar", "mentions": [world.oic, world.sesric]}
+    assert api.post(f"/commitments/{world.commitment}/comments", said).status_code == 200
+    clock.advance(minutes=2)
+    mailing.mailer.tick()
+    [at_once] = mailbox.to("focal.point@sesric.org")
+    [daily] = mailbox.to("desk@oic-oci.org")
+    assert "Comments that name SESRIC" in parts(at_once)[0] and words in parts(at_once)[0]
+    assert "Comments that name OIC" in parts(daily)[0] and words in parts(daily)[1]
+    clock.advance(days=1)
+    mailing.mailer.tick()
+    assert len(mailbox.to("desk@oic-oci.org")) == 1  # told once: the next day there is nothing new for the OIC

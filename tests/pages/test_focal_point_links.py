@@ -45,7 +45,7 @@ def test_a_focal_point_reports_progress_from_the_digest_in_chromium_and_a_replay
             [message] = mailbox.messages
         text_part = parts(message)[0]
         links = re.findall(rf"{re.escape(server.url)}/app/act/[\w-]+", text_part)
-        assert len(links) == 4, text_part
+        assert len(links) == 5, text_part
         progress = links[1].removeprefix(server.url)  # acknowledge, report progress, ask for a new due, deliver
         with chromium() as driver:
             browser = Browser(driver, server.url)

@@ -39,6 +39,7 @@ def _form(form: FormData) -> LinkForm:
         due=value(form, "due"),
         reason=value(form, "reason"),
         delivered_on=_day(form, "delivered_on"),
+        text=value(form, "text"),
     )
 
 

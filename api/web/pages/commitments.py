@@ -22,6 +22,8 @@ from api.dependencies import (
 )
 from api.schemas import (
     Assessment,
+    CommentHiding,
+    CommentIn,
     Delivery,
     DueRevision,
     ProgressReport,
@@ -211,6 +213,13 @@ def commitment_page(
         themes={theme.code: theme for theme in themes},
         may_choose_themes=at is None and bool(themes) and _may_change(visitor, current),
         may_show_evidence=at is None and _may_change(visitor, current),
+        may_comment=at is None and _may_change(visitor, current),
+        may_hide_comments=at is None and visitor.can_administer,
+        parties_listed=(
+            services.lists.parties(visitor.principal, PartyFilter.of(limit=200)).items
+            if at is None and _may_change(visitor, current)
+            else []
+        ),
         agreement=agreement,
         as_of=as_of,
         axis=axis,
@@ -300,6 +309,50 @@ def choose_themes(
         carried_out,
         lambda status, refusal: commitment_page(
             request, visitor, services, commitment_id, status, refusal | {"action": "themes", "form": Kept(form)}
+        ),
+    )
+
+
+@router.post("/{commitment_id}/comments", name="comment")
+def comment(
+    commitment_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
+    """A message in its thread, as ``POST /commitments/{id}/comments`` takes it."""
+    principal = services.tracker.commitments.may_change(visitor.principal, commitment_id)  # before the form
+
+    def carried_out() -> Response:
+        said = checked(
+            CommentIn,
+            {"text": value(form, "text"), "language": value(form, "language"), "mentions": values(form, "mentions")},
+        )
+        services.tracker.commitments.comment(commitment_id, principal, said.text, said.language, said.mentions)
+        base = request.scope.get("root_path", "")
+        return RedirectResponse(f"{base}/commitments/{commitment_id}?done=comment#comments", status_code=303)
+
+    return attempt(
+        carried_out,
+        lambda status, refusal: commitment_page(
+            request, visitor, services, commitment_id, status, refusal | {"action": "comment", "form": Kept(form)}
+        ),
+    )
+
+
+@router.post("/{commitment_id}/comments/{number}/hiding", name="hide_comment")
+def hide_comment(
+    commitment_id: UUID, number: int, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
+    """An administrator hides a comment, with a reason."""
+
+    def carried_out() -> Response:
+        hiding = checked(CommentHiding, {"reason": value(form, "reason")})
+        services.tracker.commitments.hide_comment(commitment_id, visitor.principal, number, hiding.reason)
+        base = request.scope.get("root_path", "")
+        return RedirectResponse(f"{base}/commitments/{commitment_id}?done=hide_comment#comments", status_code=303)
+
+    return attempt(
+        carried_out,
+        lambda status, refusal: commitment_page(
+            request, visitor, services, commitment_id, status, refusal | {"action": "comment", "form": Kept(form)}
         ),
     )
 
