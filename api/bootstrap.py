@@ -23,6 +23,7 @@ from application.notices.digests import Digests, DigestsSent
 from application.notices.scanner import Scanner
 from application.notices.webhooks import Webhooks
 from application.participation.focal_points import FocalPoints
+from application.participation.update_sheets import UpdateSheets
 from application.publishing.public import PublicRecords
 from application.publishing.publications import Publishing
 from application.storage.saving import Clock, Records, system_clock
@@ -100,6 +101,7 @@ class Services:
     digests_sent: DigestsSent  # what the party's contacts were sent, for every door
     unsubscribe: UnsubscribeLinks
     focal_points: FocalPoints  # what a contact does from its e-mail, through a signed link
+    update_sheets: UpdateSheets  # a party's commitments updated by spreadsheet, for every door
     subscriptions: SubscriptionStore
     outbox: Outbox
     dispatcher: Dispatcher
@@ -243,7 +245,7 @@ def build(
         engine, clock, limit=settings.denial_limit, retention=timedelta(days=settings.denial_retention_days)
     )
     ladder = Ladder.parse(settings.escalation_ladder)
-    tracker = Tracker.on(records, ladder, BrokenRecords(reading_engine), WhenAsked())
+    tracker = Tracker.on(records, ladder, BrokenRecords(reading_engine), WhenAsked(), keys.scoped_parties)
     public_url = settings.public_url or f"http://{settings.host}:{settings.port}"
     publishing = Publishing(records, tracker.histories, catalogue)
     reports = ReportReader(settings.report_readers)
@@ -305,6 +307,7 @@ def build(
         mailer=mailer,
         digests_sent=DigestsSent(mailer, records),
         unsubscribe=unsubscribe,
+        update_sheets=UpdateSheets(records, tracker.commitments, catalogue),
         focal_points=FocalPoints(
             records, tracker.commitments, action_links, UsedActionLinks(engine), settings.action_link_days
         ),

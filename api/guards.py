@@ -1,7 +1,8 @@
 """What every request must be before any route sees it: no NUL in its path or query, a body of at
 most so many bytes as actually received (not as announced), and a body of a type the API reads
 (JSON; under the web pages' prefix, the HTML forms' ``application/x-www-form-urlencoded``; and a
-spreadsheet as ``multipart/form-data`` to an import, ``…/imports``, or a page, with a larger limit).
+spreadsheet as ``multipart/form-data`` to an import, ``…/imports`` or ``…/update-sheet``, or a page, with a
+larger limit).
 
 An ASGI middleware rather than a route dependency: the body is counted as it arrives and reading
 stops at the limit, so a chunked upload of 100 MB costs the limit in memory, not 100 MB.
@@ -48,6 +49,9 @@ def reads_json(media_type: str | None) -> bool:
     return media_type is not None and (media_type in JSON_TYPES or media_type.endswith("+json"))
 
 
+UPLOADS_AT = ("/imports", "/update-sheet")  # the API's routes that take a spreadsheet
+
+
 class RequestGuard:
     def __init__(self, app: ASGIApp, max_body_bytes: int, forms_under: str, max_upload_bytes: int) -> None:
         self.app = app
@@ -56,7 +60,8 @@ class RequestGuard:
         self.forms_under = forms_under.rstrip("/") + "/"
 
     def _takes_upload(self, path: str, media_type: str | None) -> bool:
-        return media_type == UPLOAD_TYPE and (path.endswith("/imports") or path.startswith(self.forms_under))
+        uploads = path.endswith(UPLOADS_AT)
+        return media_type == UPLOAD_TYPE and (uploads or path.startswith(self.forms_under))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -110,12 +110,43 @@ def leaves_commitment_to_its_parties(caller: Principal, parties: Iterable[str | 
     return caller
 
 
+def changes_parties(caller: Principal, before: dict[str, str], after: dict[str, str]) -> Principal:
+    """Who leads or supports a commitment (``before`` and ``after``: each party's role): a key limited to some
+    parties changes only the place of its own parties; another party's place (added, removed, or lead made
+    supporting) is that party's to give, or a key's of every party."""
+    records(caller)
+    _asked("changes_parties")
+    moved = {party for party in {*before, *after} if before.get(party) != after.get(party)}
+    if caller.party_scope is not None and not moved <= caller.party_scope:
+        raise NotAllowed("a key limited to some parties changes only the place of its own parties in a commitment")
+    return caller
+
+
 def records_follow_up_session(caller: Principal) -> Principal:
     """A follow-up session opens or changes its meeting series: keys not limited to parties."""
     records(caller)
     _asked("records_follow_up_session")
     if not may_change_other_records(caller.party_scope):
         raise NotAllowed("only a key not limited to parties records a follow-up session: it changes the meeting series")
+    return caller
+
+
+def answers_for_party(caller: Principal, party: str | UUID) -> Principal:
+    """A party's word on a change that waits for it (confirm, object): only its own key, person or focal
+    point gives it; a key of every party does not answer for one (an administrator may overrule instead)."""
+    records(caller)
+    _asked("answers_for_party")
+    if caller.party_scope is None or str(party) not in caller.party_scope:
+        raise NotAllowed("only the party's own key, person or focal point confirms or objects for it")
+    return caller
+
+
+def withdraws_change(caller: Principal, proposed_by: str) -> Principal:
+    """A pending change is withdrawn by whoever declared it, or by an administrator."""
+    records(caller)
+    _asked("withdraws_change")
+    if caller.id != proposed_by and not caller.role.can_administer:
+        raise NotAllowed("only whoever declared the change, or an administrator, withdraws it")
     return caller
 
 

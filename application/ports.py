@@ -191,6 +191,15 @@ class Catalogue(Protocol):
         """Commitments with a reminder that has fallen due and not yet been told."""
         ...
 
+    def awaiting_words(self) -> list[dict[str, Any]]:
+        """Each party whose word a pending change still waits for: ``commitment_id``, ``party_id``,
+        ``declared_at``."""
+        ...
+
+    def silence_candidates(self, now: datetime, limit: int) -> list[str]:
+        """Commitments whose pending change's silence period has passed."""
+        ...
+
     def review_candidates(self, now: datetime, limit: int) -> list[str]:
         """Open commitments whose review day has come and not yet been told."""
         ...

@@ -6,6 +6,7 @@ built with,
 which the composition root builds once with its followers and reader.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.listing.histories import Histories, Intact
@@ -41,13 +42,15 @@ class Tracker:
         ladder: Ladder = NO_LADDER,
         integrity: Integrity = Intact(),
         names: Gazetteer = NO_NAMES,
+        scoped_parties: Callable[[], set[str]] = set,
     ) -> "Tracker":
         """Every use case, on these records; ``ladder``: the deployment's escalation ladder;
         ``integrity``: what the audit chain's watcher found about each record; ``names``: the world's
-        names (the gazetteer), offered when a party is registered."""
+        names (the gazetteer), offered when a party is registered; ``scoped_parties``: the parties some key in use
+        is limited to (a change waiting for their word can reach them)."""
         histories = Histories(records, integrity)
         parties = Parties(records, histories, ladder, names)
-        commitments = Commitments(records, histories, parties)
+        commitments = Commitments(records, histories, parties, scoped_parties)
         return cls(
             records=records,
             histories=histories,

@@ -8,7 +8,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from uuid import UUID
 
-from domain.commitments.commitment import Commitment
+from domain.commitments.commitment import STATUS_MOVES, Commitment
 from domain.commitments.escalation import Audience, Ladder
 from domain.commitments.lifecycle import Action, Status, allowed_actions
 from domain.commitments.promise import CommitmentKind
@@ -242,6 +242,8 @@ class AgreementView:
     validity: dict[str, str] | None
     adopted_on: str | None  # the day it was adopted (None in records older than the field)
     rows: list[dict[str, Any]]
+    confirmation: str  # none | required: whether its commitments' binding changes wait for their parties' word
+    silence_days: int  # after which silence is consent
     created_at: str
     modified_at: str
     integrity: dict[str, Any] | None = None  # set at read time: an open break of the audit chain touches it
@@ -259,6 +261,8 @@ class AgreementView:
             validity=plain(agreement.validity),
             adopted_on=plain(agreement.adopted_on),
             rows=plain(agreement.ordered_rows()),
+            confirmation=agreement.confirmation.value,
+            silence_days=agreement.silence_days,
             created_at=plain(agreement.created_on),
             modified_at=plain(agreement.modified_on),
         )
@@ -296,6 +300,9 @@ class CommitmentView:
     public_evidence: list[int]  # the numbers (from 1, in the order reported) of the evidence the public may see
     # Its thread: number, text (None once hidden), language, mentions, actor, at, hidden_by, hidden_reason.
     comments: list[dict[str, Any]]
+    # A binding change waiting for its parties' word: action, arguments, proposed_by, proposing, awaiting,
+    # unreachable, declared_at, silence_until, confirmed (parties), objections, disputed. None: nothing waits.
+    pending: dict[str, Any] | None
     decision_reference: str | None
     superseded_by: str | None
     fulfilled_by_meeting: str | None
@@ -338,10 +345,22 @@ class CommitmentView:
             comments=[
                 {**plain(comment), "text": None if comment.hidden else comment.text} for comment in commitment.comments
             ],
+            pending=None
+            if commitment.pending is None
+            else {
+                **plain(commitment.pending),
+                "confirmed": plain(commitment.confirmations),
+                "objections": plain(commitment.objections),
+                "disputed": commitment.disputed,
+            },
             decision_reference=commitment.decision_reference,
             superseded_by=plain(commitment.superseded_by),
             fulfilled_by_meeting=plain(commitment.fulfilled_by_meeting),
-            allowed_actions=[action.value for action in allowed_actions(commitment.status)],
+            allowed_actions=[  # while a change waits for the parties' word, its status does not move
+                action.value
+                for action in allowed_actions(commitment.status)
+                if commitment.pending is None or action not in STATUS_MOVES
+            ],
             created_at=plain(commitment.created_on),
             modified_at=plain(commitment.modified_on),
         )

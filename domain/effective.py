@@ -11,6 +11,7 @@ on a day of its own states that day, and the effective axis answers from those d
 | a meeting scheduled, recorded after it began | its first day (it was scheduled by then) |
 | a follow-up session fulfilled | the last day of the session that fulfilled it (``held_on``) |
 | a delivery | ``delivered_on``, when given |
+| a change that waited for its parties' word, once confirmed | the day it was declared (``declared_on``) |
 | a party registered | always: an organisation is there before anything is recorded about it |
 
 Every other event is its own fact: it happened when it was recorded. An entry recorded after the
@@ -54,7 +55,10 @@ def effective_on(event: Any) -> date | None:
         starts_on: date = event.dates.starts_on
         return starts_on if starts_on < _recorded_on(event) else None
     delivered_on = getattr(event, "delivered_on", None)
-    return delivered_on if isinstance(delivered_on, date) else None
+    if isinstance(delivered_on, date):
+        return delivered_on
+    declared_on = getattr(event, "declared_on", None)  # a confirmed change: from the day it was declared
+    return declared_on if isinstance(declared_on, date) else None
 
 
 def _recorded_on(event: Any) -> date:

@@ -30,7 +30,12 @@ _CLOCK_TYPES = {
     REVIEW_DUE: "review_due",
     ESCALATED: "escalated",
 }  # each its own kind
-_EVENT_NAMES = {"MarkedOverdue": "overdue", "DueSoon": "due_soon", "ReviewDue": "review_due"}
+_EVENT_NAMES = {
+    "MarkedOverdue": "overdue",
+    "DueSoon": "due_soon",
+    "ReviewDue": "review_due",
+    "ConfirmedBySilence": "confirmed",  # its payload names the parties that stayed silent
+}
 RETRY_AFTER_STATUSES = frozenset({429, *range(500, 600)})  # "slow down" and server errors
 MAX_RETRY_AFTER = timedelta(days=1)
 

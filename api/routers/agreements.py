@@ -30,7 +30,7 @@ from api.routers.common import (
     history,
     many,
 )
-from api.schemas import AgreementCreate, AgreementPage, History, RowIn
+from api.schemas import AgreementCreate, AgreementPage, ConfirmationRule, History, RowIn
 from application.intake.imports import ImportReport
 from application.listing.queries import AgreementFilter, check_axis, instant
 from application.views import AgreementView
@@ -110,6 +110,20 @@ def agreement_history(
         cursor,
         limit,
         tracker.histories.integrity.of(str(agreement_id)),
+    )
+
+
+@router.put("/{agreement_id}/confirmation", response_model=AgreementView, summary="Set its rule of confirmation")
+def set_confirmation(
+    agreement_id: UUID, body: ConfirmationRule, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
+) -> JSONResponse:
+    """Whether the changes of its commitments that bind their other parties wait for their word whoever makes
+    them (`required`), or only when one party makes them (`none`); and the days after which silence is consent
+    (a `ConfirmationRuleSet` event). Changes already waiting keep the silence period they were given."""
+    return resource(
+        tracker.agreements.set_confirmation(
+            agreement_id, principal, body.confirmation, body.silence_days, body.reason, version
+        )
     )
 
 

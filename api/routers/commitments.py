@@ -5,15 +5,15 @@ send that ETag back as ``If-Match`` to be sure nobody changed it in between.
 """
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Annotated, Literal
 from uuid import UUID
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from api import exports
+from api import exports, update_sheets
 from api.dependencies import (
     AdminDep,
     AnyWriterDep,
@@ -53,6 +53,8 @@ from api.schemas import (
     DueRevision,
     EvidenceVisibility,
     History,
+    Objecting,
+    PartyWord,
     ProgressReport,
     Reasoned,
     ReviewSchedule,
@@ -206,6 +208,53 @@ def export_commitments(
         exported.matching(tracker.histories, catalogue, query),
         exported.Names(tracker.parties.get, tracker.meetings.get),
         rtl,
+    )
+
+
+@router.get(
+    "/update-sheet",
+    response_class=Response,
+    responses={
+        200: {"content": {update_sheets.XLSX: {"schema": {"type": "string", "format": "binary"}}}},
+        404: {"description": "no party with this id", "content": {PROBLEM_JSON: {}}},
+    },
+    summary="A party's update sheet (XLSX)",
+)
+def update_sheet(
+    party: UUID,
+    services: ServicesDep,
+    principal: ReaderDep,
+    lang: Annotated[Literal["ar", "en", "fr"], Query(description="the language of its help and its direction")] = "en",
+) -> Response:
+    """The party's open commitments (it leads or supports them) as an XLSX sheet to fill in: status (a list of
+    the statuses), progress, note, evidence link, a requested new due and a reason; a second sheet says what
+    each column and status means. Bring it back with ``POST /commitments/update-sheet``."""
+    return update_sheets.party_sheet(services, principal, party, lang)
+
+
+@router.post(
+    "/update-sheet",
+    summary="Update commitments from a filled-in update sheet",
+    responses={422: {"description": "the file cannot be read, or has no id column", "content": {PROBLEM_JSON: {}}}},
+)
+def import_update_sheet(
+    services: ServicesDep,
+    principal: AnyWriterDep,
+    file: Annotated[UploadFile, File(description="the update sheet, as XLSX or CSV")],
+    dry_run: Annotated[bool, Form(description="only say what it would change (the default)")] = True,
+) -> JSONResponse:
+    """Each row's changes (before → after) or why the lifecycle refuses them; with ``dry_run=false`` the
+    accepted changes are recorded through the same use cases as the API (progress, then status, then due),
+    with the file as the reason: a change that binds other parties waits for their word (``waits``)."""
+    table = services.spreadsheets.read(file.file.read(), file.filename or "update-sheet.xlsx")
+    report = services.update_sheets.run(principal, table, dry_run)
+    return JSONResponse(
+        {
+            "name": report.name,
+            "dry_run": report.dry_run,
+            "counts": report.counts,
+            "rows": [asdict(row) for row in report.rows],
+        }
     )
 
 
@@ -410,6 +459,46 @@ def hide_comment(
     """An admin hides a comment from the thread, with a reason (a `CommentHidden` event): the thread then
     shows that it was hidden, by whom and why; its words stay in the history, for the audit."""
     return resource(tracker.commitments.hide_comment(commitment_id, principal, number, body.reason, version))
+
+
+@router.post(
+    "/{commitment_id}/confirmation", response_model=CommitmentView, summary="Confirm the change waiting for your word"
+)
+def confirm(commitment_id: UUID, body: PartyWord, tracker: TrackerDep, principal: AnyWriterDep) -> JSONResponse:
+    """An awaited party confirms the pending change (a `ConfirmationGiven` event), by its own key (a key limited
+    to it); when every awaited party has, the change takes effect (`Confirmed`), on the effective axis from the
+    day it was declared. `party_id` is needed only by a key limited to several awaited parties."""
+    return resource(tracker.commitments.confirm(commitment_id, principal, body.party_id))
+
+
+@router.post("/{commitment_id}/objection", response_model=CommitmentView, summary="Object to the pending change")
+def object_to(commitment_id: UUID, body: Objecting, tracker: TrackerDep, principal: AnyWriterDep) -> JSONResponse:
+    """An awaited party objects, with its reason (a `Disputed` event): the change waits until the objection is
+    withdrawn or an admin overrules it; silence no longer makes it take effect."""
+    return resource(tracker.commitments.object_to(commitment_id, principal, body.reason, body.party_id))
+
+
+@router.post("/{commitment_id}/objection/withdrawal", response_model=CommitmentView, summary="Withdraw an objection")
+def withdraw_objection(
+    commitment_id: UUID, body: PartyWord, tracker: TrackerDep, principal: AnyWriterDep
+) -> JSONResponse:
+    return resource(tracker.commitments.withdraw_objection(commitment_id, principal, body.party_id))
+
+
+@router.post("/{commitment_id}/overruling", response_model=CommitmentView, summary="Overrule (admin)")
+def overrule(commitment_id: UUID, body: Reasoned, tracker: TrackerDep, principal: AdminDep) -> JSONResponse:
+    """An admin makes the pending change take effect, with a reason: a dispute settled, or a party no one can
+    reach (`Confirmed` with `by: admin`)."""
+    return resource(tracker.commitments.overrule(commitment_id, principal, body.reason))
+
+
+@router.post(
+    "/{commitment_id}/pending/withdrawal", response_model=CommitmentView, summary="Withdraw the pending change"
+)
+def withdraw_change(commitment_id: UUID, body: Reasoned, tracker: TrackerDep, principal: AnyWriterDep) -> JSONResponse:
+    """Whoever declared the pending change, or an admin, withdraws it (`ChangeWithdrawn`): nothing of it
+    takes effect."""
+    return resource(tracker.commitments.withdraw_change(commitment_id, principal, body.reason))
 
 
 @router.put("/{commitment_id}/weight", response_model=CommitmentView, summary="Set its weight in roll-ups")

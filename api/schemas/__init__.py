@@ -25,7 +25,7 @@ The request and response models of the JSON API, a module per subject:
 - ``problems``: the problem document of every error.
 """
 
-from api.schemas.agreements import AgreementCreate, AgreementInputs, AgreementPage, RowIn
+from api.schemas.agreements import AgreementCreate, AgreementInputs, AgreementPage, ConfirmationRule, RowIn
 from api.schemas.audit import ChainState, Denial, DenialPage, Head, Verification
 from api.schemas.commitment_actions import (
     Assessment,
@@ -36,6 +36,8 @@ from api.schemas.commitment_actions import (
     Delivery,
     DueRevision,
     EvidenceVisibility,
+    Objecting,
+    PartyWord,
     ProgressReport,
     ReviewSchedule,
     Supersession,
@@ -91,6 +93,7 @@ from api.schemas.themes import ThemeIn, ThemeRename
 
 __all__ = [
     "AgreementCreate",
+    "ConfirmationRule",
     "AgreementInputs",
     "AgreementPage",
     "Answer",
@@ -176,6 +179,8 @@ __all__ = [
     "VenueIn",
     "Verification",
     "CommentHiding",
+    "Objecting",
+    "PartyWord",
     "CommentIn",
     "EvidenceVisibility",
     "WeightChange",

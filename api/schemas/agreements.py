@@ -1,14 +1,15 @@
 """Agreements: adopting one with its matrix rows, a page of agreements."""
 
 from datetime import date
-from typing import TypedDict
+from typing import Literal, TypedDict
 from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.common import MANY, Answer, Day, DueIn, NameIn, PeriodIn, Schema, TextIn, text_input
+from api.schemas.common import MANY, Answer, Day, DueIn, NameIn, PeriodIn, Schema, TextIn, Words, text_input
 from application.inputs import PeriodInput, RowInput, TextInput
 from application.views import AgreementKindName, AgreementView
+from domain.commitments.confirmation import MOST_SILENCE_DAYS
 
 
 class RowIn(Schema):
@@ -37,6 +38,8 @@ class AgreementInputs(TypedDict):
     validity: PeriodInput | None
     rows: list[RowInput]
     adopted_on: date | None
+    confirmation: str | None
+    silence_days: int | None
 
 
 class AgreementCreate(Schema):
@@ -52,6 +55,15 @@ class AgreementCreate(Schema):
         description="the day it was adopted; defaults to the "
         "meeting's last day (or the day recorded, if the meeting has not ended)",
     )
+    confirmation: Literal["none", "required"] | None = Field(
+        default=None,
+        description="required: every change of its commitments that binds their other parties (delivered, an "
+        "assessment, a new due, cancellation, supersession) waits for their word, whoever makes it; none (the "
+        "default): only a change one party makes waits for the others",
+    )
+    silence_days: int | None = Field(
+        default=None, ge=1, le=MOST_SILENCE_DAYS, description="days after which silence is consent (default 14)"
+    )
 
     def inputs(self) -> AgreementInputs:
         return {
@@ -63,6 +75,8 @@ class AgreementCreate(Schema):
             "validity": None if self.validity is None else self.validity.input(),
             "rows": [row.input() for row in self.rows],
             "adopted_on": self.adopted_on,
+            "confirmation": self.confirmation,
+            "silence_days": self.silence_days,
         }
 
 
@@ -71,3 +85,9 @@ class AgreementPage(Answer):
     next_cursor: str | None
     total: int
     total_exact: bool
+
+
+class ConfirmationRule(Schema):
+    confirmation: Literal["none", "required"]
+    silence_days: int | None = Field(default=None, ge=1, le=MOST_SILENCE_DAYS, description="default: as it is")
+    reason: Words | None = None

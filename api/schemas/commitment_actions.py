@@ -108,3 +108,16 @@ class CommentIn(Schema):
 
 class CommentHiding(Schema):
     reason: Words = Field(description="why it is hidden (its words stay in the history)")
+
+
+class PartyWord(Schema):
+    party_id: UUID | None = Field(
+        default=None, description="the awaited party you answer for (needed only by a key limited to several)"
+    )
+
+
+class Objecting(Schema):
+    reason: Words = Field(description="why the party objects")
+    party_id: UUID | None = Field(
+        default=None, description="the awaited party you answer for (needed only by a key limited to several)"
+    )

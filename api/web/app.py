@@ -37,6 +37,7 @@ from api.web.pages import (
     reports,
     signing,
     unsubscribing,
+    update_sheets,
 )
 from api.web.visitors import LANGUAGE_COOKIE, ForgedForm, SignInNeeded, Visitor, visitor
 
@@ -60,6 +61,7 @@ PAGES = (
     admin,
     unsubscribing,
     acting,
+    update_sheets,
 )
 
 

@@ -142,6 +142,14 @@ LABELS: dict[str, dict[str, str]] = {
         "Recorded": N_("recorded"),
         "Acknowledged": N_("acknowledged by its party"),
         "Commented": N_("commented"),
+        "ConfirmationRequested": N_("a change declared, waiting for the parties' word"),
+        "ConfirmationGiven": N_("confirmed by a party"),
+        "Confirmed": N_("the change took effect"),
+        "ConfirmedBySilence": N_("the change took effect by silence"),
+        "Disputed": N_("objected to"),
+        "DisputeWithdrawn": N_("objection withdrawn"),
+        "ChangeWithdrawn": N_("the change withdrawn"),
+        "ConfirmationRuleSet": N_("rule of confirmation set"),
         "CommentHidden": N_("comment hidden"),
         "Registered": N_("registered"),
         "Scheduled": N_("scheduled"),
@@ -225,6 +233,26 @@ LABELS: dict[str, dict[str, str]] = {
     },
     # Who recorded an event when it was not a key: the service's own actors.
     "actor": {"scheduler": N_("the scheduler"), "unsubscribe-link": N_("the contact's own unsubscribe link")},
+    # What each column of a party's update sheet holds (``application.participation.update_sheets``).
+    "sheet_column": {
+        "id": N_("the commitment's id: keep it as it is"),
+        "commitment": N_("what was promised (for reading; changes here are not read)"),
+        "lead_party": N_("the party that leads it"),
+        "due": N_("its due now"),
+        "status": N_("its status: choose another from the list to change it"),
+        "progress": N_("percent done, 0 to 100"),
+        "note": N_("a note on the progress or the delivery"),
+        "evidence": N_("a link to the evidence (https://…): needed to declare it delivered"),
+        "new_due": N_("a new due you ask for (a day, a month, a quarter or a year)"),
+        "reason": N_("why (for a new due, a cancellation, a reopening…)"),
+    },
+    # What an update sheet's row comes to.
+    "sheet_outcome": {
+        "unchanged": N_("unchanged"),
+        "changed": N_("changed"),
+        "waits": N_("waits for the word of"),
+        "refused": N_("refused"),
+    },
     # What a focal point does from its e-mail (``domain.parties.action_links.LinkAction``).
     "link_action": {
         "acknowledge": N_("Acknowledge"),
@@ -232,6 +260,8 @@ LABELS: dict[str, dict[str, str]] = {
         "new_due": N_("Ask for a new due"),
         "deliver": N_("Declare delivered"),
         "comment": N_("Comment"),
+        "confirm": N_("Confirm the change"),
+        "object": N_("Object to the change"),
     },
     "webhook_kind": {
         "overdue": N_("overdue"),

@@ -81,7 +81,9 @@ class DigestWriter:
             "link_days": self.link_days,
         }
         message = EmailMessage()
-        if content.changes:
+        if content.asks:
+            subject = gettext.gettext("%(party)s: a change waits for your confirmation")
+        elif content.changes:
             total = content.changes_total
             subject = gettext.ngettext(
                 "%(party)s: %(num)s change to its commitments", "%(party)s: %(num)s changes to its commitments", total

@@ -79,6 +79,15 @@ class Histories:
         view.integrity = self.integrity.of(view.id)
         return view
 
+    def hidden_as_now(self, view: CommitmentView) -> CommitmentView:
+        """A past state of a commitment, with the comments hidden since shown hidden: a hidden comment's words
+        are read by the audit only, whatever the instant asked for."""
+        hidden = {c.number: c for c in self.records.get(Commitment, view.id).comments if c.hidden}
+        view.comments = [
+            c if c["number"] not in hidden else {**c, **plain(hidden[c["number"]]), "text": None} for c in view.comments
+        ]
+        return view
+
     def marked_page(self, results: Results) -> Results:
         """A list's items, each saying whether an open break of the audit chain touches it."""
         if self.integrity.any():

@@ -123,7 +123,7 @@ def _commitments(histories: Histories, catalogue: Catalogue, query: CommitmentFi
         if query.sort == "-due":
             found.reverse()  # (a reversed sort keeps equal dues in the order given)
         found.sort(key=lambda c: c.due_at.isoformat() if c.due_at else OPEN_ENDED_LAST, reverse=query.sort == "-due")
-    return _page(query, found, CommitmentView.of)
+    return _page(query, found, lambda c: histories.hidden_as_now(CommitmentView.of(c)))
 
 
 def meetings(histories: Histories, catalogue: Catalogue, query: MeetingFilter) -> Results:

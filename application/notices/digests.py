@@ -71,10 +71,11 @@ class DigestContent:
     changes: list[Change] = field(default_factory=list)  # an immediate e-mail's (the latest, if many)
     changes_total: int = 0
     mentions: list[Mention] = field(default_factory=list)  # comments naming the party since it was last told
+    asks: list[dict[str, Any]] = field(default_factory=list)  # commitments whose pending change awaits its word
 
     @property
     def empty(self) -> bool:
-        return not self.sections and not self.made_public and not self.changes and not self.mentions
+        return not (self.sections or self.made_public or self.changes or self.mentions or self.asks)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,10 @@ class ContactLinks:
         """The actions offered on a commitment (as the API shows it), each with its link."""
         if self.party_id not in (item["lead_party_id"], *item["supporting_party_ids"]):
             return []  # escalated to the party, not its own: it acts through its own links
-        return [(action.value, self.act(action, item["id"])) for action in offered(Status(item["status"]))]
+        pending = item.get("pending")
+        awaits = pending is not None and self.party_id in set(pending["awaiting"]) - set(pending["confirmed"])
+        actions = offered(Status(item["status"]), pending is not None, awaits)
+        return [(action.value, self.act(action, item["id"])) for action in actions]
 
 
 class Digests:
@@ -142,6 +146,21 @@ class Digests:
         return DigestContent(
             PartyView.of(party), [], parties, changes=changes, changes_total=len(found), mentions=mentions
         )
+
+    def awaiting_words(self) -> list[dict[str, Any]]:
+        """Each party whose word a pending change still waits for (``Catalogue.awaiting_words``)."""
+        return self.catalogue.awaiting_words()
+
+    def asking(self, party_id: UUID, commitment_id: UUID) -> DigestContent:
+        """What the contacts of a party are told at once when a change waits for its word: the commitment, its
+        pending change and until when silence is consent (empty: it no longer waits for the party)."""
+        party = self.records.get(Party, party_id)
+        commitment = self.records.load(Commitment, commitment_id)
+        pending = None if commitment is None else commitment.pending
+        if commitment is None or pending is None or party.id not in pending.awaiting:
+            return DigestContent(PartyView.of(party), [], {})
+        item = asdict(CommitmentView.of(commitment))
+        return DigestContent(PartyView.of(party), [], self._leads([item]), asks=[item])
 
     def _mentions(self, party: Party, since: datetime | None, through: datetime) -> list[Mention]:
         """The comments naming the party written after ``since`` and up to ``through`` (the latest ones)."""

@@ -1,5 +1,6 @@
 """The scanner: on each tick, records the overdue, due-soon and review-due facts the clock has brought,
-and the steps of the escalation ladder (``domain.commitments.escalation``) the overdue commitments have reached.
+the steps of the escalation ladder (``domain.commitments.escalation``) the overdue commitments have reached,
+and the pending changes whose silence period has passed (``domain.commitments.confirmation``).
 
 It asks the read model which commitments need a look (so its cost follows the work, not the
 archive), and lets each commitment's own rules decide. Several scanners may run at once, in
@@ -38,12 +39,17 @@ def review_due(commitment: Commitment, now: datetime) -> bool:
     return commitment.mark_review_due(now, SCHEDULER, now)
 
 
+def silence(commitment: Commitment, now: datetime) -> bool:
+    return commitment.confirm_by_silence(now, SCHEDULER, now)
+
+
 @dataclass
 class ScanResult:
     overdue: int = 0
     due_soon: int = 0
     review_due: int = 0
     escalated: int = 0  # commitments that reached a step of their ladder
+    confirmed_by_silence: int = 0  # pending changes whose silence period passed with no objection
 
 
 def _unreported(result: ScanResult) -> None:
@@ -73,6 +79,7 @@ class Scanner:
             due_soon=self._each(self.catalogue.due_soon_candidates, now, due_soon),
             review_due=self._each(self.catalogue.review_candidates, now, review_due),
             escalated=self._escalate(now),
+            confirmed_by_silence=self._each(self.catalogue.silence_candidates, now, silence),
         )
         self.report(result)
         return result

@@ -6,7 +6,7 @@ the scope: it changes only what its party leads or supports."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from application import policy, translation
@@ -114,6 +114,10 @@ class FocalPoints:
     ) -> Callable[[], CommitmentView]:
         """The use case the action runs, its values checked first."""
         commitments, target = self.commitments, link.commitment_id
+        if link.action is LinkAction.CONFIRM:
+            return lambda: commitments.confirm(target, caller, link.party_id)
+        if link.action is LinkAction.OBJECT:
+            return lambda: commitments.object_to(target, caller, form.reason, link.party_id)
         if link.action is LinkAction.COMMENT:
             words, language = form.text or "", contact.language
             return lambda: commitments.comment(target, caller, words, language)
@@ -140,12 +144,23 @@ class FocalPoints:
         due = DueInput(None, form.due)
         return lambda: commitments.revise_due(target, caller, due, form.reason)
 
+    def _left_since(self, party: Party, link: ActionLink) -> bool:
+        """Whether the contact was removed or unsubscribed after the link was issued (a contact added again
+        later, with the same address, does not bring its old links back)."""
+        return any(
+            type(event).__name__ in ("ContactRemoved", "ContactUnsubscribed")
+            and getattr(event, "contact_id", None) == link.contact_id
+            and event.timestamp >= link.issued_at
+            for event in self.records.events(party.id)
+        )
+
     def _working(self, token: str) -> tuple[ActionLink, Contact, Party]:
         """The link, if this service signed it and it still works; its contact and their party."""
         link = self.signer.read(token)
         policy.follows_link(link is not None)
         assert link is not None  # policy.follows_link: a link this service signed
-        if self.records.now() >= link.expires_at(self.days):
+        now = self.records.now()
+        if now >= link.expires_at(self.days) or link.issued_at > now + timedelta(days=1):
             raise LinkNoLongerWorks(action_links.EXPIRED)
         if self.used.used(token):
             raise LinkNoLongerWorks(action_links.USED)
@@ -156,7 +171,7 @@ class FocalPoints:
             contact = party.contact(link.contact_id)
         except UnknownContact:
             raise LinkNoLongerWorks(action_links.REVOKED) from None
-        if contact.frequency is Frequency.NONE:
+        if contact.frequency is Frequency.NONE or self._left_since(party, link):
             raise LinkNoLongerWorks(action_links.REVOKED)
         commitment = self.records.load(Commitment, link.commitment_id)
         if commitment is None or str(link.party_id) not in commitment.parties:

@@ -12,6 +12,7 @@ from application.storage.saving import Records, new
 from application.views import AgreementView
 from domain.access import Principal
 from domain.choices import choice
+from domain.commitments.confirmation import Rule
 from domain.meetings.agreement import Agreement, AgreementKind
 from domain.meetings.meeting import Meeting
 from domain.parties.party import Party
@@ -35,7 +36,11 @@ class Agreements:
         rows: Sequence[RowInput] = (),
         adopted_on: date | None = None,
         agreement_id: UUID | None = None,
+        confirmation: str | None = None,
+        silence_days: int | None = None,
     ) -> AgreementView:
+        """``confirmation``: ``required``, every binding change of its commitments waits for their parties' word
+        (default ``none``); ``silence_days``: after which silence is consent (default 14)."""
         actor = policy.records_everything(caller).id
         meeting = self.records.ref(Meeting, meeting_id, "meeting_id")
         agreement_kind = choice(AgreementKind, kind, "kind")
@@ -59,7 +64,33 @@ class Agreements:
         )
         for index, row in enumerate(rows):
             self._add_row(agreement, meeting, row, actor, when, f"rows[{index}]")
+        if confirmation is not None or silence_days is not None:
+            rule = choice(Rule, confirmation or agreement.confirmation.value, "confirmation")
+            agreement.set_confirmation(rule, silence_days or agreement.silence_days, None, actor, when)
         return AgreementView.of(self.records.create(agreement))
+
+    def set_confirmation(
+        self,
+        agreement_id: UUID | str,
+        caller: Principal,
+        confirmation: str,
+        silence_days: int | None = None,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> AgreementView:
+        """Whether the binding changes of its commitments wait for their parties' word, whoever makes them
+        (``required``) or only when one party makes them (``none``); and the days of silence that are consent."""
+        actor = policy.records_everything(caller).id
+        rule = choice(Rule, confirmation, "confirmation")
+        why = translation.reason(reason)
+        return AgreementView.of(
+            self.records.change(
+                Agreement,
+                agreement_id,
+                expected_version,
+                lambda a, when: a.set_confirmation(rule, silence_days or a.silence_days, why, actor, when),
+            )
+        )
 
     def _add_row(
         self, agreement: Agreement, meeting: Meeting, row: RowInput, actor: str, when: datetime, field: str

@@ -19,15 +19,31 @@ from application.views import CommitmentView
 from domain.access import Principal
 from domain.choices import choice
 from domain.commitments.commitment import Commitment
+from domain.commitments.confirmation import (
+    BINDING,
+    DEFAULT_SILENCE_DAYS,
+    NotAwaited,
+    NothingPending,
+    Rule,
+    awaited,
+    silence_ends,
+)
 from domain.commitments.lifecycle import Action, Status
-from domain.commitments.promise import CommitmentKind, Evidence, FollowUp, assessment_outcome
+from domain.commitments.promise import CommitmentKind, Evidence, FollowUp, assessment_outcome, evidence_list
 from domain.commitments.promise import reminder_days as reminder_days_of
 from domain.commitments.rollup import weight as weight_of
 from domain.errors import InvalidValue
 from domain.meetings.agreement import Agreement, MatrixRow
 from domain.meetings.meeting import Meeting
+from domain.parties.contact import Frequency
 from domain.parties.party import Party
 from domain.text import SHORT_TEXT_MAX, optional_text
+
+
+def roles(lead: UUID, supporting: Sequence[UUID]) -> dict[str, str]:
+    """Each party of a commitment, and its place: lead or supporting."""
+    return {str(lead): "lead", **{str(party): "supporting" for party in supporting}}
+
 
 # The actions whose only input is a reason (needed where the lifecycle says so): one use case for all.
 REASONED: dict[Action, Callable[[Commitment, str | None, str, datetime], None]] = {
@@ -43,10 +59,18 @@ REASONED: dict[Action, Callable[[Commitment, str | None, str, datetime], None]] 
 
 
 class Commitments:
-    def __init__(self, records: Records, histories: Histories, parties: Parties) -> None:
+    def __init__(
+        self,
+        records: Records,
+        histories: Histories,
+        parties: Parties,
+        scoped_parties: Callable[[], set[str]] = set,
+    ) -> None:
+        """``scoped_parties``: the parties some key in use is limited to (each can answer for itself)."""
         self.records = records
         self.histories = histories
         self.parties = parties
+        self.scoped_parties = scoped_parties
 
     def record(
         self,
@@ -161,14 +185,15 @@ class Commitments:
         axis: str = "recorded",
     ) -> CommitmentView:
         """The commitment now, at a version, or as it stood at an instant (``Histories.read``)."""
-        return self.histories.marked(
+        view = self.histories.marked(
             CommitmentView.of(self.histories.read(Commitment, commitment_id, version, as_of, axis))
         )
+        return view if version is None and as_of is None else self.histories.hidden_as_now(view)
 
     def as_of(self, commitment_id: UUID | str, at: datetime, axis: str = "recorded") -> CommitmentView | None:
         """The commitment as it stood at ``at`` on that axis; None: it was not recorded (or made) yet."""
         found = self.histories.as_of(Commitment, self.records.get(Commitment, commitment_id).id, at, axis)
-        return None if found is None else self.histories.marked(CommitmentView.of(found))
+        return None if found is None else self.histories.hidden_as_now(self.histories.marked(CommitmentView.of(found)))
 
     def may_change(self, caller: Principal, commitment_id: UUID | str) -> Principal:
         """The caller, if it may change this commitment: the rule its changes ask, asked early by a door that
@@ -200,6 +225,141 @@ class Commitments:
             )
         )
 
+    def _binding(
+        self,
+        caller: Principal,
+        commitment_id: UUID | str,
+        expected_version: int | None,
+        action: Action,
+        decide: Callable[[Commitment, datetime], tuple[dict[str, Any], Callable[[Commitment], object]]],
+    ) -> CommitmentView:
+        """A change that binds the commitment's other parties (``domain.commitments.confirmation``): carried out
+        at once, or declared and waiting for the parties' word. ``decide`` gives what the change records and how
+        it is carried out."""
+
+        def change(commitment: Commitment, when: datetime) -> object:
+            arguments, carry_out = decide(commitment, when)
+            waiting = self.awaiting(caller, commitment)
+            if not waiting:
+                return carry_out(commitment)
+            parties = (commitment.lead_party_id, *commitment.supporting_party_ids)
+            scope = caller.party_scope or frozenset()
+            unreachable = self._unreachable(waiting)
+            commitment.propose(
+                action,
+                arguments,
+                carry_out,
+                tuple(p for p in parties if str(p) in scope),
+                waiting,
+                unreachable,
+                silence_ends(when, self._rule_of(commitment)[1], unreachable),
+                caller.id,
+                when,
+            )
+            return None
+
+        return self._change(caller, commitment_id, expected_version, change)
+
+    def awaiting(self, caller: Principal, commitment: Commitment) -> tuple[UUID, ...]:
+        """The parties whose word a binding change the caller makes would wait for (none: at once)."""
+        parties = (commitment.lead_party_id, *commitment.supporting_party_ids)
+        scope = caller.party_scope
+        proposing = None if scope is None else frozenset(p for p in parties if str(p) in scope)
+        return awaited(self._rule_of(commitment)[0], parties, proposing)
+
+    def _rule_of(self, commitment: Commitment) -> tuple[Rule, int]:
+        """The rule of confirmation of the agreement it belongs to (none belongs to no agreement)."""
+        agreement_id = commitment.provenance.agreement_id
+        agreement = None if agreement_id is None else self.records.load(Agreement, agreement_id)
+        if agreement is None:
+            return Rule.NONE, DEFAULT_SILENCE_DAYS
+        return agreement.confirmation, agreement.silence_days
+
+    def _unreachable(self, parties: tuple[UUID, ...]) -> tuple[UUID, ...]:
+        """The parties nobody can tell: no contact that hears, no key of their own."""
+        scoped = self.scoped_parties()
+        found = self.records.read_many(list(parties))
+        return tuple(
+            party
+            for party in parties
+            if str(party) not in scoped
+            and not any(
+                contact.frequency is not Frequency.NONE for contact in getattr(found.get(party), "contacts", ())
+            )
+        )
+
+    def _for_party(self, caller: Principal, commitment: Commitment, party_id: UUID | None) -> UUID:
+        """The awaited party the caller answers for: its own (a key limited to it, its focal point's link)."""
+        scope = caller.party_scope
+        pending = commitment.pending
+        if pending is None:
+            raise NothingPending()
+        if scope is None:  # a key of every party answers for none
+            policy.answers_for_party(caller, party_id or pending.awaiting[0])
+        if party_id is None:
+            mine = [p for p in pending.awaiting if scope is not None and str(p) in scope]
+            if not mine:
+                raise NotAwaited(UUID(sorted(scope or ())[0]))
+            if len(mine) > 1:
+                raise InvalidValue("name the party you answer for", "party_id")
+            party_id = mine[0]
+        policy.answers_for_party(caller, party_id)
+        return party_id
+
+    def confirm(self, commitment_id: UUID | str, caller: Principal, party_id: UUID | None = None) -> CommitmentView:
+        """An awaited party confirms the pending change; when every one has, it takes effect."""
+        actor = caller.id
+
+        def confirm(commitment: Commitment, when: datetime) -> None:
+            commitment.confirm(self._for_party(caller, commitment, party_id), actor, when)
+
+        return CommitmentView.of(self.records.change(Commitment, commitment_id, None, confirm))
+
+    def object_to(
+        self, commitment_id: UUID | str, caller: Principal, reason: str | None, party_id: UUID | None = None
+    ) -> CommitmentView:
+        """An awaited party objects to the pending change, with its reason: the change is disputed."""
+        actor = caller.id
+        why = translation.reason(reason)
+
+        def object_to(commitment: Commitment, when: datetime) -> None:
+            commitment.object_to(self._for_party(caller, commitment, party_id), why, actor, when)
+
+        return CommitmentView.of(self.records.change(Commitment, commitment_id, None, object_to))
+
+    def withdraw_objection(
+        self, commitment_id: UUID | str, caller: Principal, party_id: UUID | None = None
+    ) -> CommitmentView:
+        actor = caller.id
+
+        def withdraw(commitment: Commitment, when: datetime) -> None:
+            commitment.withdraw_objection(self._for_party(caller, commitment, party_id), actor, when)
+
+        return CommitmentView.of(self.records.change(Commitment, commitment_id, None, withdraw))
+
+    def overrule(self, commitment_id: UUID | str, caller: Principal, reason: str | None) -> CommitmentView:
+        """An administrator makes the pending change take effect, with a reason (a dispute, a party no one
+        can reach)."""
+        actor = policy.administers(caller).id
+        why = translation.reason(reason)
+        return CommitmentView.of(
+            self.records.change(Commitment, commitment_id, None, lambda c, when: c.overrule(why, actor, when))
+        )
+
+    def withdraw_change(self, commitment_id: UUID | str, caller: Principal, reason: str | None) -> CommitmentView:
+        """The pending change is withdrawn by whoever declared it, or by an administrator."""
+        actor = caller.id
+        why = translation.reason(reason)
+
+        def withdraw(commitment: Commitment, when: datetime) -> None:
+            pending = commitment.pending
+            if pending is None:
+                raise NothingPending()
+            policy.withdraws_change(caller, pending.proposed_by)
+            commitment.withdraw_change(why, actor, when)
+
+        return CommitmentView.of(self.records.change(Commitment, commitment_id, None, withdraw))
+
     def act(
         self,
         action: Action | str,
@@ -210,8 +370,17 @@ class Commitments:
     ) -> CommitmentView:
         """One of the actions whose only input is a reason (``REASONED``): agree, note, start, …"""
         actor = caller.id
-        move = REASONED[choice(Action, action, "action")]
+        chosen = choice(Action, action, "action")
+        move = REASONED[chosen]
         why = translation.reason(reason)
+        if chosen in BINDING:
+            return self._binding(
+                caller,
+                commitment_id,
+                expected_version,
+                chosen,
+                lambda c, when: ({"reason": why}, lambda target: move(target, why, actor, when)),
+            )
         return self._change(caller, commitment_id, expected_version, lambda c, when: move(c, why, actor, when))
 
     def suspend(
@@ -239,11 +408,15 @@ class Commitments:
         actor = caller.id
         proofs = translation.evidence(evidence)
         remark = translation.reason(note, "note")
-        return self._change(
+        return self._binding(
             caller,
             commitment_id,
             expected_version,
-            lambda c, when: c.deliver(proofs, delivered_on, remark, actor, when),
+            Action.DELIVER,
+            lambda c, when: (
+                {"evidence": evidence_list(proofs), "delivered_on": delivered_on, "note": remark},
+                lambda target: target.deliver(proofs, delivered_on, remark, actor, when),
+            ),
         )
 
     def assess(
@@ -257,7 +430,16 @@ class Commitments:
         actor = caller.id
         result = assessment_outcome(outcome)
         why = translation.reason(reason)
-        return self._change(caller, commitment_id, expected_version, lambda c, when: c.assess(result, why, actor, when))
+        return self._binding(
+            caller,
+            commitment_id,
+            expected_version,
+            Action.ASSESS,
+            lambda c, when: (
+                {"outcome": result.value, "reason": why},
+                lambda target: target.assess(result, why, actor, when),
+            ),
+        )
 
     def supersede(
         self,
@@ -273,12 +455,13 @@ class Commitments:
         successor = self.records.ref(Commitment, new_commitment_id, "new_commitment_id")
         meeting = self.records.ref(Meeting, meeting_id, "meeting_id")
 
-        def supersede(commitment: Commitment, when: datetime) -> None:
+        def supersede(commitment: Commitment, when: datetime) -> tuple[dict[str, Any], Callable[[Commitment], object]]:
             original = self.records.get(Meeting, commitment.provenance.meeting_id)
             Commitment.check_successor(successor, meeting.id, meeting.dates.starts_on, original.dates.starts_on)
-            commitment.supersede(successor.id, meeting.id, why, actor, when)
+            arguments = {"new_commitment_id": successor.id, "meeting_id": meeting.id, "reason": why}
+            return arguments, lambda target: target.supersede(successor.id, meeting.id, why, actor, when)
 
-        return self._change(caller, commitment_id, expected_version, supersede)
+        return self._binding(caller, commitment_id, expected_version, Action.SUPERSEDE, supersede)
 
     def acknowledge(
         self, commitment_id: UUID, caller: Principal, note: str | None = None, expected_version: int | None = None
@@ -353,14 +536,14 @@ class Commitments:
         actor = caller.id
         why = translation.reason(reason)
 
-        def revise(commitment: Commitment, when: datetime) -> None:
+        def revise(commitment: Commitment, when: datetime) -> tuple[dict[str, Any], Callable[[Commitment], object]]:
             meeting = self.records.get(Meeting, commitment.provenance.meeting_id)
             deadline = translation.optional_due(due, meeting.venue.time_zone, "due")
-            commitment.revise_due(
-                deadline, None if deadline is None else deadline.resolve(meeting.dates.ends_on), why, actor, when
-            )
+            due_at = None if deadline is None else deadline.resolve(meeting.dates.ends_on)
+            arguments = {"due": deadline, "due_at": due_at, "reason": why}
+            return arguments, lambda target: target.revise_due(deadline, due_at, why, actor, when)
 
-        return self._change(caller, commitment_id, expected_version, revise)
+        return self._binding(caller, commitment_id, expected_version, Action.REVISE_DUE, revise)
 
     def restate(
         self,
@@ -486,9 +669,13 @@ class Commitments:
             None if supporting_party_ids is None else self.parties.check(supporting_party_ids, "supporting_party_ids")
         )
         remark = None if not notes else optional_text(notes, "notes")
-        return self._change(
-            caller,
-            commitment_id,
-            expected_version,
-            lambda c, when: c.correct(why, actor, when, statement, lead, supporting, remark, without_notes=notes == ""),
-        )
+
+        def correct(commitment: Commitment, when: datetime) -> None:
+            before = roles(commitment.lead_party_id, commitment.supporting_party_ids)
+            after = roles(
+                lead or commitment.lead_party_id, commitment.supporting_party_ids if supporting is None else supporting
+            )
+            policy.changes_parties(caller, before, after)
+            commitment.correct(why, actor, when, statement, lead, supporting, remark, without_notes=notes == "")
+
+        return self._change(caller, commitment_id, expected_version, correct)

@@ -13,6 +13,7 @@ from typing import Any
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.commitments.comments import Comment
+from domain.commitments.confirmation import Objection, PendingChange, Rule
 from domain.commitments.due import Due, Precision, RelativeUnit
 from domain.commitments.escalation import Audience, Escalation, Ladder, Step
 from domain.commitments.lifecycle import Status
@@ -94,6 +95,7 @@ ENUMS: dict[str, type[Enum]] = {
     "agreement_kind": AgreementKind,
     "escalation_audience": Audience,
     "digest_frequency": Frequency,
+    "confirmation_rule": Rule,
 }
 
 VALUE_OBJECTS: dict[str, type] = {
@@ -117,6 +119,8 @@ VALUE_OBJECTS: dict[str, type] = {
     "contact": Contact,
     "theme": Theme,
     "comment": Comment,
+    "pending_change": PendingChange,
+    "objection": Objection,
 }
 
 

@@ -5,6 +5,7 @@ Each public method first checks the rules (the guards below, and the table in
 bodies only assign: they run again on every replay.
 """
 
+import copy
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -14,6 +15,14 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.commitments.comments import MOST_COMMENTS, Comment, comment_text, mentioned
+from domain.commitments.confirmation import (
+    BINDING,
+    ChangePending,
+    NotAwaited,
+    NothingPending,
+    Objection,
+    PendingChange,
+)
 from domain.commitments.due import Due
 from domain.commitments.escalation import Audience, Escalation, Ladder
 from domain.commitments.lifecycle import (
@@ -50,6 +59,9 @@ from domain.text import (
     MultilingualText,
 )
 
+# The actions that move its status, or its due: refused while a change waits for its parties' word.
+STATUS_MOVES = frozenset(Action) - {Action.REPORT_PROGRESS, Action.SCHEDULE_REVIEW}
+
 # The reasons a commitment gives itself when delivering or a new due clears its overdue and escalation facts.
 DELIVERED_REASON = "delivered"
 DUE_REVISED_REASON = "due revised"
@@ -78,7 +90,7 @@ class Commitment(Aggregate):
     """Version 2 of the aggregate (in snapshots) added ``made_on`` and the review date; version 3 ``notes``;
     version 4 the escalations; version 5 the weight, the days it was delivered and fulfilled, its themes;
     version 6 every party it has named (a snapshot older knows those it named then); version 7 which of its
-    evidence is public; version 8 its comments."""
+    evidence is public; version 8 its comments and the change waiting for its parties' confirmation."""
 
     create_id = staticmethod(time_ordered_id)  # new ones are time-ordered (UUIDv7)
 
@@ -150,7 +162,7 @@ class Commitment(Aggregate):
 
     @staticmethod
     def upcast_v7_v8(state: dict[str, Any]) -> None:
-        state["comments"] = ()
+        state.update(comments=(), pending=None, confirmations=(), objections=())
 
     @event(Recorded)
     def __init__(
@@ -197,6 +209,10 @@ class Commitment(Aggregate):
         self.evidence: tuple[Evidence, ...] = ()
         self.public_evidence: tuple[int, ...] = ()  # the numbers (from 1) of the evidence the public may see
         self.comments: tuple[Comment, ...] = ()  # its thread (``domain.commitments.comments``)
+        # A binding change waiting for its parties' word (``domain.commitments.confirmation``), and their word.
+        self.pending: PendingChange | None = None
+        self.confirmations: tuple[UUID, ...] = ()  # the awaited parties that confirmed it
+        self.objections: tuple[Objection, ...] = ()
         self.decision_reference: str | None = None
         self.superseded_by: UUID | None = None
         self.fulfilled_by_meeting: UUID | None = None
@@ -223,8 +239,14 @@ class Commitment(Aggregate):
             choices = ", ".join(sorted(s.value for s in INITIAL))
             raise InvalidValue("a commitment is recorded as one of {choices}", "status", choices=choices)
 
-    def _ensure_allowed(self, action: Action, reason: str | None = None, explained: bool = True) -> None:
-        """``explained=False``: this change needs no reason, whatever the state."""
+    def _ensure_allowed(
+        self, action: Action, reason: str | None = None, explained: bool = True, while_pending: bool = False
+    ) -> None:
+        """``explained=False``: this change needs no reason, whatever the state. While a change waits for its
+        parties' word, the status stays as it is (``while_pending``: a fact of the world that moves it anyway,
+        and the changes that leave it as it is)."""
+        if self.pending is not None and not while_pending and action in STATUS_MOVES:
+            raise ChangePending()
         if self.status not in ALLOWED_FROM[action]:
             raise IllegalTransition(self.status.value, action.value.replace("_", " "))
         if explained and reason is None and self.status in REASON_NEEDED_FROM.get(action, frozenset()):
@@ -326,9 +348,12 @@ class Commitment(Aggregate):
         actor: str,
         timestamp: datetime,
     ) -> None:
+        self._become_delivered(evidence, delivered_on or timestamp.date())
+
+    def _become_delivered(self, evidence: tuple[Evidence, ...], delivered_on: date) -> None:
         self.status = LEADS_TO[Action.DELIVER]
         self.evidence = (*self.evidence, *evidence)
-        self.delivered_on = delivered_on or timestamp.date()
+        self.delivered_on = delivered_on
 
     def reject_delivery(self, reason: str | None, actor: str, when: datetime) -> None:
         self._ensure_allowed(Action.REJECT_DELIVERY, reason)
@@ -346,9 +371,12 @@ class Commitment(Aggregate):
 
     @event("Assessed")
     def _assessed(self, outcome: Status, reason: str | None, actor: str, timestamp: datetime) -> None:
+        self._become_assessed(outcome, timestamp.date())
+
+    def _become_assessed(self, outcome: Status, on: date) -> None:
         self.status = outcome
         if outcome is Status.FULFILLED:
-            self.fulfilled_on = self.delivered_on or timestamp.date()
+            self.fulfilled_on = self.delivered_on or on
 
     def reopen(self, reason: str | None, actor: str, when: datetime) -> None:
         self._ensure_allowed(Action.REOPEN, reason)
@@ -367,6 +395,9 @@ class Commitment(Aggregate):
 
     @event("Cancelled")
     def _cancelled(self, reason: str | None, actor: str, timestamp: datetime) -> None:
+        self._become_cancelled()
+
+    def _become_cancelled(self) -> None:
         self.status = LEADS_TO[Action.CANCEL]
 
     def supersede(
@@ -383,6 +414,9 @@ class Commitment(Aggregate):
     def _superseded(
         self, new_commitment_id: UUID, meeting_id: UUID, reason: str | None, actor: str, timestamp: datetime
     ) -> None:
+        self._become_superseded(new_commitment_id)
+
+    def _become_superseded(self, new_commitment_id: UUID) -> None:
         self.status = LEADS_TO[Action.SUPERSEDE]
         self.superseded_by = new_commitment_id
 
@@ -416,7 +450,7 @@ class Commitment(Aggregate):
         last day, ``held_on``, whenever that is recorded."""
         if self.kind is not CommitmentKind.FOLLOW_UP_SESSION:
             raise NotAFollowUp()
-        self._ensure_allowed(Action.ASSESS)
+        self._ensure_allowed(Action.ASSESS, while_pending=True)
         self._session_held(meeting_id=meeting_id, held_on=held_on, actor=actor, timestamp=when)
 
     class SessionHeld(Aggregate.Event):
@@ -436,6 +470,186 @@ class Commitment(Aggregate):
         self.status = Status.FULFILLED
         self.fulfilled_by_meeting = meeting_id
         self.fulfilled_on = held_on or timestamp.date()
+
+    # -- changes that bind the other parties: their confirmation -------------------------
+
+    def propose(
+        self,
+        action: Action,
+        arguments: dict[str, Any],
+        carried_out: Callable[["Commitment"], object],
+        proposing: tuple[UUID, ...],
+        awaiting: tuple[UUID, ...],
+        unreachable: tuple[UUID, ...],
+        silence_until: datetime | None,
+        actor: str,
+        when: datetime,
+    ) -> None:
+        """A binding change declared now, waiting for the ``awaiting`` parties' word. The lifecycle decides
+        first, as if it were carried out now (``carried_out``, on a copy: nothing of it is recorded)."""
+        if action not in BINDING:
+            raise InvalidValue("only a change that binds the other parties waits for their word", "action")
+        if self.pending is not None:
+            raise ChangePending()
+        carried_out(self.trial())
+        change = PendingChange(
+            action.value, dict(arguments), actor, proposing, awaiting, unreachable, when, silence_until
+        )
+        self._confirmation_requested(change=change, actor=actor, timestamp=when)
+
+    def trial(self) -> "Commitment":
+        """A copy to try a change on: its events are its own (its state's values are never changed in place)."""
+        trial = copy.copy(self)
+        trial._pending_events = []
+        return trial
+
+    @event("ConfirmationRequested")
+    def _confirmation_requested(self, change: PendingChange, actor: str, timestamp: datetime) -> None:
+        self.pending = change
+        self.confirmations = ()
+        self.objections = ()
+
+    def _awaited(self, party: UUID) -> PendingChange:
+        if self.pending is None:
+            raise NothingPending()
+        if party not in self.pending.awaiting:
+            raise NotAwaited(party)
+        return self.pending
+
+    @property
+    def disputed(self) -> bool:
+        return bool(self.objections)
+
+    def confirm(self, party: UUID, actor: str, when: datetime) -> bool:
+        """An awaited party confirms (withdrawing its objection, if it made one); when every awaited party has,
+        the change takes effect (True)."""
+        pending = self._awaited(party)
+        if party in self.confirmations:
+            raise InvalidValue("the party has confirmed this change already", "party_id")
+        self._confirmation_given(party_id=party, actor=actor, timestamp=when)
+        if set(pending.awaiting) <= set(self.confirmations) and not self.objections:
+            self._take_effect("parties", None, actor, when)
+            return True
+        return False
+
+    @event("ConfirmationGiven")
+    def _confirmation_given(self, party_id: UUID, actor: str, timestamp: datetime) -> None:
+        self.confirmations = (*self.confirmations, party_id)
+        self.objections = tuple(o for o in self.objections if o.party_id != party_id)
+
+    def object_to(self, party: UUID, reason: str | None, actor: str, when: datetime) -> None:
+        """An awaited party objects, with its reason: the change is disputed."""
+        self._awaited(party)
+        if reason is None:
+            raise ReasonRequired("object")
+        if any(o.party_id == party for o in self.objections):
+            raise InvalidValue("the party has objected to this change already", "party_id")
+        self._disputed(party_id=party, reason=reason, actor=actor, timestamp=when)
+
+    @event("Disputed")
+    def _disputed(self, party_id: UUID, reason: str, actor: str, timestamp: datetime) -> None:
+        self.objections = (*self.objections, Objection(party_id, reason, actor, timestamp))
+        self.confirmations = tuple(p for p in self.confirmations if p != party_id)
+
+    def withdraw_objection(self, party: UUID, actor: str, when: datetime) -> None:
+        self._awaited(party)
+        if not any(o.party_id == party for o in self.objections):
+            raise InvalidValue("the party has not objected to this change", "party_id")
+        self._dispute_withdrawn(party_id=party, actor=actor, timestamp=when)
+
+    @event("DisputeWithdrawn")
+    def _dispute_withdrawn(self, party_id: UUID, actor: str, timestamp: datetime) -> None:
+        self.objections = tuple(o for o in self.objections if o.party_id != party_id)
+
+    def overrule(self, reason: str | None, actor: str, when: datetime) -> None:
+        """An administrator makes the pending change take effect, objections or silence notwithstanding."""
+        if self.pending is None:
+            raise NothingPending()
+        if reason is None:
+            raise ReasonRequired("overrule")
+        self._take_effect("admin", reason, actor, when)
+
+    def withdraw_change(self, reason: str | None, actor: str, when: datetime) -> None:
+        """Its proposer (or an administrator) withdraws the pending change: nothing of it takes effect."""
+        if self.pending is None:
+            raise NothingPending()
+        self._change_withdrawn(reason=reason, actor=actor, timestamp=when)
+
+    @event("ChangeWithdrawn")
+    def _change_withdrawn(self, reason: str | None, actor: str, timestamp: datetime) -> None:
+        self._settled()
+
+    def confirm_by_silence(self, now: datetime, actor: str, when: datetime) -> bool:
+        """Silence is consent: the silence period has passed with no objection (and every awaited party could
+        be reached). Idempotent: False, and nothing recorded, otherwise."""
+        pending = self.pending
+        if pending is None or pending.silence_until is None or now < pending.silence_until or self.objections:
+            return False
+        silent = tuple(p for p in pending.awaiting if p not in self.confirmations)
+        self._confirmed_by_silence(
+            action=pending.action,
+            declared_on=pending.declared_at.date(),
+            silent=silent,
+            actor=actor,
+            timestamp=when,
+        )
+        self._after_effect(pending, actor, when)
+        return True
+
+    @event("ConfirmedBySilence")
+    def _confirmed_by_silence(
+        self, action: str, declared_on: date, silent: tuple[UUID, ...], actor: str, timestamp: datetime
+    ) -> None:
+        self._become_as_declared()
+
+    def _take_effect(self, by: str, reason: str | None, actor: str, when: datetime) -> None:
+        pending = self.pending
+        assert pending is not None  # its callers check it
+        self._confirmed(
+            action=pending.action,
+            declared_on=pending.declared_at.date(),
+            by=by,
+            reason=reason,
+            actor=actor,
+            timestamp=when,
+        )
+        self._after_effect(pending, actor, when)
+
+    @event("Confirmed")
+    def _confirmed(
+        self, action: str, declared_on: date, by: str, reason: str | None, actor: str, timestamp: datetime
+    ) -> None:
+        self._become_as_declared()
+
+    def _become_as_declared(self) -> None:
+        """The pending change's own state, as its action would have made it on the day it was declared."""
+        pending = self.pending
+        assert pending is not None  # recorded only while a change is pending
+        given, on = pending.arguments, pending.declared_at.date()
+        action = Action(pending.action)
+        if action is Action.DELIVER:
+            self._become_delivered(tuple(given["evidence"]), given["delivered_on"] or on)
+        elif action is Action.ASSESS:
+            self._become_assessed(Status(given["outcome"]), on)
+        elif action is Action.REVISE_DUE:
+            self._become_due(given["due"], given["due_at"])
+        elif action is Action.CANCEL:
+            self._become_cancelled()
+        else:
+            self._become_superseded(given["new_commitment_id"])
+        self._settled()
+
+    def _settled(self) -> None:
+        self.pending = None
+        self.confirmations = ()
+        self.objections = ()
+
+    def _after_effect(self, pending: PendingChange, actor: str, when: datetime) -> None:
+        """What a delivery or a new due clears, once it has taken effect."""
+        if pending.action == Action.DELIVER.value:
+            self._clear_overdue(DELIVERED_REASON, actor, when)
+        elif pending.action == Action.REVISE_DUE.value:
+            self._clear_overdue(DUE_REVISED_REASON, actor, when)
 
     # -- its parties' own word ----------------------------------------------------------
 
@@ -535,6 +749,9 @@ class Commitment(Aggregate):
     def _due_revised(
         self, due: Due | None, due_at: datetime | None, reason: str | None, actor: str, timestamp: datetime
     ) -> None:
+        self._become_due(due, due_at)
+
+    def _become_due(self, due: Due | None, due_at: datetime | None) -> None:
         self.due = due
         self.due_at = due_at
         self.reminded = ()  # a new due is reminded of afresh
@@ -611,6 +828,8 @@ class Commitment(Aggregate):
         )
         if not changed:
             raise InvalidValue("the correction changes nothing", "text")
+        if self.pending is not None and {"lead_party_id", "supporting_party_ids"} & set(changed):
+            raise ChangePending()  # the parties a change waits for are those it was declared to
         self._corrected(
             fields=changed,
             text=text or self.text,

@@ -137,3 +137,14 @@ def describe(action: Action) -> str:
     if explained:
         rule += "; a reason is needed" + ("" if explained == ALLOWED_FROM[action] else f" from {_states(explained)}")
     return rule + "."
+
+
+def action_to(current: Status, wanted: Status) -> Action | None:
+    """The action that moves a commitment from ``current`` to ``wanted`` (None: the lifecycle has none; a
+    spreadsheet's status column is read so)."""
+    if wanted in ASSESSED and current in ALLOWED_FROM[Action.ASSESS]:
+        return Action.ASSESS
+    for action, sources in ALLOWED_FROM.items():
+        if current in sources and LEADS_TO.get(action) == wanted:
+            return action
+    return None

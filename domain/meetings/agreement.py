@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.commitments.confirmation import DEFAULT_SILENCE_DAYS, Rule, silence_days
 from domain.commitments.due import Due
 from domain.errors import DomainError, InvalidValue
 from domain.identifiers import time_ordered_id
@@ -69,9 +70,9 @@ def check_parties(lead: UUID | None, others: tuple[UUID, ...], field_name: str) 
 
 
 class Agreement(Aggregate):
-    """Version 2 of the aggregate (in snapshots) added ``adopted_on``."""
+    """Version 2 of the aggregate (in snapshots) added ``adopted_on``; version 3 its rule of confirmation."""
 
-    class_version = 2
+    class_version = 3
     create_id = staticmethod(time_ordered_id)  # new ones are time-ordered (UUIDv7)
 
     class Adopted(Aggregate.Created):
@@ -95,6 +96,10 @@ class Agreement(Aggregate):
     def upcast_v1_v2(state: dict[str, object]) -> None:
         state["adopted_on"] = None
 
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, object]) -> None:
+        state.update(confirmation=Rule.NONE, silence_days=DEFAULT_SILENCE_DAYS)
+
     @event(Adopted)
     def __init__(
         self,
@@ -116,6 +121,24 @@ class Agreement(Aggregate):
         self.validity = validity
         self.adopted_on = adopted_on  # the day it was adopted (None in records older than the field)
         self.rows: tuple[MatrixRow, ...] = ()
+        # Whether its commitments' binding changes wait for their parties' word (``domain.commitments.confirmation``).
+        self.confirmation = Rule.NONE
+        self.silence_days = DEFAULT_SILENCE_DAYS
+
+    def set_confirmation(self, rule: Rule, days: int, reason: str | None, actor: str, when: datetime) -> None:
+        """Its rule of confirmation: ``required``, every binding change of its commitments waits for their
+        parties' word, whoever makes it; and the days after which silence is consent."""
+        days = silence_days(days)
+        if (rule, days) == (self.confirmation, self.silence_days):
+            raise InvalidValue("the agreement has this rule of confirmation already", "confirmation")
+        self._confirmation_set(confirmation=rule, silence_days=days, reason=reason, actor=actor, timestamp=when)
+
+    @event("ConfirmationRuleSet")
+    def _confirmation_set(
+        self, confirmation: Rule, silence_days: int, reason: str | None, actor: str, timestamp: datetime
+    ) -> None:
+        self.confirmation = confirmation
+        self.silence_days = silence_days
 
     @staticmethod
     def check_adoption(kind: AgreementKind, adopted_by: tuple[UUID, ...], validity: DateRange | None) -> None:

@@ -20,10 +20,17 @@ class LinkAction(Enum):
     NEW_DUE = "new_due"  # asks for a new due, with a reason
     DELIVER = "deliver"  # declares it delivered, with evidence
     COMMENT = "comment"  # writes in its thread (in any state)
+    CONFIRM = "confirm"  # confirms the change waiting for its party's word
+    OBJECT = "object"  # objects to it, with a reason
 
 
-def offered(status: Status) -> list[LinkAction]:
-    """The actions a digest offers on a commitment in this state: those its lifecycle allows."""
+def offered(status: Status, pending: bool = False, awaits_party: bool = False) -> list[LinkAction]:
+    """The actions a digest offers on a commitment in this state: those its lifecycle allows. While a change
+    waits for the parties' word (``pending``) its status does not move: the party whose word it waits for
+    (``awaits_party``) confirms or objects."""
+    if pending:
+        answers = [LinkAction.CONFIRM, LinkAction.OBJECT] if awaits_party else []
+        return [*answers, LinkAction.ACKNOWLEDGE, LinkAction.PROGRESS, LinkAction.COMMENT]
     if status not in OPEN:
         return [LinkAction.COMMENT]
     actions = [LinkAction.ACKNOWLEDGE, LinkAction.PROGRESS, LinkAction.NEW_DUE]

@@ -6,6 +6,7 @@ A digest belongs to a period (``digest_period``): the day, or the week, whose se
 passed most recently. One digest is sent per contact and period, however many workers look.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -74,6 +75,12 @@ def digest_period(frequency: Frequency, now: datetime, when: DigestTime) -> str 
         return f"daily:{day.isoformat()}"
     day -= timedelta(days=(day.weekday() - when.weekday) % 7)
     return f"weekly:{day.isoformat()}"
+
+
+def ask_period(commitment_id: str, declared_at: datetime) -> str:
+    """The e-mail that asks a contact for its party's word on a pending change (one per change)."""
+    digest = hashlib.sha256(f"{commitment_id}:{declared_at.isoformat()}".encode()).hexdigest()
+    return f"ask:{digest[:20]}"
 
 
 def immediate_period(number: int) -> str:

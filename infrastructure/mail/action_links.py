@@ -65,8 +65,8 @@ class ActionLinks:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         except (ValueError, TypeError):
             return None
-        if len(raw) != _BODY.size + TAG_BYTES:
-            return None
+        if len(raw) != _BODY.size + TAG_BYTES or base64.urlsafe_b64encode(raw).decode().rstrip("=") != token:
+            return None  # only the one form the service wrote: a link is used once, whatever else decodes alike
         body, tag = raw[: _BODY.size], raw[_BODY.size :]
         if not hmac.compare_digest(tag, self._tag(body)):
             return None

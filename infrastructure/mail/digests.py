@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from application.notices.digests import ContactLinks, DigestContent, Digests
 from domain.parties.action_links import LinkAction
-from domain.parties.contact import Contact, DigestTime, Frequency, digest_period, immediate_period
+from domain.parties.contact import Contact, DigestTime, Frequency, ask_period, digest_period, immediate_period
 from infrastructure.mail.action_links import ActionLinks
 from infrastructure.mail.tables import mail_digests
 from infrastructure.mail.unsubscribe import UnsubscribeLinks
@@ -86,6 +86,11 @@ class DigestMailer:
                     content = partial(self.digests.content, party_id, self._last_told(contact, period))
                     outcome = self._send(contact, party_id, period, content)
                     setattr(done, outcome, getattr(done, outcome) + 1)
+            for contact, party_id, commitment_id, period in self._asks():
+                if self._claim(contact, party_id, period, now):
+                    content = partial(self.digests.asking, party_id, commitment_id)
+                    outcome = self._send(contact, party_id, period, content)
+                    setattr(done, outcome, getattr(done, outcome) + 1)
             for contact, party_id in self._contacts(Frequency.IMMEDIATE):
                 told = self._tell_changes(contact, party_id, now)
                 if told is not None:
@@ -131,6 +136,37 @@ class DigestMailer:
                 (Contact(UUID(row.contact_id), row.name, row.address, row.language, frequency), UUID(row.party_id))
                 for row in rows
             ]
+
+    def _asks(self) -> list[tuple[Contact, UUID, UUID, str]]:
+        """Each contact (that hears at all) of a party whose word a pending change waits for and that was not
+        asked yet: one e-mail per change and contact, at once whatever its frequency."""
+        awaiting = self.digests.awaiting_words()
+        if not awaiting:
+            return []
+        parties = {row["party_id"] for row in awaiting}
+        row = mail_digests.c
+        with self.engine.connect() as connection:
+            contacts = connection.execute(
+                select(party_contacts).where(
+                    party_contacts.c.party_id.in_(parties), party_contacts.c.frequency != Frequency.NONE.value
+                )
+            ).all()
+            asked = {
+                (r.contact_id, r.period)
+                for r in connection.execute(
+                    select(row.contact_id, row.period).where(
+                        row.party_id.in_(parties), row.period.like("ask:%"), row.status.in_(DONE)
+                    )
+                )
+            }
+        found = []
+        for wanted in awaiting:
+            period = ask_period(wanted["commitment_id"], wanted["declared_at"])
+            for c in contacts:
+                if c.party_id == wanted["party_id"] and (c.contact_id, period) not in asked:
+                    contact = Contact(UUID(c.contact_id), c.name, c.address, c.language, Frequency(c.frequency))
+                    found.append((contact, UUID(c.party_id), UUID(wanted["commitment_id"]), period))
+        return found
 
     def _tell_changes(self, contact: Contact, party_id: UUID, now: datetime) -> str | None:
         """An immediate contact's e-mail of the changes since its last one, if there are any (None: nothing

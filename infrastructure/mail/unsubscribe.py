@@ -41,6 +41,8 @@ class UnsubscribeLinks:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         except (ValueError, TypeError):
             return None
-        if len(raw) != 32 + TAG_BYTES or not hmac.compare_digest(raw[32:], self._tag(raw[:32])):
+        if len(raw) != 32 + TAG_BYTES or base64.urlsafe_b64encode(raw).decode().rstrip("=") != token:
+            return None  # only the one form the service wrote
+        if not hmac.compare_digest(raw[32:], self._tag(raw[:32])):
             return None
         return UUID(bytes=raw[:16]), UUID(bytes=raw[16:32])

@@ -168,6 +168,7 @@ def scanned(result: "ScanResult") -> None:
         ("due_soon", result.due_soon),
         ("review_due", result.review_due),
         ("escalated", result.escalated),
+        ("confirmed_by_silence", result.confirmed_by_silence),
     ):
         if count:
             SCANNER_FACTS.labels(kind).inc(count)

@@ -140,6 +140,16 @@ class KeyStore:
                 select(func.count()).select_from(api_keys).where(api_keys.c.revoked_at.is_(None))
             ).scalar_one()
 
+    def scoped_parties(self) -> set[str]:
+        """The parties some key in use is limited to: each has a key of its own to answer with."""
+        with self.engine.connect() as connection:
+            scopes = connection.execute(
+                select(api_keys.c.party_scope).where(
+                    api_keys.c.revoked_at.is_(None), api_keys.c.party_scope.is_not(None)
+                )
+            ).scalars()
+            return {party for scope in scopes for party in json.loads(scope)}
+
     def list(self) -> list[KeyInfo]:
         with self.engine.connect() as connection:
             rows = connection.execute(select(api_keys).order_by(api_keys.c.created_at, api_keys.c.id)).all()

@@ -109,6 +109,12 @@ class SqlCatalogue:
     def due_soon_candidates(self, now: datetime, limit: int) -> list[str]:
         return scanning.due_soon_candidates(self.engine, now, limit)
 
+    def awaiting_words(self) -> list[dict[str, Any]]:
+        return scanning.awaiting_words(self.engine)
+
+    def silence_candidates(self, now: datetime, limit: int) -> list[str]:
+        return scanning.silence_candidates(self.engine, now, limit)
+
     def review_candidates(self, now: datetime, limit: int) -> list[str]:
         return scanning.review_candidates(self.engine, now, limit)
 

@@ -6,7 +6,7 @@ are written from the same view the API shows, so a row can never disagree with t
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from eventsourcing.domain import Aggregate
@@ -24,6 +24,7 @@ from infrastructure.read_model.tables import (
     OPEN_ENDED_ORDER,
     agreement_parties,
     agreements_view,
+    commitment_awaiting,
     commitment_escalations,
     commitment_mentions,
     commitment_parties,
@@ -114,6 +115,19 @@ def commitment_columns(commitment: Commitment, view: CommitmentView) -> dict[str
     }
 
 
+def awaiting_rows(key: str, commitment: Commitment) -> list[dict[str, Any]]:
+    """The parties whose word its pending change still waits for."""
+    pending = commitment.pending
+    if pending is None:
+        return []
+    until, declared = pending.silence_until, pending.declared_at
+    return [
+        {"commitment_id": key, "party_id": str(p), "silence_until": until, "declared_at": declared}
+        for p in pending.awaiting
+        if p not in commitment.confirmations
+    ]
+
+
 class CommitmentProjection(Projection):
     table, search_kind = commitments_view, "commitment"
 
@@ -159,6 +173,11 @@ class CommitmentProjection(Projection):
             ),
             (commitment_themes, "commitment_id", [{"commitment_id": key, "theme": t} for t in aggregate.themes]),
             (
+                commitment_awaiting,
+                "commitment_id",
+                awaiting_rows(key, aggregate),
+            ),
+            (
                 commitment_mentions,
                 "commitment_id",
                 [
@@ -178,12 +197,17 @@ class CommitmentProjection(Projection):
             aggregate.escalated_to,
             aggregate.themes,
             aggregate.comments,
+            aggregate.pending,
+            aggregate.confirmations,
         )
 
     def version_row(
         self, aggregate: Commitment, view: CommitmentView, document: str, recorded_at: Any
     ) -> dict[str, Any]:
-        """The commitment as it stood from one event to the next (``commitment_versions``)."""
+        """The commitment as it stood from one event to the next (``commitment_versions``). Its comments are kept
+        without their words: a comment hidden later stays hidden in every answer "as of" a past instant."""
+        if view.comments:
+            document = as_json(replace(view, comments=[{**c, "text": None} for c in view.comments]))
         return {
             **commitment_columns(aggregate, view),
             "recorded_from": recorded_at,

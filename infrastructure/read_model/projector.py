@@ -38,6 +38,7 @@ from infrastructure.read_model.tables import (
     READ_MODEL_VERSION,
     agreement_parties,
     agreements_view,
+    commitment_awaiting,
     commitment_escalations,
     commitment_mentions,
     commitment_parties,
@@ -73,6 +74,7 @@ DELETE_CHILDREN = {
         (party_contacts, "party_id"),
         (commitment_themes, "commitment_id"),
         (commitment_mentions, "commitment_id"),
+        (commitment_awaiting, "commitment_id"),
     )
 }
 # The version a new event ends is the one before it, found by its whole key: a plan that does not

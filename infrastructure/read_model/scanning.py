@@ -3,11 +3,12 @@ or escalated since it last looked, and the parties with an escalation ladder of 
 
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, and_, or_, select, true
+from sqlalchemy import Engine, and_, func, or_, select, true
 
 from domain.commitments.escalation import Ladder
-from infrastructure.read_model.tables import commitments_view, parties_view
+from infrastructure.read_model.tables import commitment_awaiting, commitments_view, parties_view
 
 
 def overdue_candidates(engine: Engine, now: datetime, limit: int) -> list[str]:
@@ -86,6 +87,29 @@ def own_ladders(engine: Engine) -> dict[str, Ladder]:
                 select(table.c.id, table.c.ladder).where(table.c.ladder.is_not(None)).order_by(table.c.seq)
             )
         }
+
+
+def awaiting_words(engine: Engine) -> list[dict[str, Any]]:
+    """Each party whose word a pending change still waits for."""
+    a = commitment_awaiting.c
+    with engine.connect() as connection:
+        rows = connection.execute(select(a.commitment_id, a.party_id, a.declared_at).order_by(a.declared_at))
+        return [dict(row._mapping) for row in rows]
+
+
+def silence_candidates(engine: Engine, now: datetime, limit: int) -> list[str]:
+    """Commitments whose pending change's silence period has passed."""
+    a = commitment_awaiting.c
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                select(a.commitment_id)
+                .where(a.silence_until <= now)
+                .group_by(a.commitment_id)
+                .order_by(func.min(a.silence_until), a.commitment_id)
+                .limit(limit)
+            ).scalars()
+        )
 
 
 def review_candidates(engine: Engine, now: datetime, limit: int) -> list[str]:

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from infrastructure.persistence.tables import UTCDateTime
 
 READ_MODEL = "read_model"  # its row in projection_state
-READ_MODEL_VERSION = 22  # 22: the parties its comments mention
+READ_MODEL_VERSION = 23  # 23: the parties whose word a pending change waits for
 
 # Where an open-ended commitment (no due) sorts among dues: after every due.
 OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=UTC)
@@ -194,6 +194,15 @@ commitment_mentions = Table(
     Column("number", Integer, primary_key=True),  # the comment's
     Column("party_id", ID, primary_key=True, index=True),
     Column("at", UTCDateTime(), nullable=False),
+)
+
+commitment_awaiting = Table(
+    "commitment_awaiting",  # the parties whose word its pending change still waits for
+    read_metadata,
+    Column("commitment_id", ID, primary_key=True),
+    Column("party_id", ID, primary_key=True, index=True),
+    Column("silence_until", UTCDateTime(), nullable=True, index=True),  # None: someone must act
+    Column("declared_at", UTCDateTime(), nullable=False),
 )
 
 commitment_escalations = Table(

@@ -121,12 +121,15 @@ def test_only_an_administrator_makes_and_revokes_keys_and_never_its_own(services
 
 def test_a_key_limited_to_a_party_never_hands_a_commitment_over_to_other_parties(tracker: Tracker) -> None:
     """Found by trying: in two corrections (ORGB leads with ORGA supporting; then no supporter) a limited key
-    pushed its commitment onto another party. A change must leave it to the key's parties."""
+    pushed its commitment onto another party. A change must leave it to the key's parties, and a limited key
+    gives no other party a place in it (found by trying too: it made another party lead)."""
     oic, un, meeting = seeded(tracker)
     desk = acting("key_oic_desk", Role.COORDINATOR, frozenset({str(oic)}))
     own = tracker.commitments.record(desk, TextInput({"en": "Publish"}), oic, meeting)
+    with pytest.raises(NotAllowed, match="only the place of its own parties"):  # the UN's place is the UN's to give
+        tracker.commitments.correct(UUID(own.id), desk, "UN leads it", lead_party_id=un, supporting_party_ids=[oic])
     shared = tracker.commitments.correct(
-        UUID(own.id), desk, "UN leads it", lead_party_id=un, supporting_party_ids=[oic]
+        UUID(own.id), ADMIN, "UN leads it", lead_party_id=un, supporting_party_ids=[oic]
     )
     assert (shared.lead_party_id, shared.supporting_party_ids) == (str(un), [str(oic)])  # still the OIC's to change
     before = events(tracker)

@@ -63,6 +63,18 @@ def test_an_admin_hides_a_comment_with_a_reason_and_its_words_stay_in_the_histor
     assert "a message naming a person by mistake" in kept
 
 
+def test_a_hidden_comment_stays_hidden_as_of_any_earlier_instant(api: Api, world: World, clock: FrozenClock) -> None:
+    comment(api, world, {"text": "a message naming a person by mistake"})
+    clock.advance(minutes=5)
+    written = clock.now.isoformat()
+    clock.advance(minutes=5)
+    api.post(f"/commitments/{world.commitment}/comments/1/hiding", {"reason": "personal data"}, role=Role.ADMIN)
+    [then] = api.get(f"/commitments/{world.commitment}", as_of=written).json()["comments"]
+    assert then["text"] is None and then["hidden_reason"] == "personal data"
+    listed = api.get("/commitments", as_of=written, party=world.sesric).json()["items"]
+    assert "a message naming a person" not in str(listed)
+
+
 def test_an_auditor_and_a_key_of_another_party_cannot_comment(services: Services, api: Api, world: World) -> None:
     assert_problem(comment(api, world, {"text": "hello"}, role=Role.AUDITOR), 403, "forbidden")
     path = f"/commitments/{world.commitment}/comments"

@@ -3,7 +3,9 @@ that contact and that commitment (acknowledge, report progress, ask for a new du
 Opening one changes nothing; posting its form records the event in the contact's name, once; a link
 expires, stops working when its contact is removed or unsubscribed, and cannot be altered."""
 
+import base64
 import re
+import string
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -104,19 +106,18 @@ def test_a_focal_point_reports_progress_from_its_link_once_in_its_own_name(
     assert [e["type"] for e in history(api, world.commitment)].count("ProgressReported") == 1
 
 
-def test_the_other_actions_record_their_events_through_the_lifecycle(
+def test_the_other_actions_record_their_events_and_a_binding_one_waits_for_the_other_partys_word(
     api: Api, world: World, browser: TestClient, digest_links: dict[str, str]
 ) -> None:
     assert browser.post(digest_links["Acknowledge"], data={"note": "we are on it"}).status_code == 200
     asked = browser.post(digest_links["Ask for a new due"], data={"due": "2025-06-30", "reason": "the venue moved"})
     assert asked.status_code == 200, asked.text
-    delivered = browser.post(digest_links["Declare delivered"], data={"evidence_url": "https://sesric.org/report"})
-    assert delivered.status_code == 200, delivered.text
-    events = history(api, world.commitment)
-    by_link = [e["type"] for e in events if (e["actor"] or "").startswith("link:")]
-    assert by_link[0] == "Acknowledged" and "DueRevised" in by_link and "Delivered" in by_link
     now = api.get(f"/commitments/{world.commitment}").json()
-    assert now["status"] == "delivered" and now["due"]["value"] == "2025-06-30"
+    assert now["pending"]["action"] == "revise_due" and now["pending"]["awaiting"] == [world.un]  # it binds the UN
+    refused = browser.post(digest_links["Declare delivered"], data={"evidence_url": "https://sesric.org/report"})
+    assert refused.status_code == 422 and "waiting for its parties" in refused.text  # the status waits too
+    by_link = [e["type"] for e in history(api, world.commitment) if (e["actor"] or "").startswith("link:")]
+    assert by_link == ["Acknowledged", "ConfirmationRequested"]
 
 
 def test_a_refused_value_shows_the_form_again_and_the_link_still_works(
@@ -131,7 +132,20 @@ def test_a_refused_value_shows_the_form_again_and_the_link_still_works(
 def test_an_altered_link_names_nothing(browser: TestClient, digest_links: dict[str, str]) -> None:
     link = digest_links["Report progress"]
     token = link.rsplit("/", 1)[1]
-    for altered in (token[:-2] + ("AA" if token[-2:] != "AA" else "BB"), token[:30] + "x" + token[31:], "x" * 300):
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    alike = next(  # the same bytes, written otherwise: the last character's unused bits changed
+        token[:-1] + c
+        for c in string.ascii_letters + string.digits + "-_"
+        if c != token[-1] and base64.urlsafe_b64decode(token[:-1] + c + "=" * (-len(token) % 4)) == raw
+    )
+    for altered in (
+        token[:-2] + ("AA" if token[-2:] != "AA" else "BB"),
+        token[:30] + "x" + token[31:],
+        "x" * 300,
+        token + "=",  # padded
+        token[:40] + "!!" + token[40:],  # characters a lenient decoder skips
+        alike,
+    ):
         answer = browser.post(f"/app/act/{altered}", data={"percent": "10"})
         assert answer.status_code == 404, altered
         assert browser.get(f"/app/act/{altered}").status_code == 404
@@ -158,6 +172,16 @@ def test_a_link_stops_working_when_its_contact_is_removed_or_unsubscribed(
     assert removed.status_code == 200
     gone = browser.post(digest_links["Report progress"], data={"percent": "10"})
     assert gone.status_code == 410 and "no longer works" in gone.text
+
+
+def test_a_contact_removed_and_added_again_does_not_bring_its_old_links_back(
+    api: Api, world: World, browser: TestClient, digest_links: dict[str, str]
+) -> None:
+    [contact] = api.get(f"/parties/{world.sesric}").json()["contacts"]
+    removed = api.client.delete(f"/parties/{world.sesric}/contacts/{contact['id']}", headers=api.headers())
+    assert removed.status_code == 200
+    add_contact(api, world.sesric, "focal.point@sesric.org", language="en", name="Amina Hosseini")  # the same id
+    assert browser.post(digest_links["Acknowledge"], data={}).status_code == 410
 
 
 def test_a_link_stops_working_when_its_party_no_longer_leads_or_supports_the_commitment(

@@ -57,6 +57,7 @@ from application.views import CommitmentView
 from domain.access import Principal
 from domain.commitments.commitment import Commitment
 from domain.commitments.lifecycle import ALSO_NEEDS, LEADS_TO, REASON_NEEDED_FROM, Action, Status
+from domain.errors import InvalidValue
 from domain.theme import theme_code
 
 router = APIRouter(prefix="/commitments")
@@ -214,6 +215,16 @@ def commitment_page(
         may_choose_themes=at is None and bool(themes) and _may_change(visitor, current),
         may_show_evidence=at is None and _may_change(visitor, current),
         may_comment=at is None and _may_change(visitor, current),
+        answers_for=[
+            p
+            for p in (current.pending or {}).get("awaiting", [])
+            if visitor.principal.party_scope is not None and p in visitor.principal.party_scope
+        ]
+        if at is None
+        else [],
+        may_withdraw_pending=at is None
+        and current.pending is not None
+        and (visitor.can_administer or current.pending["proposed_by"] == visitor.principal.id),
         may_hide_comments=at is None and visitor.can_administer,
         parties_listed=(
             services.lists.parties(visitor.principal, PartyFilter.of(limit=200)).items
@@ -309,6 +320,44 @@ def choose_themes(
         carried_out,
         lambda status, refusal: commitment_page(
             request, visitor, services, commitment_id, status, refusal | {"action": "themes", "form": Kept(form)}
+        ),
+    )
+
+
+PENDING_ANSWERS = ("confirm", "object", "withdraw_objection", "overrule", "withdraw")
+
+
+@router.post("/{commitment_id}/pending/{answer}", name="answer_pending")
+def answer_pending(
+    commitment_id: UUID, answer: str, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
+    """A party's word on the change waiting for it (confirm, object, withdraw its objection), an administrator
+    overruling, or whoever declared it withdrawing it: the same use cases as the JSON routes."""
+    commitments = services.tracker.commitments
+    principal = visitor.principal
+
+    def carried_out() -> Response:
+        if answer not in PENDING_ANSWERS:
+            raise InvalidValue("not an answer to a pending change", "answer")
+        reason = value(form, "reason")
+        party = identifier(form, "party_id")
+        if answer == "confirm":
+            commitments.confirm(commitment_id, principal, party)
+        elif answer == "object":
+            commitments.object_to(commitment_id, principal, reason, party)
+        elif answer == "withdraw_objection":
+            commitments.withdraw_objection(commitment_id, principal, party)
+        elif answer == "overrule":
+            commitments.overrule(commitment_id, principal, reason)
+        else:
+            commitments.withdraw_change(commitment_id, principal, reason)
+        base = request.scope.get("root_path", "")
+        return RedirectResponse(f"{base}/commitments/{commitment_id}?done={answer}#pending", status_code=303)
+
+    return attempt(
+        carried_out,
+        lambda status, refusal: commitment_page(
+            request, visitor, services, commitment_id, status, refusal | {"action": "pending", "form": Kept(form)}
         ),
     )
 

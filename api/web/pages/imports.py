@@ -48,7 +48,7 @@ def import_form(agreement_id: UUID, request: Request, visitor: SignedInDep, serv
     return _form(request, visitor, services, agreement_id)
 
 
-def _file(form: Any) -> tuple[bytes, str]:
+def kept_file(form: Any) -> tuple[bytes, str]:
     """The spreadsheet chosen, or (on confirming) the one the dry run read, kept in the form."""
     upload = form.get("file")
     if isinstance(upload, UploadFile) and upload.filename:
@@ -71,7 +71,7 @@ def import_matrix(
     confirmed = value(form, "apply") == "yes"
 
     def run() -> Response:
-        data, name = _file(form)
+        data, name = kept_file(form)
         table = services.spreadsheets.read(data, name)
         report = services.imports.run(
             actor,
