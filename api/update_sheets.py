@@ -9,6 +9,7 @@ from uuid import UUID
 
 from fastapi.responses import Response
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from api.web import i18n
@@ -51,17 +52,17 @@ def sheet_file(
             if isinstance(cell.value, str) and starts_a_formula(cell.value):
                 cell.data_type = "s"  # a text, never run as a formula
     last = max(sheet.max_row, 2)
-    status_column = "ABCDEFGHIJ"[COLUMNS.index("status")]
+    status_column = get_column_letter(COLUMNS.index("status") + 1)
     listed = DataValidation(type="list", formula1=f'"{",".join(STATUSES)}"', allow_blank=True)
     listed.error = words.get("status", "")
     listed.add(f"{status_column}2:{status_column}{last + 500}")
     sheet.add_data_validation(listed)
-    progress_column = "ABCDEFGHIJ"[COLUMNS.index("progress")]
+    progress_column = get_column_letter(COLUMNS.index("progress") + 1)
     percent = DataValidation(type="whole", operator="between", formula1="0", formula2="100", allow_blank=True)
     percent.add(f"{progress_column}2:{progress_column}{last + 500}")
     sheet.add_data_validation(percent)
     for index, column in enumerate(COLUMNS):
-        sheet.column_dimensions["ABCDEFGHIJ"[index]].width = WIDTHS.get(column, 16)
+        sheet.column_dimensions[get_column_letter(index + 1)].width = WIDTHS.get(column, 16)
     help_sheet = book.create_sheet("help")
     help_sheet.sheet_view.rightToLeft = right_to_left
     for column in COLUMNS:

@@ -174,9 +174,9 @@ class UpdateSheets:
         """The changes a row asks for, each with how it is tried and carried out."""
         actor, now, target = caller.id, self.records.now(), commitment.id
         commitments = self.commitments
-        note = translation.reason(_text(given.get("note"), "note"), "note")
-        why = translation.reason(_text(given.get("reason"), "reason")) or reason
-        link = _text(given.get("evidence"), "evidence")
+        note = translation.reason(_text(given.get("note")), "note")
+        why = translation.reason(_text(given.get("reason"))) or reason
+        link = _text(given.get("evidence"))
         proofs = translation.evidence(() if link is None else (Evidence(link, link),))
         steps: list[_Step] = []
         percent = _percent(given.get("progress"))
@@ -261,7 +261,7 @@ def _refusal(error: Refusal) -> dict[str, Any]:
     }
 
 
-def _text(value: Any, name: str) -> str | None:
+def _text(value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
@@ -282,7 +282,7 @@ def _percent(value: Any) -> int | None:
 
 
 def _status(value: Any) -> Status | None:
-    written = _text(value, "status")
+    written = _text(value)
     if written is None:
         return None
     try:
@@ -296,4 +296,4 @@ def _due_text(value: Any) -> str | None:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    return _text(value, "new_due")
+    return _text(value)
