@@ -6,7 +6,14 @@ import sys
 from collections.abc import Callable
 from importlib import metadata
 
-from api.cli.audit import audit_export, audit_head, audit_public_key, audit_signing_key, audit_verify
+from api.cli.audit import (
+    audit_export,
+    audit_head,
+    audit_public_key,
+    audit_rotate_key,
+    audit_signing_key,
+    audit_verify,
+)
 from api.cli.backups import backup, restore
 from api.cli.common import Refused, at_least_one, operator, wait_for_the_database, worker_health
 from api.cli.keys import keys_create, keys_list, keys_revoke
@@ -186,6 +193,17 @@ def parser() -> argparse.ArgumentParser:
         "write the private signing key to a new file (for COMMITMENTS_SIGNING_KEY_FILE)",
     )
     signing.add_argument("--output", required=True, metavar="FILE", help="a file that does not exist yet")
+    rotating = command(
+        audit_commands,
+        "rotate-key",
+        audit_rotate_key,
+        "turn the signing key: a new key, signed by the old one (the chain of keys goes with every head)",
+    )
+    rotating.add_argument(
+        "--output",
+        metavar="FILE",
+        help="a file that does not exist yet, for the new key (needed when COMMITMENTS_SIGNING_KEY_FILE names one)",
+    )
     export = command(audit_commands, "export", audit_export, "write a bundle that verifies offline")
     export.add_argument("--output", required=True, help="folder to write events.jsonl, head.json and verify.py to")
     for name, handler, what in (

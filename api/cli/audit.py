@@ -70,6 +70,32 @@ def audit_signing_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def audit_rotate_key(args: argparse.Namespace) -> int:
+    """A new signing key, signed by the one in use: kept in the database in its place, or, when the key is read
+    from COMMITMENTS_SIGNING_KEY_FILE, written to a new file (--output) to name there instead."""
+    from pathlib import Path
+
+    from infrastructure.audit.head_signing import fingerprint
+
+    with _services(args) as services:
+        try:
+            key = services.audit.signer.rotate(Path(args.output) if args.output else None)
+        except (ValueError, FileExistsError) as error:
+            _say(args, f"no key was made: {error}", {"rotated": False, "error": str(error)})
+            return 2
+    where = (
+        f"written to {args.output}: name it by COMMITMENTS_SIGNING_KEY_FILE and restart every process"
+        if args.output
+        else "kept in the database in place of the old one; restart every process to sign with it"
+    )
+    _say(
+        args,
+        f"key {key['number']} {fingerprint(key['public_key'])}, signed by {fingerprint(key['endorsed_by'])}; {where}",
+        {"rotated": True, **key, "fingerprint": fingerprint(key["public_key"])},
+    )
+    return 0
+
+
 def audit_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 

@@ -17,6 +17,17 @@ class ChainState(Answer):
     broken_since: str | None
 
 
+class SigningKey(Answer):
+    """A key that has signed heads; each after the first signed by the one before it (``endorsement``, over
+    ``commitments-audit-key:{number}:{public_key}:{created_at}``)."""
+
+    number: int
+    public_key: str
+    endorsed_by: str | None
+    endorsement: str | None
+    created_at: str
+
+
 class Head(Answer):
     position: int
     link: str
@@ -24,6 +35,7 @@ class Head(Answer):
     algorithm: Literal["Ed25519"]
     public_key: str
     signature: str
+    keys: list[SigningKey]
     chain: ChainState
 
 

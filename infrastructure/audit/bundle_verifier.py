@@ -75,6 +75,31 @@ def signature_note(head: dict[str, Any]) -> str:
     return "signature valid"
 
 
+def key_chain_problem(head: dict[str, Any]) -> str | None:
+    """Whether the head's chain of keys holds: each key after the first signed by the one before it, and the
+    head signed by one of them (None: it holds, or ``cryptography`` is not there to check it)."""
+    keys = head.get("keys") or []
+    if not keys:
+        return None  # a head from before keys could turn: its one key is the head's own
+    try:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    except ImportError:
+        return None
+    for before, key in zip(keys, keys[1:], strict=False):
+        if key.get("endorsed_by") != before["public_key"] or not key.get("endorsement"):
+            return f"key {key['number']} was not signed by the key before it"
+        message = f"commitments-audit-key:{key['number']}:{key['public_key']}:{key['created_at']}".encode("ascii")
+        try:
+            Ed25519PublicKey.from_public_bytes(base64.b64decode(before["public_key"])).verify(
+                base64.b64decode(key["endorsement"]), message
+            )
+        except Exception:
+            return f"the signature of key {key['number']} by the key before it is not valid"
+    if head["public_key"] not in {key["public_key"] for key in keys}:
+        return "the head is signed by a key that is not in its chain of keys"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("bundle", type=Path)
@@ -119,13 +144,18 @@ def main(argv: list[str] | None = None) -> int:
             f"but the head is position {head['position']} with link {head['link']}"
         )
         return 1
+    broken_keys = key_chain_problem(head)
+    if broken_keys is not None:
+        print(f"NOT INTACT: the chain of signing keys is broken: {broken_keys}")
+        return 1
     if not saved_matched:
         assert saved is not None  # a head not saved is matched from the start
         print(f"NOT INTACT: your saved head's position {saved['position']} is not in the history")
         return 1
     print(
         f"INTACT: {len(lines)} events, chain ends at position {position}, link {previous}; "
-        f"{signature_note(head)}" + ("; your saved head matches" if saved else "")
+        f"{signature_note(head)}; {len(head.get('keys') or [head])} signing key(s), each signed by the one before"
+        + ("; your saved head matches" if saved else "")
     )
     return 0
 

@@ -73,6 +73,7 @@ class AuditChain(LogFollower):
             "link": link,
             "signed_at": plain(self.clock()),
             **self.signer.sign(position, link),
+            "keys": self.signer.keys(),  # every key that has signed, each endorsed by the one before it
         }
 
     def events(self, up_to: int | None = None, start: int = 1) -> Iterator[tuple[Any, str | None]]:

@@ -15,7 +15,8 @@ README = """Audit bundle of the commitment tracker.
 events.jsonl  every stored event in the order of the event log: its position, originator id and
               version, topic, stored state (base64), chain link, and the event decoded for reading
               (verify.py checks that each decoded copy says what the stored state says)
-head.json     the chain's head when the bundle was made, signed with the service's Ed25519 key
+head.json     the chain's head when the bundle was made, signed with the service's Ed25519 key, with
+              every key that has signed heads ("keys"), each signed by the one before it
 verify.py     checks the chain with the Python standard library only:
                   python3 verify.py .
                   python3 verify.py . --head my-saved-head.json

@@ -47,3 +47,13 @@ audit_breaks = Table(
     Column("resolved_at", UTCDateTime(), nullable=True),  # a later check of the whole chain found it intact
     Column("record_id", String(36), nullable=True),  # the record the event there belongs to (None: it is gone)
 )
+
+audit_signing_keys = Table(
+    "audit_signing_keys",  # every key that has signed the heads, each new one signed by the one before it
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),  # from 1, in the order they signed
+    Column("public_key", String(64), nullable=False, unique=True),  # Ed25519, 32 bytes in base64
+    Column("endorsed_by", String(64), nullable=True),  # the key before it; None: the first, or a key not rotated to
+    Column("endorsement", String(128), nullable=True),  # that key's signature over ``key_message``
+    Column("created_at", UTCDateTime(), nullable=False),
+)
