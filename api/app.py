@@ -34,6 +34,7 @@ from api.routers import (
     service,
     subscriptions,
     themes,
+    witnesses,
 )
 from api.web.app import create_web_app
 from infrastructure.operations import ticks
@@ -68,6 +69,7 @@ ROUTERS = tuple(
         themes,
         publications,
         metrics,
+        witnesses,
     )
 )
 

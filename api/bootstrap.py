@@ -5,6 +5,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Engine
@@ -38,6 +39,7 @@ from infrastructure.audit.head_signing import HeadSigner
 from infrastructure.audit.integrity import BrokenRecords
 from infrastructure.audit.trail import AuditTrail
 from infrastructure.audit.watch import ChainWatch
+from infrastructure.audit.witnesses import Witnesses
 from infrastructure.gazetteer import WhenAsked
 from infrastructure.log.aggregates import BatchReader, table_recorder
 from infrastructure.log.writer import SqlWriter
@@ -71,6 +73,7 @@ from infrastructure.webhooks.dispatcher import Dispatcher, DispatchSettings
 from infrastructure.webhooks.outbox import Outbox
 from infrastructure.webhooks.subscriptions import SubscriptionStore
 from infrastructure.webhooks.url_safety import UrlPolicy, system_resolve
+from infrastructure.witness.store import WitnessStore
 
 
 @dataclass
@@ -111,6 +114,7 @@ class Services:
     audit_watch: ChainWatch
     denials: DenialLog
     audit_record: AuditRecord  # the audit's use cases, for every door
+    witnesses: Witnesses  # the organisations that hold the signed heads, and their receipts
     heartbeats: Heartbeats
     readiness: Readiness
     engine: Engine
@@ -129,6 +133,7 @@ class Services:
             "dispatcher": self.dispatcher.tick,
             "digests": self.mailer.tick,
             "audit": self.audit_watch.tick,
+            "witnesses": self.witnesses.tick,
         }
         return {
             name: (functools.partial(self._beating, name, ticks[name]), interval)
@@ -165,6 +170,13 @@ class Services:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.close()
+
+
+def build_witness(database_url: str, clock: Clock = system_clock) -> WitnessStore:
+    """A witness of other deployments' heads (``commitments witness serve``), on a database of its own."""
+    if database_url.startswith("sqlite:///./"):
+        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return WitnessStore(create_table_engine(database_url), clock)
 
 
 READ_THE_READ_MODEL = frozenset({"scanner", "digests"})  # the background jobs that wait for a rebuild
@@ -275,6 +287,7 @@ def build(
         clock,
         DigestTime(settings.digest_hour, settings.digest_weekday, settings.digest_time_zone),
     )
+    witnesses = Witnesses(engine, audit, clock, policy)
     figures = Figures(tracker.histories, catalogue)
     lists = Lists(tracker.histories, catalogue)
     services = Services(
@@ -337,7 +350,8 @@ def build(
         audit=audit,
         audit_watch=audit_watch,
         denials=denials,
-        audit_record=AuditRecord(AuditTrail(audit, audit_watch), denials),
+        audit_record=AuditRecord(AuditTrail(audit, audit_watch), denials, witnesses),
+        witnesses=witnesses,
         heartbeats=beats,
         readiness=Readiness(
             engine,

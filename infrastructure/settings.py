@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     # The audit chain is checked without anyone asking: its new links every this many seconds (0: not in
     # this process), and the whole chain again every audit_full_check_interval seconds.
     audit_check_interval: Seconds = 60.0
+    witness_interval: Seconds = 3600.0  # seconds between two sendings of the head to the witnesses (0: none)
     audit_full_check_interval: Positive = 24 * 3600.0
     # Refused requests are kept this many days for auditors; a client refused for bad keys more
     # than denial_limit times in a minute is answered 429 until the minute is over.

@@ -34,6 +34,7 @@ def settings_for_tests(database_url: str, **overrides: object) -> Settings:
         "dispatch_interval": 0,
         "digest_interval": 0,
         "audit_check_interval": 0,
+        "witness_interval": 0,
         "webhook_retry_schedule": (0.01, 0.02),
         "webhook_allow_http": True,
         "webhook_allow_loopback": True,

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable
 from importlib import metadata
 
+from api.cli import witness
 from api.cli.audit import (
     audit_export,
     audit_head,
@@ -204,6 +205,13 @@ def parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a file that does not exist yet, for the new key (needed when COMMITMENTS_SIGNING_KEY_FILE names one)",
     )
+    verifying = audit_commands.choices["verify"]
+    verifying.add_argument(
+        "--receipts",
+        action="store_true",
+        help="also prove the chain still holds every head the witnesses were shown (their signed receipts)",
+    )
+    witness.add_commands(commands, command)
     export = command(audit_commands, "export", audit_export, "write a bundle that verifies offline")
     export.add_argument("--output", required=True, help="folder to write events.jsonl, head.json and verify.py to")
     for name, handler, what in (

@@ -11,6 +11,16 @@ from api.cli.common import _say, _services, operator
 def audit_verify(args: argparse.Namespace) -> int:
     with _services(args) as services:
         result = services.audit_record.verify(operator())  # as an auditor asks it through the API or the pages
+        receipts = services.audit_record.check_receipts(operator()) if args.receipts else None
+    if receipts is not None and not receipts["held"]:
+        first = receipts["broken"][0]
+        _say(
+            args,
+            f"NOT INTACT: the chain no longer holds the head witness {first['witness']} was shown at position "
+            f"{first['position']} ({len(receipts['broken'])} of {receipts['receipts']} receipts broken)",
+            {"intact": False, "receipts": receipts},
+        )
+        return 1
     if result["intact"]:
         _say(
             args,

@@ -2,9 +2,9 @@
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AnyHttpUrl, Field
 
-from api.schemas.common import Answer
+from api.schemas.common import Answer, Schema
 
 
 class ChainState(Answer):
@@ -37,6 +37,7 @@ class Head(Answer):
     signature: str
     keys: list[SigningKey]
     chain: ChainState
+    receipts: list["Receipt"]
 
 
 class Verification(Answer):
@@ -63,3 +64,19 @@ class Denial(Answer):
 class DenialPage(Answer):
     items: list[Denial]
     next_cursor: str | None
+
+
+class WitnessIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    url: AnyHttpUrl = Field(description="where the witness answers (its `POST /heads`)")
+    public_key: str = Field(max_length=200, description="the Ed25519 key that signs its receipts (base64 or PEM)")
+
+
+class Receipt(Answer):
+    witness: str
+    name: str
+    deployment: str
+    position: int
+    link: str
+    witnessed_at: str
+    signature: str

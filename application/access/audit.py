@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from application import policy
+from application.errors import NotFound
 from domain.access import Principal
 
 
@@ -41,6 +42,39 @@ class Chain(Protocol):
         ...
 
 
+class WitnessList(Protocol):
+    """The organisations that hold this deployment's heads, and their receipts (``infrastructure/audit``)."""
+
+    def listed(self) -> list[dict[str, Any]]: ...
+
+    def add(self, name: str, url: str, public_key: str) -> dict[str, Any]: ...
+
+    def remove(self, witness_id: str) -> bool: ...
+
+    def send(self) -> list[dict[str, Any]]: ...
+
+    def check(self) -> dict[str, Any]: ...
+
+
+class NoWitnesses:
+    """A deployment no one witnesses (tests of the audit that need none)."""
+
+    def listed(self) -> list[dict[str, Any]]:
+        return []
+
+    def add(self, name: str, url: str, public_key: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def remove(self, witness_id: str) -> bool:
+        return False
+
+    def send(self) -> list[dict[str, Any]]:
+        return []
+
+    def check(self) -> dict[str, Any]:
+        return {"receipts": 0, "held": True, "broken": []}
+
+
 class Refusals(Protocol):
     """The log of refused requests."""
 
@@ -48,14 +82,46 @@ class Refusals(Protocol):
 
 
 class AuditRecord:
-    def __init__(self, chain: Chain, refusals: Refusals) -> None:
+    def __init__(self, chain: Chain, refusals: Refusals, witnesses: WitnessList | None = None) -> None:
         self.chain = chain
         self.refusals = refusals
+        self.witness_list: WitnessList = witnesses or NoWitnesses()
 
     def head(self, caller: Principal) -> dict[str, Any]:
-        """The signed head, and what the checks found of the chain: save it to prove the history up to it."""
+        """The signed head, what the checks found of the chain, and each witness's latest receipt: save it to
+        prove the history up to it."""
         policy.audits(caller)
-        return {**self.chain.head(), "chain": self.chain.state()}
+        receipts = [
+            {"witness": w["id"], "name": w["name"], **w["latest_receipt"]}
+            for w in self.witness_list.listed()
+            if w["latest_receipt"] is not None
+        ]
+        return {**self.chain.head(), "chain": self.chain.state(), "receipts": receipts}
+
+    def witnesses(self, caller: Principal) -> list[dict[str, Any]]:
+        policy.audits(caller)
+        return self.witness_list.listed()
+
+    def add_witness(self, caller: Principal, name: str, url: str, public_key: str) -> dict[str, Any]:
+        """An organisation that will hold this deployment's heads (``commitments witness serve``), by the
+        address it answers at and the key that signs its receipts."""
+        policy.administers(caller)
+        return self.witness_list.add(name, url, public_key)
+
+    def remove_witness(self, caller: Principal, witness_id: str) -> None:
+        policy.administers(caller)
+        if not self.witness_list.remove(witness_id):
+            raise NotFound("witness", witness_id)
+
+    def send_to_witnesses(self, caller: Principal) -> list[dict[str, Any]]:
+        """The head sent to every witness now; what each answered."""
+        policy.administers(caller)
+        return self.witness_list.send()
+
+    def check_receipts(self, caller: Principal) -> dict[str, Any]:
+        """Whether the chain recomputed from the stored events still holds every head a witness was shown."""
+        policy.audits(caller)
+        return self.witness_list.check()
 
     def verify(self, caller: Principal, position: int | None = None, link: str | None = None) -> dict[str, Any]:
         """The chain recomputed from the stored events; with a head saved earlier (its position and link),

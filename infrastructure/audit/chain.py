@@ -104,16 +104,8 @@ class AuditChain(LogFollower):
             chained_to = connection.execute(select(func.max(audit_chain.c.position))).scalar() or 0
         limit = chained_to if up_to is None else min(up_to, chained_to)
         (position, previous), checked = after, 0
-        for notification, stored in self.events(limit, position + 1):
-            previous = chain_link(
-                previous,
-                notification.id,
-                str(notification.originator_id),
-                notification.originator_version,
-                notification.topic,
-                _stored(notification.state),
-            )
-            checked, position = checked + 1, notification.id
+        for notification, stored, recomputed in self._links(limit, position + 1, after[1]):
+            checked, position, previous = checked + 1, notification.id, recomputed
             if stored is None:
                 return Verification(
                     checked, position, previous, position, "an event was inserted that the chain never saw"
@@ -135,6 +127,27 @@ class AuditChain(LogFollower):
                 missing = self._first_missing(connection, limit, after[0] + 1)
                 return Verification(checked, position, previous, missing, "a chained event is missing from the log")
         return Verification(checked, position, previous, None, None)
+
+    def recomputed(self, positions: set[int]) -> dict[int, str]:
+        """The links recomputed from the stored events at these positions (one pass up to the highest): what a
+        witness was shown there, if nothing was rewritten."""
+        if not positions:
+            return {}
+        return {n.id: link for n, _, link in self._links(max(positions), 1, GENESIS) if n.id in positions}
+
+    def _links(self, up_to: int, start: int, previous: str) -> Iterator[tuple[Any, str | None, str]]:
+        """Each stored event from ``start`` (the link before it: ``previous``), with the link stored for it and
+        the link recomputed from it."""
+        for notification, stored in self.events(up_to, start):
+            previous = chain_link(
+                previous,
+                notification.id,
+                str(notification.originator_id),
+                notification.originator_version,
+                notification.topic,
+                _stored(notification.state),
+            )
+            yield notification, stored, previous
 
     def _first_missing(self, connection: Connection, limit: int, start: int = 1) -> int:
         """The first chained position (from ``start``) whose event is no longer in the log."""

@@ -57,3 +57,24 @@ audit_signing_keys = Table(
     Column("endorsement", String(128), nullable=True),  # that key's signature over ``key_message``
     Column("created_at", UTCDateTime(), nullable=False),
 )
+
+audit_witnesses = Table(
+    "audit_witnesses",  # the organisations that hold this deployment's heads (``commitments witness serve``)
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("public_key", String(64), nullable=False),  # the key that signs its receipts
+    Column("added_at", UTCDateTime(), nullable=False),
+)
+
+audit_receipts = Table(
+    "audit_receipts",  # what each witness answered: it holds the head at this position with this link
+    metadata,
+    Column("witness_id", String(36), primary_key=True),
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("link", String(64), nullable=False),
+    Column("witnessed_at", String(40), nullable=False),  # as the witness signed it
+    Column("signature", String(128), nullable=False),
+    Column("deployment", String(64), nullable=False),  # the deployment key the witness knows it by
+)

@@ -57,6 +57,7 @@ def worker_jobs(settings: Settings) -> dict[str, float]:
         "dispatcher": settings.dispatch_interval,
         "digests": settings.digest_interval if settings.smtp_host else 0,
         "audit": settings.audit_check_interval,
+        "witnesses": settings.witness_interval,
     }
     return {name: interval for name, interval in jobs.items() if interval > 0}
 

@@ -31,7 +31,14 @@ def test_a_background_job_leaves_a_heartbeat(database_url: str, clock: FrozenClo
     from infrastructure.settings import Settings
 
     services = build(
-        Settings(database_url=database_url, scan_interval=60, dispatch_interval=0, audit_check_interval=0), clock=clock
+        Settings(
+            database_url=database_url,
+            scan_interval=60,
+            dispatch_interval=0,
+            audit_check_interval=0,
+            witness_interval=0,
+        ),
+        clock=clock,
     )
     try:
         jobs = services.background_jobs()
