@@ -90,7 +90,17 @@ def ids(standing: Standing) -> dict[str, str]:
             },
         },
     )
+    witness = api.client.post(
+        "/witnesses",
+        json={
+            "name": "OIC archives",
+            "url": "http://127.0.0.1:9/",
+            "public_key": api.get("/audit/head").json()["public_key"],  # any Ed25519 key
+        },
+        headers=api.headers(Role.ADMIN),
+    ).json()
     return {
+        "witness_id": witness["id"],
         "party_id": world.oic,
         "meeting_id": world.meeting,
         "commitment_id": world.commitment,
