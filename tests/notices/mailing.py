@@ -1,6 +1,7 @@
 """What the tests of mail share: a real SMTP server on loopback, services that send through it, a contact
 added through the API, and the morning the world's commitment is overdue."""
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -32,7 +33,7 @@ def mail_settings(database_url: str, mailbox: Mailbox) -> Settings:
         smtp_port=mailbox.port,
         smtp_security="none",
         mail_from="Commitment tracker <digests@tracker.example.org>",
-        public_url="https://tracker.example.org",
+        public_url=SITE,
     )
 
 
@@ -69,6 +70,15 @@ def overdue_by_morning(mailing: Services, clock: FrozenClock, at: datetime = OVE
     """The clock at ``at``, and the scanner has looked."""
     clock.set(at)
     mailing.scanner.tick()
+
+
+SITE = "https://tracker.example.org"  # the public address the mail settings give the links
+
+
+def action_paths(text: str) -> dict[str, str]:
+    """The links to act of a plain-text part, by the words of their action, as paths of the served site."""
+    found = re.findall(r"^\s+([^:\n]+): (https://tracker\.example\.org/app/act/[\w-]+)\r?$", text, re.M)
+    return {words: url.removeprefix(SITE) for words, url in found}
 
 
 def parts(message: EmailMessage) -> tuple[str, str]:

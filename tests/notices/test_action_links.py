@@ -18,13 +18,22 @@ from api.bootstrap import Services
 from application.participation.focal_points import LinkForm, LinkNoLongerWorks
 from tests.conftest import Api
 from tests.fakes import FrozenClock
-from tests.notices.mailing import OVERDUE_MORNING, add_contact, api, mailbox, mailing, overdue_by_morning, parts
+from tests.notices.mailing import (
+    OVERDUE_MORNING,
+    SITE,
+    action_paths,
+    add_contact,
+    api,
+    mailbox,
+    mailing,
+    overdue_by_morning,
+    parts,
+)
 from tests.racing import race
 from tests.smtp import Mailbox
 from tests.world import World
 
 __all__ = ["api", "mailbox", "mailing"]  # fixtures
-SITE = "https://tracker.example.org"
 LINK = re.compile(r"https://tracker\.example\.org/app/act/[\w-]+")
 
 
@@ -32,9 +41,9 @@ def links_in_digest(mailbox: Mailbox, address: str) -> dict[str, str]:
     """The digest's links to act, by the words of their action, as paths of the served site."""
     [message] = mailbox.to(address)
     text, html = parts(message)
-    found = dict(re.findall(r"^\s+([^:\n]+): (https://tracker\.example\.org/app/act/[\w-]+)\r?$", text, re.M))
-    assert sorted(found.values()) == sorted(set(LINK.findall(html))), "the HTML part carries the same links"
-    return {words: url.removeprefix(SITE) for words, url in found.items()}
+    found = action_paths(text)
+    assert sorted(SITE + path for path in found.values()) == sorted(set(LINK.findall(html))), "the HTML part's too"
+    return found
 
 
 @pytest.fixture

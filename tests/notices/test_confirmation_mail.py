@@ -1,8 +1,6 @@
 """When a change waits for a party's word, that party's contacts are asked at once, whatever their digest's
 frequency, with signed links to confirm or object; each is asked once per change."""
 
-import re
-
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -10,12 +8,11 @@ from api.bootstrap import Services
 from domain.access import Role
 from tests.conftest import Api
 from tests.fakes import FrozenClock
-from tests.notices.mailing import OVERDUE_MORNING, add_contact, api, mailbox, mailing, parts
+from tests.notices.mailing import OVERDUE_MORNING, action_paths, add_contact, api, mailbox, mailing, parts
 from tests.smtp import Mailbox
 from tests.world import World
 
 __all__ = ["api", "mailbox", "mailing"]  # fixtures
-SITE = "https://tracker.example.org"
 
 
 def declared_by_sesric(mailing: Services, api: Api, world: World) -> None:
@@ -33,8 +30,7 @@ def asked(mailbox: Mailbox, address: str) -> dict[str, str]:
     [message] = mailbox.to(address)
     assert message["Subject"] == "UN: a change waits for your confirmation"
     text = parts(message)[0]
-    links = dict(re.findall(r"^\s+([^:\n]+): (https://tracker\.example\.org/app/act/[\w-]+)\r?$", text, re.M))
-    return {words: url.removeprefix(SITE) for words, url in links.items()}
+    return action_paths(text)
 
 
 def test_the_awaited_partys_contacts_are_asked_at_once_and_confirm_from_the_email(

@@ -303,6 +303,33 @@ def _carry_out(action: Action, commitment_id: UUID, form: FormData, actor: Princ
         commitments.schedule_review(commitment_id, actor, review.review_on, review.reason, version)
 
 
+def _on_the_page(
+    request: Request,
+    visitor: SignedInVisitor,
+    services: Services,
+    commitment_id: UUID,
+    form: FormData,
+    section: Any,
+    done: str,
+    work: Callable[[], object],
+) -> Response:
+    """A form of the commitment's page carried out (``work``), then the page again saying what was ``done``
+    (``done`` may name the part of the page to show: ``comment#comments``); a refusal shows the page with the
+    rule's own words in the form's ``section``, and the status the JSON API would answer."""
+
+    def carried_out() -> Response:
+        work()
+        base = request.scope.get("root_path", "")
+        return RedirectResponse(f"{base}/commitments/{commitment_id}?done={done}", status_code=303)
+
+    return attempt(
+        carried_out,
+        lambda status, refusal: commitment_page(
+            request, visitor, services, commitment_id, status, refusal | {"action": section, "form": Kept(form)}
+        ),
+    )
+
+
 @router.post("/{commitment_id}/themes", name="choose_themes")
 def choose_themes(
     commitment_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
@@ -310,18 +337,11 @@ def choose_themes(
     """The themes ticked, as ``PUT /commitments/{id}/themes`` takes them."""
     principal = services.tracker.commitments.may_change(visitor.principal, commitment_id)  # before the form
 
-    def carried_out() -> Response:
+    def choose() -> None:
         choice = checked(ThemesChoice, {"themes": values(form, "themes"), "reason": value(form, "reason")})
         services.tracker.themes.choose(commitment_id, principal, choice.themes, choice.reason, number(form, "version"))
-        base = request.scope.get("root_path", "")
-        return RedirectResponse(f"{base}/commitments/{commitment_id}?done=themes", status_code=303)
 
-    return attempt(
-        carried_out,
-        lambda status, refusal: commitment_page(
-            request, visitor, services, commitment_id, status, refusal | {"action": "themes", "form": Kept(form)}
-        ),
-    )
+    return _on_the_page(request, visitor, services, commitment_id, form, "themes", "themes", choose)
 
 
 PENDING_ANSWERS = ("confirm", "object", "withdraw_objection", "overrule", "withdraw")
@@ -336,7 +356,7 @@ def answer_pending(
     commitments = services.tracker.commitments
     principal = visitor.principal
 
-    def carried_out() -> Response:
+    def answered() -> None:
         if answer not in PENDING_ANSWERS:
             raise InvalidValue("not an answer to a pending change", "answer")
         reason = value(form, "reason")
@@ -351,15 +371,8 @@ def answer_pending(
             commitments.overrule(commitment_id, principal, reason)
         else:
             commitments.withdraw_change(commitment_id, principal, reason)
-        base = request.scope.get("root_path", "")
-        return RedirectResponse(f"{base}/commitments/{commitment_id}?done={answer}#pending", status_code=303)
 
-    return attempt(
-        carried_out,
-        lambda status, refusal: commitment_page(
-            request, visitor, services, commitment_id, status, refusal | {"action": "pending", "form": Kept(form)}
-        ),
-    )
+    return _on_the_page(request, visitor, services, commitment_id, form, "pending", f"{answer}#pending", answered)
 
 
 @router.post("/{commitment_id}/comments", name="comment")
@@ -369,21 +382,12 @@ def comment(
     """A message in its thread, as ``POST /commitments/{id}/comments`` takes it."""
     principal = services.tracker.commitments.may_change(visitor.principal, commitment_id)  # before the form
 
-    def carried_out() -> Response:
-        said = checked(
-            CommentIn,
-            {"text": value(form, "text"), "language": value(form, "language"), "mentions": values(form, "mentions")},
-        )
-        services.tracker.commitments.comment(commitment_id, principal, said.text, said.language, said.mentions)
-        base = request.scope.get("root_path", "")
-        return RedirectResponse(f"{base}/commitments/{commitment_id}?done=comment#comments", status_code=303)
+    def said() -> None:
+        given = {"text": value(form, "text"), "language": value(form, "language"), "mentions": values(form, "mentions")}
+        words = checked(CommentIn, given)
+        services.tracker.commitments.comment(commitment_id, principal, words.text, words.language, words.mentions)
 
-    return attempt(
-        carried_out,
-        lambda status, refusal: commitment_page(
-            request, visitor, services, commitment_id, status, refusal | {"action": "comment", "form": Kept(form)}
-        ),
-    )
+    return _on_the_page(request, visitor, services, commitment_id, form, "comment", "comment#comments", said)
 
 
 @router.post("/{commitment_id}/comments/{number}/hiding", name="hide_comment")
@@ -392,18 +396,11 @@ def hide_comment(
 ) -> Response:
     """An administrator hides a comment, with a reason."""
 
-    def carried_out() -> Response:
+    def hidden() -> None:
         hiding = checked(CommentHiding, {"reason": value(form, "reason")})
         services.tracker.commitments.hide_comment(commitment_id, visitor.principal, number, hiding.reason)
-        base = request.scope.get("root_path", "")
-        return RedirectResponse(f"{base}/commitments/{commitment_id}?done=hide_comment#comments", status_code=303)
 
-    return attempt(
-        carried_out,
-        lambda status, refusal: commitment_page(
-            request, visitor, services, commitment_id, status, refusal | {"action": "comment", "form": Kept(form)}
-        ),
-    )
+    return _on_the_page(request, visitor, services, commitment_id, form, "comment", "hide_comment#comments", hidden)
 
 
 @router.post("/{commitment_id}/{action}", name="act")
@@ -413,15 +410,13 @@ def act(
     """Carry out an action of the commitment's lifecycle; a refusal shows the commitment again with
     the rule's own words, and the status the JSON API would answer."""
     principal = services.tracker.commitments.may_change(visitor.principal, commitment_id)  # before the form
-
-    def carried_out() -> Response:
-        _carry_out(action, commitment_id, form, principal, services.tracker)
-        base = request.scope.get("root_path", "")
-        return RedirectResponse(f"{base}/commitments/{commitment_id}?done={action.value}", status_code=303)
-
-    return attempt(
-        carried_out,
-        lambda status, refusal: commitment_page(
-            request, visitor, services, commitment_id, status, refusal | {"action": action, "form": Kept(form)}
-        ),
+    return _on_the_page(
+        request,
+        visitor,
+        services,
+        commitment_id,
+        form,
+        action,
+        action.value,
+        lambda: _carry_out(action, commitment_id, form, principal, services.tracker),
     )
