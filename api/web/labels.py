@@ -108,6 +108,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "axis": {"recorded": N_("as recorded then"), "effective": N_("as it had happened by then")},
     "delivery_status": {"pending": N_("pending"), "succeeded": N_("succeeded"), "failed": N_("failed")},
+    "witness_outcome": {"witnessed": N_("witnessed"), "refused": N_("refused"), "unreachable": N_("unreachable")},
     "subscription_status": {"active": N_("active"), "paused": N_("paused"), "disabled": N_("disabled")},
     "import_field": {
         "key": N_("key"),

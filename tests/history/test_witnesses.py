@@ -19,7 +19,9 @@ from domain.access import Role
 from infrastructure.audit.tables import audit_chain
 from tests.conftest import Api
 from tests.history.test_audit_chain import tamper
+from tests.pages.test_web_pages import visitor_of
 from tests.server import ROOT, free_port, wait_for
+from tests.web import Visitor
 from tests.world import build_world
 
 pytestmark = pytest.mark.slow  # two witness services
@@ -125,6 +127,46 @@ def test_a_history_rewritten_and_signed_again_is_caught_by_the_witnesses_receipt
     assert said["intact"] is False and len(said["receipts"]["broken"]) == 2
     refused = api.post("/witnesses/send", {}, role=Role.ADMIN).json()
     assert [(o["outcome"], o.get("status")) for o in refused] == [("refused", 409), ("refused", 409)]
+
+
+@pytest.fixture
+def visitor(services: Services) -> Iterator[Visitor]:
+    yield from visitor_of(services)
+
+
+def test_an_admin_keeps_the_witnesses_on_their_page_in_arabic_and_sees_a_rewrite_caught(
+    api: Api, services: Services, visitor: Visitor, two_witnesses: list[tuple[str, str]]
+) -> None:
+    world = build_world(api)
+    visitor.sign_in(api.keys[Role.ADMIN])
+    arabic = {"Accept-Language": "ar"}
+    page = visitor.open("/admin/witnesses", **arabic)
+    assert page.status == 200 and "لا شاهد" in page.words()
+    assert page.all("//code[@id='public-key']")[0].text == services.audit.head()["public_key"]
+    (url, key), (other_url, _) = two_witnesses
+    refused = visitor.post("/admin/witnesses", {"name": "أرشيف المنظمة", "url": other_url, "public_key": "x"})
+    assert refused.status == 422 and refused.all("//div[@id='refusal']")
+    assert refused.all("//input[@id='witness-url']")[0].get("value") == other_url  # the form keeps what was typed
+    assert visitor.post("/admin/witnesses", {"name": "أرشيف المنظمة", "url": url, "public_key": key}).status == 200
+    sent = visitor.post("/admin/witnesses/send", {})
+    assert "witnessed" in sent.all("//div[@id='sent']")[0].text_content()
+    listed = visitor.open("/admin/witnesses", **arabic)
+    assert "أرشيف المنظمة" in listed.words() and "لا إيصال بعد" not in listed.words()
+    held = visitor.open("/admin/witnesses?check=true", **arabic).all("//div[@id='checked']")[0]
+    assert "refusal" not in held.get("class")
+
+    tamper(services, world.commitment, 1, lambda state: state.replace(b"joint activities", b"joint festivities"))
+    position = services.audit.head()["position"]
+    with services.engine.begin() as connection:
+        for at, link in services.audit.recomputed(set(range(1, position + 1))).items():
+            connection.execute(update(audit_chain).where(audit_chain.c.position == at).values(link=link))
+    caught = visitor.open("/admin/witnesses?check=true", **arabic).all("//div[@id='checked']")[0]
+    assert "refusal" in caught.get("class") and len(caught.xpath(".//li")) == 1
+
+    removed = visitor.post(f"/admin/witnesses/{api.get('/witnesses').json()[0]['id']}/remove", {})
+    assert removed.status == 200 and api.get("/witnesses").json() == []
+    visitor.sign_in(api.keys[Role.AUDITOR])
+    assert visitor.open("/admin/witnesses").status == 403
 
 
 def test_a_witness_refuses_a_head_of_a_deployment_not_registered_with_it(

@@ -1,7 +1,9 @@
-"""Administration (admin keys): API keys (create, limit to parties, revoke) and webhook subscriptions
-(create, pause, resume, rotate the secret, deliveries, resend)."""
+"""Administration (admin keys): API keys (create, limit to parties, revoke), webhook subscriptions
+(create, pause, resume, rotate the secret, deliveries, resend) and witnesses (add, remove, send the head now,
+check their receipts)."""
 
 import secrets
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -9,8 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.bootstrap import Services
 from api.dependencies import ServicesDep
 from api.routers.subscriptions import SubscriptionCreate
+from api.schemas.audit import WitnessIn
 from api.web.forms import checked, identifiers, value, values
-from api.web.page import page
+from api.web.page import attempt, page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
 from application import policy
 from application.errors import NotFound
@@ -134,3 +137,62 @@ def subscription(subscription_id: str, request: Request, visitor: SignedInDep, s
 def resend(delivery_id: str, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
     sent = services.webhooks.resend(visitor.principal, delivery_id)
     return _back(request, f"subscriptions/{sent['subscription_id']}")
+
+
+def _witnesses(
+    request: Request,
+    visitor: SignedInVisitor,
+    services: Services,
+    status: int = 200,
+    refusal: dict[str, Any] | None = None,
+    sent: list[dict[str, Any]] | None = None,
+    checked_receipts: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    return page(
+        request,
+        visitor,
+        "witnesses.html",
+        status,
+        witnesses=services.audit_record.witnesses(visitor.principal),
+        public_key=services.audit_record.head(visitor.principal)["public_key"],
+        refusal=refusal,
+        sent=sent,
+        checked_receipts=checked_receipts,
+    )
+
+
+@router.get("/witnesses", response_class=HTMLResponse, name="witnesses")
+def witnesses(request: Request, visitor: SignedInDep, services: ServicesDep, check: bool = False) -> HTMLResponse:
+    """The organisations that hold this deployment's signed heads; with ``check``, whether the chain still holds
+    every head they were shown."""
+    _admin(visitor)
+    found = services.audit_record.check_receipts(visitor.principal) if check else None
+    return _witnesses(request, visitor, services, checked_receipts=found)
+
+
+@router.post("/witnesses", response_class=HTMLResponse)
+def add_witness(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
+    def added() -> Response:
+        body = checked(
+            WitnessIn, {"name": value(form, "name"), "url": value(form, "url"), "public_key": value(form, "public_key")}
+        )
+        services.audit_record.add_witness(visitor.principal, body.name, str(body.url), body.public_key)
+        return _back(request, "witnesses")
+
+    return attempt(
+        added, lambda status, refusal: _witnesses(request, visitor, services, status, refusal | {"form": form})
+    )
+
+
+@router.post("/witnesses/send", response_class=HTMLResponse)
+def send_to_witnesses(request: Request, visitor: SignedInDep, _: FormDep, services: ServicesDep) -> HTMLResponse:
+    sent = services.audit_record.send_to_witnesses(visitor.principal)
+    return _witnesses(request, visitor, services, sent=sent)
+
+
+@router.post("/witnesses/{witness_id}/remove")
+def remove_witness(
+    witness_id: str, request: Request, visitor: SignedInDep, _: FormDep, services: ServicesDep
+) -> Response:
+    services.audit_record.remove_witness(visitor.principal, witness_id)
+    return _back(request, "witnesses")
