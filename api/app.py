@@ -24,6 +24,7 @@ from api.routers import (
     commitments,
     drafts,
     figures,
+    files,
     meetings,
     metrics,
     parties,
@@ -37,6 +38,7 @@ from api.routers import (
     witnesses,
 )
 from api.web.app import create_web_app
+from domain.evidence_files import DEFAULT_MAX_BYTES
 from infrastructure.operations import ticks
 from infrastructure.operations.logs import REQUEST_ID
 from infrastructure.operations.metrics import REQUEST_SECONDS, REQUESTS
@@ -54,6 +56,7 @@ ROUTERS = tuple(
     module.router
     for module in (
         service,
+        files,
         parties,
         meetings,
         series,
@@ -147,9 +150,10 @@ def create_app(
         return RedirectResponse(f"{WEB_PREFIX}/", status_code=303)
 
     app.add_middleware(PolicyWatch)  # innermost: it sees the route that answered
-    app.add_middleware(
-        RequestGuard, max_body_bytes=MAX_BODY_BYTES, forms_under=WEB_PREFIX, max_upload_bytes=MAX_UPLOAD_BYTES
-    )
+    known = settings or (given.settings if given else None)
+    largest_file = known.evidence_file_max_bytes if known else DEFAULT_MAX_BYTES
+    uploads = max(MAX_UPLOAD_BYTES, largest_file + 1024 * 1024)  # an evidence file and the form around it
+    app.add_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES, forms_under=WEB_PREFIX, max_upload_bytes=uploads)
     app.add_middleware(RetryAfter)
     app.add_middleware(Rebuilding)  # 503 rebuilding while the read model is rebuilt (decision 0059)
     app.add_middleware(AccessLog, request_ids=REQUEST_ID, requests=REQUESTS, seconds=REQUEST_SECONDS)  # outermost

@@ -27,6 +27,7 @@ from application.participation.focal_points import FocalPoints
 from application.participation.update_sheets import UpdateSheets
 from application.publishing.public import PublicRecords
 from application.publishing.publications import Publishing
+from application.records.evidence_files import EvidenceFiles, FileLimits
 from application.storage.saving import Clock, Records, system_clock
 from application.storage.store import EventStore
 from application.tracker import Tracker
@@ -40,6 +41,10 @@ from infrastructure.audit.integrity import BrokenRecords
 from infrastructure.audit.trail import AuditTrail
 from infrastructure.audit.watch import ChainWatch
 from infrastructure.audit.witnesses import Witnesses
+from infrastructure.files.checks import FileChecks
+from infrastructure.files.detection import detected_type
+from infrastructure.files.quota import UploadCounts
+from infrastructure.files.stores import files_for
 from infrastructure.gazetteer import WhenAsked
 from infrastructure.log.aggregates import BatchReader, table_recorder
 from infrastructure.log.writer import SqlWriter
@@ -115,6 +120,8 @@ class Services:
     denials: DenialLog
     audit_record: AuditRecord  # the audit's use cases, for every door
     witnesses: Witnesses  # the organisations that hold the signed heads, and their receipts
+    files: EvidenceFiles  # the evidence files, kept by their SHA-256
+    file_checks: FileChecks  # whether every file the record cites is still kept, byte for byte
     heartbeats: Heartbeats
     readiness: Readiness
     engine: Engine
@@ -132,13 +139,18 @@ class Services:
             "scanner": self.scanner.tick,
             "dispatcher": self.dispatcher.tick,
             "digests": self.mailer.tick,
-            "audit": self.audit_watch.tick,
+            "audit": self._audit,
             "witnesses": self.witnesses.tick,
         }
         return {
             name: (functools.partial(self._beating, name, ticks[name]), interval)
             for name, interval in worker_jobs(self.settings).items()  # the jobs these settings run (and --health asks)
         }
+
+    def _audit(self) -> None:
+        """The chain's new links (and all of them once per interval), then the files the record cites."""
+        self.audit_watch.tick()
+        self.file_checks.tick()
 
     def _beating(self, name: str, job: Callable[[], object]) -> None:
         if name in READ_THE_READ_MODEL and self.rebuilding.running:
@@ -257,7 +269,17 @@ def build(
         engine, clock, limit=settings.denial_limit, retention=timedelta(days=settings.denial_retention_days)
     )
     ladder = Ladder.parse(settings.escalation_ladder)
-    tracker = Tracker.on(records, ladder, BrokenRecords(reading_engine), WhenAsked(), keys.scoped_parties)
+    file_store = files_for(engine, clock)
+    file_checks = FileChecks(engine, audit, file_store, clock, settings.audit_full_check_interval)
+    files = EvidenceFiles(
+        file_store,
+        detected_type,
+        FileLimits(
+            settings.evidence_file_max_bytes, settings.link_upload_files_per_day, settings.link_upload_bytes_per_day
+        ),
+        UploadCounts(engine, clock),
+    )
+    tracker = Tracker.on(records, ladder, BrokenRecords(reading_engine), WhenAsked(), keys.scoped_parties, files)
     public_url = settings.public_url or f"http://{settings.host}:{settings.port}"
     publishing = Publishing(records, tracker.histories, catalogue)
     reports = ReportReader(settings.report_readers)
@@ -301,7 +323,7 @@ def build(
         figures=figures,
         overview=Overview(figures, lists),
         publishing=publishing,
-        public=PublicRecords(records, tracker.histories, catalogue, publishing),
+        public=PublicRecords(records, tracker.histories, catalogue, publishing, files),
         keys=keys,
         keyring=Keys(keys, tracker.parties),
         web_sessions=WebSessions(
@@ -350,8 +372,10 @@ def build(
         audit=audit,
         audit_watch=audit_watch,
         denials=denials,
-        audit_record=AuditRecord(AuditTrail(audit, audit_watch), denials, witnesses),
+        audit_record=AuditRecord(AuditTrail(audit, audit_watch, file_store), denials, witnesses, file_checks),
         witnesses=witnesses,
+        files=files,
+        file_checks=file_checks,
         heartbeats=beats,
         readiness=Readiness(
             engine,

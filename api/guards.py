@@ -1,8 +1,8 @@
 """What every request must be before any route sees it: no NUL in its path or query, a body of at
 most so many bytes as actually received (not as announced), and a body of a type the API reads
 (JSON; under the web pages' prefix, the HTML forms' ``application/x-www-form-urlencoded``; and a
-spreadsheet as ``multipart/form-data`` to an import, ``…/imports`` or ``…/update-sheet``, or a page, with a
-larger limit).
+spreadsheet or an evidence file as ``multipart/form-data`` to an import, ``…/imports`` or ``…/update-sheet``,
+to ``/files``, or a page, with a larger limit).
 
 An ASGI middleware rather than a route dependency: the body is counted as it arrives and reading
 stops at the limit, so a chunked upload of 100 MB costs the limit in memory, not 100 MB.
@@ -49,7 +49,7 @@ def reads_json(media_type: str | None) -> bool:
     return media_type is not None and (media_type in JSON_TYPES or media_type.endswith("+json"))
 
 
-UPLOADS_AT = ("/imports", "/update-sheet")  # the API's routes that take a spreadsheet
+UPLOADS_AT = ("/imports", "/update-sheet", "/files")  # the API's routes that take a spreadsheet or a file
 
 
 class RequestGuard:

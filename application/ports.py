@@ -4,7 +4,7 @@ The infrastructure implements them (``api.bootstrap`` builds and hands them in);
 give fakes of their own.
 """
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, TypeVar, cast
@@ -272,4 +272,26 @@ class Integrity(Protocol):
 
     def any(self) -> bool:
         """Whether any record is touched by an open break (lists look at each item only then)."""
+        ...
+
+
+class FileStore(Protocol):
+    """Where evidence files are kept, each once by the SHA-256 of its bytes."""
+
+    def put(self, data: bytes) -> str:
+        """Keep ``data``; its SHA-256 (hex)."""
+        ...
+
+    def get(self, sha256: str) -> bytes | None:
+        """The bytes kept under that hash, as they are now (None: none)."""
+        ...
+
+    def hashes(self) -> Iterator[str]:
+        """The hash of every file kept."""
+        ...
+
+
+class UploadCounter(Protocol):
+    def add(self, holder: str, size: int, most_files: int, most_bytes: int) -> bool:
+        """Count one more file of ``size`` bytes for ``holder`` today if that keeps it within the limits."""
         ...

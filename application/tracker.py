@@ -13,6 +13,7 @@ from application.listing.histories import Histories, Intact
 from application.ports import Integrity
 from application.records.agreements import Agreements
 from application.records.commitments import Commitments
+from application.records.evidence_files import EvidenceFiles
 from application.records.meetings import Meetings
 from application.records.parties import Parties
 from application.records.recurrences import Recurrences
@@ -43,19 +44,20 @@ class Tracker:
         integrity: Integrity = Intact(),
         names: Gazetteer = NO_NAMES,
         scoped_parties: Callable[[], set[str]] = set,
+        files: EvidenceFiles | None = None,
     ) -> "Tracker":
         """Every use case, on these records; ``ladder``: the deployment's escalation ladder;
         ``integrity``: what the audit chain's watcher found about each record; ``names``: the world's
         names (the gazetteer), offered when a party is registered; ``scoped_parties``: the parties some key in use
-        is limited to (a change waiting for their word can reach them)."""
+        is limited to (a change waiting for their word can reach them); ``files``: where evidence files are kept."""
         histories = Histories(records, integrity)
         parties = Parties(records, histories, ladder, names)
-        commitments = Commitments(records, histories, parties, scoped_parties)
+        commitments = Commitments(records, histories, parties, scoped_parties, files)
         return cls(
             records=records,
             histories=histories,
             parties=parties,
-            meetings=Meetings(records, histories),
+            meetings=Meetings(records, histories, files),
             series=Series(records, histories),
             agreements=Agreements(records, histories, parties),
             commitments=commitments,

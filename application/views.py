@@ -343,7 +343,9 @@ class CommitmentView:
             evidence=plain(commitment.evidence),
             public_evidence=list(commitment.public_evidence),
             comments=[
-                {**plain(comment), "text": None if comment.hidden else comment.text} for comment in commitment.comments
+                {**plain(comment), "text": None if comment.hidden else comment.text}
+                | ({"files": []} if comment.hidden else {})
+                for comment in commitment.comments
             ],
             pending=None
             if commitment.pending is None

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     digest_time_zone: str = "UTC"
     # Days a focal point's link of a digest works (acknowledge, report progress, ask for a new due, deliver).
     action_link_days: Annotated[int, Field(ge=1, le=365)] = 14
+    # Evidence files: the largest file kept (bytes), and what the links of one party's focal points may send
+    # in a day (files, bytes). Files are kept beside a SQLite database (<database>.files) or in PostgreSQL.
+    evidence_file_max_bytes: Annotated[int, Field(ge=1024, le=1024**3)] = 25 * 1024 * 1024
+    link_upload_files_per_day: Annotated[int, Field(ge=0, le=10_000)] = 20
+    link_upload_bytes_per_day: Annotated[int, Field(ge=0)] = 100 * 1024 * 1024
     # Webhooks
     dispatch_interval: Seconds = 2.0  # seconds between two looks for deliveries to send (0: none)
     webhook_retry_schedule: Annotated[tuple[Positive, ...], NoDecode, Field(min_length=1, max_length=30)] = (

@@ -66,7 +66,7 @@ class Visitor:
         response = self.client.post(WEB_PREFIX + path, data=fields, follow_redirects=follow)
         return Page(response.status_code, response.text, str(response.headers.get("location") or response.url))
 
-    def upload(self, path: str, file: tuple[str, bytes], data: dict[str, str]) -> Page:
+    def upload(self, path: str, file: tuple[str, bytes], data: dict[str, str], field: str = "file") -> Page:
         """A multipart form with one file, as a browser sends a form with ``enctype="multipart/form-data"``."""
-        response = self.client.post(WEB_PREFIX + path, data={**data, "csrf": self.csrf}, files={"file": file})
+        response = self.client.post(WEB_PREFIX + path, data={**data, "csrf": self.csrf}, files={field: file})
         return Page(response.status_code, response.text, str(response.url))

@@ -214,6 +214,7 @@ def parser() -> argparse.ArgumentParser:
     witness.add_commands(commands, command)
     export = command(audit_commands, "export", audit_export, "write a bundle that verifies offline")
     export.add_argument("--output", required=True, help="folder to write events.jsonl, head.json and verify.py to")
+    export.add_argument("--with-files", action="store_true", help="and every evidence file the events cite (files/)")
     for name, handler, what in (
         ("backup", backup, "write the whole record to one encrypted file"),
         ("restore", restore, "load a backup into an empty database (either engine)"),

@@ -112,7 +112,8 @@ def audit_export(args: argparse.Namespace) -> int:
     from infrastructure.audit import export as bundle
 
     with _services(args) as services:
-        head = bundle.write_directory(services.audit, Path(args.output))
+        store = services.files.store if args.with_files else None
+        head = bundle.write_directory(services.audit, Path(args.output), store)
     _say(
         args,
         f"wrote {args.output}: events up to position {head['position']}; check it with "

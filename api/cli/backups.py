@@ -73,7 +73,8 @@ def restore(args: argparse.Namespace) -> int:
     origin += f" {restored.signed_by}"
     _say(
         args,
-        f"restored {restored.events} events, {origin}; the audit chain ends at position {restored.position} "
+        f"restored {restored.events} events and {restored.files} evidence files, {origin}; "
+        f"the audit chain ends at position {restored.position} "
         f"(link {restored.link[:16]}…), as the backup's did; this deployment signs with {restored.signs_with}; "
         "the read model is rebuilt",
         {
@@ -81,6 +82,7 @@ def restore(args: argparse.Namespace) -> int:
             "position": restored.position,
             "link": restored.link,
             "rows": restored.rows,
+            "files": restored.files,
             "origin_verified": trusted is not None,
             "signed_by": restored.signed_by,
             "signs_with": restored.signs_with,

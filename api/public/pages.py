@@ -25,6 +25,7 @@ from api.bootstrap import Services
 from api.dependencies import ServicesDep
 from api.public import documents
 from api.public.copies import Copy
+from api.responses import download
 from api.web import i18n
 from api.web.charts import Bar, Labels, Progress, bar_chart, progress_chart, status_tone
 from api.web.forms import value
@@ -109,6 +110,12 @@ def feed(folder: str, key: str, request: Request, services: ServicesDep) -> Resp
 
     shape = ("feed", _address(request, f"/{folder}/{key}"), visitor.language, as_of or "", axis)
     return _served(request, services, shape, ATOM, made, None)
+
+
+@router.api_route("/{folder}/{key}/evidence/{commitment_id}/{number}", methods=["GET", "HEAD"], name="public_file")
+def evidence_file(folder: str, key: str, commitment_id: str, number: int, services: ServicesDep) -> Response:
+    """A file public evidence cites, of a commitment the published record shows: as the API gives it."""
+    return download(*services.public.evidence_file(_subject(folder), key, commitment_id, number))
 
 
 @router.api_route("/{folder}/{name}", methods=["GET", "HEAD"], name="public_record")

@@ -37,10 +37,15 @@ def verify(
     response_class=Response,
     responses={200: {"content": {"application/zip": {}}, "description": "the bundle"}},
 )
-def export(services: ServicesDep, principal: AuditorDep) -> Response:
-    """A zip of every event with its chain link, the signed head, and a standard-library verifier."""
+def export(
+    services: ServicesDep,
+    principal: AuditorDep,
+    files: Annotated[bool, Query(description="include every evidence file the events cite (`files/`)")] = False,
+) -> Response:
+    """A zip of every event with its chain link, the signed head, and a standard-library verifier; with
+    ``files``, the evidence files the events cite, which the verifier hashes."""
     return Response(
-        services.audit_record.bundle(principal),
+        services.audit_record.bundle(principal, files),
         media_type="application/zip",
         headers={"Content-Disposition": 'attachment; filename="audit-bundle.zip"'},
     )

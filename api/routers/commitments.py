@@ -28,7 +28,7 @@ from api.dependencies import (
     WriterDep,
 )
 from api.problems import PROBLEM_JSON
-from api.responses import created, latest, page, resource
+from api.responses import created, download, latest, page, resource
 from api.routers.common import (
     AsOfQuery,
     AxisQuery,
@@ -431,6 +431,23 @@ def show_evidence(
     )
 
 
+@router.get(
+    "/{commitment_id}/evidence/{number}/file",
+    summary="Download the file a piece of evidence cites",
+    response_class=Response,
+    responses={
+        200: {"description": "the file's bytes, as kept", "content": {"application/octet-stream": {}}},
+        404: {"description": "no such evidence, it cites no file, or the file is gone", "content": {PROBLEM_JSON: {}}},
+    },
+)
+def evidence_file(
+    commitment_id: UUID, number: Annotated[int, Path(ge=1, le=100_000)], tracker: TrackerDep, principal: ReaderDep
+) -> Response:
+    """The bytes of the file, as kept under its SHA-256 (the `ETag`): an image is shown, any other file is
+    downloaded under the name it was sent with."""
+    return download(*tracker.commitments.evidence_file(commitment_id, principal, number))
+
+
 @router.post("/{commitment_id}/comments", response_model=CommitmentView, summary="Comment on a commitment")
 def comment(
     commitment_id: UUID, body: CommentIn, tracker: TrackerDep, principal: CommitmentWriterDep, version: IfMatchDep
@@ -439,8 +456,33 @@ def comment(
     limited to some parties, on what they lead or support). Its `mentions` name parties whose contacts are
     told in their next e-mail. The thread is the commitment's `comments`, numbered from 1."""
     return resource(
-        tracker.commitments.comment(commitment_id, principal, body.text, body.language, body.mentions, version)
+        tracker.commitments.comment(
+            commitment_id, principal, body.text, body.language, body.mentions, version, body.cited()
+        )
     )
+
+
+@router.get(
+    "/{commitment_id}/comments/{number}/files/{index}",
+    summary="Download a file a comment carries",
+    response_class=Response,
+    responses={
+        200: {"description": "the file's bytes, as kept", "content": {"application/octet-stream": {}}},
+        404: {
+            "description": "no such comment or file, the comment is hidden, or the file is gone",
+            "content": {PROBLEM_JSON: {}},
+        },
+    },
+)
+def comment_file(
+    commitment_id: UUID,
+    number: Annotated[int, Path(ge=1, le=100_000)],
+    index: Annotated[int, Path(ge=1, le=100)],
+    tracker: TrackerDep,
+    principal: ReaderDep,
+) -> Response:
+    """A file the comment numbered `number` carries (its files counted from 1), as kept under its SHA-256."""
+    return download(*tracker.commitments.comment_file(commitment_id, principal, number, index))
 
 
 @router.post(

@@ -1,7 +1,8 @@
 from datetime import date
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.dependencies import (
@@ -14,7 +15,8 @@ from api.dependencies import (
     TrackerDep,
     WriterDep,
 )
-from api.responses import created, latest, page, resource
+from api.problems import PROBLEM_JSON
+from api.responses import created, download, latest, page, resource
 from api.routers.common import (
     AsOfQuery,
     AxisQuery,
@@ -157,6 +159,22 @@ def add_document(
     meeting_id: UUID, body: DocumentIn, tracker: TrackerDep, principal: WriterDep, version: IfMatchDep
 ) -> JSONResponse:
     return resource(tracker.meetings.add_document(meeting_id, principal, body.input(), version))
+
+
+@router.get(
+    "/{meeting_id}/documents/{number}/file",
+    summary="Download the file a document of the meeting cites",
+    response_class=Response,
+    responses={
+        200: {"description": "the file's bytes, as kept", "content": {"application/octet-stream": {}}},
+        404: {"description": "no such document, it cites no file, or the file is gone", "content": {PROBLEM_JSON: {}}},
+    },
+)
+def document_file(
+    meeting_id: UUID, number: Annotated[int, Path(ge=1, le=10_000)], tracker: TrackerDep, principal: ReaderDep
+) -> Response:
+    """The document's file (documents numbered from 1, in the order added), as kept under its SHA-256."""
+    return download(*tracker.meetings.document_file(meeting_id, principal, number))
 
 
 @router.get("/{meeting_id}/timeline", response_model=Timeline)

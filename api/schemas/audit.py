@@ -40,6 +40,17 @@ class Head(Answer):
     receipts: list["Receipt"]
 
 
+class FileFound(Answer):
+    sha256: str
+    cited_at: int = Field(description="the position of the first event that cites it")
+
+
+class FilesChecked(Answer):
+    files: int = Field(description="the files the record cites")
+    missing: list[FileFound]
+    altered: list[FileFound] = Field(description="kept, but their bytes no longer have the hash cited")
+
+
 class Verification(Answer):
     intact: bool
     checked: int
@@ -48,6 +59,7 @@ class Verification(Answer):
     first_broken_position: int | None
     problem: str | None
     saved_head_matches: bool | None = None
+    files: FilesChecked
 
 
 class Denial(Answer):

@@ -6,10 +6,23 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.common import MANY, Count, Day, DueIn, EvidenceIn, Name, Schema, TextIn, Words, text_input
+from api.schemas.common import (
+    MANY,
+    Count,
+    Day,
+    DueIn,
+    EvidenceIn,
+    FileCited,
+    Name,
+    Schema,
+    TextIn,
+    Words,
+    text_input,
+)
 from application.inputs import TextInput
-from domain.commitments.comments import COMMENT_MAX, MOST_MENTIONS
+from domain.commitments.comments import COMMENT_MAX, MOST_FILES, MOST_MENTIONS
 from domain.commitments.rollup import MOST_WEIGHT
+from domain.evidence_files import EvidenceFile
 from domain.text import LONG_TEXT_MAX
 from domain.theme import MOST_PER_COMMITMENT
 
@@ -104,6 +117,13 @@ class CommentIn(Schema):
         max_length=MOST_MENTIONS,
         description="parties to tell: their contacts hear of it in their next e-mail (at once if they chose so)",
     )
+    files: list[FileCited] = Field(
+        default_factory=list, max_length=MOST_FILES, description="files sent first with `POST /files`"
+    )
+
+    def cited(self) -> list[EvidenceFile]:
+        """The files as the use case takes them: by hash and name (their size and type are read from the bytes)."""
+        return [EvidenceFile(f.sha256, 0, "", f.name or f"file-{f.sha256[:12]}") for f in self.files]
 
 
 class CommentHiding(Schema):

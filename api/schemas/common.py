@@ -13,6 +13,7 @@ from application.inputs import DueInput, PeriodInput, TextInput
 from application.views import one_of
 from domain.commitments.due import Precision, RelativeUnit
 from domain.commitments.promise import Evidence
+from domain.evidence_files import EvidenceFile
 from domain.meetings.meeting import ParticipantRole
 from domain.parties.party import ALIAS_MAX
 from domain.text import DOCUMENT_TEXT_MAX, ISO_639_1, LONG_TEXT_MAX, SHORT_TEXT_MAX, refused_characters
@@ -138,14 +139,32 @@ class PeriodIn(Schema):
         return PeriodInput(**self.model_dump())
 
 
+class FileCited(Schema):
+    sha256: str = Field(pattern="^[0-9a-f]{64}$", description="what `POST /files` answered for the file")
+    name: str | None = Field(
+        default=None, max_length=1000, description="the name to offer it under (default: its title)"
+    )
+
+
 class EvidenceIn(Schema):
     title: Name
     url: str | None = None
     note: Words | None = None
+    file: FileCited | None = Field(default=None, description="a file sent first with `POST /files`")
 
 
 def evidence_values(items: list[EvidenceIn]) -> list[Evidence]:
-    return [Evidence(**item.model_dump()) for item in items]
+    """The evidence as given; a file is named by its hash, its size and type read from the bytes kept
+    (``EvidenceFiles.bound``)."""
+    return [
+        Evidence(
+            item.title,
+            item.url,
+            item.note,
+            None if item.file is None else EvidenceFile(item.file.sha256, 0, "", item.file.name or item.title),
+        )
+        for item in items
+    ]
 
 
 class Reasoned(Schema):

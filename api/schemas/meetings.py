@@ -6,9 +6,23 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.common import MANY, Answer, Count, Document, Language, Name, NameIn, PeriodIn, RoleName, Schema, Words
+from api.schemas.common import (
+    MANY,
+    Answer,
+    Count,
+    Document,
+    FileCited,
+    Language,
+    Name,
+    NameIn,
+    PeriodIn,
+    RoleName,
+    Schema,
+    Words,
+)
 from application.inputs import ParticipantInput, PeriodInput, TextInput
 from application.views import MeetingKindName, MeetingView
+from domain.evidence_files import EvidenceFile
 from domain.meetings.meeting import SourceDocument, Venue
 
 
@@ -30,9 +44,18 @@ class DocumentIn(Schema):
     language: Language
     url: str | None = None
     title: Name | None = None
+    file: FileCited | None = Field(default=None, description="the document as a file, sent first with `POST /files`")
 
     def input(self) -> SourceDocument:
-        return SourceDocument(**self.model_dump())
+        cited = self.file
+        name = None if cited is None else cited.name or self.title or f"document-{cited.sha256[:12]}"
+        return SourceDocument(
+            self.text,
+            self.language,
+            self.url,
+            self.title,
+            None if cited is None or name is None else EvidenceFile(cited.sha256, 0, "", name),
+        )
 
 
 class MeetingInputs(TypedDict):

@@ -2,11 +2,12 @@
 fields are ``None``, and the same request schemas (``api.schemas``) check the shapes, so a form
 refuses what the JSON API refuses."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import UploadFile
 
 from api.web.labels import N_
 from application.listing.exports import TEXT_LANGUAGES
@@ -134,13 +135,25 @@ def checked(schema: type[S], fields: dict[str, Any]) -> S:
         raise shape_refusal(error.errors()[0]) from None
 
 
-def evidence(form: Mapping[str, Any], most: int = 3) -> list[dict[str, Any]]:
-    """The evidence rows a form filled in (``evidence_title_1``, ``evidence_url_1``, …)."""
+def evidence(
+    form: Mapping[str, Any], keep: Callable[[str, bytes], dict[str, str]] | None = None, most: int = 3
+) -> list[dict[str, Any]]:
+    """The evidence rows a form filled in (``evidence_title_1``, ``evidence_url_1``, ``evidence_file_1``, …); a
+    file chosen is handed to ``keep`` (name, bytes), which answers how the evidence cites it."""
     rows = []
     for n in range(1, most + 1):
         title, url = value(form, f"evidence_title_{n}"), value(form, f"evidence_url_{n}")
-        if title or url:
-            rows.append({"title": title or url, "url": url, "note": value(form, f"evidence_note_{n}")})
+        upload = form.get(f"evidence_file_{n}")
+        cited = None
+        if isinstance(upload, UploadFile) and upload.filename and keep is not None:
+            cited = keep(upload.filename, upload.file.read())
+        if title or url or cited:
+            row = {
+                "title": title or url or (cited or {}).get("name"),
+                "url": url,
+                "note": value(form, f"evidence_note_{n}"),
+            }
+            rows.append(row | ({"file": cited} if cited else {}))
     return rows
 
 

@@ -20,6 +20,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
+from babel.units import format_unit
 from hijridate import Gregorian
 
 from api.negotiation import by_preference
@@ -181,6 +182,16 @@ class Formats:
 
     def number(self, value: int | float) -> str:
         return self._written(format_decimal(value, locale=self.locale, numbering_system=self.digits), whole=False)
+
+    def file_size(self, size: int) -> str:
+        """A file's size as its reader writes it: 12 kB, 1.2 MB, «١٫٢ م.ب»."""
+        unit, amount = (
+            ("digital-megabyte", size / 1_000_000) if size >= 1_000_000 else ("digital-kilobyte", size / 1000)
+        )
+        written = format_unit(
+            max(amount, 0.1), unit, "short", "#,##0.#", locale=self.locale, numbering_system=self.digits
+        )
+        return self._written(written, whole=False)
 
     def percent(self, value: int | float) -> str:
         written = format_percent(value / 100, locale=self.locale, numbering_system=self.digits)

@@ -122,6 +122,13 @@ class ActorNames:
         return self.label("actor", actor)
 
 
+# What a form's file field offers to choose (the service reads the type from the bytes: ``domain.evidence_files``).
+ACCEPTED_FILES = (
+    ".pdf,.doc,.docx,.odt,.rtf,.xls,.xlsx,.ods,.ppt,.pptx,.odp,.png,.jpg,.jpeg,.gif,.webp,.tif,.tiff,.txt,"
+    "application/pdf,image/png,image/jpeg,image/gif,image/webp,image/tiff,text/plain"
+)
+
+
 def context(request: Request, visitor: Visitor, **values: Any) -> dict[str, Any]:
     language = visitor.language
     services = request.state.services
@@ -152,6 +159,8 @@ def context(request: Request, visitor: Visitor, **values: Any) -> dict[str, Any]
         "webhook_type": webhook_typer(label),
         "reason_shown": reason_shower(i18n.translations(language).gettext),
         "said": sayer(language),
+        "file_megabytes": services.settings.evidence_file_max_bytes // (1024 * 1024),
+        "accepted_files": ACCEPTED_FILES,
         **values,
     }
 

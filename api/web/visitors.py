@@ -135,8 +135,9 @@ FormDep = Annotated[FormData, Depends(checked_form)]
 
 
 async def link_form(request: Request) -> FormData:
-    """A form posted from a page a signed link opened (no session: the link is the credential), bounded."""
-    return await request.form(max_files=0, max_fields=20, max_part_size=20_000)
+    """A form posted from a page a signed link opened (no session: the link is the credential), bounded: one
+    file at most (evidence; its size bounded by the request's guard and the deployment's setting)."""
+    return await request.form(max_files=1, max_fields=20, max_part_size=20_000)
 
 
 LinkFormDep = Annotated[FormData, Depends(link_form)]

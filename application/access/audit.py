@@ -37,8 +37,8 @@ class Chain(Protocol):
 
     def verify(self, up_to: int | None = None) -> Verification: ...
 
-    def bundle(self) -> bytes:
-        """A zip of every event with its link, the signed head and a verifier."""
+    def bundle(self, with_files: bool = False) -> bytes:
+        """A zip of every event with its link, the signed head and a verifier; and the files they cite."""
         ...
 
 
@@ -75,6 +75,19 @@ class NoWitnesses:
         return {"receipts": 0, "held": True, "broken": []}
 
 
+class FileCheck(Protocol):
+    """Whether every file the record cites is still kept, byte for byte (``infrastructure/files``)."""
+
+    def tick(self) -> dict[str, Any]:
+        """Files newly cited, and those not checked for an interval, hashed; what every check found."""
+        ...
+
+
+class NoFileCheck:
+    def tick(self) -> dict[str, Any]:
+        return {"files": 0, "missing": [], "altered": []}
+
+
 class Refusals(Protocol):
     """The log of refused requests."""
 
@@ -82,10 +95,17 @@ class Refusals(Protocol):
 
 
 class AuditRecord:
-    def __init__(self, chain: Chain, refusals: Refusals, witnesses: WitnessList | None = None) -> None:
+    def __init__(
+        self,
+        chain: Chain,
+        refusals: Refusals,
+        witnesses: WitnessList | None = None,
+        files: FileCheck | None = None,
+    ) -> None:
         self.chain = chain
         self.refusals = refusals
         self.witness_list: WitnessList = witnesses or NoWitnesses()
+        self.files: FileCheck = files or NoFileCheck()
 
     def head(self, caller: Principal) -> dict[str, Any]:
         """The signed head, what the checks found of the chain, and each witness's latest receipt: save it to
@@ -125,7 +145,8 @@ class AuditRecord:
 
     def verify(self, caller: Principal, position: int | None = None, link: str | None = None) -> dict[str, Any]:
         """The chain recomputed from the stored events; with a head saved earlier (its position and link),
-        whether the history up to it is still the one it signed."""
+        whether the history up to it is still the one it signed; and whether every file the record cites is
+        still kept, byte for byte (a file newly cited is hashed now, the others once per full-check interval)."""
         policy.audits(caller)
         result = self.chain.verify(up_to=position)
         answer: dict[str, Any] = {
@@ -142,11 +163,15 @@ class AuditRecord:
             if not matches:
                 answer["intact"] = False
                 answer["problem"] = "the history up to the saved head has changed"
+        files = answer["files"] = self.files.tick()
+        if answer["intact"] and (files["missing"] or files["altered"]):
+            answer["intact"] = False
+            answer["problem"] = "a file the record cites is missing or no longer the one cited"
         return answer
 
-    def bundle(self, caller: Principal) -> bytes:
+    def bundle(self, caller: Principal, with_files: bool = False) -> bytes:
         policy.audits(caller)
-        return self.chain.bundle()
+        return self.chain.bundle(with_files)
 
     def refused(
         self, caller: Principal, before_id: int | None = None, limit: int = 100

@@ -67,6 +67,7 @@ class LinkForm:
     reason: str | None = None
     delivered_on: date | None = None
     text: str | None = None  # a comment
+    evidence_file: tuple[str, bytes] | None = None  # a file sent as evidence: its name and bytes
 
 
 class FocalPoints:
@@ -119,26 +120,32 @@ class FocalPoints:
         if link.action is LinkAction.OBJECT:
             return lambda: commitments.object_to(target, caller, form.reason, link.party_id)
         if link.action is LinkAction.COMMENT:
-            words, language = form.text or "", contact.language
-            return lambda: commitments.comment(target, caller, words, language)
+            words, language, sent = form.text or "", contact.language, form.evidence_file
+
+            def comment() -> CommitmentView:
+                kept = () if sent is None else (commitments.files.keep_from_link(str(link.party_id), *sent),)
+                return commitments.comment(target, caller, words, language, files=kept)
+
+            return comment
         note = translation.reason(form.note, "note")
         if link.action is LinkAction.ACKNOWLEDGE:
             return lambda: commitments.acknowledge(target, caller, note)
-        evidence = (
-            ()
-            if form.evidence_url is None
-            else (
-                Evidence(
-                    optional_text(form.evidence_title, "evidence_title", SHORT_TEXT_MAX) or form.evidence_url,
-                    form.evidence_url,
-                ),
-            )
-        )
+        title = optional_text(form.evidence_title, "evidence_title", SHORT_TEXT_MAX)
+
+        def evidence() -> tuple[Evidence, ...]:
+            """The evidence written in the form; a file sent with it is kept (within the party's day) only once
+            the link is claimed."""
+            sent = form.evidence_file
+            if sent is None:
+                return () if form.evidence_url is None else (Evidence(title or form.evidence_url, form.evidence_url),)
+            kept = commitments.files.keep_from_link(str(link.party_id), sent[0], sent[1])
+            return (Evidence(title or kept.name, form.evidence_url, file=kept),)
+
         if link.action is LinkAction.PROGRESS:
             percent = form.percent if form.percent is not None else -1
-            return lambda: commitments.report_progress(target, caller, percent, note, evidence)
+            return lambda: commitments.report_progress(target, caller, percent, note, evidence())
         if link.action is LinkAction.DELIVER:
-            return lambda: commitments.deliver(target, caller, evidence, form.delivered_on, note)
+            return lambda: commitments.deliver(target, caller, evidence(), form.delivered_on, note)
         if form.due is None:
             raise InvalidValue("write the new due you ask for", "due")
         due = DueInput(None, form.due)

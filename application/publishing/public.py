@@ -23,11 +23,13 @@ from application.listing.histories import Histories
 from application.listing.queries import CommitmentFilter, Results
 from application.ports import Catalogue
 from application.publishing.publications import Publishing
+from application.records.evidence_files import EvidenceFiles, NoEvidenceFiles
 from application.storage.saving import Records
 from application.views import AgreementView, MeetingView, plain
 from domain.commitments.lifecycle import Status
 from domain.commitments.rollup import Counted, roll_up
 from domain.errors import InvalidValue
+from domain.evidence_files import EvidenceFile
 from domain.meetings.agreement import Agreement
 from domain.meetings.meeting import Meeting
 from domain.parties.party import Party
@@ -70,11 +72,19 @@ class Listed:
 
 
 class PublicRecords:
-    def __init__(self, records: Records, histories: Histories, catalogue: Catalogue, publishing: Publishing) -> None:
+    def __init__(
+        self,
+        records: Records,
+        histories: Histories,
+        catalogue: Catalogue,
+        publishing: Publishing,
+        files: EvidenceFiles | None = None,
+    ) -> None:
         self.records = records
         self.histories = histories
         self.catalogue = catalogue
         self.publishing = publishing
+        self.files = files or NoEvidenceFiles()
 
     def freshness(self) -> tuple[int, int]:
         """What a copy of a public page depends on: the list of publications' version and the read model's
@@ -112,6 +122,18 @@ class PublicRecords:
         policy.reads_published(found is not None)
         assert found is not None
         return found
+
+    def evidence_file(self, subject: str, key: str, commitment_id: str, number: int) -> tuple[EvidenceFile, bytes]:
+        """The file a piece of public evidence cites, of a commitment the published record shows now (a 404 for
+        any other: internal evidence, a commitment of another record, a record not published)."""
+        shown = self.record(subject, key, None)
+        commitment = next((c for c in shown.commitments if c["id"] == commitment_id), None)
+        evidence = next((e for e in commitment["evidence"] if e["number"] == number), None) if commitment else None
+        cited = None if evidence is None else evidence.get("file")
+        policy.reads_published(cited is not None)
+        assert cited is not None
+        described = EvidenceFile(**cited)
+        return described, self.files.published(described)
 
     def record(self, subject: str, key: str, as_of: datetime | None, axis: str = "effective") -> PublicRecord:
         publication = self.published(subject, key)
@@ -274,7 +296,13 @@ def _commitment(c: dict[str, Any], public_evidence: list[int]) -> dict[str, Any]
         "progress": None if not progress else progress.get("percent"),
         "weight": c.get("weight"),
         "evidence": [
-            {"number": number, "title": e.get("title"), "url": e.get("url"), "note": e.get("note")}
+            {
+                "number": number,
+                "title": e.get("title"),
+                "url": e.get("url"),
+                "note": e.get("note"),
+                "file": e.get("file"),
+            }
             for number, e in enumerate(c.get("evidence") or [], start=1)
             if number in shown
         ],

@@ -11,6 +11,7 @@ from application import policy, translation
 from application.errors import UnknownReference
 from application.inputs import DueInput, TextInput
 from application.listing.histories import Histories
+from application.records.evidence_files import EvidenceFiles, NoEvidenceFiles
 from application.records.making import Origin, Promised, made, review_at
 from application.records.parties import Parties
 from application.records.series import series_of
@@ -18,6 +19,7 @@ from application.storage.saving import Records
 from application.views import CommitmentView
 from domain.access import Principal
 from domain.choices import choice
+from domain.commitments.comments import MOST_FILES
 from domain.commitments.commitment import Commitment
 from domain.commitments.confirmation import (
     BINDING,
@@ -33,6 +35,7 @@ from domain.commitments.promise import CommitmentKind, Evidence, FollowUp, asses
 from domain.commitments.promise import reminder_days as reminder_days_of
 from domain.commitments.rollup import weight as weight_of
 from domain.errors import InvalidValue
+from domain.evidence_files import EvidenceFile
 from domain.meetings.agreement import Agreement, MatrixRow
 from domain.meetings.meeting import Meeting
 from domain.parties.contact import Frequency
@@ -65,12 +68,15 @@ class Commitments:
         histories: Histories,
         parties: Parties,
         scoped_parties: Callable[[], set[str]] = set,
+        files: EvidenceFiles | None = None,
     ) -> None:
-        """``scoped_parties``: the parties some key in use is limited to (each can answer for itself)."""
+        """``scoped_parties``: the parties some key in use is limited to (each can answer for itself);
+        ``files``: where the evidence files it cites are kept."""
         self.records = records
         self.histories = histories
         self.parties = parties
         self.scoped_parties = scoped_parties
+        self.files = files or NoEvidenceFiles()
 
     def record(
         self,
@@ -406,7 +412,7 @@ class Commitments:
         expected_version: int | None = None,
     ) -> CommitmentView:
         actor = caller.id
-        proofs = translation.evidence(evidence)
+        proofs = translation.evidence(self.files.bound(evidence))
         remark = translation.reason(note, "note")
         return self._binding(
             caller,
@@ -479,13 +485,18 @@ class Commitments:
         language: str | None = None,
         mentions: Sequence[UUID] = (),
         expected_version: int | None = None,
+        files: Sequence[EvidenceFile] = (),
     ) -> CommitmentView:
-        """A message in the commitment's thread, by a key that may change it (or its party's focal point);
-        the parties it names (``mentions``) are told in their contacts' next e-mail."""
+        """A message in the commitment's thread, by a key that may change it (or its party's focal point), with
+        files sent first if any; the parties it names (``mentions``) are told in their contacts' next e-mail."""
         actor = caller.id
         named = self.parties.check(mentions, "mentions")
+        carried = tuple(self.files.bound_file(f, f"files[{index}]") for index, f in enumerate(files[: MOST_FILES + 1]))
         return self._change(
-            caller, commitment_id, expected_version, lambda c, when: c.comment(text, language, named, actor, when)
+            caller,
+            commitment_id,
+            expected_version,
+            lambda c, when: c.comment(text, language, named, actor, when, carried),
         )
 
     def hide_comment(
@@ -515,7 +526,7 @@ class Commitments:
         expected_version: int | None = None,
     ) -> CommitmentView:
         actor = caller.id
-        proofs = translation.evidence(evidence)
+        proofs = translation.evidence(self.files.bound(evidence))
         remark = translation.reason(note, "note")
         return self._change(
             caller,
@@ -600,6 +611,22 @@ class Commitments:
                 lambda commitment, when: commitment.reweigh(checked, why, actor, when),
             )
         )
+
+    def comment_file(
+        self, commitment_id: UUID | str, caller: Principal, number: int, index: int
+    ) -> tuple[EvidenceFile, bytes]:
+        """A file a comment carries (the comment numbered from 1, its files from 1), and its bytes as kept; a
+        hidden comment's files are not given, as its words are not."""
+        comments = self.get(commitment_id).comments
+        comment = comments[number - 1] if 1 <= number <= len(comments) else None
+        files = [] if comment is None or comment.get("hidden_by") else comment.get("files") or []
+        return self.files.numbered(caller, files, index, f"{commitment_id}/comments/{number}/files/{index}")
+
+    def evidence_file(self, commitment_id: UUID | str, caller: Principal, number: int) -> tuple[EvidenceFile, bytes]:
+        """The file a piece of its evidence cites (numbered from 1, in the order reported), and its bytes as kept;
+        refused when that evidence cites no file, or the file kept is gone or no longer its own."""
+        cited = [e.get("file") for e in self.get(commitment_id).evidence]
+        return self.files.numbered(caller, cited, number, f"{commitment_id}/evidence/{number}")
 
     def show_evidence(
         self,

@@ -2,6 +2,7 @@
 they fulfil when held."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
@@ -10,6 +11,7 @@ from eventsourcing.domain import Aggregate
 from application import policy, translation
 from application.inputs import ParticipantInput, PeriodInput, TextInput
 from application.listing.histories import Histories
+from application.records.evidence_files import EvidenceFiles, NoEvidenceFiles
 from application.records.making import Origin, Promised, made
 from application.records.series import series_of
 from application.storage.saving import Records, new
@@ -19,6 +21,7 @@ from domain.choices import choice
 from domain.commitments.commitment import Commitment
 from domain.commitments.lifecycle import Status
 from domain.commitments.promise import CommitmentKind
+from domain.evidence_files import EvidenceFile
 from domain.identifiers import derived_id
 from domain.meetings.meeting import (
     Meeting,
@@ -35,9 +38,23 @@ from domain.text import SHORT_TEXT_MAX, optional_text
 
 
 class Meetings:
-    def __init__(self, records: Records, histories: Histories) -> None:
+    def __init__(self, records: Records, histories: Histories, files: EvidenceFiles | None = None) -> None:
+        """``files``: where the files of its documents are kept."""
         self.records = records
         self.histories = histories
+        self.files = files or NoEvidenceFiles()
+
+    def _bound(self, documents: Sequence[SourceDocument], field: str = "documents") -> list[SourceDocument]:
+        """The documents as given, a file each cites described by the bytes kept under its hash."""
+        return [
+            d if d.file is None else replace(d, file=self.files.bound_file(d.file, f"{field}[{i}].file"))
+            for i, d in enumerate(documents)
+        ]
+
+    def document_file(self, meeting_id: UUID, caller: Principal, number: int) -> tuple[EvidenceFile, bytes]:
+        """The file a document of the meeting cites (numbered from 1, in the order added), and its bytes."""
+        cited = [d.get("file") for d in self.get(meeting_id).documents]
+        return self.files.numbered(caller, cited, number, f"{meeting_id}/documents/{number}")
 
     def record(
         self,
@@ -67,7 +84,7 @@ class Meetings:
             dates=translation.period(scheduled, "scheduled"),
             venue=translation.venue(venue),
             participants=people,
-            documents=translation.documents(documents),
+            documents=translation.documents(self._bound(documents)),
             actor=actor,
             timestamp=self.records.now(),
         )
@@ -192,7 +209,7 @@ class Meetings:
         self, meeting_id: UUID, caller: Principal, document: SourceDocument, expected_version: int | None = None
     ) -> MeetingView:
         actor = policy.records_everything(caller).id
-        doc = translation.document(document)
+        doc = translation.document(self._bound([document], "document")[0])
         return MeetingView.of(
             self.records.change(Meeting, meeting_id, expected_version, lambda m, when: m.add_document(doc, actor, when))
         )

@@ -19,6 +19,7 @@ from domain.commitments.escalation import Audience, Escalation, Ladder, Step
 from domain.commitments.lifecycle import Status
 from domain.commitments.promise import CommitmentKind, Evidence, FollowUp, Progress, Provenance
 from domain.commitments.recurrence import Schedule
+from domain.evidence_files import EvidenceFile
 from domain.meetings.agreement import AgreementKind, MatrixRow
 from domain.meetings.meeting import (
     DateRange,
@@ -109,6 +110,7 @@ VALUE_OBJECTS: dict[str, type] = {
     "provenance": Provenance,
     "follow_up": FollowUp,
     "evidence": Evidence,
+    "evidence_file": EvidenceFile,
     "progress": Progress,
     "held_session": HeldSession,
     "rhythm": Rhythm,

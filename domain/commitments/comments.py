@@ -7,11 +7,13 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.errors import InvalidValue
+from domain.evidence_files import EvidenceFile
 from domain.text import clean_text, language_code
 
 COMMENT_MAX = 2_000  # characters: a comment, not a report
 MOST_MENTIONS = 10
 MOST_COMMENTS = 1_000  # per commitment: its history stays one a reader can replay
+MOST_FILES = 5  # attached to one comment
 
 
 @dataclass(frozen=True)
@@ -24,9 +26,11 @@ class Comment:
     at: datetime
     hidden_by: str | None = None
     hidden_reason: str | None = None
+    files: tuple[EvidenceFile, ...] = ()  # attached to it (``domain.evidence_files``)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "mentions", tuple(self.mentions))  # (a list, as a snapshot gives it back)
+        object.__setattr__(self, "files", tuple(self.files))
 
     @property
     def hidden(self) -> bool:
@@ -39,6 +43,13 @@ def comment_text(text: str, language: str | None) -> tuple[str, str | None]:
     if not words.strip():
         raise InvalidValue("a comment says something", "text")
     return words, None if language is None else language_code(language, "language")
+
+
+def attached(files: tuple[EvidenceFile, ...]) -> tuple[EvidenceFile, ...]:
+    """The files a comment carries, each held to the rules, at most five."""
+    if len(files) > MOST_FILES:
+        raise InvalidValue("a comment carries at most {most} files", "files", most=MOST_FILES)
+    return tuple(f.checked(f"files[{index}]") for index, f in enumerate(files))
 
 
 def mentioned(parties: tuple[UUID, ...]) -> tuple[UUID, ...]:

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.commitments.comments import MOST_COMMENTS, Comment, comment_text, mentioned
+from domain.commitments.comments import MOST_COMMENTS, Comment, attached, comment_text, mentioned
 from domain.commitments.confirmation import (
     BINDING,
     ChangePending,
@@ -53,6 +53,7 @@ from domain.errors import (
     InvalidValue,
     ReasonRequired,
 )
+from domain.evidence_files import EvidenceFile
 from domain.identifiers import time_ordered_id
 from domain.meetings.agreement import check_parties
 from domain.text import (
@@ -663,23 +664,46 @@ class Commitment(Aggregate):
     def _acknowledged(self, note: str | None, actor: str, timestamp: datetime) -> None:
         pass
 
-    def comment(self, text: str, language: str | None, mentions: tuple[UUID, ...], actor: str, when: datetime) -> int:
-        """A message in its thread, in any state; its number (from 1)."""
+    def comment(
+        self,
+        text: str,
+        language: str | None,
+        mentions: tuple[UUID, ...],
+        actor: str,
+        when: datetime,
+        files: tuple[EvidenceFile, ...] = (),
+    ) -> int:
+        """A message in its thread, in any state, with files if any; its number (from 1)."""
         words, written_in = comment_text(text, language)
         named_parties = mentioned(tuple(mentions))
+        carried = attached(tuple(files))
         if len(self.comments) >= MOST_COMMENTS:
             raise InvalidValue("a commitment keeps at most {most} comments", "text", most=MOST_COMMENTS)
         number = len(self.comments) + 1
         self._commented(
-            number=number, text=words, language=written_in, mentions=named_parties, actor=actor, timestamp=when
+            number=number,
+            text=words,
+            language=written_in,
+            mentions=named_parties,
+            actor=actor,
+            timestamp=when,
+            files=carried,
         )
         return number
 
     @event("Commented")
     def _commented(
-        self, number: int, text: str, language: str | None, mentions: tuple[UUID, ...], actor: str, timestamp: datetime
+        self,
+        number: int,
+        text: str,
+        language: str | None,
+        mentions: tuple[UUID, ...],
+        actor: str,
+        timestamp: datetime,
+        files: tuple[EvidenceFile, ...] = (),  # none in a comment recorded before comments carried files
     ) -> None:
-        self.comments = (*self.comments, Comment(number, text, language, tuple(mentions), actor, timestamp))
+        comment = Comment(number, text, language, tuple(mentions), actor, timestamp, files=tuple(files))
+        self.comments = (*self.comments, comment)
 
     def hide_comment(self, number: int, reason: str | None, actor: str, when: datetime) -> None:
         """An administrator hides a comment from the thread, with a reason (its words stay in the history)."""

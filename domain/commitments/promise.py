@@ -10,6 +10,7 @@ from uuid import UUID
 
 from domain.commitments.lifecycle import ASSESSED, Status
 from domain.errors import InvalidValue
+from domain.evidence_files import EvidenceFile
 from domain.identifiers import series_slug
 from domain.meetings.meeting import session_number, web_address
 from domain.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, MultilingualText, clean_text, optional_text
@@ -61,16 +62,21 @@ class FollowUp:
 
 @dataclass(frozen=True)
 class Evidence:
+    """What shows a commitment was acted on: a title, and a web address, a file kept by this deployment
+    (``domain.evidence_files``) or neither."""
+
     title: str
     url: str | None = None
     note: str | None = None
+    file: EvidenceFile | None = None
 
     def checked(self, field_name: str = "evidence") -> "Evidence":
-        """This evidence as given, held to the rules: a clean title, a web address if any."""
+        """This evidence as given, held to the rules: a clean title, a web address if any, a file if any."""
         return Evidence(
             title=clean_text(self.title, f"{field_name}.title", SHORT_TEXT_MAX),
             url=None if self.url is None else web_address(self.url, f"{field_name}.url"),
             note=optional_text(self.note, f"{field_name}.note"),
+            file=None if self.file is None else self.file.checked(f"{field_name}.file"),
         )
 
 

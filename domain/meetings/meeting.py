@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.commitments.due import calendar_day, time_zone
 from domain.errors import DomainError, InvalidValue
+from domain.evidence_files import EvidenceFile
 from domain.identifiers import series_slug, time_ordered_id
 from domain.text import (
     DOCUMENT_TEXT_MAX,
@@ -121,10 +122,14 @@ class Participant:
 
 @dataclass(frozen=True)
 class SourceDocument:
+    """A document of the meeting (its report, a statement): its words, their language, and where it is: a web
+    address, a file kept by this deployment (``domain.evidence_files``), or neither."""
+
     text: str
     language: str
     url: str | None = None
     title: str | None = None
+    file: EvidenceFile | None = None
 
     def checked(self, field_name: str = "document") -> "SourceDocument":
         """This document as given, held to the rules: its text clean and bounded, its language a code."""
@@ -133,6 +138,7 @@ class SourceDocument:
             language=language_code(self.language, f"{field_name}.language"),
             url=None if self.url is None else web_address(self.url, f"{field_name}.url"),
             title=optional_text(self.title, f"{field_name}.title", SHORT_TEXT_MAX),
+            file=None if self.file is None else self.file.checked(f"{field_name}.file"),
         )
 
 

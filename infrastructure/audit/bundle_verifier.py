@@ -15,6 +15,8 @@ version, topic, base64 of the stored state] written without spaces; the first pr
 is 64 zeros. The decoded copy is the stored state (JSON) with each typed value
 {"_type_": ..., "_data_": ...} replaced by its data (ids in their usual form, instants in UTC
 with Z), the time it was recorded as "recorded_at", and the event's name as "type".
+When the bundle holds the files its events cite (BUNDLE_DIR/files/<sha256>), each must be there
+and its bytes must have the SHA-256 the event cites.
 Exit status: 0 intact, 1 not intact, 2 unreadable.
 """
 
@@ -22,11 +24,14 @@ import argparse
 import base64
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 GENESIS = "0" * 64
+# A file an event cites (infrastructure/files/checks.py reads the log with it too).
+CITED = re.compile(rb'"_type_":"evidence_file","_data_":\{"sha256":"([0-9a-f]{64})"')
 
 
 def _plain(value: dict[str, Any]) -> object:
@@ -100,6 +105,19 @@ def key_chain_problem(head: dict[str, Any]) -> str | None:
     return None
 
 
+def check_files(folder: Path, cited: dict[str, int]) -> tuple[str | None, str]:
+    """Whether the bundle's files are the ones its events cite: (what is wrong, or None; what was checked)."""
+    if not folder.is_dir():
+        return None, f"{len(cited)} file(s) cited, not included (export with the files to check them)"
+    for sha256, position in sorted(cited.items(), key=lambda item: item[1]):
+        path = folder / sha256
+        if not path.is_file():
+            return f"the file {sha256} cited at position {position} is missing from the bundle", ""
+        if hashlib.sha256(path.read_bytes()).hexdigest() != sha256:
+            return f"the file {sha256} cited at position {position} is not the one cited", ""
+    return None, f"{len(cited)} file(s) cited, each one the bytes its hash names"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("bundle", type=Path)
@@ -113,8 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot read the bundle: {error}")
         return 2
     previous, position, saved_matched = GENESIS, 0, saved is None or saved["position"] == 0
+    cited: dict[str, int] = {}  # each file the events cite, and the first position that cites it
     for number, line in enumerate(lines, 1):
         event = json.loads(line)
+        for found in CITED.findall(base64.b64decode(event["state"])):
+            cited.setdefault(found.decode(), event["position"])
         previous = link(
             previous,
             event["position"],
@@ -152,8 +173,12 @@ def main(argv: list[str] | None = None) -> int:
         assert saved is not None  # a head not saved is matched from the start
         print(f"NOT INTACT: your saved head's position {saved['position']} is not in the history")
         return 1
+    files_problem, files_note = check_files(args.bundle / "files", cited)
+    if files_problem is not None:
+        print(f"NOT INTACT: {files_problem}")
+        return 1
     print(
-        f"INTACT: {len(lines)} events, chain ends at position {position}, link {previous}; "
+        f"INTACT: {len(lines)} events, chain ends at position {position}, link {previous}; {files_note}; "
         f"{signature_note(head)}; {len(head.get('keys') or [head])} signing key(s), each signed by the one before"
         + ("; your saved head matches" if saved else "")
     )

@@ -3,15 +3,17 @@
 from typing import Any
 
 from application.access.audit import Verification
+from application.ports import FileStore
 from infrastructure.audit import export
 from infrastructure.audit.chain import AuditChain
 from infrastructure.audit.watch import ChainWatch
 
 
 class AuditTrail:
-    def __init__(self, chain: AuditChain, watch: ChainWatch) -> None:
+    def __init__(self, chain: AuditChain, watch: ChainWatch, files: FileStore | None = None) -> None:
         self.chain = chain
         self.watch = watch
+        self.files = files
 
     def head(self) -> dict[str, Any]:
         self.chain.catch_up()
@@ -23,5 +25,5 @@ class AuditTrail:
     def verify(self, up_to: int | None = None) -> Verification:
         return self.watch.verify(up_to)
 
-    def bundle(self) -> bytes:
-        return export.zipped(self.chain)
+    def bundle(self, with_files: bool = False) -> bytes:
+        return export.zipped(self.chain, self.files if with_files else None)

@@ -1,7 +1,8 @@
 """What a backup holds, as lines of JSON: a header with the signed head of the audit chain, the rows
 of the tables no event can rebuild (API keys, the service's own secrets but its signing key, webhook
 subscriptions and their secrets, calendar feeds), then every stored event with its position in the
-log, then an end line. Restoring writes them into an empty database of either engine at the same
+log, then each evidence file the events cite (its bytes, checked against its hash when restored), then an
+end line. Restoring writes them into an empty database of either engine at the same
 positions, follows the log again (the audit chain must end at the same position and link, the read
 model is rebuilt) and leaves the outbox at the end: the restored past is not news to any subscriber.
 
@@ -12,6 +13,7 @@ sign a forged one."""
 
 import base64
 import binascii
+import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Iterator
@@ -22,8 +24,10 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Engine, Table, insert, select, text, update
 from sqlalchemy.exc import DataError, IntegrityError
 
+from application.records.evidence_files import EvidenceFiles
 from application.storage.store import EventStore
 from application.views import plain
+from infrastructure.audit.bundle_verifier import CITED
 from infrastructure.audit.chain import AuditChain
 from infrastructure.audit.head_signing import PURPOSE as SIGNING_KEY
 from infrastructure.audit.head_signing import check_signature, fingerprint
@@ -49,6 +53,7 @@ class Services(Protocol):
     audit: AuditChain
     projector: Projector
     outbox: Outbox
+    files: EvidenceFiles
 
 
 FORMAT = 2  # 1: the same, its signing key included (a restore leaves it out)
@@ -70,6 +75,7 @@ class Restored:
     rows: dict[str, int]
     signed_by: str  # the fingerprint of the key that signed the backup's head
     signs_with: str  # the fingerprint of the key the restored deployment signs its heads with
+    files: int = 0  # the evidence files restored
 
 
 def _travels(table: Table, row: dict[str, Any]) -> bool:
@@ -96,9 +102,11 @@ def lines(services: Services) -> Iterator[bytes]:
                 if _travels(table, dict(row)):
                     yield _line({"kind": "row", "table": table.name, "row": {k: _value(v) for k, v in row.items()}})
     recorder, start, count = services.store.recorder, 1, 0
+    cited: dict[str, None] = {}
     while batch := list(recorder.select_notifications(start, BATCH, stop=head["position"])):
         for n in batch:
             state = n.state if isinstance(n.state, bytes) else bytes(n.state)
+            cited.update((found.decode(), None) for found in CITED.findall(state))
             yield _line(
                 {
                     "kind": "event",
@@ -111,7 +119,13 @@ def lines(services: Services) -> Iterator[bytes]:
             )
             count += 1
         start = batch[-1].id + 1
-    yield _line({"kind": "end", "events": count})
+    files = 0
+    for sha256 in cited:
+        data = services.files.store.get(sha256)
+        if data is not None:  # a file no longer kept: the audit of the deployment says so
+            yield _line({"kind": "file", "sha256": sha256, "data": base64.b64encode(data).decode("ascii")})
+            files += 1
+    yield _line({"kind": "end", "events": count, "files": files})
 
 
 def _row(table: Table, row: dict[str, Any]) -> dict[str, Any]:
@@ -206,17 +220,21 @@ def restore(services: Services, source: Iterable[bytes], trusted_key: str | None
         loaded[1],
         fingerprint(expected["public_key"]),
         fingerprint(head["public_key"]),
+        loaded[2],
     )
 
 
-def _load(services: Services, records: Iterator[dict[str, Any]], head: dict[str, Any]) -> tuple[int, dict[str, int]]:
-    """The rows and events written in one transaction: the events' count and the rows' per table."""
+def _load(
+    services: Services, records: Iterator[dict[str, Any]], head: dict[str, Any]
+) -> tuple[int, dict[str, int], int]:
+    """The rows and events written in one transaction, and the files kept: the events' count, the rows' per
+    table, the files'."""
     recorder = services.store.recorder
     tables = {table.name: table for table in TABLES}
     engine, table_name = services.engine.dialect.name, table_recorder(recorder).events_table_name
     rows: dict[str, int] = {}
     events: list[dict[str, Any]] = []
-    ended = None
+    ended, files = None, 0
     with services.engine.begin() as connection:
         for table in TABLES:  # the rows a new database made for itself give way to the restored ones
             if table is service_keys:  # but its signing key, which no backup holds
@@ -234,6 +252,12 @@ def _load(services: Services, records: Iterator[dict[str, Any]], head: dict[str,
                 if len(events) >= BATCH:
                     _insert_events(connection, table_name, engine, events)
                     events.clear()
+            elif record["kind"] == "file":
+                data = base64.b64decode(record["data"], validate=True)
+                if hashlib.sha256(data).hexdigest() != record["sha256"]:
+                    raise NotRestorable(f"the backup's file {record['sha256']} is not the one its hash names")
+                services.files.store.put(data)  # kept by its hash: written again, it is the same file
+                files += 1
             elif record["kind"] == "end":
                 ended = record
         if events:
@@ -249,4 +273,4 @@ def _load(services: Services, records: Iterator[dict[str, Any]], head: dict[str,
         connection.execute(
             update(follower_positions).where(follower_positions.c.name == services.outbox.name).values(position=last)
         )
-    return int(ended["events"]), rows
+    return int(ended["events"]), rows, files

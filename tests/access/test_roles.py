@@ -47,6 +47,10 @@ def ids(standing: Standing) -> dict[str, str]:
         "/subscriptions", json={"url": "http://127.0.0.1:9/hooks", "kinds": ["all"]}, headers=api.headers(Role.ADMIN)
     ).json()
     api.post(f"/commitments/{world.commitment}/start")
+    report = b"%PDF-1.4\n% a progress report\n%%EOF\n"
+    sent = api.client.post("/files", files={"file": ("report.pdf", report)}, headers=api.headers()).json()
+    evidence = [{"title": "Progress report", "file": {"sha256": sent["sha256"]}}]
+    api.post(f"/commitments/{world.commitment}/progress", {"percent": 10, "evidence": evidence})
     api.created(
         "/commitments",
         {
@@ -110,6 +114,7 @@ def ids(standing: Standing) -> dict[str, str]:
         "slug": series,
         "recurrence_id": recurrence["id"],
         "code": theme["code"],
+        "number": "1",  # the commitment's first evidence, a file
     }
 
 

@@ -25,6 +25,7 @@ from tests.records import commitment
 from tests.world import World, build_world
 
 PASSPHRASE = "عبارة مرور طويلة للاختبار"
+PDF = b"%PDF-1.4\n% the workshop's report\n%%EOF\n"
 
 
 def public_key(database_url: str, to: Path, capsys: pytest.CaptureFixture[str]) -> Path:
@@ -47,6 +48,7 @@ def answers(api: Api, world: World) -> dict[str, object]:
         "meeting timeline": api.get(f"/meetings/{world.meeting}/timeline").json(),
         "head": (head["position"], head["link"]),
         "verified": api.get("/audit/verify").json()["intact"],
+        "file": api.get(f"/commitments/{world.commitment}/evidence/2/file").content,
     }
 
 
@@ -64,9 +66,12 @@ def test_a_backup_moves_the_record_to_postgresql_and_back_unchanged(
             api.created(
                 "/commitments", commitment(world.meeting, world.iofs, due={"precision": "year", "value": "2024"})
             )
-            api.post(f"/commitments/{world.commitment}/progress", {"percent": 40, "evidence": [{"title": "Workshop"}]})
+            sent = api.client.post("/files", files={"file": ("تقرير.pdf", PDF)}, headers=api.headers(Role.COORDINATOR))
+            evidence = [{"title": "Workshop"}, {"title": "Report", "file": {"sha256": sent.json()["sha256"]}}]
+            api.post(f"/commitments/{world.commitment}/progress", {"percent": 40, "evidence": evidence})
             api.post("/subscriptions", {"url": "http://127.0.0.1:9/hooks", "kinds": ["overdue"]}, role=Role.ADMIN)
             before = answers(api, world)
+            assert before["file"] == PDF
             key = api.keys[Role.AUDITOR]
             subscription = services.subscriptions.all()[0]
         for source, target, n in ((first, second, 1), (second, third, 2)):

@@ -229,3 +229,26 @@ def test_a_focal_point_comments_from_its_link_in_its_own_language(
     assert done.status_code == 200 and "Workshop two moved to May" in done.text
     [said] = api.get(f"/commitments/{world.commitment}").json()["comments"]
     assert said["language"] == "en" and said["actor"].startswith(f"link:{world.sesric}/")
+
+
+def test_a_focal_point_sends_a_file_as_evidence_from_its_link_and_an_html_page_is_refused(
+    api: Api, world: World, browser: TestClient, digest_links: dict[str, str], mailing: Services
+) -> None:
+    link = digest_links["Report progress"]
+    form = browser.get(link).text
+    assert 'enctype="multipart/form-data"' in form and 'name="evidence_file"' in form
+    page = b"<html><script>fetch('/app/admin/keys')</script></html>"
+    refused = browser.post(link, data={"percent": "40"}, files={"evidence_file": ("report.pdf", page)})
+    assert refused.status_code == 422 and list(mailing.files.store.hashes()) == []
+    pdf = b"%PDF-1.7\n% the workshops' report\n%%EOF\n"
+    done = browser.post(link, data={"percent": "40"}, files={"evidence_file": ("تقرير الورشة.pdf", pdf)})
+    assert done.status_code == 200, done.text
+    [event] = [e for e in history(api, world.commitment) if e["type"] == "ProgressReported"]
+    [cited] = event["payload"]["evidence"]
+    assert cited["title"] == "تقرير الورشة.pdf" and cited["file"]["media_type"] == "application/pdf"
+    assert api.get(f"/commitments/{world.commitment}/evidence/1/file").content == pdf
+    commented = browser.post(
+        digest_links["Comment"], data={"text": "صورة الورشة"}, files={"evidence_file": ("photo.pdf", pdf)}
+    )
+    assert commented.status_code == 200, commented.text
+    assert api.get(f"/commitments/{world.commitment}/comments/1/files/1").content == pdf

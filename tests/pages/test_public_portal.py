@@ -4,6 +4,7 @@ and nothing internal is shown of what is published."""
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from uuid import UUID
@@ -445,3 +446,25 @@ def test_while_every_maker_of_public_pages_is_busy_a_new_one_is_answered_503_and
         assert kept is not None and kept.body == b"kept"
     with copies.making():  # free again
         pass
+
+
+def test_a_file_of_public_evidence_is_read_by_anyone_and_an_internal_one_by_no_one(
+    recorded: tuple[Api, World], anyone: TestClient
+) -> None:
+    api, world = recorded
+    agreement, made = agreement_of(api, world)
+    public, internal = b"%PDF-1.4\n% the published report\n%%EOF\n", b"%PDF-1.4\n% internal minutes\n%%EOF\n"
+    cited = []
+    for name, data in (("report.pdf", public), ("minutes.pdf", internal)):
+        sent = api.client.post("/files", files={"file": (name, data)}, headers=api.headers(Role.COORDINATOR))
+        cited.append({"title": name, "file": {"sha256": sent.json()["sha256"], "name": name}})
+    assert api.post(f"/commitments/{made}/progress", {"percent": 60, "evidence": cited}).status_code == 200
+    shown = api.client.put(f"/commitments/{made}/evidence/3/visibility", json={"public": True}, headers=api.headers())
+    assert shown.json()["public_evidence"] == [2, 3]
+    assert publish(api, "agreement", agreement).status_code == 200
+    page = anyone.get(f"/public/agreements/{agreement}?lang=ar")
+    [href] = re.findall(r'href="([^"]+/evidence/[^"]+)" class="file"', page.text)
+    assert anyone.get(href).content == public
+    assert anyone.get(f"/public/agreements/{agreement}/evidence/{made}/4").status_code == 404  # internal
+    assert withdraw(api, "agreement", agreement).status_code == 200
+    assert anyone.get(href).status_code == 404

@@ -6,7 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from api import problems
 from api.dependencies import ServicesDep
@@ -40,7 +40,15 @@ def _form(form: FormData) -> LinkForm:
         reason=value(form, "reason"),
         delivered_on=_day(form, "delivered_on"),
         text=value(form, "text"),
+        evidence_file=_file(form, "evidence_file"),
     )
+
+
+def _file(form: FormData, name: str) -> tuple[str, bytes] | None:
+    sent = form.get(name)
+    if not isinstance(sent, UploadFile) or not sent.filename:
+        return None
+    return sent.filename, sent.file.read()
 
 
 def _page(

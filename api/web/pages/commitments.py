@@ -11,7 +11,7 @@ from fastapi.responses import (
     RedirectResponse,
     Response,
 )
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from api import exports
 from api.bootstrap import Services
@@ -20,6 +20,7 @@ from api.dependencies import (
     ServicesDep,
     TrackerDep,
 )
+from api.responses import download
 from api.schemas import (
     Assessment,
     CommentHiding,
@@ -52,7 +53,6 @@ from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
 from application.listing import exports as exported
 from application.listing.queries import CommitmentFilter, PartyFilter, check_axis, instant
 from application.records.commitments import REASONED
-from application.tracker import Tracker
 from application.views import CommitmentView
 from domain.access import Principal
 from domain.commitments.commitment import Commitment
@@ -251,10 +251,16 @@ def commitment(commitment_id: UUID, request: Request, visitor: SignedInDep, serv
     return commitment_page(request, visitor, services, commitment_id)
 
 
-def _carry_out(action: Action, commitment_id: UUID, form: FormData, actor: Principal, tracker: Tracker) -> None:
-    """The action asked for by a form, through the same use case as its JSON route."""
+def _carry_out(action: Action, commitment_id: UUID, form: FormData, actor: Principal, services: Services) -> None:
+    """The action asked for by a form, through the same use case as its JSON route; a file chosen as evidence is
+    sent first, as ``POST /files`` sends it."""
     version = number(form, "version")
-    commitments = tracker.commitments
+    commitments = services.tracker.commitments
+
+    def keep(name: str, data: bytes) -> dict[str, str]:
+        kept = services.files.keep(actor, name, data)
+        return {"sha256": kept.sha256, "name": kept.name}
+
     if action in REASONED:
         body = checked(Reasoned, {"reason": value(form, "reason")})
         commitments.act(action, commitment_id, actor, body.reason, version)
@@ -266,7 +272,11 @@ def _carry_out(action: Action, commitment_id: UUID, form: FormData, actor: Princ
     elif action is Action.DELIVER:
         delivery = checked(
             Delivery,
-            {"evidence": evidence(form), "delivered_on": value(form, "delivered_on"), "note": value(form, "note")},
+            {
+                "evidence": evidence(form, keep),
+                "delivered_on": value(form, "delivered_on"),
+                "note": value(form, "note"),
+            },
         )
         commitments.deliver(
             commitment_id, actor, evidence_values(delivery.evidence), delivery.delivered_on, delivery.note, version
@@ -288,7 +298,8 @@ def _carry_out(action: Action, commitment_id: UUID, form: FormData, actor: Princ
         )
     elif action is Action.REPORT_PROGRESS:
         progress = checked(
-            ProgressReport, {"percent": value(form, "percent"), "note": value(form, "note"), "evidence": evidence(form)}
+            ProgressReport,
+            {"percent": value(form, "percent"), "note": value(form, "note"), "evidence": evidence(form, keep)},
         )
         commitments.report_progress(
             commitment_id, actor, progress.percent, progress.note, evidence_values(progress.evidence), version
@@ -385,7 +396,12 @@ def comment(
     def said() -> None:
         given = {"text": value(form, "text"), "language": value(form, "language"), "mentions": values(form, "mentions")}
         words = checked(CommentIn, given)
-        services.tracker.commitments.comment(commitment_id, principal, words.text, words.language, words.mentions)
+        upload = form.get("file")
+        files = []
+        if isinstance(upload, UploadFile) and upload.filename:
+            files.append(services.files.keep(principal, upload.filename, upload.file.read()))
+        commitments = services.tracker.commitments
+        commitments.comment(commitment_id, principal, words.text, words.language, words.mentions, None, files)
 
     return _on_the_page(request, visitor, services, commitment_id, form, "comment", "comment#comments", said)
 
@@ -418,5 +434,17 @@ def act(
         form,
         action,
         action.value,
-        lambda: _carry_out(action, commitment_id, form, principal, services.tracker),
+        lambda: _carry_out(action, commitment_id, form, principal, services),
     )
+
+
+@router.get("/{commitment_id}/evidence/{number}/file", name="evidence_file")
+def evidence_file(commitment_id: UUID, number: int, visitor: SignedInDep, services: ServicesDep) -> Response:
+    """The file a piece of evidence cites, as the JSON API gives it (``GET /commitments/{id}/evidence/{n}/file``)."""
+    return download(*services.tracker.commitments.evidence_file(commitment_id, visitor.principal, number))
+
+
+@router.get("/{commitment_id}/comments/{number}/files/{index}", name="comment_file")
+def comment_file(commitment_id: UUID, number: int, index: int, visitor: SignedInDep, services: ServicesDep) -> Response:
+    """A file a comment carries, as ``GET /commitments/{id}/comments/{n}/files/{k}`` gives it."""
+    return download(*services.tracker.commitments.comment_file(commitment_id, visitor.principal, number, index))

@@ -1,18 +1,21 @@
-"""Meetings: the list, and one meeting with its participants, documents, agreements and matrix rows,
-commitments and follow-ups, timeline, and the form that records it as held."""
+"""Meetings: the list, and one meeting with its participants, documents (and the form that adds one, a file
+with it), agreements and matrix rows, commitments and follow-ups, timeline, and the form that records it as
+held."""
 
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from api.bootstrap import Services
 from api.dependencies import (
     ServicesDep,
     TrackerDep,
 )
-from api.schemas import PeriodIn, RhythmIn
+from api.responses import download
+from api.schemas import DocumentIn, PeriodIn, RhythmIn
 from api.web.forms import Kept, checked, number, value
 from api.web.page import attempt, page
 from api.web.pages.recurrences import state_from_meeting
@@ -118,6 +121,41 @@ def series_rhythm(
     return RedirectResponse(
         f"{request.scope.get('root_path', '')}/meetings/{meeting_id}?done=rhythm#series-title", status_code=303
     )
+
+
+@router.post("/{meeting_id}/documents", name="add_document")
+def add_document(
+    meeting_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
+    """A document of the meeting, as ``POST /meetings/{id}/documents`` takes it; a file chosen is sent first,
+    as ``POST /files`` sends it. Its words, when none are given, are its title."""
+    actor = recorder(visitor)
+
+    def added() -> Response:
+        upload = form.get("file")
+        cited = None
+        if isinstance(upload, UploadFile) and upload.filename:
+            kept = services.files.keep(actor, upload.filename, upload.file.read())
+            cited = {"sha256": kept.sha256, "name": kept.name}
+        title = value(form, "title")
+        fields = {"title": title, "language": value(form, "language"), "url": value(form, "url"), "file": cited}
+        document = checked(DocumentIn, fields | {"text": value(form, "text") or title})
+        services.tracker.meetings.add_document(meeting_id, actor, document.input())
+        base = request.scope.get("root_path", "")
+        return RedirectResponse(f"{base}/meetings/{meeting_id}?done=document#documents", status_code=303)
+
+    return attempt(
+        added,
+        lambda status, refusal: meeting_page(
+            request, visitor, services, meeting_id, status, refusal | {"form": form, "action": "document"}
+        ),
+    )
+
+
+@router.get("/{meeting_id}/documents/{number}/file", name="document_file")
+def document_file(meeting_id: UUID, number: int, visitor: SignedInDep, services: ServicesDep) -> Response:
+    """The file a document of the meeting cites, as ``GET /meetings/{id}/documents/{n}/file`` gives it."""
+    return download(*services.tracker.meetings.document_file(meeting_id, visitor.principal, number))
 
 
 @router.post("/{meeting_id}/held", name="hold")
