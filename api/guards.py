@@ -50,14 +50,26 @@ def reads_json(media_type: str | None) -> bool:
 
 
 UPLOADS_AT = ("/imports", "/update-sheet", "/files")  # the API's routes that take a spreadsheet or a file
+UPLOADS_AT_ONCE = 4  # per process: 4 × (the largest file, in the body and then in the form) held in memory
 
 
 class RequestGuard:
-    def __init__(self, app: ASGIApp, max_body_bytes: int, forms_under: str, max_upload_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        forms_under: str,
+        max_upload_bytes: int,
+        uploads_at_once: int = UPLOADS_AT_ONCE,
+    ) -> None:
+        """``uploads_at_once``: the uploads (bodies larger than ``max_body_bytes`` may be) a process reads at
+        once; one more is answered 503 at once, so that many large files sent together cannot fill memory."""
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes
         self.forms_under = forms_under.rstrip("/") + "/"
+        self.uploads_at_once = uploads_at_once
+        self.uploading = 0
 
     def _takes_upload(self, path: str, media_type: str | None) -> bool:
         uploads = path.endswith(UPLOADS_AT)
@@ -81,6 +93,28 @@ class RequestGuard:
             return
         media_type = _media_type(scope)
         upload = self._takes_upload(path, media_type)
+        if upload and self.uploading >= self.uploads_at_once:
+            await _answer(
+                scope,
+                receive,
+                send,
+                503,
+                "busy",
+                "The service is busy",
+                f"it reads {self.uploads_at_once} uploads at once: send the file again in a few seconds",
+            )
+            return
+        if upload:
+            self.uploading += 1  # one event loop per process: no other request runs between the test and this
+        try:
+            await self._guarded(scope, receive, send, path, media_type, upload)
+        finally:
+            if upload:
+                self.uploading -= 1
+
+    async def _guarded(
+        self, scope: Scope, receive: Receive, send: Send, path: str, media_type: str | None, upload: bool
+    ) -> None:
         limit = self.max_upload_bytes if upload else self.max_body_bytes
         declared = _declared_length(scope)
         if declared is not None and (not declared.isdigit() or int(declared) > limit):

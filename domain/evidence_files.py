@@ -12,25 +12,27 @@ from domain.errors import InvalidValue
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
-ACCEPTED_TYPES = {
-    "application/pdf": "PDF",
-    "application/msword": "Word",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
-    "application/vnd.oasis.opendocument.text": "OpenDocument",
-    "application/rtf": "RTF",
-    "application/vnd.ms-excel": "Excel",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
-    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument",
-    "application/vnd.ms-powerpoint": "PowerPoint",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
-    "application/vnd.oasis.opendocument.presentation": "OpenDocument",
-    "image/png": "PNG",
-    "image/jpeg": "JPEG",
-    "image/gif": "GIF",
-    "image/webp": "WebP",
-    "image/tiff": "TIFF",
-    "text/plain": "text",
+# The types of file kept, and the extensions each is saved under (a name that ends otherwise gets the first).
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "application/msword": (".doc",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.oasis.opendocument.text": (".odt",),
+    "application/rtf": (".rtf",),
+    "application/vnd.ms-excel": (".xls",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/vnd.oasis.opendocument.spreadsheet": (".ods",),
+    "application/vnd.ms-powerpoint": (".ppt",),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (".pptx",),
+    "application/vnd.oasis.opendocument.presentation": (".odp",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/gif": (".gif",),
+    "image/webp": (".webp",),
+    "image/tiff": (".tif", ".tiff"),
+    "text/plain": (".txt", ".csv", ".md"),
 }
+ACCEPTED_TYPES = frozenset(EXTENSIONS)
 SHOWN_IN_THE_PAGE = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 SHA256 = re.compile(r"[0-9a-f]{64}")
 NAME_MAX = 200
@@ -78,6 +80,15 @@ def accepted_size(size: int, most: int, field_name: str = "file") -> int:
     if size > most:
         raise InvalidValue("a file has at most {most} bytes", field_name, most=most)
     return size
+
+
+def named_for(name: str, media_type: str) -> str:
+    """The name a file is offered under, ending as its type does: a file is saved under a name its reader's
+    system opens it by, and never as a page (``report.html`` holding text is saved ``report.html.txt``)."""
+    endings = EXTENSIONS.get(media_type, ())
+    if not endings or name.casefold().endswith(endings):
+        return name
+    return name[: NAME_MAX - len(endings[0])] + endings[0]
 
 
 def file_name(value: str | None, field_name: str = "file.name") -> str:

@@ -84,7 +84,8 @@ class Histories:
         are read by the audit only, whatever the instant asked for."""
         hidden = {c.number: c for c in self.records.get(Commitment, view.id).comments if c.hidden}
         view.comments = [
-            c if c["number"] not in hidden else {**c, **plain(hidden[c["number"]]), "text": None} for c in view.comments
+            c if c["number"] not in hidden else {**c, **plain(hidden[c["number"]]), "text": None, "files": []}
+            for c in view.comments
         ]
         return view
 
@@ -223,9 +224,9 @@ def event_view(event: Any) -> EventView:
 
 
 def without_hidden_words(views: list[EventView], hidden: set[tuple[str, int]]) -> list[EventView]:
-    """The histories people read show a hidden comment's event without its words (``hidden: true``); the
-    audit's record of the events (its export bundle) keeps them."""
+    """The histories people read show a hidden comment's event without its words or its files (``hidden: true``);
+    the audit's record of the events (its export bundle) keeps them."""
     for view in views:
         if view.type == "Commented" and (view.aggregate_id, view.payload.get("number")) in hidden:
-            view.payload = {**view.payload, "text": None, "hidden": True}
+            view.payload = {**view.payload, "text": None, "files": [], "hidden": True}
     return views

@@ -14,7 +14,14 @@ from application.ports import FileStore, UploadCounter
 from domain.access import Principal
 from domain.commitments.promise import Evidence
 from domain.errors import InvalidValue
-from domain.evidence_files import DEFAULT_MAX_BYTES, EvidenceFile, accepted_size, accepted_type, file_name
+from domain.evidence_files import (
+    DEFAULT_MAX_BYTES,
+    EvidenceFile,
+    accepted_size,
+    accepted_type,
+    file_name,
+    named_for,
+)
 
 Detect = Callable[[bytes], str | None]
 
@@ -72,7 +79,7 @@ class EvidenceFiles:
         accepted_size(len(data), self.limits.most_bytes)
         media_type = accepted_type(self.detect(data))
         sha256 = self.store.put(data)
-        return EvidenceFile(sha256, len(data), media_type, file_name(name))
+        return EvidenceFile(sha256, len(data), media_type, named_for(file_name(name), media_type))
 
     def bound(self, evidence: Sequence[Evidence]) -> tuple[Evidence, ...]:
         """The evidence as given, each file it cites described by the bytes kept under its hash (its size and type
@@ -87,7 +94,10 @@ class EvidenceFiles:
         data = self.store.get(cited.sha256) if isinstance(cited.sha256, str) else None
         if data is None:
             raise InvalidValue("no file was sent with this hash: send the file first (POST /files)", field)
-        kept = EvidenceFile(cited.sha256, len(data), accepted_type(self.detect(data), field), cited.name)
+        if hashlib.sha256(data).hexdigest() != cited.sha256:
+            raise InvalidValue("the file kept under this hash is damaged: send the file again (POST /files)", field)
+        media_type = accepted_type(self.detect(data), field)
+        kept = EvidenceFile(cited.sha256, len(data), media_type, named_for(cited.name, media_type))
         return kept.checked(field)
 
     def numbered(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, insert, or_, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from application.ports import FileStore
@@ -33,20 +33,19 @@ class FileChecks:
         self.interval = timedelta(seconds=full_check_interval)
 
     def tick(self) -> dict[str, Any]:
-        """Read the log for newly cited files, hash those never checked or not checked for an interval;
-        what every check found."""
+        """Read the log for newly cited files; hash those never checked, not checked for an interval, found
+        wrong before, or no longer listed by the store (a file removed is found at the next look); what every
+        check found."""
         self._read_the_log()
         now = self.clock()
+        kept = set(self.store.hashes())  # names only: no file is read for this
         row = evidence_file_checks.c
         with self.engine.connect() as connection:
-            due = (
-                connection.execute(
-                    select(row.sha256).where(or_(row.checked_at.is_(None), row.checked_at <= now - self.interval))
-                )
-                .scalars()
-                .all()
-            )
-        for sha256 in due:
+            rows = connection.execute(select(row.sha256, row.checked_at, row.found)).all()
+        for sha256, checked_at, was in rows:
+            fresh = checked_at is not None and checked_at > now - self.interval
+            if fresh and was == "intact" and sha256 in kept:
+                continue
             data = self.store.get(sha256)
             found = "missing" if data is None else "intact" if hashlib.sha256(data).hexdigest() == sha256 else "altered"
             with self.engine.begin() as connection:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from domain.evidence_files import SHA256
@@ -31,8 +31,8 @@ class FolderFiles:
     def put(self, data: bytes) -> str:
         sha256 = hashlib.sha256(data).hexdigest()
         path = self._path(sha256)
-        if path.exists() and path.stat().st_size == len(data):
-            return sha256
+        if self.get(sha256) == data:
+            return sha256  # kept already, intact (a damaged copy is written over)
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
         try:
@@ -53,6 +53,7 @@ class FolderFiles:
             return None
 
     def hashes(self) -> Iterator[str]:
+        """The hash each file is kept under (its name: the bytes are not read)."""
         if not self.folder.is_dir():
             return
         for shelf in sorted(self.folder.iterdir()):
@@ -69,13 +70,16 @@ class TableFiles:
 
     def put(self, data: bytes) -> str:
         sha256 = hashlib.sha256(data).hexdigest()
+        if self.get(sha256) == data:
+            return sha256  # kept already, intact
         try:
             with self.engine.begin() as connection:
+                connection.execute(delete(evidence_files).where(evidence_files.c.sha256 == sha256))  # a damaged copy
                 connection.execute(
                     insert(evidence_files).values(sha256=sha256, size=len(data), content=data, stored_at=self.clock())
                 )
         except IntegrityError:
-            pass  # kept already
+            pass  # another process kept the same bytes at the same time
         return sha256
 
     def get(self, sha256: str) -> bytes | None:

@@ -91,7 +91,7 @@ def test_an_image_reported_with_progress_is_shown_and_the_size_and_type_are_the_
         "sha256": digest["sha256"],
         "size": len(PNG),
         "media_type": "image/png",
-        "name": "Workshop",
+        "name": "Workshop.png",
     }
     shown = api.get(f"/commitments/{world.commitment}/evidence/1/file")
     assert shown.headers["content-disposition"].startswith("inline;") and shown.content == PNG
@@ -106,6 +106,9 @@ def test_an_image_reported_with_progress_is_shown_and_the_size_and_type_are_the_
         ("archive.pdf", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"\x00" * 40),
         ("notes.txt", "ملاحظات\x00\x01".encode()),
         ("empty.pdf", b""),
+        ("note.txt", "\u00a0<html><body>ملاحظة</body></html>".encode()),  # markup after a space
+        ("note.txt", b"x" * 70_000 + b"<script>alert(1)</script>"),  # markup far in
+        ("note.txt", b"see <img src=x onerror=alert(1)>"),
     ],
 )
 def test_a_file_whose_bytes_are_not_a_document_an_image_or_text_is_refused_whatever_its_name(
@@ -207,8 +210,7 @@ def test_the_audit_reports_a_cited_file_altered_or_missing_on_either_engine(
     assert api.get(f"/commitments/{world.commitment}/evidence/1/file").status_code == 404  # never served altered
 
     tamper_with_file(services, digest, None)
-    clock.advance(seconds=services.settings.audit_full_check_interval + 1)
-    missing = api.get("/audit/verify", role=Role.AUDITOR).json()
+    missing = api.get("/audit/verify", role=Role.AUDITOR).json()  # a file gone is seen at once
     assert [f["sha256"] for f in missing["files"]["missing"]] == [digest] and "missing" in missing["problem"]
 
 
@@ -257,6 +259,10 @@ def test_a_comment_carries_files_and_a_hidden_comment_gives_none(api: Api, world
     )
     assert hidden.status_code == 200 and hidden.json()["comments"][0]["files"] == []
     assert api.get(path).status_code == 404
+    [event] = [
+        e for e in api.get(f"/commitments/{world.commitment}/history").json()["events"] if e["type"] == "Commented"
+    ]
+    assert event["payload"]["files"] == [] and event["payload"]["hidden"]  # its hash is not shown to cite again
 
 
 def test_a_comment_on_the_page_carries_the_file_chosen_with_it(api: Api, world: World, visitor: Visitor) -> None:
@@ -291,3 +297,64 @@ def test_a_meeting_document_is_kept_as_a_file_through_the_api_and_the_arabic_pag
     assert done.status == 200
     links = visitor.open(f"/meetings/{world.meeting}").all("//section[@id='documents']//a[@class='file']")
     assert [visitor.client.get(link.get("href")).content for link in links] == [PDF, PNG]
+
+
+def test_a_damaged_file_is_refused_when_cited_and_repaired_by_sending_it_again(
+    api: Api, world: World, services: Services
+) -> None:
+    digest = sent(api, "report.pdf", PDF).json()["sha256"]
+    tamper_with_file(services, digest, PDF.replace(b"Catalog", b"Katalog"))
+    evidence = {"title": "Report", "file": {"sha256": digest}}
+    refused = api.post(f"/commitments/{world.commitment}/deliver", {"evidence": [evidence]})
+    assert refused.status_code == 422 and "damaged" in refused.json()["detail"]
+    assert sent(api, "report.pdf", PDF).status_code == 201
+    assert api.post(f"/commitments/{world.commitment}/deliver", {"evidence": [evidence]}).status_code == 200
+    assert api.get(f"/commitments/{world.commitment}/evidence/1/file").content == PDF
+
+
+def test_a_file_is_offered_under_a_name_that_ends_as_its_type_does(api: Api, world: World) -> None:
+    pdf = sent(api, "report", PDF).json()
+    text = sent(api, "notes.txt", "ملاحظات الاجتماع".encode()).json()
+    assert pdf["name"] == "report.pdf"
+    evidence = [
+        {"title": "Workshop report", "file": {"sha256": pdf["sha256"]}},
+        {"title": "Notes", "file": {"sha256": text["sha256"], "name": 'a"b;c.html'}},
+    ]
+    reported = api.post(f"/commitments/{world.commitment}/progress", {"percent": 10, "evidence": evidence}).json()
+    assert [e["file"]["name"] for e in reported["evidence"]] == ["Workshop report.pdf", 'a"b;c.html.txt']
+    saved = api.get(f"/commitments/{world.commitment}/evidence/2/file").headers["content-disposition"]
+    assert saved.startswith('attachment; filename="a_b_c.html.txt"')
+
+
+def test_a_process_reads_four_uploads_at_once_and_answers_one_more_busy_without_reading_it() -> None:
+    """The bug: thirty files of 25 MiB sent together held 2.3 GB in one process."""
+    import asyncio
+
+    from api.guards import UPLOADS_AT_ONCE, RequestGuard
+
+    release, arrived = asyncio.Event(), []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        arrived.append(scope["path"])
+        await release.wait()
+        await send({"type": "http.response.start", "status": 201, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    guarded = RequestGuard(app, max_body_bytes=1024, forms_under="/app", max_upload_bytes=1 << 20)
+    headers = {"content-type": "multipart/form-data; boundary=x"}
+
+    async def uploads() -> list[int]:
+        transport = httpx.ASGITransport(app=guarded)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            held = [asyncio.create_task(client.post("/files", content=b"--x--", headers=headers)) for _ in range(4)]
+            for _ in range(10_000):  # the loop turns until the four reach the app (no time passes)
+                if len(arrived) == UPLOADS_AT_ONCE:
+                    break
+                await asyncio.sleep(0)
+            assert len(arrived) == UPLOADS_AT_ONCE
+            one_more = await client.post("/files", content=b"--x--", headers=headers)
+            release.set()
+            return [one_more.status_code, *[(await task).status_code for task in held]]
+
+    assert asyncio.run(uploads()) == [503, 201, 201, 201, 201]
