@@ -67,6 +67,7 @@ from infrastructure.persistence.idempotency import IdempotencyStore
 from infrastructure.persistence.keys import KeyStore
 from infrastructure.persistence.service_secrets import kept_secret
 from infrastructure.persistence.web_sessions import WebSessions
+from infrastructure.personal.keys import PersonalKeys
 from infrastructure.read_model.catalogue import SqlCatalogue
 from infrastructure.read_model.projector import Projector
 from infrastructure.read_model.rebuilding import InBackground, RebuildProgress, RebuildWhileServing
@@ -122,6 +123,7 @@ class Services:
     witnesses: Witnesses  # the organisations that hold the signed heads, and their receipts
     files: EvidenceFiles  # the evidence files, kept by their SHA-256
     file_checks: FileChecks  # whether every file the record cites is still kept, byte for byte
+    personal_keys: PersonalKeys  # each person's key, outside the event log; erasing deletes it
     heartbeats: Heartbeats
     readiness: Readiness
     engine: Engine
@@ -238,7 +240,10 @@ def build(
     )
     with one_at_a_time(engine):
         migrating.upgrade(engine)
-        store = EventStore(event_store_env(settings.database_url, pool_size, pool_overflow), settings.snapshot_interval)
+        personal_keys = PersonalKeys(engine, clock)
+        store = EventStore(
+            event_store_env(settings.database_url, pool_size, pool_overflow), settings.snapshot_interval, personal_keys
+        )
         reader = BatchReader(store)
         decode = store.mapper.to_domain_event
         projector = Projector(engine, store.recorder, decode, reader)
@@ -279,7 +284,9 @@ def build(
         ),
         UploadCounts(engine, clock),
     )
-    tracker = Tracker.on(records, ladder, BrokenRecords(reading_engine), WhenAsked(), keys.scoped_parties, files)
+    tracker = Tracker.on(
+        records, ladder, BrokenRecords(reading_engine), WhenAsked(), keys.scoped_parties, files, personal_keys
+    )
     public_url = settings.public_url or f"http://{settings.host}:{settings.port}"
     publishing = Publishing(records, tracker.histories, catalogue)
     reports = ReportReader(settings.report_readers)
@@ -372,10 +379,13 @@ def build(
         audit=audit,
         audit_watch=audit_watch,
         denials=denials,
-        audit_record=AuditRecord(AuditTrail(audit, audit_watch, file_store), denials, witnesses, file_checks),
+        audit_record=AuditRecord(
+            AuditTrail(audit, audit_watch, file_store, personal_keys), denials, witnesses, file_checks
+        ),
         witnesses=witnesses,
         files=files,
         file_checks=file_checks,
+        personal_keys=personal_keys,
         heartbeats=beats,
         readiness=Readiness(
             engine,

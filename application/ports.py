@@ -295,3 +295,32 @@ class UploadCounter(Protocol):
     def add(self, holder: str, size: int, most_files: int, most_bytes: int) -> bool:
         """Count one more file of ``size`` bytes for ``holder`` today if that keeps it within the limits."""
         ...
+
+
+class PersonalSeal(Protocol):
+    """Personal data sealed with a key per person, kept outside the event log (``domain.personal_data``)."""
+
+    def sealed(self, person_id: str, value: str) -> str:
+        """``value`` as the events store it."""
+        ...
+
+    def opened(self, person_id: str, stored: str) -> str | None:
+        """The value as written; None once its person is erased."""
+        ...
+
+    def erase(self, person_id: str) -> None:
+        """Delete the person's key, and record the erasure."""
+        ...
+
+
+class InClear:
+    """Personal data kept as written, never erased: the in-memory store of the rules' tests."""
+
+    def sealed(self, person_id: str, value: str) -> str:
+        return value
+
+    def opened(self, person_id: str, stored: str) -> str | None:
+        return stored
+
+    def erase(self, person_id: str) -> None:
+        raise NotImplementedError("a store in memory keeps no personal keys")

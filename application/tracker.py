@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.listing.histories import Histories, Intact
-from application.ports import Integrity
+from application.ports import Integrity, PersonalSeal
 from application.records.agreements import Agreements
 from application.records.commitments import Commitments
 from application.records.evidence_files import EvidenceFiles
@@ -45,13 +45,15 @@ class Tracker:
         names: Gazetteer = NO_NAMES,
         scoped_parties: Callable[[], set[str]] = set,
         files: EvidenceFiles | None = None,
+        seal: PersonalSeal | None = None,
     ) -> "Tracker":
         """Every use case, on these records; ``ladder``: the deployment's escalation ladder;
         ``integrity``: what the audit chain's watcher found about each record; ``names``: the world's
         names (the gazetteer), offered when a party is registered; ``scoped_parties``: the parties some key in use
-        is limited to (a change waiting for their word can reach them); ``files``: where evidence files are kept."""
+        is limited to (a change waiting for their word can reach them); ``files``: where evidence files are kept;
+        ``seal``: what seals personal data in events, and erases it."""
         histories = Histories(records, integrity)
-        parties = Parties(records, histories, ladder, names)
+        parties = Parties(records, histories, ladder, names, seal)
         commitments = Commitments(records, histories, parties, scoped_parties, files)
         return cls(
             records=records,

@@ -636,6 +636,7 @@ PARTIES = {  # acronym: names, kind, parent
     ),
 }
 REPORT_15 = (REPORTS / "un-oic-general-meeting-2022.ar.txt").read_text(encoding="utf-8")
+WORKSHOP_REPORT = b"%PDF-1.4\n% the second workshop's report\n%%EOF\n"  # an evidence file, a comment's, a document's
 QATAR_REPORT = (REPORTS / "qatar-unesco-mou-2024.ar.txt").read_text(encoding="utf-8")
 CFM_REPORT = (REPORTS / "cfm-nouakchott-2023.en.txt").read_text(encoding="utf-8")
 IMPORT_HEADERS = [
@@ -1100,13 +1101,21 @@ def build_deployment(
     )
 
     api.post(f"/commitments/{row1}/start")
+    report = api.call("POST", "/files", files={"file": ("تقرير الورشة الثانية.pdf", WORKSHOP_REPORT)}, expect=(201,))
+    api.corpus.add(report)  # its name is a record text
+    cited = {"sha256": report["sha256"], "name": report["name"]}
     api.post(
         f"/commitments/{row1}/progress",
         {
             "percent": 40,
             "note": "أُنجزت ورشتان من خمس ورش مقررة",
-            "evidence": [{"title": "تقرير الورشة الثانية", "url": "https://www.sesric.org/workshops/2"}],
+            "evidence": [{"title": "تقرير الورشة الثانية", "url": "https://www.sesric.org/workshops/2", "file": cited}],
         },
+    )
+    api.post(f"/commitments/{row1}/comments", {"text": "التقرير مرفق", "language": "ar", "files": [cited]})
+    api.post(
+        f"/meetings/{a}/documents",
+        {"text": "تقرير الورشة الثانية", "language": "ar", "title": "تقرير الورشة الثانية", "file": cited},
     )
     scoped.post(
         f"/commitments/{row1}/progress",

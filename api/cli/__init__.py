@@ -244,6 +244,12 @@ def parser() -> argparse.ArgumentParser:
                 action="store_true",
                 help="restore without --trust-key; the key the backup names is printed",
             )
+            made.add_argument(
+                "--reapply-erasures-from",
+                default=None,
+                metavar="DATABASE_URL",
+                help="the deployment the backup came from: the people erased there since stay erased",
+            )
     drafted = command(
         commands,
         "draft",

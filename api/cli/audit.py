@@ -113,7 +113,7 @@ def audit_export(args: argparse.Namespace) -> int:
 
     with _services(args) as services:
         store = services.files.store if args.with_files else None
-        head = bundle.write_directory(services.audit, Path(args.output), store)
+        head = bundle.write_directory(services.audit, Path(args.output), store, services.personal_keys.erased())
     _say(
         args,
         f"wrote {args.output}: events up to position {head['position']}; check it with "

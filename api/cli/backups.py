@@ -48,6 +48,24 @@ def backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _erasures_of(database_url: str) -> list[str]:
+    """The people erased in another database (the deployment a backup came from): who must stay erased."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from infrastructure.persistence.database import create_table_engine
+    from infrastructure.personal.tables import personal_erasures
+
+    engine = create_table_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(select(personal_erasures.c.person_id)).scalars())
+    except SQLAlchemyError as error:
+        raise Refused(f"cannot read the erasures of {database_url}: {type(error).__name__}") from None
+    finally:
+        engine.dispose()
+
+
 def restore(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -66,7 +84,8 @@ def restore(args: argparse.Namespace) -> int:
     secret, from_key_file = _secret(args)
     with _services(args) as services, open(args.input, "rb") as source:
         try:
-            restored = archive.restore(services, sealing.opened(source, secret, from_key_file), trusted)
+            erasures = _erasures_of(args.reapply_erasures_from) if args.reapply_erasures_from else ()
+            restored = archive.restore(services, sealing.opened(source, secret, from_key_file), trusted, erasures)
         except (archive.NotRestorable, sealing.BadBackup) as error:
             raise Refused(str(error)) from None
     origin = "signed by the trusted key" if trusted else "UNVERIFIED: its head names the key"
@@ -74,6 +93,7 @@ def restore(args: argparse.Namespace) -> int:
     _say(
         args,
         f"restored {restored.events} events and {restored.files} evidence files, {origin}; "
+        f"{restored.erasures} people erased again; "
         f"the audit chain ends at position {restored.position} "
         f"(link {restored.link[:16]}…), as the backup's did; this deployment signs with {restored.signs_with}; "
         "the read model is rebuilt",
@@ -83,6 +103,7 @@ def restore(args: argparse.Namespace) -> int:
             "link": restored.link,
             "rows": restored.rows,
             "files": restored.files,
+            "erasures": restored.erasures,
             "origin_verified": trusted is not None,
             "signed_by": restored.signed_by,
             "signs_with": restored.signs_with,

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.dependencies import (
+    AdminDep,
     AnyWriterDep,
     CatalogueDep,
     IdempotencyKeyDep,
@@ -15,6 +16,7 @@ from api.dependencies import (
     TrackerDep,
     WriterDep,
 )
+from api.problems import PROBLEM_JSON
 from api.responses import created, latest, page, resource
 from api.routers.common import (
     AsOfQuery,
@@ -167,6 +169,21 @@ def remove_contact(
 ) -> JSONResponse:
     """The contact gets no more digests and is no longer listed (its history stays)."""
     return resource(tracker.parties.remove_contact(party_id, contact_id, principal, reason, version))
+
+
+@router.post(
+    "/{party_id}/contacts/{contact_id}/erasure",
+    response_model=PartyView,
+    summary="Erase a contact's personal data (admin)",
+    responses={404: {"description": "the party never kept this contact", "content": {PROBLEM_JSON: {}}}},
+)
+def erase_contact(party_id: UUID, contact_id: UUID, tracker: TrackerDep, principal: AdminDep) -> JSONResponse:
+    """Its name and address can no longer be read: a `ContactErased` event (its id, nothing of it) is recorded
+    and the key its personal data was sealed with is deleted, so every event, view, export, bundle and backup
+    restored afterwards shows it erased, while the audit chain still verifies. Its digests stop, and the party
+    cannot keep its address again. A contact removed before can be erased too. Values recorded before personal
+    data was sealed are hidden from every view (see the README)."""
+    return resource(tracker.parties.erase_contact(party_id, contact_id, principal))
 
 
 @router.get("/{party_id}/digests", response_model=list[DigestSent])

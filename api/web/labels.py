@@ -193,6 +193,7 @@ LABELS: dict[str, dict[str, str]] = {
         "ContactKept": N_("contact kept"),
         "AliasesKept": N_("aliases kept"),
         "ContactRemoved": N_("contact removed"),
+        "ContactErased": N_("contact erased"),
         "ContactUnsubscribed": N_("contact unsubscribed"),
         "Renamed": N_("renamed"),
         "Retired": N_("retired"),

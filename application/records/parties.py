@@ -9,6 +9,7 @@ from application import policy, translation
 from application.errors import AlreadyExists, NotFound, UnknownReference
 from application.inputs import TextInput
 from application.listing.histories import Histories
+from application.ports import InClear, PersonalSeal
 from application.storage.saving import Records
 from application.views import KnownName, LadderView, PartyView
 from domain.access import Principal
@@ -27,12 +28,18 @@ MOST_KNOWN_NAMES = 10  # the entries offered for one name typed
 
 class Parties:
     def __init__(
-        self, records: Records, histories: Histories, ladder: Ladder = NO_LADDER, names: Gazetteer = NO_NAMES
+        self,
+        records: Records,
+        histories: Histories,
+        ladder: Ladder = NO_LADDER,
+        names: Gazetteer = NO_NAMES,
+        seal: PersonalSeal | None = None,
     ) -> None:
         self.records = records
         self.histories = histories
         self.ladder = ladder  # the deployment's escalation ladder
         self.names = names  # the world's names: what a party being registered is known as
+        self.seal: PersonalSeal = seal or InClear()  # what seals personal data in events, and erases it
 
     def known_names(self, name: str) -> list[KnownName]:
         """What the gazetteer knows a name (as a coordinator types it) to be: each state, city or organisation
@@ -180,6 +187,26 @@ class Parties:
                 allowed=lambda found: policy.keeps_contacts(caller, found.id),
             )
         )
+
+    def erase_contact(self, party: UUID | str, contact: UUID, caller: Principal) -> PartyView:
+        """Erase a contact's personal data (``domain.personal_data``): a ``ContactErased`` event (its id, no
+        name), then its key deleted, so that its name and address can no longer be read in any event, view,
+        export or bundle; its digests stop. A contact removed before is erased too. An administrator's act."""
+        actor = policy.administers(caller).id
+        ever_kept = any(
+            type(event).__name__ == "ContactKept" and event.contact.id == contact
+            for event in self.records.events(UUID(str(party)))
+        )
+
+        def erase(found: Party, when: datetime) -> None:
+            try:
+                found.erase_contact(contact, ever_kept, actor, when)
+            except UnknownContact:
+                raise NotFound("contact", contact) from None
+
+        erased = self.records.change(Party, party, None, erase)
+        self.seal.erase(str(contact))
+        return PartyView.of(erased)
 
     def unsubscribe(self, party: UUID | str, contact: UUID) -> None:
         """The contact's own request (its unsubscribe link): no more digests (nothing is recorded if

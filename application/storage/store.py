@@ -8,6 +8,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder
 
+from application.ports import PersonalSeal
 from application.storage import transcodings
 from application.storage.topics import register_moved
 from domain.commitments.commitment import Commitment
@@ -22,10 +23,14 @@ register_moved()  # events stored before the domain's modules moved still read
 class EventStore(Application[UUID]):
     name = "Tracker"  # names the event store's tables: never change it
 
-    def __init__(self, env: dict[str, str] | None = None, snapshot_interval: int = 0) -> None:
+    def __init__(
+        self, env: dict[str, str] | None = None, snapshot_interval: int = 0, seal: PersonalSeal | None = None
+    ) -> None:
         """``env``: eventsourcing's persistence settings (none: in memory, for rule tests);
-        ``snapshot_interval``: snapshot every aggregate each time it has that many more events (0: never)."""
+        ``snapshot_interval``: snapshot every aggregate each time it has that many more events (0: never);
+        ``seal``: what seals personal data in events (none: kept as written)."""
         self.snapshot_interval = snapshot_interval
+        self.seal = seal
         if snapshot_interval > 0:
             env = {**(env or {}), "IS_SNAPSHOTTING_ENABLED": "y"}
             self.snapshotting_intervals = dict.fromkeys(  # type: ignore[misc]  # per store: read from the instance
@@ -59,4 +64,4 @@ class EventStore(Application[UUID]):
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        transcodings.register(transcoder)
+        transcodings.register(transcoder, self.seal)

@@ -12,6 +12,7 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
+from application.ports import InClear, PersonalSeal
 from domain.commitments.comments import Comment
 from domain.commitments.confirmation import Objection, PendingChange, Rule
 from domain.commitments.due import Due, Precision, RelativeUnit
@@ -33,6 +34,7 @@ from domain.meetings.meeting import (
 from domain.meetings.series import HeldSession, Rhythm
 from domain.parties.contact import Contact, Frequency
 from domain.parties.party import PartyKind
+from domain.personal_data import PERSONAL_FIELDS
 from domain.text import MultilingualText
 from domain.theme import Theme
 
@@ -126,9 +128,42 @@ VALUE_OBJECTS: dict[str, type] = {
 }
 
 
-def register(transcoder: JSONTranscoder) -> None:
+class SealedPersonalData(DataclassAsDict):
+    """A value holding personal data (``domain.personal_data``): each personal field stored sealed with the key
+    of the person it belongs to (the value's ``id``), read back as written, or, once the person is erased,
+    empty with ``erased`` set. ``erased`` itself is never stored."""
+
+    def __init__(self, cls: type, name: str, fields: tuple[str, ...], seal: PersonalSeal) -> None:
+        super().__init__(cls, name)
+        self.fields = [f for f in self.fields if f != "erased"]
+        self.personal = fields
+        self.seal = seal
+
+    def encode(self, obj: Any) -> dict[str, Any]:
+        encoded = super().encode(obj)
+        person = str(obj.id)
+        for name in self.personal:
+            encoded[name] = self.seal.sealed(person, encoded[name])
+        return encoded
+
+    def decode(self, data: dict[str, Any]) -> Any:
+        person = str(data["id"])
+        opened = {name: self.seal.opened(person, data[name]) for name in self.personal if name in data}
+        erased = any(value is None for value in opened.values())
+        known = {key: value for key, value in data.items() if key in self.fields}
+        if erased:
+            return self.type(**{**known, **dict.fromkeys(self.personal, "")}, erased=True)
+        return self.type(**{**known, **opened})
+
+
+def register(transcoder: JSONTranscoder, seal: PersonalSeal | None = None) -> None:
+    """The domain's values; those holding personal data sealed by ``seal`` (none: kept as written)."""
     transcoder.register(DateAsISO())
     for name, enum_class in ENUMS.items():
         transcoder.register(EnumAsValue(enum_class, name))
+    personal = PERSONAL_FIELDS
     for name, cls in VALUE_OBJECTS.items():
-        transcoder.register(DataclassAsDict(cls, name))
+        if cls in personal:
+            transcoder.register(SealedPersonalData(cls, name, personal[cls], seal or InClear()))
+        else:
+            transcoder.register(DataclassAsDict(cls, name))

@@ -29,13 +29,15 @@ class Frequency(Enum):
 @dataclass(frozen=True)
 class Contact:
     """``address`` is normalised (``application.translation.mail_address``); ``language`` is the
-    one the digests are written in."""
+    one the digests are written in. Its name and address are personal data (``domain.personal_data``):
+    ``erased`` says they were erased, and are then empty."""
 
     id: UUID
     name: str
     address: str
     language: str
     frequency: Frequency
+    erased: bool = False
 
 
 def contact_id(party_id: UUID, address: str) -> UUID:

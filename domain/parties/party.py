@@ -89,9 +89,9 @@ def identity(acronym_text: str | None, names: MultilingualText) -> UUID:
 
 class Party(Aggregate):
     """Version 2 (in snapshots) added the party's own escalation ladder; version 3 its contacts; version 4
-    its aliases."""
+    its aliases; version 5 the contacts erased."""
 
-    class_version = 4
+    class_version = 5
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, object]) -> None:
@@ -104,6 +104,10 @@ class Party(Aggregate):
     @staticmethod
     def upcast_v3_v4(state: dict[str, object]) -> None:
         state["aliases"] = ()
+
+    @staticmethod
+    def upcast_v4_v5(state: dict[str, object]) -> None:
+        state["erased_contacts"] = ()
 
     @staticmethod
     def create_id(acronym: str | None, names: MultilingualText, **_: object) -> UUID:
@@ -126,6 +130,7 @@ class Party(Aggregate):
         self.ladder: Ladder | None = None  # its own escalation ladder for what it leads; None: the deployment's
         self.contacts: tuple[Contact, ...] = ()  # the people told by e-mail, in the order they were added
         self.aliases: tuple[str, ...] = ()  # other names and spellings it is found by, in any language and script
+        self.erased_contacts: tuple[UUID, ...] = ()  # contacts whose personal data was erased: never kept again
 
     @property
     def label(self) -> str:
@@ -167,6 +172,8 @@ class Party(Aggregate):
 
     def keep_contact(self, contact: Contact, actor: str, when: datetime) -> None:
         """Add a contact, or change one (the same address): its name, language or digest."""
+        if contact.id in self.erased_contacts:
+            raise InvalidValue("this address was erased from the party's record: it cannot be kept again", "address")
         known = [c for c in self.contacts if c.id == contact.id]
         if known and known[0] == contact:
             raise InvalidValue("the party keeps this contact already, as it is", "address")
@@ -176,6 +183,10 @@ class Party(Aggregate):
 
     @event("ContactKept")
     def _contact_kept(self, contact: Contact, actor: str, timestamp: datetime) -> None:
+        if contact.erased:  # read back after its person was erased (a backup restored from before, say)
+            self.contacts = tuple(c for c in self.contacts if c.id != contact.id)
+            self.erased_contacts = tuple(dict.fromkeys((*self.erased_contacts, contact.id)))
+            return
         if any(c.id == contact.id for c in self.contacts):
             self.contacts = tuple(contact if c.id == contact.id else c for c in self.contacts)
         else:
@@ -188,6 +199,21 @@ class Party(Aggregate):
     @event("ContactRemoved")
     def _contact_removed(self, contact_id: UUID, reason: str | None, actor: str, timestamp: datetime) -> None:
         self.contacts = tuple(c for c in self.contacts if c.id != contact_id)
+
+    def erase_contact(self, contact: UUID, ever_kept: bool, actor: str, when: datetime) -> None:
+        """Erase a contact's personal data (``domain.personal_data``): it is no longer a contact, its name and
+        address can no longer be read anywhere, and its address cannot be kept again. ``ever_kept``: the party
+        kept it once (a contact removed since is erased too)."""
+        if contact in self.erased_contacts:
+            raise InvalidValue("the contact is erased already", "contact_id")
+        if not ever_kept and not any(c.id == contact for c in self.contacts):
+            raise UnknownContact(contact)
+        self._contact_erased(contact_id=contact, actor=actor, timestamp=when)
+
+    @event("ContactErased")
+    def _contact_erased(self, contact_id: UUID, actor: str, timestamp: datetime) -> None:
+        self.contacts = tuple(c for c in self.contacts if c.id != contact_id)
+        self.erased_contacts = tuple(dict.fromkeys((*self.erased_contacts, contact_id)))
 
     def unsubscribe(self, contact: UUID, actor: str, when: datetime) -> bool:
         """The contact asked for no more digests (its unsubscribe link); False if it gets none already."""

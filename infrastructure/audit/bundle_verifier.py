@@ -15,6 +15,8 @@ version, topic, base64 of the stored state] written without spaces; the first pr
 is 64 zeros. The decoded copy is the stored state (JSON) with each typed value
 {"_type_": ..., "_data_": ...} replaced by its data (ids in their usual form, instants in UTC
 with Z), the time it was recorded as "recorded_at", and the event's name as "type".
+An event left out (it holds, in clear, personal data erased since: "state" is null and "left_out" says
+why) cannot be recomputed: the chain goes on from the link stored for it, and the verdict counts it.
 When the bundle holds the files its events cite (BUNDLE_DIR/files/<sha256>), each must be there
 and its bytes must have the SHA-256 the event cites.
 Exit status: 0 intact, 1 not intact, 2 unreadable.
@@ -132,8 +134,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     previous, position, saved_matched = GENESIS, 0, saved is None or saved["position"] == 0
     cited: dict[str, int] = {}  # each file the events cite, and the first position that cites it
+    left_out = 0
     for number, line in enumerate(lines, 1):
         event = json.loads(line)
+        if event.get("state") is None and event.get("left_out"):
+            # An event holding personal data erased since, in clear: its state is not in the bundle, so its link
+            # cannot be recomputed; the chain goes on from the link stored for it.
+            left_out += 1
+            previous, position = event["link"], event["position"]
+            if saved is not None and position == saved["position"]:
+                saved_matched = previous == saved["link"]
+            continue
         for found in CITED.findall(base64.b64decode(event["state"])):
             cited.setdefault(found.decode(), event["position"])
         previous = link(
@@ -179,7 +190,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(
         f"INTACT: {len(lines)} events, chain ends at position {position}, link {previous}; {files_note}; "
-        f"{signature_note(head)}; {len(head.get('keys') or [head])} signing key(s), each signed by the one before"
+        + (
+            f"{left_out} event(s) left out (they hold personal data erased since), their links taken as stored; "
+            if left_out
+            else ""
+        )
+        + f"{signature_note(head)}; {len(head.get('keys') or [head])} signing key(s), each signed by the one before"
         + ("; your saved head matches" if saved else "")
     )
     return 0

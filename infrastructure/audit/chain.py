@@ -168,11 +168,32 @@ class AuditChain(LogFollower):
             start += BATCH * 10
         return limit  # not reached: the count said a link is left over
 
-    def export_lines(self, decode: Callable[[str, bytes], dict[str, Any]], up_to: int) -> Iterator[str]:
+    def export_lines(
+        self,
+        decode: Callable[[str, bytes], dict[str, Any]],
+        up_to: int,
+        left_out: Callable[[bytes], bool] = lambda state: False,
+    ) -> Iterator[str]:
         """The bundle's events.jsonl: each stored event, readable (``decode(topic, state)``), with
-        what the chain needs."""
+        what the chain needs; an event whose state is ``left_out`` (it holds personal data erased since, in
+        clear) without its state, its link as stored."""
         for notification, link in self.events(up_to):
             state = _stored(notification.state)
+            if left_out(state):
+                yield json.dumps(
+                    {
+                        "position": notification.id,
+                        "originator_id": str(notification.originator_id),
+                        "originator_version": notification.originator_version,
+                        "topic": notification.topic,
+                        "state": None,
+                        "link": link,
+                        "left_out": "it holds personal data erased since",
+                    },
+                    ensure_ascii=False,
+                    sort_keys=True,
+                )
+                continue
             yield json.dumps(
                 {
                     "position": notification.id,

@@ -4,13 +4,14 @@ import base64
 import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
 from application.ports import FileStore
 from infrastructure.audit.bundle_verifier import CITED, decoded
 from infrastructure.audit.chain import AuditChain
+from infrastructure.personal.keys import PREFIX as SEALED
 
 VERIFIER = Path(__file__).with_name("bundle_verifier.py")
 README = """Audit bundle of the commitment tracker.
@@ -27,10 +28,13 @@ verify.py     checks the chain with the Python standard library only:
 """
 
 
-def files(chain: AuditChain) -> dict[str, str]:
+def files(chain: AuditChain, erased: Collection[str] = ()) -> dict[str, str]:
+    """The bundle's files; ``erased``: the people erased, whose data an event may hold in clear (left out)."""
     chain.catch_up()
     head = chain.head()
-    events = "".join(line + "\n" for line in chain.export_lines(decoded, head["position"]))
+    events = "".join(
+        line + "\n" for line in chain.export_lines(decoded, head["position"], lambda state: in_clear(state, erased))
+    )
     return {
         "events.jsonl": events,
         "head.json": json.dumps(head, indent=2) + "\n",
@@ -39,12 +43,34 @@ def files(chain: AuditChain) -> dict[str, str]:
     }
 
 
+def in_clear(state: bytes, erased: Collection[str]) -> bool:
+    """Whether a stored state holds, in clear, a value of a person erased (a contact recorded before personal
+    data was sealed): a value sealed, or emptied, is safe to carry."""
+    hexes = {person.replace("-", "") for person in erased}
+    if not any(h.encode() in state for h in hexes):
+        return False
+
+    def holds(value: Any) -> bool:
+        if isinstance(value, dict):
+            data = value.get("_data_")
+            if value.get("_type_") == "contact" and isinstance(data, dict):
+                person = (data.get("id") or {}).get("_data_")
+                if person in hexes and any(
+                    data.get(name) and not str(data[name]).startswith(SEALED) for name in ("name", "address")
+                ):
+                    return True
+            return any(holds(item) for item in value.values())
+        return isinstance(value, list) and any(holds(item) for item in value)
+
+    return holds(json.loads(state))
+
+
 def cited_files(events: str, store: FileStore) -> Iterator[tuple[str, bytes]]:
     """Each file the bundle's events cite, once, as kept (a file no longer kept is left out: the verifier
     says it is missing)."""
     seen: set[str] = set()
     for line in events.splitlines():
-        for found in CITED.findall(base64.b64decode(json.loads(line)["state"])):
+        for found in CITED.findall(base64.b64decode(json.loads(line)["state"] or "")):
             sha256 = found.decode()
             data = None if sha256 in seen else store.get(sha256)
             seen.add(sha256)
@@ -52,10 +78,12 @@ def cited_files(events: str, store: FileStore) -> Iterator[tuple[str, bytes]]:
                 yield sha256, data
 
 
-def write_directory(chain: AuditChain, directory: Path, store: FileStore | None = None) -> dict[str, Any]:
+def write_directory(
+    chain: AuditChain, directory: Path, store: FileStore | None = None, erased: Collection[str] = ()
+) -> dict[str, Any]:
     """The bundle in a folder; with ``store``, the files its events cite in ``files/``."""
     directory.mkdir(parents=True, exist_ok=True)
-    contents = files(chain)
+    contents = files(chain, erased)
     for name, text in contents.items():
         (directory / name).write_text(text, encoding="utf-8")
     if store is not None:
@@ -66,10 +94,10 @@ def write_directory(chain: AuditChain, directory: Path, store: FileStore | None 
     return head
 
 
-def zipped(chain: AuditChain, store: FileStore | None = None) -> bytes:
+def zipped(chain: AuditChain, store: FileStore | None = None, erased: Collection[str] = ()) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        contents = files(chain)
+        contents = files(chain, erased)
         for name, text in contents.items():
             archive.writestr(f"audit-bundle/{name}", text)
         if store is not None:

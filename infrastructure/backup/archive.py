@@ -39,6 +39,8 @@ from infrastructure.persistence.tables import (
     follower_positions,
     service_keys,
 )
+from infrastructure.personal.keys import PersonalKeys
+from infrastructure.personal.tables import personal_erasures, personal_keys
 from infrastructure.read_model.projector import Projector
 from infrastructure.webhooks.outbox import Outbox
 from infrastructure.webhooks.tables import subscriptions
@@ -54,11 +56,19 @@ class Services(Protocol):
     projector: Projector
     outbox: Outbox
     files: EvidenceFiles
+    personal_keys: PersonalKeys
 
 
 FORMAT = 2  # 1: the same, its signing key included (a restore leaves it out)
 READABLE = (1, 2)
-TABLES: tuple[Table, ...] = (api_keys, service_keys, subscriptions, calendar_feeds)
+TABLES: tuple[Table, ...] = (
+    api_keys,
+    service_keys,
+    subscriptions,
+    calendar_feeds,
+    personal_keys,  # without them, the personal data sealed in the events could not be read again
+    personal_erasures,
+)
 BATCH = 1_000
 
 
@@ -76,6 +86,7 @@ class Restored:
     signed_by: str  # the fingerprint of the key that signed the backup's head
     signs_with: str  # the fingerprint of the key the restored deployment signs its heads with
     files: int = 0  # the evidence files restored
+    erasures: int = 0  # the people erased again after loading
 
 
 def _travels(table: Table, row: dict[str, Any]) -> bool:
@@ -88,6 +99,8 @@ def _line(record: dict[str, Any]) -> bytes:
 
 
 def _value(value: Any) -> Any:
+    if isinstance(value, bytes | memoryview):
+        return {"base64": base64.b64encode(bytes(value)).decode("ascii")}
     return plain(value) if isinstance(value, datetime) else value
 
 
@@ -133,6 +146,8 @@ def _row(table: Table, row: dict[str, Any]) -> dict[str, Any]:
         name: (
             datetime.fromisoformat(value.replace("Z", "+00:00"))
             if value is not None and isinstance(table.c[name].type, UTCDateTime)
+            else base64.b64decode(value["base64"])
+            if isinstance(value, dict) and set(value) == {"base64"}
             else value
         )
         for name, value in row.items()
@@ -187,12 +202,18 @@ def trusted(head: dict[str, Any], trusted_key: str | None) -> None:
         )
 
 
-def restore(services: Services, source: Iterable[bytes], trusted_key: str | None) -> Restored:
+def restore(
+    services: Services, source: Iterable[bytes], trusted_key: str | None, erasures: Iterable[str] = ()
+) -> Restored:
     """Load a backup's lines into the services' database, which must hold no event yet; its head must
-    be signed by ``trusted_key`` (None: its origin is not checked, as the operator accepted)."""
+    be signed by ``trusted_key`` (None: its origin is not checked, as the operator accepted). The people
+    erased in this database (its erasures outlive its events), and ``erasures`` (the people erased in the
+    deployment the backup came from, since it was taken), are erased again once it is loaded: a backup taken
+    before an erasure does not bring a person back."""
     recorder = services.store.recorder
     if recorder.max_notification_id():
         raise NotRestorable("the database already holds events: restore into an empty one")
+    erased_here = {erasure["person_id"] for erasure in services.personal_keys.erasures()} | set(erasures)
     lines = iter(source)
     header = header_of(next((line for line in lines if line.strip()), None))
     trusted(header["head"], trusted_key)
@@ -212,7 +233,9 @@ def restore(services: Services, source: Iterable[bytes], trusted_key: str | None
             f"the restored chain ends at {head['position']} {head['link'][:12]}…, the backup's at "
             f"{expected['position']} {expected['link'][:12]}…: the backup does not hold the record"
         )
-    services.projector.catch_up()
+    for person in sorted(erased_here):
+        services.personal_keys.erase(person)
+    services.projector.catch_up()  # the read model made after the erasures: it never holds what they erased
     return Restored(
         loaded[0],
         head["position"],
@@ -221,6 +244,7 @@ def restore(services: Services, source: Iterable[bytes], trusted_key: str | None
         fingerprint(expected["public_key"]),
         fingerprint(head["public_key"]),
         loaded[2],
+        len(erased_here),
     )
 
 

@@ -31,6 +31,7 @@ from infrastructure.persistence.database import taking_turns
 from infrastructure.persistence.migrations import LOCATION
 from infrastructure.persistence.migrations.baseline import BASELINE
 from infrastructure.persistence.tables import UTCDateTime, metadata
+from infrastructure.personal import tables as _personal_tables  # noqa: F401
 from infrastructure.webhooks import tables as _webhook_tables  # noqa: F401
 
 if TYPE_CHECKING:  # Alembic is imported when a database is behind, not by every start

@@ -51,6 +51,9 @@ def ids(standing: Standing) -> dict[str, str]:
     sent = api.client.post("/files", files={"file": ("report.pdf", report)}, headers=api.headers()).json()
     evidence = [{"title": "Progress report", "file": {"sha256": sent["sha256"]}}]
     api.post(f"/commitments/{world.commitment}/progress", {"percent": 10, "evidence": evidence})
+    document = {"text": "The progress report", "language": "en", "file": {"sha256": sent["sha256"]}}
+    api.post(f"/meetings/{world.meeting}/documents", document, role=Role.ADMIN)
+    api.post(f"/commitments/{world.commitment}/comments", {"text": "attached", "files": [{"sha256": sent["sha256"]}]})
     api.created(
         "/commitments",
         {
@@ -114,7 +117,8 @@ def ids(standing: Standing) -> dict[str, str]:
         "slug": series,
         "recurrence_id": recurrence["id"],
         "code": theme["code"],
-        "number": "1",  # the commitment's first evidence, a file
+        "number": "1",  # the commitment's first evidence, comment and the meeting's first document: each with a file
+        "index": "1",
     }
 
 

@@ -76,6 +76,7 @@ def party_page(
         can_keep_ladder=visitor.can_write_everything,
         can_keep_aliases=visitor.can_write_everything,
         can_keep_contacts=policy.allows(policy.keeps_contacts, visitor.principal, party_id),
+        can_erase_contacts=policy.allows(policy.administers, visitor.principal),
         frequencies=[f.value for f in Frequency],
         publication=publication_of(services, "party", str(party_id)),
         refusal=refusal,
@@ -185,5 +186,22 @@ def remove_contact(
         party_id,
         form,
         lambda actor: services.tracker.parties.remove_contact(party_id, contact_id, actor, value(form, "reason")),
+        "contacts",
+    )
+
+
+@router.post("/{party_id}/contacts/{contact_id}/erasure", name="erase_contact")
+def erase_contact(
+    party_id: UUID, contact_id: UUID, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
+    """A contact's personal data erased, as ``POST /parties/{id}/contacts/{contact_id}/erasure`` does it."""
+    policy.administers(visitor.principal)  # asked before the form is read (the use case asks again)
+    return _changed(
+        request,
+        visitor,
+        services,
+        party_id,
+        form,
+        lambda actor: services.tracker.parties.erase_contact(party_id, contact_id, actor),
         "contacts",
     )
