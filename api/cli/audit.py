@@ -22,10 +22,13 @@ def audit_verify(args: argparse.Namespace) -> int:
         )
         return 1
     if result["intact"]:
+        held = "" if receipts is None else f"; it holds the head of each of the {receipts['receipts']} receipts"
         _say(
             args,
-            f"intact: {result['checked']} events, chain ends at position {result['position']}, link {result['link']}",
-            {"intact": True, "checked": result["checked"], "position": result["position"], "link": result["link"]},
+            f"intact: {result['checked']} events, chain ends at position {result['position']}, link {result['link']}"
+            + held,
+            {"intact": True, "checked": result["checked"], "position": result["position"], "link": result["link"]}
+            | ({} if receipts is None else {"receipts": receipts}),
         )
         return 0
     broken = result["first_broken_position"]

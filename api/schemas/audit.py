@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import AnyHttpUrl, Field
 
-from api.schemas.common import Answer, Schema
+from api.schemas.common import Answer, Name, Schema
 
 
 class ChainState(Answer):
@@ -79,7 +79,7 @@ class DenialPage(Answer):
 
 
 class WitnessIn(Schema):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name = Field(max_length=200)
     url: AnyHttpUrl = Field(description="where the witness answers (its `POST /heads`)")
     public_key: str = Field(max_length=200, description="the Ed25519 key that signs its receipts (base64 or PEM)")
 

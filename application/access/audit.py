@@ -9,6 +9,9 @@ from typing import Any, Protocol
 from application import policy
 from application.errors import NotFound
 from domain.access import Principal
+from domain.text import clean_text
+
+WITNESS_NAME_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ class AuditRecord:
         """An organisation that will hold this deployment's heads (``commitments witness serve``), by the
         address it answers at and the key that signs its receipts."""
         policy.administers(caller)
-        return self.witness_list.add(name, url, public_key)
+        return self.witness_list.add(clean_text(name, "name", WITNESS_NAME_MAX).strip(), url, public_key)
 
     def remove_witness(self, caller: Principal, witness_id: str) -> None:
         policy.administers(caller)

@@ -106,6 +106,8 @@ def create_table_engine(
             # Decision 0011: these tables are derived from the event log or tolerate the loss of the
             # last transactions in a power cut; the events themselves stay fully synchronous.
             connection.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
+            # A row deleted is overwritten, not left in a free page: an erased person's key is gone (decision 0074).
+            connection.execute("PRAGMA secure_delete=ON")
 
         return engine
     engine = create_engine(

@@ -79,6 +79,9 @@ class PersonalKeys:
             ).first()
             if known is None:
                 connection.execute(insert(personal_erasures).values(person_id=person_id, erased_at=self.clock()))
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as connection:  # the pages the deletion left in the write-ahead log, gone
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         with self._lock:
             self._keys.pop(person_id, None)
             self._erased.add(person_id)

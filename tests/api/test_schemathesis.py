@@ -72,6 +72,7 @@ def test_schemathesis_finds_no_error_the_document_does_not_allow(database_url: s
             timeout=MAX_SECONDS * 4,
         )
     finally:
+        said = server.printed()  # a 5xx's traceback, to name in the failure
         server.stop()
     assert report.exists(), run.stdout[-3000:] + run.stderr[-3000:]
     result = json.loads(report.read_text())
@@ -83,5 +84,5 @@ def test_schemathesis_finds_no_error_the_document_does_not_allow(database_url: s
     assert result["operations"]["tested"] == result["operations"]["total"]
     assert not result["errors"], result["errors"]
     failing = {code: count for code, count in by_kind.items() if code not in MEASURED_ONLY}
-    assert failing == {}, run.stdout[-20000:]
+    assert failing == {}, run.stdout[-20000:] + "\n\nthe server said:\n" + said[-6000:]
     assert result["test_cases"]["generated"] > 500

@@ -185,6 +185,7 @@ def test_an_admin_adds_and_removes_a_witness_and_an_auditor_only_reads_them(api:
     body = {"name": "OIC archives", "url": "http://127.0.0.1:9/", "public_key": key}
     assert api.post("/witnesses", body).status_code == 403  # a coordinator
     assert api.post("/witnesses", {**body, "url": "ftp://example.org"}, role=Role.ADMIN).status_code == 422
+    assert api.post("/witnesses", {**body, "name": "OIC\x00"}, role=Role.ADMIN).status_code == 422  # was a 500
     added = api.post("/witnesses", body, role=Role.ADMIN).json()
     assert [w["name"] for w in api.get("/witnesses").json()] == ["OIC archives"]
     [unreachable] = api.post("/witnesses/send", {}, role=Role.ADMIN).json()

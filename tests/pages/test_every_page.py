@@ -68,7 +68,7 @@ WIDTHS = [(1366, 900), (390, 844)]
 NOWHERE = "/app/commitments/00000000-0000-4000-8000-000000000000"
 SWITCHES = ("/app/language/", "/app/hijri", "/app/digits")
 NOT_FOLLOWED = ("/app/static/", "/app/sign-out")
-DOWNLOADS = re.compile(r"(/export$|\.(json|zip|ics|csv|xlsx|xml|pdf)$|/iati$)")
+DOWNLOADS = re.compile(r"(/export$|\.(json|zip|ics|csv|xlsx|xml|pdf)$|/iati$|/file$|/files/[^/]+$)")  # and files
 TOKEN_SEGMENT = re.compile(r"^[a-z]{2,5}_[A-Za-z0-9_-]{8,}$")
 
 

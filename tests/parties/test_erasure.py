@@ -51,6 +51,8 @@ def test_a_contact_is_stored_sealed_and_once_erased_is_read_nowhere_while_the_ch
     assert NAME.encode() not in stored_states(services) and ADDRESS.encode() not in stored_states(services)
     assert [c["name"] for c in api.get(f"/parties/{world.sesric}").json()["contacts"]] == [NAME]  # read back
 
+    with services.engine.connect() as connection:
+        key = connection.execute(select(personal_keys.c.key).where(personal_keys.c.person_id == contact)).scalar_one()
     path = f"/parties/{world.sesric}/contacts/{contact}/erasure"
     assert api.post(path, {}).status_code == 403  # a coordinator: erasing is an administrator's act
     erased = api.post(path, {}, role=Role.ADMIN)
@@ -66,6 +68,10 @@ def test_a_contact_is_stored_sealed_and_once_erased_is_read_nowhere_while_the_ch
         told = connection.execute(select(party_contacts).where(party_contacts.c.contact_id == contact)).first()
         assert told is None  # the digests are sent to the contacts the read model lists: it stopped
     assert api.get("/audit/verify", role=Role.AUDITOR).json()["intact"]
+    database = services.engine.url.database
+    if services.engine.dialect.name == "sqlite" and database:  # the file and its write-ahead log, as on the disk
+        on_disk = b"".join(Path(f).read_bytes() for f in (database, database + "-wal") if Path(f).exists())
+        assert bytes(key) not in on_disk and ADDRESS.encode() not in on_disk and NAME.encode() not in on_disk
     bundle = tmp_path / "bundle"
     audit_export.write_directory(services.audit, bundle, erased=services.personal_keys.erased())
     assert NAME not in (bundle / "events.jsonl").read_text(encoding="utf-8")
