@@ -113,7 +113,7 @@ class EvidenceFiles:
         return described, self._intact(described)
 
     def published(self, cited: EvidenceFile) -> bytes:
-        """The bytes of a file public evidence cites (the publication was checked), as ``read`` gives them."""
+        """The bytes of a file public evidence cites (the publication was checked), as ``numbered`` gives them."""
         return self._intact(cited)
 
     def _intact(self, cited: EvidenceFile) -> bytes:
