@@ -14,6 +14,7 @@ from api.public.copies import PublicCopies
 from api.web.mail import DigestWriter
 from application.access.audit import AuditRecord
 from application.access.keys import Keys
+from application.access.people import People
 from application.intake.drafts import Drafts
 from application.intake.imports import MatrixImports
 from application.listing.calendars import CalendarFeeds
@@ -55,6 +56,7 @@ from infrastructure.mail.unsubscribe import UnsubscribeLinks
 from infrastructure.operations import metrics
 from infrastructure.operations.readiness import Heartbeats, Readiness, worker_jobs
 from infrastructure.pdf import PdfRenderer
+from infrastructure.people.credentials import Credentials, is_common
 from infrastructure.persistence import migrating
 from infrastructure.persistence.calendar_feeds import SqlFeedStore
 from infrastructure.persistence.database import (
@@ -124,6 +126,7 @@ class Services:
     files: EvidenceFiles  # the evidence files, kept by their SHA-256
     file_checks: FileChecks  # whether every file the record cites is still kept, byte for byte
     personal_keys: PersonalKeys  # each person's key, outside the event log; erasing deletes it
+    people: People  # people's accounts: invited, a password chosen, found by address and password
     heartbeats: Heartbeats
     readiness: Readiness
     engine: Engine
@@ -386,6 +389,7 @@ def build(
         files=files,
         file_checks=file_checks,
         personal_keys=personal_keys,
+        people=People(records, Credentials(engine, clock), is_common),
         heartbeats=beats,
         readiness=Readiness(
             engine,

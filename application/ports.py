@@ -6,7 +6,7 @@ give fakes of their own.
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID
 
@@ -324,3 +324,21 @@ class InClear:
 
     def erase(self, person_id: str) -> None:
         raise NotImplementedError("a store in memory keeps no personal keys")
+
+
+class PersonCredentials(Protocol):
+    """People's passwords and invitations, beside the event log (decision 0075)."""
+
+    def invite(self, person_id: str, valid_for: timedelta) -> str:
+        """A new invitation (the earlier ones stop working): its token, shown once."""
+        ...
+
+    def invited(self, token: str) -> tuple[str, str] | None:
+        """The person an invitation names, and whether it ``works``, was ``used`` or has ``expired``."""
+        ...
+
+    def choose(self, token: str, person_id: str, password: str) -> bool:
+        """Keep the password and use the invitation, at once; False if it was used meanwhile."""
+        ...
+
+    def verify(self, person_id: str, password: str) -> bool: ...

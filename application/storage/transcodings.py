@@ -13,6 +13,7 @@ from typing import Any
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from application.ports import InClear, PersonalSeal
+from domain.access import Role
 from domain.commitments.comments import Comment
 from domain.commitments.confirmation import Objection, PendingChange, Rule
 from domain.commitments.due import Due, Precision, RelativeUnit
@@ -34,6 +35,7 @@ from domain.meetings.meeting import (
 from domain.meetings.series import HeldSession, Rhythm
 from domain.parties.contact import Contact, Frequency
 from domain.parties.party import PartyKind
+from domain.people.person import PersonDetails, Standing
 from domain.personal_data import PERSONAL_FIELDS
 from domain.text import MultilingualText
 from domain.theme import Theme
@@ -95,6 +97,8 @@ ENUMS: dict[str, type[Enum]] = {
     "meeting_kind": MeetingKind,
     "meeting_status": MeetingStatus,
     "participant_role": ParticipantRole,
+    "role": Role,
+    "standing": Standing,
     "agreement_kind": AgreementKind,
     "escalation_audience": Audience,
     "digest_frequency": Frequency,
@@ -113,6 +117,7 @@ VALUE_OBJECTS: dict[str, type] = {
     "follow_up": FollowUp,
     "evidence": Evidence,
     "evidence_file": EvidenceFile,
+    "person_details": PersonDetails,
     "progress": Progress,
     "held_session": HeldSession,
     "rhythm": Rhythm,

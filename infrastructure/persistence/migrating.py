@@ -27,6 +27,7 @@ from sqlalchemy import Connection, Engine, MetaData, inspect, text
 from infrastructure.audit import tables as _audit_tables  # noqa: F401  (their tables join ``metadata``)
 from infrastructure.files import tables as _file_tables  # noqa: F401
 from infrastructure.mail import tables as _mail_tables  # noqa: F401
+from infrastructure.people import tables as _people_tables  # noqa: F401
 from infrastructure.persistence.database import taking_turns
 from infrastructure.persistence.migrations import LOCATION
 from infrastructure.persistence.migrations.baseline import BASELINE
