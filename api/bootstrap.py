@@ -320,6 +320,7 @@ def build(
         DigestTime(settings.digest_hour, settings.digest_weekday, settings.digest_time_zone),
     )
     witnesses = Witnesses(engine, audit, clock, policy)
+    people = People(records, Credentials(engine, clock), is_common)
     figures = Figures(tracker.histories, catalogue)
     lists = Lists(tracker.histories, catalogue)
     services = Services(
@@ -342,6 +343,7 @@ def build(
             clock,
             idle=timedelta(minutes=settings.web_session_idle_minutes),
             lifetime=timedelta(hours=settings.web_session_hours),
+            people=people.principal,
         ),
         calendar_feeds=CalendarFeeds(SqlFeedStore(engine, keys, clock), tracker.parties, tracker.histories, catalogue),
         idempotency=IdempotencyStore(engine, clock),
@@ -389,7 +391,7 @@ def build(
         files=files,
         file_checks=file_checks,
         personal_keys=personal_keys,
-        people=People(records, Credentials(engine, clock), is_common),
+        people=people,
         heartbeats=beats,
         readiness=Readiness(
             engine,

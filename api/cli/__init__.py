@@ -19,6 +19,7 @@ from api.cli.backups import backup, restore
 from api.cli.common import Refused, at_least_one, operator, wait_for_the_database, worker_health
 from api.cli.keys import keys_create, keys_list, keys_revoke
 from api.cli.migrating import migrate
+from api.cli.people import people_create_admin
 from api.cli.projections import projections_rebuild, projections_status
 from api.cli.records import draft, import_matrix
 from api.cli.serving import serve, worker
@@ -121,6 +122,22 @@ def parser() -> argparse.ArgumentParser:
         "by a newer version is refused. The read model is not migrated: it is rebuilt when its version "
         "changes ('projections rebuild').",
     )
+
+    people = commands.add_parser(
+        "people",
+        help="people's accounts",
+        description="People's accounts: people sign in as themselves, with their e-mail address and a password.",
+    )
+    people_commands = people.add_subparsers(dest="people_command", metavar="ACTION", required=True)
+    first = command(
+        people_commands,
+        "create-admin",
+        people_create_admin,
+        "invite an administrator person and print their one-time link (no e-mail is sent)",
+    )
+    first.add_argument("--name", required=True, help="their name, as the pages will show it")
+    first.add_argument("--email", required=True, help="their e-mail address: they sign in with it")
+    first.add_argument("--language", default="en", help="the language of their pages (ar, en, fr)")
 
     keys = commands.add_parser(
         "keys",

@@ -109,6 +109,20 @@ class People:
         person = self.records.load(Person, wanted) if right else None
         return principal_of(person) if isinstance(person, Person) and person.signs_in else None
 
+    def principal(self, held_by: str) -> Principal | None:
+        """The principal of a person's account as it is now (``person:<id>``); None once it signs in no more."""
+        try:
+            person = self.records.load(Person, UUID(held_by.removeprefix("person:")))
+        except ValueError:
+            return None
+        return principal_of(person) if isinstance(person, Person) and person.signs_in else None
+
+    def disable(self, caller: Principal, person: UUID, reason: str | None = None) -> None:
+        """The person signs in no more: every session of theirs ends at its next request, on every process."""
+        actor = policy.administers(caller).id
+        why = translation.reason(reason)
+        self.records.change(Person, person, None, lambda found, when: found.disable(why, actor, when))
+
 
 def principal_of(person: Person) -> Principal:
     scope = frozenset(str(p) for p in person.party_scope) or None

@@ -94,7 +94,7 @@ web_sessions = Table(
     "web_sessions",  # people signed in to the web pages: the cookie holds a token, this table its hash
     metadata,
     Column("token_hash", String(64), primary_key=True),
-    Column("key_id", String(32), nullable=False, index=True),
+    Column("key_id", String(64), nullable=False, index=True),  # a key's id, or person:<id>
     Column("csrf", String(64), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("seen_at", UTCDateTime(), nullable=False),

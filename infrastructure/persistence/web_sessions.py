@@ -24,19 +24,30 @@ SEEN_EVERY = timedelta(minutes=1)
 
 class WebSessions:
     def __init__(
-        self, engine: Engine, keys: KeyStore, clock: Callable[[], datetime], idle: timedelta, lifetime: timedelta
+        self,
+        engine: Engine,
+        keys: KeyStore,
+        clock: Callable[[], datetime],
+        idle: timedelta,
+        lifetime: timedelta,
+        people: Callable[[str], Principal | None] = lambda _: None,
     ) -> None:
+        """``people``: the principal of a person's account as it is now (None: it signs in no more)."""
         self.engine = engine
         self.keys = keys
         self.clock = clock
         self.idle = idle
         self.lifetime = lifetime
+        self.people = people
 
     def open(self, key: str) -> WebSession | None:
         """A new session for this API key; ``None`` if the key is unknown or revoked."""
         principal = self.keys.authenticate(key)
-        if principal is None:
-            return None
+        return None if principal is None else self.open_for(principal)
+
+    def open_for(self, principal: Principal) -> WebSession:
+        """A new session for a principal already proven (a person who signed in): its id (``person:…``) is
+        looked up again on every request, so a person disabled, or given another role, is so at once."""
         token, csrf, now = secrets.token_urlsafe(32), secrets.token_urlsafe(32), self.clock()
         with self.engine.begin() as connection:
             pruned = self._prune(connection, now)
@@ -63,7 +74,7 @@ class WebSessions:
             if now - row.seen_at > self.idle or now - row.created_at > self.lifetime:
                 gone = connection.execute(delete(web_sessions).where(web_sessions.c.token_hash == row.token_hash))
                 ended = ("expired", gone.rowcount)
-            elif (principal := self.keys.principal(row.key_id)) is None:
+            elif (principal := self._principal(row.key_id)) is None:
                 gone = connection.execute(delete(web_sessions).where(web_sessions.c.key_id == row.key_id))
                 ended = ("key_revoked", gone.rowcount)
             elif now - row.seen_at >= SEEN_EVERY:  # not a write per page: the idle time is counted by the minute
@@ -75,6 +86,9 @@ class WebSessions:
         if principal is None:
             return None
         return WebSession(token, principal, row.csrf)
+
+    def _principal(self, held_by: str) -> Principal | None:
+        return self.people(held_by) if held_by.startswith("person:") else self.keys.principal(held_by)
 
     def close(self, token: str) -> None:
         with self.engine.begin() as connection:

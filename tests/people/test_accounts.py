@@ -3,6 +3,8 @@ invited by an administrator, a password chosen once through the invitation (at l
 the commonest leaked ones, not their own name or address), kept as an Argon2id hash beside the log and never in
 an event, and a person found by their address and password while their account is active."""
 
+import re
+from collections.abc import Iterator
 from datetime import timedelta
 from uuid import UUID
 
@@ -10,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from api.bootstrap import Services
+from api.cli import main, operator
 from application.errors import AlreadyExists
 from application.participation.focal_points import LinkNoLongerWorks
 from domain.access import Role
@@ -17,6 +20,8 @@ from domain.errors import InvalidValue
 from infrastructure.people.tables import person_credentials
 from tests.conftest import Api
 from tests.fakes import FrozenClock
+from tests.pages.test_web_pages import visitor_of
+from tests.web import Visitor
 from tests.world import World
 
 NAME, ADDRESS, PASSWORD = "هالة المنصوري", "Hala.Mansouri@sesric.org", "ثلاثة جسور فوق النيل 1984"
@@ -71,3 +76,42 @@ def test_an_administrator_invites_a_coordinator_limited_to_a_party_and_an_invita
     with pytest.raises(Exception, match="names nothing"):
         services.people.choose_password("not-a-token", PASSWORD)
     assert timedelta(days=7) == services.people.valid_for
+
+
+@pytest.fixture
+def visitor(services: Services) -> Iterator[Visitor]:
+    yield from visitor_of(services)
+
+
+def test_the_operator_invites_the_first_administrator_who_chooses_a_password_and_is_signed_in_until_disabled(
+    services: Services, visitor: Visitor, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = services.settings.database_url
+    capsys.readouterr()
+    made = ["people", "create-admin", "--name", NAME, "--email", ADDRESS, "--language", "ar", "--database-url", url]
+    assert main(made) == 0
+    [link] = re.findall(r"https?://\S+/app/welcome/\S+", capsys.readouterr().out)
+    path = link.split("/app", 1)[1]
+    form = visitor.open(path, **{"Accept-Language": "ar"})
+    assert form.status == 200 and form.all("//input[@name='password'][@type='password']")
+    differ = visitor.post(path, {"password": PASSWORD, "repeated": PASSWORD + "x"}, csrf=False)
+    assert differ.status == 422 and differ.all("//div[@id='refusal']")
+    common = visitor.post(path, {"password": "qwerty123456", "repeated": "qwerty123456"}, csrf=False)
+    assert common.status == 422
+    signed_in = visitor.post(path, {"password": PASSWORD, "repeated": PASSWORD}, csrf=False)
+    assert signed_in.status == 200 and NAME in signed_in.text  # the overview, signed in as the person
+    assert visitor.open("/admin/keys").status == 200  # an administrator
+    assert visitor.post(path, {"password": PASSWORD, "repeated": PASSWORD}, csrf=False).status == 410  # once
+    assert visitor.post("/sign-out", {}).status == 200
+    token = re.search(r'name="token" value="([^"]+)"', visitor.open("/sign-in").text)
+    assert token is not None
+    wrong = visitor.post("/sign-in", {"email": ADDRESS, "password": PASSWORD[:-1], "token": token.group(1)}, csrf=False)
+    assert wrong.status == 401
+    token = re.search(r'name="token" value="([^"]+)"', wrong.text)  # the form again, with a token of its own
+    assert token is not None
+    right = {"email": ADDRESS.upper(), "password": PASSWORD, "token": token.group(1)}
+    assert NAME in visitor.post("/sign-in", right, csrf=False).text  # signed in again, with the password
+    person = services.people.signed_in(ADDRESS, PASSWORD)
+    assert person is not None
+    services.people.disable(operator(), UUID(person.id.removeprefix("person:")), "left the organisation")
+    assert "/sign-in" in visitor.open("/").url  # the session ended at the next request

@@ -1,4 +1,5 @@
-"""Signing in with an API key, signing out, and the reader's choices (language, Hijri dates)."""
+"""Signing in with an API key, choosing a password through an invitation's link (then signed in as the person),
+signing out, and the reader's choices (language, Hijri dates)."""
 
 import hmac
 import math
@@ -11,8 +12,9 @@ from fastapi.responses import RedirectResponse, Response
 from api.dependencies import ServicesDep
 from api.problems import TooManyAttempts, log_denial
 from api.web import i18n
+from api.web.forms import value
 from api.web.labels import N_
-from api.web.page import page
+from api.web.page import attempt, page
 from api.web.visitors import (
     DIGITS_COOKIE,
     HIJRI_COOKIE,
@@ -21,9 +23,11 @@ from api.web.visitors import (
     SIGN_IN_COOKIE,
     ForgedForm,
     FormDep,
+    LinkFormDep,
     SignedInDep,
     VisitorDep,
 )
+from domain.errors import InvalidValue
 
 router = APIRouter()
 YEAR = 365 * 24 * 3600
@@ -70,9 +74,12 @@ def sign_in(
     services: ServicesDep,
     visitor: VisitorDep,
     key: Annotated[str, Form(max_length=300)] = "",
+    email: Annotated[str, Form(max_length=320)] = "",
+    password: Annotated[str, Form(max_length=300)] = "",
     token: Annotated[str, Form(max_length=100)] = "",
     next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
+    """With a person's address and password, or with an API key."""
     base = request.scope.get("root_path", "")
     expected = request.cookies.get(SIGN_IN_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, token):
@@ -81,7 +88,14 @@ def sign_in(
     wait = services.denials.too_many(client)
     if wait is not None:
         raise TooManyAttempts(max(1, math.ceil(wait.total_seconds())))
-    session = services.web_sessions.open(key.strip())
+    if email.strip():
+        person = services.people.signed_in(email.strip(), password)
+        session = None if person is None else services.web_sessions.open_for(person)
+        if session is None:
+            log_denial(request, 401, N_("sign-in with a wrong address or password"))
+            return _sign_in_form(request, visitor, local(next, base), 401, "wrong-password")
+    else:
+        session = services.web_sessions.open(key.strip())
     if session is None:
         log_denial(request, 401, N_("sign-in with an unknown or revoked key"))
         return _sign_in_form(request, visitor, local(next, base), 401, "unknown-key")
@@ -91,6 +105,42 @@ def sign_in(
     )
     response.delete_cookie(SIGN_IN_COOKIE, path=base + "/")
     return response
+
+
+@router.get("/welcome/{token}", name="welcome")
+def welcome(token: str, request: Request, visitor: VisitorDep) -> Response:
+    """The link of an invitation (or of the first administrator, ``commitments people create-admin``): the form
+    to choose a password. Opening it changes nothing."""
+    return page(request, visitor, "welcome.html", token=token[:100], refusal=None)
+
+
+@router.post("/welcome/{token}")
+def choose_password(
+    token: str, request: Request, services: ServicesDep, visitor: VisitorDep, form: LinkFormDep
+) -> Response:
+    """The password chosen (``People.choose_password``), then signed in as the person."""
+    client = request.client.host if request.client else "unknown"
+    wait = services.denials.too_many(client)
+    if wait is not None:
+        raise TooManyAttempts(max(1, math.ceil(wait.total_seconds())))
+    base = request.scope.get("root_path", "")
+
+    def chosen() -> Response:
+        password = value(form, "password") or ""
+        if password != (value(form, "repeated") or ""):
+            raise InvalidValue("the two passwords differ", "repeated")
+        principal = services.people.choose_password(token, password)
+        session = services.web_sessions.open_for(principal)
+        response = RedirectResponse(base + "/", status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE, session.token, httponly=True, samesite="strict", secure=_secure(request), path=base + "/"
+        )
+        return response
+
+    return attempt(
+        chosen,
+        lambda status, refusal: page(request, visitor, "welcome.html", status, token=token[:100], refusal=refusal),
+    )
 
 
 @router.post("/sign-out", name="sign_out")
