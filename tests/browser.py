@@ -98,7 +98,7 @@ class Browser:
         """Sign in with a key on the sign-in page; the next page is the overview."""
         self.open("/app/sign-in")
         self.type("key", key)
-        self.press("Sign in")
+        self.press("Sign in", within="//form[@id='with-key']")  # the key's form, not the password's
 
     def unfold(self, summary: str) -> None:
         found = self.driver.find_element(By.XPATH, f"//summary[normalize-space()='{summary}']")

@@ -41,7 +41,7 @@ def sign_in(browser: Browser, key: str) -> None:
     browser.open("/")  # the service's address leads to the pages, which ask for a key first
     assert "/app/sign-in" in browser.path()
     browser.type("key", key)
-    browser.press("Sign in")
+    browser.press("Sign in", within="//form[@id='with-key']")  # the key's form, not the password's
 
 
 def record_party(browser: Browser, acronym: str, arabic: str, english: str, authentic: str, kind: str) -> None:

@@ -748,7 +748,7 @@ def _sign_in(driver: Any, base: str, key: str) -> None:
 
     driver.get(base + "/app/sign-in")
     driver.find_element(By.ID, "key").send_keys(key)
-    _submitted(driver, "form button[type=submit]")
+    _submitted(driver, "#with-key button[type=submit]")
 
 
 def browse(
