@@ -13,7 +13,7 @@ from api import docs, openapi, problems
 from api.access import AccessLog
 from api.bootstrap import SERVING, Services, build
 from api.dependencies import known_query_parameters, methods_of
-from api.doors import PolicyWatch
+from api.doors import PolicyWatch, ThroughDoor
 from api.guards import MAX_UPLOAD_BYTES, RequestGuard, RetryAfter
 from api.public.app import create_public_app
 from api.rebuilding import Rebuilding
@@ -28,6 +28,7 @@ from api.routers import (
     meetings,
     metrics,
     parties,
+    people,
     publications,
     recurrences,
     search,
@@ -73,6 +74,7 @@ ROUTERS = tuple(
         publications,
         metrics,
         witnesses,
+        people,
     )
 )
 
@@ -83,8 +85,12 @@ def operations() -> list[APIRoute]:
 
 
 def allowed_methods(path: str) -> list[str]:
-    """Every method some operation answers at this path (Starlette's 405 names only the first route's)."""
-    methods = {method for route in operations() if route.path_regex.match(path) for method in methods_of(route)}
+    """Every method some operation answers at this path (Starlette's 405 names only the first route's). A path
+    written out (``/deliveries/recover``) is its own, not also a template's that its words would fill
+    (``/deliveries/{delivery_id}``), as OpenAPI reads paths."""
+    matching = [route for route in operations() if route.path_regex.match(path)]
+    written = [route for route in matching if route.path == path]
+    methods = {method for route in written or matching for method in methods_of(route)}
     return sorted(methods | {"OPTIONS"})
 
 
@@ -150,6 +156,7 @@ def create_app(
         return RedirectResponse(f"{WEB_PREFIX}/", status_code=303)
 
     app.add_middleware(PolicyWatch)  # innermost: it sees the route that answered
+    app.add_middleware(ThroughDoor)  # the door every event of the request records
     known = settings or (given.settings if given else None)
     largest_file = known.evidence_file_max_bytes if known else DEFAULT_MAX_BYTES
     uploads = max(MAX_UPLOAD_BYTES, largest_file + 1024 * 1024)  # an evidence file and the form around it

@@ -11,7 +11,8 @@ from types import TracebackType
 from sqlalchemy import Engine
 
 from api.public.copies import PublicCopies
-from api.web.mail import DigestWriter
+from api.web.mail import AccountLetters, DigestWriter
+from api.web.sign_in_steps import SignInSteps
 from application.access.audit import AuditRecord
 from application.access.keys import Keys
 from application.access.people import People
@@ -34,6 +35,7 @@ from application.storage.store import EventStore
 from application.tracker import Tracker
 from domain.commitments.escalation import Ladder
 from domain.parties.contact import DigestTime
+from domain.people.organisation import ClaimRule, claim_rules
 from domain.webhooks import retry_schedule
 from infrastructure.audit.chain import AuditChain
 from infrastructure.audit.denials import DenialLog
@@ -56,7 +58,9 @@ from infrastructure.mail.unsubscribe import UnsubscribeLinks
 from infrastructure.operations import metrics
 from infrastructure.operations.readiness import Heartbeats, Readiness, worker_jobs
 from infrastructure.pdf import PdfRenderer
+from infrastructure.people.accounts import Accounts
 from infrastructure.people.credentials import Credentials, is_common
+from infrastructure.people.organisation import OrganisationProvider, ProviderSettings
 from infrastructure.persistence import migrating
 from infrastructure.persistence.calendar_feeds import SqlFeedStore
 from infrastructure.persistence.database import (
@@ -84,6 +88,19 @@ from infrastructure.webhooks.url_safety import UrlPolicy, system_resolve
 from infrastructure.witness.store import WitnessStore
 
 
+@dataclass(frozen=True)
+class OrganisationSignIn:
+    """The deployment's OpenID Connect provider, who it lets in, and where the provider sends people back."""
+
+    provider: OrganisationProvider
+    rules: tuple[ClaimRule, ...]
+    redirect_uri: str
+    name: str
+    create_accounts: bool
+    trust_second_factor: bool
+    groups_claim: str
+
+
 @dataclass
 class Services:
     """Every part of a running service; close it (or use it in a ``with``) when done."""
@@ -102,6 +119,8 @@ class Services:
     keys: KeyStore
     keyring: Keys  # the keys' use cases (make, list, revoke), for every door
     web_sessions: WebSessions
+    sign_in_steps: SignInSteps  # a person's password right, their second factor left (a signed cookie)
+    organisation: OrganisationSignIn | None  # signing in through the people's identity provider; None: not set
     calendar_feeds: CalendarFeeds
     idempotency: IdempotencyStore
     projector: Projector
@@ -187,6 +206,25 @@ class Services:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.close()
+
+
+def organisation_sign_in(settings: Settings, public_url: str) -> OrganisationSignIn | None:
+    if not settings.oidc_issuer:
+        return None
+    provider = OrganisationProvider(
+        ProviderSettings(
+            settings.oidc_issuer, settings.oidc_client_id, settings.oidc_client_secret, settings.oidc_scopes
+        )
+    )
+    return OrganisationSignIn(
+        provider,
+        claim_rules(settings.oidc_rules),
+        f"{public_url.rstrip('/')}/app/sign-in/organisation/back",
+        settings.oidc_name,
+        settings.oidc_create_accounts,
+        settings.oidc_trust_second_factor,
+        settings.oidc_groups_claim,
+    )
 
 
 def build_witness(database_url: str, clock: Clock = system_clock) -> WitnessStore:
@@ -299,28 +337,38 @@ def build(
     action_links = ActionLinks(
         functools.partial(kept_secret, engine, clock, "action-links", UnsubscribeLinks.new_secret), public_url
     )
+    mail_server = SmtpSender(
+        SmtpSettings(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_security,
+            settings.smtp_username,
+            settings.smtp_password,
+            settings.smtp_timeout,
+            settings.smtp_ca_file,
+        )
+    )
     mailer = DigestMailer(
         engine,
         Digests(records, catalogue, publishing),
         DigestWriter(settings.mail_from, public_url, settings.action_link_days),
-        SmtpSender(
-            SmtpSettings(
-                settings.smtp_host,
-                settings.smtp_port,
-                settings.smtp_security,
-                settings.smtp_username,
-                settings.smtp_password,
-                settings.smtp_timeout,
-                settings.smtp_ca_file,
-            )
-        ),
+        mail_server,
         unsubscribe,
         action_links,
         clock,
         DigestTime(settings.digest_hour, settings.digest_weekday, settings.digest_time_zone),
     )
     witnesses = Witnesses(engine, audit, clock, policy)
-    people = People(records, Credentials(engine, clock), is_common)
+    people = People(
+        records,
+        Credentials(engine, clock),
+        Accounts(engine, clock),
+        is_common,
+        AccountLetters(settings.mail_from, public_url, mail_server, clock),
+        personal_keys,
+        keys.revoke_held_by,
+        key_sign_in=settings.key_sign_in,
+    )
     figures = Figures(tracker.histories, catalogue)
     lists = Lists(tracker.histories, catalogue)
     services = Services(
@@ -336,7 +384,7 @@ def build(
         publishing=publishing,
         public=PublicRecords(records, tracker.histories, catalogue, publishing, files),
         keys=keys,
-        keyring=Keys(keys, tracker.parties),
+        keyring=Keys(keys, tracker.parties, people.signs_in),
         web_sessions=WebSessions(
             engine,
             keys,
@@ -388,6 +436,10 @@ def build(
             AuditTrail(audit, audit_watch, file_store, personal_keys), denials, witnesses, file_checks
         ),
         witnesses=witnesses,
+        organisation=organisation_sign_in(settings, public_url),
+        sign_in_steps=SignInSteps(
+            functools.partial(kept_secret, engine, clock, "sign-in-steps", SignInSteps.new_secret), clock
+        ),
         files=files,
         file_checks=file_checks,
         personal_keys=personal_keys,

@@ -14,7 +14,7 @@ import logging
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from application import policy
+from application import doors, policy
 
 log = logging.getLogger("commitments.doors")
 
@@ -31,6 +31,19 @@ OPEN_DOORS: dict[str, str] = {
     "GET /app/welcome/{token}": "the form to choose a password: the invitation's token is the credential (POST asks)",
     "POST /app/welcome/{token}": "a password chosen: the invitation's token is the credential, and the use case "
     "asks policy.follows_link (then signs the person in)",
+    "GET /app/sign-in/code": "the form for a person's second factor (POST asks)",
+    "POST /app/sign-in/code": "a person's second factor: the signed step their password reached and the code are the "
+    "credential (refusals counted, the account held after repeated ones: application.access.people)",
+    "GET /app/sign-in/second-factor": "a person who must have a second factor sets one up: the signed step their "
+    "password reached is the credential",
+    "POST /app/sign-in/second-factor": "the same, confirmed by a code of the new authenticator",
+    "GET /app/sign-in/organisation": "sends the person to their organisation's identity provider (OpenID Connect)",
+    "GET /app/sign-in/organisation/back": "the provider's answer: its checked ID token is the credential, and the use "
+    "case asks policy.signs_in_through_organisation",
+    "GET /app/sign-in/reset": "the form to ask for a link to choose a new password",
+    "POST /app/sign-in/reset": "e-mails such a link to the address if it is an account's (the same answer for any "
+    "address; asks counted with refusals)",
+    "GET /app/account": "the visitor's own account; a person's second factor is asked of policy.own_account",
     "POST /app/sign-out": "ends the visitor's own session",
     "GET /app/language/{language}": "the visitor's choice of language, kept in a cookie",
     "GET /app/digits": "the visitor's choice of digits, kept in a cookie",
@@ -101,3 +114,23 @@ class PolicyWatch:
 
         with policy.asking() as asked:
             await self.app(scope, receive, sending)
+
+
+LINK_PAGES = ("/app/act/", "/app/unsubscribe/", "/app/welcome/")  # a link from an e-mail (or the operator's)
+
+
+class ThroughDoor:
+    """Says through which door a request's changes come (``application.doors``): a link from an e-mail, the
+    pages, or the JSON API; every event they save carries it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        door = "link" if path.startswith(LINK_PAGES) else "page" if path.startswith("/app") else "api"
+        with doors.through(door):
+            await self.app(scope, receive, send)

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from application.access.people import AccountHeld
 from application.errors import (
     AlreadyExists,
     Busy,
@@ -105,6 +106,7 @@ class TooManyAttempts(ApiProblem):
 PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (Unauthenticated, 401, "unauthenticated", "An API key is required"),
     (TooManyAttempts, 429, "too-many-requests", "Too many requests"),
+    (AccountHeld, 429, "too-many-requests", "Too many requests"),
     (Forbidden, 403, "forbidden", "This key may not do that"),
     (NotAllowed, 403, "forbidden", "This key may not do that"),
     (MalformedHeader, 400, "malformed-header", "A request header is malformed"),

@@ -117,3 +117,8 @@ class PlanChanged(ApplicationError):
 class StillInProgress(RuntimeError):
     """A request retried with the same Idempotency-Key while the first is still being carried out; the
     client may retry later."""
+
+
+class ProviderRefused(Exception):
+    """The organisation's identity provider, or what it sent, cannot be trusted for this sign-in (its words are for
+    the log: the person is told only that the sign-in failed)."""

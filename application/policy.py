@@ -182,6 +182,24 @@ def reads_metrics(caller: Principal) -> Principal:
     return caller
 
 
+def signs_in_through_organisation(admitted: bool) -> None:
+    """A person their organisation's identity provider signed in: the checked ID token is the credential, and the
+    deployment's rules (``COMMITMENTS_OIDC_RULES``) who is let in."""
+    _asked("signs_in_through_organisation")
+    if not admitted:
+        raise NotAllowed(
+            "your organisation signed you in, but no rule of this deployment lets your groups or address in"
+        )
+
+
+def own_account(caller: Principal) -> str:
+    """A person's own account (their second factor): the person signed in, not a key."""
+    _asked("own_account")
+    if not caller.id.startswith("person:"):
+        raise NotAllowed("only a person signed in as themself has an account here; this is a key")
+    return caller.id.removeprefix("person:")
+
+
 def administers(caller: Principal) -> Principal:
     """Keys, subscriptions and their deliveries."""
     _asked("administers")

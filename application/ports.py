@@ -342,3 +342,57 @@ class PersonCredentials(Protocol):
         ...
 
     def verify(self, person_id: str, password: str) -> bool: ...
+
+    def forget(self, person_id: str) -> None:
+        """The person's password and invitations deleted (their account erased)."""
+        ...
+
+
+class PersonAccounts(Protocol):
+    """What an account holds beside its password: last sign-in, failed attempts, second factor (decision 0075)."""
+
+    def made(self, person_id: str) -> None: ...
+
+    def any(self) -> bool:
+        """Whether any person has an account."""
+        ...
+
+    def listed(self) -> list[tuple[str, datetime | None, bool]]:
+        """Every account: its person, its last sign-in, whether a second factor is set up."""
+        ...
+
+    def last_sign_in(self, person_id: str) -> datetime | None: ...
+
+    def held(self, person_id: str) -> timedelta | None:
+        """How long its next attempt must wait after failures in a row; None: it may try now."""
+        ...
+
+    def failed(self, person_id: str) -> None: ...
+
+    def signed_in(self, person_id: str) -> None: ...
+
+    def has_second_factor(self, person_id: str) -> bool: ...
+
+    def secret_to_confirm(self, person_id: str, address: str) -> tuple[str, str]:
+        """A new authenticator secret to show: its text and its ``otpauth://`` address."""
+        ...
+
+    def confirm_secret(self, person_id: str, code: str) -> list[str] | None:
+        """The secret shown in use once a code it made is given: the recovery codes; None: a wrong code."""
+        ...
+
+    def check_code(self, person_id: str, code: str) -> str | None:
+        """``totp`` or ``recovery`` when the code is right (each works once); None otherwise."""
+        ...
+
+    def recovery_codes_left(self, person_id: str) -> int: ...
+
+    def forget_second_factor(self, person_id: str) -> None: ...
+
+
+class Letters(Protocol):
+    """The e-mails people's accounts send: an invitation, a link to choose a new password."""
+
+    def account_link(self, kind: str, name: str, address: str, language: str, token: str, valid_for: timedelta) -> None:
+        """Send the person the link ``kind`` (``invitation`` or ``reset``); raises when it cannot be handed over."""
+        ...

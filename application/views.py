@@ -450,3 +450,4 @@ class EventView:
     actor: str | None
     reason: str | None
     payload: dict[str, Any]
+    door: str | None = None  # api, page, link, cli, scheduler (``application.doors``); None: before doors were kept

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from domain.commitments.due import time_zone
 from domain.commitments.escalation import Ladder
 from domain.errors import InvalidValue
+from domain.people.organisation import claim_rules
 
 DEFAULT_DATABASE_URL = "sqlite:///var/commitments.db"
 ENV_PREFIX = "COMMITMENTS_"
@@ -111,6 +112,25 @@ class Settings(BaseSettings):
     # A web page session ends after this many idle minutes, and this many hours after signing in.
     web_session_idle_minutes: Positive = 30.0
     web_session_hours: Positive = 12.0
+    # Whether the sign-in page takes an API key (for service accounts): "auto" (the default) until the first
+    # person account exists, then no; "on" or "off" always. Keys always work for the JSON API.
+    key_sign_in: Literal["auto", "on", "off"] = "auto"
+    # Signing in through the people's organisation (OpenID Connect): the provider's issuer (its address, as its
+    # discovery document names it), this deployment's client id and secret there, the scopes asked, the claim
+    # holding the person's groups, and who is let in with which role (domain.people.organisation: e.g.
+    # "group:oic-secretariat=admin; group:sesric-staff=coordinator; domain:isdb.org=auditor"). Empty issuer: off.
+    oidc_issuer: Annotated[str, Field(max_length=500)] = ""
+    oidc_client_id: Annotated[str, Field(max_length=500)] = ""
+    oidc_client_secret: Annotated[str, Field(max_length=2000)] = ""
+    oidc_scopes: Annotated[str, Field(max_length=500)] = "openid email profile"
+    oidc_groups_claim: Annotated[str, Field(min_length=1, max_length=100)] = "groups"
+    oidc_rules: Annotated[str, Field(max_length=10_000)] = ""
+    # The button's words on the sign-in page (the organisation's name).
+    oidc_name: Annotated[str, Field(max_length=200)] = "your organisation"
+    # Make an account at the first sign-in of someone a rule lets in (false: only people already invited).
+    oidc_create_accounts: bool = True
+    # Whether the provider's own second factor (its "amr" claim) is enough, or this deployment's is asked too.
+    oidc_trust_second_factor: bool = True
     # Who reports the IATI activities exported: its IATI organisation identifier, type and name.
     iati_reporting_org_ref: Annotated[str, Field(min_length=1, max_length=100)] = "XI-COMMITMENTS"
     iati_reporting_org_type: Annotated[str, Field(pattern=r"^[0-9]{2}$")] = "40"
@@ -163,6 +183,15 @@ class Settings(BaseSettings):
         except InvalidValue as error:
             raise ValueError(error.detail) from None
 
+    @field_validator("oidc_rules")
+    @classmethod
+    def _claim_rules(cls, value: str) -> str:
+        try:
+            claim_rules(value)
+        except InvalidValue as error:
+            raise ValueError(error.detail) from None
+        return value
+
     @field_validator("digest_time_zone")
     @classmethod
     def _a_time_zone(cls, value: str) -> str:
@@ -180,7 +209,7 @@ class Settings(BaseSettings):
 
 
 # The settings that are secrets: each may also be read from the file ``COMMITMENTS_<NAME>_FILE`` names.
-SECRETS = ("database_url", "smtp_password")
+SECRETS = ("database_url", "smtp_password", "oidc_client_secret")
 
 
 def secrets_from_files(given: dict[str, Any]) -> dict[str, str]:

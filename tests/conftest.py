@@ -38,6 +38,7 @@ def settings_for_tests(database_url: str, **overrides: object) -> Settings:
         "webhook_retry_schedule": (0.01, 0.02),
         "webhook_allow_http": True,
         "webhook_allow_loopback": True,
+        "key_sign_in": "on",  # the pages' tests sign in with keys; tests/people try the default
         **overrides,
     }
     return Settings(**fields)

@@ -19,10 +19,11 @@ from api.cli.backups import backup, restore
 from api.cli.common import Refused, at_least_one, operator, wait_for_the_database, worker_health
 from api.cli.keys import keys_create, keys_list, keys_revoke
 from api.cli.migrating import migrate
-from api.cli.people import people_create_admin
+from api.cli.people import people_create_admin, people_reset_second_factor
 from api.cli.projections import projections_rebuild, projections_status
 from api.cli.records import draft, import_matrix
 from api.cli.serving import serve, worker
+from application import doors
 from domain.access import Role
 from domain.errors import Refusal
 from infrastructure.persistence.database import DatabaseUnreachable, UnsupportedDatabase, cause, shown, unreachable
@@ -138,6 +139,14 @@ def parser() -> argparse.ArgumentParser:
     first.add_argument("--name", required=True, help="their name, as the pages will show it")
     first.add_argument("--email", required=True, help="their e-mail address: they sign in with it")
     first.add_argument("--language", default="en", help="the language of their pages (ar, en, fr)")
+    reset = command(
+        people_commands,
+        "reset-second-factor",
+        people_reset_second_factor,
+        "for a person who lost their authenticator and recovery codes: they set up a new one at their next sign-in",
+    )
+    reset.add_argument("--email", required=True, help="the person's e-mail address")
+    reset.add_argument("--reason", default=None, help="why (kept in the person's history)")
 
     keys = commands.add_parser(
         "keys",
@@ -153,6 +162,13 @@ def parser() -> argparse.ArgumentParser:
         help="admin: everything; coordinator: records and changes; auditor: reads only",
     )
     create.add_argument("--name", default=None, help="who or what the key is for")
+    create.add_argument(
+        "--held-by",
+        default=None,
+        metavar="EMAIL",
+        help="the person who holds it (their account's address): disabling them revokes it; "
+        "without it, the key is a service account's, named by --name",
+    )
     create.add_argument(
         "--party",
         action="append",
@@ -320,7 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         return worker_health(args)  # 0 or 1, one line, whatever happens (a HEALTHCHECK's own statuses)
     try:
         wait_for_the_database(args)  # every command stores or reads the record
-        return int(args.handler(args))
+        with doors.through("cli"):  # what a command records came through the command line (the server's own
+            return int(args.handler(args))  # requests say their door themselves: api.doors.ThroughDoor)
     except DatabaseUnreachable as error:
         print(f"commitments: {error}", file=sys.stderr)
         return 2

@@ -199,6 +199,12 @@ LABELS: dict[str, dict[str, str]] = {
         "RoleChanged": N_("role changed"),
         "Disabled": N_("account disabled"),
         "Enabled": N_("account enabled"),
+        "Reinvited": N_("invitation sent again"),
+        "Erased": N_("personal data erased"),
+        "JoinedThroughOrganisation": N_("signed in through their organisation"),
+        "SecondFactorRequired": N_("second factor required or not"),
+        "SecondFactorEnrolled": N_("second factor set up"),
+        "SecondFactorReset": N_("second factor reset"),
         "ContactUnsubscribed": N_("contact unsubscribed"),
         "Renamed": N_("renamed"),
         "Retired": N_("retired"),
@@ -239,7 +245,11 @@ LABELS: dict[str, dict[str, str]] = {
         "aliases": N_("aliases"),
     },
     # Who recorded an event when it was not a key: the service's own actors.
-    "actor": {"scheduler": N_("the scheduler"), "unsubscribe-link": N_("the contact's own unsubscribe link")},
+    "actor": {
+        "scheduler": N_("the scheduler"),
+        "unsubscribe-link": N_("the contact's own unsubscribe link"),
+        "operator": N_("the service's operator"),
+    },
     # What each column of a party's update sheet holds (``application.participation.update_sheets``).
     "sheet_column": {
         "id": N_("the commitment's id: keep it as it is"),
@@ -359,6 +369,14 @@ LABELS: dict[str, dict[str, str]] = {
         "recurrences": N_("recurring commitments"),
     },
     "role_of_key": {"admin": N_("administrator"), "coordinator": N_("coordinator"), "auditor": N_("auditor")},
+    "door": {  # through which door a change came (``application.doors``)
+        "api": N_("through the API"),
+        "page": N_("on the pages"),
+        "link": N_("by a link from an e-mail"),
+        "cli": N_("on the server's command line"),
+        "scheduler": N_("by the scheduler"),
+    },
+    "person_standing": {"invited": N_("invited"), "active": N_("active"), "disabled": N_("disabled")},
 }
 
 

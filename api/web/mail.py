@@ -11,11 +11,14 @@ the others, and the digest is ``failed`` with that reason). Headers are folded o
 5322's 998 characters, so that ``List-Unsubscribe`` stays the one unencoded line RFC 8058 reads."""
 
 import re
-from datetime import datetime
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from typing import Protocol
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -111,5 +114,54 @@ class DigestWriter:
 
     def _domain(self) -> str:
         """The sender's domain: the same digest sent again carries the same Message-ID."""
-        address = self.sender.rsplit("<", 1)[-1].rstrip(">")
-        return address.rsplit("@", 1)[-1] or "localhost"
+        return _domain_of(self.sender)
+
+
+class Sender(Protocol):
+    """The mail server (``infrastructure.mail.smtp``): hands a message over, or raises."""
+
+    def send(self, message: EmailMessage) -> None: ...
+
+
+class AccountLetters:
+    """The e-mails of people's accounts (``application.ports.Letters``): an invitation or a link to choose a new
+    password, in the person's language, handed to the mail server at once."""
+
+    def __init__(self, sender: str, base_url: str, server: Sender, clock: Callable[[], datetime]) -> None:
+        self.sender = sender
+        self.base_url = base_url.rstrip("/")
+        self.server = server
+        self.clock = clock
+
+    def account_link(self, kind: str, name: str, address: str, language: str, token: str, valid_for: timedelta) -> None:
+        language = interface_language(language)
+        gettext = i18n.translations(language)
+        subject = gettext.gettext("Choose a new password") if kind == "reset" else gettext.gettext("Your invitation")
+        values = {
+            "lang": language,
+            "dir": i18n.direction(language),
+            "f": i18n.Formats(language),
+            "kind": kind,
+            "name": name,
+            "days": valid_for.days,
+            "link": f"{self.base_url}/app/welcome/{token}",
+            "subject": subject,
+        }
+        message = EmailMessage()
+        message["Subject"] = subject
+        message["From"] = self.sender
+        mailbox, _, domain = sendable_address(address).rpartition("@")
+        message["To"] = Address(display_name=display_name(name), username=mailbox, domain=domain)
+        message["Date"] = format_datetime(self.clock())
+        message["Message-ID"] = f"<account.{secrets.token_hex(12)}@{_domain_of(self.sender)}>"
+        message["Auto-Submitted"] = "auto-generated"
+        message.set_content(render(language, "mail/account_link.txt", values))
+        message.add_alternative(render(language, "mail/account_link.html", values), subtype="html")
+        message["Content-Language"] = language
+        message.policy = HEADERS
+        self.server.send(message)
+
+
+def _domain_of(sender: str) -> str:
+    address = sender.rsplit("<", 1)[-1].rstrip(">")
+    return address.rsplit("@", 1)[-1] or "localhost"

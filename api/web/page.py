@@ -92,17 +92,24 @@ class RecordNames:
 
 
 class ActorNames:
-    """Who recorded an event, as a reader knows them: a key by its name, the service's own actors
-    in the reader's words; the keys are read once per page."""
+    """Who recorded an event, as a reader knows them: a person by their name, a key by its name, the service's own
+    actors in the reader's words; the keys are read once per page."""
 
     def __init__(
-        self, keys: Any, label: Callable[[str, str | None], str], parties: "PartyNames", say: Callable[[str], str]
+        self,
+        keys: Any,
+        label: Callable[[str, str | None], str],
+        parties: "PartyNames",
+        say: Callable[[str], str],
+        people: Callable[[str], str | None] = lambda _: None,
     ) -> None:
         self.keys = keys
+        self.people = people
         self.label = label
         self.parties = parties
         self.say = say
         self.names: dict[str, str] | None = None
+        self.person_names: dict[str, str] = {}
 
     def __call__(self, actor: str | None) -> str:
         if not actor:
@@ -115,6 +122,12 @@ class ActorNames:
                 "name": contact or self.say(N_("a contact")),
                 "party": party["label"] if party else linked[0],
             }
+        if actor.startswith("person:"):  # a person, by their name as it is now (an erased one is said so)
+            if actor not in self.person_names:
+                self.person_names[actor] = self.people(actor) or self.say(N_("an erased person"))
+            return self.person_names[actor]
+        if actor.startswith("organisation:"):
+            return self.say(N_("their organisation's identity provider"))
         if actor.startswith("key_"):
             if self.names is None:
                 self.names = {info.id: info.name for info in self.keys.list()}
@@ -154,7 +167,9 @@ def context(request: Request, visitor: Visitor, **values: Any) -> dict[str, Any]
         "units": [u.value for u in RelativeUnit],
         "label": label,
         "language_name": i18n.language_name(language),
-        "actor": ActorNames(services.keys, label, party_names, i18n.translations(language).gettext),
+        "actor": ActorNames(
+            services.keys, label, party_names, i18n.translations(language).gettext, services.people.name_of
+        ),
         "record_name": RecordNames(tracker),
         "webhook_type": webhook_typer(label),
         "reason_shown": reason_shower(i18n.translations(language).gettext),

@@ -4,7 +4,7 @@ which role, limited to which parties. A key is shown in clear once, when it is m
 Who may: an administrator makes, lists and revokes keys (``policy.administers``); the machine's operator
 makes the first admin key of a deployment that has none."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -29,14 +29,22 @@ class KeyInfo:
     party_scope: list[str] | None
     created_at: datetime
     revoked_at: datetime | None
+    owner: str | None = None  # person:<id> who holds it; None: a service account, named by the key's name
 
 
 class KeyStore(Protocol):
     """Where keys are kept (hashed)."""
 
     def create(
-        self, role: Role, name: str, party_scope: list[str] | None = None, form: str | None = None
+        self,
+        role: Role,
+        name: str,
+        party_scope: list[str] | None = None,
+        form: str | None = None,
+        owner: str | None = None,
     ) -> tuple[Principal, str]: ...
+
+    def revoke_held_by(self, owner: str) -> int: ...
 
     def list(self) -> list[KeyInfo]: ...
 
@@ -46,9 +54,13 @@ class KeyStore(Protocol):
 
 
 class Keys:
-    def __init__(self, store: KeyStore, parties: Parties) -> None:
+    def __init__(
+        self, store: KeyStore, parties: Parties, person_signs_in: Callable[[str], bool] = lambda _: False
+    ) -> None:
+        """``person_signs_in(person:<id>)``: whether that person's account is active (a key is held only by one)."""
         self.store = store
         self.parties = parties
+        self.person_signs_in = person_signs_in
 
     def make(
         self,
@@ -57,9 +69,12 @@ class Keys:
         name: str | None,
         party_ids: Sequence[UUID] = (),
         form: str | None = None,
+        owner: str | None = None,
     ) -> tuple[Principal, str]:
         """A new key with its role, limited to some parties (coordinators only), and the key in clear: shown
-        this once. ``form``: the page's form that asked for it (a form sent twice makes one key)."""
+        this once. ``form``: the page's form that asked for it (a form sent twice makes one key). ``owner``: the
+        person who holds it (``person:<id>``), whose disabling revokes it; None: a service account, named by
+        the key's name."""
         policy.administers(caller)
         if name is None or not name.strip() or len(name) > KEY_NAME_MAX:
             raise InvalidValue("give the key a name of at most 200 characters", "name")
@@ -71,7 +86,9 @@ class Keys:
             if chosen is not Role.COORDINATOR:
                 raise InvalidValue("only coordinator keys are limited to parties", "party_scope")
             scope = [str(p) for p in self.parties.check(party_ids, "party_scope")]
-        return self.store.create(chosen, name.strip(), scope, form)
+        if owner and not self.person_signs_in(owner):
+            raise InvalidValue("a key is held by a person whose account is active", "owner")
+        return self.store.create(chosen, name.strip(), scope, form, owner or None)
 
     def first_admin(self) -> tuple[Principal, str] | None:
         """The first admin key of a deployment with no active key, made for the operator who starts it;

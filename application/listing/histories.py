@@ -43,7 +43,7 @@ SHOWN: dict[type, tuple[str, ...]] = {
     Agreement: ("title", "adopted_by", "rows"),
     Party: ("names", "acronym", "kind", "parent_id", "escalation_ladder", "contacts", "aliases"),
 }
-_EVENT_BOOKKEEPING = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
+_EVENT_BOOKKEEPING = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor", "door"}
 
 
 class Intact:
@@ -218,6 +218,7 @@ def event_view(event: Any) -> EventView:
         effective_on=plain(effective_on(event)),
         late=is_late(event),
         actor=getattr(event, "actor", None),
+        door=getattr(event, "door", None),
         reason=payload.get("reason"),
         payload=payload,
     )

@@ -20,6 +20,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Recording
 
+from application import doors
 from application.errors import (
     AlreadyExists,
     ConcurrentUpdate,
@@ -167,6 +168,11 @@ class Records:
         """Store the aggregates' new events together (all or none), in this process's turn; the
         followers have them before this returns. ``read``: copies of the aggregates as the command
         read them. ``ConcurrentUpdate`` if another command changed one of them first."""
+        door = doors.current()
+        if door is not None:  # each new event says through which door it came (``application.doors``)
+            for aggregate in aggregates:
+                for event in aggregate.pending_events:
+                    object.__setattr__(event, "door", door)  # (events are frozen once made; this is their making)
         changes = Changes(aggregates, {(copy.id, copy.version): copy for copy in read})
         return self.turns.save(changes).recordings
 

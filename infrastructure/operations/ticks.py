@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from application import doors
 from infrastructure.persistence.database import cause, unreachable
 
 log = logging.getLogger("commitments.ticks")
@@ -56,7 +57,8 @@ class Backoff:
         if self.failing_since is not None and now < self.next_try:
             return  # still waiting after a failure
         try:
-            self.job()
+            with doors.through("scheduler"):
+                self.job()
         except Exception as error:
             self._failed(error, now)
             return

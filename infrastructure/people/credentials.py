@@ -43,7 +43,11 @@ class Credentials:
         """A new invitation for the person (those it had before no longer work): its token, shown once."""
         token = secrets.token_urlsafe(32)
         with self.engine.begin() as connection:
-            connection.execute(delete(person_invitations).where(person_invitations.c.person_id == person_id))
+            connection.execute(  # the earlier ones say they no longer work, rather than that they never did
+                update(person_invitations)
+                .where(person_invitations.c.person_id == person_id, person_invitations.c.used_at.is_(None))
+                .values(used_at=self.clock())
+            )
             connection.execute(
                 insert(person_invitations).values(
                     token_hash=_digest(token), person_id=person_id, expires_at=self.clock() + valid_for
@@ -93,3 +97,8 @@ class Credentials:
             return HASHER.verify(stored or NOT_A_PASSWORD, password) and stored is not None
         except (VerificationError, InvalidHashError):
             return False
+
+    def forget(self, person_id: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(delete(person_credentials).where(person_credentials.c.person_id == person_id))
+            connection.execute(delete(person_invitations).where(person_invitations.c.person_id == person_id))

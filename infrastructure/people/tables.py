@@ -1,6 +1,6 @@
 """The credentials of people's accounts: never in the event log (decision 0075)."""
 
-from sqlalchemy import Column, String, Table
+from sqlalchemy import BigInteger, Column, Integer, String, Table
 
 from infrastructure.persistence.tables import UTCDateTime, metadata
 
@@ -18,5 +18,26 @@ person_invitations = Table(
     Column("token_hash", String(64), primary_key=True),
     Column("person_id", String(36), nullable=False, index=True),
     Column("expires_at", UTCDateTime(), nullable=False),
+    Column("used_at", UTCDateTime(), nullable=True),
+)
+
+person_accounts = Table(
+    "person_accounts",  # one row per account: its second factor, its last sign-in, its failed attempts
+    metadata,
+    Column("person_id", String(36), primary_key=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("last_sign_in_at", UTCDateTime(), nullable=True),
+    Column("failures", Integer, nullable=False, default=0),  # failed attempts in a row (password or code)
+    Column("held_until", UTCDateTime(), nullable=True),  # no attempt is checked before then
+    Column("totp_secret", String(64), nullable=True),  # the authenticator's secret (RFC 6238), once confirmed
+    Column("totp_pending", String(64), nullable=True),  # a secret shown, not yet confirmed by a code
+    Column("totp_last_step", BigInteger, nullable=True),  # the last time step used: a code works once
+)
+
+person_recovery_codes = Table(
+    "person_recovery_codes",  # single-use codes for a lost authenticator, kept as SHA-256
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("person_id", String(36), nullable=False, index=True),
     Column("used_at", UTCDateTime(), nullable=True),
 )

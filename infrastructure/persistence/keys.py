@@ -53,7 +53,12 @@ class KeyStore:
         self._lock = threading.Lock()
 
     def create(
-        self, role: Role, name: str, party_scope: list[str] | None = None, form: str | None = None
+        self,
+        role: Role,
+        name: str,
+        party_scope: list[str] | None = None,
+        form: str | None = None,
+        owner: str | None = None,
     ) -> tuple[Principal, str]:
         """Make a key; returns it in clear, the only time it can be read. ``form``: the page's form that
         asks for it, which makes one key however often it is sent (a page reloaded sends it again)."""
@@ -80,6 +85,7 @@ class KeyStore:
                     created_at=self.clock(),
                     party_scope=None if scope is None else json.dumps(scope),
                     made_by_form=form,
+                    owner=owner,
                 )
             )
         return Principal(id=key_id, name=name, role=role, party_scope=None if scope is None else frozenset(scope)), key
@@ -161,9 +167,22 @@ class KeyStore:
                 None if r.party_scope is None else json.loads(r.party_scope),
                 r.created_at,
                 r.revoked_at,
+                r.owner,
             )
             for r in rows
         ]
+
+    def revoke_held_by(self, owner: str) -> int:
+        """Every key the person holds revoked at once (their account disabled or erased): how many."""
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                update(api_keys)
+                .where(api_keys.c.owner == owner, api_keys.c.revoked_at.is_(None))
+                .values(revoked_at=self.clock())
+            )
+        with self._lock:
+            self._remembered.clear()
+        return int(result.rowcount)
 
     def revoke(self, key_id: str) -> bool:
         with self.engine.begin() as connection:

@@ -50,6 +50,7 @@ api_keys = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("revoked_at", UTCDateTime(), nullable=True),
     Column("made_by_form", String(64), nullable=True),  # the page's form that made it: one key per form sent
+    Column("owner", String(64), nullable=True, index=True),  # person:<id> who holds it; None: a service account
 )
 
 

@@ -45,15 +45,16 @@ class WebSessions:
         principal = self.keys.authenticate(key)
         return None if principal is None else self.open_for(principal)
 
-    def open_for(self, principal: Principal) -> WebSession:
-        """A new session for a principal already proven (a person who signed in): its id (``person:…``) is
-        looked up again on every request, so a person disabled, or given another role, is so at once."""
+    def open_for(self, principal: Principal, holder: str | None = None) -> WebSession:
+        """A new session for a principal already proven (a person who signed in): ``holder``
+        (``person:<id>@<generation>``) is looked up again on every request, so a person disabled, or given
+        another role, is so at once."""
         token, csrf, now = secrets.token_urlsafe(32), secrets.token_urlsafe(32), self.clock()
         with self.engine.begin() as connection:
             pruned = self._prune(connection, now)
             connection.execute(
                 insert(web_sessions).values(
-                    token_hash=token_hash(token), key_id=principal.id, csrf=csrf, created_at=now, seen_at=now
+                    token_hash=token_hash(token), key_id=holder or principal.id, csrf=csrf, created_at=now, seen_at=now
                 )
             )
         metrics.WEB_SESSIONS_STARTED.inc()

@@ -106,7 +106,11 @@ def ids(standing: Standing) -> dict[str, str]:
         },
         headers=api.headers(Role.ADMIN),
     ).json()
+    person = api.post(
+        "/people", {"name": "Omar Haddad", "email": "omar.haddad@sesric.org", "role": "coordinator"}, role=Role.ADMIN
+    ).json()
     return {
+        "person_id": person["person_id"],
         "witness_id": witness["id"],
         "party_id": world.oic,
         "meeting_id": world.meeting,

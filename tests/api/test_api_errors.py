@@ -476,6 +476,9 @@ def test_unknown_routes_and_methods_are_problems_too(standing: Standing, standin
     assert_problem(
         api.client.delete(f"/commitments/{world.commitment}", headers=api.headers()), 405, "method-not-allowed"
     )
+    refused = api.client.patch("/deliveries/recover", headers=api.headers())  # a path of its own, not a delivery's
+    assert_problem(refused, 405, "method-not-allowed")
+    assert refused.headers["Allow"] == "OPTIONS, POST"
 
 
 def test_an_oversized_body_is_a_413(standing: Standing, standing_unchanged: None) -> None:

@@ -630,8 +630,17 @@ def test_every_page_of_every_role_in_every_language_answers_without_english_word
                 failure + (f"\n    server said:\n      {said.replace(chr(10), chr(10) + '      ')}" if said else ""),
             )
         )
-    # signed out; a digest's links; the one-time link of an invitation (tests/people)
-    checked_otherwise = {"/app/sign-in", "/app/unsubscribe/{token}", "/app/act/{token}", "/app/welcome/{token}"}
+    # signed out; a digest's links; a person's own steps and links: invitation, second factor, reset (tests/people)
+    checked_otherwise = {
+        "/app/sign-in",
+        "/app/unsubscribe/{token}",
+        "/app/act/{token}",
+        "/app/welcome/{token}",
+        "/app/sign-in/code",
+        "/app/sign-in/second-factor",
+        "/app/sign-in/reset",
+        "/app/account/second-factor",
+    }
     for missing in sorted(expected_page_types() - crawl.types_reached() - checked_otherwise):
         findings.append(
             Finding(

@@ -1,9 +1,10 @@
-"""Administration (admin keys): API keys (create, limit to parties, revoke), webhook subscriptions
-(create, pause, resume, rotate the secret, deliveries, resend) and witnesses (add, remove, send the head now,
-check their receipts)."""
+"""Administration (administrators): people's accounts (invite, send again, role and parties, second factor,
+disable, enable), API keys (create, limit to parties, revoke), webhook subscriptions (create, pause, resume,
+rotate the secret, deliveries, resend) and witnesses (add, remove, send the head now, check their receipts)."""
 
 import secrets
 from typing import Any
+from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -12,6 +13,7 @@ from api.bootstrap import Services
 from api.dependencies import ServicesDep
 from api.routers.subscriptions import SubscriptionCreate
 from api.schemas.audit import WitnessIn
+from api.schemas.people import PersonIn, RoleChange
 from api.web.forms import checked, identifiers, value, values
 from api.web.page import attempt, page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
@@ -39,6 +41,7 @@ def _keys(request: Request, visitor: SignedInVisitor, services: Services, made: 
         visitor,
         "keys.html",
         keys=services.keyring.listed(visitor.principal),
+        holders=[p for p in services.people.listed(visitor.principal) if p.standing == "active"],
         roles=[r.value for r in Role],
         made=made,
         all_parties=services.lists.parties(visitor.principal, PartyFilter.of(limit=200)).items,
@@ -60,6 +63,7 @@ def create_key(request: Request, visitor: SignedInDep, form: FormDep, services: 
         value(form, "name"),
         identifiers(form, "party_scope"),
         form=value(form, "once"),
+        owner=value(form, "owner") or None,
     )
     return _keys(request, visitor, services, {"id": principal.id, "key": key})
 
@@ -196,3 +200,91 @@ def remove_witness(
 ) -> Response:
     services.audit_record.remove_witness(visitor.principal, witness_id)
     return _back(request, "witnesses")
+
+
+def _people(
+    request: Request,
+    visitor: SignedInVisitor,
+    services: Services,
+    status: int = 200,
+    refusal: dict[str, Any] | None = None,
+    invited: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    return page(
+        request,
+        visitor,
+        "people.html",
+        status,
+        people=services.people.listed(visitor.principal),
+        roles=[r.value for r in Role],
+        all_parties=services.lists.parties(visitor.principal, PartyFilter.of(limit=200)).items,
+        refusal=refusal,
+        invited=invited,
+    )
+
+
+@router.get("/people", response_class=HTMLResponse, name="people")
+def people(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
+    """People's accounts: invite, send again, role and parties, second factor, disable, last sign-in."""
+    return _people(request, visitor, services)
+
+
+@router.post("/people", response_class=HTMLResponse)
+def invite_person(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
+    def invited() -> Response:
+        body = checked(
+            PersonIn,
+            {
+                "name": value(form, "name"),
+                "email": value(form, "email"),
+                "role": value(form, "role"),
+                "party_scope": identifiers(form, "party_scope"),
+                "language": value(form, "language") or "en",
+            },
+        )
+        made = services.people.invite(
+            visitor.principal, body.name, body.email, body.role, body.party_scope, body.language
+        )
+        return _people(request, visitor, services, invited={"address": body.email, "mailed": made.mailed})
+
+    return attempt(
+        invited, lambda status, refusal: _people(request, visitor, services, status, refusal | {"form": form})
+    )
+
+
+@router.post("/people/{person_id}/{change}", response_class=HTMLResponse)
+def change_person(
+    person_id: UUID, change: str, request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep
+) -> Response:
+    """Send the invitation again, change the role, require the second factor, disable or enable."""
+    people, caller = services.people, visitor.principal
+
+    def changed() -> Response:
+        if change == "resend":
+            made = people.resend(caller, person_id)
+            shown = people.get(caller, person_id)
+            return _people(request, visitor, services, invited={"address": shown.address, "mailed": made.mailed})
+        if change == "role":
+            body = checked(
+                RoleChange,
+                {
+                    "role": value(form, "role"),
+                    "party_scope": identifiers(form, "party_scope"),
+                    "reason": value(form, "reason") or None,
+                },
+            )
+            people.change_role(caller, person_id, body.role, body.party_scope, body.reason)
+        elif change == "second-factor":
+            people.require_second_factor(caller, person_id, value(form, "required") == "true")
+        elif change == "disable":
+            people.disable(caller, person_id)
+        elif change == "enable":
+            people.enable(caller, person_id)
+        elif change == "erasure":
+            people.erase(caller, person_id)
+        else:
+            _admin(visitor)
+            raise NotFound("change", change[:40])
+        return _back(request, "people")
+
+    return attempt(changed, lambda status, refusal: _people(request, visitor, services, status, refusal))

@@ -1,0 +1,259 @@
+"""Administrators manage people's accounts (issue 40): an invitation e-mailed in the person's language through a
+real SMTP server on loopback, sent again, a role changed and an account disabled (each ends the person's
+sessions at their next request), the second factor required, repeated wrong passwords holding the account
+whatever address they come from, a forgotten password reset by e-mail, the operator resetting a lost second
+factor; every change an event of the person's history, with its actor."""
+
+import re
+from collections.abc import Iterator, Mapping
+from email.message import EmailMessage
+from uuid import UUID
+
+import pytest
+
+from api.bootstrap import Services, build
+from api.cli import main
+from domain.access import Principal, Role
+from domain.errors import InvalidValue
+from tests.conftest import Api
+from tests.fakes import FrozenClock
+from tests.notices.mailing import mail_settings
+from tests.pages.test_web_pages import visitor_of
+from tests.people.test_accounts import authenticator, sign_in_form_token
+from tests.smtp import Mailbox
+from tests.web import Page, Visitor
+from tests.world import World
+
+NAME, ADDRESS, PASSWORD = "أمينة الحسيني", "amina.hussaini@isdb.org", "قافلة الصباح تعبر الوادي 77"
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    with Mailbox() as running:
+        yield running
+
+
+@pytest.fixture
+def services(database_url: str, clock: FrozenClock, mailbox: Mailbox) -> Iterator[Services]:
+    with build(mail_settings(database_url, mailbox), clock=clock) as built:
+        yield built
+
+
+@pytest.fixture
+def visitor(services: Services) -> Iterator[Visitor]:
+    yield from visitor_of(services)
+
+
+def link_in(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    [link] = re.findall(r"https://\S+/app/welcome/\S+", str(body.get_content()))
+    return str(link).split("/app", 1)[1]
+
+
+def invited(api: Api, body: Mapping[str, object]) -> dict[str, object]:
+    response = api.post("/people", body, role=Role.ADMIN)
+    assert response.status_code == 201, response.text
+    answer: dict[str, object] = response.json()
+    return answer
+
+
+def signed_in(visitor: Visitor, address: str, password: str) -> Page:
+    token = sign_in_form_token(visitor.open("/sign-in").text)
+    return visitor.post("/sign-in", {"email": address, "password": password, "token": token}, csrf=False)
+
+
+def test_an_invitation_reaches_the_person_in_their_language_and_a_second_one_replaces_it(
+    api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, world: World
+) -> None:
+    body = {"name": NAME, "email": ADDRESS, "role": "coordinator", "party_scope": [world.sesric], "language": "ar"}
+    assert api.post("/people", body, role=Role.COORDINATOR).status_code == 403  # administrators invite
+    made = invited(api, body)
+    assert made["mailed"] is True
+    [letter] = mailbox.to(ADDRESS)
+    assert letter["Subject"] == "دعوتك" and letter["Content-Language"] == "ar"
+    first = link_in(letter)
+    assert api.post("/people", body | {"email": ADDRESS.upper()}, role=Role.ADMIN).status_code == 409  # one person
+    again = api.post(f"/people/{made['person_id']}/invitation", role=Role.ADMIN)
+    assert again.status_code == 200 and again.json()["mailed"] is True
+    second = link_in(mailbox.to(ADDRESS)[-1])
+    assert visitor.post(first, {"password": PASSWORD, "repeated": PASSWORD}, csrf=False).status == 410
+    assert NAME in visitor.post(second, {"password": PASSWORD, "repeated": PASSWORD}, csrf=False).text  # signed in
+    [person] = api.get("/people", role=Role.ADMIN).json()
+    assert person["standing"] == "active" and person["party_scope"] == [world.sesric]
+    assert person["last_sign_in"] is not None and person["second_factor"] is False
+    again = api.post(f"/people/{made['person_id']}/invitation", role=Role.ADMIN)
+    assert again.status_code == 422  # a password was chosen: they reset it themselves
+    history = api.get(f"/people/{made['person_id']}/history", role=Role.ADMIN).json()["events"]
+    assert [e["type"] for e in history] == ["Invited", "Reinvited", "PasswordChosen"]
+    assert [e["door"] for e in history] == ["api", "api", "link"]  # the invitation's link chose the password
+    assert history[0]["actor"].startswith("key:") or history[0]["actor"]  # who invited
+    assert PASSWORD not in str(history)
+
+
+def test_a_changed_role_or_a_disabled_account_ends_the_persons_sessions_and_an_admin_cannot_lock_themself_out(
+    api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, world: World
+) -> None:
+    made = invited(api, {"name": NAME, "email": ADDRESS, "role": "coordinator", "language": "en"})
+    pid = str(made["person_id"])
+    visitor.post(link_in(mailbox.to(ADDRESS)[0]), {"password": PASSWORD, "repeated": PASSWORD}, csrf=False)
+    assert visitor.open("/").status == 200 and "/sign-in" not in visitor.open("/").url
+    changed = api.client.put(
+        f"/people/{pid}/role",
+        json={"role": "auditor", "reason": "moved to evaluation"},
+        headers=api.headers(Role.ADMIN),
+    )
+    assert changed.status_code == 200 and changed.json()["role"] == "auditor"
+    assert "/sign-in" in visitor.open("/").url  # the session ended at its next request
+    page = signed_in(visitor, ADDRESS, PASSWORD)
+    assert "auditor" in page.text.lower()  # signed in again, with the new role
+    disabled = api.post(f"/people/{pid}/disable", {"reason": "left"}, role=Role.ADMIN)
+    assert disabled.status_code == 200 and disabled.json()["standing"] == "disabled"
+    assert "/sign-in" in visitor.open("/").url
+    assert signed_in(visitor, ADDRESS, PASSWORD).status == 401
+    assert api.post(f"/people/{pid}/enable", {}, role=Role.ADMIN).json()["standing"] == "active"
+    assert signed_in(visitor, ADDRESS, PASSWORD).status == 200
+    himself = Principal(f"person:{pid}", NAME, Role.ADMIN)  # were the person an administrator
+    with pytest.raises(InvalidValue, match="your own account"):
+        services.people.disable(himself, UUID(pid))
+
+
+def test_repeated_wrong_passwords_hold_the_account_whatever_address_they_come_from(
+    api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, clock: FrozenClock
+) -> None:
+    invited(api, {"name": NAME, "email": ADDRESS, "role": "auditor"})
+    visitor.post(link_in(mailbox.to(ADDRESS)[0]), {"password": PASSWORD, "repeated": PASSWORD}, csrf=False)
+    visitor.open("/")
+    visitor.post("/sign-out", {})
+    for _ in range(5):
+        assert services.people.password_step(ADDRESS, "not the password at all") is None  # from anywhere
+    held = signed_in(visitor, ADDRESS, PASSWORD)  # the right password, while the account is held
+    assert held.status == 429 and "/sign-in" in held.url
+    clock.advance(seconds=2)
+    assert NAME in signed_in(visitor, ADDRESS, PASSWORD).text  # held a moment, then it signs in
+    denials = api.get("/audit/denials", role=Role.ADMIN).json()["items"]
+    assert any("held" in d["reason"] for d in denials)
+
+
+def test_a_forgotten_password_is_chosen_again_through_an_e_mailed_link_and_no_one_learns_who_has_an_account(
+    api: Api, services: Services, mailbox: Mailbox, visitor: Visitor
+) -> None:
+    invited(api, {"name": NAME, "email": ADDRESS, "role": "auditor", "language": "fr"})
+    visitor.post(link_in(mailbox.to(ADDRESS)[0]), {"password": PASSWORD, "repeated": PASSWORD}, csrf=False)
+    visitor.open("/")
+    visitor.post("/sign-out", {})
+    for address in (ADDRESS, "nobody@isdb.org"):
+        form = visitor.open("/sign-in/reset")
+        asked = visitor.post("/sign-in/reset", {"email": address, "token": sign_in_form_token(form.text)}, csrf=False)
+        assert asked.status == 200 and asked.all("//p[@id='asked']")  # the same answer for both
+    assert mailbox.to("nobody@isdb.org") == []
+    letter = mailbox.to(ADDRESS)[-1]
+    assert letter["Subject"] == "Choisir un nouveau mot de passe"
+    new = PASSWORD + " et encore"
+    assert NAME in visitor.post(link_in(letter), {"password": new, "repeated": new}, csrf=False).text
+    visitor.open("/")
+    visitor.post("/sign-out", {})
+    assert signed_in(visitor, ADDRESS, PASSWORD).status == 401  # the old password no longer works
+    assert NAME in signed_in(visitor, ADDRESS, new).text
+
+
+def test_a_required_second_factor_is_set_up_at_the_next_sign_in_and_the_operator_resets_a_lost_one(
+    api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, clock: FrozenClock
+) -> None:
+    made = invited(api, {"name": NAME, "email": ADDRESS, "role": "coordinator"})
+    pid = str(made["person_id"])
+    visitor.post(link_in(mailbox.to(ADDRESS)[0]), {"password": PASSWORD, "repeated": PASSWORD}, csrf=False)
+    required = api.client.put(f"/people/{pid}/second-factor", json={"required": True}, headers=api.headers(Role.ADMIN))
+    assert required.status_code == 200 and required.json()["second_factor_required"] is True
+    visitor.open("/")
+    visitor.post("/sign-out", {})
+    enrol = signed_in(visitor, ADDRESS, PASSWORD)
+    assert "/sign-in/second-factor" in enrol.url
+    app = authenticator(enrol.text)
+    assert visitor.post("/sign-in/second-factor", {"code": app.at(clock())}, csrf=False).all(
+        "//ul[@id='recovery-codes']"
+    )
+    assert visitor.open("/account").all("//section[@id='second-factor']")
+    url = services.settings.database_url
+    assert (
+        main(["people", "reset-second-factor", "--email", ADDRESS, "--reason", "phone lost", "--database-url", url])
+        == 0
+    )
+    assert "/sign-in" in visitor.open("/").url  # the reset ended the session
+    again = signed_in(visitor, ADDRESS, PASSWORD)
+    assert "/sign-in/second-factor" in again.url  # a new one to set up
+    assert authenticator(again.text).secret != app.secret
+    history = api.get(f"/people/{pid}/history", role=Role.ADMIN).json()["events"]
+    assert [(e["type"], e["door"]) for e in history][-3:] == [
+        ("SecondFactorRequired", "api"),
+        ("SecondFactorEnrolled", "page"),
+        ("SecondFactorReset", "cli"),
+    ]
+
+
+def test_the_people_page_invites_in_arabic_and_shows_who_signed_in_last(
+    api: Api, services: Services, mailbox: Mailbox, visitor: Visitor
+) -> None:
+    visitor.sign_in(api.keys[Role.ADMIN], "/admin/people")
+    page = visitor.open("/admin/people", **{"Accept-Language": "ar"})
+    assert page.status == 200 and page.all("//form[@id='invite']")
+    form = {"name": NAME, "email": ADDRESS, "role": "coordinator", "language": "ar"}
+    answer = visitor.post("/admin/people", form)
+    assert answer.status == 200 and answer.all("//div[@id='invited']")
+    refused = visitor.post("/admin/people", form)
+    assert refused.status == 409 and refused.all("//div[@id='refusal']")
+    [row] = answer.all("//table[@id='people']/tbody/tr")
+    assert NAME in "".join(row.itertext())
+    pid = row.get("id").removeprefix("person-")
+    assert visitor.post(f"/admin/people/{pid}/disable", {}).status == 200
+    assert api.get("/people", role=Role.ADMIN).json()[0]["standing"] == "disabled"
+    assert len(mailbox.to(ADDRESS)) == 1  # one invitation
+
+
+def test_what_a_person_does_is_shown_with_their_name_and_as_erased_once_they_are(
+    api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, world: World
+) -> None:
+    invited(api, {"name": NAME, "email": ADDRESS, "role": "coordinator"})
+    visitor.post(link_in(mailbox.to(ADDRESS)[0]), {"password": PASSWORD, "repeated": PASSWORD}, csrf=False)
+    visitor.open(f"/commitments/{world.commitment}")
+    said = visitor.post(f"/commitments/{world.commitment}/comments", {"text": "تم إرسال التقرير", "language": "ar"})
+    assert said.status == 200
+    comment = api.get(f"/commitments/{world.commitment}").json()["comments"][-1]
+    assert str(comment.get("actor") or comment.get("by")).startswith("person:")  # the person, not a key
+    page = visitor.open(f"/commitments/{world.commitment}")
+    assert any(NAME in "".join(a.itertext()) for a in page.all("//div[@class='actor']"))
+    assert page.all("//div[@class='actor'][contains(., 'on the pages')]")  # the door it came through
+    pid = str(comment.get("actor") or comment.get("by")).removeprefix("person:")
+    erased = api.post(f"/people/{pid}/erasure", role=Role.ADMIN)
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["name"] == "" and erased.json()["standing"] == "disabled"
+    assert "/sign-in" in visitor.open("/").url  # their session ended
+    assert signed_in(visitor, ADDRESS, PASSWORD).status == 401  # their password is gone
+    visitor.sign_in(api.keys[Role.AUDITOR], f"/commitments/{world.commitment}")
+    shown = visitor.open(f"/commitments/{world.commitment}")
+    assert NAME not in shown.text and "an erased person" in shown.text
+    with services.engine.connect() as connection:
+        stored = b"".join(n.state for n in services.store.recorder.select_notifications(1, 100_000))
+    assert NAME.encode() not in stored and connection is not None
+
+
+def test_a_key_held_by_a_person_stops_when_their_account_is_disabled_and_a_service_accounts_stays(
+    api: Api, services: Services, mailbox: Mailbox, visitor: Visitor
+) -> None:
+    made = invited(api, {"name": NAME, "email": ADDRESS, "role": "coordinator"})
+    pid = str(made["person_id"])
+    admin = services.keys.authenticate(api.keys[Role.ADMIN])
+    assert admin is not None
+    with pytest.raises(InvalidValue, match="active"):  # invited, not yet active
+        services.keyring.make(admin, "coordinator", "Amina's script", owner=f"person:{pid}")
+    visitor.post(link_in(mailbox.to(ADDRESS)[0]), {"password": PASSWORD, "repeated": PASSWORD}, csrf=False)
+    _, held = services.keyring.make(admin, "coordinator", "Amina's script", owner=f"person:{pid}")
+    _, service = services.keyring.make(admin, "auditor", "IATI publisher")
+    visitor.sign_in(api.keys[Role.ADMIN], "/admin/keys")
+    keys_page = visitor.open("/admin/keys")
+    assert NAME in keys_page.text and keys_page.all("//select[@id='key-owner']/option[@value='person:" + pid + "']")
+    for key in (held, service):
+        assert api.client.get("/parties", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    assert api.post(f"/people/{pid}/disable", {}, role=Role.ADMIN).status_code == 200
+    assert api.client.get("/parties", headers={"Authorization": f"Bearer {held}"}).status_code == 401  # at once
+    assert api.client.get("/parties", headers={"Authorization": f"Bearer {service}"}).status_code == 200
