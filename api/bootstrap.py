@@ -59,7 +59,9 @@ from infrastructure.operations import metrics
 from infrastructure.operations.readiness import Heartbeats, Readiness, worker_jobs
 from infrastructure.pdf import PdfRenderer
 from infrastructure.people.accounts import Accounts
+from infrastructure.people.addresses import Addresses
 from infrastructure.people.credentials import Credentials, is_common
+from infrastructure.people.holds import Holds
 from infrastructure.people.organisation import OrganisationProvider, ProviderSettings
 from infrastructure.persistence import migrating
 from infrastructure.persistence.calendar_feeds import SqlFeedStore
@@ -99,6 +101,7 @@ class OrganisationSignIn:
     create_accounts: bool
     trust_second_factor: bool
     groups_claim: str
+    verified_email_only: bool = True
 
 
 @dataclass
@@ -224,6 +227,7 @@ def organisation_sign_in(settings: Settings, public_url: str) -> OrganisationSig
         settings.oidc_create_accounts,
         settings.oidc_trust_second_factor,
         settings.oidc_groups_claim,
+        settings.oidc_verified_email_only,
     )
 
 
@@ -363,6 +367,8 @@ def build(
         records,
         Credentials(engine, clock),
         Accounts(engine, clock),
+        Addresses(engine),
+        Holds(engine, clock),
         is_common,
         AccountLetters(settings.mail_from, public_url, mail_server, clock),
         personal_keys,
@@ -384,7 +390,7 @@ def build(
         publishing=publishing,
         public=PublicRecords(records, tracker.histories, catalogue, publishing, files),
         keys=keys,
-        keyring=Keys(keys, tracker.parties, people.signs_in),
+        keyring=Keys(keys, tracker.parties, people.role_of),
         web_sessions=WebSessions(
             engine,
             keys,

@@ -28,7 +28,8 @@ OPEN_DOORS: dict[str, str] = {
     "GET /feeds/{token}.ics": "a calendar feed: its secret address is the credential (application.listing.calendars)",
     "GET /app/sign-in": "the form that turns a key into a session",
     "POST /app/sign-in": "turns a key into a session (refusals are counted: api.web.pages.signing)",
-    "GET /app/welcome/{token}": "the form to choose a password: the invitation's token is the credential (POST asks)",
+    "GET /app/welcome/{token}": "the form to choose a password, or what became of the link: the invitation's token "
+    "is the credential (POST asks)",
     "POST /app/welcome/{token}": "a password chosen: the invitation's token is the credential, and the use case "
     "asks policy.follows_link (then signs the person in)",
     "GET /app/sign-in/code": "the form for a person's second factor (POST asks)",

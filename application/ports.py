@@ -347,6 +347,12 @@ class PersonCredentials(Protocol):
         """The person's password and invitations deleted (their account erased)."""
         ...
 
+    def withdraw(self, person_id: str) -> None:
+        """The person's unused links stop working."""
+        ...
+
+    def made_since(self, person_id: str, since: datetime, valid_for: timedelta) -> bool: ...
+
 
 class PersonAccounts(Protocol):
     """What an account holds beside its password: last sign-in, failed attempts, second factor (decision 0075)."""
@@ -362,12 +368,6 @@ class PersonAccounts(Protocol):
         ...
 
     def last_sign_in(self, person_id: str) -> datetime | None: ...
-
-    def held(self, person_id: str) -> timedelta | None:
-        """How long its next attempt must wait after failures in a row; None: it may try now."""
-        ...
-
-    def failed(self, person_id: str) -> None: ...
 
     def signed_in(self, person_id: str) -> None: ...
 
@@ -390,9 +390,44 @@ class PersonAccounts(Protocol):
     def forget_second_factor(self, person_id: str) -> None: ...
 
 
+class SignInHolds(Protocol):
+    """Attempts at signing in, counted before each is checked, held after too many in a row."""
+
+    def attempt(self, subject: str) -> timedelta | None:
+        """None: it may be checked now; else how long the subject is held."""
+        ...
+
+    def passed(self, subject: str) -> None: ...
+
+
+class PersonAddresses(Protocol):
+    """Which account an e-mail address signs in to (ids are random: erasing the row unlinks them)."""
+
+    def find(self, address: str) -> str | None: ...
+
+    def claim(self, address: str, person_id: str) -> bool: ...
+
+    def forget(self, person_id: str) -> None: ...
+
+
 class Letters(Protocol):
     """The e-mails people's accounts send: an invitation, a link to choose a new password."""
 
-    def account_link(self, kind: str, name: str, address: str, language: str, token: str, valid_for: timedelta) -> None:
-        """Send the person the link ``kind`` (``invitation`` or ``reset``); raises when it cannot be handed over."""
+    def account_link(self, link: "AccountLink", wait: bool = True) -> None:
+        """Send the person the link; raises when it cannot be handed over. ``wait=False``: hand it over in the
+        background (what the sender of the request sees then takes no longer for an address with an account)."""
         ...
+
+
+@dataclass(frozen=True)
+class AccountLink:
+    """An e-mail of people's accounts: an ``invitation`` (from ``inviter``, for ``role``) or a ``reset`` link."""
+
+    kind: str
+    name: str
+    address: str
+    language: str
+    token: str
+    valid_for: timedelta
+    inviter: str | None = None
+    role: str | None = None

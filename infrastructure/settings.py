@@ -131,6 +131,9 @@ class Settings(BaseSettings):
     oidc_create_accounts: bool = True
     # Whether the provider's own second factor (its "amr" claim) is enough, or this deployment's is asked too.
     oidc_trust_second_factor: bool = True
+    # Whether an address the provider does not say is verified ("email_verified") is refused; false for a provider
+    # that gives only addresses it manages and does not say so (Microsoft Entra ID).
+    oidc_verified_email_only: bool = True
     # Who reports the IATI activities exported: its IATI organisation identifier, type and name.
     iati_reporting_org_ref: Annotated[str, Field(min_length=1, max_length=100)] = "XI-COMMITMENTS"
     iati_reporting_org_type: Annotated[str, Field(pattern=r"^[0-9]{2}$")] = "40"

@@ -9,10 +9,8 @@ from domain.access import Role
 
 
 def keys_create(args: argparse.Namespace) -> int:
-    from application import translation
     from application.errors import ApplicationError
     from domain.errors import DomainError
-    from domain.people.person import person_id
 
     if (args.party or args.party_id) and args.role != Role.COORDINATOR.value:
         raise Refused("only coordinator keys are limited to parties")
@@ -20,9 +18,7 @@ def keys_create(args: argparse.Namespace) -> int:
         try:
             scope = [services.tracker.parties.id_of(acronym) for acronym in args.party]
             scope += [services.tracker.parties.get(identifier).id for identifier in args.party_id]
-            owner = None
-            if args.held_by:
-                owner = f"person:{person_id(translation.mail_address(args.held_by))}"
+            owner = None if not args.held_by else f"person:{services.people.id_of(args.held_by)}"
             principal, key = services.keyring.make(
                 operator(), args.role, args.name or f"{args.role} key", [UUID(p) for p in scope], owner=owner
             )

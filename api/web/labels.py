@@ -372,7 +372,7 @@ LABELS: dict[str, dict[str, str]] = {
     "door": {  # through which door a change came (``application.doors``)
         "api": N_("through the API"),
         "page": N_("on the pages"),
-        "link": N_("by a link from an e-mail"),
+        "link": N_("through a link sent to them"),
         "cli": N_("on the server's command line"),
         "scheduler": N_("by the scheduler"),
     },

@@ -10,10 +10,12 @@ Punycode), else as written, and then only to a server that offers SMTPUTF8 (``sm
 the others, and the digest is ``failed`` with that reason). Headers are folded only beyond RFC
 5322's 998 characters, so that ``List-Unsubscribe`` stays the one unencoded line RFC 8058 reads."""
 
+import logging
 import re
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -26,9 +28,11 @@ from api.web import i18n
 from api.web.labels import labeller
 from api.web.rendering import render
 from application.notices.digests import ContactLinks, DigestContent
+from application.ports import AccountLink
 from domain.parties.action_links import DEFAULT_LINK_DAYS
 from domain.parties.contact import Contact
 
+log = logging.getLogger("commitments.mail")
 HEADERS = policy.default.clone(max_line_length=998)  # RFC 5322's limit; the parts keep 78 (set before)
 SEPARATORS = re.compile(r'[\s<>@,;:"\\()\[\]]+')
 
@@ -125,33 +129,55 @@ class Sender(Protocol):
 
 class AccountLetters:
     """The e-mails of people's accounts (``application.ports.Letters``): an invitation or a link to choose a new
-    password, in the person's language, handed to the mail server at once."""
+    password, in the person's language, handed to the mail server at once or, when asked, in the background."""
 
     def __init__(self, sender: str, base_url: str, server: Sender, clock: Callable[[], datetime]) -> None:
         self.sender = sender
         self.base_url = base_url.rstrip("/")
         self.server = server
         self.clock = clock
+        self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="account-mail")
 
-    def account_link(self, kind: str, name: str, address: str, language: str, token: str, valid_for: timedelta) -> None:
-        language = interface_language(language)
+    def account_link(self, link: AccountLink, wait: bool = True) -> None:
+        message = self.written(link)
+        if wait:
+            self._send(message, link.kind)
+        else:
+            self.background.submit(self._send, message, link.kind, False)
+
+    def _send(self, message: EmailMessage, kind: str, raising: bool = True) -> None:
+        try:
+            self.server.send(message)
+        except Exception as error:
+            log.warning("an account's %s e-mail was not handed to the mail server: %s", kind, type(error).__name__)
+            if raising:
+                raise
+
+    def written(self, link: AccountLink) -> EmailMessage:
+        language = interface_language(link.language)
         gettext = i18n.translations(language)
-        subject = gettext.gettext("Choose a new password") if kind == "reset" else gettext.gettext("Your invitation")
+        service = display_name(self.sender.rsplit("<", 1)[0].strip().strip('"')) or _domain_of(self.sender)
+        if link.kind == "reset":
+            subject = gettext.gettext("%(service)s: choose a new password") % {"service": service}
+        else:
+            subject = gettext.gettext("%(service)s: your invitation") % {"service": service}
         values = {
             "lang": language,
             "dir": i18n.direction(language),
             "f": i18n.Formats(language),
-            "kind": kind,
-            "name": name,
-            "days": valid_for.days,
-            "link": f"{self.base_url}/app/welcome/{token}",
+            "label": labeller(gettext.gettext),
+            "link": link,
+            "service": service,
+            "days": link.valid_for.days,
+            "url": f"{self.base_url}/app/welcome/{link.token}",
+            "sign_in": f"{self.base_url}/app/sign-in",
             "subject": subject,
         }
         message = EmailMessage()
         message["Subject"] = subject
         message["From"] = self.sender
-        mailbox, _, domain = sendable_address(address).rpartition("@")
-        message["To"] = Address(display_name=display_name(name), username=mailbox, domain=domain)
+        mailbox, _, domain = sendable_address(link.address).rpartition("@")
+        message["To"] = Address(display_name=display_name(link.name), username=mailbox, domain=domain)
         message["Date"] = format_datetime(self.clock())
         message["Message-ID"] = f"<account.{secrets.token_hex(12)}@{_domain_of(self.sender)}>"
         message["Auto-Submitted"] = "auto-generated"
@@ -159,7 +185,7 @@ class AccountLetters:
         message.add_alternative(render(language, "mail/account_link.html", values), subtype="html")
         message["Content-Language"] = language
         message.policy = HEADERS
-        self.server.send(message)
+        return message
 
 
 def _domain_of(sender: str) -> str:

@@ -18,6 +18,7 @@ from domain.choices import choice
 from domain.errors import InvalidValue
 
 KEY_NAME_MAX = 200
+RANK = {Role.AUDITOR: 0, Role.COORDINATOR: 1, Role.ADMIN: 2}  # what a key may do, least first
 KEY_ID_MAX = 40  # a key's id is shorter: a longer one names no key
 
 
@@ -55,12 +56,13 @@ class KeyStore(Protocol):
 
 class Keys:
     def __init__(
-        self, store: KeyStore, parties: Parties, person_signs_in: Callable[[str], bool] = lambda _: False
+        self, store: KeyStore, parties: Parties, role_of_person: Callable[[str], Role | None] = lambda _: None
     ) -> None:
-        """``person_signs_in(person:<id>)``: whether that person's account is active (a key is held only by one)."""
+        """``role_of_person(person:<id>)``: the role of that person's active account (None: none active); a key
+        is held only by an active person, with their role or a lesser one."""
         self.store = store
         self.parties = parties
-        self.person_signs_in = person_signs_in
+        self.role_of_person = role_of_person
 
     def make(
         self,
@@ -86,8 +88,12 @@ class Keys:
             if chosen is not Role.COORDINATOR:
                 raise InvalidValue("only coordinator keys are limited to parties", "party_scope")
             scope = [str(p) for p in self.parties.check(party_ids, "party_scope")]
-        if owner and not self.person_signs_in(owner):
-            raise InvalidValue("a key is held by a person whose account is active", "owner")
+        if owner:
+            holder = self.role_of_person(owner)
+            if holder is None:
+                raise InvalidValue("a key is held by a person whose account is active", "owner")
+            if RANK[chosen] > RANK[holder]:
+                raise InvalidValue("a key held by a person has their role or a lesser one", "role")
         return self.store.create(chosen, name.strip(), scope, form, owner or None)
 
     def first_admin(self) -> tuple[Principal, str] | None:

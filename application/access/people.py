@@ -15,11 +15,21 @@ from uuid import UUID
 from application import policy, translation
 from application.errors import AlreadyExists, ApplicationError, NotAllowed, NotFound
 from application.participation.focal_points import LinkNoLongerWorks
-from application.ports import InClear, Letters, PersonAccounts, PersonalSeal, PersonCredentials
+from application.ports import (
+    AccountLink,
+    InClear,
+    Letters,
+    PersonAccounts,
+    PersonAddresses,
+    PersonalSeal,
+    PersonCredentials,
+    SignInHolds,
+)
 from application.storage.saving import Records, new
 from domain.access import Principal, Role
 from domain.choices import choice
 from domain.errors import N_, InvalidValue
+from domain.identifiers import time_ordered_id
 from domain.people.organisation import ClaimRule, OrganisationPerson
 from domain.people.passwords import checked_password
 from domain.people.person import Person, PersonDetails, person_id
@@ -27,6 +37,8 @@ from domain.text import SHORT_TEXT_MAX, clean_text, language_code
 
 INVITATION_DAYS = 7
 RESET_VALID_FOR = timedelta(hours=1)
+RESET_EVERY = timedelta(minutes=5)  # at most one reset link in so long
+UNKNOWN = UUID(int=0)  # what an address without an account is checked against (the same Argon2id time)
 USED = N_("this invitation was used already: ask an administrator for a new one")
 EXPIRED = N_("this invitation has expired: ask an administrator for a new one")
 WRONG_CODE = N_("this is not the code your authenticator shows now: try the next one")
@@ -59,6 +71,7 @@ class Passed:
     step: str
     principal: Principal
     holder: str  # what their session holds: ``person:<id>@<generation>``, ended when the person changes
+    language: str = ""  # the language of their pages, as they were invited
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,8 @@ class People:
         records: Records,
         credentials: PersonCredentials,
         accounts: PersonAccounts,
+        addresses: PersonAddresses,
+        holds: SignInHolds,
         is_common: Callable[[str], bool],
         letters: Letters,
         seal: PersonalSeal | None = None,
@@ -94,6 +109,8 @@ class People:
         self.records = records
         self.credentials = credentials
         self.accounts = accounts
+        self.addresses = addresses
+        self.holds = holds
         self.is_common = is_common
         self.letters = letters
         self.seal: PersonalSeal = seal or InClear()
@@ -123,61 +140,111 @@ class People:
         """The person is e-mailed a link to choose a password (``mailed``: it was handed to the mail server)."""
         actor = policy.administers(caller).id
         invitation = self._invited(actor, name, address, role, party_scope, language)
-        return self._mailed(invitation, "invitation", self.valid_for)
+        return self._mailed(invitation, "invitation", self.valid_for, inviter=caller.name)
 
     def resend(self, caller: Principal, person: UUID) -> Invitation:
         """A new invitation e-mailed (the earlier link stops working), to someone who has not signed in yet."""
         actor = policy.administers(caller).id
         found = self.records.change(Person, person, None, lambda p, when: p.reinvite(actor, when))
         invitation = Invitation(str(found.id), self.credentials.invite(str(found.id), self.valid_for))
-        return self._mailed(invitation, "invitation", self.valid_for)
+        return self._mailed(invitation, "invitation", self.valid_for, inviter=caller.name)
 
     def ask_reset(self, address: str) -> None:
         """A link to choose a new password, valid for an hour, e-mailed to the address if it is an active
-        account's; nothing otherwise, and the same answer (who has an account is not told)."""
-        try:
-            wanted = person_id(translation.mail_address(address))
-        except ValueError:
-            return
-        person = self.records.load(Person, wanted)
+        account's (at most one every few minutes); nothing otherwise, and the same answer (who has an account is
+        not told, and the e-mail is handed over in the background)."""
+        found = self._found(address)
+        person = None if found is None else self.records.load(Person, found)
         if not isinstance(person, Person) or not person.signs_in or not person.has_password:
             return
+        if self.credentials.made_since(str(person.id), self.records.now() - RESET_EVERY, RESET_VALID_FOR):
+            return  # one was sent moments ago: a mailbox is not flooded with links
         token = self.credentials.invite(str(person.id), RESET_VALID_FOR)
-        self._mailed(Invitation(str(person.id), token), "reset", RESET_VALID_FOR)
+        self._mailed(Invitation(str(person.id), token), "reset", RESET_VALID_FOR, wait=False)
 
-    def _mailed(self, invitation: Invitation, kind: str, valid_for: timedelta) -> Invitation:
+    def _mailed(
+        self, invitation: Invitation, kind: str, valid_for: timedelta, inviter: str | None = None, wait: bool = True
+    ) -> Invitation:
         person = self.records.get(Person, UUID(invitation.person_id))
+        details = person.details
+        link = AccountLink(
+            kind,
+            details.name,
+            details.address,
+            person.language,
+            invitation.token,
+            valid_for,
+            inviter,
+            person.role.value,
+        )
         try:
-            self.letters.account_link(
-                kind, person.details.name, person.details.address, person.language, invitation.token, valid_for
-            )
-        except Exception:  # noqa: BLE001 - the mail server refused or is away: the account stays, sent again later
+            self.letters.account_link(link, wait)
+        except Exception:  # noqa: BLE001 - the mail server refused or is away (logged): the account stays, sent again later
             return invitation
-        return Invitation(invitation.person_id, invitation.token, mailed=True)
+        return Invitation(invitation.person_id, invitation.token, mailed=wait)
+
+    def _found(self, address: str) -> UUID | None:
+        """The account an address signs in to, if any (an account made before ids were random is found by the
+        id its address gave it, and its address kept for it)."""
+        try:
+            mailbox = translation.mail_address(address)
+        except (ValueError, InvalidValue):
+            return None
+        kept = self.addresses.find(mailbox)
+        if kept is not None:
+            return UUID(kept)
+        earlier = self.records.load(Person, person_id(mailbox))
+        if isinstance(earlier, Person) and not earlier.details.erased:
+            self.addresses.claim(mailbox, str(earlier.id))
+            return earlier.id
+        return None
+
+    def id_of(self, address: str) -> UUID:
+        """The id of the account this address signs in to: ``NotFound`` if none."""
+        found = self._found(address)
+        if found is None:
+            raise NotFound("person", "", N_("no account has the address {address}"), address=address[:320])
+        return found
 
     def _invited(
         self, actor: str, name: str, address: str, role: str, party_scope: Sequence[UUID], language: str
     ) -> Invitation:
         mailbox = translation.mail_address(address)
-        details = PersonDetails(person_id(mailbox), clean_text(name, "name", SHORT_TEXT_MAX).strip(), mailbox)
-        if self.records.load(Person, details.id) is not None:
-            raise AlreadyExists("a person with this address has an account already", "address")
-        person = new(
-            Person,
-            Person.Invited,  # type: ignore[attr-defined]  # made by the @event decorator, unseen by mypy
-            details.id,
-            details=details,
-            role=choice(Role, role, "role"),
-            party_scope=tuple(party_scope),
-            language=language_code(language),
-            actor=actor,
-            timestamp=self.records.now(),
-        )
-        self.records.create(person)
+        written = clean_text(name, "name", SHORT_TEXT_MAX).strip()
+        if not any(character.isalnum() for character in written):
+            raise InvalidValue("a name has letters or digits", "name")
+        taken = AlreadyExists("a person with this address has an account already", "address")
+        if self._found(mailbox) is not None:
+            raise taken
+        details = PersonDetails(time_ordered_id(), written, mailbox)
+        if not self.addresses.claim(mailbox, str(details.id)):
+            raise taken
+        try:
+            person = new(
+                Person,
+                Person.Invited,  # type: ignore[attr-defined]  # made by the @event decorator, unseen by mypy
+                details.id,
+                details=details,
+                role=choice(Role, role, "role"),
+                party_scope=tuple(party_scope),
+                language=language_code(language),
+                actor=actor,
+                timestamp=self.records.now(),
+            )
+            self.records.create(person)
+        except Exception:
+            self.addresses.forget(str(details.id))
+            raise
         self.accounts.made(str(details.id))
         return Invitation(str(details.id), self.credentials.invite(str(details.id), self.valid_for))
 
     # Signing in
+
+    def link_state(self, token: str) -> str | None:
+        """What became of a link to choose a password: ``works``, ``used``, ``expired``; None: none has this token.
+        Asked by the link's own page (the token is the credential)."""
+        found = self.credentials.invited(token)
+        return None if found is None else found[1]
 
     def choose_password(self, token: str, password: str) -> Passed:
         """The link's person chooses a password: held to the rules (``domain.people.passwords``), kept hashed
@@ -189,6 +256,8 @@ class People:
         if state != "works":
             raise LinkNoLongerWorks(USED if state == "used" else EXPIRED)
         person = self.records.get(Person, UUID(invited))
+        if not person.may_choose_password:
+            raise InvalidValue("the account is disabled: an administrator enables it first", "password")
         checked_password(password, person.details, self.is_common)
         if not self.credentials.choose(token, str(person.id), password):
             raise LinkNoLongerWorks(USED)
@@ -197,28 +266,31 @@ class People:
 
     def password_step(self, address: str, password: str) -> Passed | None:
         """The person with this address and password, and what is left to sign in; None if the password is wrong
-        or the account does not sign in (the same answer, and the same time, for an unknown address)."""
-        try:
-            wanted = person_id(translation.mail_address(address))
-        except ValueError:
-            wanted = person_id("")
-        self._not_held(str(wanted))
-        right = self.credentials.verify(str(wanted), password)
-        person = self.records.load(Person, wanted) if right else None
+        or the account does not sign in (the same answer, and the same time, for an address without an account).
+        Each attempt is counted before it is checked: ``AccountHeld`` after too many in a row."""
+        try:  # the subject held: the address as an account would keep it (its case and form do not matter)
+            subject = f"address:{translation.mail_address(address)}"
+        except (ValueError, InvalidValue):
+            subject = f"address:{address.strip()[:320]}"
+        self._not_held(subject)
+        found = self._found(address)
+        right = self.credentials.verify(str(found or UNKNOWN), password)
+        person = self.records.load(Person, found) if right and found is not None else None
         if not isinstance(person, Person) or not person.signs_in:
-            self.accounts.failed(str(wanted))
             return None
+        self.holds.passed(subject)
         return self._passed(person)
 
     def code_step(self, person: str, code: str) -> Passed | None:
         """The person's authenticator code (or one of their recovery codes) after their password: signed in."""
-        self._not_held(person)
+        subject = f"code:{person}"
+        self._not_held(subject)
         found = self.records.load(Person, UUID(person))
         if not isinstance(found, Person) or not found.signs_in or self.accounts.check_code(person, code) is None:
-            self.accounts.failed(person)
             return None
+        self.holds.passed(subject)
         self.accounts.signed_in(person)
-        return Passed(person, "done", principal_of(found), holder_of(found))
+        return Passed(person, "done", principal_of(found), holder_of(found), found.language)
 
     def organisation_step(
         self,
@@ -236,14 +308,14 @@ class People:
         rule = found.admitted(rules)
         policy.signs_in_through_organisation(rule is not None)
         assert rule is not None  # policy: refused otherwise
-        wanted = person_id(translation.mail_address(found.address))
-        person = self.records.load(Person, wanted)
+        known = self._found(found.address)
         actor = f"organisation:{issuer}"[:200]
-        if person is None:
+        if known is None:
             if not create:
                 raise NotAllowed("your organisation signed you in, but this deployment has no account for you yet")
-            self._invited(actor, found.name, found.address, rule.role.value, rule.parties, "en")
-            person = self.records.get(Person, wanted)
+            known = UUID(self._invited(actor, found.name, found.address, rule.role.value, rule.parties, "en").person_id)
+        wanted = known
+        person = self.records.get(Person, wanted)
         assert isinstance(person, Person)
         if person.organisation != issuer:
             person = self.records.change(
@@ -253,11 +325,11 @@ class People:
             raise NotAllowed("this account is disabled: an administrator can enable it")
         if trust_second_factor and found.used_second_factor:
             self.accounts.signed_in(str(wanted))
-            return Passed(str(wanted), "done", principal_of(person), holder_of(person))
+            return Passed(str(wanted), "done", principal_of(person), holder_of(person), person.language)
         return self._passed(person)
 
-    def _not_held(self, person: str) -> None:
-        wait = self.accounts.held(person)
+    def _not_held(self, subject: str) -> None:
+        wait = self.holds.attempt(subject)
         if wait is not None:
             raise AccountHeld(wait)
 
@@ -270,7 +342,7 @@ class People:
         else:
             step = "done"
             self.accounts.signed_in(pid)
-        return Passed(pid, step, principal_of(person), holder_of(person))
+        return Passed(pid, step, principal_of(person), holder_of(person), person.language)
 
     # The second factor, set up by the person
 
@@ -284,25 +356,33 @@ class People:
 
     def confirm_second_factor(self, person: str, code: str) -> tuple[Passed, list[str]]:
         """The secret shown is in use: the person is signed in, and given their recovery codes, shown once."""
-        self._not_held(person)
+        self._not_held(f"code:{person}")
         self._person(person)
         codes = self.accounts.confirm_secret(person, code)
         if codes is None:
-            self.accounts.failed(person)
             raise InvalidValue(WRONG_CODE, "code")
+        self.holds.passed(f"code:{person}")
         enrolled = self.records.change(
             Person, UUID(person), None, lambda p, when: p.enrol_second_factor(f"person:{p.id}", when)
         )
         self.accounts.signed_in(person)
-        return Passed(person, "done", principal_of(enrolled), holder_of(enrolled)), codes
+        return Passed(person, "done", principal_of(enrolled), holder_of(enrolled), enrolled.language), codes
+
+    def confirm_own_second_factor(self, caller: Principal, code: str, password: str) -> tuple[Passed, list[str]]:
+        """A signed-in person sets up a second factor from their account page: their password is asked again,
+        so that a session taken over cannot bind the account to someone else's authenticator."""
+        person = self._person(policy.own_account(caller))
+        if person.has_password:
+            self._not_held(f"address:{person.details.address}")
+            if not self.credentials.verify(str(person.id), password):
+                raise InvalidValue("this is not your password", "password")
+            self.holds.passed(f"address:{person.details.address}")
+        return self.confirm_second_factor(str(person.id), code)
 
     def reset_second_factor(self, address: str, reason: str | None = None) -> None:
         """The operator, with server access, for a person who lost their authenticator and recovery codes: both
         stop working, the person's sessions end, and they set up a new one at their next sign-in."""
-        try:
-            wanted = person_id(translation.mail_address(address))
-        except ValueError as error:
-            raise NotFound("person", address[:100]) from error
+        wanted = self.id_of(address)
         why = translation.reason(reason)
         self.records.change(Person, wanted, None, lambda p, when: p.reset_second_factor(why, OPERATOR, when))
         self.accounts.forget_second_factor(str(wanted))
@@ -327,13 +407,13 @@ class People:
             return None
         return principal_of(person)
 
-    def signs_in(self, holder: str) -> bool:
-        """Whether ``person:<id>`` names an account that is active (one that may hold an API key)."""
+    def role_of(self, holder: str) -> Role | None:
+        """The role of the active account ``person:<id>`` names (one that may hold an API key); None: none."""
         try:
             person = self.records.load(Person, UUID(holder.removeprefix("person:")))
         except ValueError:
-            return False
-        return isinstance(person, Person) and person.signs_in
+            return None
+        return person.role if isinstance(person, Person) and person.signs_in else None
 
     def name_of(self, actor: str) -> str | None:
         """The name of the person an event's actor (``person:<id>``) names, as it is now; None: erased or unknown."""
@@ -348,6 +428,7 @@ class People:
         person = self._person(policy.own_account(caller))
         pid = str(person.id)
         return {
+            "address": person.details.address,
             "set_up": self.accounts.has_second_factor(pid),
             "required": person.needs_second_factor,
             "recovery_codes_left": self.accounts.recovery_codes_left(pid),
@@ -381,6 +462,7 @@ class People:
         self.records.change(
             Person, person, None, lambda p, when: p.change_role(wanted, tuple(party_scope), why, actor, when)
         )
+        self.revoke_keys_held_by(f"person:{person}")  # a key may not keep the role its holder lost
 
     def require_second_factor(self, caller: Principal, person: UUID, required: bool) -> None:
         actor = policy.administers(caller).id
@@ -393,6 +475,7 @@ class People:
         why = translation.reason(reason)
         self.records.change(Person, person, None, lambda found, when: found.disable(why, actor, when))
         self.revoke_keys_held_by(f"person:{person}")
+        self.credentials.withdraw(str(person))
 
     def enable(self, caller: Principal, person: UUID, reason: str | None = None) -> None:
         actor = policy.administers(caller).id
@@ -406,6 +489,7 @@ class People:
         actor = self._other(caller, person)
         self.records.change(Person, person, None, lambda found, when: found.erase(actor, when))
         self.seal.erase(str(person))
+        self.addresses.forget(str(person))
         self.revoke_keys_held_by(f"person:{person}")
         self.credentials.forget(str(person))
         self.accounts.forget_second_factor(str(person))

@@ -34,8 +34,8 @@ class ClaimRule:
     def matches(self, groups: Sequence[str], address: str) -> bool:
         if self.kind == "any":
             return True
-        if self.kind == "group":
-            return self.value in groups
+        if self.kind == "group":  # as written, or as a path (Keycloak's full group paths: /parent/name)
+            return any(group == self.value or group.lstrip("/") == self.value.lstrip("/") for group in groups)
         return address.casefold().rpartition("@")[2] == self.value.casefold()
 
 
@@ -81,10 +81,14 @@ class OrganisationPerson:
     methods: tuple[str, ...]  # amr
 
     @classmethod
-    def of(cls, claims: Mapping[str, Any], groups_claim: str = "groups") -> "OrganisationPerson":
-        """From an ID token's claims: a verified address is needed (it is the person's account)."""
+    def of(
+        cls, claims: Mapping[str, Any], groups_claim: str = "groups", verified_only: bool = True
+    ) -> "OrganisationPerson":
+        """From an ID token's claims: an address is needed (it is the person's account), said to be verified
+        unless the deployment trusts every address its provider gives (``verified_only`` false: a provider that
+        gives only addresses it manages, and does not say so, as Microsoft Entra ID)."""
         address = claims.get("email")
-        if not isinstance(address, str) or claims.get("email_verified") is not True:
+        if not isinstance(address, str) or (verified_only and claims.get("email_verified") is not True):
             raise InvalidValue("the organisation did not give a verified e-mail address", "email")
         groups = claims.get(groups_claim) or []
         groups = [groups] if isinstance(groups, str) else groups

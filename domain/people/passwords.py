@@ -1,5 +1,6 @@
-"""What a password must be: at least 12 characters (and at most 200), not among the commonest leaked passwords
-(a list kept offline: ``common`` answers whether it is), and not the person's own name or address."""
+"""What a password must be: at least 12 characters (and at most 200), not the person's own name or address, and
+not easy to guess (``common`` answers whether it is: the commonest leaked passwords, and patterns such as
+repeats, sequences and keyboard rows, judged offline)."""
 
 from collections.abc import Callable
 
@@ -20,5 +21,9 @@ def checked_password(password: str, details: PersonDetails, common: Callable[[st
     if any(len(word) >= 4 and word in folded for word in own):
         raise InvalidValue("a password may not hold your name or your address", "password")
     if common(password):
-        raise InvalidValue("this password is among the commonest ones leaked: choose another", "password")
+        raise InvalidValue(
+            "this password is among the commonest ones or easy to guess (a repeat, a sequence, a keyboard row): "
+            "a sentence of your own is better",
+            "password",
+        )
     return password

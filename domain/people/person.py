@@ -104,6 +104,8 @@ class Person(Aggregate):
     @event("SecondFactorRequired")
     def _second_factor_required(self, required: bool, actor: str, timestamp: datetime) -> None:
         self.second_factor_required = required
+        if required and not self.second_factor:
+            self.generation += 1  # signed in again, they set it up first
 
     def enrol_second_factor(self, actor: str, when: datetime) -> None:
         """The person set up an authenticator app (its secret is kept beside the log, never in an event)."""
@@ -126,6 +128,10 @@ class Person(Aggregate):
     def _second_factor_reset(self, reason: str | None, actor: str, timestamp: datetime) -> None:
         self.second_factor = False
         self.generation += 1
+
+    @property
+    def may_choose_password(self) -> bool:
+        return self.standing is not Standing.DISABLED
 
     def choose_password(self, actor: str, when: datetime) -> None:
         """The person chose a password (or a new one): the account is active. A disabled one stays disabled."""

@@ -32,7 +32,12 @@ from infrastructure.audit.chain import AuditChain
 from infrastructure.audit.head_signing import PURPOSE as SIGNING_KEY
 from infrastructure.audit.head_signing import check_signature, fingerprint
 from infrastructure.log.aggregates import table_recorder
-from infrastructure.people.tables import person_accounts, person_credentials, person_recovery_codes
+from infrastructure.people.tables import (
+    person_accounts,
+    person_addresses,
+    person_credentials,
+    person_recovery_codes,
+)
 from infrastructure.persistence.tables import (
     UTCDateTime,
     api_keys,
@@ -69,6 +74,7 @@ TABLES: tuple[Table, ...] = (
     calendar_feeds,
     personal_keys,  # without them, the personal data sealed in the events could not be read again
     personal_erasures,
+    person_addresses,  # which account each address signs in to (people's ids are random)
     person_accounts,  # people's second factors and recovery codes, and their passwords' hashes (decision 0075)
     person_recovery_codes,
     person_credentials,

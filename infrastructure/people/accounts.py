@@ -1,11 +1,11 @@
 """What an account holds beside its password, never in the event log (decision 0075): when it last signed in,
-its failed attempts and how long it is held after them, its authenticator's secret (a time-based one-time
-password, RFC 6238, with pyotp) and its single-use recovery codes (kept as SHA-256)."""
+its authenticator's secret (a time-based one-time password, RFC 6238, with pyotp) and its single-use recovery
+codes (kept as SHA-256)."""
 
 import hashlib
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pyotp
 from sqlalchemy import Connection, Engine, delete, insert, select, update
@@ -13,8 +13,6 @@ from sqlalchemy.exc import IntegrityError
 
 from infrastructure.people.tables import person_accounts, person_recovery_codes
 
-FREE_ATTEMPTS = 5  # failures in a row before each further attempt waits
-LONGEST_HOLD = timedelta(minutes=15)
 RECOVERY_CODES = 10
 ISSUER = "Commitments"
 
@@ -62,39 +60,12 @@ class Accounts:
             ).scalar_one_or_none()
         return found
 
-    def held(self, person_id: str) -> timedelta | None:
-        """How long the account's next attempt must wait after failures in a row; None: it may try now."""
-        with self.engine.connect() as connection:
-            until = connection.execute(
-                select(person_accounts.c.held_until).where(person_accounts.c.person_id == person_id)
-            ).scalar_one_or_none()
-        now = self.clock()
-        return None if until is None or until <= now else until - now
-
-    def failed(self, person_id: str) -> None:
-        """A wrong password or code: past the free attempts, each further one waits twice as long (at most 15
-        minutes), whoever makes it: the account, not the address it comes from, is what is guessed."""
-        row = person_accounts.c
-        with self.engine.begin() as connection:
-            failures = connection.execute(
-                select(row.failures).where(row.person_id == person_id).with_for_update()
-            ).scalar_one_or_none()
-            if failures is None:
-                return
-            failures += 1
-            hold = None
-            if failures >= FREE_ATTEMPTS:
-                hold = self.clock() + min(LONGEST_HOLD, timedelta(seconds=2 ** (failures - FREE_ATTEMPTS)))
-            connection.execute(
-                update(person_accounts).where(row.person_id == person_id).values(failures=failures, held_until=hold)
-            )
-
     def signed_in(self, person_id: str) -> None:
         with self.engine.begin() as connection:
             connection.execute(
                 update(person_accounts)
                 .where(person_accounts.c.person_id == person_id)
-                .values(failures=0, held_until=None, last_sign_in_at=self.clock())
+                .values(last_sign_in_at=self.clock())
             )
 
     # The second factor
@@ -188,7 +159,7 @@ class Accounts:
             connection.execute(
                 update(person_accounts)
                 .where(person_accounts.c.person_id == person_id)
-                .values(totp_secret=None, totp_pending=None, totp_last_step=None, failures=0, held_until=None)
+                .values(totp_secret=None, totp_pending=None, totp_last_step=None)
             )
             self._replace_codes(connection, person_id, [])
 

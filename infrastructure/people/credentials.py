@@ -26,8 +26,14 @@ def _common() -> frozenset[str]:
 
 
 def is_common(password: str) -> bool:
-    """Whether the password, as typed or in lower case, is among the commonest leaked ones."""
-    return password in _common() or password.casefold() in _common()
+    """Whether the password is too easy to guess: among the commonest leaked ones (as typed or in lower case), or
+    scored below 3 of 4 by zxcvbn (repeats, sequences, keyboard rows, dates, common words and their l33t forms),
+    read on its first 64 characters (enough to tell; a longer one is scored in bounded time)."""
+    if password in _common() or password.casefold() in _common():
+        return True
+    from zxcvbn import zxcvbn
+
+    return int(zxcvbn(password[:64])["score"]) < 3
 
 
 def _digest(token: str) -> str:
@@ -102,3 +108,26 @@ class Credentials:
         with self.engine.begin() as connection:
             connection.execute(delete(person_credentials).where(person_credentials.c.person_id == person_id))
             connection.execute(delete(person_invitations).where(person_invitations.c.person_id == person_id))
+
+    def withdraw(self, person_id: str) -> None:
+        """The person's unused links stop working (their account was disabled)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(person_invitations)
+                .where(person_invitations.c.person_id == person_id, person_invitations.c.used_at.is_(None))
+                .values(used_at=self.clock())
+            )
+
+    def made_since(self, person_id: str, since: datetime, valid_for: timedelta) -> bool:
+        """Whether a link valid for ``valid_for`` was made for the person after ``since``."""
+        with self.engine.connect() as connection:
+            return (
+                connection.execute(
+                    select(person_invitations.c.token_hash).where(
+                        person_invitations.c.person_id == person_id,
+                        person_invitations.c.expires_at > since + valid_for,
+                        person_invitations.c.expires_at <= self.clock() + valid_for,  # a link this long, not longer
+                    )
+                ).first()
+                is not None
+            )

@@ -21,14 +21,30 @@ person_invitations = Table(
     Column("used_at", UTCDateTime(), nullable=True),
 )
 
+person_addresses = Table(
+    "person_addresses",  # which account an e-mail address signs in to; erasing the person deletes the row
+    metadata,
+    Column(
+        "address", String(320), primary_key=True
+    ),  # as ``application.translation.mail_address`` gives it, casefolded
+    Column("person_id", String(36), nullable=False, unique=True),
+)
+
+sign_in_holds = Table(
+    "sign_in_holds",  # attempts in a row at an address's password or a person's code, counted before each is checked
+    metadata,
+    Column("subject", String(64), primary_key=True),  # SHA-256 of address:<address> (known or not) or code:<person>
+    Column("attempts", Integer, nullable=False),
+    Column("held_until", UTCDateTime(), nullable=True),  # no attempt is checked before then
+    Column("seen_at", UTCDateTime(), nullable=False),
+)
+
 person_accounts = Table(
-    "person_accounts",  # one row per account: its second factor, its last sign-in, its failed attempts
+    "person_accounts",  # one row per account: its second factor, its last sign-in
     metadata,
     Column("person_id", String(36), primary_key=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("last_sign_in_at", UTCDateTime(), nullable=True),
-    Column("failures", Integer, nullable=False, default=0),  # failed attempts in a row (password or code)
-    Column("held_until", UTCDateTime(), nullable=True),  # no attempt is checked before then
     Column("totp_secret", String(64), nullable=True),  # the authenticator's secret (RFC 6238), once confirmed
     Column("totp_pending", String(64), nullable=True),  # a secret shown, not yet confirmed by a code
     Column("totp_last_step", BigInteger, nullable=True),  # the last time step used: a code works once

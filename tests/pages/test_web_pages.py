@@ -202,7 +202,7 @@ def test_a_coordinator_limited_to_parties_changes_only_their_commitments(
     assert not page.all("//details[@class='action']")
     assert visitor.post(f"/commitments/{world.commitment}/start", {}).status == 403
     overview = visitor.open("/")
-    assert "Counted for the parties of your key" in overview.words()
+    assert "Counted for your parties" in overview.words()
     assert overview.all("//li[contains(@class, 'open')]//span[@class='n']")[0].text == "0"
 
 

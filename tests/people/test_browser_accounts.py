@@ -87,7 +87,7 @@ def test_a_person_is_invited_chooses_a_password_sets_up_a_second_factor_signs_in
         browser.press("تسجيل الخروج")
 
         letter = browser.wait_for(lambda: mailbox.to(COORDINATOR_ADDRESS), "the invitation in the mailbox")[0]
-        assert letter["Subject"] == "دعوتك"
+        assert letter["Subject"].endswith("دعوتك")
         body = letter.get_body(("plain",))
         assert body is not None
         browser.open(welcome_path(body.get_content()))

@@ -22,6 +22,7 @@ from application.errors import NotFound
 from application.listing.queries import PartyFilter
 from application.notices.webhooks import Subscribing
 from domain.access import Role
+from domain.people.person import Person
 from domain.webhooks import KINDS
 
 router = APIRouter(prefix="/admin")
@@ -227,6 +228,14 @@ def _people(
 def people(request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
     """People's accounts: invite, send again, role and parties, second factor, disable, last sign-in."""
     return _people(request, visitor, services)
+
+
+@router.get("/people/{person_id}", response_class=HTMLResponse, name="person")
+def person(person_id: UUID, request: Request, visitor: SignedInDep, services: ServicesDep) -> HTMLResponse:
+    """An account's history: who invited, changed, disabled or erased it, when, and through which door."""
+    shown = services.people.get(visitor.principal, person_id)
+    events = services.tracker.histories.events(Person, person_id, 0, 500)
+    return page(request, visitor, "person.html", p=shown, events=events)
 
 
 @router.post("/people", response_class=HTMLResponse)

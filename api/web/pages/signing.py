@@ -103,6 +103,8 @@ def _sign_in_form(
         detail=detail,
     )
     _cookie(response, request, SIGN_IN_COOKIE, token, max_age=900)
+    if seconds:
+        response.headers["Retry-After"] = str(seconds)
     return response
 
 
@@ -130,7 +132,10 @@ def _next_step(request: Request, services: Services, passed: Passed, to: str) ->
     """Signed in, or sent to the step left (their authenticator's code, or setting one up) with a signed cookie."""
     base = request.scope.get("root_path", "")
     if passed.step == "done":
-        return _signed_in(request, services.web_sessions.open_for(passed.principal, passed.holder), to)
+        response = _signed_in(request, services.web_sessions.open_for(passed.principal, passed.holder), to)
+        if passed.language in i18n.LANGUAGES and LANGUAGE_COOKIE not in request.cookies:
+            _cookie(response, request, LANGUAGE_COOKIE, passed.language, max_age=YEAR, secret=False, samesite="lax")
+        return response
     where = "code" if passed.step == "code" else "second-factor"
     response = RedirectResponse(f"{base}/sign-in/{where}?{urlencode({'next': to})}", status_code=303)
     _cookie(response, request, STEP_COOKIE, services.sign_in_steps.issue(passed.person_id, passed.step), max_age=600)
@@ -213,7 +218,9 @@ def sign_in_with_code(
         passed = services.people.code_step(person, code)
     except AccountHeld as held:
         log_denial(request, 429, N_("sign-in to an account held after wrong attempts"))
-        return page(request, visitor, "sign_in_code.html", 429, next_page=to, problem="held", seconds=held.seconds)
+        refused = page(request, visitor, "sign_in_code.html", 429, next_page=to, problem="held", seconds=held.seconds)
+        refused.headers["Retry-After"] = str(held.seconds)
+        return refused
     if passed is None:
         log_denial(request, 401, N_("sign-in with a wrong second-factor code"))
         return page(request, visitor, "sign_in_code.html", 401, next_page=to, problem="wrong-code")
@@ -356,7 +363,7 @@ def back_from_organisation(
         return _organisation_refused(request, visitor, services, 401, "provider")
     try:
         claims = organisation.provider.finish(code, organisation.redirect_uri, held["verifier"], held["nonce"])
-        found = OrganisationPerson.of(claims, organisation.groups_claim)
+        found = OrganisationPerson.of(claims, organisation.groups_claim, organisation.verified_email_only)
     except (ProviderRefused, InvalidValue):
         return _organisation_refused(request, visitor, services, 401, "token")
     try:
@@ -413,11 +420,32 @@ def ask_reset(
     return _reset_form(request, visitor, asked=True)
 
 
+def _welcome(
+    request: Request,
+    visitor: Visitor,
+    token: str,
+    status: int = 200,
+    refusal: dict[str, Any] | None = None,
+    state: str | None = "works",
+) -> Response:
+    """The form to choose a password, with a token of its own (so that no other site signs a browser in to an
+    account of theirs), or what became of the link."""
+    form_token = secrets.token_urlsafe(32)
+    response = page(
+        request, visitor, "welcome.html", status, token=token[:100], refusal=refusal, state=state, form_token=form_token
+    )
+    _cookie(response, request, SIGN_IN_COOKIE, form_token, max_age=3600)
+    return response
+
+
 @router.get("/welcome/{token}", name="welcome")
-def welcome(token: str, request: Request, visitor: VisitorDep) -> Response:
+def welcome(token: str, request: Request, services: ServicesDep, visitor: VisitorDep) -> Response:
     """The link of an invitation or of a reset (or of the first administrator, ``commitments people
-    create-admin``): the form to choose a password. Opening it changes nothing."""
-    return page(request, visitor, "welcome.html", token=token[:100], refusal=None)
+    create-admin``): the form to choose a password, or, at once, that the link was used, has expired or names
+    nothing. Opening it changes nothing."""
+    state = services.people.link_state(token)
+    status = {"works": 200, "used": 410, "expired": 410}.get(state or "", 404)
+    return _welcome(request, visitor, token, status, state=state)
 
 
 @router.post("/welcome/{token}")
@@ -426,6 +454,9 @@ def choose_password(
 ) -> Response:
     """The password chosen (``People.choose_password``), then signed in as the person (after their second factor
     where they have or need one)."""
+    expected = request.cookies.get(SIGN_IN_COOKIE, "")
+    if not expected or not hmac.compare_digest(expected, value(form, "form_token") or ""):
+        raise ForgedForm()
     _not_too_many(request, services)
     base = request.scope.get("root_path", "")
 
@@ -435,10 +466,7 @@ def choose_password(
             raise InvalidValue("the two passwords differ", "repeated")
         return _next_step(request, services, services.people.choose_password(token, password), base + "/")
 
-    return attempt(
-        chosen,
-        lambda status, refusal: page(request, visitor, "welcome.html", status, token=token[:100], refusal=refusal),
-    )
+    return attempt(chosen, lambda status, refusal: _welcome(request, visitor, token, status, refusal))
 
 
 @router.get("/account", name="account")
@@ -466,7 +494,9 @@ def confirm_own_second_factor(request: Request, visitor: SignedInDep, form: Form
     person = _own(visitor)
 
     def confirmed() -> Response:
-        passed, codes = services.people.confirm_second_factor(person, value(form, "code") or "")
+        passed, codes = services.people.confirm_own_second_factor(
+            visitor.principal, value(form, "code") or "", value(form, "password") or ""
+        )
         services.web_sessions.close(visitor.session.token)
         session = services.web_sessions.open_for(passed.principal, passed.holder)
         return _signed_in(

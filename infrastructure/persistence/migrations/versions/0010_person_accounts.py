@@ -1,4 +1,5 @@
-"""People's accounts: second factor, last sign-in and failed attempts; recovery codes.
+"""People's accounts: second factor and last sign-in; recovery codes; which account an address signs in to;
+attempts at signing in, held after too many.
 
 Revision ID: 0010
 Revises: 0009
@@ -25,8 +26,6 @@ def upgrade() -> None:
         sa.Column("person_id", sa.String(36), primary_key=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("last_sign_in_at", UTCDateTime(), nullable=True),
-        sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("held_until", UTCDateTime(), nullable=True),
         sa.Column("totp_secret", sa.String(64), nullable=True),
         sa.Column("totp_pending", sa.String(64), nullable=True),
         sa.Column("totp_last_step", sa.BigInteger, nullable=True),
@@ -38,12 +37,26 @@ def upgrade() -> None:
         sa.Column("used_at", UTCDateTime(), nullable=True),
     )
     op.create_index("ix_person_recovery_codes_person_id", "person_recovery_codes", ["person_id"])
+    op.create_table(
+        "person_addresses",
+        sa.Column("address", sa.String(320), primary_key=True),
+        sa.Column("person_id", sa.String(36), nullable=False, unique=True),
+    )
+    op.create_table(
+        "sign_in_holds",
+        sa.Column("subject", sa.String(64), primary_key=True),
+        sa.Column("attempts", sa.Integer, nullable=False),
+        sa.Column("held_until", UTCDateTime(), nullable=True),
+        sa.Column("seen_at", UTCDateTime(), nullable=False),
+    )
     invited = op.get_bind().execute(sa.text("SELECT DISTINCT person_id FROM person_invitations")).scalars().all()
     now = datetime.now(UTC)
-    op.bulk_insert(accounts, [{"person_id": person, "created_at": now, "failures": 0} for person in invited])
+    op.bulk_insert(accounts, [{"person_id": person, "created_at": now} for person in invited])
 
 
 def downgrade() -> None:
+    op.drop_table("sign_in_holds")
+    op.drop_table("person_addresses")
     op.drop_index("ix_person_recovery_codes_person_id", "person_recovery_codes")
     op.drop_table("person_recovery_codes")
     op.drop_table("person_accounts")
