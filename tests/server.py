@@ -36,8 +36,16 @@ def wait_for(condition: Callable[[], object], deadline_seconds: float = 20.0, wh
 
 
 class Server:
-    def __init__(self, database_url: str, cwd: Path, workers: int = 1, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
+    def __init__(
+        self,
+        database_url: str,
+        cwd: Path,
+        workers: int = 1,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
+    ) -> None:
+        """``port``: one chosen beforehand (a free one if None), when another server must know the address first."""
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.lines: queue.Queue[str] = queue.Queue()
         self.output: list[str] = []

@@ -2,7 +2,8 @@
 administrator, who chooses a password and sets up a second factor from the QR code's key; they invite a
 coordinator through the people page in Arabic; the coordinator's invitation arrives through a real SMTP server on
 loopback, they choose a password, change a record and sign out; the administrator signs in again with their
-password and their authenticator's code."""
+password and their authenticator's code. And signing in through an organisation: a real OpenID provider on
+loopback (oidc-provider) signs a person in at its own page, and the service lets in the one its rule admits."""
 
 import re
 import time
@@ -16,14 +17,19 @@ from selenium.webdriver.common.by import By
 from api.cli import main
 from tests.browser import Browser, chromium
 from tests.pages.test_browser import record_party
+from tests.people.provider import IdentityProvider
 from tests.server import Server
-from tests.smtp import Mailbox
+from tests.smtp import Mailbox, free_port
 
 pytestmark = pytest.mark.slow  # Chromium against a real server
 
 ADMIN, ADMIN_ADDRESS, ADMIN_PASSWORD = "Hala Mansouri", "hala.mansouri@sesric.org", "three bridges over the Nile 1984"
 COORDINATOR, COORDINATOR_ADDRESS = "أمينة الحسيني", "amina.hussaini@isdb.org"
 COORDINATOR_PASSWORD = "قافلة الصباح تعبر الوادي 77"
+ORGANISATION_ACCOUNTS = {
+    "amina": {"email": "amina.hussaini@isdb.org", "name": "أمينة الحسيني", "groups": ["coordinators"], "amr": ["pwd"]},
+    "bob": {"email": "bob@visitors.example.org", "name": "Bob Visitor", "groups": ["guests"], "amr": ["pwd"]},
+}
 
 
 @pytest.fixture
@@ -114,3 +120,53 @@ def test_a_person_is_invited_chooses_a_password_sets_up_a_second_factor_signs_in
         browser.open("/app/admin/people")
         rows = driver.find_elements(By.CSS_SELECTOR, "#people tbody tr")
         assert len(rows) == 2 and COORDINATOR in rows[1].text
+
+
+def at_the_provider(server: Server, account: str) -> str:
+    """In a browser of their own (the provider remembers whom it signed in), a person follows "Sign in through
+    OIC Identity", signs in at the provider's page as ``account``, and comes back: signed in, or refused."""
+    with chromium() as driver:
+        browser = Browser(driver, server.url)
+        browser.open("/app/sign-in")
+        driver.find_element(By.LINK_TEXT, "Sign in through OIC Identity").click()
+        browser.wait_for(lambda: driver.find_elements(By.NAME, "login"), "the provider's sign-in form")
+        driver.find_element(By.NAME, "login").send_keys(account)
+        browser.press("Sign in")  # the provider's own button
+        return str(
+            browser.wait_for(
+                lambda: (
+                    "refused"
+                    if driver.find_elements(By.ID, "organisation-refused")
+                    else "signed in"
+                    if driver.find_elements(By.CSS_SELECTOR, "form.sign-out")
+                    else None
+                ),
+                "back from the provider",
+            )
+        )
+
+
+def test_a_person_signs_in_through_their_organisation_in_a_browser_and_someone_it_does_not_admit_is_refused(
+    tmp_path: Path, database_url: str
+) -> None:
+    port = free_port()
+    back = f"http://127.0.0.1:{port}/app/sign-in/organisation/back"
+    provider = IdentityProvider("commitments", "the deployment's secret", back, ORGANISATION_ACCOUNTS)
+    try:
+        env = {
+            "COMMITMENTS_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "COMMITMENTS_OIDC_ISSUER": provider.issuer,
+            "COMMITMENTS_OIDC_CLIENT_ID": provider.client_id,
+            "COMMITMENTS_OIDC_CLIENT_SECRET": provider.client_secret,
+            "COMMITMENTS_OIDC_SCOPES": "openid email profile groups",
+            "COMMITMENTS_OIDC_RULES": "group:coordinators=coordinator",
+            "COMMITMENTS_OIDC_NAME": "OIC Identity",
+        }
+        server = Server(database_url, cwd=tmp_path, env=env, port=port)
+        try:
+            assert at_the_provider(server, "bob") == "refused"  # its group no rule admits
+            assert at_the_provider(server, "amina") == "signed in"
+        finally:
+            server.stop()
+    finally:
+        provider.stop()
