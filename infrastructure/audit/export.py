@@ -22,14 +22,15 @@ events.jsonl  every stored event in the order of the event log: its position, or
 head.json     the chain's head when the bundle was made, signed with the service's Ed25519 key, with
               every key that has signed heads ("keys"), each signed by the one before it
 files/        (when asked for) every file the events cite, named by its SHA-256; verify.py checks each
+verify.py     checks the chain with the Python standard library only:
+                  python3 verify.py .
+                  python3 verify.py . --head my-saved-head.json
+
 Who did what: each event's "actor" (person:<id>, a key's id, link:<party>/<contact> for a focal point's
 e-mail link, "operator" for the server's command line, "scheduler") and "door" (api, page, link, cli,
 scheduler; absent from events saved before doors were kept). A person's name and address are in the decoded
 copy of their own account's events (topic ending "Person", its "details"), sealed in the stored state and
 unreadable once the person was erased.
-verify.py     checks the chain with the Python standard library only:
-                  python3 verify.py .
-                  python3 verify.py . --head my-saved-head.json
 """
 
 
