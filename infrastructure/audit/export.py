@@ -27,7 +27,7 @@ verify.py     checks the chain with the Python standard library only:
                   python3 verify.py . --head my-saved-head.json
 
 Who did what: each event's "actor" (person:<id>, a key's id, link:<party>/<contact> for a focal point's
-e-mail link, "operator" for the server's command line, "scheduler") and "door" (api, page, link, cli,
+e-mail link, cli:<user> or "operator" for the server's command line, "scheduler") and "door" (api, page, link, cli,
 scheduler; absent from events saved before doors were kept). A person's name and address are in the decoded
 copy of their own account's events (topic ending "Person", its "details"), sealed in the stored state and
 unreadable once the person was erased.
