@@ -353,6 +353,10 @@ class PersonCredentials(Protocol):
 
     def made_since(self, person_id: str, since: datetime, valid_for: timedelta) -> bool: ...
 
+    def replace(self, person_id: str, password: str) -> None:
+        """A new password for a person who proved the old one."""
+        ...
+
 
 class PersonAccounts(Protocol):
     """What an account holds beside its password: last sign-in, failed attempts, second factor (decision 0075)."""
@@ -386,6 +390,10 @@ class PersonAccounts(Protocol):
         ...
 
     def recovery_codes_left(self, person_id: str) -> int: ...
+
+    def new_recovery_codes(self, person_id: str) -> list[str]:
+        """Ten new codes, shown once; the earlier ones stop working."""
+        ...
 
     def forget_second_factor(self, person_id: str) -> None: ...
 

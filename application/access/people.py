@@ -373,11 +373,38 @@ class People:
         so that a session taken over cannot bind the account to someone else's authenticator."""
         person = self._person(policy.own_account(caller))
         if person.has_password:
-            self._not_held(f"address:{person.details.address}")
-            if not self.credentials.verify(str(person.id), password):
-                raise InvalidValue("this is not your password", "password")
-            self.holds.passed(f"address:{person.details.address}")
+            self._proved(person, password)
         return self.confirm_second_factor(str(person.id), code)
+
+    def _proved(self, person: Person, password: str) -> None:
+        """The signed-in person typed their password again (counted with the attempts at their address)."""
+        subject = f"address:{person.details.address}"
+        self._not_held(subject)
+        if not self.credentials.verify(str(person.id), password):
+            raise InvalidValue("this is not your password", "password")
+        self.holds.passed(subject)
+
+    def change_password(self, caller: Principal, current: str, new: str) -> Passed:
+        """A signed-in person chooses another password, typing the one they have: held to the same rules; their
+        other sessions end (a ``PasswordChosen`` event)."""
+        person = self._person(policy.own_account(caller))
+        if not person.has_password:
+            raise InvalidValue("you sign in through your organisation: your password is theirs to change", "password")
+        self._proved(person, current)
+        checked_password(new, person.details, self.is_common)
+        self.credentials.replace(str(person.id), new)
+        chosen = self.records.change(Person, person.id, None, lambda p, when: p.choose_password(f"person:{p.id}", when))
+        return Passed(str(chosen.id), "done", principal_of(chosen), holder_of(chosen), chosen.language)
+
+    def new_recovery_codes(self, caller: Principal, password: str) -> list[str]:
+        """Ten new recovery codes for a signed-in person who has a second factor (password typed again); the
+        earlier ones stop working."""
+        person = self._person(policy.own_account(caller))
+        if not self.accounts.has_second_factor(str(person.id)):
+            raise InvalidValue("the person has no second factor", "person")
+        if person.has_password:
+            self._proved(person, password)
+        return self.accounts.new_recovery_codes(str(person.id))
 
     def reset_second_factor(self, address: str, reason: str | None = None) -> None:
         """The operator, with server access, for a person who lost their authenticator and recovery codes: both

@@ -144,6 +144,13 @@ class Accounts:
             ).rowcount
         return "recovery" if used else None
 
+    def new_recovery_codes(self, person_id: str) -> list[str]:
+        """Ten new codes, shown once; the earlier ones stop working."""
+        codes = [_recovery_code() for _ in range(RECOVERY_CODES)]
+        with self.engine.begin() as connection:
+            self._replace_codes(connection, person_id, codes)
+        return codes
+
     def recovery_codes_left(self, person_id: str) -> int:
         codes = person_recovery_codes.c
         with self.engine.connect() as connection:

@@ -131,3 +131,13 @@ class Credentials:
                 ).first()
                 is not None
             )
+
+    def replace(self, person_id: str, password: str) -> None:
+        """The person's new password (they proved the old one)."""
+        hashed = HASHER.hash(password)
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(person_credentials)
+                .where(person_credentials.c.person_id == person_id)
+                .values(password_hash=hashed, updated_at=self.clock())
+            )

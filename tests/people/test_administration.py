@@ -343,3 +343,33 @@ def test_setting_up_a_second_factor_from_the_account_page_asks_for_the_password_
     assert without.status == 422 and "/account/second-factor" in without.url
     right = visitor.post("/account/second-factor", {"code": app.at(clock()), "password": PASSWORD})
     assert right.all("//ul[@id='recovery-codes']")
+
+
+def test_a_person_changes_their_password_and_renews_their_recovery_codes_typing_their_password(
+    api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, clock: FrozenClock
+) -> None:
+    invited(api, {"name": NAME, "email": ADDRESS, "role": "auditor"})
+    choose(visitor, link_in(mailbox.to(ADDRESS)[0]), PASSWORD)
+    app = authenticator(visitor.open("/account/second-factor").text)
+    first = visitor.post("/account/second-factor", {"code": app.at(clock()), "password": PASSWORD})
+    old_codes = [c.text for c in first.all("//ul[@id='recovery-codes']//code")]
+    visitor.open("/account")
+    assert visitor.post("/account/recovery-codes", {"password": "not mine at all"}).status == 422
+    renewed = visitor.post("/account/recovery-codes", {"password": PASSWORD})
+    new_codes = [c.text for c in renewed.all("//ul[@id='recovery-codes']//code")]
+    assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
+    visitor.open("/account")
+    new = "كلمة مرور جديدة تماما للحساب 2027"
+    wrong = visitor.post("/account/password", {"current": "a guess at it", "password": new, "repeated": new})
+    assert wrong.status == 422 and wrong.all("//div[@id='refusal']")
+    weak = visitor.post(
+        "/account/password", {"current": PASSWORD, "password": "abcabcabcabc", "repeated": "abcabcabcabc"}
+    )
+    assert weak.status == 422
+    changed = visitor.post("/account/password", {"current": PASSWORD, "password": new, "repeated": new})
+    assert changed.all("//p[@id='password-changed']")  # still signed in, in a new session
+    assert services.people.password_step(ADDRESS, PASSWORD) is None
+    passed = services.people.password_step(ADDRESS, new)
+    assert passed is not None and passed.step == "code"
+    assert services.people.code_step(passed.person_id, old_codes[0]) is None  # the earlier codes stopped
+    assert services.people.code_step(passed.person_id, new_codes[0]) is not None

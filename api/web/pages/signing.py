@@ -472,9 +472,7 @@ def choose_password(
 @router.get("/account", name="account")
 def account(request: Request, visitor: SignedInDep, services: ServicesDep) -> Response:
     """A person's own account: their second factor (set up, or to set up), their recovery codes left."""
-    principal = visitor.principal
-    factor = services.people.second_factor_of(principal) if principal.id.startswith("person:") else None
-    return page(request, visitor, "account.html", factor=factor)
+    return _account(request, visitor, services)
 
 
 def _own(visitor: SignedInVisitor) -> str:
@@ -509,6 +507,43 @@ def confirm_own_second_factor(request: Request, visitor: SignedInDep, form: Form
             request, visitor, services, person, f"{base}/account/second-factor", f"{base}/account", status, refusal
         ),
     )
+
+
+def _account(
+    request: Request, visitor: SignedInVisitor, services: Services, status: int = 200, refusal: Any = None
+) -> Response:
+    principal = visitor.principal
+    factor = services.people.second_factor_of(principal) if principal.id.startswith("person:") else None
+    return page(request, visitor, "account.html", status, factor=factor, refusal=refusal, changed=None)
+
+
+@router.post("/account/password")
+def change_password(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
+    """Another password, the present one typed: the session goes on in a new one (the others end)."""
+    base = request.scope.get("root_path", "")
+
+    def changed() -> Response:
+        new = value(form, "password") or ""
+        if new != (value(form, "repeated") or ""):
+            raise InvalidValue("the two passwords differ", "repeated")
+        passed = services.people.change_password(visitor.principal, value(form, "current") or "", new)
+        services.web_sessions.close(visitor.session.token)
+        session = services.web_sessions.open_for(passed.principal, passed.holder)
+        return _signed_in(request, session, f"{base}/account?changed=password")
+
+    return attempt(changed, lambda status, refusal: _account(request, visitor, services, status, refusal))
+
+
+@router.post("/account/recovery-codes")
+def new_recovery_codes(request: Request, visitor: SignedInDep, form: FormDep, services: ServicesDep) -> Response:
+    """Ten new recovery codes, shown once, the password typed again; the earlier ones stop working."""
+    base = request.scope.get("root_path", "")
+
+    def made() -> Response:
+        codes = services.people.new_recovery_codes(visitor.principal, value(form, "password") or "")
+        return _recovery_codes(request, visitor, codes, base + "/account")
+
+    return attempt(made, lambda status, refusal: _account(request, visitor, services, status, refusal))
 
 
 @router.post("/sign-out", name="sign_out")
