@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, insert, or_, select, update
+from sqlalchemy import Engine, case, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from infrastructure.people.tables import sign_in_holds
@@ -22,6 +22,11 @@ FORGOTTEN_AFTER = timedelta(days=1)  # a subject not tried for a day starts afre
 def _key(subject: str) -> str:
     """What is tried (``address:…``, ``code:…``) as the table keeps it: a hash, never the address itself."""
     return hashlib.sha256(subject.casefold().encode()).hexdigest()
+
+
+def _hold(attempts: int) -> timedelta:
+    """1, 2, 4 … seconds after the free attempts, at most ``LONGEST_HOLD`` (the power bounded before it is taken)."""
+    return min(LONGEST_HOLD, timedelta(seconds=2 ** min(attempts - FREE_ATTEMPTS, 20)))
 
 
 class Holds:
@@ -38,14 +43,15 @@ class Holds:
                 counted = connection.execute(
                     update(sign_in_holds)
                     .where(row.subject == subject, or_(row.held_until.is_(None), row.held_until <= now))
-                    .values(attempts=row.attempts + 1, seen_at=now)
+                    .values(
+                        attempts=case((row.seen_at < now - FORGOTTEN_AFTER, 1), else_=row.attempts + 1), seen_at=now
+                    )
                 ).rowcount
                 if counted:
                     attempts = connection.execute(select(row.attempts).where(row.subject == subject)).scalar_one()
                     if attempts >= FREE_ATTEMPTS:
-                        wait = min(LONGEST_HOLD, timedelta(seconds=2 ** (attempts - FREE_ATTEMPTS)))
                         connection.execute(
-                            update(sign_in_holds).where(row.subject == subject).values(held_until=now + wait)
+                            update(sign_in_holds).where(row.subject == subject).values(held_until=now + _hold(attempts))
                         )
                     return None
                 until: datetime | None = connection.execute(
@@ -53,12 +59,13 @@ class Holds:
                 ).scalar_one_or_none()
                 if until is not None:
                     return until - now
-                connection.execute(delete(sign_in_holds).where(row.seen_at < now - FORGOTTEN_AFTER))
-                try:
+            try:  # its first attempt (or the first for a day)
+                with self.engine.begin() as connection:
+                    connection.execute(delete(sign_in_holds).where(row.seen_at < now - FORGOTTEN_AFTER))
                     connection.execute(insert(sign_in_holds).values(subject=subject, attempts=1, seen_at=now))
-                except IntegrityError:
-                    continue
                 return None
+            except IntegrityError:
+                continue
         return None
 
     def passed(self, subject: str) -> None:

@@ -373,3 +373,19 @@ def test_a_person_changes_their_password_and_renews_their_recovery_codes_typing_
     assert passed is not None and passed.step == "code"
     assert services.people.code_step(passed.person_id, old_codes[0]) is None  # the earlier codes stopped
     assert services.people.code_step(passed.person_id, new_codes[0]) is not None
+
+
+def test_a_hold_never_outgrows_fifteen_minutes_and_an_address_untried_for_a_day_starts_afresh(
+    services: Services, clock: FrozenClock
+) -> None:
+    waits = []
+    for _ in range(70):  # a long, slow attack: each attempt made as soon as the hold allows it
+        try:
+            services.people.password_step("target@isdb.org", "a guess")
+        except AccountHeld as held:
+            waits.append(held.seconds)
+            clock.advance(seconds=held.seconds)
+    assert waits and max(waits) == 15 * 60
+    clock.advance(days=2)
+    for _ in range(5):  # five free attempts again
+        assert services.people.password_step("target@isdb.org", "a guess") is None
