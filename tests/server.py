@@ -35,6 +35,16 @@ def wait_for(condition: Callable[[], object], deadline_seconds: float = 20.0, wh
     raise TimeoutError(f"waited {deadline_seconds}s for {what}")
 
 
+def stop(process: subprocess.Popen[str]) -> None:
+    """Ask a process the tests started to stop; kill it if it has not within ten seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 class Server:
     def __init__(
         self,
@@ -90,12 +100,7 @@ class Server:
         return "".join(self.output)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
 
 
 def recorded_through(api: httpx.Client, path: str, body: dict[str, Any]) -> str:

@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 
 import httpx
 
+from tests.server import stop
 from tests.smtp import free_port
 
 SERVER = Path(__file__).parent / "identity_provider" / "server.mjs"
@@ -57,12 +58,7 @@ class IdentityProvider:
                 break
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
 
     def sign_in_at(self, authorization_url: str, account: str) -> str:
         """A person at the provider's pages signs in as ``account``: where the provider sends them back."""
