@@ -309,6 +309,10 @@ class CommitmentView:
     allowed_actions: list[ActionName]
     created_at: str
     modified_at: str
+    # The actors (as the history names them) who recorded it and who made its latest change; None in records
+    # whose snapshot is older than the fields.
+    recorded_by: str | None
+    changed_by: str | None
     integrity: dict[str, Any] | None = None  # set at read time: an open break of the audit chain touches it
 
     @classmethod
@@ -365,6 +369,8 @@ class CommitmentView:
             ],
             created_at=plain(commitment.created_on),
             modified_at=plain(commitment.modified_on),
+            recorded_by=commitment.recorded_by,
+            changed_by=commitment.changed_by,
         )
 
 

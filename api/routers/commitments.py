@@ -64,6 +64,7 @@ from api.schemas import (
     WeightChange,
     evidence_values,
 )
+from api.web.page import actor_names
 from application.listing import exports as exported
 from application.listing.queries import CommitmentFilter, check_axis, instant
 from application.records.commitments import REASONED
@@ -188,6 +189,7 @@ def list_commitments(
 )
 def export_commitments(
     request: Request,
+    services: ServicesDep,
     catalogue: CatalogueDep,
     tracker: TrackerDep,
     _: ReaderDep,
@@ -199,6 +201,12 @@ def export_commitments(
         ),
     ] = None,
     rtl: Annotated[bool, Query(description="XLSX: the sheet reads right to left (Arabic)")] = False,
+    lang: Annotated[
+        Literal["ar", "en", "fr"],
+        Query(
+            description="the language of the words that name the service's own actors (the scheduler, an erased person)"
+        ),
+    ] = "en",
 ) -> Response:
     """Every commitment the filters of ``GET /commitments`` match, streamed: CSV (UTF-8 with a BOM, for
     spreadsheets), XLSX or JSON Lines (every field). The columns of CSV and XLSX are documented in the README."""
@@ -206,7 +214,7 @@ def export_commitments(
     return exports.streamed(
         media,
         exported.matching(tracker.histories, catalogue, query),
-        exported.Names(tracker.parties.get, tracker.meetings.get),
+        exported.Names(tracker.parties.get, tracker.meetings.get, actor_names(services, lang)),
         rtl,
     )
 

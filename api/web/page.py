@@ -142,6 +142,23 @@ ACCEPTED_FILES = (
 )
 
 
+def actor_names(
+    services: Any,
+    language: str,
+    label: Callable[[str, str | None], str] | None = None,
+    parties: PartyNames | None = None,
+) -> ActorNames:
+    """Who recorded events, in ``language``: for a page (its labeller and parties, read once per page) or an export."""
+    say = i18n.translations(language).gettext
+    return ActorNames(
+        services.keys,
+        label or labeller(say),
+        parties or PartyNames(services.tracker, language),
+        say,
+        services.people.name_of,
+    )
+
+
 def context(request: Request, visitor: Visitor, **values: Any) -> dict[str, Any]:
     language = visitor.language
     services = request.state.services
@@ -167,9 +184,7 @@ def context(request: Request, visitor: Visitor, **values: Any) -> dict[str, Any]
         "units": [u.value for u in RelativeUnit],
         "label": label,
         "language_name": i18n.language_name(language),
-        "actor": ActorNames(
-            services.keys, label, party_names, i18n.translations(language).gettext, services.people.name_of
-        ),
+        "actor": actor_names(services, language, label, party_names),
         "record_name": RecordNames(tracker),
         "webhook_type": webhook_typer(label),
         "reason_shown": reason_shower(i18n.translations(language).gettext),

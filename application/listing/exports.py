@@ -42,6 +42,8 @@ COLUMNS = (
     "themes",
     "weight",
     "escalation_level",
+    "recorded_by",
+    "changed_by",
 )
 
 
@@ -82,10 +84,18 @@ def all_parties(histories: Histories, catalogue: Catalogue) -> Iterator[dict[str
 
 class Names:
     """The labels of parties (their acronyms, or names) and the titles of meetings an export names,
-    each read once."""
+    each read once, and who recorded and changed each commitment as its reader knows them (``actor``: a
+    person by their name as it is now, an erased one said so; a key by its name; by default, no one: a
+    calendar's feed names nobody)."""
 
-    def __init__(self, party: Callable[[str], Any], meeting: Callable[[str], Any]) -> None:
+    def __init__(
+        self,
+        party: Callable[[str], Any],
+        meeting: Callable[[str], Any],
+        actor: Callable[[str | None], str] = lambda _: "",
+    ) -> None:
         self._party, self._meeting = party, meeting
+        self.actor = actor
         self.labels: dict[str, str] = {}
         self.titles: dict[str, str] = {}
 
@@ -145,4 +155,6 @@ def row(commitment: dict[str, Any], names: Names) -> dict[str, Any]:
         "themes": "; ".join(commitment["themes"]),
         "weight": commitment["weight"] or "",
         "escalation_level": (commitment["escalation"] or {}).get("level", ""),
+        "recorded_by": names.actor(commitment.get("recorded_by")),
+        "changed_by": names.actor(commitment.get("changed_by")),
     }

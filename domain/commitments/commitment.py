@@ -91,11 +91,21 @@ class Commitment(Aggregate):
     """Version 2 of the aggregate (in snapshots) added ``made_on`` and the review date; version 3 ``notes``;
     version 4 the escalations; version 5 the weight, the days it was delivered and fulfilled, its themes;
     version 6 every party it has named (a snapshot older knows those it named then); version 7 which of its
-    evidence is public; version 8 its comments and the change waiting for its parties' confirmation."""
+    evidence is public; version 8 its comments and the change waiting for its parties' confirmation; version 9
+    who recorded it and who made its latest change (a snapshot older knows neither)."""
 
     create_id = staticmethod(time_ordered_id)  # new ones are time-ordered (UUIDv7)
 
-    class_version = 8
+    class_version = 9
+
+    class Event(Aggregate.Event):
+        """Every event of a commitment names its actor, who is then the one who made its latest change."""
+
+        def mutate(self, aggregate: Any) -> Any:
+            changed = super().mutate(aggregate)
+            if changed is not None:
+                changed.changed_by = getattr(self, "actor", None)
+            return changed
 
     class Recorded(Aggregate.Created):
         """Version 2 added ``reminder_days``; commitments recorded before remind at the defaults.
@@ -165,6 +175,10 @@ class Commitment(Aggregate):
     def upcast_v7_v8(state: dict[str, Any]) -> None:
         state.update(comments=(), pending=None, confirmations=(), objections=())
 
+    @staticmethod
+    def upcast_v8_v9(state: dict[str, Any]) -> None:
+        state.update(recorded_by=None, changed_by=None)
+
     @event(Recorded)
     def __init__(
         self,
@@ -222,6 +236,10 @@ class Commitment(Aggregate):
         self.reviewed_for: datetime | None = None  # the review instant found reached
         self.escalations: tuple[Escalation, ...] = ()  # the steps of the ladder reached, for the due ``escalated_for``
         self.escalated_for: datetime | None = None
+        # The actors (as events name them: a person, a key, a contact's link, the scheduler) who recorded it and
+        # who made its latest change; None in a snapshot older than the fields.
+        self.recorded_by: str | None = actor
+        self.changed_by: str | None = actor
 
     # -- rules checked before recording ---------------------------------------------
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from infrastructure.persistence.tables import UTCDateTime
 
 READ_MODEL = "read_model"  # its row in projection_state
-READ_MODEL_VERSION = 23  # 23: the parties whose word a pending change waits for
+READ_MODEL_VERSION = 24  # 24: who recorded each commitment and who made its latest change
 
 # Where an open-ended commitment (no due) sorts among dues: after every due.
 OPEN_ENDED_ORDER = datetime(9999, 12, 31, tzinfo=UTC)

@@ -4,6 +4,8 @@ sessions at their next request), the second factor required, repeated wrong pass
 whatever address they come from, a forgotten password reset by e-mail, the operator resetting a lost second
 factor; every change an event of the person's history, with its actor."""
 
+import csv
+import io
 import re
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -389,3 +391,28 @@ def test_a_hold_never_outgrows_fifteen_minutes_and_an_address_untried_for_a_day_
     clock.advance(days=2)
     for _ in range(5):  # five free attempts again
         assert services.people.password_step("target@isdb.org", "a guess") is None
+
+
+def exported_rows(answer: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(answer.removeprefix("\ufeff"))))
+
+
+def test_an_export_names_who_recorded_each_commitment_and_who_changed_it_last_and_an_erased_person_as_such(
+    api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, world: World
+) -> None:
+    made = invited(api, {"name": NAME, "email": ADDRESS, "role": "coordinator"})
+    choose(visitor, link_in(mailbox.to(ADDRESS)[0]), PASSWORD)
+    visitor.open(f"/commitments/{world.commitment}")
+    said = visitor.post(f"/commitments/{world.commitment}/comments", {"text": "تم إرسال التقرير", "language": "ar"})
+    assert said.status == 200
+    [row] = [r for r in exported_rows(api.get("/commitments/export", format="csv").text) if r["id"] == world.commitment]
+    assert row["recorded_by"] == "coordinator key" and row["changed_by"] == NAME
+    on_the_page = visitor.open("/commitments/export?format=csv")  # the list page's export, in the page's language
+    assert any(r["changed_by"] == NAME for r in exported_rows(on_the_page.text))
+    view = api.get(f"/commitments/{world.commitment}").json()
+    assert view["changed_by"] == f"person:{made['person_id']}" and view["recorded_by"].startswith("key_")
+    assert api.post(f"/people/{made['person_id']}/erasure", role=Role.ADMIN).status_code == 200
+    for lang, words in (("en", "an erased person"), ("ar", "شخص مُحيت بياناته")):
+        answer = api.get("/commitments/export", format="csv", lang=lang).text
+        [row] = [r for r in exported_rows(answer) if r["id"] == world.commitment]
+        assert row["changed_by"] == words and NAME not in answer

@@ -48,7 +48,7 @@ from api.web.forms import (
     values,
 )
 from api.web.labels import N_, labeller
-from api.web.page import attempt, page
+from api.web.page import actor_names, attempt, page
 from api.web.visitors import FormDep, SignedInDep, SignedInVisitor
 from application.listing import exports as exported
 from application.listing.queries import CommitmentFilter, PartyFilter, check_axis, instant
@@ -137,7 +137,9 @@ def export(request: Request, visitor: SignedInDep, catalogue: CatalogueDep, trac
     return exports.streamed(
         media,
         exported.matching(tracker.histories, catalogue, commitment_filter(params)),
-        exported.Names(tracker.parties.get, tracker.meetings.get),
+        exported.Names(
+            tracker.parties.get, tracker.meetings.get, actor_names(request.state.services, visitor.language)
+        ),
         visitor.language == "ar",
     )
 
