@@ -36,6 +36,7 @@ def environment(language: str) -> Environment:
         language_names=i18n.LANGUAGE_NAMES,
         languages=i18n.LANGUAGES,
         public_path=public_path,
+        shown_once=False,  # a page showing a secret once says True: it leaves out the links that would lose it
     )
     return env
 

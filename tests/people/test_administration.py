@@ -416,3 +416,37 @@ def test_an_export_names_who_recorded_each_commitment_and_who_changed_it_last_an
         answer = api.get("/commitments/export", format="csv", lang=lang).text
         [row] = [r for r in exported_rows(answer) if r["id"] == world.commitment]
         assert row["changed_by"] == words and NAME not in answer
+
+
+def test_what_changed_recently_names_whose_account_changed_to_administrators_only(
+    api: Api, services: Services, mailbox: Mailbox, visitor: Visitor
+) -> None:
+    made = invited(api, {"name": NAME, "email": ADDRESS, "role": "coordinator"})
+    visitor.sign_in(api.keys[Role.ADMIN], "/")
+    [link] = visitor.open("/").all(f"//ol[@class='timeline']//a[@href='/app/admin/people/{made['person_id']}']")
+    assert "".join(link.itertext()) == NAME
+    visitor.post("/sign-out", {})
+    visitor.sign_in(api.keys[Role.COORDINATOR], "/")
+    shown = visitor.open("/", **{"Accept-Language": "ar"})
+    assert NAME not in shown.text and "حساب" in "".join(shown.all("//ol[@class='timeline']")[0].itertext())
+
+
+def test_a_page_showing_codes_or_a_key_once_offers_no_link_that_would_lose_them(
+    api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, clock: FrozenClock
+) -> None:
+    invited(api, {"name": NAME, "email": ADDRESS, "role": "auditor"})
+    choose(visitor, link_in(mailbox.to(ADDRESS)[0]), PASSWORD)
+    account = visitor.open("/account")
+    assert account.all("//ul[@class='languages']//a") and not account.all("//p[@id='shown-once']")
+    app = authenticator(visitor.open("/account/second-factor").text)
+    codes = visitor.post("/account/second-factor", {"code": app.at(clock()), "password": PASSWORD})
+    assert codes.all("//ul[@id='recovery-codes']") and codes.all("//p[@id='shown-once']")
+    assert not codes.all(
+        "//a[contains(@href, '/language/') or contains(@href, '/hijri') or contains(@href, '/digits')]"
+    )
+    visitor.post("/sign-out", {})
+    visitor.sign_in(api.keys[Role.ADMIN], "/admin/keys")
+    visitor.open("/admin/keys")
+    made = visitor.post("/admin/keys", {"name": "IATI publisher", "role": "auditor"})
+    assert made.all("//div[contains(@class, 'secret')]") and made.all("//p[@id='shown-once']")
+    assert not made.all("//ul[@class='languages']")

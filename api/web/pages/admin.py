@@ -47,6 +47,7 @@ def _keys(request: Request, visitor: SignedInVisitor, services: Services, made: 
         made=made,
         all_parties=services.lists.parties(visitor.principal, PartyFilter.of(limit=200)).items,
         once=secrets.token_urlsafe(16),
+        shown_once=made is not None,
     )
 
 
@@ -85,6 +86,7 @@ def _subscriptions(
         subscriptions=services.webhooks.listed(visitor.principal),
         kinds=KINDS,
         secret=secret,
+        shown_once=secret is not None,
         all_parties=services.lists.parties(visitor.principal, PartyFilter.of(limit=200)).items,
     )
 

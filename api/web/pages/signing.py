@@ -257,7 +257,7 @@ def _enrolment(
 
 
 def _recovery_codes(request: Request, visitor: Visitor, codes: list[str], to: str) -> Response:
-    return page(request, visitor, "recovery_codes.html", codes=codes, next_page=to)
+    return page(request, visitor, "recovery_codes.html", codes=codes, next_page=to, shown_once=True)
 
 
 @router.get("/sign-in/second-factor", name="sign_in_second_factor")
