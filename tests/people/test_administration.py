@@ -334,13 +334,23 @@ def test_an_erased_persons_id_says_nothing_of_their_address_and_the_address_may_
     assert again["person_id"] != first
 
 
+def signed_in_auditor(api: Api, mailbox: Mailbox, visitor: Visitor) -> None:
+    """An auditor invited, who chose their password through the e-mailed link and is signed in."""
+    invited(api, {"name": NAME, "email": ADDRESS, "role": "auditor"})
+    choose(visitor, link_in(mailbox.to(ADDRESS)[0]), PASSWORD)
+
+
+def second_factor_set_up(visitor: Visitor, clock: FrozenClock) -> Page:
+    """The signed-in person sets up a second factor from their account: the page of their recovery codes."""
+    app = authenticator(visitor.open("/account/second-factor").text)
+    return visitor.post("/account/second-factor", {"code": app.at(clock()), "password": PASSWORD})
+
+
 def test_setting_up_a_second_factor_from_the_account_page_asks_for_the_password_again(
     api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, clock: FrozenClock
 ) -> None:
-    invited(api, {"name": NAME, "email": ADDRESS, "role": "auditor"})
-    choose(visitor, link_in(mailbox.to(ADDRESS)[0]), PASSWORD)
-    page = visitor.open("/account/second-factor")
-    app = authenticator(page.text)
+    signed_in_auditor(api, mailbox, visitor)
+    app = authenticator(visitor.open("/account/second-factor").text)
     without = visitor.post("/account/second-factor", {"code": app.at(clock()), "password": "someone else's guess"})
     assert without.status == 422 and "/account/second-factor" in without.url
     right = visitor.post("/account/second-factor", {"code": app.at(clock()), "password": PASSWORD})
@@ -350,10 +360,8 @@ def test_setting_up_a_second_factor_from_the_account_page_asks_for_the_password_
 def test_a_person_changes_their_password_and_renews_their_recovery_codes_typing_their_password(
     api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, clock: FrozenClock
 ) -> None:
-    invited(api, {"name": NAME, "email": ADDRESS, "role": "auditor"})
-    choose(visitor, link_in(mailbox.to(ADDRESS)[0]), PASSWORD)
-    app = authenticator(visitor.open("/account/second-factor").text)
-    first = visitor.post("/account/second-factor", {"code": app.at(clock()), "password": PASSWORD})
+    signed_in_auditor(api, mailbox, visitor)
+    first = second_factor_set_up(visitor, clock)
     old_codes = [c.text for c in first.all("//ul[@id='recovery-codes']//code")]
     visitor.open("/account")
     assert visitor.post("/account/recovery-codes", {"password": "not mine at all"}).status == 422
@@ -434,12 +442,10 @@ def test_what_changed_recently_names_whose_account_changed_to_administrators_onl
 def test_a_page_showing_codes_or_a_key_once_offers_no_link_that_would_lose_them(
     api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, clock: FrozenClock
 ) -> None:
-    invited(api, {"name": NAME, "email": ADDRESS, "role": "auditor"})
-    choose(visitor, link_in(mailbox.to(ADDRESS)[0]), PASSWORD)
+    signed_in_auditor(api, mailbox, visitor)
     account = visitor.open("/account")
     assert account.all("//ul[@class='languages']//a") and not account.all("//p[@id='shown-once']")
-    app = authenticator(visitor.open("/account/second-factor").text)
-    codes = visitor.post("/account/second-factor", {"code": app.at(clock()), "password": PASSWORD})
+    codes = second_factor_set_up(visitor, clock)
     assert codes.all("//ul[@id='recovery-codes']") and codes.all("//p[@id='shown-once']")
     assert not codes.all(
         "//a[contains(@href, '/language/') or contains(@href, '/hijri') or contains(@href, '/digits')]"
