@@ -65,6 +65,14 @@ def invited(api: Api, body: Mapping[str, object]) -> dict[str, object]:
     return answer
 
 
+def signed_in_person(api: Api, mailbox: Mailbox, visitor: Visitor, role: str = "auditor") -> str:
+    """A person invited with ``role``, who chose their password through the e-mailed link and is signed in;
+    answers their id."""
+    made = invited(api, {"name": NAME, "email": ADDRESS, "role": role})
+    choose(visitor, link_in(mailbox.to(ADDRESS)[0]), PASSWORD)
+    return str(made["person_id"])
+
+
 def signed_in(visitor: Visitor, address: str, password: str) -> Page:
     token = sign_in_form_token(visitor.open("/sign-in").text)
     return visitor.post("/sign-in", {"email": address, "password": password, "token": token}, csrf=False)
@@ -128,8 +136,7 @@ def test_a_changed_role_or_a_disabled_account_ends_the_persons_sessions_and_an_a
 def test_repeated_wrong_passwords_hold_the_account_whatever_address_they_come_from(
     api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, clock: FrozenClock
 ) -> None:
-    invited(api, {"name": NAME, "email": ADDRESS, "role": "auditor"})
-    choose(visitor, link_in(mailbox.to(ADDRESS)[0]), PASSWORD)
+    signed_in_person(api, mailbox, visitor)
     visitor.open("/")
     visitor.post("/sign-out", {})
     for _ in range(5):
@@ -173,9 +180,7 @@ def test_a_forgotten_password_is_chosen_again_through_an_e_mailed_link_and_no_on
 def test_a_required_second_factor_is_set_up_at_the_next_sign_in_and_the_operator_resets_a_lost_one(
     api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, clock: FrozenClock
 ) -> None:
-    made = invited(api, {"name": NAME, "email": ADDRESS, "role": "coordinator"})
-    pid = str(made["person_id"])
-    choose(visitor, link_in(mailbox.to(ADDRESS)[0]), PASSWORD)
+    pid = signed_in_person(api, mailbox, visitor, "coordinator")
     required = api.client.put(f"/people/{pid}/second-factor", json={"required": True}, headers=api.headers(Role.ADMIN))
     assert required.status_code == 200 and required.json()["second_factor_required"] is True
     visitor.open("/")
@@ -226,8 +231,7 @@ def test_the_people_page_invites_in_arabic_and_shows_who_signed_in_last(
 def test_what_a_person_does_is_shown_with_their_name_and_as_erased_once_they_are(
     api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, world: World
 ) -> None:
-    invited(api, {"name": NAME, "email": ADDRESS, "role": "coordinator"})
-    choose(visitor, link_in(mailbox.to(ADDRESS)[0]), PASSWORD)
+    signed_in_person(api, mailbox, visitor, "coordinator")
     visitor.open(f"/commitments/{world.commitment}")
     said = visitor.post(f"/commitments/{world.commitment}/comments", {"text": "تم إرسال التقرير", "language": "ar"})
     assert said.status == 200
@@ -279,8 +283,7 @@ def test_a_key_held_by_a_person_stops_when_their_account_is_disabled_and_a_servi
 def test_guesses_sent_all_at_once_are_held_as_surely_as_one_by_one_and_an_unknown_address_alike(
     api: Api, services: Services, mailbox: Mailbox, visitor: Visitor
 ) -> None:
-    invited(api, {"name": NAME, "email": ADDRESS, "role": "auditor"})
-    choose(visitor, link_in(mailbox.to(ADDRESS)[0]), PASSWORD)
+    signed_in_person(api, mailbox, visitor)
 
     def guess(address: str) -> str:
         try:
@@ -298,9 +301,7 @@ def test_guesses_sent_all_at_once_are_held_as_surely_as_one_by_one_and_an_unknow
 def test_a_reset_link_changes_nothing_once_the_account_is_disabled_and_a_required_factor_ends_the_session(
     api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, clock: FrozenClock
 ) -> None:
-    made = invited(api, {"name": NAME, "email": ADDRESS, "role": "coordinator"})
-    pid = str(made["person_id"])
-    choose(visitor, link_in(mailbox.to(ADDRESS)[0]), PASSWORD)
+    pid = signed_in_person(api, mailbox, visitor, "coordinator")
     required = api.client.put(f"/people/{pid}/second-factor", json={"required": True}, headers=api.headers(Role.ADMIN))
     assert required.status_code == 200
     assert "/sign-in" in visitor.open("/").url  # required: signed in again, they set it up first
@@ -334,12 +335,6 @@ def test_an_erased_persons_id_says_nothing_of_their_address_and_the_address_may_
     assert again["person_id"] != first
 
 
-def signed_in_auditor(api: Api, mailbox: Mailbox, visitor: Visitor) -> None:
-    """An auditor invited, who chose their password through the e-mailed link and is signed in."""
-    invited(api, {"name": NAME, "email": ADDRESS, "role": "auditor"})
-    choose(visitor, link_in(mailbox.to(ADDRESS)[0]), PASSWORD)
-
-
 def second_factor_set_up(visitor: Visitor, clock: FrozenClock) -> Page:
     """The signed-in person sets up a second factor from their account: the page of their recovery codes."""
     app = authenticator(visitor.open("/account/second-factor").text)
@@ -349,7 +344,7 @@ def second_factor_set_up(visitor: Visitor, clock: FrozenClock) -> Page:
 def test_setting_up_a_second_factor_from_the_account_page_asks_for_the_password_again(
     api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, clock: FrozenClock
 ) -> None:
-    signed_in_auditor(api, mailbox, visitor)
+    signed_in_person(api, mailbox, visitor)
     app = authenticator(visitor.open("/account/second-factor").text)
     without = visitor.post("/account/second-factor", {"code": app.at(clock()), "password": "someone else's guess"})
     assert without.status == 422 and "/account/second-factor" in without.url
@@ -360,7 +355,7 @@ def test_setting_up_a_second_factor_from_the_account_page_asks_for_the_password_
 def test_a_person_changes_their_password_and_renews_their_recovery_codes_typing_their_password(
     api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, clock: FrozenClock
 ) -> None:
-    signed_in_auditor(api, mailbox, visitor)
+    signed_in_person(api, mailbox, visitor)
     first = second_factor_set_up(visitor, clock)
     old_codes = [c.text for c in first.all("//ul[@id='recovery-codes']//code")]
     visitor.open("/account")
@@ -408,8 +403,7 @@ def exported_rows(answer: str) -> list[dict[str, str]]:
 def test_an_export_names_who_recorded_each_commitment_and_who_changed_it_last_and_an_erased_person_as_such(
     api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, world: World
 ) -> None:
-    made = invited(api, {"name": NAME, "email": ADDRESS, "role": "coordinator"})
-    choose(visitor, link_in(mailbox.to(ADDRESS)[0]), PASSWORD)
+    pid = signed_in_person(api, mailbox, visitor, "coordinator")
     visitor.open(f"/commitments/{world.commitment}")
     said = visitor.post(f"/commitments/{world.commitment}/comments", {"text": "تم إرسال التقرير", "language": "ar"})
     assert said.status == 200
@@ -418,8 +412,8 @@ def test_an_export_names_who_recorded_each_commitment_and_who_changed_it_last_an
     on_the_page = visitor.open("/commitments/export?format=csv")  # the list page's export, in the page's language
     assert any(r["changed_by"] == NAME for r in exported_rows(on_the_page.text))
     view = api.get(f"/commitments/{world.commitment}").json()
-    assert view["changed_by"] == f"person:{made['person_id']}" and view["recorded_by"].startswith("key_")
-    assert api.post(f"/people/{made['person_id']}/erasure", role=Role.ADMIN).status_code == 200
+    assert view["changed_by"] == f"person:{pid}" and view["recorded_by"].startswith("key_")
+    assert api.post(f"/people/{pid}/erasure", role=Role.ADMIN).status_code == 200
     for lang, words in (("en", "an erased person"), ("ar", "شخص مُحيت بياناته")):
         answer = api.get("/commitments/export", format="csv", lang=lang).text
         [row] = [r for r in exported_rows(answer) if r["id"] == world.commitment]
@@ -442,7 +436,7 @@ def test_what_changed_recently_names_whose_account_changed_to_administrators_onl
 def test_a_page_showing_codes_or_a_key_once_offers_no_link_that_would_lose_them(
     api: Api, services: Services, mailbox: Mailbox, visitor: Visitor, clock: FrozenClock
 ) -> None:
-    signed_in_auditor(api, mailbox, visitor)
+    signed_in_person(api, mailbox, visitor)
     account = visitor.open("/account")
     assert account.all("//ul[@class='languages']//a") and not account.all("//p[@id='shown-once']")
     codes = second_factor_set_up(visitor, clock)
