@@ -309,8 +309,7 @@ class CommitmentView:
     allowed_actions: list[ActionName]
     created_at: str
     modified_at: str
-    # The actors (as the history names them) who recorded it and who made its latest change; None in records
-    # whose snapshot is older than the fields.
+    # The actors (as the history names them) who recorded it and who made its latest change.
     recorded_by: str | None
     changed_by: str | None
     integrity: dict[str, Any] | None = None  # set at read time: an open break of the audit chain touches it

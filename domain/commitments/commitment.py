@@ -237,7 +237,7 @@ class Commitment(Aggregate):
         self.escalations: tuple[Escalation, ...] = ()  # the steps of the ladder reached, for the due ``escalated_for``
         self.escalated_for: datetime | None = None
         # The actors (as events name them: a person, a key, a contact's link, the scheduler) who recorded it and
-        # who made its latest change; None in a snapshot older than the fields.
+        # who made its latest change (a snapshot older than the fields is dropped at the upgrade: migration 0012).
         self.recorded_by: str | None = actor
         self.changed_by: str | None = actor
 

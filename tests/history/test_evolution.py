@@ -2,7 +2,7 @@
 
 import json
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID, uuid4
 
 import pytest
@@ -20,7 +20,7 @@ from application.tracker import Tracker
 from domain.access import Role
 from domain.commitments.commitment import Commitment
 from domain.meetings.meeting import Venue
-from infrastructure.log.aggregates import BatchReader
+from infrastructure.log.aggregates import BatchReader, table_recorder
 from infrastructure.persistence.database import event_store_env
 from infrastructure.read_model import tables as read_tables
 from infrastructure.read_model.tables import projection_state
@@ -423,3 +423,48 @@ def test_the_parties_a_commitment_has_named_survive_its_snapshots(clock: FrozenC
         (str(party_id), "lead"),
         (str(other), "lead"),
     ]
+
+
+def test_a_commitment_snapshotted_before_it_kept_who_recorded_it_names_its_recorder_after_the_upgrade(
+    database_url: str, clock: FrozenClock
+) -> None:
+    """A snapshot of version 8 cannot say who recorded the commitment; the upgrade drops it (a cache), and the
+    commitment made again from its events names them, in the API's view and in the exports."""
+    from alembic import command
+    from eventsourcing.domain import Snapshot
+    from sqlalchemy import text
+
+    from infrastructure.persistence import migrating
+
+    services = build(Settings(database_url=database_url, snapshot_interval=4), clock=clock)
+    tracker = services.tracker
+    party_id, meeting_id = seed(tracker)
+    view = tracker.commitments.record(acting("key_a"), TextInput({"en": "Busy"}), party_id, meeting_id, status="agreed")
+    for percent in range(1, 5):
+        clock.advance(minutes=1)
+        tracker.commitments.report_progress(UUID(view.id), acting("key_b"), percent)
+    assert services.store.snapshots is not None
+    [taken] = cast(list[Snapshot], list(services.store.snapshots.get(UUID(view.id))))
+    state = {k: v for k, v in taken.state.items() if k not in ("recorded_by", "changed_by")}
+    old = Snapshot(
+        originator_id=taken.originator_id,
+        originator_version=taken.originator_version,
+        timestamp=taken.timestamp,
+        topic=taken.topic,
+        state={**state, "class_version": 8},
+    )
+    with services.engine.begin() as connection:
+        connection.execute(text(f"DELETE FROM {table_recorder(services.store.snapshots.recorder).events_table_name}"))
+        command.stamp(migrating.config(connection=connection), "0011")  # as the release before left it
+    services.store.snapshots.put([old])
+    assert services.store.repository.get(UUID(view.id)).recorded_by is None  # what the old snapshot knows
+    services.close()
+    upgraded = build(Settings(database_url=database_url, snapshot_interval=4), clock=clock)
+    try:
+        shown = upgraded.tracker.commitments.get(view.id)
+        assert (shown.recorded_by, shown.changed_by) == ("key_a", "key_b")
+        clock.advance(minutes=1)
+        changed = upgraded.tracker.commitments.report_progress(UUID(view.id), acting("key_b"), 50)
+        assert changed.recorded_by == "key_a"  # and the next change keeps it
+    finally:
+        upgraded.close()
